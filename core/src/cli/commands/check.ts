@@ -1,0 +1,61 @@
+import { InvalidArgumentError, type Command } from "commander";
+import { checkDestinations, DEFAULT_CHECK_TIMEOUT_MS, formatCheckResult } from "../../config/check-destinations.ts";
+import { loadConfigWithPlugins } from "../../config/load-config.ts";
+import { isTributaryError } from "../../errors/tributary-error.ts";
+import type { Logger } from "../../log/logger.ts";
+import { createPluginRegistry, type PluginRegistry } from "../../registry/plugin-registry.ts";
+
+export interface CheckCommandDeps {
+  env?: Readonly<Record<string, string | undefined>>;
+  /** A registry to load the config's plugins into; tests pass one with their own plugins. */
+  createRegistry?: () => PluginRegistry;
+  log?: Logger;
+  out?: (line: string) => void;
+  err?: (line: string) => void;
+  /** 0 all destinations work, 1 at least one does not, 2 the config (or a plugin in it) is wrong. */
+  setExitCode?: (code: number) => void;
+}
+
+/** `tributary check [-c tributary.yaml] [--timeout 10]`: one line per enabled destination. */
+export function registerCheckCommand(program: Command, deps: CheckCommandDeps = {}): Command {
+  const out = deps.out ?? ((line: string) => console.log(line));
+  const err = deps.err ?? ((line: string) => console.error(line));
+  const setExitCode = deps.setExitCode ?? ((code: number) => void (process.exitCode = code));
+
+  return program
+    .command("check")
+    .description("connect to every enabled destination and report whether it works")
+    .option("-c, --config <path>", "config file (default: $TRIBUTARY_CONFIG, else ./tributary.yaml)")
+    .option("--timeout <seconds>", "time allowed per destination", parseSeconds, DEFAULT_CHECK_TIMEOUT_MS / 1000)
+    .action(async (_options: unknown, command: Command) => {
+      // optsWithGlobals: `tributary -c x check` works as well as `tributary check -c x`.
+      const options = command.optsWithGlobals<{ config?: string; timeout: number }>();
+      let loaded: Awaited<ReturnType<typeof loadConfigWithPlugins>>;
+      try {
+        loaded = await loadConfigWithPlugins({
+          path: options.config,
+          ...(deps.env ? { env: deps.env } : {}),
+          ...(deps.createRegistry ? { registry: deps.createRegistry() } : {}),
+        });
+      } catch (error) {
+        if (!isTributaryError(error) || error.errorClass !== "user") throw error;
+        err(error.toOperatorString());
+        setExitCode(2);
+        return;
+      }
+
+      const results = await checkDestinations(loaded.config, loaded.registry, {
+        timeoutMs: options.timeout * 1000,
+        ...(deps.log ? { log: deps.log } : {}),
+      });
+      if (results.length === 0) out("No enabled destination to check.");
+      for (const result of results) out(formatCheckResult(result));
+      setExitCode(results.every((result) => result.ok) ? 0 : 1);
+    });
+}
+
+function parseSeconds(value: string): number {
+  const seconds = Number(value);
+  if (!Number.isFinite(seconds) || seconds <= 0) throw new InvalidArgumentError("must be a positive number of seconds");
+  return seconds;
+}

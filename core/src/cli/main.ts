@@ -1,0 +1,21 @@
+#!/usr/bin/env node
+import { Command } from "commander";
+import { isTributaryError } from "../errors/tributary-error.ts";
+import { registerDemoCommand } from "./commands/demo.ts";
+import { registerValidateCommand } from "./commands/validate.ts";
+
+const program = new Command()
+  .name("tributary")
+  .description("Self-hosted, Terra-compatible wearable-data platform")
+  .showHelpAfterError();
+
+registerDemoCommand(program);
+registerValidateCommand(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  // One clear line for the operator, never a stack trace for an error we understand.
+  console.error(isTributaryError(error) ? `✗ ${error.toOperatorString()}` : `✗ ${(error as Error).stack ?? String(error)}`);
+  process.exitCode = process.exitCode || 2;
+}

@@ -1,0 +1,267 @@
+import { EVENT_TYPES, type EventType } from "@tributary/schemas";
+import { BUILTIN_PLUGINS } from "../registry/builtin-plugins.ts";
+
+/*
+ * The operator's config file: one JSON Schema (draft 2020-12) that ajv validates and fills defaults from,
+ * and the TypeScript shape of the result. The shape is written by hand next to the schema because
+ * @sinclair/typebox does not resolve from core (it is a dependency of @tributary/schemas only); keep the
+ * two in step — test/config/config-schema.test.ts fails to type-check when their field names differ.
+ */
+
+export interface ServerConfig {
+  host: string;
+  port: number;
+  /** Always set after loading: derived from the port when the file leaves it out. */
+  publicUrl: string;
+}
+
+export interface ApiConfig {
+  devId: string;
+  apiKeys: string[];
+  signingSecret?: string;
+}
+
+export interface ProviderConfig {
+  enabled: boolean;
+  clientId?: string;
+  clientSecret?: string;
+  webhookSecret?: string;
+  verifyToken?: string;
+  pushSecret?: string;
+  baseUrl?: string;
+  backfillDays?: number;
+  pollIntervalSeconds?: number;
+  rateLimit?: { max: number; perSeconds: number };
+  options?: Record<string, unknown>;
+}
+
+export interface DeliveryConfig {
+  attempts: number;
+  backoffSeconds: number;
+  maxBackoffSeconds: number;
+  largeRequestDays: number;
+  chunkSize: number;
+}
+
+export interface DestinationConfig {
+  name: string;
+  type: string;
+  enabled: boolean;
+  events: EventType[];
+  options: Record<string, unknown>;
+}
+
+export interface TributaryConfig {
+  server: ServerConfig;
+  redis: { url: string };
+  database: { url: string };
+  dataDir: string;
+  encryptionKey: string;
+  api: ApiConfig;
+  plugins: string[];
+  providers: Record<string, ProviderConfig>;
+  delivery: DeliveryConfig;
+  destinations: DestinationConfig[];
+}
+
+export const CONFIG_SCHEMA_ID = "https://tributary.dev/schemas/config.json";
+
+const positiveInteger = (description: string, defaultValue?: number) => ({
+  type: "integer",
+  minimum: 1,
+  description,
+  ...(defaultValue === undefined ? {} : { default: defaultValue }),
+});
+
+const secret = (description: string) => ({ type: "string", description });
+
+const providerSchema = {
+  type: "object",
+  description: "One provider's client credentials and overrides of the connector's own defaults.",
+  additionalProperties: false,
+  properties: {
+    enabled: { type: "boolean", default: true, description: "false keeps the credentials but offers no connection to end users." },
+    clientId: { type: "string", minLength: 1, description: "OAuth client id issued by the provider." },
+    clientSecret: secret("OAuth client secret issued by the provider."),
+    webhookSecret: secret("Secret the provider signs its push webhooks with."),
+    verifyToken: secret("Token the provider echoes when it verifies a webhook subscription (Strava, Fitbit)."),
+    pushSecret: secret("Shared HMAC secret of a partner push integration (and of the SANDBOX provider)."),
+    baseUrl: {
+      type: "string",
+      minLength: 1,
+      description: "Replaces the provider's API base URL, e.g. to point a connector at its mock for a demo.",
+    },
+    backfillDays: positiveInteger("Days of history pulled when a user connects. Default: the connector's (usually 28)."),
+    pollIntervalSeconds: positiveInteger("Seconds between scheduled pulls. Default: the connector's."),
+    rateLimit: {
+      type: "object",
+      description: "Request budget for this OAuth client, all users together. Default: the provider's documented limit.",
+      additionalProperties: false,
+      required: ["max", "perSeconds"],
+      properties: {
+        max: positiveInteger("Requests allowed per window."),
+        perSeconds: positiveInteger("Window length in seconds."),
+      },
+    },
+    options: { type: "object", description: "Connector-specific settings, documented by each connector." },
+  },
+} as const;
+
+const destinationSchema = {
+  type: "object",
+  description: "One destination instance: a plugin, its options and the event types it receives.",
+  additionalProperties: false,
+  required: ["name", "type"],
+  properties: {
+    name: {
+      type: "string",
+      pattern: "^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$",
+      description: "Unique instance name (letters, digits, '.', '_' or '-', at most 64), used in logs, queues and `check`.",
+    },
+    type: {
+      type: "string",
+      minLength: 1,
+      description: "Destination plugin name: webhook, sql, mongodb, firestore, s3, sqs or one from a listed plugin.",
+    },
+    enabled: { type: "boolean", default: true, description: "false keeps the entry but delivers nothing to it." },
+    events: {
+      type: "array",
+      uniqueItems: true,
+      items: { enum: [...EVENT_TYPES] },
+      default: [...EVENT_TYPES],
+      description: "Webhook event types delivered to this destination. Default: all of them.",
+    },
+    options: {
+      type: "object",
+      default: {},
+      description:
+        "The plugin's own options, validated against its optionsSchema. A `signingSecret` option the plugin knows and the file leaves out is taken from api.signingSecret.",
+    },
+  },
+} as const;
+
+/** JSON Schema of the operator's config file (tributary.yaml). */
+export const CONFIG_SCHEMA = {
+  $schema: "https://json-schema.org/draft/2020-12/schema",
+  $id: CONFIG_SCHEMA_ID,
+  title: "Tributary configuration",
+  description:
+    "The operator's config file. Values may use ${VAR} or ${VAR:-default} for environment variables; $${...} writes a literal ${...}.",
+  type: "object",
+  additionalProperties: false,
+  required: ["api"],
+  properties: {
+    server: {
+      type: "object",
+      description: "The HTTP server: REST API, connect widget and provider webhooks.",
+      additionalProperties: false,
+      default: {},
+      properties: {
+        host: { type: "string", minLength: 1, default: "127.0.0.1", description: "Interface to listen on; 0.0.0.0 for all." },
+        port: { type: "integer", minimum: 0, maximum: 65535, default: 3000, description: "TCP port to listen on." },
+        publicUrl: {
+          type: "string",
+          format: "uri",
+          description:
+            "Base URL end users and providers reach this server at (OAuth redirects, webhook URLs). Default: http://localhost:<port>.",
+        },
+      },
+    },
+    redis: {
+      type: "object",
+      description: "Redis holding the job queues; every worker and API process must use the same one.",
+      additionalProperties: false,
+      default: {},
+      properties: {
+        url: { type: "string", minLength: 1, default: "redis://127.0.0.1:6379", description: "redis:// or rediss:// URL." },
+      },
+    },
+    database: {
+      type: "object",
+      description: "The state store: connections, encrypted tokens, dead letters.",
+      additionalProperties: false,
+      default: {},
+      properties: {
+        url: {
+          type: "string",
+          default: "",
+          description: "postgres:// URL. Empty: an embedded PGlite database in dataDir (single machine only).",
+        },
+      },
+    },
+    dataDir: {
+      type: "string",
+      minLength: 1,
+      default: ".tributary",
+      description: "Folder for local state (embedded database, generated key), relative to the working directory.",
+    },
+    encryptionKey: {
+      type: "string",
+      default: "",
+      description:
+        "32 random bytes as base64 or hex that encrypt provider tokens at rest (openssl rand -base64 32). Empty: a key file generated in dataDir, for development only.",
+    },
+    api: {
+      type: "object",
+      description: "The Terra-compatible REST API and the signature of outgoing webhooks.",
+      additionalProperties: false,
+      required: ["apiKeys"],
+      properties: {
+        devId: {
+          type: "string",
+          minLength: 1,
+          default: "tributary",
+          description: "Value clients send in the dev-id header, as with Terra.",
+        },
+        apiKeys: {
+          type: "array",
+          minItems: 1,
+          items: { type: "string", minLength: 16 },
+          description: "x-api-key values the REST API accepts (at least 16 characters each); list several to rotate.",
+        },
+        signingSecret: {
+          type: "string",
+          minLength: 1,
+          description: "Default secret for signing webhook payloads (terra-signature), used by destinations that set none.",
+        },
+      },
+    },
+    plugins: {
+      type: "array",
+      uniqueItems: true,
+      items: { type: "string", minLength: 1 },
+      default: [...BUILTIN_PLUGINS],
+      description:
+        "Module specifiers of connector and destination plugins to load. Default: the built-in list; listing any replaces it.",
+    },
+    providers: {
+      type: "object",
+      description: "Providers offered to end users, keyed by the provider name as Terra spells it (SANDBOX, STRAVA, ...).",
+      default: {},
+      propertyNames: {
+        pattern: "^[A-Z][A-Z0-9_]*$",
+        description: "Provider names are upper case, as Terra spells them: STRAVA, GOOGLE_FIT.",
+      },
+      additionalProperties: providerSchema,
+    },
+    delivery: {
+      type: "object",
+      description: "Retries and chunking of deliveries, for every destination.",
+      additionalProperties: false,
+      default: {},
+      properties: {
+        attempts: positiveInteger("Attempts per delivery before it becomes a dead letter.", 10),
+        backoffSeconds: positiveInteger("First retry delay; it doubles on each attempt.", 30),
+        maxBackoffSeconds: positiveInteger("Upper bound of the retry delay.", 28800),
+        largeRequestDays: positiveInteger("Data requests spanning more days than this are sent in chunks, as Terra does.", 28),
+        chunkSize: positiveInteger("Records per payload in a chunked (large) request.", 10),
+      },
+    },
+    destinations: {
+      type: "array",
+      default: [],
+      items: destinationSchema,
+      description: "Where normalized data and events are delivered. Empty: nothing is delivered.",
+    },
+  },
+} as const;

@@ -1,0 +1,67 @@
+import type { Logger } from "../log/logger.ts";
+
+/** One webhook-shaped payload to deliver: the Terra envelope exactly as it goes on the wire. */
+export interface Delivery {
+  payload: DeliveryPayload;
+  /** Unique per payload, stable across retries: the receiver's dedupe key (`X-Terra-Trace-Id`). */
+  traceId: string;
+  /** Correlates a data request with all its payloads (`terra-reference`). */
+  reference?: string;
+  /** Unix ms when the payload was first emitted; unchanged across retries (`X-Terra-Ordering-Timestamp`). */
+  orderingTimestamp: number;
+}
+
+/** The Terra webhook envelope: `type` plus whatever that event type carries. */
+export interface DeliveryPayload {
+  type: string;
+  [field: string]: unknown;
+}
+
+/** The user a delete (deauth, erasure) is about. */
+export interface DestinationUser {
+  user_id: string;
+  provider: string;
+  reference_id?: string | null;
+}
+
+/**
+ * A live destination. Every method may be called before any connection was made (connect lazily) and
+ * `close()` may be called any number of times.
+ */
+export interface Destination {
+  /** The instance name from the operator's config, e.g. "warehouse". */
+  readonly name: string;
+  /** The plugin that built it, e.g. "sql". */
+  readonly type: string;
+  /** Deliver payloads; idempotent: writing the same natural key twice leaves one record (the newer). */
+  write(batch: readonly Delivery[]): Promise<void>;
+  /** Erase everything this destination holds for a user (deauth, erasure request). */
+  delete(user: DestinationUser): Promise<void>;
+  /** Throws a TributaryError saying what is wrong when the destination cannot be used. */
+  check(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface DestinationContext {
+  /** Instance name from the operator's config. */
+  name: string;
+  log: Logger;
+  /** Other configured destinations by instance name (e.g. the S3 one holding oversized payloads). */
+  lookup(name: string): Destination | undefined;
+}
+
+/** A destination plugin: validated options in, a destination out. */
+export interface DestinationPlugin<Options = Record<string, unknown>> {
+  kind: "destination";
+  /** kebab-case plugin name the config refers to: "webhook", "sql", "s3". */
+  name: string;
+  /** JSON Schema of the options (validated by the config loader before `create`). */
+  optionsSchema: Record<string, unknown>;
+  /** Option names whose values are secrets: redacted in logs and in `check` output. */
+  secretOptions?: readonly string[];
+  create(options: Options, ctx: DestinationContext): Destination;
+}
+
+export function defineDestination<Options>(plugin: Omit<DestinationPlugin<Options>, "kind">): DestinationPlugin<Options> {
+  return { kind: "destination", ...plugin };
+}

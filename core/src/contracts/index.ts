@@ -1,0 +1,10 @@
+/** The only surface connector and destination plugins import from core. */
+export * from "./auth.ts";
+export * from "./connector.ts";
+export * from "./data-types.ts";
+export * from "./destination.ts";
+export * from "./webhook.ts";
+export * from "./natural-key.ts";
+export * from "./terra-signature.ts";
+export * from "../errors/index.ts";
+export type { Logger } from "../log/logger.ts";

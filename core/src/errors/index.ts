@@ -1,0 +1,2 @@
+export * from "./tributary-error.ts";
+export * from "./codes.ts";

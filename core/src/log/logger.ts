@@ -1,0 +1,46 @@
+import { pino, type Logger as PinoLogger } from "pino";
+
+export type Logger = PinoLogger;
+
+/**
+ * Paths redacted wherever they appear in a log object: tokens, secrets and credentials must never reach a
+ * log line, even when someone logs a whole config or request.
+ */
+export const REDACTED_PATHS = [
+  "*.access_token",
+  "*.refresh_token",
+  "*.id_token",
+  "*.client_secret",
+  "*.password",
+  "*.secret",
+  "*.signingSecret",
+  "*.apiKey",
+  "*.api_key",
+  "*.token",
+  "*.tokens",
+  "*.credentials",
+  "*.authorization",
+  "*.Authorization",
+  'headers["x-api-key"]',
+  'headers["authorization"]',
+  "req.headers.authorization",
+  'req.headers["x-api-key"]',
+];
+
+export function createLogger(options: { level?: string; name?: string; destination?: NodeJS.WritableStream } = {}): Logger {
+  return pino(
+    {
+      name: options.name ?? "tributary",
+      level: options.level ?? process.env.LOG_LEVEL ?? "info",
+      redact: { paths: REDACTED_PATHS, censor: "[redacted]" },
+      base: { pid: process.pid },
+      timestamp: pino.stdTimeFunctions.isoTime,
+    },
+    options.destination ?? process.stdout,
+  );
+}
+
+/** A logger that drops everything: for tests and library use without a host logger. */
+export function silentLogger(): Logger {
+  return pino({ level: "silent" });
+}

@@ -1,0 +1,13 @@
+/**
+ * Plugins loaded when the operator's config does not list its own: module specifiers, resolved from the
+ * workspace root, so core still depends on none of them.
+ */
+export const BUILTIN_PLUGINS = [
+  "@tributary/connector-sandbox",
+  "@tributary/destination-webhook",
+  "@tributary/destination-sql",
+  "@tributary/destination-mongodb",
+  "@tributary/destination-firestore",
+  "@tributary/destination-s3",
+  "@tributary/destination-sqs",
+] as const;

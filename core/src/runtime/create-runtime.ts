@@ -1,0 +1,62 @@
+import type { Redis } from "ioredis";
+import type { Logger } from "../log/logger.ts";
+import { createRedisConnection } from "../queue/redis-connection.ts";
+import { QUEUE_PREFIX } from "../queue/topology.ts";
+import type { PluginRegistry } from "../registry/plugin-registry.ts";
+import type { StateStore } from "../state/index.ts";
+import { DEFAULT_DELIVERY_POLICY, type DeliveryPolicy } from "./delivery-policy.ts";
+import { createQueues } from "./queues.ts";
+import type { ActiveDestination, ProviderSettings, RuntimeContext } from "./runtime-context.ts";
+import { startWorkers, type RuntimeWorkers, type WorkerConcurrency } from "./workers.ts";
+
+export interface RuntimeOptions {
+  redisUrl: string;
+  /** BullMQ key prefix: separate deployments (or test runs) on one Redis use different prefixes. */
+  prefix?: string;
+  store: StateStore;
+  registry: PluginRegistry;
+  destinations: ReadonlyMap<string, ActiveDestination>;
+  policy?: Partial<DeliveryPolicy>;
+  providers?: Record<string, ProviderSettings>;
+  log: Logger;
+}
+
+export interface Runtime {
+  ctx: RuntimeContext;
+  startWorkers(concurrency?: WorkerConcurrency): RuntimeWorkers;
+  /** Close workers started here, queues, destinations and Redis; the store belongs to the caller. */
+  close(): Promise<void>;
+}
+
+export function createRuntime(options: RuntimeOptions): Runtime {
+  const redis: Redis = createRedisConnection(options.redisUrl);
+  redis.on("error", (err) => options.log.warn({ err: err.message }, "redis connection error"));
+  const queues = createQueues(redis, options.prefix ?? QUEUE_PREFIX);
+  const ctx: RuntimeContext = {
+    registry: options.registry,
+    store: options.store,
+    redis,
+    queues,
+    destinations: options.destinations,
+    policy: { ...DEFAULT_DELIVERY_POLICY, ...options.policy },
+    providers: options.providers ?? {},
+    log: options.log,
+  };
+  const started: RuntimeWorkers[] = [];
+  let closed: Promise<void> | undefined;
+  return {
+    ctx,
+    startWorkers(concurrency) {
+      const workers = startWorkers(ctx, redis, concurrency);
+      started.push(workers);
+      return workers;
+    },
+    close: () =>
+      (closed ??= (async () => {
+        await Promise.all(started.map((w) => w.close()));
+        await queues.close();
+        await Promise.all([...options.destinations.values()].map((d) => d.destination.close()));
+        redis.disconnect();
+      })()),
+  };
+}

@@ -1,0 +1,31 @@
+/** How hard a delivery is retried before it becomes a dead letter. */
+export interface DeliveryPolicy {
+  /** Total attempts including the first. */
+  attempts: number;
+  /** First retry delay; each further retry doubles it. */
+  backoffSeconds: number;
+  /** Cap on one retry delay. */
+  maxBackoffSeconds: number;
+  /** Requests spanning more days than this are "large": chunked and announced. */
+  largeRequestDays: number;
+  /** Objects per payload on large requests. */
+  chunkSize: number;
+}
+
+/**
+ * Close to Terra's receivers' experience: 10 attempts, doubling from 3 minutes and capped at 8 hours,
+ * which spreads retries over about 21 hours — long enough to ride out a day-long outage.
+ */
+export const DEFAULT_DELIVERY_POLICY: DeliveryPolicy = {
+  attempts: 10,
+  backoffSeconds: 180,
+  maxBackoffSeconds: 8 * 3600,
+  largeRequestDays: 28,
+  chunkSize: 10,
+};
+
+/** Delay before retry number `attemptsMade` (1 = first retry). */
+export function backoffDelayMs(policy: DeliveryPolicy, attemptsMade: number): number {
+  const seconds = Math.min(policy.backoffSeconds * 2 ** Math.max(0, attemptsMade - 1), policy.maxBackoffSeconds);
+  return seconds * 1000;
+}

@@ -1,0 +1,50 @@
+import { UnrecoverableError, type Job } from "bullmq";
+import { ErrorCodes } from "../../errors/codes.ts";
+import { errorClassOf, isTributaryError, UserError } from "../../errors/tributary-error.ts";
+import { Queues, type DeliverJobData } from "../../queue/topology.ts";
+import type { RuntimeContext } from "../runtime-context.ts";
+import { payloadUserId } from "../../contracts/natural-key.ts";
+
+/**
+ * Deliver one payload to one destination. A user-class error (bad credentials, wrong URL) or the last
+ * allowed attempt turns the job into a dead letter an operator can replay; anything else is rethrown so
+ * BullMQ retries it with the delivery backoff.
+ */
+export async function processDelivery(ctx: RuntimeContext, job: Job<DeliverJobData>): Promise<void> {
+  const data = job.data;
+  const payload = data.payload;
+  if (!payload) throw new UnrecoverableError(`deliver job ${job.id} carries no payload`);
+  const attempt = job.attemptsMade + 1;
+  const userId = payloadUserId(payload);
+  const audit = { traceId: data.traceId, destination: data.destination, eventType: payload.type, userId, reference: data.reference };
+  try {
+    const active = ctx.destinations.get(data.destination);
+    if (!active) {
+      throw new UserError(ErrorCodes.DESTINATION_CONFIG, `Destination "${data.destination}" is not enabled in this process`, {
+        hint: "Enable it in the config (or remove its jobs) and replay the dead letters.",
+      });
+    }
+    await active.destination.write([{ payload, traceId: data.traceId, reference: data.reference, orderingTimestamp: data.orderingTimestamp }]);
+    await ctx.store.recordDelivery({ ...audit, status: "delivered", attempts: attempt });
+  } catch (error) {
+    const message = isTributaryError(error) ? error.toOperatorString() : (error as Error).message;
+    const final = errorClassOf(error) === "user" || attempt >= (job.opts.attempts ?? 1);
+    if (!final) {
+      ctx.log.warn({ traceId: data.traceId, destination: data.destination, attempt, err: message }, "delivery failed; will retry");
+      throw error;
+    }
+    await ctx.store.addDeadLetter({
+      queue: Queues.deliver,
+      destination: data.destination,
+      traceId: data.traceId,
+      jobName: job.name,
+      jobData: data,
+      error: message,
+      errorCode: isTributaryError(error) ? error.code : undefined,
+      attempts: attempt,
+    });
+    await ctx.store.recordDelivery({ ...audit, status: "dead", attempts: attempt, error: message });
+    ctx.log.error({ traceId: data.traceId, destination: data.destination, attempt, err: message }, "delivery dead-lettered");
+    throw new UnrecoverableError(message);
+  }
+}

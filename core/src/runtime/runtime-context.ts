@@ -1,0 +1,33 @@
+import type { Redis } from "ioredis";
+import type { Destination } from "../contracts/destination.ts";
+import type { Logger } from "../log/logger.ts";
+import type { PluginRegistry } from "../registry/plugin-registry.ts";
+import type { StateStore } from "../state/index.ts";
+import type { DeliveryPolicy } from "./delivery-policy.ts";
+import type { RuntimeQueues } from "./queues.ts";
+
+/** An enabled destination and the event types it receives (undefined = all). */
+export interface ActiveDestination {
+  destination: Destination;
+  events?: ReadonlySet<string>;
+}
+
+export interface ProviderSettings {
+  backfillDays?: number;
+  pollIntervalSeconds?: number;
+  /** Secret the provider signs its push webhooks with. */
+  pushSecret?: string;
+  [setting: string]: unknown;
+}
+
+/** Everything processors and ingress need, built once per process. */
+export interface RuntimeContext {
+  registry: PluginRegistry;
+  store: StateStore;
+  redis: Redis;
+  queues: RuntimeQueues;
+  destinations: ReadonlyMap<string, ActiveDestination>;
+  policy: DeliveryPolicy;
+  providers: Readonly<Record<string, ProviderSettings>>;
+  log: Logger;
+}

@@ -1,0 +1,41 @@
+/**
+ * One provider connection, shaped like Terra's TerraUser (snake_case, ISO timestamps, comma-separated
+ * `scopes`) plus the bookkeeping fields `/userInfo` also reports. Tokens are never part of it.
+ */
+export interface Connection {
+  user_id: string;
+  provider: string;
+  reference_id: string | null;
+  provider_user_id: string | null;
+  scopes: string | null;
+  active: boolean;
+  created_at: string;
+  updated_at: string;
+  last_webhook_update: string | null;
+  last_polled_at: string | null;
+  most_recent_data_at: string | null;
+}
+
+/** Whatever the connector needs to call the provider, e.g. `{ access_token, refresh_token, expires_at }`. */
+export type ConnectionTokens = Record<string, unknown>;
+
+export interface CreateConnectionInput {
+  /** Provider enum as Terra spells it ("FITBIT"); stored verbatim. */
+  provider: string;
+  /** Pre-allocated id (from an auth session); a random UUID otherwise. */
+  userId?: string;
+  referenceId?: string | null;
+  providerUserId?: string | null;
+  /** Comma-separated like Terra, or a list that is joined with commas. */
+  scopes?: string | readonly string[] | null;
+  tokens?: ConnectionTokens | null;
+}
+
+export interface ListConnectionsFilter {
+  provider?: string;
+  active?: boolean;
+  referenceId?: string;
+  /** @default 100, at most 1000 */
+  limit?: number;
+  offset?: number;
+}

@@ -1,0 +1,214 @@
+import { randomUUID } from "node:crypto";
+import { ErrorCodes, UserError } from "../errors/index.ts";
+import type {
+  Connection,
+  ConnectionTokens,
+  CreateConnectionInput,
+  ListConnectionsFilter,
+} from "./connection-types.ts";
+import type { Database } from "./database.ts";
+import { StateErrorCodes } from "./error-codes.ts";
+import { invalidArgument, returnedRow } from "./state-errors.ts";
+import { createSqlFilter, type SqlFilter } from "./sql-filter.ts";
+import {
+  assertNonEmpty,
+  assertUuid,
+  isUuid,
+  limitParam,
+  offsetParam,
+  timestampParam,
+  toIso,
+  toIsoOrNull,
+} from "./sql-values.ts";
+import { isUniqueViolation } from "./sqlstate.ts";
+import type { TokenCipher } from "./token-cipher.ts";
+
+export interface ConnectionRepository {
+  createConnection(input: CreateConnectionInput): Promise<Connection>;
+  /** Undefined for unknown (or malformed) ids. */
+  getConnection(userId: string): Promise<Connection | undefined>;
+  /** The active connection for a provider account: how incoming provider webhooks find their user. */
+  findByProviderUserId(provider: string, providerUserId: string): Promise<Connection | undefined>;
+  listByReferenceId(referenceId: string): Promise<Connection[]>;
+  /** Oldest first, so offset paging is stable while new users connect. */
+  listConnections(filter?: ListConnectionsFilter): Promise<Connection[]>;
+  countConnections(filter?: Omit<ListConnectionsFilter, "limit" | "offset">): Promise<number>;
+  /** Decrypted tokens; undefined when the connection is unknown or has none. */
+  getTokens(userId: string): Promise<ConnectionTokens | undefined>;
+  /** Encrypts and stores (null clears); throws ERR_CONNECTION_NOT_FOUND for unknown ids. */
+  setTokens(userId: string, tokens: ConnectionTokens | null): Promise<void>;
+  /** Never moves the timestamp backwards (webhooks arrive out of order). */
+  touchWebhookUpdate(userId: string, at?: Date | string): Promise<Connection | undefined>;
+  markPolled(userId: string, at?: Date | string, mostRecentDataAt?: Date | string | null): Promise<Connection | undefined>;
+  deactivate(userId: string): Promise<Connection | undefined>;
+  /** Also deletes the connection's cursors. True when a row was deleted. */
+  deleteConnection(userId: string): Promise<boolean>;
+}
+
+const COLUMNS = `user_id, provider, reference_id, provider_user_id, scopes, active, created_at, updated_at,
+  last_webhook_update, last_polled_at, most_recent_data_at`;
+
+/** Binds a token blob to its row: the same blob under another user_id does not decrypt. */
+export function tokensAad(userId: string): string {
+  return `connections.tokens:${userId}`;
+}
+
+export function createConnectionRepository(db: Database, cipher: TokenCipher): ConnectionRepository {
+  const one = async (sql: string, params: unknown[]): Promise<Connection | undefined> => {
+    const { rows } = await db.query<Record<string, unknown>>(sql, params);
+    return rows[0] === undefined ? undefined : toConnection(rows[0]);
+  };
+
+  const encryptTokens = (userId: string, tokens: ConnectionTokens | null | undefined): string | null => {
+    if (tokens === undefined || tokens === null) return null;
+    if (typeof tokens !== "object" || Array.isArray(tokens)) throw invalidArgument("tokens must be a JSON object");
+    return cipher.encryptJson(tokens, tokensAad(userId));
+  };
+
+  const filtered = (filter: Omit<ListConnectionsFilter, "limit" | "offset">): SqlFilter => {
+    const sql = createSqlFilter();
+    if (filter.provider !== undefined) sql.add(`provider = ${sql.bind(filter.provider)}`);
+    if (filter.active !== undefined) sql.add(`active = ${sql.bind(filter.active)}`);
+    if (filter.referenceId !== undefined) sql.add(`reference_id = ${sql.bind(filter.referenceId)}`);
+    return sql;
+  };
+
+  return {
+    async createConnection(input) {
+      const provider = assertNonEmpty(input.provider, "provider");
+      const userId = input.userId === undefined ? randomUUID() : assertUuid(input.userId, "userId");
+      const scopes = typeof input.scopes === "string" || input.scopes == null ? input.scopes : input.scopes.join(",");
+      try {
+        const { rows } = await db.query<Record<string, unknown>>(
+          `INSERT INTO connections (user_id, provider, reference_id, provider_user_id, scopes, tokens_ciphertext)
+           VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${COLUMNS}`,
+          [userId, provider, input.referenceId, input.providerUserId, scopes, encryptTokens(userId, input.tokens)],
+        );
+        return toConnection(returnedRow(rows));
+      } catch (error) {
+        if (!isUniqueViolation(error)) throw error;
+        throw new UserError(
+          StateErrorCodes.CONFLICT,
+          `a connection with this user_id, or an active ${provider} connection for the same provider account, already exists`,
+          { cause: error, details: { provider } },
+        );
+      }
+    },
+
+    async getConnection(userId) {
+      if (!isUuid(userId)) return undefined;
+      return one(`SELECT ${COLUMNS} FROM connections WHERE user_id = $1`, [userId]);
+    },
+
+    async findByProviderUserId(provider, providerUserId) {
+      return one(
+        `SELECT ${COLUMNS} FROM connections WHERE provider = $1 AND provider_user_id = $2 AND active`,
+        [provider, providerUserId],
+      );
+    },
+
+    async listByReferenceId(referenceId) {
+      const { rows } = await db.query<Record<string, unknown>>(
+        `SELECT ${COLUMNS} FROM connections WHERE reference_id = $1 ORDER BY created_at, user_id`,
+        [referenceId],
+      );
+      return rows.map(toConnection);
+    },
+
+    async listConnections(filter = {}) {
+      const sql = filtered(filter);
+      const limit = sql.bind(limitParam(filter.limit));
+      const offset = sql.bind(offsetParam(filter.offset));
+      const { rows } = await db.query<Record<string, unknown>>(
+        `SELECT ${COLUMNS} FROM connections ${sql.where()} ORDER BY created_at, user_id LIMIT ${limit} OFFSET ${offset}`,
+        sql.params,
+      );
+      return rows.map(toConnection);
+    },
+
+    async countConnections(filter = {}) {
+      const sql = filtered(filter);
+      const { rows } = await db.query<{ count: unknown }>(
+        `SELECT count(*) AS count FROM connections ${sql.where()}`,
+        sql.params,
+      );
+      return Number(rows[0]?.count ?? 0);
+    },
+
+    async getTokens(userId) {
+      if (!isUuid(userId)) return undefined;
+      const { rows } = await db.query<{ user_id: string; tokens_ciphertext: string | null }>(
+        "SELECT user_id, tokens_ciphertext FROM connections WHERE user_id = $1",
+        [userId],
+      );
+      const row = rows[0];
+      if (row?.tokens_ciphertext == null) return undefined;
+      return cipher.decryptJson<ConnectionTokens>(row.tokens_ciphertext, tokensAad(row.user_id));
+    },
+
+    async setTokens(userId, tokens) {
+      const id = assertUuid(userId, "userId");
+      const { rows } = await db.query(
+        "UPDATE connections SET tokens_ciphertext = $2, updated_at = now() WHERE user_id = $1 RETURNING user_id",
+        [id, encryptTokens(id, tokens)],
+      );
+      if (rows.length === 0) throw connectionNotFound(id);
+    },
+
+    async touchWebhookUpdate(userId, at = new Date()) {
+      if (!isUuid(userId)) return undefined;
+      return one(
+        `UPDATE connections
+         SET last_webhook_update = GREATEST(last_webhook_update, $2::timestamptz), updated_at = now()
+         WHERE user_id = $1 RETURNING ${COLUMNS}`,
+        [userId, timestampParam(at, "at")],
+      );
+    },
+
+    async markPolled(userId, at = new Date(), mostRecentDataAt) {
+      if (!isUuid(userId)) return undefined;
+      return one(
+        `UPDATE connections
+         SET last_polled_at = GREATEST(last_polled_at, $2::timestamptz),
+             most_recent_data_at = GREATEST(most_recent_data_at, $3::timestamptz),
+             updated_at = now()
+         WHERE user_id = $1 RETURNING ${COLUMNS}`,
+        [userId, timestampParam(at, "at"), mostRecentDataAt == null ? null : timestampParam(mostRecentDataAt, "mostRecentDataAt")],
+      );
+    },
+
+    async deactivate(userId) {
+      if (!isUuid(userId)) return undefined;
+      return one(
+        `UPDATE connections SET active = false, updated_at = now() WHERE user_id = $1 RETURNING ${COLUMNS}`,
+        [userId],
+      );
+    },
+
+    async deleteConnection(userId) {
+      if (!isUuid(userId)) return false;
+      const { rows } = await db.query("DELETE FROM connections WHERE user_id = $1 RETURNING user_id", [userId]);
+      return rows.length > 0;
+    },
+  };
+}
+
+export function connectionNotFound(userId: string): UserError {
+  return new UserError(ErrorCodes.CONNECTION_NOT_FOUND, `no connection with user_id ${userId}`, { details: { userId } });
+}
+
+function toConnection(row: Record<string, unknown>): Connection {
+  return {
+    user_id: String(row.user_id),
+    provider: String(row.provider),
+    reference_id: (row.reference_id as string | null) ?? null,
+    provider_user_id: (row.provider_user_id as string | null) ?? null,
+    scopes: (row.scopes as string | null) ?? null,
+    active: row.active === true,
+    created_at: toIso(row.created_at),
+    updated_at: toIso(row.updated_at),
+    last_webhook_update: toIsoOrNull(row.last_webhook_update),
+    last_polled_at: toIsoOrNull(row.last_polled_at),
+    most_recent_data_at: toIsoOrNull(row.most_recent_data_at),
+  };
+}

@@ -1,0 +1,35 @@
+export interface AddDeadLetterInput {
+  /** Queue the job came from; with `jobName` and `jobData` it is everything a replay needs. */
+  queue: string;
+  jobName: string;
+  jobData: unknown;
+  destination?: string | null;
+  traceId?: string | null;
+  error?: string | null;
+  /** Stable code of the final error (ERR_…), for grouping. */
+  errorCode?: string | null;
+  attempts?: number;
+}
+
+export interface DeadLetter {
+  id: number;
+  queue: string;
+  destination: string | null;
+  trace_id: string | null;
+  job_name: string;
+  job_data: unknown;
+  error: string | null;
+  error_code: string | null;
+  attempts: number;
+  created_at: string;
+  replayed_at: string | null;
+}
+
+export interface ListDeadLettersFilter {
+  destination?: string;
+  queue?: string;
+  /** @default false */
+  includeReplayed?: boolean;
+  /** @default 100, at most 1000 */
+  limit?: number;
+}

@@ -1,0 +1,88 @@
+import type { Database } from "./database.ts";
+import type { AddDeadLetterInput, DeadLetter, ListDeadLettersFilter } from "./dead-letter-types.ts";
+import { invalidArgument, returnedRow } from "./state-errors.ts";
+import { createSqlFilter } from "./sql-filter.ts";
+import { assertId, assertNonEmpty, errorText, jsonParam, limitParam, toId, toIso, toIsoOrNull } from "./sql-values.ts";
+
+export interface DeadLetterRepository {
+  addDeadLetter(input: AddDeadLetterInput): Promise<number>;
+  /** Newest first; replayed ones only when asked. */
+  listDeadLetters(filter?: ListDeadLettersFilter): Promise<DeadLetter[]>;
+  getDeadLetter(id: number): Promise<DeadLetter | undefined>;
+  /**
+   * Claims a dead letter for replay. False when it does not exist or was already replayed, so two
+   * operators replaying at once cannot both re-enqueue it.
+   */
+  markReplayed(id: number): Promise<boolean>;
+}
+
+const COLUMNS = `id, queue, destination, trace_id, job_name, job_data, error, error_code, attempts, created_at, replayed_at`;
+
+export function createDeadLetterRepository(db: Database): DeadLetterRepository {
+  return {
+    async addDeadLetter(input) {
+      if (input.jobData === undefined || input.jobData === null) throw invalidArgument("jobData is required to replay a job");
+      const attempts = input.attempts ?? 0;
+      if (!Number.isInteger(attempts) || attempts < 0) throw invalidArgument(`attempts must be a non-negative integer`);
+      const { rows } = await db.query<{ id: unknown }>(
+        `INSERT INTO dead_letters (queue, destination, trace_id, job_name, job_data, error, error_code, attempts)
+         VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7, $8) RETURNING id`,
+        [
+          assertNonEmpty(input.queue, "queue"),
+          input.destination ?? null,
+          input.traceId ?? null,
+          assertNonEmpty(input.jobName, "jobName"),
+          jsonParam(input.jobData),
+          errorText(input.error),
+          input.errorCode ?? null,
+          attempts,
+        ],
+      );
+      return toId(returnedRow(rows).id);
+    },
+
+    async listDeadLetters(filter = {}) {
+      const sql = createSqlFilter();
+      if (filter.destination !== undefined) sql.add(`destination = ${sql.bind(filter.destination)}`);
+      if (filter.queue !== undefined) sql.add(`queue = ${sql.bind(filter.queue)}`);
+      if (filter.includeReplayed !== true) sql.add("replayed_at IS NULL");
+      const limit = sql.bind(limitParam(filter.limit));
+      const { rows } = await db.query<Record<string, unknown>>(
+        `SELECT ${COLUMNS} FROM dead_letters ${sql.where()} ORDER BY created_at DESC, id DESC LIMIT ${limit}`,
+        sql.params,
+      );
+      return rows.map(toDeadLetter);
+    },
+
+    async getDeadLetter(id) {
+      const { rows } = await db.query<Record<string, unknown>>(`SELECT ${COLUMNS} FROM dead_letters WHERE id = $1`, [
+        assertId(id, "id"),
+      ]);
+      return rows[0] === undefined ? undefined : toDeadLetter(rows[0]);
+    },
+
+    async markReplayed(id) {
+      const { rows } = await db.query(
+        "UPDATE dead_letters SET replayed_at = now() WHERE id = $1 AND replayed_at IS NULL RETURNING id",
+        [assertId(id, "id")],
+      );
+      return rows.length > 0;
+    },
+  };
+}
+
+function toDeadLetter(row: Record<string, unknown>): DeadLetter {
+  return {
+    id: toId(row.id),
+    queue: String(row.queue),
+    destination: (row.destination as string | null) ?? null,
+    trace_id: (row.trace_id as string | null) ?? null,
+    job_name: String(row.job_name),
+    job_data: row.job_data,
+    error: (row.error as string | null) ?? null,
+    error_code: (row.error_code as string | null) ?? null,
+    attempts: Number(row.attempts),
+    created_at: toIso(row.created_at),
+    replayed_at: toIsoOrNull(row.replayed_at),
+  };
+}

@@ -1,0 +1,96 @@
+import type { Database } from "./database.ts";
+import {
+  DELIVERY_STATUSES,
+  type Delivery,
+  type DeliveryStatus,
+  type ListDeliveriesFilter,
+  type RecordDeliveryInput,
+} from "./delivery-types.ts";
+import { invalidArgument, returnedRow } from "./state-errors.ts";
+import { createSqlFilter } from "./sql-filter.ts";
+import { assertNonEmpty, assertUuid, errorText, limitParam, toId, toIso, toIsoOrNull } from "./sql-values.ts";
+
+export interface DeliveryRepository {
+  /** Upsert on (traceId, destination): recording the same outcome twice leaves one row. */
+  recordDelivery(input: RecordDeliveryInput): Promise<Delivery>;
+  /** Newest first. */
+  listDeliveries(filter?: ListDeliveriesFilter): Promise<Delivery[]>;
+}
+
+const COLUMNS = `id, trace_id, destination, event_type, user_id, reference, status, attempts, error,
+  created_at, updated_at, delivered_at`;
+
+// "delivered" is sticky: with at-least-once queues a job can run again after it succeeded, and a later
+// failure of that duplicate does not undo the fact that the destination got the event.
+const UPSERT = `
+  INSERT INTO deliveries (trace_id, destination, event_type, user_id, reference, status, attempts, error, delivered_at)
+  VALUES ($1, $2, $3, $4, $5, $6::text, $7, $8, CASE WHEN $6::text = 'delivered' THEN now() END)
+  ON CONFLICT (trace_id, destination) DO UPDATE SET
+    event_type = EXCLUDED.event_type,
+    user_id = COALESCE(EXCLUDED.user_id, deliveries.user_id),
+    reference = COALESCE(EXCLUDED.reference, deliveries.reference),
+    status = CASE WHEN deliveries.status = 'delivered' THEN deliveries.status ELSE EXCLUDED.status END,
+    error = CASE WHEN deliveries.status = 'delivered' THEN deliveries.error ELSE EXCLUDED.error END,
+    attempts = GREATEST(deliveries.attempts, EXCLUDED.attempts),
+    delivered_at = COALESCE(deliveries.delivered_at, EXCLUDED.delivered_at),
+    updated_at = now()
+  RETURNING ${COLUMNS}`;
+
+function assertStatus(status: string): DeliveryStatus {
+  if (!(DELIVERY_STATUSES as readonly string[]).includes(status)) {
+    throw invalidArgument(`status must be one of ${DELIVERY_STATUSES.join(", ")}, got ${JSON.stringify(status)}`);
+  }
+  return status as DeliveryStatus;
+}
+
+export function createDeliveryRepository(db: Database): DeliveryRepository {
+  return {
+    async recordDelivery(input) {
+      if (!Number.isInteger(input.attempts) || input.attempts < 0) {
+        throw invalidArgument(`attempts must be a non-negative integer, got ${String(input.attempts)}`);
+      }
+      const { rows } = await db.query<Record<string, unknown>>(UPSERT, [
+        assertNonEmpty(input.traceId, "traceId"),
+        assertNonEmpty(input.destination, "destination"),
+        assertNonEmpty(input.eventType, "eventType"),
+        input.userId == null ? null : assertUuid(input.userId, "userId"),
+        input.reference ?? null,
+        assertStatus(input.status),
+        input.attempts,
+        errorText(input.error),
+      ]);
+      return toDelivery(returnedRow(rows));
+    },
+
+    async listDeliveries(filter = {}) {
+      const sql = createSqlFilter();
+      if (filter.traceId !== undefined) sql.add(`trace_id = ${sql.bind(filter.traceId)}`);
+      if (filter.destination !== undefined) sql.add(`destination = ${sql.bind(filter.destination)}`);
+      if (filter.status !== undefined) sql.add(`status = ${sql.bind(assertStatus(filter.status))}`);
+      if (filter.userId !== undefined) sql.add(`user_id = ${sql.bind(assertUuid(filter.userId, "userId"))}`);
+      const limit = sql.bind(limitParam(filter.limit));
+      const { rows } = await db.query<Record<string, unknown>>(
+        `SELECT ${COLUMNS} FROM deliveries ${sql.where()} ORDER BY created_at DESC, id DESC LIMIT ${limit}`,
+        sql.params,
+      );
+      return rows.map(toDelivery);
+    },
+  };
+}
+
+function toDelivery(row: Record<string, unknown>): Delivery {
+  return {
+    id: toId(row.id),
+    trace_id: String(row.trace_id),
+    destination: String(row.destination),
+    event_type: String(row.event_type),
+    user_id: (row.user_id as string | null) ?? null,
+    reference: (row.reference as string | null) ?? null,
+    status: row.status as DeliveryStatus,
+    attempts: Number(row.attempts),
+    error: (row.error as string | null) ?? null,
+    created_at: toIso(row.created_at),
+    updated_at: toIso(row.updated_at),
+    delivered_at: toIsoOrNull(row.delivered_at),
+  };
+}

@@ -1,0 +1,40 @@
+export type DeliveryStatus = "delivered" | "failed" | "dead";
+
+export const DELIVERY_STATUSES: readonly DeliveryStatus[] = ["delivered", "failed", "dead"];
+
+export interface RecordDeliveryInput {
+  /** The event's X-Terra-Trace-Id-style id; with `destination` it identifies the row. */
+  traceId: string;
+  destination: string;
+  eventType: string;
+  userId?: string | null;
+  /** terra-reference of the request that produced the event, if any. */
+  reference?: string | null;
+  status: DeliveryStatus;
+  attempts: number;
+  error?: string | null;
+}
+
+export interface Delivery {
+  id: number;
+  trace_id: string;
+  destination: string;
+  event_type: string;
+  user_id: string | null;
+  reference: string | null;
+  status: DeliveryStatus;
+  attempts: number;
+  error: string | null;
+  created_at: string;
+  updated_at: string;
+  delivered_at: string | null;
+}
+
+export interface ListDeliveriesFilter {
+  traceId?: string;
+  destination?: string;
+  status?: DeliveryStatus;
+  userId?: string;
+  /** @default 100, at most 1000 */
+  limit?: number;
+}

@@ -1,0 +1,44 @@
+/** One validation failure, e.g. `{ path: "/metadata/start_time", rule: "format", message: "…" }`. */
+export interface QuarantineIssue {
+  path: string;
+  rule: string;
+  message: string;
+}
+
+export interface QuarantineRecordInput {
+  userId?: string | null;
+  provider?: string | null;
+  dataType?: string | null;
+  /** The normalized record that failed validation. */
+  record?: unknown;
+  /** The provider payload it was made from, to reproduce the mapping bug. */
+  raw?: unknown;
+  issues: readonly QuarantineIssue[];
+  traceId?: string | null;
+}
+
+export interface QuarantinedRecord {
+  id: number;
+  user_id: string | null;
+  provider: string | null;
+  data_type: string | null;
+  record: unknown;
+  raw: unknown;
+  issues: QuarantineIssue[];
+  trace_id: string | null;
+  created_at: string;
+  resolved_at: string | null;
+}
+
+export interface QuarantineFilter {
+  userId?: string;
+  dataType?: string;
+  provider?: string;
+  /** @default false */
+  includeResolved?: boolean;
+}
+
+export interface ListQuarantineFilter extends QuarantineFilter {
+  /** @default 100, at most 1000 */
+  limit?: number;
+}

@@ -1,0 +1,132 @@
+import { randomUUID } from "node:crypto";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { Database, StateStore } from "../../../src/state/index.ts";
+import { type SuiteContext, unique } from "./context.ts";
+
+export function connectionTests(ctx: SuiteContext): void {
+  describe("connections", () => {
+    let db: Database;
+    let store: StateStore;
+    beforeAll(() => {
+      ({ db, store } = ctx);
+    });
+
+    it("creates a TerraUser-shaped connection", async () => {
+      const reference = unique("ref");
+      const created = await store.createConnection({
+        provider: "FITBIT",
+        referenceId: reference,
+        providerUserId: unique("fb"),
+        scopes: ["activity", "sleep"],
+      });
+      expect(created).toMatchObject({
+        provider: "FITBIT",
+        reference_id: reference,
+        scopes: "activity,sleep",
+        active: true,
+        last_webhook_update: null,
+        last_polled_at: null,
+        most_recent_data_at: null,
+      });
+      expect(created.user_id).toMatch(/^[0-9a-f-]{36}$/);
+      expect(new Date(created.created_at).toISOString()).toBe(created.created_at);
+      expect(created).not.toHaveProperty("tokens_ciphertext");
+      expect(await store.getConnection(created.user_id)).toEqual(created);
+    });
+
+    it("keeps a pre-allocated user_id", async () => {
+      const userId = randomUUID();
+      const created = await store.createConnection({ provider: "SANDBOX", userId });
+      expect(created.user_id).toBe(userId);
+      expect(created.scopes).toBeNull();
+    });
+
+    it("returns undefined for unknown and malformed ids", async () => {
+      expect(await store.getConnection(randomUUID())).toBeUndefined();
+      expect(await store.getConnection("not-a-uuid")).toBeUndefined();
+      expect(await store.getTokens("not-a-uuid")).toBeUndefined();
+      expect(await store.deleteConnection("not-a-uuid")).toBe(false);
+    });
+
+    it("allows one active connection per provider account", async () => {
+      const providerUserId = unique("garmin");
+      const first = await store.createConnection({ provider: "GARMIN", providerUserId });
+      expect((await store.findByProviderUserId("GARMIN", providerUserId))?.user_id).toBe(first.user_id);
+      await expect(store.createConnection({ provider: "GARMIN", providerUserId })).rejects.toMatchObject({
+        code: "ERR_STATE_CONFLICT",
+      });
+      // The same provider account on another provider is a different account.
+      await store.createConnection({ provider: "POLAR", providerUserId });
+
+      const deactivated = await store.deactivate(first.user_id);
+      expect(deactivated?.active).toBe(false);
+      expect(await store.findByProviderUserId("GARMIN", providerUserId)).toBeUndefined();
+      const second = await store.createConnection({ provider: "GARMIN", providerUserId });
+      expect((await store.findByProviderUserId("GARMIN", providerUserId))?.user_id).toBe(second.user_id);
+    });
+
+    it("lists by reference id, filters and pages", async () => {
+      const reference = unique("ref");
+      const provider = unique("PROV").toUpperCase();
+      const a = await store.createConnection({ provider, referenceId: reference });
+      const b = await store.createConnection({ provider, referenceId: reference });
+      const c = await store.createConnection({ provider });
+      await store.deactivate(c.user_id);
+
+      const byReference = await store.listByReferenceId(reference);
+      expect(byReference.map((u) => u.user_id).sort()).toEqual([a.user_id, b.user_id].sort());
+
+      const all = await store.listConnections({ provider });
+      expect(all).toHaveLength(3);
+      expect(await store.countConnections({ provider })).toBe(3);
+      expect(await store.countConnections({ provider, active: true })).toBe(2);
+      expect((await store.listConnections({ provider, active: false })).map((u) => u.user_id)).toEqual([c.user_id]);
+      expect((await store.listConnections({ referenceId: reference })).length).toBe(2);
+
+      const page1 = await store.listConnections({ provider, limit: 2, offset: 0 });
+      const page2 = await store.listConnections({ provider, limit: 2, offset: 2 });
+      expect([...page1, ...page2].map((u) => u.user_id)).toEqual(all.map((u) => u.user_id));
+      await expect(store.listConnections({ limit: 0 })).rejects.toMatchObject({ code: "ERR_STATE_INVALID_ARGUMENT" });
+    });
+
+    it("tracks webhook and poll times without moving them backwards", async () => {
+      const { user_id } = await store.createConnection({ provider: "OURA" });
+      const later = "2024-05-02T10:00:00.000Z";
+      const earlier = "2024-05-01T10:00:00.000Z";
+      expect((await store.touchWebhookUpdate(user_id, later))?.last_webhook_update).toBe(later);
+      expect((await store.touchWebhookUpdate(user_id, new Date(earlier)))?.last_webhook_update).toBe(later);
+
+      const polled = await store.markPolled(user_id, later, earlier);
+      expect(polled).toMatchObject({ last_polled_at: later, most_recent_data_at: earlier });
+      const polledAgain = await store.markPolled(user_id, later);
+      expect(polledAgain?.most_recent_data_at).toBe(earlier);
+
+      expect(await store.touchWebhookUpdate(randomUUID())).toBeUndefined();
+      await expect(store.markPolled(user_id, "yesterday")).rejects.toMatchObject({ code: "ERR_STATE_INVALID_ARGUMENT" });
+    });
+
+    it("deletes a connection together with its cursors", async () => {
+      const { user_id } = await store.createConnection({ provider: "WHOOP" });
+      await store.setCursor(user_id, "sleep", { next: "abc" });
+      expect(await store.deleteConnection(user_id)).toBe(true);
+      expect(await store.deleteConnection(user_id)).toBe(false);
+      expect(await store.getConnection(user_id)).toBeUndefined();
+      const { rows } = await db.query("SELECT 1 FROM cursors WHERE user_id = $1", [user_id]);
+      expect(rows).toHaveLength(0);
+    });
+
+    it("runs several calls atomically in store.transaction", async () => {
+      const providerUserId = unique("tx");
+      await expect(
+        store.transaction(async (tx) => {
+          await tx.createConnection({ provider: "FITBIT", providerUserId });
+          throw new Error("abort");
+        }),
+      ).rejects.toThrow("abort");
+      expect(await store.findByProviderUserId("FITBIT", providerUserId)).toBeUndefined();
+
+      const created = await store.transaction((tx) => tx.createConnection({ provider: "FITBIT", providerUserId }));
+      expect((await store.findByProviderUserId("FITBIT", providerUserId))?.user_id).toBe(created.user_id);
+    });
+  });
+}

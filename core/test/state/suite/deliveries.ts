@@ -1,0 +1,51 @@
+import { randomUUID } from "node:crypto";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { StateStore } from "../../../src/state/index.ts";
+import { type SuiteContext, unique } from "./context.ts";
+
+export function deliveryTests(ctx: SuiteContext): void {
+  describe("deliveries", () => {
+    let store: StateStore;
+    beforeAll(() => {
+      ({ store } = ctx);
+    });
+
+    it("records idempotently per trace id and destination", async () => {
+      const traceId = unique("trace");
+      const userId = randomUUID();
+      const input = {
+        traceId,
+        destination: "webhook",
+        eventType: "activity",
+        userId,
+        reference: "ref-1",
+        status: "failed" as const,
+        attempts: 1,
+        error: "HTTP 503",
+      };
+      const first = await store.recordDelivery(input);
+      const again = await store.recordDelivery(input);
+      expect(again.id).toBe(first.id);
+      expect(await store.listDeliveries({ traceId })).toHaveLength(1);
+
+      const delivered = await store.recordDelivery({ ...input, status: "delivered", attempts: 2, error: null });
+      expect(delivered).toMatchObject({ id: first.id, status: "delivered", attempts: 2, error: null, user_id: userId });
+      expect(delivered.delivered_at).not.toBeNull();
+
+      // A duplicate run of an already delivered job must not turn the record back into a failure.
+      const duplicate = await store.recordDelivery({ ...input, status: "failed", attempts: 1 });
+      expect(duplicate).toMatchObject({ status: "delivered", attempts: 2, delivered_at: delivered.delivered_at });
+
+      await store.recordDelivery({ ...input, destination: "s3", status: "dead", attempts: 8 });
+      expect(await store.listDeliveries({ traceId })).toHaveLength(2);
+      expect((await store.listDeliveries({ traceId, status: "dead" })).map((d) => d.destination)).toEqual(["s3"]);
+      expect(await store.listDeliveries({ traceId, destination: "s3", limit: 1 })).toHaveLength(1);
+    });
+
+    it("validates its input", async () => {
+      await expect(
+        store.recordDelivery({ traceId: "t", destination: "d", eventType: "e", status: "lost" as never, attempts: 1 }),
+      ).rejects.toMatchObject({ code: "ERR_STATE_INVALID_ARGUMENT" });
+    });
+  });
+}

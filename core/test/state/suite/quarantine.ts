@@ -1,0 +1,42 @@
+import { randomUUID } from "node:crypto";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { StateStore } from "../../../src/state/index.ts";
+import type { SuiteContext } from "./context.ts";
+
+export function quarantineTests(ctx: SuiteContext): void {
+  describe("quarantine", () => {
+    let store: StateStore;
+    beforeAll(() => {
+      ({ store } = ctx);
+    });
+
+    it("stores failed records with their issues and counts the unresolved ones", async () => {
+      const userId = randomUUID();
+      const issues = [{ path: "/metadata/start_time", rule: "required", message: "start_time is required" }];
+      const raw = { provider: "payload", values: [1, 2, 3] };
+      const id = await store.quarantineRecord({
+        userId,
+        provider: "FITBIT",
+        dataType: "sleep",
+        record: { metadata: {} },
+        raw,
+        issues,
+        traceId: "trace-q",
+      });
+      await store.quarantineRecord({ userId, provider: "FITBIT", dataType: "daily", issues });
+
+      expect(await store.countQuarantine({ userId })).toBe(2);
+      const sleep = await store.listQuarantine({ userId, dataType: "sleep" });
+      expect(sleep).toHaveLength(1);
+      expect(sleep[0]).toMatchObject({ id, user_id: userId, data_type: "sleep", raw, issues, record: { metadata: {} } });
+
+      expect(await store.resolveQuarantine(id)).toBe(true);
+      expect(await store.countQuarantine({ userId })).toBe(1);
+      expect(await store.countQuarantine({ userId, includeResolved: true })).toBe(2);
+      expect(await store.countQuarantine()).toBeGreaterThanOrEqual(1);
+      await expect(store.quarantineRecord({ userId, issues: [] })).rejects.toMatchObject({
+        code: "ERR_STATE_INVALID_ARGUMENT",
+      });
+    });
+  });
+}

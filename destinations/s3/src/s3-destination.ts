@@ -1,0 +1,234 @@
+import {
+  DeleteObjectsCommand,
+  HeadBucketCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  S3Client,
+} from "@aws-sdk/client-s3";
+import {
+  DATA_EVENT_TYPES,
+  ErrorCodes,
+  UserError,
+  eventKey,
+  payloadRecords,
+  payloadUserId,
+  type Delivery,
+  type DeliveryPayload,
+  type Destination,
+  type DestinationContext,
+  type DestinationUser,
+} from "@tributary/core/contracts";
+import { mapLimit } from "./map-limit.ts";
+import { encodeBody, singleRecordPayload } from "./object-body.ts";
+import {
+  PAYLOAD_VERSION,
+  PAYLOADS_FOLDER,
+  dataObjectKey,
+  eventObjectKey,
+  isUsersObject,
+  keyPart,
+  normalizePrefix,
+  payloadObjectKey,
+} from "./object-keys.ts";
+import { objectUrl } from "./object-url.ts";
+import type { S3Options } from "./options.ts";
+import { presignGetUrl } from "./presign-url.ts";
+import { s3Error } from "./s3-errors.ts";
+
+/** Where `storePayload` put a payload: what an `s3_payload` pointer carries. */
+export interface StoredPayload {
+  /** Pre-signed GET URL of the payload object. */
+  url: string;
+  /** Seconds the URL stays valid. */
+  expires_in: number;
+  /** The object key inside the bucket. */
+  key: string;
+}
+
+/** The s3 destination: a Destination that can also park an oversized payload for a webhook or SQS pointer. */
+export interface S3Destination extends Destination {
+  /**
+   * Stores the whole payload at `<prefix>payloads/<user_id>/<type>-<trace_id>.json` and returns a pre-signed
+   * GET URL to it. The objects stay after the URL expires: give the bucket a lifecycle rule on `payloads/`.
+   */
+  storePayload(delivery: Delivery): Promise<StoredPayload>;
+}
+
+/** Terra's pointer URLs live 300–600 s; consumers fetch right away. */
+export const PAYLOAD_URL_EXPIRES_IN = 600;
+/** Metadata holding the delivery's ordering timestamp, read back to let the newer copy win. */
+export const ORDERING_METADATA = "ordering-ts";
+const PARALLEL_REQUESTS = 8;
+const DELETE_BATCH = 1000;
+
+interface PendingObject {
+  key: string;
+  payload: DeliveryPayload;
+  delivery: Delivery;
+}
+
+export function createS3Destination(options: S3Options, ctx: DestinationContext): S3Destination {
+  const { bucket } = options;
+  const prefix = normalizePrefix(options.prefix);
+  const gzip = options.gzip ?? false;
+  const region = options.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? "us-east-1";
+  let client: S3Client | undefined;
+
+  const s3 = () =>
+    (client ??= new S3Client({
+      region,
+      ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+      forcePathStyle: options.forcePathStyle ?? false,
+      ...(options.accessKeyId && options.secretAccessKey
+        ? { credentials: { accessKeyId: options.accessKeyId, secretAccessKey: options.secretAccessKey } }
+        : {}),
+    }));
+
+  const call = async <T>(request: (s3: S3Client) => Promise<T>): Promise<T> => {
+    try {
+      return await request(s3());
+    } catch (error) {
+      throw s3Error(error, bucket);
+    }
+  };
+
+  /** The stored copy's ordering timestamp; undefined when there is no object (or it predates the metadata). */
+  const storedOrdering = async (key: string): Promise<number | undefined> => {
+    try {
+      const head = await s3().send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+      const value = Number(head.Metadata?.[ORDERING_METADATA]);
+      return Number.isFinite(value) ? value : undefined;
+    } catch (error) {
+      const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+      if (status === 404) return undefined; // no such key (or no such bucket: the put says which)
+      throw s3Error(error, bucket);
+    }
+  };
+
+  const put = async (key: string, payload: DeliveryPayload, delivery: Delivery) => {
+    const body = await encodeBody(payload, gzip);
+    await call((s3) =>
+      s3.send(
+        new PutObjectCommand({
+          Bucket: bucket,
+          Key: key,
+          Body: body,
+          ContentType: "application/json",
+          ...(gzip ? { ContentEncoding: "gzip" } : {}),
+          Metadata: { [ORDERING_METADATA]: String(delivery.orderingTimestamp), "trace-id": delivery.traceId },
+        }),
+      ),
+    );
+  };
+
+  /**
+   * Newer wins: an object whose stored ordering timestamp is later than this delivery's is left alone. S3 has
+   * no conditional put on metadata, so two deliveries of one key racing between HEAD and PUT can still let the
+   * older land last; deliveries of one user are normally sequential, and the next redelivery corrects it.
+   */
+  const putUnlessNewerStored = async ({ key, payload, delivery }: PendingObject) => {
+    const stored = await storedOrdering(key);
+    if (stored !== undefined && stored > delivery.orderingTimestamp) return;
+    await put(key, payload, delivery);
+  };
+
+  const objectsOf = (delivery: Delivery): PendingObject[] => {
+    const { payload } = delivery;
+    if (!DATA_EVENT_TYPES.has(payload.type)) {
+      return [{ key: eventObjectKey(prefix, eventKey(payload, delivery.orderingTimestamp), gzip), payload, delivery }];
+    }
+    return payloadRecords(payload).map(({ record, key }) => ({
+      key: dataObjectKey(prefix, key, gzip),
+      payload: singleRecordPayload(payload, record),
+      delivery,
+    }));
+  };
+
+  /** Keys listed under a prefix, page by page. */
+  const listKeys = async (listPrefix: string, delimiter?: string) => {
+    const keys: string[] = [];
+    const folders: string[] = [];
+    let token: string | undefined;
+    do {
+      const page = await call((s3) =>
+        s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: listPrefix, ContinuationToken: token, ...(delimiter ? { Delimiter: delimiter } : {}) })),
+      );
+      for (const item of page.Contents ?? []) if (item.Key) keys.push(item.Key);
+      for (const folder of page.CommonPrefixes ?? []) if (folder.Prefix) folders.push(folder.Prefix);
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
+    return { keys, folders };
+  };
+
+  const deleteKeys = async (keys: readonly string[]) => {
+    for (let start = 0; start < keys.length; start += DELETE_BATCH) {
+      const chunk = keys.slice(start, start + DELETE_BATCH);
+      const result = await call((s3) =>
+        s3.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: chunk.map((Key) => ({ Key })), Quiet: true } })),
+      );
+      const failed = result.Errors ?? [];
+      if (failed.length > 0) {
+        throw s3Error({ name: failed[0]?.Code, message: `${failed.length} object(s) could not be deleted, first ${failed[0]?.Key}: ${failed[0]?.Message}` }, bucket);
+      }
+    }
+  };
+
+  return {
+    name: ctx.name,
+    type: "s3",
+
+    async write(batch) {
+      // The same key twice in one batch: only the newest copy is sent (the later one on a tie).
+      const latest = new Map<string, PendingObject>();
+      for (const delivery of batch) {
+        for (const object of objectsOf(delivery)) {
+          const seen = latest.get(object.key);
+          if (!seen || seen.delivery.orderingTimestamp <= delivery.orderingTimestamp) latest.set(object.key, object);
+        }
+      }
+      await mapLimit([...latest.values()], PARALLEL_REQUESTS, putUnlessNewerStored);
+    },
+
+    async delete(user: DestinationUser) {
+      const userPart = keyPart(user.user_id);
+      const { folders } = await listKeys(`${prefix}${PAYLOAD_VERSION}/`, "/");
+      const doomed: string[] = [];
+      for (const folder of folders) {
+        const { keys } = await listKeys(`${folder}${userPart}`);
+        doomed.push(...keys.filter((key) => isUsersObject(key.slice(folder.length + userPart.length))));
+      }
+      doomed.push(...(await listKeys(`${prefix}${PAYLOADS_FOLDER}/${userPart}/`)).keys);
+      await deleteKeys(doomed);
+      ctx.log.debug({ destination: ctx.name, user_id: user.user_id, objects: doomed.length }, "s3: erased user objects");
+    },
+
+    async check() {
+      await call((s3) => s3.send(new HeadBucketCommand({ Bucket: bucket })));
+    },
+
+    async close() {
+      client?.destroy();
+      client = undefined;
+    },
+
+    async storePayload(delivery) {
+      const userId = payloadUserId(delivery.payload) ?? "no-user";
+      const key = payloadObjectKey(prefix, userId, delivery.payload.type, delivery.traceId, gzip);
+      await put(key, delivery.payload, delivery);
+      const credentials = await call((s3) => s3.config.credentials());
+      if (!credentials.accessKeyId || !credentials.secretAccessKey) {
+        throw new UserError(ErrorCodes.DESTINATION_AUTH, `No credentials to pre-sign payload URLs for bucket "${bucket}"`, {
+          hint: "Set accessKeyId/secretAccessKey or give the process an AWS credential source.",
+        });
+      }
+      const url = presignGetUrl({
+        url: objectUrl({ bucket, region, endpoint: options.endpoint, forcePathStyle: options.forcePathStyle }, key),
+        region,
+        credentials,
+        expiresIn: PAYLOAD_URL_EXPIRES_IN,
+      });
+      return { url, expires_in: PAYLOAD_URL_EXPIRES_IN, key };
+    },
+  };
+}

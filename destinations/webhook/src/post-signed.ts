@@ -1,0 +1,41 @@
+import { ErrorCodes, TransientError, signTerraPayload, type Delivery } from "@tributary/core/contracts";
+import { classifyResponse, redactUrl } from "./classify-response.ts";
+import type { WebhookOptions } from "./options.ts";
+
+/** POST one payload the way Terra does: raw JSON body, signature over exactly those bytes, trace headers. */
+export async function postSigned(options: WebhookOptions, delivery: Delivery, body: string): Promise<void> {
+  const signature = signTerraPayload(options.signingSecret, body);
+  const headers: Record<string, string> = {
+    ...options.headers,
+    "content-type": "application/json",
+    "user-agent": "Tributary-Webhooks/1",
+    "terra-signature": signature,
+    "x-terra-signature": signature,
+    "x-terra-trace-id": delivery.traceId,
+    "x-terra-ordering-timestamp": String(delivery.orderingTimestamp),
+  };
+  if (delivery.reference) headers["terra-reference"] = delivery.reference;
+
+  let response: Response;
+  try {
+    response = await fetch(options.url, {
+      method: "POST",
+      headers,
+      body,
+      signal: AbortSignal.timeout(options.timeoutMs ?? 8000),
+    });
+  } catch (cause) {
+    const timedOut = (cause as Error).name === "TimeoutError";
+    throw new TransientError(
+      ErrorCodes.DESTINATION_UNAVAILABLE,
+      timedOut
+        ? `Receiver ${redactUrl(options.url)} did not answer within ${options.timeoutMs ?? 8000} ms`
+        : `Cannot reach receiver ${redactUrl(options.url)}: ${(cause as Error).message}`,
+      { cause, hint: "Tributary retries with backoff; check that the receiver is up and answers quickly (verify, enqueue, return 200)." },
+    );
+  }
+  // Drain the body so the keep-alive connection is reused.
+  await response.arrayBuffer().catch(() => undefined);
+  const error = classifyResponse(response.status, options.url);
+  if (error) throw error;
+}

@@ -1,0 +1,122 @@
+import { Type } from '@sinclair/typebox';
+import { describe, expect, it } from 'vitest';
+import {
+  createSchemaRegistry,
+  DATA_TYPES,
+  EVENT_TYPES,
+  eventSchemaId,
+  getSchemaRegistry,
+  modelSchemaId,
+  resolveSchema,
+  SchemaRegistryError,
+  TERRA_USER_SCHEMA_ID,
+  WEBHOOK_EVENT_SCHEMA_ID,
+} from '../src/index.ts';
+
+const BASE = 'https://tributary.dev/schemas/2022-03-16';
+
+describe('registry errors carry stable codes', () => {
+  it('rejects a schema without $id', () => {
+    const registry = createSchemaRegistry();
+    expect(() => registry.add(Type.Object({ a: Type.String() }, { title: 'NoId' }))).toThrow(
+      expect.objectContaining({ name: 'SchemaRegistryError', code: 'ERR_SCHEMA_MISSING_ID' }),
+    );
+  });
+
+  it('rejects a duplicate $id', () => {
+    const registry = createSchemaRegistry();
+    registry.add(Type.Object({}, { $id: 'https://example.test/a.json' }));
+    expect(() => registry.add(Type.Object({ b: Type.Number() }, { $id: 'https://example.test/a.json' }))).toThrow(
+      expect.objectContaining({ code: 'ERR_SCHEMA_DUPLICATE_ID' }),
+    );
+  });
+
+  it('rejects adding a built-in id twice to the shared registry', () => {
+    expect(() => getSchemaRegistry().add({ $id: modelSchemaId('activity'), type: 'object' })).toThrow(SchemaRegistryError);
+  });
+
+  it('reports schemas that break strict mode when they are compiled', () => {
+    const registry = createSchemaRegistry();
+    // Compilation is lazy (refs may point at schemas added later), so the typo surfaces at compile time.
+    registry.add({ $id: 'https://example.test/typo.json', type: 'object', propertees: {} });
+    expect(() => registry.compileAll()).toThrow(expect.objectContaining({ code: 'ERR_SCHEMA_INVALID' }));
+    expect(() => registry.add({ $id: 'https://example.test/bad.json', type: 'objekt' })).toThrow(expect.objectContaining({ code: 'ERR_SCHEMA_INVALID' }));
+  });
+
+  it('throws ERR_SCHEMA_UNKNOWN for an unknown schema but never for invalid data', () => {
+    const registry = createSchemaRegistry();
+    registry.add(Type.Object({ n: Type.Number() }, { $id: 'https://example.test/n.json', title: 'N' }));
+    expect(() => registry.validate('nope', {})).toThrow(expect.objectContaining({ code: 'ERR_SCHEMA_UNKNOWN' }));
+    expect(registry.validate('n', { n: 'x' })).toEqual({ ok: false, issues: [{ path: 'n', rule: 'type', message: 'n: expected a number, got string "x"' }] });
+    expect(registry.validate('https://example.test/n.json', undefined).ok).toBe(false);
+  });
+});
+
+describe('the shared registry', () => {
+  const registry = getSchemaRegistry();
+
+  it('is one instance', () => {
+    expect(getSchemaRegistry()).toBe(registry);
+  });
+
+  it('uses one id convention', () => {
+    expect(modelSchemaId('activity')).toBe(`${BASE}/activity.json`);
+    expect(eventSchemaId('auth')).toBe(`${BASE}/events/auth.json`);
+    expect(eventSchemaId('large_request_sending')).toBe(`${BASE}/events/large-request-sending.json`);
+    expect(eventSchemaId('s3_upload')).toBe(eventSchemaId('s3_payload'));
+    expect(resolveSchema('ActivityType')).toBe(`${BASE}/enums/activity-type.json`);
+    expect(resolveSchema('HeartRateDataSummary')).toBe(`${BASE}/objects/heart-rate-data-summary.json`);
+    for (const id of registry.ids()) expect(id).toMatch(/^https:\/\/tributary\.dev\/schemas\/2022-03-16\/((objects|enums|events)\/)?[a-z0-9-]+\.json$/);
+  });
+
+  it('has every model and event schema', () => {
+    for (const dataType of DATA_TYPES) expect(registry.has(modelSchemaId(dataType))).toBe(true);
+    for (const eventType of EVENT_TYPES) expect(registry.has(eventSchemaId(eventType))).toBe(true);
+    expect(registry.has(WEBHOOK_EVENT_SCHEMA_ID)).toBe(true);
+    expect(registry.get('TerraUser')?.['$id']).toBe(TERRA_USER_SCHEMA_ID);
+  });
+
+  it('never forbids unknown fields on Terra objects', () => {
+    for (const id of registry.ids()) expect(registry.get(id)?.['additionalProperties'], id).not.toBe(false);
+  });
+
+  it('validates against a fragment of a registered schema', () => {
+    expect(registry.validate(`${modelSchemaId('activity')}#/properties/cheat_detection`, 1).ok).toBe(true);
+    expect(registry.validate(`${modelSchemaId('activity')}#/properties/cheat_detection`, 'yes').ok).toBe(false);
+  });
+});
+
+describe('resolveSchema', () => {
+  it.each([
+    ['activity', modelSchemaId('activity')],
+    ['Activity', modelSchemaId('activity')],
+    ['SLEEP', modelSchemaId('sleep')],
+    ['athlete', modelSchemaId('athlete')],
+    ['ActivityEvent', eventSchemaId('activity')],
+    ['activity_event', eventSchemaId('activity')],
+    ['AthleteEvent', eventSchemaId('athlete')],
+    ['AuthSuccessEvent', `${BASE}/events/auth-success.json`],
+    ['AuthErrorEvent', eventSchemaId('auth_cancelled')],
+    ['auth', eventSchemaId('auth')],
+    ['auth_cancelled', eventSchemaId('auth_cancelled')],
+    ['deauth', eventSchemaId('deauth')],
+    ['DeauthEvent', eventSchemaId('deauth')],
+    ['large_request_sending', eventSchemaId('large_request_sending')],
+    ['s3_upload', eventSchemaId('s3_payload')],
+    ['S3PayloadEvent', eventSchemaId('s3_payload')],
+    ['TerraUser', TERRA_USER_SCHEMA_ID],
+    ['terra-user', TERRA_USER_SCHEMA_ID],
+    ['user', TERRA_USER_SCHEMA_ID],
+    ['event', WEBHOOK_EVENT_SCHEMA_ID],
+    ['webhook', WEBHOOK_EVENT_SCHEMA_ID],
+    ['WebhookEvent', WEBHOOK_EVENT_SCHEMA_ID],
+    ['LapSample', `${BASE}/objects/lap-sample.json`],
+    [modelSchemaId('body'), modelSchemaId('body')],
+  ])('%s', (name, id) => {
+    expect(resolveSchema(name)).toBe(id);
+  });
+
+  it('returns undefined for unknown names', () => {
+    expect(resolveSchema('lab_report')).toBeUndefined();
+  });
+});

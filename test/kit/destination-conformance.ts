@@ -1,0 +1,147 @@
+import { afterAll, describe, expect, it } from "vitest";
+import type { Destination } from "@tributary/core/contracts";
+import { TributaryError } from "@tributary/core/contracts";
+import { activityRecord, dailyRecord, dataPayload, delivery, testUser } from "./payloads.ts";
+
+/** One stored record as the destination holds it, read back by the harness from the real service. */
+export interface StoredRecord {
+  /** "activity", "daily", … or a lifecycle event type. */
+  type: string;
+  /** The natural key (summary_id, YYYY-MM-DD, user id, …) the destination stored it under. */
+  key: string;
+  /** The record (data object or athlete) as stored. */
+  record: Record<string, unknown>;
+}
+
+export interface DestinationHarness {
+  /** A fresh destination writing to unique names (table prefix, bucket, collection …). */
+  create(): Destination | Promise<Destination>;
+  /** A destination whose credentials are wrong (or whose server refuses them). */
+  createWithBadCredentials(): Destination | Promise<Destination>;
+  /** Read back every data record the destination holds for a user, from the real service. */
+  readRecords(destination: Destination, userId: string): Promise<StoredRecord[]>;
+  /** Stored lifecycle events for a user (auth, deauth …); omit when the destination has no event store. */
+  readEvents?(destination: Destination, userId: string): Promise<StoredRecord[]>;
+  /**
+   * False for destinations that do not hold data (a webhook receiver owns what it received; the `deauth`
+   * event tells it to erase). @default true
+   */
+  holdsData?: boolean;
+  /** Drop whatever `create` made. */
+  cleanup?(destination: Destination): Promise<void>;
+}
+
+const dataOnly = (records: StoredRecord[]) => records.filter((r) => r.type === "activity" || r.type === "daily");
+
+/**
+ * The behaviour every destination promises, run against its real server or emulator: idempotent upserts
+ * by natural key, newer-wins, deauth erasure, clear non-retryable errors on bad credentials, concurrency,
+ * lazy connect and idempotent close.
+ */
+export function testDestination(label: string, harness: DestinationHarness): void {
+  describe(`${label}: destination conformance`, () => {
+    const opened: Destination[] = [];
+    const open = async () => {
+      const destination = await harness.create();
+      opened.push(destination);
+      return destination;
+    };
+
+    afterAll(async () => {
+      for (const destination of opened) {
+        await harness.cleanup?.(destination);
+        await destination.close();
+      }
+    });
+
+    it("passes check()", async () => {
+      const destination = await open();
+      await expect(destination.check()).resolves.toBeUndefined();
+    });
+
+    it("writing the same payload twice stores one record per natural key", async () => {
+      const destination = await open();
+      const user = testUser();
+      const payload = dataPayload("activity", user, [
+        activityRecord("run-1", "2026-11-02T07:00:00.000000+00:00"),
+        activityRecord("run-2", "2026-11-03T07:00:00.000000+00:00"),
+      ]);
+      const first = delivery(payload);
+      await destination.write([first]);
+      await destination.write([first]);
+      await destination.write([delivery(payload)]);
+      const stored = dataOnly(await harness.readRecords(destination, user.user_id));
+      expect(stored.map((r) => r.key).sort()).toEqual(["run-1", "run-2"]);
+    });
+
+    it("a newer payload overwrites an older one", async () => {
+      const destination = await open();
+      const user = testUser();
+      await destination.write([delivery(dataPayload("daily", user, [dailyRecord("2026-11-04", 1000)]), { orderingTimestamp: 1 })]);
+      await destination.write([delivery(dataPayload("daily", user, [dailyRecord("2026-11-04", 9000)]), { orderingTimestamp: 2 })]);
+      const stored = dataOnly(await harness.readRecords(destination, user.user_id));
+      expect(stored).toHaveLength(1);
+      expect(stored[0]?.key).toBe("2026-11-04");
+      expect((stored[0]?.record.distance_data as { steps: number }).steps).toBe(9000);
+    });
+
+    // A destination that holds no data has nothing to erase: its receiver acts on the deauth event.
+    it.skipIf(harness.holdsData === false)("delete(user) erases that user's data and only theirs", async () => {
+      const destination = await open();
+      const gone = testUser();
+      const kept = testUser();
+      await destination.write([
+        delivery(dataPayload("activity", gone, [activityRecord("a", "2026-11-05T07:00:00.000000+00:00")])),
+        delivery(dataPayload("activity", kept, [activityRecord("b", "2026-11-05T07:00:00.000000+00:00")])),
+      ]);
+      await destination.delete(gone);
+      expect(dataOnly(await harness.readRecords(destination, gone.user_id))).toEqual([]);
+      expect(dataOnly(await harness.readRecords(destination, kept.user_id))).toHaveLength(1);
+    });
+
+    it("concurrent writes of overlapping keys stay consistent", async () => {
+      const destination = await open();
+      const user = testUser();
+      const writes = Array.from({ length: 8 }, (_, i) =>
+        destination.write([
+          delivery(
+            dataPayload("activity", user, [
+              activityRecord("shared", "2026-11-06T07:00:00.000000+00:00", { calories_data: { total_burned_calories: i } }),
+              activityRecord(`own-${i}`, "2026-11-06T09:00:00.000000+00:00"),
+            ]),
+          ),
+        ]),
+      );
+      await Promise.all(writes);
+      const keys = dataOnly(await harness.readRecords(destination, user.user_id)).map((r) => r.key);
+      expect(keys.sort()).toEqual(["own-0", "own-1", "own-2", "own-3", "own-4", "own-5", "own-6", "own-7", "shared"]);
+    });
+
+    it("bad credentials give a clear, non-retryable error", async () => {
+      const destination = await harness.createWithBadCredentials();
+      try {
+        const checked = await destination.check().then(() => undefined, (e: unknown) => e);
+        expect(checked).toBeInstanceOf(TributaryError);
+        expect((checked as TributaryError).errorClass).toBe("user");
+        expect((checked as TributaryError).message.length).toBeGreaterThan(10);
+        const written = await destination
+          .write([delivery(dataPayload("daily", testUser(), [dailyRecord("2026-11-07", 1)]))])
+          .then(() => undefined, (e: unknown) => e);
+        expect(written).toBeInstanceOf(TributaryError);
+        expect((written as TributaryError).errorClass).toBe("user");
+      } finally {
+        await destination.close();
+      }
+    });
+
+    it("connects lazily and closes idempotently, even unused", async () => {
+      const unused = await harness.create();
+      await unused.close();
+      await unused.close();
+      const used = await open();
+      await used.check();
+      await used.close();
+      await used.close();
+    });
+  });
+}

@@ -1,0 +1,3 @@
+export * from "./payloads.ts";
+export * from "./destination-conformance.ts";
+export * from "./mongo-wire-server/index.ts";
