@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command } from "commander";
 import { isTributaryError } from "../errors/tributary-error.ts";
+import { registerCheckCommand } from "./commands/check.ts";
 import { registerDemoCommand } from "./commands/demo.ts";
 import { registerValidateCommand } from "./commands/validate.ts";
 
@@ -11,6 +12,7 @@ const program = new Command()
 
 registerDemoCommand(program);
 registerValidateCommand(program);
+registerCheckCommand(program);
 
 try {
   await program.parseAsync(process.argv);

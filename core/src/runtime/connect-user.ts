@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { supportedDataTypes } from "../contracts/connector.ts";
+import { jobId } from "../queue/job-id.ts";
 import { Priority, type PullJobData } from "../queue/topology.ts";
 import { lastDays } from "./date-range.ts";
 import { emitPayload } from "./emit-payload.ts";
@@ -59,7 +60,7 @@ export async function enqueueBackfill(ctx: RuntimeContext, userId: string, provi
       withSamples: true,
       traceId,
     };
-    return { name: `${provider}:${dataType}`, data, opts: { priority: Priority.backfill, jobId: `backfill:${userId}:${dataType}` } };
+    return { name: `${provider}:${dataType}`, data, opts: { priority: Priority.backfill, jobId: jobId("backfill", userId, dataType) } };
   });
   const added = await ctx.queues.pull.addBulk(jobs);
   return added.map((job) => job.id ?? "");

@@ -1,5 +1,6 @@
 import type { JobsOptions } from "bullmq";
 import type { DeliveryPayload } from "../contracts/destination.ts";
+import { jobId } from "../queue/job-id.ts";
 import type { DeliverJobData } from "../queue/topology.ts";
 import type { RuntimeContext } from "./runtime-context.ts";
 
@@ -24,7 +25,7 @@ export async function emitPayload(ctx: RuntimeContext, payload: DeliveryPayload,
       name,
       data: { destination: name, traceId: options.traceId, reference: options.reference, orderingTimestamp, payload },
       opts: {
-        jobId: `${options.traceId}:${name}`,
+        jobId: jobId(options.traceId, name),
         attempts: ctx.policy.attempts,
         backoff: { type: "delivery" },
         ...(options.priority ? { priority: options.priority } : {}),

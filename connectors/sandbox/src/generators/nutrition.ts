@@ -34,15 +34,21 @@ export function mealsEaten(profile: SandboxProfile, day: number): EatenFood[] {
   const rng = rngFor(profile.userId, "nutrition", day);
   const midnightSeconds = localMidnightMs(day, profile.offsetMinutes) / 1000;
   const eaten: EatenFood[] = [];
-  for (const { meal, probability, from, to } of MEAL_TIMES) {
-    if (!rng.chance(probability)) continue;
+  const eat = ({ meal, from, to }: (typeof MEAL_TIMES)[number]) => {
     const at = midnightSeconds + rng.int(from, to) * 60 + rng.int(0, 59);
     const menu = MEAL_MENU[meal];
-    const servings = rng.weighted<number>([[1, 0.7], [1.5, 0.12], [0.5, 0.1], [2, 0.08]]);
+    const servings = rng.weighted<number>([[1, 0.78], [1.5, 0.14], [2, 0.08]]);
     eaten.push({ meal, food: FOODS[rng.pick(menu.mains)], servings, at });
     for (const [side, probabilityOfSide] of menu.sides) {
       if (rng.chance(probabilityOfSide)) eaten.push({ meal, food: FOODS[side], servings: 1, at: at + rng.int(0, 300) });
     }
+  };
+  for (const slot of MEAL_TIMES) if (rng.chance(slot.probability)) eat(slot);
+  // Nobody skips every proper meal: on such a day, dinner happened after all.
+  const dinner = MEAL_TIMES.find((slot) => slot.meal === "dinner");
+  if (dinner && !eaten.some((e) => e.meal === "breakfast" || e.meal === "lunch" || e.meal === "dinner")) {
+    eat(dinner);
+    eaten.sort((a, b) => a.at - b.at);
   }
   return eaten;
 }
@@ -53,7 +59,6 @@ export function nutritionForDay(userId: string, day: number): SandboxFoodDiary |
   const rng = rngFor(userId, "nutrition", day, "diary");
   if (!rng.chance(profile.nutritionLogRate)) return null;
   const eaten = mealsEaten(profile, day);
-  if (eaten.length === 0) return null;
   const midnightSeconds = localMidnightMs(day, profile.offsetMinutes) / 1000;
   const entries = eaten.map((item, index) => ({
     entryId: stableUuid(userId, "nutrition", day, index),

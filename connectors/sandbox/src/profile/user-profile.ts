@@ -156,7 +156,7 @@ function buildProfile(userId: string): SandboxProfile {
     napRate: rng.float(0.02, 0.15),
     snorer: rng.chance(0.3),
     stressBaseline: rng.int(20, 42),
-    weighInRate: rng.chance(0.7) ? rng.float(0.6, 0.95) : rng.float(0.05, 0.2),
+    weighInRate: rng.chance(0.7) ? rng.float(0.6, 0.95) : rng.float(0.1, 0.25),
     bloodPressureRate: rng.chance(0.4) ? rng.float(0.3, 0.8) : 0,
     systolicBaseline: rng.int(108, 134),
     diastolicBaseline: rng.int(68, 86),

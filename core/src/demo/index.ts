@@ -1,0 +1,2 @@
+export * from "./local-receiver.ts";
+export * from "./run-demo.ts";
