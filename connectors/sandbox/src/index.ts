@@ -73,7 +73,8 @@ export default defineConnector({
   },
 });
 
-export { generateActivities, workoutsForDay, type GenerateOptions } from "./generators/activity.ts";
+export { generateActivities, workoutsForDay } from "./generators/activity.ts";
+export type { GenerateOptions } from "./generators/generate-options.ts";
 export { generateSleeps, sleepsForDay } from "./generators/sleep.ts";
 export { generateDailies, dailyForDay } from "./generators/daily.ts";
 export { generateBodies, bodyForDay } from "./generators/body.ts";

@@ -48,6 +48,17 @@ describe("SANDBOX connector definition", () => {
   });
 });
 
+describe("SANDBOX coverage", () => {
+  it("gives a fresh user every data type within any five-day window (what a short backfill shows)", async () => {
+    for (let k = 0; k < 8; k++) {
+      const userId = randomUUID();
+      const end = new Date(Date.parse("2026-04-01T00:00:00Z") + k * 7.3 * 3_600_000);
+      const range = { start: new Date(end.getTime() - 5 * 86_400_000), end };
+      for (const type of DATA_TYPES) expect((await pull(type, userId, range, false)).length, `${type} for ${userId}`).toBeGreaterThan(0);
+    }
+  });
+});
+
 describe("SANDBOX timestamps", () => {
   it("renders Terra's format: local wall clock, microseconds and the UTC offset", () => {
     const instant = Date.UTC(2026, 10, 2, 6, 4, 11, 250);

@@ -1,5 +1,5 @@
 import type { DataType, DateRange, PullContext, StandardRecord } from "@tributary/core/contracts";
-import { silentLogger } from "../../../core/src/log/logger.ts";
+import { silentLogger } from "@tributary/core/log";
 import sandbox from "../src/index.ts";
 
 export const DAY_MS = 86_400_000;

@@ -2,7 +2,10 @@
 import { Command } from "commander";
 import { isTributaryError } from "../errors/tributary-error.ts";
 import { registerCheckCommand } from "./commands/check.ts";
+import { registerConnectCommand } from "./commands/connect.ts";
+import { registerDeadLettersCommand } from "./commands/dead-letters.ts";
 import { registerDemoCommand } from "./commands/demo.ts";
+import { registerProcessCommands } from "./commands/serve.ts";
 import { registerValidateCommand } from "./commands/validate.ts";
 
 const program = new Command()
@@ -13,6 +16,9 @@ const program = new Command()
 registerDemoCommand(program);
 registerValidateCommand(program);
 registerCheckCommand(program);
+registerProcessCommands(program);
+registerConnectCommand(program);
+registerDeadLettersCommand(program);
 
 try {
   await program.parseAsync(process.argv);

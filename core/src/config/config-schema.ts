@@ -54,7 +54,7 @@ export interface DestinationConfig {
 export interface TributaryConfig {
   server: ServerConfig;
   redis: { url: string };
-  database: { url: string };
+  database: { url: string; schema?: string };
   dataDir: string;
   encryptionKey: string;
   api: ApiConfig;
@@ -186,6 +186,12 @@ export const CONFIG_SCHEMA = {
           type: "string",
           default: "",
           description: "postgres:// URL. Empty: an embedded PGlite database in dataDir (single machine only).",
+        },
+        schema: {
+          type: "string",
+          pattern: "^[a-z_][a-z0-9_]{0,62}$",
+          description:
+            "PostgreSQL schema holding Tributary's tables (created if missing), to share one database with other applications. Default: the connection's search_path.",
         },
       },
     },

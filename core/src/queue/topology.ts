@@ -39,10 +39,16 @@ export interface PullJobData {
   traceId: string;
 }
 
+/** One verified provider push notification (a request carrying several becomes several jobs). */
 export interface IngestJobData {
   provider: string;
-  /** The verified notification body, parsed. */
-  body: unknown;
+  /** The connection it is about, resolved by the ingress from the provider's user id. */
+  userId: string;
+  providerUserId: string;
+  /** The provider's event type (the connector's `eventTypePointer` value, or "*"). */
+  eventType: string;
+  /** The notification object as received. */
+  notification: unknown;
   receivedAt: number;
   traceId: string;
 }

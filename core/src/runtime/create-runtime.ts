@@ -1,5 +1,6 @@
 import type { Redis } from "ioredis";
 import type { Logger } from "../log/logger.ts";
+import { createMetrics, type Metrics } from "../observability/metrics.ts";
 import { createRedisConnection } from "../queue/redis-connection.ts";
 import { QUEUE_PREFIX } from "../queue/topology.ts";
 import type { PluginRegistry } from "../registry/plugin-registry.ts";
@@ -19,6 +20,8 @@ export interface RuntimeOptions {
   policy?: Partial<DeliveryPolicy>;
   providers?: Record<string, ProviderSettings>;
   log: Logger;
+  /** Shared with the HTTP server so /metrics shows both. @default a new registry */
+  metrics?: Metrics;
 }
 
 export interface Runtime {
@@ -41,6 +44,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     policy: { ...DEFAULT_DELIVERY_POLICY, ...options.policy },
     providers: options.providers ?? {},
     log: options.log,
+    metrics: options.metrics ?? createMetrics(),
   };
   const started: RuntimeWorkers[] = [];
   let closed: Promise<void> | undefined;

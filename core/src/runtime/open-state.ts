@@ -5,6 +5,8 @@ import { createStateStore, createTokenCipher, loadOrCreateLocalKey, migrate, ope
 export interface OpenStateOptions {
   /** PostgreSQL URL; empty = embedded PGlite under `dataDir`. */
   databaseUrl?: string;
+  /** PostgreSQL schema to keep the tables in (created if missing); ignored for PGlite. */
+  schema?: string;
   dataDir: string;
   /** AES-256 key (base64/hex); empty = a generated key file in `dataDir` (fine for the embedded default). */
   encryptionKey?: string;
@@ -19,7 +21,11 @@ export async function openState(options: OpenStateOptions): Promise<StateStore> 
     if (local.created) options.log.warn({ path: local.path }, "generated a token encryption key file; back it up, or set TRIBUTARY_ENCRYPTION_KEY");
     key = local.key;
   }
-  const db = await openDatabase({ databaseUrl: options.databaseUrl || undefined, dataDir: join(options.dataDir, "db") });
+  const db = await openDatabase({
+    databaseUrl: options.databaseUrl || undefined,
+    dataDir: join(options.dataDir, "db"),
+    ...(options.schema ? { schema: options.schema } : {}),
+  });
   await migrate(db);
   return createStateStore({ db, cipher: createTokenCipher({ key }) });
 }

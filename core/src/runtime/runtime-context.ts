@@ -1,6 +1,7 @@
 import type { Redis } from "ioredis";
 import type { Destination } from "../contracts/destination.ts";
 import type { Logger } from "../log/logger.ts";
+import type { Metrics } from "../observability/metrics.ts";
 import type { PluginRegistry } from "../registry/plugin-registry.ts";
 import type { StateStore } from "../state/index.ts";
 import type { DeliveryPolicy } from "./delivery-policy.ts";
@@ -30,4 +31,5 @@ export interface RuntimeContext {
   policy: DeliveryPolicy;
   providers: Readonly<Record<string, ProviderSettings>>;
   log: Logger;
+  metrics: Metrics;
 }

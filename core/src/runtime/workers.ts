@@ -1,3 +1,4 @@
+import { hostname } from "node:os";
 import { Worker, type ConnectionOptions } from "bullmq";
 import { RateLimitedError } from "../errors/tributary-error.ts";
 import { Queues } from "../queue/topology.ts";
@@ -13,6 +14,21 @@ export interface WorkerConcurrency {
   deliver?: number;
 }
 
+/**
+ * How fast a crashed worker's jobs run again. A worker holds a lock on each active job and renews it
+ * every `lockDurationMs / 2`; when the process dies (SIGKILL, OOM, lost machine) the lock expires, and
+ * the stalled-job check of any live worker (every `stalledIntervalMs`) puts the job back in the queue.
+ * BullMQ's 30 s defaults leave a dead worker's jobs waiting for up to a minute.
+ */
+export interface WorkerOptions {
+  /** @default 10_000 */
+  lockDurationMs?: number;
+  /** @default 5_000 */
+  stalledIntervalMs?: number;
+  /** Stored on every job this process runs (`job.processedBy`). @default "<hostname>:<pid>" */
+  name?: string;
+}
+
 export interface RuntimeWorkers {
   workers: Worker[];
   /** Stop taking jobs and wait for the running ones (SIGTERM path). */
@@ -20,8 +36,18 @@ export interface RuntimeWorkers {
 }
 
 /** Start the three workers of this process; run more processes against the same Redis to scale out. */
-export function startWorkers(ctx: RuntimeContext, connection: ConnectionOptions, concurrency: WorkerConcurrency = {}): RuntimeWorkers {
+export function startWorkers(
+  ctx: RuntimeContext,
+  connection: ConnectionOptions,
+  concurrency: WorkerConcurrency = {},
+  options: WorkerOptions = {},
+): RuntimeWorkers {
   const prefix = ctx.queues.prefix;
+  const lifecycle = {
+    lockDuration: options.lockDurationMs ?? 10_000,
+    stalledInterval: options.stalledIntervalMs ?? 5_000,
+    name: options.name ?? `${hostname()}:${process.pid}`,
+  };
   const backoffStrategy = (attemptsMade: number, _type?: string, error?: Error) =>
     error instanceof RateLimitedError ? error.retryAfterMs : backoffDelayMs(ctx.policy, attemptsMade);
 
@@ -29,19 +55,26 @@ export function startWorkers(ctx: RuntimeContext, connection: ConnectionOptions,
     new Worker(Queues.pull, (job, _token, signal) => processPull(ctx, job, signal), {
       connection,
       prefix,
+      ...lifecycle,
       concurrency: concurrency.pull ?? 4,
       settings: { backoffStrategy },
     }),
-    new Worker(Queues.ingest, (job) => processIngest(ctx, job), { connection, prefix, concurrency: concurrency.ingest ?? 8 }),
+    new Worker(Queues.ingest, (job) => processIngest(ctx, job), { connection, prefix, ...lifecycle, concurrency: concurrency.ingest ?? 8 }),
     new Worker(Queues.deliver, (job) => processDelivery(ctx, job), {
       connection,
       prefix,
+      ...lifecycle,
       concurrency: concurrency.deliver ?? 16,
       settings: { backoffStrategy },
     }),
   ];
   for (const worker of workers) {
     worker.on("error", (err) => ctx.log.error({ queue: worker.name, err: err.message }, "worker error"));
+    worker.on("completed", () => ctx.metrics.jobs.inc({ queue: worker.name, outcome: "completed" }));
+    worker.on("failed", (job, err) => {
+      const final = !job || err.name === "UnrecoverableError" || job.attemptsMade >= (job.opts.attempts ?? 1);
+      ctx.metrics.jobs.inc({ queue: worker.name, outcome: final ? "failed" : "retried" });
+    });
   }
   let closed: Promise<void> | undefined;
   return { workers, close: () => (closed ??= Promise.all(workers.map((w) => w.close())).then(() => undefined)) };

@@ -15,13 +15,7 @@ export function createFirestoreDestination(options: FirestoreOptions, ctx: Desti
 
   const database = () => {
     if (firestore) return firestore;
-    const settings: Settings = {
-      projectId: options.projectId,
-      ignoreUndefinedProperties: true,
-      // Without it, a read stream failing before its first response is retried twice (~7 s) whatever the
-      // status, PERMISSION_DENIED included; with it, gax retries streams on Firestore's own retry codes only.
-      gaxServerStreamingRetries: true,
-    };
+    const settings: Settings = { projectId: options.projectId, ignoreUndefinedProperties: true };
     if (options.databaseId) settings.databaseId = options.databaseId;
     if (options.credentials) settings.credentials = options.credentials;
     if (options.keyFilename) settings.keyFilename = options.keyFilename;

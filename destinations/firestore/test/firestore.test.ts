@@ -98,6 +98,8 @@ describe("firestore document layout", () => {
 });
 
 describe("firestore errors", () => {
+  // Slow by nature (~7 s): the client retries a read stream that fails before its first response twice,
+  // whatever the status.
   it("a project the server refuses is an auth error naming the project", async () => {
     const destination = createFirestoreDestination(emulator, { projectId: "not-ours" });
     const checked = await destination.check().catch((e: unknown) => e);

@@ -44,7 +44,12 @@ interface GrpcModule {
 
 /**
  * Starts @firestore-emulator/server (an in-memory Firestore speaking the real gRPC API) inside this process,
- * on 127.0.0.1 and a port the OS picks.
+ * on 127.0.0.1 and a port the OS picks. Give the client `host: endpoint, ssl: false` (and a `universeDomain`,
+ * or the auth library probes the GCE metadata server off this machine).
+ *
+ * Known gaps against production, as of 0.3.15: queries cannot filter on nested fields (`a.b`); transactions
+ * do not isolate; `set()` merges into an existing document instead of replacing it; BatchWrite (BulkWriter),
+ * GetDocument, ListDocuments and ListCollectionIds are not implemented.
  */
 export async function startFirestoreEmulator(options: FirestoreEmulatorOptions = {}): Promise<FirestoreEmulator> {
   const projectIds = new Set(options.projectIds ?? [FIRESTORE_EMULATOR_PROJECT]);

@@ -4,23 +4,15 @@ import type { LatLng, SandboxHeartRateZone, SandboxWorkout, SandboxWorkoutStream
 import { rngFor } from "../random/prng.ts";
 import { stableUuid } from "../random/stable-id.ts";
 import { inRange, localDayNumber } from "../time/local-time.ts";
+import type { GenerateOptions } from "./generate-options.ts";
 import { encodePolyline } from "./polyline.ts";
 import { POOL_LENGTH_METERS, splitLaps } from "./workout-laps.ts";
 import { planWorkouts, SAMPLE_INTERVAL_SECONDS as DT, type WorkoutPlan } from "./workout-plan.ts";
 import { simulateWorkout, type WorkoutSeries } from "./workout-simulation.ts";
-
-export interface GenerateOptions {
-  /** Include per-sample series (streams, epochs, intraday buckets, CGM readings). @default false */
-  withSamples?: boolean;
-}
+import { round } from "../numbers.ts";
 
 /** Zone lower bounds as a share of the user's max heart rate (zone 0 is everything below 50 %). */
-export const HR_ZONE_FLOORS = [0, 0.5, 0.6, 0.7, 0.8, 0.9] as const;
-
-const round = (value: number, decimals: number) => {
-  const f = 10 ** decimals;
-  return Math.round(value * f) / f;
-};
+const HR_ZONE_FLOORS = [0, 0.5, 0.6, 0.7, 0.8, 0.9] as const;
 
 function stats(values: readonly number[], skipZeros = false) {
   let sum = 0;

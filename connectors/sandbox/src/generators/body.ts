@@ -1,14 +1,14 @@
 import type { DateRange } from "@tributary/core/contracts";
-import { basalMetabolicRate, sandboxProfile, weightOnDay, type SandboxProfile } from "../profile/user-profile.ts";
+import { basalMetabolicRate, isRoutineDay, sandboxProfile, weightOnDay, type SandboxProfile } from "../profile/user-profile.ts";
 import type { SandboxBodyDay, SandboxDevice, SandboxGlucoseTrend, SandboxMeasure, SandboxMeasureGroup } from "../provider/records.ts";
 import { rngFor, type Rng } from "../random/prng.ts";
 import { stableShortId } from "../random/stable-id.ts";
 import { isoDate, localDaysOverlapping, localMidnightMs } from "../time/local-time.ts";
-import type { GenerateOptions } from "./activity.ts";
+import type { GenerateOptions } from "./generate-options.ts";
 import { mealsEaten, scaledNutrients, type EatenFood } from "./nutrition.ts";
+import { clamp } from "../numbers.ts";
 
 const GLUCOSE_INTERVAL_MINUTES = 15;
-const clamp = (value: number, min: number, max: number) => Math.min(max, Math.max(min, value));
 
 /** Withings-style fixed-point: `value × 10^unit`. */
 const measure = (type: SandboxMeasure["type"], amount: number, unit: number): SandboxMeasure => ({
@@ -111,9 +111,9 @@ function glucoseDay(profile: SandboxProfile, day: number, rng: Rng, midnightSeco
 }
 
 /**
- * A day of body measurements: a morning weigh-in on most days (habitual weighers), blood pressure for
- * users who track it, and a continuous glucose trace for CGM wearers. Days with nothing measured yield
- * no record.
+ * A day of body measurements: a morning weigh-in (most days for habitual weighers, at least every third
+ * day for everyone), blood pressure for users who track it, and a continuous glucose trace for CGM
+ * wearers. Days with nothing measured yield no record.
  */
 export function bodyForDay(userId: string, day: number, options: GenerateOptions = {}): SandboxBodyDay | null {
   const profile = sandboxProfile(userId);
@@ -122,7 +122,7 @@ export function bodyForDay(userId: string, day: number, options: GenerateOptions
   const groups: SandboxMeasureGroup[] = [];
   const devices: SandboxDevice[] = [];
 
-  if (rng.chance(profile.weighInRate)) {
+  if (rng.chance(profile.weighInRate) || isRoutineDay(profile, day)) {
     groups.push(weighIn(profile, day, rng, midnightSeconds));
     devices.push(profile.scale);
   }

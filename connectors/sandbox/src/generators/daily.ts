@@ -3,18 +3,14 @@ import { basalMetabolicRate, sandboxProfile, weightOnDay } from "../profile/user
 import type { SandboxDailySummary, SandboxSleep, SandboxWorkout } from "../provider/records.ts";
 import { rngFor } from "../random/prng.ts";
 import { isoDate, isWeekend, localDaysOverlapping, localMidnightMs } from "../time/local-time.ts";
-import { workoutsForDay, type GenerateOptions } from "./activity.ts";
+import { workoutsForDay } from "./activity.ts";
+import type { GenerateOptions } from "./generate-options.ts";
 import { nightBefore, sleepsForDay } from "./sleep.ts";
+import { clamp, round } from "../numbers.ts";
 
 const BUCKET_MINUTES = 15;
 const BUCKET_SECONDS = BUCKET_MINUTES * 60;
 const BUCKETS = (24 * 60) / BUCKET_MINUTES;
-
-const round = (value: number, decimals: number) => {
-  const f = 10 ** decimals;
-  return Math.round(value * f) / f;
-};
-const clamp = (value: number, min: number, max: number) => Math.min(max, Math.max(min, value));
 
 /** Share of each quarter-hour bucket covered by [from, to) (unix seconds). */
 function coverage(midnightSeconds: number, from: number, to: number): Float64Array {

@@ -1,5 +1,5 @@
 import type { DateRange } from "@tributary/core/contracts";
-import { sandboxProfile, type SandboxProfile } from "../profile/user-profile.ts";
+import { isRoutineDay, sandboxProfile, type SandboxProfile } from "../profile/user-profile.ts";
 import type { SandboxFoodDiary, SandboxMeal, SandboxNutrients } from "../provider/records.ts";
 import { rngFor } from "../random/prng.ts";
 import { stableUuid } from "../random/stable-id.ts";
@@ -57,7 +57,7 @@ export function mealsEaten(profile: SandboxProfile, day: number): EatenFood[] {
 export function nutritionForDay(userId: string, day: number): SandboxFoodDiary | null {
   const profile = sandboxProfile(userId);
   const rng = rngFor(userId, "nutrition", day, "diary");
-  if (!rng.chance(profile.nutritionLogRate)) return null;
+  if (!rng.chance(profile.nutritionLogRate) && !isRoutineDay(profile, day)) return null;
   const eaten = mealsEaten(profile, day);
   const midnightSeconds = localMidnightMs(day, profile.offsetMinutes) / 1000;
   const entries = eaten.map((item, index) => ({

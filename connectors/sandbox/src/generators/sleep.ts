@@ -4,14 +4,9 @@ import type { SandboxSleep } from "../provider/records.ts";
 import { rngFor, type Rng } from "../random/prng.ts";
 import { stableUuid } from "../random/stable-id.ts";
 import { dayOfWeek, inRange, isWeekend, localDayNumber, localMidnightMs } from "../time/local-time.ts";
-import type { GenerateOptions } from "./activity.ts";
+import type { GenerateOptions } from "./generate-options.ts";
 import { EPOCH_SECONDS, STAGE, napHypnogram, nightHypnogram } from "./hypnogram.ts";
-
-const round = (value: number, decimals: number) => {
-  const f = 10 ** decimals;
-  return Math.round(value * f) / f;
-};
-const clamp = (value: number, min: number, max: number) => Math.min(max, Math.max(min, value));
+import { clamp, round } from "../numbers.ts";
 
 const HR_OFFSET: Record<string, number> = { [STAGE.deep]: -3, [STAGE.light]: 0, [STAGE.rem]: 3, [STAGE.awake]: 7 };
 const HRV_FACTOR: Record<string, number> = { [STAGE.deep]: 1.25, [STAGE.light]: 1, [STAGE.rem]: 0.85, [STAGE.awake]: 0.7 };

@@ -1,6 +1,7 @@
 import type { SandboxLap } from "../provider/records.ts";
 import type { SandboxSport } from "../provider/sport.ts";
 import type { WorkoutSeries } from "./workout-simulation.ts";
+import { round } from "../numbers.ts";
 
 export const POOL_LENGTH_METERS = 25;
 
@@ -11,11 +12,6 @@ const AUTO_LAP: Partial<Record<SandboxSport, { by: "distance" | "time"; every: n
   ride: { by: "distance", every: 5000 },
   swim: { by: "distance", every: 100 },
   indoor_ride: { by: "time", every: 600 },
-};
-
-const round = (value: number, decimals: number) => {
-  const f = 10 ** decimals;
-  return Math.round(value * f) / f;
 };
 
 export function splitLaps(sport: SandboxSport, series: WorkoutSeries, strokesPerLength: number): SandboxLap[] {

@@ -1,4 +1,4 @@
-import type { SandboxProfile } from "../profile/user-profile.ts";
+import { isRoutineDay, type SandboxProfile } from "../profile/user-profile.ts";
 import type { SandboxSport } from "../provider/sport.ts";
 import { OUTDOOR_SPORTS } from "../provider/sport.ts";
 import { rngFor } from "../random/prng.ts";
@@ -63,7 +63,7 @@ function titleFor(slot: Slot, sport: SandboxSport, style: WorkoutStyle): string 
 export function planWorkouts(profile: SandboxProfile, day: number): WorkoutPlan[] {
   const rng = rngFor(profile.userId, "activity", day);
   const weekend = isWeekend(day);
-  const trains = rng.chance(Math.min(0.92, profile.trainingDaysPerWeek / 7 + (weekend ? 0.1 : 0)));
+  const trains = rng.chance(Math.min(0.92, profile.trainingDaysPerWeek / 7 + (weekend ? 0.1 : 0))) || isRoutineDay(profile, day);
   const twice = rng.chance(profile.doubleDayRate);
   if (!trains) return [];
 

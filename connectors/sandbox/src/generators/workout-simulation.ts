@@ -4,6 +4,7 @@ import { OUTDOOR_SPORTS, type SandboxSport } from "../provider/sport.ts";
 import { rngFor, type Rng } from "../random/prng.ts";
 import { loopRoute, type LoopRoute } from "./loop-route.ts";
 import { SAMPLE_INTERVAL_SECONDS as DT, type WorkoutPlan, type WorkoutStyle } from "./workout-plan.ts";
+import { clamp } from "../numbers.ts";
 
 /**
  * One workout, second by second (every 10 s of moving time). Summaries are computed from these series
@@ -59,8 +60,6 @@ function baseSpeed(profile: SandboxProfile, sport: SandboxSport): number {
       return 0;
   }
 }
-
-const clamp = (value: number, min: number, max: number) => Math.min(max, Math.max(min, value));
 
 /** Keytel et al. (2005): energy expenditure from heart rate, kcal/min. */
 function keytelKcalPerMinute(sex: "female" | "male", hr: number, weightKg: number, age: number): number {

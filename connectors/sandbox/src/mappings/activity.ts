@@ -4,13 +4,9 @@ import { terraTimestamp } from "../time/terra-timestamp.ts";
 import { mapDevice } from "./device.ts";
 import type { SandboxMapOptions } from "./options.ts";
 import { ACTIVITY_TYPE, HR_CONTEXT_ACTIVE, LAP_TRIGGER } from "./terra-codes.ts";
+import { round } from "../numbers.ts";
 
 const ZONE_NAMES = ["Rest", "Warm Up", "Easy", "Aerobic", "Threshold", "Maximum"] as const;
-
-const round = (value: number, decimals: number) => {
-  const f = 10 ** decimals;
-  return Math.round(value * f) / f;
-};
 
 /** Minutes per kilometre at a speed in m/s. */
 const pace = (metersPerSecond: number) => round(1000 / metersPerSecond / 60, 2);

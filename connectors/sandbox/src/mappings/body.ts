@@ -5,11 +5,7 @@ import { terraMidnight, terraTimestampFromUnix } from "../time/terra-timestamp.t
 import { mapDevice } from "./device.ts";
 import type { SandboxMapOptions } from "./options.ts";
 import { GLUCOSE_TREND, HR_CONTEXT_NOT_ACTIVE, glucoseFlag } from "./terra-codes.ts";
-
-const round = (value: number, decimals: number) => {
-  const f = 10 ** decimals;
-  return Math.round(value * f) / f;
-};
+import { round } from "../numbers.ts";
 
 /** Decodes a Withings-style fixed-point measure: value × 10^unit. */
 function read(group: SandboxMeasureGroup, type: SandboxMeasure["type"]): number | undefined {

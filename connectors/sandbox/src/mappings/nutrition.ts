@@ -4,11 +4,8 @@ import { dayNumberOfIsoDate, isoDate } from "../time/local-time.ts";
 import { terraMidnight, terraTimestampFromUnix } from "../time/terra-timestamp.ts";
 import type { SandboxMapOptions } from "./options.ts";
 import { MEAL_TYPE, MILLILITER, NUTRITION_UNIT } from "./terra-codes.ts";
+import { round } from "../numbers.ts";
 
-const round = (value: number, decimals: number) => {
-  const f = 10 ** decimals;
-  return Math.round(value * f) / f;
-};
 /** Terra reports every micronutrient in milligrams; labels give some in micrograms. */
 const ugToMg = (micrograms: number) => round(micrograms / 1000, 4);
 

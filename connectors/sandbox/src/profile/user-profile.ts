@@ -1,6 +1,6 @@
 import type { SandboxDevice } from "../provider/records.ts";
 import type { SandboxSport } from "../provider/sport.ts";
-import { rngFor } from "../random/prng.ts";
+import { hashSeed, rngFor } from "../random/prng.ts";
 import { stableShortId } from "../random/stable-id.ts";
 import { dayNumberOfIsoDate } from "../time/local-time.ts";
 import { HOME_CITIES, type HomeCity } from "./home-cities.ts";
@@ -153,7 +153,7 @@ function buildProfile(userId: string): SandboxProfile {
     stepsBaseline: rng.int(3500, 8500),
     sleepNeedMinutes: rng.int(410, 490),
     bedtimeMinutes: Math.round(rng.normal(23 * 60, 35)),
-    napRate: rng.float(0.02, 0.15),
+    napRate: rng.float(0.01, 0.1),
     snorer: rng.chance(0.3),
     stressBaseline: rng.int(20, 42),
     weighInRate: rng.chance(0.7) ? rng.float(0.6, 0.95) : rng.float(0.1, 0.25),
@@ -196,6 +196,15 @@ export function ageOnDay(profile: SandboxProfile, day: number): number {
     (on.getUTCMonth() === birth.getUTCMonth() && on.getUTCDate() < birth.getUTCDate());
   if (beforeBirthday) age -= 1;
   return age;
+}
+
+/**
+ * Every third day (at a per-user phase) the user reliably trains, weighs in and logs food, on top of their
+ * random habits. Realistic enough, and it means any window of a few days has every data type — demos and
+ * end-to-end tests of a fresh sandbox user depend on that.
+ */
+export function isRoutineDay(profile: SandboxProfile, day: number): boolean {
+  return (((day - (hashSeed(profile.userId, "routine") % 3)) % 3) + 3) % 3 === 0;
 }
 
 /** Mifflin–St Jeor basal metabolic rate, kcal/day. */

@@ -26,10 +26,12 @@ export async function processDelivery(ctx: RuntimeContext, job: Job<DeliverJobDa
     }
     await active.destination.write([{ payload, traceId: data.traceId, reference: data.reference, orderingTimestamp: data.orderingTimestamp }]);
     await ctx.store.recordDelivery({ ...audit, status: "delivered", attempts: attempt });
+    ctx.metrics.deliveryLatency.observe({ destination: data.destination }, (Date.now() - data.orderingTimestamp) / 1000);
   } catch (error) {
     const message = isTributaryError(error) ? error.toOperatorString() : (error as Error).message;
     const final = errorClassOf(error) === "user" || attempt >= (job.opts.attempts ?? 1);
     if (!final) {
+      ctx.metrics.retries.inc({ destination: data.destination });
       ctx.log.warn({ traceId: data.traceId, destination: data.destination, attempt, err: message }, "delivery failed; will retry");
       throw error;
     }
@@ -44,6 +46,7 @@ export async function processDelivery(ctx: RuntimeContext, job: Job<DeliverJobDa
       attempts: attempt,
     });
     await ctx.store.recordDelivery({ ...audit, status: "dead", attempts: attempt, error: message });
+    ctx.metrics.deadLetters.inc({ destination: data.destination });
     ctx.log.error({ traceId: data.traceId, destination: data.destination, attempt, err: message }, "delivery dead-lettered");
     throw new UnrecoverableError(message);
   }

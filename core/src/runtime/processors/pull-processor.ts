@@ -72,6 +72,8 @@ export async function processPull(ctx: RuntimeContext, job: Job<PullJobData>, si
       traceId: data.traceId,
     });
   }
+  if (result.rejected.length > 0) ctx.metrics.quarantined.inc({ provider: user.provider, data_type: dataType }, result.rejected.length);
+  if (result.valid.length > 0) ctx.metrics.freshness.set({ provider: user.provider }, Date.now() / 1000);
   if (result.rejected.length > 0) log.warn({ quarantined: result.rejected.length }, "records failed validation and were quarantined");
 
   const large = data.reason === "request" && isLargeRange(range, ctx.policy.largeRequestDays);

@@ -1,0 +1,115 @@
+import type { AddressInfo } from "node:net";
+import type { FastifyInstance } from "fastify";
+import type { TributaryConfig } from "../config/config-schema.ts";
+import { createHttpServer, type HttpServerOptions } from "../http/create-http-server.ts";
+import { createProducerQueues, type ProducerQueues } from "../http/producer-queues.ts";
+import type { Logger } from "../log/logger.ts";
+import { createMetrics, type Metrics } from "../observability/metrics.ts";
+import { QUEUE_PREFIX } from "../queue/topology.ts";
+import type { PluginRegistry } from "../registry/plugin-registry.ts";
+import { createRuntime, type Runtime } from "../runtime/create-runtime.ts";
+import { openState } from "../runtime/open-state.ts";
+import type { RuntimeContext } from "../runtime/runtime-context.ts";
+import { startWorkers, type RuntimeWorkers, type WorkerConcurrency, type WorkerOptions } from "../runtime/workers.ts";
+import type { StateStore } from "../state/index.ts";
+import { buildDestinations } from "./build-destinations.ts";
+import { deliveryPolicyFrom, providerSettingsFrom } from "./runtime-settings.ts";
+
+export interface BuildAppOptions {
+  config: TributaryConfig;
+  /** Holds the config's plugins (loadConfigWithPlugins). */
+  registry: PluginRegistry;
+  log: Logger;
+  /** BullMQ key prefix; deployments (or test runs) sharing one Redis use different ones. @default "tributary" */
+  prefix?: string;
+  /** Use this store instead of opening `config.database`; the caller keeps closing it. */
+  store?: StateStore;
+  metrics?: Metrics;
+  /** Tuning of the HTTP server (timeouts, cache, body limit). */
+  http?: Omit<HttpServerOptions, "ctx" | "config" | "producer">;
+}
+
+export interface App {
+  config: TributaryConfig;
+  ctx: RuntimeContext;
+  runtime: Runtime;
+  /** Fail-fast queues for request handlers and one-shot commands. */
+  producer: ProducerQueues;
+  startWorkers(concurrency?: WorkerConcurrency, options?: WorkerOptions): RuntimeWorkers;
+  /** The HTTP server, created on first use (tests `inject()` into it without listening). */
+  http(): FastifyInstance;
+  /** Listen on `server.host`/`server.port` of the config unless told otherwise; resolves with the base URL. */
+  startHttp(listen?: { host?: string; port?: number }): Promise<{ server: FastifyInstance; url: string }>;
+  /**
+   * Graceful stop, in dependency order: stop accepting requests (in-flight ones finish), let the workers
+   * finish their active jobs, then close queues, destinations, Redis and the store. Idempotent.
+   */
+  close(): Promise<void>;
+}
+
+/** Everything a Tributary process is made of, from its config: shared by the commands, tests and benchmarks. */
+export async function buildApp(options: BuildAppOptions): Promise<App> {
+  const { config, registry, log } = options;
+  const prefix = options.prefix ?? QUEUE_PREFIX;
+  const store =
+    options.store ??
+    (await openState({
+      databaseUrl: config.database.url,
+      ...(config.database.schema ? { schema: config.database.schema } : {}),
+      dataDir: config.dataDir,
+      encryptionKey: config.encryptionKey,
+      log,
+    }));
+  let runtime: Runtime;
+  try {
+    runtime = createRuntime({
+      redisUrl: config.redis.url,
+      prefix,
+      store,
+      registry,
+      destinations: buildDestinations(config, registry, log),
+      policy: deliveryPolicyFrom(config.delivery),
+      providers: providerSettingsFrom(config.providers),
+      log,
+      metrics: options.metrics ?? createMetrics(),
+    });
+  } catch (error) {
+    if (!options.store) await store.db.close();
+    throw error;
+  }
+  const ctx = runtime.ctx;
+  const producer = createProducerQueues(config.redis.url, prefix, { log });
+  const workers: RuntimeWorkers[] = [];
+  let server: FastifyInstance | undefined;
+  let closed: Promise<void> | undefined;
+
+  const http = (): FastifyInstance => (server ??= createHttpServer({ ctx, config, producer, ...options.http }));
+
+  return {
+    config,
+    ctx,
+    runtime,
+    producer,
+    startWorkers(concurrency, workerOptions) {
+      const started = startWorkers(ctx, ctx.redis, concurrency, workerOptions);
+      workers.push(started);
+      return started;
+    },
+    http,
+    async startHttp(listen = {}) {
+      const instance = http();
+      await instance.listen({ host: listen.host ?? config.server.host, port: listen.port ?? config.server.port });
+      const address = instance.server.address() as AddressInfo;
+      const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
+      return { server: instance, url: `http://${host}:${address.port}` };
+    },
+    close: () =>
+      (closed ??= (async () => {
+        if (server) await server.close();
+        await Promise.all(workers.map((w) => w.close()));
+        await runtime.close();
+        await producer.close();
+        if (!options.store) await store.db.close();
+      })()),
+  };
+}

@@ -1,0 +1,44 @@
+import type { Command } from "commander";
+import { ErrorCodes } from "../../errors/codes.ts";
+import { UserError } from "../../errors/tributary-error.ts";
+import { createLogger } from "../../log/logger.ts";
+import { connectUser } from "../../runtime/connect-user.ts";
+import { assertRedisReachable, loadApp, withAppOptions, type AppCommandOptions } from "../app-options.ts";
+
+interface ConnectOptions extends AppCommandOptions {
+  provider: string;
+  referenceId?: string;
+  providerUserId?: string;
+}
+
+/**
+ * `tributary connect --provider SANDBOX [--reference-id x]`: create a connection without the widget
+ * and enqueue its backfill (running workers pick it up). Prints the new user id on stdout.
+ */
+export function registerConnectCommand(program: Command): Command {
+  return withAppOptions(program.command("connect").description("connect a user of a provider that needs no consent (SANDBOX) and backfill it"))
+    .requiredOption("--provider <name>", "provider name, e.g. SANDBOX")
+    .option("--reference-id <id>", "your own id for this user (reference_id in payloads)")
+    .option("--provider-user-id <id>", "the provider's id of the account (matched against its push webhooks)")
+    .action(async (_options: unknown, command: Command) => {
+      const options = command.optsWithGlobals<ConnectOptions>();
+      const log = createLogger({ level: process.env.LOG_LEVEL ?? "warn", destination: process.stderr });
+      const app = await loadApp(options, log);
+      try {
+        const provider = options.provider.toUpperCase();
+        if (app.config.providers[provider]?.enabled === false) {
+          throw new UserError(ErrorCodes.CONFIG_INVALID, `Provider ${provider} is disabled in the config`, { hint: `Set providers.${provider}.enabled: true.` });
+        }
+        await assertRedisReachable(app);
+        const { user, backfillJobs } = await connectUser(app.ctx, {
+          provider,
+          ...(options.referenceId ? { referenceId: options.referenceId } : {}),
+          ...(options.providerUserId ? { providerUserId: options.providerUserId } : {}),
+        });
+        console.log(user.user_id);
+        console.error(`✓ connected ${provider} user ${user.user_id}; ${backfillJobs.length} backfill jobs queued for the workers`);
+      } finally {
+        await app.close();
+      }
+    });
+}

@@ -1,0 +1,64 @@
+import type { Command } from "commander";
+import { shutdownOnSignal } from "../../app/shutdown-on-signal.ts";
+import { createLogger } from "../../log/logger.ts";
+import { loadApp, parsePositiveInteger, withAppOptions, type AppCommandOptions } from "../app-options.ts";
+
+export interface ProcessCommandOptions extends AppCommandOptions {
+  concurrency?: number;
+  host?: string;
+  port?: number;
+}
+
+type Role = { http: boolean; workers: boolean };
+
+const ROLES: Record<"serve" | "api" | "worker", Role & { description: string }> = {
+  serve: { http: true, workers: true, description: "run the HTTP API and the workers in one process" },
+  api: { http: true, workers: false, description: "run the HTTP API only (provider webhooks, health, metrics, admin)" },
+  worker: { http: false, workers: true, description: "run the workers only; start several, on several machines, to scale out" },
+};
+
+/** `serve`, `api` and `worker`: long-running processes that drain and exit 0 on SIGTERM or SIGINT. */
+export function registerProcessCommands(program: Command): void {
+  for (const [name, role] of Object.entries(ROLES)) {
+    const command = withAppOptions(program.command(name).description(role.description));
+    if (role.workers) command.option("--concurrency <n>", "jobs each queue runs at once in this process (default: pull 4, ingest 8, deliver 16)", parsePositiveInteger);
+    if (role.http) {
+      command.option("--host <host>", "interface to listen on (default: server.host of the config)");
+      command.option("--port <port>", "port to listen on (default: server.port of the config)", parsePort);
+    }
+    command.action(async (_options: unknown, self: Command) => runProcess(self.optsWithGlobals<ProcessCommandOptions>(), role));
+  }
+}
+
+async function runProcess(options: ProcessCommandOptions, role: Role): Promise<void> {
+  const log = createLogger();
+  const app = await loadApp(options, log);
+  shutdownOnSignal({ log, close: app.close });
+  try {
+    if (role.workers) {
+      const n = options.concurrency;
+      app.startWorkers(n === undefined ? {} : { pull: n, ingest: n, deliver: n });
+    }
+    const listening = role.http
+      ? await app.startHttp({ ...(options.host ? { host: options.host } : {}), ...(options.port !== undefined ? { port: options.port } : {}) })
+      : undefined;
+    log.info(
+      {
+        queuePrefix: app.ctx.queues.prefix,
+        destinations: [...app.ctx.destinations.keys()],
+        ...(listening ? { url: listening.url } : {}),
+        workers: role.workers,
+      },
+      "tributary started",
+    );
+  } catch (error) {
+    await app.close();
+    throw error;
+  }
+}
+
+function parsePort(value: string): number {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error("--port must be 0..65535");
+  return port;
+}

@@ -1,0 +1,33 @@
+import { createHash } from "node:crypto";
+import type { Redis } from "ioredis";
+
+/**
+ * A signed request is valid for the scheme's whole tolerance window, so a captured request could be
+ * sent again within it. The first one claims its fingerprint in Redis (SET NX with the window as
+ * expiry); any later identical one finds the claim and is refused.
+ */
+export interface ReplayGuard {
+  /** True for the first sighting of this fingerprint inside the window. Throws when Redis is down. */
+  claim(fingerprint: string, windowSeconds: number): Promise<boolean>;
+  /** Forget a claim whose request could not be accepted, so the provider's retry is not a "replay". */
+  release(fingerprint: string): Promise<void>;
+}
+
+export function createReplayGuard(redis: Redis, prefix: string): ReplayGuard {
+  const key = (fingerprint: string) => `${prefix}:hooks:seen:${fingerprint}`;
+  return {
+    async claim(fingerprint, windowSeconds) {
+      const set = await redis.set(key(fingerprint), "1", "EX", Math.max(1, Math.ceil(windowSeconds)), "NX");
+      return set === "OK";
+    },
+    async release(fingerprint) {
+      await redis.del(key(fingerprint));
+    },
+  };
+}
+
+/** Identity of one delivery: the provider, its signature header (already verified) and the body. */
+export function deliveryFingerprint(provider: string, signature: string, rawBody: Buffer): string {
+  const bodyHash = createHash("sha256").update(rawBody).digest("hex");
+  return createHash("sha256").update(`${provider}\u0000${signature}\u0000${bodyHash}`).digest("hex");
+}

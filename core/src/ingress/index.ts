@@ -1,0 +1,3 @@
+export * from "./json-pointer.ts";
+export * from "./verify-webhook.ts";
+export * from "./extract-notifications.ts";

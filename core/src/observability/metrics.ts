@@ -1,0 +1,59 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+
+/**
+ * The Prometheus metrics, one registry per process. Names follow Prometheus conventions
+ * (`tributary_<thing>_<unit>`); labels stay low-cardinality (queue, outcome, destination, provider —
+ * never user ids).
+ */
+export function createMetrics() {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: "tributary_process_" });
+  return {
+    registry,
+    jobs: new Counter({
+      name: "tributary_jobs_total",
+      help: "Jobs finished, by queue and outcome (completed, failed, retried, dead).",
+      labelNames: ["queue", "outcome"] as const,
+      registers: [registry],
+    }),
+    deliveryLatency: new Histogram({
+      name: "tributary_delivery_latency_seconds",
+      help: "From a payload's emission to its successful delivery, by destination.",
+      labelNames: ["destination"] as const,
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 60, 600, 3600],
+      registers: [registry],
+    }),
+    retries: new Counter({
+      name: "tributary_delivery_retries_total",
+      help: "Delivery attempts that failed and will be retried, by destination.",
+      labelNames: ["destination"] as const,
+      registers: [registry],
+    }),
+    deadLetters: new Counter({
+      name: "tributary_dead_letters_total",
+      help: "Deliveries moved to the dead-letter list, by destination.",
+      labelNames: ["destination"] as const,
+      registers: [registry],
+    }),
+    quarantined: new Counter({
+      name: "tributary_quarantined_records_total",
+      help: "Records that failed schema validation and were quarantined, by provider and data type.",
+      labelNames: ["provider", "data_type"] as const,
+      registers: [registry],
+    }),
+    webhooks: new Counter({
+      name: "tributary_provider_webhooks_total",
+      help: "Provider push webhooks received, by provider and outcome (accepted, rejected, challenge).",
+      labelNames: ["provider", "outcome"] as const,
+      registers: [registry],
+    }),
+    freshness: new Gauge({
+      name: "tributary_provider_last_data_timestamp_seconds",
+      help: "Unix time of the most recent data received from each provider (data freshness).",
+      labelNames: ["provider"] as const,
+      registers: [registry],
+    }),
+  };
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;
