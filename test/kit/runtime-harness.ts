@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import type { Destination } from "@tributary/core/contracts";
 import { silentLogger } from "@tributary/core/log";
 import { BUILTIN_PLUGINS, createPluginRegistry, type PluginRegistry } from "@tributary/core/registry";
-import { createRuntime, type ActiveDestination, type DeliveryPolicy, type Runtime } from "@tributary/core/runtime";
+import { createRuntime, type ActiveDestination, type DeliveryPolicy, type ProviderSettings, type Runtime } from "@tributary/core/runtime";
 import { createPgliteDatabase, createStateStore, createTokenCipher, migrate, type StateStore } from "@tributary/core/state";
 
 export const TEST_REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
@@ -28,7 +28,7 @@ export async function memoryStateStore(): Promise<StateStore> {
 export async function startTestRuntime(options: {
   destinations: Record<string, Destination | ActiveDestination>;
   policy?: Partial<DeliveryPolicy>;
-  providers?: Record<string, { backfillDays?: number }>;
+  providers?: Record<string, ProviderSettings>;
   store?: StateStore;
   registry?: PluginRegistry;
   workers?: boolean;
@@ -56,7 +56,7 @@ export async function startTestRuntime(options: {
     registry,
     async close() {
       const { queues } = runtime.ctx;
-      await Promise.all([queues.pull, queues.ingest, queues.deliver].map((q) => q.obliterate({ force: true }).catch(() => undefined)));
+      await Promise.all(queues.all().map((q) => q.obliterate({ force: true }).catch(() => undefined)));
       await runtime.close();
       await store.db.close();
     },

@@ -24,6 +24,7 @@ import type {
 } from "./provider/records.ts";
 import { checkedRange } from "./pull/checked-range.ts";
 import { readGenerated } from "./pull/read-generated.ts";
+import { sandboxWebhook } from "./push/webhook-spec.ts";
 
 /**
  * SANDBOX: a built-in provider that needs no account and no network. It invents realistic, deterministic
@@ -40,6 +41,7 @@ export default defineConnector({
   auth: { type: "none" },
   backfillDays: 28,
   pollIntervalSeconds: 900,
+  webhook: sandboxWebhook,
   pull: {
     activity: {
       read: (ctx) => readGenerated(() => generateActivities(userOf(ctx), checkedRange(ctx.range), options(ctx)), ctx.signal),
@@ -89,3 +91,14 @@ export { localDayNumber, localMidnightMs, isoDate } from "./time/local-time.ts";
 export { terraTimestamp } from "./time/terra-timestamp.ts";
 export type * from "./provider/records.ts";
 export { SANDBOX_SPORTS, type SandboxSport } from "./provider/sport.ts";
+export { sandboxWebhook, SANDBOX_SIGNATURE_HEADER } from "./push/webhook-spec.ts";
+export { pingNotification, pushNotification, type SandboxNotification, type SandboxPushBody } from "./push/notifications.ts";
+export { sandboxProviderRecords } from "./push/native-records.ts";
+export {
+  createSandboxPushClient,
+  signSandboxRequest,
+  type SandboxPushClient,
+  type SandboxPushClientOptions,
+  type SandboxPushResponse,
+  type SignedRequest,
+} from "./push/sandbox-provider.ts";

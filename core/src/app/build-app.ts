@@ -78,7 +78,7 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
     throw error;
   }
   const ctx = runtime.ctx;
-  const producer = createProducerQueues(config.redis.url, prefix, { log });
+  const producer = createProducerQueues(config.redis.url, prefix, { log, destinations: ctx.destinations.keys() });
   const workers: RuntimeWorkers[] = [];
   let server: FastifyInstance | undefined;
   let closed: Promise<void> | undefined;
@@ -98,6 +98,8 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
     http,
     async startHttp(listen = {}) {
       const instance = http();
+      // Not fatal: the API answers 503 until Redis is there, and health/ready says why.
+      if (!(await producer.whenReady(3000))) log.warn({ redis: new URL(config.redis.url).host }, "Redis is not reachable yet; provider webhooks get 503 until it is");
       await instance.listen({ host: listen.host ?? config.server.host, port: listen.port ?? config.server.port });
       const address = instance.server.address() as AddressInfo;
       const host = address.family === "IPv6" ? `[${address.address}]` : address.address;

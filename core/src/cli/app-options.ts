@@ -33,11 +33,10 @@ export async function loadApp(options: AppCommandOptions, log: Logger): Promise<
 
 /** One-shot commands enqueue on the workers' connection, which would wait forever for a missing Redis. */
 export async function assertRedisReachable(app: App, timeoutMs = 3000): Promise<void> {
-  const redis = app.producer.redis;
   try {
     // The producer connection refuses commands until it is connected: wait for that first.
-    if (redis.status !== "ready") await withTimeout(new Promise((resolve) => redis.once("ready", resolve)), timeoutMs, "redis");
-    await withTimeout(redis.ping(), timeoutMs, "redis");
+    if (!(await app.producer.whenReady(timeoutMs))) throw new Error("not connected");
+    await withTimeout(app.producer.redis.ping(), timeoutMs, "redis");
   } catch {
     throw new UserError(ErrorCodes.REDIS_UNAVAILABLE, `Redis is not reachable at ${new URL(app.config.redis.url).host}`, {
       hint: "Start it, or point redis.url (REDIS_URL) at a running one.",

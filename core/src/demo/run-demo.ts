@@ -80,7 +80,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       `✓ Done: ${receiver.received.length} signed payloads (${records} records) delivered through BullMQ; ` +
         `${invalid} failed schema validation; ${quarantined} records in quarantine.`,
     );
-    await Promise.all([runtime.ctx.queues.pull.obliterate({ force: true }), runtime.ctx.queues.ingest.obliterate({ force: true }), runtime.ctx.queues.deliver.obliterate({ force: true })]);
+    await Promise.all(runtime.ctx.queues.all().map((queue) => queue.obliterate({ force: true })));
     return { userId: user.user_id, received: receiver.received, records, invalid };
   } finally {
     await runtime.close();

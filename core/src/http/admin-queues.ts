@@ -16,7 +16,7 @@ export async function adminQueues(app: FastifyInstance, options: { producer: Pro
   serverAdapter.setBasePath(ADMIN_QUEUES_PATH);
   const { producer } = options;
   createBullBoard({
-    queues: [producer.pull, producer.ingest, producer.deliver].map((queue) => new BullMQAdapter(queue)),
+    queues: producer.all().map((queue) => new BullMQAdapter(queue)),
     serverAdapter,
     options: { uiConfig: { boardTitle: "Tributary" } },
   });

@@ -5,6 +5,11 @@ import { createQueues, type RuntimeQueues } from "../runtime/queues.ts";
 /** Queues for producers that must fail fast (HTTP handlers, CLI commands), plus their Redis client. */
 export interface ProducerQueues extends RuntimeQueues {
   redis: Redis;
+  /**
+   * Resolves true once connected (false after `timeoutMs`): commands sent before the first connection
+   * fail like commands sent while Redis is down.
+   */
+  whenReady(timeoutMs: number): Promise<boolean>;
 }
 
 export interface ProducerQueueOptions {
@@ -12,6 +17,8 @@ export interface ProducerQueueOptions {
   log?: Logger;
   /** @default 2000 */
   connectTimeoutMs?: number;
+  /** Destination instance names, so their delivery queues exist up front (dashboard, replay). */
+  destinations?: Iterable<string>;
 }
 
 /**
@@ -29,14 +36,28 @@ export function createProducerQueues(redisUrl: string, prefix: string, options: 
     retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
   });
   redis.on("error", (err) => options.log?.debug({ err: err.message }, "producer redis connection error"));
-  const queues = createQueues(redis, prefix);
-  for (const queue of [queues.pull, queues.ingest, queues.deliver]) {
+  const queues = createQueues(redis, prefix, options.destinations);
+  for (const queue of queues.all()) {
     queue.on("error", (err) => options.log?.debug({ queue: queue.name, err: err.message }, "producer queue error"));
   }
   let closed: Promise<void> | undefined;
   return {
     ...queues,
     redis,
+    whenReady: (timeoutMs) =>
+      redis.status === "ready"
+        ? Promise.resolve(true)
+        : new Promise<boolean>((resolve) => {
+            const onReady = () => {
+              clearTimeout(timer);
+              resolve(true);
+            };
+            const timer = setTimeout(() => {
+              redis.off("ready", onReady);
+              resolve(false);
+            }, timeoutMs);
+            redis.once("ready", onReady);
+          }),
     close: () =>
       (closed ??= (async () => {
         await queues.close();

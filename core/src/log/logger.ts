@@ -11,6 +11,11 @@ export const REDACTED_PATHS = [
   "*.refresh_token",
   "*.id_token",
   "*.client_secret",
+  "*.clientSecret",
+  "*.pushSecret",
+  "*.webhookSecret",
+  "*.verifyToken",
+  "*.encryptionKey",
   "*.password",
   "*.secret",
   "*.signingSecret",
@@ -25,6 +30,8 @@ export const REDACTED_PATHS = [
   'headers["authorization"]',
   "req.headers.authorization",
   'req.headers["x-api-key"]',
+  'headers["terra-signature"]',
+  'req.headers["terra-signature"]',
 ];
 
 export function createLogger(options: { level?: string; name?: string; destination?: NodeJS.WritableStream } = {}): Logger {

@@ -9,9 +9,15 @@ export const Queues = {
   pull: "pull",
   /** Provider push notifications, already verified by the HTTP ingress: map to a user, then pull or normalize. */
   ingest: "ingest",
-  /** One job per (payload, destination): write it, retry with backoff, dead-letter after the last attempt. */
+  /**
+   * One queue per destination (`deliver-<name>`), one job per payload: a slow or broken destination
+   * only ever backs up its own queue. Write, retry with backoff, dead-letter after the last attempt.
+   */
   deliver: "deliver",
 } as const;
+
+/** BullMQ queue names may not contain ":"; destination names are the operator's kebab-case ids. */
+export const deliverQueueName = (destination: string): string => `${Queues.deliver}-${destination.replaceAll(":", "-")}`;
 
 export type QueueName = (typeof Queues)[keyof typeof Queues];
 
@@ -23,6 +29,13 @@ export const Priority = {
 } as const;
 
 export type PullReason = "backfill" | "poll" | "reconcile" | "ping" | "request" | "replay";
+
+/** Provider pings and on-demand requests are live; backfill waits behind everything; the rest is scheduled. */
+export function pullPriority(reason: PullReason): number {
+  if (reason === "ping" || reason === "request") return Priority.live;
+  if (reason === "backfill") return Priority.backfill;
+  return Priority.scheduled;
+}
 
 export interface PullJobData {
   userId: string;
@@ -38,6 +51,27 @@ export interface PullJobData {
   /** Trace id of the work that caused this pull, for logs. */
   traceId: string;
 }
+
+/**
+ * A scheduler tick on the pull queue (job name `poll:<PROVIDER>` or `reconcile:<PROVIDER>`): fan out one
+ * pull per active connection and data type of the provider. It rides the pull queue so that whichever
+ * worker takes it first does it, once, cluster-wide.
+ */
+export interface PollAllJobData {
+  kind: "poll-all";
+  provider: string;
+  /** `poll`: since each user's last poll; `reconcile`: the last `lookbackDays`, to catch missed pushes. */
+  reason: Extract<PullReason, "poll" | "reconcile">;
+  /** Longest window one tick pulls (poll: a bound on catching up after downtime). */
+  lookbackDays: number;
+  /** Width of the job-id bucket: ticks within one bucket enqueue the same ids, so overlaps add nothing. */
+  bucketSeconds: number;
+}
+
+/** What the pull queue carries: pulls, and the scheduler ticks that fan out into pulls. */
+export type PullQueueJobData = PullJobData | PollAllJobData;
+
+export const isPollAll = (data: PullQueueJobData): data is PollAllJobData => (data as PollAllJobData).kind === "poll-all";
 
 /** One verified provider push notification (a request carrying several becomes several jobs). */
 export interface IngestJobData {

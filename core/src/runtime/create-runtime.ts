@@ -34,7 +34,7 @@ export interface Runtime {
 export function createRuntime(options: RuntimeOptions): Runtime {
   const redis: Redis = createRedisConnection(options.redisUrl);
   redis.on("error", (err) => options.log.warn({ err: err.message }, "redis connection error"));
-  const queues = createQueues(redis, options.prefix ?? QUEUE_PREFIX);
+  const queues = createQueues(redis, options.prefix ?? QUEUE_PREFIX, options.destinations.keys());
   const ctx: RuntimeContext = {
     registry: options.registry,
     store: options.store,

@@ -18,20 +18,18 @@ export interface EmitOptions {
  */
 export async function emitPayload(ctx: RuntimeContext, payload: DeliveryPayload, options: EmitOptions): Promise<number> {
   const orderingTimestamp = options.orderingTimestamp ?? Date.now();
-  const jobs: Array<{ name: string; data: DeliverJobData; opts: JobsOptions }> = [];
+  const adds: Array<Promise<unknown>> = [];
   for (const [name, active] of ctx.destinations) {
     if (active.events && !active.events.has(payload.type)) continue;
-    jobs.push({
-      name,
-      data: { destination: name, traceId: options.traceId, reference: options.reference, orderingTimestamp, payload },
-      opts: {
-        jobId: jobId(options.traceId, name),
-        attempts: ctx.policy.attempts,
-        backoff: { type: "delivery" },
-        ...(options.priority ? { priority: options.priority } : {}),
-      },
-    });
+    const data: DeliverJobData = { destination: name, traceId: options.traceId, reference: options.reference, orderingTimestamp, payload };
+    const opts: JobsOptions = {
+      jobId: jobId(options.traceId, name),
+      attempts: ctx.policy.attempts,
+      backoff: { type: "delivery" },
+      ...(options.priority ? { priority: options.priority } : {}),
+    };
+    adds.push(ctx.queues.deliverTo(name).add(payload.type, data, opts));
   }
-  if (jobs.length > 0) await ctx.queues.deliver.addBulk(jobs);
-  return jobs.length;
+  await Promise.all(adds);
+  return adds.length;
 }

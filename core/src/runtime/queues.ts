@@ -1,11 +1,14 @@
 import { Queue, type ConnectionOptions } from "bullmq";
-import { Queues, type DeliverJobData, type IngestJobData, type PullJobData } from "../queue/topology.ts";
+import { deliverQueueName, Queues, type DeliverJobData, type IngestJobData, type PullJobData } from "../queue/topology.ts";
 
 export interface RuntimeQueues {
   prefix: string;
   pull: Queue<PullJobData>;
   ingest: Queue<IngestJobData>;
-  deliver: Queue<DeliverJobData>;
+  /** The delivery queue of one destination (created on first use). */
+  deliverTo(destination: string): Queue<DeliverJobData>;
+  /** Every queue opened so far: pull, ingest and each destination's. */
+  all(): Queue[];
   close(): Promise<void>;
 }
 
@@ -15,16 +18,27 @@ export interface RuntimeQueues {
  */
 const retention = { removeOnComplete: { count: 1000 }, removeOnFail: { age: 7 * 24 * 3600 } };
 
-export function createQueues(connection: ConnectionOptions, prefix: string): RuntimeQueues {
+export function createQueues(connection: ConnectionOptions, prefix: string, destinations: Iterable<string> = []): RuntimeQueues {
   const pull = new Queue<PullJobData>(Queues.pull, { connection, prefix, defaultJobOptions: { ...retention, attempts: 5, backoff: { type: "exponential", delay: 5000 } } });
   const ingest = new Queue<IngestJobData>(Queues.ingest, { connection, prefix, defaultJobOptions: { ...retention, attempts: 5, backoff: { type: "exponential", delay: 1000 } } });
-  const deliver = new Queue<DeliverJobData>(Queues.deliver, { connection, prefix, defaultJobOptions: retention });
+  const deliver = new Map<string, Queue<DeliverJobData>>();
+  const deliverTo = (destination: string) => {
+    let queue = deliver.get(destination);
+    if (!queue) {
+      queue = new Queue<DeliverJobData>(deliverQueueName(destination), { connection, prefix, defaultJobOptions: retention });
+      deliver.set(destination, queue);
+    }
+    return queue;
+  };
+  for (const destination of destinations) deliverTo(destination);
   let closed: Promise<void> | undefined;
+  const all = () => [pull, ingest, ...deliver.values()] as Queue[];
   return {
     prefix,
     pull,
     ingest,
-    deliver,
-    close: () => (closed ??= Promise.all([pull.close(), ingest.close(), deliver.close()]).then(() => undefined)),
+    deliverTo,
+    all,
+    close: () => (closed ??= Promise.all(all().map((q) => q.close())).then(() => undefined)),
   };
 }

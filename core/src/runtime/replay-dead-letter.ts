@@ -15,7 +15,7 @@ export type ReplayOutcome =
 export interface ReplayDeadLetterDeps {
   store: Pick<StateStore, "getDeadLetter" | "markReplayed">;
   /** Producer queues (HTTP, CLI) or the runtime's. */
-  queues: Pick<RuntimeQueues, "pull" | "ingest" | "deliver">;
+  queues: Pick<RuntimeQueues, "pull" | "ingest" | "deliverTo">;
   policy: Pick<DeliveryPolicy, "attempts">;
 }
 
@@ -29,7 +29,7 @@ export async function replayDeadLetter(deps: ReplayDeadLetterDeps, id: number): 
   if (!letter) return { status: "not_found", id };
   if (letter.replayed_at !== null) return { status: "already_replayed", id, replayedAt: letter.replayed_at };
 
-  const queue = queueNamed(deps.queues, letter.queue);
+  const queue = queueNamed(deps.queues, letter.queue, letter.destination);
   if (!queue) {
     throw new UserError(ErrorCodes.DEAD_LETTER_INVALID, `Dead letter ${id} comes from an unknown queue "${letter.queue}"`, {
       hint: `Only jobs of the ${Object.values(Queues).join(", ")} queues can be replayed.`,
@@ -46,8 +46,8 @@ export async function replayDeadLetter(deps: ReplayDeadLetterDeps, id: number): 
   return { status: "replayed", id, queue: letter.queue, jobId: replayJobId };
 }
 
-function queueNamed(queues: ReplayDeadLetterDeps["queues"], name: string): Queue | undefined {
-  if (name === Queues.deliver) return queues.deliver as unknown as Queue;
+function queueNamed(queues: ReplayDeadLetterDeps["queues"], name: string, destination: string | null): Queue | undefined {
+  if (name === Queues.deliver) return destination ? (queues.deliverTo(destination) as unknown as Queue) : undefined;
   if (name === Queues.pull) return queues.pull as unknown as Queue;
   if (name === Queues.ingest) return queues.ingest as unknown as Queue;
   return undefined;

@@ -11,6 +11,8 @@ import type { RuntimeQueues } from "./queues.ts";
 export interface ActiveDestination {
   destination: Destination;
   events?: ReadonlySet<string>;
+  /** Give up on one write after this long (then retried). @default 30000 */
+  writeTimeoutMs?: number;
 }
 
 export interface ProviderSettings {

@@ -7,7 +7,7 @@ export async function waitForIdle(queues: RuntimeQueues, { timeoutMs = 60_000, p
   const deadline = Date.now() + timeoutMs;
   let idleSince: number | undefined;
   while (Date.now() < deadline) {
-    const counts = await Promise.all([queues.pull, queues.ingest, queues.deliver].map((q) => q.getJobCounts(...BUSY_STATES)));
+    const counts = await Promise.all(queues.all().map((q) => q.getJobCounts(...BUSY_STATES)));
     const busy = counts.reduce((sum, c) => sum + Object.values(c).reduce((a, b) => a + b, 0), 0);
     if (busy === 0) {
       idleSince ??= Date.now();

@@ -1,7 +1,7 @@
 import { hostname } from "node:os";
 import { Worker, type ConnectionOptions } from "bullmq";
 import { RateLimitedError } from "../errors/tributary-error.ts";
-import { Queues } from "../queue/topology.ts";
+import { deliverQueueName, Queues } from "../queue/topology.ts";
 import { backoffDelayMs } from "./delivery-policy.ts";
 import { processDelivery } from "./processors/deliver-processor.ts";
 import { processPull } from "./processors/pull-processor.ts";
@@ -11,6 +11,7 @@ import type { RuntimeContext } from "./runtime-context.ts";
 export interface WorkerConcurrency {
   pull?: number;
   ingest?: number;
+  /** Per destination. @default 8 */
   deliver?: number;
 }
 
@@ -35,7 +36,7 @@ export interface RuntimeWorkers {
   close(): Promise<void>;
 }
 
-/** Start the three workers of this process; run more processes against the same Redis to scale out. */
+/** Start this process's workers (pull, ingest, one per destination); run more processes against the same Redis to scale out. */
 export function startWorkers(
   ctx: RuntimeContext,
   connection: ConnectionOptions,
@@ -52,7 +53,7 @@ export function startWorkers(
     error instanceof RateLimitedError ? error.retryAfterMs : backoffDelayMs(ctx.policy, attemptsMade);
 
   const workers = [
-    new Worker(Queues.pull, (job, _token, signal) => processPull(ctx, job, signal), {
+    new Worker(Queues.pull, (job, token, signal) => processPull(ctx, job, token, signal), {
       connection,
       prefix,
       ...lifecycle,
@@ -60,13 +61,18 @@ export function startWorkers(
       settings: { backoffStrategy },
     }),
     new Worker(Queues.ingest, (job) => processIngest(ctx, job), { connection, prefix, ...lifecycle, concurrency: concurrency.ingest ?? 8 }),
-    new Worker(Queues.deliver, (job) => processDelivery(ctx, job), {
-      connection,
-      prefix,
-      ...lifecycle,
-      concurrency: concurrency.deliver ?? 16,
-      settings: { backoffStrategy },
-    }),
+    // One worker per destination queue: each destination gets its own concurrency, so one that hangs
+    // cannot take the slots the others need.
+    ...[...ctx.destinations.keys()].map(
+      (destination) =>
+        new Worker(deliverQueueName(destination), (job) => processDelivery(ctx, job), {
+          connection,
+          prefix,
+          ...lifecycle,
+          concurrency: concurrency.deliver ?? 8,
+          settings: { backoffStrategy },
+        }),
+    ),
   ];
   for (const worker of workers) {
     worker.on("error", (err) => ctx.log.error({ queue: worker.name, err: err.message }, "worker error"));

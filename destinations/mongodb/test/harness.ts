@@ -1,5 +1,5 @@
 import type { Destination, DestinationContext, Logger } from "@tributary/core/contracts";
-import type { DestinationHarness, StoredRecord } from "@tributary/test-kit";
+import { readMongoRecords, type DestinationHarness, type MongoPlace } from "@tributary/test-kit";
 import { MongoClient, type Document } from "mongodb";
 import mongodb, { ATHLETE_COLLECTION, DATA_COLLECTIONS, EVENTS_COLLECTION, type MongoOptions } from "../src/index.ts";
 import { uniqueDatabase, type MongoTarget } from "./mongo-target.ts";
@@ -58,19 +58,16 @@ export class MongoHarness implements DestinationHarness {
     return (await this.client()).db(database).collection(prefix + collection).find(filter).sort({ _id: 1 }).toArray();
   }
 
-  private async read(destination: Destination, collections: readonly string[], userId: string): Promise<StoredRecord[]> {
-    const out: StoredRecord[] = [];
-    for (const collection of collections) {
-      for (const { _id, user: _user, _tributary, ...record } of await this.documents(destination, collection, { "_id.user_id": userId })) {
-        out.push({ type: collection === EVENTS_COLLECTION ? String(record.type) : collection, key: String(_id.key), record });
-      }
-    }
-    return out;
+  readRecords = async (destination: Destination, userId: string) =>
+    readMongoRecords(await this.client(), this.mongoPlace(destination), userId, [...DATA_COLLECTIONS, ATHLETE_COLLECTION]);
+
+  readEvents = async (destination: Destination, userId: string) =>
+    readMongoRecords(await this.client(), this.mongoPlace(destination), userId, [EVENTS_COLLECTION]);
+
+  private mongoPlace(destination: Destination): MongoPlace {
+    const { database, prefix } = this.placeOf(destination);
+    return { database, collectionPrefix: prefix };
   }
-
-  readRecords = (destination: Destination, userId: string) => this.read(destination, [...DATA_COLLECTIONS, ATHLETE_COLLECTION], userId);
-
-  readEvents = (destination: Destination, userId: string) => this.read(destination, [EVENTS_COLLECTION], userId);
 
   cleanup = async (destination: Destination) => {
     await (await this.client()).db(this.placeOf(destination).database).dropDatabase();

@@ -1,6 +1,6 @@
 import { UnrecoverableError, type Job } from "bullmq";
 import { ErrorCodes } from "../../errors/codes.ts";
-import { errorClassOf, isTributaryError, UserError } from "../../errors/tributary-error.ts";
+import { errorClassOf, isTributaryError, TransientError, UserError } from "../../errors/tributary-error.ts";
 import { Queues, type DeliverJobData } from "../../queue/topology.ts";
 import type { RuntimeContext } from "../runtime-context.ts";
 import { payloadUserId } from "../../contracts/natural-key.ts";
@@ -24,7 +24,11 @@ export async function processDelivery(ctx: RuntimeContext, job: Job<DeliverJobDa
         hint: "Enable it in the config (or remove its jobs) and replay the dead letters.",
       });
     }
-    await active.destination.write([{ payload, traceId: data.traceId, reference: data.reference, orderingTimestamp: data.orderingTimestamp }]);
+    await withTimeout(
+      active.destination.write([{ payload, traceId: data.traceId, reference: data.reference, orderingTimestamp: data.orderingTimestamp }]),
+      active.writeTimeoutMs ?? DEFAULT_WRITE_TIMEOUT_MS,
+      data.destination,
+    );
     await ctx.store.recordDelivery({ ...audit, status: "delivered", attempts: attempt });
     ctx.metrics.deliveryLatency.observe({ destination: data.destination }, (Date.now() - data.orderingTimestamp) / 1000);
   } catch (error) {
@@ -49,5 +53,28 @@ export async function processDelivery(ctx: RuntimeContext, job: Job<DeliverJobDa
     ctx.metrics.deadLetters.inc({ destination: data.destination });
     ctx.log.error({ traceId: data.traceId, destination: data.destination, attempt, err: message }, "delivery dead-lettered");
     throw new UnrecoverableError(message);
+  }
+}
+
+/** A destination that hangs (firewalled host, stuck driver retries) must not hold a worker slot forever. */
+export const DEFAULT_WRITE_TIMEOUT_MS = 30_000;
+
+async function withTimeout<T>(work: Promise<T>, ms: number, destination: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () =>
+        reject(
+          new TransientError(ErrorCodes.DESTINATION_UNAVAILABLE, `Destination "${destination}" did not finish a write within ${ms} ms`, {
+            hint: "Check that the destination is reachable; the delivery is retried with backoff.",
+          }),
+        ),
+      ms,
+    );
+  });
+  try {
+    return await Promise.race([work, timeout]);
+  } finally {
+    clearTimeout(timer);
   }
 }

@@ -1,8 +1,150 @@
-import type { Job } from "bullmq";
-import type { IngestJobData } from "../../queue/topology.ts";
+import { UnrecoverableError, type Job } from "bullmq";
+import type { DataType } from "@tributary/schemas";
+import type { ConnectorDefinition, ProviderRecord } from "../../contracts/connector.ts";
+import type { WebhookEventMapping } from "../../contracts/webhook.ts";
+import { ErrorCodes } from "../../errors/codes.ts";
+import { errorClassOf, isTributaryError, UserError } from "../../errors/tributary-error.ts";
+import { getByPointer } from "../../ingress/json-pointer.ts";
+import { jobId } from "../../queue/job-id.ts";
+import { Priority, type IngestJobData, type PullJobData } from "../../queue/topology.ts";
+import type { Logger } from "../../log/logger.ts";
+import type { Connection } from "../../state/index.ts";
+import { normalize } from "../normalize.ts";
+import { notificationWindow } from "../notification-window.ts";
+import { publishRecords } from "../publish-records.ts";
 import type { RuntimeContext } from "../runtime-context.ts";
 
-/** Provider push notifications: filled in with the webhook ingress (pipeline issue). */
-export async function processIngest(ctx: RuntimeContext, job: Job<IngestJobData>): Promise<void> {
-  ctx.log.warn({ provider: job.data.provider, traceId: job.data.traceId }, "ingest queue has no processor for push notifications yet");
+export type IngestResult =
+  | { action: "skipped"; reason: string }
+  | { action: "ignored" }
+  | { action: "pull"; pullJobId: string; start: string; end: string }
+  | { action: "published"; records: number; quarantined: number; payloads: number };
+
+/** One minute: two identical pings within it are one pull (see the job id below). */
+const PING_BUCKET_MS = 60_000;
+
+/**
+ * One verified provider push notification, its user already resolved by the ingress. A `ping` becomes a
+ * live-priority pull of the window it names; a `push` carries the provider's records, which go through
+ * the same mapping, validation, quarantine and emission as pulled ones; `ignore` is acknowledged only.
+ */
+export async function processIngest(ctx: RuntimeContext, job: Job<IngestJobData>): Promise<IngestResult> {
+  const data = job.data;
+  const log = ctx.log.child({ traceId: data.traceId, provider: data.provider, userId: data.userId, eventType: data.eventType });
+  try {
+    const user = await ctx.store.getConnection(data.userId);
+    if (!user || !user.active) {
+      // Deauthorized (or deleted) between the push and now: nothing of theirs may flow any more.
+      log.info({ found: Boolean(user) }, "push notification for a missing or inactive connection; skipped");
+      return { action: "skipped", reason: user ? "connection inactive" : "connection not found" };
+    }
+    await ctx.store.touchWebhookUpdate(user.user_id, new Date(data.receivedAt));
+
+    const connector = ctx.registry.connector(data.provider);
+    const mapping = connector.webhook?.events[data.eventType] ?? connector.webhook?.events["*"];
+    if (!mapping) {
+      // The ingress accepted it under a configuration that has changed since.
+      log.warn("push notification of an event type the connector no longer maps; skipped");
+      return { action: "skipped", reason: `no mapping for event type "${data.eventType}"` };
+    }
+    switch (mapping.kind) {
+      case "ignore":
+        return { action: "ignored" };
+      case "ping":
+        return await enqueuePingPull(ctx, job, connector, mapping, user);
+      case "push":
+        return await publishPushed(ctx, job, connector, mapping, user, log);
+    }
+  } catch (error) {
+    if (errorClassOf(error) !== "user") throw error;
+    const message = isTributaryError(error) ? error.toOperatorString() : (error as Error).message;
+    log.error({ err: message }, "push notification failed with an error retrying cannot fix");
+    throw new UnrecoverableError(message);
+  }
+}
+
+async function enqueuePingPull(
+  ctx: RuntimeContext,
+  job: Job<IngestJobData>,
+  connector: ConnectorDefinition,
+  mapping: Extract<WebhookEventMapping, { kind: "ping" }>,
+  user: Connection,
+): Promise<IngestResult> {
+  const data = job.data;
+  supportedSpec(connector, mapping.dataType);
+  const window = notificationWindow(data.notification, mapping, data.receivedAt);
+  if (!window.fromNotification && (mapping.startPointer || mapping.endPointer)) {
+    ctx.log.warn({ provider: data.provider, traceId: data.traceId }, "ping named no readable window; pulling the last 24 hours");
+  }
+  const pull: PullJobData = {
+    userId: user.user_id,
+    provider: data.provider,
+    dataType: mapping.dataType,
+    start: window.start.toISOString(),
+    end: window.end.toISOString(),
+    reason: "ping",
+    withSamples: true,
+    traceId: data.traceId,
+  };
+  // A ping's identity is (user, type, window): the same ping delivered twice — a provider retry with a
+  // fresh signature, a second subscription — adds no second pull while the first is known to BullMQ.
+  // A defaulted window is bucketed by the minute it arrived in, so a later ping still pulls.
+  const id = window.fromNotification
+    ? jobId("ping", user.user_id, mapping.dataType, window.start.getTime(), window.end.getTime())
+    : jobId("ping", user.user_id, mapping.dataType, "recent", Math.floor(data.receivedAt / PING_BUCKET_MS));
+  const added = await ctx.queues.pull.add(`${data.provider}:${mapping.dataType}`, pull, { priority: Priority.live, jobId: id });
+  return { action: "pull", pullJobId: added.id ?? id, start: pull.start, end: pull.end };
+}
+
+async function publishPushed(
+  ctx: RuntimeContext,
+  job: Job<IngestJobData>,
+  connector: ConnectorDefinition,
+  mapping: Extract<WebhookEventMapping, { kind: "push" }>,
+  user: Connection,
+  log: Logger,
+): Promise<IngestResult> {
+  const data = job.data;
+  const dataType = mapping.dataType;
+  const spec = supportedSpec(connector, dataType);
+  const records = getByPointer(data.notification, mapping.recordsPointer);
+  if (!Array.isArray(records)) {
+    // Nothing can be mapped, but the provider's payload is kept for whoever fixes the mapping.
+    await ctx.store.quarantineRecord({
+      userId: user.user_id,
+      provider: user.provider,
+      dataType,
+      record: null,
+      raw: data.notification,
+      issues: [{ path: mapping.recordsPointer, rule: "type", message: `expected an array of provider records at ${mapping.recordsPointer}` }],
+      traceId: data.traceId,
+    });
+    ctx.metrics.quarantined.inc({ provider: user.provider, data_type: dataType });
+    log.warn({ recordsPointer: mapping.recordsPointer }, "push notification carries no records array; quarantined");
+    return { action: "published", records: 0, quarantined: 1, payloads: 0 };
+  }
+  const connection = { userId: user.user_id, provider: user.provider, referenceId: user.reference_id, providerUserId: user.provider_user_id ?? null };
+  const normalized = normalize(spec, dataType, records as ProviderRecord[], { connection, dataType, withSamples: true });
+  const published = await publishRecords(ctx, {
+    user,
+    dataType,
+    normalized,
+    traceId: data.traceId,
+    // The ingest job id comes from the delivery's fingerprint: a retried job re-emits the same trace ids.
+    traceSeed: job.id ?? data.traceId,
+    priority: Priority.live,
+    log,
+  });
+  return { action: "published", ...published };
+}
+
+function supportedSpec(connector: ConnectorDefinition, dataType: DataType) {
+  const spec = connector.pull[dataType];
+  if (!spec) {
+    throw new UserError(ErrorCodes.PLUGIN_INVALID, `${connector.name}'s webhook maps an event to ${dataType}, which the connector does not provide`, {
+      hint: "Fix the connector's webhook.events or add a pull spec for that data type.",
+      plugin: connector.name,
+    });
+  }
+  return spec;
 }

@@ -1,31 +1,64 @@
-import type { Job } from "bullmq";
+import { DelayedError, UnrecoverableError, type Job } from "bullmq";
 import type { DataType } from "@tributary/schemas";
 import type { ProviderRecord } from "../../contracts/connector.ts";
 import { ErrorCodes } from "../../errors/codes.ts";
-import { UserError } from "../../errors/tributary-error.ts";
-import { Priority, type PullJobData } from "../../queue/topology.ts";
-import { emitPayload } from "../emit-payload.ts";
-import { dataPayloads, lifecyclePayload } from "../envelope.ts";
+import { errorClassOf, isTributaryError, RateLimitedError, UserError } from "../../errors/tributary-error.ts";
+import { isPollAll, pullPriority, type PollAllJobData, type PullJobData, type PullQueueJobData } from "../../queue/topology.ts";
+import { isLargeRange } from "../date-range.ts";
+import { deferJob } from "../defer-job.ts";
 import { normalize, type Normalized } from "../normalize.ts";
+import { publishRecords, type PublishResult } from "../publish-records.ts";
+import { rateBudget } from "../rate-budget.ts";
 import { readProviderRecords } from "../read-provider-records.ts";
 import type { RuntimeContext } from "../runtime-context.ts";
-import { deterministicTraceId } from "../trace-id.ts";
-import { isLargeRange } from "../date-range.ts";
+import { processPollAll, type PollAllResult } from "./poll-all-processor.ts";
 
-export interface PullResult {
-  records: number;
-  quarantined: number;
-  payloads: number;
+export { toTerraUser } from "../terra-user.ts";
+
+export interface PullResult extends PublishResult {
+  /** Redis time the provider's rate budget granted this pull (absent when the connection was inactive). */
+  budgetGrantedAt?: number;
 }
 
 /** Map in slices so a long backfill's provider pages are not all held at once. */
 const MAP_SLICE = 200;
 
 /**
- * Pull one data type for one user and window: read provider records, map, validate, quarantine what fails,
- * then emit payloads — chunked and announced when the request was a large one.
+ * The pull queue's processor. Scheduler ticks fan out into pulls; a pull reads one data type for one
+ * user and window within the provider's rate budget, maps, validates, quarantines what fails, then emits
+ * payloads — chunked and announced when it answers a large request.
+ *
+ * Waiting for the budget, or for a provider's Retry-After, parks the job as delayed without spending an
+ * attempt. User-class errors (deleted connection, unsupported type) end the job at once: retrying
+ * cannot fix them.
  */
-export async function processPull(ctx: RuntimeContext, job: Job<PullJobData>, signal?: AbortSignal): Promise<PullResult> {
+export async function processPull(
+  ctx: RuntimeContext,
+  job: Job<PullQueueJobData>,
+  token?: string,
+  signal?: AbortSignal,
+): Promise<PullResult | PollAllResult> {
+  try {
+    if (isPollAll(job.data)) return await processPollAll(ctx, job as Job<PollAllJobData>);
+    return await pullOnce(ctx, job as Job<PullJobData>, token, signal);
+  } catch (error) {
+    if (error instanceof DelayedError) throw error;
+    if (error instanceof RateLimitedError && token) {
+      // The provider said 429: stop every worker from calling it until Retry-After, then try again.
+      await rateBudget(ctx).block(job.data.provider, error.retryAfterMs);
+      ctx.log.warn({ provider: job.data.provider, retryAfterMs: error.retryAfterMs, jobId: job.id }, "provider rate-limited a pull; the provider is paused");
+      return deferJob(job, token, error.retryAfterMs);
+    }
+    if (errorClassOf(error) === "user") {
+      const message = isTributaryError(error) ? error.toOperatorString() : (error as Error).message;
+      ctx.log.error({ provider: job.data.provider, jobId: job.id, err: message }, "pull failed with an error retrying cannot fix");
+      throw new UnrecoverableError(message);
+    }
+    throw error;
+  }
+}
+
+async function pullOnce(ctx: RuntimeContext, job: Job<PullJobData>, token: string | undefined, signal: AbortSignal | undefined): Promise<PullResult> {
   const data = job.data;
   const user = await ctx.store.getConnection(data.userId);
   if (!user) {
@@ -38,13 +71,21 @@ export async function processPull(ctx: RuntimeContext, job: Job<PullJobData>, si
   if (!spec) {
     throw new UserError(ErrorCodes.PLUGIN_INVALID, `${data.provider} does not provide ${data.dataType}`, { plugin: data.provider });
   }
+  const log = ctx.log.child({ traceId: data.traceId, provider: data.provider, dataType, userId: user.user_id });
+
+  // One unit per pull: the budget is per provider client, shared with every user and worker.
+  const budget = await rateBudget(ctx).acquire(data.provider);
+  if (!budget.ok) {
+    if (!token) throw new RateLimitedError(ErrorCodes.PROVIDER_RATE_LIMITED, `${data.provider} rate budget exhausted`, budget.retryAfterMs);
+    log.debug({ retryAfterMs: budget.retryAfterMs }, "provider rate budget exhausted; pull parked");
+    return deferJob(job, token, budget.retryAfterMs);
+  }
 
   const connection = { userId: user.user_id, provider: user.provider, referenceId: user.reference_id, providerUserId: user.provider_user_id ?? null };
   const range = { start: new Date(data.start), end: new Date(data.end) };
   const credentials = connector.auth.type === "none" ? undefined : await ctx.store.getTokens(user.user_id);
-  const log = ctx.log.child({ traceId: data.traceId, provider: data.provider, dataType, userId: user.user_id });
   const mapContext = { connection, dataType, withSamples: data.withSamples };
-  const result: Normalized = { valid: [], rejected: [] };
+  const normalized: Normalized = { valid: [], rejected: [] };
   let slice: ProviderRecord[] = [];
   for await (const raw of readProviderRecords(data.provider, spec, {
     ...mapContext,
@@ -55,69 +96,25 @@ export async function processPull(ctx: RuntimeContext, job: Job<PullJobData>, si
   })) {
     slice.push(raw);
     if (slice.length >= MAP_SLICE) {
-      normalize(spec, dataType, slice, mapContext, result);
+      normalize(spec, dataType, slice, mapContext, normalized);
       slice = [];
     }
   }
-  normalize(spec, dataType, slice, mapContext, result);
+  normalize(spec, dataType, slice, mapContext, normalized);
 
-  for (const rejected of result.rejected) {
-    await ctx.store.quarantineRecord({
-      userId: user.user_id,
-      provider: user.provider,
-      dataType,
-      record: rejected.record,
-      raw: rejected.raw,
-      issues: rejected.issues,
-      traceId: data.traceId,
-    });
-  }
-  if (result.rejected.length > 0) ctx.metrics.quarantined.inc({ provider: user.provider, data_type: dataType }, result.rejected.length);
-  if (result.valid.length > 0) ctx.metrics.freshness.set({ provider: user.provider }, Date.now() / 1000);
-  if (result.rejected.length > 0) log.warn({ quarantined: result.rejected.length }, "records failed validation and were quarantined");
-
-  const large = data.reason === "request" && isLargeRange(range, ctx.policy.largeRequestDays);
-  const terraUser = toTerraUser(user);
-  const payloads =
-    result.valid.length > 0 || data.reason === "request"
-      ? dataPayloads(dataType, terraUser, result.valid, large ? ctx.policy.chunkSize : undefined)
-      : [];
-  const priority = data.reason === "backfill" ? Priority.backfill : data.reason === "request" || data.reason === "ping" ? Priority.live : Priority.scheduled;
-
-  if (large) {
-    await emitPayload(
-      ctx,
-      lifecyclePayload("large_request_sending", {
-        user: terraUser,
-        reference: data.reference,
-        expected_payloads: payloads.length,
-        message: `Large request: sending ${payloads.length} payloads of ${dataType} data`,
-      }),
-      { traceId: deterministicTraceId(job.id ?? data.traceId, "large_request_sending"), reference: data.reference, priority },
-    );
-  }
-  for (const [index, payload] of payloads.entries()) {
-    await emitPayload(ctx, payload, {
-      traceId: large ? `${data.reference}:chunk:${index}` : deterministicTraceId(job.id ?? data.traceId, dataType, index),
-      reference: data.reference,
-      priority,
-    });
-  }
+  const published = await publishRecords(ctx, {
+    user,
+    dataType,
+    normalized,
+    traceId: data.traceId,
+    traceSeed: job.id ?? data.traceId,
+    priority: pullPriority(data.reason),
+    ...(data.reference !== undefined ? { reference: data.reference } : {}),
+    large: data.reason === "request" && isLargeRange(range, ctx.policy.largeRequestDays),
+    emitEmpty: data.reason === "request",
+    log,
+  });
   await ctx.store.markPolled(user.user_id, new Date());
-  await job.updateProgress({ records: result.valid.length, quarantined: result.rejected.length, payloads: payloads.length });
-  return { records: result.valid.length, quarantined: result.rejected.length, payloads: payloads.length };
-}
-
-type ConnectionRow = NonNullable<Awaited<ReturnType<RuntimeContext["store"]["getConnection"]>>>;
-
-export function toTerraUser(row: ConnectionRow) {
-  return {
-    user_id: row.user_id,
-    provider: row.provider,
-    reference_id: row.reference_id ?? null,
-    scopes: row.scopes ?? null,
-    active: row.active,
-    created_at: row.created_at ?? null,
-    last_webhook_update: row.last_webhook_update ?? null,
-  };
+  await job.updateProgress({ ...published });
+  return { ...published, budgetGrantedAt: budget.grantedAtMs };
 }

@@ -1,0 +1,88 @@
+import type { Queue } from "bullmq";
+import { Priority, type PollAllJobData } from "../queue/topology.ts";
+import type { RuntimeContext } from "./runtime-context.ts";
+
+export interface SchedulerOptions {
+  /** Cron (UTC) of the daily reconciliation pull of push providers. @default "0 3 * * *" */
+  reconcileCron?: string;
+  /** Days one reconciliation pulls. @default 2 */
+  reconcileDays?: number;
+  /** Longest window one poll tick pulls, however long the user went unpolled. @default 3 */
+  pollLookbackDays?: number;
+}
+
+export interface ScheduledTick {
+  /** The BullMQ job scheduler id (fixed per provider and kind). */
+  id: string;
+  provider: string;
+  kind: "poll" | "reconcile";
+  /** Poll interval, or the reconciliation cron. */
+  every?: number;
+  pattern?: string;
+}
+
+const SCHEDULER_ID = /^(poll|reconcile)-(.+)$/;
+const DAY_SECONDS = 86_400;
+
+/**
+ * Register this deployment's recurring pulls as BullMQ job schedulers on the pull queue:
+ * - every provider with a poll interval (`providers.<P>.pollIntervalSeconds`, else the connector's) gets
+ *   a `poll:<PROVIDER>` tick at that interval;
+ * - every provider that pushes (has a `webhook`) gets a daily `reconcile:<PROVIDER>` tick, which re-pulls
+ *   the last days in case a push was lost.
+ * Each tick is one fan-out job; the pull worker turns it into one pull per user and data type.
+ *
+ * Why BullMQ schedulers and not node-cron: every API and worker process runs this at start-up, and a
+ * node-cron timer lives in each process — N processes would poll every user N times. A job scheduler
+ * lives in Redis under a fixed id: upserting it from every process is idempotent, and each tick becomes
+ * exactly one job, taken by exactly one worker, cluster-wide. It also survives restarts (the next tick is
+ * already in the queue) and shows in the queue dashboard.
+ *
+ * Schedulers of providers that are disabled or no longer scheduled are removed, so the set in Redis
+ * follows the configuration. (Processes started with different configurations would undo each other's
+ * changes: run one configuration per deployment prefix.)
+ */
+export async function startScheduler(ctx: RuntimeContext, options: SchedulerOptions = {}): Promise<ScheduledTick[]> {
+  // The pull queue also carries the fan-out ticks (PullQueueJobData); its declared type lists pulls only.
+  const queue = ctx.queues.pull as unknown as Queue<PollAllJobData>;
+  const reconcileCron = options.reconcileCron ?? "0 3 * * *";
+  const reconcileDays = options.reconcileDays ?? 2;
+  const pollLookbackDays = options.pollLookbackDays ?? 3;
+
+  const wanted: ScheduledTick[] = [];
+  for (const connector of ctx.registry.connectors()) {
+    const settings = ctx.providers[connector.name];
+    if (settings?.enabled === false) continue;
+    const interval = settings?.pollIntervalSeconds ?? connector.pollIntervalSeconds;
+    if (typeof interval === "number" && interval > 0) {
+      const data: PollAllJobData = { kind: "poll-all", provider: connector.name, reason: "poll", lookbackDays: pollLookbackDays, bucketSeconds: interval };
+      await queue.upsertJobScheduler(`poll-${connector.name}`, { every: interval * 1000 }, {
+        name: `poll:${connector.name}`,
+        data,
+        opts: { priority: Priority.scheduled },
+      });
+      wanted.push({ id: `poll-${connector.name}`, provider: connector.name, kind: "poll", every: interval * 1000 });
+    }
+    if (connector.webhook) {
+      const data: PollAllJobData = { kind: "poll-all", provider: connector.name, reason: "reconcile", lookbackDays: reconcileDays, bucketSeconds: DAY_SECONDS };
+      await queue.upsertJobScheduler(`reconcile-${connector.name}`, { pattern: reconcileCron, tz: "UTC" }, {
+        name: `reconcile:${connector.name}`,
+        data,
+        opts: { priority: Priority.scheduled },
+      });
+      wanted.push({ id: `reconcile-${connector.name}`, provider: connector.name, kind: "reconcile", pattern: reconcileCron });
+    }
+  }
+
+  const keep = new Set(wanted.map((tick) => tick.id));
+  const existing = await queue.getJobSchedulers(0, -1);
+  for (const scheduler of existing) {
+    const id = scheduler.key;
+    if (SCHEDULER_ID.test(id) && !keep.has(id)) {
+      await queue.removeJobScheduler(id);
+      ctx.log.info({ scheduler: id }, "removed a scheduled pull the configuration no longer asks for");
+    }
+  }
+  ctx.log.info({ schedulers: wanted.map((tick) => tick.id) }, "scheduled pulls registered");
+  return wanted;
+}

@@ -1,0 +1,125 @@
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { defineConnector, ErrorCodes, RateLimitedError } from "@tributary/core/contracts";
+import { jobId, Priority, type PullJobData } from "@tributary/core/queue";
+import { BUILTIN_PLUGINS, createPluginRegistry } from "@tributary/core/registry";
+import { rateBudget, waitForIdle, type RuntimeContext } from "@tributary/core/runtime";
+import { startPipeline, utcDays, type Pipeline } from "./pipeline.ts";
+
+/**
+ * A provider that answers 429 with Retry-After to every call during the three seconds after the first
+ * one — what a real provider does when its budget for our OAuth client is spent.
+ */
+function throttledProvider() {
+  const calls = { rejected: 0, served: 0 };
+  let blockedUntil = 0;
+  const connector = defineConnector({
+    name: "THROTTLED",
+    displayName: "Throttled",
+    auth: { type: "none" },
+    pull: {
+      daily: {
+        async *read() {
+          const now = Date.now();
+          if (blockedUntil === 0) blockedUntil = now + 3000;
+          if (now < blockedUntil) {
+            calls.rejected += 1;
+            throw new RateLimitedError(ErrorCodes.PROVIDER_RATE_LIMITED, "429 Too Many Requests", blockedUntil - now);
+          }
+          calls.served += 1;
+        },
+        map: () => null,
+      },
+    },
+  });
+  return { connector, calls };
+}
+
+describe("provider rate budgets", () => {
+  let pipeline: Pipeline;
+  const throttled = throttledProvider();
+
+  beforeAll(async () => {
+    const registry = createPluginRegistry([throttled.connector]);
+    await registry.load(BUILTIN_PLUGINS);
+    pipeline = await startPipeline({ registry, providers: { SANDBOX: { rateLimit: { max: 3, perSeconds: 1 } } } });
+  });
+  afterAll(async () => {
+    await pipeline?.close();
+  });
+
+  const pullJob = (userId: string, provider: string, dataType = "daily"): PullJobData => {
+    const window = utcDays("2026-02-01", 1);
+    return { userId, provider, dataType, start: window.start.toISOString(), end: window.end.toISOString(), reason: "poll", withSamples: false, traceId: randomUUID() };
+  };
+
+  it("grants exactly max calls per window, atomically, and says how long until the next fits", async () => {
+    const provider = `UNIT_${randomUUID().slice(0, 8)}`;
+    const ctx: RuntimeContext = { ...pipeline.ctx, providers: { [provider]: { rateLimit: { max: 3, perSeconds: 60 } } } };
+    const budget = rateBudget(ctx);
+    expect(budget.keyOf(provider)).toBe(`${ctx.queues.prefix}:budget:${provider}`);
+    const decisions = await Promise.all(Array.from({ length: 10 }, () => budget.acquire(provider)));
+    expect(decisions.filter((d) => d.ok)).toHaveLength(3);
+    for (const denied of decisions.filter((d) => !d.ok)) {
+      expect(denied.retryAfterMs).toBeGreaterThan(0);
+      expect(denied.retryAfterMs).toBeLessThanOrEqual(60_000);
+    }
+    await expect(budget.acquire(provider, 4)).rejects.toMatchObject({ code: "ERR_CONFIG_INVALID" });
+  });
+
+  it("one budget per OAuth client: a configured clientId gets its own key", () => {
+    const ctx: RuntimeContext = { ...pipeline.ctx, providers: { ACME: { clientId: "client-7", rateLimit: { max: 1, perSeconds: 1 } } } };
+    expect(rateBudget(ctx).keyOf("ACME")).toBe(`${ctx.queues.prefix}:budget:ACME:client-7`);
+    const broken: RuntimeContext = { ...pipeline.ctx, providers: { ACME: { rateLimit: { max: 0 } } } };
+    expect(() => rateBudget(broken).limitOf("ACME")).toThrow(/rateLimit/);
+  });
+
+  it("a block (429 + Retry-After) stops every grant until it ends, and is never shortened", async () => {
+    const provider = `UNIT_${randomUUID().slice(0, 8)}`;
+    const budget = rateBudget({ ...pipeline.ctx, providers: {} });
+    expect(await budget.acquire(provider)).toMatchObject({ ok: true }); // no limit configured
+    await budget.block(provider, 60_000);
+    await budget.block(provider, 10);
+    const denied = await budget.acquire(provider);
+    expect(denied.ok).toBe(false);
+    expect(!denied.ok && denied.retryAfterMs).toBeGreaterThan(50_000);
+  });
+
+  it("10 pulls for 10 users under max 3 per second: never more than 3 grants in any second, all complete", async () => {
+    const { ctx } = pipeline;
+    const users = await Promise.all(Array.from({ length: 10 }, () => ctx.store.createConnection({ provider: "SANDBOX" })));
+    const ids = users.map((u) => jobId("budget", u.user_id));
+    await ctx.queues.pull.addBulk(users.map((u, i) => ({ name: "SANDBOX:daily", data: pullJob(u.user_id, "SANDBOX"), opts: { jobId: ids[i]!, priority: Priority.scheduled } })));
+    await waitForIdle(ctx.queues, { timeoutMs: 60_000 });
+
+    const jobs = await Promise.all(ids.map((id) => ctx.queues.pull.getJob(id)));
+    const states = await Promise.all(jobs.map((job) => job?.getState()));
+    expect(states).toEqual(ids.map(() => "completed"));
+    // Grant times are the Redis server's clock, recorded by the budget script itself.
+    const grants = jobs.map((job) => (job?.returnvalue as { budgetGrantedAt: number }).budgetGrantedAt).sort((a, b) => a - b);
+    for (const at of grants) expect(grants.filter((other) => other > at - 1000 && other <= at).length).toBeLessThanOrEqual(3);
+    // Jobs were parked for the budget and started again; none of that spent an attempt.
+    expect(jobs.filter((job) => (job?.attemptsStarted ?? 0) > 1).length).toBeGreaterThan(0);
+    expect(jobs.map((job) => job?.attemptsMade)).toEqual(ids.map(() => 1));
+  });
+
+  it("a provider's 429 blocks the provider for every worker: later pulls wait instead of calling it", async () => {
+    const { ctx } = pipeline;
+    const users = await Promise.all(Array.from({ length: 3 }, () => ctx.store.createConnection({ provider: "THROTTLED" })));
+    const [first, ...others] = users.map((u) => ({ id: jobId("throttled", u.user_id), data: pullJob(u.user_id, "THROTTLED") }));
+    await ctx.queues.pull.add("THROTTLED:daily", first!.data, { jobId: first!.id });
+    const job = await ctx.queues.pull.getJob(first!.id);
+    for (let state = await job?.getState(); state !== "delayed"; state = await job?.getState()) {
+      expect(state).not.toBe("failed");
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    const blocked = await rateBudget(ctx).acquire("THROTTLED");
+    expect(blocked.ok).toBe(false);
+
+    await ctx.queues.pull.addBulk(others.map((o) => ({ name: "THROTTLED:daily", data: o.data, opts: { jobId: o.id } })));
+    await waitForIdle(ctx.queues, { timeoutMs: 60_000 });
+    const states = await Promise.all([first!, ...others].map(async (o) => (await ctx.queues.pull.getJob(o.id))?.getState()));
+    expect(states).toEqual(["completed", "completed", "completed"]);
+    expect(throttled.calls).toEqual({ rejected: 1, served: 3 });
+  });
+});

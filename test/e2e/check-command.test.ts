@@ -1,0 +1,130 @@
+import { execFile } from "node:child_process";
+import { randomBytes, randomUUID } from "node:crypto";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createReadBack, MYSQL_URL, POSTGRES_URL } from "../kit/read-back/index.ts";
+
+/*
+ * `tributary check` as an operator runs it: the real CLI in a child process, against the real servers.
+ * Exit 0/1/2, one line per destination, and no secret in anything it prints.
+ */
+
+const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+const CLI = join(ROOT, "core/src/cli/main.ts");
+
+interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function runCli(args: string[], env: Record<string, string>): Promise<CliResult> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      ["--import", "tsx", CLI, ...args],
+      { cwd: ROOT, env: { ...process.env, ...env, LOG_LEVEL: "warn" }, timeout: 60_000 },
+      (error, stdout, stderr) => resolve({ code: error ? (typeof error.code === "number" ? error.code : null) : 0, stdout, stderr }),
+    );
+  });
+}
+
+/** A port nothing listens on: bound by the OS, then released. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+describe("tributary check (the CLI, against real servers)", () => {
+  const id = randomUUID().replaceAll("-", "").slice(0, 12);
+  const apiKey = randomBytes(16).toString("hex");
+  const wrongPassword = `not-the-password-${randomUUID()}`;
+  const signingSecret = randomBytes(16).toString("hex");
+  const warehouse = { dialect: "postgres", schema: `t_${id}` };
+  const readBack = createReadBack();
+  let dir: string;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), "tributary-check-"));
+  });
+
+  afterAll(async () => {
+    // check() prepares the tables of a working sql destination: drop them.
+    await readBack.dropSql(warehouse).catch(() => undefined);
+    await readBack.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it("exits 1 with a ✓ line for the working destination and ✗ with the error code for each broken one", { timeout: 90_000 }, async () => {
+    const path = join(dir, "broken.yaml");
+    await writeFile(
+      path,
+      `api:
+  apiKeys: ["${apiKey}"]
+destinations:
+  - name: warehouse
+    type: sql
+    options:
+      dialect: postgres
+      url: ${POSTGRES_URL}
+      schema: ${warehouse.schema}
+  - name: mirror
+    type: sql
+    options:
+      dialect: mysql
+      url: ${MYSQL_URL}
+      password: \${E2E_MARIADB_PASSWORD}
+      tablePrefix: t_${id}_
+  - name: app-hook
+    type: webhook
+    options:
+      url: http://127.0.0.1:${await closedPort()}/hook
+      signingSecret: \${E2E_SIGNING_SECRET}
+`,
+    );
+    const result = await runCli(["check", "-c", path], { E2E_MARIADB_PASSWORD: wrongPassword, E2E_SIGNING_SECRET: signingSecret });
+
+    expect(result.code, result.stderr).toBe(1);
+    const lines = result.stdout.trim().split("\n");
+    expect(lines).toHaveLength(3);
+    expect(lines[0]).toMatch(/^✓ warehouse \(sql\) {2}ok {2}\d+ ms$/);
+    expect(lines[1]).toMatch(/^✗ mirror \(sql\) {2}ERR_DESTINATION_AUTH: /);
+    expect(lines[2]).toMatch(/^✗ app-hook \(webhook\) {2}ERR_DESTINATION_UNAVAILABLE: /);
+    for (const secret of [wrongPassword, signingSecret, apiKey]) {
+      expect(result.stdout).not.toContain(secret);
+      expect(result.stderr).not.toContain(secret);
+    }
+  });
+
+  it("exits 2 on a config mistake, naming file:line:column and the path in the file", { timeout: 60_000 }, async () => {
+    const path = join(dir, "mistake.yaml");
+    const text = `api:
+  apiKeys: ["${apiKey}"]
+destinations:
+  - name: app-hook
+    type: webhook
+    options:
+      url: 42
+      signingSecret: ${signingSecret}
+`;
+    await writeFile(path, text);
+    const lines = text.split("\n");
+    const line = lines.findIndex((candidate) => candidate.includes("url: 42"));
+    const column = (lines[line] ?? "").indexOf("42") + 1;
+
+    const result = await runCli(["check", "-c", path], {});
+
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe("");
+    expect(result.stderr).toContain("ERR_CONFIG_INVALID");
+    expect(result.stderr).toContain(`${path}:${line + 1}:${column} destinations[0].options.url: must be a string`);
+    expect(result.stderr).not.toContain(signingSecret);
+  });
+});
