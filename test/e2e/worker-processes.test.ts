@@ -37,7 +37,8 @@ interface WorkerProcess {
 
 function spawnWorker(configPath: string, prefix: string): WorkerProcess {
   // node --import tsx (not the tsx wrapper) so the child's pid is the worker's own, as in processedBy.
-  const child = spawn(process.execPath, ["--import", "tsx", CLI, "worker", "-c", configPath, "--queue-prefix", prefix, "--concurrency", "1"], {
+  // No scheduler: its repeating jobs would keep the queues from ever being idle.
+  const child = spawn(process.execPath, ["--import", "tsx", CLI, "worker", "-c", configPath, "--queue-prefix", prefix, "--concurrency", "1", "--no-scheduler"], {
     cwd: ROOT,
     env: { ...process.env, LOG_LEVEL: "info" },
     stdio: ["ignore", "pipe", "pipe"],
@@ -130,7 +131,7 @@ describe("worker processes", () => {
     const pulls: PullJobData[] = [];
     for (let i = 0; i < 3; i++) {
       const { backfillJobs } = await connectUser(app.ctx, { provider: "SANDBOX", referenceId: `crash-${i}` });
-      for (const id of backfillJobs) pulls.push((await app.ctx.queues.pull.getJob(id))!.data);
+      for (const id of backfillJobs) pulls.push((await app.ctx.queues.pull.getJob(id))!.data as PullJobData);
     }
 
     // Two workers on one Redis share the work: each has finished jobs of its own.

@@ -257,7 +257,7 @@ export const CONFIG_SCHEMA = {
       default: {},
       properties: {
         attempts: positiveInteger("Attempts per delivery before it becomes a dead letter.", 10),
-        backoffSeconds: positiveInteger("First retry delay; it doubles on each attempt.", 30),
+        backoffSeconds: positiveInteger("First retry delay; it doubles on each attempt, capped at maxBackoffSeconds. The default (180 s, 10 attempts, 8 h cap) spreads retries over about 21 hours, close to Terra.", 180),
         maxBackoffSeconds: positiveInteger("Upper bound of the retry delay.", 28800),
         largeRequestDays: positiveInteger("Data requests spanning more days than this are sent in chunks, as Terra does.", 28),
         chunkSize: positiveInteger("Records per payload in a chunked (large) request.", 10),

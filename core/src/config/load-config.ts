@@ -3,6 +3,7 @@ import { readFile } from "node:fs/promises";
 import { dirname, isAbsolute, relative, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { createPluginRegistry, type PluginRegistry } from "../registry/plugin-registry.ts";
+import { builtinDestinationPackage, isBuiltinDestinationPackage } from "../registry/builtin-plugins.ts";
 import { ConfigError } from "./config-error.ts";
 import type { TributaryConfig } from "./config-schema.ts";
 import { parseConfigSource, type ConfigSource } from "./config-source.ts";
@@ -43,7 +44,7 @@ export async function loadConfigWithPlugins(
   // the registry starts from the file's own values again.
   const config = validateConfigSource(structuredCloneSource(source));
   const registry = options.registry ?? createPluginRegistry();
-  await registry.load(config.plugins.map((specifier) => pluginSpecifier(specifier, baseDir)));
+  await registry.load(pluginsToLoad(config).map((specifier) => pluginSpecifier(specifier, baseDir)));
   return { config: validateConfigSource(source, registry), registry };
 }
 
@@ -94,4 +95,14 @@ function pluginSpecifier(specifier: string, baseDir: string): string {
 
 function structuredCloneSource(source: ConfigSource): ConfigSource {
   return { ...source, value: structuredClone(source.value), problems: [...source.problems] };
+}
+
+/**
+ * Built-in destination packages pull in heavy SDKs (gRPC for Firestore, the AWS SDK, the MongoDB driver):
+ * from the built-in list, load only the destinations the config enables, so a process carries only what
+ * it uses. Plugins the operator lists elsewhere are always loaded.
+ */
+function pluginsToLoad(config: TributaryConfig): string[] {
+  const used = new Set(config.destinations.filter((d) => d.enabled !== false).map((d) => builtinDestinationPackage(d.type)));
+  return config.plugins.filter((specifier) => !isBuiltinDestinationPackage(specifier) || used.has(specifier));
 }

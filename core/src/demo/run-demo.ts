@@ -2,7 +2,6 @@ import { randomBytes, randomUUID } from "node:crypto";
 import type { Destination } from "../contracts/destination.ts";
 import type { Logger } from "../log/logger.ts";
 import { ensureRedis } from "../queue/ensure-redis.ts";
-import { BUILTIN_PLUGINS } from "../registry/builtin-plugins.ts";
 import { createPluginRegistry } from "../registry/plugin-registry.ts";
 import { connectUser } from "../runtime/connect-user.ts";
 import { createRuntime } from "../runtime/create-runtime.ts";
@@ -47,7 +46,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   print(`• State store: ${store.db.kind === "pglite" ? `embedded PostgreSQL (PGlite) in ${options.dataDir}` : "PostgreSQL (DATABASE_URL)"}`);
 
   const registry = createPluginRegistry();
-  await registry.load(BUILTIN_PLUGINS);
+  await registry.load(["@tributary/connector-sandbox", "@tributary/destination-webhook"]);
 
   const signingSecret = randomBytes(24).toString("hex");
   const receiver = await startLocalReceiver({ signingSecret, onPayload: (entry) => print(describe(entry)) });

@@ -11,3 +11,10 @@ export const BUILTIN_PLUGINS = [
   "@tributary/destination-s3",
   "@tributary/destination-sqs",
 ] as const;
+
+const DESTINATION_PACKAGE_PREFIX = "@tributary/destination-";
+
+export const builtinDestinationPackage = (type: string): string => `${DESTINATION_PACKAGE_PREFIX}${type}`;
+
+export const isBuiltinDestinationPackage = (specifier: string): boolean =>
+  specifier.startsWith(DESTINATION_PACKAGE_PREFIX) && (BUILTIN_PLUGINS as readonly string[]).includes(specifier);

@@ -1,9 +1,9 @@
 import { Queue, type ConnectionOptions } from "bullmq";
-import { deliverQueueName, Queues, type DeliverJobData, type IngestJobData, type PullJobData } from "../queue/topology.ts";
+import { deliverQueueName, Queues, type DeliverJobData, type IngestJobData, type PullQueueJobData } from "../queue/topology.ts";
 
 export interface RuntimeQueues {
   prefix: string;
-  pull: Queue<PullJobData>;
+  pull: Queue<PullQueueJobData>;
   ingest: Queue<IngestJobData>;
   /** The delivery queue of one destination (created on first use). */
   deliverTo(destination: string): Queue<DeliverJobData>;
@@ -19,7 +19,7 @@ export interface RuntimeQueues {
 const retention = { removeOnComplete: { count: 1000 }, removeOnFail: { age: 7 * 24 * 3600 } };
 
 export function createQueues(connection: ConnectionOptions, prefix: string, destinations: Iterable<string> = []): RuntimeQueues {
-  const pull = new Queue<PullJobData>(Queues.pull, { connection, prefix, defaultJobOptions: { ...retention, attempts: 5, backoff: { type: "exponential", delay: 5000 } } });
+  const pull = new Queue<PullQueueJobData>(Queues.pull, { connection, prefix, defaultJobOptions: { ...retention, attempts: 5, backoff: { type: "exponential", delay: 5000 } } });
   const ingest = new Queue<IngestJobData>(Queues.ingest, { connection, prefix, defaultJobOptions: { ...retention, attempts: 5, backoff: { type: "exponential", delay: 1000 } } });
   const deliver = new Map<string, Queue<DeliverJobData>>();
   const deliverTo = (destination: string) => {

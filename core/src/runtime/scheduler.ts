@@ -43,8 +43,7 @@ const DAY_SECONDS = 86_400;
  * changes: run one configuration per deployment prefix.)
  */
 export async function startScheduler(ctx: RuntimeContext, options: SchedulerOptions = {}): Promise<ScheduledTick[]> {
-  // The pull queue also carries the fan-out ticks (PullQueueJobData); its declared type lists pulls only.
-  const queue = ctx.queues.pull as unknown as Queue<PollAllJobData>;
+  const queue = ctx.queues.pull;
   const reconcileCron = options.reconcileCron ?? "0 3 * * *";
   const reconcileDays = options.reconcileDays ?? 2;
   const pollLookbackDays = options.pollLookbackDays ?? 3;

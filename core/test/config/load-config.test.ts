@@ -55,7 +55,7 @@ describe("loadConfig", () => {
       api: { devId: "tributary", apiKeys: ["0123456789abcdef"] },
       plugins: [...BUILTIN_PLUGINS],
       providers: {},
-      delivery: { attempts: 10, backoffSeconds: 30, maxBackoffSeconds: 28800, largeRequestDays: 28, chunkSize: 10 },
+      delivery: { attempts: 10, backoffSeconds: 180, maxBackoffSeconds: 28800, largeRequestDays: 28, chunkSize: 10 },
       destinations: [],
     });
   });

@@ -1,10 +1,13 @@
 import type { Command } from "commander";
 import { shutdownOnSignal } from "../../app/shutdown-on-signal.ts";
 import { createLogger } from "../../log/logger.ts";
+import { startScheduler } from "../../runtime/scheduler.ts";
 import { loadApp, parsePositiveInteger, withAppOptions, type AppCommandOptions } from "../app-options.ts";
 
 export interface ProcessCommandOptions extends AppCommandOptions {
   concurrency?: number;
+  /** false with --no-scheduler. */
+  scheduler: boolean;
   host?: string;
   port?: number;
 }
@@ -20,8 +23,11 @@ const ROLES: Record<"serve" | "api" | "worker", Role & { description: string }> 
 /** `serve`, `api` and `worker`: long-running processes that drain and exit 0 on SIGTERM or SIGINT. */
 export function registerProcessCommands(program: Command): void {
   for (const [name, role] of Object.entries(ROLES)) {
-    const command = withAppOptions(program.command(name).description(role.description));
-    if (role.workers) command.option("--concurrency <n>", "jobs each queue runs at once in this process (default: pull 4, ingest 8, deliver 16)", parsePositiveInteger);
+    const command = withAppOptions(program.command(name).description(role.description)).option(
+      "--no-scheduler",
+      "do not register the scheduled pulls (polls, daily reconciliation) at start-up",
+    );
+    if (role.workers) command.option("--concurrency <n>", "jobs each queue (pull, ingest, each destination's deliveries) runs at once in this process", parsePositiveInteger);
     if (role.http) {
       command.option("--host <host>", "interface to listen on (default: server.host of the config)");
       command.option("--port <port>", "port to listen on (default: server.port of the config)", parsePort);
@@ -42,6 +48,10 @@ async function runProcess(options: ProcessCommandOptions, role: Role): Promise<v
     const listening = role.http
       ? await app.startHttp({ ...(options.host ? { host: options.host } : {}), ...(options.port !== undefined ? { port: options.port } : {}) })
       : undefined;
+    if (options.scheduler !== false) {
+      // In the background: it waits for Redis when Redis is not there yet, and the process serves meanwhile.
+      startScheduler(app.ctx).catch((error: unknown) => log.error({ err: (error as Error).message }, "registering the scheduled pulls failed"));
+    }
     log.info(
       {
         queuePrefix: app.ctx.queues.prefix,

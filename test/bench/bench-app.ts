@@ -1,0 +1,103 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes, randomUUID } from "node:crypto";
+import { mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+export interface BenchDeployment {
+  configPath: string;
+  prefix: string;
+  schema: string;
+  databaseUrl: string;
+  redisUrl: string;
+  pushSecret: string;
+  port: number;
+}
+
+/** A config for the process under test: real PostgreSQL (unique schema), real Redis, one webhook destination. */
+export async function writeBenchConfig(options: { redisUrl: string; databaseUrl: string; receiverUrl: string; receiverSecret: string }): Promise<BenchDeployment> {
+  const dir = await mkdtemp(join(tmpdir(), "tributary-bench-"));
+  const id = randomUUID().slice(0, 8);
+  const deployment: BenchDeployment = {
+    configPath: join(dir, "tributary.yaml"),
+    prefix: `bench-${id}`,
+    schema: `bench_${id}`,
+    databaseUrl: options.databaseUrl,
+    redisUrl: options.redisUrl,
+    pushSecret: randomBytes(16).toString("hex"),
+    port: await freePort(),
+  };
+  await writeFile(
+    deployment.configPath,
+    [
+      `server: { host: 127.0.0.1, port: ${deployment.port} }`,
+      `redis: { url: "${options.redisUrl}" }`,
+      `database: { url: "${options.databaseUrl}", schema: ${deployment.schema} }`,
+      `dataDir: ${join(dir, "data")}`,
+      `encryptionKey: "${randomBytes(32).toString("base64")}"`,
+      `api: { devId: bench, apiKeys: ["${randomBytes(16).toString("hex")}"], signingSecret: "${options.receiverSecret}" }`,
+      `providers:`,
+      `  SANDBOX: { enabled: true, pushSecret: "${deployment.pushSecret}", pollIntervalSeconds: 86400 }`,
+      `destinations:`,
+      `  - name: bench-receiver`,
+      `    type: webhook`,
+      `    options: { url: "${options.receiverUrl}", signingSecret: "${options.receiverSecret}" }`,
+      "",
+    ].join("\n"),
+  );
+  return deployment;
+}
+
+export interface RunningProcess {
+  child: ChildProcess;
+  /** Peak resident set size so far (VmHWM), in MiB. */
+  peakRssMiB(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+/** Start `tributary <role>` as its own process (so its memory is measured alone) and wait until it answers. */
+export async function startProcess(role: "api" | "serve" | "worker", deployment: BenchDeployment, extraArgs: string[] = []): Promise<RunningProcess> {
+  const child = spawn(
+    process.execPath,
+    ["--import", "tsx", join(ROOT, "core/src/cli/main.ts"), role, "-c", deployment.configPath, "--queue-prefix", deployment.prefix, ...extraArgs],
+    { cwd: ROOT, env: { ...process.env, LOG_LEVEL: "warn" }, stdio: ["ignore", "inherit", "inherit"] },
+  );
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  if (role !== "worker") {
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      if (child.exitCode !== null) throw new Error(`tributary ${role} exited with ${child.exitCode}`);
+      try {
+        if ((await fetch(`http://127.0.0.1:${deployment.port}/health/live`)).ok) break;
+      } catch {
+        // not listening yet
+      }
+      if (Date.now() > deadline) throw new Error(`tributary ${role} did not start within 60 s`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+  return {
+    child,
+    async peakRssMiB() {
+      const status = await readFile(`/proc/${child.pid}/status`, "utf8").catch(() => "");
+      const kib = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? Number.NaN);
+      return kib / 1024;
+    },
+    async stop() {
+      if (child.exitCode === null) child.kill("SIGTERM");
+      await exited;
+    },
+  };
+}

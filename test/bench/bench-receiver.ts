@@ -1,0 +1,55 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { verifyTerraSignature } from "@tributary/core/contracts";
+
+/**
+ * The local webhook destination's receiver: verifies each signature like a real consumer, then notes when
+ * every record (by summary id, or user + date for day records) first arrived.
+ */
+export async function startBenchReceiver(secret: string) {
+  const arrivals = new Map<string, number>();
+  let payloads = 0;
+  let rejected = 0;
+  let waiter: { count: number; resolve: () => void } | undefined;
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      const raw = Buffer.concat(chunks);
+      if (!verifyTerraSignature(req.headers["terra-signature"] as string, raw, secret).ok) {
+        rejected++;
+        return void res.writeHead(401).end();
+      }
+      res.writeHead(200).end();
+      const now = performance.now();
+      const payload = JSON.parse(raw.toString()) as { type: string; user?: { user_id: string }; data?: Array<{ metadata?: { summary_id?: string; start_time?: string } }> };
+      payloads++;
+      for (const record of payload.data ?? []) {
+        const key = record.metadata?.summary_id ?? `${payload.user?.user_id}|${record.metadata?.start_time?.slice(0, 10)}`;
+        if (!arrivals.has(key)) arrivals.set(key, now);
+      }
+      if (waiter && arrivals.size >= waiter.count) waiter.resolve();
+    });
+  });
+  server.keepAliveTimeout = 60_000;
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/terra`,
+    arrivals,
+    stats: () => ({ payloads, rejected, records: arrivals.size }),
+    reset() {
+      arrivals.clear();
+      payloads = 0;
+      rejected = 0;
+    },
+    /** Resolves when `count` distinct records have arrived, or rejects after `timeoutMs`. */
+    waitFor(count: number, timeoutMs: number): Promise<void> {
+      if (arrivals.size >= count) return Promise.resolve();
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`only ${arrivals.size}/${count} records arrived within ${timeoutMs} ms`)), timeoutMs);
+        waiter = { count, resolve: () => (clearTimeout(timer), resolve()) };
+      });
+    },
+    close: () => new Promise<void>((resolve) => (server.closeAllConnections(), server.close(() => resolve()))),
+  };
+}

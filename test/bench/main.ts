@@ -1,0 +1,163 @@
+/**
+ * `pnpm bench`: the core pipeline's numbers on this machine, printed, never asserted.
+ *   (a) bare BullMQ add → process with a no-op processor (the baseline)
+ *   (b) provider-webhook ingest: requests/s and p50/p99 acknowledgement latency (`tributary api`)
+ *   (c) end to end, provider webhook → local webhook destination (`tributary serve`): records/s at full
+ *       speed, and p50/p99 latency at a fixed offered load of 1,000 records/s
+ *   (d) peak RSS of the serve process (API + workers)
+ * Real Redis and PostgreSQL; the process under test runs on its own so its memory is measured alone.
+ */
+import { randomBytes } from "node:crypto";
+import { cpus } from "node:os";
+import { parseArgs } from "node:util";
+import { Queue } from "bullmq";
+import { createPostgresDatabase, createStateStore, createTokenCipher, migrate } from "@tributary/core/state";
+import { benchBareBullmq } from "./bare-bullmq.ts";
+import { startBenchReceiver } from "./bench-receiver.ts";
+import { startProcess, writeBenchConfig, type BenchDeployment } from "./bench-app.ts";
+import { createPoster } from "./http-client.ts";
+import { fmt, percentile } from "./percentiles.ts";
+import { activityTemplates, preparePushes, type BenchUser, type PreparedRequest } from "./workloads.ts";
+
+const { values } = parseArgs({ options: { quick: { type: "boolean", default: false } } });
+const scale = values.quick ? 0.2 : 1;
+const redisUrl = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
+const databaseUrl = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
+const RECORDS_PER_PUSH = 10;
+
+const line = (label: string, value: string, target = "") => console.log(`  ${label.padEnd(46)} ${value.padStart(14)}   ${target}`);
+const mark = (ok: boolean) => (ok ? "✓" : "✗");
+
+async function createUsers(deployment: BenchDeployment, count: number): Promise<BenchUser[]> {
+  const db = await createPostgresDatabase({ url: databaseUrl, schema: deployment.schema });
+  await migrate(db);
+  const store = createStateStore({ db, cipher: createTokenCipher({ key: randomBytes(32).toString("base64") }) });
+  const users: BenchUser[] = [];
+  for (let i = 0; i < count; i++) {
+    const providerUserId = `bench-${deployment.prefix}-${i}`;
+    await store.createConnection({ provider: "SANDBOX", providerUserId, referenceId: `bench-${i}` });
+    users.push({ providerUserId });
+  }
+  await db.close();
+  return users;
+}
+
+async function dropDeployment(deployment: BenchDeployment): Promise<void> {
+  const db = await createPostgresDatabase({ url: databaseUrl });
+  await db.query(`DROP SCHEMA IF EXISTS ${deployment.schema} CASCADE`);
+  await db.close();
+}
+
+async function obliterate(deployment: BenchDeployment): Promise<void> {
+  for (const name of ["pull", "ingest", "deliver-bench-receiver"]) {
+    const queue = new Queue(name, { connection: { url: redisUrl }, prefix: deployment.prefix });
+    await queue.obliterate({ force: true });
+    await queue.close();
+  }
+}
+
+/** Send every request with `concurrency` in flight; returns acknowledgement latencies (ms) and the wall time. */
+async function blast(url: string, requests: readonly PreparedRequest[], concurrency: number) {
+  const poster = createPoster(url, concurrency);
+  const latencies: number[] = [];
+  let next = 0;
+  let failures = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < requests.length) {
+        const request = requests[next++]!;
+        const sent = performance.now();
+        const status = await poster.post(request.body, request.headers);
+        latencies.push(performance.now() - sent);
+        if (status !== 200) failures++;
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  poster.close();
+  return { latencies, seconds, failures, started };
+}
+
+async function main() {
+  console.log(`Tributary benchmark — ${cpus().length} cores (${cpus()[0]?.model.trim()}), Node ${process.version}${values.quick ? ", --quick" : ""}\n`);
+  const templates = activityTemplates();
+  const receiverSecret = randomBytes(16).toString("hex");
+  const receiver = await startBenchReceiver(receiverSecret);
+  const deployment = await writeBenchConfig({ redisUrl, databaseUrl, receiverUrl: receiver.url, receiverSecret });
+  const hookUrl = `http://127.0.0.1:${deployment.port}/hooks/sandbox`;
+  const users = await createUsers(deployment, 50);
+  try {
+    // (a)
+    const bare = await benchBareBullmq(redisUrl, Math.round(30_000 * scale));
+    console.log("(a) bare BullMQ, no-op processor");
+    line("jobs/s", fmt(bare.jobsPerSecond));
+
+    // (b) the API alone: acknowledged = verified + enqueued, nothing processed yet.
+    const api = await startProcess("api", deployment);
+    const ingestRequests = preparePushes(deployment.pushSecret, users, Math.round(30_000 * scale), 1, templates);
+    await blast(hookUrl, ingestRequests.splice(0, 1000), 32); // warm-up: JIT, connection pools
+    const ingest = await blast(hookUrl, ingestRequests, 64);
+    await api.stop();
+    await obliterate(deployment);
+    const ingestRps = ingestRequests.length / ingest.seconds;
+    const ackP50 = percentile(ingest.latencies, 50);
+    const ackP99 = percentile(ingest.latencies, 99);
+    console.log("(b) provider-webhook ingest (tributary api; 64 concurrent keep-alive connections, 1 record per request)");
+    line("requests/s", fmt(ingestRps), `target ≥ 5,000 ${mark(ingestRps >= 5000)}`);
+    line("ack latency p50 / p99 (ms)", `${fmt(ackP50, 1)} / ${fmt(ackP99, 1)}`, `target p99 < 25 ${mark(ackP99 < 25)}`);
+    line("non-200 answers", fmt(ingest.failures));
+
+    // (c) the whole pipeline in one process: ingest → normalize + validate → deliver (signed POST).
+    const serve = await startProcess("serve", deployment);
+    const pushes = Math.round(3_000 * scale);
+    const e2eRequests = preparePushes(deployment.pushSecret, users, pushes + 100, RECORDS_PER_PUSH, templates);
+    const warm = e2eRequests.splice(0, 100);
+    await blast(hookUrl, warm, 16);
+    await receiver.waitFor(warm.length * RECORDS_PER_PUSH, 120_000);
+    receiver.reset();
+    const full = await blast(hookUrl, e2eRequests, 32);
+    await receiver.waitFor(pushes * RECORDS_PER_PUSH, 300_000);
+    const lastArrival = Math.max(...receiver.arrivals.values());
+    const e2eRps = (pushes * RECORDS_PER_PUSH) / ((lastArrival - full.started) / 1000);
+    receiver.reset();
+
+    // Fixed offered load: 1,000 records/s = one 10-record push every 10 ms, for 10 s.
+    const paced = preparePushes(deployment.pushSecret, users, Math.round(1_000 * scale), RECORDS_PER_PUSH, templates);
+    const poster = createPoster(hookUrl, 64);
+    const sentAt = new Map<string, number>();
+    const pacedStart = performance.now();
+    const inFlight: Array<Promise<number>> = [];
+    for (const [i, request] of paced.entries()) {
+      const due = pacedStart + i * 10;
+      const wait = due - performance.now();
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      const now = performance.now();
+      for (const key of request.keys) sentAt.set(key, now);
+      inFlight.push(poster.post(request.body, request.headers));
+    }
+    await Promise.all(inFlight);
+    await receiver.waitFor(paced.length * RECORDS_PER_PUSH, 120_000);
+    poster.close();
+    const e2eLatencies = [...sentAt].map(([key, sent]) => (receiver.arrivals.get(key) ?? Number.NaN) - sent);
+    const rss = await serve.peakRssMiB();
+    await serve.stop();
+    const e2eP50 = percentile(e2eLatencies, 50);
+    const e2eP99 = percentile(e2eLatencies, 99);
+    const ratio = e2eRps / bare.jobsPerSecond;
+    console.log(`(c) end to end, provider webhook → webhook destination (tributary serve; ${RECORDS_PER_PUSH} records per push)`);
+    line("records/s at full speed", fmt(e2eRps), `target ≥ 3,000 ${mark(e2eRps >= 3000)}`);
+    line("latency p50 / p99 at 1,000 records/s (ms)", `${fmt(e2eP50, 1)} / ${fmt(e2eP99, 1)}`, `target p99 < 100 ${mark(e2eP99 < 100)}`);
+    line("ratio (c)/(a)", `${fmt(ratio * 100, 0)} %`, `target ≥ 40 % ${mark(ratio >= 0.4)}`);
+    console.log("(d) memory");
+    line("peak RSS of the serve process (MiB)", fmt(rss, 0), `target < 300 ${mark(rss < 300)}`);
+    const stats = receiver.stats();
+    if (stats.rejected > 0) console.log(`  ! the receiver rejected ${stats.rejected} signatures`);
+  } finally {
+    await receiver.close();
+    await obliterate(deployment);
+    await dropDeployment(deployment);
+  }
+}
+
+await main();
