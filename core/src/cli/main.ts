@@ -5,6 +5,7 @@ import { registerCheckCommand } from "./commands/check.ts";
 import { registerConnectCommand } from "./commands/connect.ts";
 import { registerDeadLettersCommand } from "./commands/dead-letters.ts";
 import { registerDemoCommand } from "./commands/demo.ts";
+import { registerQuarantineCommand } from "./commands/quarantine.ts";
 import { registerProcessCommands } from "./commands/serve.ts";
 import { registerValidateCommand } from "./commands/validate.ts";
 
@@ -19,6 +20,7 @@ registerCheckCommand(program);
 registerProcessCommands(program);
 registerConnectCommand(program);
 registerDeadLettersCommand(program);
+registerQuarantineCommand(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -5,6 +5,7 @@ import type { RuntimeContext } from "../runtime/runtime-context.ts";
 import { adminQueues } from "./admin-queues.ts";
 import { apiKeyGuard } from "./api-key-auth.ts";
 import { deadLetterRoutes } from "./dead-letter-routes.ts";
+import { quarantineRoutes } from "./quarantine-routes.ts";
 import { healthRoutes } from "./health-routes.ts";
 import { hooksRoutes } from "./hooks-routes.ts";
 import { metricsRoutes } from "./metrics-routes.ts";
@@ -91,6 +92,7 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
     admin.addHook("onRequest", apiKeyGuard(options.config.api.apiKeys));
     await admin.register(adminQueues, { producer });
     await admin.register(deadLetterRoutes, { ctx, producer, dependencyTimeoutMs });
+    await admin.register(quarantineRoutes, { ctx });
   });
   return app;
 }

@@ -14,3 +14,4 @@ export * from "./scheduler.ts";
 export * from "./rate-budget.ts";
 export * from "./publish-records.ts";
 export * from "./terra-user.ts";
+export * from "./backfill-progress.ts";

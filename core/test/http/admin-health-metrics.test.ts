@@ -52,6 +52,17 @@ describe("health, metrics and admin routes", () => {
     expect(queues.json().queues.map((q: { name: string }) => q.name).sort()).toEqual(["deliver-sink", "ingest", "pull"]);
   });
 
+  it("shows quarantined records to operators, with the reason and the raw payload", async () => {
+    const userId = randomUUID();
+    const issues = [{ path: "metadata.type", rule: "enum", message: "metadata.type: 999 is not a known ActivityType" }];
+    await t.store.quarantineRecord({ userId, provider: "SANDBOX", dataType: "activity", record: { metadata: { type: 999 } }, raw: { sport: "?" }, issues, traceId: randomUUID() });
+    expect((await inject("GET", `/admin/quarantine?user_id=${userId}`)).statusCode).toBe(401);
+    const listed = await admin("GET", `/admin/quarantine?user_id=${userId}`);
+    expect(listed.statusCode).toBe(200);
+    expect(listed.json()).toMatchObject({ status: "ok", total: 1, records: [{ user_id: userId, data_type: "activity", issues, raw: { sport: "?" } }] });
+    expect((await admin("GET", "/admin/quarantine?limit=0")).statusCode).toBe(400);
+  });
+
   it("lists dead letters and replays one once, as a fresh deliver job with the full retry budget", async () => {
     const traceId = randomUUID();
     const destination = "sink";

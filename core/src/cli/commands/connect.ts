@@ -2,6 +2,7 @@ import type { Command } from "commander";
 import { ErrorCodes } from "../../errors/codes.ts";
 import { UserError } from "../../errors/tributary-error.ts";
 import { createLogger } from "../../log/logger.ts";
+import { watchBackfill } from "../../runtime/backfill-progress.ts";
 import { connectUser } from "../../runtime/connect-user.ts";
 import { assertRedisReachable, loadApp, withAppOptions, type AppCommandOptions } from "../app-options.ts";
 
@@ -9,6 +10,7 @@ interface ConnectOptions extends AppCommandOptions {
   provider: string;
   referenceId?: string;
   providerUserId?: string;
+  wait?: boolean;
 }
 
 /**
@@ -20,6 +22,7 @@ export function registerConnectCommand(program: Command): Command {
     .requiredOption("--provider <name>", "provider name, e.g. SANDBOX")
     .option("--reference-id <id>", "your own id for this user (reference_id in payloads)")
     .option("--provider-user-id <id>", "the provider's id of the account (matched against its push webhooks)")
+    .option("--wait", "show the backfill's progress until every data type is pulled (needs running workers)")
     .action(async (_options: unknown, command: Command) => {
       const options = command.optsWithGlobals<ConnectOptions>();
       const log = createLogger({ level: process.env.LOG_LEVEL ?? "warn", destination: process.stderr });
@@ -37,6 +40,13 @@ export function registerConnectCommand(program: Command): Command {
         });
         console.log(user.user_id);
         console.error(`✓ connected ${provider} user ${user.user_id}; ${backfillJobs.length} backfill jobs queued for the workers`);
+        if (options.wait) {
+          const steps = await watchBackfill(app.ctx.queues, backfillJobs, (step, done, total) => {
+            const outcome = step.state === "completed" ? `✓ ${step.records ?? 0} records${step.quarantined ? `, ${step.quarantined} quarantined` : ""}` : `✗ ${step.error}`;
+            console.error(`  [${done}/${total}] ${step.name.padEnd(22)} ${outcome}`);
+          });
+          if (steps.some((step) => step.state !== "completed")) process.exitCode = 1;
+        }
       } finally {
         await app.close();
       }
