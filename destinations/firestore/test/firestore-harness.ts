@@ -4,7 +4,7 @@ import { DATA_EVENT_TYPES, recordKey, type Destination } from "@tributary/core/c
 import type { StoredRecord } from "@tributary/test-kit";
 import type { FirestoreEmulator } from "@tributary/test-kit/emulators";
 import firestorePlugin, { type FirestoreOptions } from "../src/index.ts";
-import { testContext } from "./test-context.ts";
+import { testContext } from "@tributary/test-kit";
 
 const rootOf = new WeakMap<Destination, string>();
 

@@ -5,7 +5,7 @@ import { recordKey, type Destination } from "@tributary/core/contracts";
 import type { AwsEmulator } from "@tributary/test-kit/emulators";
 import type { StoredRecord } from "@tributary/test-kit";
 import s3Plugin, { type S3Destination, type S3Options } from "../src/index.ts";
-import { testContext } from "./test-context.ts";
+import { testContext } from "@tributary/test-kit";
 
 /** Reads what an s3 destination wrote, with a client of its own, straight from the emulator. */
 export class S3Reader {

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { Destination } from "@tributary/core/contracts";
 import type { AwsEmulator } from "@tributary/test-kit/emulators";
 import sqsPlugin, { type SqsOptions } from "../src/index.ts";
-import { testContext } from "./test-context.ts";
+import { testContext } from "@tributary/test-kit";
 
 const queueOf = new WeakMap<Destination, string>();
 

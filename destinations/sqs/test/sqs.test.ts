@@ -7,7 +7,7 @@ import { activityRecord, dailyRecord, dataPayload, delivery, testUser } from "@t
 import { startAwsEmulator, type AwsEmulator } from "@tributary/test-kit/emulators";
 import { QueueConsumer } from "./queue-consumer.ts";
 import { createSqsDestination, queueFor } from "./sqs-harness.ts";
-import { testContext } from "./test-context.ts";
+import { testContext } from "@tributary/test-kit";
 
 let emulator: AwsEmulator;
 let consumer: QueueConsumer;
