@@ -67,11 +67,20 @@ export interface RunningProcess {
   stop(): Promise<void>;
 }
 
+/**
+ * V8/Node flags for the process under test, for investigations only: BENCH_PROFILE=<dir> writes CPU
+ * profiles there; BENCH_NODE_FLAGS adds flags NODE_OPTIONS refuses (e.g. "--trace-gc").
+ */
+function nodeFlags(): string[] {
+  const profile = process.env.BENCH_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
+  return [...profile, ...(process.env.BENCH_NODE_FLAGS ?? "").split(" ").filter(Boolean)];
+}
+
 /** Start `tributary <role>` as its own process (so its memory is measured alone) and wait until it answers. */
 export async function startProcess(role: "api" | "serve" | "worker", deployment: BenchDeployment, extraArgs: string[] = []): Promise<RunningProcess> {
   const child = spawn(
     process.execPath,
-    ["--import", "tsx", join(ROOT, "core/src/cli/main.ts"), role, "-c", deployment.configPath, "--queue-prefix", deployment.prefix, ...extraArgs],
+    [...nodeFlags(), "--import", "tsx", join(ROOT, "core/src/cli/main.ts"), role, "-c", deployment.configPath, "--queue-prefix", deployment.prefix, ...extraArgs],
     { cwd: ROOT, env: { ...process.env, LOG_LEVEL: "warn" }, stdio: ["ignore", "inherit", "inherit"] },
   );
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));

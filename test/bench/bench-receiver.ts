@@ -10,7 +10,6 @@ export async function startBenchReceiver(secret: string) {
   const arrivals = new Map<string, number>();
   let payloads = 0;
   let rejected = 0;
-  let waiter: { count: number; resolve: () => void } | undefined;
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
@@ -28,7 +27,6 @@ export async function startBenchReceiver(secret: string) {
         const key = record.metadata?.summary_id ?? `${payload.user?.user_id}|${record.metadata?.start_time?.slice(0, 10)}`;
         if (!arrivals.has(key)) arrivals.set(key, now);
       }
-      if (waiter && arrivals.size >= waiter.count) waiter.resolve();
     });
   });
   server.keepAliveTimeout = 60_000;
@@ -42,13 +40,17 @@ export async function startBenchReceiver(secret: string) {
       payloads = 0;
       rejected = 0;
     },
-    /** Resolves when `count` distinct records have arrived, or rejects after `timeoutMs`. */
-    waitFor(count: number, timeoutMs: number): Promise<void> {
-      if (arrivals.size >= count) return Promise.resolve();
-      return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`only ${arrivals.size}/${count} records arrived within ${timeoutMs} ms`)), timeoutMs);
-        waiter = { count, resolve: () => (clearTimeout(timer), resolve()) };
-      });
+    /**
+     * Resolves with how many of `keys` had not arrived when every one of them had (0), or when
+     * `timeoutMs` ran out: records still missing are counted, never timed.
+     */
+    async waitForKeys(keys: readonly string[], timeoutMs: number): Promise<number> {
+      const deadline = performance.now() + timeoutMs;
+      for (;;) {
+        const missing = keys.reduce((n, key) => (arrivals.has(key) ? n : n + 1), 0);
+        if (missing === 0 || performance.now() >= deadline) return missing;
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
     },
     close: () => new Promise<void>((resolve) => (server.closeAllConnections(), server.close(() => resolve()))),
   };

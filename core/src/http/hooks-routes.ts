@@ -11,6 +11,7 @@ import type { ProducerQueues } from "./producer-queues.ts";
 import type { ProviderUserCache } from "./provider-user-cache.ts";
 import { deliveryFingerprint, type ReplayGuard } from "./replay-guard.ts";
 import { safeEqualText } from "./safe-equal.ts";
+import { createTickBatcher } from "./tick-batcher.ts";
 import { sendUnavailable, withTimeout } from "./unavailable.ts";
 
 export interface HooksRoutesOptions {
@@ -38,6 +39,12 @@ export async function hooksRoutes(app: FastifyInstance, options: HooksRoutesOpti
   const { ctx, producer, users, replayGuard, dependencyTimeoutMs } = options;
   const duration = hookDurationHistogram(ctx.metrics.registry);
   const count = (provider: string, outcome: WebhookOutcome, n = 1) => ctx.metrics.webhooks.inc({ provider, outcome }, n);
+  // The jobs of every request answered in one event-loop turn are stored by one addBulk (one round
+  // trip); each request still answers only once its own jobs are in Redis.
+  const enqueue = createTickBatcher(async (batches: IngestJob[][]) => {
+    await producer.ingest.addBulk(batches.flat());
+    return batches.map(() => undefined);
+  });
 
   // Signatures are computed over the bytes the provider sent: every body stays a Buffer, never parsed
   // and re-serialized JSON (key order, whitespace and unicode escapes would change).
@@ -125,7 +132,7 @@ export async function hooksRoutes(app: FastifyInstance, options: HooksRoutesOpti
     }
     if (jobs.length > 0) {
       try {
-        await withTimeout(producer.ingest.addBulk(jobs), dependencyTimeoutMs, "redis");
+        await withTimeout(enqueue(jobs), dependencyTimeoutMs, "redis");
       } catch (error) {
         await release();
         return unavailable(request, reply, provider, error);
@@ -190,9 +197,15 @@ function signatureOf(spec: WebhookSpec, request: WebhookRequest): string {
   return (Array.isArray(value) ? value[0] : value) ?? "";
 }
 
+interface IngestJob {
+  name: string;
+  data: IngestJobData;
+  opts: { jobId: string; priority: number };
+}
+
 function ingestJobs(provider: string, notifications: Notification[], userIds: Array<string | undefined>, fingerprint: string, traceId: string) {
   const receivedAt = Date.now();
-  const jobs: Array<{ name: string; data: IngestJobData; opts: { jobId: string; priority: number } }> = [];
+  const jobs: IngestJob[] = [];
   notifications.forEach((notification, index) => {
     const userId = userIds[index];
     if (!userId) return;

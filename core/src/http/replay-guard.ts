@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import type { Redis } from "ioredis";
+import { createTickBatcher } from "./tick-batcher.ts";
 
 /**
  * A signed request is valid for the scheme's whole tolerance window, so a captured request could be
@@ -15,10 +16,21 @@ export interface ReplayGuard {
 
 export function createReplayGuard(redis: Redis, prefix: string): ReplayGuard {
   const key = (fingerprint: string) => `${prefix}:hooks:seen:${fingerprint}`;
+  // The claims of concurrent requests go out as one pipeline: one round trip per event-loop turn.
+  const claim = createTickBatcher(async (claims: Array<{ fingerprint: string; windowSeconds: number }>) => {
+    const pipeline = redis.pipeline();
+    for (const c of claims) pipeline.set(key(c.fingerprint), "1", "EX", Math.max(1, Math.ceil(c.windowSeconds)), "NX");
+    const results = (await pipeline.exec()) ?? [];
+    return claims.map((_, i): boolean | Error => {
+      const [error, reply] = results[i] ?? [new Error("no reply from Redis"), null];
+      return error ?? reply === "OK";
+    });
+  });
   return {
     async claim(fingerprint, windowSeconds) {
-      const set = await redis.set(key(fingerprint), "1", "EX", Math.max(1, Math.ceil(windowSeconds)), "NX");
-      return set === "OK";
+      const outcome = await claim({ fingerprint, windowSeconds });
+      if (outcome instanceof Error) throw outcome;
+      return outcome;
     },
     async release(fingerprint) {
       await redis.del(key(fingerprint));

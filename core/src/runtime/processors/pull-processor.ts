@@ -10,6 +10,7 @@ import { normalize, type Normalized } from "../normalize.ts";
 import { publishRecords, type PublishResult } from "../publish-records.ts";
 import { rateBudget } from "../rate-budget.ts";
 import { readProviderRecords } from "../read-provider-records.ts";
+import { connectionInfo } from "../terra-user.ts";
 import type { RuntimeContext } from "../runtime-context.ts";
 import { processPollAll, type PollAllResult } from "./poll-all-processor.ts";
 
@@ -81,7 +82,7 @@ async function pullOnce(ctx: RuntimeContext, job: Job<PullJobData>, token: strin
     return deferJob(job, token, budget.retryAfterMs);
   }
 
-  const connection = { userId: user.user_id, provider: user.provider, referenceId: user.reference_id, providerUserId: user.provider_user_id ?? null };
+  const connection = connectionInfo(user);
   const range = { start: new Date(data.start), end: new Date(data.end) };
   const credentials = connector.auth.type === "none" ? undefined : await ctx.store.getTokens(user.user_id);
   const mapContext = { connection, dataType, withSamples: data.withSamples };
