@@ -4,6 +4,7 @@ import { isTributaryError } from "../errors/tributary-error.ts";
 import { registerCheckCommand } from "./commands/check.ts";
 import { registerConnectCommand } from "./commands/connect.ts";
 import { registerDeadLettersCommand } from "./commands/dead-letters.ts";
+import { registerDeauthCommand } from "./commands/deauth.ts";
 import { registerDemoCommand } from "./commands/demo.ts";
 import { registerQuarantineCommand } from "./commands/quarantine.ts";
 import { registerProcessCommands } from "./commands/serve.ts";
@@ -19,6 +20,7 @@ registerValidateCommand(program);
 registerCheckCommand(program);
 registerProcessCommands(program);
 registerConnectCommand(program);
+registerDeauthCommand(program);
 registerDeadLettersCommand(program);
 registerQuarantineCommand(program);
 

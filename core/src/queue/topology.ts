@@ -94,5 +94,12 @@ export interface DeliverJobData {
   orderingTimestamp: number;
   /** The envelope inline (small) — or a key in Redis where it is stored once for every destination. */
   payload?: { type: string; [field: string]: unknown };
+  /**
+   * Erase everything the destination holds for this user before writing the payload (deauth): one job,
+   * so the erasure and the `deauth` event reach each destination in that order.
+   */
+  eraseUser?: { user_id: string; provider: string; reference_id?: string | null };
+  /** Erase only: the destination does not receive this event type, but erasure is owed everywhere. */
+  eraseOnly?: boolean;
   payloadKey?: string;
 }

@@ -9,6 +9,8 @@ export interface EmitOptions {
   reference?: string;
   orderingTimestamp?: number;
   priority?: number;
+  /** Erase this user's data at each destination before delivering the payload (deauth). */
+  eraseUser?: DeliverJobData["eraseUser"];
 }
 
 /**
@@ -20,8 +22,17 @@ export async function emitPayload(ctx: RuntimeContext, payload: DeliveryPayload,
   const orderingTimestamp = options.orderingTimestamp ?? Date.now();
   const adds: Array<Promise<unknown>> = [];
   for (const [name, active] of ctx.destinations) {
-    if (active.events && !active.events.has(payload.type)) continue;
-    const data: DeliverJobData = { destination: name, traceId: options.traceId, reference: options.reference, orderingTimestamp, payload };
+    const subscribed = !active.events || active.events.has(payload.type);
+    if (!subscribed && !options.eraseUser) continue;
+    const data: DeliverJobData = {
+      destination: name,
+      traceId: options.traceId,
+      reference: options.reference,
+      orderingTimestamp,
+      payload,
+      ...(options.eraseUser ? { eraseUser: options.eraseUser } : {}),
+      ...(subscribed ? {} : { eraseOnly: true }),
+    };
     const opts: JobsOptions = {
       jobId: jobId(options.traceId, name),
       attempts: ctx.policy.attempts,

@@ -15,3 +15,4 @@ export * from "./rate-budget.ts";
 export * from "./publish-records.ts";
 export * from "./terra-user.ts";
 export * from "./backfill-progress.ts";
+export * from "./deauth-user.ts";

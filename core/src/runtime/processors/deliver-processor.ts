@@ -24,11 +24,12 @@ export async function processDelivery(ctx: RuntimeContext, job: Job<DeliverJobDa
         hint: "Enable it in the config (or remove its jobs) and replay the dead letters.",
       });
     }
-    await withTimeout(
-      active.destination.write([{ payload, traceId: data.traceId, reference: data.reference, orderingTimestamp: data.orderingTimestamp }]),
-      active.writeTimeoutMs ?? DEFAULT_WRITE_TIMEOUT_MS,
-      data.destination,
-    );
+    const timeoutMs = active.writeTimeoutMs ?? DEFAULT_WRITE_TIMEOUT_MS;
+    if (data.eraseUser) await withTimeout(active.destination.delete(data.eraseUser), timeoutMs, data.destination);
+    if (!data.eraseOnly) {
+      const delivery = { payload, traceId: data.traceId, reference: data.reference, orderingTimestamp: data.orderingTimestamp };
+      await withTimeout(active.destination.write([delivery]), timeoutMs, data.destination);
+    }
     await ctx.store.recordDelivery({ ...audit, status: "delivered", attempts: attempt });
     ctx.metrics.deliveryLatency.observe({ destination: data.destination }, (Date.now() - data.orderingTimestamp) / 1000);
   } catch (error) {
