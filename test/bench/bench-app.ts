@@ -71,16 +71,25 @@ export interface RunningProcess {
  * V8/Node flags for the process under test, for investigations only: BENCH_PROFILE=<dir> writes CPU
  * profiles there; BENCH_NODE_FLAGS adds flags NODE_OPTIONS refuses (e.g. "--trace-gc").
  */
-function nodeFlags(): string[] {
+/**
+ * The heap cap recommended for Tributary processes (README, "Running in production"). The live heap of a
+ * busy worker is ~55 MB; without a cap V8 lets garbage pile up to several times that between full GCs.
+ */
+export const RECOMMENDED_NODE_FLAGS = "--max-old-space-size=160";
+
+/** `BENCH_NODE_FLAGS` replaces the recommended flags (e.g. `BENCH_NODE_FLAGS= pnpm bench` for none). */
+export function nodeFlags(): string[] {
   const profile = process.env.BENCH_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
-  return [...profile, ...(process.env.BENCH_NODE_FLAGS ?? "").split(" ").filter(Boolean)];
+  return [...profile, ...(process.env.BENCH_NODE_FLAGS ?? RECOMMENDED_NODE_FLAGS).split(" ").filter(Boolean)];
 }
 
 /** Start `tributary <role>` as its own process (so its memory is measured alone) and wait until it answers. */
 export async function startProcess(role: "api" | "serve" | "worker", deployment: BenchDeployment, extraArgs: string[] = []): Promise<RunningProcess> {
   const child = spawn(
     process.execPath,
-    [...nodeFlags(), "--import", "tsx", join(ROOT, "core/src/cli/main.ts"), role, "-c", deployment.configPath, "--queue-prefix", deployment.prefix, ...extraArgs],
+    [...nodeFlags(), "--import", "tsx", join(ROOT, "core/src/cli/main.ts"), role, "-c", deployment.configPath, "--queue-prefix", deployment.prefix,
+      // The scheduler would start polling the benchmark users mid-run: load the benchmark did not ask for.
+      "--no-scheduler", ...extraArgs],
     { cwd: ROOT, env: { ...process.env, LOG_LEVEL: "warn" }, stdio: ["ignore", "inherit", "inherit"] },
   );
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));

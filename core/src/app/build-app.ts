@@ -1,7 +1,7 @@
 import type { AddressInfo } from "node:net";
 import type { FastifyInstance } from "fastify";
 import type { TributaryConfig } from "../config/config-schema.ts";
-import { createHttpServer, type HttpServerOptions } from "../http/create-http-server.ts";
+import type { HttpServerOptions } from "../http/create-http-server.ts";
 import { createProducerQueues, type ProducerQueues } from "../http/producer-queues.ts";
 import type { Logger } from "../log/logger.ts";
 import { createMetrics, type Metrics } from "../observability/metrics.ts";
@@ -27,6 +27,11 @@ export interface BuildAppOptions {
   metrics?: Metrics;
   /** Tuning of the HTTP server (timeouts, cache, body limit). */
   http?: Omit<HttpServerOptions, "ctx" | "config" | "producer">;
+  /**
+   * Load the HTTP server's modules (fastify, the dashboard: ~40 MB). A worker-only process says false and
+   * never serves HTTP. @default true
+   */
+  withHttp?: boolean;
 }
 
 export interface App {
@@ -83,7 +88,11 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
   let server: FastifyInstance | undefined;
   let closed: Promise<void> | undefined;
 
-  const http = (): FastifyInstance => (server ??= createHttpServer({ ctx, config, producer, ...options.http }));
+  const createHttpServer = options.withHttp === false ? undefined : (await import("../http/create-http-server.ts")).createHttpServer;
+  const http = (): FastifyInstance => {
+    if (!createHttpServer) throw new Error("this app was built without HTTP (withHttp: false)");
+    return (server ??= createHttpServer({ ctx, config, producer, ...options.http }));
+  };
 
   return {
     config,

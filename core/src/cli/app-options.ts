@@ -26,9 +26,9 @@ export function withAppOptions(command: Command): Command {
 }
 
 /** Config, plugins and the composed app, as the command's options say. */
-export async function loadApp(options: AppCommandOptions, log: Logger): Promise<App> {
+export async function loadApp(options: AppCommandOptions, log: Logger, { withHttp = false } = {}): Promise<App> {
   const { config, registry } = await loadConfigWithPlugins({ path: options.config });
-  return buildApp({ config, registry, log, prefix: options.queuePrefix });
+  return buildApp({ config, registry, log, prefix: options.queuePrefix, withHttp });
 }
 
 /** One-shot commands enqueue on the workers' connection, which would wait forever for a missing Redis. */

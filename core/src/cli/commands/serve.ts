@@ -38,7 +38,7 @@ export function registerProcessCommands(program: Command): void {
 
 async function runProcess(options: ProcessCommandOptions, role: Role): Promise<void> {
   const log = createLogger();
-  const app = await loadApp(options, log);
+  const app = await loadApp(options, log, { withHttp: role.http });
   shutdownOnSignal({ log, close: app.close });
   try {
     if (role.workers) {
