@@ -72,22 +72,29 @@ export interface RunningProcess {
  * profiles there; BENCH_NODE_FLAGS adds flags NODE_OPTIONS refuses (e.g. "--trace-gc").
  */
 /**
- * The heap cap recommended for Tributary processes (README, "Running in production"). The live heap of a
- * busy worker is ~55 MB; without a cap V8 lets garbage pile up to several times that between full GCs.
+ * The flags the package scripts start each role with (README, "Running in production"): workers get a
+ * heap cap — a busy worker's live heap is ~55 MB, and without a cap V8 lets garbage pile up to several
+ * times that between full GCs; the API process keeps V8's default, which serves bursts of requests better.
  */
-export const RECOMMENDED_NODE_FLAGS = "--max-old-space-size=160";
+export const RECOMMENDED_NODE_FLAGS: Record<Role, string> = {
+  api: "",
+  worker: "--max-old-space-size=160",
+  serve: "--max-old-space-size=160",
+};
 
-/** `BENCH_NODE_FLAGS` replaces the recommended flags (e.g. `BENCH_NODE_FLAGS= pnpm bench` for none). */
-export function nodeFlags(): string[] {
+type Role = "api" | "serve" | "worker";
+
+/** `BENCH_NODE_FLAGS` replaces the recommended flags of every role (`BENCH_NODE_FLAGS= pnpm bench` for none). */
+export function nodeFlags(role: Role): string[] {
   const profile = process.env.BENCH_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
-  return [...profile, ...(process.env.BENCH_NODE_FLAGS ?? RECOMMENDED_NODE_FLAGS).split(" ").filter(Boolean)];
+  return [...profile, ...(process.env.BENCH_NODE_FLAGS ?? RECOMMENDED_NODE_FLAGS[role]).split(" ").filter(Boolean)];
 }
 
 /** Start `tributary <role>` as its own process (so its memory is measured alone) and wait until it answers. */
-export async function startProcess(role: "api" | "serve" | "worker", deployment: BenchDeployment, extraArgs: string[] = []): Promise<RunningProcess> {
+export async function startProcess(role: Role, deployment: BenchDeployment, extraArgs: string[] = []): Promise<RunningProcess> {
   const child = spawn(
     process.execPath,
-    [...nodeFlags(), "--import", "tsx", join(ROOT, "core/src/cli/main.ts"), role, "-c", deployment.configPath, "--queue-prefix", deployment.prefix,
+    [...nodeFlags(role), "--import", "tsx", join(ROOT, "core/src/cli/main.ts"), role, "-c", deployment.configPath, "--queue-prefix", deployment.prefix,
       // The scheduler would start polling the benchmark users mid-run: load the benchmark did not ask for.
       "--no-scheduler", ...extraArgs],
     { cwd: ROOT, env: { ...process.env, LOG_LEVEL: "warn" }, stdio: ["ignore", "inherit", "inherit"] },

@@ -88,7 +88,8 @@ async function blast(url: string, requests: readonly PreparedRequest[], concurre
 
 async function main() {
   console.log(`Tributary benchmark — ${cpus().length} cores (${cpus()[0]?.model.trim()}), Node ${process.version}${values.quick ? ", --quick" : ""}`);
-  console.log(`processes under test run with: node ${nodeFlags().join(" ") || "(no flags)"}\n`);
+  const flags = (role: "api" | "worker") => nodeFlags(role).join(" ") || "(no flags)";
+  console.log(`processes under test run as the package scripts start them: api ${flags("api")}, worker ${flags("worker")}\n`);
   const templates = activityTemplates();
   const receiverSecret = randomBytes(16).toString("hex");
   const receiver = await startBenchReceiver(receiverSecret);

@@ -8,6 +8,7 @@ import {
   type DestinationContext,
 } from "@tributary/core/contracts";
 import { webhookOptionsSchema, type WebhookOptions } from "./options.ts";
+import { createHttpPoster } from "./http-post.ts";
 import { postSigned } from "./post-signed.ts";
 
 export type { WebhookOptions };
@@ -19,6 +20,7 @@ interface PayloadStore extends Destination {
 
 function createWebhookDestination(options: WebhookOptions, ctx: DestinationContext): Destination {
   const maxBytes = options.maxPayloadBytes ?? 5 * 1024 * 1024;
+  const poster = createHttpPoster();
 
   const bodyFor = async (delivery: Delivery): Promise<string> => {
     const body = JSON.stringify(delivery.payload);
@@ -38,17 +40,17 @@ function createWebhookDestination(options: WebhookOptions, ctx: DestinationConte
     type: "webhook",
     async write(batch) {
       // One POST per payload, in order: receivers rely on the ordering timestamp but many process serially.
-      for (const delivery of batch) await postSigned(options, delivery, await bodyFor(delivery));
+      for (const delivery of batch) await postSigned(poster, options, delivery, await bodyFor(delivery));
     },
     async delete() {
       // The receiver owns what it received; the `deauth` event delivered to it is its signal to erase.
     },
     async check() {
       const payload = { type: "healthcheck", status: "success", creation_timestamp: new Date().toISOString(), trend_percentage: 0, sent_webhooks_last_hour: 0 };
-      await postSigned(options, { payload, traceId: randomUUID(), orderingTimestamp: Date.now() }, JSON.stringify(payload));
+      await postSigned(poster, options, { payload, traceId: randomUUID(), orderingTimestamp: Date.now() }, JSON.stringify(payload));
     },
     async close() {
-      // Stateless: fetch keeps its own connection pool.
+      poster.close();
     },
   };
 }

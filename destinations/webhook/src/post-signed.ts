@@ -1,9 +1,10 @@
 import { ErrorCodes, TransientError, signTerraPayload, type Delivery } from "@tributary/core/contracts";
 import { classifyResponse, redactUrl } from "./classify-response.ts";
+import type { HttpPoster } from "./http-post.ts";
 import type { WebhookOptions } from "./options.ts";
 
 /** POST one payload the way Terra does: raw JSON body, signature over exactly those bytes, trace headers. */
-export async function postSigned(options: WebhookOptions, delivery: Delivery, body: string): Promise<void> {
+export async function postSigned(poster: HttpPoster, options: WebhookOptions, delivery: Delivery, body: string): Promise<void> {
   const signature = signTerraPayload(options.signingSecret, body);
   const headers: Record<string, string> = {
     ...options.headers,
@@ -16,14 +17,9 @@ export async function postSigned(options: WebhookOptions, delivery: Delivery, bo
   };
   if (delivery.reference) headers["terra-reference"] = delivery.reference;
 
-  let response: Response;
+  let status: number;
   try {
-    response = await fetch(options.url, {
-      method: "POST",
-      headers,
-      body,
-      signal: AbortSignal.timeout(options.timeoutMs ?? 8000),
-    });
+    status = await poster.post(new URL(options.url), headers, body, options.timeoutMs ?? 8000);
   } catch (cause) {
     const timedOut = (cause as Error).name === "TimeoutError";
     throw new TransientError(
@@ -34,8 +30,6 @@ export async function postSigned(options: WebhookOptions, delivery: Delivery, bo
       { cause, hint: "Tributary retries with backoff; check that the receiver is up and answers quickly (verify, enqueue, return 200)." },
     );
   }
-  // Drain the body so the keep-alive connection is reused.
-  await response.arrayBuffer().catch(() => undefined);
-  const error = classifyResponse(response.status, options.url);
+  const error = classifyResponse(status, options.url);
   if (error) throw error;
 }
