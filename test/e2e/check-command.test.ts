@@ -1,12 +1,12 @@
 import { execFile } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createReadBack, MYSQL_URL, POSTGRES_URL } from "../kit/read-back/index.ts";
+import { freePort } from "@tributary/test-kit";
 
 /*
  * `tributary check` as an operator runs it: the real CLI in a child process, against the real servers.
@@ -33,14 +33,6 @@ function runCli(args: string[], env: Record<string, string>): Promise<CliResult>
   });
 }
 
-/** A port nothing listens on: bound by the OS, then released. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 describe("tributary check (the CLI, against real servers)", () => {
   const id = randomUUID().replaceAll("-", "").slice(0, 12);
@@ -85,7 +77,7 @@ destinations:
   - name: app-hook
     type: webhook
     options:
-      url: http://127.0.0.1:${await closedPort()}/hook
+      url: http://127.0.0.1:${await freePort()}/hook
       signingSecret: \${E2E_SIGNING_SECRET}
 `,
     );

@@ -4,3 +4,4 @@ export * from "./mongo-wire-server/index.ts";
 export * from "./runtime-harness.ts";
 export { readMongoRecords, MONGO_EVENTS_COLLECTION, type MongoPlace } from "./read-back/mongodb.ts";
 export * from "./destination-context.ts";
+export * from "./free-port.ts";

@@ -1,15 +1,8 @@
 import { spawnSync } from "node:child_process";
-import { createServer } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { ensureRedis } from "../../src/queue/ensure-redis.ts";
+import { freePort } from "@tributary/test-kit";
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 describe("ensureRedis: BullMQ's one prerequisite", () => {
   const started: number[] = [];

@@ -1,4 +1,3 @@
-import { createServer } from "node:net";
 import { randomUUID } from "node:crypto";
 import { ErrorCodes, TributaryError, type DeliveryPayload } from "@tributary/core/contracts";
 import { activityRecord, dailyRecord, dataPayload, delivery, startMongoWireServer, testUser } from "@tributary/test-kit";
@@ -6,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import mongodb, { ALL_COLLECTIONS } from "../src/index.ts";
 import { MongoHarness, recordingContext } from "./harness.ts";
 import { startMongoTarget, uniqueDatabase, withCredentials, type MongoTarget } from "./mongo-target.ts";
+import { freePort } from "@tributary/test-kit";
 
 let target: MongoTarget | undefined;
 const harness = new MongoHarness(() => {
@@ -35,14 +35,6 @@ afterAll(async () => {
 
 const failure = (p: Promise<unknown>) => p.then(() => undefined, (e: unknown) => e);
 
-/** A port nothing listens on: bind one, then let it go. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 const dayRecord = (date: string, extra: Record<string, unknown> = {}) => ({
   metadata: { start_time: `${date}T00:00:00.000000+00:00`, end_time: `${date}T23:59:59.999999+00:00` },
@@ -187,7 +179,7 @@ describe("mongodb destination", () => {
 
   it("reports an unreachable server as a transient ERR_DESTINATION_UNAVAILABLE, password kept out", async () => {
     const password = `pw-${randomUUID()}`;
-    const url = `mongodb://tributary:${password}@127.0.0.1:${await closedPort()}/`;
+    const url = `mongodb://tributary:${password}@127.0.0.1:${await freePort()}/`;
     const destination = mongodb.create({ url, database: uniqueDatabase(), serverSelectionTimeoutMs: 300 }, recordingContext());
     try {
       const error = await failure(destination.write([delivery(dataPayload("daily", testUser(), [dailyRecord("2026-11-10", 1)]))]));
@@ -212,7 +204,7 @@ describe("mongodb destination", () => {
   });
 
   it("connects again after a failed attempt once the server is back", async () => {
-    const port = await closedPort();
+    const port = await freePort();
     const password = randomUUID();
     const url = withCredentials(`mongodb://127.0.0.1:${port}/`, "tributary", password);
     const destination = mongodb.create({ url, database: uniqueDatabase(), serverSelectionTimeoutMs: 300 }, recordingContext());
