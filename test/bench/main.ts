@@ -121,6 +121,8 @@ async function main() {
     const single = process.env.BENCH_TOPOLOGY === "serve";
     const front = await startProcess(single ? "serve" : "api", deployment);
     const worker = single ? front : await startProcess("worker", deployment);
+    // More worker processes on the same Redis: how the pipeline scales out (BENCH_WORKERS, default 1).
+    const extraWorkers = single ? [] : await Promise.all(Array.from({ length: Number(process.env.BENCH_WORKERS ?? 1) - 1 }, () => startProcess("worker", deployment)));
     const pushes = Math.round(3_000 * scale);
     const e2eRequests = preparePushes(deployment.pushSecret, users, pushes + 100, RECORDS_PER_PUSH, templates);
     const warm = e2eRequests.splice(0, 100);
@@ -163,10 +165,11 @@ async function main() {
     const apiRss = await front.peakRssMiB();
     await front.stop();
     if (!single) await worker.stop();
+    await Promise.all(extraWorkers.map((w) => w.stop()));
     const e2eP50 = percentile(e2eLatencies, 50);
     const e2eP99 = percentile(e2eLatencies, 99);
     const ratio = e2eRps / bare.jobsPerSecond;
-    console.log(`(c) end to end, provider webhook → webhook destination (${single ? "tributary serve" : "tributary api + tributary worker"}; ${RECORDS_PER_PUSH} records per push)`);
+    console.log(`(c) end to end, provider webhook → webhook destination (${single ? "tributary serve" : `tributary api + ${1 + extraWorkers.length} tributary worker`}; ${RECORDS_PER_PUSH} records per push)`);
     line("records/s at full speed", fmt(e2eRps), `target ≥ 3,000 ${mark(e2eRps >= 3000)}`);
     line("latency p50 / p99 at 1,000 records/s (ms)", `${fmt(e2eP50, 1)} / ${fmt(e2eP99, 1)}`, `target p99 < 100 ${mark(e2eP99 < 100)}`);
     line("ratio (c)/(a)", `${fmt(ratio * 100, 0)} %`, `target ≥ 40 % ${mark(ratio >= 0.4)}`);
