@@ -2,6 +2,7 @@ import { mkdir } from "node:fs/promises";
 import { resolve } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import type { Database, QueryResult } from "./database.ts";
+import { lockDataDir } from "./data-dir-lock.ts";
 import { databaseClosedError } from "./state-errors.ts";
 import { normalizeParams } from "./sql-params.ts";
 import { createTransactionScope } from "./transaction-scope.ts";
@@ -13,7 +14,7 @@ export interface PgliteDatabaseOptions {
 
 /**
  * Embedded PostgreSQL (WebAssembly) for the zero-dependency quickstart. One process per data folder:
- * PGlite has no cross-process locking.
+ * PGlite has no cross-process locking, so the folder is locked here (see data-dir-lock.ts).
  */
 export async function createPgliteDatabase(options: PgliteDatabaseOptions = {}): Promise<Database> {
   let dataDir: string | undefined;
@@ -21,7 +22,14 @@ export async function createPgliteDatabase(options: PgliteDatabaseOptions = {}):
     dataDir = resolve(options.dataDir);
     await mkdir(dataDir, { recursive: true, mode: 0o700 });
   }
-  const pglite = await PGlite.create(dataDir === undefined ? {} : { dataDir });
+  const release = dataDir === undefined ? () => undefined : lockDataDir(dataDir);
+  let pglite: PGlite;
+  try {
+    pglite = await PGlite.create(dataDir === undefined ? {} : { dataDir });
+  } catch (error) {
+    release();
+    throw error;
+  }
 
   let closing: Promise<void> | undefined;
   const assertOpen = (): void => {
@@ -53,7 +61,7 @@ export async function createPgliteDatabase(options: PgliteDatabaseOptions = {}):
       });
     },
     close(): Promise<void> {
-      closing ??= pglite.close();
+      closing ??= pglite.close().finally(release);
       return closing;
     },
   };
