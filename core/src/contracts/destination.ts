@@ -9,6 +9,8 @@ export interface Delivery {
   reference?: string;
   /** Unix ms when the payload was first emitted; unchanged across retries (`X-Terra-Ordering-Timestamp`). */
   orderingTimestamp: number;
+  /** `payload` already serialized, when the runtime has it: destinations that send JSON use it as is. */
+  body?: string;
 }
 
 /** The Terra webhook envelope: `type` plus whatever that event type carries. */

@@ -92,7 +92,15 @@ export interface DeliverJobData {
   traceId: string;
   reference?: string;
   orderingTimestamp: number;
-  /** The envelope inline (small) — or a key in Redis where it is stored once for every destination. */
+  /**
+   * The envelope, serialized once when emitted. A string costs BullMQ a copy where an object tree costs a
+   * full stringify and parse on every hop, and the webhook destination sends these exact bytes.
+   */
+  payloadJson?: string;
+  /** The payload's type and user, kept beside the serialized form for the audit trail. */
+  eventType?: string;
+  userId?: string;
+  /** The envelope as an object (hand-made or older jobs): used when `payloadJson` is absent. */
   payload?: { type: string; [field: string]: unknown };
   /**
    * Erase everything the destination holds for this user before writing the payload (deauth): one job,
@@ -101,5 +109,4 @@ export interface DeliverJobData {
   eraseUser?: { user_id: string; provider: string; reference_id?: string | null };
   /** Erase only: the destination does not receive this event type, but erasure is owed everywhere. */
   eraseOnly?: boolean;
-  payloadKey?: string;
 }

@@ -1,5 +1,6 @@
 import type { JobsOptions } from "bullmq";
 import type { DeliveryPayload } from "../contracts/destination.ts";
+import { payloadUserId } from "../contracts/natural-key.ts";
 import { jobId } from "../queue/job-id.ts";
 import type { DeliverJobData } from "../queue/topology.ts";
 import type { RuntimeContext } from "./runtime-context.ts";
@@ -21,6 +22,8 @@ export interface EmitOptions {
 export async function emitPayload(ctx: RuntimeContext, payload: DeliveryPayload, options: EmitOptions): Promise<number> {
   const orderingTimestamp = options.orderingTimestamp ?? Date.now();
   const adds: Array<Promise<unknown>> = [];
+  const payloadJson = JSON.stringify(payload);
+  const userId = payloadUserId(payload);
   for (const [name, active] of ctx.destinations) {
     const subscribed = !active.events || active.events.has(payload.type);
     if (!subscribed && !options.eraseUser) continue;
@@ -29,7 +32,9 @@ export async function emitPayload(ctx: RuntimeContext, payload: DeliveryPayload,
       traceId: options.traceId,
       reference: options.reference,
       orderingTimestamp,
-      payload,
+      payloadJson,
+      eventType: payload.type,
+      ...(userId ? { userId } : {}),
       ...(options.eraseUser ? { eraseUser: options.eraseUser } : {}),
       ...(subscribed ? {} : { eraseOnly: true }),
     };

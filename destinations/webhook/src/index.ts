@@ -23,7 +23,7 @@ function createWebhookDestination(options: WebhookOptions, ctx: DestinationConte
   const poster = createHttpPoster();
 
   const bodyFor = async (delivery: Delivery): Promise<string> => {
-    const body = JSON.stringify(delivery.payload);
+    const body = delivery.body ?? JSON.stringify(delivery.payload);
     if (Buffer.byteLength(body) <= maxBytes || !options.payloadStore) return body;
     const store = ctx.lookup(options.payloadStore) as PayloadStore | undefined;
     if (!store || typeof store.storePayload !== "function") {

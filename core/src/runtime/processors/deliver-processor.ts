@@ -3,6 +3,7 @@ import { ErrorCodes } from "../../errors/codes.ts";
 import { errorClassOf, isTributaryError, TransientError, UserError } from "../../errors/tributary-error.ts";
 import { Queues, type DeliverJobData } from "../../queue/topology.ts";
 import type { RuntimeContext } from "../runtime-context.ts";
+import type { Delivery, DeliveryPayload } from "../../contracts/destination.ts";
 import { payloadUserId } from "../../contracts/natural-key.ts";
 
 /**
@@ -12,11 +13,15 @@ import { payloadUserId } from "../../contracts/natural-key.ts";
  */
 export async function processDelivery(ctx: RuntimeContext, job: Job<DeliverJobData>): Promise<void> {
   const data = job.data;
-  const payload = data.payload;
-  if (!payload) throw new UnrecoverableError(`deliver job ${job.id} carries no payload`);
+  const body = data.payloadJson ?? (data.payload ? JSON.stringify(data.payload) : undefined);
+  if (body === undefined) throw new UnrecoverableError(`deliver job ${job.id} carries no payload`);
+  // Parsed only if a destination (or the audit of an older job) needs the object: the webhook sends `body`.
+  let parsed = data.payload as DeliveryPayload | undefined;
+  const payload = (): DeliveryPayload => (parsed ??= JSON.parse(body) as DeliveryPayload);
   const attempt = job.attemptsMade + 1;
-  const userId = payloadUserId(payload);
-  const audit = { traceId: data.traceId, destination: data.destination, eventType: payload.type, userId, reference: data.reference };
+  const eventType = data.eventType ?? payload().type;
+  const userId = data.eventType !== undefined ? data.userId : payloadUserId(payload());
+  const audit = { traceId: data.traceId, destination: data.destination, eventType, userId, reference: data.reference };
   try {
     const active = ctx.destinations.get(data.destination);
     if (!active) {
@@ -27,7 +32,15 @@ export async function processDelivery(ctx: RuntimeContext, job: Job<DeliverJobDa
     const timeoutMs = active.writeTimeoutMs ?? DEFAULT_WRITE_TIMEOUT_MS;
     if (data.eraseUser) await withTimeout(active.destination.delete(data.eraseUser), timeoutMs, data.destination);
     if (!data.eraseOnly) {
-      const delivery = { payload, traceId: data.traceId, reference: data.reference, orderingTimestamp: data.orderingTimestamp };
+      const delivery: Delivery = {
+        get payload() {
+          return payload();
+        },
+        body,
+        traceId: data.traceId,
+        reference: data.reference,
+        orderingTimestamp: data.orderingTimestamp,
+      };
       await withTimeout(active.destination.write([delivery]), timeoutMs, data.destination);
     }
     await ctx.store.recordDelivery({ ...audit, status: "delivered", attempts: attempt });
