@@ -11,7 +11,7 @@ import type { ProducerQueues } from "./producer-queues.ts";
 import type { ProviderUserCache } from "./provider-user-cache.ts";
 import { deliveryFingerprint, type ReplayGuard } from "./replay-guard.ts";
 import { safeEqualText } from "./safe-equal.ts";
-import { createTickBatcher } from "./tick-batcher.ts";
+import { createTickBatcher } from "../util/tick-batcher.ts";
 import { sendUnavailable, withTimeout } from "./unavailable.ts";
 
 export interface HooksRoutesOptions {

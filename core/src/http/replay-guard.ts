@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import type { Redis } from "ioredis";
-import { createTickBatcher } from "./tick-batcher.ts";
+import { createTickBatcher } from "../util/tick-batcher.ts";
 
 /**
  * A signed request is valid for the scheme's whole tolerance window, so a captured request could be

@@ -13,6 +13,8 @@ import { assertNonEmpty, assertUuid, errorText, limitParam, toId, toIso, toIsoOr
 export interface DeliveryRepository {
   /** Upsert on (traceId, destination): recording the same outcome twice leaves one row. */
   recordDelivery(input: RecordDeliveryInput): Promise<Delivery>;
+  /** The same upsert for many outcomes in one statement (the hot path records outcomes in batches). */
+  recordDeliveries(inputs: readonly RecordDeliveryInput[]): Promise<void>;
   /** Newest first. */
   listDeliveries(filter?: ListDeliveriesFilter): Promise<Delivery[]>;
 }
@@ -20,11 +22,7 @@ export interface DeliveryRepository {
 const COLUMNS = `id, trace_id, destination, event_type, user_id, reference, status, attempts, error,
   created_at, updated_at, delivered_at`;
 
-// "delivered" is sticky: with at-least-once queues a job can run again after it succeeded, and a later
-// failure of that duplicate does not undo the fact that the destination got the event.
-const UPSERT = `
-  INSERT INTO deliveries (trace_id, destination, event_type, user_id, reference, status, attempts, error, delivered_at)
-  VALUES ($1, $2, $3, $4, $5, $6::text, $7, $8, CASE WHEN $6::text = 'delivered' THEN now() END)
+const CONFLICT_UPDATE = `
   ON CONFLICT (trace_id, destination) DO UPDATE SET
     event_type = EXCLUDED.event_type,
     user_id = COALESCE(EXCLUDED.user_id, deliveries.user_id),
@@ -33,7 +31,14 @@ const UPSERT = `
     error = CASE WHEN deliveries.status = 'delivered' THEN deliveries.error ELSE EXCLUDED.error END,
     attempts = GREATEST(deliveries.attempts, EXCLUDED.attempts),
     delivered_at = COALESCE(deliveries.delivered_at, EXCLUDED.delivered_at),
-    updated_at = now()
+    updated_at = now()`;
+
+// "delivered" is sticky: with at-least-once queues a job can run again after it succeeded, and a later
+// failure of that duplicate does not undo the fact that the destination got the event.
+const UPSERT = `
+  INSERT INTO deliveries (trace_id, destination, event_type, user_id, reference, status, attempts, error, delivered_at)
+  VALUES ($1, $2, $3, $4, $5, $6::text, $7, $8, CASE WHEN $6::text = 'delivered' THEN now() END)
+  ${CONFLICT_UPDATE}
   RETURNING ${COLUMNS}`;
 
 function assertStatus(status: string): DeliveryStatus {
@@ -43,23 +48,55 @@ function assertStatus(status: string): DeliveryStatus {
   return status as DeliveryStatus;
 }
 
+function deliveryParams(input: RecordDeliveryInput): unknown[] {
+  if (!Number.isInteger(input.attempts) || input.attempts < 0) {
+    throw invalidArgument(`attempts must be a non-negative integer, got ${String(input.attempts)}`);
+  }
+  return [
+    assertNonEmpty(input.traceId, "traceId"),
+    assertNonEmpty(input.destination, "destination"),
+    assertNonEmpty(input.eventType, "eventType"),
+    input.userId == null ? null : assertUuid(input.userId, "userId"),
+    input.reference ?? null,
+    assertStatus(input.status),
+    input.attempts,
+    errorText(input.error),
+  ];
+}
+
+/** One row per (trace, destination): PostgreSQL refuses to update the same row twice in one statement. */
+function lastPerKey(inputs: readonly RecordDeliveryInput[]): RecordDeliveryInput[] {
+  const byKey = new Map<string, RecordDeliveryInput>();
+  for (const input of inputs) {
+    const key = `${input.traceId}\u0000${input.destination}`;
+    const earlier = byKey.get(key);
+    byKey.set(key, earlier?.status === "delivered" ? earlier : input);
+  }
+  return [...byKey.values()];
+}
+
 export function createDeliveryRepository(db: Database): DeliveryRepository {
   return {
     async recordDelivery(input) {
-      if (!Number.isInteger(input.attempts) || input.attempts < 0) {
-        throw invalidArgument(`attempts must be a non-negative integer, got ${String(input.attempts)}`);
-      }
-      const { rows } = await db.query<Record<string, unknown>>(UPSERT, [
-        assertNonEmpty(input.traceId, "traceId"),
-        assertNonEmpty(input.destination, "destination"),
-        assertNonEmpty(input.eventType, "eventType"),
-        input.userId == null ? null : assertUuid(input.userId, "userId"),
-        input.reference ?? null,
-        assertStatus(input.status),
-        input.attempts,
-        errorText(input.error),
-      ]);
+      const { rows } = await db.query<Record<string, unknown>>(UPSERT, deliveryParams(input));
       return toDelivery(returnedRow(rows));
+    },
+
+    async recordDeliveries(inputs) {
+      const rows = lastPerKey(inputs);
+      if (rows.length === 0) return;
+      const params: unknown[] = [];
+      const values = rows.map((input) => {
+        const base = params.length;
+        params.push(...deliveryParams(input));
+        const p = (i: number) => `$${base + i}`;
+        return `(${p(1)}, ${p(2)}, ${p(3)}, ${p(4)}, ${p(5)}, ${p(6)}::text, ${p(7)}, ${p(8)}, CASE WHEN ${p(6)}::text = 'delivered' THEN now() END)`;
+      });
+      await db.query(
+        `INSERT INTO deliveries (trace_id, destination, event_type, user_id, reference, status, attempts, error, delivered_at)
+         VALUES ${values.join(", ")} ${CONFLICT_UPDATE}`,
+        params,
+      );
     },
 
     async listDeliveries(filter = {}) {

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { Redis } from "ioredis";
 import { afterAll, describe, expect, it } from "vitest";
 import { createReplayGuard } from "../../src/http/replay-guard.ts";
-import { createTickBatcher } from "../../src/http/tick-batcher.ts";
+import { createTickBatcher } from "../../src/util/tick-batcher.ts";
 
 describe("createTickBatcher", () => {
   it("sends the calls of one event-loop turn as one batch and answers each caller with its own result", async () => {

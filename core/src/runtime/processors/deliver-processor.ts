@@ -2,6 +2,7 @@ import { UnrecoverableError, type Job } from "bullmq";
 import { ErrorCodes } from "../../errors/codes.ts";
 import { errorClassOf, isTributaryError, TransientError, UserError } from "../../errors/tributary-error.ts";
 import { Queues, type DeliverJobData } from "../../queue/topology.ts";
+import { recordDeliveryOutcome } from "../delivery-audit.ts";
 import type { RuntimeContext } from "../runtime-context.ts";
 import type { Delivery, DeliveryPayload } from "../../contracts/destination.ts";
 import { payloadUserId } from "../../contracts/natural-key.ts";
@@ -43,7 +44,7 @@ export async function processDelivery(ctx: RuntimeContext, job: Job<DeliverJobDa
       };
       await withTimeout(active.destination.write([delivery]), timeoutMs, data.destination);
     }
-    await ctx.store.recordDelivery({ ...audit, status: "delivered", attempts: attempt });
+    await recordDeliveryOutcome(ctx.store, { ...audit, status: "delivered", attempts: attempt });
     ctx.metrics.deliveryLatency.observe({ destination: data.destination }, (Date.now() - data.orderingTimestamp) / 1000);
   } catch (error) {
     const message = isTributaryError(error) ? error.toOperatorString() : (error as Error).message;

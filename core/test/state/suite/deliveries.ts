@@ -10,6 +10,26 @@ export function deliveryTests(ctx: SuiteContext): void {
       ({ store } = ctx);
     });
 
+    it("records many outcomes in one statement, with the same rules, even when a batch names a row twice", async () => {
+      const a = unique("trace");
+      const b = unique("trace");
+      const base = { destination: "webhook", eventType: "daily", userId: randomUUID(), attempts: 1 };
+      await store.recordDeliveries([
+        { ...base, traceId: a, status: "delivered" },
+        { ...base, traceId: b, status: "failed", error: "HTTP 503" },
+        { ...base, traceId: a, status: "failed", attempts: 2, error: "late duplicate" },
+      ]);
+      await store.recordDeliveries([{ ...base, traceId: b, status: "delivered", attempts: 2 }]);
+      await store.recordDeliveries([]);
+      const [first] = await store.listDeliveries({ traceId: a });
+      const [second] = await store.listDeliveries({ traceId: b });
+      expect(first).toMatchObject({ status: "delivered", attempts: 1, error: null });
+      expect(second).toMatchObject({ status: "delivered", attempts: 2 });
+      await expect(store.recordDeliveries([{ ...base, traceId: a, status: "delivered", userId: "not-a-uuid" }])).rejects.toMatchObject({
+        code: "ERR_STATE_INVALID_ARGUMENT",
+      });
+    });
+
     it("records idempotently per trace id and destination", async () => {
       const traceId = unique("trace");
       const userId = randomUUID();
