@@ -2,9 +2,11 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { verifyTerraSignature } from "@tributary/core/contracts";
 
+const SUMMARY_ID = /"summary_id":"([^"]+)"/g;
+
 /**
  * The local webhook destination's receiver: verifies each signature like a real consumer, then notes when
- * every record (by summary id, or user + date for day records) first arrived.
+ * every record (by summary id: the benchmark pushes activities) first arrived.
  */
 export async function startBenchReceiver(secret: string) {
   const arrivals = new Map<string, number>();
@@ -21,10 +23,12 @@ export async function startBenchReceiver(secret: string) {
       }
       res.writeHead(200).end();
       const now = performance.now();
-      const payload = JSON.parse(raw.toString()) as { type: string; user?: { user_id: string }; data?: Array<{ metadata?: { summary_id?: string; start_time?: string } }> };
       payloads++;
-      for (const record of payload.data ?? []) {
-        const key = record.metadata?.summary_id ?? `${payload.user?.user_id}|${record.metadata?.start_time?.slice(0, 10)}`;
+      // The harness shares the 2 cores with the system under test, so it finds the benchmark's keys (the
+      // activities' summary ids) by scanning the verified bytes instead of building the whole object tree.
+      const text = raw.toString();
+      for (const match of text.matchAll(SUMMARY_ID)) {
+        const key = match[1]!;
         if (!arrivals.has(key)) arrivals.set(key, now);
       }
     });
