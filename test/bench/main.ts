@@ -120,9 +120,11 @@ async function main() {
     // (c) the whole pipeline in one process: ingest → normalize + validate → deliver (signed POST).
     const single = process.env.BENCH_TOPOLOGY === "serve";
     const front = await startProcess(single ? "serve" : "api", deployment);
-    const worker = single ? front : await startProcess("worker", deployment);
+    // BENCH_CONCURRENCY: jobs each queue of a worker runs at once (default: the worker's own defaults).
+    const workerArgs = process.env.BENCH_CONCURRENCY ? ["--concurrency", process.env.BENCH_CONCURRENCY] : [];
+    const worker = single ? front : await startProcess("worker", deployment, workerArgs);
     // More worker processes on the same Redis: how the pipeline scales out (BENCH_WORKERS, default 1).
-    const extraWorkers = single ? [] : await Promise.all(Array.from({ length: Number(process.env.BENCH_WORKERS ?? 1) - 1 }, () => startProcess("worker", deployment)));
+    const extraWorkers = single ? [] : await Promise.all(Array.from({ length: Number(process.env.BENCH_WORKERS ?? 1) - 1 }, () => startProcess("worker", deployment, workerArgs)));
     const pushes = Math.round(3_000 * scale);
     const e2eRequests = preparePushes(deployment.pushSecret, users, pushes + 100, RECORDS_PER_PUSH, templates);
     const warm = e2eRequests.splice(0, 100);

@@ -27,7 +27,7 @@ export function registerProcessCommands(program: Command): void {
       "--no-scheduler",
       "do not register the scheduled pulls (polls, daily reconciliation) at start-up",
     );
-    if (role.workers) command.option("--concurrency <n>", "jobs each queue (pull, ingest, each destination's deliveries) runs at once in this process", parsePositiveInteger);
+    if (role.workers) command.option("--concurrency <n>", "jobs each queue (pull, ingest, each destination's deliveries) runs at once in this process (default: pull 4, ingest 32, deliveries 32 per destination)", parsePositiveInteger);
     if (role.http) {
       command.option("--host <host>", "interface to listen on (default: server.host of the config)");
       command.option("--port <port>", "port to listen on (default: server.port of the config)", parsePort);
