@@ -1,5 +1,6 @@
 import { EVENT_TYPES, type EventType } from "@tributary/schemas";
 import { BUILTIN_PLUGINS } from "../registry/builtin-plugins.ts";
+import { DEFAULT_DELIVERY_POLICY } from "../runtime/delivery-policy.ts";
 
 /*
  * The operator's config file: one JSON Schema (draft 2020-12) that ajv validates and fills defaults from,
@@ -256,11 +257,15 @@ export const CONFIG_SCHEMA = {
       additionalProperties: false,
       default: {},
       properties: {
-        attempts: positiveInteger("Attempts per delivery before it becomes a dead letter.", 10),
-        backoffSeconds: positiveInteger("First retry delay; it doubles on each attempt, capped at maxBackoffSeconds. The default (180 s, 10 attempts, 8 h cap) spreads retries over about 21 hours, close to Terra.", 180),
-        maxBackoffSeconds: positiveInteger("Upper bound of the retry delay.", 28800),
-        largeRequestDays: positiveInteger("Data requests spanning more days than this are sent in chunks, as Terra does.", 28),
-        chunkSize: positiveInteger("Records per payload in a chunked (large) request.", 10),
+        // The runtime's own defaults: one source, so the config and a config-less runtime agree.
+        attempts: positiveInteger("Attempts per delivery before it becomes a dead letter.", DEFAULT_DELIVERY_POLICY.attempts),
+        backoffSeconds: positiveInteger(
+          "First retry delay; it doubles on each attempt, capped at maxBackoffSeconds. The default (180 s, 10 attempts, 8 h cap) spreads retries over about 21 hours, close to Terra.",
+          DEFAULT_DELIVERY_POLICY.backoffSeconds,
+        ),
+        maxBackoffSeconds: positiveInteger("Upper bound of the retry delay.", DEFAULT_DELIVERY_POLICY.maxBackoffSeconds),
+        largeRequestDays: positiveInteger("Data requests spanning more days than this are sent in chunks, as Terra does.", DEFAULT_DELIVERY_POLICY.largeRequestDays),
+        chunkSize: positiveInteger("Records per payload in a chunked (large) request.", DEFAULT_DELIVERY_POLICY.chunkSize),
       },
     },
     destinations: {

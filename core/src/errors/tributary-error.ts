@@ -67,6 +67,11 @@ export function isTributaryError(error: unknown): error is TributaryError {
   return error instanceof TributaryError;
 }
 
+/** One line for logs and dead letters, whatever was thrown. */
+export function operatorMessage(error: unknown): string {
+  return isTributaryError(error) ? error.toOperatorString() : error instanceof Error ? error.message : String(error);
+}
+
 /** Classify anything thrown: unknown errors count as unexpected. */
 export function errorClassOf(error: unknown): ErrorClass {
   return isTributaryError(error) ? error.errorClass : "unexpected";

@@ -5,7 +5,7 @@ import { Priority, type PullJobData } from "../queue/topology.ts";
 import { lastDays } from "./date-range.ts";
 import { emitPayload } from "./emit-payload.ts";
 import { lifecyclePayload } from "./envelope.ts";
-import { toTerraUser } from "./processors/pull-processor.ts";
+import { toTerraUser } from "./terra-user.ts";
 import type { RuntimeContext } from "./runtime-context.ts";
 
 export interface ConnectUserInput {

@@ -1,4 +1,3 @@
-import type { Queue } from "bullmq";
 import { Priority, type PollAllJobData } from "../queue/topology.ts";
 import type { RuntimeContext } from "./runtime-context.ts";
 

@@ -3,7 +3,7 @@ import { checkDestinations, DEFAULT_CHECK_TIMEOUT_MS, formatCheckResult } from "
 import { loadConfigWithPlugins } from "../../config/load-config.ts";
 import { isTributaryError } from "../../errors/tributary-error.ts";
 import type { Logger } from "../../log/logger.ts";
-import { createPluginRegistry, type PluginRegistry } from "../../registry/plugin-registry.ts";
+import type { PluginRegistry } from "../../registry/plugin-registry.ts";
 
 export interface CheckCommandDeps {
   env?: Readonly<Record<string, string | undefined>>;

@@ -1,6 +1,6 @@
 import { UnrecoverableError, type Job } from "bullmq";
 import { ErrorCodes } from "../../errors/codes.ts";
-import { errorClassOf, isTributaryError, TransientError, UserError } from "../../errors/tributary-error.ts";
+import { errorClassOf, isTributaryError, operatorMessage, TransientError, UserError } from "../../errors/tributary-error.ts";
 import { Queues, type DeliverJobData } from "../../queue/topology.ts";
 import { recordDeliveryOutcome } from "../delivery-audit.ts";
 import type { RuntimeContext } from "../runtime-context.ts";
@@ -47,7 +47,7 @@ export async function processDelivery(ctx: RuntimeContext, job: Job<DeliverJobDa
     await recordDeliveryOutcome(ctx.store, { ...audit, status: "delivered", attempts: attempt });
     ctx.metrics.deliveryLatency.observe({ destination: data.destination }, (Date.now() - data.orderingTimestamp) / 1000);
   } catch (error) {
-    const message = isTributaryError(error) ? error.toOperatorString() : (error as Error).message;
+    const message = operatorMessage(error);
     const final = errorClassOf(error) === "user" || attempt >= (job.opts.attempts ?? 1);
     if (!final) {
       ctx.metrics.retries.inc({ destination: data.destination });

@@ -1,9 +1,10 @@
-import { UnrecoverableError, type Job } from "bullmq";
+import type { Job } from "bullmq";
 import type { DataType } from "@tributary/schemas";
 import type { ConnectorDefinition, ProviderRecord } from "../../contracts/connector.ts";
 import type { WebhookEventMapping } from "../../contracts/webhook.ts";
 import { ErrorCodes } from "../../errors/codes.ts";
-import { errorClassOf, isTributaryError, UserError } from "../../errors/tributary-error.ts";
+import { UserError } from "../../errors/tributary-error.ts";
+import { unrecoverableIfUserError } from "./unrecoverable.ts";
 import { getByPointer } from "../../ingress/json-pointer.ts";
 import { jobId } from "../../queue/job-id.ts";
 import { Priority, type IngestJobData, type PullJobData } from "../../queue/topology.ts";
@@ -59,10 +60,7 @@ export async function processIngest(ctx: RuntimeContext, job: Job<IngestJobData>
         return await publishPushed(ctx, job, connector, mapping, user, log);
     }
   } catch (error) {
-    if (errorClassOf(error) !== "user") throw error;
-    const message = isTributaryError(error) ? error.toOperatorString() : (error as Error).message;
-    log.error({ err: message }, "push notification failed with an error retrying cannot fix");
-    throw new UnrecoverableError(message);
+    throw unrecoverableIfUserError(error, log, "push notification");
   }
 }
 

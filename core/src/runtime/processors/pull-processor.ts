@@ -1,8 +1,9 @@
-import { DelayedError, UnrecoverableError, type Job } from "bullmq";
+import { DelayedError, type Job } from "bullmq";
 import type { DataType } from "@tributary/schemas";
 import type { ProviderRecord } from "../../contracts/connector.ts";
 import { ErrorCodes } from "../../errors/codes.ts";
-import { errorClassOf, isTributaryError, RateLimitedError, UserError } from "../../errors/tributary-error.ts";
+import { RateLimitedError, UserError } from "../../errors/tributary-error.ts";
+import { unrecoverableIfUserError } from "./unrecoverable.ts";
 import { isPollAll, pullPriority, type PollAllJobData, type PullJobData, type PullQueueJobData } from "../../queue/topology.ts";
 import { isLargeRange } from "../date-range.ts";
 import { deferJob } from "../defer-job.ts";
@@ -13,8 +14,6 @@ import { readProviderRecords } from "../read-provider-records.ts";
 import { connectionInfo } from "../terra-user.ts";
 import type { RuntimeContext } from "../runtime-context.ts";
 import { processPollAll, type PollAllResult } from "./poll-all-processor.ts";
-
-export { toTerraUser } from "../terra-user.ts";
 
 export interface PullResult extends PublishResult {
   /** Redis time the provider's rate budget granted this pull (absent when the connection was inactive). */
@@ -50,12 +49,7 @@ export async function processPull(
       ctx.log.warn({ provider: job.data.provider, retryAfterMs: error.retryAfterMs, jobId: job.id }, "provider rate-limited a pull; the provider is paused");
       return deferJob(job, token, error.retryAfterMs);
     }
-    if (errorClassOf(error) === "user") {
-      const message = isTributaryError(error) ? error.toOperatorString() : (error as Error).message;
-      ctx.log.error({ provider: job.data.provider, jobId: job.id, err: message }, "pull failed with an error retrying cannot fix");
-      throw new UnrecoverableError(message);
-    }
-    throw error;
+    throw unrecoverableIfUserError(error, ctx.log, "pull", { provider: job.data.provider, jobId: job.id });
   }
 }
 
