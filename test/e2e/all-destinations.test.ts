@@ -64,7 +64,7 @@ api:
   signingSecret: \${E2E_SIGNING_SECRET}   # the webhook signs with this one: it sets none of its own
 providers:
   SANDBOX:
-    backfillDays: 2
+    backfillDays: 5   # the SANDBOX generator guarantees every data type in any 5-day window
 destinations:
   - name: app-hook
     type: webhook
