@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -60,27 +61,28 @@ export interface RunningProcess {
   stop(): Promise<void>;
 }
 
-/**
- * V8/Node flags for the process under test, for investigations only: BENCH_PROFILE=<dir> writes CPU
- * profiles there; BENCH_NODE_FLAGS adds flags NODE_OPTIONS refuses (e.g. "--trace-gc").
- */
-/**
- * The flags the package scripts start each role with (README, "Running in production"): workers get a
- * heap cap — a busy worker's live heap is ~55 MB, and without a cap V8 lets garbage pile up to several
- * times that between full GCs; the API process keeps V8's default, which serves bursts of requests better.
- */
-export const RECOMMENDED_NODE_FLAGS: Record<Role, string> = {
-  api: "",
-  worker: "--max-old-space-size=160",
-  serve: "--max-old-space-size=160",
-};
-
 type Role = "api" | "serve" | "worker";
 
-/** `BENCH_NODE_FLAGS` replaces the recommended flags of every role (`BENCH_NODE_FLAGS= pnpm bench` for none). */
+/**
+ * The Node flags a package script starts a role with (`"api": "node <flags> --import tsx …"`): the
+ * benchmark measures the processes as an operator runs them, and the flags live in one place.
+ */
+export function packageScriptFlags(role: Role): string[] {
+  const scripts = (JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts;
+  const match = /^node\s+(.*?)\s*--import tsx /.exec(scripts[role] ?? "");
+  if (!match) throw new Error(`package.json's "${role}" script does not start with "node [flags] --import tsx": the benchmark cannot read its flags`);
+  return match[1]!.split(/\s+/).filter(Boolean);
+}
+
+/**
+ * Flags for the process under test: the package script's, or BENCH_NODE_FLAGS instead (for
+ * investigations: "--trace-gc", other heap sizes; `BENCH_NODE_FLAGS= pnpm bench` for none). BENCH_PROFILE=<dir>
+ * adds V8 CPU profiles written there.
+ */
 export function nodeFlags(role: Role): string[] {
   const profile = process.env.BENCH_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
-  return [...profile, ...(process.env.BENCH_NODE_FLAGS ?? RECOMMENDED_NODE_FLAGS[role]).split(" ").filter(Boolean)];
+  const flags = process.env.BENCH_NODE_FLAGS !== undefined ? process.env.BENCH_NODE_FLAGS.split(" ").filter(Boolean) : packageScriptFlags(role);
+  return [...profile, ...flags];
 }
 
 /** Start `tributary <role>` as its own process (so its memory is measured alone) and wait until it answers. */

@@ -19,10 +19,18 @@ export interface WrkResult {
   p99Ms: number;
 }
 
-/** Send pre-signed requests for `seconds` with `connections` open connections on `threads` threads. */
-export async function wrkIngest(url: string, requests: readonly PreparedRequest[], options: { seconds: number; connections: number; threads: number }): Promise<WrkResult> {
+/**
+ * Write pre-signed requests where wrk reads them (signature line, body line, …), before timing starts, so
+ * the harness can let go of them: a heap of a few hundred MB would cost the measured processes CPU in GC.
+ */
+export async function writeWrkRequests(requests: readonly PreparedRequest[]): Promise<string> {
   const file = join(tmpdir(), `tributary-wrk-${process.pid}.txt`);
   await writeFile(file, requests.map((r) => `${r.headers["x-sandbox-signature"]}\n${r.body.toString("utf8")}`).join("\n") + "\n");
+  return file;
+}
+
+/** Send the requests of `file` for `seconds` with `connections` open connections on `threads` threads. */
+export async function wrkIngest(url: string, file: string, options: { seconds: number; connections: number; threads: number }): Promise<WrkResult> {
   const { stdout } = await promisify(execFile)(
     "wrk",
     ["-t", String(options.threads), "-c", String(options.connections), "-d", `${options.seconds}s`, "--timeout", "5s", "-s", SCRIPT, url, "--", file, String(options.threads)],

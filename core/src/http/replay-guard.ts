@@ -14,23 +14,34 @@ export interface ReplayGuard {
   release(fingerprint: string): Promise<void>;
 }
 
+/**
+ * Claims a batch of fingerprints in one call. KEYS: the claim keys; ARGV[i]: the expiry (s) of KEYS[i].
+ * Replies 1 for a first sighting, 0 for a replay, key by key. One script call rather than a pipeline of
+ * SETs: building an ioredis pipeline copies every loaded script onto it, a cost paid per event-loop turn.
+ */
+const CLAIM_SCRIPT = `
+local claimed = {}
+for i, key in ipairs(KEYS) do
+  claimed[i] = redis.call("SET", key, "1", "EX", ARGV[i], "NX") and 1 or 0
+end
+return claimed`;
+
+type ClaimingRedis = Redis & { tributaryClaimFingerprints(numKeys: number, ...keysThenArgs: Array<string | number>): Promise<number[]> };
+
 export function createReplayGuard(redis: Redis, prefix: string): ReplayGuard {
   const key = (fingerprint: string) => `${prefix}:hooks:seen:${fingerprint}`;
-  // The claims of concurrent requests go out as one pipeline: one round trip per event-loop turn.
+  if (!("tributaryClaimFingerprints" in redis)) redis.defineCommand("tributaryClaimFingerprints", { lua: CLAIM_SCRIPT });
+  const claiming = redis as ClaimingRedis;
+  // The claims of concurrent requests go out as one script call: one round trip per event-loop turn.
   const claim = createTickBatcher(async (claims: Array<{ fingerprint: string; windowSeconds: number }>) => {
-    const pipeline = redis.pipeline();
-    for (const c of claims) pipeline.set(key(c.fingerprint), "1", "EX", Math.max(1, Math.ceil(c.windowSeconds)), "NX");
-    const results = (await pipeline.exec()) ?? [];
-    return claims.map((_, i): boolean | Error => {
-      const [error, reply] = results[i] ?? [new Error("no reply from Redis"), null];
-      return error ?? reply === "OK";
-    });
+    const keys = claims.map((c) => key(c.fingerprint));
+    const windows = claims.map((c) => Math.max(1, Math.ceil(c.windowSeconds)));
+    const replies = await claiming.tributaryClaimFingerprints(keys.length, ...keys, ...windows);
+    return claims.map((_, i) => replies[i] === 1);
   });
   return {
     async claim(fingerprint, windowSeconds) {
-      const outcome = await claim({ fingerprint, windowSeconds });
-      if (outcome instanceof Error) throw outcome;
-      return outcome;
+      return claim({ fingerprint, windowSeconds });
     },
     async release(fingerprint) {
       await redis.del(key(fingerprint));

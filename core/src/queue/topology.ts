@@ -21,9 +21,13 @@ export const deliverQueueName = (destination: string): string => `${Queues.deliv
 
 export type QueueName = (typeof Queues)[keyof typeof Queues];
 
-/** Job priorities (lower runs first): live work goes ahead of backfill. */
+/**
+ * Job priorities (lower runs first): live work goes ahead of backfill. Live is BullMQ's 0, "no priority":
+ * those jobs sit in the plain wait list, which BullMQ serves before every prioritized job and which costs a
+ * list push instead of a sorted-set insert on the hottest path (provider pushes and their deliveries).
+ */
 export const Priority = {
-  live: 1,
+  live: 0,
   scheduled: 5,
   backfill: 10,
 } as const;
@@ -73,8 +77,13 @@ export type PullQueueJobData = PullJobData | PollAllJobData;
 
 export const isPollAll = (data: PullQueueJobData): data is PollAllJobData => (data as PollAllJobData).kind === "poll-all";
 
-/** One verified provider push notification (a request carrying several becomes several jobs). */
-export interface IngestJobData {
+/** One verified provider push notification, its user resolved by the ingress. */
+export interface IngestNotification {
+  /**
+   * Stable identity: the fingerprint of the request it came in (provider, signature, body) and its index
+   * there. Its payloads' trace ids derive from it, so a re-run of the job re-emits the same ids.
+   */
+  id: string;
   provider: string;
   /** The connection it is about, resolved by the ingress from the provider's user id. */
   userId: string;
@@ -86,6 +95,17 @@ export interface IngestJobData {
   receivedAt: number;
   traceId: string;
 }
+
+/**
+ * What an ingest job carries: the notifications the ingress accepted in one event-loop turn, from one
+ * request or many, stored by one Redis write (see `MAX_NOTIFICATIONS_PER_INGEST_JOB`).
+ */
+export interface IngestJobData {
+  notifications: IngestNotification[];
+}
+
+/** Bounds an ingest job's size (and the work one retry repeats) however many notifications a turn brings. */
+export const MAX_NOTIFICATIONS_PER_INGEST_JOB = 100;
 
 export interface DeliverJobData {
   destination: string;

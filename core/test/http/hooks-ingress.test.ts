@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { IngestJobData } from "../../src/queue/topology.ts";
+import { MAX_NOTIFICATIONS_PER_INGEST_JOB, type IngestJobData } from "../../src/queue/topology.ts";
 import { SIGNATURE_HEADER, startTestApp, type TestApp } from "./test-app.ts";
 
 /** Provider push ingress against real Redis: each case uses its own provider accounts and request ids. */
@@ -20,10 +20,10 @@ describe("POST /hooks/:provider", () => {
   const post = (path: string, body: string, headers: Record<string, string>, requestId = randomUUID()) =>
     t.app.http().inject({ method: "POST", url: path, payload: Buffer.from(body), headers: { ...headers, "x-request-id": requestId } });
 
-  const jobsOf = async (requestId: string) =>
-    (await t.app.producer.ingest.getJobs(["prioritized", "waiting"])).filter((job) => (job.data as IngestJobData).traceId === requestId);
+  const notificationsOf = async (requestId: string) =>
+    (await t.app.producer.ingest.getJobs(["prioritized", "waiting"])).flatMap((job) => (job.data as IngestJobData).notifications.filter((n) => n.traceId === requestId).map((n) => ({ job, n })));
 
-  it("accepts a correctly signed batch and enqueues one live ingest job per notification", async () => {
+  it("accepts a correctly signed batch and enqueues its notifications as live ingest work", async () => {
     // Odd spacing, key order and a unicode escape: only a signature over the raw bytes verifies this.
     const body = `{ "events":[ {"kind":"activity","owner_id":"${providerUserId}","records":[{"n":"caf\\u00e9"}]},\n {"owner_id" : "${providerUserId}", "kind":"deleted"} ] }`;
     const requestId = randomUUID();
@@ -32,11 +32,27 @@ describe("POST /hooks/:provider", () => {
     expect(response.statusCode).toBe(200);
     expect(response.json()).toEqual({ status: "accepted", notifications: 2 });
     expect(response.headers["x-request-id"]).toBe(requestId);
-    const jobs = await jobsOf(requestId);
-    expect(jobs.map((job) => job.data.eventType).sort()).toEqual(["activity", "deleted"]);
-    const activity = jobs.find((job) => job.data.eventType === "activity");
-    expect(activity?.data).toMatchObject({ provider: "TESTPUSH", userId, providerUserId, notification: { records: [{ n: "café" }] } });
-    expect(activity?.opts.priority).toBe(1);
+    const enqueued = await notificationsOf(requestId);
+    expect(enqueued.map(({ n }) => n.eventType).sort()).toEqual(["activity", "deleted"]);
+    expect(new Set(enqueued.map(({ job }) => job.id)).size).toBe(1); // one Redis write for the request
+    const activity = enqueued.find(({ n }) => n.eventType === "activity");
+    expect(activity?.n).toMatchObject({ provider: "TESTPUSH", userId, providerUserId, notification: { records: [{ n: "café" }] } });
+    expect(new Set(enqueued.map(({ n }) => n.id)).size).toBe(2);
+    // Live work: BullMQ's unprioritized wait list, served before any prioritized (scheduled, backfill) job.
+    expect(activity?.job.opts.priority ?? 0).toBe(0);
+  });
+
+  it("splits a request of many notifications into ingest jobs of at most MAX_NOTIFICATIONS_PER_INGEST_JOB", async () => {
+    const count = MAX_NOTIFICATIONS_PER_INGEST_JOB + 20;
+    const body = JSON.stringify({ events: Array.from({ length: count }, (_, i) => ({ kind: "activity", owner_id: providerUserId, records: [{ i }] })) });
+    const requestId = randomUUID();
+    const response = await post("/hooks/TESTPUSH", body, t.sign(body), requestId);
+    expect(response.json()).toEqual({ status: "accepted", notifications: count });
+    const enqueued = await notificationsOf(requestId);
+    expect(enqueued.map(({ n }) => (n.notification as { records: Array<{ i: number }> }).records[0]!.i).sort((a, b) => a - b)).toEqual(Array.from({ length: count }, (_, i) => i));
+    const perJob = new Map<string, number>();
+    for (const { job } of enqueued) perJob.set(job.id!, (perJob.get(job.id!) ?? 0) + 1);
+    expect([...perJob.values()].sort((a, b) => b - a)).toEqual([MAX_NOTIFICATIONS_PER_INGEST_JOB, 20]);
   });
 
   it("accepts the provider name in any case", async () => {
@@ -55,7 +71,7 @@ describe("POST /hooks/:provider", () => {
     expect((await post("/hooks/TESTPUSH", body, { "content-type": "application/json" })).statusCode).toBe(401);
     // A signature from outside the tolerance window is refused too.
     expect((await post("/hooks/TESTPUSH", body, t.sign(body, Math.floor(Date.now() / 1000) - 3600))).statusCode).toBe(401);
-    expect(await jobsOf(requestId)).toEqual([]);
+    expect(await notificationsOf(requestId)).toEqual([]);
   });
 
   it("rejects the exact same request sent again inside the window as a replay", async () => {
@@ -66,7 +82,7 @@ describe("POST /hooks/:provider", () => {
     const replay = await post("/hooks/TESTPUSH", body, headers, replayId);
     expect(replay.statusCode).toBe(401);
     expect(replay.json().message).toBe("replayed");
-    expect(await jobsOf(replayId)).toEqual([]);
+    expect(await notificationsOf(replayId)).toEqual([]);
   });
 
   it("answers 404 for an unknown provider", async () => {
@@ -98,7 +114,7 @@ describe("POST /hooks/:provider", () => {
     const response = await post("/hooks/TESTPUSH", body, t.sign(body), requestId);
     expect(response.statusCode).toBe(200);
     expect(response.json()).toEqual({ status: "accepted", notifications: 1, skipped: 1 });
-    expect((await jobsOf(requestId)).map((job) => job.data.providerUserId)).toEqual([providerUserId]);
+    expect((await notificationsOf(requestId)).map(({ n }) => n.providerUserId)).toEqual([providerUserId]);
     const counted = await t.app.ctx.metrics.webhooks.get();
     expect(counted.values.find((v) => v.labels.outcome === "unknown_user")?.value).toBe(1);
   });

@@ -32,14 +32,20 @@ describe("ingest: provider pushes and pings", () => {
   }
 
   async function ingest(user: { userId: string; providerUserId: string }, notification: { event: string }, id = jobId("hook", randomUUID(), 0)) {
+    // One notification per job, the job named like the notification: as when one request comes in alone.
     const data: IngestJobData = {
-      provider: "SANDBOX",
-      userId: user.userId,
-      providerUserId: user.providerUserId,
-      eventType: notification.event,
-      notification,
-      receivedAt: Date.now(),
-      traceId: randomUUID(),
+      notifications: [
+        {
+          id,
+          provider: "SANDBOX",
+          userId: user.userId,
+          providerUserId: user.providerUserId,
+          eventType: notification.event,
+          notification,
+          receivedAt: Date.now(),
+          traceId: randomUUID(),
+        },
+      ],
     };
     await pipeline.ctx.queues.ingest.add(`SANDBOX:${notification.event}`, data, { jobId: id });
     await waitForIdle(pipeline.ctx.queues, { timeoutMs: 30_000 });
@@ -60,6 +66,34 @@ describe("ingest: provider pushes and pings", () => {
     expect(naturalKeys([payload!])).toEqual(records.map((r) => `activity/${r.id}`));
     const connection = await pipeline.ctx.store.getConnection(user.userId);
     expect(connection?.last_webhook_update).not.toBeNull();
+  });
+
+  it("one job of several notifications (as the ingress batches a busy turn): each delivered, traced from its own id", async () => {
+    const [a, b] = [await connectSandboxUser(), await connectSandboxUser()];
+    const records = (user: { userId: string }, day: string) => [...sandboxProviderRecords("activity", { userId: user.userId, range: utcDays(day, 7), withSamples: false })];
+    const window = utcDays("2026-04-10", 2);
+    const notifications = [
+      { user: a, notification: pushNotification(a.providerUserId, "activity", records(a, "2026-04-01")) },
+      { user: b, notification: pushNotification(b.providerUserId, "activity", records(b, "2026-04-02")) },
+      { user: b, notification: pingNotification(b.providerUserId, "daily", window) },
+    ].map(({ user, notification }) => ({
+      id: jobId("hook", randomUUID(), 0),
+      provider: "SANDBOX",
+      userId: user.userId,
+      providerUserId: user.providerUserId,
+      eventType: notification.event,
+      notification,
+      receivedAt: Date.now(),
+      traceId: randomUUID(),
+    }));
+    await pipeline.ctx.queues.ingest.add("3 notifications", { notifications });
+    await waitForIdle(pipeline.ctx.queues, { timeoutMs: 30_000 });
+
+    expect(receivedFor(pipeline.receiver, a.userId, "activity").map((r) => r.traceId)).toEqual([deterministicTraceId(notifications[0]!.id, "activity", 0)]);
+    expect(receivedFor(pipeline.receiver, b.userId, "activity").map((r) => r.traceId)).toEqual([deterministicTraceId(notifications[1]!.id, "activity", 0)]);
+    const daily = receivedFor(pipeline.receiver, b.userId, "daily");
+    expect(daily).toHaveLength(1);
+    expect(naturalKeys(daily).length).toBeGreaterThanOrEqual(2);
   });
 
   it("a ping pulls the notified window and delivers that window's data; the same ping again adds nothing", async () => {

@@ -3,11 +3,11 @@ import type { DataType } from "@tributary/schemas";
 import type { ConnectorDefinition, ProviderRecord } from "../../contracts/connector.ts";
 import type { WebhookEventMapping } from "../../contracts/webhook.ts";
 import { ErrorCodes } from "../../errors/codes.ts";
-import { UserError } from "../../errors/tributary-error.ts";
-import { unrecoverableIfUserError } from "./unrecoverable.ts";
+import { errorClassOf, operatorMessage, UserError } from "../../errors/tributary-error.ts";
+import { UnrecoverableError } from "bullmq";
 import { getByPointer } from "../../ingress/json-pointer.ts";
 import { jobId } from "../../queue/job-id.ts";
-import { Priority, type IngestJobData, type PullJobData } from "../../queue/topology.ts";
+import { Priority, type IngestJobData, type IngestNotification, type PullJobData } from "../../queue/topology.ts";
 import type { Logger } from "../../log/logger.ts";
 import type { Connection } from "../../state/index.ts";
 import { normalize } from "../normalize.ts";
@@ -26,52 +26,66 @@ export type IngestResult =
 const PING_BUCKET_MS = 60_000;
 
 /**
- * One verified provider push notification, its user already resolved by the ingress. A `ping` becomes a
- * live-priority pull of the window it names; a `push` carries the provider's records, which go through
- * the same mapping, validation, quarantine and emission as pulled ones; `ignore` is acknowledged only.
+ * An ingest job: the provider push notifications the ingress accepted in one event-loop turn, each with
+ * its user already resolved. They are independent and handled concurrently. A transient failure of any
+ * (database, Redis) retries the job: the others then re-emit the same trace ids (their ids are stable),
+ * which the deliver queue drops while it remembers them and natural keys overwrite after. An error only an
+ * operator can fix fails the job without retries once every other notification is through.
  */
-export async function processIngest(ctx: RuntimeContext, job: Job<IngestJobData>): Promise<IngestResult> {
-  const data = job.data;
-  const log = ctx.log.child({ traceId: data.traceId, provider: data.provider, userId: data.userId, eventType: data.eventType });
-  try {
-    const user = await ctx.store.getConnection(data.userId);
-    if (!user || !user.active) {
-      // Deauthorized (or deleted) between the push and now: nothing of theirs may flow any more.
-      log.info({ found: Boolean(user) }, "push notification for a missing or inactive connection; skipped");
-      return { action: "skipped", reason: user ? "connection inactive" : "connection not found" };
-    }
-    // A busy user pushes many times a minute: the stored time is only rewritten once it is a minute
-    // behind, which keeps one UPDATE per user per minute instead of one per notification.
-    if (isStale(user.last_webhook_update, data.receivedAt)) await ctx.store.touchWebhookUpdate(user.user_id, new Date(data.receivedAt));
+export async function processIngest(ctx: RuntimeContext, job: Job<IngestJobData>): Promise<IngestResult[]> {
+  const settled = await Promise.allSettled(job.data.notifications.map((notification) => processNotification(ctx, notification)));
+  const errors = settled.flatMap((outcome) => (outcome.status === "rejected" ? [outcome.reason as unknown] : []));
+  const transient = errors.find((error) => errorClassOf(error) !== "user");
+  if (transient !== undefined) throw transient;
+  if (errors.length > 0) {
+    const message = `${errors.length} of ${settled.length} notifications failed: ${operatorMessage(errors[0])}`;
+    ctx.log.error({ jobId: job.id, err: message }, "push notifications failed with an error retrying cannot fix");
+    throw new UnrecoverableError(message);
+  }
+  return settled.map((outcome) => (outcome as PromiseFulfilledResult<IngestResult>).value);
+}
 
-    const connector = ctx.registry.connector(data.provider);
-    const mapping = connector.webhook?.events[data.eventType] ?? connector.webhook?.events["*"];
-    if (!mapping) {
-      // The ingress accepted it under a configuration that has changed since.
-      log.warn("push notification of an event type the connector no longer maps; skipped");
-      return { action: "skipped", reason: `no mapping for event type "${data.eventType}"` };
-    }
-    switch (mapping.kind) {
-      case "ignore":
-        return { action: "ignored" };
-      case "ping":
-        return await enqueuePingPull(ctx, job, connector, mapping, user);
-      case "push":
-        return await publishPushed(ctx, job, connector, mapping, user, log);
-    }
-  } catch (error) {
-    throw unrecoverableIfUserError(error, log, "push notification");
+/**
+ * One notification. A `ping` becomes a live-priority pull of the window it names; a `push` carries the
+ * provider's records, which go through the same mapping, validation, quarantine and emission as pulled
+ * ones; `ignore` is acknowledged only.
+ */
+export async function processNotification(ctx: RuntimeContext, data: IngestNotification): Promise<IngestResult> {
+  const log = ctx.log.child({ traceId: data.traceId, provider: data.provider, userId: data.userId, eventType: data.eventType });
+  const user = await ctx.store.getConnection(data.userId);
+  if (!user || !user.active) {
+    // Deauthorized (or deleted) between the push and now: nothing of theirs may flow any more.
+    log.info({ found: Boolean(user) }, "push notification for a missing or inactive connection; skipped");
+    return { action: "skipped", reason: user ? "connection inactive" : "connection not found" };
+  }
+  // A busy user pushes many times a minute: the stored time is only rewritten once it is a minute
+  // behind, which keeps one UPDATE per user per minute instead of one per notification.
+  if (isStale(user.last_webhook_update, data.receivedAt)) await ctx.store.touchWebhookUpdate(user.user_id, new Date(data.receivedAt));
+
+  const connector = ctx.registry.connector(data.provider);
+  const mapping = connector.webhook?.events[data.eventType] ?? connector.webhook?.events["*"];
+  if (!mapping) {
+    // The ingress accepted it under a configuration that has changed since.
+    log.warn("push notification of an event type the connector no longer maps; skipped");
+    return { action: "skipped", reason: `no mapping for event type "${data.eventType}"` };
+  }
+  switch (mapping.kind) {
+    case "ignore":
+      return { action: "ignored" };
+    case "ping":
+      return await enqueuePingPull(ctx, data, connector, mapping, user);
+    case "push":
+      return await publishPushed(ctx, data, connector, mapping, user, log);
   }
 }
 
 async function enqueuePingPull(
   ctx: RuntimeContext,
-  job: Job<IngestJobData>,
+  data: IngestNotification,
   connector: ConnectorDefinition,
   mapping: Extract<WebhookEventMapping, { kind: "ping" }>,
   user: Connection,
 ): Promise<IngestResult> {
-  const data = job.data;
   supportedSpec(connector, mapping.dataType);
   const window = notificationWindow(data.notification, mapping, data.receivedAt);
   if (!window.fromNotification && (mapping.startPointer || mapping.endPointer)) {
@@ -99,13 +113,12 @@ async function enqueuePingPull(
 
 async function publishPushed(
   ctx: RuntimeContext,
-  job: Job<IngestJobData>,
+  data: IngestNotification,
   connector: ConnectorDefinition,
   mapping: Extract<WebhookEventMapping, { kind: "push" }>,
   user: Connection,
   log: Logger,
 ): Promise<IngestResult> {
-  const data = job.data;
   const dataType = mapping.dataType;
   const spec = supportedSpec(connector, dataType);
   const records = getByPointer(data.notification, mapping.recordsPointer);
@@ -131,8 +144,8 @@ async function publishPushed(
     dataType,
     normalized,
     traceId: data.traceId,
-    // The ingest job id comes from the delivery's fingerprint: a retried job re-emits the same trace ids.
-    traceSeed: job.id ?? data.traceId,
+    // The notification's id comes from the delivery's fingerprint: a retried job re-emits the same trace ids.
+    traceSeed: data.id,
     priority: Priority.live,
     log,
   });
