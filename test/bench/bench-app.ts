@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -56,7 +56,9 @@ export async function writeBenchConfig(options: { redisUrl: string; databaseUrl:
 
 export interface RunningProcess {
   child: ChildProcess;
-  /** Peak resident set size so far (VmHWM), in MiB. */
+  /** The process and, under `--processes N`, its copies. */
+  pids(): Promise<number[]>;
+  /** Peak resident set size so far (VmHWM), in MiB, summed over its processes. */
   peakRssMiB(): Promise<number>;
   stop(): Promise<void>;
 }
@@ -85,6 +87,19 @@ export function nodeFlags(role: Role): string[] {
   return [...profile, ...flags];
 }
 
+/** Node processes whose parent is `pid`: a cluster's copies (not tsx's esbuild service). */
+async function childNodePids(pid: number): Promise<number[]> {
+  const found: number[] = [];
+  for (const entry of await readdir("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = await readFile(`/proc/${entry}/stat`, "utf8").catch(() => "");
+    const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+    if (ppid !== pid) continue;
+    if ((await readFile(`/proc/${entry}/comm`, "utf8").catch(() => "")).trim() === "node") found.push(Number(entry));
+  }
+  return found;
+}
+
 /** Start `tributary <role>` as its own process (so its memory is measured alone) and wait until it answers. */
 export async function startProcess(role: Role, deployment: BenchDeployment, extraArgs: string[] = []): Promise<RunningProcess> {
   const child = spawn(
@@ -95,24 +110,34 @@ export async function startProcess(role: Role, deployment: BenchDeployment, extr
     { cwd: ROOT, env: { ...process.env, LOG_LEVEL: "warn" }, stdio: ["ignore", "inherit", "inherit"] },
   );
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const processesIndex = extraArgs.indexOf("--processes");
+  const copies = processesIndex >= 0 ? Number(extraArgs[processesIndex + 1]) : 1;
   if (role !== "worker") {
+    // Every copy must serve before the load starts: keep-alive connections stay with the copy that took them.
     const deadline = Date.now() + 60_000;
-    for (;;) {
+    const answered = new Set<number>();
+    while (answered.size < copies) {
       if (child.exitCode !== null) throw new Error(`tributary ${role} exited with ${child.exitCode}`);
       try {
-        if ((await fetch(`http://127.0.0.1:${deployment.port}/health/live`)).ok) break;
+        const response = await fetch(`http://127.0.0.1:${deployment.port}/health/live`, { headers: { connection: "close" } });
+        if (response.ok) answered.add(((await response.json()) as { pid: number }).pid);
       } catch {
         // not listening yet
       }
       if (Date.now() > deadline) throw new Error(`tributary ${role} did not start within 60 s`);
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      if (answered.size < copies) await new Promise((resolve) => setTimeout(resolve, 100));
     }
   }
+  const pids = async () => [child.pid!, ...(copies > 1 ? await childNodePids(child.pid!) : [])];
   return {
     child,
+    pids,
     async peakRssMiB() {
-      const status = await readFile(`/proc/${child.pid}/status`, "utf8").catch(() => "");
-      const kib = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? Number.NaN);
+      let kib = 0;
+      for (const pid of await pids()) {
+        const status = await readFile(`/proc/${pid}/status`, "utf8").catch(() => "");
+        kib += Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? Number.NaN);
+      }
       return kib / 1024;
     },
     async stop() {

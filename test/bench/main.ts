@@ -36,6 +36,8 @@ const phases = new Set((process.env.BENCH_PHASES ?? "abc").toLowerCase());
  * throughput, so this sets the latency the throughput is measured at (64 at 5,000 req/s ≈ 13 ms mean).
  */
 const INGEST_CONNECTIONS = Number(process.env.BENCH_INGEST_CONNECTIONS ?? 64);
+/** Copies of the API process in (b), one per core as an operator would run it on a machine of its own. */
+const API_PROCESSES = Number(process.env.BENCH_API_PROCESSES ?? cpus().length);
 
 const line = (label: string, value: string, target = "") => console.log(`  ${label.padEnd(46)} ${value.padStart(14)}   ${target}`);
 const mark = (ok: boolean) => (ok ? "✓" : "✗");
@@ -100,7 +102,7 @@ async function blast(url: string, requests: readonly PreparedRequest[], concurre
 /** (b) the API alone: acknowledged = verified + enqueued, nothing processed yet. */
 async function benchIngest(deployment: BenchDeployment, users: readonly BenchUser[], templates: ReturnType<typeof activityTemplates>): Promise<void> {
   const hookUrl = `http://127.0.0.1:${deployment.port}/hooks/sandbox`;
-  const api = await startProcess("api", deployment);
+  const api = await startProcess("api", deployment, ["--processes", String(API_PROCESSES)]);
   const useWrk = hasWrk() && process.env.BENCH_LOAD !== "node";
   const ingestSeconds = Math.max(3, Math.round(10 * scale));
   // Enough fresh (signed once) requests for the whole run at well above the expected rate.
@@ -109,7 +111,8 @@ async function benchIngest(deployment: BenchDeployment, users: readonly BenchUse
   const wrkFile = useWrk ? await writeWrkRequests(ingestRequests) : undefined;
   if (wrkFile) ingestRequests = undefined;
   let ingest: { rps: number; p50: number; p99: number; failures: number; requests: number };
-  const cpuBefore = await cpuSnapshot({ api: [api.child.pid!] });
+  const apiPids = await api.pids();
+  const cpuBefore = await cpuSnapshot({ api: apiPids });
   if (wrkFile) {
     const result = await wrkIngest(hookUrl, wrkFile, { seconds: ingestSeconds, connections: INGEST_CONNECTIONS, threads: 1 });
     ingest = { rps: result.requests / result.seconds, p50: result.p50Ms, p99: result.p99Ms, failures: result.errors, requests: result.requests };
@@ -119,11 +122,11 @@ async function benchIngest(deployment: BenchDeployment, users: readonly BenchUse
     const result = await blast(hookUrl, requests, INGEST_CONNECTIONS);
     ingest = { rps: requests.length / result.seconds, p50: percentile(result.latencies, 50), p99: percentile(result.latencies, 99), failures: result.failures, requests: requests.length };
   }
-  const cpuAfter = await cpuSnapshot({ api: [api.child.pid!] });
+  const cpuAfter = await cpuSnapshot({ api: apiPids });
   await api.stop();
   await obliterate(deployment);
   const generator = useWrk ? "wrk" : "node load generator (apt-get install wrk for a lighter one)";
-  console.log(`(b) provider-webhook ingest (tributary api; ${generator}, ${INGEST_CONNECTIONS} keep-alive connections, 1 record per request)`);
+  console.log(`(b) provider-webhook ingest (tributary api --processes ${API_PROCESSES}; ${generator}, ${INGEST_CONNECTIONS} keep-alive connections, 1 record per request)`);
   line("requests/s", fmt(ingest.rps), `target ≥ 5,000 ${mark(ingest.rps >= 5000)}`);
   line("ack latency p50 / p99 (ms)", `${fmt(ingest.p50, 1)} / ${fmt(ingest.p99, 1)}`, `target p99 < 25 ${mark(ingest.p99 < 25)}`);
   line("non-2xx answers or errors", fmt(ingest.failures));

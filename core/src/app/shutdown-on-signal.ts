@@ -8,6 +8,9 @@ export interface ShutdownOptions {
   exit?: (code: number) => void;
 }
 
+/** What a cluster primary sends its processes to make them drain and exit (see cluster-primary.ts). */
+export const SHUTDOWN_MESSAGE = "tributary:shutdown";
+
 /**
  * SIGTERM (orchestrators) and SIGINT (Ctrl-C) drain and exit 0; a second signal while draining exits 1
  * at once, for the operator who cannot wait for a long job. Jobs cut off that way are not lost: their
@@ -35,11 +38,18 @@ export function shutdownOnSignal(options: ShutdownOptions): () => void {
       },
     );
   };
+  // Under `--processes N` the primary asks by message rather than by signal: Ctrl-C already signals
+  // every process of the terminal's group, and a forwarded signal on top would count as the second one.
+  const onMessage = (message: unknown) => {
+    if ((message as { type?: unknown } | null)?.type === SHUTDOWN_MESSAGE && !stopping) onSignal("SIGTERM");
+  };
   process.on("SIGTERM", onSignal);
   process.on("SIGINT", onSignal);
+  process.on("message", onMessage);
   return () => {
     process.off("SIGTERM", onSignal);
     process.off("SIGINT", onSignal);
+    process.off("message", onMessage);
   };
 }
 

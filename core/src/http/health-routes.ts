@@ -19,7 +19,8 @@ type CheckResult = "ok" | "unavailable";
 export async function healthRoutes(app: FastifyInstance, options: HealthRoutesOptions): Promise<void> {
   const timeoutMs = options.timeoutMs ?? 1000;
 
-  app.get("/health/live", async () => ({ status: "ok" }));
+  // The pid says which copy of a `--processes N` server answered.
+  app.get("/health/live", async () => ({ status: "ok", pid: process.pid }));
 
   app.get("/health/ready", async (request, reply) => {
     const check = async (name: string, probe: () => Promise<unknown>): Promise<CheckResult> => {

@@ -51,6 +51,8 @@ export function createMetrics() {
       name: "tributary_provider_last_data_timestamp_seconds",
       help: "Unix time of the most recent data received from each provider (data freshness).",
       labelNames: ["provider"] as const,
+      // Across the processes of a `--processes N` cluster the newest time counts, not the sum.
+      aggregator: "max",
       registers: [registry],
     }),
   };

@@ -16,7 +16,7 @@ describe("health, metrics and admin routes", () => {
   const admin = (method: "GET" | "POST", url: string) => inject(method, url, { "x-api-key": t.apiKey });
 
   it("reports live and ready when Redis and the database answer", async () => {
-    expect((await inject("GET", "/health/live")).json()).toEqual({ status: "ok" });
+    expect((await inject("GET", "/health/live")).json()).toEqual({ status: "ok", pid: process.pid });
     const ready = await inject("GET", "/health/ready");
     expect(ready.statusCode).toBe(200);
     expect(ready.json()).toEqual({ status: "ok", checks: { redis: "ok", database: "ok" } });

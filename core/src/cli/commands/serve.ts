@@ -1,5 +1,10 @@
+import cluster from "node:cluster";
 import type { Command } from "commander";
+import { READY_MESSAGE, runClusterPrimary } from "../../app/cluster-primary.ts";
 import { shutdownOnSignal } from "../../app/shutdown-on-signal.ts";
+import { loadConfigWithPlugins } from "../../config/load-config.ts";
+import { ErrorCodes } from "../../errors/codes.ts";
+import { UserError } from "../../errors/tributary-error.ts";
 import { createLogger } from "../../log/logger.ts";
 import { startScheduler } from "../../runtime/scheduler.ts";
 import { loadApp, parsePositiveInteger, withAppOptions, type AppCommandOptions } from "../app-options.ts";
@@ -10,6 +15,8 @@ export interface ProcessCommandOptions extends AppCommandOptions {
   scheduler: boolean;
   host?: string;
   port?: number;
+  /** Copies of this process to run on this machine (node:cluster); 1 runs in this process. */
+  processes: number;
 }
 
 type Role = { http: boolean; workers: boolean };
@@ -27,6 +34,12 @@ export function registerProcessCommands(program: Command): void {
       "--no-scheduler",
       "do not register the scheduled pulls (polls, daily reconciliation) at start-up",
     );
+    command.option(
+      "--processes <n>",
+      "run n copies of this process on this machine, sharing its port (one per core uses them all; needs PostgreSQL, not the embedded store)",
+      parsePositiveInteger,
+      1,
+    );
     if (role.workers) command.option("--concurrency <n>", "jobs each queue (pull, ingest, each destination's deliveries) runs at once in this process (default: pull 4, ingest 32, deliveries 32 per destination)", parsePositiveInteger);
     if (role.http) {
       command.option("--host <host>", "interface to listen on (default: server.host of the config)");
@@ -38,6 +51,11 @@ export function registerProcessCommands(program: Command): void {
 
 async function runProcess(options: ProcessCommandOptions, role: Role): Promise<void> {
   const log = createLogger();
+  if (options.processes > 1 && cluster.isPrimary) {
+    await assertSharedState(options);
+    process.exitCode = await runClusterPrimary({ processes: options.processes, log });
+    return;
+  }
   const app = await loadApp(options, log, { withHttp: role.http });
   shutdownOnSignal({ log, close: app.close });
   try {
@@ -61,9 +79,20 @@ async function runProcess(options: ProcessCommandOptions, role: Role): Promise<v
       },
       "tributary started",
     );
+    if (cluster.isWorker) process.send?.({ type: READY_MESSAGE });
   } catch (error) {
     await app.close();
     throw error;
+  }
+}
+
+/** The embedded store is one process's alone: refuse before starting copies that would fight over it. */
+async function assertSharedState(options: ProcessCommandOptions): Promise<void> {
+  const { config } = await loadConfigWithPlugins({ path: options.config });
+  if (!config.database.url) {
+    throw new UserError(ErrorCodes.STATE_IN_USE, `--processes ${options.processes} needs a state store the processes can share`, {
+      hint: "Set DATABASE_URL (or database.url in the config) to a PostgreSQL database, or run one process.",
+    });
   }
 }
 

@@ -1,0 +1,168 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes, randomUUID } from "node:crypto";
+import { readdir, readFile, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { request } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { signSandboxRequest } from "@tributary/connector-sandbox";
+import { createPostgresDatabase } from "@tributary/core/state";
+import { freePort } from "../kit/free-port.ts";
+
+/*
+ * `tributary api --processes 2` as an operator runs it: copies sharing one port, one metrics view, a
+ * killed copy replaced, SIGTERM draining all of them.
+ */
+
+const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+const CLI = join(ROOT, "core/src/cli/main.ts");
+const DATABASE_URL = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
+const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
+
+interface Started {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+function startApi(configPath: string, prefix: string, processes: number): Started {
+  // The config alone says which store: no DATABASE_URL from the test's environment.
+  const env: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: "info" };
+  delete env.DATABASE_URL;
+  const child = spawn(process.execPath, ["--import", "tsx", CLI, "api", "-c", configPath, "--queue-prefix", prefix, "--no-scheduler", "--processes", String(processes)], {
+    cwd: ROOT,
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let text = "";
+  child.stdout?.on("data", (chunk: Buffer) => (text += chunk.toString()));
+  child.stderr?.on("data", (chunk: Buffer) => (text += chunk.toString()));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once("exit", (code, signal) => resolve({ code, signal })));
+  return { child, output: () => text, exited };
+}
+
+/** Node processes whose parent is `pid`: the cluster's copies (not tsx's esbuild service). */
+async function childrenOf(pid: number): Promise<number[]> {
+  const children: number[] = [];
+  for (const entry of await readdir("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = await readFile(`/proc/${entry}/stat`, "utf8").catch(() => "");
+    const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+    const command = (await readFile(`/proc/${entry}/comm`, "utf8").catch(() => "")).trim();
+    if (ppid === pid && command === "node") children.push(Number(entry));
+  }
+  return children.sort((a, b) => a - b);
+}
+
+/** One request on a connection of its own, so the cluster hands each to a copy in turn. */
+function send(port: number, method: string, path: string, body?: Buffer, headers: Record<string, string> = {}): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: "127.0.0.1", port, method, path, agent: false, headers: { ...headers, ...(body ? { "content-length": String(body.length) } : {}) } }, (res) => {
+      let text = "";
+      res.on("data", (chunk: Buffer) => (text += chunk.toString()));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, text }));
+    });
+    req.on("error", reject);
+    req.end(body);
+  });
+}
+
+async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const value = await probe().catch(() => undefined);
+    if (value !== undefined) return value;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+describe("tributary api --processes", () => {
+  const schema = `e2e_${randomBytes(6).toString("hex")}`;
+  const prefix = `test-e2e-${randomUUID().slice(0, 12)}`;
+  const pushSecret = randomBytes(16).toString("hex");
+  const started: Started[] = [];
+  let dir: string;
+
+  const writeConfig = async (name: string, port: number, database: string) => {
+    const path = join(dir, name);
+    await writeFile(
+      path,
+      [
+        `server: { host: 127.0.0.1, port: ${port} }`,
+        `redis: { url: "${REDIS_URL}" }`,
+        database,
+        `dataDir: "${join(dir, `data-${name}`)}"`,
+        `encryptionKey: "${randomBytes(32).toString("base64")}"`,
+        `api: { apiKeys: ["${randomBytes(12).toString("hex")}"] }`,
+        `plugins: ["@tributary/connector-sandbox", "@tributary/destination-webhook"]`,
+        `providers: { SANDBOX: { pushSecret: "${pushSecret}" } }`,
+        `destinations: [{ name: receiver, type: webhook, options: { url: "http://127.0.0.1:9/unused", signingSecret: "${randomBytes(8).toString("hex")}" } }]`,
+      ].join("\n"),
+    );
+    return path;
+  };
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), "tributary-e2e-api-processes-"));
+  });
+
+  afterAll(async () => {
+    for (const { child } of started) {
+      if (child.exitCode !== null || child.signalCode !== null) continue;
+      for (const pid of await childrenOf(child.pid!)) process.kill(pid, "SIGKILL");
+      child.kill("SIGKILL");
+    }
+    await Promise.all(started.map((s) => s.exited));
+    const admin = await createPostgresDatabase({ url: DATABASE_URL });
+    await admin.exec(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).finally(() => admin.close());
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it("copies share the port; /metrics counts every request whichever copy took it; a killed copy is replaced; SIGTERM stops all", async () => {
+    const port = await freePort();
+    const api = startApi(await writeConfig("cluster.yaml", port, `database: { url: "${DATABASE_URL}", schema: ${schema} }`), prefix, 2);
+    started.push(api);
+    const primary = api.child.pid!;
+    const copies = await until("two copies", async () => ((await childrenOf(primary)).length === 2 ? childrenOf(primary) : undefined)).catch(async (error: Error) => {
+      throw new Error(`${error.message}; children ${JSON.stringify(await childrenOf(primary))}; output:\n${api.output()}`);
+    });
+    await until("the port to answer", async () => ((await send(port, "GET", "/health/live")).status === 200 ? true : undefined));
+
+    // Pushes for a provider account nobody connected: acknowledged and counted as "unknown_user".
+    const pushes = 12;
+    for (let i = 0; i < pushes; i++) {
+      const signed = signSandboxRequest(pushSecret, { notifications: [{ event: "activity.push", owner_id: `nobody-${randomUUID()}`, records: [] }] });
+      expect((await send(port, "POST", "/hooks/sandbox", signed.rawBody, signed.headers)).status).toBe(200);
+    }
+    // Scrapes land on either copy (one connection each, handed out in turn): each sees all the pushes.
+    const unknownUser = /^tributary_provider_webhooks_total\{provider="SANDBOX",outcome="unknown_user"\} (\d+)$/m;
+    for (let i = 0; i < 4; i++) {
+      const scrape = await send(port, "GET", "/metrics");
+      expect(scrape.status).toBe(200);
+      expect(Number(unknownUser.exec(scrape.text)?.[1])).toBe(pushes);
+    }
+
+    process.kill(copies[0]!, "SIGKILL");
+    const replaced = await until("a replacement copy", async () => {
+      const now = await childrenOf(primary);
+      return now.length === 2 && !now.includes(copies[0]!) ? now : undefined;
+    });
+    expect(replaced).toContain(copies[1]);
+    await until("the port to answer after the replacement", async () => ((await send(port, "GET", "/health/ready")).status === 200 ? true : undefined));
+    expect(api.output()).toContain("a tributary process exited unexpectedly; starting a new one");
+
+    api.child.kill("SIGTERM");
+    expect(await api.exited).toEqual({ code: 0, signal: null });
+    expect(await childrenOf(primary)).toEqual([]);
+  }, 120_000);
+
+  it("refuses several processes on the embedded store, saying what to do", async () => {
+    const api = startApi(await writeConfig("embedded.yaml", await freePort(), ""), prefix, 2);
+    started.push(api);
+    expect((await api.exited).code).toBe(2);
+    expect(api.output()).toContain("ERR_STATE_IN_USE");
+    expect(api.output()).toContain("DATABASE_URL");
+  }, 60_000);
+});
