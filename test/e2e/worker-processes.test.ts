@@ -14,6 +14,7 @@ import { silentLogger } from "@tributary/core/log";
 import type { PullJobData } from "@tributary/core/queue";
 import { connectUser, waitForIdle } from "@tributary/core/runtime";
 import { createPostgresDatabase } from "@tributary/core/state";
+import { freePort } from "../kit/free-port.ts";
 import { startRecordingReceiver, type RecordingReceiver } from "./recording-receiver.ts";
 
 /*
@@ -35,10 +36,10 @@ interface WorkerProcess {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-function spawnWorker(configPath: string, prefix: string): WorkerProcess {
+function spawnWorker(configPath: string, prefix: string, extraArgs: string[] = []): WorkerProcess {
   // node --import tsx (not the tsx wrapper) so the child's pid is the worker's own, as in processedBy.
   // No scheduler: its repeating jobs would keep the queues from ever being idle.
-  const child = spawn(process.execPath, ["--import", "tsx", CLI, "worker", "-c", configPath, "--queue-prefix", prefix, "--concurrency", "1", "--no-scheduler"], {
+  const child = spawn(process.execPath, ["--import", "tsx", CLI, "worker", "-c", configPath, "--queue-prefix", prefix, "--concurrency", "1", "--no-scheduler", ...extraArgs], {
     cwd: ROOT,
     env: { ...process.env, LOG_LEVEL: "info" },
     stdio: ["ignore", "pipe", "pipe"],
@@ -94,8 +95,8 @@ describe("worker processes", () => {
     );
     return path;
   };
-  const start = (configPath: string) => {
-    const worker = spawnWorker(configPath, prefix);
+  const start = (configPath: string, extraArgs: string[] = []) => {
+    const worker = spawnWorker(configPath, prefix, extraArgs);
     workers.push(worker);
     return worker;
   };
@@ -202,4 +203,31 @@ describe("worker processes", () => {
     expect(delivery?.status).toBe("delivered");
     expect(worker.output()).toContain('"msg":"shutdown complete"');
   }, 120_000);
+
+  it("--metrics-port: the workers' job and delivery metrics are scraped from them, summed over --processes copies", async () => {
+    const receiver = await startRecordingReceiver({ signingSecret });
+    receivers.push(receiver);
+    const port = await freePort();
+    const worker = start(await writeConfig("metrics.yaml", receiver.url), ["--metrics-port", String(port), "--processes", "2"]);
+    await worker.started;
+    const base = `http://127.0.0.1:${port}`;
+    expect((await fetch(`${base}/health/ready`)).status).toBe(200);
+
+    const { backfillJobs } = await connectUser(app.ctx, { provider: "SANDBOX", referenceId: "metrics" });
+    await waitForIdle(app.ctx.queues, { timeoutMs: 120_000 });
+    expect(receiver.arrivals.length).toBeGreaterThan(backfillJobs.length);
+
+    const metric = (text: string, series: string) => Number(new RegExp(`^${series.replace(/[{}]/g, "\\$&")} (\\S+)$`, "m").exec(text)?.[1]);
+    // Each scrape on a connection of its own, so the copies take turns answering: every one sees the sum.
+    for (let i = 0; i < 3; i++) {
+      const text = await (await fetch(`${base}/metrics`, { headers: { connection: "close" } })).text();
+      expect(metric(text, 'tributary_jobs_total{queue="pull",outcome="completed"}')).toBeGreaterThanOrEqual(backfillJobs.length);
+      expect(metric(text, 'tributary_delivery_latency_seconds_count{destination="receiver"}')).toBeGreaterThanOrEqual(receiver.arrivals.length);
+      // A time, not a sum of the copies' times.
+      expect(Math.abs(metric(text, 'tributary_provider_last_data_timestamp_seconds{provider="SANDBOX"}') - Date.now() / 1000)).toBeLessThan(600);
+    }
+
+    worker.child.kill("SIGTERM");
+    expect(await worker.exited, worker.output()).toEqual({ code: 0, signal: null });
+  }, 180_000);
 });

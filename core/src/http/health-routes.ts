@@ -1,7 +1,8 @@
 import type { FastifyInstance } from "fastify";
 import type { Redis } from "ioredis";
 import type { StateStore } from "../state/index.ts";
-import { withTimeout } from "./unavailable.ts";
+import type { Logger } from "../log/logger.ts";
+import { checkReadiness } from "./readiness.ts";
 
 export interface HealthRoutesOptions {
   redis: Redis;
@@ -9,8 +10,6 @@ export interface HealthRoutesOptions {
   /** Per dependency. @default 1000 */
   timeoutMs?: number;
 }
-
-type CheckResult = "ok" | "unavailable";
 
 /**
  * `/health/live` answers while the process runs (restart it when this fails); `/health/ready` checks
@@ -23,20 +22,7 @@ export async function healthRoutes(app: FastifyInstance, options: HealthRoutesOp
   app.get("/health/live", async () => ({ status: "ok", pid: process.pid }));
 
   app.get("/health/ready", async (request, reply) => {
-    const check = async (name: string, probe: () => Promise<unknown>): Promise<CheckResult> => {
-      try {
-        await withTimeout(probe(), timeoutMs, name);
-        return "ok";
-      } catch (error) {
-        request.log.warn({ dependency: name, err: (error as Error).message }, "readiness check failed");
-        return "unavailable";
-      }
-    };
-    const [redis, database] = await Promise.all([
-      check("redis", () => options.redis.ping()),
-      check("database", () => options.store.db.query("SELECT 1")),
-    ]);
-    const ready = redis === "ok" && database === "ok";
-    return reply.code(ready ? 200 : 503).send({ status: ready ? "ok" : "error", checks: { redis, database } });
+    const { ready, checks } = await checkReadiness({ redis: options.redis, store: options.store, timeoutMs, log: request.log as Logger });
+    return reply.code(ready ? 200 : 503).send({ status: ready ? "ok" : "error", checks });
   });
 }

@@ -5,6 +5,7 @@ import { shutdownOnSignal } from "../../app/shutdown-on-signal.ts";
 import { loadConfigWithPlugins } from "../../config/load-config.ts";
 import { ErrorCodes } from "../../errors/codes.ts";
 import { UserError } from "../../errors/tributary-error.ts";
+import { startStatusServer, type StatusServer } from "../../http/status-server.ts";
 import { createLogger } from "../../log/logger.ts";
 import { startScheduler } from "../../runtime/scheduler.ts";
 import { loadApp, parsePositiveInteger, withAppOptions, type AppCommandOptions } from "../app-options.ts";
@@ -17,6 +18,8 @@ export interface ProcessCommandOptions extends AppCommandOptions {
   port?: number;
   /** Copies of this process to run on this machine (node:cluster); 1 runs in this process. */
   processes: number;
+  /** worker: serve /metrics and /health/* on this port. */
+  metricsPort?: number;
 }
 
 type Role = { http: boolean; workers: boolean };
@@ -41,6 +44,9 @@ export function registerProcessCommands(program: Command): void {
       1,
     );
     if (role.workers) command.option("--concurrency <n>", "jobs each queue (pull, ingest, each destination's deliveries) runs at once in this process (default: pull 4, ingest 32, deliveries 32 per destination)", parsePositiveInteger);
+    if (!role.http) {
+      command.option("--metrics-port <port>", "serve /metrics, /health/live and /health/ready on this port (on server.host of the config)", parsePort);
+    }
     if (role.http) {
       command.option("--host <host>", "interface to listen on (default: server.host of the config)");
       command.option("--port <port>", "port to listen on (default: server.port of the config)", parsePort);
@@ -57,7 +63,9 @@ async function runProcess(options: ProcessCommandOptions, role: Role): Promise<v
     return;
   }
   const app = await loadApp(options, log, { withHttp: role.http });
-  shutdownOnSignal({ log, close: app.close });
+  let status: StatusServer | undefined;
+  // The status server outlives the drain: probes and scrapes keep answering until the process exits.
+  shutdownOnSignal({ log, close: async () => (await app.close(), await status?.close()) });
   try {
     if (role.workers) {
       const n = options.concurrency;
@@ -66,6 +74,16 @@ async function runProcess(options: ProcessCommandOptions, role: Role): Promise<v
     const listening = role.http
       ? await app.startHttp({ ...(options.host ? { host: options.host } : {}), ...(options.port !== undefined ? { port: options.port } : {}) })
       : undefined;
+    if (options.metricsPort !== undefined) {
+      status = await startStatusServer({
+        registry: app.ctx.metrics.registry,
+        redis: app.producer.redis,
+        store: app.ctx.store,
+        log,
+        host: app.config.server.host,
+        port: options.metricsPort,
+      });
+    }
     if (options.scheduler !== false) {
       // In the background: it waits for Redis when Redis is not there yet, and the process serves meanwhile.
       startScheduler(app.ctx).catch((error: unknown) => log.error({ err: (error as Error).message }, "registering the scheduled pulls failed"));
@@ -75,6 +93,7 @@ async function runProcess(options: ProcessCommandOptions, role: Role): Promise<v
         queuePrefix: app.ctx.queues.prefix,
         destinations: [...app.ctx.destinations.keys()],
         ...(listening ? { url: listening.url } : {}),
+        ...(status ? { metricsUrl: `${status.url}/metrics` } : {}),
         workers: role.workers,
       },
       "tributary started",
@@ -82,6 +101,7 @@ async function runProcess(options: ProcessCommandOptions, role: Role): Promise<v
     if (cluster.isWorker) process.send?.({ type: READY_MESSAGE });
   } catch (error) {
     await app.close();
+    await status?.close();
     throw error;
   }
 }

@@ -1,0 +1,65 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { Redis } from "ioredis";
+import type { Registry } from "prom-client";
+import type { Logger } from "../log/logger.ts";
+import { metricsSource } from "../observability/cluster-metrics.ts";
+import type { StateStore } from "../state/index.ts";
+import { checkReadiness } from "./readiness.ts";
+
+export interface StatusServerOptions {
+  registry: Registry;
+  redis: Redis;
+  store: StateStore;
+  log: Logger;
+  host: string;
+  port: number;
+}
+
+export interface StatusServer {
+  url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * `/metrics`, `/health/live` and `/health/ready` for a worker process, which serves no API: the job,
+ * delivery, retry, dead-letter, quarantine and freshness metrics are counted where the jobs run. Plain
+ * node:http, so a worker does not load the API's server and dashboard for three read-only routes.
+ */
+export async function startStatusServer(options: StatusServerOptions): Promise<StatusServer> {
+  const metrics = metricsSource(options.registry);
+  const json = (status: number, body: unknown) => ({ status, type: "application/json; charset=utf-8", text: JSON.stringify(body) });
+  const answer = async (method: string, path: string): Promise<{ status: number; type: string; text: string }> => {
+    if (method !== "GET" && method !== "HEAD") return json(405, { status: "error", message: "method not allowed" });
+    if (path === "/health/live") return json(200, { status: "ok", pid: process.pid });
+    if (path === "/health/ready") {
+      const { ready, checks } = await checkReadiness({ redis: options.redis, store: options.store, timeoutMs: 1000, log: options.log });
+      return json(ready ? 200 : 503, { status: ready ? "ok" : "error", checks });
+    }
+    if (path === "/metrics") {
+      try {
+        return { status: 200, type: options.registry.contentType, text: await metrics() };
+      } catch (error) {
+        options.log.warn({ err: (error as Error).message }, "metrics scrape failed");
+        return json(503, { status: "error", message: (error as Error).message });
+      }
+    }
+    return json(404, { status: "error", message: "not found" });
+  };
+  const server = createServer((request, response) => {
+    answer(request.method ?? "GET", (request.url ?? "/").split("?")[0]!).then(
+      ({ status, type, text }) => response.writeHead(status, { "content-type": type }).end(request.method === "HEAD" ? undefined : text),
+      () => response.writeHead(500).end(),
+    );
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port, options.host, () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
+  return {
+    url: `http://${host}:${address.port}`,
+    close: () => new Promise<void>((resolve) => (server.closeIdleConnections(), server.close(() => resolve()))),
+  };
+}
