@@ -1,0 +1,86 @@
+import { connect, type Socket } from "node:net";
+import type { PreparedRequest } from "./workloads.ts";
+
+export interface OpenLoopResult {
+  /** Acknowledgement latency of every answered request, in ms, from the moment it was due. */
+  latencies: number[];
+  /** Answers other than 2xx, plus requests left unanswered. */
+  failures: number;
+  /** Requests actually sent per second (below `rate` when the generator itself fell behind). */
+  sentPerSecond: number;
+}
+
+const HEADER_END = Buffer.from("\r\n\r\n");
+
+/**
+ * An open-loop load generator: sends the requests at a fixed rate whatever the server does, round-robin
+ * over `connections` keep-alive connections (HTTP/1.1 pipelining when a connection is still waiting), and
+ * times each acknowledgement from the moment its request was due — a stall counts against every request
+ * it held back (no coordinated omission, unlike a closed loop that stops sending while it waits). Raw
+ * sockets and pre-encoded requests keep its own cost to a few µs per request.
+ */
+export async function openLoop(url: string, requests: readonly PreparedRequest[], options: { rate: number; connections: number; timeoutMs?: number }): Promise<OpenLoopResult> {
+  const target = new URL(url);
+  const encoded = requests.map((request) => {
+    const head = [`POST ${target.pathname} HTTP/1.1`, `host: ${target.host}`, ...Object.entries(request.headers).map(([k, v]) => `${k}: ${v}`), `content-length: ${request.body.length}`, "", ""].join("\r\n");
+    return Buffer.concat([Buffer.from(head), request.body]);
+  });
+  const latencies: number[] = [];
+  let failures = 0;
+  let answered = 0;
+  let finish!: () => void;
+  const finished = new Promise<void>((resolve) => (finish = resolve));
+
+  const sockets = await Promise.all(
+    Array.from({ length: options.connections }, () => new Promise<{ socket: Socket; due: number[] }>((resolve, reject) => {
+      const socket = connect(Number(target.port), target.hostname);
+      socket.setNoDelay(true);
+      const due: number[] = [];
+      let pending: Buffer = Buffer.alloc(0);
+      socket.on("data", (chunk: Buffer) => {
+        const now = performance.now();
+        pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
+        // Consume every complete response: status line, headers, content-length body.
+        for (;;) {
+          const headerEnd = pending.indexOf(HEADER_END);
+          if (headerEnd < 0) break;
+          const head = pending.subarray(0, headerEnd).toString("latin1");
+          const length = Number(/\r\ncontent-length: *(\d+)/i.exec(head)?.[1] ?? 0);
+          const total = headerEnd + HEADER_END.length + length;
+          if (pending.length < total) break;
+          const status = Number(head.slice(9, 12));
+          latencies.push(now - due.shift()!);
+          if (status < 200 || status >= 300) failures++;
+          pending = pending.subarray(total);
+          if (++answered === encoded.length) finish();
+        }
+      });
+      socket.once("connect", () => resolve({ socket, due }));
+      socket.once("error", reject);
+    })),
+  );
+
+  const interval = 1000 / options.rate;
+  const start = performance.now();
+  let next = 0;
+  await new Promise<void>((resolve) => {
+    const tick = () => {
+      const now = performance.now();
+      while (next < encoded.length && start + next * interval <= now) {
+        const connection = sockets[next % sockets.length]!;
+        connection.due.push(start + next * interval);
+        connection.socket.write(encoded[next]!);
+        next++;
+      }
+      if (next < encoded.length) setTimeout(tick, Math.max(0, start + next * interval - performance.now()));
+      else resolve();
+    };
+    tick();
+  });
+  const sentSeconds = (performance.now() - start) / 1000;
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([finished, new Promise<void>((resolve) => (timer = setTimeout(resolve, options.timeoutMs ?? 30_000)))]);
+  clearTimeout(timer);
+  for (const { socket } of sockets) socket.destroy();
+  return { latencies, failures: failures + (encoded.length - answered), sentPerSecond: encoded.length / sentSeconds };
+}
