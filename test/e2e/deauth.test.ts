@@ -2,7 +2,8 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startLocalReceiver, type LocalReceiver } from "@tributary/core/demo";
 import { silentLogger } from "@tributary/core/log";
-import { connectUser, deauthUser, waitForIdle } from "@tributary/core/runtime";
+import { sandboxTerraRecords } from "@tributary/connector-sandbox";
+import { connectUser, dataPayloads, deauthUser, eraseSweepDelayMs, emitPayload, waitForIdle, type RuntimeContext } from "@tributary/core/runtime";
 import sqlPlugin from "@tributary/destination-sql";
 import webhookPlugin from "@tributary/destination-webhook";
 import { startTestRuntime, type RuntimeHarness } from "@tributary/test-kit";
@@ -46,9 +47,9 @@ describe("deauthenticating a user", () => {
     await waitForIdle(harness.runtime.ctx.queues, { timeoutMs: 60_000 });
     expect((await readBack.sql(sqlOptions, user.user_id)).length).toBeGreaterThan(5);
 
-    const { destinations } = await deauthUser(harness.runtime.ctx, user.user_id);
+    const { destinations, traceId } = await deauthUser(harness.runtime.ctx, user.user_id);
     expect(destinations).toBe(2);
-    await waitForIdle(harness.runtime.ctx.queues, { timeoutMs: 60_000 });
+    await runEraseSweeps(harness.runtime.ctx, traceId);
 
     expect(await readBack.sql(sqlOptions, user.user_id)).toEqual([]);
     expect((await readBack.sql(sqlOptions, other.user.user_id)).length).toBeGreaterThan(5);
@@ -56,10 +57,51 @@ describe("deauthenticating a user", () => {
     // The webhook app does not subscribe to deauth: it got no event, but its job (the erase) ran.
     expect(receiver.received.some((r) => r.payload.type === "deauth")).toBe(false);
     const audit = await harness.store.listDeliveries({ userId: user.user_id, limit: 100 });
-    expect(audit.filter((d) => d.event_type === "deauth").map((d) => [d.destination, d.status]).sort()).toEqual([
-      ["app", "delivered"],
-      ["warehouse", "delivered"],
-    ]);
+    expect(audit.filter((d) => d.event_type === "deauth").map((d) => [d.trace_id, d.destination, d.status]).sort()).toEqual([
+      [traceId, "app", "delivered"],
+      [traceId, "warehouse", "delivered"],
+      [`${traceId}.sweep`, "app", "delivered"],
+      [`${traceId}.sweep`, "warehouse", "delivered"],
+    ].sort());
     await expect(deauthUser(harness.runtime.ctx, randomUUID())).rejects.toMatchObject({ code: "ERR_CONNECTION_NOT_FOUND" });
   });
+
+  it("withholds data made before the deauth but delivered after it, and erases once more after racing writes", async () => {
+    const ctx = harness.runtime.ctx;
+    const { user } = await connectUser(ctx, { provider: "SANDBOX" });
+    await waitForIdle(ctx.queues, { timeoutMs: 60_000 });
+    // A payload made while the user was connected (a pull that passed its check, a retry, a dead letter
+    // replayed later) whose deliveries only run after the deauth.
+    const range = { start: new Date("2026-05-01T00:00:00Z"), end: new Date("2026-05-03T00:00:00Z") };
+    const records = [...sandboxTerraRecords("daily", { userId: user.user_id, range, withSamples: false })];
+    const [payload] = dataPayloads("daily", user, records);
+    const dataTrace = randomUUID();
+    await emitPayload(ctx, payload!, { traceId: dataTrace, delayMs: 1500 });
+
+    const { traceId } = await deauthUser(ctx, user.user_id);
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    await runEraseSweeps(ctx, traceId);
+
+    expect(receiver.received.filter((r) => r.traceId === dataTrace)).toEqual([]);
+    expect(await readBack.sql(sqlOptions, user.user_id)).toEqual([]);
+    const withheld = await harness.store.listDeliveries({ traceId: dataTrace, limit: 10 });
+    expect(withheld.map((d) => [d.destination, d.status]).sort()).toEqual([
+      ["app", "withheld"],
+      ["warehouse", "withheld"],
+    ]);
+  });
 });
+
+/**
+ * The second erase of a deauth waits out the longest destination write: check each destination has one
+ * (erase only, delayed by that much), run them now, and wait for everything to finish.
+ */
+async function runEraseSweeps(ctx: RuntimeContext, traceId: string): Promise<void> {
+  for (const name of ctx.destinations.keys()) {
+    const sweep = (await ctx.queues.deliverTo(name).getJobs(["delayed"])).find((job) => job.data.traceId === `${traceId}.sweep`);
+    expect(sweep?.data).toMatchObject({ eraseOnly: true, eraseUser: expect.objectContaining({ user_id: expect.any(String) }) });
+    expect(sweep?.opts.delay).toBe(eraseSweepDelayMs(ctx));
+    await sweep!.promote();
+  }
+  await waitForIdle(ctx.queues, { timeoutMs: 60_000 });
+}

@@ -12,6 +12,10 @@ export interface EmitOptions {
   priority?: number;
   /** Erase this user's data at each destination before delivering the payload (deauth). */
   eraseUser?: DeliverJobData["eraseUser"];
+  /** With `eraseUser`: erase only, deliver nothing. */
+  eraseOnly?: boolean;
+  /** Run the deliveries no sooner than this from now. */
+  delayMs?: number;
 }
 
 /**
@@ -25,7 +29,7 @@ export async function emitPayload(ctx: RuntimeContext, payload: DeliveryPayload,
   const payloadJson = JSON.stringify(payload);
   const userId = payloadUserId(payload);
   for (const [name, active] of ctx.destinations) {
-    const subscribed = !active.events || active.events.has(payload.type);
+    const subscribed = !options.eraseOnly && (!active.events || active.events.has(payload.type));
     if (!subscribed && !options.eraseUser) continue;
     const data: DeliverJobData = {
       destination: name,
@@ -43,6 +47,7 @@ export async function emitPayload(ctx: RuntimeContext, payload: DeliveryPayload,
       attempts: ctx.policy.attempts,
       backoff: { type: "delivery" },
       ...(options.priority ? { priority: options.priority } : {}),
+      ...(options.delayMs ? { delay: options.delayMs } : {}),
     };
     adds.push(ctx.queues.deliverTo(name).add(payload.type, data, opts));
   }

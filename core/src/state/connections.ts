@@ -41,6 +41,8 @@ export interface ConnectionRepository {
   touchWebhookUpdate(userId: string, at?: Date | string): Promise<Connection | undefined>;
   markPolled(userId: string, at?: Date | string, mostRecentDataAt?: Date | string | null): Promise<Connection | undefined>;
   deactivate(userId: string): Promise<Connection | undefined>;
+  /** Which of these user ids no longer have an active connection (deactivated, deleted or never known). */
+  inactiveAmong(userIds: readonly string[]): Promise<Set<string>>;
   /** Also deletes the connection's cursors. True when a row was deleted. */
   deleteConnection(userId: string): Promise<boolean>;
 }
@@ -175,6 +177,16 @@ export function createConnectionRepository(db: Database, cipher: TokenCipher): C
          WHERE user_id = $1 RETURNING ${COLUMNS}`,
         [userId, timestampParam(at, "at"), mostRecentDataAt == null ? null : timestampParam(mostRecentDataAt, "mostRecentDataAt")],
       );
+    },
+
+    async inactiveAmong(userIds) {
+      const candidates = [...new Set(userIds)];
+      const uuids = candidates.filter(isUuid);
+      const { rows } = uuids.length
+        ? await db.query<{ user_id: string }>("SELECT user_id FROM connections WHERE user_id = ANY($1::uuid[]) AND active", [uuids])
+        : { rows: [] };
+      const active = new Set(rows.map((row) => row.user_id));
+      return new Set(candidates.filter((id) => !active.has(id)));
     },
 
     async deactivate(userId) {

@@ -1,6 +1,7 @@
-export type DeliveryStatus = "delivered" | "failed" | "dead";
+/** `withheld`: a data payload not sent because its user disconnected (deauth) before it could be delivered. */
+export type DeliveryStatus = "delivered" | "failed" | "dead" | "withheld";
 
-export const DELIVERY_STATUSES: readonly DeliveryStatus[] = ["delivered", "failed", "dead"];
+export const DELIVERY_STATUSES: readonly DeliveryStatus[] = ["delivered", "failed", "dead", "withheld"];
 
 export interface RecordDeliveryInput {
   /** The event's X-Terra-Trace-Id-style id; with `destination` it identifies the row. */

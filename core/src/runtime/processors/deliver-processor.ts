@@ -6,6 +6,8 @@ import { recordDeliveryOutcome } from "../delivery-audit.ts";
 import type { RuntimeContext } from "../runtime-context.ts";
 import type { Delivery, DeliveryPayload } from "../../contracts/destination.ts";
 import { payloadUserId } from "../../contracts/natural-key.ts";
+import { isDataType } from "@tributary/schemas";
+import { isUserInactive } from "../inactive-users.ts";
 
 /**
  * Deliver one payload to one destination. A user-class error (bad credentials, wrong URL) or the last
@@ -29,6 +31,13 @@ export async function processDelivery(ctx: RuntimeContext, job: Job<DeliverJobDa
       throw new UserError(ErrorCodes.DESTINATION_CONFIG, `Destination "${data.destination}" is not enabled in this process`, {
         hint: "Enable it in the config (or remove its jobs) and replay the dead letters.",
       });
+    }
+    if (!data.eraseUser && !data.eraseOnly && userId && isDataType(eventType) && (await isUserInactive(ctx.store, userId))) {
+      // The user disconnected after this payload was made — a pull or push racing the deauth, a retry or a
+      // replayed dead letter from before it: their data must not reach the destination any more.
+      await recordDeliveryOutcome(ctx.store, { ...audit, status: "withheld", attempts: attempt });
+      ctx.log.info({ traceId: data.traceId, destination: data.destination, userId }, "payload withheld: its user has disconnected");
+      return;
     }
     const timeoutMs = active.writeTimeoutMs ?? DEFAULT_WRITE_TIMEOUT_MS;
     if (data.eraseUser) await withTimeout(active.destination.delete(data.eraseUser), timeoutMs, data.destination);

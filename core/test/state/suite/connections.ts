@@ -65,6 +65,18 @@ export function connectionTests(ctx: SuiteContext): void {
       expect((await store.findByProviderUserId("GARMIN", providerUserId))?.user_id).toBe(second.user_id);
     });
 
+    it("tells which user ids have no active connection: deactivated, deleted, unknown or malformed", async () => {
+      const active = await store.createConnection({ provider: "GARMIN", providerUserId: unique("a") });
+      const deactivated = await store.createConnection({ provider: "GARMIN", providerUserId: unique("d") });
+      const deleted = await store.createConnection({ provider: "GARMIN", providerUserId: unique("x") });
+      await store.deactivate(deactivated.user_id);
+      await store.deleteConnection(deleted.user_id);
+      const unknown = "00000000-0000-4000-8000-000000000000";
+      const inactive = await store.inactiveAmong([active.user_id, deactivated.user_id, deleted.user_id, unknown, "not-a-uuid", active.user_id]);
+      expect([...inactive].sort()).toEqual([deactivated.user_id, deleted.user_id, unknown, "not-a-uuid"].sort());
+      expect(await store.inactiveAmong([])).toEqual(new Set());
+    });
+
     it("lists by reference id, filters and pages", async () => {
       const reference = unique("ref");
       const provider = unique("PROV").toUpperCase();
