@@ -1,10 +1,11 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { mkdtemp, readdir, readFile, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { childNodePids } from "../kit/child-processes.ts";
 import { freePort } from "../kit/free-port.ts";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
@@ -85,19 +86,6 @@ export function nodeFlags(role: Role): string[] {
   const profile = process.env.BENCH_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
   const flags = process.env.BENCH_NODE_FLAGS !== undefined ? process.env.BENCH_NODE_FLAGS.split(" ").filter(Boolean) : packageScriptFlags(role);
   return [...profile, ...flags];
-}
-
-/** Node processes whose parent is `pid`: a cluster's copies (not tsx's esbuild service). */
-async function childNodePids(pid: number): Promise<number[]> {
-  const found: number[] = [];
-  for (const entry of await readdir("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    const stat = await readFile(`/proc/${entry}/stat`, "utf8").catch(() => "");
-    const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-    if (ppid !== pid) continue;
-    if ((await readFile(`/proc/${entry}/comm`, "utf8").catch(() => "")).trim() === "node") found.push(Number(entry));
-  }
-  return found;
 }
 
 /** Start `tributary <role>` as its own process (so its memory is measured alone) and wait until it answers. */

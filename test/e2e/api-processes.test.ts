@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
-import { readdir, readFile, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -8,7 +8,9 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { signSandboxRequest } from "@tributary/connector-sandbox";
 import { createPostgresDatabase } from "@tributary/core/state";
+import { childNodePids } from "../kit/child-processes.ts";
 import { freePort } from "../kit/free-port.ts";
+import { until } from "../kit/until.ts";
 
 /*
  * `tributary api --processes 2` as an operator runs it: copies sharing one port, one metrics view, a
@@ -42,19 +44,6 @@ function startApi(configPath: string, prefix: string, processes: number): Starte
   return { child, output: () => text, exited };
 }
 
-/** Node processes whose parent is `pid`: the cluster's copies (not tsx's esbuild service). */
-async function childrenOf(pid: number): Promise<number[]> {
-  const children: number[] = [];
-  for (const entry of await readdir("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    const stat = await readFile(`/proc/${entry}/stat`, "utf8").catch(() => "");
-    const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-    const command = (await readFile(`/proc/${entry}/comm`, "utf8").catch(() => "")).trim();
-    if (ppid === pid && command === "node") children.push(Number(entry));
-  }
-  return children.sort((a, b) => a - b);
-}
-
 /** One request on a connection of its own, so the cluster hands each to a copy in turn. */
 function send(port: number, method: string, path: string, body?: Buffer, headers: Record<string, string> = {}): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
@@ -66,16 +55,6 @@ function send(port: number, method: string, path: string, body?: Buffer, headers
     req.on("error", reject);
     req.end(body);
   });
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined) return value;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`timed out waiting for ${what}`);
 }
 
 describe("tributary api --processes", () => {
@@ -111,7 +90,7 @@ describe("tributary api --processes", () => {
   afterAll(async () => {
     for (const { child } of started) {
       if (child.exitCode !== null || child.signalCode !== null) continue;
-      for (const pid of await childrenOf(child.pid!)) process.kill(pid, "SIGKILL");
+      for (const pid of await childNodePids(child.pid!)) process.kill(pid, "SIGKILL");
       child.kill("SIGKILL");
     }
     await Promise.all(started.map((s) => s.exited));
@@ -125,8 +104,8 @@ describe("tributary api --processes", () => {
     const api = startApi(await writeConfig("cluster.yaml", port, `database: { url: "${DATABASE_URL}", schema: ${schema} }`), prefix, 2);
     started.push(api);
     const primary = api.child.pid!;
-    const copies = await until("two copies", async () => ((await childrenOf(primary)).length === 2 ? childrenOf(primary) : undefined)).catch(async (error: Error) => {
-      throw new Error(`${error.message}; children ${JSON.stringify(await childrenOf(primary))}; output:\n${api.output()}`);
+    const copies = await until("two copies", async () => ((await childNodePids(primary)).length === 2 ? childNodePids(primary) : undefined)).catch(async (error: Error) => {
+      throw new Error(`${error.message}; children ${JSON.stringify(await childNodePids(primary))}; output:\n${api.output()}`);
     });
     await until("the port to answer", async () => ((await send(port, "GET", "/health/live")).status === 200 ? true : undefined));
 
@@ -146,7 +125,7 @@ describe("tributary api --processes", () => {
 
     process.kill(copies[0]!, "SIGKILL");
     const replaced = await until("a replacement copy", async () => {
-      const now = await childrenOf(primary);
+      const now = await childNodePids(primary);
       return now.length === 2 && !now.includes(copies[0]!) ? now : undefined;
     });
     expect(replaced).toContain(copies[1]);
@@ -155,7 +134,7 @@ describe("tributary api --processes", () => {
 
     api.child.kill("SIGTERM");
     expect(await api.exited).toEqual({ code: 0, signal: null });
-    expect(await childrenOf(primary)).toEqual([]);
+    expect(await childNodePids(primary)).toEqual([]);
   }, 120_000);
 
   it("refuses several processes on the embedded store, saying what to do", async () => {

@@ -15,6 +15,7 @@ import type { PullJobData } from "@tributary/core/queue";
 import { connectUser, waitForIdle } from "@tributary/core/runtime";
 import { createPostgresDatabase } from "@tributary/core/state";
 import { freePort } from "../kit/free-port.ts";
+import { until } from "../kit/until.ts";
 import { startRecordingReceiver, type RecordingReceiver } from "./recording-receiver.ts";
 
 /*
@@ -56,16 +57,6 @@ function spawnWorker(configPath: string, prefix: string, extraArgs: string[] = [
     void exited.then(({ code, signal }) => reject(new Error(`worker exited (${code ?? signal}) before starting:\n${text}`)));
   });
   return { child, name: `${hostname()}:${child.pid}`, output: () => text, started, exited };
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  throw new Error(`timed out waiting for ${what}`);
 }
 
 describe("worker processes", () => {

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pingNotification, pushNotification, sandboxProviderRecords, sandboxTerraRecords, type SandboxWorkout } from "@tributary/connector-sandbox";
 import { recordKey, type DataType } from "@tributary/core/contracts";
-import { jobId, type IngestJobData } from "@tributary/core/queue";
+import { jobId, type IngestJobData, type IngestNotification } from "@tributary/core/queue";
 import { connectUser, waitForIdle } from "@tributary/core/runtime";
 import { deterministicTraceId } from "../../src/runtime/trace-id.ts";
 import { naturalKeys, receivedFor, startPipeline, utcDays, type Pipeline } from "./pipeline.ts";
@@ -31,22 +31,14 @@ describe("ingest: provider pushes and pings", () => {
     return { userId: user.user_id, providerUserId };
   }
 
+  /** A notification as the ingress accepts it: user resolved, an id of its own. */
+  function accepted(user: { userId: string; providerUserId: string }, notification: { event: string }, id = jobId("hook", randomUUID(), 0)): IngestNotification {
+    return { id, provider: "SANDBOX", userId: user.userId, providerUserId: user.providerUserId, eventType: notification.event, notification, receivedAt: Date.now(), traceId: randomUUID() };
+  }
+
   async function ingest(user: { userId: string; providerUserId: string }, notification: { event: string }, id = jobId("hook", randomUUID(), 0)) {
     // One notification per job, the job named like the notification: as when one request comes in alone.
-    const data: IngestJobData = {
-      notifications: [
-        {
-          id,
-          provider: "SANDBOX",
-          userId: user.userId,
-          providerUserId: user.providerUserId,
-          eventType: notification.event,
-          notification,
-          receivedAt: Date.now(),
-          traceId: randomUUID(),
-        },
-      ],
-    };
+    const data: IngestJobData = { notifications: [accepted(user, notification, id)] };
     await pipeline.ctx.queues.ingest.add(`SANDBOX:${notification.event}`, data, { jobId: id });
     await waitForIdle(pipeline.ctx.queues, { timeoutMs: 30_000 });
     return id;
@@ -76,16 +68,7 @@ describe("ingest: provider pushes and pings", () => {
       { user: a, notification: pushNotification(a.providerUserId, "activity", records(a, "2026-04-01")) },
       { user: b, notification: pushNotification(b.providerUserId, "activity", records(b, "2026-04-02")) },
       { user: b, notification: pingNotification(b.providerUserId, "daily", window) },
-    ].map(({ user, notification }) => ({
-      id: jobId("hook", randomUUID(), 0),
-      provider: "SANDBOX",
-      userId: user.userId,
-      providerUserId: user.providerUserId,
-      eventType: notification.event,
-      notification,
-      receivedAt: Date.now(),
-      traceId: randomUUID(),
-    }));
+    ].map(({ user, notification }) => accepted(user, notification));
     await pipeline.ctx.queues.ingest.add("3 notifications", { notifications });
     await waitForIdle(pipeline.ctx.queues, { timeoutMs: 30_000 });
 
