@@ -54,7 +54,15 @@ export interface PullJobData {
   reference?: string;
   /** Trace id of the work that caused this pull, for logs. */
   traceId: string;
+  /** How often the provider has answered this pull with 429 so far (see MAX_FREE_PROVIDER_RATE_LIMITS). */
+  rateLimited?: number;
 }
+
+/**
+ * Provider 429s a pull may wait out without spending an attempt. Past it, each 429 fails an attempt, so a
+ * provider that never lets us in ends in a failed job an operator sees, not a job parked forever.
+ */
+export const MAX_FREE_PROVIDER_RATE_LIMITS = 30;
 
 /**
  * A scheduler tick on the pull queue (job name `poll:<PROVIDER>` or `reconcile:<PROVIDER>`): fan out one

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { defineConnector, ErrorCodes, RateLimitedError } from "@tributary/core/contracts";
-import { jobId, Priority, type PullJobData } from "@tributary/core/queue";
+import { jobId, MAX_FREE_PROVIDER_RATE_LIMITS, Priority, type PullJobData } from "@tributary/core/queue";
 import { BUILTIN_PLUGINS, createPluginRegistry } from "@tributary/core/registry";
 import { rateBudget, waitForIdle, type RuntimeContext } from "@tributary/core/runtime";
 import { startPipeline, utcDays, type Pipeline } from "./pipeline.ts";
@@ -35,12 +35,33 @@ function throttledProvider() {
   return { connector, calls };
 }
 
+/** A provider that answers every call with 429 and a short Retry-After: it never lets us in. */
+function closedProvider() {
+  const calls = { rejected: 0 };
+  const connector = defineConnector({
+    name: "CLOSED",
+    displayName: "Closed",
+    auth: { type: "none" },
+    pull: {
+      daily: {
+        async *read() {
+          calls.rejected += 1;
+          throw new RateLimitedError(ErrorCodes.PROVIDER_RATE_LIMITED, "429 Too Many Requests", 5);
+        },
+        map: () => null,
+      },
+    },
+  });
+  return { connector, calls };
+}
+
 describe("provider rate budgets", () => {
   let pipeline: Pipeline;
   const throttled = throttledProvider();
+  const closed = closedProvider();
 
   beforeAll(async () => {
-    const registry = createPluginRegistry([throttled.connector]);
+    const registry = createPluginRegistry([throttled.connector, closed.connector]);
     await registry.load(BUILTIN_PLUGINS);
     pipeline = await startPipeline({ registry, providers: { SANDBOX: { rateLimit: { max: 3, perSeconds: 1 } } } });
   });
@@ -122,4 +143,21 @@ describe("provider rate budgets", () => {
     expect(states).toEqual(["completed", "completed", "completed"]);
     expect(throttled.calls).toEqual({ rejected: 1, served: 3 });
   });
+
+  it("a provider that keeps answering 429: free waits up to a cap, then each 429 spends an attempt and the job fails", async () => {
+    const { ctx } = pipeline;
+    const user = await ctx.store.createConnection({ provider: "CLOSED" });
+    const id = jobId("closed", user.user_id);
+    await ctx.queues.pull.add("CLOSED:daily", pullJob(user.user_id, "CLOSED"), { jobId: id, attempts: 2, backoff: { type: "fixed", delay: 10 } });
+    const job = await ctx.queues.pull.getJob(id);
+    const deadline = Date.now() + 60_000;
+    for (let state = await job?.getState(); state !== "failed"; state = await job?.getState()) {
+      expect(Date.now()).toBeLessThan(deadline);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const failed = await ctx.queues.pull.getJob(id);
+    expect(failed?.failedReason).toContain(`answered this pull with 429 ${MAX_FREE_PROVIDER_RATE_LIMITS + 2} times`);
+    expect(failed?.attemptsMade).toBe(2);
+    expect(closed.calls.rejected).toBe(MAX_FREE_PROVIDER_RATE_LIMITS + 2);
+  }, 90_000);
 });

@@ -2,9 +2,9 @@ import { DelayedError, type Job } from "bullmq";
 import type { DataType } from "@tributary/schemas";
 import type { ProviderRecord } from "../../contracts/connector.ts";
 import { ErrorCodes } from "../../errors/codes.ts";
-import { RateLimitedError, UserError } from "../../errors/tributary-error.ts";
+import { RateLimitedError, TransientError, UserError } from "../../errors/tributary-error.ts";
 import { unrecoverableIfUserError } from "./unrecoverable.ts";
-import { isPollAll, pullPriority, type PollAllJobData, type PullJobData, type PullQueueJobData } from "../../queue/topology.ts";
+import { isPollAll, MAX_FREE_PROVIDER_RATE_LIMITS, pullPriority, type PollAllJobData, type PullJobData, type PullQueueJobData } from "../../queue/topology.ts";
 import { isLargeRange } from "../date-range.ts";
 import { deferJob } from "../defer-job.ts";
 import { normalize, type Normalized } from "../normalize.ts";
@@ -46,7 +46,16 @@ export async function processPull(
     if (error instanceof RateLimitedError && token) {
       // The provider said 429: stop every worker from calling it until Retry-After, then try again.
       await rateBudget(ctx).block(job.data.provider, error.retryAfterMs);
-      ctx.log.warn({ provider: job.data.provider, retryAfterMs: error.retryAfterMs, jobId: job.id }, "provider rate-limited a pull; the provider is paused");
+      const data = job.data as PullJobData;
+      const rateLimited = (data.rateLimited ?? 0) + 1;
+      await job.updateData({ ...data, rateLimited });
+      if (rateLimited > MAX_FREE_PROVIDER_RATE_LIMITS) {
+        ctx.log.error({ provider: data.provider, rateLimited, jobId: job.id }, "provider keeps rate-limiting a pull; failing an attempt");
+        throw new TransientError(ErrorCodes.PROVIDER_RATE_LIMITED, `${data.provider} answered this pull with 429 ${rateLimited} times`, {
+          hint: "Check the provider's limits for this OAuth client and providers.<name>.rateLimit in the config; the job retries with backoff, then stays failed for replay.",
+        });
+      }
+      ctx.log.warn({ provider: data.provider, retryAfterMs: error.retryAfterMs, jobId: job.id, rateLimited }, "provider rate-limited a pull; the provider is paused");
       return deferJob(job, token, error.retryAfterMs);
     }
     throw unrecoverableIfUserError(error, ctx.log, "pull", { provider: job.data.provider, jobId: job.id });
