@@ -202,7 +202,8 @@ describe("worker processes", () => {
     const worker = start(await writeConfig("metrics.yaml", receiver.url), ["--metrics-port", String(port), "--processes", "2"]);
     await worker.started;
     const base = `http://127.0.0.1:${port}`;
-    expect((await fetch(`${base}/health/ready`)).status).toBe(200);
+    // Ready once its connections are up (a probe right at start-up may see them still connecting).
+    await until("the worker to be ready", async () => ((await fetch(`${base}/health/ready`)).status === 200 ? true : undefined));
 
     const { backfillJobs } = await connectUser(app.ctx, { provider: "SANDBOX", referenceId: "metrics" });
     await waitForIdle(app.ctx.queues, { timeoutMs: 120_000 });
