@@ -77,12 +77,12 @@ export function tokenTests(ctx: SuiteContext): void {
       const { rows } = await db.query<{ c: string }>("SELECT tokens_ciphertext AS c FROM connections WHERE user_id = $1", [
         user_id,
       ]);
-      const original = rows[0]!.c;
-      const last = original.at(-1) === "A" ? "B" : "A";
-      await db.query("UPDATE connections SET tokens_ciphertext = $2 WHERE user_id = $1", [
-        user_id,
-        `${original.slice(0, -1)}${last}`,
-      ]);
+      // Change the first character of the encrypted body: every bit of it is data (the last character of
+      // unpadded base64 may carry unused bits, so changing it can leave the bytes as they were).
+      const parts = rows[0]!.c.split(".");
+      const body = parts.at(-1)!;
+      parts[parts.length - 1] = `${body[0] === "A" ? "B" : "A"}${body.slice(1)}`;
+      await db.query("UPDATE connections SET tokens_ciphertext = $2 WHERE user_id = $1", [user_id, parts.join(".")]);
       await expect(store.getTokens(user_id)).rejects.toMatchObject({ code: "ERR_STATE_DECRYPT_FAILED" });
 
       await db.query("UPDATE connections SET tokens_ciphertext = $2 WHERE user_id = $1", [user_id, "garbage"]);
