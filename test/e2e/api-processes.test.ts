@@ -1,15 +1,14 @@
-import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { signSandboxRequest } from "@tributary/connector-sandbox";
 import { createPostgresDatabase } from "@tributary/core/state";
 import { childNodePids } from "../kit/child-processes.ts";
 import { freePort } from "../kit/free-port.ts";
+import { spawnCli, type CliProcess } from "../kit/spawn-cli.ts";
 import { until } from "../kit/until.ts";
 
 /*
@@ -17,31 +16,14 @@ import { until } from "../kit/until.ts";
  * killed copy replaced, SIGTERM draining all of them.
  */
 
-const ROOT = fileURLToPath(new URL("../..", import.meta.url));
-const CLI = join(ROOT, "core/src/cli/main.ts");
 const DATABASE_URL = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 
-interface Started {
-  child: ChildProcess;
-  output: () => string;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-function startApi(configPath: string, prefix: string, processes: number): Started {
+function startApi(configPath: string, prefix: string, processes: number): CliProcess {
   // The config alone says which store: no DATABASE_URL from the test's environment.
-  const env: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: "info" };
+  const env: NodeJS.ProcessEnv = { ...process.env };
   delete env.DATABASE_URL;
-  const child = spawn(process.execPath, ["--import", "tsx", CLI, "api", "-c", configPath, "--queue-prefix", prefix, "--no-scheduler", "--processes", String(processes)], {
-    cwd: ROOT,
-    env,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let text = "";
-  child.stdout?.on("data", (chunk: Buffer) => (text += chunk.toString()));
-  child.stderr?.on("data", (chunk: Buffer) => (text += chunk.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once("exit", (code, signal) => resolve({ code, signal })));
-  return { child, output: () => text, exited };
+  return spawnCli(["api", "-c", configPath, "--queue-prefix", prefix, "--no-scheduler", "--processes", String(processes)], env);
 }
 
 /** One request on a connection of its own, so the cluster hands each to a copy in turn. */
@@ -61,7 +43,7 @@ describe("tributary api --processes", () => {
   const schema = `e2e_${randomBytes(6).toString("hex")}`;
   const prefix = `test-e2e-${randomUUID().slice(0, 12)}`;
   const pushSecret = randomBytes(16).toString("hex");
-  const started: Started[] = [];
+  const started: CliProcess[] = [];
   let dir: string;
 
   const writeConfig = async (name: string, port: number, database: string) => {

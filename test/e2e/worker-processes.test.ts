@@ -1,9 +1,7 @@
-import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { isDeepStrictEqual } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sandboxTerraRecords } from "@tributary/connector-sandbox";
@@ -15,6 +13,7 @@ import type { PullJobData } from "@tributary/core/queue";
 import { connectUser, waitForIdle } from "@tributary/core/runtime";
 import { createPostgresDatabase } from "@tributary/core/state";
 import { freePort } from "../kit/free-port.ts";
+import { spawnCli, type CliProcess } from "../kit/spawn-cli.ts";
 import { until } from "../kit/until.ts";
 import { startRecordingReceiver, type RecordingReceiver } from "./recording-receiver.ts";
 
@@ -23,40 +22,24 @@ import { startRecordingReceiver, type RecordingReceiver } from "./recording-rece
  * and one PostgreSQL schema: killed without warning, scaled to two, stopped with SIGTERM.
  */
 
-const ROOT = fileURLToPath(new URL("../..", import.meta.url));
-const CLI = join(ROOT, "core/src/cli/main.ts");
 const DATABASE_URL = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 
-interface WorkerProcess {
-  child: ChildProcess;
+interface WorkerProcess extends CliProcess {
   /** What BullMQ records as `job.processedBy` for this process. */
   name: string;
-  output: () => string;
   started: Promise<void>;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
 function spawnWorker(configPath: string, prefix: string, extraArgs: string[] = []): WorkerProcess {
-  // node --import tsx (not the tsx wrapper) so the child's pid is the worker's own, as in processedBy.
   // No scheduler: its repeating jobs would keep the queues from ever being idle.
-  const child = spawn(process.execPath, ["--import", "tsx", CLI, "worker", "-c", configPath, "--queue-prefix", prefix, "--concurrency", "1", "--no-scheduler", ...extraArgs], {
-    cwd: ROOT,
-    env: { ...process.env, LOG_LEVEL: "info" },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let text = "";
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once("exit", (code, signal) => resolve({ code, signal })));
+  const worker = spawnCli(["worker", "-c", configPath, "--queue-prefix", prefix, "--concurrency", "1", "--no-scheduler", ...extraArgs]);
   const started = new Promise<void>((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      text += chunk.toString();
-      if (text.includes('"msg":"tributary started"')) resolve();
-    };
-    child.stdout?.on("data", onData);
-    child.stderr?.on("data", (chunk: Buffer) => (text += chunk.toString()));
-    void exited.then(({ code, signal }) => reject(new Error(`worker exited (${code ?? signal}) before starting:\n${text}`)));
+    const check = () => worker.output().includes('"msg":"tributary started"') && resolve();
+    worker.child.stdout?.on("data", check);
+    void worker.exited.then(({ code, signal }) => reject(new Error(`worker exited (${code ?? signal}) before starting:\n${worker.output()}`)));
   });
-  return { child, name: `${hostname()}:${child.pid}`, output: () => text, started, exited };
+  return { ...worker, name: `${hostname()}:${worker.child.pid}`, started };
 }
 
 describe("worker processes", () => {

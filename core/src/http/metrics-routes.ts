@@ -1,18 +1,13 @@
 import type { FastifyInstance } from "fastify";
 import type { Registry } from "prom-client";
-import { metricsSource } from "../observability/cluster-metrics.ts";
+import type { Logger } from "../log/logger.ts";
+import { metricsScraper } from "../observability/cluster-metrics.ts";
 
 /** Prometheus text exposition of the runtime and HTTP metrics (of every process under `--processes N`). */
 export async function metricsRoutes(app: FastifyInstance, options: { registry: Registry }): Promise<void> {
-  const metrics = metricsSource(options.registry);
-  app.get("/metrics", async (request, reply) => {
-    let text: string;
-    try {
-      text = await metrics();
-    } catch (error) {
-      request.log.warn({ err: (error as Error).message }, "metrics scrape failed");
-      return reply.code(503).send({ status: "error", message: (error as Error).message });
-    }
-    return reply.type(options.registry.contentType).send(text);
+  const scrape = metricsScraper(options.registry, app.log as Logger);
+  app.get("/metrics", async (_request, reply) => {
+    const answer = await scrape();
+    return reply.code(answer.status).type(answer.contentType).send(answer.body);
   });
 }

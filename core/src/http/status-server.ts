@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import type { Redis } from "ioredis";
 import type { Registry } from "prom-client";
 import type { Logger } from "../log/logger.ts";
-import { metricsSource } from "../observability/cluster-metrics.ts";
+import { metricsScraper } from "../observability/cluster-metrics.ts";
 import type { StateStore } from "../state/index.ts";
 import { checkReadiness } from "./readiness.ts";
 
@@ -27,7 +27,7 @@ export interface StatusServer {
  * node:http, so a worker does not load the API's server and dashboard for three read-only routes.
  */
 export async function startStatusServer(options: StatusServerOptions): Promise<StatusServer> {
-  const metrics = metricsSource(options.registry);
+  const scrape = metricsScraper(options.registry, options.log);
   const json = (status: number, body: unknown) => ({ status, type: "application/json; charset=utf-8", text: JSON.stringify(body) });
   const answer = async (method: string, path: string): Promise<{ status: number; type: string; text: string }> => {
     if (method !== "GET" && method !== "HEAD") return json(405, { status: "error", message: "method not allowed" });
@@ -37,12 +37,8 @@ export async function startStatusServer(options: StatusServerOptions): Promise<S
       return json(ready ? 200 : 503, { status: ready ? "ok" : "error", checks });
     }
     if (path === "/metrics") {
-      try {
-        return { status: 200, type: options.registry.contentType, text: await metrics() };
-      } catch (error) {
-        options.log.warn({ err: (error as Error).message }, "metrics scrape failed");
-        return json(503, { status: "error", message: (error as Error).message });
-      }
+      const answer = await scrape();
+      return { status: answer.status, type: answer.contentType, text: answer.body };
     }
     return json(404, { status: "error", message: "not found" });
   };

@@ -1,6 +1,7 @@
 import cluster from "node:cluster";
 import { randomUUID } from "node:crypto";
 import { AggregatorRegistry, type Registry } from "prom-client";
+import type { Logger } from "../log/logger.ts";
 
 export const CLUSTER_METRICS_REQUEST = "tributary:cluster-metrics-request";
 export const CLUSTER_METRICS_RESPONSE = "tributary:cluster-metrics-response";
@@ -15,6 +16,29 @@ export interface ClusterMetricsResponse {
   id: string;
   text?: string;
   error?: string;
+}
+
+/** A `/metrics` answer, for whichever HTTP server serves it. */
+export interface MetricsAnswer {
+  status: 200 | 503;
+  contentType: string;
+  body: string;
+}
+
+/**
+ * Answers a scrape: the exposition text, or 503 with the reason (logged) when it cannot be collected —
+ * a failed scrape Prometheus can see, never one process's numbers passed off as the server's.
+ */
+export function metricsScraper(registry: Registry, log: Logger): () => Promise<MetricsAnswer> {
+  const source = metricsSource(registry);
+  return async () => {
+    try {
+      return { status: 200, contentType: registry.contentType, body: await source() };
+    } catch (error) {
+      log.warn({ err: (error as Error).message }, "metrics scrape failed");
+      return { status: 503, contentType: "application/json; charset=utf-8", body: JSON.stringify({ status: "error", message: (error as Error).message }) };
+    }
+  };
 }
 
 /** Bound on collecting every process's metrics (prom-client's own bound on the primary's side is 5 s). */
