@@ -52,6 +52,41 @@ describe('registry errors carry stable codes', () => {
   });
 });
 
+describe('check first, explain on failure', () => {
+  const nullableNumber = { anyOf: [{ type: 'number' }, { type: 'null' }] };
+  const schema = {
+    $id: 'https://example.test/two-step.json',
+    title: 'TwoStep',
+    type: 'object',
+    properties: { a: nullableNumber, b: nullableNumber, nested: { anyOf: [{ type: 'object', properties: { c: nullableNumber } }, { type: 'null' }] } },
+  };
+
+  it('accepts "X or null" either way and reports every problem of an invalid object, not only the first', () => {
+    const registry = createSchemaRegistry();
+    registry.add(schema);
+    expect(registry.validate('TwoStep', { a: 1, b: null, nested: { c: null } })).toEqual({ ok: true });
+    expect(registry.validate('TwoStep', { a: null, b: 2, nested: null })).toEqual({ ok: true });
+    const result = registry.validate('TwoStep', { a: 'x', b: 'y', nested: { c: 'z' } });
+    expect(result.ok).toBe(false);
+    expect(result.ok ? [] : result.issues.map((issue) => issue.path).sort()).toEqual(['a', 'b', 'nested.c']);
+  });
+
+  it('gets unevaluatedProperties right, which the quick check does not track (it refuses, the reporting validator decides)', () => {
+    const registry = createSchemaRegistry();
+    registry.add({
+      $id: 'https://example.test/closed.json',
+      title: 'Closed',
+      type: 'object',
+      anyOf: [{ properties: { a: { type: 'number' } } }, { properties: { b: { type: 'number' } } }],
+      unevaluatedProperties: false,
+    });
+    expect(registry.validate('Closed', { a: 1 }).ok).toBe(true);
+    // Both branches pass, so both properties count as evaluated: only a validator trying every branch knows.
+    expect(registry.validate('Closed', { a: 1, b: 2 }).ok).toBe(true);
+    expect(registry.validate('Closed', { a: 1, c: 3 }).ok).toBe(false);
+  });
+});
+
 describe('the shared registry', () => {
   const registry = getSchemaRegistry();
 

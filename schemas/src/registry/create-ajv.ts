@@ -8,19 +8,34 @@ import {
 } from '../formats.ts';
 
 /**
- * The one Ajv configuration used by every registry:
+ * What a validator is for:
+ * - `report` explains a failure: every problem of a payload at once (allErrors), each error carrying the
+ *   failing schema (verbose), which lets messages name enums ("not a known ActivityType");
+ * - `check` only answers valid or not, as cheaply as it can: it stops at the first problem, builds no
+ *   messages, and stops at the first branch of an `anyOf` that passes. Terra's fields are "X or null"
+ *   (`anyOf`), and a 2020-12 validator that tracks evaluated properties tries every branch, so each field
+ *   would record (and then drop) a failed branch's error even in a valid record. That tracking only
+ *   matters to `unevaluatedProperties`/`unevaluatedItems`, which without it fail every property: data the
+ *   check refuses goes through the reporting validator, whose answer stands (see `SchemaRegistry`).
+ */
+export type AjvPurpose = 'report' | 'check';
+
+/**
+ * The Ajv configuration of the registries. Both purposes share:
  * - strict: unknown keywords/formats and sloppy schemas are errors, so typos in our schemas surface at start-up;
- * - allErrors: an integration engineer wants every problem of a payload at once;
- * - verbose: errors carry the failing schema, which lets messages name enums ("not a known ActivityType");
  * - discriminator: the webhook envelope dispatches on `type`.
  */
-export function createAjv(): Ajv2020 {
+export function createAjv(purpose: AjvPurpose = 'report'): Ajv2020 {
+  const report = purpose === 'report';
   const ajv = new Ajv2020({
     strict: true,
-    allErrors: true,
-    verbose: true,
+    allErrors: report,
+    verbose: report,
+    messages: report,
     discriminator: true,
   });
+  // Ajv2020 forces this on in its constructor; it is read when a schema compiles, so off here means off.
+  if (!report) ajv.opts.unevaluated = false;
   addFormats.default(ajv, ['uri', 'date', 'date-time', 'email']);
   ajv.addFormat(DATE_TIME_FORMAT, { type: 'string', validate: isIsoDateTime });
   ajv.addFormat(DATE_OR_DATE_TIME_FORMAT, { type: 'string', validate: isIsoDateOrDateTime });

@@ -1,5 +1,5 @@
 import type { Ajv2020, ValidateFunction } from 'ajv/dist/2020.js';
-import { createAjv } from './create-ajv.ts';
+import { createAjv, type AjvPurpose } from './create-ajv.ts';
 import { SchemaRegistryError } from './errors.ts';
 import { toIssues, type ValidationIssue } from './issues.ts';
 
@@ -12,13 +12,14 @@ export type RegisteredSchema = Readonly<Record<string, unknown>> & { readonly $i
 export const nameKey = (name: string): string => name.toLowerCase().replace(/[-_\s]/g, '');
 
 /**
- * A set of JSON schemas keyed by `$id`, validated with one Ajv instance. Schemas are added up front and
- * each is compiled once, on first use (or all at once with `compileAll()`), never per validation.
+ * A set of JSON schemas keyed by `$id`. Schemas are added up front and each is compiled once, on first use
+ * (or all at once with `compileAll()`), never per validation. Data is checked by a validator that only
+ * answers yes or no, cheaply; only data that fails goes through the reporting one, which explains why.
  */
 export class SchemaRegistry {
-  readonly #ajv: Ajv2020 = createAjv();
+  readonly #ajv = { check: createAjv('check'), report: createAjv('report') } satisfies Record<AjvPurpose, Ajv2020>;
   readonly #schemas = new Map<string, RegisteredSchema>();
-  readonly #validators = new Map<string, ValidateFunction>();
+  readonly #validators = { check: new Map<string, ValidateFunction>(), report: new Map<string, ValidateFunction>() };
   readonly #names = new Map<string, string>();
 
   /** Registers a schema; its `title` becomes a lookup name. Returns the `$id`. */
@@ -30,7 +31,8 @@ export class SchemaRegistry {
     }
     if (this.#schemas.has(id)) throw new SchemaRegistryError('ERR_SCHEMA_DUPLICATE_ID', `a schema with $id "${id}" is already registered`);
     try {
-      this.#ajv.addSchema(schema, id);
+      this.#ajv.check.addSchema(schema, id);
+      this.#ajv.report.addSchema(schema, id);
     } catch (cause) {
       throw new SchemaRegistryError('ERR_SCHEMA_INVALID', `schema "${id}" is not a valid JSON schema: ${(cause as Error).message}`, { cause });
     }
@@ -74,29 +76,35 @@ export class SchemaRegistry {
 
   /** Validates `data`; never throws for invalid data, only for an unknown schema. */
   validate(idOrName: string, data: unknown): ValidationResult {
-    const validator = this.#validator(idOrName);
-    if (validator(data)) return { ok: true };
-    return { ok: false, issues: toIssues(validator.errors ?? []) };
+    if (this.#validator(idOrName, 'check')(data)) return { ok: true };
+    const report = this.#validator(idOrName, 'report');
+    // The check may refuse what the schema allows (it counts no property as evaluated, so it fails every
+    // `unevaluatedProperties`), never the reverse: the reporting validator has the last word.
+    if (report(data)) return { ok: true };
+    return { ok: false, issues: toIssues(report.errors ?? []) };
   }
 
   /** Compiles every registered schema now, so a broken schema fails start-up rather than a request. */
   compileAll(): void {
-    for (const id of this.#schemas.keys()) this.#validator(id);
+    for (const id of this.#schemas.keys()) {
+      this.#validator(id, 'check');
+      this.#validator(id, 'report');
+    }
   }
 
-  #validator(idOrName: string): ValidateFunction {
+  #validator(idOrName: string, purpose: AjvPurpose): ValidateFunction {
     const id = this.resolve(idOrName);
     if (id === undefined) throw new SchemaRegistryError('ERR_SCHEMA_UNKNOWN', `no schema named "${idOrName}"`);
-    const cached = this.#validators.get(id);
+    const cached = this.#validators[purpose].get(id);
     if (cached !== undefined) return cached;
     let validator: ValidateFunction | undefined;
     try {
-      validator = this.#ajv.getSchema(id);
+      validator = this.#ajv[purpose].getSchema(id);
     } catch (cause) {
       throw new SchemaRegistryError('ERR_SCHEMA_INVALID', `schema "${id}" does not compile: ${(cause as Error).message}`, { cause });
     }
     if (validator === undefined) throw new SchemaRegistryError('ERR_SCHEMA_UNKNOWN', `no schema at "${id}"`);
-    this.#validators.set(id, validator);
+    this.#validators[purpose].set(id, validator);
     return validator;
   }
 }
