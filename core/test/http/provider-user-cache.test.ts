@@ -67,4 +67,22 @@ describe("provider user cache", () => {
     await cache.resolve("TESTPUSH", a.providerUserId);
     expect(counter.calls).toBe(5);
   });
+
+  it("looks a busy account up again in the background before it expires, answering from memory meanwhile", async () => {
+    const { counter, lookups } = counting();
+    const cache = createProviderUserCache(lookups, { ttlMs: 60_000, refreshAfterMs: 30 });
+    const { providerUserId, userId } = await account();
+    expect(await cache.resolve("TESTPUSH", providerUserId)).toBe(userId);
+    await new Promise((resolve) => setTimeout(resolve, 40));
+    // Due for a refresh: answered from memory (no wait on the store), one background lookup started.
+    await store.deactivate(userId);
+    const stale = cache.resolve("TESTPUSH", providerUserId);
+    expect(cache.resolve("TESTPUSH", providerUserId)).toBe(stale);
+    expect(await stale).toBe(userId);
+    expect(counter.calls).toBe(2);
+    // Once the refresh is in, its answer (the account is no longer active) replaces the old one.
+    for (let i = 0; i < 500 && (await cache.resolve("TESTPUSH", providerUserId)) !== undefined; i++) await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(await cache.resolve("TESTPUSH", providerUserId)).toBeUndefined();
+    expect(counter.calls).toBe(2);
+  });
 });
