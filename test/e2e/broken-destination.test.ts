@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startLocalReceiver, type LocalReceiver } from "@tributary/core/demo";
 import { connectUser, waitForIdle, type RuntimeQueues } from "@tributary/core/runtime";
 import type { StateStore } from "@tributary/core/state";
+import type { Redis } from "ioredis";
 import { memoryStateStore, type StoredRecord } from "@tributary/test-kit";
 import { createReadBack, MYSQL_URL, naturalKeys, POSTGRES_URL, receivedRecords, type ReadBack } from "../kit/read-back/index.ts";
 import { startConfiguredApp, type ConfiguredApp } from "./configured-app.ts";
@@ -127,6 +128,8 @@ destinations:
     expect(receiver.received).toEqual([]);
     expect(refused).toBeGreaterThan(0);
     expect(await app.ctx.store.listDeadLetters({ destination: "app-hook" })).toEqual([]);
+    // Each payload's body is in Redis once, whatever the number of destinations, until its last reader is done.
+    expect((await storedBodies(app.ctx.redis, `test-e2e-503-${id}`)).sort()).toEqual(delivered.map((delivery) => delivery.trace_id).sort());
 
     refusing = false;
     await waitForIdle(queues, { timeoutMs: 90_000 });
@@ -137,6 +140,7 @@ destinations:
     expect(hook.map((delivery) => delivery.trace_id).sort()).toEqual(delivered.map((delivery) => delivery.trace_id).sort());
     expect(hook.every((delivery) => delivery.status === "delivered")).toBe(true);
     expect(hook.some((delivery) => delivery.attempts > 1)).toBe(true);
+    expect(await storedBodies(app.ctx.redis, `test-e2e-503-${id}`)).toEqual([]);
 
     // The receiver deduplicates by natural key as a consumer would: it ends up with exactly the warehouse's
     // records, each the latest version. A duplicate (a redelivery after a lost answer) would be harmless here.
@@ -210,6 +214,8 @@ destinations:
     expect(dead.every((letter) => letter.error_code === "ERR_DESTINATION_AUTH" && letter.attempts === 1)).toBe(true);
     expect(dead.filter((letter) => letter.error?.includes(wrongPassword))).toEqual([]);
     expect((await store.listDeliveries({ destination: "mirror", userId: user.user_id, limit: 1000 })).every((d) => d.status === "dead" && d.attempts === 1)).toBe(true);
+    // A dead letter carries its payload: Redis keeps nothing for it, and the replay below needs nothing from there.
+    expect(await storedBodies(broken.app.ctx.redis, prefix)).toEqual([]);
     await broken.close();
 
     // Fix the secret, restart on the same Redis and state store, and replay through the admin API.
@@ -235,3 +241,9 @@ destinations:
     expect(mirrored).toHaveLength(delivered.length);
   });
 });
+
+/** Trace ids of the delivery bodies a deployment still keeps in Redis. */
+async function storedBodies(redis: Redis, prefix: string): Promise<string[]> {
+  const keys = await redis.keys(`${prefix}:payload:*`);
+  return keys.filter((key) => !key.endsWith(":readers")).map((key) => key.slice(`${prefix}:payload:`.length));
+}

@@ -9,8 +9,11 @@ export interface Delivery {
   reference?: string;
   /** Unix ms when the payload was first emitted; unchanged across retries (`X-Terra-Ordering-Timestamp`). */
   orderingTimestamp: number;
-  /** `payload` already serialized, when the runtime has it: destinations that send JSON use it as is. */
-  body?: string;
+  /**
+   * `payload` already serialized (UTF-8 JSON; bytes as Redis returns them, or a string), when
+   * the runtime has it: destinations that send JSON use it as is.
+   */
+  body?: string | Buffer;
 }
 
 /** The Terra webhook envelope: `type` plus whatever that event type carries. */

@@ -28,6 +28,7 @@ export const ErrorCodes = {
   STATE_IN_USE: "ERR_STATE_IN_USE",
   DATA_TYPE_UNSUPPORTED: "ERR_DATA_TYPE_UNSUPPORTED",
   DEAD_LETTER_INVALID: "ERR_DEAD_LETTER_INVALID",
+  PAYLOAD_MISSING: "ERR_PAYLOAD_MISSING",
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];

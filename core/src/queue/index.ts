@@ -2,3 +2,4 @@ export * from "./topology.ts";
 export * from "./redis-connection.ts";
 export * from "./ensure-redis.ts";
 export * from "./job-id.ts";
+export * from "./delivery-bodies.ts";

@@ -121,8 +121,13 @@ export interface DeliverJobData {
   reference?: string;
   orderingTimestamp: number;
   /**
-   * The envelope, serialized once when emitted. A string costs BullMQ a copy where an object tree costs a
-   * full stringify and parse on every hop, and the webhook destination sends these exact bytes.
+   * Where the serialized envelope is kept (`DeliveryBodies`, once for every destination): what jobs
+   * emitted by this version carry instead of the payload itself.
+   */
+  bodyRef?: string;
+  /**
+   * The serialized envelope inside the job: dead letters carry it (a replay must not depend on the store,
+   * which released the payload when the delivery died), as did jobs of earlier versions.
    */
   payloadJson?: string;
   /** The payload's type and user, kept beside the serialized form for the audit trail. */

@@ -29,3 +29,10 @@ export function backoffDelayMs(policy: DeliveryPolicy, attemptsMade: number): nu
   const seconds = Math.min(policy.backoffSeconds * 2 ** Math.max(0, attemptsMade - 1), policy.maxBackoffSeconds);
   return seconds * 1000;
 }
+
+/** How long after its first attempt a delivery can still be retried: the sum of every retry's delay. */
+export function retryHorizonMs(policy: DeliveryPolicy): number {
+  let total = 0;
+  for (let retry = 1; retry < policy.attempts; retry++) total += backoffDelayMs(policy, retry);
+  return total;
+}

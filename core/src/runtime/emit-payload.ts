@@ -3,6 +3,7 @@ import type { DeliveryPayload } from "../contracts/destination.ts";
 import { payloadUserId } from "../contracts/natural-key.ts";
 import { jobId } from "../queue/job-id.ts";
 import type { DeliverJobData } from "../queue/topology.ts";
+import { deliveryBodies } from "./delivery-bodies.ts";
 import type { RuntimeContext } from "./runtime-context.ts";
 
 export interface EmitOptions {
@@ -20,37 +21,41 @@ export interface EmitOptions {
 
 /**
  * Fan a payload out: one deliver job per destination that receives its type, so a slow or broken
- * destination never holds up the others. The job id makes re-emitting the same trace id a no-op while
- * the earlier job is still known to BullMQ.
+ * destination never holds up the others. The serialized payload is stored once (the delivery bodies in Redis) and
+ * the jobs point at it. The job id makes re-emitting the same trace id a no-op while the earlier job is
+ * still known to BullMQ.
  */
 export async function emitPayload(ctx: RuntimeContext, payload: DeliveryPayload, options: EmitOptions): Promise<number> {
   const orderingTimestamp = options.orderingTimestamp ?? Date.now();
-  const adds: Array<Promise<unknown>> = [];
-  const payloadJson = JSON.stringify(payload);
   const userId = payloadUserId(payload);
+  const targets: Array<{ name: string; subscribed: boolean }> = [];
   for (const [name, active] of ctx.destinations) {
     const subscribed = !options.eraseOnly && (!active.events || active.events.has(payload.type));
-    if (!subscribed && !options.eraseUser) continue;
-    const data: DeliverJobData = {
-      destination: name,
-      traceId: options.traceId,
-      reference: options.reference,
-      orderingTimestamp,
-      payloadJson,
-      eventType: payload.type,
-      ...(userId ? { userId } : {}),
-      ...(options.eraseUser ? { eraseUser: options.eraseUser } : {}),
-      ...(subscribed ? {} : { eraseOnly: true }),
-    };
-    const opts: JobsOptions = {
-      jobId: jobId(options.traceId, name),
-      attempts: ctx.policy.attempts,
-      backoff: { type: "delivery" },
-      ...(options.priority ? { priority: options.priority } : {}),
-      ...(options.delayMs ? { delay: options.delayMs } : {}),
-    };
-    adds.push(ctx.queues.deliverTo(name).add(payload.type, data, opts));
+    if (subscribed || options.eraseUser) targets.push({ name, subscribed });
   }
-  await Promise.all(adds);
-  return adds.length;
+  const readers = targets.filter((target) => target.subscribed).length;
+  if (readers > 0) await deliveryBodies(ctx).put(options.traceId, JSON.stringify(payload), readers);
+  await Promise.all(
+    targets.map(({ name, subscribed }) => {
+      const data: DeliverJobData = {
+        destination: name,
+        traceId: options.traceId,
+        reference: options.reference,
+        orderingTimestamp,
+        eventType: payload.type,
+        ...(subscribed ? { bodyRef: options.traceId } : { eraseOnly: true }),
+        ...(userId ? { userId } : {}),
+        ...(options.eraseUser ? { eraseUser: options.eraseUser } : {}),
+      };
+      const opts: JobsOptions = {
+        jobId: jobId(options.traceId, name),
+        attempts: ctx.policy.attempts,
+        backoff: { type: "delivery" },
+        ...(options.priority ? { priority: options.priority } : {}),
+        ...(options.delayMs ? { delay: options.delayMs } : {}),
+      };
+      return ctx.queues.deliverTo(name).add(payload.type, data, opts);
+    }),
+  );
+  return targets.length;
 }

@@ -3,7 +3,7 @@ import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 
 export interface HttpPoster {
   /** POST and resolve with the status once the response is fully read (so the socket is reused). */
-  post(url: URL, headers: Record<string, string>, body: string, timeoutMs: number): Promise<number>;
+  post(url: URL, headers: Record<string, string>, body: string | Buffer, timeoutMs: number): Promise<number>;
   close(): void;
 }
 

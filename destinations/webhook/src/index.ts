@@ -22,7 +22,7 @@ function createWebhookDestination(options: WebhookOptions, ctx: DestinationConte
   const maxBytes = options.maxPayloadBytes ?? 5 * 1024 * 1024;
   const poster = createHttpPoster();
 
-  const bodyFor = async (delivery: Delivery): Promise<string> => {
+  const bodyFor = async (delivery: Delivery): Promise<string | Buffer> => {
     const body = delivery.body ?? JSON.stringify(delivery.payload);
     if (Buffer.byteLength(body) <= maxBytes || !options.payloadStore) return body;
     const store = ctx.lookup(options.payloadStore) as PayloadStore | undefined;

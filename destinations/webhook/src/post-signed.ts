@@ -4,7 +4,7 @@ import type { HttpPoster } from "./http-post.ts";
 import type { WebhookOptions } from "./options.ts";
 
 /** POST one payload the way Terra does: raw JSON body, signature over exactly those bytes, trace headers. */
-export async function postSigned(poster: HttpPoster, options: WebhookOptions, delivery: Delivery, body: string): Promise<void> {
+export async function postSigned(poster: HttpPoster, options: WebhookOptions, delivery: Delivery, body: string | Buffer): Promise<void> {
   const signature = signTerraPayload(options.signingSecret, body);
   const headers: Record<string, string> = {
     ...options.headers,

@@ -8,6 +8,7 @@ import type { Delivery, DeliveryPayload } from "../../contracts/destination.ts";
 import { payloadUserId } from "../../contracts/natural-key.ts";
 import { isDataType } from "@tributary/schemas";
 import { isUserInactive } from "../inactive-users.ts";
+import { deliveryBodies } from "../delivery-bodies.ts";
 
 /**
  * Deliver one payload to one destination. A user-class error (bad credentials, wrong URL) or the last
@@ -16,12 +17,19 @@ import { isUserInactive } from "../inactive-users.ts";
  */
 export async function processDelivery(ctx: RuntimeContext, job: Job<DeliverJobData>): Promise<void> {
   const data = job.data;
-  const body = data.payloadJson ?? (data.payload ? JSON.stringify(data.payload) : undefined);
-  if (body === undefined) throw new UnrecoverableError(`deliver job ${job.id} carries no payload`);
+  const attempt = job.attemptsMade + 1;
+  // The serialized payload: in the store (jobs of this version), in the job (dead-letter replays, earlier
+  // versions), or an object (hand-made jobs). Erase-only jobs have none.
+  let body: string | Buffer | undefined = data.payloadJson ?? (data.payload ? JSON.stringify(data.payload) : undefined);
   // Parsed only if a destination (or the audit of an older job) needs the object: the webhook sends `body`.
   let parsed = data.payload as DeliveryPayload | undefined;
-  const payload = (): DeliveryPayload => (parsed ??= JSON.parse(body) as DeliveryPayload);
-  const attempt = job.attemptsMade + 1;
+  const payload = (): DeliveryPayload => {
+    if (body === undefined) throw new UnrecoverableError(`deliver job ${job.id} carries no payload`);
+    return (parsed ??= JSON.parse(typeof body === "string" ? body : body.toString("utf8")) as DeliveryPayload);
+  };
+  const stored = data.bodyRef;
+  // Once a delivery is over for good, its reader's share of the stored payload goes.
+  const releaseStored = () => (stored ? deliveryBodies(ctx).release(stored) : Promise.resolve());
   const eventType = data.eventType ?? payload().type;
   const userId = data.eventType !== undefined ? data.userId : payloadUserId(payload());
   const audit = { traceId: data.traceId, destination: data.destination, eventType, userId, reference: data.reference };
@@ -32,10 +40,20 @@ export async function processDelivery(ctx: RuntimeContext, job: Job<DeliverJobDa
         hint: "Enable it in the config (or remove its jobs) and replay the dead letters.",
       });
     }
+    if (body === undefined && stored) {
+      body = await deliveryBodies(ctx).get(stored);
+      if (body === undefined) {
+        throw new UserError(ErrorCodes.PAYLOAD_MISSING, `The payload of delivery ${data.traceId} is no longer stored (it expired or was removed from Redis)`, {
+          hint: "Nothing is left to deliver: request the data again (an on-demand request for its dates) if the destination still needs it.",
+        });
+      }
+    }
+    if (!data.eraseOnly && body === undefined) throw new UnrecoverableError(`deliver job ${job.id} carries no payload`);
     if (!data.eraseUser && !data.eraseOnly && userId && isDataType(eventType) && (await isUserInactive(ctx.store, userId))) {
       // The user disconnected after this payload was made — a pull or push racing the deauth, a retry or a
       // replayed dead letter from before it: their data must not reach the destination any more.
       await recordDeliveryOutcome(ctx.store, { ...audit, status: "withheld", attempts: attempt });
+      await releaseStored();
       ctx.log.info({ traceId: data.traceId, destination: data.destination, userId }, "payload withheld: its user has disconnected");
       return;
     }
@@ -46,7 +64,7 @@ export async function processDelivery(ctx: RuntimeContext, job: Job<DeliverJobDa
         get payload() {
           return payload();
         },
-        body,
+        body: body!,
         traceId: data.traceId,
         reference: data.reference,
         orderingTimestamp: data.orderingTimestamp,
@@ -54,6 +72,7 @@ export async function processDelivery(ctx: RuntimeContext, job: Job<DeliverJobDa
       await withTimeout(active.destination.write([delivery]), timeoutMs, data.destination);
     }
     await recordDeliveryOutcome(ctx.store, { ...audit, status: "delivered", attempts: attempt });
+    await releaseStored();
     ctx.metrics.deliveryLatency.observe({ destination: data.destination }, (Date.now() - data.orderingTimestamp) / 1000);
   } catch (error) {
     const message = operatorMessage(error);
@@ -68,16 +87,24 @@ export async function processDelivery(ctx: RuntimeContext, job: Job<DeliverJobDa
       destination: data.destination,
       traceId: data.traceId,
       jobName: job.name,
-      jobData: data,
+      // With the payload itself, so a replay does not depend on the store (released just below).
+      jobData: selfContained(data, body),
       error: message,
       errorCode: isTributaryError(error) ? error.code : undefined,
       attempts: attempt,
     });
     await ctx.store.recordDelivery({ ...audit, status: "dead", attempts: attempt, error: message });
+    await releaseStored();
     ctx.metrics.deadLetters.inc({ destination: data.destination });
     ctx.log.error({ traceId: data.traceId, destination: data.destination, attempt, err: message }, "delivery dead-lettered");
     throw new UnrecoverableError(message);
   }
+}
+
+function selfContained(data: DeliverJobData, body: string | Buffer | undefined): DeliverJobData {
+  if (!data.bodyRef || body === undefined) return data;
+  const { bodyRef: _stored, ...rest } = data;
+  return { ...rest, payloadJson: typeof body === "string" ? body : body.toString("utf8") };
 }
 
 /** A destination that hangs (firewalled host, stuck driver retries) must not hold a worker slot forever. */
