@@ -27,6 +27,8 @@ export interface ConnectionRepository {
   createConnection(input: CreateConnectionInput): Promise<Connection>;
   /** Undefined for unknown (or malformed) ids. */
   getConnection(userId: string): Promise<Connection | undefined>;
+  /** The connections of these ids that exist, by id, in one query (malformed ids are simply absent). */
+  getConnections(userIds: readonly string[]): Promise<Map<string, Connection>>;
   /** The active connection for a provider account: how incoming provider webhooks find their user. */
   findByProviderUserId(provider: string, providerUserId: string): Promise<Connection | undefined>;
   listByReferenceId(referenceId: string): Promise<Connection[]>;
@@ -100,6 +102,13 @@ export function createConnectionRepository(db: Database, cipher: TokenCipher): C
     async getConnection(userId) {
       if (!isUuid(userId)) return undefined;
       return one(`SELECT ${COLUMNS} FROM connections WHERE user_id = $1`, [userId]);
+    },
+
+    async getConnections(userIds) {
+      const uuids = [...new Set(userIds)].filter(isUuid);
+      if (uuids.length === 0) return new Map();
+      const { rows } = await db.query<Record<string, unknown>>(`SELECT ${COLUMNS} FROM connections WHERE user_id = ANY($1::uuid[])`, [uuids]);
+      return new Map(rows.map((row) => [String(row.user_id), toConnection(row)]));
     },
 
     async findByProviderUserId(provider, providerUserId) {

@@ -10,6 +10,7 @@ import { jobId } from "../../queue/job-id.ts";
 import { Priority, type IngestJobData, type IngestNotification, type PullJobData } from "../../queue/topology.ts";
 import type { Logger } from "../../log/logger.ts";
 import type { Connection } from "../../state/index.ts";
+import { loadConnection } from "../connection-lookup.ts";
 import { normalize } from "../normalize.ts";
 import { notificationWindow } from "../notification-window.ts";
 import { publishRecords } from "../publish-records.ts";
@@ -52,7 +53,7 @@ export async function processIngest(ctx: RuntimeContext, job: Job<IngestJobData>
  */
 export async function processNotification(ctx: RuntimeContext, data: IngestNotification): Promise<IngestResult> {
   const log = ctx.log.child({ traceId: data.traceId, provider: data.provider, userId: data.userId, eventType: data.eventType });
-  const user = await ctx.store.getConnection(data.userId);
+  const user = await loadConnection(ctx.store, data.userId);
   if (!user || !user.active) {
     // Deauthorized (or deleted) between the push and now: nothing of theirs may flow any more.
     log.info({ found: Boolean(user) }, "push notification for a missing or inactive connection; skipped");

@@ -77,6 +77,18 @@ export function connectionTests(ctx: SuiteContext): void {
       expect(await store.inactiveAmong([])).toEqual(new Set());
     });
 
+    it("reads several connections in one call, active or not, leaving out unknown and malformed ids", async () => {
+      const active = await store.createConnection({ provider: "GARMIN", providerUserId: unique("a") });
+      const deactivated = await store.createConnection({ provider: "GARMIN", providerUserId: unique("d") });
+      await store.deactivate(deactivated.user_id);
+      const unknown = "00000000-0000-4000-8000-000000000000";
+      const found = await store.getConnections([active.user_id, deactivated.user_id, unknown, "not-a-uuid", active.user_id]);
+      expect([...found.keys()].sort()).toEqual([active.user_id, deactivated.user_id].sort());
+      expect(found.get(active.user_id)).toEqual(await store.getConnection(active.user_id));
+      expect(found.get(deactivated.user_id)?.active).toBe(false);
+      expect(await store.getConnections([])).toEqual(new Map());
+    });
+
     it("lists by reference id, filters and pages", async () => {
       const reference = unique("ref");
       const provider = unique("PROV").toUpperCase();
