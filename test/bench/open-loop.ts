@@ -2,7 +2,7 @@ import { connect, type Socket } from "node:net";
 import type { PreparedRequest } from "./workloads.ts";
 
 export interface OpenLoopResult {
-  /** Acknowledgement latency of every answered request, in ms, from the moment it was due. */
+  /** Acknowledgement latency of every answered request due after the warm-up, in ms, from the moment it was due. */
   latencies: number[];
   /** Answers other than 2xx, plus requests left unanswered. */
   failures: number;
@@ -13,13 +13,28 @@ export interface OpenLoopResult {
 const HEADER_END = Buffer.from("\r\n\r\n");
 
 /**
- * An open-loop load generator: sends the requests at a fixed rate whatever the server does, round-robin
- * over `connections` keep-alive connections (HTTP/1.1 pipelining when a connection is still waiting), and
+ * An open-loop load generator: sends the requests at a fixed rate whatever the server does over
+ * `connections` keep-alive connections, each request on an idle one as a provider's connection pool does
+ * (HTTP/1.1 pipelining, where a request waits behind another's answer, only when none is idle), and
  * times each acknowledgement from the moment its request was due — a stall counts against every request
  * it held back (no coordinated omission, unlike a closed loop that stops sending while it waits). Raw
  * sockets and pre-encoded requests keep its own cost to a few µs per request.
  */
-export async function openLoop(url: string, requests: readonly PreparedRequest[], options: { rate: number; connections: number; timeoutMs?: number }): Promise<OpenLoopResult> {
+export async function openLoop(
+  url: string,
+  requests: readonly PreparedRequest[],
+  options: {
+    rate: number;
+    connections: number;
+    timeoutMs?: number;
+    /**
+     * Leading seconds of the run whose latencies are not kept: the processes reach the steady state the
+     * target is about (heaps grown back after the idle minute it took to prepare the requests, connection
+     * pools full) under the same load, as an operator's service is never measured cold.
+     */
+    warmupSeconds?: number;
+  },
+): Promise<OpenLoopResult> {
   const target = new URL(url);
   const encoded = requests.map((request) => {
     const head = [`POST ${target.pathname} HTTP/1.1`, `host: ${target.host}`, ...Object.entries(request.headers).map(([k, v]) => `${k}: ${v}`), `content-length: ${request.body.length}`, "", ""].join("\r\n");
@@ -31,6 +46,7 @@ export async function openLoop(url: string, requests: readonly PreparedRequest[]
   const latencies: number[] = [];
   let failures = 0;
   let answered = 0;
+  let measureFrom = Number.POSITIVE_INFINITY;
   let finish!: () => void;
   const finished = new Promise<void>((resolve) => (finish = resolve));
 
@@ -52,7 +68,8 @@ export async function openLoop(url: string, requests: readonly PreparedRequest[]
           const total = headerEnd + HEADER_END.length + length;
           if (pending.length < total) break;
           const status = Number(head.slice(9, 12));
-          latencies.push(now - due.shift()!);
+          const dueAt = due.shift()!;
+          if (dueAt >= measureFrom) latencies.push(now - dueAt);
           if (status < 200 || status >= 300) failures++;
           pending = pending.subarray(total);
           if (++answered === encoded.length) finish();
@@ -65,12 +82,13 @@ export async function openLoop(url: string, requests: readonly PreparedRequest[]
 
   const interval = 1000 / options.rate;
   const start = performance.now();
+  measureFrom = start + (options.warmupSeconds ?? 0) * 1000;
   let next = 0;
   await new Promise<void>((resolve) => {
     const tick = () => {
       const now = performance.now();
       while (next < encoded.length && start + next * interval <= now) {
-        const connection = sockets[next % sockets.length]!;
+        const connection = pickConnection(sockets, next);
         connection.due.push(start + next * interval);
         connection.socket.write(encoded[next]!);
         next++;
@@ -86,4 +104,18 @@ export async function openLoop(url: string, requests: readonly PreparedRequest[]
   clearTimeout(timer);
   for (const { socket } of sockets) socket.destroy();
   return { latencies, failures: failures + (encoded.length - answered), sentPerSecond: encoded.length / sentSeconds };
+}
+
+/**
+ * An idle connection, taking turns among them (the one `turn` points at, or the next idle one after it);
+ * when every connection is waiting, the one with the fewest requests outstanding.
+ */
+function pickConnection<C extends { due: number[] }>(connections: readonly C[], turn: number): C {
+  let least = connections[turn % connections.length]!;
+  for (let i = 0; i < connections.length; i++) {
+    const candidate = connections[(turn + i) % connections.length]!;
+    if (candidate.due.length === 0) return candidate;
+    if (candidate.due.length < least.due.length) least = candidate;
+  }
+  return least;
 }
