@@ -13,6 +13,7 @@ import { randomBytes } from "node:crypto";
 import { cpus } from "node:os";
 import { parseArgs } from "node:util";
 import { Queue } from "bullmq";
+import { Redis } from "ioredis";
 import { createPostgresDatabase, createStateStore, createTokenCipher, migrate } from "@tributary/core/state";
 import { benchBareBullmq } from "./bare-bullmq.ts";
 import { startBenchReceiver } from "./bench-receiver.ts";
@@ -82,6 +83,13 @@ async function obliterate(deployment: BenchDeployment): Promise<void> {
     await queue.obliterate({ force: true });
     await queue.close();
   }
+  // The replay guard's claims live for the replay window (5 min): left alone, a hundred thousand of them
+  // would expire at once in the middle of the next run on this Redis, whose expiry cycles then stall it.
+  const redis = new Redis(redisUrl);
+  for await (const keys of redis.scanStream({ match: `${deployment.prefix}:*`, count: 1000 }) as AsyncIterable<string[]>) {
+    if (keys.length > 0) await redis.unlink(...keys);
+  }
+  redis.disconnect();
 }
 
 /** Send every request with `concurrency` in flight; returns acknowledgement latencies (ms) and the wall time. */
