@@ -153,7 +153,8 @@ async function benchIngest(deployment: BenchDeployment, users: readonly BenchUse
   const useWrk = hasWrk() && process.env.BENCH_LOAD !== "node";
   const ingestSeconds = Math.max(3, Math.round(10 * scale));
   // Enough fresh (signed once) requests for the whole run at well above the expected rate.
-  let ingestRequests: PreparedRequest[] | undefined = preparePushes(deployment.pushSecret, users, useWrk ? ingestSeconds * 12_000 : Math.round(30_000 * scale), 1, templates);
+  // A fast run that used them all would go on with replays (401s): counted as failures, never as throughput.
+  let ingestRequests: PreparedRequest[] | undefined = preparePushes(deployment.pushSecret, users, useWrk ? ingestSeconds * 20_000 : Math.round(30_000 * scale), 1, templates);
   await blast(hookUrl, ingestRequests.splice(0, 1000), 32); // warm-up: JIT, connection pools
   const wrkFile = useWrk ? await writeWrkRequests(ingestRequests) : undefined;
   if (wrkFile) ingestRequests = undefined;
@@ -162,7 +163,7 @@ async function benchIngest(deployment: BenchDeployment, users: readonly BenchUse
   const cpuBefore = await cpuSnapshot({ api: apiPids });
   if (wrkFile) {
     const result = await wrkIngest(hookUrl, wrkFile, { seconds: ingestSeconds, connections: INGEST_CONNECTIONS, threads: 1 });
-    ingest = { rps: result.requests / result.seconds, p50: result.p50Ms, p99: result.p99Ms, failures: result.errors, requests: result.requests };
+    ingest = { rps: (result.requests - result.errors) / result.seconds, p50: result.p50Ms, p99: result.p99Ms, failures: result.errors, requests: result.requests };
     await rm(wrkFile, { force: true });
   } else {
     const requests = ingestRequests!;
@@ -181,7 +182,7 @@ async function benchIngest(deployment: BenchDeployment, users: readonly BenchUse
   const generator = useWrk ? "wrk" : "node load generator (apt-get install wrk for a lighter one)";
   const p99 = percentile(atRate.latencies, 99);
   console.log(`(b) provider-webhook ingest (tributary api --processes ${API_PROCESSES}; ${INGEST_CONNECTIONS} keep-alive connections, 1 record per request)`);
-  line(`requests/s at full speed (${useWrk ? "wrk" : "node"}, closed loop)`, fmt(ingest.rps), `target ≥ 5,000 ${mark(ingest.rps >= 5000)}`);
+  line(`accepted requests/s at full speed (${useWrk ? "wrk" : "node"}, closed loop)`, fmt(ingest.rps), `target ≥ 5,000 ${mark(ingest.rps >= 5000)}`);
   line("  ack latency p50 / p99 at full speed (ms)", `${fmt(ingest.p50, 1)} / ${fmt(ingest.p99, 1)}`);
   line(`ack latency p50 / p99 at ${fmt(FIXED_INGEST_RATE)}/s, ${fmt(FIXED_INGEST_SECONDS * scale)} s after ${FIXED_INGEST_WARMUP_SECONDS} s (ms)`, `${fmt(percentile(atRate.latencies, 50), 1)} / ${fmt(p99, 1)}`, `target p99 < 25 ${mark(p99 < 25)}`);
   if (atRate.sentPerSecond < FIXED_INGEST_RATE * 0.98) console.log(`  ! the generator fell behind: ${fmt(atRate.sentPerSecond)} requests/s sent`);
@@ -274,7 +275,7 @@ async function main() {
     console.log(`(c) end to end, provider webhook → webhook destination (${single ? "tributary serve" : `tributary api + ${1 + extraWorkers.length} tributary worker`}; ${RECORDS_PER_PUSH} records per push)`);
     line("records/s at full speed", fmt(e2eRps), `target ≥ 3,000 ${mark(e2eRps >= 3000)}`);
     line(`latency p50 / p99 at 1,000 records/s, ${fmt(PACED_SECONDS * scale)} s (ms)`, `${fmt(e2eP50, 1)} / ${fmt(e2eP99, 1)}`, `target p99 < 100 ${mark(e2eP99 < 100)}`);
-    if (phases.has("a")) line("ratio (c)/(a)", `${fmt(ratio * 100, 0)} %`, `target ≥ 40 % ${mark(ratio >= 0.4)}`);
+    if (phases.has("a")) line("ratio (c)/(a)", `${fmt(ratio * 100, 1)} %`, `target ≥ 40 % ${mark(ratio >= 0.4)}`);
     console.log(`  CPU µs per record at full speed: ${full.cpu} (harness: load generator + receiver)`);
     line("non-200 answers (full speed / fixed load)", `${fmt(full.failures)} / ${fmt(pacedStatuses.filter((s) => s !== 200).length)}`);
     line("records missing (full speed / fixed load)", `${fmt(full.missing)} / ${fmt(pacedMissing)}`, full.missing + pacedMissing > 0 ? "✗ (left out of the numbers above)" : "");
