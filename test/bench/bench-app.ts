@@ -88,6 +88,12 @@ export function nodeFlags(role: Role): string[] {
   return [...profile, ...flags];
 }
 
+/** Processes under test still running: a harness that crashes must not leave them behind. */
+const running = new Set<ChildProcess>();
+process.on("exit", () => {
+  for (const child of running) child.kill("SIGKILL");
+});
+
 /** Start `tributary <role>` as its own process (so its memory is measured alone) and wait until it answers. */
 export async function startProcess(role: Role, deployment: BenchDeployment, extraArgs: string[] = []): Promise<RunningProcess> {
   const child = spawn(
@@ -97,7 +103,9 @@ export async function startProcess(role: Role, deployment: BenchDeployment, extr
       "--no-scheduler", ...extraArgs],
     { cwd: ROOT, env: { ...process.env, LOG_LEVEL: "warn" }, stdio: ["ignore", "inherit", "inherit"] },
   );
+  running.add(child);
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  void exited.then(() => running.delete(child));
   const processesIndex = extraArgs.indexOf("--processes");
   const copies = processesIndex >= 0 ? Number(extraArgs[processesIndex + 1]) : 1;
   if (role !== "worker") {

@@ -1,5 +1,5 @@
 import { execFile, spawnSync } from "node:child_process";
-import { writeFile } from "node:fs/promises";
+import { open } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -25,7 +25,15 @@ export interface WrkResult {
  */
 export async function writeWrkRequests(requests: readonly PreparedRequest[]): Promise<string> {
   const file = join(tmpdir(), `tributary-wrk-${process.pid}.txt`);
-  await writeFile(file, requests.map((r) => `${r.headers["x-sandbox-signature"]}\n${r.body.toString("utf8")}`).join("\n") + "\n");
+  // In slices: the whole set is more than V8's longest string.
+  const handle = await open(file, "w");
+  try {
+    for (let i = 0; i < requests.length; i += 10_000) {
+      await handle.write(requests.slice(i, i + 10_000).map((r) => `${r.headers["x-sandbox-signature"]}\n${r.body.toString("utf8")}\n`).join(""));
+    }
+  } finally {
+    await handle.close();
+  }
   return file;
 }
 
