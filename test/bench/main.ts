@@ -182,7 +182,7 @@ async function benchIngest(deployment: BenchDeployment, users: readonly BenchUse
   const generator = useWrk ? "wrk" : "node load generator (apt-get install wrk for a lighter one)";
   const p99 = percentile(atRate.latencies, 99);
   console.log(`(b) provider-webhook ingest (tributary api --processes ${API_PROCESSES}; ${INGEST_CONNECTIONS} keep-alive connections, 1 record per request)`);
-  line(`accepted requests/s at full speed (${useWrk ? "wrk" : "node"}, closed loop)`, fmt(ingest.rps), `target ≥ 5,000 ${mark(ingest.rps >= 5000)}`);
+  line(`requests/s at full speed (${useWrk ? "wrk" : "node"}, 2xx only)`, fmt(ingest.rps), `target ≥ 5,000 ${mark(ingest.rps >= 5000)}`);
   line("  ack latency p50 / p99 at full speed (ms)", `${fmt(ingest.p50, 1)} / ${fmt(ingest.p99, 1)}`);
   line(`ack latency p50 / p99 at ${fmt(FIXED_INGEST_RATE)}/s, ${fmt(FIXED_INGEST_SECONDS * scale)} s after ${FIXED_INGEST_WARMUP_SECONDS} s (ms)`, `${fmt(percentile(atRate.latencies, 50), 1)} / ${fmt(p99, 1)}`, `target p99 < 25 ${mark(p99 < 25)}`);
   if (atRate.sentPerSecond < FIXED_INGEST_RATE * 0.98) console.log(`  ! the generator fell behind: ${fmt(atRate.sentPerSecond)} requests/s sent`);
