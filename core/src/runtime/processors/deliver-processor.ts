@@ -48,7 +48,11 @@ export async function processDelivery(ctx: RuntimeContext, job: Job<DeliverJobDa
         });
       }
     }
-    if (!data.eraseOnly && body === undefined) throw new UnrecoverableError(`deliver job ${job.id} carries no payload`);
+    if (!data.eraseOnly && body === undefined) {
+      throw new UserError(ErrorCodes.PAYLOAD_MISSING, `Deliver job ${job.id} carries no payload and points at none`, {
+        hint: "Deliver jobs are made by Tributary; one added by hand needs `bodyRef`, `payloadJson` or `payload`.",
+      });
+    }
     if (!data.eraseUser && !data.eraseOnly && userId && isDataType(eventType) && (await isUserInactive(ctx.store, userId))) {
       // The user disconnected after this payload was made — a pull or push racing the deauth, a retry or a
       // replayed dead letter from before it: their data must not reach the destination any more.
