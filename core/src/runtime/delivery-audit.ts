@@ -1,9 +1,21 @@
 import type { RecordDeliveryInput, StateStore } from "../state/index.ts";
+import { onePer } from "../util/one-per.ts";
 import { createTickBatcher } from "../util/tick-batcher.ts";
 
 type Outcome = { ok: true } | { ok: false; error: unknown };
 
-const batchers = new WeakMap<StateStore, (input: RecordDeliveryInput) => Promise<Outcome>>();
+const recorder = onePer((store: StateStore) =>
+  createTickBatcher<RecordDeliveryInput, Outcome>(async (inputs) => {
+    try {
+      await store.recordDeliveries(inputs);
+      return inputs.map(() => ({ ok: true }));
+    } catch {
+      return Promise.all(
+        inputs.map((one) => store.recordDelivery(one).then((): Outcome => ({ ok: true }), (error: unknown): Outcome => ({ ok: false, error }))),
+      );
+    }
+  }),
+);
 
 /**
  * Record a delivery outcome in the audit trail. Deliveries finishing in the same event-loop turn share one
@@ -11,20 +23,6 @@ const batchers = new WeakMap<StateStore, (input: RecordDeliveryInput) => Promise
  * retried alone so one bad row cannot fail its neighbours' jobs.
  */
 export async function recordDeliveryOutcome(store: StateStore, input: RecordDeliveryInput): Promise<void> {
-  let record = batchers.get(store);
-  if (!record) {
-    record = createTickBatcher<RecordDeliveryInput, Outcome>(async (inputs) => {
-      try {
-        await store.recordDeliveries(inputs);
-        return inputs.map(() => ({ ok: true }));
-      } catch {
-        return Promise.all(
-          inputs.map((one) => store.recordDelivery(one).then((): Outcome => ({ ok: true }), (error: unknown): Outcome => ({ ok: false, error }))),
-        );
-      }
-    });
-    batchers.set(store, record);
-  }
-  const outcome = await record(input);
+  const outcome = await recorder(store)(input);
   if (!outcome.ok) throw outcome.error;
 }

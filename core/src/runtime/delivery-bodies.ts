@@ -1,8 +1,7 @@
 import { createDeliveryBodies, type DeliveryBodies } from "../queue/delivery-bodies.ts";
 import { retryHorizonMs } from "./delivery-policy.ts";
 import type { RuntimeContext } from "./runtime-context.ts";
-
-const stores = new WeakMap<RuntimeContext, DeliveryBodies>();
+import { onePer } from "../util/one-per.ts";
 
 /**
  * How long a stored payload outlives its emission at most: twice the retry schedule plus a day, so only a
@@ -13,11 +12,6 @@ export function deliveryBodyTtlSeconds(ctx: Pick<RuntimeContext, "policy">): num
 }
 
 /** The delivery bodies kept on the runtime's Redis connection and queue prefix. */
-export function deliveryBodies(ctx: RuntimeContext): DeliveryBodies {
-  let store = stores.get(ctx);
-  if (!store) {
-    store = createDeliveryBodies(ctx.redis, ctx.queues.prefix, deliveryBodyTtlSeconds(ctx));
-    stores.set(ctx, store);
-  }
-  return store;
-}
+export const deliveryBodies = onePer((ctx: RuntimeContext): DeliveryBodies =>
+  createDeliveryBodies(ctx.redis, ctx.queues.prefix, deliveryBodyTtlSeconds(ctx)),
+);

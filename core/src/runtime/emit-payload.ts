@@ -21,9 +21,9 @@ export interface EmitOptions {
 
 /**
  * Fan a payload out: one deliver job per destination that receives its type, so a slow or broken
- * destination never holds up the others. The serialized payload is stored once (the delivery bodies in Redis) and
- * the jobs point at it. The job id makes re-emitting the same trace id a no-op while the earlier job is
- * still known to BullMQ.
+ * destination never holds up the others. The serialized payload is stored once (`DeliveryBodies`) and the
+ * jobs point at it. The job id makes re-emitting the same trace id a no-op while the earlier job is still
+ * known to BullMQ.
  */
 export async function emitPayload(ctx: RuntimeContext, payload: DeliveryPayload, options: EmitOptions): Promise<number> {
   const orderingTimestamp = options.orderingTimestamp ?? Date.now();

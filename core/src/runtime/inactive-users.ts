@@ -1,7 +1,13 @@
 import type { StateStore } from "../state/index.ts";
+import { onePer } from "../util/one-per.ts";
 import { createTickBatcher } from "../util/tick-batcher.ts";
 
-const checkers = new WeakMap<StateStore, (userId: string) => Promise<boolean>>();
+const checker = onePer((store: StateStore) =>
+  createTickBatcher<string, boolean>(async (userIds) => {
+    const inactive = await store.inactiveAmong(userIds);
+    return userIds.map((id) => inactive.has(id));
+  }),
+);
 
 /**
  * Whether a user no longer has an active connection (disconnected, deleted). Asked by every data
@@ -9,13 +15,5 @@ const checkers = new WeakMap<StateStore, (userId: string) => Promise<boolean>>()
  * (never a cache), because a deauth must stop deliveries the moment it is recorded.
  */
 export function isUserInactive(store: StateStore, userId: string): Promise<boolean> {
-  let check = checkers.get(store);
-  if (!check) {
-    check = createTickBatcher<string, boolean>(async (userIds) => {
-      const inactive = await store.inactiveAmong(userIds);
-      return userIds.map((id) => inactive.has(id));
-    });
-    checkers.set(store, check);
-  }
-  return check(userId);
+  return checker(store)(userId);
 }

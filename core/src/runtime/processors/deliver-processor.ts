@@ -40,18 +40,15 @@ export async function processDelivery(ctx: RuntimeContext, job: Job<DeliverJobDa
         hint: "Enable it in the config (or remove its jobs) and replay the dead letters.",
       });
     }
-    if (body === undefined && stored) {
-      body = await deliveryBodies(ctx).get(stored);
-      if (body === undefined) {
-        throw new UserError(ErrorCodes.PAYLOAD_MISSING, `The payload of delivery ${data.traceId} is no longer stored (it expired or was removed from Redis)`, {
-          hint: "Nothing is left to deliver: request the data again (an on-demand request for its dates) if the destination still needs it.",
-        });
-      }
-    }
-    if (!data.eraseOnly && body === undefined) {
-      throw new UserError(ErrorCodes.PAYLOAD_MISSING, `Deliver job ${job.id} carries no payload and points at none`, {
-        hint: "Deliver jobs are made by Tributary; one added by hand needs `bodyRef`, `payloadJson` or `payload`.",
-      });
+    if (body === undefined && stored) body = await deliveryBodies(ctx).get(stored);
+    if (body === undefined && !data.eraseOnly) {
+      throw stored
+        ? new UserError(ErrorCodes.PAYLOAD_MISSING, `The payload of delivery ${data.traceId} is no longer stored (it expired or was removed from Redis)`, {
+            hint: "Nothing is left to deliver: request the data again (an on-demand request for its dates) if the destination still needs it.",
+          })
+        : new UserError(ErrorCodes.PAYLOAD_MISSING, `Deliver job ${job.id} carries no payload and points at none`, {
+            hint: "Deliver jobs are made by Tributary; one added by hand needs `bodyRef`, `payloadJson` or `payload`.",
+          });
     }
     if (!data.eraseUser && !data.eraseOnly && userId && isDataType(eventType) && (await isUserInactive(ctx.store, userId))) {
       // The user disconnected after this payload was made — a pull or push racing the deauth, a retry or a
