@@ -38,3 +38,6 @@ export type { SchemaErrorCode } from './registry/errors.ts';
 // Cross-checking against Terra's published OpenAPI examples (the caller parses the YAML).
 export { checkSpecDocument, extractSpecExamples } from './spec-examples/index.ts';
 export type { ExtractedSpecExamples, SkippedSpecExample, SpecCheckReport, SpecExample, SpecExampleResult } from './spec-examples/index.ts';
+
+// What providers declare: the connector meta-schema (validated through the same registry).
+export * from './connector-spec/index.ts';

@@ -1,3 +1,4 @@
+import { ConnectorSpecSchema, MappingSpecSchema } from '../connector-spec/index.ts';
 import { ENUMS } from '../enums/index.ts';
 import * as events from '../events/index.ts';
 import * as models from '../models/index.ts';
@@ -17,6 +18,8 @@ export function builtInSchemas(): object[] {
     ...Object.values(objects),
     ...Object.values(models),
     ...Object.values(events),
+    MappingSpecSchema,
+    ConnectorSpecSchema,
   ];
   return [...new Set(all.filter(hasId))];
 }

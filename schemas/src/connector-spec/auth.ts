@@ -1,0 +1,119 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { closed, Pointer, tagged, Template } from './define.ts';
+import { RequestSpec } from './http.ts';
+
+/** Where the provider's id of the connected user comes from. */
+export const ProviderUserIdSpec = tagged('from', [
+  closed({
+    from: Type.Literal('token'),
+    path: Pointer('Pointer into the token response, e.g. "/user_id" (Fitbit), "/athlete/id" (Strava), "/x_user_id" (Polar).'),
+  }),
+  closed({
+    from: Type.Literal('request'),
+    request: RequestSpec,
+    path: Pointer('Pointer into the response of `request` (made with the new access token), e.g. "/id".'),
+  }),
+  closed({
+    from: Type.Literal('username'),
+    description: Type.Optional(Type.String()),
+  }),
+], { description: 'The provider user id identifies the account in pushes and prevents connecting one account twice.' });
+export type ProviderUserIdSpec = Static<typeof ProviderUserIdSpec>;
+
+/**
+ * How to read a token endpoint's answer when it is not plain RFC 6749 JSON — Withings answers 200 with
+ * `{"status":0,"body":{…tokens…}}`, and a non-zero status on failure.
+ */
+export const TokenResponseSpec = closed({
+  root: Type.Optional(Pointer('Where the token fields are, e.g. "/body". @default ""')),
+  statusPath: Type.Optional(Pointer('A status field that says success or failure although the HTTP status is 200.')),
+  successValues: Type.Optional(Type.Array(Type.Union([Type.String(), Type.Number()]), { minItems: 1, description: 'Values of statusPath that mean success.' })),
+});
+
+/** Requests made on a user's behalf when they connect or disconnect (register, subscribe, deregister). */
+export const LifecycleSpec = closed({
+  connect: Type.Optional(Type.Array(RequestSpec, { description: 'After the tokens are stored: e.g. Polar user registration, Fitbit/Withings subscriptions. A 409 ("already exists") counts as done.' })),
+  disconnect: Type.Optional(Type.Array(RequestSpec, { description: 'On deauthorization, before the tokens are dropped: e.g. Garmin deregistration, subscription removal.' })),
+});
+
+const common = {
+  providerUserId: Type.Optional(ProviderUserIdSpec),
+  lifecycle: Type.Optional(LifecycleSpec),
+};
+
+export const OAuth2AuthSpec = closed({
+  type: Type.Literal('oauth2'),
+  authorizeUrl: Template('The provider consent page.'),
+  tokenUrl: Template('Token endpoint: authorization code and refresh grants.'),
+  refreshUrl: Type.Optional(Template('Refresh grant endpoint when it differs from tokenUrl.')),
+  revoke: Type.Optional(RequestSpec),
+  scopes: Type.Array(Type.String(), { description: 'Scopes requested at consent.' }),
+  scopeSeparator: Type.Optional(Type.String({ description: '@default " "' })),
+  pkce: Type.Optional(Type.Boolean({ description: 'Send a PKCE S256 challenge. @default true' })),
+  state: Type.Optional(Type.Boolean({ description: 'Send `state` (always checked on callback when sent). @default true' })),
+  clientAuth: Type.Optional(Type.Union([Type.Literal('body'), Type.Literal('basic')], { description: 'How the client authenticates at the token endpoint. @default "body"' })),
+  authorizeParams: Type.Optional(Type.Record(Type.String(), Template(''), { description: 'Extra authorize parameters (audience, approval_prompt, …).' })),
+  tokenParams: Type.Optional(Type.Record(Type.String(), Template(''), { description: 'Extra token-request parameters (Withings: action=requesttoken).' })),
+  tokenBody: Type.Optional(Type.Union([Type.Literal('form'), Type.Literal('json')], { description: 'Encoding of token requests. @default "form"' })),
+  tokenResponse: Type.Optional(TokenResponseSpec),
+  refresh: Type.Optional(Type.Union([Type.Literal('rotating'), Type.Literal('reusable'), Type.Literal('none')], {
+    description: 'rotating: every refresh returns a new refresh token that replaces the old (single use); reusable: the old one stays valid; none: no refresh token (Polar: long-lived access tokens). @default "rotating"',
+  })),
+  expiryBufferSeconds: Type.Optional(Type.Integer({ minimum: 0, description: 'Refresh this long before expiry. @default 300' })),
+  ...common,
+});
+
+export const OAuth2PasswordAuthSpec = closed({
+  type: Type.Literal('oauth2_password'),
+  tokenUrl: Template('Token endpoint for grant_type=password and refresh_token.'),
+  scopes: Type.Optional(Type.Array(Type.String())),
+  scopeSeparator: Type.Optional(Type.String()),
+  clientAuth: Type.Optional(Type.Union([Type.Literal('body'), Type.Literal('basic')])),
+  publicClient: Type.Optional(closed({
+    id: Type.String(),
+    secret: Type.Optional(Type.String()),
+  }, { description: 'A client the provider publishes for everyone (Xert: xert_public); the operator config overrides it.' })),
+  tokenParams: Type.Optional(Type.Record(Type.String(), Template(''))),
+  tokenBody: Type.Optional(Type.Union([Type.Literal('form'), Type.Literal('json')])),
+  tokenResponse: Type.Optional(TokenResponseSpec),
+  refresh: Type.Optional(Type.Union([Type.Literal('rotating'), Type.Literal('reusable'), Type.Literal('none')])),
+  expiryBufferSeconds: Type.Optional(Type.Integer({ minimum: 0 })),
+  ...common,
+});
+
+export const BearerTokenAuthSpec = closed({
+  type: Type.Literal('bearer_token'),
+  instructions: Type.Optional(Type.String({ description: 'Shown to the end user beside the token field: where to find their token.' })),
+  header: Type.Optional(Type.String({ description: '@default "Authorization"' })),
+  prefix: Type.Optional(Type.String({ description: '@default "Bearer "' })),
+  ...common,
+});
+
+export const ApiKeyAuthSpec = closed({
+  type: Type.Literal('api_key'),
+  in: Type.Union([Type.Literal('header'), Type.Literal('query')]),
+  name: Type.String({ description: 'Header or query parameter name.' }),
+  prefix: Type.Optional(Type.String()),
+  instructions: Type.Optional(Type.String()),
+  ...common,
+});
+
+export const PartnerPushAuthSpec = closed({
+  type: Type.Literal('partner_push'),
+  description: Type.Optional(Type.String()),
+  ...common,
+});
+
+export const NoAuthSpec = closed({ type: Type.Literal('none') });
+
+export const AuthSpec = tagged('type', [OAuth2AuthSpec, OAuth2PasswordAuthSpec, BearerTokenAuthSpec, ApiKeyAuthSpec, PartnerPushAuthSpec, NoAuthSpec], {
+  description: 'How a user connects and how requests are authenticated. Client ids and secrets come from the operator config.',
+});
+export type AuthSpec = Static<typeof AuthSpec>;
+export type OAuth2AuthSpec = Static<typeof OAuth2AuthSpec>;
+export type OAuth2PasswordAuthSpec = Static<typeof OAuth2PasswordAuthSpec>;
+export type BearerTokenAuthSpec = Static<typeof BearerTokenAuthSpec>;
+export type ApiKeyAuthSpec = Static<typeof ApiKeyAuthSpec>;
+export type PartnerPushAuthSpec = Static<typeof PartnerPushAuthSpec>;
+export type AuthType = AuthSpec['type'];
+

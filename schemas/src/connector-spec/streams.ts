@@ -1,0 +1,114 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { closed, Count, Pointer, tagged, TimeFormat } from './define.ts';
+import { RequestSpec } from './http.ts';
+
+/** One bound of the requested window: the template variable it fills and how it is written. */
+export const DateBoundSpec = closed({
+  format: TimeFormat,
+  inclusive: Type.Optional(Type.Boolean({ description: 'end only: the provider includes the end (date ranges usually do), so we pass the last day/instant inside the window. @default false' })),
+});
+
+/**
+ * How a pull passes its window [start, end). The rendered bounds are the template variables `{start}` and
+ * `{end}` — put them in `request.query`, the path or the body where the provider wants them.
+ */
+export const DateRangeSpec = closed({
+  start: DateBoundSpec,
+  end: Type.Optional(DateBoundSpec),
+  maxWindowDays: Type.Optional(Type.Number({ exclusiveMinimum: 0, description: 'Largest window one request may ask for; longer ranges are stepped through.' })),
+  order: Type.Optional(Type.Union([Type.Literal('oldest_first'), Type.Literal('newest_first')], { description: 'Order in which windows are requested. @default "oldest_first"' })),
+});
+export type DateRangeSpec = Static<typeof DateRangeSpec>;
+
+/** When to stop paging. Several rules: stop when any holds. */
+export const StopRule = tagged('type', [
+  closed({ type: Type.Literal('empty'), description: Type.Optional(Type.String()) }),
+  closed({ type: Type.Literal('short_page'), description: Type.Optional(Type.String()) }),
+  closed({ type: Type.Literal('flag'), path: Pointer('e.g. "/show_next"'), equals: Type.Union([Type.Boolean(), Type.Number(), Type.String(), Type.Null()], { description: 'Stop when the field equals this (or is absent).' }) }),
+  closed({ type: Type.Literal('total_pages'), path: Pointer('e.g. "/page_count"') }),
+  closed({ type: Type.Literal('total_records'), path: Pointer('e.g. "/total"') }),
+]);
+export type StopRule = Static<typeof StopRule>;
+
+const stop = Type.Optional(Type.Array(StopRule, { minItems: 1, description: '@default [{ type: empty }]' }));
+const maxPages = Type.Optional(Count('Safety bound on pages per window. @default 1000'));
+
+export const PagingSpec = tagged('type', [
+  closed({
+    type: Type.Literal('page'),
+    param: Type.String({ description: 'Query parameter of the page number.' }),
+    start: Type.Optional(Type.Integer({ minimum: 0, description: 'First page number. @default 1' })),
+    sizeParam: Type.Optional(Type.String()),
+    size: Type.Optional(Count('Records per page.')),
+    stop,
+    maxPages,
+  }),
+  closed({
+    type: Type.Literal('offset'),
+    param: Type.String(),
+    sizeParam: Type.Optional(Type.String()),
+    size: Count('Records per page; the offset advances by the records received.'),
+    nextOffsetPath: Type.Optional(Pointer('Where the provider says the next offset (Withings "/body/offset").')),
+    stop,
+    maxPages,
+  }),
+  closed({
+    type: Type.Literal('cursor'),
+    param: Type.String({ description: 'Query parameter that carries the cursor, e.g. "next_token", "nextToken".' }),
+    cursorPath: Pointer('Where the response holds the next cursor; paging stops when it is absent, null or "".'),
+    sizeParam: Type.Optional(Type.String()),
+    size: Type.Optional(Count('')),
+    stop,
+    maxPages,
+  }),
+  closed({
+    type: Type.Literal('link'),
+    nextPath: Type.Optional(Pointer('Where the response holds the next page URL (Fitbit "/pagination/next").')),
+    linkHeader: Type.Optional(Type.Boolean({ description: 'Follow RFC 8288 `Link: <…>; rel="next"`.' })),
+    stop,
+    maxPages,
+  }),
+]);
+export type PagingSpec = Static<typeof PagingSpec>;
+
+/** A per-record request whose answer is attached to the record before it is mapped. */
+export const DetailSpec = closed({
+  name: Type.String({ pattern: '^[a-z][a-z0-9_]*$', description: 'The record gets the answer under this key (e.g. "performance_graph").' }),
+  request: RequestSpec,
+  select: Type.Optional(Pointer('Part of the answer to attach. @default "" (all of it)')),
+  optional: Type.Optional(Type.Boolean({ description: 'A failed or ignored detail request leaves the key absent instead of failing the record. @default false' })),
+  when: Type.Optional(Type.String({ description: 'Expression on the record; the detail is fetched only when it is true.' })),
+});
+
+/** Where a poll left off, kept per user and stream, so the next poll asks only for what is new. */
+export const CheckpointSpec = closed({
+  path: Pointer('A time field of each record; the newest value seen is the checkpoint.'),
+  format: TimeFormat,
+  lookbackSeconds: Type.Optional(Type.Integer({ minimum: 0, description: 'Start the next poll this long before the checkpoint, for late edits. @default 3600' })),
+});
+
+/** Fetch one provider object by id (webhook events that carry only an id). */
+export const ObjectRequestSpec = closed({
+  request: RequestSpec,
+  record: Type.Optional(Pointer('Where the object is in the answer. @default ""')),
+});
+
+/**
+ * One pull stream: a request for a user's records of one data type in a window, its paging, where the
+ * records are, per-record detail requests, each record's id and a checkpoint.
+ */
+export const StreamSpec = closed({
+  name: Type.String({ pattern: '^[a-z][a-z0-9_]*$', description: 'Unique in the connector; names checkpoints, recordings and logs.' }),
+  request: Type.Optional(RequestSpec),
+  dateRange: Type.Optional(DateRangeSpec),
+  paging: Type.Optional(PagingSpec),
+  records: Type.Optional(Pointer('The array of records in a page; "" for a body that is the array. A non-array value there is one record. @default ""')),
+  filter: Type.Optional(Type.String({ description: 'Expression on each record; records for which it is false are skipped (e.g. status = "COMPLETE").' })),
+  id: Pointer("The record's provider id, e.g. \"/id\"."),
+  details: Type.Optional(Type.Array(DetailSpec)),
+  object: Type.Optional(ObjectRequestSpec),
+  checkpoint: Type.Optional(CheckpointSpec),
+  mapping: Type.Optional(Type.String({ description: 'Name of the mapping to apply. @default the data type' })),
+  example: Type.Optional(Type.Unknown({ description: 'A full example response of `request` (one page), mapped by `connector test`.' })),
+});
+export type StreamSpec = Static<typeof StreamSpec>;

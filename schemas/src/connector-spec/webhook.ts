@@ -1,0 +1,131 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { closed, Count, Pointer, tagged, Template } from './define.ts';
+
+/** Which configured secret keys a signature: `providers.<NAME>.pushSecret` (default) or the OAuth client secret. */
+const SecretSource = Type.Optional(Type.Union([Type.Literal('pushSecret'), Type.Literal('clientSecret')], { description: '@default "pushSecret"' }));
+
+/**
+ * How a push is proven to come from the provider. Every scheme compares in constant time over the raw
+ * bytes as received.
+ */
+export const VerifySpec = tagged('scheme', [
+  closed({
+    scheme: Type.Literal('terra'),
+    header: Type.String({ description: 'Header carrying `t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>">`.' }),
+    secret: SecretSource,
+    toleranceSeconds: Type.Optional(Count('Refuse timestamps further than this from now. @default 300')),
+  }, { description: "Terra's (and Stripe's) scheme, also the default for partners." }),
+  closed({
+    scheme: Type.Literal('hmac'),
+    header: Type.String(),
+    algorithm: Type.Union([Type.Literal('sha256'), Type.Literal('sha1'), Type.Literal('sha512')]),
+    encoding: Type.Union([Type.Literal('hex'), Type.Literal('base64')]),
+    prefix: Type.Optional(Type.String({ description: 'Text before the digest, e.g. "sha256=".' })),
+    secret: SecretSource,
+    keySuffix: Type.Optional(Type.String({ description: 'Appended to the secret to form the key (Fitbit: "&").' })),
+    timestampHeader: Type.Optional(Type.String({ description: 'A header whose value is signed before the body (Oura x-oura-timestamp, WHOOP X-WHOOP-Signature-Timestamp).' })),
+    timestampUnit: Type.Optional(Type.Union([Type.Literal('seconds'), Type.Literal('ms'), Type.Literal('iso')], { description: '@default "seconds"' })),
+    toleranceSeconds: Type.Optional(Count('With a timestamp header: refuse timestamps further than this from now. @default 300')),
+  }, { description: 'A digest of [timestamp +] raw body in one header (Fitbit, Oura, WHOOP, Polar).' }),
+  closed({
+    scheme: Type.Literal('token'),
+    in: Type.Union([Type.Literal('body'), Type.Literal('header'), Type.Literal('query')]),
+    name: Type.String({ description: 'Body pointer ("/webhook_token"), header or query parameter name.' }),
+    secret: SecretSource,
+  }, { description: 'A shared token sent with every push (Wahoo webhook_token).' }),
+  closed({
+    scheme: Type.Literal('none'),
+    reason: Type.String({ description: 'Why no proof is possible (Strava, Withings, Garmin sign nothing); their pushes carry no data, so the worst a forger can cause is a pull with our own token.' }),
+    match: Type.Optional(closed({
+      path: Pointer('A field that must equal a configured value, e.g. Strava "/subscription_id".'),
+      setting: Type.String({ description: 'Name of the providers.<NAME>.options entry it must equal.' }),
+    })),
+  }),
+]);
+export type VerifySpec = Static<typeof VerifySpec>;
+
+/** Subscription handshakes providers make against the callback URL. */
+export const HandshakeSpec = tagged('type', [
+  closed({
+    type: Type.Literal('challenge'),
+    param: Type.String({ description: 'Query parameter carrying the challenge (Strava "hub.challenge", Oura "challenge").' }),
+    verifyTokenParam: Type.Optional(Type.String({ description: 'Query parameter carrying our verify token, compared with providers.<NAME>.verifyToken.' })),
+    respond: Type.Union([Type.Literal('json'), Type.Literal('text')], { description: 'json: {"<param>": challenge}; text: the bare challenge.' }),
+  }),
+  closed({
+    type: Type.Literal('verify_code'),
+    param: Type.String({ description: 'Fitbit "verify": 204 when it equals providers.<NAME>.verifyToken, 404 otherwise.' }),
+  }),
+  closed({
+    type: Type.Literal('head'),
+    description: Type.Optional(Type.String({ description: 'Withings probes the callback with HEAD and wants a 2xx.' })),
+  }),
+]);
+export type HandshakeSpec = Static<typeof HandshakeSpec>;
+
+/** When a rule applies: every pointer must equal its value (compared as text). */
+const When = Type.Optional(Type.Record(Type.String({ pattern: '^/' }), Type.Union([Type.String(), Type.Number(), Type.Boolean(), Type.Null()]), {
+  description: 'e.g. { "/updates/authorized": "false" }',
+}));
+
+const DataTypeName = Type.String({ description: 'A Terra data type: activity, body, daily, sleep, nutrition, menstruation, athlete.' });
+
+/** What one kind of notification makes us do. */
+export const WebhookEventAction = tagged('action', [
+  closed({
+    action: Type.Literal('pull_window'),
+    dataType: DataTypeName,
+    start: Type.Optional(Pointer('Start of the changed window (ISO-8601, unix s or ms).')),
+    end: Type.Optional(Pointer('End of the changed window.')),
+    date: Type.Optional(Pointer('A day whose data changed (Fitbit "/date"): the window is that day.')),
+    when: When,
+  }),
+  closed({
+    action: Type.Literal('pull_object'),
+    dataType: DataTypeName,
+    id: Pointer('The object id, e.g. "/object_id".'),
+    stream: Type.Optional(Type.String({ description: 'Stream whose `object` request fetches it. @default the data type\'s first stream with one' })),
+    when: When,
+  }),
+  closed({
+    action: Type.Literal('pull_url'),
+    dataType: DataTypeName,
+    url: Pointer('A URL to fetch with the user\'s credentials (Garmin callbackURL, Polar url); it must be on an allowed origin.'),
+    records: Type.Optional(Pointer('The records in its answer. @default ""')),
+    when: When,
+  }),
+  closed({
+    action: Type.Literal('records'),
+    dataType: DataTypeName,
+    records: Pointer('The provider records carried in the notification ("" = the notification is the record).'),
+    when: When,
+  }),
+  closed({ action: Type.Literal('deauth'), when: When }),
+  closed({ action: Type.Literal('ignore'), reason: Type.Optional(Type.String()), when: When }),
+]);
+export type WebhookEventAction = Static<typeof WebhookEventAction>;
+
+/** How one push request splits into notifications. */
+export const BatchSpec = tagged('type', [
+  closed({ type: Type.Literal('array'), path: Pointer('The array of notifications ("" = the body is the array).') }),
+  closed({ type: Type.Literal('keys'), description: Type.Optional(Type.String({ description: 'Garmin: each top-level key names the event type and holds an array of notifications.' })) }),
+]);
+
+export const WebhookSpec = closed({
+  verify: VerifySpec,
+  body: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('form')], { description: 'Body encoding. @default "json"' })),
+  handshakes: Type.Optional(Type.Array(HandshakeSpec)),
+  batch: Type.Optional(BatchSpec),
+  userId: Pointer("The provider's id of the user a notification is about, e.g. \"/owner_id\"."),
+  eventType: Type.Optional(Template('The event type: a pointer ("/type") or a template of pointers ("{/object_type}.{/aspect_type}"). Omit for one kind only ("*").')),
+  events: Type.Record(Type.String(), Type.Union([WebhookEventAction, Type.Array(WebhookEventAction, { minItems: 1 })]), {
+    description: 'Event type (or "*" for any other) → action; a list is tried in order, the first whose `when` holds wins.',
+  }),
+  maxNotifications: Type.Optional(Count('Notifications one request may carry. @default 1000')),
+  examples: Type.Optional(Type.Array(closed({
+    description: Type.Optional(Type.String()),
+    headers: Type.Optional(Type.Record(Type.String(), Type.String())),
+    body: Type.Unknown(),
+  }), { description: 'Example pushes, signed and sent by the mock and `connector test`.' })),
+});
+export type WebhookSpec = Static<typeof WebhookSpec>;
