@@ -17,6 +17,7 @@ export {
   WEBHOOK_EVENT_SCHEMA_ID,
   TERRA_USER_SCHEMA_ID,
 } from './ids.ts';
+export { terraTimestamp, utcOffsetSuffix, utcOffsetMinutesOf } from './terra-timestamp.ts';
 export { DATE_TIME_FORMAT, DATE_OR_DATE_TIME_FORMAT, isIsoDate, isIsoDateTime, isIsoDateOrDateTime } from './formats.ts';
 
 export * from './enums/index.ts';

@@ -13,7 +13,12 @@ export function buildDestinations(config: Pick<TributaryConfig, "destinations">,
   const lookup = (name: string): Destination | undefined => built.get(name)?.destination;
   for (const entry of config.destinations) {
     if (entry.enabled === false) continue;
-    const destination = registry.destination(entry.type).create(entry.options, { name: entry.name, log: log.child({ destination: entry.name }), lookup });
+    const destination = registry.destination(entry.type).create(entry.options, {
+      name: entry.name,
+      log: log.child({ destination: entry.name }),
+      lookup,
+      format: entry.format ?? "terra",
+    });
     built.set(entry.name, { destination, events: new Set(entry.events) });
   }
   return built;

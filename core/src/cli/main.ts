@@ -6,6 +6,7 @@ import { registerConnectCommand } from "./commands/connect.ts";
 import { registerDeadLettersCommand } from "./commands/dead-letters.ts";
 import { registerDeauthCommand } from "./commands/deauth.ts";
 import { registerDemoCommand } from "./commands/demo.ts";
+import { registerFitCommand } from "./commands/fit.ts";
 import { registerQuarantineCommand } from "./commands/quarantine.ts";
 import { registerProcessCommands } from "./commands/serve.ts";
 import { registerValidateCommand } from "./commands/validate.ts";
@@ -23,6 +24,7 @@ registerConnectCommand(program);
 registerDeauthCommand(program);
 registerDeadLettersCommand(program);
 registerQuarantineCommand(program);
+registerFitCommand(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -1,4 +1,5 @@
 import { EVENT_TYPES, type EventType } from "@tributary/schemas";
+import { DELIVERY_FORMATS, type DeliveryFormat } from "../contracts/destination.ts";
 import { BUILTIN_PLUGINS } from "../registry/builtin-plugins.ts";
 import { DEFAULT_DELIVERY_POLICY } from "../runtime/delivery-policy.ts";
 
@@ -49,6 +50,7 @@ export interface DestinationConfig {
   type: string;
   enabled: boolean;
   events: EventType[];
+  format: DeliveryFormat;
   options: Record<string, unknown>;
 }
 
@@ -131,6 +133,12 @@ const destinationSchema = {
       items: { enum: [...EVENT_TYPES] },
       default: [...EVENT_TYPES],
       description: "Webhook event types delivered to this destination. Default: all of them.",
+    },
+    format: {
+      enum: [...DELIVERY_FORMATS],
+      default: "terra",
+      description:
+        "How activity events are delivered: terra (Terra Standard JSON), fit (one FIT activity file per activity) or both. Other events are always JSON. Only s3 and webhook destinations take fit or both.",
     },
     options: {
       type: "object",

@@ -40,6 +40,7 @@ export function validateConfigSource(source: ConfigSource, registry?: PluginRegi
   checkEncryptionKey(config, source, problems);
   checkDestinationNames(config, source, problems);
   if (registry) checkDestinationOptions(config, registry, plugins, source, problems, isSecret);
+  if (registry) checkDestinationFormats(config, registry, plugins, source, problems);
 
   if (problems.length > 0) throw new ConfigError(source.file, withoutEchoes(problems, source));
   config.server.publicUrl ??= `http://localhost:${config.server.port}`;
@@ -190,6 +191,34 @@ function checkDestinationOptions(
     for (const problem of problemsFromAjv(errors, { source, basePath, data: options, isSecret })) {
       problems.push(inherited && problem.path === inheritedPath ? { ...problem, message: `${problem.message}, taken from api.signingSecret` } : problem);
     }
+  });
+}
+
+/** A `format` the destination's plugin does not deliver is refused at load, saying what to write instead. */
+function checkDestinationFormats(
+  config: TributaryConfig,
+  registry: PluginRegistry,
+  plugins: ReadonlyMap<number, DestinationPlugin<any>>,
+  source: ConfigSource,
+  problems: ConfigProblem[],
+): void {
+  if (!Array.isArray(config.destinations)) return;
+  config.destinations.forEach((destination, index) => {
+    const plugin = plugins.get(index);
+    const format = destination?.format;
+    if (!plugin || typeof format !== "string") return;
+    const formats = plugin.formats ?? ["terra"];
+    if (formats.includes(format)) return;
+    const path = ["destinations", index, "format"];
+    const elsewhere = registry.destinations().filter((candidate) => candidate.formats?.includes(format)).map((candidate) => candidate.name);
+    problems.push({
+      path: formatPath(path),
+      ...source.locate(path),
+      message:
+        `the ${plugin.name} destination delivers ${formats.map((f) => `format: ${f}`).join(" or ")} only, not format: ${format}; ` +
+        (formats.length === 1 ? `remove the format line (or write format: ${formats[0]})` : `write one of them`) +
+        (elsewhere.length > 0 ? `, and send FIT files to a destination that takes them (${elsewhere.join(", ")})` : ""),
+    });
   });
 }
 

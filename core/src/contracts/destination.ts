@@ -47,9 +47,18 @@ export interface Destination {
   close(): Promise<void>;
 }
 
+/**
+ * How a destination receives activity events (every other event is Terra JSON whatever the format):
+ * `terra` the Terra Standard JSON payload, `fit` one FIT activity file per activity, `both` the two.
+ */
+export type DeliveryFormat = "terra" | "fit" | "both";
+export const DELIVERY_FORMATS: readonly DeliveryFormat[] = ["terra", "fit", "both"];
+
 export interface DestinationContext {
   /** Instance name from the operator's config. */
   name: string;
+  /** The operator's `format` for this destination, one of its plugin's `formats`. @default "terra" */
+  format?: DeliveryFormat;
   log: Logger;
   /** Other configured destinations by instance name (e.g. the S3 one holding oversized payloads). */
   lookup(name: string): Destination | undefined;
@@ -64,6 +73,8 @@ export interface DestinationPlugin<Options = Record<string, unknown>> {
   optionsSchema: Record<string, unknown>;
   /** Option names whose values are secrets: redacted in logs and in `check` output. */
   secretOptions?: readonly string[];
+  /** The `format`s this plugin delivers activity events in (DestinationContext.format). @default ["terra"] */
+  formats?: readonly DeliveryFormat[];
   create(options: Options, ctx: DestinationContext): Destination;
 }
 

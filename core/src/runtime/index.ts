@@ -16,3 +16,4 @@ export * from "./publish-records.ts";
 export * from "./terra-user.ts";
 export * from "./backfill-progress.ts";
 export * from "./deauth-user.ts";
+export * from "./import-fit-activity.ts";

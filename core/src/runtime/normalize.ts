@@ -1,6 +1,7 @@
 import { getSchemaRegistry, modelSchemaId, type DataType } from "@tributary/schemas";
 import type { MapContext, ProviderRecord, PullSpec } from "../contracts/connector.ts";
 import type { StandardRecord } from "../contracts/data-types.ts";
+import { operatorMessage } from "../errors/tributary-error.ts";
 
 export interface Rejected {
   record: StandardRecord | null;
@@ -25,7 +26,8 @@ export function normalize(spec: PullSpec, dataType: DataType, raws: Iterable<Pro
     try {
       mapped = spec.map(raw, ctx);
     } catch (error) {
-      into.rejected.push({ record: null, raw, issues: [{ path: "", rule: "map", message: `mapping failed: ${(error as Error).message}` }] });
+      // A TributaryError thrown by a mapping helper (a FIT file that will not decode) keeps its code and hint.
+      into.rejected.push({ record: null, raw, issues: [{ path: "", rule: "map", message: `mapping failed: ${operatorMessage(error)}` }] });
       continue;
     }
     if (mapped === null) continue;

@@ -65,7 +65,7 @@ describe("config schema", () => {
         },
       },
       delivery: { attempts: 3, backoffSeconds: 5, maxBackoffSeconds: 60, largeRequestDays: 14, chunkSize: 5 },
-      destinations: [{ name: "d", type: "webhook", enabled: false, events: [...EVENT_TYPES], options: { url: "x" } }],
+      destinations: [{ name: "d", type: "webhook", enabled: false, events: [...EVENT_TYPES], format: "fit", options: { url: "x" } }],
     };
     expect(parseConfig(stringify(full), { env: {} })).toEqual(full);
   });

@@ -30,6 +30,15 @@ const extension = (gzip: boolean) => (gzip ? ".json.gz" : ".json");
  * - athlete: one object per user, `athlete/<user_id>.json`.
  */
 export function dataObjectKey(prefix: string, key: RecordKey, gzip: boolean): string {
+  return `${dataObjectStem(prefix, key)}${extension(gzip)}`;
+}
+
+/** An activity's FIT file: the key of its JSON object with `.fit` for `.json` (Terra's layout). */
+export function fitObjectKey(prefix: string, key: RecordKey): string {
+  return `${dataObjectStem(prefix, key)}.fit`;
+}
+
+function dataObjectStem(prefix: string, key: RecordKey): string {
   const user = keyPart(key.userId);
   let name: string;
   if (key.type === "athlete") name = user;
@@ -37,7 +46,7 @@ export function dataObjectKey(prefix: string, key: RecordKey, gzip: boolean): st
     const start = keyPart(key.startTime ?? "unknown");
     name = key.key === key.startTime ? `${user}-${start}` : `${user}-${start}-${keyPart(key.key)}`;
   } else name = `${user}-${keyPart(key.key)}`;
-  return `${prefix}${PAYLOAD_VERSION}/${keyPart(key.type)}/${name}${extension(gzip)}`;
+  return `${prefix}${PAYLOAD_VERSION}/${keyPart(key.type)}/${name}`;
 }
 
 /** A lifecycle event (from `eventKey`): `<prefix>2022-03-16/<event_type>/<user_id>-<ISO time>.json[.gz]`. */
@@ -48,6 +57,11 @@ export function eventObjectKey(prefix: string, key: RecordKey, gzip: boolean): s
 /** Oversized payloads: one folder per user so `delete(user)` can erase them by prefix. */
 export function payloadObjectKey(prefix: string, userId: string, type: string, traceId: string, gzip: boolean): string {
   return `${prefix}${PAYLOADS_FOLDER}/${keyPart(userId)}/${keyPart(type)}-${keyPart(traceId)}${extension(gzip)}`;
+}
+
+/** A file parked for a pointer (an activity's FIT file for a webhook), beside the payloads of its user. */
+export function payloadFileKey(prefix: string, userId: string, traceId: string, name: string): string {
+  return `${prefix}${PAYLOADS_FOLDER}/${keyPart(userId)}/${keyPart(traceId)}-${keyPart(name)}`;
 }
 
 /**

@@ -19,6 +19,8 @@ import {
   type DestinationContext,
   type DestinationUser,
 } from "@tributary/core/contracts";
+import { encodeActivityFit, FIT_MEDIA_TYPE } from "@tributary/fit";
+import type { Activity } from "@tributary/schemas";
 import { mapLimit } from "./map-limit.ts";
 import { encodeBody, singleRecordPayload } from "./object-body.ts";
 import {
@@ -26,9 +28,11 @@ import {
   PAYLOADS_FOLDER,
   dataObjectKey,
   eventObjectKey,
+  fitObjectKey,
   isUsersObject,
   keyPart,
   normalizePrefix,
+  payloadFileKey,
   payloadObjectKey,
 } from "./object-keys.ts";
 import { objectUrl } from "./object-url.ts";
@@ -46,13 +50,22 @@ export interface StoredPayload {
   key: string;
 }
 
+/** A file to park instead of the payload's JSON (an activity's FIT file for a webhook pointer). */
+export interface PayloadFile {
+  /** File name, unique within the delivery: e.g. `<summary_id>.fit`. */
+  name: string;
+  body: Uint8Array;
+  contentType: string;
+}
+
 /** The s3 destination: a Destination that can also park an oversized payload for a webhook or SQS pointer. */
 export interface S3Destination extends Destination {
   /**
-   * Stores the whole payload at `<prefix>payloads/<user_id>/<type>-<trace_id>.json` and returns a pre-signed
-   * GET URL to it. The objects stay after the URL expires: give the bucket a lifecycle rule on `payloads/`.
+   * Stores the whole payload at `<prefix>payloads/<user_id>/<type>-<trace_id>.json` — or `file`, at
+   * `<prefix>payloads/<user_id>/<trace_id>-<name>` — and returns a pre-signed GET URL to it. The objects
+   * stay after the URL expires: give the bucket a lifecycle rule on `payloads/`.
    */
-  storePayload(delivery: Delivery): Promise<StoredPayload>;
+  storePayload(delivery: Delivery, file?: PayloadFile): Promise<StoredPayload>;
 }
 
 /** Terra's pointer URLs live 300–600 s; consumers fetch right away. */
@@ -62,16 +75,24 @@ export const ORDERING_METADATA = "ordering-ts";
 const PARALLEL_REQUESTS = 8;
 const DELETE_BATCH = 1000;
 
+interface ObjectBody {
+  body: Uint8Array;
+  contentType: string;
+  contentEncoding?: string;
+}
+
 interface PendingObject {
   key: string;
-  payload: DeliveryPayload;
   delivery: Delivery;
+  /** Made only for the objects that are written (not for one a newer stored copy keeps). */
+  body(): Promise<ObjectBody>;
 }
 
 export function createS3Destination(options: S3Options, ctx: DestinationContext): S3Destination {
   const { bucket } = options;
   const prefix = normalizePrefix(options.prefix);
   const gzip = options.gzip ?? false;
+  const format = ctx.format ?? "terra";
   const region = options.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? "us-east-1";
   let client: S3Client | undefined;
 
@@ -106,16 +127,26 @@ export function createS3Destination(options: S3Options, ctx: DestinationContext)
     }
   };
 
-  const put = async (key: string, payload: DeliveryPayload, delivery: Delivery) => {
-    const body = await encodeBody(payload, gzip);
+  const jsonBody = (payload: DeliveryPayload) => async (): Promise<ObjectBody> => ({
+    body: await encodeBody(payload, gzip),
+    contentType: "application/json",
+    ...(gzip ? { contentEncoding: "gzip" } : {}),
+  });
+  // FIT files are stored as they are, gzip or not: FIT tools open `.fit` objects, not `.fit.gz`.
+  const fitBody = (record: Record<string, unknown>) => async (): Promise<ObjectBody> => ({
+    body: encodeActivityFit(record as Activity),
+    contentType: FIT_MEDIA_TYPE,
+  });
+
+  const put = async (key: string, object: ObjectBody, delivery: Delivery) => {
     await call((s3) =>
       s3.send(
         new PutObjectCommand({
           Bucket: bucket,
           Key: key,
-          Body: body,
-          ContentType: "application/json",
-          ...(gzip ? { ContentEncoding: "gzip" } : {}),
+          Body: object.body,
+          ContentType: object.contentType,
+          ...(object.contentEncoding ? { ContentEncoding: object.contentEncoding } : {}),
           Metadata: { [ORDERING_METADATA]: String(delivery.orderingTimestamp), "trace-id": delivery.traceId },
         }),
       ),
@@ -127,22 +158,24 @@ export function createS3Destination(options: S3Options, ctx: DestinationContext)
    * no conditional put on metadata, so two deliveries of one key racing between HEAD and PUT can still let the
    * older land last; deliveries of one user are normally sequential, and the next redelivery corrects it.
    */
-  const putUnlessNewerStored = async ({ key, payload, delivery }: PendingObject) => {
+  const putUnlessNewerStored = async ({ key, delivery, body }: PendingObject) => {
     const stored = await storedOrdering(key);
     if (stored !== undefined && stored > delivery.orderingTimestamp) return;
-    await put(key, payload, delivery);
+    await put(key, await body(), delivery);
   };
 
+  /** Terra's layout: one JSON object per record; an activity's `.fit` beside it (format fit: instead of it). */
   const objectsOf = (delivery: Delivery): PendingObject[] => {
     const { payload } = delivery;
     if (!DATA_EVENT_TYPES.has(payload.type)) {
-      return [{ key: eventObjectKey(prefix, eventKey(payload, delivery.orderingTimestamp), gzip), payload, delivery }];
+      return [{ key: eventObjectKey(prefix, eventKey(payload, delivery.orderingTimestamp), gzip), delivery, body: jsonBody(payload) }];
     }
-    return payloadRecords(payload).map(({ record, key }) => ({
-      key: dataObjectKey(prefix, key, gzip),
-      payload: singleRecordPayload(payload, record),
-      delivery,
-    }));
+    const withJson = payload.type !== "activity" || format !== "fit";
+    const withFit = payload.type === "activity" && format !== "terra";
+    return payloadRecords(payload).flatMap(({ record, key }) => [
+      ...(withJson ? [{ key: dataObjectKey(prefix, key, gzip), delivery, body: jsonBody(singleRecordPayload(payload, record)) }] : []),
+      ...(withFit ? [{ key: fitObjectKey(prefix, key), delivery, body: fitBody(record) }] : []),
+    ]);
   };
 
   /** Keys listed under a prefix, page by page. */
@@ -212,10 +245,10 @@ export function createS3Destination(options: S3Options, ctx: DestinationContext)
       client = undefined;
     },
 
-    async storePayload(delivery) {
+    async storePayload(delivery, file) {
       const userId = payloadUserId(delivery.payload) ?? "no-user";
-      const key = payloadObjectKey(prefix, userId, delivery.payload.type, delivery.traceId, gzip);
-      await put(key, delivery.payload, delivery);
+      const key = file ? payloadFileKey(prefix, userId, delivery.traceId, file.name) : payloadObjectKey(prefix, userId, delivery.payload.type, delivery.traceId, gzip);
+      await put(key, file ? { body: file.body, contentType: file.contentType } : await jsonBody(delivery.payload)(), delivery);
       const credentials = await call((s3) => s3.config.credentials());
       if (!credentials.accessKeyId || !credentials.secretAccessKey) {
         throw new UserError(ErrorCodes.DESTINATION_AUTH, `No credentials to pre-sign payload URLs for bucket "${bucket}"`, {

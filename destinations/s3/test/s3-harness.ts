@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { gunzipSync } from "node:zlib";
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
-import { recordKey, type Destination } from "@tributary/core/contracts";
+import { recordKey, type DeliveryFormat, type Destination } from "@tributary/core/contracts";
 import type { AwsEmulator } from "@tributary/test-kit/emulators";
 import type { StoredRecord } from "@tributary/test-kit";
 import s3Plugin, { type S3Destination, type S3Options } from "../src/index.ts";
@@ -25,6 +25,12 @@ export class S3Reader {
     return keys.sort();
   }
 
+  /** An object's bytes as stored, and its content type. */
+  async object(bucket: string, key: string): Promise<{ bytes: Uint8Array; contentType: string | undefined }> {
+    const object = await this.client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    return { bytes: await object.Body!.transformToByteArray(), contentType: object.ContentType };
+  }
+
   async json(bucket: string, key: string): Promise<Record<string, unknown>> {
     const object = await this.client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
     const bytes = Buffer.from(await object.Body!.transformToByteArray());
@@ -46,7 +52,7 @@ export class S3Reader {
 }
 
 /** A fresh bucket on the emulator and an s3 destination writing to it. */
-export function createS3Destination(emulator: AwsEmulator, options: Partial<S3Options> = {}, name = "bucket"): S3Destination {
+export function createS3Destination(emulator: AwsEmulator, options: Partial<S3Options> = {}, name = "bucket", format?: DeliveryFormat): S3Destination {
   const bucket = options.bucket ?? emulator.createBucket(`tributary-${randomUUID()}`);
   const destination = s3Plugin.create(
     {
@@ -58,7 +64,7 @@ export function createS3Destination(emulator: AwsEmulator, options: Partial<S3Op
       secretAccessKey: emulator.credentials.secretAccessKey,
       ...options,
     },
-    testContext(name),
+    { ...testContext(name), ...(format ? { format } : {}) },
   );
   bucketOf.set(destination, bucket);
   return destination as S3Destination;

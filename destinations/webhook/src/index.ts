@@ -3,44 +3,87 @@ import {
   defineDestination,
   ErrorCodes,
   UserError,
+  payloadRecords,
   type Delivery,
   type Destination,
   type DestinationContext,
 } from "@tributary/core/contracts";
+import { encodeActivityFit, FIT_MEDIA_TYPE } from "@tributary/fit";
+import type { Activity } from "@tributary/schemas";
 import { webhookOptionsSchema, type WebhookOptions } from "./options.ts";
 import { createHttpPoster } from "./http-post.ts";
-import { postSigned } from "./post-signed.ts";
+import { postSigned, type PostVariant } from "./post-signed.ts";
 
 export type { WebhookOptions };
 
-/** A destination able to park a large payload and hand back a short-lived URL (the s3 destination). */
+/** A destination able to park a large payload (or a file) and hand back a short-lived URL (the s3 destination). */
 interface PayloadStore extends Destination {
-  storePayload(delivery: Delivery): Promise<{ url: string; expires_in: number }>;
+  storePayload(delivery: Delivery, file?: { name: string; body: Uint8Array; contentType: string }): Promise<{ url: string; expires_in: number }>;
 }
 
 function createWebhookDestination(options: WebhookOptions, ctx: DestinationContext): Destination {
   const maxBytes = options.maxPayloadBytes ?? 5 * 1024 * 1024;
+  const format = ctx.format ?? "terra";
   const poster = createHttpPoster();
 
-  const bodyFor = async (delivery: Delivery): Promise<string | Buffer> => {
-    const body = delivery.body ?? JSON.stringify(delivery.payload);
-    if (Buffer.byteLength(body) <= maxBytes || !options.payloadStore) return body;
-    const store = ctx.lookup(options.payloadStore) as PayloadStore | undefined;
+  const payloadStore = (): PayloadStore => {
+    const store = ctx.lookup(options.payloadStore ?? "") as PayloadStore | undefined;
     if (!store || typeof store.storePayload !== "function") {
       throw new UserError(ErrorCodes.DESTINATION_CONFIG, `payloadStore "${options.payloadStore}" is not an s3 destination`, {
         hint: "Point payloadStore at the name of an enabled s3 destination.",
       });
     }
-    const pointer = await store.storePayload(delivery);
-    return JSON.stringify({ type: "s3_payload", status: "success", url: pointer.url, expires_in: pointer.expires_in, payload_reference: delivery.traceId });
+    return store;
+  };
+  const pointer = (stored: { url: string; expires_in: number }, reference: string) =>
+    JSON.stringify({ type: "s3_payload", status: "success", url: stored.url, expires_in: stored.expires_in, payload_reference: reference });
+
+  const bodyFor = async (delivery: Delivery): Promise<string | Buffer> => {
+    const body = delivery.body ?? JSON.stringify(delivery.payload);
+    if (Buffer.byteLength(body) <= maxBytes || !options.payloadStore) return body;
+    return pointer(await payloadStore().storePayload(delivery), delivery.traceId);
+  };
+
+  /**
+   * Each activity of the payload as its FIT file, one POST each, signed over the file's bytes; with the
+   * user, provider and summary id in headers, since a FIT file names none of them. A file over
+   * maxPayloadBytes is parked in the payload store and posted as an `s3_payload` pointer instead.
+   */
+  const postFitFiles = async (delivery: Delivery) => {
+    const user = (delivery.payload.user ?? {}) as { user_id?: unknown; provider?: unknown; reference_id?: unknown };
+    for (const [index, { record, key }] of payloadRecords(delivery.payload).entries()) {
+      const fit = Buffer.from(encodeActivityFit(record as Activity));
+      const traceId = `${delivery.traceId}-fit-${index}`;
+      const headers: Record<string, string> = {
+        "x-tributary-format": "fit",
+        "x-tributary-user-id": headerValue(key.userId),
+        "x-tributary-summary-id": headerValue(key.key),
+        ...(typeof user.provider === "string" ? { "x-tributary-provider": headerValue(user.provider) } : {}),
+        ...(typeof user.reference_id === "string" && user.reference_id ? { "x-tributary-reference-id": headerValue(user.reference_id) } : {}),
+      };
+      const variant: PostVariant = { contentType: FIT_MEDIA_TYPE, traceId, headers: { ...headers, "content-disposition": `attachment; filename="${fileName(key.key)}.fit"` } };
+      if (fit.length > maxBytes && options.payloadStore) {
+        const stored = await payloadStore().storePayload(delivery, { name: `${fileName(key.key)}.fit`, body: fit, contentType: FIT_MEDIA_TYPE });
+        await postSigned(poster, options, delivery, pointer(stored, traceId), { contentType: "application/json", traceId, headers });
+      } else {
+        await postSigned(poster, options, delivery, fit, variant);
+      }
+    }
   };
 
   return {
     name: ctx.name,
     type: "webhook",
     async write(batch) {
-      // One POST per payload, in order: receivers rely on the ordering timestamp but many process serially.
-      for (const delivery of batch) await postSigned(poster, options, delivery, await bodyFor(delivery));
+      // One POST per payload (and per FIT file), in order: receivers rely on the ordering timestamp but many
+      // process serially.
+      for (const delivery of batch) {
+        const fit = format !== "terra" && delivery.payload.type === "activity" && payloadRecords(delivery.payload).length > 0;
+        // With format fit an activity payload without activities (an on-demand request's empty answer) is
+        // still sent as JSON: it is the receiver's only sign that the request is done.
+        if (!fit || format === "both") await postSigned(poster, options, delivery, await bodyFor(delivery));
+        if (fit) await postFitFiles(delivery);
+      }
     },
     async delete() {
       // The receiver owns what it received; the `deauth` event delivered to it is its signal to erase.
@@ -55,8 +98,24 @@ function createWebhookDestination(options: WebhookOptions, ctx: DestinationConte
   };
 }
 
+/** Header values are visible ASCII: anything else (an id with accents) goes percent-encoded. */
+function headerValue(value: string): string {
+  if (/^[\x20-\x7e]*$/.test(value)) return value;
+  try {
+    return encodeURIComponent(value);
+  } catch {
+    return value.replace(/[^\x20-\x7e]/g, "?");
+  }
+}
+
+/** A summary id as a file name: letters, digits, `.`, `_` and `-` kept, the rest `_`. */
+function fileName(summaryId: string): string {
+  return summaryId.replace(/[^A-Za-z0-9._-]/g, "_").slice(0, 120) || "activity";
+}
+
 export default defineDestination<WebhookOptions>({
   name: "webhook",
+  formats: ["terra", "fit", "both"],
   optionsSchema: webhookOptionsSchema,
   secretOptions: ["signingSecret", "headers"],
   create: createWebhookDestination,

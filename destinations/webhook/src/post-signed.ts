@@ -3,16 +3,28 @@ import { classifyResponse, redactUrl } from "./classify-response.ts";
 import type { HttpPoster } from "./http-post.ts";
 import type { WebhookOptions } from "./options.ts";
 
-/** POST one payload the way Terra does: raw JSON body, signature over exactly those bytes, trace headers. */
-export async function postSigned(poster: HttpPoster, options: WebhookOptions, delivery: Delivery, body: string | Buffer): Promise<void> {
+/** What differs when the body is not the payload's JSON (an activity's FIT file, or a pointer to one). */
+export interface PostVariant {
+  contentType: string;
+  /** The receiver's dedupe key for this body. */
+  traceId: string;
+  headers: Record<string, string>;
+}
+
+/**
+ * POST one payload the way Terra does: raw body (JSON, or FIT bytes), signature over exactly those bytes,
+ * trace headers.
+ */
+export async function postSigned(poster: HttpPoster, options: WebhookOptions, delivery: Delivery, body: string | Buffer, variant?: PostVariant): Promise<void> {
   const signature = signTerraPayload(options.signingSecret, body);
   const headers: Record<string, string> = {
     ...options.headers,
-    "content-type": "application/json",
+    ...variant?.headers,
+    "content-type": variant?.contentType ?? "application/json",
     "user-agent": "Tributary-Webhooks/1",
     "terra-signature": signature,
     "x-terra-signature": signature,
-    "x-terra-trace-id": delivery.traceId,
+    "x-terra-trace-id": variant?.traceId ?? delivery.traceId,
     "x-terra-ordering-timestamp": String(delivery.orderingTimestamp),
   };
   if (delivery.reference) headers["terra-reference"] = delivery.reference;

@@ -1,0 +1,56 @@
+import { utcOffsetMinutesOf } from "@tributary/schemas";
+
+/** An ISO-8601 timestamp read once: the instant (Unix ms) and the UTC offset it was written in. */
+export interface Instant {
+  ms: number;
+  /** Minutes east of UTC; 0 for "Z" and for a local time written without an offset. */
+  offsetMinutes: number;
+}
+
+const digit = (s: string, i: number) => s.charCodeAt(i) - 48;
+const two = (s: string, i: number) => digit(s, i) * 10 + digit(s, i + 1);
+
+/** The minute last read ("2026-11-02T07:04") and its UTC ms: a sample array stays in one minute for 60 samples. */
+let cachedMinute = "";
+let cachedMinuteMs = 0;
+
+/**
+ * Unix ms of a Terra timestamp. Terra's form ("2026-11-02T07:04:11.000000+01:00") is read by position,
+ * since a one-hour activity has tens of thousands of sample timestamps; anything else goes to Date.parse.
+ * A local time without an offset is read as UTC: FIT keeps UTC, and the wall clock is all it says.
+ */
+export function instantMs(value: string): number {
+  const n = value.length;
+  if (n >= 19 && value.charCodeAt(10) === 84 /* T */ && value.charCodeAt(4) === 45 && value.charCodeAt(13) === 58 && value.charCodeAt(16) === 58) {
+    let i = 19;
+    let fraction = 0;
+    if (value.charCodeAt(i) === 46 /* . */) {
+      let scale = 100;
+      for (i++; i < n; i++) {
+        const d = value.charCodeAt(i) - 48;
+        if (d < 0 || d > 9) break;
+        fraction += d * scale;
+        scale /= 10;
+      }
+    }
+    let offset = 0;
+    if (i < n) {
+      const sign = value.charCodeAt(i);
+      if (sign === 43 || sign === 45) {
+        const colon = value.charCodeAt(i + 3) === 58 ? 1 : 0;
+        offset = (two(value, i + 1) * 60 + two(value, i + 3 + colon)) * (sign === 45 ? -1 : 1);
+      } else if (sign !== 90 && sign !== 122) return Date.parse(value);
+    }
+    if (!value.startsWith(cachedMinute) || cachedMinute === "") {
+      cachedMinute = value.slice(0, 16);
+      cachedMinuteMs = Date.UTC(digit(value, 0) * 1000 + digit(value, 1) * 100 + two(value, 2), two(value, 5) - 1, two(value, 8), two(value, 11), two(value, 14));
+    }
+    return cachedMinuteMs + two(value, 17) * 1000 + Math.round(fraction) - offset * 60_000;
+  }
+  const parsed = Date.parse(value);
+  return Number.isNaN(parsed) || utcOffsetMinutesOf(value) !== undefined ? parsed : Date.parse(`${value}Z`);
+}
+
+export function readInstant(value: string): Instant {
+  return { ms: instantMs(value), offsetMinutes: utcOffsetMinutesOf(value) ?? 0 };
+}
