@@ -1,6 +1,7 @@
 import type { RequestSpec } from "@tributary/schemas";
 import { ErrorCodes } from "../errors/codes.ts";
 import { UserError } from "../errors/tributary-error.ts";
+import { urlRefused } from "./errors.ts";
 import type { OriginPolicy } from "./origin-policy.ts";
 import { scopeOf, template, type TemplateVariables } from "./template-scope.ts";
 import type { ProviderRequest } from "./transport.ts";
@@ -59,8 +60,8 @@ export function encodeBody(body: PreparedBody): { contentType: string; bytes: st
 }
 
 function encodePathValue(value: string): string {
-  // "." and ".." as a whole segment would climb the path once the URL is normalized.
-  if (value === "." || value === "..") return value.replaceAll(".", "%2E");
+  // A "." or ".." segment climbs the URL path (percent-encoding it does not help): no id looks like that.
+  if (value === "." || value === "..") throw urlRefused(`A path variable of ${JSON.stringify(value)} would climb the URL path`);
   return encodeURIComponent(value);
 }
 

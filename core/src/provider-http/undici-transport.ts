@@ -1,4 +1,6 @@
-import { Agent, interceptors, type Dispatcher } from "undici";
+import { pipeline, type Readable } from "node:stream";
+import { createBrotliDecompress, createGunzip, createInflate } from "node:zlib";
+import { Agent, type Dispatcher } from "undici";
 import { ErrorCodes } from "../errors/codes.ts";
 import { UserError } from "../errors/tributary-error.ts";
 import { providerUnavailable } from "./errors.ts";
@@ -25,7 +27,7 @@ const DEFAULT_USER_AGENT = "Tributary";
 /**
  * The production ProviderTransport: one undici Agent, which keeps a keep-alive pool per origin, so the
  * many small requests of a backfill (list pages, per-record details) reuse warm TLS connections.
- * Answers are decompressed (gzip, deflate, br) and the size limit counts decompressed bytes, so a
+ * Answers are decompressed (gzip, deflate, br) and the size limit counts decompressed bytes too, so a
  * compressed bomb is refused like any oversized answer. Redirects are not followed here: the client
  * decides, after checking the target against the allowed origins.
  */
@@ -36,7 +38,6 @@ export function createUndiciTransport(options: UndiciTransportOptions = {}): Und
     keepAliveMaxTimeout: Math.max(options.keepAliveTimeoutMs ?? 30_000, 60_000),
     connect: { timeout: options.connectTimeoutMs ?? 10_000 },
   });
-  const dispatcher = agent.compose(interceptors.decompress());
   const userAgent = options.userAgent ?? DEFAULT_USER_AGENT;
 
   const transport = (async (request: ProviderRequest): Promise<ProviderResponse> => {
@@ -46,7 +47,7 @@ export function createUndiciTransport(options: UndiciTransportOptions = {}): Und
     const headers: Record<string, string> = { "accept-encoding": "gzip, deflate, br", "user-agent": userAgent, ...request.headers };
     let response: Dispatcher.ResponseData;
     try {
-      response = await dispatcher.request({
+      response = await agent.request({
         origin: url.origin,
         path: `${url.pathname}${url.search}`,
         method: request.method,
@@ -62,10 +63,12 @@ export function createUndiciTransport(options: UndiciTransportOptions = {}): Und
     try {
       const declared = Number(response.headers["content-length"]);
       if (Number.isFinite(declared) && declared > request.maxResponseBytes) throw tooLarge(request, url);
-      const body = await readLimited(response.body, request.maxResponseBytes, request, url);
-      return { status: response.statusCode, headers: flatHeaders(response.headers), body };
+      const headers = flatHeaders(response.headers);
+      const body = await readLimited(decoded(response.body, headers), request.maxResponseBytes, request, url);
+      return { status: response.statusCode, headers, body };
     } catch (error) {
-      response.body.destroy();
+      // Closing a body early makes undici emit an abort error nobody else listens for.
+      response.body.on("error", () => undefined).destroy();
       throw failure(error, request, url, timeout, signal);
     }
   }) as UndiciTransport;
@@ -82,6 +85,18 @@ async function readLimited(body: AsyncIterable<Buffer>, limit: number, request: 
     chunks.push(chunk);
   }
   return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
+}
+
+const DECODERS: Record<string, () => NodeJS.ReadWriteStream> = { gzip: createGunzip, "x-gzip": createGunzip, deflate: createInflate, br: createBrotliDecompress };
+
+/** The body with its content-encodings undone (then the encoding and length headers are dropped). */
+function decoded(body: Readable, headers: Record<string, string>): AsyncIterable<Buffer> {
+  const encodings = (headers["content-encoding"] ?? "").split(",").map((e) => e.trim().toLowerCase()).filter((e) => e !== "" && e !== "identity");
+  if (encodings.length === 0 || encodings.length > 2 || !encodings.every((e) => e in DECODERS)) return body;
+  delete headers["content-encoding"];
+  delete headers["content-length"];
+  const decoders = encodings.reverse().map((e) => DECODERS[e]!());
+  return pipeline([body, ...decoders], () => undefined) as unknown as AsyncIterable<Buffer>;
 }
 
 function flatHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
