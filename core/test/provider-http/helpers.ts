@@ -105,9 +105,9 @@ export interface ClientSetup {
 }
 
 /** A client on a real undici transport, with a Redis budget when the spec has rate limits or a redis is given. */
-export function clientFor(spec: SpecInput, options: Partial<ProviderClientOptions> & { redis?: Redis; prefix?: string; budget?: Partial<ProviderBudgetOptions> } = {}): ClientSetup {
+export function clientFor(spec: SpecInput, options: Partial<Omit<ProviderClientOptions, "budget">> & { redis?: Redis; prefix?: string; budgetOptions?: Partial<ProviderBudgetOptions> } = {}): ClientSetup {
   const transport = createUndiciTransport();
-  const { redis, prefix, budget: budgetOptions, ...clientOptions } = options;
+  const { redis, prefix, budgetOptions, ...clientOptions } = options;
   const budget = redis
     ? providerBudget({
         redis,

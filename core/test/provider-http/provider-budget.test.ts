@@ -156,11 +156,11 @@ describe("rate budget per request: windows per client and per user, fed by the p
   });
 
   it("the operator's rateLimit is one more client window, and a 429 seen here pauses the legacy per-provider budget too", async () => {
-    const { client } = setup({}, { budget: { operatorLimit: { max: 1, perSeconds: 60 } } });
+    const { client } = setup({}, { budgetOptions: { operatorLimit: { max: 1, perSeconds: 60 } } });
     await client.session().send(get("operator"));
     expect((await waitOf(client.session().send(get("operator")))).details).toMatchObject({ window: "configured" });
 
-    const { client: other, prefix } = setup({}, { budget: { clientId: "app-1" } });
+    const { client: other, prefix } = setup({}, { budgetOptions: { clientId: "app-1" } });
     const legacyBlock = `${budgetKeyBase(prefix, "MOCKPROV", "app-1")}:blocked`;
     expect((await budgetScripts(redis).acquire({ blocks: [legacyBlock], windows: [] })).ok).toBe(true);
     await waitOf(other.session().send({ path: "/throttle/y" }));
