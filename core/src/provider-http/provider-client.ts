@@ -304,6 +304,8 @@ export function createProviderClient(options: ProviderClientOptions): ProviderCl
             const said = retryAfterMs(response.headers, decision.rule?.retryAfter);
             const delay = said ?? backoff(attempt);
             if (delay > Math.max(maxInProcessWaitMs, 8 * backoffMs)) {
+              // The provider says it is down for a while: nobody else should try before then either.
+              await budget?.block(userId, delay);
               throw new ProviderWaitError(`${where} answered ${response.status} and asks to retry in ${delay} ms`, delay, "provider", { details: { status: response.status } });
             }
             count("retries");

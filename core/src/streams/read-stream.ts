@@ -3,6 +3,7 @@ import { ErrorCodes } from "../errors/codes.ts";
 import { UserError, type TributaryError } from "../errors/tributary-error.ts";
 import type { Logger } from "../log/logger.ts";
 import type { ProviderSession } from "../provider-http/provider-client.ts";
+import type { PreparedRequest } from "../provider-http/render-request.ts";
 import type { RequestStats } from "../provider-http/request-stats.ts";
 import type { TemplateVariables } from "../provider-http/template-scope.ts";
 import type { CursorRepository } from "../state/cursors.ts";
@@ -151,11 +152,7 @@ export function readStream(stream: CompiledStream, requested: { start: Date; end
         const request = await session.prepare(spec.request!, variables);
         for (;;) {
           position = { ...base, step: isoWindow(step), page: state, skip, ...(newest !== undefined ? { newest: new Date(newest).toISOString() } : {}) };
-          const answer = await session.execute(pager.request(request, state, session));
-          stats.pages += 1;
-          const { records, skipped } = extractRecords(answer, spec.records ?? "", where);
-          stats.malformed += skipped;
-          const after = pager.after(state, answer, records.length);
+          const { records, after } = await fetchPage(request, state);
           yield* handOut(records, skip, variables, (id) => previousIds.has(id) || ids.has(id), (id) => ids.add(id));
           if ("stop" in after) {
             if (after.stop === "max_pages" || after.stop === "loop") {
@@ -178,6 +175,15 @@ export function readStream(stream: CompiledStream, requested: { start: Date; end
     }
     position = { ...base, done: true, ...(newest !== undefined ? { newest: new Date(newest).toISOString() } : {}) };
     if (ctx.autoCommit !== false) await commit();
+  }
+
+  /** One page's records and what comes next; the answer itself (raw bytes and all) is not kept while they are handed out. */
+  async function fetchPage(request: PreparedRequest, state: PageState) {
+    const answer = await session.execute(pager.request(request, state, session));
+    stats.pages += 1;
+    const { records, skipped } = extractRecords(answer, spec.records ?? "", where);
+    stats.malformed += skipped;
+    return { records, after: pager.after(state, answer, records.length) };
   }
 
   async function effectiveWindow(): Promise<TimeWindow | undefined> {

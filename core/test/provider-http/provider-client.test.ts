@@ -55,6 +55,7 @@ describe("ProviderClient: credentials, retries and the response → action table
         if (action === "broken") return reply(response, 200, { status: 2554, error: "invalid params" });
         return token === "Bearer token-2" ? { status: 0, body: { ok: true } } : { status: 401, body: {}, error: "XRequestError: Invalid Params: invalid access_token" };
       });
+      app.get("/maintenance", async (_request, response) => reply(response, 503, { error: "maintenance" }, { "retry-after": "120" }));
       app.get("/old", async (_request, response) => response.redirect("/me", 302));
       app.post("/old-post", async (_request, response) => response.redirect("/echo", 303));
       app.get("/escape", async (_request, response) => response.redirect("http://169.254.169.254/latest/meta-data", 302));
@@ -182,6 +183,17 @@ describe("ProviderClient: credentials, retries and the response → action table
     const blocked = await client.session().send({ path: "/me" }).catch((e: unknown) => e);
     expect(blocked).toMatchObject({ reason: "budget", code: ErrorCodes.PROVIDER_RATE_LIMITED });
     expect(provider.requests.length).toBe(before);
+  });
+
+  it("a 5xx whose Retry-After is long becomes a ProviderWaitError and pauses the provider, instead of burning attempts", async () => {
+    const prefix = uniquePrefix();
+    prefixes.push(prefix);
+    const client = setup({ maxAttempts: 5 }, { redis, prefix });
+    const error = await client.session().send({ path: "/maintenance" }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ reason: "provider", retryAfterMs: 120_000, details: { status: 503 } });
+    expect(seen("/maintenance")).toHaveLength(1);
+    await expect(client.session().send({ path: "/maintenance" })).rejects.toMatchObject({ reason: "budget" });
+    expect(seen("/maintenance")).toHaveLength(1);
   });
 
   it("redirects are followed on allowed origins only; 303 turns a POST into a GET", async () => {
