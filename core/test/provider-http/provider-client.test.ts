@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Redis } from "ioredis";
+import { freePort } from "@tributary/test-kit";
 import { ErrorCodes } from "../../src/errors/codes.ts";
 import { UserError } from "../../src/errors/tributary-error.ts";
 import { ProviderAccessRevokedError, ProviderWaitError } from "../../src/provider-http/errors.ts";
@@ -115,6 +116,18 @@ describe("ProviderClient: credentials, retries and the response → action table
       details: { status: 500, attempts: 2 },
     });
     expect(hits.get("down-b")).toBe(2);
+  });
+
+  it("connection errors are retried up to maxAttempts, then fail transiently; an oversized answer fails at once", async () => {
+    const port = await freePort();
+    const made = clientFor(specFor(`http://127.0.0.1:${port}`, { maxAttempts: 2 }));
+    closers.push(made.close);
+    const session = made.client.session();
+    await expect(session.send({ path: "/x" })).rejects.toMatchObject({ code: ErrorCodes.PROVIDER_UNAVAILABLE, errorClass: "transient", details: { failure: "connection", attempts: 2 } });
+    expect(session.stats).toMatchObject({ attempts: 2, retries: 1 });
+    const small = setup({ maxResponseBytes: 10, maxAttempts: 3 }).session();
+    await expect(small.send({ path: "/echo" })).rejects.toMatchObject({ code: ErrorCodes.PROVIDER_RESPONSE_TOO_LARGE, errorClass: "user" });
+    expect(small.stats.attempts).toBe(1);
   });
 
   it("a timeout is retried like a 5xx", async () => {
