@@ -5,7 +5,7 @@ import { isTributaryError, RateLimitedError, UserError, type TributaryError } fr
 import type { ProviderSession } from "../provider-http/provider-client.ts";
 import type { TemplateVariables } from "../provider-http/template-scope.ts";
 import { compilePointer } from "../spec/pointer.ts";
-import type { RecordPredicate } from "./expressions.ts";
+import { expressionFailed, type RecordPredicate } from "./expressions.ts";
 
 export type DetailSpec = NonNullable<StreamSpec["details"]>[number];
 
@@ -15,6 +15,7 @@ export interface CompiledDetail {
   when?: RecordPredicate;
 }
 
+/** `failures`: optional details that failed (their key is absent); `error`: why a required one rejects the record. */
 export type DetailOutcome = { ok: true; failures: number; fetched: number } | { ok: false; error: TributaryError; failures: number; fetched: number };
 
 /**
@@ -28,7 +29,13 @@ export async function attachDetails(record: ProviderRecord, details: readonly Co
   let failures = 0;
   let fetched = 0;
   for (const detail of details) {
-    if (detail.when && !(await detail.when(record))) continue;
+    if (detail.when) {
+      try {
+        if (!(await detail.when(record))) continue;
+      } catch (error) {
+        return { ok: false, error: expressionFailed(error, `details.${detail.spec.name}.when`), failures, fetched };
+      }
+    }
     let value: unknown;
     try {
       fetched += 1;
@@ -40,13 +47,13 @@ export async function attachDetails(record: ProviderRecord, details: readonly Co
         failures += 1;
         continue;
       }
-      return { ok: false, error: error as TributaryError, failures: failures + 1, fetched };
+      return { ok: false, error: error as TributaryError, failures, fetched };
     }
     if (value === undefined || value === null) {
       if (detail.spec.optional) continue;
       return {
         ok: false,
-        failures: failures + 1,
+        failures,
         fetched,
         error: new UserError(ErrorCodes.PROVIDER_BAD_RESPONSE, `The required detail "${detail.spec.name}" of a record is empty or missing`, {
           hint: `Mark the detail optional if the provider may have nothing for some records, or check its select pointer.`,

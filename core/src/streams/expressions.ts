@@ -22,3 +22,12 @@ export function predicateCompiler(compile: ExpressionCompiler | undefined): (exp
     return compile(expression);
   };
 }
+
+/** An expression that threw on one record: that record is rejected (quarantined), not the whole read. */
+export function expressionFailed(error: unknown, where: string): UserError {
+  if (error instanceof UserError) return error;
+  return new UserError(ErrorCodes.MAPPING_FAILED, `${where} could not be evaluated on a record: ${error instanceof Error ? error.message : String(error)}`, {
+    hint: "Fix the expression in the connector spec; the record was set aside.",
+    cause: error,
+  });
+}

@@ -5,6 +5,7 @@ import type { ProviderSession } from "../provider-http/provider-client.ts";
 import { badResponse } from "../provider-http/errors.ts";
 import type { CompiledStream } from "./compile-stream.ts";
 import { attachDetails } from "./details.ts";
+import { expressionFailed } from "./expressions.ts";
 import { extractRecords } from "./records.ts";
 
 export interface ObjectFetchContext {
@@ -35,11 +36,20 @@ export async function fetchObject(stream: CompiledStream, id: string, ctx: Objec
     if (skipped === 0) return undefined;
     throw badResponse(`${stream.where}.object: the answer holds no object at ${JSON.stringify(object.record ?? "")}`);
   }
-  if (stream.filter && !(await stream.filter(record))) return undefined;
+  let keep = true;
+  try {
+    keep = !stream.filter || (await stream.filter(record));
+  } catch (error) {
+    return reject(record, expressionFailed(error, `${stream.where}.filter`), ctx);
+  }
+  if (!keep) return undefined;
   const outcome = await attachDetails(record, stream.details, ctx.session, variables);
-  if (outcome.ok) return record;
-  if (!ctx.onRejected) throw outcome.error;
-  await ctx.onRejected(record, outcome.error);
+  return outcome.ok ? record : reject(record, outcome.error, ctx);
+}
+
+async function reject(record: ProviderRecord, error: TributaryError, ctx: ObjectFetchContext): Promise<undefined> {
+  if (!ctx.onRejected) throw error;
+  await ctx.onRejected(record, error);
   return undefined;
 }
 

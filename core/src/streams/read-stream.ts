@@ -10,6 +10,7 @@ import type { CursorRepository } from "../state/cursors.ts";
 import { advanceCheckpoint, readCheckpoint } from "./checkpoints.ts";
 import type { CompiledStream } from "./compile-stream.ts";
 import { attachDetails, type DetailOutcome } from "./details.ts";
+import { expressionFailed } from "./expressions.ts";
 import type { PageState } from "./paging.ts";
 import { extractRecords } from "./records.ts";
 import { renderEnd, renderStart } from "./time-format.ts";
@@ -208,15 +209,14 @@ export function readStream(stream: CompiledStream, requested: { start: Date; end
       const head = pending.shift()!;
       const outcome = await head.outcome;
       stats.detailRequests += outcome.fetched;
+      stats.detailFailures += outcome.failures;
       if (!outcome.ok) {
         if (!ctx.onRejected) throw outcome.error;
         stats.rejected += 1;
-        stats.detailFailures += outcome.failures - 1;
         await ctx.onRejected(head.record, outcome.error);
         position!.skip = head.index + 1;
         return;
       }
-      stats.detailFailures += outcome.failures;
       const time = stream.timeOf?.(head.record);
       if (time !== undefined && (newest === undefined || time > newest)) {
         newest = time;
@@ -228,7 +228,16 @@ export function readStream(stream: CompiledStream, requested: { start: Date; end
     }
     for (let index = from; index < records.length; index += 1) {
       const record = records[index]!;
-      if (stream.filter && !(await stream.filter(record))) {
+      let keep = true;
+      try {
+        keep = !stream.filter || (await stream.filter(record));
+      } catch (error) {
+        // In turn with the records before it, like a failed required detail.
+        pending.push({ index, record, outcome: Promise.resolve({ ok: false, error: expressionFailed(error, `${where}.filter`), failures: 0, fetched: 0 }) });
+        while (pending.length >= deps.detailConcurrency) yield* next();
+        continue;
+      }
+      if (!keep) {
         stats.filtered += 1;
         passed(index);
         continue;

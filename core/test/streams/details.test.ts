@@ -113,6 +113,22 @@ describe("per-record details, filter and ids", () => {
     expect(reading.stats).toMatchObject({ missingIds: 1, duplicates: 1, malformed: 1 });
   });
 
+  it("an expression that throws on a record rejects that record only (filter and when alike)", async () => {
+    const picky = executorFor({ name: "D" }, {
+      compileExpression: () => (record) => {
+        if (record.id === "w5") throw new Error("type mismatch");
+        return true;
+      },
+    });
+    const rejected: { id: unknown; code: string }[] = [];
+    const onRejected = (record: ProviderRecord, error: TributaryError) => void rejected.push({ id: record.id, code: error.code });
+    const filtered = await collect(picky.readStream(base(undefined, { filter: "anything" }), window, { session: client.session(), onRejected }));
+    expect(filtered).toHaveLength(11);
+    const when = await collect(picky.readStream(base([{ name: "workout", request: { path: "/detail/{record.id}" }, when: "anything" }]), window, { session: client.session(), onRejected }));
+    expect(ids(when)).toEqual(LIST.filter((r) => r.id !== "w5").map((r) => r.id));
+    expect(rejected).toEqual([{ id: "w5", code: "ERR_MAPPING_FAILED" }, { id: "w5", code: "ERR_MAPPING_FAILED" }]);
+  });
+
   it("a filter needs an expression engine", async () => {
     const bare = executorFor({ name: "D" }, { compileExpression: undefined as never });
     expect(() => bare.readStream(base(undefined, { filter: 'status = "COMPLETE"' }), window, { session: client.session() })).toThrow(/no expression engine/);
