@@ -42,6 +42,8 @@ export const ErrorCodes = {
   FIT_CORRUPT: "ERR_FIT_CORRUPT",
   FIT_NOT_ACTIVITY: "ERR_FIT_NOT_ACTIVITY",
   FIT_ENCODE: "ERR_FIT_ENCODE",
+  PROVIDER_URL_REFUSED: "ERR_PROVIDER_URL_REFUSED",
+  PROVIDER_RESPONSE_TOO_LARGE: "ERR_PROVIDER_RESPONSE_TOO_LARGE",
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];

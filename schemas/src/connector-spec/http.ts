@@ -72,7 +72,9 @@ export const RateLimitHeadersSpec = closed({
   reset: Type.Optional(Type.String({ description: 'Header saying when the window resets.' })),
   resetUnit: Type.Optional(Type.Union([Type.Literal('seconds'), Type.Literal('epoch_seconds'), Type.Literal('ms')], { description: 'seconds from now (default), an epoch, or ms from now.' })),
   scope: Type.Optional(Type.Union([Type.Literal('client'), Type.Literal('user')], { description: 'Which rateLimits the headers describe. @default "client"' })),
+  windows: Type.Optional(Type.Array(Type.String(), { minItems: 1, description: 'Names of the rateLimits the comma lists describe, in their order (Strava: ["15min", "daily"]). @default every rateLimit of `scope`, in declared order' })),
 });
+export type RateLimitHeadersSpec = Static<typeof RateLimitHeadersSpec>;
 
 export const HttpSpec = closed({
   baseUrl: Template('The provider API root; operators override it per deployment (providers.<NAME>.baseUrl) for mocks and proxies.'),
@@ -81,7 +83,9 @@ export const HttpSpec = closed({
   timeoutMs: Type.Optional(Count('Per-request timeout. @default 30000', { maximum: 300_000 })),
   maxAttempts: Type.Optional(Count('Tries of one request on `retry` before the pull job itself fails (and is retried by the queue). @default 3', { maximum: 10 })),
   rateLimits: Type.Optional(Type.Array(RateLimitSpec)),
-  rateLimitHeaders: Type.Optional(RateLimitHeadersSpec),
+  rateLimitHeaders: Type.Optional(Type.Union([RateLimitHeadersSpec, Type.Array(RateLimitHeadersSpec, { minItems: 1 })], {
+    description: 'One set of rate-limit headers, or several (Strava sends X-RateLimit-* for all requests and X-ReadRateLimit-* for reads).',
+  })),
   responses: Type.Optional(Type.Array(ResponseRule)),
   maxResponseBytes: Type.Optional(Count('Refuse larger responses. @default 52428800 (50 MiB)')),
 });

@@ -32,6 +32,9 @@ export type StopRule = Static<typeof StopRule>;
 
 const stop = Type.Optional(Type.Array(StopRule, { minItems: 1, description: '@default [{ type: empty }]' }));
 const maxPages = Type.Optional(Count('Safety bound on pages per window. @default 1000'));
+const pagingIn = Type.Optional(Type.Union([Type.Literal('query'), Type.Literal('body')], {
+  description: 'Where the paging parameters go: the query, or the request body (Withings takes every parameter in a form body). @default "query"',
+}));
 
 export const PagingSpec = tagged('type', [
   closed({
@@ -40,6 +43,7 @@ export const PagingSpec = tagged('type', [
     start: Type.Optional(Type.Integer({ minimum: 0, description: 'First page number. @default 1' })),
     sizeParam: Type.Optional(Type.String()),
     size: Type.Optional(Count('Records per page.')),
+    in: pagingIn,
     stop,
     maxPages,
   }),
@@ -49,6 +53,7 @@ export const PagingSpec = tagged('type', [
     sizeParam: Type.Optional(Type.String()),
     size: Count('Records per page; the offset advances by the records received.'),
     nextOffsetPath: Type.Optional(Pointer('Where the provider says the next offset (Withings "/body/offset").')),
+    in: pagingIn,
     stop,
     maxPages,
   }),
@@ -58,6 +63,7 @@ export const PagingSpec = tagged('type', [
     cursorPath: Pointer('Where the response holds the next cursor; paging stops when it is absent, null or "".'),
     sizeParam: Type.Optional(Type.String()),
     size: Type.Optional(Count('')),
+    in: pagingIn,
     stop,
     maxPages,
   }),

@@ -1,0 +1,187 @@
+import { randomUUID } from "node:crypto";
+import type { Redis } from "ioredis";
+
+/**
+ * One counting window of a rate budget in Redis. Sliding windows are a log in a sorted set (each grant
+ * a member scored with the Redis server time; members older than the window are trimmed first), so
+ * "at most max in any window-long span" holds exactly. Aligned windows reset at multiples of the window
+ * since the epoch (Strava's :00/:15/:30/:45 and midnight UTC): a counter per window index.
+ *
+ * A limit the provider announced in its headers (`<key>:limit`, kept a day) replaces `max`.
+ */
+export interface BudgetWindowKey {
+  key: string;
+  max: number;
+  windowMs: number;
+  aligned: boolean;
+}
+
+/** What a provider's rate-limit headers said about one window; undefined = not said. */
+export interface WindowObservation extends BudgetWindowKey {
+  used?: number;
+  remaining?: number;
+  /** ms from now until the provider's window resets. */
+  resetMs?: number;
+  limit?: number;
+}
+
+export type AcquireResult =
+  /** `grantedAtMs`: Redis server time of the grant (one clock for every worker process). */
+  | { ok: true; grantedAtMs: number }
+  /** `blockedBy`: the block or window key that refused. */
+  | { ok: false; retryAfterMs: number; blockedBy: string };
+
+// Check every block and window first, take from all of them only when all have room: one atomic
+// script, so concurrent workers can never overdraw a window between the check and the take.
+const ACQUIRE = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local nblocks = tonumber(ARGV[1])
+local n = tonumber(ARGV[2])
+local member = ARGV[3]
+local wait, which = 0, 0
+for i = 1, nblocks do
+  local ttl = redis.call('PTTL', KEYS[i])
+  if ttl > wait then wait, which = ttl, i end
+end
+if wait > 0 then return {0, wait, now, which} end
+local nw = #KEYS - nblocks
+for w = 1, nw do
+  local key = KEYS[nblocks + w]
+  local a = 3 + (w - 1) * 3
+  local max = tonumber(redis.call('GET', key .. ':limit') or '') or tonumber(ARGV[a + 1])
+  local window = tonumber(ARGV[a + 2])
+  local free = nil
+  if ARGV[a + 3] == '1' then
+    local index = math.floor(now / window)
+    local used = tonumber(redis.call('GET', key .. ':' .. index) or '0')
+    if used + n > max then free = (index + 1) * window - now end
+  else
+    redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
+    local used = redis.call('ZCARD', key)
+    if used + n > max then
+      free = window
+      local k = used + n - max - 1
+      if k < used then
+        local freeing = redis.call('ZRANGE', key, k, k, 'WITHSCORES')
+        if freeing[2] then free = tonumber(freeing[2]) + window - now end
+      end
+    end
+  end
+  if free then
+    if free < 1 then free = 1 end
+    if free > wait then wait, which = free, nblocks + w end
+  end
+end
+if wait > 0 then return {0, wait, now, which} end
+for w = 1, nw do
+  local key = KEYS[nblocks + w]
+  local a = 3 + (w - 1) * 3
+  local window = tonumber(ARGV[a + 2])
+  if ARGV[a + 3] == '1' then
+    local index = math.floor(now / window)
+    redis.call('INCRBY', key .. ':' .. index, n)
+    redis.call('PEXPIREAT', key .. ':' .. index, (index + 1) * window + 1000)
+  else
+    for i = 1, n do redis.call('ZADD', key, now, member .. ':' .. i) end
+    if redis.call('PTTL', key) < window then redis.call('PEXPIRE', key, window) end
+  end
+end
+return {1, 0, now, 0}
+`;
+
+// The provider's own count wins when it is higher than ours (another deployment on the same client,
+// requests we never saw); ours wins when it is higher (grants still in flight).
+const OBSERVE = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local member = ARGV[1]
+for w = 1, #KEYS do
+  local key = KEYS[w]
+  local a = 1 + (w - 1) * 7
+  local window = tonumber(ARGV[a + 2])
+  local used, remaining, reset, limit = tonumber(ARGV[a + 4]), tonumber(ARGV[a + 5]), tonumber(ARGV[a + 6]), tonumber(ARGV[a + 7])
+  if limit >= 1 then redis.call('SET', key .. ':limit', limit, 'PX', 86400000) end
+  local max = tonumber(redis.call('GET', key .. ':limit') or '') or tonumber(ARGV[a + 1])
+  if used < 0 and remaining >= 0 then used = max - remaining end
+  if used > max then used = max end
+  if used > 0 then
+    if ARGV[a + 3] == '1' then
+      local index = math.floor(now / window)
+      local counter = key .. ':' .. index
+      if used > tonumber(redis.call('GET', counter) or '0') then
+        redis.call('SET', counter, used)
+        redis.call('PEXPIREAT', counter, (index + 1) * window + 1000)
+      end
+    else
+      redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
+      local card = redis.call('ZCARD', key)
+      if used > card then
+        local score = now
+        if reset >= 0 then score = now + math.min(reset, window) - window end
+        for i = 1, used - card do redis.call('ZADD', key, score, member .. ':' .. i) end
+        if redis.call('PTTL', key) < window then redis.call('PEXPIRE', key, window) end
+      end
+    end
+  end
+end
+return #KEYS
+`;
+
+const BLOCK = `
+local ms = tonumber(ARGV[1])
+if redis.call('PTTL', KEYS[1]) < ms then redis.call('SET', KEYS[1], '1', 'PX', ms) end
+return ms
+`;
+
+interface BudgetCommands {
+  tributaryBudgetAcquireWindows(...args: (string | number)[]): Promise<[number, number, number, number]>;
+  tributaryBudgetObserve(...args: (string | number)[]): Promise<number>;
+  tributaryBudgetBlock(blocked: string, ms: number): Promise<number>;
+}
+
+function commands(redis: Redis): Redis & BudgetCommands {
+  const withCommands = redis as Redis & Partial<BudgetCommands>;
+  // defineCommand sends EVALSHA and loads the script on NOSCRIPT; define once per connection.
+  if (typeof withCommands.tributaryBudgetAcquireWindows !== "function") {
+    redis.defineCommand("tributaryBudgetAcquireWindows", { lua: ACQUIRE });
+    redis.defineCommand("tributaryBudgetObserve", { lua: OBSERVE });
+    redis.defineCommand("tributaryBudgetBlock", { numberOfKeys: 1, lua: BLOCK });
+  }
+  return withCommands as Redis & BudgetCommands;
+}
+
+export interface BudgetScripts {
+  /** Take `n` from every window unless a block or a window says wait. */
+  acquire(request: { blocks: readonly string[]; windows: readonly BudgetWindowKey[]; n?: number }): Promise<AcquireResult>;
+  observe(observations: readonly WindowObservation[]): Promise<void>;
+  /** Nobody takes from a budget behind this block key for `ms`. Never shortens a block. */
+  block(key: string, ms: number): Promise<void>;
+}
+
+export function budgetScripts(redis: Redis): BudgetScripts {
+  const run = commands(redis);
+  return {
+    async acquire({ blocks, windows, n = 1 }) {
+      const keys = [...blocks, ...windows.map((w) => w.key)];
+      const args = [blocks.length, n, randomUUID(), ...windows.flatMap((w) => [w.max, Math.ceil(w.windowMs), w.aligned ? 1 : 0])];
+      // Without numberOfKeys, ioredis expects the key count as the first argument.
+      const [granted, waitMs, nowMs, which] = await run.tributaryBudgetAcquireWindows(keys.length, ...keys, ...args);
+      return granted === 1 ? { ok: true, grantedAtMs: nowMs } : { ok: false, retryAfterMs: waitMs, blockedBy: keys[which - 1] ?? "" };
+    },
+    async observe(observations) {
+      if (observations.length === 0) return;
+      const unknown = (value: number | undefined) => (value === undefined || !Number.isFinite(value) ? -1 : Math.max(0, Math.ceil(value)));
+      const args = observations.flatMap((o) => [o.max, Math.ceil(o.windowMs), o.aligned ? 1 : 0, unknown(o.used), unknown(o.remaining), unknown(o.resetMs), unknown(o.limit)]);
+      await run.tributaryBudgetObserve(observations.length, ...observations.map((o) => o.key), randomUUID(), ...args);
+    },
+    async block(key, ms) {
+      await run.tributaryBudgetBlock(key, Math.max(1, Math.ceil(ms)));
+    },
+  };
+}
+
+/** `<prefix>:budget:<PROVIDER>[:<clientId>]`: one budget per provider OAuth client, as providers count. */
+export function budgetKeyBase(prefix: string, provider: string, clientId?: unknown): string {
+  return `${prefix}:budget:${provider}${typeof clientId === "string" && clientId !== "" ? `:${clientId}` : ""}`;
+}

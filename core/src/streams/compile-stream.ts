@@ -1,0 +1,39 @@
+import type { StreamSpec, TimeFormat } from "@tributary/schemas";
+import type { ProviderRecord } from "../contracts/connector.ts";
+import { ErrorCodes } from "../errors/codes.ts";
+import { UserError } from "../errors/tributary-error.ts";
+import { compilePointer } from "../spec/pointer.ts";
+import { compileDetails, type CompiledDetail } from "./details.ts";
+import type { RecordPredicate } from "./expressions.ts";
+import { createPager, type Pager } from "./paging.ts";
+import { recordIdReader } from "./records.ts";
+import { parseTime } from "./time-format.ts";
+
+/** Everything about a stream that does not change between reads, compiled once. */
+export interface CompiledStream {
+  spec: StreamSpec;
+  where: string;
+  pager: Pager;
+  details: CompiledDetail[];
+  filter?: RecordPredicate;
+  idOf: (record: ProviderRecord) => string | undefined;
+  /** The record's checkpoint time in epoch ms, if the stream keeps a checkpoint. */
+  timeOf?: (record: ProviderRecord) => number | undefined;
+  lookbackMs: number;
+}
+
+export function compileStream(spec: StreamSpec, compileExpression: (expression: string, where: string) => RecordPredicate): CompiledStream {
+  const where = `streams.${spec.name}`;
+  const checkpoint = spec.checkpoint;
+  const read = checkpoint ? compilePointer(checkpoint.path) : undefined;
+  return {
+    spec,
+    where,
+    pager: createPager(spec.paging, where),
+    details: compileDetails(spec.details, compileExpression, where),
+    ...(spec.filter !== undefined ? { filter: compileExpression(spec.filter, `${where}.filter`) } : {}),
+    idOf: recordIdReader(spec.id),
+    ...(checkpoint && read ? { timeOf: (record: ProviderRecord) => parseTime(read(record), checkpoint.format as TimeFormat) } : {}),
+    lookbackMs: (checkpoint?.lookbackSeconds ?? 3600) * 1000,
+  };
+}

@@ -1,0 +1,91 @@
+import type { StreamSpec } from "@tributary/schemas";
+import type { ProviderRecord } from "../contracts/connector.ts";
+import { ErrorCodes } from "../errors/codes.ts";
+import { isTributaryError, RateLimitedError, UserError, type TributaryError } from "../errors/tributary-error.ts";
+import type { ProviderSession } from "../provider-http/provider-client.ts";
+import type { TemplateVariables } from "../provider-http/template-scope.ts";
+import { compilePointer } from "../spec/pointer.ts";
+import { expressionFailed, type RecordPredicate } from "./expressions.ts";
+
+export type DetailSpec = NonNullable<StreamSpec["details"]>[number];
+
+export interface CompiledDetail {
+  spec: DetailSpec;
+  select: (answer: unknown) => unknown;
+  when?: RecordPredicate;
+}
+
+/** `failures`: optional details that failed (their key is absent); `error`: why a required one rejects the record. */
+export type DetailOutcome = { ok: true; failures: number; fetched: number } | { ok: false; error: TributaryError; failures: number; fetched: number };
+
+/**
+ * Fetch a record's details and attach each answer (or its `select`ed part) under the detail's name.
+ * An optional detail that fails or is ignored leaves its key absent. A required one that fails for
+ * good (a 4xx, an ignored or empty answer) rejects the record, to be quarantined, not the whole read.
+ * What the read as a whole must stop for — a budget or Retry-After wait, revoked access, cancellation,
+ * a provider down after every retry of a required detail — is thrown.
+ */
+export async function attachDetails(record: ProviderRecord, details: readonly CompiledDetail[], session: ProviderSession, variables: TemplateVariables): Promise<DetailOutcome> {
+  let failures = 0;
+  let fetched = 0;
+  for (const detail of details) {
+    if (detail.when) {
+      try {
+        if (!(await detail.when(record))) continue;
+      } catch (error) {
+        return { ok: false, error: expressionFailed(error, `details.${detail.spec.name}.when`), failures, fetched };
+      }
+    }
+    let value: unknown;
+    try {
+      fetched += 1;
+      const answer = await session.send(detail.spec.request, { ...variables, record });
+      value = answer.ignored ? undefined : detail.select(answer.body);
+    } catch (error) {
+      if (mustStopTheRead(error, detail.spec.optional === true)) throw error;
+      if (detail.spec.optional) {
+        failures += 1;
+        continue;
+      }
+      return { ok: false, error: error as TributaryError, failures, fetched };
+    }
+    if (value === undefined || value === null) {
+      if (detail.spec.optional) continue;
+      return {
+        ok: false,
+        failures,
+        fetched,
+        error: new UserError(ErrorCodes.PROVIDER_BAD_RESPONSE, `The required detail "${detail.spec.name}" of a record is empty or missing`, {
+          hint: `Mark the detail optional if the provider may have nothing for some records, or check its select pointer.`,
+        }),
+      };
+    }
+    record[detail.spec.name] = value;
+  }
+  return { ok: true, failures, fetched };
+}
+
+export function compileDetails(details: StreamSpec["details"], compileWhen: (expression: string, where: string) => RecordPredicate, where: string): CompiledDetail[] {
+  return (details ?? []).map((spec, index) => ({
+    spec,
+    select: compilePointer(spec.select ?? ""),
+    ...(spec.when !== undefined ? { when: compileWhen(spec.when, `${where}.details[${index}].when`) } : {}),
+  }));
+}
+
+/** Failures that belong to one record (its detail is missing, refused, too big): the rest of the read goes on. */
+const RECORD_LEVEL = new Set<string>([
+  ErrorCodes.PROVIDER_REQUEST_FAILED,
+  ErrorCodes.PROVIDER_RESPONSE_TOO_LARGE,
+  ErrorCodes.PROVIDER_URL_REFUSED,
+  ErrorCodes.PROVIDER_BAD_RESPONSE,
+  ErrorCodes.TEMPLATE_VARIABLE,
+]);
+
+function mustStopTheRead(error: unknown, optional: boolean): boolean {
+  if (!isTributaryError(error) || error instanceof RateLimitedError) return true;
+  if (RECORD_LEVEL.has(error.code)) return false;
+  // A provider that stays down through every retry: an optional detail is skipped, a required one fails
+  // the read (the job is retried later) rather than quarantining records that are fine.
+  return !(optional && error.code === ErrorCodes.PROVIDER_UNAVAILABLE);
+}

@@ -1,0 +1,283 @@
+import type { ProviderRecord } from "../contracts/connector.ts";
+import { ErrorCodes } from "../errors/codes.ts";
+import { UserError, type TributaryError } from "../errors/tributary-error.ts";
+import type { Logger } from "../log/logger.ts";
+import type { ProviderSession } from "../provider-http/provider-client.ts";
+import type { PreparedRequest } from "../provider-http/render-request.ts";
+import type { RequestStats } from "../provider-http/request-stats.ts";
+import type { TemplateVariables } from "../provider-http/template-scope.ts";
+import type { CursorRepository } from "../state/cursors.ts";
+import { advanceCheckpoint, readCheckpoint } from "./checkpoints.ts";
+import type { CompiledStream } from "./compile-stream.ts";
+import { attachDetails, type DetailOutcome } from "./details.ts";
+import { expressionFailed } from "./expressions.ts";
+import type { PageState } from "./paging.ts";
+import { extractRecords } from "./records.ts";
+import { renderEnd, renderStart } from "./time-format.ts";
+import { clampWindow, stepWindows, type TimeWindow } from "./windows.ts";
+
+export interface StreamReadContext {
+  session: ProviderSession;
+  /** The Terra user id: whose checkpoint. Without it (or without a cursor store) no checkpoint is read or kept. */
+  userId?: string | undefined;
+  /**
+   * "use": start at the stored checkpoint minus the stream's lookback when that is later than the
+   * window's start (polls). "ignore" (default): read the whole window (requests, backfills). Either way
+   * a completed read moves the checkpoint forward to the newest record it saw.
+   */
+  checkpoint?: "use" | "ignore";
+  /** Save the checkpoint when the read completes. false: call `commit()` once the records are safely published. @default true */
+  autoCommit?: boolean;
+  /** Continue an interrupted read of the same window from its last position. */
+  resume?: StreamPosition | undefined;
+  /**
+   * A record whose required detail failed for good (404, refused, empty): quarantine it. Without this
+   * handler such a record fails the read.
+   */
+  onRejected?: (record: ProviderRecord, error: TributaryError) => void | Promise<void>;
+}
+
+/**
+ * Where a read is, after the last record it handed out: plain JSON. A pull job keeps it (with the
+ * records handed out so far published) to continue after a wait or a crash instead of starting over.
+ */
+export interface StreamPosition {
+  v: 1;
+  stream: string;
+  /** The window the read was asked for. */
+  requested: { start: string; end: string };
+  /** The window after clamping and the checkpoint; null when nothing was left to read. */
+  window: { start: string; end: string } | null;
+  /** The maxWindowDays step being read. */
+  step?: { start: string; end: string };
+  page?: PageState;
+  /** Records of that page already handed out (or skipped). */
+  skip?: number;
+  newest?: string;
+  done?: boolean;
+}
+
+export interface StreamStats {
+  windows: number;
+  pages: number;
+  /** Records handed out. */
+  records: number;
+  filtered: number;
+  duplicates: number;
+  /** Items in a records array that were not objects. */
+  malformed: number;
+  missingIds: number;
+  detailRequests: number;
+  /** Optional details that failed or were empty (their key is absent). */
+  detailFailures: number;
+  /** Records whose required detail failed, handed to onRejected. */
+  rejected: number;
+  /** Windows whose paging was cut short by maxPages or a repeating page. */
+  truncated: number;
+  http: RequestStats;
+}
+
+export interface StreamReading extends AsyncIterable<ProviderRecord> {
+  readonly stats: StreamStats;
+  position(): StreamPosition | undefined;
+  /** Move the checkpoint to the newest record time seen (automatic on completion unless autoCommit is false). */
+  commit(): Promise<void>;
+}
+
+export interface ReadStreamDeps {
+  cursors?: CursorRepository | undefined;
+  maxHistoryDays?: number | undefined;
+  detailConcurrency: number;
+  futureMarginMs: number;
+  now: () => number;
+  log: Logger;
+}
+
+/**
+ * Read one stream for one user and window: clamp the window, step through it maxWindowDays at a time
+ * (oldest or newest first), render `{start}`/`{end}` in the stream's format, page through each step,
+ * and hand out records one at a time — filtered, de-duplicated by id, with their details fetched a few
+ * records ahead. Memory holds one page and the details in flight, whatever the range.
+ */
+export function readStream(stream: CompiledStream, requested: { start: Date; end: Date }, ctx: StreamReadContext, deps: ReadStreamDeps): StreamReading {
+  const { spec, where, pager } = stream;
+  const { session } = ctx;
+  const stats: StreamStats = { windows: 0, pages: 0, records: 0, filtered: 0, duplicates: 0, malformed: 0, missingIds: 0, detailRequests: 0, detailFailures: 0, rejected: 0, truncated: 0, http: session.stats };
+  const requestedIso = { start: requested.start.toISOString(), end: requested.end.toISOString() };
+  const keepsCheckpoint = stream.timeOf !== undefined && deps.cursors !== undefined && ctx.userId !== undefined;
+  let position: StreamPosition | undefined;
+  let newest: number | undefined;
+  let started = false;
+
+  const commit = async () => {
+    if (keepsCheckpoint && newest !== undefined) await advanceCheckpoint(deps.cursors!, ctx.userId!, spec.name, newest);
+  };
+
+  async function* run(): AsyncGenerator<ProviderRecord> {
+    if (!spec.request) {
+      throw new UserError(ErrorCodes.SPEC_INVALID, `${where} has no request: its records come from a read hook, not the stream executor`, {
+        hint: "Give the stream a request, or run its read hook instead.",
+      });
+    }
+    const resume = ctx.resume;
+    let window: TimeWindow | undefined;
+    if (resume) {
+      checkResume(resume, spec.name, requestedIso);
+      if (resume.done) {
+        position = resume;
+        return;
+      }
+      window = resume.window ? { start: Date.parse(resume.window.start), end: Date.parse(resume.window.end) } : undefined;
+      if (resume.newest) newest = Date.parse(resume.newest);
+    } else {
+      window = await effectiveWindow();
+    }
+    const base = { v: 1 as const, stream: spec.name, requested: requestedIso, window: window ? isoWindow(window) : null };
+    position = { ...base };
+    if (window) {
+      const dateRange = spec.dateRange;
+      const steps = dateRange ? stepWindows(window, dateRange.maxWindowDays, dateRange.order) : [window];
+      let resuming = resume?.step ? { start: Date.parse(resume.step.start), end: Date.parse(resume.step.end) } : undefined;
+      let previousIds = new Set<string>();
+      let ids = new Set<string>();
+      for (const step of steps) {
+        if (resuming && (step.start !== resuming.start || step.end !== resuming.end)) continue;
+        let state = resuming ? (resume!.page ?? pager.first()) : pager.first();
+        let skip = resuming ? (resume!.skip ?? 0) : 0;
+        resuming = undefined;
+        stats.windows += 1;
+        [previousIds, ids] = [ids, new Set<string>()];
+        const variables: TemplateVariables = dateRange
+          ? { start: renderStart(step.start, dateRange.start), ...(dateRange.end ? { end: renderEnd(step.end, dateRange.end) } : {}) }
+          : {};
+        const request = await session.prepare(spec.request!, variables);
+        for (;;) {
+          position = { ...base, step: isoWindow(step), page: state, skip, ...(newest !== undefined ? { newest: new Date(newest).toISOString() } : {}) };
+          const { records, after } = await fetchPage(request, state);
+          yield* handOut(records, skip, variables, (id) => previousIds.has(id) || ids.has(id), (id) => ids.add(id));
+          if ("stop" in after) {
+            if (after.stop === "max_pages" || after.stop === "loop") {
+              stats.truncated += 1;
+              deps.log.warn({ stream: spec.name, reason: after.stop, pages: state.pages + 1 }, after.stop === "max_pages"
+                ? "stream paging reached maxPages in one window; the rest of the window is not read (raise paging.maxPages or lower dateRange.maxWindowDays)"
+                : "the provider answered the same next page twice; paging stopped");
+            }
+            break;
+          }
+          state = after.next;
+          skip = 0;
+        }
+      }
+      if (resuming) {
+        throw new UserError(ErrorCodes.SPEC_INVALID, `Cannot continue ${where}: its saved position is not a step of the window`, {
+          hint: "The stream's dateRange changed since the position was saved; read the window again without resume.",
+        });
+      }
+    }
+    position = { ...base, done: true, ...(newest !== undefined ? { newest: new Date(newest).toISOString() } : {}) };
+    if (ctx.autoCommit !== false) await commit();
+  }
+
+  /** One page's records and what comes next; the answer itself (raw bytes and all) is not kept while they are handed out. */
+  async function fetchPage(request: PreparedRequest, state: PageState) {
+    const answer = await session.execute(pager.request(request, state, session));
+    stats.pages += 1;
+    const { records, skipped } = extractRecords(answer, spec.records ?? "", where);
+    stats.malformed += skipped;
+    return { records, after: pager.after(state, answer, records.length) };
+  }
+
+  async function effectiveWindow(): Promise<TimeWindow | undefined> {
+    let start = requested.start.getTime();
+    if (ctx.checkpoint === "use" && keepsCheckpoint) {
+      const checkpoint = await readCheckpoint(deps.cursors!, ctx.userId!, spec.name);
+      if (checkpoint !== undefined) start = Math.max(start, checkpoint - stream.lookbackMs);
+    }
+    return clampWindow(
+      { start, end: requested.end.getTime() },
+      { now: deps.now(), maxHistoryDays: deps.maxHistoryDays, futureMarginMs: deps.futureMarginMs, wholeDays: spec.dateRange?.start.format === "date" },
+    );
+  }
+
+  /** One page's records, in order, details fetched up to detailConcurrency records ahead. */
+  async function* handOut(records: ProviderRecord[], from: number, variables: TemplateVariables, seen: (id: string) => boolean, remember: (id: string) => void): AsyncGenerator<ProviderRecord> {
+    const pending: { index: number; record: ProviderRecord; outcome: Promise<DetailOutcome> }[] = [];
+    const passed = (index: number) => {
+      if (pending.length === 0 && position) position.skip = index + 1;
+    };
+    async function* next(): AsyncGenerator<ProviderRecord> {
+      const head = pending.shift()!;
+      const outcome = await head.outcome;
+      stats.detailRequests += outcome.fetched;
+      stats.detailFailures += outcome.failures;
+      if (!outcome.ok) {
+        if (!ctx.onRejected) throw outcome.error;
+        stats.rejected += 1;
+        await ctx.onRejected(head.record, outcome.error);
+        position!.skip = head.index + 1;
+        return;
+      }
+      const time = stream.timeOf?.(head.record);
+      if (time !== undefined && (newest === undefined || time > newest)) {
+        newest = time;
+        position!.newest = new Date(time).toISOString();
+      }
+      position!.skip = head.index + 1;
+      stats.records += 1;
+      yield head.record;
+    }
+    for (let index = from; index < records.length; index += 1) {
+      const record = records[index]!;
+      let keep = true;
+      try {
+        keep = !stream.filter || (await stream.filter(record));
+      } catch (error) {
+        // In turn with the records before it, like a failed required detail.
+        pending.push({ index, record, outcome: Promise.resolve({ ok: false, error: expressionFailed(error, `${where}.filter`), failures: 0, fetched: 0 }) });
+        while (pending.length >= deps.detailConcurrency) yield* next();
+        continue;
+      }
+      if (!keep) {
+        stats.filtered += 1;
+        passed(index);
+        continue;
+      }
+      const id = stream.idOf(record);
+      if (id === undefined) stats.missingIds += 1;
+      else if (seen(id)) {
+        stats.duplicates += 1;
+        passed(index);
+        continue;
+      } else remember(id);
+      const outcome = stream.details.length > 0 ? attachDetails(record, stream.details, session, variables) : Promise.resolve(NO_DETAILS);
+      // Awaited in order below; if the read stops first, a later failure must not go unhandled.
+      outcome.catch(() => undefined);
+      pending.push({ index, record, outcome });
+      while (pending.length >= deps.detailConcurrency) yield* next();
+    }
+    while (pending.length > 0) yield* next();
+  }
+
+  return {
+    stats,
+    position: () => (position ? structuredClone(position) : undefined),
+    commit,
+    [Symbol.asyncIterator]() {
+      if (started) throw new UserError(ErrorCodes.SPEC_INVALID, `${where}: a stream reading can be iterated once`, { hint: "Call readStream again for another pass." });
+      started = true;
+      return run();
+    },
+  };
+}
+
+const NO_DETAILS: DetailOutcome = { ok: true, failures: 0, fetched: 0 };
+
+const isoWindow = (window: TimeWindow) => ({ start: new Date(window.start).toISOString(), end: new Date(window.end).toISOString() });
+
+function checkResume(resume: StreamPosition, stream: string, requested: { start: string; end: string }): void {
+  if (resume.v !== 1 || resume.stream !== stream || resume.requested?.start !== requested.start || resume.requested?.end !== requested.end) {
+    throw new UserError(ErrorCodes.SPEC_INVALID, `The saved position belongs to another read (stream ${resume.stream}, ${resume.requested?.start} – ${resume.requested?.end})`, {
+      hint: "Resume a read with the same stream and window it was saved for.",
+    });
+  }
+}

@@ -1,0 +1,195 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Redis } from "ioredis";
+import type { HttpSpec } from "@tributary/schemas";
+import { budgetKeyBase, budgetScripts } from "../../src/provider-http/budget-scripts.ts";
+import { ProviderWaitError } from "../../src/provider-http/errors.ts";
+import { providerBudget } from "../../src/provider-http/provider-budget.ts";
+import { waitShare } from "../../src/provider-http/request-stats.ts";
+import { clientFor, dropKeys, reply, specFor, startMockProvider, testRedis, uniquePrefix, type MockProvider } from "./helpers.ts";
+
+/** Rate-limit headers the mock answers with, per test key. */
+const answerHeaders = new Map<string, Record<string, string>>();
+
+describe("rate budget per request: windows per client and per user, fed by the provider's headers", () => {
+  let provider: MockProvider;
+  let redis: Redis;
+  const prefixes: string[] = [];
+  const closers: (() => Promise<void>)[] = [];
+
+  beforeAll(async () => {
+    redis = testRedis();
+    provider = await startMockProvider((app) => {
+      app.get("/data/:key", async (request, response) => {
+        const { key } = request.params as { key: string };
+        return reply(response, 200, { ok: true }, answerHeaders.get(key) ?? {});
+      });
+      app.get("/throttle/:key", async (request, response) => reply(response, 429, {}, { "retry-after": "120" }));
+    });
+  });
+  afterAll(async () => {
+    for (const close of closers) await close();
+    for (const prefix of prefixes) await dropKeys(redis, prefix);
+    redis?.disconnect();
+    await provider?.close();
+  });
+
+  const setup = (http: Partial<HttpSpec>, options: Parameters<typeof clientFor>[1] = {}) => {
+    const prefix = uniquePrefix();
+    prefixes.push(prefix);
+    const made = clientFor(specFor(provider.url, http), { redis, prefix, ...options });
+    closers.push(made.close);
+    return { client: made.client, prefix };
+  };
+  const get = (key: string) => ({ path: `/data/${key}` });
+  const waitOf = async (promise: Promise<unknown>) => {
+    const error = await promise.then(() => undefined, (e: unknown) => e);
+    expect(error).toBeInstanceOf(ProviderWaitError);
+    return error as ProviderWaitError;
+  };
+
+  it("every request takes from the client window; past max, a ProviderWaitError names the window and nothing is sent", async () => {
+    const { client } = setup({ rateLimits: [{ name: "minute", scope: "client", max: 3, perSeconds: 60 }] });
+    const session = client.session({ userId: "user-a" });
+    for (let i = 0; i < 3; i += 1) await session.send(get("sliding"));
+    const sent = provider.requests.length;
+    const wait = await waitOf(client.session({ userId: "user-b" }).send(get("sliding")));
+    expect(wait).toMatchObject({ reason: "budget", code: "ERR_PROVIDER_RATE_LIMITED", details: { window: "minute" } });
+    expect(wait.retryAfterMs).toBeGreaterThan(55_000);
+    expect(wait.retryAfterMs).toBeLessThanOrEqual(60_000);
+    expect(provider.requests.length).toBe(sent);
+  });
+
+  it("a short wait for the budget is slept in-process and counted in the wait share", async () => {
+    const { client } = setup({ rateLimits: [{ scope: "client", max: 2, perSeconds: 1 }] }, { maxInProcessWaitMs: 1200 });
+    const session = client.session();
+    const started = Date.now();
+    for (let i = 0; i < 5; i += 1) await session.send(get("short"));
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1900);
+    expect(session.stats.budgetWaits).toBeGreaterThanOrEqual(2);
+    expect(session.stats.waitedMs).toBeGreaterThan(1500);
+    expect(waitShare(session.stats)).toBeGreaterThan(0.5);
+  });
+
+  it("per-user windows: one user's spent budget does not stop another", async () => {
+    const { client } = setup({ rateLimits: [{ name: "hourly", scope: "user", max: 2, perSeconds: 3600 }] });
+    const alice = client.session({ userId: "alice" });
+    await alice.send(get("user"));
+    await alice.send(get("user"));
+    expect((await waitOf(alice.send(get("user")))).details).toMatchObject({ window: "hourly" });
+    await client.session({ userId: "bob" }).send(get("user"));
+  });
+
+  it("aligned windows reset at multiples of their length (Strava's quarter hours), not a window after the first grant", async () => {
+    const { client } = setup({ rateLimits: [{ name: "15min", scope: "client", max: 1, perSeconds: 900, aligned: true }] });
+    await client.session().send(get("aligned"));
+    const wait = await waitOf(client.session().send(get("aligned")));
+    const toBoundary = 900_000 - (Date.now() % 900_000);
+    expect(Math.abs(wait.retryAfterMs - toBoundary)).toBeLessThan(2000);
+  });
+
+  it("Strava X-RateLimit-Usage/Limit pairs: the provider's count fills our aligned windows", async () => {
+    const http: Partial<HttpSpec> = {
+      rateLimits: [
+        { name: "15min", scope: "client", max: 200, perSeconds: 900, aligned: true },
+        { name: "daily", scope: "client", max: 2000, perSeconds: 86_400, aligned: true },
+      ],
+      rateLimitHeaders: { usage: "X-RateLimit-Usage", limit: "X-RateLimit-Limit" },
+    };
+    answerHeaders.set("strava", { "x-ratelimit-usage": "200,340", "x-ratelimit-limit": "200,2000" });
+    const { client } = setup(http);
+    await client.session().send(get("strava"));
+    const wait = await waitOf(client.session().send(get("strava")));
+    expect(wait.details).toMatchObject({ window: "15min" });
+    expect(Math.abs(wait.retryAfterMs - (900_000 - (Date.now() % 900_000)))).toBeLessThan(2000);
+  });
+
+  it("limits the provider announces replace the spec's (an upgraded Strava app)", async () => {
+    answerHeaders.set("upgraded", { "x-ratelimit-usage": "1,1", "x-ratelimit-limit": "4,2000" });
+    const { client } = setup({
+      rateLimits: [{ name: "15min", scope: "client", max: 2, perSeconds: 900, aligned: true }],
+      rateLimitHeaders: { usage: "X-RateLimit-Usage", limit: "X-RateLimit-Limit", windows: ["15min"] },
+    });
+    const session = client.session();
+    for (let i = 0; i < 4; i += 1) await session.send(get("upgraded"));
+    await waitOf(session.send(get("upgraded")));
+  });
+
+  it("WHOOP X-RateLimit-Remaining/Reset: nothing left means waiting until the provider's reset", async () => {
+    answerHeaders.set("whoop", { "x-ratelimit-limit": "100, 100;window=60, 10000;window=86400", "x-ratelimit-remaining": "0", "x-ratelimit-reset": "3" });
+    const { client } = setup({
+      rateLimits: [
+        { name: "minute", scope: "client", max: 100, perSeconds: 60 },
+        { name: "day", scope: "client", max: 10_000, perSeconds: 86_400 },
+      ],
+      rateLimitHeaders: { limit: "X-RateLimit-Limit", remaining: "X-RateLimit-Remaining", reset: "X-RateLimit-Reset" },
+    });
+    await client.session().send(get("whoop"));
+    const wait = await waitOf(client.session().send(get("whoop")));
+    expect(wait.details).toMatchObject({ window: "minute" });
+    expect(wait.retryAfterMs).toBeGreaterThan(1500);
+    expect(wait.retryAfterMs).toBeLessThanOrEqual(3000);
+  });
+
+  it("Fitbit-Rate-Limit-* headers describe the user's window: that user waits, others do not", async () => {
+    answerHeaders.set("fitbit", { "fitbit-rate-limit-limit": "150", "fitbit-rate-limit-remaining": "0", "fitbit-rate-limit-reset": "120" });
+    const { client } = setup({
+      rateLimits: [{ name: "hourly", scope: "user", max: 150, perSeconds: 3600, aligned: true }],
+      rateLimitHeaders: { limit: "Fitbit-Rate-Limit-Limit", remaining: "Fitbit-Rate-Limit-Remaining", reset: "Fitbit-Rate-Limit-Reset", scope: "user" },
+    });
+    await client.session({ userId: "carol" }).send(get("fitbit"));
+    const wait = await waitOf(client.session({ userId: "carol" }).send(get("fitbit")));
+    expect(wait.details).toMatchObject({ window: "hourly" });
+    answerHeaders.set("fitbit", {});
+    await client.session({ userId: "dave" }).send(get("fitbit"));
+  });
+
+  it("a 429 blocks the client — or only the user when every declared limit is per user", async () => {
+    const perUser = setup({ rateLimits: [{ scope: "user", max: 150, perSeconds: 3600 }] }).client;
+    await waitOf(perUser.session({ userId: "erin" }).send({ path: "/throttle/x" }));
+    expect((await waitOf(perUser.session({ userId: "erin" }).send(get("u")))).details).toMatchObject({ window: "blocked" });
+    await perUser.session({ userId: "frank" }).send(get("u"));
+
+    const perClient = setup({ rateLimits: [{ scope: "client", max: 100, perSeconds: 60 }] }).client;
+    await waitOf(perClient.session({ userId: "erin" }).send({ path: "/throttle/x" }));
+    const blocked = await waitOf(perClient.session({ userId: "frank" }).send(get("c")));
+    expect(blocked.retryAfterMs).toBeGreaterThan(100_000);
+  });
+
+  it("the operator's rateLimit is one more client window, and a 429 seen here pauses the legacy per-provider budget too", async () => {
+    const { client } = setup({}, { budgetOptions: { operatorLimit: { max: 1, perSeconds: 60 } } });
+    await client.session().send(get("operator"));
+    expect((await waitOf(client.session().send(get("operator")))).details).toMatchObject({ window: "configured" });
+
+    const { client: other, prefix } = setup({}, { budgetOptions: { clientId: "app-1" } });
+    const legacyBlock = `${budgetKeyBase(prefix, "MOCKPROV", "app-1")}:blocked`;
+    expect((await budgetScripts(redis).acquire({ blocks: [legacyBlock], windows: [] })).ok).toBe(true);
+    await waitOf(other.session().send({ path: "/throttle/y" }));
+    expect((await budgetScripts(redis).acquire({ blocks: [legacyBlock], windows: [] })).ok).toBe(false);
+  });
+
+  it("concurrent takes never overdraw a window (one atomic script across windows)", async () => {
+    const prefix = uniquePrefix();
+    prefixes.push(prefix);
+    const budget = providerBudget({
+      redis,
+      prefix,
+      provider: "RACE",
+      rateLimits: [
+        { name: "a", scope: "client", max: 7, perSeconds: 60 },
+        { name: "b", scope: "user", max: 5, perSeconds: 60, aligned: true },
+      ],
+    });
+    const decisions = await Promise.all(Array.from({ length: 30 }, (_, i) => budget.acquire(i % 2 === 0 ? "even" : "odd")));
+    expect(decisions.filter((d) => d.ok)).toHaveLength(7);
+    // Neither user got more than its own window's 5.
+    const granted = decisions.map((d, i) => (d.ok ? i % 2 : -1)).filter((u) => u >= 0);
+    expect(granted.filter((u) => u === 0).length).toBeLessThanOrEqual(5);
+    expect(granted.filter((u) => u === 1).length).toBeLessThanOrEqual(5);
+  });
+
+  it("spec mistakes in rate limits are named", () => {
+    expect(() => providerBudget({ redis, prefix: "p", provider: "X", rateLimits: [{ name: "a", scope: "client", max: 1, perSeconds: 1 }, { name: "a", scope: "user", max: 1, perSeconds: 1 }] })).toThrow(/two http.rateLimits are named "a"/);
+    expect(() => providerBudget({ redis, prefix: "p", provider: "X", rateLimits: [], rateLimitHeaders: { usage: "u", windows: ["nope"] } })).toThrow(/"nope"/);
+    expect(() => providerBudget({ redis, prefix: "p", provider: "X", operatorLimit: { max: 0, perSeconds: 1 } })).toThrow(/providers.X.rateLimit/);
+  });
+});

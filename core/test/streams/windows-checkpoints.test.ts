@@ -1,0 +1,167 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Redis } from "ioredis";
+import type { StreamSpec } from "@tributary/schemas";
+import type { StateStore } from "../../src/state/index.ts";
+import { ProviderWaitError } from "../../src/provider-http/errors.ts";
+import { checkpointKey } from "../../src/streams/checkpoints.ts";
+import type { StreamPosition } from "../../src/streams/read-stream.ts";
+import { clientFor, dropKeys, specFor, startMockProvider, testRedis, uniquePrefix, type MockProvider } from "../provider-http/helpers.ts";
+import { collect, executorFor, ids, stream, testStore } from "./stream-helpers.ts";
+
+const DAY = 86_400_000;
+const T0 = Date.parse("2024-03-01T00:00:00Z");
+/** One record a day at noon for 20 days; `start_time` in unix seconds. */
+const DAILY = Array.from({ length: 20 }, (_, i) => ({ id: `d${i}`, start_time: (T0 + i * DAY + DAY / 2) / 1000 }));
+
+describe("stream windows, checkpoints and resuming", () => {
+  let provider: MockProvider;
+  let store: StateStore;
+  let closeStore: (() => Promise<void>) | undefined;
+  let redis: Redis;
+  const prefixes: string[] = [];
+  const closers: (() => Promise<void>)[] = [];
+
+  beforeAll(async () => {
+    redis = testRedis();
+    ({ store, close: closeStore } = await testStore());
+    provider = await startMockProvider((app) => {
+      // Xert-like: records whose start lies in [from, to], unix seconds.
+      app.get("/activity", async (request) => {
+        const { from, to } = request.query as Record<string, string>;
+        return { success: true, activities: DAILY.filter((r) => r.start_time >= Number(from) && r.start_time <= Number(to)) };
+      });
+      // Overlap-listing provider: anything touching the window, so a record on a boundary appears twice.
+      app.get("/overlap", async (request) => {
+        const { from, to } = request.query as Record<string, string>;
+        return { activities: DAILY.filter((r) => r.start_time >= Number(from) - DAY / 1000 && r.start_time <= Number(to)) };
+      });
+      app.get("/days", async () => ({ data: [] }));
+      app.get("/numbered", async (request) => {
+        const page = Number((request.query as Record<string, string>).page);
+        return { data: DAILY.slice(page - 1, page) };
+      });
+    });
+  });
+  afterAll(async () => {
+    for (const close of closers) await close();
+    for (const prefix of prefixes) await dropKeys(redis, prefix);
+    redis?.disconnect();
+    await closeStore?.();
+    await provider?.close();
+  });
+
+  const client = (options: Parameters<typeof clientFor>[1] = {}, http: Parameters<typeof specFor>[1] = {}) => {
+    const made = clientFor(specFor(provider.url, http), options);
+    closers.push(made.close);
+    return made.client;
+  };
+  const xert = (order: "oldest_first" | "newest_first", extra: Partial<StreamSpec> = {}): StreamSpec =>
+    stream({
+      request: { path: "/activity", query: { from: "{start}", to: "{end}" } },
+      records: "/activities",
+      dateRange: { start: { format: "unix_seconds" }, end: { format: "unix_seconds", inclusive: true }, maxWindowDays: 7, order },
+      ...extra,
+    });
+  const range = { start: new Date(T0), end: new Date(T0 + 20 * DAY) };
+  const now = () => T0 + 30 * DAY;
+
+  it("steps through maxWindowDays oldest first, with inclusive unix-second ends", async () => {
+    const before = provider.requests.length;
+    const reading = executorFor({ name: "X" }, { now }).readStream(xert("oldest_first"), range, { session: client().session() });
+    const records = await collect(reading);
+    expect(ids(records)).toEqual(DAILY.map((r) => r.id));
+    const windows = provider.requests.slice(before).map((r) => [Number(r.query.from), Number(r.query.to)]);
+    expect(windows).toEqual([
+      [T0 / 1000, (T0 + 7 * DAY) / 1000 - 1],
+      [(T0 + 7 * DAY) / 1000, (T0 + 14 * DAY) / 1000 - 1],
+      [(T0 + 14 * DAY) / 1000, (T0 + 20 * DAY) / 1000 - 1],
+    ]);
+    expect(reading.stats.windows).toBe(3);
+  });
+
+  it("steps newest first", async () => {
+    const before = provider.requests.length;
+    const records = await collect(executorFor({ name: "X" }, { now }).readStream(xert("newest_first"), range, { session: client().session() }));
+    expect(records.map((r) => r.id).slice(0, 6)).toEqual(["d13", "d14", "d15", "d16", "d17", "d18"]);
+    expect(records).toHaveLength(20);
+    expect(provider.requests.slice(before).map((r) => Number(r.query.from))).toEqual([(T0 + 13 * DAY) / 1000, (T0 + 6 * DAY) / 1000, T0 / 1000]);
+  });
+
+  it("a record listed in two windows is handed out once", async () => {
+    const spec = xert("oldest_first", { request: { path: "/overlap", query: { from: "{start}", to: "{end}" } } });
+    const reading = executorFor({ name: "X" }, { now }).readStream(spec, range, { session: client().session() });
+    expect(ids(await collect(reading))).toEqual(DAILY.map((r) => r.id));
+    expect(reading.stats.duplicates).toBeGreaterThan(0);
+  });
+
+  it("clamps to maxHistoryDays and now plus a margin; date ranges are whole days with inclusive ends", async () => {
+    const spec = stream({ request: { path: "/days", query: { start_date: "{start}", end_date: "{end}" } }, records: "/data", dateRange: { start: { format: "date" }, end: { format: "date", inclusive: true } } });
+    const today = Date.parse("2024-06-15T12:00:00Z");
+    const before = provider.requests.length;
+    const executor = executorFor({ name: "O", sync: { maxHistoryDays: 30 } }, { now: () => today });
+    await collect(executor.readStream(spec, { start: new Date("2020-01-01T00:00:00Z"), end: new Date("2024-07-01T00:00:00Z") }, { session: client().session() }));
+    expect(provider.requests.slice(before).map((r) => r.query)).toEqual([{ start_date: "2024-05-16", end_date: "2024-06-15" }]);
+    const nothing = executor.readStream(spec, { start: new Date("2019-01-01T00:00:00Z"), end: new Date("2019-02-01T00:00:00Z") }, { session: client().session() });
+    expect(await collect(nothing)).toEqual([]);
+    expect(nothing.position()).toMatchObject({ window: null, done: true });
+  });
+
+  it("checkpoints: a completed read records the newest record time; a poll starts there minus the lookback; never winds back", async () => {
+    const user = await store.createConnection({ provider: "X" });
+    const executor = executorFor({ name: "X" }, { now, cursors: store });
+    const spec = xert("oldest_first", { name: "activities", checkpoint: { path: "/start_time", format: "unix_seconds", lookbackSeconds: 7200 } });
+    await collect(executor.readStream(spec, { start: new Date(T0), end: new Date(T0 + 10 * DAY) }, { session: client().session(), userId: user.user_id }));
+    const newest = DAILY[9]!.start_time * 1000;
+    expect(await store.getCursor(user.user_id, checkpointKey("activities"))).toEqual({ v: 1, newest: new Date(newest).toISOString() });
+
+    const before = provider.requests.length;
+    const poll = executor.readStream(spec, range, { session: client().session(), userId: user.user_id, checkpoint: "use" });
+    const polled = await collect(poll);
+    expect(Number(provider.requests[before]!.query.from)).toBe(newest / 1000 - 7200);
+    expect(ids(polled)).toEqual(DAILY.slice(9).map((r) => r.id));
+
+    // A request for an old window reads all of it and leaves the newer checkpoint alone.
+    const old = await collect(executor.readStream(spec, { start: new Date(T0), end: new Date(T0 + 3 * DAY) }, { session: client().session(), userId: user.user_id, checkpoint: "use" }));
+    expect(old).toHaveLength(0); // the checkpoint is past this window: a poll has nothing to do
+    await collect(executor.readStream(spec, { start: new Date(T0), end: new Date(T0 + 3 * DAY) }, { session: client().session(), userId: user.user_id }));
+    expect(await store.getCursor(user.user_id, checkpointKey("activities"))).toEqual({ v: 1, newest: new Date(DAILY[19]!.start_time * 1000).toISOString() });
+  });
+
+  it("with autoCommit off, the checkpoint moves only on commit()", async () => {
+    const user = await store.createConnection({ provider: "X" });
+    const spec = xert("oldest_first", { name: "manual", checkpoint: { path: "/start_time", format: "unix_seconds" } });
+    const reading = executorFor({ name: "X" }, { now, cursors: store }).readStream(spec, range, { session: client().session(), userId: user.user_id, autoCommit: false });
+    await collect(reading);
+    expect(await store.getCursor(user.user_id, checkpointKey("manual"))).toBeUndefined();
+    await reading.commit();
+    expect(await store.getCursor(user.user_id, checkpointKey("manual"))).toMatchObject({ newest: new Date(DAILY[19]!.start_time * 1000).toISOString() });
+  });
+
+  it("a read stopped by the budget continues from its position, without asking for what it already handed out", async () => {
+    const spec = stream({ name: "numbered", request: { path: "/numbered" }, records: "/data", paging: { type: "page", param: "page", size: 1, stop: [{ type: "short_page" }] } });
+    const rateLimits = [{ scope: "client" as const, max: 3, perSeconds: 3600 }];
+    const prefix = uniquePrefix();
+    prefixes.push(prefix);
+    const first = executorFor({ name: "X" }, { now }).readStream(spec, range, { session: client({ redis, prefix }, { rateLimits }).session() });
+    const handedOut: unknown[] = [];
+    const error = await (async () => {
+      for await (const record of first) handedOut.push(record.id);
+    })().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ProviderWaitError);
+    expect(handedOut).toEqual(["d0", "d1", "d2"]);
+    const position = JSON.parse(JSON.stringify(first.position())) as StreamPosition;
+    expect(position).toMatchObject({ page: { page: 4, pages: 3 }, skip: 0 });
+
+    // Later (a fresh budget stands in for the window having passed): the job continues where it stopped.
+    const laterPrefix = uniquePrefix();
+    prefixes.push(laterPrefix);
+    const before = provider.requests.length;
+    const rest = executorFor({ name: "X" }, { now }).readStream(spec, range, { session: client({ redis, prefix: laterPrefix }, { rateLimits: [{ scope: "client", max: 100, perSeconds: 3600 }] }).session(), resume: position });
+    const remaining = await collect(rest);
+    expect(ids(remaining)).toEqual(DAILY.slice(3).map((r) => r.id));
+    expect(provider.requests[before]!.query.page).toBe("4");
+    expect(rest.position()).toMatchObject({ done: true });
+
+    await expect(collect(executorFor({ name: "X" }, { now }).readStream(spec, { start: new Date(T0), end: new Date(T0 + DAY) }, { session: client().session(), resume: position }))).rejects.toThrow(/another read/);
+  });
+});
