@@ -13,10 +13,13 @@ export interface SpecFinding {
 /** Finds where a path is written in the source, when there is one. */
 export type Locate = (path: SpecPath, atKey: boolean) => { line: number; column: number } | undefined;
 
+/** Problems in the order they appear in the file, when there is one (else in the order found). */
 export function toProblems(findings: readonly SpecFinding[], locate?: Locate): SpecProblem[] {
-  return findings.map((finding) => ({
+  const problems: SpecProblem[] = findings.map((finding) => ({
     path: specPath(finding.path),
     ...(finding.position ?? locate?.(finding.path, finding.atKey === true)),
     message: finding.message,
   }));
+  const at = (problem: SpecProblem) => (problem.line ?? 0) * 1e6 + (problem.column ?? 0);
+  return locate ? problems.sort((a, b) => at(a) - at(b)) : problems;
 }

@@ -40,7 +40,7 @@ export const checkWebhook: Check = ({ spec, hooks }, report) => {
       if (!stream) report([...path, "stream"], `no ${action.dataType} stream is named "${action.stream}" — name one of ${streams.map((s) => `"${s.name}"`).join(", ") || `streams.${action.dataType} (there are none)`}`);
       else if (!stream.object) report([...path, "stream"], `stream "${action.stream}" cannot fetch one object — give it \`object\` (the request that fetches one by {object_id})`);
     } else if (!streams.some((s) => s.object)) {
-      report([...path, "action"], `pull_object needs a ${action.dataType} stream with \`object\` (the request that fetches one by {object_id}) — add one, or carry the records in the push`);
+      report([...path, "action"], `pull_object needs a stream of ${action.dataType} with \`object\` (the request that fetches one by {object_id}) — add one, or carry the records in the push`);
     }
   }
 
