@@ -122,8 +122,13 @@ function explainDescribedUnions(findings: Finding[]): Finding[] {
   const unions = findings.filter((error) => UNION_KEYWORDS.has(error.keyword) && error[EXPLAINED] === undefined && expectedText(error.parentSchema) !== undefined);
   let result = findings;
   for (const union of unions) {
+    if (!result.includes(union)) continue; // a branch of an outer union that went deeper
     const wentDeeper = result.some((error) => isStrictlyUnder(error.instancePath, union.instancePath) && isBranchOf(error, union) && !isNullBranch(error));
-    if (wentDeeper) continue; // a branch fit the value's shape: its own errors say what is wrong inside
+    if (wentDeeper) {
+      // A branch fit the value's shape: its own errors say what is wrong inside; the others are noise.
+      result = result.filter((error) => !(error.instancePath === union.instancePath && isBranchOf(error, union)));
+      continue;
+    }
     const message = `expected ${expectedText(union.parentSchema)}, got ${describeValue(union.data)}`;
     result = result.filter((error) => !isBranchOf(error, union)).map((error) => (error === union ? { ...union, [EXPLAINED]: message } : error));
   }
