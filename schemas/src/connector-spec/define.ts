@@ -22,12 +22,13 @@ export function closed<P extends Parameters<typeof Type.Object>[0]>(properties: 
 }
 
 /** A JSON pointer (RFC 6901) into a provider document: "" is the document itself, "/a/0/b" a path. */
-export const Pointer = (description: string) => Type.String({ pattern: '^(/.*)?$', expected: POINTER_EXPECTED, description });
 const POINTER_EXPECTED = 'a JSON pointer such as "/id" or "/data/items" ("" for the whole document)';
+export const Pointer = (description: string) => Type.String({ pattern: '^(/.*)?$', expected: POINTER_EXPECTED, description });
 
 /**
- * Text with `{placeholder}` substitutions (see `TemplateVariables` in the engine): URLs, paths, query
- * values, headers and bodies of provider requests. `{{` and `}}` are literal braces.
+ * Text with `{placeholder}` substitutions: URLs, paths, query values, headers and bodies of provider
+ * requests. `{{` and `}}` are literal braces. Which variables each place offers: TEMPLATE_CONTEXTS in
+ * core/src/spec/template-variables.ts.
  */
 export const Template = (description: string) => Type.String({ description });
 
