@@ -31,7 +31,9 @@ export { getSchemaRegistry, resolveSchema } from './registry/default-registry.ts
 export { builtInSchemas } from './registry/built-in-schemas.ts';
 export { validatePayload } from './registry/validate-payload.ts';
 export type { PayloadValidationResult } from './registry/validate-payload.ts';
-export { formatIssues } from './registry/issues.ts';
+export { formatIssues, EXPECTED_KEYWORD } from './registry/issues.ts';
+export { pathSegments, pointerToPath } from './registry/issue-path.ts';
+export { closestName } from './registry/closest-name.ts';
 export type { ValidationIssue } from './registry/issues.ts';
 export { SchemaRegistryError, isSchemaRegistryError, SCHEMA_ERROR_CODES } from './registry/errors.ts';
 export type { SchemaErrorCode } from './registry/errors.ts';

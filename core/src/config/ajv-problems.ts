@@ -1,3 +1,4 @@
+import { closestName } from "@tributary/schemas";
 import type { ErrorObject } from "ajv";
 import { formatPath, type ConfigProblem } from "./config-error.ts";
 import { toPointer, type ConfigPath, type ConfigSource } from "./config-source.ts";
@@ -57,7 +58,7 @@ function describe(error: ErrorObject, ctx: ProblemContext): ConfigProblem | unde
     case "additionalProperties": {
       const field = String(params.additionalProperty);
       const known = Object.keys((schema.properties ?? {}) as object);
-      const suggestion = closest(field, known);
+      const suggestion = closestName(field, known);
       const expected = known.length > 0 ? `; expected one of: ${known.join(", ")}` : "";
       return problem([...at, field], `is not a known field${suggestion ? ` (did you mean ${suggestion}?)` : ""}${expected}`, true);
     }
@@ -150,31 +151,4 @@ function sentence(text: string): string {
 
 function withRule(schema: Record<string, unknown>, fallback: string): string {
   return typeof schema.description === "string" ? `${fallback}: ${sentence(schema.description)}` : fallback;
-}
-
-/** The known field an unknown one is probably a typo of. */
-function closest(field: string, known: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = 3;
-  for (const candidate of known) {
-    const distance = editDistance(field.toLowerCase(), candidate.toLowerCase());
-    if (distance < bestDistance) {
-      best = candidate;
-      bestDistance = distance;
-    }
-  }
-  return best;
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const substitution = (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1);
-      current.push(Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, substitution));
-    }
-    previous = current;
-  }
-  return previous[b.length] ?? 0;
 }

@@ -1,15 +1,9 @@
 import { ErrorCodes } from "../errors/codes.ts";
+import { fileProblemsMessage, formatFileProblem, type FileProblem } from "../errors/file-problems.ts";
 import { UserError } from "../errors/tributary-error.ts";
 
-export interface ConfigProblem {
-  /** Where in the file, as an operator reads it: `destinations[1].options.url`; "" for the file itself. */
-  path: string;
-  /** 1-based, when the problem can be pinned to the file (not for values filled in from defaults). */
-  line?: number;
-  column?: number;
-  /** What is wrong and what is expected; never contains a secret value. */
-  message: string;
-}
+/** A mistake in the operator's config file. */
+export type ConfigProblem = FileProblem;
 
 /** Every problem found in the operator's config, thrown together so one run shows them all. */
 export class ConfigError extends UserError {
@@ -17,8 +11,7 @@ export class ConfigError extends UserError {
   readonly problems: readonly ConfigProblem[];
 
   constructor(file: string, problems: readonly ConfigProblem[]) {
-    const count = problems.length === 1 ? "1 problem" : `${problems.length} problems`;
-    super(ErrorCodes.CONFIG_INVALID, [`${file} has ${count}:`, ...problems.map((p) => `  ${formatProblem(file, p)}`)].join("\n"), {
+    super(ErrorCodes.CONFIG_INVALID, fileProblemsMessage(file, file, problems), {
       hint: "fix the file and start again; tributary.example.yaml documents every field",
       details: { file, problems },
     });
@@ -28,10 +21,7 @@ export class ConfigError extends UserError {
 }
 
 /** `tributary.yaml:12:5 destinations[1].options.url: must be a string (got number 42)` */
-export function formatProblem(file: string, problem: ConfigProblem): string {
-  const where = problem.line === undefined ? file : `${file}:${problem.line}:${problem.column ?? 1}`;
-  return problem.path ? `${where} ${problem.path}: ${problem.message}` : `${where}: ${problem.message}`;
-}
+export const formatProblem = formatFileProblem;
 
 /** ["destinations", 1, "options", "url"] → `destinations[1].options.url` */
 export function formatPath(path: readonly (string | number)[]): string {

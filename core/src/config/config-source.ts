@@ -1,4 +1,5 @@
-import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from "yaml";
+import { isMap, isScalar, isSeq, LineCounter, parseDocument } from "yaml";
+import { findYamlNode } from "../util/yaml-nodes.ts";
 import { formatPath, type ConfigProblem } from "./config-error.ts";
 import { extractReferences, resolveReference, type ExtractedReferences } from "./env-references.ts";
 
@@ -52,7 +53,7 @@ export function parseConfigSource(text: string, file: string, env: Readonly<Reco
   const fromEnv = new Map<string, string[]>();
   const unresolved = new Set<string>();
   const locate = (path: ConfigPath, key = false) => {
-    const found = findNode(doc, path);
+    const found = findYamlNode(doc, path);
     const node = key && found.key ? found.key : found.node;
     return node?.range ? positionOf(node.range[0]) : undefined;
   };
@@ -127,31 +128,4 @@ function substitute(node: unknown, path: (string | number)[], ctx: SubstituteCon
   } else if (isSeq(node)) {
     node.items.forEach((item, index) => substitute(item, [...path, index], ctx));
   }
-}
-
-function findNode(doc: Document, path: ConfigPath): { node: Node | undefined; key: Node | undefined } {
-  let node: unknown = doc.contents;
-  let key: Node | undefined;
-  let deepest: Node | undefined = isNodeLike(node) ? node : undefined;
-  for (const segment of path) {
-    if (isAlias(node)) node = node.resolve(doc);
-    let next: unknown;
-    key = undefined;
-    if (isMap(node)) {
-      const pair = node.items.find((item) => isPair(item) && isScalar(item.key) && String(item.key.value) === String(segment));
-      next = pair?.value;
-      key = isNodeLike(pair?.key) ? pair.key : undefined;
-    } else if (isSeq(node) && typeof segment === "number") {
-      next = node.items[segment];
-    }
-    // `url:` with nothing after it has no value node: point at its key instead.
-    if (!isNodeLike(next)) return key ? { node: key, key } : { node: deepest, key: undefined };
-    node = next;
-    deepest = next;
-  }
-  return { node: deepest, key };
-}
-
-function isNodeLike(value: unknown): value is Node {
-  return isScalar(value) || isMap(value) || isSeq(value) || isAlias(value);
 }

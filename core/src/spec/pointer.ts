@@ -1,10 +1,12 @@
 /**
  * RFC 6901 JSON pointers compiled once into a lookup. Only own properties are followed: a provider
- * document (or a hostile push) naming "/__proto__" or "/constructor" reads nothing.
+ * document (or a hostile push) naming "/__proto__" or "/constructor" reads nothing; in an array only an
+ * index reads an element ("/items/length" reads nothing, as RFC 6901 has it).
  */
 export type PointerLookup = (document: unknown) => unknown;
 
 const cache = new Map<string, PointerLookup>();
+const ARRAY_INDEX = /^(0|[1-9][0-9]*)$/;
 
 export function compilePointer(pointer: string): PointerLookup {
   const cached = cache.get(pointer);
@@ -15,6 +17,7 @@ export function compilePointer(pointer: string): PointerLookup {
     let current = document;
     for (const token of tokens) {
       if (current === null || typeof current !== "object" || !Object.hasOwn(current, token)) return undefined;
+      if (Array.isArray(current) && !ARRAY_INDEX.test(token)) return undefined;
       current = (current as Record<string, unknown>)[token];
     }
     return current;

@@ -19,11 +19,12 @@ export const RequestSpec = closed({
 export type RequestSpec = Static<typeof RequestSpec>;
 
 /** HTTP status matcher: 401, [500, 502], or a class/range written "5xx" / "500-599". */
-export const StatusMatch = Type.Union([
+const STATUS_EXPECTED = 'an HTTP status (401), a class ("5xx") or a range ("500-599")';
+const OneStatus = Type.Union([
   Type.Integer({ minimum: 100, maximum: 599 }),
   Type.String({ pattern: '^([1-5]xx|[1-5][0-9]{2}-[1-5][0-9]{2})$' }),
-  Type.Array(Type.Union([Type.Integer({ minimum: 100, maximum: 599 }), Type.String({ pattern: '^([1-5]xx|[1-5][0-9]{2}-[1-5][0-9]{2})$' })]), { minItems: 1 }),
-]);
+], { expected: STATUS_EXPECTED });
+export const StatusMatch = Type.Union([OneStatus, Type.Array(OneStatus, { minItems: 1 })], { expected: `${STATUS_EXPECTED}, or a list of them` });
 
 export const ResponseAction = Type.Union(
   ['success', 'retry', 'refresh', 'rate_limited', 'revoked', 'ignore', 'fail'].map((a) => Type.Literal(a)),

@@ -106,9 +106,9 @@ const id = connectorSpecPartId('mapping');
 const ref = (def: string) => ({ $ref: `${id}#/$defs/${def}` });
 
 const sourceKeys = {
-  path: { type: 'string', pattern: '^(/.*)?$' },
+  path: { type: 'string', pattern: '^(/.*)?$', expected: 'a JSON pointer such as "/id" ("" for the whole scope)' },
   from: { enum: ['record', 'scope'] },
-  var: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]*$' },
+  var: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]*$', expected: 'the name of a `let` value (letters, digits and "_") or "index"' },
   expr: { type: 'string', minLength: 1, maxLength: 2000 },
   value: {},
 };
@@ -126,7 +126,7 @@ export const MappingSpecSchema = Type.Unsafe<MappingSpec>({
   required: ['template'],
   properties: {
     when: { type: 'string', minLength: 1, maxLength: 2000 },
-    let: { type: 'object', additionalProperties: ref('valueRule'), propertyNames: { pattern: '^[A-Za-z_][A-Za-z0-9_]*$' } },
+    let: { type: 'object', additionalProperties: ref('valueRule'), propertyNames: { pattern: '^[A-Za-z_][A-Za-z0-9_]*$', expected: 'a name of letters, digits and "_"' } },
     template: ref('object'),
     examples: {
       type: 'array',

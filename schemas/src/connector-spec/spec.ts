@@ -10,7 +10,7 @@ import { WebhookSpec } from './webhook.ts';
 
 export const CONNECTOR_SPEC_SCHEMA_ID = connectorSpecPartId('connector');
 
-const dataTypeKeys = { propertyNames: { enum: [...DATA_TYPES] } };
+const dataTypeKeys = { propertyNames: { enum: [...DATA_TYPES], title: 'data type' } };
 
 /** How often and how far back a connector syncs. */
 export const SyncSpec = closed({
@@ -41,19 +41,22 @@ export const OptionSpec = closed({
  */
 export const ConnectorSpecSchema = Type.Object(
   {
-    name: Type.String({ pattern: '^[A-Z][A-Z0-9_]*$', description: 'The provider as Terra spells it: PELOTON, XERT, INSIDERS.' }),
+    name: Type.String({ pattern: '^[A-Z][A-Z0-9_]*$', expected: 'a provider name in capitals, digits and "_" (e.g. "PELOTON")', description: 'The provider as Terra spells it: PELOTON, XERT, INSIDERS.' }),
     displayName: Type.String({ minLength: 1 }),
     description: Type.Optional(Type.String()),
     icon: Type.Optional(Type.String({ description: 'An SVG file beside the spec, or an https/data URL.' })),
     website: Type.Optional(Type.String()),
-    dataTypes: Type.Array(Type.Union(DATA_TYPES.map((t) => Type.Literal(t))), { minItems: 1, uniqueItems: true, description: 'The Terra data types the connector serves.' }),
+    dataTypes: Type.Array(Type.Union(DATA_TYPES.map((t) => Type.Literal(t)), { title: 'data type' }), { minItems: 1, uniqueItems: true, description: 'The Terra data types the connector serves.' }),
     auth: AuthSpec,
     http: Type.Optional(HttpSpec),
     streams: Type.Optional(Type.Record(Type.String(), Type.Array(StreamSpec, { minItems: 1 }), { ...dataTypeKeys, description: 'Pull streams per data type.' })),
     mappings: Type.Optional(Type.Record(Type.String(), Type.Unsafe<MappingSpec>({ $ref: MappingSpecSchema.$id }), { description: 'Named mappings; a stream or webhook uses the one named after its data type unless it names another.' })),
     webhook: Type.Optional(WebhookSpec),
     sync: Type.Optional(SyncSpec),
-    options: Type.Optional(Type.Record(Type.String({ pattern: '^[A-Za-z][A-Za-z0-9_]*$' }), OptionSpec)),
+    options: Type.Optional(Type.Record(Type.String(), OptionSpec, {
+      propertyNames: { pattern: '^[A-Za-z][A-Za-z0-9_]*$', expected: 'a name of letters, digits and "_", starting with a letter' },
+      description: 'Settings the operator passes in providers.<NAME>.options, read in templates as {options.<name>}.',
+    })),
   },
   { $schema: JSON_SCHEMA_DIALECT, $id: CONNECTOR_SPEC_SCHEMA_ID, title: 'ConnectorSpec', additionalProperties: false },
 );

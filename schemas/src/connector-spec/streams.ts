@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { closed, Count, Pointer, tagged, TimeFormat } from './define.ts';
+import { closed, Count, PartName, Pointer, tagged, TimeFormat } from './define.ts';
 import { RequestSpec } from './http.ts';
 
 /** One bound of the requested window: the template variable it fills and how it is written. */
@@ -79,7 +79,7 @@ export type PagingSpec = Static<typeof PagingSpec>;
 
 /** A per-record request whose answer is attached to the record before it is mapped. */
 export const DetailSpec = closed({
-  name: Type.String({ pattern: '^[a-z][a-z0-9_]*$', description: 'The record gets the answer under this key (e.g. "performance_graph").' }),
+  name: PartName('The record gets the answer under this key (e.g. "performance_graph").'),
   request: RequestSpec,
   select: Type.Optional(Pointer('Part of the answer to attach. @default "" (all of it)')),
   optional: Type.Optional(Type.Boolean({ description: 'A failed or ignored detail request leaves the key absent instead of failing the record. @default false' })),
@@ -104,7 +104,7 @@ export const ObjectRequestSpec = closed({
  * records are, per-record detail requests, each record's id and a checkpoint.
  */
 export const StreamSpec = closed({
-  name: Type.String({ pattern: '^[a-z][a-z0-9_]*$', description: 'Unique in the connector; names checkpoints, recordings and logs.' }),
+  name: PartName('Unique in the connector; names checkpoints, recordings and logs.'),
   request: Type.Optional(RequestSpec),
   dateRange: Type.Optional(DateRangeSpec),
   paging: Type.Optional(PagingSpec),

@@ -34,6 +34,10 @@ export const VerifySpec = tagged('scheme', [
     secret: SecretSource,
   }, { description: 'A shared token sent with every push (Wahoo webhook_token).' }),
   closed({
+    scheme: Type.Literal('hook'),
+    description: Type.Optional(Type.String()),
+  }, { description: "The connector's `verify` hook (TypeScript connectors only) checks the raw request." }),
+  closed({
     scheme: Type.Literal('none'),
     reason: Type.String({ description: 'Why no proof is possible (Strava, Withings, Garmin sign nothing); their pushes carry no data, so the worst a forger can cause is a pull with our own token.' }),
     match: Type.Optional(closed({
@@ -64,7 +68,8 @@ export const HandshakeSpec = tagged('type', [
 export type HandshakeSpec = Static<typeof HandshakeSpec>;
 
 /** When a rule applies: every pointer must equal its value (compared as text). */
-const When = Type.Optional(Type.Record(Type.String({ pattern: '^/' }), Type.Union([Type.String(), Type.Number(), Type.Boolean(), Type.Null()]), {
+const When = Type.Optional(Type.Record(Type.String(), Type.Union([Type.String(), Type.Number(), Type.Boolean(), Type.Null()]), {
+  propertyNames: { pattern: '^/', expected: 'a JSON pointer such as "/updates/authorized"' },
   description: 'e.g. { "/updates/authorized": "false" }',
 }));
 

@@ -93,7 +93,7 @@ export const WebhookEventSchema = Type.Unsafe<WebhookEvent>({
   title: 'WebhookEvent',
   type: 'object',
   // The enum lets an unknown `type` be reported with the list of known ones.
-  properties: { type: { type: 'string', enum: [...EVENT_TYPES] } },
+  properties: { type: { type: 'string', title: 'event type', enum: [...EVENT_TYPES] } },
   required: ['type'],
   discriminator: { propertyName: 'type' },
   oneOf: [...new Set(Object.values(EVENT_SCHEMAS))].map((schema) => ({ $ref: schema.$id as string })),

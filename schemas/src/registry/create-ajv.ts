@@ -6,6 +6,7 @@ import {
   isIsoDateOrDateTime,
   isIsoDateTime,
 } from '../formats.ts';
+import { EXPECTED_KEYWORD } from './issues.ts';
 
 /**
  * What a validator is for:
@@ -23,7 +24,8 @@ export type AjvPurpose = 'report' | 'check';
 /**
  * The Ajv configuration of the registries. Both purposes share:
  * - strict: unknown keywords/formats and sloppy schemas are errors, so typos in our schemas surface at start-up;
- * - discriminator: the webhook envelope dispatches on `type`.
+ * - discriminator: the webhook envelope dispatches on `type`;
+ * - the `expected` annotation (see issues.ts): what a value must look like, in words, for messages.
  */
 export function createAjv(purpose: AjvPurpose = 'report'): Ajv2020 {
   const report = purpose === 'report';
@@ -36,6 +38,7 @@ export function createAjv(purpose: AjvPurpose = 'report'): Ajv2020 {
   });
   // Ajv2020 forces this on in its constructor; it is read when a schema compiles, so off here means off.
   if (!report) ajv.opts.unevaluated = false;
+  ajv.addKeyword({ keyword: EXPECTED_KEYWORD, schemaType: 'string' });
   addFormats.default(ajv, ['uri', 'date', 'date-time', 'email']);
   ajv.addFormat(DATE_TIME_FORMAT, { type: 'string', validate: isIsoDateTime });
   ajv.addFormat(DATE_OR_DATE_TIME_FORMAT, { type: 'string', validate: isIsoDateOrDateTime });

@@ -15,3 +15,22 @@ export function pointerToPath(pointer: string): string {
 
 /** How a path is shown at the start of a message. */
 export const displayPath = (path: string): string => (path === '' ? '(root)' : path);
+
+/** The pointer of a member of the value at `pointer`. */
+export const childPointer = (pointer: string, key: string): string => `${pointer}/${key.replaceAll('~', '~0').replaceAll('/', '~1')}`;
+
+/**
+ * An issue's path back into its segments ("streams.activity[0].paging" → ["streams", "activity", 0,
+ * "paging"]), to find the spot in a source file. Numbers are array indexes or keys written as digits.
+ */
+export function pathSegments(path: string): (string | number)[] {
+  const segments: (string | number)[] = [];
+  const token = /\.?([A-Za-z_$][A-Za-z0-9_$]*)|\[(\d+)\]|\[("(?:[^"\\]|\\.)*")\]/gy;
+  let match: RegExpExecArray | null;
+  while (token.lastIndex < path.length && (match = token.exec(path)) !== null) {
+    if (match[1] !== undefined) segments.push(match[1]);
+    else if (match[2] !== undefined) segments.push(Number(match[2]));
+    else segments.push(JSON.parse(match[3] ?? '""') as string);
+  }
+  return segments;
+}

@@ -1,0 +1,83 @@
+import type { ConnectorSpec, RequestSpec, StreamSpec, WebhookEventAction } from "@tributary/schemas";
+import type { SpecPath } from "../spec-problem.ts";
+import type { TemplateContext } from "../template-variables.ts";
+
+/** Walks of a spec the checks share: its streams, its provider requests, its webhook actions. */
+
+export interface SpecStream {
+  dataType: string;
+  index: number;
+  stream: StreamSpec;
+  path: SpecPath;
+}
+
+export function specStreams(spec: ConnectorSpec): SpecStream[] {
+  return Object.entries(spec.streams ?? {}).flatMap(([dataType, streams]) =>
+    streams.map((stream, index) => ({ dataType, index, stream, path: ["streams", dataType, index] })));
+}
+
+export interface SpecRequest {
+  request: RequestSpec;
+  path: SpecPath;
+  context: TemplateContext;
+  /** The stream a stream, detail or object request belongs to. */
+  stream?: SpecStream;
+}
+
+/** Every provider request a spec declares, with the template context it is rendered in. */
+export function specRequests(spec: ConnectorSpec): SpecRequest[] {
+  const requests: SpecRequest[] = [];
+  for (const entry of specStreams(spec)) {
+    const { stream, path } = entry;
+    if (stream.request) requests.push({ request: stream.request, path: [...path, "request"], context: "stream", stream: entry });
+    stream.details?.forEach((detail, i) => requests.push({ request: detail.request, path: [...path, "details", i, "request"], context: "detail", stream: entry }));
+    if (stream.object) requests.push({ request: stream.object.request, path: [...path, "object", "request"], context: "object", stream: entry });
+  }
+  const auth = spec.auth;
+  if (auth.type === "oauth2" && auth.revoke) requests.push({ request: auth.revoke, path: ["auth", "revoke"], context: "revoke" });
+  if (auth.type !== "none") {
+    if (auth.providerUserId?.from === "request") requests.push({ request: auth.providerUserId.request, path: ["auth", "providerUserId", "request"], context: "providerUserId" });
+    for (const phase of ["connect", "disconnect"] as const) {
+      auth.lifecycle?.[phase]?.forEach((request, i) => requests.push({ request, path: ["auth", "lifecycle", phase, i], context: "lifecycle" }));
+    }
+  }
+  for (const [dataType, request] of Object.entries(spec.sync?.backfillRequests ?? {})) {
+    requests.push({ request, path: ["sync", "backfillRequests", dataType], context: "backfill" });
+  }
+  return requests;
+}
+
+/** Every template string of a request: path, query and header values, and the strings inside its body. */
+export function requestTemplates(request: RequestSpec, path: SpecPath): { text: string; path: SpecPath }[] {
+  const found: { text: string; path: SpecPath }[] = [{ text: request.path, path: [...path, "path"] }];
+  for (const part of ["query", "headers"] as const) {
+    for (const [name, text] of Object.entries(request[part] ?? {})) found.push({ text, path: [...path, part, name] });
+  }
+  if (request.body !== undefined) collectStrings(request.body, [...path, "body"], found);
+  return found;
+}
+
+function collectStrings(value: unknown, path: SpecPath, found: { text: string; path: SpecPath }[]): void {
+  if (typeof value === "string") found.push({ text: value, path });
+  else if (Array.isArray(value)) value.forEach((item, i) => collectStrings(item, [...path, i], found));
+  else if (value !== null && typeof value === "object") for (const [key, item] of Object.entries(value)) collectStrings(item, [...path, key], found);
+}
+
+export interface SpecAction {
+  action: WebhookEventAction;
+  eventType: string;
+  path: SpecPath;
+}
+
+/** Every webhook action, each event's list flattened, in order. */
+export function specActions(spec: ConnectorSpec): SpecAction[] {
+  return Object.entries(spec.webhook?.events ?? {}).flatMap(([eventType, value]) =>
+    Array.isArray(value)
+      ? value.map((action, i) => ({ action, eventType, path: ["webhook", "events", eventType, i] }))
+      : [{ action: value, eventType, path: ["webhook", "events", eventType] }]);
+}
+
+/** The data type a webhook action produces records of, if it produces any. */
+export function producedDataType(action: WebhookEventAction): string | undefined {
+  return "dataType" in action ? action.dataType : undefined;
+}

@@ -1,0 +1,73 @@
+import type { PagingSpec, StopRule } from "@tributary/schemas";
+import { compileTemplate } from "../template.ts";
+import type { Check, Report } from "./check.ts";
+import { requestTemplates, specStreams, type SpecStream } from "./spec-parts.ts";
+
+/** What each paging type can tell: a page size to know a short page by, a page count, a record count. */
+const STOP_RULES_BY_PAGING: Record<PagingSpec["type"], readonly StopRule["type"][]> = {
+  page: ["empty", "short_page", "flag", "total_pages", "total_records"],
+  offset: ["empty", "short_page", "flag", "total_records"],
+  cursor: ["empty", "short_page", "flag"],
+  link: ["empty", "flag"],
+};
+
+/** Paging, stop rules, the window, checkpoints, details and object requests of each stream. */
+export const checkStreams: Check = ({ spec, hooks }, report) => {
+  for (const entry of specStreams(spec)) {
+    checkPaging(entry, report);
+    if (!hooks.read?.[entry.stream.name]) checkWindow(entry, report);
+    checkDetails(entry, report);
+    const { stream, path } = entry;
+    if (stream.checkpoint && !stream.dateRange) {
+      report([...path, "checkpoint"], "never used: a checkpoint is where the next poll's window starts, and this stream passes no window — add dateRange, or remove it");
+    }
+    if (stream.object && !usesVariable(requestTemplates(stream.object.request, []).map((t) => t.text), "object_id")) {
+      report([...path, "object", "request"], "never names the object: use {object_id} in its path or query");
+    }
+  }
+};
+
+function checkPaging({ stream, path }: SpecStream, report: Report): void {
+  const paging = stream.paging;
+  if (!paging) return;
+  const at = [...path, "paging"];
+  if (paging.type === "link" && paging.nextPath === undefined && paging.linkHeader !== true) {
+    report(at, "link paging needs nextPath (where the response holds the next page's URL) or linkHeader: true");
+  }
+  const allowed = STOP_RULES_BY_PAGING[paging.type];
+  const size = "size" in paging ? paging.size : undefined;
+  paging.stop?.forEach((rule, i) => {
+    if (!allowed.includes(rule.type)) {
+      report([...at, "stop", i, "type"], `${rule.type} cannot end ${paging.type} paging — use one of ${allowed.join(", ")}`);
+    } else if ((rule.type === "short_page" || (rule.type === "total_records" && paging.type === "page")) && size === undefined) {
+      report([...at, "stop", i, "type"], `${rule.type} needs paging.size (the records a full page holds)`);
+    }
+  });
+}
+
+/** A declared window is passed to the provider: {start} (and {end} when its format is declared) appear in the requests. */
+function checkWindow({ stream, path }: SpecStream, report: Report): void {
+  const range = stream.dateRange;
+  if (!range || !stream.request) return;
+  const texts = [stream.request, ...(stream.details ?? []).map((d) => d.request)].flatMap((request) => requestTemplates(request, []).map((t) => t.text));
+  if (!usesVariable(texts, "start")) report([...path, "dateRange", "start"], "never sent: no request of this stream uses {start} — put it where the provider wants the window's start");
+  if (range.end && !usesVariable(texts, "end")) report([...path, "dateRange", "end"], "never sent: no request of this stream uses {end} — put it where the provider wants the window's end, or remove it");
+}
+
+function checkDetails({ stream, path }: SpecStream, report: Report): void {
+  const seen = new Set<string>();
+  stream.details?.forEach((detail, i) => {
+    if (seen.has(detail.name)) report([...path, "details", i, "name"], `"${detail.name}" is already the name of another detail of this stream; each answer is attached under its own name`);
+    seen.add(detail.name);
+  });
+}
+
+function usesVariable(texts: readonly string[], name: string): boolean {
+  return texts.some((text) => {
+    try {
+      return compileTemplate(text).variables.includes(name);
+    } catch {
+      return false; // reported by the template check
+    }
+  });
+}

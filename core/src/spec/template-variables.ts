@@ -1,0 +1,69 @@
+/**
+ * Which `{placeholder}`s each kind of template in a connector spec may use. The engines that render
+ * templates (provider HTTP, auth, streams, webhooks) offer exactly these; the spec check refuses any
+ * other, so a typo fails when the connector loads instead of on the first request.
+ */
+export const TEMPLATE_VARIABLE_GROUPS = {
+  /** The connection a request is made for. */
+  connection: ["user_id", "provider_user_id", "reference_id"],
+  /** At connect time, before the provider's user id is known. */
+  newConnection: ["user_id", "reference_id"],
+  /** Operator settings: the OAuth client id and providers.<NAME>.options (declared in the spec's `options`). */
+  operator: ["client_id", "options.*"],
+  /** What the connection's credentials offer, for providers that want the token in the URL or body. */
+  credentials: ["access_token"],
+  /** The pull window, written in the stream's dateRange formats. */
+  window: ["start", "end"],
+  /** A field of the record a detail request is made for: `{record.ride.id}`. */
+  record: ["record.*"],
+  /** The id of the object a webhook notification names. */
+  object: ["object_id"],
+  /** Our callback URL for this provider, for subscription requests. */
+  webhookUrl: ["webhook_url"],
+  /** JSON pointers into the document at hand (a webhook notification): `{/object_type}`. */
+  document: ["/…"],
+} as const satisfies Record<string, readonly string[]>;
+
+export type TemplateVariableGroup = keyof typeof TEMPLATE_VARIABLE_GROUPS;
+
+/** Where in a spec a template is; each place offers some groups of variables. */
+export const TEMPLATE_CONTEXTS = {
+  baseUrl: { describe: "http.baseUrl", offers: ["operator"] },
+  defaultHeader: { describe: "a default header", offers: ["connection", "operator", "credentials"] },
+  authEndpoint: { describe: "an auth endpoint or parameter", offers: ["operator"] },
+  stream: { describe: "a stream request", offers: ["connection", "operator", "credentials", "window"] },
+  detail: { describe: "a detail request", offers: ["connection", "operator", "credentials", "window", "record"] },
+  object: { describe: "an object request", offers: ["connection", "operator", "credentials", "object"] },
+  providerUserId: { describe: "the provider-user-id request", offers: ["newConnection", "operator", "credentials"] },
+  lifecycle: { describe: "a lifecycle request", offers: ["connection", "operator", "credentials", "webhookUrl"] },
+  revoke: { describe: "the revoke request", offers: ["connection", "operator", "credentials"] },
+  backfill: { describe: "a backfill request", offers: ["connection", "operator", "credentials", "window"] },
+  eventType: { describe: "webhook.eventType", offers: ["document"] },
+} as const satisfies Record<string, { describe: string; offers: readonly TemplateVariableGroup[] }>;
+
+export type TemplateContext = keyof typeof TEMPLATE_CONTEXTS;
+
+/** The placeholders a context offers, as written in a spec: `{user_id}`, `{options.<name>}`, `{/pointer}`. */
+export function offeredPlaceholders(context: TemplateContext, without: readonly TemplateVariableGroup[] = []): string[] {
+  return TEMPLATE_CONTEXTS[context].offers
+    .filter((group) => !without.includes(group))
+    .flatMap((group) => TEMPLATE_VARIABLE_GROUPS[group])
+    .map((name) => `{${name.replace(/\*$/, "<name>").replace("/…", "/pointer")}}`);
+}
+
+/** Whether a placeholder (a variable name, or a pointer starting with "/") belongs to a group. */
+export function inGroup(group: TemplateVariableGroup, name: string): boolean {
+  if (group === "document") return name.startsWith("/");
+  return TEMPLATE_VARIABLE_GROUPS[group].some((pattern) =>
+    pattern.endsWith(".*") ? name.startsWith(pattern.slice(0, -1)) && name.length > pattern.length - 1 : pattern === name);
+}
+
+/** Whether a context offers a placeholder (leaving out groups it lacks in a particular spot). */
+export function isOffered(context: TemplateContext, name: string, without: readonly TemplateVariableGroup[] = []): boolean {
+  return TEMPLATE_CONTEXTS[context].offers.some((group) => !without.includes(group) && inGroup(group, name));
+}
+
+/** The group a placeholder belongs to anywhere, for saying where it can be used. */
+export function groupOf(name: string): TemplateVariableGroup | undefined {
+  return (Object.keys(TEMPLATE_VARIABLE_GROUPS) as TemplateVariableGroup[]).find((group) => group !== "newConnection" && inGroup(group, name));
+}
