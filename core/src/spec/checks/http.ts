@@ -58,12 +58,20 @@ export const checkHttp: Check = ({ spec }, report) => {
 };
 
 function checkRateLimits(http: NonNullable<ConnectorSpec["http"]>, report: Report): void {
-  const headers = http.rateLimitHeaders;
-  if (!headers) return;
-  const scope = headers.scope ?? "client";
-  if (!(http.rateLimits ?? []).some((limit) => limit.scope === scope)) {
-    report(["http", "rateLimitHeaders"], `never used: the headers describe the ${scope} limits, and http.rateLimits has none with scope: ${scope} — declare them`);
-  }
+  const declared = http.rateLimitHeaders;
+  if (!declared) return;
+  const sets = Array.isArray(declared) ? declared : [declared];
+  const names = new Set((http.rateLimits ?? []).flatMap((limit) => (limit.name ? [limit.name] : [])));
+  sets.forEach((headers, i) => {
+    const at = Array.isArray(declared) ? ["http", "rateLimitHeaders", i] : ["http", "rateLimitHeaders"];
+    for (const [j, name] of (headers.windows ?? []).entries()) {
+      if (!names.has(name)) report([...at, "windows", j], `no rate limit is named ${JSON.stringify(name)} — use the name of one of http.rateLimits`);
+    }
+    const scope = headers.scope ?? "client";
+    if (!(http.rateLimits ?? []).some((limit) => limit.scope === scope)) {
+      report(at, `never used: the headers describe the ${scope} limits, and http.rateLimits has none with scope: ${scope} — declare them`);
+    }
+  });
 }
 
 /** An absolute http(s) URL (placeholders allowed); returns its origin when the origin is fixed. */
