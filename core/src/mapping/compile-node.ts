@@ -3,6 +3,7 @@ import { compileEach, compileZip } from "./compile-list.ts";
 import { sourceKeysOf } from "./compile-source.ts";
 import { compileValueRule } from "./compile-value-rule.ts";
 import { constant, problem, type CompileEnv, type Compiled } from "./compiled.ts";
+import { objectBuilder } from "./object-builder.ts";
 import type { FieldPath } from "./scope.ts";
 
 /**
@@ -35,18 +36,7 @@ export function compileObject(node: Record<string, MappingNode>, at: FieldPath, 
   }
   const empty = root ? () => ({}) : () => undefined;
   if (!children.some((child) => child.async)) {
-    const runs = children.map((child) => child.run);
-    return {
-      async: false,
-      run: (scope) => {
-        let out: Record<string, unknown> | undefined;
-        for (let i = 0; i < runs.length; i++) {
-          const value = runs[i]!(scope);
-          if (value !== undefined) (out ??= {})[keys[i]!] = value;
-        }
-        return out ?? empty();
-      },
-    };
+    return { async: false, run: objectBuilder(keys, children.map((child) => child.run), empty) };
   }
   return {
     async: true,

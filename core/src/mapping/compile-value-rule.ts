@@ -3,7 +3,7 @@ import { coercions, describe, toNumber } from "./coerce.ts";
 import { compileInput, compileSource, describeSource } from "./compile-source.ts";
 import { FAILED, problem, type CompileEnv, type Compiled } from "./compiled.ts";
 import { report, type FieldPath, type Scope } from "./scope.ts";
-import { compileTime } from "./time-rule.ts";
+import { compileTime, type TimeResult } from "./time-rule.ts";
 import { conversionProblem, findUnit, unitConverter, type Converter } from "./units.ts";
 
 /**
@@ -105,16 +105,16 @@ function compileSteps(rule: ValueRule, at: FieldPath, path: string, env: Compile
       problem(env, `${path}.time.format`, "required: date, datetime, datetime_local, unix_seconds or unix_ms");
     } else {
       const time = compileTime(rule.time, at, `${path}.time`, env);
-      const apply = (value: unknown, inputs: Parameters<typeof time.convert>[1], scope: Scope): unknown => {
-        const result = time.convert(value, inputs);
+      const settle = (result: TimeResult, scope: Scope): unknown => {
+        if (result === FAILED) return FAILED;
         if (result.ok) return result.value;
         report(scope, at, "time", result.problem);
         return FAILED;
       };
       steps.push(
         time.async
-          ? { async: true, run: async (value, scope) => apply(value, await time.readInputs(scope), scope) }
-          : sync((value, scope) => apply(value, time.readInputs(scope) as Parameters<typeof time.convert>[1], scope)),
+          ? { async: true, run: async (value, scope) => settle(await time.convert(value, scope), scope) }
+          : sync((value, scope) => settle(time.convert(value, scope) as TimeResult, scope)),
       );
     }
   }

@@ -1,26 +1,18 @@
 import type { ValueInput, ValueRule } from "@tributary/schemas";
 import { describe, toNumber } from "./coerce.ts";
 import { compileInput } from "./compile-source.ts";
-import { problem, type CompileEnv, type Compiled } from "./compiled.ts";
+import { FAILED, problem, type CompileEnv, type Compiled } from "./compiled.ts";
 import type { FieldPath, Scope } from "./scope.ts";
 import { formatDate, formatTimestamp, localToInstant, parseDateTime, readOffset, timeZone, type TimeZone } from "./time.ts";
 
 export type TimeSpec = NonNullable<ValueRule["time"]>;
 
-/** The inputs of a time rule, read for one value. */
-interface TimeInputs {
-  add: unknown;
-  offset: unknown;
-  zone: unknown;
-}
-
-export type TimeResult = { ok: true; value: string } | { ok: false; problem: string };
+export type TimeResult = { ok: true; value: string } | { ok: false; problem: string } | typeof FAILED;
 
 export interface CompiledTime {
   readonly async: boolean;
-  /** Reads the inputs (add, offset, timezone) in a scope: a Promise when one is an expression. */
-  readInputs(scope: Scope): TimeInputs | Promise<TimeInputs>;
-  convert(value: unknown, inputs: TimeInputs): TimeResult;
+  /** Converts one value, reading the inputs (add, offset, timezone) in the scope; a Promise when one is an expression. */
+  convert(value: unknown, scope: Scope): TimeResult | Promise<TimeResult>;
 }
 
 /**
@@ -32,17 +24,20 @@ export function compileTime(spec: TimeSpec, at: FieldPath, path: string, env: Co
   const add = compileTimeInput(spec.add, at, `${path}.add`, env, checkAdd);
   const offset = compileTimeInput(spec.offset, at, `${path}.offset`, env, checkOffset);
   const zone = compileTimeInput(spec.timezone, at, `${path}.timezone`, env, checkZone);
-  const inputs = [add, offset, zone];
-  const isAsync = inputs.some((input) => input?.async);
   const { format } = spec;
   const output = spec.output ?? "datetime";
-  const readInputs = isAsync
-    ? async (scope: Scope): Promise<TimeInputs> => ({ add: await add?.run(scope), offset: await offset?.run(scope), zone: await zone?.run(scope) })
-    : (scope: Scope): TimeInputs => ({ add: add?.run(scope), offset: offset?.run(scope), zone: zone?.run(scope) });
+  if (add?.async || offset?.async || zone?.async) {
+    return {
+      async: true,
+      convert: async (value, scope) => convertTime(value, format, output, await add?.run(scope), await offset?.run(scope), await zone?.run(scope)),
+    };
+  }
+  const readAdd = add?.run;
+  const readOffset = offset?.run;
+  const readZone = zone?.run;
   return {
-    async: isAsync,
-    readInputs,
-    convert: (value, read) => convertTime(value, format, output, read),
+    async: false,
+    convert: (value, scope) => convertTime(value, format, output, readAdd?.(scope), readOffset?.(scope), readZone?.(scope)),
   };
 }
 
@@ -74,22 +69,24 @@ const checkZone = (value: unknown): string | undefined => {
   }
 };
 
-export function convertTime(value: unknown, format: TimeSpec["format"], output: "datetime" | "date", inputs: TimeInputs): TimeResult {
+/** One moment: the value in `format` and the inputs' values (undefined or null when not given). */
+export function convertTime(value: unknown, format: TimeSpec["format"], output: "datetime" | "date", addInput: unknown, offsetInput: unknown, zoneInput: unknown): TimeResult {
+  if (addInput === FAILED || offsetInput === FAILED || zoneInput === FAILED) return FAILED;
   let offset: number | undefined;
   let zone: TimeZone | undefined;
   let addSeconds = 0;
   try {
-    if (inputs.offset !== undefined && inputs.offset !== null) offset = readOffset(inputs.offset);
-    if (inputs.zone !== undefined && inputs.zone !== null && inputs.zone !== "") {
-      if (typeof inputs.zone !== "string") return { ok: false, problem: `the time zone ${describe(inputs.zone)} is not a name` };
-      zone = timeZone(inputs.zone);
+    if (offsetInput !== undefined && offsetInput !== null) offset = readOffset(offsetInput);
+    if (zoneInput !== undefined && zoneInput !== null && zoneInput !== "") {
+      if (typeof zoneInput !== "string") return { ok: false, problem: `the time zone ${describe(zoneInput)} is not a name` };
+      zone = timeZone(zoneInput);
     }
   } catch (error) {
     return { ok: false, problem: (error as Error).message };
   }
-  if (inputs.add !== undefined && inputs.add !== null) {
-    const seconds = toNumber(inputs.add);
-    if (!seconds.ok) return { ok: false, problem: `cannot add ${describe(inputs.add)} seconds: ${seconds.problem}` };
+  if (addInput !== undefined && addInput !== null) {
+    const seconds = toNumber(addInput);
+    if (!seconds.ok) return { ok: false, problem: `cannot add ${describe(addInput)} seconds: ${seconds.problem}` };
     if (seconds.value === undefined) return { ok: false, problem: "the seconds to add are empty" };
     addSeconds = seconds.value as number;
   }

@@ -23,29 +23,36 @@ export function offsetSuffix(offsetSeconds: number): string {
 }
 
 // Formatting runs once per sample (3,600 times for a one-hour workout at 1 Hz, for each sample list), so
-// the "YYYY-MM-DDTHH:" prefix is kept per hour of local time and only minutes, seconds and milliseconds
-// are formatted per call.
+// the text is assembled from cached pieces: "YYYY-MM-DDTHH:" per hour of local time, "MM:SS" from a table,
+// and ".mmm000+HH:MM" per millisecond value and offset.
+const MINUTE_SECOND = Array.from({ length: 3600 }, (_, n) => `${pad2(Math.floor(n / 60))}:${pad2(n % 60)}`);
 let lastHourKey = Number.NaN;
-let lastHourOffset = Number.NaN;
+let lastOffset = Number.NaN;
 let lastHourPrefix = "";
+let lastSuffix = "";
+let wholeSecondTail = "";
 
 /** Terra's timestamp text for an instant shown at an offset. */
 export function formatTimestamp(epochMs: number, offsetSeconds: number): string {
-  const localMs = Math.round(epochMs) + offsetSeconds * 1000;
+  const localMs = Math.round(epochMs + offsetSeconds * 1000);
   const hourKey = Math.floor(localMs / 3_600_000);
-  if (hourKey !== lastHourKey || offsetSeconds !== lastHourOffset) {
+  if (offsetSeconds !== lastOffset) {
+    lastOffset = offsetSeconds;
+    lastSuffix = offsetSuffix(offsetSeconds);
+    wholeSecondTail = `.000000${lastSuffix}`;
+    lastHourKey = Number.NaN;
+  }
+  if (hourKey !== lastHourKey) {
     const local = new Date(hourKey * 3_600_000);
     const year = local.getUTCFullYear();
     const yearText = year >= 0 && year <= 9999 ? String(year).padStart(4, "0") : (year < 0 ? "-" : "+") + String(Math.abs(year)).padStart(6, "0");
     lastHourPrefix = `${yearText}-${TWO_DIGITS[local.getUTCMonth() + 1]}-${TWO_DIGITS[local.getUTCDate()]}T${TWO_DIGITS[local.getUTCHours()]}:`;
     lastHourKey = hourKey;
-    lastHourOffset = offsetSeconds;
   }
   const withinHour = localMs - hourKey * 3_600_000;
-  const minute = Math.floor(withinHour / 60_000);
-  const second = Math.floor((withinHour % 60_000) / 1000);
   const milli = withinHour % 1000;
-  return `${lastHourPrefix}${TWO_DIGITS[minute]}:${TWO_DIGITS[second]}.${THREE_DIGITS[milli]}000${offsetSuffix(offsetSeconds)}`;
+  const tail = milli === 0 ? wholeSecondTail : `.${THREE_DIGITS[milli]}000${lastSuffix}`;
+  return lastHourPrefix + MINUTE_SECOND[(withinHour - milli) / 1000] + tail;
 }
 
 /** The local calendar date ("YYYY-MM-DD") of an instant shown at an offset. */
@@ -96,9 +103,17 @@ const MAX_CACHED_QUARTERS = 4096;
  * An IANA time zone ("Europe/Paris", "UTC"). Strava's "(GMT-08:00) America/Los_Angeles" is accepted: the
  * prefix in parentheses is ignored. Throws a readable RangeError for an unknown zone.
  */
+let lastZone: TimeZone | undefined;
+let lastZoneText = "";
+
 export function timeZone(nameText: string): TimeZone {
+  if (nameText === lastZoneText && lastZone) return lastZone;
   const cached = zones.get(nameText);
-  if (cached) return cached;
+  if (cached) {
+    lastZoneText = nameText;
+    lastZone = cached;
+    return cached;
+  }
   const name = nameText.replace(/^\s*\([^()]{0,32}\)\s*/, "").trim();
   let format: Intl.DateTimeFormat;
   try {
@@ -134,15 +149,21 @@ export function timeZone(nameText: string): TimeZone {
     const floored = Math.floor(epochMs / 1000) * 1000;
     return Math.round((wall - floored) / 1000);
   };
+  let lastQuarter = Number.NaN;
+  let quarterOffset = 0;
   const zone: TimeZone = {
     name,
     offsetAt(epochMs) {
       const quarter = Math.floor(epochMs / QUARTER_HOUR_MS);
-      const known = quarters.get(quarter);
-      if (known !== undefined) return known;
-      const offset = compute(quarter * QUARTER_HOUR_MS);
-      if (quarters.size >= MAX_CACHED_QUARTERS) quarters.clear();
-      quarters.set(quarter, offset);
+      if (quarter === lastQuarter) return quarterOffset;
+      let offset = quarters.get(quarter);
+      if (offset === undefined) {
+        offset = compute(quarter * QUARTER_HOUR_MS);
+        if (quarters.size >= MAX_CACHED_QUARTERS) quarters.clear();
+        quarters.set(quarter, offset);
+      }
+      lastQuarter = quarter;
+      quarterOffset = offset;
       return offset;
     },
   };

@@ -198,6 +198,9 @@ function buildConverter(source: Unit, target: Unit): Converter {
   if (sourceOffset === 0 && targetOffset === 0) {
     const ratio = source.factor / target.factor;
     if (ratio === 1) return (value) => read(value);
+    // Dividing by a whole number keeps decimal results exact (8185 mm/s → 8.185 m/s, not 8.185000000000001).
+    const inverse = target.factor / source.factor;
+    if (Number.isInteger(inverse)) return (value) => read(value) / inverse;
     return (value) => read(value) * ratio;
   }
   return (value) => (read(value) * source.factor + sourceOffset - targetOffset) / target.factor;
