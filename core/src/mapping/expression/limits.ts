@@ -14,7 +14,7 @@ export interface ExpressionLimits {
 }
 
 export const DEFAULT_EXPRESSION_LIMITS: Readonly<ExpressionLimits> = Object.freeze({
-  timeoutMs: 100,
+  timeoutMs: 1000,
   maxDepth: 250,
   maxSequence: 1_000_000,
   maxStringLength: 1_000_000,
