@@ -81,7 +81,18 @@ function compileSteps(rule: ValueRule, at: FieldPath, path: string, env: Compile
     if (!coerce) problem(env, `${path}.type`, `must be one of ${Object.keys(coercions).join(", ")}`);
     else steps.push(sync((value, scope) => coerced(coerce(value), scope, at, "type")));
   }
-  if (numeric && rule.type !== "number" && rule.type !== "integer") steps.push(sync((value, scope) => coerced(toNumber(value), scope, at, "type")));
+  if (numeric && rule.type !== "number" && rule.type !== "integer") {
+    // Numbers sent as text become numbers; other text is left to a conversion straight after, which may
+    // read it (ISO-8601 durations) or say why not.
+    const textForConvert = rule.convert !== undefined && rule.scale === undefined && rule.add === undefined;
+    steps.push(
+      sync((value, scope) => {
+        const number = toNumber(value);
+        if (!number.ok && textForConvert && typeof value === "string") return value;
+        return coerced(number, scope, at, "type");
+      }),
+    );
+  }
   if (rule.scale !== undefined) {
     const factor = rule.scale;
     if (typeof factor !== "number" || !Number.isFinite(factor)) problem(env, `${path}.scale`, "must be a number");

@@ -98,6 +98,8 @@ describe("value rule steps", () => {
     expect(issues).toEqual([{ path: "d", rule: "convert", message: 'd: unknown unit "furlong"' }]);
     expect((await issuesOf(template, { distance: 3, unit: "kg" }))[0]!.message).toBe("d: cannot convert mass (kg) to length (m)");
     expect((await issuesOf(template, { distance: 3, unit: 5 }))[0]!.message).toMatch(/the unit to convert from \(\/unit\) is 5, not a unit name/);
+    expect(await issuesOf(template, { distance: "far", unit: "m" })).toEqual([{ path: "d", rule: "convert", message: 'd: expected a number, got "far"' }]);
+    expect(await recordOf({ s: { path: "/duration", convert: { from: "iso8601", to: "s" } }, n: { path: "/n", convert: { from: "min", to: "s" } } }, { duration: "PT1H2M3S", n: "2" })).toEqual({ s: 3723, n: 120 });
   });
 
   it("enum maps codes, with a default, optionally without case; unknown codes without a default fail", async () => {
