@@ -3,6 +3,7 @@ import { describe } from "./coerce.ts";
 import { compileNode } from "./compile-node.ts";
 import { compileSource, describeSource } from "./compile-source.ts";
 import { FAILED, problem, type CompileEnv, type Compiled } from "./compiled.ts";
+import { freshFactory } from "./fresh-function.ts";
 import { ELEMENT, report, type FieldPath, type Scope } from "./scope.ts";
 
 /**
@@ -33,24 +34,7 @@ export function compileEach(rule: EachRule, at: FieldPath, path: string, env: Co
   };
 
   if (!list.async && !item.async) {
-    const read = list.run;
-    const make = item.run;
-    return {
-      async: false,
-      run: (scope) => {
-        const elements = elementsOf(read(scope), scope);
-        if (elements === undefined) return undefined;
-        const child: Scope = { run: scope.run, parent: scope, current: undefined, index: -1 };
-        const out: unknown[] = [];
-        for (let i = 0; i < elements.length; i++) {
-          child.current = elements[i];
-          child.index = i;
-          const value = make(child);
-          if (value !== undefined && (keep === undefined || keep(value))) out.push(value);
-        }
-        return out;
-      },
-    };
+    return { async: false, run: eachLoop(list.run, elementsOf, item.run, keep) };
   }
   return {
     async: true,
@@ -70,6 +54,28 @@ export function compileEach(rule: EachRule, at: FieldPath, path: string, env: Co
     },
   };
 }
+
+type Run = (scope: Scope) => unknown;
+const presentField = freshFactory<[string], (value: unknown) => boolean>(["key"], `
+  return (value) => value !== null && typeof value === "object" && value[key] != null;`);
+// Runs once per element of every list: a copy of its own per rule (see fresh-function.ts).
+const eachLoop = freshFactory<[Run, (value: unknown, scope: Scope) => unknown[] | undefined, Run, ((value: unknown) => boolean) | undefined], Run>(
+  ["read", "elementsOf", "make", "keep"],
+  `
+  return (scope) => {
+    const elements = elementsOf(read(scope), scope);
+    if (elements === undefined) return undefined;
+    const child = { run: scope.run, parent: scope, current: undefined, index: -1 };
+    const out = [];
+    for (let i = 0; i < elements.length; i++) {
+      child.current = elements[i];
+      child.index = i;
+      const value = make(child);
+      if (value !== undefined && (keep === undefined || keep(value))) out.push(value);
+    }
+    return out;
+  };`,
+);
 
 /**
  * `zip`: parallel provider arrays (Peloton's performance graph: one array of offsets, one per metric)
@@ -150,6 +156,9 @@ function compileRequire(fields: string[] | undefined, path: string, env: Compile
   for (const field of fields) {
     if (typeof field !== "string" || field === "" || field.split(".").some((part) => part === "")) problem(env, path, `${JSON.stringify(field)} is not a field name (use dots for nested fields: "a.b")`);
     else paths.push(field.split("."));
+  }
+  if (paths.length === 1 && paths[0]!.length === 1 && !(paths[0]![0]! in Object.prototype)) {
+    return presentField(paths[0]![0]!);
   }
   return (value) => {
     for (const parts of paths) {

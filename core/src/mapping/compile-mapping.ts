@@ -39,21 +39,21 @@ export function compileMapping(spec: MappingSpec, options: MappingCompileOptions
   if (!checked.ok) throw invalid(name, checked.issues.map((issue) => ({ path: issue.path, message: issue.message })));
 
   const problems: CompileEnv["problems"] = [];
-  const declared = new Set<string>();
+  const declared = new Map<string, number>();
   const lets: Array<{ name: string; compiled: Compiled }> = [];
   for (const [varName, rule] of Object.entries(spec.let ?? {})) {
     if (RESERVED.has(varName)) {
       problems.push({ path: `let.${varName}`, message: `the name is taken (${BOUND_NAMES.includes(varName as never) ? `$${varName} is bound in every expression` : `$${varName} is a JSONata function`}); choose another` });
       continue;
     }
-    const env: CompileEnv = { options, problems, vars: new Set(declared), depth: 0 };
+    const env: CompileEnv = { options, problems, vars: new Map(declared), depth: 0 };
     lets.push({ name: varName, compiled: compileValueRule(rule, ["let", varName], `let.${varName}`, env) });
-    declared.add(varName);
+    declared.set(varName, lets.length - 1);
   }
 
   let when: ReturnType<typeof compileExpressionAt>;
   if (spec.when !== undefined) {
-    when = compileExpressionAt(spec.when, "when", { options, problems, vars: new Set(), depth: 0 });
+    when = compileExpressionAt(spec.when, "when", { options, problems, vars: new Map(), depth: 0 });
     const early = when ? [...when.variables].filter((variable) => declared.has(variable)) : [];
     if (early.length > 0) problems.push({ path: "when", message: `reads ${early.map((v) => `$${v}`).join(", ")}, but \`when\` runs before the \`let\` values are computed; read the record instead` });
   }
@@ -63,6 +63,7 @@ export function compileMapping(spec: MappingSpec, options: MappingCompileOptions
   if (problems.length > 0) throw invalid(name, problems.map((p) => ({ path: p.path === "" ? name : `${name}.${p.path}`, message: p.message })));
 
   const recordTimeoutMs = options.recordTimeoutMs ?? DEFAULT_RECORD_TIMEOUT_MS;
+  const varNames = lets.map((entry) => entry.name);
   const synchronous = when === undefined && !template.async && lets.every((entry) => !entry.compiled.async);
   const finish = (run: Run, record: unknown): MappingOutcome =>
     run.issueCount > 0 ? { kind: "failed", issues: issuesOf(run), partial: (record ?? {}) as MappedRecord } : { kind: "record", record: record as MappedRecord };
@@ -71,9 +72,9 @@ export function compileMapping(spec: MappingSpec, options: MappingCompileOptions
     return {
       synchronous,
       map(record, ctx = {}) {
-        const run = newRun(record, ctx, Number.POSITIVE_INFINITY);
+        const run = newRun(record, ctx, Number.POSITIVE_INFINITY, varNames);
         const scope: Scope = { run, parent: undefined, current: record, index: -1 };
-        for (const entry of lets) run.vars[entry.name] = entry.compiled.run(scope);
+        for (let i = 0; i < lets.length; i++) run.vars[i] = lets[i]!.compiled.run(scope);
         return finish(run, template.run(scope));
       },
     };
@@ -82,14 +83,17 @@ export function compileMapping(spec: MappingSpec, options: MappingCompileOptions
   return {
     synchronous,
     async map(record, ctx = {}) {
-      const run = newRun(record, ctx, Date.now() + recordTimeoutMs);
+      const run = newRun(record, ctx, Date.now() + recordTimeoutMs, varNames);
       const scope: Scope = { run, parent: undefined, current: record, index: -1 };
       if (condition) {
         const verdict = await evaluateInScope(condition, scope, []);
         if (verdict === FAILED) return finish(run, {});
         if (!isTruthy(verdict)) return { kind: "skip" };
       }
-      for (const entry of lets) run.vars[entry.name] = entry.compiled.async ? await entry.compiled.run(scope) : entry.compiled.run(scope);
+      for (let i = 0; i < lets.length; i++) {
+        const compiled = lets[i]!.compiled;
+        run.vars[i] = compiled.async ? await compiled.run(scope) : compiled.run(scope);
+      }
       return finish(run, template.async ? await template.run(scope) : template.run(scope));
     },
   };

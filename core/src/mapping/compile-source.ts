@@ -2,6 +2,7 @@ import type { ValueInput, ValueSource } from "@tributary/schemas";
 import { compilePointer } from "../spec/pointer.ts";
 import { constant, FAILED, problem, type CompileEnv, type Compiled } from "./compiled.ts";
 import { ExpressionFailure, parseExpression, type SandboxedExpression } from "./expression/compile-expression.ts";
+import { freshFactory } from "./fresh-function.ts";
 import { report, type FieldPath, type Scope } from "./scope.ts";
 
 /** Names an expression always has besides the mapping's `let` values. */
@@ -41,7 +42,9 @@ function compilePath(pointer: string, fromRecord: boolean, spec: string, env: Co
     return constant(undefined);
   }
   const read = fastPointer(pointer);
-  return fromRecord ? { async: false, run: (scope) => read(scope.run.record) } : { async: false, run: (scope) => read(scope.current) };
+  if (fromRecord) return { async: false, run: (scope) => read(scope.run.record) };
+  const key = plainKey(pointer);
+  return key === undefined ? { async: false, run: scopeReader(read) } : { async: false, run: scopeReader(read), elementKey: key };
 }
 
 /**
@@ -49,23 +52,35 @@ function compilePath(pointer: string, fromRecord: boolean, spec: string, env: Co
  * check of the general lookup is needed only for names that objects inherit ("constructor", "__proto__").
  */
 function fastPointer(pointer: string): (document: unknown) => unknown {
-  const general = compilePointer(pointer);
-  if (pointer === "" || pointer.indexOf("/", 1) !== -1 || pointer.includes("~")) return general;
-  const key = pointer.slice(1);
-  if (key in Object.prototype || key === "__proto__") return general;
-  return (document) => (document !== null && typeof document === "object" ? (document as Record<string, unknown>)[key] : undefined);
+  const key = plainKey(pointer);
+  return key === undefined ? compilePointer(pointer) : propertyReader(key);
 }
+
+/** The property a one-step pointer names, unless objects inherit a property of that name. */
+function plainKey(pointer: string): string | undefined {
+  if (pointer === "" || pointer.indexOf("/", 1) !== -1 || pointer.includes("~")) return undefined;
+  const key = pointer.slice(1);
+  return key in Object.prototype || key === "__proto__" ? undefined : key;
+}
+
+const propertyReader = freshFactory<[string], (document: unknown) => unknown>(["key"], `
+  return (document) => (document !== null && typeof document === "object" ? document[key] : undefined);`);
+const varReader = freshFactory<[number], Compiled["run"]>(["slot"], `
+  return (scope) => scope.run.vars[slot];`);
+const scopeReader = freshFactory<[(document: unknown) => unknown], Compiled["run"]>(["read"], `
+  return (scope) => read(scope.current);`);
 
 function compileVar(name: string, spec: string, env: CompileEnv): Compiled {
   if (name === "index") {
     if (env.depth === 0) problem(env, `${spec}.var`, "`index` is the position inside `each` or `zip`, and this rule is not inside one");
     return { async: false, run: (scope) => scope.index };
   }
-  if (!env.vars.has(name)) {
-    problem(env, `${spec}.var`, env.vars.size === 0 ? `no \`let\` value is named ${JSON.stringify(name)} (the mapping declares none before this rule)` : `no \`let\` value is named ${JSON.stringify(name)} before this rule; declared: ${[...env.vars].join(", ")}`);
+  const slot = env.vars.get(name);
+  if (slot === undefined) {
+    problem(env, `${spec}.var`, env.vars.size === 0 ? `no \`let\` value is named ${JSON.stringify(name)} (the mapping declares none before this rule)` : `no \`let\` value is named ${JSON.stringify(name)} before this rule; declared: ${[...env.vars.keys()].join(", ")}`);
     return constant(undefined);
   }
-  return { async: false, run: (scope) => scope.run.vars[name] };
+  return { async: false, run: varReader(slot) };
 }
 
 function compileConstant(value: unknown): Compiled {
@@ -107,7 +122,7 @@ export async function evaluateInScope(expression: SandboxedExpression, scope: Sc
     return FAILED;
   }
   const bindings: Record<string, unknown> = { record: run.record, connection: run.ctx.connection, index: scope.index };
-  for (const name in run.vars) bindings[name] = run.vars[name];
+  for (let i = 0; i < run.varNames.length; i++) bindings[run.varNames[i]!] = run.vars[i];
   try {
     return await expression.evaluate(scope.current, bindings);
   } catch (error) {

@@ -2,6 +2,7 @@ import type { ValueRule } from "@tributary/schemas";
 import { coercions, describe, toNumber } from "./coerce.ts";
 import { compileInput, compileSource, describeSource } from "./compile-source.ts";
 import { FAILED, problem, type CompileEnv, type Compiled } from "./compiled.ts";
+import { freshFactory } from "./fresh-function.ts";
 import { report, type FieldPath, type Scope } from "./scope.ts";
 import { compileTime, type TimeResult } from "./time-rule.ts";
 import { conversionProblem, findUnit, unitConverter, type Converter } from "./units.ts";
@@ -40,9 +41,19 @@ export function compileValueRule(rule: ValueRule, at: FieldPath, path: string, e
   const isAsync = source.async || steps.some((step) => step.async);
   if (!isAsync) {
     const read = source.run;
-    if (steps.length === 0) return { async: false, run: (scope) => finish(read(scope), scope) };
+    // The common rules (a plain read; a read and one step, with nothing to fall back on) skip `finish`:
+    // they run once per field of every sample.
+    const plain = !hasDefault && !required;
+    const key = source.elementKey;
+    if (steps.length === 0) {
+      if (plain && key !== undefined) return { async: false, run: plainProperty(key, FAILED) };
+      if (plain) return { async: false, run: plainRead(read, FAILED) };
+      return { async: false, run: (scope) => finish(read(scope), scope) };
+    }
     if (steps.length === 1) {
       const only = steps[0]!.run;
+      if (plain && key !== undefined) return { async: false, run: plainPropertyStep(key, only, FAILED) };
+      if (plain) return { async: false, run: plainStep(read, only, FAILED) };
       return {
         async: false,
         run: (scope) => {
@@ -118,14 +129,14 @@ function compileSteps(rule: ValueRule, at: FieldPath, path: string, env: Compile
       const time = compileTime(rule.time, at, `${path}.time`, env);
       const settle = (result: TimeResult, scope: Scope): unknown => {
         if (result === FAILED) return FAILED;
-        if (result.ok) return result.value;
+        if (typeof result === "string") return result;
         report(scope, at, "time", result.problem);
         return FAILED;
       };
       steps.push(
         time.async
           ? { async: true, run: async (value, scope) => settle(await time.convert(value, scope), scope) }
-          : sync((value, scope) => settle(time.convert(value, scope) as TimeResult, scope)),
+          : sync(timeStep(time.convert as (value: unknown, scope: Scope) => TimeResult, settle)),
       );
     }
   }
@@ -133,6 +144,41 @@ function compileSteps(rule: ValueRule, at: FieldPath, path: string, env: Compile
 }
 
 const sync = (run: Step["run"]): Step => ({ async: false, run });
+
+type Read = (scope: Scope) => unknown;
+const timeStep = freshFactory<[(value: unknown, scope: Scope) => TimeResult, (result: TimeResult, scope: Scope) => unknown], Step["run"]>(["convert", "settle"], `
+  return (value, scope) => {
+    const result = convert(value, scope);
+    return typeof result === "string" ? result : settle(result, scope);
+  };`);
+const plainRead = freshFactory<[Read, symbol], Read>(["read", "FAILED"], `
+  return (scope) => {
+    const value = read(scope);
+    return value === null || value === FAILED ? undefined : value;
+  };`);
+const plainProperty = freshFactory<[string, symbol], Read>(["key", "FAILED"], `
+  return (scope) => {
+    const element = scope.current;
+    if (element === null || typeof element !== "object") return undefined;
+    const value = element[key];
+    return value === null ? undefined : value;
+  };`);
+const plainPropertyStep = freshFactory<[string, Step["run"], symbol], Read>(["key", "step", "FAILED"], `
+  return (scope) => {
+    const element = scope.current;
+    if (element === null || typeof element !== "object") return undefined;
+    const value = element[key];
+    if (value === undefined || value === null) return undefined;
+    const result = step(value, scope);
+    return result === null || result === FAILED ? undefined : result;
+  };`);
+const plainStep = freshFactory<[Read, Step["run"], symbol], Read>(["read", "step", "FAILED"], `
+  return (scope) => {
+    const value = read(scope);
+    if (value === undefined || value === null || value === FAILED) return undefined;
+    const result = step(value, scope);
+    return result === null || result === FAILED ? undefined : result;
+  };`);
 
 function coerced(result: ReturnType<typeof toNumber>, scope: Scope, at: FieldPath, rule: string): unknown {
   if (result.ok) return result.value;

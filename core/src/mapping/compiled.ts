@@ -8,6 +8,8 @@ import type { Scope } from "./scope.ts";
 export interface Compiled {
   readonly async: boolean;
   readonly run: (scope: Scope) => unknown;
+  /** Set when the piece reads one plain property of the current element (a rule may fuse the read). */
+  readonly elementKey?: string;
 }
 
 /** A value that failed (the issue is already reported): it is left out without a second "required" issue. */
@@ -24,8 +26,8 @@ export interface CompileOptions extends ExpressionOptions {
 export interface CompileEnv {
   readonly options: CompileOptions;
   readonly problems: Array<{ path: string; message: string }>;
-  /** `let` names declared before the rule being compiled. */
-  readonly vars: ReadonlySet<string>;
+  /** `let` names declared before the rule being compiled, with their slots in `Run.vars`. */
+  readonly vars: ReadonlyMap<string, number>;
   /** Nesting of `each`/`zip` around the rule being compiled (0 at the top). */
   readonly depth: number;
 }

@@ -7,8 +7,10 @@ export const MAX_ISSUES = 50;
 export interface Run {
   readonly record: unknown;
   readonly ctx: MappingContext;
-  /** The mapping's `let` values, by name. */
-  readonly vars: Record<string, unknown>;
+  /** The mapping's `let` values, by slot (in declaration order). */
+  readonly vars: unknown[];
+  /** Their names, by slot. */
+  readonly varNames: readonly string[];
   readonly issues: MappingIssue[];
   /** Issues found, listed or not. */
   issueCount: number;
@@ -58,8 +60,8 @@ export function report(scope: Scope, at: FieldPath, rule: string, problem: strin
   run.issues.push({ path, rule, message: `${path === "" ? "(record)" : path}: ${problem}` });
 }
 
-export function newRun(record: unknown, ctx: MappingContext, deadline: number): Run {
-  return { record, ctx, vars: Object.create(null) as Record<string, unknown>, issues: [], issueCount: 0, deadline, outOfTime: false };
+export function newRun(record: unknown, ctx: MappingContext, deadline: number, varNames: readonly string[]): Run {
+  return { record, ctx, vars: new Array<unknown>(varNames.length), varNames, issues: [], issueCount: 0, deadline, outOfTime: false };
 }
 
 /** The issues of a run, with a last line saying how many were not listed. */

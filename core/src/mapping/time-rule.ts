@@ -2,12 +2,14 @@ import type { ValueInput, ValueRule } from "@tributary/schemas";
 import { describe, toNumber } from "./coerce.ts";
 import { compileInput } from "./compile-source.ts";
 import { FAILED, problem, type CompileEnv, type Compiled } from "./compiled.ts";
+import { freshFactory } from "./fresh-function.ts";
 import type { FieldPath, Scope } from "./scope.ts";
 import { formatDate, formatTimestamp, localToInstant, parseDateTime, readOffset, timeZone, type TimeZone } from "./time.ts";
 
 export type TimeSpec = NonNullable<ValueRule["time"]>;
 
-export type TimeResult = { ok: true; value: string } | { ok: false; problem: string } | typeof FAILED;
+/** The Terra text, or what is wrong, or FAILED when an input's expression failed (already reported). */
+export type TimeResult = string | { problem: string } | typeof FAILED;
 
 export interface CompiledTime {
   readonly async: boolean;
@@ -35,10 +37,49 @@ export function compileTime(spec: TimeSpec, at: FieldPath, path: string, env: Co
   const readAdd = add?.run;
   const readOffset = offset?.run;
   const readZone = zone?.run;
+  if ((format === "unix_ms" || format === "unix_seconds") && output === "datetime") {
+    // Sample timestamps: an epoch number, maybe seconds to add, shown in a zone or at an offset. The
+    // general path below handles everything else (text, failures) and says what is wrong.
+    return { async: false, convert: epochConverter(format === "unix_ms" ? 1 : 1000, readAdd, readOffset, readZone, knownZone, formatTimestamp, convertTime, format) };
+  }
   return {
     async: false,
     convert: (value, scope) => convertTime(value, format, output, readAdd?.(scope), readOffset?.(scope), readZone?.(scope)),
   };
+}
+
+type Read = ((scope: Scope) => unknown) | undefined;
+const epochConverter = freshFactory<
+  [number, Read, Read, Read, typeof knownZone, typeof formatTimestamp, typeof convertTime, TimeSpec["format"]],
+  CompiledTime["convert"]
+>(["scale", "readAdd", "readOffset", "readZone", "knownZone", "formatTimestamp", "convertTime", "format"], `
+  return (value, scope) => {
+    const addInput = readAdd === undefined ? undefined : readAdd(scope);
+    const offsetInput = readOffset === undefined ? undefined : readOffset(scope);
+    const zoneInput = readZone === undefined ? undefined : readZone(scope);
+    if (
+      typeof value === "number" && Number.isFinite(value) &&
+      (addInput === undefined || (typeof addInput === "number" && Number.isFinite(addInput))) &&
+      (offsetInput === undefined || offsetInput === null) &&
+      (typeof zoneInput === "string" || zoneInput === undefined || zoneInput === null)
+    ) {
+      const epochMs = value * scale + (addInput === undefined ? 0 : addInput * 1000);
+      if (Math.abs(epochMs) <= 8.64e15) {
+        if (typeof zoneInput !== "string" || zoneInput === "") return formatTimestamp(epochMs, 0);
+        const zone = knownZone(zoneInput);
+        if (zone) return formatTimestamp(epochMs, zone.offsetAt(epochMs));
+      }
+    }
+    return convertTime(value, format, "datetime", addInput, offsetInput, zoneInput);
+  };`);
+
+/** The zone of that name, or undefined when there is none (the general path then reports it). */
+function knownZone(name: string): TimeZone | undefined {
+  try {
+    return timeZone(name);
+  } catch {
+    return undefined;
+  }
 }
 
 function compileTimeInput(input: ValueInput | undefined, at: FieldPath, path: string, env: CompileEnv, check: (value: unknown) => string | undefined): Compiled | undefined {
@@ -78,29 +119,34 @@ export function convertTime(value: unknown, format: TimeSpec["format"], output: 
   try {
     if (offsetInput !== undefined && offsetInput !== null) offset = readOffset(offsetInput);
     if (zoneInput !== undefined && zoneInput !== null && zoneInput !== "") {
-      if (typeof zoneInput !== "string") return { ok: false, problem: `the time zone ${describe(zoneInput)} is not a name` };
+      if (typeof zoneInput !== "string") return { problem: `the time zone ${describe(zoneInput)} is not a name` };
       zone = timeZone(zoneInput);
     }
   } catch (error) {
-    return { ok: false, problem: (error as Error).message };
+    return { problem: (error as Error).message };
   }
   if (addInput !== undefined && addInput !== null) {
     const seconds = toNumber(addInput);
-    if (!seconds.ok) return { ok: false, problem: `cannot add ${describe(addInput)} seconds: ${seconds.problem}` };
-    if (seconds.value === undefined) return { ok: false, problem: "the seconds to add are empty" };
+    if (!seconds.ok) return { problem: `cannot add ${describe(addInput)} seconds: ${seconds.problem}` };
+    if (seconds.value === undefined) return { problem: "the seconds to add are empty" };
     addSeconds = seconds.value as number;
   }
 
   let epochMs: number;
   let shown: number | undefined = offset;
   if (format === "unix_seconds" || format === "unix_ms") {
-    const number = toNumber(value);
-    if (!number.ok || number.value === undefined) return { ok: false, problem: `${describe(value)} is not a ${format === "unix_ms" ? "Unix time in milliseconds" : "Unix time in seconds"}` };
-    epochMs = format === "unix_ms" ? (number.value as number) : (number.value as number) * 1000;
+    let epoch: number;
+    if (typeof value === "number" && Number.isFinite(value)) epoch = value;
+    else {
+      const number = toNumber(value);
+      if (!number.ok || number.value === undefined) return { problem: `${describe(value)} is not a ${format === "unix_ms" ? "Unix time in milliseconds" : "Unix time in seconds"}` };
+      epoch = number.value as number;
+    }
+    epochMs = format === "unix_ms" ? epoch : epoch * 1000;
   } else {
-    if (typeof value !== "string") return { ok: false, problem: `${describe(value)} is not ${format === "date" ? "a date (YYYY-MM-DD)" : "an ISO-8601 date and time"}` };
+    if (typeof value !== "string") return { problem: `${describe(value)} is not ${format === "date" ? "a date (YYYY-MM-DD)" : "an ISO-8601 date and time"}` };
     const parsed = parseDateTime(value);
-    if (!parsed) return { ok: false, problem: `${describe(value)} is not ${format === "date" ? "a date (YYYY-MM-DD)" : "an ISO-8601 date and time"}` };
+    if (!parsed) return { problem: `${describe(value)} is not ${format === "date" ? "a date (YYYY-MM-DD)" : "an ISO-8601 date and time"}` };
     if (parsed.offsetSeconds !== undefined) {
       epochMs = parsed.localAsUtcMs - parsed.offsetSeconds * 1000;
       if (shown === undefined && zone === undefined) shown = parsed.offsetSeconds;
@@ -111,11 +157,11 @@ export function convertTime(value: unknown, format: TimeSpec["format"], output: 
     } else if (format === "date") {
       epochMs = parsed.localAsUtcMs;
     } else {
-      return { ok: false, problem: `${describe(value)} has no UTC offset, and the rule gives no \`offset\` or \`timezone\` to read it with` };
+      return { problem: `${describe(value)} has no UTC offset, and the rule gives no \`offset\` or \`timezone\` to read it with` };
     }
   }
   epochMs += addSeconds * 1000;
-  if (!Number.isFinite(epochMs) || Math.abs(epochMs) > 8.64e15) return { ok: false, problem: `${describe(value)} is out of the range of dates` };
+  if (!Number.isFinite(epochMs) || Math.abs(epochMs) > 8.64e15) return { problem: `${describe(value)} is out of the range of dates` };
   if (shown === undefined) shown = zone ? zone.offsetAt(epochMs) : 0;
-  return { ok: true, value: output === "date" ? formatDate(epochMs, shown) : formatTimestamp(epochMs, shown) };
+  return output === "date" ? formatDate(epochMs, shown) : formatTimestamp(epochMs, shown);
 }

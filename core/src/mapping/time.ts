@@ -32,8 +32,25 @@ let lastHourPrefix = "";
 let lastSuffix = "";
 let wholeSecondTail = "";
 
+// A record's sample lists usually share their instants (heart rate, power, cadence… at the same second):
+// the text of recent instants is kept, so each is formatted once and the lists share one string.
+const RECENT_SLOTS = 8192;
+const recentInstants = new Float64Array(RECENT_SLOTS).fill(Number.NaN);
+const recentOffsets = new Float64Array(RECENT_SLOTS);
+const recentTexts: string[] = new Array<string>(RECENT_SLOTS).fill("");
+
 /** Terra's timestamp text for an instant shown at an offset. */
 export function formatTimestamp(epochMs: number, offsetSeconds: number): string {
+  const slot = (Math.floor(epochMs / 1000) + (epochMs % 1000)) & (RECENT_SLOTS - 1);
+  if (recentInstants[slot] === epochMs && recentOffsets[slot] === offsetSeconds) return recentTexts[slot]!;
+  const text = formatUncached(epochMs, offsetSeconds);
+  recentInstants[slot] = epochMs;
+  recentOffsets[slot] = offsetSeconds;
+  recentTexts[slot] = text;
+  return text;
+}
+
+function formatUncached(epochMs: number, offsetSeconds: number): string {
   const localMs = Math.round(epochMs + offsetSeconds * 1000);
   const hourKey = Math.floor(localMs / 3_600_000);
   if (offsetSeconds !== lastOffset) {
