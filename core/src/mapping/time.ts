@@ -122,6 +122,8 @@ const MAX_CACHED_QUARTERS = 4096;
  */
 let lastZone: TimeZone | undefined;
 let lastZoneText = "";
+// Names found not to be zones, so a provider that sends a bad zone in every sample costs one lookup.
+const unknownZones = new Set<string>();
 
 export function timeZone(nameText: string): TimeZone {
   if (nameText === lastZoneText && lastZone) return lastZone;
@@ -132,6 +134,8 @@ export function timeZone(nameText: string): TimeZone {
     return cached;
   }
   const name = nameText.replace(/^\s*\([^()]{0,32}\)\s*/, "").trim();
+  const unknown = () => new RangeError(`unknown time zone ${JSON.stringify(nameText)} (an IANA name such as "Europe/Paris" is expected)`);
+  if (unknownZones.has(nameText)) throw unknown();
   let format: Intl.DateTimeFormat;
   try {
     format = new Intl.DateTimeFormat("en-US", {
@@ -146,7 +150,9 @@ export function timeZone(nameText: string): TimeZone {
       era: "short",
     });
   } catch {
-    throw new RangeError(`unknown time zone ${JSON.stringify(nameText)} (an IANA name such as "Europe/Paris" is expected)`);
+    if (unknownZones.size >= 1024) unknownZones.clear();
+    unknownZones.add(nameText);
+    throw unknown();
   }
   const quarters = new Map<number, number>();
   const compute = (epochMs: number): number => {

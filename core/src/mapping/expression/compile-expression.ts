@@ -144,8 +144,11 @@ function toPlain(source: string, value: unknown, depth: number): unknown {
   }
   if (depth > MAX_RESULT_DEPTH) throw new ExpressionFailure(source, "RESULT", `the expression's result is nested more than ${MAX_RESULT_DEPTH} levels deep`);
   if (Array.isArray(value)) {
-    const out = new Array<unknown>(value.length);
-    for (let i = 0; i < value.length; i++) out[i] = toPlain(source, value[i], depth + 1);
+    const out: unknown[] = [];
+    for (let i = 0; i < value.length; i++) {
+      const item = toPlain(source, value[i], depth + 1);
+      if (item !== undefined) out.push(item);
+    }
     return out;
   }
   if ("_jsonata_lambda" in value || "_jsonata_function" in value) {
