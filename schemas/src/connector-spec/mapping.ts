@@ -23,10 +23,14 @@ import { connectorSpecPartId } from './define.ts';
  *           timestamp: { var: start, time: { format: unix_seconds, add: { path: /offset } } }
  *           bpm: { path: /bpm }
  *         require: [bpm]
+ *   position_data:
+ *     position_samples:
+ *       each: { path: /samples }
+ *       item: { coords_lat_lng_deg: [{ path: /lat }, { path: /lng }] }   # an array is a tuple: present when every item is
  */
 
 /** The TypeScript shape of a template node (the JSON Schema below is the validator of record). */
-export type MappingNode = null | boolean | number | string | ValueRule | EachRule | ZipRule | { [field: string]: MappingNode };
+export type MappingNode = null | boolean | number | string | ValueRule | EachRule | ZipRule | MappingNode[] | { [field: string]: MappingNode };
 
 /** Where a value comes from: exactly one of path / var / expr / value. */
 export interface ValueSource {
@@ -203,7 +207,11 @@ export const MappingSpecSchema = Type.Unsafe<MappingSpec>({
         else: {
           if: { type: 'object', anyOf: ['path', 'var', 'expr', 'value'].map(has) },
           then: ref('valueRule'),
-          else: { if: { type: 'object' }, then: ref('object'), else: scalar },
+          else: {
+            if: { type: 'array' },
+            then: { type: 'array', items: ref('node') },
+            else: { if: { type: 'object' }, then: ref('object'), else: scalar },
+          },
         },
       },
     },

@@ -1,0 +1,167 @@
+import type { ValueInput, ValueRule } from "@tributary/schemas";
+import { describe, toNumber } from "./coerce.ts";
+import { compileInput } from "./compile-source.ts";
+import { FAILED, problem, type CompileEnv, type Compiled } from "./compiled.ts";
+import { freshFactory } from "./fresh-function.ts";
+import type { FieldPath, Scope } from "./scope.ts";
+import { formatDate, formatTimestamp, localToInstant, parseDateTime, readOffset, timeZone, type TimeZone } from "./time.ts";
+
+export type TimeSpec = NonNullable<ValueRule["time"]>;
+
+/** The Terra text, or what is wrong, or FAILED when an input's expression failed (already reported). */
+export type TimeResult = string | { problem: string } | typeof FAILED;
+
+export interface CompiledTime {
+  readonly async: boolean;
+  /** Converts one value, reading the inputs (add, offset, timezone) in the scope; a Promise when one is an expression. */
+  convert(value: unknown, scope: Scope): TimeResult | Promise<TimeResult>;
+}
+
+/**
+ * `time`: reads a moment written in `format`, adds `add` seconds (sample offsets from a start time) and
+ * writes it as Terra does, at the offset in force: the given `offset`, else the `timezone`'s offset at
+ * that instant, else the offset the text carried, else UTC.
+ */
+export function compileTime(spec: TimeSpec, at: FieldPath, path: string, env: CompileEnv): CompiledTime {
+  const add = compileTimeInput(spec.add, at, `${path}.add`, env, checkAdd);
+  const offset = compileTimeInput(spec.offset, at, `${path}.offset`, env, checkOffset);
+  const zone = compileTimeInput(spec.timezone, at, `${path}.timezone`, env, checkZone);
+  const { format } = spec;
+  const output = spec.output ?? "datetime";
+  if (add?.async || offset?.async || zone?.async) {
+    return {
+      async: true,
+      convert: async (value, scope) => convertTime(value, format, output, await add?.run(scope), await offset?.run(scope), await zone?.run(scope)),
+    };
+  }
+  const readAdd = add?.run;
+  const readOffset = offset?.run;
+  const readZone = zone?.run;
+  if ((format === "unix_ms" || format === "unix_seconds") && output === "datetime") {
+    // Sample timestamps: an epoch number, maybe seconds to add, shown in a zone or at an offset. The
+    // general path below handles everything else (text, failures) and says what is wrong.
+    return { async: false, convert: epochConverter(format === "unix_ms" ? 1 : 1000, readAdd, readOffset, readZone, knownZone, formatTimestamp, convertTime, format) };
+  }
+  return {
+    async: false,
+    convert: (value, scope) => convertTime(value, format, output, readAdd?.(scope), readOffset?.(scope), readZone?.(scope)),
+  };
+}
+
+type Read = ((scope: Scope) => unknown) | undefined;
+const epochConverter = freshFactory<
+  [number, Read, Read, Read, typeof knownZone, typeof formatTimestamp, typeof convertTime, TimeSpec["format"]],
+  CompiledTime["convert"]
+>(["scale", "readAdd", "readOffset", "readZone", "knownZone", "formatTimestamp", "convertTime", "format"], `
+  return (value, scope) => {
+    const addInput = readAdd === undefined ? undefined : readAdd(scope);
+    const offsetInput = readOffset === undefined ? undefined : readOffset(scope);
+    const zoneInput = readZone === undefined ? undefined : readZone(scope);
+    if (
+      typeof value === "number" && Number.isFinite(value) &&
+      (addInput === undefined || (typeof addInput === "number" && Number.isFinite(addInput))) &&
+      (offsetInput === undefined || offsetInput === null) &&
+      (typeof zoneInput === "string" || zoneInput === undefined || zoneInput === null)
+    ) {
+      const epochMs = value * scale + (addInput === undefined ? 0 : addInput * 1000);
+      if (Math.abs(epochMs) <= 8.64e15) {
+        if (typeof zoneInput !== "string" || zoneInput === "") return formatTimestamp(epochMs, 0);
+        const zone = knownZone(zoneInput);
+        if (zone) return formatTimestamp(epochMs, zone.offsetAt(epochMs));
+      }
+    }
+    return convertTime(value, format, "datetime", addInput, offsetInput, zoneInput);
+  };`);
+
+/** The zone of that name, or undefined when there is none (the general path then reports it). */
+function knownZone(name: string): TimeZone | undefined {
+  try {
+    return timeZone(name);
+  } catch {
+    return undefined;
+  }
+}
+
+function compileTimeInput(input: ValueInput | undefined, at: FieldPath, path: string, env: CompileEnv, check: (value: unknown) => string | undefined): Compiled | undefined {
+  if (input === undefined) return undefined;
+  if (input === null || typeof input !== "object") {
+    const trouble = check(input);
+    if (trouble) problem(env, path, trouble);
+  }
+  return compileInput(input, at, path, env);
+}
+
+const checkAdd = (value: unknown): string | undefined => (toNumber(value).ok ? undefined : `${describe(value)} is not a number of seconds`);
+const checkOffset = (value: unknown): string | undefined => {
+  try {
+    readOffset(value);
+    return undefined;
+  } catch (error) {
+    return (error as Error).message;
+  }
+};
+const checkZone = (value: unknown): string | undefined => {
+  if (typeof value !== "string") return `${describe(value)} is not a time-zone name`;
+  try {
+    timeZone(value);
+    return undefined;
+  } catch (error) {
+    return (error as Error).message;
+  }
+};
+
+/** One moment: the value in `format` and the inputs' values (undefined or null when not given). */
+export function convertTime(value: unknown, format: TimeSpec["format"], output: "datetime" | "date", addInput: unknown, offsetInput: unknown, zoneInput: unknown): TimeResult {
+  if (addInput === FAILED || offsetInput === FAILED || zoneInput === FAILED) return FAILED;
+  let offset: number | undefined;
+  let zone: TimeZone | undefined;
+  let addSeconds = 0;
+  try {
+    if (offsetInput !== undefined && offsetInput !== null) offset = readOffset(offsetInput);
+    if (zoneInput !== undefined && zoneInput !== null && zoneInput !== "") {
+      if (typeof zoneInput !== "string") return { problem: `the time zone ${describe(zoneInput)} is not a name` };
+      zone = timeZone(zoneInput);
+    }
+  } catch (error) {
+    return { problem: (error as Error).message };
+  }
+  if (addInput !== undefined && addInput !== null) {
+    const seconds = toNumber(addInput);
+    if (!seconds.ok) return { problem: `cannot add ${describe(addInput)} seconds: ${seconds.problem}` };
+    if (seconds.value === undefined) return { problem: "the seconds to add are empty" };
+    addSeconds = seconds.value as number;
+  }
+
+  let epochMs: number;
+  let shown: number | undefined = offset;
+  if (format === "unix_seconds" || format === "unix_ms") {
+    let epoch: number;
+    if (typeof value === "number" && Number.isFinite(value)) epoch = value;
+    else {
+      const number = toNumber(value);
+      if (!number.ok || number.value === undefined) return { problem: `${describe(value)} is not a ${format === "unix_ms" ? "Unix time in milliseconds" : "Unix time in seconds"}` };
+      epoch = number.value as number;
+    }
+    epochMs = format === "unix_ms" ? epoch : epoch * 1000;
+  } else {
+    if (typeof value !== "string") return { problem: `${describe(value)} is not ${format === "date" ? "a date (YYYY-MM-DD)" : "an ISO-8601 date and time"}` };
+    const parsed = parseDateTime(value);
+    if (!parsed) return { problem: `${describe(value)} is not ${format === "date" ? "a date (YYYY-MM-DD)" : "an ISO-8601 date and time"}` };
+    if (parsed.offsetSeconds !== undefined) {
+      epochMs = parsed.localAsUtcMs - parsed.offsetSeconds * 1000;
+      if (shown === undefined && zone === undefined) shown = parsed.offsetSeconds;
+    } else if (offset !== undefined) {
+      epochMs = parsed.localAsUtcMs - offset * 1000;
+    } else if (zone !== undefined) {
+      epochMs = localToInstant(parsed.localAsUtcMs, zone);
+    } else if (format === "date") {
+      epochMs = parsed.localAsUtcMs;
+    } else {
+      return { problem: `${describe(value)} has no UTC offset, and the rule gives no \`offset\` or \`timezone\` to read it with` };
+    }
+  }
+  epochMs += addSeconds * 1000;
+  if (!Number.isFinite(epochMs) || Math.abs(epochMs) > 8.64e15) return { problem: `${describe(value)} is out of the range of dates` };
+  if (shown === undefined) shown = zone ? zone.offsetAt(epochMs) : 0;
+  return output === "date" ? formatDate(epochMs, shown) : formatTimestamp(epochMs, shown);
+}

@@ -1,0 +1,124 @@
+import { describe, expect, it } from "vitest";
+import { formatTimestamp, localToInstant, parseDateTime, readOffset, timeZone } from "../../src/mapping/time.ts";
+import { convertTime } from "../../src/mapping/time-rule.ts";
+
+const utc = (text: string) => Date.parse(text);
+const ok = (value: string) => value;
+const local = (text: string) => parseDateTime(text)!.localAsUtcMs;
+
+describe("timestamps", () => {
+  it("writes Terra's format: local wall-clock time, microseconds, the offset", () => {
+    expect(formatTimestamp(utc("2022-12-04T22:05:06Z"), -5 * 3600)).toBe("2022-12-04T17:05:06.000000-05:00");
+    expect(formatTimestamp(utc("2022-12-04T22:05:06.789Z"), 0)).toBe("2022-12-04T22:05:06.789000+00:00");
+    expect(formatTimestamp(utc("2024-01-01T00:00:00Z"), 19800)).toBe("2024-01-01T05:30:00.000000+05:30");
+    expect(formatTimestamp(utc("2023-12-31T23:59:59.999Z"), 3600)).toBe("2024-01-01T00:59:59.999000+01:00");
+    expect(formatTimestamp(utc("1969-12-31T23:59:59Z"), 0)).toBe("1969-12-31T23:59:59.000000+00:00");
+  });
+
+  it("reads offsets as seconds east or as text", () => {
+    expect(readOffset(-25200)).toBe(-25200);
+    expect(readOffset("-05:00")).toBe(-18000);
+    expect(readOffset("+0530")).toBe(19800);
+    expect(readOffset("Z")).toBe(0);
+    expect(readOffset("3600")).toBe(3600);
+    for (const bad of ["+25:00", "EST", "", 100000, null, {}]) expect(() => readOffset(bad), String(bad)).toThrow(/not a UTC offset/);
+  });
+
+  it("parses ISO-8601 with and without offsets, with any fraction, with a space separator", () => {
+    expect(parseDateTime("2024-04-10T07:00:00.000+02:00")).toEqual({ localAsUtcMs: utc("2024-04-10T07:00:00Z"), offsetSeconds: 7200, dateOnly: false });
+    expect(parseDateTime("2017-11-02 13:54:15.000000")).toEqual({ localAsUtcMs: utc("2017-11-02T13:54:15Z"), dateOnly: false });
+    expect(parseDateTime("2021-01-01T00:00:00.000000+00:00")!.offsetSeconds).toBe(0);
+    expect(parseDateTime("2022-04-24T02:25:44.774Z")!.localAsUtcMs).toBe(utc("2022-04-24T02:25:44.774Z"));
+    expect(parseDateTime("2024-02-21")).toEqual({ localAsUtcMs: utc("2024-02-21T00:00:00Z"), dateOnly: true });
+    for (const bad of ["2023-02-30", "2024-13-01", "yesterday", "2024-01-01T25:00:00", "1".repeat(100)]) expect(parseDateTime(bad), bad).toBeUndefined();
+  });
+});
+
+describe("time zones across daylight-saving changes", () => {
+  it("gives each instant the offset in force (Europe/Paris, spring and autumn)", () => {
+    const paris = timeZone("Europe/Paris");
+    expect(paris.offsetAt(utc("2026-03-29T00:59:59Z"))).toBe(3600);
+    expect(paris.offsetAt(utc("2026-03-29T01:00:00Z"))).toBe(7200);
+    expect(paris.offsetAt(utc("2026-10-25T00:59:59Z"))).toBe(7200);
+    expect(paris.offsetAt(utc("2026-10-25T01:00:00Z"))).toBe(3600);
+  });
+
+  it("handles half-hour zones and half-hour shifts (Asia/Kolkata, Australia/Lord_Howe)", () => {
+    expect(timeZone("Asia/Kolkata").offsetAt(utc("2026-06-01T00:00:00Z"))).toBe(19800);
+    const lordHowe = timeZone("Australia/Lord_Howe");
+    expect(lordHowe.offsetAt(utc("2026-04-04T14:59:00Z"))).toBe(11 * 3600);
+    expect(lordHowe.offsetAt(utc("2026-04-04T15:00:00Z"))).toBe(10.5 * 3600);
+  });
+
+  it("resolves local times: the repeated hour takes the earlier instant, the skipped hour moves forward", () => {
+    const york = timeZone("America/New_York");
+    expect(localToInstant(local("2026-07-01T12:00:00"), york)).toBe(utc("2026-07-01T16:00:00Z"));
+    expect(localToInstant(local("2026-01-15T12:00:00"), york)).toBe(utc("2026-01-15T17:00:00Z"));
+    // 2026-11-01 01:30 happens twice in New York (EDT, then EST): the first.
+    expect(localToInstant(local("2026-11-01T01:30:00"), york)).toBe(utc("2026-11-01T05:30:00Z"));
+    // 2026-03-08 02:30 does not exist in New York: read as 03:30 EDT.
+    expect(localToInstant(local("2026-03-08T02:30:00"), york)).toBe(utc("2026-03-08T07:30:00Z"));
+    // Southern hemisphere: Sydney's clocks go back on 2026-04-05 at 03:00 AEDT.
+    const sydney = timeZone("Australia/Sydney");
+    expect(localToInstant(local("2026-04-05T02:30:00"), sydney)).toBe(utc("2026-04-04T15:30:00Z"));
+    expect(localToInstant(local("2026-04-05T03:30:00"), sydney)).toBe(utc("2026-04-04T17:30:00Z"));
+  });
+
+  it("adds sample offsets to a start and shows each sample at the offset in force then", () => {
+    const start = utc("2026-03-29T00:59:58Z") / 1000; // 01:59:58 in Paris, two seconds before 03:00 CEST
+    const at = (seconds: number) => convertTime(start, "unix_seconds", "datetime", seconds, undefined, "Europe/Paris");
+    expect(at(0)).toEqual(ok("2026-03-29T01:59:58.000000+01:00"));
+    expect(at(1)).toEqual(ok("2026-03-29T01:59:59.000000+01:00"));
+    expect(at(2)).toEqual(ok("2026-03-29T03:00:00.000000+02:00"));
+    expect(at(3601.5)).toEqual(ok("2026-03-29T03:59:59.500000+02:00"));
+    const autumn = utc("2026-11-01T05:59:59Z") / 1000; // 01:59:59 EDT, then 01:00:00 EST
+    expect(convertTime(autumn, "unix_seconds", "datetime", 1, undefined, "America/New_York")).toEqual(ok("2026-11-01T01:00:00.000000-05:00"));
+  });
+
+  it("accepts Strava's \"(GMT-08:00) America/Los_Angeles\" and refuses unknown zones", () => {
+    expect(timeZone("(GMT-08:00) America/Los_Angeles").offsetAt(utc("2018-05-02T12:15:09Z"))).toBe(-7 * 3600);
+    expect(() => timeZone("Mars/Olympus_Mons")).toThrow(/unknown time zone "Mars\/Olympus_Mons"/);
+  });
+});
+
+describe("time rule formats", () => {
+  const run = (value: unknown, format: Parameters<typeof convertTime>[1], inputs: { add?: unknown; offset?: unknown; zone?: unknown } = {}, output: "datetime" | "date" = "datetime") =>
+    convertTime(value, format, output, inputs.add, inputs.offset, inputs.zone);
+
+  it("unix seconds and milliseconds, numbers or numeric text; UTC unless told otherwise", () => {
+    expect(run(1670191506, "unix_seconds")).toEqual(ok("2022-12-04T22:05:06.000000+00:00"));
+    expect(run("1670191506", "unix_seconds", { zone: "America/New_York" })).toEqual(ok("2022-12-04T17:05:06.000000-05:00"));
+    expect(run(1509630855000, "unix_ms", { offset: "+01:00" })).toEqual(ok("2017-11-02T14:54:15.000000+01:00"));
+    expect(run(1512234126, "unix_seconds", { offset: -25200 })).toEqual(ok("2017-12-02T10:02:06.000000-07:00")); // Garmin startTimeOffsetInSeconds
+  });
+
+  it("datetime with an offset keeps its instant; an offset or zone in the rule only changes how it is shown", () => {
+    expect(run("2022-04-24T02:25:44.774Z", "datetime")).toEqual(ok("2022-04-24T02:25:44.774000+00:00"));
+    expect(run("2022-04-24T02:25:44.774Z", "datetime", { offset: "-05:00" })).toEqual(ok("2022-04-23T21:25:44.774000-05:00")); // WHOOP timezone_offset
+    expect(run("2018-05-02T12:15:09Z", "datetime", { offset: -25200 })).toEqual(ok("2018-05-02T05:15:09.000000-07:00")); // Strava utc_offset
+    expect(run("2022-07-12T01:05:14-07:00", "datetime")).toEqual(ok("2022-07-12T01:05:14.000000-07:00"));
+  });
+
+  it("local times need an offset or a zone, and get one", () => {
+    expect(run("2024-02-20T23:21:30.000", "datetime_local", { zone: "Europe/London" })).toEqual(ok("2024-02-20T23:21:30.000000+00:00"));
+    expect(run("2024-05-15T12:00:00", "datetime_local", { offset: 120 * 60 })).toEqual(ok("2024-05-15T12:00:00.000000+02:00")); // Polar minutes × 60
+    expect(run("2017-11-02 13:54:15.000000", "datetime_local", { zone: "UTC" })).toEqual(ok("2017-11-02T13:54:15.000000+00:00")); // Xert's PHP date
+    expect(run("2024-02-20T23:21:30.000", "datetime_local")).toEqual({ problem: expect.stringMatching(/has no UTC offset/) });
+  });
+
+  it("dates: local midnight, or the date of an instant", () => {
+    expect(run("2024-02-21", "date", { zone: "America/New_York" })).toEqual(ok("2024-02-21T00:00:00.000000-05:00"));
+    expect(run("2024-02-21", "date")).toEqual(ok("2024-02-21T00:00:00.000000+00:00"));
+    expect(run(1670191506, "unix_seconds", { zone: "Asia/Tokyo" }, "date")).toEqual(ok("2022-12-05"));
+    expect(run("2024-02-21", "date", {}, "date")).toEqual(ok("2024-02-21"));
+  });
+
+  it("says what is wrong with a value or an input", () => {
+    expect(run("soon", "unix_seconds")).toEqual({ problem: '"soon" is not a Unix time in seconds' });
+    expect(run(17, "datetime")).toEqual({ problem: '17 is not an ISO-8601 date and time' });
+    expect(run("2024-02-30", "date")).toEqual({ problem: '"2024-02-30" is not a date (YYYY-MM-DD)' });
+    expect(run(0, "unix_seconds", { zone: "Nowhere/Land" })).toEqual({ problem: expect.stringMatching(/unknown time zone/) });
+    expect(run(0, "unix_seconds", { add: "x" })).toEqual({ problem: expect.stringMatching(/cannot add "x" seconds/) });
+    expect(run(1e20, "unix_ms")).toEqual({ problem: expect.stringMatching(/out of the range of dates/) });
+  });
+});

@@ -1,0 +1,75 @@
+/**
+ * `pnpm bench:mapping`: how long the declarative mapping engine takes to map a one-hour workout recorded at
+ * 1 Hz (3,600 samples each of heart rate, power, cadence, speed and position: 18,000 output samples), and
+ * how that compares with the same mapping written by hand in TypeScript. Prints numbers, asserts nothing.
+ */
+import { isDeepStrictEqual } from "node:util";
+import { parseArgs } from "node:util";
+import { availableParallelism, loadavg } from "node:os";
+import { getSchemaRegistry } from "@tributary/schemas";
+import { compileMapping } from "@tributary/core/mapping";
+import { fmt, percentile } from "./percentiles.ts";
+import { handWrittenWorkout, oneHourWorkout, SAMPLES, workoutMapping } from "./mapping-workout.ts";
+
+const { values } = parseArgs({ options: { rounds: { type: "string", default: "300" } } });
+const rounds = Math.max(50, Number(values.rounds));
+
+const record = oneHourWorkout();
+const mapping = compileMapping(workoutMapping, { name: "bench.workout" });
+if (!mapping.synchronous) throw new Error("the benchmark mapping has no expression and should compile to the synchronous path");
+
+const declarative = () => {
+  const outcome = mapping.map(record);
+  if (outcome instanceof Promise || outcome.kind !== "record") throw new Error("the benchmark mapping failed");
+  return outcome.record;
+};
+const byHand = () => handWrittenWorkout(record);
+
+// Both produce the same, valid, record: the comparison is of equal work.
+const expected = byHand();
+const actual = declarative();
+if (!isDeepStrictEqual(actual, expected)) throw new Error("the declarative and hand-written mappings disagree");
+const valid = getSchemaRegistry().validate("activity", actual);
+if (!valid.ok) throw new Error(`the mapped workout is not a valid Terra activity: ${valid.issues.map((i) => i.message).join("; ")}`);
+
+/** Per-run wall and CPU times, each sample the mean of a batch of runs (a run is ~1 ms: too short to time alone). */
+function time(fn: () => unknown, batches: number, batch = 5): { wall: number[]; cpu: number[] } {
+  const wall: number[] = [];
+  const cpu: number[] = [];
+  for (let b = 0; b < batches; b++) {
+    const cpuStart = process.cpuUsage();
+    const start = process.hrtime.bigint();
+    for (let i = 0; i < batch; i++) fn();
+    wall.push(Number(process.hrtime.bigint() - start) / 1e6 / batch);
+    const used = process.cpuUsage(cpuStart);
+    cpu.push((used.user + used.system) / 1000 / batch);
+  }
+  return { wall, cpu };
+}
+
+for (let i = 0; i < 100; i++) {
+  declarative();
+  byHand();
+}
+// Interleaved blocks, so machine noise falls on both alike.
+const declarativeTimes = { wall: [] as number[], cpu: [] as number[] };
+const handTimes = { wall: [] as number[], cpu: [] as number[] };
+for (let block = 0; block < 10; block++) {
+  const d = time(declarative, Math.ceil(rounds / 50));
+  const h = time(byHand, Math.ceil(rounds / 50));
+  declarativeTimes.wall.push(...d.wall);
+  declarativeTimes.cpu.push(...d.cpu);
+  handTimes.wall.push(...h.wall);
+  handTimes.cpu.push(...h.cpu);
+}
+const median = (xs: number[]) => percentile(xs, 50);
+const runs = declarativeTimes.wall.length * 5;
+console.log(`mapping a one-hour 1 Hz workout (${SAMPLES} samples × 5 series = ${SAMPLES * 5} output samples), ${runs} runs each, Node ${process.version}:`);
+console.log(`  declarative (compiled MappingSpec):  median ${fmt(median(declarativeTimes.wall), 3)} ms wall, ${fmt(median(declarativeTimes.cpu), 3)} ms CPU   (target < 2 ms)`);
+console.log(`  hand-written TypeScript:             median ${fmt(median(handTimes.wall), 3)} ms wall, ${fmt(median(handTimes.cpu), 3)} ms CPU`);
+console.log(`  ratio hand-written / declarative:    ${fmt(median(handTimes.wall) / median(declarativeTimes.wall), 2)} wall, ${fmt(median(handTimes.cpu) / median(declarativeTimes.cpu), 2)} CPU   (target ≥ 0.5)`);
+console.log(`  load average ${cpusLoad()} on ${availableParallelism()} cores: on a busy machine, trust the CPU figures over the wall-clock ones`);
+
+function cpusLoad(): string {
+  return loadavg().map((x) => x.toFixed(1)).join(" ");
+}
