@@ -1,0 +1,6 @@
+// The mock kit for tests: the building blocks (in core, because `tributary mock` serves them too) plus
+// helpers that only tests need.
+export * from "@tributary/core/mock-provider";
+export { submitConsent, type ConsentLogin, type ConsentOutcome } from "./consent.ts";
+export { pkcePair } from "./pkce-pair.ts";
+export { startMockProvider } from "./start-mock.ts";
