@@ -61,8 +61,11 @@ export interface MockFromSpecOptions {
   rateLimits?: false | BudgetWindow[];
   /** Overrides of the OAuth server the spec describes (token lifetimes, reuse detection…). */
   oauth?: Partial<OAuthServerOptions>;
-  /** Link paging: the parameters the mock's next links carry. @default { offsetParam: "offset" } */
-  link?: { offsetParam?: string; sizeParam?: string };
+  /**
+   * Link paging: the parameters the mock's next links carry, read back when they are followed (the spec
+   * leaves them to the provider). @default { offsetParam: "offset", sizeParam: "limit" }
+   */
+  link?: { offsetParam?: string; sizeParam?: string | false };
   logger?: boolean;
 }
 
@@ -108,7 +111,8 @@ type AuthResult = { ok: true; identity: Identity } | { ok: false; kind: Provider
 export function mockFromSpec(spec: ConnectorSpec, fixtures: SpecFixtures, options: MockFromSpecOptions = {}): MockProvider {
   const clock = options.clock ?? systemClock;
   const errors = resolveErrorShape(options.errors);
-  const link = { offsetParam: options.link?.offsetParam ?? "offset", ...(options.link?.sizeParam ? { sizeParam: options.link.sizeParam } : {}) };
+  const sizeParam = options.link?.sizeParam ?? "limit";
+  const link = { offsetParam: options.link?.offsetParam ?? "offset", ...(sizeParam !== false ? { sizeParam } : {}) };
   checkFixtures(spec, fixtures);
   const mock = createMockApp({ logger: options.logger ?? false });
   const { app } = mock;
@@ -240,12 +244,14 @@ export function mockFromSpec(spec: ConnectorSpec, fixtures: SpecFixtures, option
       return { status: 200, body: setPointer(structuredClone(who.profile ?? {}), route.idPath, who.id) };
     }
     const call: LifecycleCall = { phase: route.kind === "lifecycle" ? route.phase : route.kind, path: url.pathname, variables, ...(user ? { userId: userKey(user) } : {}) };
-    lifecycleCalls.push(call);
     if (route.kind === "revoke") {
-      const token = variables.access_token ?? bearerToken(request.headers.authorization);
-      if (token) oauth?.tokens.revoke(token);
+      const outcome = oauth?.authenticateToken(variables.access_token ?? bearerToken(request.headers.authorization));
+      if (outcome && !outcome.ok) return { kind: outcome.kind, message: messageFor(outcome.kind) };
+      if (outcome?.ok) oauth?.tokens.revoke(outcome.token);
+      lifecycleCalls.push({ ...call, ...(outcome?.ok ? { userId: userKey(outcome.user) } : {}) });
       return { status: 200, body: {} };
     }
+    lifecycleCalls.push(call);
     if (route.kind === "backfill") return { status: 202, body: {} };
     const key = `${route.index}|${user ? userKey(user) : ""}`;
     if (route.phase === "connect") {
@@ -279,7 +285,7 @@ export function mockFromSpec(spec: ConnectorSpec, fixtures: SpecFixtures, option
       };
     },
     push: pushWith,
-    pushExample(callbackUrl: string, index: number, pushOptions: Omit<PushOptions, "verify" | "encoding" | "payload">) {
+    async pushExample(callbackUrl: string, index: number, pushOptions: Omit<PushOptions, "verify" | "encoding" | "payload">) {
       const example = webhook?.examples?.[index];
       if (!example) throw new UserError(ErrorCodes.MOCK_INVALID, `${spec.name} has no webhook example #${index}`, { hint: "Add it under webhook.examples in the connector spec." });
       return pushWith(callbackUrl, example.body, { ...pushOptions, headers: { ...example.headers, ...pushOptions.headers } });

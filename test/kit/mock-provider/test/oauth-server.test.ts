@@ -150,7 +150,7 @@ describe("authorization code", () => {
 
   it("never redirects to an unregistered redirect URI or for an unknown client: the user sees an error page", async () => {
     const started = await start();
-    for (const params of [{ redirect_uri: "http://evil.example/cb" }, { client_id: "nobody" }]) {
+    for (const params of [{ redirect_uri: "http://evil.example/cb" }, { client_id: "nobody" }] as Array<Record<string, string>>) {
       const response = await fetch(authorizeUrl(started, params), { redirect: "manual" });
       expect(response.status).toBe(400);
       expect(response.headers.get("location")).toBeNull();
