@@ -30,6 +30,11 @@ const RESPONSE_NAMES = new Set(
     "webhook_token", "verification_token", "session_id", "csrf_token", "user_access_token", "private_key"].map(normalize),
 );
 const SECRET_SUFFIXES = ["accesstoken", "refreshtoken", "secret", "password", "apikey"];
+/**
+ * Request parameters left out although not secret: they change with the deployment or the run
+ * (client id, redirect URI, random state and nonce), and a replay compares what a file names.
+ */
+const VOLATILE_NAMES = new Set(["client_id", "redirect_uri", "state", "nonce", "code_challenge", "code_challenge_method"].map(normalize));
 /** Request headers never stored; their values are learned as secrets. */
 const CREDENTIAL_HEADERS = new Set(["authorization", "proxy-authorization", "cookie", "x-api-key", "api-key", "x-auth-token"]);
 /** Response headers not stored: credentials, and what the transport recomputes. */
@@ -43,7 +48,7 @@ export interface Scrubber {
   /** Learn the values of credential fields anywhere in a JSON value (a token endpoint's answer). */
   learnJson(value: unknown): void;
   isSecretName(name: string, where: "request" | "response"): boolean;
-  /** Query parameters to keep: credential names dropped, secret values replaced. */
+  /** Query parameters to keep: credential and per-run names dropped, secret values replaced. */
   query(params: URLSearchParams): Record<string, string | string[]>;
   /** Body fields to keep (same rules as the query). */
   bodyFields(fields: Readonly<Record<string, unknown>>): Record<string, unknown>;
@@ -69,11 +74,10 @@ export function createScrubber(options: ScrubOptions = {}): Scrubber {
     if (typeof value !== "string" && typeof value !== "number") return;
     const text = String(value);
     if (text.length < MIN_SECRET_LENGTH || secrets.has(text)) return;
-    secrets.add(text);
+    // The URL- and form-encoded spellings of a secret are the secret too.
+    for (const spelling of [text, encodeURIComponent(text), new URLSearchParams({ v: text }).toString().slice(2)]) secrets.add(spelling);
     // Longest first, so a secret containing another is replaced whole.
     ordered = [...secrets].sort((a, b) => b.length - a.length);
-    // The form- and URL-encoded spellings of a secret are the secret too.
-    for (const spelling of [encodeURIComponent(text), new URLSearchParams({ v: text }).toString().slice(2)]) if (spelling !== text) learn(spelling);
   };
   for (const secret of options.secrets ?? []) learn(secret);
 
@@ -123,7 +127,7 @@ export function createScrubber(options: ScrubOptions = {}): Scrubber {
     query(params) {
       const out: Record<string, string | string[]> = {};
       for (const name of new Set(params.keys())) {
-        if (isSecretName(name, "request")) continue;
+        if (isSecretName(name, "request") || VOLATILE_NAMES.has(normalize(name))) continue;
         const values = params.getAll(name).map(text);
         out[name] = values.length === 1 ? (values[0] as string) : values;
       }
@@ -131,7 +135,7 @@ export function createScrubber(options: ScrubOptions = {}): Scrubber {
     },
     bodyFields(fields) {
       const out: Record<string, unknown> = {};
-      for (const [name, value] of Object.entries(fields)) if (!isSecretName(name, "request")) out[name] = json(value);
+      for (const [name, value] of Object.entries(fields)) if (!isSecretName(name, "request") && !VOLATILE_NAMES.has(normalize(name))) out[name] = json(value);
       return out;
     },
     responseHeaders(headers) {

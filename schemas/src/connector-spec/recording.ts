@@ -32,7 +32,7 @@ export const RecordedExchangeSchema = Type.Object(
         body: Type.Optional(Type.Unknown({ description: 'A string is the body as text; any other JSON value is sent as JSON.' })),
         bodyBase64: Type.Optional(Type.String({ description: 'A binary body (FIT files), base64.' })),
       },
-      { additionalProperties: false, not: { required: ['body', 'bodyBase64'] } },
+      { additionalProperties: false, not: { required: ['body', 'bodyBase64'], properties: { body: true, bodyBase64: true } }, description: 'body or bodyBase64, not both.' },
     ),
   },
   { $schema: JSON_SCHEMA_DIALECT, $id: RECORDED_EXCHANGE_SCHEMA_ID, title: 'RecordedExchange', additionalProperties: false },
