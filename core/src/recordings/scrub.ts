@@ -100,7 +100,7 @@ export function createScrubber(options: ScrubOptions = {}): Scrubber {
     if (Array.isArray(value)) return value.forEach(learnJson);
     if (value === null || typeof value !== "object") return;
     for (const [name, field] of Object.entries(value)) {
-      if (isSecretName(name, "response") || isSecretName(name, "request")) learn(field);
+      if (isSecretName(name, "response")) learn(field);
       else learnJson(field);
     }
   };
