@@ -200,6 +200,35 @@ describe("mockFromSpec: status envelope, POST form streams, offsets (Withings-li
     expect(expired).toMatchObject({ status: 200, body: { status: 401 } });
   });
 
+  it("pushes its form-encoded, unsigned notification and probes the callback with HEAD", async () => {
+    const mock = await startMockProvider(WITHINGS_LIKE, { users: [{ id: "w-1" }] });
+    const got: Array<{ method: string; type: string; body: string }> = [];
+    const receiver = createServer((request, response) => {
+      const chunks: Buffer[] = [];
+      request.on("data", (c: Buffer) => chunks.push(c));
+      request.on("end", () => {
+        got.push({ method: request.method ?? "", type: request.headers["content-type"] ?? "", body: Buffer.concat(chunks).toString() });
+        response.writeHead(200).end();
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
+    onTestFinished(() => new Promise<void>((resolve) => receiver.close(() => resolve())));
+    const callback = `http://127.0.0.1:${(receiver.address() as { port: number }).port}/hooks/WITHINGS_LIKE`;
+    expect(await mock.handshake(callback)).toEqual([{ type: "head", ok: true, detail: "HEAD → 200 (want 2xx)" }]);
+    expect((await mock.pushExample(callback, 0, { secret: "unused" })).status).toBe(200);
+    expect(got).toEqual([
+      { method: "HEAD", type: "", body: "" },
+      { method: "POST", type: "application/x-www-form-urlencoded", body: "userid=w-1&appli=1&startdate=1530576000&enddate=1530698753" },
+    ]);
+  });
+
+  it("answers HEAD on a stream like GET, without a body", async () => {
+    const mock = await startMockProvider(OURA_LIKE, { users: [{ id: "oura-1" }], streams: { sleep: { records: SLEEP, time: { path: "/day", format: "date" } } } });
+    const token = mock.oauth?.issueTokens("oura-1").accessToken as string;
+    const response = await fetch(`${mock.urls().baseUrl}/usercollection/sleep?start_date=2026-03-01&end_date=2026-03-02`, { method: "HEAD", headers: { authorization: `Bearer ${token}` } });
+    expect([response.status, response.headers.get("content-type"), await response.text()]).toEqual([200, "application/json; charset=utf-8", ""]);
+  });
+
   it("refuses milliseconds where epoch seconds are declared", async () => {
     const mock = await startMockProvider(WITHINGS_LIKE, { users: [{ id: "w-1" }], streams: { measures: { records: groups } } });
     const token = mock.oauth?.issueTokens("w-1").accessToken as string;
