@@ -8,3 +8,4 @@ export * from './streams.ts';
 export * from './mapping.ts';
 export * from './webhook.ts';
 export * from './spec.ts';
+export * from './recording.ts';

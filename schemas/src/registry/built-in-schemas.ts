@@ -1,4 +1,4 @@
-import { ConnectorSpecSchema, MappingSpecSchema } from '../connector-spec/index.ts';
+import { ConnectorSpecSchema, MappingSpecSchema, RecordedExchangeSchema } from '../connector-spec/index.ts';
 import { ENUMS } from '../enums/index.ts';
 import * as events from '../events/index.ts';
 import * as models from '../models/index.ts';
@@ -20,6 +20,7 @@ export function builtInSchemas(): object[] {
     ...Object.values(events),
     MappingSpecSchema,
     ConnectorSpecSchema,
+    RecordedExchangeSchema,
   ];
   return [...new Set(all.filter(hasId))];
 }

@@ -1,0 +1,374 @@
+import type { ConnectorSpec, StreamSpec, TimeFormat } from "@tributary/schemas";
+import type { FastifyReply, FastifyRequest } from "fastify";
+import { ErrorCodes } from "../errors/codes.ts";
+import { UserError } from "../errors/tributary-error.ts";
+import { readPointer } from "../spec/pointer.ts";
+import { sendAnswer } from "./answer.ts";
+import { parseBasic } from "./client-auth.ts";
+import { systemClock, type MockClock } from "./clock.ts";
+import { resolveErrorShape, type ErrorShape, type ErrorShapeName, type ProviderErrorKind } from "./error-shapes.ts";
+import { runHandshakes, type HandshakeOptions, type HandshakeResult } from "./handshakes.ts";
+import { createMockApp, type MockApp } from "./mock-app.ts";
+import { bearerToken, registerOAuthServer, type OAuthServer, type OAuthServerOptions } from "./oauth-server.ts";
+import { findUser, userKey, type MockClient, type MockUser } from "./parties.ts";
+import { sendPush, signPush, type PushOptions, type PushResponse } from "./push-sender.ts";
+import { createRequestBudget, type BudgetWindow, type RequestBudget } from "./request-budget.ts";
+import { setPointer } from "./set-pointer.ts";
+import { DEFAULT_MOCK_CLIENT, oauthOptionsFromSpec } from "./spec-oauth.ts";
+import { compileSpecRoutes, findRoute, pathOf, type RouteMatch, type SpecRoute } from "./spec-routes.ts";
+import { bodyFieldsNeeded, streamPage } from "./stream-page.ts";
+import { parseTimeParam, recordTime } from "./time-format.ts";
+
+/** The window a stream request asked for, in epoch milliseconds: [start, end). */
+export interface RequestedWindow {
+  start?: number;
+  end?: number;
+}
+
+export type FixtureRecords =
+  | readonly unknown[]
+  | Readonly<Record<string, readonly unknown[]>>
+  | ((context: { user: MockUser; window: RequestedWindow }) => readonly unknown[]);
+
+export interface StreamFixture {
+  /** Records every user sees (array), each user's (keyed by provider user id), or made per request. */
+  records: FixtureRecords;
+  /** Each record's time, to keep the records inside the requested window. @default the stream's checkpoint */
+  time?: { path: string; format: TimeFormat };
+  /** The document a page is written into (Withings: `{ "status": 0 }`). */
+  envelope?: unknown;
+  /** Answers of the stream's detail requests, by detail name; none = 404. */
+  details?: Record<string, (record: unknown, user: MockUser) => unknown>;
+  /** Page size when neither the spec nor the request sets one. @default 50 */
+  pageSize?: number;
+  /** A larger page size asked for is cut to this (Strava: 200). */
+  maxPageSize?: number;
+}
+
+export interface SpecFixtures {
+  users: MockUser[];
+  /** @default one client: mock-client-id / mock-client-secret (or the spec's public client) */
+  clients?: MockClient[];
+  /** By stream name. A stream without fixtures answers no records. */
+  streams?: Record<string, StreamFixture>;
+}
+
+export interface MockFromSpecOptions {
+  clock?: MockClock;
+  /** How data routes write errors. @default "generic" */
+  errors?: ErrorShape | ErrorShapeName;
+  /** The spec's rate limits are enforced; false turns them off, a list replaces them. */
+  rateLimits?: false | BudgetWindow[];
+  /** Overrides of the OAuth server the spec describes (token lifetimes, reuse detection…). */
+  oauth?: Partial<OAuthServerOptions>;
+  /**
+   * Link paging: the parameters the mock's next links carry, read back when they are followed (the spec
+   * leaves them to the provider). @default { offsetParam: "offset", sizeParam: "limit" }
+   */
+  link?: { offsetParam?: string; sizeParam?: string | false };
+  logger?: boolean;
+}
+
+export interface LifecycleCall {
+  phase: "connect" | "disconnect" | "backfill" | "revoke";
+  path: string;
+  userId?: string;
+  variables: Record<string, string>;
+}
+
+export interface MockProviderUrls {
+  /** Where the spec's `http.baseUrl` points when the mock stands in (providers.<NAME>.baseUrl). */
+  baseUrl: string;
+  authorizeUrl?: string;
+  tokenUrl?: string;
+  refreshUrl?: string;
+}
+
+export interface MockProvider extends MockApp {
+  readonly spec: ConnectorSpec;
+  readonly oauth?: OAuthServer;
+  readonly budget?: RequestBudget;
+  readonly lifecycleCalls: LifecycleCall[];
+  /** The mock's URLs, once listening. */
+  urls(): MockProviderUrls;
+  /** Sends a push signed the way the spec's webhook is verified. */
+  push(callbackUrl: string, payload: unknown, options: Omit<PushOptions, "verify" | "encoding" | "payload">): Promise<PushResponse>;
+  /** Sends the spec's `webhook.examples[index]`, signed. */
+  pushExample(callbackUrl: string, index: number, options: Omit<PushOptions, "verify" | "encoding" | "payload">): Promise<PushResponse>;
+  /** Makes the spec's handshakes against a callback URL, as the provider does when a subscription is made. */
+  handshake(callbackUrl: string, options?: HandshakeOptions): Promise<HandshakeResult[]>;
+}
+
+type Identity = { user?: MockUser; clientId: string };
+type AuthResult = { ok: true; identity: Identity } | { ok: false; kind: ProviderErrorKind; token?: string; message: string };
+
+/**
+ * A provider mock built from a connector spec and fixture records: its OAuth endpoints, every stream
+ * at its path with its declared date parameters (in their declared formats; records outside the
+ * window left out) and paging, detail and object requests, the profile request, lifecycle and revoke
+ * requests, its rate limits, and pushes signed the spec's way. Errors come in the provider's shape.
+ */
+export function mockFromSpec(spec: ConnectorSpec, fixtures: SpecFixtures, options: MockFromSpecOptions = {}): MockProvider {
+  const clock = options.clock ?? systemClock;
+  const errors = resolveErrorShape(options.errors);
+  const sizeParam = options.link?.sizeParam ?? "limit";
+  const link = { offsetParam: options.link?.offsetParam ?? "offset", ...(sizeParam !== false ? { sizeParam } : {}) };
+  checkFixtures(spec, fixtures);
+  const mock = createMockApp({ logger: options.logger ?? false });
+  const { app } = mock;
+
+  const derived = oauthOptionsFromSpec(spec.auth, fixtures, { providerName: spec.displayName, clock });
+  const oauth = derived ? registerOAuthServer(app, { ...derived, ...options.oauth }) : undefined;
+  const clients = derived?.clients ?? fixtures.clients ?? [DEFAULT_MOCK_CLIENT];
+  const windows = options.rateLimits === false ? [] : (options.rateLimits ?? spec.http?.rateLimits ?? []);
+  const budget = windows.length > 0 ? createRequestBudget({ windows, clock, ...(spec.http?.rateLimitHeaders ? { headers: spec.http.rateLimitHeaders } : {}) }) : undefined;
+  const routes = compileSpecRoutes(spec, link);
+  const fixtureOf = (stream: StreamSpec): StreamFixture | undefined => fixtures.streams?.[stream.name];
+  const lifecycleCalls: LifecycleCall[] = [];
+  const registered = new Set<string>();
+
+  const refuse = (reply: FastifyReply, kind: ProviderErrorKind, message: string, token?: string, headers: Record<string, string> = {}) => {
+    const answer = errors(kind, { message, ...(token !== undefined ? { token } : {}) });
+    return sendAnswer(reply, { ...answer, headers: { ...headers, ...answer.headers } });
+  };
+
+  const authenticate = (request: FastifyRequest, route: SpecRoute, variables: Record<string, string>): AuthResult => {
+    const mode = route.request.auth ?? "user";
+    if (mode === "none") return { ok: true, identity: { clientId: "" } };
+    if (mode === "client_basic") {
+      const basic = parseBasic(request.headers.authorization);
+      const client = basic && clients.find((c) => c.id === basic.id && c.secret === basic.secret);
+      return client ? { ok: true, identity: { clientId: client.id } } : { ok: false, kind: "invalid_token", message: "client credentials (HTTP basic) missing or wrong" };
+    }
+    const auth = spec.auth;
+    if (oauth) {
+      const token = variables.access_token ?? bearerToken(request.headers.authorization);
+      const outcome = oauth.authenticateToken(token);
+      if (!outcome.ok) return { ok: false, kind: outcome.kind, ...(outcome.token ? { token: outcome.token } : {}), message: messageFor(outcome.kind) };
+      return { ok: true, identity: { user: outcome.user, clientId: outcome.clientId } };
+    }
+    if (auth.type === "bearer_token" || auth.type === "api_key") {
+      const where = auth.type === "bearer_token" ? { in: "header", name: auth.header ?? "Authorization", prefix: auth.prefix ?? "Bearer " } : { in: auth.in, name: auth.name, prefix: auth.prefix ?? "" };
+      const raw = where.in === "header" ? headerValue(request, where.name) : new URL(request.url, "http://mock").searchParams.get(where.name) ?? undefined;
+      const secret = raw === undefined ? undefined : where.prefix === "" ? raw : bearerToken(raw, where.prefix);
+      if (!secret) return { ok: false, kind: "missing_token", message: `${where.name} is missing` };
+      const user = fixtures.users.find((u) => (auth.type === "bearer_token" ? u.token : u.apiKey) === secret);
+      return user ? { ok: true, identity: { user, clientId: "" } } : { ok: false, kind: "invalid_token", token: secret, message: messageFor("invalid_token") };
+    }
+    // partner_push and none: the request names its user, if any.
+    const named = variables.provider_user_id === undefined ? undefined : findUser(fixtures.users, variables.provider_user_id);
+    const user = named ?? (fixtures.users.length === 1 ? fixtures.users[0] : undefined);
+    return { ok: true, identity: { clientId: "", ...(user ? { user } : {}) } };
+  };
+
+  const handle = async (request: FastifyRequest, reply: FastifyReply) => {
+    const url = new URL(request.url, "http://mock");
+    const lookup = findRoute(routes, { method: request.method, path: url.pathname, query: url.searchParams, body: request.body });
+    if (!lookup.ok && !lookup.pathMatched) return refuse(reply, "not_found", `no ${request.method} ${url.pathname} on this provider`);
+    if (!lookup.ok) return refuse(reply, "bad_request", lookup.problems.join("; "));
+    const { route, variables } = lookup.match;
+
+    const auth = authenticate(request, route, variables);
+    if (!auth.ok) return refuse(reply, auth.kind, auth.message, auth.token);
+    const identity = auth.identity;
+    if (variables.provider_user_id !== undefined && identity.user && userKey(identity.user) !== variables.provider_user_id) {
+      return refuse(reply, "forbidden", `the token belongs to user ${userKey(identity.user)}, not ${variables.provider_user_id}`);
+    }
+    if (variables.client_id !== undefined && !clients.some((c) => c.id === variables.client_id)) return refuse(reply, "bad_request", `unknown client_id ${variables.client_id}`);
+
+    let budgetHeaders: Record<string, string> = {};
+    if (budget && route.kind !== "revoke") {
+      const decision = budget.take({ clientId: identity.clientId, ...(identity.user ? { userId: userKey(identity.user) } : {}) });
+      if (!decision.allowed) {
+        return refuse(reply, "rate_limited", `rate limit ${decision.window.name ?? `${decision.window.max}/${decision.window.perSeconds}s`} exceeded`, undefined, {
+          ...decision.headers,
+          "retry-after": String(decision.retryAfterSeconds),
+        });
+      }
+      budgetHeaders = decision.headers;
+    }
+    const answer = routeAnswer(request, lookup.match, identity, url);
+    if ("kind" in answer) return refuse(reply, answer.kind, answer.message, undefined, budgetHeaders);
+    return sendAnswer(reply, { ...answer, headers: { ...budgetHeaders, ...answer.headers } });
+  };
+
+  type Answer = { status: number; headers?: Record<string, string>; body?: unknown } | { kind: ProviderErrorKind; message: string };
+
+  const routeAnswer = (request: FastifyRequest, match: RouteMatch, identity: Identity, url: URL): Answer => {
+    const { route, variables } = match;
+    const user = identity.user;
+    const needUser = (): MockUser | Answer => user ?? { kind: "bad_request", message: "the request does not say which user it is for" };
+
+    if (route.kind === "stream") {
+      const who = needUser();
+      if (!("id" in who)) return who;
+      const window = requestedWindow(route.stream, variables);
+      if ("problem" in window) return { kind: "bad_request", message: window.problem };
+      const fixture = fixtureOf(route.stream);
+      const records = inWindow(route.stream, fixture, recordsFor(fixture, who, window), window);
+      const body = isRecord(request.body) ? request.body : {};
+      const page = streamPage({
+        stream: route.stream,
+        records,
+        param: (name) => url.searchParams.get(name) ?? (typeof body[name] === "string" ? (body[name] as string) : undefined),
+        requestUrl: `${request.protocol}://${request.host}${request.url}`,
+        envelope: fixture?.envelope,
+        defaultPageSize: fixture?.pageSize ?? 50,
+        ...(fixture?.maxPageSize !== undefined ? { maxPageSize: fixture.maxPageSize } : {}),
+        link,
+      });
+      return page.ok ? { status: 200, headers: page.headers, body: page.body } : { kind: "bad_request", message: page.problem };
+    }
+    if (route.kind === "detail" || route.kind === "object") {
+      const who = needUser();
+      if (!("id" in who)) return who;
+      const fixture = fixtureOf(route.stream);
+      const all = recordsFor(fixture, who, {});
+      if (route.kind === "object") {
+        const id = variables.object_id;
+        const record = all.find((r) => String(readPointer(r, route.stream.id)) === id);
+        if (record === undefined) return { kind: "not_found", message: `no ${route.stream.name} record ${id}` };
+        const select = route.stream.object?.record ?? "";
+        return { status: 200, body: select === "" ? record : setPointer(structuredClone(fixture?.envelope ?? {}), select, record) };
+      }
+      const wanted = Object.entries(variables).filter(([name]) => name.startsWith("record."));
+      const record = all.find((r) => wanted.every(([name, value]) => String(readPointer(r, `/${name.slice("record.".length).replaceAll(".", "/")}`)) === value));
+      if (record === undefined) return { kind: "not_found", message: `no ${route.stream.name} record with ${wanted.map(([n, v]) => `${n}=${v}`).join(", ")}` };
+      const detail = fixture?.details?.[route.detail.name];
+      if (!detail) return { kind: "not_found", message: `the mock has no fixture for detail ${route.detail.name} of stream ${route.stream.name}` };
+      return { status: 200, body: detail(record, who) };
+    }
+    if (route.kind === "profile") {
+      const who = needUser();
+      if (!("id" in who)) return who;
+      return { status: 200, body: setPointer(structuredClone(who.profile ?? {}), route.idPath, who.id) };
+    }
+    const call: LifecycleCall = { phase: route.kind === "lifecycle" ? route.phase : route.kind, path: url.pathname, variables, ...(user ? { userId: userKey(user) } : {}) };
+    if (route.kind === "revoke") {
+      const outcome = oauth?.authenticateToken(variables.access_token ?? bearerToken(request.headers.authorization));
+      if (outcome && !outcome.ok) return { kind: outcome.kind, message: messageFor(outcome.kind) };
+      if (outcome?.ok) oauth?.tokens.revoke(outcome.token);
+      lifecycleCalls.push({ ...call, ...(outcome?.ok ? { userId: userKey(outcome.user) } : {}) });
+      return { status: 200, body: {} };
+    }
+    lifecycleCalls.push(call);
+    if (route.kind === "backfill") return { status: 202, body: {} };
+    const key = `${route.index}|${user ? userKey(user) : ""}`;
+    if (route.phase === "connect") {
+      if (registered.has(key)) return { status: 409, body: { message: "already registered" } };
+      registered.add(key);
+      return { status: 200, body: user ? { id: user.id } : {} };
+    }
+    for (const entry of [...registered]) if (entry.endsWith(`|${user ? userKey(user) : ""}`)) registered.delete(entry);
+    return { status: 204 };
+  };
+
+  app.route({ method: ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"], url: "/*", handler: handle });
+
+  const webhook = spec.webhook;
+  const pushWith = async (callbackUrl: string, payload: unknown, pushOptions: Omit<PushOptions, "verify" | "encoding" | "payload">) => {
+    if (!webhook) throw new UserError(ErrorCodes.MOCK_INVALID, `${spec.name} declares no webhook: the mock has nothing to push`, { hint: "Add a webhook section to the connector spec." });
+    return sendPush(callbackUrl, signPush({ ...pushOptions, verify: webhook.verify, encoding: webhook.body ?? "json", payload }));
+  };
+
+  return Object.assign(mock, {
+    spec,
+    ...(oauth ? { oauth } : {}),
+    ...(budget ? { budget } : {}),
+    lifecycleCalls,
+    urls(): MockProviderUrls {
+      const origin = mock.origin;
+      return {
+        baseUrl: `${origin}${pathOf(spec.http?.baseUrl ?? "")}`,
+        ...(oauth?.paths.authorize !== undefined ? { authorizeUrl: `${origin}${oauth.paths.authorize}` } : {}),
+        ...(oauth ? { tokenUrl: `${origin}${oauth.paths.token}`, refreshUrl: `${origin}${oauth.paths.refresh}` } : {}),
+      };
+    },
+    push: pushWith,
+    async pushExample(callbackUrl: string, index: number, pushOptions: Omit<PushOptions, "verify" | "encoding" | "payload">) {
+      const example = webhook?.examples?.[index];
+      if (!example) throw new UserError(ErrorCodes.MOCK_INVALID, `${spec.name} has no webhook example #${index}`, { hint: "Add it under webhook.examples in the connector spec." });
+      return pushWith(callbackUrl, example.body, { ...pushOptions, headers: { ...example.headers, ...pushOptions.headers } });
+    },
+    handshake: (callbackUrl: string, handshakeOptions?: HandshakeOptions) => runHandshakes(callbackUrl, webhook?.handshakes ?? [], handshakeOptions),
+  });
+}
+
+function requestedWindow(stream: StreamSpec, variables: Record<string, string>): RequestedWindow | { problem: string } {
+  const range = stream.dateRange;
+  if (!range) return {};
+  const window: RequestedWindow = {};
+  if (variables.start !== undefined && variables.start !== "") {
+    const start = parseTimeParam(variables.start, range.start.format);
+    if (!start.ok) return { problem: `start of the window: ${start.problem}` };
+    window.start = start.ms;
+  }
+  if (variables.end !== undefined && variables.end !== "") {
+    const bound = range.end ?? range.start;
+    const end = parseTimeParam(variables.end, bound.format);
+    if (!end.ok) return { problem: `end of the window: ${end.problem}` };
+    // An inclusive end names the last day or instant inside the window.
+    window.end = range.end?.inclusive ? end.ms + (bound.format === "date" ? 86_400_000 : bound.format === "unix_seconds" ? 1000 : 1) : end.ms;
+  }
+  if (window.start !== undefined && window.end !== undefined) {
+    if (window.end < window.start) return { problem: "the window ends before it starts" };
+    if (range.maxWindowDays !== undefined && window.end - window.start > range.maxWindowDays * 86_400_000) {
+      return { problem: `the window is longer than ${range.maxWindowDays} days` };
+    }
+  }
+  return window;
+}
+
+function recordsFor(fixture: StreamFixture | undefined, user: MockUser, window: RequestedWindow): readonly unknown[] {
+  const records = fixture?.records;
+  if (records === undefined) return [];
+  if (typeof records === "function") return records({ user, window });
+  if (Array.isArray(records)) return records;
+  return (records as Record<string, readonly unknown[]>)[userKey(user)] ?? [];
+}
+
+function inWindow(stream: StreamSpec, fixture: StreamFixture | undefined, records: readonly unknown[], window: RequestedWindow): readonly unknown[] {
+  if (window.start === undefined && window.end === undefined) return records;
+  const time = fixture?.time ?? stream.checkpoint;
+  if (!time) return records;
+  return records.filter((record) => {
+    const at = recordTime(readPointer(record, time.path), time.format);
+    if (at === undefined) return false;
+    return (window.start === undefined || at >= window.start) && (window.end === undefined || at < window.end);
+  });
+}
+
+/** Mistakes in the fixtures or the spec that would make the mock lie: refused up front. */
+function checkFixtures(spec: ConnectorSpec, fixtures: SpecFixtures): void {
+  const problems: string[] = [];
+  const streams = Object.values(spec.streams ?? {}).flat();
+  const names = new Set(streams.map((s) => s.name));
+  for (const name of Object.keys(fixtures.streams ?? {})) if (!names.has(name)) problems.push(`fixtures.streams.${name}: the spec has no stream "${name}"`);
+  for (const stream of streams) {
+    const fixture = fixtures.streams?.[stream.name];
+    if (stream.dateRange && fixture && !fixture.time && !stream.checkpoint) {
+      problems.push(`fixtures.streams.${stream.name}.time: required — the stream takes a date range, and the mock needs each record's time ({ path, format }) to answer only the records inside it`);
+    }
+    if ((stream.records ?? "") === "" && bodyFieldsNeeded(stream).length > 0) {
+      problems.push(`streams.${stream.name}.records: the answer is the bare record array, so it cannot also carry ${bodyFieldsNeeded(stream).join(", ")}`);
+    }
+  }
+  if (fixtures.users.length === 0) problems.push("fixtures.users: at least one user is needed");
+  if (problems.length > 0) {
+    throw new UserError(ErrorCodes.MOCK_INVALID, `cannot mock ${spec.name}: ${problems.join("; ")}`, { hint: "Fix the mock's fixtures (or the spec) as listed." });
+  }
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value) && !Buffer.isBuffer(value);
+
+function headerValue(request: FastifyRequest, name: string): string | undefined {
+  const value = request.headers[name.toLowerCase()];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function messageFor(kind: ProviderErrorKind): string {
+  if (kind === "expired_token") return "The access token expired";
+  if (kind === "revoked_token") return "The access token was revoked";
+  if (kind === "missing_token") return "No access token";
+  return "The access token is invalid";
+}
