@@ -12,7 +12,7 @@ import { createMockApp, type MockApp } from "./mock-app.ts";
 import { bearerToken, registerOAuthServer, type OAuthServer, type OAuthServerOptions } from "./oauth-server.ts";
 import { findUser, userKey, type MockClient, type MockUser } from "./parties.ts";
 import { sendPush, signPush, type PushOptions, type PushResponse } from "./push-sender.ts";
-import { createRequestBudget, type BudgetWindow, type RequestBudget } from "./request-budget.ts";
+import { createRequestBudget, type BudgetHeaders, type BudgetWindow, type RequestBudget } from "./request-budget.ts";
 import { setPointer } from "./set-pointer.ts";
 import { DEFAULT_MOCK_CLIENT, oauthOptionsFromSpec } from "./spec-oauth.ts";
 import { compileSpecRoutes, findRoute, pathOf, type RouteMatch, type SpecRoute } from "./spec-routes.ts";
@@ -108,6 +108,12 @@ type AuthResult = { ok: true; identity: Identity } | { ok: false; kind: Provider
  * window left out) and paging, detail and object requests, the profile request, lifecycle and revoke
  * requests, its rate limits, and pushes signed the spec's way. Errors come in the provider's shape.
  */
+/** The mock speaks the first header set a spec declares (a provider with several sends them all; one is enough to test the client). */
+function budgetHeadersOf(spec: ConnectorSpec): BudgetHeaders | undefined {
+  const declared = spec.http?.rateLimitHeaders;
+  return Array.isArray(declared) ? declared[0] : declared;
+}
+
 export function mockFromSpec(spec: ConnectorSpec, fixtures: SpecFixtures, options: MockFromSpecOptions = {}): MockProvider {
   const clock = options.clock ?? systemClock;
   const errors = resolveErrorShape(options.errors);
@@ -121,7 +127,7 @@ export function mockFromSpec(spec: ConnectorSpec, fixtures: SpecFixtures, option
   const oauth = derived ? registerOAuthServer(app, { ...derived, ...options.oauth }) : undefined;
   const clients = derived?.clients ?? fixtures.clients ?? [DEFAULT_MOCK_CLIENT];
   const windows = options.rateLimits === false ? [] : (options.rateLimits ?? spec.http?.rateLimits ?? []);
-  const budget = windows.length > 0 ? createRequestBudget({ windows, clock, ...(spec.http?.rateLimitHeaders ? { headers: spec.http.rateLimitHeaders } : {}) }) : undefined;
+  const budget = windows.length > 0 ? createRequestBudget({ windows, clock, ...(budgetHeadersOf(spec) ? { headers: budgetHeadersOf(spec)! } : {}) }) : undefined;
   const routes = compileSpecRoutes(spec, link);
   const fixtureOf = (stream: StreamSpec): StreamFixture | undefined => fixtures.streams?.[stream.name];
   const lifecycleCalls: LifecycleCall[] = [];
