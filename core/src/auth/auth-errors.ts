@@ -1,0 +1,31 @@
+import { ErrorCodes } from "../errors/codes.ts";
+import { RateLimitedError, TransientError, UserError, type TributaryError } from "../errors/tributary-error.ts";
+import type { TokenEndpointError } from "./token-endpoint-error.ts";
+
+/** The provider will not give this connection tokens any more: the runtime emits access_revoked. */
+export function authRevoked(provider: string, userId: string, reason: string): UserError {
+  return new UserError(ErrorCodes.AUTH_REVOKED, `${provider} connection ${userId} lost its authorization: ${reason}`, {
+    hint: "The user must connect again; the connection is marked revoked so nothing spends its tokens.",
+    details: { provider, userId },
+  });
+}
+
+/**
+ * A token request that failed for a reason no user can fix: our client (config or spec), or the
+ * provider (unavailable, a garbled answer), which a later attempt may get past.
+ */
+export function tokenRequestFailed(provider: string, error: TokenEndpointError): TributaryError {
+  const details = { provider, status: error.status, providerError: error.providerError };
+  if (error.kind === "client" || error.kind === "refused") {
+    return new UserError(ErrorCodes.AUTH_CLIENT, error.message, {
+      hint: `Check providers.${provider}.clientId/clientSecret in the config and the connector's auth endpoints.`,
+      details,
+    });
+  }
+  if (error.retryAfterMs !== undefined) return new RateLimitedError(ErrorCodes.PROVIDER_RATE_LIMITED, error.message, error.retryAfterMs, { details });
+  return new TransientError(ErrorCodes.AUTH_REFRESH_FAILED, error.message, { hint: "Retried later; check the provider's status if it persists.", details });
+}
+
+export function authFlowError(message: string, hint: string, details?: Record<string, unknown>): UserError {
+  return new UserError(ErrorCodes.AUTH_FLOW, message, { hint, ...(details === undefined ? {} : { details }) });
+}
