@@ -220,7 +220,7 @@ export async function startOAuthTestServer(options: OAuthTestServerOptions): Pro
     }
     if (grantType === "password" && options.passwordAccount) {
       const account = options.passwordAccount;
-      if (params.username !== account.username || params.password !== account.password) {
+      if (params.username?.toLowerCase() !== account.username.toLowerCase() || params.password !== account.password) {
         respond(400);
         return refuse(reply, 400, "invalid_grant", "Invalid username and password combination");
       }
