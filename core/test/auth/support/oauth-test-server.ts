@@ -40,6 +40,8 @@ export interface OAuthTestServer {
   account: { userId: string };
   /** What the simulated user does on the consent page. */
   consent: "approve" | "deny";
+  /** Held before answering a refresh, to widen races. */
+  refreshDelayMs: number;
   /** Answer the next token requests with this status (e.g. 503), once each. */
   failNext: number[];
   tokenCalls: TokenCall[];
@@ -80,6 +82,7 @@ export async function startOAuthTestServer(options: OAuthTestServerOptions): Pro
     url: "",
     account: { userId: "account-1" },
     consent: "approve",
+    refreshDelayMs: options.refreshDelayMs ?? 0,
     failNext: [],
     tokenCalls: [],
     apiCalls: [],
@@ -207,7 +210,7 @@ export async function startOAuthTestServer(options: OAuthTestServerOptions): Pro
       return answer(reply, issue(grant.userId, grant.scope, true), grantType, grant.userId);
     }
     if (grantType === "refresh_token") {
-      if (options.refreshDelayMs) await new Promise((resolve) => setTimeout(resolve, options.refreshDelayMs));
+      if (server.refreshDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, server.refreshDelayMs));
       const current = refreshTokens.get(params.refresh_token ?? "");
       if (current === undefined || !current.valid) {
         respond(400);
