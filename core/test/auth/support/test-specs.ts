@@ -1,4 +1,4 @@
-import type { AuthSpec, ConnectorSpec } from "@tributary/schemas";
+import type { AuthSpec, ConnectorSpec, OAuth2AuthSpec } from "@tributary/schemas";
 import { CONNECTOR_SPEC_SCHEMA_ID, getSchemaRegistry } from "@tributary/schemas";
 
 /**
@@ -13,7 +13,7 @@ export function specFor(name: string, baseUrl: string, auth: AuthSpec): Connecto
 }
 
 /** Fitbit/Wahoo-like: PKCE, HTTP basic client auth, rotating refresh, account id from an API request, register/deregister, revoke. */
-export const genericAuth = (): AuthSpec => ({
+export const genericAuth = (): OAuth2AuthSpec => ({
   type: "oauth2",
   authorizeUrl: "/oauth/authorize",
   tokenUrl: "/oauth/token",
@@ -29,7 +29,7 @@ export const genericAuth = (): AuthSpec => ({
 });
 
 /** Strava: no PKCE, client in the body, the athlete in the code exchange's answer, granted scopes on the callback. */
-export const stravaAuth = (): AuthSpec => ({
+export const stravaAuth = (): OAuth2AuthSpec => ({
   type: "oauth2",
   authorizeUrl: "/oauth/authorize",
   tokenUrl: "/oauth/token",
@@ -42,7 +42,7 @@ export const stravaAuth = (): AuthSpec => ({
 });
 
 /** Withings: action=requesttoken on every token request, always-200 status envelope. */
-export const withingsAuth = (): AuthSpec => ({
+export const withingsAuth = (): OAuth2AuthSpec => ({
   type: "oauth2",
   authorizeUrl: "/oauth/authorize",
   tokenUrl: "/oauth/token",
@@ -55,7 +55,7 @@ export const withingsAuth = (): AuthSpec => ({
 });
 
 /** Polar: HTTP basic, no refresh token, `x_user_id`, user registration with our id as member-id. */
-export const polarAuth = (): AuthSpec => ({
+export const polarAuth = (): OAuth2AuthSpec => ({
   type: "oauth2",
   authorizeUrl: "/oauth/authorize",
   tokenUrl: "/oauth/token",
