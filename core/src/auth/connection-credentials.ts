@@ -72,9 +72,23 @@ export function createConnectionCredentials(options: ConnectionCredentialsOption
         await store.setTokens(userId, { ...tokens });
         return;
       } catch (error) {
-        if (attempt >= WRITE_ATTEMPTS) throw error;
+        if (attempt >= WRITE_ATTEMPTS) {
+          log.error({ provider, userId, err: error }, "refreshed tokens could not be stored: if the provider rotated the refresh token, the user must connect again");
+          throw error;
+        }
         await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
       }
+    }
+  };
+
+  const redisCall = async <T>(what: string, call: () => Promise<T>): Promise<T> => {
+    try {
+      return await call();
+    } catch (error) {
+      throw new TransientError(ErrorCodes.REDIS_UNAVAILABLE, `the refresh lock could not be ${what}: ${error instanceof Error ? error.message : String(error)}`, {
+        hint: "Check that Redis is reachable; tokens are only refreshed under its lock.",
+        cause: error,
+      });
     }
   };
 
@@ -101,7 +115,7 @@ export function createConnectionCredentials(options: ConnectionCredentialsOption
   /** True when tokens other than `seen` are in place afterwards. */
   const refreshUnderLock = async (seen: StoredTokens): Promise<boolean> => {
     for (let round = 0; round < LOCK_ROUNDS; round++) {
-      const token = await lock.tryAcquire(options.lockKey, options.lockTtlMs);
+      const token = await redisCall("taken", () => lock.tryAcquire(options.lockKey, options.lockTtlMs));
       if (token !== undefined) {
         try {
           const stored = await load();
@@ -113,7 +127,7 @@ export function createConnectionCredentials(options: ConnectionCredentialsOption
           await lock.release(options.lockKey, token).catch((error: unknown) => log.warn({ provider, userId, err: error }, "could not release the refresh lock (it expires by itself)"));
         }
       }
-      await lock.waitUntilFree(options.lockKey, options.lockTtlMs + 1000);
+      await redisCall("watched", () => lock.waitUntilFree(options.lockKey, options.lockTtlMs + 1000));
       if (changed(await load(), seen)) return true;
     }
     throw new TransientError(ErrorCodes.AUTH_REFRESH_FAILED, `${provider} tokens of ${userId} could not be refreshed: other workers held the refresh lock and did not refresh them`, {

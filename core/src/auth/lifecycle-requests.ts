@@ -21,7 +21,7 @@ export async function runConnectRequests(requests: readonly RequestSpec[] | unde
   for (const request of requests ?? []) {
     const answer = await send(request, credentials, context);
     if (isSuccess(answer) || answer.status === 409) continue;
-    throw new TransientError(ErrorCodes.PROVIDER_REQUEST_FAILED, `${context.provider} connect request ${describe(request)} answered ${answer.status}`, {
+    throw new TransientError(ErrorCodes.PROVIDER_REQUEST_FAILED, `${context.provider} connect request ${describeRequest(request)} answered ${answer.status}`, {
       hint: "The connection was not created; the user can try again. If it persists, check the connector's auth.lifecycle.connect.",
       details: { provider: context.provider, status: answer.status },
     });
@@ -43,14 +43,14 @@ export async function runBestEffort(
   for (const request of requests) {
     try {
       const answer = await send(request, credentials, context);
-      results.push({ request: describe(request), ok: isSuccess(answer) || goneStatuses.includes(answer.status), status: answer.status });
+      results.push({ request: describeRequest(request), ok: isSuccess(answer) || goneStatuses.includes(answer.status), status: answer.status });
     } catch (error) {
-      results.push({ request: describe(request), ok: false, error: `${errorClassOf(error)}: ${operatorMessage(error)}` });
+      results.push({ request: describeRequest(request), ok: false, error: `${errorClassOf(error)}: ${operatorMessage(error)}` });
     }
   }
   return results;
 }
 
-export function describe(request: RequestSpec): string {
+export function describeRequest(request: RequestSpec): string {
   return `${request.method ?? "GET"} ${request.path}`;
 }

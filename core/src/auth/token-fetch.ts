@@ -89,6 +89,9 @@ function interpret(options: TokenFetchOptions, response: ProviderResponse, secre
     }
     const normalized: Record<string, unknown> = { ...tokens };
     delete normalized.id_token;
+    // Optional fields sent as null ("refresh_token": null) mean absent; a scope list means its words.
+    for (const name of ["refresh_token", "scope", "expires_in"]) if (normalized[name] === null) delete normalized[name];
+    if (Array.isArray(normalized.scope)) normalized.scope = normalized.scope.join(" ");
     if (normalized.token_type === undefined || normalized.token_type === null) normalized.token_type = "Bearer";
     return new Response(JSON.stringify(normalized), { status: 200, headers: { "content-type": "application/json" } });
   }

@@ -28,8 +28,14 @@ describe.each<StoreBackend>(["postgres", "pglite"])("authorization code flow (st
     redis = new Redis(REDIS_URL);
     server = await startOAuthTestServer({ ...CLIENT, clientAuth: "basic", requirePkce: true });
     const spec = specFor("GENERIC", server.url, genericAuth());
-    h = buildService(db.store, redis, { GENERIC: spec, OFF: specFor("OFF", server.url, genericAuth()), NOCLIENT: specFor("NOCLIENT", server.url, genericAuth()) }, {
+    h = buildService(db.store, redis, {
+      GENERIC: spec,
+      NOSTATE: specFor("NOSTATE", server.url, { ...genericAuth(), state: false, lifecycle: {} }),
+      OFF: specFor("OFF", server.url, genericAuth()),
+      NOCLIENT: specFor("NOCLIENT", server.url, genericAuth()),
+    }, {
       GENERIC: { enabled: true, ...CLIENT },
+      NOSTATE: { enabled: true, ...CLIENT },
       OFF: { enabled: false, ...CLIENT },
     }, () => server.url);
   });
@@ -164,6 +170,18 @@ describe.each<StoreBackend>(["postgres", "pglite"])("authorization code flow (st
     const kept = await h.service.beginAuthorization({ provider: "GENERIC" });
     const crossed = await h.service.completeAuthorization({ provider: "GENERIC", query: await consent(kept.url), state: other.state });
     expect(crossed).toMatchObject({ ok: false, reason: "session_mismatch" });
+  });
+
+  it("runs a flow without state for providers that do not echo it: the caller keeps the flow id", async () => {
+    nextAccount();
+    const start = await h.service.beginAuthorization({ provider: "NOSTATE" });
+    expect(new URL(start.url).searchParams.has("state")).toBe(false);
+    const query = await consent(start.url);
+    expect(query.has("state")).toBe(false);
+    expect(await h.service.completeAuthorization({ provider: "NOSTATE", query })).toMatchObject({ ok: false, reason: "invalid_state" });
+
+    const again = await h.service.beginAuthorization({ provider: "NOSTATE" });
+    connected(await h.service.completeAuthorization({ provider: "NOSTATE", query: await consent(again.url), state: again.state, binding: again.binding }));
   });
 
   it("replaces the earlier connection of a reconnecting account in one step", async () => {

@@ -2,6 +2,7 @@ import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AuthService } from "../../src/auth/auth-service.ts";
 import type { Credentials, StoredTokens } from "../../src/auth/credentials.ts";
+import { freePort } from "@tributary/test-kit";
 import { encodingsOf, findInAnyColumn } from "../state/find-plaintext.ts";
 import { buildService, consent, openTestStore, REDIS_URL, type ServiceHarness, type TestStore } from "./support/auth-harness.ts";
 import { startOAuthTestServer, type OAuthTestServer } from "./support/oauth-test-server.ts";
@@ -190,6 +191,24 @@ describe("credentials of a stored connection", () => {
     const userId = await connect(h.service, rotating, "ROTATING", account());
     await db.store.setTokens(userId, null);
     await expect((await h.service.credentialsFor(userId)).apply({ headers: {}, url: new URL(rotating.url) })).rejects.toMatchObject({ code: "ERR_AUTH_REVOKED" });
+  });
+
+  it("fails as transient, spending nothing, when Redis (the refresh lock) is down", async () => {
+    const userId = await connect(h.service, rotating, "ROTATING", account());
+    await expireSoon(userId, -1);
+    const deadRedis = new Redis({ host: "127.0.0.1", port: await freePort(), lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
+    deadRedis.on("error", () => undefined); // the refused connection is the point
+    try {
+      const cut = buildService(db.store, deadRedis, { ROTATING: specFor("ROTATING", rotating.url, genericAuth()) }, { ROTATING: { enabled: true, ...CLIENT } }, () => rotating.url);
+      const before = rotating.refreshCalls();
+      await expect((await cut.service.credentialsFor(userId)).apply({ headers: {}, url: new URL(rotating.url) })).rejects.toMatchObject({
+        code: "ERR_REDIS_UNAVAILABLE",
+        errorClass: "transient",
+      });
+      expect(rotating.refreshCalls()).toBe(before);
+    } finally {
+      deadRedis.disconnect();
+    }
   });
 
   it("logs no token", () => {

@@ -93,6 +93,14 @@ describe("token endpoint answers, classified", () => {
     expect(tokens).not.toHaveProperty("id_token");
   });
 
+  it("treats optional fields sent as null as absent, and a scope list as its words", async () => {
+    const { endpoint } = endpointAnswering({ status: 200, json: { access_token: "at", token_type: "bearer", refresh_token: null, expires_in: null, scope: ["read", "write"] } });
+    const tokens = await endpoint.refresh(REFRESH_TOKEN);
+    expect(tokens).toMatchObject({ access_token: "at", scope: "read write" });
+    expect(tokens).not.toHaveProperty("refresh_token");
+    expect(tokens).not.toHaveProperty("expires_in");
+  });
+
   it("reads a status envelope: success at root, refusals and other failures by status value", async () => {
     const spec = specFor("W", "https://provider.example", {
       type: "oauth2",
