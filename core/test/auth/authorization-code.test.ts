@@ -1,20 +1,14 @@
 import { createHash } from "node:crypto";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { AuthOutcome } from "../../src/auth/auth-outcome.ts";
 import { createTokenCipher } from "../../src/state/index.ts";
 import { authSessionAad } from "../../src/state/auth-sessions.ts";
 import { encodingsOf, findInAnyColumn } from "../state/find-plaintext.ts";
-import { buildService, consent, openTestStore, REDIS_URL, type ServiceHarness, type StoreBackend, type TestStore } from "./support/auth-harness.ts";
+import { buildService, connected, consent, openTestStore, REDIS_URL, type ServiceHarness, type StoreBackend, type TestStore } from "./support/auth-harness.ts";
 import { startOAuthTestServer, type OAuthTestServer } from "./support/oauth-test-server.ts";
 import { genericAuth, specFor } from "./support/test-specs.ts";
 
 const CLIENT = { clientId: "generic-client", clientSecret: "generic-secret-0123456789" };
-
-function connected(outcome: AuthOutcome) {
-  if (!outcome.ok) throw new Error(`expected a connection, got ${outcome.reason}: ${outcome.message}`);
-  return outcome;
-}
 
 describe.each<StoreBackend>(["postgres", "pglite"])("authorization code flow (state store on %s)", (backend) => {
   let db: TestStore;

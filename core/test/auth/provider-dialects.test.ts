@@ -1,15 +1,9 @@
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { AuthOutcome } from "../../src/auth/auth-outcome.ts";
 import { encodingsOf, findInAnyColumn } from "../state/find-plaintext.ts";
-import { buildService, consent, openTestStore, REDIS_URL, type ServiceHarness, type TestStore } from "./support/auth-harness.ts";
+import { buildService, connected, consent, openTestStore, REDIS_URL, type ServiceHarness, type TestStore } from "./support/auth-harness.ts";
 import { startOAuthTestServer, type OAuthTestServer } from "./support/oauth-test-server.ts";
 import { apiKeyAuth, bearerAuth, polarAuth, specFor, stravaAuth, withingsAuth, xertAuth } from "./support/test-specs.ts";
-
-function connected(outcome: AuthOutcome) {
-  if (!outcome.ok) throw new Error(`expected a connection, got ${outcome.reason}: ${outcome.message}`);
-  return outcome;
-}
 
 describe("provider dialects", () => {
   let db: TestStore;

@@ -1,22 +1,13 @@
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { AuthService } from "../../src/auth/auth-service.ts";
 import type { Credentials, StoredTokens } from "../../src/auth/credentials.ts";
 import { freePort } from "@tributary/test-kit";
 import { encodingsOf, findInAnyColumn } from "../state/find-plaintext.ts";
-import { buildService, consent, openTestStore, REDIS_URL, type ServiceHarness, type TestStore } from "./support/auth-harness.ts";
+import { buildService, connectAccount, openTestStore, REDIS_URL, type ServiceHarness, type TestStore } from "./support/auth-harness.ts";
 import { startOAuthTestServer, type OAuthTestServer } from "./support/oauth-test-server.ts";
 import { genericAuth, specFor, withingsAuth } from "./support/test-specs.ts";
 
 const CLIENT = { clientId: "refresh-client", clientSecret: "refresh-secret-0123456789" };
-
-async function connect(service: AuthService, server: OAuthTestServer, provider: string, account: string): Promise<string> {
-  server.account = { userId: account };
-  const start = await service.beginAuthorization({ provider });
-  const outcome = await service.completeAuthorization({ provider, query: await consent(start.url) });
-  if (!outcome.ok) throw new Error(`connect failed: ${outcome.reason} ${outcome.message}`);
-  return outcome.connection.user_id;
-}
 
 /** What the provider client does with credentials: apply, call, and on 401 refresh and call again. */
 async function callApi(server: OAuthTestServer, credentials: Credentials): Promise<number> {
@@ -64,7 +55,7 @@ describe("credentials of a stored connection", () => {
   const expireSoon = async (userId: string, inMs: number) => db.store.setTokens(userId, { ...(await tokensOf(userId)), expires_at: Date.now() + inMs });
 
   it("applies a token that is still fresh as it is", async () => {
-    const userId = await connect(h.service, rotating, "ROTATING", account());
+    const userId = await connectAccount(h.service, rotating, "ROTATING", account());
     const before = rotating.refreshCalls();
     const credentials = await h.service.credentialsFor(userId);
     const request = { headers: {} as Record<string, string>, url: new URL(`${rotating.url}/api/me`) };
@@ -75,7 +66,7 @@ describe("credentials of a stored connection", () => {
   });
 
   it("refreshes inside expiryBufferSeconds, sends the refresh-only params, and writes the rotated refresh token back", async () => {
-    const userId = await connect(h.service, rotating, "ROTATING", account());
+    const userId = await connectAccount(h.service, rotating, "ROTATING", account());
     const exchange = rotating.tokenCalls.at(-1)!;
     expect(exchange.params).not.toContain("scope");
     await expireSoon(userId, 200_000); // inside the 300 s buffer
@@ -99,7 +90,7 @@ describe("credentials of a stored connection", () => {
   });
 
   it("answers a burst of 401s from many jobs with one refresh", async () => {
-    const userId = await connect(h.service, rotating, "ROTATING", account());
+    const userId = await connectAccount(h.service, rotating, "ROTATING", account());
     rotating.expireAccessTokens(); // the provider says 401 although the stored expiry is hours away
     const before = rotating.refreshCalls();
     const jobs = await Promise.all(Array.from({ length: 6 }, () => h.service.credentialsFor(userId)));
@@ -109,7 +100,7 @@ describe("credentials of a stored connection", () => {
   });
 
   it("takes the tokens another job refreshed meanwhile instead of spending the refresh token again", async () => {
-    const userId = await connect(h.service, rotating, "ROTATING", account());
+    const userId = await connectAccount(h.service, rotating, "ROTATING", account());
     const [early, late] = await Promise.all([h.service.credentialsFor(userId), h.service.credentialsFor(userId)]);
     const lateRequest = { headers: {} as Record<string, string>, url: new URL(`${rotating.url}/api/me`) };
     await late.apply(lateRequest); // holds the old token
@@ -126,7 +117,7 @@ describe("credentials of a stored connection", () => {
   });
 
   it("keeps a reusable refresh token the answer leaves out", async () => {
-    const userId = await connect(h.service, reusable, "REUSABLE", account());
+    const userId = await connectAccount(h.service, reusable, "REUSABLE", account());
     const old = await tokensOf(userId);
     await expireSoon(userId, -1);
     expect(await callApi(reusable, await h.service.credentialsFor(userId))).toBe(200);
@@ -136,7 +127,7 @@ describe("credentials of a stored connection", () => {
   });
 
   it("marks the connection revoked when the provider refuses the refresh, and never asks again", async () => {
-    const userId = await connect(h.service, rotating, "ROTATING", account());
+    const userId = await connectAccount(h.service, rotating, "ROTATING", account());
     const { refresh_token: refreshToken } = await tokensOf(userId);
     rotating.revokeRefreshTokens();
     await expireSoon(userId, -1);
@@ -161,7 +152,7 @@ describe("credentials of a stored connection", () => {
   });
 
   it("leaves the connection alone when the token endpoint is down, and refreshes on the next try", async () => {
-    const userId = await connect(h.service, rotating, "ROTATING", account());
+    const userId = await connectAccount(h.service, rotating, "ROTATING", account());
     await expireSoon(userId, -1);
     rotating.failNext = [503];
     await expect((await h.service.credentialsFor(userId)).apply({ headers: {}, url: new URL(rotating.url) })).rejects.toMatchObject({
@@ -173,7 +164,7 @@ describe("credentials of a stored connection", () => {
   });
 
   it("Withings: refreshes with action=requesttoken through the envelope; a refusal in the envelope marks the connection", async () => {
-    const userId = await connect(h.service, withings, "WITHINGS", account());
+    const userId = await connectAccount(h.service, withings, "WITHINGS", account());
     await expireSoon(userId, -1);
     expect(await callApi(withings, await h.service.credentialsFor(userId))).toBe(200);
     expect(withings.tokenCalls.at(-1)).toMatchObject({ grantType: "refresh_token", status: 200 });
@@ -188,13 +179,13 @@ describe("credentials of a stored connection", () => {
 
   it("rejects for an unknown or disconnected connection", async () => {
     await expect(h.service.credentialsFor("6a1e5f0e-0000-4000-8000-000000000000")).rejects.toMatchObject({ code: "ERR_CONNECTION_NOT_FOUND" });
-    const userId = await connect(h.service, rotating, "ROTATING", account());
+    const userId = await connectAccount(h.service, rotating, "ROTATING", account());
     await db.store.setTokens(userId, null);
     await expect((await h.service.credentialsFor(userId)).apply({ headers: {}, url: new URL(rotating.url) })).rejects.toMatchObject({ code: "ERR_AUTH_REVOKED" });
   });
 
   it("fails as transient, spending nothing, when Redis (the refresh lock) is down", async () => {
-    const userId = await connect(h.service, rotating, "ROTATING", account());
+    const userId = await connectAccount(h.service, rotating, "ROTATING", account());
     await expireSoon(userId, -1);
     const deadRedis = new Redis({ host: "127.0.0.1", port: await freePort(), lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
     deadRedis.on("error", () => undefined); // the refused connection is the point

@@ -1,19 +1,10 @@
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { AuthService } from "../../src/auth/auth-service.ts";
-import { buildService, consent, openTestStore, REDIS_URL, type ServiceHarness, type TestStore } from "./support/auth-harness.ts";
+import { buildService, connectAccount, openTestStore, REDIS_URL, type ServiceHarness, type TestStore } from "./support/auth-harness.ts";
 import { startOAuthTestServer, type OAuthTestServer } from "./support/oauth-test-server.ts";
 import { genericAuth, specFor, stravaAuth } from "./support/test-specs.ts";
 
 const CLIENT = { clientId: "revoke-client", clientSecret: "revoke-secret-0123456789" };
-
-async function connect(service: AuthService, server: OAuthTestServer, provider: string, account: string): Promise<string> {
-  server.account = { userId: account };
-  const start = await service.beginAuthorization({ provider });
-  const outcome = await service.completeAuthorization({ provider, query: await consent(start.url) });
-  if (!outcome.ok) throw new Error(`connect failed: ${outcome.reason} ${outcome.message}`);
-  return outcome.connection.user_id;
-}
 
 describe("revoke", () => {
   let db: TestStore;
@@ -40,7 +31,7 @@ describe("revoke", () => {
   });
 
   it("deregisters, then revokes, then drops the stored tokens", async () => {
-    const userId = await connect(h.service, generic, "GENERIC", "leaver-1");
+    const userId = await connectAccount(h.service, generic, "GENERIC", "leaver-1");
     const token = String((await db.store.getTokens(userId))?.access_token);
     expect(generic.registeredUsers.has("leaver-1")).toBe(true);
 
@@ -60,14 +51,14 @@ describe("revoke", () => {
   });
 
   it("Strava: revokes with the access token in the query and no auth header", async () => {
-    const userId = await connect(h.service, strava, "STRAVA", "134816");
+    const userId = await connectAccount(h.service, strava, "STRAVA", "134816");
     const report = await h.service.revoke(userId);
     expect(report.requests).toEqual([{ request: "POST /oauth/deauthorize", ok: true, status: 200 }]);
     expect(h.send.sent.at(-1)?.request.query).toEqual({ access_token: "{access_token}" });
   });
 
   it("drops the tokens even when the provider fails, and says which request failed", async () => {
-    const userId = await connect(h.service, generic, "GENERIC", "leaver-2");
+    const userId = await connectAccount(h.service, generic, "GENERIC", "leaver-2");
     generic.registeredUsers.clear(); // deregistration: 404, already gone, counts as done
     generic.revokeRefreshTokens();
     generic.expireAccessTokens(); // revoke: 401, then the refresh is refused

@@ -2,12 +2,14 @@ import { randomBytes } from "node:crypto";
 import { Writable } from "node:stream";
 import type { ConnectorSpec } from "@tributary/schemas";
 import { Redis } from "ioredis";
+import type { AuthConnected, AuthOutcome } from "../../../src/auth/auth-outcome.ts";
 import { createAuthService, type AuthService, type AuthServiceOptions } from "../../../src/auth/auth-service.ts";
 import { createLogger } from "../../../src/log/logger.ts";
 import type { ProviderSettings } from "../../../src/runtime/runtime-context.ts";
 import { createPgliteDatabase, createPostgresDatabase, createStateStore, createTokenCipher, migrate, type Database, type StateStore } from "../../../src/state/index.ts";
 import { dropSchema, TEST_DATABASE_URL, uniqueSchema } from "../../state/test-databases.ts";
 import { fetchTransport } from "./fetch-transport.ts";
+import type { OAuthTestServer } from "./oauth-test-server.ts";
 import { createTestSend } from "./test-send.ts";
 
 export type StoreBackend = "postgres" | "pglite";
@@ -98,4 +100,16 @@ export async function consent(authorizeUrl: string): Promise<URLSearchParams> {
   const location = response.headers.get("location");
   if (response.status !== 302 || location === null) throw new Error(`consent page answered ${response.status}: ${await response.text()}`);
   return new URL(location).searchParams;
+}
+
+export function connected(outcome: AuthOutcome): AuthConnected {
+  if (!outcome.ok) throw new Error(`expected a connection, got ${outcome.reason}: ${outcome.message}`);
+  return outcome;
+}
+
+/** A whole authorization code flow for `account` at `server`; the new connection's user_id. */
+export async function connectAccount(service: AuthService, server: OAuthTestServer, provider: string, account: string): Promise<string> {
+  server.account = { userId: account };
+  const start = await service.beginAuthorization({ provider });
+  return connected(await service.completeAuthorization({ provider, query: await consent(start.url) })).connection.user_id;
 }
