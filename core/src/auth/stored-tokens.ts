@@ -34,9 +34,15 @@ export function storedTokensFrom(
   };
 }
 
-/** True when the access token is gone or will be within `bufferMs`. Tokens without an expiry never are. */
+/**
+ * True when the access token is gone or will be within `bufferMs`. Tokens without an expiry never are.
+ * The buffer is at most half the token's lifetime: a provider whose tokens live shorter than the buffer
+ * must not be asked for a new one on every request.
+ */
 export function isExpiring(tokens: StoredTokens, bufferMs: number, now: number): boolean {
-  return tokens.expires_at !== undefined && tokens.expires_at - bufferMs <= now;
+  if (tokens.expires_at === undefined) return false;
+  const lifetime = tokens.expires_at - tokens.obtained_at;
+  return tokens.expires_at - Math.min(bufferMs, Math.max(0, lifetime / 2)) <= now;
 }
 
 /** Terra's `scopes` are comma-separated; providers separate theirs with spaces or commas. */

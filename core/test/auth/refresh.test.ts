@@ -52,7 +52,9 @@ describe("credentials of a stored connection", () => {
   });
 
   const tokensOf = async (userId: string) => (await db.store.getTokens(userId)) as unknown as StoredTokens;
-  const expireSoon = async (userId: string, inMs: number) => db.store.setTokens(userId, { ...(await tokensOf(userId)), expires_at: Date.now() + inMs });
+  /** As if the token was obtained an hour ago and expires in `inMs`. */
+  const expireSoon = async (userId: string, inMs: number) =>
+    db.store.setTokens(userId, { ...(await tokensOf(userId)), obtained_at: Date.now() - 3_600_000, expires_at: Date.now() + inMs });
 
   it("applies a token that is still fresh as it is", async () => {
     const userId = await connectAccount(h.service, rotating, "ROTATING", account());
@@ -79,7 +81,7 @@ describe("credentials of a stored connection", () => {
     const next = await tokensOf(userId);
     expect(next.access_token).not.toBe(old.access_token);
     expect(next.refresh_token).not.toBe(old.refresh_token);
-    expect(next.obtained_at).toBeGreaterThan(old.obtained_at);
+    expect(next.obtained_at).toBeGreaterThan(Date.now() - 60_000);
     expect(next.expires_at).toBeGreaterThan(Date.now() + 3_000_000);
 
     // The new refresh token is the one that works now: the next refresh spends it successfully.

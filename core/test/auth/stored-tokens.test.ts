@@ -31,6 +31,10 @@ describe("stored tokens", () => {
     expect(isExpiring(tokens, 300_000, at)).toBe(false);
     expect(isExpiring(tokens, 300_000, at + 300_000)).toBe(true);
     expect(isExpiring(storedTokensFrom("oauth2", response({}), at), 300_000, at + 10 ** 12)).toBe(false);
+    // A token that lives 2 minutes is not "expiring" for its first minute, whatever the buffer.
+    const short = storedTokensFrom("oauth2", response({ expires_in: 120 }), at);
+    expect(isExpiring(short, 300_000, at + 59_000)).toBe(false);
+    expect(isExpiring(short, 300_000, at + 60_000)).toBe(true);
   });
 
   it("turns space- or comma-separated scopes into a list", () => {
