@@ -12,9 +12,10 @@ export function authRevoked(provider: string, userId: string, reason: string): U
 
 /**
  * A token request that failed for a reason no user can fix: our client (config or spec), or the
- * provider (unavailable, a garbled answer), which a later attempt may get past.
+ * provider (unavailable, a garbled answer), which a later attempt may get past — a refresh
+ * (ERR_AUTH_REFRESH_FAILED) or a connect (ERR_PROVIDER_UNAVAILABLE).
  */
-export function tokenRequestFailed(provider: string, error: TokenEndpointError): TributaryError {
+export function tokenRequestFailed(provider: string, error: TokenEndpointError, during: "refresh" | "connect"): TributaryError {
   const details = { provider, status: error.status, providerError: error.providerError };
   if (error.kind === "client" || error.kind === "refused") {
     return new UserError(ErrorCodes.AUTH_CLIENT, error.message, {
@@ -23,6 +24,7 @@ export function tokenRequestFailed(provider: string, error: TokenEndpointError):
     });
   }
   if (error.retryAfterMs !== undefined) return new RateLimitedError(ErrorCodes.PROVIDER_RATE_LIMITED, error.message, error.retryAfterMs, { details });
+  if (during === "connect") return new TransientError(ErrorCodes.PROVIDER_UNAVAILABLE, error.message, { hint: "The user can try again; check the provider's status if it persists.", details });
   return new TransientError(ErrorCodes.AUTH_REFRESH_FAILED, error.message, { hint: "Retried later; check the provider's status if it persists.", details });
 }
 

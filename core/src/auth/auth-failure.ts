@@ -25,7 +25,7 @@ export function failureFromError(
   if (isTokenEndpointError(error)) {
     const extra = error.providerError === undefined ? {} : { providerError: error.providerError };
     if (error.kind === "refused") return failed(refusedMeans, error.message, where, extra);
-    const wrapped = tokenRequestFailed(where.provider, error);
+    const wrapped = tokenRequestFailed(where.provider, error, "connect");
     if (error.kind === "client") {
       log.error({ provider: where.provider, code: wrapped.code }, wrapped.toOperatorString());
       return failed("configuration_error", error.message, where, { ...extra, error: wrapped });

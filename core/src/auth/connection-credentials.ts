@@ -104,7 +104,7 @@ export function createConnectionCredentials(options: ConnectionCredentialsOption
         log.warn({ provider, userId, status: error.status, providerError: error.providerError }, "token refresh refused: connection marked revoked");
         throw authRevoked(provider, userId, error.message);
       }
-      throw tokenRequestFailed(provider, error);
+      throw tokenRequestFailed(provider, error, "refresh");
     }
     const next = storedTokensFrom(auth.type as "oauth2" | "oauth2_password", response, options.now(), tokens);
     await write(next);

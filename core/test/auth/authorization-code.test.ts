@@ -195,7 +195,7 @@ describe.each<StoreBackend>(["postgres", "pglite"])("authorization code flow (st
     const start = await h.service.beginAuthorization({ provider: "GENERIC" });
     server.failNext = [503];
     const outcome = await h.service.completeAuthorization({ provider: "GENERIC", query: await consent(start.url) });
-    expect(outcome).toMatchObject({ ok: false, reason: "temporarily_unavailable", error: { code: "ERR_AUTH_REFRESH_FAILED", errorClass: "transient" } });
+    expect(outcome).toMatchObject({ ok: false, reason: "temporarily_unavailable", error: { code: "ERR_PROVIDER_UNAVAILABLE", errorClass: "transient" } });
     expect(await db.store.getConnection(start.userId)).toBeUndefined();
   });
 
