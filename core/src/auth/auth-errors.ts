@@ -31,3 +31,18 @@ export function tokenRequestFailed(provider: string, error: TokenEndpointError, 
 export function authFlowError(message: string, hint: string, details?: Record<string, unknown>): UserError {
   return new UserError(ErrorCodes.AUTH_FLOW, message, { hint, ...(details === undefined ? {} : { details }) });
 }
+
+/**
+ * A provider request made while connecting (the account request, a registration) answered `status`:
+ * worth another try by the user when the provider failed (408, 429, 5xx), a refusal otherwise.
+ */
+export function connectStepFailed(provider: string, what: string, status: number): TributaryError {
+  const details = { provider, status };
+  if (status === 408 || status === 429 || status >= 500) {
+    return new TransientError(ErrorCodes.PROVIDER_UNAVAILABLE, `${provider} ${what} answered ${status}`, { hint: "The provider failed while the user connected; they can try again.", details });
+  }
+  return new UserError(ErrorCodes.PROVIDER_REQUEST_FAILED, `${provider} ${what} answered ${status}`, {
+    hint: "The connection was not created. Check the connector's auth.providerUserId / auth.lifecycle requests against the provider's API.",
+    details,
+  });
+}

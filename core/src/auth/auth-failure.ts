@@ -35,7 +35,10 @@ export function failureFromError(
   if (isTributaryError(error)) {
     if (error.code === ErrorCodes.AUTH_INVALID || error.code === ErrorCodes.AUTH_REVOKED) return failed("invalid_credentials", error.message, where, { error });
     if (error.code === StateErrorCodes.CONFLICT) return failed("account_conflict", error.message, where, { error });
-    if (error.code === ErrorCodes.AUTH_FLOW) return failed("provider_error", error.message, where, { error });
+    // The provider refused a connect step (the account request, a registration): nothing the operator set.
+    if (error.code === ErrorCodes.AUTH_FLOW || (error.code === ErrorCodes.PROVIDER_REQUEST_FAILED && error.errorClass === "user")) {
+      return failed("provider_error", error.message, where, { error });
+    }
     if (CONFIGURATION_CODES.has(error.code)) {
       log.error({ provider: where.provider, code: error.code }, error.toOperatorString());
       return failed("configuration_error", error.message, where, { error });

@@ -1,8 +1,8 @@
 import type { RequestSpec } from "@tributary/schemas";
-import { ErrorCodes } from "../errors/codes.ts";
-import { errorClassOf, operatorMessage, TransientError } from "../errors/tributary-error.ts";
+import { errorClassOf, operatorMessage } from "../errors/tributary-error.ts";
+import { connectStepFailed } from "./auth-errors.ts";
 import type { Credentials } from "./credentials.ts";
-import { isSuccess, type SendContext, type SendProviderRequest } from "./send-provider-request.ts";
+import { failedStatus, isSuccess, type SendContext, type SendProviderRequest } from "./send-provider-request.ts";
 
 /** How one disconnect-side request went: these are best effort, the user is disconnected regardless. */
 export interface ProviderCallResult {
@@ -19,12 +19,15 @@ export interface ProviderCallResult {
  */
 export async function runConnectRequests(requests: readonly RequestSpec[] | undefined, send: SendProviderRequest, credentials: Credentials, context: SendContext): Promise<void> {
   for (const request of requests ?? []) {
-    const answer = await send(request, credentials, context);
+    let answer;
+    try {
+      answer = await send(request, credentials, context);
+    } catch (error) {
+      if (failedStatus(error) === 409) continue;
+      throw error;
+    }
     if (isSuccess(answer) || answer.status === 409) continue;
-    throw new TransientError(ErrorCodes.PROVIDER_REQUEST_FAILED, `${context.provider} connect request ${describeRequest(request)} answered ${answer.status}`, {
-      hint: "The connection was not created; the user can try again. If it persists, check the connector's auth.lifecycle.connect.",
-      details: { provider: context.provider, status: answer.status },
-    });
+    throw connectStepFailed(context.provider, `connect request ${describeRequest(request)}`, answer.status);
   }
 }
 
@@ -45,7 +48,9 @@ export async function runBestEffort(
       const answer = await send(request, credentials, context);
       results.push({ request: describeRequest(request), ok: isSuccess(answer) || goneStatuses.includes(answer.status), status: answer.status });
     } catch (error) {
-      results.push({ request: describeRequest(request), ok: false, error: `${errorClassOf(error)}: ${operatorMessage(error)}` });
+      const status = failedStatus(error);
+      if (status !== undefined && goneStatuses.includes(status)) results.push({ request: describeRequest(request), ok: true, status });
+      else results.push({ request: describeRequest(request), ok: false, ...(status === undefined ? {} : { status }), error: `${errorClassOf(error)}: ${operatorMessage(error)}` });
     }
   }
   return results;

@@ -1,9 +1,10 @@
 import type { ProviderUserIdSpec } from "@tributary/schemas";
 import { ErrorCodes } from "../errors/codes.ts";
-import { isTributaryError, TransientError, UserError } from "../errors/tributary-error.ts";
+import { isTributaryError, UserError } from "../errors/tributary-error.ts";
 import { readPointer } from "../spec/pointer.ts";
+import { connectStepFailed } from "./auth-errors.ts";
 import type { Credentials } from "./credentials.ts";
-import { isSuccess, type SendContext, type SendProviderRequest } from "./send-provider-request.ts";
+import { failedStatus, isSuccess, type SendContext, type SendProviderRequest } from "./send-provider-request.ts";
 
 export interface ProviderUserIdInput {
   provider: string;
@@ -31,16 +32,12 @@ export async function providerUserIdOf(spec: ProviderUserIdSpec | undefined, inp
       return normalizeUsername(input.username ?? "");
     case "request": {
       const answer = await input.send(spec.request, input.credentials, input.context).catch((error: unknown) => {
-        if (isTributaryError(error) && (error.code === ErrorCodes.AUTH_REVOKED || error.code === ErrorCodes.AUTH_INVALID)) throw credentialsRefused(input.provider, error.message);
+        const refused = isTributaryError(error) && (error.code === ErrorCodes.AUTH_REVOKED || error.code === ErrorCodes.AUTH_INVALID);
+        if (refused || failedStatus(error) === 401 || failedStatus(error) === 403) throw credentialsRefused(input.provider, (error as Error).message);
         throw error;
       });
       if (answer.status === 401 || answer.status === 403) throw credentialsRefused(input.provider, `the account request answered ${answer.status}`);
-      if (!isSuccess(answer)) {
-        throw new TransientError(ErrorCodes.PROVIDER_REQUEST_FAILED, `${input.provider} account request (${spec.request.path}) answered ${answer.status}`, {
-          hint: "The provider failed while the user connected; they can try again.",
-          details: { provider: input.provider, status: answer.status },
-        });
-      }
+      if (!isSuccess(answer)) throw connectStepFailed(input.provider, `account request (${spec.request.path})`, answer.status);
       return idAt(input.provider, answer.body, spec.path, `answer of ${spec.request.path}`);
     }
   }

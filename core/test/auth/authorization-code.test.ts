@@ -205,7 +205,7 @@ describe.each<StoreBackend>(["postgres", "pglite"])("authorization code flow (st
     server.registrationStatus = 500;
     try {
       const outcome = await h.service.completeAuthorization({ provider: "GENERIC", query: await consent(start.url) });
-      expect(outcome).toMatchObject({ ok: false, reason: "temporarily_unavailable", error: { code: "ERR_PROVIDER_REQUEST_FAILED" } });
+      expect(outcome).toMatchObject({ ok: false, reason: "temporarily_unavailable", error: { code: "ERR_PROVIDER_UNAVAILABLE" } });
       expect(await db.store.getConnection(start.userId)).toBeUndefined();
     } finally {
       server.registrationStatus = undefined;
