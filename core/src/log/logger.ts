@@ -2,30 +2,41 @@ import { pino, type Logger as PinoLogger } from "pino";
 
 export type Logger = PinoLogger;
 
+/** Keys whose values are secrets wherever they sit in a logged object: tokens, secrets, credentials. */
+const SECRET_KEYS = [
+  "access_token",
+  "refresh_token",
+  "id_token",
+  "accessToken",
+  "refreshToken",
+  "code_verifier",
+  "codeVerifier",
+  "client_secret",
+  "clientSecret",
+  "pushSecret",
+  "webhookSecret",
+  "verifyToken",
+  "encryptionKey",
+  "password",
+  "secret",
+  "signingSecret",
+  "apiKey",
+  "api_key",
+  "token",
+  "tokens",
+  "credentials",
+  "authorization",
+  "Authorization",
+];
+
 /**
  * Paths redacted wherever they appear in a log object: tokens, secrets and credentials must never reach a
- * log line, even when someone logs a whole config or request.
+ * log line, even when someone logs a whole config or request. pino matches exact depths: each key is
+ * redacted at the top level and one level down.
  */
 export const REDACTED_PATHS = [
-  "*.access_token",
-  "*.refresh_token",
-  "*.id_token",
-  "*.client_secret",
-  "*.clientSecret",
-  "*.pushSecret",
-  "*.webhookSecret",
-  "*.verifyToken",
-  "*.encryptionKey",
-  "*.password",
-  "*.secret",
-  "*.signingSecret",
-  "*.apiKey",
-  "*.api_key",
-  "*.token",
-  "*.tokens",
-  "*.credentials",
-  "*.authorization",
-  "*.Authorization",
+  ...SECRET_KEYS,
+  ...SECRET_KEYS.map((key) => `*.${key}`),
   'headers["x-api-key"]',
   'headers["authorization"]',
   "req.headers.authorization",

@@ -27,3 +27,9 @@ export interface AuthSession {
   created_at: string;
   expires_at: string;
 }
+
+export interface ClaimedAuthSession {
+  session: AuthSession;
+  /** Past `expires_at`: the flow must not go on, but its redirect URLs and reference id are known. */
+  expired: boolean;
+}

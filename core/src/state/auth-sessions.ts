@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from "node:crypto";
-import type { AuthSession, CreateAuthSessionInput } from "./auth-session-types.ts";
+import type { AuthSession, ClaimedAuthSession, CreateAuthSessionInput } from "./auth-session-types.ts";
 import type { Database } from "./database.ts";
 import { invalidArgument, returnedRow } from "./state-errors.ts";
 import { assertNonEmpty, assertUuid, timestampParam, toIso } from "./sql-values.ts";
@@ -9,6 +9,11 @@ export interface AuthSessionRepository {
   createAuthSession(input: CreateAuthSessionInput): Promise<AuthSession>;
   /** Single use: returns the session and deletes it; undefined when unknown or expired. */
   takeAuthSession(state: string): Promise<AuthSession | undefined>;
+  /**
+   * Single use like `takeAuthSession`, but an expired session is returned too (flagged), so a flow that
+   * took too long can still send the user to its failure redirect with the reason.
+   */
+  claimAuthSession(state: string): Promise<ClaimedAuthSession | undefined>;
   /** Housekeeping for abandoned flows; returns how many were removed. */
   purgeExpiredAuthSessions(): Promise<number>;
 }
@@ -40,6 +45,17 @@ export function createAuthSessionRepository(db: Database, cipher: TokenCipher): 
     };
   };
 
+  const claim = async (state: string): Promise<ClaimedAuthSession | undefined> => {
+    if (typeof state !== "string" || state === "" || state.length > MAX_STATE_LENGTH) return undefined;
+    // Deleting whatever matches also clears an expired session the moment someone presents it.
+    const { rows } = await db.query<Record<string, unknown>>(
+      `DELETE FROM auth_sessions WHERE state = $1 RETURNING ${COLUMNS}, expires_at > now() AS live`,
+      [state],
+    );
+    const row = rows[0];
+    return row === undefined ? undefined : { session: toSession(row), expired: row.live !== true };
+  };
+
   return {
     async createAuthSession(input) {
       const state = input.state ?? randomBytes(32).toString("base64url");
@@ -69,14 +85,11 @@ export function createAuthSessionRepository(db: Database, cipher: TokenCipher): 
     },
 
     async takeAuthSession(state) {
-      // Deleting whatever matches also clears an expired session the moment someone presents it.
-      const { rows } = await db.query<Record<string, unknown>>(
-        `DELETE FROM auth_sessions WHERE state = $1 RETURNING ${COLUMNS}, expires_at > now() AS live`,
-        [state],
-      );
-      const row = rows[0];
-      return row === undefined || row.live !== true ? undefined : toSession(row);
+      const claimed = await claim(state);
+      return claimed === undefined || claimed.expired ? undefined : claimed.session;
     },
+
+    claimAuthSession: claim,
 
     async purgeExpiredAuthSessions() {
       const { rows } = await db.query<{ count: unknown }>(

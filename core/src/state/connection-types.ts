@@ -14,7 +14,14 @@ export interface Connection {
   last_webhook_update: string | null;
   last_polled_at: string | null;
   most_recent_data_at: string | null;
+  /** `revoked`: the provider refused to refresh the tokens; the user must connect again. */
+  auth_status: ConnectionAuthStatus;
+  /** Why, in the provider's words (secret-free); null while `ok`. */
+  auth_error: string | null;
+  auth_error_at: string | null;
 }
+
+export type ConnectionAuthStatus = "ok" | "revoked";
 
 /** Whatever the connector needs to call the provider, e.g. `{ access_token, refresh_token, expires_at }`. */
 export type ConnectionTokens = Record<string, unknown>;

@@ -43,6 +43,11 @@ export interface ConnectionRepository {
   touchWebhookUpdate(userId: string, at?: Date | string): Promise<Connection | undefined>;
   markPolled(userId: string, at?: Date | string, mostRecentDataAt?: Date | string | null): Promise<Connection | undefined>;
   deactivate(userId: string): Promise<Connection | undefined>;
+  /**
+   * The provider refused to refresh the connection's tokens: mark it so nothing spends them again.
+   * `reason` is shown to operators and must hold no secret. Undefined for unknown ids.
+   */
+  markAuthRevoked(userId: string, reason: string): Promise<Connection | undefined>;
   /** Which of these user ids no longer have an active connection (deactivated, deleted or never known). */
   inactiveAmong(userIds: readonly string[]): Promise<Set<string>>;
   /** Also deletes the connection's cursors. True when a row was deleted. */
@@ -50,7 +55,7 @@ export interface ConnectionRepository {
 }
 
 const COLUMNS = `user_id, provider, reference_id, provider_user_id, scopes, active, created_at, updated_at,
-  last_webhook_update, last_polled_at, most_recent_data_at`;
+  last_webhook_update, last_polled_at, most_recent_data_at, auth_status, auth_error, auth_error_at`;
 
 /** Binds a token blob to its row: the same blob under another user_id does not decrypt. */
 export function tokensAad(userId: string): string {
@@ -206,6 +211,15 @@ export function createConnectionRepository(db: Database, cipher: TokenCipher): C
       );
     },
 
+    async markAuthRevoked(userId, reason) {
+      if (!isUuid(userId)) return undefined;
+      return one(
+        `UPDATE connections SET auth_status = 'revoked', auth_error = $2, auth_error_at = now(), updated_at = now()
+         WHERE user_id = $1 RETURNING ${COLUMNS}`,
+        [userId, assertNonEmpty(reason, "reason")],
+      );
+    },
+
     async deleteConnection(userId) {
       if (!isUuid(userId)) return false;
       const { rows } = await db.query("DELETE FROM connections WHERE user_id = $1 RETURNING user_id", [userId]);
@@ -231,5 +245,8 @@ function toConnection(row: Record<string, unknown>): Connection {
     last_webhook_update: toIsoOrNull(row.last_webhook_update),
     last_polled_at: toIsoOrNull(row.last_polled_at),
     most_recent_data_at: toIsoOrNull(row.most_recent_data_at),
+    auth_status: row.auth_status === "revoked" ? "revoked" : "ok",
+    auth_error: (row.auth_error as string | null) ?? null,
+    auth_error_at: toIsoOrNull(row.auth_error_at),
   };
 }

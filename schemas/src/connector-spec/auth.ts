@@ -27,8 +27,19 @@ export type ProviderUserIdSpec = Static<typeof ProviderUserIdSpec>;
 export const TokenResponseSpec = closed({
   root: Type.Optional(Pointer('Where the token fields are, e.g. "/body". @default ""')),
   statusPath: Type.Optional(Pointer('A status field that says success or failure although the HTTP status is 200.')),
-  successValues: Type.Optional(Type.Array(Type.Union([Type.String(), Type.Number()]), { minItems: 1, description: 'Values of statusPath that mean success.' })),
+  successValues: Type.Optional(Type.Array(Type.Union([Type.String(), Type.Number()]), { minItems: 1, description: 'Values of statusPath that mean success. @default [0]' })),
+  refusedValues: Type.Optional(Type.Array(Type.Union([Type.String(), Type.Number()]), {
+    minItems: 1,
+    description: 'Values of statusPath that mean the provider refused the grant (bad code, password or refresh token): the user must connect again. Any other failure is retried as a provider error.',
+  })),
+  errorPath: Type.Optional(Pointer('Where a failure answer explains itself, e.g. "/error" (Withings).')),
 });
+
+/** A client the provider publishes for everyone, used when the operator configures none. */
+const PublicClientSpec = closed({
+  id: Type.String(),
+  secret: Type.Optional(Type.String()),
+}, { description: 'A client the provider publishes for everyone (Xert: xert_public, Peloton: its web app\'s client id); the operator config overrides it.' });
 
 /** Requests made on a user's behalf when they connect or disconnect (register, subscribe, deregister). */
 export const LifecycleSpec = closed({
@@ -54,6 +65,8 @@ export const OAuth2AuthSpec = closed({
   clientAuth: Type.Optional(Type.Union([Type.Literal('body'), Type.Literal('basic')], { description: 'How the client authenticates at the token endpoint. @default "body"' })),
   authorizeParams: Type.Optional(Type.Record(Type.String(), Template(''), { description: 'Extra authorize parameters (audience, approval_prompt, …).' })),
   tokenParams: Type.Optional(Type.Record(Type.String(), Template(''), { description: 'Extra token-request parameters (Withings: action=requesttoken).' })),
+  refreshParams: Type.Optional(Type.Record(Type.String(), Template(''), { description: 'Extra parameters of refresh requests only (WHOOP: scope=offline).' })),
+  publicClient: Type.Optional(PublicClientSpec),
   tokenBody: Type.Optional(Type.Union([Type.Literal('form'), Type.Literal('json')], { description: 'Encoding of token requests. @default "form"' })),
   tokenResponse: Type.Optional(TokenResponseSpec),
   refresh: Type.Optional(Type.Union([Type.Literal('rotating'), Type.Literal('reusable'), Type.Literal('none')], {
@@ -69,11 +82,9 @@ export const OAuth2PasswordAuthSpec = closed({
   scopes: Type.Optional(Type.Array(Type.String())),
   scopeSeparator: Type.Optional(Type.String()),
   clientAuth: Type.Optional(Type.Union([Type.Literal('body'), Type.Literal('basic')])),
-  publicClient: Type.Optional(closed({
-    id: Type.String(),
-    secret: Type.Optional(Type.String()),
-  }, { description: 'A client the provider publishes for everyone (Xert: xert_public); the operator config overrides it.' })),
+  publicClient: Type.Optional(PublicClientSpec),
   tokenParams: Type.Optional(Type.Record(Type.String(), Template(''))),
+  refreshParams: Type.Optional(Type.Record(Type.String(), Template(''))),
   tokenBody: Type.Optional(Type.Union([Type.Literal('form'), Type.Literal('json')])),
   tokenResponse: Type.Optional(TokenResponseSpec),
   refresh: Type.Optional(Type.Union([Type.Literal('rotating'), Type.Literal('reusable'), Type.Literal('none')])),

@@ -39,5 +39,28 @@ export function authSessionTests(ctx: SuiteContext): void {
       expect(await store.takeAuthSession(stale.state)).toBeUndefined();
       expect((await store.takeAuthSession(fresh.state))?.user_id).toBe(fresh.user_id);
     });
+
+    it("claims an expired session once, flagged, with what its failure redirect needs", async () => {
+      const expired = await store.createAuthSession({
+        provider: "STRAVA",
+        referenceId: "dev-user-2",
+        failureRedirectUrl: "https://app.example/failed",
+        secret: "verifier-456",
+        expiresAt: new Date(Date.now() - 1000),
+      });
+      const claimed = await store.claimAuthSession(expired.state);
+      expect(claimed).toEqual({ session: expired, expired: true });
+      expect(await store.claimAuthSession(expired.state)).toBeUndefined();
+
+      const live = await store.createAuthSession({ provider: "STRAVA" });
+      expect(await store.claimAuthSession(live.state)).toEqual({ session: live, expired: false });
+      expect(await store.claimAuthSession(live.state)).toBeUndefined();
+    });
+
+    it("treats empty, oversized and unknown states as unknown", async () => {
+      expect(await store.claimAuthSession("")).toBeUndefined();
+      expect(await store.claimAuthSession("x".repeat(513))).toBeUndefined();
+      expect(await store.claimAuthSession(unique("never-issued"))).toBeUndefined();
+    });
   });
 }

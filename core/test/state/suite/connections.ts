@@ -65,6 +65,19 @@ export function connectionTests(ctx: SuiteContext): void {
       expect((await store.findByProviderUserId("GARMIN", providerUserId))?.user_id).toBe(second.user_id);
     });
 
+    it("marks a connection whose provider refused to refresh its tokens, keeping it and its tokens", async () => {
+      const created = await store.createConnection({ provider: "WHOOP", providerUserId: unique("w"), tokens: { access_token: "a" } });
+      expect(created).toMatchObject({ auth_status: "ok", auth_error: null, auth_error_at: null });
+      const marked = await store.markAuthRevoked(created.user_id, "token endpoint answered 400 invalid_grant");
+      expect(marked).toMatchObject({ auth_status: "revoked", auth_error: "token endpoint answered 400 invalid_grant", active: true });
+      expect(Date.parse(marked!.auth_error_at!)).toBeGreaterThanOrEqual(Date.parse(created.created_at));
+      expect(await store.getConnection(created.user_id)).toEqual(marked);
+      expect(await store.getTokens(created.user_id)).toEqual({ access_token: "a" });
+      expect(await store.markAuthRevoked(randomUUID(), "x")).toBeUndefined();
+      expect(await store.markAuthRevoked("not-a-uuid", "x")).toBeUndefined();
+      await expect(store.markAuthRevoked(created.user_id, " ")).rejects.toMatchObject({ code: "ERR_STATE_INVALID_ARGUMENT" });
+    });
+
     it("tells which user ids have no active connection: deactivated, deleted, unknown or malformed", async () => {
       const active = await store.createConnection({ provider: "GARMIN", providerUserId: unique("a") });
       const deactivated = await store.createConnection({ provider: "GARMIN", providerUserId: unique("d") });

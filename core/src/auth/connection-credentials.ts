@@ -1,0 +1,163 @@
+import type { AuthSpec } from "@tributary/schemas";
+import { ErrorCodes } from "../errors/codes.ts";
+import { TransientError, UserError } from "../errors/tributary-error.ts";
+import type { Logger } from "../log/logger.ts";
+import type { StateStore } from "../state/index.ts";
+import { applyTokens, tokenVariables } from "./apply-tokens.ts";
+import { authRevoked, tokenRequestFailed } from "./auth-errors.ts";
+import type { Credentials, StoredTokens } from "./credentials.ts";
+import type { RedisLock } from "./redis-lock.ts";
+import { isExpiring, storedTokensFrom } from "./stored-tokens.ts";
+import type { TokenEndpoint } from "./token-endpoint.ts";
+import { isTokenEndpointError } from "./token-endpoint-error.ts";
+
+export interface ConnectionCredentialsOptions {
+  userId: string;
+  provider: string;
+  auth: AuthSpec;
+  store: Pick<StateStore, "getConnection" | "getTokens" | "setTokens" | "markAuthRevoked">;
+  lock: RedisLock;
+  /** One key per connection, shared by every process of the deployment. */
+  lockKey: string;
+  /** Longer than a token request may take (its timeout), so a live holder never loses the lock. */
+  lockTtlMs: number;
+  /** Built on first use: a connection that never refreshes needs no OAuth client. */
+  tokenEndpoint: () => TokenEndpoint;
+  expiryBufferMs: number;
+  refreshMode: "rotating" | "reusable" | "none";
+  log: Logger;
+  now: () => number;
+}
+
+/** Attempts at the lock before giving up: a holder that failed leaves the refresh to the next one. */
+const LOCK_ROUNDS = 3;
+const WRITE_ATTEMPTS = 3;
+
+/**
+ * The credentials of one stored connection, for one job. Tokens are read from the state store on first
+ * use and kept for the job; they are refreshed before they expire and when the provider answers 401,
+ * always under the connection's Redis lock. Whoever holds the lock re-reads the stored tokens first: if
+ * another worker already refreshed them (the tokens differ from the ones this job used), it takes those
+ * instead of spending the refresh token again — a rotating refresh token is single use. A worker that
+ * finds the lock taken waits for its release and re-reads. A refusal by the token endpoint marks the
+ * connection revoked and rejects with ERR_AUTH_REVOKED.
+ */
+export function createConnectionCredentials(options: ConnectionCredentialsOptions): Credentials {
+  const { userId, provider, auth, store, lock, log } = options;
+  const refreshable = (auth.type === "oauth2" || auth.type === "oauth2_password") && options.refreshMode !== "none";
+  let cached: StoredTokens | undefined;
+  let applied: StoredTokens | undefined;
+
+  const load = async (): Promise<StoredTokens | undefined> => {
+    const connection = await store.getConnection(userId);
+    if (connection === undefined) {
+      throw new UserError(ErrorCodes.CONNECTION_NOT_FOUND, `no connection with user_id ${userId}`, { details: { userId } });
+    }
+    if (connection.auth_status === "revoked") throw authRevoked(provider, userId, connection.auth_error ?? "marked revoked");
+    const tokens = (await store.getTokens(userId)) as StoredTokens | undefined;
+    if (tokens === undefined && auth.type !== "none" && auth.type !== "partner_push") {
+      throw authRevoked(provider, userId, "no stored credentials (the connection was disconnected)");
+    }
+    cached = tokens;
+    return tokens;
+  };
+
+  const current = async () => cached ?? (await load());
+  const changed = (now: StoredTokens | undefined, seen: StoredTokens) => now?.access_token !== seen.access_token || now?.obtained_at !== seen.obtained_at;
+
+  const write = async (tokens: StoredTokens): Promise<void> => {
+    // A rotated refresh token exists nowhere else: losing this write would lose the connection.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await store.setTokens(userId, { ...tokens });
+        return;
+      } catch (error) {
+        if (attempt >= WRITE_ATTEMPTS) {
+          log.error({ provider, userId, err: error }, "refreshed tokens could not be stored: if the provider rotated the refresh token, the user must connect again");
+          throw error;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
+      }
+    }
+  };
+
+  const redisCall = async <T>(what: string, call: () => Promise<T>): Promise<T> => {
+    try {
+      return await call();
+    } catch (error) {
+      throw new TransientError(ErrorCodes.REDIS_UNAVAILABLE, `the refresh lock could not be ${what}: ${error instanceof Error ? error.message : String(error)}`, {
+        hint: "Check that Redis is reachable; tokens are only refreshed under its lock.",
+        cause: error,
+      });
+    }
+  };
+
+  const spend = async (tokens: StoredTokens & { refresh_token: string }): Promise<StoredTokens> => {
+    const endpoint = options.tokenEndpoint();
+    let response;
+    try {
+      response = await endpoint.refresh(tokens.refresh_token);
+    } catch (error) {
+      if (!isTokenEndpointError(error)) throw error;
+      if (error.kind === "refused") {
+        await store.markAuthRevoked(userId, error.message);
+        log.warn({ provider, userId, status: error.status, providerError: error.providerError }, "token refresh refused: connection marked revoked");
+        throw authRevoked(provider, userId, error.message);
+      }
+      throw tokenRequestFailed(provider, error, "refresh");
+    }
+    const next = storedTokensFrom(auth.type as "oauth2" | "oauth2_password", response, options.now(), tokens);
+    await write(next);
+    log.debug({ provider, userId, rotated: next.refresh_token !== tokens.refresh_token }, "tokens refreshed");
+    return next;
+  };
+
+  /** True when tokens other than `seen` are in place afterwards. */
+  const refreshUnderLock = async (seen: StoredTokens): Promise<boolean> => {
+    for (let round = 0; round < LOCK_ROUNDS; round++) {
+      const token = await redisCall("taken", () => lock.tryAcquire(options.lockKey, options.lockTtlMs));
+      if (token !== undefined) {
+        try {
+          const stored = await load();
+          if (changed(stored, seen)) return true;
+          if (stored?.refresh_token === undefined) return false;
+          cached = await spend({ ...stored, refresh_token: stored.refresh_token });
+          return true;
+        } finally {
+          await lock.release(options.lockKey, token).catch((error: unknown) => log.warn({ provider, userId, err: error }, "could not release the refresh lock (it expires by itself)"));
+        }
+      }
+      await redisCall("watched", () => lock.waitUntilFree(options.lockKey, options.lockTtlMs + 1000));
+      if (changed(await load(), seen)) return true;
+    }
+    throw new TransientError(ErrorCodes.AUTH_REFRESH_FAILED, `${provider} tokens of ${userId} could not be refreshed: other workers held the refresh lock and did not refresh them`, {
+      hint: "Retried later; if it persists, look for errors of the other workers' refreshes.",
+      details: { provider, userId },
+    });
+  };
+
+  const fresh = async (): Promise<StoredTokens | undefined> => {
+    const tokens = await current();
+    if (tokens === undefined || !refreshable || tokens.refresh_token === undefined) return tokens;
+    if (!isExpiring(tokens, options.expiryBufferMs, options.now())) return tokens;
+    await refreshUnderLock(tokens);
+    return cached;
+  };
+
+  return {
+    async apply(request) {
+      const tokens = await fresh();
+      applyTokens(auth, tokens, request);
+      applied = tokens;
+    },
+    async refresh() {
+      if (!refreshable) return false;
+      const seen = applied ?? (await current());
+      if (seen === undefined) return false;
+      return refreshUnderLock(seen);
+    },
+    async variables() {
+      return tokenVariables(await fresh());
+    },
+  };
+}

@@ -1,0 +1,37 @@
+import type { Connection } from "../state/index.ts";
+import type { AuthContext } from "./auth-context.ts";
+import type { Credentials } from "./credentials.ts";
+import { runBestEffort, type ProviderCallResult } from "./lifecycle-requests.ts";
+
+export interface RevokeReport {
+  userId: string;
+  provider: string;
+  /** The spec's disconnect requests, then its revoke request, each with how it went. */
+  requests: ProviderCallResult[];
+  /** Always true: the stored tokens are gone whatever the provider answered. */
+  tokensDropped: true;
+}
+
+/**
+ * Disconnects a connection at the provider: the spec's lifecycle disconnect requests first
+ * (deregistration needs the tokens to still work), then the token revocation, then the stored tokens
+ * are dropped. The provider's part is best effort — a user who disconnects is disconnected even when
+ * the provider is down — and the report says what it answered. Deactivation and the deauth event are
+ * the caller's.
+ */
+export async function revokeConnection(ctx: AuthContext, connection: Connection, credentials: Credentials): Promise<RevokeReport> {
+  const { auth } = ctx.providerAuth(connection.provider);
+  const context = {
+    provider: connection.provider,
+    variables: { user_id: connection.user_id, reference_id: connection.reference_id, provider_user_id: connection.provider_user_id },
+  };
+  const disconnect = auth.type === "none" ? [] : (auth.lifecycle?.disconnect ?? []);
+  const results = await runBestEffort(disconnect, ctx.send, credentials, context, [404]);
+  if (auth.type === "oauth2" && auth.revoke !== undefined) results.push(...(await runBestEffort([auth.revoke], ctx.send, credentials, context, [401])));
+  await ctx.store.setTokens(connection.user_id, null);
+  const failures = results.filter((r) => !r.ok);
+  const log = { provider: connection.provider, userId: connection.user_id, failed: failures.length === 0 ? undefined : failures };
+  if (failures.length === 0) ctx.log.info(log, "disconnected at the provider");
+  else ctx.log.warn(log, "disconnected; the provider did not confirm every request");
+  return { userId: connection.user_id, provider: connection.provider, requests: results, tokensDropped: true };
+}

@@ -1,0 +1,75 @@
+import { randomUUID } from "node:crypto";
+import type { AuthSpec } from "@tributary/schemas";
+import type { Connection, StateStore } from "../state/index.ts";
+import type { StoredTokens } from "./credentials.ts";
+import { fixedCredentials } from "./fixed-credentials.ts";
+import { runConnectRequests } from "./lifecycle-requests.ts";
+import { providerUserIdOf } from "./provider-user-id.ts";
+import type { SendContext, SendProviderRequest } from "./send-provider-request.ts";
+
+export interface NewConnectionInput {
+  provider: string;
+  auth: AuthSpec;
+  tokens: StoredTokens;
+  /** The token fields the provider answered, for `providerUserId.from: token`. */
+  tokenResponse?: Record<string, unknown>;
+  /** For `providerUserId.from: username`. */
+  username?: string;
+  /** Pre-allocated (by the auth session); a new UUID otherwise. */
+  userId?: string;
+  referenceId?: string | null;
+  scopes?: readonly string[];
+}
+
+export interface NewConnection {
+  connection: Connection;
+  replaced: Connection | null;
+}
+
+/**
+ * The steps every way of connecting ends with, in the order that loses nothing when one fails: learn
+ * the provider's id of the account (with the fresh credentials, not stored yet), make the lifecycle
+ * connect requests (register, subscribe), and only then store the connection with its encrypted
+ * tokens. A reconnect of an account that is already connected replaces the old connection in the same
+ * transaction (one active connection per provider account): the old one is deactivated and its tokens
+ * dropped, not revoked — revoking at the provider could revoke the new grant too (Strava revokes every
+ * token of the app for that athlete).
+ */
+export async function createNewConnection(
+  deps: { store: StateStore; send: SendProviderRequest },
+  input: NewConnectionInput,
+): Promise<NewConnection> {
+  const userId = input.userId ?? randomUUID();
+  const credentials = fixedCredentials(input.auth, input.tokens);
+  const variables: SendContext["variables"] = { user_id: userId, reference_id: input.referenceId ?? null, provider_user_id: null };
+  const context: SendContext = { provider: input.provider, variables };
+  const spec = input.auth.type === "none" ? undefined : input.auth.providerUserId;
+  const providerUserId = await providerUserIdOf(spec, {
+    provider: input.provider,
+    ...(input.tokenResponse === undefined ? {} : { tokenResponse: input.tokenResponse }),
+    ...(input.username === undefined ? {} : { username: input.username }),
+    credentials,
+    send: deps.send,
+    context,
+  });
+  variables.provider_user_id = providerUserId;
+  if (input.auth.type !== "none") await runConnectRequests(input.auth.lifecycle?.connect, deps.send, credentials, context);
+
+  return deps.store.transaction(async (tx) => {
+    const previous = providerUserId === null ? undefined : await tx.findByProviderUserId(input.provider, providerUserId);
+    let replaced: Connection | null = null;
+    if (previous !== undefined) {
+      replaced = (await tx.deactivate(previous.user_id)) ?? null;
+      await tx.setTokens(previous.user_id, null);
+    }
+    const connection = await tx.createConnection({
+      provider: input.provider,
+      userId,
+      referenceId: input.referenceId ?? null,
+      providerUserId,
+      scopes: input.scopes ?? null,
+      tokens: { ...input.tokens },
+    });
+    return { connection, replaced };
+  });
+}

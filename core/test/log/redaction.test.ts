@@ -1,0 +1,38 @@
+import { Writable } from "node:stream";
+import { describe, expect, it } from "vitest";
+import { createLogger } from "../../src/log/logger.ts";
+
+function capture() {
+  const lines: string[] = [];
+  const destination = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      lines.push(chunk.toString());
+      done();
+    },
+  });
+  return { log: createLogger({ level: "info", destination }), text: () => lines.join("") };
+}
+
+describe("log redaction", () => {
+  it("redacts secrets at the top level and one level down, in every spelling the code uses", () => {
+    const { log, text } = capture();
+    log.info(
+      {
+        access_token: "S1",
+        refresh_token: "S2",
+        password: "S3",
+        code_verifier: "S4",
+        tokens: { access_token: "S5" },
+        provider: { clientSecret: "S6", client_secret: "S7", apiKey: "S8" },
+        connection: { accessToken: "S9", refreshToken: "S10", codeVerifier: "S11" },
+        headers: { authorization: "Bearer S12", "x-api-key": "S13" },
+        userId: "kept",
+      },
+      "probe",
+    );
+    const out = text();
+    for (let i = 1; i <= 13; i++) expect(out).not.toMatch(new RegExp(`"[^"]*\\bS${i}"`));
+    expect(out).toContain('"userId":"kept"');
+    expect(out).toContain("[redacted]");
+  });
+});
