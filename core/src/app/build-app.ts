@@ -2,7 +2,7 @@ import type { AddressInfo } from "node:net";
 import type { FastifyInstance } from "fastify";
 import type { TributaryConfig } from "../config/config-schema.ts";
 import type { HttpServerOptions } from "../http/create-http-server.ts";
-import { createProducerQueues, type ProducerQueues } from "../http/producer-queues.ts";
+import { createProducerQueues, type ProducerQueues } from "../queue/producer-queues.ts";
 import type { Logger } from "../log/logger.ts";
 import { createMetrics, type Metrics } from "../observability/metrics.ts";
 import { QUEUE_PREFIX } from "../queue/topology.ts";

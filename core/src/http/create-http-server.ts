@@ -9,7 +9,7 @@ import { quarantineRoutes } from "./quarantine-routes.ts";
 import { healthRoutes } from "./health-routes.ts";
 import { hooksRoutes } from "./hooks-routes.ts";
 import { metricsRoutes } from "./metrics-routes.ts";
-import type { ProducerQueues } from "./producer-queues.ts";
+import type { ProducerQueues } from "../queue/producer-queues.ts";
 import { createProviderUserCache, type ProviderUserCacheOptions } from "./provider-user-cache.ts";
 import { createReplayGuard } from "./replay-guard.ts";
 import { requestIdOf } from "./request-id.ts";

@@ -6,7 +6,7 @@ import { QUEUE_PREFIX } from "../queue/topology.ts";
 import type { PluginRegistry } from "../registry/plugin-registry.ts";
 import type { StateStore } from "../state/index.ts";
 import { DEFAULT_DELIVERY_POLICY, type DeliveryPolicy } from "./delivery-policy.ts";
-import { createQueues } from "./queues.ts";
+import { createQueues } from "../queue/queues.ts";
 import type { ActiveDestination, ProviderSettings, RuntimeContext } from "./runtime-context.ts";
 import { startWorkers, type RuntimeWorkers, type WorkerConcurrency } from "./workers.ts";
 

@@ -6,7 +6,6 @@ export * from "./emit-payload.ts";
 export * from "./envelope.ts";
 export * from "./date-range.ts";
 export * from "./wait-for-idle.ts";
-export * from "./queues.ts";
 export * from "./workers.ts";
 export * from "./replay-dead-letter.ts";
 export * from "./request-data.ts";

@@ -5,7 +5,7 @@ import type { Metrics } from "../observability/metrics.ts";
 import type { PluginRegistry } from "../registry/plugin-registry.ts";
 import type { StateStore } from "../state/index.ts";
 import type { DeliveryPolicy } from "./delivery-policy.ts";
-import type { RuntimeQueues } from "./queues.ts";
+import type { RuntimeQueues } from "../queue/queues.ts";
 
 /** An enabled destination and the event types it receives (undefined = all). */
 export interface ActiveDestination {
