@@ -5,6 +5,8 @@
 export interface Connection {
   user_id: string;
   provider: string;
+  /** The developer account (dev-id) the connection belongs to; null for rows from before accounts. */
+  developer_id: string | null;
   reference_id: string | null;
   provider_user_id: string | null;
   scopes: string | null;
@@ -13,7 +15,10 @@ export interface Connection {
   updated_at: string;
   last_webhook_update: string | null;
   last_polled_at: string | null;
+  /** The newest data point received for the connection (records' end or start time). */
   most_recent_data_at: string | null;
+  /** Set while the developer has paused the connection's data. */
+  paused_at: string | null;
 }
 
 /** Whatever the connector needs to call the provider, e.g. `{ access_token, refresh_token, expires_at }`. */
@@ -24,6 +29,8 @@ export interface CreateConnectionInput {
   provider: string;
   /** Pre-allocated id (from an auth session); a random UUID otherwise. */
   userId?: string;
+  /** The developer account (dev-id) it belongs to. */
+  developerId?: string | null;
   referenceId?: string | null;
   providerUserId?: string | null;
   /** Comma-separated like Terra, or a list that is joined with commas. */
@@ -35,7 +42,17 @@ export interface ListConnectionsFilter {
   provider?: string;
   active?: boolean;
   referenceId?: string;
+  developerId?: string;
+  paused?: boolean;
   /** @default 100, at most 1000 */
   limit?: number;
   offset?: number;
+}
+
+/** Connections to report stale: active, not paused, not yet reported, and no data since `before`. */
+export interface StaleCandidatesFilter {
+  provider: string;
+  before: Date | string;
+  /** @default 500 */
+  limit?: number;
 }
