@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command } from "commander";
 import { isTributaryError } from "../errors/tributary-error.ts";
+import { registerApiKeyCommand } from "./commands/api-key.ts";
 import { registerCheckCommand } from "./commands/check.ts";
 import { registerConnectCommand } from "./commands/connect.ts";
 import { registerDeadLettersCommand } from "./commands/dead-letters.ts";
@@ -23,6 +24,7 @@ registerConnectCommand(program);
 registerDeauthCommand(program);
 registerDeadLettersCommand(program);
 registerQuarantineCommand(program);
+registerApiKeyCommand(program);
 
 try {
   await program.parseAsync(process.argv);

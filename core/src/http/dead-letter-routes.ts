@@ -1,5 +1,5 @@
 import type { FastifyInstance } from "fastify";
-import { replayDeadLetter } from "../runtime/replay-dead-letter.ts";
+import { replayDeadLetter } from "../services/replay-dead-letter.ts";
 import type { RuntimeContext } from "../runtime/runtime-context.ts";
 import type { DeadLetter } from "../state/index.ts";
 import type { ProducerQueues } from "../queue/producer-queues.ts";

@@ -19,6 +19,8 @@ export interface RuntimeOptions {
   destinations: ReadonlyMap<string, ActiveDestination>;
   policy?: Partial<DeliveryPolicy>;
   providers?: Record<string, ProviderSettings>;
+  /** Owner of connections made without a developer (the config's `api:` account). */
+  defaultDeveloper?: string;
   log: Logger;
   /** Shared with the HTTP server so /metrics shows both. @default a new registry */
   metrics?: Metrics;
@@ -43,6 +45,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     destinations: options.destinations,
     policy: { ...DEFAULT_DELIVERY_POLICY, ...options.policy },
     providers: options.providers ?? {},
+    ...(options.defaultDeveloper !== undefined ? { defaultDeveloper: options.defaultDeveloper } : {}),
     log: options.log,
     metrics: options.metrics ?? createMetrics(),
   };

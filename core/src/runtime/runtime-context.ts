@@ -11,6 +11,10 @@ import type { RuntimeQueues } from "../queue/queues.ts";
 export interface ActiveDestination {
   destination: Destination;
   events?: ReadonlySet<string>;
+  /** The developer (dev-id) whose data it receives, and only theirs; undefined = every developer's. */
+  developer?: string;
+  /** At most `max` deliveries per `perSeconds`, across every worker. */
+  rateLimit?: { max: number; perSeconds: number };
   /** Give up on one write after this long (then retried). @default 30000 */
   writeTimeoutMs?: number;
 }
@@ -32,6 +36,8 @@ export interface RuntimeContext {
   destinations: ReadonlyMap<string, ActiveDestination>;
   policy: DeliveryPolicy;
   providers: Readonly<Record<string, ProviderSettings>>;
+  /** The developer that owns connections made without one (the config's `api:` account). */
+  defaultDeveloper?: string;
   log: Logger;
   metrics: Metrics;
 }

@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pingNotification, pushNotification, sandboxProviderRecords, sandboxTerraRecords, type SandboxWorkout } from "@tributary/connector-sandbox";
 import { recordKey, type DataType } from "@tributary/core/contracts";
 import { jobId, type IngestJobData, type IngestNotification } from "@tributary/core/queue";
-import { connectUser, waitForIdle } from "@tributary/core/runtime";
+import { waitForIdle } from "@tributary/core/runtime";
+import { connectUser } from "@tributary/core/services";
 import { deterministicTraceId } from "../../src/runtime/trace-id.ts";
 import { naturalKeys, receivedFor, startPipeline, utcDays, type Pipeline } from "./pipeline.ts";
 
