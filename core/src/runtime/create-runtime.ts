@@ -8,6 +8,7 @@ import type { StateStore } from "../state/index.ts";
 import { DEFAULT_DELIVERY_POLICY, type DeliveryPolicy } from "./delivery-policy.ts";
 import { createQueues } from "../queue/queues.ts";
 import type { ActiveDestination, ProviderSettings, RuntimeContext } from "./runtime-context.ts";
+import { registerStaleGauge } from "./stale-connections.ts";
 import { startWorkers, type RuntimeWorkers, type WorkerConcurrency } from "./workers.ts";
 
 export interface RuntimeOptions {
@@ -49,6 +50,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     log: options.log,
     metrics: options.metrics ?? createMetrics(),
   };
+  registerStaleGauge(ctx.metrics.registry, ctx.store, ctx.log);
   const started: RuntimeWorkers[] = [];
   let closed: Promise<void> | undefined;
   return {

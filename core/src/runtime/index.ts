@@ -10,3 +10,4 @@ export * from "./scheduler.ts";
 export * from "./rate-budget.ts";
 export * from "./publish-records.ts";
 export * from "./terra-user.ts";
+export * from "./stale-connections.ts";

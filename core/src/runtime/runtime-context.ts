@@ -22,6 +22,8 @@ export interface ActiveDestination {
 export interface ProviderSettings {
   backfillDays?: number;
   pollIntervalSeconds?: number;
+  /** Days without new data after which a connection is reported stale. */
+  staleAfterDays?: number;
   /** Secret the provider signs its push webhooks with. */
   pushSecret?: string;
   [setting: string]: unknown;

@@ -3,7 +3,8 @@ import type { DataType } from "@tributary/schemas";
 import { ErrorCodes } from "../../errors/codes.ts";
 import { RateLimitedError, TransientError, UserError } from "../../errors/tributary-error.ts";
 import { unrecoverableIfUserError } from "./unrecoverable.ts";
-import { isPollAll, MAX_FREE_PROVIDER_RATE_LIMITS, pullPriority, type PollAllJobData, type PullJobData, type PullQueueJobData } from "../../queue/topology.ts";
+import { isPollAll, isStaleCheck, MAX_FREE_PROVIDER_RATE_LIMITS, pullPriority, type PollAllJobData, type PullJobData, type PullQueueJobData } from "../../queue/topology.ts";
+import { checkStaleConnections, type StaleCheckResult } from "../stale-connections.ts";
 import { isLargeRange } from "../date-range.ts";
 import { deferJob } from "../defer-job.ts";
 import { publishRecords, type PublishResult } from "../publish-records.ts";
@@ -31,8 +32,9 @@ export async function processPull(
   job: Job<PullQueueJobData>,
   token?: string,
   signal?: AbortSignal,
-): Promise<PullResult | PollAllResult> {
+): Promise<PullResult | PollAllResult | StaleCheckResult> {
   try {
+    if (isStaleCheck(job.data)) return await checkStaleConnections(ctx);
     if (isPollAll(job.data)) return await processPollAll(ctx, job as Job<PollAllJobData>);
     return await pullOnce(ctx, job as Job<PullJobData>, token, signal);
   } catch (error) {
