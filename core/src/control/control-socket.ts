@@ -1,12 +1,15 @@
-import { chmod, unlink } from "node:fs/promises";
+import { chmod, mkdir, unlink } from "node:fs/promises";
 import { createServer, request as httpRequest } from "node:http";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { ErrorCodes } from "../errors/codes.ts";
 import { isTributaryError, TributaryError, UserError } from "../errors/tributary-error.ts";
 import type { Logger } from "../log/logger.ts";
 import type { OperatorActions } from "./operator-actions.ts";
 
-export const CONTROL_SOCKET_FILE = "control.sock";
+/** The socket sits in a folder of its own, 0700, so nobody else can reach it even for an instant. */
+export const CONTROL_SOCKET_FILE = join("control", "cli.sock");
+/** Largest control request body: a few ids. */
+const MAX_BODY_BYTES = 64 * 1024;
 
 /** Unix socket paths are limited to 107 bytes on Linux (103 on macOS). */
 const MAX_SOCKET_PATH = 100;
@@ -37,8 +40,9 @@ const ROUTES: Record<string, (actions: OperatorActions, body: Record<string, unk
 /**
  * The embedded store (PGlite) is one process's alone, so the CLI cannot open it while `serve` runs. That
  * process answers the CLI's actions instead, on a Unix socket in the data folder: only who may read the
- * data folder — and so the database itself — can connect (the folder is 0700, the socket 0600), and it
- * needs no API key, no open port and no HTTP server in a worker-only process. One JSON POST per action.
+ * data folder — and so the database itself — can connect (the socket's folder is 0700, the socket 0600),
+ * and it needs no API key, no open port and no HTTP server in a worker-only process. One JSON POST per
+ * action.
  */
 export async function startControlServer(options: { dataDir: string; actions: OperatorActions; log: Logger }): Promise<ControlServer | undefined> {
   const path = controlSocketPath(options.dataDir);
@@ -46,12 +50,19 @@ export async function startControlServer(options: { dataDir: string; actions: Op
     options.log.warn({ path }, "data folder path too long for a control socket; CLI actions need this process stopped, or PostgreSQL");
     return undefined;
   }
+  await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+  await chmod(dirname(path), 0o700);
   // We hold the store's lock, so a socket file left here is a dead process's.
   await unlink(path).catch(() => undefined);
   const server = createServer((request, response) => {
     const route = ROUTES[(request.url ?? "").split("?")[0]!];
     const chunks: Buffer[] = [];
-    request.on("data", (chunk: Buffer) => chunks.push(chunk));
+    let size = 0;
+    request.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) request.destroy();
+      else chunks.push(chunk);
+    });
     request.on("end", () => {
       const reply = (status: number, body: unknown) => response.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
       if (request.method !== "POST" || !route) return reply(404, { code: ErrorCodes.API_NOT_FOUND, message: "no such control action" });
