@@ -18,6 +18,8 @@ export const LIFECYCLE_EVENT_TYPES = [
   // Terra names the webhook `s3_upload` (and lists it in its EventType enum) while the payload says `s3_payload`.
   's3_upload',
   'processing',
+  // Tributary's own: no data for a while from a connection that normally sends it daily.
+  'connection_stale',
 ] as const;
 
 /** Every webhook event `type` value the envelope accepts. */

@@ -1,7 +1,9 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startLocalReceiver, type LocalReceiver } from "@tributary/core/demo";
-import { connectUser, waitForIdle, type RuntimeQueues } from "@tributary/core/runtime";
+import { waitForIdle } from "@tributary/core/runtime";
+import { connectUser } from "@tributary/core/services";
+import type { RuntimeQueues } from "@tributary/core/queue";
 import type { StateStore } from "@tributary/core/state";
 import type { Redis } from "ioredis";
 import { memoryStateStore, type StoredRecord } from "@tributary/test-kit";

@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startLocalReceiver, type LocalReceiver } from "@tributary/core/demo";
 import { silentLogger } from "@tributary/core/log";
 import { sandboxTerraRecords } from "@tributary/connector-sandbox";
-import { connectUser, dataPayloads, deauthUser, eraseSweepDelayMs, emitPayload, waitForIdle, type RuntimeContext } from "@tributary/core/runtime";
+import { dataPayloads, emitPayload, waitForIdle, type RuntimeContext } from "@tributary/core/runtime";
+import { connectUser, deauthorizeUser, eraseSweepDelayMs } from "@tributary/core/services";
 import sqlPlugin from "@tributary/destination-sql";
 import webhookPlugin from "@tributary/destination-webhook";
 import { startTestRuntime, type RuntimeHarness } from "@tributary/test-kit";
@@ -47,8 +48,12 @@ describe("deauthenticating a user", () => {
     await waitForIdle(harness.runtime.ctx.queues, { timeoutMs: 60_000 });
     expect((await readBack.sql(sqlOptions, user.user_id)).length).toBeGreaterThan(5);
 
-    const { destinations, traceId } = await deauthUser(harness.runtime.ctx, user.user_id);
+    const result = await deauthorizeUser(harness.runtime.ctx, user.user_id);
+    if (result.status !== "deauthorized") throw new Error(`expected a deauthorization, got ${result.status}`);
+    const { destinations, traceId } = result;
     expect(destinations).toBe(2);
+    // Twice is once: nothing is emitted again.
+    expect(await deauthorizeUser(harness.runtime.ctx, user.user_id)).toEqual({ status: "already_deauthorized" });
     await runEraseSweeps(harness.runtime.ctx, traceId);
 
     expect(await readBack.sql(sqlOptions, user.user_id)).toEqual([]);
@@ -63,7 +68,7 @@ describe("deauthenticating a user", () => {
       [`${traceId}.sweep`, "app", "delivered"],
       [`${traceId}.sweep`, "warehouse", "delivered"],
     ].sort());
-    await expect(deauthUser(harness.runtime.ctx, randomUUID())).rejects.toMatchObject({ code: "ERR_CONNECTION_NOT_FOUND" });
+    await expect(deauthorizeUser(harness.runtime.ctx, randomUUID())).rejects.toMatchObject({ code: "ERR_CONNECTION_NOT_FOUND" });
   });
 
   it("withholds data made before the deauth but delivered after it, and erases once more after racing writes", async () => {
@@ -74,11 +79,13 @@ describe("deauthenticating a user", () => {
     // replayed later) whose deliveries only run after the deauth.
     const range = { start: new Date("2026-05-01T00:00:00Z"), end: new Date("2026-05-03T00:00:00Z") };
     const records = [...sandboxTerraRecords("daily", { userId: user.user_id, range, withSamples: false })];
-    const [payload] = dataPayloads("daily", user, records);
+    const [serialized] = dataPayloads("daily", user, records, { maxRecords: 100, maxBytes: 1 << 20 });
     const dataTrace = randomUUID();
-    await emitPayload(ctx, payload!, { traceId: dataTrace, delayMs: 1500 });
+    await emitPayload(ctx, serialized!.payload, { traceId: dataTrace, delayMs: 1500, developer: null, body: serialized!.body });
 
-    const { traceId } = await deauthUser(ctx, user.user_id);
+    const result = await deauthorizeUser(ctx, user.user_id);
+    if (result.status !== "deauthorized") throw new Error(`expected a deauthorization, got ${result.status}`);
+    const { traceId } = result;
     await new Promise((resolve) => setTimeout(resolve, 1500));
     await runEraseSweeps(ctx, traceId);
 

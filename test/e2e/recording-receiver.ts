@@ -5,6 +5,12 @@ import { verifyTerraSignature, type DeliveryPayload } from "@tributary/core/cont
 export interface Arrival {
   payload: DeliveryPayload;
   traceId: string | undefined;
+  /** The `terra-reference` header: the data request the payload answers. */
+  reference: string | undefined;
+  /** The `x-terra-ordering-timestamp` header, as a number. */
+  orderingTimestamp: number;
+  /** Size of the body as received, in bytes. */
+  bytes: number;
   /** Set once the 200 has been written to the worker (false while the answer is delayed). */
   answered: boolean;
 }
@@ -33,7 +39,14 @@ export async function startRecordingReceiver(options: { signingSecret: string; d
         response.writeHead(401).end(check.reason);
         return;
       }
-      const arrival: Arrival = { payload: JSON.parse(raw.toString("utf8")), traceId: request.headers["x-terra-trace-id"] as string | undefined, answered: false };
+      const arrival: Arrival = {
+        payload: JSON.parse(raw.toString("utf8")),
+        traceId: request.headers["x-terra-trace-id"] as string | undefined,
+        reference: request.headers["terra-reference"] as string | undefined,
+        orderingTimestamp: Number(request.headers["x-terra-ordering-timestamp"]),
+        bytes: raw.length,
+        answered: false,
+      };
       arrivals.push(arrival);
       response.on("finish", () => (arrival.answered = true));
       setTimeout(() => response.writeHead(200, { "content-type": "application/json" }).end('{"status":"ok"}'), options.delayMs ?? 0);

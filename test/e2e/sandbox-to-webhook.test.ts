@@ -1,7 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startLocalReceiver, type LocalReceiver } from "@tributary/core/demo";
-import { connectUser, waitForIdle } from "@tributary/core/runtime";
+import { waitForIdle } from "@tributary/core/runtime";
+import { connectUser } from "@tributary/core/services";
 import { silentLogger } from "@tributary/core/log";
 import webhookPlugin from "@tributary/destination-webhook";
 import { startTestRuntime, type RuntimeHarness } from "@tributary/test-kit";

@@ -1,3 +1,4 @@
+import { SANDBOX_ICON } from "./icon.ts";
 import { defineConnector, type PullContext } from "@tributary/core/contracts";
 import { generateActivities } from "./generators/activity.ts";
 import { generateAthlete } from "./generators/athlete.ts";
@@ -38,6 +39,7 @@ const options = (ctx: PullContext) => ({ withSamples: ctx.withSamples });
 export default defineConnector({
   name: "SANDBOX",
   displayName: "Sandbox",
+  icon: SANDBOX_ICON,
   auth: { type: "none" },
   backfillDays: 28,
   pollIntervalSeconds: 900,

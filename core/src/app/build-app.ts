@@ -2,7 +2,7 @@ import type { AddressInfo } from "node:net";
 import type { FastifyInstance } from "fastify";
 import type { TributaryConfig } from "../config/config-schema.ts";
 import type { HttpServerOptions } from "../http/create-http-server.ts";
-import { createProducerQueues, type ProducerQueues } from "../http/producer-queues.ts";
+import { createProducerQueues, type ProducerQueues } from "../queue/producer-queues.ts";
 import type { Logger } from "../log/logger.ts";
 import { createMetrics, type Metrics } from "../observability/metrics.ts";
 import { QUEUE_PREFIX } from "../queue/topology.ts";
@@ -12,6 +12,10 @@ import { openState } from "../runtime/open-state.ts";
 import type { RuntimeContext } from "../runtime/runtime-context.ts";
 import { startWorkers, type RuntimeWorkers, type WorkerConcurrency, type WorkerOptions } from "../runtime/workers.ts";
 import type { StateStore } from "../state/index.ts";
+import { createDeveloperDirectory, type DeveloperDirectory } from "../developers/developer-directory.ts";
+import { developersFromConfig } from "../developers/developers-from-config.ts";
+import type { ProviderAuthorizer } from "../services/provider-authorizer.ts";
+import { servicesOver, type AppServices } from "../services/service-context.ts";
 import { buildDestinations } from "./build-destinations.ts";
 import { deliveryPolicyFrom, providerSettingsFrom } from "./runtime-settings.ts";
 
@@ -26,7 +30,9 @@ export interface BuildAppOptions {
   store?: StateStore;
   metrics?: Metrics;
   /** Tuning of the HTTP server (timeouts, cache, body limit). */
-  http?: Omit<HttpServerOptions, "ctx" | "config" | "producer">;
+  http?: Omit<HttpServerOptions, "ctx" | "config" | "producer" | "developers" | "services" | "authorizer">;
+  /** Runs the authorization flows of providers that need one (OAuth); without it only SANDBOX-like providers connect. */
+  authorizer?: ProviderAuthorizer;
   /**
    * Load the HTTP server's modules (fastify, the dashboard: ~40 MB). A worker-only process says false and
    * never serves HTTP. @default true
@@ -40,6 +46,10 @@ export interface App {
   runtime: Runtime;
   /** Fail-fast queues for request handlers and one-shot commands. */
   producer: ProducerQueues;
+  /** The service layer on the fail-fast queues: what the REST API and the CLI call. */
+  services: AppServices;
+  /** The developer accounts of the config (keys as digests). */
+  developers: DeveloperDirectory;
   startWorkers(concurrency?: WorkerConcurrency, options?: WorkerOptions): RuntimeWorkers;
   /** The HTTP server, created on first use (tests `inject()` into it without listening). */
   http(): FastifyInstance;
@@ -67,6 +77,11 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
     }));
   let runtime: Runtime;
   try {
+    if (config.api) {
+      // Connections from before developer accounts belong to the default developer.
+      const adopted = await store.adoptConnections(config.api.devId);
+      if (adopted > 0) log.info({ developer: config.api.devId, connections: adopted }, "connections without a developer given to the default developer");
+    }
     runtime = createRuntime({
       redisUrl: config.redis.url,
       prefix,
@@ -75,6 +90,7 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
       destinations: buildDestinations(config, registry, log),
       policy: deliveryPolicyFrom(config.delivery),
       providers: providerSettingsFrom(config.providers),
+      ...(config.api ? { defaultDeveloper: config.api.devId } : {}),
       log,
       metrics: options.metrics ?? createMetrics(),
     });
@@ -84,6 +100,8 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
   }
   const ctx = runtime.ctx;
   const producer = createProducerQueues(config.redis.url, prefix, { log, destinations: ctx.destinations.keys() });
+  const services = servicesOver(ctx, producer);
+  const developers = createDeveloperDirectory(developersFromConfig(config));
   const workers: RuntimeWorkers[] = [];
   let server: FastifyInstance | undefined;
   let closed: Promise<void> | undefined;
@@ -91,7 +109,15 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
   const createHttpServer = options.withHttp === false ? undefined : (await import("../http/create-http-server.ts")).createHttpServer;
   const http = (): FastifyInstance => {
     if (!createHttpServer) throw new Error("this app was built without HTTP (withHttp: false)");
-    return (server ??= createHttpServer({ ctx, config, producer, ...options.http }));
+    return (server ??= createHttpServer({
+      ctx,
+      config,
+      producer,
+      services,
+      developers,
+      ...(options.authorizer ? { authorizer: options.authorizer } : {}),
+      ...options.http,
+    }));
   };
 
   return {
@@ -99,6 +125,8 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
     ctx,
     runtime,
     producer,
+    services,
+    developers,
     startWorkers(concurrency, workerOptions) {
       const started = startWorkers(ctx, ctx.redis, concurrency, workerOptions);
       workers.push(started);

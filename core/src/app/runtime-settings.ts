@@ -10,6 +10,8 @@ export function deliveryPolicyFrom(delivery: DeliveryConfig): DeliveryPolicy {
     maxBackoffSeconds: delivery.maxBackoffSeconds,
     largeRequestDays: delivery.largeRequestDays,
     chunkSize: delivery.chunkSize,
+    maxPayloadRecords: delivery.maxPayloadRecords,
+    maxPayloadBytes: delivery.maxPayloadBytes,
   };
 }
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command } from "commander";
 import { isTributaryError } from "../errors/tributary-error.ts";
+import { registerApiKeyCommand } from "./commands/api-key.ts";
 import { registerCheckCommand } from "./commands/check.ts";
 import { registerConnectCommand } from "./commands/connect.ts";
 import { registerDeadLettersCommand } from "./commands/dead-letters.ts";
@@ -25,6 +26,7 @@ registerDeauthCommand(program);
 registerDeadLettersCommand(program);
 registerQuarantineCommand(program);
 registerFitCommand(program);
+registerApiKeyCommand(program);
 
 try {
   await program.parseAsync(process.argv);

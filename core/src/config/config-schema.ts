@@ -17,10 +17,23 @@ export interface ServerConfig {
   publicUrl: string;
 }
 
+/**
+ * The default developer account (`api:`): a single-developer install declares only this one. It owns
+ * every destination no entry of `developers` lists, and the connections made before accounts existed.
+ */
 export interface ApiConfig {
   devId: string;
+  /** Plain keys (hashed when loaded) or `sha256:<hex>` digests of them. */
   apiKeys: string[];
   signingSecret?: string;
+  /** Providers this developer offers its users. Default: every enabled provider. */
+  providers?: string[];
+}
+
+/** A further developer account: its users, data and destinations are its own. */
+export interface DeveloperConfig extends ApiConfig {
+  /** Destination names (from `destinations`) its data is delivered to, and nobody else's. */
+  destinations: string[];
 }
 
 export interface ProviderConfig {
@@ -34,6 +47,8 @@ export interface ProviderConfig {
   backfillDays?: number;
   pollIntervalSeconds?: number;
   rateLimit?: { max: number; perSeconds: number };
+  /** Days without new data after which an active connection is reported stale. */
+  staleAfterDays?: number;
   options?: Record<string, unknown>;
 }
 
@@ -43,6 +58,8 @@ export interface DeliveryConfig {
   maxBackoffSeconds: number;
   largeRequestDays: number;
   chunkSize: number;
+  maxPayloadRecords: number;
+  maxPayloadBytes: number;
 }
 
 export interface DestinationConfig {
@@ -51,6 +68,8 @@ export interface DestinationConfig {
   enabled: boolean;
   events: EventType[];
   format: DeliveryFormat;
+  /** At most `max` deliveries per `perSeconds` to this destination, across every worker. */
+  rateLimit?: { max: number; perSeconds: number };
   options: Record<string, unknown>;
 }
 
@@ -60,7 +79,8 @@ export interface TributaryConfig {
   database: { url: string; schema?: string };
   dataDir: string;
   encryptionKey: string;
-  api: ApiConfig;
+  api?: ApiConfig;
+  developers: DeveloperConfig[];
   plugins: string[];
   providers: Record<string, ProviderConfig>;
   delivery: DeliveryConfig;
@@ -77,6 +97,35 @@ const positiveInteger = (description: string, defaultValue?: number) => ({
 });
 
 const secret = (description: string) => ({ type: "string", description });
+
+const providerName = { type: "string", pattern: "^[A-Z][A-Z0-9_]*$" } as const;
+
+/** What the default developer (`api:`) and every entry of `developers:` declare alike. */
+const developerProperties = {
+  devId: {
+    type: "string",
+    pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$",
+    description: "Value clients send in the dev-id header, as with Terra (letters, digits, '.', '_' or '-').",
+  },
+  apiKeys: {
+    type: "array",
+    minItems: 1,
+    items: { type: "string", minLength: 16 },
+    description:
+      "x-api-key values accepted for this developer: a key of at least 16 characters (hashed when loaded), or its digest `sha256:<64 hex>` (`tributary api-key` makes both). List several while rotating.",
+  },
+  signingSecret: {
+    type: "string",
+    minLength: 1,
+    description: "Secret the webhook payloads of this developer are signed with (terra-signature), for its destinations that set none.",
+  },
+  providers: {
+    type: "array",
+    uniqueItems: true,
+    items: providerName,
+    description: "Providers this developer offers its users (upper case, as Terra spells them). Default: every enabled provider.",
+  },
+} as const;
 
 const providerSchema = {
   type: "object",
@@ -96,6 +145,9 @@ const providerSchema = {
     },
     backfillDays: positiveInteger("Days of history pulled when a user connects. Default: the connector's (usually 28)."),
     pollIntervalSeconds: positiveInteger("Seconds between scheduled pulls. Default: the connector's."),
+    staleAfterDays: positiveInteger(
+      "Days without new data after which an active connection is reported stale (connection_stale event, tributary_stale_connections metric). Default: 3 for providers with daily data, none for the others.",
+    ),
     rateLimit: {
       type: "object",
       description: "Request budget for this OAuth client, all users together. Default: the provider's documented limit.",
@@ -140,11 +192,22 @@ const destinationSchema = {
       description:
         "How activity events are delivered: terra (Terra Standard JSON), fit (one FIT activity file per activity) or both. Other events are always JSON. Only s3 and webhook destinations take fit or both.",
     },
+    rateLimit: {
+      type: "object",
+      description:
+        "Most deliveries this destination receives per window, all workers together, so a long backfill never floods it. Default: no limit.",
+      additionalProperties: false,
+      required: ["max", "perSeconds"],
+      properties: {
+        max: positiveInteger("Deliveries allowed per window."),
+        perSeconds: positiveInteger("Window length in seconds."),
+      },
+    },
     options: {
       type: "object",
       default: {},
       description:
-        "The plugin's own options, validated against its optionsSchema. A `signingSecret` option the plugin knows and the file leaves out is taken from api.signingSecret.",
+        "The plugin's own options, validated against its optionsSchema. A `signingSecret` option the plugin knows and the file leaves out is taken from the signingSecret of the developer the destination belongs to.",
     },
   },
 } as const;
@@ -158,7 +221,6 @@ export const CONFIG_SCHEMA = {
     "The operator's config file. Values may use ${VAR} or ${VAR:-default} for environment variables; $${...} writes a literal ${...}.",
   type: "object",
   additionalProperties: false,
-  required: ["api"],
   properties: {
     server: {
       type: "object",
@@ -218,26 +280,29 @@ export const CONFIG_SCHEMA = {
     },
     api: {
       type: "object",
-      description: "The Terra-compatible REST API and the signature of outgoing webhooks.",
+      description:
+        "The default developer account of the Terra-compatible REST API: a single-developer install needs only this. It receives every destination no entry of developers lists.",
       additionalProperties: false,
       required: ["apiKeys"],
-      properties: {
-        devId: {
-          type: "string",
-          minLength: 1,
-          default: "tributary",
-          description: "Value clients send in the dev-id header, as with Terra.",
-        },
-        apiKeys: {
-          type: "array",
-          minItems: 1,
-          items: { type: "string", minLength: 16 },
-          description: "x-api-key values the REST API accepts (at least 16 characters each); list several to rotate.",
-        },
-        signingSecret: {
-          type: "string",
-          minLength: 1,
-          description: "Default secret for signing webhook payloads (terra-signature), used by destinations that set none.",
+      properties: { ...developerProperties, devId: { ...developerProperties.devId, default: "tributary" } },
+    },
+    developers: {
+      type: "array",
+      default: [],
+      description:
+        "Further developer accounts, each with its own keys, signing secret, providers and destinations; a developer never sees another's users or data.",
+      items: {
+        type: "object",
+        additionalProperties: false,
+        required: ["devId", "apiKeys", "destinations"],
+        properties: {
+          ...developerProperties,
+          destinations: {
+            type: "array",
+            uniqueItems: true,
+            items: { type: "string", minLength: 1 },
+            description: "Names of the destinations this developer's data goes to; each destination belongs to one developer.",
+          },
         },
       },
     },
@@ -274,6 +339,17 @@ export const CONFIG_SCHEMA = {
         maxBackoffSeconds: positiveInteger("Upper bound of the retry delay.", DEFAULT_DELIVERY_POLICY.maxBackoffSeconds),
         largeRequestDays: positiveInteger("Data requests spanning more days than this are sent in chunks, as Terra does.", DEFAULT_DELIVERY_POLICY.largeRequestDays),
         chunkSize: positiveInteger("Records per payload in a chunked (large) request.", DEFAULT_DELIVERY_POLICY.chunkSize),
+        maxPayloadRecords: positiveInteger(
+          "Most records in one data payload; more are split into several payloads.",
+          DEFAULT_DELIVERY_POLICY.maxPayloadRecords,
+        ),
+        maxPayloadBytes: {
+          type: "integer",
+          minimum: 1024,
+          default: DEFAULT_DELIVERY_POLICY.maxPayloadBytes,
+          description:
+            "Largest data payload in bytes of JSON; records are split across payloads to stay below it (a single record larger than this goes alone). Default 1 MiB, the body limit of most web frameworks.",
+        },
       },
     },
     destinations: {

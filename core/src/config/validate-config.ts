@@ -4,6 +4,8 @@ import type { PluginRegistry } from "../registry/plugin-registry.ts";
 import { parseEncryptionKey } from "../state/encryption-key.ts";
 import { pointerSegments, problemsFromAjv } from "./ajv-problems.ts";
 import { createConfigAjv } from "./config-ajv.ts";
+import { destinationOwners } from "../developers/developers-from-config.ts";
+import { checkDevelopers } from "./check-developers.ts";
 import { ConfigError, formatPath, type ConfigProblem } from "./config-error.ts";
 import { CONFIG_SCHEMA, type TributaryConfig } from "./config-schema.ts";
 import { toPointer, type ConfigPath, type ConfigSource } from "./config-source.ts";
@@ -39,6 +41,7 @@ export function validateConfigSource(source: ConfigSource, registry?: PluginRegi
   const config = value as TributaryConfig;
   checkEncryptionKey(config, source, problems);
   checkDestinationNames(config, source, problems);
+  checkDevelopers(config, source, problems, registry);
   if (registry) checkDestinationOptions(config, registry, plugins, source, problems, isSecret);
   if (registry) checkDestinationFormats(config, registry, plugins, source, problems);
 
@@ -168,7 +171,7 @@ function checkDestinationOptions(
     }
     const options = destination.options;
     if (options === null || typeof options !== "object" || Array.isArray(options)) return;
-    const inherited = inheritSigningSecret(options, plugin, config);
+    const inherited = inheritSigningSecret(options, plugin, config, destination.name);
 
     let validate = compiled.get(plugin.optionsSchema);
     if (!validate) {
@@ -189,7 +192,7 @@ function checkDestinationOptions(
     const errors = validateWithEnvCoercion(validate, options, basePath, source);
     const inheritedPath = formatPath([...basePath, "signingSecret"]);
     for (const problem of problemsFromAjv(errors, { source, basePath, data: options, isSecret })) {
-      problems.push(inherited && problem.path === inheritedPath ? { ...problem, message: `${problem.message}, taken from api.signingSecret` } : problem);
+      problems.push(inherited && problem.path === inheritedPath ? { ...problem, message: `${problem.message}, taken from its developer's signingSecret` } : problem);
     }
   });
 }
@@ -223,12 +226,14 @@ function checkDestinationFormats(
 }
 
 /**
- * api.signingSecret is the default for every destination whose plugin has a `signingSecret` option and
- * that leaves it out or empty (`${VAR:-}` with VAR unset).
+ * The signingSecret of the developer a destination belongs to is the default for the destination when its
+ * plugin has a `signingSecret` option and the file leaves it out or empty (`${VAR:-}` with VAR unset).
  */
-function inheritSigningSecret(options: Record<string, unknown>, plugin: DestinationPlugin<any>, config: TributaryConfig): boolean {
+function inheritSigningSecret(options: Record<string, unknown>, plugin: DestinationPlugin<any>, config: TributaryConfig, destination: string): boolean {
   const properties = (plugin.optionsSchema as { properties?: Record<string, unknown> }).properties;
-  const fallback = config.api?.signingSecret;
+  const owner = destinationOwners(config).get(destination);
+  const account = owner === config.api?.devId ? config.api : config.developers?.find((developer) => developer.devId === owner);
+  const fallback = account?.signingSecret;
   const unset = options.signingSecret === undefined || options.signingSecret === "";
   if (!properties || !("signingSecret" in properties) || !unset || typeof fallback !== "string") return false;
   options.signingSecret = fallback;

@@ -3,7 +3,7 @@ import type { Destination } from "../contracts/destination.ts";
 import type { Logger } from "../log/logger.ts";
 import { ensureRedis } from "../queue/ensure-redis.ts";
 import { createPluginRegistry } from "../registry/plugin-registry.ts";
-import { connectUser } from "../runtime/connect-user.ts";
+import { connectUser } from "../services/connect-user.ts";
 import { createRuntime } from "../runtime/create-runtime.ts";
 import { openState } from "../runtime/open-state.ts";
 import { waitForIdle } from "../runtime/wait-for-idle.ts";

@@ -2,7 +2,7 @@ import { createBullBoard } from "@bull-board/api";
 import { BullMQAdapter } from "@bull-board/api/bullMQAdapter";
 import { FastifyAdapter } from "@bull-board/fastify";
 import type { FastifyInstance } from "fastify";
-import type { ProducerQueues } from "./producer-queues.ts";
+import type { ProducerQueues } from "../queue/producer-queues.ts";
 
 export const ADMIN_QUEUES_PATH = "/admin/queues";
 

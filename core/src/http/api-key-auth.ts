@@ -1,21 +1,17 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
-import { safeEqualText } from "./safe-equal.ts";
+import { matchesAnyKey } from "../developers/api-key.ts";
 
 /**
- * Guards the admin routes with the API keys of the config: the `x-api-key` header (scripts, curl), or
- * HTTP basic auth with a key as the password (any user name) so a browser can open the queue dashboard —
- * the dashboard's own requests cannot add a header, but the browser resends basic credentials. With no
- * key configured the guard lets everything through.
+ * Guards the admin routes with the API keys of the operator's own account (the default developer,
+ * `api:`), given as their digests: the `x-api-key` header (scripts, curl), or HTTP basic auth with a key
+ * as the password (any user name) so a browser can open the queue dashboard — the dashboard's own
+ * requests cannot add a header, but the browser resends basic credentials. Other developers' keys never
+ * open the admin routes; with no default developer nothing does.
  */
-export function apiKeyGuard(apiKeys: readonly string[]) {
-  const keys = apiKeys.filter((key) => key.length > 0);
+export function apiKeyGuard(keyDigests: readonly Buffer[]) {
   return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
-    if (keys.length === 0) return;
     const given = presentedKey(request);
-    // Compare against every key (no early exit) so the time taken does not say which one nearly matched.
-    let ok = false;
-    for (const key of keys) ok = (given !== undefined && safeEqualText(given, key)) || ok;
-    if (ok) return;
+    if (given !== undefined && keyDigests.length > 0 && matchesAnyKey(given, keyDigests)) return;
     await reply
       .code(401)
       .header("www-authenticate", 'Basic realm="Tributary admin", charset="UTF-8"')

@@ -9,7 +9,13 @@ import { quarantineRoutes } from "./quarantine-routes.ts";
 import { healthRoutes } from "./health-routes.ts";
 import { hooksRoutes } from "./hooks-routes.ts";
 import { metricsRoutes } from "./metrics-routes.ts";
-import type { ProducerQueues } from "./producer-queues.ts";
+import type { ProducerQueues } from "../queue/producer-queues.ts";
+import { registerOpenApi } from "../api/openapi-docs.ts";
+import { v2Api } from "../api/v2-api.ts";
+import type { DeveloperDirectory } from "../developers/developer-directory.ts";
+import type { ProviderAuthorizer } from "../services/provider-authorizer.ts";
+import type { AppServices } from "../services/service-context.ts";
+import { connectResultPage } from "./connect-result-page.ts";
 import { createProviderUserCache, type ProviderUserCacheOptions } from "./provider-user-cache.ts";
 import { createReplayGuard } from "./replay-guard.ts";
 import { requestIdOf } from "./request-id.ts";
@@ -17,9 +23,16 @@ import { RETRY_AFTER_SECONDS } from "./unavailable.ts";
 
 export interface HttpServerOptions {
   ctx: RuntimeContext;
-  config: Pick<TributaryConfig, "api">;
+  config: Pick<TributaryConfig, "server" | "providers">;
   /** Fail-fast queues (createProducerQueues) on the same prefix as the runtime's. */
   producer: ProducerQueues;
+  /** The service layer on `producer` (buildApp's). */
+  services: AppServices;
+  developers: DeveloperDirectory;
+  /** Runs provider authorization flows (OAuth) for authenticateUser and the widget. */
+  authorizer?: ProviderAuthorizer;
+  /** Longest a synchronous data request (to_webhook=false) may take. @default 25000 */
+  syncDataTimeoutMs?: number;
   /** Bound on each Redis or database call made while answering. @default 2000 */
   dependencyTimeoutMs?: number;
   userCache?: ProviderUserCacheOptions;
@@ -27,11 +40,15 @@ export interface HttpServerOptions {
   hookBodyLimit?: number;
 }
 
+/** The version of the API's description (the server's, while the project has no releases). */
+const API_VERSION = "0.1.0";
+
 /** Probes and scrapes run every few seconds: logged at debug so they do not drown the real traffic. */
 const QUIET_ROUTES = new Set(["/health/live", "/health/ready", "/metrics"]);
 
 /**
- * The HTTP server: provider push ingress, health, metrics and the admin routes. Returned ready to
+ * The HTTP server: the Terra-compatible REST API (/v2, with its OpenAPI description and reference page),
+ * provider push ingress, health, metrics and the admin routes. Returned ready to
  * `listen()`; `close()` stops accepting, lets in-flight requests finish, and answers 503 meanwhile.
  * Closing the context and the producer stays with the caller.
  */
@@ -78,6 +95,18 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
   });
   app.setNotFoundHandler((_request, reply) => reply.code(404).send({ status: "error", message: "not found" }));
 
+  // The description must see every route: registered first.
+  registerOpenApi(app, { publicUrl: options.config.server.publicUrl, version: API_VERSION });
+  app.register(v2Api, {
+    prefix: "/v2",
+    services: options.services,
+    developers: options.developers,
+    producer,
+    config: options.config,
+    ...(options.authorizer ? { authorizer: options.authorizer } : {}),
+    ...(options.syncDataTimeoutMs !== undefined ? { syncTimeoutMs: options.syncDataTimeoutMs } : {}),
+  });
+  app.register(connectResultPage);
   app.register(healthRoutes, { redis: producer.redis, store: ctx.store, timeoutMs: Math.min(dependencyTimeoutMs, 1000) });
   app.register(metricsRoutes, { registry: ctx.metrics.registry });
   app.register(hooksRoutes, {
@@ -89,7 +118,8 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
     bodyLimit: options.hookBodyLimit ?? 5 * 1024 * 1024,
   });
   app.register(async (admin) => {
-    admin.addHook("onRequest", apiKeyGuard(options.config.api.apiKeys));
+    // The operator's own account: the default developer's keys, never another developer's.
+    admin.addHook("onRequest", apiKeyGuard(options.developers.default?.keyDigests ?? []));
     await admin.register(adminQueues, { producer });
     await admin.register(deadLetterRoutes, { ctx, producer, dependencyTimeoutMs });
     await admin.register(quarantineRoutes, { ctx });

@@ -1,8 +1,8 @@
 import type { FastifyInstance } from "fastify";
-import { replayDeadLetter } from "../runtime/replay-dead-letter.ts";
+import { replayDeadLetter } from "../services/replay-dead-letter.ts";
 import type { RuntimeContext } from "../runtime/runtime-context.ts";
 import type { DeadLetter } from "../state/index.ts";
-import type { ProducerQueues } from "./producer-queues.ts";
+import type { ProducerQueues } from "../queue/producer-queues.ts";
 import { sendUnavailable, withTimeout } from "./unavailable.ts";
 
 export interface DeadLetterRoutesOptions {

@@ -7,7 +7,7 @@ import { jobId } from "../queue/job-id.ts";
 import { MAX_NOTIFICATIONS_PER_INGEST_JOB, type IngestJobData, type IngestNotification } from "../queue/topology.ts";
 import type { RuntimeContext } from "../runtime/runtime-context.ts";
 import { hookDurationHistogram, type WebhookOutcome } from "./http-metrics.ts";
-import type { ProducerQueues } from "./producer-queues.ts";
+import type { ProducerQueues } from "../queue/producer-queues.ts";
 import type { ProviderUserCache } from "./provider-user-cache.ts";
 import { deliveryFingerprint, type ReplayGuard } from "./replay-guard.ts";
 import { safeEqualText } from "./safe-equal.ts";

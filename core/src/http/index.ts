@@ -1,5 +1,4 @@
 export * from "./create-http-server.ts";
-export * from "./producer-queues.ts";
 export * from "./provider-user-cache.ts";
 export * from "./replay-guard.ts";
 export * from "./api-key-auth.ts";

@@ -47,6 +47,12 @@ export function createMetrics() {
       labelNames: ["provider", "outcome"] as const,
       registers: [registry],
     }),
+    staleReports: new Counter({
+      name: "tributary_stale_connection_reports_total",
+      help: "Connections reported stale (connection_stale events), by provider.",
+      labelNames: ["provider"] as const,
+      registers: [registry],
+    }),
     freshness: new Gauge({
       name: "tributary_provider_last_data_timestamp_seconds",
       help: "Unix time of the most recent data received from each provider (data freshness).",

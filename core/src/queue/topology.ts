@@ -80,10 +80,21 @@ export interface PollAllJobData {
   bucketSeconds: number;
 }
 
-/** What the pull queue carries: pulls, and the scheduler ticks that fan out into pulls. */
-export type PullQueueJobData = PullJobData | PollAllJobData;
+/**
+ * The hourly look for connections gone quiet (job name `stale-check`): each is reported once with a
+ * `connection_stale` event. Rides the pull queue, like the scheduler ticks, to run once cluster-wide.
+ */
+export interface StaleCheckJobData {
+  kind: "stale-check";
+  /** Names no provider: the check covers every provider that has a staleness threshold. */
+  provider: "*";
+}
+
+/** What the pull queue carries: pulls, and the scheduler ticks that fan out into pulls or check staleness. */
+export type PullQueueJobData = PullJobData | PollAllJobData | StaleCheckJobData;
 
 export const isPollAll = (data: PullQueueJobData): data is PollAllJobData => (data as PollAllJobData).kind === "poll-all";
+export const isStaleCheck = (data: PullQueueJobData): data is StaleCheckJobData => (data as StaleCheckJobData).kind === "stale-check";
 
 /** One verified provider push notification, its user resolved by the ingress. */
 export interface IngestNotification {

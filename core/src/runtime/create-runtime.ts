@@ -6,8 +6,9 @@ import { QUEUE_PREFIX } from "../queue/topology.ts";
 import type { PluginRegistry } from "../registry/plugin-registry.ts";
 import type { StateStore } from "../state/index.ts";
 import { DEFAULT_DELIVERY_POLICY, type DeliveryPolicy } from "./delivery-policy.ts";
-import { createQueues } from "./queues.ts";
+import { createQueues } from "../queue/queues.ts";
 import type { ActiveDestination, ProviderSettings, RuntimeContext } from "./runtime-context.ts";
+import { registerStaleGauge } from "./stale-connections.ts";
 import { startWorkers, type RuntimeWorkers, type WorkerConcurrency } from "./workers.ts";
 
 export interface RuntimeOptions {
@@ -19,6 +20,8 @@ export interface RuntimeOptions {
   destinations: ReadonlyMap<string, ActiveDestination>;
   policy?: Partial<DeliveryPolicy>;
   providers?: Record<string, ProviderSettings>;
+  /** Owner of connections made without a developer (the config's `api:` account). */
+  defaultDeveloper?: string;
   log: Logger;
   /** Shared with the HTTP server so /metrics shows both. @default a new registry */
   metrics?: Metrics;
@@ -43,9 +46,11 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     destinations: options.destinations,
     policy: { ...DEFAULT_DELIVERY_POLICY, ...options.policy },
     providers: options.providers ?? {},
+    ...(options.defaultDeveloper !== undefined ? { defaultDeveloper: options.defaultDeveloper } : {}),
     log: options.log,
     metrics: options.metrics ?? createMetrics(),
   };
+  registerStaleGauge(ctx.metrics.registry, ctx.store, ctx.log);
   const started: RuntimeWorkers[] = [];
   let closed: Promise<void> | undefined;
   return {

@@ -10,6 +10,10 @@ export interface DeliveryPolicy {
   largeRequestDays: number;
   /** Objects per payload on large requests. */
   chunkSize: number;
+  /** Objects per data payload, always (a backfill's month of activities is several payloads). */
+  maxPayloadRecords: number;
+  /** Bytes of JSON per data payload, always; one record larger than this is sent alone. */
+  maxPayloadBytes: number;
 }
 
 /**
@@ -22,6 +26,9 @@ export const DEFAULT_DELIVERY_POLICY: DeliveryPolicy = {
   maxBackoffSeconds: 8 * 3600,
   largeRequestDays: 28,
   chunkSize: 10,
+  maxPayloadRecords: 100,
+  // The default request body limit of fastify, NestJS and Next.js; Express's is 100 KB.
+  maxPayloadBytes: 1024 * 1024,
 };
 
 /** Delay before retry number `attemptsMade` (1 = first retry). */

@@ -8,6 +8,13 @@ import type { RuntimeContext } from "./runtime-context.ts";
 
 export interface EmitOptions {
   traceId: string;
+  /**
+   * The developer (dev-id) whose user the payload is about: only that developer's destinations receive it.
+   * Null for a connection from before developer accounts, which belongs to the default developer.
+   */
+  developer: string | null;
+  /** The payload already serialized (JSON of `payload`), when the caller has it. */
+  body?: string;
   reference?: string;
   orderingTimestamp?: number;
   priority?: number;
@@ -19,22 +26,27 @@ export interface EmitOptions {
   delayMs?: number;
 }
 
+/** What emitting needs of the runtime: the destinations, the queues and Redis (delivery bodies). */
+export type EmitContext = Pick<RuntimeContext, "destinations" | "queues" | "redis" | "policy" | "defaultDeveloper">;
+
 /**
- * Fan a payload out: one deliver job per destination that receives its type, so a slow or broken
- * destination never holds up the others. The serialized payload is stored once (`DeliveryBodies`) and the
+ * Fan a payload out: one deliver job per destination of the payload's developer that receives its type,
+ * so a slow or broken destination never holds up the others and no developer receives another's data. The serialized payload is stored once (`DeliveryBodies`) and the
  * jobs point at it. The job id makes re-emitting the same trace id a no-op while the earlier job is still
  * known to BullMQ.
  */
-export async function emitPayload(ctx: RuntimeContext, payload: DeliveryPayload, options: EmitOptions): Promise<number> {
+export async function emitPayload(ctx: EmitContext, payload: DeliveryPayload, options: EmitOptions): Promise<number> {
   const orderingTimestamp = options.orderingTimestamp ?? Date.now();
   const userId = payloadUserId(payload);
+  const owner = options.developer ?? ctx.defaultDeveloper;
   const targets: Array<{ name: string; subscribed: boolean }> = [];
   for (const [name, active] of ctx.destinations) {
+    if (active.developer !== undefined && active.developer !== owner) continue;
     const subscribed = !options.eraseOnly && (!active.events || active.events.has(payload.type));
     if (subscribed || options.eraseUser) targets.push({ name, subscribed });
   }
   const readers = targets.filter((target) => target.subscribed).length;
-  if (readers > 0) await deliveryBodies(ctx).put(options.traceId, JSON.stringify(payload), readers);
+  if (readers > 0) await deliveryBodies(ctx).put(options.traceId, options.body ?? JSON.stringify(payload), readers);
   await Promise.all(
     targets.map(({ name, subscribed }) => {
       const data: DeliverJobData = {

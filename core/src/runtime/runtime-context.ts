@@ -5,12 +5,16 @@ import type { Metrics } from "../observability/metrics.ts";
 import type { PluginRegistry } from "../registry/plugin-registry.ts";
 import type { StateStore } from "../state/index.ts";
 import type { DeliveryPolicy } from "./delivery-policy.ts";
-import type { RuntimeQueues } from "./queues.ts";
+import type { RuntimeQueues } from "../queue/queues.ts";
 
 /** An enabled destination and the event types it receives (undefined = all). */
 export interface ActiveDestination {
   destination: Destination;
   events?: ReadonlySet<string>;
+  /** The developer (dev-id) whose data it receives, and only theirs; undefined = every developer's. */
+  developer?: string;
+  /** At most `max` deliveries per `perSeconds`, across every worker. */
+  rateLimit?: { max: number; perSeconds: number };
   /** Give up on one write after this long (then retried). @default 30000 */
   writeTimeoutMs?: number;
 }
@@ -18,6 +22,8 @@ export interface ActiveDestination {
 export interface ProviderSettings {
   backfillDays?: number;
   pollIntervalSeconds?: number;
+  /** Days without new data after which a connection is reported stale. */
+  staleAfterDays?: number;
   /** Secret the provider signs its push webhooks with. */
   pushSecret?: string;
   [setting: string]: unknown;
@@ -32,6 +38,8 @@ export interface RuntimeContext {
   destinations: ReadonlyMap<string, ActiveDestination>;
   policy: DeliveryPolicy;
   providers: Readonly<Record<string, ProviderSettings>>;
+  /** The developer that owns connections made without one (the config's `api:` account). */
+  defaultDeveloper?: string;
   log: Logger;
   metrics: Metrics;
 }

@@ -1,4 +1,4 @@
-import { Priority, type PollAllJobData } from "../queue/topology.ts";
+import { Priority, type PollAllJobData, type StaleCheckJobData } from "../queue/topology.ts";
 import type { RuntimeContext } from "./runtime-context.ts";
 
 export interface SchedulerOptions {
@@ -8,6 +8,8 @@ export interface SchedulerOptions {
   reconcileDays?: number;
   /** Longest window one poll tick pulls, however long the user went unpolled. @default 3 */
   pollLookbackDays?: number;
+  /** Milliseconds between looks for connections gone quiet. @default 1 hour */
+  staleCheckEveryMs?: number;
 }
 
 export interface ScheduledTick {
@@ -21,6 +23,7 @@ export interface ScheduledTick {
 }
 
 const SCHEDULER_ID = /^(poll|reconcile)-(.+)$/;
+export const STALE_CHECK_ID = "stale-check";
 const DAY_SECONDS = 86_400;
 
 /**
@@ -72,6 +75,14 @@ export async function startScheduler(ctx: RuntimeContext, options: SchedulerOpti
     }
   }
 
+  // One look for quiet connections, whatever the providers: it covers those with a staleness threshold.
+  const staleCheck: StaleCheckJobData = { kind: "stale-check", provider: "*" };
+  await queue.upsertJobScheduler(STALE_CHECK_ID, { every: options.staleCheckEveryMs ?? 3_600_000 }, {
+    name: STALE_CHECK_ID,
+    data: staleCheck,
+    opts: { priority: Priority.scheduled },
+  });
+
   const keep = new Set(wanted.map((tick) => tick.id));
   const existing = await queue.getJobSchedulers(0, -1);
   for (const scheduler of existing) {
@@ -81,6 +92,6 @@ export async function startScheduler(ctx: RuntimeContext, options: SchedulerOpti
       ctx.log.info({ scheduler: id }, "removed a scheduled pull the configuration no longer asks for");
     }
   }
-  ctx.log.info({ schedulers: wanted.map((tick) => tick.id) }, "scheduled pulls registered");
+  ctx.log.info({ schedulers: [...wanted.map((tick) => tick.id), STALE_CHECK_ID] }, "scheduled pulls registered");
   return wanted;
 }

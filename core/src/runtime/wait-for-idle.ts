@@ -1,4 +1,4 @@
-import type { RuntimeQueues } from "./queues.ts";
+import type { RuntimeQueues } from "../queue/queues.ts";
 
 const BUSY_STATES = ["waiting", "active", "delayed", "prioritized", "waiting-children"] as const;
 

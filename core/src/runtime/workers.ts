@@ -74,14 +74,16 @@ export function startWorkers(
     new Worker(Queues.ingest, (job) => processIngest(ctx, job), { connection, prefix, ...lifecycle, concurrency: concurrency.ingest ?? DEFAULT_CONCURRENCY.ingest }),
     // One worker per destination queue: each destination gets its own concurrency, so one that hangs
     // cannot take the slots the others need.
-    ...[...ctx.destinations.keys()].map(
-      (destination) =>
+    // A destination's rate limit is its queue's BullMQ limiter, which every worker shares through Redis.
+    ...[...ctx.destinations].map(
+      ([destination, active]) =>
         new Worker(deliverQueueName(destination), (job) => processDelivery(ctx, job), {
           connection,
           prefix,
           ...lifecycle,
           concurrency: concurrency.deliver ?? DEFAULT_CONCURRENCY.deliver,
           settings: { backoffStrategy },
+          ...(active.rateLimit ? { limiter: { max: active.rateLimit.max, duration: active.rateLimit.perSeconds * 1000 } } : {}),
         }),
     ),
   ];

@@ -1,5 +1,10 @@
 export interface CreateAuthSessionInput {
   provider: string;
+  /** The developer account (dev-id) the connection will belong to. */
+  developerId?: string | null;
+  /** The widget session the user started from, if any. */
+  widgetSessionId?: string | null;
+  language?: string | null;
   /** OAuth `state` / widget session id; 32 random bytes (base64url) when omitted. */
   state?: string;
   /** The Terra user_id handed out before the user finishes connecting; a random UUID when omitted. */
@@ -18,6 +23,9 @@ export interface CreateAuthSessionInput {
 export interface AuthSession {
   state: string;
   provider: string;
+  developer_id: string | null;
+  widget_session_id: string | null;
+  language: string | null;
   reference_id: string | null;
   user_id: string;
   /** Decrypted. */

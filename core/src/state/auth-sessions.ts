@@ -21,8 +21,8 @@ export interface AuthSessionRepository {
 export const DEFAULT_AUTH_SESSION_TTL_SECONDS = 900;
 const MAX_STATE_LENGTH = 512;
 
-const COLUMNS = `state, provider, reference_id, user_id, secret_ciphertext, success_redirect_url, failure_redirect_url,
-  created_at, expires_at`;
+const COLUMNS = `state, provider, developer_id, widget_session_id, language, reference_id, user_id, secret_ciphertext,
+  success_redirect_url, failure_redirect_url, created_at, expires_at`;
 
 export function authSessionAad(state: string): string {
   return `auth_sessions.secret:${state}`;
@@ -35,6 +35,9 @@ export function createAuthSessionRepository(db: Database, cipher: TokenCipher): 
     return {
       state,
       provider: String(row.provider),
+      developer_id: (row.developer_id as string | null) ?? null,
+      widget_session_id: (row.widget_session_id as string | null) ?? null,
+      language: (row.language as string | null) ?? null,
       reference_id: (row.reference_id as string | null) ?? null,
       user_id: String(row.user_id),
       secret: ciphertext == null ? null : cipher.decrypt(ciphertext, authSessionAad(state)),
@@ -66,8 +69,8 @@ export function createAuthSessionRepository(db: Database, cipher: TokenCipher): 
       if (!Number.isFinite(ttl)) throw invalidArgument("ttlSeconds must be a finite number");
       const { rows } = await db.query<Record<string, unknown>>(
         `INSERT INTO auth_sessions (state, provider, reference_id, user_id, secret_ciphertext, success_redirect_url,
-           failure_redirect_url, expires_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, COALESCE($8::timestamptz, now() + $9::double precision * interval '1 second'))
+           failure_redirect_url, expires_at, developer_id, widget_session_id, language)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, COALESCE($8::timestamptz, now() + $9::double precision * interval '1 second'), $10, $11, $12)
          RETURNING ${COLUMNS}`,
         [
           state,
@@ -79,6 +82,9 @@ export function createAuthSessionRepository(db: Database, cipher: TokenCipher): 
           input.failureRedirectUrl ?? null,
           input.expiresAt === undefined ? null : timestampParam(input.expiresAt, "expiresAt"),
           ttl,
+          input.developerId ?? null,
+          input.widgetSessionId ?? null,
+          input.language ?? null,
         ],
       );
       return toSession(returnedRow(rows));

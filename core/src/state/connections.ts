@@ -5,6 +5,7 @@ import type {
   ConnectionTokens,
   CreateConnectionInput,
   ListConnectionsFilter,
+  StaleCandidatesFilter,
 } from "./connection-types.ts";
 import type { Database } from "./database.ts";
 import { StateErrorCodes } from "./error-codes.ts";
@@ -42,20 +43,45 @@ export interface ConnectionRepository {
   /** Never moves the timestamp backwards (webhooks arrive out of order). */
   touchWebhookUpdate(userId: string, at?: Date | string): Promise<Connection | undefined>;
   markPolled(userId: string, at?: Date | string, mostRecentDataAt?: Date | string | null): Promise<Connection | undefined>;
+  /**
+   * New data arrived: `most_recent_data_at` moves forward (never back) and a stale report is cleared, so
+   * the connection is reported again if it goes quiet again.
+   */
+  markDataSeen(userId: string, newestDataAt: Date | string): Promise<void>;
   deactivate(userId: string): Promise<Connection | undefined>;
   /**
    * The provider refused to refresh the connection's tokens: mark it so nothing spends them again.
    * `reason` is shown to operators and must hold no secret. Undefined for unknown ids.
    */
   markAuthRevoked(userId: string, reason: string): Promise<Connection | undefined>;
-  /** Which of these user ids no longer have an active connection (deactivated, deleted or never known). */
+  /** Deactivates an active connection; undefined when it is unknown or was inactive already (one caller wins). */
+  deactivateIfActive(userId: string): Promise<Connection | undefined>;
+  /** Pause (idempotent: the first pause time is kept); undefined for unknown ids. */
+  pause(userId: string): Promise<Connection | undefined>;
+  /** Resume; `pausedAt` is when the pause that ended began (null when it was not paused). */
+  resume(userId: string): Promise<{ connection: Connection; pausedAt: string | null } | undefined>;
+  /**
+   * Which of these user ids must not receive data now: deactivated, paused, deleted or never known.
+   */
   inactiveAmong(userIds: readonly string[]): Promise<Set<string>>;
+  /** Connections without a developer (made before accounts existed) are given to this one; returns how many. */
+  adoptConnections(developerId: string): Promise<number>;
+  staleCandidates(filter: StaleCandidatesFilter): Promise<Connection[]>;
+  /** Records that these were reported stale (only those not already marked); returns the ids marked now. */
+  markStale(userIds: readonly string[]): Promise<string[]>;
+  /** Active, unpaused connections reported stale and still without new data, by provider. */
+  countStale(): Promise<Map<string, number>>;
   /** Also deletes the connection's cursors. True when a row was deleted. */
   deleteConnection(userId: string): Promise<boolean>;
 }
 
-const COLUMNS = `user_id, provider, reference_id, provider_user_id, scopes, active, created_at, updated_at,
-  last_webhook_update, last_polled_at, most_recent_data_at, auth_status, auth_error, auth_error_at`;
+const COLUMNS = `user_id, provider, developer_id, reference_id, provider_user_id, scopes, active, created_at, updated_at,
+  last_webhook_update, last_polled_at, most_recent_data_at, paused_at, auth_status, auth_error, auth_error_at`;
+
+const qualified = (alias: string): string =>
+  COLUMNS.split(",")
+    .map((column) => `${alias}.${column.trim()}`)
+    .join(", ");
 
 /** Binds a token blob to its row: the same blob under another user_id does not decrypt. */
 export function tokensAad(userId: string): string {
@@ -79,6 +105,8 @@ export function createConnectionRepository(db: Database, cipher: TokenCipher): C
     if (filter.provider !== undefined) sql.add(`provider = ${sql.bind(filter.provider)}`);
     if (filter.active !== undefined) sql.add(`active = ${sql.bind(filter.active)}`);
     if (filter.referenceId !== undefined) sql.add(`reference_id = ${sql.bind(filter.referenceId)}`);
+    if (filter.developerId !== undefined) sql.add(`developer_id = ${sql.bind(filter.developerId)}`);
+    if (filter.paused !== undefined) sql.add(filter.paused ? "paused_at IS NOT NULL" : "paused_at IS NULL");
     return sql;
   };
 
@@ -89,9 +117,9 @@ export function createConnectionRepository(db: Database, cipher: TokenCipher): C
       const scopes = typeof input.scopes === "string" || input.scopes == null ? input.scopes : input.scopes.join(",");
       try {
         const { rows } = await db.query<Record<string, unknown>>(
-          `INSERT INTO connections (user_id, provider, reference_id, provider_user_id, scopes, tokens_ciphertext)
-           VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${COLUMNS}`,
-          [userId, provider, input.referenceId, input.providerUserId, scopes, encryptTokens(userId, input.tokens)],
+          `INSERT INTO connections (user_id, provider, reference_id, provider_user_id, scopes, tokens_ciphertext, developer_id)
+           VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ${COLUMNS}`,
+          [userId, provider, input.referenceId, input.providerUserId, scopes, encryptTokens(userId, input.tokens), input.developerId ?? null],
         );
         return toConnection(returnedRow(rows));
       } catch (error) {
@@ -193,11 +221,24 @@ export function createConnectionRepository(db: Database, cipher: TokenCipher): C
       );
     },
 
+    async markDataSeen(userId, newestDataAt) {
+      if (!isUuid(userId)) return;
+      await db.query(
+        `UPDATE connections
+         SET most_recent_data_at = GREATEST(most_recent_data_at, $2::timestamptz), stale_since = NULL, updated_at = now()
+         WHERE user_id = $1`,
+        [userId, timestampParam(newestDataAt, "newestDataAt")],
+      );
+    },
+
     async inactiveAmong(userIds) {
       const candidates = [...new Set(userIds)];
       const uuids = candidates.filter(isUuid);
       const { rows } = uuids.length
-        ? await db.query<{ user_id: string }>("SELECT user_id FROM connections WHERE user_id = ANY($1::uuid[]) AND active", [uuids])
+        ? await db.query<{ user_id: string }>(
+            "SELECT user_id FROM connections WHERE user_id = ANY($1::uuid[]) AND active AND paused_at IS NULL",
+            [uuids],
+          )
         : { rows: [] };
       const active = new Set(rows.map((row) => row.user_id));
       return new Set(candidates.filter((id) => !active.has(id)));
@@ -220,6 +261,74 @@ export function createConnectionRepository(db: Database, cipher: TokenCipher): C
       );
     },
 
+    async deactivateIfActive(userId) {
+      if (!isUuid(userId)) return undefined;
+      return one(
+        `UPDATE connections SET active = false, updated_at = now() WHERE user_id = $1 AND active RETURNING ${COLUMNS}`,
+        [userId],
+      );
+    },
+
+    async pause(userId) {
+      if (!isUuid(userId)) return undefined;
+      return one(
+        `UPDATE connections SET paused_at = COALESCE(paused_at, now()), updated_at = now() WHERE user_id = $1 RETURNING ${COLUMNS}`,
+        [userId],
+      );
+    },
+
+    async resume(userId) {
+      if (!isUuid(userId)) return undefined;
+      // The self-join reads the row as it was before this statement changed it.
+      const { rows } = await db.query<Record<string, unknown>>(
+        `UPDATE connections c SET paused_at = NULL, updated_at = now()
+         FROM connections before
+         WHERE c.user_id = $1 AND before.user_id = c.user_id
+         RETURNING ${qualified("c")}, before.paused_at AS paused_before`,
+        [userId],
+      );
+      const row = rows[0];
+      return row === undefined ? undefined : { connection: toConnection(row), pausedAt: toIsoOrNull(row.paused_before) };
+    },
+
+    async adoptConnections(developerId) {
+      const { rows } = await db.query<{ count: unknown }>(
+        `WITH adopted AS (UPDATE connections SET developer_id = $1 WHERE developer_id IS NULL RETURNING 1)
+         SELECT count(*) AS count FROM adopted`,
+        [assertNonEmpty(developerId, "developerId")],
+      );
+      return Number(rows[0]?.count ?? 0);
+    },
+
+    async staleCandidates(filter) {
+      const { rows } = await db.query<Record<string, unknown>>(
+        `SELECT ${COLUMNS} FROM connections
+         WHERE provider = $1 AND active AND paused_at IS NULL AND stale_since IS NULL
+           AND COALESCE(most_recent_data_at, created_at) < $2::timestamptz
+         ORDER BY created_at, user_id LIMIT $3`,
+        [filter.provider, timestampParam(filter.before, "before"), limitParam(filter.limit ?? 500)],
+      );
+      return rows.map(toConnection);
+    },
+
+    async markStale(userIds) {
+      const uuids = [...new Set(userIds)].filter(isUuid);
+      if (uuids.length === 0) return [];
+      const { rows } = await db.query<{ user_id: string }>(
+        "UPDATE connections SET stale_since = now() WHERE user_id = ANY($1::uuid[]) AND stale_since IS NULL RETURNING user_id",
+        [uuids],
+      );
+      return rows.map((row) => String(row.user_id));
+    },
+
+    async countStale() {
+      const { rows } = await db.query<{ provider: string; count: unknown }>(
+        `SELECT provider, count(*) AS count FROM connections
+         WHERE active AND paused_at IS NULL AND stale_since IS NOT NULL GROUP BY provider`,
+      );
+      return new Map(rows.map((row) => [String(row.provider), Number(row.count)]));
+    },
+
     async deleteConnection(userId) {
       if (!isUuid(userId)) return false;
       const { rows } = await db.query("DELETE FROM connections WHERE user_id = $1 RETURNING user_id", [userId]);
@@ -236,6 +345,7 @@ function toConnection(row: Record<string, unknown>): Connection {
   return {
     user_id: String(row.user_id),
     provider: String(row.provider),
+    developer_id: (row.developer_id as string | null) ?? null,
     reference_id: (row.reference_id as string | null) ?? null,
     provider_user_id: (row.provider_user_id as string | null) ?? null,
     scopes: (row.scopes as string | null) ?? null,
@@ -248,5 +358,6 @@ function toConnection(row: Record<string, unknown>): Connection {
     auth_status: row.auth_status === "revoked" ? "revoked" : "ok",
     auth_error: (row.auth_error as string | null) ?? null,
     auth_error_at: toIsoOrNull(row.auth_error_at),
+    paused_at: toIsoOrNull(row.paused_at),
   };
 }

@@ -49,3 +49,15 @@ export function lockDataDir(dataDir: string): () => void {
   }
   throw new UserError(ErrorCodes.STATE_IN_USE, `Cannot lock the embedded database in ${dataDir}`, { hint: "Check the folder's permissions." });
 }
+
+/** The pid of another live process holding the folder's lock, if any. */
+export function lockHolder(dataDir: string): number | undefined {
+  let text: string;
+  try {
+    text = readFileSync(join(dataDir, LOCK_FILE), "utf8");
+  } catch {
+    return undefined;
+  }
+  const holder = Number(text.trim());
+  return Number.isInteger(holder) && holder > 0 && holder !== process.pid && alive(holder) ? holder : undefined;
+}

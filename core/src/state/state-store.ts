@@ -6,6 +6,7 @@ import { createDeadLetterRepository, type DeadLetterRepository } from "./dead-le
 import { createDeliveryRepository, type DeliveryRepository } from "./deliveries.ts";
 import { createQuarantineRepository, type QuarantineRepository } from "./quarantine.ts";
 import type { TokenCipher } from "./token-cipher.ts";
+import { createWidgetSessionRepository, type WidgetSessionRepository } from "./widget-sessions.ts";
 
 export interface StateStoreOptions {
   db: Database;
@@ -18,7 +19,8 @@ export interface StateStore
     DeliveryRepository,
     DeadLetterRepository,
     QuarantineRepository,
-    AuthSessionRepository {
+    AuthSessionRepository,
+    WidgetSessionRepository {
   readonly db: Database;
   /** Runs `fn` with a store whose every call is in one transaction (e.g. deactivate old + create new). */
   transaction<T>(fn: (store: StateStore) => Promise<T>): Promise<T>;
@@ -34,6 +36,7 @@ export function createStateStore({ db, cipher }: StateStoreOptions): StateStore 
     ...createDeadLetterRepository(db),
     ...createQuarantineRepository(db),
     ...createAuthSessionRepository(db, cipher),
+    ...createWidgetSessionRepository(db),
     transaction: (fn) => db.transaction((tx) => fn(createStateStore({ db: tx, cipher }))),
   };
 }

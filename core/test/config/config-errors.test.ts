@@ -68,7 +68,7 @@ describe("config errors", () => {
   it("reports a missing required field at its parent, with what the field is for", () => {
     const error = rejection("destinations:\n  - name: lake\n    options: {}\n");
     expect(lines(error)).toEqual([
-      "1:1 api: is required (The Terra-compatible REST API and the signature of outgoing webhooks)",
+      "1:1 api: is required (the default developer account of the REST API, api: { apiKeys: [...] }), unless developers: lists the accounts",
       "2:5 destinations[0].type: is required (Destination plugin name: webhook, sql, mongodb, firestore, s3, sqs or one from a listed plugin)",
     ]);
   });
@@ -177,7 +177,7 @@ describe("config errors", () => {
       "6:52 providers.STRAVA.rateLimit.max: must be a whole number (got the value of $RATE)",
       "8:96 destinations[0].options.token: must be a string (got a number)",
       "8:122 destinations[0].options.signingSecret: must be at least 8 characters long (got 7)",
-      "9:42 destinations[1].options.signingSecret: must be at least 8 characters long (got 7), taken from api.signingSecret",
+      "9:42 destinations[1].options.signingSecret: must be at least 8 characters long (got 7), taken from its developer's signingSecret",
       "9:49 destinations[1].options.url: must be a string (got a list)",
       "9:54 destinations[1].options.tokn: is not a known field (did you mean token?); expected one of: url, token, retries, signingSecret",
     ]);

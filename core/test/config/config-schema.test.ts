@@ -11,15 +11,16 @@ const props = CONFIG_SCHEMA.properties;
 const inStep: [
   Equal<keyof typeof props, keyof TributaryConfig>,
   Equal<keyof typeof props.server.properties, keyof TributaryConfig["server"]>,
-  Equal<keyof typeof props.api.properties, keyof TributaryConfig["api"]>,
+  Equal<keyof typeof props.api.properties, keyof NonNullable<TributaryConfig["api"]>>,
+  Equal<keyof typeof props.developers.items.properties, keyof TributaryConfig["developers"][number]>,
   Equal<keyof typeof props.providers.additionalProperties.properties, keyof TributaryConfig["providers"][string]>,
   Equal<keyof typeof props.delivery.properties, keyof TributaryConfig["delivery"]>,
   Equal<keyof typeof props.destinations.items.properties, keyof TributaryConfig["destinations"][number]>,
-] = [true, true, true, true, true, true];
+] = [true, true, true, true, true, true, true];
 
 describe("config schema", () => {
   it("is a draft 2020-12 schema with an $id", () => {
-    expect(inStep).toEqual([true, true, true, true, true, true]);
+    expect(inStep).toEqual([true, true, true, true, true, true, true]);
     expect(CONFIG_SCHEMA.$schema).toBe("https://json-schema.org/draft/2020-12/schema");
     expect(CONFIG_SCHEMA.$id).toMatch(/^https:\/\//);
   });
@@ -47,7 +48,10 @@ describe("config schema", () => {
       database: { url: "postgres://db/tributary" },
       dataDir: "/var/lib/tributary",
       encryptionKey: Buffer.alloc(32, 3).toString("base64"),
-      api: { devId: "dev", apiKeys: ["an-api-key-of-16+"], signingSecret: "signing-secret" },
+      api: { devId: "dev", apiKeys: ["an-api-key-of-16+"], signingSecret: "signing-secret", providers: ["STRAVA"] },
+      developers: [
+        { devId: "other", apiKeys: [`sha256:${"ab".repeat(32)}`], signingSecret: "other-secret", providers: ["STRAVA"], destinations: ["d"] },
+      ],
       plugins: ["@tributary/destination-webhook"],
       providers: {
         STRAVA: {
@@ -61,11 +65,14 @@ describe("config schema", () => {
           backfillDays: 7,
           pollIntervalSeconds: 600,
           rateLimit: { max: 100, perSeconds: 900 },
+          staleAfterDays: 2,
           options: { anything: true },
         },
       },
-      delivery: { attempts: 3, backoffSeconds: 5, maxBackoffSeconds: 60, largeRequestDays: 14, chunkSize: 5 },
-      destinations: [{ name: "d", type: "webhook", enabled: false, events: [...EVENT_TYPES], format: "fit", options: { url: "x" } }],
+      delivery: { attempts: 3, backoffSeconds: 5, maxBackoffSeconds: 60, largeRequestDays: 14, chunkSize: 5, maxPayloadRecords: 50, maxPayloadBytes: 65536 },
+      destinations: [
+        { name: "d", type: "webhook", enabled: false, events: [...EVENT_TYPES], format: "fit", rateLimit: { max: 10, perSeconds: 1 }, options: { url: "x" } },
+      ],
     };
     expect(parseConfig(stringify(full), { env: {} })).toEqual(full);
   });

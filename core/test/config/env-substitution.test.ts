@@ -21,7 +21,7 @@ function problemsOf(text: string, env: Record<string, string | undefined>) {
 describe("environment references", () => {
   it("substitutes a set variable, inside flow collections too", () => {
     const config = load("api: { apiKeys: [ ${API_KEY} ] }\nredis: { url: ${REDIS} }\n", { API_KEY: KEY, REDIS: "redis://r:6379" });
-    expect(config.api.apiKeys).toEqual([KEY]);
+    expect(config.api!.apiKeys).toEqual([KEY]);
     expect(config.redis.url).toBe("redis://r:6379");
   });
 
@@ -30,7 +30,7 @@ describe("environment references", () => {
     expect(load(text, {}).dataDir).toBe("/var/lib/tributary");
     expect(load(text, { DIR: "" }).dataDir).toBe("/var/lib/tributary");
     expect(load(text, { DIR: "/srv/t" }).dataDir).toBe("/srv/t");
-    expect(load(text, {}).api.apiKeys).toEqual(["fallback-key-0123456"]);
+    expect(load(text, {}).api!.apiKeys).toEqual(["fallback-key-0123456"]);
   });
 
   it("keeps an empty value for ${VAR} when VAR is set but empty", () => {
@@ -39,20 +39,20 @@ describe("environment references", () => {
 
   it("writes $${...} as a literal ${...}", () => {
     const config = load(`api: { apiKeys: [ "$\${NOT_A_VAR}-0123456789" ] }\n`, {});
-    expect(config.api.apiKeys).toEqual(["${NOT_A_VAR}-0123456789"]);
+    expect(config.api!.apiKeys).toEqual(["${NOT_A_VAR}-0123456789"]);
   });
 
   it("substitutes inside a longer value and in quoted strings", () => {
     const config = load(`api: { apiKeys: ["prefix-\${A}-\${B}"] }\ndataDir: '/data/\${A}'\n`, { A: "one", B: "two-0123456789" });
-    expect(config.api.apiKeys).toEqual(["prefix-one-two-0123456789"]);
+    expect(config.api!.apiKeys).toEqual(["prefix-one-two-0123456789"]);
     expect(config.dataDir).toBe("/data/one");
   });
 
   it("inserts values as text, so YAML syntax inside a secret cannot change the document", () => {
     const tricky = `x" # not: a comment', [ ] { } *alias &anchor\n- item`;
     const config = load("api:\n  apiKeys: [ ${API_KEY} ]\n  signingSecret: ${SECRET}\n", { API_KEY: KEY, SECRET: tricky });
-    expect(config.api.signingSecret).toBe(tricky);
-    expect(config.api.apiKeys).toEqual([KEY]);
+    expect(config.api!.signingSecret).toBe(tricky);
+    expect(config.api!.apiKeys).toEqual([KEY]);
   });
 
   it("reads a variable as a number or boolean where the schema expects one", () => {
@@ -82,7 +82,7 @@ describe("environment references", () => {
   });
 
   it("ignores references in comments", () => {
-    expect(load(`# needs \${NOTHING}\n${"api: { apiKeys: [ " + KEY + " ] }"}  # \${NOR_THIS}\n`, {}).api.apiKeys).toEqual([KEY]);
+    expect(load(`# needs \${NOTHING}\n${"api: { apiKeys: [ " + KEY + " ] }"}  # \${NOR_THIS}\n`, {}).api!.apiKeys).toEqual([KEY]);
   });
 
   it("refuses references in keys and malformed references", () => {

@@ -55,7 +55,8 @@ describe("loadConfig", () => {
       api: { devId: "tributary", apiKeys: ["0123456789abcdef"] },
       plugins: [...BUILTIN_PLUGINS],
       providers: {},
-      delivery: { attempts: 10, backoffSeconds: 180, maxBackoffSeconds: 28800, largeRequestDays: 28, chunkSize: 10 },
+      developers: [],
+      delivery: { attempts: 10, backoffSeconds: 180, maxBackoffSeconds: 28800, largeRequestDays: 28, chunkSize: 10, maxPayloadRecords: 100, maxPayloadBytes: 1048576 },
       destinations: [],
     });
   });
@@ -103,7 +104,7 @@ describe("defaultConfig", () => {
     expect(config.providers).toEqual({ SANDBOX: { enabled: true } });
     expect(config.destinations).toEqual([]);
     expect(config.server.host).toBe("127.0.0.1");
-    expect(config.api.apiKeys).toHaveLength(1);
+    expect(config.api!.apiKeys).toHaveLength(1);
   });
 
   it("takes Redis, database, key and API secrets from the environment", () => {

@@ -42,6 +42,6 @@ destinations:
       signingSecret: "[redacted]",
     });
     // The original is untouched.
-    expect(config.api.signingSecret).toBe("sign-me-please");
+    expect(config.api!.signingSecret).toBe("sign-me-please");
   });
 });

@@ -2,7 +2,8 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sandboxTerraRecords } from "@tributary/connector-sandbox";
 import { recordKey } from "@tributary/core/contracts";
-import { requestData, waitForIdle } from "@tributary/core/runtime";
+import { waitForIdle } from "@tributary/core/runtime";
+import { requestData } from "@tributary/core/services";
 import { deterministicTraceId } from "../../src/runtime/trace-id.ts";
 import { naturalKeys, receivedFor, startPipeline, type Pipeline } from "./pipeline.ts";
 
@@ -20,7 +21,7 @@ describe("requestData: on-demand historical pulls", () => {
 
   it("a 40-day request is announced, then arrives in chunks of ≤10 sharing its reference, covering the range once", async () => {
     const userId = await newUser();
-    const { reference, large } = await requestData(pipeline.ctx, { userId, dataType: "daily", start: "2026-01-01", end: "2026-02-09", toWebhook: true });
+    const { reference, large } = await requestData(pipeline.ctx, { userId, dataType: "daily", start: "2026-01-01", end: "2026-02-09" });
     expect(large).toBe(true);
     await waitForIdle(pipeline.ctx.queues, { timeoutMs: 60_000 });
 

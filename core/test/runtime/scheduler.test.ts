@@ -30,7 +30,8 @@ describe("scheduled polling and reconciliation", () => {
     expect(first.map((tick) => tick.id).sort()).toEqual(["poll-SANDBOX", "reconcile-SANDBOX"]);
 
     const schedulers = await queue().getJobSchedulers(0, -1);
-    expect(schedulers.map((s) => s.key).sort()).toEqual(["poll-SANDBOX", "reconcile-SANDBOX"]);
+    expect(schedulers.map((s) => s.key).sort()).toEqual(["poll-SANDBOX", "reconcile-SANDBOX", "stale-check"]);
+    expect(schedulers.find((s) => s.key === "stale-check")).toMatchObject({ name: "stale-check", every: 3_600_000 });
     // The operator's interval wins over the connector's 900 s.
     expect(schedulers.find((s) => s.key === "poll-SANDBOX")).toMatchObject({ name: "poll:SANDBOX", every: 600_000 });
     expect(schedulers.find((s) => s.key === "reconcile-SANDBOX")).toMatchObject({ name: "reconcile:SANDBOX", pattern: "0 3 * * *", tz: "UTC" });
@@ -41,12 +42,14 @@ describe("scheduled polling and reconciliation", () => {
     expect(await processPollAll(ctx, await tickJob("poll:GONE"))).toEqual({ connections: 0, enqueued: 0 });
   });
 
-  it("a poll tick fans out one scheduled pull per active user and data type, once per bucket", async () => {
+  it("a poll tick fans out one scheduled pull per active, unpaused user and data type, once per bucket", async () => {
     const { ctx } = harness.runtime;
     const store = harness.store;
     const users = await Promise.all(Array.from({ length: 3 }, () => store.createConnection({ provider: "SANDBOX" })));
     const gone = await store.createConnection({ provider: "SANDBOX" });
     await store.deactivate(gone.user_id);
+    const paused = await store.createConnection({ provider: "SANDBOX" });
+    await store.pause(paused.user_id);
     const now = Date.now();
     const polledAt = new Date(now - 2 * 3600_000);
     await store.markPolled(users[0]!.user_id, polledAt);
@@ -58,7 +61,7 @@ describe("scheduled polling and reconciliation", () => {
     const pulls = await scheduledPulls("poll");
     expect(pulls).toHaveLength(3 * 7);
     expect(new Set(pulls.map((job) => `${job.data.userId}/${job.data.dataType}`)).size).toBe(21);
-    expect(pulls.some((job) => job.data.userId === gone.user_id)).toBe(false);
+    expect(pulls.some((job) => job.data.userId === gone.user_id || job.data.userId === paused.user_id)).toBe(false);
     for (const job of pulls) {
       expect(job.opts.priority).toBe(Priority.scheduled);
       expect(job.data.end).toBe(new Date(now).toISOString());

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe } from "vitest";
 import { createStateStore, createTokenCipher, migrate } from "../../src/state/index.ts";
+import { accountTests } from "./suite/accounts.ts";
 import { authSessionTests } from "./suite/auth-sessions.ts";
 import { connectionTests } from "./suite/connections.ts";
 import { newKey, type SuiteBackend, type SuiteContext } from "./suite/context.ts";
@@ -39,5 +40,6 @@ export function stateStoreSuite(label: string, backend: SuiteBackend): void {
     deadLetterTests(ctx);
     quarantineTests(ctx);
     authSessionTests(ctx);
+    accountTests(ctx);
   });
 }

@@ -16,7 +16,6 @@ import { OxygenSaturationType } from './oxygen-saturation-type.ts';
 import { RecoveryLevel } from './recovery-level.ts';
 import { SleepLevel } from './sleep-level.ts';
 import { SleepUploadType } from './sleep-upload-type.ts';
-import { StrainTrafficLight } from './strain-traffic-light.ts';
 import { StressLevel } from './stress-level.ts';
 import { StrokeType } from './stroke-type.ts';
 import { TimestampLocalization } from './timestamp-localization.ts';
@@ -43,7 +42,6 @@ export {
   RecoveryLevel,
   SleepLevel,
   SleepUploadType,
-  StrainTrafficLight,
   StressLevel,
   StrokeType,
   TimestampLocalization,
@@ -72,8 +70,7 @@ export const ENUMS: Readonly<Record<string, AnyEnumTable>> = Object.freeze(
       RecoveryLevel,
       SleepLevel,
       SleepUploadType,
-      StrainTrafficLight,
-      StressLevel,
+          StressLevel,
       StrokeType,
       TimestampLocalization,
       TrendArrow,

@@ -1,6 +1,6 @@
 import { defineStringEnum, type EnumCode } from './define-enum.ts';
 
-/** Swimming stroke, sent as a lowercase string (lap `stroke_type`). */
+/** Terra's swimming strokes (lowercase strings); a lap's `stroke_type` usually holds one, but Terra does not close the set there. */
 export const StrokeType = defineStringEnum('StrokeType', [
   ['other', 'Other'],
   ['freestyle', 'Freestyle'],

@@ -41,6 +41,22 @@ export const ConnectionErrorEventSchema = defineEvent('ConnectionErrorEvent', 'c
 });
 export type ConnectionErrorEvent = Static<typeof ConnectionErrorEventSchema>;
 
+/**
+ * Tributary's own (Terra has none): a connection that normally sends data daily has sent none for
+ * `stale_after_days` days — the watch is off the wrist, the app not synced, or the grant quietly broken.
+ * Sent once per quiet spell; new data ends it.
+ */
+export const ConnectionStaleEventSchema = defineEvent('ConnectionStaleEvent', 'connection-stale', {
+  type: Type.Literal('connection_stale'),
+  user: eventUser(),
+  status: Type.Literal('warning'),
+  message: Type.String(),
+  /** The newest data point received, or null when none ever arrived. */
+  last_data_at: optionalNullable(Type.String()),
+  stale_after_days: Type.Integer({ minimum: 1 }),
+});
+export type ConnectionStaleEvent = Static<typeof ConnectionStaleEventSchema>;
+
 /** Scopes changed; both lists are comma-separated and may be empty strings. */
 export const PermissionChangeEventSchema = defineEvent('PermissionChangeEvent', 'permission-change', {
   type: Type.Literal('permission_change'),

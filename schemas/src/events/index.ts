@@ -6,12 +6,14 @@ import { AuthCancelledEventSchema, AuthEventSchema, type AuthCancelledEvent, typ
 import {
   AccessRevokedEventSchema,
   ConnectionErrorEventSchema,
+  ConnectionStaleEventSchema,
   DeauthEventSchema,
   GoogleNoDatasourceEventSchema,
   PermissionChangeEventSchema,
   UserReauthEventSchema,
   type AccessRevokedEvent,
   type ConnectionErrorEvent,
+  type ConnectionStaleEvent,
   type DeauthEvent,
   type GoogleNoDatasourceEvent,
   type PermissionChangeEvent,
@@ -47,6 +49,7 @@ export type WebhookEvent =
   | UserReauthEvent
   | AccessRevokedEvent
   | ConnectionErrorEvent
+  | ConnectionStaleEvent
   | PermissionChangeEvent
   | GoogleNoDatasourceEvent
   | LargeRequestProcessingEvent
@@ -65,6 +68,7 @@ export const EVENT_SCHEMAS: Readonly<Record<EventType, TSchema>> = Object.freeze
   user_reauth: UserReauthEventSchema,
   access_revoked: AccessRevokedEventSchema,
   connection_error: ConnectionErrorEventSchema,
+  connection_stale: ConnectionStaleEventSchema,
   permission_change: PermissionChangeEventSchema,
   google_no_datasource: GoogleNoDatasourceEventSchema,
   large_request_processing: LargeRequestProcessingEventSchema,

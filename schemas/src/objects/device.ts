@@ -1,8 +1,11 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { DeviceDataType } from '../enums/device-data-type.ts';
-import { dateOrDateTime, list, optionalNullable, ref, str, subObject, timestamp } from '../typebox.ts';
+import { list, optionalNullable, ref, str, subObject, timestamp } from '../typebox.ts';
 
 const dataProvided = () => optionalNullable(Type.Array(ref(DeviceDataType.schema)));
+
+// Terra documents no format for it, and providers fill it as they please: any text is accepted.
+const lastUploadDate = () => str();
 
 export const OtherDeviceDataSchema = subObject('OtherDeviceData', {
   manufacturer: str(),
@@ -11,7 +14,7 @@ export const OtherDeviceDataSchema = subObject('OtherDeviceData', {
   name: str(),
   software_version: str(),
   data_provided: dataProvided(),
-  last_upload_date: optionalNullable(dateOrDateTime()),
+  last_upload_date: lastUploadDate(),
 });
 export type OtherDeviceData = Static<typeof OtherDeviceDataSchema>;
 
@@ -20,7 +23,7 @@ export const DeviceDataSchema = subObject('DeviceData', {
   activation_timestamp: timestamp(),
   data_provided: dataProvided(),
   hardware_version: str(),
-  last_upload_date: optionalNullable(dateOrDateTime()),
+  last_upload_date: lastUploadDate(),
   manufacturer: str(),
   name: str(),
   other_devices: list(OtherDeviceDataSchema),

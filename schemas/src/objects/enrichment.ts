@@ -1,6 +1,6 @@
 import type { Static } from '@sinclair/typebox';
-import { StrainTrafficLight } from '../enums/strain-traffic-light.ts';
-import { contributors, enumField, int, num, subObject } from '../typebox.ts';
+import { Type } from '@sinclair/typebox';
+import { contributors, int, num, optionalNullable, subObject } from '../typebox.ts';
 
 // Terra-computed scores. A redelivered record may carry null scores that were set before, so consumers
 // should keep the previous value (see the destinations' merge rules).
@@ -27,7 +27,8 @@ export const DailyDataEnrichmentSchema = subObject('DailyDataEnrichment', {
   resilience_score: int(),
   resilience_contributors: contributors(),
   strain_index: num(),
-  strain_traffic_light: enumField(StrainTrafficLight),
+  // Terra gives GREEN, AMBER and RED as examples, not as a closed set: any text is accepted.
+  strain_traffic_light: optionalNullable(Type.String({ description: 'Categorical strain rating, e.g. GREEN, AMBER or RED.' })),
   strain_contributors: contributors(),
   total_stress_score_v2: num(),
   total_stress_score_v2_contributors: contributors(),

@@ -1,6 +1,6 @@
 import type { Static } from '@sinclair/typebox';
 import { LapTriggerMethod } from '../enums/lap-trigger-method.ts';
-import { StrokeType } from '../enums/stroke-type.ts';
+import { Type } from '@sinclair/typebox';
 import { enumField, int, list, num, optionalNullable, dateTime, subObject } from '../typebox.ts';
 
 export const LapSampleSchema = subObject('LapSample', {
@@ -12,8 +12,8 @@ export const LapSampleSchema = subObject('LapSample', {
   /** Swimming only. */
   total_strokes: int(),
   end_time: optionalNullable(dateTime()),
-  /** Swimming only. */
-  stroke_type: enumField(StrokeType),
+  /** Swimming only. Terra gives an example ("freestyle"), not a closed set, for laps: any text is accepted. */
+  stroke_type: optionalNullable(Type.String({ description: 'Swimming stroke, e.g. freestyle (see StrokeType for the usual values).' })),
   avg_watts: num(),
   active_duration_seconds: int(),
   /** Null when the provider does not report what ended the lap. */

@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { createLogger } from "../../log/logger.ts";
-import { replayDeadLetter } from "../../runtime/replay-dead-letter.ts";
+import { replayDeadLetter } from "../../services/replay-dead-letter.ts";
 import type { DeadLetter } from "../../state/index.ts";
 import { assertRedisReachable, loadApp, parsePositiveInteger, withAppOptions, type AppCommandOptions } from "../app-options.ts";
 

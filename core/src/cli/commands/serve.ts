@@ -6,6 +6,8 @@ import { loadConfigWithPlugins } from "../../config/load-config.ts";
 import { ErrorCodes } from "../../errors/codes.ts";
 import { UserError } from "../../errors/tributary-error.ts";
 import { startStatusServer, type StatusServer } from "../../http/status-server.ts";
+import { startControlServer, type ControlServer } from "../../control/control-socket.ts";
+import { operatorActions } from "../../control/operator-actions.ts";
 import { createLogger } from "../../log/logger.ts";
 import { startScheduler } from "../../runtime/scheduler.ts";
 import { loadApp, parsePositiveInteger, withAppOptions, type AppCommandOptions } from "../app-options.ts";
@@ -64,8 +66,9 @@ async function runProcess(options: ProcessCommandOptions, role: Role): Promise<v
   }
   const app = await loadApp(options, log, { withHttp: role.http });
   let status: StatusServer | undefined;
+  let control: ControlServer | undefined;
   // The status server outlives the drain: probes and scrapes keep answering until the process exits.
-  shutdownOnSignal({ log, close: async () => (await app.close(), await status?.close()) });
+  shutdownOnSignal({ log, close: async () => (await control?.close(), await app.close(), await status?.close()) });
   try {
     if (role.workers) {
       const n = options.concurrency;
@@ -74,6 +77,10 @@ async function runProcess(options: ProcessCommandOptions, role: Role): Promise<v
     const listening = role.http
       ? await app.startHttp({ ...(options.host ? { host: options.host } : {}), ...(options.port !== undefined ? { port: options.port } : {}) })
       : undefined;
+    if (!app.config.database.url) {
+      // The embedded store is this process's alone: CLI actions (connect, deauth, …) come through here.
+      control = await startControlServer({ dataDir: app.config.dataDir, actions: operatorActions(app.services, app.config), log });
+    }
     if (options.metricsPort !== undefined) {
       status = await startStatusServer({
         registry: app.ctx.metrics.registry,
@@ -100,6 +107,7 @@ async function runProcess(options: ProcessCommandOptions, role: Role): Promise<v
     );
     if (cluster.isWorker) process.send?.({ type: READY_MESSAGE });
   } catch (error) {
+    await control?.close();
     await app.close();
     await status?.close();
     throw error;

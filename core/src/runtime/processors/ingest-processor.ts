@@ -54,10 +54,10 @@ export async function processIngest(ctx: RuntimeContext, job: Job<IngestJobData>
 export async function processNotification(ctx: RuntimeContext, data: IngestNotification): Promise<IngestResult> {
   const log = ctx.log.child({ traceId: data.traceId, provider: data.provider, userId: data.userId, eventType: data.eventType });
   const user = await loadConnection(ctx.store, data.userId);
-  if (!user || !user.active) {
-    // Deauthorized (or deleted) between the push and now: nothing of theirs may flow any more.
-    log.info({ found: Boolean(user) }, "push notification for a missing or inactive connection; skipped");
-    return { action: "skipped", reason: user ? "connection inactive" : "connection not found" };
+  if (!user || !user.active || user.paused_at !== null) {
+    // Deauthorized (or deleted) between the push and now, or paused by its developer: nothing of theirs may flow.
+    log.info({ found: Boolean(user), paused: user?.paused_at != null }, "push notification for a missing, inactive or paused connection; skipped");
+    return { action: "skipped", reason: !user ? "connection not found" : user.active ? "connection paused" : "connection inactive" };
   }
   // A busy user pushes many times a minute: the stored time is only rewritten once it is a minute
   // behind, which keeps one UPDATE per user per minute instead of one per notification.

@@ -50,7 +50,7 @@ export async function processPollAll(ctx: RuntimeContext, job: Job<PollAllJobDat
   // Offset paging over connections ordered oldest first: users who connect meanwhile land on later
   // pages; one deactivated mid-tick may shift a user past this tick, and the next tick catches them up.
   for (let offset = 0; ; offset += PAGE_SIZE) {
-    const page = await ctx.store.listConnections({ provider, active: true, limit: PAGE_SIZE, offset });
+    const page = await ctx.store.listConnections({ provider, active: true, paused: false, limit: PAGE_SIZE, offset });
     const jobs = page.flatMap((connection) =>
       dataTypes.map((dataType) => {
         const data: PullJobData = {

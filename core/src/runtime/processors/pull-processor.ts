@@ -1,17 +1,15 @@
 import { DelayedError, type Job } from "bullmq";
 import type { DataType } from "@tributary/schemas";
-import type { ProviderRecord } from "../../contracts/connector.ts";
 import { ErrorCodes } from "../../errors/codes.ts";
 import { RateLimitedError, TransientError, UserError } from "../../errors/tributary-error.ts";
 import { unrecoverableIfUserError } from "./unrecoverable.ts";
-import { isPollAll, MAX_FREE_PROVIDER_RATE_LIMITS, pullPriority, type PollAllJobData, type PullJobData, type PullQueueJobData } from "../../queue/topology.ts";
+import { isPollAll, isStaleCheck, MAX_FREE_PROVIDER_RATE_LIMITS, pullPriority, type PollAllJobData, type PullJobData, type PullQueueJobData } from "../../queue/topology.ts";
+import { checkStaleConnections, type StaleCheckResult } from "../stale-connections.ts";
 import { isLargeRange } from "../date-range.ts";
 import { deferJob } from "../defer-job.ts";
-import { normalize, type Normalized } from "../normalize.ts";
 import { publishRecords, type PublishResult } from "../publish-records.ts";
 import { rateBudget } from "../rate-budget.ts";
-import { readProviderRecords } from "../read-provider-records.ts";
-import { connectionInfo } from "../terra-user.ts";
+import { readNormalized } from "../read-normalized.ts";
 import type { RuntimeContext } from "../runtime-context.ts";
 import { processPollAll, type PollAllResult } from "./poll-all-processor.ts";
 
@@ -19,9 +17,6 @@ export interface PullResult extends PublishResult {
   /** Redis time the provider's rate budget granted this pull (absent when the connection was inactive). */
   budgetGrantedAt?: number;
 }
-
-/** Map in slices so a long backfill's provider pages are not all held at once. */
-const MAP_SLICE = 200;
 
 /**
  * The pull queue's processor. Scheduler ticks fan out into pulls; a pull reads one data type for one
@@ -37,8 +32,9 @@ export async function processPull(
   job: Job<PullQueueJobData>,
   token?: string,
   signal?: AbortSignal,
-): Promise<PullResult | PollAllResult> {
+): Promise<PullResult | PollAllResult | StaleCheckResult> {
   try {
+    if (isStaleCheck(job.data)) return await checkStaleConnections(ctx);
     if (isPollAll(job.data)) return await processPollAll(ctx, job as Job<PollAllJobData>);
     return await pullOnce(ctx, job as Job<PullJobData>, token, signal);
   } catch (error) {
@@ -68,11 +64,11 @@ async function pullOnce(ctx: RuntimeContext, job: Job<PullJobData>, token: strin
   if (!user) {
     throw new UserError(ErrorCodes.CONNECTION_NOT_FOUND, `No connection ${data.userId}`, { hint: "The user was deleted; nothing to pull." });
   }
-  if (!user.active) return { records: 0, quarantined: 0, payloads: 0 };
+  // Disconnected, or paused by its developer: nothing of theirs is pulled.
+  if (!user.active || user.paused_at !== null) return { records: 0, quarantined: 0, payloads: 0 };
   const connector = ctx.registry.connector(data.provider);
   const dataType = data.dataType as DataType;
-  const spec = connector.pull[dataType];
-  if (!spec) {
+  if (!connector.pull[dataType]) {
     throw new UserError(ErrorCodes.PLUGIN_INVALID, `${data.provider} does not provide ${data.dataType}`, { plugin: data.provider });
   }
   const log = ctx.log.child({ traceId: data.traceId, provider: data.provider, dataType, userId: user.user_id });
@@ -85,26 +81,17 @@ async function pullOnce(ctx: RuntimeContext, job: Job<PullJobData>, token: strin
     return deferJob(job, token, budget.retryAfterMs);
   }
 
-  const connection = connectionInfo(user);
   const range = { start: new Date(data.start), end: new Date(data.end) };
-  const credentials = connector.auth.type === "none" ? undefined : await ctx.store.getTokens(user.user_id);
-  const mapContext = { connection, dataType, withSamples: data.withSamples };
-  const normalized: Normalized = { valid: [], rejected: [] };
-  let slice: ProviderRecord[] = [];
-  for await (const raw of readProviderRecords(data.provider, spec, {
-    ...mapContext,
+  const normalized = await readNormalized({
+    store: ctx.store,
+    connector,
+    user,
+    dataType,
     range,
-    ...(credentials ? { credentials } : {}),
+    withSamples: data.withSamples,
     signal: signal ?? new AbortController().signal,
     log,
-  })) {
-    slice.push(raw);
-    if (slice.length >= MAP_SLICE) {
-      normalize(spec, dataType, slice, mapContext, normalized);
-      slice = [];
-    }
-  }
-  normalize(spec, dataType, slice, mapContext, normalized);
+  });
 
   const published = await publishRecords(ctx, {
     user,

@@ -1,5 +1,5 @@
 import { Queue, type ConnectionOptions } from "bullmq";
-import { deliverQueueName, Queues, type DeliverJobData, type IngestJobData, type PullQueueJobData } from "../queue/topology.ts";
+import { deliverQueueName, Queues, type DeliverJobData, type IngestJobData, type PullQueueJobData } from "./topology.ts";
 
 export interface RuntimeQueues {
   prefix: string;

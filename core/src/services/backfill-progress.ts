@@ -1,4 +1,4 @@
-import type { RuntimeQueues } from "./queues.ts";
+import type { RuntimeQueues } from "../queue/queues.ts";
 
 export interface BackfillStep {
   jobId: string;

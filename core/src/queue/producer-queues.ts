@@ -1,6 +1,6 @@
 import { Redis } from "ioredis";
 import type { Logger } from "../log/logger.ts";
-import { createQueues, type RuntimeQueues } from "../runtime/queues.ts";
+import { createQueues, type RuntimeQueues } from "./queues.ts";
 
 /** Queues for producers that must fail fast (HTTP handlers, CLI commands), plus their Redis client. */
 export interface ProducerQueues extends RuntimeQueues {

@@ -4,8 +4,8 @@ import { UserError } from "../errors/tributary-error.ts";
 import { jobId } from "../queue/job-id.ts";
 import { Queues } from "../queue/topology.ts";
 import type { StateStore } from "../state/index.ts";
-import type { DeliveryPolicy } from "./delivery-policy.ts";
-import type { RuntimeQueues } from "./queues.ts";
+import type { DeliveryPolicy } from "../runtime/delivery-policy.ts";
+import type { RuntimeQueues } from "../queue/queues.ts";
 
 export type ReplayOutcome =
   | { status: "replayed"; id: number; queue: string; jobId: string }

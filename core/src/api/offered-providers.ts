@@ -1,0 +1,18 @@
+import type { ConnectorDefinition } from "../contracts/connector.ts";
+import type { Developer } from "../developers/developer.ts";
+import type { V2Context } from "./v2-api.ts";
+
+/** Whether the server runs the provider at all: a loaded connector the config does not disable. */
+export function isEnabledProvider(v2: Pick<V2Context, "services" | "config">, provider: string): boolean {
+  return v2.services.registry.hasConnector(provider) && v2.config.providers[provider]?.enabled !== false;
+}
+
+/** Whether the developer can connect users of the provider. */
+export function offers(v2: Pick<V2Context, "services" | "config">, developer: Developer | undefined, provider: string): boolean {
+  return isEnabledProvider(v2, provider) && (developer?.providers === undefined || developer.providers.has(provider));
+}
+
+/** The providers the developer offers (every enabled one without a developer), in registry order. */
+export function offeredConnectors(v2: Pick<V2Context, "services" | "config">, developer: Developer | undefined): ConnectorDefinition[] {
+  return v2.services.registry.connectors().filter((connector) => offers(v2, developer, connector.name));
+}

@@ -1,0 +1,77 @@
+import { randomUUID } from "node:crypto";
+import { supportedDataTypes } from "../contracts/connector.ts";
+import { jobId } from "../queue/job-id.ts";
+import { Priority, type PullJobData } from "../queue/topology.ts";
+import { lastDays } from "../runtime/date-range.ts";
+import { emitPayload } from "../runtime/emit-payload.ts";
+import { lifecyclePayload } from "../runtime/envelope.ts";
+import { toTerraUser } from "../runtime/terra-user.ts";
+import type { DateRange } from "../contracts/data-types.ts";
+import type { ServiceContext } from "./service-context.ts";
+
+export interface ConnectUserInput {
+  provider: string;
+  /** The developer account the connection belongs to; the default developer's when absent. */
+  developerId?: string;
+  /** Pre-allocated id (an auth session's). */
+  userId?: string;
+  referenceId?: string;
+  providerUserId?: string;
+  scopes?: string;
+  tokens?: Record<string, unknown>;
+  /** Carried on the `auth` event when the user connected through a widget session. */
+  widgetSessionId?: string;
+}
+
+/**
+ * A new connection: store it, tell the developer's destinations (`auth` event), and backfill the
+ * provider's last N days of every data type it supports, at backfill priority so live work goes first.
+ */
+export async function connectUser(ctx: ServiceContext, input: ConnectUserInput) {
+  const connector = ctx.registry.connector(input.provider);
+  const row = await ctx.store.createConnection({
+    provider: input.provider,
+    developerId: input.developerId ?? ctx.defaultDeveloper ?? null,
+    ...(input.userId !== undefined ? { userId: input.userId } : {}),
+    referenceId: input.referenceId,
+    providerUserId: input.providerUserId,
+    scopes: input.scopes,
+    tokens: input.tokens,
+  });
+  const user = toTerraUser(row);
+  const traceId = randomUUID();
+  await emitPayload(
+    ctx,
+    lifecyclePayload("auth", {
+      status: "success",
+      user,
+      reference_id: user.reference_id,
+      message: "User has successfully authenticated",
+      ...(input.widgetSessionId ? { widget_session_id: input.widgetSessionId } : {}),
+    }),
+    { traceId, priority: Priority.live, developer: row.developer_id },
+  );
+  const days = ctx.providers[input.provider]?.backfillDays ?? connector.backfillDays ?? 28;
+  const backfill = await enqueueBackfill(ctx, user.user_id, input.provider, lastDays(days), traceId);
+  return { user, connection: row, backfillJobs: backfill };
+}
+
+/** Pull `range` of every data type the provider supports for the user, behind live and scheduled work. */
+export async function enqueueBackfill(ctx: Pick<ServiceContext, "registry" | "queues">, userId: string, provider: string, range: DateRange, traceId: string): Promise<string[]> {
+  const connector = ctx.registry.connector(provider);
+  const jobs = supportedDataTypes(connector).map((dataType) => {
+    const data: PullJobData = {
+      userId,
+      provider,
+      dataType,
+      start: range.start.toISOString(),
+      end: range.end.toISOString(),
+      reason: "backfill",
+      withSamples: true,
+      traceId,
+    };
+    return { name: `${provider}:${dataType}`, data, opts: { priority: Priority.backfill, jobId: jobId("backfill", userId, dataType, range.start.getTime()) } };
+  });
+  const added = await ctx.queues.pull.addBulk(jobs);
+  return added.map((job) => job.id ?? "");
+}
