@@ -71,7 +71,7 @@ export function createRecordMapper(definition: ConnectorDefinition, options: Rec
     const validation = getSchemaRegistry().validate(dataType, record);
     if (!validation.ok) return { kind: "failed", problems: validation.issues.map((issue) => issue.message), partial: record };
     const key = recordKey(dataType, userId, record);
-    if (key.key === "unknown") return { kind: "failed", problems: [naturalKeyMissing(dataType)], partial: record };
+    if (key.key === "unknown" || (dataType === "activity" && !hasSummaryId(record))) return { kind: "failed", problems: [naturalKeyMissing(dataType)], partial: record };
     return { kind: "record", dataType, record: record as Record<string, unknown>, key };
   }
 
@@ -86,8 +86,15 @@ export function createRecordMapper(definition: ConnectorDefinition, options: Rec
   }
 }
 
+/** An activity is keyed by its summary_id alone: two workouts may start in the same second (a sleep may fall back on its start). */
+function hasSummaryId(record: unknown): boolean {
+  const summaryId = (record as { metadata?: { summary_id?: unknown } }).metadata?.summary_id;
+  return typeof summaryId === "string" && summaryId.trim() !== "";
+}
+
 function naturalKeyMissing(dataType: DataType): string {
-  if (dataType === "activity" || dataType === "sleep") return `(record): no natural key — map metadata.summary_id (or at least metadata.start_time), which destinations upsert ${dataType} records on`;
+  if (dataType === "activity") return "metadata.summary_id: empty — it is the natural key destinations upsert activities on; map the provider's activity id";
+  if (dataType === "sleep") return "(record): no natural key — map metadata.summary_id (or at least metadata.start_time), which destinations upsert sleep records on";
   return "(record): no natural key — map metadata.start_time, whose date destinations upsert day records on";
 }
 
