@@ -4,3 +4,6 @@ export { checkConnectorExamples, dataTypeOfMapping, type ExampleCheck, type Exam
 export { createRecordMapper, type MappedRecord, type RecordMapper, type RecordMapperOptions } from "./record-mapper.ts";
 export { readPush, recordsOf, type PushNotification } from "./push-notifications.ts";
 export { differences } from "./differences.ts";
+export { scaffoldConnector, type ScaffoldOptions, type ScaffoldResult } from "./scaffold.ts";
+export type { ScaffoldKind } from "./scaffold-files.ts";
+export { connectorNames, type ConnectorNames } from "./scaffold-names.ts";

@@ -46,6 +46,7 @@ export const ErrorCodes = {
   PROVIDER_RESPONSE_TOO_LARGE: "ERR_PROVIDER_RESPONSE_TOO_LARGE",
   RECORDING_INVALID: "ERR_RECORDING_INVALID",
   MOCK_INVALID: "ERR_MOCK_INVALID",
+  CONNECTOR_SCAFFOLD: "ERR_CONNECTOR_SCAFFOLD",
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
