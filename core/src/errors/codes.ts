@@ -57,6 +57,7 @@ export const ErrorCodes = {
   AUTH_FLOW_UNAVAILABLE: "ERR_AUTH_FLOW_UNAVAILABLE",
   DATA_REQUEST_TIMEOUT: "ERR_DATA_REQUEST_TIMEOUT",
   CONTROL_UNAVAILABLE: "ERR_CONTROL_UNAVAILABLE",
+  CONNECTOR_SCAFFOLD: "ERR_CONNECTOR_SCAFFOLD",
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];

@@ -5,6 +5,7 @@ export { manualClock, systemClock, type ManualClock, type MockClock } from "./cl
 export { ERROR_SHAPES, resolveErrorShape, type ErrorShape, type ErrorShapeName, type ProviderErrorKind } from "./error-shapes.ts";
 export { challengeHandshake, headHandshake, runHandshakes, verifyCodeHandshake, type HandshakeOptions, type HandshakeResult } from "./handshakes.ts";
 export { createMockApp, type MockApp, type MockRequestLogEntry } from "./mock-app.ts";
+export { loadMockFixtures, MOCK_USERS_FILE } from "./fixture-files.ts";
 export {
   mockFromSpec,
   type FixtureRecords,

@@ -37,7 +37,7 @@ export interface StreamFixture {
   time?: { path: string; format: TimeFormat };
   /** The document a page is written into (Withings: `{ "status": 0 }`). */
   envelope?: unknown;
-  /** Answers of the stream's detail requests, by detail name; none = 404. */
+  /** Answers of the stream's detail requests, by detail name; no function, or an undefined answer, is a 404. */
   details?: Record<string, (record: unknown, user: MockUser) => unknown>;
   /** Page size when neither the spec nor the request sets one. @default 50 */
   pageSize?: number;
@@ -242,7 +242,9 @@ export function mockFromSpec(spec: ConnectorSpec, fixtures: SpecFixtures, option
       if (record === undefined) return { kind: "not_found", message: `no ${route.stream.name} record with ${wanted.map(([n, v]) => `${n}=${v}`).join(", ")}` };
       const detail = fixture?.details?.[route.detail.name];
       if (!detail) return { kind: "not_found", message: `the mock has no fixture for detail ${route.detail.name} of stream ${route.stream.name}` };
-      return { status: 200, body: detail(record, who) };
+      const answer = detail(record, who);
+      if (answer === undefined) return { kind: "not_found", message: `no ${route.detail.name} for this ${route.stream.name} record` };
+      return { status: 200, body: answer };
     }
     if (route.kind === "profile") {
       const who = needUser();

@@ -13,3 +13,4 @@ export { createProviderClient, type ProviderClient, type ProviderClientOptions, 
 export type { ProviderAnswer } from "./answer.ts";
 export { newRequestStats, waitShare, type RequestStats } from "./request-stats.ts";
 export { ProviderAccessRevokedError, ProviderWaitError } from "./errors.ts";
+export type { Credentials, StoredTokens } from "../auth/credentials.ts";

@@ -9,3 +9,4 @@ export * from './mapping.ts';
 export * from './webhook.ts';
 export * from './spec.ts';
 export * from './recording.ts';
+export * from './mock-fixtures.ts';

@@ -1,4 +1,4 @@
-import { ConnectorSpecSchema, MappingSpecSchema, RecordedExchangeSchema } from '../connector-spec/index.ts';
+import { ConnectorSpecSchema, MappingSpecSchema, MockUsersSchema, RecordedExchangeSchema, StreamFixtureFileSchema } from '../connector-spec/index.ts';
 import { ENUMS } from '../enums/index.ts';
 import * as events from '../events/index.ts';
 import * as models from '../models/index.ts';
@@ -21,6 +21,8 @@ export function builtInSchemas(): object[] {
     MappingSpecSchema,
     ConnectorSpecSchema,
     RecordedExchangeSchema,
+    MockUsersSchema,
+    StreamFixtureFileSchema,
   ];
   return [...new Set(all.filter(hasId))];
 }

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import type { MockProvider } from "@tributary/core/mock-provider";
 import { submitConsent, type ConsentLogin } from "./consent.ts";
 import { pkcePair } from "./pkce-pair.ts";
+import { mockTokenRequest } from "./token-request.ts";
 
 export interface MockAuthorization {
   /** The token endpoint's answer as sent (inside Withings' envelope when the spec has one). */
@@ -44,20 +45,9 @@ export async function authorizeWithMock(
   const code = callback.searchParams.get("code");
   if (!code) throw new Error(`no code: ${callback.search}`);
 
-  const fields: Record<string, string> = { grant_type: "authorization_code", code, redirect_uri: redirectUri, ...(auth.tokenParams ?? {}) };
-  if (pkce) fields.code_verifier = pkce.verifier;
-  const headers: Record<string, string> = {};
-  if ((auth.clientAuth ?? "body") === "basic") headers.authorization = `Basic ${Buffer.from(`${client.id}:${client.secret}`).toString("base64")}`;
-  else Object.assign(fields, { client_id: client.id, client_secret: client.secret });
-  const json = auth.tokenBody === "json";
-  const response = await fetch(urls.tokenUrl as string, {
-    method: "POST",
-    headers: { ...headers, "content-type": json ? "application/json" : "application/x-www-form-urlencoded" },
-    body: json ? JSON.stringify(fields) : new URLSearchParams(fields),
-  });
-  const answer = (await response.json()) as Record<string, unknown>;
-  const root = auth.tokenResponse?.root;
-  const tokens = (root ? answer[root.slice(1)] : answer) as Record<string, unknown> | undefined;
-  if (response.status !== 200 || typeof tokens?.access_token !== "string") throw new Error(`token request failed (${response.status}): ${JSON.stringify(answer)}`);
+  const grant: Record<string, string> = { grant_type: "authorization_code", code, redirect_uri: redirectUri };
+  if (pkce) grant.code_verifier = pkce.verifier;
+  const { status, answer, tokens } = await mockTokenRequest(mock, grant, { client });
+  if (status !== 200 || typeof tokens?.access_token !== "string") throw new Error(`token request failed (${status}): ${JSON.stringify(answer)}`);
   return { answer, accessToken: tokens.access_token, ...(typeof tokens.refresh_token === "string" ? { refreshToken: tokens.refresh_token } : {}) };
 }

@@ -1,0 +1,4 @@
+// Helpers for a connector's own tests: connect a mock user the way the spec says, read the connector's
+// streams through the provider client and the stream executor, and map what comes back.
+export { connectToMock, MOCK_CLIENT, type MockConnection, type MockCredentials } from "./mock-connection.ts";
+export { connectorClient, pullAndMap, pullFromMock, type MockPull, type PullOptions, type PullResult, type PulledRecord } from "./pull.ts";

@@ -1,0 +1,128 @@
+import { createRecordMapper, type MappedRecord } from "@tributary/core/authoring";
+import { silentLogger } from "@tributary/core/log";
+import { compileCondition } from "@tributary/core/mapping";
+import type { MockFromSpecOptions, MockProvider, MockUser, SpecFixtures } from "@tributary/core/mock-provider";
+import { createProviderClient, createUndiciTransport, type Credentials, type ProviderBudget, type ProviderClient, type ProviderTransport } from "@tributary/core/provider-http";
+import type { ConnectorDefinition } from "@tributary/core/spec";
+import { createStreamExecutor, type StreamStats } from "@tributary/core/streams";
+import { onTestFinished } from "vitest";
+import { startMockProvider } from "../mock-provider/start-mock.ts";
+import { connectToMock, MOCK_CLIENT, type MockConnection } from "./mock-connection.ts";
+
+/** One provider record a pull produced, with what the connector's mapping made of it. */
+export interface PulledRecord {
+  stream: string;
+  dataType: string;
+  provider: Record<string, unknown>;
+  mapped: MappedRecord[];
+}
+
+export interface PullResult {
+  records: PulledRecord[];
+  /** Per stream name. */
+  stats: Record<string, StreamStats>;
+  /** The Terra records that would be delivered (mapped, valid, with a natural key), in order. */
+  delivered(): Record<string, unknown>[];
+  /** Every mapping outcome that would be quarantined, with its provider record. */
+  failures(): { record: PulledRecord; problems: string[] }[];
+}
+
+export interface PullOptions {
+  window: { start: Date; end: Date };
+  /** What `{provider_user_id}` renders. */
+  providerUserId: string;
+  /** The Terra user id. @default "test-user" */
+  userId?: string;
+  credentials?: Credentials;
+  /** Only the streams of these names. @default every stream of the spec */
+  streams?: string[];
+  /** The clock windows are clamped against. @default Date.now */
+  now?: () => number;
+}
+
+/** A provider client for a connector over a transport (the live one, a recordings folder's, …), its base URL pointed where a test says. */
+export function connectorClient(
+  definition: ConnectorDefinition,
+  options: { transport: ProviderTransport; baseUrl?: string; clientId?: string; clientSecret?: string; budget?: ProviderBudget },
+): ProviderClient {
+  return createProviderClient({
+    spec: definition.spec,
+    transport: options.transport,
+    budget: options.budget,
+    settings: { baseUrl: options.baseUrl, clientId: options.clientId, clientSecret: options.clientSecret },
+    retryBackoffMs: 10,
+    log: silentLogger(),
+  });
+}
+
+/**
+ * Reads a connector's pull streams over a window through the stream executor, as a pull job will once
+ * the runtime runs specs, and maps every record with the connector's mapping: what the provider sent,
+ * and what would be delivered or quarantined.
+ */
+export async function pullAndMap(definition: ConnectorDefinition, client: ProviderClient, options: PullOptions): Promise<PullResult> {
+  const { spec } = definition;
+  const userId = options.userId ?? "test-user";
+  const executor = createStreamExecutor({
+    spec,
+    compileExpression: (expression) => {
+      const condition = compileCondition(expression, "stream expression");
+      return (record) => condition.test(record);
+    },
+    log: silentLogger(),
+    ...(options.now ? { now: options.now } : {}),
+  });
+  const mapper = createRecordMapper(definition, { userId, providerUserId: options.providerUserId });
+  const session = client.session({
+    userId,
+    credentials: options.credentials,
+    variables: { user_id: userId, provider_user_id: options.providerUserId },
+  });
+  const records: PulledRecord[] = [];
+  const stats: Record<string, StreamStats> = {};
+  for (const [dataType, streams] of Object.entries(spec.streams ?? {})) {
+    for (const stream of streams ?? []) {
+      if (options.streams && !options.streams.includes(stream.name)) continue;
+      const reading = executor.readStream(stream, options.window, { session, userId });
+      for await (const provider of reading) {
+        records.push({ stream: stream.name, dataType, provider, mapped: await mapper.map(stream.mapping ?? dataType, dataType, provider) });
+      }
+      stats[stream.name] = reading.stats;
+    }
+  }
+  return {
+    records,
+    stats,
+    delivered: () => records.flatMap((r) => r.mapped.flatMap((m) => (m.kind === "record" ? [m.record] : []))),
+    failures: () => records.flatMap((record) => record.mapped.flatMap((m) => (m.kind === "failed" ? [{ record, problems: m.problems }] : []))),
+  };
+}
+
+export interface MockPull extends PullResult {
+  mock: MockProvider;
+  connection: MockConnection;
+}
+
+/**
+ * The whole path against a spec-built mock, for the current test: serve the fixtures, connect the user
+ * as the spec's auth says, read every stream over the window through the provider client and the
+ * stream executor, and map the records.
+ */
+export async function pullFromMock(
+  definition: ConnectorDefinition,
+  options: { fixtures: SpecFixtures; user: MockUser; window: { start: Date; end: Date }; streams?: string[]; mockOptions?: MockFromSpecOptions; now?: () => number },
+): Promise<MockPull> {
+  const mock = await startMockProvider(definition.spec, options.fixtures, options.mockOptions);
+  const connection = await connectToMock(mock, options.user);
+  const transport = createUndiciTransport();
+  onTestFinished(() => transport.close());
+  const client = connectorClient(definition, { transport, baseUrl: mock.urls().baseUrl, clientId: MOCK_CLIENT.id, clientSecret: MOCK_CLIENT.secret });
+  const result = await pullAndMap(definition, client, {
+    window: options.window,
+    providerUserId: connection.providerUserId,
+    credentials: connection.credentials,
+    ...(options.streams ? { streams: options.streams } : {}),
+    ...(options.now ? { now: options.now } : {}),
+  });
+  return { ...result, mock, connection };
+}
