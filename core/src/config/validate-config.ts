@@ -7,6 +7,7 @@ import { createConfigAjv } from "./config-ajv.ts";
 import { ConfigError, formatPath, type ConfigProblem } from "./config-error.ts";
 import { CONFIG_SCHEMA, type TributaryConfig } from "./config-schema.ts";
 import { toPointer, type ConfigPath, type ConfigSource } from "./config-source.ts";
+import { checkPublishedSecrets } from "./published-secrets.ts";
 import { isSecretPath } from "./secrets.ts";
 
 let compiledSchema: ValidateFunction | undefined;
@@ -39,6 +40,7 @@ export function validateConfigSource(source: ConfigSource, registry?: PluginRegi
   const config = value as TributaryConfig;
   checkEncryptionKey(config, source, problems);
   checkDestinationNames(config, source, problems);
+  checkPublishedSecrets(config, source, problems);
   if (registry) checkDestinationOptions(config, registry, plugins, source, problems, isSecret);
 
   if (problems.length > 0) throw new ConfigError(source.file, withoutEchoes(problems, source));

@@ -5,6 +5,7 @@ import type { WebhookEventMapping } from "../../contracts/webhook.ts";
 import { ErrorCodes } from "../../errors/codes.ts";
 import { errorClassOf, operatorMessage, UserError } from "../../errors/tributary-error.ts";
 import { UnrecoverableError } from "bullmq";
+import { eventMapping } from "../../ingress/extract-notifications.ts";
 import { getByPointer } from "../../ingress/json-pointer.ts";
 import { jobId } from "../../queue/job-id.ts";
 import { Priority, type IngestJobData, type IngestNotification, type PullJobData } from "../../queue/topology.ts";
@@ -64,7 +65,7 @@ export async function processNotification(ctx: RuntimeContext, data: IngestNotif
   if (isStale(user.last_webhook_update, data.receivedAt)) await ctx.store.touchWebhookUpdate(user.user_id, new Date(data.receivedAt));
 
   const connector = ctx.registry.connector(data.provider);
-  const mapping = connector.webhook?.events[data.eventType] ?? connector.webhook?.events["*"];
+  const mapping = connector.webhook ? eventMapping(connector.webhook, data.eventType) : undefined;
   if (!mapping) {
     // The ingress accepted it under a configuration that has changed since.
     log.warn("push notification of an event type the connector no longer maps; skipped");
