@@ -29,6 +29,7 @@ export const ErrorCodes = {
   DATA_TYPE_UNSUPPORTED: "ERR_DATA_TYPE_UNSUPPORTED",
   DEAD_LETTER_INVALID: "ERR_DEAD_LETTER_INVALID",
   PAYLOAD_MISSING: "ERR_PAYLOAD_MISSING",
+  JOB_STALLED: "ERR_JOB_STALLED",
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];

@@ -33,8 +33,8 @@ export async function emitPayload(ctx: RuntimeContext, payload: DeliveryPayload,
     const subscribed = !options.eraseOnly && (!active.events || active.events.has(payload.type));
     if (subscribed || options.eraseUser) targets.push({ name, subscribed });
   }
-  const readers = targets.filter((target) => target.subscribed).length;
-  if (readers > 0) await deliveryBodies(ctx).put(options.traceId, JSON.stringify(payload), readers);
+  const readers = targets.filter((target) => target.subscribed).map((target) => target.name);
+  if (readers.length > 0) await deliveryBodies(ctx).put(options.traceId, JSON.stringify(payload), readers);
   await Promise.all(
     targets.map(({ name, subscribed }) => {
       const data: DeliverJobData = {

@@ -16,3 +16,5 @@ export * from "./publish-records.ts";
 export * from "./terra-user.ts";
 export * from "./backfill-progress.ts";
 export * from "./deauth-user.ts";
+export * from "./failed-jobs.ts";
+export * from "./failed-job-sweeper.ts";

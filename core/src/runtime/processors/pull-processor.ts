@@ -58,7 +58,7 @@ export async function processPull(
       ctx.log.warn({ provider: data.provider, retryAfterMs: error.retryAfterMs, jobId: job.id, rateLimited }, "provider rate-limited a pull; the provider is paused");
       return deferJob(job, token, error.retryAfterMs);
     }
-    throw unrecoverableIfUserError(error, ctx.log, "pull", { provider: job.data.provider, jobId: job.id });
+    throw unrecoverableIfUserError(error);
   }
 }
 
