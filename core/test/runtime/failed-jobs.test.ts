@@ -50,14 +50,15 @@ describe("jobs that fail for good", () => {
   });
 
   it("an ingest job keeps only its failed notifications, and its dead letter holds those alone", async () => {
-    const { user } = await connectUser(h.runtime.ctx, { provider: "SANDBOX", providerUserId: `sbx-${randomUUID()}` });
+    const providerUserId = `sbx-${randomUUID()}`;
+    const { user } = await connectUser(h.runtime.ctx, { provider: "SANDBOX", providerUserId });
     const notification = (provider: string, event: string): IngestNotification => ({
       id: jobId("hook", randomUUID(), 0),
       provider,
       userId: user.user_id,
-      providerUserId: user.provider_user_id!,
+      providerUserId,
       eventType: event,
-      notification: { event, owner_id: user.provider_user_id },
+      notification: { event, owner_id: providerUserId },
       receivedAt: Date.now(),
       traceId: randomUUID(),
     });
@@ -118,14 +119,15 @@ describe("jobs that fail for good", () => {
   });
 
   it("an ingest job that stalled runs each of its notifications as a job of its own", async () => {
-    const { user } = await connectUser(h.runtime.ctx, { provider: "SANDBOX", providerUserId: `sbx-${randomUUID()}` });
+    const providerUserId = `sbx-${randomUUID()}`;
+    const { user } = await connectUser(h.runtime.ctx, { provider: "SANDBOX", providerUserId });
     const notifications = Array.from({ length: 3 }, (): IngestNotification => ({
       id: jobId("hook", randomUUID(), 0),
       provider: "SANDBOX",
       userId: user.user_id,
-      providerUserId: user.provider_user_id!,
+      providerUserId,
       eventType: "test",
-      notification: { event: "test", owner_id: user.provider_user_id },
+      notification: { event: "test", owner_id: providerUserId },
       receivedAt: Date.now(),
       traceId: randomUUID(),
     }));
