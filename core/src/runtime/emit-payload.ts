@@ -19,6 +19,22 @@ export interface EmitOptions {
   delayMs?: number;
 }
 
+/** A payload already serialized: its bytes, and the two facts routing needs from it. */
+export interface SerializedPayload {
+  type: string;
+  userId?: string;
+  body: string;
+}
+
+/** A payload whose body is stored for its destinations; `enqueueDeliveries` sends it on its way. */
+export interface StoredPayload {
+  type: string;
+  userId?: string;
+  options: EmitOptions;
+  orderingTimestamp: number;
+  targets: Array<{ name: string; subscribed: boolean }>;
+}
+
 /**
  * Fan a payload out: one deliver job per destination that receives its type, so a slow or broken
  * destination never holds up the others. The serialized payload is stored once (`DeliveryBodies`) and the
@@ -26,25 +42,40 @@ export interface EmitOptions {
  * known to BullMQ.
  */
 export async function emitPayload(ctx: RuntimeContext, payload: DeliveryPayload, options: EmitOptions): Promise<number> {
-  const orderingTimestamp = options.orderingTimestamp ?? Date.now();
   const userId = payloadUserId(payload);
-  const targets: Array<{ name: string; subscribed: boolean }> = [];
+  const serialized: SerializedPayload = { type: payload.type, body: JSON.stringify(payload), ...(userId ? { userId } : {}) };
+  return enqueueDeliveries(ctx, await storePayload(ctx, serialized, options));
+}
+
+/**
+ * The first half of `emitPayload`: store the body for the destinations that receive its type. Kept apart
+ * for payloads that must wait for an announcement (the chunks of a large request) without being held in
+ * memory meanwhile.
+ */
+export async function storePayload(ctx: RuntimeContext, payload: SerializedPayload, options: EmitOptions): Promise<StoredPayload> {
+  const targets: StoredPayload["targets"] = [];
   for (const [name, active] of ctx.destinations) {
     const subscribed = !options.eraseOnly && (!active.events || active.events.has(payload.type));
     if (subscribed || options.eraseUser) targets.push({ name, subscribed });
   }
   const readers = targets.filter((target) => target.subscribed).map((target) => target.name);
-  if (readers.length > 0) await deliveryBodies(ctx).put(options.traceId, JSON.stringify(payload), readers);
+  if (readers.length > 0) await deliveryBodies(ctx).put(options.traceId, payload.body, readers);
+  return { type: payload.type, ...(payload.userId ? { userId: payload.userId } : {}), options, orderingTimestamp: options.orderingTimestamp ?? Date.now(), targets };
+}
+
+/** The second half of `emitPayload`: one deliver job per target; resolves with how many. */
+export async function enqueueDeliveries(ctx: RuntimeContext, stored: StoredPayload): Promise<number> {
+  const { options, targets } = stored;
   await Promise.all(
     targets.map(({ name, subscribed }) => {
       const data: DeliverJobData = {
         destination: name,
         traceId: options.traceId,
         reference: options.reference,
-        orderingTimestamp,
-        eventType: payload.type,
+        orderingTimestamp: stored.orderingTimestamp,
+        eventType: stored.type,
         ...(subscribed ? { bodyRef: options.traceId } : { eraseOnly: true }),
-        ...(userId ? { userId } : {}),
+        ...(stored.userId ? { userId: stored.userId } : {}),
         ...(options.eraseUser ? { eraseUser: options.eraseUser } : {}),
       };
       const opts: JobsOptions = {
@@ -54,7 +85,7 @@ export async function emitPayload(ctx: RuntimeContext, payload: DeliveryPayload,
         ...(options.priority ? { priority: options.priority } : {}),
         ...(options.delayMs ? { delay: options.delayMs } : {}),
       };
-      return ctx.queues.deliverTo(name).add(payload.type, data, opts);
+      return ctx.queues.deliverTo(name).add(stored.type, data, opts);
     }),
   );
   return targets.length;

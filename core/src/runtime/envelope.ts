@@ -26,6 +26,21 @@ export function dataPayloads(type: string, user: TerraUserObject, records: Stand
   return payloads;
 }
 
+/**
+ * The JSON text of one data payload built from records already serialized one by one: byte for byte what
+ * `JSON.stringify` gives for the payload `dataPayloads` makes of them (an athlete payload carries exactly
+ * one). Lets a long pull measure its payloads as it goes and hold only their text.
+ */
+export function serializedDataPayload(type: string, user: TerraUserObject, serializedRecords: readonly string[]): string {
+  const head = `{"type":${JSON.stringify(type)},"user":${JSON.stringify(user)}`;
+  const version = `"version":${JSON.stringify(PAYLOAD_VERSION)}}`;
+  if (type === "athlete") {
+    if (serializedRecords.length !== 1) throw new Error("an athlete payload carries exactly one athlete");
+    return `${head},"athlete":${serializedRecords[0]},${version}`;
+  }
+  return `${head},"data":[${serializedRecords.join(",")}],${version}`;
+}
+
 export function lifecyclePayload(type: string, fields: Record<string, unknown>): DeliveryPayload {
   return { type, ...fields };
 }

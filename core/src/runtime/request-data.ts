@@ -6,6 +6,7 @@ import { UserError } from "../errors/tributary-error.ts";
 import { jobId } from "../queue/job-id.ts";
 import { Priority, type PullJobData } from "../queue/topology.ts";
 import { isLargeRange, parseDateRange } from "./date-range.ts";
+import { clampPullWindow } from "./pull-window.ts";
 import { emitPayload } from "./emit-payload.ts";
 import { lifecyclePayload } from "./envelope.ts";
 import type { RuntimeContext } from "./runtime-context.ts";
@@ -42,7 +43,7 @@ export interface RequestDataResult {
  * the chunks (≤ `policy.chunkSize` objects each, trace ids `<reference>:chunk:<n>`).
  */
 export async function requestData(ctx: RuntimeContext, input: RequestDataInput): Promise<RequestDataResult> {
-  const range = toRange(input.start, input.end);
+  const asked = toRange(input.start, input.end);
   const user = await ctx.store.getConnection(input.userId);
   if (!user) throw new UserError(ErrorCodes.CONNECTION_NOT_FOUND, `No user ${input.userId}`, { hint: "Check the user_id; it may have been deauthenticated and deleted." });
   if (!user.active) {
@@ -56,6 +57,7 @@ export async function requestData(ctx: RuntimeContext, input: RequestDataInput):
   }
 
   const reference = randomUUID();
+  const range = clampPullWindow(asked, connector);
   const large = isLargeRange(range, ctx.policy.largeRequestDays);
   if (large) {
     await emitPayload(
@@ -78,6 +80,7 @@ export async function requestData(ctx: RuntimeContext, input: RequestDataInput):
     reason: "request",
     withSamples: input.withSamples ?? false,
     reference,
+    large,
     traceId: reference,
   };
   await ctx.queues.pull.add(`${user.provider}:${input.dataType}`, data, { priority: Priority.live, jobId: jobId("request", reference) });

@@ -7,8 +7,9 @@ import { unrecoverableIfUserError } from "./unrecoverable.ts";
 import { isPollAll, MAX_FREE_PROVIDER_RATE_LIMITS, pullPriority, type PollAllJobData, type PullJobData, type PullQueueJobData } from "../../queue/topology.ts";
 import { isLargeRange } from "../date-range.ts";
 import { deferJob } from "../defer-job.ts";
-import { normalize, type Normalized } from "../normalize.ts";
-import { publishRecords, type PublishResult } from "../publish-records.ts";
+import { normalize } from "../normalize.ts";
+import { openPublishStream, type PublishResult } from "../publish-records.ts";
+import { clampPullWindow } from "../pull-window.ts";
 import { rateBudget } from "../rate-budget.ts";
 import { readProviderRecords } from "../read-provider-records.ts";
 import { connectionInfo } from "../terra-user.ts";
@@ -20,8 +21,8 @@ export interface PullResult extends PublishResult {
   budgetGrantedAt?: number;
 }
 
-/** Map in slices so a long backfill's provider pages are not all held at once. */
-const MAP_SLICE = 200;
+/** Provider records mapped at a time: a few MB even when each carries a workout's samples. */
+const MAP_SLICE = 25;
 
 /**
  * The pull queue's processor. Scheduler ticks fan out into pulls; a pull reads one data type for one
@@ -86,10 +87,24 @@ async function pullOnce(ctx: RuntimeContext, job: Job<PullJobData>, token: strin
   }
 
   const connection = connectionInfo(user);
-  const range = { start: new Date(data.start), end: new Date(data.end) };
+  const range = clampPullWindow({ start: new Date(data.start), end: new Date(data.end) }, connector);
+  if (range.clamped) log.warn({ asked: { start: data.start, end: data.end }, pulled: { start: range.start, end: range.end } }, "pull window reaches beyond the provider's history or too far ahead; pulling the part that can hold data");
   const credentials = connector.auth.type === "none" ? undefined : await ctx.store.getTokens(user.user_id);
   const mapContext = { connection, dataType, withSamples: data.withSamples };
-  const normalized: Normalized = { valid: [], rejected: [] };
+  const published = openPublishStream(ctx, {
+    user,
+    dataType,
+    traceId: data.traceId,
+    traceSeed: job.id ?? data.traceId,
+    priority: pullPriority(data.reason),
+    ...(data.reference !== undefined ? { reference: data.reference } : {}),
+    // The request decided (and announced) it; a pull of an older version decides from its window.
+    large: data.large ?? (data.reason === "request" && isLargeRange(range, ctx.policy.largeRequestDays)),
+    emitEmpty: data.reason === "request",
+    log,
+  });
+  // Records stream through in slices: mapped, validated, quarantined and sent on in payloads as they
+  // arrive, so the memory a pull holds does not grow with its window.
   let slice: ProviderRecord[] = [];
   for await (const raw of readProviderRecords(data.provider, spec, {
     ...mapContext,
@@ -100,25 +115,13 @@ async function pullOnce(ctx: RuntimeContext, job: Job<PullJobData>, token: strin
   })) {
     slice.push(raw);
     if (slice.length >= MAP_SLICE) {
-      normalize(spec, dataType, slice, mapContext, normalized);
+      await published.add(normalize(spec, dataType, slice, mapContext));
       slice = [];
     }
   }
-  normalize(spec, dataType, slice, mapContext, normalized);
-
-  const published = await publishRecords(ctx, {
-    user,
-    dataType,
-    normalized,
-    traceId: data.traceId,
-    traceSeed: job.id ?? data.traceId,
-    priority: pullPriority(data.reason),
-    ...(data.reference !== undefined ? { reference: data.reference } : {}),
-    large: data.reason === "request" && isLargeRange(range, ctx.policy.largeRequestDays),
-    emitEmpty: data.reason === "request",
-    log,
-  });
+  await published.add(normalize(spec, dataType, slice, mapContext));
+  const result = await published.finish();
   await ctx.store.markPolled(user.user_id, new Date());
-  await job.updateProgress({ ...published });
-  return { ...published, budgetGrantedAt: budget.grantedAtMs };
+  await job.updateProgress({ ...result });
+  return { ...result, budgetGrantedAt: budget.grantedAtMs };
 }
