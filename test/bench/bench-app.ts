@@ -1,12 +1,12 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
-import { readFileSync } from "node:fs";
 import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { childNodePids } from "../kit/child-processes.ts";
 import { freePort } from "../kit/free-port.ts";
+import { packageScriptFlags } from "../kit/package-script-flags.ts";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
@@ -37,7 +37,8 @@ export async function writeBenchConfig(options: { redisUrl: string; databaseUrl:
   await writeFile(
     deployment.configPath,
     [
-      `server: { host: 127.0.0.1, port: ${deployment.port} }`,
+      // One load generator on loopback is one source: the per-source limit is measured, never reached.
+      `server: { host: 127.0.0.1, port: ${deployment.port}, rateLimit: { max: 1000000000 } }`,
       `redis: { url: "${options.redisUrl}" }`,
       `database: { url: "${options.databaseUrl}", schema: ${deployment.schema} }`,
       `dataDir: ${join(dir, "data")}`,
@@ -65,17 +66,6 @@ export interface RunningProcess {
 }
 
 type Role = "api" | "serve" | "worker";
-
-/**
- * The Node flags a package script starts a role with (`"api": "node <flags> --import tsx …"`): the
- * benchmark measures the processes as an operator runs them, and the flags live in one place.
- */
-export function packageScriptFlags(role: Role): string[] {
-  const scripts = (JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts;
-  const match = /^node\s+(.*?)\s*--import tsx /.exec(scripts[role] ?? "");
-  if (!match) throw new Error(`package.json's "${role}" script does not start with "node [flags] --import tsx": the benchmark cannot read its flags`);
-  return match[1]!.split(/\s+/).filter(Boolean);
-}
 
 /**
  * Flags for the process under test: the package script's, or BENCH_NODE_FLAGS instead (for
