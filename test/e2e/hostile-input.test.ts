@@ -28,7 +28,7 @@ describe("hostile input", () => {
 
   beforeAll(async () => {
     d = await startProcessDeployment({
-      server: "limits: { requestTimeoutSeconds: 3, headersTimeoutSeconds: 2 }, rateLimit: { max: 600, perSeconds: 10, maxRejected: 20 }",
+      server: "limits: { requestTimeoutSeconds: 3, headersTimeoutSeconds: 2 }, rateLimit: { max: 600, perSeconds: 10, maxRejected: 20, maxBytes: 20971520 }",
       plugins: [POISON],
       providers: `POISON: { pushSecret: "${poisonSecret}" }`,
       workerArgs: ["--processes", "2", "--concurrency", "8"],
@@ -223,6 +223,17 @@ describe("hostile input", () => {
       }
       expect(misSigned.slice(0, 20)).toEqual(Array(20).fill(401));
       expect(misSigned.slice(20)).toEqual(Array(10).fill(429));
+
+      // A source that holds the secret and sends large signed bodies is held to its byte budget (20 MiB per window).
+      const heavy = Buffer.from(JSON.stringify({ notifications: Array.from({ length: 60_000 }, (_, i) => ({ event: "test", owner_id: `nobody-${i}` })) }));
+      const heavyAnswers = [];
+      for (let i = 0; i < 8; i++) {
+        const headers = { "content-type": "application/json", "x-sandbox-signature": signTerraPayload(d.pushSecret, heavy, now + i) };
+        heavyAnswers.push((await d.client.send({ path: "/hooks/sandbox", body: heavy, headers, from: "127.0.0.12" })).status);
+      }
+      const allowed = Math.ceil((20 * 1024 * 1024) / heavy.length);
+      expect(heavyAnswers.slice(0, allowed)).toEqual(Array(allowed).fill(400));
+      expect(heavyAnswers.slice(allowed).every((status) => status === 429 || status === 0)).toBe(true);
 
       // Metrics are not for the public: the API key (basic auth, as Prometheus sends it) is needed.
       expect((await d.client.send({ method: "GET", path: "/metrics" })).status).toBe(401);

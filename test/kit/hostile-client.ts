@@ -45,24 +45,31 @@ export function createHostileClient(port: number) {
         settled = true;
       };
       const body = options.body;
-      const req = request(
-        {
-          host: "127.0.0.1",
-          port,
-          method: options.method ?? "POST",
-          path: options.path,
-          agent: agentFor(from),
-          headers: { ...options.headers, ...(body ? { "content-length": String(body.length) } : {}) },
-          timeout: options.timeoutMs ?? 30_000,
-        },
-        (res) => {
-          let text = "";
-          res.setEncoding("utf8");
-          res.on("data", (chunk: string) => (text += chunk));
-          res.on("end", () => settle({ status: res.statusCode ?? 0, text, headers: res.headers }));
-          res.on("error", () => settle({ status: res.statusCode ?? 0, text, headers: res.headers }));
-        },
-      );
+      let req: ReturnType<typeof request>;
+      try {
+        req = request(
+          {
+            host: "127.0.0.1",
+            port,
+            method: options.method ?? "POST",
+            path: options.path,
+            agent: agentFor(from),
+            headers: { ...options.headers, ...(body ? { "content-length": String(body.length) } : {}) },
+            timeout: options.timeoutMs ?? 30_000,
+          },
+          (res) => {
+            let text = "";
+            res.setEncoding("utf8");
+            res.on("data", (chunk: string) => (text += chunk));
+            res.on("end", () => settle({ status: res.statusCode ?? 0, text, headers: res.headers }));
+            res.on("error", () => settle({ status: res.statusCode ?? 0, text, headers: res.headers }));
+          },
+        );
+      } catch (error) {
+        // Node's client refuses to send some malformed requests at all.
+        settle({ status: 0, text: "", headers: {}, error: (error as NodeJS.ErrnoException).code ?? "refused by the client" });
+        return;
+      }
       req.on("timeout", () => req.destroy(new Error("timeout")));
       req.on("error", (error: NodeJS.ErrnoException) => settle({ status: 0, text: "", headers: {}, error: error.code ?? error.message }));
       req.end(body);

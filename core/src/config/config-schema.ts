@@ -20,7 +20,7 @@ export interface ServerConfig {
   admin?: { host: string; port: number };
   limits: ServerLimits;
   /** Per source address, on the provider webhook routes; max 0 turns it off. */
-  rateLimit: { max: number; perSeconds: number; maxRejected: number };
+  rateLimit: { max: number; perSeconds: number; maxRejected: number; maxBytes: number };
 }
 
 export interface ServerLimits {
@@ -221,6 +221,10 @@ export const CONFIG_SCHEMA = {
             maxRejected: positiveInteger(
               "Requests per window a source may send that fail signature verification; past it the source's requests are refused (429) unread until the window ends.",
               20,
+            ),
+            maxBytes: positiveInteger(
+              "Body bytes per window a source may send (as declared by Content-Length, or as read); past it the source's requests are refused (429) unread until the window ends.",
+              64 * 1024 * 1024,
             ),
           },
         },

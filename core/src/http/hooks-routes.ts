@@ -11,6 +11,7 @@ import { jobId } from "../queue/job-id.ts";
 import { MAX_NOTIFICATIONS_PER_INGEST_JOB, type IngestJobData, type IngestNotification } from "../queue/topology.ts";
 import type { RuntimeContext } from "../runtime/runtime-context.ts";
 import { createTickBatcher } from "../util/tick-batcher.ts";
+import { createByteBudget } from "./byte-budget.ts";
 import { hookDurationHistogram, type WebhookOutcome } from "./http-metrics.ts";
 import type { ProducerQueues } from "./producer-queues.ts";
 import type { ProviderUserCache } from "./provider-user-cache.ts";
@@ -90,6 +91,7 @@ export async function hooksRoutes(app: FastifyInstance, options: HooksRoutesOpti
   // A source that keeps failing verification is refused before its bodies are read, for the rest of the
   // window: signed-looking junk costs a body read and an HMAC each, legitimate traffic never fails.
   const rejections = limited ? app.createRateLimit({ max: options.rateLimit.maxRejected, timeWindow: options.rateLimit.perSeconds * 1000 }) : undefined;
+  const bytes = limited ? createByteBudget({ maxBytes: options.rateLimit.maxBytes, windowMs: options.rateLimit.perSeconds * 1000 }) : undefined;
 
   app.addHook("onResponse", async (request, reply) => {
     duration.observe(
@@ -124,6 +126,16 @@ export async function hooksRoutes(app: FastifyInstance, options: HooksRoutesOpti
         return refuse(429, `too many requests from this address failed verification; retry in ${state.ttlInSeconds} s`);
       }
     }
+    if (bytes) {
+      const wait = bytes.wait(request.ip);
+      if (wait > 0) {
+        count(provider, "rate_limited");
+        reply.header("retry-after", String(wait));
+        return refuse(429, `this address sent more than its share of bytes; retry in ${wait} s`);
+      }
+      const declared = Number(request.headers["content-length"]);
+      if (Number.isFinite(declared)) bytes.charge(request.ip, declared);
+    }
     const refusal = precheckWebhook(found.spec, request.headers);
     if (refusal !== undefined) {
       await rejected(request, provider, refusal);
@@ -143,6 +155,8 @@ export async function hooksRoutes(app: FastifyInstance, options: HooksRoutesOpti
     const provider = connector.name;
 
     const rawBody = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+    // A chunked body declared no length: it is charged what it turned out to be.
+    if (bytes && request.headers["content-length"] === undefined) bytes.charge(request.ip, rawBody.length);
     const webhookRequest: WebhookRequest = { headers: request.headers, rawBody, query: request.query as Record<string, string | undefined> };
     const verified = verifyWebhook(spec, webhookRequest, secret);
     if (!verified.ok) {

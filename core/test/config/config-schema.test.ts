@@ -50,7 +50,7 @@ describe("config schema", () => {
         trustProxy: ["10.0.0.0/8"],
         admin: { host: "127.0.0.1", port: 9464 },
         limits: { hookBodyBytes: 1024, notificationsPerRequest: 10, requestTimeoutSeconds: 5, headersTimeoutSeconds: 2 },
-        rateLimit: { max: 50, perSeconds: 1, maxRejected: 5 },
+        rateLimit: { max: 50, perSeconds: 1, maxRejected: 5, maxBytes: 4096 },
       },
       redis: { url: "redis://cache:6379" },
       database: { url: "postgres://db/tributary" },
