@@ -1,12 +1,16 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
-import { readFileSync } from "node:fs";
 import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { Queue } from "bullmq";
+import { Redis } from "ioredis";
+import { createPostgresDatabase, createStateStore, createTokenCipher, migrate } from "@tributary/core/state";
 import { childNodePids } from "../kit/child-processes.ts";
 import { freePort } from "../kit/free-port.ts";
+import { packageScriptFlags } from "../kit/package-script-flags.ts";
+import type { BenchUser } from "./workloads.ts";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
@@ -21,8 +25,11 @@ export interface BenchDeployment {
   port: number;
 }
 
-/** A config for the process under test: real PostgreSQL (unique schema), real Redis, one webhook destination. */
-export async function writeBenchConfig(options: { redisUrl: string; databaseUrl: string; receiverUrl: string; receiverSecret: string }): Promise<BenchDeployment> {
+/**
+ * A config for the process under test: real PostgreSQL (unique schema), real Redis, one webhook
+ * destination. `server` replaces the benchmark's own server settings (YAML flow-mapping entries).
+ */
+export async function writeBenchConfig(options: { redisUrl: string; databaseUrl: string; receiverUrl: string; receiverSecret: string; server?: string }): Promise<BenchDeployment> {
   const dir = await mkdtemp(join(tmpdir(), "tributary-bench-"));
   const id = randomUUID().slice(0, 8);
   const deployment: BenchDeployment = {
@@ -37,7 +44,8 @@ export async function writeBenchConfig(options: { redisUrl: string; databaseUrl:
   await writeFile(
     deployment.configPath,
     [
-      `server: { host: 127.0.0.1, port: ${deployment.port} }`,
+      // One load generator on loopback is one source: the per-source limit is measured, never reached.
+      `server: { host: 127.0.0.1, port: ${deployment.port}, ${options.server ?? "rateLimit: { max: 1000000000, maxBytes: 1000000000000 }"} }`,
       `redis: { url: "${options.redisUrl}" }`,
       `database: { url: "${options.databaseUrl}", schema: ${deployment.schema} }`,
       `dataDir: ${join(dir, "data")}`,
@@ -65,17 +73,6 @@ export interface RunningProcess {
 }
 
 type Role = "api" | "serve" | "worker";
-
-/**
- * The Node flags a package script starts a role with (`"api": "node <flags> --import tsx …"`): the
- * benchmark measures the processes as an operator runs them, and the flags live in one place.
- */
-export function packageScriptFlags(role: Role): string[] {
-  const scripts = (JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts;
-  const match = /^node\s+(.*?)\s*--import tsx /.exec(scripts[role] ?? "");
-  if (!match) throw new Error(`package.json's "${role}" script does not start with "node [flags] --import tsx": the benchmark cannot read its flags`);
-  return match[1]!.split(/\s+/).filter(Boolean);
-}
 
 /**
  * Flags for the process under test: the package script's, or BENCH_NODE_FLAGS instead (for
@@ -141,4 +138,40 @@ export async function startProcess(role: Role, deployment: BenchDeployment, extr
       await exited;
     },
   };
+}
+
+/** Connected SANDBOX users of the deployment, created straight in its state store. */
+export async function createBenchUsers(deployment: BenchDeployment, count: number): Promise<BenchUser[]> {
+  const db = await createPostgresDatabase({ url: deployment.databaseUrl, schema: deployment.schema });
+  await migrate(db);
+  const store = createStateStore({ db, cipher: createTokenCipher({ key: randomBytes(32).toString("base64") }) });
+  const users: BenchUser[] = [];
+  for (let i = 0; i < count; i++) {
+    const providerUserId = `bench-${deployment.prefix}-${i}`;
+    await store.createConnection({ provider: "SANDBOX", providerUserId, referenceId: `bench-${i}` });
+    users.push({ providerUserId });
+  }
+  await db.close();
+  return users;
+}
+
+export async function dropDeployment(deployment: BenchDeployment): Promise<void> {
+  const db = await createPostgresDatabase({ url: deployment.databaseUrl });
+  await db.query(`DROP SCHEMA IF EXISTS ${deployment.schema} CASCADE`);
+  await db.close();
+}
+
+export async function obliterate(deployment: BenchDeployment): Promise<void> {
+  for (const name of ["pull", "ingest", "deliver-bench-receiver"]) {
+    const queue = new Queue(name, { connection: { url: deployment.redisUrl }, prefix: deployment.prefix });
+    await queue.obliterate({ force: true });
+    await queue.close();
+  }
+  // The replay guard's claims live for the replay window (5 min): left alone, a hundred thousand of them
+  // would expire at once in the middle of the next run on this Redis, whose expiry cycles then stall it.
+  const redis = new Redis(deployment.redisUrl);
+  for await (const keys of redis.scanStream({ match: `${deployment.prefix}:*`, count: 1000 }) as AsyncIterable<string[]>) {
+    if (keys.length > 0) await redis.unlink(...keys);
+  }
+  redis.disconnect();
 }

@@ -12,12 +12,9 @@
 import { randomBytes } from "node:crypto";
 import { cpus } from "node:os";
 import { parseArgs } from "node:util";
-import { Queue } from "bullmq";
-import { Redis } from "ioredis";
-import { createPostgresDatabase, createStateStore, createTokenCipher, migrate } from "@tributary/core/state";
 import { benchBareBullmq } from "./bare-bullmq.ts";
 import { startBenchReceiver } from "./bench-receiver.ts";
-import { nodeFlags, startProcess, writeBenchConfig, type BenchDeployment } from "./bench-app.ts";
+import { createBenchUsers, dropDeployment, nodeFlags, obliterate, startProcess, writeBenchConfig, type BenchDeployment } from "./bench-app.ts";
 import { createPoster } from "./http-client.ts";
 import { openLoop } from "./open-loop.ts";
 import { hasWrk, wrkIngest, writeWrkRequests } from "./wrk-ingest.ts";
@@ -56,41 +53,6 @@ const cpuLine = (before: CpuSnapshot, after: CpuSnapshot, units: number) =>
     .filter(([, us]) => (us ?? 0) >= 0.5)
     .map(([party, us]) => `${party} ${fmt(us ?? 0)}`)
     .join(" · ");
-
-async function createUsers(deployment: BenchDeployment, count: number): Promise<BenchUser[]> {
-  const db = await createPostgresDatabase({ url: databaseUrl, schema: deployment.schema });
-  await migrate(db);
-  const store = createStateStore({ db, cipher: createTokenCipher({ key: randomBytes(32).toString("base64") }) });
-  const users: BenchUser[] = [];
-  for (let i = 0; i < count; i++) {
-    const providerUserId = `bench-${deployment.prefix}-${i}`;
-    await store.createConnection({ provider: "SANDBOX", providerUserId, referenceId: `bench-${i}` });
-    users.push({ providerUserId });
-  }
-  await db.close();
-  return users;
-}
-
-async function dropDeployment(deployment: BenchDeployment): Promise<void> {
-  const db = await createPostgresDatabase({ url: databaseUrl });
-  await db.query(`DROP SCHEMA IF EXISTS ${deployment.schema} CASCADE`);
-  await db.close();
-}
-
-async function obliterate(deployment: BenchDeployment): Promise<void> {
-  for (const name of ["pull", "ingest", "deliver-bench-receiver"]) {
-    const queue = new Queue(name, { connection: { url: redisUrl }, prefix: deployment.prefix });
-    await queue.obliterate({ force: true });
-    await queue.close();
-  }
-  // The replay guard's claims live for the replay window (5 min): left alone, a hundred thousand of them
-  // would expire at once in the middle of the next run on this Redis, whose expiry cycles then stall it.
-  const redis = new Redis(redisUrl);
-  for await (const keys of redis.scanStream({ match: `${deployment.prefix}:*`, count: 1000 }) as AsyncIterable<string[]>) {
-    if (keys.length > 0) await redis.unlink(...keys);
-  }
-  redis.disconnect();
-}
 
 /** Send every request with `concurrency` in flight; returns acknowledgement latencies (ms) and the wall time. */
 async function blast(url: string, requests: readonly PreparedRequest[], concurrency: number) {
@@ -199,7 +161,7 @@ async function main() {
   const receiver = await startBenchReceiver(receiverSecret);
   const deployment = await writeBenchConfig({ redisUrl, databaseUrl, receiverUrl: receiver.url, receiverSecret });
   const hookUrl = `http://127.0.0.1:${deployment.port}/hooks/sandbox`;
-  const users = await createUsers(deployment, 50);
+  const users = await createBenchUsers(deployment, 50);
   try {
     // (a) three rounds: the median steadies a baseline the shared host moves by ±20 % from run to run.
     let bare = { jobsPerSecond: Number.NaN };

@@ -15,10 +15,11 @@ export interface CliProcess {
 /**
  * `tributary <args>` as an operator runs it, as its own process: `node --import tsx` (not the tsx
  * wrapper), so the child's pid is Tributary's own (cluster copies are its children, BullMQ's processedBy
- * names it). Logs at info, so tests can wait for what it says.
+ * names it). Logs at info, so tests can wait for what it says. `nodeArgs` are Node's own flags (the
+ * package scripts' heap limits).
  */
-export function spawnCli(args: readonly string[], env: NodeJS.ProcessEnv = process.env): CliProcess {
-  const child = spawn(process.execPath, ["--import", "tsx", CLI, ...args], {
+export function spawnCli(args: readonly string[], env: NodeJS.ProcessEnv = process.env, nodeArgs: readonly string[] = []): CliProcess {
+  const child = spawn(process.execPath, [...nodeArgs, "--import", "tsx", CLI, ...args], {
     cwd: ROOT,
     env: { ...env, LOG_LEVEL: "info" },
     stdio: ["ignore", "pipe", "pipe"],

@@ -43,6 +43,8 @@ export default defineConnector({
   auth: { type: "none" },
   backfillDays: 28,
   pollIntervalSeconds: 900,
+  // Synthetic data exists for any date; like a real provider, it serves two years of history.
+  maxHistoryDays: 730,
   webhook: sandboxWebhook,
   pull: {
     activity: {

@@ -1,8 +1,9 @@
 import type { AddressInfo } from "node:net";
 import type { FastifyInstance } from "fastify";
 import type { TributaryConfig } from "../config/config-schema.ts";
-import type { HttpServerOptions } from "../http/create-http-server.ts";
+import type { HttpServerOptions, HttpServers } from "../http/create-http-server.ts";
 import { createProducerQueues, type ProducerQueues } from "../queue/producer-queues.ts";
+import { assertSafeToListen } from "./listen-safety.ts";
 import type { Logger } from "../log/logger.ts";
 import { createMetrics, type Metrics } from "../observability/metrics.ts";
 import { QUEUE_PREFIX } from "../queue/topology.ts";
@@ -46,15 +47,20 @@ export interface App {
   runtime: Runtime;
   /** Fail-fast queues for request handlers and one-shot commands. */
   producer: ProducerQueues;
+  startWorkers(concurrency?: WorkerConcurrency, options?: WorkerOptions): RuntimeWorkers;
   /** The service layer on the fail-fast queues: what the REST API and the CLI call. */
   services: AppServices;
   /** The developer accounts of the config (keys as digests). */
   developers: DeveloperDirectory;
-  startWorkers(concurrency?: WorkerConcurrency, options?: WorkerOptions): RuntimeWorkers;
-  /** The HTTP server, created on first use (tests `inject()` into it without listening). */
+  /** The public HTTP server (REST API, provider webhooks), created on first use (tests `inject()` into it without listening). */
   http(): FastifyInstance;
-  /** Listen on `server.host`/`server.port` of the config unless told otherwise; resolves with the base URL. */
-  startHttp(listen?: { host?: string; port?: number }): Promise<{ server: FastifyInstance; url: string }>;
+  /** Where /metrics and /admin are served: the admin server when `server.admin` is configured, else the public one. */
+  adminHttp(): FastifyInstance;
+  /**
+   * Listen on `server.host`/`server.port` of the config unless told otherwise (and on `server.admin` when
+   * configured); resolves with the base URLs.
+   */
+  startHttp(listen?: { host?: string; port?: number }): Promise<{ server: FastifyInstance; url: string; adminUrl?: string }>;
   /**
    * Graceful stop, in dependency order: stop accepting requests (in-flight ones finish), let the workers
    * finish their active jobs, then close queues, destinations, Redis and the store. Idempotent.
@@ -103,13 +109,13 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
   const services = servicesOver(ctx, producer);
   const developers = createDeveloperDirectory(developersFromConfig(config));
   const workers: RuntimeWorkers[] = [];
-  let server: FastifyInstance | undefined;
+  let servers: HttpServers | undefined;
   let closed: Promise<void> | undefined;
 
-  const createHttpServer = options.withHttp === false ? undefined : (await import("../http/create-http-server.ts")).createHttpServer;
-  const http = (): FastifyInstance => {
-    if (!createHttpServer) throw new Error("this app was built without HTTP (withHttp: false)");
-    return (server ??= createHttpServer({
+  const createHttpServers = options.withHttp === false ? undefined : (await import("../http/create-http-server.ts")).createHttpServers;
+  const httpServers = (): HttpServers => {
+    if (!createHttpServers) throw new Error("this app was built without HTTP (withHttp: false)");
+    return (servers ??= createHttpServers({
       ctx,
       config,
       producer,
@@ -118,6 +124,11 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
       ...(options.authorizer ? { authorizer: options.authorizer } : {}),
       ...options.http,
     }));
+  };
+  const listenOn = async (instance: FastifyInstance, host: string, port: number) => {
+    await instance.listen({ host, port });
+    const address = instance.server.address() as AddressInfo;
+    return `http://${address.family === "IPv6" ? `[${address.address}]` : address.address}:${address.port}`;
   };
 
   return {
@@ -132,19 +143,21 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
       workers.push(started);
       return started;
     },
-    http,
+    http: () => httpServers().public,
+    adminHttp: () => httpServers().admin ?? httpServers().public,
     async startHttp(listen = {}) {
-      const instance = http();
+      const host = listen.host ?? config.server.host;
+      assertSafeToListen(config, host);
+      const { public: instance, admin } = httpServers();
       // Not fatal: the API answers 503 until Redis is there, and health/ready says why.
       if (!(await producer.whenReady(3000))) log.warn({ redis: new URL(config.redis.url).host }, "Redis is not reachable yet; provider webhooks get 503 until it is");
-      await instance.listen({ host: listen.host ?? config.server.host, port: listen.port ?? config.server.port });
-      const address = instance.server.address() as AddressInfo;
-      const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
-      return { server: instance, url: `http://${host}:${address.port}` };
+      const url = await listenOn(instance, host, listen.port ?? config.server.port);
+      const adminUrl = admin && config.server.admin ? await listenOn(admin, config.server.admin.host, config.server.admin.port) : undefined;
+      return { server: instance, url, ...(adminUrl ? { adminUrl } : {}) };
     },
     close: () =>
       (closed ??= (async () => {
-        if (server) await server.close();
+        if (servers) await Promise.all([servers.public.close(), servers.admin?.close()]);
         await Promise.all(workers.map((w) => w.close()));
         await runtime.close();
         await producer.close();

@@ -15,6 +15,20 @@ export interface ServerConfig {
   port: number;
   /** Always set after loading: derived from the port when the file leaves it out. */
   publicUrl: string;
+  /** Whose address a request comes from behind proxies: false (the peer), true (X-Forwarded-For), or the proxies' addresses. */
+  trustProxy: boolean | string[];
+  /** Serve /metrics and /admin on this listener instead of the public one. */
+  admin?: { host: string; port: number };
+  limits: ServerLimits;
+  /** Per source address, on the provider webhook routes; max 0 turns it off. */
+  rateLimit: { max: number; perSeconds: number; maxRejected: number; maxBytes: number };
+}
+
+export interface ServerLimits {
+  hookBodyBytes: number;
+  notificationsPerRequest: number;
+  requestTimeoutSeconds: number;
+  headersTimeoutSeconds: number;
 }
 
 /**
@@ -235,6 +249,54 @@ export const CONFIG_SCHEMA = {
           format: "uri",
           description:
             "Base URL end users and providers reach this server at (OAuth redirects, webhook URLs). Default: http://localhost:<port>.",
+        },
+        trustProxy: {
+          description:
+            "Behind a load balancer or reverse proxy, whose X-Forwarded-For to believe, so rate limits apply to each source rather than to the proxy: the proxies' addresses or CIDRs (e.g. [10.0.0.0/8]), or true to believe any peer (only when nothing reaches the server but the proxy). Default: false (the connecting peer is the source).",
+          default: false,
+          anyOf: [{ type: "boolean" }, { type: "array", minItems: 1, items: { type: "string", minLength: 1 } }],
+        },
+        admin: {
+          type: "object",
+          description:
+            "A second listener for operators: /metrics (open there) and /admin (API key), which the public port then no longer serves. Without it, /metrics on the public port needs the API key like /admin.",
+          additionalProperties: false,
+          required: ["port"],
+          properties: {
+            host: { type: "string", minLength: 1, default: "127.0.0.1", description: "Interface of the admin listener (default 127.0.0.1: this machine only)." },
+            port: { type: "integer", minimum: 0, maximum: 65535, description: "TCP port of the admin listener." },
+          },
+        },
+        limits: {
+          type: "object",
+          description: "Bounds on what one request may cost the server.",
+          additionalProperties: false,
+          default: {},
+          properties: {
+            hookBodyBytes: positiveInteger("Largest provider webhook body, in bytes; a larger one is refused (413) before it is read.", 5 * 1024 * 1024),
+            notificationsPerRequest: positiveInteger("Most notifications one provider webhook request may carry; more is refused with 400.", 1000),
+            requestTimeoutSeconds: positiveInteger("Time a client has to send a whole request, body included; then the connection is closed.", 30),
+            headersTimeoutSeconds: positiveInteger("Time a client has to send a request's headers.", 10),
+          },
+        },
+        rateLimit: {
+          type: "object",
+          description:
+            "Requests each source address may send to /hooks/<provider> per window; more are answered 429 with Retry-After, before the body is read. Set trustProxy behind a proxy, or every provider shares the proxy's budget.",
+          additionalProperties: false,
+          default: {},
+          properties: {
+            max: { type: "integer", minimum: 0, default: 1000, description: "Requests per window and source; 0 turns the limit off." },
+            perSeconds: positiveInteger("Window length in seconds.", 10),
+            maxRejected: positiveInteger(
+              "Requests per window a source may send that fail signature verification; past it the source's requests are refused (429) unread until the window ends.",
+              20,
+            ),
+            maxBytes: positiveInteger(
+              "Body bytes per window a source may send (as declared by Content-Length, or as read); past it the source's requests are refused (429) unread until the window ends.",
+              64 * 1024 * 1024,
+            ),
+          },
         },
       },
     },

@@ -5,6 +5,9 @@ import { extractReferences, resolveReference, type ExtractedReferences } from ".
 
 export type ConfigPath = readonly (string | number)[];
 
+/** The file name of the built-in demo config, which has no file. */
+export const DEFAULT_CONFIG_FILE = "(built-in defaults)";
+
 export interface Position {
   line: number;
   column: number;

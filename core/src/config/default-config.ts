@@ -1,8 +1,8 @@
 import type { TributaryConfig } from "./config-schema.ts";
-import { parseConfigSource } from "./config-source.ts";
+import { DEFAULT_CONFIG_FILE, parseConfigSource } from "./config-source.ts";
 import { validateConfigSource } from "./validate-config.ts";
 
-export const DEFAULT_CONFIG_FILE = "(built-in defaults)";
+export { DEFAULT_CONFIG_FILE };
 
 /**
  * What runs when there is no config file: the offline demo, with the SANDBOX provider and no destination.

@@ -9,6 +9,7 @@ import { checkDevelopers } from "./check-developers.ts";
 import { ConfigError, formatPath, type ConfigProblem } from "./config-error.ts";
 import { CONFIG_SCHEMA, type TributaryConfig } from "./config-schema.ts";
 import { toPointer, type ConfigPath, type ConfigSource } from "./config-source.ts";
+import { checkPublishedSecrets } from "./published-secrets.ts";
 import { isSecretPath } from "./secrets.ts";
 
 let compiledSchema: ValidateFunction | undefined;
@@ -42,6 +43,7 @@ export function validateConfigSource(source: ConfigSource, registry?: PluginRegi
   checkEncryptionKey(config, source, problems);
   checkDestinationNames(config, source, problems);
   checkDevelopers(config, source, problems, registry);
+  checkPublishedSecrets(config, source, problems);
   if (registry) checkDestinationOptions(config, registry, plugins, source, problems, isSecret);
   if (registry) checkDestinationFormats(config, registry, plugins, source, problems);
 

@@ -48,7 +48,13 @@ export interface WebhookRequest {
   query: Record<string, string | undefined>;
 }
 
-export type VerifyFunction = (request: WebhookRequest, secret: string) => boolean;
+/**
+ * A scheme no `SignatureSpec` describes. Return what was verified: `signedAt` (unix seconds) when the
+ * provider signs a timestamp, so a replay is refused until it leaves `toleranceSeconds`.
+ */
+export type VerifyFunction = (request: WebhookRequest, secret: string) => boolean | VerifyFunctionResult;
+
+export type VerifyFunctionResult = { ok: true; signedAt?: number; toleranceSeconds?: number } | { ok: false; reason: string };
 
 export interface ChallengeSpec {
   /** Query parameter the provider sends the challenge in, e.g. "hub.challenge". */

@@ -58,6 +58,7 @@ export const ErrorCodes = {
   DATA_REQUEST_TIMEOUT: "ERR_DATA_REQUEST_TIMEOUT",
   CONTROL_UNAVAILABLE: "ERR_CONTROL_UNAVAILABLE",
   CONNECTOR_SCAFFOLD: "ERR_CONNECTOR_SCAFFOLD",
+  JOB_STALLED: "ERR_JOB_STALLED",
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];

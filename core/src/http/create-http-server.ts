@@ -1,5 +1,5 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance } from "fastify";
-import type { TributaryConfig } from "../config/config-schema.ts";
+import type { ServerConfig, TributaryConfig } from "../config/config-schema.ts";
 import { isTributaryError } from "../errors/tributary-error.ts";
 import type { RuntimeContext } from "../runtime/runtime-context.ts";
 import { adminQueues } from "./admin-queues.ts";
@@ -36,31 +36,105 @@ export interface HttpServerOptions {
   /** Bound on each Redis or database call made while answering. @default 2000 */
   dependencyTimeoutMs?: number;
   userCache?: ProviderUserCacheOptions;
-  /** Largest provider push body, in bytes. @default 5 MiB */
-  hookBodyLimit?: number;
 }
 
 /** The version of the API's description (the server's, while the project has no releases). */
 const API_VERSION = "0.1.0";
 
+export interface HttpServers {
+  /** The REST API (/v2), provider webhooks and health; with no admin listener configured, also /metrics and /admin behind the API key. */
+  public: FastifyInstance;
+  /** /metrics (open), /admin (API key) and health, on `server.admin`; undefined when it is not configured. */
+  admin?: FastifyInstance;
+}
+
 /** Probes and scrapes run every few seconds: logged at debug so they do not drown the real traffic. */
 const QUIET_ROUTES = new Set(["/health/live", "/health/ready", "/metrics"]);
 
+/** Bodies of the routes that are not provider webhooks (the admin API's small JSON). */
+const DEFAULT_BODY_LIMIT = 64 * 1024;
+
+/** How often Node looks for requests past their header or request timeout. */
+const TIMEOUT_CHECK_INTERVAL_MS = 1000;
+
 /**
- * The HTTP server: the Terra-compatible REST API (/v2, with its OpenAPI description and reference page),
+ * The HTTP servers: the Terra-compatible REST API (/v2, with its OpenAPI description and reference page),
  * provider push ingress, health, metrics and the admin routes. Returned ready to
  * `listen()`; `close()` stops accepting, lets in-flight requests finish, and answers 503 meanwhile.
  * Closing the context and the producer stays with the caller.
  */
-export function createHttpServer(options: HttpServerOptions): FastifyInstance {
-  const { ctx, producer } = options;
+export function createHttpServers(options: HttpServerOptions): HttpServers {
+  const { ctx, producer, config } = options;
   const dependencyTimeoutMs = options.dependencyTimeoutMs ?? 2000;
+  const health = { redis: producer.redis, store: ctx.store, timeoutMs: Math.min(dependencyTimeoutMs, 1000) };
+  // The operator's own account: the default developer's keys, never another developer's.
+  const guard = apiKeyGuard(options.developers.default?.keyDigests ?? []);
+
+  const operatorRoutes = async (app: FastifyInstance, metricsNeedKey: boolean) => {
+    await app.register(async (scope) => {
+      if (metricsNeedKey) scope.addHook("onRequest", guard);
+      await scope.register(metricsRoutes, { registry: ctx.metrics.registry });
+    });
+    await app.register(async (admin) => {
+      admin.addHook("onRequest", guard);
+      await admin.register(adminQueues, { producer });
+      await admin.register(deadLetterRoutes, { ctx, producer, dependencyTimeoutMs });
+      await admin.register(quarantineRoutes, { ctx });
+    });
+  };
+
+  const publicServer = baseServer(ctx, config.server);
+  // The description must see every route: registered first.
+  registerOpenApi(publicServer, { publicUrl: config.server.publicUrl, version: API_VERSION });
+  publicServer.register(v2Api, {
+    prefix: "/v2",
+    services: options.services,
+    developers: options.developers,
+    producer,
+    config,
+    ...(options.authorizer ? { authorizer: options.authorizer } : {}),
+    ...(options.syncDataTimeoutMs !== undefined ? { syncTimeoutMs: options.syncDataTimeoutMs } : {}),
+  });
+  publicServer.register(connectResultPage);
+  publicServer.register(healthRoutes, health);
+  publicServer.register(hooksRoutes, {
+    ctx,
+    producer,
+    users: createProviderUserCache(ctx.store, options.userCache),
+    replayGuard: createReplayGuard(producer.redis, producer.prefix),
+    dependencyTimeoutMs,
+    limits: config.server.limits,
+    rateLimit: config.server.rateLimit,
+  });
+  if (!config.server.admin) {
+    // The public port is the providers' and the internet's: the metrics there are for key holders only.
+    publicServer.register((app) => operatorRoutes(app, true));
+    return { public: publicServer };
+  }
+  const adminServer = baseServer(ctx, config.server);
+  adminServer.register(healthRoutes, health);
+  adminServer.register((app) => operatorRoutes(app, false));
+  return { public: publicServer, admin: adminServer };
+}
+
+/** One Fastify instance with Tributary's logging, errors, limits and timeouts. */
+function baseServer(ctx: RuntimeContext, server: ServerConfig): FastifyInstance {
+  const requestTimeoutMs = server.limits.requestTimeoutSeconds * 1000;
   const app = Fastify({
     loggerInstance: ctx.log as FastifyBaseLogger,
     // Fastify's own request lines carry the full URL (query strings hold verify tokens): we log our own.
     logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: "traceId" }),
     genReqId: requestIdOf,
     return503OnClosing: true,
+    bodyLimit: DEFAULT_BODY_LIMIT,
+    // A client that promises a body and trickles it (or never sends it) holds a socket and a parser:
+    // it has the request timeout to finish, and its headers must be in sooner.
+    requestTimeout: requestTimeoutMs,
+    http: {
+      headersTimeout: Math.min(server.limits.headersTimeoutSeconds * 1000, requestTimeoutMs),
+      connectionsCheckingInterval: TIMEOUT_CHECK_INTERVAL_MS,
+    },
+    trustProxy: server.trustProxy,
   }) as unknown as FastifyInstance;
 
   app.addHook("onRequest", async (request, reply) => {
@@ -91,38 +165,10 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
       request.log.error({ err: error }, "request failed");
       return reply.code(status).send({ status: "error", message: "internal error" });
     }
+    // A body that was refused unread is still on its way: do not keep the connection to drain it.
+    if (status === 413) reply.header("connection", "close");
     return reply.code(status).send({ status: "error", message: error.message });
   });
   app.setNotFoundHandler((_request, reply) => reply.code(404).send({ status: "error", message: "not found" }));
-
-  // The description must see every route: registered first.
-  registerOpenApi(app, { publicUrl: options.config.server.publicUrl, version: API_VERSION });
-  app.register(v2Api, {
-    prefix: "/v2",
-    services: options.services,
-    developers: options.developers,
-    producer,
-    config: options.config,
-    ...(options.authorizer ? { authorizer: options.authorizer } : {}),
-    ...(options.syncDataTimeoutMs !== undefined ? { syncTimeoutMs: options.syncDataTimeoutMs } : {}),
-  });
-  app.register(connectResultPage);
-  app.register(healthRoutes, { redis: producer.redis, store: ctx.store, timeoutMs: Math.min(dependencyTimeoutMs, 1000) });
-  app.register(metricsRoutes, { registry: ctx.metrics.registry });
-  app.register(hooksRoutes, {
-    ctx,
-    producer,
-    users: createProviderUserCache(ctx.store, options.userCache),
-    replayGuard: createReplayGuard(producer.redis, producer.prefix),
-    dependencyTimeoutMs,
-    bodyLimit: options.hookBodyLimit ?? 5 * 1024 * 1024,
-  });
-  app.register(async (admin) => {
-    // The operator's own account: the default developer's keys, never another developer's.
-    admin.addHook("onRequest", apiKeyGuard(options.developers.default?.keyDigests ?? []));
-    await admin.register(adminQueues, { producer });
-    await admin.register(deadLetterRoutes, { ctx, producer, dependencyTimeoutMs });
-    await admin.register(quarantineRoutes, { ctx });
-  });
   return app;
 }

@@ -1,17 +1,22 @@
+import rateLimit from "@fastify/rate-limit";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { ServerConfig } from "../config/config-schema.ts";
 import type { ConnectorDefinition } from "../contracts/connector.ts";
 import type { WebhookRequest, WebhookSpec } from "../contracts/webhook.ts";
 import { extractNotifications, type Notification } from "../ingress/extract-notifications.ts";
-import { verifyWebhook } from "../ingress/verify-webhook.ts";
+import { parsePushBody } from "../ingress/parse-push-body.ts";
+import { replayFingerprint, replayHoldSeconds } from "../ingress/replay-fingerprint.ts";
+import { precheckWebhook, verifyWebhook } from "../ingress/verify-webhook.ts";
 import { jobId } from "../queue/job-id.ts";
 import { MAX_NOTIFICATIONS_PER_INGEST_JOB, type IngestJobData, type IngestNotification } from "../queue/topology.ts";
 import type { RuntimeContext } from "../runtime/runtime-context.ts";
+import { createTickBatcher } from "../util/tick-batcher.ts";
+import { createByteBudget } from "./byte-budget.ts";
 import { hookDurationHistogram, type WebhookOutcome } from "./http-metrics.ts";
 import type { ProducerQueues } from "../queue/producer-queues.ts";
 import type { ProviderUserCache } from "./provider-user-cache.ts";
-import { deliveryFingerprint, type ReplayGuard } from "./replay-guard.ts";
+import type { ReplayGuard } from "./replay-guard.ts";
 import { safeEqualText } from "./safe-equal.ts";
-import { createTickBatcher } from "../util/tick-batcher.ts";
 import { sendUnavailable, withTimeout } from "./unavailable.ts";
 
 export interface HooksRoutesOptions {
@@ -21,75 +26,148 @@ export interface HooksRoutesOptions {
   replayGuard: ReplayGuard;
   /** Bound on each Redis or database call of a push request. */
   dependencyTimeoutMs: number;
-  /** Largest push body accepted, in bytes. */
-  bodyLimit: number;
+  limits: Pick<ServerConfig["limits"], "hookBodyBytes" | "notificationsPerRequest">;
+  rateLimit: ServerConfig["rateLimit"];
 }
 
-/** Replay window of schemes without a timestamp of their own (the timestamped default, too). */
-const DEFAULT_REPLAY_WINDOW_SECONDS = 300;
-
 type ProviderRequest = FastifyRequest<{ Params: { provider: string } }>;
+type PushTarget = { connector: ConnectorDefinition; spec: WebhookSpec; secret: string };
+type Enqueued = { ok: true } | { ok: false; error: unknown };
 
 /**
  * Provider push ingress: verify the signature over the raw bytes, refuse replays, split the body into
- * notifications, find each one's user, enqueue one ingest job per notification and answer at once. No
- * database write and no destination call happens here; the ingest worker does the rest.
+ * notifications, find each one's user, enqueue them and answer at once. No database write and no
+ * destination call happens here; the ingest worker does the rest.
+ *
+ * Each step refuses as early as it can decide, and before the costlier ones: the source's rate budget,
+ * then the provider, its secret and the signature header (before the body is read), then the size,
+ * signature, replay, nesting and shape of the body. What can never succeed is answered 4xx (providers
+ * retry anything else for ever); what a dependency failed is answered 503 and left for the retry.
  */
 export async function hooksRoutes(app: FastifyInstance, options: HooksRoutesOptions): Promise<void> {
-  const { ctx, producer, users, replayGuard, dependencyTimeoutMs } = options;
+  const { ctx, producer, users, replayGuard, dependencyTimeoutMs, limits } = options;
   const duration = hookDurationHistogram(ctx.metrics.registry);
   const count = (provider: string, outcome: WebhookOutcome, n = 1) => ctx.metrics.webhooks.inc({ provider, outcome }, n);
+  const providerLabel = (request: ProviderRequest) => pushTarget(ctx, request.params.provider)?.connector.name ?? "unknown";
+
   // The notifications of every request answered in one event-loop turn go into one ingest job (one
   // Redis write and one job for the worker to take, not one per request: at thousands of requests a
   // second, BullMQ's per-job work is most of the cost); each request still answers only once its own
-  // notifications are in Redis.
-  const enqueue = createTickBatcher(async (batches: IngestNotification[][]) => {
-    const jobs = ingestJobs(batches.flat());
+  // notifications are in Redis. Should the shared write fail, each request's notifications are written
+  // alone, so a request that cannot be stored fails by itself and not its neighbours.
+  const addJobs = async (notifications: IngestNotification[]) => {
+    const jobs = ingestJobs(notifications);
     // One job (the common case) skips addBulk's pipeline, whose construction costs more than the add.
     if (jobs.length === 1) await producer.ingest.add(jobs[0]!.name, jobs[0]!.data);
     else await producer.ingest.addBulk(jobs);
-    return batches.map(() => undefined);
+  };
+  const enqueue = createTickBatcher(async (batches: IngestNotification[][]): Promise<Enqueued[]> => {
+    try {
+      await addJobs(batches.flat());
+      return batches.map(() => ({ ok: true }));
+    } catch (error) {
+      if (batches.length === 1) return [{ ok: false, error }];
+      return Promise.all(batches.map((batch) => addJobs(batch).then((): Enqueued => ({ ok: true }), (error: unknown): Enqueued => ({ ok: false, error }))));
+    }
   });
 
   // Signatures are computed over the bytes the provider sent: every body stays a Buffer, never parsed
   // and re-serialized JSON (key order, whitespace and unicode escapes would change).
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser("*", { parseAs: "buffer", bodyLimit: options.bodyLimit }, (_request, body, done) => done(null, body));
+  app.addContentTypeParser("*", { parseAs: "buffer", bodyLimit: limits.hookBodyBytes }, (_request, body, done) => done(null, body));
+
+  // Per source address (request.ip: the peer, or what server.trustProxy believes of X-Forwarded-For).
+  // Checked on request, before anything else is looked at or read.
+  const limited = options.rateLimit.max > 0;
+  await app.register(rateLimit, {
+    global: false,
+    hook: "onRequest",
+    addHeadersOnExceeding: { "x-ratelimit-limit": false, "x-ratelimit-remaining": false, "x-ratelimit-reset": false },
+    addHeaders: { "x-ratelimit-limit": false, "x-ratelimit-remaining": false, "x-ratelimit-reset": false, "retry-after": true },
+    errorResponseBuilder: (_request, context) => ({ statusCode: context.statusCode, status: "error", message: `too many requests from this address; retry in ${context.after}` }),
+    onExceeded: (request) => count(providerLabel(request as ProviderRequest), "rate_limited"),
+  });
+  const rateLimitConfig = { rateLimit: limited ? { max: options.rateLimit.max, timeWindow: options.rateLimit.perSeconds * 1000 } : (false as const) };
+  // A source that keeps failing verification is refused before its bodies are read, for the rest of the
+  // window: signed-looking junk costs a body read and an HMAC each, legitimate traffic never fails.
+  const rejections = limited ? app.createRateLimit({ max: options.rateLimit.maxRejected, timeWindow: options.rateLimit.perSeconds * 1000 }) : undefined;
+  const bytes = limited ? createByteBudget({ maxBytes: options.rateLimit.maxBytes, windowMs: options.rateLimit.perSeconds * 1000 }) : undefined;
 
   app.addHook("onResponse", async (request, reply) => {
     duration.observe(
       { method: request.method, route: request.routeOptions.url ?? "unmatched", status_code: String(reply.statusCode) },
       reply.elapsedTime / 1000,
     );
+    if (reply.statusCode === 413) count(providerLabel(request as ProviderRequest), "too_large");
   });
 
-  app.post("/hooks/:provider", async (request: ProviderRequest, reply) => {
+  const targets = new WeakMap<FastifyRequest, PushTarget>();
+  /** Refusals decided from the request line and headers: the body is never read, the connection not kept. */
+  const refuseEarly = async (request: ProviderRequest, reply: FastifyReply) => {
+    const refuse = (status: number, message: string) => {
+      if (request.headers["content-length"] !== "0") reply.header("connection", "close");
+      return reply.code(status).send({ status: "error", message });
+    };
     const found = pushTarget(ctx, request.params.provider);
-    if (!found) return reply.code(404).send({ status: "error", message: `no provider "${request.params.provider}" accepts webhooks here` });
-    const { connector, spec } = found;
-    const provider = connector.name;
-
+    if (!found) return refuse(404, `no provider "${request.params.provider.slice(0, 64)}" accepts webhooks here`);
+    const provider = found.connector.name;
     const secret = ctx.providers[provider]?.pushSecret;
     if (!secret) {
       request.log.error({ provider }, `provider push refused: no secret configured — set providers.${provider}.pushSecret (or webhookSecret) in the config`);
       count(provider, "unavailable");
+      if (request.headers["content-length"] !== "0") reply.header("connection", "close");
       return sendUnavailable(reply, "webhook secret not configured");
     }
+    if (rejections) {
+      const state = await rejections(request, { increment: false });
+      if (!state.isAllowed && state.remaining === 0 && state.ttl > 0) {
+        count(provider, "rate_limited");
+        reply.header("retry-after", String(state.ttlInSeconds));
+        return refuse(429, `too many requests from this address failed verification; retry in ${state.ttlInSeconds} s`);
+      }
+    }
+    if (bytes) {
+      const wait = bytes.wait(request.ip);
+      if (wait > 0) {
+        count(provider, "rate_limited");
+        reply.header("retry-after", String(wait));
+        return refuse(429, `this address sent more than its share of bytes; retry in ${wait} s`);
+      }
+      const declared = Number(request.headers["content-length"]);
+      if (Number.isFinite(declared)) bytes.charge(request.ip, declared);
+    }
+    const refusal = precheckWebhook(found.spec, request.headers);
+    if (refusal !== undefined) {
+      await rejected(request, provider, refusal);
+      return refuse(401, refusal);
+    }
+    targets.set(request, { ...found, secret });
+  };
+  const rejected = async (request: FastifyRequest, provider: string, reason: string) => {
+    request.log.warn({ provider, reason }, "provider push rejected: bad signature");
+    count(provider, "rejected_signature");
+    await rejections?.(request);
+  };
+
+  app.post("/hooks/:provider", { bodyLimit: limits.hookBodyBytes, preParsing: refuseEarly, config: rateLimitConfig }, async (request: ProviderRequest, reply) => {
+    const target = targets.get(request)!;
+    const { connector, spec, secret } = target;
+    const provider = connector.name;
 
     const rawBody = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+    // A chunked body declared no length: it is charged what it turned out to be.
+    if (bytes && request.headers["content-length"] === undefined) bytes.charge(request.ip, rawBody.length);
     const webhookRequest: WebhookRequest = { headers: request.headers, rawBody, query: request.query as Record<string, string | undefined> };
     const verified = verifyWebhook(spec, webhookRequest, secret);
     if (!verified.ok) {
-      request.log.warn({ provider, reason: verified.reason }, "provider push rejected: bad signature");
-      count(provider, "rejected_signature");
+      await rejected(request, provider, verified.reason);
       return reply.code(401).send({ status: "error", message: verified.reason });
     }
 
-    const fingerprint = deliveryFingerprint(provider, signatureOf(spec, webhookRequest), rawBody);
-    const window = typeof spec.verify === "function" ? DEFAULT_REPLAY_WINDOW_SECONDS : (spec.verify.toleranceSeconds ?? DEFAULT_REPLAY_WINDOW_SECONDS);
+    const fingerprint = replayFingerprint(provider, verified);
     let firstSighting: boolean;
     try {
-      firstSighting = await withTimeout(replayGuard.claim(fingerprint, window), dependencyTimeoutMs, "redis");
+      firstSighting = await withTimeout(replayGuard.claim(fingerprint, replayHoldSeconds(verified)), dependencyTimeoutMs, "redis");
     } catch (error) {
       return unavailable(request, reply, provider, error);
     }
@@ -100,21 +178,17 @@ export async function hooksRoutes(app: FastifyInstance, options: HooksRoutesOpti
     }
     // From here on a refusal frees the claim: the provider's retry of this request must not look like a replay.
     const release = () => replayGuard.release(fingerprint).catch(() => undefined);
+    const badRequest = async (message: string) => {
+      await release();
+      count(provider, "bad_request");
+      request.log.warn({ provider, reason: message }, "provider push refused: it can never be processed");
+      return reply.code(400).send({ status: "error", message });
+    };
 
-    let body: unknown;
-    try {
-      body = JSON.parse(rawBody.toString("utf8"));
-    } catch {
-      await release();
-      count(provider, "bad_request");
-      return reply.code(400).send({ status: "error", message: "body is not valid JSON" });
-    }
-    const extracted = extractNotifications(spec, body);
-    if (!extracted.ok) {
-      await release();
-      count(provider, "bad_request");
-      return reply.code(400).send({ status: "error", message: extracted.reason });
-    }
+    const parsed = parsePushBody(rawBody);
+    if (!parsed.ok) return badRequest(parsed.reason);
+    const extracted = extractNotifications(spec, parsed.body, { maxNotifications: limits.notificationsPerRequest });
+    if (!extracted.ok) return badRequest(extracted.reason);
 
     let userIds: Array<string | undefined>;
     try {
@@ -136,21 +210,27 @@ export async function hooksRoutes(app: FastifyInstance, options: HooksRoutesOpti
       count(provider, "unknown_user", skipped);
     }
     if (accepted.length > 0) {
+      let enqueued: Enqueued;
       try {
-        await withTimeout(enqueue(accepted), dependencyTimeoutMs, "redis");
+        enqueued = await withTimeout(enqueue(accepted), dependencyTimeoutMs, "redis");
       } catch (error) {
+        enqueued = { ok: false, error };
+      }
+      if (!enqueued.ok) {
+        // A value that cannot be serialized fails the same way every time; anything else is Redis.
+        if (enqueued.error instanceof RangeError || enqueued.error instanceof TypeError) return badRequest("the notifications cannot be stored");
         await release();
-        return unavailable(request, reply, provider, error);
+        return unavailable(request, reply, provider, enqueued.error);
       }
       count(provider, "accepted");
     }
     return reply.code(200).send({ status: "accepted", notifications: accepted.length, ...(skipped > 0 ? { skipped } : {}) });
   });
 
-  app.get("/hooks/:provider", async (request: ProviderRequest, reply) => {
+  app.get("/hooks/:provider", { config: rateLimitConfig }, async (request: ProviderRequest, reply) => {
     const found = pushTarget(ctx, request.params.provider);
     const challenge = found?.spec.challenge;
-    if (!found || !challenge) return reply.code(404).send({ status: "error", message: `no subscription handshake for "${request.params.provider}"` });
+    if (!found || !challenge) return reply.code(404).send({ status: "error", message: `no subscription handshake for "${request.params.provider.slice(0, 64)}"` });
     const provider = found.connector.name;
     const query = request.query as Record<string, unknown>;
 
@@ -194,12 +274,6 @@ function pushTarget(ctx: RuntimeContext, param: string): { connector: ConnectorD
   if (!ctx.registry.hasConnector(name) || ctx.providers[name]?.enabled === false) return undefined;
   const connector = ctx.registry.connector(name);
   return connector.webhook ? { connector, spec: connector.webhook } : undefined;
-}
-
-function signatureOf(spec: WebhookSpec, request: WebhookRequest): string {
-  if (typeof spec.verify === "function") return "";
-  const value = request.headers[spec.verify.header.toLowerCase()];
-  return (Array.isArray(value) ? value[0] : value) ?? "";
 }
 
 function acceptedNotifications(provider: string, notifications: Notification[], userIds: Array<string | undefined>, fingerprint: string, traceId: string) {

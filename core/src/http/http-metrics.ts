@@ -29,4 +29,6 @@ export type WebhookOutcome =
   | "unknown_user"
   | "bad_request"
   | "challenge"
-  | "unavailable";
+  | "unavailable"
+  | "rate_limited"
+  | "too_large";

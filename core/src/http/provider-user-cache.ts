@@ -1,4 +1,5 @@
 import type { StateStore } from "../state/index.ts";
+import { createTickBatcher } from "../util/tick-batcher.ts";
 
 export interface ProviderUserCacheOptions {
   /** How long a found user is remembered. @default 30_000 */
@@ -13,8 +14,10 @@ export interface ProviderUserCacheOptions {
    * on the provider's next notification. @default 5_000
    */
   missTtlMs?: number;
-  /** Oldest entries are dropped beyond this. @default 10_000 */
+  /** Found users kept; the oldest are dropped beyond this. @default 10_000 */
   maxEntries?: number;
+  /** Unknown accounts kept, apart from the found ones, so a flood of them cannot push those out. @default 10_000 */
+  maxMisses?: number;
 }
 
 export interface ProviderUserCache {
@@ -23,70 +26,94 @@ export interface ProviderUserCache {
   clear(): void;
 }
 
-interface Entry {
-  value: Promise<string | undefined>;
+interface Found {
+  userId: string;
   expiresAt: number;
   refreshAt: number;
   refreshing: boolean;
 }
 
+type Lookup = { provider: string; providerUserId: string };
+
 /**
  * Provider push is the hot path: a busy provider sends many notifications for the same accounts, so
- * user lookups are remembered briefly, and concurrent lookups of one account share one query. A failed
- * lookup (database down) is not remembered.
+ * user lookups are remembered briefly. The lookups that do reach the database — every account of every
+ * request in one event-loop turn — go as one query per provider, so a request naming a thousand
+ * accounts costs one round trip, not a thousand queued ahead of everyone else's. Concurrent lookups of
+ * one account share one query; a failed lookup (database down) is not remembered.
  */
-export function createProviderUserCache(store: Pick<StateStore, "findByProviderUserId">, options: ProviderUserCacheOptions = {}): ProviderUserCache {
+export function createProviderUserCache(store: Pick<StateStore, "findByProviderUserIds">, options: ProviderUserCacheOptions = {}): ProviderUserCache {
   const ttlMs = options.ttlMs ?? 30_000;
   const refreshAfterMs = Math.min(options.refreshAfterMs ?? 20_000, ttlMs);
   const missTtlMs = options.missTtlMs ?? 5_000;
   const maxEntries = options.maxEntries ?? 10_000;
-  const entries = new Map<string, Entry>();
+  const maxMisses = options.maxMisses ?? 10_000;
+  const found = new Map<string, Found>();
+  const misses = new Map<string, number>();
+  const inflight = new Map<string, Promise<string | undefined>>();
 
-  const lookup = (key: string, provider: string, providerUserId: string): Entry => {
+  const query = createTickBatcher(async (lookups: Lookup[]) => {
+    const byProvider = new Map<string, string[]>();
+    for (const { provider, providerUserId } of lookups) {
+      const ids = byProvider.get(provider) ?? [];
+      if (ids.length === 0) byProvider.set(provider, ids);
+      ids.push(providerUserId);
+    }
+    const answers = new Map<string, Map<string, { user_id: string }>>();
+    await Promise.all([...byProvider].map(async ([provider, ids]) => answers.set(provider, await store.findByProviderUserIds(provider, ids))));
+    return lookups.map(({ provider, providerUserId }) => answers.get(provider)?.get(providerUserId)?.user_id);
+  });
+
+  // Map iteration order is insertion order: the first key is the oldest.
+  const bound = (map: Map<string, unknown>, max: number) => {
+    while (map.size > max) {
+      const oldest = map.keys().next().value;
+      if (oldest === undefined) break;
+      map.delete(oldest);
+    }
+  };
+  const remember = (key: string, userId: string | undefined) => {
     const now = Date.now();
-    const entry: Entry = { value: Promise.resolve(undefined), expiresAt: now + ttlMs, refreshAt: now + refreshAfterMs, refreshing: false };
-    entry.value = store.findByProviderUserId(provider, providerUserId).then(
-      (connection) => {
-        if (!connection) entry.expiresAt = entry.refreshAt = Date.now() + missTtlMs;
-        return connection?.user_id;
-      },
-      (error: unknown) => {
-        if (entries.get(key) === entry) entries.delete(key);
-        throw error;
-      },
-    );
-    return entry;
+    found.delete(key);
+    misses.delete(key);
+    if (userId === undefined) {
+      misses.set(key, now + missTtlMs);
+      bound(misses, maxMisses);
+    } else {
+      found.set(key, { userId, expiresAt: now + ttlMs, refreshAt: now + refreshAfterMs, refreshing: false });
+      bound(found, maxEntries);
+    }
+  };
+  const lookUp = (key: string, provider: string, providerUserId: string): Promise<string | undefined> => {
+    let pending = inflight.get(key);
+    if (!pending) {
+      pending = query({ provider, providerUserId }).then((userId) => {
+        remember(key, userId);
+        return userId;
+      });
+      inflight.set(key, pending);
+      pending.finally(() => inflight.delete(key)).catch(() => undefined);
+    }
+    return pending;
   };
 
   return {
     resolve(provider, providerUserId) {
       const key = `${provider}\u0000${providerUserId}`;
       const now = Date.now();
-      const cached = entries.get(key);
-      if (cached && cached.expiresAt > now) {
-        if (cached.refreshAt <= now && !cached.refreshing) {
-          cached.refreshing = true;
-          const next = lookup(key, provider, providerUserId);
+      const hit = found.get(key);
+      if (hit && hit.expiresAt > now) {
+        if (hit.refreshAt <= now && !hit.refreshing) {
+          hit.refreshing = true;
           // The remembered answer serves until the new one is in; a failed refresh leaves it to expire.
-          next.value.then(
-            () => entries.get(key) === cached && entries.set(key, next),
-            () => undefined,
-          );
+          lookUp(key, provider, providerUserId).catch(() => (hit.refreshing = false));
         }
-        return cached.value;
+        return Promise.resolve(hit.userId);
       }
-      if (cached) entries.delete(key);
-
-      const entry = lookup(key, provider, providerUserId);
-      entries.set(key, entry);
-      // Map iteration order is insertion order: the first key is the oldest.
-      while (entries.size > maxEntries) {
-        const oldest = entries.keys().next().value;
-        if (oldest === undefined) break;
-        entries.delete(oldest);
-      }
-      return entry.value;
+      const miss = misses.get(key);
+      if (miss !== undefined && miss > now) return Promise.resolve(undefined);
+      return lookUp(key, provider, providerUserId);
     },
-    clear: () => entries.clear(),
+    clear: () => (found.clear(), misses.clear()),
   };
 }

@@ -1,15 +1,15 @@
-import { createHash } from "node:crypto";
 import type { Redis } from "ioredis";
 import { createTickBatcher } from "../util/tick-batcher.ts";
 
 /**
  * A signed request is valid for the scheme's whole tolerance window, so a captured request could be
- * sent again within it. The first one claims its fingerprint in Redis (SET NX with the window as
- * expiry); any later identical one finds the claim and is refused.
+ * sent again within it. The first one claims its fingerprint (`replayFingerprint`: what the signature
+ * vouched for) in Redis, SET NX with an expiry that outlasts the signed timestamp's validity
+ * (`replayHoldSeconds`); any later identical one finds the claim and is refused.
  */
 export interface ReplayGuard {
-  /** True for the first sighting of this fingerprint inside the window. Throws when Redis is down. */
-  claim(fingerprint: string, windowSeconds: number): Promise<boolean>;
+  /** True for the first sighting of this fingerprint; it is remembered `holdSeconds`. Throws when Redis is down. */
+  claim(fingerprint: string, holdSeconds: number): Promise<boolean>;
   /** Forget a claim whose request could not be accepted, so the provider's retry is not a "replay". */
   release(fingerprint: string): Promise<void>;
 }
@@ -33,24 +33,18 @@ export function createReplayGuard(redis: Redis, prefix: string): ReplayGuard {
   if (!("tributaryClaimFingerprints" in redis)) redis.defineCommand("tributaryClaimFingerprints", { lua: CLAIM_SCRIPT });
   const claiming = redis as ClaimingRedis;
   // The claims of concurrent requests go out as one script call: one round trip per event-loop turn.
-  const claim = createTickBatcher(async (claims: Array<{ fingerprint: string; windowSeconds: number }>) => {
+  const claim = createTickBatcher(async (claims: Array<{ fingerprint: string; holdSeconds: number }>) => {
     const keys = claims.map((c) => key(c.fingerprint));
-    const windows = claims.map((c) => Math.max(1, Math.ceil(c.windowSeconds)));
+    const windows = claims.map((c) => Math.max(1, Math.ceil(c.holdSeconds)));
     const replies = await claiming.tributaryClaimFingerprints(keys.length, ...keys, ...windows);
     return claims.map((_, i) => replies[i] === 1);
   });
   return {
-    async claim(fingerprint, windowSeconds) {
-      return claim({ fingerprint, windowSeconds });
+    async claim(fingerprint, holdSeconds) {
+      return claim({ fingerprint, holdSeconds });
     },
     async release(fingerprint) {
       await redis.del(key(fingerprint));
     },
   };
-}
-
-/** Identity of one delivery: the provider, its signature header (already verified) and the body. */
-export function deliveryFingerprint(provider: string, signature: string, rawBody: Buffer): string {
-  const bodyHash = createHash("sha256").update(rawBody).digest("hex");
-  return createHash("sha256").update(`${provider}\u0000${signature}\u0000${bodyHash}`).digest("hex");
 }

@@ -1,42 +1,45 @@
-import { createHmac, timingSafeEqual } from "node:crypto";
-import type { SignatureSpec, WebhookRequest, WebhookSpec } from "../contracts/webhook.ts";
-import { verifyTerraSignature } from "../contracts/terra-signature.ts";
+import { createHash } from "node:crypto";
+import type { WebhookRequest, WebhookSpec } from "../contracts/webhook.ts";
+import { SIGNATURE_SCHEMES, type SchemeResult } from "./schemes/index.ts";
 
-export type WebhookVerification = { ok: true; timestamp?: number } | { ok: false; reason: string };
-
-function header(request: WebhookRequest, name: string): string | undefined {
-  const value = request.headers[name.toLowerCase()];
-  return Array.isArray(value) ? value[0] : value;
+/** What verification established about a push: the replay fingerprint is built from it (`replay-fingerprint.ts`). */
+export interface VerifiedPush {
+  /** The timestamp the provider signed (unix seconds), for schemes that sign one. */
+  signedAt?: number;
+  /** How far `signedAt` may be from now: the request stays replayable until `signedAt + toleranceSeconds`. */
+  toleranceSeconds?: number;
+  /** SHA-256 of the raw body, hex. */
+  bodyDigest: string;
 }
 
-function safeEqual(a: Buffer, b: Buffer): boolean {
-  return a.length === b.length && timingSafeEqual(a, b);
-}
+export type WebhookVerification = ({ ok: true } & VerifiedPush) | { ok: false; reason: string };
+
+const nowInSeconds = () => Math.floor(Date.now() / 1000);
 
 /**
  * Check a provider push against the connector's declared scheme, over the raw bytes as received, in
  * constant time. Timestamped schemes also reject anything outside their tolerance (replays).
  */
-export function verifyWebhook(spec: WebhookSpec, request: WebhookRequest, secret: string, nowSeconds?: number): WebhookVerification {
-  if (typeof spec.verify === "function") {
-    return spec.verify(request, secret) ? { ok: true } : { ok: false, reason: "signature does not match" };
-  }
-  return verifySignature(spec.verify, request, secret, nowSeconds);
+export function verifyWebhook(spec: WebhookSpec, request: WebhookRequest, secret: string, nowSeconds = nowInSeconds()): WebhookVerification {
+  const result: SchemeResult =
+    typeof spec.verify === "function"
+      ? asResult(spec.verify(request, secret))
+      : SIGNATURE_SCHEMES[spec.verify.scheme].verify(spec.verify, request, secret, nowSeconds);
+  if (!result.ok) return result;
+  return { ...result, bodyDigest: createHash("sha256").update(request.rawBody).digest("hex") };
 }
 
-function verifySignature(spec: SignatureSpec, request: WebhookRequest, secret: string, nowSeconds?: number): WebhookVerification {
-  const value = header(request, spec.header);
-  if (spec.scheme === "timestamped-hmac") {
-    return verifyTerraSignature(value, request.rawBody, secret, {
-      toleranceSeconds: spec.toleranceSeconds ?? 300,
-      ...(nowSeconds !== undefined ? { nowSeconds } : {}),
-    });
-  }
-  if (!value) return { ok: false, reason: `missing ${spec.header} header` };
-  const prefix = spec.prefix ?? "";
-  if (!value.startsWith(prefix)) return { ok: false, reason: "signature header has an unexpected format" };
-  const encoding = spec.encoding ?? "hex";
-  const given = Buffer.from(value.slice(prefix.length), encoding);
-  const expected = createHmac(spec.algorithm ?? "sha256", secret).update(request.rawBody).digest();
-  return safeEqual(given, expected) ? { ok: true } : { ok: false, reason: "signature does not match" };
+/**
+ * The refusal a push earns from its headers alone (missing or malformed signature header, stale
+ * timestamp), decided before its body is read; undefined when only the body can tell.
+ */
+export function precheckWebhook(spec: WebhookSpec, headers: WebhookRequest["headers"], nowSeconds = nowInSeconds()): string | undefined {
+  if (typeof spec.verify === "function") return undefined;
+  return SIGNATURE_SCHEMES[spec.verify.scheme].precheck?.(spec.verify, headers, nowSeconds);
+}
+
+function asResult(outcome: boolean | SchemeResult): SchemeResult {
+  if (outcome === true) return { ok: true };
+  if (outcome === false) return { ok: false, reason: "signature does not match" };
+  return outcome;
 }

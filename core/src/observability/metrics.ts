@@ -31,8 +31,8 @@ export function createMetrics() {
     }),
     deadLetters: new Counter({
       name: "tributary_dead_letters_total",
-      help: "Deliveries moved to the dead-letter list, by destination.",
-      labelNames: ["destination"] as const,
+      help: "Jobs that failed for good and became dead letters, by queue (pull, ingest, deliver) and destination (deliveries only).",
+      labelNames: ["queue", "destination"] as const,
       registers: [registry],
     }),
     quarantined: new Counter({

@@ -8,39 +8,61 @@ import { createTickBatcher } from "../util/tick-batcher.ts";
  * stored again for every destination. Here it is written once and read back as bytes, which the webhook
  * destination sends as they are.
  *
- * Each payload is stored with the number of deliveries that will read it; each delivery releases it once
- * it is done with it for good (delivered, withheld, or dead-lettered with a copy), and the last release
- * deletes it. The expiry is a backstop for jobs that vanish without finishing (removed by hand), set well
- * past the longest retry schedule.
+ * Each payload is stored with the names of the deliveries (destinations) that will read it; each one
+ * releases it once it is done with it for good (delivered, withheld, or dead-lettered with a copy), and
+ * the last release deletes it. A release names its reader, so it counts once however often it is
+ * repeated: a delivery that released the body and then died before BullMQ recorded it as complete runs
+ * again, and must not take another reader's share. The expiry is a backstop for jobs that vanish without
+ * finishing (removed by hand), set well past the longest retry schedule.
  */
 export interface DeliveryBodies {
-  /** Keep `body` for `readers` deliveries. Resolves once it is stored: add the jobs after. */
-  put(id: string, body: string, readers: number): Promise<void>;
+  /** Keep `body` for these readers. Resolves once it is stored: add the jobs after. */
+  put(id: string, body: string, readers: readonly string[]): Promise<void>;
   /** The stored bytes, or undefined once released by every reader or expired. */
   get(id: string): Promise<Buffer | undefined>;
-  /** One reader is done with the payload; the last one deletes it. */
-  release(id: string): Promise<void>;
+  /** `reader` is done with the payload (again: harmless); the last reader's release deletes it. */
+  release(id: string, reader: string): Promise<void>;
 }
 
-/** KEYS: body and reader-count key of each payload, in pairs. ARGV: expiry (s), then readers and body of each. */
+/**
+ * KEYS: body and readers key of each payload, in pairs. ARGV: expiry (s), then for each payload its body,
+ * its number of readers and their names.
+ */
 const PUT_SCRIPT = `
 local ttl = ARGV[1]
+local at = 2
 for i = 1, #KEYS, 2 do
-  redis.call("SET", KEYS[i], ARGV[i + 2], "EX", ttl)
-  redis.call("SET", KEYS[i + 1], ARGV[i + 1], "EX", ttl)
+  local body = ARGV[at]
+  local count = tonumber(ARGV[at + 1])
+  redis.call("SET", KEYS[i], body, "EX", ttl)
+  redis.call("DEL", KEYS[i + 1])
+  redis.call("SADD", KEYS[i + 1], unpack(ARGV, at + 2, at + 1 + count))
+  redis.call("EXPIRE", KEYS[i + 1], ttl)
+  at = at + 2 + count
 end
 return #KEYS / 2`;
 
-/** KEYS: body and reader-count key of each payload, in pairs (a missing count goes to -1: deleted too). */
+/**
+ * KEYS: body and readers key of each payload, in pairs; ARGV: the releasing reader of each. A payload
+ * stored by an earlier version keeps a count of readers instead of their names: counted down as before.
+ */
 const RELEASE_SCRIPT = `
 for i = 1, #KEYS, 2 do
-  if redis.call("DECR", KEYS[i + 1]) <= 0 then redis.call("DEL", KEYS[i], KEYS[i + 1]) end
+  local readers = KEYS[i + 1]
+  local left
+  if redis.call("TYPE", readers).ok == "string" then
+    left = redis.call("DECR", readers)
+  else
+    redis.call("SREM", readers, ARGV[(i + 1) / 2])
+    left = redis.call("SCARD", readers)
+  end
+  if left <= 0 then redis.call("DEL", KEYS[i], readers) end
 end
 return #KEYS / 2`;
 
 type StoringRedis = Redis & {
   tributaryPutDeliveryBodies(numKeys: number, ...keysThenArgs: Array<string | number>): Promise<number>;
-  tributaryReleaseDeliveryBodies(numKeys: number, ...keys: string[]): Promise<number>;
+  tributaryReleaseDeliveryBodies(numKeys: number, ...keysThenArgs: string[]): Promise<number>;
 };
 
 export function createDeliveryBodies(redis: Redis, prefix: string, ttlSeconds: number): DeliveryBodies {
@@ -52,19 +74,20 @@ export function createDeliveryBodies(redis: Redis, prefix: string, ttlSeconds: n
   const ttl = Math.max(1, Math.ceil(ttlSeconds));
 
   // Every operation of one event-loop turn is one round trip.
-  const put = createTickBatcher(async (items: Array<{ id: string; body: string; readers: number }>) => {
-    await storing.tributaryPutDeliveryBodies(items.length * 2, ...items.flatMap((item) => keys(item.id)), ttl, ...items.flatMap((item) => [item.readers, item.body]));
+  const put = createTickBatcher(async (items: Array<{ id: string; body: string; readers: readonly string[] }>) => {
+    const args = items.flatMap((item) => [item.body, item.readers.length, ...item.readers]);
+    await storing.tributaryPutDeliveryBodies(items.length * 2, ...items.flatMap((item) => keys(item.id)), ttl, ...args);
     return items.map(() => undefined);
   });
   const get = createTickBatcher(async (ids: string[]) => (await redis.mgetBuffer(ids.map(bodyKey))).map((body) => body ?? undefined));
-  const release = createTickBatcher(async (ids: string[]) => {
-    await storing.tributaryReleaseDeliveryBodies(ids.length * 2, ...ids.flatMap(keys));
-    return ids.map(() => undefined);
+  const release = createTickBatcher(async (items: Array<{ id: string; reader: string }>) => {
+    await storing.tributaryReleaseDeliveryBodies(items.length * 2, ...items.flatMap((item) => keys(item.id)), ...items.map((item) => item.reader));
+    return items.map(() => undefined);
   });
 
   return {
-    put: (id, body, readers) => put({ id, body, readers }),
+    put: (id, body, readers) => (readers.length === 0 ? Promise.resolve() : put({ id, body, readers })),
     get: (id) => get(id),
-    release: (id) => release(id),
+    release: (id, reader) => release({ id, reader }),
   };
 }

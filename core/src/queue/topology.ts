@@ -52,6 +52,8 @@ export interface PullJobData {
   withSamples: boolean;
   /** Set for on-demand requests: correlates the payloads (`terra-reference`). */
   reference?: string;
+  /** An on-demand request announced as large (`large_request_processing`): its data comes in chunks. */
+  large?: boolean;
   /** Trace id of the work that caused this pull, for logs. */
   traceId: string;
   /** How often the provider has answered this pull with 429 so far (see MAX_FREE_PROVIDER_RATE_LIMITS). */

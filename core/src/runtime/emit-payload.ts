@@ -26,6 +26,22 @@ export interface EmitOptions {
   delayMs?: number;
 }
 
+/** A payload already serialized: its bytes, and the two facts routing needs from it. */
+export interface EncodedPayload {
+  type: string;
+  userId?: string;
+  body: string;
+}
+
+/** A payload whose body is stored for its destinations; `enqueueDeliveries` sends it on its way. */
+export interface StoredPayload {
+  type: string;
+  userId?: string;
+  options: EmitOptions;
+  orderingTimestamp: number;
+  targets: Array<{ name: string; subscribed: boolean }>;
+}
+
 /** What emitting needs of the runtime: the destinations, the queues and Redis (delivery bodies). */
 export type EmitContext = Pick<RuntimeContext, "destinations" | "queues" | "redis" | "policy" | "defaultDeveloper">;
 
@@ -36,27 +52,42 @@ export type EmitContext = Pick<RuntimeContext, "destinations" | "queues" | "redi
  * known to BullMQ.
  */
 export async function emitPayload(ctx: EmitContext, payload: DeliveryPayload, options: EmitOptions): Promise<number> {
-  const orderingTimestamp = options.orderingTimestamp ?? Date.now();
   const userId = payloadUserId(payload);
+  const serialized: EncodedPayload = { type: payload.type, body: options.body ?? JSON.stringify(payload), ...(userId ? { userId } : {}) };
+  return enqueueDeliveries(ctx, await storePayload(ctx, serialized, options));
+}
+
+/**
+ * The first half of `emitPayload`: store the body for the destinations that receive its type. Kept apart
+ * for payloads that must wait for an announcement (the chunks of a large request) without being held in
+ * memory meanwhile.
+ */
+export async function storePayload(ctx: EmitContext, payload: EncodedPayload, options: EmitOptions): Promise<StoredPayload> {
   const owner = options.developer ?? ctx.defaultDeveloper;
-  const targets: Array<{ name: string; subscribed: boolean }> = [];
+  const targets: StoredPayload["targets"] = [];
   for (const [name, active] of ctx.destinations) {
     if (active.developer !== undefined && active.developer !== owner) continue;
     const subscribed = !options.eraseOnly && (!active.events || active.events.has(payload.type));
     if (subscribed || options.eraseUser) targets.push({ name, subscribed });
   }
-  const readers = targets.filter((target) => target.subscribed).length;
-  if (readers > 0) await deliveryBodies(ctx).put(options.traceId, options.body ?? JSON.stringify(payload), readers);
+  const readers = targets.filter((target) => target.subscribed).map((target) => target.name);
+  if (readers.length > 0) await deliveryBodies(ctx).put(options.traceId, payload.body, readers);
+  return { type: payload.type, ...(payload.userId ? { userId: payload.userId } : {}), options, orderingTimestamp: options.orderingTimestamp ?? Date.now(), targets };
+}
+
+/** The second half of `emitPayload`: one deliver job per target; resolves with how many. */
+export async function enqueueDeliveries(ctx: EmitContext, stored: StoredPayload): Promise<number> {
+  const { options, targets } = stored;
   await Promise.all(
     targets.map(({ name, subscribed }) => {
       const data: DeliverJobData = {
         destination: name,
         traceId: options.traceId,
         reference: options.reference,
-        orderingTimestamp,
-        eventType: payload.type,
+        orderingTimestamp: stored.orderingTimestamp,
+        eventType: stored.type,
         ...(subscribed ? { bodyRef: options.traceId } : { eraseOnly: true }),
-        ...(userId ? { userId } : {}),
+        ...(stored.userId ? { userId: stored.userId } : {}),
         ...(options.eraseUser ? { eraseUser: options.eraseUser } : {}),
       };
       const opts: JobsOptions = {
@@ -66,7 +97,7 @@ export async function emitPayload(ctx: EmitContext, payload: DeliveryPayload, op
         ...(options.priority ? { priority: options.priority } : {}),
         ...(options.delayMs ? { delay: options.delayMs } : {}),
       };
-      return ctx.queues.deliverTo(name).add(payload.type, data, opts);
+      return ctx.queues.deliverTo(name).add(stored.type, data, opts);
     }),
   );
   return targets.length;

@@ -27,48 +27,84 @@ export interface PayloadLimits {
 }
 
 /**
- * Data payloads for one data type: athlete carries one `athlete` object, the others a `data` array, split
- * so no payload holds more than `maxRecords` records or (unless one record alone is larger) `maxBytes`
- * bytes — a month of activities with samples is several payloads a receiver's body limit lets in, not one.
- * The common case (everything fits) serializes once; only a split serializes record by record.
+ * The JSON text of one data payload built from records already serialized one by one: byte for byte what
+ * `JSON.stringify` gives for `{type, user, data, version}` (an athlete payload carries exactly one, as
+ * `athlete`). Lets a long pull measure its payloads as it goes and hold only their text.
  */
-export function dataPayloads(type: string, user: TerraUserObject, records: StandardRecord[], limits: PayloadLimits): SerializedPayload[] {
+export function serializedDataPayload(type: string, user: TerraUserObject, serializedRecords: readonly string[]): string {
+  const head = `{"type":${JSON.stringify(type)},"user":${JSON.stringify(user)}`;
+  const version = `"version":${JSON.stringify(PAYLOAD_VERSION)}}`;
   if (type === "athlete") {
-    return records.map((athlete) => serialized({ type, user, athlete, version: PAYLOAD_VERSION }));
+    if (serializedRecords.length !== 1) throw new Error("an athlete payload carries exactly one athlete");
+    return `${head},"athlete":${serializedRecords[0]},${version}`;
   }
-  if (records.length <= limits.maxRecords) {
-    const whole = serialized({ type, user, data: records, version: PAYLOAD_VERSION });
-    if (records.length <= 1 || Buffer.byteLength(whole.body) <= limits.maxBytes) return [whole];
-  }
-  // Same key order as the object above: {type, user, data, version}.
-  const head = `{"type":${JSON.stringify(type)},"user":${JSON.stringify(user)},"data":[`;
-  const tail = `],"version":${JSON.stringify(PAYLOAD_VERSION)}}`;
-  const overhead = Buffer.byteLength(head) + Buffer.byteLength(tail);
-  const payloads: SerializedPayload[] = [];
-  let texts: string[] = [];
-  let slice: StandardRecord[] = [];
-  let bytes = overhead;
-  const flush = () => {
-    payloads.push({ payload: { type, user, data: slice, version: PAYLOAD_VERSION }, body: `${head}${texts.join(",")}${tail}` });
-    texts = [];
-    slice = [];
-    bytes = overhead;
-  };
-  for (const record of records) {
-    const text = JSON.stringify(record);
-    const length = Buffer.byteLength(text);
-    // +1: the comma before every record but the first.
-    if (texts.length > 0 && (texts.length >= limits.maxRecords || bytes + 1 + length > limits.maxBytes)) flush();
-    bytes += length + (texts.length > 0 ? 1 : 0);
-    texts.push(text);
-    slice.push(record);
-  }
-  if (texts.length > 0) flush();
-  return payloads;
+  return `${head},"data":[${serializedRecords.join(",")}],${version}`;
 }
 
-function serialized(payload: DeliveryPayload): SerializedPayload {
-  return { payload, body: JSON.stringify(payload) };
+/**
+ * Packs serialized records into payloads of at most `maxRecords` records and (unless one record alone is
+ * larger) `maxBytes` bytes, in order: `add` answers the records of a payload that is complete, `rest` what
+ * is left. Athlete payloads carry one record each. One rule for a push's records and a streamed pull.
+ */
+export interface PayloadPacker {
+  /** Adds a record; returns the records (texts) of the payload this record closed, if it closed one. */
+  add(text: string): string[] | undefined;
+  /** The records not yet in a payload (and forgets them). */
+  rest(): string[];
+}
+
+export function createPayloadPacker(type: string, user: TerraUserObject, limits: PayloadLimits): PayloadPacker {
+  const maxRecords = type === "athlete" ? 1 : Math.max(1, limits.maxRecords);
+  // What a payload costs besides its records: {type, user, data: [], version}.
+  const overhead = Buffer.byteLength(serializedDataPayload(type === "athlete" ? "daily" : type, user, []));
+  let pending: string[] = [];
+  let bytes = overhead;
+  return {
+    add(text) {
+      const length = Buffer.byteLength(text);
+      let closed: string[] | undefined;
+      // +1: the comma before every record but the first.
+      if (pending.length > 0 && (pending.length >= maxRecords || bytes + 1 + length > limits.maxBytes)) {
+        closed = pending;
+        pending = [];
+        bytes = overhead;
+      }
+      bytes += length + (pending.length > 0 ? 1 : 0);
+      pending.push(text);
+      return closed;
+    },
+    rest() {
+      const left = pending;
+      pending = [];
+      bytes = overhead;
+      return left;
+    },
+  };
+}
+
+/**
+ * Data payloads for one data type, all records at hand: athlete carries one `athlete` object, the others a
+ * `data` array, split by the packer's rule — a month of activities with samples is several payloads a
+ * receiver's body limit lets in, not one. An empty list gives one empty payload (an answer to a request).
+ */
+export function dataPayloads(type: string, user: TerraUserObject, records: StandardRecord[], limits: PayloadLimits): SerializedPayload[] {
+  const packer = createPayloadPacker(type, user, limits);
+  const payloads: SerializedPayload[] = [];
+  let first = 0;
+  const emit = (texts: string[]) => {
+    const slice = records.slice(first, first + texts.length);
+    first += texts.length;
+    const payload: DeliveryPayload =
+      type === "athlete" ? { type, user, athlete: slice[0], version: PAYLOAD_VERSION } : { type, user, data: slice, version: PAYLOAD_VERSION };
+    payloads.push({ payload, body: serializedDataPayload(type, user, texts) });
+  };
+  for (const record of records) {
+    const closed = packer.add(JSON.stringify(record));
+    if (closed) emit(closed);
+  }
+  const rest = packer.rest();
+  if (rest.length > 0 || (payloads.length === 0 && type !== "athlete")) emit(rest);
+  return payloads;
 }
 
 export function lifecyclePayload(type: string, fields: Record<string, unknown>): DeliveryPayload {

@@ -12,3 +12,5 @@ export * from "./publish-records.ts";
 export * from "./terra-user.ts";
 export * from "./import-fit-activity.ts";
 export * from "./stale-connections.ts";
+export * from "./failed-jobs.ts";
+export * from "./failed-job-sweeper.ts";

@@ -1,18 +1,17 @@
 import type { DataType } from "@tributary/schemas";
 import type { Logger } from "../log/logger.ts";
 import type { Connection } from "../state/index.ts";
-import { emitPayload } from "./emit-payload.ts";
-import { quarantineRejected } from "./quarantine-rejected.ts";
-import { dataPayloads, lifecyclePayload } from "./envelope.ts";
+import { emitPayload, enqueueDeliveries, storePayload, type StoredPayload } from "./emit-payload.ts";
+import { createPayloadPacker, lifecyclePayload, serializedDataPayload } from "./envelope.ts";
 import type { Normalized } from "./normalize.ts";
+import { quarantineRejected } from "./quarantine-rejected.ts";
 import type { RuntimeContext } from "./runtime-context.ts";
 import { toTerraUser } from "./terra-user.ts";
 import { deterministicTraceId } from "./trace-id.ts";
 
-export interface PublishInput {
+export interface PublishOptions {
   user: Connection;
   dataType: DataType;
-  normalized: Normalized;
   /** Trace id of the work that produced the records; quarantine rows carry it. */
   traceId: string;
   /**
@@ -30,6 +29,10 @@ export interface PublishInput {
   log: Logger;
 }
 
+export interface PublishInput extends PublishOptions {
+  normalized: Normalized;
+}
+
 export interface PublishResult {
   records: number;
   quarantined: number;
@@ -37,69 +40,116 @@ export interface PublishResult {
 }
 
 /**
+ * Records of one pull or push, published as they come: each `add` quarantines what failed validation and
+ * sends the valid records on in payloads as soon as one is full (`delivery.maxPayloadRecords` /
+ * `maxPayloadBytes`), so a pull over years holds one payload's worth of records at a time, not years of them.
+ */
+export interface PublishStream {
+  add(normalized: Normalized): Promise<void>;
+  /** Send what is left (and, for a large request, the announcement, then its chunks). */
+  finish(): Promise<PublishResult>;
+}
+
+/**
  * The tail every path that produced records shares (pulls and provider pushes): quarantine what failed
  * validation, with its raw provider payload and the issues (never dropped, never delivered), update the
  * metrics, then wrap the valid records in Terra envelopes and fan them out to the destinations.
+ *
+ * A large request's chunks are stored as they are made and their deliveries enqueued only after the
+ * `large_request_sending` announcement, which must state how many there are: Terra's order
+ * (`large_request_processing`, `large_request_sending`, the chunks) without holding the chunks in memory.
+ * Ordering timestamps follow emission order, one millisecond apart at least (the announcement before its
+ * chunks), so receivers that order by X-Terra-Ordering-Timestamp see payloads as they were emitted even
+ * when deliveries overtake each other.
  */
-export async function publishRecords(ctx: RuntimeContext, input: PublishInput): Promise<PublishResult> {
-  const { user, dataType, normalized } = input;
-  await quarantineRejected(ctx, { user, dataType, rejected: normalized.rejected, traceId: input.traceId, log: input.log });
-  if (normalized.valid.length > 0) ctx.metrics.freshness.set({ provider: user.provider }, Date.now() / 1000);
-
+export function openPublishStream(ctx: RuntimeContext, options: PublishOptions): PublishStream {
+  const { user, dataType, log } = options;
   const terraUser = toTerraUser(user);
-  const maxRecords = input.large ? Math.min(ctx.policy.chunkSize, ctx.policy.maxPayloadRecords) : ctx.policy.maxPayloadRecords;
-  const payloads =
-    normalized.valid.length > 0 || input.emitEmpty
-      ? dataPayloads(dataType, terraUser, normalized.valid, { maxRecords, maxBytes: ctx.policy.maxPayloadBytes })
-      : [];
-  // The announcement, then each payload in order, one millisecond apart: receivers that order by
-  // X-Terra-Ordering-Timestamp see them as they were emitted even when deliveries overtake each other.
-  const emittedAt = Date.now();
   const common = {
-    priority: input.priority,
+    priority: options.priority,
     developer: user.developer_id,
-    ...(input.reference !== undefined ? { reference: input.reference } : {}),
+    ...(options.reference !== undefined ? { reference: options.reference } : {}),
+  };
+  const maxRecords = options.large ? Math.min(ctx.policy.chunkSize, ctx.policy.maxPayloadRecords) : ctx.policy.maxPayloadRecords;
+  const packer = createPayloadPacker(dataType, terraUser, { maxRecords, maxBytes: ctx.policy.maxPayloadBytes });
+  let payloads = 0;
+  let records = 0;
+  let quarantined = 0;
+  let newest = Number.NEGATIVE_INFINITY;
+  let lastOrdering = 0;
+  const nextOrdering = () => (lastOrdering = Math.max(Date.now(), lastOrdering + 1));
+  const chunks: StoredPayload[] = [];
+
+  const traceIdOf = (index: number) =>
+    // Chunks of a large request are named after its reference, so a re-run of the request's pull (new job
+    // id, same reference) re-emits the same ids.
+    options.large && options.reference ? `${options.reference}:chunk:${index}` : deterministicTraceId(options.traceSeed, dataType, index);
+
+  const send = async (texts: string[]) => {
+    const body = serializedDataPayload(dataType, terraUser, texts);
+    const index = payloads++;
+    const stored = await storePayload(ctx, { type: dataType, userId: user.user_id, body }, { traceId: traceIdOf(index), ...common });
+    if (options.large) chunks.push(stored);
+    else await enqueueDeliveries(ctx, { ...stored, orderingTimestamp: nextOrdering() });
   };
 
-  if (input.large) {
-    await emitPayload(
-      ctx,
-      lifecyclePayload("large_request_sending", {
-        user: terraUser,
-        reference: input.reference,
-        expected_payloads: payloads.length,
-        message: `Large request: sending ${payloads.length} payloads of ${dataType} data`,
-      }),
-      // Named after the reference like the chunks, so a re-run of the request's pull is dropped (or
-      // re-delivered) as a whole: announcement and chunks together.
-      { traceId: deterministicTraceId(input.reference ?? input.traceSeed, "large_request_sending"), orderingTimestamp: emittedAt, ...common },
-    );
-  }
-  for (const [index, { payload, body }] of payloads.entries()) {
-    await emitPayload(ctx, payload, {
-      body,
-      // Chunks of a large request are named after its reference, so a re-run of the request's pull
-      // (new job id, same reference) re-emits the same ids.
-      traceId: input.large && input.reference ? `${input.reference}:chunk:${index}` : deterministicTraceId(input.traceSeed, dataType, index),
-      orderingTimestamp: emittedAt + index + 1,
-      ...common,
-    });
-  }
-  await noteNewestData(ctx, user, normalized.valid);
-  return { records: normalized.valid.length, quarantined: normalized.rejected.length, payloads: payloads.length };
+  return {
+    async add(normalized) {
+      await quarantineRejected(ctx, { user, dataType, rejected: normalized.rejected, traceId: options.traceId, log });
+      quarantined += normalized.rejected.length;
+      if (normalized.valid.length > 0) ctx.metrics.freshness.set({ provider: user.provider }, Date.now() / 1000);
+      for (const record of normalized.valid) {
+        records++;
+        newest = Math.max(newest, dataTime(record));
+        const closed = packer.add(JSON.stringify(record));
+        if (closed) await send(closed);
+      }
+    },
+
+    async finish() {
+      const rest = packer.rest();
+      if (rest.length > 0 || (payloads === 0 && options.emitEmpty && dataType !== "athlete")) await send(rest);
+      if (options.large) {
+        await emitPayload(
+          ctx,
+          lifecyclePayload("large_request_sending", {
+            user: terraUser,
+            reference: options.reference,
+            expected_payloads: chunks.length,
+            message: `Large request: sending ${chunks.length} payloads of ${dataType} data`,
+          }),
+          // Named after the reference like the chunks, so a re-run of the request's pull is dropped (or
+          // re-delivered) as a whole: announcement and chunks together.
+          { traceId: deterministicTraceId(options.reference ?? options.traceSeed, "large_request_sending"), orderingTimestamp: nextOrdering(), ...common },
+        );
+        for (const chunk of chunks) await enqueueDeliveries(ctx, { ...chunk, orderingTimestamp: nextOrdering() });
+      }
+      await noteNewestData(ctx, user, newest);
+      return { records, quarantined, payloads };
+    },
+  };
+}
+
+/** All the records at once (a provider push): one stream, added to once. */
+export async function publishRecords(ctx: RuntimeContext, input: PublishInput): Promise<PublishResult> {
+  const { normalized, ...options } = input;
+  const stream = openPublishStream(ctx, options);
+  await stream.add(normalized);
+  return stream.finish();
 }
 
 /** `most_recent_data_at` only moves when it would move by more than this: one write per user per minute at most. */
 const NEWEST_DATA_GRANULARITY_MS = 60_000;
 
-/** Records the newest data point among `records` (end, else start time) on the connection: what a stale report measures. */
-async function noteNewestData(ctx: RuntimeContext, user: Connection, records: readonly Record<string, unknown>[]): Promise<void> {
-  let newest = Number.NEGATIVE_INFINITY;
-  for (const record of records) {
-    const metadata = record.metadata as { end_time?: unknown; start_time?: unknown } | undefined;
-    const time = Date.parse(String(metadata?.end_time ?? metadata?.start_time ?? ""));
-    if (time > newest) newest = time;
-  }
+/** A record's newest data point (end, else start time); -Infinity when it has none. */
+function dataTime(record: Record<string, unknown>): number {
+  const metadata = record.metadata as { end_time?: unknown; start_time?: unknown } | undefined;
+  const time = Date.parse(String(metadata?.end_time ?? metadata?.start_time ?? ""));
+  return Number.isNaN(time) ? Number.NEGATIVE_INFINITY : time;
+}
+
+/** Records the newest data point of a publish on the connection: what a stale report measures. */
+async function noteNewestData(ctx: RuntimeContext, user: Connection, newest: number): Promise<void> {
   if (!Number.isFinite(newest)) return;
   const known = user.most_recent_data_at === null ? Number.NEGATIVE_INFINITY : Date.parse(user.most_recent_data_at);
   if (newest > known + NEWEST_DATA_GRANULARITY_MS) await ctx.store.markDataSeen(user.user_id, new Date(newest));

@@ -7,8 +7,8 @@ import { normalize, type Normalized } from "./normalize.ts";
 import { readProviderRecords } from "./read-provider-records.ts";
 import { connectionInfo } from "./terra-user.ts";
 
-/** Map in slices so a long backfill's provider pages are not all held at once. */
-const MAP_SLICE = 200;
+/** Provider records mapped at a time: a few MB even when each carries a workout's samples. */
+const MAP_SLICE = 25;
 
 export interface ReadNormalizedInput {
   store: Pick<StateStore, "getTokens">;
@@ -23,17 +23,17 @@ export interface ReadNormalizedInput {
 
 /**
  * One data type of one user over a window, read from the provider with the connection's credentials,
- * mapped and validated: what a pull and a synchronous data request both do before they part ways
- * (payloads for the destinations, or the answer to the request).
+ * mapped and validated slice by slice as records arrive: what a pull and a synchronous data request both
+ * do before they part ways (payloads for the destinations, or the answer to the request). The memory it
+ * holds does not grow with the window.
  */
-export async function readNormalized(input: ReadNormalizedInput): Promise<Normalized> {
+export async function* readNormalizedSlices(input: ReadNormalizedInput): AsyncIterable<Normalized> {
   const { connector, user, dataType } = input;
   const spec = connector.pull[dataType];
   if (!spec) throw new Error(`${connector.name} does not provide ${dataType}`);
   const connection = connectionInfo(user);
   const credentials = connector.auth.type === "none" ? undefined : await input.store.getTokens(user.user_id);
   const mapContext = { connection, dataType, withSamples: input.withSamples };
-  const normalized: Normalized = { valid: [], rejected: [] };
   let slice: ProviderRecord[] = [];
   for await (const raw of readProviderRecords(connector.name, spec, {
     ...mapContext,
@@ -44,10 +44,19 @@ export async function readNormalized(input: ReadNormalizedInput): Promise<Normal
   })) {
     slice.push(raw);
     if (slice.length >= MAP_SLICE) {
-      normalize(spec, dataType, slice, mapContext, normalized);
+      yield normalize(spec, dataType, slice, mapContext);
       slice = [];
     }
   }
-  normalize(spec, dataType, slice, mapContext, normalized);
+  yield normalize(spec, dataType, slice, mapContext);
+}
+
+/** All of a (short) window's records at once: the synchronous data request's answer. */
+export async function readNormalized(input: ReadNormalizedInput): Promise<Normalized> {
+  const normalized: Normalized = { valid: [], rejected: [] };
+  for await (const slice of readNormalizedSlices(input)) {
+    normalized.valid.push(...slice.valid);
+    normalized.rejected.push(...slice.rejected);
+  }
   return normalized;
 }

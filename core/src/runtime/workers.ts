@@ -1,11 +1,13 @@
 import { hostname } from "node:os";
-import { Worker, type ConnectionOptions } from "bullmq";
+import { Worker, type ConnectionOptions, type Job } from "bullmq";
 import { RateLimitedError } from "../errors/tributary-error.ts";
 import { deliverQueueName, Queues } from "../queue/topology.ts";
 import { backoffDelayMs } from "./delivery-policy.ts";
 import { processDelivery } from "./processors/deliver-processor.ts";
 import { processPull } from "./processors/pull-processor.ts";
 import { processIngest } from "./processors/ingest-processor.ts";
+import { startFailedJobSweeper, type FailedJobSweeper } from "./failed-job-sweeper.ts";
+import { deadLetterFailedJob } from "./failed-jobs.ts";
 import type { RuntimeContext } from "./runtime-context.ts";
 
 /**
@@ -37,14 +39,34 @@ export interface WorkerOptions {
   lockDurationMs?: number;
   /** @default 5_000 */
   stalledIntervalMs?: number;
+  /** How often this process sweeps the failed jobs for ones without a dead letter. @default 30_000 */
+  failedJobSweepIntervalMs?: number;
   /** Stored on every job this process runs (`job.processedBy`). @default "<hostname>:<pid>" */
   name?: string;
 }
+
+/**
+ * How often a job may stall — its worker died while running it — before it fails for good (and becomes a
+ * dead letter) instead of running again. A job that kills its worker (heap exhaustion) would otherwise
+ * kill every worker that takes it, for ever; but every job that process was running stalls with it, so
+ * the limit must also spare the innocent ones. Pulls and ingest jobs run provider data, the likely
+ * killers: after 2 stalls they end. A delivery writes one payload with a bound on time: it is far more
+ * likely a bystander, and gets 5.
+ */
+export const MAX_STALLS = { pull: 2, ingest: 2, deliver: 5 } as const;
 
 export interface RuntimeWorkers {
   workers: Worker[];
   /** Stop taking jobs and wait for the running ones (SIGTERM path). */
   close(): Promise<void>;
+}
+
+/** The producer queue of a worker's queue name (the sweep reads failed jobs through it). */
+function queueOf(ctx: RuntimeContext, name: string) {
+  if (name === Queues.pull) return ctx.queues.pull;
+  if (name === Queues.ingest) return ctx.queues.ingest;
+  const destination = [...ctx.destinations.keys()].find((candidate) => deliverQueueName(candidate) === name);
+  return ctx.queues.deliverTo(destination ?? name);
 }
 
 /** Start this process's workers (pull, ingest, one per destination); run more processes against the same Redis to scale out. */
@@ -68,10 +90,17 @@ export function startWorkers(
       connection,
       prefix,
       ...lifecycle,
+      maxStalledCount: MAX_STALLS.pull,
       concurrency: concurrency.pull ?? DEFAULT_CONCURRENCY.pull,
       settings: { backoffStrategy },
     }),
-    new Worker(Queues.ingest, (job) => processIngest(ctx, job), { connection, prefix, ...lifecycle, concurrency: concurrency.ingest ?? DEFAULT_CONCURRENCY.ingest }),
+    new Worker(Queues.ingest, (job) => processIngest(ctx, job), {
+      connection,
+      prefix,
+      ...lifecycle,
+      maxStalledCount: MAX_STALLS.ingest,
+      concurrency: concurrency.ingest ?? DEFAULT_CONCURRENCY.ingest,
+    }),
     // One worker per destination queue: each destination gets its own concurrency, so one that hangs
     // cannot take the slots the others need.
     // A destination's rate limit is its queue's BullMQ limiter, which every worker shares through Redis.
@@ -81,20 +110,40 @@ export function startWorkers(
           connection,
           prefix,
           ...lifecycle,
+          maxStalledCount: MAX_STALLS.deliver,
           concurrency: concurrency.deliver ?? DEFAULT_CONCURRENCY.deliver,
           settings: { backoffStrategy },
           ...(active.rateLimit ? { limiter: { max: active.rateLimit.max, duration: active.rateLimit.perSeconds * 1000 } } : {}),
         }),
     ),
   ];
+  // Dead letters being written, awaited on close (a sweep of the failed jobs catches any a crash interrupts).
+  const writing = new Set<Promise<unknown>>();
+  const deadLetter = (job: Job, err: Error) => {
+    const pending = deadLetterFailedJob(ctx, job, err).catch((error: unknown) =>
+      ctx.log.error({ queue: job.queueName, jobId: job.id, err: (error as Error).message }, "writing the dead letter of a failed job failed; the sweep of failed jobs will retry"),
+    );
+    writing.add(pending);
+    void pending.finally(() => writing.delete(pending));
+  };
   for (const worker of workers) {
     worker.on("error", (err) => ctx.log.error({ queue: worker.name, err: err.message }, "worker error"));
     worker.on("completed", () => ctx.metrics.jobs.inc({ queue: worker.name, outcome: "completed" }));
     worker.on("failed", (job, err) => {
       const final = !job || err.name === "UnrecoverableError" || job.attemptsMade >= (job.opts.attempts ?? 1);
       ctx.metrics.jobs.inc({ queue: worker.name, outcome: final ? "failed" : "retried" });
+      if (final && job) deadLetter(job, err);
     });
   }
+  const sweeper: FailedJobSweeper = startFailedJobSweeper(ctx, () => workers.map((worker) => queueOf(ctx, worker.name)), options.failedJobSweepIntervalMs);
   let closed: Promise<void> | undefined;
-  return { workers, close: () => (closed ??= Promise.all(workers.map((w) => w.close())).then(() => undefined)) };
+  return {
+    workers,
+    close: () =>
+      (closed ??= (async () => {
+        await Promise.all(workers.map((w) => w.close()));
+        await Promise.all(writing);
+        await sweeper.stop();
+      })()),
+  };
 }

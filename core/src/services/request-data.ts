@@ -7,6 +7,7 @@ import { RateLimitedError, TransientError, UserError } from "../errors/tributary
 import { jobId } from "../queue/job-id.ts";
 import { Priority, type PullJobData } from "../queue/topology.ts";
 import { isLargeRange, parseDateRange } from "../runtime/date-range.ts";
+import { clampPullWindow } from "../runtime/pull-window.ts";
 import { emitPayload } from "../runtime/emit-payload.ts";
 import { lifecyclePayload, type TerraUserObject } from "../runtime/envelope.ts";
 import { quarantineRejected } from "../runtime/quarantine-rejected.ts";
@@ -67,7 +68,8 @@ export async function prepareDataRequest(ctx: Pick<ServiceContext, "store" | "re
       hint: `Request one of: ${Object.keys(connector.pull).join(", ")}.`,
     });
   }
-  return { connection, connector, dataType: input.dataType, range, withSamples: input.withSamples ?? false };
+  // Cut to what the provider can hold (its history, a week ahead): a request naming 1970 pulls years, not decades.
+  return { connection, connector, dataType: input.dataType, range: clampPullWindow(range, connector), withSamples: input.withSamples ?? false };
 }
 
 /**
@@ -102,6 +104,7 @@ export async function enqueueDataRequest(ctx: ServiceContext, request: PreparedD
     reason: "request",
     withSamples: request.withSamples,
     reference,
+    large,
     traceId: reference,
   };
   await ctx.queues.pull.add(`${connection.provider}:${dataType}`, data, { priority: Priority.live, jobId: jobId("request", reference) });

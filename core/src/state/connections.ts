@@ -21,6 +21,7 @@ import {
   toIso,
   toIsoOrNull,
 } from "./sql-values.ts";
+import { NUL_ESCAPE } from "./sql-params.ts";
 import { isUniqueViolation } from "./sqlstate.ts";
 import type { TokenCipher } from "./token-cipher.ts";
 
@@ -32,6 +33,8 @@ export interface ConnectionRepository {
   getConnections(userIds: readonly string[]): Promise<Map<string, Connection>>;
   /** The active connection for a provider account: how incoming provider webhooks find their user. */
   findByProviderUserId(provider: string, providerUserId: string): Promise<Connection | undefined>;
+  /** The same for many accounts of one provider in one query, keyed by provider user id (found ones only). */
+  findByProviderUserIds(provider: string, providerUserIds: readonly string[]): Promise<Map<string, Connection>>;
   listByReferenceId(referenceId: string): Promise<Connection[]>;
   /** Oldest first, so offset paging is stable while new users connect. */
   listConnections(filter?: ListConnectionsFilter): Promise<Connection[]>;
@@ -149,6 +152,26 @@ export function createConnectionRepository(db: Database, cipher: TokenCipher): C
         `SELECT ${COLUMNS} FROM connections WHERE provider = $1 AND provider_user_id = $2 AND active`,
         [provider, providerUserId],
       );
+    },
+
+    async findByProviderUserIds(provider, providerUserIds) {
+      const ids = [...new Set(providerUserIds)];
+      if (ids.length === 0) return new Map();
+      const { rows } = await db.query<Record<string, unknown>>(
+        `SELECT ${COLUMNS} FROM connections WHERE provider = $1 AND provider_user_id = ANY($2::text[]) AND active`,
+        [provider, ids],
+      );
+      const found = new Map<string, Connection>();
+      for (const row of rows) {
+        const connection = toConnection(row);
+        found.set(connection.provider_user_id!, connection);
+      }
+      // Ids are stored with NUL escaped (sql-params.ts): answer under the id as it was asked for.
+      for (const id of ids) {
+        const escaped = id.replaceAll("\u0000", NUL_ESCAPE);
+        if (escaped !== id && found.has(escaped)) found.set(id, found.get(escaped)!);
+      }
+      return found;
     },
 
     async listByReferenceId(referenceId) {

@@ -6,6 +6,11 @@ import { assertId, assertNonEmpty, errorText, jsonParam, limitParam, toId, toIso
 
 export interface DeadLetterRepository {
   addDeadLetter(input: AddDeadLetterInput): Promise<number>;
+  /**
+   * The dead letter of one failed job, once: undefined (nothing written) when a dead letter with this
+   * `jobKey` exists already, so every process that sees the failure may try.
+   */
+  addJobDeadLetter(input: AddDeadLetterInput & { jobKey: string }): Promise<number | undefined>;
   /** Newest first; replayed ones only when asked. */
   listDeadLetters(filter?: ListDeadLettersFilter): Promise<DeadLetter[]>;
   getDeadLetter(id: number): Promise<DeadLetter | undefined>;
@@ -19,26 +24,37 @@ export interface DeadLetterRepository {
 const COLUMNS = `id, queue, destination, trace_id, job_name, job_data, error, error_code, attempts, created_at, replayed_at`;
 
 export function createDeadLetterRepository(db: Database): DeadLetterRepository {
+  const insert = async (input: AddDeadLetterInput, jobKey: string | null) => {
+    if (input.jobData === undefined || input.jobData === null) throw invalidArgument("jobData is required to replay a job");
+    const attempts = input.attempts ?? 0;
+    if (!Number.isInteger(attempts) || attempts < 0) throw invalidArgument(`attempts must be a non-negative integer`);
+    const { rows } = await db.query<{ id: unknown }>(
+      `INSERT INTO dead_letters (queue, destination, trace_id, job_name, job_data, error, error_code, attempts, job_key)
+       VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7, $8, $9)
+       ${jobKey === null ? "" : "ON CONFLICT (job_key) WHERE job_key IS NOT NULL DO NOTHING"} RETURNING id`,
+      [
+        assertNonEmpty(input.queue, "queue"),
+        input.destination ?? null,
+        input.traceId ?? null,
+        assertNonEmpty(input.jobName, "jobName"),
+        jsonParam(input.jobData),
+        errorText(input.error),
+        input.errorCode ?? null,
+        attempts,
+        jobKey,
+      ],
+    );
+    return rows[0] === undefined ? undefined : toId(rows[0].id);
+  };
+
   return {
     async addDeadLetter(input) {
-      if (input.jobData === undefined || input.jobData === null) throw invalidArgument("jobData is required to replay a job");
-      const attempts = input.attempts ?? 0;
-      if (!Number.isInteger(attempts) || attempts < 0) throw invalidArgument(`attempts must be a non-negative integer`);
-      const { rows } = await db.query<{ id: unknown }>(
-        `INSERT INTO dead_letters (queue, destination, trace_id, job_name, job_data, error, error_code, attempts)
-         VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7, $8) RETURNING id`,
-        [
-          assertNonEmpty(input.queue, "queue"),
-          input.destination ?? null,
-          input.traceId ?? null,
-          assertNonEmpty(input.jobName, "jobName"),
-          jsonParam(input.jobData),
-          errorText(input.error),
-          input.errorCode ?? null,
-          attempts,
-        ],
-      );
-      return toId(returnedRow(rows).id);
+      const id = await insert(input, null);
+      return returnedRow(id === undefined ? [] : [id]);
+    },
+
+    async addJobDeadLetter(input) {
+      return insert(input, assertNonEmpty(input.jobKey, "jobKey"));
     },
 
     async listDeadLetters(filter = {}) {

@@ -1,3 +1,4 @@
+import { storableJson } from "./sql-params.ts";
 import { invalidArgument } from "./state-errors.ts";
 
 /** Both drivers return timestamptz as Date; the store hands out ISO strings. */
@@ -18,10 +19,11 @@ export function timestampParam(value: Date | string, what: string): string {
 
 /**
  * JSON goes over the wire as text cast to jsonb: node-postgres would turn a JS array into a Postgres
- * array literal, and the explicit text keeps both drivers byte-identical.
+ * array literal, and the explicit text keeps both drivers byte-identical. NUL characters are escaped
+ * (see `storableJson`).
  */
 export function jsonParam(value: unknown): string | null {
-  return value === undefined || value === null ? null : JSON.stringify(value);
+  return value === undefined || value === null ? null : storableJson(JSON.stringify(value));
 }
 
 /** bigint ids come back as string from node-postgres and as number from PGlite. */

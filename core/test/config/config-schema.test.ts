@@ -13,14 +13,15 @@ const inStep: [
   Equal<keyof typeof props.server.properties, keyof TributaryConfig["server"]>,
   Equal<keyof typeof props.api.properties, keyof NonNullable<TributaryConfig["api"]>>,
   Equal<keyof typeof props.developers.items.properties, keyof TributaryConfig["developers"][number]>,
+  Equal<keyof typeof props.server.properties.limits.properties, keyof TributaryConfig["server"]["limits"]>,
   Equal<keyof typeof props.providers.additionalProperties.properties, keyof TributaryConfig["providers"][string]>,
   Equal<keyof typeof props.delivery.properties, keyof TributaryConfig["delivery"]>,
   Equal<keyof typeof props.destinations.items.properties, keyof TributaryConfig["destinations"][number]>,
-] = [true, true, true, true, true, true, true];
+] = [true, true, true, true, true, true, true, true];
 
 describe("config schema", () => {
   it("is a draft 2020-12 schema with an $id", () => {
-    expect(inStep).toEqual([true, true, true, true, true, true, true]);
+    expect(inStep).toEqual([true, true, true, true, true, true, true, true]);
     expect(CONFIG_SCHEMA.$schema).toBe("https://json-schema.org/draft/2020-12/schema");
     expect(CONFIG_SCHEMA.$id).toMatch(/^https:\/\//);
   });
@@ -43,7 +44,15 @@ describe("config schema", () => {
 
   it("accepts a config that sets every field the TypeScript shape has", () => {
     const full: TributaryConfig = {
-      server: { host: "0.0.0.0", port: 8080, publicUrl: "https://tributary.example.com" },
+      server: {
+        host: "0.0.0.0",
+        port: 8080,
+        publicUrl: "https://tributary.example.com",
+        trustProxy: ["10.0.0.0/8"],
+        admin: { host: "127.0.0.1", port: 9464 },
+        limits: { hookBodyBytes: 1024, notificationsPerRequest: 10, requestTimeoutSeconds: 5, headersTimeoutSeconds: 2 },
+        rateLimit: { max: 50, perSeconds: 1, maxRejected: 5, maxBytes: 4096 },
+      },
       redis: { url: "redis://cache:6379" },
       database: { url: "postgres://db/tributary" },
       dataDir: "/var/lib/tributary",

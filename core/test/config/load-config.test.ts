@@ -4,6 +4,7 @@ import { ConfigError } from "../../src/config/config-error.ts";
 import { defaultConfig } from "../../src/config/default-config.ts";
 import { loadConfig, loadConfigWithPlugins, resolveConfigPath } from "../../src/config/load-config.ts";
 import { BUILTIN_PLUGINS } from "../../src/registry/builtin-plugins.ts";
+import { assertSafeToListen } from "../../src/app/listen-safety.ts";
 import { fakeDestination, MINIMAL_API, registryWith, tempDir } from "./helpers.ts";
 
 const EXAMPLE = fileURLToPath(new URL("../../../tributary.example.yaml", import.meta.url));
@@ -47,7 +48,14 @@ describe("loadConfig", () => {
   it("fills in every default", async () => {
     await dir.write("tributary.yaml", MINIMAL_API);
     expect(await loadConfig({ cwd: dir.dir, env: {} })).toEqual({
-      server: { host: "127.0.0.1", port: 3000, publicUrl: "http://localhost:3000" },
+      server: {
+        host: "127.0.0.1",
+        port: 3000,
+        publicUrl: "http://localhost:3000",
+        trustProxy: false,
+        limits: { hookBodyBytes: 5 * 1024 * 1024, notificationsPerRequest: 1000, requestTimeoutSeconds: 30, headersTimeoutSeconds: 10 },
+        rateLimit: { max: 1000, perSeconds: 10, maxRejected: 20, maxBytes: 64 * 1024 * 1024 },
+      },
       redis: { url: "redis://127.0.0.1:6379" },
       database: { url: "" },
       dataDir: ".tributary",
@@ -120,6 +128,45 @@ describe("defaultConfig", () => {
     expect(config.database.url).toBe("postgres://db/tributary");
     expect(config.encryptionKey).toBe(key);
     expect(config.api).toMatchObject({ apiKeys: ["an-api-key-from-env"], signingSecret: "a-signing-secret" });
+  });
+});
+
+describe("published secrets", () => {
+  let dir: Awaited<ReturnType<typeof tempDir>>;
+  beforeEach(async () => {
+    dir = await tempDir();
+  });
+  afterEach(() => dir.cleanup());
+
+  it("refuses a config file that uses a secret published with the demo or the examples, wherever it sits", async () => {
+    await dir.write(
+      "published.yaml",
+      [
+        "api:",
+        "  apiKeys: [ tributary-demo-api-key ]",
+        "  signingSecret: ${SIGNING:-tributary-demo-signing-secret}",
+        "providers:",
+        "  SANDBOX: { pushSecret: sandbox-push-secret }",
+        "",
+      ].join("\n"),
+    );
+    const error = (await loadConfig({ path: `${dir.dir}/published.yaml`, env: {} }).catch((e: unknown) => e)) as ConfigError;
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(error.problems.map((p) => `${p.line}:${p.path}`)).toEqual(["2:api.apiKeys[0]", "3:api.signingSecret", "5:providers.SANDBOX.pushSecret"]);
+    expect(error.problems[0]!.message).toContain("set your own");
+    // Given its own secret through the environment, the same file loads.
+    await dir.write("own.yaml", "api:\n  apiKeys: [ an-operator-key-0001 ]\n  signingSecret: ${SIGNING:-tributary-demo-signing-secret}\n");
+    expect((await loadConfig({ path: `${dir.dir}/own.yaml`, env: { SIGNING: "an-operator-secret" } })).api?.signingSecret).toBe("an-operator-secret");
+  });
+
+  it("lets the built-in demo config run with them, on this machine only", async () => {
+    const demo = await loadConfig({ cwd: dir.dir, env: {} });
+    expect(demo.api?.apiKeys).toEqual(["tributary-demo-api-key"]);
+    expect(() => assertSafeToListen(demo, "127.0.0.1")).not.toThrow();
+    expect(() => assertSafeToListen(demo, "::1")).not.toThrow();
+    expect(() => assertSafeToListen(demo, "0.0.0.0")).toThrow(/published demo secrets \(api.apiKeys\[0\], api.signingSecret\)/);
+    const own = await loadConfig({ cwd: dir.dir, env: { TRIBUTARY_API_KEY: "an-operator-key-0001", TRIBUTARY_SIGNING_SECRET: "an-operator-secret" } });
+    expect(() => assertSafeToListen(own, "0.0.0.0")).not.toThrow();
   });
 });
 

@@ -26,7 +26,9 @@ describe("health, metrics and admin routes", () => {
     const body = "{}";
     await inject("GET", `/hooks/TESTPUSH?hub.challenge=c&hub.verify_token=${t.verifyToken}`);
     await t.app.http().inject({ method: "POST", url: "/hooks/TESTPUSH", payload: body, headers: { "content-type": "application/json", "x-test-signature": "t=1,v1=00" } });
-    const response = await inject("GET", "/metrics");
+    // The public port is the internet's: its metrics are for API key holders (Prometheus: basic auth).
+    expect((await inject("GET", "/metrics")).statusCode).toBe(401);
+    const response = await inject("GET", "/metrics", { authorization: `Basic ${Buffer.from(`prometheus:${t.apiKey}`).toString("base64")}` });
     expect(response.statusCode).toBe(200);
     expect(response.headers["content-type"]).toMatch(/^text\/plain/);
     const text = response.body;
@@ -93,5 +95,33 @@ describe("health, metrics and admin routes", () => {
     expect((await admin("GET", `/admin/dead-letters?destination=${destination}&include_replayed=true`)).json().dead_letters).toHaveLength(1);
     expect((await admin("POST", `/admin/dead-letters/999999999/replay`)).statusCode).toBe(404);
     expect((await admin("POST", `/admin/dead-letters/abc/replay`)).statusCode).toBe(400);
+  });
+});
+
+describe("with an admin listener (server.admin)", () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({ server: "{ admin: { host: 127.0.0.1, port: 0 } }" });
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it("serves /metrics (open) and /admin (API key) there, and neither on the public port", async () => {
+    const { url, adminUrl } = await t.app.startHttp({ host: "127.0.0.1", port: 0 });
+    expect(adminUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(adminUrl).not.toBe(url);
+
+    const metrics = await fetch(`${adminUrl}/metrics`);
+    expect(metrics.status).toBe(200);
+    expect(await metrics.text()).toContain("tributary_jobs_total");
+    expect((await fetch(`${adminUrl}/admin/dead-letters`)).status).toBe(401);
+    expect((await fetch(`${adminUrl}/admin/dead-letters`, { headers: { "x-api-key": t.apiKey } })).status).toBe(200);
+    expect((await fetch(`${adminUrl}/health/ready`)).status).toBe(200);
+
+    expect((await fetch(`${url}/metrics`)).status).toBe(404);
+    expect((await fetch(`${url}/metrics`, { headers: { "x-api-key": t.apiKey } })).status).toBe(404);
+    expect((await fetch(`${url}/admin/dead-letters`, { headers: { "x-api-key": t.apiKey } })).status).toBe(404);
+    expect((await fetch(`${url}/health/live`)).status).toBe(200);
   });
 });

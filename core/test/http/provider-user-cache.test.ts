@@ -15,15 +15,16 @@ describe("provider user cache", () => {
 
   /** The real store, counting the lookups that reach it (and failing the next one when told to). */
   const counting = () => {
-    const counter = { calls: 0, failNext: false };
+    const counter = { calls: 0, ids: 0, failNext: false };
     const lookups = {
-      findByProviderUserId: async (provider: string, providerUserId: string) => {
+      findByProviderUserIds: async (provider: string, providerUserIds: readonly string[]) => {
         counter.calls++;
+        counter.ids += providerUserIds.length;
         if (counter.failNext) {
           counter.failNext = false;
           throw new Error("database unavailable");
         }
-        return store.findByProviderUserId(provider, providerUserId);
+        return store.findByProviderUserIds(provider, providerUserIds);
       },
     };
     return { counter, lookups };
@@ -76,13 +77,42 @@ describe("provider user cache", () => {
     await new Promise((resolve) => setTimeout(resolve, 40));
     // Due for a refresh: answered from memory (no wait on the store), one background lookup started.
     await store.deactivate(userId);
-    const stale = cache.resolve("TESTPUSH", providerUserId);
-    expect(cache.resolve("TESTPUSH", providerUserId)).toBe(stale);
-    expect(await stale).toBe(userId);
+    expect(await Promise.all([cache.resolve("TESTPUSH", providerUserId), cache.resolve("TESTPUSH", providerUserId)])).toEqual([userId, userId]);
+    // The refresh query leaves with the lookups of the next event-loop turn.
+    await new Promise((resolve) => setImmediate(resolve));
     expect(counter.calls).toBe(2);
     // Once the refresh is in, its answer (the account is no longer active) replaces the old one.
     for (let i = 0; i < 500 && (await cache.resolve("TESTPUSH", providerUserId)) !== undefined; i++) await new Promise((resolve) => setTimeout(resolve, 5));
     expect(await cache.resolve("TESTPUSH", providerUserId)).toBeUndefined();
     expect(counter.calls).toBe(2);
+  });
+
+  it("looks up every account asked for in one event-loop turn with one query, each distinct account once", async () => {
+    const { counter, lookups } = counting();
+    const cache = createProviderUserCache(lookups);
+    const known = await Promise.all([account(), account()]);
+    const unknown = Array.from({ length: 500 }, () => `nobody-${randomUUID()}`);
+    const asked = [...known.map((k) => k.providerUserId), ...unknown, ...unknown.slice(0, 100), known[0]!.providerUserId];
+    const answers = await Promise.all(asked.map((id) => cache.resolve("TESTPUSH", id)));
+    expect(counter.calls).toBe(1);
+    expect(counter.ids).toBe(502);
+    expect(answers.slice(0, 2)).toEqual(known.map((k) => k.userId));
+    expect(answers.filter((answer) => answer !== undefined)).toHaveLength(3);
+  });
+
+  it("keeps unknown accounts apart: a flood of them does not push the known ones out", async () => {
+    const { counter, lookups } = counting();
+    const cache = createProviderUserCache(lookups, { maxEntries: 2, maxMisses: 10 });
+    const known = await account();
+    expect(await cache.resolve("TESTPUSH", known.providerUserId)).toBe(known.userId);
+    await Promise.all(Array.from({ length: 50 }, () => cache.resolve("TESTPUSH", `flood-${randomUUID()}`)));
+    const before = counter.calls;
+    expect(await cache.resolve("TESTPUSH", known.providerUserId)).toBe(known.userId);
+    expect(counter.calls).toBe(before);
+  });
+
+  it("finds an account whose provider id holds a NUL character nowhere, without a database error", async () => {
+    const cache = createProviderUserCache(store);
+    expect(await cache.resolve("TESTPUSH", "evil\u0000id")).toBeUndefined();
   });
 });

@@ -70,7 +70,7 @@ export async function memoryStore(): Promise<StateStore> {
 }
 
 /** The composed app on real Redis under a unique queue prefix, with an in-memory store. */
-export async function startTestApp(options: { redisUrl?: string; store?: StateStore; log?: Logger } = {}): Promise<TestApp> {
+export async function startTestApp(options: { redisUrl?: string; store?: StateStore; log?: Logger; server?: string } = {}): Promise<TestApp> {
   const pushSecret = randomBytes(16).toString("hex");
   const verifyToken = randomBytes(8).toString("hex");
   const apiKey = `key-${randomBytes(12).toString("hex")}`;
@@ -78,6 +78,7 @@ export async function startTestApp(options: { redisUrl?: string; store?: StateSt
   const config = parseConfig(
     [
       `redis: { url: "${redisUrl}" }`,
+      ...(options.server ? [`server: ${options.server}`] : []),
       `api: { apiKeys: ["${apiKey}"] }`,
       "plugins: []",
       `providers: { TESTPUSH: { pushSecret: "${pushSecret}", verifyToken: "${verifyToken}" }, NOSECRET: { pushSecret: "" } }`,

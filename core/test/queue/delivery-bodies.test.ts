@@ -15,31 +15,53 @@ describe("delivery bodies on real Redis", () => {
   it("keeps a body, bytes for bytes, until every reader has released it, and no longer", async () => {
     const { prefix, bodies, keys } = fresh();
     const body = JSON.stringify({ type: "activity", data: [{ name: "Früh­lauf ✓" }] });
-    await bodies.put("trace-1", body, 2);
+    await bodies.put("trace-1", body, ["a", "b"]);
     expect((await bodies.get("trace-1"))?.toString("utf8")).toBe(body);
     expect(await redis.ttl(`${prefix}:payload:trace-1`)).toBeGreaterThan(3500);
+    expect(await redis.ttl(`${prefix}:payload:trace-1:readers`)).toBeGreaterThan(3500);
 
-    await bodies.release("trace-1");
+    await bodies.release("trace-1", "a");
     expect((await bodies.get("trace-1"))?.toString("utf8")).toBe(body);
-    await bodies.release("trace-1");
+    await bodies.release("trace-1", "b");
     expect(await bodies.get("trace-1")).toBeUndefined();
+    expect(await keys()).toEqual([]);
+  });
+
+  it("counts a reader's release once, however often it is repeated (a delivery run again after a crash)", async () => {
+    const { bodies } = fresh();
+    await bodies.put("trace-2", "{}", ["a", "b"]);
+    await bodies.release("trace-2", "a");
+    await bodies.release("trace-2", "a");
+    await Promise.all([bodies.release("trace-2", "a"), bodies.release("trace-2", "a")]);
+    expect((await bodies.get("trace-2"))?.toString()).toBe("{}");
+    await bodies.release("trace-2", "b");
+    expect(await bodies.get("trace-2")).toBeUndefined();
+  });
+
+  it("still counts down a body stored by the previous version (a number of readers)", async () => {
+    const { prefix, bodies, keys } = fresh();
+    await redis.set(`${prefix}:payload:old`, "{}");
+    await redis.set(`${prefix}:payload:old:readers`, 2);
+    await bodies.release("old", "a");
+    expect((await bodies.get("old"))?.toString()).toBe("{}");
+    await bodies.release("old", "b");
     expect(await keys()).toEqual([]);
   });
 
   it("answers the operations of one event-loop turn together, each caller its own", async () => {
     const { bodies, keys } = fresh();
     const ids = Array.from({ length: 20 }, (_, i) => `t-${i}`);
-    await Promise.all(ids.map((id, i) => bodies.put(id, `{"n":${i}}`, 1)));
+    await Promise.all(ids.map((id, i) => bodies.put(id, `{"n":${i}}`, [`r${i}`])));
     const read = await Promise.all(ids.map((id) => bodies.get(id)));
     expect(read.map((b) => b?.toString())).toEqual(ids.map((_, i) => `{"n":${i}}`));
     expect(await bodies.get("never-stored")).toBeUndefined();
-    await Promise.all(ids.map((id) => bodies.release(id)));
+    await Promise.all(ids.map((id, i) => bodies.release(id, `r${i}`)));
     expect(await keys()).toEqual([]);
   });
 
   it("leaves nothing behind when a release comes for a body already gone", async () => {
     const { bodies, keys } = fresh();
-    await bodies.release("unknown");
+    await bodies.release("unknown", "a");
     expect(await keys()).toEqual([]);
   });
 });

@@ -1,7 +1,7 @@
 import { UnrecoverableError, type Job } from "bullmq";
 import { ErrorCodes } from "../../errors/codes.ts";
-import { errorClassOf, isTributaryError, operatorMessage, TransientError, UserError } from "../../errors/tributary-error.ts";
-import { Queues, type DeliverJobData } from "../../queue/topology.ts";
+import { errorClassOf, operatorMessage, TransientError, UserError } from "../../errors/tributary-error.ts";
+import type { DeliverJobData } from "../../queue/topology.ts";
 import { recordDeliveryOutcome } from "../delivery-audit.ts";
 import type { RuntimeContext } from "../runtime-context.ts";
 import type { Delivery, DeliveryPayload } from "../../contracts/destination.ts";
@@ -9,11 +9,12 @@ import { payloadUserId } from "../../contracts/natural-key.ts";
 import { isDataType } from "@tributary/schemas";
 import { isUserInactive } from "../inactive-users.ts";
 import { deliveryBodies } from "../delivery-bodies.ts";
+import { unrecoverableIfUserError } from "./unrecoverable.ts";
 
 /**
- * Deliver one payload to one destination. A user-class error (bad credentials, wrong URL) or the last
- * allowed attempt turns the job into a dead letter an operator can replay; anything else is rethrown so
- * BullMQ retries it with the delivery backoff.
+ * Deliver one payload to one destination. A user-class error (bad credentials, wrong URL) ends the job
+ * at once; anything else is rethrown so BullMQ retries it with the delivery backoff. A job that fails
+ * for good becomes a dead letter an operator can replay (`deadLetterFailedJob`, for every queue).
  */
 export async function processDelivery(ctx: RuntimeContext, job: Job<DeliverJobData>): Promise<void> {
   const data = job.data;
@@ -29,7 +30,7 @@ export async function processDelivery(ctx: RuntimeContext, job: Job<DeliverJobDa
   };
   const stored = data.bodyRef;
   // Once a delivery is over for good, its reader's share of the stored payload goes.
-  const releaseStored = () => (stored ? deliveryBodies(ctx).release(stored) : Promise.resolve());
+  const releaseStored = () => (stored ? deliveryBodies(ctx).release(stored, data.destination) : Promise.resolve());
   const eventType = data.eventType ?? payload().type;
   const userId = data.eventType !== undefined ? data.userId : payloadUserId(payload());
   const audit = { traceId: data.traceId, destination: data.destination, eventType, userId, reference: data.reference };
@@ -42,6 +43,11 @@ export async function processDelivery(ctx: RuntimeContext, job: Job<DeliverJobDa
     }
     if (body === undefined && stored) body = await deliveryBodies(ctx).get(stored);
     if (body === undefined && !data.eraseOnly) {
+      if (stored && (await alreadyDelivered(ctx, data))) {
+        // Delivered, body released, then the worker died before BullMQ recorded the job as complete.
+        ctx.log.info({ traceId: data.traceId, destination: data.destination }, "delivery already made before its worker stopped; nothing left to do");
+        return;
+      }
       throw stored
         ? new UserError(ErrorCodes.PAYLOAD_MISSING, `The payload of delivery ${data.traceId} is no longer stored (it expired or was removed from Redis)`, {
             hint: "Nothing is left to deliver: request the data again (an on-demand request for its dates) if the destination still needs it.",
@@ -76,36 +82,18 @@ export async function processDelivery(ctx: RuntimeContext, job: Job<DeliverJobDa
     await releaseStored();
     ctx.metrics.deliveryLatency.observe({ destination: data.destination }, (Date.now() - data.orderingTimestamp) / 1000);
   } catch (error) {
-    const message = operatorMessage(error);
     const final = errorClassOf(error) === "user" || attempt >= (job.opts.attempts ?? 1);
-    if (!final) {
-      ctx.metrics.retries.inc({ destination: data.destination });
-      ctx.log.warn({ traceId: data.traceId, destination: data.destination, attempt, err: message }, "delivery failed; will retry");
-      throw error;
-    }
-    await ctx.store.addDeadLetter({
-      queue: Queues.deliver,
-      destination: data.destination,
-      traceId: data.traceId,
-      jobName: job.name,
-      // With the payload itself, so a replay does not depend on the store (released just below).
-      jobData: selfContained(data, body),
-      error: message,
-      errorCode: isTributaryError(error) ? error.code : undefined,
-      attempts: attempt,
-    });
-    await ctx.store.recordDelivery({ ...audit, status: "dead", attempts: attempt, error: message });
-    await releaseStored();
-    ctx.metrics.deadLetters.inc({ destination: data.destination });
-    ctx.log.error({ traceId: data.traceId, destination: data.destination, attempt, err: message }, "delivery dead-lettered");
-    throw new UnrecoverableError(message);
+    if (final) throw unrecoverableIfUserError(error);
+    ctx.metrics.retries.inc({ destination: data.destination });
+    ctx.log.warn({ traceId: data.traceId, destination: data.destination, attempt, err: operatorMessage(error) }, "delivery failed; will retry");
+    throw error;
   }
 }
 
-function selfContained(data: DeliverJobData, body: string | Buffer | undefined): DeliverJobData {
-  if (!data.bodyRef || body === undefined) return data;
-  const { bodyRef: _stored, ...rest } = data;
-  return { ...rest, payloadJson: typeof body === "string" ? body : body.toString("utf8") };
+/** The audit trail's word on whether this payload reached this destination ("delivered" is never undone). */
+async function alreadyDelivered(ctx: RuntimeContext, data: DeliverJobData): Promise<boolean> {
+  const [row] = await ctx.store.listDeliveries({ traceId: data.traceId, destination: data.destination, limit: 1 });
+  return row?.status === "delivered";
 }
 
 /** A destination that hangs (firewalled host, stuck driver retries) must not hold a worker slot forever. */

@@ -5,6 +5,7 @@ import type { WebhookEventMapping } from "../../contracts/webhook.ts";
 import { ErrorCodes } from "../../errors/codes.ts";
 import { errorClassOf, operatorMessage, UserError } from "../../errors/tributary-error.ts";
 import { UnrecoverableError } from "bullmq";
+import { eventMapping } from "../../ingress/extract-notifications.ts";
 import { getByPointer } from "../../ingress/json-pointer.ts";
 import { jobId } from "../../queue/job-id.ts";
 import { Priority, type IngestJobData, type IngestNotification, type PullJobData } from "../../queue/topology.ts";
@@ -19,6 +20,8 @@ import type { RuntimeContext } from "../runtime-context.ts";
 
 export type IngestResult =
   | { action: "skipped"; reason: string }
+  /** The job stalled with several notifications: each now runs as a job of its own. */
+  | { action: "isolated"; jobs: number }
   | { action: "ignored" }
   | { action: "pull"; pullJobId: string; start: string; end: string }
   | { action: "published"; records: number; quarantined: number; payloads: number };
@@ -28,22 +31,37 @@ const PING_BUCKET_MS = 60_000;
 
 /**
  * An ingest job: the provider push notifications the ingress accepted in one event-loop turn, each with
- * its user already resolved. They are independent and handled concurrently. A transient failure of any
- * (database, Redis) retries the job: the others then re-emit the same trace ids (their ids are stable),
- * which the deliver queue drops while it remembers them and natural keys overwrite after. An error only an
- * operator can fix fails the job without retries once every other notification is through.
+ * its user already resolved. They are independent and handled concurrently. When some fail, the job keeps
+ * only those (their ids, hence their payloads' trace ids, are stable), so a retry — and in the end the
+ * dead letter — holds the failed notifications and not their neighbours. A transient failure retries the
+ * job; an error only an operator can fix fails it without retries.
+ *
+ * A job that stalled (its worker died while running it) and carries several notifications is split into
+ * one job per notification: if one of them kills its worker, it alone stalls to its limit and becomes a
+ * dead letter, and the others go through.
  */
 export async function processIngest(ctx: RuntimeContext, job: Job<IngestJobData>): Promise<IngestResult[]> {
-  const settled = await Promise.allSettled(job.data.notifications.map((notification) => processNotification(ctx, notification)));
+  const notifications = job.data.notifications;
+  if (notifications.length > 1 && (job.stalledCounter ?? 0) > 0) {
+    await ctx.queues.ingest.addBulk(
+      notifications.map((notification) => ({
+        name: `${notification.provider}:${notification.eventType}`,
+        data: { notifications: [notification] },
+        opts: { jobId: jobId("isolated", notification.id) },
+      })),
+    );
+    ctx.log.warn({ jobId: job.id, notifications: notifications.length }, "an ingest job stalled (its worker died): its notifications now run one job each");
+    return [{ action: "isolated", jobs: notifications.length }];
+  }
+  const settled = await Promise.allSettled(notifications.map((notification) => processNotification(ctx, notification)));
+  const failed = notifications.filter((_, i) => settled[i]!.status === "rejected");
+  if (failed.length === 0) return settled.map((outcome) => (outcome as PromiseFulfilledResult<IngestResult>).value);
+
   const errors = settled.flatMap((outcome) => (outcome.status === "rejected" ? [outcome.reason as unknown] : []));
+  if (failed.length < notifications.length) await job.updateData({ notifications: failed });
   const transient = errors.find((error) => errorClassOf(error) !== "user");
   if (transient !== undefined) throw transient;
-  if (errors.length > 0) {
-    const message = `${errors.length} of ${settled.length} notifications failed: ${operatorMessage(errors[0])}`;
-    ctx.log.error({ jobId: job.id, err: message }, "push notifications failed with an error retrying cannot fix");
-    throw new UnrecoverableError(message);
-  }
-  return settled.map((outcome) => (outcome as PromiseFulfilledResult<IngestResult>).value);
+  throw new UnrecoverableError(`${failed.length} of ${notifications.length} notifications failed: ${operatorMessage(errors[0])}`);
 }
 
 /**
@@ -64,7 +82,7 @@ export async function processNotification(ctx: RuntimeContext, data: IngestNotif
   if (isStale(user.last_webhook_update, data.receivedAt)) await ctx.store.touchWebhookUpdate(user.user_id, new Date(data.receivedAt));
 
   const connector = ctx.registry.connector(data.provider);
-  const mapping = connector.webhook?.events[data.eventType] ?? connector.webhook?.events["*"];
+  const mapping = connector.webhook ? eventMapping(connector.webhook, data.eventType) : undefined;
   if (!mapping) {
     // The ingress accepted it under a configuration that has changed since.
     log.warn("push notification of an event type the connector no longer maps; skipped");

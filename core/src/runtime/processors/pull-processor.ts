@@ -7,9 +7,10 @@ import { isPollAll, isStaleCheck, MAX_FREE_PROVIDER_RATE_LIMITS, pullPriority, t
 import { checkStaleConnections, type StaleCheckResult } from "../stale-connections.ts";
 import { isLargeRange } from "../date-range.ts";
 import { deferJob } from "../defer-job.ts";
-import { publishRecords, type PublishResult } from "../publish-records.ts";
+import { openPublishStream, type PublishResult } from "../publish-records.ts";
+import { clampPullWindow } from "../pull-window.ts";
 import { rateBudget } from "../rate-budget.ts";
-import { readNormalized } from "../read-normalized.ts";
+import { readNormalizedSlices } from "../read-normalized.ts";
 import type { RuntimeContext } from "../runtime-context.ts";
 import { processPollAll, type PollAllResult } from "./poll-all-processor.ts";
 
@@ -54,7 +55,7 @@ export async function processPull(
       ctx.log.warn({ provider: data.provider, retryAfterMs: error.retryAfterMs, jobId: job.id, rateLimited }, "provider rate-limited a pull; the provider is paused");
       return deferJob(job, token, error.retryAfterMs);
     }
-    throw unrecoverableIfUserError(error, ctx.log, "pull", { provider: job.data.provider, jobId: job.id });
+    throw unrecoverableIfUserError(error);
   }
 }
 
@@ -81,8 +82,23 @@ async function pullOnce(ctx: RuntimeContext, job: Job<PullJobData>, token: strin
     return deferJob(job, token, budget.retryAfterMs);
   }
 
-  const range = { start: new Date(data.start), end: new Date(data.end) };
-  const normalized = await readNormalized({
+  const range = clampPullWindow({ start: new Date(data.start), end: new Date(data.end) }, connector);
+  if (range.clamped) log.warn({ asked: { start: data.start, end: data.end }, pulled: { start: range.start, end: range.end } }, "pull window reaches beyond the provider's history or too far ahead; pulling the part that can hold data");
+  const published = openPublishStream(ctx, {
+    user,
+    dataType,
+    traceId: data.traceId,
+    traceSeed: job.id ?? data.traceId,
+    priority: pullPriority(data.reason),
+    ...(data.reference !== undefined ? { reference: data.reference } : {}),
+    // The request decided (and announced) it; a pull of an older version decides from its window.
+    large: data.large ?? (data.reason === "request" && isLargeRange(range, ctx.policy.largeRequestDays)),
+    emitEmpty: data.reason === "request",
+    log,
+  });
+  // Records stream through in slices: mapped, validated, quarantined and sent on in payloads as they
+  // arrive, so the memory a pull holds does not grow with its window.
+  for await (const slice of readNormalizedSlices({
     store: ctx.store,
     connector,
     user,
@@ -91,21 +107,11 @@ async function pullOnce(ctx: RuntimeContext, job: Job<PullJobData>, token: strin
     withSamples: data.withSamples,
     signal: signal ?? new AbortController().signal,
     log,
-  });
-
-  const published = await publishRecords(ctx, {
-    user,
-    dataType,
-    normalized,
-    traceId: data.traceId,
-    traceSeed: job.id ?? data.traceId,
-    priority: pullPriority(data.reason),
-    ...(data.reference !== undefined ? { reference: data.reference } : {}),
-    large: data.reason === "request" && isLargeRange(range, ctx.policy.largeRequestDays),
-    emitEmpty: data.reason === "request",
-    log,
-  });
+  })) {
+    await published.add(slice);
+  }
+  const result = await published.finish();
   await ctx.store.markPolled(user.user_id, new Date());
-  await job.updateProgress({ ...published });
-  return { ...published, budgetGrantedAt: budget.grantedAtMs };
+  await job.updateProgress({ ...result });
+  return { ...result, budgetGrantedAt: budget.grantedAtMs };
 }

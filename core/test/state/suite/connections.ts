@@ -78,6 +78,26 @@ export function connectionTests(ctx: SuiteContext): void {
       await expect(store.markAuthRevoked(created.user_id, " ")).rejects.toMatchObject({ code: "ERR_STATE_INVALID_ARGUMENT" });
     });
 
+    it("finds many accounts of one provider in one query, active ones only", async () => {
+      const [a, b] = [unique("many-a"), unique("many-b")];
+      const first = await store.createConnection({ provider: "OURA", providerUserId: a });
+      const second = await store.createConnection({ provider: "OURA", providerUserId: b });
+      await store.deactivate(second.user_id);
+      const found = await store.findByProviderUserIds("OURA", [a, b, a, unique("nobody")]);
+      expect([...found.keys()]).toEqual([a]);
+      expect(found.get(a)?.user_id).toBe(first.user_id);
+      expect(await store.findByProviderUserIds("OURA", [])).toEqual(new Map());
+    });
+
+    it("stores and finds provider text holding a NUL character (which PostgreSQL text cannot hold), escaped", async () => {
+      const providerUserId = `${unique("nul")}\u0000tail`;
+      const created = await store.createConnection({ provider: "WHOOP", providerUserId, referenceId: "ref\u0000" });
+      expect(created.provider_user_id).toBe(providerUserId.replace("\u0000", "\\u0000"));
+      expect((await store.findByProviderUserId("WHOOP", providerUserId))?.user_id).toBe(created.user_id);
+      expect((await store.findByProviderUserIds("WHOOP", [providerUserId])).get(providerUserId)?.user_id).toBe(created.user_id);
+      expect(await store.findByProviderUserId("WHOOP", "\u0000")).toBeUndefined();
+    });
+
     it("tells which user ids have no active connection: deactivated, deleted, unknown or malformed", async () => {
       const active = await store.createConnection({ provider: "GARMIN", providerUserId: unique("a") });
       const deactivated = await store.createConnection({ provider: "GARMIN", providerUserId: unique("d") });

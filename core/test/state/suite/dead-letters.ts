@@ -9,6 +9,17 @@ export function deadLetterTests(ctx: SuiteContext): void {
       ({ store } = ctx);
     });
 
+    it("writes one dead letter per failed job, however many processes report its failure", async () => {
+      const destination = unique("dest");
+      const jobKey = unique("deliver-x:job-1:1700000000000");
+      const input = { queue: "deliver", destination, jobName: "activity", jobData: { traceId: "t" }, error: "stalled", jobKey };
+      const [a, b] = await Promise.all([store.addJobDeadLetter(input), store.addJobDeadLetter(input)]);
+      expect([a, b].filter((id) => id !== undefined)).toHaveLength(1);
+      expect(await store.addJobDeadLetter(input)).toBeUndefined();
+      expect(await store.addJobDeadLetter({ ...input, jobKey: `${jobKey}:again` })).toBeGreaterThan(0);
+      expect(await store.listDeadLetters({ destination })).toHaveLength(2);
+    });
+
     it("keeps everything needed to replay, and is claimed once on replay", async () => {
       const destination = unique("dest");
       const jobData = { event: { type: "activity", data: [{ metadata: { summary_id: "x" } }] }, tries: [1, 2] };

@@ -10,6 +10,21 @@ export function quarantineTests(ctx: SuiteContext): void {
       ({ store } = ctx);
     });
 
+    it("stores records holding NUL characters and lone surrogates (jsonb refuses both) with them escaped", async () => {
+      const userId = randomUUID();
+      const raw = { ["key\u0000"]: "value\u0000", lone: "\ud800", pair: "😀", literal: "\\u0000" };
+      const issues = [{ path: "/name", rule: "type", message: "bad \u0000 value" }];
+      const id = await store.quarantineRecord({ userId, provider: "SANDBOX", dataType: "activity", record: { name: "a\u0000b" }, raw, issues, traceId: "trace\u0000" });
+      const [stored] = await store.listQuarantine({ userId });
+      expect(stored).toMatchObject({
+        id,
+        record: { name: "a\\u0000b" },
+        raw: { ["key\\u0000"]: "value\\u0000", lone: "\\ud800", pair: "😀", literal: "\\u0000" },
+        issues: [{ message: "bad \\u0000 value" }],
+        trace_id: "trace\\u0000",
+      });
+    });
+
     it("stores failed records with their issues and counts the unresolved ones", async () => {
       const userId = randomUUID();
       const issues = [{ path: "/metadata/start_time", rule: "required", message: "start_time is required" }];
