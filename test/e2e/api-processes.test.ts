@@ -43,6 +43,7 @@ describe("tributary api --processes", () => {
   const schema = `e2e_${randomBytes(6).toString("hex")}`;
   const prefix = `test-e2e-${randomUUID().slice(0, 12)}`;
   const pushSecret = randomBytes(16).toString("hex");
+  const apiKey = randomBytes(12).toString("hex");
   const started: CliProcess[] = [];
   let dir: string;
 
@@ -56,7 +57,7 @@ describe("tributary api --processes", () => {
         database,
         `dataDir: "${join(dir, `data-${name}`)}"`,
         `encryptionKey: "${randomBytes(32).toString("base64")}"`,
-        `api: { apiKeys: ["${randomBytes(12).toString("hex")}"] }`,
+        `api: { apiKeys: ["${apiKey}"] }`,
         `plugins: ["@tributary/connector-sandbox", "@tributary/destination-webhook"]`,
         `providers: { SANDBOX: { pushSecret: "${pushSecret}" } }`,
         `destinations: [{ name: receiver, type: webhook, options: { url: "http://127.0.0.1:9/unused", signingSecret: "${randomBytes(8).toString("hex")}" } }]`,
@@ -98,9 +99,11 @@ describe("tributary api --processes", () => {
       expect((await send(port, "POST", "/hooks/sandbox", signed.rawBody, signed.headers)).status).toBe(200);
     }
     // Scrapes land on either copy (one connection each, handed out in turn): each sees all the pushes.
+    // Without an admin listener, /metrics on the public port takes the API key.
+    expect((await send(port, "GET", "/metrics")).status).toBe(401);
     const unknownUser = /^tributary_provider_webhooks_total\{provider="SANDBOX",outcome="unknown_user"\} (\d+)$/m;
     for (let i = 0; i < 4; i++) {
-      const scrape = await send(port, "GET", "/metrics");
+      const scrape = await send(port, "GET", "/metrics", undefined, { "x-api-key": apiKey });
       expect(scrape.status).toBe(200);
       expect(Number(unknownUser.exec(scrape.text)?.[1])).toBe(pushes);
     }

@@ -50,10 +50,14 @@ describe("INSIDERS pushes", () => {
       ["no timestamp", header.replace(/^t=\d+,/, ""), body],
     ];
     for (const [why, given, bytes] of cases) expect(check(given, bytes, secret), why).toMatchObject({ ok: false });
-    // Spellings a sender may use for the right signature are all accepted.
+    // Extra entries a sender may legitimately emit are accepted; loose spellings (spaces, upper-case
+    // hex, t after v1) are refused, so one signature has no second spelling to replay.
     const [t, v1] = header.split(",");
-    for (const spelling of [`${t}, ${v1}`, `${v1},${t}`, `${t},v1=${"0".repeat(64)},${v1}`, `${t},${v1},v0=abc`]) {
+    for (const spelling of [`${t},v1=${"0".repeat(64)},${v1}`, `${t},${v1},v0=abc`]) {
       expect(check(spelling, body, secret), spelling).toMatchObject({ ok: true });
+    }
+    for (const loose of [`${t}, ${v1}`, `${v1},${t}`, `${t},${v1!.toUpperCase().replace("V1=", "v1=")}`, `${t},${v1},`]) {
+      expect(check(loose, body, secret), loose).toMatchObject({ ok: false });
     }
   });
 
