@@ -3,7 +3,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { DATA_TYPES } from "@tributary/schemas";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { extractNotifications, verifyWebhook, type WebhookRequest } from "@tributary/core";
+import { readNotifications, verifyPush, webhookDefinitionOf, type WebhookRequest } from "@tributary/core";
 import sandbox, {
   createSandboxPushClient,
   pingNotification,
@@ -14,7 +14,10 @@ import sandbox, {
 } from "../src/index.ts";
 import { utcDays } from "./run-pull.ts";
 
-const spec = sandbox.webhook!;
+const definition = webhookDefinitionOf(sandbox)!;
+const spec = definition.spec.webhook!;
+const verifyWebhook = (_spec: unknown, request: WebhookRequest, secret: string, nowSeconds?: number) => verifyPush(definition, request, { secret, options: {} }, nowSeconds);
+const extractNotifications = readNotifications;
 const asRequest = (signed: { rawBody: Buffer; headers: Record<string, string> }): WebhookRequest => ({
   headers: signed.headers,
   rawBody: signed.rawBody,
@@ -58,11 +61,11 @@ describe("SANDBOX push webhook: notifications", () => {
       const ping = extracted.notifications[2 * i]!;
       const push = extracted.notifications[2 * i + 1]!;
       expect(ping).toMatchObject({ providerUserId: owner, eventType: `${dataType}.ping` });
-      expect(ping.mapping).toEqual({ kind: "ping", dataType, startPointer: "/window/start", endPointer: "/window/end" });
-      expect(ping.body).toMatchObject({ window: { start: window.start.toISOString(), end: window.end.toISOString() } });
-      expect(push).toMatchObject({ providerUserId: owner, eventType: `${dataType}.push`, mapping: { kind: "push", dataType, recordsPointer: "/records" } });
+      expect(ping.action).toEqual({ action: "pull_window", dataType, start: "/window/start", end: "/window/end" });
+      expect(ping.document).toMatchObject({ window: { start: window.start.toISOString(), end: window.end.toISOString() } });
+      expect(push).toMatchObject({ providerUserId: owner, eventType: `${dataType}.push`, action: { action: "records", dataType, records: "/records" } });
     }
-    expect(extracted.notifications.at(-1)?.mapping).toEqual({ kind: "ignore" });
+    expect(extracted.notifications.at(-1)?.action).toEqual({ action: "ignore" });
   });
 
   it("refuses a body that is not a batch, and an unknown event type", () => {
@@ -81,7 +84,7 @@ describe("SANDBOX push webhook: notifications", () => {
       const overTheWire = JSON.parse(JSON.stringify({ notifications: [pushNotification(userId, dataType, records)] }));
       const extracted = extractNotifications(spec, overTheWire);
       if (!extracted.ok) expect.fail(extracted.reason);
-      const received = (extracted.notifications[0]!.body as { records: Array<Record<string, unknown>> }).records;
+      const received = (extracted.notifications[0]!.document as { records: Array<Record<string, unknown>> }).records;
       expect(received.map((r) => pullSpec.map(r, ctx)), dataType).toEqual(records.map((r) => pullSpec.map(r, ctx)));
     }
   });
@@ -124,7 +127,7 @@ describe("SANDBOX push client", () => {
     const pushed = extractNotifications(spec, JSON.parse(push!.rawBody.toString("utf8")));
     if (!pushed.ok) expect.fail(pushed.reason);
     expect(pushed.notifications).toHaveLength(1);
-    expect(pushed.notifications[0]).toMatchObject({ providerUserId: owner, eventType: "sleep.push", body: { records: JSON.parse(JSON.stringify(records)) } });
+    expect(pushed.notifications[0]).toMatchObject({ providerUserId: owner, eventType: "sleep.push", document: { records: JSON.parse(JSON.stringify(records)) } });
   });
 
   it("signed with another secret, its pushes are refused", async () => {

@@ -1,4 +1,5 @@
 import type { DataType } from "./data-types.ts";
+import type { WebhookRequest } from "../ingress/webhook-request.ts";
 
 /**
  * How a provider's push webhook is verified and mapped. Plain data first; `verify` and `parse` accept a
@@ -42,11 +43,7 @@ export interface SignatureSpec {
   toleranceSeconds?: number;
 }
 
-export interface WebhookRequest {
-  headers: Record<string, string | string[] | undefined>;
-  rawBody: Buffer;
-  query: Record<string, string | undefined>;
-}
+export type { WebhookRequest } from "../ingress/webhook-request.ts";
 
 /**
  * A scheme no `SignatureSpec` describes. Return what was verified: `signedAt` (unix seconds) when the

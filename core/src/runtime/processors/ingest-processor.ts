@@ -1,18 +1,20 @@
 import type { Job } from "bullmq";
-import type { DataType } from "@tributary/schemas";
+import { UnrecoverableError } from "bullmq";
+import type { DataType, WebhookEventAction } from "@tributary/schemas";
 import type { ConnectorDefinition, ProviderRecord } from "../../contracts/connector.ts";
-import type { WebhookEventMapping } from "../../contracts/webhook.ts";
 import { ErrorCodes } from "../../errors/codes.ts";
 import { errorClassOf, operatorMessage, UserError } from "../../errors/tributary-error.ts";
-import { UnrecoverableError } from "bullmq";
-import { eventMapping } from "../../ingress/extract-notifications.ts";
-import { getByPointer } from "../../ingress/json-pointer.ts";
+import { mapPushedRecords } from "../../ingress/map-pushed-records.ts";
+import { selectAction } from "../../ingress/select-action.ts";
+import { webhookDefinitionOf, type WebhookDefinition } from "../../ingress/webhook-definition.ts";
+import type { Logger } from "../../log/logger.ts";
 import { jobId } from "../../queue/job-id.ts";
 import { Priority, type IngestJobData, type IngestNotification, type PullJobData } from "../../queue/topology.ts";
-import type { Logger } from "../../log/logger.ts";
+import { deauthorizeUser } from "../../services/deauthorize-user.ts";
+import { compilePointer } from "../../spec/pointer.ts";
 import type { Connection } from "../../state/index.ts";
 import { loadConnection } from "../connection-lookup.ts";
-import { normalize } from "../normalize.ts";
+import { normalize, type Normalized } from "../normalize.ts";
 import { notificationWindow } from "../notification-window.ts";
 import { publishRecords } from "../publish-records.ts";
 import { connectionInfo } from "../terra-user.ts";
@@ -23,6 +25,7 @@ export type IngestResult =
   /** The job stalled with several notifications: each now runs as a job of its own. */
   | { action: "isolated"; jobs: number }
   | { action: "ignored" }
+  | { action: "deauthorized"; status: "deauthorized" | "already_deauthorized" }
   | { action: "pull"; pullJobId: string; start: string; end: string }
   | { action: "published"; records: number; quarantined: number; payloads: number };
 
@@ -65,9 +68,11 @@ export async function processIngest(ctx: RuntimeContext, job: Job<IngestJobData>
 }
 
 /**
- * One notification. A `ping` becomes a live-priority pull of the window it names; a `push` carries the
- * provider's records, which go through the same mapping, validation, quarantine and emission as pulled
- * ones; `ignore` is acknowledged only.
+ * One notification, handled as the connector's webhook spec says for its event type: `pull_window`
+ * becomes a live-priority pull of the window it names; `records` carries the provider's records, which
+ * go through the connector's mapping, validation, quarantine and emission like pulled ones; `deauth`
+ * deauthorizes the user (erasure and the `deauth` event, as the API's deauth does); `ignore` is
+ * acknowledged only.
  */
 export async function processNotification(ctx: RuntimeContext, data: IngestNotification): Promise<IngestResult> {
   const log = ctx.log.child({ traceId: data.traceId, provider: data.provider, userId: data.userId, eventType: data.eventType });
@@ -82,38 +87,44 @@ export async function processNotification(ctx: RuntimeContext, data: IngestNotif
   if (isStale(user.last_webhook_update, data.receivedAt)) await ctx.store.touchWebhookUpdate(user.user_id, new Date(data.receivedAt));
 
   const connector = ctx.registry.connector(data.provider);
-  const mapping = connector.webhook ? eventMapping(connector.webhook, data.eventType) : undefined;
-  if (!mapping) {
+  const definition = webhookDefinitionOf(connector);
+  const action = definition ? selectAction(definition.spec.webhook!, data.eventType, data.notification) : undefined;
+  if (!definition || !action) {
     // The ingress accepted it under a configuration that has changed since.
-    log.warn("push notification of an event type the connector no longer maps; skipped");
-    return { action: "skipped", reason: `no mapping for event type "${data.eventType}"` };
+    log.warn("push notification of an event type the connector no longer handles; skipped");
+    return { action: "skipped", reason: `no action for event type "${data.eventType}"` };
   }
-  switch (mapping.kind) {
+  switch (action.action) {
     case "ignore":
       return { action: "ignored" };
-    case "ping":
-      return await enqueuePingPull(ctx, data, connector, mapping, user);
-    case "push":
-      return await publishPushed(ctx, data, connector, mapping, user, log);
+    case "deauth": {
+      const result = await deauthorizeUser(ctx, user.user_id);
+      log.info({ status: result.status }, "the provider says the user revoked access: deauthorized");
+      return { action: "deauthorized", status: result.status };
+    }
+    case "pull_window":
+      return await enqueueWindowPull(ctx, data, action, user);
+    case "records":
+      return await publishPushed(ctx, data, { connector, definition }, action, user, log);
+    case "pull_object":
+    case "pull_url":
+      throw new UserError(ErrorCodes.PLUGIN_INVALID, `${data.provider}'s webhook fetches what a push names (${action.action}), which needs the connector's provider client`, {
+        hint: "Run the connector from its spec (the spec runtime), or carry the records in the push.",
+        plugin: data.provider,
+      });
   }
 }
 
-async function enqueuePingPull(
-  ctx: RuntimeContext,
-  data: IngestNotification,
-  connector: ConnectorDefinition,
-  mapping: Extract<WebhookEventMapping, { kind: "ping" }>,
-  user: Connection,
-): Promise<IngestResult> {
-  supportedSpec(connector, mapping.dataType);
-  const window = notificationWindow(data.notification, mapping, data.receivedAt);
-  if (!window.fromNotification && (mapping.startPointer || mapping.endPointer)) {
+async function enqueueWindowPull(ctx: RuntimeContext, data: IngestNotification, action: Extract<WebhookEventAction, { action: "pull_window" }>, user: Connection): Promise<IngestResult> {
+  const dataType = action.dataType as DataType;
+  const window = notificationWindow(data.notification, action, data.receivedAt);
+  if (!window.fromNotification && (action.start || action.end || action.date)) {
     ctx.log.warn({ provider: data.provider, traceId: data.traceId }, "ping named no readable window; pulling the last 24 hours");
   }
   const pull: PullJobData = {
     userId: user.user_id,
     provider: data.provider,
-    dataType: mapping.dataType,
+    dataType,
     start: window.start.toISOString(),
     end: window.end.toISOString(),
     reason: "ping",
@@ -124,24 +135,25 @@ async function enqueuePingPull(
   // fresh signature, a second subscription — adds no second pull while the first is known to BullMQ.
   // A defaulted window is bucketed by the minute it arrived in, so a later ping still pulls.
   const id = window.fromNotification
-    ? jobId("ping", user.user_id, mapping.dataType, window.start.getTime(), window.end.getTime())
-    : jobId("ping", user.user_id, mapping.dataType, "recent", Math.floor(data.receivedAt / PING_BUCKET_MS));
-  const added = await ctx.queues.pull.add(`${data.provider}:${mapping.dataType}`, pull, { priority: Priority.live, jobId: id });
+    ? jobId("ping", user.user_id, dataType, window.start.getTime(), window.end.getTime())
+    : jobId("ping", user.user_id, dataType, "recent", Math.floor(data.receivedAt / PING_BUCKET_MS));
+  const added = await ctx.queues.pull.add(`${data.provider}:${dataType}`, pull, { priority: Priority.live, jobId: id });
   return { action: "pull", pullJobId: added.id ?? id, start: pull.start, end: pull.end };
 }
 
 async function publishPushed(
   ctx: RuntimeContext,
   data: IngestNotification,
-  connector: ConnectorDefinition,
-  mapping: Extract<WebhookEventMapping, { kind: "push" }>,
+  target: { connector: ConnectorDefinition; definition: WebhookDefinition },
+  action: Extract<WebhookEventAction, { action: "records" }>,
   user: Connection,
   log: Logger,
 ): Promise<IngestResult> {
-  const dataType = mapping.dataType;
-  const spec = supportedSpec(connector, dataType);
-  const records = getByPointer(data.notification, mapping.recordsPointer);
-  if (!Array.isArray(records)) {
+  const dataType = action.dataType as DataType;
+  const found = compilePointer(action.records)(data.notification);
+  // One record where a list was expected is that list of one; nothing at all cannot be mapped.
+  const records = Array.isArray(found) ? found : found !== null && typeof found === "object" ? [found] : undefined;
+  if (!records) {
     // Nothing can be mapped, but the provider's payload is kept for whoever fixes the mapping.
     await ctx.store.quarantineRecord({
       userId: user.user_id,
@@ -149,15 +161,15 @@ async function publishPushed(
       dataType,
       record: null,
       raw: data.notification,
-      issues: [{ path: mapping.recordsPointer, rule: "type", message: `expected an array of provider records at ${mapping.recordsPointer}` }],
+      issues: [{ path: action.records, rule: "type", message: `expected provider records at ${JSON.stringify(action.records)}` }],
       traceId: data.traceId,
     });
     ctx.metrics.quarantined.inc({ provider: user.provider, data_type: dataType });
-    log.warn({ recordsPointer: mapping.recordsPointer }, "push notification carries no records array; quarantined");
+    log.warn({ records: action.records }, "push notification carries no records; quarantined");
     return { action: "published", records: 0, quarantined: 1, payloads: 0 };
   }
   const connection = connectionInfo(user);
-  const normalized = normalize(spec, dataType, records as ProviderRecord[], { connection, dataType, withSamples: true });
+  const normalized = await mapRecords(ctx, target, dataType, records as ProviderRecord[], connection, log);
   const published = await publishRecords(ctx, {
     user,
     dataType,
@@ -171,14 +183,18 @@ async function publishPushed(
   return { action: "published", ...published };
 }
 
-/** How far `last_webhook_update` may lag behind the newest push (it is a coarse "last heard from" time). */
-const WEBHOOK_UPDATE_GRANULARITY_MS = 60_000;
-
-function isStale(lastWebhookUpdate: string | null, receivedAt: number): boolean {
-  return lastWebhookUpdate === null || Date.parse(lastWebhookUpdate) < receivedAt - WEBHOOK_UPDATE_GRANULARITY_MS;
-}
-
-function supportedSpec(connector: ConnectorDefinition, dataType: DataType) {
+/** With the plugin definition's mapping of the data type; a connector on the old runtime contract maps with its pull spec's `map`. */
+async function mapRecords(
+  ctx: RuntimeContext,
+  { connector, definition }: { connector: ConnectorDefinition; definition: WebhookDefinition },
+  dataType: DataType,
+  records: ProviderRecord[],
+  connection: ReturnType<typeof connectionInfo>,
+  log: Logger,
+): Promise<Normalized> {
+  if ((connector as { definition?: unknown }).definition !== undefined) {
+    return mapPushedRecords(definition, dataType, dataType, records, { connection, options: providerOptions(ctx, connector.name), log });
+  }
   const spec = connector.pull[dataType];
   if (!spec) {
     throw new UserError(ErrorCodes.PLUGIN_INVALID, `${connector.name}'s webhook maps an event to ${dataType}, which the connector does not provide`, {
@@ -186,5 +202,19 @@ function supportedSpec(connector: ConnectorDefinition, dataType: DataType) {
       plugin: connector.name,
     });
   }
-  return spec;
+  return normalize(spec, dataType, records, { connection, dataType, withSamples: true });
+}
+
+function providerOptions(ctx: RuntimeContext, provider: string): Record<string, string> {
+  const given = ctx.providers[provider]?.options;
+  const options: Record<string, string> = {};
+  if (given !== null && typeof given === "object") for (const [name, value] of Object.entries(given)) options[name] = String(value);
+  return options;
+}
+
+/** How far `last_webhook_update` may lag behind the newest push (it is a coarse "last heard from" time). */
+const WEBHOOK_UPDATE_GRANULARITY_MS = 60_000;
+
+function isStale(lastWebhookUpdate: string | null, receivedAt: number): boolean {
+  return lastWebhookUpdate === null || Date.parse(lastWebhookUpdate) < receivedAt - WEBHOOK_UPDATE_GRANULARITY_MS;
 }
