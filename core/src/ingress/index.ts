@@ -12,3 +12,4 @@ export * from "./answer-handshake.ts";
 export { SIGNATURE_SCHEMES, type SignatureScheme, type SchemeInput } from "./schemes/index.ts";
 export { webhookDefinitionOf, type WebhookDefinition } from "./webhook-definition.ts";
 export * from "./map-pushed-records.ts";
+export * from "./fetch-notified-records.ts";
