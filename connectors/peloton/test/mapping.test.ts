@@ -150,7 +150,7 @@ describe("PELOTON workout → Activity", () => {
     const strength = fixtureWorkouts(fixtures).find((w) => w.id === WORKOUT.strength)!;
     const typeOf = async (fitness_discipline: string, device_type = "iPad", is_outdoor = false) => {
       const [outcome] = await mapper.map("activity", "activity", { ...withDetails(fixtures, strength), fitness_discipline, device_type, is_outdoor });
-      return outcome!.kind === "record" ? (outcome.record as any).metadata.type : outcome;
+      return outcome?.kind === "record" ? (outcome.record as any).metadata.type : outcome;
     };
     expect(await typeOf("running", "home_tread")).toBe(58);
     expect(await typeOf("running", "iPhone")).toBe(8);
