@@ -99,7 +99,8 @@ describe("hostile input", () => {
     // Two years of workouts with samples (~150 MB of JSON) went through a worker with a 160 MB heap.
     const activities = d.receiver.entries.filter((entry) => entry.userId === user.userId && entry.type === "activity");
     const keys = activities.flatMap((entry) => entry.keys);
-    expect(keys.length).toBeGreaterThan(700);
+    // The least active SANDBOX profile trains 2.5 days a week: some 260 workouts in two years.
+    expect(keys.length).toBeGreaterThan(250);
     expect(activities.length).toBeGreaterThan(10);
     expect(Math.max(...activities.map((entry) => entry.bytes))).toBeLessThan(5 * 1024 * 1024);
     expect(d.receiver.entries.some((entry) => entry.userId === user.userId && entry.type === "sleep")).toBe(true);

@@ -130,6 +130,12 @@ export async function hooksRoutes(app: FastifyInstance, options: HooksRoutesOpti
         return refuse(429, `too many requests from this address failed verification; retry in ${state.ttlInSeconds} s`);
       }
     }
+    // Refused on its headers, a body is never read: it costs the source no bytes.
+    const refusal = precheckPush(found.definition.spec.webhook!, request.headers);
+    if (refusal !== undefined) {
+      await rejected(request, provider, refusal);
+      return refuse(401, refusal);
+    }
     if (bytes) {
       const wait = bytes.wait(request.ip);
       if (wait > 0) {
@@ -139,11 +145,6 @@ export async function hooksRoutes(app: FastifyInstance, options: HooksRoutesOpti
       }
       const declared = Number(request.headers["content-length"]);
       if (Number.isFinite(declared)) bytes.charge(request.ip, declared);
-    }
-    const refusal = precheckPush(found.definition.spec.webhook!, request.headers);
-    if (refusal !== undefined) {
-      await rejected(request, provider, refusal);
-      return refuse(401, refusal);
     }
     targets.set(request, { ...found, settings: settings.settings });
   };

@@ -24,9 +24,9 @@ export type DateRangeSpec = Static<typeof DateRangeSpec>;
 export const StopRule = tagged('type', [
   closed({ type: Type.Literal('empty'), description: Type.Optional(Type.String()) }),
   closed({ type: Type.Literal('short_page'), description: Type.Optional(Type.String()) }),
-  closed({ type: Type.Literal('flag'), path: Pointer('e.g. "/show_next"'), equals: Type.Union([Type.Boolean(), Type.Number(), Type.String(), Type.Null()], { description: 'Stop when the field equals this (or is absent).' }) }),
-  closed({ type: Type.Literal('total_pages'), path: Pointer('e.g. "/page_count"') }),
-  closed({ type: Type.Literal('total_records'), path: Pointer('e.g. "/total"') }),
+  closed({ type: Type.Literal('flag'), path: Pointer('e.g. "/show_next"'), equals: Type.Union([Type.Boolean(), Type.Number(), Type.String(), Type.Null()], { description: 'Stop when the field equals this (or is absent).' }), description: Type.Optional(Type.String()) }),
+  closed({ type: Type.Literal('total_pages'), path: Pointer('e.g. "/page_count"'), description: Type.Optional(Type.String()) }),
+  closed({ type: Type.Literal('total_records'), path: Pointer('e.g. "/total"'), description: Type.Optional(Type.String()) }),
 ]);
 export type StopRule = Static<typeof StopRule>;
 
