@@ -13,3 +13,4 @@ export { SIGNATURE_SCHEMES, type SignatureScheme, type SchemeInput } from "./sch
 export { webhookDefinitionOf, type WebhookDefinition } from "./webhook-definition.ts";
 export * from "./map-pushed-records.ts";
 export * from "./fetch-notified-records.ts";
+export * from "./check-webhook-verification.ts";
