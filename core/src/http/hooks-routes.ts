@@ -231,8 +231,9 @@ export async function hooksRoutes(app: FastifyInstance, options: HooksRoutesOpti
         await release();
         return unavailable(request, reply, provider, enqueued.error);
       }
+      count(provider, "accepted");
     }
-    count(provider, "accepted");
+    if (ignored > 0) count(provider, "ignored", ignored);
     return reply.code(200).send({ status: "accepted", notifications: accepted.length, ...(skipped > 0 ? { skipped } : {}), ...(ignored > 0 ? { ignored } : {}) });
   });
 

@@ -153,6 +153,8 @@ describe("provider pushes verified as each connector spec declares", () => {
     expect(response.status).toBe(200);
     expect(response.json).toEqual({ status: "accepted", notifications: 0, ignored: 1 });
     expect(await response.enqueued()).toEqual([]);
+    const counted = await t.app.ctx.metrics.webhooks.get();
+    expect(counted.values.find((v) => v.labels.provider === "POLAR" && v.labels.outcome === "ignored")?.value).toBe(1);
   });
 
   it("a Wahoo push is stored without its webhook token", async () => {
