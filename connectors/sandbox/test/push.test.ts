@@ -3,7 +3,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { DATA_TYPES } from "@tributary/schemas";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { readNotifications, verifyPush, webhookDefinitionOf, type WebhookRequest } from "@tributary/core";
+import { readNotifications, verifyPush, type WebhookRequest } from "@tributary/core";
 import sandbox, {
   createSandboxPushClient,
   pingNotification,
@@ -12,9 +12,10 @@ import sandbox, {
   signSandboxRequest,
   type SandboxPushBody,
 } from "../src/index.ts";
-import { utcDays } from "./run-pull.ts";
+import { compileConnector } from "@tributary/core/connectors";
+import { pullContext, utcDays } from "./run-pull.ts";
 
-const definition = webhookDefinitionOf(sandbox)!;
+const definition = compileConnector(sandbox).definition;
 const spec = definition.spec.webhook!;
 const verifyWebhook = (_spec: unknown, request: WebhookRequest, secret: string, nowSeconds?: number) => verifyPush(definition, request, { secret, options: {} }, nowSeconds);
 const extractNotifications = readNotifications;
@@ -77,15 +78,15 @@ describe("SANDBOX push webhook: notifications", () => {
     const userId = randomUUID();
     const range = utcDays("2026-05-01", 3);
     for (const dataType of DATA_TYPES) {
-      const pullSpec = sandbox.pull[dataType]!;
-      const ctx = { connection: { userId, provider: "SANDBOX" }, dataType, withSamples: true };
+      const map = sandbox.hooks.map![dataType]!;
+      const ctx = pullContext(userId, dataType, range, true);
       const records = [...sandboxProviderRecords(dataType, { userId, range, withSamples: true })];
       expect(records.length, dataType).toBeGreaterThan(0);
       const overTheWire = JSON.parse(JSON.stringify({ notifications: [pushNotification(userId, dataType, records)] }));
       const extracted = extractNotifications(spec, overTheWire);
       if (!extracted.ok) expect.fail(extracted.reason);
       const received = (extracted.notifications[0]!.document as { records: Array<Record<string, unknown>> }).records;
-      expect(received.map((r) => pullSpec.map(r, ctx)), dataType).toEqual(records.map((r) => pullSpec.map(r, ctx)));
+      expect(received.map((r) => map(r, ctx)), dataType).toEqual(records.map((r) => map(r, ctx)));
     }
   });
 });

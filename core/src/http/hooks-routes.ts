@@ -1,14 +1,14 @@
 import rateLimit from "@fastify/rate-limit";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { ServerConfig } from "../config/config-schema.ts";
-import type { ConnectorDefinition } from "../contracts/connector.ts";
+import type { RuntimeConnector } from "../connectors/runtime-connector.ts";
 import { answerHandshake } from "../ingress/answer-handshake.ts";
 import { decodePushBody } from "../ingress/parse-push-body.ts";
 import { pushSettings, type ProviderPushConfig, type PushSettings } from "../ingress/push-settings.ts";
 import { readNotifications, type Notification } from "../ingress/read-notifications.ts";
 import { replayFingerprint, replayHoldSeconds } from "../ingress/replay-fingerprint.ts";
 import { precheckPush, verifyPush } from "../ingress/verify-push.ts";
-import { webhookDefinitionOf, type WebhookDefinition } from "../ingress/webhook-definition.ts";
+import type { ConnectorDefinition } from "../spec/define-connector.ts";
 import type { WebhookRequest } from "../ingress/webhook-request.ts";
 import { jobId } from "../queue/job-id.ts";
 import { MAX_NOTIFICATIONS_PER_INGEST_JOB, type IngestJobData, type IngestNotification } from "../queue/topology.ts";
@@ -33,7 +33,7 @@ export interface HooksRoutesOptions {
 }
 
 type ProviderRequest = FastifyRequest<{ Params: { provider: string } }>;
-type PushTarget = { connector: ConnectorDefinition; definition: WebhookDefinition; settings: PushSettings };
+type PushTarget = { connector: RuntimeConnector; definition: ConnectorDefinition; settings: PushSettings };
 type Enqueued = { ok: true } | { ok: false; error: unknown };
 
 /**
@@ -277,12 +277,11 @@ export async function hooksRoutes(app: FastifyInstance, options: HooksRoutesOpti
  * The connector addressed by the path, accepting any case and dashes (`/hooks/google-fit` finds
  * GOOGLE_FIT); undefined for unknown, disabled or push-less providers.
  */
-function pushTarget(ctx: RuntimeContext, param: string): { connector: ConnectorDefinition; definition: WebhookDefinition } | undefined {
+function pushTarget(ctx: RuntimeContext, param: string): { connector: RuntimeConnector; definition: ConnectorDefinition } | undefined {
   const name = param.toUpperCase().replaceAll("-", "_");
   if (!ctx.registry.hasConnector(name) || ctx.providers[name]?.enabled === false) return undefined;
   const connector = ctx.registry.connector(name);
-  const definition = webhookDefinitionOf(connector);
-  return definition ? { connector, definition } : undefined;
+  return connector.definition.spec.webhook ? { connector, definition: connector.definition } : undefined;
 }
 
 function acceptedNotifications(provider: string, notifications: Array<Notification & { providerUserId: string }>, userIds: Array<string | undefined>, fingerprint: string, traceId: string) {

@@ -10,7 +10,5 @@ export * from "./select-action.ts";
 export * from "./event-type.ts";
 export * from "./answer-handshake.ts";
 export { SIGNATURE_SCHEMES, type SignatureScheme, type SchemeInput } from "./schemes/index.ts";
-export { webhookDefinitionOf, type WebhookDefinition } from "./webhook-definition.ts";
-export * from "./map-pushed-records.ts";
 export * from "./fetch-notified-records.ts";
 export * from "./check-webhook-verification.ts";

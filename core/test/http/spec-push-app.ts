@@ -3,7 +3,6 @@ import { fileURLToPath } from "node:url";
 import { Redis } from "ioredis";
 import { buildApp, type App } from "../../src/app/build-app.ts";
 import { parseConfig } from "../../src/config/load-config.ts";
-import type { ConnectorDefinition as RuntimeConnector } from "../../src/contracts/connector.ts";
 import { silentLogger } from "../../src/log/logger.ts";
 import type { IngestJobData, IngestNotification } from "../../src/queue/topology.ts";
 import { createPluginRegistry } from "../../src/registry/plugin-registry.ts";
@@ -59,13 +58,6 @@ export async function specConnectors(): Promise<Record<string, ConnectorDefiniti
   return Object.fromEntries(all.map((definition) => [definition.spec.name, definition]));
 }
 
-/**
- * A connector as the runtime registers it, carrying the plugin definition it comes from — the only part
- * the ingress reads.
- */
-export const asRuntimeConnector = (definition: ConnectorDefinition): RuntimeConnector =>
-  ({ kind: "connector", name: definition.spec.name, displayName: definition.spec.displayName, auth: { type: "partner_push" }, pull: {}, definition }) as unknown as RuntimeConnector;
-
 export interface SpecPushApp {
   app: App;
   url: string;
@@ -88,7 +80,7 @@ export async function startSpecPushApp(): Promise<SpecPushApp> {
     [`redis: { url: "${TEST_REDIS_URL}" }`, `api: { apiKeys: ["key-${randomBytes(12).toString("hex")}"] }`, "server: { rateLimit: { maxRejected: 100000 } }", "plugins: []", `providers: { ${providers.join(", ")} }`, "destinations: [{ name: sink, type: sink }]"].join("\n"),
     { env: {} },
   );
-  const registry = createPluginRegistry([...Object.values(definitions).map(asRuntimeConnector), sinkDestination]);
+  const registry = createPluginRegistry([...Object.values(definitions), sinkDestination]);
   const store = await memoryStore();
   const prefix = `test-spec-push-${randomUUID().slice(0, 12)}`;
   const app = await buildApp({ config, registry, log: silentLogger(), prefix, store, http: { dependencyTimeoutMs: 1500 } });

@@ -1,12 +1,13 @@
 import type { Job } from "bullmq";
 import { UnrecoverableError } from "bullmq";
 import type { DataType, WebhookEventAction } from "@tributary/schemas";
-import type { ConnectorDefinition, ProviderRecord } from "../../contracts/connector.ts";
+import type { RuntimeConnector } from "../../connectors/runtime-connector.ts";
+import type { ProviderRecord } from "../../contracts/connector.ts";
 import { ErrorCodes } from "../../errors/codes.ts";
 import { errorClassOf, operatorMessage, UserError } from "../../errors/tributary-error.ts";
-import { mapPushedRecords } from "../../ingress/map-pushed-records.ts";
+import { fetchNotifiedRecords, type FetchAction } from "../../ingress/fetch-notified-records.ts";
 import { selectAction } from "../../ingress/select-action.ts";
-import { webhookDefinitionOf, type WebhookDefinition } from "../../ingress/webhook-definition.ts";
+import { compileCondition } from "../../mapping/index.ts";
 import type { Logger } from "../../log/logger.ts";
 import { jobId } from "../../queue/job-id.ts";
 import { Priority, type IngestJobData, type IngestNotification, type PullJobData } from "../../queue/topology.ts";
@@ -14,7 +15,8 @@ import { deauthorizeUser } from "../../services/deauthorize-user.ts";
 import { compilePointer } from "../../spec/pointer.ts";
 import type { Connection } from "../../state/index.ts";
 import { loadConnection } from "../connection-lookup.ts";
-import { normalize, type Normalized } from "../normalize.ts";
+import type { ConnectorDefinition } from "../../spec/define-connector.ts";
+import { createStreamExecutor, type StreamExecutor } from "../../streams/stream-executor.ts";
 import { notificationWindow } from "../notification-window.ts";
 import { publishRecords } from "../publish-records.ts";
 import { connectionInfo } from "../terra-user.ts";
@@ -87,9 +89,9 @@ export async function processNotification(ctx: RuntimeContext, data: IngestNotif
   if (isStale(user.last_webhook_update, data.receivedAt)) await ctx.store.touchWebhookUpdate(user.user_id, new Date(data.receivedAt));
 
   const connector = ctx.registry.connector(data.provider);
-  const definition = webhookDefinitionOf(connector);
-  const action = definition ? selectAction(definition.spec.webhook!, data.eventType, data.notification) : undefined;
-  if (!definition || !action) {
+  const webhook = connector.definition.spec.webhook;
+  const action = webhook ? selectAction(webhook, data.eventType, data.notification) : undefined;
+  if (!action) {
     // The ingress accepted it under a configuration that has changed since.
     log.warn("push notification of an event type the connector no longer handles; skipped");
     return { action: "skipped", reason: `no action for event type "${data.eventType}"` };
@@ -105,13 +107,9 @@ export async function processNotification(ctx: RuntimeContext, data: IngestNotif
     case "pull_window":
       return await enqueueWindowPull(ctx, data, action, user);
     case "records":
-      return await publishPushed(ctx, data, { connector, definition }, action, user, log);
     case "pull_object":
     case "pull_url":
-      throw new UserError(ErrorCodes.PLUGIN_INVALID, `${data.provider}'s webhook fetches what a push names (${action.action}), which needs the connector's provider client`, {
-        hint: "Run the connector from its spec (the spec runtime), or carry the records in the push.",
-        plugin: data.provider,
-      });
+      return await publishPushed(ctx, data, connector, action, user, log);
   }
 }
 
@@ -141,19 +139,40 @@ async function enqueueWindowPull(ctx: RuntimeContext, data: IngestNotification, 
   return { action: "pull", pullJobId: added.id ?? id, start: pull.start, end: pull.end };
 }
 
+/**
+ * Records a push carries (`records`), or names (`pull_object`: one object by id through its stream's
+ * object request; `pull_url`: the records behind a URL on an allowed origin, fetched through the
+ * connection's provider session), mapped by the connector, validated, quarantined or emitted.
+ */
 async function publishPushed(
   ctx: RuntimeContext,
   data: IngestNotification,
-  target: { connector: ConnectorDefinition; definition: WebhookDefinition },
-  action: Extract<WebhookEventAction, { action: "records" }>,
+  connector: RuntimeConnector,
+  action: Extract<WebhookEventAction, { action: "records" }> | FetchAction,
   user: Connection,
   log: Logger,
 ): Promise<IngestResult> {
   const dataType = action.dataType as DataType;
-  const found = compilePointer(action.records)(data.notification);
-  // One record where a list was expected is that list of one; nothing at all cannot be mapped.
-  const records = Array.isArray(found) ? found : found !== null && typeof found === "object" ? [found] : undefined;
+  let mapping: string = dataType;
+  let records: unknown[] | undefined;
+  if (action.action === "records") {
+    const found = compilePointer(action.records)(data.notification);
+    // One record where a list was expected is that list of one; nothing at all cannot be mapped.
+    records = Array.isArray(found) ? found : found !== null && typeof found === "object" ? [found] : undefined;
+  } else {
+    const session = await ctx.access.session(connector, user);
+    if (!session) {
+      throw new UserError(ErrorCodes.PLUGIN_INVALID, `${connector.name}'s webhook fetches what a push names (${action.action}), but its spec makes no provider requests`, {
+        hint: "Give the connector spec an http section (baseUrl), or carry the records in the push.",
+        plugin: connector.name,
+      });
+    }
+    const fetched = await fetchNotifiedRecords(connector.definition, action, data.notification, { session, executor: executorOf(connector.definition) });
+    mapping = fetched.mapping;
+    records = fetched.records;
+  }
   if (!records) {
+    const pointer = (action as { records: string }).records;
     // Nothing can be mapped, but the provider's payload is kept for whoever fixes the mapping.
     await ctx.store.quarantineRecord({
       userId: user.user_id,
@@ -161,15 +180,15 @@ async function publishPushed(
       dataType,
       record: null,
       raw: data.notification,
-      issues: [{ path: action.records, rule: "type", message: `expected provider records at ${JSON.stringify(action.records)}` }],
+      issues: [{ path: pointer, rule: "type", message: `expected provider records at ${JSON.stringify(pointer)}` }],
       traceId: data.traceId,
     });
     ctx.metrics.quarantined.inc({ provider: user.provider, data_type: dataType });
-    log.warn({ records: action.records }, "push notification carries no records; quarantined");
+    log.warn({ records: pointer }, "push notification carries no records; quarantined");
     return { action: "published", records: 0, quarantined: 1, payloads: 0 };
   }
   const connection = connectionInfo(user);
-  const normalized = await mapRecords(ctx, target, dataType, records as ProviderRecord[], connection, log);
+  const normalized = await connector.normalize(dataType, records as ProviderRecord[], { connection, withSamples: true, options: ctx.providers[connector.name]?.options as Record<string, unknown> | undefined, log }, mapping);
   const published = await publishRecords(ctx, {
     user,
     dataType,
@@ -183,33 +202,22 @@ async function publishPushed(
   return { action: "published", ...published };
 }
 
-/** With the plugin definition's mapping of the data type; a connector on the old runtime contract maps with its pull spec's `map`. */
-async function mapRecords(
-  ctx: RuntimeContext,
-  { connector, definition }: { connector: ConnectorDefinition; definition: WebhookDefinition },
-  dataType: DataType,
-  records: ProviderRecord[],
-  connection: ReturnType<typeof connectionInfo>,
-  log: Logger,
-): Promise<Normalized> {
-  if ((connector as { definition?: unknown }).definition !== undefined) {
-    return mapPushedRecords(definition, dataType, dataType, records, { connection, options: providerOptions(ctx, connector.name), log });
-  }
-  const spec = connector.pull[dataType];
-  if (!spec) {
-    throw new UserError(ErrorCodes.PLUGIN_INVALID, `${connector.name}'s webhook maps an event to ${dataType}, which the connector does not provide`, {
-      hint: "Fix the connector's webhook.events or add a pull spec for that data type.",
-      plugin: connector.name,
-    });
-  }
-  return normalize(spec, dataType, records, { connection, dataType, withSamples: true });
-}
+const executors = new WeakMap<ConnectorDefinition, StreamExecutor>();
 
-function providerOptions(ctx: RuntimeContext, provider: string): Record<string, string> {
-  const given = ctx.providers[provider]?.options;
-  const options: Record<string, string> = {};
-  if (given !== null && typeof given === "object") for (const [name, value] of Object.entries(given)) options[name] = String(value);
-  return options;
+/** The stream executor that fetches the objects a connector's pushes name; filters run in the mapping's expression sandbox. */
+function executorOf(definition: ConnectorDefinition): StreamExecutor {
+  let found = executors.get(definition);
+  if (!found) {
+    found = createStreamExecutor({
+      spec: definition.spec,
+      compileExpression: (expression) => {
+        const condition = compileCondition(expression, "stream expression");
+        return (record) => condition.test(record);
+      },
+    });
+    executors.set(definition, found);
+  }
+  return found;
 }
 
 /** How far `last_webhook_update` may lag behind the newest push (it is a coarse "last heard from" time). */
