@@ -3,20 +3,29 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { IngestNotification, PullJobData } from "../../src/queue/topology.ts";
 import { processNotification } from "../../src/runtime/processors/ingest-processor.ts";
 import { startSpecPushApp, type SpecPushApp } from "../http/spec-push-app.ts";
+import { reply, startMockProvider, type MockProvider } from "../provider-http/helpers.ts";
 
 /** What each webhook event action makes the ingest worker do, on real Redis with the spec fixtures. */
 describe("webhook event actions", () => {
   let t: SpecPushApp;
+  let provider: MockProvider;
   beforeAll(async () => {
-    t = await startSpecPushApp();
+    // Oura's and Polar's API, as far as their pushes make us fetch: one sleep by id, one exercise by URL.
+    provider = await startMockProvider((app) => {
+      app.get("/v2/usercollection/sleep/:id", (request, response) => reply(response, 200, { id: (request.params as { id: string }).id, day: "2026-04-01" }));
+      app.get("/v3/exercises/:id", (request, response) => reply(response, 200, { id: (request.params as { id: string }).id }));
+    });
+    t = await startSpecPushApp({ baseUrls: { OURA: provider.url, POLAR: provider.url } });
   }, 90_000);
   afterAll(async () => {
     await t?.close();
+    await provider?.close();
   });
 
   const connect = async (provider: string) => {
     const providerUserId = `u-${randomUUID()}`;
-    const { user_id } = await t.store.createConnection({ provider, providerUserId });
+    const tokens = { auth_type: "oauth2", access_token: `token-${providerUserId}`, expires_at: Date.now() + 3_600_000, obtained_at: Date.now() };
+    const { user_id } = await t.store.createConnection({ provider, providerUserId, tokens });
     return { userId: user_id, providerUserId };
   };
   const notification = (provider: string, who: { userId: string; providerUserId: string }, eventType: string, body: unknown): IngestNotification => ({
@@ -68,6 +77,25 @@ describe("webhook event actions", () => {
     expect(await processNotification(t.app.ctx, deauth)).toEqual({ action: "deauthorized", status: "deauthorized" });
     expect((await t.store.getConnection(who.userId))?.active).toBe(false);
     expect(await processNotification(t.app.ctx, deauth)).toMatchObject({ action: "skipped", reason: "connection inactive" });
+  });
+
+  it("pull_object (Oura): the object is fetched by id with the user's token, mapped with its stream's mapping", async () => {
+    const who = await connect("OURA");
+    const id = randomUUID();
+    const result = await processNotification(t.app.ctx, notification("OURA", who, "sleep.create", { event_type: "create", data_type: "sleep", object_id: id, user_id: who.providerUserId }));
+    expect(result).toMatchObject({ action: "published" });
+    expect(provider.requests.find((r) => r.path === `/v2/usercollection/sleep/${id}`)?.headers.authorization).toBe(`Bearer token-${who.providerUserId}`);
+  });
+
+  it("pull_url (Polar): the URL on the provider's origin is fetched with the user's token; one elsewhere is refused, nothing sent", async () => {
+    const who = await connect("POLAR");
+    const id = randomUUID();
+    const result = await processNotification(t.app.ctx, notification("POLAR", who, "EXERCISE", { event: "EXERCISE", user_id: who.providerUserId, url: `${provider.url}/v3/exercises/${id}` }));
+    expect(result).toMatchObject({ action: "published" });
+    expect(provider.requests.find((r) => r.path === `/v3/exercises/${id}`)?.headers.authorization).toBe(`Bearer token-${who.providerUserId}`);
+    const sent = provider.requests.length;
+    await expect(processNotification(t.app.ctx, notification("POLAR", who, "EXERCISE", { event: "EXERCISE", url: "http://169.254.169.254/latest" }))).rejects.toThrow();
+    expect(provider.requests.length).toBe(sent);
   });
 
   it("ignore, and an event type the connector no longer handles: acknowledged, nothing done", async () => {
