@@ -17,8 +17,8 @@ import { pullContext, utcDays } from "./run-pull.ts";
 
 const definition = compileConnector(sandbox).definition;
 const spec = definition.spec.webhook!;
-const verifyWebhook = (_spec: unknown, request: WebhookRequest, secret: string, nowSeconds?: number) => verifyPush(definition, request, { secret, options: {} }, nowSeconds);
-const extractNotifications = readNotifications;
+/** The ingress's verification of a SANDBOX push, with its push secret. */
+const verifySandboxPush = (request: WebhookRequest, secret: string, nowSeconds?: number) => verifyPush(definition, request, { secret, options: {} }, nowSeconds);
 const asRequest = (signed: { rawBody: Buffer; headers: Record<string, string> }): WebhookRequest => ({
   headers: signed.headers,
   rawBody: signed.rawBody,
@@ -30,23 +30,23 @@ describe("SANDBOX push webhook: signatures", () => {
   const body: SandboxPushBody = { notifications: [pingNotification(randomUUID(), "daily", utcDays("2026-04-01", 1))] };
 
   it("verifies its own signature over the raw bytes", () => {
-    expect(verifyWebhook(spec, asRequest(signSandboxRequest(secret, body)), secret)).toMatchObject({ ok: true });
+    expect(verifySandboxPush(asRequest(signSandboxRequest(secret, body)), secret)).toMatchObject({ ok: true });
   });
 
   it("rejects a tampered body, a wrong secret and a missing header", () => {
     const signed = signSandboxRequest(secret, body);
     const tampered = Buffer.from(signed.rawBody.toString("utf8").replace("daily.ping", "sleep.ping"));
-    expect(verifyWebhook(spec, { ...asRequest(signed), rawBody: tampered }, secret)).toEqual({ ok: false, reason: "signature does not match" });
-    expect(verifyWebhook(spec, asRequest(signed), "another-secret")).toEqual({ ok: false, reason: "signature does not match" });
-    expect(verifyWebhook(spec, { headers: {}, rawBody: signed.rawBody, query: {} }, secret)).toMatchObject({ ok: false });
+    expect(verifySandboxPush({ ...asRequest(signed), rawBody: tampered }, secret)).toEqual({ ok: false, reason: "signature does not match" });
+    expect(verifySandboxPush(asRequest(signed), "another-secret")).toEqual({ ok: false, reason: "signature does not match" });
+    expect(verifySandboxPush({ headers: {}, rawBody: signed.rawBody, query: {} }, secret)).toMatchObject({ ok: false });
   });
 
   it("rejects a timestamp outside the five-minute tolerance (a replay)", () => {
     const now = Math.floor(Date.now() / 1000);
     const old = signSandboxRequest(secret, body, now - 301);
-    expect(verifyWebhook(spec, asRequest(old), secret, now)).toMatchObject({ ok: false, reason: expect.stringContaining("tolerance") });
+    expect(verifySandboxPush(asRequest(old), secret, now)).toMatchObject({ ok: false, reason: expect.stringContaining("tolerance") });
     const recent = signSandboxRequest(secret, body, now - 299);
-    expect(verifyWebhook(spec, asRequest(recent), secret, now)).toMatchObject({ ok: true });
+    expect(verifySandboxPush(asRequest(recent), secret, now)).toMatchObject({ ok: true });
   });
 });
 
@@ -55,7 +55,7 @@ describe("SANDBOX push webhook: notifications", () => {
     const owner = `sandbox-${randomUUID()}`;
     const window = utcDays("2026-04-01", 2);
     const notifications = DATA_TYPES.flatMap((dataType) => [pingNotification(owner, dataType, window), pushNotification(owner, dataType, [{ id: "r1" }])]);
-    const extracted = extractNotifications(spec, { notifications: [...notifications, { event: "test", owner_id: owner }] });
+    const extracted = readNotifications(spec, { notifications: [...notifications, { event: "test", owner_id: owner }] });
     if (!extracted.ok) expect.fail(extracted.reason);
     expect(extracted.notifications).toHaveLength(DATA_TYPES.length * 2 + 1);
     for (const [i, dataType] of DATA_TYPES.entries()) {
@@ -70,8 +70,8 @@ describe("SANDBOX push webhook: notifications", () => {
   });
 
   it("refuses a body that is not a batch, and an unknown event type", () => {
-    expect(extractNotifications(spec, pingNotification("u", "daily", utcDays("2026-04-01", 1)))).toMatchObject({ ok: false });
-    expect(extractNotifications(spec, { notifications: [{ event: "daily.deleted", owner_id: "u" }] })).toEqual({ ok: false, reason: 'unknown event type "daily.deleted"' });
+    expect(readNotifications(spec, pingNotification("u", "daily", utcDays("2026-04-01", 1)))).toMatchObject({ ok: false });
+    expect(readNotifications(spec, { notifications: [{ event: "daily.deleted", owner_id: "u" }] })).toEqual({ ok: false, reason: 'unknown event type "daily.deleted"' });
   });
 
   it("pushed records survive the JSON round trip: they map exactly as pulled ones do", () => {
@@ -83,7 +83,7 @@ describe("SANDBOX push webhook: notifications", () => {
       const records = [...sandboxProviderRecords(dataType, { userId, range, withSamples: true })];
       expect(records.length, dataType).toBeGreaterThan(0);
       const overTheWire = JSON.parse(JSON.stringify({ notifications: [pushNotification(userId, dataType, records)] }));
-      const extracted = extractNotifications(spec, overTheWire);
+      const extracted = readNotifications(spec, overTheWire);
       if (!extracted.ok) expect.fail(extracted.reason);
       const received = (extracted.notifications[0]!.document as { records: Array<Record<string, unknown>> }).records;
       expect(received.map((r) => map(r, ctx)), dataType).toEqual(records.map((r) => map(r, ctx)));
@@ -101,7 +101,7 @@ describe("SANDBOX push client", () => {
     request.on("end", () => {
       const received: WebhookRequest = { headers: request.headers, rawBody: Buffer.concat(chunks), query: {} };
       seen.push(received);
-      const verified = verifyWebhook(spec, received, secret);
+      const verified = verifySandboxPush(received, secret);
       response.writeHead(verified.ok ? 200 : 401, { "content-type": "application/json" }).end(JSON.stringify({ ok: verified.ok }));
     });
   });
@@ -125,7 +125,7 @@ describe("SANDBOX push client", () => {
     expect(await client.sendPush(owner, "sleep", records)).toEqual({ status: 200, body: { ok: true } });
     const [ping, push] = seen.slice(-2);
     expect(ping!.headers["content-type"]).toBe("application/json");
-    const pushed = extractNotifications(spec, JSON.parse(push!.rawBody.toString("utf8")));
+    const pushed = readNotifications(spec, JSON.parse(push!.rawBody.toString("utf8")));
     if (!pushed.ok) expect.fail(pushed.reason);
     expect(pushed.notifications).toHaveLength(1);
     expect(pushed.notifications[0]).toMatchObject({ providerUserId: owner, eventType: "sleep.push", document: { records: JSON.parse(JSON.stringify(records)) } });
