@@ -15,6 +15,12 @@ import { startWorkers, type RuntimeWorkers, type WorkerConcurrency, type WorkerO
 import type { StateStore } from "../state/index.ts";
 import { createDeveloperDirectory, type DeveloperDirectory } from "../developers/developer-directory.ts";
 import { developersFromConfig } from "../developers/developers-from-config.ts";
+import { createAppAuthService } from "../auth/app-auth-service.ts";
+import type { AuthService } from "../auth/auth-service.ts";
+import { createUndiciTransport } from "../provider-http/undici-transport.ts";
+import { connectorSpecOf } from "../services/connect-flow-kind.ts";
+import { createConnectFlows, type ConnectFlows } from "../services/connect-flows.ts";
+import { flowsAuthorizer } from "../services/flows-authorizer.ts";
 import type { ProviderAuthorizer } from "../services/provider-authorizer.ts";
 import { servicesOver, type AppServices } from "../services/service-context.ts";
 import { buildDestinations } from "./build-destinations.ts";
@@ -31,8 +37,8 @@ export interface BuildAppOptions {
   store?: StateStore;
   metrics?: Metrics;
   /** Tuning of the HTTP server (timeouts, cache, body limit). */
-  http?: Omit<HttpServerOptions, "ctx" | "config" | "producer" | "developers" | "services" | "authorizer">;
-  /** Runs the authorization flows of providers that need one (OAuth); without it only SANDBOX-like providers connect. */
+  http?: Omit<HttpServerOptions, "ctx" | "config" | "producer" | "developers" | "services" | "authorizer" | "flows">;
+  /** Replaces the authorizer `authenticateUser` uses (by default: the connect flows on the auth service). */
   authorizer?: ProviderAuthorizer;
   /**
    * Load the HTTP server's modules (fastify, the dashboard: ~40 MB). A worker-only process says false and
@@ -52,6 +58,10 @@ export interface App {
   services: AppServices;
   /** The developer accounts of the config (keys as digests). */
   developers: DeveloperDirectory;
+  /** Connects users to providers and keeps their credentials (OAuth, password grant, tokens). */
+  auth: AuthService;
+  /** The connect flows the widget, the OAuth callback and `authenticateUser` run. */
+  flows: ConnectFlows;
   /** The public HTTP server (REST API, provider webhooks), created on first use (tests `inject()` into it without listening). */
   http(): FastifyInstance;
   /** Where /metrics and /admin are served: the admin server when `server.admin` is configured, else the public one. */
@@ -108,6 +118,19 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
   const producer = createProducerQueues(config.redis.url, prefix, { log, destinations: ctx.destinations.keys() });
   const services = servicesOver(ctx, producer);
   const developers = createDeveloperDirectory(developersFromConfig(config));
+  const transport = createUndiciTransport();
+  const auth = createAppAuthService({
+    specOf: (provider) => connectorSpecOf(registry, provider),
+    providers: ctx.providers,
+    store: ctx.store,
+    redis: producer.redis,
+    transport,
+    publicUrl: config.server.publicUrl,
+    keyPrefix: prefix,
+    log,
+  });
+  const flows = createConnectFlows({ auth, services, publicUrl: config.server.publicUrl });
+  const authorizer = options.authorizer ?? flowsAuthorizer(flows, auth);
   const workers: RuntimeWorkers[] = [];
   let servers: HttpServers | undefined;
   let closed: Promise<void> | undefined;
@@ -121,7 +144,8 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
       producer,
       services,
       developers,
-      ...(options.authorizer ? { authorizer: options.authorizer } : {}),
+      authorizer,
+      flows,
       ...options.http,
     }));
   };
@@ -138,6 +162,8 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
     producer,
     services,
     developers,
+    auth,
+    flows,
     startWorkers(concurrency, workerOptions) {
       const started = startWorkers(ctx, ctx.redis, concurrency, workerOptions);
       workers.push(started);
@@ -161,6 +187,7 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
         await Promise.all(workers.map((w) => w.close()));
         await runtime.close();
         await producer.close();
+        await transport.close();
         if (!options.store) await store.db.close();
       })()),
   };
