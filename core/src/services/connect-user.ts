@@ -1,12 +1,7 @@
-import { randomUUID } from "node:crypto";
-import { effectiveSync } from "../connectors/connector-sync.ts";
 import { jobId } from "../queue/job-id.ts";
 import { Priority, type PullJobData } from "../queue/topology.ts";
-import { lastDays } from "../runtime/date-range.ts";
-import { emitPayload } from "../runtime/emit-payload.ts";
-import { lifecyclePayload } from "../runtime/envelope.ts";
-import { toTerraUser } from "../runtime/terra-user.ts";
 import type { DateRange } from "../contracts/data-types.ts";
+import { announceConnection } from "./announce-connection.ts";
 import type { ServiceContext } from "./service-context.ts";
 
 export interface ConnectUserInput {
@@ -28,7 +23,7 @@ export interface ConnectUserInput {
  * provider's last N days of every data type it supports, at backfill priority so live work goes first.
  */
 export async function connectUser(ctx: ServiceContext, input: ConnectUserInput) {
-  const connector = ctx.registry.connector(input.provider);
+  ctx.registry.connector(input.provider);
   const row = await ctx.store.createConnection({
     provider: input.provider,
     developerId: input.developerId ?? ctx.defaultDeveloper ?? null,
@@ -38,22 +33,8 @@ export async function connectUser(ctx: ServiceContext, input: ConnectUserInput) 
     scopes: input.scopes,
     tokens: input.tokens,
   });
-  const user = toTerraUser(row);
-  const traceId = randomUUID();
-  await emitPayload(
-    ctx,
-    lifecyclePayload("auth", {
-      status: "success",
-      user,
-      reference_id: user.reference_id,
-      message: "User has successfully authenticated",
-      ...(input.widgetSessionId ? { widget_session_id: input.widgetSessionId } : {}),
-    }),
-    { traceId, priority: Priority.live, developer: row.developer_id },
-  );
-  const days = effectiveSync(connector, ctx.providers[input.provider]).backfillDays;
-  const backfill = await enqueueBackfill(ctx, user.user_id, input.provider, lastDays(days), traceId);
-  return { user, connection: row, backfillJobs: backfill };
+  const { user, backfillJobs } = await announceConnection(ctx, { connection: row, widgetSessionId: input.widgetSessionId ?? null });
+  return { user, connection: row, backfillJobs };
 }
 
 /**
