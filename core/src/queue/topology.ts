@@ -58,6 +58,11 @@ export interface PullJobData {
   traceId: string;
   /** How often the provider has answered this pull with 429 so far (see MAX_FREE_PROVIDER_RATE_LIMITS). */
   rateLimited?: number;
+  /**
+   * A pull that waited (rate budget, Retry-After) after publishing part of its window: where each stream's
+   * read was (stream executor positions, plain JSON), and how many parts were published already.
+   */
+  resume?: { part: number; positions: Record<string, unknown> };
 }
 
 /**
