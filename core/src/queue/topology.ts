@@ -114,7 +114,7 @@ export interface IngestNotification {
   /** The connection it is about, resolved by the ingress from the provider's user id. */
   userId: string;
   providerUserId: string;
-  /** The provider's event type (the connector's `eventTypePointer` value, or "*"). */
+  /** The notification's event type as the connector's `webhook.eventType` (or keys batch) reads it, or "*". */
   eventType: string;
   /** The notification object as received. */
   notification: unknown;
