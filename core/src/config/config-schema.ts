@@ -89,7 +89,7 @@ export interface DestinationConfig {
 
 export interface TributaryConfig {
   server: ServerConfig;
-  redis: { url: string };
+  redis: { url: string; startupTimeoutSeconds: number };
   database: { url: string; schema?: string };
   dataDir: string;
   encryptionKey: string;
@@ -307,6 +307,13 @@ export const CONFIG_SCHEMA = {
       default: {},
       properties: {
         url: { type: "string", minLength: 1, default: "redis://127.0.0.1:6379", description: "redis:// or rediss:// URL." },
+        startupTimeoutSeconds: {
+          type: "number",
+          minimum: 0,
+          default: 60,
+          description:
+            "How long serve, api and worker wait for Redis at start-up (retrying with backoff, /health/ready false meanwhile) before exiting non-zero; 0 waits for ever. TRIBUTARY_REDIS_STARTUP_TIMEOUT overrides it.",
+        },
       },
     },
     database: {
