@@ -54,9 +54,10 @@ export function testDestination(label: string, harness: DestinationHarness): voi
       }
     });
 
-    it("passes check()", async () => {
+    it("passes check(), read-only and with write", async () => {
       const destination = await open();
       await expect(destination.check()).resolves.toBeUndefined();
+      await expect(destination.check({ write: true })).resolves.toBeUndefined();
     });
 
     it("writing the same payload twice stores one record per natural key", async () => {
@@ -120,7 +121,8 @@ export function testDestination(label: string, harness: DestinationHarness): voi
     it("bad credentials give a clear, non-retryable error", async () => {
       const destination = await harness.createWithBadCredentials();
       try {
-        const checked = await destination.check().then(() => undefined, (e: unknown) => e);
+        // With write: a webhook receiver only refuses a wrong signing secret on a delivery.
+        const checked = await destination.check({ write: true }).then(() => undefined, (e: unknown) => e);
         expect(checked).toBeInstanceOf(TributaryError);
         expect((checked as TributaryError).errorClass).toBe("user");
         expect((checked as TributaryError).message.length).toBeGreaterThan(10);
