@@ -331,7 +331,7 @@ export const CONFIG_SCHEMA = {
           type: "string",
           pattern: "^[a-z_][a-z0-9_]{0,62}$",
           description:
-            "PostgreSQL schema holding Tributary's tables (created if missing), to share one database with other applications. Default: the connection's search_path.",
+            "PostgreSQL schema holding Tributary's tables (created if missing), so they never mix with another application's. Default: tributary; an install whose tables are already in public keeps them there (with a warning) until this is set.",
         },
       },
     },
