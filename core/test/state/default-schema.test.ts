@@ -47,7 +47,7 @@ describe("the state store's default PostgreSQL schema", () => {
 
   const open = async (url: string, schema?: string) => {
     const lines: string[] = [];
-    const log = createLogger({ destination: { write: (line: string) => lines.push(line) } as NodeJS.WritableStream });
+    const log = createLogger({ destination: { write: (line: string) => lines.push(line) } as unknown as NodeJS.WritableStream });
     const store = await openState({ databaseUrl: url, dataDir: dir, encryptionKey: randomBytes(32).toString("base64"), log, ...(schema ? { schema } : {}) });
     await store.db.close();
     return lines.join("");
