@@ -51,6 +51,7 @@ afterAll(() => receiver.close());
 testDestination("webhook", {
   holdsData: false,
   create: () => webhook.create({ url: receiver.url, signingSecret: secret }, ctx("hook")),
+  createAt: (origin) => webhook.create({ url: `${origin.url}/hook`, signingSecret: secret, timeoutMs: 1000 }, ctx("counted")),
   createWithBadCredentials: () => webhook.create({ url: receiver.url, signingSecret: "a-secret-the-receiver-does-not-know" }, ctx("bad")),
   async readRecords(_destination, userId) {
     return [...receiver.store.values()]
