@@ -37,6 +37,8 @@ export interface StreamFixture {
   time?: { path: string; format: TimeFormat };
   /** The document a page is written into (Withings: `{ "status": 0 }`). */
   envelope?: unknown;
+  /** The endpoint answers one object (Strava's /athlete): the first record inside the window, else a 404. Not with paging. */
+  single?: boolean;
   /** Answers of the stream's detail requests, by detail name; no function, or an undefined answer, is a 404. */
   details?: Record<string, (record: unknown, user: MockUser) => unknown>;
   /** Page size when neither the spec nor the request sets one. @default 50 */
@@ -212,6 +214,10 @@ export function mockFromSpec(spec: ConnectorSpec, fixtures: SpecFixtures, option
       if ("problem" in window) return { kind: "bad_request", message: window.problem };
       const fixture = fixtureOf(route.stream);
       const records = inWindow(route.stream, fixture, recordsFor(fixture, who, window), window);
+      if (fixture?.single) {
+        if (records.length === 0) return { kind: "not_found", message: `no ${route.stream.name} for this user in the window` };
+        return { status: 200, body: setPointer(structuredClone(fixture.envelope ?? {}), route.stream.records ?? "", records[0]) };
+      }
       const body = isRecord(request.body) ? request.body : {};
       const page = streamPage({
         stream: route.stream,
@@ -354,6 +360,7 @@ function checkFixtures(spec: ConnectorSpec, fixtures: SpecFixtures): void {
   for (const name of Object.keys(fixtures.streams ?? {})) if (!names.has(name)) problems.push(`fixtures.streams.${name}: the spec has no stream "${name}"`);
   for (const stream of streams) {
     const fixture = fixtures.streams?.[stream.name];
+    if (fixture?.single && stream.paging) problems.push(`fixtures.streams.${stream.name}.single: a paged stream answers lists; single is for endpoints that answer one object`);
     if (stream.dateRange && fixture && !fixture.time && !stream.checkpoint) {
       problems.push(`fixtures.streams.${stream.name}.time: required — the stream takes a date range, and the mock needs each record's time ({ path, format }) to answer only the records inside it`);
     }
