@@ -213,7 +213,9 @@ export function mockFromSpec(spec: ConnectorSpec, fixtures: SpecFixtures, option
       const window = requestedWindow(route.stream, variables);
       if ("problem" in window) return { kind: "bad_request", message: window.problem };
       const fixture = fixtureOf(route.stream);
-      const records = inWindow(route.stream, fixture, recordsFor(fixture, who, window), window);
+      // Fields the connector sets itself (recordFields) are not the provider's: the fixture may carry them
+      // (to know each record's day), the answer does not.
+      const records = withoutRecordFields(route.stream, inWindow(route.stream, fixture, recordsFor(fixture, who, window), window));
       if (fixture?.single) {
         if (records.length === 0) return { kind: "not_found", message: `no ${route.stream.name} for this user in the window` };
         return { status: 200, body: setPointer(structuredClone(fixture.envelope ?? {}), route.stream.records ?? "", records[0]) };
@@ -243,6 +245,8 @@ export function mockFromSpec(spec: ConnectorSpec, fixtures: SpecFixtures, option
         const select = route.stream.object?.record ?? "";
         return { status: 200, body: select === "" ? record : setPointer(structuredClone(fixture?.envelope ?? {}), select, record) };
       }
+      // A detail fetched once per read is the user's, not a record's: the user's profile fixture answers it.
+      if (route.detail.once) return { status: 200, body: structuredClone(who.profile ?? {}) };
       const wanted = Object.entries(variables).filter(([name]) => name.startsWith("record."));
       const record = all.find((r) => wanted.every(([name, value]) => String(readPointer(r, `/${name.slice("record.".length).replaceAll(".", "/")}`)) === value));
       if (record === undefined) return { kind: "not_found", message: `no ${route.stream.name} record with ${wanted.map(([n, v]) => `${n}=${v}`).join(", ")}` };
@@ -339,6 +343,12 @@ function recordsFor(fixture: StreamFixture | undefined, user: MockUser, window: 
   if (typeof records === "function") return records({ user, window });
   if (Array.isArray(records)) return records;
   return (records as Record<string, readonly unknown[]>)[userKey(user)] ?? [];
+}
+
+function withoutRecordFields(stream: StreamSpec, records: readonly unknown[]): readonly unknown[] {
+  const fields = Object.keys(stream.recordFields ?? {});
+  if (fields.length === 0) return records;
+  return records.map((record) => (isRecord(record) ? Object.fromEntries(Object.entries(record).filter(([key]) => !fields.includes(key))) : record));
 }
 
 function inWindow(stream: StreamSpec, fixture: StreamFixture | undefined, records: readonly unknown[], window: RequestedWindow): readonly unknown[] {

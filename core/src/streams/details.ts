@@ -25,7 +25,10 @@ export type DetailOutcome = { ok: true; failures: number; fetched: number } | { 
  * What the read as a whole must stop for — a budget or Retry-After wait, revoked access, cancellation,
  * a provider down after every retry of a required detail — is thrown.
  */
-export async function attachDetails(record: ProviderRecord, details: readonly CompiledDetail[], session: ProviderSession, variables: TemplateVariables): Promise<DetailOutcome> {
+/** Answers of `once` details within one read, by detail name: fetched for the first record that needs one. */
+export type OnceAnswers = Map<string, Promise<unknown>>;
+
+export async function attachDetails(record: ProviderRecord, details: readonly CompiledDetail[], session: ProviderSession, variables: TemplateVariables, once: OnceAnswers = new Map()): Promise<DetailOutcome> {
   let failures = 0;
   let fetched = 0;
   for (const detail of details) {
@@ -38,9 +41,16 @@ export async function attachDetails(record: ProviderRecord, details: readonly Co
     }
     let value: unknown;
     try {
-      fetched += 1;
-      const answer = await session.send(detail.spec.request, { ...variables, record });
-      value = answer.ignored ? undefined : detail.select(answer.body);
+      let answer = detail.spec.once ? once.get(detail.spec.name) : undefined;
+      if (answer === undefined) {
+        fetched += 1;
+        answer = session.send(detail.spec.request, { ...variables, record }).then((got) => (got.ignored ? undefined : detail.select(got.body)));
+        if (detail.spec.once) {
+          answer.catch(() => undefined);
+          once.set(detail.spec.name, answer);
+        }
+      }
+      value = await answer;
     } catch (error) {
       if (mustStopTheRead(error, detail.spec.optional === true)) throw error;
       if (detail.spec.optional) {
