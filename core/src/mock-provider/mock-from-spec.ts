@@ -37,7 +37,7 @@ export interface StreamFixture {
   time?: { path: string; format: TimeFormat };
   /** The document a page is written into (Withings: `{ "status": 0 }`). */
   envelope?: unknown;
-  /** The endpoint answers one object (Strava's /athlete): the first record inside the window, else a 404. Not with paging. */
+  /** The endpoint answers one object (Strava's /athlete): the first record inside the window, else the envelope (an empty day), else a 404. Not with paging. */
   single?: boolean;
   /** Answers of the stream's detail requests, by detail name; no function, or an undefined answer, is a 404. */
   details?: Record<string, (record: unknown, user: MockUser) => unknown>;
@@ -217,7 +217,11 @@ export function mockFromSpec(spec: ConnectorSpec, fixtures: SpecFixtures, option
       // (to know each record's day), the answer does not.
       const records = withoutRecordFields(route.stream, inWindow(route.stream, fixture, recordsFor(fixture, who, window), window));
       if (fixture?.single) {
-        if (records.length === 0) return { kind: "not_found", message: `no ${route.stream.name} for this user in the window` };
+        if (records.length === 0) {
+          // An envelope is what the provider answers for a window without data (Fitbit's empty day); else a 404.
+          if (fixture.envelope !== undefined) return { status: 200, body: structuredClone(fixture.envelope) };
+          return { kind: "not_found", message: `no ${route.stream.name} for this user in the window` };
+        }
         return { status: 200, body: setPointer(structuredClone(fixture.envelope ?? {}), route.stream.records ?? "", records[0]) };
       }
       const body = isRecord(request.body) ? request.body : {};
@@ -327,6 +331,10 @@ function requestedWindow(stream: StreamSpec, variables: Record<string, string>):
     if (!end.ok) return { problem: `end of the window: ${end.problem}` };
     // An inclusive end names the last day or instant inside the window.
     window.end = range.end?.inclusive ? end.ms + (bound.format === "date" ? 86_400_000 : bound.format === "unix_seconds" ? 1000 : 1) : end.ms;
+  }
+  // A request that passes only its start asks for the stream's largest window (Fitbit's one day a request).
+  if (window.start !== undefined && window.end === undefined && range.end === undefined && range.maxWindowDays !== undefined) {
+    window.end = window.start + range.maxWindowDays * 86_400_000;
   }
   if (window.start !== undefined && window.end !== undefined) {
     if (window.end < window.start) return { problem: "the window ends before it starts" };

@@ -43,7 +43,7 @@ export const StreamFixtureFileSchema = Type.Object(
     })),
     envelope: Type.Optional(Type.Unknown({ description: 'The document each page is written into (Withings: { "status": 0 }).' })),
     single: Type.Optional(Type.Boolean({
-      description: 'The endpoint answers one object, not a list (Strava /athlete, a day\'s summary): the first record inside the window, or a 404 when there is none. Not with paging. @default false',
+      description: 'The endpoint answers one object, not a list (Strava /athlete, a day\'s summary): the first record inside the window; when there is none, the envelope (what the provider answers for an empty day), else a 404. Not with paging. @default false',
     })),
     pageSize: Type.Optional(Count('Records per page when neither the spec nor the request sets a size. @default 50')),
     maxPageSize: Type.Optional(Count('A larger page size asked for is cut to this.')),
