@@ -96,6 +96,7 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
       destinations: buildDestinations(config, registry, log),
       policy: deliveryPolicyFrom(config.delivery),
       providers: providerSettingsFrom(config.providers),
+      publicUrl: config.server.publicUrl,
       ...(config.api ? { defaultDeveloper: config.api.devId } : {}),
       log,
       metrics: options.metrics ?? createMetrics(),

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { supportedDataTypes } from "../contracts/connector.ts";
+import { effectiveSync } from "../connectors/connector-sync.ts";
 import { jobId } from "../queue/job-id.ts";
 import { Priority, type PullJobData } from "../queue/topology.ts";
 import { lastDays } from "../runtime/date-range.ts";
@@ -51,15 +51,18 @@ export async function connectUser(ctx: ServiceContext, input: ConnectUserInput) 
     }),
     { traceId, priority: Priority.live, developer: row.developer_id },
   );
-  const days = ctx.providers[input.provider]?.backfillDays ?? connector.backfillDays ?? 28;
+  const days = effectiveSync(connector, ctx.providers[input.provider]).backfillDays;
   const backfill = await enqueueBackfill(ctx, user.user_id, input.provider, lastDays(days), traceId);
   return { user, connection: row, backfillJobs: backfill };
 }
 
-/** Pull `range` of every data type the provider supports for the user, behind live and scheduled work. */
+/**
+ * Pull `range` of every data type the provider can pull for the user, behind live and scheduled work.
+ * Push-only data types get no pull: their history arrives by push.
+ */
 export async function enqueueBackfill(ctx: Pick<ServiceContext, "registry" | "queues">, userId: string, provider: string, range: DateRange, traceId: string): Promise<string[]> {
   const connector = ctx.registry.connector(provider);
-  const jobs = supportedDataTypes(connector).map((dataType) => {
+  const jobs = connector.pullTypes.map((dataType) => {
     const data: PullJobData = {
       userId,
       provider,
