@@ -1,4 +1,5 @@
 import type { Redis } from "ioredis";
+import { authRedirectUri } from "../auth/callback-path.ts";
 import { createProviderAccess } from "../connectors/provider-access.ts";
 import { createUndiciTransport } from "../provider-http/undici-transport.ts";
 import type { ProviderTransport } from "../provider-http/transport.ts";
@@ -57,7 +58,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     redis,
     prefix: queues.prefix,
     transport: options.transport ?? ownTransport!,
-    redirectUri: (provider) => `${publicUrl}/auth/callback/${provider.toLowerCase()}`,
+    redirectUri: (provider) => authRedirectUri(publicUrl, provider),
     log: options.log,
     ...(options.providerRetryBackoffMs !== undefined ? { retryBackoffMs: options.providerRetryBackoffMs } : {}),
   });
