@@ -1,6 +1,7 @@
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { readPush } from "@tributary/core/authoring";
+import { answerHandshake, checkWebhookVerification } from "@tributary/core/ingress";
 import { readPointer } from "@tributary/core/spec";
 import { connectToMock, headerOf, pullAndMap, connectorClient, startPushReceiver, type ReceivedRequest } from "@tributary/test-kit/connector";
 import { startMockProvider } from "@tributary/test-kit/mock-provider";
@@ -75,5 +76,21 @@ describe("FITBIT notifications", () => {
     } finally {
       await transport.close();
     }
+  });
+  it("the ingress's own verification accepts each example push signed FITBIT's way and refuses it forged, stale, altered or replayed", () => {
+    const checks = checkWebhookVerification(definition, { secret: clientSecret });
+    expect(checks.filter((check) => check.status !== "pass")).toEqual([]);
+    expect(checks.length).toBeGreaterThanOrEqual(webhook.examples!.length);
+  });
+
+  it("the ingress answers FITBIT's handshake as the mock checks it", async () => {
+    const mock = await startMockProvider(definition.spec, await fitbitFixtures(definition));
+    const token = "d3c0d1f5a2b84e76";
+    const receiver = await startPushReceiver("FITBIT", (request) => {
+      const answer = answerHandshake(webhook.handshakes!, { method: request.method, query: Object.fromEntries(request.url.searchParams) }, token);
+      return "json" in answer ? { status: answer.status, headers: { "content-type": "application/json" }, body: JSON.stringify(answer.json) } : { status: answer.status, body: "text" in answer ? answer.text : "" };
+    });
+    expect(await mock.handshake(receiver.url, { verifyToken: token })).toMatchObject([{ ok: true }]);
+    expect(await mock.handshake(receiver.url, { verifyToken: `${token}-not` })).toMatchObject([{ ok: false }]);
   });
 });

@@ -4,6 +4,7 @@ import { createRecordMapper, readPush } from "@tributary/core/authoring";
 import { silentLogger } from "@tributary/core/log";
 import { compileCondition } from "@tributary/core/mapping";
 import { createUndiciTransport } from "@tributary/core/provider-http";
+import { answerHandshake, checkWebhookVerification } from "@tributary/core/ingress";
 import { readPointer } from "@tributary/core/spec";
 import { createStreamExecutor } from "@tributary/core/streams";
 import { connectorClient, connectToMock, headerOf, startPushReceiver, type ReceivedRequest } from "@tributary/test-kit/connector";
@@ -84,5 +85,21 @@ describe("OURA webhooks", () => {
     } finally {
       await transport.close();
     }
+  });
+  it("the ingress's own verification accepts each example push signed OURA's way and refuses it forged, stale, altered or replayed", () => {
+    const checks = checkWebhookVerification(definition, { secret: clientSecret });
+    expect(checks.filter((check) => check.status !== "pass")).toEqual([]);
+    expect(checks.length).toBeGreaterThanOrEqual(webhook.examples!.length);
+  });
+
+  it("the ingress answers OURA's handshake as the mock checks it", async () => {
+    const mock = await startMockProvider(definition.spec, await ouraFixtures(definition));
+    const token = "tributary-oura-verification";
+    const receiver = await startPushReceiver("OURA", (request) => {
+      const answer = answerHandshake(webhook.handshakes!, { method: request.method, query: Object.fromEntries(request.url.searchParams) }, token);
+      return "json" in answer ? { status: answer.status, headers: { "content-type": "application/json" }, body: JSON.stringify(answer.json) } : { status: answer.status, body: "text" in answer ? answer.text : "" };
+    });
+    expect(await mock.handshake(receiver.url, { verifyToken: token })).toMatchObject([{ ok: true }]);
+    expect(await mock.handshake(receiver.url, { verifyToken: `${token}-not` })).toMatchObject([{ ok: false }]);
   });
 });

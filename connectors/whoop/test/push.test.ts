@@ -4,6 +4,7 @@ import { createRecordMapper, readPush } from "@tributary/core/authoring";
 import { silentLogger } from "@tributary/core/log";
 import { compileCondition } from "@tributary/core/mapping";
 import type { ProviderTransport } from "@tributary/core/provider-http";
+import { answerHandshake, checkWebhookVerification } from "@tributary/core/ingress";
 import { readPointer } from "@tributary/core/spec";
 import { createStreamExecutor } from "@tributary/core/streams";
 import { connectorClient, headerOf, startPushReceiver, type ReceivedRequest } from "@tributary/test-kit/connector";
@@ -86,5 +87,10 @@ describe("WHOOP webhooks", () => {
     const [listed] = await createRecordMapper(definition, { userId: "terra-user", providerUserId: JONAS }).map("daily", "daily", { ...cycle, recovery });
     expect(viaPush).toEqual(listed);
     expect(viaPush).toMatchObject({ kind: "record", record: { scores: { recovery: 50 }, metadata: { start_time: "2026-03-09T23:25:44.774000+01:00" } } });
+  });
+  it("the ingress's own verification accepts each example push signed WHOOP's way and refuses it forged, stale, altered or replayed", () => {
+    const checks = checkWebhookVerification(definition, { secret: clientSecret });
+    expect(checks.filter((check) => check.status !== "pass")).toEqual([]);
+    expect(checks.length).toBeGreaterThanOrEqual(webhook.examples!.length);
   });
 });
