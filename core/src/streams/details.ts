@@ -18,6 +18,9 @@ export interface CompiledDetail {
 /** `failures`: optional details that failed (their key is absent); `error`: why a required one rejects the record. */
 export type DetailOutcome = { ok: true; failures: number; fetched: number } | { ok: false; error: TributaryError; failures: number; fetched: number };
 
+/** Answers of `once` details within one read, by detail name: fetched for the first record that needs one. */
+export type OnceAnswers = Map<string, Promise<unknown>>;
+
 /**
  * Fetch a record's details and attach each answer (or its `select`ed part) under the detail's name.
  * An optional detail that fails or is ignored leaves its key absent. A required one that fails for
@@ -25,7 +28,7 @@ export type DetailOutcome = { ok: true; failures: number; fetched: number } | { 
  * What the read as a whole must stop for — a budget or Retry-After wait, revoked access, cancellation,
  * a provider down after every retry of a required detail — is thrown.
  */
-export async function attachDetails(record: ProviderRecord, details: readonly CompiledDetail[], session: ProviderSession, variables: TemplateVariables): Promise<DetailOutcome> {
+export async function attachDetails(record: ProviderRecord, details: readonly CompiledDetail[], session: ProviderSession, variables: TemplateVariables, once: OnceAnswers = new Map()): Promise<DetailOutcome> {
   let failures = 0;
   let fetched = 0;
   for (const detail of details) {
@@ -38,9 +41,16 @@ export async function attachDetails(record: ProviderRecord, details: readonly Co
     }
     let value: unknown;
     try {
-      fetched += 1;
-      const answer = await session.send(detail.spec.request, { ...variables, record });
-      value = answer.ignored ? undefined : detail.select(answer.body);
+      let answer = detail.spec.once ? once.get(detail.spec.name) : undefined;
+      if (answer === undefined) {
+        fetched += 1;
+        answer = session.send(detail.spec.request, { ...variables, record }).then((got) => (got.ignored ? undefined : detail.select(got.body)));
+        if (detail.spec.once) {
+          answer.catch(() => undefined);
+          once.set(detail.spec.name, answer);
+        }
+      }
+      value = await answer;
     } catch (error) {
       if (mustStopTheRead(error, detail.spec.optional === true)) throw error;
       if (detail.spec.optional) {

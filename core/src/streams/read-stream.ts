@@ -9,7 +9,7 @@ import type { TemplateVariables } from "../provider-http/template-scope.ts";
 import type { CursorRepository } from "../state/cursors.ts";
 import { advanceCheckpoint, readCheckpoint } from "./checkpoints.ts";
 import type { CompiledStream } from "./compile-stream.ts";
-import { attachDetails, type DetailOutcome } from "./details.ts";
+import { attachDetails, type DetailOutcome, type OnceAnswers } from "./details.ts";
 import { expressionFailed } from "./expressions.ts";
 import type { PageState } from "./paging.ts";
 import { extractRecords } from "./records.ts";
@@ -108,6 +108,7 @@ export function readStream(stream: CompiledStream, requested: { start: Date; end
   let position: StreamPosition | undefined;
   let newest: number | undefined;
   let started = false;
+  const onceAnswers: OnceAnswers = new Map();
 
   const commit = async () => {
     if (keepsCheckpoint && newest !== undefined) await advanceCheckpoint(deps.cursors!, ctx.userId!, spec.name, newest);
@@ -151,9 +152,11 @@ export function readStream(stream: CompiledStream, requested: { start: Date; end
           ? { start: renderStart(step.start, dateRange.start), ...(dateRange.end ? { end: renderEnd(step.end, dateRange.end) } : {}) }
           : {};
         const request = await session.prepare(spec.request!, variables);
+        const fields = stream.recordFields?.(session.variables(variables));
         for (;;) {
           position = { ...base, step: isoWindow(step), page: state, skip, ...(newest !== undefined ? { newest: new Date(newest).toISOString() } : {}) };
           const { records, after } = await fetchPage(request, state);
+          if (fields) for (const record of records) Object.assign(record, fields);
           yield* handOut(records, skip, variables, (id) => previousIds.has(id) || ids.has(id), (id) => ids.add(id));
           if ("stop" in after) {
             if (after.stop === "max_pages" || after.stop === "loop") {
@@ -249,7 +252,7 @@ export function readStream(stream: CompiledStream, requested: { start: Date; end
         passed(index);
         continue;
       } else remember(id);
-      const outcome = stream.details.length > 0 ? attachDetails(record, stream.details, session, variables) : Promise.resolve(NO_DETAILS);
+      const outcome = stream.details.length > 0 ? attachDetails(record, stream.details, session, variables, onceAnswers) : Promise.resolve(NO_DETAILS);
       // Awaited in order below; if the read stops first, a later failure must not go unhandled.
       outcome.catch(() => undefined);
       pending.push({ index, record, outcome });

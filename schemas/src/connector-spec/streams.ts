@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { closed, Count, PartName, Pointer, tagged, TimeFormat } from './define.ts';
+import { closed, Count, PartName, Pointer, tagged, Template, TimeFormat } from './define.ts';
 import { RequestSpec } from './http.ts';
 
 /** One bound of the requested window: the template variable it fills and how it is written. */
@@ -84,6 +84,9 @@ export const DetailSpec = closed({
   select: Type.Optional(Pointer('Part of the answer to attach. @default "" (all of it)')),
   optional: Type.Optional(Type.Boolean({ description: 'A failed or ignored detail request leaves the key absent instead of failing the record. @default false' })),
   when: Type.Optional(Type.String({ description: 'Expression on the record; the detail is fetched only when it is true.' })),
+  once: Type.Optional(Type.Boolean({
+    description: 'Fetched once per read and attached to every record: what belongs to the user, not the record (Fitbit\'s profile with the time zone its local times are in). Its request cannot use {record.…}. @default false',
+  })),
 });
 
 /** Where a poll left off, kept per user and stream, so the next poll asks only for what is new. */
@@ -109,6 +112,9 @@ export const StreamSpec = closed({
   dateRange: Type.Optional(DateRangeSpec),
   paging: Type.Optional(PagingSpec),
   records: Type.Optional(Pointer('The array of records in a page; "" for a body that is the array. A non-array value there is one record. @default ""')),
+  recordFields: Type.Optional(Type.Record(Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]*$' }), Template(''), {
+    description: 'Fields set on each record from the window and the connection, for answers that do not say what they are about (Fitbit\'s summary of a day names no day): { date: "{start}" }. Not with `object`.',
+  })),
   filter: Type.Optional(Type.String({ description: 'Expression on each record; records for which it is false are skipped (e.g. status = "COMPLETE").' })),
   id: Pointer("The record's provider id, e.g. \"/id\"."),
   details: Type.Optional(Type.Array(DetailSpec)),

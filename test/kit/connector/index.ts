@@ -2,3 +2,4 @@
 // streams through the provider client and the stream executor, and map what comes back.
 export { connectToMock, MOCK_CLIENT, type MockConnection, type MockCredentials } from "./mock-connection.ts";
 export { connectorClient, pullAndMap, pullFromMock, type MockPull, type PullOptions, type PullResult, type PulledRecord } from "./pull.ts";
+export { headerOf, startPushReceiver, type PushReceiver, type ReceivedRequest, type ReceiverAnswer } from "./push-receiver.ts";

@@ -21,6 +21,12 @@ export const checkStreams: Check = ({ spec, hooks }, report) => {
     if (stream.checkpoint && !stream.dateRange) {
       report([...path, "checkpoint"], "never used: a checkpoint is where the next poll's window starts, and this stream passes no window — add dateRange, or remove it");
     }
+    if (stream.object && stream.recordFields) {
+      report([...path, "recordFields"], "an object fetched by id for a push has no window to fill these fields from — a stream with recordFields cannot have object");
+    }
+    if (stream.recordFields && !stream.request) {
+      report([...path, "recordFields"], "never set: the stream's records come from a read hook, which writes its records itself");
+    }
     if (stream.object && !usesVariable(requestTemplates(stream.object.request, []).map((t) => t.text), "object_id")) {
       report([...path, "object", "request"], "never names the object: use {object_id} in its path or query");
     }
@@ -59,6 +65,10 @@ function checkDetails({ stream, path }: SpecStream, report: Report): void {
   stream.details?.forEach((detail, i) => {
     if (seen.has(detail.name)) report([...path, "details", i, "name"], `"${detail.name}" is already the name of another detail of this stream; each answer is attached under its own name`);
     seen.add(detail.name);
+    const texts = requestTemplates(detail.request, []).map((t) => t.text);
+    if (detail.once && texts.some((text) => { try { return compileTemplate(text).variables.some((v) => v.startsWith("record.")); } catch { return false; } })) {
+      report([...path, "details", i, "once"], "a detail fetched once per read serves every record, so its request cannot name one with {record.…} — drop once, or the record variable");
+    }
   });
 }
 
