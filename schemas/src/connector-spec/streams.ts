@@ -17,6 +17,7 @@ export const DateRangeSpec = closed({
   end: Type.Optional(DateBoundSpec),
   maxWindowDays: Type.Optional(Type.Number({ exclusiveMinimum: 0, description: 'Largest window one request may ask for; longer ranges are stepped through.' })),
   order: Type.Optional(Type.Union([Type.Literal('oldest_first'), Type.Literal('newest_first')], { description: 'Order in which windows are requested. @default "oldest_first"' })),
+  wholeDays: Type.Optional(Type.Boolean({ description: 'Widen every window to whole UTC days whatever the format (always so for `date`): a pushed change pulls its whole day, and steps never split one. @default false' })),
 });
 export type DateRangeSpec = Static<typeof DateRangeSpec>;
 
@@ -93,6 +94,14 @@ export const CheckpointSpec = closed({
   lookbackSeconds: Type.Optional(Type.Integer({ minimum: 0, description: 'Start the next poll this long before the checkpoint, for late edits. @default 3600' })),
 });
 
+/**
+ * Hand out all records of one window step as one record, for providers whose day records are many
+ * measurements (Withings' measure groups → one Body a day, with `wholeDays` and `maxWindowDays: 1`).
+ */
+export const CollectSpec = closed({
+  into: Type.String({ pattern: '^[a-z][a-z0-9_]*$', description: 'The collected record is `{ <into>: [records…], window: { start, end } }` (ISO-8601 UTC bounds of the step).' }),
+});
+
 /** Fetch one provider object by id (webhook events that carry only an id). */
 export const ObjectRequestSpec = closed({
   request: RequestSpec,
@@ -116,5 +125,6 @@ export const StreamSpec = closed({
   checkpoint: Type.Optional(CheckpointSpec),
   mapping: Type.Optional(Type.String({ description: 'Name of the mapping to apply. @default the data type' })),
   example: Type.Optional(Type.Unknown({ description: 'A full example response of `request` (one page), mapped by `connector test`.' })),
+  collect: Type.Optional(CollectSpec),
 });
 export type StreamSpec = Static<typeof StreamSpec>;

@@ -21,11 +21,20 @@ export const checkStreams: Check = ({ spec, hooks }, report) => {
     if (stream.checkpoint && !stream.dateRange) {
       report([...path, "checkpoint"], "never used: a checkpoint is where the next poll's window starts, and this stream passes no window — add dateRange, or remove it");
     }
+    if (stream.collect) checkCollect(entry, report);
     if (stream.object && !usesVariable(requestTemplates(stream.object.request, []).map((t) => t.text), "object_id")) {
       report([...path, "object", "request"], "never names the object: use {object_id} in its path or query");
     }
   }
 };
+
+/** A collected record is `{ <into>: [...], window }`; one fetched object could not be shaped like it. */
+function checkCollect({ stream, path }: SpecStream, report: Report): void {
+  if (stream.collect!.into === "window") report([...path, "collect", "into"], '"window" is where the collected record keeps its window: choose another name');
+  if (stream.object) report([...path, "object"], "cannot be collected: a collecting stream hands out a window's records as one record, and one fetched object is not that — pull the window instead (pull_window)");
+  if (stream.example !== undefined) report([...path, "example"], "not what this stream's mapping reads: it maps a window's records collected into one — give the mapping an example (mappings.<name>.examples) instead");
+  if (!stream.dateRange) report([...path, "collect"], "collects one window, and this stream passes none — add a dateRange (with maxWindowDays and wholeDays for one record a day)");
+}
 
 function checkPaging({ stream, path }: SpecStream, report: Report): void {
   const paging = stream.paging;
