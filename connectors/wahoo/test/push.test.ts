@@ -1,0 +1,47 @@
+import { timingSafeEqual } from "node:crypto";
+import { describe, expect, it } from "vitest";
+import { createRecordMapper, readPush, recordsOf } from "@tributary/core/authoring";
+import { signPush } from "@tributary/core/mock-provider";
+import { SAM, wahoo } from "./wahoo.ts";
+
+const definition = wahoo();
+const webhook = definition.spec.webhook!;
+const verify = webhook.verify as Extract<typeof webhook.verify, { scheme: "token" }>;
+
+/** Wahoo's scheme: the application's webhook_token inside the JSON body, compared in constant time; no HMAC, no timestamp. */
+function tokenMatches(raw: Buffer, secret: string): boolean {
+  let body: unknown;
+  try {
+    body = JSON.parse(raw.toString("utf8"));
+  } catch {
+    return false;
+  }
+  const token = (body as { webhook_token?: unknown } | null)?.webhook_token;
+  if (typeof token !== "string") return false;
+  const [a, b] = [Buffer.from(token), Buffer.from(secret)];
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+describe("WAHOO pushes", () => {
+  const secret = "wahoo-app-webhook-token-3f1c";
+
+  it("the mock writes the app's token into the body; a push carrying it is accepted, any other refused", () => {
+    const push = signPush({ verify, payload: webhook.examples![0]!.body, secret });
+    expect(push.headers["content-type"]).toBe("application/json");
+    expect(JSON.parse(push.body.toString("utf8"))).toMatchObject({ webhook_token: secret, event_type: "workout_summary", user: { id: 60462 } });
+    expect(tokenMatches(push.body, secret)).toBe(true);
+    for (const other of [`${secret}x`, "", secret.toUpperCase()]) expect(tokenMatches(signPush({ verify, payload: webhook.examples![0]!.body, secret: other }).body, secret)).toBe(false);
+    expect(tokenMatches(Buffer.from(JSON.stringify({ event_type: "workout_summary" })), secret)).toBe(false);
+  });
+
+  it("names its user by user.id and carries the summary, mapped as the pull maps a listed workout", async () => {
+    const [notification] = readPush(webhook, webhook.examples![0]!.body);
+    expect(notification).toMatchObject({ providerUserId: SAM, eventType: "workout_summary", action: { action: "records", dataType: "activity" } });
+    const mapper = createRecordMapper(definition, { userId: "terra-1", providerUserId: SAM });
+    const [record] = recordsOf(notification!.action! as Parameters<typeof recordsOf>[0], notification!.document);
+    const [outcome] = await mapper.map("activity", "activity", record as Record<string, unknown>);
+    expect(outcome).toMatchObject({ kind: "record", record: { metadata: { summary_id: "774411", start_time: "2026-03-21T08:00:00.000000+00:00" }, calories_data: { total_burned_calories: 1104 } } });
+    const [other] = readPush(webhook, { event_type: "plan_updated", webhook_token: secret, user: { id: 60462 } });
+    expect(other!.action).toMatchObject({ action: "ignore" });
+  });
+});
