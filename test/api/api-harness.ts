@@ -19,11 +19,16 @@ import { openApiChecker } from "./openapi-check.ts";
 
 /** A provider whose authorization is an OAuth flow this server may not run. */
 export const oauthConnector = defineConnector({
-  name: "OAUTHY",
-  displayName: "OAuthy",
-  icon: "https://oauthy.example/icon.png",
-  auth: { type: "oauth2", authorizeUrl: "https://oauthy.example/authorize", tokenUrl: "https://oauthy.example/token", scopes: ["activity"] },
-  pull: { activity: { map: () => null } },
+  spec: {
+    name: "OAUTHY",
+    displayName: "OAuthy",
+    icon: "https://oauthy.example/icon.png",
+    dataTypes: ["activity"],
+    auth: { type: "oauth2", authorizeUrl: "https://oauthy.example/authorize", tokenUrl: "https://oauthy.example/token", scopes: ["activity"] },
+    http: { baseUrl: "https://oauthy.example/api" },
+    streams: { activity: [{ name: "activities", request: { path: "/activities" }, id: "/id" }] },
+  },
+  hooks: { map: { activity: () => null } },
 });
 
 export interface Account {

@@ -182,10 +182,10 @@ describe("POST /v2/auth/authenticateUser", () => {
     expect(url.searchParams.get("status")).toBe("success");
     const page = await api.app.http().inject({ method: "GET", url: `${url.pathname}${url.search}` });
     expect(page.statusCode).toBe(200);
-    expect(page.body).toContain("Your SANDBOX is connected");
+    expect(page.body).toContain("Your Sandbox account is connected");
     const hostile = await api.app.http().inject({ method: "GET", url: "/connect/result?status=failure&resource=%3Cscript%3Ealert(1)%3C/script%3E" });
     expect(hostile.body).not.toContain("<script>");
-    expect(hostile.body).toContain("could not be connected");
+    expect(hostile.body).toContain("was not connected");
   });
 
   it("answers 501, Terra-shaped, for a provider whose flow is not wired, and 404 for one the developer does not offer", async () => {

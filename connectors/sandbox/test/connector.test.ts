@@ -1,24 +1,26 @@
 import { randomUUID } from "node:crypto";
 import { DATA_TYPES } from "@tributary/schemas";
 import { describe, expect, it } from "vitest";
-import { supportedDataTypes, type DataType } from "@tributary/core/contracts";
+import type { DataType } from "@tributary/core/contracts";
+import { compileConnector } from "@tributary/core/connectors";
 import sandbox, { sandboxProfile, terraTimestamp } from "../src/index.ts";
 import { decodePolyline, encodePolyline } from "../src/generators/polyline.ts";
 import { hashSeed, mulberry32 } from "../src/random/prng.ts";
-import { pull, pullContext, TERRA_TIMESTAMP, utcDays, type Json } from "./run-pull.ts";
+import { pull, pullContext, readHook, TERRA_TIMESTAMP, utcDays, type Json } from "./run-pull.ts";
 
 describe("SANDBOX connector definition", () => {
   it("declares the provider Terra-style and supports all seven data types", () => {
-    expect(sandbox).toMatchObject({
+    const connector = compileConnector(sandbox);
+    expect(connector).toMatchObject({
       kind: "connector",
       name: "SANDBOX",
       displayName: "Sandbox",
       auth: { type: "none" },
-      backfillDays: 28,
-      pollIntervalSeconds: 900,
+      sync: { backfillDays: 28, pollIntervalSeconds: 900, maxHistoryDays: 730 },
     });
-    expect(supportedDataTypes(sandbox).sort()).toEqual([...DATA_TYPES].sort());
-    for (const type of DATA_TYPES) expect(typeof sandbox.pull[type]?.read).toBe("function");
+    expect([...connector.pullTypes].sort()).toEqual([...DATA_TYPES].sort());
+    expect([...connector.pushTypes].sort()).toEqual([...DATA_TYPES].sort());
+    for (const type of DATA_TYPES) expect(typeof sandbox.hooks.read?.[type]).toBe("function");
   });
 
   it("stops a pull whose job was cancelled", async () => {
@@ -26,14 +28,14 @@ describe("SANDBOX connector definition", () => {
     controller.abort();
     const ctx = pullContext(randomUUID(), "daily", utcDays("2026-03-01", 5), false, controller.signal);
     const iterate = async () => {
-      for await (const record of sandbox.pull.daily!.read!(ctx)) void record;
+      for await (const record of readHook("daily")(ctx)) void record;
     };
     await expect(iterate()).rejects.toThrow();
   });
 
   it("refuses an invalid range as a user error, when iterated rather than when read() is called", async () => {
     const ctx = pullContext(randomUUID(), "activity", { start: new Date("not a date"), end: new Date() }, false);
-    const iterable = sandbox.pull.activity!.read!(ctx);
+    const iterable = readHook("activity")(ctx);
     const iterate = async () => {
       for await (const record of iterable) void record;
     };

@@ -12,9 +12,10 @@ import sandbox, {
   signSandboxRequest,
   type SandboxPushBody,
 } from "../src/index.ts";
-import { utcDays } from "./run-pull.ts";
+import { compileConnector } from "@tributary/core/connectors";
+import { pullContext, utcDays } from "./run-pull.ts";
 
-const spec = sandbox.webhook!;
+const spec = compileConnector(sandbox).webhook!;
 const asRequest = (signed: { rawBody: Buffer; headers: Record<string, string> }): WebhookRequest => ({
   headers: signed.headers,
   rawBody: signed.rawBody,
@@ -74,15 +75,15 @@ describe("SANDBOX push webhook: notifications", () => {
     const userId = randomUUID();
     const range = utcDays("2026-05-01", 3);
     for (const dataType of DATA_TYPES) {
-      const pullSpec = sandbox.pull[dataType]!;
-      const ctx = { connection: { userId, provider: "SANDBOX" }, dataType, withSamples: true };
+      const map = sandbox.hooks.map![dataType]!;
+      const ctx = pullContext(userId, dataType, range, true);
       const records = [...sandboxProviderRecords(dataType, { userId, range, withSamples: true })];
       expect(records.length, dataType).toBeGreaterThan(0);
       const overTheWire = JSON.parse(JSON.stringify({ notifications: [pushNotification(userId, dataType, records)] }));
       const extracted = extractNotifications(spec, overTheWire);
       if (!extracted.ok) expect.fail(extracted.reason);
       const received = (extracted.notifications[0]!.body as { records: Array<Record<string, unknown>> }).records;
-      expect(received.map((r) => pullSpec.map(r, ctx)), dataType).toEqual(records.map((r) => pullSpec.map(r, ctx)));
+      expect(received.map((r) => map(r, ctx)), dataType).toEqual(records.map((r) => map(r, ctx)));
     }
   });
 });

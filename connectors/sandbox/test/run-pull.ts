@@ -1,21 +1,33 @@
-import type { DataType, DateRange, PullContext, StandardRecord } from "@tributary/core/contracts";
+import type { DataType, DateRange, ReadContext, StandardRecord } from "@tributary/core/contracts";
 import { silentLogger } from "@tributary/core/log";
 import sandbox from "../src/index.ts";
 
 export const DAY_MS = 86_400_000;
 
-export function pullContext(userId: string, dataType: DataType, range: DateRange, withSamples: boolean, signal = new AbortController().signal): PullContext {
-  return { connection: { userId, provider: "SANDBOX" }, dataType, range, withSamples, signal, log: silentLogger() };
+export function pullContext(userId: string, dataType: DataType, range: DateRange, withSamples: boolean, signal = new AbortController().signal): ReadContext {
+  return {
+    connection: { userId, provider: "SANDBOX" },
+    dataType,
+    stream: dataType,
+    window: range,
+    withSamples,
+    options: {},
+    signal,
+    log: silentLogger(),
+    send: () => Promise.reject(new Error("SANDBOX makes no provider requests")),
+  };
 }
 
-/** Drives a pull spec the way the runtime does: `read(ctx)`, then `map(record, ctx)` per provider record. */
+/** The read hook of a data type's stream (SANDBOX names each stream after its data type). */
+export const readHook = (dataType: DataType) => sandbox.hooks.read![dataType]!;
+
+/** Drives the hooks the way the runtime does: the stream's read hook, then the map hook per provider record. */
 export async function pull(dataType: DataType, userId: string, range: DateRange, withSamples = true): Promise<StandardRecord[]> {
-  const spec = sandbox.pull[dataType];
-  if (!spec?.read) throw new Error(`SANDBOX has no read() for ${dataType}`);
   const ctx = pullContext(userId, dataType, range, withSamples);
+  const map = sandbox.hooks.map![dataType]!;
   const records: StandardRecord[] = [];
-  for await (const providerRecord of spec.read(ctx)) {
-    const mapped = spec.map(providerRecord, { connection: ctx.connection, dataType, withSamples });
+  for await (const providerRecord of readHook(dataType)(ctx)) {
+    const mapped = map(providerRecord, ctx);
     if (mapped === null) continue;
     records.push(...(Array.isArray(mapped) ? mapped : [mapped]));
   }

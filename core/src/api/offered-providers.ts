@@ -1,4 +1,4 @@
-import type { ConnectorDefinition } from "../contracts/connector.ts";
+import type { RuntimeConnector } from "../connectors/runtime-connector.ts";
 import type { Developer } from "../developers/developer.ts";
 import type { V2Context } from "./v2-api.ts";
 
@@ -13,6 +13,6 @@ export function offers(v2: Pick<V2Context, "services" | "config">, developer: De
 }
 
 /** The providers the developer offers (every enabled one without a developer), in registry order. */
-export function offeredConnectors(v2: Pick<V2Context, "services" | "config">, developer: Developer | undefined): ConnectorDefinition[] {
+export function offeredConnectors(v2: Pick<V2Context, "services" | "config">, developer: Developer | undefined): RuntimeConnector[] {
   return v2.services.registry.connectors().filter((connector) => offers(v2, developer, connector.name));
 }

@@ -15,6 +15,9 @@ import { startWorkers, type RuntimeWorkers, type WorkerConcurrency, type WorkerO
 import type { StateStore } from "../state/index.ts";
 import { createDeveloperDirectory, type DeveloperDirectory } from "../developers/developer-directory.ts";
 import { developersFromConfig } from "../developers/developers-from-config.ts";
+import type { AuthService } from "../auth/auth-service.ts";
+import { createConnectFlows, type ConnectFlows } from "../services/connect-flows.ts";
+import { flowsAuthorizer } from "../services/flows-authorizer.ts";
 import type { ProviderAuthorizer } from "../services/provider-authorizer.ts";
 import { servicesOver, type AppServices } from "../services/service-context.ts";
 import { buildDestinations } from "./build-destinations.ts";
@@ -31,8 +34,8 @@ export interface BuildAppOptions {
   store?: StateStore;
   metrics?: Metrics;
   /** Tuning of the HTTP server (timeouts, cache, body limit). */
-  http?: Omit<HttpServerOptions, "ctx" | "config" | "producer" | "developers" | "services" | "authorizer">;
-  /** Runs the authorization flows of providers that need one (OAuth); without it only SANDBOX-like providers connect. */
+  http?: Omit<HttpServerOptions, "ctx" | "config" | "producer" | "developers" | "services" | "authorizer" | "flows">;
+  /** Replaces the authorizer `authenticateUser` uses (by default: the connect flows on the auth service). */
   authorizer?: ProviderAuthorizer;
   /**
    * Load the HTTP server's modules (fastify, the dashboard: ~40 MB). A worker-only process says false and
@@ -52,6 +55,10 @@ export interface App {
   services: AppServices;
   /** The developer accounts of the config (keys as digests). */
   developers: DeveloperDirectory;
+  /** Connects users to providers and keeps their credentials (OAuth, password grant, tokens). */
+  auth: AuthService;
+  /** The connect flows the widget, the OAuth callback and `authenticateUser` run. */
+  flows: ConnectFlows;
   /** The public HTTP server (REST API, provider webhooks), created on first use (tests `inject()` into it without listening). */
   http(): FastifyInstance;
   /** Where /metrics and /admin are served: the admin server when `server.admin` is configured, else the public one. */
@@ -96,6 +103,7 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
       destinations: buildDestinations(config, registry, log),
       policy: deliveryPolicyFrom(config.delivery),
       providers: providerSettingsFrom(config.providers),
+      publicUrl: config.server.publicUrl,
       ...(config.api ? { defaultDeveloper: config.api.devId } : {}),
       log,
       metrics: options.metrics ?? createMetrics(),
@@ -108,6 +116,10 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
   const producer = createProducerQueues(config.redis.url, prefix, { log, destinations: ctx.destinations.keys() });
   const services = servicesOver(ctx, producer);
   const developers = createDeveloperDirectory(developersFromConfig(config));
+  // One auth service per app: the runtime's, which also hands out each connection's credentials.
+  const auth = ctx.access.auth;
+  const flows = createConnectFlows({ auth, services, publicUrl: config.server.publicUrl });
+  const authorizer = options.authorizer ?? flowsAuthorizer(flows, auth);
   const workers: RuntimeWorkers[] = [];
   let servers: HttpServers | undefined;
   let closed: Promise<void> | undefined;
@@ -121,7 +133,8 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
       producer,
       services,
       developers,
-      ...(options.authorizer ? { authorizer: options.authorizer } : {}),
+      authorizer,
+      flows,
       ...options.http,
     }));
   };
@@ -138,6 +151,8 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
     producer,
     services,
     developers,
+    auth,
+    flows,
     startWorkers(concurrency, workerOptions) {
       const started = startWorkers(ctx, ctx.redis, concurrency, workerOptions);
       workers.push(started);

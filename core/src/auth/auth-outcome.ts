@@ -37,6 +37,11 @@ export interface AuthSessionInfo {
   /** The user_id handed out when the flow began. */
   userId: string;
   referenceId: string | null;
+  /** The developer account the connection belongs to (null: the default developer's). */
+  developerId: string | null;
+  /** The hosted widget session the flow was started from. */
+  widgetSessionId: string | null;
+  language: string | null;
   successRedirectUrl: string | null;
   failureRedirectUrl: string | null;
 }

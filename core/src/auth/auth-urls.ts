@@ -30,6 +30,16 @@ export function providerBaseUrl(spec: ConnectorSpec, settings: ProviderSettings 
 }
 
 /**
+ * The operator's replacement of one of the spec's OAuth endpoints (`providers.<NAME>.authorizeUrl`,
+ * `tokenUrl`, `refreshUrl`): a provider whose consent page is on another host than its API (INSIDERS)
+ * is pointed at its mock with these, as `baseUrl` points its API.
+ */
+export function authUrlOverride(settings: ProviderSettings | undefined, name: "authorizeUrl" | "tokenUrl" | "refreshUrl"): string | undefined {
+  const value = settings?.[name];
+  return typeof value === "string" && value !== "" ? value : undefined;
+}
+
+/**
  * An auth endpoint from its template. A path ("/oauth/token") is resolved against the provider's base
  * URL, so pointing `providers.<NAME>.baseUrl` at a mock moves the token endpoint with it. Plain HTTP is
  * only for loopback addresses (mocks, tests): credentials never cross a network in clear.

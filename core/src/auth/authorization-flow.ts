@@ -16,6 +16,17 @@ export interface BeginAuthorizationInput {
   userId?: string;
   successRedirectUrl?: string | null;
   failureRedirectUrl?: string | null;
+  /** The developer account (dev-id) the connection will belong to. */
+  developerId?: string | null;
+  /** The hosted widget session the user started from, echoed on the `auth` event. */
+  widgetSessionId?: string | null;
+  /** The widget's language, for the pages shown after the provider's redirect. */
+  language?: string | null;
+  /**
+   * The callback must come with this flow's `binding` (the widget keeps it in a cookie of the browser
+   * that started the flow). Off for flows started by an API call, where no browser of ours is involved.
+   */
+  requireBinding?: boolean;
   /** @default 900 */
   ttlSeconds?: number;
 }
@@ -53,6 +64,8 @@ interface FlowSecret {
   code_verifier?: string;
   redirect_uri: string;
   binding: string;
+  /** The callback is refused without the binding. */
+  bound?: boolean;
 }
 
 export async function beginAuthorization(ctx: AuthContext, input: BeginAuthorizationInput): Promise<AuthorizationStart> {
@@ -71,12 +84,15 @@ export async function beginAuthorization(ctx: AuthContext, input: BeginAuthoriza
   const codeVerifier = auth.pkce === false ? undefined : oauth.generateRandomCodeVerifier();
   const binding = randomBytes(32).toString("base64url");
   const ttlSeconds = input.ttlSeconds ?? ctx.sessionTtlSeconds;
-  const secret: FlowSecret = { v: 1, ...(codeVerifier === undefined ? {} : { code_verifier: codeVerifier }), redirect_uri: redirectUri, binding: digest(binding) };
+  const secret: FlowSecret = { v: 1, ...(codeVerifier === undefined ? {} : { code_verifier: codeVerifier }), redirect_uri: redirectUri, binding: digest(binding), ...(input.requireBinding ? { bound: true } : {}) };
   const session = await ctx.store.createAuthSession({
     provider: input.provider,
     state,
     ...(input.userId === undefined ? {} : { userId: input.userId }),
     referenceId: input.referenceId ?? null,
+    developerId: input.developerId ?? null,
+    widgetSessionId: input.widgetSessionId ?? null,
+    language: input.language ?? null,
     secret: JSON.stringify(secret),
     successRedirectUrl: input.successRedirectUrl ?? null,
     failureRedirectUrl: input.failureRedirectUrl ?? null,
@@ -113,6 +129,9 @@ export async function completeAuthorization(ctx: AuthContext, input: CompleteAut
   if (input.state !== undefined && echoed !== undefined && input.state !== echoed) return failed("session_mismatch", "the callback's state is not this browser's flow", where);
   const secret = parseSecret(claimed.session.secret);
   if (secret === undefined) return failed("invalid_state", "the session holds no authorization flow", where);
+  if (secret.bound === true && input.binding === undefined) {
+    return failed("session_mismatch", "the callback arrived without the cookie of the browser that started the flow", where);
+  }
   if (input.binding !== undefined && !sameDigest(digest(input.binding), secret.binding)) {
     return failed("session_mismatch", "the callback arrived in another browser than the one that started the flow", where);
   }
@@ -145,6 +164,7 @@ export async function completeAuthorization(ctx: AuthContext, input: CompleteAut
       tokenResponse: response,
       userId: session.userId,
       referenceId: session.referenceId,
+      developerId: session.developerId,
       // Strava grants scopes on the callback and leaves them out of the token answer.
       scopes: scopeList(response.scope) ?? scopeList(params.get("scope") ?? undefined) ?? auth.scopes,
     });
@@ -155,12 +175,15 @@ export async function completeAuthorization(ctx: AuthContext, input: CompleteAut
   }
 }
 
-function sessionInfo(session: AuthSession): AuthSessionInfo {
+export function sessionInfo(session: AuthSession): AuthSessionInfo {
   return {
     state: session.state,
     provider: session.provider,
     userId: session.user_id,
     referenceId: session.reference_id,
+    developerId: session.developer_id,
+    widgetSessionId: session.widget_session_id,
+    language: session.language,
     successRedirectUrl: session.success_redirect_url,
     failureRedirectUrl: session.failure_redirect_url,
   };

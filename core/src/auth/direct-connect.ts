@@ -12,6 +12,8 @@ interface DirectConnectBase {
   referenceId?: string | null;
   /** Use this user_id (a UUID), e.g. one handed out with a widget session; a new one otherwise. */
   userId?: string;
+  /** The developer account (dev-id) the connection belongs to. */
+  developerId?: string | null;
 }
 
 export interface ConnectWithPasswordInput extends DirectConnectBase {
@@ -46,6 +48,7 @@ export async function connectWithPassword(ctx: AuthContext, input: ConnectWithPa
       username,
       ...(input.userId === undefined ? {} : { userId: input.userId }),
       referenceId: input.referenceId ?? null,
+      developerId: input.developerId ?? null,
       scopes: scopeList(response.scope) ?? auth.scopes ?? [],
     });
     ctx.log.info({ provider: input.provider, userId: result.connection.user_id, replaced: result.replaced?.user_id }, "connected");
@@ -79,6 +82,7 @@ export async function connectWithToken(ctx: AuthContext, input: ConnectWithToken
       tokens,
       ...(input.userId === undefined ? {} : { userId: input.userId }),
       referenceId: input.referenceId ?? null,
+      developerId: input.developerId ?? null,
     });
     ctx.log.info({ provider: input.provider, userId: result.connection.user_id, replaced: result.replaced?.user_id }, "connected");
     return { ok: true, provider: input.provider, connection: result.connection, replaced: result.replaced, session: null };

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { AuthSpec } from "@tributary/schemas";
-import type { Connection, StateStore } from "../state/index.ts";
+import { TributaryError } from "../errors/tributary-error.ts";
+import { StateErrorCodes, type Connection, type StateStore } from "../state/index.ts";
 import type { StoredTokens } from "./credentials.ts";
 import { fixedCredentials } from "./fixed-credentials.ts";
 import { runConnectRequests } from "./lifecycle-requests.ts";
@@ -18,6 +19,8 @@ export interface NewConnectionInput {
   /** Pre-allocated (by the auth session); a new UUID otherwise. */
   userId?: string;
   referenceId?: string | null;
+  /** The developer account (dev-id) the connection belongs to. */
+  developerId?: string | null;
   scopes?: readonly string[];
 }
 
@@ -31,8 +34,8 @@ export interface NewConnection {
  * the provider's id of the account (with the fresh credentials, not stored yet), make the lifecycle
  * connect requests (register, subscribe), and only then store the connection with its encrypted
  * tokens. A reconnect of an account that is already connected replaces the old connection in the same
- * transaction (one active connection per provider account): the old one is deactivated and its tokens
- * dropped, not revoked — revoking at the provider could revoke the new grant too (Strava revokes every
+ * transaction (one active connection per provider account, of the same developer): the old one is
+ * deactivated and its tokens dropped, not revoked — revoking at the provider could revoke the new grant too (Strava revokes every
  * token of the app for that athlete).
  */
 export async function createNewConnection(
@@ -58,6 +61,12 @@ export async function createNewConnection(
   return deps.store.transaction(async (tx) => {
     const previous = providerUserId === null ? undefined : await tx.findByProviderUserId(input.provider, providerUserId);
     let replaced: Connection | null = null;
+    if (previous !== undefined && (previous.developer_id ?? null) !== (input.developerId ?? null)) {
+      // One live connection per provider account: another developer's user is never silently taken over.
+      throw new TributaryError(StateErrorCodes.CONFLICT, `this ${input.provider} account is connected under another developer account`, "user", {
+        hint: "Deauthenticate it there first, or connect another account.",
+      });
+    }
     if (previous !== undefined) {
       replaced = (await tx.deactivate(previous.user_id)) ?? null;
       await tx.setTokens(previous.user_id, null);
@@ -66,6 +75,7 @@ export async function createNewConnection(
       provider: input.provider,
       userId,
       referenceId: input.referenceId ?? null,
+      developerId: input.developerId ?? null,
       providerUserId,
       scopes: input.scopes ?? null,
       tokens: { ...input.tokens },

@@ -2,7 +2,7 @@ import type { ConnectorSpec } from "@tributary/schemas";
 import * as oauth from "oauth4webapi";
 import type { ProviderTransport } from "../provider-http/transport.ts";
 import type { ProviderSettings } from "../runtime/runtime-context.ts";
-import { authTemplateScope, isLoopbackHttp, providerBaseUrl, renderParams, resolveAuthUrl } from "./auth-urls.ts";
+import { authTemplateScope, authUrlOverride, isLoopbackHttp, providerBaseUrl, renderParams, resolveAuthUrl } from "./auth-urls.ts";
 import { clientAuthentication, type OAuthAuthSpec, type OAuthClient } from "./oauth-client.ts";
 import { isTokenEndpointError, TokenEndpointError } from "./token-endpoint-error.ts";
 import { createTokenFetch } from "./token-fetch.ts";
@@ -43,8 +43,9 @@ export function createTokenEndpoint(options: TokenEndpointOptions): TokenEndpoin
   const { provider, spec, auth, settings, client } = options;
   const scopeFor = (extra: Record<string, string | undefined> = {}) => authTemplateScope(spec, settings, { client_id: client.clientId, ...extra });
   const baseUrl = providerBaseUrl(spec, settings, scopeFor());
-  const tokenUrl = resolveAuthUrl("tokenUrl", auth.tokenUrl, scopeFor(), baseUrl);
-  const refreshUrl = auth.type === "oauth2" && auth.refreshUrl !== undefined ? resolveAuthUrl("refreshUrl", auth.refreshUrl, scopeFor(), baseUrl) : tokenUrl;
+  const tokenUrl = resolveAuthUrl("tokenUrl", authUrlOverride(settings, "tokenUrl") ?? auth.tokenUrl, scopeFor(), baseUrl);
+  const refreshTemplate = authUrlOverride(settings, "refreshUrl") ?? (auth.type === "oauth2" ? auth.refreshUrl : undefined);
+  const refreshUrl = refreshTemplate !== undefined ? resolveAuthUrl("refreshUrl", refreshTemplate, scopeFor(), baseUrl) : tokenUrl;
   const tokenParams = renderParams(auth.tokenParams, scopeFor());
   const refreshParams = { ...tokenParams, ...renderParams(auth.refreshParams, scopeFor()) };
 
@@ -82,7 +83,7 @@ export function createTokenEndpoint(options: TokenEndpointOptions): TokenEndpoin
     authorizationUrl({ redirectUri, state, codeChallenge }) {
       if (auth.type !== "oauth2") throw new TypeError(`${provider} has no authorization code flow`);
       const scope = scopeFor({ redirect_uri: redirectUri });
-      const url = resolveAuthUrl("authorizeUrl", auth.authorizeUrl, scope, baseUrl);
+      const url = resolveAuthUrl("authorizeUrl", authUrlOverride(settings, "authorizeUrl") ?? auth.authorizeUrl, scope, baseUrl);
       for (const [name, value] of Object.entries(renderParams(auth.authorizeParams, scope))) url.searchParams.set(name, value);
       // The protocol's own parameters come last: a spec's authorizeParams cannot replace them.
       url.searchParams.set("response_type", "code");

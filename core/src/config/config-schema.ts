@@ -58,6 +58,9 @@ export interface ProviderConfig {
   verifyToken?: string;
   pushSecret?: string;
   baseUrl?: string;
+  authorizeUrl?: string;
+  tokenUrl?: string;
+  refreshUrl?: string;
   backfillDays?: number;
   pollIntervalSeconds?: number;
   rateLimit?: { max: number; perSeconds: number };
@@ -157,6 +160,9 @@ const providerSchema = {
       minLength: 1,
       description: "Replaces the provider's API base URL, e.g. to point a connector at its mock for a demo.",
     },
+    authorizeUrl: { type: "string", minLength: 1, description: "Replaces the connector's OAuth consent page URL (with baseUrl, points a connector at its mock)." },
+    tokenUrl: { type: "string", minLength: 1, description: "Replaces the connector's OAuth token endpoint URL." },
+    refreshUrl: { type: "string", minLength: 1, description: "Replaces the connector's OAuth refresh endpoint URL (default: the token endpoint)." },
     backfillDays: positiveInteger("Days of history pulled when a user connects. Default: the connector's (usually 28)."),
     pollIntervalSeconds: positiveInteger("Seconds between scheduled pulls. Default: the connector's."),
     staleAfterDays: positiveInteger(

@@ -1,2 +1,3 @@
 export * from "./local-receiver.ts";
 export * from "./run-demo.ts";
+export * from "./demo-widget.ts";

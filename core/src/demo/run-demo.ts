@@ -15,6 +15,8 @@ export interface DemoOptions {
   dataDir: string;
   encryptionKey?: string;
   days: number;
+  /** Leave the receiver listening (the widget act delivers to it); `closeReceiver` ends it. */
+  keepReceiver?: boolean;
   log: Logger;
   print: (line: string) => void;
 }
@@ -24,6 +26,9 @@ export interface DemoResult {
   received: ReceivedPayload[];
   records: number;
   invalid: number;
+  /** The local receiver, for the widget act. */
+  receiver: { url: string; signingSecret: string };
+  closeReceiver(): Promise<void>;
 }
 
 function describe(entry: ReceivedPayload): string {
@@ -80,10 +85,17 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
         `${invalid} failed schema validation; ${quarantined} records in quarantine.`,
     );
     await Promise.all(runtime.ctx.queues.all().map((queue) => queue.obliterate({ force: true })));
-    return { userId: user.user_id, received: receiver.received, records, invalid };
+    return {
+      userId: user.user_id,
+      received: receiver.received,
+      records,
+      invalid,
+      receiver: { url: receiver.url, signingSecret },
+      closeReceiver: () => receiver.close(),
+    };
   } finally {
     await runtime.close();
-    await receiver.close();
+    if (!options.keepReceiver) await receiver.close();
     await store.db.close();
   }
 }

@@ -15,10 +15,11 @@ import { v2Api } from "../api/v2-api.ts";
 import type { DeveloperDirectory } from "../developers/developer-directory.ts";
 import type { ProviderAuthorizer } from "../services/provider-authorizer.ts";
 import type { AppServices } from "../services/service-context.ts";
-import { connectResultPage } from "./connect-result-page.ts";
+import type { ConnectFlows } from "../services/connect-flows.ts";
 import { createProviderUserCache, type ProviderUserCacheOptions } from "./provider-user-cache.ts";
 import { createReplayGuard } from "./replay-guard.ts";
 import { requestIdOf } from "./request-id.ts";
+import { widgetRoutes } from "./widget-routes.ts";
 import { RETRY_AFTER_SECONDS } from "./unavailable.ts";
 
 export interface HttpServerOptions {
@@ -29,8 +30,10 @@ export interface HttpServerOptions {
   /** The service layer on `producer` (buildApp's). */
   services: AppServices;
   developers: DeveloperDirectory;
-  /** Runs provider authorization flows (OAuth) for authenticateUser and the widget. */
+  /** Runs provider authorization flows (OAuth) for authenticateUser. */
   authorizer?: ProviderAuthorizer;
+  /** The connect flows behind the hosted widget, its forms and the provider callbacks. */
+  flows: ConnectFlows;
   /** Longest a synchronous data request (to_webhook=false) may take. @default 25000 */
   syncDataTimeoutMs?: number;
   /** Bound on each Redis or database call made while answering. @default 2000 */
@@ -59,7 +62,7 @@ const TIMEOUT_CHECK_INTERVAL_MS = 1000;
 
 /**
  * The HTTP servers: the Terra-compatible REST API (/v2, with its OpenAPI description and reference page),
- * provider push ingress, health, metrics and the admin routes. Returned ready to
+ * the hosted connect widget and the providers' OAuth callbacks, provider push ingress, health, metrics and the admin routes. Returned ready to
  * `listen()`; `close()` stops accepting, lets in-flight requests finish, and answers 503 meanwhile.
  * Closing the context and the producer stays with the caller.
  */
@@ -95,7 +98,7 @@ export function createHttpServers(options: HttpServerOptions): HttpServers {
     ...(options.authorizer ? { authorizer: options.authorizer } : {}),
     ...(options.syncDataTimeoutMs !== undefined ? { syncTimeoutMs: options.syncDataTimeoutMs } : {}),
   });
-  publicServer.register(connectResultPage);
+  publicServer.register(widgetRoutes, { flows: options.flows, services: options.services, developers: options.developers, config, keyPrefix: producer.prefix });
   publicServer.register(healthRoutes, health);
   publicServer.register(hooksRoutes, {
     ctx,

@@ -1,7 +1,7 @@
 import rateLimit from "@fastify/rate-limit";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { ServerConfig } from "../config/config-schema.ts";
-import type { ConnectorDefinition } from "../contracts/connector.ts";
+import type { RuntimeConnector } from "../connectors/runtime-connector.ts";
 import type { WebhookRequest, WebhookSpec } from "../contracts/webhook.ts";
 import { extractNotifications, type Notification } from "../ingress/extract-notifications.ts";
 import { parsePushBody } from "../ingress/parse-push-body.ts";
@@ -31,7 +31,7 @@ export interface HooksRoutesOptions {
 }
 
 type ProviderRequest = FastifyRequest<{ Params: { provider: string } }>;
-type PushTarget = { connector: ConnectorDefinition; spec: WebhookSpec; secret: string };
+type PushTarget = { connector: RuntimeConnector; spec: WebhookSpec; secret: string };
 type Enqueued = { ok: true } | { ok: false; error: unknown };
 
 /**
@@ -270,7 +270,7 @@ export async function hooksRoutes(app: FastifyInstance, options: HooksRoutesOpti
  * The connector addressed by the path, accepting any case and dashes (`/hooks/google-fit` finds
  * GOOGLE_FIT); undefined for unknown, disabled or push-less providers.
  */
-function pushTarget(ctx: RuntimeContext, param: string): { connector: ConnectorDefinition; spec: WebhookSpec } | undefined {
+function pushTarget(ctx: RuntimeContext, param: string): { connector: RuntimeConnector; spec: WebhookSpec } | undefined {
   const name = param.toUpperCase().replaceAll("-", "_");
   if (!ctx.registry.hasConnector(name) || ctx.providers[name]?.enabled === false) return undefined;
   const connector = ctx.registry.connector(name);

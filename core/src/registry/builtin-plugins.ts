@@ -4,6 +4,7 @@
  */
 export const BUILTIN_PLUGINS = [
   "@tributary/connector-sandbox",
+  "@tributary/connector-insiders",
   "@tributary/destination-webhook",
   "@tributary/destination-sql",
   "@tributary/destination-mongodb",

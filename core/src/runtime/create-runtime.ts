@@ -1,4 +1,8 @@
 import type { Redis } from "ioredis";
+import { authRedirectUri } from "../auth/callback-path.ts";
+import { createProviderAccess } from "../connectors/provider-access.ts";
+import { createUndiciTransport } from "../provider-http/undici-transport.ts";
+import type { ProviderTransport } from "../provider-http/transport.ts";
 import type { Logger } from "../log/logger.ts";
 import { createMetrics, type Metrics } from "../observability/metrics.ts";
 import { createRedisConnection } from "../queue/redis-connection.ts";
@@ -23,6 +27,12 @@ export interface RuntimeOptions {
   /** Owner of connections made without a developer (the config's `api:` account). */
   defaultDeveloper?: string;
   log: Logger;
+  /** Carries provider requests. @default an undici transport (keep-alive pools per origin), closed with the runtime */
+  transport?: ProviderTransport;
+  /** Base URL providers redirect users back to (OAuth callbacks). @default "http://localhost:3000" */
+  publicUrl?: string;
+  /** First retry backoff of provider requests (tests make it short). @default 250 */
+  providerRetryBackoffMs?: number;
   /** Shared with the HTTP server so /metrics shows both. @default a new registry */
   metrics?: Metrics;
 }
@@ -38,6 +48,20 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   const redis: Redis = createRedisConnection(options.redisUrl);
   redis.on("error", (err) => options.log.warn({ err: err.message }, "redis connection error"));
   const queues = createQueues(redis, options.prefix ?? QUEUE_PREFIX, options.destinations.keys());
+  const ownTransport = options.transport ? undefined : createUndiciTransport();
+  const providers = options.providers ?? {};
+  const publicUrl = (options.publicUrl ?? "http://localhost:3000").replace(/\/+$/, "");
+  const access = createProviderAccess({
+    registry: options.registry,
+    providers,
+    store: options.store,
+    redis,
+    prefix: queues.prefix,
+    transport: options.transport ?? ownTransport!,
+    redirectUri: (provider) => authRedirectUri(publicUrl, provider),
+    log: options.log,
+    ...(options.providerRetryBackoffMs !== undefined ? { retryBackoffMs: options.providerRetryBackoffMs } : {}),
+  });
   const ctx: RuntimeContext = {
     registry: options.registry,
     store: options.store,
@@ -45,7 +69,8 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     queues,
     destinations: options.destinations,
     policy: { ...DEFAULT_DELIVERY_POLICY, ...options.policy },
-    providers: options.providers ?? {},
+    providers,
+    access,
     ...(options.defaultDeveloper !== undefined ? { defaultDeveloper: options.defaultDeveloper } : {}),
     log: options.log,
     metrics: options.metrics ?? createMetrics(),
@@ -65,6 +90,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
         await Promise.all(started.map((w) => w.close()));
         await queues.close();
         await Promise.all([...options.destinations.values()].map((d) => d.destination.close()));
+        await ownTransport?.close();
         redis.disconnect();
       })()),
   };

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { PullSpec, StandardRecord } from "../contracts/index.ts";
+import type { StandardRecord } from "../contracts/index.ts";
 import { ErrorCodes } from "../errors/codes.ts";
 import { UserError } from "../errors/tributary-error.ts";
 import { Priority } from "../queue/topology.ts";
@@ -70,11 +70,8 @@ export async function importFitActivity(ctx: RuntimeContext, input: ImportFitInp
   const decoder = input.decoder ?? (await loadFitDecoder());
   const sha256 = createHash("sha256").update(input.bytes).digest("hex");
   const raw = { source: input.source, size_bytes: input.bytes.length, sha256, fit_base64: Buffer.from(input.bytes).toString("base64") };
-  const spec: PullSpec = {
-    map: () => decoder.decodeActivityFit(input.bytes, { ...(input.summaryId ? { summaryId: input.summaryId } : {}), uploadType: UPLOAD_TYPE_MANUAL }),
-  };
-  const mapContext = { connection: { userId: connection.user_id, provider: connection.provider, providerUserId: connection.provider_user_id, referenceId: connection.reference_id }, dataType: "activity" as const, withSamples: true };
-  const normalized = normalize(spec, "activity", [raw], mapContext);
+  const decode = () => decoder.decodeActivityFit(input.bytes, { ...(input.summaryId ? { summaryId: input.summaryId } : {}), uploadType: UPLOAD_TYPE_MANUAL });
+  const normalized = normalize(decode, "activity", [raw]);
   const seed = `fit-import:${connection.user_id}:${sha256}`;
   const published = await publishRecords(ctx, {
     user: connection,

@@ -1,4 +1,3 @@
-import type { ConnectorDefinition } from "../contracts/connector.ts";
 import type { DateRange } from "../contracts/data-types.ts";
 
 const DAY_MS = 86_400_000;
@@ -23,8 +22,8 @@ export interface ClampedWindow extends DateRange {
  * backfill, poll — goes through it, whatever the window's origin (a provider's notification, an API
  * caller). An invalid date or a window entirely outside comes back empty (start = end).
  */
-export function clampPullWindow(range: DateRange, connector: Pick<ConnectorDefinition, "maxHistoryDays">, now = Date.now()): ClampedWindow {
-  const earliest = now - (connector.maxHistoryDays ?? DEFAULT_MAX_HISTORY_DAYS) * DAY_MS;
+export function clampPullWindow(range: DateRange, sync: { maxHistoryDays?: number | undefined }, now = Date.now()): ClampedWindow {
+  const earliest = now - (sync.maxHistoryDays ?? DEFAULT_MAX_HISTORY_DAYS) * DAY_MS;
   const latest = now + MAX_FUTURE_DAYS * DAY_MS;
   const asked = { start: range.start.getTime(), end: range.end.getTime() };
   if (Number.isNaN(asked.start) || Number.isNaN(asked.end)) return { start: new Date(now), end: new Date(now), clamped: true };

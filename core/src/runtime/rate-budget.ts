@@ -23,7 +23,7 @@ export interface RateBudget {
   acquire(provider: string, n?: number): Promise<BudgetDecision>;
   /** The provider answered 429 with Retry-After: nobody calls it until then. Never shortens a block. */
   block(provider: string, retryAfterMs: number): Promise<void>;
-  /** The limit in force: the operator's `providers.<P>.rateLimit`, else the connector's documented one. */
+  /** The limit in force: the operator's `providers.<P>.rateLimit` (the spec's own limits are taken per request by the provider client). */
   limitOf(provider: string): RateLimit | undefined;
   /** The Redis key of the provider's window (the block key is `<key>:blocked`). */
   keyOf(provider: string): string;
@@ -44,7 +44,7 @@ export function rateBudget(ctx: Pick<RuntimeContext, "redis" | "registry" | "pro
   const limitOf = (provider: string): RateLimit | undefined => {
     const configured = ctx.providers[provider]?.rateLimit;
     if (configured !== undefined && configured !== null) return checkedLimit(provider, configured);
-    return ctx.registry.hasConnector(provider) ? ctx.registry.connector(provider).rateLimit : undefined;
+    return undefined;
   };
 
   return {

@@ -1,60 +1,55 @@
 import type { DataType } from "@tributary/schemas";
-import type { ConnectorDefinition, ProviderRecord } from "../contracts/connector.ts";
+import type { NormalizedSlice, RuntimeConnector } from "../connectors/runtime-connector.ts";
 import type { DateRange } from "../contracts/data-types.ts";
 import type { Logger } from "../log/logger.ts";
-import type { Connection, StateStore } from "../state/index.ts";
-import { normalize, type Normalized } from "./normalize.ts";
-import { readProviderRecords } from "./read-provider-records.ts";
+import type { Connection } from "../state/index.ts";
+import type { StreamPosition } from "../streams/read-stream.ts";
+import type { Normalized } from "./normalize.ts";
+import type { RuntimeContext } from "./runtime-context.ts";
 import { connectionInfo } from "./terra-user.ts";
 
-/** Provider records mapped at a time: a few MB even when each carries a workout's samples. */
-const MAP_SLICE = 25;
-
 export interface ReadNormalizedInput {
-  store: Pick<StateStore, "getTokens">;
-  connector: ConnectorDefinition;
+  connector: RuntimeConnector;
   user: Connection;
   dataType: DataType;
   range: DateRange;
   withSamples: boolean;
   signal: AbortSignal;
   log: Logger;
+  /** Polls start at each stream's checkpoint. @default "ignore" */
+  checkpoint?: "use" | "ignore";
+  /** Continue interrupted stream reads from their saved positions. */
+  resume?: Readonly<Record<string, StreamPosition>>;
 }
 
 /**
- * One data type of one user over a window, read from the provider with the connection's credentials,
- * mapped and validated slice by slice as records arrive: what a pull and a synchronous data request both
- * do before they part ways (payloads for the destinations, or the answer to the request). The memory it
- * holds does not grow with the window.
+ * One data type of one user over a window, read from the provider with the connection's credentials
+ * (its provider session: rate budget per request, the response table, refresh on 401), mapped and
+ * validated slice by slice as records arrive: what a pull and a synchronous data request both do before
+ * they part ways (payloads for the destinations, or the answer to the request). The memory it holds does
+ * not grow with the window; checkpoints move after the consumer took a stream's last slice.
  */
-export async function* readNormalizedSlices(input: ReadNormalizedInput): AsyncIterable<Normalized> {
-  const { connector, user, dataType } = input;
-  const spec = connector.pull[dataType];
-  if (!spec) throw new Error(`${connector.name} does not provide ${dataType}`);
-  const connection = connectionInfo(user);
-  const credentials = connector.auth.type === "none" ? undefined : await input.store.getTokens(user.user_id);
-  const mapContext = { connection, dataType, withSamples: input.withSamples };
-  let slice: ProviderRecord[] = [];
-  for await (const raw of readProviderRecords(connector.name, spec, {
-    ...mapContext,
+export async function* readNormalizedSlices(ctx: Pick<RuntimeContext, "access" | "store" | "providers">, input: ReadNormalizedInput): AsyncIterable<NormalizedSlice> {
+  const { connector, user } = input;
+  const session = await ctx.access.session(connector, user, input.signal);
+  yield* connector.read(input.dataType, {
+    connection: connectionInfo(user),
     range: input.range,
-    ...(credentials ? { credentials } : {}),
+    withSamples: input.withSamples,
     signal: input.signal,
     log: input.log,
-  })) {
-    slice.push(raw);
-    if (slice.length >= MAP_SLICE) {
-      yield normalize(spec, dataType, slice, mapContext);
-      slice = [];
-    }
-  }
-  yield normalize(spec, dataType, slice, mapContext);
+    options: ctx.providers[connector.name]?.options,
+    session,
+    cursors: ctx.store,
+    checkpoint: input.checkpoint ?? "ignore",
+    ...(input.resume ? { resume: input.resume } : {}),
+  });
 }
 
 /** All of a (short) window's records at once: the synchronous data request's answer. */
-export async function readNormalized(input: ReadNormalizedInput): Promise<Normalized> {
+export async function readNormalized(ctx: Pick<RuntimeContext, "access" | "store" | "providers">, input: ReadNormalizedInput): Promise<Normalized> {
   const normalized: Normalized = { valid: [], rejected: [] };
-  for await (const slice of readNormalizedSlices(input)) {
+  for await (const slice of readNormalizedSlices(ctx, input)) {
     normalized.valid.push(...slice.valid);
     normalized.rejected.push(...slice.rejected);
   }

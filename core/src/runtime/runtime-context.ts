@@ -2,6 +2,7 @@ import type { Redis } from "ioredis";
 import type { Destination } from "../contracts/destination.ts";
 import type { Logger } from "../log/logger.ts";
 import type { Metrics } from "../observability/metrics.ts";
+import type { ProviderAccess } from "../connectors/provider-access.ts";
 import type { PluginRegistry } from "../registry/plugin-registry.ts";
 import type { StateStore } from "../state/index.ts";
 import type { DeliveryPolicy } from "./delivery-policy.ts";
@@ -19,7 +20,16 @@ export interface ActiveDestination {
   writeTimeoutMs?: number;
 }
 
+/** The operator's `providers.<NAME>` settings. */
 export interface ProviderSettings {
+  /** false: users cannot connect and nothing is scheduled for the provider. */
+  enabled?: boolean;
+  clientId?: string;
+  clientSecret?: string;
+  /** Replaces the spec's http.baseUrl (a mock, a proxy); auth endpoints given as paths move with it. */
+  baseUrl?: string;
+  /** Connector-specific settings, read in templates as {options.<name>}. */
+  options?: Record<string, unknown>;
   backfillDays?: number;
   pollIntervalSeconds?: number;
   /** Days without new data after which a connection is reported stale. */
@@ -38,6 +48,8 @@ export interface RuntimeContext {
   destinations: ReadonlyMap<string, ActiveDestination>;
   policy: DeliveryPolicy;
   providers: Readonly<Record<string, ProviderSettings>>;
+  /** Provider clients (per-request rate budgets) and the auth service: how pulls reach providers. */
+  access: ProviderAccess;
   /** The developer that owns connections made without one (the config's `api:` account). */
   defaultDeveloper?: string;
   log: Logger;

@@ -1,3 +1,4 @@
+import { effectiveSync } from "../connectors/connector-sync.ts";
 import { Priority, type PollAllJobData, type StaleCheckJobData } from "../queue/topology.ts";
 import type { RuntimeContext } from "./runtime-context.ts";
 
@@ -54,7 +55,7 @@ export async function startScheduler(ctx: RuntimeContext, options: SchedulerOpti
   for (const connector of ctx.registry.connectors()) {
     const settings = ctx.providers[connector.name];
     if (settings?.enabled === false) continue;
-    const interval = settings?.pollIntervalSeconds ?? connector.pollIntervalSeconds;
+    const interval = connector.pullTypes.length > 0 ? effectiveSync(connector, settings).pollIntervalSeconds : undefined;
     if (typeof interval === "number" && interval > 0) {
       const data: PollAllJobData = { kind: "poll-all", provider: connector.name, reason: "poll", lookbackDays: pollLookbackDays, bucketSeconds: interval };
       await queue.upsertJobScheduler(`poll-${connector.name}`, { every: interval * 1000 }, {
@@ -64,7 +65,7 @@ export async function startScheduler(ctx: RuntimeContext, options: SchedulerOpti
       });
       wanted.push({ id: `poll-${connector.name}`, provider: connector.name, kind: "poll", every: interval * 1000 });
     }
-    if (connector.webhook) {
+    if (connector.definition.spec.webhook && connector.pullTypes.length > 0) {
       const data: PollAllJobData = { kind: "poll-all", provider: connector.name, reason: "reconcile", lookbackDays: reconcileDays, bucketSeconds: DAY_SECONDS };
       await queue.upsertJobScheduler(`reconcile-${connector.name}`, { pattern: reconcileCron, tz: "UTC" }, {
         name: `reconcile:${connector.name}`,

@@ -21,7 +21,7 @@ const PAGE = 500;
 export function staleAfterDays(ctx: Pick<RuntimeContext, "registry" | "providers">, provider: string): number | undefined {
   const configured = ctx.providers[provider]?.staleAfterDays;
   if (typeof configured === "number" && configured > 0) return configured;
-  return ctx.registry.hasConnector(provider) && ctx.registry.connector(provider).pull.daily ? DEFAULT_STALE_AFTER_DAYS : undefined;
+  return ctx.registry.hasConnector(provider) && ctx.registry.connector(provider).dataTypes.includes("daily") ? DEFAULT_STALE_AFTER_DAYS : undefined;
 }
 
 export interface StaleCheckResult {

@@ -1,12 +1,7 @@
-import { randomUUID } from "node:crypto";
-import { supportedDataTypes } from "../contracts/connector.ts";
 import { jobId } from "../queue/job-id.ts";
 import { Priority, type PullJobData } from "../queue/topology.ts";
-import { lastDays } from "../runtime/date-range.ts";
-import { emitPayload } from "../runtime/emit-payload.ts";
-import { lifecyclePayload } from "../runtime/envelope.ts";
-import { toTerraUser } from "../runtime/terra-user.ts";
 import type { DateRange } from "../contracts/data-types.ts";
+import { announceConnection } from "./announce-connection.ts";
 import type { ServiceContext } from "./service-context.ts";
 
 export interface ConnectUserInput {
@@ -28,7 +23,7 @@ export interface ConnectUserInput {
  * provider's last N days of every data type it supports, at backfill priority so live work goes first.
  */
 export async function connectUser(ctx: ServiceContext, input: ConnectUserInput) {
-  const connector = ctx.registry.connector(input.provider);
+  ctx.registry.connector(input.provider);
   const row = await ctx.store.createConnection({
     provider: input.provider,
     developerId: input.developerId ?? ctx.defaultDeveloper ?? null,
@@ -38,28 +33,17 @@ export async function connectUser(ctx: ServiceContext, input: ConnectUserInput) 
     scopes: input.scopes,
     tokens: input.tokens,
   });
-  const user = toTerraUser(row);
-  const traceId = randomUUID();
-  await emitPayload(
-    ctx,
-    lifecyclePayload("auth", {
-      status: "success",
-      user,
-      reference_id: user.reference_id,
-      message: "User has successfully authenticated",
-      ...(input.widgetSessionId ? { widget_session_id: input.widgetSessionId } : {}),
-    }),
-    { traceId, priority: Priority.live, developer: row.developer_id },
-  );
-  const days = ctx.providers[input.provider]?.backfillDays ?? connector.backfillDays ?? 28;
-  const backfill = await enqueueBackfill(ctx, user.user_id, input.provider, lastDays(days), traceId);
-  return { user, connection: row, backfillJobs: backfill };
+  const { user, backfillJobs } = await announceConnection(ctx, { connection: row, widgetSessionId: input.widgetSessionId ?? null });
+  return { user, connection: row, backfillJobs };
 }
 
-/** Pull `range` of every data type the provider supports for the user, behind live and scheduled work. */
+/**
+ * Pull `range` of every data type the provider can pull for the user, behind live and scheduled work.
+ * Push-only data types get no pull: their history arrives by push.
+ */
 export async function enqueueBackfill(ctx: Pick<ServiceContext, "registry" | "queues">, userId: string, provider: string, range: DateRange, traceId: string): Promise<string[]> {
   const connector = ctx.registry.connector(provider);
-  const jobs = supportedDataTypes(connector).map((dataType) => {
+  const jobs = connector.pullTypes.map((dataType) => {
     const data: PullJobData = {
       userId,
       provider,

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { isDataType, type DataType } from "@tributary/schemas";
-import type { ConnectorDefinition } from "../contracts/connector.ts";
+import type { RuntimeConnector } from "../connectors/runtime-connector.ts";
 import type { DateRange, StandardRecord } from "../contracts/data-types.ts";
 import { ErrorCodes } from "../errors/codes.ts";
 import { RateLimitedError, TransientError, UserError } from "../errors/tributary-error.ts";
@@ -35,7 +35,7 @@ export interface RequestDataInput {
 /** A data request that passed every check: whose, what and when. */
 export interface PreparedDataRequest {
   connection: Connection;
-  connector: ConnectorDefinition;
+  connector: RuntimeConnector;
   dataType: DataType;
   range: DateRange;
   withSamples: boolean;
@@ -63,13 +63,13 @@ export async function prepareDataRequest(ctx: Pick<ServiceContext, "store" | "re
     throw new UserError(ErrorCodes.CONNECTION_PAUSED, `User ${input.userId} is paused`, { hint: "Resume the user to request its data again." });
   }
   const connector = ctx.registry.connector(connection.provider);
-  if (!isDataType(input.dataType) || !connector.pull[input.dataType]) {
-    throw new UserError(ErrorCodes.DATA_TYPE_UNSUPPORTED, `${connection.provider} does not provide "${input.dataType}" data`, {
-      hint: `Request one of: ${Object.keys(connector.pull).join(", ")}.`,
+  if (!isDataType(input.dataType) || !connector.canPull(input.dataType)) {
+    throw new UserError(ErrorCodes.DATA_TYPE_UNSUPPORTED, `${connection.provider} does not provide "${input.dataType}" data on request`, {
+      hint: connector.pullTypes.length > 0 ? `Request one of: ${connector.pullTypes.join(", ")}.` : `${connection.provider} only pushes its data; nothing can be requested from it.`,
     });
   }
   // Cut to what the provider can hold (its history, a week ahead): a request naming 1970 pulls years, not decades.
-  return { connection, connector, dataType: input.dataType, range: clampPullWindow(range, connector), withSamples: input.withSamples ?? false };
+  return { connection, connector, dataType: input.dataType, range: clampPullWindow(range, connector.sync), withSamples: input.withSamples ?? false };
 }
 
 /**
@@ -154,7 +154,7 @@ export async function fetchData(
     }, timeoutMs);
   });
   try {
-    const read = readNormalized({ store: ctx.store, connector, user: connection, dataType, range, withSamples: request.withSamples, signal: controller.signal, log });
+    const read = readNormalized(ctx, { connector, user: connection, dataType, range, withSamples: request.withSamples, signal: controller.signal, log });
     read.catch(() => undefined);
     const normalized = await Promise.race([read, timeout]);
     await quarantineRejected(ctx, { user: connection, dataType, rejected: normalized.rejected, traceId, log });

@@ -8,7 +8,7 @@ import type { RuntimeContext } from "../runtime/runtime-context.ts";
  */
 export type ServiceContext = Pick<
   RuntimeContext,
-  "store" | "queues" | "redis" | "registry" | "policy" | "providers" | "destinations" | "defaultDeveloper" | "log"
+  "store" | "queues" | "redis" | "registry" | "policy" | "providers" | "destinations" | "defaultDeveloper" | "log" | "access"
 >;
 
 /** Limits a call to one developer's users (REST calls); absent for the operator (CLI). */
@@ -30,6 +30,7 @@ export function servicesOver(ctx: RuntimeContext, producer: ProducerQueues): App
     destinations: ctx.destinations,
     ...(ctx.defaultDeveloper !== undefined ? { defaultDeveloper: ctx.defaultDeveloper } : {}),
     log: ctx.log,
+    access: ctx.access,
     metrics: ctx.metrics,
   };
 }

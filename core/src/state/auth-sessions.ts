@@ -7,6 +7,8 @@ import type { TokenCipher } from "./token-cipher.ts";
 
 export interface AuthSessionRepository {
   createAuthSession(input: CreateAuthSessionInput): Promise<AuthSession>;
+  /** Reads a live session without spending it (a form page showing the flow); undefined when unknown or expired. */
+  peekAuthSession(state: string): Promise<AuthSession | undefined>;
   /** Single use: returns the session and deletes it; undefined when unknown or expired. */
   takeAuthSession(state: string): Promise<AuthSession | undefined>;
   /**
@@ -88,6 +90,12 @@ export function createAuthSessionRepository(db: Database, cipher: TokenCipher): 
         ],
       );
       return toSession(returnedRow(rows));
+    },
+
+    async peekAuthSession(state) {
+      if (typeof state !== "string" || state === "" || state.length > MAX_STATE_LENGTH) return undefined;
+      const { rows } = await db.query<Record<string, unknown>>(`SELECT ${COLUMNS} FROM auth_sessions WHERE state = $1 AND expires_at > now()`, [state]);
+      return rows[0] === undefined ? undefined : toSession(rows[0]);
     },
 
     async takeAuthSession(state) {

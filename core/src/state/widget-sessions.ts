@@ -8,6 +8,10 @@ export interface WidgetSessionRepository {
   createWidgetSession(input: CreateWidgetSessionInput): Promise<WidgetSession>;
   /** The live session (the widget page may be opened more than once); undefined when unknown or expired. */
   getWidgetSession(id: string): Promise<WidgetSession | undefined>;
+  /** The session whether live or expired (not yet purged), to tell the user which; undefined when unknown or ended. */
+  lookupWidgetSession(id: string): Promise<{ session: WidgetSession; expired: boolean } | undefined>;
+  /** A user connected through it: the session's page is not offered again. True when it was live. */
+  endWidgetSession(id: string): Promise<boolean>;
   purgeExpiredWidgetSessions(): Promise<number>;
 }
 
@@ -56,6 +60,17 @@ export function createWidgetSessionRepository(db: Database): WidgetSessionReposi
     async getWidgetSession(id) {
       const { rows } = await db.query<Record<string, unknown>>(`SELECT ${COLUMNS} FROM widget_sessions WHERE id = $1 AND expires_at > now()`, [id]);
       return rows[0] === undefined ? undefined : toSession(rows[0]);
+    },
+
+    async lookupWidgetSession(id) {
+      const { rows } = await db.query<Record<string, unknown>>(`SELECT ${COLUMNS}, expires_at > now() AS live FROM widget_sessions WHERE id = $1`, [id]);
+      const row = rows[0];
+      return row === undefined ? undefined : { session: toSession(row), expired: row.live !== true };
+    },
+
+    async endWidgetSession(id) {
+      const { rows } = await db.query<{ live: unknown }>("DELETE FROM widget_sessions WHERE id = $1 RETURNING expires_at > now() AS live", [id]);
+      return rows[0]?.live === true;
     },
 
     async purgeExpiredWidgetSessions() {

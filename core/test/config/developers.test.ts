@@ -6,7 +6,10 @@ import { apiKeyDigestText, createDeveloperDirectory, developersFromConfig, desti
 import { createPluginRegistry } from "../../src/registry/plugin-registry.ts";
 import { fakeDestination } from "./helpers.ts";
 
-const connector = defineConnector({ name: "SANDBOX", displayName: "Sandbox", auth: { type: "none" }, pull: {} });
+const connector = defineConnector({
+  spec: { name: "SANDBOX", displayName: "Sandbox", dataTypes: ["daily"], auth: { type: "none" }, streams: { daily: [{ name: "daily", id: "/date" }] } },
+  hooks: { read: { daily: async function* () {} }, map: { daily: () => null } },
+});
 const registry = createPluginRegistry([fakeDestination("sink"), connector]);
 
 const KEY_A = "key-of-developer-a-0001";

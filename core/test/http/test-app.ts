@@ -16,23 +16,31 @@ export const SIGNATURE_HEADER = "x-test-signature";
  * A provider that pushes batches of signed notifications, Terra-style signature (`t=…,v1=…`), with a
  * Strava-like subscription handshake: what the ingress needs, without depending on a real connector.
  */
-export const testPushConnector: ConnectorDefinition = defineConnector({
-  name: "TESTPUSH",
-  displayName: "Test push provider",
-  auth: { type: "partner_push" },
-  pull: {},
-  webhook: {
-    verify: { scheme: "timestamped-hmac", header: SIGNATURE_HEADER, toleranceSeconds: 300 },
-    batchPointer: "/events",
-    userIdPointer: "/owner_id",
-    eventTypePointer: "/kind",
-    events: {
-      activity: { kind: "push", dataType: "activity", recordsPointer: "/records" },
-      deleted: { kind: "ignore" },
+export const testPushConnector: ConnectorDefinition = pushConnector("TESTPUSH");
+
+function pushConnector(name: string): ConnectorDefinition {
+  return defineConnector({
+    spec: {
+      name,
+      displayName: "Test push provider",
+      dataTypes: ["activity"],
+      auth: { type: "partner_push" },
+      webhook: {
+        verify: { scheme: "terra", header: SIGNATURE_HEADER, toleranceSeconds: 300 },
+        batch: { type: "array", path: "/events" },
+        userId: "/owner_id",
+        eventType: "/kind",
+        events: {
+          activity: { action: "records", dataType: "activity", records: "/records" },
+          deleted: { action: "ignore" },
+        },
+        handshakes: [{ type: "challenge", param: "hub.challenge", verifyTokenParam: "hub.verify_token", respond: "json" }],
+      },
     },
-    challenge: { queryParam: "hub.challenge", verifyTokenParam: "hub.verify_token", responseField: "hub.challenge" },
-  },
-});
+    // The HTTP tests only look at what gets enqueued: records are never mapped here.
+    hooks: { map: { activity: () => null } },
+  });
+}
 
 /** A destination that accepts everything: the HTTP tests only look at what gets enqueued for it. */
 export const sinkDestination = defineDestination<Record<string, never>>({
@@ -49,7 +57,7 @@ export const sinkDestination = defineDestination<Record<string, never>>({
 });
 
 /** The same provider under another name, configured without a secret. */
-export const unconfiguredPushConnector: ConnectorDefinition = { ...testPushConnector, name: "NOSECRET" };
+export const unconfiguredPushConnector: ConnectorDefinition = pushConnector("NOSECRET");
 
 export interface TestApp {
   app: App;

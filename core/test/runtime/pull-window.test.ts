@@ -58,7 +58,7 @@ describe("pulls over long windows", () => {
     const keys = naturalKeys(payloads);
     expect(new Set(keys).size).toBe(keys.length);
     // Two years of dailies (the sandbox's history), nothing before, nothing from the far future.
-    const history = sandbox.maxHistoryDays!;
+    const history = sandbox.spec.sync!.maxHistoryDays!;
     expect(keys.length).toBeGreaterThanOrEqual(history);
     expect(keys.length).toBeLessThanOrEqual(history + MAX_FUTURE_DAYS + 2);
     const days = payloads.flatMap((p) => (p.payload.data as Array<{ metadata: { start_time: string } }>).map((d) => Date.parse(d.metadata.start_time)));
@@ -80,7 +80,7 @@ describe("pulls over long windows", () => {
     expect(sending[0]!.payload.expected_payloads).toBe(chunks.length);
     expect(chunks.length).toBeGreaterThan(20);
     const end = new Date();
-    const range = clampPullWindow({ start: new Date("1990-01-01T00:00:00Z"), end }, sandbox);
+    const range = clampPullWindow({ start: new Date("1990-01-01T00:00:00Z"), end }, sandbox.spec.sync!);
     const expected = [...sandboxTerraRecords("body", { userId, range })].map((r) => `body/${recordKey("body", userId, r).key}`);
     // The window's end moved on a little between the request and its pull: a record at the edge may differ.
     expect(Math.abs(naturalKeys(chunks).length - expected.length)).toBeLessThanOrEqual(1);

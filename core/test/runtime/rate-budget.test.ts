@@ -1,10 +1,18 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { defineConnector, ErrorCodes, RateLimitedError } from "@tributary/core/contracts";
+import { defineConnector, ErrorCodes, RateLimitedError, type ReadHook } from "@tributary/core/contracts";
 import { jobId, MAX_FREE_PROVIDER_RATE_LIMITS, Priority, type PullJobData } from "@tributary/core/queue";
 import { BUILTIN_PLUGINS, createPluginRegistry } from "@tributary/core/registry";
 import { rateBudget, waitForIdle, type RuntimeContext } from "@tributary/core/runtime";
 import { startPipeline, utcDays, type Pipeline } from "./pipeline.ts";
+
+/** A provider whose daily records come from a read hook (what a hand-written connector does). */
+function hookConnector(name: string, read: ReadHook) {
+  return defineConnector({
+    spec: { name, displayName: name, dataTypes: ["daily"], auth: { type: "none" }, streams: { daily: [{ name: "daily", id: "/date" }] } },
+    hooks: { read: { daily: read }, map: { daily: () => null } },
+  });
+}
 
 /**
  * A provider that answers 429 with Retry-After to every call during the three seconds after the first
@@ -13,24 +21,14 @@ import { startPipeline, utcDays, type Pipeline } from "./pipeline.ts";
 function throttledProvider() {
   const calls = { rejected: 0, served: 0 };
   let blockedUntil = 0;
-  const connector = defineConnector({
-    name: "THROTTLED",
-    displayName: "Throttled",
-    auth: { type: "none" },
-    pull: {
-      daily: {
-        async *read() {
-          const now = Date.now();
-          if (blockedUntil === 0) blockedUntil = now + 3000;
-          if (now < blockedUntil) {
-            calls.rejected += 1;
-            throw new RateLimitedError(ErrorCodes.PROVIDER_RATE_LIMITED, "429 Too Many Requests", blockedUntil - now);
-          }
-          calls.served += 1;
-        },
-        map: () => null,
-      },
-    },
+  const connector = hookConnector("THROTTLED", async function* () {
+    const now = Date.now();
+    if (blockedUntil === 0) blockedUntil = now + 3000;
+    if (now < blockedUntil) {
+      calls.rejected += 1;
+      throw new RateLimitedError(ErrorCodes.PROVIDER_RATE_LIMITED, "429 Too Many Requests", blockedUntil - now);
+    }
+    calls.served += 1;
   });
   return { connector, calls };
 }
@@ -38,19 +36,9 @@ function throttledProvider() {
 /** A provider that answers every call with 429 and a short Retry-After: it never lets us in. */
 function closedProvider() {
   const calls = { rejected: 0 };
-  const connector = defineConnector({
-    name: "CLOSED",
-    displayName: "Closed",
-    auth: { type: "none" },
-    pull: {
-      daily: {
-        async *read() {
-          calls.rejected += 1;
-          throw new RateLimitedError(ErrorCodes.PROVIDER_RATE_LIMITED, "429 Too Many Requests", 5);
-        },
-        map: () => null,
-      },
-    },
+  const connector = hookConnector("CLOSED", async function* () {
+    calls.rejected += 1;
+    throw new RateLimitedError(ErrorCodes.PROVIDER_RATE_LIMITED, "429 Too Many Requests", 5);
   });
   return { connector, calls };
 }

@@ -56,8 +56,8 @@ export function connectorClient(
 }
 
 /**
- * Reads a connector's pull streams over a window through the stream executor, as a pull job will once
- * the runtime runs specs, and maps every record with the connector's mapping: what the provider sent,
+ * Reads a connector's pull streams over a window through the stream executor, as a pull job does (a
+ * RuntimeConnector's read), and maps every record with the connector's mapping: what the provider sent,
  * and what would be delivered or quarantined.
  */
 export async function pullAndMap(definition: ConnectorDefinition, client: ProviderClient, options: PullOptions): Promise<PullResult> {

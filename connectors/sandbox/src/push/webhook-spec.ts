@@ -1,5 +1,8 @@
+import type { ConnectorSpec } from "@tributary/core/contracts";
 import { DATA_TYPES } from "@tributary/schemas";
-import type { WebhookEventMapping, WebhookSpec } from "@tributary/core/contracts";
+
+type WebhookSpec = NonNullable<ConnectorSpec["webhook"]>;
+type EventAction = WebhookSpec["events"][string];
 
 /** Header the sandbox provider signs its pushes in: `t=<unix seconds>,v1=<hex HMAC-SHA256>`, as Terra does. */
 export const SANDBOX_SIGNATURE_HEADER = "x-sandbox-signature";
@@ -18,17 +21,17 @@ export const SANDBOX_SIGNATURE_HEADER = "x-sandbox-signature";
  * `providerUserId`).
  */
 export const sandboxWebhook: WebhookSpec = {
-  verify: { scheme: "timestamped-hmac", header: SANDBOX_SIGNATURE_HEADER, toleranceSeconds: 300 },
-  batchPointer: "/notifications",
-  userIdPointer: "/owner_id",
-  eventTypePointer: "/event",
+  verify: { scheme: "terra", header: SANDBOX_SIGNATURE_HEADER, secret: "pushSecret", toleranceSeconds: 300 },
+  batch: { type: "array", path: "/notifications" },
+  userId: "/owner_id",
+  eventType: "/event",
   events: {
     ...Object.fromEntries(
-      DATA_TYPES.flatMap((dataType): Array<[string, WebhookEventMapping]> => [
-        [`${dataType}.ping`, { kind: "ping", dataType, startPointer: "/window/start", endPointer: "/window/end" }],
-        [`${dataType}.push`, { kind: "push", dataType, recordsPointer: "/records" }],
+      DATA_TYPES.flatMap((dataType): Array<[string, EventAction]> => [
+        [`${dataType}.ping`, { action: "pull_window", dataType, start: "/window/start", end: "/window/end" }],
+        [`${dataType}.push`, { action: "records", dataType, records: "/records" }],
       ]),
     ),
-    test: { kind: "ignore" },
+    test: { action: "ignore", reason: "sent when a subscription is created" },
   },
 };

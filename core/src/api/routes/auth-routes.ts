@@ -1,6 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import { ErrorCodes } from "../../errors/codes.ts";
 import { UserError } from "../../errors/tributary-error.ts";
+import { connectFlowKind } from "../../services/connect-flow-kind.ts";
 import { connectUser } from "../../services/connect-user.ts";
 import { deauthorizeUser } from "../../services/deauthorize-user.ts";
 import { developerOf } from "../developer-auth.ts";
@@ -8,7 +9,7 @@ import { offeredConnectors, offers } from "../offered-providers.ts";
 import { TAGS } from "../openapi-docs.ts";
 import { checkedRedirectUrl, withQuery } from "../redirect-url.ts";
 import { authenticatedErrors, badRequest, jsonResponse, problemResponse, userNotFound } from "../schemas/responses.ts";
-import { CONNECT_RESULT_PATH } from "../../http/connect-result-page.ts";
+import { CONNECT_RESULT_PATH } from "../../services/connect-flows.ts";
 import type { V2Context } from "../v2-api.ts";
 
 interface WidgetSessionBody {
@@ -146,10 +147,10 @@ export async function authRoutes(app: FastifyInstance, v2: V2Context): Promise<v
       const successUrl = checkedRedirectUrl("auth_success_redirect_url", body.auth_success_redirect_url);
       const failureUrl = checkedRedirectUrl("auth_failure_redirect_url", body.auth_failure_redirect_url);
       const connector = services.registry.connector(provider);
-      if (connector.auth.type === "none") {
+      if (connectFlowKind(services.registry, provider) === "direct") {
         const { user } = await connectUser(services, { provider, developerId: developer.devId, ...(body.reference_id ? { referenceId: body.reference_id } : {}) });
         const landing = successUrl ?? `${baseUrl}${CONNECT_RESULT_PATH}`;
-        const authUrl = withQuery(landing, { user_id: user.user_id, resource: provider, reference_id: user.reference_id, ...(successUrl ? {} : { status: "success" }) });
+        const authUrl = withQuery(landing, { user_id: user.user_id, resource: provider, reference_id: user.reference_id, ...(successUrl ? {} : { status: "success", lang: body.language }) });
         return { status: "success", user_id: user.user_id, auth_url: authUrl };
       }
       if (!v2.authorizer?.handles(provider)) {

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from "fastify";
-import type { ConnectorDefinition } from "../../contracts/connector.ts";
+import type { RuntimeConnector } from "../../connectors/runtime-connector.ts";
 import { isEnabledProvider, offers } from "../offered-providers.ts";
 import { TAGS } from "../openapi-docs.ts";
 import { badRequest, commonErrors, jsonResponse, unauthorized } from "../schemas/responses.ts";
@@ -17,7 +17,7 @@ const optionalAuth = { security: [{}, { ApiKeyAuth: [], DevID: [] }, { DevID: []
  */
 export async function integrationRoutes(app: FastifyInstance, v2: V2Context): Promise<void> {
   const registry = v2.services.registry;
-  const enabledFor = (request: { developer?: Parameters<typeof offers>[1] }, connector: ConnectorDefinition) =>
+  const enabledFor = (request: { developer?: Parameters<typeof offers>[1] }, connector: RuntimeConnector) =>
     request.developer ? offers(v2, request.developer, connector.name) : isEnabledProvider(v2, connector.name);
 
   app.get(
@@ -79,7 +79,7 @@ export async function integrationRoutes(app: FastifyInstance, v2: V2Context): Pr
         icon: connector.icon ?? null,
         setup: connector.auth.type === "none" ? "NONE" : "API_KEYS_MANAGED",
         enabled: enabledFor(request, connector),
-        types: Object.fromEntries(TERRA_TYPES.map((type) => [type, connector.pull[type] !== undefined])),
+        types: Object.fromEntries(TERRA_TYPES.map((type) => [type, connector.dataTypes.includes(type as never)])),
       })),
     }),
   );

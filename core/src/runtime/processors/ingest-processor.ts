@@ -1,6 +1,7 @@
 import type { Job } from "bullmq";
 import type { DataType } from "@tributary/schemas";
-import type { ConnectorDefinition, ProviderRecord } from "../../contracts/connector.ts";
+import type { RuntimeConnector } from "../../connectors/runtime-connector.ts";
+import type { ProviderRecord } from "../../contracts/connector.ts";
 import type { WebhookEventMapping } from "../../contracts/webhook.ts";
 import { ErrorCodes } from "../../errors/codes.ts";
 import { errorClassOf, operatorMessage, UserError } from "../../errors/tributary-error.ts";
@@ -12,7 +13,6 @@ import { Priority, type IngestJobData, type IngestNotification, type PullJobData
 import type { Logger } from "../../log/logger.ts";
 import type { Connection } from "../../state/index.ts";
 import { loadConnection } from "../connection-lookup.ts";
-import { normalize } from "../normalize.ts";
 import { notificationWindow } from "../notification-window.ts";
 import { publishRecords } from "../publish-records.ts";
 import { connectionInfo } from "../terra-user.ts";
@@ -101,11 +101,11 @@ export async function processNotification(ctx: RuntimeContext, data: IngestNotif
 async function enqueuePingPull(
   ctx: RuntimeContext,
   data: IngestNotification,
-  connector: ConnectorDefinition,
+  connector: RuntimeConnector,
   mapping: Extract<WebhookEventMapping, { kind: "ping" }>,
   user: Connection,
 ): Promise<IngestResult> {
-  supportedSpec(connector, mapping.dataType);
+  pullable(connector, mapping.dataType);
   const window = notificationWindow(data.notification, mapping, data.receivedAt);
   if (!window.fromNotification && (mapping.startPointer || mapping.endPointer)) {
     ctx.log.warn({ provider: data.provider, traceId: data.traceId }, "ping named no readable window; pulling the last 24 hours");
@@ -133,13 +133,12 @@ async function enqueuePingPull(
 async function publishPushed(
   ctx: RuntimeContext,
   data: IngestNotification,
-  connector: ConnectorDefinition,
+  connector: RuntimeConnector,
   mapping: Extract<WebhookEventMapping, { kind: "push" }>,
   user: Connection,
   log: Logger,
 ): Promise<IngestResult> {
   const dataType = mapping.dataType;
-  const spec = supportedSpec(connector, dataType);
   const records = getByPointer(data.notification, mapping.recordsPointer);
   if (!Array.isArray(records)) {
     // Nothing can be mapped, but the provider's payload is kept for whoever fixes the mapping.
@@ -157,7 +156,7 @@ async function publishPushed(
     return { action: "published", records: 0, quarantined: 1, payloads: 0 };
   }
   const connection = connectionInfo(user);
-  const normalized = normalize(spec, dataType, records as ProviderRecord[], { connection, dataType, withSamples: true });
+  const normalized = await connector.normalize(dataType, records as ProviderRecord[], { connection, withSamples: true, options: ctx.providers[connector.name]?.options, log });
   const published = await publishRecords(ctx, {
     user,
     dataType,
@@ -178,13 +177,11 @@ function isStale(lastWebhookUpdate: string | null, receivedAt: number): boolean 
   return lastWebhookUpdate === null || Date.parse(lastWebhookUpdate) < receivedAt - WEBHOOK_UPDATE_GRANULARITY_MS;
 }
 
-function supportedSpec(connector: ConnectorDefinition, dataType: DataType) {
-  const spec = connector.pull[dataType];
-  if (!spec) {
-    throw new UserError(ErrorCodes.PLUGIN_INVALID, `${connector.name}'s webhook maps an event to ${dataType}, which the connector does not provide`, {
-      hint: "Fix the connector's webhook.events or add a pull spec for that data type.",
+function pullable(connector: RuntimeConnector, dataType: DataType): void {
+  if (!connector.canPull(dataType)) {
+    throw new UserError(ErrorCodes.PLUGIN_INVALID, `${connector.name}'s webhook asks to pull ${dataType}, which no stream of the connector reads`, {
+      hint: "Fix the connector's webhook.events or add a stream for that data type.",
       plugin: connector.name,
     });
   }
-  return spec;
 }

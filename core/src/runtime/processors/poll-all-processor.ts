@@ -1,5 +1,4 @@
 import type { Job } from "bullmq";
-import { supportedDataTypes } from "../../contracts/connector.ts";
 import { jobId } from "../../queue/job-id.ts";
 import { pullPriority, type PollAllJobData, type PullJobData } from "../../queue/topology.ts";
 import type { Connection } from "../../state/index.ts";
@@ -34,7 +33,7 @@ export async function processPollAll(ctx: RuntimeContext, job: Job<PollAllJobDat
     ctx.log.warn({ provider, reason }, "scheduled pull for a provider that is no longer loaded or enabled; skipped");
     return { connections: 0, enqueued: 0 };
   }
-  const dataTypes = supportedDataTypes(ctx.registry.connector(provider));
+  const dataTypes = ctx.registry.connector(provider).pullTypes;
   const bucketMs = Math.max(1, bucketSeconds) * 1000;
   const bucket = Math.floor(now / bucketMs);
   const earliest = now - lookbackDays * DAY_MS;

@@ -69,8 +69,11 @@ async function pullOnce(ctx: RuntimeContext, job: Job<PullJobData>, token: strin
   if (!user.active || user.paused_at !== null) return { records: 0, quarantined: 0, payloads: 0 };
   const connector = ctx.registry.connector(data.provider);
   const dataType = data.dataType as DataType;
-  if (!connector.pull[dataType]) {
-    throw new UserError(ErrorCodes.PLUGIN_INVALID, `${data.provider} does not provide ${data.dataType}`, { plugin: data.provider });
+  if (!connector.canPull(dataType)) {
+    throw new UserError(ErrorCodes.DATA_TYPE_UNSUPPORTED, `${data.provider} cannot pull ${data.dataType}: no stream reads it`, {
+      hint: "Its records only arrive by push; nothing is pulled for this data type.",
+      plugin: data.provider,
+    });
   }
   const log = ctx.log.child({ traceId: data.traceId, provider: data.provider, dataType, userId: user.user_id });
 
@@ -82,7 +85,7 @@ async function pullOnce(ctx: RuntimeContext, job: Job<PullJobData>, token: strin
     return deferJob(job, token, budget.retryAfterMs);
   }
 
-  const range = clampPullWindow({ start: new Date(data.start), end: new Date(data.end) }, connector);
+  const range = clampPullWindow({ start: new Date(data.start), end: new Date(data.end) }, connector.sync);
   if (range.clamped) log.warn({ asked: { start: data.start, end: data.end }, pulled: { start: range.start, end: range.end } }, "pull window reaches beyond the provider's history or too far ahead; pulling the part that can hold data");
   const published = openPublishStream(ctx, {
     user,
@@ -98,8 +101,7 @@ async function pullOnce(ctx: RuntimeContext, job: Job<PullJobData>, token: strin
   });
   // Records stream through in slices: mapped, validated, quarantined and sent on in payloads as they
   // arrive, so the memory a pull holds does not grow with its window.
-  for await (const slice of readNormalizedSlices({
-    store: ctx.store,
+  for await (const slice of readNormalizedSlices(ctx, {
     connector,
     user,
     dataType,

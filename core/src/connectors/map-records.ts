@@ -1,0 +1,90 @@
+import type { DataType } from "@tributary/schemas";
+import type { StandardRecord } from "../contracts/data-types.ts";
+import { ErrorCodes } from "../errors/codes.ts";
+import { UserError } from "../errors/tributary-error.ts";
+import { compileMapping, type CompiledMapping } from "../mapping/index.ts";
+import { addMapped, rejectFailedMap, type Normalized } from "../runtime/normalize.ts";
+import type { ConnectorDefinition } from "../spec/define-connector.ts";
+import type { MapContext, ProviderRecord } from "../spec/hooks.ts";
+import type { ConnectorMapContext } from "./runtime-connector.ts";
+
+export type RecordNormalizer = (dataType: DataType, records: Iterable<ProviderRecord>, ctx: ConnectorMapContext, mappingName?: string) => Promise<Normalized>;
+
+/**
+ * The connector's mappings, compiled once when it loads (a mistake fails the load, not the first
+ * record), and the function that maps records with them: the map hook of that name, else the
+ * declarative mapping. A mapping's `when` (or a hook returning null / []) skips a record; a failure is
+ * rejected with its raw record for quarantine; every output is validated against its data type's schema.
+ */
+export function createRecordNormalizer(definition: ConnectorDefinition): RecordNormalizer {
+  const { spec, hooks } = definition;
+  const compiled = new Map<string, CompiledMapping>();
+  for (const [name, mapping] of Object.entries(spec.mappings ?? {})) {
+    if (!hooks.map?.[name]) compiled.set(name, compileMapping(mapping, { name: `${spec.name} mappings.${name}` }));
+  }
+  const declaredOptions = Object.fromEntries(Object.entries(spec.options ?? {}).flatMap(([name, option]) => (option.default !== undefined ? [[name, option.default]] : [])));
+
+  return async (dataType, records, ctx, mappingName = dataType) => {
+    const into: Normalized = { valid: [], rejected: [] };
+    const hook = hooks.map?.[mappingName];
+    const mapping = compiled.get(mappingName);
+    if (!hook && !mapping) {
+      throw new UserError(ErrorCodes.PLUGIN_INVALID, `${spec.name} has no mapping or map hook named "${mappingName}" for its ${dataType} records`, {
+        hint: `Add mappings.${mappingName} to the connector spec (or a map hook of that name).`,
+        plugin: spec.name,
+      });
+    }
+    const connection = ctx.connection;
+    if (hook) {
+      const hookCtx: MapContext = {
+        connection,
+        dataType,
+        options: { ...declaredOptions, ...stringOptions(ctx.options) },
+        withSamples: ctx.withSamples,
+        log: ctx.log,
+        ...(ctx.stream !== undefined ? { stream: ctx.stream } : {}),
+      };
+      for (const raw of records) {
+        let mapped: StandardRecord | StandardRecord[] | null;
+        try {
+          mapped = hook(raw, hookCtx);
+        } catch (error) {
+          rejectFailedMap(into, raw, error);
+          continue;
+        }
+        addMapped(into, dataType, raw, mapped);
+      }
+      return into;
+    }
+    const mappingCtx = {
+      connection: {
+        user_id: connection.userId,
+        provider: connection.provider,
+        ...(connection.providerUserId != null ? { provider_user_id: connection.providerUserId } : {}),
+        ...(connection.referenceId != null ? { reference_id: connection.referenceId } : {}),
+      },
+    };
+    for (const raw of records) {
+      let outcome;
+      try {
+        outcome = await mapping!.map(raw, mappingCtx);
+      } catch (error) {
+        rejectFailedMap(into, raw, error);
+        continue;
+      }
+      if (outcome.kind === "skip") continue;
+      if (outcome.kind === "failed") {
+        into.rejected.push({ record: null, raw, issues: outcome.issues });
+        continue;
+      }
+      addMapped(into, dataType, raw, outcome.record as StandardRecord);
+    }
+    return into;
+  };
+}
+
+function stringOptions(options: Readonly<Record<string, unknown>> | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(options ?? {})) if (value !== undefined && value !== null) out[name] = String(value);
+  return out;
+}

@@ -1,0 +1,149 @@
+import type { DataType, RequestSpec, StreamSpec } from "@tributary/schemas";
+import { ErrorCodes } from "../errors/codes.ts";
+import { UserError, operatorMessage, type TributaryError } from "../errors/tributary-error.ts";
+import { compileCondition } from "../mapping/index.ts";
+import type { ProviderSession } from "../provider-http/provider-client.ts";
+import type { Rejected } from "../runtime/normalize.ts";
+import type { ConnectorDefinition } from "../spec/define-connector.ts";
+import type { HookResponse, ProviderRecord, ReadContext } from "../spec/hooks.ts";
+import type { CursorRepository } from "../state/cursors.ts";
+import { createStreamExecutor, type StreamExecutor } from "../streams/stream-executor.ts";
+import { stepWindows } from "../streams/windows.ts";
+import type { RecordNormalizer } from "./map-records.ts";
+import type { ConnectorReadContext, NormalizedSlice } from "./runtime-connector.ts";
+
+/** Provider records mapped at a time: a few MB even when each carries a workout's samples. */
+const DEFAULT_SLICE = 25;
+
+export type ConnectorReader = (dataType: DataType, ctx: ConnectorReadContext) => AsyncIterable<NormalizedSlice>;
+
+/**
+ * Reads a connector's streams of one data type, one after the other, and maps them a slice at a time.
+ * A stream with a read hook runs the hook (per window step when its dateRange says so); any other runs
+ * through the stream executor over the connection's provider session. Transform hooks reshape records
+ * before mapping. A stream's checkpoint moves only after its last slice was taken by the consumer.
+ */
+export function createConnectorReader(definition: ConnectorDefinition, normalize: RecordNormalizer): ConnectorReader {
+  const { spec, hooks } = definition;
+  const executors = new WeakMap<CursorRepository, StreamExecutor>();
+  let plain: StreamExecutor | undefined;
+  const executorFor = (cursors: CursorRepository | undefined): StreamExecutor => {
+    const make = () =>
+      createStreamExecutor({
+        spec,
+        compileExpression: (expression) => {
+          const condition = compileCondition(expression, "stream expression");
+          return (record) => condition.test(record);
+        },
+        ...(cursors ? { cursors } : {}),
+      });
+    if (!cursors) return (plain ??= make());
+    let found = executors.get(cursors);
+    if (!found) executors.set(cursors, (found = make()));
+    return found;
+  };
+
+  return async function* read(dataType, ctx) {
+    const streams = spec.streams?.[dataType] ?? [];
+    if (streams.length === 0) {
+      throw new UserError(ErrorCodes.DATA_TYPE_UNSUPPORTED, `${spec.name} cannot pull ${dataType}: no stream reads it`, {
+        hint: "Its records only arrive by push; nothing is pulled for this data type.",
+        plugin: spec.name,
+      });
+    }
+    const sliceSize = Math.max(1, ctx.sliceSize ?? DEFAULT_SLICE);
+    for (const stream of streams) {
+      const mapCtx = { connection: ctx.connection, withSamples: ctx.withSamples, options: ctx.options, log: ctx.log, stream: stream.name };
+      const transform = hooks.transform?.[stream.name];
+      const transformCtx = { connection: ctx.connection, dataType, options: hookOptions(definition, ctx.options), withSamples: ctx.withSamples, log: ctx.log, stream: stream.name };
+      let slice: ProviderRecord[] = [];
+      let rejected: Rejected[] = [];
+      const close = async (position?: NormalizedSlice["position"]): Promise<NormalizedSlice> => {
+        const normalized = await normalize(dataType, slice, mapCtx, stream.mapping ?? dataType);
+        const out: NormalizedSlice = { valid: normalized.valid, rejected: [...rejected, ...normalized.rejected], stream: stream.name, ...(position ? { position } : {}) };
+        slice = [];
+        rejected = [];
+        return out;
+      };
+      const take = async (record: ProviderRecord) => {
+        if (!transform) return slice.push(record);
+        try {
+          slice.push(await transform(record, transformCtx));
+        } catch (error) {
+          rejected.push({ record: null, raw: record, issues: [{ path: "", rule: "transform", message: `transform hook "${stream.name}" failed: ${operatorMessage(error)}` }] });
+        }
+      };
+
+      const readHook = hooks.read?.[stream.name];
+      if (readHook) {
+        const window = { start: ctx.range.start.getTime(), end: ctx.range.end.getTime() };
+        for (const step of window.end > window.start ? stepWindows(window, stream.dateRange?.maxWindowDays, stream.dateRange?.order) : []) {
+          const readCtx: ReadContext = {
+            connection: ctx.connection,
+            dataType,
+            options: hookOptions(definition, ctx.options),
+            withSamples: ctx.withSamples,
+            log: ctx.log,
+            stream: stream.name,
+            window: { start: new Date(step.start), end: new Date(step.end) },
+            send: (request, variables) => sendThrough(spec.name, ctx.session, request, variables),
+            signal: ctx.signal,
+          };
+          for await (const record of readHook(readCtx)) {
+            await take(record);
+            if (slice.length >= sliceSize) yield await close();
+          }
+        }
+        const last = await close();
+        if (last.valid.length > 0 || last.rejected.length > 0) yield last;
+        continue;
+      }
+
+      if (!ctx.session) {
+        throw new UserError(ErrorCodes.SPEC_INVALID, `${spec.name} stream ${stream.name} sends requests, but no provider session was given`, {
+          hint: "Give the connector an http section and read it through the runtime's provider client.",
+          plugin: spec.name,
+        });
+      }
+      const reading = executorFor(ctx.cursors).readStream(stream, ctx.range, {
+        session: ctx.session,
+        userId: ctx.connection.userId,
+        checkpoint: ctx.checkpoint ?? "ignore",
+        autoCommit: false,
+        ...(ctx.resume?.[stream.name] ? { resume: ctx.resume[stream.name] } : {}),
+        onRejected: (record, error) => {
+          rejected.push(rejectedDetail(stream, record, error));
+        },
+      });
+      for await (const record of reading) {
+        await take(record);
+        if (slice.length >= sliceSize) yield await close(reading.position());
+      }
+      yield { ...(await close(reading.position())), stats: reading.stats };
+      // Only now — the consumer asked for more, so it has published the stream's last slice.
+      await reading.commit();
+    }
+  };
+}
+
+function rejectedDetail(stream: StreamSpec, record: ProviderRecord, error: TributaryError): Rejected {
+  return { record: null, raw: record, issues: [{ path: "", rule: "detail", message: `a required detail of stream ${stream.name} failed: ${error.message}` }] };
+}
+
+function hookOptions(definition: ConnectorDefinition, configured: Readonly<Record<string, unknown>> | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, option] of Object.entries(definition.spec.options ?? {})) if (option.default !== undefined) out[name] = option.default;
+  for (const [name, value] of Object.entries(configured ?? {})) if (value !== undefined && value !== null) out[name] = String(value);
+  return out;
+}
+
+async function sendThrough(provider: string, session: ProviderSession | undefined, request: RequestSpec, variables?: Readonly<Record<string, unknown>>): Promise<HookResponse> {
+  if (!session) {
+    throw new UserError(ErrorCodes.SPEC_INVALID, `${provider}'s read hook sends a request, but the connector has no provider session`, {
+      hint: "Give the connector spec an http section (baseUrl) so the runtime can make provider requests for it.",
+      plugin: provider,
+    });
+  }
+  const answer = await session.send(request, variables as Record<string, never> | undefined);
+  return { status: answer.status, headers: answer.headers, body: answer.body === undefined ? answer.raw.toString("utf8") : answer.body };
+}

@@ -1,0 +1,135 @@
+import { realpathSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { compileConnector, effectiveSync } from "../../src/connectors/index.ts";
+import { defineConnector } from "../../src/contracts/connector.ts";
+import { silentLogger } from "../../src/log/logger.ts";
+import { BUILTIN_PLUGINS, createPluginRegistry } from "../../src/registry/index.ts";
+import type { ConnectorDefinition } from "../../src/spec/index.ts";
+
+const INSIDERS_DIR = fileURLToPath(new URL("../../../connectors/insiders", import.meta.url));
+const log = silentLogger();
+
+/** A read-hook connector with a push-only data type: daily is pulled, activity only arrives by push. */
+function mixedConnector(): ConnectorDefinition {
+  return defineConnector({
+    spec: {
+      name: "MIXED",
+      displayName: "Mixed",
+      dataTypes: ["daily", "activity"],
+      auth: { type: "none" },
+      streams: { daily: [{ name: "days", id: "/date" }] },
+      webhook: {
+        verify: { scheme: "terra", header: "x-mixed-signature" },
+        userId: "/user",
+        eventType: "/event",
+        events: { "activity.push": { action: "records", dataType: "activity", records: "/records" }, "*": { action: "ignore" } },
+      },
+      mappings: {
+        activity: {
+          template: {
+            metadata: {
+              summary_id: { path: "/id", type: "string", required: true },
+              start_time: { path: "/start", time: { format: "datetime" }, required: true },
+              end_time: { path: "/end", time: { format: "datetime" }, required: true },
+              type: 0,
+              upload_type: 0,
+            },
+          },
+        },
+      },
+      sync: { pollIntervalSeconds: 900, minPollIntervalSeconds: 600, pollJitterSeconds: 30 },
+    },
+    hooks: {
+      read: {
+        days: async function* (ctx) {
+          for (let t = ctx.window.start.getTime(); t < ctx.window.end.getTime(); t += 86_400_000) yield { date: new Date(t).toISOString().slice(0, 10) };
+        },
+      },
+      map: { daily: (record) => ({ metadata: { start_time: `${String(record.date)}T00:00:00.000000+00:00`, end_time: `${String(record.date)}T23:59:59.000000+00:00`, upload_type: 0 } }) as never },
+    },
+  });
+}
+
+describe("compileConnector", () => {
+  it("works out what can be pulled and what only arrives by push, and the sync with its floor", () => {
+    const connector = compileConnector(mixedConnector());
+    expect(connector).toMatchObject({ name: "MIXED", displayName: "Mixed", pullTypes: ["daily"], pushTypes: ["activity"] });
+    expect(connector.canPull("daily")).toBe(true);
+    expect(connector.canPull("activity")).toBe(false);
+    expect(connector.sync).toMatchObject({ backfillDays: 28, reconcileDays: 2, pollJitterSeconds: 30, pollIntervalSeconds: 900 });
+    // The operator may poll more or less often, never under the connector's floor.
+    expect(effectiveSync(connector, { pollIntervalSeconds: 60, backfillDays: 7 })).toMatchObject({ pollIntervalSeconds: 600, backfillDays: 7 });
+    expect(effectiveSync(connector, { pollIntervalSeconds: 3600 })).toMatchObject({ pollIntervalSeconds: 3600, backfillDays: 28 });
+    expect(connector.definition.spec.name).toBe("MIXED");
+  });
+
+  it("reads a read-hook stream window by window and maps it with its map hook, in slices", async () => {
+    const connector = compileConnector(mixedConnector());
+    const slices = [];
+    for await (const slice of connector.read("daily", {
+      connection: { userId: "u1", provider: "MIXED" },
+      range: { start: new Date("2026-01-01T00:00:00Z"), end: new Date("2026-01-31T00:00:00Z") },
+      withSamples: false,
+      signal: new AbortController().signal,
+      log,
+      sliceSize: 7,
+    })) {
+      slices.push(slice);
+    }
+    expect(slices.map((slice) => slice.valid.length)).toEqual([7, 7, 7, 7, 2]);
+    expect(slices.every((slice) => slice.stream === "days" && slice.rejected.length === 0)).toBe(true);
+  });
+
+  it("refuses to pull a push-only data type", async () => {
+    const connector = compileConnector(mixedConnector());
+    const read = async () => {
+      for await (const slice of connector.read("activity", { connection: { userId: "u1", provider: "MIXED" }, range: { start: new Date(0), end: new Date(1) }, withSamples: false, signal: new AbortController().signal, log })) void slice;
+    };
+    await expect(read()).rejects.toMatchObject({ code: "ERR_DATA_TYPE_UNSUPPORTED" });
+  });
+
+  it("maps pushed records with the declarative mapping: valid ones kept, broken ones rejected with their raw record", async () => {
+    const connector = compileConnector(mixedConnector());
+    const normalized = await connector.normalize(
+      "activity",
+      [{ id: "a1", start: "2026-01-01T10:00:00.000000+00:00", end: "2026-01-01T11:00:00.000000+00:00" }, { start: 12 }],
+      { connection: { userId: "u1", provider: "MIXED" }, withSamples: true, log },
+    );
+    expect(normalized.valid).toHaveLength(1);
+    expect(normalized.rejected).toHaveLength(1);
+    expect(normalized.rejected[0]!.raw).toEqual({ start: 12 });
+  });
+
+  it("refuses a webhook that delivers records of a data type the connector cannot map", () => {
+    const definition = mixedConnector();
+    const broken: ConnectorDefinition = { ...definition, spec: { ...definition.spec, mappings: {} } };
+    expect(() => compileConnector(broken)).toThrow(expect.objectContaining({ code: "ERR_PLUGIN_INVALID", message: expect.stringContaining("no mapping") }));
+  });
+});
+
+describe("plugin registry", () => {
+  it("loads the built-in connectors, the YAML-only INSIDERS included", async () => {
+    const registry = createPluginRegistry();
+    await registry.load(BUILTIN_PLUGINS.filter((specifier) => specifier.includes("connector-")));
+    expect(registry.connectors().map((connector) => connector.name).sort()).toEqual(["INSIDERS", "SANDBOX"]);
+    const insiders = registry.connector("INSIDERS");
+    expect(insiders).toMatchObject({ pullTypes: ["activity"], pushTypes: ["activity"], auth: { type: "oauth2" }, sync: { backfillDays: 90, reconcileDays: 2 } });
+    expect(insiders.icon).toMatch(/^data:image\/svg\+xml;base64,/);
+    expect(realpathSync(insiders.definition.dir!)).toBe(realpathSync(INSIDERS_DIR));
+  });
+
+  it("loads a YAML connector from its folder or its connector.yaml, and names a broken spec's mistakes", async () => {
+    for (const specifier of [INSIDERS_DIR, `${INSIDERS_DIR}/connector.yaml`]) {
+      const registry = createPluginRegistry();
+      await registry.load([specifier]);
+      expect(registry.hasConnector("INSIDERS")).toBe(true);
+    }
+    const registry = createPluginRegistry();
+    await expect(registry.load([`${INSIDERS_DIR}/fixtures`])).rejects.toMatchObject({ code: "ERR_PLUGIN_LOAD" });
+  });
+
+  it("refuses two connectors of one name", () => {
+    expect(() => createPluginRegistry([mixedConnector(), mixedConnector()])).toThrow(expect.objectContaining({ code: "ERR_PLUGIN_DUPLICATE" }));
+  });
+});

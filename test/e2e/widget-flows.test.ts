@@ -1,0 +1,161 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { submitConsent } from "@tributary/test-kit/mock-provider";
+import { until } from "../kit/until.ts";
+import { startWidgetHarness, type WidgetHarness } from "./widget-harness.ts";
+
+/** A browser reduced to what the flows need: cookies, forms, redirects followed by hand. */
+function browser() {
+  const jar = new Map<string, string>();
+  const cookieHeader = () => [...jar].map(([name, value]) => `${name}=${value}`).join("; ");
+  const keep = (response: Response) => {
+    for (const line of response.headers.getSetCookie()) {
+      const [pair] = line.split(";");
+      const [name, value] = pair!.split("=");
+      if (/Max-Age=0|Expires=Thu, 01 Jan 1970/i.test(line)) jar.delete(name!);
+      else jar.set(name!, value ?? "");
+    }
+    return response;
+  };
+  return {
+    jar,
+    get: async (url: string) => keep(await fetch(url, { redirect: "manual", headers: { cookie: cookieHeader() } })),
+    post: async (url: string, form: Record<string, string>) =>
+      keep(await fetch(url, { method: "POST", redirect: "manual", headers: { cookie: cookieHeader(), "content-type": "application/x-www-form-urlencoded" }, body: new URLSearchParams(form).toString() })),
+  };
+}
+
+const csrfOf = (html: string) => /name="csrf" value="([^"]+)"/.exec(html)?.[1] ?? "";
+const actionOf = (html: string) => /<form method="post" action="([^"]+)"><input type="hidden" name="csrf" value="[^"]+"><label/.exec(html)?.[1] ?? "";
+
+describe("connect flows over HTTP", () => {
+  let h: WidgetHarness;
+  beforeAll(async () => {
+    h = await startWidgetHarness();
+  }, 30_000);
+  afterAll(() => h?.close());
+
+  const events = (type: string) => h.dev.receiver.arrivals.filter((arrival) => arrival.payload.type === type).map((arrival) => arrival.payload);
+
+  it("authenticateUser answers INSIDERS' consent URL (state, PKCE S256); the callback stores encrypted tokens, sends auth, starts the backfill and lands on the success URL", async () => {
+    const started = await h.v2("POST", "/auth/authenticateUser?resource=INSIDERS", { reference_id: "byo-ada", auth_success_redirect_url: "https://app.example/ok?x=1", auth_failure_redirect_url: "https://app.example/no" });
+    expect(started.status).toBe(200);
+    const authUrl = new URL(started.body.auth_url);
+    expect(authUrl.origin).toBe(new URL(h.mocks.insiders.urls().authorizeUrl!).origin);
+    expect(authUrl.searchParams.get("code_challenge_method")).toBe("S256");
+    expect(authUrl.searchParams.get("state")).toMatch(/^[\w-]{20,}$/);
+    expect(authUrl.searchParams.get("redirect_uri")).toBe(`${h.url}/auth/callback/insiders`);
+
+    const consent = await submitConsent(authUrl.href, "approve", { username: "ada@example.com", password: "insiders-ada" });
+    const callback = await fetch(consent.location!, { redirect: "manual" });
+    expect(callback.status).toBe(303);
+    const landed = new URL(callback.headers.get("location")!);
+    expect(landed.origin + landed.pathname).toBe("https://app.example/ok");
+    expect(Object.fromEntries(landed.searchParams)).toEqual({ x: "1", user_id: started.body.user_id, resource: "INSIDERS", reference_id: "byo-ada" });
+
+    const connection = await h.store.getConnection(started.body.user_id);
+    expect(connection).toMatchObject({ provider: "INSIDERS", provider_user_id: "usr_7Hq2Lm", reference_id: "byo-ada", developer_id: h.dev.devId, active: true });
+    const raw = await h.store.db.query<{ tokens_ciphertext: string }>("SELECT tokens_ciphertext FROM connections WHERE user_id = $1", [started.body.user_id]);
+    const tokens = await h.store.getTokens(started.body.user_id);
+    expect(tokens).toMatchObject({ access_token: expect.any(String), refresh_token: expect.any(String) });
+    expect(raw.rows[0]!.tokens_ciphertext).toBeTruthy();
+    expect(raw.rows[0]!.tokens_ciphertext).not.toContain(String(tokens!.access_token));
+
+    await until("events", async () => ((events("auth").some((event: any) => event.user?.user_id === started.body.user_id)) ? true : undefined), 15_000);
+    const auth = events("auth").find((event: any) => event.user?.user_id === started.body.user_id)!;
+    expect(auth).toMatchObject({ type: "auth", status: "success", reference_id: "byo-ada", message: "User has successfully authenticated", user: { provider: "INSIDERS", active: true } });
+    const jobs = await h.app.ctx.queues.pull.getJobs(["waiting", "active", "completed", "failed", "delayed", "prioritized"]);
+    expect(jobs.some((job: any) => job.data.userId === started.body.user_id && job.data.reason === "backfill")).toBe(true);
+
+    // The callback's state works once: a replay shows a page and changes nothing.
+    const replay = await fetch(consent.location!, { redirect: "manual" });
+    expect(replay.status).toBe(404);
+    expect(await replay.text()).toContain("This link is not valid");
+  });
+
+  it("a denied consent in the widget lands on the failure URL and sends auth_cancelled (access_denied); a callback without the widget's cookie is refused", async () => {
+    const session = await h.v2("POST", "/auth/generateWidgetSession", { reference_id: "deny-1", auth_failure_redirect_url: "https://app.example/failed" });
+    const b = browser();
+    const page = await b.get(session.body.url);
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).toContain("Insiders");
+    const start = await b.post(`${session.body.url}/start`, { csrf: csrfOf(html), provider: "INSIDERS" });
+    expect(start.status).toBe(303);
+    expect(b.jar.has("tributary_flow_insiders")).toBe(true);
+    const denied = await submitConsent(start.headers.get("location")!, "deny", { username: "ada@example.com", password: "insiders-ada" });
+    const callback = await b.get(denied.location!);
+    expect(callback.status).toBe(303);
+    const landed = new URL(callback.headers.get("location")!);
+    expect(landed.origin + landed.pathname).toBe("https://app.example/failed");
+    expect(Object.fromEntries(landed.searchParams)).toMatchObject({ resource: "INSIDERS", reference_id: "deny-1", reason: "access_denied" });
+    await until("events", async () => ((events("auth_cancelled").some((event) => event.reference_id === "deny-1")) ? true : undefined), 15_000);
+    expect(events("auth_cancelled").find((event) => event.reference_id === "deny-1")).toMatchObject({ type: "auth_cancelled", status: "error", reason: "access_denied" });
+
+    // The same flow finished from another browser (no cookie): refused as a mismatch, nothing connected.
+    const again = browser();
+    const pageAgain = await again.get(session.body.url);
+    const startAgain = await again.post(`${session.body.url}/start`, { csrf: csrfOf(await pageAgain.text()), provider: "INSIDERS" });
+    const approved = await submitConsent(startAgain.headers.get("location")!, "approve", { username: "bob@example.com", password: "insiders-bob" });
+    const stolen = await fetch(approved.location!, { redirect: "manual" });
+    expect(new URL(stolen.headers.get("location")!).searchParams.get("reason")).toBe("session_mismatch");
+    expect(await h.store.findByProviderUserId("INSIDERS", "usr_3Vx9Kp")).toBeUndefined();
+  });
+
+  it("refuses a form post without this browser's CSRF token, and tells expired and used widget links apart", async () => {
+    const session = await h.v2("POST", "/auth/generateWidgetSession", {});
+    const b = browser();
+    await b.get(session.body.url);
+    const forged = await b.post(`${session.body.url}/start`, { csrf: "forged", provider: "SANDBOX" });
+    expect(forged.status).toBe(403);
+    const other = browser();
+    const otherPage = await other.get(session.body.url);
+    const crossed = await b.post(`${session.body.url}/start`, { csrf: csrfOf(await otherPage.text()), provider: "SANDBOX" });
+    expect(crossed.status).toBe(403);
+
+    const page = await b.get(session.body.url);
+    const sandbox = await b.post(`${session.body.url}/start`, { csrf: csrfOf(await page.text()), provider: "SANDBOX" });
+    expect(sandbox.status).toBe(303);
+    expect(new URL(sandbox.headers.get("location")!).searchParams.get("status")).toBe("success");
+    const used = await b.get(session.body.url);
+    expect(used.status).toBe(404);
+
+    const expired = await h.store.createWidgetSession({ developerId: h.dev.devId, providers: ["SANDBOX"], ttlSeconds: -1, language: "de" });
+    const late = await b.get(`${h.url}/widget/${expired.id}`);
+    expect(late.status).toBe(410);
+    const text = await late.text();
+    expect(text).toContain('lang="de"');
+    expect(text).toContain("Dieser Link ist abgelaufen");
+  });
+
+  it("connects through the credentials form: a wrong password asks again under a new flow id, the right one connects; reconnecting the same account under the same reference_id sends user_reauth", async () => {
+    const connect = async (password: string) => {
+      const session = await h.v2("POST", "/auth/generateWidgetSession", { reference_id: "pw-ref", providers: "PASSWORDY" });
+      const b = browser();
+      const page = await b.get(session.body.url);
+      const start = await b.post(`${session.body.url}/start`, { csrf: csrfOf(await page.text()), provider: "PASSWORDY" });
+      expect(start.status).toBe(303);
+      const form = await b.get(start.headers.get("location")!);
+      const html = await form.text();
+      expect(html).toContain('autocomplete="current-password"');
+      const wrong = await b.post(`${h.url}${actionOf(html)}`, { csrf: csrfOf(html), username: "ada@example.com", password: "wrong" });
+      expect(wrong.status).toBe(422);
+      const retry = await wrong.text();
+      expect(retry).toContain('role="alert"');
+      expect(actionOf(retry)).not.toBe(actionOf(html));
+      const right = await b.post(`${h.url}${actionOf(retry)}`, { csrf: csrfOf(retry), username: "ada@example.com", password });
+      expect(right.status).toBe(303);
+      return new URL(right.headers.get("location")!).searchParams.get("user_id")!;
+    };
+    const first = await connect("insiders-ada");
+    const second = await connect("insiders-ada");
+    expect(second).not.toBe(first);
+    await until("events", async () => ((events("user_reauth").length > 0) ? true : undefined), 15_000);
+    expect(events("user_reauth")[0]).toMatchObject({
+      status: "warning",
+      version: "2022-03-16",
+      message: "User has reauthenticated and old ID has been deleted",
+      new_user: { user_id: second, reference_id: "pw-ref", active: true },
+      old_user: { user_id: first, reference_id: "pw-ref", active: false },
+    });
+  });
+});
