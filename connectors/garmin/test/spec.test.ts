@@ -1,6 +1,8 @@
+import { realpathSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { checkConnectorExamples } from "@tributary/core/authoring";
-import { validateConnector } from "@tributary/core/spec";
+import { resolveConnectorSpecFile, validateConnector } from "@tributary/core/spec";
 import { CONNECTOR_DIR, garmin } from "./garmin.ts";
 
 describe("GARMIN spec", () => {
@@ -26,5 +28,10 @@ describe("GARMIN spec", () => {
       ["webhook.examples[1]/sleeps/0", "action", "pull_url"],
       ["webhook.examples[2]/deregistrations/0", "action", "deauth"],
     ]);
+  });
+
+  it("is found by its package name as a spec-only package", () => {
+    const file = resolveConnectorSpecFile("@tributary/connector-garmin", resolve(CONNECTOR_DIR, "../.."));
+    expect(realpathSync(file!)).toBe(realpathSync(join(CONNECTOR_DIR, "connector.yaml")));
   });
 });

@@ -1,6 +1,8 @@
+import { realpathSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { checkConnectorExamples } from "@tributary/core/authoring";
-import { validateConnector } from "@tributary/core/spec";
+import { resolveConnectorSpecFile, validateConnector } from "@tributary/core/spec";
 import { CONNECTOR_DIR, polar } from "./polar.ts";
 
 describe("POLAR spec", () => {
@@ -29,5 +31,10 @@ describe("POLAR spec", () => {
       ["webhook.examples[0]", "pull_object"],
       ["webhook.examples[1]", "ignore"],
     ]);
+  });
+
+  it("is found by its package name as a spec-only package", () => {
+    const file = resolveConnectorSpecFile("@tributary/connector-polar", resolve(CONNECTOR_DIR, "../.."));
+    expect(realpathSync(file!)).toBe(realpathSync(join(CONNECTOR_DIR, "connector.yaml")));
   });
 });

@@ -1,6 +1,8 @@
+import { realpathSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { checkConnectorExamples } from "@tributary/core/authoring";
-import { validateConnector } from "@tributary/core/spec";
+import { resolveConnectorSpecFile, validateConnector } from "@tributary/core/spec";
 import { CONNECTOR_DIR, wahoo } from "./wahoo.ts";
 
 describe("WAHOO spec", () => {
@@ -34,5 +36,10 @@ describe("WAHOO spec", () => {
         TSS_data: { TSS_samples: [{ actual: 121.4, normalized_power_watts: 221, method: "Wahoo TSS" }] },
       },
     });
+  });
+
+  it("is found by its package name as a spec-only package", () => {
+    const file = resolveConnectorSpecFile("@tributary/connector-wahoo", resolve(CONNECTOR_DIR, "../.."));
+    expect(realpathSync(file!)).toBe(realpathSync(join(CONNECTOR_DIR, "connector.yaml")));
   });
 });

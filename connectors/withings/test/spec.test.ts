@@ -1,6 +1,8 @@
+import { realpathSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { checkConnectorExamples } from "@tributary/core/authoring";
-import { validateConnector } from "@tributary/core/spec";
+import { resolveConnectorSpecFile, validateConnector } from "@tributary/core/spec";
 import { CONNECTOR_DIR, withings } from "./withings.ts";
 
 describe("WITHINGS spec", () => {
@@ -27,5 +29,10 @@ describe("WITHINGS spec", () => {
     expect(checks.filter((check) => check.outcome === "action").map((check) => check.action)).toEqual(["pull_window", "pull_window", "pull_window"]);
     expect(ok).toBe(true);
     expect(checks.map((check) => check.source)).toEqual(["mappings.body.examples[0]", "webhook.examples[0]", "webhook.examples[1]", "webhook.examples[2]"]);
+  });
+
+  it("is found by its package name as a spec-only package", () => {
+    const file = resolveConnectorSpecFile("@tributary/connector-withings", resolve(CONNECTOR_DIR, "../.."));
+    expect(realpathSync(file!)).toBe(realpathSync(join(CONNECTOR_DIR, "connector.yaml")));
   });
 });
