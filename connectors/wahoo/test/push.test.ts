@@ -1,6 +1,6 @@
 import { timingSafeEqual } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { createRecordMapper, readPush, recordsOf } from "@tributary/core/authoring";
+import { readPush } from "@tributary/core/authoring";
 import { signPush } from "@tributary/core/mock-provider";
 import { SAM, wahoo } from "./wahoo.ts";
 
@@ -34,14 +34,14 @@ describe("WAHOO pushes", () => {
     expect(tokenMatches(Buffer.from(JSON.stringify({ event_type: "workout_summary" })), secret)).toBe(false);
   });
 
-  it("names its user by user.id and carries the summary, mapped as the pull maps a listed workout", async () => {
+  it("names its user by user.id and the workout to fetch (with its file) by workout_summary.workout.id; other events are acknowledged", () => {
     const [notification] = readPush(webhook, webhook.examples![0]!.body);
-    expect(notification).toMatchObject({ providerUserId: SAM, eventType: "workout_summary", action: { action: "records", dataType: "activity" } });
-    const mapper = createRecordMapper(definition, { userId: "terra-1", providerUserId: SAM });
-    const [record] = recordsOf(notification!.action! as Parameters<typeof recordsOf>[0], notification!.document);
-    const [outcome] = await mapper.map("activity", "activity", record as Record<string, unknown>);
-    expect(outcome).toMatchObject({ kind: "record", record: { metadata: { summary_id: "774411", start_time: "2026-03-21T08:00:00.000000+00:00" }, calories_data: { total_burned_calories: 1104 } } });
-    const [other] = readPush(webhook, { event_type: "plan_updated", webhook_token: secret, user: { id: 60462 } });
+    expect(notification).toMatchObject({ providerUserId: SAM, eventType: "workout_summary", action: { action: "pull_object", dataType: "activity", id: "/workout_summary/workout/id" } });
+    expect((notification!.document as any).workout_summary.workout.id).toBe(774411);
+    const stream = definition.spec.streams!.activity![0]!;
+    expect(stream.object!.request.path).toBe("/v1/workouts/{object_id}");
+    expect(stream.details).toMatchObject([{ name: "fit", url: "/workout_summary/file/url", decode: "fit" }]);
+    const [other] = readPush(webhook, { event_type: "plan_updated", webhook_token: "t", user: { id: 60462 } });
     expect(other!.action).toMatchObject({ action: "ignore" });
   });
 });

@@ -6,12 +6,15 @@ import type { ProviderSession } from "../provider-http/provider-client.ts";
 import type { TemplateVariables } from "../provider-http/template-scope.ts";
 import { compilePointer } from "../spec/pointer.ts";
 import { expressionFailed, type RecordPredicate } from "./expressions.ts";
+import { decodeFitDetail } from "./fit-decode.ts";
 
 export type DetailSpec = NonNullable<StreamSpec["details"]>[number];
 
 export interface CompiledDetail {
   spec: DetailSpec;
   select: (answer: unknown) => unknown;
+  /** With `url`: reads the URL to fetch from the record. */
+  urlOf?: (record: ProviderRecord) => unknown;
   when?: RecordPredicate;
 }
 
@@ -39,8 +42,9 @@ export async function attachDetails(record: ProviderRecord, details: readonly Co
     let value: unknown;
     try {
       fetched += 1;
-      const answer = await session.send(detail.spec.request, { ...variables, record });
-      value = answer.ignored ? undefined : detail.select(answer.body);
+      const answer = detail.urlOf ? await session.execute(session.prepareUrl(detailUrl(detail, record))) : await session.send(detail.spec.request!, { ...variables, record });
+      if (answer.ignored) value = undefined;
+      else value = detail.select(detail.spec.decode === "fit" ? await decodeFitDetail(answer.raw, `details.${detail.spec.name}`) : answer.body);
     } catch (error) {
       if (mustStopTheRead(error, detail.spec.optional === true)) throw error;
       if (detail.spec.optional) {
@@ -69,8 +73,18 @@ export function compileDetails(details: StreamSpec["details"], compileWhen: (exp
   return (details ?? []).map((spec, index) => ({
     spec,
     select: compilePointer(spec.select ?? ""),
+    ...(spec.url !== undefined ? { urlOf: compilePointer(spec.url) } : {}),
     ...(spec.when !== undefined ? { when: compileWhen(spec.when, `${where}.details[${index}].when`) } : {}),
   }));
+}
+
+/** The absolute URL a `url` detail fetches; a record without one has nothing to fetch (a bad answer for that record). */
+function detailUrl(detail: CompiledDetail, record: ProviderRecord): string {
+  const url = detail.urlOf!(record);
+  if (typeof url === "string" && url !== "") return url;
+  throw new UserError(ErrorCodes.PROVIDER_BAD_RESPONSE, `details.${detail.spec.name}: the record has no URL at ${JSON.stringify(detail.spec.url)}`, {
+    hint: "Mark the detail optional if some records have no file, or check its url pointer.",
+  });
 }
 
 /** Failures that belong to one record (its detail is missing, refused, too big): the rest of the read goes on. */

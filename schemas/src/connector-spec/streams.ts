@@ -81,7 +81,9 @@ export type PagingSpec = Static<typeof PagingSpec>;
 /** A per-record request whose answer is attached to the record before it is mapped. */
 export const DetailSpec = closed({
   name: PartName('The record gets the answer under this key (e.g. "performance_graph").'),
-  request: RequestSpec,
+  request: Type.Optional(RequestSpec),
+  url: Type.Optional(Pointer('Instead of `request`: a field of the record holding an absolute URL to GET with the user\'s credentials, on an allowed origin (Wahoo\'s workout file).')),
+  decode: Type.Optional(Type.Literal('fit', { description: 'The answer is a FIT activity file: it is decoded (@tributary/fit) into a Terra Activity, which is attached (and `select`ed from).' })),
   select: Type.Optional(Pointer('Part of the answer to attach. @default "" (all of it)')),
   optional: Type.Optional(Type.Boolean({ description: 'A failed or ignored detail request leaves the key absent instead of failing the record. @default false' })),
   when: Type.Optional(Type.String({ description: 'Expression on the record; the detail is fetched only when it is true.' })),

@@ -58,7 +58,7 @@ function checkPaging({ stream, path }: SpecStream, report: Report): void {
 function checkWindow({ stream, path }: SpecStream, report: Report): void {
   const range = stream.dateRange;
   if (!range || !stream.request) return;
-  const texts = [stream.request, ...(stream.details ?? []).map((d) => d.request)].flatMap((request) => requestTemplates(request, []).map((t) => t.text));
+  const texts = [stream.request, ...(stream.details ?? []).flatMap((d) => (d.request ? [d.request] : []))].flatMap((request) => requestTemplates(request, []).map((t) => t.text));
   if (!usesVariable(texts, "start")) report([...path, "dateRange", "start"], "never sent: no request of this stream uses {start} — put it where the provider wants the window's start");
   if (range.end && !usesVariable(texts, "end")) report([...path, "dateRange", "end"], "never sent: no request of this stream uses {end} — put it where the provider wants the window's end, or remove it");
 }
@@ -67,6 +67,9 @@ function checkDetails({ stream, path }: SpecStream, report: Report): void {
   const seen = new Set<string>();
   stream.details?.forEach((detail, i) => {
     if (seen.has(detail.name)) report([...path, "details", i, "name"], `"${detail.name}" is already the name of another detail of this stream; each answer is attached under its own name`);
+    if ((detail.request === undefined) === (detail.url === undefined)) {
+      report([...path, "details", i], detail.request ? "has both a request and a url: give one — the request to make, or the record's field holding the URL to fetch" : "says nothing to fetch: give a request, or url (the record's field holding the URL)");
+    }
     seen.add(detail.name);
   });
 }
