@@ -60,6 +60,9 @@ describe('enum tables', () => {
   it('give literal TS types', () => {
     expectTypeOf(UploadType.name(1)).toEqualTypeOf<'Automatic'>();
     expectTypeOf(ActivityType.code('Running')).toEqualTypeOf<8>();
+    // @ts-expect-error checked by `pnpm typecheck`: a wrong literal fails it (expectTypeOf does nothing at run time)
+    expectTypeOf(ActivityType.code('Running')).toEqualTypeOf<9>();
+    expect(ActivityType.code('Running')).toBe(8);
     expectTypeOf<UploadType>().toEqualTypeOf<0 | 1 | 2 | 3 | 4 | 5 | 6>();
     expectTypeOf<Activity['metadata']['type']>().toEqualTypeOf<ActivityType>();
     expectTypeOf<Sleep['metadata']['upload_type']>().toEqualTypeOf<SleepUploadType>();

@@ -1,12 +1,16 @@
-import { expectTypeOf, it } from 'vitest';
+import { expect, expectTypeOf, it } from 'vitest';
 import type { Activity, Athlete, DataEvent, DataType, EventType, Model, SleepEvent, TerraUser, WebhookEvent } from '../src/index.ts';
 
-// Compile-time checks (tsc): the TS types come from the same TypeBox definitions as the schemas.
+// Compile-time checks: expectTypeOf does nothing at run time; `pnpm typecheck` (part of `pnpm test`)
+// checks these files, and the @ts-expect-error lines fail it if a mismatch ever stopped being caught.
+// The TS types come from the same TypeBox definitions as the schemas.
 it('webhook events narrow on `type`', () => {
   const describe = (event: WebhookEvent): string => {
     switch (event.type) {
       case 'activity':
         expectTypeOf(event.data).toEqualTypeOf<Activity[]>();
+        // @ts-expect-error an activity event carries activities, not athletes
+        expectTypeOf(event.data).toEqualTypeOf<Athlete[]>();
         return event.data[0]?.metadata.summary_id ?? '';
       case 'athlete':
         expectTypeOf(event.athlete).toEqualTypeOf<Athlete>();
@@ -22,6 +26,10 @@ it('webhook events narrow on `type`', () => {
     }
   };
   expectTypeOf(describe).returns.toEqualTypeOf<string>();
+  // And the narrowing at run time.
+  expect(describe({ type: 's3_payload', url: 'https://bucket.example/payload.json' } as WebhookEvent)).toBe('https://bucket.example/payload.json');
+  // @ts-expect-error a TerraUser's user_id is a string
+  expectTypeOf<TerraUser['user_id']>().toEqualTypeOf<number>();
   expectTypeOf<WebhookEvent['type']>().toEqualTypeOf<EventType>();
   expectTypeOf<DataEvent<'sleep'>>().toEqualTypeOf<SleepEvent>();
   expectTypeOf<Model<'activity'>>().toEqualTypeOf<Activity>();

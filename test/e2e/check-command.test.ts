@@ -1,4 +1,7 @@
 import { execFile } from "node:child_process";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import pg from "pg";
 import { randomBytes, randomUUID } from "node:crypto";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -48,7 +51,7 @@ describe("tributary check (the CLI, against real servers)", () => {
   });
 
   afterAll(async () => {
-    // check() prepares the tables of a working sql destination: drop them.
+    // Nothing to drop without --write-test, unless the check wrongly created tables.
     await readBack.dropSql(warehouse).catch(() => undefined);
     await readBack.close();
     await rm(dir, { recursive: true, force: true });
@@ -85,13 +88,63 @@ destinations:
 
     expect(result.code, result.stderr).toBe(1);
     const lines = result.stdout.trim().split("\n");
-    expect(lines).toHaveLength(3);
-    expect(lines[0]).toMatch(/^✓ warehouse \(sql\) {2}ok {2}\d+ ms$/);
-    expect(lines[1]).toMatch(/^✗ mirror \(sql\) {2}ERR_DESTINATION_AUTH: /);
-    expect(lines[2]).toMatch(/^✗ app-hook \(webhook\) {2}ERR_DESTINATION_UNAVAILABLE: /);
+    expect(lines).toHaveLength(5);
+    expect(lines[0]).toMatch(/^✓ redis \(127\.0\.0\.1:6379\) {2}ok {2}\d+ ms$/);
+    expect(lines[1]).toMatch(/^✓ state store \(embedded, \.tributary\/db\) {2}ok {2}\d+ ms$/);
+    expect(lines[2]).toMatch(/^✓ warehouse \(sql\) {2}ok {2}\d+ ms$/);
+    expect(lines[3]).toMatch(/^✗ mirror \(sql\) {2}ERR_DESTINATION_AUTH: /);
+    expect(lines[4]).toMatch(/^✗ app-hook \(webhook\) {2}ERR_DESTINATION_UNAVAILABLE: /);
     for (const secret of [wrongPassword, signingSecret, apiKey]) {
       expect(result.stdout).not.toContain(secret);
       expect(result.stderr).not.toContain(secret);
+    }
+  });
+
+  it("changes nothing without --write-test; with it creates the sql tables and sends the webhook a healthcheck", { timeout: 90_000 }, async () => {
+    const received: { method: string; body: string }[] = [];
+    const receiver = createServer((request, response) => {
+      let body = "";
+      request.on("data", (chunk: Buffer) => (body += chunk.toString()));
+      request.on("end", () => {
+        received.push({ method: request.method ?? "", body });
+        response.writeHead(200).end();
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
+    const schema = `t_${id}_w`;
+    const path = join(dir, "write-test.yaml");
+    await writeFile(
+      path,
+      `api:
+  apiKeys: ["${apiKey}"]
+destinations:
+  - { name: warehouse, type: sql, options: { dialect: postgres, url: ${POSTGRES_URL}, schema: ${schema} } }
+  - { name: app-hook, type: webhook, options: { url: "http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook", signingSecret: "${signingSecret}" } }
+`,
+    );
+    const tables = async () => {
+      const client = new pg.Client({ connectionString: POSTGRES_URL });
+      await client.connect();
+      try {
+        return (await client.query("SELECT 1 FROM information_schema.tables WHERE table_schema = $1", [schema])).rowCount;
+      } finally {
+        await client.end();
+      }
+    };
+    try {
+      const readOnly = await runCli(["check", "-c", path], {});
+      expect(readOnly.code, readOnly.stdout + readOnly.stderr).toBe(0);
+      expect(await tables()).toBe(0);
+      expect(received.map((r) => r.method)).toEqual(["HEAD"]);
+
+      const written = await runCli(["check", "-c", path, "--write-test"], {});
+      expect(written.code, written.stdout + written.stderr).toBe(0);
+      expect(await tables()).toBeGreaterThan(0);
+      expect(received.map((r) => r.method)).toEqual(["HEAD", "POST"]);
+      expect(JSON.parse(received[1]?.body ?? "{}")).toMatchObject({ type: "healthcheck" });
+    } finally {
+      receiver.close();
+      await readBack.dropSql({ dialect: "postgres", schema }).catch(() => undefined);
     }
   });
 

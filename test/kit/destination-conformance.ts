@@ -1,3 +1,4 @@
+import { createServer, type Socket } from "node:net";
 import { afterAll, describe, expect, it } from "vitest";
 import type { Destination } from "@tributary/core/contracts";
 import { TributaryError } from "@tributary/core/contracts";
@@ -18,6 +19,13 @@ export interface DestinationHarness {
   create(): Destination | Promise<Destination>;
   /** A destination whose credentials are wrong (or whose server refuses them). */
   createWithBadCredentials(): Destination | Promise<Destination>;
+  /**
+   * What `createWithBadCredentials` really gets refused for, when it is not the credentials (an emulator
+   * that accepts any key refuses a missing bucket instead): the test's name says it. @default "bad credentials"
+   */
+  refusedFor?: string;
+  /** A destination whose server is at `origin` (http://127.0.0.1:<port>): the lazy-connect test counts connections there. */
+  createAt(origin: { host: string; port: number; url: string }): Destination | Promise<Destination>;
   /** Read back every data record the destination holds for a user, from the real service. */
   readRecords(destination: Destination, userId: string): Promise<StoredRecord[]>;
   /** Stored lifecycle events for a user (auth, deauth …); omit when the destination has no event store. */
@@ -54,9 +62,10 @@ export function testDestination(label: string, harness: DestinationHarness): voi
       }
     });
 
-    it("passes check()", async () => {
+    it("passes check(), read-only and with write", async () => {
       const destination = await open();
       await expect(destination.check()).resolves.toBeUndefined();
+      await expect(destination.check({ write: true })).resolves.toBeUndefined();
     });
 
     it("writing the same payload twice stores one record per natural key", async () => {
@@ -117,10 +126,11 @@ export function testDestination(label: string, harness: DestinationHarness): voi
       expect(keys.sort()).toEqual(["own-0", "own-1", "own-2", "own-3", "own-4", "own-5", "own-6", "own-7", "shared"]);
     });
 
-    it("bad credentials give a clear, non-retryable error", async () => {
+    it(`${harness.refusedFor ?? "bad credentials"} give(s) a clear, non-retryable error`, async () => {
       const destination = await harness.createWithBadCredentials();
       try {
-        const checked = await destination.check().then(() => undefined, (e: unknown) => e);
+        // With write: a webhook receiver only refuses a wrong signing secret on a delivery.
+        const checked = await destination.check({ write: true }).then(() => undefined, (e: unknown) => e);
         expect(checked).toBeInstanceOf(TributaryError);
         expect((checked as TributaryError).errorClass).toBe("user");
         expect((checked as TributaryError).message.length).toBeGreaterThan(10);
@@ -135,13 +145,46 @@ export function testDestination(label: string, harness: DestinationHarness): voi
     });
 
     it("connects lazily and closes idempotently, even unused", async () => {
-      const unused = await harness.create();
-      await unused.close();
-      await unused.close();
-      const used = await open();
-      await used.check();
-      await used.close();
-      await used.close();
+      const counter = await countingServer();
+      try {
+        const unused = await harness.createAt(counter.origin);
+        // Anything eager (a pool warming up, a DNS lookup then a connect) would have reached it by now.
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        await unused.close();
+        await unused.close();
+        expect(counter.connections(), "connections made by a destination nobody used").toBe(0);
+        // The probe does see connections: a check at the same place makes one.
+        const used = await harness.createAt(counter.origin);
+        // Some clients retry a refused connection for long (gRPC): the first attempt is all this needs.
+        await Promise.race([used.check().catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 3000))]);
+        await used.close();
+        await used.close();
+        expect(counter.connections()).toBeGreaterThan(0);
+      } finally {
+        await counter.close();
+      }
+      const real = await open();
+      await real.check();
+      await real.close();
+      await real.close();
     });
   });
+}
+
+/** A TCP server that counts connections and answers none of them (each is closed at once). */
+async function countingServer(): Promise<{ origin: { host: string; port: number; url: string }; connections(): number; close(): Promise<void> }> {
+  let count = 0;
+  const sockets = new Set<Socket>();
+  const server = createServer((socket) => {
+    count++;
+    sockets.add(socket);
+    socket.destroy();
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as { port: number };
+  return {
+    origin: { host: "127.0.0.1", port, url: `http://127.0.0.1:${port}` },
+    connections: () => count,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
 }

@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
 import { describe, expect, it, onTestFinished } from "vitest";
 import { createRecordMapper, readPush, recordsOf } from "@tributary/core/authoring";
+import { checkWebhookVerification } from "@tributary/core/ingress";
 import { signTerraPayload, verifyTerraSignature } from "@tributary/core/contracts";
 import { signPush } from "@tributary/core/mock-provider";
 import type { ConnectorSpec } from "@tributary/schemas";
@@ -95,6 +96,12 @@ describe("INSIDERS pushes", () => {
       { eventType: "user.deauthorized", action: "deauth", delivered: [] },
       { eventType: "ping", action: "ignore", delivered: [] },
     ]);
+  });
+
+  it("the ingress's own verification accepts every example once and refuses it re-signed wrong, stale, future or changed", () => {
+    const checks = checkWebhookVerification(definition, { secret });
+    expect(checks.filter((check) => check.status !== "pass")).toEqual([]);
+    expect(checks.length).toBeGreaterThanOrEqual(examples.length * 7);
   });
 
   it("names the user of each push by user_id, which is the id the token answer gave at connect", () => {

@@ -30,7 +30,7 @@ describe("SANDBOX connector definition", () => {
     const iterate = async () => {
       for await (const record of readHook("daily")(ctx)) void record;
     };
-    await expect(iterate()).rejects.toThrow();
+    await expect(iterate()).rejects.toMatchObject({ name: "AbortError" }); // the signal's own reason, not any error
   });
 
   it("refuses an invalid range as a user error, when iterated rather than when read() is called", async () => {

@@ -164,8 +164,7 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
       const host = listen.host ?? config.server.host;
       assertSafeToListen(config, host);
       const { public: instance, admin } = httpServers();
-      // Not fatal: the API answers 503 until Redis is there, and health/ready says why.
-      if (!(await producer.whenReady(3000))) log.warn({ redis: new URL(config.redis.url).host }, "Redis is not reachable yet; provider webhooks get 503 until it is");
+      // Not waiting for Redis: the API answers 503 until it is there, and health/ready says why.
       const url = await listenOn(instance, host, listen.port ?? config.server.port);
       const adminUrl = admin && config.server.admin ? await listenOn(admin, config.server.admin.host, config.server.admin.port) : undefined;
       return { server: instance, url, ...(adminUrl ? { adminUrl } : {}) };

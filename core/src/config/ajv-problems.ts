@@ -43,7 +43,12 @@ function describe(error: ErrorObject, ctx: ProblemContext): ConfigProblem | unde
 
   switch (error.keyword) {
     case "propertyNames":
+    // "must match the then schema": the rule of the `then` branch is reported at its own place.
+    case "if":
       return undefined;
+    case "not":
+    case "false schema":
+      return problem(at, typeof schema.description === "string" ? `is not allowed here: ${sentence(schema.description, false)}` : "is not allowed here");
     case "required": {
       const missing = String(params.missingProperty);
       const properties = (schema.properties ?? {}) as Record<string, { description?: unknown }>;
@@ -144,8 +149,8 @@ function show(value: unknown): string {
   return typeof value === "string" ? JSON.stringify(value) : String(value);
 }
 
-function sentence(text: string): string {
-  const first = text.split(/(?<=\.)\s/)[0] ?? text;
+function sentence(text: string, firstOnly = true): string {
+  const first = firstOnly ? (text.split(/(?<=\.)\s/)[0] ?? text) : text;
   return first.replace(/\.$/, "");
 }
 

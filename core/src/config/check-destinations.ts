@@ -22,6 +22,8 @@ export interface CheckDestinationsOptions {
   /** Per destination, for `check()` and again for `close()`. @default 10_000 */
   timeoutMs?: number;
   log?: Logger;
+  /** Let each destination create what deliveries need and send a test delivery (`check --write-test`). @default false */
+  write?: boolean;
 }
 
 export const DEFAULT_CHECK_TIMEOUT_MS = 10_000;
@@ -62,7 +64,7 @@ export async function checkDestinations(
       if (!destination) return;
       const started = performance.now();
       try {
-        await withTimeout(destination.check(), timeoutMs, () => timeoutError("check()", timeoutMs));
+        await withTimeout(destination.check({ write: options.write === true }), timeoutMs, () => timeoutError("check()", timeoutMs));
         results.set(entry.name, { name: entry.name, type: entry.type, ok: true, durationMs: elapsed(started) });
       } catch (error) {
         results.set(entry.name, failure(entry, elapsed(started), error, secrets));

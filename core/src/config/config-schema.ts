@@ -92,7 +92,7 @@ export interface DestinationConfig {
 
 export interface TributaryConfig {
   server: ServerConfig;
-  redis: { url: string };
+  redis: { url: string; startupTimeoutSeconds: number };
   database: { url: string; schema?: string };
   dataDir: string;
   encryptionKey: string;
@@ -313,6 +313,13 @@ export const CONFIG_SCHEMA = {
       default: {},
       properties: {
         url: { type: "string", minLength: 1, default: "redis://127.0.0.1:6379", description: "redis:// or rediss:// URL." },
+        startupTimeoutSeconds: {
+          type: "number",
+          minimum: 0,
+          default: 60,
+          description:
+            "How long serve, api and worker wait for Redis at start-up (retrying with backoff, /health/ready false meanwhile) before exiting non-zero; 0 waits for ever. TRIBUTARY_REDIS_STARTUP_TIMEOUT overrides it.",
+        },
       },
     },
     database: {
@@ -330,7 +337,7 @@ export const CONFIG_SCHEMA = {
           type: "string",
           pattern: "^[a-z_][a-z0-9_]{0,62}$",
           description:
-            "PostgreSQL schema holding Tributary's tables (created if missing), to share one database with other applications. Default: the connection's search_path.",
+            "PostgreSQL schema holding Tributary's tables (created if missing), so they never mix with another application's. Default: tributary; an install whose tables are already in public keeps them there (with a warning) until this is set.",
         },
       },
     },

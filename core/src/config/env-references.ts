@@ -21,7 +21,8 @@ export interface EnvReference {
   syntax:
     | { kind: "variable"; name: string; fallback?: string }
     | { kind: "literal"; text: string }
-    | { kind: "invalid"; inner: string };
+    | { kind: "invalid"; inner: string }
+    | { kind: "unclosed" };
 }
 
 export interface ExtractedReferences {
@@ -34,7 +35,9 @@ export interface ExtractedReferences {
   placeholderPattern(): RegExp;
 }
 
-const REFERENCE = /\$(\$)?\{([^}\n]*)\}/g;
+// A `${` whose line has no `}` after it is caught too (an unclosed reference: `${` and the name), rather
+// than left in the value as text for some later rule (a URL pattern) to complain about.
+const REFERENCE = /\$(\$)?\{(?:([^}\n]*)\}|[A-Za-z0-9_]*)/g;
 const VARIABLE = /^([A-Za-z_][A-Za-z0-9_]*)(?::-([\s\S]*))?$/;
 
 export function extractReferences(source: string): ExtractedReferences {
@@ -54,7 +57,9 @@ export function extractReferences(source: string): ExtractedReferences {
     const index = references.length;
     const placeholder = `${prefix}${index}__`;
     const variable = VARIABLE.exec(inner);
-    const syntax: EnvReference["syntax"] = match[1]
+    const syntax: EnvReference["syntax"] = match[2] === undefined
+      ? { kind: "unclosed" }
+      : match[1]
       ? { kind: "literal", text: raw.slice(1) }
       : variable
         ? { kind: "variable", name: variable[1] as string, ...(variable[2] === undefined ? {} : { fallback: variable[2] }) }
@@ -93,6 +98,13 @@ export type Resolution = { ok: true; value: string; variable?: string } | { ok: 
 export function resolveReference(reference: EnvReference, env: Readonly<Record<string, string | undefined>>): Resolution {
   const { syntax } = reference;
   if (syntax.kind === "literal") return { ok: true, value: syntax.text };
+  if (syntax.kind === "unclosed") {
+    const name = /^\$?\$\{([A-Za-z_][A-Za-z0-9_]*)/.exec(reference.raw)?.[1] ?? "NAME";
+    return {
+      ok: false,
+      message: `"${reference.raw}" is not closed: write \${${name}} (or \${${name}:-default}), or $\${ for a literal \${`,
+    };
+  }
   if (syntax.kind === "invalid") {
     return {
       ok: false,

@@ -1,5 +1,6 @@
 import type { ErrorObject, ValidateFunction } from "ajv";
 import type { DestinationPlugin } from "../contracts/destination.ts";
+import { builtinDestinationTypes } from "../registry/builtin-plugins.ts";
 import type { PluginRegistry } from "../registry/plugin-registry.ts";
 import { parseEncryptionKey } from "../state/encryption-key.ts";
 import { pointerSegments, problemsFromAjv } from "./ajv-problems.ts";
@@ -157,7 +158,8 @@ function checkDestinationOptions(
 ): void {
   if (!Array.isArray(config.destinations)) return;
   const { ajv, compiled } = optionsValidators(registry);
-  const knownTypes = registry.destinations().map((plugin) => plugin.name);
+  // Built-in destinations are loaded only when used: name them all, not only the loaded ones.
+  const knownTypes = [...new Set([...builtinDestinationTypes(config.plugins), ...registry.destinations().map((plugin) => plugin.name)])].sort();
 
   config.destinations.forEach((destination, index) => {
     if (destination === null || typeof destination !== "object" || typeof destination.type !== "string") return;

@@ -4,7 +4,6 @@ import { UserError } from "../errors/tributary-error.ts";
 import type { ConnectorDefinition } from "../spec/define-connector.ts";
 import { connectorIcon } from "./connector-icon.ts";
 import { specSync } from "./connector-sync.ts";
-import { ingressWebhook } from "./ingress-webhook.ts";
 import { createRecordNormalizer } from "./map-records.ts";
 import { createConnectorReader } from "./read-connector.ts";
 import type { RuntimeConnector } from "./runtime-connector.ts";
@@ -38,7 +37,6 @@ export function compileConnector(definition: ConnectorDefinition): RuntimeConnec
   }
   const normalize = createRecordNormalizer(definition);
   const read = createConnectorReader(definition, normalize);
-  const webhook = ingressWebhook(spec.webhook, hooks);
   const icon = connectorIcon(spec.icon, definition.dir);
   return {
     kind: "connector",
@@ -51,7 +49,6 @@ export function compileConnector(definition: ConnectorDefinition): RuntimeConnec
     pullTypes,
     pushTypes,
     sync: specSync(spec),
-    ...(webhook ? { webhook } : {}),
     canPull: (dataType): dataType is DataType => (pullTypes as readonly string[]).includes(dataType),
     read,
     normalize,

@@ -1,6 +1,5 @@
 import type { AuthSpec, DataType } from "@tributary/schemas";
 import type { DateRange } from "../contracts/data-types.ts";
-import type { WebhookSpec } from "../contracts/webhook.ts";
 import type { Logger } from "../log/logger.ts";
 import type { ProviderSession } from "../provider-http/provider-client.ts";
 import type { Normalized } from "../runtime/normalize.ts";
@@ -34,11 +33,6 @@ export interface RuntimeConnector {
   readonly pushTypes: readonly DataType[];
   /** The spec's sync settings with their defaults; `effectiveSync` applies the operator's overrides. */
   readonly sync: ConnectorSync;
-  /**
-   * The spec's webhook in the shape today's ingress verifies and splits (undefined without a webhook, or
-   * when it uses what that ingress cannot run). The spec itself is `definition.spec.webhook`.
-   */
-  readonly webhook?: WebhookSpec;
   canPull(dataType: string): dataType is DataType;
   /**
    * One data type of one connection over a window: each stream of that type read (its read hook, or its

@@ -42,9 +42,18 @@ export interface Destination {
   write(batch: readonly Delivery[]): Promise<void>;
   /** Erase everything this destination holds for a user (deauth, erasure request). */
   delete(user: DestinationUser): Promise<void>;
-  /** Throws a TributaryError saying what is wrong when the destination cannot be used. */
-  check(): Promise<void>;
+  /**
+   * Throws a TributaryError saying what is wrong when the destination cannot be used. Without `write` it
+   * changes nothing (connect, authenticate, see that the target exists); with `write` it may also create
+   * what deliveries need (tables, indexes) and send a test delivery (`tributary check --write-test`).
+   */
+  check(options?: DestinationCheckOptions): Promise<void>;
   close(): Promise<void>;
+}
+
+export interface DestinationCheckOptions {
+  /** @default false */
+  write?: boolean;
 }
 
 /**

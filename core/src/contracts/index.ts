@@ -3,7 +3,7 @@ export * from "./auth.ts";
 export * from "./connector.ts";
 export * from "./data-types.ts";
 export * from "./destination.ts";
-export * from "./webhook.ts";
+export type { WebhookRequest } from "../ingress/webhook-request.ts";
 export * from "./natural-key.ts";
 export * from "./terra-signature.ts";
 export * from "../errors/index.ts";

@@ -2,11 +2,14 @@ import rateLimit from "@fastify/rate-limit";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { ServerConfig } from "../config/config-schema.ts";
 import type { RuntimeConnector } from "../connectors/runtime-connector.ts";
-import type { WebhookRequest, WebhookSpec } from "../contracts/webhook.ts";
-import { extractNotifications, type Notification } from "../ingress/extract-notifications.ts";
-import { parsePushBody } from "../ingress/parse-push-body.ts";
+import { answerHandshake } from "../ingress/answer-handshake.ts";
+import { decodePushBody } from "../ingress/parse-push-body.ts";
+import { pushSettings, type ProviderPushConfig, type PushSettings } from "../ingress/push-settings.ts";
+import { readNotifications, type Notification } from "../ingress/read-notifications.ts";
 import { replayFingerprint, replayHoldSeconds } from "../ingress/replay-fingerprint.ts";
-import { precheckWebhook, verifyWebhook } from "../ingress/verify-webhook.ts";
+import { precheckPush, verifyPush } from "../ingress/verify-push.ts";
+import type { ConnectorDefinition } from "../spec/define-connector.ts";
+import type { WebhookRequest } from "../ingress/webhook-request.ts";
 import { jobId } from "../queue/job-id.ts";
 import { MAX_NOTIFICATIONS_PER_INGEST_JOB, type IngestJobData, type IngestNotification } from "../queue/topology.ts";
 import type { RuntimeContext } from "../runtime/runtime-context.ts";
@@ -16,7 +19,6 @@ import { hookDurationHistogram, type WebhookOutcome } from "./http-metrics.ts";
 import type { ProducerQueues } from "../queue/producer-queues.ts";
 import type { ProviderUserCache } from "./provider-user-cache.ts";
 import type { ReplayGuard } from "./replay-guard.ts";
-import { safeEqualText } from "./safe-equal.ts";
 import { sendUnavailable, withTimeout } from "./unavailable.ts";
 
 export interface HooksRoutesOptions {
@@ -31,12 +33,14 @@ export interface HooksRoutesOptions {
 }
 
 type ProviderRequest = FastifyRequest<{ Params: { provider: string } }>;
-type PushTarget = { connector: RuntimeConnector; spec: WebhookSpec; secret: string };
+type PushTarget = { connector: RuntimeConnector; definition: ConnectorDefinition; settings: PushSettings };
 type Enqueued = { ok: true } | { ok: false; error: unknown };
 
 /**
- * Provider push ingress: verify the signature over the raw bytes, refuse replays, split the body into
- * notifications, find each one's user, enqueue them and answer at once. No database write and no
+ * Provider push ingress, run from the connector's webhook spec (`ingress/`): verify the push as its
+ * scheme declares over the raw bytes, refuse replays, decode the body (JSON or form), split it into
+ * notifications, find each one's user, enqueue them and answer at once; subscription handshakes on GET
+ * and HEAD. No database write and no
  * destination call happens here; the ingest worker does the rest.
  *
  * Each step refuses as early as it can decide, and before the costlier ones: the source's rate budget,
@@ -111,12 +115,12 @@ export async function hooksRoutes(app: FastifyInstance, options: HooksRoutesOpti
     const found = pushTarget(ctx, request.params.provider);
     if (!found) return refuse(404, `no provider "${request.params.provider.slice(0, 64)}" accepts webhooks here`);
     const provider = found.connector.name;
-    const secret = ctx.providers[provider]?.pushSecret;
-    if (!secret) {
-      request.log.error({ provider }, `provider push refused: no secret configured — set providers.${provider}.pushSecret (or webhookSecret) in the config`);
+    const settings = pushSettings(found.definition.spec, ctx.providers[provider] as ProviderPushConfig | undefined);
+    if (!settings.ok) {
+      request.log.error({ provider }, `provider push refused: ${settings.problem} — ${settings.hint}`);
       count(provider, "unavailable");
       if (request.headers["content-length"] !== "0") reply.header("connection", "close");
-      return sendUnavailable(reply, "webhook secret not configured");
+      return sendUnavailable(reply, settings.missing === "secret" ? "webhook secret not configured" : "webhook subscription setting not configured");
     }
     if (rejections) {
       const state = await rejections(request, { increment: false });
@@ -127,7 +131,7 @@ export async function hooksRoutes(app: FastifyInstance, options: HooksRoutesOpti
       }
     }
     // Refused on its headers, a body is never read: it costs the source no bytes.
-    const refusal = precheckWebhook(found.spec, request.headers);
+    const refusal = precheckPush(found.definition.spec.webhook!, request.headers);
     if (refusal !== undefined) {
       await rejected(request, provider, refusal);
       return refuse(401, refusal);
@@ -142,7 +146,7 @@ export async function hooksRoutes(app: FastifyInstance, options: HooksRoutesOpti
       const declared = Number(request.headers["content-length"]);
       if (Number.isFinite(declared)) bytes.charge(request.ip, declared);
     }
-    targets.set(request, { ...found, secret });
+    targets.set(request, { ...found, settings: settings.settings });
   };
   const rejected = async (request: FastifyRequest, provider: string, reason: string) => {
     request.log.warn({ provider, reason }, "provider push rejected: bad signature");
@@ -152,14 +156,15 @@ export async function hooksRoutes(app: FastifyInstance, options: HooksRoutesOpti
 
   app.post("/hooks/:provider", { bodyLimit: limits.hookBodyBytes, preParsing: refuseEarly, config: rateLimitConfig }, async (request: ProviderRequest, reply) => {
     const target = targets.get(request)!;
-    const { connector, spec, secret } = target;
+    const { connector, definition, settings } = target;
+    const webhook = definition.spec.webhook!;
     const provider = connector.name;
 
     const rawBody = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
     // A chunked body declared no length: it is charged what it turned out to be.
     if (bytes && request.headers["content-length"] === undefined) bytes.charge(request.ip, rawBody.length);
-    const webhookRequest: WebhookRequest = { headers: request.headers, rawBody, query: request.query as Record<string, string | undefined> };
-    const verified = verifyWebhook(spec, webhookRequest, secret);
+    const webhookRequest: WebhookRequest = { headers: request.headers, rawBody, query: request.query as Record<string, unknown> };
+    const verified = verifyPush(definition, webhookRequest, settings);
     if (!verified.ok) {
       await rejected(request, provider, verified.reason);
       return reply.code(401).send({ status: "error", message: verified.reason });
@@ -186,15 +191,18 @@ export async function hooksRoutes(app: FastifyInstance, options: HooksRoutesOpti
       return reply.code(400).send({ status: "error", message });
     };
 
-    const parsed = parsePushBody(rawBody);
+    const parsed = verified.body ?? decodePushBody(rawBody, webhook.body);
     if (!parsed.ok) return badRequest(parsed.reason);
-    const extracted = extractNotifications(spec, parsed.body, { maxNotifications: limits.notificationsPerRequest });
+    const extracted = readNotifications(webhook, parsed.body, { maxNotifications: limits.notificationsPerRequest });
     if (!extracted.ok) return badRequest(extracted.reason);
+    // Ignored notifications (a provider's ping, events nothing is done about) are acknowledged, not queued.
+    const actionable = extracted.notifications.filter((n): n is Notification & { providerUserId: string } => n.action.action !== "ignore");
+    const ignored = extracted.notifications.length - actionable.length;
 
     let userIds: Array<string | undefined>;
     try {
       userIds = await withTimeout(
-        Promise.all(extracted.notifications.map((n) => users.resolve(provider, n.providerUserId))),
+        Promise.all(actionable.map((n) => users.resolve(provider, n.providerUserId))),
         dependencyTimeoutMs,
         "database",
       );
@@ -203,8 +211,8 @@ export async function hooksRoutes(app: FastifyInstance, options: HooksRoutesOpti
       return unavailable(request, reply, provider, error, "state store unavailable, retry later");
     }
 
-    const accepted = acceptedNotifications(provider, extracted.notifications, userIds, fingerprint, request.id);
-    const skipped = extracted.notifications.length - accepted.length;
+    const accepted = acceptedNotifications(provider, actionable, userIds, fingerprint, request.id);
+    const skipped = actionable.length - accepted.length;
     if (skipped > 0) {
       // Providers retry any non-2xx forever, so a notification nobody can use is acknowledged and counted.
       request.log.info({ provider, skipped }, "provider push: notifications for unknown provider accounts skipped");
@@ -225,39 +233,38 @@ export async function hooksRoutes(app: FastifyInstance, options: HooksRoutesOpti
       }
       count(provider, "accepted");
     }
-    return reply.code(200).send({ status: "accepted", notifications: accepted.length, ...(skipped > 0 ? { skipped } : {}) });
+    if (ignored > 0) count(provider, "ignored", ignored);
+    return reply.code(200).send({ status: "accepted", notifications: accepted.length, ...(skipped > 0 ? { skipped } : {}), ...(ignored > 0 ? { ignored } : {}) });
   });
 
-  app.get("/hooks/:provider", { config: rateLimitConfig }, async (request: ProviderRequest, reply) => {
+  // HEAD before GET: fastify would otherwise answer HEAD with the GET handler (Withings probes with HEAD).
+  const handshake = async (request: ProviderRequest, reply: FastifyReply) => {
     const found = pushTarget(ctx, request.params.provider);
-    const challenge = found?.spec.challenge;
-    if (!found || !challenge) return reply.code(404).send({ status: "error", message: `no subscription handshake for "${request.params.provider.slice(0, 64)}"` });
+    if (!found) return reply.code(404).send({ status: "error", message: `no subscription handshake for "${request.params.provider.slice(0, 64)}"` });
     const provider = found.connector.name;
-    const query = request.query as Record<string, unknown>;
-
-    const value = query[challenge.queryParam];
-    if (typeof value !== "string" || value === "") {
-      count(provider, "bad_request");
-      return reply.code(400).send({ status: "error", message: `missing ${challenge.queryParam}` });
-    }
-    if (challenge.verifyTokenParam) {
-      const expected = ctx.providers[provider]?.verifyToken;
-      if (typeof expected !== "string" || expected === "") {
+    const answer = answerHandshake(found.definition.spec.webhook!.handshakes ?? [], { method: request.method, query: request.query as Record<string, unknown> }, verifyTokenOf(ctx, provider));
+    switch (answer.outcome) {
+      case "answered":
+        count(provider, "challenge");
+        // Plain text when the provider wants a bare echo: never HTML, so the echo cannot become markup.
+        if ("json" in answer) return reply.send(answer.json);
+        if ("text" in answer) return reply.type("text/plain; charset=utf-8").send(answer.text);
+        return reply.code(answer.status).send();
+      case "refused":
+        request.log.warn({ provider }, `subscription handshake refused: ${answer.message}`);
+        count(provider, "rejected_signature");
+        return reply.code(answer.status).send({ status: "error", message: answer.message });
+      case "unavailable":
         request.log.error({ provider }, `subscription handshake refused: set providers.${provider}.verifyToken in the config`);
         count(provider, "unavailable");
-        return sendUnavailable(reply, "verify token not configured");
-      }
-      const given = query[challenge.verifyTokenParam];
-      if (typeof given !== "string" || !safeEqualText(given, expected)) {
-        request.log.warn({ provider }, "subscription handshake refused: verify token does not match");
-        count(provider, "rejected_signature");
-        return reply.code(403).send({ status: "error", message: "verify token does not match" });
-      }
+        return sendUnavailable(reply, answer.message);
+      case "bad_request":
+        count(provider, "bad_request");
+        return reply.code(answer.status).send({ status: "error", message: answer.message });
     }
-    count(provider, "challenge");
-    // Plain text when the provider wants a bare echo: never HTML, so the echo cannot become markup.
-    return challenge.responseField ? reply.send({ [challenge.responseField]: value }) : reply.type("text/plain; charset=utf-8").send(value);
-  });
+  };
+  app.head("/hooks/:provider", { config: rateLimitConfig }, handshake);
+  app.get("/hooks/:provider", { config: rateLimitConfig }, handshake);
 
   function unavailable(request: FastifyRequest, reply: FastifyReply, provider: string, error: unknown, message?: string) {
     request.log.warn({ provider, err: (error as Error).message }, "provider push not accepted: dependency unavailable");
@@ -270,14 +277,14 @@ export async function hooksRoutes(app: FastifyInstance, options: HooksRoutesOpti
  * The connector addressed by the path, accepting any case and dashes (`/hooks/google-fit` finds
  * GOOGLE_FIT); undefined for unknown, disabled or push-less providers.
  */
-function pushTarget(ctx: RuntimeContext, param: string): { connector: RuntimeConnector; spec: WebhookSpec } | undefined {
+function pushTarget(ctx: RuntimeContext, param: string): { connector: RuntimeConnector; definition: ConnectorDefinition } | undefined {
   const name = param.toUpperCase().replaceAll("-", "_");
   if (!ctx.registry.hasConnector(name) || ctx.providers[name]?.enabled === false) return undefined;
   const connector = ctx.registry.connector(name);
-  return connector.webhook ? { connector, spec: connector.webhook } : undefined;
+  return connector.definition.spec.webhook ? { connector, definition: connector.definition } : undefined;
 }
 
-function acceptedNotifications(provider: string, notifications: Notification[], userIds: Array<string | undefined>, fingerprint: string, traceId: string) {
+function acceptedNotifications(provider: string, notifications: Array<Notification & { providerUserId: string }>, userIds: Array<string | undefined>, fingerprint: string, traceId: string) {
   const receivedAt = Date.now();
   const accepted: IngestNotification[] = [];
   notifications.forEach((notification, index) => {
@@ -290,7 +297,7 @@ function acceptedNotifications(provider: string, notifications: Notification[], 
       userId,
       providerUserId: notification.providerUserId,
       eventType: notification.eventType,
-      notification: notification.body,
+      notification: notification.document,
       receivedAt,
       traceId,
     });
@@ -310,4 +317,9 @@ function ingestJobs(notifications: IngestNotification[]): Array<{ name: string; 
     jobs.push({ name: kinds.size === 1 ? [...kinds][0]! : `${chunk.length} notifications`, data: { notifications: chunk } });
   }
   return jobs;
+}
+
+function verifyTokenOf(ctx: RuntimeContext, provider: string): string | undefined {
+  const token = ctx.providers[provider]?.verifyToken;
+  return typeof token === "string" && token !== "" ? token : undefined;
 }

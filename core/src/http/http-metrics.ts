@@ -27,6 +27,7 @@ export type WebhookOutcome =
   | "rejected_signature"
   | "replayed"
   | "unknown_user"
+  | "ignored"
   | "bad_request"
   | "challenge"
   | "unavailable"

@@ -1,6 +1,14 @@
-export * from "./json-pointer.ts";
-export * from "./verify-webhook.ts";
+export * from "./webhook-request.ts";
+export * from "./verified-push.ts";
+export * from "./push-settings.ts";
+export * from "./verify-push.ts";
 export * from "./replay-fingerprint.ts";
 export * from "./parse-push-body.ts";
-export * from "./extract-notifications.ts";
-export { SIGNATURE_SCHEMES, type SignatureScheme, type SchemeResult } from "./schemes/index.ts";
+export * from "./parse-form-body.ts";
+export * from "./read-notifications.ts";
+export * from "./select-action.ts";
+export * from "./event-type.ts";
+export * from "./answer-handshake.ts";
+export { SIGNATURE_SCHEMES, type SignatureScheme, type SchemeInput } from "./schemes/index.ts";
+export * from "./fetch-notified-records.ts";
+export * from "./check-webhook-verification.ts";

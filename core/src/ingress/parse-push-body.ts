@@ -1,4 +1,5 @@
 import secureJson from "secure-json-parse";
+import { parseFormBody } from "./parse-form-body.ts";
 
 /**
  * Deepest nesting a push body may have. Provider payloads are a handful of levels deep (batch →
@@ -21,6 +22,11 @@ export function parsePushBody(raw: Buffer, maxDepth = MAX_PUSH_DEPTH): ParsedPus
   } catch (error) {
     return { ok: false, reason: (error as Error).message.includes("prototype") ? "body carries a forbidden __proto__ or constructor.prototype key" : "body is not valid JSON" };
   }
+}
+
+/** A push body decoded as its webhook declares (`webhook.body`): JSON, or form-encoded fields. */
+export function decodePushBody(raw: Buffer, encoding: "json" | "form" = "json"): ParsedPushBody {
+  return encoding === "form" ? parseFormBody(raw) : parsePushBody(raw);
 }
 
 const QUOTE = 0x22;

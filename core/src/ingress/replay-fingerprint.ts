@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { VerifiedPush } from "./verify-webhook.ts";
+import type { VerifiedPush } from "./verified-push.ts";
 
 /**
  * How long a push without a signed timestamp is remembered: such a request stays valid for ever, so the

@@ -1,3 +1,4 @@
+import { createRequire } from "node:module";
 import { pino, type Logger as PinoLogger } from "pino";
 
 export type Logger = PinoLogger;
@@ -45,7 +46,26 @@ export const REDACTED_PATHS = [
   'req.headers["terra-signature"]',
 ];
 
-export function createLogger(options: { level?: string; name?: string; destination?: NodeJS.WritableStream } = {}): Logger {
+/** What LOG_LEVEL may say (pino's levels). */
+export const LOG_LEVELS: readonly string[] = ["fatal", "error", "warn", "info", "debug", "trace", "silent"];
+
+export type LogFormat = "pretty" | "json";
+export const LOG_FORMATS: readonly LogFormat[] = ["pretty", "json"];
+/** `pretty` or `json`; `--log-format` sets it for the process. Default: pretty on a terminal, JSON otherwise. */
+export const LOG_FORMAT_ENV = "LOG_FORMAT";
+
+/** The format a logger writing to `stream` uses: $LOG_FORMAT when set, else pretty for a terminal. */
+export function logFormatFor(stream: NodeJS.WritableStream, env: Readonly<Record<string, string | undefined>> = process.env): LogFormat {
+  const chosen = env[LOG_FORMAT_ENV];
+  if (chosen === "pretty" || chosen === "json") return chosen;
+  return (stream as { isTTY?: boolean }).isTTY === true ? "pretty" : "json";
+}
+
+export function createLogger(
+  options: { level?: string; name?: string; destination?: NodeJS.WritableStream; format?: LogFormat } = {},
+): Logger {
+  const destination = options.destination ?? process.stdout;
+  const format = options.format ?? logFormatFor(destination);
   return pino(
     {
       name: options.name ?? "tributary",
@@ -54,8 +74,20 @@ export function createLogger(options: { level?: string; name?: string; destinati
       base: { pid: process.pid },
       timestamp: pino.stdTimeFunctions.isoTime,
     },
-    options.destination ?? process.stdout,
+    format === "pretty" ? prettyStream(destination) : destination,
   );
+}
+
+/** pino-pretty, loaded only when asked for: a production process writing JSON never carries it. */
+function prettyStream(destination: NodeJS.WritableStream): NodeJS.WritableStream {
+  const pretty = createRequire(import.meta.url)("pino-pretty") as (options: Record<string, unknown>) => NodeJS.WritableStream;
+  return pretty({
+    destination,
+    sync: true,
+    colorize: (destination as { isTTY?: boolean }).isTTY === true,
+    translateTime: "SYS:HH:MM:ss.l",
+    ignore: "pid,hostname,name",
+  });
 }
 
 /** A logger that drops everything: for tests and library use without a host logger. */

@@ -7,7 +7,13 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom
  */
 export function createMetrics() {
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry, prefix: "tributary_process_" });
+  // prom-client's process_* and nodejs_* metrics, as tributary_process_cpu_user_seconds_total etc.
+  collectDefaultMetrics({ register: registry, prefix: "tributary_" });
+  // Gauges whose names end in _total, which Prometheus reserves for counters; the same counts stay
+  // available by type in tributary_nodejs_active_{handles,requests,resources}.
+  for (const misnamed of ["nodejs_active_handles_total", "nodejs_active_requests_total", "nodejs_active_resources_total"]) {
+    registry.removeSingleMetric(`tributary_${misnamed}`);
+  }
   return {
     registry,
     jobs: new Counter({

@@ -20,11 +20,14 @@ export class ProviderWaitError extends RateLimitedError {
  * refresh could not cure): the runtime marks the connection and emits access_revoked.
  */
 export class ProviderAccessRevokedError extends UserError {
-  constructor(message: string, options?: TributaryErrorOptions) {
+  /** "revoked": the provider says the user withdrew access; "refused": it refuses credentials a refresh could not cure. */
+  readonly kind: "revoked" | "refused";
+  constructor(message: string, options?: TributaryErrorOptions & { kind?: "revoked" | "refused" }) {
     super(ErrorCodes.AUTH_REVOKED, message, {
       hint: "The user withdrew access or their credentials stopped working: they must connect again.",
       ...options,
     });
+    this.kind = options?.kind ?? "refused";
   }
 }
 

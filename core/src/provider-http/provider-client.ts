@@ -315,6 +315,7 @@ export function createProviderClient(options: ProviderClientOptions): ProviderCl
           }
           case "revoked":
             throw new ProviderAccessRevokedError(`${where} says access was revoked (${response.status})${decision.rule?.message ? `: ${decision.rule.message}` : ""}`, {
+              kind: "revoked",
               details: { status: response.status },
             });
           case "fail":

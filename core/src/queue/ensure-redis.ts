@@ -4,7 +4,8 @@ import { ErrorCodes } from "../errors/codes.ts";
 import { UserError } from "../errors/tributary-error.ts";
 import type { Logger } from "../log/logger.ts";
 
-async function ping(url: string, timeoutMs: number): Promise<boolean> {
+/** Whether Redis at `url` answers PING within `timeoutMs`; one attempt, no retry, nothing left open. */
+export async function pingRedis(url: string, timeoutMs: number): Promise<boolean> {
   const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: timeoutMs });
   client.on("error", () => undefined);
   try {
@@ -24,7 +25,7 @@ const LOCAL_HOSTS = new Set(["127.0.0.1", "localhost", "::1", "[::1]"]);
  * (in-memory, nothing written to disk); otherwise stop with one line that says how to get one.
  */
 export async function ensureRedis(url: string, log?: Logger): Promise<{ started: boolean }> {
-  if (await ping(url, 1000)) return { started: false };
+  if (await pingRedis(url, 1000)) return { started: false };
   const parsed = new URL(url);
   const howTo = "install Redis (apt-get install redis-server, or brew install redis) or point REDIS_URL at a running one";
   if (!LOCAL_HOSTS.has(parsed.hostname)) {
@@ -39,7 +40,7 @@ export async function ensureRedis(url: string, log?: Logger): Promise<{ started:
   }
   log?.info({ port }, "started a local redis-server (in-memory)");
   for (let i = 0; i < 50; i++) {
-    if (await ping(url, 500)) return { started: true };
+    if (await pingRedis(url, 500)) return { started: true };
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   throw new UserError(ErrorCodes.REDIS_UNAVAILABLE, `Started redis-server on port ${port} but it does not answer`, { hint: `Check that port ${port} is free, or ${howTo}.` });

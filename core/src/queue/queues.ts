@@ -19,13 +19,13 @@ export interface RuntimeQueues {
 const retention = { removeOnComplete: { count: 1000 }, removeOnFail: { age: 7 * 24 * 3600 } };
 
 export function createQueues(connection: ConnectionOptions, prefix: string, destinations: Iterable<string> = []): RuntimeQueues {
-  const pull = new Queue<PullQueueJobData>(Queues.pull, { connection, prefix, defaultJobOptions: { ...retention, attempts: 5, backoff: { type: "exponential", delay: 5000 } } });
-  const ingest = new Queue<IngestJobData>(Queues.ingest, { connection, prefix, defaultJobOptions: { ...retention, attempts: 5, backoff: { type: "exponential", delay: 1000 } } });
+  const pull = quiet(new Queue<PullQueueJobData>(Queues.pull, { connection, prefix, defaultJobOptions: { ...retention, attempts: 5, backoff: { type: "exponential", delay: 5000 } } }));
+  const ingest = quiet(new Queue<IngestJobData>(Queues.ingest, { connection, prefix, defaultJobOptions: { ...retention, attempts: 5, backoff: { type: "exponential", delay: 1000 } } }));
   const deliver = new Map<string, Queue<DeliverJobData>>();
   const deliverTo = (destination: string) => {
     let queue = deliver.get(destination);
     if (!queue) {
-      queue = new Queue<DeliverJobData>(deliverQueueName(destination), { connection, prefix, defaultJobOptions: retention });
+      queue = quiet(new Queue<DeliverJobData>(deliverQueueName(destination), { connection, prefix, defaultJobOptions: retention }));
       deliver.set(destination, queue);
     }
     return queue;
@@ -41,4 +41,13 @@ export function createQueues(connection: ConnectionOptions, prefix: string, dest
     all,
     close: () => (closed ??= Promise.all(all().map((q) => q.close())).then(() => undefined)),
   };
+}
+
+/**
+ * A queue's "error" event repeats what the command that met the error rejects with, and the connection's
+ * own listener reports an outage; without a listener BullMQ prints a stack trace per reconnect attempt.
+ */
+function quiet<Q extends Queue>(queue: Q): Q {
+  queue.on("error", () => undefined);
+  return queue;
 }

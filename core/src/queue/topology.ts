@@ -58,6 +58,11 @@ export interface PullJobData {
   traceId: string;
   /** How often the provider has answered this pull with 429 so far (see MAX_FREE_PROVIDER_RATE_LIMITS). */
   rateLimited?: number;
+  /**
+   * A pull that waited (rate budget, Retry-After) after publishing part of its window: where each stream's
+   * read was (stream executor positions, plain JSON), and how many parts were published already.
+   */
+  resume?: { part: number; positions: Record<string, unknown> };
 }
 
 /**
@@ -109,7 +114,7 @@ export interface IngestNotification {
   /** The connection it is about, resolved by the ingress from the provider's user id. */
   userId: string;
   providerUserId: string;
-  /** The provider's event type (the connector's `eventTypePointer` value, or "*"). */
+  /** The notification's event type as the connector's `webhook.eventType` (or keys batch) reads it, or "*". */
   eventType: string;
   /** The notification object as received. */
   notification: unknown;

@@ -19,3 +19,7 @@ export const builtinDestinationPackage = (type: string): string => `${DESTINATIO
 
 export const isBuiltinDestinationPackage = (specifier: string): boolean =>
   specifier.startsWith(DESTINATION_PACKAGE_PREFIX) && (BUILTIN_PLUGINS as readonly string[]).includes(specifier);
+
+/** The destination types the listed plugins would provide, whether or not they are loaded yet. */
+export const builtinDestinationTypes = (plugins: readonly string[]): string[] =>
+  plugins.filter(isBuiltinDestinationPackage).map((specifier) => specifier.slice(DESTINATION_PACKAGE_PREFIX.length));

@@ -46,7 +46,19 @@ export interface Runtime {
 
 export function createRuntime(options: RuntimeOptions): Runtime {
   const redis: Redis = createRedisConnection(options.redisUrl);
-  redis.on("error", (err) => options.log.warn({ err: err.message }, "redis connection error"));
+  // Once per outage, not once per reconnect attempt; before the first connection the process that waits
+  // for Redis at start-up (awaitRedis) says it.
+  let connected = false;
+  let down = false;
+  redis.on("error", (err) => {
+    if (!down) options.log[connected ? "warn" : "debug"]({ err: err.message }, "redis connection error; reconnecting with backoff");
+    down = true;
+  });
+  redis.on("ready", () => {
+    if (down && connected) options.log.info("redis connection restored");
+    connected = true;
+    down = false;
+  });
   const queues = createQueues(redis, options.prefix ?? QUEUE_PREFIX, options.destinations.keys());
   const ownTransport = options.transport ? undefined : createUndiciTransport();
   const providers = options.providers ?? {};

@@ -1,22 +1,35 @@
 import type { DateRange } from "../contracts/data-types.ts";
-import { getByPointer } from "../ingress/json-pointer.ts";
+import { compilePointer } from "../spec/pointer.ts";
 
 const DAY_MS = 86_400_000;
+/** The widest offset from UTC a local day can have (UTC+14, UTC−12): a local date lies within these bounds. */
+const LOCAL_DAY_SLACK_MS = 14 * 3_600_000;
 
 export interface NotificationWindow extends DateRange {
   /** False when the notification named no (readable) window and the default was used. */
   fromNotification: boolean;
 }
 
+/** Where a `pull_window` action finds its window in the notification (JSON pointers). */
+export interface WindowPointers {
+  start?: string | undefined;
+  end?: string | undefined;
+  /** A day whose data changed (Fitbit's `date`, Withings' `date`): that day, whatever the user's time zone. */
+  date?: string | undefined;
+}
+
 /**
- * The window a provider ping asks us to pull: `startPointer`/`endPointer` into the notification, each an
- * ISO-8601 string or unix seconds (number or digit string; 13 digits are read as milliseconds). Missing
- * or unreadable bounds fall back to the 24 hours before `receivedAt` — pulling a little too much is
- * harmless (natural keys), pulling nothing would lose the data the ping announced.
+ * The window a provider ping asks us to pull. `start`/`end` are ISO-8601 strings or unix seconds
+ * (number or digit string; 13 digits are read as milliseconds); `date` is a local day `YYYY-MM-DD`,
+ * pulled from its earliest to its latest instant in any time zone. Missing or unreadable bounds fall
+ * back to the 24 hours before `receivedAt` — pulling a little too much is harmless (natural keys),
+ * pulling nothing would lose the data the ping announced.
  */
-export function notificationWindow(notification: unknown, pointers: { startPointer?: string; endPointer?: string }, receivedAt: number): NotificationWindow {
-  const end = pointers.endPointer ? instant(getByPointer(notification, pointers.endPointer)) : undefined;
-  const start = pointers.startPointer ? instant(getByPointer(notification, pointers.startPointer)) : undefined;
+export function notificationWindow(notification: unknown, pointers: WindowPointers, receivedAt: number): NotificationWindow {
+  const day = pointers.date ? localDay(compilePointer(pointers.date)(notification)) : undefined;
+  if (day !== undefined) return { start: new Date(day - LOCAL_DAY_SLACK_MS), end: new Date(day + DAY_MS + LOCAL_DAY_SLACK_MS), fromNotification: true };
+  const end = pointers.end ? instant(compilePointer(pointers.end)(notification)) : undefined;
+  const start = pointers.start ? instant(compilePointer(pointers.start)(notification)) : undefined;
   const until = end ?? receivedAt;
   const from = start ?? until - DAY_MS;
   if (from >= until) return { start: new Date(receivedAt - DAY_MS), end: new Date(receivedAt), fromNotification: false };
@@ -28,5 +41,14 @@ function instant(value: unknown): number | undefined {
   if (typeof value !== "string" || value.trim() === "") return undefined;
   if (/^\d+(\.\d+)?$/.test(value)) return instant(Number(value));
   const parsed = Date.parse(value);
+  return Number.isNaN(parsed) ? undefined : parsed;
+}
+
+/** Midnight UTC of a `YYYY-MM-DD` day (also the date part of a longer ISO string), or undefined. */
+function localDay(value: unknown): number | undefined {
+  if (typeof value !== "string") return undefined;
+  const match = /^(\d{4}-\d{2}-\d{2})(?:$|T)/.exec(value);
+  if (!match) return undefined;
+  const parsed = Date.parse(`${match[1]}T00:00:00Z`);
   return Number.isNaN(parsed) ? undefined : parsed;
 }

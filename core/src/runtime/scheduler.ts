@@ -5,7 +5,7 @@ import type { RuntimeContext } from "./runtime-context.ts";
 export interface SchedulerOptions {
   /** Cron (UTC) of the daily reconciliation pull of push providers. @default "0 3 * * *" */
   reconcileCron?: string;
-  /** Days one reconciliation pulls. @default 2 */
+  /** Days one reconciliation pulls. @default each connector's sync.reconcileDays (2 unless it says) */
   reconcileDays?: number;
   /** Longest window one poll tick pulls, however long the user went unpolled. @default 3 */
   pollLookbackDays?: number;
@@ -48,7 +48,6 @@ const DAY_SECONDS = 86_400;
 export async function startScheduler(ctx: RuntimeContext, options: SchedulerOptions = {}): Promise<ScheduledTick[]> {
   const queue = ctx.queues.pull;
   const reconcileCron = options.reconcileCron ?? "0 3 * * *";
-  const reconcileDays = options.reconcileDays ?? 2;
   const pollLookbackDays = options.pollLookbackDays ?? 3;
 
   const wanted: ScheduledTick[] = [];
@@ -66,7 +65,7 @@ export async function startScheduler(ctx: RuntimeContext, options: SchedulerOpti
       wanted.push({ id: `poll-${connector.name}`, provider: connector.name, kind: "poll", every: interval * 1000 });
     }
     if (connector.definition.spec.webhook && connector.pullTypes.length > 0) {
-      const data: PollAllJobData = { kind: "poll-all", provider: connector.name, reason: "reconcile", lookbackDays: reconcileDays, bucketSeconds: DAY_SECONDS };
+      const data: PollAllJobData = { kind: "poll-all", provider: connector.name, reason: "reconcile", lookbackDays: options.reconcileDays ?? connector.sync.reconcileDays, bucketSeconds: DAY_SECONDS };
       await queue.upsertJobScheduler(`reconcile-${connector.name}`, { pattern: reconcileCron, tz: "UTC" }, {
         name: `reconcile:${connector.name}`,
         data,

@@ -133,7 +133,8 @@ export async function fetchData(
   { timeoutMs = 25_000 }: { timeoutMs?: number } = {},
 ): Promise<FetchedData> {
   const { connection, connector, dataType, range } = request;
-  const budget = await rateBudget(ctx).acquire(connection.provider);
+  // Connectors the provider client meters take their budget per request; the others one unit per read.
+  const budget = ctx.access.client(connector) ? { ok: true as const } : await rateBudget(ctx).acquire(connection.provider);
   if (!budget.ok) {
     throw new RateLimitedError(ErrorCodes.PROVIDER_RATE_LIMITED, `${connection.provider}'s request budget is spent for now`, budget.retryAfterMs, {
       hint: "Retry after the delay, or ask with to_webhook=true to have the data delivered when the budget allows.",

@@ -1,6 +1,7 @@
 import type { RequestSpec } from "@tributary/schemas";
 import type { DataType, DateRange, StandardRecord } from "../contracts/data-types.ts";
-import type { WebhookRequest } from "../contracts/webhook.ts";
+import type { SchemeResult } from "../ingress/verified-push.ts";
+import type { WebhookRequest } from "../ingress/webhook-request.ts";
 import type { Logger } from "../log/logger.ts";
 
 /**
@@ -71,4 +72,8 @@ export type ReadHook = (ctx: ReadContext) => AsyncIterable<ProviderRecord>;
 export type TransformHook = (record: ProviderRecord, ctx: TransformContext) => ProviderRecord | Promise<ProviderRecord>;
 /** Return null (or []) to skip the record without quarantining it. */
 export type MapHook = (record: ProviderRecord, ctx: MapContext) => StandardRecord | StandardRecord[] | null;
-export type VerifyHook = (request: WebhookRequest, secret: string) => boolean;
+/**
+ * True or false, or what was verified: `signedAt` (unix seconds) with `toleranceSeconds` when the provider
+ * signs a timestamp, so a replay is refused until the timestamp leaves the tolerance.
+ */
+export type VerifyHook = (request: WebhookRequest, secret: string) => boolean | SchemeResult;

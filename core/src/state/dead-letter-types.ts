@@ -25,11 +25,20 @@ export interface DeadLetter {
   replayed_at: string | null;
 }
 
-export interface ListDeadLettersFilter {
+export interface DeadLettersFilter {
   destination?: string;
   queue?: string;
+  /** The final error's code, e.g. ERR_DESTINATION_UNAVAILABLE. */
+  errorCode?: string;
+  /** Dead-lettered at or after this time (ISO 8601). */
+  since?: string;
+  /** Dead-lettered before this time (ISO 8601). */
+  until?: string;
   /** @default false */
   includeReplayed?: boolean;
+}
+
+export interface ListDeadLettersFilter extends DeadLettersFilter {
   /** @default 100, at most 1000 */
   limit?: number;
 }

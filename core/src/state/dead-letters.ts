@@ -1,8 +1,8 @@
 import type { Database } from "./database.ts";
-import type { AddDeadLetterInput, DeadLetter, ListDeadLettersFilter } from "./dead-letter-types.ts";
+import type { AddDeadLetterInput, DeadLetter, DeadLettersFilter, ListDeadLettersFilter } from "./dead-letter-types.ts";
 import { invalidArgument, returnedRow } from "./state-errors.ts";
 import { createSqlFilter } from "./sql-filter.ts";
-import { assertId, assertNonEmpty, errorText, jsonParam, limitParam, toId, toIso, toIsoOrNull } from "./sql-values.ts";
+import { assertId, assertNonEmpty, errorText, jsonParam, limitParam, timestampParam, toId, toIso, toIsoOrNull } from "./sql-values.ts";
 
 export interface DeadLetterRepository {
   addDeadLetter(input: AddDeadLetterInput): Promise<number>;
@@ -13,6 +13,8 @@ export interface DeadLetterRepository {
   addJobDeadLetter(input: AddDeadLetterInput & { jobKey: string }): Promise<number | undefined>;
   /** Newest first; replayed ones only when asked. */
   listDeadLetters(filter?: ListDeadLettersFilter): Promise<DeadLetter[]>;
+  /** How many a filter selects (unreplayed only unless asked): the total of a bulk replay. */
+  countDeadLetters(filter?: DeadLettersFilter): Promise<number>;
   getDeadLetter(id: number): Promise<DeadLetter | undefined>;
   /**
    * Claims a dead letter for replay. False when it does not exist or was already replayed, so two
@@ -58,16 +60,19 @@ export function createDeadLetterRepository(db: Database): DeadLetterRepository {
     },
 
     async listDeadLetters(filter = {}) {
-      const sql = createSqlFilter();
-      if (filter.destination !== undefined) sql.add(`destination = ${sql.bind(filter.destination)}`);
-      if (filter.queue !== undefined) sql.add(`queue = ${sql.bind(filter.queue)}`);
-      if (filter.includeReplayed !== true) sql.add("replayed_at IS NULL");
+      const sql = filtered(filter);
       const limit = sql.bind(limitParam(filter.limit));
       const { rows } = await db.query<Record<string, unknown>>(
         `SELECT ${COLUMNS} FROM dead_letters ${sql.where()} ORDER BY created_at DESC, id DESC LIMIT ${limit}`,
         sql.params,
       );
       return rows.map(toDeadLetter);
+    },
+
+    async countDeadLetters(filter = {}) {
+      const sql = filtered(filter);
+      const { rows } = await db.query<{ count: unknown }>(`SELECT count(*) AS count FROM dead_letters ${sql.where()}`, sql.params);
+      return Number(rows[0]?.count ?? 0);
     },
 
     async getDeadLetter(id) {
@@ -85,6 +90,17 @@ export function createDeadLetterRepository(db: Database): DeadLetterRepository {
       return rows.length > 0;
     },
   };
+}
+
+function filtered(filter: DeadLettersFilter) {
+  const sql = createSqlFilter();
+  if (filter.destination !== undefined) sql.add(`destination = ${sql.bind(filter.destination)}`);
+  if (filter.queue !== undefined) sql.add(`queue = ${sql.bind(filter.queue)}`);
+  if (filter.errorCode !== undefined) sql.add(`error_code = ${sql.bind(filter.errorCode)}`);
+  if (filter.since !== undefined) sql.add(`created_at >= ${sql.bind(timestampParam(filter.since, "since"))}`);
+  if (filter.until !== undefined) sql.add(`created_at < ${sql.bind(timestampParam(filter.until, "until"))}`);
+  if (filter.includeReplayed !== true) sql.add("replayed_at IS NULL");
+  return sql;
 }
 
 function toDeadLetter(row: Record<string, unknown>): DeadLetter {

@@ -38,6 +38,15 @@ export interface QuarantineFilter {
   includeResolved?: boolean;
 }
 
+/** What `purgeQuarantine` deletes: the given ids, or everything matching the rest (all of them must hold). */
+export interface PurgeQuarantineFilter {
+  ids?: readonly number[];
+  /** Only entries already resolved (released). */
+  resolvedOnly?: boolean;
+  /** Only entries quarantined before this time (ISO 8601). */
+  before?: string;
+}
+
 export interface ListQuarantineFilter extends QuarantineFilter {
   /** @default 100, at most 1000 */
   limit?: number;

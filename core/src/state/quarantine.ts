@@ -2,13 +2,14 @@ import type { Database } from "./database.ts";
 import { invalidArgument, returnedRow } from "./state-errors.ts";
 import type {
   ListQuarantineFilter,
+  PurgeQuarantineFilter,
   QuarantineFilter,
   QuarantineIssue,
   QuarantineRecordInput,
   QuarantinedRecord,
 } from "./quarantine-types.ts";
 import { createSqlFilter, type SqlFilter } from "./sql-filter.ts";
-import { assertId, assertUuid, jsonParam, limitParam, toId, toIso, toIsoOrNull } from "./sql-values.ts";
+import { assertId, assertUuid, jsonParam, limitParam, timestampParam, toId, toIso, toIsoOrNull } from "./sql-values.ts";
 
 export interface QuarantineRepository {
   quarantineRecord(input: QuarantineRecordInput): Promise<number>;
@@ -16,8 +17,11 @@ export interface QuarantineRepository {
   listQuarantine(filter?: ListQuarantineFilter): Promise<QuarantinedRecord[]>;
   /** Unresolved only unless asked (the number operators need to see go down). */
   countQuarantine(filter?: QuarantineFilter): Promise<number>;
+  getQuarantined(id: number): Promise<QuarantinedRecord | undefined>;
   /** False when unknown or already resolved. */
   resolveQuarantine(id: number): Promise<boolean>;
+  /** Deletes entries for good; returns how many. */
+  purgeQuarantine(filter: PurgeQuarantineFilter): Promise<number>;
 }
 
 const COLUMNS = `id, user_id, provider, data_type, record, raw, issues, trace_id, created_at, resolved_at`;
@@ -70,6 +74,21 @@ export function createQuarantineRepository(db: Database): QuarantineRepository {
         sql.params,
       );
       return Number(rows[0]?.count ?? 0);
+    },
+
+    async getQuarantined(id) {
+      const { rows } = await db.query<Record<string, unknown>>(`SELECT ${COLUMNS} FROM quarantine WHERE id = $1`, [assertId(id, "id")]);
+      return rows[0] === undefined ? undefined : toQuarantined(rows[0]);
+    },
+
+    async purgeQuarantine(filter) {
+      const sql = createSqlFilter();
+      if (filter.ids !== undefined) sql.add(`id = ANY(${sql.bind(filter.ids.map((id) => assertId(id, "id")))}::bigint[])`);
+      if (filter.resolvedOnly === true) sql.add("resolved_at IS NOT NULL");
+      if (filter.before !== undefined) sql.add(`created_at < ${sql.bind(timestampParam(filter.before, "before"))}`);
+      if (sql.where() === "") throw invalidArgument("purging the quarantine needs ids, resolvedOnly or before");
+      const { rows } = await db.query(`DELETE FROM quarantine ${sql.where()} RETURNING id`, sql.params);
+      return rows.length;
     },
 
     async resolveQuarantine(id) {

@@ -81,7 +81,7 @@ describe("config errors", () => {
   it("rejects an unknown destination type and lists the known ones", () => {
     const error = rejection(`${MINIMAL_API}destinations:\n  - name: lake\n    type: s4\n`);
     expect(lines(error)).toEqual([
-      '5:11 destinations[0].type: no destination plugin is named "s4"; known types: fake-sink, other-sink (a plugin from another package must be listed under plugins)',
+      '5:11 destinations[0].type: no destination plugin is named "s4"; known types: fake-sink, firestore, mongodb, other-sink, s3, sql, sqs, webhook (a plugin from another package must be listed under plugins)',
     ]);
   });
 
@@ -128,7 +128,7 @@ describe("config errors", () => {
     expect(lines(error)).toEqual([
       "2:13 api.apiKeys[0]: environment variable MISSING_KEY is not set: set it, or write ${MISSING_KEY:-default} to give a default",
       '3:17 server.port: must be a whole number (got "80")',
-      '5:22 destinations[0].type: no destination plugin is named "nope"; known types: fake-sink, other-sink (a plugin from another package must be listed under plugins)',
+      '5:22 destinations[0].type: no destination plugin is named "nope"; known types: fake-sink, firestore, mongodb, other-sink, s3, sql, sqs, webhook (a plugin from another package must be listed under plugins)',
       '6:13 destinations[1].name: "a" is already the name of destinations[0]; each destination needs its own name',
       "6:49 destinations[1].options.url: must be a string (got number 1)",
     ]);

@@ -53,7 +53,7 @@ describe("config schema", () => {
         limits: { hookBodyBytes: 1024, notificationsPerRequest: 10, requestTimeoutSeconds: 5, headersTimeoutSeconds: 2 },
         rateLimit: { max: 50, perSeconds: 1, maxRejected: 5, maxBytes: 4096 },
       },
-      redis: { url: "redis://cache:6379" },
+      redis: { url: "redis://cache:6379", startupTimeoutSeconds: 60 },
       database: { url: "postgres://db/tributary" },
       dataDir: "/var/lib/tributary",
       encryptionKey: Buffer.alloc(32, 3).toString("base64"),

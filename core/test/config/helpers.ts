@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { randomUUID } from "node:crypto";
-import { defineDestination, type Destination, type DestinationPlugin } from "../../src/contracts/destination.ts";
+import { defineDestination, type Destination, type DestinationCheckOptions, type DestinationPlugin } from "../../src/contracts/destination.ts";
 import { createPluginRegistry, type PluginRegistry } from "../../src/registry/plugin-registry.ts";
 
 /** A folder of its own under the OS temp dir, removed by the returned cleanup. */
@@ -32,7 +32,7 @@ export interface FakeOptions {
  */
 export function fakeDestination(
   name: string,
-  behaviour: { check?: (options: FakeOptions) => Promise<void>; onClose?: (name: string) => void; lookups?: string[] } = {},
+  behaviour: { check?: (options: FakeOptions, checkOptions?: DestinationCheckOptions) => Promise<void>; onClose?: (name: string) => void; lookups?: string[] } = {},
 ): DestinationPlugin<FakeOptions> {
   return defineDestination<FakeOptions>({
     name,
@@ -54,11 +54,11 @@ export function fakeDestination(
         type: name,
         write: async () => undefined,
         delete: async () => undefined,
-        async check() {
+        async check(checkOptions) {
           for (const other of behaviour.lookups ?? []) {
             if (!ctx.lookup(other)) throw new Error(`lookup(${other}) found nothing`);
           }
-          await behaviour.check?.(options);
+          await behaviour.check?.(options, checkOptions);
         },
         async close() {
           behaviour.onClose?.(ctx.name);

@@ -56,7 +56,7 @@ describe("loadConfig", () => {
         limits: { hookBodyBytes: 5 * 1024 * 1024, notificationsPerRequest: 1000, requestTimeoutSeconds: 30, headersTimeoutSeconds: 10 },
         rateLimit: { max: 1000, perSeconds: 10, maxRejected: 20, maxBytes: 64 * 1024 * 1024 },
       },
-      redis: { url: "redis://127.0.0.1:6379" },
+      redis: { url: "redis://127.0.0.1:6379", startupTimeoutSeconds: 60 },
       database: { url: "" },
       dataDir: ".tributary",
       encryptionKey: "",

@@ -21,6 +21,8 @@ testDestination("firestore", {
   create: () => createFirestoreDestination(emulator),
   // The emulator checks no credentials (the client sends none to an emulator); it refuses projects it was not
   // started with, as production Firestore refuses a project the service account cannot use: PERMISSION_DENIED.
+  refusedFor: "a project the emulator does not hold (it checks no credentials)",
+  createAt: (origin) => createFirestoreDestination(emulator, { host: `${origin.host}:${origin.port}` }),
   createWithBadCredentials: () => createFirestoreDestination(emulator, { projectId: `missing-${randomUUID()}` }),
   readRecords: (destination, userId) => reader.records(rootFor(destination), userId),
 });

@@ -93,10 +93,10 @@ export function createMongoDestination(options: MongoOptions, ctx: DestinationCo
       });
     },
 
-    async check() {
+    async check(checkOptions) {
       await run("check", async (db) => {
         await db.command({ ping: 1 });
-        await ensureIndexes(db);
+        if (checkOptions?.write) await ensureIndexes(db);
       });
     },
 

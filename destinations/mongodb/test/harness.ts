@@ -39,6 +39,9 @@ export class MongoHarness implements DestinationHarness {
 
   create = () => this.open();
 
+  createAt = (origin: { host: string; port: number }) =>
+    mongodb.create({ url: `mongodb://${origin.host}:${origin.port}/?directConnection=true`, serverSelectionTimeoutMs: 1_000, database: uniqueDatabase() }, recordingContext());
+
   createWithBadCredentials = () => mongodb.create({ url: this.target().badCredentialsUrl, serverSelectionTimeoutMs: 5_000, database: uniqueDatabase() }, recordingContext());
 
   /** The database and prefix a destination writes to. */

@@ -44,7 +44,7 @@ const dayRecord = (date: string, extra: Record<string, unknown> = {}) => ({
 describe("mongodb destination", () => {
   it("creates the indexes on user id, reference id and time in every collection", async () => {
     const destination = open({ collectionPrefix: "tb_" });
-    await destination.check();
+    await destination.check({ write: true });
     const { database } = harness.placeOf(destination);
     const db = (await harness.client()).db(database);
     const keysOf = async (name: string) => (await db.collection(`tb_${name}`).listIndexes().toArray()).map((i) => i.key);
@@ -54,7 +54,7 @@ describe("mongodb destination", () => {
     expect(await keysOf("athlete")).toEqual([{ _id: 1 }, { "user.user_id": 1 }, { "user.reference_id": 1 }]);
     expect(await keysOf("user_events")).toEqual([{ _id: 1 }, { "user.user_id": 1 }, { "user.reference_id": 1 }, { event_time: -1 }]);
     // A second check (and the first write) finds them in place.
-    await destination.check();
+    await destination.check({ write: true });
   });
 
   it("stores each record under { user_id, key } with the user and a _tributary stamp", async () => {

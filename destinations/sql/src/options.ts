@@ -64,5 +64,14 @@ export const optionsSchema: Record<string, unknown> = {
     poolSize: { type: "integer", minimum: 1, maximum: 100, default: DEFAULT_POOL_SIZE },
   },
   // A schema is a PostgreSQL notion; on MySQL the tables live in `database`.
-  allOf: [{ if: { properties: { dialect: { const: "mysql" } } }, then: { properties: { schema: false } } }],
+  allOf: [
+    {
+      if: { properties: { dialect: { const: "mysql" } } },
+      then: {
+        properties: {
+          schema: { not: {}, description: "MySQL and MariaDB have no schemas: remove schema; the tables go into the database of url (or database), named with tablePrefix" },
+        },
+      },
+    },
+  ],
 };

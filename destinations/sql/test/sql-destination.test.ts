@@ -169,9 +169,9 @@ describe.each<Dialect>(["postgres", "mysql"])("sql destination on %s", (dialect)
   it("migrates once, idempotently, when two processes start on the same tables at once", async () => {
     const first = open();
     const second = openAlongside(first);
-    await Promise.all([first.destination.check(), second.destination.check(), first.destination.write([])]);
+    await Promise.all([first.destination.check({ write: true }), second.destination.check({ write: true }), first.destination.write([])]);
     const third = openAlongside(first);
-    await third.destination.check();
+    await third.destination.check({ write: true });
     const versions = await inspector.query(first.options, (t) => `SELECT version FROM ${t("schema_version")}`);
     expect(versions.map((v) => Number(v.version))).toEqual([1]);
     const user = testUser();
@@ -283,7 +283,7 @@ describe.each<Dialect>(["postgres", "mysql"])("sql destination on %s", (dialect)
     for (const sql of grant) await inspector.query(admin, () => sql);
     const destination = createSqlDestination(uniqueOptions(dialect, { user: role, password: `pw-${role}` }), recordingContext());
     try {
-      const error = await failureOf(destination.check());
+      const error = await failureOf(destination.check({ write: true }));
       expect(error.errorClass).toBe("user");
       expect(error.code).toBe(ErrorCodes.DESTINATION_AUTH);
       expect(error.message).toMatch(/permission denied/);

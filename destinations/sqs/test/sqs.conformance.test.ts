@@ -23,6 +23,8 @@ for (const fifo of [false, true]) {
     create: () => createSqsDestination(emulator, { fifo }),
     // fauxqs accepts any credentials, so the definite refusal is a queue that does not exist
     // (QueueDoesNotExist); wrong keys ride along for realism.
+    refusedFor: "a missing queue (the emulator accepts any credentials)",
+    createAt: (origin) => createSqsDestination(emulator, { queueUrl: `${origin.url}/000000000000/nowhere${fifo ? ".fifo" : ""}`, endpoint: origin.url, fifo }),
     createWithBadCredentials: () =>
       createSqsDestination(emulator, {
         queueUrl: emulator.queueUrl(`missing-${randomUUID()}${fifo ? ".fifo" : ""}`),

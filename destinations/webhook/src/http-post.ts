@@ -4,6 +4,8 @@ import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 export interface HttpPoster {
   /** POST and resolve with the status once the response is fully read (so the socket is reused). */
   post(url: URL, headers: Record<string, string>, body: string | Buffer, timeoutMs: number): Promise<number>;
+  /** HEAD: whether the receiver answers at all (any status), without delivering anything. */
+  head(url: URL, headers: Record<string, string>, timeoutMs: number): Promise<number>;
   close(): void;
 }
 
@@ -17,10 +19,9 @@ export class PostTimeoutError extends Error {
  */
 export function createHttpPoster(maxSockets = 64): HttpPoster {
   const agents = { "http:": new HttpAgent({ keepAlive: true, maxSockets }), "https:": new HttpsAgent({ keepAlive: true, maxSockets }) };
-  return {
-    post(url, headers, body, timeoutMs) {
+  const send = (method: "POST" | "HEAD", url: URL, headers: Record<string, string>, body: string | Buffer, timeoutMs: number) => {
       const https = url.protocol === "https:";
-      const send = https ? httpsRequest : httpRequest;
+      const request_ = https ? httpsRequest : httpRequest;
       return new Promise<number>((resolve, reject) => {
         // A deadline for the whole exchange (Terra gives receivers 8 s), not an idle timeout a slow drip resets.
         const timer = setTimeout(() => request.destroy(new PostTimeoutError(`no answer within ${timeoutMs} ms`)), timeoutMs);
@@ -28,9 +29,9 @@ export function createHttpPoster(maxSockets = 64): HttpPoster {
           clearTimeout(timer);
           reject(error);
         };
-        const request = send(
+        const request = request_(
           url,
-          { method: "POST", agent: https ? agents["https:"] : agents["http:"], headers: { ...headers, "content-length": Buffer.byteLength(body) } },
+          { method, agent: https ? agents["https:"] : agents["http:"], headers: { ...headers, "content-length": Buffer.byteLength(body) } },
           (response) => {
             response.resume();
             response.once("end", () => {
@@ -43,7 +44,10 @@ export function createHttpPoster(maxSockets = 64): HttpPoster {
         request.once("error", fail);
         request.end(body);
       });
-    },
+  };
+  return {
+    post: (url, headers, body, timeoutMs) => send("POST", url, headers, body, timeoutMs),
+    head: (url, headers, timeoutMs) => send("HEAD", url, headers, "", timeoutMs),
     close() {
       agents["http:"].destroy();
       agents["https:"].destroy();

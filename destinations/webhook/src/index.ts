@@ -12,7 +12,7 @@ import { encodeActivityFit, FIT_MEDIA_TYPE } from "@tributary/fit";
 import type { Activity } from "@tributary/schemas";
 import { webhookOptionsSchema, type WebhookOptions } from "./options.ts";
 import { createHttpPoster } from "./http-post.ts";
-import { postSigned, type PostVariant } from "./post-signed.ts";
+import { postSigned, probeReceiver, type PostVariant } from "./post-signed.ts";
 
 export type { WebhookOptions };
 
@@ -88,7 +88,9 @@ function createWebhookDestination(options: WebhookOptions, ctx: DestinationConte
     async delete() {
       // The receiver owns what it received; the `deauth` event delivered to it is its signal to erase.
     },
-    async check() {
+    async check(checkOptions) {
+      // Without --write-test nothing is delivered: a HEAD shows the receiver answers.
+      if (!checkOptions?.write) return probeReceiver(poster, options);
       const payload = { type: "healthcheck", status: "success", creation_timestamp: new Date().toISOString(), trend_percentage: 0, sent_webhooks_last_hour: 0 };
       await postSigned(poster, options, { payload, traceId: randomUUID(), orderingTimestamp: Date.now() }, JSON.stringify(payload));
     },

@@ -33,15 +33,28 @@ export async function postSigned(poster: HttpPoster, options: WebhookOptions, de
   try {
     status = await poster.post(new URL(options.url), headers, body, options.timeoutMs ?? 8000);
   } catch (cause) {
-    const timedOut = (cause as Error).name === "TimeoutError";
-    throw new TransientError(
-      ErrorCodes.DESTINATION_UNAVAILABLE,
-      timedOut
-        ? `Receiver ${redactUrl(options.url)} did not answer within ${options.timeoutMs ?? 8000} ms`
-        : `Cannot reach receiver ${redactUrl(options.url)}: ${(cause as Error).message}`,
-      { cause, hint: "Tributary retries with backoff; check that the receiver is up and answers quickly (verify, enqueue, return 200)." },
-    );
+    throw unreachable(options, cause);
   }
   const error = classifyResponse(status, options.url);
   if (error) throw error;
+}
+
+/** Whether the receiver answers at all (any status counts), delivering nothing: `check` without --write-test. */
+export async function probeReceiver(poster: HttpPoster, options: WebhookOptions): Promise<void> {
+  try {
+    await poster.head(new URL(options.url), { ...options.headers, "user-agent": "Tributary-Webhooks/1" }, options.timeoutMs ?? 8000);
+  } catch (cause) {
+    throw unreachable(options, cause);
+  }
+}
+
+function unreachable(options: WebhookOptions, cause: unknown): TransientError {
+  const timedOut = (cause as Error).name === "TimeoutError";
+  return new TransientError(
+    ErrorCodes.DESTINATION_UNAVAILABLE,
+    timedOut
+      ? `Receiver ${redactUrl(options.url)} did not answer within ${options.timeoutMs ?? 8000} ms`
+      : `Cannot reach receiver ${redactUrl(options.url)}: ${(cause as Error).message}`,
+    { cause, hint: "Tributary retries with backoff; check that the receiver is up and answers quickly (verify, enqueue, return 200)." },
+  );
 }

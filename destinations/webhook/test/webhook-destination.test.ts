@@ -51,6 +51,7 @@ afterAll(() => receiver.close());
 testDestination("webhook", {
   holdsData: false,
   create: () => webhook.create({ url: receiver.url, signingSecret: secret }, ctx("hook")),
+  createAt: (origin) => webhook.create({ url: `${origin.url}/hook`, signingSecret: secret, timeoutMs: 1000 }, ctx("counted")),
   createWithBadCredentials: () => webhook.create({ url: receiver.url, signingSecret: "a-secret-the-receiver-does-not-know" }, ctx("bad")),
   async readRecords(_destination, userId) {
     return [...receiver.store.values()]
@@ -75,6 +76,25 @@ describe("webhook destination", () => {
     expect(JSON.parse(request.body)).toEqual(sent.payload);
   });
 
+  it("checks read-only with a HEAD that delivers nothing; any answer counts as reachable", async () => {
+    const methods: string[] = [];
+    const server = createServer((req, res) => {
+      methods.push(req.method ?? "");
+      res.writeHead(405).end();
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    try {
+      const destination = webhook.create({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`, signingSecret: secret }, ctx("probe"));
+      await destination.check();
+      expect(methods).toEqual(["HEAD"]);
+      const unreachable = webhook.create({ url: "http://127.0.0.1:9/hook", signingSecret: secret, timeoutMs: 500 }, ctx("down"));
+      await expect(unreachable.check()).rejects.toMatchObject({ code: "ERR_DESTINATION_UNAVAILABLE", errorClass: "transient" });
+      await Promise.all([destination.close(), unreachable.close()]);
+    } finally {
+      server.close();
+    }
+  });
+
   it("classifies failures: unreachable and 5xx are transient, 404 is a config error", async () => {
     const unreachable = webhook.create({ url: "http://127.0.0.1:9/hook", signingSecret: secret, timeoutMs: 500 }, ctx("down"));
     await expect(unreachable.check()).rejects.toMatchObject({ code: "ERR_DESTINATION_UNAVAILABLE", errorClass: "transient" });
@@ -82,8 +102,8 @@ describe("webhook destination", () => {
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     try {
-      await expect(webhook.create({ url: `${base}/busy`, signingSecret: secret }, ctx("busy")).check()).rejects.toMatchObject({ errorClass: "transient" });
-      await expect(webhook.create({ url: `${base}/missing?key=s3cr3t`, signingSecret: secret }, ctx("gone")).check()).rejects.toSatisfy(
+      await expect(webhook.create({ url: `${base}/busy`, signingSecret: secret }, ctx("busy")).check({ write: true })).rejects.toMatchObject({ errorClass: "transient" });
+      await expect(webhook.create({ url: `${base}/missing?key=s3cr3t`, signingSecret: secret }, ctx("gone")).check({ write: true })).rejects.toSatisfy(
         (e: Error & { code: string }) => e.code === "ERR_DESTINATION_CONFIG" && !e.message.includes("s3cr3t"),
       );
     } finally {

@@ -1,5 +1,6 @@
 import { InvalidArgumentError, type Command } from "commander";
 import { checkDestinations, DEFAULT_CHECK_TIMEOUT_MS, formatCheckResult } from "../../config/check-destinations.ts";
+import { checkDependencies } from "../../config/check-dependencies.ts";
 import { loadConfigWithPlugins } from "../../config/load-config.ts";
 import { isTributaryError } from "../../errors/tributary-error.ts";
 import type { Logger } from "../../log/logger.ts";
@@ -12,11 +13,14 @@ export interface CheckCommandDeps {
   log?: Logger;
   out?: (line: string) => void;
   err?: (line: string) => void;
-  /** 0 all destinations work, 1 at least one does not, 2 the config (or a plugin in it) is wrong. */
+  /** 0 everything works, 1 at least one dependency or destination does not, 2 the config (or a plugin in it) is wrong. */
   setExitCode?: (code: number) => void;
 }
 
-/** `tributary check [-c tributary.yaml] [--timeout 10]`: one line per enabled destination. */
+/**
+ * `tributary check [-c tributary.yaml] [--timeout 10] [--write-test]`: one line for Redis, one for the state
+ * store, one per enabled destination. Read-only unless --write-test.
+ */
 export function registerCheckCommand(program: Command, deps: CheckCommandDeps = {}): Command {
   const out = deps.out ?? ((line: string) => console.log(line));
   const err = deps.err ?? ((line: string) => console.error(line));
@@ -24,12 +28,13 @@ export function registerCheckCommand(program: Command, deps: CheckCommandDeps = 
 
   return program
     .command("check")
-    .description("connect to every enabled destination and report whether it works")
+    .description("check Redis, the state store and every enabled destination; changes nothing unless --write-test")
     .option("-c, --config <path>", "config file (default: $TRIBUTARY_CONFIG, else ./tributary.yaml)")
-    .option("--timeout <seconds>", "time allowed per destination", parseSeconds, DEFAULT_CHECK_TIMEOUT_MS / 1000)
+    .option("--timeout <seconds>", "time allowed per check", parseSeconds, DEFAULT_CHECK_TIMEOUT_MS / 1000)
+    .option("--write-test", "also let destinations create what deliveries need (sql tables, mongodb indexes) and send webhook destinations a healthcheck event")
     .action(async (_options: unknown, command: Command) => {
       // optsWithGlobals: `tributary -c x check` works as well as `tributary check -c x`.
-      const options = command.optsWithGlobals<{ config?: string; timeout: number }>();
+      const options = command.optsWithGlobals<{ config?: string; timeout: number; writeTest?: boolean }>();
       let loaded: Awaited<ReturnType<typeof loadConfigWithPlugins>>;
       try {
         loaded = await loadConfigWithPlugins({
@@ -44,12 +49,17 @@ export function registerCheckCommand(program: Command, deps: CheckCommandDeps = 
         return;
       }
 
-      const results = await checkDestinations(loaded.config, loaded.registry, {
-        timeoutMs: options.timeout * 1000,
-        ...(deps.log ? { log: deps.log } : {}),
-      });
-      if (results.length === 0) out("No enabled destination to check.");
+      const [dependencies, destinations] = await Promise.all([
+        checkDependencies(loaded.config, options.timeout * 1000),
+        checkDestinations(loaded.config, loaded.registry, {
+          timeoutMs: options.timeout * 1000,
+          write: options.writeTest === true,
+          ...(deps.log ? { log: deps.log } : {}),
+        }),
+      ]);
+      const results = [...dependencies, ...destinations];
       for (const result of results) out(formatCheckResult(result));
+      if (destinations.length === 0) out("No enabled destination to check.");
       setExitCode(results.every((result) => result.ok) ? 0 : 1);
     });
 }

@@ -2,6 +2,7 @@ import cluster from "node:cluster";
 import type { Command } from "commander";
 import { READY_MESSAGE, runClusterPrimary } from "../../app/cluster-primary.ts";
 import { shutdownOnSignal } from "../../app/shutdown-on-signal.ts";
+import { awaitRedis, redisStartupLimitSeconds } from "../../app/await-redis.ts";
 import { loadConfigWithPlugins } from "../../config/load-config.ts";
 import { ErrorCodes } from "../../errors/codes.ts";
 import { UserError } from "../../errors/tributary-error.ts";
@@ -70,17 +71,10 @@ async function runProcess(options: ProcessCommandOptions, role: Role): Promise<v
   // The status server outlives the drain: probes and scrapes keep answering until the process exits.
   shutdownOnSignal({ log, close: async () => (await control?.close(), await app.close(), await status?.close()) });
   try {
-    if (role.workers) {
-      const n = options.concurrency;
-      app.startWorkers(n === undefined ? {} : { pull: n, ingest: n, deliver: n });
-    }
+    // Listening first: /health/live answers and /health/ready says "redis: error" while Redis is awaited.
     const listening = role.http
       ? await app.startHttp({ ...(options.host ? { host: options.host } : {}), ...(options.port !== undefined ? { port: options.port } : {}) })
       : undefined;
-    if (!app.config.database.url) {
-      // The embedded store is this process's alone: CLI actions (connect, deauth, …) come through here.
-      control = await startControlServer({ dataDir: app.config.dataDir, actions: operatorActions(app.services, app.config), log });
-    }
     if (options.metricsPort !== undefined) {
       status = await startStatusServer({
         registry: app.ctx.metrics.registry,
@@ -90,6 +84,20 @@ async function runProcess(options: ProcessCommandOptions, role: Role): Promise<v
         host: app.config.server.host,
         port: options.metricsPort,
       });
+    }
+    if (!app.config.database.url) {
+      // The embedded store is this process's alone: CLI actions (connect, deauth, …) come through here.
+      control = await startControlServer({ dataDir: app.config.dataDir, actions: operatorActions(app.services, app.config), log });
+    }
+    await awaitRedis({
+      whenReady: (timeoutMs) => app.producer.whenReady(timeoutMs),
+      host: new URL(app.config.redis.url).host,
+      limitSeconds: redisStartupLimitSeconds(app.config.redis.startupTimeoutSeconds),
+      log,
+    });
+    if (role.workers) {
+      const n = options.concurrency;
+      app.startWorkers(n === undefined ? {} : { pull: n, ingest: n, deliver: n });
     }
     if (options.scheduler !== false) {
       // In the background: it waits for Redis when Redis is not there yet, and the process serves meanwhile.

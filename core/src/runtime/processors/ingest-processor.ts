@@ -1,18 +1,22 @@
 import type { Job } from "bullmq";
-import type { DataType } from "@tributary/schemas";
+import { UnrecoverableError } from "bullmq";
+import type { DataType, WebhookEventAction } from "@tributary/schemas";
 import type { RuntimeConnector } from "../../connectors/runtime-connector.ts";
 import type { ProviderRecord } from "../../contracts/connector.ts";
-import type { WebhookEventMapping } from "../../contracts/webhook.ts";
 import { ErrorCodes } from "../../errors/codes.ts";
 import { errorClassOf, operatorMessage, UserError } from "../../errors/tributary-error.ts";
-import { UnrecoverableError } from "bullmq";
-import { eventMapping } from "../../ingress/extract-notifications.ts";
-import { getByPointer } from "../../ingress/json-pointer.ts";
+import { fetchNotifiedRecords, type FetchAction } from "../../ingress/fetch-notified-records.ts";
+import { selectAction } from "../../ingress/select-action.ts";
+import { compileCondition } from "../../mapping/index.ts";
+import type { Logger } from "../../log/logger.ts";
 import { jobId } from "../../queue/job-id.ts";
 import { Priority, type IngestJobData, type IngestNotification, type PullJobData } from "../../queue/topology.ts";
-import type { Logger } from "../../log/logger.ts";
+import { deauthorizeUser } from "../../services/deauthorize-user.ts";
+import { compilePointer } from "../../spec/pointer.ts";
 import type { Connection } from "../../state/index.ts";
 import { loadConnection } from "../connection-lookup.ts";
+import type { ConnectorDefinition } from "../../spec/define-connector.ts";
+import { createStreamExecutor, type StreamExecutor } from "../../streams/stream-executor.ts";
 import { notificationWindow } from "../notification-window.ts";
 import { publishRecords } from "../publish-records.ts";
 import { connectionInfo } from "../terra-user.ts";
@@ -23,6 +27,7 @@ export type IngestResult =
   /** The job stalled with several notifications: each now runs as a job of its own. */
   | { action: "isolated"; jobs: number }
   | { action: "ignored" }
+  | { action: "deauthorized"; status: "deauthorized" | "already_deauthorized" }
   | { action: "pull"; pullJobId: string; start: string; end: string }
   | { action: "published"; records: number; quarantined: number; payloads: number };
 
@@ -65,9 +70,11 @@ export async function processIngest(ctx: RuntimeContext, job: Job<IngestJobData>
 }
 
 /**
- * One notification. A `ping` becomes a live-priority pull of the window it names; a `push` carries the
- * provider's records, which go through the same mapping, validation, quarantine and emission as pulled
- * ones; `ignore` is acknowledged only.
+ * One notification, handled as the connector's webhook spec says for its event type: `pull_window`
+ * becomes a live-priority pull of the window it names; `records` carries the provider's records, which
+ * go through the connector's mapping, validation, quarantine and emission like pulled ones; `deauth`
+ * deauthorizes the user (erasure and the `deauth` event, as the API's deauth does); `ignore` is
+ * acknowledged only.
  */
 export async function processNotification(ctx: RuntimeContext, data: IngestNotification): Promise<IngestResult> {
   const log = ctx.log.child({ traceId: data.traceId, provider: data.provider, userId: data.userId, eventType: data.eventType });
@@ -82,38 +89,40 @@ export async function processNotification(ctx: RuntimeContext, data: IngestNotif
   if (isStale(user.last_webhook_update, data.receivedAt)) await ctx.store.touchWebhookUpdate(user.user_id, new Date(data.receivedAt));
 
   const connector = ctx.registry.connector(data.provider);
-  const mapping = connector.webhook ? eventMapping(connector.webhook, data.eventType) : undefined;
-  if (!mapping) {
+  const webhook = connector.definition.spec.webhook;
+  const action = webhook ? selectAction(webhook, data.eventType, data.notification) : undefined;
+  if (!action) {
     // The ingress accepted it under a configuration that has changed since.
-    log.warn("push notification of an event type the connector no longer maps; skipped");
-    return { action: "skipped", reason: `no mapping for event type "${data.eventType}"` };
+    log.warn("push notification of an event type the connector no longer handles; skipped");
+    return { action: "skipped", reason: `no action for event type "${data.eventType}"` };
   }
-  switch (mapping.kind) {
+  switch (action.action) {
     case "ignore":
       return { action: "ignored" };
-    case "ping":
-      return await enqueuePingPull(ctx, data, connector, mapping, user);
-    case "push":
-      return await publishPushed(ctx, data, connector, mapping, user, log);
+    case "deauth": {
+      const result = await deauthorizeUser(ctx, user.user_id);
+      log.info({ status: result.status }, "the provider says the user revoked access: deauthorized");
+      return { action: "deauthorized", status: result.status };
+    }
+    case "pull_window":
+      return await enqueueWindowPull(ctx, data, action, user);
+    case "records":
+    case "pull_object":
+    case "pull_url":
+      return await publishPushed(ctx, data, connector, action, user, log);
   }
 }
 
-async function enqueuePingPull(
-  ctx: RuntimeContext,
-  data: IngestNotification,
-  connector: RuntimeConnector,
-  mapping: Extract<WebhookEventMapping, { kind: "ping" }>,
-  user: Connection,
-): Promise<IngestResult> {
-  pullable(connector, mapping.dataType);
-  const window = notificationWindow(data.notification, mapping, data.receivedAt);
-  if (!window.fromNotification && (mapping.startPointer || mapping.endPointer)) {
+async function enqueueWindowPull(ctx: RuntimeContext, data: IngestNotification, action: Extract<WebhookEventAction, { action: "pull_window" }>, user: Connection): Promise<IngestResult> {
+  const dataType = action.dataType as DataType;
+  const window = notificationWindow(data.notification, action, data.receivedAt);
+  if (!window.fromNotification && (action.start || action.end || action.date)) {
     ctx.log.warn({ provider: data.provider, traceId: data.traceId }, "ping named no readable window; pulling the last 24 hours");
   }
   const pull: PullJobData = {
     userId: user.user_id,
     provider: data.provider,
-    dataType: mapping.dataType,
+    dataType,
     start: window.start.toISOString(),
     end: window.end.toISOString(),
     reason: "ping",
@@ -124,23 +133,46 @@ async function enqueuePingPull(
   // fresh signature, a second subscription — adds no second pull while the first is known to BullMQ.
   // A defaulted window is bucketed by the minute it arrived in, so a later ping still pulls.
   const id = window.fromNotification
-    ? jobId("ping", user.user_id, mapping.dataType, window.start.getTime(), window.end.getTime())
-    : jobId("ping", user.user_id, mapping.dataType, "recent", Math.floor(data.receivedAt / PING_BUCKET_MS));
-  const added = await ctx.queues.pull.add(`${data.provider}:${mapping.dataType}`, pull, { priority: Priority.live, jobId: id });
+    ? jobId("ping", user.user_id, dataType, window.start.getTime(), window.end.getTime())
+    : jobId("ping", user.user_id, dataType, "recent", Math.floor(data.receivedAt / PING_BUCKET_MS));
+  const added = await ctx.queues.pull.add(`${data.provider}:${dataType}`, pull, { priority: Priority.live, jobId: id });
   return { action: "pull", pullJobId: added.id ?? id, start: pull.start, end: pull.end };
 }
 
+/**
+ * Records a push carries (`records`), or names (`pull_object`: one object by id through its stream's
+ * object request; `pull_url`: the records behind a URL on an allowed origin, fetched through the
+ * connection's provider session), mapped by the connector, validated, quarantined or emitted.
+ */
 async function publishPushed(
   ctx: RuntimeContext,
   data: IngestNotification,
   connector: RuntimeConnector,
-  mapping: Extract<WebhookEventMapping, { kind: "push" }>,
+  action: Extract<WebhookEventAction, { action: "records" }> | FetchAction,
   user: Connection,
   log: Logger,
 ): Promise<IngestResult> {
-  const dataType = mapping.dataType;
-  const records = getByPointer(data.notification, mapping.recordsPointer);
-  if (!Array.isArray(records)) {
+  const dataType = action.dataType as DataType;
+  let mapping: string = dataType;
+  let records: unknown[] | undefined;
+  if (action.action === "records") {
+    const found = compilePointer(action.records)(data.notification);
+    // One record where a list was expected is that list of one; nothing at all cannot be mapped.
+    records = Array.isArray(found) ? found : found !== null && typeof found === "object" ? [found] : undefined;
+  } else {
+    const session = await ctx.access.session(connector, user);
+    if (!session) {
+      throw new UserError(ErrorCodes.PLUGIN_INVALID, `${connector.name}'s webhook fetches what a push names (${action.action}), but its spec makes no provider requests`, {
+        hint: "Give the connector spec an http section (baseUrl), or carry the records in the push.",
+        plugin: connector.name,
+      });
+    }
+    const fetched = await fetchNotifiedRecords(connector.definition, action, data.notification, { session, executor: executorOf(connector.definition) });
+    mapping = fetched.mapping;
+    records = fetched.records;
+  }
+  if (!records) {
+    const pointer = (action as { records: string }).records;
     // Nothing can be mapped, but the provider's payload is kept for whoever fixes the mapping.
     await ctx.store.quarantineRecord({
       userId: user.user_id,
@@ -148,15 +180,15 @@ async function publishPushed(
       dataType,
       record: null,
       raw: data.notification,
-      issues: [{ path: mapping.recordsPointer, rule: "type", message: `expected an array of provider records at ${mapping.recordsPointer}` }],
+      issues: [{ path: pointer, rule: "type", message: `expected provider records at ${JSON.stringify(pointer)}` }],
       traceId: data.traceId,
     });
     ctx.metrics.quarantined.inc({ provider: user.provider, data_type: dataType });
-    log.warn({ recordsPointer: mapping.recordsPointer }, "push notification carries no records array; quarantined");
+    log.warn({ records: pointer }, "push notification carries no records; quarantined");
     return { action: "published", records: 0, quarantined: 1, payloads: 0 };
   }
   const connection = connectionInfo(user);
-  const normalized = await connector.normalize(dataType, records as ProviderRecord[], { connection, withSamples: true, options: ctx.providers[connector.name]?.options, log });
+  const normalized = await connector.normalize(dataType, records as ProviderRecord[], { connection, withSamples: true, options: ctx.providers[connector.name]?.options as Record<string, unknown> | undefined, log }, mapping);
   const published = await publishRecords(ctx, {
     user,
     dataType,
@@ -170,18 +202,27 @@ async function publishPushed(
   return { action: "published", ...published };
 }
 
+const executors = new WeakMap<ConnectorDefinition, StreamExecutor>();
+
+/** The stream executor that fetches the objects a connector's pushes name; filters run in the mapping's expression sandbox. */
+function executorOf(definition: ConnectorDefinition): StreamExecutor {
+  let found = executors.get(definition);
+  if (!found) {
+    found = createStreamExecutor({
+      spec: definition.spec,
+      compileExpression: (expression) => {
+        const condition = compileCondition(expression, "stream expression");
+        return (record) => condition.test(record);
+      },
+    });
+    executors.set(definition, found);
+  }
+  return found;
+}
+
 /** How far `last_webhook_update` may lag behind the newest push (it is a coarse "last heard from" time). */
 const WEBHOOK_UPDATE_GRANULARITY_MS = 60_000;
 
 function isStale(lastWebhookUpdate: string | null, receivedAt: number): boolean {
   return lastWebhookUpdate === null || Date.parse(lastWebhookUpdate) < receivedAt - WEBHOOK_UPDATE_GRANULARITY_MS;
-}
-
-function pullable(connector: RuntimeConnector, dataType: DataType): void {
-  if (!connector.canPull(dataType)) {
-    throw new UserError(ErrorCodes.PLUGIN_INVALID, `${connector.name}'s webhook asks to pull ${dataType}, which no stream of the connector reads`, {
-      hint: "Fix the connector's webhook.events or add a stream for that data type.",
-      plugin: connector.name,
-    });
-  }
 }

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type { Job } from "bullmq";
 import { jobId } from "../../queue/job-id.ts";
 import { pullPriority, type PollAllJobData, type PullJobData } from "../../queue/topology.ts";
@@ -33,7 +34,10 @@ export async function processPollAll(ctx: RuntimeContext, job: Job<PollAllJobDat
     ctx.log.warn({ provider, reason }, "scheduled pull for a provider that is no longer loaded or enabled; skipped");
     return { connections: 0, enqueued: 0 };
   }
-  const dataTypes = ctx.registry.connector(provider).pullTypes;
+  const connector = ctx.registry.connector(provider);
+  const dataTypes = connector.pullTypes;
+  // Polls of one provider spread over its jitter, each user at a fixed offset (Peloton locks accounts polled in lockstep).
+  const jitterMs = reason === "poll" ? connector.sync.pollJitterSeconds * 1000 : 0;
   const bucketMs = Math.max(1, bucketSeconds) * 1000;
   const bucket = Math.floor(now / bucketMs);
   const earliest = now - lookbackDays * DAY_MS;
@@ -65,7 +69,11 @@ export async function processPollAll(ctx: RuntimeContext, job: Job<PollAllJobDat
         return {
           name: `${provider}:${dataType}`,
           data,
-          opts: { priority: pullPriority(reason), jobId: jobId(reason, connection.user_id, dataType, bucket) },
+          opts: {
+            priority: pullPriority(reason),
+            jobId: jobId(reason, connection.user_id, dataType, bucket),
+            ...(jitterMs > 0 ? { delay: jitterOf(connection.user_id, jitterMs) } : {}),
+          },
         };
       }),
     );
@@ -76,4 +84,9 @@ export async function processPollAll(ctx: RuntimeContext, job: Job<PollAllJobDat
   }
   ctx.log.info({ provider, reason, connections, enqueued }, "scheduled pulls enqueued");
   return { connections, enqueued };
+}
+
+/** A user's fixed offset within the jitter: the same every tick, different between users. */
+export function jitterOf(userId: string, jitterMs: number): number {
+  return createHash("sha256").update(userId).digest().readUInt32BE(0) % (jitterMs + 1);
 }

@@ -1,5 +1,11 @@
 import { DelayedError, type Job } from "bullmq";
-import type { DataType } from "@tributary/schemas";
+import type { DataType, RequestSpec } from "@tributary/schemas";
+import type { RuntimeConnector } from "../../connectors/runtime-connector.ts";
+import type { Logger } from "../../log/logger.ts";
+import { ProviderWaitError } from "../../provider-http/errors.ts";
+import type { Connection } from "../../state/index.ts";
+import type { StreamPosition } from "../../streams/read-stream.ts";
+import { isAccessLost, reportAccessLost } from "../access-lost.ts";
 import { ErrorCodes } from "../../errors/codes.ts";
 import { RateLimitedError, TransientError, UserError } from "../../errors/tributary-error.ts";
 import { unrecoverableIfUserError } from "./unrecoverable.ts";
@@ -15,8 +21,12 @@ import type { RuntimeContext } from "../runtime-context.ts";
 import { processPollAll, type PollAllResult } from "./poll-all-processor.ts";
 
 export interface PullResult extends PublishResult {
-  /** Redis time the provider's rate budget granted this pull (absent when the connection was inactive). */
+  /** Redis time the operator's per-pull budget granted this pull (connectors without provider requests). */
   budgetGrantedAt?: number;
+  /** The provider refused the connection's access: what the destinations were told. */
+  accessLost?: "access_revoked" | "connection_error";
+  /** The provider was asked to push the history instead (sync.backfillRequests). */
+  backfillRequested?: boolean;
 }
 
 /**
@@ -41,10 +51,12 @@ export async function processPull(
   } catch (error) {
     if (error instanceof DelayedError) throw error;
     if (error instanceof RateLimitedError && token) {
-      // The provider said 429: stop every worker from calling it until Retry-After, then try again.
-      await rateBudget(ctx).block(job.data.provider, error.retryAfterMs);
-      const data = job.data as PullJobData;
-      const rateLimited = (data.rateLimited ?? 0) + 1;
+      // The provider said 429: stop every worker from calling it until Retry-After, then try again. (The
+      // provider client already blocked its own budget, per client or per user as the spec says.)
+      if (!(error instanceof ProviderWaitError)) await rateBudget(ctx).block(job.data.provider, error.retryAfterMs);
+      const data = (job.data as PullJobData);
+      // The rate budget running out is pacing, not the provider refusing us: it never counts.
+      const rateLimited = (data.rateLimited ?? 0) + (error instanceof ProviderWaitError && error.reason === "budget" ? 0 : 1);
       await job.updateData({ ...data, rateLimited });
       if (rateLimited > MAX_FREE_PROVIDER_RATE_LIMITS) {
         ctx.log.error({ provider: data.provider, rateLimited, jobId: job.id }, "provider keeps rate-limiting a pull; failing an attempt");
@@ -65,55 +77,106 @@ async function pullOnce(ctx: RuntimeContext, job: Job<PullJobData>, token: strin
   if (!user) {
     throw new UserError(ErrorCodes.CONNECTION_NOT_FOUND, `No connection ${data.userId}`, { hint: "The user was deleted; nothing to pull." });
   }
-  // Disconnected, or paused by its developer: nothing of theirs is pulled.
-  if (!user.active || user.paused_at !== null) return { records: 0, quarantined: 0, payloads: 0 };
+  // Disconnected, paused by its developer, or its access gone: nothing of theirs is pulled.
+  if (!user.active || user.paused_at !== null || user.auth_status === "revoked") return { records: 0, quarantined: 0, payloads: 0 };
   const connector = ctx.registry.connector(data.provider);
   const dataType = data.dataType as DataType;
+  const log = ctx.log.child({ traceId: data.traceId, provider: data.provider, dataType, userId: user.user_id });
+  const backfillRequest = data.reason === "backfill" ? connector.sync.backfillRequests[dataType] : undefined;
+  if (backfillRequest) return await requestBackfill(ctx, connector, user, data, backfillRequest, log);
   if (!connector.canPull(dataType)) {
     throw new UserError(ErrorCodes.DATA_TYPE_UNSUPPORTED, `${data.provider} cannot pull ${data.dataType}: no stream reads it`, {
       hint: "Its records only arrive by push; nothing is pulled for this data type.",
       plugin: data.provider,
     });
   }
-  const log = ctx.log.child({ traceId: data.traceId, provider: data.provider, dataType, userId: user.user_id });
 
-  // One unit per pull: the budget is per provider client, shared with every user and worker.
-  const budget = await rateBudget(ctx).acquire(data.provider);
-  if (!budget.ok) {
-    if (!token) throw new RateLimitedError(ErrorCodes.PROVIDER_RATE_LIMITED, `${data.provider} rate budget exhausted`, budget.retryAfterMs);
-    log.debug({ retryAfterMs: budget.retryAfterMs }, "provider rate budget exhausted; pull parked");
-    return deferJob(job, token, budget.retryAfterMs);
+  // A connector whose reads the provider client does not see (read hooks, no http section) takes one unit
+  // of the operator's budget per pull; the others take theirs per request, in the provider client.
+  let budgetGrantedAt: number | undefined;
+  if (!ctx.access.client(connector)) {
+    const budget = await rateBudget(ctx).acquire(data.provider);
+    if (!budget.ok) {
+      if (!token) throw new RateLimitedError(ErrorCodes.PROVIDER_RATE_LIMITED, `${data.provider} rate budget exhausted`, budget.retryAfterMs);
+      log.debug({ retryAfterMs: budget.retryAfterMs }, "provider rate budget exhausted; pull parked");
+      return deferJob(job, token, budget.retryAfterMs);
+    }
+    budgetGrantedAt = budget.grantedAtMs;
   }
 
   const range = clampPullWindow({ start: new Date(data.start), end: new Date(data.end) }, connector.sync);
   if (range.clamped) log.warn({ asked: { start: data.start, end: data.end }, pulled: { start: range.start, end: range.end } }, "pull window reaches beyond the provider's history or too far ahead; pulling the part that can hold data");
+  const large = data.large ?? (data.reason === "request" && isLargeRange(range, ctx.policy.largeRequestDays));
   const published = openPublishStream(ctx, {
     user,
     dataType,
     traceId: data.traceId,
-    traceSeed: job.id ?? data.traceId,
+    // A pull continued after a wait publishes under a seed of its own: its payloads are new ones.
+    traceSeed: data.resume ? `${job.id ?? data.traceId}:${data.resume.part}` : (job.id ?? data.traceId),
     priority: pullPriority(data.reason),
     ...(data.reference !== undefined ? { reference: data.reference } : {}),
     // The request decided (and announced) it; a pull of an older version decides from its window.
-    large: data.large ?? (data.reason === "request" && isLargeRange(range, ctx.policy.largeRequestDays)),
-    emitEmpty: data.reason === "request",
+    large,
+    emitEmpty: data.reason === "request" && !data.resume,
     log,
   });
-  // Records stream through in slices: mapped, validated, quarantined and sent on in payloads as they
-  // arrive, so the memory a pull holds does not grow with its window.
-  for await (const slice of readNormalizedSlices(ctx, {
-    connector,
-    user,
-    dataType,
-    range,
-    withSamples: data.withSamples,
-    signal: signal ?? new AbortController().signal,
-    log,
-  })) {
-    await published.add(slice);
+  // Where each stream's read is once its published records are safe: saved with the job when it waits.
+  const saved = (data.resume?.positions ?? {}) as Record<string, StreamPosition>;
+  const positions: Record<string, StreamPosition> = { ...saved };
+  try {
+    // Records stream through in slices: mapped, validated, quarantined and sent on in payloads as they
+    // arrive, so the memory a pull holds does not grow with its window.
+    for await (const slice of readNormalizedSlices(ctx, {
+      connector,
+      user,
+      dataType,
+      range,
+      withSamples: data.withSamples,
+      signal: signal ?? new AbortController().signal,
+      log,
+      // Polls ask only for what is new since each stream's checkpoint.
+      checkpoint: data.reason === "poll" ? "use" : "ignore",
+      ...(data.resume && !large ? { resume: saved } : {}),
+    })) {
+      await published.add(slice);
+      if (slice.position) positions[slice.stream] = slice.position;
+    }
+  } catch (error) {
+    if (error instanceof ProviderWaitError && token && !large) {
+      // Publish what was read before the wait, and continue from there when the job wakes up.
+      await published.finish();
+      await job.updateData({ ...data, resume: { part: (data.resume?.part ?? 0) + 1, positions } });
+    }
+    if (isAccessLost(error)) {
+      const event = await reportAccessLost(ctx, user, error, log);
+      await published.finish();
+      return { records: 0, quarantined: 0, payloads: 0, accessLost: event };
+    }
+    throw error;
   }
   const result = await published.finish();
   await ctx.store.markPolled(user.user_id, new Date());
   await job.updateProgress({ ...result });
-  return { ...result, budgetGrantedAt: budget.grantedAtMs };
+  return { ...result, ...(budgetGrantedAt !== undefined ? { budgetGrantedAt } : {}) };
+}
+
+/**
+ * A provider that pushes its history when asked (Garmin's backfill endpoints answer 202): the connect's
+ * backfill of such a data type is that request, `{start}` and `{end}` in unix seconds, sent with the
+ * connection's credentials; the records come later by push.
+ */
+async function requestBackfill(ctx: RuntimeContext, connector: RuntimeConnector, user: Connection, data: PullJobData, request: RequestSpec, log: Logger): Promise<PullResult> {
+  const session = await ctx.access.session(connector, user);
+  if (!session) {
+    throw new UserError(ErrorCodes.SPEC_INVALID, `${connector.name} declares sync.backfillRequests but no http section to send them with`, { plugin: connector.name });
+  }
+  const range = clampPullWindow({ start: new Date(data.start), end: new Date(data.end) }, connector.sync);
+  try {
+    const answer = await session.send(request, { start: String(Math.floor(range.start.getTime() / 1000)), end: String(Math.floor(range.end.getTime() / 1000)) });
+    log.info({ status: answer.status, dataType: data.dataType }, "provider asked to push the history of a new connection");
+  } catch (error) {
+    if (!isAccessLost(error)) throw error;
+    return { records: 0, quarantined: 0, payloads: 0, accessLost: await reportAccessLost(ctx, user, error, log) };
+  }
+  return { records: 0, quarantined: 0, payloads: 0, backfillRequested: true };
 }

@@ -1,0 +1,62 @@
+import type { StreamSpec, WebhookEventAction } from "@tributary/schemas";
+import { ErrorCodes } from "../errors/codes.ts";
+import { UserError } from "../errors/tributary-error.ts";
+import type { ProviderSession } from "../provider-http/provider-client.ts";
+import type { ConnectorDefinition } from "../spec/define-connector.ts";
+import type { ProviderRecord } from "../spec/hooks.ts";
+import { compilePointer } from "../spec/pointer.ts";
+import type { StreamExecutor } from "../streams/stream-executor.ts";
+
+export type FetchAction = Extract<WebhookEventAction, { action: "pull_object" | "pull_url" }>;
+
+export interface NotifiedRecords {
+  /** The mapping (or map hook) the records go through: the stream's, or the data type's. */
+  mapping: string;
+  records: ProviderRecord[];
+}
+
+export interface FetchNotifiedContext {
+  /** The connection's provider session: credentials, rate budget, allowed origins, the response → action table. */
+  session: ProviderSession;
+  executor: Pick<StreamExecutor, "fetchObject" | "fetchUrl">;
+}
+
+/**
+ * The records a push names without carrying them. `pull_object`: the object whose id is at `id`, by
+ * its stream's `object` request (the action's `stream`, else the data type's first stream that has
+ * one), details attached and filtered like a listed record (Strava, Oura, WHOOP). `pull_url`: the
+ * records behind the URL at `url`, fetched with the user's credentials only on an allowed origin
+ * (Garmin's callbackURL, Polar's url). A notification without a readable id or URL can never be
+ * fetched: a user-class error.
+ */
+export async function fetchNotifiedRecords(definition: Pick<ConnectorDefinition, "spec">, action: FetchAction, notification: unknown, ctx: FetchNotifiedContext): Promise<NotifiedRecords> {
+  const spec = definition.spec;
+  if (action.action === "pull_url") {
+    const url = compilePointer(action.url)(notification);
+    if (typeof url !== "string" || url === "") throw unreadable(spec.name, `no URL at ${action.url}`);
+    const records = await ctx.executor.fetchUrl(url, { session: ctx.session }, action.records !== undefined ? { records: action.records } : {});
+    return { mapping: action.dataType, records };
+  }
+  const id = compilePointer(action.id)(notification);
+  if ((typeof id !== "string" || id === "") && !(typeof id === "number" && Number.isFinite(id))) throw unreadable(spec.name, `no object id at ${action.id}`);
+  const stream = objectStream(spec.streams?.[action.dataType] ?? [], action.stream);
+  if (!stream) {
+    throw new UserError(ErrorCodes.SPEC_INVALID, `${spec.name} has no ${action.dataType} stream that fetches one object${action.stream ? ` named "${action.stream}"` : ""}`, {
+      hint: "Give the stream an `object` request with {object_id}, or carry the records in the push.",
+      plugin: spec.name,
+    });
+  }
+  const record = await ctx.executor.fetchObject(stream, String(id), { session: ctx.session });
+  return { mapping: stream.mapping ?? action.dataType, records: record ? [record] : [] };
+}
+
+function objectStream(streams: readonly StreamSpec[], name: string | undefined): StreamSpec | undefined {
+  return name !== undefined ? streams.find((s) => s.name === name && s.object) : streams.find((s) => s.object);
+}
+
+function unreadable(provider: string, problem: string): UserError {
+  return new UserError(ErrorCodes.PLUGIN_INVALID, `a ${provider} push names nothing to fetch: ${problem}`, {
+    hint: "The provider sent a notification the connector's webhook spec does not describe; check webhook.events.",
+    plugin: provider,
+  });
+}
