@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
 import { describe, expect, it, onTestFinished } from "vitest";
 import { createRecordMapper, readPush, recordsOf } from "@tributary/core/authoring";
+import { checkWebhookVerification } from "@tributary/core/ingress";
 import { silentLogger } from "@tributary/core/log";
 import { loadRecordings, recordedTransport } from "@tributary/core/recordings";
 import { createStreamExecutor } from "@tributary/core/streams";
@@ -52,6 +53,12 @@ describe("GARMIN pushes and pings", () => {
       ["bodyComps", NOOR, "records"],
       ["bodyComps", "other", "records"],
     ]);
+  });
+
+  it("passes the ingress's verification checks for an unsigned provider", () => {
+    const checks = checkWebhookVerification(definition);
+    expect(checks.filter((c) => c.status === "fail")).toEqual([]);
+    expect(checks.length).toBeGreaterThan(0);
   });
 
   it("push mode: a daily summary → Daily, the day at its offset, calories = active + BMR", async () => {

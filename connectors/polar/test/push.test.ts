@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
 import { describe, expect, it, onTestFinished } from "vitest";
 import { readPush } from "@tributary/core/authoring";
-import { verifyWebhook } from "@tributary/core/ingress";
+import { checkWebhookVerification, pushSettings, verifyPush } from "@tributary/core/ingress";
 import { signPush } from "@tributary/core/mock-provider";
 import { createUndiciTransport } from "@tributary/core/provider-http";
 import { silentLogger } from "@tributary/core/log";
@@ -14,7 +14,12 @@ import { AVA, polar, polarFixtures } from "./polar.ts";
 
 const definition = polar();
 const webhook = definition.spec.webhook!;
-const check = (headers: Record<string, string | undefined>, raw: Buffer, secret: string) => verifyWebhook({ verify: webhook.verify } as never, { headers, rawBody: raw, query: {} }, secret);
+/** The ingress's own check of a push, with the webhook's signature_secret_key as providers.POLAR.pushSecret. */
+function check(headers: Record<string, string | string[] | undefined>, raw: Buffer, secret: string) {
+  const settings = pushSettings(definition.spec, { pushSecret: secret });
+  if (!settings.ok) throw new Error(settings.problem);
+  return verifyPush(definition, { headers, rawBody: raw, query: {} }, settings.settings);
+}
 
 /** Polar's pushes: JSON signed with the webhook's signature_secret_key, hex HMAC-SHA256 of the raw body in Polar-Webhook-Signature. */
 describe("POLAR pushes", () => {
@@ -31,13 +36,19 @@ describe("POLAR pushes", () => {
     }
   });
 
+  it("passes the ingress's verification checks: a right signature in, a wrong one, a changed body and none out", () => {
+    const checks = checkWebhookVerification(definition);
+    expect(checks.filter((c) => c.status === "fail")).toEqual([]);
+    expect(checks.filter((c) => c.status === "pass").length).toBeGreaterThan(1);
+  });
+
   it("the mock sends the PING and an EXERCISE to a callback; the exercise's id is fetched through the stream's object request, with samples", async () => {
     const fixtures = await polarFixtures(definition);
     const mock = await startMockProvider(definition.spec, fixtures);
     const received: ReturnType<typeof readPush> = [];
     const server = createServer(async (request, response) => {
       const raw = await readBody(request);
-      if (!check(request.headers as Record<string, string>, raw, secret).ok) return void response.writeHead(401).end();
+      if (!check(request.headers, raw, secret).ok) return void response.writeHead(401).end();
       received.push(...readPush(webhook, JSON.parse(raw.toString("utf8"))));
       response.writeHead(200).end();
     });

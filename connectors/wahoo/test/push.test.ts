@@ -1,6 +1,6 @@
-import { timingSafeEqual } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { readPush } from "@tributary/core/authoring";
+import { checkWebhookVerification, pushSettings, verifyPush } from "@tributary/core/ingress";
 import { signPush } from "@tributary/core/mock-provider";
 import { SAM, wahoo } from "./wahoo.ts";
 
@@ -8,18 +8,11 @@ const definition = wahoo();
 const webhook = definition.spec.webhook!;
 const verify = webhook.verify as Extract<typeof webhook.verify, { scheme: "token" }>;
 
-/** Wahoo's scheme: the application's webhook_token inside the JSON body, compared in constant time; no HMAC, no timestamp. */
+/** The ingress's own check of a push, with the app's webhook token as providers.WAHOO.pushSecret. */
 function tokenMatches(raw: Buffer, secret: string): boolean {
-  let body: unknown;
-  try {
-    body = JSON.parse(raw.toString("utf8"));
-  } catch {
-    return false;
-  }
-  const token = (body as { webhook_token?: unknown } | null)?.webhook_token;
-  if (typeof token !== "string") return false;
-  const [a, b] = [Buffer.from(token), Buffer.from(secret)];
-  return a.length === b.length && timingSafeEqual(a, b);
+  const settings = pushSettings(definition.spec, { pushSecret: secret });
+  if (!settings.ok) throw new Error(settings.problem);
+  return verifyPush(definition, { headers: { "content-type": "application/json" }, rawBody: raw, query: {} }, settings.settings).ok;
 }
 
 describe("WAHOO pushes", () => {
@@ -32,6 +25,12 @@ describe("WAHOO pushes", () => {
     expect(tokenMatches(push.body, secret)).toBe(true);
     for (const other of [`${secret}x`, "", secret.toUpperCase()]) expect(tokenMatches(signPush({ verify, payload: webhook.examples![0]!.body, secret: other }).body, secret)).toBe(false);
     expect(tokenMatches(Buffer.from(JSON.stringify({ event_type: "workout_summary" })), secret)).toBe(false);
+  });
+
+  it("passes the ingress's verification checks", () => {
+    const checks = checkWebhookVerification(definition);
+    expect(checks.filter((c) => c.status === "fail")).toEqual([]);
+    expect(checks.filter((c) => c.status === "pass").length).toBeGreaterThan(1);
   });
 
   it("names its user by user.id and the workout to fetch (with its file) by workout_summary.workout.id; other events are acknowledged", () => {

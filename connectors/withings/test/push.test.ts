@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
 import { describe, expect, it, onTestFinished } from "vitest";
+import { checkWebhookVerification } from "@tributary/core/ingress";
 import { readPush } from "@tributary/core/authoring";
 import { startMockProvider } from "@tributary/test-kit/mock-provider";
 import { INES, withings, withingsFixtures } from "./withings.ts";
@@ -40,6 +41,12 @@ describe("WITHINGS pushes", () => {
       [INES, "44", { action: "pull_window", dataType: "sleep", start: "/startdate", end: "/enddate" }],
       [INES, "16", { action: "pull_window", dataType: "daily", date: "/date", when: { "/startdate": null } }],
     ]);
+  });
+
+  it("passes the ingress's verification checks for an unsigned provider", () => {
+    const checks = checkWebhookVerification(definition);
+    expect(checks.filter((c) => c.status === "fail")).toEqual([]);
+    expect(checks.length).toBeGreaterThan(0);
   });
 
   it("an activity notification with a span pulls the span; a category we do not subscribe to is acknowledged and ignored", () => {
