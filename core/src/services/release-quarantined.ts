@@ -3,7 +3,6 @@ import { ErrorCodes } from "../errors/codes.ts";
 import { UserError } from "../errors/tributary-error.ts";
 import type { ProviderRecord } from "../contracts/connector.ts";
 import { Priority } from "../queue/topology.ts";
-import { normalize } from "../runtime/normalize.ts";
 import { publishRecords } from "../runtime/publish-records.ts";
 import type { RuntimeContext } from "../runtime/runtime-context.ts";
 import { connectionInfo } from "../runtime/terra-user.ts";
@@ -38,11 +37,13 @@ export async function releaseQuarantined(ctx: RuntimeContext, id: number): Promi
       hint: "Data of a disconnected user is not delivered; purge the entry, or connect the user again first.",
     });
   }
-  const spec = ctx.registry.connector(entry.provider).pull[dataType];
-  if (!spec) {
+  const connector = ctx.registry.connector(entry.provider);
+  if (!connector.dataTypes.includes(dataType)) {
     throw new UserError(ErrorCodes.DATA_TYPE_UNSUPPORTED, `${entry.provider} no longer provides ${dataType} data`, { hint: "Purge the entry." });
   }
-  const normalized = normalize(spec, dataType, [entry.raw as ProviderRecord], { connection: connectionInfo(user), dataType, withSamples: true });
+  const log = ctx.log.child({ quarantine: id, userId: user.user_id });
+  const options = ctx.providers[connector.name]?.options as Record<string, unknown> | undefined;
+  const normalized = await connector.normalize(dataType, [entry.raw as ProviderRecord], { connection: connectionInfo(user), withSamples: true, options, log });
   const issues = normalized.rejected.flatMap((rejected) => rejected.issues);
   if (issues.length > 0) return { status: "still_invalid", id, issues };
   const seed = `quarantine:${id}`;
@@ -53,7 +54,7 @@ export async function releaseQuarantined(ctx: RuntimeContext, id: number): Promi
     traceId: deterministicTraceId(seed),
     traceSeed: seed,
     priority: Priority.live,
-    log: ctx.log.child({ quarantine: id, userId: user.user_id }),
+    log,
   });
   if (!(await ctx.store.resolveQuarantine(id))) {
     const now = await ctx.store.getQuarantined(id);
