@@ -6,12 +6,15 @@ import type { ProviderSession } from "../provider-http/provider-client.ts";
 import type { TemplateVariables } from "../provider-http/template-scope.ts";
 import { compilePointer } from "../spec/pointer.ts";
 import { expressionFailed, type RecordPredicate } from "./expressions.ts";
+import { decodeFitDetail } from "./fit-decode.ts";
 
 export type DetailSpec = NonNullable<StreamSpec["details"]>[number];
 
 export interface CompiledDetail {
   spec: DetailSpec;
   select: (answer: unknown) => unknown;
+  /** With `url`: reads the URL to fetch from the record. */
+  urlOf?: (record: ProviderRecord) => unknown;
   when?: RecordPredicate;
 }
 
@@ -20,6 +23,13 @@ export type DetailOutcome = { ok: true; failures: number; fetched: number } | { 
 
 /** Answers of `once` details within one read, by detail name: fetched for the first record that needs one. */
 export type OnceAnswers = Map<string, Promise<unknown>>;
+
+/** One detail's answer for a record: its request, or the URL the record holds; decoded as FIT when declared. */
+async function fetchDetail(detail: CompiledDetail, record: ProviderRecord, session: ProviderSession, variables: TemplateVariables): Promise<unknown> {
+  const answer = detail.urlOf ? await session.execute(session.prepareUrl(detailUrl(detail, record))) : await session.send(detail.spec.request!, { ...variables, record });
+  if (answer.ignored) return undefined;
+  return detail.select(detail.spec.decode === "fit" ? await decodeFitDetail(answer.raw, `details.${detail.spec.name}`) : answer.body);
+}
 
 /**
  * Fetch a record's details and attach each answer (or its `select`ed part) under the detail's name.
@@ -44,7 +54,7 @@ export async function attachDetails(record: ProviderRecord, details: readonly Co
       let answer = detail.spec.once ? once.get(detail.spec.name) : undefined;
       if (answer === undefined) {
         fetched += 1;
-        answer = session.send(detail.spec.request, { ...variables, record }).then((got) => (got.ignored ? undefined : detail.select(got.body)));
+        answer = fetchDetail(detail, record, session, variables);
         if (detail.spec.once) {
           answer.catch(() => undefined);
           once.set(detail.spec.name, answer);
@@ -79,8 +89,18 @@ export function compileDetails(details: StreamSpec["details"], compileWhen: (exp
   return (details ?? []).map((spec, index) => ({
     spec,
     select: compilePointer(spec.select ?? ""),
+    ...(spec.url !== undefined ? { urlOf: compilePointer(spec.url) } : {}),
     ...(spec.when !== undefined ? { when: compileWhen(spec.when, `${where}.details[${index}].when`) } : {}),
   }));
+}
+
+/** The absolute URL a `url` detail fetches; a record without one has nothing to fetch (a bad answer for that record). */
+function detailUrl(detail: CompiledDetail, record: ProviderRecord): string {
+  const url = detail.urlOf!(record);
+  if (typeof url === "string" && url !== "") return url;
+  throw new UserError(ErrorCodes.PROVIDER_BAD_RESPONSE, `details.${detail.spec.name}: the record has no URL at ${JSON.stringify(detail.spec.url)}`, {
+    hint: "Mark the detail optional if some records have no file, or check its url pointer.",
+  });
 }
 
 /** Failures that belong to one record (its detail is missing, refused, too big): the rest of the read goes on. */

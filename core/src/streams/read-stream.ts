@@ -74,6 +74,8 @@ export interface StreamStats {
   rejected: number;
   /** Windows whose paging was cut short by maxPages or a repeating page. */
   truncated: number;
+  /** Records a collecting stream handed out (one per window step with records); `records` counts what they hold. */
+  collected: number;
   http: RequestStats;
 }
 
@@ -102,10 +104,12 @@ export interface ReadStreamDeps {
 export function readStream(stream: CompiledStream, requested: { start: Date; end: Date }, ctx: StreamReadContext, deps: ReadStreamDeps): StreamReading {
   const { spec, where, pager } = stream;
   const { session } = ctx;
-  const stats: StreamStats = { windows: 0, pages: 0, records: 0, filtered: 0, duplicates: 0, malformed: 0, missingIds: 0, detailRequests: 0, detailFailures: 0, rejected: 0, truncated: 0, http: session.stats };
+  const stats: StreamStats = { windows: 0, pages: 0, records: 0, filtered: 0, duplicates: 0, malformed: 0, missingIds: 0, detailRequests: 0, detailFailures: 0, rejected: 0, truncated: 0, collected: 0, http: session.stats };
   const requestedIso = { start: requested.start.toISOString(), end: requested.end.toISOString() };
   const keepsCheckpoint = stream.timeOf !== undefined && deps.cursors !== undefined && ctx.userId !== undefined;
   let position: StreamPosition | undefined;
+  /** A collecting stream hands out nothing until a step is read: until then a resume starts the step over. */
+  let stepStart: StreamPosition | undefined;
   let newest: number | undefined;
   let started = false;
   const onceAnswers: OnceAnswers = new Map();
@@ -153,11 +157,15 @@ export function readStream(stream: CompiledStream, requested: { start: Date; end
           : {};
         const request = await session.prepare(spec.request!, variables);
         const fields = stream.recordFields?.(session.variables(variables));
+        const collected: ProviderRecord[] | undefined = spec.collect ? [] : undefined;
+        if (collected) stepStart = { ...base, step: isoWindow(step), page: state, skip, ...(newest !== undefined ? { newest: new Date(newest).toISOString() } : {}) };
         for (;;) {
           position = { ...base, step: isoWindow(step), page: state, skip, ...(newest !== undefined ? { newest: new Date(newest).toISOString() } : {}) };
           const { records, after } = await fetchPage(request, state);
           if (fields) for (const record of records) Object.assign(record, fields);
-          yield* handOut(records, skip, variables, (id) => previousIds.has(id) || ids.has(id), (id) => ids.add(id));
+          const reading = handOut(records, skip, variables, (id) => previousIds.has(id) || ids.has(id), (id) => ids.add(id));
+          if (collected) for await (const record of reading) collected.push(record);
+          else yield* reading;
           if ("stop" in after) {
             if (after.stop === "max_pages" || after.stop === "loop") {
               stats.truncated += 1;
@@ -169,6 +177,14 @@ export function readStream(stream: CompiledStream, requested: { start: Date; end
           }
           state = after.next;
           skip = 0;
+        }
+        if (collected) {
+          const window = isoWindow(step);
+          stepStart = undefined;
+          if (collected.length > 0) {
+            stats.collected += 1;
+            yield { [spec.collect!.into]: collected, window };
+          }
         }
       }
       if (resuming) {
@@ -198,7 +214,7 @@ export function readStream(stream: CompiledStream, requested: { start: Date; end
     }
     return clampWindow(
       { start, end: requested.end.getTime() },
-      { now: deps.now(), maxHistoryDays: deps.maxHistoryDays, futureMarginMs: deps.futureMarginMs, wholeDays: spec.dateRange?.start.format === "date" },
+      { now: deps.now(), maxHistoryDays: deps.maxHistoryDays, futureMarginMs: deps.futureMarginMs, wholeDays: spec.dateRange?.start.format === "date" || spec.dateRange?.wholeDays === true },
     );
   }
 
@@ -263,7 +279,10 @@ export function readStream(stream: CompiledStream, requested: { start: Date; end
 
   return {
     stats,
-    position: () => (position ? structuredClone(position) : undefined),
+    position: () => {
+      const at = stepStart ?? position;
+      return at ? structuredClone(at) : undefined;
+    },
     commit,
     [Symbol.asyncIterator]() {
       if (started) throw new UserError(ErrorCodes.SPEC_INVALID, `${where}: a stream reading can be iterated once`, { hint: "Call readStream again for another pass." });
