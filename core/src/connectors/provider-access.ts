@@ -2,7 +2,7 @@ import type { Redis } from "ioredis";
 import { createAuthService, type AuthService } from "../auth/auth-service.ts";
 import type { Credentials } from "../auth/credentials.ts";
 import type { Logger } from "../log/logger.ts";
-import { createProviderClient, type ProviderClient, type ProviderSession } from "../provider-http/provider-client.ts";
+import { createProviderClient, type ProviderClient, type ProviderSession, type ProviderWaitReason } from "../provider-http/provider-client.ts";
 import { providerBudget } from "../provider-http/provider-budget.ts";
 import type { ProviderTransport } from "../provider-http/transport.ts";
 import type { PluginRegistry } from "../registry/plugin-registry.ts";
@@ -27,6 +27,8 @@ export interface ProviderAccessOptions {
   maxInProcessWaitMs?: number;
   /** First retry backoff of provider requests. @default 250 */
   retryBackoffMs?: number;
+  /** Told of every in-process wait of a provider's requests once it ends (for the wait metric). */
+  onWait?: (provider: string, ms: number, reason: ProviderWaitReason) => void;
 }
 
 /**
@@ -68,6 +70,7 @@ export function createProviderAccess(options: ProviderAccessOptions): ProviderAc
         log: options.log,
         ...(options.maxInProcessWaitMs !== undefined ? { maxInProcessWaitMs: options.maxInProcessWaitMs } : {}),
         ...(options.retryBackoffMs !== undefined ? { retryBackoffMs: options.retryBackoffMs } : {}),
+        ...(options.onWait ? { onWait: (ms: number, reason: ProviderWaitReason) => options.onWait!(connector.name, ms, reason) } : {}),
       });
       clients.set(connector.name, found);
     }

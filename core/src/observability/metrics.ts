@@ -59,6 +59,12 @@ export function createMetrics() {
       labelNames: ["provider"] as const,
       registers: [registry],
     }),
+    providerWaits: new Counter({
+      name: "tributary_provider_wait_seconds_total",
+      help: "Time pulls spent waiting before provider requests, by provider, reason (budget: the rate budget; provider: its Retry-After; retry: backoff) and mode (in_process: slept by the worker; parked: the pull job delayed for that long).",
+      labelNames: ["provider", "reason", "mode"] as const,
+      registers: [registry],
+    }),
     freshness: new Gauge({
       name: "tributary_provider_last_data_timestamp_seconds",
       help: "Unix time of the most recent data received from each provider (data freshness).",

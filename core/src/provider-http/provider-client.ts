@@ -38,7 +38,12 @@ export interface ProviderClientOptions {
   maxInProcessWaitMs?: number;
   /** First retry backoff; doubles per attempt (with jitter), capped at 8× this. @default 250 */
   retryBackoffMs?: number;
+  /** Told of every in-process wait once it ends: how long, and what for (the budget, a Retry-After, a retry's backoff). */
+  onWait?: (ms: number, reason: ProviderWaitReason) => void;
 }
+
+/** What a request waited for: the rate budget, the provider's Retry-After (429, 503), or a retry's backoff. */
+export type ProviderWaitReason = "budget" | "provider" | "retry";
 
 /** One connection's view of the provider: its credentials, its user budget, its template variables. */
 export interface ProviderSessionOptions {
@@ -140,12 +145,14 @@ export function createProviderClient(options: ProviderClientOptions): ProviderCl
       clientStats[key] += by;
     };
 
-    const wait = async (ms: number) => {
+    const wait = async (ms: number, reason: ProviderWaitReason) => {
       const started = Date.now();
       try {
         await sleepFor(ms, undefined, signal ? { signal } : undefined);
       } finally {
-        count("waitedMs", Date.now() - started);
+        const waited = Date.now() - started;
+        count("waitedMs", waited);
+        options.onWait?.(waited, reason);
       }
     };
 
@@ -176,7 +183,7 @@ export function createProviderClient(options: ProviderClientOptions): ProviderCl
         }
         count("budgetWaits");
         waited += decision.retryAfterMs;
-        await wait(decision.retryAfterMs);
+        await wait(decision.retryAfterMs, "budget");
       }
     };
 
@@ -236,7 +243,7 @@ export function createProviderClient(options: ProviderClientOptions): ProviderCl
           if (attempt >= maxAttempts) throw providerUnavailable(`${error.message} (attempt ${attempt} of ${maxAttempts})`, { cause: error, details: { ...error.details, attempts: attempt } });
           count("retries");
           log.debug({ provider, request: request.label, attempt, reason: error.details?.failure }, "provider request failed; retrying");
-          await wait(backoff(attempt));
+          await wait(backoff(attempt), "retry");
           continue;
         }
         await budget?.observe(userId, response.headers);
@@ -292,7 +299,7 @@ export function createProviderClient(options: ProviderClientOptions): ProviderCl
               });
             }
             log.debug({ provider, request: request.label, waitMs }, "provider rate-limited a request; waiting in-process");
-            await wait(waitMs);
+            await wait(waitMs, "provider");
             continue;
           }
           case "retry": {
@@ -310,7 +317,7 @@ export function createProviderClient(options: ProviderClientOptions): ProviderCl
             }
             count("retries");
             log.debug({ provider, request: request.label, status: response.status, attempt }, "provider answered a transient error; retrying");
-            await wait(delay);
+            await wait(delay, said !== undefined ? "provider" : "retry");
             continue;
           }
           case "revoked":

@@ -63,6 +63,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   const ownTransport = options.transport ? undefined : createUndiciTransport();
   const providers = options.providers ?? {};
   const publicUrl = (options.publicUrl ?? "http://localhost:3000").replace(/\/+$/, "");
+  const metrics = options.metrics ?? createMetrics();
   const access = createProviderAccess({
     registry: options.registry,
     providers,
@@ -73,6 +74,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     redirectUri: (provider) => authRedirectUri(publicUrl, provider),
     log: options.log,
     ...(options.providerRetryBackoffMs !== undefined ? { retryBackoffMs: options.providerRetryBackoffMs } : {}),
+    onWait: (provider, ms, reason) => metrics.providerWaits.inc({ provider, reason, mode: "in_process" }, ms / 1000),
   });
   const ctx: RuntimeContext = {
     registry: options.registry,
@@ -85,7 +87,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     access,
     ...(options.defaultDeveloper !== undefined ? { defaultDeveloper: options.defaultDeveloper } : {}),
     log: options.log,
-    metrics: options.metrics ?? createMetrics(),
+    metrics,
   };
   registerStaleGauge(ctx.metrics.registry, ctx.store, ctx.log);
   const started: RuntimeWorkers[] = [];

@@ -28,6 +28,7 @@ describe("metric names", () => {
       "counter tributary_dead_letters_total",
       "counter tributary_delivery_retries_total",
       "counter tributary_jobs_total",
+      "counter tributary_provider_wait_seconds_total",
       "counter tributary_provider_webhooks_total",
       "counter tributary_quarantined_records_total",
       "counter tributary_stale_connection_reports_total",

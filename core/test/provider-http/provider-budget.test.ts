@@ -60,12 +60,17 @@ describe("rate budget per request: windows per client and per user, fed by the p
   });
 
   it("a short wait for the budget is slept in-process and counted in the wait share", async () => {
-    const { client } = setup({ rateLimits: [{ scope: "client", max: 2, perSeconds: 1 }] }, { maxInProcessWaitMs: 1200 });
+    const waits: { ms: number; reason: string }[] = [];
+    const { client } = setup({ rateLimits: [{ scope: "client", max: 2, perSeconds: 1 }] }, { maxInProcessWaitMs: 1200, onWait: (ms, reason) => waits.push({ ms, reason }) });
     const session = client.session();
     const started = Date.now();
     for (let i = 0; i < 5; i += 1) await session.send(get("short"));
     expect(Date.now() - started).toBeGreaterThanOrEqual(1900);
     expect(session.stats.budgetWaits).toBeGreaterThanOrEqual(2);
+    // Every wait is reported, as what it waited for and for as long as the session counted.
+    expect(waits.length).toBe(session.stats.budgetWaits);
+    expect(new Set(waits.map((w) => w.reason))).toEqual(new Set(["budget"]));
+    expect(waits.reduce((sum, w) => sum + w.ms, 0)).toBe(session.stats.waitedMs);
     expect(session.stats.waitedMs).toBeGreaterThan(1500);
     expect(waitShare(session.stats)).toBeGreaterThan(0.5);
   });

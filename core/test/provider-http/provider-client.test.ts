@@ -107,9 +107,11 @@ describe("ProviderClient: credentials, retries and the response → action table
   });
 
   it("5xx is retried with backoff and succeeds; a provider that stays down fails transiently after maxAttempts", async () => {
-    const session = setup({ maxAttempts: 3 }).session();
+    const reasons: string[] = [];
+    const session = setup({ maxAttempts: 3 }, { onWait: (_ms, reason) => reasons.push(reason) }).session();
     expect((await session.send({ path: "/flaky", query: { k: "a" } })).body).toEqual({ ok: 3 });
     expect(session.stats).toMatchObject({ attempts: 3, retries: 2 });
+    expect(reasons).toEqual(["retry", "retry"]);
     await expect(setup({ maxAttempts: 2 }).session().send({ path: "/down", query: { k: "b" } })).rejects.toMatchObject({
       code: ErrorCodes.PROVIDER_UNAVAILABLE,
       errorClass: "transient",
@@ -174,9 +176,11 @@ describe("ProviderClient: credentials, retries and the response → action table
   });
 
   it("429 with a short Retry-After (seconds) is waited out in-process, without spending an attempt", async () => {
-    const session = setup({ maxAttempts: 1 }, { maxInProcessWaitMs: 1500 }).session();
+    const reasons: string[] = [];
+    const session = setup({ maxAttempts: 1 }, { maxInProcessWaitMs: 1500, onWait: (_ms, reason) => reasons.push(reason) }).session();
     const started = Date.now();
     expect((await session.send({ path: "/retry-after", query: { k: "short", wait: "1" } })).body).toEqual({ ok: true });
+    expect(reasons).toEqual(["provider"]);
     expect(Date.now() - started).toBeGreaterThanOrEqual(950);
     expect(session.stats).toMatchObject({ rateLimited: 1, attempts: 2 });
     expect(session.stats.waitedMs).toBeGreaterThanOrEqual(950);

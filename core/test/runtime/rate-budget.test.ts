@@ -110,6 +110,9 @@ describe("provider rate budgets", () => {
     // Jobs were parked for the budget and started again; none of that spent an attempt.
     expect(jobs.filter((job) => (job?.attemptsStarted ?? 0) > 1).length).toBeGreaterThan(0);
     expect(jobs.map((job) => job?.attemptsMade)).toEqual(ids.map(() => 1));
+    // ...and the time they were parked for is counted as waiting on the budget.
+    const parked = (await ctx.metrics.providerWaits.get()).values.find((v) => v.labels.provider === "SANDBOX" && v.labels.reason === "budget" && v.labels.mode === "parked");
+    expect(parked?.value).toBeGreaterThan(0);
   });
 
   it("a provider's 429 blocks the provider for every worker: later pulls wait instead of calling it", async () => {

@@ -65,6 +65,7 @@ export async function processPull(
         });
       }
       ctx.log.warn({ provider: data.provider, retryAfterMs: error.retryAfterMs, jobId: job.id, rateLimited }, "provider rate-limited a pull; the provider is paused");
+      parked(ctx, data.provider, error instanceof ProviderWaitError ? error.reason : "provider", error.retryAfterMs);
       return deferJob(job, token, error.retryAfterMs);
     }
     throw unrecoverableIfUserError(error);
@@ -99,6 +100,7 @@ async function pullOnce(ctx: RuntimeContext, job: Job<PullJobData>, token: strin
     if (!budget.ok) {
       if (!token) throw new RateLimitedError(ErrorCodes.PROVIDER_RATE_LIMITED, `${data.provider} rate budget exhausted`, budget.retryAfterMs);
       log.debug({ retryAfterMs: budget.retryAfterMs }, "provider rate budget exhausted; pull parked");
+      parked(ctx, data.provider, "budget", budget.retryAfterMs);
       return deferJob(job, token, budget.retryAfterMs);
     }
     budgetGrantedAt = budget.grantedAtMs;
@@ -158,6 +160,11 @@ async function pullOnce(ctx: RuntimeContext, job: Job<PullJobData>, token: strin
   await ctx.store.markPolled(user.user_id, new Date());
   await job.updateProgress({ ...result });
   return { ...result, ...(budgetGrantedAt !== undefined ? { budgetGrantedAt } : {}) };
+}
+
+/** A pull parked as a delayed job for `ms`: counted as waiting, like the waits slept in-process. */
+function parked(ctx: RuntimeContext, provider: string, reason: "budget" | "provider", ms: number): void {
+  ctx.metrics.providerWaits.inc({ provider, reason, mode: "parked" }, ms / 1000);
 }
 
 /**
