@@ -104,7 +104,7 @@ describe("tributary api --processes", () => {
     const unknownUser = /^tributary_provider_webhooks_total\{provider="SANDBOX",outcome="unknown_user"\} (\d+)$/m;
     for (let i = 0; i < 4; i++) {
       const scrape = await send(port, "GET", "/metrics", undefined, { "x-api-key": apiKey });
-      expect(scrape.status).toBe(200);
+      expect(scrape.status, scrape.text).toBe(200);
       expect(Number(unknownUser.exec(scrape.text)?.[1])).toBe(pushes);
     }
 
