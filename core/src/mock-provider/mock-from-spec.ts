@@ -37,6 +37,8 @@ export interface StreamFixture {
   time?: { path: string; format: TimeFormat };
   /** The document a page is written into (Withings: `{ "status": 0 }`). */
   envelope?: unknown;
+  /** The endpoint answers one object (Strava's /athlete): the first record inside the window, else the envelope (an empty day), else a 404. Not with paging. */
+  single?: boolean;
   /** Answers of the stream's detail requests, by detail name; no function, or an undefined answer, is a 404. */
   details?: Record<string, (record: unknown, user: MockUser) => unknown>;
   /** Page size when neither the spec nor the request sets one. @default 50 */
@@ -211,7 +213,17 @@ export function mockFromSpec(spec: ConnectorSpec, fixtures: SpecFixtures, option
       const window = requestedWindow(route.stream, variables);
       if ("problem" in window) return { kind: "bad_request", message: window.problem };
       const fixture = fixtureOf(route.stream);
-      const records = inWindow(route.stream, fixture, recordsFor(fixture, who, window), window);
+      // Fields the connector sets itself (recordFields) are not the provider's: the fixture may carry them
+      // (to know each record's day), the answer does not.
+      const records = withoutRecordFields(route.stream, inWindow(route.stream, fixture, recordsFor(fixture, who, window), window));
+      if (fixture?.single) {
+        if (records.length === 0) {
+          // An envelope is what the provider answers for a window without data (Fitbit's empty day); else a 404.
+          if (fixture.envelope !== undefined) return { status: 200, body: structuredClone(fixture.envelope) };
+          return { kind: "not_found", message: `no ${route.stream.name} for this user in the window` };
+        }
+        return { status: 200, body: setPointer(structuredClone(fixture.envelope ?? {}), route.stream.records ?? "", records[0]) };
+      }
       const body = isRecord(request.body) ? request.body : {};
       const page = streamPage({
         stream: route.stream,
@@ -237,6 +249,8 @@ export function mockFromSpec(spec: ConnectorSpec, fixtures: SpecFixtures, option
         const select = route.stream.object?.record ?? "";
         return { status: 200, body: select === "" ? record : setPointer(structuredClone(fixture?.envelope ?? {}), select, record) };
       }
+      // A detail fetched once per read is the user's, not a record's: the user's profile fixture answers it.
+      if (route.detail.once) return { status: 200, body: structuredClone(who.profile ?? {}) };
       const wanted = Object.entries(variables).filter(([name]) => name.startsWith("record."));
       const record = all.find((r) => wanted.every(([name, value]) => String(readPointer(r, `/${name.slice("record.".length).replaceAll(".", "/")}`)) === value));
       if (record === undefined) return { kind: "not_found", message: `no ${route.stream.name} record with ${wanted.map(([n, v]) => `${n}=${v}`).join(", ")}` };
@@ -318,6 +332,10 @@ function requestedWindow(stream: StreamSpec, variables: Record<string, string>):
     // An inclusive end names the last day or instant inside the window.
     window.end = range.end?.inclusive ? end.ms + (bound.format === "date" ? 86_400_000 : bound.format === "unix_seconds" ? 1000 : 1) : end.ms;
   }
+  // A request that passes only its start asks for the stream's largest window (Fitbit's one day a request).
+  if (window.start !== undefined && window.end === undefined && range.end === undefined && range.maxWindowDays !== undefined) {
+    window.end = window.start + range.maxWindowDays * 86_400_000;
+  }
   if (window.start !== undefined && window.end !== undefined) {
     if (window.end < window.start) return { problem: "the window ends before it starts" };
     if (range.maxWindowDays !== undefined && window.end - window.start > range.maxWindowDays * 86_400_000) {
@@ -333,6 +351,12 @@ function recordsFor(fixture: StreamFixture | undefined, user: MockUser, window: 
   if (typeof records === "function") return records({ user, window });
   if (Array.isArray(records)) return records;
   return (records as Record<string, readonly unknown[]>)[userKey(user)] ?? [];
+}
+
+function withoutRecordFields(stream: StreamSpec, records: readonly unknown[]): readonly unknown[] {
+  const fields = Object.keys(stream.recordFields ?? {});
+  if (fields.length === 0) return records;
+  return records.map((record) => (isRecord(record) ? Object.fromEntries(Object.entries(record).filter(([key]) => !fields.includes(key))) : record));
 }
 
 function inWindow(stream: StreamSpec, fixture: StreamFixture | undefined, records: readonly unknown[], window: RequestedWindow): readonly unknown[] {
@@ -354,6 +378,7 @@ function checkFixtures(spec: ConnectorSpec, fixtures: SpecFixtures): void {
   for (const name of Object.keys(fixtures.streams ?? {})) if (!names.has(name)) problems.push(`fixtures.streams.${name}: the spec has no stream "${name}"`);
   for (const stream of streams) {
     const fixture = fixtures.streams?.[stream.name];
+    if (fixture?.single && stream.paging) problems.push(`fixtures.streams.${stream.name}.single: a paged stream answers lists; single is for endpoints that answer one object`);
     if (stream.dateRange && fixture && !fixture.time && !stream.checkpoint) {
       problems.push(`fixtures.streams.${stream.name}.time: required — the stream takes a date range, and the mock needs each record's time ({ path, format }) to answer only the records inside it`);
     }

@@ -23,6 +23,8 @@ export interface BudgetHeaders {
   resetUnit?: "seconds" | "epoch_seconds" | "ms";
   /** Which windows the headers describe. @default "client" */
   scope?: "client" | "user";
+  /** By name, the windows of that scope the headers describe, in order (WHOOP's Remaining speaks of its minute only). @default all of them */
+  windows?: readonly string[];
 }
 
 export interface BudgetKey {
@@ -91,7 +93,11 @@ export function createRequestBudget(options: { windows: BudgetWindow[]; clock: M
     const spec = options.headers;
     if (!spec) return {};
     const scope = spec.scope ?? "client";
-    const described = windows.map((w, i) => ({ w, i })).filter(({ w }) => w.scope === scope);
+    const named = spec.windows;
+    const described = windows
+      .map((w, i) => ({ w, i }))
+      .filter(({ w }) => w.scope === scope && (named === undefined || (w.name !== undefined && named.includes(w.name))))
+      .sort((a, b) => (named === undefined ? 0 : named.indexOf(a.w.name!) - named.indexOf(b.w.name!)));
     if (described.length === 0) return {};
     const states = described.map(({ w, i }) => ({ w, ...state(w, keyOf(w, i, key), now) }));
     const out: Record<string, string> = {};

@@ -59,7 +59,7 @@ export function compileSpecRoutes(spec: ConnectorSpec, linkParams: { offsetParam
   for (const [dataType, streams] of Object.entries(spec.streams ?? {})) {
     for (const stream of streams ?? []) {
       if (stream.request) add({ kind: "stream", dataType, stream }, stream.request, pagingParamsOf(stream, linkParams));
-      for (const detail of stream.details ?? []) add({ kind: "detail", stream, detail }, detail.request);
+      for (const detail of stream.details ?? []) if (detail.request) add({ kind: "detail", stream, detail }, detail.request);
       if (stream.object) add({ kind: "object", stream }, stream.object.request);
     }
   }

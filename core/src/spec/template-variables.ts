@@ -33,6 +33,7 @@ export const TEMPLATE_CONTEXTS = {
   authEndpoint: { describe: "an auth endpoint or parameter", offers: ["operator"] },
   stream: { describe: "a stream request", offers: ["connection", "operator", "credentials", "window"] },
   detail: { describe: "a detail request", offers: ["connection", "operator", "credentials", "window", "record"] },
+  recordFields: { describe: "a stream's recordFields", offers: ["connection", "window"] },
   object: { describe: "an object request", offers: ["connection", "operator", "credentials", "object"] },
   providerUserId: { describe: "the provider-user-id request", offers: ["newConnection", "operator", "credentials"] },
   lifecycle: { describe: "a lifecycle request", offers: ["connection", "operator", "credentials", "webhookUrl"] },

@@ -8,6 +8,7 @@ import type { RecordPredicate } from "./expressions.ts";
 import { createPager, type Pager } from "./paging.ts";
 import { recordIdReader } from "./records.ts";
 import { parseTime } from "./time-format.ts";
+import { scopeOf, template, type TemplateVariables } from "../provider-http/template-scope.ts";
 
 /** Everything about a stream that does not change between reads, compiled once. */
 export interface CompiledStream {
@@ -20,6 +21,8 @@ export interface CompiledStream {
   /** The record's checkpoint time in epoch ms, if the stream keeps a checkpoint. */
   timeOf?: (record: ProviderRecord) => number | undefined;
   lookbackMs: number;
+  /** The stream's recordFields, rendered with a window's variables: the fields each record of that window gets. */
+  recordFields?: (variables: TemplateVariables) => Record<string, string>;
 }
 
 export function compileStream(spec: StreamSpec, compileExpression: (expression: string, where: string) => RecordPredicate): CompiledStream {
@@ -35,5 +38,11 @@ export function compileStream(spec: StreamSpec, compileExpression: (expression: 
     idOf: recordIdReader(spec.id),
     ...(checkpoint && read ? { timeOf: (record: ProviderRecord) => parseTime(read(record), checkpoint.format as TimeFormat) } : {}),
     lookbackMs: (checkpoint?.lookbackSeconds ?? 3600) * 1000,
+    ...(spec.recordFields ? { recordFields: compileRecordFields(spec.recordFields) } : {}),
   };
+}
+
+function compileRecordFields(fields: Record<string, string>): (variables: TemplateVariables) => Record<string, string> {
+  const compiled = Object.entries(fields).map(([name, text]) => [name, template(text)] as const);
+  return (variables) => Object.fromEntries(compiled.map(([name, field]) => [name, field.render(scopeOf(variables))]));
 }

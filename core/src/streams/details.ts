@@ -6,17 +6,30 @@ import type { ProviderSession } from "../provider-http/provider-client.ts";
 import type { TemplateVariables } from "../provider-http/template-scope.ts";
 import { compilePointer } from "../spec/pointer.ts";
 import { expressionFailed, type RecordPredicate } from "./expressions.ts";
+import { decodeFitDetail } from "./fit-decode.ts";
 
 export type DetailSpec = NonNullable<StreamSpec["details"]>[number];
 
 export interface CompiledDetail {
   spec: DetailSpec;
   select: (answer: unknown) => unknown;
+  /** With `url`: reads the URL to fetch from the record. */
+  urlOf?: (record: ProviderRecord) => unknown;
   when?: RecordPredicate;
 }
 
 /** `failures`: optional details that failed (their key is absent); `error`: why a required one rejects the record. */
 export type DetailOutcome = { ok: true; failures: number; fetched: number } | { ok: false; error: TributaryError; failures: number; fetched: number };
+
+/** Answers of `once` details within one read, by detail name: fetched for the first record that needs one. */
+export type OnceAnswers = Map<string, Promise<unknown>>;
+
+/** One detail's answer for a record: its request, or the URL the record holds; decoded as FIT when declared. */
+async function fetchDetail(detail: CompiledDetail, record: ProviderRecord, session: ProviderSession, variables: TemplateVariables): Promise<unknown> {
+  const answer = detail.urlOf ? await session.execute(session.prepareUrl(detailUrl(detail, record))) : await session.send(detail.spec.request!, { ...variables, record });
+  if (answer.ignored) return undefined;
+  return detail.select(detail.spec.decode === "fit" ? await decodeFitDetail(answer.raw, `details.${detail.spec.name}`) : answer.body);
+}
 
 /**
  * Fetch a record's details and attach each answer (or its `select`ed part) under the detail's name.
@@ -25,7 +38,7 @@ export type DetailOutcome = { ok: true; failures: number; fetched: number } | { 
  * What the read as a whole must stop for — a budget or Retry-After wait, revoked access, cancellation,
  * a provider down after every retry of a required detail — is thrown.
  */
-export async function attachDetails(record: ProviderRecord, details: readonly CompiledDetail[], session: ProviderSession, variables: TemplateVariables): Promise<DetailOutcome> {
+export async function attachDetails(record: ProviderRecord, details: readonly CompiledDetail[], session: ProviderSession, variables: TemplateVariables, once: OnceAnswers = new Map()): Promise<DetailOutcome> {
   let failures = 0;
   let fetched = 0;
   for (const detail of details) {
@@ -38,9 +51,16 @@ export async function attachDetails(record: ProviderRecord, details: readonly Co
     }
     let value: unknown;
     try {
-      fetched += 1;
-      const answer = await session.send(detail.spec.request, { ...variables, record });
-      value = answer.ignored ? undefined : detail.select(answer.body);
+      let answer = detail.spec.once ? once.get(detail.spec.name) : undefined;
+      if (answer === undefined) {
+        fetched += 1;
+        answer = fetchDetail(detail, record, session, variables);
+        if (detail.spec.once) {
+          answer.catch(() => undefined);
+          once.set(detail.spec.name, answer);
+        }
+      }
+      value = await answer;
     } catch (error) {
       if (mustStopTheRead(error, detail.spec.optional === true)) throw error;
       if (detail.spec.optional) {
@@ -69,8 +89,18 @@ export function compileDetails(details: StreamSpec["details"], compileWhen: (exp
   return (details ?? []).map((spec, index) => ({
     spec,
     select: compilePointer(spec.select ?? ""),
+    ...(spec.url !== undefined ? { urlOf: compilePointer(spec.url) } : {}),
     ...(spec.when !== undefined ? { when: compileWhen(spec.when, `${where}.details[${index}].when`) } : {}),
   }));
+}
+
+/** The absolute URL a `url` detail fetches; a record without one has nothing to fetch (a bad answer for that record). */
+function detailUrl(detail: CompiledDetail, record: ProviderRecord): string {
+  const url = detail.urlOf!(record);
+  if (typeof url === "string" && url !== "") return url;
+  throw new UserError(ErrorCodes.PROVIDER_BAD_RESPONSE, `details.${detail.spec.name}: the record has no URL at ${JSON.stringify(detail.spec.url)}`, {
+    hint: "Mark the detail optional if some records have no file, or check its url pointer.",
+  });
 }
 
 /** Failures that belong to one record (its detail is missing, refused, too big): the rest of the read goes on. */

@@ -9,7 +9,7 @@ import type { TemplateVariables } from "../provider-http/template-scope.ts";
 import type { CursorRepository } from "../state/cursors.ts";
 import { advanceCheckpoint, readCheckpoint } from "./checkpoints.ts";
 import type { CompiledStream } from "./compile-stream.ts";
-import { attachDetails, type DetailOutcome } from "./details.ts";
+import { attachDetails, type DetailOutcome, type OnceAnswers } from "./details.ts";
 import { expressionFailed } from "./expressions.ts";
 import type { PageState } from "./paging.ts";
 import { extractRecords } from "./records.ts";
@@ -74,6 +74,8 @@ export interface StreamStats {
   rejected: number;
   /** Windows whose paging was cut short by maxPages or a repeating page. */
   truncated: number;
+  /** Records a collecting stream handed out (one per window step with records); `records` counts what they hold. */
+  collected: number;
   http: RequestStats;
 }
 
@@ -102,12 +104,15 @@ export interface ReadStreamDeps {
 export function readStream(stream: CompiledStream, requested: { start: Date; end: Date }, ctx: StreamReadContext, deps: ReadStreamDeps): StreamReading {
   const { spec, where, pager } = stream;
   const { session } = ctx;
-  const stats: StreamStats = { windows: 0, pages: 0, records: 0, filtered: 0, duplicates: 0, malformed: 0, missingIds: 0, detailRequests: 0, detailFailures: 0, rejected: 0, truncated: 0, http: session.stats };
+  const stats: StreamStats = { windows: 0, pages: 0, records: 0, filtered: 0, duplicates: 0, malformed: 0, missingIds: 0, detailRequests: 0, detailFailures: 0, rejected: 0, truncated: 0, collected: 0, http: session.stats };
   const requestedIso = { start: requested.start.toISOString(), end: requested.end.toISOString() };
   const keepsCheckpoint = stream.timeOf !== undefined && deps.cursors !== undefined && ctx.userId !== undefined;
   let position: StreamPosition | undefined;
+  /** A collecting stream hands out nothing until a step is read: until then a resume starts the step over. */
+  let stepStart: StreamPosition | undefined;
   let newest: number | undefined;
   let started = false;
+  const onceAnswers: OnceAnswers = new Map();
 
   const commit = async () => {
     if (keepsCheckpoint && newest !== undefined) await advanceCheckpoint(deps.cursors!, ctx.userId!, spec.name, newest);
@@ -151,10 +156,16 @@ export function readStream(stream: CompiledStream, requested: { start: Date; end
           ? { start: renderStart(step.start, dateRange.start), ...(dateRange.end ? { end: renderEnd(step.end, dateRange.end) } : {}) }
           : {};
         const request = await session.prepare(spec.request!, variables);
+        const fields = stream.recordFields?.(session.variables(variables));
+        const collected: ProviderRecord[] | undefined = spec.collect ? [] : undefined;
+        if (collected) stepStart = { ...base, step: isoWindow(step), page: state, skip, ...(newest !== undefined ? { newest: new Date(newest).toISOString() } : {}) };
         for (;;) {
           position = { ...base, step: isoWindow(step), page: state, skip, ...(newest !== undefined ? { newest: new Date(newest).toISOString() } : {}) };
           const { records, after } = await fetchPage(request, state);
-          yield* handOut(records, skip, variables, (id) => previousIds.has(id) || ids.has(id), (id) => ids.add(id));
+          if (fields) for (const record of records) Object.assign(record, fields);
+          const reading = handOut(records, skip, variables, (id) => previousIds.has(id) || ids.has(id), (id) => ids.add(id));
+          if (collected) for await (const record of reading) collected.push(record);
+          else yield* reading;
           if ("stop" in after) {
             if (after.stop === "max_pages" || after.stop === "loop") {
               stats.truncated += 1;
@@ -166,6 +177,14 @@ export function readStream(stream: CompiledStream, requested: { start: Date; end
           }
           state = after.next;
           skip = 0;
+        }
+        if (collected) {
+          const window = isoWindow(step);
+          stepStart = undefined;
+          if (collected.length > 0) {
+            stats.collected += 1;
+            yield { [spec.collect!.into]: collected, window };
+          }
         }
       }
       if (resuming) {
@@ -195,7 +214,7 @@ export function readStream(stream: CompiledStream, requested: { start: Date; end
     }
     return clampWindow(
       { start, end: requested.end.getTime() },
-      { now: deps.now(), maxHistoryDays: deps.maxHistoryDays, futureMarginMs: deps.futureMarginMs, wholeDays: spec.dateRange?.start.format === "date" },
+      { now: deps.now(), maxHistoryDays: deps.maxHistoryDays, futureMarginMs: deps.futureMarginMs, wholeDays: spec.dateRange?.start.format === "date" || spec.dateRange?.wholeDays === true },
     );
   }
 
@@ -249,7 +268,7 @@ export function readStream(stream: CompiledStream, requested: { start: Date; end
         passed(index);
         continue;
       } else remember(id);
-      const outcome = stream.details.length > 0 ? attachDetails(record, stream.details, session, variables) : Promise.resolve(NO_DETAILS);
+      const outcome = stream.details.length > 0 ? attachDetails(record, stream.details, session, variables, onceAnswers) : Promise.resolve(NO_DETAILS);
       // Awaited in order below; if the read stops first, a later failure must not go unhandled.
       outcome.catch(() => undefined);
       pending.push({ index, record, outcome });
@@ -260,7 +279,10 @@ export function readStream(stream: CompiledStream, requested: { start: Date; end
 
   return {
     stats,
-    position: () => (position ? structuredClone(position) : undefined),
+    position: () => {
+      const at = stepStart ?? position;
+      return at ? structuredClone(at) : undefined;
+    },
     commit,
     [Symbol.asyncIterator]() {
       if (started) throw new UserError(ErrorCodes.SPEC_INVALID, `${where}: a stream reading can be iterated once`, { hint: "Call readStream again for another pass." });

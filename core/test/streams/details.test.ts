@@ -14,6 +14,7 @@ describe("per-record details, filter and ids", () => {
   let closeClient: () => Promise<void>;
   let inFlight = 0;
   let mostInFlight = 0;
+  let profileCalls = 0;
 
   beforeAll(async () => {
     provider = await startMockProvider((app) => {
@@ -36,6 +37,10 @@ describe("per-record details, filter and ids", () => {
       app.get("/strict/:id", async (request, response) => {
         const { id } = request.params as { id: string };
         return id === "w1" ? reply(response, 404, { message: "gone" }) : { ok: id };
+      });
+      app.get("/profile", async () => {
+        profileCalls += 1;
+        return { user: { timezone: "Europe/Berlin" } };
       });
       app.get("/noid", async () => ({ data: [{ name: "a" }, { id: 7 }, "junk", { id: 7 }] }));
     });
@@ -60,6 +65,19 @@ describe("per-record details, filter and ids", () => {
     expect(mostInFlight).toBeLessThanOrEqual(3);
     expect(mostInFlight).toBeGreaterThanOrEqual(2);
     expect(reading.stats).toMatchObject({ records: 12, detailRequests: 24, pages: 1 });
+  });
+
+  it("a once detail is fetched once per read and attached to every record; another read fetches it again", async () => {
+    const spec = stream({ path: "/list", records: "/data", details: [{ name: "profile", request: { path: "/profile" }, select: "/user", once: true }] });
+    const before = profileCalls;
+    const reading = executorFor({ name: "X" }).readStream(spec, window, { session: client.session() });
+    const records = await collect(reading);
+    expect(records).toHaveLength(12);
+    expect(records.every((record) => (record.profile as { timezone: string }).timezone === "Europe/Berlin")).toBe(true);
+    expect(profileCalls - before).toBe(1);
+    expect(reading.stats.detailRequests).toBe(1);
+    await collect(executorFor({ name: "X" }).readStream(spec, window, { session: client.session() }));
+    expect(profileCalls - before).toBe(2);
   });
 
   it("filter drops records before their details are fetched; `when` decides per detail", async () => {

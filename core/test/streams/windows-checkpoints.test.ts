@@ -36,6 +36,8 @@ describe("stream windows, checkpoints and resuming", () => {
         return { activities: DAILY.filter((r) => r.start_time >= Number(from) - DAY / 1000 && r.start_time <= Number(to)) };
       });
       app.get("/days", async () => ({ data: [] }));
+      // Fitbit-like: one day's summary, which names no day.
+      app.get("/summary/:date", async (request) => ({ summary: { steps: Number((request.params as { date: string }).date.slice(-2)) * 100 } }));
       app.get("/numbered", async (request) => {
         const page = Number((request.query as Record<string, string>).page);
         return { data: DAILY.slice(page - 1, page) };
@@ -77,6 +79,21 @@ describe("stream windows, checkpoints and resuming", () => {
       [(T0 + 14 * DAY) / 1000, (T0 + 20 * DAY) / 1000 - 1],
     ]);
     expect(reading.stats.windows).toBe(3);
+  });
+
+  it("recordFields: each record of a window gets the fields rendered for that window (a day's summary that names no day)", async () => {
+    const spec = stream({
+      request: { path: "/summary/{start}" },
+      dateRange: { start: { format: "date" }, maxWindowDays: 1 },
+      recordFields: { date: "{start}", owner: "{provider_user_id}" },
+    });
+    const days = { start: new Date(T0), end: new Date(T0 + 3 * DAY) };
+    const records = await collect(executorFor({ name: "X" }, { now }).readStream(spec, days, { session: client().session({ variables: { provider_user_id: "GGNJL9" } }) }));
+    expect(records).toEqual([
+      { summary: { steps: 100 }, date: "2024-03-01", owner: "GGNJL9" },
+      { summary: { steps: 200 }, date: "2024-03-02", owner: "GGNJL9" },
+      { summary: { steps: 300 }, date: "2024-03-03", owner: "GGNJL9" },
+    ]);
   });
 
   it("steps newest first", async () => {

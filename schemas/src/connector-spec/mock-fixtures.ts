@@ -42,6 +42,9 @@ export const StreamFixtureFileSchema = Type.Object(
       description: 'Each record\'s time, to answer only the records inside a requested window. @default the stream\'s checkpoint',
     })),
     envelope: Type.Optional(Type.Unknown({ description: 'The document each page is written into (Withings: { "status": 0 }).' })),
+    single: Type.Optional(Type.Boolean({
+      description: 'The endpoint answers one object, not a list (Strava /athlete, a day\'s summary): the first record inside the window; when there is none, the envelope (what the provider answers for an empty day), else a 404. Not with paging. @default false',
+    })),
     pageSize: Type.Optional(Count('Records per page when neither the spec nor the request sets a size. @default 50')),
     maxPageSize: Type.Optional(Count('A larger page size asked for is cut to this.')),
     details: Type.Optional(Type.Record(Type.String(), Type.Record(Type.String(), Type.Unknown()), {

@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { closed, Count, PartName, Pointer, tagged, TimeFormat } from './define.ts';
+import { closed, Count, PartName, Pointer, tagged, Template, TimeFormat } from './define.ts';
 import { RequestSpec } from './http.ts';
 
 /** One bound of the requested window: the template variable it fills and how it is written. */
@@ -17,6 +17,7 @@ export const DateRangeSpec = closed({
   end: Type.Optional(DateBoundSpec),
   maxWindowDays: Type.Optional(Type.Number({ exclusiveMinimum: 0, description: 'Largest window one request may ask for; longer ranges are stepped through.' })),
   order: Type.Optional(Type.Union([Type.Literal('oldest_first'), Type.Literal('newest_first')], { description: 'Order in which windows are requested. @default "oldest_first"' })),
+  wholeDays: Type.Optional(Type.Boolean({ description: 'Widen every window to whole UTC days whatever the format (always so for `date`): a pushed change pulls its whole day, and steps never split one. @default false' })),
 });
 export type DateRangeSpec = Static<typeof DateRangeSpec>;
 
@@ -80,10 +81,15 @@ export type PagingSpec = Static<typeof PagingSpec>;
 /** A per-record request whose answer is attached to the record before it is mapped. */
 export const DetailSpec = closed({
   name: PartName('The record gets the answer under this key (e.g. "performance_graph").'),
-  request: RequestSpec,
+  request: Type.Optional(RequestSpec),
+  url: Type.Optional(Pointer('Instead of `request`: a field of the record holding an absolute URL to GET with the user\'s credentials, on an allowed origin (Wahoo\'s workout file).')),
+  decode: Type.Optional(Type.Literal('fit', { description: 'The answer is a FIT activity file: it is decoded (@tributary/fit) into a Terra Activity, which is attached (and `select`ed from).' })),
   select: Type.Optional(Pointer('Part of the answer to attach. @default "" (all of it)')),
   optional: Type.Optional(Type.Boolean({ description: 'A failed or ignored detail request leaves the key absent instead of failing the record. @default false' })),
   when: Type.Optional(Type.String({ description: 'Expression on the record; the detail is fetched only when it is true.' })),
+  once: Type.Optional(Type.Boolean({
+    description: 'Fetched once per read and attached to every record: what belongs to the user, not the record (Fitbit\'s profile with the time zone its local times are in). Its request cannot use {record.…}. @default false',
+  })),
 });
 
 /** Where a poll left off, kept per user and stream, so the next poll asks only for what is new. */
@@ -91,6 +97,14 @@ export const CheckpointSpec = closed({
   path: Pointer('A time field of each record; the newest value seen is the checkpoint.'),
   format: TimeFormat,
   lookbackSeconds: Type.Optional(Type.Integer({ minimum: 0, description: 'Start the next poll this long before the checkpoint, for late edits. @default 3600' })),
+});
+
+/**
+ * Hand out all records of one window step as one record, for providers whose day records are many
+ * measurements (Withings' measure groups → one Body a day, with `wholeDays` and `maxWindowDays: 1`).
+ */
+export const CollectSpec = closed({
+  into: Type.String({ pattern: '^[a-z][a-z0-9_]*$', description: 'The collected record is `{ <into>: [records…], window: { start, end } }` (ISO-8601 UTC bounds of the step).' }),
 });
 
 /** Fetch one provider object by id (webhook events that carry only an id). */
@@ -109,6 +123,9 @@ export const StreamSpec = closed({
   dateRange: Type.Optional(DateRangeSpec),
   paging: Type.Optional(PagingSpec),
   records: Type.Optional(Pointer('The array of records in a page; "" for a body that is the array. A non-array value there is one record. @default ""')),
+  recordFields: Type.Optional(Type.Record(Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]*$' }), Template(''), {
+    description: 'Fields set on each record from the window and the connection, for answers that do not say what they are about (Fitbit\'s summary of a day names no day): { date: "{start}" }. Not with `object`.',
+  })),
   filter: Type.Optional(Type.String({ description: 'Expression on each record; records for which it is false are skipped (e.g. status = "COMPLETE").' })),
   id: Pointer("The record's provider id, e.g. \"/id\"."),
   details: Type.Optional(Type.Array(DetailSpec)),
@@ -116,5 +133,6 @@ export const StreamSpec = closed({
   checkpoint: Type.Optional(CheckpointSpec),
   mapping: Type.Optional(Type.String({ description: 'Name of the mapping to apply. @default the data type' })),
   example: Type.Optional(Type.Unknown({ description: 'A full example response of `request` (one page), mapped by `connector test`.' })),
+  collect: Type.Optional(CollectSpec),
 });
 export type StreamSpec = Static<typeof StreamSpec>;

@@ -3,3 +3,4 @@
 export { connectToMock, MOCK_CLIENT, type MockConnection, type MockCredentials } from "./mock-connection.ts";
 export { connectorClient, pullAndMap, pullFromMock, type MockPull, type PullOptions, type PullResult, type PulledRecord } from "./pull.ts";
 export { testConnector, type TestConnectorOptions } from "./test-connector.ts";
+export { headerOf, startPushReceiver, type PushReceiver, type ReceivedRequest, type ReceiverAnswer } from "./push-receiver.ts";

@@ -30,7 +30,9 @@ export function specRequests(spec: ConnectorSpec): SpecRequest[] {
   for (const entry of specStreams(spec)) {
     const { stream, path } = entry;
     if (stream.request) requests.push({ request: stream.request, path: [...path, "request"], context: "stream", stream: entry });
-    stream.details?.forEach((detail, i) => requests.push({ request: detail.request, path: [...path, "details", i, "request"], context: "detail", stream: entry }));
+    stream.details?.forEach((detail, i) => {
+      if (detail.request) requests.push({ request: detail.request, path: [...path, "details", i, "request"], context: "detail", stream: entry });
+    });
     if (stream.object) requests.push({ request: stream.object.request, path: [...path, "object", "request"], context: "object", stream: entry });
   }
   const auth = spec.auth;

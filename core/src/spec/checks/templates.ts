@@ -4,7 +4,7 @@ import type { SpecPath } from "../spec-problem.ts";
 import { compileTemplate } from "../template.ts";
 import { groupOf, isOffered, offeredPlaceholders, TEMPLATE_CONTEXTS, type TemplateContext, type TemplateVariableGroup } from "../template-variables.ts";
 import type { Check, Report } from "./check.ts";
-import { requestTemplates, specRequests, type SpecStream } from "./spec-parts.ts";
+import { requestTemplates, specRequests, specStreams, type SpecStream } from "./spec-parts.ts";
 
 interface TemplateAt {
   text: string;
@@ -48,7 +48,7 @@ function checkVariable(name: string, template: TemplateAt, declared: ReadonlySet
   const { context, stream } = template;
   const dateRange = stream?.stream.dateRange;
   // The window exists only where a dateRange says how to write it.
-  const without: TemplateVariableGroup[] = (context === "stream" || context === "detail") && dateRange === undefined ? ["window"] : [];
+  const without: TemplateVariableGroup[] = (context === "stream" || context === "detail" || context === "recordFields") && dateRange === undefined ? ["window"] : [];
   const where = TEMPLATE_CONTEXTS[context].describe;
 
   if (!isOffered(context, name, without)) {
@@ -102,6 +102,9 @@ function specTemplates(spec: ConnectorSpec): TemplateAt[] {
   }
   for (const { request, path, context, stream } of specRequests(spec)) {
     for (const template of requestTemplates(request, path)) found.push({ ...template, context, ...(stream ? { stream } : {}) });
+  }
+  for (const stream of specStreams(spec)) {
+    for (const [name, text] of Object.entries(stream.stream.recordFields ?? {})) found.push({ text, path: [...stream.path, "recordFields", name], context: "recordFields", stream });
   }
   add(spec.webhook?.eventType, ["webhook", "eventType"], "eventType");
   return found;

@@ -344,6 +344,23 @@ describe("mockFromSpec: lifecycle requests (Polar-like), password grant (Xert-li
   });
 });
 
+describe("mockFromSpec: endpoints that answer one object (single)", () => {
+  const profile = { ...STRAVA_LIKE, streams: { athlete: [{ name: "athlete", request: { path: "/athlete" }, id: "/id" }] }, dataTypes: ["athlete"], webhook: undefined } as typeof STRAVA_LIKE;
+
+  it("answers the user's record itself, not a list; a user without one gets the envelope (an empty day), else a 404 in the provider's shape; paging and single are refused together", async () => {
+    const users = [{ id: 134815, username: "ada", password: "pw" }, { id: 7, username: "bo", password: "pw" }];
+    const mock = await startMockProvider(profile, { users, streams: { athlete: { single: true, records: { "134815": [{ id: 134815, firstname: "Ada" }] } } } }, { errors: "strava" });
+    const ada = await authorizeWithMock(mock, { login: { username: "ada", password: "pw" } });
+    expect(await call(`${mock.urls().baseUrl}/athlete`, { token: ada.accessToken })).toMatchObject({ status: 200, body: { id: 134815, firstname: "Ada" } });
+    const bo = await authorizeWithMock(mock, { login: { username: "bo", password: "pw" } });
+    expect(await call(`${mock.urls().baseUrl}/athlete`, { token: bo.accessToken })).toMatchObject({ status: 404, body: { message: "Record Not Found" } });
+    const withEmpty = await startMockProvider(profile, { users, streams: { athlete: { single: true, envelope: { id: null, firstname: "" }, records: {} } } }, { errors: "strava" });
+    const bo2 = await authorizeWithMock(withEmpty, { login: { username: "bo", password: "pw" } });
+    expect(await call(`${withEmpty.urls().baseUrl}/athlete`, { token: bo2.accessToken })).toMatchObject({ status: 200, body: { id: null, firstname: "" } });
+    expect(() => mockFromSpec(STRAVA_LIKE, { users, streams: { activities: { single: true, records: [] } } })).toThrow(/fixtures\.streams\.activities\.single: a paged stream answers lists/);
+  });
+});
+
 describe("mockFromSpec: fixtures that would make the mock lie are refused", () => {
   it("names each mistake", () => {
     expect(() => mockFromSpec(OURA_LIKE, { users: [], streams: { nope: { records: [] }, sleep: { records: [] } } })).toThrow(

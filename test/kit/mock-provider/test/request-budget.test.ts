@@ -39,6 +39,15 @@ describe("request budgets", () => {
     expect((await get()).status).toBe(429);
   });
 
+  it("write only the named windows into the headers when the provider's headers speak of some (WHOOP's Remaining is its minute's)", async () => {
+    const { get } = await start(
+      [{ name: "day", scope: "client", max: 10000, perSeconds: 86400 }, { name: "minute", scope: "client", max: 100, perSeconds: 60 }],
+      { limit: "X-RateLimit-Limit", remaining: "X-RateLimit-Remaining", reset: "X-RateLimit-Reset", windows: ["minute"] },
+    );
+    const answer = await get();
+    expect([answer.headers.get("x-ratelimit-limit"), answer.headers.get("x-ratelimit-remaining"), answer.headers.get("x-ratelimit-reset")]).toEqual(["100", "99", "60"]);
+  });
+
   it("count per user and per client: one user's spent window leaves others in, the client window is shared", async () => {
     const { get, budget } = await start([
       { scope: "user", max: 2, perSeconds: 3600 },

@@ -1,0 +1,37 @@
+import { realpathSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { describe, expect, it } from "vitest";
+import { checkConnectorExamples } from "@tributary/core/authoring";
+import { resolveConnectorSpecFile, validateConnector } from "@tributary/core/spec";
+import { CONNECTOR_DIR, garmin } from "./garmin.ts";
+
+describe("GARMIN spec", () => {
+  it("is a valid push-only connector: PKCE without scopes, the user from /user/id, deregistration on disconnect, history by backfill requests", async () => {
+    const validation = await validateConnector(CONNECTOR_DIR);
+    expect(validation.problems).toEqual([]);
+    const spec = validation.definition!.spec;
+    expect(spec).toMatchObject({
+      name: "GARMIN",
+      dataTypes: ["activity", "daily", "sleep", "body", "menstruation"],
+      auth: { type: "oauth2", scopes: [], pkce: true, providerUserId: { from: "request", request: { path: "/user/id" }, path: "/userId" }, lifecycle: { disconnect: [{ method: "DELETE", path: "/user/registration" }] } },
+      webhook: { verify: { scheme: "none" }, batch: { type: "keys" }, userId: "/userId" },
+    });
+    expect(spec.streams).toBeUndefined();
+    expect(Object.keys(spec.sync!.backfillRequests!)).toEqual(["daily", "sleep", "activity", "body", "menstruation"]);
+  });
+
+  it("its examples: a pushed daily is mapped, a ping is a URL to fetch, a deregistration deauthorizes", async () => {
+    const { checks, ok } = await checkConnectorExamples(garmin());
+    expect(ok).toBe(true);
+    expect(checks.map((check) => [check.source, check.outcome, check.action])).toEqual([
+      ["webhook.examples[0]/dailies/0", "record", "records"],
+      ["webhook.examples[1]/sleeps/0", "action", "pull_url"],
+      ["webhook.examples[2]/deregistrations/0", "action", "deauth"],
+    ]);
+  });
+
+  it("is found by its package name as a spec-only package", () => {
+    const file = resolveConnectorSpecFile("@tributary/connector-garmin", resolve(CONNECTOR_DIR, "../.."));
+    expect(realpathSync(file!)).toBe(realpathSync(join(CONNECTOR_DIR, "connector.yaml")));
+  });
+});

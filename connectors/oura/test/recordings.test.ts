@@ -1,0 +1,37 @@
+import { describe, expect, it } from "vitest";
+import { loadRecordings, recordedTransport } from "@tributary/core/recordings";
+import { connectorClient, pullAndMap } from "@tributary/test-kit/connector";
+import { NIGHT_OF_THE_10TH, NOOR, oura, RECORDINGS_DIR, WEEK, WORKOUT } from "./oura.ts";
+
+/**
+ * `recordings/` is Noor's week of 9–15 March as the Oura API v2 answers it (shapes from Oura's OpenAPI
+ * examples: {data, next_token} lists of sleep periods, daily activity, readiness, daily sleep, workouts,
+ * heart rate): what `tributary connector run OURA --recorded connectors/oura/recordings --from 2026-03-09
+ * --to 2026-03-16 --user 2c9f6a1e-oura-0001` replays.
+ */
+describe("OURA recordings", () => {
+  it("replay Noor's week with no network: valid sleep, daily and activity records with the hand-computed values", async () => {
+    const definition = oura();
+    const recordings = await loadRecordings(RECORDINGS_DIR);
+    expect(recordings.files).toHaveLength(18);
+    const client = connectorClient(definition, { transport: recordedTransport(recordings) });
+    const pull = await pullAndMap(definition, client, { window: WEEK, providerUserId: NOOR });
+    expect(pull.failures()).toEqual([]);
+    const delivered = pull.delivered() as any[];
+    const night = delivered.find((record) => record.metadata.summary_id === NIGHT_OF_THE_10TH);
+    expect(night.heart_rate_data.detailed.hr_samples).toHaveLength(99);
+    expect(night.sleep_durations_data.hypnogram_samples).toHaveLength(100);
+    const tenth = delivered.find((record) => record.metadata.start_time === "2026-03-10T04:00:00.000000+01:00");
+    expect(tenth.scores).toEqual({ activity: 80, recovery: 70, sleep: 63 });
+    expect(tenth.MET_data.MET_samples).toHaveLength(1440);
+    const ride = delivered.find((record) => record.metadata.summary_id === WORKOUT.ride);
+    expect(ride.heart_rate_data.summary).toEqual({ avg_hr_bpm: 129.5, max_hr_bpm: 149, min_hr_bpm: 110 });
+    // 7 nights and a nap, 7 days, the ride
+    expect(delivered).toHaveLength(16);
+  });
+
+  it("hold no credentials", async () => {
+    const text = JSON.stringify((await loadRecordings(RECORDINGS_DIR)).files);
+    expect(text).not.toMatch(/access_token|refresh_token|authorization|client_secret/i);
+  });
+});

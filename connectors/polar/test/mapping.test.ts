@@ -1,0 +1,93 @@
+import { describe, expect, it } from "vitest";
+import { loadRecordings, recordedTransport } from "@tributary/core/recordings";
+import { connectorClient, pullAndMap, type PullResult } from "@tributary/test-kit/connector";
+import { AVA, MARCH, RECORDINGS_DIR, polar } from "./polar.ts";
+
+/**
+ * Ava's March through the recordings (AccessLink's documented shapes: exercises with samples and zones,
+ * nights with their Nightly Recharge, daily activity), against values computed by hand. What `tributary
+ * connector run POLAR --recorded connectors/polar/recordings --from 2026-03-01 --to 2026-03-31 --user
+ * 475220` prints.
+ */
+describe("POLAR mapping, by hand", () => {
+  let pull: PullResult;
+  const of = (stream: string) => pull.records.filter((r) => r.stream === stream).flatMap((r) => r.mapped.flatMap((m: any) => (m.kind === "record" ? [m.record] : [])));
+
+  it("replays March with no network and quarantines nothing", async () => {
+    const definition = polar();
+    pull = await pullAndMap(definition, connectorClient(definition, { transport: recordedTransport(await loadRecordings(RECORDINGS_DIR)) }), {
+      window: { start: MARCH.start, end: new Date("2026-03-31T00:00:00Z") },
+      providerUserId: AVA,
+      now: () => Date.parse("2026-03-31T12:00:00Z"),
+    });
+    expect(pull.failures()).toEqual([]);
+    expect(pull.delivered()).toHaveLength(7);
+  });
+
+  it("an exercise → Activity: local start at its UTC offset, ISO duration, zones, one sample a recording-rate, km/h → m/s", () => {
+    const [run, ride, yoga] = of("exercises");
+    // 18:00 at +60 min, PT10M
+    expect(run.metadata).toEqual({ summary_id: "aQlC83", type: 8, upload_type: 1, start_time: "2026-03-10T18:00:00.000000+01:00", end_time: "2026-03-10T18:10:00.000000+01:00", timestamp_localization: 1 });
+    expect(run.active_durations_data).toEqual({ activity_seconds: 600 });
+    expect(run.heart_rate_data.summary.hr_zone_data.map((z: any) => [z.zone, z.duration_seconds])).toEqual([[0, 60], [1, 150], [2, 300], [3, 90], [4, 0]]);
+    expect(run.heart_rate_data.summary.hr_zone_data[2].name).toBe("Zone 3 (134–153 bpm)");
+    // Ten heart-rate values, one a minute.
+    expect(run.heart_rate_data.detailed.hr_samples).toHaveLength(10);
+    expect(run.heart_rate_data.detailed.hr_samples[9]).toEqual({ timestamp: "2026-03-10T18:09:00.000000+01:00", bpm: 161 });
+    // 10.8 km/h = 3 m/s; 11.5 km/h = 3.1944… m/s
+    expect(run.movement_data.speed_samples.slice(0, 2)).toEqual([
+      { timestamp: "2026-03-10T18:00:00.000000+01:00", speed_meters_per_second: 3 },
+      { timestamp: "2026-03-10T18:01:00.000000+01:00", speed_meters_per_second: 3.194 },
+    ]);
+    expect(run.movement_data.cadence_samples[6]).toEqual({ timestamp: "2026-03-10T18:06:00.000000+01:00", cadence_rpm: 87 });
+    expect(run.TSS_data).toEqual({ TSS_samples: [{ actual: 24.5, method: "Polar Training Load" }] });
+    // Power every 600 s.
+    expect(ride.power_data.power_samples).toEqual([
+      { timestamp: "2026-03-12T07:00:00.000000+01:00", watts: 180 },
+      { timestamp: "2026-03-12T07:10:00.000000+01:00", watts: 210 },
+      { timestamp: "2026-03-12T07:20:00.000000+01:00", watts: 195 },
+    ]);
+    expect(ride.metadata.type).toBe(16);
+    // No samples, no zones, no distance: none written.
+    expect(yoga).toEqual({
+      metadata: { summary_id: "cY0gA1", type: 100, upload_type: 1, start_time: "2026-03-14T19:00:00.000000+01:00", end_time: "2026-03-14T19:45:00.000000+01:00", timestamp_localization: 1 },
+      device_data: { name: "Polar Ignite 3", manufacturer: "Polar" },
+      active_durations_data: { activity_seconds: 2700 },
+      calories_data: { total_burned_calories: 150 },
+      heart_rate_data: { summary: { avg_hr_bpm: 88, max_hr_bpm: 104 } },
+    });
+  });
+
+  it("a night and its Nightly Recharge → Sleep; a night without one keeps its own numbers", () => {
+    const [night, second] = of("sleep");
+    expect(night).toEqual({
+      metadata: { summary_id: "2026-03-11", start_time: "2026-03-10T23:12:00.000000+01:00", end_time: "2026-03-11T06:54:00.000000+01:00", is_nap: false, upload_type: 2, timestamp_localization: 1 },
+      sleep_durations_data: {
+        // 14400 + 5400 + 6000
+        asleep: { duration_asleep_state_seconds: 25800, duration_light_sleep_state_seconds: 14400, duration_deep_sleep_state_seconds: 5400, duration_REM_sleep_state_seconds: 6000 },
+        awake: { duration_awake_state_seconds: 1800, duration_short_interruption_seconds: 1200, duration_long_interruption_seconds: 600 },
+        other: { duration_unmeasurable_sleep_seconds: 120 },
+      },
+      heart_rate_data: { summary: { avg_hr_bpm: 55, avg_hrv_rmssd: 48 } },
+      respiration_data: { breaths_data: { avg_breaths_per_min: 14.2 } },
+      scores: { sleep: 81 },
+    });
+    expect(second.heart_rate_data).toBeUndefined();
+    expect(second.sleep_durations_data.asleep.duration_asleep_state_seconds).toBe(13000 + 4800 + 4900);
+  });
+
+  it("a day of activity → Daily: ISO durations, calories, steps", () => {
+    expect(of("activities")[0]).toEqual({
+      metadata: { start_time: "2026-03-10T00:00:00.000000+00:00", end_time: "2026-03-11T00:00:00.000000+00:00", upload_type: 1, timestamp_localization: 1 },
+      // PT2H14M, PT9H30M
+      active_durations_data: { activity_seconds: 8040, inactivity_seconds: 34200 },
+      calories_data: { total_burned_calories: 2410, net_activity_calories: 812 },
+      distance_data: { steps: 11240, distance_meters: 8540.2 },
+    });
+  });
+
+  it("recordings hold no credentials", async () => {
+    const text = JSON.stringify((await loadRecordings(RECORDINGS_DIR)).files);
+    expect(text).not.toMatch(/access_token|authorization|mock-client/i);
+  });
+});

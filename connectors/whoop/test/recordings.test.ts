@@ -1,0 +1,33 @@
+import { describe, expect, it } from "vitest";
+import { loadRecordings, recordedTransport } from "@tributary/core/recordings";
+import { connectorClient, pullAndMap } from "@tributary/test-kit/connector";
+import { JONAS, RECORDINGS_DIR, SLEEP_OF_THE_10TH, WEEK, whoop, WORKOUT } from "./whoop.ts";
+
+/**
+ * `recordings/` is Jonas's week of 9–15 March as the WHOOP API v2 answers it (shapes from WHOOP's v2
+ * model: {records, next_token} collections of sleeps, cycles and workouts, each cycle's recovery, the body
+ * measurement, the X-RateLimit headers): what `tributary connector run WHOOP --recorded
+ * connectors/whoop/recordings --from 2026-03-09 --to 2026-03-16 --user 10129` replays.
+ */
+describe("WHOOP recordings", () => {
+  it("replay Jonas's week with no network: valid sleep, daily, activity and body records with the hand-computed values", async () => {
+    const definition = whoop();
+    const recordings = await loadRecordings(RECORDINGS_DIR);
+    expect(recordings.files).toHaveLength(11);
+    const client = connectorClient(definition, { transport: recordedTransport(recordings) });
+    const pull = await pullAndMap(definition, client, { window: WEEK, providerUserId: JONAS });
+    expect(pull.failures()).toEqual([]);
+    const of = (dataType: string) => pull.records.filter((r) => r.dataType === dataType).flatMap((r) => r.mapped.flatMap((m) => (m.kind === "record" ? [m.record as any] : [])));
+    expect(of("sleep")).toHaveLength(8);
+    expect(of("sleep").find((s) => s.metadata.summary_id === SLEEP_OF_THE_10TH).sleep_durations_data.asleep.duration_asleep_state_seconds).toBe(27396.493);
+    expect(of("daily")).toHaveLength(7);
+    expect(of("daily")[0]).toMatchObject({ strain_data: { strain_level: 7.8 }, calories_data: { total_burned_calories: 2004.9 }, scores: { recovery: 50 } });
+    expect(of("activity").map((a) => a.metadata.summary_id)).toEqual([WORKOUT.run]);
+    expect(of("body")[0].measurements_data.measurements[0]).toMatchObject({ weight_kg: 90.7185, height_cm: 182.9 });
+  });
+
+  it("hold no credentials", async () => {
+    const text = JSON.stringify((await loadRecordings(RECORDINGS_DIR)).files);
+    expect(text).not.toMatch(/access_token|refresh_token|authorization|client_secret/i);
+  });
+});

@@ -1,0 +1,100 @@
+import { describe, expect, it } from "vitest";
+import { loadRecordings, recordedTransport } from "@tributary/core/recordings";
+import { connectorClient, pullAndMap, type PullResult } from "@tributary/test-kit/connector";
+import { INES, MARCH, RECORDINGS_DIR, withings } from "./withings.ts";
+
+/**
+ * Ines's March through the recordings (Withings' answers as documented: status envelopes, measure groups
+ * with value/unit pairs, sleep summaries with their stage series, activity days, workouts), mapped, against
+ * values computed by hand from those answers. What `tributary connector run WITHINGS --recorded
+ * connectors/withings/recordings --from 2026-03-01 --to 2026-04-01 --user 31873629` prints.
+ */
+describe("WITHINGS mapping, by hand", () => {
+  let pull: PullResult;
+  const now = () => Date.parse("2026-04-15T00:00:00Z");
+  const of = (stream: string) => pull.records.filter((r) => r.stream === stream).flatMap((r) => r.mapped.flatMap((m: any) => (m.kind === "record" ? [m.record] : [])));
+
+  it("replays March with no network and quarantines nothing", async () => {
+    const recordings = await loadRecordings(RECORDINGS_DIR);
+    pull = await pullAndMap(withings(), connectorClient(withings(), { transport: recordedTransport(recordings) }), { window: MARCH, providerUserId: INES, now });
+    expect(pull.failures()).toEqual([]);
+    expect(pull.delivered()).toHaveLength(3 + 2 + 2 + 3);
+  });
+
+  it("measure groups → one Body per UTC day: value × 10^unit, kg → g, hydration as a share of the weight", () => {
+    const [march2, march5, march9] = of("measures");
+    expect(march2.metadata).toEqual({ start_time: "2026-03-02T00:00:00.000000+00:00", end_time: "2026-03-03T00:00:00.000000+00:00", timestamp_localization: 0 });
+    // 72450 × 10^-3 kg; fat 184 × 10^-1 %; fat-free 59119 g; muscle 56890 g; bone 2950 g; water 41.230 / 72.450 = 56.908…%
+    expect(march2.measurements_data.measurements).toEqual([
+      { measurement_time: "2026-03-02T06:45:00.000000+00:00", weight_kg: 72.45, bodyfat_percentage: 18.4, lean_mass_g: 59119, muscle_mass_g: 56890, bone_mass_g: 2950, water_percentage: 56.91 },
+    ]);
+    // The evening's blood-pressure reading and pulse, the night's SpO2 (965 × 10^-1) and temperature (3680 × 10^-2).
+    expect(march2.blood_pressure_data.blood_pressure_samples).toEqual([{ timestamp: "2026-03-02T19:30:00.000000+00:00", diastolic_bp: 82, systolic_bp: 128 }]);
+    expect(march2.heart_data.heart_rate_data.detailed.hr_samples).toEqual([{ timestamp: "2026-03-02T19:30:00.000000+00:00", bpm: 64 }]);
+    expect(march2.oxygen_data.saturation_samples).toEqual([{ timestamp: "2026-03-02T21:10:00.000000+00:00", percentage: 96.5 }]);
+    expect(march2.temperature_data.body_temperature_samples).toEqual([{ timestamp: "2026-03-02T21:10:00.000000+00:00", temperature_celsius: 36.8 }]);
+    // Two groups a minute apart: a weighing and a height (178 × 10^-2 m = 178 cm).
+    expect(march5.measurements_data.measurements).toEqual([
+      { measurement_time: "2026-03-05T07:00:00.000000+00:00", weight_kg: 72.1, bodyfat_percentage: 18.1 },
+      { measurement_time: "2026-03-05T07:01:00.000000+00:00", height_cm: 178 },
+    ]);
+    expect(march9).toEqual({
+      metadata: { start_time: "2026-03-09T00:00:00.000000+00:00", end_time: "2026-03-10T00:00:00.000000+00:00", timestamp_localization: 0 },
+      temperature_data: { skin_temperature_samples: [{ timestamp: "2026-03-09T22:15:00.000000+00:00", temperature_celsius: 34.12 }] },
+    });
+  });
+
+  it("a sleep summary and its stage series → Sleep, in the night's zone (Europe/Paris, +01:00)", () => {
+    const [night] = of("sleep_summaries");
+    expect(night.metadata).toEqual({ summary_id: "2480311", start_time: "2026-03-01T22:30:00.000000+01:00", end_time: "2026-03-02T06:30:00.000000+01:00", is_nap: false, upload_type: 2, timestamp_localization: 1 });
+    expect(night.sleep_durations_data.asleep).toEqual({ duration_asleep_state_seconds: 26100, duration_light_sleep_state_seconds: 13500, duration_deep_sleep_state_seconds: 6300, duration_REM_sleep_state_seconds: 6300, num_REM_events: 4 });
+    expect(night.sleep_durations_data.awake).toEqual({ duration_awake_state_seconds: 1500, num_wakeup_events: 2, num_out_of_bed_events: 1, sleep_latency_seconds: 720, wake_up_latency_seconds: 480 });
+    // 0.91 of the time in bed
+    expect(night.sleep_durations_data.sleep_efficiency).toBe(91);
+    // Segments of 720, 5400, 6300, 3600, 8100, 2700, 1980 s from 22:30: awake, light, deep, REM, light, REM, awake.
+    expect(night.sleep_durations_data.hypnogram_samples.map((s: any) => [s.timestamp.slice(11, 16), s.level])).toEqual([
+      ["22:30", 1], ["22:42", 4], ["00:12", 5], ["01:57", 6], ["02:57", 4], ["05:12", 6], ["05:57", 1],
+    ]);
+    expect(night.heart_rate_data).toEqual({
+      summary: { avg_hr_bpm: 54, min_hr_bpm: 47, max_hr_bpm: 71 },
+      detailed: { hr_samples: [
+        { timestamp: "2026-03-01T22:30:00.000000+01:00", bpm: 62 },
+        { timestamp: "2026-03-01T22:40:00.000000+01:00", bpm: 60 },
+        { timestamp: "2026-03-01T22:42:00.000000+01:00", bpm: 58 },
+        { timestamp: "2026-03-01T22:52:00.000000+01:00", bpm: 56 },
+      ] },
+    });
+    expect(night.respiration_data).toEqual({ breaths_data: { avg_breaths_per_min: 14, min_breaths_per_min: 11, max_breaths_per_min: 18 }, snoring_data: { total_snoring_duration_seconds: 840, num_snoring_events: 6 } });
+    expect(night.scores).toEqual({ sleep: 82 });
+    // A night whose series carry no heart rate has no samples at all, not an empty list.
+    expect(of("sleep_summaries")[1].heart_rate_data).toEqual({ summary: { avg_hr_bpm: 56, min_hr_bpm: 49, max_hr_bpm: 74 } });
+  });
+
+  it("an activity day → Daily from local midnight to midnight", () => {
+    expect(of("activity")[0]).toEqual({
+      metadata: { start_time: "2026-03-02T00:00:00.000000+01:00", end_time: "2026-03-03T00:00:00.000000+01:00", upload_type: 1, timestamp_localization: 1 },
+      distance_data: { steps: 9184, distance_meters: 7012.4, elevation: { gain_actual_meters: 42.3 } },
+      active_durations_data: { activity_seconds: 2400, low_intensity_seconds: 4200, moderate_intensity_seconds: 1860, vigorous_intensity_seconds: 540 },
+      calories_data: { net_activity_calories: 412.6, total_burned_calories: 2318.9 },
+      heart_rate_data: { summary: { avg_hr_bpm: 71, min_hr_bpm: 48, max_hr_bpm: 152 } },
+    });
+  });
+
+  it("workouts → Activity: the category as an ActivityType, moving time less pauses, zeros Withings writes for what was not measured left out", () => {
+    const [run, swim, other] = of("workouts");
+    expect(run.metadata).toEqual({ summary_id: "3398001", type: 8, upload_type: 1, start_time: "2026-03-03T08:00:00.000000+01:00", end_time: "2026-03-03T08:45:30.000000+01:00", timestamp_localization: 1 });
+    // 2730 s less 60 s paused by hand and 30 s detected
+    expect(run.active_durations_data).toEqual({ activity_seconds: 2640, rest_seconds: 90 });
+    expect(run.distance_data.summary).toEqual({ distance_meters: 7512.3, steps: 6420, elevation: { gain_actual_meters: 38 } });
+    expect(swim.metadata.type).toBe(82);
+    expect(swim.distance_data.summary).toEqual({ distance_meters: 1000, swimming: { num_laps: 40, num_strokes: 880, pool_length_meters: 25 } });
+    expect(swim.oxygen_data).toEqual({ avg_saturation_percentage: 97 });
+    expect(other.metadata.type).toBe(108);
+    expect(other.distance_data).toBeUndefined();
+  });
+
+  it("recordings hold no credentials", async () => {
+    const text = JSON.stringify((await loadRecordings(RECORDINGS_DIR)).files);
+    expect(text).not.toMatch(/access_token|refresh_token|authorization|mock-client/i);
+  });
+});
