@@ -6,10 +6,12 @@ import { LOG_FORMAT_ENV, LOG_FORMATS, LOG_LEVELS } from "../log/logger.ts";
 import { registerApiKeyCommand } from "./commands/api-key.ts";
 import { registerCheckCommand } from "./commands/check.ts";
 import { registerConnectCommand } from "./commands/connect.ts";
+import { registerConnectorCommand } from "./commands/connector.ts";
 import { registerDeadLettersCommand } from "./commands/dead-letters.ts";
 import { registerDeauthCommand } from "./commands/deauth.ts";
 import { registerDemoCommand } from "./commands/demo.ts";
 import { registerFitCommand } from "./commands/fit.ts";
+import { registerMockCommand } from "./commands/mock.ts";
 import { registerQuarantineCommand } from "./commands/quarantine.ts";
 import { registerProcessCommands } from "./commands/serve.ts";
 import { registerValidateCommand } from "./commands/validate.ts";
@@ -49,6 +51,8 @@ registerDeadLettersCommand(program);
 registerQuarantineCommand(program);
 registerFitCommand(program);
 registerApiKeyCommand(program);
+registerConnectorCommand(program);
+registerMockCommand(program);
 
 try {
   await program.parseAsync(process.argv);

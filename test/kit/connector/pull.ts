@@ -110,14 +110,23 @@ export interface MockPull extends PullResult {
  */
 export async function pullFromMock(
   definition: ConnectorDefinition,
-  options: { fixtures: SpecFixtures; user: MockUser; window: { start: Date; end: Date }; streams?: string[]; mockOptions?: MockFromSpecOptions; now?: () => number },
+  options: {
+    fixtures: SpecFixtures;
+    user: MockUser;
+    window: { start: Date; end: Date };
+    streams?: string[];
+    mockOptions?: MockFromSpecOptions;
+    now?: () => number;
+    /** The OAuth client the user connects with (a provider's public client). @default MOCK_CLIENT */
+    client?: { id: string; secret: string };
+  },
 ): Promise<MockPull> {
   const mock = await startMockProvider(definition.spec, options.fixtures, options.mockOptions);
-  const connection = await connectToMock(mock, options.user);
+  const client = options.client ?? MOCK_CLIENT;
+  const connection = await connectToMock(mock, options.user, client);
   const transport = createUndiciTransport();
   onTestFinished(() => transport.close());
-  const client = connectorClient(definition, { transport, baseUrl: mock.urls().baseUrl, clientId: MOCK_CLIENT.id, clientSecret: MOCK_CLIENT.secret });
-  const result = await pullAndMap(definition, client, {
+  const result = await pullAndMap(definition, connectorClient(definition, { transport, baseUrl: mock.urls().baseUrl, clientId: client.id, clientSecret: client.secret }), {
     window: options.window,
     providerUserId: connection.providerUserId,
     credentials: connection.credentials,

@@ -1,0 +1,104 @@
+import { randomUUID } from "node:crypto";
+import { PAYLOAD_VERSION, validatePayload } from "@tributary/schemas";
+import type { Credentials } from "../../auth/credentials.ts";
+import type { RuntimeConnector } from "../../connectors/runtime-connector.ts";
+import { silentLogger } from "../../log/logger.ts";
+import { createProviderClient } from "../../provider-http/provider-client.ts";
+import type { ProviderTransport } from "../../provider-http/transport.ts";
+import type { TerraUserObject } from "../../runtime/envelope.ts";
+import { progressBar } from "../progress.ts";
+
+export interface ConnectorPullOptions {
+  connector: RuntimeConnector;
+  transport: ProviderTransport;
+  range: { start: Date; end: Date };
+  /** What `{provider_user_id}` renders. */
+  providerUserId?: string | undefined;
+  credentials?: Credentials | undefined;
+  /** Where the provider is (a mock, a proxy): the spec's http.baseUrl otherwise. */
+  baseUrl?: string | undefined;
+  clientId?: string | undefined;
+  clientSecret?: string | undefined;
+  /** One JSON line per payload. */
+  write(line: string): void;
+  /** One line per record that would be quarantined. */
+  problem(line: string): void;
+}
+
+export interface ConnectorPullSummary {
+  delivered: number;
+  invalid: number;
+  payloads: number;
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * Every data type the connector can pull, read over the window through the runtime's own code (the
+ * RuntimeConnector's read: streams, paging, details, mapping, validation) with a provider client over the
+ * given transport and no rate budget (one user, one process: nothing to share). Each slice of valid
+ * records is written as Terra data payloads (`{type, user, data, version}`; one `athlete` each), checked against the
+ * webhook schema; each rejected record is reported with its reasons.
+ */
+export async function pullConnector(options: ConnectorPullOptions): Promise<ConnectorPullSummary> {
+  const { connector, range } = options;
+  const client = createProviderClient({
+    spec: connector.definition.spec,
+    transport: options.transport,
+    settings: { baseUrl: options.baseUrl, clientId: options.clientId, clientSecret: options.clientSecret },
+    log: silentLogger(),
+    // No job to hand a long wait to: sleep through Retry-After here.
+    maxInProcessWaitMs: 60_000,
+  });
+  const userId = randomUUID();
+  const user: TerraUserObject = { user_id: userId, provider: connector.name, reference_id: null, scopes: null, active: true, created_at: null, last_webhook_update: null };
+  const variables = { user_id: userId, ...(options.providerUserId !== undefined ? { provider_user_id: options.providerUserId } : {}) };
+  const session = client.session({ userId, credentials: options.credentials, variables });
+  const connection = { userId, provider: connector.name, referenceId: null, providerUserId: options.providerUserId ?? null };
+  const summary: ConnectorPullSummary = { delivered: 0, invalid: 0, payloads: 0 };
+  const span = Math.max(1, Math.ceil((range.end.getTime() - range.start.getTime()) / DAY_MS));
+  const bar = progressBar(`${connector.name} days`);
+  const types = connector.pullTypes;
+  try {
+    for (const [i, dataType] of types.entries()) {
+      const reading = connector.read(dataType, { connection, withSamples: true, log: silentLogger(), range, signal: AbortSignal.timeout(3_600_000), session });
+      for await (const slice of reading) {
+        const reached = slice.position?.step?.end ?? slice.position?.window?.end;
+        if (reached !== undefined) bar.update(i * span + Math.min(span, Math.ceil((Date.parse(reached) - range.start.getTime()) / DAY_MS)), span * types.length);
+        for (const rejected of slice.rejected) {
+          summary.invalid += 1;
+          const id = providerId(rejected.raw);
+          const reasons = rejected.issues.map((issue) => (issue.path ? `${issue.path}: ${issue.message}` : issue.message)).join("; ");
+          options.problem(`✗ ${dataType} record${id ? ` ${id}` : ""} (stream ${slice.stream}) is invalid: ${reasons}`);
+        }
+        if (slice.valid.length === 0) continue;
+        // As Terra sends them: an athlete payload carries one `athlete`, the others a `data` array.
+        const payloads =
+          dataType === "athlete"
+            ? slice.valid.map((record) => ({ records: 1, payload: { type: dataType, user, athlete: record, version: PAYLOAD_VERSION } }))
+            : [{ records: slice.valid.length, payload: { type: dataType, user, data: slice.valid, version: PAYLOAD_VERSION } }];
+        for (const { records, payload } of payloads) {
+          const checked = validatePayload(payload);
+          if (!checked.ok) {
+            summary.invalid += records;
+            options.problem(`✗ a ${dataType} payload of stream ${slice.stream} is invalid: ${checked.issues.map((issue) => issue.message).join("; ")}`);
+            continue;
+          }
+          options.write(JSON.stringify(payload));
+          summary.payloads += 1;
+          summary.delivered += records;
+        }
+      }
+      bar.update((i + 1) * span, span * types.length);
+    }
+  } finally {
+    bar.stop();
+  }
+  return summary;
+}
+
+function providerId(raw: unknown): string | undefined {
+  if (typeof raw !== "object" || raw === null) return undefined;
+  const id = (raw as Record<string, unknown>).id ?? (raw as Record<string, unknown>).summary_id;
+  return typeof id === "string" || typeof id === "number" ? String(id) : undefined;
+}

@@ -1,0 +1,121 @@
+import { existsSync, statSync } from "node:fs";
+import type { Command } from "commander";
+import type { Credentials, StoredTokens } from "../../auth/credentials.ts";
+import { fixedCredentials } from "../../auth/fixed-credentials.ts";
+import { resolveOAuthClient } from "../../auth/oauth-client.ts";
+import { storedTokensFrom } from "../../auth/stored-tokens.ts";
+import { createTokenEndpoint } from "../../auth/token-endpoint.ts";
+import type { RuntimeConnector } from "../../connectors/runtime-connector.ts";
+import { operatorMessage } from "../../errors/tributary-error.ts";
+import { createUndiciTransport } from "../../provider-http/undici-transport.ts";
+import type { ProviderTransport } from "../../provider-http/transport.ts";
+import { loadRecordings } from "../../recordings/load-recordings.ts";
+import { recordedTransport } from "../../recordings/recorded-transport.ts";
+import { pullConnector } from "./connector-pull.ts";
+import { connectorOrFail, parseRange, usageError } from "./connector-target.ts";
+
+interface PullCommandOptions {
+  from?: string;
+  to?: string;
+  user?: string;
+  config?: string;
+}
+
+/** Pulls and prints; a failure of the pull itself (a missing recording, a refused request) is exit 1, one line. */
+async function pullAndPrint(connector: RuntimeConnector, transport: ProviderTransport, range: { start: Date; end: Date }, extra: Omit<Parameters<typeof pullConnector>[0], "connector" | "transport" | "range" | "write" | "problem">): Promise<void> {
+  if (connector.pullTypes.length === 0) throw usageError(`${connector.name} pulls nothing: its data only arrives by push`, "Use connector test to map its push examples instead.");
+  try {
+    const summary = await pullConnector({ connector, transport, range, ...extra, write: (line) => process.stdout.write(`${line}\n`), problem: (line) => console.error(line) });
+    console.error(`${summary.invalid === 0 ? "✓" : "✗"} ${connector.name}: ${summary.delivered} valid record${summary.delivered === 1 ? "" : "s"} in ${summary.payloads} payload${summary.payloads === 1 ? "" : "s"}, ${summary.invalid} invalid`);
+    process.exitCode = summary.invalid === 0 ? 0 : 1;
+  } catch (error) {
+    console.error(`✗ ${operatorMessage(error)}`);
+    process.exitCode = 1;
+  }
+}
+
+/** `tributary connector run <name|path> --recorded <dir>`: the real connector code over recorded exchanges, no network. */
+export function registerConnectorRunCommand(connector: Command): Command {
+  return connector
+    .command("run <connector>")
+    .description("pull through the connector's real code over a folder of recorded exchanges (no network) and print the Terra payloads as JSON lines; exit 1 if a record is invalid")
+    .requiredOption("--recorded <dir>", "the folder of recorded exchanges (docs/recordings.md)")
+    .option("--from <date>", "start of the window (ISO date or date-time)")
+    .option("--to <date>", "end of the window, exclusive")
+    .option("--user <id>", "the provider's id of the user (what {provider_user_id} renders)")
+    .option("-c, --config <path>", "config whose plugins name the connector (default: the built-in connectors)")
+    .action(async (target: string, options: PullCommandOptions & { recorded: string }) => {
+      const range = parseRange(options.from, options.to);
+      if (!existsSync(options.recorded) || !statSync(options.recorded).isDirectory()) {
+        throw usageError(`no recordings folder at ${options.recorded}`, "Give the folder of recorded exchanges, e.g. connectors/<name>/recordings.");
+      }
+      const found = await connectorOrFail(target, options);
+      if (!found) return;
+      const recordings = await loadRecordings(options.recorded);
+      await pullAndPrint(found, recordedTransport(recordings), range, { providerUserId: options.user });
+    });
+}
+
+/** `tributary connector dryrun <name|path>`: the same against the live provider, with the user's credentials. */
+export function registerConnectorDryrunCommand(connector: Command): Command {
+  return connector
+    .command("dryrun <connector>")
+    .description("pull from the live provider with a user's credentials (nothing stored, nothing delivered) and print the Terra payloads as JSON lines; exit 1 if a record is invalid")
+    .option("--token <token>", "the user's access token, pasted token or API key")
+    .option("--username <username>", "the user's login, for a password grant")
+    .option("--password <password>", "the user's password, for a password grant (sent to the token endpoint only)")
+    .option("--from <date>", "start of the window (ISO date or date-time)")
+    .option("--to <date>", "end of the window, exclusive")
+    .option("--user <id>", "the provider's id of the user (what {provider_user_id} renders)")
+    .option("--base-url <url>", "where the provider is (a mock, a proxy) instead of the spec's http.baseUrl")
+    .option("--token-url <url>", "the provider's token endpoint, for a password grant (default: the spec's)")
+    .option("--client-id <id>", "the OAuth client id (a password grant's client)")
+    .option("--client-secret <secret>", "the OAuth client secret")
+    .option("-c, --config <path>", "config whose plugins name the connector (default: the built-in connectors)")
+    .action(async (target: string, options: PullCommandOptions & { token?: string; username?: string; password?: string; baseUrl?: string; tokenUrl?: string; clientId?: string; clientSecret?: string }) => {
+      const range = parseRange(options.from, options.to);
+      const byPassword = options.username !== undefined || options.password !== undefined;
+      if (options.token === undefined && !byPassword) throw usageError("dryrun needs the user's credentials", "Give --token <access token>, or --username and --password for a password grant.");
+      if (options.token !== undefined && byPassword) throw usageError("give --token or --username/--password, not both", "A token is used as it is; a username and password are exchanged for one.");
+      if (byPassword && (options.username === undefined || options.password === undefined)) throw usageError("--username and --password go together", "Give both for a password grant.");
+      if (options.baseUrl !== undefined && !URL.canParse(options.baseUrl)) throw usageError(`--base-url ${JSON.stringify(options.baseUrl)} is not a URL`, "Write an absolute URL, e.g. http://127.0.0.1:4000.");
+      const found = await connectorOrFail(target, options);
+      if (!found) return;
+      const transport = createUndiciTransport();
+      try {
+        const settings = { baseUrl: options.baseUrl, clientId: options.clientId, clientSecret: options.clientSecret };
+        let credentials: Credentials;
+        try {
+          credentials = byPassword
+            ? await passwordCredentials(found, transport, { ...settings, tokenUrl: options.tokenUrl }, options.username!, options.password!)
+            : tokenCredentials(found, options.token!);
+        } catch (error) {
+          console.error(`✗ ${operatorMessage(error)}`);
+          process.exitCode = 1;
+          return;
+        }
+        await pullAndPrint(found, transport, range, { providerUserId: options.user, credentials, ...settings });
+      } finally {
+        await transport.close();
+      }
+    });
+}
+
+/** A token used as the connector's auth spec says: a bearer header for OAuth and pasted tokens, the key's place for an API key. */
+function tokenCredentials(connector: RuntimeConnector, token: string): Credentials {
+  const auth = connector.auth;
+  if (auth.type === "none" || auth.type === "partner_push") throw usageError(`${connector.name} takes no credentials (auth ${auth.type})`, "Leave --token out; nothing is sent with the requests.");
+  const tokens: StoredTokens = auth.type === "api_key" ? { auth_type: "api_key", api_key: token, obtained_at: Date.now() } : { auth_type: auth.type, access_token: token, obtained_at: Date.now() };
+  return fixedCredentials(auth, tokens);
+}
+
+async function passwordCredentials(connector: RuntimeConnector, transport: ProviderTransport, settings: { baseUrl?: string | undefined; tokenUrl?: string | undefined; clientId?: string | undefined; clientSecret?: string | undefined }, username: string, password: string): Promise<Credentials> {
+  const auth = connector.auth;
+  if (auth.type !== "oauth2_password") throw usageError(`${connector.name} connects with ${auth.type}, not a password grant`, "Give --token with an access token instead.");
+  const spec = connector.definition.spec;
+  const providerSettings = Object.fromEntries(Object.entries(settings).filter(([, value]) => value !== undefined));
+  const client = resolveOAuthClient(connector.name, auth, providerSettings);
+  const endpoint = createTokenEndpoint({ provider: connector.name, spec, auth, settings: providerSettings, client, transport });
+  const tokens = storedTokensFrom("oauth2_password", await endpoint.passwordGrant(username, password), Date.now());
+  return fixedCredentials(auth, tokens);
+}
