@@ -337,7 +337,10 @@ function requestedWindow(stream: StreamSpec, variables: Record<string, string>):
   }
   if (window.start !== undefined && window.end !== undefined) {
     if (window.end < window.start) return { problem: "the window ends before it starts" };
-    if (range.maxWindowDays !== undefined && window.end - window.start > range.maxWindowDays * 86_400_000) {
+    // Clients write bounds at the format's resolution, rounding outward so nothing is missed: a window of
+    // maxWindowDays from a start inside a second (a day) is one unit longer as written.
+    const unitMs = range.start.format === "date" ? 86_400_000 : range.start.format === "unix_ms" ? 1 : 1000;
+    if (range.maxWindowDays !== undefined && window.end - window.start > range.maxWindowDays * 86_400_000 + unitMs) {
       return { problem: `the window is longer than ${range.maxWindowDays} days` };
     }
   }
