@@ -78,7 +78,7 @@ plugins: ["@tributary/connector-sandbox", "@tributary/destination-webhook"]
 api: { devId: ${a.devId}, apiKeys: ["${a.apiKey}"], signingSecret: "${a.signingSecret}" }
 developers:
   - { devId: ${b.devId}, apiKeys: ["${apiKeyDigestText(b.apiKey)}"], signingSecret: "${b.signingSecret}", providers: [SANDBOX], destinations: [b-hook] }
-providers: { SANDBOX: { backfillDays: 2 } }
+providers: { SANDBOX: { backfillDays: 2 }, OAUTHY: { clientId: oauthy-client-id } }
 ${options.delivery ?? "delivery: { attempts: 2, backoffSeconds: 1 }"}
 destinations:
   - { name: a-hook, type: webhook, options: { url: "${a.receiver.url}" } }

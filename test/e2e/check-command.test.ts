@@ -88,12 +88,14 @@ destinations:
 
     expect(result.code, result.stderr).toBe(1);
     const lines = result.stdout.trim().split("\n");
-    expect(lines).toHaveLength(5);
+    expect(lines).toHaveLength(6);
     expect(lines[0]).toMatch(/^✓ redis \(127\.0\.0\.1:6379\) {2}ok {2}\d+ ms$/);
     expect(lines[1]).toMatch(/^✓ state store \(embedded, \.tributary\/db\) {2}ok {2}\d+ ms$/);
     expect(lines[2]).toMatch(/^✓ warehouse \(sql\) {2}ok {2}\d+ ms$/);
     expect(lines[3]).toMatch(/^✗ mirror \(sql\) {2}ERR_DESTINATION_AUTH: /);
     expect(lines[4]).toMatch(/^✗ app-hook \(webhook\) {2}ERR_DESTINATION_UNAVAILABLE: /);
+    // A built-in OAuth provider without a client: loaded, but not offered to users, and said so.
+    expect(lines[5]).toBe("– INSIDERS  not offered to users: providers.INSIDERS.clientId is not set and INSIDERS publishes no public client — register an application with INSIDERS and set its clientId and clientSecret");
     for (const secret of [wrongPassword, signingSecret, apiKey]) {
       expect(result.stdout).not.toContain(secret);
       expect(result.stderr).not.toContain(secret);

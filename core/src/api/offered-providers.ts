@@ -1,10 +1,14 @@
 import type { RuntimeConnector } from "../connectors/runtime-connector.ts";
 import type { Developer } from "../developers/developer.ts";
+import { unavailableReason } from "../services/provider-availability.ts";
 import type { V2Context } from "./v2-api.ts";
 
-/** Whether the server runs the provider at all: a loaded connector the config does not disable. */
+/**
+ * Whether the server offers the provider at all: a loaded connector the config does not disable, that
+ * users can connect here (an OAuth provider needs a client: see unavailableReason).
+ */
 export function isEnabledProvider(v2: Pick<V2Context, "services" | "config">, provider: string): boolean {
-  return v2.services.registry.hasConnector(provider) && v2.config.providers[provider]?.enabled !== false;
+  return unavailableReason(v2.services.registry, provider, v2.config.providers[provider]) === undefined;
 }
 
 /** Whether the developer can connect users of the provider. */

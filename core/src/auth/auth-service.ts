@@ -15,6 +15,7 @@ import {
   type BeginAuthorizationInput,
   type CompleteAuthorizationInput,
 } from "./authorization-flow.ts";
+import { authMethodFor } from "./auth-methods.ts";
 import { createConnectionCredentials } from "./connection-credentials.ts";
 import type { Credentials } from "./credentials.ts";
 import { connectWithPassword, connectWithToken, type ConnectWithPasswordInput, type ConnectWithTokenInput } from "./direct-connect.ts";
@@ -97,20 +98,26 @@ export function createAuthService(options: AuthServiceOptions): AuthService {
 
   const credentialsOf = (connection: Connection): Credentials => {
     const provider = ctx.providerAuth(connection.provider);
-    const { auth } = provider;
-    const oauth = auth.type === "oauth2" || auth.type === "oauth2_password";
     return createConnectionCredentials({
       userId: connection.user_id,
       provider: connection.provider,
-      auth,
+      // The method the connection was made with (its stored tokens say which): a pasted token is sent as
+      // the token method says and never refreshed, whatever the main method is.
+      methodOf: (tokens) => {
+        const auth = authMethodFor(provider.auth, tokens?.auth_type);
+        const oauth = auth.type === "oauth2" || auth.type === "oauth2_password";
+        return {
+          auth,
+          tokenEndpoint: () => provider.tokenEndpoint(auth),
+          expiryBufferMs: (oauth ? (auth.expiryBufferSeconds ?? DEFAULT_EXPIRY_BUFFER_SECONDS) : 0) * 1000,
+          refreshMode: oauth ? (auth.refresh ?? "rotating") : "none",
+        };
+      },
       store: options.store,
       lock,
       lockKey: `${keyPrefix}:auth:refresh:${connection.user_id}`,
       // Twice the token request's timeout: a holder still waiting on the provider never loses the lock.
       lockTtlMs: 2 * tokenTimeoutMs,
-      tokenEndpoint: () => provider.tokenEndpoint(),
-      expiryBufferMs: (oauth ? (auth.expiryBufferSeconds ?? DEFAULT_EXPIRY_BUFFER_SECONDS) : 0) * 1000,
-      refreshMode: oauth ? (auth.refresh ?? "rotating") : "none",
       log,
       now: ctx.now,
     });

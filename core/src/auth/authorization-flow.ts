@@ -71,14 +71,14 @@ interface FlowSecret {
 export async function beginAuthorization(ctx: AuthContext, input: BeginAuthorizationInput): Promise<AuthorizationStart> {
   const provider = ctx.providerAuth(input.provider);
   provider.assertOffered();
-  const { auth } = provider;
-  if (auth.type !== "oauth2") {
-    throw authFlowError(`${input.provider} connects with ${auth.type}, not an authorization redirect`, flowHint(auth.type), { provider: input.provider });
+  const auth = provider.method(["oauth2"]);
+  if (auth?.type !== "oauth2") {
+    throw authFlowError(`${input.provider} connects with ${provider.auth.type}, not an authorization redirect`, flowHint(provider.auth.type), { provider: input.provider });
   }
   for (const [name, value] of [["successRedirectUrl", input.successRedirectUrl], ["failureRedirectUrl", input.failureRedirectUrl]] as const) {
     if (value != null && !isWebUrl(value)) throw authFlowError(`${name} must be an absolute http(s) URL`, "Pass the full URL of the page the user returns to.", { [name]: value });
   }
-  const endpoint = provider.tokenEndpoint();
+  const endpoint = provider.tokenEndpoint(auth);
   const redirectUri = ctx.redirectUri(input.provider);
   const state = oauth.generateRandomState();
   const codeVerifier = auth.pkce === false ? undefined : oauth.generateRandomCodeVerifier();
@@ -138,9 +138,9 @@ export async function completeAuthorization(ctx: AuthContext, input: CompleteAut
 
   try {
     const provider = ctx.providerAuth(input.provider);
-    const { auth } = provider;
-    if (auth.type !== "oauth2") return failed("configuration_error", `${input.provider} no longer connects with oauth2`, where);
-    const endpoint = provider.tokenEndpoint();
+    const auth = provider.method(["oauth2"]);
+    if (auth?.type !== "oauth2") return failed("configuration_error", `${input.provider} no longer connects with oauth2`, where);
+    const endpoint = provider.tokenEndpoint(auth);
     let callback: URLSearchParams;
     try {
       callback = endpoint.validateCallback(params, auth.state === false ? undefined : state);

@@ -14,19 +14,25 @@ import { isTokenEndpointError } from "./token-endpoint-error.ts";
 export interface ConnectionCredentialsOptions {
   userId: string;
   provider: string;
-  auth: AuthSpec;
+  /** How to use the stored tokens: the auth method they were obtained with (undefined: none stored). */
+  methodOf: (tokens: StoredTokens | undefined) => ConnectionMethod;
   store: Pick<StateStore, "getConnection" | "getTokens" | "setTokens" | "markAuthRevoked">;
   lock: RedisLock;
   /** One key per connection, shared by every process of the deployment. */
   lockKey: string;
   /** Longer than a token request may take (its timeout), so a live holder never loses the lock. */
   lockTtlMs: number;
+  log: Logger;
+  now: () => number;
+}
+
+/** One auth method of the provider, as a connection's credentials use it. */
+export interface ConnectionMethod {
+  auth: AuthSpec;
   /** Built on first use: a connection that never refreshes needs no OAuth client. */
   tokenEndpoint: () => TokenEndpoint;
   expiryBufferMs: number;
   refreshMode: "rotating" | "reusable" | "none";
-  log: Logger;
-  now: () => number;
 }
 
 /** Attempts at the lock before giving up: a holder that failed leaves the refresh to the next one. */
@@ -43,8 +49,9 @@ const WRITE_ATTEMPTS = 3;
  * connection revoked and rejects with ERR_AUTH_REVOKED.
  */
 export function createConnectionCredentials(options: ConnectionCredentialsOptions): Credentials {
-  const { userId, provider, auth, store, lock, log } = options;
-  const refreshable = (auth.type === "oauth2" || auth.type === "oauth2_password") && options.refreshMode !== "none";
+  const { userId, provider, store, lock, log } = options;
+  let method: ConnectionMethod | undefined;
+  const refreshable = () => method !== undefined && (method.auth.type === "oauth2" || method.auth.type === "oauth2_password") && method.refreshMode !== "none";
   let cached: StoredTokens | undefined;
   let applied: StoredTokens | undefined;
 
@@ -55,7 +62,8 @@ export function createConnectionCredentials(options: ConnectionCredentialsOption
     }
     if (connection.auth_status === "revoked") throw authRevoked(provider, userId, connection.auth_error ?? "marked revoked");
     const tokens = (await store.getTokens(userId)) as StoredTokens | undefined;
-    if (tokens === undefined && auth.type !== "none" && auth.type !== "partner_push") {
+    method = options.methodOf(tokens);
+    if (tokens === undefined && method.auth.type !== "none" && method.auth.type !== "partner_push") {
       throw authRevoked(provider, userId, "no stored credentials (the connection was disconnected)");
     }
     cached = tokens;
@@ -93,7 +101,7 @@ export function createConnectionCredentials(options: ConnectionCredentialsOption
   };
 
   const spend = async (tokens: StoredTokens & { refresh_token: string }): Promise<StoredTokens> => {
-    const endpoint = options.tokenEndpoint();
+    const endpoint = method!.tokenEndpoint();
     let response;
     try {
       response = await endpoint.refresh(tokens.refresh_token);
@@ -106,7 +114,7 @@ export function createConnectionCredentials(options: ConnectionCredentialsOption
       }
       throw tokenRequestFailed(provider, error, "refresh");
     }
-    const next = storedTokensFrom(auth.type as "oauth2" | "oauth2_password", response, options.now(), tokens);
+    const next = storedTokensFrom(method!.auth.type as "oauth2" | "oauth2_password", response, options.now(), tokens);
     await write(next);
     log.debug({ provider, userId, rotated: next.refresh_token !== tokens.refresh_token }, "tokens refreshed");
     return next;
@@ -138,8 +146,8 @@ export function createConnectionCredentials(options: ConnectionCredentialsOption
 
   const fresh = async (): Promise<StoredTokens | undefined> => {
     const tokens = await current();
-    if (tokens === undefined || !refreshable || tokens.refresh_token === undefined) return tokens;
-    if (!isExpiring(tokens, options.expiryBufferMs, options.now())) return tokens;
+    if (tokens === undefined || !refreshable() || tokens.refresh_token === undefined) return tokens;
+    if (!isExpiring(tokens, method!.expiryBufferMs, options.now())) return tokens;
     await refreshUnderLock(tokens);
     return cached;
   };
@@ -147,13 +155,12 @@ export function createConnectionCredentials(options: ConnectionCredentialsOption
   return {
     async apply(request) {
       const tokens = await fresh();
-      applyTokens(auth, tokens, request);
+      applyTokens(method!.auth, tokens, request);
       applied = tokens;
     },
     async refresh() {
-      if (!refreshable) return false;
       const seen = applied ?? (await current());
-      if (seen === undefined) return false;
+      if (seen === undefined || !refreshable()) return false;
       return refreshUnderLock(seen);
     },
     async variables() {

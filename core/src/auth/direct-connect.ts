@@ -31,15 +31,17 @@ export interface ConnectWithTokenInput extends DirectConnectBase {
 export async function connectWithPassword(ctx: AuthContext, input: ConnectWithPasswordInput): Promise<AuthOutcome> {
   const provider = ctx.providerAuth(input.provider);
   provider.assertOffered();
-  const { auth } = provider;
-  if (auth.type !== "oauth2_password") throw authFlowError(`${input.provider} connects with ${auth.type}, not a password`, flowHint(auth.type), { provider: input.provider });
+  const auth = provider.method(["oauth2_password"]);
+  if (auth?.type !== "oauth2_password") {
+    throw authFlowError(`${input.provider} connects with ${provider.auth.type}, not a password`, flowHint(provider.auth.type), { provider: input.provider });
+  }
   const where = { provider: input.provider, session: null };
   const username = typeof input.username === "string" ? input.username.trim() : "";
   if (username === "" || typeof input.password !== "string" || input.password === "") {
     return failed("invalid_credentials", "a username and a password are required", where);
   }
   try {
-    const response = await provider.tokenEndpoint().passwordGrant(username, input.password);
+    const response = await provider.tokenEndpoint(auth).passwordGrant(username, input.password);
     const result = await createNewConnection(ctx, {
       provider: input.provider,
       auth,
@@ -65,8 +67,10 @@ export async function connectWithPassword(ctx: AuthContext, input: ConnectWithPa
 export async function connectWithToken(ctx: AuthContext, input: ConnectWithTokenInput): Promise<AuthOutcome> {
   const provider = ctx.providerAuth(input.provider);
   provider.assertOffered();
-  const { auth } = provider;
-  if (auth.type !== "bearer_token" && auth.type !== "api_key") throw authFlowError(`${input.provider} connects with ${auth.type}, not a pasted token`, flowHint(auth.type), { provider: input.provider });
+  const auth = provider.method(["bearer_token", "api_key"]);
+  if (auth?.type !== "bearer_token" && auth?.type !== "api_key") {
+    throw authFlowError(`${input.provider} connects with ${provider.auth.type}, not a pasted token`, flowHint(provider.auth.type), { provider: input.provider });
+  }
   const where = { provider: input.provider, session: null };
   const token = typeof input.token === "string" ? input.token.trim() : "";
   if (token === "") return failed("invalid_credentials", "a token is required", where);

@@ -1,6 +1,7 @@
 import type { Connection } from "../state/index.ts";
 import type { AuthContext } from "./auth-context.ts";
-import type { Credentials } from "./credentials.ts";
+import { authMethodFor } from "./auth-methods.ts";
+import type { Credentials, StoredTokens } from "./credentials.ts";
 import { runBestEffort, type ProviderCallResult } from "./lifecycle-requests.ts";
 
 export interface RevokeReport {
@@ -20,7 +21,10 @@ export interface RevokeReport {
  * the caller's.
  */
 export async function revokeConnection(ctx: AuthContext, connection: Connection, credentials: Credentials): Promise<RevokeReport> {
-  const { auth } = ctx.providerAuth(connection.provider);
+  const provider = ctx.providerAuth(connection.provider);
+  // The requests of the method the connection was made with (a pasted token has no OAuth revoke).
+  const stored = (await ctx.store.getTokens(connection.user_id)) as StoredTokens | undefined;
+  const auth = authMethodFor(provider.auth, stored?.auth_type);
   const context = {
     provider: connection.provider,
     variables: { user_id: connection.user_id, reference_id: connection.reference_id, provider_user_id: connection.provider_user_id },

@@ -6,6 +6,9 @@ import type { ProviderSettings } from "../runtime/runtime-context.ts";
 
 export type OAuthAuthSpec = OAuth2AuthSpec | OAuth2PasswordAuthSpec;
 
+/** The operator's client settings of a provider (`providers.<NAME>.clientId/clientSecret`). */
+export type ClientSettings = Pick<ProviderSettings, "clientId" | "clientSecret">;
+
 /** The OAuth client the operator registered with the provider (or the one the provider publishes). */
 export interface OAuthClient {
   clientId: string;
@@ -18,7 +21,7 @@ export interface OAuthClient {
  * a spec may only name a client the provider publishes for everyone (`publicClient`), and the config
  * overrides it.
  */
-export function resolveOAuthClient(provider: string, auth: OAuthAuthSpec, settings: ProviderSettings | undefined): OAuthClient {
+export function resolveOAuthClient(provider: string, auth: OAuthAuthSpec, settings: ClientSettings | undefined): OAuthClient {
   const clientId = nonEmptyString(settings?.clientId);
   const clientSecret = nonEmptyString(settings?.clientSecret);
   if (clientId !== undefined) return { clientId, ...(clientSecret === undefined ? {} : { clientSecret }), source: "config" };

@@ -4,6 +4,7 @@ import { UserError } from "../errors/tributary-error.ts";
 import type { ProviderTransport } from "../provider-http/transport.ts";
 import type { ProviderSettings } from "../runtime/runtime-context.ts";
 import { authFlowError } from "./auth-errors.ts";
+import { authMethodOf, authMethods, type AuthMethod, type AuthMethodType } from "./auth-methods.ts";
 import { resolveOAuthClient, type OAuthAuthSpec } from "./oauth-client.ts";
 import { createTokenEndpoint, type TokenEndpoint } from "./token-endpoint.ts";
 
@@ -11,10 +12,18 @@ import { createTokenEndpoint, type TokenEndpoint } from "./token-endpoint.ts";
 export interface ProviderAuth {
   provider: string;
   spec: ConnectorSpec;
+  /** The spec's main auth (with its alternatives). */
   auth: AuthSpec;
   settings: ProviderSettings | undefined;
-  /** OAuth providers only; resolves the client on first use (ERR_AUTH_CLIENT when none is configured). */
-  tokenEndpoint(): TokenEndpoint;
+  /** The main method, then the alternatives. */
+  methods: AuthSpec[];
+  /** The provider's method of one of these types; undefined when it has none. */
+  method(types: readonly AuthMethodType[]): AuthMethod | undefined;
+  /**
+   * The token endpoint of an OAuth method (the main one by default); resolves the client on first use
+   * (ERR_AUTH_CLIENT when none is configured).
+   */
+  tokenEndpoint(method?: AuthSpec): TokenEndpoint;
   /** ERR_AUTH_FLOW unless end users may connect to this provider (`providers.<NAME>.enabled`). */
   assertOffered(): void;
 }
@@ -39,23 +48,30 @@ export function createProviderAuthResolver(options: ProviderAuthOptions): (provi
     }
     const settings = options.providers[provider];
     const auth = spec.auth;
-    let endpoint: TokenEndpoint | undefined;
+    const methods = authMethods(auth);
+    const endpoints = new Map<string, TokenEndpoint>();
     const entry: ProviderAuth = {
       provider,
       spec,
       auth,
       settings,
-      tokenEndpoint() {
-        if (auth.type !== "oauth2" && auth.type !== "oauth2_password") throw new TypeError(`${provider} authenticates with ${auth.type}, not OAuth`);
-        endpoint ??= createTokenEndpoint({
-          provider,
-          spec,
-          auth: auth as OAuthAuthSpec,
-          settings,
-          client: resolveOAuthClient(provider, auth, settings),
-          transport: options.transport,
-          timeoutMs: options.tokenTimeoutMs,
-        });
+      methods,
+      method: (types) => authMethodOf(auth, types),
+      tokenEndpoint(method = methods[0]!) {
+        if (method.type !== "oauth2" && method.type !== "oauth2_password") throw new TypeError(`${provider} authenticates with ${method.type}, not OAuth`);
+        let endpoint = endpoints.get(method.type);
+        if (endpoint === undefined) {
+          endpoint = createTokenEndpoint({
+            provider,
+            spec,
+            auth: method as OAuthAuthSpec,
+            settings,
+            client: resolveOAuthClient(provider, method, settings),
+            transport: options.transport,
+            timeoutMs: options.tokenTimeoutMs,
+          });
+          endpoints.set(method.type, endpoint);
+        }
         return endpoint;
       },
       assertOffered() {

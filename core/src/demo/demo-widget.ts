@@ -7,14 +7,17 @@ import { parseConfigSource } from "../config/config-source.ts";
 import { validateConfigSource } from "../config/validate-config.ts";
 import type { Logger } from "../log/logger.ts";
 import { loadMockFixtures } from "../mock-provider/fixture-files.ts";
-import { mockFromSpec, type MockProvider } from "../mock-provider/mock-from-spec.ts";
+import { mockFromSpec, type MockProvider, type SpecFixtures } from "../mock-provider/mock-from-spec.ts";
+import { recordTime } from "../mock-provider/time-format.ts";
 import { createPluginRegistry } from "../registry/plugin-registry.ts";
 import { openState } from "../runtime/open-state.ts";
 import { loadConnectorFile } from "../spec/load-connector.ts";
+import { readPointer } from "../spec/pointer.ts";
 import type { ConnectorDefinition } from "../spec/define-connector.ts";
 
 /** Spec connectors whose mock runs locally: the demo serves their OAuth and API from their fixtures. */
-const MOCKED_CONNECTORS = ["@tributary/connector-insiders"];
+const MOCKED_CONNECTORS = ["@tributary/connector-insiders", "@tributary/connector-peloton", "@tributary/connector-xert"];
+const DAY_MS = 86_400_000;
 
 export interface DemoWidgetOptions {
   redisUrl: string;
@@ -59,9 +62,14 @@ export async function startDemoWidget(options: DemoWidgetOptions): Promise<DemoW
       .filter(([, value]) => value !== undefined)
       .map(([key, value]) => `${key}: "${value}"`)
       .join(", ");
-    providers.push(`  ${definition.spec.name}: { clientId: mock-client-id, clientSecret: mock-client-secret, ${overrides} }`);
+    // The backfill reaches back to the fixtures' oldest record, however long ago they were recorded.
+    const oldest = oldestFixtureTime(fixtures);
+    const backfillDays = oldest === undefined ? undefined : Math.ceil((Date.now() - oldest) / DAY_MS) + 1;
+    providers.push(`  ${definition.spec.name}: { clientId: mock-client-id, clientSecret: mock-client-secret, ${overrides}${backfillDays === undefined ? "" : `, backfillDays: ${backfillDays}`} }`);
     const logins = fixtures.users.filter((user) => user.username !== undefined).map((user) => `${String(user.username)} / ${String(user.password)}`);
-    print(`• ${definition.spec.displayName} mock at ${new URL(urls.baseUrl).origin}${logins.length > 0 ? ` (sign in as ${logins.join(" or ")})` : ""}`);
+    const tokens = fixtures.users.filter((user) => typeof user.token === "string").map((user) => String(user.token));
+    const how = [logins.length > 0 ? `sign in as ${logins.join(" or ")}` : "", tokens.length > 0 ? `or paste the token ${tokens.join(" or ")}` : ""].filter(Boolean).join(", ");
+    print(`• ${definition.spec.displayName} mock at ${new URL(urls.baseUrl).origin}${how ? ` (${how})` : ""}`);
   }
 
   const devId = "tributary-demo";
@@ -113,3 +121,16 @@ function mockedConnectors(print: (line: string) => void): ConnectorDefinition[] 
   return found;
 }
 
+/** Epoch ms of the oldest record the fixtures serve (by each stream's declared record time). */
+function oldestFixtureTime(fixtures: SpecFixtures): number | undefined {
+  let oldest: number | undefined;
+  for (const stream of Object.values(fixtures.streams ?? {})) {
+    if (stream.time === undefined || typeof stream.records === "function") continue;
+    const records = Array.isArray(stream.records) ? stream.records : Object.values(stream.records).flat();
+    for (const record of records) {
+      const time = recordTime(readPointer(record, stream.time.path), stream.time.format);
+      if (time !== undefined && (oldest === undefined || time < oldest)) oldest = time;
+    }
+  }
+  return oldest;
+}

@@ -5,6 +5,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { offers } from "../api/offered-providers.ts";
 import type { TributaryConfig } from "../config/config-schema.ts";
 import type { DeveloperDirectory } from "../developers/developer-directory.ts";
+import { authMethodOf } from "../auth/auth-methods.ts";
 import { isTributaryError } from "../errors/tributary-error.ts";
 import { CONNECT_RESULT_PATH, connectFormPath, type ConnectFlows, type FlowLanding } from "../services/connect-flows.ts";
 import { connectorSpecOf } from "../services/connect-flow-kind.ts";
@@ -39,6 +40,8 @@ interface FormBody {
   username?: string;
   password?: string;
   token?: string;
+  /** Another of the provider's flows than its main one (the card's "instead" links). */
+  method?: string;
 }
 
 /**
@@ -52,7 +55,7 @@ export async function widgetRoutes(app: FastifyInstance, options: WidgetRoutesOp
   const { store, log } = services;
   const secureCookies = new URL(config.server.publicUrl).protocol === "https:";
   const csrf = createCsrfTokens(services.redis, `${options.keyPrefix}:widget:csrf-key`);
-  const cardOf = createProviderCards(services.registry);
+  const cardOf = createProviderCards(services.registry, services.providers);
   const v2 = { services, config };
 
   await app.register(cookie);
@@ -124,7 +127,9 @@ export async function widgetRoutes(app: FastifyInstance, options: WidgetRoutesOp
     if (found.expired) return expiredLink(reply, l);
     if (!(await csrf.check(request.cookies[BROWSER_COOKIE], `widget:${session.id}`, request.body?.csrf))) return refused(reply, l);
     const provider = String(request.body?.provider ?? "");
-    const kind = flows.kindOf(provider);
+    const kinds = flows.kindsOf(provider);
+    const chosen = request.body?.method;
+    const kind = chosen === undefined || chosen === "" ? kinds[0] : kinds.find((offeredKind) => offeredKind === chosen);
     if (!session.providers.includes(provider) || !offered(session.developer_id, provider) || kind === undefined) {
       return html(reply, 400, messagePage(l, l.t.errorTitle, fill(l.t.errorText, { name: provider }), `/widget/${encodeURIComponent(session.id)}`));
     }
@@ -139,7 +144,7 @@ export async function widgetRoutes(app: FastifyInstance, options: WidgetRoutesOp
     };
     try {
       if (kind === "direct") return land(reply, l, await flows.connectDirect(flowRequest));
-      const started = await flows.start(flowRequest, { bindBrowser: true });
+      const started = await flows.start(flowRequest, { bindBrowser: true, kind });
       if (started.binding !== undefined) {
         reply.setCookie(flowCookie(provider), started.binding, { path: "/auth/callback", httpOnly: true, sameSite: "lax", secure: secureCookies, maxAge: FLOW_COOKIE_SECONDS });
       }
@@ -163,10 +168,11 @@ export async function widgetRoutes(app: FastifyInstance, options: WidgetRoutesOp
     const session = await flows.formFlow(flowId);
     if (session === undefined) return invalidLink(reply, localize(undefined));
     const l = localize(session.language);
-    const kind = flows.kindOf(session.provider);
-    if (kind !== "password" && kind !== "token") return invalidLink(reply, l);
+    const kind = session.form;
+    if (!flows.kindsOf(session.provider).includes(kind)) return invalidLink(reply, l);
     const auth = connectorSpecOf(services.registry, session.provider)?.auth;
-    const instructions = auth && (auth.type === "bearer_token" || auth.type === "api_key") ? auth.instructions : undefined;
+    const tokenMethod = auth === undefined ? undefined : authMethodOf(auth, ["bearer_token", "api_key"]);
+    const instructions = kind === "token" && (tokenMethod?.type === "bearer_token" || tokenMethod?.type === "api_key") ? tokenMethod.instructions : undefined;
     const browser = browserIdOf(request, reply);
     const path = connectFormPath(session.state);
     return html(

@@ -1,4 +1,5 @@
-import type { ConnectorSpec, StreamSpec, TimeFormat } from "@tributary/schemas";
+import type { ApiKeyAuthSpec, BearerTokenAuthSpec, ConnectorSpec, StreamSpec, TimeFormat } from "@tributary/schemas";
+import { authMethodOf } from "../auth/auth-methods.ts";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { ErrorCodes } from "../errors/codes.ts";
 import { UserError } from "../errors/tributary-error.ts";
@@ -140,6 +141,21 @@ export function mockFromSpec(spec: ConnectorSpec, fixtures: SpecFixtures, option
     return sendAnswer(reply, { ...answer, headers: { ...headers, ...answer.headers } });
   };
 
+  const pastedSecret = (request: FastifyRequest, method: BearerTokenAuthSpec | ApiKeyAuthSpec): string | undefined => {
+    const where = method.type === "bearer_token" ? { in: "header", name: method.header ?? "Authorization", prefix: method.prefix ?? "Bearer " } : { in: method.in, name: method.name, prefix: method.prefix ?? "" };
+    const raw = where.in === "header" ? headerValue(request, where.name) : new URL(request.url, "http://mock").searchParams.get(where.name) ?? undefined;
+    const secret = raw === undefined ? undefined : where.prefix === "" ? raw : bearerToken(raw, where.prefix);
+    return secret || undefined;
+  };
+  /** The fixture user whose own token (`token`, or `apiKey`) the request carries, for a token method of the spec. */
+  const tokenMethod = authMethodOf(spec.auth, ["bearer_token", "api_key"]) as BearerTokenAuthSpec | ApiKeyAuthSpec | undefined;
+  const pastedTokenUser = (request: FastifyRequest): MockUser | undefined => {
+    if (tokenMethod === undefined) return undefined;
+    const secret = pastedSecret(request, tokenMethod);
+    if (secret === undefined) return undefined;
+    return fixtures.users.find((u) => (tokenMethod.type === "bearer_token" ? u.token : u.apiKey) === secret);
+  };
+
   const authenticate = (request: FastifyRequest, route: SpecRoute, variables: Record<string, string>): AuthResult => {
     const mode = route.request.auth ?? "user";
     if (mode === "none") return { ok: true, identity: { clientId: "" } };
@@ -152,15 +168,16 @@ export function mockFromSpec(spec: ConnectorSpec, fixtures: SpecFixtures, option
     if (oauth) {
       const token = variables.access_token ?? bearerToken(request.headers.authorization);
       const outcome = oauth.authenticateToken(token);
+      // A provider that also takes pasted tokens (an alternative method) knows its users' own tokens too.
+      const pasted = outcome.ok ? undefined : pastedTokenUser(request);
+      if (pasted !== undefined) return { ok: true, identity: { user: pasted, clientId: "" } };
       if (!outcome.ok) return { ok: false, kind: outcome.kind, ...(outcome.token ? { token: outcome.token } : {}), message: messageFor(outcome.kind) };
       return { ok: true, identity: { user: outcome.user, clientId: outcome.clientId } };
     }
     if (auth.type === "bearer_token" || auth.type === "api_key") {
-      const where = auth.type === "bearer_token" ? { in: "header", name: auth.header ?? "Authorization", prefix: auth.prefix ?? "Bearer " } : { in: auth.in, name: auth.name, prefix: auth.prefix ?? "" };
-      const raw = where.in === "header" ? headerValue(request, where.name) : new URL(request.url, "http://mock").searchParams.get(where.name) ?? undefined;
-      const secret = raw === undefined ? undefined : where.prefix === "" ? raw : bearerToken(raw, where.prefix);
-      if (!secret) return { ok: false, kind: "missing_token", message: `${where.name} is missing` };
-      const user = fixtures.users.find((u) => (auth.type === "bearer_token" ? u.token : u.apiKey) === secret);
+      const secret = pastedSecret(request, auth);
+      if (!secret) return { ok: false, kind: "missing_token", message: `${auth.type === "bearer_token" ? (auth.header ?? "Authorization") : auth.name} is missing` };
+      const user = pastedTokenUser(request);
       return user ? { ok: true, identity: { user, clientId: "" } } : { ok: false, kind: "invalid_token", token: secret, message: messageFor("invalid_token") };
     }
     // partner_push and none: the request names its user, if any.
@@ -338,7 +355,10 @@ function requestedWindow(stream: StreamSpec, variables: Record<string, string>):
   }
   if (window.start !== undefined && window.end !== undefined) {
     if (window.end < window.start) return { problem: "the window ends before it starts" };
-    if (range.maxWindowDays !== undefined && window.end - window.start > range.maxWindowDays * 86_400_000) {
+    // Clients write bounds at the format's resolution, rounding outward so nothing is missed: a window of
+    // maxWindowDays from a start inside a second (a day) is one unit longer as written.
+    const unitMs = range.start.format === "date" ? 86_400_000 : range.start.format === "unix_ms" ? 1 : 1000;
+    if (range.maxWindowDays !== undefined && window.end - window.start > range.maxWindowDays * 86_400_000 + unitMs) {
       return { problem: `the window is longer than ${range.maxWindowDays} days` };
     }
   }

@@ -1,4 +1,5 @@
 import type { AuthSpec } from "@tributary/schemas";
+import { authMethodOf } from "../auth/auth-methods.ts";
 import { compileTemplate } from "../spec/template.ts";
 import type { MockClock } from "./clock.ts";
 import type { OAuthServerOptions } from "./oauth-server.ts";
@@ -39,7 +40,20 @@ export function oauthOptionsFromSpec(
   };
   const refreshGrant = refresh === "none" ? [] : (["refresh_token"] as const);
   if (auth.type === "oauth2_password") {
-    return { ...common, paths: { authorize: false, token: pathOf(auth.tokenUrl) || "/", revoke: false }, grants: ["password", ...refreshGrant], ...(auth.scopes ? { scopes: auth.scopes } : {}) };
+    const password: OAuthServerOptions = { ...common, paths: { authorize: false, token: pathOf(auth.tokenUrl) || "/", revoke: false }, grants: ["password", ...refreshGrant], ...(auth.scopes ? { scopes: auth.scopes } : {}) };
+    // An authorization code alternative on the same token endpoint (Xert's partner flow): its consent page
+    // too, for a partner client (the fixtures', or the default mock client) beside the public one.
+    const code = authMethodOf(auth, ["oauth2"]);
+    if (code?.type !== "oauth2" || pathOf(code.tokenUrl) !== password.paths?.token) return password;
+    return {
+      ...password,
+      clients: parties.clients ?? [...clients, DEFAULT_MOCK_CLIENT],
+      paths: { ...password.paths, authorize: pathOf(code.authorizeUrl) || "/" },
+      grants: ["password", "authorization_code", ...refreshGrant],
+      scopes: [...new Set([...(auth.scopes ?? []), ...code.scopes])],
+      pkce: code.pkce === false ? "optional" : "required",
+      state: code.state === false ? "optional" : "required",
+    };
   }
   return {
     ...common,

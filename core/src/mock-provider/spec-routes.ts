@@ -1,4 +1,5 @@
 import type { ConnectorSpec, RequestSpec, StreamSpec } from "@tributary/schemas";
+import { authMethods } from "../auth/auth-methods.ts";
 import { compileMatcher, type TemplateMatcher } from "./template-match.ts";
 
 /** What a request to the mock is, once matched against the spec. */
@@ -56,6 +57,11 @@ export function compileSpecRoutes(spec: ConnectorSpec, linkParams: { offsetParam
     });
   };
 
+  // The account request first: where a stream reads the same path (Peloton's /api/me), the provider
+  // answers the one account object, not a list of it.
+  for (const method of authMethods(spec.auth)) {
+    if ("providerUserId" in method && method.providerUserId?.from === "request") add({ kind: "profile", idPath: method.providerUserId.path }, method.providerUserId.request);
+  }
   for (const [dataType, streams] of Object.entries(spec.streams ?? {})) {
     for (const stream of streams ?? []) {
       if (stream.request) add({ kind: "stream", dataType, stream }, stream.request, pagingParamsOf(stream, linkParams));
@@ -64,7 +70,6 @@ export function compileSpecRoutes(spec: ConnectorSpec, linkParams: { offsetParam
     }
   }
   const auth = spec.auth;
-  if ("providerUserId" in auth && auth.providerUserId?.from === "request") add({ kind: "profile", idPath: auth.providerUserId.path }, auth.providerUserId.request);
   if ("lifecycle" in auth) {
     auth.lifecycle?.connect?.forEach((request, index) => add({ kind: "lifecycle", phase: "connect", index }, request));
     auth.lifecycle?.disconnect?.forEach((request, index) => add({ kind: "lifecycle", phase: "disconnect", index }, request));

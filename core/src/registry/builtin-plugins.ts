@@ -5,6 +5,8 @@
 export const BUILTIN_PLUGINS = [
   "@tributary/connector-sandbox",
   "@tributary/connector-insiders",
+  "@tributary/connector-peloton",
+  "@tributary/connector-xert",
   "@tributary/destination-webhook",
   "@tributary/destination-sql",
   "@tributary/destination-mongodb",

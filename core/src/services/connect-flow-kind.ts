@@ -1,4 +1,6 @@
 import type { ConnectorSpec } from "@tributary/schemas";
+import { workingAuthMethods } from "../auth/auth-methods.ts";
+import type { ClientSettings } from "../auth/oauth-client.ts";
 import type { PluginRegistry } from "../registry/plugin-registry.ts";
 
 /**
@@ -10,21 +12,42 @@ import type { PluginRegistry } from "../registry/plugin-registry.ts";
  */
 export type ConnectFlowKind = "redirect" | "password" | "token" | "direct";
 
+export const CONNECT_FLOW_KINDS: readonly ConnectFlowKind[] = ["redirect", "password", "token", "direct"];
+
+type Registry = Pick<PluginRegistry, "hasConnector" | "connector">;
+type Providers = Readonly<Record<string, ClientSettings | undefined>>;
+
 /** The connector spec of a registered connector. */
-export function connectorSpecOf(registry: Pick<PluginRegistry, "hasConnector" | "connector">, provider: string): ConnectorSpec | undefined {
+export function connectorSpecOf(registry: Registry, provider: string): ConnectorSpec | undefined {
   return registry.hasConnector(provider) ? registry.connector(provider).definition.spec : undefined;
 }
 
 /**
- * The flow a provider's users connect with here; undefined when this server cannot run it (a flow
- * needing a spec the connector does not have, or a partner integration the partner connects itself).
+ * The flows a provider's users can connect with here, the main one first: one per auth method of the
+ * spec (its `auth` and `auth.alternatives`) that this server can run — an OAuth method needs a client,
+ * configured (`providers.<NAME>.clientId`) or published by the provider. Empty when there is none (a
+ * partner integration the partner connects itself, an OAuth provider without a client).
  */
-export function connectFlowKind(registry: Pick<PluginRegistry, "hasConnector" | "connector">, provider: string): ConnectFlowKind | undefined {
-  if (!registry.hasConnector(provider)) return undefined;
+export function connectFlowKinds(registry: Registry, provider: string, providers: Providers = {}): ConnectFlowKind[] {
+  if (!registry.hasConnector(provider)) return [];
   const spec = connectorSpecOf(registry, provider);
-  const type = spec?.auth.type ?? registry.connector(provider).auth.type;
-  if (type === "none") return "direct";
-  if (spec === undefined) return undefined;
+  if ((spec?.auth.type ?? registry.connector(provider).auth.type) === "none") return ["direct"];
+  if (spec === undefined) return [];
+  const kinds: ConnectFlowKind[] = [];
+  for (const method of workingAuthMethods(provider, spec.auth, providers[provider])) {
+    const kind = flowKindOfAuth(method.type);
+    if (kind !== undefined && !kinds.includes(kind)) kinds.push(kind);
+  }
+  return kinds;
+}
+
+/** The main flow of a provider here; undefined when this server cannot run any. */
+export function connectFlowKind(registry: Registry, provider: string, providers: Providers = {}): ConnectFlowKind | undefined {
+  return connectFlowKinds(registry, provider, providers)[0];
+}
+
+/** The flow an auth type is connected with. */
+export function flowKindOfAuth(type: string): ConnectFlowKind | undefined {
   switch (type) {
     case "oauth2":
       return "redirect";
@@ -33,6 +56,8 @@ export function connectFlowKind(registry: Pick<PluginRegistry, "hasConnector" | 
     case "bearer_token":
     case "api_key":
       return "token";
+    case "none":
+      return "direct";
     default:
       return undefined;
   }

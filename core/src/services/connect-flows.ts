@@ -5,7 +5,7 @@ import { withQuery } from "../api/redirect-url.ts";
 import { isTributaryError } from "../errors/tributary-error.ts";
 import type { AuthSession, Connection, WidgetSession } from "../state/index.ts";
 import { announceAuthFailure, announceConnection } from "./announce-connection.ts";
-import { connectFlowKind, type ConnectFlowKind } from "./connect-flow-kind.ts";
+import { connectFlowKinds, type ConnectFlowKind } from "./connect-flow-kind.ts";
 import { connectUser } from "./connect-user.ts";
 import type { AuthorizationRequest } from "./provider-authorizer.ts";
 import type { ServiceContext } from "./service-context.ts";
@@ -59,12 +59,16 @@ export interface ConnectFlowsOptions {
  * reference_id. The widget and `authenticateUser` both start flows here; the callback and the forms end them.
  */
 export interface ConnectFlows {
+  /** The provider's main flow here; undefined when this server can run none. */
   kindOf(provider: string): ConnectFlowKind | undefined;
-  start(request: AuthorizationRequest, options?: { bindBrowser?: boolean }): Promise<StartedFlow>;
+  /** Every flow the provider offers here, the main one first (see connectFlowKinds). */
+  kindsOf(provider: string): ConnectFlowKind[];
+  /** Starts the provider's main flow, or the one chosen (`kind`, one of kindsOf). */
+  start(request: AuthorizationRequest, options?: { bindBrowser?: boolean; kind?: ConnectFlowKind }): Promise<StartedFlow>;
   /** The provider redirected back to `/auth/callback/<provider>`. */
   completeRedirect(provider: string, query: Record<string, string | readonly string[] | undefined>, binding: string | undefined): Promise<FlowLanding>;
-  /** The live form flow behind a form page; undefined when unknown, spent or expired. */
-  formFlow(flowId: string): Promise<AuthSession | undefined>;
+  /** The live form flow behind a form page, with its form; undefined when unknown, spent or expired. */
+  formFlow(flowId: string): Promise<(AuthSession & { form: "password" | "token" }) | undefined>;
   /** The form was submitted: connect with what the user entered. */
   submitForm(flowId: string, fields: { username?: string; password?: string; token?: string }): Promise<FlowLanding | FormRetry>;
   /** The user gave up on a form flow. */
@@ -84,7 +88,8 @@ export function createConnectFlows(options: ConnectFlowsOptions): ConnectFlows {
   const { auth, services } = options;
   const { store, log } = services;
   const base = options.publicUrl.replace(/\/+$/, "");
-  const kindOf = (provider: string) => connectFlowKind(services.registry, provider);
+  const kindsOf = (provider: string) => connectFlowKinds(services.registry, provider, services.providers);
+  const kindOf = (provider: string) => kindsOf(provider)[0];
 
   const resultPage = (params: Record<string, string | null | undefined>) => withQuery(`${base}${CONNECT_RESULT_PATH}`, params);
 
@@ -124,7 +129,7 @@ export function createConnectFlows(options: ConnectFlowsOptions): ConnectFlows {
     return failedFlow(outcome.session, outcome.reason);
   };
 
-  const parseForm = (session: AuthSession): ConnectFlowKind | undefined => {
+  const parseForm = (session: AuthSession): "password" | "token" | undefined => {
     try {
       const secret = JSON.parse(session.secret ?? "") as Partial<FormSecret>;
       return secret.v === 1 && (secret.form === "password" || secret.form === "token") ? secret.form : undefined;
@@ -135,9 +140,12 @@ export function createConnectFlows(options: ConnectFlowsOptions): ConnectFlows {
 
   return {
     kindOf,
+    kindsOf,
 
     async start(request, startOptions = {}) {
-      const kind = kindOf(request.provider);
+      const offered = kindsOf(request.provider);
+      const kind = startOptions.kind ?? offered[0];
+      if (kind !== undefined && !offered.includes(kind)) throw new TypeError(`${request.provider} offers no ${kind} flow here (${offered.join(", ") || "none"})`);
       const common = {
         referenceId: request.referenceId ?? null,
         successRedirectUrl: request.successRedirectUrl ?? null,
@@ -164,7 +172,8 @@ export function createConnectFlows(options: ConnectFlowsOptions): ConnectFlows {
 
     async formFlow(flowId) {
       const session = await store.peekAuthSession(flowId);
-      return session !== undefined && parseForm(session) !== undefined ? session : undefined;
+      const form = session === undefined ? undefined : parseForm(session);
+      return session !== undefined && form !== undefined ? { ...session, form } : undefined;
     },
 
     async submitForm(flowId, fields) {

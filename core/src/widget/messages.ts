@@ -1,3 +1,5 @@
+import type { ConnectFlowKind } from "../services/connect-flow-kind.ts";
+
 /**
  * Every text the connect pages show, per language. A language is one object of this shape: adding
  * one is adding a catalog below (the compiler lists what it misses). `{name}` is the provider's name.
@@ -12,6 +14,8 @@ export interface WidgetMessages {
   signInWith: string;
   enterCredentials: string;
   enterToken: string;
+  /** The links under a card to a provider's other connection methods, per flow. */
+  otherMethod: Record<ConnectFlowKind, string>;
   connectNow: string;
   unavailable: string;
   cancel: string;
@@ -54,6 +58,12 @@ const en: WidgetMessages = {
   signInWith: "Continue to {name} to sign in",
   enterCredentials: "Sign in with your {name} account",
   enterToken: "Paste your {name} access token",
+  otherMethod: {
+    redirect: "Or sign in on the {name} website",
+    password: "Or sign in with your {name} password",
+    token: "Or paste a {name} access token instead",
+    direct: "Or connect {name} now",
+  },
   connectNow: "Connect at once",
   unavailable: "Not available right now",
   cancel: "Cancel",
@@ -104,6 +114,12 @@ const de: WidgetMessages = {
   signInWith: "Weiter zu {name} zur Anmeldung",
   enterCredentials: "Mit deinem {name}-Konto anmelden",
   enterToken: "Zugriffstoken von {name} einfügen",
+  otherMethod: {
+    redirect: "Oder auf der Website von {name} anmelden",
+    password: "Oder mit dem {name}-Passwort anmelden",
+    token: "Oder stattdessen ein Zugriffstoken von {name} einfügen",
+    direct: "Oder {name} sofort verbinden",
+  },
   connectNow: "Sofort verbinden",
   unavailable: "Derzeit nicht verfügbar",
   cancel: "Abbrechen",

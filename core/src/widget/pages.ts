@@ -10,6 +10,8 @@ export interface ProviderCard {
   icon?: string;
   /** Undefined: this server cannot connect it now (shown, disabled). */
   flow?: ConnectFlowKind;
+  /** The provider's other flows, offered as links under the card (e.g. "paste a token instead"). */
+  alternatives?: ConnectFlowKind[];
 }
 
 const hidden = (name: string, value: string) => `<input type="hidden" name="${name}" value="${escapeHtml(value)}">`;
@@ -40,7 +42,13 @@ function cardHtml(l: Localized, card: ProviderCard, action: string, csrf: string
     `<button type="submit" class="provider" aria-label="${escapeHtml(`${label}. ${how}`)}"${card.flow === undefined ? " disabled" : ""}>` +
     `${icon}<span><span class="name">${escapeHtml(card.displayName)}</span><span class="how">${escapeHtml(how)}</span></span>` +
     `<span class="chev" aria-hidden="true">›</span></button>`;
-  return `<li><form method="post" action="${escapeHtml(action)}">${hidden("csrf", csrf)}${hidden("provider", card.name)}${button}</form></li>`;
+  const others = (card.alternatives ?? [])
+    .map((kind) => {
+      const text = fill(l.t.otherMethod[kind], { name: card.displayName });
+      return `<form method="post" action="${escapeHtml(action)}">${hidden("csrf", csrf)}${hidden("provider", card.name)}${hidden("method", kind)}<button type="submit" class="secondary other-method">${escapeHtml(text)}</button></form>`;
+    })
+    .join("");
+  return `<li><form method="post" action="${escapeHtml(action)}">${hidden("csrf", csrf)}${hidden("provider", card.name)}${button}</form>${others}</li>`;
 }
 
 /** The widget: the developer's providers as cards, and a way out. */

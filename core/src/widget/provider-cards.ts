@@ -1,7 +1,8 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import type { PluginRegistry } from "../registry/plugin-registry.ts";
-import { connectFlowKind, connectorSpecOf } from "../services/connect-flow-kind.ts";
+import type { ClientSettings } from "../auth/oauth-client.ts";
+import { connectFlowKinds, connectorSpecOf } from "../services/connect-flow-kind.ts";
 import type { ProviderCard } from "./pages.ts";
 
 /**
@@ -9,7 +10,7 @@ import type { ProviderCard } from "./pages.ts";
  * user connects. A spec's icon file (checked when the connector was loaded: an SVG without scripting)
  * is inlined as a data URL, read once.
  */
-export function createProviderCards(registry: Pick<PluginRegistry, "hasConnector" | "connector">) {
+export function createProviderCards(registry: Pick<PluginRegistry, "hasConnector" | "connector">, providers: Readonly<Record<string, ClientSettings | undefined>> = {}) {
   const icons = new Map<string, string | undefined>();
 
   const iconOf = (provider: string): string | undefined => {
@@ -35,7 +36,7 @@ export function createProviderCards(registry: Pick<PluginRegistry, "hasConnector
     const connector = registry.connector(provider);
     const displayName = connectorSpecOf(registry, provider)?.displayName ?? connector.displayName ?? provider;
     const icon = iconOf(provider);
-    const flow = connectFlowKind(registry, provider);
-    return { name: provider, displayName, ...(icon ? { icon } : {}), ...(flow ? { flow } : {}) };
+    const [flow, ...alternatives] = connectFlowKinds(registry, provider, providers);
+    return { name: provider, displayName, ...(icon ? { icon } : {}), ...(flow ? { flow } : {}), ...(alternatives.length > 0 ? { alternatives } : {}) };
   };
 }

@@ -109,10 +109,10 @@ describe("compileConnector", () => {
 });
 
 describe("plugin registry", () => {
-  it("loads the built-in connectors, the YAML-only INSIDERS included", async () => {
+  it("loads the built-in connectors, the YAML-only INSIDERS, PELOTON and XERT included", async () => {
     const registry = createPluginRegistry();
     await registry.load(BUILTIN_PLUGINS.filter((specifier) => specifier.includes("connector-")));
-    expect(registry.connectors().map((connector) => connector.name).sort()).toEqual(["INSIDERS", "SANDBOX"]);
+    expect(registry.connectors().map((connector) => connector.name).sort()).toEqual(["INSIDERS", "PELOTON", "SANDBOX", "XERT"]);
     const insiders = registry.connector("INSIDERS");
     expect(insiders).toMatchObject({ pullTypes: ["activity"], pushTypes: ["activity"], auth: { type: "oauth2" }, sync: { backfillDays: 90, reconcileDays: 2 } });
     expect(insiders.icon).toMatch(/^data:image\/svg\+xml;base64,/);

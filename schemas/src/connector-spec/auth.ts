@@ -52,7 +52,7 @@ const common = {
   lifecycle: Type.Optional(LifecycleSpec),
 };
 
-export const OAuth2AuthSpec = closed({
+const oauth2Properties = {
   type: Type.Literal('oauth2'),
   authorizeUrl: Template('The provider consent page.'),
   tokenUrl: Template('Token endpoint: authorization code and refresh grants.'),
@@ -74,9 +74,9 @@ export const OAuth2AuthSpec = closed({
   })),
   expiryBufferSeconds: Type.Optional(Type.Integer({ minimum: 0, description: 'Refresh this long before expiry. @default 300' })),
   ...common,
-});
+};
 
-export const OAuth2PasswordAuthSpec = closed({
+const oauth2PasswordProperties = {
   type: Type.Literal('oauth2_password'),
   tokenUrl: Template('Token endpoint for grant_type=password and refresh_token.'),
   scopes: Type.Optional(Type.Array(Type.String())),
@@ -90,24 +90,50 @@ export const OAuth2PasswordAuthSpec = closed({
   refresh: Type.Optional(Type.Union([Type.Literal('rotating'), Type.Literal('reusable'), Type.Literal('none')])),
   expiryBufferSeconds: Type.Optional(Type.Integer({ minimum: 0 })),
   ...common,
-});
+};
 
-export const BearerTokenAuthSpec = closed({
+const bearerTokenProperties = {
   type: Type.Literal('bearer_token'),
   instructions: Type.Optional(Type.String({ description: 'Shown to the end user beside the token field: where to find their token.' })),
   header: Type.Optional(Type.String({ description: '@default "Authorization"' })),
   prefix: Type.Optional(Type.String({ description: '@default "Bearer "' })),
   ...common,
-});
+};
 
-export const ApiKeyAuthSpec = closed({
+const apiKeyProperties = {
   type: Type.Literal('api_key'),
   in: Type.Union([Type.Literal('header'), Type.Literal('query')]),
   name: Type.String({ description: 'Header or query parameter name.' }),
   prefix: Type.Optional(Type.String()),
   instructions: Type.Optional(Type.String()),
   ...common,
-});
+};
+
+/**
+ * Another way the same provider's users can connect, offered beside the main one: Peloton's pasted bearer
+ * token when its login changes, Xert's authorization code flow for an operator with a partner client. An
+ * alternative without its own `providerUserId` or `lifecycle` uses the main method's. Requests of a
+ * connection are authenticated the way of the method it was connected with.
+ */
+export const AlternativeAuthSpec = tagged('type', [
+  closed(oauth2Properties),
+  closed(oauth2PasswordProperties),
+  closed(bearerTokenProperties),
+  closed(apiKeyProperties),
+], { description: 'A second connection method (oauth2, oauth2_password, bearer_token or api_key), of another type than the main one and the other alternatives.' });
+export type AlternativeAuthSpec = Static<typeof AlternativeAuthSpec>;
+
+const alternatives = {
+  alternatives: Type.Optional(Type.Array(AlternativeAuthSpec, {
+    minItems: 1,
+    description: 'Further connection methods the widget offers beside this one (e.g. a pasted token under the main button).',
+  })),
+};
+
+export const OAuth2AuthSpec = closed({ ...oauth2Properties, ...alternatives });
+export const OAuth2PasswordAuthSpec = closed({ ...oauth2PasswordProperties, ...alternatives });
+export const BearerTokenAuthSpec = closed({ ...bearerTokenProperties, ...alternatives });
+export const ApiKeyAuthSpec = closed({ ...apiKeyProperties, ...alternatives });
 
 export const PartnerPushAuthSpec = closed({
   type: Type.Literal('partner_push'),

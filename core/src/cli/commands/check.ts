@@ -5,6 +5,7 @@ import { loadConfigWithPlugins } from "../../config/load-config.ts";
 import { isTributaryError } from "../../errors/tributary-error.ts";
 import type { Logger } from "../../log/logger.ts";
 import type { PluginRegistry } from "../../registry/plugin-registry.ts";
+import { unavailableReason } from "../../services/provider-availability.ts";
 
 export interface CheckCommandDeps {
   env?: Readonly<Record<string, string | undefined>>;
@@ -19,7 +20,8 @@ export interface CheckCommandDeps {
 
 /**
  * `tributary check [-c tributary.yaml] [--timeout 10] [--write-test]`: one line for Redis, one for the state
- * store, one per enabled destination. Read-only unless --write-test.
+ * store, one per enabled destination, then one per loaded provider end users are not offered and why.
+ * Read-only unless --write-test.
  */
 export function registerCheckCommand(program: Command, deps: CheckCommandDeps = {}): Command {
   const out = deps.out ?? ((line: string) => console.log(line));
@@ -60,6 +62,11 @@ export function registerCheckCommand(program: Command, deps: CheckCommandDeps = 
       const results = [...dependencies, ...destinations];
       for (const result of results) out(formatCheckResult(result));
       if (destinations.length === 0) out("No enabled destination to check.");
+      // Not a failure: the server runs without them, but end users are not offered them.
+      for (const connector of loaded.registry.connectors()) {
+        const reason = unavailableReason(loaded.registry, connector.name, loaded.config.providers[connector.name]);
+        if (reason !== undefined) out(`– ${connector.name}  not offered to users: ${reason}`);
+      }
       setExitCode(results.every((result) => result.ok) ? 0 : 1);
     });
 }

@@ -1,5 +1,6 @@
 import type { ConnectorSpec } from "@tributary/schemas";
 import type { SpecPath } from "../spec-problem.ts";
+import { authMethodsAt } from "./auth.ts";
 import type { Check, Report } from "./check.ts";
 import { specRequests } from "./spec-parts.ts";
 
@@ -36,12 +37,13 @@ export const checkHttp: Check = ({ spec }, report) => {
     }
   }
 
-  const auth = spec.auth;
-  if (auth.type === "oauth2") {
-    checkUrl(auth.authorizeUrl, ["auth", "authorizeUrl"], report);
-    if (auth.refreshUrl !== undefined) checkUrl(auth.refreshUrl, ["auth", "refreshUrl"], report);
+  for (const { auth, path: at } of authMethodsAt(spec.auth)) {
+    if (auth.type === "oauth2") {
+      checkUrl(auth.authorizeUrl, [...at, "authorizeUrl"], report);
+      if (auth.refreshUrl !== undefined) checkUrl(auth.refreshUrl, [...at, "refreshUrl"], report);
+    }
+    if (auth.type === "oauth2" || auth.type === "oauth2_password") checkUrl(auth.tokenUrl, [...at, "tokenUrl"], report);
   }
-  if (auth.type === "oauth2" || auth.type === "oauth2_password") checkUrl(auth.tokenUrl, ["auth", "tokenUrl"], report);
 
   if (http) checkRateLimits(http, report);
   http?.responses?.forEach((rule, i) => {

@@ -1,6 +1,7 @@
 import type { ConnectorSpec, RequestSpec, StreamSpec, WebhookEventAction } from "@tributary/schemas";
 import type { SpecPath } from "../spec-problem.ts";
 import type { TemplateContext } from "../template-variables.ts";
+import { authMethodsAt } from "./auth.ts";
 
 /** Walks of a spec the checks share: its streams, its provider requests, its webhook actions. */
 
@@ -35,12 +36,13 @@ export function specRequests(spec: ConnectorSpec): SpecRequest[] {
     });
     if (stream.object) requests.push({ request: stream.object.request, path: [...path, "object", "request"], context: "object", stream: entry });
   }
-  const auth = spec.auth;
-  if (auth.type === "oauth2" && auth.revoke) requests.push({ request: auth.revoke, path: ["auth", "revoke"], context: "revoke" });
-  if (auth.type !== "none") {
-    if (auth.providerUserId?.from === "request") requests.push({ request: auth.providerUserId.request, path: ["auth", "providerUserId", "request"], context: "providerUserId" });
-    for (const phase of ["connect", "disconnect"] as const) {
-      auth.lifecycle?.[phase]?.forEach((request, i) => requests.push({ request, path: ["auth", "lifecycle", phase, i], context: "lifecycle" }));
+  for (const { auth, path: at } of authMethodsAt(spec.auth)) {
+    if (auth.type === "oauth2" && auth.revoke) requests.push({ request: auth.revoke, path: [...at, "revoke"], context: "revoke" });
+    if (auth.type !== "none") {
+      if (auth.providerUserId?.from === "request") requests.push({ request: auth.providerUserId.request, path: [...at, "providerUserId", "request"], context: "providerUserId" });
+      for (const phase of ["connect", "disconnect"] as const) {
+        auth.lifecycle?.[phase]?.forEach((request, i) => requests.push({ request, path: [...at, "lifecycle", phase, i], context: "lifecycle" }));
+      }
     }
   }
   for (const [dataType, request] of Object.entries(spec.sync?.backfillRequests ?? {})) {

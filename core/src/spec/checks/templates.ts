@@ -3,6 +3,7 @@ import { isTributaryError } from "../../errors/tributary-error.ts";
 import type { SpecPath } from "../spec-problem.ts";
 import { compileTemplate } from "../template.ts";
 import { groupOf, isOffered, offeredPlaceholders, TEMPLATE_CONTEXTS, type TemplateContext, type TemplateVariableGroup } from "../template-variables.ts";
+import { authMethodsAt } from "./auth.ts";
 import type { Check, Report } from "./check.ts";
 import { requestTemplates, specRequests, specStreams, type SpecStream } from "./spec-parts.ts";
 
@@ -90,15 +91,16 @@ function specTemplates(spec: ConnectorSpec): TemplateAt[] {
   };
   add(spec.http?.baseUrl, ["http", "baseUrl"], "baseUrl");
   for (const [name, text] of Object.entries(spec.http?.headers ?? {})) add(text, ["http", "headers", name], "defaultHeader");
-  const auth = spec.auth;
-  if (auth.type === "oauth2") {
-    add(auth.authorizeUrl, ["auth", "authorizeUrl"], "authEndpoint");
-    add(auth.refreshUrl, ["auth", "refreshUrl"], "authEndpoint");
-    for (const [name, text] of Object.entries(auth.authorizeParams ?? {})) add(text, ["auth", "authorizeParams", name], "authEndpoint");
-  }
-  if (auth.type === "oauth2" || auth.type === "oauth2_password") {
-    add(auth.tokenUrl, ["auth", "tokenUrl"], "authEndpoint");
-    for (const [name, text] of Object.entries(auth.tokenParams ?? {})) add(text, ["auth", "tokenParams", name], "authEndpoint");
+  for (const { auth, path: at } of authMethodsAt(spec.auth)) {
+    if (auth.type === "oauth2") {
+      add(auth.authorizeUrl, [...at, "authorizeUrl"], "authEndpoint");
+      add(auth.refreshUrl, [...at, "refreshUrl"], "authEndpoint");
+      for (const [name, text] of Object.entries(auth.authorizeParams ?? {})) add(text, [...at, "authorizeParams", name], "authEndpoint");
+    }
+    if (auth.type === "oauth2" || auth.type === "oauth2_password") {
+      add(auth.tokenUrl, [...at, "tokenUrl"], "authEndpoint");
+      for (const [name, text] of Object.entries(auth.tokenParams ?? {})) add(text, [...at, "tokenParams", name], "authEndpoint");
+    }
   }
   for (const { request, path, context, stream } of specRequests(spec)) {
     for (const template of requestTemplates(request, path)) found.push({ ...template, context, ...(stream ? { stream } : {}) });
