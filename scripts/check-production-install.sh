@@ -9,7 +9,7 @@ git -C "$root" ls-files -z | (cd "$root" && xargs -0 tar -cf - --no-recursion) |
 cd "$copy"
 pnpm install --frozen-lockfile --prefer-offline
 pnpm build
-pnpm install --prod --frozen-lockfile --prefer-offline >/dev/null
+pnpm install --prod --frozen-lockfile --prefer-offline --config.confirmModulesPurge=false >/dev/null
 if [ -e node_modules/tsx ] || [ -e node_modules/typescript ]; then echo "✗ development dependencies are still installed" >&2; exit 1; fi
 node_modules/.bin/tributary --version
 node_modules/.bin/tributary --help >/dev/null
