@@ -1,8 +1,2 @@
-import { createHash, timingSafeEqual } from "node:crypto";
-
-/** Constant-time string comparison; hashing first hides the length of the expected value too. */
-export function safeEqualText(given: string, expected: string): boolean {
-  const a = createHash("sha256").update(given).digest();
-  const b = createHash("sha256").update(expected).digest();
-  return timingSafeEqual(a, b);
-}
+/** The one constant-time comparison lives in the contracts, which plugins share. */
+export { safeEqual as safeEqualText } from "../contracts/safe-equal.ts";
