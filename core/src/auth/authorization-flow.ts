@@ -1,4 +1,5 @@
-import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
+import { safeEqual } from "../contracts/safe-equal.ts";
 import * as oauth from "oauth4webapi";
 import type { AuthSession } from "../state/index.ts";
 import type { AuthContext } from "./auth-context.ts";
@@ -215,11 +216,7 @@ function digest(value: string): string {
   return createHash("sha256").update(value).digest("base64url");
 }
 
-function sameDigest(a: string, b: string): boolean {
-  const left = Buffer.from(a);
-  const right = Buffer.from(b);
-  return left.length === right.length && timingSafeEqual(left, right);
-}
+const sameDigest = safeEqual;
 
 function isWebUrl(value: string): boolean {
   try {

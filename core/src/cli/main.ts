@@ -1,5 +1,7 @@
 #!/usr/bin/env node
 import { Command, Option } from "commander";
+// The same path from src/cli and from the compiled dist/cli.
+import corePackage from "../../package.json" with { type: "json" };
 import { ErrorCodes } from "../errors/codes.ts";
 import { isTributaryError, UserError } from "../errors/tributary-error.ts";
 import { LOG_FORMAT_ENV, LOG_FORMATS, LOG_LEVELS } from "../log/logger.ts";
@@ -18,6 +20,7 @@ import { registerValidateCommand } from "./commands/validate.ts";
 
 const program = new Command()
   .name("tributary")
+  .version(corePackage.version, "-V, --version", "print the version")
   .description("Self-hosted, Terra-compatible wearable-data platform")
   .showHelpAfterError()
   .addOption(

@@ -1,3 +1,4 @@
+import { withTimeout } from "../util/with-timeout.ts";
 import { performance } from "node:perf_hooks";
 import type { Destination } from "../contracts/destination.ts";
 import { ErrorCodes } from "../errors/codes.ts";
@@ -117,14 +118,6 @@ function timeoutError(what: string, timeoutMs: number): TransientError {
   return new TransientError(ErrorCodes.DESTINATION_UNAVAILABLE, `${what} did not finish within ${timeoutMs / 1000} s`, {
     hint: "is the service reachable from this machine? If it is only slow, allow more time",
   });
-}
-
-function withTimeout<T>(promise: Promise<T>, timeoutMs: number, onTimeout: () => Error): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(onTimeout()), timeoutMs);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 function elapsed(started: number): number {

@@ -6,5 +6,6 @@ export * from "./destination.ts";
 export type { WebhookRequest } from "../ingress/webhook-request.ts";
 export * from "./natural-key.ts";
 export * from "./terra-signature.ts";
+export * from "./safe-equal.ts";
 export * from "../errors/index.ts";
 export type { Logger } from "../log/logger.ts";

@@ -1,3 +1,4 @@
+import { withTimeout as boundedBy } from "../util/with-timeout.ts";
 import type { FastifyReply } from "fastify";
 
 /** Seconds a client is told to wait after a 503 (providers and SDKs honour Retry-After). */
@@ -23,11 +24,5 @@ export class DependencyTimeoutError extends Error {
  * but BullMQ waits for a first connection that never came (API started while Redis was down).
  */
 export function withTimeout<T>(promise: Promise<T>, timeoutMs: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new DependencyTimeoutError(what, timeoutMs)), timeoutMs);
-  });
-  // The loser of the race may still reject later; nobody is listening by then.
-  promise.catch(() => undefined);
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+  return boundedBy(promise, timeoutMs, () => new DependencyTimeoutError(what, timeoutMs));
 }

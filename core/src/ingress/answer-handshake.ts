@@ -1,5 +1,5 @@
 import type { HandshakeSpec } from "@tributary/schemas";
-import { safeEqualText } from "./constant-time.ts";
+import { safeEqual as safeEqualText } from "../contracts/safe-equal.ts";
 import { singleQuery, type WebhookRequest } from "./webhook-request.ts";
 
 export type HandshakeAnswer =

@@ -1,4 +1,4 @@
-import { timingSafeEqual } from "node:crypto";
+import { safeEqual } from "../contracts/safe-equal.ts";
 import type { MockClient } from "./parties.ts";
 
 /** How clients must authenticate at the token endpoint: the provider's one way, or either (RFC 6749 §2.3.1). */
@@ -25,11 +25,7 @@ export function parseBasic(header: string | undefined): { id: string; secret: st
   return { id: unform(decoded.slice(0, colon)), secret: unform(decoded.slice(colon + 1)) };
 }
 
-const sameSecret = (a: string, b: string): boolean => {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-};
+const sameSecret = safeEqual;
 
 /**
  * Authenticates the client of a token or revoke request. A confidential client proves its secret the

@@ -1,6 +1,6 @@
 import type { VerifySpec } from "@tributary/schemas";
 import { compilePointer } from "../../spec/pointer.ts";
-import { safeEqualText } from "../constant-time.ts";
+import { safeEqual as safeEqualText } from "../../contracts/safe-equal.ts";
 import type { SignatureScheme } from "./signature-scheme.ts";
 
 type NoneSpec = Extract<VerifySpec, { scheme: "none" }>;

@@ -1,3 +1,4 @@
+import { withTimeout } from "../../util/with-timeout.ts";
 import { UnrecoverableError, type Job } from "bullmq";
 import { ErrorCodes } from "../../errors/codes.ts";
 import { errorClassOf, operatorMessage, TransientError, UserError } from "../../errors/tributary-error.ts";
@@ -65,7 +66,7 @@ export async function processDelivery(ctx: RuntimeContext, job: Job<DeliverJobDa
       return;
     }
     const timeoutMs = active.writeTimeoutMs ?? DEFAULT_WRITE_TIMEOUT_MS;
-    if (data.eraseUser) await withTimeout(active.destination.delete(data.eraseUser), timeoutMs, data.destination);
+    if (data.eraseUser) await writeTimeout(active.destination.delete(data.eraseUser), timeoutMs, data.destination);
     if (!data.eraseOnly) {
       const delivery: Delivery = {
         get payload() {
@@ -76,7 +77,7 @@ export async function processDelivery(ctx: RuntimeContext, job: Job<DeliverJobDa
         reference: data.reference,
         orderingTimestamp: data.orderingTimestamp,
       };
-      await withTimeout(active.destination.write([delivery]), timeoutMs, data.destination);
+      await writeTimeout(active.destination.write([delivery]), timeoutMs, data.destination);
     }
     await recordDeliveryOutcome(ctx.store, { ...audit, status: "delivered", attempts: attempt });
     await releaseStored();
@@ -99,22 +100,13 @@ async function alreadyDelivered(ctx: RuntimeContext, data: DeliverJobData): Prom
 /** A destination that hangs (firewalled host, stuck driver retries) must not hold a worker slot forever. */
 export const DEFAULT_WRITE_TIMEOUT_MS = 30_000;
 
-async function withTimeout<T>(work: Promise<T>, ms: number, destination: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () =>
-        reject(
-          new TransientError(ErrorCodes.DESTINATION_UNAVAILABLE, `Destination "${destination}" did not finish a write within ${ms} ms`, {
-            hint: "Check that the destination is reachable; the delivery is retried with backoff.",
-          }),
-        ),
-      ms,
-    );
-  });
-  try {
-    return await Promise.race([work, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
+function writeTimeout<T>(work: Promise<T>, ms: number, destination: string): Promise<T> {
+  return withTimeout(
+    work,
+    ms,
+    () =>
+      new TransientError(ErrorCodes.DESTINATION_UNAVAILABLE, `Destination "${destination}" did not finish a write within ${ms} ms`, {
+        hint: "Check that the destination is reachable; the delivery is retried with backoff.",
+      }),
+  );
 }
