@@ -15,6 +15,7 @@ import { freePort } from "../kit/free-port.ts";
 import { memoryStateStore, TEST_REDIS_URL } from "../kit/runtime-harness.ts";
 import { until } from "../kit/until.ts";
 import { startRecordingReceiver, type RecordingReceiver } from "./recording-receiver.ts";
+import { formBrowser } from "./form-browser.ts";
 
 const RILEY = "19b4722da494c08b0b0c130cd89ab344";
 const SAM = "91c14d3cd8f128b4f55f792023cbef6d";
@@ -22,25 +23,6 @@ const CYCLING = "5fca3563974aad11404a7e8b52fa3e64";
 const SAM_RIDE = "5d2c8c7240e664fd341fd0af0b0a7b2c";
 const XERT_GPS_RIDE = "dc5670e06814de2c";
 
-/** A browser reduced to what the flows need: cookies, forms, redirects followed by hand. */
-function browser() {
-  const jar = new Map<string, string>();
-  const cookieHeader = () => [...jar].map(([name, value]) => `${name}=${value}`).join("; ");
-  const keep = (response: Response) => {
-    for (const line of response.headers.getSetCookie()) {
-      const [pair] = line.split(";");
-      const [name, value] = pair!.split("=");
-      if (/Max-Age=0|Expires=Thu, 01 Jan 1970/i.test(line)) jar.delete(name!);
-      else jar.set(name!, value ?? "");
-    }
-    return response;
-  };
-  return {
-    get: async (url: string) => keep(await fetch(url, { redirect: "manual", headers: { cookie: cookieHeader() } })),
-    post: async (url: string, form: Record<string, string>) =>
-      keep(await fetch(url, { method: "POST", redirect: "manual", headers: { cookie: cookieHeader(), "content-type": "application/x-www-form-urlencoded" }, body: new URLSearchParams(form).toString() })),
-  };
-}
 const csrfOf = (html: string) => /name="csrf" value="([^"]+)"/.exec(html)?.[1] ?? "";
 
 /**
@@ -141,7 +123,7 @@ destinations:
 
   it("connects a Peloton member through Auth0's consent with PKCE, and backfills their workouts to the webhook", { timeout: 120_000 }, async () => {
     const widget = await widgetSession("ref-riley");
-    const b = browser();
+    const b = formBrowser();
     const page = await (await b.get(widget)).text();
     // Peloton's main button, and its pasted-token fallback under it; Xert's password form without a partner client's redirect.
     expect(page).toContain(`name="provider" value="PELOTON"><input type="hidden" name="method" value="token">`);
@@ -169,7 +151,7 @@ destinations:
 
   it("connects a Xert user through the credentials form (password grant with xert_public) and backfills their rides", { timeout: 120_000 }, async () => {
     const widget = await widgetSession("ref-jordan");
-    const b = browser();
+    const b = formBrowser();
     const page = await (await b.get(widget)).text();
     const start = await b.post(`${widget}/start`, { csrf: csrfOf(page), provider: "XERT" });
     const formUrl = new URL(start.headers.get("location")!, url).href;
@@ -218,7 +200,7 @@ destinations:
 
   it("a Peloton member connects with a pasted token instead; once Peloton stops taking it, nothing is refreshed and the connection is lost", { timeout: 120_000 }, async () => {
     const widget = await widgetSession("ref-sam");
-    const b = browser();
+    const b = formBrowser();
     const page = await (await b.get(widget)).text();
     const start = await b.post(`${widget}/start`, { csrf: csrfOf(page), provider: "PELOTON", method: "token" });
     expect(start.status).toBe(303);

@@ -2,27 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { submitConsent } from "@tributary/test-kit/mock-provider";
 import { until } from "../kit/until.ts";
 import { startWidgetHarness, type WidgetHarness } from "./widget-harness.ts";
-
-/** A browser reduced to what the flows need: cookies, forms, redirects followed by hand. */
-function browser() {
-  const jar = new Map<string, string>();
-  const cookieHeader = () => [...jar].map(([name, value]) => `${name}=${value}`).join("; ");
-  const keep = (response: Response) => {
-    for (const line of response.headers.getSetCookie()) {
-      const [pair] = line.split(";");
-      const [name, value] = pair!.split("=");
-      if (/Max-Age=0|Expires=Thu, 01 Jan 1970/i.test(line)) jar.delete(name!);
-      else jar.set(name!, value ?? "");
-    }
-    return response;
-  };
-  return {
-    jar,
-    get: async (url: string) => keep(await fetch(url, { redirect: "manual", headers: { cookie: cookieHeader() } })),
-    post: async (url: string, form: Record<string, string>) =>
-      keep(await fetch(url, { method: "POST", redirect: "manual", headers: { cookie: cookieHeader(), "content-type": "application/x-www-form-urlencoded" }, body: new URLSearchParams(form).toString() })),
-  };
-}
+import { formBrowser } from "./form-browser.ts";
 
 const csrfOf = (html: string) => /name="csrf" value="([^"]+)"/.exec(html)?.[1] ?? "";
 const actionOf = (html: string) => /<form method="post" action="([^"]+)"><input type="hidden" name="csrf" value="[^"]+"><label/.exec(html)?.[1] ?? "";
@@ -74,7 +54,7 @@ describe("connect flows over HTTP", () => {
 
   it("a denied consent in the widget lands on the failure URL and sends auth_cancelled (access_denied); a callback without the widget's cookie is refused", async () => {
     const session = await h.v2("POST", "/auth/generateWidgetSession", { reference_id: "deny-1", auth_failure_redirect_url: "https://app.example/failed" });
-    const b = browser();
+    const b = formBrowser();
     const page = await b.get(session.body.url);
     expect(page.status).toBe(200);
     const html = await page.text();
@@ -92,7 +72,7 @@ describe("connect flows over HTTP", () => {
     expect(events("auth_cancelled").find((event) => event.reference_id === "deny-1")).toMatchObject({ type: "auth_cancelled", status: "error", reason: "access_denied" });
 
     // The same flow finished from another browser (no cookie): refused as a mismatch, nothing connected.
-    const again = browser();
+    const again = formBrowser();
     const pageAgain = await again.get(session.body.url);
     const startAgain = await again.post(`${session.body.url}/start`, { csrf: csrfOf(await pageAgain.text()), provider: "INSIDERS" });
     const approved = await submitConsent(startAgain.headers.get("location")!, "approve", { username: "bob@example.com", password: "insiders-bob" });
@@ -103,11 +83,11 @@ describe("connect flows over HTTP", () => {
 
   it("refuses a form post without this browser's CSRF token, and tells expired and used widget links apart", async () => {
     const session = await h.v2("POST", "/auth/generateWidgetSession", {});
-    const b = browser();
+    const b = formBrowser();
     await b.get(session.body.url);
     const forged = await b.post(`${session.body.url}/start`, { csrf: "forged", provider: "SANDBOX" });
     expect(forged.status).toBe(403);
-    const other = browser();
+    const other = formBrowser();
     const otherPage = await other.get(session.body.url);
     const crossed = await b.post(`${session.body.url}/start`, { csrf: csrfOf(await otherPage.text()), provider: "SANDBOX" });
     expect(crossed.status).toBe(403);
@@ -130,7 +110,7 @@ describe("connect flows over HTTP", () => {
   it("connects through the credentials form: a wrong password asks again under a new flow id, the right one connects; reconnecting the same account under the same reference_id sends user_reauth", async () => {
     const connect = async (password: string) => {
       const session = await h.v2("POST", "/auth/generateWidgetSession", { reference_id: "pw-ref", providers: "PASSWORDY" });
-      const b = browser();
+      const b = formBrowser();
       const page = await b.get(session.body.url);
       const start = await b.post(`${session.body.url}/start`, { csrf: csrfOf(await page.text()), provider: "PASSWORDY" });
       expect(start.status).toBe(303);

@@ -29,10 +29,9 @@ export function connectorSpecOf(registry: Registry, provider: string): Connector
  * partner integration the partner connects itself, an OAuth provider without a client).
  */
 export function connectFlowKinds(registry: Registry, provider: string, providers: Providers = {}): ConnectFlowKind[] {
-  if (!registry.hasConnector(provider)) return [];
   const spec = connectorSpecOf(registry, provider);
-  if ((spec?.auth.type ?? registry.connector(provider).auth.type) === "none") return ["direct"];
   if (spec === undefined) return [];
+  if (spec.auth.type === "none") return ["direct"];
   const kinds: ConnectFlowKind[] = [];
   for (const method of workingAuthMethods(provider, spec.auth, providers[provider])) {
     const kind = flowKindOfAuth(method.type);
