@@ -107,6 +107,9 @@ destinations:
    * spreads over the provider's jitter (up to 15 minutes for Peloton) are then started at once.
    */
   const pollTick = async (provider: string) => {
+    // Pull job ids carry the tick's bucket (here one second): a tick in the same second as the previous
+    // one would enqueue nothing new, as it should; the tests mean a later tick.
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
     const tick = await app.ctx.queues.pull.add(`poll:${provider}`, { kind: "poll-all", provider, reason: "poll", lookbackDays: 3, bucketSeconds: 1 }, { jobId: `tick-${provider}-${randomUUID()}` });
     await until("the tick's pulls", async () => ((await tick.getState()) === "completed" ? true : undefined), 60_000);
     for (const job of await app.ctx.queues.pull.getJobs(["delayed"])) if (job.data.provider === provider) await job.promote();

@@ -167,8 +167,9 @@ describe("PELOTON workout → Activity", () => {
 
   it("the member profile → Athlete: names, the city and region of the free-text location, birthday as a date; 0 and empty mean absent", async () => {
     const mapper = createRecordMapper(peloton(), { userId: "test-user", providerUserId: RILEY });
-    const me = fixtures.streams!.me!.records as Record<string, Record<string, unknown>[]>;
-    const [riley] = await mapper.map("athlete", "athlete", me[RILEY]![0]!);
+    // What /api/me answers: the member's profile with the id, as the mock serves it from users.json.
+    const me = Object.fromEntries(fixtures.users.map((user) => [String(user.id), { ...user.profile, id: user.id }]));
+    const [riley] = await mapper.map("athlete", "athlete", me[RILEY]!);
     expect(riley).toMatchObject({
       kind: "record",
       record: {
@@ -183,7 +184,7 @@ describe("PELOTON workout → Activity", () => {
         account_creation_date: "2019-01-12T10:20:30.000000+00:00",
       },
     });
-    const sam = Object.entries(me).find(([id]) => id !== RILEY)![1][0]!;
+    const sam = Object.entries(me).find(([id]) => id !== RILEY)![1];
     const [mapped] = await mapper.map("athlete", "athlete", sam);
     expect(mapped!.kind).toBe("record");
     const record = (mapped as { record: Record<string, unknown> }).record;

@@ -1,4 +1,5 @@
 import { effectiveSync } from "../connectors/connector-sync.ts";
+import { unavailableReason } from "../services/provider-availability.ts";
 import { Priority, type PollAllJobData, type StaleCheckJobData } from "../queue/topology.ts";
 import type { RuntimeContext } from "./runtime-context.ts";
 
@@ -53,7 +54,8 @@ export async function startScheduler(ctx: RuntimeContext, options: SchedulerOpti
   const wanted: ScheduledTick[] = [];
   for (const connector of ctx.registry.connectors()) {
     const settings = ctx.providers[connector.name];
-    if (settings?.enabled === false) continue;
+    // A provider end users cannot connect here (disabled, or OAuth with no client) has nothing to poll.
+    if (unavailableReason(ctx.registry, connector.name, settings) !== undefined) continue;
     const interval = connector.pullTypes.length > 0 ? effectiveSync(connector, settings).pollIntervalSeconds : undefined;
     if (typeof interval === "number" && interval > 0) {
       const data: PollAllJobData = { kind: "poll-all", provider: connector.name, reason: "poll", lookbackDays: pollLookbackDays, bucketSeconds: interval };

@@ -13,7 +13,7 @@ describe("scheduled polling and reconciliation", () => {
   const queue = () => harness.runtime.ctx.queues.pull as unknown as Queue<PullJobData | PollAllJobData>;
 
   beforeAll(async () => {
-    harness = await startTestRuntime({ destinations: {}, workers: false, providers: { SANDBOX: { pollIntervalSeconds: 600 } } });
+    harness = await startTestRuntime({ destinations: {}, workers: false, providers: { SANDBOX: { pollIntervalSeconds: 600 }, INSIDERS: { clientId: "scheduler-test", clientSecret: "scheduler-test-secret" } } });
   });
   afterAll(async () => {
     await harness?.close();
@@ -27,18 +27,20 @@ describe("scheduled polling and reconciliation", () => {
     const first = await startScheduler(ctx);
     const second = await startScheduler(ctx);
     expect(second).toEqual(first);
-    // INSIDERS pushes and has a stream: reconciled daily, never polled (it declares no interval).
-    expect(first.map((tick) => tick.id).sort()).toEqual(["poll-SANDBOX", "reconcile-INSIDERS", "reconcile-SANDBOX"]);
+    // INSIDERS pushes and has a stream: reconciled daily, never polled (it declares no interval). PELOTON
+    // (a pasted token) and XERT (a public client) can be connected without settings, INSIDERS has a client configured above; STRAVA,
+    // FITBIT and the other OAuth providers have no client here, so nothing of theirs is scheduled.
+    expect(first.map((tick) => tick.id).sort()).toEqual(["poll-PELOTON", "poll-SANDBOX", "poll-XERT", "reconcile-INSIDERS", "reconcile-SANDBOX"]);
 
     const schedulers = await queue().getJobSchedulers(0, -1);
-    expect(schedulers.map((s) => s.key).sort()).toEqual(["poll-SANDBOX", "reconcile-INSIDERS", "reconcile-SANDBOX", "stale-check"]);
+    expect(schedulers.map((s) => s.key).sort()).toEqual(["poll-PELOTON", "poll-SANDBOX", "poll-XERT", "reconcile-INSIDERS", "reconcile-SANDBOX", "stale-check"]);
     expect(schedulers.find((s) => s.key === "stale-check")).toMatchObject({ name: "stale-check", every: 3_600_000 });
     // The operator's interval wins over the connector's 900 s.
     expect(schedulers.find((s) => s.key === "poll-SANDBOX")).toMatchObject({ name: "poll:SANDBOX", every: 600_000 });
     expect(schedulers.find((s) => s.key === "reconcile-SANDBOX")).toMatchObject({ name: "reconcile:SANDBOX", pattern: "0 3 * * *", tz: "UTC" });
     // Each scheduler has exactly one next tick queued, however many processes upserted it.
     const ticks = (await queue().getJobs(["waiting", "delayed", "prioritized"])).filter((job) => /^(poll|reconcile):/.test(job.name));
-    expect(ticks.map((job) => job.name).sort()).toEqual(["poll:GONE", "poll:SANDBOX", "reconcile:INSIDERS", "reconcile:SANDBOX"]);
+    expect(ticks.map((job) => job.name).sort()).toEqual(["poll:GONE", "poll:PELOTON", "poll:SANDBOX", "poll:XERT", "reconcile:INSIDERS", "reconcile:SANDBOX"]);
     // The removed scheduler's tick that was already due does nothing when it runs.
     expect(await processPollAll(ctx, await tickJob("poll:GONE"))).toEqual({ connections: 0, enqueued: 0 });
   });
