@@ -5,6 +5,7 @@ export * from "./data-types.ts";
 export * from "./destination.ts";
 export type { WebhookRequest } from "../ingress/webhook-request.ts";
 export * from "./natural-key.ts";
+export * from "./payload-store.ts";
 export * from "./terra-signature.ts";
 export * from "./safe-equal.ts";
 export * from "../errors/index.ts";
