@@ -1,5 +1,6 @@
 /** The only surface connector and destination plugins import from core. */
 export * from "./auth.ts";
+export * from "./aws-error.ts";
 export * from "./connector.ts";
 export * from "./data-types.ts";
 export * from "./destination.ts";
