@@ -4,7 +4,7 @@ export * from "./aws-error.ts";
 export * from "./connector.ts";
 export * from "./data-types.ts";
 export * from "./destination.ts";
-export type { WebhookRequest } from "../ingress/webhook-request.ts";
+export { singleHeader, singleQuery, type WebhookRequest } from "../ingress/webhook-request.ts";
 export * from "./natural-key.ts";
 export * from "./payload-store.ts";
 export * from "./terra-signature.ts";
