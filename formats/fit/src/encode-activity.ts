@@ -7,7 +7,7 @@ import { instantMs, readInstant } from "./instants.ts";
 import { encodeRecords } from "./record-section.ts";
 import { sampleRows } from "./sample-rows.ts";
 import { fitSportOf, isOnFoot, type FitSport } from "./sport-map.ts";
-import { timerPauses, type TimerPause } from "./timer-pauses.ts";
+import { timerPauses, } from "./timer-pauses.ts";
 import { degreesToSemicircles, finite, fitSeconds, splitCadence } from "./units.ts";
 
 const MesgNum = {

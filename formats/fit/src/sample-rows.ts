@@ -27,6 +27,7 @@ const set = (rows: RecordRows, field: RecordField, row: number, value: unknown) 
  */
 export function sampleRows(activity: Activity, startMs: number, onFoot: boolean): { rows: RecordRows; count: number } {
   const cadenceFactor = onFoot ? 0.5 : 1;
+  // biome-ignore lint/suspicious/noExplicitAny: each stream's write takes its own sample type.
   const streams: Array<Stream<any>> = [
     { samples: activity.heart_rate_data?.detailed?.hr_samples, write: (s, rows, row) => set(rows, "heartRate", row, s.bpm) },
     { samples: activity.power_data?.power_samples, write: (s, rows, row) => set(rows, "power", row, s.watts) },
