@@ -7,14 +7,13 @@ import { describe, expect, it } from "vitest";
 
 /*
  * The plugin boundary, checked on every module a plugin ships (its src/, hooks next to a connector.yaml):
- * plugins import core only through its contracts (`@tributary/core/contracts`, and `@tributary/core/spec`
- * for declarative connectors' hooks and loader), plus `@tributary/schemas`, their own files and their own
- * dependencies; core imports no plugin (the registry loads them by name at run time). Tests may use
- * anything.
+ * plugins import core only through its contracts (`@tributary/core/contracts`), plus `@tributary/schemas`,
+ * their own files and their own dependencies; core imports no plugin (the registry loads them by name at
+ * run time). Tests may use anything.
  */
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
-const PLUGIN_CONTRACTS = new Set(["@tributary/core/contracts", "@tributary/core/spec", "@tributary/schemas"]);
+const PLUGIN_CONTRACTS = new Set(["@tributary/core/contracts", "@tributary/schemas"]);
 
 async function sourceFiles(dir: string): Promise<string[]> {
   const found: string[] = [];

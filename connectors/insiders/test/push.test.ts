@@ -4,7 +4,7 @@ import type { AddressInfo } from "node:net";
 import { describe, expect, it, onTestFinished } from "vitest";
 import { createRecordMapper, readPush, recordsOf } from "@tributary/core/authoring";
 import { checkWebhookVerification } from "@tributary/core/ingress";
-import { signTerraPayload, verifyTerraSignature } from "@tributary/core/contracts";
+import { signTerraPayload, singleHeader, verifyTerraSignature } from "@tributary/core/contracts";
 import { signPush } from "@tributary/core/mock-provider";
 import type { ConnectorSpec } from "@tributary/schemas";
 import { startMockProvider } from "@tributary/test-kit/mock-provider";
@@ -69,7 +69,7 @@ describe("INSIDERS pushes", () => {
     const received: Array<{ eventType: string; action?: string; delivered: string[] }> = [];
     const server = createServer(async (request, response) => {
       const raw = await readBody(request);
-      if (!check(header(request, HEADER), raw, secret).ok) {
+      if (!check(singleHeader(request.headers, HEADER), raw, secret).ok) {
         response.writeHead(401).end();
         return;
       }
@@ -110,11 +110,6 @@ describe("INSIDERS pushes", () => {
     expect(spec.auth).toMatchObject({ providerUserId: { from: "token", path: "/user_id" } });
   });
 });
-
-function header(request: IncomingMessage, name: string): string | undefined {
-  const value = request.headers[name];
-  return Array.isArray(value) ? value[0] : value;
-}
 
 async function readBody(request: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];

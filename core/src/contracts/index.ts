@@ -1,10 +1,12 @@
 /** The only surface connector and destination plugins import from core. */
 export * from "./auth.ts";
+export * from "./aws-error.ts";
 export * from "./connector.ts";
 export * from "./data-types.ts";
 export * from "./destination.ts";
-export type { WebhookRequest } from "../ingress/webhook-request.ts";
+export { singleHeader, singleQuery, type WebhookRequest } from "../ingress/webhook-request.ts";
 export * from "./natural-key.ts";
+export * from "./payload-store.ts";
 export * from "./terra-signature.ts";
 export * from "./safe-equal.ts";
 export * from "../errors/index.ts";

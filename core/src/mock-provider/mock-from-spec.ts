@@ -3,6 +3,7 @@ import { authMethodOf } from "../auth/auth-methods.ts";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { ErrorCodes } from "../errors/codes.ts";
 import { UserError } from "../errors/tributary-error.ts";
+import { singleHeader } from "../ingress/webhook-request.ts";
 import { readPointer } from "../spec/pointer.ts";
 import { sendAnswer } from "./answer.ts";
 import { parseBasic } from "./client-auth.ts";
@@ -143,7 +144,7 @@ export function mockFromSpec(spec: ConnectorSpec, fixtures: SpecFixtures, option
 
   const pastedSecret = (request: FastifyRequest, method: BearerTokenAuthSpec | ApiKeyAuthSpec): string | undefined => {
     const where = method.type === "bearer_token" ? { in: "header", name: method.header ?? "Authorization", prefix: method.prefix ?? "Bearer " } : { in: method.in, name: method.name, prefix: method.prefix ?? "" };
-    const raw = where.in === "header" ? headerValue(request, where.name) : new URL(request.url, "http://mock").searchParams.get(where.name) ?? undefined;
+    const raw = where.in === "header" ? singleHeader(request.headers, where.name) : new URL(request.url, "http://mock").searchParams.get(where.name) ?? undefined;
     const secret = raw === undefined ? undefined : where.prefix === "" ? raw : bearerToken(raw, where.prefix);
     return secret || undefined;
   };
@@ -413,11 +414,6 @@ function checkFixtures(spec: ConnectorSpec, fixtures: SpecFixtures): void {
 }
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value) && !Buffer.isBuffer(value);
-
-function headerValue(request: FastifyRequest, name: string): string | undefined {
-  const value = request.headers[name.toLowerCase()];
-  return Array.isArray(value) ? value[0] : value;
-}
 
 function messageFor(kind: ProviderErrorKind): string {
   if (kind === "expired_token") return "The access token expired";

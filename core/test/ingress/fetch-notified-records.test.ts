@@ -50,7 +50,7 @@ describe("fetching what a push names", () => {
     const fetched = await fetchNotifiedRecords(polar, action, { url: `${provider.url}/v3/exercises/aQlC83` }, { session: sessionFor(polar), executor: executor(polar) });
     expect(fetched).toEqual({ mapping: "activity", records: [{ id: "aQlC83", sport: "RUNNING" }] });
     const sent = provider.requests.length;
-    await expect(fetchNotifiedRecords(polar, action, { url: "http://169.254.169.254/latest/meta-data" }, { session: sessionFor(polar), executor: executor(polar) })).rejects.toThrow();
+    await expect(fetchNotifiedRecords(polar, action, { url: "http://169.254.169.254/latest/meta-data" }, { session: sessionFor(polar), executor: executor(polar) })).rejects.toMatchObject({ code: "ERR_PROVIDER_URL_REFUSED", errorClass: "user" });
     await expect(fetchNotifiedRecords(polar, action, { url: 12 }, { session: sessionFor(polar), executor: executor(polar) })).rejects.toMatchObject({ errorClass: "user" });
     expect(provider.requests.length).toBe(sent);
   });

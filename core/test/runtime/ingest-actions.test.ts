@@ -94,7 +94,7 @@ describe("webhook event actions", () => {
     expect(result).toMatchObject({ action: "published" });
     expect(provider.requests.find((r) => r.path === `/v3/exercises/${id}`)?.headers.authorization).toBe(`Bearer token-${who.providerUserId}`);
     const sent = provider.requests.length;
-    await expect(processNotification(t.app.ctx, notification("POLAR", who, "EXERCISE", { event: "EXERCISE", url: "http://169.254.169.254/latest" }))).rejects.toThrow();
+    await expect(processNotification(t.app.ctx, notification("POLAR", who, "EXERCISE", { event: "EXERCISE", url: "http://169.254.169.254/latest" }))).rejects.toMatchObject({ code: "ERR_PROVIDER_URL_REFUSED", errorClass: "user" });
     expect(provider.requests.length).toBe(sent);
   });
 

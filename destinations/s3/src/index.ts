@@ -3,7 +3,7 @@ import { s3OptionsSchema, type S3Options } from "./options.ts";
 import { createS3Destination } from "./s3-destination.ts";
 
 export type { S3Options };
-export type { PayloadFile, S3Destination, StoredPayload } from "./s3-destination.ts";
+export type { S3Destination, S3ParkedPayload } from "./s3-destination.ts";
 export { PAYLOAD_URL_EXPIRES_IN, ORDERING_METADATA, createS3Destination } from "./s3-destination.ts";
 export { PAYLOAD_VERSION, PAYLOADS_FOLDER, dataObjectKey, eventObjectKey, fitObjectKey, payloadFileKey, payloadObjectKey } from "./object-keys.ts";
 export { presignGetUrl } from "./presign-url.ts";

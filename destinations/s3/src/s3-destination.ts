@@ -15,9 +15,11 @@ import {
   payloadUserId,
   type Delivery,
   type DeliveryPayload,
-  type Destination,
   type DestinationContext,
   type DestinationUser,
+  type PayloadFile,
+  type PayloadStore,
+  type ParkedPayload,
 } from "@tributary/core/contracts";
 import { encodeActivityFit, FIT_MEDIA_TYPE } from "@tributary/fit";
 import type { Activity } from "@tributary/schemas";
@@ -40,32 +42,20 @@ import type { S3Options } from "./options.ts";
 import { presignGetUrl } from "./presign-url.ts";
 import { s3Error } from "./s3-errors.ts";
 
-/** Where `storePayload` put a payload: what an `s3_payload` pointer carries. */
-export interface StoredPayload {
-  /** Pre-signed GET URL of the payload object. */
-  url: string;
-  /** Seconds the URL stays valid. */
-  expires_in: number;
+/** Where `storePayload` put a payload: what an `s3_payload` pointer carries, and the object's key. */
+export interface S3ParkedPayload extends ParkedPayload {
   /** The object key inside the bucket. */
   key: string;
 }
 
-/** A file to park instead of the payload's JSON (an activity's FIT file for a webhook pointer). */
-export interface PayloadFile {
-  /** File name, unique within the delivery: e.g. `<summary_id>.fit`. */
-  name: string;
-  body: Uint8Array;
-  contentType: string;
-}
-
 /** The s3 destination: a Destination that can also park an oversized payload for a webhook or SQS pointer. */
-export interface S3Destination extends Destination {
+export interface S3Destination extends PayloadStore {
   /**
    * Stores the whole payload at `<prefix>payloads/<user_id>/<type>-<trace_id>.json` — or `file`, at
    * `<prefix>payloads/<user_id>/<trace_id>-<name>` — and returns a pre-signed GET URL to it. The objects
    * stay after the URL expires: give the bucket a lifecycle rule on `payloads/`.
    */
-  storePayload(delivery: Delivery, file?: PayloadFile): Promise<StoredPayload>;
+  storePayload(delivery: Delivery, file?: PayloadFile): Promise<S3ParkedPayload>;
 }
 
 /** Terra's pointer URLs live 300–600 s; consumers fetch right away. */

@@ -3,7 +3,6 @@ import { sqsOptionsSchema, type SqsOptions } from "./options.ts";
 import { createSqsDestination } from "./sqs-destination.ts";
 
 export type { SqsOptions };
-export type { PayloadStore } from "./sqs-destination.ts";
 export { DEFAULT_MAX_INLINE_BYTES } from "./options.ts";
 export { createSqsDestination, regionFromQueueUrl } from "./sqs-destination.ts";
 

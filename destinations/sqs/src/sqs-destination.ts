@@ -2,6 +2,8 @@ import { GetQueueAttributesCommand, SendMessageBatchCommand, SQSClient } from "@
 import {
   ErrorCodes,
   UserError,
+  lookupPayloadStore,
+  payloadPointer,
   type Delivery,
   type Destination,
   type DestinationContext,
@@ -10,11 +12,6 @@ import { DEFAULT_MAX_INLINE_BYTES, type SqsOptions } from "./options.ts";
 import { fifoFields, messageAttributes, messageBody, messageBytes, type OutgoingMessage } from "./outgoing-message.ts";
 import { planBatches } from "./plan-batches.ts";
 import { sqsError } from "./sqs-errors.ts";
-
-/** A destination able to park a large payload and hand back a short-lived URL (the s3 destination). */
-export interface PayloadStore extends Destination {
-  storePayload(delivery: Delivery): Promise<{ url: string; expires_in: number }>;
-}
 
 /** The region inside an AWS queue URL (`sqs.<region>.amazonaws.com`, legacy `<region>.queue.amazonaws.com`). */
 export function regionFromQueueUrl(queueUrl: string): string | undefined {
@@ -46,16 +43,7 @@ export function createSqsDestination(options: SqsOptions, ctx: DestinationContex
     }
   };
 
-  const payloadStore = (): PayloadStore | undefined => {
-    if (!options.payloadStore) return undefined;
-    const store = ctx.lookup(options.payloadStore) as Partial<PayloadStore> | undefined;
-    if (!store || typeof store.storePayload !== "function") {
-      throw new UserError(ErrorCodes.DESTINATION_CONFIG, `payloadStore "${options.payloadStore}" is not an enabled s3 destination`, {
-        hint: "Point payloadStore at the instance name of an s3 destination in the same config.",
-      });
-    }
-    return store as PayloadStore;
-  };
+  const payloadStore = () => (options.payloadStore ? lookupPayloadStore(ctx, options.payloadStore) : undefined);
 
   /** The payload itself when it fits, else an `s3_payload` pointer to a copy parked in the payload store. */
   const toMessage = async (delivery: Delivery): Promise<OutgoingMessage> => {
@@ -72,7 +60,7 @@ export function createSqsDestination(options: SqsOptions, ctx: DestinationContex
         });
       }
       const stored = await store.storePayload(delivery);
-      body = messageBody({ type: "s3_payload", status: "success", url: stored.url, expires_in: stored.expires_in, payload_reference: delivery.traceId });
+      body = messageBody(payloadPointer(stored, delivery.traceId));
       bytes = messageBytes(body, attributes);
     }
     return { body, attributes, bytes, ...fifoPart };

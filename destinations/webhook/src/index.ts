@@ -1,12 +1,13 @@
 import { randomUUID } from "node:crypto";
 import {
   defineDestination,
-  ErrorCodes,
-  UserError,
+  lookupPayloadStore,
+  payloadPointer,
   payloadRecords,
   type Delivery,
   type Destination,
   type DestinationContext,
+  type ParkedPayload,
 } from "@tributary/core/contracts";
 import { encodeActivityFit, FIT_MEDIA_TYPE } from "@tributary/fit";
 import type { Activity } from "@tributary/schemas";
@@ -16,27 +17,13 @@ import { postSigned, probeReceiver, type PostVariant } from "./post-signed.ts";
 
 export type { WebhookOptions };
 
-/** A destination able to park a large payload (or a file) and hand back a short-lived URL (the s3 destination). */
-interface PayloadStore extends Destination {
-  storePayload(delivery: Delivery, file?: { name: string; body: Uint8Array; contentType: string }): Promise<{ url: string; expires_in: number }>;
-}
-
 function createWebhookDestination(options: WebhookOptions, ctx: DestinationContext): Destination {
   const maxBytes = options.maxPayloadBytes ?? 5 * 1024 * 1024;
   const format = ctx.format ?? "terra";
   const poster = createHttpPoster();
 
-  const payloadStore = (): PayloadStore => {
-    const store = ctx.lookup(options.payloadStore ?? "") as PayloadStore | undefined;
-    if (!store || typeof store.storePayload !== "function") {
-      throw new UserError(ErrorCodes.DESTINATION_CONFIG, `payloadStore "${options.payloadStore}" is not an s3 destination`, {
-        hint: "Point payloadStore at the name of an enabled s3 destination.",
-      });
-    }
-    return store;
-  };
-  const pointer = (stored: { url: string; expires_in: number }, reference: string) =>
-    JSON.stringify({ type: "s3_payload", status: "success", url: stored.url, expires_in: stored.expires_in, payload_reference: reference });
+  const payloadStore = () => lookupPayloadStore(ctx, options.payloadStore ?? "");
+  const pointer = (stored: ParkedPayload, reference: string) => JSON.stringify(payloadPointer(stored, reference));
 
   const bodyFor = async (delivery: Delivery): Promise<string | Buffer> => {
     const body = delivery.body ?? JSON.stringify(delivery.payload);

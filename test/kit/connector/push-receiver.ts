@@ -1,6 +1,7 @@
 import { createServer, type IncomingHttpHeaders } from "node:http";
 import type { AddressInfo } from "node:net";
 import { onTestFinished } from "vitest";
+import { singleHeader } from "@tributary/core/contracts";
 
 /** One request the receiver got: what a provider sent to the callback URL, raw bytes included. */
 export interface ReceivedRequest {
@@ -46,8 +47,7 @@ export async function startPushReceiver(name: string, handle: (request: Received
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks/${name}`, received };
 }
 
-/** A header's single value (lower-case name). */
+/** A header's one value (absent when sent twice). */
 export function headerOf(request: ReceivedRequest, name: string): string | undefined {
-  const value = request.headers[name.toLowerCase()];
-  return Array.isArray(value) ? value[0] : value;
+  return singleHeader(request.headers, name);
 }
