@@ -39,12 +39,17 @@ describe("webhook event actions", () => {
   });
   const pullJob = async (id: string) => (await t.app.ctx.queues.pull.getJob(id))?.data as PullJobData | undefined;
 
-  it("pull_window with a date (Fitbit): a live pull of that day in any time zone", async () => {
+  it("pull_window with a date (Fitbit): a live pull of that day in any time zone, one per data type the collection feeds", async () => {
     const who = await connect("FITBIT");
     const result = await processNotification(t.app.ctx, notification("FITBIT", who, "activities", { collectionType: "activities", date: "2026-04-01", ownerId: who.providerUserId }));
-    expect(result).toEqual({ action: "pull", pullJobId: expect.any(String), start: "2026-03-31T10:00:00.000Z", end: "2026-04-02T14:00:00.000Z" });
+    expect(result).toEqual({ action: "pull", pullJobIds: [expect.any(String), expect.any(String)], start: "2026-03-31T10:00:00.000Z", end: "2026-04-02T14:00:00.000Z" });
     if (result.action !== "pull") return;
-    expect(await pullJob(result.pullJobId)).toMatchObject({ userId: who.userId, provider: "FITBIT", dataType: "activity", reason: "ping" });
+    const jobs = await Promise.all(result.pullJobIds.map(pullJob));
+    expect(jobs.map((job) => job?.dataType)).toEqual(["activity", "daily"]);
+    for (const job of jobs) expect(job).toMatchObject({ userId: who.userId, provider: "FITBIT", reason: "ping", start: result.start, end: result.end });
+    // The same notification again (a provider retry) adds no pull.
+    const again = await processNotification(t.app.ctx, notification("FITBIT", who, "activities", { collectionType: "activities", date: "2026-04-01", ownerId: who.providerUserId }));
+    expect(again).toMatchObject({ pullJobIds: result.pullJobIds });
   });
 
   it("pull_window with start and end from a form body (Withings): unix seconds as text", async () => {
