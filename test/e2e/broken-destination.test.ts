@@ -241,6 +241,8 @@ destinations:
     const mirrored = await store.listDeliveries({ destination: "mirror", userId: user.user_id, limit: 1000 });
     expect(mirrored.filter((delivery) => delivery.status !== "delivered")).toEqual([]);
     expect(mirrored).toHaveLength(delivered.length);
+    // Each replay stored its payload again for its one delivery, which released it once delivered.
+    expect(await storedBodies(fixed.app.ctx.redis, prefix)).toEqual([]);
   });
 });
 

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { DeliverJobData, IngestJobData } from "@tributary/core/queue";
+import type { DeadDeliveryData, IngestJobData } from "@tributary/core/queue";
 import { waitForIdle } from "@tributary/core/runtime";
 import { replayDeadLetter } from "@tributary/core/services";
 import type { DeadLetter } from "@tributary/core/state";
@@ -118,6 +118,6 @@ describe("repeated worker crashes", () => {
 function deadLetterHolds(letter: DeadLetter, key: string): boolean {
   const id = key.replace(/^activity\//, "");
   if (letter.queue === "ingest") return JSON.stringify((letter.job_data as IngestJobData).notifications).includes(id);
-  if (letter.queue === "deliver") return ((letter.job_data as DeliverJobData).payloadJson ?? "").includes(id);
+  if (letter.queue === "deliver") return ((letter.job_data as DeadDeliveryData).payloadJson ?? "").includes(id);
   return false;
 }

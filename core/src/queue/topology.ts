@@ -139,20 +139,13 @@ export interface DeliverJobData {
   reference?: string;
   orderingTimestamp: number;
   /**
-   * Where the serialized envelope is kept (`DeliveryBodies`, once for every destination): what jobs
-   * emitted by this version carry instead of the payload itself.
+   * Where the serialized envelope is kept (`DeliveryBodies`, once for every destination, not in each job);
+   * absent only on erase-only jobs.
    */
   bodyRef?: string;
-  /**
-   * The serialized envelope inside the job: dead letters carry it (a replay must not depend on the store,
-   * which released the payload when the delivery died), as did jobs of earlier versions.
-   */
-  payloadJson?: string;
-  /** The payload's type and user, kept beside the serialized form for the audit trail. */
-  eventType?: string;
+  /** The payload's type and user, beside the stored body: the audit trail and withholding need no parse. */
+  eventType: string;
   userId?: string;
-  /** The envelope as an object (hand-made or older jobs): used when `payloadJson` is absent. */
-  payload?: { type: string; [field: string]: unknown };
   /**
    * Erase everything the destination holds for this user before writing the payload (deauth): one job,
    * so the erasure and the `deauth` event reach each destination in that order.
@@ -160,4 +153,13 @@ export interface DeliverJobData {
   eraseUser?: { user_id: string; provider: string; reference_id?: string | null };
   /** Erase only: the destination does not receive this event type, but erasure is owed everywhere. */
   eraseOnly?: boolean;
+}
+
+/**
+ * A deliver job as its dead letter keeps it: with the serialized envelope itself instead of `bodyRef`, as
+ * the stored body is released when the delivery dies (a replay stores it again). It keeps `bodyRef` only
+ * if the body was already gone.
+ */
+export interface DeadDeliveryData extends DeliverJobData {
+  payloadJson?: string;
 }

@@ -1,7 +1,7 @@
 import type { Job } from "bullmq";
 import { ErrorCodes } from "../errors/codes.ts";
 import { isTributaryError, operatorMessage } from "../errors/tributary-error.ts";
-import { deliverQueueName, Queues, type DeliverJobData, type IngestJobData, type PullQueueJobData } from "../queue/topology.ts";
+import { deliverQueueName, Queues, type DeadDeliveryData, type DeliverJobData, type IngestJobData, type PullQueueJobData } from "../queue/topology.ts";
 import { deliveryBodies } from "./delivery-bodies.ts";
 import type { RuntimeContext } from "./runtime-context.ts";
 
@@ -49,7 +49,7 @@ export async function deadLetterFailedJob(ctx: RuntimeContext, job: Job, error?:
     const body = data.bodyRef ? await deliveryBodies(ctx).get(data.bodyRef) : undefined;
     if (data.bodyRef && body !== undefined) {
       const { bodyRef: _stored, ...rest } = data;
-      jobData = { ...rest, payloadJson: body.toString("utf8") };
+      jobData = { ...rest, payloadJson: body.toString("utf8") } satisfies DeadDeliveryData;
     }
   } else if (queue === Queues.ingest) {
     traceId = (job.data as IngestJobData).notifications?.[0]?.traceId;
@@ -70,8 +70,7 @@ export async function deadLetterFailedJob(ctx: RuntimeContext, job: Job, error?:
   });
   if (queue === Queues.deliver) {
     const data = job.data as DeliverJobData;
-    const eventType = data.eventType ?? data.payload?.type ?? job.name;
-    await ctx.store.recordDelivery({ traceId: data.traceId, destination: data.destination, eventType, userId: data.userId, reference: data.reference, status: "dead", attempts, error: failure.message });
+    await ctx.store.recordDelivery({ traceId: data.traceId, destination: data.destination, eventType: data.eventType, userId: data.userId, reference: data.reference, status: "dead", attempts, error: failure.message });
     await release();
   }
   if (id === undefined) return "already_dead_lettered";

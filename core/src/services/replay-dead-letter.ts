@@ -1,11 +1,14 @@
 import type { JobsOptions, Queue } from "bullmq";
 import { ErrorCodes } from "../errors/codes.ts";
 import { UserError } from "../errors/tributary-error.ts";
+import { createDeliveryBodies } from "../queue/delivery-bodies.ts";
 import { jobId } from "../queue/job-id.ts";
-import { Queues } from "../queue/topology.ts";
+import type { ProducerQueues } from "../queue/producer-queues.ts";
+import { Queues, type DeadDeliveryData, type DeliverJobData } from "../queue/topology.ts";
 import type { StateStore } from "../state/index.ts";
+import type { DeadLetter } from "../state/index.ts";
+import { deliveryBodyTtlSeconds } from "../runtime/delivery-bodies.ts";
 import type { DeliveryPolicy } from "../runtime/delivery-policy.ts";
-import type { RuntimeQueues } from "../queue/queues.ts";
 
 export type ReplayOutcome =
   | { status: "replayed"; id: number; queue: string; jobId: string }
@@ -14,9 +17,10 @@ export type ReplayOutcome =
 
 export interface ReplayDeadLetterDeps {
   store: Pick<StateStore, "getDeadLetter" | "markReplayed">;
-  /** Producer queues (HTTP, CLI) or the runtime's. */
-  queues: Pick<RuntimeQueues, "pull" | "ingest" | "deliverTo">;
-  policy: Pick<DeliveryPolicy, "attempts">;
+  /** Producer queues (HTTP, CLI) and their Redis, where a replayed delivery's payload is stored again. */
+  queues: Pick<ProducerQueues, "pull" | "ingest" | "deliverTo" | "prefix" | "redis">;
+  /** The retry budget of a replayed delivery, and how long its stored payload is kept. */
+  policy: DeliveryPolicy;
 }
 
 /**
@@ -38,12 +42,27 @@ export async function replayDeadLetter(deps: ReplayDeadLetterDeps, id: number): 
   const replayJobId = jobId("replay", letter.id);
   const opts: JobsOptions =
     letter.queue === Queues.deliver ? { jobId: replayJobId, attempts: deps.policy.attempts, backoff: { type: "delivery" } } : { jobId: replayJobId };
-  await queue.add(letter.job_name, letter.job_data, opts);
+  const data = letter.queue === Queues.deliver ? await storeDeliveryBody(deps, queue, letter, replayJobId) : letter.job_data;
+  await queue.add(letter.job_name, data, opts);
   if (!(await deps.store.markReplayed(id))) {
     const now = await deps.store.getDeadLetter(id);
     return { status: "already_replayed", id, replayedAt: now?.replayed_at ?? null };
   }
   return { status: "replayed", id, queue: letter.queue, jobId: replayJobId };
+}
+
+/**
+ * A dead delivery carries its payload (its stored body was released when it died): stored again, for its
+ * one destination, under the replay's own id, as every deliver job points at its payload.
+ */
+async function storeDeliveryBody(deps: ReplayDeadLetterDeps, queue: Queue, letter: DeadLetter, ref: string): Promise<DeliverJobData> {
+  const { payloadJson, ...data } = letter.job_data as DeadDeliveryData;
+  if (payloadJson === undefined) return data;
+  // The queues share this connection; a producer's refuses commands until it is up.
+  await queue.waitUntilReady();
+  const bodies = createDeliveryBodies(deps.queues.redis, deps.queues.prefix, deliveryBodyTtlSeconds(deps));
+  await bodies.put(ref, payloadJson, [data.destination]);
+  return { ...data, bodyRef: ref };
 }
 
 function queueNamed(queues: ReplayDeadLetterDeps["queues"], name: string, destination: string | null): Queue | undefined {

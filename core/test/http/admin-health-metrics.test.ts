@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { DeliverJobData } from "../../src/queue/topology.ts";
+import { deliveryBodies } from "../../src/runtime/delivery-bodies.ts";
+import type { DeadDeliveryData } from "../../src/queue/topology.ts";
 import { startTestApp, type TestApp } from "./test-app.ts";
 
 describe("health, metrics and admin routes", () => {
@@ -65,15 +66,11 @@ describe("health, metrics and admin routes", () => {
     expect((await admin("GET", "/admin/quarantine?limit=0")).statusCode).toBe(400);
   });
 
-  it("lists dead letters and replays one once, as a fresh deliver job with the full retry budget", async () => {
+  it("lists dead letters and replays one once, as a fresh deliver job with the full retry budget and its payload stored again", async () => {
     const traceId = randomUUID();
     const destination = "sink";
-    const jobData: DeliverJobData = {
-      destination,
-      traceId,
-      orderingTimestamp: Date.now(),
-      payload: { type: "auth", status: "success", user: { user_id: randomUUID(), provider: "TESTPUSH" } },
-    };
+    const payloadJson = JSON.stringify({ type: "auth", status: "success", user: { user_id: randomUUID(), provider: "TESTPUSH" } });
+    const jobData: DeadDeliveryData = { destination, traceId, orderingTimestamp: Date.now(), eventType: "auth", payloadJson };
     const id = await t.store.addDeadLetter({ queue: "deliver", jobName: destination, jobData, destination, traceId, error: "receiver said 500", attempts: 4 });
 
     const list = await admin("GET", `/admin/dead-letters?destination=${destination}`);
@@ -85,7 +82,9 @@ describe("health, metrics and admin routes", () => {
     expect(replayed.statusCode).toBe(200);
     expect(replayed.json()).toMatchObject({ status: "replayed", id, queue: "deliver" });
     const job = await t.app.producer.deliverTo(destination).getJob(replayed.json().job_id);
-    expect(job?.data).toEqual(jobData);
+    const { payloadJson: _carried, ...deliverData } = jobData;
+    expect(job?.data).toEqual({ ...deliverData, bodyRef: replayed.json().job_id });
+    expect((await deliveryBodies(t.app.ctx).get(replayed.json().job_id))?.toString("utf8")).toBe(payloadJson);
     expect(job?.opts.attempts).toBe(4);
     expect(job?.opts.backoff).toEqual({ type: "delivery" });
 

@@ -2,8 +2,9 @@ import { randomUUID } from "node:crypto";
 import { UnrecoverableError, Worker } from "bullmq";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ErrorCodes, TransientError, type Destination } from "@tributary/core/contracts";
-import { jobId, type DeliverJobData, type IngestJobData, type IngestNotification, type PullJobData } from "@tributary/core/queue";
+import { jobId, type DeadDeliveryData, type DeliverJobData, type IngestJobData, type IngestNotification, type PullJobData } from "@tributary/core/queue";
 import { emitPayload, startFailedJobSweeper, waitForIdle } from "@tributary/core/runtime";
+import { deliveryBodies } from "../../src/runtime/delivery-bodies.ts";
 import { connectUser } from "@tributary/core/services";
 import type { DeadLetter } from "@tributary/core/state";
 import { startTestRuntime, type RuntimeHarness } from "@tributary/test-kit";
@@ -77,8 +78,8 @@ describe("jobs that fail for good", () => {
     await emitPayload(h.runtime.ctx, { type: "healthcheck", status: "ok" }, { traceId, developer: null });
     const letter = await deadLetterOf((l) => l.trace_id === traceId && l.destination === "down");
     expect(letter).toMatchObject({ queue: "deliver", error_code: ErrorCodes.DESTINATION_UNAVAILABLE, attempts: 2 });
-    expect(JSON.parse((letter.job_data as DeliverJobData).payloadJson!)).toEqual({ type: "healthcheck", status: "ok" });
-    expect((letter.job_data as DeliverJobData).bodyRef).toBeUndefined();
+    expect(JSON.parse((letter.job_data as DeadDeliveryData).payloadJson!)).toEqual({ type: "healthcheck", status: "ok" });
+    expect((letter.job_data as DeadDeliveryData).bodyRef).toBeUndefined();
     expect(written).toContain(traceId);
     await until("the body to be released by both destinations", async () => ((await h.runtime.ctx.redis.exists(`${h.runtime.ctx.queues.prefix}:payload:${traceId}`)) === 0 ? true : undefined));
     expect(await h.store.listDeliveries({ traceId, destination: "down" })).toMatchObject([{ status: "dead" }]);
@@ -88,12 +89,15 @@ describe("jobs that fail for good", () => {
   it("a job that stalled past its limit (it kept killing its worker) ends as an ERR_JOB_STALLED dead letter", async () => {
     const traceId = randomUUID();
     const queue = h.runtime.ctx.queues.deliverTo("sink");
-    const data: DeliverJobData = { destination: "sink", traceId, orderingTimestamp: Date.now(), payloadJson: '{"type":"healthcheck"}', eventType: "healthcheck" };
+    const body = '{"type":"healthcheck"}';
+    await deliveryBodies(h.runtime.ctx).put(traceId, body, ["sink"]);
+    const data: DeliverJobData = { destination: "sink", traceId, orderingTimestamp: Date.now(), bodyRef: traceId, eventType: "healthcheck" };
     const job = await queue.add("healthcheck", data, { delay: 300, attempts: 2 });
     // What BullMQ's stall check leaves on a job that stalled more often than maxStalledCount.
     await h.runtime.ctx.redis.hset(`${queue.qualifiedName}:${job.id}`, "defa", "job stalled more than allowable limit", "stc", "6");
     const letter = await deadLetterOf((l) => l.trace_id === traceId);
-    expect(letter).toMatchObject({ queue: "deliver", destination: "sink", error_code: ErrorCodes.JOB_STALLED, job_data: data });
+    const { bodyRef: _stored, ...rest } = data;
+    expect(letter).toMatchObject({ queue: "deliver", destination: "sink", error_code: ErrorCodes.JOB_STALLED, job_data: { ...rest, payloadJson: body } });
     expect(letter.error).toContain("stalled 6 times");
     expect(written).not.toContain(traceId);
   });

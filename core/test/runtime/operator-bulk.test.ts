@@ -1,9 +1,12 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sandboxProviderRecords, type SandboxWorkout } from "@tributary/connector-sandbox";
+import { createProducerQueues, type DeadDeliveryData } from "@tributary/core/queue";
 import { waitForIdle } from "@tributary/core/runtime";
 import { connectUser } from "@tributary/core/services";
+import { TEST_REDIS_URL } from "@tributary/test-kit";
 import { releaseQuarantined } from "../../src/services/release-quarantined.ts";
+import { replayDeadLetter } from "../../src/services/replay-dead-letter.ts";
 import { replayDeadLetters } from "../../src/services/replay-dead-letters.ts";
 import { naturalKeys, receivedFor, startPipeline, utcDays, type Pipeline } from "./pipeline.ts";
 
@@ -30,7 +33,7 @@ describe("operator bulk actions", () => {
     const picked = [];
     for (let i = 0; i < 3; i++) picked.push(await store.addDeadLetter({ ...job, errorCode: code }));
     const other = await store.addDeadLetter({ ...job, errorCode: `${code}_OTHER` });
-    const deps = { store, queues: pipeline.ctx.queues, policy: pipeline.ctx.policy };
+    const deps = { store, queues: { ...pipeline.ctx.queues, redis: pipeline.ctx.redis }, policy: pipeline.ctx.policy };
 
     // A time range before they were written selects none of them.
     expect(await replayDeadLetters(deps, { errorCode: code, until: new Date(Date.now() - 3_600_000).toISOString() })).toEqual({ total: 0, replayed: 0, failed: [] });
@@ -44,6 +47,23 @@ describe("operator bulk actions", () => {
     // A second run finds nothing left to replay.
     expect((await replayDeadLetters(deps, { errorCode: code })).total).toBe(0);
     await pipeline.ctx.queues.pull.obliterate({ force: true });
+  });
+
+  it("replays a dead delivery through producer queues not yet connected: its payload stored again for its one destination, delivered, released", async () => {
+    const { store, queues, redis } = pipeline.ctx;
+    const traceId = randomUUID();
+    const payload = { type: "healthcheck", status: "success", creation_timestamp: new Date().toISOString(), trend_percentage: 0, sent_webhooks_last_hour: 0 };
+    const jobData: DeadDeliveryData = { destination: "receiver", traceId, orderingTimestamp: Date.now(), eventType: "healthcheck", payloadJson: JSON.stringify(payload) };
+    const id = await store.addDeadLetter({ queue: "deliver", destination: "receiver", traceId, jobName: "healthcheck", jobData, error: "receiver said 500", attempts: 10 });
+    const producer = createProducerQueues(TEST_REDIS_URL, queues.prefix);
+    try {
+      expect(await replayDeadLetter({ store, queues: producer, policy: pipeline.ctx.policy }, id!)).toMatchObject({ status: "replayed", queue: "deliver" });
+    } finally {
+      await producer.close();
+    }
+    await waitForIdle(queues, { timeoutMs: 30_000 });
+    expect(pipeline.receiver.received.filter((received) => received.traceId === traceId).map((received) => received.payload)).toEqual([payload]);
+    expect(await redis.keys(`${queues.prefix}:payload:*`)).toEqual([]);
   });
 
   it("releases a quarantined record that passes now, and keeps one that still fails, saying why", async () => {

@@ -6,7 +6,6 @@ import type { DeliverJobData } from "../../queue/topology.ts";
 import { recordDeliveryOutcome } from "../delivery-audit.ts";
 import type { RuntimeContext } from "../runtime-context.ts";
 import type { Delivery, DeliveryPayload } from "../../contracts/destination.ts";
-import { payloadUserId } from "../../contracts/natural-key.ts";
 import { isDataType } from "@tributary/schemas";
 import { isUserInactive } from "../inactive-users.ts";
 import { deliveryBodies } from "../delivery-bodies.ts";
@@ -20,20 +19,18 @@ import { unrecoverableIfUserError } from "./unrecoverable.ts";
 export async function processDelivery(ctx: RuntimeContext, job: Job<DeliverJobData>): Promise<void> {
   const data = job.data;
   const attempt = job.attemptsMade + 1;
-  // The serialized payload: in the store (jobs of this version), in the job (dead-letter replays, earlier
-  // versions), or an object (hand-made jobs). Erase-only jobs have none.
-  let body: string | Buffer | undefined = data.payloadJson ?? (data.payload ? JSON.stringify(data.payload) : undefined);
-  // Parsed only if a destination (or the audit of an older job) needs the object: the webhook sends `body`.
-  let parsed = data.payload as DeliveryPayload | undefined;
+  // The serialized payload, read from the store when the delivery gets that far (erase-only jobs have none).
+  let body: Buffer | undefined;
+  // Parsed only if a destination needs the object: the webhook sends `body` as it is.
+  let parsed: DeliveryPayload | undefined;
   const payload = (): DeliveryPayload => {
     if (body === undefined) throw new UnrecoverableError(`deliver job ${job.id} carries no payload`);
-    return (parsed ??= JSON.parse(typeof body === "string" ? body : body.toString("utf8")) as DeliveryPayload);
+    return (parsed ??= JSON.parse(body.toString("utf8")) as DeliveryPayload);
   };
   const stored = data.bodyRef;
   // Once a delivery is over for good, its reader's share of the stored payload goes.
   const releaseStored = () => (stored ? deliveryBodies(ctx).release(stored, data.destination) : Promise.resolve());
-  const eventType = data.eventType ?? payload().type;
-  const userId = data.eventType !== undefined ? data.userId : payloadUserId(payload());
+  const { eventType, userId } = data;
   const audit = { traceId: data.traceId, destination: data.destination, eventType, userId, reference: data.reference };
   try {
     const active = ctx.destinations.get(data.destination);
@@ -42,7 +39,7 @@ export async function processDelivery(ctx: RuntimeContext, job: Job<DeliverJobDa
         hint: "Enable it in the config (or remove its jobs) and replay the dead letters.",
       });
     }
-    if (body === undefined && stored) body = await deliveryBodies(ctx).get(stored);
+    if (stored) body = await deliveryBodies(ctx).get(stored);
     if (body === undefined && !data.eraseOnly) {
       if (stored && (await alreadyDelivered(ctx, data))) {
         // Delivered, body released, then the worker died before BullMQ recorded the job as complete.
@@ -53,8 +50,8 @@ export async function processDelivery(ctx: RuntimeContext, job: Job<DeliverJobDa
         ? new UserError(ErrorCodes.PAYLOAD_MISSING, `The payload of delivery ${data.traceId} is no longer stored (it expired or was removed from Redis)`, {
             hint: "Nothing is left to deliver: request the data again (an on-demand request for its dates) if the destination still needs it.",
           })
-        : new UserError(ErrorCodes.PAYLOAD_MISSING, `Deliver job ${job.id} carries no payload and points at none`, {
-            hint: "Deliver jobs are made by Tributary; one added by hand needs `bodyRef`, `payloadJson` or `payload`.",
+        : new UserError(ErrorCodes.PAYLOAD_MISSING, `Deliver job ${job.id} points at no stored payload`, {
+            hint: "Deliver jobs are made by Tributary, their payloads stored apart (bodyRef): replay dead letters rather than adding deliver jobs by hand.",
           });
     }
     if (!data.eraseUser && !data.eraseOnly && userId && isDataType(eventType) && (await isUserInactive(ctx.store, userId))) {
