@@ -41,7 +41,10 @@ export interface RuntimeConnector {
    * has been taken by the consumer (handed on to the pipeline).
    */
   read(dataType: DataType, ctx: ConnectorReadContext): AsyncIterable<NormalizedSlice>;
-  /** Provider records (pulled or pushed) through the data type's mapping or map hook, then validated. */
+  /**
+   * Provider records (pulled or pushed) through the data type's mapping or map hook, then validated;
+   * records of a stream (`ctx.stream`) go through its transform hook first.
+   */
   normalize(dataType: DataType, records: Iterable<ProviderRecord>, ctx: ConnectorMapContext, mappingName?: string): Promise<Normalized>;
 }
 
@@ -51,7 +54,7 @@ export interface ConnectorMapContext {
   /** providers.<NAME>.options as configured (the spec's defaults fill the rest). */
   options?: Readonly<Record<string, unknown>> | undefined;
   log: Logger;
-  /** The stream the records were pulled by; absent for pushed records. */
+  /** The stream whose records these are (pulled, or fetched by its object request): its transform hook runs first. Absent for records a push carries. */
   stream?: string;
 }
 

@@ -14,8 +14,11 @@ describe("webhook event actions", () => {
     provider = await startMockProvider((app) => {
       app.get("/v2/usercollection/sleep/:id", (request, response) => reply(response, 200, { id: (request.params as { id: string }).id, day: "2026-04-01" }));
       app.get("/v3/exercises/:id", (request, response) => reply(response, 200, { id: (request.params as { id: string }).id }));
+      app.get("/acme/workouts/:id", (request, response) =>
+        reply(response, 200, { workout_id: (request.params as { id: string }).id, start: "2026-04-01T07:00:00.000000+00:00", end: "2026-04-01T08:00:00.000000+00:00" }),
+      );
     });
-    t = await startSpecPushApp({ baseUrls: { OURA: provider.url, POLAR: provider.url } });
+    t = await startSpecPushApp({ baseUrls: { OURA: provider.url, POLAR: provider.url, ACME_OBJECTS: provider.url } });
   }, 90_000);
   afterAll(async () => {
     await t?.close();
@@ -90,6 +93,20 @@ describe("webhook event actions", () => {
     const result = await processNotification(t.app.ctx, notification("OURA", who, "sleep.create", { event_type: "create", data_type: "sleep", object_id: id, user_id: who.providerUserId }));
     expect(result).toMatchObject({ action: "published" });
     expect(provider.requests.find((r) => r.path === `/v2/usercollection/sleep/${id}`)?.headers.authorization).toBe(`Bearer token-${who.providerUserId}`);
+  });
+
+  it("pull_object: the fetched object goes through its stream's transform hook before mapping; one the hook refuses is quarantined", async () => {
+    const providerUserId = `u-${randomUUID()}`;
+    const tokens = { auth_type: "bearer_token", access_token: `token-${providerUserId}`, obtained_at: Date.now() };
+    const { user_id: userId } = await t.store.createConnection({ provider: "ACME_OBJECTS", providerUserId, tokens });
+    const who = { userId, providerUserId };
+    const push = (workoutId: string) => notification("ACME_OBJECTS", who, "workout.created", { event: "workout.created", user_id: providerUserId, workout_id: workoutId });
+    // The provider's object has no `id`: only the transform gives the mapping its summary_id.
+    expect(await processNotification(t.app.ctx, push("w-1"))).toEqual({ action: "published", records: 1, quarantined: 0, payloads: 1 });
+    expect(await processNotification(t.app.ctx, push("unreadable"))).toEqual({ action: "published", records: 0, quarantined: 1, payloads: 0 });
+    const [quarantined] = await t.store.listQuarantine({ userId });
+    expect(quarantined?.raw).toMatchObject({ workout_id: "unreadable" });
+    expect(quarantined?.issues).toEqual([expect.objectContaining({ rule: "transform", message: expect.stringContaining("this workout cannot be read") })]);
   });
 
   it("pull_url (Polar): the URL on the provider's origin is fetched with the user's token; one elsewhere is refused, nothing sent", async () => {

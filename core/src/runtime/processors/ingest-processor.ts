@@ -151,6 +151,7 @@ async function publishPushed(
 ): Promise<IngestResult> {
   const dataType = action.dataType as DataType;
   let mapping: string = dataType;
+  let stream: string | undefined;
   let records: unknown[] | undefined;
   if (action.action === "records") {
     const found = compilePointer(action.records)(data.notification);
@@ -166,6 +167,7 @@ async function publishPushed(
     }
     const fetched = await fetchNotifiedRecords(connector.definition, action, data.notification, { session, executor: executorOf(connector.definition) });
     mapping = fetched.mapping;
+    stream = fetched.stream;
     records = fetched.records;
   }
   if (!records) {
@@ -185,7 +187,9 @@ async function publishPushed(
     return { action: "published", records: 0, quarantined: 1, payloads: 0 };
   }
   const connection = connectionInfo(user);
-  const normalized = await connector.normalize(dataType, records as ProviderRecord[], { connection, withSamples: true, options: ctx.providers[connector.name]?.options as Record<string, unknown> | undefined, log }, mapping);
+  const options = ctx.providers[connector.name]?.options as Record<string, unknown> | undefined;
+  // An object fetched by a stream's object request is that stream's record: its transform hook applies.
+  const normalized = await connector.normalize(dataType, records as ProviderRecord[], { connection, withSamples: true, options, log, ...(stream !== undefined ? { stream } : {}) }, mapping);
   const published = await publishRecords(ctx, {
     user,
     dataType,
