@@ -25,7 +25,8 @@ describe("FITBIT recordings", () => {
     expect(of("sleep").map((s) => s.metadata.start_time)).toEqual(["2026-03-09T23:21:30.000000+01:00", "2026-03-14T14:05:00.000000+01:00"]);
     expect(of("nutrition")).toHaveLength(1);
     expect(of("nutrition")[0].summary.macros.calories).toBe(825);
-    expect(of("activity").map((a) => a.metadata.summary_id)).toEqual(["52402113305", "52467700011"]);
+    // The recorded list page also holds the walk of the 30th, past the week: left out.
+    expect(of("activity").map((a) => a.metadata.summary_id)).toEqual(["52402113305"]);
   });
 
   it("hold no credentials", async () => {

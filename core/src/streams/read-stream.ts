@@ -161,9 +161,20 @@ export function readStream(stream: CompiledStream, requested: { start: Date; end
         if (collected) stepStart = { ...base, step: isoWindow(step), page: state, skip, ...(newest !== undefined ? { newest: new Date(newest).toISOString() } : {}) };
         for (;;) {
           position = { ...base, step: isoWindow(step), page: state, skip, ...(newest !== undefined ? { newest: new Date(newest).toISOString() } : {}) };
-          const { records, after } = await fetchPage(request, state);
+          const page = await fetchPage(request, state);
+          const { records } = page;
+          let after = page.after;
+          if (stream.within) {
+            // A list in a known order is past the window from its first record that is: the rest of it is too.
+            const past = records.findIndex((record) => stream.within!.ends(stream.within!.place(record, step)));
+            if (past !== -1) {
+              stats.filtered += records.length - past;
+              records.length = past;
+              after = { stop: "end" };
+            }
+          }
           if (fields) for (const record of records) Object.assign(record, fields);
-          const reading = handOut(records, skip, variables, (id) => previousIds.has(id) || ids.has(id), (id) => ids.add(id));
+          const reading = handOut(records, skip, variables, step, (id) => previousIds.has(id) || ids.has(id), (id) => ids.add(id));
           if (collected) for await (const record of reading) collected.push(record);
           else yield* reading;
           if ("stop" in after) {
@@ -219,7 +230,7 @@ export function readStream(stream: CompiledStream, requested: { start: Date; end
   }
 
   /** One page's records, in order, details fetched up to detailConcurrency records ahead. */
-  async function* handOut(records: ProviderRecord[], from: number, variables: TemplateVariables, seen: (id: string) => boolean, remember: (id: string) => void): AsyncGenerator<ProviderRecord> {
+  async function* handOut(records: ProviderRecord[], from: number, variables: TemplateVariables, step: TimeWindow, seen: (id: string) => boolean, remember: (id: string) => void): AsyncGenerator<ProviderRecord> {
     const pending: { index: number; record: ProviderRecord; outcome: Promise<DetailOutcome> }[] = [];
     const passed = (index: number) => {
       if (pending.length === 0 && position) position.skip = index + 1;
@@ -249,7 +260,8 @@ export function readStream(stream: CompiledStream, requested: { start: Date; end
       const record = records[index]!;
       let keep = true;
       try {
-        keep = !stream.filter || (await stream.filter(record));
+        const placement = stream.within?.place(record, step);
+        keep = placement !== "before" && placement !== "after" && (!stream.filter || (await stream.filter(record)));
       } catch (error) {
         // In turn with the records before it, like a failed required detail.
         pending.push({ index, record, outcome: Promise.resolve({ ok: false, error: expressionFailed(error, `${where}.filter`), failures: 0, fetched: 0 }) });
