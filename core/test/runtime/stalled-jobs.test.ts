@@ -7,6 +7,7 @@ import { MAX_STALLS } from "@tributary/core/runtime";
 import type { DeadLetter } from "@tributary/core/state";
 import { startTestRuntime, type RuntimeHarness } from "@tributary/test-kit";
 import { until } from "../../../test/kit/until.ts";
+import { deliveryBodies } from "../../src/runtime/delivery-bodies.ts";
 
 const written: string[] = [];
 const sink: Destination = {
@@ -91,13 +92,16 @@ describe("a job that keeps killing its worker", () => {
     h = await startTestRuntime({ destinations: { sink }, workers: false });
     const { queues } = h.runtime.ctx;
     const traceId = randomUUID();
-    const data: DeliverJobData = { destination: "sink", traceId, orderingTimestamp: Date.now(), payloadJson: '{"type":"healthcheck"}', eventType: "healthcheck" };
+    const body = '{"type":"healthcheck"}';
+    await deliveryBodies(h.runtime.ctx).put(traceId, body, ["sink"]);
+    const data: DeliverJobData = { destination: "sink", traceId, orderingTimestamp: Date.now(), bodyRef: traceId, eventType: "healthcheck" };
     const queue = queues.deliverTo("sink");
     const job = await queue.add("healthcheck", data);
     await killWorkersWith(queue, job.id!, MAX_STALLS.deliver, MAX_STALLS.deliver + 1);
     h.runtime.startWorkers();
     const letter = await deadLetterOf((l) => l.trace_id === traceId);
-    expect(letter).toMatchObject({ queue: "deliver", destination: "sink", job_data: data });
+    const { bodyRef: _stored, ...rest } = data;
+    expect(letter).toMatchObject({ queue: "deliver", destination: "sink", job_data: { ...rest, payloadJson: body } });
     expectStalledOut(letter, MAX_STALLS.deliver + 1);
     expect(await h.store.listDeliveries({ traceId, destination: "sink" })).toMatchObject([{ status: "dead" }]);
     expect(written).not.toContain(traceId);
