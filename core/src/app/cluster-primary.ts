@@ -35,6 +35,9 @@ export function runClusterPrimary(options: ClusterPrimaryOptions): Promise<numbe
   let delay = baseDelay;
   const startedAt = new Map<Worker, number>();
   const ready = new Set<Worker>();
+  // Replacements waiting out their delay. Kept referenced: when every copy has died at once (a job that
+  // kills each worker taking it), these timers are all that keeps the primary alive to replace them.
+  const restarts = new Set<NodeJS.Timeout>();
   const askToDrain = (worker: Worker) => {
     // A copy still starting has no shutdown handler yet: the signal's default action ends it at once,
     // which is right for a process that has taken no work.
@@ -79,7 +82,11 @@ export function runClusterPrimary(options: ClusterPrimaryOptions): Promise<numbe
       // A copy that keeps dying young (bad config, a dependency down) is restarted ever more slowly.
       if (lived < HEALTHY_LIFETIME_MS) delay = Math.min(delay * 2, MAX_RESTART_DELAY_MS);
       log.error({ pid: worker.process.pid, code, signal, restartInMs: wait }, "a tributary process exited unexpectedly; starting a new one");
-      setTimeout(() => !stopping && fork(), wait).unref();
+      const restart = setTimeout(() => {
+        restarts.delete(restart);
+        fork();
+      }, wait);
+      restarts.add(restart);
     });
 
     const stop = (signal: NodeJS.Signals) => {
@@ -89,6 +96,8 @@ export function runClusterPrimary(options: ClusterPrimaryOptions): Promise<numbe
         return;
       }
       stopping = true;
+      for (const restart of restarts) clearTimeout(restart);
+      restarts.clear();
       log.info({ signal, processes: startedAt.size }, "stopping: draining every process");
       if (startedAt.size === 0) resolve(0);
       for (const worker of startedAt.keys()) askToDrain(worker);
