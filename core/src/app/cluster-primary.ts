@@ -1,8 +1,16 @@
 import cluster, { type Worker } from "node:cluster";
-import { AggregatorRegistry } from "prom-client";
 import type { Logger } from "../log/logger.ts";
 import { SHUTDOWN_MESSAGE } from "./shutdown-on-signal.ts";
-import { CLUSTER_METRICS_REQUEST, CLUSTER_METRICS_RESPONSE, type ClusterMetricsRequest, type ClusterMetricsResponse } from "../observability/cluster-metrics.ts";
+import { clusterMetricsCollector } from "../observability/cluster-collector.ts";
+import {
+  CLUSTER_METRICS_REQUEST,
+  CLUSTER_METRICS_RESPONSE,
+  COLLECT_RESPONSE,
+  COLLECTABLE,
+  type ClusterMetricsRequest,
+  type ClusterMetricsResponse,
+  type CollectResponse,
+} from "../observability/cluster-metrics.ts";
 
 export interface ClusterPrimaryOptions {
   /** How many copies of this command to run. */
@@ -29,7 +37,7 @@ const MAX_RESTART_DELAY_MS = 30_000;
 export function runClusterPrimary(options: ClusterPrimaryOptions): Promise<number> {
   const { log, processes } = options;
   const baseDelay = options.restartDelayMs ?? 1000;
-  const aggregator = new AggregatorRegistry();
+  const metrics = clusterMetricsCollector();
   let stopping = false;
   let failed = false;
   let delay = baseDelay;
@@ -50,17 +58,20 @@ export function runClusterPrimary(options: ClusterPrimaryOptions): Promise<numbe
     startedAt.set(worker, Date.now());
   };
 
-  cluster.on("message", (worker: Worker, message: ClusterMetricsRequest | { type: typeof READY_MESSAGE }) => {
+  type CopyMessage = ClusterMetricsRequest | CollectResponse | { type: typeof READY_MESSAGE | typeof COLLECTABLE };
+  cluster.on("message", (worker: Worker, message: CopyMessage) => {
     if (message?.type === READY_MESSAGE) {
       ready.add(worker);
       if (stopping) askToDrain(worker);
       return;
     }
+    if (message?.type === COLLECTABLE) return metrics.add(worker);
+    if (message?.type === COLLECT_RESPONSE) return metrics.answered(worker, message);
     if (message?.type !== CLUSTER_METRICS_REQUEST) return;
     const reply = (response: Omit<ClusterMetricsResponse, "type" | "id">) => {
       if (worker.isConnected()) worker.send({ type: CLUSTER_METRICS_RESPONSE, id: message.id, ...response } satisfies ClusterMetricsResponse);
     };
-    aggregator.clusterMetrics().then(
+    metrics.collect().then(
       (text) => reply({ text }),
       (error: unknown) => reply({ error: (error as Error).message }),
     );
@@ -71,6 +82,7 @@ export function runClusterPrimary(options: ClusterPrimaryOptions): Promise<numbe
       const lived = Date.now() - (startedAt.get(worker) ?? 0);
       startedAt.delete(worker);
       ready.delete(worker);
+      metrics.remove(worker);
       if (stopping) {
         // Ended by the SIGTERM sent to a copy still starting: expected, not a failure.
         if (code !== 0 && !(code === null && signal === "SIGTERM")) failed = true;
