@@ -3,10 +3,10 @@ import { Profile } from "@garmin/fitsdk";
 /*
  * The record messages of an activity, written as one message definition and fixed-size data messages.
  * @garmin/fitsdk's Encoder builds and compares a new message definition for every message it writes, by
- * scanning the message's whole profile for each field: the cost of thousands of records (docs/benchmarks.md).
- * Every record of one file has the same fields here, so the layout is derived once — field numbers, base
- * types, scales and offsets from the SDK's own Profile — and each record is a row of values. Every other
- * message of the file is the SDK's (fit-file.ts).
+ * scanning the message's whole profile for each field, which does not suit the thousands of records of an
+ * activity. Every record of one file has the same fields here, so the layout is derived once — field
+ * numbers, base types, scales and offsets from the SDK's own Profile — and each record is a row of values.
+ * Every other message of the file is the SDK's (fit-file.ts).
  */
 
 /**

@@ -27,38 +27,41 @@ export class SampleClock {
   instants(samples: ReadonlyArray<TimedSample | null>): Float64Array {
     let at = this.#read.get(samples);
     if (at) return at;
-    const count = samples.length;
-    at = new Float64Array(count);
-    const timestamps: unknown[] = new Array(count);
-    // Providers stamp every array of one activity at the same instants: a timestamp equal to the one at
-    // the same index of the array read before is not parsed again.
+    // Providers stamp every array of one activity at the same instants: an array whose timestamps are
+    // those of the array read before gets its instants, and a timestamp equal to the one at the same index
+    // of that array is not parsed again.
     const previousTimestamps = this.#previousTimestamps;
-    const previousMs = this.#previousMs;
-    const shared = Math.min(previousTimestamps.length, count);
-    let same = count === previousTimestamps.length;
-    for (let i = 0; i < count; i++) {
-      const sample = samples[i];
-      const timestamp = sample?.timestamp;
-      timestamps[i] = timestamp;
-      let ms = NaN;
-      if (typeof timestamp === "string") {
-        if (i < shared && previousTimestamps[i] === timestamp) ms = previousMs[i]!;
-        else {
-          same = false;
-          ms = instantMs(timestamp);
-        }
-      } else {
-        same = false;
-        if (sample && finite(sample.timer_duration_seconds) !== undefined) ms = this.#startMs + sample.timer_duration_seconds! * 1000;
+    if (sameTimestamps(samples, previousTimestamps)) at = this.#previousMs;
+    else {
+      const count = samples.length;
+      const previousMs = this.#previousMs;
+      const shared = Math.min(previousTimestamps.length, count);
+      const timestamps: unknown[] = new Array(count);
+      at = new Float64Array(count);
+      for (let i = 0; i < count; i++) {
+        const sample = samples[i];
+        const timestamp = sample?.timestamp;
+        timestamps[i] = timestamp;
+        let ms = NaN;
+        if (typeof timestamp === "string") ms = i < shared && previousTimestamps[i] === timestamp ? previousMs[i]! : instantMs(timestamp);
+        else if (sample && finite(sample.timer_duration_seconds) !== undefined) ms = this.#startMs + sample.timer_duration_seconds! * 1000;
+        at[i] = ms;
       }
-      at[i] = ms;
+      if (count > 0) {
+        this.#previousTimestamps = timestamps;
+        this.#previousMs = at;
+      }
     }
-    if (same) at = previousMs;
     this.#read.set(samples, at);
-    if (count > 0) {
-      this.#previousTimestamps = timestamps;
-      this.#previousMs = at;
-    }
     return at;
   }
+}
+
+function sameTimestamps(samples: ReadonlyArray<TimedSample | null>, timestamps: readonly unknown[]): boolean {
+  if (samples.length !== timestamps.length || samples.length === 0) return false;
+  for (let i = 0; i < samples.length; i++) {
+    const timestamp = samples[i]?.timestamp;
+    if (typeof timestamp !== "string" || timestamp !== timestamps[i]) return false;
+  }
+  return true;
 }

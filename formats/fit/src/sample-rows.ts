@@ -64,7 +64,10 @@ function fill(kind: Kind, samples: ReadonlyArray<any>, rowOf: Int32Array, column
         setNumber(first, row, sample.elev_meters);
         break;
       case "position": {
-        const [lat, lng] = (sample.coords_lat_lng_deg ?? []) as unknown[];
+        const coords: unknown = sample.coords_lat_lng_deg;
+        if (!Array.isArray(coords)) break;
+        const lat: unknown = coords[0];
+        const lng: unknown = coords[1];
         if (!isNumber(lat) || !isNumber(lng) || Math.abs(lat) > 90 || Math.abs(lng) > 180) break;
         first[row] = degreesToSemicircles(lat);
         second[row] = degreesToSemicircles(lng);
