@@ -1,6 +1,6 @@
 import type { DataType, RequestSpec, StreamSpec } from "@tributary/schemas";
 import { ErrorCodes } from "../errors/codes.ts";
-import { UserError, type TributaryError } from "../errors/tributary-error.ts";
+import { RateLimitedError, UserError, type TributaryError } from "../errors/tributary-error.ts";
 import { compileCondition } from "../mapping/index.ts";
 import type { ProviderSession } from "../provider-http/provider-client.ts";
 import type { Rejected } from "../runtime/normalize.ts";
@@ -105,9 +105,16 @@ export function createConnectorReader(definition: ConnectorDefinition, normalize
           rejected.push(rejectedDetail(stream, record, error));
         },
       });
-      for await (const record of reading) {
-        slice.push(record);
-        if (slice.length >= sliceSize) yield await close(reading.position());
+      try {
+        for await (const record of reading) {
+          slice.push(record);
+          if (slice.length >= sliceSize) yield await close(reading.position());
+        }
+      } catch (error) {
+        // A wait (rate budget, Retry-After) ends this run of the read: what was read goes on, with the
+        // exact position after it, so the continued read asks for nothing it already received.
+        if (error instanceof RateLimitedError) yield await close(reading.position());
+        throw error;
       }
       yield { ...(await close(reading.position())), stats: reading.stats };
       // Only now — the consumer asked for more, so it has published the stream's last slice.

@@ -38,7 +38,8 @@ export interface RuntimeConnector {
    * One data type of one connection over a window: each stream of that type read (its read hook, or its
    * request through the provider session: paging, details, checkpoints), mapped and validated a slice
    * at a time as records arrive. Checkpoints move only once the slice holding a stream's last record
-   * has been taken by the consumer (handed on to the pipeline).
+   * has been taken by the consumer (handed on to the pipeline). A wait (RateLimitedError) ends the read
+   * after one more slice: the records read before it, with the exact position to continue from.
    */
   read(dataType: DataType, ctx: ConnectorReadContext): AsyncIterable<NormalizedSlice>;
   /**

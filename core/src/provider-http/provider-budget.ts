@@ -2,7 +2,7 @@ import type { Redis } from "ioredis";
 import type { RateLimitHeadersSpec, RateLimitSpec } from "@tributary/schemas";
 import { ErrorCodes } from "../errors/codes.ts";
 import { UserError } from "../errors/tributary-error.ts";
-import { budgetKeyBase, budgetScripts, type BudgetWindowKey, type WindowObservation } from "./budget-scripts.ts";
+import { budgetKeyBase, budgetScripts, type BudgetGrant, type BudgetWindowKey, type WindowObservation } from "./budget-scripts.ts";
 import { readRateLimitHeaders, type HeaderWindow } from "./rate-limit-headers.ts";
 
 export interface BudgetWindow extends HeaderWindow {
@@ -11,7 +11,8 @@ export interface BudgetWindow extends HeaderWindow {
 }
 
 export type ProviderBudgetDecision =
-  | { ok: true; grantedAtMs: number }
+  /** `grant`: hand it to `settle` once the request is over. */
+  | { ok: true; grantedAtMs: number; grant: ProviderBudgetGrant }
   /** `window`: the name of the window (or "blocked") that refused. */
   | { ok: false; retryAfterMs: number; window: string };
 
@@ -22,11 +23,22 @@ export type ProviderBudgetDecision =
  * windows honest (its count and announced limits win over ours when higher), and a 429 blocks the
  * client, or only the user when every limit the provider declares is per user.
  */
+/** One request's grant, for `settle`. */
+export interface ProviderBudgetGrant extends BudgetGrant {
+  userId: string | undefined;
+}
+
 export interface ProviderBudget {
   readonly windows: readonly BudgetWindow[];
   /** Which budget a 429 pauses. */
   readonly blockScope: "client" | "user";
-  acquire(userId?: string): Promise<ProviderBudgetDecision>;
+  /**
+   * One request's share of every window. `holdMs`: the longest the request can take to reach the
+   * provider (its timeout): until it is settled, it is counted as arriving that late.
+   */
+  acquire(userId?: string, holdMs?: number): Promise<ProviderBudgetDecision>;
+  /** The request is over (answered, failed, timed out): it counts as having reached the provider now. */
+  settle(grant: ProviderBudgetGrant): Promise<void>;
   /** Feed the provider's rate-limit headers of an answer made for `userId`. */
   observe(userId: string | undefined, headers: Readonly<Record<string, string>>): Promise<void>;
   block(userId: string | undefined, ms: number): Promise<void>;
@@ -78,13 +90,17 @@ export function providerBudget(options: ProviderBudgetOptions): ProviderBudget {
   return {
     windows,
     blockScope,
-    async acquire(userId) {
+    async acquire(userId, holdMs = 0) {
       const blocks = [`${base}:blocked`, ...(userId !== undefined ? [`${userBase(userId)}:blocked`] : [])];
       const keys = windows.map((w) => keyOf(w, userId));
-      const decision = await scripts.acquire({ blocks, windows: keys.filter((k): k is BudgetWindowKey => k !== undefined) });
-      if (decision.ok) return decision;
+      const decision = await scripts.acquire({ blocks, windows: keys.filter((k): k is BudgetWindowKey => k !== undefined), holdMs });
+      if (decision.ok) return { ok: true, grantedAtMs: decision.grantedAtMs, grant: { ...decision.grant, userId } };
       const index = keys.findIndex((k) => k?.key === decision.blockedBy);
       return { ok: false, retryAfterMs: decision.retryAfterMs, window: index >= 0 ? windows[index]!.name : "blocked" };
+    },
+    async settle(grant) {
+      const keys = windows.map((w) => keyOf(w, grant.userId)).filter((k): k is BudgetWindowKey => k !== undefined);
+      await scripts.settle(grant, keys);
     },
     async observe(userId, headers) {
       if (!headerNames.some((name) => headers[name] !== undefined)) return;

@@ -7,7 +7,7 @@ import { silentLogger, type Logger } from "../log/logger.ts";
 import { bodySnippet, responseView, type ProviderAnswer } from "./answer.ts";
 import { ProviderAccessRevokedError, ProviderWaitError, providerUnavailable, requestFailed } from "./errors.ts";
 import { createOriginPolicy, type OriginPolicy } from "./origin-policy.ts";
-import type { ProviderBudget } from "./provider-budget.ts";
+import type { ProviderBudget, ProviderBudgetGrant } from "./provider-budget.ts";
 import { encodeBody, renderRequest, type PreparedRequest } from "./render-request.ts";
 import { newRequestStats, type RequestStats } from "./request-stats.ts";
 import { compileResponseRules, type Decision } from "./response-rules.ts";
@@ -170,12 +170,13 @@ export function createProviderClient(options: ProviderClientOptions): ProviderCl
       return refreshing;
     };
 
-    const takeBudget = async (request: PreparedRequest) => {
-      if (!budget) return;
+    const takeBudget = async (request: PreparedRequest): Promise<ProviderBudgetGrant | undefined> => {
+      if (!budget) return undefined;
       let waited = 0;
       for (;;) {
-        const decision = await budget.acquire(userId);
-        if (decision.ok) return;
+        // Held for as long as the request may take to reach the provider, which counts it on arrival.
+        const decision = await budget.acquire(userId, timeoutMs);
+        if (decision.ok) return decision.grant;
         if (decision.retryAfterMs > maxInProcessWaitMs || waited + decision.retryAfterMs > 5 * maxInProcessWaitMs) {
           throw new ProviderWaitError(`${provider} rate budget (${decision.window}) is spent; the next request fits in ${decision.retryAfterMs} ms`, decision.retryAfterMs, "budget", {
             details: { window: decision.window, request: request.label },
@@ -232,13 +233,21 @@ export function createProviderClient(options: ProviderClientOptions): ProviderCl
       let redirects = 0;
       for (;;) {
         signal?.throwIfAborted();
-        await takeBudget(request);
-        const { wire, generation: applied } = await toWire(request);
-        attempt += 1;
-        let response: ProviderResponse;
+        const grant = await takeBudget(request);
+        let sent: { response: ProviderResponse; applied: number } | { error: unknown };
         try {
-          response = await send(wire);
-        } catch (error) {
+          const { wire, generation } = await toWire(request);
+          attempt += 1;
+          sent = await send(wire).then(
+            (response) => ({ response, applied: generation }),
+            (error: unknown) => ({ error }),
+          );
+        } finally {
+          // Whatever became of it, the request is over: from now on it counts as having reached the provider.
+          if (grant) await budget!.settle(grant);
+        }
+        if ("error" in sent) {
+          const error = sent.error;
           if (!isTributaryError(error) || error.errorClass !== "transient") throw error;
           if (attempt >= maxAttempts) throw providerUnavailable(`${error.message} (attempt ${attempt} of ${maxAttempts})`, { cause: error, details: { ...error.details, attempts: attempt } });
           count("retries");
@@ -246,6 +255,7 @@ export function createProviderClient(options: ProviderClientOptions): ProviderCl
           await wait(backoff(attempt), "retry");
           continue;
         }
+        const { response, applied } = sent;
         await budget?.observe(userId, response.headers);
         const view = responseView(response);
         const decision: Decision = decide(view);
