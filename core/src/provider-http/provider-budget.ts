@@ -3,12 +3,10 @@ import type { RateLimitHeadersSpec, RateLimitSpec } from "@tributary/schemas";
 import { ErrorCodes } from "../errors/codes.ts";
 import { UserError } from "../errors/tributary-error.ts";
 import { budgetKeyBase, budgetScripts, type BudgetGrant, type BudgetWindowKey, type WindowObservation } from "./budget-scripts.ts";
-import { readRateLimitHeaders, type HeaderWindow } from "./rate-limit-headers.ts";
+import { readRateLimitHeaders } from "./rate-limit-headers.ts";
+import { declaredWindows, headerSetsOf, type DeclaredWindow } from "./rate-limited-wait.ts";
 
-export interface BudgetWindow extends HeaderWindow {
-  max: number;
-  aligned: boolean;
-}
+export type BudgetWindow = DeclaredWindow;
 
 export type ProviderBudgetDecision =
   /** `grant`: hand it to `settle` once the request is over. */
@@ -61,7 +59,7 @@ export const OPERATOR_WINDOW = "configured";
 export function providerBudget(options: ProviderBudgetOptions): ProviderBudget {
   const scripts = budgetScripts(options.redis);
   const base = budgetKeyBase(options.prefix, options.provider, options.clientId);
-  const specWindows = (options.rateLimits ?? []).map((limit, index) => windowOf(limit, index));
+  const specWindows: BudgetWindow[] = declaredWindows(options.rateLimits);
   const names = new Set<string>();
   for (const window of specWindows) {
     if (names.has(window.name)) throw new UserError(ErrorCodes.SPEC_INVALID, `${options.provider}: two http.rateLimits are named ${JSON.stringify(window.name)}`, { hint: "Give each rate limit its own name." });
@@ -71,7 +69,7 @@ export function providerBudget(options: ProviderBudgetOptions): ProviderBudget {
   if (options.operatorLimit !== undefined && options.operatorLimit !== null) {
     windows.push({ ...checkedLimit(options.provider, options.operatorLimit), name: OPERATOR_WINDOW, scope: "client", aligned: false });
   }
-  const headerSpecs = options.rateLimitHeaders === undefined ? [] : Array.isArray(options.rateLimitHeaders) ? options.rateLimitHeaders : [options.rateLimitHeaders as RateLimitHeadersSpec];
+  const headerSpecs = headerSetsOf(options.rateLimitHeaders);
   for (const spec of headerSpecs) {
     for (const name of spec.windows ?? []) {
       if (!names.has(name)) throw new UserError(ErrorCodes.SPEC_INVALID, `${options.provider}: http.rateLimitHeaders names the window ${JSON.stringify(name)}, which http.rateLimits does not declare`, { hint: "Use the name of one of the rate limits." });
@@ -115,16 +113,6 @@ export function providerBudget(options: ProviderBudgetOptions): ProviderBudget {
       const key = blockScope === "user" && userId !== undefined ? `${userBase(userId)}:blocked` : `${base}:blocked`;
       await scripts.block(key, ms);
     },
-  };
-}
-
-function windowOf(limit: RateLimitSpec, index: number): BudgetWindow {
-  return {
-    name: limit.name ?? `${limit.scope}_${limit.perSeconds}s_${index}`,
-    scope: limit.scope,
-    max: limit.max,
-    perSeconds: limit.perSeconds,
-    aligned: limit.aligned ?? false,
   };
 }
 
