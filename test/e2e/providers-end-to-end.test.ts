@@ -5,12 +5,15 @@ import { submitConsent } from "@tributary/test-kit/mock-provider";
 import { until } from "../kit/until.ts";
 import { formBrowser } from "./form-browser.ts";
 import { PROVIDER_CASES, type Arrives, type CaseContext, type ProviderCase } from "./provider-cases.ts";
-import { startProviderStage, type ProviderStage } from "./provider-stage.ts";
+import { startProviderStage, type ProviderStage, type StagedProvider } from "./provider-stage.ts";
 import { shiftTimes } from "./shift-times.ts";
 
 const csrfOf = (html: string) => /name="csrf" value="([^"]+)"/.exec(html)?.[1] ?? "";
 const recordsOf = (payload: any): any[] => payload.data ?? (payload.athlete ? [payload.athlete] : []);
 const BUSY = ["waiting", "active", "delayed", "prioritized", "waiting-children"] as const;
+/** XERT with a partner client (providers.XERT.clientId): its authorization-code flow is offered beside the password form. */
+const XERT_PARTNER: StagedProvider = { name: "XERT" };
+const XERT_GPS_RIDE = "dc5670e06814de2c";
 
 /**
  * STRAVA, FITBIT, OURA, WHOOP, GARMIN, WITHINGS, POLAR and WAHOO end to end, one Tributary for all of
@@ -23,7 +26,7 @@ describe("providers end to end: widget, backfill, pushes, destination", () => {
   let stage: ProviderStage;
 
   beforeAll(async () => {
-    stage = await startProviderStage(PROVIDER_CASES);
+    stage = await startProviderStage([...PROVIDER_CASES, XERT_PARTNER]);
   }, 120_000);
 
   afterAll(async () => stage?.close());
@@ -43,7 +46,7 @@ describe("providers end to end: widget, backfill, pushes, destination", () => {
     }, 60_000);
 
   const widgetUrl = async (referenceId: string): Promise<string> => {
-    const session = await stage.v2("POST", "/auth/generateWidgetSession", { reference_id: referenceId, providers: PROVIDER_CASES.map((c) => c.name).join(",") });
+    const session = await stage.v2("POST", "/auth/generateWidgetSession", { reference_id: referenceId, providers: [...PROVIDER_CASES, XERT_PARTNER].map((c) => c.name).join(",") });
     expect(session.status).toBe(200);
     return session.body.url;
   };
@@ -149,5 +152,45 @@ describe("providers end to end: widget, backfill, pushes, destination", () => {
       const result = validatePayload(payload);
       expect(result.ok ? [] : result.issues, `${payload.type} payload`).toEqual([]);
     }
+  });
+  it("XERT with a partner client: the widget offers Xert's consent page beside the credentials form; a rider connects there and is backfilled, and the password grant uses the partner client too", { timeout: 120_000 }, async () => {
+    const mock = stage.mocks.XERT!;
+    const code = (stage.definitions.XERT!.spec.auth as { alternatives: Array<{ type: string; scopes: string[]; pkce?: boolean }> }).alternatives.find((method) => method.type === "oauth2")!;
+    const issuedTo = (user: string) => (mock.oauth!.tokens.events ?? []).filter((event) => event.type === "issued" && event.userId === user).map((event) => event.clientId);
+
+    const widget = await widgetUrl("ref-jordan");
+    const browser = formBrowser();
+    const page = await (await browser.get(widget)).text();
+    // The credentials form is the card's main button; "Or sign in on the Xert website" under it.
+    expect(page).toContain(`<input type="hidden" name="provider" value="XERT"><button type="submit" class="provider"`);
+    expect(page).toContain(`<input type="hidden" name="provider" value="XERT"><input type="hidden" name="method" value="redirect">`);
+    const start = await browser.post(`${widget}/start`, { csrf: csrfOf(page), provider: "XERT", method: "redirect" });
+    expect(start.status).toBe(303);
+    const authorize = new URL(start.headers.get("location")!);
+    expect(`${authorize.origin}${authorize.pathname}`).toBe(mock.urls().authorizeUrl);
+    expect(Object.fromEntries(authorize.searchParams)).toMatchObject({ client_id: "mock-client-id", response_type: "code", scope: code.scopes.join(" "), state: expect.any(String) });
+    expect(authorize.searchParams.get("code_challenge_method")).toBe(code.pkce === false ? null : "S256");
+    const consent = await submitConsent(authorize.href, "approve", { username: "jordan.rivers", password: "xert-jordan" });
+    const callback = await browser.get(consent.location!);
+    expect(callback.status).toBe(303);
+    const landed = new URL(callback.headers.get("location")!);
+    expect(Object.fromEntries(landed.searchParams)).toMatchObject({ status: "success", resource: "XERT", reference_id: "ref-jordan" });
+    const jordan = landed.searchParams.get("user_id")!;
+    // Xert's API names no account and no login was typed: the connection has no provider user id.
+    expect(await stage.store.getConnection(jordan)).toMatchObject({ provider: "XERT", provider_user_id: null, active: true });
+    expect(await stage.store.getTokens(jordan)).toMatchObject({ auth_type: "oauth2", refresh_token: expect.any(String) });
+    expect(issuedTo("jordan.rivers")).toEqual(["mock-client-id"]);
+    await until("Jordan's backfill", async () =>
+      payloadsOf(jordan).some((payload) => payload.type === "activity" && recordsOf(payload).some((ride) => ride.metadata.summary_id === XERT_GPS_RIDE && ride.distance_data.summary.distance_meters === 5400)) ? true : undefined, 60_000);
+
+    // The credentials form, as the card's main flow: the password grant is made with the partner client.
+    const other = formBrowser();
+    const otherWidget = await widgetUrl("ref-casey");
+    const otherPage = await (await other.get(otherWidget)).text();
+    const form = new URL((await other.post(`${otherWidget}/start`, { csrf: csrfOf(otherPage), provider: "XERT" })).headers.get("location")!, stage.url).href;
+    const submitted = await other.post(form, { csrf: csrfOf(await (await other.get(form)).text()), username: "casey.hill", password: "xert-casey" });
+    expect(submitted.status).toBe(303);
+    expect(new URL(submitted.headers.get("location")!).searchParams.get("status")).toBe("success");
+    expect(issuedTo("casey.hill")).toEqual(["mock-client-id"]);
   });
 });
