@@ -10,6 +10,7 @@ import { replayFingerprint, replayHoldSeconds } from "../ingress/replay-fingerpr
 import { precheckPush, verifyPush } from "../ingress/verify-push.ts";
 import type { ConnectorDefinition } from "../spec/define-connector.ts";
 import type { WebhookRequest } from "../ingress/webhook-request.ts";
+import { WEBHOOK_ROUTE } from "../ingress/webhook-url.ts";
 import { jobId } from "../queue/job-id.ts";
 import { MAX_NOTIFICATIONS_PER_INGEST_JOB, type IngestJobData, type IngestNotification } from "../queue/topology.ts";
 import type { RuntimeContext } from "../runtime/runtime-context.ts";
@@ -154,7 +155,7 @@ export async function hooksRoutes(app: FastifyInstance, options: HooksRoutesOpti
     await rejections?.(request);
   };
 
-  app.post("/hooks/:provider", { bodyLimit: limits.hookBodyBytes, preParsing: refuseEarly, config: rateLimitConfig }, async (request: ProviderRequest, reply) => {
+  app.post(WEBHOOK_ROUTE, { bodyLimit: limits.hookBodyBytes, preParsing: refuseEarly, config: rateLimitConfig }, async (request: ProviderRequest, reply) => {
     const target = targets.get(request)!;
     const { connector, definition, settings } = target;
     const webhook = definition.spec.webhook!;
@@ -263,8 +264,8 @@ export async function hooksRoutes(app: FastifyInstance, options: HooksRoutesOpti
         return reply.code(answer.status).send({ status: "error", message: answer.message });
     }
   };
-  app.head("/hooks/:provider", { config: rateLimitConfig }, handshake);
-  app.get("/hooks/:provider", { config: rateLimitConfig }, handshake);
+  app.head(WEBHOOK_ROUTE, { config: rateLimitConfig }, handshake);
+  app.get(WEBHOOK_ROUTE, { config: rateLimitConfig }, handshake);
 
   function unavailable(request: FastifyRequest, reply: FastifyReply, provider: string, error: unknown, message?: string) {
     request.log.warn({ provider, err: (error as Error).message }, "provider push not accepted: dependency unavailable");
