@@ -39,17 +39,22 @@ const processes = (text: string) => ({
   missing: value(text, 'tributary_cluster_processes{metrics="missing"}'),
 });
 
+/** A collector with two copies that announced their registry, having counted 5 and 7. */
+function twoCopies(timeoutMs: number) {
+  const collector = clusterMetricsCollector(timeoutMs);
+  const a = copy(collector, 1);
+  const b = copy(collector, 2);
+  collector.add(a);
+  collector.add(b);
+  a.requests.inc(5);
+  b.requests.inc(7);
+  return { collector, a, b };
+}
+
 describe("the cluster primary's metrics collection", () => {
   it("sums every copy that announced its registry; a copy still starting is not waited for", async () => {
-    const collector = clusterMetricsCollector(60_000);
-    const a = copy(collector, 1);
-    const b = copy(collector, 2);
-    const starting = copy(collector, 3);
-    starting.hold();
-    collector.add(a);
-    collector.add(b);
-    a.requests.inc(5);
-    b.requests.inc(7);
+    const { collector } = twoCopies(60_000);
+    copy(collector, 3).hold();
     // Answered as soon as both announced copies did: the timeout (a minute) is not waited out.
     const text = await collector.collect();
     expect(total(text)).toBe(12);
@@ -57,13 +62,7 @@ describe("the cluster primary's metrics collection", () => {
   });
 
   it("answers within its bound when a copy is held: with the copy's previous answer, never a lower sum", async () => {
-    const collector = clusterMetricsCollector(100);
-    const a = copy(collector, 1);
-    const b = copy(collector, 2);
-    collector.add(a);
-    collector.add(b);
-    a.requests.inc(5);
-    b.requests.inc(7);
+    const { collector, a, b } = twoCopies(100);
     expect(total(await collector.collect())).toBe(12);
 
     b.requests.inc(3);
@@ -84,22 +83,16 @@ describe("the cluster primary's metrics collection", () => {
   });
 
   it("a copy that never answered is counted missing; one that exited leaves the sum", async () => {
-    const collector = clusterMetricsCollector(100);
-    const a = copy(collector, 1);
-    const b = copy(collector, 2);
-    collector.add(a);
-    collector.add(b);
-    a.requests.inc(2);
-    b.requests.inc(4);
+    const { collector, b } = twoCopies(100);
     b.hold();
     const text = await collector.collect();
-    expect(total(text)).toBe(2);
+    expect(total(text)).toBe(5);
     expect(processes(text)).toEqual({ current: 1, stale: 0, missing: 1 });
 
     await b.release();
     collector.remove(b);
     const after = await collector.collect();
-    expect(total(after)).toBe(2);
+    expect(total(after)).toBe(5);
     expect(processes(after)).toEqual({ current: 1, stale: 0, missing: 0 });
   });
 
