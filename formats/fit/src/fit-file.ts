@@ -146,7 +146,7 @@ const RANGES: Record<string, [min: number, max: number]> = {
 };
 const MAX_STRING_BYTES = 254;
 
-type FieldProfile = { name: string; baseType: string; scale: number | number[]; offset: number | number[] };
+type FieldProfile = { name: string; type: string; baseType: string; scale: number | number[]; offset: number | number[] };
 const fieldsByMessage = new Map<number, Map<string, FieldProfile>>();
 
 function profileFields(mesgNum: number): Map<string, FieldProfile> {
@@ -158,10 +158,28 @@ function profileFields(mesgNum: number): Map<string, FieldProfile> {
   return fields;
 }
 
+const valuesByType = new Map<string, Map<string, number>>();
+
+/**
+ * The number of a value of a FIT type ("cycling" of sport), from the SDK's Profile. The SDK's encoder looks
+ * a named value up by scanning every value of its type, each time it writes one; a number it writes as is.
+ */
+function typeValue(type: string, name: string): number | undefined {
+  let values = valuesByType.get(type);
+  if (!values) {
+    values = new Map();
+    for (const [number, value] of Object.entries((Profile.types as Record<string, Record<string, unknown>>)[type] ?? {})) {
+      if (typeof value === "string" && !values.has(value)) values.set(value, Number(number));
+    }
+    valuesByType.set(type, values);
+  }
+  return values.get(name);
+}
+
 /**
  * The fields as the SDK can store them: numbers rounded to the field's resolution, values the field's
- * type cannot hold left out (the SDK would wrap them around: 300 bpm in a uint8 becomes 44), strings cut
- * to FIT's 255-byte field size, undefined and null dropped.
+ * type cannot hold left out (the SDK would wrap them around: 300 bpm in a uint8 becomes 44), named values
+ * of FIT types as their numbers, strings cut to FIT's 255-byte field size, undefined and null dropped.
  */
 function storable({ mesgNum, fields }: FitMessage): Record<string, unknown> {
   const profile = profileFields(mesgNum);
@@ -171,7 +189,8 @@ function storable({ mesgNum, fields }: FitMessage): Record<string, unknown> {
     const field = profile.get(name);
     if (!field) continue;
     if (typeof value === "string") {
-      kept[name] = field.baseType === "string" ? fitString(value) : value;
+      // A name the type does not have stays a name, for the SDK to refuse.
+      kept[name] = field.baseType === "string" ? fitString(value) : (typeValue(field.type, value) ?? value);
       continue;
     }
     const range = RANGES[field.baseType];

@@ -91,20 +91,21 @@ export function encodeRecords(rows: RecordRows, from: number, to: number, local:
   let offset = definitionSize + 1;
   for (let c = 0; c < columns.length; c++) {
     const { type, scale, offset: fieldOffset } = columns[c]!;
+    const { invalid, min, max, size } = type;
     const column = values[c]!;
     let at = offset;
     for (let row = from; row < to; row++, at += recordSize) {
       const value = column[row]!;
-      let raw = type.invalid;
+      let raw = invalid;
       if (value === value) {
         const scaled = Math.round((value + fieldOffset) * scale);
-        if (scaled >= type.min && scaled <= type.max) raw = scaled;
+        if (scaled >= min && scaled <= max) raw = scaled;
       }
-      if (type.size === 1) bytes[at] = raw;
-      else if (type.size === 2) view.setUint16(at, raw, true);
+      if (size === 1) bytes[at] = raw;
+      else if (size === 2) view.setUint16(at, raw, true);
       else view.setUint32(at, raw, true);
     }
-    offset += type.size;
+    offset += size;
   }
   for (let row = 0, at = definitionSize; row < to - from; row++, at += recordSize) bytes[at] = local;
   return bytes;

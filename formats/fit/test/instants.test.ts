@@ -16,6 +16,10 @@ describe("instantMs", () => {
   });
 
   it("reads the forms around Terra's: Z, no or short fractions, an offset without a colon, a local time as UTC, others by Date.parse", () => {
+    // Microseconds round to the nearest millisecond, in Terra's form as in the others.
+    expect(instantMs("2026-11-02T07:04:11.123456+01:00")).toBe(Date.UTC(2026, 10, 2, 6, 4, 11, 123));
+    expect(instantMs("2026-11-02T07:04:11.123556+01:00")).toBe(Date.UTC(2026, 10, 2, 6, 4, 11, 124));
+    expect(instantMs("2026-11-02T07:04:11.123556Z")).toBe(Date.UTC(2026, 10, 2, 7, 4, 11, 124));
     expect(instantMs("2026-11-02T07:04:11Z")).toBe(Date.UTC(2026, 10, 2, 7, 4, 11));
     expect(instantMs("2026-11-02T07:04:11.5Z")).toBe(Date.UTC(2026, 10, 2, 7, 4, 11, 500));
     expect(instantMs("2026-11-02T07:04:11.25+0100")).toBe(Date.UTC(2026, 10, 2, 6, 4, 11, 250));
