@@ -64,7 +64,6 @@ describe("import boundaries", async () => {
           // Relative imports stay inside the package.
           if (!resolve(file, "..", specifier).startsWith(plugin.dir + sep)) wrong.push(where);
         } else if (specifier.startsWith("node:") || builtinModules.includes(specifier)) {
-          continue;
         } else if (specifier.startsWith("@tributary/")) {
           const library = libraryNames.has(packageOf(specifier)) && plugin.dependencies.has(packageOf(specifier));
           if (!PLUGIN_CONTRACTS.has(specifier) && !library) wrong.push(where);

@@ -91,7 +91,7 @@ export function testDestination(label: string, harness: DestinationHarness): voi
       const stored = dataOnly(await harness.readRecords(destination, user.user_id));
       expect(stored).toHaveLength(1);
       expect(stored[0]?.key).toBe("2026-11-04");
-      expect((stored[0]?.record.distance_data as { steps: number }).steps).toBe(9000);
+      expect((stored[0]!.record.distance_data as { steps: number }).steps).toBe(9000);
     });
 
     // A destination that holds no data has nothing to erase: its receiver acts on the deauth event.

@@ -4,7 +4,7 @@ import { createRecordMapper, readPush } from "@tributary/core/authoring";
 import { silentLogger } from "@tributary/core/log";
 import { compileCondition } from "@tributary/core/mapping";
 import type { ProviderTransport } from "@tributary/core/provider-http";
-import { answerHandshake, checkWebhookVerification } from "@tributary/core/ingress";
+import { checkWebhookVerification } from "@tributary/core/ingress";
 import { readPointer } from "@tributary/core/spec";
 import { createStreamExecutor } from "@tributary/core/streams";
 import { connectorClient, headerOf, startPushReceiver, type ReceivedRequest } from "@tributary/test-kit/connector";

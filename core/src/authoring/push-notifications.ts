@@ -52,7 +52,7 @@ function split(webhook: WebhookSpec, body: unknown): { document: unknown; at: st
   }
   if (body === null || typeof body !== "object" || Array.isArray(body)) return [];
   return Object.entries(body).flatMap(([key, value]) =>
-    (Array.isArray(value) ? value : [value]).map((document, i) => ({ document, at: `/${escape(key)}${Array.isArray(value) ? `/${i}` : ""}`, key })));
+    (Array.isArray(value) ? value : [value]).map((document, i) => ({ document, at: `/${escapePointerKey(key)}${Array.isArray(value) ? `/${i}` : ""}`, key })));
 }
 
 /** `eventType` is a bare pointer ("/type") or a template of pointers ("{/object_type}.{/aspect_type}"). */
@@ -79,4 +79,4 @@ function actionFor(webhook: WebhookSpec, eventType: string, document: unknown): 
 /** `when` compares as text: "false" equals false, "12" equals 12; absent equals null. */
 const text = (value: unknown): string => (value === undefined || value === null ? "" : typeof value === "object" ? JSON.stringify(value) : String(value));
 
-const escape = (key: string): string => key.replaceAll("~", "~0").replaceAll("/", "~1");
+const escapePointerKey = (key: string): string => key.replaceAll("~", "~0").replaceAll("/", "~1");

@@ -34,7 +34,7 @@ export function validateConfigSource(source: ConfigSource, registry?: PluginRegi
     throw new ConfigError(source.file, problems);
   }
 
-  const plugins = registry ? destinationPlugins(value, registry) : new Map<number, DestinationPlugin<any>>();
+  const plugins = registry ? destinationPlugins(value, registry) : new Map<number, DestinationPlugin<unknown>>();
   const isSecret = (path: ConfigPath) => isSecretPath(path, (index) => plugins.get(index)?.secretOptions ?? []);
 
   const errors = validateWithEnvCoercion(configValidator(), value, [], source);
@@ -66,9 +66,9 @@ function optionsValidators(registry: PluginRegistry) {
 }
 
 /** The plugin of each destination whose type the registry knows, by destination index. */
-function destinationPlugins(value: object, registry: PluginRegistry): Map<number, DestinationPlugin<any>> {
+function destinationPlugins(value: object, registry: PluginRegistry): Map<number, DestinationPlugin<unknown>> {
   const known = new Map(registry.destinations().map((plugin) => [plugin.name, plugin]));
-  const found = new Map<number, DestinationPlugin<any>>();
+  const found = new Map<number, DestinationPlugin<unknown>>();
   const destinations = (value as { destinations?: unknown }).destinations;
   if (!Array.isArray(destinations)) return found;
   destinations.forEach((destination, index) => {
@@ -151,7 +151,7 @@ function checkDestinationNames(config: TributaryConfig, source: ConfigSource, pr
 function checkDestinationOptions(
   config: TributaryConfig,
   registry: PluginRegistry,
-  plugins: ReadonlyMap<number, DestinationPlugin<any>>,
+  plugins: ReadonlyMap<number, DestinationPlugin<unknown>>,
   source: ConfigSource,
   problems: ConfigProblem[],
   isSecret: (path: ConfigPath) => boolean,
@@ -205,7 +205,7 @@ function checkDestinationOptions(
 function checkDestinationFormats(
   config: TributaryConfig,
   registry: PluginRegistry,
-  plugins: ReadonlyMap<number, DestinationPlugin<any>>,
+  plugins: ReadonlyMap<number, DestinationPlugin<unknown>>,
   source: ConfigSource,
   problems: ConfigProblem[],
 ): void {
@@ -233,7 +233,7 @@ function checkDestinationFormats(
  * The signingSecret of the developer a destination belongs to is the default for the destination when its
  * plugin has a `signingSecret` option and the file leaves it out or empty (`${VAR:-}` with VAR unset).
  */
-function inheritSigningSecret(options: Record<string, unknown>, plugin: DestinationPlugin<any>, config: TributaryConfig, destination: string): boolean {
+function inheritSigningSecret(options: Record<string, unknown>, plugin: DestinationPlugin<unknown>, config: TributaryConfig, destination: string): boolean {
   const properties = (plugin.optionsSchema as { properties?: Record<string, unknown> }).properties;
   const owner = destinationOwners(config).get(destination);
   const account = owner === config.api?.devId ? config.api : config.developers?.find((developer) => developer.devId === owner);

@@ -134,7 +134,10 @@ export function registerOAuthServer(app: FastifyInstance, options: OAuthServerOp
     const authRequest = check.request;
     const auto = options.consent;
     const chosen = decision ?? (auto ? { decision: auto.decision, user: String(auto.user ?? options.users[0]?.id ?? "") } : undefined);
-    if (!chosen) return reply.type("text/html; charset=utf-8").send(consentPage({ providerName, clientId: authRequest.client.id, scopes: authRequest.scope, params, action: paths.authorize ?? "", users: options.users }));
+    if (!chosen) {
+      const page = consentPage({ providerName, clientId: authRequest.client.id, scopes: authRequest.scope, params, action: paths.authorize ?? "", users: options.users });
+      return reply.type("text/html; charset=utf-8").send(page);
+    }
     if (chosen.decision !== "approve") {
       return reply.redirect(redirectWith(authRequest.redirectUri, { error: "access_denied", error_description: "The user denied access", state: authRequest.state }), 302);
     }

@@ -12,6 +12,7 @@ export interface TemplateMatcher {
   match(text: string): Record<string, string> | undefined;
 }
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: NUL marks where a variable stood; no template text holds one.
 const MARK = /\u0000(\d+)\u0000/;
 
 /** `path`: a variable stays inside one path segment; `value`: a query value, header or body field. */

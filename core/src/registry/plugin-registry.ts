@@ -10,7 +10,7 @@ import { loadConnectorFile, resolveConnectorSpecFile } from "../spec/load-connec
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 
-export type Plugin = ConnectorDefinition | DestinationPlugin<any>;
+export type Plugin = ConnectorDefinition | DestinationPlugin<unknown>;
 
 /**
  * Finds connectors and destinations by name. Core never imports a particular plugin: plugins arrive as
@@ -24,10 +24,10 @@ export interface PluginRegistry {
   /** Import plugin modules (default export, or `plugins`: a plugin or an array of them) and read YAML connectors. */
   load(specifiers: readonly string[], options?: { baseDir?: string }): Promise<void>;
   connector(name: string): RuntimeConnector;
-  destination(name: string): DestinationPlugin<any>;
+  destination(name: string): DestinationPlugin<unknown>;
   hasConnector(name: string): boolean;
   connectors(): RuntimeConnector[];
-  destinations(): DestinationPlugin<any>[];
+  destinations(): DestinationPlugin<unknown>[];
 }
 
 function isPlugin(value: unknown): value is Plugin {
@@ -38,7 +38,7 @@ function isPlugin(value: unknown): value is Plugin {
 
 export function createPluginRegistry(initial: readonly Plugin[] = []): PluginRegistry {
   const connectors = new Map<string, RuntimeConnector>();
-  const destinations = new Map<string, DestinationPlugin<any>>();
+  const destinations = new Map<string, DestinationPlugin<unknown>>();
 
   const duplicate = (kind: string, name: string) =>
     new UserError(ErrorCodes.PLUGIN_DUPLICATE, `Two ${kind} plugins are named "${name}"`, { hint: "Remove one of them from the plugin list." });

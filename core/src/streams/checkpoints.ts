@@ -15,7 +15,7 @@ export const checkpointKey = (stream: string): string => `stream:${stream}`;
 
 export async function readCheckpoint(cursors: CursorRepository, userId: string, stream: string): Promise<number | undefined> {
   const stored = await cursors.getCursor<Partial<StreamCheckpoint>>(userId, checkpointKey(stream));
-  if (!stored || stored.v !== 1 || typeof stored.newest !== "string") return undefined;
+  if (stored?.v !== 1 || typeof stored.newest !== "string") return undefined;
   const ms = Date.parse(stored.newest);
   return Number.isFinite(ms) ? ms : undefined;
 }

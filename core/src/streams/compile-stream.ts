@@ -1,7 +1,5 @@
 import type { StreamSpec, TimeFormat } from "@tributary/schemas";
 import type { ProviderRecord } from "../contracts/connector.ts";
-import { ErrorCodes } from "../errors/codes.ts";
-import { UserError } from "../errors/tributary-error.ts";
 import { compilePointer } from "../spec/pointer.ts";
 import { compileDetails, type CompiledDetail } from "./details.ts";
 import type { RecordPredicate } from "./expressions.ts";

@@ -10,7 +10,7 @@ export function formatTime(ms: number, format: TimeFormat): string {
     case "date":
       return new Date(ms).toISOString().slice(0, 10);
     case "datetime":
-      return isoSeconds(ms) + "Z";
+      return `${isoSeconds(ms)}Z`;
     case "datetime_local":
       return isoSeconds(ms);
     case "unix_seconds":

@@ -34,7 +34,7 @@ describe("environment references", () => {
   });
 
   it("keeps an empty value for ${VAR} when VAR is set but empty", () => {
-    expect(load(`${"api: { apiKeys: [ " + KEY + " ] }"}\ndatabase: { url: "\${DB}" }\n`, { DB: "" }).database.url).toBe("");
+    expect(load(`${`api: { apiKeys: [ ${KEY} ] }`}\ndatabase: { url: "\${DB}" }\n`, { DB: "" }).database.url).toBe("");
   });
 
   it("writes $${...} as a literal ${...}", () => {
@@ -56,14 +56,14 @@ describe("environment references", () => {
   });
 
   it("reads a variable as a number or boolean where the schema expects one", () => {
-    const text = `${"api: { apiKeys: [ " + KEY + " ] }"}\nserver: { port: \${PORT} }\nproviders: { SANDBOX: { enabled: \${ON} } }\n`;
+    const text = `${`api: { apiKeys: [ ${KEY} ] }`}\nserver: { port: \${PORT} }\nproviders: { SANDBOX: { enabled: \${ON} } }\n`;
     const config = load(text, { PORT: "8080", ON: "false" });
     expect(config.server.port).toBe(8080);
     expect(config.providers.SANDBOX?.enabled).toBe(false);
   });
 
   it("rejects a variable that does not read as the number expected, naming the variable and not its value", () => {
-    const problems = problemsOf(`${"api: { apiKeys: [ " + KEY + " ] }"}\nserver: { port: \${PORT} }\n`, { PORT: "eighty-eighty" });
+    const problems = problemsOf(`${`api: { apiKeys: [ ${KEY} ] }`}\nserver: { port: \${PORT} }\n`, { PORT: "eighty-eighty" });
     expect(problems).toEqual([
       { path: "server.port", line: 2, column: 17, message: "must be a whole number (got the value of $PORT)" },
     ]);
@@ -82,11 +82,11 @@ describe("environment references", () => {
   });
 
   it("ignores references in comments", () => {
-    expect(load(`# needs \${NOTHING}\n${"api: { apiKeys: [ " + KEY + " ] }"}  # \${NOR_THIS}\n`, {}).api!.apiKeys).toEqual([KEY]);
+    expect(load(`# needs \${NOTHING}\n${`api: { apiKeys: [ ${KEY} ] }`}  # \${NOR_THIS}\n`, {}).api!.apiKeys).toEqual([KEY]);
   });
 
   it("refuses references in keys and malformed references", () => {
-    const problems = problemsOf(`${"api: { apiKeys: [ " + KEY + " ] }"}\nproviders:\n  \${NAME}: {}\ndataDir: \${not valid}\n`, { NAME: "X" });
+    const problems = problemsOf(`${`api: { apiKeys: [ ${KEY} ] }`}\nproviders:\n  \${NAME}: {}\ndataDir: \${not valid}\n`, { NAME: "X" });
     expect(problems.map((p) => `${p.line}:${p.column} ${p.path}: ${p.message}`)).toEqual([
       '3:3 providers["${NAME}"]: environment variables can be used in values only, not in keys',
       '4:10 dataDir: "${not valid}" is not a valid reference: write ${NAME} or ${NAME:-default} (NAME: letters, digits, _), or $${...} for a literal',

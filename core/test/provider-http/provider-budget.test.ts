@@ -30,7 +30,7 @@ describe("rate budget per request: windows per client and per user, fed by the p
         const { key } = request.params as { key: string };
         return reply(response, 200, { ok: true }, answerHeaders.get(key) ?? {});
       });
-      app.get("/throttle/:key", async (request, response) => reply(response, 429, {}, { "retry-after": "120" }));
+      app.get("/throttle/:key", async (_request, response) => reply(response, 429, {}, { "retry-after": "120" }));
       // Counted the moment it arrives, answered a little later, as a provider does.
       app.get("/strict/:key", async (request, response) => {
         const strict = strictProviders.get((request.params as { key: string }).key)!;

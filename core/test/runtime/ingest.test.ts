@@ -127,7 +127,7 @@ describe("ingest: provider pushes and pings", () => {
     expect(quarantined).toHaveLength(1);
     expect(quarantined[0]).toMatchObject({ provider: "SANDBOX", data_type: "activity", raw: { id: kayak.id, sport: "kayak" } });
     expect(quarantined[0]?.issues).toEqual([expect.objectContaining({ path: "metadata", rule: "required" })]);
-    expect((quarantined[0]?.record as { metadata: { summary_id: string } }).metadata.summary_id).toBe(kayak.id);
+    expect((quarantined[0]!.record as { metadata: { summary_id: string } }).metadata.summary_id).toBe(kayak.id);
   });
 
   it("a push whose records are missing is quarantined whole", async () => {

@@ -66,7 +66,7 @@ describe("requestData: on-demand historical pulls", () => {
     const received = receivedFor(pipeline.receiver, userId);
     expect(received.map((r) => r.payload.type)).toEqual(["sleep"]);
     expect(received[0]?.reference).toBe(reference);
-    expect((received[0]?.payload.data as unknown[]).length).toBeGreaterThan(5);
+    expect((received[0]!.payload.data as unknown[]).length).toBeGreaterThan(5);
   });
 
   it("an empty range still answers the request: one payload with no data", async () => {

@@ -63,7 +63,7 @@ describe("firestore document layout", () => {
     const user = testUser();
     const steps = async () => {
       const [record] = await reader.records(rootFor(destination), user.user_id);
-      return (record?.record.distance_data as { steps: number }).steps;
+      return (record!.record.distance_data as { steps: number }).steps;
     };
     await destination.write([delivery(dataPayload("daily", user, [dailyRecord("2026-11-04", 200)]), { orderingTimestamp: 20 })]);
     await destination.write([delivery(dataPayload("daily", user, [dailyRecord("2026-11-04", 150)]), { orderingTimestamp: 15 })]);

@@ -109,7 +109,7 @@ describe("mongodb destination", () => {
     await destination.write([day(3000, 30), day(1500, 15)]);
     const stored = await harness.readRecords(destination, user.user_id);
     expect(stored).toHaveLength(1);
-    expect((stored[0]?.record.distance_data as { steps: number }).steps).toBe(3000);
+    expect((stored[0]!.record.distance_data as { steps: number }).steps).toBe(3000);
     const [document] = await harness.documents(destination, "daily");
     expect(document?._tributary.ordering_ts).toBe(30);
   });

@@ -151,7 +151,7 @@ describe.each<Dialect>(["postgres", "mysql"])("sql destination on %s", (dialect)
     const storedSteps = async () => {
       const stored = await readStoredRecords(inspector, options, user.user_id);
       expect(stored).toHaveLength(1);
-      return (stored[0]?.record.distance_data as { steps: number }).steps;
+      return (stored[0]!.record.distance_data as { steps: number }).steps;
     };
     await destination.write([newer]);
     await destination.write([older]);
@@ -223,7 +223,7 @@ describe.each<Dialect>(["postgres", "mysql"])("sql destination on %s", (dialect)
       delivery(dataPayload("activity", user, [activityRecord("odd", "2026-11-02T07:00:00+00:00", { device_data: { name: "a\u0000b\ud800c\\u0000" } })])),
     ]);
     const [stored] = await readStoredRecords(inspector, options, user.user_id);
-    expect((stored?.record.device_data as { name: string }).name).toBe("a\ufffdb\ufffdc\\u0000");
+    expect((stored!.record.device_data as { name: string }).name).toBe("a\ufffdb\ufffdc\\u0000");
   });
 
   it("delete(user) also erases the user's events and users row", async () => {

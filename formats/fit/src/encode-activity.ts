@@ -8,7 +8,7 @@ import { encodeRecords } from "./record-section.ts";
 import { SampleClock } from "./sample-clock.ts";
 import { sampleRows } from "./sample-rows.ts";
 import { fitSportOf, isOnFoot, type FitSport } from "./sport-map.ts";
-import { timerPauses, type TimerPause } from "./timer-pauses.ts";
+import { timerPauses, } from "./timer-pauses.ts";
 import { degreesToSemicircles, finite, fitSeconds, splitCadence } from "./units.ts";
 
 const MesgNum = {

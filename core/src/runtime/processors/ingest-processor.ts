@@ -81,7 +81,7 @@ export async function processIngest(ctx: RuntimeContext, job: Job<IngestJobData>
 export async function processNotification(ctx: RuntimeContext, data: IngestNotification): Promise<IngestResult> {
   const log = ctx.log.child({ traceId: data.traceId, provider: data.provider, userId: data.userId, eventType: data.eventType });
   const user = await loadConnection(ctx.store, data.userId);
-  if (!user || !user.active || user.paused_at !== null) {
+  if (!user?.active || user.paused_at !== null) {
     // Deauthorized (or deleted) between the push and now, or paused by its developer: nothing of theirs may flow.
     log.info({ found: Boolean(user), paused: user?.paused_at != null }, "push notification for a missing, inactive or paused connection; skipped");
     return { action: "skipped", reason: !user ? "connection not found" : user.active ? "connection paused" : "connection inactive" };

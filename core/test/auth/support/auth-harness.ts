@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { Writable } from "node:stream";
 import type { ConnectorSpec } from "@tributary/schemas";
-import { Redis } from "ioredis";
+import type { Redis } from "ioredis";
 import type { AuthConnected, AuthOutcome } from "../../../src/auth/auth-outcome.ts";
 import { createAuthService, type AuthService, type AuthServiceOptions } from "../../../src/auth/auth-service.ts";
 import { createLogger } from "../../../src/log/logger.ts";
