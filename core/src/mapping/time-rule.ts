@@ -40,7 +40,12 @@ export function compileTime(spec: TimeSpec, at: FieldPath, path: string, env: Co
   if ((format === "unix_ms" || format === "unix_seconds") && output === "datetime") {
     // Sample timestamps: an epoch number, maybe seconds to add, shown in a zone or at an offset. The
     // general path below handles everything else (text, failures) and says what is wrong.
-    return { async: false, convert: epochConverter(format === "unix_ms" ? 1 : 1000, readAdd, readOffset, readZone, knownZone, formatTimestamp, convertTime, format) };
+    const scale = format === "unix_ms" ? 1 : 1000;
+    if (readAdd === undefined && readOffset === undefined && readZone !== undefined) {
+      // The usual sample: an instant shown in the record's zone.
+      return { async: false, convert: zonedEpochConverter(scale, readZone, knownZone, formatTimestamp, convertTime, format) };
+    }
+    return { async: false, convert: epochConverter(scale, readAdd, readOffset, readZone, knownZone, formatTimestamp, convertTime, format) };
   }
   if (offset === undefined && format !== "unix_ms" && format !== "unix_seconds") {
     // Sample timestamps as a start time written as text plus each sample's seconds: the text (and its
@@ -54,10 +59,32 @@ export function compileTime(spec: TimeSpec, at: FieldPath, path: string, env: Co
 }
 
 type Read = ((scope: Scope) => unknown) | undefined;
+const zonedEpochConverter = freshFactory<
+  [number, (scope: Scope) => unknown, typeof knownZone, typeof formatTimestamp, typeof convertTime, TimeSpec["format"]],
+  CompiledTime["convert"]
+>(["scale", "readZone", "knownZone", "formatTimestamp", "convertTime", "format"], `
+  let lastZoneName;
+  let lastZone;
+  return (value, scope) => {
+    const zoneInput = readZone(scope);
+    if (typeof value === "number" && typeof zoneInput === "string" && zoneInput !== "") {
+      const epochMs = value * scale;
+      if (Math.abs(epochMs) <= 8.64e15) {
+        if (zoneInput !== lastZoneName) {
+          lastZone = knownZone(zoneInput);
+          lastZoneName = zoneInput;
+        }
+        if (lastZone !== undefined) return formatTimestamp(epochMs, lastZone.offsetAt(epochMs));
+      }
+    }
+    return convertTime(value, format, "datetime", undefined, undefined, zoneInput);
+  };`);
 const epochConverter = freshFactory<
   [number, Read, Read, Read, typeof knownZone, typeof formatTimestamp, typeof convertTime, TimeSpec["format"]],
   CompiledTime["convert"]
 >(["scale", "readAdd", "readOffset", "readZone", "knownZone", "formatTimestamp", "convertTime", "format"], `
+  let lastZoneName;
+  let lastZone;
   return (value, scope) => {
     const addInput = readAdd === undefined ? undefined : readAdd(scope);
     const offsetInput = readOffset === undefined ? undefined : readOffset(scope);
@@ -71,8 +98,11 @@ const epochConverter = freshFactory<
       const epochMs = value * scale + (addInput === undefined ? 0 : addInput * 1000);
       if (Math.abs(epochMs) <= 8.64e15) {
         if (typeof zoneInput !== "string" || zoneInput === "") return formatTimestamp(epochMs, 0);
-        const zone = knownZone(zoneInput);
-        if (zone) return formatTimestamp(epochMs, zone.offsetAt(epochMs));
+        if (zoneInput !== lastZoneName) {
+          lastZone = knownZone(zoneInput);
+          lastZoneName = zoneInput;
+        }
+        if (lastZone) return formatTimestamp(epochMs, lastZone.offsetAt(epochMs));
       }
     }
     return convertTime(value, format, "datetime", addInput, offsetInput, zoneInput);

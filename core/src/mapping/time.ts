@@ -41,7 +41,10 @@ const recentTexts: string[] = new Array<string>(RECENT_SLOTS).fill("");
 
 /** Terra's timestamp text for an instant shown at an offset. */
 export function formatTimestamp(epochMs: number, offsetSeconds: number): string {
-  const slot = (Math.floor(epochMs / 1000) + (epochMs % 1000)) & (RECENT_SLOTS - 1);
+  // Seconds and milliseconds spread instants over the slots; `%` on an epoch in ms (past 2^31) would be a
+  // floating-point remainder, far slower than this subtraction.
+  const seconds = Math.floor(epochMs / 1000);
+  const slot = (seconds + (epochMs - seconds * 1000)) & (RECENT_SLOTS - 1);
   if (recentInstants[slot] === epochMs && recentOffsets[slot] === offsetSeconds) return recentTexts[slot]!;
   const text = formatUncached(epochMs, offsetSeconds);
   recentInstants[slot] = epochMs;

@@ -141,9 +141,22 @@ describe("compiled time rules", () => {
     { v: 1774744200, tz: "UTC" },
     { v: "2026-03-29T00:30:00.250-04:30", add: 0.5 },
   ];
-  const convertedBy = (format: "datetime" | "datetime_local" | "date", output: "datetime" | "date") => {
-    const mapping = compileMapping({ template: { t: { path: "/v", time: { format, timezone: { path: "/tz" }, add: { path: "/add" }, output } } } });
-    return cases.map((record) => {
+  const epochCases: { v: unknown; tz?: unknown; add?: unknown }[] = [
+    { v: 1774744200, tz: "Europe/Paris" },
+    { v: 1774747800, tz: "Europe/Paris", add: 3600 }, // past the change to summer time
+    { v: 1774747800, tz: "America/New_York" },
+    { v: 1774747800 },
+    { v: 1774747800, tz: "" },
+    { v: "1774747800", tz: "Asia/Tokyo" },
+    { v: 1774747800, tz: "Nowhere/Land" },
+    { v: "soon", tz: "UTC" },
+    { v: 1e20, tz: "UTC" },
+    { v: 1774747800.5, tz: "UTC", add: "x" },
+  ];
+  const convertedBy = (format: "datetime" | "datetime_local" | "date" | "unix_ms" | "unix_seconds", output: "datetime" | "date", withAdd = true, records = cases) => {
+    const time = { format, timezone: { path: "/tz" }, ...(withAdd ? { add: { path: "/add" } } : {}), output };
+    const mapping = compileMapping({ template: { t: { path: "/v", time } } });
+    return records.map((record) => {
       const outcome = mapping.map(record);
       if (outcome instanceof Promise) throw new Error("a mapping without expressions is synchronous");
       return outcome.kind === "record" ? (outcome.record as { t?: string }).t : outcome.kind === "failed" ? { problem: outcome.issues[0]!.message.replace(/^t: /, "") } : undefined;
@@ -161,6 +174,19 @@ describe("compiled time rules", () => {
       return typeof result === "string" ? result : { problem: (result as { problem: string }).problem };
     });
     expect(convertedBy(format, output)).toEqual(expected);
+  });
+
+  it.each([
+    { format: "unix_seconds", withAdd: false },
+    { format: "unix_seconds", withAdd: true },
+    { format: "unix_ms", withAdd: false },
+  ] as const)("sample instants as epoch numbers ($format, add: $withAdd): what convertTime makes of each", ({ format, withAdd }) => {
+    const records = epochCases.map((c) => (format === "unix_ms" && typeof c.v === "number" ? { ...c, v: c.v * 1000 } : c));
+    const expected = records.map(({ v, tz, add }) => {
+      const result = convertTime(v, format, "datetime", withAdd ? add : undefined, undefined, tz);
+      return typeof result === "string" ? result : { problem: (result as { problem: string }).problem };
+    });
+    expect(convertedBy(format, "datetime", withAdd, records)).toEqual(expected);
   });
 
   it("the cases cover what they mean to", () => {
