@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { loadRecordings, recordedTransport } from "@tributary/core/recordings";
-import { connectorClient, connectorRun, pullAndMap, type PullResult } from "@tributary/test-kit/connector";
+import { connectorClient, connectorRun, inStableOrder, pullAndMap, type PullResult } from "@tributary/test-kit/connector";
 import { CONNECTOR_DIR, fitbit, LENA, RECORDINGS_DIR, WEEK } from "./fitbit.ts";
 
 /**
@@ -35,7 +35,7 @@ describe("FITBIT recordings", () => {
     const run = await connectorRun(CONNECTOR_DIR, RECORDINGS_DIR, { from: "2026-03-09", to: "2026-03-16", user: LENA });
     expect(run.code, run.stderr).toBe(0);
     expect(run.stderr).toContain(`✓ FITBIT: ${pull.delivered().length} valid records`);
-    expect(run.records).toEqual(pull.delivered());
+    expect(inStableOrder(run.records)).toEqual(inStableOrder(pull.delivered()));
   }, 120_000);
 
   it("hold no credentials", async () => {

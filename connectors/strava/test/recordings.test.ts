@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { loadRecordings, recordedTransport } from "@tributary/core/recordings";
-import { connectorClient, connectorRun, pullAndMap, type PullResult } from "@tributary/test-kit/connector";
+import { connectorClient, connectorRun, inStableOrder, pullAndMap, type PullResult } from "@tributary/test-kit/connector";
 import { ACTIVITY, CONNECTOR_DIR, MARCH, MAYA, RECORDINGS_DIR, strava } from "./strava.ts";
 
 /**
@@ -36,7 +36,7 @@ describe("STRAVA recordings", () => {
     const run = await connectorRun(CONNECTOR_DIR, RECORDINGS_DIR, { from: "2026-03-01", to: "2026-04-01", user: MAYA });
     expect(run.code, run.stderr).toBe(0);
     expect(run.stderr).toContain("✓ STRAVA: 6 valid records");
-    expect(run.records).toEqual(pull.delivered());
+    expect(inStableOrder(run.records)).toEqual(inStableOrder(pull.delivered()));
   }, 120_000);
 
   it("hold no credentials", async () => {

@@ -32,3 +32,8 @@ export async function connectorRun(connector: string, recorded: string, options:
   });
   return { code, stderr, payloads, records: payloads.flatMap((payload) => payload.data ?? (payload.athlete ? [payload.athlete] : [])) };
 }
+
+/** Records in a stable order (by their JSON), to compare what two reads delivered whatever order they read their data types in. */
+export function inStableOrder(records: readonly Record<string, unknown>[]): Record<string, unknown>[] {
+  return [...records].sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1));
+}
