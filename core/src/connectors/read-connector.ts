@@ -101,6 +101,7 @@ export function createConnectorReader(definition: ConnectorDefinition, normalize
         checkpoint: ctx.checkpoint ?? "ignore",
         autoCommit: false,
         ...(ctx.resume?.[stream.name] ? { resume: ctx.resume[stream.name] } : {}),
+        ...(ctx.now ? { now: ctx.now } : {}),
         onRejected: (record, error) => {
           rejected.push(rejectedDetail(stream, record, error));
         },

@@ -72,6 +72,8 @@ export interface ConnectorReadContext extends Omit<ConnectorMapContext, "stream"
   resume?: Readonly<Record<string, StreamPosition>> | undefined;
   /** Provider records mapped at a time. @default 25 */
   sliceSize?: number;
+  /** When the read is made: windows are clamped to the provider's history as of then (a replay of recordings). @default now */
+  now?: (() => number) | undefined;
 }
 
 /** Records of one stream, mapped and validated, and where the stream's read is after them. */

@@ -162,6 +162,10 @@ export function mockFromSpec(spec: ConnectorSpec, fixtures: SpecFixtures, option
   const rateLimited: RateLimitRefusal[] = [];
   const routes = compileSpecRoutes(spec, link);
   const fixtureOf = (stream: StreamSpec): StreamFixture | undefined => fixtures.streams?.[stream.name];
+  const allStreams = Object.values(spec.streams ?? {}).flat().filter((stream): stream is StreamSpec => stream !== undefined);
+  /** Other streams whose object request is the same request as this stream's: the records it may fetch by id. */
+  const sharedObjectStreams = (stream: StreamSpec): StreamSpec[] =>
+    stream.object ? allStreams.filter((other) => other !== stream && other.object?.request.path === stream.object!.request.path) : [];
   const lifecycleCalls: LifecycleCall[] = [];
   const registered = new Set<string>();
 
@@ -317,7 +321,10 @@ export function mockFromSpec(spec: ConnectorSpec, fixtures: SpecFixtures, option
       // A detail fetched once per read is the user's, not a record's: the user's profile fixture answers it.
       if (route.detail.once) return { status: 200, body: structuredClone(who.profile ?? {}) };
       const wanted = Object.entries(variables).filter(([name]) => name.startsWith("record."));
-      const record = all.find((r) => wanted.every(([name, value]) => String(readPointer(r, `/${name.slice("record.".length).replaceAll(".", "/")}`)) === value));
+      // The record may be one the stream's object request fetched from another stream's records (WHOOP's
+      // recovery push names a sleep, fetched for the cycles stream): those are searched too.
+      const candidates = [...all, ...sharedObjectStreams(route.stream).flatMap((other) => recordsFor(fixtureOf(other), who, {}))];
+      const record = candidates.find((r) => wanted.every(([name, value]) => String(readPointer(r, `/${name.slice("record.".length).replaceAll(".", "/")}`)) === value));
       if (record === undefined) return { kind: "not_found", message: `no ${route.stream.name} record with ${wanted.map(([n, v]) => `${n}=${v}`).join(", ")}` };
       const detail = fixture?.details?.[route.detail.name];
       if (!detail) return { kind: "not_found", message: `the mock has no fixture for detail ${route.detail.name} of stream ${route.stream.name}` };

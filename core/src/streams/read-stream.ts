@@ -35,6 +35,8 @@ export interface StreamReadContext {
    * handler such a record fails the read.
    */
   onRejected?: (record: ProviderRecord, error: TributaryError) => void | Promise<void>;
+  /** When the read is made, for clamping the window to what the provider serves (a replay of recordings made then). @default the executor's clock */
+  now?: (() => number) | undefined;
 }
 
 /**
@@ -255,7 +257,7 @@ export function readStream(stream: CompiledStream, requested: { start: Date; end
     }
     return clampWindow(
       { start, end: requested.end.getTime() },
-      { now: deps.now(), maxHistoryDays: deps.maxHistoryDays, futureMarginMs: deps.futureMarginMs, wholeDays: spec.dateRange?.start.format === "date" || spec.dateRange?.wholeDays === true },
+      { now: (ctx.now ?? deps.now)(), maxHistoryDays: deps.maxHistoryDays, futureMarginMs: deps.futureMarginMs, wholeDays: spec.dateRange?.start.format === "date" || spec.dateRange?.wholeDays === true },
     );
   }
 
