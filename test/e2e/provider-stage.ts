@@ -41,6 +41,8 @@ export interface ProviderStage {
   url: string;
   dev: { devId: string; apiKey: string };
   receiver: RecordingReceiver;
+  /** A second developer account, with a destination of its own. */
+  other: { dev: { devId: string; apiKey: string }; receiver: RecordingReceiver; v2: V2Call };
   /** Days every provider's fixtures were moved later (today is the day after they end). */
   days: number;
   mocks: Record<string, MockProvider>;
@@ -51,7 +53,7 @@ export interface ProviderStage {
 
 /**
  * One listening Tributary on real Redis with every given connector pointed at its mock, the mocks'
- * fixtures moved so they end yesterday, and one developer whose webhook is a recording receiver.
+ * fixtures moved so they end yesterday, and two developers, each with a recording receiver as its webhook.
  */
 export async function startProviderStage(providers: readonly StagedProvider[]): Promise<ProviderStage> {
   const days = daysSince(FIXTURES_END);
@@ -76,21 +78,27 @@ export async function startProviderStage(providers: readonly StagedProvider[]): 
     mocks[provider.name] = mock;
   }
 
-  const signingSecret = randomBytes(12).toString("hex");
-  const receiver = await startRecordingReceiver({ signingSecret });
-  const dev = { devId: `dev-${randomUUID().slice(0, 8)}`, apiKey: `key-${randomBytes(16).toString("hex")}` };
+  const developer = async () => {
+    const signingSecret = randomBytes(12).toString("hex");
+    return { signingSecret, receiver: await startRecordingReceiver({ signingSecret }), dev: { devId: `dev-${randomUUID().slice(0, 8)}`, apiKey: `key-${randomBytes(16).toString("hex")}` } };
+  };
+  const [main, other] = [await developer(), await developer()];
+  const { dev, receiver } = main;
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const yaml = `
 server: { publicUrl: "${url}", host: 127.0.0.1, port: ${port} }
 redis: { url: "${TEST_REDIS_URL}" }
 plugins: ["@tributary/destination-webhook"]
-api: { devId: ${dev.devId}, apiKeys: ["${dev.apiKey}"], signingSecret: "${signingSecret}" }
+api: { devId: ${dev.devId}, apiKeys: ["${dev.apiKey}"], signingSecret: "${main.signingSecret}" }
+developers:
+  - { devId: ${other.dev.devId}, apiKeys: ["${other.dev.apiKey}"], signingSecret: "${other.signingSecret}", destinations: [other-hook] }
 providers:
 ${entries.join("\n")}
 delivery: { attempts: 2, backoffSeconds: 1 }
 destinations:
   - { name: hook, type: webhook, options: { url: "${receiver.url}" } }
+  - { name: other-hook, type: webhook, options: { url: "${other.receiver.url}" } }
 `;
   const { app, store, close } = await startListeningApp({ yaml, definitions: Object.values(definitions), prefix: "providers" });
 
@@ -100,13 +108,14 @@ destinations:
     url,
     dev,
     receiver,
+    other: { dev: other.dev, receiver: other.receiver, v2: v2Client(url, other.dev) },
     days,
     mocks,
     definitions,
     v2: v2Client(url, dev),
     async close() {
       await close();
-      await Promise.all([receiver.close(), ...Object.values(mocks).map((mock) => mock.close())]);
+      await Promise.all([receiver.close(), other.receiver.close(), ...Object.values(mocks).map((mock) => mock.close())]);
     },
   };
 }

@@ -31,7 +31,8 @@ describe("providers end to end: widget, backfill, pushes, destination", () => {
 
   afterAll(async () => stage?.close());
 
-  const payloadsOf = (userId: string, from = 0) => stage.receiver.arrivals.slice(from).map((arrival) => arrival.payload as any).filter((payload) => payload.user?.user_id === userId);
+  const payloadsOf = (userId: string, from = 0, receiver = stage.receiver) =>
+    receiver.arrivals.slice(from).map((arrival) => arrival.payload as any).filter((payload) => payload.user?.user_id === userId || payload.new_user?.user_id === userId);
 
   const arrived = (userId: string, expected: Arrives, ctx: CaseContext, from = 0) =>
     until(`${expected.type}: ${expected.what}`, async () =>
@@ -45,10 +46,29 @@ describe("providers end to end: widget, backfill, pushes, destination", () => {
       return true;
     }, 60_000);
 
-  const widgetUrl = async (referenceId: string): Promise<string> => {
-    const session = await stage.v2("POST", "/auth/generateWidgetSession", { reference_id: referenceId, providers: [...PROVIDER_CASES, XERT_PARTNER].map((c) => c.name).join(",") });
+  const widgetUrl = async (referenceId: string, v2 = stage.v2): Promise<string> => {
+    const session = await v2("POST", "/auth/generateWidgetSession", { reference_id: referenceId, providers: [...PROVIDER_CASES, XERT_PARTNER].map((c) => c.name).join(",") });
     expect(session.status).toBe(200);
     return session.body.url;
+  };
+
+  /**
+   * A user who opens the developer's widget, picks the provider, consents on the provider's page as
+   * `login` and comes back through our callback: the provider's authorization request, and where the
+   * user landed.
+   */
+  const connectThroughWidget = async (provider: string, referenceId: string, login: { username: string; password: string }, v2 = stage.v2) => {
+    const widget = await widgetUrl(referenceId, v2);
+    const browser = formBrowser();
+    const page = await (await browser.get(widget)).text();
+    expect(page).toContain(`name="provider" value="${provider}"`);
+    const start = await browser.post(`${widget}/start`, { csrf: csrfOf(page), provider });
+    expect(start.status).toBe(303);
+    const authorize = new URL(start.headers.get("location")!);
+    const consent = await submitConsent(authorize.href, "approve", login);
+    const callback = await browser.get(consent.location!);
+    expect(callback.status).toBe(303);
+    return { authorize, landed: new URL(callback.headers.get("location")!) };
   };
 
   it.each(PROVIDER_CASES)("$name: connects through the widget, backfills, takes its signed push, ignores a forged one", { timeout: 180_000 }, async (c: ProviderCase) => {
@@ -71,24 +91,14 @@ describe("providers end to end: widget, backfill, pushes, destination", () => {
       },
     };
 
-    // The widget lists the provider; choosing it leads to the provider's consent page, asked as its spec says.
-    const widget = await widgetUrl(`ref-${c.name}`);
-    const browser = formBrowser();
-    const page = await (await browser.get(widget)).text();
-    expect(page).toContain(`name="provider" value="${c.name}"`);
-    const start = await browser.post(`${widget}/start`, { csrf: csrfOf(page), provider: c.name });
-    expect(start.status).toBe(303);
-    const authorize = new URL(start.headers.get("location")!);
+    // The widget lists the provider; choosing it leads to the provider's consent page, asked as its spec
+    // says; consent there brings the user back through our callback (the code exchanged in the provider's
+    // token dialect) to the success page.
+    const { authorize, landed } = await connectThroughWidget(c.name, `ref-${c.name}`, c.login);
     expect(`${authorize.origin}${authorize.pathname}`).toBe(mock.urls().authorizeUrl);
     expect(authorize.searchParams.get("state")).toEqual(expect.any(String));
     expect(authorize.searchParams.get("code_challenge_method")).toBe(auth.pkce === false ? null : "S256");
     expect(authorize.searchParams.get("scope") ?? "").toBe(auth.scopes?.join(auth.scopeSeparator ?? " ") ?? "");
-
-    // Consent at the provider, back through our callback (code exchanged with the provider's token dialect) to the success page.
-    const consent = await submitConsent(authorize.href, "approve", c.login);
-    const callback = await browser.get(consent.location!);
-    expect(callback.status).toBe(303);
-    const landed = new URL(callback.headers.get("location")!);
     expect(Object.fromEntries(landed.searchParams)).toMatchObject({ status: "success", resource: c.name, reference_id: `ref-${c.name}` });
     const userId = landed.searchParams.get("user_id")!;
     expect(await stage.store.getConnection(userId)).toMatchObject({ provider: c.name, provider_user_id: c.providerUserId, reference_id: `ref-${c.name}`, active: true });
@@ -192,5 +202,58 @@ describe("providers end to end: widget, backfill, pushes, destination", () => {
     expect(submitted.status).toBe(303);
     expect(new URL(submitted.headers.get("location")!).searchParams.get("status")).toBe("success");
     expect(issuedTo("casey.hill")).toEqual(["mock-client-id"]);
+  });
+  it("one POLAR account connected by a second user of the developer and by another developer: connections of their own, each given the pushes; the same reference_id again is a reauth; only the last one out deregisters at Polar", { timeout: 120_000 }, async () => {
+    const mock = stage.mocks.POLAR!;
+    const TOM = { account: "475301", login: { username: "tom@example.com", password: "polar-tom" }, exercise: "dT9xQ4" };
+    const connect = async (referenceId: string, v2 = stage.v2) => {
+      const { landed } = await connectThroughWidget("POLAR", referenceId, TOM.login, v2);
+      expect(Object.fromEntries(landed.searchParams)).toMatchObject({ status: "success", resource: "POLAR", reference_id: referenceId });
+      return landed.searchParams.get("user_id")!;
+    };
+    const events = (type: string, receiver = stage.receiver) => receiver.arrivals.map((arrival) => arrival.payload as any).filter((payload) => payload.type === type);
+    const told = (type: string, userId: string, receiver = stage.receiver) => until(`${type} of ${userId}`, async () => (payloadsOf(userId, 0, receiver).some((payload) => payload.type === type) ? true : undefined));
+    const callsFor = (phase: string) => mock.lifecycleCalls.filter((call) => call.phase === phase && call.userId === TOM.account);
+
+    // Terra's rule: another reference_id, or another developer, is a connection of its own beside the first.
+    const first = await connect("ref-tom");
+    const second = await connect("ref-tom-at-work");
+    const theirs = await connect("ref-tom", stage.other.v2);
+    for (const userId of [first, second, theirs]) expect(await stage.store.getConnection(userId)).toMatchObject({ provider_user_id: TOM.account, active: true });
+    await Promise.all([told("auth", first), told("auth", second), told("auth", theirs, stage.other.receiver)]);
+    expect([...events("user_reauth"), ...events("user_reauth", stage.other.receiver)]).toEqual([]);
+    expect(stage.other.receiver.arrivals.some((arrival) => [first, second].includes((arrival.payload as any).user?.user_id))).toBe(false);
+    // Polar registered the account once; the later registrations were answered 409 (registered already), which is done.
+    expect(callsFor("connect")).toHaveLength(3);
+
+    // Polar pushes once for the account: each connection gets it, at its own developer's destination.
+    await Promise.all([first, second, theirs].map(settled));
+    const marks = { mine: stage.receiver.arrivals.length, theirs: stage.other.receiver.arrivals.length };
+    const push = await mock.push(`${stage.url}/hooks/POLAR`, { event: "EXERCISE", user_id: Number(TOM.account), entity_id: TOM.exercise, timestamp: new Date().toISOString() }, { secret: "polar-webhook-secret" });
+    expect(push.status).toBe(200);
+    expect(JSON.parse(push.body)).toMatchObject({ notifications: 3 });
+    const exercise: Arrives = { type: "activity", what: "the pushed exercise", has: (record) => record.metadata.summary_id === TOM.exercise };
+    const noContext = {} as CaseContext;
+    await Promise.all([
+      arrived(first, exercise, noContext, marks.mine),
+      arrived(second, exercise, noContext, marks.mine),
+      until("the other developer's copy", async () => (payloadsOf(theirs, marks.theirs, stage.other.receiver).some((payload) => payload.type === "activity" && recordsOf(payload).some((record) => exercise.has(record, noContext))) ? true : undefined)),
+    ]);
+
+    // The same account under the same developer and reference_id again: a reauth, replacing only that connection.
+    const again = await connect("ref-tom");
+    await until("user_reauth", async () => (events("user_reauth").some((event) => event.new_user.user_id === again) ? true : undefined));
+    expect(events("user_reauth").find((event) => event.new_user.user_id === again)).toMatchObject({ status: "warning", old_user: { user_id: first, reference_id: "ref-tom" }, new_user: { reference_id: "ref-tom", provider: "POLAR" } });
+    await told("auth", again);
+    expect((await stage.store.getConnection(first))?.active).toBe(false);
+    for (const userId of [second, theirs, again]) expect((await stage.store.getConnection(userId))?.active).toBe(true);
+
+    // Disconnecting one leaves the account registered at Polar for the others; the last one out deregisters it.
+    expect((await stage.other.v2("DELETE", `/auth/deauthenticateUser?user_id=${theirs}`)).status).toBe(200);
+    expect((await stage.v2("DELETE", `/auth/deauthenticateUser?user_id=${second}`)).status).toBe(200);
+    await Promise.all([told("deauth", theirs, stage.other.receiver), told("deauth", second)]);
+    expect(callsFor("disconnect")).toEqual([]);
+    expect((await stage.v2("DELETE", `/auth/deauthenticateUser?user_id=${again}`)).status).toBe(200);
+    expect(callsFor("disconnect").map((call) => call.path)).toEqual([`/v3/users/${TOM.account}`]);
   });
 });

@@ -40,9 +40,9 @@ type Enqueued = { ok: true } | { ok: false; error: unknown };
 /**
  * Provider push ingress, run from the connector's webhook spec (`ingress/`): verify the push as its
  * scheme declares over the raw bytes, refuse replays, decode the body (JSON or form), split it into
- * notifications, find each one's user, enqueue them and answer at once; subscription handshakes on GET
- * and HEAD. No database write and no
- * destination call happens here; the ingest worker does the rest.
+ * notifications, find each one's users (every connection of the account), enqueue them and answer at
+ * once; subscription handshakes on GET and HEAD. No database write and no destination call happens
+ * here; the ingest worker does the rest.
  *
  * Each step refuses as early as it can decide, and before the costlier ones: the source's rate budget,
  * then the provider, its secret and the signature header (before the body is read), then the size,
@@ -200,7 +200,7 @@ export async function hooksRoutes(app: FastifyInstance, options: HooksRoutesOpti
     const actionable = extracted.notifications.filter((n): n is Notification & { providerUserId: string } => n.action.action !== "ignore");
     const ignored = extracted.notifications.length - actionable.length;
 
-    let userIds: Array<string | undefined>;
+    let userIds: Array<readonly string[]>;
     try {
       userIds = await withTimeout(
         Promise.all(actionable.map((n) => users.resolve(provider, n.providerUserId))),
@@ -213,7 +213,7 @@ export async function hooksRoutes(app: FastifyInstance, options: HooksRoutesOpti
     }
 
     const accepted = acceptedNotifications(provider, actionable, userIds, fingerprint, request.id);
-    const skipped = actionable.length - accepted.length;
+    const skipped = userIds.filter((ids) => ids.length === 0).length;
     if (skipped > 0) {
       // Providers retry any non-2xx forever, so a notification nobody can use is acknowledged and counted.
       request.log.info({ provider, skipped }, "provider push: notifications for unknown provider accounts skipped");
@@ -285,23 +285,27 @@ function pushTarget(ctx: RuntimeContext, param: string): { connector: RuntimeCon
   return connector.definition.spec.webhook ? { connector, definition: connector.definition } : undefined;
 }
 
-function acceptedNotifications(provider: string, notifications: Array<Notification & { providerUserId: string }>, userIds: Array<string | undefined>, fingerprint: string, traceId: string) {
+/**
+ * One ingest notification per connection of the account a notification names: an account connected for
+ * several developers, or under several reference_ids, gets each of them the push (as Terra does).
+ */
+function acceptedNotifications(provider: string, notifications: Array<Notification & { providerUserId: string }>, userIds: Array<readonly string[]>, fingerprint: string, traceId: string) {
   const receivedAt = Date.now();
   const accepted: IngestNotification[] = [];
   notifications.forEach((notification, index) => {
-    const userId = userIds[index];
-    if (!userId) return;
-    accepted.push({
-      // Same delivery, same id: its payloads keep their trace ids however often the job runs.
-      id: jobId("hook", fingerprint, index),
-      provider,
-      userId,
-      providerUserId: notification.providerUserId,
-      eventType: notification.eventType,
-      notification: notification.document,
-      receivedAt,
-      traceId,
-    });
+    for (const userId of userIds[index] ?? []) {
+      accepted.push({
+        // Same delivery, same id: its payloads keep their trace ids however often the job runs.
+        id: jobId("hook", fingerprint, index, userId),
+        provider,
+        userId,
+        providerUserId: notification.providerUserId,
+        eventType: notification.eventType,
+        notification: notification.document,
+        receivedAt,
+        traceId,
+      });
+    }
   });
   return accepted;
 }
