@@ -114,13 +114,28 @@ describe("tributary api --processes", () => {
       return now.length === 2 && !now.includes(copies[0]!) ? now : undefined;
     });
     expect(replaced).toContain(copies[1]);
+    // Scraped while the replacement is still starting: answered by the copy that serves, without waiting
+    // for the one that cannot answer yet.
+    const meanwhile = await send(port, "GET", "/metrics", undefined, { "x-api-key": apiKey });
+    expect(meanwhile.status, meanwhile.text).toBe(200);
+    expect(meanwhile.text).toMatch(/^tributary_cluster_processes\{metrics="current"\} [12]$/m);
+    expect(meanwhile.text).toMatch(/^tributary_cluster_processes\{metrics="missing"\} 0$/m);
     await until("the port to answer after the replacement", async () => ((await send(port, "GET", "/health/ready")).status === 200 ? true : undefined));
     expect(api.output()).toContain("a tributary process exited unexpectedly; starting a new one");
+
+    // Both copies dead at once: the primary lives on and replaces both.
+    for (const pid of replaced) process.kill(pid, "SIGKILL");
+    await until("two new copies", async () => {
+      const now = await childNodePids(primary);
+      return now.length === 2 && !now.some((pid) => replaced.includes(pid)) ? true : undefined;
+    });
+    expect(api.child.exitCode).toBeNull();
+    await until("the port to answer after both were replaced", async () => ((await send(port, "GET", "/health/ready")).status === 200 ? true : undefined));
 
     api.child.kill("SIGTERM");
     expect(await api.exited).toEqual({ code: 0, signal: null });
     expect(await childNodePids(primary)).toEqual([]);
-  }, 120_000);
+  }, 240_000);
 
   it("refuses several processes on the embedded store, saying what to do", async () => {
     const api = startApi(await writeConfig("embedded.yaml", await freePort(), ""), prefix, 2);

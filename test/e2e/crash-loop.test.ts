@@ -21,7 +21,7 @@ describe("repeated worker crashes", () => {
   let d: ProcessDeployment;
   beforeAll(async () => {
     d = await startProcessDeployment({ receiverDelayMs: 400, workers: 2, workerArgs: ["--concurrency", "8"] });
-  }, 120_000);
+  }, 400_000);
   afterAll(async () => {
     await d?.close();
   });

@@ -5,7 +5,8 @@ import { signTerraPayload } from "@tributary/core/contracts";
 import { replayFingerprint } from "@tributary/core/ingress";
 import { MAX_STALLS, waitForIdle } from "@tributary/core/runtime";
 import { connectUser } from "@tributary/core/services";
-import { jobId } from "@tributary/core/queue";
+import { jobId, type PullJobData } from "@tributary/core/queue";
+import type { DeadLetter } from "@tributary/core/state";
 import { childNodePids } from "../kit/child-processes.ts";
 import { signatureSpellings } from "../kit/hostile-client.ts";
 import { spawnCli } from "../kit/spawn-cli.ts";
@@ -35,7 +36,7 @@ describe("hostile input", () => {
       workerArgs: ["--processes", "2", "--concurrency", "8"],
     });
     legitUser = await d.sandboxUser();
-  }, 120_000);
+  }, 300_000);
   afterAll(async () => {
     await d?.close();
   });
@@ -109,32 +110,49 @@ describe("hostile input", () => {
     expect(await d.app.ctx.store.listDeadLetters({ queue: "pull" })).toEqual([]);
   }, 300_000);
 
-  // Skipped: on the merged main of 2026-12-06 the poison pull no longer ends as a dead letter within 330 s
-  // (a crash loop the stall limit should end; the later cases then time out behind it). Open regression of
-  // issue 9 §2, left for the next session — see the closing note; un-skip once the stall path is fixed.
-  it.skip("a job that kills its worker ends as a dead letter after a bounded number of crashes", async () => {
+  it("jobs that kill their worker end as dead letters after a bounded number of crashes; the workers carry on", async () => {
+    const primary = d.workers[0]!.child.pid!;
     const exitsBefore = unexpectedExits(d.workers[0]!.output());
     const owner = `poison-${randomUUID()}`;
+    // Connecting queues its backfill, a poison pull of its own; the ping below asks for a second one.
     const { user } = await connectUser(d.app.ctx, { provider: "POISON", providerUserId: owner });
+    const runs = MAX_STALLS.pull + 1;
     await underAttack(async () => {
       const rawBody = Buffer.from(JSON.stringify({ notifications: [{ event: "daily.ping", owner_id: owner, window: { start: "2026-01-01", end: "2026-01-02" } }] }));
       const headers = { "content-type": "application/json", "x-poison-signature": signTerraPayload(poisonSecret, rawBody) };
       expect((await d.client.send({ path: "/hooks/poison", body: rawBody, headers })).status).toBe(200);
-      const letter = await until(
-        "the poison pull's dead letter",
-        async () => (await d.app.ctx.store.listDeadLetters({ queue: "pull" })).find((l) => (l.job_data as { userId?: string }).userId === user.user_id),
-        // Each crash is noticed at a stall check (30 s) and followed by a worker restart: slow on a busy machine.
+      const mine = async () => (await d.app.ctx.store.listDeadLetters({ queue: "pull" })).filter((l) => (l.job_data as PullJobData).userId === user.user_id);
+      await until(
+        "the poison pulls' dead letters",
+        async () => ((await mine()).length === 2 ? true : undefined),
+        // Each crash is noticed by a stall check once the job's lock expires, and the dead copy is replaced
+        // with a growing delay while copies keep dying young: minutes on a busy machine.
         330_000,
-        500,
+        1000,
       );
-      expect(letter).toMatchObject({ error_code: "ERR_JOB_STALLED", job_name: "POISON:daily" });
-      expect(letter.error).toContain(`stalled ${MAX_STALLS.pull + 1} times`);
+      // As the operator sees them.
+      const list = spawnCli(["dead-letters", "list", "--json", "--queue", "pull", "-c", d.configPath, "--queue-prefix", d.prefix]);
+      expect((await list.exited).code, list.output()).toBe(0);
+      const listed = list.output().split("\n").filter((line) => line.startsWith("{")).map((line) => JSON.parse(line) as DeadLetter);
+      const letters = listed.filter((l) => (l.job_data as PullJobData).userId === user.user_id);
+      expect(letters.map((l) => l.id).sort()).toEqual((await mine()).map((l) => l.id).sort());
+      expect(letters.map((letter) => (letter.job_data as PullJobData).reason).sort()).toEqual(["backfill", "ping"]);
+      for (const letter of letters) {
+        expect(letter).toMatchObject({ error_code: "ERR_JOB_STALLED", job_name: "POISON:daily" });
+        expect(letter.error).toContain(`stalled ${runs} times`);
+      }
     });
-    // Each run of the job killed one worker copy; then it was failed, not run again.
-    expect(unexpectedExits(d.workers[0]!.output()) - exitsBefore).toBe(MAX_STALLS.pull + 1);
+    // Each run killed the copy running it (the two pulls may have shared a copy); then they were failed,
+    // not run again — and the primary kept replacing its copies, even when both had died at once.
+    const exits = () => unexpectedExits(d.workers[0]!.output()) - exitsBefore;
+    expect(exits()).toBeGreaterThanOrEqual(runs);
+    expect(exits()).toBeLessThanOrEqual(2 * runs);
+    const settled = exits();
     await new Promise((resolve) => setTimeout(resolve, 15_000));
-    expect(unexpectedExits(d.workers[0]!.output()) - exitsBefore).toBe(MAX_STALLS.pull + 1);
-  }, 420_000);
+    expect(exits()).toBe(settled);
+    expect(d.workers[0]!.child.exitCode).toBeNull();
+    await until("two worker copies", async () => ((await childNodePids(primary)).length === 2 ? true : undefined), 60_000);
+  }, 600_000);
 
   it("a signed push nested 10,000 levels deep is refused 400, and the pushes enqueued beside it are not touched", async () => {
     await underAttack(async () => {

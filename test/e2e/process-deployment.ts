@@ -96,11 +96,18 @@ export async function startProcessDeployment(options: DeploymentOptions = {}): P
     spawnCli([role, "-c", configPath, "--queue-prefix", prefix, "--no-scheduler", ...args], process.env, packageScriptFlags(role));
   const started: CliProcess[] = [];
   const whenStarted = async (child: CliProcess) => {
-    await until(`tributary to start:\n${child.output()}`, async () => {
-      if (child.child.exitCode !== null) throw new Error(`exited ${child.child.exitCode}:\n${child.output()}`);
-      return child.output().includes('"msg":"tributary started"') ? true : undefined;
-    });
+    // Loading the sources through tsx takes a while on a busy machine.
+    await until("tributary to start", async () => (child.output().includes('"msg":"tributary started"') || child.child.exitCode !== null ? true : undefined), 120_000).catch(() => undefined);
+    if (!child.output().includes('"msg":"tributary started"')) throw new Error(`tributary did not start (exit code ${child.child.exitCode}):\n${child.output()}`);
     return child;
+  };
+  const stop = async () => {
+    for (const { child } of started) {
+      if (child.exitCode !== null || child.signalCode !== null) continue;
+      for (const pid of await childNodePids(child.pid!)) process.kill(pid, "SIGKILL");
+      child.kill("SIGKILL");
+    }
+    await Promise.all(started.map((s) => s.exited));
   };
 
   const api = cli("api");
@@ -113,8 +120,24 @@ export async function startProcessDeployment(options: DeploymentOptions = {}): P
     return whenStarted(worker);
   };
   const client = createHostileClient(port);
-  await whenStarted(api);
-  for (let i = 0; i < (options.workers ?? 1); i++) await startWorker();
+  const cleanUp = async () => {
+    client.close();
+    await stop();
+    await Promise.all(app.ctx.queues.all().map((queue) => queue.obliterate({ force: true }).catch(() => undefined)));
+    await app.close();
+    await receiver.close();
+    const admin = await createPostgresDatabase({ url: DATABASE_URL });
+    await admin.exec(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).finally(() => admin.close());
+    await rm(dir, { recursive: true, force: true });
+  };
+  try {
+    await whenStarted(api);
+    for (let i = 0; i < (options.workers ?? 1); i++) await startWorker();
+  } catch (error) {
+    // Nothing is left running when the deployment cannot start (the caller gets no close()).
+    await cleanUp();
+    throw error;
+  }
 
   const signed = (notifications: SandboxNotification[], nowSeconds?: number) => signSandboxRequest(pushSecret, { notifications }, nowSeconds);
   // One ordinary activity of the sandbox provider, renamed so each push is recognisable at the receiver.
@@ -145,21 +168,7 @@ export async function startProcessDeployment(options: DeploymentOptions = {}): P
       return { answer, key: `activity/${id}` };
     },
     signed,
-    async close() {
-      client.close();
-      for (const { child } of started) {
-        if (child.exitCode !== null || child.signalCode !== null) continue;
-        for (const pid of await childNodePids(child.pid!)) process.kill(pid, "SIGKILL");
-        child.kill("SIGKILL");
-      }
-      await Promise.all(started.map((s) => s.exited));
-      await Promise.all(app.ctx.queues.all().map((queue) => queue.obliterate({ force: true }).catch(() => undefined)));
-      await app.close();
-      await receiver.close();
-      const admin = await createPostgresDatabase({ url: DATABASE_URL });
-      await admin.exec(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).finally(() => admin.close());
-      await rm(dir, { recursive: true, force: true });
-    },
+    close: cleanUp,
   };
 }
 

@@ -1,17 +1,14 @@
 import { randomBytes, randomUUID } from "node:crypto";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { ConnectorSpec } from "@tributary/schemas";
-import { buildApp, type App } from "@tributary/core/app";
-import { loadConfigWithPlugins } from "@tributary/core/config";
+import type { App } from "@tributary/core/app";
 import { loadMockFixtures, mockFromSpec, type MockProvider, type SpecFixtures } from "@tributary/core/mock-provider";
-import { silentLogger } from "@tributary/core/log";
-import { createPluginRegistry } from "@tributary/core/registry";
 import { defineConnector, loadConnectorFile, type ConnectorDefinition } from "@tributary/core/spec";
 import type { StateStore } from "@tributary/core/state";
 import { freePort } from "../kit/free-port.ts";
-import { memoryStateStore, TEST_REDIS_URL } from "../kit/runtime-harness.ts";
+import { TEST_REDIS_URL } from "../kit/runtime-harness.ts";
+import { startListeningApp } from "./listening-app.ts";
+import { v2Client, type V2Call } from "./v2-client.ts";
 import { startRecordingReceiver, type RecordingReceiver } from "./recording-receiver.ts";
 
 const INSIDERS_DIR = new URL("../../connectors/insiders/", import.meta.url);
@@ -52,7 +49,7 @@ export interface WidgetHarness {
   mocks: { insiders: MockProvider; passwordy: MockProvider };
   insidersFixtures: SpecFixtures;
   /** A call to the /v2 API as the developer. */
-  v2(method: "GET" | "POST" | "DELETE", path: string, body?: unknown): Promise<{ status: number; body: any }>;
+  v2: V2Call;
   close(): Promise<void>;
 }
 
@@ -77,7 +74,6 @@ export async function startWidgetHarness(options: { workers?: boolean } = {}): P
   // The public URL must be known before listening: take a port, then listen on it.
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const dir = await mkdtemp(join(tmpdir(), "tributary-widget-"));
   const i = mocks.insiders.urls();
   const p = mocks.passwordy.urls();
   const yaml = `
@@ -93,14 +89,7 @@ delivery: { attempts: 2, backoffSeconds: 1 }
 destinations:
   - { name: hook, type: webhook, options: { url: "${dev.receiver.url}" } }
 `;
-  const path = join(dir, "tributary.yaml");
-  await writeFile(path, yaml);
-  const { config, registry } = await loadConfigWithPlugins({ path, env: {}, cwd: dir, registry: createPluginRegistry([insiders, passwordy]) });
-  const store = await memoryStateStore();
-  const app = await buildApp({ config, registry, log: silentLogger(), prefix: `test-widget-${randomUUID().slice(0, 12)}`, store });
-  if (options.workers !== false) app.startWorkers();
-  if (!(await app.producer.whenReady(10_000))) throw new Error(`Redis at ${TEST_REDIS_URL} is not reachable`);
-  await app.startHttp();
+  const { app, store, close } = await startListeningApp({ yaml, definitions: [insiders, passwordy], prefix: "widget", ...(options.workers === false ? { workers: false } : {}) });
 
   return {
     app,
@@ -109,22 +98,10 @@ destinations:
     dev,
     mocks,
     insidersFixtures: fixtures,
-    async v2(method, path, body) {
-      const response = await fetch(`${url}/v2${path}`, {
-        method,
-        headers: { "dev-id": dev.devId, "x-api-key": dev.apiKey, ...(body === undefined ? {} : { "content-type": "application/json" }) },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      });
-      const text = await response.text();
-      return { status: response.status, body: text === "" ? undefined : JSON.parse(text) };
-    },
+    v2: v2Client(url, dev),
     async close() {
-      await Promise.all(app.ctx.queues.all().map((queue) => queue.obliterate({ force: true }).catch(() => undefined)));
-      await app.close();
-      await store.db.close();
+      await close();
       await Promise.all([dev.receiver.close(), mocks.insiders.close(), mocks.passwordy.close()]);
-      await rm(dir, { recursive: true, force: true });
     },
   };
 }
-

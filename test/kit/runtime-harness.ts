@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import type { Destination } from "@tributary/core/contracts";
-import { silentLogger } from "@tributary/core/log";
+import { silentLogger, type Logger } from "@tributary/core/log";
 import { BUILTIN_PLUGINS, createPluginRegistry, type PluginRegistry } from "@tributary/core/registry";
 import { createRuntime, type ActiveDestination, type DeliveryPolicy, type ProviderSettings, type Runtime } from "@tributary/core/runtime";
 import { createPgliteDatabase, createStateStore, createTokenCipher, migrate, type StateStore } from "@tributary/core/state";
@@ -32,6 +32,8 @@ export async function startTestRuntime(options: {
   store?: StateStore;
   registry?: PluginRegistry;
   workers?: boolean;
+  /** Silent unless given (a test that reads what the runtime logs). */
+  log?: Logger;
 }): Promise<RuntimeHarness> {
   const store = options.store ?? (await memoryStateStore());
   const registry = options.registry ?? createPluginRegistry();
@@ -47,7 +49,7 @@ export async function startTestRuntime(options: {
     destinations,
     policy: options.policy,
     providers: options.providers,
-    log: silentLogger(),
+    log: options.log ?? silentLogger(),
   });
   if (options.workers !== false) runtime.startWorkers();
   return {

@@ -47,8 +47,9 @@ describe("FITBIT through its mock", () => {
     expect(byType("sleep")).toHaveLength(2);
     // Only the 11th has food logged.
     expect(byType("nutrition")).toHaveLength(1);
-    // The exercise list reads on past the window's end (Fitbit's list takes one bound): the yoga of the 12th and the walk of the 30th.
-    expect(byType("activity").map((m: any) => m.record.metadata.summary_id)).toEqual(["52402113305", "52467700011"]);
+    // Fitbit's list takes only afterDate and answers on past the window's end: the walk of the 30th is left out.
+    expect(byType("activity").map((m: any) => m.record.metadata.summary_id)).toEqual(["52402113305"]);
+    expect(pull.stats.activity_logs).toMatchObject({ records: 1, filtered: 1 });
     const list = pull.mock.requests.find((request) => request.path === "/1/user/-/activities/list.json")!;
     expect(list.query).toEqual({ afterDate: "2026-03-09", sort: "asc", offset: "0", limit: "100" });
   });

@@ -24,7 +24,7 @@ describe("FITBIT notifications", () => {
   it("reads each example: one notification per array item, the day of its collection is pulled, userRevokedAccess deauthorizes", () => {
     const read = webhook.examples!.flatMap((example) => readPush(webhook, example.body));
     expect(read.map((n) => [n.eventType, n.providerUserId, n.action?.action, n.action && "dataType" in n.action ? n.action.dataType : undefined])).toEqual([
-      ["activities", LENA, "pull_window", "daily"],
+      ["activities", LENA, "pull_window", ["activity", "daily"]],
       ["sleep", LENA, "pull_window", "sleep"],
       ["body", LENA, "pull_window", "body"],
       ["foods", LENA, "pull_window", "nutrition"],

@@ -1,21 +1,23 @@
 import { describe, expect, it } from "vitest";
 import { loadRecordings, recordedTransport } from "@tributary/core/recordings";
-import { connectorClient, pullAndMap } from "@tributary/test-kit/connector";
-import { NIGHT_OF_THE_10TH, NOOR, oura, RECORDINGS_DIR, WEEK, WORKOUT } from "./oura.ts";
+import { connectorClient, connectorRun, inStableOrder, pullAndMap, type PullResult } from "@tributary/test-kit/connector";
+import { CONNECTOR_DIR, NIGHT_OF_THE_10TH, NOOR, oura, RECORDINGS_DIR, WEEK, WORKOUT } from "./oura.ts";
 
 /**
  * `recordings/` is Noor's week of 9–15 March as the Oura API v2 answers it (shapes from Oura's OpenAPI
  * examples: {data, next_token} lists of sleep periods, daily activity, readiness, daily sleep, workouts,
- * heart rate): what `tributary connector run OURA --recorded connectors/oura/recordings --from 2026-03-09
- * --to 2026-03-16 --user 2c9f6a1e-oura-0001` replays.
+ * heart rate): what `tributary connector run connectors/oura --recorded connectors/oura/recordings --from
+ * 2026-03-09 --to 2026-03-16 --user 2c9f6a1e-oura-0001` replays.
  */
 describe("OURA recordings", () => {
+  let pull: PullResult;
+
   it("replay Noor's week with no network: valid sleep, daily and activity records with the hand-computed values", async () => {
     const definition = oura();
     const recordings = await loadRecordings(RECORDINGS_DIR);
     expect(recordings.files).toHaveLength(18);
     const client = connectorClient(definition, { transport: recordedTransport(recordings) });
-    const pull = await pullAndMap(definition, client, { window: WEEK, providerUserId: NOOR });
+    pull = await pullAndMap(definition, client, { window: WEEK, providerUserId: NOOR });
     expect(pull.failures()).toEqual([]);
     const delivered = pull.delivered() as any[];
     const night = delivered.find((record) => record.metadata.summary_id === NIGHT_OF_THE_10TH);
@@ -29,6 +31,13 @@ describe("OURA recordings", () => {
     // 7 nights and a nap, 7 days, the ride
     expect(delivered).toHaveLength(16);
   });
+
+  it("`tributary connector run` over them prints exactly those records, each payload valid", async () => {
+    const run = await connectorRun(CONNECTOR_DIR, RECORDINGS_DIR, { from: "2026-03-09", to: "2026-03-16", user: NOOR });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toContain(`✓ OURA: ${pull.delivered().length} valid records`);
+    expect(inStableOrder(run.records)).toEqual(inStableOrder(pull.delivered()));
+  }, 120_000);
 
   it("hold no credentials", async () => {
     const text = JSON.stringify((await loadRecordings(RECORDINGS_DIR)).files);

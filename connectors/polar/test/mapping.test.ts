@@ -1,13 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { loadRecordings, recordedTransport } from "@tributary/core/recordings";
-import { connectorClient, pullAndMap, type PullResult } from "@tributary/test-kit/connector";
-import { AVA, MARCH, RECORDINGS_DIR, polar } from "./polar.ts";
+import { connectorClient, connectorRun, inStableOrder, pullAndMap, type PullResult } from "@tributary/test-kit/connector";
+import { AVA, CONNECTOR_DIR, MARCH, RECORDINGS_DIR, polar } from "./polar.ts";
 
 /**
  * Ava's March through the recordings (AccessLink's documented shapes: exercises with samples and zones,
  * nights with their Nightly Recharge, daily activity), against values computed by hand. What `tributary
- * connector run POLAR --recorded connectors/polar/recordings --from 2026-03-01 --to 2026-03-31 --user
- * 475220` prints.
+ * connector run connectors/polar --recorded connectors/polar/recordings --from 2026-03-01 --to 2026-03-31
+ * --user 475220` prints (as of --to: AccessLink serves the last 30 days).
  */
 describe("POLAR mapping, by hand", () => {
   let pull: PullResult;
@@ -85,6 +85,13 @@ describe("POLAR mapping, by hand", () => {
       distance_data: { steps: 11240, distance_meters: 8540.2 },
     });
   });
+
+  it("`tributary connector run` over the recordings prints exactly those records, as of the end of March (Polar serves 30 days)", async () => {
+    const run = await connectorRun(CONNECTOR_DIR, RECORDINGS_DIR, { from: "2026-03-01", to: "2026-03-31", user: AVA });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toContain("✓ POLAR: 7 valid records");
+    expect(inStableOrder(run.records)).toEqual(inStableOrder(pull.delivered()));
+  }, 120_000);
 
   it("recordings hold no credentials", async () => {
     const text = JSON.stringify((await loadRecordings(RECORDINGS_DIR)).files);

@@ -64,7 +64,7 @@ describe("STRAVA through its mock", () => {
     expect(pull.delivered().every((record: any) => record.metadata.type === 7 && record.metadata.upload_type === 2)).toBe(true);
   });
 
-  it("the read limit: the 101st request of a quarter hour is Strava's 429 with its usage headers, handed back as a wait", async () => {
+  it("the read limit: the 101st request of a quarter hour is Strava's 429 with both usage headers and no Retry-After, handed back as a wait for the next quarter hour", async () => {
     const clock = manualClock(Date.parse("2026-02-02T10:01:00Z"));
     const mock = await startMockProvider(definition.spec, fixtures, { ...mockOptions, clock });
     const connection = await connectToMock(mock, userOf(OSKAR));
@@ -72,14 +72,21 @@ describe("STRAVA through its mock", () => {
     const error = await pullAndMap(definition, client, { window: JANUARY, providerUserId: OSKAR, credentials: connection.credentials, streams: ["activities"] }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ProviderWaitError);
     expect((error as ProviderWaitError).reason).toBe("provider");
+    // The read usage at its limit: until the next :00/:15/:30/:45 (the client's own clock), and a second.
+    const quarter = 900_000;
+    expect((error as ProviderWaitError).retryAfterMs).toBeGreaterThan(1000);
+    expect((error as ProviderWaitError).retryAfterMs).toBeLessThanOrEqual(quarter + 1000);
     const data = mock.requests.filter((request) => request.path.startsWith("/api/v3/"));
     expect(data.filter((request) => request.status === 200)).toHaveLength(100);
     expect(data.filter((request) => request.status === 429)).toHaveLength(1);
-    // Strava's answer: its body, and the read usage of both windows.
+    // Strava's answer: its body, the overall and read usage of both windows, no Retry-After.
     const refused = await fetch(`${mock.urls().baseUrl}/athlete`, { headers: { authorization: `Bearer ${connection.credentials.accessToken}` } });
     expect(refused.status).toBe(429);
+    expect(refused.headers.get("x-ratelimit-limit")).toBe("200,2000");
+    expect(refused.headers.get("x-ratelimit-usage")).toBe("100,100");
     expect(refused.headers.get("x-readratelimit-limit")).toBe("100,1000");
     expect(refused.headers.get("x-readratelimit-usage")).toBe("100,100");
+    expect(refused.headers.get("retry-after")).toBeNull();
     expect(await refused.json()).toEqual({ message: "Rate Limit Exceeded", errors: [{ resource: "Application", field: "rate limit", code: "exceeded" }] });
   });
 

@@ -1,21 +1,23 @@
 import { describe, expect, it } from "vitest";
 import { loadRecordings, recordedTransport } from "@tributary/core/recordings";
-import { connectorClient, pullAndMap } from "@tributary/test-kit/connector";
-import { ACTIVITY, MARCH, MAYA, RECORDINGS_DIR, strava } from "./strava.ts";
+import { connectorClient, connectorRun, inStableOrder, pullAndMap, type PullResult } from "@tributary/test-kit/connector";
+import { ACTIVITY, CONNECTOR_DIR, MARCH, MAYA, RECORDINGS_DIR, strava } from "./strava.ts";
 
 /**
  * `recordings/` is Maya's March as Strava answers it (shapes from Strava's API reference: SummaryActivity
- * pages, DetailedActivity, streams with key_by_type, the read rate-limit headers): what `tributary
- * connector run STRAVA --recorded connectors/strava/recordings --from 2026-03-01 --to 2026-04-01 --user
+ * pages, DetailedActivity, streams with key_by_type, the rate-limit headers): what `tributary connector
+ * run connectors/strava --recorded connectors/strava/recordings --from 2026-03-01 --to 2026-04-01 --user
  * 48213377` replays.
  */
 describe("STRAVA recordings", () => {
+  let pull: PullResult;
+
   it("replay Maya's March with no network: five valid activities with the hand-computed values, and the athlete", async () => {
     const definition = strava();
     const recordings = await loadRecordings(RECORDINGS_DIR);
     expect(recordings.files).toHaveLength(11);
     const client = connectorClient(definition, { transport: recordedTransport(recordings) });
-    const pull = await pullAndMap(definition, client, { window: MARCH, providerUserId: MAYA });
+    pull = await pullAndMap(definition, client, { window: MARCH, providerUserId: MAYA });
     expect(pull.failures()).toEqual([]);
     expect(pull.stats.activities).toMatchObject({ windows: 1, pages: 1, records: 5, detailRequests: 9 });
     const ride = pull.delivered().find((record: any) => record.metadata?.summary_id === String(ACTIVITY.ride)) as any;
@@ -29,6 +31,13 @@ describe("STRAVA recordings", () => {
     expect(pull.delivered().filter((record: any) => !record.metadata)).toMatchObject([{ provider_user_id: MAYA, sex: "female" }]);
     expect(pull.delivered()).toHaveLength(6);
   });
+
+  it("`tributary connector run` over them prints exactly those records, each payload valid", async () => {
+    const run = await connectorRun(CONNECTOR_DIR, RECORDINGS_DIR, { from: "2026-03-01", to: "2026-04-01", user: MAYA });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toContain("✓ STRAVA: 6 valid records");
+    expect(inStableOrder(run.records)).toEqual(inStableOrder(pull.delivered()));
+  }, 120_000);
 
   it("hold no credentials", async () => {
     const text = JSON.stringify((await loadRecordings(RECORDINGS_DIR)).files);

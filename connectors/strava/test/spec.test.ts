@@ -4,7 +4,7 @@ import { validateConnector } from "@tributary/core/spec";
 import { CONNECTOR_DIR, strava } from "./strava.ts";
 
 describe("STRAVA spec", () => {
-  it("is a valid connector: authorization code without PKCE, comma scopes, the athlete id from the token answer, both read-limit windows", async () => {
+  it("is a valid connector: authorization code without PKCE, comma scopes, the athlete id from the token answer, the overall and read limits with their headers", async () => {
     const validation = await validateConnector(CONNECTOR_DIR);
     expect(validation.problems).toEqual([]);
     expect(validation.definition!.spec).toMatchObject({
@@ -13,8 +13,14 @@ describe("STRAVA spec", () => {
       auth: { type: "oauth2", pkce: false, scopeSeparator: ",", refresh: "rotating", providerUserId: { from: "token", path: "/athlete/id" } },
       http: {
         rateLimits: [
-          { name: "15min", scope: "client", max: 100, perSeconds: 900, aligned: true },
-          { name: "daily", scope: "client", max: 1000, perSeconds: 86400, aligned: true },
+          { name: "overall_15min", scope: "client", max: 200, perSeconds: 900, aligned: true },
+          { name: "overall_daily", scope: "client", max: 2000, perSeconds: 86400, aligned: true },
+          { name: "read_15min", scope: "client", max: 100, perSeconds: 900, aligned: true },
+          { name: "read_daily", scope: "client", max: 1000, perSeconds: 86400, aligned: true },
+        ],
+        rateLimitHeaders: [
+          { limit: "X-RateLimit-Limit", usage: "X-RateLimit-Usage", windows: ["overall_15min", "overall_daily"] },
+          { limit: "X-ReadRateLimit-Limit", usage: "X-ReadRateLimit-Usage", windows: ["read_15min", "read_daily"] },
         ],
       },
       webhook: { verify: { scheme: "none", match: { path: "/subscription_id", setting: "subscription_id" } }, userId: "/owner_id" },

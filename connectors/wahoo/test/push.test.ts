@@ -36,7 +36,7 @@ describe("WAHOO pushes", () => {
   it("names its user by user.id and the workout to fetch (with its file) by workout_summary.workout.id; other events are acknowledged", () => {
     const [notification] = readPush(webhook, webhook.examples![0]!.body);
     expect(notification).toMatchObject({ providerUserId: SAM, eventType: "workout_summary", action: { action: "pull_object", dataType: "activity", id: "/workout_summary/workout/id" } });
-    expect((notification!.document as any).workout_summary.workout.id).toBe(774411);
+    expect((notification!.document as any).workout_summary.workout.id).toBe(774300);
     const stream = definition.spec.streams!.activity![0]!;
     expect(stream.object!.request.path).toBe("/v1/workouts/{object_id}");
     expect(stream.details).toMatchObject([{ name: "fit", url: "/workout_summary/file/url", decode: "fit" }]);

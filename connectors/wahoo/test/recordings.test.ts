@@ -1,19 +1,21 @@
 import { describe, expect, it } from "vitest";
 import { loadRecordings, recordedTransport } from "@tributary/core/recordings";
-import { connectorClient, pullAndMap } from "@tributary/test-kit/connector";
-import { RECORDINGS_DIR, SAM, wahoo } from "./wahoo.ts";
+import { connectorClient, connectorRun, inStableOrder, pullAndMap, type PullResult } from "@tributary/test-kit/connector";
+import { CONNECTOR_DIR, RECORDINGS_DIR, SAM, wahoo } from "./wahoo.ts";
 
 /**
  * `recordings/` is Sam's workout list as the Wahoo Cloud API answers it (three pages of 30, total 70,
  * summaries with their numbers as text) and the two workout files on Wahoo's CDN (a FIT file, and an error
- * page where the run's file should be). What `tributary connector run WAHOO --recorded
+ * page where the run's file should be). What `tributary connector run connectors/wahoo --recorded
  * connectors/wahoo/recordings --from 2026-01-01 --to 2026-04-01 --user 60462` replays.
  */
 describe("WAHOO recordings", () => {
+  let pull: PullResult;
+
   it("replay 70 valid activities with no network, numbers read from their text, the ride's samples from its FIT file", async () => {
     const definition = wahoo();
     const client = connectorClient(definition, { transport: recordedTransport(await loadRecordings(RECORDINGS_DIR)) });
-    const pull = await pullAndMap(definition, client, { window: { start: new Date("2026-01-01T00:00:00Z"), end: new Date("2026-04-01T00:00:00Z") }, providerUserId: SAM, now: () => Date.parse("2026-04-15T00:00:00Z") });
+    pull = await pullAndMap(definition, client, { window: { start: new Date("2026-01-01T00:00:00Z"), end: new Date("2026-04-01T00:00:00Z") }, providerUserId: SAM, now: () => Date.parse("2026-04-15T00:00:00Z") });
     expect(pull.failures()).toEqual([]);
     expect(pull.delivered()).toHaveLength(70);
     // The ride's FIT file, decoded: 60 one-second records (heart rate 130 + (i mod 10), power 200 + i,
@@ -47,6 +49,13 @@ describe("WAHOO recordings", () => {
     expect(pull.delivered()[1]).not.toHaveProperty("power_data");
     expect(pull.delivered()[1]).not.toHaveProperty("work_data");
   });
+
+  it("`tributary connector run` over them prints exactly those records, each payload valid", async () => {
+    const run = await connectorRun(CONNECTOR_DIR, RECORDINGS_DIR, { from: "2026-01-01", to: "2026-04-01", user: SAM });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toContain(`✓ WAHOO: ${pull.delivered().length} valid records`);
+    expect(inStableOrder(run.records)).toEqual(inStableOrder(pull.delivered()));
+  }, 120_000);
 
   it("hold no credentials", async () => {
     const text = JSON.stringify((await loadRecordings(RECORDINGS_DIR)).files);

@@ -27,13 +27,13 @@ export const RIDE_FIT_PATH = "/wahoo-cloud/production/uploads/workout_file/file/
 export const RUN_FIT_PATH = "/wahoo-cloud/production/uploads/workout_file/file/881099/2026-03-30.fit";
 
 /**
- * The ride's FIT file as an ELEMNT would write it: 60 one-second records from 2026-03-31T07:00:00Z —
+ * The ride's FIT file as an ELEMNT would write it: 60 one-second records from `rideStart` —
  * heart rate 130 + (i mod 10), power 200 + i, speed 9.0 + (i mod 5) × 0.1 m/s, cadence 85 + (i mod 3),
  * positions stepping north-east from 45.5, -73.6. The run's file is an HTML error page, as a CDN may
  * answer: not a FIT file.
  */
-export function workoutFiles(): Map<string, Buffer> {
-  const start = Date.parse("2026-03-31T07:00:00Z");
+export function workoutFiles(rideStart = "2026-03-31T07:00:00Z"): Map<string, Buffer> {
+  const start = Date.parse(rideStart);
   const at = (i: number) => terraTimestamp(start + i * 1000, 0);
   const seconds = Array.from({ length: 60 }, (_, i) => i);
   const ride = encodeActivityFit({

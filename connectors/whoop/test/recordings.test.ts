@@ -1,21 +1,23 @@
 import { describe, expect, it } from "vitest";
 import { loadRecordings, recordedTransport } from "@tributary/core/recordings";
-import { connectorClient, pullAndMap } from "@tributary/test-kit/connector";
-import { JONAS, RECORDINGS_DIR, SLEEP_OF_THE_10TH, WEEK, whoop, WORKOUT } from "./whoop.ts";
+import { connectorClient, connectorRun, inStableOrder, pullAndMap, type PullResult } from "@tributary/test-kit/connector";
+import { CONNECTOR_DIR, JONAS, RECORDINGS_DIR, SLEEP_OF_THE_10TH, WEEK, whoop, WORKOUT } from "./whoop.ts";
 
 /**
  * `recordings/` is Jonas's week of 9–15 March as the WHOOP API v2 answers it (shapes from WHOOP's v2
  * model: {records, next_token} collections of sleeps, cycles and workouts, each cycle's recovery, the body
- * measurement, the X-RateLimit headers): what `tributary connector run WHOOP --recorded
+ * measurement, the X-RateLimit headers): what `tributary connector run connectors/whoop --recorded
  * connectors/whoop/recordings --from 2026-03-09 --to 2026-03-16 --user 10129` replays.
  */
 describe("WHOOP recordings", () => {
+  let pull: PullResult;
+
   it("replay Jonas's week with no network: valid sleep, daily, activity and body records with the hand-computed values", async () => {
     const definition = whoop();
     const recordings = await loadRecordings(RECORDINGS_DIR);
     expect(recordings.files).toHaveLength(11);
     const client = connectorClient(definition, { transport: recordedTransport(recordings) });
-    const pull = await pullAndMap(definition, client, { window: WEEK, providerUserId: JONAS });
+    pull = await pullAndMap(definition, client, { window: WEEK, providerUserId: JONAS });
     expect(pull.failures()).toEqual([]);
     const of = (dataType: string) => pull.records.filter((r) => r.dataType === dataType).flatMap((r) => r.mapped.flatMap((m) => (m.kind === "record" ? [m.record as any] : [])));
     expect(of("sleep")).toHaveLength(8);
@@ -25,6 +27,18 @@ describe("WHOOP recordings", () => {
     expect(of("activity").map((a) => a.metadata.summary_id)).toEqual([WORKOUT.run]);
     expect(of("body")[0].measurements_data.measurements[0]).toMatchObject({ weight_kg: 90.7185, height_cm: 182.9 });
   });
+
+  it("`tributary connector run` over them prints exactly those records, each payload valid", async () => {
+    const run = await connectorRun(CONNECTOR_DIR, RECORDINGS_DIR, { from: "2026-03-09", to: "2026-03-16", user: JONAS });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toContain(`✓ WHOOP: ${pull.delivered().length} valid records`);
+    // The body is timed at the read (WHOOP keeps no history of it): the same values, another time.
+    const readTimeless = (records: Record<string, unknown>[]) =>
+      inStableOrder(records.map((record: any) => (record.measurements_data
+        ? { ...record, metadata: { ...record.metadata, start_time: "", end_time: "" }, measurements_data: { measurements: record.measurements_data.measurements.map((m: object) => ({ ...m, measurement_time: "" })) } }
+        : record)));
+    expect(readTimeless(run.records)).toEqual(readTimeless(pull.delivered()));
+  }, 120_000);
 
   it("hold no credentials", async () => {
     const text = JSON.stringify((await loadRecordings(RECORDINGS_DIR)).files);

@@ -39,7 +39,7 @@ describe("WITHINGS pushes", () => {
     expect(notifications.map(([n]) => [n!.providerUserId, n!.eventType, n!.action])).toEqual([
       [INES, "1", { action: "pull_window", dataType: "body", start: "/startdate", end: "/enddate" }],
       [INES, "44", { action: "pull_window", dataType: "sleep", start: "/startdate", end: "/enddate" }],
-      [INES, "16", { action: "pull_window", dataType: "daily", date: "/date", when: { "/startdate": null } }],
+      [INES, "16", { action: "pull_window", dataType: ["daily", "activity"], date: "/date", when: { "/startdate": null } }],
     ]);
   });
 
@@ -49,9 +49,9 @@ describe("WITHINGS pushes", () => {
     expect(checks.length).toBeGreaterThan(0);
   });
 
-  it("an activity notification with a span pulls the span; a category we do not subscribe to is acknowledged and ignored", () => {
+  it("an activity notification with a span pulls the span's Daily and workouts; a category we do not subscribe to is acknowledged and ignored", () => {
     const [span] = readPush(webhook, { userid: INES, appli: "16", startdate: "1772409600", enddate: "1772496000" });
-    expect(span!.action).toEqual({ action: "pull_window", dataType: "daily", start: "/startdate", end: "/enddate" });
+    expect(span!.action).toEqual({ action: "pull_window", dataType: ["daily", "activity"], start: "/startdate", end: "/enddate" });
     const [bedIn] = readPush(webhook, { userid: INES, appli: "50", startdate: "1772409600", enddate: "1772409601" });
     expect(bedIn!.action).toMatchObject({ action: "ignore" });
   });

@@ -1,8 +1,16 @@
 import cluster, { type Worker } from "node:cluster";
-import { AggregatorRegistry } from "prom-client";
 import type { Logger } from "../log/logger.ts";
 import { SHUTDOWN_MESSAGE } from "./shutdown-on-signal.ts";
-import { CLUSTER_METRICS_REQUEST, CLUSTER_METRICS_RESPONSE, type ClusterMetricsRequest, type ClusterMetricsResponse } from "../observability/cluster-metrics.ts";
+import { clusterMetricsCollector } from "../observability/cluster-collector.ts";
+import {
+  CLUSTER_METRICS_REQUEST,
+  CLUSTER_METRICS_RESPONSE,
+  COLLECT_RESPONSE,
+  COLLECTABLE,
+  type ClusterMetricsRequest,
+  type ClusterMetricsResponse,
+  type CollectResponse,
+} from "../observability/cluster-metrics.ts";
 
 export interface ClusterPrimaryOptions {
   /** How many copies of this command to run. */
@@ -29,12 +37,15 @@ const MAX_RESTART_DELAY_MS = 30_000;
 export function runClusterPrimary(options: ClusterPrimaryOptions): Promise<number> {
   const { log, processes } = options;
   const baseDelay = options.restartDelayMs ?? 1000;
-  const aggregator = new AggregatorRegistry();
+  const metrics = clusterMetricsCollector();
   let stopping = false;
   let failed = false;
   let delay = baseDelay;
   const startedAt = new Map<Worker, number>();
   const ready = new Set<Worker>();
+  // Replacements waiting out their delay. Kept referenced: when every copy has died at once (a job that
+  // kills each worker taking it), these timers are all that keeps the primary alive to replace them.
+  const restarts = new Set<NodeJS.Timeout>();
   const askToDrain = (worker: Worker) => {
     // A copy still starting has no shutdown handler yet: the signal's default action ends it at once,
     // which is right for a process that has taken no work.
@@ -47,17 +58,20 @@ export function runClusterPrimary(options: ClusterPrimaryOptions): Promise<numbe
     startedAt.set(worker, Date.now());
   };
 
-  cluster.on("message", (worker: Worker, message: ClusterMetricsRequest | { type: typeof READY_MESSAGE }) => {
+  type CopyMessage = ClusterMetricsRequest | CollectResponse | { type: typeof READY_MESSAGE | typeof COLLECTABLE };
+  cluster.on("message", (worker: Worker, message: CopyMessage) => {
     if (message?.type === READY_MESSAGE) {
       ready.add(worker);
       if (stopping) askToDrain(worker);
       return;
     }
+    if (message?.type === COLLECTABLE) return metrics.add(worker);
+    if (message?.type === COLLECT_RESPONSE) return metrics.answered(worker, message);
     if (message?.type !== CLUSTER_METRICS_REQUEST) return;
     const reply = (response: Omit<ClusterMetricsResponse, "type" | "id">) => {
       if (worker.isConnected()) worker.send({ type: CLUSTER_METRICS_RESPONSE, id: message.id, ...response } satisfies ClusterMetricsResponse);
     };
-    aggregator.clusterMetrics().then(
+    metrics.collect().then(
       (text) => reply({ text }),
       (error: unknown) => reply({ error: (error as Error).message }),
     );
@@ -68,6 +82,7 @@ export function runClusterPrimary(options: ClusterPrimaryOptions): Promise<numbe
       const lived = Date.now() - (startedAt.get(worker) ?? 0);
       startedAt.delete(worker);
       ready.delete(worker);
+      metrics.remove(worker);
       if (stopping) {
         // Ended by the SIGTERM sent to a copy still starting: expected, not a failure.
         if (code !== 0 && !(code === null && signal === "SIGTERM")) failed = true;
@@ -79,7 +94,11 @@ export function runClusterPrimary(options: ClusterPrimaryOptions): Promise<numbe
       // A copy that keeps dying young (bad config, a dependency down) is restarted ever more slowly.
       if (lived < HEALTHY_LIFETIME_MS) delay = Math.min(delay * 2, MAX_RESTART_DELAY_MS);
       log.error({ pid: worker.process.pid, code, signal, restartInMs: wait }, "a tributary process exited unexpectedly; starting a new one");
-      setTimeout(() => !stopping && fork(), wait).unref();
+      const restart = setTimeout(() => {
+        restarts.delete(restart);
+        fork();
+      }, wait);
+      restarts.add(restart);
     });
 
     const stop = (signal: NodeJS.Signals) => {
@@ -89,6 +108,8 @@ export function runClusterPrimary(options: ClusterPrimaryOptions): Promise<numbe
         return;
       }
       stopping = true;
+      for (const restart of restarts) clearTimeout(restart);
+      restarts.clear();
       log.info({ signal, processes: startedAt.size }, "stopping: draining every process");
       if (startedAt.size === 0) resolve(0);
       for (const worker of startedAt.keys()) askToDrain(worker);

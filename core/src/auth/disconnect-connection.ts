@@ -9,6 +9,12 @@ export interface RevokeReport {
   provider: string;
   /** The spec's disconnect requests, then its revoke request, each with how it went. */
   requests: ProviderCallResult[];
+  /**
+   * Other active connections of the same provider account (other developers', other reference_ids'):
+   * while there are any, nothing is asked of the provider, whose deregistration or revocation would end
+   * theirs too.
+   */
+  stillConnected: number;
   /** Always true: the stored tokens are gone whatever the provider answered. */
   tokensDropped: true;
 }
@@ -17,10 +23,17 @@ export interface RevokeReport {
  * Disconnects a connection at the provider: the spec's lifecycle disconnect requests first
  * (deregistration needs the tokens to still work), then the token revocation, then the stored tokens
  * are dropped. The provider's part is best effort — a user who disconnects is disconnected even when
- * the provider is down — and the report says what it answered. Deactivation and the deauth event are
- * the caller's.
+ * the provider is down — and the report says what it answered. As at Terra, the provider is asked only
+ * when this is the account's last active connection here. Deactivation and the deauth event are the
+ * caller's.
  */
 export async function revokeConnection(ctx: AuthContext, connection: Connection, credentials: Credentials): Promise<RevokeReport> {
+  const stillConnected = await otherConnections(ctx, connection);
+  if (stillConnected > 0) {
+    await ctx.store.setTokens(connection.user_id, null);
+    ctx.log.info({ provider: connection.provider, userId: connection.user_id, stillConnected }, "disconnected here only: the provider account stays connected for other users");
+    return { userId: connection.user_id, provider: connection.provider, requests: [], stillConnected, tokensDropped: true };
+  }
   const provider = ctx.providerAuth(connection.provider);
   // The requests of the method the connection was made with (a pasted token has no OAuth revoke).
   const stored = (await ctx.store.getTokens(connection.user_id)) as StoredTokens | undefined;
@@ -37,5 +50,11 @@ export async function revokeConnection(ctx: AuthContext, connection: Connection,
   const log = { provider: connection.provider, userId: connection.user_id, failed: failures.length === 0 ? undefined : failures };
   if (failures.length === 0) ctx.log.info(log, "disconnected at the provider");
   else ctx.log.warn(log, "disconnected; the provider did not confirm every request");
-  return { userId: connection.user_id, provider: connection.provider, requests: results, tokensDropped: true };
+  return { userId: connection.user_id, provider: connection.provider, requests: results, stillConnected: 0, tokensDropped: true };
+}
+
+async function otherConnections(ctx: AuthContext, connection: Connection): Promise<number> {
+  if (connection.provider_user_id === null) return 0;
+  const found = await ctx.store.findByProviderUserIds(connection.provider, [connection.provider_user_id]);
+  return (found.get(connection.provider_user_id) ?? []).filter((other) => other.user_id !== connection.user_id).length;
 }

@@ -1,7 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { AuthSpec } from "@tributary/schemas";
-import { TributaryError } from "../errors/tributary-error.ts";
-import { StateErrorCodes, type Connection, type StateStore } from "../state/index.ts";
+import type { Connection, StateStore } from "../state/index.ts";
 import type { StoredTokens } from "./credentials.ts";
 import { fixedCredentials } from "./fixed-credentials.ts";
 import { runConnectRequests } from "./lifecycle-requests.ts";
@@ -33,10 +32,12 @@ export interface NewConnection {
  * The steps every way of connecting ends with, in the order that loses nothing when one fails: learn
  * the provider's id of the account (with the fresh credentials, not stored yet), make the lifecycle
  * connect requests (register, subscribe), and only then store the connection with its encrypted
- * tokens. A reconnect of an account that is already connected replaces the old connection in the same
- * transaction (one active connection per provider account, of the same developer): the old one is
- * deactivated and its tokens dropped, not revoked — revoking at the provider could revoke the new grant too (Strava revokes every
- * token of the app for that athlete).
+ * tokens. A reconnect — the account connected again by the same developer under the same reference_id
+ * — replaces the old connection in the same transaction: the old one is deactivated and its tokens
+ * dropped, not revoked (revoking at the provider could revoke the new grant too: Strava revokes every
+ * token of the app for that athlete). The same account under another reference_id or developer is a
+ * connection of its own beside the first, as at Terra; two identical connects racing end in
+ * ERR_STATE_CONFLICT for the second.
  */
 export async function createNewConnection(
   deps: { store: StateStore; send: SendProviderRequest },
@@ -59,14 +60,11 @@ export async function createNewConnection(
   if (input.auth.type !== "none") await runConnectRequests(input.auth.lifecycle?.connect, deps.send, credentials, context);
 
   return deps.store.transaction(async (tx) => {
-    const previous = providerUserId === null ? undefined : await tx.findByProviderUserId(input.provider, providerUserId);
+    // Terra's rule: the same account under the same developer and reference_id is a reconnect, which
+    // replaces the earlier connection; under another reference_id or developer it is a connection of its own.
+    const owner = { developerId: input.developerId ?? null, referenceId: input.referenceId ?? null };
+    const previous = providerUserId === null ? undefined : await tx.findByProviderUserId(input.provider, providerUserId, owner);
     let replaced: Connection | null = null;
-    if (previous !== undefined && (previous.developer_id ?? null) !== (input.developerId ?? null)) {
-      // One live connection per provider account: another developer's user is never silently taken over.
-      throw new TributaryError(StateErrorCodes.CONFLICT, `this ${input.provider} account is connected under another developer account`, "user", {
-        hint: "Deauthenticate it there first, or connect another account.",
-      });
-    }
     if (previous !== undefined) {
       replaced = (await tx.deactivate(previous.user_id)) ?? null;
       await tx.setTokens(previous.user_id, null);
@@ -74,8 +72,8 @@ export async function createNewConnection(
     const connection = await tx.createConnection({
       provider: input.provider,
       userId,
-      referenceId: input.referenceId ?? null,
-      developerId: input.developerId ?? null,
+      referenceId: owner.referenceId,
+      developerId: owner.developerId,
       providerUserId,
       scopes: input.scopes ?? null,
       tokens: { ...input.tokens },

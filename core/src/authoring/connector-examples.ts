@@ -1,5 +1,6 @@
 import type { ConnectorSpec } from "@tributary/schemas";
 import type { RecordKey } from "../contracts/natural-key.ts";
+import { actionDataTypes } from "../spec/action-data-types.ts";
 import type { ConnectorDefinition } from "../spec/define-connector.ts";
 import { readPointer } from "../spec/pointer.ts";
 import { differences } from "./differences.ts";
@@ -117,7 +118,7 @@ export function dataTypeOfMapping(spec: ConnectorSpec, name: string): string | u
   }
   for (const value of Object.values(spec.webhook?.events ?? {})) {
     for (const action of Array.isArray(value) ? value : [value]) {
-      if ("dataType" in action && action.dataType === name) return name;
+      if (actionDataTypes(action).includes(name)) return name;
     }
   }
   return (spec.dataTypes as readonly string[]).includes(name) ? name : undefined;

@@ -1,6 +1,7 @@
 import { isDataType, type DataType } from "@tributary/schemas";
 import { ErrorCodes } from "../errors/codes.ts";
 import { UserError } from "../errors/tributary-error.ts";
+import { actionDataTypes } from "../spec/action-data-types.ts";
 import type { ConnectorDefinition } from "../spec/define-connector.ts";
 import { connectorIcon } from "./connector-icon.ts";
 import { specSync } from "./connector-sync.ts";
@@ -60,7 +61,7 @@ function webhookDataTypes(definition: ConnectorDefinition): DataType[] {
   const found = new Set<DataType>();
   for (const value of Object.values(definition.spec.webhook?.events ?? {})) {
     for (const action of Array.isArray(value) ? value : [value]) {
-      if ("dataType" in action && isDataType(action.dataType)) found.add(action.dataType);
+      for (const dataType of actionDataTypes(action)) if (isDataType(dataType)) found.add(dataType);
     }
   }
   return [...found];

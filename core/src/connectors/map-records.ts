@@ -1,20 +1,22 @@
 import type { DataType } from "@tributary/schemas";
 import type { StandardRecord } from "../contracts/data-types.ts";
 import { ErrorCodes } from "../errors/codes.ts";
-import { UserError } from "../errors/tributary-error.ts";
+import { operatorMessage, UserError } from "../errors/tributary-error.ts";
 import { compileMapping, type CompiledMapping } from "../mapping/index.ts";
 import { addMapped, rejectFailedMap, type Normalized } from "../runtime/normalize.ts";
 import type { ConnectorDefinition } from "../spec/define-connector.ts";
-import type { MapContext, ProviderRecord } from "../spec/hooks.ts";
+import type { MapContext, ProviderRecord, TransformContext, TransformHook } from "../spec/hooks.ts";
 import type { ConnectorMapContext } from "./runtime-connector.ts";
 
 export type RecordNormalizer = (dataType: DataType, records: Iterable<ProviderRecord>, ctx: ConnectorMapContext, mappingName?: string) => Promise<Normalized>;
 
 /**
  * The connector's mappings, compiled once when it loads (a mistake fails the load, not the first
- * record), and the function that maps records with them: the map hook of that name, else the
- * declarative mapping. A mapping's `when` (or a hook returning null / []) skips a record; a failure is
- * rejected with its raw record for quarantine; every output is validated against its data type's schema.
+ * record), and the function that maps records with them: the stream's transform hook first, when the
+ * records are a stream's (pulled, or fetched by its object request), then the map hook of that name,
+ * else the declarative mapping. A mapping's `when` (or a hook returning null / []) skips a record; a
+ * failure is rejected with its raw record for quarantine; every output is validated against its data
+ * type's schema.
  */
 export function createRecordNormalizer(definition: ConnectorDefinition): RecordNormalizer {
   const { spec, hooks } = definition;
@@ -35,6 +37,8 @@ export function createRecordNormalizer(definition: ConnectorDefinition): RecordN
       });
     }
     const connection = ctx.connection;
+    const transform = ctx.stream !== undefined ? hooks.transform?.[ctx.stream] : undefined;
+    if (transform) records = await transformed(transform, records, into, { connection, dataType, options: { ...declaredOptions, ...stringOptions(ctx.options) }, withSamples: ctx.withSamples, log: ctx.log, stream: ctx.stream! });
     if (hook) {
       const hookCtx: MapContext = {
         connection,
@@ -81,6 +85,19 @@ export function createRecordNormalizer(definition: ConnectorDefinition): RecordN
     }
     return into;
   };
+}
+
+/** Records through a stream's transform hook; one the hook throws on is rejected, as received, with the reason. */
+async function transformed(transform: TransformHook, records: Iterable<ProviderRecord>, into: Normalized, ctx: TransformContext): Promise<ProviderRecord[]> {
+  const out: ProviderRecord[] = [];
+  for (const record of records) {
+    try {
+      out.push(await transform(record, ctx));
+    } catch (error) {
+      into.rejected.push({ record: null, raw: record, issues: [{ path: "", rule: "transform", message: `transform hook "${ctx.stream}" failed: ${operatorMessage(error)}` }] });
+    }
+  }
+  return out;
 }
 
 function stringOptions(options: Readonly<Record<string, unknown>> | undefined): Record<string, string> {

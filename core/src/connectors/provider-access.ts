@@ -22,6 +22,8 @@ export interface ProviderAccessOptions {
   transport: ProviderTransport;
   /** The OAuth callback URL registered with each provider. */
   redirectUri: (provider: string) => string;
+  /** Where each provider pushes (`{webhook_url}` of its requests). */
+  webhookUrl: (provider: string) => string;
   log: Logger;
   /** Longer waits (rate budget, Retry-After) are handed to the job as a ProviderWaitError. @default 1000 */
   maxInProcessWaitMs?: number;
@@ -89,7 +91,8 @@ export function createProviderAccess(options: ProviderAccessOptions): ProviderAc
     send: async (request, credentials, context) => {
       const found = client(options.registry.connector(context.provider));
       if (!found) throw new Error(`${context.provider} has no http section: it makes no provider requests`);
-      const variables = Object.fromEntries(Object.entries(context.variables).filter((entry): entry is [string, string] => entry[1] !== null));
+      const known = Object.entries(context.variables).filter((entry): entry is [string, string] => entry[1] !== null);
+      const variables = { webhook_url: options.webhookUrl(context.provider), ...Object.fromEntries(known) };
       const answer = await found.session({ credentials, variables }).send(request);
       return { status: answer.status, headers: { ...answer.headers }, body: answer.body === undefined ? answer.raw.toString("utf8") : answer.body };
     },
@@ -108,6 +111,7 @@ export function createProviderAccess(options: ProviderAccessOptions): ProviderAc
         userId: connection.user_id,
         credentials: await credentialsOf(connector, connection),
         variables: {
+          webhook_url: options.webhookUrl(connector.name),
           user_id: connection.user_id,
           ...(connection.provider_user_id ? { provider_user_id: connection.provider_user_id } : {}),
           ...(connection.reference_id ? { reference_id: connection.reference_id } : {}),

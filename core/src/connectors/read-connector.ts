@@ -1,6 +1,6 @@
 import type { DataType, RequestSpec, StreamSpec } from "@tributary/schemas";
 import { ErrorCodes } from "../errors/codes.ts";
-import { UserError, operatorMessage, type TributaryError } from "../errors/tributary-error.ts";
+import { RateLimitedError, UserError, type TributaryError } from "../errors/tributary-error.ts";
 import { compileCondition } from "../mapping/index.ts";
 import type { ProviderSession } from "../provider-http/provider-client.ts";
 import type { Rejected } from "../runtime/normalize.ts";
@@ -20,8 +20,8 @@ export type ConnectorReader = (dataType: DataType, ctx: ConnectorReadContext) =>
 /**
  * Reads a connector's streams of one data type, one after the other, and maps them a slice at a time.
  * A stream with a read hook runs the hook (per window step when its dateRange says so); any other runs
- * through the stream executor over the connection's provider session. Transform hooks reshape records
- * before mapping. A stream's checkpoint moves only after its last slice was taken by the consumer.
+ * through the stream executor over the connection's provider session. The normalizer runs the stream's
+ * transform hook before mapping. A stream's checkpoint moves only after its last slice was taken by the consumer.
  */
 export function createConnectorReader(definition: ConnectorDefinition, normalize: RecordNormalizer): ConnectorReader {
   const { spec, hooks } = definition;
@@ -54,8 +54,6 @@ export function createConnectorReader(definition: ConnectorDefinition, normalize
     const sliceSize = Math.max(1, ctx.sliceSize ?? DEFAULT_SLICE);
     for (const stream of streams) {
       const mapCtx = { connection: ctx.connection, withSamples: ctx.withSamples, options: ctx.options, log: ctx.log, stream: stream.name };
-      const transform = hooks.transform?.[stream.name];
-      const transformCtx = { connection: ctx.connection, dataType, options: hookOptions(definition, ctx.options), withSamples: ctx.withSamples, log: ctx.log, stream: stream.name };
       let slice: ProviderRecord[] = [];
       let rejected: Rejected[] = [];
       const close = async (position?: NormalizedSlice["position"]): Promise<NormalizedSlice> => {
@@ -64,14 +62,6 @@ export function createConnectorReader(definition: ConnectorDefinition, normalize
         slice = [];
         rejected = [];
         return out;
-      };
-      const take = async (record: ProviderRecord) => {
-        if (!transform) return slice.push(record);
-        try {
-          slice.push(await transform(record, transformCtx));
-        } catch (error) {
-          rejected.push({ record: null, raw: record, issues: [{ path: "", rule: "transform", message: `transform hook "${stream.name}" failed: ${operatorMessage(error)}` }] });
-        }
       };
 
       const readHook = hooks.read?.[stream.name];
@@ -90,7 +80,7 @@ export function createConnectorReader(definition: ConnectorDefinition, normalize
             signal: ctx.signal,
           };
           for await (const record of readHook(readCtx)) {
-            await take(record);
+            slice.push(record);
             if (slice.length >= sliceSize) yield await close();
           }
         }
@@ -111,13 +101,21 @@ export function createConnectorReader(definition: ConnectorDefinition, normalize
         checkpoint: ctx.checkpoint ?? "ignore",
         autoCommit: false,
         ...(ctx.resume?.[stream.name] ? { resume: ctx.resume[stream.name] } : {}),
+        ...(ctx.now ? { now: ctx.now } : {}),
         onRejected: (record, error) => {
           rejected.push(rejectedDetail(stream, record, error));
         },
       });
-      for await (const record of reading) {
-        await take(record);
-        if (slice.length >= sliceSize) yield await close(reading.position());
+      try {
+        for await (const record of reading) {
+          slice.push(record);
+          if (slice.length >= sliceSize) yield await close(reading.position());
+        }
+      } catch (error) {
+        // A wait (rate budget, Retry-After) ends this run of the read: what was read goes on, with the
+        // exact position after it, so the continued read asks for nothing it already received.
+        if (error instanceof RateLimitedError) yield await close(reading.position());
+        throw error;
       }
       yield { ...(await close(reading.position())), stats: reading.stats };
       // Only now — the consumer asked for more, so it has published the stream's last slice.

@@ -38,10 +38,14 @@ export interface RuntimeConnector {
    * One data type of one connection over a window: each stream of that type read (its read hook, or its
    * request through the provider session: paging, details, checkpoints), mapped and validated a slice
    * at a time as records arrive. Checkpoints move only once the slice holding a stream's last record
-   * has been taken by the consumer (handed on to the pipeline).
+   * has been taken by the consumer (handed on to the pipeline). A wait (RateLimitedError) ends the read
+   * after one more slice: the records read before it, with the exact position to continue from.
    */
   read(dataType: DataType, ctx: ConnectorReadContext): AsyncIterable<NormalizedSlice>;
-  /** Provider records (pulled or pushed) through the data type's mapping or map hook, then validated. */
+  /**
+   * Provider records (pulled or pushed) through the data type's mapping or map hook, then validated;
+   * records of a stream (`ctx.stream`) go through its transform hook first.
+   */
   normalize(dataType: DataType, records: Iterable<ProviderRecord>, ctx: ConnectorMapContext, mappingName?: string): Promise<Normalized>;
 }
 
@@ -51,7 +55,7 @@ export interface ConnectorMapContext {
   /** providers.<NAME>.options as configured (the spec's defaults fill the rest). */
   options?: Readonly<Record<string, unknown>> | undefined;
   log: Logger;
-  /** The stream the records were pulled by; absent for pushed records. */
+  /** The stream whose records these are (pulled, or fetched by its object request): its transform hook runs first. Absent for records a push carries. */
   stream?: string;
 }
 
@@ -68,6 +72,8 @@ export interface ConnectorReadContext extends Omit<ConnectorMapContext, "stream"
   resume?: Readonly<Record<string, StreamPosition>> | undefined;
   /** Provider records mapped at a time. @default 25 */
   sliceSize?: number;
+  /** When the read is made: windows are clamped to the provider's history as of then (a replay of recordings). @default now */
+  now?: (() => number) | undefined;
 }
 
 /** Records of one stream, mapped and validated, and where the stream's read is after them. */

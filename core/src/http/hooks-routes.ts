@@ -10,6 +10,7 @@ import { replayFingerprint, replayHoldSeconds } from "../ingress/replay-fingerpr
 import { precheckPush, verifyPush } from "../ingress/verify-push.ts";
 import type { ConnectorDefinition } from "../spec/define-connector.ts";
 import type { WebhookRequest } from "../ingress/webhook-request.ts";
+import { WEBHOOK_ROUTE } from "../ingress/webhook-url.ts";
 import { jobId } from "../queue/job-id.ts";
 import { MAX_NOTIFICATIONS_PER_INGEST_JOB, type IngestJobData, type IngestNotification } from "../queue/topology.ts";
 import type { RuntimeContext } from "../runtime/runtime-context.ts";
@@ -39,9 +40,9 @@ type Enqueued = { ok: true } | { ok: false; error: unknown };
 /**
  * Provider push ingress, run from the connector's webhook spec (`ingress/`): verify the push as its
  * scheme declares over the raw bytes, refuse replays, decode the body (JSON or form), split it into
- * notifications, find each one's user, enqueue them and answer at once; subscription handshakes on GET
- * and HEAD. No database write and no
- * destination call happens here; the ingest worker does the rest.
+ * notifications, find each one's users (every connection of the account), enqueue them and answer at
+ * once; subscription handshakes on GET and HEAD. No database write and no destination call happens
+ * here; the ingest worker does the rest.
  *
  * Each step refuses as early as it can decide, and before the costlier ones: the source's rate budget,
  * then the provider, its secret and the signature header (before the body is read), then the size,
@@ -154,7 +155,7 @@ export async function hooksRoutes(app: FastifyInstance, options: HooksRoutesOpti
     await rejections?.(request);
   };
 
-  app.post("/hooks/:provider", { bodyLimit: limits.hookBodyBytes, preParsing: refuseEarly, config: rateLimitConfig }, async (request: ProviderRequest, reply) => {
+  app.post(WEBHOOK_ROUTE, { bodyLimit: limits.hookBodyBytes, preParsing: refuseEarly, config: rateLimitConfig }, async (request: ProviderRequest, reply) => {
     const target = targets.get(request)!;
     const { connector, definition, settings } = target;
     const webhook = definition.spec.webhook!;
@@ -199,7 +200,7 @@ export async function hooksRoutes(app: FastifyInstance, options: HooksRoutesOpti
     const actionable = extracted.notifications.filter((n): n is Notification & { providerUserId: string } => n.action.action !== "ignore");
     const ignored = extracted.notifications.length - actionable.length;
 
-    let userIds: Array<string | undefined>;
+    let userIds: Array<readonly string[]>;
     try {
       userIds = await withTimeout(
         Promise.all(actionable.map((n) => users.resolve(provider, n.providerUserId))),
@@ -212,7 +213,7 @@ export async function hooksRoutes(app: FastifyInstance, options: HooksRoutesOpti
     }
 
     const accepted = acceptedNotifications(provider, actionable, userIds, fingerprint, request.id);
-    const skipped = actionable.length - accepted.length;
+    const skipped = userIds.filter((ids) => ids.length === 0).length;
     if (skipped > 0) {
       // Providers retry any non-2xx forever, so a notification nobody can use is acknowledged and counted.
       request.log.info({ provider, skipped }, "provider push: notifications for unknown provider accounts skipped");
@@ -263,8 +264,8 @@ export async function hooksRoutes(app: FastifyInstance, options: HooksRoutesOpti
         return reply.code(answer.status).send({ status: "error", message: answer.message });
     }
   };
-  app.head("/hooks/:provider", { config: rateLimitConfig }, handshake);
-  app.get("/hooks/:provider", { config: rateLimitConfig }, handshake);
+  app.head(WEBHOOK_ROUTE, { config: rateLimitConfig }, handshake);
+  app.get(WEBHOOK_ROUTE, { config: rateLimitConfig }, handshake);
 
   function unavailable(request: FastifyRequest, reply: FastifyReply, provider: string, error: unknown, message?: string) {
     request.log.warn({ provider, err: (error as Error).message }, "provider push not accepted: dependency unavailable");
@@ -284,23 +285,27 @@ function pushTarget(ctx: RuntimeContext, param: string): { connector: RuntimeCon
   return connector.definition.spec.webhook ? { connector, definition: connector.definition } : undefined;
 }
 
-function acceptedNotifications(provider: string, notifications: Array<Notification & { providerUserId: string }>, userIds: Array<string | undefined>, fingerprint: string, traceId: string) {
+/**
+ * One ingest notification per connection of the account a notification names: an account connected for
+ * several developers, or under several reference_ids, gets each of them the push (as Terra does).
+ */
+function acceptedNotifications(provider: string, notifications: Array<Notification & { providerUserId: string }>, userIds: Array<readonly string[]>, fingerprint: string, traceId: string) {
   const receivedAt = Date.now();
   const accepted: IngestNotification[] = [];
   notifications.forEach((notification, index) => {
-    const userId = userIds[index];
-    if (!userId) return;
-    accepted.push({
-      // Same delivery, same id: its payloads keep their trace ids however often the job runs.
-      id: jobId("hook", fingerprint, index),
-      provider,
-      userId,
-      providerUserId: notification.providerUserId,
-      eventType: notification.eventType,
-      notification: notification.document,
-      receivedAt,
-      traceId,
-    });
+    for (const userId of userIds[index] ?? []) {
+      accepted.push({
+        // Same delivery, same id: its payloads keep their trace ids however often the job runs.
+        id: jobId("hook", fingerprint, index, userId),
+        provider,
+        userId,
+        providerUserId: notification.providerUserId,
+        eventType: notification.eventType,
+        notification: notification.document,
+        receivedAt,
+        traceId,
+      });
+    }
   });
   return accepted;
 }

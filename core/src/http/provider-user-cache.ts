@@ -21,19 +21,24 @@ export interface ProviderUserCacheOptions {
 }
 
 export interface ProviderUserCache {
-  /** Tributary user id of the active connection for this provider account, or undefined. */
-  resolve(provider: string, providerUserId: string): Promise<string | undefined>;
+  /**
+   * Tributary user ids of the active connections of this provider account (one per developer and
+   * reference_id it was connected under; none when nobody connected it).
+   */
+  resolve(provider: string, providerUserId: string): Promise<readonly string[]>;
   clear(): void;
 }
 
 interface Found {
-  userId: string;
+  userIds: readonly string[];
   expiresAt: number;
   refreshAt: number;
   refreshing: boolean;
 }
 
 type Lookup = { provider: string; providerUserId: string };
+
+const NONE: readonly string[] = Object.freeze([]);
 
 /**
  * Provider push is the hot path: a busy provider sends many notifications for the same accounts, so
@@ -50,7 +55,7 @@ export function createProviderUserCache(store: Pick<StateStore, "findByProviderU
   const maxMisses = options.maxMisses ?? 10_000;
   const found = new Map<string, Found>();
   const misses = new Map<string, number>();
-  const inflight = new Map<string, Promise<string | undefined>>();
+  const inflight = new Map<string, Promise<readonly string[]>>();
 
   const query = createTickBatcher(async (lookups: Lookup[]) => {
     const byProvider = new Map<string, string[]>();
@@ -59,9 +64,9 @@ export function createProviderUserCache(store: Pick<StateStore, "findByProviderU
       if (ids.length === 0) byProvider.set(provider, ids);
       ids.push(providerUserId);
     }
-    const answers = new Map<string, Map<string, { user_id: string }>>();
+    const answers = new Map<string, Map<string, ReadonlyArray<{ user_id: string }>>>();
     await Promise.all([...byProvider].map(async ([provider, ids]) => answers.set(provider, await store.findByProviderUserIds(provider, ids))));
-    return lookups.map(({ provider, providerUserId }) => answers.get(provider)?.get(providerUserId)?.user_id);
+    return lookups.map(({ provider, providerUserId }) => (answers.get(provider)?.get(providerUserId) ?? []).map((connection) => connection.user_id));
   });
 
   // Map iteration order is insertion order: the first key is the oldest.
@@ -72,24 +77,24 @@ export function createProviderUserCache(store: Pick<StateStore, "findByProviderU
       map.delete(oldest);
     }
   };
-  const remember = (key: string, userId: string | undefined) => {
+  const remember = (key: string, userIds: readonly string[]) => {
     const now = Date.now();
     found.delete(key);
     misses.delete(key);
-    if (userId === undefined) {
+    if (userIds.length === 0) {
       misses.set(key, now + missTtlMs);
       bound(misses, maxMisses);
     } else {
-      found.set(key, { userId, expiresAt: now + ttlMs, refreshAt: now + refreshAfterMs, refreshing: false });
+      found.set(key, { userIds, expiresAt: now + ttlMs, refreshAt: now + refreshAfterMs, refreshing: false });
       bound(found, maxEntries);
     }
   };
-  const lookUp = (key: string, provider: string, providerUserId: string): Promise<string | undefined> => {
+  const lookUp = (key: string, provider: string, providerUserId: string): Promise<readonly string[]> => {
     let pending = inflight.get(key);
     if (!pending) {
-      pending = query({ provider, providerUserId }).then((userId) => {
-        remember(key, userId);
-        return userId;
+      pending = query({ provider, providerUserId }).then((userIds) => {
+        remember(key, userIds);
+        return userIds;
       });
       inflight.set(key, pending);
       pending.finally(() => inflight.delete(key)).catch(() => undefined);
@@ -108,10 +113,10 @@ export function createProviderUserCache(store: Pick<StateStore, "findByProviderU
           // The remembered answer serves until the new one is in; a failed refresh leaves it to expire.
           lookUp(key, provider, providerUserId).catch(() => (hit.refreshing = false));
         }
-        return Promise.resolve(hit.userId);
+        return Promise.resolve(hit.userIds);
       }
       const miss = misses.get(key);
-      if (miss !== undefined && miss > now) return Promise.resolve(undefined);
+      if (miss !== undefined && miss > now) return Promise.resolve(NONE);
       return lookUp(key, provider, providerUserId);
     },
     clear: () => (found.clear(), misses.clear()),

@@ -12,6 +12,8 @@ export type FetchAction = Extract<WebhookEventAction, { action: "pull_object" | 
 export interface NotifiedRecords {
   /** The mapping (or map hook) the records go through: the stream's, or the data type's. */
   mapping: string;
+  /** The stream whose object request fetched them (pull_object): its transform hook runs before mapping. */
+  stream?: string;
   records: ProviderRecord[];
 }
 
@@ -47,7 +49,7 @@ export async function fetchNotifiedRecords(definition: Pick<ConnectorDefinition,
     });
   }
   const record = await ctx.executor.fetchObject(stream, String(id), { session: ctx.session });
-  return { mapping: stream.mapping ?? action.dataType, records: record ? [record] : [] };
+  return { mapping: stream.mapping ?? action.dataType, stream: stream.name, records: record ? [record] : [] };
 }
 
 function objectStream(streams: readonly StreamSpec[], name: string | undefined): StreamSpec | undefined {

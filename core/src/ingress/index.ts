@@ -12,3 +12,4 @@ export * from "./answer-handshake.ts";
 export { SIGNATURE_SCHEMES, type SignatureScheme, type SchemeInput } from "./schemes/index.ts";
 export * from "./fetch-notified-records.ts";
 export * from "./check-webhook-verification.ts";
+export * from "./webhook-url.ts";

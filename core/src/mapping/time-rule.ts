@@ -40,7 +40,17 @@ export function compileTime(spec: TimeSpec, at: FieldPath, path: string, env: Co
   if ((format === "unix_ms" || format === "unix_seconds") && output === "datetime") {
     // Sample timestamps: an epoch number, maybe seconds to add, shown in a zone or at an offset. The
     // general path below handles everything else (text, failures) and says what is wrong.
-    return { async: false, convert: epochConverter(format === "unix_ms" ? 1 : 1000, readAdd, readOffset, readZone, knownZone, formatTimestamp, convertTime, format) };
+    const scale = format === "unix_ms" ? 1 : 1000;
+    if (readAdd === undefined && readOffset === undefined && readZone !== undefined) {
+      // The usual sample: an instant shown in the record's zone.
+      return { async: false, convert: zonedEpochConverter(scale, readZone, knownZone, formatTimestamp, convertTime, format) };
+    }
+    return { async: false, convert: epochConverter(scale, readAdd, readOffset, readZone, knownZone, formatTimestamp, convertTime, format) };
+  }
+  if (offset === undefined && format !== "unix_ms" && format !== "unix_seconds") {
+    // Sample timestamps as a start time written as text plus each sample's seconds: the text (and its
+    // zone) read once per record, not once per sample.
+    return { async: false, convert: textConverter(readAdd, readZone, textBase, output === "date" ? formatDate : formatTimestamp, convertTime, format, output) };
   }
   return {
     async: false,
@@ -49,10 +59,32 @@ export function compileTime(spec: TimeSpec, at: FieldPath, path: string, env: Co
 }
 
 type Read = ((scope: Scope) => unknown) | undefined;
+const zonedEpochConverter = freshFactory<
+  [number, (scope: Scope) => unknown, typeof knownZone, typeof formatTimestamp, typeof convertTime, TimeSpec["format"]],
+  CompiledTime["convert"]
+>(["scale", "readZone", "knownZone", "formatTimestamp", "convertTime", "format"], `
+  let lastZoneName;
+  let lastZone;
+  return (value, scope) => {
+    const zoneInput = readZone(scope);
+    if (typeof value === "number" && typeof zoneInput === "string" && zoneInput !== "") {
+      const epochMs = value * scale;
+      if (Math.abs(epochMs) <= 8.64e15) {
+        if (zoneInput !== lastZoneName) {
+          lastZone = knownZone(zoneInput);
+          lastZoneName = zoneInput;
+        }
+        if (lastZone !== undefined) return formatTimestamp(epochMs, lastZone.offsetAt(epochMs));
+      }
+    }
+    return convertTime(value, format, "datetime", undefined, undefined, zoneInput);
+  };`);
 const epochConverter = freshFactory<
   [number, Read, Read, Read, typeof knownZone, typeof formatTimestamp, typeof convertTime, TimeSpec["format"]],
   CompiledTime["convert"]
 >(["scale", "readAdd", "readOffset", "readZone", "knownZone", "formatTimestamp", "convertTime", "format"], `
+  let lastZoneName;
+  let lastZone;
   return (value, scope) => {
     const addInput = readAdd === undefined ? undefined : readAdd(scope);
     const offsetInput = readOffset === undefined ? undefined : readOffset(scope);
@@ -66,11 +98,63 @@ const epochConverter = freshFactory<
       const epochMs = value * scale + (addInput === undefined ? 0 : addInput * 1000);
       if (Math.abs(epochMs) <= 8.64e15) {
         if (typeof zoneInput !== "string" || zoneInput === "") return formatTimestamp(epochMs, 0);
-        const zone = knownZone(zoneInput);
-        if (zone) return formatTimestamp(epochMs, zone.offsetAt(epochMs));
+        if (zoneInput !== lastZoneName) {
+          lastZone = knownZone(zoneInput);
+          lastZoneName = zoneInput;
+        }
+        if (lastZone) return formatTimestamp(epochMs, lastZone.offsetAt(epochMs));
       }
     }
     return convertTime(value, format, "datetime", addInput, offsetInput, zoneInput);
+  };`);
+
+/** A text's instant (seconds still to add) and how it is shown: in `zone`, else at `offsetSeconds`. */
+interface TextBase {
+  epochMs: number;
+  zone: TimeZone | undefined;
+  offsetSeconds: number;
+}
+
+/** What convertTime makes of a text and a zone, before adding seconds; undefined for anything it would refuse. */
+function textBase(text: string, format: TimeSpec["format"], zoneInput: string | null | undefined): TextBase | undefined {
+  const named = typeof zoneInput === "string" && zoneInput !== "";
+  const zone = named ? knownZone(zoneInput) : undefined;
+  if (named && zone === undefined) return undefined;
+  const parsed = parseDateTime(text);
+  if (!parsed) return undefined;
+  if (parsed.offsetSeconds !== undefined) return { epochMs: parsed.localAsUtcMs - parsed.offsetSeconds * 1000, zone, offsetSeconds: parsed.offsetSeconds };
+  if (zone) return { epochMs: localToInstant(parsed.localAsUtcMs, zone), zone, offsetSeconds: 0 };
+  return format === "date" ? { epochMs: parsed.localAsUtcMs, zone: undefined, offsetSeconds: 0 } : undefined;
+}
+
+// Each rule's copy keeps the last text and zone it read and their base.
+const textConverter = freshFactory<
+  [Read, Read, typeof textBase, (epochMs: number, offsetSeconds: number) => string, typeof convertTime, TimeSpec["format"], "datetime" | "date"],
+  CompiledTime["convert"]
+>(["readAdd", "readZone", "textBase", "write", "convertTime", "format", "output"], `
+  let lastText;
+  let lastZone;
+  let lastBase;
+  return (value, scope) => {
+    const addInput = readAdd === undefined ? undefined : readAdd(scope);
+    const zoneInput = readZone === undefined ? undefined : readZone(scope);
+    if (
+      typeof value === "string" &&
+      (addInput === undefined || (typeof addInput === "number" && Number.isFinite(addInput))) &&
+      (typeof zoneInput === "string" || zoneInput === undefined || zoneInput === null)
+    ) {
+      if (value !== lastText || zoneInput !== lastZone) {
+        lastBase = textBase(value, format, zoneInput);
+        lastText = value;
+        lastZone = zoneInput;
+      }
+      const base = lastBase;
+      if (base !== undefined) {
+        const epochMs = base.epochMs + (addInput === undefined ? 0 : addInput * 1000);
+        if (Math.abs(epochMs) <= 8.64e15) return write(epochMs, base.zone === undefined ? base.offsetSeconds : base.zone.offsetAt(epochMs));
+      }
+    }
+    return convertTime(value, format, output, addInput, undefined, zoneInput);
   };`);
 
 /** The zone of that name, or undefined when there is none (the general path then reports it). */

@@ -41,7 +41,10 @@ const recentTexts: string[] = new Array<string>(RECENT_SLOTS).fill("");
 
 /** Terra's timestamp text for an instant shown at an offset. */
 export function formatTimestamp(epochMs: number, offsetSeconds: number): string {
-  const slot = (Math.floor(epochMs / 1000) + (epochMs % 1000)) & (RECENT_SLOTS - 1);
+  // Seconds and milliseconds spread instants over the slots; `%` on an epoch in ms (past 2^31) would be a
+  // floating-point remainder, far slower than this subtraction.
+  const seconds = Math.floor(epochMs / 1000);
+  const slot = (seconds + (epochMs - seconds * 1000)) & (RECENT_SLOTS - 1);
   if (recentInstants[slot] === epochMs && recentOffsets[slot] === offsetSeconds) return recentTexts[slot]!;
   const text = formatUncached(epochMs, offsetSeconds);
   recentInstants[slot] = epochMs;
@@ -223,16 +226,29 @@ export function localToInstant(localAsUtcMs: number, zone: TimeZone): number {
 
 /** A parsed ISO-8601 text: the wall-clock time read as if UTC, and its offset when it had one. */
 export interface ParsedDateTime {
-  localAsUtcMs: number;
-  offsetSeconds?: number;
-  dateOnly: boolean;
+  readonly localAsUtcMs: number;
+  readonly offsetSeconds?: number;
+  readonly dateOnly: boolean;
 }
 
 // Date, optional time (T or space), optional fraction of any length, optional offset.
 const ISO_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?\s?(Z|[+-]\d{2}(?::?\d{2}(?::?\d{2})?)?)?)?$/i;
 
+// Sample times are often one start time plus each sample's offset: the same text, once per sample of
+// every sample list. The last text read is kept, so it is parsed once.
+let lastParsedText: string | undefined;
+let lastParsed: ParsedDateTime | undefined;
+
 /** Reads "2024-04-10", "2024-04-10T07:00:00.000+02:00", "2017-11-02 13:54:15.000000", "…Z". */
 export function parseDateTime(text: string): ParsedDateTime | undefined {
+  if (text === lastParsedText) return lastParsed;
+  const parsed = parseUncached(text);
+  lastParsedText = text;
+  lastParsed = parsed;
+  return parsed;
+}
+
+function parseUncached(text: string): ParsedDateTime | undefined {
   const match = text.length <= 64 ? ISO_DATE_TIME.exec(text.trim()) : null;
   if (!match) return undefined;
   const [, y, mo, d, h, mi, s, fraction, offsetText] = match;
@@ -245,11 +261,9 @@ export function parseDateTime(text: string): ParsedDateTime | undefined {
   // Reject dates that roll over (2023-02-30).
   const check = new Date(Date.UTC(year, month - 1, day));
   if (check.getUTCDate() !== day) return undefined;
-  const parsed: ParsedDateTime = { localAsUtcMs, dateOnly: h === undefined };
-  if (offsetText !== undefined) {
-    const offset = parseOffsetText(offsetText.length === 3 ? `${offsetText}:00` : offsetText);
-    if (offset === undefined) return undefined;
-    parsed.offsetSeconds = offset;
-  }
-  return parsed;
+  const dateOnly = h === undefined;
+  if (offsetText === undefined) return Object.freeze({ localAsUtcMs, dateOnly });
+  const offsetSeconds = parseOffsetText(offsetText.length === 3 ? `${offsetText}:00` : offsetText);
+  if (offsetSeconds === undefined) return undefined;
+  return Object.freeze({ localAsUtcMs, offsetSeconds, dateOnly });
 }

@@ -2,10 +2,14 @@ import { readdir, readFile } from "node:fs/promises";
 import { basename, join } from "node:path";
 import {
   getSchemaRegistry,
+  MOCK_PROVIDER_SCHEMA_ID,
   MOCK_STREAM_FIXTURE_SCHEMA_ID,
+  MOCK_URLS_SCHEMA_ID,
   MOCK_USERS_SCHEMA_ID,
   closestName,
   type ConnectorSpec,
+  type MockProviderFile,
+  type MockUrlsFile,
   type MockUsersFile,
   type StreamFixtureFile,
   type StreamSpec,
@@ -17,13 +21,18 @@ import type { SpecFixtures, StreamFixture } from "./mock-from-spec.ts";
 
 /** The file of the provider's accounts in a fixtures folder. */
 export const MOCK_USERS_FILE = "users.json";
+/** The answers at URLs pushes name. */
+export const MOCK_URLS_FILE = "urls.json";
+/** How the provider answers where the spec does not say. */
+export const MOCK_PROVIDER_FILE = "provider.json";
 
 /**
- * Reads a connector's fixtures folder into what `mockFromSpec` serves: `users.json` (the accounts) and
- * one `<stream name>.json` per pull stream (its records, and the answers of its detail requests keyed
- * by record id). Every file is checked against its schema and against the spec — a file for a stream
- * the spec does not have, an answer for a detail it does not declare — so a fixture cannot silently
- * serve nothing. Other files (a README) are left alone.
+ * Reads a connector's fixtures folder into what `mockFromSpec` serves: `users.json` (the accounts), one
+ * `<stream name>.json` per pull stream (its records, and the answers of its detail requests keyed by
+ * record id), optionally `urls.json` (answers at URLs pushes name) and `provider.json` (error bodies,
+ * what a 429 carries). Every file is checked against its schema and against the spec — a file for a
+ * stream the spec does not have, an answer for a detail it does not declare — so a fixture cannot
+ * silently serve nothing. Other files (a README) are left alone.
  */
 export async function loadMockFixtures(dir: string, spec: ConnectorSpec): Promise<SpecFixtures> {
   let names: string[];
@@ -37,14 +46,16 @@ export async function loadMockFixtures(dir: string, spec: ConnectorSpec): Promis
   const streams = new Map(Object.values(spec.streams ?? {}).flat().map((stream) => [stream.name, stream]));
   const fixtures: SpecFixtures = { users: await readChecked<MockUsersFile>(join(dir, MOCK_USERS_FILE), MOCK_USERS_SCHEMA_ID) };
   const byStream: Record<string, StreamFixture> = {};
+  if (names.includes(MOCK_URLS_FILE)) fixtures.urls = await readChecked<MockUrlsFile>(join(dir, MOCK_URLS_FILE), MOCK_URLS_SCHEMA_ID);
+  if (names.includes(MOCK_PROVIDER_FILE)) fixtures.provider = await readChecked<MockProviderFile>(join(dir, MOCK_PROVIDER_FILE), MOCK_PROVIDER_SCHEMA_ID);
   for (const name of names.sort()) {
-    if (name === MOCK_USERS_FILE) continue;
+    if (name === MOCK_USERS_FILE || name === MOCK_URLS_FILE || name === MOCK_PROVIDER_FILE) continue;
     const streamName = basename(name, ".json");
     const stream = streams.get(streamName);
     const file = join(dir, name);
     if (!stream) {
       const close = closestName(streamName, [...streams.keys()]);
-      throw invalid(`${file}: ${spec.name} has no stream named "${streamName}"${close ? ` (did you mean "${close}.json"?)` : ""}; fixture files are ${MOCK_USERS_FILE} and <stream name>.json`);
+      throw invalid(`${file}: ${spec.name} has no stream named "${streamName}"${close ? ` (did you mean "${close}.json"?)` : ""}; fixture files are ${MOCK_USERS_FILE}, ${MOCK_URLS_FILE}, ${MOCK_PROVIDER_FILE} and <stream name>.json`);
     }
     byStream[streamName] = streamFixture(await readChecked<StreamFixtureFile>(file, MOCK_STREAM_FIXTURE_SCHEMA_ID), stream, file);
   }
@@ -53,19 +64,23 @@ export async function loadMockFixtures(dir: string, spec: ConnectorSpec): Promis
 }
 
 function streamFixture(file: StreamFixtureFile, stream: StreamSpec, where: string): StreamFixture {
-  const { details, ...rest } = file;
+  const { details, emptyDetails, ...rest } = file;
   const fixture: StreamFixture = { ...rest };
-  if (details === undefined) return fixture;
+  if (details === undefined && emptyDetails === undefined) return fixture;
   const declared = new Set((stream.details ?? []).map((detail) => detail.name));
+  const undeclared = (field: string, name: string) =>
+    invalid(`${where}: ${field}.${name} answers a detail stream "${stream.name}" does not request (it requests ${[...declared].map((d) => `"${d}"`).join(", ") || "none"})`);
+  for (const name of Object.keys(emptyDetails ?? {})) if (!declared.has(name)) throw undeclared("emptyDetails", name);
   fixture.details = {};
-  for (const [name, answers] of Object.entries(details)) {
-    if (!declared.has(name)) {
-      throw invalid(`${where}: details.${name} answers a detail stream "${stream.name}" does not request (it requests ${[...declared].map((d) => `"${d}"`).join(", ") || "none"})`);
-    }
-    // A record without an answer is one the provider has nothing for: the mock answers 404.
+  for (const name of new Set([...Object.keys(details ?? {}), ...Object.keys(emptyDetails ?? {})])) {
+    if (!declared.has(name)) throw undeclared("details", name);
+    const answers = details?.[name] ?? {};
+    const empty = emptyDetails !== undefined && Object.hasOwn(emptyDetails, name) ? { answer: emptyDetails[name] } : undefined;
+    // A record without an answer is one the provider has nothing for: its empty answer, else a 404.
     fixture.details[name] = (record) => {
       const id = readPointer(record, stream.id);
-      return id === undefined || id === null || !Object.hasOwn(answers, String(id)) ? undefined : answers[String(id)];
+      if (id !== undefined && id !== null && Object.hasOwn(answers, String(id))) return answers[String(id)];
+      return empty === undefined ? undefined : structuredClone(empty.answer);
     };
   }
   return fixture;

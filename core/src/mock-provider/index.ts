@@ -5,7 +5,7 @@ export { manualClock, systemClock, type ManualClock, type MockClock } from "./cl
 export { ERROR_SHAPES, resolveErrorShape, type ErrorShape, type ErrorShapeName, type ProviderErrorKind } from "./error-shapes.ts";
 export { challengeHandshake, headHandshake, runHandshakes, verifyCodeHandshake, type HandshakeOptions, type HandshakeResult } from "./handshakes.ts";
 export { createMockApp, type MockApp, type MockRequestLogEntry } from "./mock-app.ts";
-export { loadMockFixtures, MOCK_USERS_FILE } from "./fixture-files.ts";
+export { loadMockFixtures, MOCK_PROVIDER_FILE, MOCK_URLS_FILE, MOCK_USERS_FILE } from "./fixture-files.ts";
 export {
   mockFromSpec,
   type FixtureRecords,
@@ -13,6 +13,8 @@ export {
   type MockFromSpecOptions,
   type MockProvider,
   type MockProviderUrls,
+  type ProviderBehaviour,
+  type RateLimitRefusal,
   type RequestedWindow,
   type SpecFixtures,
   type StreamFixture,
@@ -24,5 +26,6 @@ export { s256Challenge } from "./pkce.ts";
 export { sendPush, signPush, timestampText, type PushOptions, type PushResponse, type SignedPush } from "./push-sender.ts";
 export { createRequestBudget, type BudgetDecision, type BudgetHeaders, type BudgetKey, type BudgetWindow, type RequestBudget } from "./request-budget.ts";
 export { DEFAULT_MOCK_CLIENT } from "./spec-oauth.ts";
+export type { UrlAnswer } from "./url-answers.ts";
 export { TOKEN_ERROR_SHAPES, WITHINGS_ENVELOPE, type StatusEnvelope, type TokenErrorShape } from "./token-answers.ts";
 export type { Grant, RefreshMode, TokenEvent, TokenStore } from "./token-store.ts";

@@ -1,4 +1,4 @@
-import type { ApiKeyAuthSpec, BearerTokenAuthSpec, ConnectorSpec, StreamSpec, TimeFormat } from "@tributary/schemas";
+import type { ApiKeyAuthSpec, BearerTokenAuthSpec, ConnectorSpec, RequestSpec, StreamSpec, TimeFormat } from "@tributary/schemas";
 import { authMethodOf } from "../auth/auth-methods.ts";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { ErrorCodes } from "../errors/codes.ts";
@@ -10,16 +10,18 @@ import { parseBasic } from "./client-auth.ts";
 import { systemClock, type MockClock } from "./clock.ts";
 import { resolveErrorShape, type ErrorShape, type ErrorShapeName, type ProviderErrorKind } from "./error-shapes.ts";
 import { runHandshakes, type HandshakeOptions, type HandshakeResult } from "./handshakes.ts";
-import { createMockApp, type MockApp } from "./mock-app.ts";
+import { createMockApp, queryRecord, type MockApp } from "./mock-app.ts";
 import { bearerToken, registerOAuthServer, type OAuthServer, type OAuthServerOptions } from "./oauth-server.ts";
 import { findUser, userKey, type MockClient, type MockUser } from "./parties.ts";
 import { sendPush, signPush, type PushOptions, type PushResponse } from "./push-sender.ts";
-import { createRequestBudget, type BudgetHeaders, type BudgetWindow, type RequestBudget } from "./request-budget.ts";
+import { headerSetsOf } from "../provider-http/rate-limited-wait.ts";
+import { createRequestBudget, type BudgetWindow, type RequestBudget } from "./request-budget.ts";
 import { setPointer } from "./set-pointer.ts";
 import { DEFAULT_MOCK_CLIENT, oauthOptionsFromSpec } from "./spec-oauth.ts";
-import { compileSpecRoutes, findRoute, pathOf, type RouteMatch, type SpecRoute } from "./spec-routes.ts";
+import { compileSpecRoutes, findRoute, pathOf, type RouteMatch } from "./spec-routes.ts";
 import { bodyFieldsNeeded, streamPage } from "./stream-page.ts";
 import { parseTimeParam, recordTime } from "./time-format.ts";
+import { urlAnswerOf, urlAnswersFor, type UrlAnswer } from "./url-answers.ts";
 
 /** The window a stream request asked for, in epoch milliseconds: [start, end). */
 export interface RequestedWindow {
@@ -55,11 +57,37 @@ export interface SpecFixtures {
   clients?: MockClient[];
   /** By stream name. A stream without fixtures answers no records. */
   streams?: Record<string, StreamFixture>;
+  /** Answers at URLs pushes name (pull_url), which no stream describes. */
+  urls?: UrlAnswer[];
+  /** How the provider answers what the spec does not say. */
+  provider?: ProviderBehaviour;
+}
+
+/** How the real provider answers, where the spec does not say: its error bodies, what its 429 carries. */
+export interface ProviderBehaviour {
+  /** How data routes write errors. @default "generic" */
+  errors?: ErrorShapeName;
+  /**
+   * What a refused (429) answer carries besides the rate-limit headers the spec declares: `retryAfter:
+   * false` for providers that send no Retry-After (Strava, WHOOP, Polar, Wahoo). @default { retryAfter: true }
+   */
+  rateLimited?: { retryAfter: boolean };
+}
+
+/** A request the mock refused for its rate limits, and when the window let requests in again. */
+export interface RateLimitRefusal {
+  method: string;
+  path: string;
+  query: Record<string, string | string[]>;
+  /** Epoch ms of the refusal. */
+  at: number;
+  /** Epoch ms from which the refused request would have been let in. */
+  freeAt: number;
 }
 
 export interface MockFromSpecOptions {
   clock?: MockClock;
-  /** How data routes write errors. @default "generic" */
+  /** How data routes write errors. @default the fixtures' provider.errors, else "generic" */
   errors?: ErrorShape | ErrorShapeName;
   /** The spec's rate limits are enforced; false turns them off, a list replaces them. */
   rateLimits?: false | BudgetWindow[];
@@ -93,6 +121,8 @@ export interface MockProvider extends MockApp {
   readonly oauth?: OAuthServer;
   readonly budget?: RequestBudget;
   readonly lifecycleCalls: LifecycleCall[];
+  /** Requests refused for the rate limits, in order. */
+  readonly rateLimited: RateLimitRefusal[];
   /** The mock's URLs, once listening. */
   urls(): MockProviderUrls;
   /** Sends a push signed the way the spec's webhook is verified. */
@@ -110,17 +140,13 @@ type AuthResult = { ok: true; identity: Identity } | { ok: false; kind: Provider
  * A provider mock built from a connector spec and fixture records: its OAuth endpoints, every stream
  * at its path with its declared date parameters (in their declared formats; records outside the
  * window left out) and paging, detail and object requests, the profile request, lifecycle and revoke
- * requests, its rate limits, and pushes signed the spec's way. Errors come in the provider's shape.
+ * requests, answers at URLs pushes name, its rate limits, and pushes signed the spec's way. Errors and
+ * refusals come in the provider's shape.
  */
-/** The mock speaks the first header set a spec declares (a provider with several sends them all; one is enough to test the client). */
-function budgetHeadersOf(spec: ConnectorSpec): BudgetHeaders | undefined {
-  const declared = spec.http?.rateLimitHeaders;
-  return Array.isArray(declared) ? declared[0] : declared;
-}
-
 export function mockFromSpec(spec: ConnectorSpec, fixtures: SpecFixtures, options: MockFromSpecOptions = {}): MockProvider {
   const clock = options.clock ?? systemClock;
-  const errors = resolveErrorShape(options.errors);
+  const errors = resolveErrorShape(options.errors ?? fixtures.provider?.errors);
+  const sendsRetryAfter = fixtures.provider?.rateLimited?.retryAfter ?? true;
   const sizeParam = options.link?.sizeParam ?? "limit";
   const link = { offsetParam: options.link?.offsetParam ?? "offset", ...(sizeParam !== false ? { sizeParam } : {}) };
   checkFixtures(spec, fixtures);
@@ -131,9 +157,15 @@ export function mockFromSpec(spec: ConnectorSpec, fixtures: SpecFixtures, option
   const oauth = derived ? registerOAuthServer(app, { ...derived, ...options.oauth }) : undefined;
   const clients = derived?.clients ?? fixtures.clients ?? [DEFAULT_MOCK_CLIENT];
   const windows = options.rateLimits === false ? [] : (options.rateLimits ?? spec.http?.rateLimits ?? []);
-  const budget = windows.length > 0 ? createRequestBudget({ windows, clock, ...(budgetHeadersOf(spec) ? { headers: budgetHeadersOf(spec)! } : {}) }) : undefined;
+  const headerSets = headerSetsOf(spec.http?.rateLimitHeaders);
+  const budget = windows.length > 0 ? createRequestBudget({ windows, clock, headers: headerSets }) : undefined;
+  const rateLimited: RateLimitRefusal[] = [];
   const routes = compileSpecRoutes(spec, link);
   const fixtureOf = (stream: StreamSpec): StreamFixture | undefined => fixtures.streams?.[stream.name];
+  const allStreams = Object.values(spec.streams ?? {}).flat().filter((stream): stream is StreamSpec => stream !== undefined);
+  /** Other streams whose object request is the same request as this stream's: the records it may fetch by id. */
+  const sharedObjectStreams = (stream: StreamSpec): StreamSpec[] =>
+    stream.object ? allStreams.filter((other) => other !== stream && other.object?.request.path === stream.object!.request.path) : [];
   const lifecycleCalls: LifecycleCall[] = [];
   const registered = new Set<string>();
 
@@ -157,8 +189,7 @@ export function mockFromSpec(spec: ConnectorSpec, fixtures: SpecFixtures, option
     return fixtures.users.find((u) => (tokenMethod.type === "bearer_token" ? u.token : u.apiKey) === secret);
   };
 
-  const authenticate = (request: FastifyRequest, route: SpecRoute, variables: Record<string, string>): AuthResult => {
-    const mode = route.request.auth ?? "user";
+  const authenticate = (request: FastifyRequest, mode: NonNullable<RequestSpec["auth"]>, variables: Record<string, string>): AuthResult => {
     if (mode === "none") return { ok: true, identity: { clientId: "" } };
     if (mode === "client_basic") {
       const basic = parseBasic(request.headers.authorization);
@@ -187,14 +218,39 @@ export function mockFromSpec(spec: ConnectorSpec, fixtures: SpecFixtures, option
     return { ok: true, identity: { clientId: "", ...(user ? { user } : {}) } };
   };
 
+  /** The budget taken for a request: the headers to send with its answer, or the refusal already sent. */
+  const takeBudget = (request: FastifyRequest, reply: FastifyReply, url: URL, identity: Identity): { headers: Record<string, string> } | { refused: FastifyReply } => {
+    if (!budget) return { headers: {} };
+    const decision = budget.take({ clientId: identity.clientId, ...(identity.user ? { userId: userKey(identity.user) } : {}) });
+    if (decision.allowed) return { headers: decision.headers };
+    rateLimited.push({ method: request.method, path: url.pathname, query: queryRecord(url.searchParams), at: clock.now(), freeAt: decision.freeAt });
+    const headers = { ...decision.headers, ...(sendsRetryAfter ? { "retry-after": String(decision.retryAfterSeconds) } : {}) };
+    return { refused: refuse(reply, "rate_limited", `rate limit ${decision.window.name ?? `${decision.window.max}/${decision.window.perSeconds}s`} exceeded`, undefined, headers) };
+  };
+
+  /** A GET of a URL a push named (fixtures.urls), with the user's token. */
+  const handleUrl = (request: FastifyRequest, reply: FastifyReply, url: URL, candidates: UrlAnswer[]) => {
+    const auth = authenticate(request, "user", {});
+    if (!auth.ok) return refuse(reply, auth.kind, auth.message, auth.token);
+    const budgeted = takeBudget(request, reply, url, auth.identity);
+    if ("refused" in budgeted) return budgeted.refused;
+    const answer = urlAnswerOf(candidates, auth.identity.user);
+    if (!answer) return refuse(reply, "not_found", `nothing at ${url.pathname} for this user`, undefined, budgeted.headers);
+    return sendAnswer(reply, { status: answer.status ?? 200, headers: budgeted.headers, body: structuredClone(answer.body) });
+  };
+
   const handle = async (request: FastifyRequest, reply: FastifyReply) => {
     const url = new URL(request.url, "http://mock");
     const lookup = findRoute(routes, { method: request.method, path: url.pathname, query: url.searchParams, body: request.body });
-    if (!lookup.ok && !lookup.pathMatched) return refuse(reply, "not_found", `no ${request.method} ${url.pathname} on this provider`);
+    if (!lookup.ok && !lookup.pathMatched) {
+      const candidates = request.method === "GET" ? urlAnswersFor(fixtures.urls ?? [], url) : [];
+      if (candidates.length > 0) return handleUrl(request, reply, url, candidates);
+      return refuse(reply, "not_found", `no ${request.method} ${url.pathname} on this provider`);
+    }
     if (!lookup.ok) return refuse(reply, "bad_request", lookup.problems.join("; "));
     const { route, variables } = lookup.match;
 
-    const auth = authenticate(request, route, variables);
+    const auth = authenticate(request, route.request.auth ?? "user", variables);
     if (!auth.ok) return refuse(reply, auth.kind, auth.message, auth.token);
     const identity = auth.identity;
     if (variables.provider_user_id !== undefined && identity.user && userKey(identity.user) !== variables.provider_user_id) {
@@ -203,15 +259,10 @@ export function mockFromSpec(spec: ConnectorSpec, fixtures: SpecFixtures, option
     if (variables.client_id !== undefined && !clients.some((c) => c.id === variables.client_id)) return refuse(reply, "bad_request", `unknown client_id ${variables.client_id}`);
 
     let budgetHeaders: Record<string, string> = {};
-    if (budget && route.kind !== "revoke") {
-      const decision = budget.take({ clientId: identity.clientId, ...(identity.user ? { userId: userKey(identity.user) } : {}) });
-      if (!decision.allowed) {
-        return refuse(reply, "rate_limited", `rate limit ${decision.window.name ?? `${decision.window.max}/${decision.window.perSeconds}s`} exceeded`, undefined, {
-          ...decision.headers,
-          "retry-after": String(decision.retryAfterSeconds),
-        });
-      }
-      budgetHeaders = decision.headers;
+    if (route.kind !== "revoke") {
+      const budgeted = takeBudget(request, reply, url, identity);
+      if ("refused" in budgeted) return budgeted.refused;
+      budgetHeaders = budgeted.headers;
     }
     const answer = routeAnswer(request, lookup.match, identity, url);
     if ("kind" in answer) return refuse(reply, answer.kind, answer.message, undefined, budgetHeaders);
@@ -270,7 +321,10 @@ export function mockFromSpec(spec: ConnectorSpec, fixtures: SpecFixtures, option
       // A detail fetched once per read is the user's, not a record's: the user's profile fixture answers it.
       if (route.detail.once) return { status: 200, body: structuredClone(who.profile ?? {}) };
       const wanted = Object.entries(variables).filter(([name]) => name.startsWith("record."));
-      const record = all.find((r) => wanted.every(([name, value]) => String(readPointer(r, `/${name.slice("record.".length).replaceAll(".", "/")}`)) === value));
+      // The record may be one the stream's object request fetched from another stream's records (WHOOP's
+      // recovery push names a sleep, fetched for the cycles stream): those are searched too.
+      const candidates = [...all, ...sharedObjectStreams(route.stream).flatMap((other) => recordsFor(fixtureOf(other), who, {}))];
+      const record = candidates.find((r) => wanted.every(([name, value]) => String(readPointer(r, `/${name.slice("record.".length).replaceAll(".", "/")}`)) === value));
       if (record === undefined) return { kind: "not_found", message: `no ${route.stream.name} record with ${wanted.map(([n, v]) => `${n}=${v}`).join(", ")}` };
       const detail = fixture?.details?.[route.detail.name];
       if (!detail) return { kind: "not_found", message: `the mock has no fixture for detail ${route.detail.name} of stream ${route.stream.name}` };
@@ -316,6 +370,7 @@ export function mockFromSpec(spec: ConnectorSpec, fixtures: SpecFixtures, option
     ...(oauth ? { oauth } : {}),
     ...(budget ? { budget } : {}),
     lifecycleCalls,
+    rateLimited,
     urls(): MockProviderUrls {
       const origin = mock.origin;
       return {

@@ -12,7 +12,8 @@ export interface BudgetWindow {
 
 /**
  * Headers that tell the client what is left, named as the provider names them. Comma lists follow the
- * windows' order (Strava `X-RateLimit-Usage: 12,340`).
+ * windows' order (Strava `X-RateLimit-Usage: 12,340`). A provider may send several sets (Strava's
+ * X-RateLimit-* for all requests and X-ReadRateLimit-* for reads).
  */
 export interface BudgetHeaders {
   limit?: string;
@@ -34,7 +35,8 @@ export interface BudgetKey {
 
 export type BudgetDecision =
   | { allowed: true; headers: Record<string, string> }
-  | { allowed: false; retryAfterSeconds: number; window: BudgetWindow; headers: Record<string, string> };
+  /** `freeAt`: when (epoch ms) the window lets a request in again; Retry-After is that, rounded up to whole seconds. */
+  | { allowed: false; retryAfterSeconds: number; freeAt: number; window: BudgetWindow; headers: Record<string, string> };
 
 export interface RequestBudget {
   /** Counts one request against every window that applies, or refuses it (a refused request is not counted). */
@@ -57,7 +59,7 @@ interface Counter {
  * user. Refusals carry Retry-After (seconds until a request would be let in) and the provider's
  * rate-limit headers.
  */
-export function createRequestBudget(options: { windows: BudgetWindow[]; clock: MockClock; headers?: BudgetHeaders }): RequestBudget {
+export function createRequestBudget(options: { windows: BudgetWindow[]; clock: MockClock; headers?: BudgetHeaders | readonly BudgetHeaders[] }): RequestBudget {
   const { windows, clock } = options;
   const counters = new Map<string, Counter>();
 
@@ -89,9 +91,10 @@ export function createRequestBudget(options: { windows: BudgetWindow[]; clock: M
     return { used: c.times.length, resetAt: (c.times[0] ?? now) + span };
   };
 
-  const headersFor = (key: BudgetKey, now: number): Record<string, string> => {
-    const spec = options.headers;
-    if (!spec) return {};
+  const headerSets = options.headers === undefined ? [] : Array.isArray(options.headers) ? options.headers : [options.headers as BudgetHeaders];
+
+  /** One header set's values: the windows it describes, in its order. */
+  const headersOf = (spec: BudgetHeaders, key: BudgetKey, now: number): Record<string, string> => {
     const scope = spec.scope ?? "client";
     const named = spec.windows;
     const described = windows
@@ -115,6 +118,7 @@ export function createRequestBudget(options: { windows: BudgetWindow[]; clock: M
     }
     return out;
   };
+  const headersFor = (key: BudgetKey, now: number): Record<string, string> => Object.assign({}, ...headerSets.map((spec) => headersOf(spec, key, now)));
 
   return {
     take(key) {
@@ -126,7 +130,7 @@ export function createRequestBudget(options: { windows: BudgetWindow[]; clock: M
       });
       if (refusal) {
         const retryAfterSeconds = Math.max(1, Math.ceil((refusal.retryAt - now) / 1000));
-        return { allowed: false, retryAfterSeconds, window: refusal.window, headers: headersFor(key, now) };
+        return { allowed: false, retryAfterSeconds, freeAt: refusal.retryAt, window: refusal.window, headers: headersFor(key, now) };
       }
       windows.forEach((window, index) => {
         const id = keyOf(window, index, key);

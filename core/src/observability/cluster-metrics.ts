@@ -1,10 +1,18 @@
 import cluster from "node:cluster";
 import { randomUUID } from "node:crypto";
-import { AggregatorRegistry, type Registry } from "prom-client";
+import type { MetricObjectWithValues, MetricValue, Registry } from "prom-client";
 import type { Logger } from "../log/logger.ts";
 
+/** A copy asks the primary for the cluster's metrics (to answer a scrape)… */
 export const CLUSTER_METRICS_REQUEST = "tributary:cluster-metrics-request";
+/** …and gets the exposition text of every copy summed, or why not. */
 export const CLUSTER_METRICS_RESPONSE = "tributary:cluster-metrics-response";
+/** A copy tells the primary it answers collection requests (its registry is in place). */
+export const COLLECTABLE = "tributary:metrics-collectable";
+/** The primary asks a copy for its own metrics… */
+export const COLLECT_REQUEST = "tributary:metrics-collect-request";
+/** …and the copy answers with its registry as JSON. */
+export const COLLECT_RESPONSE = "tributary:metrics-collect-response";
 
 export interface ClusterMetricsRequest {
   type: typeof CLUSTER_METRICS_REQUEST;
@@ -16,6 +24,17 @@ export interface ClusterMetricsResponse {
   id: string;
   text?: string;
   error?: string;
+}
+
+export interface CollectRequest {
+  type: typeof COLLECT_REQUEST;
+  id: string;
+}
+
+export interface CollectResponse {
+  type: typeof COLLECT_RESPONSE;
+  id: string;
+  metrics: MetricObjectWithValues<MetricValue<string>>[];
 }
 
 /** A `/metrics` answer, for whichever HTTP server serves it. */
@@ -41,22 +60,34 @@ export function metricsScraper(registry: Registry, log: Logger): () => Promise<M
   };
 }
 
-/** Bound on collecting every process's metrics (prom-client's own bound on the primary's side is 5 s). */
-const CLUSTER_METRICS_TIMEOUT_MS = 6000;
+/**
+ * Bound on the primary's answer. The primary itself answers within its own bound on the copies
+ * (COLLECT_TIMEOUT_MS) with what it has: this one only ends a scrape when the primary is gone or stuck.
+ */
+const CLUSTER_METRICS_TIMEOUT_MS = 8000;
 
 /**
  * The text a `/metrics` scrape gets. A lone process answers with its registry. A process of a
- * `--processes N` cluster makes its registry collectable by the primary and answers with the sum over
- * every process: scrapes land on whichever process takes the connection, and a counter that jumps
- * between processes' values would read as resets. When the primary cannot answer, the scrape fails
- * (throws) rather than report one process's numbers as the server's.
+ * `--processes N` cluster answers the primary's collection requests with its registry, and a scrape
+ * with the sum over every process (see cluster-collector.ts): scrapes land on whichever process takes
+ * the connection, and a counter that jumps between processes' values would read as resets. When the
+ * primary cannot answer, the scrape fails (throws) rather than report one process's numbers as the
+ * server's.
  */
 export function metricsSource(registry: Registry): () => Promise<string> {
   if (!cluster.isWorker || typeof process.send !== "function") return () => registry.metrics();
-  AggregatorRegistry.setRegistries(registry);
-  new AggregatorRegistry(); // installs prom-client's responder to the primary's collection requests
+  const send = process.send.bind(process);
   const pending = new Map<string, { resolve: (text: string) => void; reject: (error: Error) => void }>();
-  process.on("message", (message: ClusterMetricsResponse) => {
+  process.on("message", (message: ClusterMetricsResponse | CollectRequest) => {
+    if (message?.type === COLLECT_REQUEST) {
+      const { id } = message;
+      // A copy that cannot answer is counted from its previous answer, or as missing (the primary says which).
+      registry
+        .getMetricsAsJSON()
+        .then((metrics) => send({ type: COLLECT_RESPONSE, id, metrics } satisfies CollectResponse))
+        .catch(() => undefined);
+      return;
+    }
     if (message?.type !== CLUSTER_METRICS_RESPONSE) return;
     const waiter = pending.get(message.id);
     if (!waiter) return;
@@ -64,6 +95,7 @@ export function metricsSource(registry: Registry): () => Promise<string> {
     if (message.text !== undefined) waiter.resolve(message.text);
     else waiter.reject(new Error(`collecting the cluster's metrics failed: ${message.error ?? "no answer"}`));
   });
+  send({ type: COLLECTABLE });
   return () =>
     new Promise<string>((resolve, reject) => {
       const id = randomUUID();
@@ -75,6 +107,6 @@ export function metricsSource(registry: Registry): () => Promise<string> {
         resolve: (text) => (clearTimeout(timer), resolve(text)),
         reject: (error) => (clearTimeout(timer), reject(error)),
       });
-      process.send!({ type: CLUSTER_METRICS_REQUEST, id } satisfies ClusterMetricsRequest);
+      send({ type: CLUSTER_METRICS_REQUEST, id } satisfies ClusterMetricsRequest);
     });
 }

@@ -2,16 +2,15 @@ import type { Redis } from "ioredis";
 import type { RateLimitHeadersSpec, RateLimitSpec } from "@tributary/schemas";
 import { ErrorCodes } from "../errors/codes.ts";
 import { UserError } from "../errors/tributary-error.ts";
-import { budgetKeyBase, budgetScripts, type BudgetWindowKey, type WindowObservation } from "./budget-scripts.ts";
-import { readRateLimitHeaders, type HeaderWindow } from "./rate-limit-headers.ts";
+import { budgetKeyBase, budgetScripts, type BudgetGrant, type BudgetWindowKey, type WindowObservation } from "./budget-scripts.ts";
+import { readRateLimitHeaders } from "./rate-limit-headers.ts";
+import { declaredWindows, headerSetsOf, type DeclaredWindow } from "./rate-limited-wait.ts";
 
-export interface BudgetWindow extends HeaderWindow {
-  max: number;
-  aligned: boolean;
-}
+export type BudgetWindow = DeclaredWindow;
 
 export type ProviderBudgetDecision =
-  | { ok: true; grantedAtMs: number }
+  /** `grant`: hand it to `settle` once the request is over. */
+  | { ok: true; grantedAtMs: number; grant: ProviderBudgetGrant }
   /** `window`: the name of the window (or "blocked") that refused. */
   | { ok: false; retryAfterMs: number; window: string };
 
@@ -22,11 +21,22 @@ export type ProviderBudgetDecision =
  * windows honest (its count and announced limits win over ours when higher), and a 429 blocks the
  * client, or only the user when every limit the provider declares is per user.
  */
+/** One request's grant, for `settle`. */
+export interface ProviderBudgetGrant extends BudgetGrant {
+  userId: string | undefined;
+}
+
 export interface ProviderBudget {
   readonly windows: readonly BudgetWindow[];
   /** Which budget a 429 pauses. */
   readonly blockScope: "client" | "user";
-  acquire(userId?: string): Promise<ProviderBudgetDecision>;
+  /**
+   * One request's share of every window. `holdMs`: the longest the request can take to reach the
+   * provider (its timeout): until it is settled, it is counted as arriving that late.
+   */
+  acquire(userId?: string, holdMs?: number): Promise<ProviderBudgetDecision>;
+  /** The request is over (answered, failed, timed out): it counts as having reached the provider now. */
+  settle(grant: ProviderBudgetGrant): Promise<void>;
   /** Feed the provider's rate-limit headers of an answer made for `userId`. */
   observe(userId: string | undefined, headers: Readonly<Record<string, string>>): Promise<void>;
   block(userId: string | undefined, ms: number): Promise<void>;
@@ -49,7 +59,7 @@ export const OPERATOR_WINDOW = "configured";
 export function providerBudget(options: ProviderBudgetOptions): ProviderBudget {
   const scripts = budgetScripts(options.redis);
   const base = budgetKeyBase(options.prefix, options.provider, options.clientId);
-  const specWindows = (options.rateLimits ?? []).map((limit, index) => windowOf(limit, index));
+  const specWindows: BudgetWindow[] = declaredWindows(options.rateLimits);
   const names = new Set<string>();
   for (const window of specWindows) {
     if (names.has(window.name)) throw new UserError(ErrorCodes.SPEC_INVALID, `${options.provider}: two http.rateLimits are named ${JSON.stringify(window.name)}`, { hint: "Give each rate limit its own name." });
@@ -59,7 +69,7 @@ export function providerBudget(options: ProviderBudgetOptions): ProviderBudget {
   if (options.operatorLimit !== undefined && options.operatorLimit !== null) {
     windows.push({ ...checkedLimit(options.provider, options.operatorLimit), name: OPERATOR_WINDOW, scope: "client", aligned: false });
   }
-  const headerSpecs = options.rateLimitHeaders === undefined ? [] : Array.isArray(options.rateLimitHeaders) ? options.rateLimitHeaders : [options.rateLimitHeaders as RateLimitHeadersSpec];
+  const headerSpecs = headerSetsOf(options.rateLimitHeaders);
   for (const spec of headerSpecs) {
     for (const name of spec.windows ?? []) {
       if (!names.has(name)) throw new UserError(ErrorCodes.SPEC_INVALID, `${options.provider}: http.rateLimitHeaders names the window ${JSON.stringify(name)}, which http.rateLimits does not declare`, { hint: "Use the name of one of the rate limits." });
@@ -78,13 +88,17 @@ export function providerBudget(options: ProviderBudgetOptions): ProviderBudget {
   return {
     windows,
     blockScope,
-    async acquire(userId) {
+    async acquire(userId, holdMs = 0) {
       const blocks = [`${base}:blocked`, ...(userId !== undefined ? [`${userBase(userId)}:blocked`] : [])];
       const keys = windows.map((w) => keyOf(w, userId));
-      const decision = await scripts.acquire({ blocks, windows: keys.filter((k): k is BudgetWindowKey => k !== undefined) });
-      if (decision.ok) return decision;
+      const decision = await scripts.acquire({ blocks, windows: keys.filter((k): k is BudgetWindowKey => k !== undefined), holdMs });
+      if (decision.ok) return { ok: true, grantedAtMs: decision.grantedAtMs, grant: { ...decision.grant, userId } };
       const index = keys.findIndex((k) => k?.key === decision.blockedBy);
       return { ok: false, retryAfterMs: decision.retryAfterMs, window: index >= 0 ? windows[index]!.name : "blocked" };
+    },
+    async settle(grant) {
+      const keys = windows.map((w) => keyOf(w, grant.userId)).filter((k): k is BudgetWindowKey => k !== undefined);
+      await scripts.settle(grant, keys);
     },
     async observe(userId, headers) {
       if (!headerNames.some((name) => headers[name] !== undefined)) return;
@@ -99,16 +113,6 @@ export function providerBudget(options: ProviderBudgetOptions): ProviderBudget {
       const key = blockScope === "user" && userId !== undefined ? `${userBase(userId)}:blocked` : `${base}:blocked`;
       await scripts.block(key, ms);
     },
-  };
-}
-
-function windowOf(limit: RateLimitSpec, index: number): BudgetWindow {
-  return {
-    name: limit.name ?? `${limit.scope}_${limit.perSeconds}s_${index}`,
-    scope: limit.scope,
-    max: limit.max,
-    perSeconds: limit.perSeconds,
-    aligned: limit.aligned ?? false,
   };
 }
 

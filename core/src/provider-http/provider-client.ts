@@ -7,10 +7,11 @@ import { silentLogger, type Logger } from "../log/logger.ts";
 import { bodySnippet, responseView, type ProviderAnswer } from "./answer.ts";
 import { ProviderAccessRevokedError, ProviderWaitError, providerUnavailable, requestFailed } from "./errors.ts";
 import { createOriginPolicy, type OriginPolicy } from "./origin-policy.ts";
-import type { ProviderBudget } from "./provider-budget.ts";
+import type { ProviderBudget, ProviderBudgetGrant } from "./provider-budget.ts";
 import { encodeBody, renderRequest, type PreparedRequest } from "./render-request.ts";
 import { newRequestStats, type RequestStats } from "./request-stats.ts";
 import { compileResponseRules, type Decision } from "./response-rules.ts";
+import { rateLimitedWaitMs } from "./rate-limited-wait.ts";
 import { retryAfterMs } from "./retry-after.ts";
 import { scopeOf, template, type TemplateVariables } from "./template-scope.ts";
 import type { ProviderRequest, ProviderResponse, ProviderTransport } from "./transport.ts";
@@ -78,8 +79,6 @@ export interface ProviderSession {
 const DEFAULT_TIMEOUT_MS = 30_000;
 const DEFAULT_MAX_ATTEMPTS = 3;
 const DEFAULT_MAX_RESPONSE_BYTES = 50 * 1024 * 1024;
-/** When a 429 says nothing about how long: a minute, the shortest window providers commonly use. */
-const DEFAULT_RATE_LIMIT_WAIT_MS = 60_000;
 const MAX_REDIRECTS = 5;
 /** In-process 429 waits per request before the wait is handed to the job. */
 const MAX_IN_PROCESS_RATE_LIMITS = 5;
@@ -88,7 +87,8 @@ const MAX_IN_PROCESS_RATE_LIMITS = 5;
  * The provider HTTP client of a connector spec: renders requests, applies credentials, takes the rate
  * budget per request, sends through the transport and applies the response → action table —
  * success; ignore (an empty answer); refresh (Credentials.refresh, then one more try); rate_limited
- * (block the budget for Retry-After, wait in-process when short, else a ProviderWaitError); retry
+ * (block the budget for as long as the provider says — `rateLimitedWaitMs` —, wait in-process when
+ * short, else a ProviderWaitError); retry
  * (408, 5xx, timeouts, connection errors: backoff up to http.maxAttempts); revoked
  * (ProviderAccessRevokedError); fail (a user-class error). Redirects are followed on allowed origins.
  */
@@ -113,6 +113,7 @@ export function createProviderClient(options: ProviderClientOptions): ProviderCl
     allowedOrigins: http.allowedOrigins,
   });
   const decide = compileResponseRules(http.responses);
+  const limits = { rateLimits: http.rateLimits, rateLimitHeaders: http.rateLimitHeaders };
   const timeoutMs = http.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const maxAttempts = http.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
   const maxResponseBytes = http.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
@@ -170,12 +171,13 @@ export function createProviderClient(options: ProviderClientOptions): ProviderCl
       return refreshing;
     };
 
-    const takeBudget = async (request: PreparedRequest) => {
-      if (!budget) return;
+    const takeBudget = async (request: PreparedRequest): Promise<ProviderBudgetGrant | undefined> => {
+      if (!budget) return undefined;
       let waited = 0;
       for (;;) {
-        const decision = await budget.acquire(userId);
-        if (decision.ok) return;
+        // Held for as long as the request may take to reach the provider, which counts it on arrival.
+        const decision = await budget.acquire(userId, timeoutMs);
+        if (decision.ok) return decision.grant;
         if (decision.retryAfterMs > maxInProcessWaitMs || waited + decision.retryAfterMs > 5 * maxInProcessWaitMs) {
           throw new ProviderWaitError(`${provider} rate budget (${decision.window}) is spent; the next request fits in ${decision.retryAfterMs} ms`, decision.retryAfterMs, "budget", {
             details: { window: decision.window, request: request.label },
@@ -232,13 +234,21 @@ export function createProviderClient(options: ProviderClientOptions): ProviderCl
       let redirects = 0;
       for (;;) {
         signal?.throwIfAborted();
-        await takeBudget(request);
-        const { wire, generation: applied } = await toWire(request);
-        attempt += 1;
-        let response: ProviderResponse;
+        const grant = await takeBudget(request);
+        let sent: { response: ProviderResponse; applied: number } | { error: unknown };
         try {
-          response = await send(wire);
-        } catch (error) {
+          const { wire, generation } = await toWire(request);
+          attempt += 1;
+          sent = await send(wire).then(
+            (response) => ({ response, applied: generation }),
+            (error: unknown) => ({ error }),
+          );
+        } finally {
+          // Whatever became of it, the request is over: from now on it counts as having reached the provider.
+          if (grant) await budget!.settle(grant);
+        }
+        if ("error" in sent) {
+          const error = sent.error;
           if (!isTributaryError(error) || error.errorClass !== "transient") throw error;
           if (attempt >= maxAttempts) throw providerUnavailable(`${error.message} (attempt ${attempt} of ${maxAttempts})`, { cause: error, details: { ...error.details, attempts: attempt } });
           count("retries");
@@ -246,6 +256,7 @@ export function createProviderClient(options: ProviderClientOptions): ProviderCl
           await wait(backoff(attempt), "retry");
           continue;
         }
+        const { response, applied } = sent;
         await budget?.observe(userId, response.headers);
         const view = responseView(response);
         const decision: Decision = decide(view);
@@ -288,8 +299,7 @@ export function createProviderClient(options: ProviderClientOptions): ProviderCl
           }
           case "rate_limited": {
             count("rateLimited");
-            const said = retryAfterMs(response.headers, decision.rule?.retryAfter);
-            const waitMs = said ?? (decision.rule?.retryAfter?.defaultSeconds !== undefined ? decision.rule.retryAfter.defaultSeconds * 1000 : DEFAULT_RATE_LIMIT_WAIT_MS);
+            const waitMs = rateLimitedWaitMs(limits, response.headers, decision.rule);
             await budget?.block(userId, waitMs);
             attempt -= 1;
             rateLimited += 1;

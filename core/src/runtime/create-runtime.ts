@@ -1,5 +1,6 @@
 import type { Redis } from "ioredis";
 import { authRedirectUri } from "../auth/callback-path.ts";
+import { providerWebhookUrl } from "../ingress/webhook-url.ts";
 import { createProviderAccess } from "../connectors/provider-access.ts";
 import { createUndiciTransport } from "../provider-http/undici-transport.ts";
 import type { ProviderTransport } from "../provider-http/transport.ts";
@@ -72,6 +73,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     prefix: queues.prefix,
     transport: options.transport ?? ownTransport!,
     redirectUri: (provider) => authRedirectUri(publicUrl, provider),
+    webhookUrl: (provider) => providerWebhookUrl(publicUrl, provider),
     log: options.log,
     ...(options.providerRetryBackoffMs !== undefined ? { retryBackoffMs: options.providerRetryBackoffMs } : {}),
     onWait: (provider, ms, reason) => metrics.providerWaits.inc({ provider, reason, mode: "in_process" }, ms / 1000),

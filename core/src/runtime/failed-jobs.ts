@@ -5,8 +5,10 @@ import { deliverQueueName, Queues, type DeadDeliveryData, type DeliverJobData, t
 import { deliveryBodies } from "./delivery-bodies.ts";
 import type { RuntimeContext } from "./runtime-context.ts";
 
+/** BullMQ's reason for a job failed by its stall limit (`maxStalledCount`). */
+export const STALLED_OUT_REASON = "job stalled more than allowable limit";
 /** What BullMQ records for a job failed by its stall limit (and by a started-attempts limit). */
-const STALLED_REASONS = new Set(["job stalled more than allowable limit", "job started more than allowable limit"]);
+const STALLED_REASONS = new Set([STALLED_OUT_REASON, "job started more than allowable limit"]);
 
 export type FailedJobOutcome =
   /** Written now, logged and counted. */

@@ -4,6 +4,7 @@ export * from "./delivery-policy.ts";
 export * from "./emit-payload.ts";
 export * from "./envelope.ts";
 export * from "./date-range.ts";
+export * from "./notification-window.ts";
 export * from "./wait-for-idle.ts";
 export * from "./workers.ts";
 export * from "./scheduler.ts";

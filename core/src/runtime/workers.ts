@@ -1,13 +1,13 @@
 import { hostname } from "node:os";
-import { Worker, type ConnectionOptions, type Job } from "bullmq";
+import { UnrecoverableError, Worker, type ConnectionOptions, type Job } from "bullmq";
 import { RateLimitedError } from "../errors/tributary-error.ts";
-import { deliverQueueName, Queues } from "../queue/topology.ts";
+import { deliverQueueName, Queues, type DeliverJobData, type IngestJobData, type PullQueueJobData } from "../queue/topology.ts";
 import { backoffDelayMs } from "./delivery-policy.ts";
 import { processDelivery } from "./processors/deliver-processor.ts";
 import { processPull } from "./processors/pull-processor.ts";
 import { processIngest } from "./processors/ingest-processor.ts";
 import { startFailedJobSweeper, type FailedJobSweeper } from "./failed-job-sweeper.ts";
-import { deadLetterFailedJob } from "./failed-jobs.ts";
+import { deadLetterFailedJob, STALLED_OUT_REASON } from "./failed-jobs.ts";
 import type { RuntimeContext } from "./runtime-context.ts";
 
 /**
@@ -55,6 +55,20 @@ export interface WorkerOptions {
  */
 export const MAX_STALLS = { pull: 2, ingest: 2, deliver: 5 } as const;
 
+/**
+ * A job that stalled more than `maxStalls` times fails instead of running again. BullMQ's stall check
+ * fails such a job itself — except a job scheduler's tick (scheduled polls, reconciliations, the stale
+ * check), which it puts back in the queue however often it stalled: a tick that kills its worker would
+ * kill every worker that takes it, for ever. Each tick is a job of its own (the next one was scheduled
+ * when this one first started), so failing it ends the crash loop, not the schedule.
+ */
+function stallLimited<J extends Job, R>(maxStalls: number, processor: (job: J, token?: string, signal?: AbortSignal) => Promise<R>) {
+  return async (job: J, token?: string, signal?: AbortSignal): Promise<R> => {
+    if (job.stalledCounter > maxStalls) throw new UnrecoverableError(STALLED_OUT_REASON);
+    return processor(job, token, signal);
+  };
+}
+
 export interface RuntimeWorkers {
   workers: Worker[];
   /** Stop taking jobs and wait for the running ones (SIGTERM path). */
@@ -86,7 +100,7 @@ export function startWorkers(
     error instanceof RateLimitedError ? error.retryAfterMs : backoffDelayMs(ctx.policy, attemptsMade);
 
   const workers = [
-    new Worker(Queues.pull, (job, token, signal) => processPull(ctx, job, token, signal), {
+    new Worker(Queues.pull, stallLimited(MAX_STALLS.pull, (job: Job<PullQueueJobData>, token, signal) => processPull(ctx, job, token, signal)), {
       connection,
       prefix,
       ...lifecycle,
@@ -94,7 +108,7 @@ export function startWorkers(
       concurrency: concurrency.pull ?? DEFAULT_CONCURRENCY.pull,
       settings: { backoffStrategy },
     }),
-    new Worker(Queues.ingest, (job) => processIngest(ctx, job), {
+    new Worker(Queues.ingest, stallLimited(MAX_STALLS.ingest, (job: Job<IngestJobData>) => processIngest(ctx, job)), {
       connection,
       prefix,
       ...lifecycle,
@@ -106,7 +120,7 @@ export function startWorkers(
     // A destination's rate limit is its queue's BullMQ limiter, which every worker shares through Redis.
     ...[...ctx.destinations].map(
       ([destination, active]) =>
-        new Worker(deliverQueueName(destination), (job) => processDelivery(ctx, job), {
+        new Worker(deliverQueueName(destination), stallLimited(MAX_STALLS.deliver, (job: Job<DeliverJobData>) => processDelivery(ctx, job)), {
           connection,
           prefix,
           ...lifecycle,

@@ -21,4 +21,5 @@ export { ConnectorSpecError, formatSpecProblem, type SpecProblem } from "./spec-
 export { iconLocation } from "./icon.ts";
 export { compileTemplate, type CompiledTemplate, type TemplateScope } from "./template.ts";
 export { compilePointer, readPointer, type PointerLookup } from "./pointer.ts";
+export { actionDataTypes } from "./action-data-types.ts";
 export { TEMPLATE_CONTEXTS, TEMPLATE_VARIABLE_GROUPS, isOffered, type TemplateContext, type TemplateVariableGroup } from "./template-variables.ts";

@@ -45,6 +45,12 @@ export interface CreateConnectionInput {
   tokens?: ConnectionTokens | null;
 }
 
+/** Whose a connection of a provider account is: one active connection each (a reconnect replaces it). */
+export interface ConnectionOwner {
+  developerId: string | null;
+  referenceId: string | null;
+}
+
 export interface ListConnectionsFilter {
   provider?: string;
   active?: boolean;

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { ErrorCodes, UserError } from "../errors/index.ts";
 import type {
   Connection,
+  ConnectionOwner,
   ConnectionTokens,
   CreateConnectionInput,
   ListConnectionsFilter,
@@ -31,10 +32,16 @@ export interface ConnectionRepository {
   getConnection(userId: string): Promise<Connection | undefined>;
   /** The connections of these ids that exist, by id, in one query (malformed ids are simply absent). */
   getConnections(userIds: readonly string[]): Promise<Map<string, Connection>>;
-  /** The active connection for a provider account: how incoming provider webhooks find their user. */
-  findByProviderUserId(provider: string, providerUserId: string): Promise<Connection | undefined>;
-  /** The same for many accounts of one provider in one query, keyed by provider user id (found ones only). */
-  findByProviderUserIds(provider: string, providerUserIds: readonly string[]): Promise<Map<string, Connection>>;
+  /**
+   * An active connection of a provider account: with `owner`, the one of that developer under that
+   * reference_id (null: none), which a reconnect replaces; without, the newest of any.
+   */
+  findByProviderUserId(provider: string, providerUserId: string, owner?: ConnectionOwner): Promise<Connection | undefined>;
+  /**
+   * Every active connection of many accounts of one provider in one query (oldest first), keyed by
+   * provider user id (found ones only): whom a provider's push for an account is for.
+   */
+  findByProviderUserIds(provider: string, providerUserIds: readonly string[]): Promise<Map<string, Connection[]>>;
   listByReferenceId(referenceId: string): Promise<Connection[]>;
   /** Oldest first, so offset paging is stable while new users connect. */
   listConnections(filter?: ListConnectionsFilter): Promise<Connection[]>;
@@ -129,7 +136,7 @@ export function createConnectionRepository(db: Database, cipher: TokenCipher): C
         if (!isUniqueViolation(error)) throw error;
         throw new UserError(
           StateErrorCodes.CONFLICT,
-          `a connection with this user_id, or an active ${provider} connection for the same provider account, already exists`,
+          `a connection with this user_id, or an active ${provider} connection of the same provider account, developer and reference_id, already exists`,
           { cause: error, details: { provider } },
         );
       }
@@ -147,10 +154,15 @@ export function createConnectionRepository(db: Database, cipher: TokenCipher): C
       return new Map(rows.map((row) => [String(row.user_id), toConnection(row)]));
     },
 
-    async findByProviderUserId(provider, providerUserId) {
+    async findByProviderUserId(provider, providerUserId, owner) {
+      if (owner === undefined) {
+        return one(`SELECT ${COLUMNS} FROM connections WHERE provider = $1 AND provider_user_id = $2 AND active ORDER BY created_at DESC, user_id LIMIT 1`, [provider, providerUserId]);
+      }
+      // The unique index's key: a missing developer or reference_id is the empty one.
       return one(
-        `SELECT ${COLUMNS} FROM connections WHERE provider = $1 AND provider_user_id = $2 AND active`,
-        [provider, providerUserId],
+        `SELECT ${COLUMNS} FROM connections WHERE provider = $1 AND provider_user_id = $2 AND active
+           AND COALESCE(developer_id, '') = $3 AND COALESCE(reference_id, '') = $4`,
+        [provider, providerUserId, owner.developerId ?? "", owner.referenceId ?? ""],
       );
     },
 
@@ -158,13 +170,15 @@ export function createConnectionRepository(db: Database, cipher: TokenCipher): C
       const ids = [...new Set(providerUserIds)];
       if (ids.length === 0) return new Map();
       const { rows } = await db.query<Record<string, unknown>>(
-        `SELECT ${COLUMNS} FROM connections WHERE provider = $1 AND provider_user_id = ANY($2::text[]) AND active`,
+        `SELECT ${COLUMNS} FROM connections WHERE provider = $1 AND provider_user_id = ANY($2::text[]) AND active ORDER BY created_at, user_id`,
         [provider, ids],
       );
-      const found = new Map<string, Connection>();
+      const found = new Map<string, Connection[]>();
       for (const row of rows) {
         const connection = toConnection(row);
-        found.set(connection.provider_user_id!, connection);
+        const same = found.get(connection.provider_user_id!);
+        if (same) same.push(connection);
+        else found.set(connection.provider_user_id!, [connection]);
       }
       // Ids are stored with NUL escaped (sql-params.ts): answer under the id as it was asked for.
       for (const id of ids) {

@@ -6,6 +6,7 @@ import type { RecordPredicate } from "./expressions.ts";
 import { createPager, type Pager } from "./paging.ts";
 import { recordIdReader } from "./records.ts";
 import { parseTime } from "./time-format.ts";
+import { compileWithin, type WithinWindow } from "./within-window.ts";
 import { scopeOf, template, type TemplateVariables } from "../provider-http/template-scope.ts";
 
 /** Everything about a stream that does not change between reads, compiled once. */
@@ -19,6 +20,8 @@ export interface CompiledStream {
   /** The record's checkpoint time in epoch ms, if the stream keeps a checkpoint. */
   timeOf?: (record: ProviderRecord) => number | undefined;
   lookbackMs: number;
+  /** The window applied to each record's own time (`within`). */
+  within?: WithinWindow;
   /** The stream's recordFields, rendered with a window's variables: the fields each record of that window gets. */
   recordFields?: (variables: TemplateVariables) => Record<string, string>;
 }
@@ -37,6 +40,7 @@ export function compileStream(spec: StreamSpec, compileExpression: (expression: 
     ...(checkpoint && read ? { timeOf: (record: ProviderRecord) => parseTime(read(record), checkpoint.format as TimeFormat) } : {}),
     lookbackMs: (checkpoint?.lookbackSeconds ?? 3600) * 1000,
     ...(spec.recordFields ? { recordFields: compileRecordFields(spec.recordFields) } : {}),
+    ...(spec.within ? { within: compileWithin(spec.within) } : {}),
   };
 }
 

@@ -18,11 +18,24 @@ export interface CompiledDetail {
   when?: RecordPredicate;
 }
 
-/** `failures`: optional details that failed (their key is absent); `error`: why a required one rejects the record. */
-export type DetailOutcome = { ok: true; failures: number; fetched: number } | { ok: false; error: TributaryError; failures: number; fetched: number };
+/**
+ * `record`: a copy of the record with its details attached (the record itself is left as the page
+ * holds it, so a read interrupted before handing it out can save it as received); `failures`: optional
+ * details that failed (their key is absent); `error`: why a required one rejects the record.
+ */
+export type DetailOutcome = { ok: true; record: ProviderRecord; failures: number; fetched: number } | { ok: false; error: TributaryError; failures: number; fetched: number };
 
 /** Answers of `once` details within one read, by detail name: fetched for the first record that needs one. */
-export type OnceAnswers = Map<string, Promise<unknown>>;
+export interface OnceAnswers {
+  /** In flight or arrived. */
+  readonly answers: Map<string, Promise<unknown>>;
+  /** Those that arrived, as plain JSON: a read continued later starts with them instead of asking again. */
+  readonly arrived: Record<string, unknown>;
+}
+
+export function onceAnswers(arrived: Readonly<Record<string, unknown>> = {}): OnceAnswers {
+  return { answers: new Map(Object.entries(arrived).map(([name, value]) => [name, Promise.resolve(value)])), arrived: { ...arrived } };
+}
 
 /** One detail's answer for a record: its request, or the URL the record holds; decoded as FIT when declared. */
 async function fetchDetail(detail: CompiledDetail, record: ProviderRecord, session: ProviderSession, variables: TemplateVariables): Promise<unknown> {
@@ -32,15 +45,18 @@ async function fetchDetail(detail: CompiledDetail, record: ProviderRecord, sessi
 }
 
 /**
- * Fetch a record's details and attach each answer (or its `select`ed part) under the detail's name.
+ * Fetch a record's details and attach each answer (or its `select`ed part) under the detail's name, on
+ * a copy of the record.
  * An optional detail that fails or is ignored leaves its key absent. A required one that fails for
  * good (a 4xx, an ignored or empty answer) rejects the record, to be quarantined, not the whole read.
  * What the read as a whole must stop for — a budget or Retry-After wait, revoked access, cancellation,
  * a provider down after every retry of a required detail — is thrown.
  */
-export async function attachDetails(record: ProviderRecord, details: readonly CompiledDetail[], session: ProviderSession, variables: TemplateVariables, once: OnceAnswers = new Map()): Promise<DetailOutcome> {
+export async function attachDetails(listed: ProviderRecord, details: readonly CompiledDetail[], session: ProviderSession, variables: TemplateVariables, once: OnceAnswers = onceAnswers()): Promise<DetailOutcome> {
   let failures = 0;
   let fetched = 0;
+  if (details.length === 0) return { ok: true, record: listed, failures, fetched };
+  const record: ProviderRecord = { ...listed };
   for (const detail of details) {
     if (detail.when) {
       try {
@@ -51,13 +67,14 @@ export async function attachDetails(record: ProviderRecord, details: readonly Co
     }
     let value: unknown;
     try {
-      let answer = detail.spec.once ? once.get(detail.spec.name) : undefined;
+      const name = detail.spec.name;
+      let answer = detail.spec.once ? once.answers.get(name) : undefined;
       if (answer === undefined) {
         fetched += 1;
         answer = fetchDetail(detail, record, session, variables);
         if (detail.spec.once) {
-          answer.catch(() => undefined);
-          once.set(detail.spec.name, answer);
+          answer.then((value) => (once.arrived[name] = value), () => undefined);
+          once.answers.set(name, answer);
         }
       }
       value = await answer;
@@ -82,7 +99,7 @@ export async function attachDetails(record: ProviderRecord, details: readonly Co
     }
     record[detail.spec.name] = value;
   }
-  return { ok: true, failures, fetched };
+  return { ok: true, record, failures, fetched };
 }
 
 export function compileDetails(details: StreamSpec["details"], compileWhen: (expression: string, where: string) => RecordPredicate, where: string): CompiledDetail[] {

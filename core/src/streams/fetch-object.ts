@@ -44,7 +44,7 @@ export async function fetchObject(stream: CompiledStream, id: string, ctx: Objec
   }
   if (!keep) return undefined;
   const outcome = await attachDetails(record, stream.details, ctx.session, variables);
-  return outcome.ok ? record : reject(record, outcome.error, ctx);
+  return outcome.ok ? outcome.record : reject(record, outcome.error, ctx);
 }
 
 async function reject(record: ProviderRecord, error: TributaryError, ctx: ObjectFetchContext): Promise<undefined> {

@@ -21,12 +21,15 @@ export interface PageState {
 
 export type StopReason = "end" | "empty" | "short_page" | "flag" | "total_pages" | "total_records" | "max_pages" | "loop";
 
+/** After a page: the next one, or why paging stops. */
+export type PageAfter = { next: PageState } | { stop: StopReason };
+
 export interface Pager {
   first(): PageState;
   /** The request for the page `state` points at. */
   request(base: PreparedRequest, state: PageState, session: ProviderSession): PreparedRequest;
   /** After a page of `count` records: the next state, or why paging stops. */
-  after(state: PageState, answer: ProviderAnswer, count: number): { next: PageState } | { stop: StopReason };
+  after(state: PageState, answer: ProviderAnswer, count: number): PageAfter;
 }
 
 const DEFAULT_MAX_PAGES = 1000;
@@ -52,7 +55,7 @@ export function createPager(paging: PagingSpec | undefined, where: string): Page
   const placement = "in" in paging && paging.in === "body" ? "body" : "query";
   const params = (base: PreparedRequest, values: Record<string, string | number | undefined>) => withParams(base, values, placement, where);
 
-  const finish = (state: PageState, answer: ProviderAnswer, count: number, next: PageState | undefined): { next: PageState } | { stop: StopReason } => {
+  const finish = (state: PageState, answer: ProviderAnswer, count: number, next: PageState | undefined): PageAfter => {
     const seen = { ...state, pages: state.pages + 1, records: state.records + count };
     for (const stop of stops) {
       const reason = stop(seen, answer, count);

@@ -9,9 +9,9 @@ import type { TemplateVariables } from "../provider-http/template-scope.ts";
 import type { CursorRepository } from "../state/cursors.ts";
 import { advanceCheckpoint, readCheckpoint } from "./checkpoints.ts";
 import type { CompiledStream } from "./compile-stream.ts";
-import { attachDetails, type DetailOutcome, type OnceAnswers } from "./details.ts";
+import { attachDetails, onceAnswers, type DetailOutcome } from "./details.ts";
 import { expressionFailed } from "./expressions.ts";
-import type { PageState } from "./paging.ts";
+import type { PageAfter, PageState } from "./paging.ts";
 import { extractRecords } from "./records.ts";
 import { renderEnd, renderStart } from "./time-format.ts";
 import { clampWindow, stepWindows, type TimeWindow } from "./windows.ts";
@@ -35,11 +35,15 @@ export interface StreamReadContext {
    * handler such a record fails the read.
    */
   onRejected?: (record: ProviderRecord, error: TributaryError) => void | Promise<void>;
+  /** When the read is made, for clamping the window to what the provider serves (a replay of recordings made then). @default the executor's clock */
+  now?: (() => number) | undefined;
 }
 
 /**
  * Where a read is, after the last record it handed out: plain JSON. A pull job keeps it (with the
  * records handed out so far published) to continue after a wait or a crash instead of starting over.
+ * It holds what was received and not yet handed out — the rest of a fetched page, a collecting step's
+ * records, `once` answers — so a continued read never asks the provider for any of it again.
  */
 export interface StreamPosition {
   v: 1;
@@ -53,8 +57,22 @@ export interface StreamPosition {
   page?: PageState;
   /** Records of that page already handed out (or skipped). */
   skip?: number;
+  /** The page at `page` was received: its records from `skip` on, as received, and what follows it. */
+  fetched?: FetchedPage;
+  /** A collecting stream's records of the step so far (details attached). */
+  collected?: ProviderRecord[];
+  /** Answers of `once` details received so far, by detail name. */
+  once?: Record<string, unknown>;
   newest?: string;
   done?: boolean;
+}
+
+/** A received page's records not yet handed out, and where paging goes after it. */
+export interface FetchedPage {
+  records: ProviderRecord[];
+  after: PageAfter;
+  /** Indexes of `records` whose details had arrived when the read stopped: they are handed out as they are. */
+  ready?: number[];
 }
 
 export interface StreamStats {
@@ -108,11 +126,15 @@ export function readStream(stream: CompiledStream, requested: { start: Date; end
   const requestedIso = { start: requested.start.toISOString(), end: requested.end.toISOString() };
   const keepsCheckpoint = stream.timeOf !== undefined && deps.cursors !== undefined && ctx.userId !== undefined;
   let position: StreamPosition | undefined;
-  /** A collecting stream hands out nothing until a step is read: until then a resume starts the step over. */
-  let stepStart: StreamPosition | undefined;
+  /** The page whose records are being handed out; undefined between pages. */
+  let current: FetchedPage | undefined;
+  /** Records of that page, by index, whose details arrived but that were not handed out when the read stopped. */
+  let ready = new Map<number, ProviderRecord>();
+  /** A collecting stream's records of the step being read. */
+  let collected: ProviderRecord[] | undefined;
   let newest: number | undefined;
   let started = false;
-  const onceAnswers: OnceAnswers = new Map();
+  const once = onceAnswers(ctx.resume?.once);
 
   const commit = async () => {
     if (keepsCheckpoint && newest !== undefined) await advanceCheckpoint(deps.cursors!, ctx.userId!, spec.name, newest);
@@ -147,9 +169,11 @@ export function readStream(stream: CompiledStream, requested: { start: Date; end
       let ids = new Set<string>();
       for (const step of steps) {
         if (resuming && (step.start !== resuming.start || step.end !== resuming.end)) continue;
-        let state = resuming ? (resume!.page ?? pager.first()) : pager.first();
-        let skip = resuming ? (resume!.skip ?? 0) : 0;
+        const from = resuming ? resume : undefined;
         resuming = undefined;
+        let state = from?.page ?? pager.first();
+        let skip = from?.skip ?? 0;
+        let received = from?.fetched;
         stats.windows += 1;
         [previousIds, ids] = [ids, new Set<string>()];
         const variables: TemplateVariables = dateRange
@@ -157,15 +181,19 @@ export function readStream(stream: CompiledStream, requested: { start: Date; end
           : {};
         const request = await session.prepare(spec.request!, variables);
         const fields = stream.recordFields?.(session.variables(variables));
-        const collected: ProviderRecord[] | undefined = spec.collect ? [] : undefined;
-        if (collected) stepStart = { ...base, step: isoWindow(step), page: state, skip, ...(newest !== undefined ? { newest: new Date(newest).toISOString() } : {}) };
+        collected = spec.collect ? [...(from?.collected ?? [])] : undefined;
         for (;;) {
           position = { ...base, step: isoWindow(step), page: state, skip, ...(newest !== undefined ? { newest: new Date(newest).toISOString() } : {}) };
-          const { records, after } = await fetchPage(request, state);
-          if (fields) for (const record of records) Object.assign(record, fields);
-          const reading = handOut(records, skip, variables, (id) => previousIds.has(id) || ids.has(id), (id) => ids.add(id));
+          // A continued read starts with the rest of the page it had received, not with asking for it again.
+          const page = received ?? (await fetchPage(request, state, fields, step));
+          received = undefined;
+          current = page;
+          ready = new Map((page.ready ?? []).map((index) => [index, page.records[index]!]));
+          const reading = handOut(page, skip, variables, step, (id) => previousIds.has(id) || ids.has(id), (id) => ids.add(id));
           if (collected) for await (const record of reading) collected.push(record);
           else yield* reading;
+          current = undefined;
+          const after = page.after;
           if ("stop" in after) {
             if (after.stop === "max_pages" || after.stop === "loop") {
               stats.truncated += 1;
@@ -179,11 +207,15 @@ export function readStream(stream: CompiledStream, requested: { start: Date; end
           skip = 0;
         }
         if (collected) {
-          const window = isoWindow(step);
-          stepStart = undefined;
-          if (collected.length > 0) {
+          const records = collected;
+          collected = undefined;
+          if (records.length > 0) {
             stats.collected += 1;
-            yield { [spec.collect!.into]: collected, window };
+            // While the step's record is out, the position says its paging is over: a continued read moves on.
+            current = { records: [], after: { stop: "end" } };
+            position!.skip = 0;
+            yield { [spec.collect!.into]: records, window: isoWindow(step) };
+            current = undefined;
           }
         }
       }
@@ -198,12 +230,23 @@ export function readStream(stream: CompiledStream, requested: { start: Date; end
   }
 
   /** One page's records and what comes next; the answer itself (raw bytes and all) is not kept while they are handed out. */
-  async function fetchPage(request: PreparedRequest, state: PageState) {
+  async function fetchPage(request: PreparedRequest, state: PageState, fields: Record<string, string> | undefined, step: TimeWindow): Promise<FetchedPage> {
     const answer = await session.execute(pager.request(request, state, session));
     stats.pages += 1;
     const { records, skipped } = extractRecords(answer, spec.records ?? "", where);
     stats.malformed += skipped;
-    return { records, after: pager.after(state, answer, records.length) };
+    let after = pager.after(state, answer, records.length);
+    if (stream.within) {
+      // A list in a known order is past the window from its first record that is: the rest of it is too.
+      const past = records.findIndex((record) => stream.within!.ends(stream.within!.place(record, step)));
+      if (past !== -1) {
+        stats.filtered += records.length - past;
+        records.length = past;
+        after = { stop: "end" };
+      }
+    }
+    if (fields) for (const record of records) Object.assign(record, fields);
+    return { records, after };
   }
 
   async function effectiveWindow(): Promise<TimeWindow | undefined> {
@@ -214,19 +257,32 @@ export function readStream(stream: CompiledStream, requested: { start: Date; end
     }
     return clampWindow(
       { start, end: requested.end.getTime() },
-      { now: deps.now(), maxHistoryDays: deps.maxHistoryDays, futureMarginMs: deps.futureMarginMs, wholeDays: spec.dateRange?.start.format === "date" || spec.dateRange?.wholeDays === true },
+      { now: (ctx.now ?? deps.now)(), maxHistoryDays: deps.maxHistoryDays, futureMarginMs: deps.futureMarginMs, wholeDays: spec.dateRange?.start.format === "date" || spec.dateRange?.wholeDays === true },
     );
   }
 
   /** One page's records, in order, details fetched up to detailConcurrency records ahead. */
-  async function* handOut(records: ProviderRecord[], from: number, variables: TemplateVariables, seen: (id: string) => boolean, remember: (id: string) => void): AsyncGenerator<ProviderRecord> {
+  async function* handOut(page: FetchedPage, from: number, variables: TemplateVariables, step: TimeWindow, seen: (id: string) => boolean, remember: (id: string) => void): AsyncGenerator<ProviderRecord> {
+    const { records } = page;
+    const readyBefore = new Set(page.ready ?? []);
     const pending: { index: number; record: ProviderRecord; outcome: Promise<DetailOutcome> }[] = [];
     const passed = (index: number) => {
       if (pending.length === 0 && position) position.skip = index + 1;
     };
     async function* next(): AsyncGenerator<ProviderRecord> {
       const head = pending.shift()!;
-      const outcome = await head.outcome;
+      let outcome: DetailOutcome;
+      try {
+        outcome = await head.outcome;
+      } catch (error) {
+        // The read stops here (a wait, revoked access…). Details that did arrive for the records after
+        // this one are kept for the position, so a continued read does not ask for them again.
+        const later = await Promise.allSettled(pending.map((entry) => entry.outcome));
+        later.forEach((settled, i) => {
+          if (settled.status === "fulfilled" && settled.value.ok) ready.set(pending[i]!.index, settled.value.record);
+        });
+        throw error;
+      }
       stats.detailRequests += outcome.fetched;
       stats.detailFailures += outcome.failures;
       if (!outcome.ok) {
@@ -236,20 +292,29 @@ export function readStream(stream: CompiledStream, requested: { start: Date; end
         position!.skip = head.index + 1;
         return;
       }
-      const time = stream.timeOf?.(head.record);
+      const time = stream.timeOf?.(outcome.record);
       if (time !== undefined && (newest === undefined || time > newest)) {
         newest = time;
         position!.newest = new Date(time).toISOString();
       }
       position!.skip = head.index + 1;
       stats.records += 1;
-      yield head.record;
+      yield outcome.record;
     }
     for (let index = from; index < records.length; index += 1) {
       const record = records[index]!;
+      if (readyBefore.has(index)) {
+        // Filtered, checked and given its details before the read stopped.
+        const id = stream.idOf(record);
+        if (id !== undefined) remember(id);
+        pending.push({ index, record, outcome: Promise.resolve({ ok: true, record, failures: 0, fetched: 0 }) });
+        while (pending.length >= deps.detailConcurrency) yield* next();
+        continue;
+      }
       let keep = true;
       try {
-        keep = !stream.filter || (await stream.filter(record));
+        const placement = stream.within?.place(record, step);
+        keep = placement !== "before" && placement !== "after" && (!stream.filter || (await stream.filter(record)));
       } catch (error) {
         // In turn with the records before it, like a failed required detail.
         pending.push({ index, record, outcome: Promise.resolve({ ok: false, error: expressionFailed(error, `${where}.filter`), failures: 0, fetched: 0 }) });
@@ -268,7 +333,7 @@ export function readStream(stream: CompiledStream, requested: { start: Date; end
         passed(index);
         continue;
       } else remember(id);
-      const outcome = stream.details.length > 0 ? attachDetails(record, stream.details, session, variables, onceAnswers) : Promise.resolve(NO_DETAILS);
+      const outcome = stream.details.length > 0 ? attachDetails(record, stream.details, session, variables, once) : Promise.resolve({ ok: true as const, record, failures: 0, fetched: 0 });
       // Awaited in order below; if the read stops first, a later failure must not go unhandled.
       outcome.catch(() => undefined);
       pending.push({ index, record, outcome });
@@ -280,8 +345,25 @@ export function readStream(stream: CompiledStream, requested: { start: Date; end
   return {
     stats,
     position: () => {
-      const at = stepStart ?? position;
-      return at ? structuredClone(at) : undefined;
+      if (!position) return undefined;
+      const at: StreamPosition = structuredClone(position);
+      // What was received and not handed out is kept as received: records are never changed once read
+      // (details go onto copies), so they are shared, not copied.
+      if (current && !position.done) {
+        const from = position.skip ?? 0;
+        const rest = current.records.slice(from);
+        const readyAt: number[] = [];
+        for (const [index, record] of ready) {
+          if (index < from) continue;
+          rest[index - from] = record;
+          readyAt.push(index - from);
+        }
+        at.skip = 0;
+        at.fetched = { records: rest, after: structuredClone(current.after), ...(readyAt.length > 0 ? { ready: readyAt.sort((a, b) => a - b) } : {}) };
+      }
+      if (collected && collected.length > 0) at.collected = [...collected];
+      if (Object.keys(once.arrived).length > 0) at.once = { ...once.arrived };
+      return at;
     },
     commit,
     [Symbol.asyncIterator]() {
@@ -291,8 +373,6 @@ export function readStream(stream: CompiledStream, requested: { start: Date; end
     },
   };
 }
-
-const NO_DETAILS: DetailOutcome = { ok: true, failures: 0, fetched: 0 };
 
 const isoWindow = (window: TimeWindow) => ({ start: new Date(window.start).toISOString(), end: new Date(window.end).toISOString() });
 

@@ -190,6 +190,28 @@ describe.each<StoreBackend>(["postgres", "pglite"])("authorization code flow (st
     expect((await db.store.findByProviderUserId("GENERIC", accountId))?.user_id).toBe(second.userId);
   });
 
+  it("keeps the same account connected under another reference_id, or for another developer, beside the first (Terra's rule)", async () => {
+    const accountId = nextAccount();
+    const connect = async (request: { referenceId?: string; developerId?: string }) => {
+      const start = await h.service.beginAuthorization({ provider: "GENERIC", ...request });
+      return connected(await h.service.completeAuthorization({ provider: "GENERIC", query: await consent(start.url) }));
+    };
+    const first = await connect({ referenceId: "user-a", developerId: "dev-one" });
+    const otherReference = await connect({ referenceId: "user-b", developerId: "dev-one" });
+    const otherDeveloper = await connect({ referenceId: "user-a", developerId: "dev-two" });
+    expect([otherReference.replaced, otherDeveloper.replaced]).toEqual([null, null]);
+    const found = await db.store.findByProviderUserIds("GENERIC", [accountId]);
+    expect(found.get(accountId)?.map((connection) => [connection.user_id, connection.developer_id, connection.reference_id])).toEqual([
+      [first.connection.user_id, "dev-one", "user-a"],
+      [otherReference.connection.user_id, "dev-one", "user-b"],
+      [otherDeveloper.connection.user_id, "dev-two", "user-a"],
+    ]);
+    // Under the first one's developer and reference_id again: a reconnect, which replaces only it.
+    const again = await connect({ referenceId: "user-a", developerId: "dev-one" });
+    expect(again.replaced).toMatchObject({ user_id: first.connection.user_id, active: false });
+    expect((await db.store.findByProviderUserIds("GENERIC", [accountId])).get(accountId)).toHaveLength(3);
+  });
+
   it("reports a provider that is down as temporarily unavailable, and creates nothing", async () => {
     nextAccount();
     const start = await h.service.beginAuthorization({ provider: "GENERIC" });

@@ -1,6 +1,6 @@
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildService, connectAccount, openTestStore, REDIS_URL, type ServiceHarness, type TestStore } from "./support/auth-harness.ts";
+import { buildService, connectAccount, connected, consent, openTestStore, REDIS_URL, type ServiceHarness, type TestStore } from "./support/auth-harness.ts";
 import { startOAuthTestServer, type OAuthTestServer } from "./support/oauth-test-server.ts";
 import { genericAuth, specFor, stravaAuth } from "./support/test-specs.ts";
 
@@ -43,6 +43,7 @@ describe("revoke", () => {
         { request: "DELETE /api/users/{provider_user_id}", ok: true, status: 204 },
         { request: "POST /oauth/deauthorize", ok: true, status: 200 },
       ],
+      stillConnected: 0,
       tokensDropped: true,
     });
     expect(generic.registeredUsers.has("leaver-1")).toBe(false);
@@ -67,6 +68,26 @@ describe("revoke", () => {
     expect(report.requests[1]).toMatchObject({ request: "POST /oauth/deauthorize", ok: false });
     expect(await db.store.getTokens(userId)).toBeUndefined();
     expect(h.logLines.join("")).toContain("did not confirm every request");
+  });
+
+  it("asks nothing of the provider while the account stays connected for another user: deregistering it would end theirs", async () => {
+    const connect = async (referenceId: string) => {
+      generic.account = { userId: "shared-1" };
+      const start = await h.service.beginAuthorization({ provider: "GENERIC", referenceId });
+      return connected(await h.service.completeAuthorization({ provider: "GENERIC", query: await consent(start.url) })).connection.user_id;
+    };
+    const first = await connect("app-user-1");
+    const second = await connect("app-user-2");
+    const sent = h.send.sent.length;
+    const report = await h.service.revoke(first);
+    expect(report).toEqual({ userId: first, provider: "GENERIC", requests: [], stillConnected: 1, tokensDropped: true });
+    expect(h.send.sent.length).toBe(sent);
+    expect(generic.registeredUsers.has("shared-1")).toBe(true);
+    expect(await db.store.getTokens(first)).toBeUndefined();
+    // The last one disconnects at the provider too.
+    await db.store.deactivate(first);
+    expect((await h.service.revoke(second)).requests.map((r) => r.request)).toEqual(["DELETE /api/users/{provider_user_id}", "POST /oauth/deauthorize"]);
+    expect(generic.registeredUsers.has("shared-1")).toBe(false);
   });
 
   it("refuses an unknown connection", async () => {

@@ -81,6 +81,37 @@ describe("compileConnector", () => {
     expect(slices.every((slice) => slice.stream === "days" && slice.rejected.length === 0)).toBe(true);
   });
 
+  it("a pulled stream's records go through its transform hook before mapping; one the hook throws on is rejected as received", async () => {
+    const definition = mixedConnector();
+    const connector = compileConnector({
+      ...definition,
+      hooks: {
+        ...definition.hooks,
+        transform: {
+          days: (record) => {
+            if (record.date === "2026-01-03") throw new Error("no such day");
+            return { date: String(record.date).replace("2026-", "2025-") };
+          },
+        },
+      },
+    });
+    const slices = [];
+    for await (const slice of connector.read("daily", {
+      connection: { userId: "u1", provider: "MIXED" },
+      range: { start: new Date("2026-01-01T00:00:00Z"), end: new Date("2026-01-05T00:00:00Z") },
+      withSamples: false,
+      signal: new AbortController().signal,
+      log,
+    })) {
+      slices.push(slice);
+    }
+    const valid = slices.flatMap((slice) => slice.valid) as { metadata: { start_time: string } }[];
+    expect(valid.map((record) => record.metadata.start_time.slice(0, 10))).toEqual(["2025-01-01", "2025-01-02", "2025-01-04"]);
+    expect(slices.flatMap((slice) => slice.rejected)).toEqual([
+      { record: null, raw: { date: "2026-01-03" }, issues: [{ path: "", rule: "transform", message: 'transform hook "days" failed: no such day' }] },
+    ]);
+  });
+
   it("refuses to pull a push-only data type", async () => {
     const connector = compileConnector(mixedConnector());
     const read = async () => {

@@ -119,6 +119,20 @@ describe("POST /hooks/:provider", () => {
     expect(counted.values.find((v) => v.labels.outcome === "unknown_user")?.value).toBe(1);
   });
 
+  it("gives a push for an account connected for several developers or reference_ids to each of its connections", async () => {
+    const shared = `shared-${randomUUID()}`;
+    const mine = await t.store.createConnection({ provider: "TESTPUSH", providerUserId: shared, developerId: "dev-a", referenceId: "ref-1" });
+    const theirs = await t.store.createConnection({ provider: "TESTPUSH", providerUserId: shared, developerId: "dev-b", referenceId: "ref-1" });
+    const body = JSON.stringify({ events: [{ kind: "activity", owner_id: shared, records: [{ n: 1 }] }] });
+    const requestId = randomUUID();
+    const response = await post("/hooks/TESTPUSH", body, t.sign(body), requestId);
+    expect(response.json()).toEqual({ status: "accepted", notifications: 2 });
+    const enqueued = (await notificationsOf(requestId)).map(({ n }) => n);
+    expect(enqueued.map((n) => n.userId).sort()).toEqual([mine.user_id, theirs.user_id].sort());
+    // Each its own id, so each user's payloads have trace ids of their own.
+    expect(new Set(enqueued.map((n) => n.id)).size).toBe(2);
+  });
+
   it("answers 503 with a clear message when the provider has no secret configured", async () => {
     const body = "{}";
     const response = await post("/hooks/NOSECRET", body, t.sign(body));

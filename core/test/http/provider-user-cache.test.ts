@@ -40,18 +40,26 @@ describe("provider user cache", () => {
     const cache = createProviderUserCache(lookups);
     const { providerUserId, userId } = await account();
     const results = await Promise.all([cache.resolve("TESTPUSH", providerUserId), cache.resolve("TESTPUSH", providerUserId)]);
-    expect(await cache.resolve("TESTPUSH", providerUserId)).toBe(userId);
-    expect(results).toEqual([userId, userId]);
+    expect(await cache.resolve("TESTPUSH", providerUserId)).toEqual([userId]);
+    expect(results).toEqual([[userId], [userId]]);
     expect(counter.calls).toBe(1);
+  });
+
+  it("answers every connection of an account connected for several developers or reference_ids", async () => {
+    const cache = createProviderUserCache(store);
+    const providerUserId = `shared-${randomUUID()}`;
+    const first = await store.createConnection({ provider: "TESTPUSH", providerUserId, developerId: "dev-a", referenceId: "ref-1" });
+    const second = await store.createConnection({ provider: "TESTPUSH", providerUserId, developerId: "dev-b", referenceId: "ref-1" });
+    expect(await cache.resolve("TESTPUSH", providerUserId)).toEqual([first.user_id, second.user_id]);
   });
 
   it("finds an account that connected after a miss once the miss has expired", async () => {
     const { counter, lookups } = counting();
     const cache = createProviderUserCache(lookups, { missTtlMs: 0 });
     const providerUserId = `later-${randomUUID()}`;
-    expect(await cache.resolve("TESTPUSH", providerUserId)).toBeUndefined();
+    expect(await cache.resolve("TESTPUSH", providerUserId)).toEqual([]);
     const { user_id } = await store.createConnection({ provider: "TESTPUSH", providerUserId });
-    expect(await cache.resolve("TESTPUSH", providerUserId)).toBe(user_id);
+    expect(await cache.resolve("TESTPUSH", providerUserId)).toEqual([user_id]);
     expect(counter.calls).toBe(2);
   });
 
@@ -61,7 +69,7 @@ describe("provider user cache", () => {
     const [a, b, c] = [await account(), await account(), await account()];
     counter.failNext = true;
     await expect(cache.resolve("TESTPUSH", a.providerUserId)).rejects.toThrow("database unavailable");
-    expect(await cache.resolve("TESTPUSH", a.providerUserId)).toBe(a.userId);
+    expect(await cache.resolve("TESTPUSH", a.providerUserId)).toEqual([a.userId]);
     await cache.resolve("TESTPUSH", b.providerUserId);
     await cache.resolve("TESTPUSH", c.providerUserId);
     expect(counter.calls).toBe(4);
@@ -73,17 +81,17 @@ describe("provider user cache", () => {
     const { counter, lookups } = counting();
     const cache = createProviderUserCache(lookups, { ttlMs: 60_000, refreshAfterMs: 30 });
     const { providerUserId, userId } = await account();
-    expect(await cache.resolve("TESTPUSH", providerUserId)).toBe(userId);
+    expect(await cache.resolve("TESTPUSH", providerUserId)).toEqual([userId]);
     await new Promise((resolve) => setTimeout(resolve, 40));
     // Due for a refresh: answered from memory (no wait on the store), one background lookup started.
     await store.deactivate(userId);
-    expect(await Promise.all([cache.resolve("TESTPUSH", providerUserId), cache.resolve("TESTPUSH", providerUserId)])).toEqual([userId, userId]);
+    expect(await Promise.all([cache.resolve("TESTPUSH", providerUserId), cache.resolve("TESTPUSH", providerUserId)])).toEqual([[userId], [userId]]);
     // The refresh query leaves with the lookups of the next event-loop turn.
     await new Promise((resolve) => setImmediate(resolve));
     expect(counter.calls).toBe(2);
     // Once the refresh is in, its answer (the account is no longer active) replaces the old one.
-    for (let i = 0; i < 500 && (await cache.resolve("TESTPUSH", providerUserId)) !== undefined; i++) await new Promise((resolve) => setTimeout(resolve, 5));
-    expect(await cache.resolve("TESTPUSH", providerUserId)).toBeUndefined();
+    for (let i = 0; i < 500 && (await cache.resolve("TESTPUSH", providerUserId)).length > 0; i++) await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(await cache.resolve("TESTPUSH", providerUserId)).toEqual([]);
     expect(counter.calls).toBe(2);
   });
 
@@ -96,23 +104,23 @@ describe("provider user cache", () => {
     const answers = await Promise.all(asked.map((id) => cache.resolve("TESTPUSH", id)));
     expect(counter.calls).toBe(1);
     expect(counter.ids).toBe(502);
-    expect(answers.slice(0, 2)).toEqual(known.map((k) => k.userId));
-    expect(answers.filter((answer) => answer !== undefined)).toHaveLength(3);
+    expect(answers.slice(0, 2)).toEqual(known.map((k) => [k.userId]));
+    expect(answers.filter((answer) => answer.length > 0)).toHaveLength(3);
   });
 
   it("keeps unknown accounts apart: a flood of them does not push the known ones out", async () => {
     const { counter, lookups } = counting();
     const cache = createProviderUserCache(lookups, { maxEntries: 2, maxMisses: 10 });
     const known = await account();
-    expect(await cache.resolve("TESTPUSH", known.providerUserId)).toBe(known.userId);
+    expect(await cache.resolve("TESTPUSH", known.providerUserId)).toEqual([known.userId]);
     await Promise.all(Array.from({ length: 50 }, () => cache.resolve("TESTPUSH", `flood-${randomUUID()}`)));
     const before = counter.calls;
-    expect(await cache.resolve("TESTPUSH", known.providerUserId)).toBe(known.userId);
+    expect(await cache.resolve("TESTPUSH", known.providerUserId)).toEqual([known.userId]);
     expect(counter.calls).toBe(before);
   });
 
   it("finds an account whose provider id holds a NUL character nowhere, without a database error", async () => {
     const cache = createProviderUserCache(store);
-    expect(await cache.resolve("TESTPUSH", "evil\u0000id")).toBeUndefined();
+    expect(await cache.resolve("TESTPUSH", "evil\u0000id")).toEqual([]);
   });
 });

@@ -50,11 +50,56 @@ export const recordsConnector = (): ConnectorDefinition =>
     },
   });
 
+/**
+ * A push that names a workout by id (`pull_object`): fetched by its stream's object request, reshaped by
+ * the stream's transform hook (the provider's `workout_id` becomes the `id` the mapping reads), mapped.
+ */
+export const objectsConnector = (): ConnectorDefinition =>
+  defineConnector({
+    spec: {
+      name: "ACME_OBJECTS",
+      displayName: "Acme objects",
+      dataTypes: ["activity"],
+      auth: { type: "bearer_token", providerUserId: { from: "request", request: { path: "/acme/me" }, path: "/id" } },
+      http: { baseUrl: "https://api.acme-objects.example" },
+      streams: {
+        activity: [{ name: "workouts", request: { path: "/acme/workouts" }, records: "/data", id: "/workout_id", object: { request: { path: "/acme/workouts/{object_id}" } } }],
+      },
+      mappings: {
+        activity: {
+          template: {
+            metadata: {
+              summary_id: { path: "/id", required: true },
+              start_time: { path: "/start", required: true },
+              end_time: { path: "/end", required: true },
+              type: 1,
+              upload_type: 1,
+            },
+          },
+        },
+      },
+      webhook: {
+        verify: { scheme: "terra", header: "acme-signature" },
+        userId: "/user_id",
+        eventType: "/event",
+        events: { "workout.created": { action: "pull_object", dataType: "activity", id: "/workout_id" } },
+      },
+    },
+    hooks: {
+      transform: {
+        workouts: (record) => {
+          if (record.workout_id === "unreadable") throw new Error("this workout cannot be read");
+          return { ...record, id: `acme-${String(record.workout_id)}` };
+        },
+      },
+    },
+  });
+
 /** The spec fixtures that declare real providers' webhooks, plus the TypeScript one with a verify hook. */
 export async function specConnectors(): Promise<Record<string, ConnectorDefinition>> {
   const load = (name: string) => loadConnectorFile(`${VALID}${name}`);
   const hooked = ((await import("../spec/fixtures/valid/hooks-connector.ts")) as { default: ConnectorDefinition }).default;
-  const all = [load("fitbit.yaml"), load("garmin.yaml"), load("oura.yaml"), load("polar.yaml"), load("wahoo.yaml"), load("whoop.yaml"), load("withings.yaml"), load("partner-push.yaml"), load("strava"), hooked, recordsConnector()];
+  const all = [load("fitbit.yaml"), load("garmin.yaml"), load("oura.yaml"), load("polar.yaml"), load("wahoo.yaml"), load("whoop.yaml"), load("withings.yaml"), load("partner-push.yaml"), load("strava"), hooked, recordsConnector(), objectsConnector()];
   return Object.fromEntries(all.map((definition) => [definition.spec.name, definition]));
 }
 

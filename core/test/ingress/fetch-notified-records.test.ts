@@ -35,7 +35,7 @@ describe("fetching what a push names", () => {
 
   it("pull_object: the object by id, through the named stream's object request, with the user's credentials", async () => {
     const fetched = await fetchNotifiedRecords(oura, actionOf(oura, "daily_activity.create"), { object_id: "d-1", user_id: "u" }, { session: sessionFor(oura), executor: executor(oura) });
-    expect(fetched).toEqual({ mapping: "daily", records: [{ id: "d-1", score: 82 }] });
+    expect(fetched).toEqual({ mapping: "daily", stream: "daily_activity", records: [{ id: "d-1", score: 82 }] });
     expect(provider.requests.at(-1)).toMatchObject({ path: "/v2/usercollection/daily_activity/d-1", headers: { authorization: "Bearer oura-token" } });
   });
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { formatTimestamp, localToInstant, parseDateTime, readOffset, timeZone } from "../../src/mapping/time.ts";
 import { convertTime } from "../../src/mapping/time-rule.ts";
+import { compileMapping } from "../../src/mapping/index.ts";
 
 const utc = (text: string) => Date.parse(text);
 const ok = (value: string) => value;
@@ -120,5 +121,83 @@ describe("time rule formats", () => {
     expect(run(0, "unix_seconds", { zone: "Nowhere/Land" })).toEqual({ problem: expect.stringMatching(/unknown time zone/) });
     expect(run(0, "unix_seconds", { add: "x" })).toEqual({ problem: expect.stringMatching(/cannot add "x" seconds/) });
     expect(run(1e20, "unix_ms")).toEqual({ problem: expect.stringMatching(/out of the range of dates/) });
+  });
+});
+
+describe("compiled time rules", () => {
+  // What each sample of a list does: one start time as text, its own seconds added, in the record's zone.
+  const cases: { v: unknown; tz?: unknown; add?: unknown }[] = [
+    { v: "2026-03-29T00:30:00+01:00", tz: "Europe/Paris", add: 0 },
+    { v: "2026-03-29T00:30:00+01:00", tz: "Europe/Paris", add: 5400 }, // past the change to summer time
+    { v: "2026-03-29T00:30:00+01:00", tz: "America/New_York", add: 5400 }, // same text, another zone
+    { v: "2026-03-29T00:30:00+01:00", add: 5400 }, // no zone: the text's own offset
+    { v: "2026-03-29T00:30:00", tz: "Europe/Paris", add: 3600 }, // a local time read in the zone
+    { v: "2026-03-29T02:30:00", tz: "Europe/Paris" }, // in the gap the clocks skip
+    { v: "2026-03-29T00:30:00" }, // no offset, no zone: refused
+    { v: "2026-03-29T00:30:00Z", tz: "Nowhere/Land", add: 1 },
+    { v: "2026-03-29T00:30:00Z", add: "ten" },
+    { v: "2026-03-29T00:30:00Z", add: "10" },
+    { v: "not a time", tz: "UTC", add: 1 },
+    { v: 1774744200, tz: "UTC" },
+    { v: "2026-03-29T00:30:00.250-04:30", add: 0.5 },
+  ];
+  const epochCases: { v: unknown; tz?: unknown; add?: unknown }[] = [
+    { v: 1774744200, tz: "Europe/Paris" },
+    { v: 1774747800, tz: "Europe/Paris", add: 3600 }, // past the change to summer time
+    { v: 1774747800, tz: "America/New_York" },
+    { v: 1774747800 },
+    { v: 1774747800, tz: "" },
+    { v: "1774747800", tz: "Asia/Tokyo" },
+    { v: 1774747800, tz: "Nowhere/Land" },
+    { v: "soon", tz: "UTC" },
+    { v: 1e20, tz: "UTC" },
+    { v: 1774747800.5, tz: "UTC", add: "x" },
+  ];
+  const convertedBy = (format: "datetime" | "datetime_local" | "date" | "unix_ms" | "unix_seconds", output: "datetime" | "date", withAdd = true, records = cases) => {
+    const time = { format, timezone: { path: "/tz" }, ...(withAdd ? { add: { path: "/add" } } : {}), output };
+    const mapping = compileMapping({ template: { t: { path: "/v", time } } });
+    return records.map((record) => {
+      const outcome = mapping.map(record);
+      if (outcome instanceof Promise) throw new Error("a mapping without expressions is synchronous");
+      return outcome.kind === "record" ? (outcome.record as { t?: string }).t : outcome.kind === "failed" ? { problem: outcome.issues[0]!.message.replace(/^t: /, "") } : undefined;
+    });
+  };
+
+  it.each([
+    { format: "datetime", output: "datetime" },
+    { format: "datetime_local", output: "datetime" },
+    { format: "date", output: "date" },
+    { format: "datetime", output: "date" },
+  ] as const)("a start time as text plus each sample's seconds ($format → $output): what convertTime makes of each, record after record", ({ format, output }) => {
+    const expected = cases.map(({ v, tz, add }) => {
+      const result = convertTime(v, format, output, add, undefined, tz);
+      return typeof result === "string" ? result : { problem: (result as { problem: string }).problem };
+    });
+    expect(convertedBy(format, output)).toEqual(expected);
+  });
+
+  it.each([
+    { format: "unix_seconds", withAdd: false },
+    { format: "unix_seconds", withAdd: true },
+    { format: "unix_ms", withAdd: false },
+  ] as const)("sample instants as epoch numbers ($format, add: $withAdd): what convertTime makes of each", ({ format, withAdd }) => {
+    const records = epochCases.map((c) => (format === "unix_ms" && typeof c.v === "number" ? { ...c, v: c.v * 1000 } : c));
+    const expected = records.map(({ v, tz, add }) => {
+      const result = convertTime(v, format, "datetime", withAdd ? add : undefined, undefined, tz);
+      return typeof result === "string" ? result : { problem: (result as { problem: string }).problem };
+    });
+    expect(convertedBy(format, "datetime", withAdd, records)).toEqual(expected);
+  });
+
+  it("the cases cover what they mean to", () => {
+    const shown = convertedBy("datetime", "datetime");
+    expect(shown.slice(0, 5)).toEqual([
+      "2026-03-29T00:30:00.000000+01:00",
+      "2026-03-29T03:00:00.000000+02:00",
+      "2026-03-28T21:00:00.000000-04:00",
+      "2026-03-29T02:00:00.000000+01:00",
+      "2026-03-29T01:30:00.000000+01:00",
+    ]);
+    expect(shown[6]).toEqual({ problem: expect.stringMatching(/has no UTC offset/) });
   });
 });

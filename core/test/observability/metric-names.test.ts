@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { hookDurationHistogram } from "../../src/http/http-metrics.ts";
 import { silentLogger } from "../../src/log/logger.ts";
+import { clusterProcessesGauge } from "../../src/observability/cluster-collector.ts";
 import { createMetrics } from "../../src/observability/metrics.ts";
 import { registerStaleGauge } from "../../src/runtime/stale-connections.ts";
 
@@ -14,6 +15,7 @@ function everyMetric() {
   const metrics = createMetrics();
   hookDurationHistogram(metrics.registry);
   registerStaleGauge(metrics.registry, { countStale: async () => new Map() }, silentLogger());
+  clusterProcessesGauge(metrics.registry);
   return metrics.registry.getMetricsAsArray().map((metric) => ({ name: metric.name, type: String((metric as unknown as { type: string }).type) }));
 }
 
@@ -32,6 +34,7 @@ describe("metric names", () => {
       "counter tributary_provider_webhooks_total",
       "counter tributary_quarantined_records_total",
       "counter tributary_stale_connection_reports_total",
+      "gauge tributary_cluster_processes",
       "gauge tributary_provider_last_data_timestamp_seconds",
       "gauge tributary_stale_connections",
       "histogram tributary_delivery_latency_seconds",

@@ -5,10 +5,17 @@ import { budgetKeyBase, budgetScripts } from "../../src/provider-http/budget-scr
 import { ProviderWaitError } from "../../src/provider-http/errors.ts";
 import { providerBudget } from "../../src/provider-http/provider-budget.ts";
 import { waitShare } from "../../src/provider-http/request-stats.ts";
+import { createRequestBudget, type RequestBudget } from "../../src/mock-provider/request-budget.ts";
+import { systemClock } from "../../src/mock-provider/clock.ts";
+import type { ProviderTransport } from "../../src/provider-http/transport.ts";
+import { createUndiciTransport } from "../../src/provider-http/undici-transport.ts";
 import { clientFor, dropKeys, reply, specFor, startMockProvider, testRedis, uniquePrefix, type MockProvider } from "./helpers.ts";
 
 /** Rate-limit headers the mock answers with, per test key. */
 const answerHeaders = new Map<string, Record<string, string>>();
+/** Providers that enforce their windows strictly, per test key: what they let in and what they refused. */
+const strictProviders = new Map<string, { budget: RequestBudget; served: number; refused: number }>();
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe("rate budget per request: windows per client and per user, fed by the provider's headers", () => {
   let provider: MockProvider;
@@ -24,6 +31,18 @@ describe("rate budget per request: windows per client and per user, fed by the p
         return reply(response, 200, { ok: true }, answerHeaders.get(key) ?? {});
       });
       app.get("/throttle/:key", async (_request, response) => reply(response, 429, {}, { "retry-after": "120" }));
+      // Counted the moment it arrives, answered a little later, as a provider does.
+      app.get("/strict/:key", async (request, response) => {
+        const strict = strictProviders.get((request.params as { key: string }).key)!;
+        const decision = strict.budget.take({ clientId: "one-client" });
+        await sleep(Math.random() * 30);
+        if (!decision.allowed) {
+          strict.refused += 1;
+          return reply(response, 429, {}, { "retry-after": String(decision.retryAfterSeconds) });
+        }
+        strict.served += 1;
+        return reply(response, 200, { ok: true });
+      });
     });
   });
   afterAll(async () => {
@@ -191,6 +210,41 @@ describe("rate budget per request: windows per client and per user, fed by the p
     expect(granted.filter((u) => u === 0).length).toBeLessThanOrEqual(5);
     expect(granted.filter((u) => u === 1).length).toBeLessThanOrEqual(5);
   });
+
+  it.each([
+    // Requests reach the provider up to 40 ms after their grant (a slow network, a busy event loop).
+    { kind: "sliding", aligned: false, delayMs: () => Math.random() * 40 },
+    // Granted just before a second ends, they arrive in the next one, which the provider counts them in.
+    { kind: "aligned", aligned: true, delayMs: () => 80 },
+  ])("a provider enforcing two $kind windows strictly never answers 429 to the budgeted client, however late requests arrive", async ({ kind, aligned, delayMs }) => {
+    const windows = [
+      { name: "short", scope: "client" as const, max: 3, perSeconds: 1, aligned },
+      { name: "long", scope: "client" as const, max: 7, perSeconds: 3, aligned },
+    ];
+    const strict = { budget: createRequestBudget({ windows, clock: systemClock }), served: 0, refused: 0 };
+    strictProviders.set(kind, strict);
+    const undici = createUndiciTransport();
+    closers.push(() => undici.close());
+    const transport: ProviderTransport = async (request) => {
+      await sleep(delayMs());
+      return undici(request);
+    };
+    const { client } = setup({ rateLimits: windows, timeoutMs: 2000 }, { transport, maxInProcessWaitMs: 10_000 });
+    if (aligned) await sleep(1950 - (Date.now() % 1000));
+    let left = 21;
+    await Promise.all(
+      Array.from({ length: 5 }, async () => {
+        const session = client.session();
+        while (left > 0) {
+          left -= 1;
+          await session.send({ path: `/strict/${kind}` });
+        }
+      }),
+    );
+    expect(strict).toMatchObject({ served: 21, refused: 0 });
+    // The windows did bind: requests waited for them.
+    expect(client.stats.budgetWaits).toBeGreaterThan(0);
+  }, 60_000);
 
   it("spec mistakes in rate limits are named", () => {
     expect(() => providerBudget({ redis, prefix: "p", provider: "X", rateLimits: [{ name: "a", scope: "client", max: 1, perSeconds: 1 }, { name: "a", scope: "user", max: 1, perSeconds: 1 }] })).toThrow(/two http.rateLimits are named "a"/);

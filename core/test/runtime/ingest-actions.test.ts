@@ -14,8 +14,11 @@ describe("webhook event actions", () => {
     provider = await startMockProvider((app) => {
       app.get("/v2/usercollection/sleep/:id", (request, response) => reply(response, 200, { id: (request.params as { id: string }).id, day: "2026-04-01" }));
       app.get("/v3/exercises/:id", (request, response) => reply(response, 200, { id: (request.params as { id: string }).id }));
+      app.get("/acme/workouts/:id", (request, response) =>
+        reply(response, 200, { workout_id: (request.params as { id: string }).id, start: "2026-04-01T07:00:00.000000+00:00", end: "2026-04-01T08:00:00.000000+00:00" }),
+      );
     });
-    t = await startSpecPushApp({ baseUrls: { OURA: provider.url, POLAR: provider.url } });
+    t = await startSpecPushApp({ baseUrls: { OURA: provider.url, POLAR: provider.url, ACME_OBJECTS: provider.url } });
   }, 90_000);
   afterAll(async () => {
     await t?.close();
@@ -39,12 +42,17 @@ describe("webhook event actions", () => {
   });
   const pullJob = async (id: string) => (await t.app.ctx.queues.pull.getJob(id))?.data as PullJobData | undefined;
 
-  it("pull_window with a date (Fitbit): a live pull of that day in any time zone", async () => {
+  it("pull_window with a date (Fitbit): a live pull of that day in any time zone, one per data type the collection feeds", async () => {
     const who = await connect("FITBIT");
     const result = await processNotification(t.app.ctx, notification("FITBIT", who, "activities", { collectionType: "activities", date: "2026-04-01", ownerId: who.providerUserId }));
-    expect(result).toEqual({ action: "pull", pullJobId: expect.any(String), start: "2026-03-31T10:00:00.000Z", end: "2026-04-02T14:00:00.000Z" });
+    expect(result).toEqual({ action: "pull", pullJobIds: [expect.any(String), expect.any(String)], start: "2026-03-31T10:00:00.000Z", end: "2026-04-02T14:00:00.000Z" });
     if (result.action !== "pull") return;
-    expect(await pullJob(result.pullJobId)).toMatchObject({ userId: who.userId, provider: "FITBIT", dataType: "activity", reason: "ping" });
+    const jobs = await Promise.all(result.pullJobIds.map(pullJob));
+    expect(jobs.map((job) => job?.dataType)).toEqual(["activity", "daily"]);
+    for (const job of jobs) expect(job).toMatchObject({ userId: who.userId, provider: "FITBIT", reason: "ping", start: result.start, end: result.end });
+    // The same notification again (a provider retry) adds no pull.
+    const again = await processNotification(t.app.ctx, notification("FITBIT", who, "activities", { collectionType: "activities", date: "2026-04-01", ownerId: who.providerUserId }));
+    expect(again).toMatchObject({ pullJobIds: result.pullJobIds });
   });
 
   it("pull_window with start and end from a form body (Withings): unix seconds as text", async () => {
@@ -85,6 +93,20 @@ describe("webhook event actions", () => {
     const result = await processNotification(t.app.ctx, notification("OURA", who, "sleep.create", { event_type: "create", data_type: "sleep", object_id: id, user_id: who.providerUserId }));
     expect(result).toMatchObject({ action: "published" });
     expect(provider.requests.find((r) => r.path === `/v2/usercollection/sleep/${id}`)?.headers.authorization).toBe(`Bearer token-${who.providerUserId}`);
+  });
+
+  it("pull_object: the fetched object goes through its stream's transform hook before mapping; one the hook refuses is quarantined", async () => {
+    const providerUserId = `u-${randomUUID()}`;
+    const tokens = { auth_type: "bearer_token", access_token: `token-${providerUserId}`, obtained_at: Date.now() };
+    const { user_id: userId } = await t.store.createConnection({ provider: "ACME_OBJECTS", providerUserId, tokens });
+    const who = { userId, providerUserId };
+    const push = (workoutId: string) => notification("ACME_OBJECTS", who, "workout.created", { event: "workout.created", user_id: providerUserId, workout_id: workoutId });
+    // The provider's object has no `id`: only the transform gives the mapping its summary_id.
+    expect(await processNotification(t.app.ctx, push("w-1"))).toEqual({ action: "published", records: 1, quarantined: 0, payloads: 1 });
+    expect(await processNotification(t.app.ctx, push("unreadable"))).toEqual({ action: "published", records: 0, quarantined: 1, payloads: 0 });
+    const [quarantined] = await t.store.listQuarantine({ userId });
+    expect(quarantined?.raw).toMatchObject({ workout_id: "unreadable" });
+    expect(quarantined?.issues).toEqual([expect.objectContaining({ rule: "transform", message: expect.stringContaining("this workout cannot be read") })]);
   });
 
   it("pull_url (Polar): the URL on the provider's origin is fetched with the user's token; one elsewhere is refused, nothing sent", async () => {

@@ -88,7 +88,7 @@ describe("collecting streams", () => {
     expect(records).toEqual([{ measuregrps: [GROUPS[1]], window: { start: "2026-03-01T12:00:00.000Z", end: "2026-03-01T13:00:00.000Z" } }]);
   });
 
-  it("a resume after a handed-out day reads on from the next day; one interrupted while collecting reads its day again", async () => {
+  it("a resume after a handed-out day reads on from the next day; one interrupted while collecting keeps what the day had so far", async () => {
     const spec = measures();
     const range = { start: new Date(T0), end: new Date(T0 + 3 * DAY) };
     const reading = executorFor({ name: "W" }, { now }).readStream(spec, range, { session: client().session() });
@@ -96,10 +96,13 @@ describe("collecting streams", () => {
     await iterator.next();
     const afterFirstDay = reading.position()!;
     expect(afterFirstDay).toMatchObject({ step: { start: "2026-03-01T00:00:00.000Z" } });
+    let before = provider.requests.length;
     const resumed = executorFor({ name: "W" }, { now }).readStream(spec, range, { session: client().session(), resume: afterFirstDay });
     expect((await collect(resumed)).map((r) => (r.window as { start: string }).start)).toEqual(["2026-03-03T00:00:00.000Z"]);
+    // Day 1 and day 2, one page each: nothing of day 0 asked for again.
+    expect(provider.requests.slice(before).map((r) => (r.body as Record<string, string>).startdate)).toEqual([String((T0 + DAY) / 1000), String((T0 + 2 * DAY) / 1000)]);
 
-    // Stopped on the second page of day 0: nothing of the day was handed out, so its position is the day's start.
+    // Stopped on the second page of day 0: the first page's groups are in the position, the second page is next.
     const session = client().session();
     let pages = 0;
     const failing: typeof session = Object.assign(Object.create(session) as typeof session, {
@@ -111,9 +114,12 @@ describe("collecting streams", () => {
     });
     const interrupted = executorFor({ name: "W" }, { now }).readStream(spec, range, { session: failing });
     await expect(collect(interrupted)).rejects.toThrow("provider down");
-    expect(interrupted.position()).toMatchObject({ step: { start: "2026-03-01T00:00:00.000Z" }, page: { pages: 0 }, skip: 0 });
-    const again = executorFor({ name: "W" }, { now }).readStream(spec, range, { session: client().session(), resume: interrupted.position()! });
+    const position = JSON.parse(JSON.stringify(interrupted.position()));
+    expect(position).toMatchObject({ step: { start: "2026-03-01T00:00:00.000Z" }, page: { pages: 1, offset: 2 }, skip: 0, collected: GROUPS.slice(0, 2) });
+    before = provider.requests.length;
+    const again = executorFor({ name: "W" }, { now }).readStream(spec, range, { session: client().session(), resume: position });
     expect((await collect(again))[0]).toEqual({ measuregrps: GROUPS.slice(0, 3), window: { start: "2026-03-01T00:00:00.000Z", end: "2026-03-02T00:00:00.000Z" } });
+    expect((provider.requests[before]!.body as Record<string, string>).offset).toBe("2");
   });
 
   it("the spec check refuses a collected record that could not be what it says", () => {

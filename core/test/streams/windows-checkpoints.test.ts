@@ -42,6 +42,14 @@ describe("stream windows, checkpoints and resuming", () => {
         const page = Number((request.query as Record<string, string>).page);
         return { data: DAILY.slice(page - 1, page) };
       });
+      // Cursor pages of three, each record's samples by id, the user's profile.
+      app.get("/cursored", async (request) => {
+        const at = Number((request.query as Record<string, string>).cursor ?? 0);
+        const next = at + 3 < DAILY.length ? String(at + 3) : null;
+        return { data: DAILY.slice(at, at + 3), next };
+      });
+      app.get("/cursored/:id/samples", async (request) => ({ samples: [(request.params as { id: string }).id] }));
+      app.get("/profile", async () => ({ tz: "Europe/Amsterdam" }));
     });
   });
   afterAll(async () => {
@@ -180,5 +188,77 @@ describe("stream windows, checkpoints and resuming", () => {
     expect(rest.position()).toMatchObject({ done: true });
 
     await expect(collect(executorFor({ name: "X" }, { now }).readStream(spec, { start: new Date(T0), end: new Date(T0 + DAY) }, { session: client().session(), resume: position }))).rejects.toThrow(/another read/);
+  });
+
+  it("a read stopped by the budget in the middle of a page's details continues from the exact record: no page, detail or once answer asked for twice", async () => {
+    const spec = stream({
+      name: "cursored",
+      request: { path: "/cursored" },
+      records: "/data",
+      paging: { type: "cursor", param: "cursor", cursorPath: "/next" },
+      details: [
+        { name: "profile", request: { path: "/profile" }, once: true },
+        { name: "samples", request: { path: "/cursored/{record.id}/samples" }, select: "/samples" },
+      ],
+    });
+    const prefix = uniquePrefix();
+    prefixes.push(prefix);
+    const before = provider.requests.length;
+    // Page 1, the profile, three samples, page 2, one more sample: then the budget is spent for an hour.
+    const first = executorFor({ name: "X" }, { now }).readStream(spec, range, { session: client({ redis, prefix }, { rateLimits: [{ scope: "client", max: 7, perSeconds: 3600 }] }).session() });
+    const handedOut: string[] = [];
+    const error = await (async () => {
+      for await (const record of first) handedOut.push(record.id as string);
+    })().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ProviderWaitError);
+    expect(handedOut).toEqual(["d0", "d1", "d2", "d3"]);
+    const position = JSON.parse(JSON.stringify(first.position())) as StreamPosition;
+    // The rest of page 2 as the provider sent it (no details on its records), and the cursor after it.
+    expect(position).toMatchObject({ page: { cursor: "3" }, skip: 0, fetched: { records: DAILY.slice(4, 6), after: { next: { cursor: "6" } } }, once: { profile: { tz: "Europe/Amsterdam" } } });
+
+    const laterPrefix = uniquePrefix();
+    prefixes.push(laterPrefix);
+    const rest = executorFor({ name: "X" }, { now }).readStream(spec, range, { session: client({ redis, prefix: laterPrefix }).session(), resume: position });
+    const remaining = await collect(rest);
+    expect(ids(remaining)).toEqual(DAILY.slice(4).map((r) => r.id));
+    expect(remaining.every((record) => (record.profile as { tz: string }).tz === "Europe/Amsterdam" && (record.samples as string[])[0] === record.id)).toBe(true);
+    const asked = provider.requests.slice(before).map((r) => `${r.path}${r.query.cursor ? `?cursor=${r.query.cursor}` : ""}`);
+    // Every page and every record's samples exactly once over both runs (a refused request never reached the provider).
+    expect(asked.filter((path) => path === "/profile")).toHaveLength(1);
+    expect(asked.filter((path) => path.startsWith("/cursored?") || path === "/cursored").sort()).toEqual(["/cursored", ...[3, 6, 9, 12, 15, 18].map((at) => `/cursored?cursor=${at}`)].sort());
+    expect(asked.filter((path) => path.endsWith("/samples")).sort()).toEqual(DAILY.map((r) => `/cursored/${r.id}/samples`).sort());
+  });
+
+  it("details that arrived for records after the one the read stopped at are kept in the position, not asked for again", async () => {
+    const spec = stream({
+      name: "cursored_ahead",
+      request: { path: "/cursored" },
+      records: "/data",
+      paging: { type: "cursor", param: "cursor", cursorPath: "/next" },
+      details: [{ name: "samples", request: { path: "/cursored/{record.id}/samples" }, select: "/samples" }],
+    });
+    const session = client().session();
+    // d4's samples wait for the budget; d5's, fetched alongside, arrive.
+    const stalling: typeof session = Object.assign(Object.create(session) as typeof session, {
+      send: async (request: Parameters<typeof session.send>[0], extra?: Parameters<typeof session.send>[1]) => {
+        if ((extra?.record as { id?: string } | undefined)?.id === "d4") throw new ProviderWaitError("budget spent", 60_000, "budget");
+        return session.send(request, extra);
+      },
+    });
+    const before = provider.requests.length;
+    const first = executorFor({ name: "X" }, { now }).readStream(spec, range, { session: stalling });
+    const handedOut: string[] = [];
+    await expect((async () => {
+      for await (const record of first) handedOut.push(record.id as string);
+    })()).rejects.toBeInstanceOf(ProviderWaitError);
+    expect(handedOut).toEqual(["d0", "d1", "d2", "d3"]);
+    const position = JSON.parse(JSON.stringify(first.position())) as StreamPosition;
+    expect(position.fetched).toEqual({ records: [DAILY[4], { ...DAILY[5], samples: ["d5"] }], after: { next: { pages: 2, records: 6, cursor: "6" } }, ready: [1] });
+
+    const rest = await collect(executorFor({ name: "X" }, { now }).readStream(spec, range, { session: client().session(), resume: position }));
+    expect(ids(rest)).toEqual(DAILY.slice(4).map((r) => r.id));
+    expect(rest.every((record) => (record.samples as string[])[0] === record.id)).toBe(true);
+    const samples = provider.requests.slice(before).filter((r) => r.path.endsWith("/samples")).map((r) => r.path);
+    expect(samples.sort()).toEqual(DAILY.map((r) => `/cursored/${r.id}/samples`).sort());
   });
 });

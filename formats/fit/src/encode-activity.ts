@@ -2,9 +2,10 @@ import { Profile } from "@garmin/fitsdk";
 import { ErrorCodes, UserError, isTributaryError } from "@tributary/core/contracts";
 import type { Activity, LapSample } from "@tributary/schemas";
 import { fitHardwareVersion, fitManufacturer, fitSerialNumber, fitSoftwareVersion, stableSerial } from "./device.ts";
-import { assembleFit, sdkSection, type FitMessage } from "./fit-file.ts";
+import { OWN_LOCAL_MESSAGE, writeFit, type FitMessage, type FitSection } from "./fit-file.ts";
 import { instantMs, readInstant } from "./instants.ts";
 import { encodeRecords } from "./record-section.ts";
+import { SampleClock } from "./sample-clock.ts";
 import { sampleRows } from "./sample-rows.ts";
 import { fitSportOf, isOnFoot, type FitSport } from "./sport-map.ts";
 import { timerPauses, } from "./timer-pauses.ts";
@@ -73,31 +74,33 @@ function encode(activity: Activity): Uint8Array {
   const sport = fitSportOf(metadata.type);
   const onFoot = isOnFoot(sport.sport);
 
-  const { rows, count } = sampleRows(activity, start.ms, onFoot);
-  const pauses = timerPauses(activity, start.ms);
+  const clock = new SampleClock(start.ms);
+  const { rows, count } = sampleRows(activity, clock, onFoot);
+  const pauses = timerPauses(activity, start.ms, clock);
   const pausedSeconds = pauses.reduce((sum, pause) => sum + (pause.resume - pause.stop), 0);
   const timerSeconds = finite(activity.active_durations_data?.activity_seconds) ?? Math.max(0, endS - startS - pausedSeconds);
 
-  const head = sdkSection([
-    { mesgNum: MesgNum.fileId, fields: fileId(activity, startS) },
-    { mesgNum: MesgNum.deviceInfo, fields: creatorDevice(activity, startS) },
-    timerEvent(startS, "start"),
-  ]);
-  const sections: Uint8Array[] = [head.body];
+  const sections: FitSection[] = [
+    [
+      { mesgNum: MesgNum.fileId, fields: fileId(activity, startS) },
+      { mesgNum: MesgNum.deviceInfo, fields: creatorDevice(activity, startS) },
+      timerEvent(startS, "start"),
+    ],
+  ];
 
   // Records, with each pause's stop/start events where it happened.
   let from = 0;
   for (const pause of pauses) {
     let to = from;
     while (to < count && rows.timestamp[to]! <= pause.stop) to++;
-    if (to > from) sections.push(encodeRecords(rows, from, to));
-    sections.push(sdkSection([timerEvent(pause.stop, "stop"), timerEvent(pause.resume, "start")]).body);
+    if (to > from) sections.push(encodeRecords(rows, from, to, OWN_LOCAL_MESSAGE));
+    sections.push([timerEvent(pause.stop, "stop"), timerEvent(pause.resume, "start")]);
     from = to;
   }
-  if (count > from) sections.push(encodeRecords(rows, from, count));
+  if (count > from) sections.push(encodeRecords(rows, from, count, OWN_LOCAL_MESSAGE));
 
   const laps = lapMessages(activity, sport, startS, endS, timerSeconds);
-  const summary: FitMessage[] = [
+  sections.push([
     ...laps,
     timerEvent(endS, "stopAll"),
     { mesgNum: MesgNum.session, fields: session(activity, sport, onFoot, startS, endS, timerSeconds, laps.length) },
@@ -114,9 +117,8 @@ function encode(activity: Activity): Uint8Array {
         localTimestamp: endS + start.offsetMinutes * 60,
       },
     },
-  ];
-  sections.push(sdkSection(summary).body);
-  return assembleFit(head.header, sections);
+  ]);
+  return writeFit(sections);
 }
 
 function timerEvent(timestamp: number, eventType: "start" | "stop" | "stopAll"): FitMessage {

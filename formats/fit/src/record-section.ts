@@ -3,20 +3,24 @@ import { Profile } from "@garmin/fitsdk";
 /*
  * The record messages of an activity, written as one message definition and fixed-size data messages.
  * @garmin/fitsdk's Encoder builds and compares a new message definition for every message it writes, by
- * scanning the message's whole profile for each field: ~150 ms for the 3,600 records of a one-hour 1 Hz
+ * scanning the message's whole profile for each field, which does not suit the thousands of records of an
  * activity. Every record of one file has the same fields here, so the layout is derived once — field
  * numbers, base types, scales and offsets from the SDK's own Profile — and each record is a row of values.
- * Everything else in the file (and its header and CRCs) is the SDK's.
+ * Every other message of the file is the SDK's (fit-file.ts).
  */
 
-/** FIT base types used by record fields: the byte written in a field definition, size, invalid value. */
-const BASE_TYPES: Record<string, { id: number; size: number; invalid: number; signed: boolean; min: number; max: number }> = {
-  uint8: { id: 0x02, size: 1, invalid: 0xff, signed: false, min: 0, max: 0xfe },
-  sint8: { id: 0x01, size: 1, invalid: 0x7f, signed: true, min: -0x7f, max: 0x7e },
-  uint16: { id: 0x84, size: 2, invalid: 0xffff, signed: false, min: 0, max: 0xfffe },
-  sint16: { id: 0x83, size: 2, invalid: 0x7fff, signed: true, min: -0x7fff, max: 0x7ffe },
-  uint32: { id: 0x86, size: 4, invalid: 0xffffffff, signed: false, min: 0, max: 0xfffffffe },
-  sint32: { id: 0x85, size: 4, invalid: 0x7fffffff, signed: true, min: -0x7fffffff, max: 0x7ffffffe },
+/**
+ * FIT base types used by record fields: the byte written in a field definition, size, invalid value and
+ * the range of valid values. Signed values are stored through unsigned writes, which wrap them into their
+ * two's complement bytes.
+ */
+const BASE_TYPES: Record<string, { id: number; size: 1 | 2 | 4; invalid: number; min: number; max: number }> = {
+  uint8: { id: 0x02, size: 1, invalid: 0xff, min: 0, max: 0xfe },
+  sint8: { id: 0x01, size: 1, invalid: 0x7f, min: -0x7f, max: 0x7e },
+  uint16: { id: 0x84, size: 2, invalid: 0xffff, min: 0, max: 0xfffe },
+  sint16: { id: 0x83, size: 2, invalid: 0x7fff, min: -0x7fff, max: 0x7ffe },
+  uint32: { id: 0x86, size: 4, invalid: 0xffffffff, min: 0, max: 0xfffffffe },
+  sint32: { id: 0x85, size: 4, invalid: 0x7fffffff, min: -0x7fffffff, max: 0x7ffffffe },
 };
 
 /** The record fields Tributary writes, in the order they appear in each record. */
@@ -58,14 +62,12 @@ const COLUMNS = Object.fromEntries(
 /** Record values by field, one entry per record: NaN where a record has no value for the field. */
 export type RecordRows = { [F in RecordField]?: Float64Array } & { timestamp: Float64Array };
 
-const LOCAL_MESSAGE = 0;
-
 /**
- * Records `from` (inclusive) to `to` (exclusive) as FIT message bytes: a definition of local message 0
- * holding the fields that have values, then one data message per record. Values are in profile units
- * (m, m/s, semicircles, FIT seconds); ones the field cannot hold are written as invalid (absent).
+ * Records `from` (inclusive) to `to` (exclusive) as FIT message bytes: a definition of local message
+ * `local` holding the fields that have values, then one data message per record. Values are in profile
+ * units (m, m/s, semicircles, FIT seconds); ones the field cannot hold are written as invalid (absent).
  */
-export function encodeRecords(rows: RecordRows, from: number, to: number): Uint8Array {
+export function encodeRecords(rows: RecordRows, from: number, to: number, local: number): Uint8Array {
   const present = RECORD_FIELDS.filter((name) => hasValue(rows[name], from, to));
   const columns = present.map((name) => COLUMNS[name]);
   const values = present.map((name) => rows[name]!);
@@ -75,7 +77,7 @@ export function encodeRecords(rows: RecordRows, from: number, to: number): Uint8
   const view = new DataView(bytes.buffer);
 
   // Definition message: header (definition bit + local number), reserved, little endian, global number, fields.
-  bytes[0] = 0x40 | LOCAL_MESSAGE;
+  bytes[0] = 0x40 | local;
   bytes[2] = 0;
   view.setUint16(3, RECORD_MESG_NUM, true);
   bytes[5] = columns.length;
@@ -85,34 +87,27 @@ export function encodeRecords(rows: RecordRows, from: number, to: number): Uint8
     bytes[8 + 3 * index] = column.type.id;
   });
 
-  let at = definitionSize;
-  for (let row = from; row < to; row++) {
-    bytes[at++] = LOCAL_MESSAGE;
-    for (let c = 0; c < columns.length; c++) {
-      const column = columns[c]!;
-      const { type } = column;
-      const value = values[c]![row]!;
-      let raw = type.invalid;
+  // Column by column: each loop writes one field of every record (a stride of recordSize bytes apart).
+  let offset = definitionSize + 1;
+  for (let c = 0; c < columns.length; c++) {
+    const { type, scale, offset: fieldOffset } = columns[c]!;
+    const { invalid, min, max, size } = type;
+    const column = values[c]!;
+    let at = offset;
+    for (let row = from; row < to; row++, at += recordSize) {
+      const value = column[row]!;
+      let raw = invalid;
       if (value === value) {
-        const scaled = Math.round((value + column.offset) * column.scale);
-        if (scaled >= type.min && scaled <= type.max) raw = scaled;
+        const scaled = Math.round((value + fieldOffset) * scale);
+        if (scaled >= min && scaled <= max) raw = scaled;
       }
-      switch (type.size) {
-        case 1:
-          if (type.signed) view.setInt8(at, raw === type.invalid ? 0x7f : raw);
-          else bytes[at] = raw;
-          break;
-        case 2:
-          if (type.signed && raw !== type.invalid) view.setInt16(at, raw, true);
-          else view.setUint16(at, raw, true);
-          break;
-        default:
-          if (type.signed && raw !== type.invalid) view.setInt32(at, raw, true);
-          else view.setUint32(at, raw, true);
-      }
-      at += type.size;
+      if (size === 1) bytes[at] = raw;
+      else if (size === 2) view.setUint16(at, raw, true);
+      else view.setUint32(at, raw, true);
     }
+    offset += size;
   }
+  for (let row = 0, at = definitionSize; row < to - from; row++, at += recordSize) bytes[at] = local;
   return bytes;
 }
 

@@ -1,23 +1,81 @@
 import type { Activity } from "@tributary/schemas";
-import { instantMs } from "./instants.ts";
 import type { RecordField, RecordRows } from "./record-section.ts";
-import { degreesToSemicircles, finite, fitSeconds } from "./units.ts";
+import type { SampleClock, TimedSample } from "./sample-clock.ts";
+import { degreesToSemicircles, fitSeconds } from "./units.ts";
 
-interface Sample {
-  timestamp?: string | null;
-  timer_duration_seconds?: number | null;
-}
+/** The kinds of Terra sample arrays that records carry. */
+type Kind = "heartRate" | "power" | "cadence" | "speed" | "distance" | "elevation" | "position";
 
-/** One Terra sample array and how its values become record fields. */
-interface Stream<S extends Sample> {
-  samples: readonly S[] | null | undefined;
-  write(sample: S, rows: RecordRows, row: number): void;
-}
-
-const set = (rows: RecordRows, field: RecordField, row: number, value: unknown) => {
-  const number = finite(value);
-  if (number !== undefined) rows[field]![row] = number;
+/** The record fields each kind of sample fills (the columns `fill` writes, in this order). */
+const FIELDS: Record<Kind, readonly RecordField[]> = {
+  heartRate: ["heartRate"],
+  power: ["power"],
+  cadence: ["cadence", "fractionalCadence"],
+  speed: ["enhancedSpeed"],
+  distance: ["distance"],
+  elevation: ["enhancedAltitude"],
+  position: ["positionLat", "positionLong"],
 };
+
+interface Stream {
+  kind: Kind;
+  samples: ReadonlyArray<TimedSample | null>;
+}
+
+const isNumber = (value: unknown): value is number => typeof value === "number" && Number.isFinite(value);
+
+function setNumber(column: Float64Array, row: number, value: unknown): void {
+  if (isNumber(value)) column[row] = value;
+}
+
+/**
+ * Writes each sample's values at its row (`rowOf[i]`, -1 for none) of the kind's columns. One loop for
+ * every kind, the kind switched on per sample: each case reads one shape of sample only, which keeps
+ * property reads fast where a reader function per kind, called from one loop, would not be.
+ */
+function fill(kind: Kind, samples: ReadonlyArray<any>, rowOf: Int32Array, columns: Float64Array[], cadenceFactor: number): void {
+  const [first, second] = columns as [Float64Array, Float64Array];
+  for (let i = 0; i < samples.length; i++) {
+    const row = rowOf[i]!;
+    const sample = samples[i];
+    if (row < 0 || !sample) continue;
+    switch (kind) {
+      case "heartRate":
+        setNumber(first, row, sample.bpm);
+        break;
+      case "power":
+        setNumber(first, row, sample.watts);
+        break;
+      case "cadence": {
+        const rpm = sample.cadence_rpm;
+        if (!isNumber(rpm)) break;
+        const strides = rpm * cadenceFactor;
+        first[row] = Math.floor(strides);
+        second[row] = strides - Math.floor(strides);
+        break;
+      }
+      case "speed":
+        setNumber(first, row, sample.speed_meters_per_second);
+        break;
+      case "distance":
+        setNumber(first, row, sample.distance_meters);
+        break;
+      case "elevation":
+        setNumber(first, row, sample.elev_meters);
+        break;
+      case "position": {
+        const coords: unknown = sample.coords_lat_lng_deg;
+        if (!Array.isArray(coords)) break;
+        const lat: unknown = coords[0];
+        const lng: unknown = coords[1];
+        if (!isNumber(lat) || !isNumber(lng) || Math.abs(lat) > 90 || Math.abs(lng) > 180) break;
+        first[row] = degreesToSemicircles(lat);
+        second[row] = degreesToSemicircles(lng);
+        break;
+      }
+    }
+  }
+}
 
 /**
  * The activity's sample arrays merged into record rows on one time base: one row per second that any
@@ -25,90 +83,54 @@ const set = (rows: RecordRows, field: RecordField, row: number, value: unknown) 
  * second the later wins). A sample without a timestamp is placed by its timer_duration_seconds from the
  * start. Values are converted to the record fields' units (semicircles, strides for on-foot cadence).
  */
-export function sampleRows(activity: Activity, startMs: number, onFoot: boolean): { rows: RecordRows; count: number } {
-  const cadenceFactor = onFoot ? 0.5 : 1;
-  // biome-ignore lint/suspicious/noExplicitAny: each stream's write takes its own sample type.
-  const streams: Array<Stream<any>> = [
-    { samples: activity.heart_rate_data?.detailed?.hr_samples, write: (s, rows, row) => set(rows, "heartRate", row, s.bpm) },
-    { samples: activity.power_data?.power_samples, write: (s, rows, row) => set(rows, "power", row, s.watts) },
-    {
-      samples: activity.movement_data?.cadence_samples,
-      write: (s, rows, row) => {
-        const cadence = finite(s.cadence_rpm);
-        if (cadence === undefined) return;
-        const strides = cadence * cadenceFactor;
-        const whole = Math.floor(strides);
-        rows.cadence![row] = whole;
-        rows.fractionalCadence![row] = strides - whole;
-      },
-    },
-    { samples: activity.movement_data?.speed_samples, write: (s, rows, row) => set(rows, "enhancedSpeed", row, s.speed_meters_per_second) },
-    { samples: activity.distance_data?.detailed?.distance_samples, write: (s, rows, row) => set(rows, "distance", row, s.distance_meters) },
-    { samples: activity.distance_data?.detailed?.elevation_samples, write: (s, rows, row) => set(rows, "enhancedAltitude", row, s.elev_meters) },
-    {
-      samples: activity.position_data?.position_samples,
-      write: (s, rows, row) => {
-        const [lat, lng] = (s.coords_lat_lng_deg ?? []) as number[];
-        if (finite(lat) === undefined || finite(lng) === undefined || Math.abs(lat!) > 90 || Math.abs(lng!) > 180) return;
-        rows.positionLat![row] = degreesToSemicircles(lat!);
-        rows.positionLong![row] = degreesToSemicircles(lng!);
-      },
-    },
+export function sampleRows(activity: Activity, clock: SampleClock, onFoot: boolean): { rows: RecordRows; count: number } {
+  const arrays: Array<[Kind, ReadonlyArray<TimedSample | null> | null | undefined]> = [
+    ["heartRate", activity.heart_rate_data?.detailed?.hr_samples],
+    ["power", activity.power_data?.power_samples],
+    ["cadence", activity.movement_data?.cadence_samples],
+    ["speed", activity.movement_data?.speed_samples],
+    ["distance", activity.distance_data?.detailed?.distance_samples],
+    ["elevation", activity.distance_data?.detailed?.elevation_samples],
+    ["position", activity.position_data?.position_samples],
   ];
+  const streams: Stream[] = arrays.filter(([, samples]) => samples && samples.length > 0).map(([kind, samples]) => ({ kind, samples: samples! }));
 
-  // Pass 1: the second of every sample, and the span they cover.
-  // Providers stamp every array of one activity at the same instants: a timestamp equal to the one at the
-  // same index of the previous array is not parsed again.
-  const seconds: Float64Array[] = [];
+  // The FIT second of every sample, and the span they cover; arrays stamped at the same instants share them.
   let min = Infinity;
   let max = -Infinity;
-  let previous: readonly Sample[] = [];
-  let previousSeconds = new Float64Array(0);
-  for (const stream of streams) {
-    const samples = (stream.samples ?? []) as ReadonlyArray<Sample | null>;
-    const at = new Float64Array(samples.length);
-    for (let i = 0; i < samples.length; i++) {
-      const sample = samples[i];
-      let second = NaN;
-      if (sample && typeof sample.timestamp === "string") {
-        second = i < previous.length && previous[i]?.timestamp === sample.timestamp ? previousSeconds[i]! : fitSeconds(instantMs(sample.timestamp));
-      } else if (sample && finite(sample.timer_duration_seconds) !== undefined) {
-        second = fitSeconds(startMs + sample.timer_duration_seconds! * 1000);
-      }
-      at[i] = second;
+  const secondsOf = new Map<Float64Array, Float64Array>();
+  for (const { samples } of streams) {
+    const at = clock.instants(samples);
+    if (secondsOf.has(at)) continue;
+    const seconds = new Float64Array(at.length);
+    for (let i = 0; i < at.length; i++) {
+      const second = fitSeconds(at[i]!);
+      seconds[i] = second;
       if (second < min) min = second;
       if (second > max) max = second;
     }
-    seconds.push(at);
-    if (samples.length > 0) {
-      previous = samples as readonly Sample[];
-      previousSeconds = at;
-    }
+    secondsOf.set(at, seconds);
   }
   if (min > max) return { rows: { timestamp: new Float64Array(0) }, count: 0 };
 
-  // Pass 2: one row per distinct second, in time order.
-  const rowOf = rowIndex(seconds, min, max);
-  const count = rowOf.count;
-  const rows: RecordRows = { timestamp: rowOf.timestamps };
-  for (const field of ["positionLat", "positionLong", "distance", "enhancedSpeed", "enhancedAltitude", "heartRate", "cadence", "fractionalCadence", "power"] as const) {
-    rows[field] = new Float64Array(count).fill(NaN);
+  // One row per distinct second, in time order; then each array's values written at their rows.
+  const { timestamps, rowsOf } = timeBase([...secondsOf.values()], min, max);
+  const rowOfInstants = new Map([...secondsOf.keys()].map((at, i) => [at, rowsOf[i]!]));
+  const count = timestamps.length;
+  const rows: RecordRows = { timestamp: timestamps };
+  const cadenceFactor = onFoot ? 0.5 : 1;
+  for (const { kind, samples } of streams) {
+    const columns = FIELDS[kind].map((field) => (rows[field] = new Float64Array(count).fill(NaN)));
+    fill(kind, samples, rowOfInstants.get(clock.instants(samples))!, columns, cadenceFactor);
   }
-  streams.forEach((stream, s) => {
-    const samples = stream.samples ?? [];
-    const at = seconds[s]!;
-    for (let i = 0; i < samples.length; i++) {
-      const second = at[i]!;
-      if (second === second && samples[i]) stream.write(samples[i], rows, rowOf.row(second));
-    }
-  });
   return { rows, count };
 }
 
-/** Dense lookup for the usual span (hours), a map for a nonsense one (samples years apart). */
+/** Dense slots for the usual span (hours), a sorted set for a nonsense one (samples years apart). */
 const DENSE_SPAN_LIMIT = 4 * 24 * 3600;
 
-function rowIndex(seconds: readonly Float64Array[], min: number, max: number) {
+/** The distinct seconds in order, and for each array the row of each of its samples (-1: no time). */
+function timeBase(seconds: readonly Float64Array[], min: number, max: number): { timestamps: Float64Array; rowsOf: Int32Array[] } {
   if (max - min <= DENSE_SPAN_LIMIT) {
     const slots = new Int32Array(max - min + 1);
     for (const at of seconds) for (let i = 0; i < at.length; i++) if (at[i]! === at[i]!) slots[at[i]! - min] = 1;
@@ -116,11 +138,16 @@ function rowIndex(seconds: readonly Float64Array[], min: number, max: number) {
     for (let i = 0; i < slots.length; i++) if (slots[i]) slots[i] = ++count;
     const timestamps = new Float64Array(count);
     for (let i = 0; i < slots.length; i++) if (slots[i]) timestamps[slots[i]! - 1] = min + i;
-    return { count, timestamps, row: (second: number) => slots[second - min]! - 1 };
+    const rowsOf = seconds.map((at) => {
+      const rows = new Int32Array(at.length);
+      for (let i = 0; i < at.length; i++) rows[i] = at[i]! === at[i]! ? slots[at[i]! - min]! - 1 : -1;
+      return rows;
+    });
+    return { timestamps, rowsOf };
   }
   const distinct = new Set<number>();
   for (const at of seconds) for (let i = 0; i < at.length; i++) if (at[i]! === at[i]!) distinct.add(at[i]!);
-  const sorted = [...distinct].sort((a, b) => a - b);
-  const index = new Map(sorted.map((second, i) => [second, i]));
-  return { count: sorted.length, timestamps: Float64Array.from(sorted), row: (second: number) => index.get(second)! };
+  const timestamps = Float64Array.from(distinct).sort();
+  const index = new Map(Array.from(timestamps, (second, i) => [second, i]));
+  return { timestamps, rowsOf: seconds.map((at) => Int32Array.from(at, (second) => index.get(second) ?? -1)) };
 }

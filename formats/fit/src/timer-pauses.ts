@@ -1,5 +1,5 @@
 import type { Activity } from "@tributary/schemas";
-import { instantMs } from "./instants.ts";
+import type { SampleClock, TimedSample } from "./sample-clock.ts";
 import { finite, fitSeconds } from "./units.ts";
 
 /** A stretch the activity's timer stood still (auto-pause, a stop at a crossing): FIT seconds. */
@@ -8,18 +8,13 @@ export interface TimerPause {
   resume: number;
 }
 
-interface TimedSample {
-  timestamp?: string | null;
-  timer_duration_seconds?: number | null;
-}
-
 /**
  * Where the timer stood still, read from samples that carry both a timestamp and timer_duration_seconds:
  * between two samples whose clock time advanced more than their timer time (by a second or more, FIT's
  * resolution), the timer stopped right after the first and resumed in time to reach the second's timer
  * time. FIT records these as timer stop/start events, from which a reader computes each record's timer.
  */
-export function timerPauses(activity: Activity, startMs: number): TimerPause[] {
+export function timerPauses(activity: Activity, startMs: number, sampleClock: SampleClock): TimerPause[] {
   const candidates: Array<readonly TimedSample[] | null | undefined> = [
     activity.heart_rate_data?.detailed?.hr_samples,
     activity.distance_data?.detailed?.distance_samples,
@@ -33,18 +28,20 @@ export function timerPauses(activity: Activity, startMs: number): TimerPause[] {
   const pauses: TimerPause[] = [];
   let clock = startMs / 1000;
   let timer = 0;
-  for (const sample of samples) {
+  const instants = sampleClock.instants(samples);
+  for (let i = 0; i < samples.length; i++) {
+    const sample = samples[i];
     const sampleTimer = finite(sample?.timer_duration_seconds);
     if (sampleTimer === undefined || typeof sample?.timestamp !== "string") continue;
-    const sampleClock = instantMs(sample.timestamp) / 1000;
-    if (!(sampleClock >= clock)) continue;
-    const paused = sampleClock - clock - (sampleTimer - timer);
+    const at = instants[i]! / 1000;
+    if (!(at >= clock)) continue;
+    const paused = at - clock - (sampleTimer - timer);
     if (paused >= 1) {
       const stop = fitSeconds(clock * 1000);
-      const resume = fitSeconds((sampleClock - (sampleTimer - timer)) * 1000);
+      const resume = fitSeconds((at - (sampleTimer - timer)) * 1000);
       if (resume > stop) pauses.push({ stop, resume });
     }
-    clock = sampleClock;
+    clock = at;
     timer = sampleTimer;
   }
   return pauses;

@@ -120,6 +120,33 @@ describe("Activity → FIT → Activity", () => {
   });
 });
 
+describe("sample arrays stamped at different instants", () => {
+  // Heart rate every second, power every third second half a second late, speed newest first with a
+  // repeated second, positions placed by their timer only: one record per second any of them has.
+  const ride = fullRide({ seconds: 120 }) as any;
+  const start = Date.parse(ride.metadata.start_time);
+  const at = (ms: number) => new Date(ms).toISOString();
+  ride.power_data.power_samples = ride.power_data.power_samples.filter((_: unknown, i: number) => i % 3 === 0).map((s: any) => ({ ...s, timestamp: at(Date.parse(s.timestamp) + 500) }));
+  const speeds = ride.movement_data.speed_samples.slice(0, 30);
+  ride.movement_data.speed_samples = [...speeds, { ...speeds[29], speed_meters_per_second: 9.5 }].reverse();
+  ride.position_data.position_samples = ride.position_data.position_samples.slice(0, 10).map(({ timestamp: _, ...s }: any) => s);
+  // Positions a record cannot carry are left out of it, never a reason to fail the file.
+  const positions = ride.position_data.position_samples;
+  positions.push({ ...positions[9], timer_duration_seconds: 10, coords_lat_lng_deg: null }, { ...positions[9], timer_duration_seconds: 11, coords_lat_lng_deg: "45.7,4.8" }, { ...positions[9], timer_duration_seconds: 12, coords_lat_lng_deg: [91, 4.8] });
+  const back = decodeActivityFit(encodeActivityFit(ride)) as any;
+
+  it("merges them on one time base, each decoding back to its own samples", () => {
+    const hr = ride.heart_rate_data.detailed.hr_samples;
+    expect(back.heart_rate_data.detailed.hr_samples.map((s: any) => [instant(s.timestamp), s.bpm])).toEqual(hr.map((s: any) => [instant(s.timestamp), s.bpm]));
+    // Half a second late rounds to the next second (FIT stamps records in whole seconds).
+    expect(back.power_data.power_samples.map((s: any) => [instant(s.timestamp), s.watts])).toEqual(ride.power_data.power_samples.map((s: any) => [instant(s.timestamp) + 500, s.watts]));
+    // In time order; of the two samples of the repeated second the later in the array wins (the 9.5 m/s
+    // copy comes first once the array is reversed).
+    expect(back.movement_data.speed_samples.map((s: any) => [instant(s.timestamp), s.speed_meters_per_second])).toEqual(speeds.map((s: any) => [instant(s.timestamp), s.speed_meters_per_second]));
+    expect(back.position_data.position_samples.map((s: any) => instant(s.timestamp))).toEqual(positions.slice(0, 10).map((s: any) => start + s.timer_duration_seconds * 1000));
+  });
+});
+
 describe("summary-only activities", () => {
   const yoga = summaryOnly();
   const bytes = encodeActivityFit(yoga);

@@ -4,13 +4,20 @@ import { closed, connectorSpecPartId, Count, Pointer, TimeFormat } from './defin
 
 /*
  * A connector's mock fixtures as files, for connectors without code (partners' YAML connectors): the
- * provider's accounts in `fixtures/users.json`, and per pull stream `fixtures/<stream name>.json` with
- * its records and the answers of its detail requests. What `tributary mock` serves and the connector's
- * tests read back; see docs/connectors.md ("Fixtures").
+ * provider's accounts in `fixtures/users.json`, per pull stream `fixtures/<stream name>.json` with its
+ * records and the answers of its detail requests, the answers at URLs pushes name in
+ * `fixtures/urls.json`, and how the provider answers what the spec does not say in
+ * `fixtures/provider.json`. What `tributary mock` serves and the connector's tests read back; see
+ * docs/connectors.md ("Mock fixtures").
  */
 
 export const MOCK_USERS_SCHEMA_ID = connectorSpecPartId('mock-users');
 export const MOCK_STREAM_FIXTURE_SCHEMA_ID = connectorSpecPartId('mock-stream-fixture');
+export const MOCK_URLS_SCHEMA_ID = connectorSpecPartId('mock-urls');
+export const MOCK_PROVIDER_SCHEMA_ID = connectorSpecPartId('mock-provider');
+
+/** The error bodies the mock kit can write, by provider (`generic`: RFC 6750). */
+export const MOCK_ERROR_SHAPES = ['generic', 'strava', 'fitbit', 'oura', 'withings', 'xert', 'peloton'] as const;
 
 /** One account the mock provider knows. */
 export const MockUserSchema = closed({
@@ -48,7 +55,10 @@ export const StreamFixtureFileSchema = Type.Object(
     pageSize: Type.Optional(Count('Records per page when neither the spec nor the request sets a size. @default 50')),
     maxPageSize: Type.Optional(Count('A larger page size asked for is cut to this.')),
     details: Type.Optional(Type.Record(Type.String(), Type.Record(Type.String(), Type.Unknown()), {
-      description: 'Per detail request (by its name): the answer for each record, keyed by the record\'s id (the stream\'s `id`). A record without one is answered 404.',
+      description: 'Per detail request (by its name): the answer for each record, keyed by the record\'s id (the stream\'s `id`). A record without one gets `emptyDetails`, else a 404.',
+    })),
+    emptyDetails: Type.Optional(Type.Record(Type.String(), Type.Unknown(), {
+      description: 'Per detail request (by its name): what the provider answers for a record it has nothing for (Oura\'s lists: { "data": [], "next_token": null }). Without one, such a record is answered 404.',
     })),
   },
   {
@@ -60,3 +70,37 @@ export const StreamFixtureFileSchema = Type.Object(
   },
 );
 export type StreamFixtureFile = Static<typeof StreamFixtureFileSchema>;
+
+/** One answer at a URL a push names (Garmin's ping callbackURL), which no stream of the spec describes. */
+export const MockUrlAnswerSchema = closed({
+  path: Type.String({ pattern: '^/', description: 'The URL path, base path included, decoded ("/wellness-api/rest/sleeps").' }),
+  query: Type.Optional(Type.Record(Type.String(), Type.String(), { description: 'Query parameters the URL must have (others are not compared).' })),
+  user: Type.Optional(Type.String({ description: 'The provider user id whose token may fetch it. @default any user' })),
+  status: Type.Optional(Type.Integer({ minimum: 100, maximum: 599, description: '@default 200' })),
+  body: Type.Unknown({ description: 'The answer, as JSON.' }),
+});
+
+export const MockUrlsSchema = Type.Array(MockUrlAnswerSchema, {
+  $schema: JSON_SCHEMA_DIALECT,
+  $id: MOCK_URLS_SCHEMA_ID,
+  title: 'MockUrls',
+  description: 'fixtures/urls.json: what the mock provider answers at URLs pushes name (pull_url), each GET with a user\'s token.',
+});
+export type MockUrlsFile = Static<typeof MockUrlsSchema>;
+
+export const MockProviderSchema = Type.Object(
+  {
+    errors: Type.Optional(Type.Union(MOCK_ERROR_SHAPES.map((name) => Type.Literal(name)), { description: 'How the provider writes its error bodies. @default "generic"' })),
+    rateLimited: Type.Optional(closed({
+      retryAfter: Type.Boolean({ description: 'The provider sends Retry-After with a 429 (false: Strava, WHOOP, Polar, Wahoo — only their rate-limit headers, if any).' }),
+    }, { description: 'What a refused (429) answer carries besides the rate-limit headers the spec declares. @default { "retryAfter": true }' })),
+  },
+  {
+    $schema: JSON_SCHEMA_DIALECT,
+    $id: MOCK_PROVIDER_SCHEMA_ID,
+    title: 'MockProvider',
+    additionalProperties: false,
+    description: 'fixtures/provider.json: how the mock provider answers where the connector spec does not say.',
+  },
+);
+export type MockProviderFile = Static<typeof MockProviderSchema>;

@@ -100,6 +100,19 @@ export const CheckpointSpec = closed({
 });
 
 /**
+ * The window applied to each record's own time, for lists that take no end (Fitbit's afterDate) or no
+ * range at all (Wahoo's workouts, Polar's last 30 days): records that cannot be inside the window are
+ * left out, and a list in a known order stops paging at the first record past the window.
+ */
+export const WithinSpec = closed({
+  path: Pointer('A time field of each record (its start), e.g. "/startTime".'),
+  format: TimeFormat,
+  order: Type.Optional(Type.Union([Type.Literal('oldest_first'), Type.Literal('newest_first')], {
+    description: 'The order the provider lists records in: paging stops at the first record after the window (oldest first) or before it (newest first). Omit when the order is not known: every page is read.',
+  })),
+});
+
+/**
  * Hand out all records of one window step as one record, for providers whose day records are many
  * measurements (Withings' measure groups → one Body a day, with `wholeDays` and `maxWindowDays: 1`).
  */
@@ -127,6 +140,7 @@ export const StreamSpec = closed({
     description: 'Fields set on each record from the window and the connection, for answers that do not say what they are about (Fitbit\'s summary of a day names no day): { date: "{start}" }. Not with `object`.',
   })),
   filter: Type.Optional(Type.String({ description: 'Expression on each record; records for which it is false are skipped (e.g. status = "COMPLETE").' })),
+  within: Type.Optional(WithinSpec),
   id: Pointer("The record's provider id, e.g. \"/id\"."),
   details: Type.Optional(Type.Array(DetailSpec)),
   object: Type.Optional(ObjectRequestSpec),

@@ -75,11 +75,17 @@ const When = Type.Optional(Type.Record(Type.String(), Type.Union([Type.String(),
 
 const DataTypeName = Type.String({ description: 'A Terra data type: activity, body, daily, sleep, nutrition, menstruation, athlete.' });
 
+/** One data type, or several that one notification changes together (Fitbit's activities feed activity logs and the day's summary). */
+const WindowDataTypes = Type.Union([DataTypeName, Type.Array(DataTypeName, { minItems: 1, uniqueItems: true })], {
+  expected: 'a data type (daily), or a non-empty list of distinct ones ([activity, daily])',
+  description: 'The data type pulled for the window, or a list: each is pulled for the same window.',
+});
+
 /** What one kind of notification makes us do. */
 export const WebhookEventAction = tagged('action', [
   closed({
     action: Type.Literal('pull_window'),
-    dataType: DataTypeName,
+    dataType: WindowDataTypes,
     start: Type.Optional(Pointer('Start of the changed window (ISO-8601, unix s or ms).')),
     end: Type.Optional(Pointer('End of the changed window.')),
     date: Type.Optional(Pointer('A day whose data changed (Fitbit "/date"): the window is that day.')),

@@ -1,4 +1,4 @@
-import { ConnectorSpecSchema, MappingSpecSchema, MockUsersSchema, RecordedExchangeSchema, StreamFixtureFileSchema } from '../connector-spec/index.ts';
+import { ConnectorSpecSchema, MappingSpecSchema, MockProviderSchema, MockUrlsSchema, MockUsersSchema, RecordedExchangeSchema, StreamFixtureFileSchema } from '../connector-spec/index.ts';
 import { ENUMS } from '../enums/index.ts';
 import * as events from '../events/index.ts';
 import * as models from '../models/index.ts';
@@ -23,6 +23,8 @@ export function builtInSchemas(): object[] {
     RecordedExchangeSchema,
     MockUsersSchema,
     StreamFixtureFileSchema,
+    MockUrlsSchema,
+    MockProviderSchema,
   ];
   return [...new Set(all.filter(hasId))];
 }

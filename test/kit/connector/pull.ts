@@ -4,9 +4,10 @@ import { compileCondition } from "@tributary/core/mapping";
 import type { MockFromSpecOptions, MockProvider, MockUser, SpecFixtures } from "@tributary/core/mock-provider";
 import { createProviderClient, createUndiciTransport, type Credentials, type ProviderBudget, type ProviderClient, type ProviderTransport } from "@tributary/core/provider-http";
 import type { ConnectorDefinition } from "@tributary/core/spec";
-import { createStreamExecutor, type StreamStats } from "@tributary/core/streams";
+import { createStreamExecutor, type StreamExecutor, type StreamStats } from "@tributary/core/streams";
 import { onTestFinished } from "vitest";
 import { startMockProvider } from "../mock-provider/start-mock.ts";
+import { recordExchanges, type Exchange } from "./exchanges.ts";
 import { connectToMock, MOCK_CLIENT, type MockConnection } from "./mock-connection.ts";
 
 /** One provider record a pull produced, with what the connector's mapping made of it. */
@@ -43,7 +44,7 @@ export interface PullOptions {
 /** A provider client for a connector over a transport (the live one, a recordings folder's, …), its base URL pointed where a test says. */
 export function connectorClient(
   definition: ConnectorDefinition,
-  options: { transport: ProviderTransport; baseUrl?: string; clientId?: string; clientSecret?: string; budget?: ProviderBudget },
+  options: { transport: ProviderTransport; baseUrl?: string; clientId?: string; clientSecret?: string; budget?: ProviderBudget; maxInProcessWaitMs?: number },
 ): ProviderClient {
   return createProviderClient({
     spec: definition.spec,
@@ -51,8 +52,37 @@ export function connectorClient(
     budget: options.budget,
     settings: { baseUrl: options.baseUrl, clientId: options.clientId, clientSecret: options.clientSecret },
     retryBackoffMs: 10,
+    ...(options.maxInProcessWaitMs !== undefined ? { maxInProcessWaitMs: options.maxInProcessWaitMs } : {}),
     log: silentLogger(),
   });
+}
+
+/** The stream executor a pull job runs, with the mapping engine's expressions. */
+export function streamExecutor(definition: ConnectorDefinition, now?: () => number): StreamExecutor {
+  return createStreamExecutor({
+    spec: definition.spec,
+    compileExpression: (expression) => {
+      const condition = compileCondition(expression, "stream expression");
+      return (record) => condition.test(record);
+    },
+    log: silentLogger(),
+    ...(now ? { now } : {}),
+  });
+}
+
+/** A pull's records with the views tests ask for. */
+export function pullResult(records: PulledRecord[], stats: Record<string, StreamStats> = {}): PullResult {
+  return {
+    records,
+    stats,
+    delivered: () => records.flatMap((r) => r.mapped.flatMap((m) => (m.kind === "record" ? [m.record] : []))),
+    failures: () => records.flatMap((record) => record.mapped.flatMap((m) => (m.kind === "failed" ? [{ record, problems: m.problems }] : []))),
+  };
+}
+
+/** Several pulls as one. */
+export function mergePulls(pulls: readonly PullResult[]): PullResult {
+  return pullResult(pulls.flatMap((pull) => pull.records), Object.assign({}, ...pulls.map((pull) => pull.stats)));
 }
 
 /**
@@ -63,15 +93,7 @@ export function connectorClient(
 export async function pullAndMap(definition: ConnectorDefinition, client: ProviderClient, options: PullOptions): Promise<PullResult> {
   const { spec } = definition;
   const userId = options.userId ?? "test-user";
-  const executor = createStreamExecutor({
-    spec,
-    compileExpression: (expression) => {
-      const condition = compileCondition(expression, "stream expression");
-      return (record) => condition.test(record);
-    },
-    log: silentLogger(),
-    ...(options.now ? { now: options.now } : {}),
-  });
+  const executor = streamExecutor(definition, options.now);
   const mapper = createRecordMapper(definition, { userId, providerUserId: options.providerUserId });
   const session = client.session({
     userId,
@@ -90,17 +112,37 @@ export async function pullAndMap(definition: ConnectorDefinition, client: Provid
       stats[stream.name] = reading.stats;
     }
   }
-  return {
-    records,
-    stats,
-    delivered: () => records.flatMap((r) => r.mapped.flatMap((m) => (m.kind === "record" ? [m.record] : []))),
-    failures: () => records.flatMap((record) => record.mapped.flatMap((m) => (m.kind === "failed" ? [{ record, problems: m.problems }] : []))),
-  };
+  return pullResult(records, stats);
 }
 
 export interface MockPull extends PullResult {
   mock: MockProvider;
   connection: MockConnection;
+  /** Every request the provider client sent, with the action its answer got. */
+  exchanges: Exchange[];
+}
+
+/** Wraps the transport the provider client sends through (a second origin to answer: Wahoo's file CDN). */
+export type TransportWrapper = (toMock: ProviderTransport) => ProviderTransport;
+
+/** A provider client for the mock, its exchanges kept, closed when the test ends. */
+export function mockClient(
+  definition: ConnectorDefinition,
+  mock: MockProvider,
+  options: { client?: { id: string; secret: string }; transport?: TransportWrapper; maxInProcessWaitMs?: number } = {},
+): { provider: ProviderClient; exchanges: Exchange[] } {
+  const client = options.client ?? MOCK_CLIENT;
+  const undici = createUndiciTransport();
+  onTestFinished(() => undici.close());
+  const { transport, exchanges } = recordExchanges(definition.spec, options.transport ? options.transport(undici) : undici);
+  const provider = connectorClient(definition, {
+    transport,
+    baseUrl: mock.urls().baseUrl,
+    clientId: client.id,
+    clientSecret: client.secret,
+    ...(options.maxInProcessWaitMs !== undefined ? { maxInProcessWaitMs: options.maxInProcessWaitMs } : {}),
+  });
+  return { provider, exchanges };
 }
 
 /**
@@ -119,19 +161,18 @@ export async function pullFromMock(
     now?: () => number;
     /** The OAuth client the user connects with (a provider's public client). @default MOCK_CLIENT */
     client?: { id: string; secret: string };
+    transport?: TransportWrapper;
   },
 ): Promise<MockPull> {
   const mock = await startMockProvider(definition.spec, options.fixtures, options.mockOptions);
-  const client = options.client ?? MOCK_CLIENT;
-  const connection = await connectToMock(mock, options.user, client);
-  const transport = createUndiciTransport();
-  onTestFinished(() => transport.close());
-  const result = await pullAndMap(definition, connectorClient(definition, { transport, baseUrl: mock.urls().baseUrl, clientId: client.id, clientSecret: client.secret }), {
+  const connection = await connectToMock(mock, options.user, options.client ?? MOCK_CLIENT);
+  const { provider, exchanges } = mockClient(definition, mock, { ...(options.client ? { client: options.client } : {}), ...(options.transport ? { transport: options.transport } : {}) });
+  const result = await pullAndMap(definition, provider, {
     window: options.window,
     providerUserId: connection.providerUserId,
     credentials: connection.credentials,
     ...(options.streams ? { streams: options.streams } : {}),
     ...(options.now ? { now: options.now } : {}),
   });
-  return { ...result, mock, connection };
+  return { ...result, mock, connection, exchanges };
 }

@@ -2,16 +2,19 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { checkConnectorExamples } from "@tributary/core/authoring";
 import { compileConnector } from "@tributary/core/connectors";
+import { ErrorCodes } from "@tributary/core/contracts";
 import { answerHandshake, checkWebhookVerification, type CheckWebhookVerificationOptions } from "@tributary/core/ingress";
 import { silentLogger } from "@tributary/core/log";
-import { runHandshakes, type MockFromSpecOptions, type SpecFixtures } from "@tributary/core/mock-provider";
-import { createUndiciTransport } from "@tributary/core/provider-http";
+import { runHandshakes, type MockFromSpecOptions, type MockProvider, type SpecFixtures } from "@tributary/core/mock-provider";
 import { validateConnector, type ConnectorDefinition } from "@tributary/core/spec";
 import type { DataType } from "@tributary/schemas";
 import { describe, expect, it, onTestFinished } from "vitest";
 import { startMockProvider } from "../mock-provider/start-mock.ts";
-import { connectToMock, MOCK_CLIENT } from "./mock-connection.ts";
-import { connectorClient, pullAndMap, pullFromMock } from "./pull.ts";
+import { unanswered } from "./exchanges.ts";
+import { connectToMock, MOCK_CLIENT, type MockConnection } from "./mock-connection.ts";
+import { mergePulls, mockClient, pullAndMap, pullFromMock, type PullResult, type TransportWrapper } from "./pull.ts";
+import { examplePushPulls, runPushPull } from "./push-pulls.ts";
+import { earlyRetries, neverRetried, spendWindows, withSecondWindows } from "./rate-limit-check.ts";
 
 export interface TestConnectorOptions {
   /** What the mock serves (the connector folder's fixtures); required when the connector makes provider requests. */
@@ -25,35 +28,59 @@ export interface TestConnectorOptions {
   webhook?: CheckWebhookVerificationOptions;
   /** The verify token handshakes are made with. @default "test-verify-token" */
   verifyToken?: string;
+  /** The clock windows are clamped against: a provider that serves only recent history (Polar: 30 days) is read as of its fixtures. @default Date.now */
+  now?: () => number;
+  /** Wraps the transport provider requests go through: answers another origin the spec allows (Wahoo's file CDN). */
+  transport?: TransportWrapper;
 }
 
 /**
  * The conformance every connector passes, as one describe block of the calling test file: the spec is
- * valid and compiles; every example maps to a valid record with a natural key; a read over the window
- * ends with valid records (through the mock's paging for HTTP streams); a 401 leads to exactly one
- * refresh; a 429 is waited out for its Retry-After; the webhook accepts a right signature and refuses a
- * wrong, stale or replayed one; handshakes answer. A check that cannot apply to the connector is still a
- * test, named "not applicable: <why>", which asserts the why — never a silent pass.
+ * valid and compiles; every example maps to a valid record with a natural key, or is the action it
+ * declares — and an example push that names data without carrying it (ids, a day, a URL) leads, through
+ * the mock, to the pull it triggers and to valid records; a read over the window ends with valid
+ * records (through the mock's paging for HTTP streams), every answer one the connector takes; a 401
+ * leads to exactly one refresh (or, with nothing to refresh, ends as access revoked); a 429 answered the
+ * provider's way is waited out as the provider says before the request is made again; the webhook
+ * accepts a right signature and refuses a wrong, stale or replayed one; handshakes answer. The reads of
+ * the 401 and 429 checks are everything the connector reads for the user: its streams over the window
+ * and the pulls its example pushes trigger. A check that cannot apply to the connector is still a test,
+ * named "not applicable: <why>", which asserts the why — never a silent pass.
  */
 export function testConnector(load: ConnectorDefinition | (() => ConnectorDefinition), options: TestConnectorOptions): void {
   const definition = typeof load === "function" ? load() : load;
   const { spec } = definition;
   const auth = spec.auth;
-  const refreshes = auth.type === "oauth2" || auth.type === "oauth2_password";
+  const oauth = auth.type === "oauth2" || auth.type === "oauth2_password";
+  const refreshes = oauth && auth.refresh !== "none";
   // A password grant's public client (Xert's) is the one the mock knows; else the kit's confidential one.
   const client = auth.type === "oauth2_password" && auth.publicClient ? { id: auth.publicClient.id, secret: auth.publicClient.secret ?? "" } : MOCK_CLIENT;
   const declaresExamples =
     Object.values(spec.mappings ?? {}).some((mapping) => (mapping.examples?.length ?? 0) > 0) ||
     Object.values(spec.streams ?? {}).some((streams) => (streams ?? []).some((stream) => stream.example !== undefined)) ||
     (spec.webhook?.examples?.length ?? 0) > 0;
+  const hasStreams = Object.values(spec.streams ?? {}).some((streams) => (streams ?? []).length > 0);
+  const pushPulls = examplePushPulls(definition);
+  const now = options.now ? { now: options.now } : {};
   const fixtures = async () => {
     if (!options.fixtures) throw new Error(`testConnector(${spec.name}) needs fixtures: its streams make provider requests`);
     return options.fixtures();
   };
-  const userOf = (found: SpecFixtures) => {
-    const user = options.user === undefined ? found.users[0] : found.users.find((u) => String(u.id) === String(options.user));
-    if (!user) throw new Error(`no fixture user ${String(options.user ?? "(first)")} for ${spec.name}`);
+  const userOf = (found: SpecFixtures, id: string | number | undefined = options.user) => {
+    const user = id === undefined ? found.users[0] : found.users.find((u) => String(u.id) === String(id));
+    if (!user) throw new Error(`no fixture user ${String(id ?? "(first)")} for ${spec.name}`);
     return user;
+  };
+
+  /** Everything the connector reads for a connected user: its streams over the window, and the pulls its example pushes about the user trigger. */
+  const readAll = async (subject: ConnectorDefinition, mock: MockProvider, connection: MockConnection, maxInProcessWaitMs?: number) => {
+    const { provider, exchanges } = mockClient(subject, mock, { client, ...(options.transport ? { transport: options.transport } : {}), ...(maxInProcessWaitMs !== undefined ? { maxInProcessWaitMs } : {}) });
+    const pulls: PullResult[] = [];
+    if (hasStreams) pulls.push(await pullAndMap(subject, provider, { window: options.window, providerUserId: connection.providerUserId, credentials: connection.credentials, ...now }));
+    const pushed = pushPulls.filter((pull) => pull.providerUserId === connection.providerUserId);
+    for (const pull of pushed) pulls.push(await runPushPull(subject, provider, pull, { credentials: connection.credentials, ...now }));
+    if (pulls.length === 0) throw new Error(`${spec.name} has no streams and no example push names data of user ${connection.providerUserId}: give testConnector a \`user\` the examples name`);
+    return { pull: mergePulls(pulls), exchanges };
   };
 
   describe(`${spec.name} testConnector()`, () => {
@@ -65,17 +92,41 @@ export function testConnector(load: ConnectorDefinition | (() => ConnectorDefini
 
     it(
       declaresExamples
-        ? "every example maps to a valid record with a natural key (or is skipped or an action, as it says)"
+        ? "every example maps to a valid record with a natural key, or is the action it declares (a push that names data is checked by the pull it triggers)"
         : "examples: the spec declares none to map (add mappings.<name>.examples or a stream example); the fixture records are mapped by the pull below",
       async () => {
-      const report = await checkConnectorExamples(definition);
-      const failures = report.checks.filter((check) => check.outcome === "failed" || check.outcome === "mismatch");
-      expect(failures).toEqual([]);
-      for (const check of report.checks.filter((c) => c.outcome === "record")) expect(check.key?.key, check.source).toBeTruthy();
-      if (declaresExamples) expect(report.checks.some((check) => check.outcome === "record")).toBe(true);
-      else expect(report.checks).toEqual([]);
+        const report = await checkConnectorExamples(definition);
+        const failures = report.checks.filter((check) => check.outcome === "failed" || check.outcome === "mismatch");
+        expect(failures).toEqual([]);
+        for (const check of report.checks.filter((c) => c.outcome === "record")) expect(check.key?.key, check.source).toBeTruthy();
+        if (declaresExamples) expect(report.checks.some((check) => check.outcome === "record") || pushPulls.length > 0, "an example that maps to a record, or a push whose pull brings some").toBe(true);
+        else expect(report.checks).toEqual([]);
       },
     );
+
+    if (spec.webhook) {
+      if (pushPulls.length === 0) {
+        it("pushes that name data: not applicable (no webhook example names data to pull — they carry records, or act without data)", () => {
+          expect(examplePushPulls(definition)).toEqual([]);
+        });
+      } else {
+        it(`every example push that names data leads, through the mock, to the pull it triggers and to valid records (${pushPulls.map((p) => p.action.action).join(", ")})`, async () => {
+          const found = await fixtures();
+          const mock = await startMockProvider(spec, found, { ...options.mockOptions, rateLimits: false });
+          const connections = new Map<string, MockConnection>();
+          for (const pull of pushPulls) {
+            const where = `${pull.source}${pull.description ? ` (${pull.description})` : ""}`;
+            let connection = connections.get(pull.providerUserId);
+            if (!connection) connections.set(pull.providerUserId, (connection = await connectToMock(mock, userOf(found, pull.providerUserId), client)));
+            const { provider, exchanges } = mockClient(definition, mock, { client, ...(options.transport ? { transport: options.transport } : {}) });
+            const result = await runPushPull(definition, provider, pull, { credentials: connection.credentials, ...now });
+            expect(result.failures(), where).toEqual([]);
+            expect(result.delivered().length, `${where}: the ${pull.action.action} brings records`).toBeGreaterThan(0);
+            expect(unanswered(exchanges), where).toEqual([]);
+          }
+        });
+      }
+    }
 
     if (!spec.http) {
       it("reading the window ends with valid records (read hooks: no provider requests, so no paging)", async () => {
@@ -98,59 +149,88 @@ export function testConnector(load: ConnectorDefinition | (() => ConnectorDefini
         expect(spec.http).toBeUndefined();
       });
     } else {
-      it("a pull through the mock's paging ends, every record valid, each request answered", async () => {
-        const found = await fixtures();
-        const pull = await pullFromMock(definition, { fixtures: found, user: userOf(found), window: options.window, client, mockOptions: { ...options.mockOptions, rateLimits: false } });
-        expect(pull.failures()).toEqual([]);
-        expect(pull.delivered().length).toBeGreaterThan(0);
-        for (const stats of Object.values(pull.stats)) expect(stats.pages).toBeGreaterThanOrEqual(1);
-        expect(pull.mock.requests.filter((request) => request.status >= 400)).toEqual([]);
-      });
-
-      if (refreshes) {
-        it("a 401 on an expired access token leads to exactly one refresh, and the pull completes", async () => {
+      if (hasStreams) {
+        it("a pull through the mock's paging ends, every record valid, every answer one the connector takes", async () => {
           const found = await fixtures();
-          const mock = await startMockProvider(spec, found, { ...options.mockOptions, rateLimits: false });
-          const connection = await connectToMock(mock, userOf(found), client);
-          mock.oauth!.tokens.expireAccessTokens();
-          const transport = createUndiciTransport();
-          onTestFinished(() => transport.close());
-          const provider = connectorClient(definition, { transport, baseUrl: mock.urls().baseUrl, clientId: client.id, clientSecret: client.secret });
-          const pull = await pullAndMap(definition, provider, { window: options.window, providerUserId: connection.providerUserId, credentials: connection.credentials });
-          expect(connection.credentials.refreshes).toBe(1);
-          expect(mock.requests.filter((request) => request.status === 401).length).toBeGreaterThanOrEqual(1);
+          const pull = await pullFromMock(definition, {
+            fixtures: found,
+            user: userOf(found),
+            window: options.window,
+            client,
+            mockOptions: { ...options.mockOptions, rateLimits: false },
+            ...now,
+            ...(options.transport ? { transport: options.transport } : {}),
+          });
           expect(pull.failures()).toEqual([]);
           expect(pull.delivered().length).toBeGreaterThan(0);
+          for (const stats of Object.values(pull.stats)) expect(stats.pages).toBeGreaterThanOrEqual(1);
+          // A 4xx the response table takes as "nothing here" (WHOOP's 404 for a cycle without recovery) is an answer.
+          expect(unanswered(pull.exchanges)).toEqual([]);
         });
       } else {
-        it(`401 → one refresh: not applicable (auth ${auth.type} has nothing to refresh)`, async () => {
-          const found = await fixtures();
-          const mock = await startMockProvider(spec, found, { ...options.mockOptions, rateLimits: false });
-          const connection = await connectToMock(mock, userOf(found), client);
-          expect(await connection.credentials.refresh()).toBe(false);
+        it("pull streams: not applicable (none declared: its data arrives by push — the pulls its pushes trigger are read instead)", () => {
+          expect(compileConnector(definition).pullTypes).toEqual([]);
         });
       }
 
-      it("a 429 is waited out for its Retry-After, then the pull completes", async () => {
-        const found = await fixtures();
-        const first = await pullFromMock(definition, { fixtures: found, user: userOf(found), window: options.window, client, mockOptions: { ...options.mockOptions, rateLimits: false } });
-        const dataRequests = first.mock.requests.length;
-        // Half the requests the pull needs, per second: at least one 429 with a Retry-After of a second.
-        const limited = await pullFromMock(definition, {
-          fixtures: found,
-          user: userOf(found),
-          window: options.window,
-          client,
-          mockOptions: { ...options.mockOptions, rateLimits: [{ scope: "client", max: Math.max(1, Math.floor(dataRequests / 2)), perSeconds: 1 }] },
+      if (!hasStreams && pushPulls.length === 0) {
+        it("401 and 429: not applicable (no streams and no push that names data: the connector reads nothing from the provider)", () => {
+          expect([hasStreams, pushPulls]).toEqual([false, []]);
         });
-        const log = limited.mock.requests;
-        const refused = log.findIndex((request) => request.status === 429);
-        expect(refused, "the mock refused a request").toBeGreaterThanOrEqual(0);
-        const next = log.slice(refused + 1).find((request) => request.path === log[refused]!.path);
-        expect(next, "the refused request was made again").toBeDefined();
-        expect(next!.at - log[refused]!.at, "after the Retry-After").toBeGreaterThanOrEqual(900);
-        expect(limited.delivered()).toEqual(first.delivered());
-      });
+      } else {
+        if (refreshes) {
+          it("a 401 on an expired access token leads to exactly one refresh, and the reads complete", async () => {
+            const found = await fixtures();
+            const mock = await startMockProvider(spec, found, { ...options.mockOptions, rateLimits: false });
+            const connection = await connectToMock(mock, userOf(found), client);
+            mock.oauth!.tokens.expireAccessTokens();
+            const { pull, exchanges } = await readAll(definition, mock, connection);
+            expect(connection.credentials.refreshes).toBe(1);
+            expect(exchanges.filter((exchange) => exchange.status === 401).length).toBeGreaterThanOrEqual(1);
+            expect(pull.failures()).toEqual([]);
+            expect(pull.delivered().length).toBeGreaterThan(0);
+          });
+        } else if (oauth) {
+          it("a 401 with nothing to refresh (auth.refresh: none) ends the read as access revoked, without a refresh", async () => {
+            const found = await fixtures();
+            const mock = await startMockProvider(spec, found, { ...options.mockOptions, rateLimits: false });
+            const connection = await connectToMock(mock, userOf(found), client);
+            mock.oauth!.tokens.expireAccessTokens();
+            await expect(readAll(definition, mock, connection)).rejects.toMatchObject({ code: ErrorCodes.AUTH_REVOKED });
+            expect(connection.credentials.refreshes).toBe(0);
+            expect(mock.requests.some((request) => request.status === 401)).toBe(true);
+          });
+        } else {
+          it(`401 → one refresh: not applicable (auth ${auth.type} has nothing to refresh)`, async () => {
+            const found = await fixtures();
+            const mock = await startMockProvider(spec, found, { ...options.mockOptions, rateLimits: false });
+            const connection = await connectToMock(mock, userOf(found), client);
+            expect(await connection.credentials.refresh()).toBe(false);
+          });
+        }
+
+        it("a 429 answered the provider's way is waited out as the provider says, then the request is made again and the reads complete", async () => {
+          const found = await fixtures();
+          const user = userOf(found);
+          const unlimited = await startMockProvider(spec, found, { ...options.mockOptions, rateLimits: false });
+          const first = await readAll(definition, unlimited, await connectToMock(unlimited, user, client));
+          const origin = new URL(unlimited.urls().baseUrl).origin;
+          const requests = first.exchanges.filter((exchange) => new URL(exchange.url).origin === origin).length;
+          // The provider's own windows, a second long, holding half the requests the reads need; spent before they start.
+          const limited = withSecondWindows(definition, Math.max(1, Math.ceil(requests / 2)));
+          const mock = await startMockProvider(limited.spec, found, options.mockOptions);
+          const connection = await connectToMock(mock, user, client);
+          await spendWindows(mock, { clientId: client.id, userId: String(user.id) });
+          const again = await readAll(limited, mock, connection, 5000);
+          expect(mock.rateLimited.length, "the mock refused a request").toBeGreaterThan(0);
+          expect(earlyRetries(mock), "made again before the window let it in").toEqual([]);
+          expect(neverRetried(mock), "never made again once the window let it in").toEqual([]);
+          // The same provider records, details and all (a mapping may time a snapshot at the read: WHOOP's body).
+          expect(again.pull.failures()).toEqual([]);
+          expect(again.pull.records.map((record) => record.provider)).toEqual(first.pull.records.map((record) => record.provider));
+          expect(again.pull.delivered()).toHaveLength(first.pull.delivered().length);
+        });
+      }
     }
 
     const webhook = spec.webhook;

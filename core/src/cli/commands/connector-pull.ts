@@ -15,6 +15,8 @@ export interface ConnectorPullOptions {
   /** What `{provider_user_id}` renders. */
   providerUserId?: string | undefined;
   credentials?: Credentials | undefined;
+  /** When the pull is made: windows are clamped to the provider's history as of then. @default now */
+  now?: Date | undefined;
   /** Where the provider is (a mock, a proxy): the spec's http.baseUrl otherwise. */
   baseUrl?: string | undefined;
   clientId?: string | undefined;
@@ -61,7 +63,8 @@ export async function pullConnector(options: ConnectorPullOptions): Promise<Conn
   const types = connector.pullTypes;
   try {
     for (const [i, dataType] of types.entries()) {
-      const reading = connector.read(dataType, { connection, withSamples: true, log: silentLogger(), range, signal: AbortSignal.timeout(3_600_000), session });
+      const now = options.now;
+      const reading = connector.read(dataType, { connection, withSamples: true, log: silentLogger(), range, signal: AbortSignal.timeout(3_600_000), session, ...(now ? { now: () => now.getTime() } : {}) });
       for await (const slice of reading) {
         const reached = slice.position?.step?.end ?? slice.position?.window?.end;
         if (reached !== undefined) bar.update(i * span + Math.min(span, Math.ceil((Date.parse(reached) - range.start.getTime()) / DAY_MS)), span * types.length);

@@ -12,7 +12,7 @@ import type { ProviderTransport } from "../../provider-http/transport.ts";
 import { loadRecordings } from "../../recordings/load-recordings.ts";
 import { recordedTransport } from "../../recordings/recorded-transport.ts";
 import { pullConnector } from "./connector-pull.ts";
-import { connectorOrFail, parseRange, usageError } from "./connector-target.ts";
+import { connectorOrFail, parseDateOption, parseRange, usageError } from "./connector-target.ts";
 
 interface PullCommandOptions {
   from?: string;
@@ -43,16 +43,20 @@ export function registerConnectorRunCommand(connector: Command): Command {
     .option("--from <date>", "start of the window (ISO date or date-time)")
     .option("--to <date>", "end of the window, exclusive")
     .option("--user <id>", "the provider's id of the user (what {provider_user_id} renders)")
+    .option("--now <date>", "when the recordings were made: windows are clamped to the provider's history as of then (default: --to)")
     .option("-c, --config <path>", "config whose plugins name the connector (default: the built-in connectors)")
-    .action(async (target: string, options: PullCommandOptions & { recorded: string }) => {
+    .action(async (target: string, options: PullCommandOptions & { recorded: string; now?: string }) => {
       const range = parseRange(options.from, options.to);
+      // Recorded answers carry no clock: replayed as of the end of their window, a provider that serves
+      // only recent history (Polar: 30 days) answers what it answered then.
+      const now = options.now !== undefined ? parseDateOption(options.now, "--now") : range.end;
       if (!existsSync(options.recorded) || !statSync(options.recorded).isDirectory()) {
         throw usageError(`no recordings folder at ${options.recorded}`, "Give the folder of recorded exchanges, e.g. connectors/<name>/recordings.");
       }
       const found = await connectorOrFail(target, options);
       if (!found) return;
       const recordings = await loadRecordings(options.recorded);
-      await pullAndPrint(found, recordedTransport(recordings), range, { providerUserId: options.user });
+      await pullAndPrint(found, recordedTransport(recordings), range, { providerUserId: options.user, now });
     });
 }
 

@@ -12,6 +12,7 @@ import type { Logger } from "../../log/logger.ts";
 import { jobId } from "../../queue/job-id.ts";
 import { Priority, type IngestJobData, type IngestNotification, type PullJobData } from "../../queue/topology.ts";
 import { deauthorizeUser } from "../../services/deauthorize-user.ts";
+import { actionDataTypes } from "../../spec/action-data-types.ts";
 import { compilePointer } from "../../spec/pointer.ts";
 import type { Connection } from "../../state/index.ts";
 import { loadConnection } from "../connection-lookup.ts";
@@ -28,7 +29,8 @@ export type IngestResult =
   | { action: "isolated"; jobs: number }
   | { action: "ignored" }
   | { action: "deauthorized"; status: "deauthorized" | "already_deauthorized" }
-  | { action: "pull"; pullJobId: string; start: string; end: string }
+  /** One live pull of the window per data type the event changes. */
+  | { action: "pull"; pullJobIds: string[]; start: string; end: string }
   | { action: "published"; records: number; quarantined: number; payloads: number };
 
 /** One minute: two identical pings within it are one pull (see the job id below). */
@@ -114,29 +116,24 @@ export async function processNotification(ctx: RuntimeContext, data: IngestNotif
 }
 
 async function enqueueWindowPull(ctx: RuntimeContext, data: IngestNotification, action: Extract<WebhookEventAction, { action: "pull_window" }>, user: Connection): Promise<IngestResult> {
-  const dataType = action.dataType as DataType;
   const window = notificationWindow(data.notification, action, data.receivedAt);
   if (!window.fromNotification && (action.start || action.end || action.date)) {
     ctx.log.warn({ provider: data.provider, traceId: data.traceId }, "ping named no readable window; pulling the last 24 hours");
   }
-  const pull: PullJobData = {
-    userId: user.user_id,
-    provider: data.provider,
-    dataType,
-    start: window.start.toISOString(),
-    end: window.end.toISOString(),
-    reason: "ping",
-    withSamples: true,
-    traceId: data.traceId,
-  };
-  // A ping's identity is (user, type, window): the same ping delivered twice — a provider retry with a
-  // fresh signature, a second subscription — adds no second pull while the first is known to BullMQ.
-  // A defaulted window is bucketed by the minute it arrived in, so a later ping still pulls.
-  const id = window.fromNotification
-    ? jobId("ping", user.user_id, dataType, window.start.getTime(), window.end.getTime())
-    : jobId("ping", user.user_id, dataType, "recent", Math.floor(data.receivedAt / PING_BUCKET_MS));
-  const added = await ctx.queues.pull.add(`${data.provider}:${dataType}`, pull, { priority: Priority.live, jobId: id });
-  return { action: "pull", pullJobId: added.id ?? id, start: pull.start, end: pull.end };
+  const start = window.start.toISOString();
+  const end = window.end.toISOString();
+  const pulls = (actionDataTypes(action) as DataType[]).map((dataType) => {
+    const pull: PullJobData = { userId: user.user_id, provider: data.provider, dataType, start, end, reason: "ping", withSamples: true, traceId: data.traceId };
+    // A ping's identity is (user, type, window): the same ping delivered twice — a provider retry with a
+    // fresh signature, a second subscription — adds no second pull while the first is known to BullMQ.
+    // A defaulted window is bucketed by the minute it arrived in, so a later ping still pulls.
+    const id = window.fromNotification
+      ? jobId("ping", user.user_id, dataType, window.start.getTime(), window.end.getTime())
+      : jobId("ping", user.user_id, dataType, "recent", Math.floor(data.receivedAt / PING_BUCKET_MS));
+    return { name: `${data.provider}:${dataType}`, data: pull, opts: { priority: Priority.live, jobId: id } };
+  });
+  const added = await ctx.queues.pull.addBulk(pulls);
+  return { action: "pull", pullJobIds: added.map((job, i) => job.id ?? pulls[i]!.opts.jobId), start, end };
 }
 
 /**
@@ -154,6 +151,7 @@ async function publishPushed(
 ): Promise<IngestResult> {
   const dataType = action.dataType as DataType;
   let mapping: string = dataType;
+  let stream: string | undefined;
   let records: unknown[] | undefined;
   if (action.action === "records") {
     const found = compilePointer(action.records)(data.notification);
@@ -169,6 +167,7 @@ async function publishPushed(
     }
     const fetched = await fetchNotifiedRecords(connector.definition, action, data.notification, { session, executor: executorOf(connector.definition) });
     mapping = fetched.mapping;
+    stream = fetched.stream;
     records = fetched.records;
   }
   if (!records) {
@@ -188,7 +187,9 @@ async function publishPushed(
     return { action: "published", records: 0, quarantined: 1, payloads: 0 };
   }
   const connection = connectionInfo(user);
-  const normalized = await connector.normalize(dataType, records as ProviderRecord[], { connection, withSamples: true, options: ctx.providers[connector.name]?.options as Record<string, unknown> | undefined, log }, mapping);
+  const options = ctx.providers[connector.name]?.options as Record<string, unknown> | undefined;
+  // An object fetched by a stream's object request is that stream's record: its transform hook applies.
+  const normalized = await connector.normalize(dataType, records as ProviderRecord[], { connection, withSamples: true, options, log, ...(stream !== undefined ? { stream } : {}) }, mapping);
   const published = await publishRecords(ctx, {
     user,
     dataType,

@@ -64,8 +64,9 @@ export async function processPull(
           hint: "Check the provider's limits for this OAuth client and providers.<name>.rateLimit in the config; the job retries with backoff, then stays failed for replay.",
         });
       }
-      ctx.log.warn({ provider: data.provider, retryAfterMs: error.retryAfterMs, jobId: job.id, rateLimited }, "provider rate-limited a pull; the provider is paused");
-      parked(ctx, data.provider, error instanceof ProviderWaitError ? error.reason : "provider", error.retryAfterMs);
+      const reason = error instanceof ProviderWaitError ? error.reason : "provider";
+      logPark(ctx, { provider: data.provider, jobId: job.id, retryAfterMs: error.retryAfterMs, rateLimited, reason, error });
+      parked(ctx, data.provider, reason, error.retryAfterMs);
       return deferJob(job, token, error.retryAfterMs);
     }
     throw unrecoverableIfUserError(error);
@@ -160,6 +161,27 @@ async function pullOnce(ctx: RuntimeContext, job: Job<PullJobData>, token: strin
   await ctx.store.markPolled(user.user_id, new Date());
   await job.updateProgress({ ...result });
   return { ...result, ...(budgetGrantedAt !== undefined ? { budgetGrantedAt } : {}) };
+}
+
+/**
+ * Says why a pull was parked. Our own rate budget running out is pacing — nothing was refused, nothing
+ * is paused — and only worth a debug line; a provider's 429 or Retry-After is a warning: every pull
+ * of that budget (the OAuth client's, or the user's) waits it out.
+ */
+function logPark(
+  ctx: RuntimeContext,
+  park: { provider: string; jobId: string | undefined; retryAfterMs: number; rateLimited: number; reason: "budget" | "provider"; error: RateLimitedError },
+): void {
+  const { provider, jobId, retryAfterMs, rateLimited, reason, error } = park;
+  if (reason === "budget") {
+    const window = error.details?.window;
+    ctx.log.debug({ provider, jobId, retryAfterMs, ...(window !== undefined ? { window } : {}) }, "rate budget spent: pull parked until the budget has room; it continues where it stopped");
+    return;
+  }
+  ctx.log.warn(
+    { provider, jobId, retryAfterMs, rateLimited, status: error.details?.status },
+    `${provider} refused a request (rate limited): pull parked for ${Math.ceil(retryAfterMs / 1000)} s; requests on its budget wait until then`,
+  );
 }
 
 /** A pull parked as a delayed job for `ms`: counted as waiting, like the waits slept in-process. */

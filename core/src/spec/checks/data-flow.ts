@@ -1,7 +1,8 @@
 import { DATA_TYPES, closestName, isDataType } from "@tributary/schemas";
 import { specPath, type SpecPath } from "../spec-problem.ts";
 import type { Check } from "./check.ts";
-import { producedDataType, specActions, specStreams } from "./spec-parts.ts";
+import { actionDataTypes } from "../action-data-types.ts";
+import { specActions, specStreams } from "./spec-parts.ts";
 
 const carriesRecords = (action: string) => action === "records" || action === "pull_url";
 
@@ -46,28 +47,30 @@ export const checkDataFlow: Check = ({ spec, hooks }, report) => {
   }
 
   for (const { action, path } of actions) {
-    const dataType = producedDataType(action);
-    if (dataType === undefined) continue;
-    if (!isDataType(dataType)) {
-      report([...path, "dataType"], `"${dataType}" is not a known data type (expected one of ${DATA_TYPES.join(", ")})`);
-      continue;
-    }
-    if (!served.has(dataType)) {
-      report([...path, "dataType"], `"${dataType}" is not in dataTypes — add it there, or handle this event otherwise`);
-      continue;
-    }
-    if (carriesRecords(action.action)) {
-      usedMappings.add(dataType);
-      if (!hasMapping(dataType)) report(path, `no mapping for the ${dataType} records this event brings — add mappings.${dataType}`);
-    }
-    if (action.action === "pull_window" && (spec.streams?.[dataType]?.length ?? 0) === 0) {
-      report([...path, "action"], `pull_window needs a stream that pulls ${dataType} — add streams.${dataType}, or carry the records in the push (action: records)`);
-    }
+    const listed = Array.isArray((action as { dataType?: unknown }).dataType);
+    actionDataTypes(action).forEach((dataType, i) => {
+      const at = listed ? [...path, "dataType", i] : [...path, "dataType"];
+      if (!isDataType(dataType)) {
+        report(at, `"${dataType}" is not a known data type (expected one of ${DATA_TYPES.join(", ")})`);
+        return;
+      }
+      if (!served.has(dataType)) {
+        report(at, `"${dataType}" is not in dataTypes — add it there, or handle this event otherwise`);
+        return;
+      }
+      if (carriesRecords(action.action)) {
+        usedMappings.add(dataType);
+        if (!hasMapping(dataType)) report(path, `no mapping for the ${dataType} records this event brings — add mappings.${dataType}`);
+      }
+      if (action.action === "pull_window" && (spec.streams?.[dataType]?.length ?? 0) === 0) {
+        report(listed ? at : [...path, "action"], `pull_window needs a stream that pulls ${dataType} — add streams.${dataType}, or carry the records in the push (action: records)`);
+      }
+    });
   }
 
   spec.dataTypes.forEach((dataType, i) => {
     const pulled = (spec.streams?.[dataType]?.length ?? 0) > 0;
-    const pushed = actions.some(({ action }) => producedDataType(action) === dataType && carriesRecords(action.action));
+    const pushed = actions.some(({ action }) => carriesRecords(action.action) && actionDataTypes(action).includes(dataType));
     if (!pulled && !pushed) report(["dataTypes", i], `nothing produces ${dataType} records — add streams.${dataType}, or a webhook event that brings them (action: records or pull_url)`);
   });
 

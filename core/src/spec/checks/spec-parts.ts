@@ -81,7 +81,3 @@ export function specActions(spec: ConnectorSpec): SpecAction[] {
       : [{ action: value, eventType, path: ["webhook", "events", eventType] }]);
 }
 
-/** The data type a webhook action produces records of, if it produces any. */
-export function producedDataType(action: WebhookEventAction): string | undefined {
-  return "dataType" in action ? action.dataType : undefined;
-}

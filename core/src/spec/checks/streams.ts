@@ -21,6 +21,12 @@ export const checkStreams: Check = ({ spec, hooks }, report) => {
     if (stream.checkpoint && !stream.dateRange) {
       report([...path, "checkpoint"], "never used: a checkpoint is where the next poll's window starts, and this stream passes no window — add dateRange, or remove it");
     }
+    if (stream.within?.order !== undefined && !stream.paging) {
+      report([...path, "within", "order"], "never used: the order lets paging stop early, and this stream has no paging — remove it");
+    }
+    if (stream.within && stream.dateRange?.end) {
+      report([...path, "within"], "never needed: the provider is given the window's end (dateRange.end) and answers only what is inside — remove it");
+    }
     if (stream.object && stream.recordFields) {
       report([...path, "recordFields"], "an object fetched by id for a push has no window to fill these fields from — a stream with recordFields cannot have object");
     }

@@ -1,5 +1,6 @@
 import type { Check } from "./check.ts";
-import { producedDataType, specActions } from "./spec-parts.ts";
+import { actionDataTypes } from "../action-data-types.ts";
+import { specActions } from "./spec-parts.ts";
 
 /**
  * Scheduling a connector cannot carry out is refused: a connector without pull streams (one that only
@@ -29,7 +30,7 @@ export const checkSync: Check = ({ spec }, report) => {
     report(["sync", "pollIntervalSeconds"], `${sync.pollIntervalSeconds} is below minPollIntervalSeconds (${sync.minPollIntervalSeconds}) — raise it`);
   }
 
-  const pushed = new Set(specActions(spec).map(({ action }) => producedDataType(action)).filter((t) => t !== undefined));
+  const pushed = new Set(specActions(spec).flatMap(({ action }) => actionDataTypes(action)));
   const served = new Set<string>(spec.dataTypes);
   for (const dataType of backfillRequests) {
     if (!served.has(dataType)) report(["sync", "backfillRequests", dataType], `"${dataType}" is not in dataTypes — add it there, or remove this request`, true);

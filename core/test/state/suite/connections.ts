@@ -48,13 +48,15 @@ export function connectionTests(ctx: SuiteContext): void {
       expect(await store.deleteConnection("not-a-uuid")).toBe(false);
     });
 
-    it("allows one active connection per provider account", async () => {
+    it("allows one active connection per provider account, developer and reference_id", async () => {
       const providerUserId = unique("garmin");
       const first = await store.createConnection({ provider: "GARMIN", providerUserId });
       expect((await store.findByProviderUserId("GARMIN", providerUserId))?.user_id).toBe(first.user_id);
       await expect(store.createConnection({ provider: "GARMIN", providerUserId })).rejects.toMatchObject({
         code: "ERR_STATE_CONFLICT",
       });
+      // A missing reference_id or developer is one of its own: the empty one.
+      await expect(store.createConnection({ provider: "GARMIN", providerUserId, developerId: "", referenceId: "" })).rejects.toMatchObject({ code: "ERR_STATE_CONFLICT" });
       // The same provider account on another provider is a different account.
       await store.createConnection({ provider: "POLAR", providerUserId });
 
@@ -63,6 +65,26 @@ export function connectionTests(ctx: SuiteContext): void {
       expect(await store.findByProviderUserId("GARMIN", providerUserId)).toBeUndefined();
       const second = await store.createConnection({ provider: "GARMIN", providerUserId });
       expect((await store.findByProviderUserId("GARMIN", providerUserId))?.user_id).toBe(second.user_id);
+    });
+
+    it("keeps the same account's connections of other developers and reference_ids apart, and finds each", async () => {
+      const providerUserId = unique("shared");
+      const mine = await store.createConnection({ provider: "GARMIN", providerUserId, developerId: "dev-a", referenceId: "ref-1" });
+      const otherReference = await store.createConnection({ provider: "GARMIN", providerUserId, developerId: "dev-a", referenceId: "ref-2" });
+      const noReference = await store.createConnection({ provider: "GARMIN", providerUserId, developerId: "dev-a" });
+      const otherDeveloper = await store.createConnection({ provider: "GARMIN", providerUserId, developerId: "dev-b", referenceId: "ref-1" });
+      await expect(store.createConnection({ provider: "GARMIN", providerUserId, developerId: "dev-b", referenceId: "ref-1" })).rejects.toMatchObject({ code: "ERR_STATE_CONFLICT" });
+      const owned = async (developerId: string | null, referenceId: string | null) => (await store.findByProviderUserId("GARMIN", providerUserId, { developerId, referenceId }))?.user_id;
+      expect(await owned("dev-a", "ref-1")).toBe(mine.user_id);
+      expect(await owned("dev-a", "ref-2")).toBe(otherReference.user_id);
+      expect(await owned("dev-a", null)).toBe(noReference.user_id);
+      expect(await owned("dev-b", "ref-1")).toBe(otherDeveloper.user_id);
+      expect(await owned("dev-b", null)).toBeUndefined();
+      expect((await store.findByProviderUserIds("GARMIN", [providerUserId])).get(providerUserId)?.map((connection) => connection.user_id)).toEqual(
+        [mine, otherReference, noReference, otherDeveloper].map((connection) => connection.user_id),
+      );
+      // Without an owner: the newest.
+      expect((await store.findByProviderUserId("GARMIN", providerUserId))?.user_id).toBe(otherDeveloper.user_id);
     });
 
     it("marks a connection whose provider refused to refresh its tokens, keeping it and its tokens", async () => {
@@ -85,7 +107,7 @@ export function connectionTests(ctx: SuiteContext): void {
       await store.deactivate(second.user_id);
       const found = await store.findByProviderUserIds("OURA", [a, b, a, unique("nobody")]);
       expect([...found.keys()]).toEqual([a]);
-      expect(found.get(a)?.user_id).toBe(first.user_id);
+      expect(found.get(a)?.map((connection) => connection.user_id)).toEqual([first.user_id]);
       expect(await store.findByProviderUserIds("OURA", [])).toEqual(new Map());
     });
 
@@ -94,7 +116,7 @@ export function connectionTests(ctx: SuiteContext): void {
       const created = await store.createConnection({ provider: "WHOOP", providerUserId, referenceId: "ref\u0000" });
       expect(created.provider_user_id).toBe(providerUserId.replace("\u0000", "\\u0000"));
       expect((await store.findByProviderUserId("WHOOP", providerUserId))?.user_id).toBe(created.user_id);
-      expect((await store.findByProviderUserIds("WHOOP", [providerUserId])).get(providerUserId)?.user_id).toBe(created.user_id);
+      expect((await store.findByProviderUserIds("WHOOP", [providerUserId])).get(providerUserId)?.map((connection) => connection.user_id)).toEqual([created.user_id]);
       expect(await store.findByProviderUserId("WHOOP", "\u0000")).toBeUndefined();
     });
 

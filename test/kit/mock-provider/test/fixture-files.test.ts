@@ -58,6 +58,27 @@ describe("loadMockFixtures", () => {
     expect((await get("/workouts/w2/laps")).status).toBe(404);
   });
 
+  it("reads emptyDetails (the provider's answer for a record it has nothing for), urls.json and provider.json", async () => {
+    const files = {
+      "users.json": users,
+      "workouts.json": { ...workouts, emptyDetails: { laps: { laps: [] } } },
+      "urls.json": [{ path: "/v1/pings/workouts", query: { day: "2026-03-01" }, user: "u1", body: { items: [{ id: "w1" }] } }],
+      "provider.json": { errors: "oura", rateLimited: { retryAfter: false } },
+    };
+    const fixtures = await loadMockFixtures(folder(files), spec);
+    expect(fixtures.provider).toEqual({ errors: "oura", rateLimited: { retryAfter: false } });
+    const mock = await startMockProvider(spec, fixtures);
+    const get = async (path: string, key = "key-1") => {
+      const response = await fetch(`${mock.urls().baseUrl}${path}`, { headers: { "x-api-key": key } });
+      return { status: response.status, body: (await response.json()) as any };
+    };
+    expect(await get("/workouts/w1/laps")).toEqual({ status: 200, body: { laps: [{ n: 1 }] } });
+    expect(await get("/workouts/w2/laps")).toEqual({ status: 200, body: { laps: [] } });
+    expect(await get("/pings/workouts?day=2026-03-01")).toEqual({ status: 200, body: { items: [{ id: "w1" }] } });
+    // Oura's error body, from provider.json.
+    expect(await get("/pings/workouts?day=2026-03-01", "key-2")).toEqual({ status: 404, body: { detail: "nothing at /v1/pings/workouts for this user" } });
+  });
+
   it("refuses a folder that would make the mock lie, naming the file and the mistake", async () => {
     const cases: Array<[Record<string, unknown>, RegExp]> = [
       [{ "workouts.json": workouts }, /users\.json is missing/],
@@ -68,6 +89,10 @@ describe("loadMockFixtures", () => {
       [{ "users.json": users, "workouts.json": { ...workouts, detail: {} } }, /workouts\.json: .*detail/],
       [{ "users.json": users, "workouts.json": { ...workouts, details: { splits: {} } } }, /details\.splits answers a detail stream "workouts" does not request \(it requests "laps"\)/],
       [{ "users.json": "[{ id: 1 }" }, /users\.json is not JSON/],
+      [{ "users.json": users, "workouts.json": { ...workouts, emptyDetails: { splits: {} } } }, /emptyDetails\.splits answers a detail stream "workouts" does not request/],
+      [{ "users.json": users, "urls.json": [{ path: "no-slash", body: {} }] }, /urls\.json: .*path/],
+      [{ "users.json": users, "provider.json": { errors: "garmin" } }, /provider\.json: .*errors/],
+      [{ "users.json": users, "provider.json": { rateLimited: { retryAfter: false, resetHeader: "x" } } }, /provider\.json: /],
     ];
     for (const [files, message] of cases) {
       await expect(loadMockFixtures(folder(files), spec), String(message)).rejects.toMatchObject({ code: "ERR_MOCK_INVALID", message: expect.stringMatching(message) });

@@ -1,6 +1,6 @@
 import { createServer } from "node:http";
 import { describe, expect, it, onTestFinished } from "vitest";
-import { authorizeWithMock, manualClock, mockFromSpec, startMockProvider, type MockProvider } from "../index.ts";
+import { authorizeWithMock, manualClock, mockFromSpec, startMockProvider, type MockProvider, type UrlAnswer } from "../index.ts";
 import { FITBIT_LIKE, GARMIN_LIKE, OURA_LIKE, PELOTON_LIKE, POLAR_LIKE, STRAVA_LIKE, WITHINGS_LIKE, XERT_LIKE } from "./specs.ts";
 
 interface Answer {
@@ -299,6 +299,56 @@ describe("mockFromSpec: pages until empty, objects, revoke and Strava's limits (
     const after401 = await call(`${mock.urls().baseUrl}/activities/101`, { token: accessToken });
     expect(after401).toMatchObject({ status: 401, body: { message: "Authorization Error" } });
     expect((await call(`${mock.origin}/oauth/deauthorize?access_token=${accessToken}`, { method: "POST" })).status).toBe(401);
+  });
+});
+
+describe("mockFromSpec: how the provider answers where the spec does not say", () => {
+  const withReadLimits = {
+    ...STRAVA_LIKE,
+    http: {
+      ...STRAVA_LIKE.http!,
+      rateLimits: [
+        { name: "overall_15min", scope: "client" as const, max: 4, perSeconds: 900, aligned: true },
+        { name: "read_15min", scope: "client" as const, max: 2, perSeconds: 900, aligned: true },
+      ],
+      rateLimitHeaders: [
+        { limit: "X-RateLimit-Limit", usage: "X-RateLimit-Usage", windows: ["overall_15min"] },
+        { limit: "X-ReadRateLimit-Limit", usage: "X-ReadRateLimit-Usage", windows: ["read_15min"] },
+      ],
+    },
+  };
+
+  it("refuses Strava's way: its error body, every declared header set, no Retry-After; each refusal logged with when the window frees", async () => {
+    const clock = manualClock(Date.parse("2026-01-05T10:07:00Z"));
+    const mock = await startMockProvider(withReadLimits, { users: [{ id: 134815 }], streams: { activities: { records: [] } }, provider: { errors: "strava", rateLimited: { retryAfter: false } } }, { clock });
+    const token = mock.oauth!.issueTokens("134815").accessToken;
+    const url = `${mock.urls().baseUrl}/athlete/activities?after=1767225600&before=1769904000&page=1&per_page=2`;
+    expect((await call(url, { token })).headers.get("x-readratelimit-usage")).toBe("1");
+    await call(url, { token });
+    const refused = await call(url, { token });
+    expect(refused.status).toBe(429);
+    expect(refused.body).toEqual({ message: "Rate Limit Exceeded", errors: [{ resource: "Application", field: "rate limit", code: "exceeded" }] });
+    expect(refused.headers.get("retry-after")).toBeNull();
+    expect([refused.headers.get("x-ratelimit-limit"), refused.headers.get("x-ratelimit-usage")]).toEqual(["4", "2"]);
+    expect([refused.headers.get("x-readratelimit-limit"), refused.headers.get("x-readratelimit-usage")]).toEqual(["2", "2"]);
+    // The next quarter hour: 10:15.
+    expect(mock.rateLimited).toMatchObject([{ method: "GET", path: "/api/v3/athlete/activities", query: { page: "1" }, at: clock.now(), freeAt: Date.parse("2026-01-05T10:15:00Z") }]);
+  });
+
+  it("answers a URL a push names (fixtures.urls) to the user it is for, with the budget taken", async () => {
+    const urls: UrlAnswer[] = [
+      { path: "/api/v3/pings/sleeps", query: { from: "100" }, user: "134815", body: [{ id: "s1" }] },
+      { path: "/api/v3/pings/sleeps", query: { from: "100", token: "t" }, user: "134815", body: [{ id: "s1", exact: true }] },
+    ];
+    const mock = await startMockProvider(STRAVA_LIKE, { users: [{ id: 134815 }, { id: 2 }], urls });
+    const [ada, other] = ["134815", "2"].map((id) => mock.oauth!.issueTokens(id).accessToken);
+    const first = await call(`${mock.urls().baseUrl}/pings/sleeps?from=100&to=200`, { token: ada });
+    expect(first.body).toEqual([{ id: "s1" }]);
+    expect(first.headers.get("x-ratelimit-usage")).toBe("1,1");
+    expect((await call(`${mock.urls().baseUrl}/pings/sleeps?from=100&token=t`, { token: ada })).body).toEqual([{ id: "s1", exact: true }]);
+    expect((await call(`${mock.urls().baseUrl}/pings/sleeps?from=100`, { token: other })).status).toBe(404);
+    expect((await call(`${mock.urls().baseUrl}/pings/sleeps?from=100`)).status).toBe(401);
+    expect((await call(`${mock.urls().baseUrl}/pings/sleeps?from=999`, { token: ada })).status).toBe(404);
   });
 });
 
