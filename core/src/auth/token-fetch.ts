@@ -1,5 +1,6 @@
 import type { OAuth2AuthSpec } from "@tributary/schemas";
 import type { ProviderResponse, ProviderTransport } from "../provider-http/transport.ts";
+import { formDecoded } from "../contracts/percent-decoding.ts";
 import { readPointer } from "../spec/pointer.ts";
 import { scrubSecrets } from "./scrub-secrets.ts";
 import { TokenEndpointError } from "./token-endpoint-error.ts";
@@ -120,7 +121,7 @@ function secretsOf(params: URLSearchParams, headers: Record<string, string>): st
     found.push(encoded);
     const decoded = Buffer.from(encoded, "base64").toString("utf8");
     const colon = decoded.indexOf(":");
-    if (colon >= 0) found.push(decoded.slice(colon + 1), safeDecode(decoded.slice(colon + 1)));
+    if (colon >= 0) found.push(decoded.slice(colon + 1), formDecoded(decoded.slice(colon + 1)));
   }
   return found;
 }
@@ -150,14 +151,6 @@ function parseJson(text: string): unknown {
     return JSON.parse(text);
   } catch {
     return undefined;
-  }
-}
-
-function safeDecode(value: string): string {
-  try {
-    return decodeURIComponent(value.replaceAll("+", " "));
-  } catch {
-    return value;
   }
 }
 

@@ -1,7 +1,7 @@
 import { EVENT_TYPES, type EventType } from "@tributary/schemas";
 import { DELIVERY_FORMATS, type DeliveryFormat } from "../contracts/destination.ts";
 import { BUILTIN_PLUGINS } from "../registry/builtin-plugins.ts";
-import { DEFAULT_DELIVERY_POLICY } from "../runtime/delivery-policy.ts";
+import { DEFAULT_DELIVERY_POLICY, type DeliveryPolicy } from "../runtime/delivery-policy.ts";
 
 /*
  * The operator's config file: one JSON Schema (draft 2020-12) that ajv validates and fills defaults from,
@@ -69,15 +69,8 @@ export interface ProviderConfig {
   options?: Record<string, unknown>;
 }
 
-export interface DeliveryConfig {
-  attempts: number;
-  backoffSeconds: number;
-  maxBackoffSeconds: number;
-  largeRequestDays: number;
-  chunkSize: number;
-  maxPayloadRecords: number;
-  maxPayloadBytes: number;
-}
+/** The `delivery` block is the runtime's delivery policy, field for field. */
+export type DeliveryConfig = DeliveryPolicy;
 
 export interface DestinationConfig {
   name: string;

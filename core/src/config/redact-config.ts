@@ -1,3 +1,4 @@
+import { percentDecoded } from "../contracts/percent-decoding.ts";
 import type { PluginRegistry } from "../registry/plugin-registry.ts";
 import type { TributaryConfig } from "./config-schema.ts";
 import { isSecretPath, maskUrlPassword, REDACTED, urlPassword } from "./secrets.ts";
@@ -31,7 +32,7 @@ export function configSecrets(config: TributaryConfig, registry?: PluginRegistry
     else if (typeof value === "string" && value !== "") {
       if (isSecretPath(path, secretOptions)) found.push(value);
       const password = urlPassword(value);
-      if (password) found.push(password, decodeURIComponentSafe(password));
+      if (password) found.push(password, percentDecoded(password));
     }
   };
   visit(config, []);
@@ -48,12 +49,4 @@ function secretOptionsOf(config: TributaryConfig, registry?: PluginRegistry): (i
       return [];
     }
   };
-}
-
-function decodeURIComponentSafe(text: string): string {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return text;
-  }
 }

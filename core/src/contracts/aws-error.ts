@@ -52,7 +52,7 @@ const AUTH: readonly string[] = [
 const THROTTLED = /Throttl|SlowDown|OverLimit/i;
 const NETWORK = /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|EAI_AGAIN|ENOTFOUND|EHOSTUNREACH|ENETUNREACH|socket hang up|TimeoutError|RequestTimeout/i;
 /** Names that say nothing about what went wrong: another name, or the status, tells more. */
-const GENERIC_NAMES = new Set(["Error", "UnknownError"]);
+const GENERIC_NAMES = new Set(["Error", "Unknown", "UnknownError"]);
 
 /**
  * What an AWS failure means for the operator: refused credentials or permissions, a target that is missing

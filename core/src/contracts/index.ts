@@ -7,6 +7,7 @@ export * from "./destination.ts";
 export { singleHeader, singleQuery, type WebhookRequest } from "../ingress/webhook-request.ts";
 export * from "./natural-key.ts";
 export * from "./payload-store.ts";
+export * from "./percent-decoding.ts";
 export * from "./terra-signature.ts";
 export * from "./safe-equal.ts";
 export * from "../errors/index.ts";

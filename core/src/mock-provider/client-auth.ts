@@ -1,3 +1,4 @@
+import { formDecoded } from "../contracts/percent-decoding.ts";
 import { safeEqual } from "../contracts/safe-equal.ts";
 import type { MockClient } from "./parties.ts";
 
@@ -15,14 +16,7 @@ export function parseBasic(header: string | undefined): { id: string; secret: st
   const decoded = Buffer.from(match[1] ?? "", "base64").toString("utf8");
   const colon = decoded.indexOf(":");
   if (colon < 0) return undefined;
-  const unform = (text: string) => {
-    try {
-      return decodeURIComponent(text.replaceAll("+", " "));
-    } catch {
-      return text;
-    }
-  };
-  return { id: unform(decoded.slice(0, colon)), secret: unform(decoded.slice(colon + 1)) };
+  return { id: formDecoded(decoded.slice(0, colon)), secret: formDecoded(decoded.slice(colon + 1)) };
 }
 
 const sameSecret = safeEqual;

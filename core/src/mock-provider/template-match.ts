@@ -1,3 +1,4 @@
+import { percentDecoded } from "../contracts/percent-decoding.ts";
 import { compileTemplate } from "../spec/template.ts";
 
 /**
@@ -46,7 +47,7 @@ export function compileMatcher(source: string, kind: "path" | "value"): Template
       const values: Record<string, string> = {};
       for (let i = 0; i < order.length; i++) {
         const name = order[i] as string;
-        const value = kind === "path" ? safeDecode(found[i + 1] ?? "") : (found[i + 1] ?? "");
+        const value = kind === "path" ? percentDecoded(found[i + 1] ?? "") : (found[i + 1] ?? "");
         if (values[name] !== undefined && values[name] !== value) return undefined;
         values[name] = value;
       }
@@ -56,11 +57,3 @@ export function compileMatcher(source: string, kind: "path" | "value"): Template
 }
 
 const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-
-function safeDecode(text: string): string {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return text;
-  }
-}

@@ -42,21 +42,12 @@ for i = 1, #KEYS, 2 do
 end
 return #KEYS / 2`;
 
-/**
- * KEYS: body and readers key of each payload, in pairs; ARGV: the releasing reader of each. A payload
- * stored by an earlier version keeps a count of readers instead of their names: counted down as before.
- */
+/** KEYS: body and readers key of each payload, in pairs; ARGV: the releasing reader of each. */
 const RELEASE_SCRIPT = `
 for i = 1, #KEYS, 2 do
   local readers = KEYS[i + 1]
-  local left
-  if redis.call("TYPE", readers).ok == "string" then
-    left = redis.call("DECR", readers)
-  else
-    redis.call("SREM", readers, ARGV[(i + 1) / 2])
-    left = redis.call("SCARD", readers)
-  end
-  if left <= 0 then redis.call("DEL", KEYS[i], readers) end
+  redis.call("SREM", readers, ARGV[(i + 1) / 2])
+  if redis.call("SCARD", readers) == 0 then redis.call("DEL", KEYS[i], readers) end
 end
 return #KEYS / 2`;
 

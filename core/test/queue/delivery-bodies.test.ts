@@ -38,16 +38,6 @@ describe("delivery bodies on real Redis", () => {
     expect(await bodies.get("trace-2")).toBeUndefined();
   });
 
-  it("still counts down a body stored by the previous version (a number of readers)", async () => {
-    const { prefix, bodies, keys } = fresh();
-    await redis.set(`${prefix}:payload:old`, "{}");
-    await redis.set(`${prefix}:payload:old:readers`, 2);
-    await bodies.release("old", "a");
-    expect((await bodies.get("old"))?.toString()).toBe("{}");
-    await bodies.release("old", "b");
-    expect(await keys()).toEqual([]);
-  });
-
   it("answers the operations of one event-loop turn together, each caller its own", async () => {
     const { bodies, keys } = fresh();
     const ids = Array.from({ length: 20 }, (_, i) => `t-${i}`);

@@ -123,7 +123,7 @@ describe("a parked pull", () => {
 
     // It did park, more than once, for the budget.
     const finished = await ctx.queues.pull.getJob(job.id!);
-    expect((finished?.data as PullJobData).resume?.part).toBeGreaterThan(1);
+    expect((finished!.data as PullJobData).resume?.part).toBeGreaterThan(1);
     expect(finished?.attemptsMade).toBe(1);
 
     const requests = mock.requests;

@@ -1,12 +1,6 @@
-const PARTS = /^(mongodb(?:\+srv)?:\/\/)(?:([^:@/]*)(?::([^@/]*))?@)?([^/?]*)/;
+import { percentDecoded } from "@tributary/core/contracts";
 
-const safeDecode = (value: string) => {
-  try {
-    return decodeURIComponent(value);
-  } catch {
-    return value;
-  }
-};
+const PARTS = /^(mongodb(?:\+srv)?:\/\/)(?:([^:@/]*)(?::([^@/]*))?@)?([^/?]*)/;
 
 /** What may be shown of a connection string: the host list, never the credentials. */
 export function hostsOf(url: string): string {
@@ -19,6 +13,6 @@ export function hostsOf(url: string): string {
  */
 export function secretScrubber(url: string): (text: string) => string {
   const password = PARTS.exec(url)?.[3];
-  const secrets = [url, ...(password ? [password, safeDecode(password)] : [])].filter((s) => s.length > 0);
+  const secrets = [url, ...(password ? [password, percentDecoded(password)] : [])].filter((s) => s.length > 0);
   return (text) => secrets.reduce((out, secret) => out.split(secret).join("***"), text);
 }

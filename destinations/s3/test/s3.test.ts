@@ -138,6 +138,14 @@ describe("s3 errors and lifecycle", () => {
     await destination.close();
   });
 
+  it("an unknown access key is a credentials error, from check and from write, never retried", async () => {
+    const destination = createS3Destination(emulator, { accessKeyId: "AKIAUNKNOWN" });
+    expect(await destination.check().catch((e: unknown) => e)).toMatchObject({ code: "ERR_DESTINATION_AUTH", errorClass: "user" });
+    const written = await destination.write([delivery(dataPayload("daily", testUser(), [dailyRecord("2026-11-07", 1)]))]).catch((e: unknown) => e);
+    expect(written).toMatchObject({ code: "ERR_DESTINATION_AUTH", errorClass: "user", details: { status: 403 } });
+    await destination.close();
+  });
+
   it("an endpoint nobody listens on is a retryable outage, and the secret never shows", async () => {
     const destination = createS3Destination(emulator, { endpoint: "http://127.0.0.1:1", secretAccessKey: "do-not-print-me" });
     const checked = (await destination.check().catch((e: unknown) => e)) as TributaryError;

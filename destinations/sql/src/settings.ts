@@ -67,10 +67,4 @@ export function parseUrl(name: string, url: string | undefined, fallback: string
   return parsed;
 }
 
-export const decode = (value: string): string => {
-  try {
-    return decodeURIComponent(value);
-  } catch {
-    return value;
-  }
-};
+

@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll } from "vitest";
 import { testDestination } from "@tributary/test-kit";
 import { startAwsEmulator, type AwsEmulator } from "@tributary/test-kit/emulators";
@@ -21,16 +20,11 @@ afterAll(async () => {
 for (const fifo of [false, true]) {
   testDestination(`sqs (${fifo ? "FIFO" : "standard"} queue)`, {
     create: () => createSqsDestination(emulator, { fifo }),
-    // fauxqs accepts any credentials, so the definite refusal is a queue that does not exist
-    // (QueueDoesNotExist); wrong keys ride along for realism.
-    refusedFor: "a missing queue (the emulator accepts any credentials)",
+    // The emulator refuses an access key it does not know, as SQS does; it checks no secret.
+    refusedFor: "an unknown access key",
     createAt: (origin) => createSqsDestination(emulator, { queueUrl: `${origin.url}/000000000000/nowhere${fifo ? ".fifo" : ""}`, endpoint: origin.url, fifo }),
     createWithBadCredentials: () =>
-      createSqsDestination(emulator, {
-        queueUrl: emulator.queueUrl(`missing-${randomUUID()}${fifo ? ".fifo" : ""}`),
-        accessKeyId: "AKIAWRONG",
-        secretAccessKey: "wrong-secret",
-      }),
+      createSqsDestination(emulator, { fifo, accessKeyId: "AKIAWRONG", secretAccessKey: "wrong-secret" }),
     // Records as a consumer holds them after upserting each received payload by natural key.
     readRecords: (destination, userId) => consumer.records(queueFor(destination), userId),
     // A queue holds messages in flight, not a user's data: consumers erase on the `deauth` message.

@@ -136,6 +136,14 @@ describe("sqs check", () => {
     await destination.close();
   });
 
+  it("an unknown access key is a credentials error, from check and from write, never retried", async () => {
+    const destination = createSqsDestination(emulator, { accessKeyId: "AKIAUNKNOWN" });
+    expect(await destination.check().catch((e: unknown) => e)).toMatchObject({ code: "ERR_DESTINATION_AUTH", errorClass: "user" });
+    const written = await destination.write([delivery(dataPayload("daily", testUser(), [dailyRecord("2026-11-07", 1)]))]).catch((e: unknown) => e);
+    expect(written).toMatchObject({ code: "ERR_DESTINATION_AUTH", errorClass: "user", details: { awsCode: "InvalidClientTokenId" } });
+    await destination.close();
+  });
+
   it("fails when payloadStore names no s3 destination", async () => {
     const destination = createSqsDestination(emulator, { payloadStore: "nowhere" });
     await expect(destination.check()).rejects.toMatchObject({ code: "ERR_DESTINATION_CONFIG", errorClass: "user" });

@@ -33,6 +33,7 @@ function setNumber(column: Float64Array, row: number, value: unknown): void {
  * every kind, the kind switched on per sample: each case reads one shape of sample only, which keeps
  * property reads fast where a reader function per kind, called from one loop, would not be.
  */
+// biome-ignore lint/suspicious/noExplicitAny: each case reads the one sample shape of its kind.
 function fill(kind: Kind, samples: ReadonlyArray<any>, rowOf: Int32Array, columns: Float64Array[], cadenceFactor: number): void {
   const [first, second] = columns as [Float64Array, Float64Array];
   for (let i = 0; i < samples.length; i++) {

@@ -1,7 +1,8 @@
+import { startCredentialCheck } from "./aws-credential-check.ts";
 import type { Emulator } from "./emulator.ts";
 import { onceOnly } from "./emulator.ts";
 
-/** fauxqs accepts any credentials; these only satisfy the SDK's need for some. */
+/** The access key the emulator accepts (its secret is not checked). */
 export const AWS_EMULATOR_CREDENTIALS = { accessKeyId: "tributary-test", secretAccessKey: "tributary-test-secret" } as const;
 export const AWS_EMULATOR_REGION = "us-east-1";
 
@@ -21,14 +22,17 @@ export interface AwsEmulator extends Emulator {
  * free port. Point `@aws-sdk/client-s3` at `endpoint` with `forcePathStyle: true` (bucket-in-hostname
  * addressing would need `*.localhost` DNS) and `@aws-sdk/client-sqs` at `endpoint`.
  *
- * fauxqs never checks credentials: a test that needs a refusal uses a bucket or queue that does not exist.
+ * fauxqs checks no credentials: `endpoint` is a front that refuses, as AWS does, a request signed with
+ * another access key than `credentials.accessKeyId` (the secret is not checked). Queue URLs keep fauxqs's own
+ * port, as it names its queues by URL; clients reach it through `endpoint`.
  */
 export async function startAwsEmulator(): Promise<AwsEmulator> {
   // Imported on demand so test files that need no AWS emulator do not load fastify and the AWS SDK.
   const { startFauxqs } = await import("fauxqs");
   const server = await startFauxqs({ port: 0, logger: false, defaultRegion: AWS_EMULATOR_REGION });
+  const front = await startCredentialCheck(server, AWS_EMULATOR_CREDENTIALS.accessKeyId);
   return {
-    endpoint: server.address,
+    endpoint: front.url,
     region: AWS_EMULATOR_REGION,
     credentials: AWS_EMULATOR_CREDENTIALS,
     createBucket: (name) => server.createBucket(name).bucketName,
@@ -39,6 +43,9 @@ export async function startAwsEmulator(): Promise<AwsEmulator> {
     },
     // fauxqs's documented URL scheme: http://sqs.<region>.<host>:<port>/<account>/<name>.
     queueUrl: (name) => `http://sqs.${AWS_EMULATOR_REGION}.localhost:${server.port}/000000000000/${name}`,
-    stop: onceOnly(() => server.stop()),
+    stop: onceOnly(async () => {
+      await front.close();
+      await server.stop();
+    }),
   };
 }

@@ -1,6 +1,7 @@
+import { percentDecoded } from "@tributary/core/contracts";
 import { configError } from "../destination-errors.ts";
 import type { SqlOptions } from "../options.ts";
-import { commonSettings, decode, parseUrl, type CommonSettings } from "../settings.ts";
+import { commonSettings, parseUrl, type CommonSettings } from "../settings.ts";
 
 export interface MysqlConnection {
   host: string;
@@ -34,12 +35,12 @@ export function mysqlSettings(name: string, options: SqlOptions): MysqlSettings 
     }
     urlSsl = ssl;
   }
-  const database = options.database ?? decode(url.pathname.slice(1));
+  const database = options.database ?? percentDecoded(url.pathname.slice(1));
   if (!database) {
     throw configError(name, "no database given", "Set database, or put it in the url: mysql://user:password@host:3306/database.");
   }
-  const user = options.user ?? (decode(url.username) || undefined);
-  const password = options.password ?? (decode(url.password) || undefined);
+  const user = options.user ?? (percentDecoded(url.username) || undefined);
+  const password = options.password ?? (percentDecoded(url.password) || undefined);
   const connection: MysqlConnection = {
     host: options.host ?? (url.hostname || "localhost"),
     port: options.port ?? (url.port ? Number(url.port) : 3306),

@@ -1,6 +1,7 @@
+import { percentDecoded } from "@tributary/core/contracts";
 import { configError } from "../destination-errors.ts";
 import { DEFAULT_SCHEMA, MAX_SCHEMA_LENGTH, type SqlOptions } from "../options.ts";
-import { assertIdentifier, commonSettings, decode, parseUrl, type CommonSettings } from "../settings.ts";
+import { assertIdentifier, commonSettings, parseUrl, type CommonSettings } from "../settings.ts";
 
 export interface PostgresSettings extends CommonSettings {
   /** Holds the password: for the driver only, never for a message. */
@@ -22,9 +23,9 @@ export function postgresSettings(name: string, options: SqlOptions): PostgresSet
   if (options.ssl !== undefined && !url.searchParams.has("ssl") && !url.searchParams.has("sslmode")) {
     url.searchParams.set("ssl", options.ssl ? "true" : "0");
   }
-  const password = options.password ?? decode(url.password);
-  const user = decode(url.username) || "(default user)";
-  const database = decode(url.pathname.slice(1)) || "(default database)";
+  const password = options.password ?? percentDecoded(url.password);
+  const user = percentDecoded(url.username) || "(default user)";
+  const database = percentDecoded(url.pathname.slice(1)) || "(default database)";
   const target = `postgres://${user}@${url.hostname || "localhost"}:${url.port || "5432"}/${database} schema ${schema}`;
   return {
     ...common,
