@@ -7,6 +7,7 @@ import type { AuthSession, Connection, WidgetSession } from "../state/index.ts";
 import { announceAuthFailure, announceConnection } from "./announce-connection.ts";
 import { connectFlowKinds, type ConnectFlowKind } from "./connect-flow-kind.ts";
 import { connectUser } from "./connect-user.ts";
+import { connectWithForm } from "./connect-with-form.ts";
 import type { AuthorizationRequest } from "./provider-authorizer.ts";
 import type { ServiceContext } from "./service-context.ts";
 
@@ -186,10 +187,7 @@ export function createConnectFlows(options: ConnectFlowsOptions): ConnectFlows {
       const who = { provider: session.provider, userId: session.user_id, referenceId: session.reference_id, developerId: session.developer_id };
       let outcome: AuthOutcome;
       try {
-        outcome =
-          form === "password"
-            ? await auth.connectWithPassword({ ...who, username: fields.username ?? "", password: fields.password ?? "" })
-            : await auth.connectWithToken({ ...who, token: fields.token ?? "" });
+        outcome = await connectWithForm(auth, form, who, fields);
       } catch (error) {
         // The provider was disabled or changed its flow since the form was shown.
         log.warn({ provider: session.provider, code: isTributaryError(error) ? error.code : undefined, err: error instanceof Error ? error.message : String(error) }, "connect form refused");
