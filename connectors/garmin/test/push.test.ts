@@ -6,9 +6,9 @@ import { checkWebhookVerification } from "@tributary/core/ingress";
 import { silentLogger } from "@tributary/core/log";
 import { loadRecordings, recordedTransport } from "@tributary/core/recordings";
 import { createStreamExecutor } from "@tributary/core/streams";
-import { connectorClient } from "@tributary/test-kit/connector";
+import { connectorClient, connectorRun, inStableOrder } from "@tributary/test-kit/connector";
 import { startMockProvider } from "@tributary/test-kit/mock-provider";
-import { garmin, garminFixtures, NOOR, RECORDINGS_DIR } from "./garmin.ts";
+import { CONNECTOR_DIR, garmin, garminFixtures, NOOR, RECORDINGS_DIR } from "./garmin.ts";
 
 const definition = garmin();
 const webhook = definition.spec.webhook!;
@@ -44,6 +44,8 @@ describe("GARMIN pushes and pings", () => {
     expect(received.map((n) => [n.eventType, n.providerUserId, n.action?.action])).toEqual([
       ["dailies", NOOR, "records"],
       ["sleeps", NOOR, "pull_url"],
+      ["dailies", NOOR, "pull_url"],
+      ["activityDetails", NOOR, "pull_url"],
       ["deregistrations", NOOR, "deauth"],
     ]);
     // One POST may carry several types and several users; an unknown type is acknowledged.
@@ -94,7 +96,8 @@ describe("GARMIN pushes and pings", () => {
   });
 
   it("ping mode: activityDetails → Activity with its samples; dailies → Daily with its 15-second heart rate", async () => {
-    const [run] = await fetchPing("https://apis.garmin.com/wellness-api/rest/activityDetails?uploadStartTimeInSeconds=1773165600&uploadEndTimeInSeconds=1773169200&token=t", "activity");
+    const [dailies, activityDetails] = readPush(webhook, webhook.examples![2]!.body).map((ping) => (ping.document as { callbackURL: string }).callbackURL);
+    const [run] = await fetchPing(activityDetails!, "activity");
     // 1773160200 = 2026-03-10T16:30:00Z; 2580 s = 43 min
     expect(run.metadata).toEqual({ summary_id: "21047391582-detail", name: "Berlin Running", type: 8, upload_type: 1, start_time: "2026-03-10T17:30:00.000000+01:00", end_time: "2026-03-10T18:13:00.000000+01:00", timestamp_localization: 1 });
     expect(run.distance_data.summary).toEqual({ distance_meters: 7450.9, steps: 7702, elevation: { gain_actual_meters: 48, loss_actual_meters: 46.5 } });
@@ -106,7 +109,7 @@ describe("GARMIN pushes and pings", () => {
     expect(run.position_data.end_pos_lat_lng_deg).toEqual(run.position_data.position_samples.at(-1).coords_lat_lng_deg);
     expect(run.device_data).toEqual({ name: "forerunner965", manufacturer: "Garmin" });
 
-    const [day] = await fetchPing("https://apis.garmin.com/wellness-api/rest/dailies?uploadStartTimeInSeconds=1773180000&uploadEndTimeInSeconds=1773183600&token=t", "daily");
+    const [day] = await fetchPing(dailies!, "daily");
     expect(day.metadata.start_time).toBe("2026-03-10T00:00:00.000000+01:00");
     expect(day.calories_data.total_burned_calories).toBe(640 + 1702);
     expect(day.heart_rate_data.detailed.hr_samples).toEqual([
@@ -116,6 +119,18 @@ describe("GARMIN pushes and pings", () => {
     ]);
     expect(day.active_durations_data).toEqual({ activity_seconds: 6120, moderate_intensity_seconds: 1800, vigorous_intensity_seconds: 960 });
   });
+
+  it("`tributary connector run --pushes` over the recordings fetches every ping URL of the examples and prints those hand-checked records", async () => {
+    const run = await connectorRun(CONNECTOR_DIR, RECORDINGS_DIR, { pushes: true, user: NOOR });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toContain("✓ GARMIN: 3 valid records");
+    const pinged = [];
+    for (const { action, document } of webhook.examples!.flatMap((example) => readPush(webhook, example.body))) {
+      if (action?.action === "pull_url") pinged.push(...(await fetchPing((document as { callbackURL: string }).callbackURL, action.dataType)));
+    }
+    expect(inStableOrder(run.records)).toEqual(inStableOrder(pinged));
+    expect(run.payloads.map((payload) => payload.type)).toEqual(["sleep", "daily", "activity"]);
+  }, 120_000);
 
   it("a pushed body composition and menstrual cycle record map to Body and Menstruation", async () => {
     const [body] = await mapper.map("body", "body", { userId: NOOR, summaryId: "b1", measurementTimeInSeconds: 1773126000, measurementTimeOffsetInSeconds: 3600, weightInGrams: 70250, bodyFatInPercent: 19.5, bodyWaterInPercent: 55.2, muscleMassInGrams: 31200, boneMassInGrams: 3100, bodyMassIndex: 22.4 });

@@ -26,7 +26,9 @@ describe("GARMIN spec", () => {
     expect(checks.map((check) => [check.source, check.outcome, check.action])).toEqual([
       ["webhook.examples[0]/dailies/0", "record", "records"],
       ["webhook.examples[1]/sleeps/0", "action", "pull_url"],
-      ["webhook.examples[2]/deregistrations/0", "action", "deauth"],
+      ["webhook.examples[2]/dailies/0", "action", "pull_url"],
+      ["webhook.examples[2]/activityDetails/0", "action", "pull_url"],
+      ["webhook.examples[3]/deregistrations/0", "action", "deauth"],
     ]);
   });
 

@@ -5,7 +5,8 @@ import type { ProviderSession } from "../provider-http/provider-client.ts";
 import type { ConnectorDefinition } from "../spec/define-connector.ts";
 import type { ProviderRecord } from "../spec/hooks.ts";
 import { compilePointer } from "../spec/pointer.ts";
-import type { StreamExecutor } from "../streams/stream-executor.ts";
+import { compileCondition } from "../mapping/index.ts";
+import { createStreamExecutor, type StreamExecutor } from "../streams/stream-executor.ts";
 
 export type FetchAction = Extract<WebhookEventAction, { action: "pull_object" | "pull_url" }>;
 
@@ -61,4 +62,22 @@ function unreadable(provider: string, problem: string): UserError {
     hint: "The provider sent a notification the connector's webhook spec does not describe; check webhook.events.",
     plugin: provider,
   });
+}
+
+const executors = new WeakMap<Pick<ConnectorDefinition, "spec">, StreamExecutor>();
+
+/** The stream executor that fetches the objects a connector's pushes name; filters run in the mapping's expression sandbox. */
+export function pushExecutorOf(definition: Pick<ConnectorDefinition, "spec">): StreamExecutor {
+  let found = executors.get(definition);
+  if (!found) {
+    found = createStreamExecutor({
+      spec: definition.spec,
+      compileExpression: (expression) => {
+        const condition = compileCondition(expression, "stream expression");
+        return (record) => condition.test(record);
+      },
+    });
+    executors.set(definition, found);
+  }
+  return found;
 }

@@ -184,6 +184,7 @@ describe("tributary connector run --recorded", () => {
     [["INSIDERS", "--recorded", join(INSIDERS_DIR, "recordings"), "--from", "March", "--to", "2026-04-01"], '--from "March" is not a date'],
     [["INSIDERS", "--recorded", join(INSIDERS_DIR, "recordings"), "--from", "2026-04-01", "--to", "2026-03-01"], "is not after --from"],
     [["INSIDERS", "--recorded", join(INSIDERS_DIR, "recordings"), ...MARCH, "--now", "soon"], '--now "soon" is not a date'],
+    [["INSIDERS", "--recorded", join(INSIDERS_DIR, "recordings"), ...MARCH, "--pushes"], "--pushes replays the windows the example pushes name"],
     [["INSIDERS", "--recorded", join(INSIDERS_DIR, "recordings")], "--from and --to are required"],
     [["INSIDERS", ...MARCH], "required option '--recorded <dir>'"],
   ])("usage mistake %j: one clear line, exit 2", async (args, message) => {

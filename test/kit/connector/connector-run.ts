@@ -11,11 +11,12 @@ export interface ConnectorRun {
 }
 
 /**
- * `tributary connector run <connector> --recorded <dir> --from --to [--user] [--now]`, as an operator runs
- * it, in its own process: what it printed, the payloads checked against the schemas.
+ * `tributary connector run <connector> --recorded <dir> --from --to [--user] [--now]` (or `--pushes`: the
+ * pulls its example pushes trigger), as an operator runs it, in its own process: what it printed, the
+ * payloads checked against the schemas.
  */
-export async function connectorRun(connector: string, recorded: string, options: { from: string; to: string; user?: string; now?: string }): Promise<ConnectorRun> {
-  const args = ["connector", "run", connector, "--recorded", recorded, "--from", options.from, "--to", options.to];
+export async function connectorRun(connector: string, recorded: string, options: { from: string; to: string; user?: string; now?: string } | { pushes: true; user?: string; now?: string }): Promise<ConnectorRun> {
+  const args = ["connector", "run", connector, "--recorded", recorded, ...("pushes" in options ? ["--pushes"] : ["--from", options.from, "--to", options.to])];
   if (options.user !== undefined) args.push("--user", options.user);
   if (options.now !== undefined) args.push("--now", options.now);
   const run = spawnCli(args);

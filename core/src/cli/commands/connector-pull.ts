@@ -1,11 +1,12 @@
 import { randomUUID } from "node:crypto";
-import { PAYLOAD_VERSION, validatePayload } from "@tributary/schemas";
+import { PAYLOAD_VERSION, validatePayload, type DataType } from "@tributary/schemas";
 import type { Credentials } from "../../auth/credentials.ts";
 import type { RuntimeConnector } from "../../connectors/runtime-connector.ts";
 import { silentLogger } from "../../log/logger.ts";
 import { createProviderClient } from "../../provider-http/provider-client.ts";
 import type { ProviderTransport } from "../../provider-http/transport.ts";
 import type { TerraUserObject } from "../../runtime/envelope.ts";
+import type { Normalized } from "../../runtime/normalize.ts";
 import { progressBar } from "../progress.ts";
 
 export interface ConnectorPullOptions {
@@ -53,11 +54,11 @@ export async function pullConnector(options: ConnectorPullOptions): Promise<Conn
     maxInProcessWaitMs: 60_000,
   });
   const userId = randomUUID();
-  const user: TerraUserObject = { user_id: userId, provider: connector.name, reference_id: null, scopes: null, active: true, created_at: null, last_webhook_update: null };
   const variables = { user_id: userId, ...(options.providerUserId !== undefined ? { provider_user_id: options.providerUserId } : {}) };
   const session = client.session({ userId, credentials: options.credentials, variables });
   const connection = { userId, provider: connector.name, referenceId: null, providerUserId: options.providerUserId ?? null };
   const summary: ConnectorPullSummary = { delivered: 0, invalid: 0, payloads: 0 };
+  const emit = payloadWriter(connector, userId, summary, options);
   const span = Math.max(1, Math.ceil((range.end.getTime() - range.start.getTime()) / DAY_MS));
   const bar = progressBar(`${connector.name} days`);
   const types = connector.pullTypes;
@@ -68,29 +69,7 @@ export async function pullConnector(options: ConnectorPullOptions): Promise<Conn
       for await (const slice of reading) {
         const reached = slice.position?.step?.end ?? slice.position?.window?.end;
         if (reached !== undefined) bar.update(i * span + Math.min(span, Math.ceil((Date.parse(reached) - range.start.getTime()) / DAY_MS)), span * types.length);
-        for (const rejected of slice.rejected) {
-          summary.invalid += 1;
-          const id = providerId(rejected.raw);
-          const reasons = rejected.issues.map((issue) => (issue.path ? `${issue.path}: ${issue.message}` : issue.message)).join("; ");
-          options.problem(`✗ ${dataType} record${id ? ` ${id}` : ""} (stream ${slice.stream}) is invalid: ${reasons}`);
-        }
-        if (slice.valid.length === 0) continue;
-        // As Terra sends them: an athlete payload carries one `athlete`, the others a `data` array.
-        const payloads =
-          dataType === "athlete"
-            ? slice.valid.map((record) => ({ records: 1, payload: { type: dataType, user, athlete: record, version: PAYLOAD_VERSION } }))
-            : [{ records: slice.valid.length, payload: { type: dataType, user, data: slice.valid, version: PAYLOAD_VERSION } }];
-        for (const { records, payload } of payloads) {
-          const checked = validatePayload(payload);
-          if (!checked.ok) {
-            summary.invalid += records;
-            options.problem(`✗ a ${dataType} payload of stream ${slice.stream} is invalid: ${checked.issues.map((issue) => issue.message).join("; ")}`);
-            continue;
-          }
-          options.write(JSON.stringify(payload));
-          summary.payloads += 1;
-          summary.delivered += records;
-        }
+        emit(dataType, `stream ${slice.stream}`, slice);
       }
       bar.update((i + 1) * span, span * types.length);
     }
@@ -98,6 +77,45 @@ export async function pullConnector(options: ConnectorPullOptions): Promise<Conn
     bar.stop();
   }
   return summary;
+}
+
+/**
+ * Writes a data type's mapped records as Terra data payloads (`{type, user, data, version}`; one
+ * `athlete` each), checked against the webhook schema, and reports each rejected record with its
+ * reasons; counts both into the summary.
+ */
+export function payloadWriter(
+  connector: RuntimeConnector,
+  userId: string,
+  summary: ConnectorPullSummary,
+  options: Pick<ConnectorPullOptions, "write" | "problem">,
+): (dataType: DataType, source: string, normalized: Normalized) => void {
+  const user: TerraUserObject = { user_id: userId, provider: connector.name, reference_id: null, scopes: null, active: true, created_at: null, last_webhook_update: null };
+  return (dataType, source, normalized) => {
+    for (const rejected of normalized.rejected) {
+      summary.invalid += 1;
+      const id = providerId(rejected.raw);
+      const reasons = rejected.issues.map((issue) => (issue.path ? `${issue.path}: ${issue.message}` : issue.message)).join("; ");
+      options.problem(`✗ ${dataType} record${id ? ` ${id}` : ""} (${source}) is invalid: ${reasons}`);
+    }
+    if (normalized.valid.length === 0) return;
+    // As Terra sends them: an athlete payload carries one `athlete`, the others a `data` array.
+    const payloads =
+      dataType === "athlete"
+        ? normalized.valid.map((record) => ({ records: 1, payload: { type: dataType, user, athlete: record, version: PAYLOAD_VERSION } }))
+        : [{ records: normalized.valid.length, payload: { type: dataType, user, data: normalized.valid, version: PAYLOAD_VERSION } }];
+    for (const { records, payload } of payloads) {
+      const checked = validatePayload(payload);
+      if (!checked.ok) {
+        summary.invalid += records;
+        options.problem(`✗ a ${dataType} payload of ${source} is invalid: ${checked.issues.map((issue) => issue.message).join("; ")}`);
+        continue;
+      }
+      options.write(JSON.stringify(payload));
+      summary.payloads += 1;
+      summary.delivered += records;
+    }
+  };
 }
 
 function providerId(raw: unknown): string | undefined {

@@ -11,7 +11,8 @@ import { createUndiciTransport } from "../../provider-http/undici-transport.ts";
 import type { ProviderTransport } from "../../provider-http/transport.ts";
 import { loadRecordings } from "../../recordings/load-recordings.ts";
 import { recordedTransport } from "../../recordings/recorded-transport.ts";
-import { pullConnector } from "./connector-pull.ts";
+import { pullConnector, type ConnectorPullSummary } from "./connector-pull.ts";
+import { replayExamplePushes } from "./connector-push-pulls.ts";
 import { connectorOrFail, parseDateOption, parseRange, usageError } from "./connector-target.ts";
 
 interface PullCommandOptions {
@@ -21,17 +22,26 @@ interface PullCommandOptions {
   config?: string;
 }
 
-/** Pulls and prints; a failure of the pull itself (a missing recording, a refused request) is exit 1, one line. */
-async function pullAndPrint(connector: RuntimeConnector, transport: ProviderTransport, range: { start: Date; end: Date }, extra: Omit<Parameters<typeof pullConnector>[0], "connector" | "transport" | "range" | "write" | "problem">): Promise<void> {
-  if (connector.pullTypes.length === 0) throw usageError(`${connector.name} pulls nothing: its data only arrives by push`, "Use connector test to map its push examples instead.");
+const printed = { write: (line: string) => process.stdout.write(`${line}\n`), problem: (line: string) => console.error(line) };
+
+/** Runs a pull and prints its summary; a failure of the pull itself (a missing recording, a refused request) is exit 1, one line. */
+async function printSummary(connector: RuntimeConnector, pull: () => Promise<ConnectorPullSummary>): Promise<void> {
   try {
-    const summary = await pullConnector({ connector, transport, range, ...extra, write: (line) => process.stdout.write(`${line}\n`), problem: (line) => console.error(line) });
+    const summary = await pull();
     console.error(`${summary.invalid === 0 ? "✓" : "✗"} ${connector.name}: ${summary.delivered} valid record${summary.delivered === 1 ? "" : "s"} in ${summary.payloads} payload${summary.payloads === 1 ? "" : "s"}, ${summary.invalid} invalid`);
     process.exitCode = summary.invalid === 0 ? 0 : 1;
   } catch (error) {
     console.error(`✗ ${operatorMessage(error)}`);
     process.exitCode = 1;
   }
+}
+
+/** Pulls and prints. */
+async function pullAndPrint(connector: RuntimeConnector, transport: ProviderTransport, range: { start: Date; end: Date }, extra: Omit<Parameters<typeof pullConnector>[0], "connector" | "transport" | "range" | "write" | "problem">): Promise<void> {
+  if (connector.pullTypes.length === 0) {
+    throw usageError(`${connector.name} pulls nothing: its data only arrives by push`, "Replay the pulls its example pushes trigger with --pushes, or map its push examples with connector test.");
+  }
+  await printSummary(connector, () => pullConnector({ connector, transport, range, ...extra, ...printed }));
 }
 
 /** `tributary connector run <name|path> --recorded <dir>`: the real connector code over recorded exchanges, no network. */
@@ -44,19 +54,32 @@ export function registerConnectorRunCommand(connector: Command): Command {
     .option("--to <date>", "end of the window, exclusive")
     .option("--user <id>", "the provider's id of the user (what {provider_user_id} renders)")
     .option("--now <date>", "when the recordings were made: windows are clamped to the provider's history as of then (default: --to)")
+    .option("--pushes", "instead of the streams over --from/--to, the pulls the connector's webhook examples trigger (a push-only connector's pings): the object or URL each names, or its window")
     .option("-c, --config <path>", "config whose plugins name the connector (default: the built-in connectors)")
-    .action(async (target: string, options: PullCommandOptions & { recorded: string; now?: string }) => {
-      const range = parseRange(options.from, options.to);
+    .action(async (target: string, options: PullCommandOptions & { recorded: string; now?: string; pushes?: boolean }) => {
+      if (options.pushes && (options.from !== undefined || options.to !== undefined)) {
+        throw usageError("--pushes replays the windows the example pushes name: --from and --to do not apply", "Drop --from and --to, or drop --pushes to read the streams over that window.");
+      }
+      const range = options.pushes ? undefined : parseRange(options.from, options.to);
       // Recorded answers carry no clock: replayed as of the end of their window, a provider that serves
       // only recent history (Polar: 30 days) answers what it answered then.
-      const now = options.now !== undefined ? parseDateOption(options.now, "--now") : range.end;
+      const now = options.now !== undefined ? parseDateOption(options.now, "--now") : (range?.end ?? new Date());
       if (!existsSync(options.recorded) || !statSync(options.recorded).isDirectory()) {
         throw usageError(`no recordings folder at ${options.recorded}`, "Give the folder of recorded exchanges, e.g. connectors/<name>/recordings.");
       }
       const found = await connectorOrFail(target, options);
       if (!found) return;
-      const recordings = await loadRecordings(options.recorded);
-      await pullAndPrint(found, recordedTransport(recordings), range, { providerUserId: options.user, now });
+      const transport = recordedTransport(await loadRecordings(options.recorded));
+      if (!range) {
+        if (!found.definition.spec.webhook?.examples?.length) throw usageError(`${found.name} has no webhook examples whose pulls could be replayed`, "Add webhook.examples to the connector spec, or read its streams with --from and --to.");
+        await printSummary(found, async () => {
+          const replayed = await replayExamplePushes({ connector: found, transport, providerUserId: options.user, now, ...printed });
+          if (replayed.pulls === 0) throw usageError(`no webhook example of ${found.name} names data${options.user !== undefined ? ` of user ${options.user}` : ""} to pull`, "Give --user a user the examples name (their webhook userId), or add an example push that names data.");
+          return replayed;
+        });
+        return;
+      }
+      await pullAndPrint(found, transport, range, { providerUserId: options.user, now });
     });
 }
 

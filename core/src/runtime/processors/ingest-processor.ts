@@ -5,9 +5,8 @@ import type { RuntimeConnector } from "../../connectors/runtime-connector.ts";
 import type { ProviderRecord } from "../../contracts/connector.ts";
 import { ErrorCodes } from "../../errors/codes.ts";
 import { errorClassOf, operatorMessage, UserError } from "../../errors/tributary-error.ts";
-import { fetchNotifiedRecords, type FetchAction } from "../../ingress/fetch-notified-records.ts";
+import { fetchNotifiedRecords, pushExecutorOf, type FetchAction } from "../../ingress/fetch-notified-records.ts";
 import { selectAction } from "../../ingress/select-action.ts";
-import { compileCondition } from "../../mapping/index.ts";
 import type { Logger } from "../../log/logger.ts";
 import { jobId } from "../../queue/job-id.ts";
 import { Priority, type IngestJobData, type IngestNotification, type PullJobData } from "../../queue/topology.ts";
@@ -16,8 +15,6 @@ import { actionDataTypes } from "../../spec/action-data-types.ts";
 import { compilePointer } from "../../spec/pointer.ts";
 import type { Connection } from "../../state/index.ts";
 import { loadConnection } from "../connection-lookup.ts";
-import type { ConnectorDefinition } from "../../spec/define-connector.ts";
-import { createStreamExecutor, type StreamExecutor } from "../../streams/stream-executor.ts";
 import { notificationWindow } from "../notification-window.ts";
 import { publishRecords } from "../publish-records.ts";
 import { connectionInfo } from "../terra-user.ts";
@@ -165,7 +162,7 @@ async function publishPushed(
         plugin: connector.name,
       });
     }
-    const fetched = await fetchNotifiedRecords(connector.definition, action, data.notification, { session, executor: executorOf(connector.definition) });
+    const fetched = await fetchNotifiedRecords(connector.definition, action, data.notification, { session, executor: pushExecutorOf(connector.definition) });
     mapping = fetched.mapping;
     stream = fetched.stream;
     records = fetched.records;
@@ -201,24 +198,6 @@ async function publishPushed(
     log,
   });
   return { action: "published", ...published };
-}
-
-const executors = new WeakMap<ConnectorDefinition, StreamExecutor>();
-
-/** The stream executor that fetches the objects a connector's pushes name; filters run in the mapping's expression sandbox. */
-function executorOf(definition: ConnectorDefinition): StreamExecutor {
-  let found = executors.get(definition);
-  if (!found) {
-    found = createStreamExecutor({
-      spec: definition.spec,
-      compileExpression: (expression) => {
-        const condition = compileCondition(expression, "stream expression");
-        return (record) => condition.test(record);
-      },
-    });
-    executors.set(definition, found);
-  }
-  return found;
 }
 
 /** How far `last_webhook_update` may lag behind the newest push (it is a coarse "last heard from" time). */
