@@ -22,6 +22,8 @@ export interface ProviderAccessOptions {
   transport: ProviderTransport;
   /** The OAuth callback URL registered with each provider. */
   redirectUri: (provider: string) => string;
+  /** Our push callback for each provider (`{webhook_url}` of lifecycle requests: Withings' subscriptions). */
+  webhookUrl?: (provider: string) => string;
   log: Logger;
   /** Longer waits (rate budget, Retry-After) are handed to the job as a ProviderWaitError. @default 1000 */
   maxInProcessWaitMs?: number;
@@ -89,7 +91,10 @@ export function createProviderAccess(options: ProviderAccessOptions): ProviderAc
     send: async (request, credentials, context) => {
       const found = client(options.registry.connector(context.provider));
       if (!found) throw new Error(`${context.provider} has no http section: it makes no provider requests`);
-      const variables = Object.fromEntries(Object.entries(context.variables).filter((entry): entry is [string, string] => entry[1] !== null));
+      const variables = {
+        ...Object.fromEntries(Object.entries(context.variables).filter((entry): entry is [string, string] => entry[1] !== null)),
+        ...(options.webhookUrl ? { webhook_url: options.webhookUrl(context.provider) } : {}),
+      };
       const answer = await found.session({ credentials, variables }).send(request);
       return { status: answer.status, headers: { ...answer.headers }, body: answer.body === undefined ? answer.raw.toString("utf8") : answer.body };
     },

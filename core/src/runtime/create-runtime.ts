@@ -1,4 +1,5 @@
 import type { Redis } from "ioredis";
+import { webhookUrl } from "../ingress/webhook-url.ts";
 import { authRedirectUri } from "../auth/callback-path.ts";
 import { createProviderAccess } from "../connectors/provider-access.ts";
 import { createUndiciTransport } from "../provider-http/undici-transport.ts";
@@ -72,6 +73,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     prefix: queues.prefix,
     transport: options.transport ?? ownTransport!,
     redirectUri: (provider) => authRedirectUri(publicUrl, provider),
+    webhookUrl: (provider) => webhookUrl(publicUrl, provider),
     log: options.log,
     ...(options.providerRetryBackoffMs !== undefined ? { retryBackoffMs: options.providerRetryBackoffMs } : {}),
     onWait: (provider, ms, reason) => metrics.providerWaits.inc({ provider, reason, mode: "in_process" }, ms / 1000),
@@ -86,6 +88,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     providers,
     access,
     ...(options.defaultDeveloper !== undefined ? { defaultDeveloper: options.defaultDeveloper } : {}),
+    publicUrl,
     log: options.log,
     metrics,
   };
