@@ -21,7 +21,7 @@ describe("POLAR mapping, by hand", () => {
       now: () => Date.parse("2026-03-31T12:00:00Z"),
     });
     expect(pull.failures()).toEqual([]);
-    expect(pull.delivered()).toHaveLength(7);
+    expect(pull.delivered()).toHaveLength(8);
   });
 
   it("an exercise → Activity: local start at its UTC offset, ISO duration, zones, one sample a recording-rate, km/h → m/s", () => {
@@ -84,6 +84,17 @@ describe("POLAR mapping, by hand", () => {
       calories_data: { total_burned_calories: 2410, net_activity_calories: 812 },
       distance_data: { steps: 11240, distance_meters: 8540.2 },
     });
+  });
+
+  it("the member's physical information → Body: weight, height, resting and maximum heart rate, VO2max, at its last change (UTC)", () => {
+    expect(of("physical_info")).toEqual([
+      {
+        metadata: { start_time: "2026-03-12T07:05:00.000000+00:00", end_time: "2026-03-12T07:05:00.000000+00:00", timestamp_localization: 0 },
+        measurements_data: { measurements: [{ measurement_time: "2026-03-12T07:05:00.000000+00:00", weight_kg: 61.4, height_cm: 168 }] },
+        heart_data: { heart_rate_data: { summary: { resting_hr_bpm: 52, user_max_hr_bpm: 188 } } },
+        oxygen_data: { vo2max_ml_per_min_per_kg: 47 },
+      },
+    ]);
   });
 
   it("recordings hold no credentials", async () => {
