@@ -21,7 +21,7 @@ describe("POLAR mapping, by hand", () => {
       now: () => Date.parse("2026-03-31T12:00:00Z"),
     });
     expect(pull.failures()).toEqual([]);
-    expect(pull.delivered()).toHaveLength(7);
+    expect(pull.delivered()).toHaveLength(8);
   });
 
   it("an exercise → Activity: local start at its UTC offset, ISO duration, zones, one sample a recording-rate, km/h → m/s", () => {
@@ -89,9 +89,20 @@ describe("POLAR mapping, by hand", () => {
   it("`tributary connector run` over the recordings prints exactly those records, as of the end of March (Polar serves 30 days)", async () => {
     const run = await connectorRun(CONNECTOR_DIR, RECORDINGS_DIR, { from: "2026-03-01", to: "2026-03-31", user: AVA });
     expect(run.code, run.stderr).toBe(0);
-    expect(run.stderr).toContain("✓ POLAR: 7 valid records");
+    expect(run.stderr).toContain("✓ POLAR: 8 valid records");
     expect(inStableOrder(run.records)).toEqual(inStableOrder(pull.delivered()));
   }, 120_000);
+
+  it("the member's physical information → Body: weight, height, resting and maximum heart rate, VO2max, at its last change (UTC)", () => {
+    expect(of("physical_info")).toEqual([
+      {
+        metadata: { start_time: "2026-03-12T07:05:00.000000+00:00", end_time: "2026-03-12T07:05:00.000000+00:00", timestamp_localization: 0 },
+        measurements_data: { measurements: [{ measurement_time: "2026-03-12T07:05:00.000000+00:00", weight_kg: 61.4, height_cm: 168 }] },
+        heart_data: { heart_rate_data: { summary: { resting_hr_bpm: 52, user_max_hr_bpm: 188 } } },
+        oxygen_data: { vo2max_ml_per_min_per_kg: 47 },
+      },
+    ]);
+  });
 
   it("recordings hold no credentials", async () => {
     const text = JSON.stringify((await loadRecordings(RECORDINGS_DIR)).files);

@@ -26,7 +26,7 @@ describe("POLAR through its mock", () => {
     return transport;
   }
 
-  it("connects Ava (x_user_id in the token answer, no refresh token) and reads exercises, nights with their recharge, and days", async () => {
+  it("connects Ava (x_user_id in the token answer, no refresh token) and reads exercises, nights with their recharge, days and her physical information", async () => {
     const pull = await pullFromMock(definition, { fixtures, user: userOf(AVA), window: MARCH, now });
     expect(pull.connection.providerUserId).toBe(AVA);
     expect(pull.failures()).toEqual([]);
@@ -38,7 +38,8 @@ describe("POLAR through its mock", () => {
       { from: "2026-03-01", to: "2026-03-28" },
       { from: "2026-03-29", to: "2026-03-31" },
     ]);
-    expect(pull.delivered()).toHaveLength(3 + 2 + 2);
+    expect(pull.stats.physical_info).toMatchObject({ records: 1 });
+    expect(pull.delivered()).toHaveLength(3 + 2 + 2 + 1);
     expect(pull.mock.requests.find((r) => r.path === "/v3/exercises")!.query).toEqual({ samples: "true", zones: "true" });
   });
 

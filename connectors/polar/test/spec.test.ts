@@ -11,7 +11,7 @@ describe("POLAR spec", () => {
     expect(validation.problems).toEqual([]);
     expect(validation.definition!.spec).toMatchObject({
       name: "POLAR",
-      dataTypes: ["activity", "sleep", "daily"],
+      dataTypes: ["activity", "sleep", "daily", "body"],
       auth: {
         type: "oauth2",
         clientAuth: "basic",
@@ -24,12 +24,13 @@ describe("POLAR spec", () => {
     });
   });
 
-  it("its push examples select their actions: an exercise is fetched by its id, the PING is acknowledged", async () => {
+  it("its push examples select their actions: an exercise is fetched by its id, the PING is acknowledged, physical information is fetched at its url", async () => {
     const { checks, ok } = await checkConnectorExamples(polar());
     expect(ok).toBe(true);
     expect(checks.map((check) => [check.source, check.action])).toEqual([
       ["webhook.examples[0]", "pull_object"],
       ["webhook.examples[1]", "ignore"],
+      ["webhook.examples[2]", "pull_url"],
     ]);
   });
 

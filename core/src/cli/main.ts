@@ -16,6 +16,7 @@ import { registerFitCommand } from "./commands/fit.ts";
 import { registerMockCommand } from "./commands/mock.ts";
 import { registerQuarantineCommand } from "./commands/quarantine.ts";
 import { registerProcessCommands } from "./commands/serve.ts";
+import { registerSubscriptionsCommand } from "./commands/subscriptions.ts";
 import { registerValidateCommand } from "./commands/validate.ts";
 
 const program = new Command()
@@ -56,6 +57,7 @@ registerFitCommand(program);
 registerApiKeyCommand(program);
 registerConnectorCommand(program);
 registerMockCommand(program);
+registerSubscriptionsCommand(program);
 
 try {
   await program.parseAsync(process.argv);

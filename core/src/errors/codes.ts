@@ -62,6 +62,7 @@ export const ErrorCodes = {
   CONTROL_UNAVAILABLE: "ERR_CONTROL_UNAVAILABLE",
   CONNECTOR_SCAFFOLD: "ERR_CONNECTOR_SCAFFOLD",
   JOB_STALLED: "ERR_JOB_STALLED",
+  SUBSCRIPTION_CONFLICT: "ERR_SUBSCRIPTION_CONFLICT",
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];

@@ -7,6 +7,7 @@ import { decodePushBody } from "../ingress/parse-push-body.ts";
 import { pushSettings, type ProviderPushConfig, type PushSettings } from "../ingress/push-settings.ts";
 import { readNotifications, type Notification } from "../ingress/read-notifications.ts";
 import { replayFingerprint, replayHoldSeconds } from "../ingress/replay-fingerprint.ts";
+import { isSubscriptionPing } from "../ingress/subscription-ping.ts";
 import { precheckPush, verifyPush } from "../ingress/verify-push.ts";
 import type { ConnectorDefinition } from "../spec/define-connector.ts";
 import type { WebhookRequest } from "../ingress/webhook-request.ts";
@@ -34,7 +35,8 @@ export interface HooksRoutesOptions {
 }
 
 type ProviderRequest = FastifyRequest<{ Params: { provider: string } }>;
-type PushTarget = { connector: RuntimeConnector; definition: ConnectorDefinition; settings: PushSettings };
+/** Without settings (the secret is not configured yet) only the subscription's ping is answered. */
+type PushTarget = { connector: RuntimeConnector; definition: ConnectorDefinition; settings: PushSettings | undefined };
 type Enqueued = { ok: true } | { ok: false; error: unknown };
 
 /**
@@ -117,7 +119,9 @@ export async function hooksRoutes(app: FastifyInstance, options: HooksRoutesOpti
     if (!found) return refuse(404, `no provider "${request.params.provider.slice(0, 64)}" accepts webhooks here`);
     const provider = found.connector.name;
     const settings = pushSettings(found.definition.spec, ctx.providers[provider] as ProviderPushConfig | undefined);
-    if (!settings.ok) {
+    // The secret comes from the subscription's answer, after its ping: the body is read to answer that ping alone.
+    const awaitsPing = !settings.ok && settings.missing === "secret" && found.definition.spec.webhook!.subscription?.ping !== undefined;
+    if (!settings.ok && !awaitsPing) {
       request.log.error({ provider }, `provider push refused: ${settings.problem} — ${settings.hint}`);
       count(provider, "unavailable");
       if (request.headers["content-length"] !== "0") reply.header("connection", "close");
@@ -147,7 +151,7 @@ export async function hooksRoutes(app: FastifyInstance, options: HooksRoutesOpti
       const declared = Number(request.headers["content-length"]);
       if (Number.isFinite(declared)) bytes.charge(request.ip, declared);
     }
-    targets.set(request, { ...found, settings: settings.settings });
+    targets.set(request, { ...found, settings: settings.ok ? settings.settings : undefined });
   };
   const rejected = async (request: FastifyRequest, provider: string, reason: string) => {
     request.log.warn({ provider, reason }, "provider push rejected: bad signature");
@@ -165,8 +169,18 @@ export async function hooksRoutes(app: FastifyInstance, options: HooksRoutesOpti
     // A chunked body declared no length: it is charged what it turned out to be.
     if (bytes && request.headers["content-length"] === undefined) bytes.charge(request.ip, rawBody.length);
     const webhookRequest: WebhookRequest = { headers: request.headers, rawBody, query: request.query as Record<string, unknown> };
-    const verified = verifyPush(definition, webhookRequest, settings);
-    if (!verified.ok) {
+    const verified = settings ? verifyPush(definition, webhookRequest, settings) : undefined;
+    if (!verified?.ok) {
+      if (isSubscriptionPing(webhook, rawBody)) {
+        request.log.info({ provider }, "provider push: the subscription's ping, answered without its signature (its key comes with the subscription)");
+        count(provider, "ignored");
+        return reply.code(200).send({ status: "accepted", notifications: 0, ignored: 1 });
+      }
+      if (!verified) {
+        request.log.error({ provider }, `provider push refused: no secret to verify ${provider}'s pushes with — set it from the subscription (tributary subscriptions create ${provider})`);
+        count(provider, "unavailable");
+        return sendUnavailable(reply, "webhook secret not configured");
+      }
       await rejected(request, provider, verified.reason);
       return reply.code(401).send({ status: "error", message: verified.reason });
     }

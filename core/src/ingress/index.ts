@@ -12,4 +12,5 @@ export * from "./answer-handshake.ts";
 export { SIGNATURE_SCHEMES, type SignatureScheme, type SchemeInput } from "./schemes/index.ts";
 export * from "./fetch-notified-records.ts";
 export * from "./check-webhook-verification.ts";
+export * from "./subscription-ping.ts";
 export * from "./webhook-url.ts";

@@ -17,6 +17,7 @@ import { sendPush, signPush, type PushOptions, type PushResponse } from "./push-
 import { headerSetsOf } from "../provider-http/rate-limited-wait.ts";
 import { createRequestBudget, type BudgetWindow, type RequestBudget } from "./request-budget.ts";
 import { setPointer } from "./set-pointer.ts";
+import { createSubscriptionServer, type SubscriptionServer, type SubscriptionServerOptions } from "./subscription-server.ts";
 import { DEFAULT_MOCK_CLIENT, oauthOptionsFromSpec } from "./spec-oauth.ts";
 import { compileSpecRoutes, findRoute, pathOf, type RouteMatch } from "./spec-routes.ts";
 import { bodyFieldsNeeded, streamPage } from "./stream-page.ts";
@@ -91,6 +92,8 @@ export interface MockFromSpecOptions {
   errors?: ErrorShape | ErrorShapeName;
   /** The spec's rate limits are enforced; false turns them off, a list replaces them. */
   rateLimits?: false | BudgetWindow[];
+  /** The application's push subscriptions (`webhook.subscription`): how long they last, how long a callback may take to answer its check. */
+  subscriptions?: Pick<SubscriptionServerOptions, "lifetimeSeconds" | "handshakeTimeoutMs">;
   /** Overrides of the OAuth server the spec describes (token lifetimes, reuse detection…). */
   oauth?: Partial<OAuthServerOptions>;
   /**
@@ -123,6 +126,8 @@ export interface MockProvider extends MockApp {
   readonly lifecycleCalls: LifecycleCall[];
   /** Requests refused for the rate limits, in order. */
   readonly rateLimited: RateLimitRefusal[];
+  /** The application's push subscriptions the mock holds, by client id (`webhook.subscription`). */
+  readonly subscriptions?: SubscriptionServer["byClient"];
   /** The mock's URLs, once listening. */
   urls(): MockProviderUrls;
   /** Sends a push signed the way the spec's webhook is verified. */
@@ -168,6 +173,13 @@ export function mockFromSpec(spec: ConnectorSpec, fixtures: SpecFixtures, option
     stream.object ? allStreams.filter((other) => other !== stream && other.object?.request.path === stream.object!.request.path) : [];
   const lifecycleCalls: LifecycleCall[] = [];
   const registered = new Set<string>();
+  const subscriptions = spec.webhook?.subscription
+    ? createSubscriptionServer(spec, {
+        clock,
+        ...(options.subscriptions ?? {}),
+        clientSecret: (clientId) => clients.find((c) => c.id === clientId)?.secret,
+      })
+    : undefined;
 
   const refuse = (reply: FastifyReply, kind: ProviderErrorKind, message: string, token?: string, headers: Record<string, string> = {}) => {
     const answer = errors(kind, { message, ...(token !== undefined ? { token } : {}) });
@@ -195,6 +207,17 @@ export function mockFromSpec(spec: ConnectorSpec, fixtures: SpecFixtures, option
       const basic = parseBasic(request.headers.authorization);
       const client = basic && clients.find((c) => c.id === basic.id && c.secret === basic.secret);
       return client ? { ok: true, identity: { clientId: client.id } } : { ok: false, kind: "invalid_token", message: "client credentials (HTTP basic) missing or wrong" };
+    }
+    if (typeof mode === "object") {
+      const field = (name: string): string | undefined => {
+        if (mode.in === "header") return singleHeader(request.headers, name);
+        if (mode.in === "query") return new URL(request.url, "http://mock").searchParams.get(name) ?? undefined;
+        const value = isRecord(request.body) ? request.body[name] : undefined;
+        return typeof value === "string" || typeof value === "number" ? String(value) : undefined;
+      };
+      const id = field(mode.id);
+      const client = clients.find((c) => c.id === id && c.secret !== undefined && c.secret === field(mode.secret));
+      return client ? { ok: true, identity: { clientId: client.id } } : { ok: false, kind: "invalid_token", message: `client credentials (${mode.id}, ${mode.secret} in the ${mode.in}) missing or wrong` };
     }
     const auth = spec.auth;
     if (oauth) {
@@ -263,6 +286,11 @@ export function mockFromSpec(spec: ConnectorSpec, fixtures: SpecFixtures, option
       const budgeted = takeBudget(request, reply, url, identity);
       if ("refused" in budgeted) return budgeted.refused;
       budgetHeaders = budgeted.headers;
+    }
+    if (route.kind === "subscription") {
+      const answer = await subscriptions!.answer(route.action, { clientId: identity.clientId, variables, body: request.body });
+      if ("kind" in answer) return refuse(reply, answer.kind, answer.message, undefined, budgetHeaders);
+      return sendAnswer(reply, { status: answer.status, headers: budgetHeaders, ...(answer.body !== undefined ? { body: answer.body } : {}) });
     }
     const answer = routeAnswer(request, lookup.match, identity, url);
     if ("kind" in answer) return refuse(reply, answer.kind, answer.message, undefined, budgetHeaders);
@@ -337,6 +365,8 @@ export function mockFromSpec(spec: ConnectorSpec, fixtures: SpecFixtures, option
       if (!("id" in who)) return who;
       return { status: 200, body: setPointer(structuredClone(who.profile ?? {}), route.idPath, who.id) };
     }
+    // Answered asynchronously by the subscription server before this.
+    if (route.kind === "subscription") return { kind: "not_found", message: "no such subscription request" };
     const call: LifecycleCall = { phase: route.kind === "lifecycle" ? route.phase : route.kind, path: url.pathname, variables, ...(user ? { userId: userKey(user) } : {}) };
     if (route.kind === "revoke") {
       const outcome = oauth?.authenticateToken(variables.access_token ?? bearerToken(request.headers.authorization));
@@ -371,6 +401,7 @@ export function mockFromSpec(spec: ConnectorSpec, fixtures: SpecFixtures, option
     ...(budget ? { budget } : {}),
     lifecycleCalls,
     rateLimited,
+    ...(subscriptions ? { subscriptions: subscriptions.byClient } : {}),
     urls(): MockProviderUrls {
       const origin = mock.origin;
       return {

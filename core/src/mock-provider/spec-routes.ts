@@ -10,7 +10,8 @@ export type SpecRouteKind =
   | { kind: "profile"; idPath: string }
   | { kind: "lifecycle"; phase: "connect" | "disconnect"; index: number }
   | { kind: "revoke" }
-  | { kind: "backfill"; dataType: string };
+  | { kind: "backfill"; dataType: string }
+  | { kind: "subscription"; action: "list" | "create" | "delete" | "renew" };
 
 export type SpecRoute = SpecRouteKind & {
   method: string;
@@ -76,6 +77,13 @@ export function compileSpecRoutes(spec: ConnectorSpec, linkParams: { offsetParam
   }
   if (auth.type === "oauth2" && auth.revoke) add({ kind: "revoke" }, auth.revoke);
   for (const [dataType, request] of Object.entries(spec.sync?.backfillRequests ?? {})) add({ kind: "backfill", dataType }, request);
+  const subscription = spec.webhook?.subscription;
+  if (subscription) {
+    add({ kind: "subscription", action: "list" }, subscription.list.request);
+    for (const request of subscription.create) add({ kind: "subscription", action: "create" }, request);
+    add({ kind: "subscription", action: "delete" }, subscription.delete);
+    if (subscription.renew) add({ kind: "subscription", action: "renew" }, subscription.renew.request);
+  }
   return routes;
 }
 

@@ -1,5 +1,5 @@
 import { setTimeout as sleepFor } from "node:timers/promises";
-import type { ConnectorSpec, RequestSpec } from "@tributary/schemas";
+import type { ClientFieldsAuth, ConnectorSpec, RequestSpec } from "@tributary/schemas";
 import type { Credentials } from "../auth/credentials.ts";
 import { ErrorCodes } from "../errors/codes.ts";
 import { isTributaryError, UserError } from "../errors/tributary-error.ts";
@@ -8,7 +8,7 @@ import { bodySnippet, responseView, type ProviderAnswer } from "./answer.ts";
 import { ProviderAccessRevokedError, ProviderWaitError, providerUnavailable, requestFailed } from "./errors.ts";
 import { createOriginPolicy, type OriginPolicy } from "./origin-policy.ts";
 import type { ProviderBudget, ProviderBudgetGrant } from "./provider-budget.ts";
-import { encodeBody, renderRequest, type PreparedRequest } from "./render-request.ts";
+import { encodeBody, isClientAuth, renderRequest, type PreparedBody, type PreparedRequest } from "./render-request.ts";
 import { newRequestStats, type RequestStats } from "./request-stats.ts";
 import { compileResponseRules, type Decision } from "./response-rules.ts";
 import { rateLimitedWaitMs } from "./rate-limited-wait.ts";
@@ -123,14 +123,18 @@ export function createProviderClient(options: ProviderClientOptions): ProviderCl
   const defaultHeaders: Record<string, string> = { accept: "application/json", ...commonHeaders };
   const clientStats = newRequestStats();
 
-  const clientBasic = (): string => {
+  const clientCredentials = (): { id: string; secret: string } => {
     const { clientId, clientSecret } = settings;
     if (typeof clientId !== "string" || typeof clientSecret !== "string" || clientId === "" || clientSecret === "") {
       throw new UserError(ErrorCodes.CONFIG_INVALID, `${provider} needs providers.${provider}.clientId and clientSecret for this request`, {
         hint: `Set providers.${provider}.clientId and providers.${provider}.clientSecret in the config.`,
       });
     }
-    return `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString("base64")}`;
+    return { id: clientId, secret: clientSecret };
+  };
+  const clientBasic = (): string => {
+    const { id, secret } = clientCredentials();
+    return `Basic ${Buffer.from(`${id}:${secret}`).toString("base64")}`;
   };
 
   function session(sessionOptions: ProviderSessionOptions = {}): ProviderSession {
@@ -206,9 +210,23 @@ export function createProviderClient(options: ProviderClientOptions): ProviderCl
       } else if (request.auth === "client_basic") {
         headers.authorization = clientBasic();
       }
+      let body = request.body;
+      if (typeof request.auth === "object") {
+        const { id, secret } = clientCredentials();
+        const fields = request.auth;
+        if (fields.in === "query") {
+          url.searchParams.set(fields.id, id);
+          url.searchParams.set(fields.secret, secret);
+        } else if (fields.in === "header") {
+          headers[fields.id.toLowerCase()] = id;
+          headers[fields.secret.toLowerCase()] = secret;
+        } else {
+          body = withClientFields(body, fields, id, secret);
+        }
+      }
       const wire: ProviderRequest = { method: request.method, url: url.href, headers, timeoutMs, maxResponseBytes, ...(signal ? { signal } : {}) };
-      if (request.body) {
-        const { contentType, bytes } = encodeBody(request.body);
+      if (body) {
+        const { contentType, bytes } = encodeBody(body);
         headers["content-type"] ??= contentType;
         wire.body = bytes;
       }
@@ -282,8 +300,8 @@ export function createProviderClient(options: ProviderClientOptions): ProviderCl
           }
           case "refresh": {
             if (request.auth !== "user" || !credentials) {
-              throw new UserError(ErrorCodes.AUTH_INVALID, `${where} refused the ${request.auth === "client_basic" ? "client credentials" : "request"} (${response.status})`, {
-                hint: request.auth === "client_basic" ? `Check providers.${provider}.clientId and clientSecret.` : "The request needs credentials: check its auth in the connector spec.",
+              throw new UserError(ErrorCodes.AUTH_INVALID, `${where} refused the ${isClientAuth(request.auth) ? "client credentials" : "request"} (${response.status})`, {
+                hint: isClientAuth(request.auth) ? `Check providers.${provider}.clientId and clientSecret.` : "The request needs credentials: check its auth in the connector spec.",
                 details: { status: response.status },
               });
             }
@@ -403,4 +421,21 @@ function collectStrings(value: unknown, into: string[]): void {
   if (typeof value === "string") into.push(value);
   else if (Array.isArray(value)) for (const item of value) collectStrings(item, into);
   else if (value !== null && typeof value === "object") for (const item of Object.values(value)) collectStrings(item, into);
+}
+
+/** A body with the client's id and secret added as two fields (a form, or a JSON object); a form of the two when there was none. */
+function withClientFields(body: PreparedBody | undefined, fields: ClientFieldsAuth, id: string, secret: string): PreparedBody {
+  if (!body) return { encoding: "form", value: new URLSearchParams({ [fields.id]: id, [fields.secret]: secret }) };
+  if (body.encoding === "form") {
+    const form = new URLSearchParams(body.value);
+    form.set(fields.id, id);
+    form.set(fields.secret, secret);
+    return { encoding: "form", value: form };
+  }
+  if (body.value === null || typeof body.value !== "object" || Array.isArray(body.value)) {
+    throw new UserError(ErrorCodes.SPEC_INVALID, "The client id and secret go in the request's body, which is not an object of fields", {
+      hint: "Give the request a form or JSON object body, or send the client's fields in the query or headers (auth.in).",
+    });
+  }
+  return { encoding: "json", value: { ...(body.value as Record<string, unknown>), [fields.id]: id, [fields.secret]: secret } };
 }

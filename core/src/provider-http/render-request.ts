@@ -1,4 +1,4 @@
-import type { RequestSpec } from "@tributary/schemas";
+import type { ClientFieldsAuth, RequestSpec } from "@tributary/schemas";
 import { ErrorCodes } from "../errors/codes.ts";
 import { UserError } from "../errors/tributary-error.ts";
 import { urlRefused } from "./errors.ts";
@@ -7,7 +7,10 @@ import { scopeOf, template, type TemplateVariables } from "./template-scope.ts";
 import type { ProviderRequest } from "./transport.ts";
 
 export type HttpMethod = ProviderRequest["method"];
-export type RequestAuth = "user" | "client_basic" | "none";
+export type RequestAuth = "user" | "client_basic" | "none" | ClientFieldsAuth;
+
+/** Whether a request authenticates as the application (its OAuth client) rather than a user. */
+export const isClientAuth = (auth: RequestAuth): boolean => auth === "client_basic" || typeof auth === "object";
 
 export type PreparedBody = { encoding: "json"; value: unknown } | { encoding: "form"; value: URLSearchParams };
 

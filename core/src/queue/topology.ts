@@ -97,11 +97,22 @@ export interface StaleCheckJobData {
   provider: "*";
 }
 
-/** What the pull queue carries: pulls, and the scheduler ticks that fan out into pulls or check staleness. */
-export type PullQueueJobData = PullJobData | PollAllJobData | StaleCheckJobData;
+/**
+ * The daily renewal of a provider's application subscriptions that expire (job name
+ * `renew-subscriptions:<PROVIDER>`, Oura's): those expiring within `webhook.subscription.renew.beforeSeconds`
+ * are renewed. Rides the pull queue, like the scheduler ticks, to run once cluster-wide.
+ */
+export interface RenewSubscriptionsJobData {
+  kind: "renew-subscriptions";
+  provider: string;
+}
+
+/** What the pull queue carries: pulls, and the scheduler ticks that fan out into pulls, check staleness or renew subscriptions. */
+export type PullQueueJobData = PullJobData | PollAllJobData | StaleCheckJobData | RenewSubscriptionsJobData;
 
 export const isPollAll = (data: PullQueueJobData): data is PollAllJobData => (data as PollAllJobData).kind === "poll-all";
 export const isStaleCheck = (data: PullQueueJobData): data is StaleCheckJobData => (data as StaleCheckJobData).kind === "stale-check";
+export const isRenewSubscriptions = (data: PullQueueJobData): data is RenewSubscriptionsJobData => (data as RenewSubscriptionsJobData).kind === "renew-subscriptions";
 
 /** One verified provider push notification, its user resolved by the ingress. */
 export interface IngestNotification {

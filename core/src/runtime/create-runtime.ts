@@ -88,6 +88,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     providers,
     access,
     ...(options.defaultDeveloper !== undefined ? { defaultDeveloper: options.defaultDeveloper } : {}),
+    publicUrl,
     log: options.log,
     metrics,
   };

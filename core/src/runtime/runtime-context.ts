@@ -52,6 +52,8 @@ export interface RuntimeContext {
   access: ProviderAccess;
   /** The developer that owns connections made without one (the config's `api:` account). */
   defaultDeveloper?: string;
+  /** Where providers reach this deployment (OAuth callbacks, `<publicUrl>/hooks/<NAME>`). @default "http://localhost:3000" */
+  publicUrl?: string;
   log: Logger;
   metrics: Metrics;
 }

@@ -1,6 +1,6 @@
 import { effectiveSync } from "../connectors/connector-sync.ts";
 import { unavailableReason } from "../services/provider-availability.ts";
-import { Priority, type PollAllJobData, type StaleCheckJobData } from "../queue/topology.ts";
+import { Priority, type PollAllJobData, type RenewSubscriptionsJobData, type StaleCheckJobData } from "../queue/topology.ts";
 import type { RuntimeContext } from "./runtime-context.ts";
 
 export interface SchedulerOptions {
@@ -12,19 +12,21 @@ export interface SchedulerOptions {
   pollLookbackDays?: number;
   /** Milliseconds between looks for connections gone quiet. @default 1 hour */
   staleCheckEveryMs?: number;
+  /** Cron (UTC) of the daily renewal of application subscriptions that expire. @default "30 3 * * *" */
+  renewCron?: string;
 }
 
 export interface ScheduledTick {
   /** The BullMQ job scheduler id (fixed per provider and kind). */
   id: string;
   provider: string;
-  kind: "poll" | "reconcile";
+  kind: "poll" | "reconcile" | "renew";
   /** Poll interval, or the reconciliation cron. */
   every?: number;
   pattern?: string;
 }
 
-const SCHEDULER_ID = /^(poll|reconcile)-(.+)$/;
+const SCHEDULER_ID = /^(poll|reconcile|renew)-(.+)$/;
 export const STALE_CHECK_ID = "stale-check";
 const DAY_SECONDS = 86_400;
 
@@ -33,7 +35,9 @@ const DAY_SECONDS = 86_400;
  * - every provider with a poll interval (`providers.<P>.pollIntervalSeconds`, else the connector's) gets
  *   a `poll:<PROVIDER>` tick at that interval;
  * - every provider that pushes (has a `webhook`) gets a daily `reconcile:<PROVIDER>` tick, which re-pulls
- *   the last days in case a push was lost.
+ *   the last days in case a push was lost;
+ * - every provider whose application subscription expires (`webhook.subscription.renew`, Oura) gets a
+ *   daily `renew-subscriptions:<PROVIDER>` tick, which renews those about to.
  * Each tick is one fan-out job; the pull worker turns it into one pull per user and data type.
  *
  * Why BullMQ schedulers and not node-cron: every API and worker process runs this at start-up, and a
@@ -49,6 +53,7 @@ const DAY_SECONDS = 86_400;
 export async function startScheduler(ctx: RuntimeContext, options: SchedulerOptions = {}): Promise<ScheduledTick[]> {
   const queue = ctx.queues.pull;
   const reconcileCron = options.reconcileCron ?? "0 3 * * *";
+  const renewCron = options.renewCron ?? "30 3 * * *";
   const pollLookbackDays = options.pollLookbackDays ?? 3;
 
   const wanted: ScheduledTick[] = [];
@@ -74,6 +79,15 @@ export async function startScheduler(ctx: RuntimeContext, options: SchedulerOpti
         opts: { priority: Priority.scheduled },
       });
       wanted.push({ id: `reconcile-${connector.name}`, provider: connector.name, kind: "reconcile", pattern: reconcileCron });
+    }
+    if (connector.definition.spec.webhook?.subscription?.renew) {
+      const data: RenewSubscriptionsJobData = { kind: "renew-subscriptions", provider: connector.name };
+      await queue.upsertJobScheduler(`renew-${connector.name}`, { pattern: renewCron, tz: "UTC" }, {
+        name: `renew-subscriptions:${connector.name}`,
+        data,
+        opts: { priority: Priority.scheduled },
+      });
+      wanted.push({ id: `renew-${connector.name}`, provider: connector.name, kind: "renew", pattern: renewCron });
     }
   }
 

@@ -20,6 +20,10 @@ export const TEMPLATE_VARIABLE_GROUPS = {
   object: ["object_id"],
   /** Our callback URL for this provider, for subscription requests. */
   webhookUrl: ["webhook_url"],
+  /** providers.<NAME>.verifyToken, which the provider echoes in its subscription handshake. */
+  verifyToken: ["verify_token"],
+  /** The id of the application's push subscription being deleted or renewed. */
+  subscription: ["subscription_id"],
   /** JSON pointers into the document at hand (a webhook notification): `{/object_type}`. */
   document: ["/…"],
 } as const satisfies Record<string, readonly string[]>;
@@ -40,6 +44,8 @@ export const TEMPLATE_CONTEXTS = {
   revoke: { describe: "the revoke request", offers: ["connection", "operator", "credentials"] },
   backfill: { describe: "a backfill request", offers: ["connection", "operator", "credentials", "window"] },
   eventType: { describe: "webhook.eventType", offers: ["document"] },
+  subscription: { describe: "a webhook.subscription request", offers: ["operator", "webhookUrl", "verifyToken"] },
+  subscriptionById: { describe: "a webhook.subscription delete or renew request", offers: ["operator", "webhookUrl", "verifyToken", "subscription"] },
 } as const satisfies Record<string, { describe: string; offers: readonly TemplateVariableGroup[] }>;
 
 export type TemplateContext = keyof typeof TEMPLATE_CONTEXTS;

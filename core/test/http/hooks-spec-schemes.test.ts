@@ -157,6 +157,15 @@ describe("provider pushes verified as each connector spec declares", () => {
     expect(counted.values.find((v) => v.labels.provider === "POLAR" && v.labels.outcome === "ignored")?.value).toBe(1);
   });
 
+  it("Polar's PING signed with a key not configured (a webhook made again) is answered, nothing queued; an event signed so is refused", async () => {
+    const ping = await send("POLAR", sign("POLAR", { event: "PING", timestamp: new Date().toISOString() }, { secret: "a-new-key" }));
+    expect(ping.status).toBe(200);
+    expect(await ping.enqueued()).toEqual([]);
+    const exercise = await send("POLAR", sign("POLAR", { event: "EXERCISE", user_id: Number(user), entity_id: randomUUID(), url: "https://www.polaraccesslink.com/v3/exercises/aQlC83" }, { secret: "a-new-key" }));
+    expect(exercise.status).toBe(401);
+    expect(await exercise.enqueued()).toEqual([]);
+  });
+
   it("a Wahoo push is stored without its webhook token", async () => {
     const response = await send("WAHOO", sign("WAHOO", pushes[5]!.payload()));
     const [notification] = await response.enqueued();

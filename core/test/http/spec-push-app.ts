@@ -115,12 +115,15 @@ export interface SpecPushApp {
   close(): Promise<void>;
 }
 
-/** `baseUrls`: providers.<NAME>.baseUrl, for connectors whose pushes make us fetch from a local mock. */
-export async function startSpecPushApp(options: { baseUrls?: Record<string, string> } = {}): Promise<SpecPushApp> {
+/**
+ * `baseUrls`: providers.<NAME>.baseUrl, for connectors whose pushes make us fetch from a local mock;
+ * `withoutPushSecret`: providers configured without their push secret (before their subscription is made).
+ */
+export async function startSpecPushApp(options: { baseUrls?: Record<string, string>; withoutPushSecret?: string[] } = {}): Promise<SpecPushApp> {
   const definitions = await specConnectors();
   const secrets = { push: randomBytes(16).toString("hex"), client: randomBytes(16).toString("hex"), verifyToken: randomBytes(8).toString("hex"), subscriptionId: "120475" };
   const providers = Object.keys(definitions).map(
-    (name) => `${name}: { clientId: "id-${name.toLowerCase()}", clientSecret: "${secrets.client}", pushSecret: "${secrets.push}", verifyToken: "${secrets.verifyToken}", options: { subscription_id: "${secrets.subscriptionId}" }${options.baseUrls?.[name] ? `, baseUrl: "${options.baseUrls[name]}"` : ""} }`,
+    (name) => `${name}: { clientId: "id-${name.toLowerCase()}", clientSecret: "${secrets.client}", ${options.withoutPushSecret?.includes(name) ? "" : `pushSecret: "${secrets.push}", `}verifyToken: "${secrets.verifyToken}", options: { subscription_id: "${secrets.subscriptionId}" }${options.baseUrls?.[name] ? `, baseUrl: "${options.baseUrls[name]}"` : ""} }`,
   );
   const config = parseConfig(
     [`redis: { url: "${TEST_REDIS_URL}" }`, `api: { apiKeys: ["key-${randomBytes(12).toString("hex")}"] }`, "server: { rateLimit: { maxRejected: 100000 } }", "plugins: []", `providers: { ${providers.join(", ")} }`, "destinations: [{ name: sink, type: sink }]"].join("\n"),

@@ -2,6 +2,19 @@ import { Type, type Static } from '@sinclair/typebox';
 import { closed, Count, Pointer, Template } from './define.ts';
 
 /**
+ * The operator's OAuth client id and secret sent as two fields of the request, for provider APIs that
+ * act for the application rather than a user: Strava's push subscriptions (form fields and query
+ * parameters `client_id`, `client_secret`), Oura's webhook subscriptions (headers `x-client-id`,
+ * `x-client-secret`).
+ */
+export const ClientFieldsAuth = closed({
+  in: Type.Union([Type.Literal('query'), Type.Literal('body'), Type.Literal('header')], { description: 'Where both fields go (a body field needs a form or JSON object body).' }),
+  id: Type.String({ minLength: 1, description: 'The name of the client id\'s field, e.g. "client_id", "x-client-id".' }),
+  secret: Type.String({ minLength: 1, description: 'The name of the client secret\'s field, e.g. "client_secret", "x-client-secret".' }),
+}, { description: "The client id and secret as two fields of the request." });
+export type ClientFieldsAuth = Static<typeof ClientFieldsAuth>;
+
+/**
  * One provider request. `path` is relative to `http.baseUrl` (or absolute on the same origin); every text
  * is a template: `{provider_user_id}`, `{start}`, `{end}`, `{record.<field>}`, `{object_id}`, `{client_id}`, …
  */
@@ -12,8 +25,8 @@ export const RequestSpec = closed({
   headers: Type.Optional(Type.Record(Type.String(), Template(''))),
   body: Type.Optional(Type.Unknown({ description: 'A JSON value whose strings are templates.' })),
   bodyEncoding: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('form')], { description: '@default "json"' })),
-  auth: Type.Optional(Type.Union([Type.Literal('user'), Type.Literal('client_basic'), Type.Literal('none')], {
-    description: "user: the connection's credentials (default); client_basic: HTTP basic with the operator's client id and secret; none.",
+  auth: Type.Optional(Type.Union([Type.Literal('user'), Type.Literal('client_basic'), Type.Literal('none'), ClientFieldsAuth], {
+    description: "user: the connection's credentials (default); client_basic: HTTP basic with the operator's client id and secret; { in, id, secret }: the client id and secret as two fields of the request; none.",
   })),
 });
 export type RequestSpec = Static<typeof RequestSpec>;

@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { closed, Count, Pointer, tagged, Template } from './define.ts';
+import { closed, Count, Pointer, tagged, Template, TimeFormat } from './define.ts';
+import { RequestSpec } from './http.ts';
 
 /** Which configured secret keys a signature: `providers.<NAME>.pushSecret` (default) or the OAuth client secret. */
 const SecretSource = Type.Optional(Type.Union([Type.Literal('pushSecret'), Type.Literal('clientSecret')], { description: '@default "pushSecret"' }));
@@ -122,6 +123,63 @@ export const BatchSpec = tagged('type', [
   closed({ type: Type.Literal('keys'), description: Type.Optional(Type.String({ description: 'Garmin: each top-level key names the event type and holds an array of notifications.' })) }),
 ]);
 
+/** A setting the operator must configure from what creating the subscription answered. */
+export const SubscriptionSettingSpec = closed({
+  setting: Type.String({
+    pattern: '^(pushSecret|options\\.[A-Za-z_][A-Za-z0-9_]*)$',
+    expected: 'pushSecret, or options.<name> (an option the spec declares)',
+    description: 'pushSecret (providers.<NAME>.pushSecret: Polar\'s signature_secret_key) or options.<name> (Strava\'s options.subscription_id).',
+  }),
+  path: Pointer('Where the created subscription holds its value ("/id", "/signature_secret_key").'),
+});
+export type SubscriptionSettingSpec = Static<typeof SubscriptionSettingSpec>;
+
+/**
+ * The application's own subscription to the provider's pushes, made once per deployment by
+ * `tributary subscriptions create` (Strava's push subscription, Polar's client webhook, Oura's
+ * subscriptions per data type): how to list, create, delete and renew it. Its requests authenticate as
+ * the application (`auth: client_basic`, or the client's fields), and may use `{webhook_url}` (our
+ * callback), `{verify_token}` (providers.<NAME>.verifyToken) and, to delete or renew one,
+ * `{subscription_id}`.
+ */
+export const SubscriptionSpec = closed({
+  description: Type.Optional(Type.String()),
+  list: closed({
+    request: RequestSpec,
+    records: Type.Optional(Pointer('Where the answer lists the subscriptions; a single object there is one. @default ""')),
+    example: Type.Optional(Type.Unknown({ description: "An answer of the provider's, as its documentation shows it: the mock lists its subscriptions in the shape of its first one." })),
+  }, { description: "The application's subscriptions, whoever made them." }),
+  fields: closed({
+    id: Pointer('The subscription\'s id, in a listed subscription and in a created one ("/id").'),
+    callbackUrl: Pointer('The URL a subscription posts to ("/callback_url", Polar "/url"); ours is {webhook_url}.'),
+    expires: Type.Optional(closed({ path: Pointer('When the subscription ends ("/expiration_time").'), format: TimeFormat }, { description: 'Subscriptions that expire (Oura): renewed before they do.' })),
+    key: Type.Optional(Type.Array(Pointer(''), {
+      minItems: 1,
+      description: 'Fields that tell apart the subscriptions one callback has (Oura: ["/event_type", "/data_type"]), read alike in a listed subscription and in a create request\'s body. Without it the application has one subscription.',
+    })),
+  }),
+  create: Type.Array(RequestSpec, { minItems: 1, description: 'One request per subscription (Oura: one per event type and data type); one whose subscription is listed already is not sent again.' }),
+  created: Type.Optional(Pointer('Where a create answer holds the new subscription (Polar "/data"). @default ""')),
+  settings: Type.Optional(Type.Array(SubscriptionSettingSpec, { minItems: 1, description: 'What the operator configures from a created subscription; `create` prints each.' })),
+  ping: Type.Optional(closed({
+    description: Type.Optional(Type.String()),
+    when: Type.Record(Type.String(), Type.Union([Type.String(), Type.Number(), Type.Boolean(), Type.Null()]), {
+      propertyNames: { pattern: '^/', expected: 'a JSON pointer such as "/event"' },
+      minProperties: 1,
+      description: 'What tells the ping apart: every pointer must equal its value (compared as text), e.g. { "/event": PING }.',
+    }),
+    example: Type.Unknown({ description: 'The ping as the provider sends it; the mock sends it when a subscription is created.' }),
+  }, {
+    description: 'A push the provider sends when the subscription is created, signed with a secret it shows only in its answer (Polar\'s PING): answered 200 whatever its signature, and nothing is done. Its event must be ignored.',
+  })),
+  delete: RequestSpec,
+  renew: Type.Optional(closed({
+    request: RequestSpec,
+    beforeSeconds: Count('Renew a subscription that expires within this many seconds.'),
+  }, { description: 'Extends a subscription that expires (Oura: PUT /v2/webhook/subscription/renew/{subscription_id}); needs fields.expires.' })),
+});
+export type SubscriptionSpec = Static<typeof SubscriptionSpec>;
+
 export const WebhookSpec = closed({
   verify: VerifySpec,
   body: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('form')], { description: 'Body encoding. @default "json"' })),
@@ -133,6 +191,7 @@ export const WebhookSpec = closed({
     description: 'Event type (or "*" for any other) → action; a list is tried in order, the first whose `when` holds wins.',
   }),
   maxNotifications: Type.Optional(Count('Notifications one request may carry. @default 1000')),
+  subscription: Type.Optional(SubscriptionSpec),
   examples: Type.Optional(Type.Array(closed({
     description: Type.Optional(Type.String()),
     headers: Type.Optional(Type.Record(Type.String(), Type.String())),

@@ -9,7 +9,8 @@ import { isAccessLost, reportAccessLost } from "../access-lost.ts";
 import { ErrorCodes } from "../../errors/codes.ts";
 import { RateLimitedError, TransientError, UserError } from "../../errors/tributary-error.ts";
 import { unrecoverableIfUserError } from "./unrecoverable.ts";
-import { isPollAll, isStaleCheck, MAX_FREE_PROVIDER_RATE_LIMITS, pullPriority, type PollAllJobData, type PullJobData, type PullQueueJobData } from "../../queue/topology.ts";
+import { isPollAll, isRenewSubscriptions, isStaleCheck, MAX_FREE_PROVIDER_RATE_LIMITS, pullPriority, type PollAllJobData, type PullJobData, type PullQueueJobData, type RenewSubscriptionsJobData } from "../../queue/topology.ts";
+import { processRenewSubscriptions, type RenewSubscriptionsResult } from "../renew-subscriptions.ts";
 import { checkStaleConnections, type StaleCheckResult } from "../stale-connections.ts";
 import { isLargeRange } from "../date-range.ts";
 import { deferJob } from "../defer-job.ts";
@@ -43,9 +44,10 @@ export async function processPull(
   job: Job<PullQueueJobData>,
   token?: string,
   signal?: AbortSignal,
-): Promise<PullResult | PollAllResult | StaleCheckResult> {
+): Promise<PullResult | PollAllResult | StaleCheckResult | RenewSubscriptionsResult> {
   try {
     if (isStaleCheck(job.data)) return await checkStaleConnections(ctx);
+    if (isRenewSubscriptions(job.data)) return await processRenewSubscriptions(ctx, job as Job<RenewSubscriptionsJobData>);
     if (isPollAll(job.data)) return await processPollAll(ctx, job as Job<PollAllJobData>);
     return await pullOnce(ctx, job as Job<PullJobData>, token, signal);
   } catch (error) {

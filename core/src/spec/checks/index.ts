@@ -6,13 +6,14 @@ import type { Check } from "./check.ts";
 import { checkDataFlow } from "./data-flow.ts";
 import { checkHttp } from "./http.ts";
 import { checkStreams } from "./streams.ts";
+import { checkSubscription } from "./subscription.ts";
 import { checkSync } from "./sync.ts";
 import { checkTemplates } from "./templates.ts";
 import { checkWebhook } from "./webhook.ts";
 
 export { checkHookShapes } from "./hook-shapes.ts";
 
-const CHECKS: readonly Check[] = [checkDataFlow, checkStreams, checkWebhook, checkSync, checkTemplates, checkHttp, checkAuth];
+const CHECKS: readonly Check[] = [checkDataFlow, checkStreams, checkWebhook, checkSubscription, checkSync, checkTemplates, checkHttp, checkAuth];
 
 /**
  * What the meta-schema cannot say: the parts of a spec (and its hooks) agree with each other. Runs on a

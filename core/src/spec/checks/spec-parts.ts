@@ -48,7 +48,21 @@ export function specRequests(spec: ConnectorSpec): SpecRequest[] {
   for (const [dataType, request] of Object.entries(spec.sync?.backfillRequests ?? {})) {
     requests.push({ request, path: ["sync", "backfillRequests", dataType], context: "backfill" });
   }
+  requests.push(...subscriptionRequests(spec));
   return requests;
+}
+
+/** The requests of the webhook's application subscription (`webhook.subscription`). */
+export function subscriptionRequests(spec: ConnectorSpec): SpecRequest[] {
+  const subscription = spec.webhook?.subscription;
+  if (!subscription) return [];
+  const at = ["webhook", "subscription"];
+  return [
+    { request: subscription.list.request, path: [...at, "list", "request"], context: "subscription" },
+    ...subscription.create.map((request, i): SpecRequest => ({ request, path: [...at, "create", i], context: "subscription" })),
+    { request: subscription.delete, path: [...at, "delete"], context: "subscriptionById" },
+    ...(subscription.renew ? [{ request: subscription.renew.request, path: [...at, "renew", "request"], context: "subscriptionById" } satisfies SpecRequest] : []),
+  ];
 }
 
 /** Every template string of a request: path, query and header values, and the strings inside its body. */

@@ -90,7 +90,7 @@ function checkDetails({ stream, path }: SpecStream, report: Report): void {
   });
 }
 
-function usesVariable(texts: readonly string[], name: string): boolean {
+export function usesVariable(texts: readonly string[], name: string): boolean {
   return texts.some((text) => {
     try {
       return compileTemplate(text).variables.includes(name);

@@ -37,6 +37,12 @@ export const checkTemplates: Check = ({ spec, hooks }, report) => {
     usedOptions.add(match.setting);
     if (!declared.has(match.setting)) report(["webhook", "verify", "match", "setting"], `no option named "${match.setting}" — declare it under options`);
   }
+  spec.webhook?.subscription?.settings?.forEach(({ setting }, i) => {
+    if (!setting.startsWith("options.")) return;
+    const option = setting.slice("options.".length);
+    usedOptions.add(option);
+    if (!declared.has(option)) report(["webhook", "subscription", "settings", i, "setting"], `no option named "${option}" — declare it under options`);
+  });
   const hasHooks = Object.keys(hooks).length > 0;
   if (!hasHooks) {
     for (const name of declared) {
