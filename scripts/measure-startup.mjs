@@ -70,7 +70,9 @@ try {
     for (const [mode, args] of Object.entries(modes)) {
       const runs = [];
       for (let i = 0; i < rounds; i++) runs.push(await once([...args(role), role]));
-      console.log(`${role.padEnd(7)} ${mode.padEnd(17)} ${`${Math.round(median(runs.map((r) => r.startupMs)))} ms`.padStart(8)}   ${`${median(runs.map((r) => r.rssMb)).toFixed(0)} MB`.padStart(8)}`);
+      console.log(
+        `${role.padEnd(7)} ${mode.padEnd(17)} ${`${Math.round(median(runs.map((r) => r.startupMs)))} ms`.padStart(8)}   ${`${median(runs.map((r) => r.rssMb)).toFixed(0)} MB`.padStart(8)}`,
+      );
     }
   }
 } finally {

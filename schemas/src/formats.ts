@@ -4,9 +4,9 @@
  * ("2024-01-15T09:30:00Z"), and local-time payloads may carry no offset at all. RFC 3339 `date-time`
  * rejects the offset-less form, so we validate the ISO-8601 profile Terra actually emits.
  */
-export const DATE_TIME_FORMAT = 'iso-date-time';
+export const DATE_TIME_FORMAT = "iso-date-time";
 /** Date-only fields (birth dates, period start dates) that some providers fill with a full timestamp. */
-export const DATE_OR_DATE_TIME_FORMAT = 'iso-date-or-date-time';
+export const DATE_OR_DATE_TIME_FORMAT = "iso-date-or-date-time";
 
 // Shape only (no capture groups): the numeric ranges are checked by reading digits at fixed offsets,
 // which costs far less than materializing a match array and parsing each group. Validation runs this
@@ -67,5 +67,5 @@ export function isIsoDateOrDateTime(value: string): boolean {
 export const FORMAT_DESCRIPTIONS: Readonly<Record<string, string>> = {
   [DATE_TIME_FORMAT]: 'an ISO-8601 date-time such as "2022-10-28T10:00:00.000000+01:00"',
   [DATE_OR_DATE_TIME_FORMAT]: 'an ISO-8601 date ("2022-10-28") or date-time',
-  uri: 'an absolute URI',
+  uri: "an absolute URI",
 };

@@ -1,6 +1,6 @@
-import { isDataType, type DataType } from './data-types.ts';
-import { isEventType, type EventType } from './event-types.ts';
-import { SCHEMA_BASE_URL } from './version.ts';
+import { isDataType, type DataType } from "./data-types.ts";
+import { isEventType, type EventType } from "./event-types.ts";
+import { SCHEMA_BASE_URL } from "./version.ts";
 
 /**
  * One id convention for every schema:
@@ -15,8 +15,8 @@ export const enumSchemaId = (slug: string): string => `${SCHEMA_BASE_URL}/enums/
 export const eventDocumentId = (slug: string): string => `${SCHEMA_BASE_URL}/events/${slug}.json`;
 
 /** The whole discriminated webhook envelope. */
-export const WEBHOOK_EVENT_SCHEMA_ID = documentSchemaId('webhook-event');
-export const TERRA_USER_SCHEMA_ID = documentSchemaId('terra-user');
+export const WEBHOOK_EVENT_SCHEMA_ID = documentSchemaId("webhook-event");
+export const TERRA_USER_SCHEMA_ID = documentSchemaId("terra-user");
 
 export function modelSchemaId(dataType: DataType): string {
   if (!isDataType(dataType)) throw new TypeError(`unknown data type "${String(dataType)}"`);
@@ -26,6 +26,6 @@ export function modelSchemaId(dataType: DataType): string {
 export function eventSchemaId(eventType: EventType): string {
   if (!isEventType(eventType)) throw new TypeError(`unknown event type "${String(eventType)}"`);
   // Both wire names of the pointer event share one schema.
-  const slug = eventType === 's3_upload' ? 's3-payload' : eventType.replaceAll('_', '-');
+  const slug = eventType === "s3_upload" ? "s3-payload" : eventType.replaceAll("_", "-");
   return eventDocumentId(slug);
 }

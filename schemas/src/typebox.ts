@@ -1,8 +1,8 @@
-import { Type, type Static, type TSchema, type TUnsafe, type TObject, type TProperties } from '@sinclair/typebox';
-import { DATE_OR_DATE_TIME_FORMAT, DATE_TIME_FORMAT } from './formats.ts';
-import { documentSchemaId, objectSchemaId } from './ids.ts';
-import { kebabCase } from './kebab-case.ts';
-import { JSON_SCHEMA_DIALECT } from './version.ts';
+import { Type, type Static, type TSchema, type TUnsafe, type TObject, type TProperties } from "@sinclair/typebox";
+import { DATE_OR_DATE_TIME_FORMAT, DATE_TIME_FORMAT } from "./formats.ts";
+import { documentSchemaId, objectSchemaId } from "./ids.ts";
+import { kebabCase } from "./kebab-case.ts";
+import { JSON_SCHEMA_DIALECT } from "./version.ts";
 
 /**
  * Terra marks nearly every field optional AND nullable ("anyOf: [X, null]"): absent and null both mean
@@ -16,7 +16,7 @@ export const optionalNullable = <T extends TSchema>(schema: T) => Type.Optional(
  * registry entries so each is compiled once and addressable by name (e.g. "HeartRateData").
  */
 export function ref<T extends TSchema>(schema: T): TUnsafe<Static<T>> {
-  if (typeof schema.$id !== 'string') throw new TypeError('ref() needs a schema with an $id');
+  if (typeof schema.$id !== "string") throw new TypeError("ref() needs a schema with an $id");
   return Type.Unsafe<Static<T>>({ $ref: schema.$id });
 }
 
@@ -25,8 +25,7 @@ export const num = (options: { minimum?: number; maximum?: number; deprecated?: 
   const { deprecated, ...range } = options;
   return Type.Optional(Type.Union([Type.Number(range), Type.Null()], deprecated ? { deprecated } : {}));
 };
-export const int = (options: { minimum?: number; maximum?: number } = {}) =>
-  Type.Optional(Type.Union([Type.Integer(options), Type.Null()]));
+export const int = (options: { minimum?: number; maximum?: number } = {}) => Type.Optional(Type.Union([Type.Integer(options), Type.Null()]));
 export const str = () => optionalNullable(Type.String());
 export const bool = () => optionalNullable(Type.Boolean());
 
@@ -41,12 +40,10 @@ export const list = <T extends TSchema>(item: T) => optionalNullable(Type.Array(
 export const child = <T extends TSchema>(schema: T) => optionalNullable(ref(schema));
 
 /** `{ name: weight }` maps that explain enrichment scores. */
-export const contributors = () =>
-  optionalNullable(Type.Unsafe<Record<string, number>>({ type: 'object', additionalProperties: { type: 'number' } }));
+export const contributors = () => optionalNullable(Type.Unsafe<Record<string, number>>({ type: "object", additionalProperties: { type: "number" } }));
 
 /** `[latitude, longitude]` in degrees. */
-export const latLng = () =>
-  optionalNullable(Type.Unsafe<[number, number]>({ type: 'array', items: { type: 'number' }, minItems: 2, maxItems: 2 }));
+export const latLng = () => optionalNullable(Type.Unsafe<[number, number]>({ type: "array", items: { type: "number" }, minItems: 2, maxItems: 2 }));
 
 interface ObjectOptions {
   description?: string;
@@ -64,7 +61,7 @@ export function subObject<P extends TProperties>(title: string, properties: P, o
 }
 
 /** A registered top-level document (the models, TerraUser, the envelope). */
-export function document<P extends TProperties>(title: string, slug: string, properties: P, options: Omit<ObjectOptions, 'slug'> = {}): TObject<P> {
+export function document<P extends TProperties>(title: string, slug: string, properties: P, options: Omit<ObjectOptions, "slug"> = {}): TObject<P> {
   return Type.Object(properties, { $schema: JSON_SCHEMA_DIALECT, $id: documentSchemaId(slug), title, ...options });
 }
 

@@ -37,7 +37,10 @@ describe("deliveries of each developer", () => {
   it("reach only that developer's destination, signed with its own secret", async () => {
     const [ofA, ofB] = [await connect(api.a), await connect(api.b)];
     await idle();
-    for (const [account, mine, theirs] of [[api.a, ofA, ofB], [api.b, ofB, ofA]] as const) {
+    for (const [account, mine, theirs] of [
+      [api.a, ofA, ofB],
+      [api.b, ofB, ofA],
+    ] as const) {
       const users = new Set(account.receiver.arrivals.map((arrival) => userOf(arrival.payload)));
       expect(users.has(mine), account.devId).toBe(true);
       expect(users.has(theirs), account.devId).toBe(false);
@@ -72,7 +75,9 @@ describe("deliveries of each developer", () => {
     const expected = [...sandboxTerraRecords("daily", { userId, range: { start: new Date(`${day(-90)}T00:00:00Z`), end: new Date(`${day(0)}T00:00:00Z`) } })];
     expect(expected.length).toBeGreaterThanOrEqual(90);
     expect(chunks).toHaveLength(Math.ceil(expected.length / 10));
-    const days = chunks.flatMap((chunk) => (chunk.payload.data as Array<{ metadata: { start_time: string } }>).map((record) => record.metadata.start_time.slice(0, 10)));
+    const days = chunks.flatMap((chunk) =>
+      (chunk.payload.data as Array<{ metadata: { start_time: string } }>).map((record) => record.metadata.start_time.slice(0, 10)),
+    );
     expect(new Set(days).size).toBe(expected.length);
     expect(chunks.map((chunk) => chunk.traceId).sort()).toEqual(chunks.map((_, n) => `${reference}:chunk:${n}`).sort());
 
@@ -94,8 +99,16 @@ describe("deliveries of each developer", () => {
       const records = (arrival.payload.data as unknown[]).length;
       if (records > 1) expect(arrival.bytes, `${records} records`).toBeLessThanOrEqual(MAX_PAYLOAD_BYTES);
     }
-    const expected = [...sandboxTerraRecords("activity", { userId, range: { start: new Date(`${day(-12)}T00:00:00Z`), end: new Date(`${day(0)}T00:00:00Z`) }, withSamples: true })];
-    const summaries = payloads.flatMap((arrival) => (arrival.payload.data as Array<{ metadata: { summary_id: string } }>).map((record) => record.metadata.summary_id));
+    const expected = [
+      ...sandboxTerraRecords("activity", {
+        userId,
+        range: { start: new Date(`${day(-12)}T00:00:00Z`), end: new Date(`${day(0)}T00:00:00Z`) },
+        withSamples: true,
+      }),
+    ];
+    const summaries = payloads.flatMap((arrival) =>
+      (arrival.payload.data as Array<{ metadata: { summary_id: string } }>).map((record) => record.metadata.summary_id),
+    );
     expect(summaries.sort()).toEqual(expected.map((record) => (record as { metadata: { summary_id: string } }).metadata.summary_id).sort());
   }, 240_000);
 });
@@ -109,7 +122,10 @@ describe("pause and resume", () => {
     // A payload made before the pause (a pull racing it) is withheld, not delivered.
     const connection = (await api.store.getConnection(userId))!;
     const records = [...sandboxTerraRecords("daily", { userId, range: { start: new Date(`${day(-2)}T00:00:00Z`), end: new Date(`${day(-1)}T00:00:00Z`) } })];
-    const [serialized] = dataPayloads("daily", { ...connection, created_at: connection.created_at, last_webhook_update: null }, records, { maxRecords: 100, maxBytes: MAX_PAYLOAD_BYTES });
+    const [serialized] = dataPayloads("daily", { ...connection, created_at: connection.created_at, last_webhook_update: null }, records, {
+      maxRecords: 100,
+      maxBytes: MAX_PAYLOAD_BYTES,
+    });
     await emitPayload(api.app.services, serialized!.payload, { traceId: `paused-${userId}`, developer: connection.developer_id, body: serialized!.body });
     await idle();
     expect(api.b.receiver.arrivals.filter((arrival) => arrival.traceId === `paused-${userId}`)).toEqual([]);

@@ -48,19 +48,31 @@ export async function openApiChecker(document: unknown) {
       seen.add(`${method} ${found.template}`);
       const status = String(response.statusCode);
       const declared = operation.responses[status] ?? operation.responses.default;
-      if (!declared) throw new Error(`${response.method} ${path} answered ${status}, which the document does not declare (it has ${Object.keys(operation.responses).join(", ")})`);
-      const contentType = String(response.headers["content-type"] ?? "").split(";")[0]!.trim();
+      if (!declared)
+        throw new Error(
+          `${response.method} ${path} answered ${status}, which the document does not declare (it has ${Object.keys(operation.responses).join(", ")})`,
+        );
+      const contentType = String(response.headers["content-type"] ?? "")
+        .split(";")[0]!
+        .trim();
       const content = declared.content?.[contentType];
-      if (!content) throw new Error(`${response.method} ${path} ${status} answered ${contentType || "no content type"}; declared: ${Object.keys(declared.content ?? {}).join(", ")}`);
+      if (!content)
+        throw new Error(
+          `${response.method} ${path} ${status} answered ${contentType || "no content type"}; declared: ${Object.keys(declared.content ?? {}).join(", ")}`,
+        );
       const key = `${found.template} ${method} ${status} ${contentType}`;
       let validate = compiled.get(key);
       if (!validate) {
-        validate = ajv.compile({ $ref: `openapi.json#/${pointer("paths", found.template, method, "responses", operation.responses[status] ? status : "default", "content", contentType, "schema")}` });
+        validate = ajv.compile({
+          $ref: `openapi.json#/${pointer("paths", found.template, method, "responses", operation.responses[status] ? status : "default", "content", contentType, "schema")}`,
+        });
         compiled.set(key, validate);
       }
       const body = JSON.parse(response.body) as unknown;
       if (!validate(body)) {
-        throw new Error(`${response.method} ${response.url} ${status}: the body does not match the document: ${ajv.errorsText(validate.errors, { separator: "; " }).slice(0, 1500)}\n${response.body.slice(0, 500)}`);
+        throw new Error(
+          `${response.method} ${response.url} ${status}: the body does not match the document: ${ajv.errorsText(validate.errors, { separator: "; " }).slice(0, 1500)}\n${response.body.slice(0, 500)}`,
+        );
       }
     },
     /** Operations of the document no checked answer came from. */

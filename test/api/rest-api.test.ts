@@ -59,7 +59,9 @@ describe("authentication", () => {
     ["GET", "/v2/subscriptions"],
     ["POST", `/v2/users/${randomUUID()}/pause`],
     ["POST", `/v2/users/${randomUUID()}/resume`],
-    ...["activity", "body", "daily", "sleep", "nutrition", "menstruation"].map((type) => ["GET", `/v2/${type}?user_id=${randomUUID()}&start_date=${day(-3)}`] as ["GET", string]),
+    ...["activity", "body", "daily", "sleep", "nutrition", "menstruation"].map(
+      (type) => ["GET", `/v2/${type}?user_id=${randomUUID()}&start_date=${day(-3)}`] as ["GET", string],
+    ),
     ["GET", `/v2/athlete?user_id=${randomUUID()}`],
   ];
 
@@ -171,7 +173,15 @@ describe("POST /v2/auth/authenticateUser", () => {
     expect((await queuedFor("b-hook", "auth")).some((job) => job.data.userId === userId)).toBe(true);
     expect((await queuedFor("a-hook", "auth")).some((job) => job.data.userId === userId)).toBe(false);
     const backfill = (await api.app.producer.pull.getJobs(["prioritized", "waiting"])).filter((job) => (job.data as PullJobData).userId === userId);
-    expect(backfill.map((job) => (job.data as PullJobData).dataType).sort()).toEqual(["activity", "athlete", "body", "daily", "menstruation", "nutrition", "sleep"]);
+    expect(backfill.map((job) => (job.data as PullJobData).dataType).sort()).toEqual([
+      "activity",
+      "athlete",
+      "body",
+      "daily",
+      "menstruation",
+      "nutrition",
+      "sleep",
+    ]);
   });
 
   it("without a success URL, lands on the server's result page", async () => {
@@ -194,13 +204,19 @@ describe("POST /v2/auth/authenticateUser", () => {
     expect(unwired.statusCode).toBe(501);
     expect(json(unwired)).toMatchObject({ type: "about:blank", title: "not implemented", code: "ERR_AUTH_FLOW_UNAVAILABLE" });
     expect(json(unwired).detail).toMatch(/^connecting OAUTHY users is not available on this server yet/);
-    for (const [who, resource] of [[api.b, "OAUTHY"], [api.a, "NOPE"], [api.a, "GARMIN"]] as const) {
+    for (const [who, resource] of [
+      [api.b, "OAUTHY"],
+      [api.a, "NOPE"],
+      [api.a, "GARMIN"],
+    ] as const) {
       const response = await api.call("POST", `/v2/auth/authenticateUser?resource=${resource}`, { as: who, body: {} });
       expect(response.statusCode, resource).toBe(404);
       expect(json(response).code).toBe("ERR_PROVIDER_NOT_OFFERED");
     }
     expect((await api.call("POST", "/v2/auth/authenticateUser", { body: {} })).statusCode).toBe(400);
-    expect((await api.call("POST", "/v2/auth/authenticateUser?resource=SANDBOX", { body: { auth_success_redirect_url: "data:text/html,x" } })).statusCode).toBe(400);
+    expect((await api.call("POST", "/v2/auth/authenticateUser?resource=SANDBOX", { body: { auth_success_redirect_url: "data:text/html,x" } })).statusCode).toBe(
+      400,
+    );
   });
 
   it("hands providers with their own flow to the authorizer seam", async () => {
@@ -378,12 +394,25 @@ describe("data requests", () => {
     const response = await api.call("GET", `/v2/sleep?user_id=${userId}&start_date=${day(-7)}&end_date=${day(-1)}&with_samples=true`, { as: api.b });
     expect(response.statusCode).toBe(200);
     const body = json(response);
-    expect(body).toEqual({ status: "success", type: "sleep", reference: expect.any(String), trace_id: body.reference, user: expect.objectContaining({ user_id: userId, provider: "SANDBOX" }) });
+    expect(body).toEqual({
+      status: "success",
+      type: "sleep",
+      reference: expect.any(String),
+      trace_id: body.reference,
+      user: expect.objectContaining({ user_id: userId, provider: "SANDBOX" }),
+    });
     expect(response.headers["terra-reference"]).toBe(body.reference);
     expect(response.headers["x-terra-ratelimit-limit"]).toBe("6000");
     expect(Number(response.headers["x-terra-ratelimit-remaining"])).toBeLessThanOrEqual(6000 - 7);
     expect(Number(response.headers["x-terra-ratelimit-reset-after"])).toBeGreaterThan(0);
-    expect(await pullJob(body.reference)).toMatchObject({ userId, dataType: "sleep", reason: "request", withSamples: true, start: `${day(-7)}T00:00:00.000Z`, end: `${day(0)}T00:00:00.000Z` });
+    expect(await pullJob(body.reference)).toMatchObject({
+      userId,
+      dataType: "sleep",
+      reason: "request",
+      withSamples: true,
+      start: `${day(-7)}T00:00:00.000Z`,
+      end: `${day(0)}T00:00:00.000Z`,
+    });
   });
 
   it("to_webhook=false answers the data itself, valid Terra records (checked against the document)", async () => {
@@ -395,7 +424,11 @@ describe("data requests", () => {
     expect(body.data.length).toBeGreaterThanOrEqual(3);
     expect(response.headers["terra-reference"]).toBeUndefined();
     const seconds = Math.floor(Date.now() / 1000);
-    const activity = json(await api.call("GET", `/v2/activity?user_id=${userId}&start_date=${seconds - 5 * 86_400}&end_date=${seconds}&to_webhook=false&with_samples=true`, { as: api.b }));
+    const activity = json(
+      await api.call("GET", `/v2/activity?user_id=${userId}&start_date=${seconds - 5 * 86_400}&end_date=${seconds}&to_webhook=false&with_samples=true`, {
+        as: api.b,
+      }),
+    );
     expect(activity.type).toBe("activity");
     const athlete = await api.call("GET", `/v2/athlete?user_id=${userId}&to_webhook=false`, { as: api.b });
     expect(json(athlete)).toMatchObject({ type: "athlete", user: { user_id: userId }, athlete: expect.any(Object) });

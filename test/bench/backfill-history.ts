@@ -97,7 +97,9 @@ export function benchHistory(range: { start: Date; end: Date }, sampleSeconds: n
           records: { [BENCH_USER]: workouts },
           time: { path: "/start_time", format: "datetime" },
           // Made when asked for, like a provider reading its store: the harness never holds them all.
-          details: { samples: (record) => ({ samples: timeSeries(record as Record<string, unknown>, kindOf.get((record as { id: string }).id)!, sampleSeconds) }) },
+          details: {
+            samples: (record) => ({ samples: timeSeries(record as Record<string, unknown>, kindOf.get((record as { id: string }).id)!, sampleSeconds) }),
+          },
         },
       },
     },

@@ -121,8 +121,12 @@ async function main() {
   const worker = await startProcess("worker", deployment, ["--metrics-port", String(metricsPort)]);
   try {
     await waitForWorker(metricsPort);
-    console.log(`${YEARS}-year backfill of one user: ${fmt(history.workouts.length)} workouts, ${fmt(history.samples)} samples (one every ${SAMPLE_SECONDS} s, 5–8 series each)`);
-    console.log(`  provider mock: cursor pages of 10 in windows of ≤ 31 days, one samples request per workout; budget per user ${RATE_LIMITS.map((w) => `${w.max}/${w.perSeconds} s`).join(" and ")}`);
+    console.log(
+      `${YEARS}-year backfill of one user: ${fmt(history.workouts.length)} workouts, ${fmt(history.samples)} samples (one every ${SAMPLE_SECONDS} s, 5–8 series each)`,
+    );
+    console.log(
+      `  provider mock: cursor pages of 10 in windows of ≤ 31 days, one samples request per workout; budget per user ${RATE_LIMITS.map((w) => `${w.max}/${w.perSeconds} s`).join(" and ")}`,
+    );
     const data: PullJobData = {
       userId: connection.user_id,
       provider: PROVIDER,
@@ -158,7 +162,11 @@ async function main() {
     line("records/s (enqueue → last record delivered)", fmt(received / seconds, 1), `${fmt(received)} records in ${fmt(seconds, 1)} s`);
     line("records/s while not waiting on the budget", fmt(received / Math.max(0.001, seconds - budgetWait), 1));
     line("peak RSS of the worker process (MiB)", fmt(peakRss, 0), `target < 300 ${mark(peakRss < 300)}`);
-    line("share of time waiting on the budget", `${fmt(share * 100, 1)} %`, `${fmt(waits.get("budget/in_process") ?? 0, 1)} s slept in-process + ${fmt(waits.get("budget/parked") ?? 0, 1)} s parked`);
+    line(
+      "share of time waiting on the budget",
+      `${fmt(share * 100, 1)} %`,
+      `${fmt(waits.get("budget/in_process") ?? 0, 1)} s slept in-process + ${fmt(waits.get("budget/parked") ?? 0, 1)} s parked`,
+    );
     if (otherWait > 0) line("other waits (Retry-After, retry backoff) (s)", fmt(otherWait, 1));
     line("provider requests made (list pages / details)", fmt(requests.length), `${fmt(pages)} / ${fmt(details)}`);
     line("requests the mock refused with 429", fmt(refused), refused > 0 ? "✗ the budget let through more than the provider allows" : "");

@@ -14,7 +14,6 @@ import type { BenchUser } from "./workloads.ts";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
-
 export interface BenchDeployment {
   configPath: string;
   prefix: string;
@@ -29,7 +28,13 @@ export interface BenchDeployment {
  * A config for the process under test: real PostgreSQL (unique schema), real Redis, one webhook
  * destination. `server` replaces the benchmark's own server settings (YAML flow-mapping entries).
  */
-export async function writeBenchConfig(options: { redisUrl: string; databaseUrl: string; receiverUrl: string; receiverSecret: string; server?: string }): Promise<BenchDeployment> {
+export async function writeBenchConfig(options: {
+  redisUrl: string;
+  databaseUrl: string;
+  receiverUrl: string;
+  receiverSecret: string;
+  server?: string;
+}): Promise<BenchDeployment> {
   const dir = await mkdtemp(join(tmpdir(), "tributary-bench-"));
   const id = randomUUID().slice(0, 8);
   const deployment: BenchDeployment = {
@@ -95,9 +100,20 @@ process.on("exit", () => {
 export async function startProcess(role: Role, deployment: BenchDeployment, extraArgs: string[] = []): Promise<RunningProcess> {
   const child = spawn(
     process.execPath,
-    [...nodeFlags(role), "--import", "tsx", join(ROOT, "core/src/cli/main.ts"), role, "-c", deployment.configPath, "--queue-prefix", deployment.prefix,
+    [
+      ...nodeFlags(role),
+      "--import",
+      "tsx",
+      join(ROOT, "core/src/cli/main.ts"),
+      role,
+      "-c",
+      deployment.configPath,
+      "--queue-prefix",
+      deployment.prefix,
       // The scheduler would start polling the benchmark users mid-run: load the benchmark did not ask for.
-      "--no-scheduler", ...extraArgs],
+      "--no-scheduler",
+      ...extraArgs,
+    ],
     { cwd: ROOT, env: { ...process.env, LOG_LEVEL: "warn" }, stdio: ["ignore", "inherit", "inherit"] },
   );
   running.add(child);

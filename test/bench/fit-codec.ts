@@ -49,4 +49,8 @@ line("encode, p95 wall", ms(percentile(encode.wall, 95)));
 line("decode FIT → Activity, median wall", ms(median(decode.wall)));
 line("decode, median CPU", ms(median(decode.cpu)));
 line("decode, p95 wall", ms(percentile(decode.wall, 95)));
-console.log(`  load average ${loadavg().map((x) => x.toFixed(1)).join(" ")} on ${availableParallelism()} cores: on a busy machine, trust the CPU figures over the wall-clock ones`);
+console.log(
+  `  load average ${loadavg()
+    .map((x) => x.toFixed(1))
+    .join(" ")} on ${availableParallelism()} cores: on a busy machine, trust the CPU figures over the wall-clock ones`,
+);

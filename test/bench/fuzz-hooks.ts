@@ -71,7 +71,12 @@ function categories(secret: string, owner: string, captured: PreparedRequest[]):
   ];
   let n = 0;
   return [
-    { name: "replayed (exact bytes)", from: "127.0.0.20", concurrency: 4, make: (i) => ({ path: "/hooks/sandbox", body: captured[i % captured.length]!.body, headers: captured[i % captured.length]!.headers }) },
+    {
+      name: "replayed (exact bytes)",
+      from: "127.0.0.20",
+      concurrency: 4,
+      make: (i) => ({ path: "/hooks/sandbox", body: captured[i % captured.length]!.body, headers: captured[i % captured.length]!.headers }),
+    },
     {
       name: "respelled signature",
       from: "127.0.0.21",
@@ -83,25 +88,68 @@ function categories(secret: string, owner: string, captured: PreparedRequest[]):
       },
     },
     { name: "stale timestamp (signed)", from: "127.0.0.22", concurrency: 4, make: () => signedWith(secret, `{"notifications":[],"n":${n++}}`, now() - 3600) },
-    { name: "mis-signed", from: "127.0.0.23", concurrency: 4, make: () => ({ path: "/hooks/sandbox", body: Buffer.from(`{"notifications":[],"n":${n++}}`), headers: { "x-sandbox-signature": `t=${now()},v1=${randomBytes(32).toString("hex")}` } }) },
-    { name: "unsigned 5 MiB bodies", from: "127.0.0.24", concurrency: 4, make: () => ({ path: "/hooks/sandbox", body: fiveMiB, headers: { "content-type": "application/json" } }) },
-    { name: "oversized (signed, 5 MiB + 1)", from: "127.0.0.25", concurrency: 2, make: () => ({ path: "/hooks/sandbox", body: oversized, headers: { "x-sandbox-signature": `t=${now()},v1=${"c".repeat(64)}` } }) },
-    { name: "malformed JSON (signed)", from: "127.0.0.26", concurrency: 4, make: () => signedWith(secret, `{"notifications": [${randomBytes(64).toString("base64")}`) },
+    {
+      name: "mis-signed",
+      from: "127.0.0.23",
+      concurrency: 4,
+      make: () => ({
+        path: "/hooks/sandbox",
+        body: Buffer.from(`{"notifications":[],"n":${n++}}`),
+        headers: { "x-sandbox-signature": `t=${now()},v1=${randomBytes(32).toString("hex")}` },
+      }),
+    },
+    {
+      name: "unsigned 5 MiB bodies",
+      from: "127.0.0.24",
+      concurrency: 4,
+      make: () => ({ path: "/hooks/sandbox", body: fiveMiB, headers: { "content-type": "application/json" } }),
+    },
+    {
+      name: "oversized (signed, 5 MiB + 1)",
+      from: "127.0.0.25",
+      concurrency: 2,
+      make: () => ({ path: "/hooks/sandbox", body: oversized, headers: { "x-sandbox-signature": `t=${now()},v1=${"c".repeat(64)}` } }),
+    },
+    {
+      name: "malformed JSON (signed)",
+      from: "127.0.0.26",
+      concurrency: 4,
+      make: () => signedWith(secret, `{"notifications": [${randomBytes(64).toString("base64")}`),
+    },
     { name: "nested 10,000 deep (signed)", from: "127.0.0.27", concurrency: 4, make: () => signedWith(secret, deep) },
     { name: "60,000 user ids (signed)", from: "127.0.0.28", concurrency: 2, make: () => signedWith(secret, tooMany) },
     {
       name: "prototype event names (signed)",
       from: "127.0.0.29",
       concurrency: 4,
-      make: (i) => signedWith(secret, JSON.stringify({ notifications: [{ event: ["__proto__", "constructor", "toString", "hasOwnProperty"][i % 4], owner_id: owner, n: n++ }] })),
+      make: (i) =>
+        signedWith(
+          secret,
+          JSON.stringify({ notifications: [{ event: ["__proto__", "constructor", "toString", "hasOwnProperty"][i % 4], owner_id: owner, n: n++ }] }),
+        ),
     },
-    { name: "NUL in user ids (signed)", from: "127.0.0.30", concurrency: 4, make: () => signedWith(secret, JSON.stringify({ notifications: [{ event: "test", owner_id: `nul\u0000${n++}` }] })) },
-    { name: "unknown provider (1 MiB)", from: "127.0.0.31", concurrency: 4, make: () => ({ path: `/hooks/${randomUUID()}`, body: fiveMiB.subarray(0, 1024 * 1024) }) },
+    {
+      name: "NUL in user ids (signed)",
+      from: "127.0.0.30",
+      concurrency: 4,
+      make: () => signedWith(secret, JSON.stringify({ notifications: [{ event: "test", owner_id: `nul\u0000${n++}` }] })),
+    },
+    {
+      name: "unknown provider (1 MiB)",
+      from: "127.0.0.31",
+      concurrency: 4,
+      make: () => ({ path: `/hooks/${randomUUID()}`, body: fiveMiB.subarray(0, 1024 * 1024) }),
+    },
     {
       name: "garbage (methods, headers, bytes)",
       from: "127.0.0.32",
       concurrency: 4,
-      make: (i) => ({ method: ["POST", "PUT", "PATCH", "DELETE", "GET"][i % 5], path: ["/hooks/sandbox", "/hooks/", "/hooks/sandbox?x=%ff", "/hooks/%2e%2e/admin", "/hooks/SANDBOX/extra"][i % 5]!, body: randomBytes(i % 4096), headers: garbageHeaders[i % garbageHeaders.length]! }),
+      make: (i) => ({
+        method: ["POST", "PUT", "PATCH", "DELETE", "GET"][i % 5],
+        path: ["/hooks/sandbox", "/hooks/", "/hooks/sandbox?x=%ff", "/hooks/%2e%2e/admin", "/hooks/SANDBOX/extra"][i % 5]!,
+        body: randomBytes(i % 4096),
+        headers: garbageHeaders[i % garbageHeaders.length]!,
+      }),
     },
     { name: "flood (one source)", from: "127.0.0.33", concurrency: 32, make: () => ({ path: "/hooks/sandbox", body: Buffer.from("{}") }) },
     { name: "slow headers (held)", from: "127.0.0.34", concurrency: 0, hold: () => "POST /hooks/sandbox HTTP/1.1\r\nHost: x\r\nX-Slow: " },
@@ -119,7 +167,9 @@ async function hookLatencies(deployment: BenchDeployment): Promise<Map<string, n
   const apiKey = /apiKeys: \["([^"]+)"\]/.exec(await readFile(deployment.configPath, "utf8"))![1]!;
   const text = await (await fetch(`http://127.0.0.1:${deployment.port}/metrics`, { headers: { "x-api-key": apiKey } })).text();
   const buckets = new Map<string, number>();
-  for (const match of text.matchAll(/^tributary_http_request_duration_seconds_bucket\{le="([^"]+)",method="POST",route="\/hooks\/:provider",status_code="200"\} (\d+)$/gm)) {
+  for (const match of text.matchAll(
+    /^tributary_http_request_duration_seconds_bucket\{le="([^"]+)",method="POST",route="\/hooks\/:provider",status_code="200"\} (\d+)$/gm,
+  )) {
     buckets.set(match[1]!, Number(match[2]));
   }
   return buckets;
@@ -146,7 +196,10 @@ const tally = (answers: Array<Answer | string>) => {
     const key = typeof answer === "string" ? answer : answer.status ? String(answer.status) : `closed (${answer.error ?? "no answer"})`;
     counts.set(key, (counts.get(key) ?? 0) + 1);
   }
-  return [...counts].sort(([a], [b]) => a.localeCompare(b)).map(([key, count]) => `${key} ×${fmt(count)}`).join("  ");
+  return [...counts]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([key, count]) => `${key} ×${fmt(count)}`)
+    .join("  ");
 };
 
 async function main(): Promise<void> {
@@ -163,10 +216,20 @@ async function main(): Promise<void> {
 
     // Legitimate pushes at a fixed rate from 127.0.0.1, in a process of their own.
     const legitProcess = fork(fileURLToPath(new URL("./fuzz-legit-traffic.ts", import.meta.url)), [], { execArgv: ["--import", "tsx"] });
-    const legitDone = new Promise<LegitResult[]>((resolve) => legitProcess.on("message", (message: { results?: LegitResult[] }) => message.results && resolve(message.results)));
+    const legitDone = new Promise<LegitResult[]>((resolve) =>
+      legitProcess.on("message", (message: { results?: LegitResult[] }) => message.results && resolve(message.results)),
+    );
     await new Promise<void>((resolve) => {
       legitProcess.on("message", (message: { ready?: true }) => message.ready && resolve());
-      legitProcess.send({ plan: { port: deployment.port, secret: deployment.pushSecret, users, rate: LEGIT_RATE, seconds: BASELINE_SECONDS + ATTACK_SECONDS + 10 } satisfies LegitPlan });
+      legitProcess.send({
+        plan: {
+          port: deployment.port,
+          secret: deployment.pushSecret,
+          users,
+          rate: LEGIT_RATE,
+          seconds: BASELINE_SECONDS + ATTACK_SECONDS + 10,
+        } satisfies LegitPlan,
+      });
     });
     await new Promise((resolve) => setTimeout(resolve, BASELINE_SECONDS * 1000));
 
@@ -228,16 +291,26 @@ async function main(): Promise<void> {
     );
 
     const sent = [...results.values()].reduce((sum, answers) => sum + answers.length, 0);
-    console.log(`\nfuzz-hooks: ${fmt(sent)} hostile requests/connections in ${attackSeconds.toFixed(1)} s against tributary api (default limits), legitimate pushes at ${LEGIT_RATE}/s alongside\n`);
-    for (const category of all) console.log(`  ${category.name.padEnd(36)} ${String(results.get(category.name)!.length).padStart(5)}   ${tally(results.get(category.name)!)}`);
+    console.log(
+      `\nfuzz-hooks: ${fmt(sent)} hostile requests/connections in ${attackSeconds.toFixed(1)} s against tributary api (default limits), legitimate pushes at ${LEGIT_RATE}/s alongside\n`,
+    );
+    for (const category of all)
+      console.log(`  ${category.name.padEnd(36)} ${String(results.get(category.name)!.length).padStart(5)}   ${tally(results.get(category.name)!)}`);
     const latencies = (phase: "baseline" | "attack") => legit.filter((l) => l.phase === phase && l.status === 200).map((l) => l.latency);
-    const statusLine = (phase: "baseline" | "attack") => tally(legit.filter((l) => l.phase === phase).map((l) => ({ status: l.status, text: "", headers: {} })));
+    const statusLine = (phase: "baseline" | "attack") =>
+      tally(legit.filter((l) => l.phase === phase).map((l) => ({ status: l.status, text: "", headers: {} })));
     console.log("");
-    console.log(`  legitimate, before the attack         ${String(latencies("baseline").length).padStart(5)}   ${statusLine("baseline")}   p50 ${fmt(percentile(latencies("baseline"), 50), 1)} ms  p99 ${fmt(percentile(latencies("baseline"), 99), 1)} ms`);
-    console.log(`  legitimate, during the attack         ${String(latencies("attack").length).padStart(5)}   ${statusLine("attack")}   p50 ${fmt(percentile(latencies("attack"), 50), 1)} ms  p99 ${fmt(percentile(latencies("attack"), 99), 1)} ms`);
+    console.log(
+      `  legitimate, before the attack         ${String(latencies("baseline").length).padStart(5)}   ${statusLine("baseline")}   p50 ${fmt(percentile(latencies("baseline"), 50), 1)} ms  p99 ${fmt(percentile(latencies("baseline"), 99), 1)} ms`,
+    );
+    console.log(
+      `  legitimate, during the attack         ${String(latencies("attack").length).padStart(5)}   ${statusLine("attack")}   p50 ${fmt(percentile(latencies("attack"), 50), 1)} ms  p99 ${fmt(percentile(latencies("attack"), 99), 1)} ms`,
+    );
     // Each source starts the attack with its whole budget: what the rest of it costs once the limits bite.
     const settled = legit.filter((l) => l.phase === "attack" && l.status === 200 && l.sinceAttack >= 5000).map((l) => l.latency);
-    console.log(`  legitimate, attack after its first 5 s ${String(settled.length).padStart(5)}   p50 ${fmt(percentile(settled, 50), 1)} ms  p99 ${fmt(percentile(settled, 99), 1)} ms`);
+    console.log(
+      `  legitimate, attack after its first 5 s ${String(settled.length).padStart(5)}   p50 ${fmt(percentile(settled, 50), 1)} ms  p99 ${fmt(percentile(settled, 99), 1)} ms`,
+    );
     console.log(`  legitimate pushes delivered           ${fmt(acknowledged.length - missing)} of ${fmt(acknowledged.length)} acknowledged`);
     console.log(`  API-side duration of 200s, attack      p99 ≤ ${serverP99(beforeServer, afterServer)} (histogram bucket)`);
     // On a shared 2-core host the latencies say as much about the neighbours as about the API: where the CPU went.
@@ -249,7 +322,9 @@ async function main(): Promise<void> {
     console.log(`  CPU cores busy during the attack      ${cpu}`);
     console.log(`  API RSS                               before ${fmt(before.rss)} MiB, after ${fmt(after.rss)} MiB (peak ${fmt(after.peak)} MiB)`);
     console.log(`  worker RSS (peak)                     ${fmt(await worker.peakRssMiB())} MiB`);
-    console.log(`  options                               --count ${HOSTILE_REQUESTS} --seconds ${ATTACK_SECONDS} --rate ${LEGIT_RATE}${values.only ? ` --only ${values.only}` : ""}\n`);
+    console.log(
+      `  options                               --count ${HOSTILE_REQUESTS} --seconds ${ATTACK_SECONDS} --rate ${LEGIT_RATE}${values.only ? ` --only ${values.only}` : ""}\n`,
+    );
     client.close();
   } finally {
     await api.stop();

@@ -46,7 +46,13 @@ async function run(plan: LegitPlan): Promise<void> {
     const request = requests[i]!;
     inFlight.push(
       client.send({ path: "/hooks/sandbox", body: request.body, headers: request.headers }).then((answer) => {
-        results.push({ latency: performance.now() - due, status: answer.status, phase: due >= attackFrom ? "attack" : "baseline", keys: request.keys, sinceAttack: due - attackFrom });
+        results.push({
+          latency: performance.now() - due,
+          status: answer.status,
+          phase: due >= attackFrom ? "attack" : "baseline",
+          keys: request.keys,
+          sinceAttack: due - attackFrom,
+        });
       }),
     );
   }

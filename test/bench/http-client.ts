@@ -7,7 +7,14 @@ export function createPoster(url: string, maxSockets: number) {
   const post = (body: Buffer, headers: Record<string, string>): Promise<number> =>
     new Promise((resolve, reject) => {
       const req = request(
-        { agent, method: "POST", host: target.hostname, port: target.port, path: target.pathname, headers: { ...headers, "content-length": String(body.length) } },
+        {
+          agent,
+          method: "POST",
+          host: target.hostname,
+          port: target.port,
+          path: target.pathname,
+          headers: { ...headers, "content-length": String(body.length) },
+        },
         (res) => {
           res.resume();
           res.on("end", () => resolve(res.statusCode ?? 0));

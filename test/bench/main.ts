@@ -90,7 +90,10 @@ async function fullSpeed(
   const requests = preparePushes(deployment.pushSecret, users, pushes + 100, RECORDS_PER_PUSH, templates);
   const warm = requests.splice(0, 100);
   await blast(hookUrl, warm, 16);
-  await receiver.waitForKeys(warm.flatMap((r) => r.keys), 120_000);
+  await receiver.waitForKeys(
+    warm.flatMap((r) => r.keys),
+    120_000,
+  );
   receiver.reset();
   const cpuBefore = await cpuSnapshot(parties);
   const sent = await blast(hookUrl, requests, 32);
@@ -116,7 +119,13 @@ async function benchIngest(deployment: BenchDeployment, users: readonly BenchUse
   const ingestSeconds = Math.max(3, Math.round(10 * scale));
   // Enough fresh (signed once) requests for the whole run at well above the expected rate.
   // A fast run that used them all would go on with replays (401s): counted as failures, never as throughput.
-  let ingestRequests: PreparedRequest[] | undefined = preparePushes(deployment.pushSecret, users, useWrk ? ingestSeconds * 20_000 : Math.round(30_000 * scale), 1, templates);
+  let ingestRequests: PreparedRequest[] | undefined = preparePushes(
+    deployment.pushSecret,
+    users,
+    useWrk ? ingestSeconds * 20_000 : Math.round(30_000 * scale),
+    1,
+    templates,
+  );
   await blast(hookUrl, ingestRequests.splice(0, 1000), 32); // warm-up: JIT, connection pools
   const wrkFile = useWrk ? await writeWrkRequests(ingestRequests) : undefined;
   if (wrkFile) ingestRequests = undefined;
@@ -125,18 +134,36 @@ async function benchIngest(deployment: BenchDeployment, users: readonly BenchUse
   const cpuBefore = await cpuSnapshot({ api: apiPids });
   if (wrkFile) {
     const result = await wrkIngest(hookUrl, wrkFile, { seconds: ingestSeconds, connections: INGEST_CONNECTIONS, threads: 1 });
-    ingest = { rps: (result.requests - result.errors) / result.seconds, p50: result.p50Ms, p99: result.p99Ms, failures: result.errors, requests: result.requests };
+    ingest = {
+      rps: (result.requests - result.errors) / result.seconds,
+      p50: result.p50Ms,
+      p99: result.p99Ms,
+      failures: result.errors,
+      requests: result.requests,
+    };
     await rm(wrkFile, { force: true });
   } else {
     const requests = ingestRequests!;
     const result = await blast(hookUrl, requests, INGEST_CONNECTIONS);
-    ingest = { rps: requests.length / result.seconds, p50: percentile(result.latencies, 50), p99: percentile(result.latencies, 99), failures: result.failures, requests: requests.length };
+    ingest = {
+      rps: requests.length / result.seconds,
+      p50: percentile(result.latencies, 50),
+      p99: percentile(result.latencies, 99),
+      failures: result.failures,
+      requests: requests.length,
+    };
   }
   const cpuAfter = await cpuSnapshot({ api: apiPids });
 
   // The latency target is for a load of 5,000 requests/s: offered at that fixed rate (open loop) rather
   // than read off the saturated run above, where the latency is whatever the connection count makes it.
-  const fixed = preparePushes(deployment.pushSecret, users, Math.round(FIXED_INGEST_RATE * (FIXED_INGEST_SECONDS * scale + FIXED_INGEST_WARMUP_SECONDS)), 1, templates);
+  const fixed = preparePushes(
+    deployment.pushSecret,
+    users,
+    Math.round(FIXED_INGEST_RATE * (FIXED_INGEST_SECONDS * scale + FIXED_INGEST_WARMUP_SECONDS)),
+    1,
+    templates,
+  );
   await new Promise((resolve) => setTimeout(resolve, 1000)); // let the saturated run's backlog of writes drain
   const atRate = await openLoop(hookUrl, fixed, { rate: FIXED_INGEST_RATE, connections: INGEST_CONNECTIONS, warmupSeconds: FIXED_INGEST_WARMUP_SECONDS });
   await api.stop();
@@ -146,10 +173,16 @@ async function benchIngest(deployment: BenchDeployment, users: readonly BenchUse
   console.log(`(b) provider-webhook ingest (tributary api --processes ${API_PROCESSES}; ${INGEST_CONNECTIONS} keep-alive connections, 1 record per request)`);
   line(`requests/s at full speed (${useWrk ? "wrk" : "node"}, 2xx only)`, fmt(ingest.rps), `target ≥ 5,000 ${mark(ingest.rps >= 5000)}`);
   line("  ack latency p50 / p99 at full speed (ms)", `${fmt(ingest.p50, 1)} / ${fmt(ingest.p99, 1)}`);
-  line(`ack latency p50 / p99 at ${fmt(FIXED_INGEST_RATE)}/s, ${fmt(FIXED_INGEST_SECONDS * scale)} s after ${FIXED_INGEST_WARMUP_SECONDS} s (ms)`, `${fmt(percentile(atRate.latencies, 50), 1)} / ${fmt(p99, 1)}`, `target p99 < 25 ${mark(p99 < 25)}`);
+  line(
+    `ack latency p50 / p99 at ${fmt(FIXED_INGEST_RATE)}/s, ${fmt(FIXED_INGEST_SECONDS * scale)} s after ${FIXED_INGEST_WARMUP_SECONDS} s (ms)`,
+    `${fmt(percentile(atRate.latencies, 50), 1)} / ${fmt(p99, 1)}`,
+    `target p99 < 25 ${mark(p99 < 25)}`,
+  );
   if (atRate.sentPerSecond < FIXED_INGEST_RATE * 0.98) console.log(`  ! the generator fell behind: ${fmt(atRate.sentPerSecond)} requests/s sent`);
   line("non-2xx answers or errors (full speed / fixed rate)", `${fmt(ingest.failures)} / ${fmt(atRate.failures)}`);
-  console.log(`  CPU µs per request at full speed: ${cpuLine(cpuBefore, cpuAfter, ingest.requests)}${useWrk ? " (wrk not counted)" : ""}${generator === "wrk" ? "" : ` (${generator})`}`);
+  console.log(
+    `  CPU µs per request at full speed: ${cpuLine(cpuBefore, cpuAfter, ingest.requests)}${useWrk ? " (wrk not counted)" : ""}${generator === "wrk" ? "" : ` (${generator})`}`,
+  );
 }
 
 async function main() {
@@ -184,8 +217,13 @@ async function main() {
     const workerArgs = process.env.BENCH_CONCURRENCY ? ["--concurrency", process.env.BENCH_CONCURRENCY] : [];
     const worker = single ? front : await startProcess("worker", deployment, workerArgs);
     // More worker processes on the same Redis: how the pipeline scales out (BENCH_WORKERS, default 1).
-    const extraWorkers = single ? [] : await Promise.all(Array.from({ length: Number(process.env.BENCH_WORKERS ?? 1) - 1 }, () => startProcess("worker", deployment, workerArgs)));
-    const full = await fullSpeed(hookUrl, deployment, users, templates, receiver, { api: [front.child.pid!], worker: [worker, ...extraWorkers].map((w) => w.child.pid!) });
+    const extraWorkers = single
+      ? []
+      : await Promise.all(Array.from({ length: Number(process.env.BENCH_WORKERS ?? 1) - 1 }, () => startProcess("worker", deployment, workerArgs)));
+    const full = await fullSpeed(hookUrl, deployment, users, templates, receiver, {
+      api: [front.child.pid!],
+      worker: [worker, ...extraWorkers].map((w) => w.child.pid!),
+    });
     // The fixed-load run starts from a quiet system and a small harness heap: the burst's requests and
     // arrivals are garbage now, and a collection of them mid-run would pause the receiver's clock.
     receiver.reset();
@@ -224,23 +262,38 @@ async function main() {
     await Promise.all(extraWorkers.map((w) => w.stop()));
     if (process.env.BENCH_TAIL) {
       // Where the tail comes from: the slowest pushes by send time; a cluster of them is one stall.
-      const worst = [...sentAt].map(([key, sent]) => ({ at: Math.round(sent - pacedStart), ms: Math.round((receiver.arrivals.get(key) ?? Number.NaN) - sent) }));
+      const worst = [...sentAt].map(([key, sent]) => ({
+        at: Math.round(sent - pacedStart),
+        ms: Math.round((receiver.arrivals.get(key) ?? Number.NaN) - sent),
+      }));
       const byPush = new Map(worst.map((w) => [w.at, w.ms]));
       const top = [...byPush].sort((a, b) => b[1] - a[1]).slice(0, 25);
       console.log(`  slowest pushes (sent at ms → latency ms): ${top.map(([at, ms]) => `${at}→${ms}`).join(" ")}`);
-      console.log(`  p90 ${fmt(percentile(e2eLatencies, 90), 1)} · p99.9 ${fmt(percentile(e2eLatencies, 99.9), 1)} · max ${fmt(Math.max(...e2eLatencies), 1)} ms`);
+      console.log(
+        `  p90 ${fmt(percentile(e2eLatencies, 90), 1)} · p99.9 ${fmt(percentile(e2eLatencies, 99.9), 1)} · max ${fmt(Math.max(...e2eLatencies), 1)} ms`,
+      );
     }
     const e2eP50 = percentile(e2eLatencies, 50);
     const e2eP99 = percentile(e2eLatencies, 99);
     const e2eRps = full.recordsPerSecond;
     const ratio = e2eRps / bare.jobsPerSecond;
-    console.log(`(c) end to end, provider webhook → webhook destination (${single ? "tributary serve" : `tributary api + ${1 + extraWorkers.length} tributary worker`}; ${RECORDS_PER_PUSH} records per push)`);
+    console.log(
+      `(c) end to end, provider webhook → webhook destination (${single ? "tributary serve" : `tributary api + ${1 + extraWorkers.length} tributary worker`}; ${RECORDS_PER_PUSH} records per push)`,
+    );
     line("records/s at full speed", fmt(e2eRps), `target ≥ 3,000 ${mark(e2eRps >= 3000)}`);
-    line(`latency p50 / p99 at 1,000 records/s, ${fmt(PACED_SECONDS * scale)} s (ms)`, `${fmt(e2eP50, 1)} / ${fmt(e2eP99, 1)}`, `target p99 < 100 ${mark(e2eP99 < 100)}`);
+    line(
+      `latency p50 / p99 at 1,000 records/s, ${fmt(PACED_SECONDS * scale)} s (ms)`,
+      `${fmt(e2eP50, 1)} / ${fmt(e2eP99, 1)}`,
+      `target p99 < 100 ${mark(e2eP99 < 100)}`,
+    );
     if (phases.has("a")) line("ratio (c)/(a)", `${fmt(ratio * 100, 1)} %`, `target ≥ 40 % ${mark(ratio >= 0.4)}`);
     console.log(`  CPU µs per record at full speed: ${full.cpu} (harness: load generator + receiver)`);
     line("non-200 answers (full speed / fixed load)", `${fmt(full.failures)} / ${fmt(pacedStatuses.filter((s) => s !== 200).length)}`);
-    line("records missing (full speed / fixed load)", `${fmt(full.missing)} / ${fmt(pacedMissing)}`, full.missing + pacedMissing > 0 ? "✗ (left out of the numbers above)" : "");
+    line(
+      "records missing (full speed / fixed load)",
+      `${fmt(full.missing)} / ${fmt(pacedMissing)}`,
+      full.missing + pacedMissing > 0 ? "✗ (left out of the numbers above)" : "",
+    );
     console.log("(d) memory");
     line(`peak RSS of the ${single ? "serve" : "worker"} process (MiB)`, fmt(rss, 0), `target < 300 ${mark(rss < 300)}`);
     if (!single) line("peak RSS of the api process (MiB)", fmt(apiRss, 0));

@@ -69,11 +69,17 @@ const mark = (ok: boolean) => (ok ? "✓" : "✗");
 const declarativeMs = median(declarativeTimes.wall);
 const declarativeCpuMs = median(declarativeTimes.cpu);
 const ratio = median(handTimes.wall) / declarativeMs;
-console.log(`  declarative (compiled MappingSpec):  median ${fmt(declarativeMs, 3)} ms wall, ${fmt(declarativeCpuMs, 3)} ms CPU   (target < 2 ms: wall ${mark(declarativeMs < 2)}, CPU ${mark(declarativeCpuMs < 2)})`);
+console.log(
+  `  declarative (compiled MappingSpec):  median ${fmt(declarativeMs, 3)} ms wall, ${fmt(declarativeCpuMs, 3)} ms CPU   (target < 2 ms: wall ${mark(declarativeMs < 2)}, CPU ${mark(declarativeCpuMs < 2)})`,
+);
 console.log(`  hand-written TypeScript:             median ${fmt(median(handTimes.wall), 3)} ms wall, ${fmt(median(handTimes.cpu), 3)} ms CPU`);
-console.log(`  ratio hand-written / declarative:    ${fmt(ratio, 2)} wall, ${fmt(median(handTimes.cpu) / median(declarativeTimes.cpu), 2)} CPU   (target ≥ 0.5 ${mark(ratio >= 0.5)})`);
+console.log(
+  `  ratio hand-written / declarative:    ${fmt(ratio, 2)} wall, ${fmt(median(handTimes.cpu) / median(declarativeTimes.cpu), 2)} CPU   (target ≥ 0.5 ${mark(ratio >= 0.5)})`,
+);
 console.log(`  load average ${cpusLoad()} on ${availableParallelism()} cores: on a busy machine, trust the CPU figures over the wall-clock ones`);
 
 function cpusLoad(): string {
-  return loadavg().map((x) => x.toFixed(1)).join(" ");
+  return loadavg()
+    .map((x) => x.toFixed(1))
+    .join(" ");
 }

@@ -37,7 +37,14 @@ export async function openLoop(
 ): Promise<OpenLoopResult> {
   const target = new URL(url);
   const encoded = requests.map((request) => {
-    const head = [`POST ${target.pathname} HTTP/1.1`, `host: ${target.host}`, ...Object.entries(request.headers).map(([k, v]) => `${k}: ${v}`), `content-length: ${request.body.length}`, "", ""].join("\r\n");
+    const head = [
+      `POST ${target.pathname} HTTP/1.1`,
+      `host: ${target.host}`,
+      ...Object.entries(request.headers).map(([k, v]) => `${k}: ${v}`),
+      `content-length: ${request.body.length}`,
+      "",
+      "",
+    ].join("\r\n");
     return Buffer.concat([Buffer.from(head), request.body]);
   });
   // Start from a collected heap: a full collection of the requests just built would pause the generator
@@ -51,33 +58,37 @@ export async function openLoop(
   const finished = new Promise<void>((resolve) => (finish = resolve));
 
   const sockets = await Promise.all(
-    Array.from({ length: options.connections }, () => new Promise<{ socket: Socket; due: number[] }>((resolve, reject) => {
-      const socket = connect(Number(target.port), target.hostname);
-      socket.setNoDelay(true);
-      const due: number[] = [];
-      let pending: Buffer = Buffer.alloc(0);
-      socket.on("data", (chunk: Buffer) => {
-        const now = performance.now();
-        pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
-        // Consume every complete response: status line, headers, content-length body.
-        for (;;) {
-          const headerEnd = pending.indexOf(HEADER_END);
-          if (headerEnd < 0) break;
-          const head = pending.subarray(0, headerEnd).toString("latin1");
-          const length = Number(/\r\ncontent-length: *(\d+)/i.exec(head)?.[1] ?? 0);
-          const total = headerEnd + HEADER_END.length + length;
-          if (pending.length < total) break;
-          const status = Number(head.slice(9, 12));
-          const dueAt = due.shift()!;
-          if (dueAt >= measureFrom) latencies.push(now - dueAt);
-          if (status < 200 || status >= 300) failures++;
-          pending = pending.subarray(total);
-          if (++answered === encoded.length) finish();
-        }
-      });
-      socket.once("connect", () => resolve({ socket, due }));
-      socket.once("error", reject);
-    })),
+    Array.from(
+      { length: options.connections },
+      () =>
+        new Promise<{ socket: Socket; due: number[] }>((resolve, reject) => {
+          const socket = connect(Number(target.port), target.hostname);
+          socket.setNoDelay(true);
+          const due: number[] = [];
+          let pending: Buffer = Buffer.alloc(0);
+          socket.on("data", (chunk: Buffer) => {
+            const now = performance.now();
+            pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
+            // Consume every complete response: status line, headers, content-length body.
+            for (;;) {
+              const headerEnd = pending.indexOf(HEADER_END);
+              if (headerEnd < 0) break;
+              const head = pending.subarray(0, headerEnd).toString("latin1");
+              const length = Number(/\r\ncontent-length: *(\d+)/i.exec(head)?.[1] ?? 0);
+              const total = headerEnd + HEADER_END.length + length;
+              if (pending.length < total) break;
+              const status = Number(head.slice(9, 12));
+              const dueAt = due.shift()!;
+              if (dueAt >= measureFrom) latencies.push(now - dueAt);
+              if (status < 200 || status >= 300) failures++;
+              pending = pending.subarray(total);
+              if (++answered === encoded.length) finish();
+            }
+          });
+          socket.once("connect", () => resolve({ socket, due }));
+          socket.once("error", reject);
+        }),
+    ),
   );
 
   const interval = 1000 / options.rate;

@@ -24,7 +24,13 @@ export interface PreparedRequest {
  * Signed push requests prepared before timing starts (signing is the provider's cost, not ours): each
  * carries `recordsPerRequest` activities of one user, every one with a new summary id.
  */
-export function preparePushes(secret: string, users: readonly BenchUser[], count: number, recordsPerRequest: number, templates: readonly ProviderRecord[]): PreparedRequest[] {
+export function preparePushes(
+  secret: string,
+  users: readonly BenchUser[],
+  count: number,
+  recordsPerRequest: number,
+  templates: readonly ProviderRecord[],
+): PreparedRequest[] {
   const requests: PreparedRequest[] = [];
   for (let i = 0; i < count; i++) {
     const user = users[i % users.length]!;

@@ -29,7 +29,12 @@ export async function writeWrkRequests(requests: readonly PreparedRequest[]): Pr
   const handle = await open(file, "w");
   try {
     for (let i = 0; i < requests.length; i += 10_000) {
-      await handle.write(requests.slice(i, i + 10_000).map((r) => `${r.headers["x-sandbox-signature"]}\n${r.body.toString("utf8")}\n`).join(""));
+      await handle.write(
+        requests
+          .slice(i, i + 10_000)
+          .map((r) => `${r.headers["x-sandbox-signature"]}\n${r.body.toString("utf8")}\n`)
+          .join(""),
+      );
     }
   } finally {
     await handle.close();
@@ -41,7 +46,22 @@ export async function writeWrkRequests(requests: readonly PreparedRequest[]): Pr
 export async function wrkIngest(url: string, file: string, options: { seconds: number; connections: number; threads: number }): Promise<WrkResult> {
   const { stdout } = await promisify(execFile)(
     "wrk",
-    ["-t", String(options.threads), "-c", String(options.connections), "-d", `${options.seconds}s`, "--timeout", "5s", "-s", SCRIPT, url, "--", file, String(options.threads)],
+    [
+      "-t",
+      String(options.threads),
+      "-c",
+      String(options.connections),
+      "-d",
+      `${options.seconds}s`,
+      "--timeout",
+      "5s",
+      "-s",
+      SCRIPT,
+      url,
+      "--",
+      file,
+      String(options.threads),
+    ],
     { maxBuffer: 1 << 20 },
   );
   const line = stdout.split("\n").find((l) => l.startsWith("WRK "));

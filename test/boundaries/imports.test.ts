@@ -36,7 +36,10 @@ async function packages(group: string): Promise<{ dir: string; name: string; dep
   const dirs = (await readdir(join(ROOT, group), { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => join(ROOT, group, e.name));
   const result = [];
   for (const dir of dirs) {
-    const manifest = JSON.parse(await readFile(join(dir, "package.json"), "utf8").catch(() => "{}")) as { name?: string; dependencies?: Record<string, string> };
+    const manifest = JSON.parse(await readFile(join(dir, "package.json"), "utf8").catch(() => "{}")) as {
+      name?: string;
+      dependencies?: Record<string, string>;
+    };
     if (!manifest.name) continue;
     result.push({ dir, name: manifest.name, dependencies: new Set(Object.keys(manifest.dependencies ?? {})) });
   }
@@ -52,7 +55,9 @@ describe("import boundaries", async () => {
   const plugins = [...(await packages("connectors")), ...(await packages("destinations")), ...libraries];
 
   it("finds the plugins and their modules", async () => {
-    expect(plugins.map((p) => p.name)).toEqual(expect.arrayContaining(["@tributary/connector-sandbox", "@tributary/destination-webhook", "@tributary/destination-sql", "@tributary/fit"]));
+    expect(plugins.map((p) => p.name)).toEqual(
+      expect.arrayContaining(["@tributary/connector-sandbox", "@tributary/destination-webhook", "@tributary/destination-sql", "@tributary/fit"]),
+    );
   });
 
   it.each(plugins.map((p) => [p.name, p] as const))("%s imports core only through its contracts", async (_name, plugin) => {
@@ -81,7 +86,8 @@ describe("import boundaries", async () => {
     for (const file of await sourceFiles(join(ROOT, "core/src"))) {
       for (const specifier of await importsOf(file)) {
         const outside = specifier.startsWith(".") && !resolve(file, "..", specifier).startsWith(join(ROOT, "core") + sep);
-        if (pluginNames.has(packageOf(specifier)) || outside || specifier.startsWith("@tributary/test-kit")) wrong.push(`${relative(ROOT, file)}: ${specifier}`);
+        if (pluginNames.has(packageOf(specifier)) || outside || specifier.startsWith("@tributary/test-kit"))
+          wrong.push(`${relative(ROOT, file)}: ${specifier}`);
       }
     }
     expect(wrong).toEqual([]);

@@ -151,7 +151,12 @@ destinations:
     for (const entry of receiver.received) expect(entry.issues, `${entry.payload.type}: ${JSON.stringify(entry.issues)}`).toEqual([]);
 
     // What the webhook's receiver holds, deduplicated by natural key as a Terra consumer does.
-    const expected = naturalKeys(receivedRecords(receiver.received.map((entry) => entry.payload), user.user_id).records);
+    const expected = naturalKeys(
+      receivedRecords(
+        receiver.received.map((entry) => entry.payload),
+        user.user_id,
+      ).records,
+    );
     expect([...new Set(expected.map((key) => key.split("/")[0]))].sort()).toEqual(DATA_TYPES);
     expect(expected.length).toBeGreaterThan(DATA_TYPES.length);
 

@@ -29,11 +29,14 @@ function startApi(configPath: string, prefix: string, processes: number): CliPro
 /** One request on a connection of its own, so the cluster hands each to a copy in turn. */
 function send(port: number, method: string, path: string, body?: Buffer, headers: Record<string, string> = {}): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: "127.0.0.1", port, method, path, agent: false, headers: { ...headers, ...(body ? { "content-length": String(body.length) } : {}) } }, (res) => {
-      let text = "";
-      res.on("data", (chunk: Buffer) => (text += chunk.toString()));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, text }));
-    });
+    const req = request(
+      { host: "127.0.0.1", port, method, path, agent: false, headers: { ...headers, ...(body ? { "content-length": String(body.length) } : {}) } },
+      (res) => {
+        let text = "";
+        res.on("data", (chunk: Buffer) => (text += chunk.toString()));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, text }));
+      },
+    );
     req.on("error", reject);
     req.end(body);
   });
@@ -87,9 +90,11 @@ describe("tributary api --processes", () => {
     const api = startApi(await writeConfig("cluster.yaml", port, `database: { url: "${DATABASE_URL}", schema: ${schema} }`), prefix, 2);
     started.push(api);
     const primary = api.child.pid!;
-    const copies = await until("two copies", async () => ((await childNodePids(primary)).length === 2 ? childNodePids(primary) : undefined)).catch(async (error: Error) => {
-      throw new Error(`${error.message}; children ${JSON.stringify(await childNodePids(primary))}; output:\n${api.output()}`);
-    });
+    const copies = await until("two copies", async () => ((await childNodePids(primary)).length === 2 ? childNodePids(primary) : undefined)).catch(
+      async (error: Error) => {
+        throw new Error(`${error.message}; children ${JSON.stringify(await childNodePids(primary))}; output:\n${api.output()}`);
+      },
+    );
     await until("the port to answer", async () => ((await send(port, "GET", "/health/live")).status === 200 ? true : undefined));
 
     // Pushes for a provider account nobody connected: acknowledged and counted as "unknown_user".

@@ -111,14 +111,19 @@ destinations:
     await receiver?.close();
   });
 
-  it("the healthy destination gets everything while the broken one retries; after the fix each record arrives once per natural key", { timeout: 120_000 }, async () => {
+  it("the healthy destination gets everything while the broken one retries; after the fix each record arrives once per natural key", {
+    timeout: 120_000,
+  }, async () => {
     if (!tributary || !receiver) throw new Error("setup failed");
     const { app, options } = tributary;
     const queues = app.ctx.queues;
     const { user } = await connectUser(app.ctx, { provider: "SANDBOX", referenceId: `e2e-503-${id}` });
 
     // The healthy destination finishes: every pull has run and its queue is empty.
-    await until("the pulls and the warehouse deliveries are done", async () => (await busyJobs(queues.pull)) + (await busyJobs(queues.deliverTo("warehouse"))) === 0);
+    await until(
+      "the pulls and the warehouse deliveries are done",
+      async () => (await busyJobs(queues.pull)) + (await busyJobs(queues.deliverTo("warehouse"))) === 0,
+    );
     const warehouse = await readBack.sql(options("warehouse"), user.user_id);
     const delivered = await app.ctx.store.listDeliveries({ destination: "warehouse", userId: user.user_id, limit: 1000 });
     expect(delivered.length).toBeGreaterThan(0);
@@ -146,7 +151,10 @@ destinations:
 
     // The receiver deduplicates by natural key as a consumer would: it ends up with exactly the warehouse's
     // records, each the latest version. A duplicate (a redelivery after a lost answer) would be harmless here.
-    const received = receivedRecords(receiver.received.map((entry) => entry.payload), user.user_id);
+    const received = receivedRecords(
+      receiver.received.map((entry) => entry.payload),
+      user.user_id,
+    );
     expect(naturalKeys(received.records)).toEqual(naturalKeys(warehouse));
     expect(recordsByKey(received.records)).toEqual(recordsByKey(warehouse));
     expect(receiver.received.map((entry) => entry.payload.type)).toContain("auth");
@@ -198,7 +206,9 @@ destinations:
     await readBack.close();
   });
 
-  it("its deliveries become ERR_DESTINATION_AUTH dead letters after one attempt; fixed and restarted, a replay delivers them", { timeout: 120_000 }, async () => {
+  it("its deliveries become ERR_DESTINATION_AUTH dead letters after one attempt; fixed and restarted, a replay delivers them", {
+    timeout: 120_000,
+  }, async () => {
     if (!store) throw new Error("setup failed");
     broken = await startConfiguredApp(yaml, { env: { E2E_SIGNING_SECRET: signingSecret, MIRROR_PASSWORD: wrongPassword }, store, prefix });
     const { user } = await connectUser(broken.app.ctx, { provider: "SANDBOX", referenceId: `e2e-auth-${id}` });
@@ -215,7 +225,9 @@ destinations:
     expect(dead.map((letter) => letter.trace_id).sort()).toEqual(delivered.map((delivery) => delivery.trace_id).sort());
     expect(dead.every((letter) => letter.error_code === "ERR_DESTINATION_AUTH" && letter.attempts === 1)).toBe(true);
     expect(dead.filter((letter) => letter.error?.includes(wrongPassword))).toEqual([]);
-    expect((await store.listDeliveries({ destination: "mirror", userId: user.user_id, limit: 1000 })).every((d) => d.status === "dead" && d.attempts === 1)).toBe(true);
+    expect(
+      (await store.listDeliveries({ destination: "mirror", userId: user.user_id, limit: 1000 })).every((d) => d.status === "dead" && d.attempts === 1),
+    ).toBe(true);
     // A dead letter carries its payload: Redis keeps nothing for it, and the replay below needs nothing from there.
     expect(await storedBodies(broken.app.ctx.redis, prefix)).toEqual([]);
     await broken.close();

@@ -36,7 +36,6 @@ function runCli(args: string[], env: Record<string, string>): Promise<CliResult>
   });
 }
 
-
 describe("tributary check (the CLI, against real servers)", () => {
   const id = randomUUID().replaceAll("-", "").slice(0, 12);
   const apiKey = randomBytes(16).toString("hex");
@@ -95,7 +94,9 @@ destinations:
     expect(lines[3]).toMatch(/^✗ mirror \(sql\) {2}ERR_DESTINATION_AUTH: /);
     expect(lines[4]).toMatch(/^✗ app-hook \(webhook\) {2}ERR_DESTINATION_UNAVAILABLE: /);
     // A built-in OAuth provider without a client: loaded, but not offered to users, and said so.
-    expect(lines[5]).toBe("– INSIDERS  not offered to users: providers.INSIDERS.clientId is not set and INSIDERS publishes no public client — register an application with INSIDERS and set its clientId and clientSecret");
+    expect(lines[5]).toBe(
+      "– INSIDERS  not offered to users: providers.INSIDERS.clientId is not set and INSIDERS publishes no public client — register an application with INSIDERS and set its clientId and clientSecret",
+    );
     for (const secret of [wrongPassword, signingSecret, apiKey]) {
       expect(result.stdout).not.toContain(secret);
       expect(result.stderr).not.toContain(secret);

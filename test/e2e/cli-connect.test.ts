@@ -97,13 +97,26 @@ describe("tributary connect with a token or a username and password", () => {
     const connection = await store.getConnection(userIdIn(output)!);
     expect(connection).toMatchObject({ provider: "XERT", provider_user_id: JORDAN.username, active: true });
     const tokens = await store.getTokens(connection!.user_id);
-    expect(tokens).toMatchObject({ auth_type: "oauth2_password", access_token: expect.any(String), refresh_token: expect.any(String), expires_at: expect.any(Number) });
+    expect(tokens).toMatchObject({
+      auth_type: "oauth2_password",
+      access_token: expect.any(String),
+      refresh_token: expect.any(String),
+      expires_at: expect.any(Number),
+    });
     expect(mocks.xert.requests.filter((r) => r.path.endsWith("/oauth/token") && r.status === 200)).toHaveLength(1);
-    expect(await findInAnyColumn(db, [...encodingsOf(JORDAN.password), ...encodingsOf(tokens!.access_token as string), ...encodingsOf(tokens!.refresh_token as string)])).toEqual([]);
+    expect(
+      await findInAnyColumn(db, [
+        ...encodingsOf(JORDAN.password),
+        ...encodingsOf(tokens!.access_token as string),
+        ...encodingsOf(tokens!.refresh_token as string),
+      ]),
+    ).toEqual([]);
     expect(output).not.toContain(JORDAN.password);
   });
 
-  it("a refused token, a provider that needs credentials without them, and the wrong kind: one clear line each, nothing connected", { timeout: 180_000 }, async () => {
+  it("a refused token, a provider that needs credentials without them, and the wrong kind: one clear line each, nothing connected", {
+    timeout: 180_000,
+  }, async () => {
     const before = await store.listConnections({});
     const wrong = await connect("--provider", "PELOTON", "--token", "not-a-peloton-token");
     expect(wrong.code).not.toBe(0);

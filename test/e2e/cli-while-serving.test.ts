@@ -93,7 +93,9 @@ describe.each(stores)("the CLI while serve runs on $name", ({ database }) => {
     const userId = /^([0-9a-f-]{36})$/m.exec(connected.output)?.[1];
     expect(userId, connected.output).toBeDefined();
     expect(connected.output).toContain("[7/7]");
-    await until("the auth event", async () => (receiver.arrivals.some((a) => a.payload.type === "auth" && (a.payload.user as { user_id: string }).user_id === userId) ? true : undefined));
+    await until("the auth event", async () =>
+      receiver.arrivals.some((a) => a.payload.type === "auth" && (a.payload.user as { user_id: string }).user_id === userId) ? true : undefined,
+    );
 
     expect((await cli("pause", userId!)).code).toBe(0);
     expect((await userInfo(userId!)).user.paused_at).not.toBeNull();

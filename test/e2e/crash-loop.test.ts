@@ -85,10 +85,15 @@ describe("repeated worker crashes", () => {
     };
     // The last crash may have interrupted a dead letter: the sweep of failed jobs writes it within 30 s.
     await waitForIdle(d.app.ctx.queues, { timeoutMs: 180_000 });
-    const { outcome, letters } = await until("every acknowledged record to be accounted for", async () => {
-      const result = await reconcile();
-      return result.outcome.missing.length === 0 ? result : undefined;
-    }, 120_000, 2000).catch(async () => reconcile());
+    const { outcome, letters } = await until(
+      "every acknowledged record to be accounted for",
+      async () => {
+        const result = await reconcile();
+        return result.outcome.missing.length === 0 ? result : undefined;
+      },
+      120_000,
+      2000,
+    ).catch(async () => reconcile());
 
     const duplicates = [...d.receiver.delivered().values()].filter((count) => count > 1).length;
     console.log(

@@ -62,12 +62,19 @@ describe("deauthenticating a user", () => {
     // The webhook app does not subscribe to deauth: it got no event, but its job (the erase) ran.
     expect(receiver.received.some((r) => r.payload.type === "deauth")).toBe(false);
     const audit = await harness.store.listDeliveries({ userId: user.user_id, limit: 100 });
-    expect(audit.filter((d) => d.event_type === "deauth").map((d) => [d.trace_id, d.destination, d.status]).sort()).toEqual([
-      [traceId, "app", "delivered"],
-      [traceId, "warehouse", "delivered"],
-      [`${traceId}.sweep`, "app", "delivered"],
-      [`${traceId}.sweep`, "warehouse", "delivered"],
-    ].sort());
+    expect(
+      audit
+        .filter((d) => d.event_type === "deauth")
+        .map((d) => [d.trace_id, d.destination, d.status])
+        .sort(),
+    ).toEqual(
+      [
+        [traceId, "app", "delivered"],
+        [traceId, "warehouse", "delivered"],
+        [`${traceId}.sweep`, "app", "delivered"],
+        [`${traceId}.sweep`, "warehouse", "delivered"],
+      ].sort(),
+    );
     await expect(deauthorizeUser(harness.runtime.ctx, randomUUID())).rejects.toMatchObject({ code: "ERR_CONNECTION_NOT_FOUND" });
   });
 

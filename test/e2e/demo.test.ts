@@ -26,7 +26,9 @@ describe("the sandbox demo (pnpm start)", () => {
     );
     expect(result.records).toBeGreaterThan(10);
     // A type whose records outgrow one payload's size cap arrives in several payloads.
-    const done = /^✓ Done: (\d+) signed payloads \((\d+) records\) delivered through BullMQ; 0 failed schema validation; 0 records in quarantine\.$/.exec(lines.at(-1) ?? "");
+    const done = /^✓ Done: (\d+) signed payloads \((\d+) records\) delivered through BullMQ; 0 failed schema validation; 0 records in quarantine\.$/.exec(
+      lines.at(-1) ?? "",
+    );
     expect(done, lines.at(-1)).not.toBeNull();
     expect(Number(done![1])).toBe(result.received.length);
     expect(result.received.length).toBeGreaterThanOrEqual(8);

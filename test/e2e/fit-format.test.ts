@@ -88,8 +88,12 @@ destinations:
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
-  it("after a SANDBOX backfill the bucket holds each activity's .json and .fit side by side, the .fit decoding to the same activity", { timeout: 120_000 }, async () => {
-    ({ user: { user_id: userId } } = await connectUser(app.ctx, { provider: "SANDBOX", referenceId: "fit-e2e" }));
+  it("after a SANDBOX backfill the bucket holds each activity's .json and .fit side by side, the .fit decoding to the same activity", {
+    timeout: 120_000,
+  }, async () => {
+    ({
+      user: { user_id: userId },
+    } = await connectUser(app.ctx, { provider: "SANDBOX", referenceId: "fit-e2e" }));
     await waitForIdle(app.ctx.queues, { timeoutMs: 100_000 });
     expect(await app.ctx.store.listDeadLetters({})).toEqual([]);
 
@@ -141,7 +145,10 @@ destinations:
     await waitForIdle(app.ctx.queues, { timeoutMs: 30_000 });
     expect(await keys()).toEqual(before);
     const quarantined = await app.ctx.store.listQuarantine({ userId });
-    expect(quarantined.map((entry) => entry.issues[0]?.message)).toEqual([expect.stringContaining("ERR_FIT_CORRUPT"), expect.stringContaining("ERR_FIT_TRUNCATED")]);
+    expect(quarantined.map((entry) => entry.issues[0]?.message)).toEqual([
+      expect.stringContaining("ERR_FIT_CORRUPT"),
+      expect.stringContaining("ERR_FIT_TRUNCATED"),
+    ]);
     const raw = quarantined[0]!.raw as { source: string; size_bytes: number; sha256: string; fit_base64: string };
     expect(raw.source).toContain("corrupt.fit");
     expect(Buffer.from(raw.fit_base64, "base64").length).toBe(raw.size_bytes);

@@ -15,6 +15,13 @@ export function formBrowser() {
     jar,
     get: async (url: string) => keep(await fetch(url, { redirect: "manual", headers: { cookie: cookieHeader() } })),
     post: async (url: string, form: Record<string, string>) =>
-      keep(await fetch(url, { method: "POST", redirect: "manual", headers: { cookie: cookieHeader(), "content-type": "application/x-www-form-urlencoded" }, body: new URLSearchParams(form).toString() })),
+      keep(
+        await fetch(url, {
+          method: "POST",
+          redirect: "manual",
+          headers: { cookie: cookieHeader(), "content-type": "application/x-www-form-urlencoded" },
+          body: new URLSearchParams(form).toString(),
+        }),
+      ),
   };
 }

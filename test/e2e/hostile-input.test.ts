@@ -51,7 +51,8 @@ describe("hostile input", () => {
     expect(undelivered).toEqual([]);
     return result;
   };
-  const hook = (body: Buffer, headers: Record<string, string>, from?: string) => d.client.send({ path: "/hooks/sandbox", body, headers, ...(from ? { from } : {}) });
+  const hook = (body: Buffer, headers: Record<string, string>, from?: string) =>
+    d.client.send({ path: "/hooks/sandbox", body, headers, ...(from ? { from } : {}) });
 
   it("replays: one captured request is accepted once, however its signature is spelled", async () => {
     await underAttack(async () => {
@@ -71,7 +72,11 @@ describe("hostile input", () => {
       const now = Math.floor(Date.now() / 1000);
       const ahead = d.signed([{ event: "test", owner_id: user.providerUserId }], now + 280);
       expect((await hook(ahead.rawBody, ahead.headers)).status).toBe(200);
-      const fingerprint = replayFingerprint("SANDBOX", { signedAt: now + 280, toleranceSeconds: 300, bodyDigest: createHash("sha256").update(ahead.rawBody).digest("hex") });
+      const fingerprint = replayFingerprint("SANDBOX", {
+        signedAt: now + 280,
+        toleranceSeconds: 300,
+        bodyDigest: createHash("sha256").update(ahead.rawBody).digest("hex"),
+      });
       expect(await d.app.producer.redis.ttl(`${d.prefix}:hooks:seen:${fingerprint}`)).toBeGreaterThan(570);
       return id;
     }).then(async (id) => {
@@ -93,7 +98,12 @@ describe("hostile input", () => {
       // The pulls those pings asked for (their ids are the user, type and window the provider named).
       const pulls = [jobId("ping", user.userId, "activity", 0, Date.parse("2999-12-31T00:00:00Z")), jobId("ping", user.userId, "sleep", 0, 32503680000 * 1000)];
       for (const id of pulls) {
-        await until(`pull ${id} to complete`, async () => ((await (await d.app.ctx.queues.pull.getJob(id))?.getState()) === "completed" ? true : undefined), 240_000, 500);
+        await until(
+          `pull ${id} to complete`,
+          async () => ((await (await d.app.ctx.queues.pull.getJob(id))?.getState()) === "completed" ? true : undefined),
+          240_000,
+          500,
+        );
       }
     });
     await waitForIdle(d.app.ctx.queues, { timeoutMs: 240_000, settleMs: 1000 });
@@ -118,7 +128,9 @@ describe("hostile input", () => {
     const { user } = await connectUser(d.app.ctx, { provider: "POISON", providerUserId: owner });
     const runs = MAX_STALLS.pull + 1;
     await underAttack(async () => {
-      const rawBody = Buffer.from(JSON.stringify({ notifications: [{ event: "daily.ping", owner_id: owner, window: { start: "2026-01-01", end: "2026-01-02" } }] }));
+      const rawBody = Buffer.from(
+        JSON.stringify({ notifications: [{ event: "daily.ping", owner_id: owner, window: { start: "2026-01-01", end: "2026-01-02" } }] }),
+      );
       const headers = { "content-type": "application/json", "x-poison-signature": signTerraPayload(poisonSecret, rawBody) };
       expect((await d.client.send({ path: "/hooks/poison", body: rawBody, headers })).status).toBe(200);
       const mine = async () => (await d.app.ctx.store.listDeadLetters({ queue: "pull" })).filter((l) => (l.job_data as PullJobData).userId === user.user_id);
@@ -133,7 +145,11 @@ describe("hostile input", () => {
       // As the operator sees them.
       const list = spawnCli(["dead-letters", "list", "--json", "--queue", "pull", "-c", d.configPath, "--queue-prefix", d.prefix]);
       expect((await list.exited).code, list.output()).toBe(0);
-      const listed = list.output().split("\n").filter((line) => line.startsWith("{")).map((line) => JSON.parse(line) as DeadLetter);
+      const listed = list
+        .output()
+        .split("\n")
+        .filter((line) => line.startsWith("{"))
+        .map((line) => JSON.parse(line) as DeadLetter);
       const letters = listed.filter((l) => (l.job_data as PullJobData).userId === user.user_id);
       expect(letters.map((l) => l.id).sort()).toEqual((await mine()).map((l) => l.id).sort());
       expect(letters.map((letter) => (letter.job_data as PullJobData).reason).sort()).toEqual(["backfill", "ping"]);
@@ -157,7 +173,10 @@ describe("hostile input", () => {
   it("a signed push nested 10,000 levels deep is refused 400, and the pushes enqueued beside it are not touched", async () => {
     await underAttack(async () => {
       const deep = `{"notifications":[{"event":"activity.push","owner_id":"${legitUser.providerUserId}","records":[${"[".repeat(10_000)}${"]".repeat(10_000)}]}]}`;
-      const signed = { rawBody: Buffer.from(deep), headers: { "content-type": "application/json", "x-sandbox-signature": signTerraPayload(d.pushSecret, deep) } };
+      const signed = {
+        rawBody: Buffer.from(deep),
+        headers: { "content-type": "application/json", "x-sandbox-signature": signTerraPayload(d.pushSecret, deep) },
+      };
       // Sent in the same instant as legitimate pushes, so they share an event-loop turn on the server.
       const [nested, ...legit] = await Promise.all([hook(signed.rawBody, signed.headers), ...Array.from({ length: 30 }, () => d.legitPush(legitUser))]);
       expect(nested.status).toBe(400);
@@ -182,7 +201,9 @@ describe("hostile input", () => {
       ]);
       expect((await hook(records.rawBody, records.headers)).status).toBe(200);
       await until("the invalid record in quarantine", async () =>
-        (await d.app.ctx.store.listQuarantine({ userId: legitUser.userId, limit: 1000 })).find((q) => JSON.stringify(q.raw).includes(invalidId.replace("\u0000", "\\\\u0000"))),
+        (await d.app.ctx.store.listQuarantine({ userId: legitUser.userId, limit: 1000 })).find((q) =>
+          JSON.stringify(q.raw).includes(invalidId.replace("\u0000", "\\\\u0000")),
+        ),
       );
       await until("the valid record delivered", async () => (d.receiver.delivered().has(`activity/${validId}`) ? true : undefined));
     });
@@ -193,7 +214,8 @@ describe("hostile input", () => {
     await underAttack(async () => {
       // Pings (ignored notifications need no user, so they cost no lookup), each naming an unknown account.
       const window = { start: "2026-04-01T00:00:00Z", end: "2026-04-02T00:00:00Z" };
-      const many = (n: number) => d.signed(Array.from({ length: n }, (_, i) => ({ event: "daily.ping" as const, owner_id: `nobody-${i}-${randomUUID()}`, window })));
+      const many = (n: number) =>
+        d.signed(Array.from({ length: n }, (_, i) => ({ event: "daily.ping" as const, owner_id: `nobody-${i}-${randomUUID()}`, window })));
       const flood = d.signed(Array.from({ length: 60_000 }, (_, i) => ({ event: "daily.ping" as const, owner_id: `n${i}` }) as never));
       const refused = await hook(flood.rawBody, flood.headers);
       expect(refused.status).toBe(400);
@@ -212,11 +234,16 @@ describe("hostile input", () => {
 
       // 100 clients that promise 4 MB and send ten bytes: closed once the request timeout (3 s) is up.
       const slow = Array.from({ length: 100 }, (_, i) =>
-        d.client.hold(`POST /hooks/sandbox HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nx-sandbox-signature: t=${Math.floor(Date.now() / 1000)},v1=${"a".repeat(64)}\r\nContent-Length: 4000000\r\n\r\n{"notific`, `127.0.0.${2 + (i % 3)}`),
+        d.client.hold(
+          `POST /hooks/sandbox HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nx-sandbox-signature: t=${Math.floor(Date.now() / 1000)},v1=${"a".repeat(64)}\r\nContent-Length: 4000000\r\n\r\n{"notific`,
+          `127.0.0.${2 + (i % 3)}`,
+        ),
       );
       // Headers never finished: closed once the header timeout (2 s) is up.
       const slower = Array.from({ length: 20 }, () => d.client.hold("POST /hooks/sandbox HTTP/1.1\r\nHost: x\r\nX-Slow: ", "127.0.0.5"));
-      const closed = await Promise.all([...slow, ...slower].map((held) => Promise.race([held.closed, new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 20_000))])));
+      const closed = await Promise.all(
+        [...slow, ...slower].map((held) => Promise.race([held.closed, new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 20_000))])),
+      );
       expect(closed.filter((c) => c === undefined)).toHaveLength(0);
 
       // An unknown provider is answered without its body being read; so is a push with no signature.
@@ -227,12 +254,21 @@ describe("hostile input", () => {
 
       // Bodies of 5 MiB: refused before they are read (unsigned), or as too large (over the 5 MiB limit).
       const big = randomBytes(5 * 1024 * 1024);
-      const flood = await Promise.all(Array.from({ length: 20 }, () => d.client.send({ path: "/hooks/sandbox", body: big, headers: { "content-type": "application/json" }, from: "127.0.0.7" })));
+      const flood = await Promise.all(
+        Array.from({ length: 20 }, () =>
+          d.client.send({ path: "/hooks/sandbox", body: big, headers: { "content-type": "application/json" }, from: "127.0.0.7" }),
+        ),
+      );
       expect(flood.some((a) => a.status === 401)).toBe(true);
       expect(flood.filter((a) => a.status !== 0 && a.status !== 401)).toEqual([]);
       const now = Math.floor(Date.now() / 1000);
       const tooLarge = Buffer.concat([big, Buffer.from("x")]);
-      const oversized = await d.client.send({ path: "/hooks/sandbox", body: tooLarge, headers: { "x-sandbox-signature": signTerraPayload(d.pushSecret, tooLarge, now) }, from: "127.0.0.11" });
+      const oversized = await d.client.send({
+        path: "/hooks/sandbox",
+        body: tooLarge,
+        headers: { "x-sandbox-signature": signTerraPayload(d.pushSecret, tooLarge, now) },
+        from: "127.0.0.11",
+      });
       expect([413, 0]).toContain(oversized.status);
 
       // One source over its budget gets 429 with Retry-After; others are not affected.
@@ -245,7 +281,10 @@ describe("hostile input", () => {
       const misSigned = [];
       for (let i = 0; i < 30; i++) {
         const body = Buffer.from(`{"notifications":[],"n":${i}}`);
-        misSigned.push((await d.client.send({ path: "/hooks/sandbox", body, headers: { "x-sandbox-signature": `t=${now},v1=${"b".repeat(64)}` }, from: "127.0.0.10" })).status);
+        misSigned.push(
+          (await d.client.send({ path: "/hooks/sandbox", body, headers: { "x-sandbox-signature": `t=${now},v1=${"b".repeat(64)}` }, from: "127.0.0.10" }))
+            .status,
+        );
       }
       expect(misSigned.slice(0, 20)).toEqual(Array(20).fill(401));
       expect(misSigned.slice(20)).toEqual(Array(10).fill(429));
@@ -264,7 +303,11 @@ describe("hostile input", () => {
 
       // Metrics are not for the public: the API key (basic auth, as Prometheus sends it) is needed.
       expect((await d.client.send({ method: "GET", path: "/metrics" })).status).toBe(401);
-      const scraped = await d.client.send({ method: "GET", path: "/metrics", headers: { authorization: `Basic ${Buffer.from(`p:${d.apiKey}`).toString("base64")}` } });
+      const scraped = await d.client.send({
+        method: "GET",
+        path: "/metrics",
+        headers: { authorization: `Basic ${Buffer.from(`p:${d.apiKey}`).toString("base64")}` },
+      });
       expect(scraped.status).toBe(200);
       expect(scraped.text).toMatch(/tributary_provider_webhooks_total\{provider="SANDBOX",outcome="rate_limited"\} [1-9]/);
     });

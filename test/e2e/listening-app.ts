@@ -22,7 +22,12 @@ export interface ListeningApp {
  * connectors, on an in-memory store and the test Redis under a queue prefix of its own, listening where
  * the config's `server` says; its workers run in this process unless `workers` is false.
  */
-export async function startListeningApp(options: { yaml: string; definitions: ConnectorDefinition[]; prefix: string; workers?: boolean }): Promise<ListeningApp> {
+export async function startListeningApp(options: {
+  yaml: string;
+  definitions: ConnectorDefinition[];
+  prefix: string;
+  workers?: boolean;
+}): Promise<ListeningApp> {
   const dir = await mkdtemp(join(tmpdir(), `tributary-${options.prefix}-`));
   const path = join(dir, "tributary.yaml");
   await writeFile(path, options.yaml);

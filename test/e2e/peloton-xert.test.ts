@@ -88,7 +88,8 @@ destinations:
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
-  const payloads = (type: string, userId: string) => receiver.arrivals.map((arrival) => arrival.payload as any).filter((payload) => payload.type === type && payload.user?.user_id === userId);
+  const payloads = (type: string, userId: string) =>
+    receiver.arrivals.map((arrival) => arrival.payload as any).filter((payload) => payload.type === type && payload.user?.user_id === userId);
   const activities = (userId: string) => payloads("activity", userId).flatMap((payload) => payload.data as any[]);
   const activity = (userId: string, summaryId: string) => activities(userId).find((record) => record.metadata.summary_id === summaryId);
 
@@ -110,7 +111,11 @@ destinations:
     // Pull job ids carry the tick's bucket (here one second): a tick in the same second as the previous
     // one would enqueue nothing new, as it should; the tests mean a later tick.
     await new Promise((resolve) => setTimeout(resolve, 1_100));
-    const tick = await app.ctx.queues.pull.add(`poll:${provider}`, { kind: "poll-all", provider, reason: "poll", lookbackDays: 3, bucketSeconds: 1 }, { jobId: `tick-${provider}-${randomUUID()}` });
+    const tick = await app.ctx.queues.pull.add(
+      `poll:${provider}`,
+      { kind: "poll-all", provider, reason: "poll", lookbackDays: 3, bucketSeconds: 1 },
+      { jobId: `tick-${provider}-${randomUUID()}` },
+    );
     await until("the tick's pulls", async () => ((await tick.getState()) === "completed" ? true : undefined), 60_000);
     for (const job of await app.ctx.queues.pull.getJobs(["delayed"])) if (job.data.provider === provider) await job.promote();
   };
@@ -177,7 +182,13 @@ destinations:
     // The cycling class again, finished since the last poll (the backfill's): every time moved by as much.
     const shift = Math.floor(Date.now() / 1000) - Number(template.created_at);
     const moved = (key: string) => (typeof template[key] === "number" ? { [key]: (template[key] as number) + shift } : {});
-    const fresh = { ...template, ...moved("start_time"), ...moved("end_time"), id: "e2e0000000000000000000000000cafe", created_at: Number(template.created_at) + shift };
+    const fresh = {
+      ...template,
+      ...moved("start_time"),
+      ...moved("end_time"),
+      id: "e2e0000000000000000000000000cafe",
+      created_at: Number(template.created_at) + shift,
+    };
     records[RILEY]!.unshift(fresh);
     // The new workout's details are the cycling class's.
     for (const [name, answer] of Object.entries(workouts.details!)) {
@@ -201,7 +212,9 @@ destinations:
     expect((await store.getConnection(riley))?.auth_status).toBe("revoked");
   });
 
-  it("a Peloton member connects with a pasted token instead; once Peloton stops taking it, nothing is refreshed and the connection is lost", { timeout: 120_000 }, async () => {
+  it("a Peloton member connects with a pasted token instead; once Peloton stops taking it, nothing is refreshed and the connection is lost", {
+    timeout: 120_000,
+  }, async () => {
     const widget = await widgetSession("ref-sam");
     const b = formBrowser();
     const page = await (await b.get(widget)).text();

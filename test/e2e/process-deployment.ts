@@ -97,8 +97,13 @@ export async function startProcessDeployment(options: DeploymentOptions = {}): P
   const started: CliProcess[] = [];
   const whenStarted = async (child: CliProcess) => {
     // Loading the sources through tsx takes a while on a busy machine.
-    await until("tributary to start", async () => (child.output().includes('"msg":"tributary started"') || child.child.exitCode !== null ? true : undefined), 120_000).catch(() => undefined);
-    if (!child.output().includes('"msg":"tributary started"')) throw new Error(`tributary did not start (exit code ${child.child.exitCode}):\n${child.output()}`);
+    await until(
+      "tributary to start",
+      async () => (child.output().includes('"msg":"tributary started"') || child.child.exitCode !== null ? true : undefined),
+      120_000,
+    ).catch(() => undefined);
+    if (!child.output().includes('"msg":"tributary started"'))
+      throw new Error(`tributary did not start (exit code ${child.child.exitCode}):\n${child.output()}`);
     return child;
   };
   const stop = async () => {

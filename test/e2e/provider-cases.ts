@@ -68,7 +68,11 @@ async function pingElsewhere(ctx: CaseContext): Promise<PushResponse & { check()
   });
   await new Promise<void>((resolve) => elsewhere.listen(0, "127.0.0.1", resolve));
   const origin = `http://127.0.0.1:${(elsewhere.address() as AddressInfo).port}`;
-  const answer = await ctx.example(1, { change: (body) => ({ sleeps: [{ ...body.sleeps[0], callbackURL: `${origin}/wellness-api/rest/sleeps?uploadStartTimeInSeconds=1&uploadEndTimeInSeconds=2` }] }) });
+  const answer = await ctx.example(1, {
+    change: (body) => ({
+      sleeps: [{ ...body.sleeps[0], callbackURL: `${origin}/wellness-api/rest/sleeps?uploadStartTimeInSeconds=1&uploadEndTimeInSeconds=2` }],
+    }),
+  });
   return {
     ...answer,
     async check() {
@@ -78,7 +82,9 @@ async function pingElsewhere(ctx: CaseContext): Promise<PushResponse & { check()
   };
 }
 
-const GARMIN_SLEEPS_PING = JSON.parse(readFileSync(new URL("../../connectors/garmin/recordings/0001-sleeps-ping.json", import.meta.url), "utf8")) as { response: { body: Array<{ userId: string }> } };
+const GARMIN_SLEEPS_PING = JSON.parse(readFileSync(new URL("../../connectors/garmin/recordings/0001-sleeps-ping.json", import.meta.url), "utf8")) as {
+  response: { body: Array<{ userId: string }> };
+};
 const WAHOO_CDN = "https://cdn.wahooligan.com";
 
 /**
@@ -96,11 +102,30 @@ export const PROVIDER_CASES: ProviderCase[] = [
     // Strava signs nothing: a push is ours when it names our subscription.
     pushSecret: "",
     backfill: [
-      { type: "activity", what: "the morning ride with its 720 distance samples", has: (r) => id("17001000001")(r) && r.distance_data.summary.distance_meters === 28582.5 && samples(r, (x) => x.distance_data.detailed?.distance_samples, 720) },
+      {
+        type: "activity",
+        what: "the morning ride with its 720 distance samples",
+        has: (r) =>
+          id("17001000001")(r) && r.distance_data.summary.distance_meters === 28582.5 && samples(r, (x) => x.distance_data.detailed?.distance_samples, 720),
+      },
       { type: "athlete", what: "the athlete", has: (r) => r.provider_user_id === "48213377" && r.first_name === "Maya" },
     ],
-    pushes: [{ what: "a new ride", send: (ctx) => ctx.example(0), delivers: { type: "activity", what: "the ride with 240 heart-rate samples", has: (r) => id("17001000002")(r) && samples(r, (x) => x.heart_rate_data.detailed?.hr_samples, 240) } }],
-    forged: { what: "a push naming another subscription", refused: true, send: (ctx) => ctx.example(0, { change: (body) => ({ ...body, subscription_id: 999 }) }) },
+    pushes: [
+      {
+        what: "a new ride",
+        send: (ctx) => ctx.example(0),
+        delivers: {
+          type: "activity",
+          what: "the ride with 240 heart-rate samples",
+          has: (r) => id("17001000002")(r) && samples(r, (x) => x.heart_rate_data.detailed?.hr_samples, 240),
+        },
+      },
+    ],
+    forged: {
+      what: "a push naming another subscription",
+      refused: true,
+      send: (ctx) => ctx.example(0, { change: (body) => ({ ...body, subscription_id: 999 }) }),
+    },
   },
   {
     name: "FITBIT",
@@ -109,13 +134,35 @@ export const PROVIDER_CASES: ProviderCase[] = [
     verifyToken: "fitbit-verify",
     pushSecret: CLIENT_SECRET,
     backfill: [
-      { type: "activity", what: "a run", has: (r) => id("52375441234")(r) && r.distance_data.summary.distance_meters === 5200 && r.distance_data.summary.steps === 4800 },
-      { type: "sleep", what: "a night with its stages", has: (r) => id("26013218219")(r) && r.sleep_durations_data.asleep.duration_deep_sleep_state_seconds === 4200 },
-      { type: "body", what: "a weigh-in with body fat", has: (r) => r.measurements_data.measurements.some((m: any) => m.weight_kg === 64.2 && m.bodyfat_percentage === 24.1) },
+      {
+        type: "activity",
+        what: "a run",
+        has: (r) => id("52375441234")(r) && r.distance_data.summary.distance_meters === 5200 && r.distance_data.summary.steps === 4800,
+      },
+      {
+        type: "sleep",
+        what: "a night with its stages",
+        has: (r) => id("26013218219")(r) && r.sleep_durations_data.asleep.duration_deep_sleep_state_seconds === 4200,
+      },
+      {
+        type: "body",
+        what: "a weigh-in with body fat",
+        has: (r) => r.measurements_data.measurements.some((m: any) => m.weight_kg === 64.2 && m.bodyfat_percentage === 24.1),
+      },
       { type: "nutrition", what: "a day's food log", has: (r) => r.summary.macros.calories === 825 },
       { type: "daily", what: "a day with its steps", has: (r, ctx) => r.metadata.start_time.startsWith(ctx.at("2026-03-02")) },
     ],
-    pushes: [{ what: "a synced tracker", send: (ctx) => ctx.example(0), delivers: { type: "daily", what: "the notified day's 8,500 steps", has: (r, ctx) => r.metadata.start_time === `${ctx.at("2026-03-10")}T00:00:00.000000+01:00` && r.distance_data.steps === 8500 } }],
+    pushes: [
+      {
+        what: "a synced tracker",
+        send: (ctx) => ctx.example(0),
+        delivers: {
+          type: "daily",
+          what: "the notified day's 8,500 steps",
+          has: (r, ctx) => r.metadata.start_time === `${ctx.at("2026-03-10")}T00:00:00.000000+01:00` && r.distance_data.steps === 8500,
+        },
+      },
+    ],
     forged: { what: "a push signed with another secret", refused: true, send: (ctx) => ctx.example(0, { secret: WRONG }) },
   },
   {
@@ -126,11 +173,24 @@ export const PROVIDER_CASES: ProviderCase[] = [
     pushSecret: CLIENT_SECRET,
     hexCase: "upper",
     backfill: [
-      { type: "activity", what: "a ride with 720 heart-rate samples", has: (r) => id("9e7d1c2b-3a4f-4b6e-8d0c-1f2e3a4b5c6d")(r) && r.heart_rate_data.summary.avg_hr_bpm === 129.5 && samples(r, (x) => x.heart_rate_data.detailed?.hr_samples, 720) },
+      {
+        type: "activity",
+        what: "a ride with 720 heart-rate samples",
+        has: (r) =>
+          id("9e7d1c2b-3a4f-4b6e-8d0c-1f2e3a4b5c6d")(r) &&
+          r.heart_rate_data.summary.avg_hr_bpm === 129.5 &&
+          samples(r, (x) => x.heart_rate_data.detailed?.hr_samples, 720),
+      },
       { type: "sleep", what: "a night", has: id("sleep-noor-2026-03-01") },
       { type: "daily", what: "a day's steps", has: (r) => r.distance_data.steps === 7300 },
     ],
-    pushes: [{ what: "a processed sleep period", send: (ctx) => ctx.example(0), delivers: { type: "sleep", what: "that sleep", has: id("5b0c2f7e-9d5a-4c1f-8f0e-6a1b7c3d9e21") } }],
+    pushes: [
+      {
+        what: "a processed sleep period",
+        send: (ctx) => ctx.example(0),
+        delivers: { type: "sleep", what: "that sleep", has: id("5b0c2f7e-9d5a-4c1f-8f0e-6a1b7c3d9e21") },
+      },
+    ],
     forged: { what: "a push signed with another secret", refused: true, send: (ctx) => ctx.example(0, { secret: WRONG }) },
   },
   {
@@ -144,7 +204,13 @@ export const PROVIDER_CASES: ProviderCase[] = [
       { type: "daily", what: "a cycle with its recovery", has: (r) => r.scores?.recovery === 41 && r.strain_data.strain_level === 5.55 },
       { type: "body", what: "the body measurement", has: (r) => r.measurements_data.measurements[0].weight_kg === 90.7185 },
     ],
-    pushes: [{ what: "a scored sleep", send: (ctx) => ctx.example(0), delivers: { type: "sleep", what: "that sleep", has: id("ecfc6a15-4661-442f-a9a4-f160dd7afae8") } }],
+    pushes: [
+      {
+        what: "a scored sleep",
+        send: (ctx) => ctx.example(0),
+        delivers: { type: "sleep", what: "that sleep", has: id("ecfc6a15-4661-442f-a9a4-f160dd7afae8") },
+      },
+    ],
     forged: { what: "a push signed with another secret", refused: true, send: (ctx) => ctx.example(0, { secret: WRONG }) },
   },
   {
@@ -163,8 +229,20 @@ export const PROVIDER_CASES: ProviderCase[] = [
       });
     },
     pushes: [
-      { what: "push mode: a daily summary", send: (ctx) => ctx.example(0), delivers: { type: "daily", what: "the day's 9,240 steps", has: (r, ctx) => r.metadata.start_time === `${ctx.at("2026-03-09")}T00:00:00.000000+01:00` && r.distance_data.steps === 9240 } },
-      { what: "ping mode: sleeps uploaded", send: (ctx) => ctx.example(1), delivers: { type: "sleep", what: "the night fetched from the callbackURL", has: id("x15372ea-69af42e0-6978") } },
+      {
+        what: "push mode: a daily summary",
+        send: (ctx) => ctx.example(0),
+        delivers: {
+          type: "daily",
+          what: "the day's 9,240 steps",
+          has: (r, ctx) => r.metadata.start_time === `${ctx.at("2026-03-09")}T00:00:00.000000+01:00` && r.distance_data.steps === 9240,
+        },
+      },
+      {
+        what: "ping mode: sleeps uploaded",
+        send: (ctx) => ctx.example(1),
+        delivers: { type: "sleep", what: "the night fetched from the callbackURL", has: id("x15372ea-69af42e0-6978") },
+      },
     ],
     forged: { what: "a ping whose callbackURL is another host", refused: false, send: pingElsewhere },
   },
@@ -176,9 +254,23 @@ export const PROVIDER_CASES: ProviderCase[] = [
     backfill: [
       { type: "activity", what: "a swim", has: (r) => id("3398002")(r) && r.distance_data.summary.swimming.num_laps === 40 },
       { type: "sleep", what: "a night", has: id("2480377") },
-      { type: "body", what: "a weighing with body fat", has: (r) => r.measurements_data.measurements.some((m: any) => m.weight_kg === 72.1 && m.bodyfat_percentage === 18.1) },
+      {
+        type: "body",
+        what: "a weighing with body fat",
+        has: (r) => r.measurements_data.measurements.some((m: any) => m.weight_kg === 72.1 && m.bodyfat_percentage === 18.1),
+      },
     ],
-    pushes: [{ what: "a day's activity (a day the backfill's 28 days do not reach)", send: (ctx) => ctx.example(2), delivers: { type: "daily", what: "that day's 9,184 steps", has: (r, ctx) => r.metadata.start_time.startsWith(ctx.at("2026-03-02")) && r.distance_data.steps === 9184 } }],
+    pushes: [
+      {
+        what: "a day's activity (a day the backfill's 28 days do not reach)",
+        send: (ctx) => ctx.example(2),
+        delivers: {
+          type: "daily",
+          what: "that day's 9,184 steps",
+          has: (r, ctx) => r.metadata.start_time.startsWith(ctx.at("2026-03-02")) && r.distance_data.steps === 9184,
+        },
+      },
+    ],
     forged: {
       what: "a notification for an account nobody connected",
       refused: false,
@@ -195,7 +287,11 @@ export const PROVIDER_CASES: ProviderCase[] = [
     settings: "pushSecret: polar-webhook-secret",
     pushSecret: "polar-webhook-secret",
     backfill: [
-      { type: "activity", what: "a run with its samples", has: (r) => id("aQlC83")(r) && r.distance_data.summary.distance_meters === 2012.5 && samples(r, (x) => x.heart_rate_data.detailed?.hr_samples, 10) },
+      {
+        type: "activity",
+        what: "a run with its samples",
+        has: (r) => id("aQlC83")(r) && r.distance_data.summary.distance_meters === 2012.5 && samples(r, (x) => x.heart_rate_data.detailed?.hr_samples, 10),
+      },
       { type: "sleep", what: "a night", has: (r, ctx) => r.metadata.summary_id === ctx.at("2026-03-11") },
       { type: "daily", what: "a day's steps", has: (r) => r.distance_data.steps === 11240 },
     ],
@@ -218,14 +314,29 @@ export const PROVIDER_CASES: ProviderCase[] = [
       });
     },
     backfill: [
-      { type: "activity", what: "the ride with its FIT file's 60 heart-rate samples", has: (r) => id("774300")(r) && r.power_data.avg_watts === 210 && samples(r, (x) => x.heart_rate_data.detailed?.hr_samples, 60) },
-      { type: "activity", what: "the run whose file is not a FIT file, from its summary alone", has: (r) => id("774299")(r) && r.heart_rate_data.detailed === undefined },
+      {
+        type: "activity",
+        what: "the ride with its FIT file's 60 heart-rate samples",
+        has: (r) => id("774300")(r) && r.power_data.avg_watts === 210 && samples(r, (x) => x.heart_rate_data.detailed?.hr_samples, 60),
+      },
+      {
+        type: "activity",
+        what: "the run whose file is not a FIT file, from its summary alone",
+        has: (r) => id("774299")(r) && r.heart_rate_data.detailed === undefined,
+      },
     ],
     pushes: [
       {
         what: "a saved ride's summary",
-        send: (ctx) => ctx.example(0, { change: (body) => ({ ...body, workout_summary: { ...body.workout_summary, workout: { ...body.workout_summary.workout, id: 774300 } } }) }),
-        delivers: { type: "activity", what: "the ride, fetched with its FIT file", has: (r) => id("774300")(r) && samples(r, (x) => x.heart_rate_data.detailed?.hr_samples, 60) },
+        send: (ctx) =>
+          ctx.example(0, {
+            change: (body) => ({ ...body, workout_summary: { ...body.workout_summary, workout: { ...body.workout_summary.workout, id: 774300 } } }),
+          }),
+        delivers: {
+          type: "activity",
+          what: "the ride, fetched with its FIT file",
+          has: (r) => id("774300")(r) && samples(r, (x) => x.heart_rate_data.detailed?.hr_samples, 60),
+        },
       },
     ],
     forged: { what: "a push carrying another webhook token", refused: true, send: (ctx) => ctx.example(0, { secret: WRONG }) },
@@ -234,13 +345,15 @@ export const PROVIDER_CASES: ProviderCase[] = [
 
 function expectSkipped(answer: PushResponse): void {
   const body = JSON.parse(answer.body) as { skipped?: number; notifications?: number };
-  if (answer.status !== 200 || body.skipped !== 1 || body.notifications !== 0) throw new Error(`expected the notification acknowledged and skipped, got ${answer.status} ${answer.body}`);
+  if (answer.status !== 200 || body.skipped !== 1 || body.notifications !== 0)
+    throw new Error(`expected the notification acknowledged and skipped, got ${answer.status} ${answer.body}`);
 }
 
 /** Every string of `value` that starts with `from` starts with `to` instead. */
 function rewriteText<T>(value: T, from: string, to: string): T {
   if (typeof value === "string") return (value.startsWith(from) ? to + value.slice(from.length) : value) as T;
   if (Array.isArray(value)) return value.map((item) => rewriteText(item, from, to)) as T;
-  if (typeof value === "object" && value !== null) return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, rewriteText(item, from, to)])) as T;
+  if (typeof value === "object" && value !== null)
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, rewriteText(item, from, to)])) as T;
   return value;
 }

@@ -71,7 +71,11 @@ export async function startProviderStage(providers: readonly StagedProvider[]): 
     provider.routes?.(mock, staged);
     await mock.listen({ port });
     const m = mock.urls();
-    const urls = [`baseUrl: "${m.baseUrl}"`, ...(m.authorizeUrl ? [`authorizeUrl: "${m.authorizeUrl}"`] : []), ...(m.tokenUrl ? [`tokenUrl: "${m.tokenUrl}"`] : [])];
+    const urls = [
+      `baseUrl: "${m.baseUrl}"`,
+      ...(m.authorizeUrl ? [`authorizeUrl: "${m.authorizeUrl}"`] : []),
+      ...(m.tokenUrl ? [`tokenUrl: "${m.tokenUrl}"`] : []),
+    ];
     const settings = [...urls, ...(provider.verifyToken ? [`verifyToken: ${provider.verifyToken}`] : []), ...(provider.settings ? [provider.settings] : [])];
     entries.push(`  ${provider.name}: { clientId: mock-client-id, clientSecret: mock-client-secret, ${settings.join(", ")} }`);
     definitions[provider.name] = definition;
@@ -80,7 +84,11 @@ export async function startProviderStage(providers: readonly StagedProvider[]): 
 
   const developer = async () => {
     const signingSecret = randomBytes(12).toString("hex");
-    return { signingSecret, receiver: await startRecordingReceiver({ signingSecret }), dev: { devId: `dev-${randomUUID().slice(0, 8)}`, apiKey: `key-${randomBytes(16).toString("hex")}` } };
+    return {
+      signingSecret,
+      receiver: await startRecordingReceiver({ signingSecret }),
+      dev: { devId: `dev-${randomUUID().slice(0, 8)}`, apiKey: `key-${randomBytes(16).toString("hex")}` },
+    };
   };
   const [main, other] = [await developer(), await developer()];
   const { dev, receiver } = main;

@@ -38,7 +38,10 @@ describe("sandbox → BullMQ → signed webhook → receiver", () => {
       expect(entry.traceId).toMatch(/^[0-9a-f-]{36}$/);
       expect((entry.payload.user as { user_id: string }).user_id).toBe(user.user_id);
     }
-    const sleep = receiver.received.find((r) => r.payload.type === "sleep")?.payload.data as Array<{ metadata: { is_nap?: boolean }; sleep_durations_data: { hypnogram_samples: unknown[] } }>;
+    const sleep = receiver.received.find((r) => r.payload.type === "sleep")?.payload.data as Array<{
+      metadata: { is_nap?: boolean };
+      sleep_durations_data: { hypnogram_samples: unknown[] };
+    }>;
     expect(sleep.length).toBeGreaterThanOrEqual(4);
     // Naps have only a few stage changes; a night has many.
     expect(sleep.find((s) => !s.metadata.is_nap)?.sleep_durations_data.hypnogram_samples.length).toBeGreaterThan(10);

@@ -62,7 +62,14 @@ function shiftStream(fixture: StreamFixture, days: number): StreamFixture {
     records: shiftRecords(records, days),
     // Detail answers are keyed by the record as recorded: looked up with the record moved back.
     ...(details
-      ? { details: Object.fromEntries(Object.entries(details).map(([name, answer]) => [name, (record: unknown, user: Parameters<typeof answer>[1]) => shiftTimes(answer(shiftTimes(record, -days), user), days)])) }
+      ? {
+          details: Object.fromEntries(
+            Object.entries(details).map(([name, answer]) => [
+              name,
+              (record: unknown, user: Parameters<typeof answer>[1]) => shiftTimes(answer(shiftTimes(record, -days), user), days),
+            ]),
+          ),
+        }
       : {}),
   };
 }

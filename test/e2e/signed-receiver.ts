@@ -19,7 +19,10 @@ export interface SignedReceiver {
  * A webhook receiver that verifies the Terra signature of each delivery (401 otherwise), hands it to
  * `onDelivery`, and answers 200 after `delayMs` — a slow destination keeps deliveries in flight.
  */
-export async function startSignedReceiver(options: { signingSecret: string; delayMs?: number }, onDelivery: (delivery: SignedDelivery) => void): Promise<SignedReceiver> {
+export async function startSignedReceiver(
+  options: { signingSecret: string; delayMs?: number },
+  onDelivery: (delivery: SignedDelivery) => void,
+): Promise<SignedReceiver> {
   const server = createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on("data", (chunk: Buffer) => chunks.push(chunk));

@@ -56,7 +56,9 @@ describe("the connect widget in Chromium", () => {
   };
 
   it("connects INSIDERS through its consent page (OAuth 2, PKCE) and lands on the success URL; the auth event reaches the webhook", async () => {
-    await page.goto(await widget({ reference_id: "chromium-ada", auth_success_redirect_url: `${app}?app=ok`, auth_failure_redirect_url: `${app}?status=failure` }));
+    await page.goto(
+      await widget({ reference_id: "chromium-ada", auth_success_redirect_url: `${app}?app=ok`, auth_failure_redirect_url: `${app}?status=failure` }),
+    );
     await expect(page.title()).resolves.toBe("Connect your wearable");
     const cards = page.getByRole("list", { name: "Services you can connect" }).getByRole("button");
     await expect(cards.count()).resolves.toBeGreaterThanOrEqual(3);
@@ -64,7 +66,8 @@ describe("the connect widget in Chromium", () => {
 
     // Keyboard only: tab to the INSIDERS card and press Enter.
     const insiders = page.getByRole("button", { name: /Connect Insiders/ });
-    for (let i = 0; i < 10 && !(await insiders.evaluate((element) => element === (globalThis as any).document.activeElement)); i++) await page.keyboard.press("Tab");
+    for (let i = 0; i < 10 && !(await insiders.evaluate((element) => element === (globalThis as any).document.activeElement)); i++)
+      await page.keyboard.press("Tab");
     await expect(insiders.evaluate((element) => element === (globalThis as any).document.activeElement)).resolves.toBe(true);
     await expect(insiders.evaluate((element) => (globalThis as any).getComputedStyle(element).outlineStyle)).resolves.not.toBe("none");
     await page.keyboard.press("Enter");
@@ -124,7 +127,11 @@ describe("the connect widget in Chromium", () => {
     expect(landed.searchParams.get("reference_id")).toBe("chromium-deny");
     expect(await page.getByRole("heading").first().textContent()).toBe("Not connected");
     await until("auth_cancelled", async () => (events("auth_cancelled").some((event) => event.reference_id === "chromium-deny") ? true : undefined), 20_000);
-    expect(events("auth_cancelled").find((event) => event.reference_id === "chromium-deny")).toMatchObject({ type: "auth_cancelled", status: "error", reason: "access_denied" });
+    expect(events("auth_cancelled").find((event) => event.reference_id === "chromium-deny")).toMatchObject({
+      type: "auth_cancelled",
+      status: "error",
+      reason: "access_denied",
+    });
     expect(await h.store.findByProviderUserId("INSIDERS", "usr_3Vx9Kp")).toBeUndefined();
   });
 });

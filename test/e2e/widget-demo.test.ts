@@ -20,12 +20,21 @@ describe("the demo's connect widget", () => {
     if (dataDir) await rm(dataDir, { recursive: true, force: true });
   });
 
-  it("serves a widget session offering SANDBOX and INSIDERS (its mock started, the provider pointed at it); connecting SANDBOX delivers auth to the receiver", { timeout: 240_000 }, async () => {
+  it("serves a widget session offering SANDBOX and INSIDERS (its mock started, the provider pointed at it); connecting SANDBOX delivers auth to the receiver", {
+    timeout: 240_000,
+  }, async () => {
     dataDir = await mkdtemp(join(tmpdir(), "tributary-demo-widget-"));
     const signingSecret = randomBytes(12).toString("hex");
     receiver = await startLocalReceiver({ signingSecret });
     const lines: string[] = [];
-    demo = await startDemoWidget({ redisUrl: TEST_REDIS_URL, dataDir, receiver: { url: receiver.url, signingSecret }, port: await freePort(), log: silentLogger(), print: (line) => lines.push(line) });
+    demo = await startDemoWidget({
+      redisUrl: TEST_REDIS_URL,
+      dataDir,
+      receiver: { url: receiver.url, signingSecret },
+      port: await freePort(),
+      log: silentLogger(),
+      print: (line) => lines.push(line),
+    });
     expect(lines.some((line) => line.startsWith("• Insiders mock at http://127.0.0.1:"))).toBe(true);
     expect(demo.app.config.providers.INSIDERS?.authorizeUrl).toBe(demo.mocks[0]!.urls().authorizeUrl);
 
@@ -53,16 +62,30 @@ describe("the demo's connect widget", () => {
     });
     expect(sandbox.status).toBe(303);
     const userId = new URL(sandbox.headers.get("location")!).searchParams.get("user_id");
-    await until("auth", async () => (receiver!.received.some((entry) => entry.payload.type === "auth" && (entry.payload.user as any)?.user_id === userId) ? true : undefined), 30_000);
+    await until(
+      "auth",
+      async () => (receiver!.received.some((entry) => entry.payload.type === "auth" && (entry.payload.user as any)?.user_id === userId) ? true : undefined),
+      30_000,
+    );
 
     // PELOTON and XERT from their mocks too, the logins printed: Peloton's "paste a token instead" link, Xert's credentials form.
     expect(lines.find((line) => line.startsWith("• Peloton mock at http://127.0.0.1:"))).toContain("or paste the token pasted-riley-token");
     expect(lines.find((line) => line.startsWith("• Xert mock at http://127.0.0.1:"))).toContain("jordan.rivers / xert-jordan");
     const post = (url: string, form: Record<string, string>) =>
-      fetch(url, { method: "POST", redirect: "manual", headers: { cookie, "content-type": "application/x-www-form-urlencoded" }, body: new URLSearchParams(form).toString() });
+      fetch(url, {
+        method: "POST",
+        redirect: "manual",
+        headers: { cookie, "content-type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams(form).toString(),
+      });
     const connectThroughForm = async (referenceId: string, provider: string, method: string | undefined, fields: Record<string, string>) => {
       // The demo's session ended with SANDBOX's connection: a new one, as the developer's app would ask for.
-      const session = await demo!.app.ctx.store.createWidgetSession({ developerId: "tributary-demo", providers: ["PELOTON", "XERT"], referenceId, ttlSeconds: 3600 });
+      const session = await demo!.app.ctx.store.createWidgetSession({
+        developerId: "tributary-demo",
+        providers: ["PELOTON", "XERT"],
+        referenceId,
+        ttlSeconds: 3600,
+      });
       const widgetUrl = demo!.widgetUrl.replace(/[^/]+$/, session.id);
       const widgetPage = await (await fetch(widgetUrl, { headers: { cookie } })).text();
       if (method !== undefined) expect(widgetPage).toContain(`name="method" value="${method}"`);
@@ -76,7 +99,10 @@ describe("the demo's connect widget", () => {
       expect(landed.searchParams.get("status"), landed.href).toBe("success");
       return landed.searchParams.get("user_id")!;
     };
-    const activitiesOf = (id: string) => receiver!.received.filter((entry) => entry.payload.type === "activity" && (entry.payload.user as any)?.user_id === id).flatMap((entry) => entry.payload.data as any[]);
+    const activitiesOf = (id: string) =>
+      receiver!.received
+        .filter((entry) => entry.payload.type === "activity" && (entry.payload.user as any)?.user_id === id)
+        .flatMap((entry) => entry.payload.data as any[]);
     const riley = await connectThroughForm("demo-riley", "PELOTON", "token", { token: "pasted-riley-token" });
     const jordan = await connectThroughForm("demo-jordan", "XERT", undefined, { username: "jordan.rivers", password: "xert-jordan" });
     await until("workouts", async () => (activitiesOf(riley).length >= 13 && activitiesOf(jordan).length >= 5 ? true : undefined), 120_000);

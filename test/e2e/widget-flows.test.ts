@@ -17,7 +17,11 @@ describe("connect flows over HTTP", () => {
   const events = (type: string) => h.dev.receiver.arrivals.filter((arrival) => arrival.payload.type === type).map((arrival) => arrival.payload);
 
   it("authenticateUser answers INSIDERS' consent URL (state, PKCE S256); the callback stores encrypted tokens, sends auth, starts the backfill and lands on the success URL", async () => {
-    const started = await h.v2("POST", "/auth/authenticateUser?resource=INSIDERS", { reference_id: "byo-ada", auth_success_redirect_url: "https://app.example/ok?x=1", auth_failure_redirect_url: "https://app.example/no" });
+    const started = await h.v2("POST", "/auth/authenticateUser?resource=INSIDERS", {
+      reference_id: "byo-ada",
+      auth_success_redirect_url: "https://app.example/ok?x=1",
+      auth_failure_redirect_url: "https://app.example/no",
+    });
     expect(started.status).toBe(200);
     const authUrl = new URL(started.body.auth_url);
     expect(authUrl.origin).toBe(new URL(h.mocks.insiders.urls().authorizeUrl!).origin);
@@ -33,16 +37,28 @@ describe("connect flows over HTTP", () => {
     expect(Object.fromEntries(landed.searchParams)).toEqual({ x: "1", user_id: started.body.user_id, resource: "INSIDERS", reference_id: "byo-ada" });
 
     const connection = await h.store.getConnection(started.body.user_id);
-    expect(connection).toMatchObject({ provider: "INSIDERS", provider_user_id: "usr_7Hq2Lm", reference_id: "byo-ada", developer_id: h.dev.devId, active: true });
+    expect(connection).toMatchObject({
+      provider: "INSIDERS",
+      provider_user_id: "usr_7Hq2Lm",
+      reference_id: "byo-ada",
+      developer_id: h.dev.devId,
+      active: true,
+    });
     const raw = await h.store.db.query<{ tokens_ciphertext: string }>("SELECT tokens_ciphertext FROM connections WHERE user_id = $1", [started.body.user_id]);
     const tokens = await h.store.getTokens(started.body.user_id);
     expect(tokens).toMatchObject({ access_token: expect.any(String), refresh_token: expect.any(String) });
     expect(raw.rows[0]!.tokens_ciphertext).toBeTruthy();
     expect(raw.rows[0]!.tokens_ciphertext).not.toContain(String(tokens!.access_token));
 
-    await until("events", async () => ((events("auth").some((event: any) => event.user?.user_id === started.body.user_id)) ? true : undefined), 15_000);
+    await until("events", async () => (events("auth").some((event: any) => event.user?.user_id === started.body.user_id) ? true : undefined), 15_000);
     const auth = events("auth").find((event: any) => event.user?.user_id === started.body.user_id)!;
-    expect(auth).toMatchObject({ type: "auth", status: "success", reference_id: "byo-ada", message: "User has successfully authenticated", user: { provider: "INSIDERS", active: true } });
+    expect(auth).toMatchObject({
+      type: "auth",
+      status: "success",
+      reference_id: "byo-ada",
+      message: "User has successfully authenticated",
+      user: { provider: "INSIDERS", active: true },
+    });
     const jobs = await h.app.ctx.queues.pull.getJobs(["waiting", "active", "completed", "failed", "delayed", "prioritized"]);
     expect(jobs.some((job: any) => job.data.userId === started.body.user_id && job.data.reason === "backfill")).toBe(true);
 
@@ -68,8 +84,12 @@ describe("connect flows over HTTP", () => {
     const landed = new URL(callback.headers.get("location")!);
     expect(landed.origin + landed.pathname).toBe("https://app.example/failed");
     expect(Object.fromEntries(landed.searchParams)).toMatchObject({ resource: "INSIDERS", reference_id: "deny-1", reason: "access_denied" });
-    await until("events", async () => ((events("auth_cancelled").some((event) => event.reference_id === "deny-1")) ? true : undefined), 15_000);
-    expect(events("auth_cancelled").find((event) => event.reference_id === "deny-1")).toMatchObject({ type: "auth_cancelled", status: "error", reason: "access_denied" });
+    await until("events", async () => (events("auth_cancelled").some((event) => event.reference_id === "deny-1") ? true : undefined), 15_000);
+    expect(events("auth_cancelled").find((event) => event.reference_id === "deny-1")).toMatchObject({
+      type: "auth_cancelled",
+      status: "error",
+      reason: "access_denied",
+    });
 
     // The same flow finished from another browser (no cookie): refused as a mismatch, nothing connected.
     const again = formBrowser();
@@ -129,7 +149,7 @@ describe("connect flows over HTTP", () => {
     const first = await connect("insiders-ada");
     const second = await connect("insiders-ada");
     expect(second).not.toBe(first);
-    await until("events", async () => ((events("user_reauth").length > 0) ? true : undefined), 15_000);
+    await until("events", async () => (events("user_reauth").length > 0 ? true : undefined), 15_000);
     expect(events("user_reauth")[0]).toMatchObject({
       status: "warning",
       version: "2022-03-16",

@@ -15,7 +15,8 @@ const INSIDERS_DIR = new URL("../../connectors/insiders/", import.meta.url);
 
 /** INSIDERS as its folder declares it: OAuth 2 code flow with PKCE, basic client auth, rotating refresh. */
 export const insidersDefinition = (): ConnectorDefinition => loadConnectorFile(INSIDERS_DIR);
-export const insidersFixtures = (definition: ConnectorDefinition): Promise<SpecFixtures> => loadMockFixtures(join(definition.dir!, "fixtures"), definition.spec);
+export const insidersFixtures = (definition: ConnectorDefinition): Promise<SpecFixtures> =>
+  loadMockFixtures(join(definition.dir!, "fixtures"), definition.spec);
 
 /**
  * A password-grant provider (Xert's way): INSIDERS' API, but the user's username and password become
@@ -28,10 +29,14 @@ export const passwordDefinition = (insiders: ConnectorDefinition): ConnectorDefi
       name: "PASSWORDY",
       displayName: "Passwordy",
       icon: "data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 40 40'%3E%3Crect width='40' height='40' rx='8' fill='%23b45309'/%3E%3C/svg%3E",
-      auth: { type: "oauth2_password", tokenUrl: "https://api.passwordy.example/oauth/token", refresh: "rotating", providerUserId: { from: "token", path: "/user_id" } },
+      auth: {
+        type: "oauth2_password",
+        tokenUrl: "https://api.passwordy.example/oauth/token",
+        refresh: "rotating",
+        providerUserId: { from: "token", path: "/user_id" },
+      },
     } as ConnectorSpec,
   });
-
 
 export interface Developer {
   devId: string;
@@ -89,7 +94,12 @@ delivery: { attempts: 2, backoffSeconds: 1 }
 destinations:
   - { name: hook, type: webhook, options: { url: "${dev.receiver.url}" } }
 `;
-  const { app, store, close } = await startListeningApp({ yaml, definitions: [insiders, passwordy], prefix: "widget", ...(options.workers === false ? { workers: false } : {}) });
+  const { app, store, close } = await startListeningApp({
+    yaml,
+    definitions: [insiders, passwordy],
+    prefix: "widget",
+    ...(options.workers === false ? { workers: false } : {}),
+  });
 
   return {
     app,

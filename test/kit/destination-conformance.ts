@@ -130,13 +130,17 @@ export function testDestination(label: string, harness: DestinationHarness): voi
       const destination = await harness.createWithBadCredentials();
       try {
         // With write: a webhook receiver only refuses a wrong signing secret on a delivery.
-        const checked = await destination.check({ write: true }).then(() => undefined, (e: unknown) => e);
+        const checked = await destination.check({ write: true }).then(
+          () => undefined,
+          (e: unknown) => e,
+        );
         expect(checked).toBeInstanceOf(TributaryError);
         expect((checked as TributaryError).errorClass).toBe("user");
         expect((checked as TributaryError).message.length).toBeGreaterThan(10);
-        const written = await destination
-          .write([delivery(dataPayload("daily", testUser(), [dailyRecord("2026-11-07", 1)]))])
-          .then(() => undefined, (e: unknown) => e);
+        const written = await destination.write([delivery(dataPayload("daily", testUser(), [dailyRecord("2026-11-07", 1)]))]).then(
+          () => undefined,
+          (e: unknown) => e,
+        );
         expect(written).toBeInstanceOf(TributaryError);
         expect((written as TributaryError).errorClass).toBe("user");
       } finally {

@@ -87,7 +87,9 @@ export function createHostileClient(port: number) {
     socket.on("data", (chunk: string) => (received += chunk));
     socket.on("error", () => undefined);
     socket.write(head);
-    const closed = new Promise<{ received: string; afterMs: number }>((resolve) => socket.once("close", () => resolve({ received, afterMs: Date.now() - started })));
+    const closed = new Promise<{ received: string; afterMs: number }>((resolve) =>
+      socket.once("close", () => resolve({ received, afterMs: Date.now() - started })),
+    );
     return { socket, closed };
   };
 

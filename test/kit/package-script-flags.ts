@@ -12,6 +12,9 @@ const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 export function packageScriptFlags(role: "api" | "serve" | "worker"): string[] {
   const scripts = (JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts;
   const match = /^node\s+(.*?)\s*--conditions=production core\/dist\/cli\/main\.js /.exec(scripts[role] ?? "");
-  if (!match) throw new Error(`package.json's "${role}" script does not start with "node [flags] --conditions=production core/dist/cli/main.js": its flags cannot be read`);
+  if (!match)
+    throw new Error(
+      `package.json's "${role}" script does not start with "node [flags] --conditions=production core/dist/cli/main.js": its flags cannot be read`,
+    );
   return match[1]!.split(/\s+/).filter(Boolean);
 }

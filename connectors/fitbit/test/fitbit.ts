@@ -34,6 +34,7 @@ export function profileOf(fixtures: SpecFixtures, user: string): Record<string, 
 /** Maps one provider record as a pull hands it over (details attached by the caller), expecting one record. */
 export async function mapOne(dataType: string, record: Record<string, unknown>, user = LENA, definition = fitbit()): Promise<any> {
   const outcomes = await createRecordMapper(definition, { userId: "test-user", providerUserId: user }).map(dataType, dataType, record);
-  if (outcomes.length !== 1 || outcomes[0]!.kind !== "record") throw new Error(`${dataType} did not map to one record: ${JSON.stringify(outcomes).slice(0, 2000)}`);
+  if (outcomes.length !== 1 || outcomes[0]!.kind !== "record")
+    throw new Error(`${dataType} did not map to one record: ${JSON.stringify(outcomes).slice(0, 2000)}`);
   return outcomes[0]!.record;
 }

@@ -35,14 +35,17 @@ describe("FITBIT through its mock", () => {
     expect(pull.connection.providerUserId).toBe(LENA);
     expect(pull.failures()).toEqual([]);
     const paths = pull.mock.requests.map((request) => request.path);
-    expect(paths.filter((path) => path.startsWith("/1/user/-/activities/date/"))).toEqual(["09", "10", "11", "12", "13", "14", "15"].map((d) => `/1/user/-/activities/date/2026-03-${d}.json`));
+    expect(paths.filter((path) => path.startsWith("/1/user/-/activities/date/"))).toEqual(
+      ["09", "10", "11", "12", "13", "14", "15"].map((d) => `/1/user/-/activities/date/2026-03-${d}.json`),
+    );
     expect(paths.filter((path) => path.startsWith("/1/user/-/foods/log/date/"))).toHaveLength(7);
     expect(paths.filter((path) => path.startsWith("/1.2/user/-/sleep/date/"))).toEqual(["/1.2/user/-/sleep/date/2026-03-09/2026-03-15.json"]);
     expect(paths.filter((path) => path.startsWith("/1/user/-/body/log/weight/date/"))).toEqual(["/1/user/-/body/log/weight/date/2026-03-09/2026-03-15.json"]);
     // One profile request per stream read that needs the time zone (daily, sleep, weight only when it has records, food).
     expect(paths.filter((path) => path === "/1/user/-/profile.json")).toHaveLength(3);
     expect(pull.stats.daily_summary).toMatchObject({ windows: 7, records: 7, detailFailures: 0 });
-    const byType = (key: string) => pull.records.filter((record) => record.dataType === key).flatMap((record) => record.mapped.filter((m) => m.kind === "record"));
+    const byType = (key: string) =>
+      pull.records.filter((record) => record.dataType === key).flatMap((record) => record.mapped.filter((m) => m.kind === "record"));
     expect(byType("daily")).toHaveLength(7);
     expect(byType("sleep")).toHaveLength(2);
     // Only the 11th has food logged.
@@ -56,8 +59,15 @@ describe("FITBIT through its mock", () => {
 
   it("follows the exercise list's next links, 100 at a time", async () => {
     const logs = fixtureRecords(fixtures, "activity_logs", LENA);
-    const many = Array.from({ length: 230 }, (_, i) => ({ ...logs[0]!, logId: 70000000000 + i, startTime: new Date(Date.parse("2026-03-01T06:00:00Z") + i * 3 * 3600_000).toISOString().replace("Z", "+00:00") }));
-    const busy: SpecFixtures = { ...fixtures, streams: { ...fixtures.streams, activity_logs: { ...fixtures.streams!.activity_logs!, records: { [LENA]: many } } } };
+    const many = Array.from({ length: 230 }, (_, i) => ({
+      ...logs[0]!,
+      logId: 70000000000 + i,
+      startTime: new Date(Date.parse("2026-03-01T06:00:00Z") + i * 3 * 3600_000).toISOString().replace("Z", "+00:00"),
+    }));
+    const busy: SpecFixtures = {
+      ...fixtures,
+      streams: { ...fixtures.streams, activity_logs: { ...fixtures.streams!.activity_logs!, records: { [LENA]: many } } },
+    };
     const pull = await pullFromMock(definition, { fixtures: busy, user: userOf(LENA), window: MARCH, streams: ["activity_logs"], mockOptions });
     const lists = pull.mock.requests.filter((request) => request.path === "/1/user/-/activities/list.json");
     expect(lists.map((request) => request.query.offset)).toEqual(["0", "100", "200"]);
@@ -68,7 +78,12 @@ describe("FITBIT through its mock", () => {
   it("the subscription: created on connect for our user id, a second one is a 409 Fitbit's way, removed on disconnect", async () => {
     const mock = await startMockProvider(definition.spec, fixtures, mockOptions);
     const connection = await connectToMock(mock, userOf(LENA));
-    const client = connectorClient(definition, { transport: liveTransport(), baseUrl: mock.urls().baseUrl, clientId: MOCK_CLIENT.id, clientSecret: MOCK_CLIENT.secret });
+    const client = connectorClient(definition, {
+      transport: liveTransport(),
+      baseUrl: mock.urls().baseUrl,
+      clientId: MOCK_CLIENT.id,
+      clientSecret: MOCK_CLIENT.secret,
+    });
     const auth = definition.spec.auth;
     if (auth.type !== "oauth2" || !auth.lifecycle?.connect || !auth.lifecycle.disconnect) throw new Error("FITBIT declares its subscription requests");
     const session = client.session({ credentials: connection.credentials, variables: { user_id: "terra-user-1", provider_user_id: LENA } });
@@ -99,7 +114,13 @@ describe("FITBIT through its mock", () => {
     const client = connectorClient(definition, { transport: liveTransport(), baseUrl: mock.urls().baseUrl });
     // A quarter of a year of day summaries: two requests a day.
     const quarter = { start: new Date("2026-01-01T00:00:00Z"), end: new Date("2026-04-01T00:00:00Z") };
-    const error = await pullAndMap(definition, client, { window: quarter, providerUserId: LENA, credentials: connection.credentials, streams: ["daily_summary"], now: () => clock.now() }).catch((e: unknown) => e);
+    const error = await pullAndMap(definition, client, {
+      window: quarter,
+      providerUserId: LENA,
+      credentials: connection.credentials,
+      streams: ["daily_summary"],
+      now: () => clock.now(),
+    }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ProviderWaitError);
     const data = mock.requests.filter((request) => request.path.startsWith("/1/"));
     expect(data.filter((request) => request.status === 429)).toHaveLength(1);
@@ -114,8 +135,15 @@ describe("FITBIT through its mock", () => {
   });
 
   it("a scope the user did not grant (403 insufficient_scope) reads as nothing, not as a failure; a revoked grant ends as access revoked", async () => {
-    const body = { errors: [{ errorType: "insufficient_scope", message: "This application does not have permission to access nutrition data." }], success: false };
-    const transport: ProviderTransport = async () => ({ status: 403, headers: { "content-type": "application/json" }, body: Buffer.from(JSON.stringify(body)) });
+    const body = {
+      errors: [{ errorType: "insufficient_scope", message: "This application does not have permission to access nutrition data." }],
+      success: false,
+    };
+    const transport: ProviderTransport = async () => ({
+      status: 403,
+      headers: { "content-type": "application/json" },
+      body: Buffer.from(JSON.stringify(body)),
+    });
     const pull = await pullAndMap(definition, connectorClient(definition, { transport }), { window: WEEK, providerUserId: LENA, streams: ["weight_logs"] });
     expect(pull.delivered()).toEqual([]);
 
@@ -123,6 +151,8 @@ describe("FITBIT through its mock", () => {
     const connection = await connectToMock(mock, userOf(LENA));
     mock.oauth!.tokens.revokeUser(LENA);
     const client = connectorClient(definition, { transport: liveTransport(), baseUrl: mock.urls().baseUrl });
-    await expect(pullAndMap(definition, client, { window: WEEK, providerUserId: LENA, credentials: connection.credentials, streams: ["sleep_logs"] })).rejects.toMatchObject({ code: ErrorCodes.AUTH_REVOKED });
+    await expect(
+      pullAndMap(definition, client, { window: WEEK, providerUserId: LENA, credentials: connection.credentials, streams: ["sleep_logs"] }),
+    ).rejects.toMatchObject({ code: ErrorCodes.AUTH_REVOKED });
   });
 });

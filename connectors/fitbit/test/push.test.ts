@@ -67,7 +67,10 @@ describe("FITBIT notifications", () => {
     try {
       const client = connectorClient(definition, { transport, baseUrl: mock.urls().baseUrl });
       const pulls = [];
-      for (let i = 0; i < 2; i++) pulls.push(await pullAndMap(definition, client, { window: day, providerUserId: LENA, credentials: connection.credentials, streams: ["daily_summary"] }));
+      for (let i = 0; i < 2; i++)
+        pulls.push(
+          await pullAndMap(definition, client, { window: day, providerUserId: LENA, credentials: connection.credentials, streams: ["daily_summary"] }),
+        );
       const [first, second] = pulls.map((pull) => pull.delivered());
       expect(first).toHaveLength(1);
       expect(second).toEqual(first);
@@ -88,7 +91,9 @@ describe("FITBIT notifications", () => {
     const token = "d3c0d1f5a2b84e76";
     const receiver = await startPushReceiver("FITBIT", (request) => {
       const answer = answerHandshake(webhook.handshakes!, { method: request.method, query: Object.fromEntries(request.url.searchParams) }, token);
-      return "json" in answer ? { status: answer.status, headers: { "content-type": "application/json" }, body: JSON.stringify(answer.json) } : { status: answer.status, body: "text" in answer ? answer.text : "" };
+      return "json" in answer
+        ? { status: answer.status, headers: { "content-type": "application/json" }, body: JSON.stringify(answer.json) }
+        : { status: answer.status, body: "text" in answer ? answer.text : "" };
     });
     expect(await mock.handshake(receiver.url, { verifyToken: token })).toMatchObject([{ ok: true }]);
     expect(await mock.handshake(receiver.url, { verifyToken: `${token}-not` })).toMatchObject([{ ok: false }]);

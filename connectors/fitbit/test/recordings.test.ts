@@ -20,7 +20,8 @@ describe("FITBIT recordings", () => {
     const client = connectorClient(definition, { transport: recordedTransport(recordings) });
     pull = await pullAndMap(definition, client, { window: WEEK, providerUserId: LENA });
     expect(pull.failures()).toEqual([]);
-    const of = (dataType: string) => pull.records.filter((r) => r.dataType === dataType).flatMap((r) => r.mapped.flatMap((m) => (m.kind === "record" ? [m.record as any] : [])));
+    const of = (dataType: string) =>
+      pull.records.filter((r) => r.dataType === dataType).flatMap((r) => r.mapped.flatMap((m) => (m.kind === "record" ? [m.record as any] : [])));
     expect(of("daily")).toHaveLength(7);
     const tenth = of("daily").find((d) => d.metadata.start_time.startsWith("2026-03-10"));
     expect(tenth.distance_data).toMatchObject({ steps: 8500, distance_meters: 6380 });

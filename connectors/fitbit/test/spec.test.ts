@@ -19,7 +19,11 @@ describe("FITBIT spec", () => {
         lifecycle: { connect: [{ method: "POST", path: "/1/user/-/apiSubscriptions/{user_id}.json" }], disconnect: [{ method: "DELETE" }] },
       },
       http: { rateLimits: [{ scope: "user", max: 150, perSeconds: 3600, aligned: true }] },
-      webhook: { verify: { scheme: "hmac", header: "X-Fitbit-Signature", algorithm: "sha1", encoding: "base64", secret: "clientSecret", keySuffix: "&" }, batch: { type: "array", path: "" }, userId: "/ownerId" },
+      webhook: {
+        verify: { scheme: "hmac", header: "X-Fitbit-Signature", algorithm: "sha1", encoding: "base64", secret: "clientSecret", keySuffix: "&" },
+        batch: { type: "array", path: "" },
+        userId: "/ownerId",
+      },
     });
   });
 

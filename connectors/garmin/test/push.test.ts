@@ -20,7 +20,8 @@ async function fetchPing(url: string, dataType: string): Promise<any[]> {
   const executor = createStreamExecutor({ spec: definition.spec, log: silentLogger() });
   const records = await executor.fetchUrl(url, { session: client.session({ variables: { provider_user_id: NOOR } }) });
   const out: any[] = [];
-  for (const record of records) for (const outcome of await mapper.map(dataType, dataType, record)) out.push(outcome.kind === "record" ? outcome.record : outcome);
+  for (const record of records)
+    for (const outcome of await mapper.map(dataType, dataType, record)) out.push(outcome.kind === "record" ? outcome.record : outcome);
   return out;
 }
 
@@ -49,7 +50,13 @@ describe("GARMIN pushes and pings", () => {
       ["deregistrations", NOOR, "deauth"],
     ]);
     // One POST may carry several types and several users; an unknown type is acknowledged.
-    const mixed = readPush(webhook, { epochs: [{ userId: NOOR, summaryId: "e1" }], bodyComps: [{ userId: NOOR, summaryId: "b1", measurementTimeInSeconds: 1773126000 }, { userId: "other", summaryId: "b2", measurementTimeInSeconds: 1773126000 }] });
+    const mixed = readPush(webhook, {
+      epochs: [{ userId: NOOR, summaryId: "e1" }],
+      bodyComps: [
+        { userId: NOOR, summaryId: "b1", measurementTimeInSeconds: 1773126000 },
+        { userId: "other", summaryId: "b2", measurementTimeInSeconds: 1773126000 },
+      ],
+    });
     expect(mixed.map((n) => [n.eventType, n.providerUserId, n.action?.action])).toEqual([
       ["epochs", NOOR, "ignore"],
       ["bodyComps", NOOR, "records"],
@@ -85,13 +92,34 @@ describe("GARMIN pushes and pings", () => {
     const url = (ping!.document as { callbackURL: string }).callbackURL;
     const [night] = await fetchPing(url, "sleep");
     // 1773093600 = 2026-03-09T22:00:00Z, 23:00 at +01:00; 27000 s later 06:30
-    expect(night.metadata).toEqual({ summary_id: "x15372ea-69af42e0-6978", start_time: "2026-03-09T23:00:00.000000+01:00", end_time: "2026-03-10T06:30:00.000000+01:00", is_nap: false, upload_type: 2, timestamp_localization: 1 });
-    expect(night.sleep_durations_data.asleep).toEqual({ duration_asleep_state_seconds: 5400 + 13500 + 6300, duration_deep_sleep_state_seconds: 5400, duration_light_sleep_state_seconds: 13500, duration_REM_sleep_state_seconds: 6300 });
+    expect(night.metadata).toEqual({
+      summary_id: "x15372ea-69af42e0-6978",
+      start_time: "2026-03-09T23:00:00.000000+01:00",
+      end_time: "2026-03-10T06:30:00.000000+01:00",
+      is_nap: false,
+      upload_type: 2,
+      timestamp_localization: 1,
+    });
+    expect(night.sleep_durations_data.asleep).toEqual({
+      duration_asleep_state_seconds: 5400 + 13500 + 6300,
+      duration_deep_sleep_state_seconds: 5400,
+      duration_light_sleep_state_seconds: 13500,
+      duration_REM_sleep_state_seconds: 6300,
+    });
     // awake +0, light +600, deep +8700, light +14100, REM +19500, awake +25800 seconds
     expect(night.sleep_durations_data.hypnogram_samples.map((s: any) => [s.timestamp.slice(11, 16), s.level])).toEqual([
-      ["23:00", 1], ["23:10", 4], ["01:25", 5], ["02:55", 4], ["04:25", 6], ["06:10", 1],
+      ["23:00", 1],
+      ["23:10", 4],
+      ["01:25", 5],
+      ["02:55", 4],
+      ["04:25", 6],
+      ["06:10", 1],
     ]);
-    expect(night.respiration_data.oxygen_saturation_data.samples.map((s: any) => [s.timestamp.slice(11, 16), s.percentage])).toEqual([["23:00", 95], ["00:00", 94], ["01:00", 96]]);
+    expect(night.respiration_data.oxygen_saturation_data.samples.map((s: any) => [s.timestamp.slice(11, 16), s.percentage])).toEqual([
+      ["23:00", 95],
+      ["00:00", 94],
+      ["01:00", 96],
+    ]);
     expect(night.scores).toEqual({ sleep: 84 });
   });
 
@@ -99,10 +127,22 @@ describe("GARMIN pushes and pings", () => {
     const [dailies, activityDetails] = readPush(webhook, webhook.examples![2]!.body).map((ping) => (ping.document as { callbackURL: string }).callbackURL);
     const [run] = await fetchPing(activityDetails!, "activity");
     // 1773160200 = 2026-03-10T16:30:00Z; 2580 s = 43 min
-    expect(run.metadata).toEqual({ summary_id: "21047391582-detail", name: "Berlin Running", type: 8, upload_type: 1, start_time: "2026-03-10T17:30:00.000000+01:00", end_time: "2026-03-10T18:13:00.000000+01:00", timestamp_localization: 1 });
+    expect(run.metadata).toEqual({
+      summary_id: "21047391582-detail",
+      name: "Berlin Running",
+      type: 8,
+      upload_type: 1,
+      start_time: "2026-03-10T17:30:00.000000+01:00",
+      end_time: "2026-03-10T18:13:00.000000+01:00",
+      timestamp_localization: 1,
+    });
     expect(run.distance_data.summary).toEqual({ distance_meters: 7450.9, steps: 7702, elevation: { gain_actual_meters: 48, loss_actual_meters: 46.5 } });
     expect(run.heart_rate_data.detailed.hr_samples.map((s: any) => s.bpm)).toEqual([120, 125, 130, 135, 140]);
-    expect(run.distance_data.detailed.distance_samples[4]).toEqual({ timestamp: "2026-03-10T17:30:40.000000+01:00", distance_meters: 124, timer_duration_seconds: 40 });
+    expect(run.distance_data.detailed.distance_samples[4]).toEqual({
+      timestamp: "2026-03-10T17:30:40.000000+01:00",
+      distance_meters: 124,
+      timer_duration_seconds: 40,
+    });
     expect(run.movement_data).toMatchObject({ avg_speed_meters_per_second: 2.888, max_speed_meters_per_second: 4.1, avg_cadence_rpm: 171.5 });
     expect(run.movement_data.cadence_samples.map((s: any) => s.cadence_rpm)).toEqual([170, 171, 172, 173, 174]);
     expect(run.position_data.start_pos_lat_lng_deg).toEqual([52.52, 13.405]);
@@ -133,10 +173,47 @@ describe("GARMIN pushes and pings", () => {
   }, 120_000);
 
   it("a pushed body composition and menstrual cycle record map to Body and Menstruation", async () => {
-    const [body] = await mapper.map("body", "body", { userId: NOOR, summaryId: "b1", measurementTimeInSeconds: 1773126000, measurementTimeOffsetInSeconds: 3600, weightInGrams: 70250, bodyFatInPercent: 19.5, bodyWaterInPercent: 55.2, muscleMassInGrams: 31200, boneMassInGrams: 3100, bodyMassIndex: 22.4 });
-    expect(body).toMatchObject({ kind: "record", record: { metadata: { start_time: "2026-03-10T08:00:00.000000+01:00" }, measurements_data: { measurements: [{ weight_kg: 70.25, bodyfat_percentage: 19.5, water_percentage: 55.2, muscle_mass_g: 31200, bone_mass_g: 3100, BMI: 22.4 }] } } });
-    const [cycle] = await mapper.map("menstruation", "menstruation", { userId: NOOR, summaryId: "m1", periodStartDate: "2026-03-02", dayInCycle: 9, periodLength: 5, currentPhaseType: "FOLLICULAR", lengthOfCurrentPhase: 8, daysUntilNextPhase: 3, predictedCycleLength: 28, isPredictedCycle: false, lastUpdatedTimeInSeconds: 1773129600 });
-    expect(cycle).toMatchObject({ kind: "record", record: { metadata: { start_time: "2026-03-10T08:00:00.000000+00:00" }, menstruation_data: { period_start_date: "2026-03-02", day_in_cycle: 9, current_phase: 2, days_until_next_phase: 3, is_predicted_cycle: false } } });
+    const [body] = await mapper.map("body", "body", {
+      userId: NOOR,
+      summaryId: "b1",
+      measurementTimeInSeconds: 1773126000,
+      measurementTimeOffsetInSeconds: 3600,
+      weightInGrams: 70250,
+      bodyFatInPercent: 19.5,
+      bodyWaterInPercent: 55.2,
+      muscleMassInGrams: 31200,
+      boneMassInGrams: 3100,
+      bodyMassIndex: 22.4,
+    });
+    expect(body).toMatchObject({
+      kind: "record",
+      record: {
+        metadata: { start_time: "2026-03-10T08:00:00.000000+01:00" },
+        measurements_data: {
+          measurements: [{ weight_kg: 70.25, bodyfat_percentage: 19.5, water_percentage: 55.2, muscle_mass_g: 31200, bone_mass_g: 3100, BMI: 22.4 }],
+        },
+      },
+    });
+    const [cycle] = await mapper.map("menstruation", "menstruation", {
+      userId: NOOR,
+      summaryId: "m1",
+      periodStartDate: "2026-03-02",
+      dayInCycle: 9,
+      periodLength: 5,
+      currentPhaseType: "FOLLICULAR",
+      lengthOfCurrentPhase: 8,
+      daysUntilNextPhase: 3,
+      predictedCycleLength: 28,
+      isPredictedCycle: false,
+      lastUpdatedTimeInSeconds: 1773129600,
+    });
+    expect(cycle).toMatchObject({
+      kind: "record",
+      record: {
+        metadata: { start_time: "2026-03-10T08:00:00.000000+00:00" },
+        menstruation_data: { period_start_date: "2026-03-02", day_in_cycle: 9, current_phase: 2, days_until_next_phase: 3, is_predicted_cycle: false },
+      },
+    });
   });
 });
 

@@ -13,7 +13,13 @@ describe("GARMIN spec", () => {
     expect(spec).toMatchObject({
       name: "GARMIN",
       dataTypes: ["activity", "daily", "sleep", "body", "menstruation"],
-      auth: { type: "oauth2", scopes: [], pkce: true, providerUserId: { from: "request", request: { path: "/user/id" }, path: "/userId" }, lifecycle: { disconnect: [{ method: "DELETE", path: "/user/registration" }] } },
+      auth: {
+        type: "oauth2",
+        scopes: [],
+        pkce: true,
+        providerUserId: { from: "request", request: { path: "/user/id" }, path: "/userId" },
+        lifecycle: { disconnect: [{ method: "DELETE", path: "/user/registration" }] },
+      },
       webhook: { verify: { scheme: "none" }, batch: { type: "keys" }, userId: "/userId" },
     });
     expect(spec.streams).toBeUndefined();

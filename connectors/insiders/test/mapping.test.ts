@@ -35,7 +35,11 @@ describe("INSIDERS mapping of the fixture activities", () => {
         expect(outcome).toEqual({ kind: "skip" });
         continue;
       }
-      expect(outcome, JSON.stringify(outcome)).toMatchObject({ kind: "record", dataType: "activity", key: { type: "activity", userId: "terra-user-1", key: id } });
+      expect(outcome, JSON.stringify(outcome)).toMatchObject({
+        kind: "record",
+        dataType: "activity",
+        key: { type: "activity", userId: "terra-user-1", key: id },
+      });
     }
   });
 
@@ -52,7 +56,13 @@ describe("INSIDERS mapping of the fixture activities", () => {
       city: "Amsterdam",
       country: "NL",
     });
-    expect(ride.active_durations_data).toEqual({ activity_seconds: 2700, rest_seconds: 0, low_intensity_seconds: 60, moderate_intensity_seconds: 660, vigorous_intensity_seconds: 1860 });
+    expect(ride.active_durations_data).toEqual({
+      activity_seconds: 2700,
+      rest_seconds: 0,
+      low_intensity_seconds: 60,
+      moderate_intensity_seconds: 660,
+      vigorous_intensity_seconds: 1860,
+    });
     expect(ride.calories_data).toEqual({ total_burned_calories: 518, net_activity_calories: 456 });
     expect(ride.distance_data.summary).toEqual({ distance_meters: 23390 });
     expect(ride.heart_rate_data.summary).toMatchObject({ avg_hr_bpm: 155, max_hr_bpm: 183, min_hr_bpm: 107 });
@@ -61,7 +71,12 @@ describe("INSIDERS mapping of the fixture activities", () => {
     expect(ride.power_data).toMatchObject({ avg_watts: 160, max_watts: 287 });
     expect(ride.work_data).toEqual({ work_kilojoules: 442 });
     // 31.1 km/h = 8.6389 m/s, 38 km/h = 10.5556 m/s, 34.5 km/h = 9.5833 m/s
-    expect(ride.movement_data).toMatchObject({ avg_cadence_rpm: 85, max_cadence_rpm: 111, avg_speed_meters_per_second: 8.639, max_speed_meters_per_second: 10.556 });
+    expect(ride.movement_data).toMatchObject({
+      avg_cadence_rpm: 85,
+      max_cadence_rpm: 111,
+      avg_speed_meters_per_second: 8.639,
+      max_speed_meters_per_second: 10.556,
+    });
     expect(ride.device_data).toEqual({
       name: "Insiders Studio Bike",
       manufacturer: "Insiders",
@@ -89,12 +104,22 @@ describe("INSIDERS mapping of the fixture activities", () => {
 
   it("an outdoor run: route ends, position and elevation samples, polyline, steps, pauses and the foot pod", () => {
     const run = activity("act_01JP3MZ4QF");
-    expect(run.metadata).toMatchObject({ type: 8, upload_type: 1, start_time: "2026-03-07T09:15:00.000000+01:00", end_time: "2026-03-07T10:30:00.000000+01:00" });
+    expect(run.metadata).toMatchObject({
+      type: 8,
+      upload_type: 1,
+      start_time: "2026-03-07T09:15:00.000000+01:00",
+      end_time: "2026-03-07T10:30:00.000000+01:00",
+    });
     expect(run.metadata).not.toHaveProperty("city");
     expect(run.active_durations_data).toMatchObject({ activity_seconds: 4380, rest_seconds: 120 });
     expect(run.distance_data.summary).toEqual({ distance_meters: 13060, steps: 12554, elevation: { gain_actual_meters: 18 } });
     // 10.5 km/h = 2.9167 m/s, 11.1 km/h = 3.0833 m/s
-    expect(run.movement_data).toMatchObject({ avg_speed_meters_per_second: 2.917, max_speed_meters_per_second: 3.083, avg_cadence_rpm: 86, max_cadence_rpm: 88 });
+    expect(run.movement_data).toMatchObject({
+      avg_speed_meters_per_second: 2.917,
+      max_speed_meters_per_second: 3.083,
+      avg_cadence_rpm: 86,
+      max_cadence_rpm: 88,
+    });
     expect(run.position_data.start_pos_lat_lng_deg).toEqual([52.358, 4.8686]);
     expect(run.position_data.end_pos_lat_lng_deg).toEqual([52.357147, 4.86822]);
     expect(run.position_data.position_samples).toHaveLength(76);
@@ -152,9 +177,20 @@ describe("INSIDERS mapping of the fixture activities", () => {
 
   it("a record the mapping cannot deliver is a failure naming the field, not a record", async () => {
     const mapper = createRecordMapper(definition);
-    const [noId] = await mapper.map("activity", "activity", { status: "completed", start_time: "2026-03-02T07:00:00+01:00", end_time: "2026-03-02T07:45:00+01:00", timezone: "Europe/Amsterdam" });
+    const [noId] = await mapper.map("activity", "activity", {
+      status: "completed",
+      start_time: "2026-03-02T07:00:00+01:00",
+      end_time: "2026-03-02T07:45:00+01:00",
+      timezone: "Europe/Amsterdam",
+    });
     expect(noId).toMatchObject({ kind: "failed", problems: [expect.stringContaining("metadata.summary_id: required")] });
-    const [badZone] = await mapper.map("activity", "activity", { id: "a1", status: "completed", start_time: "2026-03-02T07:00:00", end_time: "2026-03-02T07:45:00", timezone: "Mars/Olympus" });
+    const [badZone] = await mapper.map("activity", "activity", {
+      id: "a1",
+      status: "completed",
+      start_time: "2026-03-02T07:00:00",
+      end_time: "2026-03-02T07:45:00",
+      timezone: "Mars/Olympus",
+    });
     expect(badZone).toMatchObject({ kind: "failed" });
     expect((badZone as { problems: string[] }).problems.join("\n")).toMatch(/metadata\.start_time/);
   });

@@ -47,7 +47,8 @@ describe("INSIDERS through its mock", () => {
     const mapper = createRecordMapper(definition, { userId: "test-user", providerUserId: ADA });
     const expected: unknown[] = [];
     for (const record of fixtureActivities(fixtures).filter((r) => r.user_id === ADA)) {
-      for (const outcome of await mapper.map("activity", "activity", withSamples(fixtures, record))) if (outcome.kind === "record") expected.push(outcome.record);
+      for (const outcome of await mapper.map("activity", "activity", withSamples(fixtures, record)))
+        if (outcome.kind === "record") expected.push(outcome.record);
     }
     expect(pull.failures()).toEqual([]);
     expect(pull.delivered()).toHaveLength(11);
@@ -129,11 +130,13 @@ describe("INSIDERS through its mock", () => {
   });
 
   it("reads the partner's 403 consent_revoked as a revoked connection, and another 403 as a plain failure", async () => {
-    const answer = (error: string): ProviderTransport => async () => ({
-      status: 403,
-      headers: { "content-type": "application/json" },
-      body: Buffer.from(JSON.stringify({ error, error_description: "see the partner API" })),
-    });
+    const answer =
+      (error: string): ProviderTransport =>
+      async () => ({
+        status: 403,
+        headers: { "content-type": "application/json" },
+        body: Buffer.from(JSON.stringify({ error, error_description: "see the partner API" })),
+      });
     const read = (transport: ProviderTransport) => pullAndMap(definition, connectorClient(definition, { transport }), { window: MARCH, providerUserId: ADA });
     const revoked = await read(answer("consent_revoked")).catch((error: unknown) => error);
     expect(revoked).toBeInstanceOf(ProviderAccessRevokedError);
@@ -153,7 +156,16 @@ describe("INSIDERS through its mock", () => {
         start_time: new Date(Date.parse("2026-03-01T06:00:00Z") + i * 5 * 3600_000).toISOString().replace(".000Z", "+00:00"),
       }));
       const base = fixtures.streams!.activities!;
-      busy = { ...fixtures, streams: { activities: { ...base, records: { [ADA]: records }, details: { samples: (record, user) => base.details!.samples!({ ...(record as object), id: template.id }, user) } } } };
+      busy = {
+        ...fixtures,
+        streams: {
+          activities: {
+            ...base,
+            records: { [ADA]: records },
+            details: { samples: (record, user) => base.details!.samples!({ ...(record as object), id: template.id }, user) },
+          },
+        },
+      };
       redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 2 });
     });
     afterAll(async () => {
@@ -185,7 +197,13 @@ describe("INSIDERS through its mock", () => {
         const keys = await redis.keys(`${prefix}:*`);
         if (keys.length > 0) await redis.del(...keys);
       });
-      const budget = providerBudget({ redis, prefix, provider: "INSIDERS", rateLimits: definition.spec.http?.rateLimits, rateLimitHeaders: definition.spec.http?.rateLimitHeaders });
+      const budget = providerBudget({
+        redis,
+        prefix,
+        provider: "INSIDERS",
+        rateLimits: definition.spec.http?.rateLimits,
+        rateLimitHeaders: definition.spec.http?.rateLimitHeaders,
+      });
       const client = connectorClient(definition, { transport, baseUrl: mock.urls().baseUrl, budget });
       const error = await pullAndMap(definition, client, { window: MARCH, providerUserId: ADA, credentials: connection.credentials }).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(ProviderWaitError);

@@ -23,7 +23,9 @@ describe("INSIDERS through the pipeline", () => {
     // token endpoint are absolute URLs in the spec, so the test points them at the mock itself.
     const urls = mock.urls();
     const auth = definition.spec.auth as Extract<typeof definition.spec.auth, { type: "oauth2" }>;
-    const registry = createPluginRegistry([{ ...definition, spec: { ...definition.spec, auth: { ...auth, authorizeUrl: urls.authorizeUrl!, tokenUrl: urls.tokenUrl! } } }]);
+    const registry = createPluginRegistry([
+      { ...definition, spec: { ...definition.spec, auth: { ...auth, authorizeUrl: urls.authorizeUrl!, tokenUrl: urls.tokenUrl! } } },
+    ]);
     await registry.load(["@tributary/connector-sandbox"]);
     const pipeline = await startPipeline({
       registry,
@@ -58,7 +60,10 @@ describe("INSIDERS through the pipeline", () => {
     const tokens = (await ctx.store.getTokens(user.user_id)) as { access_token: string };
     const revoked = await fetch(`${mock.urls().baseUrl}/oauth/revoke`, {
       method: "POST",
-      headers: { authorization: `Basic ${Buffer.from(`${MOCK_CLIENT.id}:${MOCK_CLIENT.secret}`).toString("base64")}`, "content-type": "application/x-www-form-urlencoded" },
+      headers: {
+        authorization: `Basic ${Buffer.from(`${MOCK_CLIENT.id}:${MOCK_CLIENT.secret}`).toString("base64")}`,
+        "content-type": "application/x-www-form-urlencoded",
+      },
       body: new URLSearchParams({ token: tokens.access_token, token_type_hint: "access_token" }),
     });
     expect(revoked.status).toBe(200);

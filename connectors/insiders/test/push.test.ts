@@ -77,7 +77,8 @@ describe("INSIDERS pushes", () => {
         const delivered: string[] = [];
         if (notification.action?.action === "records") {
           for (const record of recordsOf(notification.action, notification.document)) {
-            for (const outcome of await mapper.map("activity", "activity", record)) if (outcome.kind === "record") delivered.push((outcome.record as { metadata: { name: string } }).metadata.name);
+            for (const outcome of await mapper.map("activity", "activity", record))
+              if (outcome.kind === "record") delivered.push((outcome.record as { metadata: { name: string } }).metadata.name);
           }
         }
         received.push({ eventType: notification.eventType, ...(notification.action ? { action: notification.action.action } : {}), delivered });

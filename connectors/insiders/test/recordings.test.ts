@@ -25,7 +25,8 @@ describe("INSIDERS recordings", () => {
     const mapper = createRecordMapper(definition, { userId: "test-user", providerUserId: ADA });
     const expected: unknown[] = [];
     for (const record of fixtureActivities(fixtures).filter((r) => r.user_id === ADA)) {
-      for (const outcome of await mapper.map("activity", "activity", withSamples(fixtures, record))) if (outcome.kind === "record") expected.push(outcome.record);
+      for (const outcome of await mapper.map("activity", "activity", withSamples(fixtures, record)))
+        if (outcome.kind === "record") expected.push(outcome.record);
     }
     expect(pull.delivered()).toEqual(expected);
   });

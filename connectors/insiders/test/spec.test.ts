@@ -12,7 +12,11 @@ describe("INSIDERS spec", () => {
     expect(validation.problems).toEqual([]);
     expect(validation.ok).toBe(true);
     const { spec } = validation.definition!;
-    expect(spec).toMatchObject({ name: "INSIDERS", dataTypes: ["activity"], auth: { type: "oauth2", pkce: true, providerUserId: { from: "token", path: "/user_id" } } });
+    expect(spec).toMatchObject({
+      name: "INSIDERS",
+      dataTypes: ["activity"],
+      auth: { type: "oauth2", pkce: true, providerUserId: { from: "token", path: "/user_id" } },
+    });
     expect(spec.webhook?.verify).toEqual({ scheme: "terra", header: "Insiders-Signature", secret: "pushSecret", toleranceSeconds: 300 });
   });
 

@@ -17,10 +17,22 @@ describe("OURA → Terra", () => {
 
   it("a night → Sleep: bedtimes with their offset, seconds as they are, 99 heart-rate and HRV samples (the null left out), a hypnogram of 100 five-minute stages", async () => {
     const sleep = await mapOne("sleep", byId("sleep_periods", NIGHT_OF_THE_10TH));
-    expect(sleep.metadata).toEqual({ summary_id: NIGHT_OF_THE_10TH, start_time: "2026-03-09T23:05:14.000000+01:00", end_time: "2026-03-10T07:25:14.000000+01:00", is_nap: false, upload_type: 1, timestamp_localization: 1 });
+    expect(sleep.metadata).toEqual({
+      summary_id: NIGHT_OF_THE_10TH,
+      start_time: "2026-03-09T23:05:14.000000+01:00",
+      end_time: "2026-03-10T07:25:14.000000+01:00",
+      is_nap: false,
+      upload_type: 1,
+      timestamp_localization: 1,
+    });
     expect(sleep.sleep_durations_data).toMatchObject({
       sleep_efficiency: 84,
-      asleep: { duration_asleep_state_seconds: 25200, duration_deep_sleep_state_seconds: 4170, duration_light_sleep_state_seconds: 18750, duration_REM_sleep_state_seconds: 2280 },
+      asleep: {
+        duration_asleep_state_seconds: 25200,
+        duration_deep_sleep_state_seconds: 4170,
+        duration_light_sleep_state_seconds: 18750,
+        duration_REM_sleep_state_seconds: 2280,
+      },
       awake: { duration_awake_state_seconds: 4800, sleep_latency_seconds: 540 },
       other: { duration_in_bed_seconds: 30000 },
     });
@@ -55,13 +67,31 @@ describe("OURA → Terra", () => {
   it("a day's activity with its readiness and sleep score → one Daily from 4 am: totals, seconds of each intensity, MET minutes and samples, three scores", async () => {
     const tenth = byId("daily_activity", "daily-noor-2026-03-10");
     const daily = await mapOne("daily", withDetails(fixtures, "daily_activity", tenth));
-    expect(daily.metadata).toEqual({ start_time: "2026-03-10T04:00:00.000000+01:00", end_time: "2026-03-11T04:00:00.000000+01:00", upload_type: 1, timestamp_localization: 1 });
+    expect(daily.metadata).toEqual({
+      start_time: "2026-03-10T04:00:00.000000+01:00",
+      end_time: "2026-03-11T04:00:00.000000+01:00",
+      upload_type: 1,
+      timestamp_localization: 1,
+    });
     // d = 10: 7000 + 3000 steps, 6000 + 2000 m, 2100 + 100 kcal
     expect(daily.distance_data).toEqual({ steps: 10000, distance_meters: 8000 });
     expect(daily.calories_data).toEqual({ total_burned_calories: 2200, net_activity_calories: 500 });
-    expect(daily.active_durations_data).toEqual({ activity_seconds: 14400, vigorous_intensity_seconds: 600, moderate_intensity_seconds: 3000, low_intensity_seconds: 10800, inactivity_seconds: 43200, rest_seconds: 27000 });
+    expect(daily.active_durations_data).toEqual({
+      activity_seconds: 14400,
+      vigorous_intensity_seconds: 600,
+      moderate_intensity_seconds: 3000,
+      low_intensity_seconds: 10800,
+      inactivity_seconds: 43200,
+      rest_seconds: 27000,
+    });
     // 1440 levels 0.9 … 1.8 repeating: their average is 1.35
-    expect(daily.MET_data).toMatchObject({ avg_level: 1.35, num_high_intensity_minutes: 10, num_moderate_intensity_minutes: 50, num_low_intensity_minutes: 180, num_inactive_minutes: 720 });
+    expect(daily.MET_data).toMatchObject({
+      avg_level: 1.35,
+      num_high_intensity_minutes: 10,
+      num_moderate_intensity_minutes: 50,
+      num_low_intensity_minutes: 180,
+      num_inactive_minutes: 720,
+    });
     expect(daily.MET_data.MET_samples).toHaveLength(1440);
     expect(daily.MET_data.MET_samples[61]).toEqual({ timestamp: "2026-03-10T05:01:00.000000+01:00", level: 1 });
     // activity 80 + 10 mod 10; readiness 70 + 10 mod 5; sleep 60 + 10 mod 7
@@ -73,7 +103,15 @@ describe("OURA → Terra", () => {
 
   it("workouts → Activity: the ride's label, distance and calories, heart rate from its 720 samples; a manual yoga with no distance", async () => {
     const ride = await mapOne("activity", withDetails(fixtures, "workouts", byId("workouts", WORKOUT.ride)));
-    expect(ride.metadata).toEqual({ summary_id: WORKOUT.ride, name: "Commute home", type: 1, upload_type: 1, start_time: "2026-03-12T18:00:00.000000+01:00", end_time: "2026-03-12T19:00:00.000000+01:00", timestamp_localization: 1 });
+    expect(ride.metadata).toEqual({
+      summary_id: WORKOUT.ride,
+      name: "Commute home",
+      type: 1,
+      upload_type: 1,
+      start_time: "2026-03-12T18:00:00.000000+01:00",
+      end_time: "2026-03-12T19:00:00.000000+01:00",
+      timestamp_localization: 1,
+    });
     expect(ride.calories_data).toEqual({ total_burned_calories: 520 });
     expect(ride.distance_data).toEqual({ summary: { distance_meters: 21500.5 } });
     // 18 whole cycles of 110 … 149
@@ -82,7 +120,15 @@ describe("OURA → Terra", () => {
     expect(ride.heart_rate_data.detailed.hr_samples[1]).toEqual({ timestamp: "2026-03-12T17:00:05.000000+00:00", bpm: 111 });
     const yoga = await mapOne("activity", withDetails(fixtures, "workouts", byId("workouts", WORKOUT.yoga)));
     expect(yoga).toEqual({
-      metadata: { summary_id: WORKOUT.yoga, name: "yoga", type: 100, upload_type: 2, start_time: "2026-03-16T08:00:00.000000+01:00", end_time: "2026-03-16T08:45:00.000000+01:00", timestamp_localization: 1 },
+      metadata: {
+        summary_id: WORKOUT.yoga,
+        name: "yoga",
+        type: 100,
+        upload_type: 2,
+        start_time: "2026-03-16T08:00:00.000000+01:00",
+        end_time: "2026-03-16T08:45:00.000000+01:00",
+        timestamp_localization: 1,
+      },
       calories_data: { total_burned_calories: 140 },
       heart_rate_data: { detailed: { hr_samples: [] } },
     });

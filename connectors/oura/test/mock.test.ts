@@ -58,7 +58,9 @@ describe("OURA through its mock", () => {
     const info = await client.session({ credentials: connection.credentials }).send(auth.providerUserId.request);
     expect(info.body).toMatchObject({ id: KAI, biological_sex: "male" });
     const pull = await pullAndMap(definition, client, { window: MARCH, providerUserId: KAI, credentials: connection.credentials, streams: ["sleep_periods"] });
-    expect(pull.delivered().map((record: any) => [record.metadata.start_time, record.metadata.end_time])).toEqual([["2026-03-07T22:40:00.000000-05:00", "2026-03-08T07:00:00.000000-04:00"]]);
+    expect(pull.delivered().map((record: any) => [record.metadata.start_time, record.metadata.end_time])).toEqual([
+      ["2026-03-07T22:40:00.000000-05:00", "2026-03-08T07:00:00.000000-04:00"],
+    ]);
   });
 
   it("a 24-hour token that expires: Oura's 401, one refresh with the single-use refresh token, the read goes on", async () => {
@@ -69,7 +71,9 @@ describe("OURA through its mock", () => {
     const pull = await pullAndMap(definition, client, { window: WEEK, providerUserId: NOOR, credentials: connection.credentials, streams: ["sleep_periods"] });
     expect(pull.delivered()).toHaveLength(8);
     expect(connection.credentials.refreshes).toBe(1);
-    const refused = await fetch(`${mock.urls().baseUrl}/v2/usercollection/sleep?start_date=2026-03-09&end_date=2026-03-15`, { headers: { authorization: "Bearer spent" } });
+    const refused = await fetch(`${mock.urls().baseUrl}/v2/usercollection/sleep?start_date=2026-03-09&end_date=2026-03-15`, {
+      headers: { authorization: "Bearer spent" },
+    });
     expect(refused.status).toBe(401);
     expect(await refused.json()).toEqual({ detail: "Unauthorized" });
   });
@@ -79,20 +83,40 @@ describe("OURA through its mock", () => {
     const limited: ProviderTransport = async () => {
       calls += 1;
       return calls === 1
-        ? { status: 429, headers: { "content-type": "application/json", "retry-after": "0" } as Record<string, string>, body: Buffer.from(JSON.stringify({ detail: "Too Many Requests" })) }
-        : { status: 200, headers: { "content-type": "application/json" } as Record<string, string>, body: Buffer.from(JSON.stringify({ data: [], next_token: null })) };
+        ? {
+            status: 429,
+            headers: { "content-type": "application/json", "retry-after": "0" } as Record<string, string>,
+            body: Buffer.from(JSON.stringify({ detail: "Too Many Requests" })),
+          }
+        : {
+            status: 200,
+            headers: { "content-type": "application/json" } as Record<string, string>,
+            body: Buffer.from(JSON.stringify({ data: [], next_token: null })),
+          };
     };
-    const waited = await pullAndMap(definition, connectorClient(definition, { transport: limited }), { window: WEEK, providerUserId: NOOR, streams: ["workouts"] });
+    const waited = await pullAndMap(definition, connectorClient(definition, { transport: limited }), {
+      window: WEEK,
+      providerUserId: NOOR,
+      streams: ["workouts"],
+    });
     expect(waited.delivered()).toEqual([]);
     expect(calls).toBe(2);
 
-    const forbidden: ProviderTransport = async () => ({ status: 403, headers: { "content-type": "application/json" }, body: Buffer.from(JSON.stringify({ detail: "Forbidden" })) });
-    await expect(pullAndMap(definition, connectorClient(definition, { transport: forbidden }), { window: WEEK, providerUserId: NOOR, streams: ["workouts"] })).rejects.toMatchObject({ code: ErrorCodes.PROVIDER_REQUEST_FAILED });
+    const forbidden: ProviderTransport = async () => ({
+      status: 403,
+      headers: { "content-type": "application/json" },
+      body: Buffer.from(JSON.stringify({ detail: "Forbidden" })),
+    });
+    await expect(
+      pullAndMap(definition, connectorClient(definition, { transport: forbidden }), { window: WEEK, providerUserId: NOOR, streams: ["workouts"] }),
+    ).rejects.toMatchObject({ code: ErrorCodes.PROVIDER_REQUEST_FAILED });
 
     const mock = await startMockProvider(definition.spec, fixtures, mockOptions);
     const connection = await connectToMock(mock, userOf(NOOR));
     mock.oauth!.tokens.revokeUser(NOOR);
     const client = connectorClient(definition, { transport: liveTransport(), baseUrl: mock.urls().baseUrl });
-    await expect(pullAndMap(definition, client, { window: WEEK, providerUserId: NOOR, credentials: connection.credentials, streams: ["workouts"] })).rejects.toMatchObject({ code: ErrorCodes.AUTH_REVOKED });
+    await expect(
+      pullAndMap(definition, client, { window: WEEK, providerUserId: NOOR, credentials: connection.credentials, streams: ["workouts"] }),
+    ).rejects.toMatchObject({ code: ErrorCodes.AUTH_REVOKED });
   });
 });

@@ -41,6 +41,7 @@ export function withDetails(fixtures: SpecFixtures, stream: string, record: Reco
 
 export async function mapOne(dataType: string, record: Record<string, unknown>, user = NOOR, definition = oura()): Promise<any> {
   const outcomes = await createRecordMapper(definition, { userId: "test-user", providerUserId: user }).map(dataType, dataType, record);
-  if (outcomes.length !== 1 || outcomes[0]!.kind !== "record") throw new Error(`${dataType} did not map to one record: ${JSON.stringify(outcomes).slice(0, 2000)}`);
+  if (outcomes.length !== 1 || outcomes[0]!.kind !== "record")
+    throw new Error(`${dataType} did not map to one record: ${JSON.stringify(outcomes).slice(0, 2000)}`);
   return outcomes[0]!.record;
 }

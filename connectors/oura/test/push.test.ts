@@ -43,7 +43,8 @@ describe("OURA webhooks", () => {
   it("the mock signs as Oura does (upper-case hex over timestamp + body), verified with Oura's scheme; stale, re-signed or altered pushes fail", async () => {
     const mock = await startMockProvider(definition.spec, await ouraFixtures(definition));
     const receiver = await startPushReceiver("OURA", (request) => ({ status: ouraSigned(request, clientSecret) ? 200 : 401 }));
-    for (let i = 0; i < webhook.examples!.length; i++) expect((await mock.pushExample(receiver.url, i, { secret: clientSecret, hexCase: "upper" })).status).toBe(200);
+    for (let i = 0; i < webhook.examples!.length; i++)
+      expect((await mock.pushExample(receiver.url, i, { secret: clientSecret, hexCase: "upper" })).status).toBe(200);
     expect((await mock.pushExample(receiver.url, 0, { secret: "another-secret", hexCase: "upper" })).status).toBe(401);
     expect((await mock.pushExample(receiver.url, 0, { secret: clientSecret, hexCase: "upper", now: Date.now() - 600_000 })).status).toBe(401);
     const signed = receiver.received[0]!;
@@ -51,10 +52,12 @@ describe("OURA webhooks", () => {
     expect(createHmac("sha256", clientSecret).update(signed.rawBody).digest("hex").toUpperCase()).not.toBe(headerOf(signed, "x-oura-signature"));
     expect(ouraSigned({ ...signed, rawBody: Buffer.from(signed.rawBody.toString("utf8").replace("sleep", "workout")) }, clientSecret)).toBe(false);
     // Another timestamp with the same signature.
-    expect(ouraSigned({ ...signed, headers: { ...signed.headers, "x-oura-timestamp": String(Number(headerOf(signed, "x-oura-timestamp")) + 1) } }, clientSecret)).toBe(false);
+    expect(
+      ouraSigned({ ...signed, headers: { ...signed.headers, "x-oura-timestamp": String(Number(headerOf(signed, "x-oura-timestamp")) + 1) } }, clientSecret),
+    ).toBe(false);
   });
 
-  it("the subscription challenge: GET ?verification_token=…&challenge=… answered 200 with {\"challenge\": …}", async () => {
+  it('the subscription challenge: GET ?verification_token=…&challenge=… answered 200 with {"challenge": …}', async () => {
     const mock = await startMockProvider(definition.spec, await ouraFixtures(definition));
     const verifyToken = "tributary-oura-verification";
     const receiver = await startPushReceiver("OURA", (request) => {
@@ -77,11 +80,20 @@ describe("OURA webhooks", () => {
     const transport = createUndiciTransport();
     try {
       const client = connectorClient(definition, { transport, baseUrl: mock.urls().baseUrl });
-      const executor = createStreamExecutor({ spec: definition.spec, compileExpression: (e) => { const c = compileCondition(e, "test"); return (r) => c.test(r); }, log: silentLogger() });
+      const executor = createStreamExecutor({
+        spec: definition.spec,
+        compileExpression: (e) => {
+          const c = compileCondition(e, "test");
+          return (r) => c.test(r);
+        },
+        log: silentLogger(),
+      });
       const record = await executor.fetchObject(definition.spec.streams!.sleep![0]!, id, { session: client.session({ credentials: connection.credentials }) });
       const [mapped] = await createRecordMapper(definition, { userId: "terra-user", providerUserId: NOOR }).map("sleep", "sleep", record!);
       expect(mapped).toMatchObject({ kind: "record", record: { metadata: { summary_id: NIGHT_OF_THE_10TH, start_time: "2026-03-09T23:05:14.000000+01:00" } } });
-      expect(mock.requests.filter((request) => request.path.startsWith("/v2/")).map((request) => request.path)).toEqual([`/v2/usercollection/sleep/${NIGHT_OF_THE_10TH}`]);
+      expect(mock.requests.filter((request) => request.path.startsWith("/v2/")).map((request) => request.path)).toEqual([
+        `/v2/usercollection/sleep/${NIGHT_OF_THE_10TH}`,
+      ]);
     } finally {
       await transport.close();
     }
@@ -97,7 +109,9 @@ describe("OURA webhooks", () => {
     const token = "tributary-oura-verification";
     const receiver = await startPushReceiver("OURA", (request) => {
       const answer = answerHandshake(webhook.handshakes!, { method: request.method, query: Object.fromEntries(request.url.searchParams) }, token);
-      return "json" in answer ? { status: answer.status, headers: { "content-type": "application/json" }, body: JSON.stringify(answer.json) } : { status: answer.status, body: "text" in answer ? answer.text : "" };
+      return "json" in answer
+        ? { status: answer.status, headers: { "content-type": "application/json" }, body: JSON.stringify(answer.json) }
+        : { status: answer.status, body: "text" in answer ? answer.text : "" };
     });
     expect(await mock.handshake(receiver.url, { verifyToken: token })).toMatchObject([{ ok: true }]);
     expect(await mock.handshake(receiver.url, { verifyToken: `${token}-not` })).toMatchObject([{ ok: false }]);

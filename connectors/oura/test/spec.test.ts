@@ -13,7 +13,14 @@ describe("OURA spec", () => {
       auth: { type: "oauth2", refresh: "rotating", providerUserId: { from: "request", path: "/id" } },
       streams: { sleep: [{ paging: { type: "cursor", param: "next_token", cursorPath: "/next_token" } }] },
       webhook: {
-        verify: { scheme: "hmac", header: "x-oura-signature", algorithm: "sha256", encoding: "hex", secret: "clientSecret", timestampHeader: "x-oura-timestamp" },
+        verify: {
+          scheme: "hmac",
+          header: "x-oura-signature",
+          algorithm: "sha256",
+          encoding: "hex",
+          secret: "clientSecret",
+          timestampHeader: "x-oura-timestamp",
+        },
         handshakes: [{ type: "challenge", param: "challenge", verifyTokenParam: "verification_token", respond: "json" }],
         userId: "/user_id",
       },

@@ -15,10 +15,16 @@ const DAY = 86_400;
 describe("OURA webhook subscriptions, per event type and data type, renewed before they expire", () => {
   it("create makes one per event and data type after Oura's challenge; renewal extends those expiring within a week, on Oura's clock", async () => {
     const clock = manualClock(Date.parse("2026-03-01T08:00:00Z"));
-    const mock = await startMockProvider(definition.spec, await ouraFixtures(definition), { errors: "oura", clock, subscriptions: { lifetimeSeconds: 30 * DAY } });
+    const mock = await startMockProvider(definition.spec, await ouraFixtures(definition), {
+      errors: "oura",
+      clock,
+      subscriptions: { lifetimeSeconds: 30 * DAY },
+    });
     const callback = await startPushReceiver("OURA", (request) => {
       const answer = answerHandshake(webhook.handshakes!, { method: request.method, query: Object.fromEntries(request.url.searchParams) }, VERIFY_TOKEN);
-      return "json" in answer ? { status: answer.status, headers: { "content-type": "application/json" }, body: JSON.stringify(answer.json) } : { status: answer.status };
+      return "json" in answer
+        ? { status: answer.status, headers: { "content-type": "application/json" }, body: JSON.stringify(answer.json) }
+        : { status: answer.status };
     });
     const transport = createUndiciTransport();
     const target = subscriptionTarget({
@@ -30,8 +36,16 @@ describe("OURA webhook subscriptions, per event type and data type, renewed befo
     try {
       const made = await createSubscriptions(target);
       expect(made.created.map((s) => s.key.join(" "))).toEqual([
-        "create sleep", "update sleep", "create workout", "update workout", "create daily_activity", "update daily_activity",
-        "create daily_readiness", "update daily_readiness", "create daily_sleep", "update daily_sleep",
+        "create sleep",
+        "update sleep",
+        "create workout",
+        "update workout",
+        "create daily_activity",
+        "update daily_activity",
+        "create daily_readiness",
+        "update daily_readiness",
+        "create daily_sleep",
+        "update daily_sleep",
       ]);
       // Each after Oura's GET ?verification_token=<ours>&challenge=…, with the client's headers.
       const challenges = callback.received.filter((request) => request.method === "GET");
@@ -39,7 +53,12 @@ describe("OURA webhook subscriptions, per event type and data type, renewed befo
       expect(challenges[0]!.url.searchParams.get("verification_token")).toBe(VERIFY_TOKEN);
       const listed = await listSubscriptions(target);
       expect(listed).toHaveLength(10);
-      expect(listed[0]!.record).toMatchObject({ callback_url: callback.url, event_type: "create", data_type: "sleep", expiration_time: "2026-03-31T08:00:00Z" });
+      expect(listed[0]!.record).toMatchObject({
+        callback_url: callback.url,
+        event_type: "create",
+        data_type: "sleep",
+        expiration_time: "2026-03-31T08:00:00Z",
+      });
       expect(listed[0]!.expiresAt).toBe(Date.parse("2026-03-31T08:00:00Z"));
 
       // A second create adds nothing: every key is there.

@@ -35,7 +35,12 @@ describe("PELOTON workout → Activity", () => {
     // 175772.76 J
     expect(ride.work_data).toEqual({ work_kilojoules: 175.773 });
     // 15.9 mph × 0.44704 = 7.108 m/s; 18.6 mph = 8.315 m/s
-    expect(ride.movement_data).toMatchObject({ avg_cadence_rpm: 85, max_cadence_rpm: 120, avg_speed_meters_per_second: 7.108, max_speed_meters_per_second: 8.315 });
+    expect(ride.movement_data).toMatchObject({
+      avg_cadence_rpm: 85,
+      max_cadence_rpm: 120,
+      avg_speed_meters_per_second: 7.108,
+      max_speed_meters_per_second: 8.315,
+    });
     expect(ride.heart_rate_data.summary).toMatchObject({ avg_hr_bpm: 138, max_hr_bpm: 154 });
     expect(ride.heart_rate_data.summary.hr_zone_data).toEqual([
       { zone: 0, name: "Zone 1", duration_seconds: 247 },
@@ -45,7 +50,12 @@ describe("PELOTON workout → Activity", () => {
       { zone: 4, name: "Zone 5", duration_seconds: 0 },
     ]);
     // seconds_since_pedaling_start runs 1…1799: one sample a second from one second after the start.
-    for (const samples of [ride.power_data.power_samples, ride.movement_data.cadence_samples, ride.movement_data.speed_samples, ride.heart_rate_data.detailed.hr_samples]) {
+    for (const samples of [
+      ride.power_data.power_samples,
+      ride.movement_data.cadence_samples,
+      ride.movement_data.speed_samples,
+      ride.heart_rate_data.detailed.hr_samples,
+    ]) {
       expect(samples).toHaveLength(1799);
     }
     expect(ride.power_data.power_samples[0]).toEqual({ timestamp: "2026-03-03T12:46:43.000000-05:00", watts: 39 });
@@ -59,14 +69,23 @@ describe("PELOTON workout → Activity", () => {
 
   it("a walk on a Tread: treadmill walking, feet of climb, pace in min/km, heart-rate seconds without a reading left out", async () => {
     const walk = await mapWorkout(fixtures, WORKOUT.treadWalk);
-    expect(walk.metadata).toMatchObject({ type: 95, name: "30 min Pop Punk Walk", start_time: "2026-03-10T05:05:40.000000-04:00", end_time: "2026-03-10T05:35:39.000000-04:00" });
+    expect(walk.metadata).toMatchObject({
+      type: 95,
+      name: "30 min Pop Punk Walk",
+      start_time: "2026-03-10T05:05:40.000000-04:00",
+      end_time: "2026-03-10T05:35:39.000000-04:00",
+    });
     // 1.66 mi × 1609.344 = 2671.51 m; 264 ft × 0.3048 = 80.47 m
     expect(walk.distance_data.summary).toEqual({ distance_meters: 2671.5, elevation: { gain_actual_meters: 80.5 } });
     expect(walk.calories_data).toEqual({ total_burned_calories: 292 });
     expect(walk.power_data).toMatchObject({ avg_watts: 164, max_watts: 199 });
     expect(walk.work_data).toEqual({ work_kilojoules: 295.506 });
     // Speed is pace's alternative on a Tread: 3.3 mph = 1.475 m/s, 4.1 mph = 1.833 m/s; 18.02 min/mi ÷ 1.609344 = 11.197 min/km.
-    expect(walk.movement_data).toMatchObject({ avg_speed_meters_per_second: 1.475, max_speed_meters_per_second: 1.833, avg_pace_minutes_per_kilometer: 11.197 });
+    expect(walk.movement_data).toMatchObject({
+      avg_speed_meters_per_second: 1.475,
+      max_speed_meters_per_second: 1.833,
+      avg_pace_minutes_per_kilometer: 11.197,
+    });
     expect(walk.movement_data.cadence_samples).toBeUndefined();
     expect(walk.movement_data.speed_samples).toHaveLength(1800);
     // 407 of the 1800 heart-rate values are 0 (no strap reading): 1393 samples.
@@ -140,8 +159,21 @@ describe("PELOTON workout → Activity", () => {
       types[name] = (await mapWorkout(fixtures, id)).metadata.type;
     }
     expect(types).toEqual({
-      cycling: 18, treadWalk: 95, row: 54, outdoorRun: 8, outdoorWalk: 8, strength: 80, meditation: 45, yoga: 100, stretching: 125,
-      cardio: 123, bikeBootcamp: 22, treadBootcamp: 22, rowBootcamp: 22, februaryYoga: 100, samRide: 18,
+      cycling: 18,
+      treadWalk: 95,
+      row: 54,
+      outdoorRun: 8,
+      outdoorWalk: 8,
+      strength: 80,
+      meditation: 45,
+      yoga: 100,
+      stretching: 125,
+      cardio: 123,
+      bikeBootcamp: 22,
+      treadBootcamp: 22,
+      rowBootcamp: 22,
+      februaryYoga: 100,
+      samRide: 18,
     });
   });
 

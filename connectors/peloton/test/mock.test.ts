@@ -48,12 +48,17 @@ describe("PELOTON through its mock", () => {
     ]);
     const details = pull.mock.requests.filter((request) => request.path.startsWith("/api/workout/"));
     expect(details.filter((request) => request.path.endsWith("/performance_graph")).every((request) => request.query.every_n === "1")).toBe(true);
-    expect(details.filter((request) => !request.path.endsWith("/performance_graph")).every((request) => request.query.joins === "ride,ride.instructor")).toBe(true);
+    expect(details.filter((request) => !request.path.endsWith("/performance_graph")).every((request) => request.query.joins === "ride,ride.instructor")).toBe(
+      true,
+    );
     expect(details.map((request) => request.path)).not.toContain(`/api/workout/${WORKOUT.inProgress}`);
 
     const activities = pull.delivered().filter((record: any) => record.metadata !== undefined);
     expect(activities.map((record: any) => record.metadata.summary_id).sort()).toEqual(
-      Object.entries(WORKOUT).filter(([name]) => !["inProgress", "februaryYoga", "samRide"].includes(name)).map(([, id]) => id).sort(),
+      Object.entries(WORKOUT)
+        .filter(([name]) => !["inProgress", "februaryYoga", "samRide"].includes(name))
+        .map(([, id]) => id)
+        .sort(),
     );
     const athletes = pull.delivered().filter((record: any) => record.provider_user_id !== undefined);
     expect(athletes).toEqual([expect.objectContaining({ provider_user_id: RILEY, first_name: "Riley" })]);
@@ -75,7 +80,12 @@ describe("PELOTON through its mock", () => {
 
   it("gives each member only their own workouts, and refuses one member's token on another's workouts", async () => {
     const sam = await pullFromMock(definition, { fixtures, user: userOf(SAM), window: MARCH, mockOptions });
-    expect(sam.delivered().filter((record: any) => record.metadata).map((record: any) => record.metadata.summary_id)).toEqual([WORKOUT.samRide]);
+    expect(
+      sam
+        .delivered()
+        .filter((record: any) => record.metadata)
+        .map((record: any) => record.metadata.summary_id),
+    ).toEqual([WORKOUT.samRide]);
 
     const { transport } = watchedTransport();
     const client = connectorClient(definition, { transport, baseUrl: sam.mock.urls().baseUrl });
@@ -91,7 +101,10 @@ describe("PELOTON through its mock", () => {
       ...fixtures,
       streams: {
         ...fixtures.streams,
-        workouts: { ...(fixtures.streams!.workouts as StreamFixture), details: { ...fixtures.streams!.workouts!.details, performance_graph: (record, user) => (--expireOnCall === 0 && expire(), graphs(record, user)) } },
+        workouts: {
+          ...(fixtures.streams!.workouts as StreamFixture),
+          details: { ...fixtures.streams!.workouts!.details, performance_graph: (record, user) => (--expireOnCall === 0 && expire(), graphs(record, user)) },
+        },
       },
     };
     const mock = await startMockProvider(definition.spec, watched, mockOptions);
@@ -109,7 +122,13 @@ describe("PELOTON through its mock", () => {
     expect(pull.stats.workouts).toMatchObject({ detailRequests: 26, detailFailures: 0 });
 
     // What a refused request looked like: Peloton's own error body.
-    const refused = await transport({ method: "GET", url: `${mock.urls().baseUrl}/api/me`, headers: { authorization: `Bearer ${firstAccess}` }, timeoutMs: 5000, maxResponseBytes: 1 << 20 });
+    const refused = await transport({
+      method: "GET",
+      url: `${mock.urls().baseUrl}/api/me`,
+      headers: { authorization: `Bearer ${firstAccess}` },
+      timeoutMs: 5000,
+      maxResponseBytes: 1 << 20,
+    });
     expect(refused.status).toBe(401);
     expect(JSON.parse(refused.body.toString())).toMatchObject({ status: 401, error_code: 3010, message: "Not logged in" });
   });
@@ -132,11 +151,24 @@ describe("PELOTON through its mock", () => {
     beforeAll(() => {
       const template = fixtureWorkouts(fixtures).find((record) => record.id === WORKOUT.samRide)!;
       const details = fixtures.streams!.workouts!.details!;
-      const records = Array.from({ length: 40 }, (_, i) => ({ ...template, user_id: RILEY, id: `busy${String(i).padStart(28, "0")}`, created_at: Date.parse("2026-03-02T00:00:00Z") / 1000 + i * 3600 * 12 }));
-      const asTemplate = (fetch: NonNullable<typeof details.workout>) => (record: unknown, user: Parameters<typeof fetch>[1]) => fetch({ ...(record as object), id: WORKOUT.samRide }, { ...user, id: SAM });
+      const records = Array.from({ length: 40 }, (_, i) => ({
+        ...template,
+        user_id: RILEY,
+        id: `busy${String(i).padStart(28, "0")}`,
+        created_at: Date.parse("2026-03-02T00:00:00Z") / 1000 + i * 3600 * 12,
+      }));
+      const asTemplate = (fetch: NonNullable<typeof details.workout>) => (record: unknown, user: Parameters<typeof fetch>[1]) =>
+        fetch({ ...(record as object), id: WORKOUT.samRide }, { ...user, id: SAM });
       busy = {
         ...fixtures,
-        streams: { ...fixtures.streams, workouts: { ...fixtures.streams!.workouts!, records: { [RILEY]: records }, details: { workout: asTemplate(details.workout!), performance_graph: asTemplate(details.performance_graph!) } } },
+        streams: {
+          ...fixtures.streams,
+          workouts: {
+            ...fixtures.streams!.workouts!,
+            records: { [RILEY]: records },
+            details: { workout: asTemplate(details.workout!), performance_graph: asTemplate(details.performance_graph!) },
+          },
+        },
       };
       redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 2 });
     });
@@ -149,7 +181,12 @@ describe("PELOTON through its mock", () => {
       const connection = await connectToMock(mock, userOf(RILEY));
       const { transport } = watchedTransport();
       const client = connectorClient(definition, { transport, baseUrl: mock.urls().baseUrl });
-      const error = await pullAndMap(definition, client, { window: MARCH, providerUserId: RILEY, credentials: connection.credentials, streams: ["workouts"] }).catch((e: unknown) => e);
+      const error = await pullAndMap(definition, client, {
+        window: MARCH,
+        providerUserId: RILEY,
+        credentials: connection.credentials,
+        streams: ["workouts"],
+      }).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(ProviderWaitError);
       expect((error as ProviderWaitError).reason).toBe("provider");
       expect((error as ProviderWaitError).retryAfterMs).toBeGreaterThan(30_000);
@@ -172,7 +209,12 @@ describe("PELOTON through its mock", () => {
       });
       const budget = providerBudget({ redis, prefix, provider: "PELOTON", rateLimits: definition.spec.http?.rateLimits });
       const client = connectorClient(definition, { transport, baseUrl: mock.urls().baseUrl, budget });
-      const error = await pullAndMap(definition, client, { window: MARCH, providerUserId: RILEY, credentials: connection.credentials, streams: ["workouts"] }).catch((e: unknown) => e);
+      const error = await pullAndMap(definition, client, {
+        window: MARCH,
+        providerUserId: RILEY,
+        credentials: connection.credentials,
+        streams: ["workouts"],
+      }).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(ProviderWaitError);
       expect((error as ProviderWaitError).reason).toBe("budget");
       expect(mock.requests.filter((request) => request.status === 429)).toEqual([]);

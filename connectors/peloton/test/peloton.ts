@@ -55,7 +55,11 @@ export function withDetails(fixtures: SpecFixtures, record: Record<string, unkno
 export async function mapWorkout(fixtures: SpecFixtures, id: string, definition = peloton()): Promise<any> {
   const record = fixtureWorkouts(fixtures).find((w) => w.id === id);
   if (!record) throw new Error(`no fixture workout ${id}`);
-  const outcomes = await createRecordMapper(definition, { userId: "test-user", providerUserId: String(record.user_id) }).map("activity", "activity", withDetails(fixtures, record));
+  const outcomes = await createRecordMapper(definition, { userId: "test-user", providerUserId: String(record.user_id) }).map(
+    "activity",
+    "activity",
+    withDetails(fixtures, record),
+  );
   if (outcomes.length !== 1 || outcomes[0]!.kind !== "record") throw new Error(`workout ${id} did not map to one record: ${JSON.stringify(outcomes)}`);
   return outcomes[0]!.record;
 }

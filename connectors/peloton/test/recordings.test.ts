@@ -31,7 +31,12 @@ describe("PELOTON recordings", () => {
     expect(ride.power_data.power_samples).toHaveLength(1799);
 
     const fixtures = await pelotonFixtures(definition);
-    const fromMock = await pullFromMock(definition, { fixtures, user: fixtures.users.find((user) => user.id === RILEY)!, window: MARCH, mockOptions: { errors: "peloton" } });
+    const fromMock = await pullFromMock(definition, {
+      fixtures,
+      user: fixtures.users.find((user) => user.id === RILEY)!,
+      window: MARCH,
+      mockOptions: { errors: "peloton" },
+    });
     expect(pull.delivered()).toEqual(fromMock.delivered());
   });
 

@@ -13,7 +13,13 @@ describe("PELOTON spec", () => {
     expect(spec).toMatchObject({
       name: "PELOTON",
       dataTypes: ["activity", "athlete"],
-      auth: { type: "oauth2", pkce: true, refresh: "rotating", scopes: ["offline_access", "openid", "peloton-api.members:default"], providerUserId: { from: "request", path: "/id" } },
+      auth: {
+        type: "oauth2",
+        pkce: true,
+        refresh: "rotating",
+        scopes: ["offline_access", "openid", "peloton-api.members:default"],
+        providerUserId: { from: "request", path: "/id" },
+      },
       http: { baseUrl: "https://api.onepeloton.com", headers: { "Peloton-Platform": "web" } },
       // Hourly at most, spread per member; Peloton has no push.
       sync: { pollIntervalSeconds: 3600, minPollIntervalSeconds: 3600, pollJitterSeconds: 900 },
@@ -30,6 +36,8 @@ describe("PELOTON spec", () => {
     const report = await checkConnectorExamples(peloton());
     expect(report.checks.filter((check) => check.problems.length > 0)).toEqual([]);
     expect(report.ok).toBe(true);
-    expect(report.checks.map((check) => [check.source, check.outcome, check.key?.key ?? null])).toEqual([["mappings.activity.examples[0]", "record", "03d5c3d8b5b86b06572e96b90369ba8e"]]);
+    expect(report.checks.map((check) => [check.source, check.outcome, check.key?.key ?? null])).toEqual([
+      ["mappings.activity.examples[0]", "record", "03d5c3d8b5b86b06572e96b90369ba8e"],
+    ]);
   });
 });

@@ -11,7 +11,8 @@ import { AVA, CONNECTOR_DIR, MARCH, RECORDINGS_DIR, polar } from "./polar.ts";
  */
 describe("POLAR mapping, by hand", () => {
   let pull: PullResult;
-  const of = (stream: string) => pull.records.filter((r) => r.stream === stream).flatMap((r) => r.mapped.flatMap((m: any) => (m.kind === "record" ? [m.record] : [])));
+  const of = (stream: string) =>
+    pull.records.filter((r) => r.stream === stream).flatMap((r) => r.mapped.flatMap((m: any) => (m.kind === "record" ? [m.record] : [])));
 
   it("replays March with no network and quarantines nothing", async () => {
     const definition = polar();
@@ -27,9 +28,22 @@ describe("POLAR mapping, by hand", () => {
   it("an exercise → Activity: local start at its UTC offset, ISO duration, zones, one sample a recording-rate, km/h → m/s", () => {
     const [run, ride, yoga] = of("exercises");
     // 18:00 at +60 min, PT10M
-    expect(run.metadata).toEqual({ summary_id: "aQlC83", type: 8, upload_type: 1, start_time: "2026-03-10T18:00:00.000000+01:00", end_time: "2026-03-10T18:10:00.000000+01:00", timestamp_localization: 1 });
+    expect(run.metadata).toEqual({
+      summary_id: "aQlC83",
+      type: 8,
+      upload_type: 1,
+      start_time: "2026-03-10T18:00:00.000000+01:00",
+      end_time: "2026-03-10T18:10:00.000000+01:00",
+      timestamp_localization: 1,
+    });
     expect(run.active_durations_data).toEqual({ activity_seconds: 600 });
-    expect(run.heart_rate_data.summary.hr_zone_data.map((z: any) => [z.zone, z.duration_seconds])).toEqual([[0, 60], [1, 150], [2, 300], [3, 90], [4, 0]]);
+    expect(run.heart_rate_data.summary.hr_zone_data.map((z: any) => [z.zone, z.duration_seconds])).toEqual([
+      [0, 60],
+      [1, 150],
+      [2, 300],
+      [3, 90],
+      [4, 0],
+    ]);
     expect(run.heart_rate_data.summary.hr_zone_data[2].name).toBe("Zone 3 (134–153 bpm)");
     // Ten heart-rate values, one a minute.
     expect(run.heart_rate_data.detailed.hr_samples).toHaveLength(10);
@@ -50,7 +64,14 @@ describe("POLAR mapping, by hand", () => {
     expect(ride.metadata.type).toBe(16);
     // No samples, no zones, no distance: none written.
     expect(yoga).toEqual({
-      metadata: { summary_id: "cY0gA1", type: 100, upload_type: 1, start_time: "2026-03-14T19:00:00.000000+01:00", end_time: "2026-03-14T19:45:00.000000+01:00", timestamp_localization: 1 },
+      metadata: {
+        summary_id: "cY0gA1",
+        type: 100,
+        upload_type: 1,
+        start_time: "2026-03-14T19:00:00.000000+01:00",
+        end_time: "2026-03-14T19:45:00.000000+01:00",
+        timestamp_localization: 1,
+      },
       device_data: { name: "Polar Ignite 3", manufacturer: "Polar" },
       active_durations_data: { activity_seconds: 2700 },
       calories_data: { total_burned_calories: 150 },
@@ -61,10 +82,22 @@ describe("POLAR mapping, by hand", () => {
   it("a night and its Nightly Recharge → Sleep; a night without one keeps its own numbers", () => {
     const [night, second] = of("sleep");
     expect(night).toEqual({
-      metadata: { summary_id: "2026-03-11", start_time: "2026-03-10T23:12:00.000000+01:00", end_time: "2026-03-11T06:54:00.000000+01:00", is_nap: false, upload_type: 2, timestamp_localization: 1 },
+      metadata: {
+        summary_id: "2026-03-11",
+        start_time: "2026-03-10T23:12:00.000000+01:00",
+        end_time: "2026-03-11T06:54:00.000000+01:00",
+        is_nap: false,
+        upload_type: 2,
+        timestamp_localization: 1,
+      },
       sleep_durations_data: {
         // 14400 + 5400 + 6000
-        asleep: { duration_asleep_state_seconds: 25800, duration_light_sleep_state_seconds: 14400, duration_deep_sleep_state_seconds: 5400, duration_REM_sleep_state_seconds: 6000 },
+        asleep: {
+          duration_asleep_state_seconds: 25800,
+          duration_light_sleep_state_seconds: 14400,
+          duration_deep_sleep_state_seconds: 5400,
+          duration_REM_sleep_state_seconds: 6000,
+        },
         awake: { duration_awake_state_seconds: 1800, duration_short_interruption_seconds: 1200, duration_long_interruption_seconds: 600 },
         other: { duration_unmeasurable_sleep_seconds: 120 },
       },

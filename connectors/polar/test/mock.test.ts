@@ -53,7 +53,9 @@ describe("POLAR through its mock", () => {
     const connection = await connectToMock(mock, userOf(AVA));
     mock.oauth!.tokens.expireAccessTokens();
     const client = connectorClient(definition, { transport: liveTransport(), baseUrl: mock.urls().baseUrl });
-    await expect(pullAndMap(definition, client, { window: MARCH, providerUserId: AVA, credentials: connection.credentials, streams: ["exercises"], now })).rejects.toMatchObject({ code: ErrorCodes.AUTH_REVOKED });
+    await expect(
+      pullAndMap(definition, client, { window: MARCH, providerUserId: AVA, credentials: connection.credentials, streams: ["exercises"], now }),
+    ).rejects.toMatchObject({ code: ErrorCodes.AUTH_REVOKED });
     expect(connection.credentials.refreshes).toBe(0);
     expect(mock.oauth!.tokens.events.filter((event) => event.type === "refreshed")).toEqual([]);
   });

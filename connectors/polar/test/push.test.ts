@@ -66,7 +66,10 @@ describe("POLAR pushes", () => {
     const connection = await connectToMock(mock, fixtures.users.find((u) => String(u.id) === AVA)!);
     const transport = createUndiciTransport();
     onTestFinished(() => transport.close());
-    const session = connectorClient(definition, { transport, baseUrl: mock.urls().baseUrl }).session({ credentials: connection.credentials, variables: { provider_user_id: AVA } });
+    const session = connectorClient(definition, { transport, baseUrl: mock.urls().baseUrl }).session({
+      credentials: connection.credentials,
+      variables: { provider_user_id: AVA },
+    });
     const id = (received[1]!.document as { entity_id: string }).entity_id;
     const stream = definition.spec.streams!.activity![0]!;
     const request = mock.requests.length;

@@ -17,7 +17,10 @@ describe("POLAR spec", () => {
         clientAuth: "basic",
         refresh: "none",
         providerUserId: { from: "token", path: "/x_user_id" },
-        lifecycle: { connect: [{ method: "POST", path: "/v3/users", body: { "member-id": "{user_id}" } }], disconnect: [{ method: "DELETE", path: "/v3/users/{provider_user_id}" }] },
+        lifecycle: {
+          connect: [{ method: "POST", path: "/v3/users", body: { "member-id": "{user_id}" } }],
+          disconnect: [{ method: "DELETE", path: "/v3/users/{provider_user_id}" }],
+        },
       },
       webhook: { verify: { scheme: "hmac", header: "Polar-Webhook-Signature", algorithm: "sha256", encoding: "hex" }, userId: "/user_id", eventType: "/event" },
       sync: { maxHistoryDays: 30 },

@@ -23,7 +23,12 @@ describe("POLAR client webhook, made by a command", () => {
   const setup = async (callback: PushReceiver) => {
     const mock = await startMockProvider(definition.spec, await polarFixtures(definition));
     const transport = createUndiciTransport();
-    const target = subscriptionTarget({ spec: definition.spec, settings: { clientId: "mock-client-id", clientSecret: "mock-client-secret", baseUrl: mock.urls().baseUrl }, publicUrl: callback.url.replace(/\/hooks\/POLAR$/, ""), transport });
+    const target = subscriptionTarget({
+      spec: definition.spec,
+      settings: { clientId: "mock-client-id", clientSecret: "mock-client-secret", baseUrl: mock.urls().baseUrl },
+      publicUrl: callback.url.replace(/\/hooks\/POLAR$/, ""),
+      transport,
+    });
     return { mock, target, close: () => transport.close() };
   };
 
@@ -44,7 +49,12 @@ describe("POLAR client webhook, made by a command", () => {
       // The webhook as Polar lists it: its events, our URL, and never its key.
       const [listed] = await listSubscriptions(target);
       expect(listed).toMatchObject({ id: created[0]!.id, ours: true });
-      expect(listed!.record).toEqual({ id: created[0]!.id, events: ["EXERCISE", "SLEEP", "ACTIVITY_SUMMARY", "PHYSICAL_INFORMATION"], url: callback.url, active: true });
+      expect(listed!.record).toEqual({
+        id: created[0]!.id,
+        events: ["EXERCISE", "SLEEP", "ACTIVITY_SUMMARY", "PHYSICAL_INFORMATION"],
+        url: callback.url,
+        active: true,
+      });
       expect(mock.requests.find((request) => request.method === "GET" && request.path === "/v3/webhooks")!.status).toBe(200);
       expect((await checkSubscriptions(target, { now: Date.now(), configured: {} })).ok).toBe(true);
 

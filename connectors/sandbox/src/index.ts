@@ -37,7 +37,10 @@ import { sandboxWebhook } from "./push/webhook-spec.ts";
 
 const userOf = (ctx: ReadContext) => ctx.connection.userId;
 const options = (ctx: ReadContext) => ({ withSamples: ctx.withSamples });
-const generated = (produce: (ctx: ReadContext) => Iterable<ProviderRecord>): ReadHook => (ctx) => readGenerated(() => produce(ctx), ctx.signal);
+const generated =
+  (produce: (ctx: ReadContext) => Iterable<ProviderRecord>): ReadHook =>
+  (ctx) =>
+    readGenerated(() => produce(ctx), ctx.signal);
 
 const read: Record<DataType, ReadHook> = {
   activity: generated((ctx) => generateActivities(userOf(ctx), checkedRange(ctx.window), options(ctx))),

@@ -95,7 +95,9 @@ describe("SANDBOX determinism", () => {
   it("does not depend on how many records a benchmark asks for", () => {
     const userId = randomUUID();
     const long = [...generateActivities(userId, utcDays("2026-01-01", 40))];
-    const short = [...generateActivities(userId, { start: new Date(Date.parse("2026-01-01T00:00:00Z")), end: new Date(Date.parse("2026-01-01T00:00:00Z") + 20 * DAY_MS) })];
+    const short = [
+      ...generateActivities(userId, { start: new Date(Date.parse("2026-01-01T00:00:00Z")), end: new Date(Date.parse("2026-01-01T00:00:00Z") + 20 * DAY_MS) }),
+    ];
     expect(long.slice(0, short.length)).toEqual(short);
   });
 });

@@ -300,7 +300,8 @@ describe("SANDBOX athlete", () => {
     expect(first.provider_user_id).toBe(again.provider_user_id);
     expect(first.first_name).toBe(again.first_name);
     const birth = new Date(`${first.date_of_birth}T00:00:00Z`);
-    const ageAt = (on: Date) => on.getUTCFullYear() - birth.getUTCFullYear() - (on < new Date(Date.UTC(on.getUTCFullYear(), birth.getUTCMonth(), birth.getUTCDate())) ? 1 : 0);
+    const ageAt = (on: Date) =>
+      on.getUTCFullYear() - birth.getUTCFullYear() - (on < new Date(Date.UTC(on.getUTCFullYear(), birth.getUTCMonth(), birth.getUTCDate())) ? 1 : 0);
     expect(Math.abs(first.age - ageAt(new Date("2026-06-16T00:00:00Z")))).toBeLessThanOrEqual(1);
     expect(first.age).toBeGreaterThanOrEqual(18);
     expect(["female", "male"]).toContain(first.sex);

@@ -18,7 +18,8 @@ import { pullContext, utcDays } from "./run-pull.ts";
 const definition = compileConnector(sandbox).definition;
 const spec = definition.spec.webhook!;
 /** The ingress's verification of a SANDBOX push, with its push secret. */
-const verifySandboxPush = (request: WebhookRequest, secret: string, nowSeconds?: number) => verifyPush(definition, request, { secret, options: {} }, nowSeconds);
+const verifySandboxPush = (request: WebhookRequest, secret: string, nowSeconds?: number) =>
+  verifyPush(definition, request, { secret, options: {} }, nowSeconds);
 const asRequest = (signed: { rawBody: Buffer; headers: Record<string, string> }): WebhookRequest => ({
   headers: signed.headers,
   rawBody: signed.rawBody,
@@ -71,7 +72,10 @@ describe("SANDBOX push webhook: notifications", () => {
 
   it("refuses a body that is not a batch, and an unknown event type", () => {
     expect(readNotifications(spec, pingNotification("u", "daily", utcDays("2026-04-01", 1)))).toMatchObject({ ok: false });
-    expect(readNotifications(spec, { notifications: [{ event: "daily.deleted", owner_id: "u" }] })).toEqual({ ok: false, reason: 'unknown event type "daily.deleted"' });
+    expect(readNotifications(spec, { notifications: [{ event: "daily.deleted", owner_id: "u" }] })).toEqual({
+      ok: false,
+      reason: 'unknown event type "daily.deleted"',
+    });
   });
 
   it("pushed records survive the JSON round trip: they map exactly as pulled ones do", () => {
@@ -86,7 +90,10 @@ describe("SANDBOX push webhook: notifications", () => {
       const extracted = readNotifications(spec, overTheWire);
       if (!extracted.ok) expect.fail(extracted.reason);
       const received = (extracted.notifications[0]!.document as { records: Array<Record<string, unknown>> }).records;
-      expect(received.map((r) => map(r, ctx)), dataType).toEqual(records.map((r) => map(r, ctx)));
+      expect(
+        received.map((r) => map(r, ctx)),
+        dataType,
+      ).toEqual(records.map((r) => map(r, ctx)));
     }
   });
 });
@@ -128,7 +135,11 @@ describe("SANDBOX push client", () => {
     const pushed = readNotifications(spec, JSON.parse(push!.rawBody.toString("utf8")));
     if (!pushed.ok) expect.fail(pushed.reason);
     expect(pushed.notifications).toHaveLength(1);
-    expect(pushed.notifications[0]).toMatchObject({ providerUserId: owner, eventType: "sleep.push", document: { records: JSON.parse(JSON.stringify(records)) } });
+    expect(pushed.notifications[0]).toMatchObject({
+      providerUserId: owner,
+      eventType: "sleep.push",
+      document: { records: JSON.parse(JSON.stringify(records)) },
+    });
   });
 
   it("signed with another secret, its pushes are refused", async () => {

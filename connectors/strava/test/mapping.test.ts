@@ -35,7 +35,15 @@ describe("STRAVA activity → Activity", () => {
     expect(ride.power_data).toMatchObject({ avg_watts: 174.5, max_watts: 199 });
     expect(ride.heart_rate_data.summary).toEqual({ avg_hr_bpm: 129.5, max_hr_bpm: 149 });
     expect(ride.distance_data.summary.elevation).toEqual({ gain_actual_meters: 214.5, max_meters: 49.5, min_meters: 20 });
-    for (const samples of [ride.power_data.power_samples, ride.heart_rate_data.detailed.hr_samples, ride.movement_data.cadence_samples, ride.movement_data.speed_samples, ride.position_data.position_samples, ride.distance_data.detailed.distance_samples, ride.distance_data.detailed.elevation_samples]) {
+    for (const samples of [
+      ride.power_data.power_samples,
+      ride.heart_rate_data.detailed.hr_samples,
+      ride.movement_data.cadence_samples,
+      ride.movement_data.speed_samples,
+      ride.position_data.position_samples,
+      ride.distance_data.detailed.distance_samples,
+      ride.distance_data.detailed.elevation_samples,
+    ]) {
       expect(samples).toHaveLength(720);
     }
     // i = 1: t = 5 s
@@ -52,7 +60,7 @@ describe("STRAVA activity → Activity", () => {
     expect(ride.polyline_map_data.summary_polyline).toBe("_p~iF~ps|U_ulLnnqC_mqNvxq`@");
   });
 
-  it("a run has no power at all; a virtual ride has no position or polyline (Strava's [] and \"\" stay absent)", async () => {
+  it('a run has no power at all; a virtual ride has no position or polyline (Strava\'s [] and "" stay absent)', async () => {
     const run = await mapActivity(fixtures, ACTIVITY.run);
     expect(run.metadata.type).toBe(8);
     expect(run.power_data).toBeUndefined();
@@ -72,7 +80,15 @@ describe("STRAVA activity → Activity", () => {
   it("a manual entry: upload type Manual, no samples; a run after the switch to summer time is at +02:00", async () => {
     const gym = await mapActivity(fixtures, ACTIVITY.manualGym);
     expect(gym).toEqual({
-      metadata: { summary_id: "17001000004", name: "Gym: legs", type: 80, upload_type: 2, start_time: "2026-03-18T17:00:00.000000+01:00", end_time: "2026-03-18T17:45:00.000000+01:00", timestamp_localization: 1 },
+      metadata: {
+        summary_id: "17001000004",
+        name: "Gym: legs",
+        type: 80,
+        upload_type: 2,
+        start_time: "2026-03-18T17:00:00.000000+01:00",
+        end_time: "2026-03-18T17:45:00.000000+01:00",
+        timestamp_localization: 1,
+      },
       active_durations_data: { activity_seconds: 2700, rest_seconds: 0 },
       calories_data: { total_burned_calories: 210 },
       distance_data: { summary: { distance_meters: 0, elevation: { gain_actual_meters: 0 } } },
@@ -97,9 +113,19 @@ describe("STRAVA activity → Activity", () => {
   it("athlete → Athlete: the id as text, names, sex M/F → male/female, home town, account creation", async () => {
     const mapper = createRecordMapper(strava(), { userId: "test-user", providerUserId: MAYA });
     const athlete = (fixtures.streams!.athlete!.records as Record<string, unknown[]>)[MAYA]![0]!;
-    expect(await mapper.map("athlete", "athlete", athlete as Record<string, unknown>)).toMatchObject([{
-      kind: "record",
-      record: { provider_user_id: MAYA, first_name: "Maya", last_name: "Lindqvist", sex: "female", city: "Stockholm", country: "Sweden", account_creation_date: "2019-04-11T18:22:05.000000+00:00" },
-    }]);
+    expect(await mapper.map("athlete", "athlete", athlete as Record<string, unknown>)).toMatchObject([
+      {
+        kind: "record",
+        record: {
+          provider_user_id: MAYA,
+          first_name: "Maya",
+          last_name: "Lindqvist",
+          sex: "female",
+          city: "Stockholm",
+          country: "Sweden",
+          account_creation_date: "2019-04-11T18:22:05.000000+00:00",
+        },
+      },
+    ]);
   });
 });

@@ -46,7 +46,9 @@ describe("STRAVA through its mock", () => {
     expect(pull.stats.activities).toMatchObject({ windows: 1, pages: 1, records: 5, detailRequests: 9, detailFailures: 0 });
     const streamRequests = pull.mock.requests.filter((request) => request.path.endsWith("/streams"));
     // The manual gym session has no streams, so they are never asked for.
-    expect(streamRequests.map((request) => request.path).sort()).toEqual([ACTIVITY.ride, ACTIVITY.run, ACTIVITY.virtualRide, ACTIVITY.summerTimeRun].map((id) => `/api/v3/activities/${id}/streams`).sort());
+    expect(streamRequests.map((request) => request.path).sort()).toEqual(
+      [ACTIVITY.ride, ACTIVITY.run, ACTIVITY.virtualRide, ACTIVITY.summerTimeRun].map((id) => `/api/v3/activities/${id}/streams`).sort(),
+    );
     expect(streamRequests.every((request) => request.query.key_by_type === "true")).toBe(true);
     const delivered = pull.delivered();
     expect(delivered.filter((record: any) => record.metadata).map((record: any) => record.metadata.summary_id)).toEqual(
@@ -56,7 +58,13 @@ describe("STRAVA through its mock", () => {
   });
 
   it("pages Oskar's January per_page 100 at a time: 101 walks are two pages, the second short", async () => {
-    const pull = await pullFromMock(definition, { fixtures, user: userOf(OSKAR), window: JANUARY, streams: ["activities"], mockOptions: { ...mockOptions, rateLimits: false } });
+    const pull = await pullFromMock(definition, {
+      fixtures,
+      user: userOf(OSKAR),
+      window: JANUARY,
+      streams: ["activities"],
+      mockOptions: { ...mockOptions, rateLimits: false },
+    });
     const lists = pull.mock.requests.filter((request) => request.path === "/api/v3/athlete/activities");
     expect(lists.map((request) => request.query.page)).toEqual(["1", "2"]);
     expect(pull.stats.activities).toMatchObject({ pages: 2, records: 101, detailRequests: 101 });
@@ -69,7 +77,12 @@ describe("STRAVA through its mock", () => {
     const mock = await startMockProvider(definition.spec, fixtures, { ...mockOptions, clock });
     const connection = await connectToMock(mock, userOf(OSKAR));
     const client = connectorClient(definition, { transport: liveTransport(), baseUrl: mock.urls().baseUrl });
-    const error = await pullAndMap(definition, client, { window: JANUARY, providerUserId: OSKAR, credentials: connection.credentials, streams: ["activities"] }).catch((e: unknown) => e);
+    const error = await pullAndMap(definition, client, {
+      window: JANUARY,
+      providerUserId: OSKAR,
+      credentials: connection.credentials,
+      streams: ["activities"],
+    }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ProviderWaitError);
     expect((error as ProviderWaitError).reason).toBe("provider");
     // The read usage at its limit: until the next :00/:15/:30/:45 (the client's own clock), and a second.
@@ -94,7 +107,12 @@ describe("STRAVA through its mock", () => {
     const mock = await startMockProvider(definition.spec, fixtures, mockOptions);
     const connection = await connectToMock(mock, userOf(MAYA));
     mock.oauth!.tokens.expireAccessTokens();
-    const client = connectorClient(definition, { transport: liveTransport(), baseUrl: mock.urls().baseUrl, clientId: MOCK_CLIENT.id, clientSecret: MOCK_CLIENT.secret });
+    const client = connectorClient(definition, {
+      transport: liveTransport(),
+      baseUrl: mock.urls().baseUrl,
+      clientId: MOCK_CLIENT.id,
+      clientSecret: MOCK_CLIENT.secret,
+    });
     const pull = await pullAndMap(definition, client, { window: MARCH, providerUserId: MAYA, credentials: connection.credentials, streams: ["activities"] });
     expect(pull.delivered()).toHaveLength(5);
     expect(connection.credentials.refreshes).toBe(1);
@@ -116,20 +134,31 @@ describe("STRAVA through its mock", () => {
   it("deauthorization (POST /oauth/deauthorize with the access token) ends the grant: the next read is access revoked", async () => {
     const mock = await startMockProvider(definition.spec, fixtures, mockOptions);
     const connection = await connectToMock(mock, userOf(MAYA));
-    const client = connectorClient(definition, { transport: liveTransport(), baseUrl: mock.urls().baseUrl, clientId: MOCK_CLIENT.id, clientSecret: MOCK_CLIENT.secret });
+    const client = connectorClient(definition, {
+      transport: liveTransport(),
+      baseUrl: mock.urls().baseUrl,
+      clientId: MOCK_CLIENT.id,
+      clientSecret: MOCK_CLIENT.secret,
+    });
     const auth = definition.spec.auth;
     if (auth.type !== "oauth2" || !auth.revoke) throw new Error("STRAVA declares a revoke request");
     const answer = await client.session({ credentials: connection.credentials, variables: { provider_user_id: MAYA } }).send(auth.revoke);
     expect(answer.status).toBe(200);
     expect(mock.lifecycleCalls).toEqual([expect.objectContaining({ phase: "revoke", path: "/oauth/deauthorize", userId: MAYA })]);
-    await expect(pullAndMap(definition, client, { window: MARCH, providerUserId: MAYA, credentials: connection.credentials })).rejects.toMatchObject({ code: ErrorCodes.AUTH_REVOKED });
+    await expect(pullAndMap(definition, client, { window: MARCH, providerUserId: MAYA, credentials: connection.credentials })).rejects.toMatchObject({
+      code: ErrorCodes.AUTH_REVOKED,
+    });
   });
 
   it("an athlete who did not grant activity:read_all: the 401 fails the read instead of refreshing", async () => {
     const body = { message: "Authorization Error", errors: [{ resource: "AccessToken", field: "activity:read_permission", code: "missing" }] };
     let calls = 0;
-    const transport: ProviderTransport = async () => (calls++, { status: 401, headers: { "content-type": "application/json" }, body: Buffer.from(JSON.stringify(body)) });
-    await expect(pullAndMap(definition, connectorClient(definition, { transport }), { window: MARCH, providerUserId: MAYA, streams: ["activities"] })).rejects.toMatchObject({
+    const transport: ProviderTransport = async () => (
+      calls++, { status: 401, headers: { "content-type": "application/json" }, body: Buffer.from(JSON.stringify(body)) }
+    );
+    await expect(
+      pullAndMap(definition, connectorClient(definition, { transport }), { window: MARCH, providerUserId: MAYA, streams: ["activities"] }),
+    ).rejects.toMatchObject({
       code: ErrorCodes.PROVIDER_REQUEST_FAILED,
     });
     expect(calls).toBe(1);

@@ -27,7 +27,16 @@ describe("STRAVA pushes", () => {
       ["athlete.update", MAYA, "deauth"],
     ]);
     // A profile change of the athlete is not a deauthorization.
-    expect(readPush(webhook, { aspect_type: "update", object_id: 48213377, object_type: "athlete", owner_id: 48213377, subscription_id: 281034, updates: { first_name: "May" } })[0]!.action).toMatchObject({ action: "ignore" });
+    expect(
+      readPush(webhook, {
+        aspect_type: "update",
+        object_id: 48213377,
+        object_type: "athlete",
+        owner_id: 48213377,
+        subscription_id: 281034,
+        updates: { first_name: "May" },
+      })[0]!.action,
+    ).toMatchObject({ action: "ignore" });
   });
 
   it("the subscription handshake: Strava's GET with hub.challenge and our verify token, answered 200 with the challenge as JSON", async () => {
@@ -64,14 +73,29 @@ describe("STRAVA pushes", () => {
     const transport = createUndiciTransport();
     try {
       const client = connectorClient(definition, { transport, baseUrl: mock.urls().baseUrl });
-      const executor = createStreamExecutor({ spec: definition.spec, compileExpression: (e) => { const c = compileCondition(e, "test"); return (r) => c.test(r); }, log: silentLogger() });
+      const executor = createStreamExecutor({
+        spec: definition.spec,
+        compileExpression: (e) => {
+          const c = compileCondition(e, "test");
+          return (r) => c.test(r);
+        },
+        log: silentLogger(),
+      });
       const stream = definition.spec.streams!.activity![0]!;
       const session = client.session({ credentials: connection.credentials, variables: { provider_user_id: notification.providerUserId! } });
       const record = await executor.fetchObject(stream, objectId, { session });
       const [mapped] = await createRecordMapper(definition, { userId: "terra-user", providerUserId: MAYA }).map("activity", "activity", record!);
-      expect(mapped).toMatchObject({ kind: "record", record: { metadata: { summary_id: String(ACTIVITY.run), type: 8 }, heart_rate_data: { detailed: { hr_samples: expect.any(Array) } } } });
+      expect(mapped).toMatchObject({
+        kind: "record",
+        record: { metadata: { summary_id: String(ACTIVITY.run), type: 8 }, heart_rate_data: { detailed: { hr_samples: expect.any(Array) } } },
+      });
       expect((mapped as any).record.heart_rate_data.detailed.hr_samples).toHaveLength(240);
-      expect(mock.requests.filter((request) => request.path.startsWith("/api/v3/")).map((request) => request.path).sort()).toEqual([`/api/v3/activities/${ACTIVITY.run}`, `/api/v3/activities/${ACTIVITY.run}/streams`]);
+      expect(
+        mock.requests
+          .filter((request) => request.path.startsWith("/api/v3/"))
+          .map((request) => request.path)
+          .sort(),
+      ).toEqual([`/api/v3/activities/${ACTIVITY.run}`, `/api/v3/activities/${ACTIVITY.run}/streams`]);
     } finally {
       await transport.close();
     }
@@ -87,7 +111,9 @@ describe("STRAVA pushes", () => {
     const token = "tributary-strava-verify";
     const receiver = await startPushReceiver("STRAVA", (request) => {
       const answer = answerHandshake(webhook.handshakes!, { method: request.method, query: Object.fromEntries(request.url.searchParams) }, token);
-      return "json" in answer ? { status: answer.status, headers: { "content-type": "application/json" }, body: JSON.stringify(answer.json) } : { status: answer.status, body: "text" in answer ? answer.text : "" };
+      return "json" in answer
+        ? { status: answer.status, headers: { "content-type": "application/json" }, body: JSON.stringify(answer.json) }
+        : { status: answer.status, body: "text" in answer ? answer.text : "" };
     });
     expect(await mock.handshake(receiver.url, { verifyToken: token })).toMatchObject([{ ok: true }]);
     expect(await mock.handshake(receiver.url, { verifyToken: `${token}-not` })).toMatchObject([{ ok: false }]);

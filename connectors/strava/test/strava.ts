@@ -52,7 +52,12 @@ export async function mapActivity(fixtures: SpecFixtures, id: number, definition
   const record = fixtureActivities(fixtures).find((a) => a.id === id);
   if (!record) throw new Error(`no fixture activity ${id}`);
   const owner = String((record.athlete as { id: number }).id);
-  const outcomes = await createRecordMapper(definition, { userId: "test-user", providerUserId: owner }).map("activity", "activity", withDetails(fixtures, record));
-  if (outcomes.length !== 1 || outcomes[0]!.kind !== "record") throw new Error(`activity ${id} did not map to one record: ${JSON.stringify(outcomes).slice(0, 2000)}`);
+  const outcomes = await createRecordMapper(definition, { userId: "test-user", providerUserId: owner }).map(
+    "activity",
+    "activity",
+    withDetails(fixtures, record),
+  );
+  if (outcomes.length !== 1 || outcomes[0]!.kind !== "record")
+    throw new Error(`activity ${id} did not map to one record: ${JSON.stringify(outcomes).slice(0, 2000)}`);
   return outcomes[0]!.record;
 }

@@ -15,7 +15,9 @@ const client = { clientId: "mock-client-id", clientSecret: "mock-client-secret" 
 async function ourCallback(verifyToken = VERIFY_TOKEN): Promise<PushReceiver> {
   return startPushReceiver("STRAVA", (request) => {
     const answer = answerHandshake(webhook.handshakes!, { method: request.method, query: Object.fromEntries(request.url.searchParams) }, verifyToken);
-    return "json" in answer ? { status: answer.status, headers: { "content-type": "application/json" }, body: JSON.stringify(answer.json) } : { status: answer.status };
+    return "json" in answer
+      ? { status: answer.status, headers: { "content-type": "application/json" }, body: JSON.stringify(answer.json) }
+      : { status: answer.status };
   });
 }
 
@@ -24,7 +26,12 @@ describe("STRAVA push subscription, one per application", () => {
     const mock = await startMockProvider(definition.spec, await stravaFixtures(definition), { errors: "strava" });
     const transport = createUndiciTransport();
     const publicUrl = callback.url.replace(/\/hooks\/STRAVA$/, "");
-    const target = subscriptionTarget({ spec: definition.spec, settings: { ...client, baseUrl: mock.urls().baseUrl, verifyToken: settings.verifyToken ?? VERIFY_TOKEN, options: settings.options }, publicUrl, transport });
+    const target = subscriptionTarget({
+      spec: definition.spec,
+      settings: { ...client, baseUrl: mock.urls().baseUrl, verifyToken: settings.verifyToken ?? VERIFY_TOKEN, options: settings.options },
+      publicUrl,
+      transport,
+    });
     return { mock, target, close: () => transport.close() };
   };
 
@@ -40,7 +47,11 @@ describe("STRAVA push subscription, one per application", () => {
 
       // The check came before the answer: GET ?hub.mode=subscribe&hub.challenge=…&hub.verify_token=<ours>.
       const check = callback.received.find((request) => request.method === "GET")!;
-      expect(Object.fromEntries(check.url.searchParams)).toMatchObject({ "hub.mode": "subscribe", "hub.verify_token": VERIFY_TOKEN, "hub.challenge": expect.any(String) });
+      expect(Object.fromEntries(check.url.searchParams)).toMatchObject({
+        "hub.mode": "subscribe",
+        "hub.verify_token": VERIFY_TOKEN,
+        "hub.challenge": expect.any(String),
+      });
       // The application's credentials went in the form body, the URL and token as Strava wants them.
       const post = mock.requests.find((request) => request.method === "POST" && request.path === "/api/v3/push_subscriptions")!;
       expect(post.status).toBe(201);
@@ -49,12 +60,17 @@ describe("STRAVA push subscription, one per application", () => {
       const listed = await listSubscriptions(target);
       expect(listed).toEqual([expect.objectContaining({ id, callbackUrl: callback.url, ours: true })]);
       expect(listed[0]!.record).toMatchObject({ id: Number(id), resource_state: 2, callback_url: callback.url, created_at: expect.any(String) });
-      expect(mock.requests.find((request) => request.method === "GET" && request.path === "/api/v3/push_subscriptions")!.query).toMatchObject({ client_id: "mock-client-id", client_secret: "mock-client-secret" });
+      expect(mock.requests.find((request) => request.method === "GET" && request.path === "/api/v3/push_subscriptions")!.query).toMatchObject({
+        client_id: "mock-client-id",
+        client_secret: "mock-client-secret",
+      });
 
       // show: the subscription id pushes carry must be the configured one.
       const unset = await checkSubscriptions(target, { now: Date.now(), configured: {} });
       expect(unset.ok).toBe(false);
-      expect(unset.problems).toEqual([`providers.STRAVA.options.subscription_id is not set, and the subscription's is "${id}": pushes naming it are refused until it is set`]);
+      expect(unset.problems).toEqual([
+        `providers.STRAVA.options.subscription_id is not set, and the subscription's is "${id}": pushes naming it are refused until it is set`,
+      ]);
       expect((await checkSubscriptions(target, { now: Date.now(), configured: { subscription_id: id } })).ok).toBe(true);
 
       // A second create sends nothing: the subscription is there.
@@ -89,7 +105,12 @@ describe("STRAVA push subscription, one per application", () => {
     const first = await setup(elsewhere);
     const ours = await ourCallback();
     const transport = createUndiciTransport();
-    const target = subscriptionTarget({ spec: definition.spec, settings: { ...client, baseUrl: first.mock.urls().baseUrl, verifyToken: VERIFY_TOKEN }, publicUrl: ours.url.replace(/\/hooks\/STRAVA$/, ""), transport });
+    const target = subscriptionTarget({
+      spec: definition.spec,
+      settings: { ...client, baseUrl: first.mock.urls().baseUrl, verifyToken: VERIFY_TOKEN },
+      publicUrl: ours.url.replace(/\/hooks\/STRAVA$/, ""),
+      transport,
+    });
     try {
       const [made] = (await createSubscriptions(first.target)).created;
       await expect(createSubscriptions(target)).rejects.toMatchObject({
@@ -109,7 +130,12 @@ describe("STRAVA push subscription, one per application", () => {
     const callback = await ourCallback();
     const mock = await startMockProvider(definition.spec, await stravaFixtures(definition), { errors: "strava" });
     const transport = createUndiciTransport();
-    const target = subscriptionTarget({ spec: definition.spec, settings: { clientId: "mock-client-id", clientSecret: "wrong", baseUrl: mock.urls().baseUrl, verifyToken: VERIFY_TOKEN }, publicUrl: callback.url.replace(/\/hooks\/STRAVA$/, ""), transport });
+    const target = subscriptionTarget({
+      spec: definition.spec,
+      settings: { clientId: "mock-client-id", clientSecret: "wrong", baseUrl: mock.urls().baseUrl, verifyToken: VERIFY_TOKEN },
+      publicUrl: callback.url.replace(/\/hooks\/STRAVA$/, ""),
+      transport,
+    });
     try {
       await expect(listSubscriptions(target)).rejects.toMatchObject({ code: "ERR_AUTH_INVALID", hint: "Check providers.STRAVA.clientId and clientSecret." });
     } finally {

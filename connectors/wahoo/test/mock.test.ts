@@ -48,7 +48,15 @@ describe("WAHOO through its mock", () => {
     expect(pull.delivered()[1]).not.toHaveProperty("heart_rate_data.detailed");
     // A workout Wahoo has no summary for yet is still an activity, with its minutes.
     expect(pull.delivered()[2]).toEqual({
-      metadata: { summary_id: "774298", name: "Trainer spin (no summary yet)", type: 18, upload_type: 1, start_time: "2026-03-29T07:00:00.000000+00:00", end_time: "2026-03-29T07:30:00.000000+00:00", timestamp_localization: 0 },
+      metadata: {
+        summary_id: "774298",
+        name: "Trainer spin (no summary yet)",
+        type: 18,
+        upload_type: 1,
+        start_time: "2026-03-29T07:00:00.000000+00:00",
+        end_time: "2026-03-29T07:30:00.000000+00:00",
+        timestamp_localization: 0,
+      },
     });
   });
 
@@ -77,7 +85,9 @@ describe("WAHOO through its mock", () => {
     const connection = await connectToMock(mock, userOf(SAM));
     mock.oauth!.tokens.revokeUser(SAM);
     const client = connectorClient(definition, { transport: liveTransport(), baseUrl: mock.urls().baseUrl });
-    await expect(pullAndMap(definition, client, { window: ALL_TIME, providerUserId: SAM, credentials: connection.credentials, now })).rejects.toMatchObject({ code: ErrorCodes.AUTH_REVOKED });
+    await expect(pullAndMap(definition, client, { window: ALL_TIME, providerUserId: SAM, credentials: connection.credentials, now })).rejects.toMatchObject({
+      code: ErrorCodes.AUTH_REVOKED,
+    });
   });
 
   it("disconnecting calls DELETE /v1/permissions with the user's token", async () => {

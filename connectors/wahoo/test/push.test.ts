@@ -23,7 +23,8 @@ describe("WAHOO pushes", () => {
     expect(push.headers["content-type"]).toBe("application/json");
     expect(JSON.parse(push.body.toString("utf8"))).toMatchObject({ webhook_token: secret, event_type: "workout_summary", user: { id: 60462 } });
     expect(tokenMatches(push.body, secret)).toBe(true);
-    for (const other of [`${secret}x`, "", secret.toUpperCase()]) expect(tokenMatches(signPush({ verify, payload: webhook.examples![0]!.body, secret: other }).body, secret)).toBe(false);
+    for (const other of [`${secret}x`, "", secret.toUpperCase()])
+      expect(tokenMatches(signPush({ verify, payload: webhook.examples![0]!.body, secret: other }).body, secret)).toBe(false);
     expect(tokenMatches(Buffer.from(JSON.stringify({ event_type: "workout_summary" })), secret)).toBe(false);
   });
 
@@ -35,7 +36,11 @@ describe("WAHOO pushes", () => {
 
   it("names its user by user.id and the workout to fetch (with its file) by workout_summary.workout.id; other events are acknowledged", () => {
     const [notification] = readPush(webhook, webhook.examples![0]!.body);
-    expect(notification).toMatchObject({ providerUserId: SAM, eventType: "workout_summary", action: { action: "pull_object", dataType: "activity", id: "/workout_summary/workout/id" } });
+    expect(notification).toMatchObject({
+      providerUserId: SAM,
+      eventType: "workout_summary",
+      action: { action: "pull_object", dataType: "activity", id: "/workout_summary/workout/id" },
+    });
     expect((notification!.document as any).workout_summary.workout.id).toBe(774300);
     const stream = definition.spec.streams!.activity![0]!;
     expect(stream.object!.request.path).toBe("/v1/workouts/{object_id}");

@@ -15,7 +15,11 @@ describe("WAHOO recordings", () => {
   it("replay 70 valid activities with no network, numbers read from their text, the ride's samples from its FIT file", async () => {
     const definition = wahoo();
     const client = connectorClient(definition, { transport: recordedTransport(await loadRecordings(RECORDINGS_DIR)) });
-    pull = await pullAndMap(definition, client, { window: { start: new Date("2026-01-01T00:00:00Z"), end: new Date("2026-04-01T00:00:00Z") }, providerUserId: SAM, now: () => Date.parse("2026-04-15T00:00:00Z") });
+    pull = await pullAndMap(definition, client, {
+      window: { start: new Date("2026-01-01T00:00:00Z"), end: new Date("2026-04-01T00:00:00Z") },
+      providerUserId: SAM,
+      now: () => Date.parse("2026-04-15T00:00:00Z"),
+    });
     expect(pull.failures()).toEqual([]);
     expect(pull.delivered()).toHaveLength(70);
     // The ride's FIT file, decoded: 60 one-second records (heart rate 130 + (i mod 10), power 200 + i,
@@ -33,8 +37,22 @@ describe("WAHOO recordings", () => {
     expect(pull.stats.workouts).toMatchObject({ detailRequests: 2, detailFailures: 1 });
     const { heart_rate_data, power_data, movement_data, distance_data, position_data, ...summary } = ride;
     // "756000.0" J = 756 kJ; 3660 s total; "9.778" m/s; TSS and NP from the head unit.
-    expect({ ...summary, heart_rate_data: { summary: heart_rate_data.summary }, power_data: { avg_watts: power_data.avg_watts }, movement_data: { avg_cadence_rpm: movement_data.avg_cadence_rpm, avg_speed_meters_per_second: movement_data.avg_speed_meters_per_second }, distance_data: { summary: distance_data.summary } }).toEqual({
-      metadata: { summary_id: "774300", name: "Morning Ride", type: 16, upload_type: 1, start_time: "2026-03-31T07:00:00.000000+00:00", end_time: "2026-03-31T08:01:00.000000+00:00", timestamp_localization: 0 },
+    expect({
+      ...summary,
+      heart_rate_data: { summary: heart_rate_data.summary },
+      power_data: { avg_watts: power_data.avg_watts },
+      movement_data: { avg_cadence_rpm: movement_data.avg_cadence_rpm, avg_speed_meters_per_second: movement_data.avg_speed_meters_per_second },
+      distance_data: { summary: distance_data.summary },
+    }).toEqual({
+      metadata: {
+        summary_id: "774300",
+        name: "Morning Ride",
+        type: 16,
+        upload_type: 1,
+        start_time: "2026-03-31T07:00:00.000000+00:00",
+        end_time: "2026-03-31T08:01:00.000000+00:00",
+        timestamp_localization: 0,
+      },
       active_durations_data: { activity_seconds: 3600, rest_seconds: 60 },
       calories_data: { total_burned_calories: 780 },
       distance_data: { summary: { distance_meters: 35200, elevation: { gain_actual_meters: 250 } } },

@@ -12,7 +12,12 @@ describe("WAHOO spec", () => {
     expect(validation.definition!.spec).toMatchObject({
       name: "WAHOO",
       dataTypes: ["activity"],
-      auth: { type: "oauth2", refresh: "rotating", revoke: { method: "DELETE", path: "/v1/permissions" }, providerUserId: { from: "request", request: { path: "/v1/user" }, path: "/id" } },
+      auth: {
+        type: "oauth2",
+        refresh: "rotating",
+        revoke: { method: "DELETE", path: "/v1/permissions" },
+        providerUserId: { from: "request", request: { path: "/v1/user" }, path: "/id" },
+      },
       streams: { activity: [{ name: "workouts", paging: { type: "page", param: "page", sizeParam: "per_page", size: 30 } }] },
       webhook: { verify: { scheme: "token", in: "body", name: "/webhook_token" }, userId: "/user/id" },
     });

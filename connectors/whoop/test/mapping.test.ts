@@ -35,7 +35,9 @@ describe("WHOOP → Terra", () => {
     const open = fixtureRecords(fixtures, "cycles").find((c) => c.end === null)!;
     expect(await mapAll("daily", open)).toEqual([{ kind: "skip" }]);
     const pending = await mapOne("daily", byId("cycles", 93820));
-    expect(pending).toEqual({ metadata: { start_time: "2026-03-19T23:25:44.774000+01:00", end_time: "2026-03-20T23:25:44.774000+01:00", upload_type: 1, timestamp_localization: 1 } });
+    expect(pending).toEqual({
+      metadata: { start_time: "2026-03-19T23:25:44.774000+01:00", end_time: "2026-03-20T23:25:44.774000+01:00", upload_type: 1, timestamp_localization: 1 },
+    });
   });
 
   it("a recovery notification's sleep with its cycle and recovery attached maps to the same Daily as the listed cycle", async () => {
@@ -47,11 +49,23 @@ describe("WHOOP → Terra", () => {
   it("a sleep → Sleep: milliseconds → seconds, asleep = light + slow wave + REM, disturbances, respiration, performance", async () => {
     const sleep = await mapOne("sleep", byId("sleeps", SLEEP_OF_THE_10TH));
     expect(sleep).toEqual({
-      metadata: { summary_id: SLEEP_OF_THE_10TH, start_time: "2026-03-09T23:25:44.774000+01:00", end_time: "2026-03-10T07:25:44.774000+01:00", is_nap: false, upload_type: 1, timestamp_localization: 1 },
+      metadata: {
+        summary_id: SLEEP_OF_THE_10TH,
+        start_time: "2026-03-09T23:25:44.774000+01:00",
+        end_time: "2026-03-10T07:25:44.774000+01:00",
+        is_nap: false,
+        upload_type: 1,
+        timestamp_localization: 1,
+      },
       sleep_durations_data: {
         sleep_efficiency: 95.1,
         // 14,905,851 + 6,630,370 + 5,860,272 ms
-        asleep: { duration_asleep_state_seconds: 27396.493, duration_light_sleep_state_seconds: 14905.851, duration_deep_sleep_state_seconds: 6630.37, duration_REM_sleep_state_seconds: 5860.272 },
+        asleep: {
+          duration_asleep_state_seconds: 27396.493,
+          duration_light_sleep_state_seconds: 14905.851,
+          duration_deep_sleep_state_seconds: 6630.37,
+          duration_REM_sleep_state_seconds: 5860.272,
+        },
         awake: { duration_awake_state_seconds: 1403.507, num_wakeup_events: 12 },
         other: { duration_in_bed_seconds: 28800, duration_unmeasurable_sleep_seconds: 0 },
       },
@@ -68,7 +82,15 @@ describe("WHOOP → Terra", () => {
   it("a workout → Activity: sport, strain, kJ → kcal, heart rate, six zones in seconds, distance and climb; a workout not scored yet has its bounds only", async () => {
     const run = await mapOne("activity", byId("workouts", WORKOUT.run));
     expect(run).toEqual({
-      metadata: { summary_id: WORKOUT.run, name: "running", type: 8, upload_type: 1, start_time: "2026-03-11T18:00:00.000000+01:00", end_time: "2026-03-11T18:45:00.000000+01:00", timestamp_localization: 1 },
+      metadata: {
+        summary_id: WORKOUT.run,
+        name: "running",
+        type: 8,
+        upload_type: 1,
+        start_time: "2026-03-11T18:00:00.000000+01:00",
+        end_time: "2026-03-11T18:45:00.000000+01:00",
+        timestamp_localization: 1,
+      },
       strain_data: { strain_level: 8.25 },
       // 1569.34 kJ ÷ 4.184
       calories_data: { total_burned_calories: 375.1 },

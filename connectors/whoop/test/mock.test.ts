@@ -54,7 +54,12 @@ describe("WHOOP through its mock", () => {
     if (auth.type !== "oauth2" || auth.providerUserId?.from !== "request") throw new Error("WHOOP reads the user from the basic profile");
     const profile = await client.session({ credentials: connection.credentials }).send(auth.providerUserId.request);
     expect(profile.body).toMatchObject({ user_id: 20488, first_name: "Mia" });
-    const pull = await pullAndMap(definition, client, { window: MARCH, providerUserId: MIA, credentials: connection.credentials, streams: ["sleeps", "workouts"] });
+    const pull = await pullAndMap(definition, client, {
+      window: MARCH,
+      providerUserId: MIA,
+      credentials: connection.credentials,
+      streams: ["sleeps", "workouts"],
+    });
     expect(pull.delivered().map((record: any) => record.metadata.summary_id)).toEqual(["mia08c6a-4661-442f-a9a4-f160dd7afae8"]);
   });
 
@@ -79,13 +84,18 @@ describe("WHOOP through its mock", () => {
     const client = connectorClient(definition, { transport: liveTransport(), baseUrl: mock.urls().baseUrl });
     // March's streams (about 36 requests), then March again: the cycles' recoveries pass 100.
     const read = () => pullAndMap(definition, client, { window: MARCH, providerUserId: JONAS, credentials: connection.credentials, now: () => clock.now() });
-    const error = await read().then(read).then(read).catch((e: unknown) => e);
+    const error = await read()
+      .then(read)
+      .then(read)
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ProviderWaitError);
     const data = mock.requests.filter((request) => request.path.startsWith("/developer/"));
     // Up to the four detail requests in flight meet the spent budget; exactly 100 were served.
     expect(data.filter((request) => request.status === 429).length).toBeGreaterThanOrEqual(1);
     expect(data.filter((request) => request.status !== 429)).toHaveLength(100);
-    const refused = await fetch(`${mock.urls().baseUrl}/v2/user/measurement/body`, { headers: { authorization: `Bearer ${connection.credentials.accessToken}` } });
+    const refused = await fetch(`${mock.urls().baseUrl}/v2/user/measurement/body`, {
+      headers: { authorization: `Bearer ${connection.credentials.accessToken}` },
+    });
     expect(refused.status).toBe(429);
     expect(refused.headers.get("x-ratelimit-remaining")).toBe("0");
   });
@@ -95,6 +105,8 @@ describe("WHOOP through its mock", () => {
     const connection = await connectToMock(mock, userOf(JONAS));
     mock.oauth!.tokens.revokeUser(JONAS);
     const client = connectorClient(definition, { transport: liveTransport(), baseUrl: mock.urls().baseUrl });
-    await expect(pullAndMap(definition, client, { window: WEEK, providerUserId: JONAS, credentials: connection.credentials, streams: ["sleeps"] })).rejects.toMatchObject({ code: ErrorCodes.AUTH_REVOKED });
+    await expect(
+      pullAndMap(definition, client, { window: WEEK, providerUserId: JONAS, credentials: connection.credentials, streams: ["sleeps"] }),
+    ).rejects.toMatchObject({ code: ErrorCodes.AUTH_REVOKED });
   });
 });

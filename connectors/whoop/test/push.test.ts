@@ -79,7 +79,14 @@ describe("WHOOP webhooks", () => {
         : { status: 200, headers: { "content-type": "application/json" }, body: Buffer.from(JSON.stringify(body)) };
     };
     const client = connectorClient(definition, { transport });
-    const executor = createStreamExecutor({ spec: definition.spec, compileExpression: (e) => { const c = compileCondition(e, "test"); return (r) => c.test(r); }, log: silentLogger() });
+    const executor = createStreamExecutor({
+      spec: definition.spec,
+      compileExpression: (e) => {
+        const c = compileCondition(e, "test");
+        return (r) => c.test(r);
+      },
+      log: silentLogger(),
+    });
     const stream = definition.spec.streams!.daily!.find((s) => s.object)!;
     const record = await executor.fetchObject(stream, id, { session: client.session() });
     expect(asked.sort()).toEqual(Object.keys(answers).sort());

@@ -19,7 +19,8 @@ describe("WHOOP recordings", () => {
     const client = connectorClient(definition, { transport: recordedTransport(recordings) });
     pull = await pullAndMap(definition, client, { window: WEEK, providerUserId: JONAS });
     expect(pull.failures()).toEqual([]);
-    const of = (dataType: string) => pull.records.filter((r) => r.dataType === dataType).flatMap((r) => r.mapped.flatMap((m) => (m.kind === "record" ? [m.record as any] : [])));
+    const of = (dataType: string) =>
+      pull.records.filter((r) => r.dataType === dataType).flatMap((r) => r.mapped.flatMap((m) => (m.kind === "record" ? [m.record as any] : [])));
     expect(of("sleep")).toHaveLength(8);
     expect(of("sleep").find((s) => s.metadata.summary_id === SLEEP_OF_THE_10TH).sleep_durations_data.asleep.duration_asleep_state_seconds).toBe(27396.493);
     expect(of("daily")).toHaveLength(7);
@@ -34,9 +35,17 @@ describe("WHOOP recordings", () => {
     expect(run.stderr).toContain(`✓ WHOOP: ${pull.delivered().length} valid records`);
     // The body is timed at the read (WHOOP keeps no history of it): the same values, another time.
     const readTimeless = (records: Record<string, unknown>[]) =>
-      inStableOrder(records.map((record: any) => (record.measurements_data
-        ? { ...record, metadata: { ...record.metadata, start_time: "", end_time: "" }, measurements_data: { measurements: record.measurements_data.measurements.map((m: object) => ({ ...m, measurement_time: "" })) } }
-        : record)));
+      inStableOrder(
+        records.map((record: any) =>
+          record.measurements_data
+            ? {
+                ...record,
+                metadata: { ...record.metadata, start_time: "", end_time: "" },
+                measurements_data: { measurements: record.measurements_data.measurements.map((m: object) => ({ ...m, measurement_time: "" })) },
+              }
+            : record,
+        ),
+      );
     expect(readTimeless(run.records)).toEqual(readTimeless(pull.delivered()));
   }, 120_000);
 

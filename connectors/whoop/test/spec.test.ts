@@ -10,10 +10,33 @@ describe("WHOOP spec", () => {
     expect(validation.definition!.spec).toMatchObject({
       name: "WHOOP",
       dataTypes: ["activity", "daily", "sleep", "body"],
-      auth: { type: "oauth2", state: true, scopes: expect.arrayContaining(["offline"]), tokenParams: { scope: "offline" }, refresh: "rotating", providerUserId: { from: "request", path: "/user_id" } },
-      http: { rateLimits: [{ name: "minute", max: 100, perSeconds: 60 }, { name: "day", max: 10000, perSeconds: 86400 }] },
+      auth: {
+        type: "oauth2",
+        state: true,
+        scopes: expect.arrayContaining(["offline"]),
+        tokenParams: { scope: "offline" },
+        refresh: "rotating",
+        providerUserId: { from: "request", path: "/user_id" },
+      },
+      http: {
+        rateLimits: [
+          { name: "minute", max: 100, perSeconds: 60 },
+          { name: "day", max: 10000, perSeconds: 86400 },
+        ],
+      },
       streams: { sleep: [{ paging: { type: "cursor", param: "nextToken", cursorPath: "/next_token", sizeParam: "limit", size: 25 } }] },
-      webhook: { verify: { scheme: "hmac", header: "X-WHOOP-Signature", algorithm: "sha256", encoding: "base64", secret: "clientSecret", timestampHeader: "X-WHOOP-Signature-Timestamp", timestampUnit: "ms" }, userId: "/user_id" },
+      webhook: {
+        verify: {
+          scheme: "hmac",
+          header: "X-WHOOP-Signature",
+          algorithm: "sha256",
+          encoding: "base64",
+          secret: "clientSecret",
+          timestampHeader: "X-WHOOP-Signature-Timestamp",
+          timestampUnit: "ms",
+        },
+        userId: "/user_id",
+      },
     });
     expect(validation.definition!.spec.webhook!.handshakes).toBeUndefined();
   });

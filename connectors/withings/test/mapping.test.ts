@@ -12,21 +12,38 @@ import { INES, MARCH, RECORDINGS_DIR, withings } from "./withings.ts";
 describe("WITHINGS mapping, by hand", () => {
   let pull: PullResult;
   const now = () => Date.parse("2026-04-15T00:00:00Z");
-  const of = (stream: string) => pull.records.filter((r) => r.stream === stream).flatMap((r) => r.mapped.flatMap((m: any) => (m.kind === "record" ? [m.record] : [])));
+  const of = (stream: string) =>
+    pull.records.filter((r) => r.stream === stream).flatMap((r) => r.mapped.flatMap((m: any) => (m.kind === "record" ? [m.record] : [])));
 
   it("replays March with no network and quarantines nothing", async () => {
     const recordings = await loadRecordings(RECORDINGS_DIR);
-    pull = await pullAndMap(withings(), connectorClient(withings(), { transport: recordedTransport(recordings) }), { window: MARCH, providerUserId: INES, now });
+    pull = await pullAndMap(withings(), connectorClient(withings(), { transport: recordedTransport(recordings) }), {
+      window: MARCH,
+      providerUserId: INES,
+      now,
+    });
     expect(pull.failures()).toEqual([]);
     expect(pull.delivered()).toHaveLength(3 + 2 + 2 + 3);
   });
 
   it("measure groups → one Body per UTC day: value × 10^unit, kg → g, hydration as a share of the weight", () => {
     const [march2, march5, march9] = of("measures");
-    expect(march2.metadata).toEqual({ start_time: "2026-03-02T00:00:00.000000+00:00", end_time: "2026-03-03T00:00:00.000000+00:00", timestamp_localization: 0 });
+    expect(march2.metadata).toEqual({
+      start_time: "2026-03-02T00:00:00.000000+00:00",
+      end_time: "2026-03-03T00:00:00.000000+00:00",
+      timestamp_localization: 0,
+    });
     // 72450 × 10^-3 kg; fat 184 × 10^-1 %; fat-free 59119 g; muscle 56890 g; bone 2950 g; water 41.230 / 72.450 = 56.908…%
     expect(march2.measurements_data.measurements).toEqual([
-      { measurement_time: "2026-03-02T06:45:00.000000+00:00", weight_kg: 72.45, bodyfat_percentage: 18.4, lean_mass_g: 59119, muscle_mass_g: 56890, bone_mass_g: 2950, water_percentage: 56.91 },
+      {
+        measurement_time: "2026-03-02T06:45:00.000000+00:00",
+        weight_kg: 72.45,
+        bodyfat_percentage: 18.4,
+        lean_mass_g: 59119,
+        muscle_mass_g: 56890,
+        bone_mass_g: 2950,
+        water_percentage: 56.91,
+      },
     ]);
     // The evening's blood-pressure reading and pulse, the night's SpO2 (965 × 10^-1) and temperature (3680 × 10^-2).
     expect(march2.blood_pressure_data.blood_pressure_samples).toEqual([{ timestamp: "2026-03-02T19:30:00.000000+00:00", diastolic_bp: 82, systolic_bp: 128 }]);
@@ -46,25 +63,55 @@ describe("WITHINGS mapping, by hand", () => {
 
   it("a sleep summary and its stage series → Sleep, in the night's zone (Europe/Paris, +01:00)", () => {
     const [night] = of("sleep_summaries");
-    expect(night.metadata).toEqual({ summary_id: "2480311", start_time: "2026-03-01T22:30:00.000000+01:00", end_time: "2026-03-02T06:30:00.000000+01:00", is_nap: false, upload_type: 2, timestamp_localization: 1 });
-    expect(night.sleep_durations_data.asleep).toEqual({ duration_asleep_state_seconds: 26100, duration_light_sleep_state_seconds: 13500, duration_deep_sleep_state_seconds: 6300, duration_REM_sleep_state_seconds: 6300, num_REM_events: 4 });
-    expect(night.sleep_durations_data.awake).toEqual({ duration_awake_state_seconds: 1500, num_wakeup_events: 2, num_out_of_bed_events: 1, sleep_latency_seconds: 720, wake_up_latency_seconds: 480 });
+    expect(night.metadata).toEqual({
+      summary_id: "2480311",
+      start_time: "2026-03-01T22:30:00.000000+01:00",
+      end_time: "2026-03-02T06:30:00.000000+01:00",
+      is_nap: false,
+      upload_type: 2,
+      timestamp_localization: 1,
+    });
+    expect(night.sleep_durations_data.asleep).toEqual({
+      duration_asleep_state_seconds: 26100,
+      duration_light_sleep_state_seconds: 13500,
+      duration_deep_sleep_state_seconds: 6300,
+      duration_REM_sleep_state_seconds: 6300,
+      num_REM_events: 4,
+    });
+    expect(night.sleep_durations_data.awake).toEqual({
+      duration_awake_state_seconds: 1500,
+      num_wakeup_events: 2,
+      num_out_of_bed_events: 1,
+      sleep_latency_seconds: 720,
+      wake_up_latency_seconds: 480,
+    });
     // 0.91 of the time in bed
     expect(night.sleep_durations_data.sleep_efficiency).toBe(91);
     // Segments of 720, 5400, 6300, 3600, 8100, 2700, 1980 s from 22:30: awake, light, deep, REM, light, REM, awake.
     expect(night.sleep_durations_data.hypnogram_samples.map((s: any) => [s.timestamp.slice(11, 16), s.level])).toEqual([
-      ["22:30", 1], ["22:42", 4], ["00:12", 5], ["01:57", 6], ["02:57", 4], ["05:12", 6], ["05:57", 1],
+      ["22:30", 1],
+      ["22:42", 4],
+      ["00:12", 5],
+      ["01:57", 6],
+      ["02:57", 4],
+      ["05:12", 6],
+      ["05:57", 1],
     ]);
     expect(night.heart_rate_data).toEqual({
       summary: { avg_hr_bpm: 54, min_hr_bpm: 47, max_hr_bpm: 71 },
-      detailed: { hr_samples: [
-        { timestamp: "2026-03-01T22:30:00.000000+01:00", bpm: 62 },
-        { timestamp: "2026-03-01T22:40:00.000000+01:00", bpm: 60 },
-        { timestamp: "2026-03-01T22:42:00.000000+01:00", bpm: 58 },
-        { timestamp: "2026-03-01T22:52:00.000000+01:00", bpm: 56 },
-      ] },
+      detailed: {
+        hr_samples: [
+          { timestamp: "2026-03-01T22:30:00.000000+01:00", bpm: 62 },
+          { timestamp: "2026-03-01T22:40:00.000000+01:00", bpm: 60 },
+          { timestamp: "2026-03-01T22:42:00.000000+01:00", bpm: 58 },
+          { timestamp: "2026-03-01T22:52:00.000000+01:00", bpm: 56 },
+        ],
+      },
     });
-    expect(night.respiration_data).toEqual({ breaths_data: { avg_breaths_per_min: 14, min_breaths_per_min: 11, max_breaths_per_min: 18 }, snoring_data: { total_snoring_duration_seconds: 840, num_snoring_events: 6 } });
+    expect(night.respiration_data).toEqual({
+      breaths_data: { avg_breaths_per_min: 14, min_breaths_per_min: 11, max_breaths_per_min: 18 },
+      snoring_data: { total_snoring_duration_seconds: 840, num_snoring_events: 6 },
+    });
     expect(night.scores).toEqual({ sleep: 82 });
     // A night whose series carry no heart rate has no samples at all, not an empty list.
     expect(of("sleep_summaries")[1].heart_rate_data).toEqual({ summary: { avg_hr_bpm: 56, min_hr_bpm: 49, max_hr_bpm: 74 } });
@@ -82,7 +129,14 @@ describe("WITHINGS mapping, by hand", () => {
 
   it("workouts → Activity: the category as an ActivityType, moving time less pauses, zeros Withings writes for what was not measured left out", () => {
     const [run, swim, other] = of("workouts");
-    expect(run.metadata).toEqual({ summary_id: "3398001", type: 8, upload_type: 1, start_time: "2026-03-03T08:00:00.000000+01:00", end_time: "2026-03-03T08:45:30.000000+01:00", timestamp_localization: 1 });
+    expect(run.metadata).toEqual({
+      summary_id: "3398001",
+      type: 8,
+      upload_type: 1,
+      start_time: "2026-03-03T08:00:00.000000+01:00",
+      end_time: "2026-03-03T08:45:30.000000+01:00",
+      timestamp_localization: 1,
+    });
     // 2730 s less 60 s paused by hand and 30 s detected
     expect(run.active_durations_data).toEqual({ activity_seconds: 2640, rest_seconds: 90 });
     expect(run.distance_data.summary).toEqual({ distance_meters: 7512.3, steps: 6420, elevation: { gain_actual_meters: 38 } });

@@ -82,11 +82,16 @@ describe("WITHINGS through its mock", () => {
     const connection = await connectToMock(mock, userOf(INES));
     mock.oauth!.tokens.revokeUser(INES);
     const client = connectorClient(definition, { transport: liveTransport(), baseUrl: mock.urls().baseUrl });
-    await expect(pullAndMap(definition, client, { window: MARCH, providerUserId: INES, credentials: connection.credentials, streams: ["workouts"] })).rejects.toMatchObject({ code: ErrorCodes.AUTH_REVOKED });
+    await expect(
+      pullAndMap(definition, client, { window: MARCH, providerUserId: INES, credentials: connection.credentials, streams: ["workouts"] }),
+    ).rejects.toMatchObject({ code: ErrorCodes.AUTH_REVOKED });
   });
 
   it("status 601 (too many requests) waits and tries again; another non-zero status fails the request", async () => {
-    const answers = [{ status: 601, body: {}, error: "Too many request" }, { status: 0, body: { series: [], more: false, offset: 0 } }];
+    const answers = [
+      { status: 601, body: {}, error: "Too many request" },
+      { status: 0, body: { series: [], more: false, offset: 0 } },
+    ];
     const seen: number[] = [];
     const transport: ProviderTransport = async () => {
       const body = answers.shift() ?? { status: 0, body: { series: [], more: false, offset: 0 } };
@@ -96,8 +101,14 @@ describe("WITHINGS through its mock", () => {
     const day = { start: new Date("2026-03-02T00:00:00Z"), end: new Date("2026-03-03T00:00:00Z") };
     await pullAndMap(definition, connectorClient(definition, { transport }), { window: day, providerUserId: INES, streams: ["workouts"] });
     expect(seen).toEqual([601, 0]);
-    const refusing: ProviderTransport = async () => ({ status: 200, headers: { "content-type": "application/json" }, body: Buffer.from(JSON.stringify({ status: 503, body: {}, error: "Invalid Params" })) });
-    await expect(pullAndMap(definition, connectorClient(definition, { transport: refusing }), { window: day, providerUserId: INES, streams: ["workouts"] })).rejects.toMatchObject({
+    const refusing: ProviderTransport = async () => ({
+      status: 200,
+      headers: { "content-type": "application/json" },
+      body: Buffer.from(JSON.stringify({ status: 503, body: {}, error: "Invalid Params" })),
+    });
+    await expect(
+      pullAndMap(definition, connectorClient(definition, { transport: refusing }), { window: day, providerUserId: INES, streams: ["workouts"] }),
+    ).rejects.toMatchObject({
       code: ErrorCodes.PROVIDER_REQUEST_FAILED,
     });
   });
@@ -106,7 +117,10 @@ describe("WITHINGS through its mock", () => {
     const mock = await startMockProvider(definition.spec, fixtures, mockOptions);
     const connection = await connectToMock(mock, userOf(INES));
     const client = connectorClient(definition, { transport: liveTransport(), baseUrl: mock.urls().baseUrl });
-    const session = client.session({ credentials: connection.credentials, variables: { user_id: "terra-1", provider_user_id: INES, webhook_url: "https://tributary.example/hooks/WITHINGS" } });
+    const session = client.session({
+      credentials: connection.credentials,
+      variables: { user_id: "terra-1", provider_user_id: INES, webhook_url: "https://tributary.example/hooks/WITHINGS" },
+    });
     const lifecycle = (definition.spec.auth as { lifecycle: { connect: any[]; disconnect: any[] } }).lifecycle;
     for (const request of [...lifecycle.connect, ...lifecycle.disconnect]) expect((await session.send(request)).status).toBeLessThan(300);
     expect(mock.lifecycleCalls.every((call) => call.userId === INES)).toBe(true);

@@ -20,7 +20,11 @@ describe("WITHINGS pushes", () => {
     const seen: Array<{ method: string; type?: string; body?: string }> = [];
     const server = createServer(async (request, response) => {
       const raw = (await readBody(request)).toString("utf8");
-      seen.push({ method: request.method!, ...(request.headers["content-type"] ? { type: request.headers["content-type"] } : {}), ...(raw ? { body: raw } : {}) });
+      seen.push({
+        method: request.method!,
+        ...(request.headers["content-type"] ? { type: request.headers["content-type"] } : {}),
+        ...(raw ? { body: raw } : {}),
+      });
       response.writeHead(200).end();
     });
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));

@@ -13,7 +13,13 @@ describe("WITHINGS spec", () => {
     expect(spec).toMatchObject({
       name: "WITHINGS",
       dataTypes: ["body", "sleep", "daily", "activity"],
-      auth: { type: "oauth2", scopeSeparator: ",", tokenParams: { action: "requesttoken" }, tokenResponse: { root: "/body", statusPath: "/status" }, providerUserId: { from: "token", path: "/userid" } },
+      auth: {
+        type: "oauth2",
+        scopeSeparator: ",",
+        tokenParams: { action: "requesttoken" },
+        tokenResponse: { root: "/body", statusPath: "/status" },
+        providerUserId: { from: "token", path: "/userid" },
+      },
       streams: { body: [{ name: "measures", dateRange: { maxWindowDays: 1, wholeDays: true }, collect: { into: "measuregrps" } }] },
       webhook: { body: "form", handshakes: [{ type: "head" }], verify: { scheme: "none" } },
     });

@@ -33,10 +33,22 @@ describe("XERT activity → Activity", () => {
     // Σ power = 600 × 180 + 15 × (0 + … + 39) = 108000 + 11700 = 119700 J
     expect(ride.work_data).toEqual({ work_kilojoules: 119.7 });
     // spd 8000…8900 → 8.0…8.9 m/s, averaging 8.45; cadence 85…94 averaging 89.5
-    expect(ride.movement_data).toMatchObject({ avg_speed_meters_per_second: 8.45, max_speed_meters_per_second: 8.9, avg_cadence_rpm: 89.5, max_cadence_rpm: 94 });
+    expect(ride.movement_data).toMatchObject({
+      avg_speed_meters_per_second: 8.45,
+      max_speed_meters_per_second: 8.9,
+      avg_cadence_rpm: 89.5,
+      max_cadence_rpm: 94,
+    });
     // 120…149 bpm in 20 whole cycles
     expect(ride.heart_rate_data.summary).toEqual({ avg_hr_bpm: 134.5, max_hr_bpm: 149, min_hr_bpm: 120 });
-    for (const samples of [ride.power_data.power_samples, ride.heart_rate_data.detailed.hr_samples, ride.movement_data.speed_samples, ride.movement_data.cadence_samples, ride.position_data.position_samples, ride.distance_data.detailed.distance_samples]) {
+    for (const samples of [
+      ride.power_data.power_samples,
+      ride.heart_rate_data.detailed.hr_samples,
+      ride.movement_data.speed_samples,
+      ride.movement_data.cadence_samples,
+      ride.position_data.position_samples,
+      ride.distance_data.detailed.distance_samples,
+    ]) {
       expect(samples).toHaveLength(600);
     }
     expect(ride.power_data.power_samples[1]).toEqual({ timestamp: "2026-03-02T06:10:01.000000+00:00", watts: 181 });
@@ -65,13 +77,31 @@ describe("XERT activity → Activity", () => {
   it("tolerates absent keys: a summary without a session, and a detail with neither summary nor samples", async () => {
     const manual = await mapActivity(fixtures, ACTIVITY.manual);
     expect(manual).toEqual({
-      metadata: { summary_id: ACTIVITY.manual, name: "Gym bike (manual)", type: 1, upload_type: 6, start_time: "2026-03-25T17:00:00.000000+00:00", end_time: "2026-03-25T17:30:00.000000+00:00", timestamp_localization: 0 },
+      metadata: {
+        summary_id: ACTIVITY.manual,
+        name: "Gym bike (manual)",
+        type: 1,
+        upload_type: 6,
+        start_time: "2026-03-25T17:00:00.000000+00:00",
+        end_time: "2026-03-25T17:30:00.000000+00:00",
+        timestamp_localization: 0,
+      },
       active_durations_data: { activity_seconds: 1800 },
       distance_data: { summary: { distance_meters: 15000 } },
     });
     const bare = await mapActivity(fixtures, ACTIVITY.bare);
     // Terra requires an end time: without a duration the activity ends where it starts.
-    expect(bare).toEqual({ metadata: { summary_id: ACTIVITY.bare, name: "Imported ride", type: 1, upload_type: 6, start_time: "2026-03-28T09:00:00.000000+00:00", end_time: "2026-03-28T09:00:00.000000+00:00", timestamp_localization: 0 } });
+    expect(bare).toEqual({
+      metadata: {
+        summary_id: ACTIVITY.bare,
+        name: "Imported ride",
+        type: 1,
+        upload_type: 6,
+        start_time: "2026-03-28T09:00:00.000000+00:00",
+        end_time: "2026-03-28T09:00:00.000000+00:00",
+        timestamp_localization: 0,
+      },
+    });
   });
 
   it("reads the list's PHP date (UTC) when the detail gives no start", async () => {

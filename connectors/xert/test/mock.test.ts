@@ -46,9 +46,12 @@ describe("XERT through its mock", () => {
     const details = mock.requests.filter((request) => request.path.startsWith("/oauth/activity/"));
     expect(details.every((request) => request.query.include_session_data === "1")).toBe(true);
     const delivered = pull.delivered();
-    expect(delivered.filter((record: any) => record.metadata).map((record: any) => record.metadata.summary_id).sort()).toEqual(
-      [ACTIVITY.gpsRide, ACTIVITY.trainer, ACTIVITY.run, ACTIVITY.manual, ACTIVITY.bare].sort(),
-    );
+    expect(
+      delivered
+        .filter((record: any) => record.metadata)
+        .map((record: any) => record.metadata.summary_id)
+        .sort(),
+    ).toEqual([ACTIVITY.gpsRide, ACTIVITY.trainer, ACTIVITY.run, ACTIVITY.manual, ACTIVITY.bare].sort());
     expect(delivered.filter((record: any) => !record.metadata)).toEqual([{ provider_user_id: JORDAN }]);
   });
 
@@ -57,7 +60,11 @@ describe("XERT through its mock", () => {
     const wrong = await mockTokenRequest(mock, { grant_type: "password", username: JORDAN, password: "not-it" }, { client: XERT_PUBLIC });
     expect(wrong.status).toBe(400);
     expect(wrong.answer).toMatchObject({ error: "invalid_grant" });
-    const otherClient = await mockTokenRequest(mock, { grant_type: "password", username: JORDAN, password: "xert-jordan" }, { client: { id: "someone", secret: "else" } });
+    const otherClient = await mockTokenRequest(
+      mock,
+      { grant_type: "password", username: JORDAN, password: "xert-jordan" },
+      { client: { id: "someone", secret: "else" } },
+    );
     expect(otherClient.status).toBe(401);
   });
 
@@ -86,12 +93,20 @@ describe("XERT through its mock", () => {
     const connection = await connectToMock(mock, userOf(JORDAN), XERT_PUBLIC);
     mock.oauth!.tokens.revokeUser(JORDAN);
     const client = connectorClient(definition, { transport: liveTransport(), baseUrl: mock.urls().baseUrl });
-    await expect(pullAndMap(definition, client, { window: MARCH, providerUserId: JORDAN, credentials: connection.credentials })).rejects.toMatchObject({ code: ErrorCodes.AUTH_REVOKED });
+    await expect(pullAndMap(definition, client, { window: MARCH, providerUserId: JORDAN, credentials: connection.credentials })).rejects.toMatchObject({
+      code: ErrorCodes.AUTH_REVOKED,
+    });
   });
 
   it("success: false under HTTP 200 is a failed request, not an empty list", async () => {
-    const transport: ProviderTransport = async () => ({ status: 200, headers: { "content-type": "application/json" }, body: Buffer.from(JSON.stringify({ success: false, message: "from and to are required" })) });
-    await expect(pullAndMap(definition, connectorClient(definition, { transport }), { window: MARCH, providerUserId: JORDAN, streams: ["activities"] })).rejects.toMatchObject({
+    const transport: ProviderTransport = async () => ({
+      status: 200,
+      headers: { "content-type": "application/json" },
+      body: Buffer.from(JSON.stringify({ success: false, message: "from and to are required" })),
+    });
+    await expect(
+      pullAndMap(definition, connectorClient(definition, { transport }), { window: MARCH, providerUserId: JORDAN, streams: ["activities"] }),
+    ).rejects.toMatchObject({
       code: ErrorCodes.PROVIDER_REQUEST_FAILED,
     });
   });

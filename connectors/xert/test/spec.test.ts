@@ -9,7 +9,13 @@ describe("XERT spec", () => {
     expect(validation.definition!.spec).toMatchObject({
       name: "XERT",
       dataTypes: ["activity", "athlete"],
-      auth: { type: "oauth2_password", clientAuth: "basic", publicClient: { id: "xert_public", secret: "xert_public" }, refresh: "rotating", providerUserId: { from: "username" } },
+      auth: {
+        type: "oauth2_password",
+        clientAuth: "basic",
+        publicClient: { id: "xert_public", secret: "xert_public" },
+        refresh: "rotating",
+        providerUserId: { from: "username" },
+      },
       streams: { activity: [{ name: "activities", dateRange: { maxWindowDays: 30, start: { format: "unix_seconds" } } }] },
       sync: { pollIntervalSeconds: 3600 },
     });

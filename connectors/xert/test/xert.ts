@@ -36,12 +36,15 @@ export function fixtureActivities(fixtures: SpecFixtures): Record<string, unknow
 
 /** Maps one fixture activity (by path) with its detail attached, as the connector delivers it. */
 export async function mapActivity(fixtures: SpecFixtures, path: string, definition = xert()): Promise<any> {
-  const owner = Object.entries(fixtures.streams!.activities!.records as Record<string, Record<string, unknown>[]>).find(([, list]) => list.some((a) => a.path === path));
+  const owner = Object.entries(fixtures.streams!.activities!.records as Record<string, Record<string, unknown>[]>).find(([, list]) =>
+    list.some((a) => a.path === path),
+  );
   if (!owner) throw new Error(`no fixture activity ${path}`);
   const record = owner[1].find((a) => a.path === path)!;
   const user = fixtures.users.find((u) => String(u.id) === owner[0])!;
   const detail = fixtures.streams!.activities!.details!.detail!(record, user);
   const outcomes = await createRecordMapper(definition, { userId: "test-user", providerUserId: owner[0] }).map("activity", "activity", { ...record, detail });
-  if (outcomes.length !== 1 || outcomes[0]!.kind !== "record") throw new Error(`activity ${path} did not map to one record: ${JSON.stringify(outcomes).slice(0, 2000)}`);
+  if (outcomes.length !== 1 || outcomes[0]!.kind !== "record")
+    throw new Error(`activity ${path} did not map to one record: ${JSON.stringify(outcomes).slice(0, 2000)}`);
   return outcomes[0]!.record;
 }

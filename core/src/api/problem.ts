@@ -27,5 +27,8 @@ export function problemOf(request: FastifyRequest, status: number, detail?: stri
 }
 
 export function sendProblem(request: FastifyRequest, reply: FastifyReply, status: number, detail?: string, code?: string): FastifyReply {
-  return reply.code(status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problemOf(request, status, detail, code)));
+  return reply
+    .code(status)
+    .type(PROBLEM_CONTENT_TYPE)
+    .send(JSON.stringify(problemOf(request, status, detail, code)));
 }

@@ -11,7 +11,9 @@ export function checkedRedirectUrl(name: string, value: string | undefined): str
     throw new UserError(ErrorCodes.API_REQUEST_INVALID, `invalid ${name}: not a URL`, { hint: "Give an absolute http or https URL." });
   }
   if (url.protocol !== "https:" && url.protocol !== "http:") {
-    throw new UserError(ErrorCodes.API_REQUEST_INVALID, `invalid ${name}: ${url.protocol} URLs are not allowed`, { hint: "Give an absolute http or https URL." });
+    throw new UserError(ErrorCodes.API_REQUEST_INVALID, `invalid ${name}: ${url.protocol} URLs are not allowed`, {
+      hint: "Give an absolute http or https URL.",
+    });
   }
   return url.toString();
 }

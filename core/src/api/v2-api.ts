@@ -52,7 +52,9 @@ export async function v2Api(app: FastifyInstance, options: V2ApiOptions): Promis
   // that would silently drop a field a schema does not list.
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
   app.setErrorHandler((error: FastifyError | TributaryError, request, reply) => answerError(error, request, reply, options.producer));
-  app.setNotFoundHandler((request, reply) => sendProblem(request, reply, 404, `no endpoint ${request.method} ${request.url.split("?")[0]}`, ErrorCodes.API_NOT_FOUND));
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(request, reply, 404, `no endpoint ${request.method} ${request.url.split("?")[0]}`, ErrorCodes.API_NOT_FOUND),
+  );
 
   await registerDocsRoutes(app);
   await app.register(authRoutes, v2);
@@ -103,7 +105,12 @@ function answerError(error: FastifyError | TributaryError, request: FastifyReque
 /** One sentence naming the parameter and what it must be, from Ajv's first complaint. */
 function validationDetail(error: FastifyError): string {
   const first = error.validation?.[0];
-  const where = error.validationContext === "querystring" ? "query parameter" : error.validationContext === "body" ? "body field" : String(error.validationContext ?? "parameter");
+  const where =
+    error.validationContext === "querystring"
+      ? "query parameter"
+      : error.validationContext === "body"
+        ? "body field"
+        : String(error.validationContext ?? "parameter");
   if (!first) return error.message;
   const params = first.params as { missingProperty?: string; allowedValues?: unknown[] };
   if (first.keyword === "required" && params.missingProperty) return `missing ${where} ${params.missingProperty}`;

@@ -10,7 +10,11 @@ import { destinationOwners } from "../developers/developers-from-config.ts";
  * lists, of the developer it belongs to, at the rate it allows. Creating is cheap (destinations connect
  * lazily), so every process builds them all.
  */
-export function buildDestinations(config: Pick<TributaryConfig, "destinations" | "api" | "developers">, registry: PluginRegistry, log: Logger): Map<string, ActiveDestination> {
+export function buildDestinations(
+  config: Pick<TributaryConfig, "destinations" | "api" | "developers">,
+  registry: PluginRegistry,
+  log: Logger,
+): Map<string, ActiveDestination> {
   const owners = destinationOwners(config);
   const built = new Map<string, ActiveDestination>();
   const lookup = (name: string): Destination | undefined => built.get(name)?.destination;

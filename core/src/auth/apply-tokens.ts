@@ -9,7 +9,8 @@ export function applyTokens(auth: AuthSpec, tokens: StoredTokens | undefined, re
       if (tokens?.access_token !== undefined) request.headers.authorization = `Bearer ${tokens.access_token}`;
       return;
     case "bearer_token":
-      if (tokens?.access_token !== undefined) request.headers[(auth.header ?? "Authorization").toLowerCase()] = `${auth.prefix ?? "Bearer "}${tokens.access_token}`;
+      if (tokens?.access_token !== undefined)
+        request.headers[(auth.header ?? "Authorization").toLowerCase()] = `${auth.prefix ?? "Bearer "}${tokens.access_token}`;
       return;
     case "api_key": {
       if (tokens?.api_key === undefined) return;

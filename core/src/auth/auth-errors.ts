@@ -24,7 +24,11 @@ export function tokenRequestFailed(provider: string, error: TokenEndpointError, 
     });
   }
   if (error.retryAfterMs !== undefined) return new RateLimitedError(ErrorCodes.PROVIDER_RATE_LIMITED, error.message, error.retryAfterMs, { details });
-  if (during === "connect") return new TransientError(ErrorCodes.PROVIDER_UNAVAILABLE, error.message, { hint: "The user can try again; check the provider's status if it persists.", details });
+  if (during === "connect")
+    return new TransientError(ErrorCodes.PROVIDER_UNAVAILABLE, error.message, {
+      hint: "The user can try again; check the provider's status if it persists.",
+      details,
+    });
   return new TransientError(ErrorCodes.AUTH_REFRESH_FAILED, error.message, { hint: "Retried later; check the provider's status if it persists.", details });
 }
 
@@ -39,7 +43,10 @@ export function authFlowError(message: string, hint: string, details?: Record<st
 export function connectStepFailed(provider: string, what: string, status: number): TributaryError {
   const details = { provider, status };
   if (status === 408 || status === 429 || status >= 500) {
-    return new TransientError(ErrorCodes.PROVIDER_UNAVAILABLE, `${provider} ${what} answered ${status}`, { hint: "The provider failed while the user connected; they can try again.", details });
+    return new TransientError(ErrorCodes.PROVIDER_UNAVAILABLE, `${provider} ${what} answered ${status}`, {
+      hint: "The provider failed while the user connected; they can try again.",
+      details,
+    });
   }
   return new UserError(ErrorCodes.PROVIDER_REQUEST_FAILED, `${provider} ${what} answered ${status}`, {
     hint: "The connection was not created. Check the connector's auth.providerUserId / auth.lifecycle requests against the provider's API.",

@@ -8,7 +8,12 @@ import { isTokenEndpointError } from "./token-endpoint-error.ts";
 
 const CONFIGURATION_CODES = new Set<string>([ErrorCodes.AUTH_CLIENT, ErrorCodes.SPEC_INVALID, ErrorCodes.TEMPLATE_VARIABLE, ErrorCodes.PLUGIN_UNKNOWN]);
 
-export function failed(reason: AuthFailureReason, message: string, where: { provider: string | null; session: AuthSessionInfo | null }, extra: Pick<AuthFailed, "providerError" | "error"> = {}): AuthFailed {
+export function failed(
+  reason: AuthFailureReason,
+  message: string,
+  where: { provider: string | null; session: AuthSessionInfo | null },
+  extra: Pick<AuthFailed, "providerError" | "error"> = {},
+): AuthFailed {
   return { ok: false, reason, message, provider: where.provider, session: where.session, ...extra };
 }
 

@@ -92,7 +92,8 @@ export function createAuthService(options: AuthServiceOptions): AuthService {
   const connectionOf = async (connection: Connection | string): Promise<Connection> => {
     if (typeof connection !== "string") return connection;
     const found = await options.store.getConnection(connection);
-    if (found === undefined) throw new UserError(ErrorCodes.CONNECTION_NOT_FOUND, `no connection with user_id ${connection}`, { details: { userId: connection } });
+    if (found === undefined)
+      throw new UserError(ErrorCodes.CONNECTION_NOT_FOUND, `no connection with user_id ${connection}`, { details: { userId: connection } });
     return found;
   };
 

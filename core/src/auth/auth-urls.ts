@@ -50,9 +50,13 @@ export function resolveAuthUrl(what: string, template: string, scope: TemplateSc
   try {
     url = new URL(rendered, baseUrl);
   } catch {
-    throw new UserError(ErrorCodes.SPEC_INVALID, `auth.${what} ${JSON.stringify(rendered)} is not an absolute URL${baseUrl === undefined ? " and the spec has no http.baseUrl to resolve it against" : ""}`, {
-      hint: `Write auth.${what} as an https URL, or as a path below http.baseUrl.`,
-    });
+    throw new UserError(
+      ErrorCodes.SPEC_INVALID,
+      `auth.${what} ${JSON.stringify(rendered)} is not an absolute URL${baseUrl === undefined ? " and the spec has no http.baseUrl to resolve it against" : ""}`,
+      {
+        hint: `Write auth.${what} as an https URL, or as a path below http.baseUrl.`,
+      },
+    );
   }
   if (url.protocol !== "https:" && !(url.protocol === "http:" && LOOPBACK.has(url.hostname))) {
     throw new UserError(ErrorCodes.SPEC_INVALID, `auth.${what} ${url.origin} is not https`, {

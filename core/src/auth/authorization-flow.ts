@@ -74,10 +74,16 @@ export async function beginAuthorization(ctx: AuthContext, input: BeginAuthoriza
   provider.assertOffered();
   const auth = provider.method(["oauth2"]);
   if (auth?.type !== "oauth2") {
-    throw authFlowError(`${input.provider} connects with ${provider.auth.type}, not an authorization redirect`, flowHint(provider.auth.type), { provider: input.provider });
+    throw authFlowError(`${input.provider} connects with ${provider.auth.type}, not an authorization redirect`, flowHint(provider.auth.type), {
+      provider: input.provider,
+    });
   }
-  for (const [name, value] of [["successRedirectUrl", input.successRedirectUrl], ["failureRedirectUrl", input.failureRedirectUrl]] as const) {
-    if (value != null && !isWebUrl(value)) throw authFlowError(`${name} must be an absolute http(s) URL`, "Pass the full URL of the page the user returns to.", { [name]: value });
+  for (const [name, value] of [
+    ["successRedirectUrl", input.successRedirectUrl],
+    ["failureRedirectUrl", input.failureRedirectUrl],
+  ] as const) {
+    if (value != null && !isWebUrl(value))
+      throw authFlowError(`${name} must be an absolute http(s) URL`, "Pass the full URL of the page the user returns to.", { [name]: value });
   }
   const endpoint = provider.tokenEndpoint(auth);
   const redirectUri = ctx.redirectUri(input.provider);
@@ -85,7 +91,13 @@ export async function beginAuthorization(ctx: AuthContext, input: BeginAuthoriza
   const codeVerifier = auth.pkce === false ? undefined : oauth.generateRandomCodeVerifier();
   const binding = randomBytes(32).toString("base64url");
   const ttlSeconds = input.ttlSeconds ?? ctx.sessionTtlSeconds;
-  const secret: FlowSecret = { v: 1, ...(codeVerifier === undefined ? {} : { code_verifier: codeVerifier }), redirect_uri: redirectUri, binding: digest(binding), ...(input.requireBinding ? { bound: true } : {}) };
+  const secret: FlowSecret = {
+    v: 1,
+    ...(codeVerifier === undefined ? {} : { code_verifier: codeVerifier }),
+    redirect_uri: redirectUri,
+    binding: digest(binding),
+    ...(input.requireBinding ? { bound: true } : {}),
+  };
   const session = await ctx.store.createAuthSession({
     provider: input.provider,
     state,
@@ -127,7 +139,8 @@ export async function completeAuthorization(ctx: AuthContext, input: CompleteAut
   if (claimed.session.provider !== input.provider) {
     return failed("session_mismatch", `the session was started for ${claimed.session.provider}, the callback is ${input.provider}'s`, where);
   }
-  if (input.state !== undefined && echoed !== undefined && input.state !== echoed) return failed("session_mismatch", "the callback's state is not this browser's flow", where);
+  if (input.state !== undefined && echoed !== undefined && input.state !== echoed)
+    return failed("session_mismatch", "the callback's state is not this browser's flow", where);
   const secret = parseSecret(claimed.session.secret);
   if (secret === undefined) return failed("invalid_state", "the session holds no authorization flow", where);
   if (secret.bound === true && input.binding === undefined) {

@@ -81,7 +81,10 @@ export function createConnectionCredentials(options: ConnectionCredentialsOption
         return;
       } catch (error) {
         if (attempt >= WRITE_ATTEMPTS) {
-          log.error({ provider, userId, err: error }, "refreshed tokens could not be stored: if the provider rotated the refresh token, the user must connect again");
+          log.error(
+            { provider, userId, err: error },
+            "refreshed tokens could not be stored: if the provider rotated the refresh token, the user must connect again",
+          );
           throw error;
         }
         await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
@@ -93,10 +96,14 @@ export function createConnectionCredentials(options: ConnectionCredentialsOption
     try {
       return await call();
     } catch (error) {
-      throw new TransientError(ErrorCodes.REDIS_UNAVAILABLE, `the refresh lock could not be ${what}: ${error instanceof Error ? error.message : String(error)}`, {
-        hint: "Check that Redis is reachable; tokens are only refreshed under its lock.",
-        cause: error,
-      });
+      throw new TransientError(
+        ErrorCodes.REDIS_UNAVAILABLE,
+        `the refresh lock could not be ${what}: ${error instanceof Error ? error.message : String(error)}`,
+        {
+          hint: "Check that Redis is reachable; tokens are only refreshed under its lock.",
+          cause: error,
+        },
+      );
     }
   };
 
@@ -132,16 +139,22 @@ export function createConnectionCredentials(options: ConnectionCredentialsOption
           cached = await spend({ ...stored, refresh_token: stored.refresh_token });
           return true;
         } finally {
-          await lock.release(options.lockKey, token).catch((error: unknown) => log.warn({ provider, userId, err: error }, "could not release the refresh lock (it expires by itself)"));
+          await lock
+            .release(options.lockKey, token)
+            .catch((error: unknown) => log.warn({ provider, userId, err: error }, "could not release the refresh lock (it expires by itself)"));
         }
       }
       await redisCall("watched", () => lock.waitUntilFree(options.lockKey, options.lockTtlMs + 1000));
       if (changed(await load(), seen)) return true;
     }
-    throw new TransientError(ErrorCodes.AUTH_REFRESH_FAILED, `${provider} tokens of ${userId} could not be refreshed: other workers held the refresh lock and did not refresh them`, {
-      hint: "Retried later; if it persists, look for errors of the other workers' refreshes.",
-      details: { provider, userId },
-    });
+    throw new TransientError(
+      ErrorCodes.AUTH_REFRESH_FAILED,
+      `${provider} tokens of ${userId} could not be refreshed: other workers held the refresh lock and did not refresh them`,
+      {
+        hint: "Retried later; if it persists, look for errors of the other workers' refreshes.",
+        details: { provider, userId },
+      },
+    );
   };
 
   const fresh = async (): Promise<StoredTokens | undefined> => {

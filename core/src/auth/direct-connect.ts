@@ -69,7 +69,9 @@ export async function connectWithToken(ctx: AuthContext, input: ConnectWithToken
   provider.assertOffered();
   const auth = provider.method(["bearer_token", "api_key"]);
   if (auth?.type !== "bearer_token" && auth?.type !== "api_key") {
-    throw authFlowError(`${input.provider} connects with ${provider.auth.type}, not a pasted token`, flowHint(provider.auth.type), { provider: input.provider });
+    throw authFlowError(`${input.provider} connects with ${provider.auth.type}, not a pasted token`, flowHint(provider.auth.type), {
+      provider: input.provider,
+    });
   }
   const where = { provider: input.provider, session: null };
   const token = typeof input.token === "string" ? input.token.trim() : "";
@@ -78,7 +80,9 @@ export async function connectWithToken(ctx: AuthContext, input: ConnectWithToken
     return failed("configuration_error", `${input.provider}: providerUserId.from "token" needs a token response, which a pasted ${auth.type} has not`, where);
   }
   const tokens: StoredTokens =
-    auth.type === "api_key" ? { auth_type: "api_key", api_key: token, obtained_at: ctx.now() } : { auth_type: "bearer_token", access_token: token, obtained_at: ctx.now() };
+    auth.type === "api_key"
+      ? { auth_type: "api_key", api_key: token, obtained_at: ctx.now() }
+      : { auth_type: "bearer_token", access_token: token, obtained_at: ctx.now() };
   try {
     const result = await createNewConnection(ctx, {
       provider: input.provider,

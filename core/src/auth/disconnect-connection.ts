@@ -31,7 +31,10 @@ export async function revokeConnection(ctx: AuthContext, connection: Connection,
   const stillConnected = await otherConnections(ctx, connection);
   if (stillConnected > 0) {
     await ctx.store.setTokens(connection.user_id, null);
-    ctx.log.info({ provider: connection.provider, userId: connection.user_id, stillConnected }, "disconnected here only: the provider account stays connected for other users");
+    ctx.log.info(
+      { provider: connection.provider, userId: connection.user_id, stillConnected },
+      "disconnected here only: the provider account stays connected for other users",
+    );
     return { userId: connection.user_id, provider: connection.provider, requests: [], stillConnected, tokensDropped: true };
   }
   const provider = ctx.providerAuth(connection.provider);

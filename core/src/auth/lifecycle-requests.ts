@@ -17,7 +17,12 @@ export interface ProviderCallResult {
  * thing exists already (a reconnect) and counts as done; any other failure fails the connect, since a
  * connection the provider does not know about would never get data.
  */
-export async function runConnectRequests(requests: readonly RequestSpec[] | undefined, send: SendProviderRequest, credentials: Credentials, context: SendContext): Promise<void> {
+export async function runConnectRequests(
+  requests: readonly RequestSpec[] | undefined,
+  send: SendProviderRequest,
+  credentials: Credentials,
+  context: SendContext,
+): Promise<void> {
   for (const request of requests ?? []) {
     let answer;
     try {
@@ -50,7 +55,13 @@ export async function runBestEffort(
     } catch (error) {
       const status = failedStatus(error);
       if (status !== undefined && goneStatuses.includes(status)) results.push({ request: describeRequest(request), ok: true, status });
-      else results.push({ request: describeRequest(request), ok: false, ...(status === undefined ? {} : { status }), error: `${errorClassOf(error)}: ${operatorMessage(error)}` });
+      else
+        results.push({
+          request: describeRequest(request),
+          ok: false,
+          ...(status === undefined ? {} : { status }),
+          error: `${errorClassOf(error)}: ${operatorMessage(error)}`,
+        });
     }
   }
   return results;

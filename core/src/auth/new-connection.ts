@@ -39,10 +39,7 @@ export interface NewConnection {
  * connection of its own beside the first, as at Terra; two identical connects racing end in
  * ERR_STATE_CONFLICT for the second.
  */
-export async function createNewConnection(
-  deps: { store: StateStore; send: SendProviderRequest },
-  input: NewConnectionInput,
-): Promise<NewConnection> {
+export async function createNewConnection(deps: { store: StateStore; send: SendProviderRequest }, input: NewConnectionInput): Promise<NewConnection> {
   const userId = input.userId ?? randomUUID();
   const credentials = fixedCredentials(input.auth, input.tokens);
   const variables: SendContext["variables"] = { user_id: userId, reference_id: input.referenceId ?? null, provider_user_id: null };

@@ -31,7 +31,11 @@ export function resolveOAuthClient(provider: string, auth: OAuthAuthSpec, settin
     });
   }
   if (auth.publicClient !== undefined) {
-    return { clientId: auth.publicClient.id, ...(auth.publicClient.secret === undefined ? {} : { clientSecret: auth.publicClient.secret }), source: "publicClient" };
+    return {
+      clientId: auth.publicClient.id,
+      ...(auth.publicClient.secret === undefined ? {} : { clientSecret: auth.publicClient.secret }),
+      source: "publicClient",
+    };
   }
   throw new UserError(ErrorCodes.AUTH_CLIENT, `providers.${provider}.clientId is not set`, {
     hint: `Register an application with ${provider} and set providers.${provider}.clientId and clientSecret in the config file.`,

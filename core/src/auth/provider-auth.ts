@@ -76,7 +76,11 @@ export function createProviderAuthResolver(options: ProviderAuthOptions): (provi
       },
       assertOffered() {
         if (settings?.enabled === false) {
-          throw authFlowError(`${provider} is disabled (providers.${provider}.enabled: false)`, `Set providers.${provider}.enabled to true to let users connect.`, { provider });
+          throw authFlowError(
+            `${provider} is disabled (providers.${provider}.enabled: false)`,
+            `Set providers.${provider}.enabled to true to let users connect.`,
+            { provider },
+          );
         }
       },
     };

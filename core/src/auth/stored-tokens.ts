@@ -11,12 +11,7 @@ const EPOCH_MS_THRESHOLD = 100_000_000_000;
  * answer left out: the refresh token of a provider that does not rotate it, the first answer's extras
  * (Strava's athlete), and the scope.
  */
-export function storedTokensFrom(
-  authType: "oauth2" | "oauth2_password",
-  response: TokenResponse,
-  obtainedAt: number,
-  previous?: StoredTokens,
-): StoredTokens {
+export function storedTokensFrom(authType: "oauth2" | "oauth2_password", response: TokenResponse, obtainedAt: number, previous?: StoredTokens): StoredTokens {
   const raw: Record<string, unknown> = { ...previous?.raw };
   for (const [name, value] of Object.entries(response)) if (!LIFTED.has(name)) raw[name] = value;
   const refreshToken = response.refresh_token ?? previous?.refresh_token;

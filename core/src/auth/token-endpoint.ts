@@ -108,7 +108,15 @@ export function createTokenEndpoint(options: TokenEndpointOptions): TokenEndpoin
 
     exchangeCode(callback, redirectUri, codeVerifier) {
       return settle(async () => {
-        const response = await oauth.authorizationCodeGrantRequest(server(tokenUrl), oauthClient, clientAuth, callback, redirectUri, codeVerifier ?? oauth.nopkce, requestOptions(tokenUrl, tokenParams));
+        const response = await oauth.authorizationCodeGrantRequest(
+          server(tokenUrl),
+          oauthClient,
+          clientAuth,
+          callback,
+          redirectUri,
+          codeVerifier ?? oauth.nopkce,
+          requestOptions(tokenUrl, tokenParams),
+        );
         return oauth.processAuthorizationCodeResponse(server(tokenUrl), oauthClient, response);
       });
     },
@@ -117,14 +125,27 @@ export function createTokenEndpoint(options: TokenEndpointOptions): TokenEndpoin
       return settle(async () => {
         const parameters: Record<string, string> = { ...tokenParams, username, password };
         if (auth.scopes !== undefined && auth.scopes.length > 0) parameters.scope = auth.scopes.join(auth.scopeSeparator ?? " ");
-        const response = await oauth.genericTokenEndpointRequest(server(tokenUrl), oauthClient, clientAuth, "password", parameters, requestOptions(tokenUrl, {}));
+        const response = await oauth.genericTokenEndpointRequest(
+          server(tokenUrl),
+          oauthClient,
+          clientAuth,
+          "password",
+          parameters,
+          requestOptions(tokenUrl, {}),
+        );
         return oauth.processGenericTokenEndpointResponse(server(tokenUrl), oauthClient, response);
       });
     },
 
     refresh(refreshToken) {
       return settle(async () => {
-        const response = await oauth.refreshTokenGrantRequest(server(refreshUrl), oauthClient, clientAuth, refreshToken, requestOptions(refreshUrl, refreshParams));
+        const response = await oauth.refreshTokenGrantRequest(
+          server(refreshUrl),
+          oauthClient,
+          clientAuth,
+          refreshToken,
+          requestOptions(refreshUrl, refreshParams),
+        );
         return oauth.processRefreshTokenResponse(server(refreshUrl), oauthClient, response);
       });
     },

@@ -86,7 +86,9 @@ function interpret(options: TokenFetchOptions, response: ProviderResponse, secre
     }
     const tokens = envelope?.root ? readPointer(json, envelope.root) : json;
     if (!isObject(tokens)) {
-      throw new TokenEndpointError("invalid_response", `${provider} token endpoint answered without token fields at ${JSON.stringify(envelope?.root)}`, { status });
+      throw new TokenEndpointError("invalid_response", `${provider} token endpoint answered without token fields at ${JSON.stringify(envelope?.root)}`, {
+        status,
+      });
     }
     const normalized: Record<string, unknown> = { ...tokens };
     delete normalized.id_token;

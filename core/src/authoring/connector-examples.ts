@@ -81,16 +81,28 @@ export async function checkConnectorExamples(definition: ConnectorDefinition, op
     const base = `webhook.examples[${i}]`;
     const described = example.description !== undefined ? { description: example.description } : {};
     const notifications = readPush(webhook!, example.body);
-    if (notifications.length === 0) checks.push({ source: base, ...described, outcome: "failed", problems: ["the push holds no notification where webhook.batch says"] });
+    if (notifications.length === 0)
+      checks.push({ source: base, ...described, outcome: "failed", problems: ["the push holds no notification where webhook.batch says"] });
     for (const notification of notifications) {
       const source = `${base}${notification.at}`;
       const action = notification.action;
       if (!action) {
-        checks.push({ source, ...described, outcome: "failed", problems: [`no webhook.events entry takes event type "${notification.eventType}" — add it, or a "*" entry`] });
+        checks.push({
+          source,
+          ...described,
+          outcome: "failed",
+          problems: [`no webhook.events entry takes event type "${notification.eventType}" — add it, or a "*" entry`],
+        });
         continue;
       }
       if (action.action !== "records") {
-        checks.push({ source, ...described, outcome: "action", action: action.action, problems: userProblems(action.action, notification.providerUserId, webhook!.userId) });
+        checks.push({
+          source,
+          ...described,
+          outcome: "action",
+          action: action.action,
+          problems: userProblems(action.action, notification.providerUserId, webhook!.userId),
+        });
         continue;
       }
       const problems = userProblems(action.action, notification.providerUserId, webhook!.userId);
@@ -103,7 +115,8 @@ export async function checkConnectorExamples(definition: ConnectorDefinition, op
       const listed = Array.isArray(readPointer(notification.document, action.records));
       for (const [j, record] of records.entries()) {
         const at = `${source}${action.records}${listed ? `/${j}` : ""}`;
-        for (const mapped of await mapper.map(action.dataType, action.dataType, record)) checks.push({ ...toCheck(at, action.dataType, mapped), ...described, action: action.action });
+        for (const mapped of await mapper.map(action.dataType, action.dataType, record))
+          checks.push({ ...toCheck(at, action.dataType, mapped), ...described, action: action.action });
       }
     }
   }
@@ -133,9 +146,12 @@ function toCheck(source: string, dataType: string, mapped: MappedRecord): Exampl
 function compare(check: ExampleCheck, expected: { output: unknown } | undefined): ExampleCheck {
   if (!expected || check.outcome === "failed") return check;
   if (expected.output === null) {
-    return check.outcome === "skip" ? check : { ...check, outcome: "mismatch", problems: ["expected the mapping to skip this record (output: null), but it mapped it"] };
+    return check.outcome === "skip"
+      ? check
+      : { ...check, outcome: "mismatch", problems: ["expected the mapping to skip this record (output: null), but it mapped it"] };
   }
-  if (check.outcome === "skip") return { ...check, outcome: "mismatch", problems: ["the mapping skipped this record (its `when`), but the example expects an output"] };
+  if (check.outcome === "skip")
+    return { ...check, outcome: "mismatch", problems: ["the mapping skipped this record (its `when`), but the example expects an output"] };
   const found = differences(expected.output, check.record);
   return found.length === 0 ? check : { ...check, outcome: "mismatch", problems: found };
 }

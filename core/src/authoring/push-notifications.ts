@@ -52,7 +52,8 @@ function split(webhook: WebhookSpec, body: unknown): { document: unknown; at: st
   }
   if (body === null || typeof body !== "object" || Array.isArray(body)) return [];
   return Object.entries(body).flatMap(([key, value]) =>
-    (Array.isArray(value) ? value : [value]).map((document, i) => ({ document, at: `/${escapePointerKey(key)}${Array.isArray(value) ? `/${i}` : ""}`, key })));
+    (Array.isArray(value) ? value : [value]).map((document, i) => ({ document, at: `/${escapePointerKey(key)}${Array.isArray(value) ? `/${i}` : ""}`, key })),
+  );
 }
 
 /** `eventType` is a bare pointer ("/type") or a template of pointers ("{/object_type}.{/aspect_type}"). */

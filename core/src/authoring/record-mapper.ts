@@ -71,7 +71,8 @@ export function createRecordMapper(definition: ConnectorDefinition, options: Rec
     const validation = getSchemaRegistry().validate(dataType, record);
     if (!validation.ok) return { kind: "failed", problems: validation.issues.map((issue) => issue.message), partial: record };
     const key = recordKey(dataType, userId, record);
-    if (key.key === "unknown" || (dataType === "activity" && !hasSummaryId(record))) return { kind: "failed", problems: [naturalKeyMissing(dataType)], partial: record };
+    if (key.key === "unknown" || (dataType === "activity" && !hasSummaryId(record)))
+      return { kind: "failed", problems: [naturalKeyMissing(dataType)], partial: record };
     return { kind: "record", dataType, record: record as Record<string, unknown>, key };
   }
 
@@ -79,7 +80,9 @@ export function createRecordMapper(definition: ConnectorDefinition, options: Rec
     return {
       connection: { userId, provider: spec.name, ...(options.providerUserId !== undefined ? { providerUserId: options.providerUserId } : {}) },
       dataType,
-      options: Object.fromEntries(Object.entries(spec.options ?? {}).flatMap(([name, option]) => (option.default !== undefined ? [[name, option.default]] : []))),
+      options: Object.fromEntries(
+        Object.entries(spec.options ?? {}).flatMap(([name, option]) => (option.default !== undefined ? [[name, option.default]] : [])),
+      ),
       withSamples: true,
       log: silentLogger(),
     };
@@ -94,7 +97,8 @@ function hasSummaryId(record: unknown): boolean {
 
 function naturalKeyMissing(dataType: DataType): string {
   if (dataType === "activity") return "metadata.summary_id: empty — it is the natural key destinations upsert activities on; map the provider's activity id";
-  if (dataType === "sleep") return "(record): no natural key — map metadata.summary_id (or at least metadata.start_time), which destinations upsert sleep records on";
+  if (dataType === "sleep")
+    return "(record): no natural key — map metadata.summary_id (or at least metadata.start_time), which destinations upsert sleep records on";
   return "(record): no natural key — map metadata.start_time, whose date destinations upsert day records on";
 }
 

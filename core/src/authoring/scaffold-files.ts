@@ -30,7 +30,15 @@ const USERS = [
 ];
 
 const workout = (id: string, name: string, sport: string, start: string, end: string, calories: number, distanceKm: number, avgHr: number, maxHr: number) => ({
-  id, name, sport, start_time: start, end_time: end, calories, distance_km: distanceKm, avg_heart_rate: avgHr, max_heart_rate: maxHr,
+  id,
+  name,
+  sport,
+  start_time: start,
+  end_time: end,
+  calories,
+  distance_km: distanceKm,
+  avg_heart_rate: avgHr,
+  max_heart_rate: maxHr,
 });
 
 /** Three workouts of user-1 in the week of 5 January 2026 (two pages of two), one of user-2. */
@@ -146,7 +154,13 @@ sync:
 }
 
 function iconSvg(names: ConnectorNames): string {
-  const initials = names.display.split(/\s+/).map((word) => word[0] ?? "").join("").slice(0, 2).toUpperCase().replace(/[^A-Z0-9]/g, "");
+  const initials = names.display
+    .split(/\s+/)
+    .map((word) => word[0] ?? "")
+    .join("")
+    .slice(0, 2)
+    .toUpperCase()
+    .replace(/[^A-Z0-9]/g, "");
   return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 64 64" width="64" height="64" role="img" aria-label="${names.display.replace(/[<>&"]/g, "")}">
   <rect width="64" height="64" rx="14" fill="#1f4e79"/>
   <text x="32" y="41" text-anchor="middle" font-family="Helvetica, Arial, sans-serif" font-size="24" font-weight="700" fill="#ffffff">${initials}</text>

@@ -26,18 +26,26 @@ export interface ScaffoldResult {
  */
 export async function scaffoldConnector(name: string, dir: string, options: ScaffoldOptions): Promise<ScaffoldResult> {
   if (options.kind !== "yaml" && options.kind !== "typescript") {
-    throw new UserError(ErrorCodes.CONNECTOR_SCAFFOLD, `unknown connector kind ${JSON.stringify(options.kind)}`, { hint: "Choose yaml (a spec only) or typescript (a spec with TypeScript hooks)." });
+    throw new UserError(ErrorCodes.CONNECTOR_SCAFFOLD, `unknown connector kind ${JSON.stringify(options.kind)}`, {
+      hint: "Choose yaml (a spec only) or typescript (a spec with TypeScript hooks).",
+    });
   }
   const names = connectorNames(name, options.displayName);
   const target = resolve(dir);
   const existing = await readdir(target).catch((error: NodeJS.ErrnoException) => {
     if (error.code === "ENOENT") return [];
-    throw new UserError(ErrorCodes.CONNECTOR_SCAFFOLD, `cannot use ${target} for the new connector: ${error.message}`, { hint: "Give a folder that does not exist yet." });
+    throw new UserError(ErrorCodes.CONNECTOR_SCAFFOLD, `cannot use ${target} for the new connector: ${error.message}`, {
+      hint: "Give a folder that does not exist yet.",
+    });
   });
   if (existing.length > 0) {
-    throw new UserError(ErrorCodes.CONNECTOR_SCAFFOLD, `${target} already holds ${existing.length} file${existing.length === 1 ? "" : "s"}; a new connector is never written over existing ones`, {
-      hint: "Choose another folder, or move the existing one away.",
-    });
+    throw new UserError(
+      ErrorCodes.CONNECTOR_SCAFFOLD,
+      `${target} already holds ${existing.length} file${existing.length === 1 ? "" : "s"}; a new connector is never written over existing ones`,
+      {
+        hint: "Choose another folder, or move the existing one away.",
+      },
+    );
   }
   const files = scaffoldFiles(names, options.kind);
   for (const [path, content] of Object.entries(files)) {

@@ -25,7 +25,10 @@ const program = new Command()
   .description("Self-hosted, Terra-compatible wearable-data platform")
   .showHelpAfterError()
   .addOption(
-    new Option("--log-format <format>", `log lines as "pretty" text or "json" ($${LOG_FORMAT_ENV}; default: pretty on a terminal, JSON otherwise); LOG_LEVEL sets the level`).choices(LOG_FORMATS),
+    new Option(
+      "--log-format <format>",
+      `log lines as "pretty" text or "json" ($${LOG_FORMAT_ENV}; default: pretty on a terminal, JSON otherwise); LOG_LEVEL sets the level`,
+    ).choices(LOG_FORMATS),
   )
   .hook("preAction", (self) => {
     const format = self.opts<{ logFormat?: string }>().logFormat;

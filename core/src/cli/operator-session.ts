@@ -52,7 +52,9 @@ async function remote<T>(config: TributaryConfig, options: AppCommandOptions, lo
   const queues = createProducerQueues(config.redis.url, options.queuePrefix, { log });
   try {
     if (!(await queues.whenReady(3000))) {
-      throw new UserError(ErrorCodes.REDIS_UNAVAILABLE, `Redis is not reachable at ${new URL(config.redis.url).host}`, { hint: "Start it, or point redis.url (REDIS_URL) at a running one." });
+      throw new UserError(ErrorCodes.REDIS_UNAVAILABLE, `Redis is not reachable at ${new URL(config.redis.url).host}`, {
+        hint: "Start it, or point redis.url (REDIS_URL) at a running one.",
+      });
     }
     log.debug({ path }, "the embedded store is in use by a running process: asking it through its control socket");
     return await use({ actions: controlClient(path), queues, config, mode: "remote" });

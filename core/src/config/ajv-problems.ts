@@ -76,9 +76,7 @@ function describe(error: ErrorObject, ctx: ProblemContext): ConfigProblem | unde
     case "minLength":
       return problem(
         at,
-        params.limit === 1
-          ? "must not be empty"
-          : `must be at least ${String(params.limit)} characters long (got ${String((error.data as string).length)})`,
+        params.limit === 1 ? "must not be empty" : `must be at least ${String(params.limit)} characters long (got ${String((error.data as string).length)})`,
       );
     case "maxLength":
       return problem(at, `must be at most ${String(params.limit)} characters long`);

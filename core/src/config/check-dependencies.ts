@@ -28,7 +28,11 @@ async function checkRedis(url: string, timeoutMs: number): Promise<DestinationCh
     type: host,
     ok,
     durationMs,
-    error: { code: ErrorCodes.REDIS_UNAVAILABLE, message: `Redis is not reachable at ${host}`, hint: "Start it, or point redis.url (REDIS_URL) at a running one." },
+    error: {
+      code: ErrorCodes.REDIS_UNAVAILABLE,
+      message: `Redis is not reachable at ${host}`,
+      hint: "Start it, or point redis.url (REDIS_URL) at a running one.",
+    },
   };
 }
 
@@ -46,7 +50,11 @@ async function checkStateStore(config: TributaryConfig, timeoutMs: number): Prom
       type: what,
       ok: false,
       durationMs: elapsed(started),
-      error: { code: ErrorCodes.CONFIG_INVALID, message: `the parent folder of dataDir (${dirname(resolve(config.dataDir))}) does not exist`, hint: "Create it, or set dataDir to a folder that exists." },
+      error: {
+        code: ErrorCodes.CONFIG_INVALID,
+        message: `the parent folder of dataDir (${dirname(resolve(config.dataDir))}) does not exist`,
+        hint: "Create it, or set dataDir to a folder that exists.",
+      },
     };
   }
   const schema = config.database.schema;

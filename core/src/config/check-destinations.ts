@@ -95,12 +95,7 @@ export function formatCheckResult(result: DestinationCheckResult): string {
   return `✗ ${who}  ${error?.code ?? "ERROR"}: ${error?.message ?? "failed"}${error?.hint ? ` — ${error.hint}` : ""}`;
 }
 
-function failure(
-  entry: { name: string; type: string },
-  durationMs: number,
-  error: unknown,
-  secrets: readonly string[],
-): DestinationCheckResult {
+function failure(entry: { name: string; type: string }, durationMs: number, error: unknown, secrets: readonly string[]): DestinationCheckResult {
   const scrub = (text: string) => scrubSecrets(text, secrets);
   let described: { code: string; message: string; hint?: string };
   if (isTributaryError(error)) {

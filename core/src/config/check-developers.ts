@@ -41,7 +41,8 @@ export function checkDevelopers(config: TributaryConfig, source: ConfigSource, p
         const digest = configuredKeyDigest(key).toString("hex");
         const earlier = keyOwners.get(digest);
         // The key itself is a secret: say where its twin is, never what it is.
-        if (earlier !== undefined && earlier !== where) report([...account.path, "apiKeys", index], `is also an API key of ${earlier}; give each developer keys of its own`);
+        if (earlier !== undefined && earlier !== where)
+          report([...account.path, "apiKeys", index], `is also an API key of ${earlier}; give each developer keys of its own`);
         else keyOwners.set(digest, where);
       });
     }
@@ -73,7 +74,10 @@ export function checkDevelopers(config: TributaryConfig, source: ConfigSource, p
   if (!config.api) {
     (config.destinations ?? []).forEach((destination, index) => {
       if (destination.enabled === false || claimedBy.has(destination.name)) return;
-      report(["destinations", index, "name"], `"${destination.name}" belongs to no developer: list it under a developer's destinations, or declare the default developer (api:)`);
+      report(
+        ["destinations", index, "name"],
+        `"${destination.name}" belongs to no developer: list it under a developer's destinations, or declare the default developer (api:)`,
+      );
     });
   }
 }

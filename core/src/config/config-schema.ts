@@ -153,7 +153,11 @@ const providerSchema = {
       minLength: 1,
       description: "Replaces the provider's API base URL, e.g. to point a connector at its mock for a demo.",
     },
-    authorizeUrl: { type: "string", minLength: 1, description: "Replaces the connector's OAuth consent page URL (with baseUrl, points a connector at its mock)." },
+    authorizeUrl: {
+      type: "string",
+      minLength: 1,
+      description: "Replaces the connector's OAuth consent page URL (with baseUrl, points a connector at its mock).",
+    },
     tokenUrl: { type: "string", minLength: 1, description: "Replaces the connector's OAuth token endpoint URL." },
     refreshUrl: { type: "string", minLength: 1, description: "Replaces the connector's OAuth refresh endpoint URL (default: the token endpoint)." },
     backfillDays: positiveInteger("Days of history pulled when a user connects. Default: the connector's (usually 28)."),
@@ -207,8 +211,7 @@ const destinationSchema = {
     },
     rateLimit: {
       type: "object",
-      description:
-        "Most deliveries this destination receives per window, all workers together, so a long backfill never floods it. Default: no limit.",
+      description: "Most deliveries this destination receives per window, all workers together, so a long backfill never floods it. Default: no limit.",
       additionalProperties: false,
       required: ["max", "perSeconds"],
       properties: {
@@ -230,8 +233,7 @@ export const CONFIG_SCHEMA = {
   $schema: "https://json-schema.org/draft/2020-12/schema",
   $id: CONFIG_SCHEMA_ID,
   title: "Tributary configuration",
-  description:
-    "The operator's config file. Values may use ${VAR} or ${VAR:-default} for environment variables; $${...} writes a literal ${...}.",
+  description: "The operator's config file. Values may use ${VAR} or ${VAR:-default} for environment variables; $${...} writes a literal ${...}.",
   type: "object",
   additionalProperties: false,
   properties: {
@@ -246,8 +248,7 @@ export const CONFIG_SCHEMA = {
         publicUrl: {
           type: "string",
           format: "uri",
-          description:
-            "Base URL end users and providers reach this server at (OAuth redirects, webhook URLs). Default: http://localhost:<port>.",
+          description: "Base URL end users and providers reach this server at (OAuth redirects, webhook URLs). Default: http://localhost:<port>.",
         },
         trustProxy: {
           description:
@@ -262,7 +263,12 @@ export const CONFIG_SCHEMA = {
           additionalProperties: false,
           required: ["port"],
           properties: {
-            host: { type: "string", minLength: 1, default: "127.0.0.1", description: "Interface of the admin listener (default 127.0.0.1: this machine only)." },
+            host: {
+              type: "string",
+              minLength: 1,
+              default: "127.0.0.1",
+              description: "Interface of the admin listener (default 127.0.0.1: this machine only).",
+            },
             port: { type: "integer", minimum: 0, maximum: 65535, description: "TCP port of the admin listener." },
           },
         },
@@ -379,8 +385,7 @@ export const CONFIG_SCHEMA = {
       uniqueItems: true,
       items: { type: "string", minLength: 1 },
       default: [...BUILTIN_PLUGINS],
-      description:
-        "Module specifiers of connector and destination plugins to load. Default: the built-in list; listing any replaces it.",
+      description: "Module specifiers of connector and destination plugins to load. Default: the built-in list; listing any replaces it.",
     },
     providers: {
       type: "object",
@@ -405,7 +410,10 @@ export const CONFIG_SCHEMA = {
           DEFAULT_DELIVERY_POLICY.backoffSeconds,
         ),
         maxBackoffSeconds: positiveInteger("Upper bound of the retry delay.", DEFAULT_DELIVERY_POLICY.maxBackoffSeconds),
-        largeRequestDays: positiveInteger("Data requests spanning more days than this are sent in chunks, as Terra does.", DEFAULT_DELIVERY_POLICY.largeRequestDays),
+        largeRequestDays: positiveInteger(
+          "Data requests spanning more days than this are sent in chunks, as Terra does.",
+          DEFAULT_DELIVERY_POLICY.largeRequestDays,
+        ),
         chunkSize: positiveInteger("Records per payload in a chunked (large) request.", DEFAULT_DELIVERY_POLICY.chunkSize),
         maxPayloadRecords: positiveInteger(
           "Most records in one data payload; more are split into several payloads.",

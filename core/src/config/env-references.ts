@@ -18,11 +18,7 @@ export interface EnvReference {
   /** Offsets in the original text. */
   start: number;
   end: number;
-  syntax:
-    | { kind: "variable"; name: string; fallback?: string }
-    | { kind: "literal"; text: string }
-    | { kind: "invalid"; inner: string }
-    | { kind: "unclosed" };
+  syntax: { kind: "variable"; name: string; fallback?: string } | { kind: "literal"; text: string } | { kind: "invalid"; inner: string } | { kind: "unclosed" };
 }
 
 export interface ExtractedReferences {
@@ -57,13 +53,14 @@ export function extractReferences(source: string): ExtractedReferences {
     const index = references.length;
     const placeholder = `${prefix}${index}__`;
     const variable = VARIABLE.exec(inner);
-    const syntax: EnvReference["syntax"] = match[2] === undefined
-      ? { kind: "unclosed" }
-      : match[1]
-      ? { kind: "literal", text: raw.slice(1) }
-      : variable
-        ? { kind: "variable", name: variable[1] as string, ...(variable[2] === undefined ? {} : { fallback: variable[2] }) }
-        : { kind: "invalid", inner };
+    const syntax: EnvReference["syntax"] =
+      match[2] === undefined
+        ? { kind: "unclosed" }
+        : match[1]
+          ? { kind: "literal", text: raw.slice(1) }
+          : variable
+            ? { kind: "variable", name: variable[1] as string, ...(variable[2] === undefined ? {} : { fallback: variable[2] }) }
+            : { kind: "invalid", inner };
     references.push({ index, placeholder, raw, start, end: start + raw.length, syntax });
 
     text += source.slice(copied, start);

@@ -196,7 +196,9 @@ function checkDestinationOptions(
     const errors = validateWithEnvCoercion(validate, options, basePath, source);
     const inheritedPath = formatPath([...basePath, "signingSecret"]);
     for (const problem of problemsFromAjv(errors, { source, basePath, data: options, isSecret })) {
-      problems.push(inherited && problem.path === inheritedPath ? { ...problem, message: `${problem.message}, taken from its developer's signingSecret` } : problem);
+      problems.push(
+        inherited && problem.path === inheritedPath ? { ...problem, message: `${problem.message}, taken from its developer's signingSecret` } : problem,
+      );
     }
   });
 }
@@ -217,7 +219,10 @@ function checkDestinationFormats(
     const formats = plugin.formats ?? ["terra"];
     if (formats.includes(format)) return;
     const path = ["destinations", index, "format"];
-    const elsewhere = registry.destinations().filter((candidate) => candidate.formats?.includes(format)).map((candidate) => candidate.name);
+    const elsewhere = registry
+      .destinations()
+      .filter((candidate) => candidate.formats?.includes(format))
+      .map((candidate) => candidate.name);
     problems.push({
       path: formatPath(path),
       ...source.locate(path),

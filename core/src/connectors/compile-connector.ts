@@ -22,7 +22,9 @@ export function compileConnector(definition: ConnectorDefinition): RuntimeConnec
   const pushTypes = webhookDataTypes(definition);
   const mappable = (dataType: string) => Object.hasOwn(spec.mappings ?? {}, dataType) || Object.hasOwn(hooks.map ?? {}, dataType);
   for (const dataType of pushTypes) {
-    const carriesRecords = Object.values(spec.webhook?.events ?? {}).flat().some((action) => action.action === "records" && action.dataType === dataType);
+    const carriesRecords = Object.values(spec.webhook?.events ?? {})
+      .flat()
+      .some((action) => action.action === "records" && action.dataType === dataType);
     if (carriesRecords && !mappable(dataType)) {
       throw new UserError(ErrorCodes.PLUGIN_INVALID, `${spec.name}'s webhook delivers ${dataType} records, but the connector has no mapping for them`, {
         hint: `Add mappings.${dataType} (or a map hook of that name), or stop the webhook from delivering ${dataType}.`,

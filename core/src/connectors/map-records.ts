@@ -24,7 +24,9 @@ export function createRecordNormalizer(definition: ConnectorDefinition): RecordN
   for (const [name, mapping] of Object.entries(spec.mappings ?? {})) {
     if (!hooks.map?.[name]) compiled.set(name, compileMapping(mapping, { name: `${spec.name} mappings.${name}` }));
   }
-  const declaredOptions = Object.fromEntries(Object.entries(spec.options ?? {}).flatMap(([name, option]) => (option.default !== undefined ? [[name, option.default]] : [])));
+  const declaredOptions = Object.fromEntries(
+    Object.entries(spec.options ?? {}).flatMap(([name, option]) => (option.default !== undefined ? [[name, option.default]] : [])),
+  );
 
   return async (dataType, records, ctx, mappingName = dataType) => {
     const into: Normalized = { valid: [], rejected: [] };
@@ -38,7 +40,15 @@ export function createRecordNormalizer(definition: ConnectorDefinition): RecordN
     }
     const connection = ctx.connection;
     const transform = ctx.stream !== undefined ? hooks.transform?.[ctx.stream] : undefined;
-    if (transform) records = await transformed(transform, records, into, { connection, dataType, options: { ...declaredOptions, ...stringOptions(ctx.options) }, withSamples: ctx.withSamples, log: ctx.log, stream: ctx.stream! });
+    if (transform)
+      records = await transformed(transform, records, into, {
+        connection,
+        dataType,
+        options: { ...declaredOptions, ...stringOptions(ctx.options) },
+        withSamples: ctx.withSamples,
+        log: ctx.log,
+        stream: ctx.stream!,
+      });
     if (hook) {
       const hookCtx: MapContext = {
         connection,
@@ -94,7 +104,11 @@ async function transformed(transform: TransformHook, records: Iterable<ProviderR
     try {
       out.push(await transform(record, ctx));
     } catch (error) {
-      into.rejected.push({ record: null, raw: record, issues: [{ path: "", rule: "transform", message: `transform hook "${ctx.stream}" failed: ${operatorMessage(error)}` }] });
+      into.rejected.push({
+        record: null,
+        raw: record,
+        issues: [{ path: "", rule: "transform", message: `transform hook "${ctx.stream}" failed: ${operatorMessage(error)}` }],
+      });
     }
   }
   return out;

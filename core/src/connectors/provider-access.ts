@@ -58,7 +58,12 @@ export function createProviderAccess(options: ProviderAccessOptions): ProviderAc
       const settings = settingsOf(connector.name);
       found = createProviderClient({
         spec,
-        settings: { baseUrl: settings?.baseUrl as string | undefined, clientId: settings?.clientId, clientSecret: settings?.clientSecret, options: settings?.options as Record<string, unknown> | undefined },
+        settings: {
+          baseUrl: settings?.baseUrl as string | undefined,
+          clientId: settings?.clientId,
+          clientSecret: settings?.clientSecret,
+          options: settings?.options as Record<string, unknown> | undefined,
+        },
         transport: options.transport,
         budget: providerBudget({
           redis: options.redis,

@@ -58,7 +58,12 @@ export function createConnectorReader(definition: ConnectorDefinition, normalize
       let rejected: Rejected[] = [];
       const close = async (position?: NormalizedSlice["position"]): Promise<NormalizedSlice> => {
         const normalized = await normalize(dataType, slice, mapCtx, stream.mapping ?? dataType);
-        const out: NormalizedSlice = { valid: normalized.valid, rejected: [...rejected, ...normalized.rejected], stream: stream.name, ...(position ? { position } : {}) };
+        const out: NormalizedSlice = {
+          valid: normalized.valid,
+          rejected: [...rejected, ...normalized.rejected],
+          stream: stream.name,
+          ...(position ? { position } : {}),
+        };
         slice = [];
         rejected = [];
         return out;
@@ -135,7 +140,12 @@ function hookOptions(definition: ConnectorDefinition, configured: Readonly<Recor
   return out;
 }
 
-async function sendThrough(provider: string, session: ProviderSession | undefined, request: RequestSpec, variables?: Readonly<Record<string, unknown>>): Promise<HookResponse> {
+async function sendThrough(
+  provider: string,
+  session: ProviderSession | undefined,
+  request: RequestSpec,
+  variables?: Readonly<Record<string, unknown>>,
+): Promise<HookResponse> {
   if (!session) {
     throw new UserError(ErrorCodes.SPEC_INVALID, `${provider}'s read hook sends a request, but the connector has no provider session`, {
       hint: "Give the connector spec an http section (baseUrl) so the runtime can make provider requests for it.",

@@ -78,7 +78,8 @@ export async function startControlServer(options: { dataDir: string; actions: Op
       route(options.actions, body).then(
         (result) => reply(200, result),
         (error: unknown) => {
-          if (isTributaryError(error)) return reply(error.errorClass === "user" ? 400 : 503, { code: error.code, message: error.message, hint: error.hint, errorClass: error.errorClass });
+          if (isTributaryError(error))
+            return reply(error.errorClass === "user" ? 400 : 503, { code: error.code, message: error.message, hint: error.hint, errorClass: error.errorClass });
           options.log.error({ err: (error as Error).message, action: request.url }, "control action failed");
           reply(500, { code: ErrorCodes.CONTROL_UNAVAILABLE, message: (error as Error).message, errorClass: "unexpected" });
         },
@@ -105,22 +106,32 @@ export async function startControlServer(options: { dataDir: string; actions: Op
 export function controlClient(path: string, { timeoutMs = 30_000 } = {}): OperatorActions {
   const call = <T>(action: string, body: unknown): Promise<T> =>
     new Promise<T>((done, fail) => {
-      const request = httpRequest({ socketPath: path, path: action, method: "POST", headers: { "content-type": "application/json" }, timeout: timeoutMs }, (response) => {
-        const chunks: Buffer[] = [];
-        response.on("data", (chunk: Buffer) => chunks.push(chunk));
-        response.on("end", () => {
-          let parsed: { code?: string; message?: string; hint?: string; errorClass?: string } & Record<string, unknown>;
-          try {
-            parsed = JSON.parse(Buffer.concat(chunks).toString("utf8")) as typeof parsed;
-          } catch {
-            return fail(unavailable(path, `an answer that is not JSON (${response.statusCode})`));
-          }
-          if (response.statusCode === 200) return done(parsed as T);
-          const code = parsed.code ?? ErrorCodes.CONTROL_UNAVAILABLE;
-          const message = parsed.message ?? `control action failed (${response.statusCode})`;
-          fail(new TributaryError(code, message, parsed.errorClass === "user" ? "user" : parsed.errorClass === "transient" ? "transient" : "unexpected", parsed.hint ? { hint: parsed.hint } : {}));
-        });
-      });
+      const request = httpRequest(
+        { socketPath: path, path: action, method: "POST", headers: { "content-type": "application/json" }, timeout: timeoutMs },
+        (response) => {
+          const chunks: Buffer[] = [];
+          response.on("data", (chunk: Buffer) => chunks.push(chunk));
+          response.on("end", () => {
+            let parsed: { code?: string; message?: string; hint?: string; errorClass?: string } & Record<string, unknown>;
+            try {
+              parsed = JSON.parse(Buffer.concat(chunks).toString("utf8")) as typeof parsed;
+            } catch {
+              return fail(unavailable(path, `an answer that is not JSON (${response.statusCode})`));
+            }
+            if (response.statusCode === 200) return done(parsed as T);
+            const code = parsed.code ?? ErrorCodes.CONTROL_UNAVAILABLE;
+            const message = parsed.message ?? `control action failed (${response.statusCode})`;
+            fail(
+              new TributaryError(
+                code,
+                message,
+                parsed.errorClass === "user" ? "user" : parsed.errorClass === "transient" ? "transient" : "unexpected",
+                parsed.hint ? { hint: parsed.hint } : {},
+              ),
+            );
+          });
+        },
+      );
       request.on("timeout", () => request.destroy(new Error(`no answer within ${timeoutMs} ms`)));
       request.on("error", (error) => fail(unavailable(path, error.message)));
       request.end(JSON.stringify(body));

@@ -44,7 +44,12 @@ export function operatorActions(ctx: ServiceContext, config: Pick<TributaryConfi
       const provider = request.provider.toUpperCase();
       if (!ctx.registry.hasConnector(provider)) {
         throw new UserError(ErrorCodes.PLUGIN_UNKNOWN, `No connector is named ${provider}`, {
-          hint: `Loaded connectors: ${ctx.registry.connectors().map((c) => c.name).join(", ") || "none"}.`,
+          hint: `Loaded connectors: ${
+            ctx.registry
+              .connectors()
+              .map((c) => c.name)
+              .join(", ") || "none"
+          }.`,
         });
       }
       if (config.providers[provider]?.enabled === false) {
@@ -52,18 +57,26 @@ export function operatorActions(ctx: ServiceContext, config: Pick<TributaryConfi
       }
       const developerId = request.developerId ?? config.api?.devId;
       if (developerId === undefined || (developerId !== config.api?.devId && !config.developers.some((d) => d.devId === developerId))) {
-        throw new UserError(ErrorCodes.CONFIG_INVALID, developerId === undefined ? "This config has no default developer (api:)" : `No developer has the devId "${developerId}"`, {
-          hint: `Pass --dev-id with one of: ${[config.api?.devId, ...config.developers.map((d) => d.devId)].filter(Boolean).join(", ")}.`,
-        });
+        throw new UserError(
+          ErrorCodes.CONFIG_INVALID,
+          developerId === undefined ? "This config has no default developer (api:)" : `No developer has the devId "${developerId}"`,
+          {
+            hint: `Pass --dev-id with one of: ${[config.api?.devId, ...config.developers.map((d) => d.devId)].filter(Boolean).join(", ")}.`,
+          },
+        );
       }
       const kinds = connectFlowKinds(ctx.registry, provider, ctx.providers);
       const form = formOf(request);
       if (form !== undefined) {
         if (!kinds.includes(form)) throw notThisWay(provider, kinds, form);
         if (request.providerUserId) {
-          throw new UserError(ErrorCodes.AUTH_FLOW, `${provider} says which account the ${form === "token" ? "token" : "credentials"} belong to: --provider-user-id cannot be given with them`, {
-            hint: "Leave out --provider-user-id.",
-          });
+          throw new UserError(
+            ErrorCodes.AUTH_FLOW,
+            `${provider} says which account the ${form === "token" ? "token" : "credentials"} belong to: --provider-user-id cannot be given with them`,
+            {
+              hint: "Leave out --provider-user-id.",
+            },
+          );
         }
         // The widget's form, as the operator fills it in: one auth service, tokens stored encrypted.
         const outcome = await connectWithForm(ctx.access.auth, form, { provider, referenceId: request.referenceId ?? null, developerId }, request);
@@ -97,7 +110,9 @@ export function operatorActions(ctx: ServiceContext, config: Pick<TributaryConfi
 function formOf(request: ConnectRequest): FormKind | undefined {
   const password = request.username !== undefined || request.password !== undefined;
   if (request.token !== undefined && password) {
-    throw new UserError(ErrorCodes.AUTH_FLOW, "Give either --token or --username and --password, not both", { hint: "A provider connects with one of them (see its flows in `tributary connect --help`)." });
+    throw new UserError(ErrorCodes.AUTH_FLOW, "Give either --token or --username and --password, not both", {
+      hint: "A provider connects with one of them (see its flows in `tributary connect --help`).",
+    });
   }
   if (password && (!request.username || !request.password)) {
     throw new UserError(ErrorCodes.AUTH_FLOW, "--username and --password go together", { hint: "Give both: the provider's password grant needs them." });
@@ -120,7 +135,10 @@ function notThisWay(provider: string, kinds: readonly ConnectFlowKind[], tried?:
     });
   }
   const ways = [...kinds.filter((kind) => kind !== "redirect"), ...kinds.filter((kind) => kind === "redirect")];
-  const message = tried === undefined ? `${provider} connects ${HOW[ways[0]!]}` : `${provider} does not connect with ${tried === "token" ? "a pasted token" : "a username and password"}`;
+  const message =
+    tried === undefined
+      ? `${provider} connects ${HOW[ways[0]!]}`
+      : `${provider} does not connect with ${tried === "token" ? "a pasted token" : "a username and password"}`;
   return new UserError(ErrorCodes.AUTH_FLOW, message, { hint: `${provider} connects ${ways.map((kind) => HOW[kind]).join("; or ")}.` });
 }
 
@@ -128,12 +146,19 @@ function notThisWay(provider: string, kinds: readonly ConnectFlowKind[], tried?:
 function refused(provider: string, form: FormKind, outcome: AuthFailed): TributaryError {
   const what = form === "token" ? "the token" : "the username and password";
   if (outcome.reason === "invalid_credentials") {
-    return new UserError(ErrorCodes.AUTH_INVALID, `${provider} refused ${what}: ${outcome.message}`, { hint: `Check ${what} (the provider's own, for this account) and try again.` });
+    return new UserError(ErrorCodes.AUTH_INVALID, `${provider} refused ${what}: ${outcome.message}`, {
+      hint: `Check ${what} (the provider's own, for this account) and try again.`,
+    });
   }
   if (outcome.reason === "temporarily_unavailable") {
-    return new TransientError(ErrorCodes.PROVIDER_UNAVAILABLE, `${provider} could not be reached to check ${what}: ${outcome.message}`, { hint: "Try again; check the provider's status (or providers." + provider + ".baseUrl) if it persists." });
+    return new TransientError(ErrorCodes.PROVIDER_UNAVAILABLE, `${provider} could not be reached to check ${what}: ${outcome.message}`, {
+      hint: `Try again; check the provider's status (or providers.${provider}.baseUrl) if it persists.`,
+    });
   }
   return new UserError(ErrorCodes.AUTH_FLOW, `Connecting ${provider} failed (${outcome.reason}): ${outcome.message}`, {
-    hint: outcome.reason === "configuration_error" ? `Check providers.${provider} in the config and the connector's auth section.` : "See the server's log for details.",
+    hint:
+      outcome.reason === "configuration_error"
+        ? `Check providers.${provider} in the config and the connector's auth section.`
+        : "See the server's log for details.",
   });
 }

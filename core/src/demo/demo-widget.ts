@@ -65,10 +65,14 @@ export async function startDemoWidget(options: DemoWidgetOptions): Promise<DemoW
     // The backfill reaches back to the fixtures' oldest record, however long ago they were recorded.
     const oldest = oldestFixtureTime(fixtures);
     const backfillDays = oldest === undefined ? undefined : Math.ceil((Date.now() - oldest) / DAY_MS) + 1;
-    providers.push(`  ${definition.spec.name}: { clientId: mock-client-id, clientSecret: mock-client-secret, ${overrides}${backfillDays === undefined ? "" : `, backfillDays: ${backfillDays}`} }`);
+    providers.push(
+      `  ${definition.spec.name}: { clientId: mock-client-id, clientSecret: mock-client-secret, ${overrides}${backfillDays === undefined ? "" : `, backfillDays: ${backfillDays}`} }`,
+    );
     const logins = fixtures.users.filter((user) => user.username !== undefined).map((user) => `${String(user.username)} / ${String(user.password)}`);
     const tokens = fixtures.users.filter((user) => typeof user.token === "string").map((user) => String(user.token));
-    const how = [logins.length > 0 ? `sign in as ${logins.join(" or ")}` : "", tokens.length > 0 ? `or paste the token ${tokens.join(" or ")}` : ""].filter(Boolean).join(", ");
+    const how = [logins.length > 0 ? `sign in as ${logins.join(" or ")}` : "", tokens.length > 0 ? `or paste the token ${tokens.join(" or ")}` : ""]
+      .filter(Boolean)
+      .join(", ");
     print(`• ${definition.spec.displayName} mock at ${new URL(urls.baseUrl).origin}${how ? ` (${how})` : ""}`);
   }
 
@@ -92,7 +96,12 @@ destinations:
   const app = await buildApp({ config, registry, log, prefix: `tributary-demo-${randomUUID().slice(0, 8)}`, store });
   app.startWorkers();
   const { url } = await app.startHttp();
-  const session = await store.createWidgetSession({ developerId: devId, providers: Object.keys(config.providers), referenceId: "demo-user", ttlSeconds: 24 * 3600 });
+  const session = await store.createWidgetSession({
+    developerId: devId,
+    providers: Object.keys(config.providers),
+    referenceId: "demo-user",
+    ttlSeconds: 24 * 3600,
+  });
   const widgetUrl = `${url}/widget/${session.id}`;
   return {
     app,

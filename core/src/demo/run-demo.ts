@@ -57,10 +57,9 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   const receiver = await startLocalReceiver({ signingSecret, onPayload: (entry) => print(describe(entry)) });
   print(`• Local receiver verifying terra-signature at ${receiver.url}`);
 
-  const webhook: Destination = registry.destination("webhook").create(
-    { url: receiver.url, signingSecret },
-    { name: "demo-receiver", log, lookup: () => undefined },
-  );
+  const webhook: Destination = registry
+    .destination("webhook")
+    .create({ url: receiver.url, signingSecret }, { name: "demo-receiver", log, lookup: () => undefined });
   // A private queue prefix: the demo never touches another deployment's jobs on the same Redis.
   const prefix = `tributary-demo-${randomUUID().slice(0, 8)}`;
   const runtime = createRuntime({

@@ -74,7 +74,14 @@ export async function hooksRoutes(app: FastifyInstance, options: HooksRoutesOpti
       return batches.map(() => ({ ok: true }));
     } catch (error) {
       if (batches.length === 1) return [{ ok: false, error }];
-      return Promise.all(batches.map((batch) => addJobs(batch).then((): Enqueued => ({ ok: true }), (error: unknown): Enqueued => ({ ok: false, error }))));
+      return Promise.all(
+        batches.map((batch) =>
+          addJobs(batch).then(
+            (): Enqueued => ({ ok: true }),
+            (error: unknown): Enqueued => ({ ok: false, error }),
+          ),
+        ),
+      );
     }
   });
 
@@ -91,7 +98,11 @@ export async function hooksRoutes(app: FastifyInstance, options: HooksRoutesOpti
     hook: "onRequest",
     addHeadersOnExceeding: { "x-ratelimit-limit": false, "x-ratelimit-remaining": false, "x-ratelimit-reset": false },
     addHeaders: { "x-ratelimit-limit": false, "x-ratelimit-remaining": false, "x-ratelimit-reset": false, "retry-after": true },
-    errorResponseBuilder: (_request, context) => ({ statusCode: context.statusCode, status: "error", message: `too many requests from this address; retry in ${context.after}` }),
+    errorResponseBuilder: (_request, context) => ({
+      statusCode: context.statusCode,
+      status: "error",
+      message: `too many requests from this address; retry in ${context.after}`,
+    }),
     onExceeded: (request) => count(providerLabel(request as ProviderRequest), "rate_limited"),
   });
   const rateLimitConfig = { rateLimit: limited ? { max: options.rateLimit.max, timeWindow: options.rateLimit.perSeconds * 1000 } : (false as const) };
@@ -177,7 +188,10 @@ export async function hooksRoutes(app: FastifyInstance, options: HooksRoutesOpti
         return reply.code(200).send({ status: "accepted", notifications: 0, ignored: 1 });
       }
       if (!verified) {
-        request.log.error({ provider }, `provider push refused: no secret to verify ${provider}'s pushes with — set it from the subscription (tributary subscriptions create ${provider})`);
+        request.log.error(
+          { provider },
+          `provider push refused: no secret to verify ${provider}'s pushes with — set it from the subscription (tributary subscriptions create ${provider})`,
+        );
         count(provider, "unavailable");
         return sendUnavailable(reply, "webhook secret not configured");
       }
@@ -216,11 +230,7 @@ export async function hooksRoutes(app: FastifyInstance, options: HooksRoutesOpti
 
     let userIds: Array<readonly string[]>;
     try {
-      userIds = await withTimeout(
-        Promise.all(actionable.map((n) => users.resolve(provider, n.providerUserId))),
-        dependencyTimeoutMs,
-        "database",
-      );
+      userIds = await withTimeout(Promise.all(actionable.map((n) => users.resolve(provider, n.providerUserId))), dependencyTimeoutMs, "database");
     } catch (error) {
       await release();
       return unavailable(request, reply, provider, error, "state store unavailable, retry later");
@@ -249,7 +259,9 @@ export async function hooksRoutes(app: FastifyInstance, options: HooksRoutesOpti
       count(provider, "accepted");
     }
     if (ignored > 0) count(provider, "ignored", ignored);
-    return reply.code(200).send({ status: "accepted", notifications: accepted.length, ...(skipped > 0 ? { skipped } : {}), ...(ignored > 0 ? { ignored } : {}) });
+    return reply
+      .code(200)
+      .send({ status: "accepted", notifications: accepted.length, ...(skipped > 0 ? { skipped } : {}), ...(ignored > 0 ? { ignored } : {}) });
   });
 
   // HEAD before GET: fastify would otherwise answer HEAD with the GET handler (Withings probes with HEAD).
@@ -257,7 +269,11 @@ export async function hooksRoutes(app: FastifyInstance, options: HooksRoutesOpti
     const found = pushTarget(ctx, request.params.provider);
     if (!found) return reply.code(404).send({ status: "error", message: `no subscription handshake for "${request.params.provider.slice(0, 64)}"` });
     const provider = found.connector.name;
-    const answer = answerHandshake(found.definition.spec.webhook!.handshakes ?? [], { method: request.method, query: request.query as Record<string, unknown> }, verifyTokenOf(ctx, provider));
+    const answer = answerHandshake(
+      found.definition.spec.webhook!.handshakes ?? [],
+      { method: request.method, query: request.query as Record<string, unknown> },
+      verifyTokenOf(ctx, provider),
+    );
     switch (answer.outcome) {
       case "answered":
         count(provider, "challenge");
@@ -303,7 +319,13 @@ function pushTarget(ctx: RuntimeContext, param: string): { connector: RuntimeCon
  * One ingest notification per connection of the account a notification names: an account connected for
  * several developers, or under several reference_ids, gets each of them the push (as Terra does).
  */
-function acceptedNotifications(provider: string, notifications: Array<Notification & { providerUserId: string }>, userIds: Array<readonly string[]>, fingerprint: string, traceId: string) {
+function acceptedNotifications(
+  provider: string,
+  notifications: Array<Notification & { providerUserId: string }>,
+  userIds: Array<readonly string[]>,
+  fingerprint: string,
+  traceId: string,
+) {
   const receivedAt = Date.now();
   const accepted: IngestNotification[] = [];
   notifications.forEach((notification, index) => {

@@ -110,12 +110,21 @@ export async function widgetRoutes(app: FastifyInstance, options: WidgetRoutesOp
     if (found.expired) return expiredLink(reply, l);
     const browser = browserIdOf(request, reply);
     const cards = session.providers.filter((provider) => offered(session.developer_id, provider)).map(cardOf);
-    const failed = typeof request.query.failed === "string" ? { provider: request.query.failed.slice(0, 64), ...(request.query.reason ? { reason: request.query.reason.slice(0, 64) } : {}) } : undefined;
+    const failed =
+      typeof request.query.failed === "string"
+        ? { provider: request.query.failed.slice(0, 64), ...(request.query.reason ? { reason: request.query.reason.slice(0, 64) } : {}) }
+        : undefined;
     const base = `/widget/${encodeURIComponent(session.id)}`;
     return html(
       reply,
       200,
-      providerListPage(l, { cards, startAction: `${base}/start`, cancelAction: `${base}/cancel`, csrf: await csrf.token(browser, `widget:${session.id}`), ...(failed ? { failed } : {}) }),
+      providerListPage(l, {
+        cards,
+        startAction: `${base}/start`,
+        cancelAction: `${base}/cancel`,
+        csrf: await csrf.token(browser, `widget:${session.id}`),
+        ...(failed ? { failed } : {}),
+      }),
     );
   });
 
@@ -146,13 +155,26 @@ export async function widgetRoutes(app: FastifyInstance, options: WidgetRoutesOp
       if (kind === "direct") return land(reply, l, await flows.connectDirect(flowRequest));
       const started = await flows.start(flowRequest, { bindBrowser: true, kind });
       if (started.binding !== undefined) {
-        reply.setCookie(flowCookie(provider), started.binding, { path: "/auth/callback", httpOnly: true, sameSite: "lax", secure: secureCookies, maxAge: FLOW_COOKIE_SECONDS });
+        reply.setCookie(flowCookie(provider), started.binding, {
+          path: "/auth/callback",
+          httpOnly: true,
+          sameSite: "lax",
+          secure: secureCookies,
+          maxAge: FLOW_COOKIE_SECONDS,
+        });
       }
       return reply.header("cache-control", "no-store").redirect(started.authUrl, 303);
     } catch (error) {
       // A provider this server cannot start (no OAuth client configured): the operator's to fix, the user's to route around.
-      log.error({ provider, code: isTributaryError(error) ? error.code : undefined, err: error instanceof Error ? error.message : String(error) }, "could not start connecting");
-      return html(reply, isTributaryError(error) && error.errorClass === "user" ? 400 : 503, messagePage(l, l.t.errorTitle, fill(l.t.errorText, { name: cardOf(provider).displayName }), `/widget/${encodeURIComponent(session.id)}`));
+      log.error(
+        { provider, code: isTributaryError(error) ? error.code : undefined, err: error instanceof Error ? error.message : String(error) },
+        "could not start connecting",
+      );
+      return html(
+        reply,
+        isTributaryError(error) && error.errorClass === "user" ? 400 : 503,
+        messagePage(l, l.t.errorTitle, fill(l.t.errorText, { name: cardOf(provider).displayName }), `/widget/${encodeURIComponent(session.id)}`),
+      );
     }
   });
 

@@ -21,9 +21,15 @@ export const MAX_CHALLENGE_LENGTH = 512;
  * other), Withings' HEAD probe (200). A GET whose parameters match no handshake is 400; a method no
  * handshake uses is 404.
  */
-export function answerHandshake(handshakes: readonly HandshakeSpec[], request: Pick<WebhookRequest, "query"> & { method: string }, verifyToken: string | undefined): HandshakeAnswer {
+export function answerHandshake(
+  handshakes: readonly HandshakeSpec[],
+  request: Pick<WebhookRequest, "query"> & { method: string },
+  verifyToken: string | undefined,
+): HandshakeAnswer {
   if (request.method === "HEAD") {
-    return handshakes.some((h) => h.type === "head") ? { outcome: "answered", status: 200 } : { outcome: "bad_request", status: 404, message: "no HEAD handshake" };
+    return handshakes.some((h) => h.type === "head")
+      ? { outcome: "answered", status: 200 }
+      : { outcome: "bad_request", status: 404, message: "no HEAD handshake" };
   }
   const gets = handshakes.filter((h): h is Exclude<HandshakeSpec, { type: "head" }> => h.type !== "head");
   if (gets.length === 0) return { outcome: "bad_request", status: 404, message: "no subscription handshake" };
@@ -35,12 +41,16 @@ export function answerHandshake(handshakes: readonly HandshakeSpec[], request: P
   if (needsToken && verifyToken === undefined) return { outcome: "unavailable", status: 503, message: "verify token not configured" };
 
   if (handshake.type === "verify_code") {
-    return safeEqualText(value, verifyToken!) ? { outcome: "answered", status: 204 } : { outcome: "refused", status: 404, message: "verification code does not match" };
+    return safeEqualText(value, verifyToken!)
+      ? { outcome: "answered", status: 204 }
+      : { outcome: "refused", status: 404, message: "verification code does not match" };
   }
   if (value === "" || value.length > MAX_CHALLENGE_LENGTH) return { outcome: "bad_request", status: 400, message: `${handshake.param} is empty or too long` };
   if (handshake.verifyTokenParam !== undefined) {
     const given = singleQuery(query, handshake.verifyTokenParam);
     if (given === undefined || !safeEqualText(given, verifyToken!)) return { outcome: "refused", status: 403, message: "verify token does not match" };
   }
-  return handshake.respond === "json" ? { outcome: "answered", status: 200, json: { [handshake.param]: value } } : { outcome: "answered", status: 200, text: value };
+  return handshake.respond === "json"
+    ? { outcome: "answered", status: 200, json: { [handshake.param]: value } }
+    : { outcome: "answered", status: 200, text: value };
 }

@@ -35,7 +35,10 @@ export interface CheckWebhookVerificationOptions {
  * push twice has one replay fingerprint and a push signed later another. What testConnector() runs for
  * "the webhook accepts a right signature and rejects a wrong, stale or replayed one".
  */
-export function checkWebhookVerification(definition: Pick<ConnectorDefinition, "spec" | "hooks">, options: CheckWebhookVerificationOptions = {}): VerificationCheck[] {
+export function checkWebhookVerification(
+  definition: Pick<ConnectorDefinition, "spec" | "hooks">,
+  options: CheckWebhookVerificationOptions = {},
+): VerificationCheck[] {
   const spec = definition.spec;
   const webhook = spec.webhook;
   if (!webhook) return [{ name: "the connector takes pushes", status: "skipped", detail: "no webhook declared" }];
@@ -44,7 +47,8 @@ export function checkWebhookVerification(definition: Pick<ConnectorDefinition, "
   const now = options.now ?? Date.now();
   const config = { pushSecret: secret, clientSecret: secret, options: options.options };
   const settings = pushSettings(spec, config);
-  if (!settings.ok) return [{ name: "the connector's pushes can be verified with the given settings", status: "fail", detail: `${settings.problem} — ${settings.hint}` }];
+  if (!settings.ok)
+    return [{ name: "the connector's pushes can be verified with the given settings", status: "fail", detail: `${settings.problem} — ${settings.hint}` }];
 
   const encoding = webhook.body ?? "json";
   const sign = (payload: unknown, withSecret = secret, at = now): SignedPush | undefined => {
@@ -62,8 +66,16 @@ export function checkWebhookVerification(definition: Pick<ConnectorDefinition, "
 
   const checks: VerificationCheck[] = [];
   const check = (name: string, passed: boolean, detail: string) => checks.push({ name, status: passed ? "pass" : "fail", detail });
-  const examples = webhook.examples?.length ? webhook.examples.map((example, i) => ({ label: example.description ?? `example ${i}`, body: example.body })) : [{ label: "a minimal push", body: verify.scheme === "none" && verify.match ? withField({}, verify.match.path, String(settings.settings.options[verify.match.setting])) : {} }];
-  if (verify.scheme === "hook" && !options.signWithHook) return [{ name: "pushes signed for the verify hook", status: "skipped", detail: "pass signWithHook to sign pushes the way the hook checks them" }];
+  const examples = webhook.examples?.length
+    ? webhook.examples.map((example, i) => ({ label: example.description ?? `example ${i}`, body: example.body }))
+    : [
+        {
+          label: "a minimal push",
+          body: verify.scheme === "none" && verify.match ? withField({}, verify.match.path, String(settings.settings.options[verify.match.setting])) : {},
+        },
+      ];
+  if (verify.scheme === "hook" && !options.signWithHook)
+    return [{ name: "pushes signed for the verify hook", status: "skipped", detail: "pass signWithHook to sign pushes the way the hook checks them" }];
 
   for (const example of examples) {
     const push = sign(example.body)!;
@@ -71,7 +83,11 @@ export function checkWebhookVerification(definition: Pick<ConnectorDefinition, "
     check(`${example.label}: the right push is accepted`, accepted.ok, accepted.ok ? "accepted" : accepted.reason);
     if (!accepted.ok) continue;
     const again = judge(push);
-    check(`${example.label}: the same push twice is one push (a replay)`, again.ok && replayFingerprint(spec.name, again) === replayFingerprint(spec.name, accepted), "fingerprints of what was verified");
+    check(
+      `${example.label}: the same push twice is one push (a replay)`,
+      again.ok && replayFingerprint(spec.name, again) === replayFingerprint(spec.name, accepted),
+      "fingerprints of what was verified",
+    );
 
     if (verify.scheme !== "none") {
       const wrong = judge(sign(example.body, `${secret}-wrong`)!);
@@ -87,12 +103,19 @@ export function checkWebhookVerification(definition: Pick<ConnectorDefinition, "
     }
     const tolerance = timestampTolerance(spec);
     if (tolerance !== undefined) {
-      for (const [label, at] of [["stale", now - (tolerance + 60) * 1000], ["from the future", now + (tolerance + 60) * 1000]] as const) {
+      for (const [label, at] of [
+        ["stale", now - (tolerance + 60) * 1000],
+        ["from the future", now + (tolerance + 60) * 1000],
+      ] as const) {
         const result = judge(sign(example.body, secret, at)!);
         check(`${example.label}: a push signed ${label} is refused`, !result.ok, result.ok ? "accepted" : result.reason);
       }
       const later = judge(sign(example.body, secret, now + 2000)!);
-      check(`${example.label}: the same body signed later is another push`, later.ok && replayFingerprint(spec.name, later) !== replayFingerprint(spec.name, accepted), later.ok ? "fingerprints differ by the signed time" : later.reason);
+      check(
+        `${example.label}: the same body signed later is another push`,
+        later.ok && replayFingerprint(spec.name, later) !== replayFingerprint(spec.name, accepted),
+        later.ok ? "fingerprints differ by the signed time" : later.reason,
+      );
     }
   }
   return checks;

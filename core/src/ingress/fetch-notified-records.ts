@@ -32,7 +32,12 @@ export interface FetchNotifiedContext {
  * (Garmin's callbackURL, Polar's url). A notification without a readable id or URL can never be
  * fetched: a user-class error.
  */
-export async function fetchNotifiedRecords(definition: Pick<ConnectorDefinition, "spec">, action: FetchAction, notification: unknown, ctx: FetchNotifiedContext): Promise<NotifiedRecords> {
+export async function fetchNotifiedRecords(
+  definition: Pick<ConnectorDefinition, "spec">,
+  action: FetchAction,
+  notification: unknown,
+  ctx: FetchNotifiedContext,
+): Promise<NotifiedRecords> {
   const spec = definition.spec;
   if (action.action === "pull_url") {
     const url = compilePointer(action.url)(notification);
@@ -44,10 +49,14 @@ export async function fetchNotifiedRecords(definition: Pick<ConnectorDefinition,
   if ((typeof id !== "string" || id === "") && !(typeof id === "number" && Number.isFinite(id))) throw unreadable(spec.name, `no object id at ${action.id}`);
   const stream = objectStream(spec.streams?.[action.dataType] ?? [], action.stream);
   if (!stream) {
-    throw new UserError(ErrorCodes.SPEC_INVALID, `${spec.name} has no ${action.dataType} stream that fetches one object${action.stream ? ` named "${action.stream}"` : ""}`, {
-      hint: "Give the stream an `object` request with {object_id}, or carry the records in the push.",
-      plugin: spec.name,
-    });
+    throw new UserError(
+      ErrorCodes.SPEC_INVALID,
+      `${spec.name} has no ${action.dataType} stream that fetches one object${action.stream ? ` named "${action.stream}"` : ""}`,
+      {
+        hint: "Give the stream an `object` request with {object_id}, or carry the records in the push.",
+        plugin: spec.name,
+      },
+    );
   }
   const record = await ctx.executor.fetchObject(stream, String(id), { session: ctx.session });
   return { mapping: stream.mapping ?? action.dataType, stream: stream.name, records: record ? [record] : [] };

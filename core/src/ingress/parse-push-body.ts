@@ -20,7 +20,10 @@ export function parsePushBody(raw: Buffer, maxDepth = MAX_PUSH_DEPTH): ParsedPus
   try {
     return { ok: true, body: secureJson.parse(raw.toString("utf8"), null, { protoAction: "error", constructorAction: "error" }) };
   } catch (error) {
-    return { ok: false, reason: (error as Error).message.includes("prototype") ? "body carries a forbidden __proto__ or constructor.prototype key" : "body is not valid JSON" };
+    return {
+      ok: false,
+      reason: (error as Error).message.includes("prototype") ? "body carries a forbidden __proto__ or constructor.prototype key" : "body is not valid JSON",
+    };
   }
 }
 

@@ -32,7 +32,12 @@ export function pushSettings(spec: Pick<ConnectorSpec, "name" | "webhook" | "opt
   if (verify.scheme === "none") {
     const setting = verify.match?.setting;
     if (setting !== undefined && (options[setting] === undefined || options[setting] === "")) {
-      return { ok: false, missing: "setting", problem: `no providers.${spec.name}.options.${setting} to match pushes against`, hint: `Set providers.${spec.name}.options.${setting} in the config.` };
+      return {
+        ok: false,
+        missing: "setting",
+        problem: `no providers.${spec.name}.options.${setting} to match pushes against`,
+        hint: `Set providers.${spec.name}.options.${setting} in the config.`,
+      };
     }
     return { ok: true, settings: { options } };
   }

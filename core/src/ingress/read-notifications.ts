@@ -39,10 +39,14 @@ export function readNotifications(webhook: WebhookSpec, body: unknown, limits: {
   const userId = compilePointer(webhook.userId);
   for (const { document, at, key } of items) {
     const eventType = key ?? eventTypeOf(webhook.eventType, document);
-    if (eventType !== undefined && eventType.length > MAX_EVENT_TYPE_LENGTH) return { ok: false, reason: `the event type at ${at} is longer than ${MAX_EVENT_TYPE_LENGTH} characters` };
+    if (eventType !== undefined && eventType.length > MAX_EVENT_TYPE_LENGTH)
+      return { ok: false, reason: `the event type at ${at} is longer than ${MAX_EVENT_TYPE_LENGTH} characters` };
     const action = selectAction(webhook, eventType, document);
     if (!action) {
-      return { ok: false, reason: eventType === undefined ? `no event type at ${at || "the body"}` : `unknown event type ${JSON.stringify(eventType.slice(0, 100))}` };
+      return {
+        ok: false,
+        reason: eventType === undefined ? `no event type at ${at || "the body"}` : `unknown event type ${JSON.stringify(eventType.slice(0, 100))}`,
+      };
     }
     const type = eventType ?? "*";
     if (action.action === "ignore") {

@@ -18,7 +18,9 @@ const CLOCK_SLACK_SECONDS = 5;
  * header's text, which a sender can spell in several ways the verifier accepts.
  */
 export function replayFingerprint(provider: string, verified: VerifiedPush): string {
-  return createHash("sha256").update(`${provider}\u0000${verified.signedAt ?? ""}\u0000${verified.bodyDigest}`).digest("hex");
+  return createHash("sha256")
+    .update(`${provider}\u0000${verified.signedAt ?? ""}\u0000${verified.bodyDigest}`)
+    .digest("hex");
 }
 
 /**

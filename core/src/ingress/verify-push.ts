@@ -8,9 +8,7 @@ import { SIGNATURE_SCHEMES, tokenPointer, type SchemeInput, type SignatureScheme
 import type { SchemeResult, VerifiedPush } from "./verified-push.ts";
 import type { WebhookRequest } from "./webhook-request.ts";
 
-export type PushVerification =
-  | ({ ok: true; body?: ParsedPushBody } & VerifiedPush)
-  | { ok: false; reason: string };
+export type PushVerification = ({ ok: true; body?: ParsedPushBody } & VerifiedPush) | { ok: false; reason: string };
 
 const nowInSeconds = () => Date.now() / 1000;
 
@@ -30,7 +28,12 @@ export function precheckPush(webhook: WebhookSpec, headers: WebhookRequest["head
  * signed timestamp, the body's digest) for the replay fingerprint, and the decoded body when a scheme had
  * to read it (its proof is inside) — with a token carried in the body taken out, so it is never stored.
  */
-export function verifyPush(definition: Pick<ConnectorDefinition, "spec" | "hooks">, request: WebhookRequest, settings: PushSettings, nowSeconds = nowInSeconds()): PushVerification {
+export function verifyPush(
+  definition: Pick<ConnectorDefinition, "spec" | "hooks">,
+  request: WebhookRequest,
+  settings: PushSettings,
+  nowSeconds = nowInSeconds(),
+): PushVerification {
   const webhook = definition.spec.webhook;
   if (!webhook) return { ok: false, reason: `${definition.spec.name} accepts no pushes` };
   let parsed: ParsedPushBody | undefined;

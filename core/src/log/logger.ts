@@ -61,9 +61,7 @@ export function logFormatFor(stream: NodeJS.WritableStream, env: Readonly<Record
   return (stream as { isTTY?: boolean }).isTTY === true ? "pretty" : "json";
 }
 
-export function createLogger(
-  options: { level?: string; name?: string; destination?: NodeJS.WritableStream; format?: LogFormat } = {},
-): Logger {
+export function createLogger(options: { level?: string; name?: string; destination?: NodeJS.WritableStream; format?: LogFormat } = {}): Logger {
   const destination = options.destination ?? process.stdout;
   const format = options.format ?? logFormatFor(destination);
   return pino(

@@ -56,8 +56,11 @@ export function compileEach(rule: EachRule, at: FieldPath, path: string, env: Co
 }
 
 type Run = (scope: Scope) => unknown;
-const presentField = freshFactory<[string], (value: unknown) => boolean>(["key"], `
-  return (value) => value !== null && typeof value === "object" && value[key] != null;`);
+const presentField = freshFactory<[string], (value: unknown) => boolean>(
+  ["key"],
+  `
+  return (value) => value !== null && typeof value === "object" && value[key] != null;`,
+);
 // Runs once per element of every list: a copy of its own per rule (see fresh-function.ts).
 const eachLoop = freshFactory<[Run, (value: unknown, scope: Scope) => unknown[] | undefined, Run, ((value: unknown) => boolean) | undefined], Run>(
   ["read", "elementsOf", "make", "keep"],
@@ -113,7 +116,10 @@ export function compileZip(rule: ZipRule, at: FieldPath, path: string, env: Comp
     return {
       async: false,
       run: (scope) => {
-        const arrays = arraysOf(reads.map((read) => read(scope)), scope);
+        const arrays = arraysOf(
+          reads.map((read) => read(scope)),
+          scope,
+        );
         if (arrays === undefined) return undefined;
         const length = shortest(arrays);
         const child: Scope = { run: scope.run, parent: scope, current: undefined, index: -1 };
@@ -154,7 +160,8 @@ function compileRequire(fields: string[] | undefined, path: string, env: Compile
   if (fields === undefined || fields.length === 0) return undefined;
   const paths: string[][] = [];
   for (const field of fields) {
-    if (typeof field !== "string" || field === "" || field.split(".").some((part) => part === "")) problem(env, path, `${JSON.stringify(field)} is not a field name (use dots for nested fields: "a.b")`);
+    if (typeof field !== "string" || field === "" || field.split(".").some((part) => part === ""))
+      problem(env, path, `${JSON.stringify(field)} is not a field name (use dots for nested fields: "a.b")`);
     else paths.push(field.split("."));
   }
   if (paths.length === 1 && paths[0]!.length === 1 && !(paths[0]![0]! in Object.prototype)) {

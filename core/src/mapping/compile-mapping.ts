@@ -36,14 +36,21 @@ const RESERVED = new Set<string>([...BOUND_NAMES, ...JSONATA_FUNCTION_NAMES]);
 export function compileMapping(spec: MappingSpec, options: MappingCompileOptions = {}): CompiledMapping {
   const name = options.name ?? "mapping";
   const checked = getSchemaRegistry().validate(MappingSpecSchema.$id!, spec);
-  if (!checked.ok) throw invalid(name, checked.issues.map((issue) => ({ path: issue.path, message: issue.message })));
+  if (!checked.ok)
+    throw invalid(
+      name,
+      checked.issues.map((issue) => ({ path: issue.path, message: issue.message })),
+    );
 
   const problems: CompileEnv["problems"] = [];
   const declared = new Map<string, number>();
   const lets: Array<{ name: string; compiled: Compiled }> = [];
   for (const [varName, rule] of Object.entries(spec.let ?? {})) {
     if (RESERVED.has(varName)) {
-      problems.push({ path: `let.${varName}`, message: `the name is taken (${BOUND_NAMES.includes(varName as never) ? `$${varName} is bound in every expression` : `$${varName} is a JSONata function`}); choose another` });
+      problems.push({
+        path: `let.${varName}`,
+        message: `the name is taken (${BOUND_NAMES.includes(varName as never) ? `$${varName} is bound in every expression` : `$${varName} is a JSONata function`}); choose another`,
+      });
       continue;
     }
     const env: CompileEnv = { options, problems, vars: new Map(declared), depth: 0 };
@@ -55,18 +62,28 @@ export function compileMapping(spec: MappingSpec, options: MappingCompileOptions
   if (spec.when !== undefined) {
     when = compileExpressionAt(spec.when, "when", { options, problems, vars: new Map(), depth: 0 });
     const early = when ? [...when.variables].filter((variable) => declared.has(variable)) : [];
-    if (early.length > 0) problems.push({ path: "when", message: `reads ${early.map((v) => `$${v}`).join(", ")}, but \`when\` runs before the \`let\` values are computed; read the record instead` });
+    if (early.length > 0)
+      problems.push({
+        path: "when",
+        message: `reads ${early.map((v) => `$${v}`).join(", ")}, but \`when\` runs before the \`let\` values are computed; read the record instead`,
+      });
   }
 
   const env: CompileEnv = { options, problems, vars: declared, depth: 0 };
   const template = compileObject(spec.template as Record<string, MappingNode>, [], "template", env, true);
-  if (problems.length > 0) throw invalid(name, problems.map((p) => ({ path: p.path === "" ? name : `${name}.${p.path}`, message: p.message })));
+  if (problems.length > 0)
+    throw invalid(
+      name,
+      problems.map((p) => ({ path: p.path === "" ? name : `${name}.${p.path}`, message: p.message })),
+    );
 
   const recordTimeoutMs = options.recordTimeoutMs ?? DEFAULT_RECORD_TIMEOUT_MS;
   const varNames = lets.map((entry) => entry.name);
   const synchronous = when === undefined && !template.async && lets.every((entry) => !entry.compiled.async);
   const finish = (run: Run, record: unknown): MappingOutcome =>
-    run.issueCount > 0 ? { kind: "failed", issues: issuesOf(run), partial: (record ?? {}) as MappedRecord } : { kind: "record", record: record as MappedRecord };
+    run.issueCount > 0
+      ? { kind: "failed", issues: issuesOf(run), partial: (record ?? {}) as MappedRecord }
+      : { kind: "record", record: record as MappedRecord };
 
   if (synchronous) {
     return {
@@ -101,9 +118,12 @@ export function compileMapping(spec: MappingSpec, options: MappingCompileOptions
 
 function invalid(name: string, problems: Array<{ path: string; message: string }>): UserError {
   const lines = problems.map((p) => (p.message.startsWith(p.path) ? p.message : `${p.path}: ${p.message}`));
-  return new UserError(ErrorCodes.MAPPING_INVALID, `Mapping ${JSON.stringify(name)} is invalid (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n  - ${lines.join("\n  - ")}`, {
-    hint: "Fix each place named in the connector spec; the mapping grammar is described in schemas/src/connector-spec/mapping.ts.",
-    details: { problems },
-  });
+  return new UserError(
+    ErrorCodes.MAPPING_INVALID,
+    `Mapping ${JSON.stringify(name)} is invalid (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n  - ${lines.join("\n  - ")}`,
+    {
+      hint: "Fix each place named in the connector spec; the mapping grammar is described in schemas/src/connector-spec/mapping.ts.",
+      details: { problems },
+    },
+  );
 }
-

@@ -36,7 +36,14 @@ export function compileObject(node: Record<string, MappingNode>, at: FieldPath, 
   }
   const empty = root ? () => ({}) : () => undefined;
   if (!children.some((child) => child.async)) {
-    return { async: false, run: objectBuilder(keys, children.map((child) => child.run), empty) };
+    return {
+      async: false,
+      run: objectBuilder(
+        keys,
+        children.map((child) => child.run),
+        empty,
+      ),
+    };
   }
   return {
     async: true,

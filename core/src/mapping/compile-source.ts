@@ -63,12 +63,21 @@ function plainKey(pointer: string): string | undefined {
   return key in Object.prototype || key === "__proto__" ? undefined : key;
 }
 
-const propertyReader = freshFactory<[string], (document: unknown) => unknown>(["key"], `
-  return (document) => (document !== null && typeof document === "object" ? document[key] : undefined);`);
-const varReader = freshFactory<[number], Compiled["run"]>(["slot"], `
-  return (scope) => scope.run.vars[slot];`);
-const scopeReader = freshFactory<[(document: unknown) => unknown], Compiled["run"]>(["read"], `
-  return (scope) => read(scope.current);`);
+const propertyReader = freshFactory<[string], (document: unknown) => unknown>(
+  ["key"],
+  `
+  return (document) => (document !== null && typeof document === "object" ? document[key] : undefined);`,
+);
+const varReader = freshFactory<[number], Compiled["run"]>(
+  ["slot"],
+  `
+  return (scope) => scope.run.vars[slot];`,
+);
+const scopeReader = freshFactory<[(document: unknown) => unknown], Compiled["run"]>(
+  ["read"],
+  `
+  return (scope) => read(scope.current);`,
+);
 
 function compileVar(name: string, spec: string, env: CompileEnv): Compiled {
   if (name === "index") {
@@ -77,7 +86,13 @@ function compileVar(name: string, spec: string, env: CompileEnv): Compiled {
   }
   const slot = env.vars.get(name);
   if (slot === undefined) {
-    problem(env, `${spec}.var`, env.vars.size === 0 ? `no \`let\` value is named ${JSON.stringify(name)} (the mapping declares none before this rule)` : `no \`let\` value is named ${JSON.stringify(name)} before this rule; declared: ${[...env.vars.keys()].join(", ")}`);
+    problem(
+      env,
+      `${spec}.var`,
+      env.vars.size === 0
+        ? `no \`let\` value is named ${JSON.stringify(name)} (the mapping declares none before this rule)`
+        : `no \`let\` value is named ${JSON.stringify(name)} before this rule; declared: ${[...env.vars.keys()].join(", ")}`,
+    );
     return constant(undefined);
   }
   return { async: false, run: varReader(slot) };

@@ -26,7 +26,8 @@ export function compileValueRule(rule: ValueRule, at: FieldPath, path: string, e
   const steps = compileSteps(rule, at, path, env);
   const hasDefault = Object.hasOwn(rule, "default") && rule.default !== undefined;
   const fallback = hasDefault ? JSON.stringify(rule.default) : undefined;
-  const useDefault = (): unknown => (fallback === undefined ? undefined : rule.default !== null && typeof rule.default === "object" ? JSON.parse(fallback) : rule.default);
+  const useDefault = (): unknown =>
+    fallback === undefined ? undefined : rule.default !== null && typeof rule.default === "object" ? JSON.parse(fallback) : rule.default;
   const required = rule.required === true;
   const whence = describeSource(rule);
 
@@ -146,24 +147,35 @@ function compileSteps(rule: ValueRule, at: FieldPath, path: string, env: Compile
 const sync = (run: Step["run"]): Step => ({ async: false, run });
 
 type Read = (scope: Scope) => unknown;
-const timeStep = freshFactory<[(value: unknown, scope: Scope) => TimeResult, (result: TimeResult, scope: Scope) => unknown], Step["run"]>(["convert", "settle"], `
+const timeStep = freshFactory<[(value: unknown, scope: Scope) => TimeResult, (result: TimeResult, scope: Scope) => unknown], Step["run"]>(
+  ["convert", "settle"],
+  `
   return (value, scope) => {
     const result = convert(value, scope);
     return typeof result === "string" ? result : settle(result, scope);
-  };`);
-const plainRead = freshFactory<[Read, symbol], Read>(["read", "FAILED"], `
+  };`,
+);
+const plainRead = freshFactory<[Read, symbol], Read>(
+  ["read", "FAILED"],
+  `
   return (scope) => {
     const value = read(scope);
     return value === null || value === FAILED ? undefined : value;
-  };`);
-const plainProperty = freshFactory<[string, symbol], Read>(["key", "FAILED"], `
+  };`,
+);
+const plainProperty = freshFactory<[string, symbol], Read>(
+  ["key", "FAILED"],
+  `
   return (scope) => {
     const element = scope.current;
     if (element === null || typeof element !== "object") return undefined;
     const value = element[key];
     return value === null ? undefined : value;
-  };`);
-const plainPropertyStep = freshFactory<[string, Step["run"], symbol], Read>(["key", "step", "FAILED"], `
+  };`,
+);
+const plainPropertyStep = freshFactory<[string, Step["run"], symbol], Read>(
+  ["key", "step", "FAILED"],
+  `
   return (scope) => {
     const element = scope.current;
     if (element === null || typeof element !== "object") return undefined;
@@ -171,14 +183,18 @@ const plainPropertyStep = freshFactory<[string, Step["run"], symbol], Read>(["ke
     if (value === undefined || value === null) return undefined;
     const result = step(value, scope);
     return result === null || result === FAILED ? undefined : result;
-  };`);
-const plainStep = freshFactory<[Read, Step["run"], symbol], Read>(["read", "step", "FAILED"], `
+  };`,
+);
+const plainStep = freshFactory<[Read, Step["run"], symbol], Read>(
+  ["read", "step", "FAILED"],
+  `
   return (scope) => {
     const value = read(scope);
     if (value === undefined || value === null || value === FAILED) return undefined;
     const result = step(value, scope);
     return result === null || result === FAILED ? undefined : result;
-  };`);
+  };`,
+);
 
 function coerced(result: ReturnType<typeof toNumber>, scope: Scope, at: FieldPath, rule: string): unknown {
   if (result.ok) return result.value;
@@ -255,7 +271,12 @@ function compileEnum(spec: NonNullable<ValueRule["enum"]>, at: FieldPath, path: 
     const mapped = table.get(fold ? code.toLowerCase() : code);
     if (mapped !== undefined) return mapped;
     if (hasDefault) return fallback;
-    report(scope, at, "enum", `unknown code ${describe(value)}; known: ${known.slice(0, 12).join(", ")}${known.length > 12 ? ", …" : ""} (add it, or a \`default\`)`);
+    report(
+      scope,
+      at,
+      "enum",
+      `unknown code ${describe(value)}; known: ${known.slice(0, 12).join(", ")}${known.length > 12 ? ", …" : ""} (add it, or a \`default\`)`,
+    );
     return FAILED;
   });
 }

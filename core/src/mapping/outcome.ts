@@ -17,7 +17,7 @@ export type MappedRecord = Record<string, unknown>;
 export type MappingOutcome =
   | { kind: "record"; record: MappedRecord }
   | { kind: "skip" }
-  | { kind: "failed"; issues: MappingIssue[]; /** What could be mapped, for the operator's eyes. */ partial: MappedRecord };
+  | { kind: "failed"; issues: MappingIssue[] /** What could be mapped, for the operator's eyes. */; partial: MappedRecord };
 
 /** Values a mapping may read besides the record: `$connection` in expressions. */
 export interface MappingContext {

@@ -62,7 +62,9 @@ type Read = ((scope: Scope) => unknown) | undefined;
 const zonedEpochConverter = freshFactory<
   [number, (scope: Scope) => unknown, typeof knownZone, typeof formatTimestamp, typeof convertTime, TimeSpec["format"]],
   CompiledTime["convert"]
->(["scale", "readZone", "knownZone", "formatTimestamp", "convertTime", "format"], `
+>(
+  ["scale", "readZone", "knownZone", "formatTimestamp", "convertTime", "format"],
+  `
   let lastZoneName;
   let lastZone;
   return (value, scope) => {
@@ -78,11 +80,14 @@ const zonedEpochConverter = freshFactory<
       }
     }
     return convertTime(value, format, "datetime", undefined, undefined, zoneInput);
-  };`);
+  };`,
+);
 const epochConverter = freshFactory<
   [number, Read, Read, Read, typeof knownZone, typeof formatTimestamp, typeof convertTime, TimeSpec["format"]],
   CompiledTime["convert"]
->(["scale", "readAdd", "readOffset", "readZone", "knownZone", "formatTimestamp", "convertTime", "format"], `
+>(
+  ["scale", "readAdd", "readOffset", "readZone", "knownZone", "formatTimestamp", "convertTime", "format"],
+  `
   let lastZoneName;
   let lastZone;
   return (value, scope) => {
@@ -106,7 +111,8 @@ const epochConverter = freshFactory<
       }
     }
     return convertTime(value, format, "datetime", addInput, offsetInput, zoneInput);
-  };`);
+  };`,
+);
 
 /** A text's instant (seconds still to add) and how it is shown: in `zone`, else at `offsetSeconds`. */
 interface TextBase {
@@ -131,7 +137,9 @@ function textBase(text: string, format: TimeSpec["format"], zoneInput: string | 
 const textConverter = freshFactory<
   [Read, Read, typeof textBase, (epochMs: number, offsetSeconds: number) => string, typeof convertTime, TimeSpec["format"], "datetime" | "date"],
   CompiledTime["convert"]
->(["readAdd", "readZone", "textBase", "write", "convertTime", "format", "output"], `
+>(
+  ["readAdd", "readZone", "textBase", "write", "convertTime", "format", "output"],
+  `
   let lastText;
   let lastZone;
   let lastBase;
@@ -155,7 +163,8 @@ const textConverter = freshFactory<
       }
     }
     return convertTime(value, format, output, addInput, undefined, zoneInput);
-  };`);
+  };`,
+);
 
 /** The zone of that name, or undefined when there is none (the general path then reports it). */
 function knownZone(name: string): TimeZone | undefined {
@@ -166,7 +175,13 @@ function knownZone(name: string): TimeZone | undefined {
   }
 }
 
-function compileTimeInput(input: ValueInput | undefined, at: FieldPath, path: string, env: CompileEnv, check: (value: unknown) => string | undefined): Compiled | undefined {
+function compileTimeInput(
+  input: ValueInput | undefined,
+  at: FieldPath,
+  path: string,
+  env: CompileEnv,
+  check: (value: unknown) => string | undefined,
+): Compiled | undefined {
   if (input === undefined) return undefined;
   if (input === null || typeof input !== "object") {
     const trouble = check(input);
@@ -195,7 +210,14 @@ const checkZone = (value: unknown): string | undefined => {
 };
 
 /** One moment: the value in `format` and the inputs' values (undefined or null when not given). */
-export function convertTime(value: unknown, format: TimeSpec["format"], output: "datetime" | "date", addInput: unknown, offsetInput: unknown, zoneInput: unknown): TimeResult {
+export function convertTime(
+  value: unknown,
+  format: TimeSpec["format"],
+  output: "datetime" | "date",
+  addInput: unknown,
+  offsetInput: unknown,
+  zoneInput: unknown,
+): TimeResult {
   if (addInput === FAILED || offsetInput === FAILED || zoneInput === FAILED) return FAILED;
   let offset: number | undefined;
   let zone: TimeZone | undefined;
@@ -223,7 +245,8 @@ export function convertTime(value: unknown, format: TimeSpec["format"], output: 
     if (typeof value === "number" && Number.isFinite(value)) epoch = value;
     else {
       const number = toNumber(value);
-      if (!number.ok || number.value === undefined) return { problem: `${describe(value)} is not a ${format === "unix_ms" ? "Unix time in milliseconds" : "Unix time in seconds"}` };
+      if (!number.ok || number.value === undefined)
+        return { problem: `${describe(value)} is not a ${format === "unix_ms" ? "Unix time in milliseconds" : "Unix time in seconds"}` };
       epoch = number.value as number;
     }
     epochMs = format === "unix_ms" ? epoch : epoch * 1000;

@@ -159,16 +159,36 @@ export function timeZone(nameText: string): TimeZone {
   }
   const quarters = new Map<number, number>();
   const compute = (epochMs: number): number => {
-    let year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0, bc = false;
+    let year = 0,
+      month = 0,
+      day = 0,
+      hour = 0,
+      minute = 0,
+      second = 0,
+      bc = false;
     for (const part of format.formatToParts(epochMs)) {
       switch (part.type) {
-        case "year": year = Number(part.value); break;
-        case "month": month = Number(part.value); break;
-        case "day": day = Number(part.value); break;
-        case "hour": hour = Number(part.value); break;
-        case "minute": minute = Number(part.value); break;
-        case "second": second = Number(part.value); break;
-        case "era": bc = part.value === "BC" || part.value === "B"; break;
+        case "year":
+          year = Number(part.value);
+          break;
+        case "month":
+          month = Number(part.value);
+          break;
+        case "day":
+          day = Number(part.value);
+          break;
+        case "hour":
+          hour = Number(part.value);
+          break;
+        case "minute":
+          minute = Number(part.value);
+          break;
+        case "second":
+          second = Number(part.value);
+          break;
+        case "era":
+          bc = part.value === "BC" || part.value === "B";
+          break;
       }
     }
     const wall = Date.UTC(bc ? 1 - year : year, month - 1, day, hour, minute, second);
@@ -252,8 +272,12 @@ function parseUncached(text: string): ParsedDateTime | undefined {
   const match = text.length <= 64 ? ISO_DATE_TIME.exec(text.trim()) : null;
   if (!match) return undefined;
   const [, y, mo, d, h, mi, s, fraction, offsetText] = match;
-  const year = Number(y), month = Number(mo), day = Number(d);
-  const hour = Number(h ?? 0), minute = Number(mi ?? 0), second = Number(s ?? 0);
+  const year = Number(y),
+    month = Number(mo),
+    day = Number(d);
+  const hour = Number(h ?? 0),
+    minute = Number(mi ?? 0),
+    second = Number(s ?? 0);
   if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 24 || minute > 59 || second > 60) return undefined;
   if (hour === 24 && (minute !== 0 || second !== 0)) return undefined;
   const millis = fraction ? Math.round(Number(`0.${fraction}`) * 1000) : 0;

@@ -211,7 +211,8 @@ function numeric(value: number | string): number {
   throw new TypeError(`expected a number, got ${JSON.stringify(value)}`);
 }
 
-const ISO_DURATION = /^(-)?P(?:(\d+(?:[.,]\d+)?)Y)?(?:(\d+(?:[.,]\d+)?)M)?(?:(\d+(?:[.,]\d+)?)W)?(?:(\d+(?:[.,]\d+)?)D)?(?:T(?:(\d+(?:[.,]\d+)?)H)?(?:(\d+(?:[.,]\d+)?)M)?(?:(\d+(?:[.,]\d+)?)S)?)?$/;
+const ISO_DURATION =
+  /^(-)?P(?:(\d+(?:[.,]\d+)?)Y)?(?:(\d+(?:[.,]\d+)?)M)?(?:(\d+(?:[.,]\d+)?)W)?(?:(\d+(?:[.,]\d+)?)D)?(?:T(?:(\d+(?:[.,]\d+)?)H)?(?:(\d+(?:[.,]\d+)?)M)?(?:(\d+(?:[.,]\d+)?)S)?)?$/;
 const ISO_PART_SECONDS = [365.2425 * 86400, 30.436875 * 86400, 604800, 86400, 3600, 60, 1];
 
 /** "PT1H2M3.5S" → 3723.5 seconds. Years and months count as their average length. */

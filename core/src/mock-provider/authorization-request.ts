@@ -52,10 +52,17 @@ export function checkAuthorizationRequest(policy: AuthorizePolicy, params: Recor
   }
 
   const state = params.state;
-  const refuse = (error: string, description: string): AuthorizeCheck => ({ ok: false, redirectUri, ...(state !== undefined ? { state } : {}), error, description });
+  const refuse = (error: string, description: string): AuthorizeCheck => ({
+    ok: false,
+    redirectUri,
+    ...(state !== undefined ? { state } : {}),
+    error,
+    description,
+  });
   if (params.response_type !== "code") return refuse("unsupported_response_type", `response_type must be "code"`);
   if (policy.state === "required" && !state) return refuse("invalid_request", "state is required");
-  if (state !== undefined && state.length < policy.minStateLength) return refuse("invalid_request", `state must be at least ${policy.minStateLength} characters`);
+  if (state !== undefined && state.length < policy.minStateLength)
+    return refuse("invalid_request", `state must be at least ${policy.minStateLength} characters`);
   const challenge = params.code_challenge;
   if (challenge === undefined && policy.pkce === "required") return refuse("invalid_request", "code_challenge is required (PKCE)");
   if (challenge !== undefined) {
@@ -64,7 +71,10 @@ export function checkAuthorizationRequest(policy: AuthorizePolicy, params: Recor
   } else if (params.code_challenge_method !== undefined) {
     return refuse("invalid_request", "code_challenge_method without code_challenge");
   }
-  const scope = (params.scope ?? "").split(policy.scopeSeparator).map((s) => s.trim()).filter((s) => s !== "");
+  const scope = (params.scope ?? "")
+    .split(policy.scopeSeparator)
+    .map((s) => s.trim())
+    .filter((s) => s !== "");
   const unknown = policy.scopes ? scope.filter((s) => !policy.scopes?.includes(s)) : [];
   if (unknown.length > 0) return refuse("invalid_scope", `unknown scope ${unknown.map((s) => `"${s}"`).join(", ")}`);
 

@@ -48,7 +48,8 @@ const generic: ErrorShape = (kind, { message }) => {
 const strava: ErrorShape = (kind, { message }) => {
   const status = HTTP_STATUS[kind];
   if (isAuthKind(kind)) return { status, body: { message: "Authorization Error", errors: [{ resource: "Athlete", field: "access_token", code: "invalid" }] } };
-  if (kind === "rate_limited") return { status, body: { message: "Rate Limit Exceeded", errors: [{ resource: "Application", field: "rate limit", code: "exceeded" }] } };
+  if (kind === "rate_limited")
+    return { status, body: { message: "Rate Limit Exceeded", errors: [{ resource: "Application", field: "rate limit", code: "exceeded" }] } };
   if (kind === "not_found") return { status, body: { message: "Record Not Found", errors: [{ resource: "Resource", field: "path", code: "invalid" }] } };
   if (kind === "forbidden") return { status, body: { message: "Authorization Error", errors: [{ resource: "Athlete", field: "id", code: "forbidden" }] } };
   return { status, body: { message: "Bad Request", errors: [{ resource: "Request", field: "query", code: "invalid", detail: message }] } };
@@ -57,15 +58,23 @@ const strava: ErrorShape = (kind, { message }) => {
 const fitbit: ErrorShape = (kind, { message, token }) => {
   const status = HTTP_STATUS[kind];
   const errorType =
-    kind === "expired_token" ? "expired_token"
-    : isAuthKind(kind) ? "invalid_token"
-    : kind === "forbidden" ? "insufficient_scope"
-    : kind === "rate_limited" ? "system"
-    : kind === "not_found" ? "not_found"
-    : "validation";
-  const text = kind === "expired_token" ? `Access token expired: ${token ?? ""}. Visit https://dev.fitbit.com/docs/oauth2 for more information on the Fitbit Web API authorization process.`
-    : kind === "invalid_token" || kind === "revoked_token" ? `Access token invalid: ${token ?? ""}. Visit https://dev.fitbit.com/docs/oauth2 for more information on the Fitbit Web API authorization process.`
-    : message;
+    kind === "expired_token"
+      ? "expired_token"
+      : isAuthKind(kind)
+        ? "invalid_token"
+        : kind === "forbidden"
+          ? "insufficient_scope"
+          : kind === "rate_limited"
+            ? "system"
+            : kind === "not_found"
+              ? "not_found"
+              : "validation";
+  const text =
+    kind === "expired_token"
+      ? `Access token expired: ${token ?? ""}. Visit https://dev.fitbit.com/docs/oauth2 for more information on the Fitbit Web API authorization process.`
+      : kind === "invalid_token" || kind === "revoked_token"
+        ? `Access token invalid: ${token ?? ""}. Visit https://dev.fitbit.com/docs/oauth2 for more information on the Fitbit Web API authorization process.`
+        : message;
   return { status, body: { errors: [{ errorType, message: text }], success: false } };
 };
 
@@ -75,7 +84,11 @@ const oura: ErrorShape = (kind, { message }) => ({ status: HTTP_STATUS[kind], bo
 /** Always HTTP 200; the outcome is `status` in the body (401 for tokens, 601 for too many requests). */
 const withings: ErrorShape = (kind, { message }) => {
   const status = isAuthKind(kind) ? 401 : kind === "rate_limited" ? 601 : 503;
-  const error = isAuthKind(kind) ? "XRequestError: Invalid Params: invalid access_token" : kind === "rate_limited" ? "Too many request" : `Invalid Params: ${message}`;
+  const error = isAuthKind(kind)
+    ? "XRequestError: Invalid Params: invalid access_token"
+    : kind === "rate_limited"
+      ? "Too many request"
+      : `Invalid Params: ${message}`;
   return { status: 200, body: { status, body: {}, error } };
 };
 
@@ -89,7 +102,10 @@ const xert: ErrorShape = (kind, { message }) => {
 
 const peloton: ErrorShape = (kind, { message }) => {
   const status = HTTP_STATUS[kind];
-  return { status, body: { status, error_code: isAuthKind(kind) ? 3010 : status, subcode: null, message: isAuthKind(kind) ? "Not logged in" : message, details: null } };
+  return {
+    status,
+    body: { status, error_code: isAuthKind(kind) ? 3010 : status, subcode: null, message: isAuthKind(kind) ? "Not logged in" : message, details: null },
+  };
 };
 
 /**

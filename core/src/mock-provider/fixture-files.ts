@@ -43,7 +43,11 @@ export async function loadMockFixtures(dir: string, spec: ConnectorSpec): Promis
   }
   if (!names.includes(MOCK_USERS_FILE)) throw invalid(`${join(dir, MOCK_USERS_FILE)} is missing: the mock needs the provider's accounts`);
 
-  const streams = new Map(Object.values(spec.streams ?? {}).flat().map((stream) => [stream.name, stream]));
+  const streams = new Map(
+    Object.values(spec.streams ?? {})
+      .flat()
+      .map((stream) => [stream.name, stream]),
+  );
   const fixtures: SpecFixtures = { users: await readChecked<MockUsersFile>(join(dir, MOCK_USERS_FILE), MOCK_USERS_SCHEMA_ID) };
   const byStream: Record<string, StreamFixture> = {};
   if (names.includes(MOCK_URLS_FILE)) fixtures.urls = await readChecked<MockUrlsFile>(join(dir, MOCK_URLS_FILE), MOCK_URLS_SCHEMA_ID);
@@ -55,7 +59,9 @@ export async function loadMockFixtures(dir: string, spec: ConnectorSpec): Promis
     const file = join(dir, name);
     if (!stream) {
       const close = closestName(streamName, [...streams.keys()]);
-      throw invalid(`${file}: ${spec.name} has no stream named "${streamName}"${close ? ` (did you mean "${close}.json"?)` : ""}; fixture files are ${MOCK_USERS_FILE}, ${MOCK_URLS_FILE}, ${MOCK_PROVIDER_FILE} and <stream name>.json`);
+      throw invalid(
+        `${file}: ${spec.name} has no stream named "${streamName}"${close ? ` (did you mean "${close}.json"?)` : ""}; fixture files are ${MOCK_USERS_FILE}, ${MOCK_URLS_FILE}, ${MOCK_PROVIDER_FILE} and <stream name>.json`,
+      );
     }
     byStream[streamName] = streamFixture(await readChecked<StreamFixtureFile>(file, MOCK_STREAM_FIXTURE_SCHEMA_ID), stream, file);
   }
@@ -69,7 +75,9 @@ function streamFixture(file: StreamFixtureFile, stream: StreamSpec, where: strin
   if (details === undefined && emptyDetails === undefined) return fixture;
   const declared = new Set((stream.details ?? []).map((detail) => detail.name));
   const undeclared = (field: string, name: string) =>
-    invalid(`${where}: ${field}.${name} answers a detail stream "${stream.name}" does not request (it requests ${[...declared].map((d) => `"${d}"`).join(", ") || "none"})`);
+    invalid(
+      `${where}: ${field}.${name} answers a detail stream "${stream.name}" does not request (it requests ${[...declared].map((d) => `"${d}"`).join(", ") || "none"})`,
+    );
   for (const name of Object.keys(emptyDetails ?? {})) if (!declared.has(name)) throw undeclared("emptyDetails", name);
   fixture.details = {};
   for (const name of new Set([...Object.keys(details ?? {}), ...Object.keys(emptyDetails ?? {})])) {

@@ -33,9 +33,14 @@ export async function challengeHandshake(
   if (spec.verifyTokenParam && options.verifyToken !== undefined) url.searchParams.set(spec.verifyTokenParam, options.verifyToken);
   const response = await fetch(url, { signal: AbortSignal.timeout(options.timeoutMs ?? 10_000) });
   const text = await response.text();
-  const fail = (why: string): HandshakeResult => ({ type: "challenge", ok: false, detail: `${why} (status ${response.status}, body ${JSON.stringify(text.slice(0, 200))})` });
+  const fail = (why: string): HandshakeResult => ({
+    type: "challenge",
+    ok: false,
+    detail: `${why} (status ${response.status}, body ${JSON.stringify(text.slice(0, 200))})`,
+  });
   if (response.status !== 200) return fail("expected 200 echoing the challenge");
-  if (spec.respond === "text") return text.trim() === challenge ? { type: "challenge", ok: true, detail: "challenge echoed as text" } : fail(`expected the bare challenge ${challenge}`);
+  if (spec.respond === "text")
+    return text.trim() === challenge ? { type: "challenge", ok: true, detail: "challenge echoed as text" } : fail(`expected the bare challenge ${challenge}`);
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);

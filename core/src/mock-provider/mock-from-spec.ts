@@ -167,7 +167,9 @@ export function mockFromSpec(spec: ConnectorSpec, fixtures: SpecFixtures, option
   const rateLimited: RateLimitRefusal[] = [];
   const routes = compileSpecRoutes(spec, link);
   const fixtureOf = (stream: StreamSpec): StreamFixture | undefined => fixtures.streams?.[stream.name];
-  const allStreams = Object.values(spec.streams ?? {}).flat().filter((stream): stream is StreamSpec => stream !== undefined);
+  const allStreams = Object.values(spec.streams ?? {})
+    .flat()
+    .filter((stream): stream is StreamSpec => stream !== undefined);
   /** Other streams whose object request is the same request as this stream's: the records it may fetch by id. */
   const sharedObjectStreams = (stream: StreamSpec): StreamSpec[] =>
     stream.object ? allStreams.filter((other) => other !== stream && other.object?.request.path === stream.object!.request.path) : [];
@@ -187,8 +189,12 @@ export function mockFromSpec(spec: ConnectorSpec, fixtures: SpecFixtures, option
   };
 
   const pastedSecret = (request: FastifyRequest, method: BearerTokenAuthSpec | ApiKeyAuthSpec): string | undefined => {
-    const where = method.type === "bearer_token" ? { in: "header", name: method.header ?? "Authorization", prefix: method.prefix ?? "Bearer " } : { in: method.in, name: method.name, prefix: method.prefix ?? "" };
-    const raw = where.in === "header" ? singleHeader(request.headers, where.name) : new URL(request.url, "http://mock").searchParams.get(where.name) ?? undefined;
+    const where =
+      method.type === "bearer_token"
+        ? { in: "header", name: method.header ?? "Authorization", prefix: method.prefix ?? "Bearer " }
+        : { in: method.in, name: method.name, prefix: method.prefix ?? "" };
+    const raw =
+      where.in === "header" ? singleHeader(request.headers, where.name) : (new URL(request.url, "http://mock").searchParams.get(where.name) ?? undefined);
     const secret = raw === undefined ? undefined : where.prefix === "" ? raw : bearerToken(raw, where.prefix);
     return secret || undefined;
   };
@@ -206,7 +212,9 @@ export function mockFromSpec(spec: ConnectorSpec, fixtures: SpecFixtures, option
     if (mode === "client_basic") {
       const basic = parseBasic(request.headers.authorization);
       const client = basic && clients.find((c) => c.id === basic.id && c.secret === basic.secret);
-      return client ? { ok: true, identity: { clientId: client.id } } : { ok: false, kind: "invalid_token", message: "client credentials (HTTP basic) missing or wrong" };
+      return client
+        ? { ok: true, identity: { clientId: client.id } }
+        : { ok: false, kind: "invalid_token", message: "client credentials (HTTP basic) missing or wrong" };
     }
     if (typeof mode === "object") {
       const field = (name: string): string | undefined => {
@@ -217,7 +225,9 @@ export function mockFromSpec(spec: ConnectorSpec, fixtures: SpecFixtures, option
       };
       const id = field(mode.id);
       const client = clients.find((c) => c.id === id && c.secret !== undefined && c.secret === field(mode.secret));
-      return client ? { ok: true, identity: { clientId: client.id } } : { ok: false, kind: "invalid_token", message: `client credentials (${mode.id}, ${mode.secret} in the ${mode.in}) missing or wrong` };
+      return client
+        ? { ok: true, identity: { clientId: client.id } }
+        : { ok: false, kind: "invalid_token", message: `client credentials (${mode.id}, ${mode.secret} in the ${mode.in}) missing or wrong` };
     }
     const auth = spec.auth;
     if (oauth) {
@@ -231,7 +241,8 @@ export function mockFromSpec(spec: ConnectorSpec, fixtures: SpecFixtures, option
     }
     if (auth.type === "bearer_token" || auth.type === "api_key") {
       const secret = pastedSecret(request, auth);
-      if (!secret) return { ok: false, kind: "missing_token", message: `${auth.type === "bearer_token" ? (auth.header ?? "Authorization") : auth.name} is missing` };
+      if (!secret)
+        return { ok: false, kind: "missing_token", message: `${auth.type === "bearer_token" ? (auth.header ?? "Authorization") : auth.name} is missing` };
       const user = pastedTokenUser(request);
       return user ? { ok: true, identity: { user, clientId: "" } } : { ok: false, kind: "invalid_token", token: secret, message: messageFor("invalid_token") };
     }
@@ -242,13 +253,26 @@ export function mockFromSpec(spec: ConnectorSpec, fixtures: SpecFixtures, option
   };
 
   /** The budget taken for a request: the headers to send with its answer, or the refusal already sent. */
-  const takeBudget = (request: FastifyRequest, reply: FastifyReply, url: URL, identity: Identity): { headers: Record<string, string> } | { refused: FastifyReply } => {
+  const takeBudget = (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    url: URL,
+    identity: Identity,
+  ): { headers: Record<string, string> } | { refused: FastifyReply } => {
     if (!budget) return { headers: {} };
     const decision = budget.take({ clientId: identity.clientId, ...(identity.user ? { userId: userKey(identity.user) } : {}) });
     if (decision.allowed) return { headers: decision.headers };
     rateLimited.push({ method: request.method, path: url.pathname, query: queryRecord(url.searchParams), at: clock.now(), freeAt: decision.freeAt });
     const headers = { ...decision.headers, ...(sendsRetryAfter ? { "retry-after": String(decision.retryAfterSeconds) } : {}) };
-    return { refused: refuse(reply, "rate_limited", `rate limit ${decision.window.name ?? `${decision.window.max}/${decision.window.perSeconds}s`} exceeded`, undefined, headers) };
+    return {
+      refused: refuse(
+        reply,
+        "rate_limited",
+        `rate limit ${decision.window.name ?? `${decision.window.max}/${decision.window.perSeconds}s`} exceeded`,
+        undefined,
+        headers,
+      ),
+    };
   };
 
   /** A GET of a URL a push named (fixtures.urls), with the user's token. */
@@ -279,7 +303,8 @@ export function mockFromSpec(spec: ConnectorSpec, fixtures: SpecFixtures, option
     if (variables.provider_user_id !== undefined && identity.user && userKey(identity.user) !== variables.provider_user_id) {
       return refuse(reply, "forbidden", `the token belongs to user ${userKey(identity.user)}, not ${variables.provider_user_id}`);
     }
-    if (variables.client_id !== undefined && !clients.some((c) => c.id === variables.client_id)) return refuse(reply, "bad_request", `unknown client_id ${variables.client_id}`);
+    if (variables.client_id !== undefined && !clients.some((c) => c.id === variables.client_id))
+      return refuse(reply, "bad_request", `unknown client_id ${variables.client_id}`);
 
     let budgetHeaders: Record<string, string> = {};
     if (route.kind !== "revoke") {
@@ -352,7 +377,9 @@ export function mockFromSpec(spec: ConnectorSpec, fixtures: SpecFixtures, option
       // The record may be one the stream's object request fetched from another stream's records (WHOOP's
       // recovery push names a sleep, fetched for the cycles stream): those are searched too.
       const candidates = [...all, ...sharedObjectStreams(route.stream).flatMap((other) => recordsFor(fixtureOf(other), who, {}))];
-      const record = candidates.find((r) => wanted.every(([name, value]) => String(readPointer(r, `/${name.slice("record.".length).replaceAll(".", "/")}`)) === value));
+      const record = candidates.find((r) =>
+        wanted.every(([name, value]) => String(readPointer(r, `/${name.slice("record.".length).replaceAll(".", "/")}`)) === value),
+      );
       if (record === undefined) return { kind: "not_found", message: `no ${route.stream.name} record with ${wanted.map(([n, v]) => `${n}=${v}`).join(", ")}` };
       const detail = fixture?.details?.[route.detail.name];
       if (!detail) return { kind: "not_found", message: `the mock has no fixture for detail ${route.detail.name} of stream ${route.stream.name}` };
@@ -367,7 +394,12 @@ export function mockFromSpec(spec: ConnectorSpec, fixtures: SpecFixtures, option
     }
     // Answered asynchronously by the subscription server before this.
     if (route.kind === "subscription") return { kind: "not_found", message: "no such subscription request" };
-    const call: LifecycleCall = { phase: route.kind === "lifecycle" ? route.phase : route.kind, path: url.pathname, variables, ...(user ? { userId: userKey(user) } : {}) };
+    const call: LifecycleCall = {
+      phase: route.kind === "lifecycle" ? route.phase : route.kind,
+      path: url.pathname,
+      variables,
+      ...(user ? { userId: userKey(user) } : {}),
+    };
     if (route.kind === "revoke") {
       const outcome = oauth?.authenticateToken(variables.access_token ?? bearerToken(request.headers.authorization));
       if (outcome && !outcome.ok) return { kind: outcome.kind, message: messageFor(outcome.kind) };
@@ -391,7 +423,10 @@ export function mockFromSpec(spec: ConnectorSpec, fixtures: SpecFixtures, option
 
   const webhook = spec.webhook;
   const pushWith = async (callbackUrl: string, payload: unknown, pushOptions: Omit<PushOptions, "verify" | "encoding" | "payload">) => {
-    if (!webhook) throw new UserError(ErrorCodes.MOCK_INVALID, `${spec.name} declares no webhook: the mock has nothing to push`, { hint: "Add a webhook section to the connector spec." });
+    if (!webhook)
+      throw new UserError(ErrorCodes.MOCK_INVALID, `${spec.name} declares no webhook: the mock has nothing to push`, {
+        hint: "Add a webhook section to the connector spec.",
+      });
     return sendPush(callbackUrl, signPush({ ...pushOptions, verify: webhook.verify, encoding: webhook.body ?? "json", payload }));
   };
 
@@ -413,7 +448,10 @@ export function mockFromSpec(spec: ConnectorSpec, fixtures: SpecFixtures, option
     push: pushWith,
     async pushExample(callbackUrl: string, index: number, pushOptions: Omit<PushOptions, "verify" | "encoding" | "payload">) {
       const example = webhook?.examples?.[index];
-      if (!example) throw new UserError(ErrorCodes.MOCK_INVALID, `${spec.name} has no webhook example #${index}`, { hint: "Add it under webhook.examples in the connector spec." });
+      if (!example)
+        throw new UserError(ErrorCodes.MOCK_INVALID, `${spec.name} has no webhook example #${index}`, {
+          hint: "Add it under webhook.examples in the connector spec.",
+        });
       return pushWith(callbackUrl, example.body, { ...pushOptions, headers: { ...example.headers, ...pushOptions.headers } });
     },
     handshake: (callbackUrl: string, handshakeOptions?: HandshakeOptions) => runHandshakes(callbackUrl, webhook?.handshakes ?? [], handshakeOptions),
@@ -485,9 +523,12 @@ function checkFixtures(spec: ConnectorSpec, fixtures: SpecFixtures): void {
   for (const name of Object.keys(fixtures.streams ?? {})) if (!names.has(name)) problems.push(`fixtures.streams.${name}: the spec has no stream "${name}"`);
   for (const stream of streams) {
     const fixture = fixtures.streams?.[stream.name];
-    if (fixture?.single && stream.paging) problems.push(`fixtures.streams.${stream.name}.single: a paged stream answers lists; single is for endpoints that answer one object`);
+    if (fixture?.single && stream.paging)
+      problems.push(`fixtures.streams.${stream.name}.single: a paged stream answers lists; single is for endpoints that answer one object`);
     if (stream.dateRange && fixture && !fixture.time && !stream.checkpoint) {
-      problems.push(`fixtures.streams.${stream.name}.time: required — the stream takes a date range, and the mock needs each record's time ({ path, format }) to answer only the records inside it`);
+      problems.push(
+        `fixtures.streams.${stream.name}.time: required — the stream takes a date range, and the mock needs each record's time ({ path, format }) to answer only the records inside it`,
+      );
     }
     if ((stream.records ?? "") === "" && bodyFieldsNeeded(stream).length > 0) {
       problems.push(`streams.${stream.name}.records: the answer is the bare record array, so it cannot also carry ${bodyFieldsNeeded(stream).join(", ")}`);
@@ -495,11 +536,14 @@ function checkFixtures(spec: ConnectorSpec, fixtures: SpecFixtures): void {
   }
   if (fixtures.users.length === 0) problems.push("fixtures.users: at least one user is needed");
   if (problems.length > 0) {
-    throw new UserError(ErrorCodes.MOCK_INVALID, `cannot mock ${spec.name}: ${problems.join("; ")}`, { hint: "Fix the mock's fixtures (or the spec) as listed." });
+    throw new UserError(ErrorCodes.MOCK_INVALID, `cannot mock ${spec.name}: ${problems.join("; ")}`, {
+      hint: "Fix the mock's fixtures (or the spec) as listed.",
+    });
   }
 }
 
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value) && !Buffer.isBuffer(value);
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null && !Array.isArray(value) && !Buffer.isBuffer(value);
 
 function messageFor(kind: ProviderErrorKind): string {
   if (kind === "expired_token") return "The access token expired";

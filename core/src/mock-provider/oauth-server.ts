@@ -61,9 +61,7 @@ export interface OAuthServerOptions {
   clock?: MockClock;
 }
 
-export type AuthOutcome =
-  | { ok: true; user: MockUser; clientId: string; grant: Grant; token: string }
-  | { ok: false; kind: ProviderErrorKind; token?: string };
+export type AuthOutcome = { ok: true; user: MockUser; clientId: string; grant: Grant; token: string } | { ok: false; kind: ProviderErrorKind; token?: string };
 
 export interface OAuthServer {
   readonly tokens: TokenStore;
@@ -108,7 +106,8 @@ export function registerOAuthServer(app: FastifyInstance, options: OAuthServerOp
     ...(options.scopes ? { scopes: options.scopes } : {}),
     scopeSeparator: separator,
   };
-  const tokenErrors = typeof options.tokenErrors === "function" ? options.tokenErrors : TOKEN_ERROR_SHAPES[options.tokenErrors ?? "rfc6749"] ?? rfc6749TokenErrors;
+  const tokenErrors =
+    typeof options.tokenErrors === "function" ? options.tokenErrors : (TOKEN_ERROR_SHAPES[options.tokenErrors ?? "rfc6749"] ?? rfc6749TokenErrors);
   const providerName = options.providerName ?? "Mock provider";
 
   const tokenAnswer = (issued: IssuedTokens): Record<string, unknown> => {
@@ -130,22 +129,47 @@ export function registerOAuthServer(app: FastifyInstance, options: OAuthServerOp
   const authorize = async (reply: FastifyReply, params: Record<string, string>, decision?: Record<string, string>) => {
     const check = checkAuthorizationRequest(policy, params);
     if (!check.ok && "show" in check) return reply.code(400).type("text/html; charset=utf-8").send(errorPage(providerName, check.show));
-    if (!check.ok) return reply.redirect(redirectWith(check.redirectUri, { error: check.error, error_description: check.description, state: check.state }), 302);
+    if (!check.ok)
+      return reply.redirect(redirectWith(check.redirectUri, { error: check.error, error_description: check.description, state: check.state }), 302);
     const authRequest = check.request;
     const auto = options.consent;
     const chosen = decision ?? (auto ? { decision: auto.decision, user: String(auto.user ?? options.users[0]?.id ?? "") } : undefined);
     if (!chosen) {
-      const page = consentPage({ providerName, clientId: authRequest.client.id, scopes: authRequest.scope, params, action: paths.authorize ?? "", users: options.users });
+      const page = consentPage({
+        providerName,
+        clientId: authRequest.client.id,
+        scopes: authRequest.scope,
+        params,
+        action: paths.authorize ?? "",
+        users: options.users,
+      });
       return reply.type("text/html; charset=utf-8").send(page);
     }
     if (chosen.decision !== "approve") {
-      return reply.redirect(redirectWith(authRequest.redirectUri, { error: "access_denied", error_description: "The user denied access", state: authRequest.state }), 302);
+      return reply.redirect(
+        redirectWith(authRequest.redirectUri, { error: "access_denied", error_description: "The user denied access", state: authRequest.state }),
+        302,
+      );
     }
-    const user = chosen.username !== undefined
-      ? options.users.find((u) => u.username === chosen.username && u.password === chosen.password)
-      : findUser(options.users, chosen.user ?? "");
+    const user =
+      chosen.username !== undefined
+        ? options.users.find((u) => u.username === chosen.username && u.password === chosen.password)
+        : findUser(options.users, chosen.user ?? "");
     if (!user) {
-      return reply.code(401).type("text/html; charset=utf-8").send(consentPage({ providerName, clientId: authRequest.client.id, scopes: authRequest.scope, params, action: paths.authorize ?? "", users: options.users, error: "Wrong username or password" }));
+      return reply
+        .code(401)
+        .type("text/html; charset=utf-8")
+        .send(
+          consentPage({
+            providerName,
+            clientId: authRequest.client.id,
+            scopes: authRequest.scope,
+            params,
+            action: paths.authorize ?? "",
+            users: options.users,
+            error: "Wrong username or password",
+          }),
+        );
     }
     const code = tokens.createCode({
       clientId: authRequest.client.id,
@@ -154,11 +178,14 @@ export function registerOAuthServer(app: FastifyInstance, options: OAuthServerOp
       ...(authRequest.redirectUriSent ? { redirectUri: authRequest.redirectUri } : {}),
       ...(authRequest.codeChallenge ? { codeChallenge: authRequest.codeChallenge, codeChallengeMethod: "S256" } : {}),
     });
-    return reply.redirect(redirectWith(authRequest.redirectUri, {
-      code,
-      state: authRequest.state,
-      ...(options.scopeInRedirect ? { scope: authRequest.scope.join(",") } : {}),
-    }), 302);
+    return reply.redirect(
+      redirectWith(authRequest.redirectUri, {
+        code,
+        state: authRequest.state,
+        ...(options.scopeInRedirect ? { scope: authRequest.scope.join(",") } : {}),
+      }),
+      302,
+    );
   };
 
   if (paths.authorize !== undefined) {
@@ -178,11 +205,20 @@ export function registerOAuthServer(app: FastifyInstance, options: OAuthServerOp
     const grantType = typeof params.grant_type === "string" ? params.grant_type : undefined;
     let basicTried = false;
     const refuse = (error: OAuthErrorCode, description: string) =>
-      sendAnswer(reply, options.statusEnvelope ? envelopeError(options.statusEnvelope, error, description) : tokenErrors(error, description, { basicTried, ...(grantType ? { grantType } : {}) }));
+      sendAnswer(
+        reply,
+        options.statusEnvelope
+          ? envelopeError(options.statusEnvelope, error, description)
+          : tokenErrors(error, description, { basicTried, ...(grantType ? { grantType } : {}) }),
+      );
 
     const encoding = bodyEncoding(request);
     const wanted = options.tokenBody ?? "either";
-    if (encoding === undefined || (wanted !== "either" && encoding !== wanted)) return refuse("invalid_request", `the token request must be ${wanted === "json" ? "a JSON" : wanted === "form" ? "an application/x-www-form-urlencoded" : "a form or JSON"} body`);
+    if (encoding === undefined || (wanted !== "either" && encoding !== wanted))
+      return refuse(
+        "invalid_request",
+        `the token request must be ${wanted === "json" ? "a JSON" : wanted === "form" ? "an application/x-www-form-urlencoded" : "a form or JSON"} body`,
+      );
     const repeated = Object.entries(params).find(([, value]) => Array.isArray(value));
     if (repeated) return refuse("invalid_request", `parameter ${repeated[0]} is repeated`);
     for (const [name, value] of Object.entries(options.tokenParams ?? {})) {
@@ -202,11 +238,13 @@ export function registerOAuthServer(app: FastifyInstance, options: OAuthServerOp
       const redeemed = tokens.redeemCode(code, clientId);
       if (!redeemed.ok) return refuse("invalid_grant", redeemed.reason);
       const issuedFor = redeemed.value;
-      if (issuedFor.redirectUri !== undefined && text("redirect_uri") !== issuedFor.redirectUri) return refuse("invalid_grant", "redirect_uri differs from the authorization request's");
+      if (issuedFor.redirectUri !== undefined && text("redirect_uri") !== issuedFor.redirectUri)
+        return refuse("invalid_grant", "redirect_uri differs from the authorization request's");
       const verifier = text("code_verifier");
       if (issuedFor.codeChallenge !== undefined) {
         if (verifier === undefined) return refuse("invalid_grant", "code_verifier is missing (the authorization request sent a code_challenge)");
-        if (!isValidVerifier(verifier) || s256Challenge(verifier) !== issuedFor.codeChallenge) return refuse("invalid_grant", "code_verifier does not match the code_challenge");
+        if (!isValidVerifier(verifier) || s256Challenge(verifier) !== issuedFor.codeChallenge)
+          return refuse("invalid_grant", "code_verifier does not match the code_challenge");
       } else if (verifier !== undefined) {
         return refuse("invalid_grant", "code_verifier sent, but the authorization request had no code_challenge");
       }

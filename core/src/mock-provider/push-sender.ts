@@ -78,7 +78,11 @@ export interface PushResponse {
 }
 
 /** POSTs a signed push to a callback URL (any query the push carries is added to it). */
-export async function sendPush(url: string, push: SignedPush, { method = "POST", signal }: { method?: string; signal?: AbortSignal } = {}): Promise<PushResponse> {
+export async function sendPush(
+  url: string,
+  push: SignedPush,
+  { method = "POST", signal }: { method?: string; signal?: AbortSignal } = {},
+): Promise<PushResponse> {
   const target = new URL(url);
   for (const [name, value] of Object.entries(push.query)) target.searchParams.set(name, value);
   const response = await fetch(target, { method, headers: push.headers, body: push.body, ...(signal ? { signal } : {}) });

@@ -5,7 +5,10 @@
 export function setPointer(document: unknown, pointer: string, value: unknown): unknown {
   if (pointer === "") return value;
   if (!pointer.startsWith("/")) throw new TypeError(`a JSON pointer starts with "/": ${JSON.stringify(pointer)}`);
-  const tokens = pointer.slice(1).split("/").map((t) => t.replaceAll("~1", "/").replaceAll("~0", "~"));
+  const tokens = pointer
+    .slice(1)
+    .split("/")
+    .map((t) => t.replaceAll("~1", "/").replaceAll("~0", "~"));
   const root = isObject(document) ? document : {};
   let current: Record<string, unknown> = root;
   tokens.forEach((token, index) => {

@@ -40,7 +40,12 @@ export function oauthOptionsFromSpec(
   };
   const refreshGrant = refresh === "none" ? [] : (["refresh_token"] as const);
   if (auth.type === "oauth2_password") {
-    const password: OAuthServerOptions = { ...common, paths: { authorize: false, token: pathOf(auth.tokenUrl) || "/", revoke: false }, grants: ["password", ...refreshGrant], ...(auth.scopes ? { scopes: auth.scopes } : {}) };
+    const password: OAuthServerOptions = {
+      ...common,
+      paths: { authorize: false, token: pathOf(auth.tokenUrl) || "/", revoke: false },
+      grants: ["password", ...refreshGrant],
+      ...(auth.scopes ? { scopes: auth.scopes } : {}),
+    };
     // An authorization code alternative on the same token endpoint (Xert's partner flow): its consent page
     // too, for a partner client (the fixtures', or the default mock client) beside the public one.
     const code = authMethodOf(auth, ["oauth2"]);
@@ -57,7 +62,12 @@ export function oauthOptionsFromSpec(
   }
   return {
     ...common,
-    paths: { authorize: pathOf(auth.authorizeUrl) || "/", token: pathOf(auth.tokenUrl) || "/", ...(auth.refreshUrl ? { refresh: pathOf(auth.refreshUrl) } : {}), revoke: false },
+    paths: {
+      authorize: pathOf(auth.authorizeUrl) || "/",
+      token: pathOf(auth.tokenUrl) || "/",
+      ...(auth.refreshUrl ? { refresh: pathOf(auth.refreshUrl) } : {}),
+      revoke: false,
+    },
     grants: ["authorization_code", ...refreshGrant],
     scopes: auth.scopes,
     pkce: auth.pkce === false ? "optional" : "required",

@@ -29,10 +29,7 @@ export interface RouteMatch {
   variables: Record<string, string>;
 }
 
-export type RouteLookup =
-  | { ok: true; match: RouteMatch }
-  | { ok: false; pathMatched: false }
-  | { ok: false; pathMatched: true; problems: string[] };
+export type RouteLookup = { ok: true; match: RouteMatch } | { ok: false; pathMatched: false } | { ok: false; pathMatched: true; problems: string[] };
 
 /** The path part of a URL or URL template: "https://api.x.com/v2" → "/v2"; "" when there is none. */
 export function pathOf(urlTemplate: string): string {
@@ -45,7 +42,9 @@ export function compileSpecRoutes(spec: ConnectorSpec, linkParams: { offsetParam
   const basePath = pathOf(spec.http?.baseUrl ?? "");
   const routes: SpecRoute[] = [];
   const add = (kind: SpecRouteKind, request: RequestSpec, pagingParams: string[] = []) => {
-    const path = /^[a-z][a-z0-9+.-]*:\/\//i.test(request.path) ? pathOf(request.path) || "/" : `${basePath}${request.path.startsWith("/") ? "" : "/"}${request.path}`;
+    const path = /^[a-z][a-z0-9+.-]*:\/\//i.test(request.path)
+      ? pathOf(request.path) || "/"
+      : `${basePath}${request.path.startsWith("/") ? "" : "/"}${request.path}`;
     const bodyFields = typeof request.body === "object" && request.body !== null && !Array.isArray(request.body) ? Object.entries(request.body) : [];
     routes.push({
       ...kind,
@@ -61,7 +60,8 @@ export function compileSpecRoutes(spec: ConnectorSpec, linkParams: { offsetParam
   // The account request first: where a stream reads the same path (Peloton's /api/me), the provider
   // answers the one account object, not a list of it.
   for (const method of authMethods(spec.auth)) {
-    if ("providerUserId" in method && method.providerUserId?.from === "request") add({ kind: "profile", idPath: method.providerUserId.path }, method.providerUserId.request);
+    if ("providerUserId" in method && method.providerUserId?.from === "request")
+      add({ kind: "profile", idPath: method.providerUserId.path }, method.providerUserId.request);
   }
   for (const [dataType, streams] of Object.entries(spec.streams ?? {})) {
     for (const stream of streams ?? []) {
@@ -137,10 +137,17 @@ export function findRoute(routes: readonly SpecRoute[], incoming: IncomingReques
       if (route.pagingParams.has(name)) continue;
       take("query parameter", name, matcher, incoming.query.get(name) ?? undefined);
     }
-    const body = typeof incoming.body === "object" && incoming.body !== null && !Buffer.isBuffer(incoming.body) ? (incoming.body as Record<string, unknown>) : undefined;
+    const body =
+      typeof incoming.body === "object" && incoming.body !== null && !Buffer.isBuffer(incoming.body) ? (incoming.body as Record<string, unknown>) : undefined;
     for (const [name, expected] of route.body) {
       const value = body?.[name];
-      if (isMatcher(expected)) take("body field", name, expected, value === undefined ? undefined : Array.isArray(value) ? String(value[0]) : typeof value === "string" ? value : JSON.stringify(value));
+      if (isMatcher(expected))
+        take(
+          "body field",
+          name,
+          expected,
+          value === undefined ? undefined : Array.isArray(value) ? String(value[0]) : typeof value === "string" ? value : JSON.stringify(value),
+        );
       else if (JSON.stringify(value) !== JSON.stringify(expected)) mismatches.push(`body field ${name} must be ${JSON.stringify(expected)}`);
     }
     if (mismatches.length === 0) return { ok: true, match: { route, variables } };
@@ -150,4 +157,7 @@ export function findRoute(routes: readonly SpecRoute[], incoming: IncomingReques
 }
 
 const isMatcher = (value: unknown): value is TemplateMatcher =>
-  typeof value === "object" && value !== null && typeof (value as TemplateMatcher).match === "function" && typeof (value as TemplateMatcher).source === "string";
+  typeof value === "object" &&
+  value !== null &&
+  typeof (value as TemplateMatcher).match === "function" &&
+  typeof (value as TemplateMatcher).source === "string";

@@ -113,7 +113,9 @@ function differentFrom(stop: boolean | number | string | null): boolean | number
 export function bodyFieldsNeeded(stream: StreamSpec): string[] {
   const paging = stream.paging;
   if (!paging) return [];
-  const fields: string[] = (paging.stop ?? []).filter((rule) => rule.type === "flag" || rule.type === "total_pages" || rule.type === "total_records").map((rule) => rule.type);
+  const fields: string[] = (paging.stop ?? [])
+    .filter((rule) => rule.type === "flag" || rule.type === "total_pages" || rule.type === "total_records")
+    .map((rule) => rule.type);
   if (paging.type === "offset" && paging.nextOffsetPath) fields.push("nextOffsetPath");
   if (paging.type === "cursor") fields.push("cursorPath");
   if (paging.type === "link" && paging.nextPath) fields.push("nextPath");

@@ -63,10 +63,17 @@ export function createSubscriptionServer(spec: ConnectorSpec, options: Subscript
     if (!callbackUrl) return { kind: "bad_request", message: "callback url: missing" };
     const mine = byClient.get(clientId) ?? [];
     const key = keyOf(body);
-    const clash = mine.find((record) => subscription.fields.key === undefined || (readPointer(record, subscription.fields.callbackUrl) === callbackUrl && keyOf(record).join("\u0000") === key.join("\u0000")));
+    const clash = mine.find(
+      (record) =>
+        subscription.fields.key === undefined ||
+        (readPointer(record, subscription.fields.callbackUrl) === callbackUrl && keyOf(record).join("\u0000") === key.join("\u0000")),
+    );
     if (clash) return { kind: "bad_request", message: "already exists" };
 
-    const checks = await runHandshakes(callbackUrl, webhook.handshakes ?? [], { ...(variables.verify_token !== undefined ? { verifyToken: variables.verify_token } : {}), timeoutMs: options.handshakeTimeoutMs ?? 2000 }).catch((error: Error) => [{ ok: false, detail: error.message }]);
+    const checks = await runHandshakes(callbackUrl, webhook.handshakes ?? [], {
+      ...(variables.verify_token !== undefined ? { verifyToken: variables.verify_token } : {}),
+      timeoutMs: options.handshakeTimeoutMs ?? 2000,
+    }).catch((error: Error) => [{ ok: false, detail: error.message }]);
     const failed = checks.find((check) => !check.ok);
     if (failed) return { kind: "bad_request", message: `callback url: the subscription check failed (${failed.detail})` };
 
@@ -78,7 +85,8 @@ export function createSubscriptionServer(spec: ConnectorSpec, options: Subscript
     record = expiry(record);
     // What creation alone shows (Polar's signature key): in the answer, never in a listing.
     let created: unknown = structuredClone(record);
-    for (const { path } of subscription.settings ?? []) if (readPointer(created, path) === undefined) created = setPointer(created, path, randomBytes(16).toString("hex"));
+    for (const { path } of subscription.settings ?? [])
+      if (readPointer(created, path) === undefined) created = setPointer(created, path, randomBytes(16).toString("hex"));
 
     const ping = subscription.ping;
     if (ping) {
@@ -86,8 +94,13 @@ export function createSubscriptionServer(spec: ConnectorSpec, options: Subscript
       const secretSource = "secret" in verify && verify.secret === "clientSecret" ? "clientSecret" : "pushSecret";
       const pushSecret = (subscription.settings ?? []).find((s) => s.setting === "pushSecret");
       const secret = secretSource === "clientSecret" ? options.clientSecret(clientId) : pushSecret ? String(readPointer(created, pushSecret.path)) : undefined;
-      const sent = await sendPush(callbackUrl, signPush({ verify: webhook.verify, encoding: webhook.body ?? "json", payload: ping.example, secret: secret ?? "" }), { signal: AbortSignal.timeout(options.handshakeTimeoutMs ?? 2000) }).catch(() => undefined);
-      if (!sent || sent.status < 200 || sent.status > 299) return { kind: "bad_request", message: `url: the ping was answered ${sent ? sent.status : "with nothing"}, not 200` };
+      const sent = await sendPush(
+        callbackUrl,
+        signPush({ verify: webhook.verify, encoding: webhook.body ?? "json", payload: ping.example, secret: secret ?? "" }),
+        { signal: AbortSignal.timeout(options.handshakeTimeoutMs ?? 2000) },
+      ).catch(() => undefined);
+      if (!sent || sent.status < 200 || sent.status > 299)
+        return { kind: "bad_request", message: `url: the ping was answered ${sent ? sent.status : "with nothing"}, not 200` };
     }
     mine.push(record);
     byClient.set(clientId, mine);
@@ -106,7 +119,10 @@ export function createSubscriptionServer(spec: ConnectorSpec, options: Subscript
       const record = find(clientId, id);
       if (record === undefined) return { kind: "not_found", message: `no subscription ${id}` };
       if (action === "delete") {
-        byClient.set(clientId, (byClient.get(clientId) ?? []).filter((r) => r !== record));
+        byClient.set(
+          clientId,
+          (byClient.get(clientId) ?? []).filter((r) => r !== record),
+        );
         return { status: 204 };
       }
       const renewed = expiry(record);

@@ -30,7 +30,8 @@ export function parseTimeParam(text: string, format: TimeFormat): ParsedTime {
   }
   if (!NUMBER.test(text)) return refuse(format === "unix_seconds" ? "epoch seconds" : "epoch milliseconds");
   const value = Number(text);
-  if (format === "unix_seconds") return Math.abs(value) >= SECONDS_MS_BOUNDARY ? refuse("epoch seconds (it looks like milliseconds)") : { ok: true, ms: value * 1000 };
+  if (format === "unix_seconds")
+    return Math.abs(value) >= SECONDS_MS_BOUNDARY ? refuse("epoch seconds (it looks like milliseconds)") : { ok: true, ms: value * 1000 };
   return Math.abs(value) < SECONDS_MS_BOUNDARY ? refuse("epoch milliseconds (it looks like seconds)") : { ok: true, ms: value };
 }
 

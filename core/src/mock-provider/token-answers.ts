@@ -35,10 +35,14 @@ export const rfc6749TokenErrors: TokenErrorShape = (error, description, { basicT
 
 /** Strava's resource/field/code list (a dead refresh token is a 400 naming `refresh_token`). */
 export const stravaTokenErrors: TokenErrorShape = (error, description, { grantType }) => {
-  const field = error === "invalid_client" ? { resource: "Application", field: "client_id" }
-    : error === "invalid_grant" && grantType === "refresh_token" ? { resource: "RefreshToken", field: "refresh_token" }
-    : error === "invalid_grant" ? { resource: "AuthorizationCode", field: "code" }
-    : { resource: "Request", field: error };
+  const field =
+    error === "invalid_client"
+      ? { resource: "Application", field: "client_id" }
+      : error === "invalid_grant" && grantType === "refresh_token"
+        ? { resource: "RefreshToken", field: "refresh_token" }
+        : error === "invalid_grant"
+          ? { resource: "AuthorizationCode", field: "code" }
+          : { resource: "Request", field: error };
   return { status: 400, headers: NO_STORE, body: { message: "Bad Request", errors: [{ ...field, code: "invalid", detail: description }] } };
 };
 

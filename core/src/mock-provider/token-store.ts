@@ -44,9 +44,7 @@ export interface AuthorizationCode {
   codeChallengeMethod?: string;
 }
 
-export type AccessCheck =
-  | { ok: true; grant: Grant }
-  | { ok: false; kind: "invalid_token" | "expired_token" | "revoked_token" };
+export type AccessCheck = { ok: true; grant: Grant } | { ok: false; kind: "invalid_token" | "expired_token" | "revoked_token" };
 
 export type Redemption<T> = { ok: true; value: T } | { ok: false; reason: string };
 
@@ -58,9 +56,21 @@ export interface TokenEvent {
   detail?: string;
 }
 
-interface AccessEntry { grant: Grant; expiresAt: number }
-interface RefreshEntry { grant: Grant; expiresAt?: number; spent: boolean }
-interface CodeEntry { code: AuthorizationCode; expiresAt: number; used: boolean; grant?: Grant }
+interface AccessEntry {
+  grant: Grant;
+  expiresAt: number;
+}
+interface RefreshEntry {
+  grant: Grant;
+  expiresAt?: number;
+  spent: boolean;
+}
+interface CodeEntry {
+  code: AuthorizationCode;
+  expiresAt: number;
+  used: boolean;
+  grant?: Grant;
+}
 
 export interface TokenStore {
   createCode(code: AuthorizationCode): string;

@@ -19,7 +19,9 @@ export interface UrlAnswer {
 /** The answers whose path and named query parameters the URL has (any user yet). */
 export function urlAnswersFor(answers: readonly UrlAnswer[], url: URL): UrlAnswer[] {
   const path = decodeURIComponent(url.pathname);
-  return answers.filter((answer) => answer.path === path && Object.entries(answer.query ?? {}).every(([name, value]) => url.searchParams.get(name) === String(value)));
+  return answers.filter(
+    (answer) => answer.path === path && Object.entries(answer.query ?? {}).every(([name, value]) => url.searchParams.get(name) === String(value)),
+  );
 }
 
 /** Among the URL's answers, the one the user's token may fetch: the most specific (most query parameters named) first. */

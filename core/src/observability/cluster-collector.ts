@@ -77,7 +77,7 @@ export function clusterMetricsCollector(timeoutMs = COLLECT_TIMEOUT_MS): Cluster
         waiting.set(id, (copy, metrics) => {
           if (!asked.includes(copy)) return;
           fresh.set(copy.id, metrics);
-          if (fresh.size === asked.length) (clearTimeout(timer), resolve());
+          if (fresh.size === asked.length) clearTimeout(timer), resolve();
         });
         for (const copy of asked) {
           try {
@@ -86,7 +86,7 @@ export function clusterMetricsCollector(timeoutMs = COLLECT_TIMEOUT_MS): Cluster
             // Its channel closed since isConnected(): it is exiting, and counted as stale or missing.
           }
         }
-        if (asked.length === 0) (clearTimeout(timer), resolve());
+        if (asked.length === 0) clearTimeout(timer), resolve();
       });
       waiting.delete(id);
 

@@ -232,7 +232,9 @@ export function budgetScripts(redis: Redis): BudgetScripts {
       const args = [blocks.length, n, id, hold, ...windows.flatMap((w) => [w.max, Math.ceil(w.windowMs), w.aligned ? 1 : 0])];
       // Without numberOfKeys, ioredis expects the key count as the first argument.
       const [granted, waitMs, nowMs, which] = await run.tributaryBudgetAcquireHeld(keys.length, ...keys, ...args);
-      return granted === 1 ? { ok: true, grantedAtMs: nowMs, grant: { id, n, at: nowMs, holdMs: hold } } : { ok: false, retryAfterMs: waitMs, blockedBy: keys[which - 1] ?? "" };
+      return granted === 1
+        ? { ok: true, grantedAtMs: nowMs, grant: { id, n, at: nowMs, holdMs: hold } }
+        : { ok: false, retryAfterMs: waitMs, blockedBy: keys[which - 1] ?? "" };
     },
     async settle(grant, windows) {
       if (windows.length === 0) return;
@@ -242,7 +244,15 @@ export function budgetScripts(redis: Redis): BudgetScripts {
     async observe(observations) {
       if (observations.length === 0) return;
       const unknown = (value: number | undefined) => (value === undefined || !Number.isFinite(value) ? -1 : Math.max(0, Math.ceil(value)));
-      const args = observations.flatMap((o) => [o.max, Math.ceil(o.windowMs), o.aligned ? 1 : 0, unknown(o.used), unknown(o.remaining), unknown(o.resetMs), unknown(o.limit)]);
+      const args = observations.flatMap((o) => [
+        o.max,
+        Math.ceil(o.windowMs),
+        o.aligned ? 1 : 0,
+        unknown(o.used),
+        unknown(o.remaining),
+        unknown(o.resetMs),
+        unknown(o.limit),
+      ]);
       await run.tributaryBudgetObserve(observations.length, ...observations.map((o) => o.key), randomUUID(), ...args);
     },
     async block(key, ms) {

@@ -7,9 +7,24 @@ export { scopeOf, type TemplateVariables } from "./template-scope.ts";
 export { compileResponseRules, defaultAction, type Action, type Decision, type ResponseView } from "./response-rules.ts";
 export { retryAfterMs, type RetryAfterSpec } from "./retry-after.ts";
 export { budgetKeyBase, budgetScripts, type BudgetScripts, type BudgetWindowKey, type WindowObservation, type AcquireResult } from "./budget-scripts.ts";
-export { providerBudget, OPERATOR_WINDOW, type ProviderBudget, type ProviderBudgetOptions, type ProviderBudgetDecision, type BudgetWindow } from "./provider-budget.ts";
+export {
+  providerBudget,
+  OPERATOR_WINDOW,
+  type ProviderBudget,
+  type ProviderBudgetOptions,
+  type ProviderBudgetDecision,
+  type BudgetWindow,
+} from "./provider-budget.ts";
 export { readRateLimitHeaders, type HeaderReading, type HeaderWindow } from "./rate-limit-headers.ts";
-export { createProviderClient, type ProviderClient, type ProviderClientOptions, type ProviderClientSettings, type ProviderSession, type ProviderSessionOptions, type ProviderWaitReason } from "./provider-client.ts";
+export {
+  createProviderClient,
+  type ProviderClient,
+  type ProviderClientOptions,
+  type ProviderClientSettings,
+  type ProviderSession,
+  type ProviderSessionOptions,
+  type ProviderWaitReason,
+} from "./provider-client.ts";
 export type { ProviderAnswer } from "./answer.ts";
 export { newRequestStats, waitShare, type RequestStats } from "./request-stats.ts";
 export { ProviderAccessRevokedError, ProviderWaitError } from "./errors.ts";

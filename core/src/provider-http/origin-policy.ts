@@ -42,7 +42,8 @@ export function createOriginPolicy(options: OriginPolicyOptions): OriginPolicy {
   const rebase = (url: URL): URL => {
     if (base === specBase || url.origin !== specBase.origin) return url;
     const href = url.href;
-    if (href === specPrefix || href.startsWith(`${specPrefix}/`) || href.startsWith(`${specPrefix}?`)) return new URL(basePrefix + href.slice(specPrefix.length));
+    if (href === specPrefix || href.startsWith(`${specPrefix}/`) || href.startsWith(`${specPrefix}?`))
+      return new URL(basePrefix + href.slice(specPrefix.length));
     return new URL(url.pathname + url.search, base.origin);
   };
 
@@ -60,9 +61,12 @@ export function createOriginPolicy(options: OriginPolicyOptions): OriginPolicy {
       }
       url = rebase(url);
       if (!allows(url)) {
-        throw urlRefused(`${options.provider}: refused to request ${url.protocol}//${url.host} — not the provider's base URL origin nor one of its allowed origins`, {
-          details: { origin: url.origin },
-        });
+        throw urlRefused(
+          `${options.provider}: refused to request ${url.protocol}//${url.host} — not the provider's base URL origin nor one of its allowed origins`,
+          {
+            details: { origin: url.origin },
+          },
+        );
       }
       return url;
     },

@@ -62,7 +62,10 @@ export function providerBudget(options: ProviderBudgetOptions): ProviderBudget {
   const specWindows: BudgetWindow[] = declaredWindows(options.rateLimits);
   const names = new Set<string>();
   for (const window of specWindows) {
-    if (names.has(window.name)) throw new UserError(ErrorCodes.SPEC_INVALID, `${options.provider}: two http.rateLimits are named ${JSON.stringify(window.name)}`, { hint: "Give each rate limit its own name." });
+    if (names.has(window.name))
+      throw new UserError(ErrorCodes.SPEC_INVALID, `${options.provider}: two http.rateLimits are named ${JSON.stringify(window.name)}`, {
+        hint: "Give each rate limit its own name.",
+      });
     names.add(window.name);
   }
   const windows = [...specWindows];
@@ -72,10 +75,18 @@ export function providerBudget(options: ProviderBudgetOptions): ProviderBudget {
   const headerSpecs = headerSetsOf(options.rateLimitHeaders);
   for (const spec of headerSpecs) {
     for (const name of spec.windows ?? []) {
-      if (!names.has(name)) throw new UserError(ErrorCodes.SPEC_INVALID, `${options.provider}: http.rateLimitHeaders names the window ${JSON.stringify(name)}, which http.rateLimits does not declare`, { hint: "Use the name of one of the rate limits." });
+      if (!names.has(name))
+        throw new UserError(
+          ErrorCodes.SPEC_INVALID,
+          `${options.provider}: http.rateLimitHeaders names the window ${JSON.stringify(name)}, which http.rateLimits does not declare`,
+          { hint: "Use the name of one of the rate limits." },
+        );
     }
   }
-  const headerNames = headerSpecs.flatMap((spec) => [spec.usage, spec.remaining, spec.limit, spec.reset]).filter((h): h is string => typeof h === "string").map((h) => h.toLowerCase());
+  const headerNames = headerSpecs
+    .flatMap((spec) => [spec.usage, spec.remaining, spec.limit, spec.reset])
+    .filter((h): h is string => typeof h === "string")
+    .map((h) => h.toLowerCase());
   const blockScope = specWindows.length > 0 && specWindows.every((w) => w.scope === "user") ? "user" : "client";
 
   const userBase = (userId: string) => `${base}:user:${userId}`;

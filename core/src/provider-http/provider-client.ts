@@ -97,7 +97,9 @@ export function createProviderClient(options: ProviderClientOptions): ProviderCl
   const provider = spec.name;
   const http = spec.http;
   if (!http) {
-    throw new UserError(ErrorCodes.SPEC_INVALID, `${provider} makes provider requests but its spec has no http section`, { hint: "Add http.baseUrl to the connector spec." });
+    throw new UserError(ErrorCodes.SPEC_INVALID, `${provider} makes provider requests but its spec has no http section`, {
+      hint: "Add http.baseUrl to the connector spec.",
+    });
   }
   const settings = options.settings ?? {};
   const log = options.log ?? silentLogger();
@@ -165,12 +167,15 @@ export function createProviderClient(options: ProviderClientOptions): ProviderCl
       if (generation !== seenGeneration) return true;
       if (!refreshing) {
         count("refreshes");
-        refreshing = credentials!.refresh().then((ok) => {
-          if (ok) generation += 1;
-          return ok;
-        }).finally(() => {
-          refreshing = undefined;
-        });
+        refreshing = credentials!
+          .refresh()
+          .then((ok) => {
+            if (ok) generation += 1;
+            return ok;
+          })
+          .finally(() => {
+            refreshing = undefined;
+          });
       }
       return refreshing;
     };
@@ -183,9 +188,14 @@ export function createProviderClient(options: ProviderClientOptions): ProviderCl
         const decision = await budget.acquire(userId, timeoutMs);
         if (decision.ok) return decision.grant;
         if (decision.retryAfterMs > maxInProcessWaitMs || waited + decision.retryAfterMs > 5 * maxInProcessWaitMs) {
-          throw new ProviderWaitError(`${provider} rate budget (${decision.window}) is spent; the next request fits in ${decision.retryAfterMs} ms`, decision.retryAfterMs, "budget", {
-            details: { window: decision.window, request: request.label },
-          });
+          throw new ProviderWaitError(
+            `${provider} rate budget (${decision.window}) is spent; the next request fits in ${decision.retryAfterMs} ms`,
+            decision.retryAfterMs,
+            "budget",
+            {
+              details: { window: decision.window, request: request.label },
+            },
+          );
         }
         count("budgetWaits");
         waited += decision.retryAfterMs;
@@ -268,7 +278,11 @@ export function createProviderClient(options: ProviderClientOptions): ProviderCl
         if ("error" in sent) {
           const error = sent.error;
           if (!isTributaryError(error) || error.errorClass !== "transient") throw error;
-          if (attempt >= maxAttempts) throw providerUnavailable(`${error.message} (attempt ${attempt} of ${maxAttempts})`, { cause: error, details: { ...error.details, attempts: attempt } });
+          if (attempt >= maxAttempts)
+            throw providerUnavailable(`${error.message} (attempt ${attempt} of ${maxAttempts})`, {
+              cause: error,
+              details: { ...error.details, attempts: attempt },
+            });
           count("retries");
           log.debug({ provider, request: request.label, attempt, reason: error.details?.failure }, "provider request failed; retrying");
           await wait(backoff(attempt), "retry");
@@ -300,18 +314,28 @@ export function createProviderClient(options: ProviderClientOptions): ProviderCl
           }
           case "refresh": {
             if (request.auth !== "user" || !credentials) {
-              throw new UserError(ErrorCodes.AUTH_INVALID, `${where} refused the ${isClientAuth(request.auth) ? "client credentials" : "request"} (${response.status})`, {
-                hint: isClientAuth(request.auth) ? `Check providers.${provider}.clientId and clientSecret.` : "The request needs credentials: check its auth in the connector spec.",
-                details: { status: response.status },
-              });
+              throw new UserError(
+                ErrorCodes.AUTH_INVALID,
+                `${where} refused the ${isClientAuth(request.auth) ? "client credentials" : "request"} (${response.status})`,
+                {
+                  hint: isClientAuth(request.auth)
+                    ? `Check providers.${provider}.clientId and clientSecret.`
+                    : "The request needs credentials: check its auth in the connector spec.",
+                  details: { status: response.status },
+                },
+              );
             }
             if (refreshed) {
-              throw new ProviderAccessRevokedError(`${where} still refuses the credentials after a refresh (${response.status})`, { details: { status: response.status } });
+              throw new ProviderAccessRevokedError(`${where} still refuses the credentials after a refresh (${response.status})`, {
+                details: { status: response.status },
+              });
             }
             refreshed = true;
             attempt -= 1;
             if (!(await refresh(applied))) {
-              throw new ProviderAccessRevokedError(`${where} refused the credentials (${response.status}) and there is nothing to refresh them with`, { details: { status: response.status } });
+              throw new ProviderAccessRevokedError(`${where} refused the credentials (${response.status}) and there is nothing to refresh them with`, {
+                details: { status: response.status },
+              });
             }
             continue;
           }
@@ -322,9 +346,14 @@ export function createProviderClient(options: ProviderClientOptions): ProviderCl
             attempt -= 1;
             rateLimited += 1;
             if (waitMs > maxInProcessWaitMs || rateLimited > MAX_IN_PROCESS_RATE_LIMITS) {
-              throw new ProviderWaitError(`${where} answered ${response.status}: rate limited for ${waitMs} ms${decision.rule?.message ? ` (${decision.rule.message})` : ""}`, waitMs, "provider", {
-                details: { status: response.status, request: request.label },
-              });
+              throw new ProviderWaitError(
+                `${where} answered ${response.status}: rate limited for ${waitMs} ms${decision.rule?.message ? ` (${decision.rule.message})` : ""}`,
+                waitMs,
+                "provider",
+                {
+                  details: { status: response.status, request: request.label },
+                },
+              );
             }
             log.debug({ provider, request: request.label, waitMs }, "provider rate-limited a request; waiting in-process");
             await wait(waitMs, "provider");
@@ -332,16 +361,21 @@ export function createProviderClient(options: ProviderClientOptions): ProviderCl
           }
           case "retry": {
             if (attempt >= maxAttempts) {
-              throw providerUnavailable(`${where} answered ${response.status} ${attempt} times${decision.rule?.message ? ` (${decision.rule.message})` : ""}: ${bodySnippet(view.text())}`, {
-                details: { status: response.status, attempts: attempt },
-              });
+              throw providerUnavailable(
+                `${where} answered ${response.status} ${attempt} times${decision.rule?.message ? ` (${decision.rule.message})` : ""}: ${bodySnippet(view.text())}`,
+                {
+                  details: { status: response.status, attempts: attempt },
+                },
+              );
             }
             const said = retryAfterMs(response.headers, decision.rule?.retryAfter);
             const delay = said ?? backoff(attempt);
             if (delay > Math.max(maxInProcessWaitMs, 8 * backoffMs)) {
               // The provider says it is down for a while: nobody else should try before then either.
               await budget?.block(userId, delay);
-              throw new ProviderWaitError(`${where} answered ${response.status} and asks to retry in ${delay} ms`, delay, "provider", { details: { status: response.status } });
+              throw new ProviderWaitError(`${where} answered ${response.status} and asks to retry in ${delay} ms`, delay, "provider", {
+                details: { status: response.status },
+              });
             }
             count("retries");
             log.debug({ provider, request: request.label, status: response.status, attempt }, "provider answered a transient error; retrying");
@@ -349,14 +383,20 @@ export function createProviderClient(options: ProviderClientOptions): ProviderCl
             continue;
           }
           case "revoked":
-            throw new ProviderAccessRevokedError(`${where} says access was revoked (${response.status})${decision.rule?.message ? `: ${decision.rule.message}` : ""}`, {
-              kind: "revoked",
-              details: { status: response.status },
-            });
+            throw new ProviderAccessRevokedError(
+              `${where} says access was revoked (${response.status})${decision.rule?.message ? `: ${decision.rule.message}` : ""}`,
+              {
+                kind: "revoked",
+                details: { status: response.status },
+              },
+            );
           case "fail":
-            throw requestFailed(`${where} answered ${response.status}${decision.rule?.message ? ` (${decision.rule.message})` : ""}: ${bodySnippet(view.text())}`, {
-              details: { status: response.status },
-            });
+            throw requestFailed(
+              `${where} answered ${response.status}${decision.rule?.message ? ` (${decision.rule.message})` : ""}: ${bodySnippet(view.text())}`,
+              {
+                details: { status: response.status },
+              },
+            );
         }
       }
     }
@@ -381,7 +421,10 @@ export function createProviderClient(options: ProviderClientOptions): ProviderCl
         return {
           method: "GET",
           url: policy.resolve(url, relativeTo),
-          headers: { ...(like?.headers ?? Object.fromEntries(Object.entries(defaultHeaders).map(([k, v]) => [k.toLowerCase(), template(v).render(scopeOf(baseVariables))]))) },
+          headers: {
+            ...(like?.headers ??
+              Object.fromEntries(Object.entries(defaultHeaders).map(([k, v]) => [k.toLowerCase(), template(v).render(scopeOf(baseVariables))]))),
+          },
           auth: like?.auth ?? "user",
           label: like?.label ?? "GET <url>",
         };

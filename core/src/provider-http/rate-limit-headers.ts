@@ -38,8 +38,12 @@ export function readRateLimitHeaders(
     const targets = targetsOf(spec, windows);
     if (targets.length === 0) continue;
     const list = (header: string | undefined) => (header ? numbers(headers[header.toLowerCase()]) : []);
-    list(spec.usage).forEach((value, i) => { if (targets[i] !== undefined) reading(targets[i]!).used = value; });
-    list(spec.remaining).forEach((value, i) => { if (targets[i] !== undefined) reading(targets[i]!).remaining = value; });
+    list(spec.usage).forEach((value, i) => {
+      if (targets[i] !== undefined) reading(targets[i]!).used = value;
+    });
+    list(spec.remaining).forEach((value, i) => {
+      if (targets[i] !== undefined) reading(targets[i]!).remaining = value;
+    });
     list(spec.reset).forEach((value, i) => {
       if (targets[i] === undefined) return;
       const ms = spec.resetUnit === "epoch_seconds" ? value * 1000 - now : spec.resetUnit === "ms" ? value : value * 1000;
@@ -54,7 +58,9 @@ export function readRateLimitHeaders(
           if (target !== undefined) reading(target).limit = policy.quota;
         }
       } else {
-        numbers(raw).forEach((value, i) => { if (targets[i] !== undefined) reading(targets[i]!).limit = value; });
+        numbers(raw).forEach((value, i) => {
+          if (targets[i] !== undefined) reading(targets[i]!).limit = value;
+        });
       }
     }
   }

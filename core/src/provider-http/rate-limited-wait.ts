@@ -40,7 +40,12 @@ export function headerSetsOf(declared: RateLimitHeadersSpec | readonly RateLimit
  * 5. a minute.
  * A wait computed from a boundary gets a tenth of the window (at most a second) more, for clock skew.
  */
-export function rateLimitedWaitMs(http: Pick<HttpSpec, "rateLimits" | "rateLimitHeaders">, headers: Readonly<Record<string, string>>, rule: ResponseRule | undefined, now = Date.now()): number {
+export function rateLimitedWaitMs(
+  http: Pick<HttpSpec, "rateLimits" | "rateLimitHeaders">,
+  headers: Readonly<Record<string, string>>,
+  rule: ResponseRule | undefined,
+  now = Date.now(),
+): number {
   const said = retryAfterMs(headers, rule?.retryAfter, now);
   if (said !== undefined) return said;
   const windows = declaredWindows(http.rateLimits);
@@ -53,7 +58,12 @@ export function rateLimitedWaitMs(http: Pick<HttpSpec, "rateLimits" | "rateLimit
 }
 
 /** For each window the headers report spent, how long until it lets a request in again (when that can be told). */
-function spentWindowWaits(windows: readonly DeclaredWindow[], sets: readonly RateLimitHeadersSpec[], headers: Readonly<Record<string, string>>, now: number): number[] {
+function spentWindowWaits(
+  windows: readonly DeclaredWindow[],
+  sets: readonly RateLimitHeadersSpec[],
+  headers: Readonly<Record<string, string>>,
+  now: number,
+): number[] {
   if (sets.length === 0 || windows.length === 0) return [];
   const waits: number[] = [];
   for (const reading of readRateLimitHeaders(sets, windows, headers, now)) {

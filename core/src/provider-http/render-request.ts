@@ -31,7 +31,12 @@ export interface PreparedRequest {
  * cannot add path segments), query values (a value that renders empty is left out), headers (the
  * spec's http.headers first), and a JSON or form body whose strings are templates.
  */
-export function renderRequest(spec: RequestSpec, variables: TemplateVariables, policy: OriginPolicy, defaultHeaders: Readonly<Record<string, string>> = {}): PreparedRequest {
+export function renderRequest(
+  spec: RequestSpec,
+  variables: TemplateVariables,
+  policy: OriginPolicy,
+  defaultHeaders: Readonly<Record<string, string>> = {},
+): PreparedRequest {
   const scope = scopeOf(variables);
   const url = policy.resolve(template(spec.path).render(scope, encodePathValue));
   for (const [name, source] of Object.entries(spec.query ?? {})) {
@@ -41,16 +46,24 @@ export function renderRequest(spec: RequestSpec, variables: TemplateVariables, p
   const headers: Record<string, string> = {};
   for (const [name, source] of [...Object.entries(defaultHeaders), ...Object.entries(spec.headers ?? {})]) {
     const value = template(source).render(scope);
-    if (/[\r\n]/.test(value)) throw new UserError(ErrorCodes.SPEC_INVALID, `Header ${name} of ${spec.path} would contain a line break`, { hint: "Header values cannot span lines; check the template's variables." });
+    if (/[\r\n]/.test(value))
+      throw new UserError(ErrorCodes.SPEC_INVALID, `Header ${name} of ${spec.path} would contain a line break`, {
+        hint: "Header values cannot span lines; check the template's variables.",
+      });
     headers[name.toLowerCase()] = value;
   }
   const method = (spec.method ?? "GET") as HttpMethod;
   const prepared: PreparedRequest = { method, url, headers, auth: spec.auth ?? "user", label: `${method} ${spec.path}` };
   if (spec.body !== undefined) {
     if (method === "GET" || method === "HEAD") {
-      throw new UserError(ErrorCodes.SPEC_INVALID, `${prepared.label} has a body, which ${method} cannot carry`, { hint: "Use POST (or PUT/PATCH) for a request with a body, or move the values to query." });
+      throw new UserError(ErrorCodes.SPEC_INVALID, `${prepared.label} has a body, which ${method} cannot carry`, {
+        hint: "Use POST (or PUT/PATCH) for a request with a body, or move the values to query.",
+      });
     }
-    prepared.body = spec.bodyEncoding === "form" ? { encoding: "form", value: renderForm(spec.body, variables, prepared.label) } : { encoding: "json", value: renderJson(spec.body, variables) };
+    prepared.body =
+      spec.bodyEncoding === "form"
+        ? { encoding: "form", value: renderForm(spec.body, variables, prepared.label) }
+        : { encoding: "json", value: renderJson(spec.body, variables) };
   }
   return prepared;
 }
@@ -87,13 +100,16 @@ function renderJson(value: unknown, variables: TemplateVariables): unknown {
 
 function renderForm(body: unknown, variables: TemplateVariables, label: string): URLSearchParams {
   if (body === null || typeof body !== "object" || Array.isArray(body)) {
-    throw new UserError(ErrorCodes.SPEC_INVALID, `${label}: a form body is an object of fields`, { hint: 'Write the body as { field: "value", … } or use bodyEncoding: json.' });
+    throw new UserError(ErrorCodes.SPEC_INVALID, `${label}: a form body is an object of fields`, {
+      hint: 'Write the body as { field: "value", … } or use bodyEncoding: json.',
+    });
   }
   const scope = scopeOf(variables);
   const form = new URLSearchParams();
   const add = (name: string, value: unknown) => {
     if (value === null || value === undefined) return;
-    const text = typeof value === "string" ? template(value).render(scope) : typeof value === "object" ? JSON.stringify(renderJson(value, variables)) : String(value);
+    const text =
+      typeof value === "string" ? template(value).render(scope) : typeof value === "object" ? JSON.stringify(renderJson(value, variables)) : String(value);
     if (text !== "") form.append(name, text);
   };
   for (const [name, value] of Object.entries(body)) {

@@ -87,11 +87,19 @@ async function readLimited(body: AsyncIterable<Buffer>, limit: number, request: 
   return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
 }
 
-const DECODERS: Record<string, () => NodeJS.ReadWriteStream> = { gzip: createGunzip, "x-gzip": createGunzip, deflate: createInflate, br: createBrotliDecompress };
+const DECODERS: Record<string, () => NodeJS.ReadWriteStream> = {
+  gzip: createGunzip,
+  "x-gzip": createGunzip,
+  deflate: createInflate,
+  br: createBrotliDecompress,
+};
 
 /** The body with its content-encodings undone (then the encoding and length headers are dropped). */
 function decoded(body: Readable, headers: Record<string, string>): AsyncIterable<Buffer> {
-  const encodings = (headers["content-encoding"] ?? "").split(",").map((e) => e.trim().toLowerCase()).filter((e) => e !== "" && e !== "identity");
+  const encodings = (headers["content-encoding"] ?? "")
+    .split(",")
+    .map((e) => e.trim().toLowerCase())
+    .filter((e) => e !== "" && e !== "identity");
   if (encodings.length === 0 || encodings.length > 2 || !encodings.every((e) => e in DECODERS)) return body;
   delete headers["content-encoding"];
   delete headers["content-length"];
@@ -122,7 +130,10 @@ function failure(error: unknown, request: ProviderRequest, url: URL, timeout: Ab
   if (error instanceof UserError) return error;
   const where = describeRequest(request.method, url);
   if (timeout.aborted || isTimeout(error)) {
-    return providerUnavailable(`${where} timed out after ${request.timeoutMs} ms`, { cause: error, details: { failure: "timeout", timeoutMs: request.timeoutMs } });
+    return providerUnavailable(`${where} timed out after ${request.timeoutMs} ms`, {
+      cause: error,
+      details: { failure: "timeout", timeoutMs: request.timeoutMs },
+    });
   }
   // The caller gave up (job cancelled, shutdown): not the provider's fault, not retried.
   if (signal.aborted) return request.signal?.reason ?? error;

@@ -36,12 +36,16 @@ export async function ensureRedis(url: string, log?: Logger): Promise<{ started:
     stdio: "ignore",
   });
   if (started.error || started.status !== 0) {
-    throw new UserError(ErrorCodes.REDIS_UNAVAILABLE, `Redis is not running on ${parsed.host} and redis-server is not installed`, { hint: `To fix: ${howTo}.` });
+    throw new UserError(ErrorCodes.REDIS_UNAVAILABLE, `Redis is not running on ${parsed.host} and redis-server is not installed`, {
+      hint: `To fix: ${howTo}.`,
+    });
   }
   log?.info({ port }, "started a local redis-server (in-memory)");
   for (let i = 0; i < 50; i++) {
     if (await pingRedis(url, 500)) return { started: true };
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  throw new UserError(ErrorCodes.REDIS_UNAVAILABLE, `Started redis-server on port ${port} but it does not answer`, { hint: `Check that port ${port} is free, or ${howTo}.` });
+  throw new UserError(ErrorCodes.REDIS_UNAVAILABLE, `Started redis-server on port ${port} but it does not answer`, {
+    hint: `Check that port ${port} is free, or ${howTo}.`,
+  });
 }

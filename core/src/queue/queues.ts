@@ -19,8 +19,20 @@ export interface RuntimeQueues {
 const retention = { removeOnComplete: { count: 1000 }, removeOnFail: { age: 7 * 24 * 3600 } };
 
 export function createQueues(connection: ConnectionOptions, prefix: string, destinations: Iterable<string> = []): RuntimeQueues {
-  const pull = quiet(new Queue<PullQueueJobData>(Queues.pull, { connection, prefix, defaultJobOptions: { ...retention, attempts: 5, backoff: { type: "exponential", delay: 5000 } } }));
-  const ingest = quiet(new Queue<IngestJobData>(Queues.ingest, { connection, prefix, defaultJobOptions: { ...retention, attempts: 5, backoff: { type: "exponential", delay: 1000 } } }));
+  const pull = quiet(
+    new Queue<PullQueueJobData>(Queues.pull, {
+      connection,
+      prefix,
+      defaultJobOptions: { ...retention, attempts: 5, backoff: { type: "exponential", delay: 5000 } },
+    }),
+  );
+  const ingest = quiet(
+    new Queue<IngestJobData>(Queues.ingest, {
+      connection,
+      prefix,
+      defaultJobOptions: { ...retention, attempts: 5, backoff: { type: "exponential", delay: 1000 } },
+    }),
+  );
   const deliver = new Map<string, Queue<DeliverJobData>>();
   const deliverTo = (destination: string) => {
     let queue = deliver.get(destination);

@@ -112,7 +112,8 @@ export type PullQueueJobData = PullJobData | PollAllJobData | StaleCheckJobData 
 
 export const isPollAll = (data: PullQueueJobData): data is PollAllJobData => (data as PollAllJobData).kind === "poll-all";
 export const isStaleCheck = (data: PullQueueJobData): data is StaleCheckJobData => (data as StaleCheckJobData).kind === "stale-check";
-export const isRenewSubscriptions = (data: PullQueueJobData): data is RenewSubscriptionsJobData => (data as RenewSubscriptionsJobData).kind === "renew-subscriptions";
+export const isRenewSubscriptions = (data: PullQueueJobData): data is RenewSubscriptionsJobData =>
+  (data as RenewSubscriptionsJobData).kind === "renew-subscriptions";
 
 /** One verified provider push notification, its user resolved by the ingress. */
 export interface IngestNotification {

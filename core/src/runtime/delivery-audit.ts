@@ -11,7 +11,12 @@ const recorder = onePer((store: StateStore) =>
       return inputs.map(() => ({ ok: true }));
     } catch {
       return Promise.all(
-        inputs.map((one) => store.recordDelivery(one).then((): Outcome => ({ ok: true }), (error: unknown): Outcome => ({ ok: false, error }))),
+        inputs.map((one) =>
+          store.recordDelivery(one).then(
+            (): Outcome => ({ ok: true }),
+            (error: unknown): Outcome => ({ ok: false, error }),
+          ),
+        ),
       );
     }
   }),

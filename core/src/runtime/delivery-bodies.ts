@@ -12,6 +12,6 @@ export function deliveryBodyTtlSeconds(ctx: Pick<RuntimeContext, "policy">): num
 }
 
 /** The delivery bodies kept on the runtime's Redis connection and queue prefix. */
-export const deliveryBodies = onePer((ctx: Pick<RuntimeContext, "redis" | "queues" | "policy">): DeliveryBodies =>
-  createDeliveryBodies(ctx.redis, ctx.queues.prefix, deliveryBodyTtlSeconds(ctx)),
+export const deliveryBodies = onePer(
+  (ctx: Pick<RuntimeContext, "redis" | "queues" | "policy">): DeliveryBodies => createDeliveryBodies(ctx.redis, ctx.queues.prefix, deliveryBodyTtlSeconds(ctx)),
 );

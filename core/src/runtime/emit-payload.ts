@@ -72,7 +72,13 @@ export async function storePayload(ctx: EmitContext, payload: EncodedPayload, op
   }
   const readers = targets.filter((target) => target.subscribed).map((target) => target.name);
   if (readers.length > 0) await deliveryBodies(ctx).put(options.traceId, payload.body, readers);
-  return { type: payload.type, ...(payload.userId ? { userId: payload.userId } : {}), options, orderingTimestamp: options.orderingTimestamp ?? Date.now(), targets };
+  return {
+    type: payload.type,
+    ...(payload.userId ? { userId: payload.userId } : {}),
+    options,
+    orderingTimestamp: options.orderingTimestamp ?? Date.now(),
+    targets,
+  };
 }
 
 /** The second half of `emitPayload`: one deliver job per target; resolves with how many. */

@@ -42,7 +42,10 @@ export async function deadLetterFailedJob(ctx: RuntimeContext, job: Job, error?:
     const [audit] = await ctx.store.listDeliveries({ traceId: data.traceId, destination: data.destination, limit: 1 });
     if (audit?.status === "delivered") {
       await release();
-      ctx.log[options.sweep ? "debug" : "info"]({ traceId, destination, jobId: job.id }, "delivery failed after its payload was delivered (its worker died before recording it); nothing is lost");
+      ctx.log[options.sweep ? "debug" : "info"](
+        { traceId, destination, jobId: job.id },
+        "delivery failed after its payload was delivered (its worker died before recording it); nothing is lost",
+      );
       return "delivered";
     }
     // With the payload itself, so a replay does not depend on the body store (released just below).
@@ -70,12 +73,24 @@ export async function deadLetterFailedJob(ctx: RuntimeContext, job: Job, error?:
   });
   if (queue === Queues.deliver) {
     const data = job.data as DeliverJobData;
-    await ctx.store.recordDelivery({ traceId: data.traceId, destination: data.destination, eventType: data.eventType, userId: data.userId, reference: data.reference, status: "dead", attempts, error: failure.message });
+    await ctx.store.recordDelivery({
+      traceId: data.traceId,
+      destination: data.destination,
+      eventType: data.eventType,
+      userId: data.userId,
+      reference: data.reference,
+      status: "dead",
+      attempts,
+      error: failure.message,
+    });
     await release();
   }
   if (id === undefined) return "already_dead_lettered";
   ctx.metrics.deadLetters.inc({ queue, destination: destination ?? "" });
-  ctx.log.error({ queue, destination, jobId: job.id, traceId, attempts, code: failure.code, err: failure.message, deadLetter: id }, "job failed for good; dead-lettered");
+  ctx.log.error(
+    { queue, destination, jobId: job.id, traceId, attempts, code: failure.code, err: failure.message, deadLetter: id },
+    "job failed for good; dead-lettered",
+  );
   return "dead_lettered";
 }
 
@@ -87,7 +102,8 @@ export function failedJobKey(job: Job): string {
 /** The queue a job belongs to, as dead letters name it (deliver queues by their destination). */
 function queueOf(ctx: RuntimeContext, job: Job): { queue: string; destination?: string } {
   if (job.queueName === Queues.pull || job.queueName === Queues.ingest) return { queue: job.queueName };
-  const destination = (job.data as Partial<DeliverJobData>).destination ?? [...ctx.destinations.keys()].find((name) => deliverQueueName(name) === job.queueName);
+  const destination =
+    (job.data as Partial<DeliverJobData>).destination ?? [...ctx.destinations.keys()].find((name) => deliverQueueName(name) === job.queueName);
   return { queue: Queues.deliver, ...(destination ? { destination } : {}) };
 }
 

@@ -21,7 +21,12 @@ export type MapOutput = StandardRecord | StandardRecord[] | null;
  * is dropped: a record that fails (or whose mapping throws) comes back in `rejected` with its raw payload,
  * for quarantine.
  */
-export function normalize(map: (raw: ProviderRecord) => MapOutput, dataType: DataType, raws: Iterable<ProviderRecord>, into: Normalized = { valid: [], rejected: [] }): Normalized {
+export function normalize(
+  map: (raw: ProviderRecord) => MapOutput,
+  dataType: DataType,
+  raws: Iterable<ProviderRecord>,
+  into: Normalized = { valid: [], rejected: [] },
+): Normalized {
   for (const raw of raws) {
     let mapped: MapOutput;
     try {

@@ -12,8 +12,7 @@ export interface RateLimit {
 
 export type BudgetDecision =
   /** `grantedAtMs`: Redis server time of the grant (one clock for every worker process). */
-  | { ok: true; grantedAtMs: number }
-  | { ok: false; retryAfterMs: number };
+  { ok: true; grantedAtMs: number } | { ok: false; retryAfterMs: number };
 
 export interface RateBudget {
   /**

@@ -29,7 +29,10 @@ export interface ReadNormalizedInput {
  * they part ways (payloads for the destinations, or the answer to the request). The memory it holds does
  * not grow with the window; checkpoints move after the consumer took a stream's last slice.
  */
-export async function* readNormalizedSlices(ctx: Pick<RuntimeContext, "access" | "store" | "providers">, input: ReadNormalizedInput): AsyncIterable<NormalizedSlice> {
+export async function* readNormalizedSlices(
+  ctx: Pick<RuntimeContext, "access" | "store" | "providers">,
+  input: ReadNormalizedInput,
+): AsyncIterable<NormalizedSlice> {
   const { connector, user } = input;
   const session = await ctx.access.session(connector, user, input.signal);
   yield* connector.read(input.dataType, {

@@ -22,10 +22,18 @@ export async function processRenewSubscriptions(ctx: RuntimeContext, job: Job<Re
   const connector = ctx.registry.connector(provider);
   const client = ctx.access.client(connector);
   if (!client || !connector.definition.spec.webhook?.subscription?.renew) return { renewed: [] };
-  const target = subscriptionTarget({ spec: connector.definition.spec, settings: ctx.providers[provider], publicUrl: ctx.publicUrl ?? "http://localhost:3000", client });
+  const target = subscriptionTarget({
+    spec: connector.definition.spec,
+    settings: ctx.providers[provider],
+    publicUrl: ctx.publicUrl ?? "http://localhost:3000",
+    client,
+  });
   const renewed = await renewSubscriptions(target, { now });
   for (const subscription of renewed) {
-    ctx.log.info({ provider, subscription: subscription.id, expiresAt: subscription.expiresAt && new Date(subscription.expiresAt).toISOString() }, "push subscription renewed before it expired");
+    ctx.log.info(
+      { provider, subscription: subscription.id, expiresAt: subscription.expiresAt && new Date(subscription.expiresAt).toISOString() },
+      "push subscription renewed before it expired",
+    );
   }
   return { renewed };
 }

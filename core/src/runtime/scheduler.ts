@@ -64,40 +64,62 @@ export async function startScheduler(ctx: RuntimeContext, options: SchedulerOpti
     const interval = connector.pullTypes.length > 0 ? effectiveSync(connector, settings).pollIntervalSeconds : undefined;
     if (typeof interval === "number" && interval > 0) {
       const data: PollAllJobData = { kind: "poll-all", provider: connector.name, reason: "poll", lookbackDays: pollLookbackDays, bucketSeconds: interval };
-      await queue.upsertJobScheduler(`poll-${connector.name}`, { every: interval * 1000 }, {
-        name: `poll:${connector.name}`,
-        data,
-        opts: { priority: Priority.scheduled },
-      });
+      await queue.upsertJobScheduler(
+        `poll-${connector.name}`,
+        { every: interval * 1000 },
+        {
+          name: `poll:${connector.name}`,
+          data,
+          opts: { priority: Priority.scheduled },
+        },
+      );
       wanted.push({ id: `poll-${connector.name}`, provider: connector.name, kind: "poll", every: interval * 1000 });
     }
     if (connector.definition.spec.webhook && connector.pullTypes.length > 0) {
-      const data: PollAllJobData = { kind: "poll-all", provider: connector.name, reason: "reconcile", lookbackDays: options.reconcileDays ?? connector.sync.reconcileDays, bucketSeconds: DAY_SECONDS };
-      await queue.upsertJobScheduler(`reconcile-${connector.name}`, { pattern: reconcileCron, tz: "UTC" }, {
-        name: `reconcile:${connector.name}`,
-        data,
-        opts: { priority: Priority.scheduled },
-      });
+      const data: PollAllJobData = {
+        kind: "poll-all",
+        provider: connector.name,
+        reason: "reconcile",
+        lookbackDays: options.reconcileDays ?? connector.sync.reconcileDays,
+        bucketSeconds: DAY_SECONDS,
+      };
+      await queue.upsertJobScheduler(
+        `reconcile-${connector.name}`,
+        { pattern: reconcileCron, tz: "UTC" },
+        {
+          name: `reconcile:${connector.name}`,
+          data,
+          opts: { priority: Priority.scheduled },
+        },
+      );
       wanted.push({ id: `reconcile-${connector.name}`, provider: connector.name, kind: "reconcile", pattern: reconcileCron });
     }
     if (connector.definition.spec.webhook?.subscription?.renew) {
       const data: RenewSubscriptionsJobData = { kind: "renew-subscriptions", provider: connector.name };
-      await queue.upsertJobScheduler(`renew-${connector.name}`, { pattern: renewCron, tz: "UTC" }, {
-        name: `renew-subscriptions:${connector.name}`,
-        data,
-        opts: { priority: Priority.scheduled },
-      });
+      await queue.upsertJobScheduler(
+        `renew-${connector.name}`,
+        { pattern: renewCron, tz: "UTC" },
+        {
+          name: `renew-subscriptions:${connector.name}`,
+          data,
+          opts: { priority: Priority.scheduled },
+        },
+      );
       wanted.push({ id: `renew-${connector.name}`, provider: connector.name, kind: "renew", pattern: renewCron });
     }
   }
 
   // One look for quiet connections, whatever the providers: it covers those with a staleness threshold.
   const staleCheck: StaleCheckJobData = { kind: "stale-check", provider: "*" };
-  await queue.upsertJobScheduler(STALE_CHECK_ID, { every: options.staleCheckEveryMs ?? 3_600_000 }, {
-    name: STALE_CHECK_ID,
-    data: staleCheck,
-    opts: { priority: Priority.scheduled },
-  });
+  await queue.upsertJobScheduler(
+    STALE_CHECK_ID,
+    { every: options.staleCheckEveryMs ?? 3_600_000 },
+    {
+      name: STALE_CHECK_ID,
+      data: staleCheck,
+      opts: { priority: Priority.scheduled },
+    },
+  );
 
   const keep = new Set(wanted.map((tick) => tick.id));
   const existing = await queue.getJobSchedulers(0, -1);

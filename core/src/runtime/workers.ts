@@ -100,42 +100,57 @@ export function startWorkers(
     error instanceof RateLimitedError ? error.retryAfterMs : backoffDelayMs(ctx.policy, attemptsMade);
 
   const workers = [
-    new Worker(Queues.pull, stallLimited(MAX_STALLS.pull, (job: Job<PullQueueJobData>, token, signal) => processPull(ctx, job, token, signal)), {
-      connection,
-      prefix,
-      ...lifecycle,
-      maxStalledCount: MAX_STALLS.pull,
-      concurrency: concurrency.pull ?? DEFAULT_CONCURRENCY.pull,
-      settings: { backoffStrategy },
-    }),
-    new Worker(Queues.ingest, stallLimited(MAX_STALLS.ingest, (job: Job<IngestJobData>) => processIngest(ctx, job)), {
-      connection,
-      prefix,
-      ...lifecycle,
-      maxStalledCount: MAX_STALLS.ingest,
-      concurrency: concurrency.ingest ?? DEFAULT_CONCURRENCY.ingest,
-    }),
+    new Worker(
+      Queues.pull,
+      stallLimited(MAX_STALLS.pull, (job: Job<PullQueueJobData>, token, signal) => processPull(ctx, job, token, signal)),
+      {
+        connection,
+        prefix,
+        ...lifecycle,
+        maxStalledCount: MAX_STALLS.pull,
+        concurrency: concurrency.pull ?? DEFAULT_CONCURRENCY.pull,
+        settings: { backoffStrategy },
+      },
+    ),
+    new Worker(
+      Queues.ingest,
+      stallLimited(MAX_STALLS.ingest, (job: Job<IngestJobData>) => processIngest(ctx, job)),
+      {
+        connection,
+        prefix,
+        ...lifecycle,
+        maxStalledCount: MAX_STALLS.ingest,
+        concurrency: concurrency.ingest ?? DEFAULT_CONCURRENCY.ingest,
+      },
+    ),
     // One worker per destination queue: each destination gets its own concurrency, so one that hangs
     // cannot take the slots the others need.
     // A destination's rate limit is its queue's BullMQ limiter, which every worker shares through Redis.
     ...[...ctx.destinations].map(
       ([destination, active]) =>
-        new Worker(deliverQueueName(destination), stallLimited(MAX_STALLS.deliver, (job: Job<DeliverJobData>) => processDelivery(ctx, job)), {
-          connection,
-          prefix,
-          ...lifecycle,
-          maxStalledCount: MAX_STALLS.deliver,
-          concurrency: concurrency.deliver ?? DEFAULT_CONCURRENCY.deliver,
-          settings: { backoffStrategy },
-          ...(active.rateLimit ? { limiter: { max: active.rateLimit.max, duration: active.rateLimit.perSeconds * 1000 } } : {}),
-        }),
+        new Worker(
+          deliverQueueName(destination),
+          stallLimited(MAX_STALLS.deliver, (job: Job<DeliverJobData>) => processDelivery(ctx, job)),
+          {
+            connection,
+            prefix,
+            ...lifecycle,
+            maxStalledCount: MAX_STALLS.deliver,
+            concurrency: concurrency.deliver ?? DEFAULT_CONCURRENCY.deliver,
+            settings: { backoffStrategy },
+            ...(active.rateLimit ? { limiter: { max: active.rateLimit.max, duration: active.rateLimit.perSeconds * 1000 } } : {}),
+          },
+        ),
     ),
   ];
   // Dead letters being written, awaited on close (a sweep of the failed jobs catches any a crash interrupts).
   const writing = new Set<Promise<unknown>>();
   const deadLetter = (job: Job, err: Error) => {
     const pending = deadLetterFailedJob(ctx, job, err).catch((error: unknown) =>
-      ctx.log.error({ queue: job.queueName, jobId: job.id, err: (error as Error).message }, "writing the dead letter of a failed job failed; the sweep of failed jobs will retry"),
+      ctx.log.error(
+        { queue: job.queueName, jobId: job.id, err: (error as Error).message },
+        "writing the dead letter of a failed job failed; the sweep of failed jobs will retry",
+      ),
     );
     writing.add(pending);
     void pending.finally(() => writing.delete(pending));

@@ -94,7 +94,11 @@ export function createConnectFlows(options: ConnectFlowsOptions): ConnectFlows {
 
   const resultPage = (params: Record<string, string | null | undefined>) => withQuery(`${base}${CONNECT_RESULT_PATH}`, params);
 
-  const succeeded = async (connection: Connection, replaced: Connection | null, where: { widgetSessionId: string | null; successRedirectUrl: string | null; language: string | null }): Promise<FlowLanding> => {
+  const succeeded = async (
+    connection: Connection,
+    replaced: Connection | null,
+    where: { widgetSessionId: string | null; successRedirectUrl: string | null; language: string | null },
+  ): Promise<FlowLanding> => {
     await announceConnection(services, { connection, replaced, widgetSessionId: where.widgetSessionId });
     // The widget did its job: its page is not offered again.
     if (where.widgetSessionId) await store.endWidgetSession(where.widgetSessionId);
@@ -146,7 +150,8 @@ export function createConnectFlows(options: ConnectFlowsOptions): ConnectFlows {
     async start(request, startOptions = {}) {
       const offered = kindsOf(request.provider);
       const kind = startOptions.kind ?? offered[0];
-      if (kind !== undefined && !offered.includes(kind)) throw new TypeError(`${request.provider} offers no ${kind} flow here (${offered.join(", ") || "none"})`);
+      if (kind !== undefined && !offered.includes(kind))
+        throw new TypeError(`${request.provider} offers no ${kind} flow here (${offered.join(", ") || "none"})`);
       const common = {
         referenceId: request.referenceId ?? null,
         successRedirectUrl: request.successRedirectUrl ?? null,
@@ -190,7 +195,10 @@ export function createConnectFlows(options: ConnectFlowsOptions): ConnectFlows {
         outcome = await connectWithForm(auth, form, who, fields);
       } catch (error) {
         // The provider was disabled or changed its flow since the form was shown.
-        log.warn({ provider: session.provider, code: isTributaryError(error) ? error.code : undefined, err: error instanceof Error ? error.message : String(error) }, "connect form refused");
+        log.warn(
+          { provider: session.provider, code: isTributaryError(error) ? error.code : undefined, err: error instanceof Error ? error.message : String(error) },
+          "connect form refused",
+        );
         return failedFlow(info, "configuration_error");
       }
       if (outcome.ok) return landing({ ...outcome, session: info });
@@ -228,15 +236,24 @@ export function createConnectFlows(options: ConnectFlowsOptions): ConnectFlows {
       });
       if (request.widgetSessionId) await store.endWidgetSession(request.widgetSessionId);
       const params = { user_id: connection.user_id, resource: connection.provider, reference_id: connection.reference_id };
-      const location = request.successRedirectUrl ? withQuery(request.successRedirectUrl, params) : resultPage({ status: "success", ...params, lang: request.language });
+      const location = request.successRedirectUrl
+        ? withQuery(request.successRedirectUrl, params)
+        : resultPage({ status: "success", ...params, lang: request.language });
       return { ok: true, provider: connection.provider, location, userId: connection.user_id };
     },
 
     async cancelWidget(session) {
-      await announceAuthFailure(services, { developerId: session.developer_id, reason: "user_cancelled", referenceId: session.reference_id, flowId: session.id });
+      await announceAuthFailure(services, {
+        developerId: session.developer_id,
+        reason: "user_cancelled",
+        referenceId: session.reference_id,
+        flowId: session.id,
+      });
       await store.endWidgetSession(session.id);
       const params = { reference_id: session.reference_id, reason: "user_cancelled" };
-      const location = session.failure_redirect_url ? withQuery(session.failure_redirect_url, params) : resultPage({ status: "failure", ...params, lang: session.language });
+      const location = session.failure_redirect_url
+        ? withQuery(session.failure_redirect_url, params)
+        : resultPage({ status: "failure", ...params, lang: session.language });
       return { ok: false, provider: null, location, reason: "user_cancelled" };
     },
   };

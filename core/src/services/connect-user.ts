@@ -42,9 +42,15 @@ export async function connectUser(ctx: ServiceContext, input: ConnectUserInput) 
  * and ask the provider for the history it pushes on request (`sync.backfillRequests`). Other push-only
  * data types get no pull: their records arrive by push.
  */
-export async function enqueueBackfill(ctx: Pick<ServiceContext, "registry" | "queues">, userId: string, provider: string, range: DateRange, traceId: string): Promise<string[]> {
+export async function enqueueBackfill(
+  ctx: Pick<ServiceContext, "registry" | "queues">,
+  userId: string,
+  provider: string,
+  range: DateRange,
+  traceId: string,
+): Promise<string[]> {
   const connector = ctx.registry.connector(provider);
-    // History the provider pushes when asked (sync.backfillRequests) is asked for by a pull job too.
+  // History the provider pushes when asked (sync.backfillRequests) is asked for by a pull job too.
   const dataTypes = [...new Set([...connector.pullTypes, ...Object.keys(connector.sync.backfillRequests)])];
   const jobs = dataTypes.map((dataType) => {
     const data: PullJobData = {

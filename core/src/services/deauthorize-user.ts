@@ -62,7 +62,10 @@ export async function deauthorizeUser(ctx: ServiceContext, userId: string, optio
     try {
       await options.authorizer.revoke(deactivated);
     } catch (error) {
-      ctx.log.warn({ userId, provider: deactivated.provider, err: operatorMessage(error) }, "revoking the grant at the provider failed; the user is deauthorized here anyway");
+      ctx.log.warn(
+        { userId, provider: deactivated.provider, err: operatorMessage(error) },
+        "revoking the grant at the provider failed; the user is deauthorized here anyway",
+      );
     }
   }
   return { status: "deauthorized", traceId, destinations };

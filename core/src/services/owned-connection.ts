@@ -13,7 +13,11 @@ export function belongsTo(ctx: Pick<ServiceContext, "defaultDeveloper">, connect
  * The connection, if it exists and the scope may see it. Another developer's user is answered exactly
  * like an unknown one, so its existence is not given away.
  */
-export async function findConnection(ctx: Pick<ServiceContext, "store" | "defaultDeveloper">, userId: string, scope?: DeveloperScope): Promise<Connection | undefined> {
+export async function findConnection(
+  ctx: Pick<ServiceContext, "store" | "defaultDeveloper">,
+  userId: string,
+  scope?: DeveloperScope,
+): Promise<Connection | undefined> {
   const connection = await ctx.store.getConnection(userId);
   return connection && belongsTo(ctx, connection, scope) ? connection : undefined;
 }
@@ -25,5 +29,7 @@ export async function requireConnection(ctx: Pick<ServiceContext, "store" | "def
 }
 
 export function connectionNotFound(userId: string): UserError {
-  return new UserError(ErrorCodes.CONNECTION_NOT_FOUND, `No user ${userId}`, { hint: "Check the user_id (connect prints it; userInfo lists a reference_id's users)." });
+  return new UserError(ErrorCodes.CONNECTION_NOT_FOUND, `No user ${userId}`, {
+    hint: "Check the user_id (connect prints it; userInfo lists a reference_id's users).",
+  });
 }

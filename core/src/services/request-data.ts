@@ -53,11 +53,16 @@ export interface RequestDataResult {
  * Check a data request: a valid window, a user the scope may see that is connected and not paused, and a
  * data type its provider serves. Every refusal is a user error saying what to change.
  */
-export async function prepareDataRequest(ctx: Pick<ServiceContext, "store" | "registry" | "defaultDeveloper">, input: RequestDataInput): Promise<PreparedDataRequest> {
+export async function prepareDataRequest(
+  ctx: Pick<ServiceContext, "store" | "registry" | "defaultDeveloper">,
+  input: RequestDataInput,
+): Promise<PreparedDataRequest> {
   const range = toRange(input.start, input.end);
   const connection = await requireConnection(ctx, input.userId, input.scope);
   if (!connection.active) {
-    throw new UserError(ErrorCodes.CONNECTION_INACTIVE, `User ${input.userId} is no longer connected`, { hint: "The user must reconnect before data can be requested." });
+    throw new UserError(ErrorCodes.CONNECTION_INACTIVE, `User ${input.userId} is no longer connected`, {
+      hint: "The user must reconnect before data can be requested.",
+    });
   }
   if (connection.paused_at !== null) {
     throw new UserError(ErrorCodes.CONNECTION_PAUSED, `User ${input.userId} is paused`, { hint: "Resume the user to request its data again." });
@@ -65,7 +70,10 @@ export async function prepareDataRequest(ctx: Pick<ServiceContext, "store" | "re
   const connector = ctx.registry.connector(connection.provider);
   if (!isDataType(input.dataType) || !connector.canPull(input.dataType)) {
     throw new UserError(ErrorCodes.DATA_TYPE_UNSUPPORTED, `${connection.provider} does not provide "${input.dataType}" data on request`, {
-      hint: connector.pullTypes.length > 0 ? `Request one of: ${connector.pullTypes.join(", ")}.` : `${connection.provider} only pushes its data; nothing can be requested from it.`,
+      hint:
+        connector.pullTypes.length > 0
+          ? `Request one of: ${connector.pullTypes.join(", ")}.`
+          : `${connection.provider} only pushes its data; nothing can be requested from it.`,
     });
   }
   // Cut to what the provider can hold (its history, a week ahead): a request naming 1970 pulls years, not decades.

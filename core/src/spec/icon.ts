@@ -20,7 +20,8 @@ export function checkIcon(icon: string | undefined, dir: string | undefined): Sp
   if (isAbsolute(icon)) return problem(`expected a path relative to the connector's folder, got ${JSON.stringify(icon)}`);
   const file = resolve(dir, icon);
   const inside = relative(dir, file);
-  if (inside.startsWith("..") || isAbsolute(inside)) return problem(`${JSON.stringify(icon)} is outside the connector's folder — keep the icon beside the spec`);
+  if (inside.startsWith("..") || isAbsolute(inside))
+    return problem(`${JSON.stringify(icon)} is outside the connector's folder — keep the icon beside the spec`);
   if (!/\.svg$/i.test(icon)) return problem(`expected an SVG file (.svg), got ${JSON.stringify(icon)}`);
   let size: number;
   try {
@@ -33,7 +34,10 @@ export function checkIcon(icon: string | undefined, dir: string | undefined): Sp
   if (size > MAX_ICON_BYTES) return problem(`${JSON.stringify(icon)} is ${Math.ceil(size / 1024)} KiB; an icon must be at most ${MAX_ICON_BYTES / 1024} KiB`);
   const text = readFileSync(file, "utf8");
   if (!/<svg[\s>]/i.test(text)) return problem(`${JSON.stringify(icon)} is not an SVG image (no <svg> element)`);
-  if (ACTIVE_CONTENT.test(text)) return problem(`${JSON.stringify(icon)} contains scripting (<script>, <foreignObject>, on…= handlers or javascript: links); the connect page shows icons, so they must be plain drawings`);
+  if (ACTIVE_CONTENT.test(text))
+    return problem(
+      `${JSON.stringify(icon)} contains scripting (<script>, <foreignObject>, on…= handlers or javascript: links); the connect page shows icons, so they must be plain drawings`,
+    );
   return [];
 }
 

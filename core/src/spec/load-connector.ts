@@ -104,10 +104,11 @@ export function moduleEntry(folder: string): string | undefined {
       return manifest; // a broken package.json is the module loader's to report
     }
     const exports = pkg.exports;
-    const root = exports !== null && typeof exports === "object" && !Array.isArray(exports) && Object.keys(exports).some((k) => k.startsWith("."))
-      ? (exports as Record<string, unknown>)["."]
-      : exports;
-    declared = typeof root === "string" ? root : conditionalEntry(root) ?? pkg.main;
+    const root =
+      exports !== null && typeof exports === "object" && !Array.isArray(exports) && Object.keys(exports).some((k) => k.startsWith("."))
+        ? (exports as Record<string, unknown>)["."]
+        : exports;
+    declared = typeof root === "string" ? root : (conditionalEntry(root) ?? pkg.main);
     if (exports !== undefined && root === undefined) return undefined; // exports only subpaths (a spec-only package)
   }
   if (typeof declared === "string") return join(folder, declared);

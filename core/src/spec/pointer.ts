@@ -11,8 +11,15 @@ const ARRAY_INDEX = /^(0|[1-9][0-9]*)$/;
 export function compilePointer(pointer: string): PointerLookup {
   const cached = cache.get(pointer);
   if (cached) return cached;
-  if (pointer !== "" && !pointer.startsWith("/")) throw new TypeError(`a JSON pointer starts with "/" (or is "" for the whole document): ${JSON.stringify(pointer)}`);
-  const tokens = pointer === "" ? [] : pointer.slice(1).split("/").map((t) => t.replaceAll("~1", "/").replaceAll("~0", "~"));
+  if (pointer !== "" && !pointer.startsWith("/"))
+    throw new TypeError(`a JSON pointer starts with "/" (or is "" for the whole document): ${JSON.stringify(pointer)}`);
+  const tokens =
+    pointer === ""
+      ? []
+      : pointer
+          .slice(1)
+          .split("/")
+          .map((t) => t.replaceAll("~1", "/").replaceAll("~0", "~"));
   const lookup: PointerLookup = (document) => {
     let current = document;
     for (const token of tokens) {

@@ -32,7 +32,8 @@ export function parseSpecYaml(text: string): SpecSource {
   };
   // After the first syntax error the parser's view of the rest is guesswork: report the first only.
   const first = doc.errors[0] ?? doc.warnings[0];
-  if (first !== undefined) return { value: undefined, findings: [{ path: [], message: `not valid YAML: ${first.message}`, position: at(first.pos[0]) }], locate };
+  if (first !== undefined)
+    return { value: undefined, findings: [{ path: [], message: `not valid YAML: ${first.message}`, position: at(first.pos[0]) }], locate };
   try {
     return { value: doc.toJS({ maxAliasCount: MAX_ALIASES }) as unknown, findings: [], locate };
   } catch (error) {

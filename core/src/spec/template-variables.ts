@@ -62,7 +62,8 @@ export function offeredPlaceholders(context: TemplateContext, without: readonly 
 export function inGroup(group: TemplateVariableGroup, name: string): boolean {
   if (group === "document") return name.startsWith("/");
   return TEMPLATE_VARIABLE_GROUPS[group].some((pattern) =>
-    pattern.endsWith(".*") ? name.startsWith(pattern.slice(0, -1)) && name.length > pattern.length - 1 : pattern === name);
+    pattern.endsWith(".*") ? name.startsWith(pattern.slice(0, -1)) && name.length > pattern.length - 1 : pattern === name,
+  );
 }
 
 /** Whether a context offers a placeholder (leaving out groups it lacks in a particular spot). */

@@ -35,8 +35,14 @@ export function compileTemplate(source: string): CompiledTemplate {
     const index = match.index ?? 0;
     if (index > last) parts.push(source.slice(last, index));
     last = index + match[0].length;
-    if (match[0] === "{{") { parts.push("{"); continue; }
-    if (match[0] === "}}") { parts.push("}"); continue; }
+    if (match[0] === "{{") {
+      parts.push("{");
+      continue;
+    }
+    if (match[0] === "}}") {
+      parts.push("}");
+      continue;
+    }
     const name = (match[1] ?? "").trim();
     if (name.startsWith("/")) parts.push({ name, pointer: compilePointer(name) });
     else if (NAME.test(name)) parts.push({ name });
@@ -56,11 +62,15 @@ export function compileTemplate(source: string): CompiledTemplate {
       if (constantText !== undefined) return constantText;
       let out = "";
       for (const part of parts) {
-        if (typeof part === "string") { out += part; continue; }
+        if (typeof part === "string") {
+          out += part;
+          continue;
+        }
         const value = part.pointer ? part.pointer(scope("document")) : scope(part.name);
-        if (value === undefined) throw new UserError(ErrorCodes.TEMPLATE_VARIABLE, `Template "${source}" needs {${part.name}}, which is not available here`, {
-          hint: "Check the placeholder's name in the connector spec; see the list of variables in docs/connectors.md.",
-        });
+        if (value === undefined)
+          throw new UserError(ErrorCodes.TEMPLATE_VARIABLE, `Template "${source}" needs {${part.name}}, which is not available here`, {
+            hint: "Check the placeholder's name in the connector spec; see the list of variables in docs/connectors.md.",
+          });
         out += encode(stringify(value));
       }
       return out;

@@ -36,7 +36,12 @@ export async function validateConnector(target: string | URL | object, options: 
   const problems = toProblems(checked.findings);
   const source = typeof (spec as { name?: unknown }).name === "string" ? String((spec as { name: string }).name) : "connector spec";
   if (checked.spec === undefined || problems.length > 0) return { ok: false, source, problems };
-  return { ok: true, source, problems, definition: { kind: "connector", spec: checked.spec, hooks: (hooks ?? {}) as ConnectorDefinition["hooks"], ...(dir ? { dir } : {}) } };
+  return {
+    ok: true,
+    source,
+    problems,
+    definition: { kind: "connector", spec: checked.spec, hooks: (hooks ?? {}) as ConnectorDefinition["hooks"], ...(dir ? { dir } : {}) },
+  };
 }
 
 async function validateLocation(location: string | URL, cwd: string): Promise<ConnectorValidation> {
@@ -55,12 +60,21 @@ async function validateLocation(location: string | URL, cwd: string): Promise<Co
   }
   const definition = exported as { kind?: unknown; spec?: unknown } | undefined;
   if (definition?.kind !== "connector" || typeof definition.spec !== "object") {
-    return { ok: false, source: entry, problems: [{ path: "", message: "the module's default export is not a connector: export default defineConnector({ spec, hooks, dir })" }] };
+    return {
+      ok: false,
+      source: entry,
+      problems: [{ path: "", message: "the module's default export is not a connector: export default defineConnector({ spec, hooks, dir })" }],
+    };
   }
   return validateConnector(definition, { cwd });
 }
 
 function fromFile(file: string, cwd: string): ConnectorValidation {
   const result = readConnectorFile(file, { cwd });
-  return { ok: result.definition !== undefined, source: result.file, problems: result.problems, ...(result.definition ? { definition: result.definition } : {}) };
+  return {
+    ok: result.definition !== undefined,
+    source: result.file,
+    problems: result.problems,
+    ...(result.definition ? { definition: result.definition } : {}),
+  };
 }

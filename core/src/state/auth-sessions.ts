@@ -53,10 +53,9 @@ export function createAuthSessionRepository(db: Database, cipher: TokenCipher): 
   const claim = async (state: string): Promise<ClaimedAuthSession | undefined> => {
     if (typeof state !== "string" || state === "" || state.length > MAX_STATE_LENGTH) return undefined;
     // Deleting whatever matches also clears an expired session the moment someone presents it.
-    const { rows } = await db.query<Record<string, unknown>>(
-      `DELETE FROM auth_sessions WHERE state = $1 RETURNING ${COLUMNS}, expires_at > now() AS live`,
-      [state],
-    );
+    const { rows } = await db.query<Record<string, unknown>>(`DELETE FROM auth_sessions WHERE state = $1 RETURNING ${COLUMNS}, expires_at > now() AS live`, [
+      state,
+    ]);
     const row = rows[0];
     return row === undefined ? undefined : { session: toSession(row), expired: row.live !== true };
   };

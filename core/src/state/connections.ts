@@ -1,27 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { ErrorCodes, UserError } from "../errors/index.ts";
-import type {
-  Connection,
-  ConnectionOwner,
-  ConnectionTokens,
-  CreateConnectionInput,
-  ListConnectionsFilter,
-  StaleCandidatesFilter,
-} from "./connection-types.ts";
+import type { Connection, ConnectionOwner, ConnectionTokens, CreateConnectionInput, ListConnectionsFilter, StaleCandidatesFilter } from "./connection-types.ts";
 import type { Database } from "./database.ts";
 import { StateErrorCodes } from "./error-codes.ts";
 import { invalidArgument, returnedRow } from "./state-errors.ts";
 import { createSqlFilter, type SqlFilter } from "./sql-filter.ts";
-import {
-  assertNonEmpty,
-  assertUuid,
-  isUuid,
-  limitParam,
-  offsetParam,
-  timestampParam,
-  toIso,
-  toIsoOrNull,
-} from "./sql-values.ts";
+import { assertNonEmpty, assertUuid, isUuid, limitParam, offsetParam, timestampParam, toIso, toIsoOrNull } from "./sql-values.ts";
 import { NUL_ESCAPE } from "./sql-params.ts";
 import { isUniqueViolation } from "./sqlstate.ts";
 import type { TokenCipher } from "./token-cipher.ts";
@@ -156,7 +140,10 @@ export function createConnectionRepository(db: Database, cipher: TokenCipher): C
 
     async findByProviderUserId(provider, providerUserId, owner) {
       if (owner === undefined) {
-        return one(`SELECT ${COLUMNS} FROM connections WHERE provider = $1 AND provider_user_id = $2 AND active ORDER BY created_at DESC, user_id LIMIT 1`, [provider, providerUserId]);
+        return one(`SELECT ${COLUMNS} FROM connections WHERE provider = $1 AND provider_user_id = $2 AND active ORDER BY created_at DESC, user_id LIMIT 1`, [
+          provider,
+          providerUserId,
+        ]);
       }
       // The unique index's key: a missing developer or reference_id is the empty one.
       return one(
@@ -189,10 +176,9 @@ export function createConnectionRepository(db: Database, cipher: TokenCipher): C
     },
 
     async listByReferenceId(referenceId) {
-      const { rows } = await db.query<Record<string, unknown>>(
-        `SELECT ${COLUMNS} FROM connections WHERE reference_id = $1 ORDER BY created_at, user_id`,
-        [referenceId],
-      );
+      const { rows } = await db.query<Record<string, unknown>>(`SELECT ${COLUMNS} FROM connections WHERE reference_id = $1 ORDER BY created_at, user_id`, [
+        referenceId,
+      ]);
       return rows.map(toConnection);
     },
 
@@ -209,10 +195,7 @@ export function createConnectionRepository(db: Database, cipher: TokenCipher): C
 
     async countConnections(filter = {}) {
       const sql = filtered(filter);
-      const { rows } = await db.query<{ count: unknown }>(
-        `SELECT count(*) AS count FROM connections ${sql.where()}`,
-        sql.params,
-      );
+      const { rows } = await db.query<{ count: unknown }>(`SELECT count(*) AS count FROM connections ${sql.where()}`, sql.params);
       return Number(rows[0]?.count ?? 0);
     },
 
@@ -229,10 +212,10 @@ export function createConnectionRepository(db: Database, cipher: TokenCipher): C
 
     async setTokens(userId, tokens) {
       const id = assertUuid(userId, "userId");
-      const { rows } = await db.query(
-        "UPDATE connections SET tokens_ciphertext = $2, updated_at = now() WHERE user_id = $1 RETURNING user_id",
-        [id, encryptTokens(id, tokens)],
-      );
+      const { rows } = await db.query("UPDATE connections SET tokens_ciphertext = $2, updated_at = now() WHERE user_id = $1 RETURNING user_id", [
+        id,
+        encryptTokens(id, tokens),
+      ]);
       if (rows.length === 0) throw connectionNotFound(id);
     },
 
@@ -272,10 +255,7 @@ export function createConnectionRepository(db: Database, cipher: TokenCipher): C
       const candidates = [...new Set(userIds)];
       const uuids = candidates.filter(isUuid);
       const { rows } = uuids.length
-        ? await db.query<{ user_id: string }>(
-            "SELECT user_id FROM connections WHERE user_id = ANY($1::uuid[]) AND active AND paused_at IS NULL",
-            [uuids],
-          )
+        ? await db.query<{ user_id: string }>("SELECT user_id FROM connections WHERE user_id = ANY($1::uuid[]) AND active AND paused_at IS NULL", [uuids])
         : { rows: [] };
       const active = new Set(rows.map((row) => row.user_id));
       return new Set(candidates.filter((id) => !active.has(id)));
@@ -283,10 +263,7 @@ export function createConnectionRepository(db: Database, cipher: TokenCipher): C
 
     async deactivate(userId) {
       if (!isUuid(userId)) return undefined;
-      return one(
-        `UPDATE connections SET active = false, updated_at = now() WHERE user_id = $1 RETURNING ${COLUMNS}`,
-        [userId],
-      );
+      return one(`UPDATE connections SET active = false, updated_at = now() WHERE user_id = $1 RETURNING ${COLUMNS}`, [userId]);
     },
 
     async markAuthRevoked(userId, reason) {
@@ -300,18 +277,12 @@ export function createConnectionRepository(db: Database, cipher: TokenCipher): C
 
     async deactivateIfActive(userId) {
       if (!isUuid(userId)) return undefined;
-      return one(
-        `UPDATE connections SET active = false, updated_at = now() WHERE user_id = $1 AND active RETURNING ${COLUMNS}`,
-        [userId],
-      );
+      return one(`UPDATE connections SET active = false, updated_at = now() WHERE user_id = $1 AND active RETURNING ${COLUMNS}`, [userId]);
     },
 
     async pause(userId) {
       if (!isUuid(userId)) return undefined;
-      return one(
-        `UPDATE connections SET paused_at = COALESCE(paused_at, now()), updated_at = now() WHERE user_id = $1 RETURNING ${COLUMNS}`,
-        [userId],
-      );
+      return one(`UPDATE connections SET paused_at = COALESCE(paused_at, now()), updated_at = now() WHERE user_id = $1 RETURNING ${COLUMNS}`, [userId]);
     },
 
     async resume(userId) {

@@ -15,10 +15,7 @@ export function createCursorRepository(db: Database): CursorRepository {
   return {
     async getCursor<T>(userId: string, dataType: string): Promise<T | undefined> {
       if (!isUuid(userId)) return undefined;
-      const { rows } = await db.query<{ cursor: T }>(
-        "SELECT cursor FROM cursors WHERE user_id = $1 AND data_type = $2",
-        [userId, dataType],
-      );
+      const { rows } = await db.query<{ cursor: T }>("SELECT cursor FROM cursors WHERE user_id = $1 AND data_type = $2", [userId, dataType]);
       return rows[0]?.cursor;
     },
 

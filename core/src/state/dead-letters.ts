@@ -76,17 +76,12 @@ export function createDeadLetterRepository(db: Database): DeadLetterRepository {
     },
 
     async getDeadLetter(id) {
-      const { rows } = await db.query<Record<string, unknown>>(`SELECT ${COLUMNS} FROM dead_letters WHERE id = $1`, [
-        assertId(id, "id"),
-      ]);
+      const { rows } = await db.query<Record<string, unknown>>(`SELECT ${COLUMNS} FROM dead_letters WHERE id = $1`, [assertId(id, "id")]);
       return rows[0] === undefined ? undefined : toDeadLetter(rows[0]);
     },
 
     async markReplayed(id) {
-      const { rows } = await db.query(
-        "UPDATE dead_letters SET replayed_at = now() WHERE id = $1 AND replayed_at IS NULL RETURNING id",
-        [assertId(id, "id")],
-      );
+      const { rows } = await db.query("UPDATE dead_letters SET replayed_at = now() WHERE id = $1 AND replayed_at IS NULL RETURNING id", [assertId(id, "id")]);
       return rows.length > 0;
     },
   };

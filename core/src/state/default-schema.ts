@@ -32,6 +32,8 @@ export async function defaultSchema(url: string, log: Logger): Promise<string> {
 
 /** A `schema_migrations` table in public may be another application's: Tributary's has `connections` beside it. */
 async function holdsTributaryTables(client: pg.Client): Promise<boolean> {
-  const { rows } = await client.query("SELECT 1 FROM information_schema.tables WHERE table_schema = 'public' AND table_name IN ('connections', 'dead_letters')");
+  const { rows } = await client.query(
+    "SELECT 1 FROM information_schema.tables WHERE table_schema = 'public' AND table_name IN ('connections', 'dead_letters')",
+  );
   return rows.length === 2;
 }

@@ -1,11 +1,5 @@
 import type { Database } from "./database.ts";
-import {
-  DELIVERY_STATUSES,
-  type Delivery,
-  type DeliveryStatus,
-  type ListDeliveriesFilter,
-  type RecordDeliveryInput,
-} from "./delivery-types.ts";
+import { DELIVERY_STATUSES, type Delivery, type DeliveryStatus, type ListDeliveriesFilter, type RecordDeliveryInput } from "./delivery-types.ts";
 import { invalidArgument, returnedRow } from "./state-errors.ts";
 import { createSqlFilter } from "./sql-filter.ts";
 import { assertNonEmpty, assertUuid, errorText, limitParam, toId, toIso, toIsoOrNull } from "./sql-values.ts";

@@ -39,32 +39,21 @@ async function applyOne(db: Database, migration: Migration): Promise<boolean> {
     // The lock comes first so the check below sees what a concurrent starter has just committed.
     if (tx.kind === "postgres") await tx.query(LOCK);
     await tx.exec(CREATE_MIGRATIONS_TABLE);
-    const { rows } = await tx.query<{ checksum: string }>(
-      "SELECT checksum FROM schema_migrations WHERE version = $1",
-      [migration.version],
-    );
+    const { rows } = await tx.query<{ checksum: string }>("SELECT checksum FROM schema_migrations WHERE version = $1", [migration.version]);
     const done = rows[0];
     if (done !== undefined) {
       if (done.checksum !== migration.checksum) throw changedError(migration);
       return false;
     }
     await tx.exec(migration.sql);
-    await tx.query("INSERT INTO schema_migrations (version, name, checksum) VALUES ($1, $2, $3)", [
-      migration.version,
-      migration.name,
-      migration.checksum,
-    ]);
+    await tx.query("INSERT INTO schema_migrations (version, name, checksum) VALUES ($1, $2, $3)", [migration.version, migration.name, migration.checksum]);
     return true;
   });
 }
 
 function changedError(migration: Migration): UserError {
-  return new UserError(
-    StateErrorCodes.MIGRATION_CHANGED,
-    `migration ${migration.name} was edited after it was applied to this database`,
-    {
-      hint: "migrations are append-only: revert the edit and add a new migration (a throwaway dev database can simply be deleted)",
-      details: { version: migration.version },
-    },
-  );
+  return new UserError(StateErrorCodes.MIGRATION_CHANGED, `migration ${migration.name} was edited after it was applied to this database`, {
+    hint: "migrations are append-only: revert the edit and add a new migration (a throwaway dev database can simply be deleted)",
+    details: { version: migration.version },
+  });
 }

@@ -69,10 +69,7 @@ export function createQuarantineRepository(db: Database): QuarantineRepository {
 
     async countQuarantine(filter = {}) {
       const sql = filtered(filter);
-      const { rows } = await db.query<{ count: unknown }>(
-        `SELECT count(*) AS count FROM quarantine ${sql.where()}`,
-        sql.params,
-      );
+      const { rows } = await db.query<{ count: unknown }>(`SELECT count(*) AS count FROM quarantine ${sql.where()}`, sql.params);
       return Number(rows[0]?.count ?? 0);
     },
 
@@ -92,10 +89,7 @@ export function createQuarantineRepository(db: Database): QuarantineRepository {
     },
 
     async resolveQuarantine(id) {
-      const { rows } = await db.query(
-        "UPDATE quarantine SET resolved_at = now() WHERE id = $1 AND resolved_at IS NULL RETURNING id",
-        [assertId(id, "id")],
-      );
+      const { rows } = await db.query("UPDATE quarantine SET resolved_at = now() WHERE id = $1 AND resolved_at IS NULL RETURNING id", [assertId(id, "id")]);
       return rows.length > 0;
     },
   };

@@ -50,12 +50,7 @@ export function createTokenCipher(options: TokenCipherOptions): TokenCipher {
   const decrypt = (ciphertext: string, aad: string): string => {
     const parts = ciphertext.split(".");
     const [version, id, ivText, tagText, bodyText] = parts;
-    if (
-      parts.length !== 5 ||
-      version !== VERSION ||
-      id === undefined ||
-      [ivText, tagText, bodyText].some((part) => part === undefined || !B64URL.test(part))
-    ) {
+    if (parts.length !== 5 || version !== VERSION || id === undefined || [ivText, tagText, bodyText].some((part) => part === undefined || !B64URL.test(part))) {
       throw new TributaryError(StateErrorCodes.CIPHERTEXT_MALFORMED, "stored secret is not a v1 ciphertext", "unexpected");
     }
     const key = keys.get(id);
@@ -78,11 +73,10 @@ export function createTokenCipher(options: TokenCipherOptions): TokenCipher {
       const body = Buffer.from(bodyText ?? "", "base64url");
       return Buffer.concat([decipher.update(body), decipher.final()]).toString("utf8");
     } catch (error) {
-      throw new UserError(
-        StateErrorCodes.DECRYPT_FAILED,
-        "stored secret failed authentication: it was altered, or it belongs to another row",
-        { cause: error, hint: "the connection must be re-authorised; check the database for tampering" },
-      );
+      throw new UserError(StateErrorCodes.DECRYPT_FAILED, "stored secret failed authentication: it was altered, or it belongs to another row", {
+        cause: error,
+        hint: "the connection must be re-authorised; check the database for tampering",
+      });
     }
   };
 

@@ -21,12 +21,9 @@ export function createTransactionScope(kind: DatabaseKind, runner: TransactionRu
 
   const assertOpen = (): void => {
     if (finished) {
-      throw new TributaryError(
-        StateErrorCodes.TRANSACTION_FINISHED,
-        "transaction handle used after its transaction ended",
-        "unexpected",
-        { hint: "use the outer database, not a `tx` kept from a finished transaction" },
-      );
+      throw new TributaryError(StateErrorCodes.TRANSACTION_FINISHED, "transaction handle used after its transaction ended", "unexpected", {
+        hint: "use the outer database, not a `tx` kept from a finished transaction",
+      });
     }
   };
 

@@ -23,7 +23,9 @@ function toSession(row: Record<string, unknown>): WidgetSession {
   return {
     id: String(row.id),
     developer_id: String(row.developer_id),
-    providers: String(row.providers).split(",").filter((provider) => provider !== ""),
+    providers: String(row.providers)
+      .split(",")
+      .filter((provider) => provider !== ""),
     language: (row.language as string | null) ?? null,
     reference_id: (row.reference_id as string | null) ?? null,
     success_redirect_url: (row.success_redirect_url as string | null) ?? null,

@@ -23,7 +23,9 @@ export interface CompiledDetail {
  * holds it, so a read interrupted before handing it out can save it as received); `failures`: optional
  * details that failed (their key is absent); `error`: why a required one rejects the record.
  */
-export type DetailOutcome = { ok: true; record: ProviderRecord; failures: number; fetched: number } | { ok: false; error: TributaryError; failures: number; fetched: number };
+export type DetailOutcome =
+  | { ok: true; record: ProviderRecord; failures: number; fetched: number }
+  | { ok: false; error: TributaryError; failures: number; fetched: number };
 
 /** Answers of `once` details within one read, by detail name: fetched for the first record that needs one. */
 export interface OnceAnswers {
@@ -39,7 +41,9 @@ export function onceAnswers(arrived: Readonly<Record<string, unknown>> = {}): On
 
 /** One detail's answer for a record: its request, or the URL the record holds; decoded as FIT when declared. */
 async function fetchDetail(detail: CompiledDetail, record: ProviderRecord, session: ProviderSession, variables: TemplateVariables): Promise<unknown> {
-  const answer = detail.urlOf ? await session.execute(session.prepareUrl(detailUrl(detail, record))) : await session.send(detail.spec.request!, { ...variables, record });
+  const answer = detail.urlOf
+    ? await session.execute(session.prepareUrl(detailUrl(detail, record)))
+    : await session.send(detail.spec.request!, { ...variables, record });
   if (answer.ignored) return undefined;
   return detail.select(detail.spec.decode === "fit" ? await decodeFitDetail(answer.raw, `details.${detail.spec.name}`) : answer.body);
 }
@@ -52,7 +56,13 @@ async function fetchDetail(detail: CompiledDetail, record: ProviderRecord, sessi
  * What the read as a whole must stop for — a budget or Retry-After wait, revoked access, cancellation,
  * a provider down after every retry of a required detail — is thrown.
  */
-export async function attachDetails(listed: ProviderRecord, details: readonly CompiledDetail[], session: ProviderSession, variables: TemplateVariables, once: OnceAnswers = onceAnswers()): Promise<DetailOutcome> {
+export async function attachDetails(
+  listed: ProviderRecord,
+  details: readonly CompiledDetail[],
+  session: ProviderSession,
+  variables: TemplateVariables,
+  once: OnceAnswers = onceAnswers(),
+): Promise<DetailOutcome> {
   let failures = 0;
   let fetched = 0;
   if (details.length === 0) return { ok: true, record: listed, failures, fetched };
@@ -73,7 +83,10 @@ export async function attachDetails(listed: ProviderRecord, details: readonly Co
         fetched += 1;
         answer = fetchDetail(detail, record, session, variables);
         if (detail.spec.once) {
-          answer.then((value) => (once.arrived[name] = value), () => undefined);
+          answer.then(
+            (value) => (once.arrived[name] = value),
+            () => undefined,
+          );
           once.answers.set(name, answer);
         }
       }
@@ -102,7 +115,11 @@ export async function attachDetails(listed: ProviderRecord, details: readonly Co
   return { ok: true, record, failures, fetched };
 }
 
-export function compileDetails(details: StreamSpec["details"], compileWhen: (expression: string, where: string) => RecordPredicate, where: string): CompiledDetail[] {
+export function compileDetails(
+  details: StreamSpec["details"],
+  compileWhen: (expression: string, where: string) => RecordPredicate,
+  where: string,
+): CompiledDetail[] {
   return (details ?? []).map((spec, index) => ({
     spec,
     select: compilePointer(spec.select ?? ""),

@@ -22,7 +22,10 @@ export async function decodeFitDetail(bytes: Buffer, where: string): Promise<unk
     (module) => module as FitCodec,
     (cause) => {
       codec = undefined;
-      throw new UserError(ErrorCodes.PLUGIN_LOAD, `Cannot import the FIT codec "${FIT_CODEC_MODULE}" for ${where}`, { cause, hint: "Install it (pnpm add @tributary/fit)." });
+      throw new UserError(ErrorCodes.PLUGIN_LOAD, `Cannot import the FIT codec "${FIT_CODEC_MODULE}" for ${where}`, {
+        cause,
+        hint: "Install it (pnpm add @tributary/fit).",
+      });
     },
   );
   const { decodeActivityFit } = await codec;

@@ -104,7 +104,9 @@ export function createPager(paging: PagingSpec | undefined, where: string): Page
     }
     case "link": {
       if (!paging.nextPath && !paging.linkHeader) {
-        throw new UserError(ErrorCodes.SPEC_INVALID, `${where}.paging: link paging needs nextPath or linkHeader: true`, { hint: "Say where the next page's URL is." });
+        throw new UserError(ErrorCodes.SPEC_INVALID, `${where}.paging: link paging needs nextPath or linkHeader: true`, {
+          hint: "Say where the next page's URL is.",
+        });
       }
       const nextAt = paging.nextPath !== undefined ? compilePointer(paging.nextPath) : undefined;
       return {
@@ -129,14 +131,21 @@ function compileStop(rule: StopRule, paging: PagingSpec, where: string): (seen: 
       return (_seen, _answer, count) => (count === 0 ? "empty" : undefined);
     case "short_page": {
       const size = "size" in paging ? paging.size : undefined;
-      if (size === undefined) throw new UserError(ErrorCodes.SPEC_INVALID, `${where}: short_page needs paging.size — the length of a full page`, { hint: "Set paging.size (and sizeParam)." });
+      if (size === undefined)
+        throw new UserError(ErrorCodes.SPEC_INVALID, `${where}: short_page needs paging.size — the length of a full page`, {
+          hint: "Set paging.size (and sizeParam).",
+        });
       return (_seen, _answer, count) => (count < size ? "short_page" : undefined);
     }
     case "flag": {
       const read = compilePointer(rule.path);
       return (_seen, answer) => {
         const value = read(answer.body);
-        return value === undefined || value === rule.equals || (value !== null && rule.equals !== null && typeof value !== "object" && String(value) === String(rule.equals)) ? "flag" : undefined;
+        return value === undefined ||
+          value === rule.equals ||
+          (value !== null && rule.equals !== null && typeof value !== "object" && String(value) === String(rule.equals))
+          ? "flag"
+          : undefined;
       };
     }
     case "total_pages": {
@@ -165,7 +174,9 @@ function withParams(base: PreparedRequest, values: Record<string, string | numbe
     return { ...base, url };
   }
   if (base.method === "GET" || base.method === "HEAD") {
-    throw new UserError(ErrorCodes.SPEC_INVALID, `${where}.paging.in is "body" but the request is a ${base.method}`, { hint: 'Use method: POST, or paging.in: "query".' });
+    throw new UserError(ErrorCodes.SPEC_INVALID, `${where}.paging.in is "body" but the request is a ${base.method}`, {
+      hint: 'Use method: POST, or paging.in: "query".',
+    });
   }
   if (!base.body || base.body.encoding === "form") {
     const form = new URLSearchParams(base.body?.encoding === "form" ? base.body.value : undefined);
@@ -174,7 +185,9 @@ function withParams(base: PreparedRequest, values: Record<string, string | numbe
   }
   const json = base.body.value;
   if (json === null || typeof json !== "object" || Array.isArray(json)) {
-    throw new UserError(ErrorCodes.SPEC_INVALID, `${where}.paging.in is "body" but the request body is not an object`, { hint: "Make the JSON body an object, or put paging in the query." });
+    throw new UserError(ErrorCodes.SPEC_INVALID, `${where}.paging.in is "body" but the request body is not an object`, {
+      hint: "Make the JSON body an object, or put paging in the query.",
+    });
   }
   return { ...base, body: { encoding: "json", value: { ...json, ...Object.fromEntries(entries) } } };
 }

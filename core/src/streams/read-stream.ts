@@ -122,7 +122,21 @@ export interface ReadStreamDeps {
 export function readStream(stream: CompiledStream, requested: { start: Date; end: Date }, ctx: StreamReadContext, deps: ReadStreamDeps): StreamReading {
   const { spec, where, pager } = stream;
   const { session } = ctx;
-  const stats: StreamStats = { windows: 0, pages: 0, records: 0, filtered: 0, duplicates: 0, malformed: 0, missingIds: 0, detailRequests: 0, detailFailures: 0, rejected: 0, truncated: 0, collected: 0, http: session.stats };
+  const stats: StreamStats = {
+    windows: 0,
+    pages: 0,
+    records: 0,
+    filtered: 0,
+    duplicates: 0,
+    malformed: 0,
+    missingIds: 0,
+    detailRequests: 0,
+    detailFailures: 0,
+    rejected: 0,
+    truncated: 0,
+    collected: 0,
+    http: session.stats,
+  };
   const requestedIso = { start: requested.start.toISOString(), end: requested.end.toISOString() };
   const keepsCheckpoint = stream.timeOf !== undefined && deps.cursors !== undefined && ctx.userId !== undefined;
   let position: StreamPosition | undefined;
@@ -189,7 +203,14 @@ export function readStream(stream: CompiledStream, requested: { start: Date; end
           received = undefined;
           current = page;
           ready = new Map((page.ready ?? []).map((index) => [index, page.records[index]!]));
-          const reading = handOut(page, skip, variables, step, (id) => previousIds.has(id) || ids.has(id), (id) => ids.add(id));
+          const reading = handOut(
+            page,
+            skip,
+            variables,
+            step,
+            (id) => previousIds.has(id) || ids.has(id),
+            (id) => ids.add(id),
+          );
           if (collected) for await (const record of reading) collected.push(record);
           else yield* reading;
           current = undefined;
@@ -197,9 +218,12 @@ export function readStream(stream: CompiledStream, requested: { start: Date; end
           if ("stop" in after) {
             if (after.stop === "max_pages" || after.stop === "loop") {
               stats.truncated += 1;
-              deps.log.warn({ stream: spec.name, reason: after.stop, pages: state.pages + 1 }, after.stop === "max_pages"
-                ? "stream paging reached maxPages in one window; the rest of the window is not read (raise paging.maxPages or lower dateRange.maxWindowDays)"
-                : "the provider answered the same next page twice; paging stopped");
+              deps.log.warn(
+                { stream: spec.name, reason: after.stop, pages: state.pages + 1 },
+                after.stop === "max_pages"
+                  ? "stream paging reached maxPages in one window; the rest of the window is not read (raise paging.maxPages or lower dateRange.maxWindowDays)"
+                  : "the provider answered the same next page twice; paging stopped",
+              );
             }
             break;
           }
@@ -257,12 +281,24 @@ export function readStream(stream: CompiledStream, requested: { start: Date; end
     }
     return clampWindow(
       { start, end: requested.end.getTime() },
-      { now: (ctx.now ?? deps.now)(), maxHistoryDays: deps.maxHistoryDays, futureMarginMs: deps.futureMarginMs, wholeDays: spec.dateRange?.start.format === "date" || spec.dateRange?.wholeDays === true },
+      {
+        now: (ctx.now ?? deps.now)(),
+        maxHistoryDays: deps.maxHistoryDays,
+        futureMarginMs: deps.futureMarginMs,
+        wholeDays: spec.dateRange?.start.format === "date" || spec.dateRange?.wholeDays === true,
+      },
     );
   }
 
   /** One page's records, in order, details fetched up to detailConcurrency records ahead. */
-  async function* handOut(page: FetchedPage, from: number, variables: TemplateVariables, step: TimeWindow, seen: (id: string) => boolean, remember: (id: string) => void): AsyncGenerator<ProviderRecord> {
+  async function* handOut(
+    page: FetchedPage,
+    from: number,
+    variables: TemplateVariables,
+    step: TimeWindow,
+    seen: (id: string) => boolean,
+    remember: (id: string) => void,
+  ): AsyncGenerator<ProviderRecord> {
     const { records } = page;
     const readyBefore = new Set(page.ready ?? []);
     const pending: { index: number; record: ProviderRecord; outcome: Promise<DetailOutcome> }[] = [];
@@ -333,7 +369,10 @@ export function readStream(stream: CompiledStream, requested: { start: Date; end
         passed(index);
         continue;
       } else remember(id);
-      const outcome = stream.details.length > 0 ? attachDetails(record, stream.details, session, variables, once) : Promise.resolve({ ok: true as const, record, failures: 0, fetched: 0 });
+      const outcome =
+        stream.details.length > 0
+          ? attachDetails(record, stream.details, session, variables, once)
+          : Promise.resolve({ ok: true as const, record, failures: 0, fetched: 0 });
       // Awaited in order below; if the read stops first, a later failure must not go unhandled.
       outcome.catch(() => undefined);
       pending.push({ index, record, outcome });
@@ -367,7 +406,8 @@ export function readStream(stream: CompiledStream, requested: { start: Date; end
     },
     commit,
     [Symbol.asyncIterator]() {
-      if (started) throw new UserError(ErrorCodes.SPEC_INVALID, `${where}: a stream reading can be iterated once`, { hint: "Call readStream again for another pass." });
+      if (started)
+        throw new UserError(ErrorCodes.SPEC_INVALID, `${where}: a stream reading can be iterated once`, { hint: "Call readStream again for another pass." });
       started = true;
       return run();
     },
@@ -378,8 +418,12 @@ const isoWindow = (window: TimeWindow) => ({ start: new Date(window.start).toISO
 
 function checkResume(resume: StreamPosition, stream: string, requested: { start: string; end: string }): void {
   if (resume.v !== 1 || resume.stream !== stream || resume.requested?.start !== requested.start || resume.requested?.end !== requested.end) {
-    throw new UserError(ErrorCodes.SPEC_INVALID, `The saved position belongs to another read (stream ${resume.stream}, ${resume.requested?.start} – ${resume.requested?.end})`, {
-      hint: "Resume a read with the same stream and window it was saved for.",
-    });
+    throw new UserError(
+      ErrorCodes.SPEC_INVALID,
+      `The saved position belongs to another read (stream ${resume.stream}, ${resume.requested?.start} – ${resume.requested?.end})`,
+      {
+        hint: "Resume a read with the same stream and window it was saved for.",
+      },
+    );
   }
 }

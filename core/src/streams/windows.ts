@@ -35,7 +35,11 @@ export function clampWindow(window: TimeWindow, options: ClampOptions): TimeWind
  * The windows one request at a time may ask for: at most maxWindowDays each, oldest first (from the
  * start) or newest first (from the end). Lazily, so a five-year range is never materialised.
  */
-export function* stepWindows(window: TimeWindow, maxWindowDays: number | undefined, order: "oldest_first" | "newest_first" = "oldest_first"): Generator<TimeWindow> {
+export function* stepWindows(
+  window: TimeWindow,
+  maxWindowDays: number | undefined,
+  order: "oldest_first" | "newest_first" = "oldest_first",
+): Generator<TimeWindow> {
   const step = maxWindowDays === undefined ? Number.POSITIVE_INFINITY : Math.max(1, Math.round(maxWindowDays * DAY_MS));
   if (order === "newest_first") {
     for (let end = window.end; end > window.start; end -= step) yield { start: Math.max(window.start, end - step), end };

@@ -75,9 +75,13 @@ export async function createSubscriptions(target: SubscriptionTarget): Promise<C
   if (!subscription.fields.key) {
     const other = before.find((s) => !s.ours);
     if (other && !before.some((s) => s.ours)) {
-      throw new UserError(ErrorCodes.SUBSCRIPTION_CONFLICT, `${name} allows the application one subscription, and it has #${other.id} posting to ${other.callbackUrl ?? "another URL"}, not ${target.webhookUrl}`, {
-        hint: `Delete it first (tributary subscriptions delete ${name} --id ${other.id}), or set server.publicUrl to the URL it posts to.`,
-      });
+      throw new UserError(
+        ErrorCodes.SUBSCRIPTION_CONFLICT,
+        `${name} allows the application one subscription, and it has #${other.id} posting to ${other.callbackUrl ?? "another URL"}, not ${target.webhookUrl}`,
+        {
+          hint: `Delete it first (tributary subscriptions delete ${name} --id ${other.id}), or set server.publicUrl to the URL it posts to.`,
+        },
+      );
     }
   }
   const outcome: CreateOutcome = { created: [], existing: [] };
@@ -92,9 +96,13 @@ export async function createSubscriptions(target: SubscriptionTarget): Promise<C
     const made = compilePointer(subscription.created ?? "")(answer.body);
     const id = text(compilePointer(subscription.fields.id)(made));
     if (id === undefined) {
-      throw new UserError(ErrorCodes.PROVIDER_BAD_RESPONSE, `${name} answered the subscription request without an id at ${JSON.stringify(subscription.fields.id)}`, {
-        hint: `Check with tributary subscriptions show ${name} whether it was made; the connector's webhook.subscription.created and fields.id say where the answer holds it.`,
-      });
+      throw new UserError(
+        ErrorCodes.PROVIDER_BAD_RESPONSE,
+        `${name} answered the subscription request without an id at ${JSON.stringify(subscription.fields.id)}`,
+        {
+          hint: `Check with tributary subscriptions show ${name} whether it was made; the connector's webhook.subscription.created and fields.id say where the answer holds it.`,
+        },
+      );
     }
     const settings = (subscription.settings ?? []).flatMap(({ setting, path }) => {
       const value = text(compilePointer(path)(made));
@@ -125,9 +133,13 @@ export async function renewSubscriptions(target: SubscriptionTarget, options: { 
   const subscription = subscriptionSpecOf(target.spec);
   const renew = subscription.renew;
   if (!renew) {
-    throw new UserError(ErrorCodes.ARGUMENT_INVALID, `${target.spec.name}'s subscriptions do not expire: there is nothing to renew`, { hint: "Renewal is for providers whose spec declares webhook.subscription.renew (Oura)." });
+    throw new UserError(ErrorCodes.ARGUMENT_INVALID, `${target.spec.name}'s subscriptions do not expire: there is nothing to renew`, {
+      hint: "Renewal is for providers whose spec declares webhook.subscription.renew (Oura).",
+    });
   }
-  const due = (await listSubscriptions(target)).filter((s) => s.ours && (options.all || s.expiresAt === undefined || s.expiresAt - options.now <= renew.beforeSeconds * 1000));
+  const due = (await listSubscriptions(target)).filter(
+    (s) => s.ours && (options.all || s.expiresAt === undefined || s.expiresAt - options.now <= renew.beforeSeconds * 1000),
+  );
   const renewed: RenewedSubscription[] = [];
   for (const found of due) {
     const answer = await target.session.send(renew.request, { subscription_id: found.id });
@@ -148,17 +160,24 @@ export interface SubscriptionCheck {
  * ours has expired, and each setting the operator configured from it (Strava's subscription id) is
  * the listed one's.
  */
-export async function checkSubscriptions(target: SubscriptionTarget, options: { now: number; configured: Readonly<Record<string, unknown>> }): Promise<SubscriptionCheck> {
+export async function checkSubscriptions(
+  target: SubscriptionTarget,
+  options: { now: number; configured: Readonly<Record<string, unknown>> },
+): Promise<SubscriptionCheck> {
   const subscription = subscriptionSpecOf(target.spec);
   const subscriptions = await listSubscriptions(target);
   const ours = subscriptions.filter((s) => s.ours);
   const problems: string[] = [];
   for (const request of subscription.create) {
     const key = await keyOf(subscription, target.session, request);
-    if (!ours.some((s) => sameKey(s.key, key))) problems.push(`no subscription${key.length > 0 ? ` for ${key.join(" ")}` : ""} posts to ${target.webhookUrl}: make it with tributary subscriptions create ${target.spec.name}`);
+    if (!ours.some((s) => sameKey(s.key, key)))
+      problems.push(
+        `no subscription${key.length > 0 ? ` for ${key.join(" ")}` : ""} posts to ${target.webhookUrl}: make it with tributary subscriptions create ${target.spec.name}`,
+      );
   }
   for (const s of ours) {
-    if (s.expiresAt !== undefined && s.expiresAt <= options.now) problems.push(`#${s.id} expired on ${new Date(s.expiresAt).toISOString()}: make it again with tributary subscriptions create ${target.spec.name}`);
+    if (s.expiresAt !== undefined && s.expiresAt <= options.now)
+      problems.push(`#${s.id} expired on ${new Date(s.expiresAt).toISOString()}: make it again with tributary subscriptions create ${target.spec.name}`);
   }
   for (const { setting, path } of subscription.settings ?? []) {
     if (!setting.startsWith("options.") || ours.length === 0) continue;
@@ -166,7 +185,9 @@ export async function checkSubscriptions(target: SubscriptionTarget, options: { 
     if (listedValues.length === 0) continue;
     const configured = text(options.configured[setting.slice("options.".length)]);
     if (configured === undefined || !listedValues.includes(configured)) {
-      problems.push(`providers.${target.spec.name}.${setting} is ${configured === undefined ? "not set" : JSON.stringify(configured)}, and the subscription's is ${listedValues.map((v) => JSON.stringify(v)).join(" or ")}: pushes naming it are refused until it is set`);
+      problems.push(
+        `providers.${target.spec.name}.${setting} is ${configured === undefined ? "not set" : JSON.stringify(configured)}, and the subscription's is ${listedValues.map((v) => JSON.stringify(v)).join(" or ")}: pushes naming it are refused until it is set`,
+      );
     }
   }
   return { ok: problems.length === 0, subscriptions, problems };

@@ -23,7 +23,10 @@ export function createCsrfTokens(redis: Redis, keyName: string): CsrfTokens {
       key = undefined;
       throw error;
     }));
-  const sign = async (browserId: string, purpose: string) => createHmac("sha256", await keyOf()).update(`${purpose}\n${browserId}`).digest("base64url");
+  const sign = async (browserId: string, purpose: string) =>
+    createHmac("sha256", await keyOf())
+      .update(`${purpose}\n${browserId}`)
+      .digest("base64url");
   return {
     token: sign,
     async check(browserId, purpose, token) {

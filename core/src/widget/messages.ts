@@ -52,7 +52,8 @@ export interface WidgetMessages {
 const en: WidgetMessages = {
   langName: "English",
   chooseTitle: "Connect your wearable",
-  chooseIntro: "Choose the service that records your activity, sleep and health data. You sign in with that service; we never see your password unless the service asks us to pass it on.",
+  chooseIntro:
+    "Choose the service that records your activity, sleep and health data. You sign in with that service; we never see your password unless the service asks us to pass it on.",
   providersLabel: "Services you can connect",
   connectWith: "Connect {name}",
   signInWith: "Continue to {name} to sign in",
@@ -108,7 +109,8 @@ const en: WidgetMessages = {
 const de: WidgetMessages = {
   langName: "Deutsch",
   chooseTitle: "Verbinde dein Wearable",
-  chooseIntro: "Wähle den Dienst, der deine Aktivitäts-, Schlaf- und Gesundheitsdaten aufzeichnet. Du meldest dich bei diesem Dienst an; dein Passwort sehen wir nur, wenn der Dienst uns bittet, es weiterzugeben.",
+  chooseIntro:
+    "Wähle den Dienst, der deine Aktivitäts-, Schlaf- und Gesundheitsdaten aufzeichnet. Du meldest dich bei diesem Dienst an; dein Passwort sehen wir nur, wenn der Dienst uns bittet, es weiterzugeben.",
   providersLabel: "Dienste, die du verbinden kannst",
   connectWith: "{name} verbinden",
   signInWith: "Weiter zu {name} zur Anmeldung",
@@ -137,7 +139,8 @@ const de: WidgetMessages = {
     default: "bei uns oder beim Dienst ist etwas schiefgegangen.",
   },
   passwordTitle: "Bei {name} anmelden",
-  passwordIntro: "Gib die E-Mail-Adresse oder den Benutzernamen und das Passwort deines {name}-Kontos ein. Dein Passwort geht einmal an {name}, zur Anmeldung, und wird nie gespeichert.",
+  passwordIntro:
+    "Gib die E-Mail-Adresse oder den Benutzernamen und das Passwort deines {name}-Kontos ein. Dein Passwort geht einmal an {name}, zur Anmeldung, und wird nie gespeichert.",
   usernameLabel: "E-Mail oder Benutzername",
   passwordLabel: "Passwort",
   tokenTitle: "{name} verbinden",

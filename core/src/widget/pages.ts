@@ -70,7 +70,16 @@ export function providerListPage(
 /** The credentials form (password grant) or the token form of one flow. */
 export function connectFormPage(
   l: Localized,
-  input: { kind: "password" | "token"; provider: ProviderCard; action: string; cancelAction: string; backHref?: string; csrf: string; error?: boolean; instructions?: string },
+  input: {
+    kind: "password" | "token";
+    provider: ProviderCard;
+    action: string;
+    cancelAction: string;
+    backHref?: string;
+    csrf: string;
+    error?: boolean;
+    instructions?: string;
+  },
 ): string {
   const values = { name: input.provider.displayName };
   const title = fill(input.kind === "password" ? l.t.passwordTitle : l.t.tokenTitle, values);

@@ -10,7 +10,10 @@ import type { ProviderCard } from "./pages.ts";
  * user connects. A spec's icon file (checked when the connector was loaded: an SVG without scripting)
  * is inlined as a data URL, read once.
  */
-export function createProviderCards(registry: Pick<PluginRegistry, "hasConnector" | "connector">, providers: Readonly<Record<string, ClientSettings | undefined>> = {}) {
+export function createProviderCards(
+  registry: Pick<PluginRegistry, "hasConnector" | "connector">,
+  providers: Readonly<Record<string, ClientSettings | undefined>> = {},
+) {
   const icons = new Map<string, string | undefined>();
 
   const iconOf = (provider: string): string | undefined => {

@@ -17,7 +17,10 @@ describe("what a failed connect tells the user", () => {
       // The loser of the race finds no earlier connection (the winner had not committed) and inserts too.
       const lost = await store.createConnection(owner).catch((error: unknown) => error);
       expect(lost).toMatchObject({ code: StateErrorCodes.CONFLICT });
-      expect(failureFromError(lost, { provider: "GENERIC", session: null }, "token_exchange_failed", silentLogger())).toMatchObject({ ok: false, reason: "account_conflict" });
+      expect(failureFromError(lost, { provider: "GENERIC", session: null }, "token_exchange_failed", silentLogger())).toMatchObject({
+        ok: false,
+        reason: "account_conflict",
+      });
     } finally {
       await db.close();
     }

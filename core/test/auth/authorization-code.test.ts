@@ -22,16 +22,22 @@ describe.each<StoreBackend>(["postgres", "pglite"])("authorization code flow (st
     redis = new Redis(REDIS_URL);
     server = await startOAuthTestServer({ ...CLIENT, clientAuth: "basic", requirePkce: true });
     const spec = specFor("GENERIC", server.url, genericAuth());
-    h = buildService(db.store, redis, {
-      GENERIC: spec,
-      NOSTATE: specFor("NOSTATE", server.url, { ...genericAuth(), state: false, lifecycle: {} }),
-      OFF: specFor("OFF", server.url, genericAuth()),
-      NOCLIENT: specFor("NOCLIENT", server.url, genericAuth()),
-    }, {
-      GENERIC: { enabled: true, ...CLIENT },
-      NOSTATE: { enabled: true, ...CLIENT },
-      OFF: { enabled: false, ...CLIENT },
-    }, () => server.url);
+    h = buildService(
+      db.store,
+      redis,
+      {
+        GENERIC: spec,
+        NOSTATE: specFor("NOSTATE", server.url, { ...genericAuth(), state: false, lifecycle: {} }),
+        OFF: specFor("OFF", server.url, genericAuth()),
+        NOCLIENT: specFor("NOCLIENT", server.url, genericAuth()),
+      },
+      {
+        GENERIC: { enabled: true, ...CLIENT },
+        NOSTATE: { enabled: true, ...CLIENT },
+        OFF: { enabled: false, ...CLIENT },
+      },
+      () => server.url,
+    );
   });
 
   afterAll(async () => {
@@ -124,7 +130,11 @@ describe.each<StoreBackend>(["postgres", "pglite"])("authorization code flow (st
     await db.db.query("UPDATE auth_sessions SET expires_at = now() - interval '1 second' WHERE state = $1", [start.state]);
     const calls = server.tokenCalls.length;
     const outcome = await h.service.completeAuthorization({ provider: "GENERIC", query: await consent(start.url) });
-    expect(outcome).toMatchObject({ ok: false, reason: "session_expired", session: { referenceId: "slow-user", failureRedirectUrl: "https://app.example/failed", userId: start.userId } });
+    expect(outcome).toMatchObject({
+      ok: false,
+      reason: "session_expired",
+      session: { referenceId: "slow-user", failureRedirectUrl: "https://app.example/failed", userId: start.userId },
+    });
     expect(server.tokenCalls.length).toBe(calls);
   });
 
@@ -136,12 +146,18 @@ describe.each<StoreBackend>(["postgres", "pglite"])("authorization code flow (st
     expect(outcome).toMatchObject({ ok: false, reason: "access_denied", providerError: "access_denied", session: { referenceId: "declines" } });
 
     const failing = await h.service.beginAuthorization({ provider: "GENERIC" });
-    const broken = await h.service.completeAuthorization({ provider: "GENERIC", query: `state=${failing.state}&error=server_error&error_description=try+later` });
+    const broken = await h.service.completeAuthorization({
+      provider: "GENERIC",
+      query: `state=${failing.state}&error=server_error&error_description=try+later`,
+    });
     expect(broken).toMatchObject({ ok: false, reason: "provider_error", providerError: "server_error" });
     expect(broken.ok ? "" : broken.message).toContain("try later");
 
     const empty = await h.service.beginAuthorization({ provider: "GENERIC" });
-    expect(await h.service.completeAuthorization({ provider: "GENERIC", query: { state: empty.state } })).toMatchObject({ ok: false, reason: "provider_error" });
+    expect(await h.service.completeAuthorization({ provider: "GENERIC", query: { state: empty.state } })).toMatchObject({
+      ok: false,
+      reason: "provider_error",
+    });
   });
 
   it("refuses callbacks without a known state", async () => {
@@ -240,7 +256,13 @@ describe.each<StoreBackend>(["postgres", "pglite"])("authorization code flow (st
 
   it("blames the operator, not the user, for a client the provider refuses", async () => {
     nextAccount();
-    const wrong = buildService(db.store, redis, { GENERIC: specFor("GENERIC", server.url, genericAuth()) }, { GENERIC: { enabled: true, clientId: CLIENT.clientId, clientSecret: "wrong-secret-value" } }, () => server.url);
+    const wrong = buildService(
+      db.store,
+      redis,
+      { GENERIC: specFor("GENERIC", server.url, genericAuth()) },
+      { GENERIC: { enabled: true, clientId: CLIENT.clientId, clientSecret: "wrong-secret-value" } },
+      () => server.url,
+    );
     const start = await wrong.service.beginAuthorization({ provider: "GENERIC" });
     const outcome = await wrong.service.completeAuthorization({ provider: "GENERIC", query: await consent(start.url) });
     expect(outcome).toMatchObject({ ok: false, reason: "configuration_error", providerError: "invalid_client", error: { code: "ERR_AUTH_CLIENT" } });
@@ -250,9 +272,14 @@ describe.each<StoreBackend>(["postgres", "pglite"])("authorization code flow (st
 
   it("refuses to start for a disabled provider, a provider without a client id, an unknown provider, or a bad redirect", async () => {
     await expect(h.service.beginAuthorization({ provider: "OFF" })).rejects.toMatchObject({ code: "ERR_AUTH_FLOW" });
-    await expect(h.service.beginAuthorization({ provider: "NOCLIENT" })).rejects.toMatchObject({ code: "ERR_AUTH_CLIENT", hint: expect.stringContaining("providers.NOCLIENT.clientId") });
+    await expect(h.service.beginAuthorization({ provider: "NOCLIENT" })).rejects.toMatchObject({
+      code: "ERR_AUTH_CLIENT",
+      hint: expect.stringContaining("providers.NOCLIENT.clientId"),
+    });
     await expect(h.service.beginAuthorization({ provider: "NOPE" })).rejects.toMatchObject({ code: "ERR_PLUGIN_UNKNOWN" });
-    await expect(h.service.beginAuthorization({ provider: "GENERIC", successRedirectUrl: "javascript:alert(1)" })).rejects.toMatchObject({ code: "ERR_AUTH_FLOW" });
+    await expect(h.service.beginAuthorization({ provider: "GENERIC", successRedirectUrl: "javascript:alert(1)" })).rejects.toMatchObject({
+      code: "ERR_AUTH_FLOW",
+    });
   });
 
   it("never writes a token, code, verifier or client secret to its log", () => {

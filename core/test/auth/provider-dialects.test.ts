@@ -15,11 +15,38 @@ describe("provider dialects", () => {
   beforeAll(async () => {
     db = await openTestStore("postgres");
     redis = new Redis(REDIS_URL);
-    servers.STRAVA = await startOAuthTestServer({ clientId: "1234", clientSecret: "strava-secret-abcdef", clientAuth: "body", dialect: "strava", accessTokenTtlSeconds: 21600 });
-    servers.WITHINGS = await startOAuthTestServer({ clientId: "withings-id", clientSecret: "withings-secret-abcdef", clientAuth: "body", dialect: "withings", accessTokenTtlSeconds: 10800 });
-    servers.POLAR = await startOAuthTestServer({ clientId: "polar-id", clientSecret: "polar-secret-abcdef", clientAuth: "basic", dialect: "polar", refresh: "none" });
-    servers.XERT = await startOAuthTestServer({ clientId: "xert_public", clientSecret: "xert_public", clientAuth: "basic", passwordAccount: { username: "rider@example.com", password, userId: "xert-1" } });
-    servers.TOKEN = await startOAuthTestServer({ clientId: "unused", clientAuth: "none", passwordAccount: { username: "pat", password: "pat-password", userId: "pat-user" } });
+    servers.STRAVA = await startOAuthTestServer({
+      clientId: "1234",
+      clientSecret: "strava-secret-abcdef",
+      clientAuth: "body",
+      dialect: "strava",
+      accessTokenTtlSeconds: 21600,
+    });
+    servers.WITHINGS = await startOAuthTestServer({
+      clientId: "withings-id",
+      clientSecret: "withings-secret-abcdef",
+      clientAuth: "body",
+      dialect: "withings",
+      accessTokenTtlSeconds: 10800,
+    });
+    servers.POLAR = await startOAuthTestServer({
+      clientId: "polar-id",
+      clientSecret: "polar-secret-abcdef",
+      clientAuth: "basic",
+      dialect: "polar",
+      refresh: "none",
+    });
+    servers.XERT = await startOAuthTestServer({
+      clientId: "xert_public",
+      clientSecret: "xert_public",
+      clientAuth: "basic",
+      passwordAccount: { username: "rider@example.com", password, userId: "xert-1" },
+    });
+    servers.TOKEN = await startOAuthTestServer({
+      clientId: "unused",
+      clientAuth: "none",
+      passwordAccount: { username: "pat", password: "pat-password", userId: "pat-user" },
+    });
     const specs = {
       STRAVA: specFor("STRAVA", servers.STRAVA.url, stravaAuth()),
       WITHINGS: specFor("WITHINGS", servers.WITHINGS.url, withingsAuth()),
@@ -28,11 +55,17 @@ describe("provider dialects", () => {
       TOKEN: specFor("TOKEN", servers.TOKEN.url, bearerAuth()),
       APIKEY: specFor("APIKEY", servers.TOKEN.url, apiKeyAuth()),
     };
-    h = buildService(db.store, redis, specs, {
-      STRAVA: { enabled: true, clientId: "1234", clientSecret: "strava-secret-abcdef" },
-      WITHINGS: { enabled: true, clientId: "withings-id", clientSecret: "withings-secret-abcdef" },
-      POLAR: { enabled: true, clientId: "polar-id", clientSecret: "polar-secret-abcdef" },
-    }, (provider) => servers[provider === "APIKEY" ? "TOKEN" : provider]!.url);
+    h = buildService(
+      db.store,
+      redis,
+      specs,
+      {
+        STRAVA: { enabled: true, clientId: "1234", clientSecret: "strava-secret-abcdef" },
+        WITHINGS: { enabled: true, clientId: "withings-id", clientSecret: "withings-secret-abcdef" },
+        POLAR: { enabled: true, clientId: "polar-id", clientSecret: "polar-secret-abcdef" },
+      },
+      (provider) => servers[provider === "APIKEY" ? "TOKEN" : provider]!.url,
+    );
   });
 
   afterAll(async () => {
@@ -111,7 +144,10 @@ describe("provider dialects", () => {
     const refused = await h.service.connectWithPassword({ provider: "XERT", username: "rider@example.com", password: "wrong password" });
     expect(refused).toMatchObject({ ok: false, reason: "invalid_credentials", providerError: "invalid_grant" });
     expect(refused.ok ? "" : refused.message).not.toContain("wrong password");
-    expect(await h.service.connectWithPassword({ provider: "XERT", username: "rider", password: "" })).toMatchObject({ ok: false, reason: "invalid_credentials" });
+    expect(await h.service.connectWithPassword({ provider: "XERT", username: "rider", password: "" })).toMatchObject({
+      ok: false,
+      reason: "invalid_credentials",
+    });
     await expect(h.service.connectWithPassword({ provider: "STRAVA", username: "a", password: "b" })).rejects.toMatchObject({ code: "ERR_AUTH_FLOW" });
     await expect(h.service.beginAuthorization({ provider: "XERT" })).rejects.toMatchObject({ code: "ERR_AUTH_FLOW" });
   });

@@ -83,7 +83,13 @@ describe("two worker processes refreshing one connection at once", () => {
     redis = new Redis(REDIS_URL);
     // Rotating refresh tokens, invalid after their first use: a second refresh would be refused.
     server = await startOAuthTestServer({ ...CLIENT, clientAuth: "basic", refresh: "rotating" });
-    const h = buildService(db.store, redis, { RACE: specFor("RACE", server.url, { ...genericAuth(), lifecycle: {} }) }, { RACE: { enabled: true, ...CLIENT } }, () => server.url);
+    const h = buildService(
+      db.store,
+      redis,
+      { RACE: specFor("RACE", server.url, { ...genericAuth(), lifecycle: {} }) },
+      { RACE: { enabled: true, ...CLIENT } },
+      () => server.url,
+    );
     server.account = { userId: "racer-1" };
     const start = await h.service.beginAuthorization({ provider: "RACE" });
     const outcome = await h.service.completeAuthorization({ provider: "RACE", query: await consent(start.url) });

@@ -37,12 +37,17 @@ describe("credentials of a stored connection", () => {
     reusable = await startOAuthTestServer({ ...CLIENT, clientAuth: "basic", refresh: "reusable" });
     withings = await startOAuthTestServer({ ...CLIENT, clientAuth: "body", dialect: "withings" });
     const whoop = { ...genericAuth(), refreshParams: { scope: "offline" }, lifecycle: {} };
-    h = buildService(db.store, redis, {
-      ROTATING: specFor("ROTATING", rotating.url, whoop),
-      REUSABLE: specFor("REUSABLE", reusable.url, { ...genericAuth(), refresh: "reusable", lifecycle: {} }),
-      WITHINGS: specFor("WITHINGS", withings.url, withingsAuth()),
-    }, { ROTATING: { enabled: true, ...CLIENT }, REUSABLE: { enabled: true, ...CLIENT }, WITHINGS: { enabled: true, ...CLIENT } }, (provider) =>
-      provider === "ROTATING" ? rotating.url : provider === "REUSABLE" ? reusable.url : withings.url);
+    h = buildService(
+      db.store,
+      redis,
+      {
+        ROTATING: specFor("ROTATING", rotating.url, whoop),
+        REUSABLE: specFor("REUSABLE", reusable.url, { ...genericAuth(), refresh: "reusable", lifecycle: {} }),
+        WITHINGS: specFor("WITHINGS", withings.url, withingsAuth()),
+      },
+      { ROTATING: { enabled: true, ...CLIENT }, REUSABLE: { enabled: true, ...CLIENT }, WITHINGS: { enabled: true, ...CLIENT } },
+      (provider) => (provider === "ROTATING" ? rotating.url : provider === "REUSABLE" ? reusable.url : withings.url),
+    );
   });
 
   afterAll(async () => {
@@ -175,7 +180,9 @@ describe("credentials of a stored connection", () => {
 
     withings.revokeRefreshTokens();
     await expireSoon(userId, -1);
-    await expect((await h.service.credentialsFor(userId)).apply({ headers: {}, url: new URL(withings.url) })).rejects.toMatchObject({ code: "ERR_AUTH_REVOKED" });
+    await expect((await h.service.credentialsFor(userId)).apply({ headers: {}, url: new URL(withings.url) })).rejects.toMatchObject({
+      code: "ERR_AUTH_REVOKED",
+    });
     expect(await db.store.getConnection(userId)).toMatchObject({ auth_status: "revoked", auth_error: expect.stringContaining("status 401") });
   });
 
@@ -183,7 +190,9 @@ describe("credentials of a stored connection", () => {
     await expect(h.service.credentialsFor("6a1e5f0e-0000-4000-8000-000000000000")).rejects.toMatchObject({ code: "ERR_CONNECTION_NOT_FOUND" });
     const userId = await connectAccount(h.service, rotating, "ROTATING", account());
     await db.store.setTokens(userId, null);
-    await expect((await h.service.credentialsFor(userId)).apply({ headers: {}, url: new URL(rotating.url) })).rejects.toMatchObject({ code: "ERR_AUTH_REVOKED" });
+    await expect((await h.service.credentialsFor(userId)).apply({ headers: {}, url: new URL(rotating.url) })).rejects.toMatchObject({
+      code: "ERR_AUTH_REVOKED",
+    });
   });
 
   it("fails as transient, spending nothing, when Redis (the refresh lock) is down", async () => {
@@ -192,7 +201,13 @@ describe("credentials of a stored connection", () => {
     const deadRedis = new Redis({ host: "127.0.0.1", port: await freePort(), lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
     deadRedis.on("error", () => undefined); // the refused connection is the point
     try {
-      const cut = buildService(db.store, deadRedis, { ROTATING: specFor("ROTATING", rotating.url, genericAuth()) }, { ROTATING: { enabled: true, ...CLIENT } }, () => rotating.url);
+      const cut = buildService(
+        db.store,
+        deadRedis,
+        { ROTATING: specFor("ROTATING", rotating.url, genericAuth()) },
+        { ROTATING: { enabled: true, ...CLIENT } },
+        () => rotating.url,
+      );
       const before = rotating.refreshCalls();
       await expect((await cut.service.credentialsFor(userId)).apply({ headers: {}, url: new URL(rotating.url) })).rejects.toMatchObject({
         code: "ERR_REDIS_UNAVAILABLE",
@@ -206,6 +221,7 @@ describe("credentials of a stored connection", () => {
 
   it("logs no token", () => {
     const text = h.logLines.join("");
-    for (const secret of [...rotating.issuedSecrets(), ...reusable.issuedSecrets(), ...withings.issuedSecrets(), CLIENT.clientSecret]) expect(text).not.toContain(secret);
+    for (const secret of [...rotating.issuedSecrets(), ...reusable.issuedSecrets(), ...withings.issuedSecrets(), CLIENT.clientSecret])
+      expect(text).not.toContain(secret);
   });
 });

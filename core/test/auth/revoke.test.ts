@@ -18,10 +18,16 @@ describe("revoke", () => {
     redis = new Redis(REDIS_URL);
     generic = await startOAuthTestServer({ ...CLIENT, clientAuth: "basic" });
     strava = await startOAuthTestServer({ ...CLIENT, clientAuth: "body", dialect: "strava" });
-    h = buildService(db.store, redis, { GENERIC: specFor("GENERIC", generic.url, genericAuth()), STRAVA: specFor("STRAVA", strava.url, stravaAuth()) }, {
-      GENERIC: { enabled: true, ...CLIENT },
-      STRAVA: { enabled: true, ...CLIENT },
-    }, (provider) => (provider === "GENERIC" ? generic.url : strava.url));
+    h = buildService(
+      db.store,
+      redis,
+      { GENERIC: specFor("GENERIC", generic.url, genericAuth()), STRAVA: specFor("STRAVA", strava.url, stravaAuth()) },
+      {
+        GENERIC: { enabled: true, ...CLIENT },
+        STRAVA: { enabled: true, ...CLIENT },
+      },
+      (provider) => (provider === "GENERIC" ? generic.url : strava.url),
+    );
   });
 
   afterAll(async () => {

@@ -8,7 +8,16 @@ const response = (fields: Record<string, unknown>) => ({ access_token: "at", tok
 describe("stored tokens", () => {
   it("lifts the secrets out of the raw answer and computes the expiry from expires_in", () => {
     const stored = storedTokensFrom("oauth2", response({ refresh_token: "rt", expires_in: 3600, scope: "a b", id_token: "x", user_id: "GGNJL9" }), at);
-    expect(stored).toEqual({ auth_type: "oauth2", access_token: "at", refresh_token: "rt", token_type: "bearer", expires_at: at + 3_600_000, scope: "a b", obtained_at: at, raw: { expires_in: 3600, user_id: "GGNJL9" } });
+    expect(stored).toEqual({
+      auth_type: "oauth2",
+      access_token: "at",
+      refresh_token: "rt",
+      token_type: "bearer",
+      expires_at: at + 3_600_000,
+      scope: "a b",
+      obtained_at: at,
+      raw: { expires_in: 3600, user_id: "GGNJL9" },
+    });
   });
 
   it("reads an absolute expires_at in seconds or milliseconds when expires_in is missing", () => {

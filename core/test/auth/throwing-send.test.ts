@@ -37,9 +37,16 @@ describe("auth over a provider client that throws for failures", () => {
     db = await openTestStore("pglite");
     redis = new Redis(REDIS_URL);
     server = await startOAuthTestServer({ ...CLIENT, clientAuth: "basic" });
-    h = buildService(db.store, redis, { GENERIC: specFor("GENERIC", server.url, genericAuth()), TOKEN: specFor("TOKEN", server.url, bearerAuth()) }, {
-      GENERIC: { enabled: true, ...CLIENT },
-    }, () => server.url, { send: throwingSend(() => server.url) });
+    h = buildService(
+      db.store,
+      redis,
+      { GENERIC: specFor("GENERIC", server.url, genericAuth()), TOKEN: specFor("TOKEN", server.url, bearerAuth()) },
+      {
+        GENERIC: { enabled: true, ...CLIENT },
+      },
+      () => server.url,
+      { send: throwingSend(() => server.url) },
+    );
   });
 
   afterAll(async () => {
@@ -55,7 +62,10 @@ describe("auth over a provider client that throws for failures", () => {
   });
 
   it("tells a refused registration (provider_error) from a failing provider (temporarily_unavailable)", async () => {
-    for (const [status, reason] of [[400, "provider_error"], [503, "temporarily_unavailable"]] as const) {
+    for (const [status, reason] of [
+      [400, "provider_error"],
+      [503, "temporarily_unavailable"],
+    ] as const) {
       server.account = { userId: `thrower-${status}` };
       server.registrationStatus = status;
       try {
@@ -70,7 +80,11 @@ describe("auth over a provider client that throws for failures", () => {
   });
 
   it("takes a thrown 401 on the account request as a refused token", async () => {
-    expect(await h.service.connectWithToken({ provider: "TOKEN", token: "unknown-token-value" })).toMatchObject({ ok: false, reason: "invalid_credentials", error: { code: "ERR_AUTH_INVALID" } });
+    expect(await h.service.connectWithToken({ provider: "TOKEN", token: "unknown-token-value" })).toMatchObject({
+      ok: false,
+      reason: "invalid_credentials",
+      error: { code: "ERR_AUTH_INVALID" },
+    });
   });
 
   it("counts a deregistration of a user the provider no longer knows (404) as done", async () => {

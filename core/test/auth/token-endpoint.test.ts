@@ -9,7 +9,10 @@ const REFRESH_TOKEN = "rt-the-refresh-token-value";
 const CLIENT_SECRET = "client-secret-value-123";
 
 /** A token endpoint whose transport answers `reply` (or throws it) and records what was sent. */
-function endpointAnswering(reply: Partial<ProviderResponse> & { json?: unknown; text?: string } | Error, spec: ConnectorSpec = specFor("P", "https://provider.example", { type: "oauth2", authorizeUrl: "/authorize", tokenUrl: "/oauth/token", scopes: [] })) {
+function endpointAnswering(
+  reply: (Partial<ProviderResponse> & { json?: unknown; text?: string }) | Error,
+  spec: ConnectorSpec = specFor("P", "https://provider.example", { type: "oauth2", authorizeUrl: "/authorize", tokenUrl: "/oauth/token", scopes: [] }),
+) {
   const sent: ProviderRequest[] = [];
   const endpoint = createTokenEndpoint({
     provider: "P",
@@ -29,7 +32,10 @@ function endpointAnswering(reply: Partial<ProviderResponse> & { json?: unknown; 
 
 const failureOf = async (reply: Parameters<typeof endpointAnswering>[0], spec?: ConnectorSpec) => {
   const { endpoint } = endpointAnswering(reply, spec);
-  const error = await endpoint.refresh(REFRESH_TOKEN).then(() => undefined, (e: unknown) => e as { kind: TokenFailureKind; message: string; status?: number; providerError?: string; retryAfterMs?: number });
+  const error = await endpoint.refresh(REFRESH_TOKEN).then(
+    () => undefined,
+    (e: unknown) => e as { kind: TokenFailureKind; message: string; status?: number; providerError?: string; retryAfterMs?: number },
+  );
   if (error === undefined) throw new Error("expected the refresh to fail");
   expect(error.message).not.toContain(REFRESH_TOKEN);
   expect(error.message).not.toContain(CLIENT_SECRET);
@@ -45,7 +51,12 @@ describe("token endpoint answers, classified", () => {
     ["401 invalid_client", { status: 401, json: { error: "invalid_client" }, headers: { "www-authenticate": 'Basic realm="x"' } }, "client", "invalid_client"],
     ["400 unauthorized_client", { status: 400, json: { error: "unauthorized_client" } }, "client", "unauthorized_client"],
     ["400 unsupported_grant_type", { status: 400, json: { error: "unsupported_grant_type" } }, "client", "unsupported_grant_type"],
-    ["400 Strava-style errors array", { status: 400, json: { message: "Bad Request", errors: [{ resource: "RefreshToken", field: "refresh_token", code: "invalid" }] } }, "refused", undefined],
+    [
+      "400 Strava-style errors array",
+      { status: 400, json: { message: "Bad Request", errors: [{ resource: "RefreshToken", field: "refresh_token", code: "invalid" }] } },
+      "refused",
+      undefined,
+    ],
     ["401 without a body", { status: 401, text: "" }, "refused", undefined],
     ["403 HTML page", { status: 403, text: "<html>Forbidden</html>", headers: { "content-type": "text/html" } }, "refused", undefined],
     ["404", { status: 404, text: "not found" }, "client", undefined],
@@ -87,14 +98,21 @@ describe("token endpoint answers, classified", () => {
   });
 
   it("takes JSON sent as text/html, fills in a missing token_type, and drops an id_token it was not asked to validate", async () => {
-    const { endpoint } = endpointAnswering({ status: 200, text: JSON.stringify({ access_token: "at", expires_in: "3600", id_token: "eyJ.not.validated" }), headers: { "content-type": "text/html" } });
+    const { endpoint } = endpointAnswering({
+      status: 200,
+      text: JSON.stringify({ access_token: "at", expires_in: "3600", id_token: "eyJ.not.validated" }),
+      headers: { "content-type": "text/html" },
+    });
     const tokens = await endpoint.refresh(REFRESH_TOKEN);
     expect(tokens).toMatchObject({ access_token: "at", token_type: "bearer", expires_in: 3600 });
     expect(tokens).not.toHaveProperty("id_token");
   });
 
   it("treats optional fields sent as null as absent, and a scope list as its words", async () => {
-    const { endpoint } = endpointAnswering({ status: 200, json: { access_token: "at", token_type: "bearer", refresh_token: null, expires_in: null, scope: ["read", "write"] } });
+    const { endpoint } = endpointAnswering({
+      status: 200,
+      json: { access_token: "at", token_type: "bearer", refresh_token: null, expires_in: null, scope: ["read", "write"] },
+    });
     const tokens = await endpoint.refresh(REFRESH_TOKEN);
     expect(tokens).toMatchObject({ access_token: "at", scope: "read write" });
     expect(tokens).not.toHaveProperty("refresh_token");
@@ -114,10 +132,21 @@ describe("token endpoint answers, classified", () => {
     const ok = endpointAnswering({ status: 200, json: { status: 0, body: { access_token: "at", token_type: "Bearer", userid: 7 } } }, spec);
     expect(await ok.endpoint.refresh(REFRESH_TOKEN)).toMatchObject({ access_token: "at", userid: 7 });
     expect(ok.sent[0]?.headers["content-type"]).toBe("application/json");
-    expect(JSON.parse(String(ok.sent[0]?.body))).toMatchObject({ grant_type: "refresh_token", refresh_token: REFRESH_TOKEN, action: "requesttoken", client_id: "client-id" });
+    expect(JSON.parse(String(ok.sent[0]?.body))).toMatchObject({
+      grant_type: "refresh_token",
+      refresh_token: REFRESH_TOKEN,
+      action: "requesttoken",
+      client_id: "client-id",
+    });
 
-    expect(await failureOf({ status: 200, json: { status: 401, body: {}, error: `invalid refresh_token ${REFRESH_TOKEN}` } }, spec)).toMatchObject({ kind: "refused", providerError: "401" });
-    expect(await failureOf({ status: 200, json: { status: 601, body: {}, error: "too many requests" } }, spec)).toMatchObject({ kind: "unavailable", providerError: "601" });
+    expect(await failureOf({ status: 200, json: { status: 401, body: {}, error: `invalid refresh_token ${REFRESH_TOKEN}` } }, spec)).toMatchObject({
+      kind: "refused",
+      providerError: "401",
+    });
+    expect(await failureOf({ status: 200, json: { status: 601, body: {}, error: "too many requests" } }, spec)).toMatchObject({
+      kind: "unavailable",
+      providerError: "601",
+    });
     expect(await failureOf({ status: 200, json: { status: 0 } }, spec)).toMatchObject({ kind: "invalid_response" });
   });
 

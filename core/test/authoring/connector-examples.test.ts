@@ -18,7 +18,14 @@ const activityMapping = {
     calories_data: { total_burned_calories: { path: "/kcal" } },
   },
 } as const;
-const record = (id: string, extra: Record<string, unknown> = {}) => ({ id, status: "done", start: START, end: "2026-03-02T07:45:00+01:00", kcal: 500, ...extra });
+const record = (id: string, extra: Record<string, unknown> = {}) => ({
+  id,
+  status: "done",
+  start: START,
+  end: "2026-03-02T07:45:00+01:00",
+  kcal: 500,
+  ...extra,
+});
 const mapped = (id: string, kcal = 500) => ({
   metadata: { summary_id: id, type: 1, upload_type: 1, start_time: "2026-03-02T07:00:00.000000+01:00", end_time: "2026-03-02T07:45:00.000000+01:00" },
   calories_data: { total_burned_calories: kcal },
@@ -31,7 +38,12 @@ function pushSpec(webhook: Partial<NonNullable<ConnectorSpec["webhook"]>>, extra
     dataTypes: ["activity"],
     auth: { type: "partner_push" },
     mappings: { activity: structuredClone(activityMapping) as never },
-    webhook: { verify: { scheme: "terra", header: "acme-signature" }, userId: "/user_id", events: { "*": { action: "records", dataType: "activity", records: "/items" } }, ...webhook },
+    webhook: {
+      verify: { scheme: "terra", header: "acme-signature" },
+      userId: "/user_id",
+      events: { "*": { action: "records", dataType: "activity", records: "/items" } },
+      ...webhook,
+    },
     ...extra,
   };
 }
@@ -63,7 +75,11 @@ describe("checkConnectorExamples", () => {
   it("reports records that would be quarantined: a mapping failure, an invalid Terra record, an activity without its natural key", async () => {
     const spec = pushSpec({});
     spec.mappings!.activity!.examples = [{ input: { status: "done", start: START } }];
-    spec.mappings!.activity!.template = { ...activityMapping.template, calories_data: { total_burned_calories: { path: "/kcal" } }, heart_rate_data: { summary: { avg_hr_bpm: { path: "/hr" } } } } as never;
+    spec.mappings!.activity!.template = {
+      ...activityMapping.template,
+      calories_data: { total_burned_calories: { path: "/kcal" } },
+      heart_rate_data: { summary: { avg_hr_bpm: { path: "/hr" } } },
+    } as never;
     spec.webhook!.examples = [{ body: { user_id: "u1", items: [record("w1", { hr: -3 })] } }];
     const report = await checkConnectorExamples(defineConnector({ spec }));
     expect(report.checks.map((check) => check.outcome)).toEqual(["failed", "failed"]);
@@ -85,7 +101,13 @@ describe("checkConnectorExamples", () => {
       http: { baseUrl: "https://api.acme.test" },
       streams: {
         activity: [
-          { name: "workouts", request: { path: "/workouts" }, records: "/data", id: "/id", example: { data: [record("s1"), record("s2", { status: "draft" })] } },
+          {
+            name: "workouts",
+            request: { path: "/workouts" },
+            records: "/data",
+            id: "/id",
+            example: { data: [record("s1"), record("s2", { status: "draft" })] },
+          },
           { name: "imports", request: { path: "/imports" }, records: "/items", id: "/id", mapping: "activity", example: { data: [] } },
         ],
       },
@@ -145,7 +167,17 @@ describe("checkConnectorExamples", () => {
       batch: { type: "keys" },
       userId: "/userId",
       events: { activities: { action: "records", dataType: "activity", records: "" }, deregistrations: { action: "deauth" } },
-      examples: [{ body: { activities: [{ userId: "g1", ...record("k1") }, { userId: "g2", ...record("k2") }], deregistrations: [{ userId: "g3" }] } }],
+      examples: [
+        {
+          body: {
+            activities: [
+              { userId: "g1", ...record("k1") },
+              { userId: "g2", ...record("k2") },
+            ],
+            deregistrations: [{ userId: "g3" }],
+          },
+        },
+      ],
     });
     const report = await checkConnectorExamples(defineConnector({ spec }));
     expect(report.checks.map((check) => [check.source, check.outcome, check.key?.key ?? check.action])).toEqual([

@@ -9,7 +9,21 @@ import { compileMapping } from "../../src/mapping/index.ts";
 import { validateConnector } from "../../src/spec/validate-connector.ts";
 
 const DOCS = ["connectors.md", "add-a-connector.md", "partner-connector.md"];
-const SPEC_KEYS = new Set(["name", "displayName", "description", "icon", "website", "dataTypes", "auth", "http", "streams", "mappings", "webhook", "sync", "options"]);
+const SPEC_KEYS = new Set([
+  "name",
+  "displayName",
+  "description",
+  "icon",
+  "website",
+  "dataTypes",
+  "auth",
+  "http",
+  "streams",
+  "mappings",
+  "webhook",
+  "sync",
+  "options",
+]);
 
 /** Everything a fragment does not say, so that a fragment can be checked as a whole connector. */
 const skeleton = () => ({
@@ -20,7 +34,11 @@ const skeleton = () => ({
   http: { baseUrl: "https://api.example.com" },
   streams: { activity: [{ name: "items", request: { path: "/items" }, id: "/id" }] },
   mappings: { activity: { template: { metadata: { summary_id: { path: "/id" } } } } },
-  webhook: { verify: { scheme: "terra", header: "x-signature" }, userId: "/user_id", events: { "*": { action: "records", dataType: "activity", records: "" } } },
+  webhook: {
+    verify: { scheme: "terra", header: "x-signature" },
+    userId: "/user_id",
+    events: { "*": { action: "records", dataType: "activity", records: "" } },
+  },
 });
 
 function yamlBlocks(doc: string): { at: string; text: string }[] {
@@ -51,7 +69,11 @@ describe("spec fragments in the docs", () => {
         const value = parse(block.text) as Record<string, any>;
         expect(value, block.at).toBeTypeOf("object");
         const keys = Object.keys(value);
-        const fragment = keys.every((key) => SPEC_KEYS.has(key)) ? value : keys.length === 1 && keys[0] === "responses" ? { http: { responses: value.responses } } : undefined;
+        const fragment = keys.every((key) => SPEC_KEYS.has(key))
+          ? value
+          : keys.length === 1 && keys[0] === "responses"
+            ? { http: { responses: value.responses } }
+            : undefined;
         if (!fragment) continue;
         for (const mapping of Object.values((fragment.mappings ?? {}) as Record<string, Record<string, unknown>>)) delete mapping.examples;
         if (fragment.webhook) delete fragment.webhook.examples;
@@ -60,7 +82,8 @@ describe("spec fragments in the docs", () => {
         const spec = { ...base, ...fragment, http: { ...base.http, ...fragment.http } };
         const validation = await validateConnector({ spec, dir: iconFolder });
         expect(validation.problems, block.at).toEqual([]);
-        for (const [name, mapping] of Object.entries(spec.mappings)) expect(() => compileMapping(mapping as MappingSpec, { name }), `${block.at} mappings.${name}`).not.toThrow();
+        for (const [name, mapping] of Object.entries(spec.mappings))
+          expect(() => compileMapping(mapping as MappingSpec, { name }), `${block.at} mappings.${name}`).not.toThrow();
         checked += 1;
       }
       expect(checked, `${doc} shows no spec fragment`).toBeGreaterThan(0);

@@ -41,12 +41,23 @@ describe("scaffoldConnector", () => {
   afterAll(() => rmSync(base, { recursive: true, force: true }));
 
   it("writes a connector folder: spec, icon, README, package, fixtures and a test (and a module with its map hook in TypeScript)", () => {
-    expect(generated.yaml!.files).toEqual(["README.md", "connector.yaml", "fixtures/activities.json", "fixtures/users.json", "icon.svg", "package.json", "test/connector.test.ts"]);
+    expect(generated.yaml!.files).toEqual([
+      "README.md",
+      "connector.yaml",
+      "fixtures/activities.json",
+      "fixtures/users.json",
+      "icon.svg",
+      "package.json",
+      "test/connector.test.ts",
+    ]);
     expect(generated.typescript!.files).toEqual([...generated.yaml!.files, "src/index.ts", "src/map-activity.ts"].sort());
     const yamlPackage = JSON.parse(readFileSync(join(generated.yaml!.dir, "package.json"), "utf8"));
     expect(yamlPackage).toMatchObject({ name: "@tributary/connector-acme-fit", exports: { "./connector.yaml": "./connector.yaml" } });
     expect(yamlPackage.exports["."]).toBeUndefined();
-    expect(JSON.parse(readFileSync(join(generated.typescript!.dir, "package.json"), "utf8"))).toMatchObject({ name: "@tributary/connector-peak-row", exports: { ".": "./src/index.ts" } });
+    expect(JSON.parse(readFileSync(join(generated.typescript!.dir, "package.json"), "utf8"))).toMatchObject({
+      name: "@tributary/connector-peak-row",
+      exports: { ".": "./src/index.ts" },
+    });
     expect(readFileSync(join(generated.typescript!.dir, "connector.yaml"), "utf8")).toMatch(/^name: PEAK_ROW$/m);
     expect(readFileSync(join(generated.yaml!.dir, "README.md"), "utf8")).toMatch(/\| `distance_km` \| `distance_data\.summary\.distance_meters` \|/);
   });
@@ -59,34 +70,47 @@ describe("scaffoldConnector", () => {
       expect(Object.keys(definition.hooks), kind).toEqual(kind === "yaml" ? [] : ["map"]);
       const report = await checkConnectorExamples(definition);
       expect(report.ok, kind).toBe(true);
-      expect(report.checks.map((check) => check.outcome), kind).toEqual(kind === "yaml" ? ["record", "record"] : ["record"]);
+      expect(
+        report.checks.map((check) => check.outcome),
+        kind,
+      ).toEqual(kind === "yaml" ? ["record", "record"] : ["record"]);
       const fixtures = await loadMockFixtures(join(generated[kind]!.dir, "fixtures"), definition.spec);
       expect(fixtures.users).toHaveLength(2);
     }
   });
 
   it("never writes over an existing folder's files, and refuses an unknown kind", async () => {
-    await expect(scaffoldConnector("acme-fit", generated.yaml!.dir, { kind: "yaml" })).rejects.toMatchObject({ code: "ERR_CONNECTOR_SCAFFOLD", message: expect.stringMatching(/already holds 6 files/) });
+    await expect(scaffoldConnector("acme-fit", generated.yaml!.dir, { kind: "yaml" })).rejects.toMatchObject({
+      code: "ERR_CONNECTOR_SCAFFOLD",
+      message: expect.stringMatching(/already holds 6 files/),
+    });
     await expect(scaffoldConnector("acme-fit", join(base, "other"), { kind: "json" as never })).rejects.toMatchObject({ code: "ERR_CONNECTOR_SCAFFOLD" });
   });
 
   it("its own tests pass as generated, and its TypeScript type-checks in the repository's strict settings", { timeout: 180_000 }, async () => {
     writeFileSync(join(base, "vitest.config.mjs"), 'export default { test: { include: ["*/*/test/*.test.ts"], testTimeout: 30000 } };\n');
-    const tests = await run(process.execPath, [join(ROOT, "node_modules/vitest/vitest.mjs"), "run", "--root", base, "--config", "vitest.config.mjs"], { cwd: ROOT, env: childEnv() }).catch((error: { stdout?: string; stderr?: string }) => {
+    const tests = await run(process.execPath, [join(ROOT, "node_modules/vitest/vitest.mjs"), "run", "--root", base, "--config", "vitest.config.mjs"], {
+      cwd: ROOT,
+      env: childEnv(),
+    }).catch((error: { stdout?: string; stderr?: string }) => {
       throw new Error(`the generated tests failed:\n${error.stdout ?? ""}${error.stderr ?? ""}`);
     });
     expect(tests.stdout).toMatch(/Test Files\s+2 passed \(2\)/);
     expect(tests.stdout).toMatch(/Tests\s+8 passed \(8\)/);
 
     writeFileSync(join(base, "tsconfig.json"), JSON.stringify({ extends: "../../tsconfig.json", include: ["yaml", "typescript"], exclude: [] }));
-    await run(process.execPath, [join(ROOT, "node_modules/typescript/bin/tsc"), "-p", join(base, "tsconfig.json"), "--noEmit"], { cwd: ROOT }).catch((error: { stdout?: string }) => {
-      throw new Error(`the generated TypeScript does not type-check:\n${error.stdout ?? ""}`);
-    });
+    await run(process.execPath, [join(ROOT, "node_modules/typescript/bin/tsc"), "-p", join(base, "tsconfig.json"), "--noEmit"], { cwd: ROOT }).catch(
+      (error: { stdout?: string }) => {
+        throw new Error(`the generated TypeScript does not type-check:\n${error.stdout ?? ""}`);
+      },
+    );
   });
 });
 
 /** The parent run's environment without what marks a process as one of its workers, and without colours. */
 function childEnv(): NodeJS.ProcessEnv {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith("VITEST") && name !== "NODE_OPTIONS" && name !== "TEST" && name !== "FORCE_COLOR"));
+  const env = Object.fromEntries(
+    Object.entries(process.env).filter(([name]) => !name.startsWith("VITEST") && name !== "NODE_OPTIONS" && name !== "TEST" && name !== "FORCE_COLOR"),
+  );
   return { ...env, NO_COLOR: "1" };
 }

@@ -41,7 +41,9 @@ async function cli(...args: string[]): Promise<Run> {
 }
 
 /** The JSON lines of a run's stdout, each checked against the webhook schemas. */
-function payloads(stdout: string): Array<{ type: string; user: { provider: string }; data?: Array<{ metadata?: { summary_id?: string } }>; athlete?: unknown }> {
+function payloads(
+  stdout: string,
+): Array<{ type: string; user: { provider: string }; data?: Array<{ metadata?: { summary_id?: string } }>; athlete?: unknown }> {
   const lines = stdout.split("\n").filter((line) => line !== "");
   return lines.map((line) => {
     const payload = JSON.parse(line);
@@ -51,7 +53,11 @@ function payloads(stdout: string): Array<{ type: string; user: { provider: strin
   });
 }
 
-const summaryIds = (found: ReturnType<typeof payloads>, type = "activity") => found.filter((p) => p.type === type).flatMap((p) => p.data ?? []).map((r) => r.metadata?.summary_id);
+const summaryIds = (found: ReturnType<typeof payloads>, type = "activity") =>
+  found
+    .filter((p) => p.type === type)
+    .flatMap((p) => p.data ?? [])
+    .map((r) => r.metadata?.summary_id);
 
 describe("tributary connector new, validate, test", () => {
   it.each(["yaml", "typescript"])("new --kind %s writes a folder that validates and whose examples map", async (kind) => {
@@ -84,7 +90,10 @@ describe("tributary connector new, validate, test", () => {
     const dir = join(work, "acme-power");
     expect((await cli("connector", "new", "acme-power", "--dir", dir)).code).toBe(0);
     const file = join(dir, "connector.yaml");
-    writeFileSync(file, readFileSync(file, "utf8").replace("  activity:\n    template:\n", '  activity:\n    let:\n      power: { expr: "$$.watts" }\n    template:\n'));
+    writeFileSync(
+      file,
+      readFileSync(file, "utf8").replace("  activity:\n    template:\n", '  activity:\n    let:\n      power: { expr: "$$.watts" }\n    template:\n'),
+    );
     const validated = await cli("connector", "validate", dir);
     expect(validated.code).toBe(1);
     expect(validated.stderr).toMatch(/^✗ .*connector\.yaml mappings\.activity\.let\.power: the name is taken \(\$power is a JSONata function\)/m);
@@ -98,7 +107,12 @@ describe("tributary connector new, validate, test", () => {
     const dir = join(work, "acme-broken");
     expect((await cli("connector", "new", "acme-broken", "--dir", dir)).code).toBe(0);
     const file = join(dir, "connector.yaml");
-    writeFileSync(file, readFileSync(file, "utf8").replace(/^displayName: .*$/m, "displayName: 42").replace(/^dataTypes:/m, "dataTypes: [activity, weather]\nunknownKey: 1\nx-dataTypes:"));
+    writeFileSync(
+      file,
+      readFileSync(file, "utf8")
+        .replace(/^displayName: .*$/m, "displayName: 42")
+        .replace(/^dataTypes:/m, "dataTypes: [activity, weather]\nunknownKey: 1\nx-dataTypes:"),
+    );
     const validated = await cli("connector", "validate", dir);
     expect(validated.code).toBe(1);
     const problems = validated.stderr.split("\n").filter((line) => line.startsWith("✗ "));
@@ -172,7 +186,19 @@ describe("tributary connector run --recorded", () => {
   });
 
   it("a window that was not recorded fails (exit 1) naming the missing request", async () => {
-    const run = await cli("connector", "run", "INSIDERS", "--recorded", join(INSIDERS_DIR, "recordings"), "--from", "2026-05-01", "--to", "2026-05-02", "--user", "usr_7Hq2Lm");
+    const run = await cli(
+      "connector",
+      "run",
+      "INSIDERS",
+      "--recorded",
+      join(INSIDERS_DIR, "recordings"),
+      "--from",
+      "2026-05-01",
+      "--to",
+      "2026-05-02",
+      "--user",
+      "usr_7Hq2Lm",
+    );
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/ERR_RECORDING_MISSING: no recording answers GET \/partner\/v1\/users\/usr_7Hq2Lm\/activities/);
     expect(run.stdout).toBe("");
@@ -202,7 +228,18 @@ describe("tributary connector dryrun", () => {
     const mock = await startMockProvider(definition.spec, fixtures);
     const ada = fixtures.users.find((user) => user.id === "usr_7Hq2Lm")!;
     const connection = await connectToMock(mock, ada);
-    const run = await cli("connector", "dryrun", "INSIDERS", "--token", connection.credentials.accessToken!, "--base-url", mock.urls().baseUrl, ...MARCH, "--user", "usr_7Hq2Lm");
+    const run = await cli(
+      "connector",
+      "dryrun",
+      "INSIDERS",
+      "--token",
+      connection.credentials.accessToken!,
+      "--base-url",
+      mock.urls().baseUrl,
+      ...MARCH,
+      "--user",
+      "usr_7Hq2Lm",
+    );
     expect(run.code, run.stderr).toBe(0);
     expect(summaryIds(payloads(run.stdout))).toHaveLength(11);
     expect(mock.requests.filter((entry) => entry.path === "/partner/v1/users/usr_7Hq2Lm/activities" && entry.status === 200).length).toBeGreaterThan(0);
@@ -218,11 +255,39 @@ describe("tributary connector dryrun", () => {
     const fixtures = await loadMockFixtures(join(dir, "fixtures"), definition.spec);
     const mock = await startMockProvider(definition.spec, fixtures);
     const jordan = fixtures.users.find((user) => user.id === "jordan.rivers")!;
-    const run = await cli("connector", "dryrun", "connectors/xert", "--username", jordan.username!, "--password", jordan.password!, "--base-url", mock.urls().baseUrl, "--token-url", mock.urls().tokenUrl!, ...MARCH, "--user", "jordan.rivers");
+    const run = await cli(
+      "connector",
+      "dryrun",
+      "connectors/xert",
+      "--username",
+      jordan.username!,
+      "--password",
+      jordan.password!,
+      "--base-url",
+      mock.urls().baseUrl,
+      "--token-url",
+      mock.urls().tokenUrl!,
+      ...MARCH,
+      "--user",
+      "jordan.rivers",
+    );
     expect(run.code, run.stderr).toBe(0);
     expect(summaryIds(payloads(run.stdout)).length).toBeGreaterThan(0);
 
-    const wrong = await cli("connector", "dryrun", "connectors/xert", "--username", jordan.username!, "--password", "wrong", "--base-url", mock.urls().baseUrl, "--token-url", mock.urls().tokenUrl!, ...MARCH);
+    const wrong = await cli(
+      "connector",
+      "dryrun",
+      "connectors/xert",
+      "--username",
+      jordan.username!,
+      "--password",
+      "wrong",
+      "--base-url",
+      mock.urls().baseUrl,
+      "--token-url",
+      mock.urls().tokenUrl!,
+      ...MARCH,
+    );
     expect(wrong.code).toBe(1);
     expect(wrong.stderr.trim().split("\n")).toHaveLength(1);
   });

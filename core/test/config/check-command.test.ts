@@ -90,7 +90,9 @@ describe("tributary check", () => {
     expect(result.out[0]).toBe(
       `✗ redis (127.0.0.1:${redisPort})  ERR_REDIS_UNAVAILABLE: Redis is not reachable at 127.0.0.1:${redisPort} — Start it, or point redis.url (REDIS_URL) at a running one.`,
     );
-    expect(result.out[1]).toMatch(new RegExp(`^✗ state store \\(postgres 127\\.0\\.0\\.1:${databasePort}/tributary\\) {2}ERR_STATE_UNAVAILABLE: .*ECONNREFUSED`));
+    expect(result.out[1]).toMatch(
+      new RegExp(`^✗ state store \\(postgres 127\\.0\\.0\\.1:${databasePort}/tributary\\) {2}ERR_STATE_UNAVAILABLE: .*ECONNREFUSED`),
+    );
     expect(result.out.join("\n")).not.toContain("pw-not-shown");
   });
 

@@ -59,9 +59,7 @@ describe("config errors", () => {
       expect(configError.code).toBe(ErrorCodes.CONFIG_INVALID);
       expect(configError.errorClass).toBe("user");
       expect(configError.message).toContain("tributary.yaml:10:12 destinations[1].options.url: must be a string (got number 42)");
-      expect(configError.problems).toEqual([
-        { path: "destinations[1].options.url", line: 10, column: 12, message: "must be a string (got number 42)" },
-      ]);
+      expect(configError.problems).toEqual([{ path: "destinations[1].options.url", line: 10, column: 12, message: "must be a string (got number 42)" }]);
     });
   });
 
@@ -109,9 +107,7 @@ describe("config errors", () => {
     const error = rejection(
       `${MINIMAL_API}destinations:\n  - { name: lake, type: fake-sink, options: { url: a } }\n  - { name: lake, type: other-sink, options: { url: b } }\n`,
     );
-    expect(lines(error)).toEqual([
-      '5:13 destinations[1].name: "lake" is already the name of destinations[0]; each destination needs its own name',
-    ]);
+    expect(lines(error)).toEqual(['5:13 destinations[1].name: "lake" is already the name of destinations[0]; each destination needs its own name']);
   });
 
   it("rejects an unknown event type", () => {

@@ -58,9 +58,7 @@ describe("config schema", () => {
       dataDir: "/var/lib/tributary",
       encryptionKey: Buffer.alloc(32, 3).toString("base64"),
       api: { devId: "dev", apiKeys: ["an-api-key-of-16+"], signingSecret: "signing-secret", providers: ["STRAVA"] },
-      developers: [
-        { devId: "other", apiKeys: [`sha256:${"ab".repeat(32)}`], signingSecret: "other-secret", providers: ["STRAVA"], destinations: ["d"] },
-      ],
+      developers: [{ devId: "other", apiKeys: [`sha256:${"ab".repeat(32)}`], signingSecret: "other-secret", providers: ["STRAVA"], destinations: ["d"] }],
       plugins: ["@tributary/destination-webhook"],
       providers: {
         STRAVA: {

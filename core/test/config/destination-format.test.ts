@@ -14,7 +14,14 @@ const fitSink = defineDestination<Record<string, never>>({
   optionsSchema: { type: "object" },
   create(_options, ctx) {
     seen.push(ctx);
-    return { name: ctx.name, type: "fit-sink", write: async () => undefined, delete: async () => undefined, check: async () => undefined, close: async () => undefined };
+    return {
+      name: ctx.name,
+      type: "fit-sink",
+      write: async () => undefined,
+      delete: async () => undefined,
+      check: async () => undefined,
+      close: async () => undefined,
+    };
   },
 });
 const registry = registryWith(fakeDestination("json-sink"), fitSink);

@@ -64,9 +64,7 @@ describe("environment references", () => {
 
   it("rejects a variable that does not read as the number expected, naming the variable and not its value", () => {
     const problems = problemsOf(`${`api: { apiKeys: [ ${KEY} ] }`}\nserver: { port: \${PORT} }\n`, { PORT: "eighty-eighty" });
-    expect(problems).toEqual([
-      { path: "server.port", line: 2, column: 17, message: "must be a whole number (got the value of $PORT)" },
-    ]);
+    expect(problems).toEqual([{ path: "server.port", line: 2, column: 17, message: "must be a whole number (got the value of $PORT)" }]);
   });
 
   it("reports an unset variable with its line and column, once", () => {

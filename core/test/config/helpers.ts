@@ -32,7 +32,11 @@ export interface FakeOptions {
  */
 export function fakeDestination(
   name: string,
-  behaviour: { check?: (options: FakeOptions, checkOptions?: DestinationCheckOptions) => Promise<void>; onClose?: (name: string) => void; lookups?: string[] } = {},
+  behaviour: {
+    check?: (options: FakeOptions, checkOptions?: DestinationCheckOptions) => Promise<void>;
+    onClose?: (name: string) => void;
+    lookups?: string[];
+  } = {},
 ): DestinationPlugin<FakeOptions> {
   return defineDestination<FakeOptions>({
     name,

@@ -64,21 +64,24 @@ describe("loadConfig", () => {
       plugins: [...BUILTIN_PLUGINS],
       providers: {},
       developers: [],
-      delivery: { attempts: 10, backoffSeconds: 180, maxBackoffSeconds: 28800, largeRequestDays: 28, chunkSize: 10, maxPayloadRecords: 100, maxPayloadBytes: 1048576 },
+      delivery: {
+        attempts: 10,
+        backoffSeconds: 180,
+        maxBackoffSeconds: 28800,
+        largeRequestDays: 28,
+        chunkSize: 10,
+        maxPayloadRecords: 100,
+        maxPayloadBytes: 1048576,
+      },
       destinations: [],
     });
   });
 
   it("loads the plugins a config lists, then checks its destinations against them", async () => {
-    await dir.write(
-      "tributary.yaml",
-      `${MINIMAL_API}plugins: []\ndestinations:\n  - { name: a, type: fake-sink, options: { url: 7 } }\n`,
-    );
+    await dir.write("tributary.yaml", `${MINIMAL_API}plugins: []\ndestinations:\n  - { name: a, type: fake-sink, options: { url: 7 } }\n`);
     const registry = registryWith(fakeDestination("fake-sink"));
     const error = await loadConfigWithPlugins({ cwd: dir.dir, env: {}, registry }).catch((e: unknown) => e);
-    expect((error as ConfigError).problems).toEqual([
-      { path: "destinations[0].options.url", line: 5, column: 49, message: "must be a string (got number 7)" },
-    ]);
+    expect((error as ConfigError).problems).toEqual([{ path: "destinations[0].options.url", line: 5, column: 49, message: "must be a string (got number 7)" }]);
 
     await dir.write("tributary.yaml", `${MINIMAL_API}plugins: []\ndestinations:\n  - { name: a, type: fake-sink, options: { url: x } }\n`);
     const loaded = await loadConfigWithPlugins({ cwd: dir.dir, env: {}, registry });
@@ -93,9 +96,7 @@ describe("loadConfig", () => {
     );
     await dir.write("tributary.yaml", `${MINIMAL_API}plugins: ["./local-sink.mjs"]\ndestinations:\n  - { name: a, type: local-sink }\n`);
     const error = await loadConfigWithPlugins({ path: `${dir.dir}/tributary.yaml`, cwd: "/", env: {} }).catch((e: unknown) => e);
-    expect((error as ConfigError).problems).toEqual([
-      { path: "destinations[0].options.bucket", line: 5, column: 5, message: "is required" },
-    ]);
+    expect((error as ConfigError).problems).toEqual([{ path: "destinations[0].options.bucket", line: 5, column: 5, message: "is required" }]);
   });
 
   it("does not import plugins from a config that is invalid", async () => {

@@ -33,7 +33,9 @@ describe("config mistakes", () => {
   };
 
   it("an option one dialect does not have (schema on MySQL) is named, with what to do instead", async () => {
-    const said = await problemsOf(`${MINIMAL_API}destinations:\n  - { name: mirror, type: sql, options: { dialect: mysql, url: "mysql://root@127.0.0.1/test", schema: analytics } }\n`);
+    const said = await problemsOf(
+      `${MINIMAL_API}destinations:\n  - { name: mirror, type: sql, options: { dialect: mysql, url: "mysql://root@127.0.0.1/test", schema: analytics } }\n`,
+    );
     expect(said).toContain("destinations[0].options.schema: is not allowed here: MySQL and MariaDB have no schemas: remove schema");
     // One problem, not the rule and its `if` wrapper.
     expect(said).toContain("has 1 problem");
@@ -45,9 +47,12 @@ describe("config mistakes", () => {
   });
 
   it("an unclosed ${VAR is named as such, with the reference to write", async () => {
-    const said = await problemsOf(`${MINIMAL_API}destinations:\n  - name: hook\n    type: webhook\n    options:\n      url: \${HOOK_URL/hook\n      signingSecret: abcdefghijklmnop\n`, {
-      HOOK_URL: "http://127.0.0.1:9",
-    });
+    const said = await problemsOf(
+      `${MINIMAL_API}destinations:\n  - name: hook\n    type: webhook\n    options:\n      url: \${HOOK_URL/hook\n      signingSecret: abcdefghijklmnop\n`,
+      {
+        HOOK_URL: "http://127.0.0.1:9",
+      },
+    );
     expect(said).toContain('destinations[0].options.url: "${HOOK_URL" is not closed: write ${HOOK_URL} (or ${HOOK_URL:-default}), or $${ for a literal ${');
     expect(said).not.toMatch(/pattern|must be a valid uri/);
   });
@@ -58,7 +63,9 @@ describe("argument mistakes", () => {
     expect(parseEntryId("#6", "dead letter")).toBe(6);
     expect(parseEntryId("6", "dead letter")).toBe(6);
     for (const wrong of ["six", "#", "0", "-2", "6.5"]) {
-      expect(() => parseEntryId(wrong, "dead letter")).toThrow(expect.objectContaining({ code: "ERR_ARGUMENT_INVALID", hint: expect.stringContaining("'#6'") }));
+      expect(() => parseEntryId(wrong, "dead letter")).toThrow(
+        expect.objectContaining({ code: "ERR_ARGUMENT_INVALID", hint: expect.stringContaining("'#6'") }),
+      );
     }
   });
 
@@ -67,7 +74,9 @@ describe("argument mistakes", () => {
     expect(parseTime("2026-12-01", "--since", now)).toBe("2026-12-01T00:00:00.000Z");
     expect(parseTime("12h", "--since", now)).toBe("2026-12-06T00:00:00.000Z");
     expect(parseTime("7d", "--since", now)).toBe("2026-11-29T12:00:00.000Z");
-    expect(() => parseTime("yesterday", "--since", now)).toThrow(expect.objectContaining({ code: "ERR_ARGUMENT_INVALID", message: '--since "yesterday" is not a time' }));
+    expect(() => parseTime("yesterday", "--since", now)).toThrow(
+      expect.objectContaining({ code: "ERR_ARGUMENT_INVALID", message: '--since "yesterday" is not a time' }),
+    );
   });
 
   it("the CLI prints one line for them, no stack", { timeout: 60_000 }, async () => {
@@ -78,7 +87,12 @@ describe("argument mistakes", () => {
           resolve({ code: typeof error?.code === "number" ? error.code : 0, stderr }),
         ),
       );
-    for (const args of [["dead-letters", "replay", "#six"], ["quarantine", "show", "abc"], ["dead-letters", "replay", "--since", "yesterday"], ["dead-letters", "replay"]]) {
+    for (const args of [
+      ["dead-letters", "replay", "#six"],
+      ["quarantine", "show", "abc"],
+      ["dead-letters", "replay", "--since", "yesterday"],
+      ["dead-letters", "replay"],
+    ]) {
       const { code, stderr } = await run(args);
       expect(code, args.join(" ")).toBe(2);
       expect(stderr.trim().split("\n"), args.join(" ")).toHaveLength(1);

@@ -46,7 +46,12 @@ function mixedConnector(): ConnectorDefinition {
           for (let t = ctx.window.start.getTime(); t < ctx.window.end.getTime(); t += 86_400_000) yield { date: new Date(t).toISOString().slice(0, 10) };
         },
       },
-      map: { daily: (record) => ({ metadata: { start_time: `${String(record.date)}T00:00:00.000000+00:00`, end_time: `${String(record.date)}T23:59:59.000000+00:00`, upload_type: 0 } }) as never },
+      map: {
+        daily: (record) =>
+          ({
+            metadata: { start_time: `${String(record.date)}T00:00:00.000000+00:00`, end_time: `${String(record.date)}T23:59:59.000000+00:00`, upload_type: 0 },
+          }) as never,
+      },
     },
   });
 }
@@ -115,7 +120,14 @@ describe("compileConnector", () => {
   it("refuses to pull a push-only data type", async () => {
     const connector = compileConnector(mixedConnector());
     const read = async () => {
-      for await (const slice of connector.read("activity", { connection: { userId: "u1", provider: "MIXED" }, range: { start: new Date(0), end: new Date(1) }, withSamples: false, signal: new AbortController().signal, log })) void slice;
+      for await (const slice of connector.read("activity", {
+        connection: { userId: "u1", provider: "MIXED" },
+        range: { start: new Date(0), end: new Date(1) },
+        withSamples: false,
+        signal: new AbortController().signal,
+        log,
+      }))
+        void slice;
     };
     await expect(read()).rejects.toMatchObject({ code: "ERR_DATA_TYPE_UNSUPPORTED" });
   });
@@ -143,9 +155,19 @@ describe("plugin registry", () => {
   it("loads the built-in connectors, the YAML-only INSIDERS, PELOTON and XERT included", async () => {
     const registry = createPluginRegistry();
     await registry.load(BUILTIN_PLUGINS.filter((specifier) => specifier.includes("connector-")));
-    expect(registry.connectors().map((connector) => connector.name).sort()).toEqual(["INSIDERS", "PELOTON", "SANDBOX", "XERT"]);
+    expect(
+      registry
+        .connectors()
+        .map((connector) => connector.name)
+        .sort(),
+    ).toEqual(["INSIDERS", "PELOTON", "SANDBOX", "XERT"]);
     const insiders = registry.connector("INSIDERS");
-    expect(insiders).toMatchObject({ pullTypes: ["activity"], pushTypes: ["activity"], auth: { type: "oauth2" }, sync: { backfillDays: 90, reconcileDays: 2 } });
+    expect(insiders).toMatchObject({
+      pullTypes: ["activity"],
+      pushTypes: ["activity"],
+      auth: { type: "oauth2" },
+      sync: { backfillDays: 90, reconcileDays: 2 },
+    });
     expect(insiders.icon).toMatch(/^data:image\/svg\+xml;base64,/);
     expect(realpathSync(insiders.definition.dir!)).toBe(realpathSync(INSIDERS_DIR));
   });

@@ -31,7 +31,10 @@ describe("awsError", () => {
   });
 
   it("a missing target, by code or by a status the service names: a config error with code and status in the details", () => {
-    expect(awsError(sdkError("NoSuchBucket", 404), lake)).toMatchObject({ code: "ERR_DESTINATION_CONFIG", details: { bucket: "lake", awsCode: "NoSuchBucket", status: 404 } });
+    expect(awsError(sdkError("NoSuchBucket", 404), lake)).toMatchObject({
+      code: "ERR_DESTINATION_CONFIG",
+      details: { bucket: "lake", awsCode: "NoSuchBucket", status: 404 },
+    });
     const headAnswer = awsError(sdkError("UnknownError", 301, { message: "UnknownError" }), lake);
     expect(headAnswer).toMatchObject({ code: "ERR_DESTINATION_CONFIG", errorClass: "user", details: { awsCode: "UnknownError", status: 301 } });
     expect(headAnswer.message).toBe('S3 bucket "lake" cannot be used (UnknownError)');

@@ -26,7 +26,9 @@ describe("health, metrics and admin routes", () => {
   it("exposes webhook outcomes and the hooks request duration in Prometheus text", async () => {
     const body = "{}";
     await inject("GET", `/hooks/TESTPUSH?hub.challenge=c&hub.verify_token=${t.verifyToken}`);
-    await t.app.http().inject({ method: "POST", url: "/hooks/TESTPUSH", payload: body, headers: { "content-type": "application/json", "x-test-signature": "t=1,v1=00" } });
+    await t.app
+      .http()
+      .inject({ method: "POST", url: "/hooks/TESTPUSH", payload: body, headers: { "content-type": "application/json", "x-test-signature": "t=1,v1=00" } });
     // The public port is the internet's: its metrics are for API key holders (Prometheus: basic auth).
     expect((await inject("GET", "/metrics")).statusCode).toBe(401);
     const response = await inject("GET", "/metrics", { authorization: `Basic ${Buffer.from(`prometheus:${t.apiKey}`).toString("base64")}` });
@@ -52,13 +54,26 @@ describe("health, metrics and admin routes", () => {
     expect(dashboard.statusCode).toBe(200);
     expect(dashboard.body).toContain("<title>Tributary</title>");
     const queues = await inject("GET", "/admin/queues/api/queues", { authorization: basic });
-    expect(queues.json().queues.map((q: { name: string }) => q.name).sort()).toEqual(["deliver-sink", "ingest", "pull"]);
+    expect(
+      queues
+        .json()
+        .queues.map((q: { name: string }) => q.name)
+        .sort(),
+    ).toEqual(["deliver-sink", "ingest", "pull"]);
   });
 
   it("shows quarantined records to operators, with the reason and the raw payload", async () => {
     const userId = randomUUID();
     const issues = [{ path: "metadata.type", rule: "enum", message: "metadata.type: 999 is not a known ActivityType" }];
-    await t.store.quarantineRecord({ userId, provider: "SANDBOX", dataType: "activity", record: { metadata: { type: 999 } }, raw: { sport: "?" }, issues, traceId: randomUUID() });
+    await t.store.quarantineRecord({
+      userId,
+      provider: "SANDBOX",
+      dataType: "activity",
+      record: { metadata: { type: 999 } },
+      raw: { sport: "?" },
+      issues,
+      traceId: randomUUID(),
+    });
     expect((await inject("GET", `/admin/quarantine?user_id=${userId}`)).statusCode).toBe(401);
     const listed = await admin("GET", `/admin/quarantine?user_id=${userId}`);
     expect(listed.statusCode).toBe(200);

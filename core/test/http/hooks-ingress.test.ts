@@ -21,7 +21,9 @@ describe("POST /hooks/:provider", () => {
     t.app.http().inject({ method: "POST", url: path, payload: Buffer.from(body), headers: { ...headers, "x-request-id": requestId } });
 
   const notificationsOf = async (requestId: string) =>
-    (await t.app.producer.ingest.getJobs(["prioritized", "waiting"])).flatMap((job) => (job.data as IngestJobData).notifications.filter((n) => n.traceId === requestId).map((n) => ({ job, n })));
+    (await t.app.producer.ingest.getJobs(["prioritized", "waiting"])).flatMap((job) =>
+      (job.data as IngestJobData).notifications.filter((n) => n.traceId === requestId).map((n) => ({ job, n })),
+    );
 
   it("accepts a correctly signed batch and enqueues its notifications as live ingest work", async () => {
     // Odd spacing, key order and a unicode escape: only a signature over the raw bytes verifies this.
@@ -49,7 +51,9 @@ describe("POST /hooks/:provider", () => {
     const response = await post("/hooks/TESTPUSH", body, t.sign(body), requestId);
     expect(response.json()).toEqual({ status: "accepted", notifications: count });
     const enqueued = await notificationsOf(requestId);
-    expect(enqueued.map(({ n }) => (n.notification as { records: Array<{ i: number }> }).records[0]!.i).sort((a, b) => a - b)).toEqual(Array.from({ length: count }, (_, i) => i));
+    expect(enqueued.map(({ n }) => (n.notification as { records: Array<{ i: number }> }).records[0]!.i).sort((a, b) => a - b)).toEqual(
+      Array.from({ length: count }, (_, i) => i),
+    );
     const perJob = new Map<string, number>();
     for (const { job } of enqueued) perJob.set(job.id!, (perJob.get(job.id!) ?? 0) + 1);
     expect([...perJob.values()].sort((a, b) => b - a)).toEqual([MAX_NOTIFICATIONS_PER_INGEST_JOB, 20]);

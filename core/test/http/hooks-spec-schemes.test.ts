@@ -30,12 +30,26 @@ describe("provider pushes verified as each connector spec declares", () => {
   };
   const sign = (provider: string, payload: unknown, options: { secret?: string; now?: number; hexCase?: "upper" } = {}): SignedPush => {
     const webhook = spec(provider).webhook!;
-    return signPush({ verify: webhook.verify, encoding: webhook.body ?? "json", payload, secret: options.secret ?? secretOf(provider), ...(options.now ? { now: options.now } : {}), ...(options.hexCase ? { hexCase: options.hexCase } : {}) });
+    return signPush({
+      verify: webhook.verify,
+      encoding: webhook.body ?? "json",
+      payload,
+      secret: options.secret ?? secretOf(provider),
+      ...(options.now ? { now: options.now } : {}),
+      ...(options.hexCase ? { hexCase: options.hexCase } : {}),
+    });
   };
   const send = async (provider: string, push: SignedPush) => {
     const requestId = randomUUID();
-    const response = await sendPush(`${t.url}/hooks/${provider.toLowerCase().replaceAll("_", "-")}`, { ...push, headers: { ...push.headers, "x-request-id": requestId } });
-    return { ...response, json: response.body.startsWith("{") ? (JSON.parse(response.body) as Record<string, unknown>) : undefined, enqueued: () => t.enqueued(requestId) };
+    const response = await sendPush(`${t.url}/hooks/${provider.toLowerCase().replaceAll("_", "-")}`, {
+      ...push,
+      headers: { ...push.headers, "x-request-id": requestId },
+    });
+    return {
+      ...response,
+      json: response.body.startsWith("{") ? (JSON.parse(response.body) as Record<string, unknown>) : undefined,
+      enqueued: () => t.enqueued(requestId),
+    };
   };
   const hookedPush = (payload: unknown, secret = t.secrets.push): SignedPush => {
     const body = Buffer.from(JSON.stringify(payload));
@@ -48,16 +62,59 @@ describe("provider pushes verified as each connector spec declares", () => {
   /** One push per scheme, as the provider sends it, naming `user`. */
   const pushes: Array<{ provider: string; scheme: string; payload: () => unknown }> = [
     { provider: "ACME_PUSH", scheme: "terra (t=…,v1=… in one header)", payload: () => ({ user_id: user, activities: [{ id: randomUUID() }] }) },
-    { provider: "FITBIT", scheme: "hmac: base64 HMAC-SHA1 keyed client_secret&", payload: () => [{ collectionType: "activities", date: "2026-04-01", ownerId: user, ownerType: "user", subscriptionId: randomUUID() }] },
-    { provider: "POLAR", scheme: "hmac: hex HMAC-SHA256", payload: () => ({ event: "EXERCISE", user_id: Number(user), entity_id: randomUUID(), timestamp: "2026-04-01T10:00:00Z", url: "https://www.polaraccesslink.com/v3/exercises/aQlC83" }) },
-    { provider: "OURA", scheme: "hmac: upper-case hex of x-oura-timestamp + body", payload: () => ({ event_type: "create", data_type: "sleep", object_id: randomUUID(), user_id: user }) },
-    { provider: "WHOOP", scheme: "hmac: base64 of the millisecond timestamp + body", payload: () => ({ user_id: Number(user), id: randomUUID(), type: "workout.updated", trace_id: randomUUID() }) },
-    { provider: "WAHOO", scheme: "token in the body", payload: () => ({ event_type: "workout_summary", user: { id: Number(user) }, workout_summary: { id: randomUUID() } }) },
-    { provider: "STRAVA", scheme: "none, matched by subscription id", payload: () => ({ aspect_type: "create", event_time: Math.floor(now() / 1000), object_id: Math.floor(Math.random() * 1e9), object_type: "activity", owner_id: Number(user), subscription_id: 120475, updates: {} }) },
+    {
+      provider: "FITBIT",
+      scheme: "hmac: base64 HMAC-SHA1 keyed client_secret&",
+      payload: () => [{ collectionType: "activities", date: "2026-04-01", ownerId: user, ownerType: "user", subscriptionId: randomUUID() }],
+    },
+    {
+      provider: "POLAR",
+      scheme: "hmac: hex HMAC-SHA256",
+      payload: () => ({
+        event: "EXERCISE",
+        user_id: Number(user),
+        entity_id: randomUUID(),
+        timestamp: "2026-04-01T10:00:00Z",
+        url: "https://www.polaraccesslink.com/v3/exercises/aQlC83",
+      }),
+    },
+    {
+      provider: "OURA",
+      scheme: "hmac: upper-case hex of x-oura-timestamp + body",
+      payload: () => ({ event_type: "create", data_type: "sleep", object_id: randomUUID(), user_id: user }),
+    },
+    {
+      provider: "WHOOP",
+      scheme: "hmac: base64 of the millisecond timestamp + body",
+      payload: () => ({ user_id: Number(user), id: randomUUID(), type: "workout.updated", trace_id: randomUUID() }),
+    },
+    {
+      provider: "WAHOO",
+      scheme: "token in the body",
+      payload: () => ({ event_type: "workout_summary", user: { id: Number(user) }, workout_summary: { id: randomUUID() } }),
+    },
+    {
+      provider: "STRAVA",
+      scheme: "none, matched by subscription id",
+      payload: () => ({
+        aspect_type: "create",
+        event_time: Math.floor(now() / 1000),
+        object_id: Math.floor(Math.random() * 1e9),
+        object_type: "activity",
+        owner_id: Number(user),
+        subscription_id: 120475,
+        updates: {},
+      }),
+    },
     { provider: "GARMIN", scheme: "none, a keys batch", payload: () => ({ activities: [{ userId: user, summaryId: randomUUID(), activityType: "RUNNING" }] }) },
-    { provider: "WITHINGS", scheme: "none, form-encoded", payload: () => ({ userid: user, appli: 1, startdate: 1775000000, enddate: Math.floor(Math.random() * 1e6) + 1775003600 }) },
+    {
+      provider: "WITHINGS",
+      scheme: "none, form-encoded",
+      payload: () => ({ userid: user, appli: 1, startdate: 1775000000, enddate: Math.floor(Math.random() * 1e6) + 1775003600 }),
+    },
   ];
-  const signed = (provider: string, payload: unknown, options?: Parameters<typeof sign>[2]) => (provider === "ACME_HOOKED" ? hookedPush(payload, options?.secret) : sign(provider, payload, options));
+  const signed = (provider: string, payload: unknown, options?: Parameters<typeof sign>[2]) =>
+    provider === "ACME_HOOKED" ? hookedPush(payload, options?.secret) : sign(provider, payload, options);
 
   it.each(pushes)("$provider ($scheme): the right push is accepted once and enqueued; the same push again is a replay", async ({ provider, payload }) => {
     const push = signed(provider, payload());
@@ -81,15 +138,18 @@ describe("provider pushes verified as each connector spec declares", () => {
     expect(await wrong.enqueued()).toEqual([]);
   });
 
-  it.each(pushes.filter((p) => !["GARMIN", "WITHINGS"].includes(p.provider)))("$provider ($scheme): a push signed with another secret, or naming another subscription, is refused 401", async ({ provider, payload }) => {
-    const wrong =
-      provider === "STRAVA"
-        ? sign(provider, { ...(payload() as object), subscription_id: 999 })
-        : sign(provider, payload(), { secret: `${secretOf(provider)}-not` });
-    const response = await send(provider, wrong);
-    expect(response.status, response.body).toBe(401);
-    expect(await response.enqueued()).toEqual([]);
-  });
+  it.each(pushes.filter((p) => !["GARMIN", "WITHINGS"].includes(p.provider)))(
+    "$provider ($scheme): a push signed with another secret, or naming another subscription, is refused 401",
+    async ({ provider, payload }) => {
+      const wrong =
+        provider === "STRAVA"
+          ? sign(provider, { ...(payload() as object), subscription_id: 999 })
+          : sign(provider, payload(), { secret: `${secretOf(provider)}-not` });
+      const response = await send(provider, wrong);
+      expect(response.status, response.body).toBe(401);
+      expect(await response.enqueued()).toEqual([]);
+    },
+  );
 
   it.each(["ACME_PUSH", "OURA", "WHOOP"])("%s: a stale or far-future signed timestamp is refused 401, before the body is read", async (provider) => {
     const payload = pushes.find((p) => p.provider === provider)!.payload;
@@ -161,7 +221,14 @@ describe("provider pushes verified as each connector spec declares", () => {
     const ping = await send("POLAR", sign("POLAR", { event: "PING", timestamp: new Date().toISOString() }, { secret: "a-new-key" }));
     expect(ping.status).toBe(200);
     expect(await ping.enqueued()).toEqual([]);
-    const exercise = await send("POLAR", sign("POLAR", { event: "EXERCISE", user_id: Number(user), entity_id: randomUUID(), url: "https://www.polaraccesslink.com/v3/exercises/aQlC83" }, { secret: "a-new-key" }));
+    const exercise = await send(
+      "POLAR",
+      sign(
+        "POLAR",
+        { event: "EXERCISE", user_id: Number(user), entity_id: randomUUID(), url: "https://www.polaraccesslink.com/v3/exercises/aQlC83" },
+        { secret: "a-new-key" },
+      ),
+    );
     expect(exercise.status).toBe(401);
     expect(await exercise.enqueued()).toEqual([]);
   });

@@ -31,7 +31,10 @@ describe("the subscription's ping", () => {
     expect(ping.status).toBe(200);
     expect(JSON.parse(ping.body)).toEqual({ status: "accepted", notifications: 0, ignored: 1 });
     expect(await ping.enqueued()).toEqual([]);
-    const exercise = await send({ event: "EXERCISE", user_id: 475, entity_id: "aQlC83", url: "https://www.polaraccesslink.com/v3/exercises/aQlC83" }, "the-new-key");
+    const exercise = await send(
+      { event: "EXERCISE", user_id: 475, entity_id: "aQlC83", url: "https://www.polaraccesslink.com/v3/exercises/aQlC83" },
+      "the-new-key",
+    );
     expect(exercise.status).toBe(503);
     expect(await exercise.enqueued()).toEqual([]);
   });

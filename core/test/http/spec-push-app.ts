@@ -63,7 +63,15 @@ export const objectsConnector = (): ConnectorDefinition =>
       auth: { type: "bearer_token", providerUserId: { from: "request", request: { path: "/acme/me" }, path: "/id" } },
       http: { baseUrl: "https://api.acme-objects.example" },
       streams: {
-        activity: [{ name: "workouts", request: { path: "/acme/workouts" }, records: "/data", id: "/workout_id", object: { request: { path: "/acme/workouts/{object_id}" } } }],
+        activity: [
+          {
+            name: "workouts",
+            request: { path: "/acme/workouts" },
+            records: "/data",
+            id: "/workout_id",
+            object: { request: { path: "/acme/workouts/{object_id}" } },
+          },
+        ],
       },
       mappings: {
         activity: {
@@ -99,7 +107,20 @@ export const objectsConnector = (): ConnectorDefinition =>
 export async function specConnectors(): Promise<Record<string, ConnectorDefinition>> {
   const load = (name: string) => loadConnectorFile(`${VALID}${name}`);
   const hooked = ((await import("../spec/fixtures/valid/hooks-connector.ts")) as { default: ConnectorDefinition }).default;
-  const all = [load("fitbit.yaml"), load("garmin.yaml"), load("oura.yaml"), load("polar.yaml"), load("wahoo.yaml"), load("whoop.yaml"), load("withings.yaml"), load("partner-push.yaml"), load("strava"), hooked, recordsConnector(), objectsConnector()];
+  const all = [
+    load("fitbit.yaml"),
+    load("garmin.yaml"),
+    load("oura.yaml"),
+    load("polar.yaml"),
+    load("wahoo.yaml"),
+    load("whoop.yaml"),
+    load("withings.yaml"),
+    load("partner-push.yaml"),
+    load("strava"),
+    hooked,
+    recordsConnector(),
+    objectsConnector(),
+  ];
   return Object.fromEntries(all.map((definition) => [definition.spec.name, definition]));
 }
 
@@ -121,12 +142,25 @@ export interface SpecPushApp {
  */
 export async function startSpecPushApp(options: { baseUrls?: Record<string, string>; withoutPushSecret?: string[] } = {}): Promise<SpecPushApp> {
   const definitions = await specConnectors();
-  const secrets = { push: randomBytes(16).toString("hex"), client: randomBytes(16).toString("hex"), verifyToken: randomBytes(8).toString("hex"), subscriptionId: "120475" };
+  const secrets = {
+    push: randomBytes(16).toString("hex"),
+    client: randomBytes(16).toString("hex"),
+    verifyToken: randomBytes(8).toString("hex"),
+    subscriptionId: "120475",
+  };
   const providers = Object.keys(definitions).map(
-    (name) => `${name}: { clientId: "id-${name.toLowerCase()}", clientSecret: "${secrets.client}", ${options.withoutPushSecret?.includes(name) ? "" : `pushSecret: "${secrets.push}", `}verifyToken: "${secrets.verifyToken}", options: { subscription_id: "${secrets.subscriptionId}" }${options.baseUrls?.[name] ? `, baseUrl: "${options.baseUrls[name]}"` : ""} }`,
+    (name) =>
+      `${name}: { clientId: "id-${name.toLowerCase()}", clientSecret: "${secrets.client}", ${options.withoutPushSecret?.includes(name) ? "" : `pushSecret: "${secrets.push}", `}verifyToken: "${secrets.verifyToken}", options: { subscription_id: "${secrets.subscriptionId}" }${options.baseUrls?.[name] ? `, baseUrl: "${options.baseUrls[name]}"` : ""} }`,
   );
   const config = parseConfig(
-    [`redis: { url: "${TEST_REDIS_URL}" }`, `api: { apiKeys: ["key-${randomBytes(12).toString("hex")}"] }`, "server: { rateLimit: { maxRejected: 100000 } }", "plugins: []", `providers: { ${providers.join(", ")} }`, "destinations: [{ name: sink, type: sink }]"].join("\n"),
+    [
+      `redis: { url: "${TEST_REDIS_URL}" }`,
+      `api: { apiKeys: ["key-${randomBytes(12).toString("hex")}"] }`,
+      "server: { rateLimit: { maxRejected: 100000 } }",
+      "plugins: []",
+      `providers: { ${providers.join(", ")} }`,
+      "destinations: [{ name: sink, type: sink }]",
+    ].join("\n"),
     { env: {} },
   );
   const registry = createPluginRegistry([...Object.values(definitions), sinkDestination]);

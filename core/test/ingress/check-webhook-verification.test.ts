@@ -39,7 +39,9 @@ describe("checkWebhookVerification (what testConnector runs for a connector's pu
 
   it("fails a connector that accepts what it should refuse, or cannot be verified with the settings given", () => {
     const lax: ConnectorDefinition = { ...hooked, hooks: { ...hooked.hooks, verify: () => true } };
-    const failed = checkWebhookVerification(lax, { signWithHook: signForHook }).filter((c) => c.status === "fail").map((c) => c.name);
+    const failed = checkWebhookVerification(lax, { signWithHook: signForHook })
+      .filter((c) => c.status === "fail")
+      .map((c) => c.name);
     expect(failed).toEqual([expect.stringContaining("another secret is refused")]);
     const strava = withWebhooks.find((d) => d.spec.name === "STRAVA")!;
     expect(checkWebhookVerification(strava)).toEqual([expect.objectContaining({ status: "fail", detail: expect.stringContaining("options.subscription_id") })]);

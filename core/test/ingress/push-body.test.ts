@@ -91,9 +91,18 @@ describe("splitting a push body into notifications", () => {
       },
     } as WebhookSpec;
     const read = (document: unknown) => readNotifications(strava, document);
-    expect(read({ object_type: "activity", aspect_type: "create", owner_id: 1, object_id: 9 })).toMatchObject({ ok: true, notifications: [{ eventType: "activity.create", action: { action: "pull_object" }, providerUserId: "1" }] });
-    expect(read({ object_type: "athlete", aspect_type: "update", owner_id: 1, updates: { authorized: "false" } })).toMatchObject({ ok: true, notifications: [{ action: { action: "deauth" } }] });
-    expect(read({ object_type: "athlete", aspect_type: "update", owner_id: 1, updates: { title: "x" } })).toMatchObject({ ok: true, notifications: [{ action: { action: "ignore" } }] });
+    expect(read({ object_type: "activity", aspect_type: "create", owner_id: 1, object_id: 9 })).toMatchObject({
+      ok: true,
+      notifications: [{ eventType: "activity.create", action: { action: "pull_object" }, providerUserId: "1" }],
+    });
+    expect(read({ object_type: "athlete", aspect_type: "update", owner_id: 1, updates: { authorized: "false" } })).toMatchObject({
+      ok: true,
+      notifications: [{ action: { action: "deauth" } }],
+    });
+    expect(read({ object_type: "athlete", aspect_type: "update", owner_id: 1, updates: { title: "x" } })).toMatchObject({
+      ok: true,
+      notifications: [{ action: { action: "ignore" } }],
+    });
     // A part missing or not a scalar: no event type, and no catch-all to take it.
     expect(read({ object_type: "activity", owner_id: 1 })).toEqual({ ok: false, reason: "no event type at the body" });
     expect(read({ object_type: { a: 1 }, aspect_type: "create", owner_id: 1 })).toMatchObject({ ok: false });
@@ -106,16 +115,39 @@ describe("splitting a push body into notifications", () => {
       userId: "/userId",
       events: { activities: { action: "records", dataType: "activity", records: "" }, deregistrations: { action: "deauth" } },
     } as WebhookSpec;
-    const result = readNotifications(garmin, { activities: [{ userId: "u1", summaryId: "1" }, { userId: "u2", summaryId: "2" }], deregistrations: [{ userId: "u3" }] });
-    expect(result).toMatchObject({ ok: true, notifications: [{ eventType: "activities", providerUserId: "u1" }, { eventType: "activities", providerUserId: "u2" }, { eventType: "deregistrations", providerUserId: "u3" }] });
+    const result = readNotifications(garmin, {
+      activities: [
+        { userId: "u1", summaryId: "1" },
+        { userId: "u2", summaryId: "2" },
+      ],
+      deregistrations: [{ userId: "u3" }],
+    });
+    expect(result).toMatchObject({
+      ok: true,
+      notifications: [
+        { eventType: "activities", providerUserId: "u1" },
+        { eventType: "activities", providerUserId: "u2" },
+        { eventType: "deregistrations", providerUserId: "u3" },
+      ],
+    });
     expect(readNotifications(garmin, { constructor: [{ userId: "u1" }] })).toEqual({ ok: false, reason: 'unknown event type "constructor"' });
-    expect(readNotifications(garmin, { activities: Array.from({ length: 11 }, () => ({ userId: "u" })) }, { maxNotifications: 10 })).toMatchObject({ ok: false });
+    expect(readNotifications(garmin, { activities: Array.from({ length: 11 }, () => ({ userId: "u" })) }, { maxNotifications: 10 })).toMatchObject({
+      ok: false,
+    });
     expect(readNotifications(garmin, [1, 2])).toMatchObject({ ok: false });
   });
 
   it("needs no user for an ignored notification (Polar's PING)", () => {
-    const polar = { verify: { scheme: "none", reason: "test" }, userId: "/user_id", eventType: "/event", events: { PING: { action: "ignore" }, EXERCISE: { action: "pull_window", dataType: "activity" } } } as WebhookSpec;
-    expect(readNotifications(polar, { event: "PING", timestamp: "2018-05-15T14:22:24Z" })).toMatchObject({ ok: true, notifications: [{ eventType: "PING", action: { action: "ignore" } }] });
+    const polar = {
+      verify: { scheme: "none", reason: "test" },
+      userId: "/user_id",
+      eventType: "/event",
+      events: { PING: { action: "ignore" }, EXERCISE: { action: "pull_window", dataType: "activity" } },
+    } as WebhookSpec;
+    expect(readNotifications(polar, { event: "PING", timestamp: "2018-05-15T14:22:24Z" })).toMatchObject({
+      ok: true,
+      notifications: [{ eventType: "PING", action: { action: "ignore" } }],
+    });
     expect(readNotifications(polar, { event: "EXERCISE" })).toEqual({ ok: false, reason: "no user id at /user_id" });
   });
 });

@@ -14,11 +14,18 @@ const hex = (t: number | string) => createHmac("sha256", secret).update(`${t}.`)
 
 /** A connector that declares only what verification reads. */
 const definition = (verify: VerifySpec, hooks: ConnectorHooks = {}, extra: Record<string, unknown> = {}) =>
-  ({ spec: { name: "TESTPUSH", webhook: { verify, userId: "/owner_id", events: { "*": { action: "ignore" } }, ...extra } }, hooks }) as unknown as ConnectorDefinition;
+  ({
+    spec: { name: "TESTPUSH", webhook: { verify, userId: "/owner_id", events: { "*": { action: "ignore" } }, ...extra } },
+    hooks,
+  }) as unknown as ConnectorDefinition;
 const terraSpec = definition({ scheme: "terra", header: "x-sig", toleranceSeconds: 300 });
 const request = (header: string | string[] | undefined, raw = body) => ({ headers: { "x-sig": header }, rawBody: raw, query: {} });
-const verify = (def: ConnectorDefinition, req: ReturnType<typeof request> | Parameters<typeof verifyPush>[1], at = now, settings: Parameters<typeof verifyPush>[2] = { secret, options: {} }) =>
-  verifyPush(def, req, settings, at);
+const verify = (
+  def: ConnectorDefinition,
+  req: ReturnType<typeof request> | Parameters<typeof verifyPush>[1],
+  at = now,
+  settings: Parameters<typeof verifyPush>[2] = { secret, options: {} },
+) => verifyPush(def, req, settings, at);
 const accepted = (result: PushVerification) => {
   if (!result.ok) expect.fail(result.reason);
   return result;
@@ -115,9 +122,15 @@ describe("hmac: a digest of the raw body in one header (Fitbit, Polar)", () => {
 
   it("Fitbit: base64 HMAC-SHA1 keyed with the client secret and '&'; Polar: hex HMAC-SHA256", () => {
     expect(verify(fitbit, at("X-Fitbit-Signature", fitbitDigest))).toMatchObject({ ok: true });
-    expect(verify(fitbit, at("X-Fitbit-Signature", createHmac("sha1", secret).update(body).digest("base64")))).toEqual({ ok: false, reason: "signature does not match" });
+    expect(verify(fitbit, at("X-Fitbit-Signature", createHmac("sha1", secret).update(body).digest("base64")))).toEqual({
+      ok: false,
+      reason: "signature does not match",
+    });
     expect(verify(polar, at("Polar-Webhook-Signature", polarDigest))).toMatchObject({ ok: true });
-    expect(verify(polar, at("Polar-Webhook-Signature", polarDigest), now, { secret: `${secret}x`, options: {} })).toEqual({ ok: false, reason: "signature does not match" });
+    expect(verify(polar, at("Polar-Webhook-Signature", polarDigest), now, { secret: `${secret}x`, options: {} })).toEqual({
+      ok: false,
+      reason: "signature does not match",
+    });
     expect(verify(polar, at("Polar-Webhook-Signature", polarDigest, Buffer.from(`${body} `)))).toEqual({ ok: false, reason: "signature does not match" });
   });
 
@@ -143,7 +156,14 @@ describe("hmac: a digest of the raw body in one header (Fitbit, Polar)", () => {
 });
 
 describe("hmac with a timestamp header signed before the body (Oura, WHOOP)", () => {
-  const oura = definition({ scheme: "hmac", header: "x-oura-signature", algorithm: "sha256", encoding: "hex", secret: "clientSecret", timestampHeader: "x-oura-timestamp" });
+  const oura = definition({
+    scheme: "hmac",
+    header: "x-oura-signature",
+    algorithm: "sha256",
+    encoding: "hex",
+    secret: "clientSecret",
+    timestampHeader: "x-oura-timestamp",
+  });
   const whoop = definition({
     scheme: "hmac",
     header: "X-WHOOP-Signature",
@@ -155,11 +175,16 @@ describe("hmac with a timestamp header signed before the body (Oura, WHOOP)", ()
     toleranceSeconds: 300,
   });
   const ouraHeaders = (t: string, raw = body) => ({
-    "x-oura-signature": createHmac("sha256", secret).update(t + raw.toString("utf8")).digest("hex").toUpperCase(),
+    "x-oura-signature": createHmac("sha256", secret)
+      .update(t + raw.toString("utf8"))
+      .digest("hex")
+      .toUpperCase(),
     "x-oura-timestamp": t,
   });
   const whoopHeaders = (ms: string, raw = body) => ({
-    "x-whoop-signature": createHmac("sha256", secret).update(ms + raw.toString("utf8")).digest("base64"),
+    "x-whoop-signature": createHmac("sha256", secret)
+      .update(ms + raw.toString("utf8"))
+      .digest("base64"),
     "x-whoop-signature-timestamp": ms,
   });
   const req = (headers: Record<string, string>, raw = body) => ({ headers, rawBody: raw, query: {} });
@@ -211,7 +236,10 @@ describe("token: a shared token in the body (Wahoo), a header or the query", () 
     for (const token of [`${secret}x`, "", undefined, 42, [secret], { secret }]) {
       expect(verify(wahoo, { headers: {}, rawBody: wahooBody(token), query: {} }), String(token)).toMatchObject({ ok: false });
     }
-    expect(verify(wahoo, { headers: {}, rawBody: Buffer.from("{not json"), query: {} })).toMatchObject({ ok: false, reason: expect.stringContaining("cannot be read") });
+    expect(verify(wahoo, { headers: {}, rawBody: Buffer.from("{not json"), query: {} })).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining("cannot be read"),
+    });
     expect(verify(wahoo, { headers: {}, rawBody: Buffer.from(`${"[".repeat(100)}${"]".repeat(100)}`), query: {} })).toMatchObject({ ok: false });
   });
 
@@ -229,35 +257,80 @@ describe("token: a shared token in the body (Wahoo), a header or the query", () 
 
 describe("none: no proof, optionally matched by subscription id (Strava)", () => {
   const strava = definition({ scheme: "none", reason: "Strava signs nothing", match: { path: "/subscription_id", setting: "subscriptionId" } });
-  const push = (subscription: unknown) => ({ headers: {}, rawBody: Buffer.from(JSON.stringify({ owner_id: 134815, subscription_id: subscription })), query: {} });
+  const push = (subscription: unknown) => ({
+    headers: {},
+    rawBody: Buffer.from(JSON.stringify({ owner_id: 134815, subscription_id: subscription })),
+    query: {},
+  });
   const settings = { options: { subscriptionId: "120475" } };
 
   it("accepts a push naming our subscription (as number or text) and refuses any other", () => {
     expect(verify(strava, push(120475), now, settings)).toMatchObject({ ok: true });
     expect(verify(strava, push("120475"), now, settings)).toMatchObject({ ok: true });
-    for (const other of [120476, "", null, undefined, { id: 120475 }]) expect(verify(strava, push(other), now, settings), String(other)).toMatchObject({ ok: false });
+    for (const other of [120476, "", null, undefined, { id: 120475 }])
+      expect(verify(strava, push(other), now, settings), String(other)).toMatchObject({ ok: false });
   });
 
   it("without match accepts anything: only the body's digest identifies it", () => {
     const garmin = definition({ scheme: "none", reason: "Garmin signs nothing" });
-    expect(verify(garmin, { headers: {}, rawBody: body, query: {} }, now, { options: {} })).toMatchObject({ ok: true, bodyDigest: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(verify(garmin, { headers: {}, rawBody: body, query: {} }, now, { options: {} })).toMatchObject({
+      ok: true,
+      bodyDigest: expect.stringMatching(/^[0-9a-f]{64}$/),
+    });
   });
 });
 
 describe("hook: the connector's own verify hook", () => {
   it("may return a boolean, or what it verified (a signed timestamp) for the replay guard", () => {
     const hooked = (fn: NonNullable<ConnectorHooks["verify"]>) => definition({ scheme: "hook" }, { verify: fn });
-    expect(verify(hooked(() => true), request(undefined))).toMatchObject({ ok: true, bodyDigest: expect.stringMatching(/^[0-9a-f]{64}$/) });
-    expect(verify(hooked(() => ({ ok: true, signedAt: now, toleranceSeconds: 60 })), request(undefined))).toMatchObject({ ok: true, signedAt: now, toleranceSeconds: 60 });
-    expect(verify(hooked(() => ({ ok: false, reason: "token mismatch" })), request(undefined))).toEqual({ ok: false, reason: "token mismatch" });
-    expect(verify(hooked(() => false), request(undefined))).toEqual({ ok: false, reason: "signature does not match" });
+    expect(
+      verify(
+        hooked(() => true),
+        request(undefined),
+      ),
+    ).toMatchObject({ ok: true, bodyDigest: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(
+      verify(
+        hooked(() => ({ ok: true, signedAt: now, toleranceSeconds: 60 })),
+        request(undefined),
+      ),
+    ).toMatchObject({ ok: true, signedAt: now, toleranceSeconds: 60 });
+    expect(
+      verify(
+        hooked(() => ({ ok: false, reason: "token mismatch" })),
+        request(undefined),
+      ),
+    ).toEqual({ ok: false, reason: "token mismatch" });
+    expect(
+      verify(
+        hooked(() => false),
+        request(undefined),
+      ),
+    ).toEqual({ ok: false, reason: "signature does not match" });
   });
 
   it("refuses when the hook throws, or vouches for a time with no tolerance", () => {
     const hooked = (fn: NonNullable<ConnectorHooks["verify"]>) => definition({ scheme: "hook" }, { verify: fn });
-    expect(verify(hooked(() => { throw new Error("boom"); }), request(undefined))).toMatchObject({ ok: false, reason: expect.stringContaining("boom") });
-    expect(verify(hooked(() => ({ ok: true, signedAt: now })), request(undefined))).toMatchObject({ ok: false });
-    expect(verify(hooked(() => ({ ok: true, signedAt: Number.NaN, toleranceSeconds: 60 })), request(undefined))).toMatchObject({ ok: false });
+    expect(
+      verify(
+        hooked(() => {
+          throw new Error("boom");
+        }),
+        request(undefined),
+      ),
+    ).toMatchObject({ ok: false, reason: expect.stringContaining("boom") });
+    expect(
+      verify(
+        hooked(() => ({ ok: true, signedAt: now })),
+        request(undefined),
+      ),
+    ).toMatchObject({ ok: false });
+    expect(
+      verify(
+        hooked(() => ({ ok: true, signedAt: Number.NaN, toleranceSeconds: 60 })),
+        request(undefined),
+      ),
+    ).toMatchObject({ ok: false });
   });
 
   it("hands the hook the raw request and the configured secret", () => {

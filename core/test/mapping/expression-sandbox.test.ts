@@ -46,7 +46,9 @@ describe("hostile expressions are stopped while they run", () => {
   });
 
   it("strings that double in a loop, $pad, $join and $replace beyond the string limit", async () => {
-    expect((await failureOf('$reduce([1..40], function($acc, $i) { $acc & $acc }, "x")')).message).toMatch(/a string of \d+ characters was built; the limit is 1000000/);
+    expect((await failureOf('$reduce([1..40], function($acc, $i) { $acc & $acc }, "x")')).message).toMatch(
+      /a string of \d+ characters was built; the limit is 1000000/,
+    );
     expect((await failureOf('$pad("", 100000000)')).message).toBe("stopped: $pad would build a string of 100000000 characters; the limit is 1000000");
     expect((await failureOf('$join([1..3].$pad("", 400000), ",")')).message).toMatch(/\$join would build a string of 1200002 characters/);
     expect((await failureOf('$replace($pad("", 100000, "a"), "a", $pad("", 1000, "b"))')).message).toMatch(/\$replace would build a string/);
@@ -78,7 +80,7 @@ describe("hostile expressions are stopped while they run", () => {
 
 describe("what partner expressions may not contain is refused when compiled", () => {
   it("regular expressions, wherever they appear", () => {
-    for (const source of ['$contains(name, /ride/i)', '$match(name, /(a+)+$/)', '$replace(name, /x/, "y")', '$split(name, /,/)', "name ~> /a/"]) {
+    for (const source of ["$contains(name, /ride/i)", "$match(name, /(a+)+$/)", '$replace(name, /x/, "y")', "$split(name, /,/)", "name ~> /a/"]) {
       expect(problemsOf(source), source).toEqual([expect.stringMatching(/^regular expressions are not allowed \(at character \d+\)/)]);
     }
   });
@@ -99,15 +101,17 @@ describe("what partner expressions may not contain is refused when compiled", ()
   });
 
   it("the project's own (trusted) expressions may use regular expressions, still under the time limit", async () => {
-    expect(problemsOf('$contains(name, /ride/i)', true)).toEqual([]);
-    const parsed = parseExpression('$contains(name, /ride/i)', { trusted: true });
+    expect(problemsOf("$contains(name, /ride/i)", true)).toEqual([]);
+    const parsed = parseExpression("$contains(name, /ride/i)", { trusted: true });
     expect(parsed.ok && (await parsed.expression.evaluate({ name: "Morning Ride" }))).toBe(true);
   });
 });
 
 describe("in a mapping, a hostile expression fails the record, never the worker", () => {
   it("the record is quarantined with an issue naming the field and the limit", async () => {
-    const mapping = compileMapping({ template: { metadata: { name: { expr: "($f := function($x) { $f($x) }; $f(1))" } } } } as MappingSpec, { limits: { timeoutMs: 30 } });
+    const mapping = compileMapping({ template: { metadata: { name: { expr: "($f := function($x) { $f($x) }; $f(1))" } } } } as MappingSpec, {
+      limits: { timeoutMs: 30 },
+    });
     const outcome = await mapping.map({ id: 1 });
     expect(outcome).toEqual({
       kind: "failed",
@@ -118,7 +122,10 @@ describe("in a mapping, a hostile expression fails the record, never the worker"
 
   it("a record's expressions share a time budget: once spent, the rest are not started", async () => {
     const slow = "$count([1..100000].($ * 2))";
-    const mapping = compileMapping({ template: { s: { each: { path: "/xs" }, item: { expr: slow } } } } as MappingSpec, { recordTimeoutMs: 1, limits: { timeoutMs: 50 } });
+    const mapping = compileMapping({ template: { s: { each: { path: "/xs" }, item: { expr: slow } } } } as MappingSpec, {
+      recordTimeoutMs: 1,
+      limits: { timeoutMs: 50 },
+    });
     const outcome = await mapping.map({ xs: Array.from({ length: 1000 }, (_, i) => i) });
     if (outcome.kind !== "failed") throw new Error("expected a failure");
     expect(outcome.issues.map((i) => i.rule)).toContain("limit");
@@ -146,13 +153,21 @@ describe("conditions (stream filter, detail when)", () => {
     expect(await truthy.test({ laps: [0, ""] })).toBe(false);
     expect(await truthy.test({ laps: {} })).toBe(false);
     expect(await truthy.test({})).toBe(false);
-    const bound = compileCondition('$record.owner = $connection.providerUserId', "webhook.when");
+    const bound = compileCondition("$record.owner = $connection.providerUserId", "webhook.when");
     expect(await bound.test({ owner: "p1" }, { connection: { providerUserId: "p1" } })).toBe(true);
   });
 
   it("refuses a bad expression when compiled and reports a failing one when run, naming where it is", async () => {
-    expect(() => compileCondition("name ~> /x/", "streams.activity[0].filter")).toThrow(expect.objectContaining({ code: "ERR_MAPPING_INVALID", message: expect.stringMatching(/^streams\.activity\[0\]\.filter: "name ~> \/x\/": regular expressions are not allowed/) }));
+    expect(() => compileCondition("name ~> /x/", "streams.activity[0].filter")).toThrow(
+      expect.objectContaining({
+        code: "ERR_MAPPING_INVALID",
+        message: expect.stringMatching(/^streams\.activity\[0\]\.filter: "name ~> \/x\/": regular expressions are not allowed/),
+      }),
+    );
     const failing = compileCondition("$error('boom')", "streams.activity[0].filter");
-    await expect(failing.test({})).rejects.toMatchObject({ code: "ERR_MAPPING_FAILED", message: expect.stringMatching(/^streams\.activity\[0\]\.filter "\$error\('boom'\)" failed on a record: boom/) });
+    await expect(failing.test({})).rejects.toMatchObject({
+      code: "ERR_MAPPING_FAILED",
+      message: expect.stringMatching(/^streams\.activity\[0\]\.filter "\$error\('boom'\)" failed on a record: boom/),
+    });
   });
 });

@@ -15,7 +15,20 @@ async function mapValid(dataType: DataType, spec: MappingSpec, record: unknown, 
   return outcome.record as Record<string, any>;
 }
 
-const PELOTON_DISCIPLINES = { cycling: 1, bike_bootcamp: 1, running: 8, walking: 7, cardio: 9, circuit: 22, strength: 80, stretching: 4, yoga: 100, meditation: 45, caesar: 54, caesar_bootcamp: 54 };
+const PELOTON_DISCIPLINES = {
+  cycling: 1,
+  bike_bootcamp: 1,
+  running: 8,
+  walking: 7,
+  cardio: 9,
+  circuit: 22,
+  strength: 80,
+  stretching: 4,
+  yoga: 100,
+  meditation: 45,
+  caesar: 54,
+  caesar_bootcamp: 54,
+};
 
 describe("provider records mapped to the Terra Standard", () => {
   it("Peloton: workout + performance graph (zip of parallel arrays, units from the data, IANA zone)", async () => {
@@ -44,7 +57,10 @@ describe("provider records mapped to the Terra Standard", () => {
         heart_rate_data: {
           detailed: {
             hr_samples: {
-              zip: { offset: { path: "/performance_graph/seconds_since_pedaling_start" }, bpm: { expr: 'performance_graph.metrics[slug="heart_rate"].values' } },
+              zip: {
+                offset: { path: "/performance_graph/seconds_since_pedaling_start" },
+                bpm: { expr: 'performance_graph.metrics[slug="heart_rate"].values' },
+              },
               item: { timestamp: { var: "start", time: { format: "unix_seconds", add: { path: "/offset" }, timezone: { var: "tz" } } }, bpm: { path: "/bpm" } },
               require: ["bpm"],
             },
@@ -62,17 +78,36 @@ describe("provider records mapped to the Terra Standard", () => {
       },
     };
     const workout = {
-      id: "3a5af153444941c0aa54c52aee4726fa", created_at: 1670191449, start_time: 1670191506, end_time: 1670192109, status: "COMPLETE",
-      fitness_discipline: "cycling", timezone: "America/New_York", total_work: 175772.76,
+      id: "3a5af153444941c0aa54c52aee4726fa",
+      created_at: 1670191449,
+      start_time: 1670191506,
+      end_time: 1670192109,
+      status: "COMPLETE",
+      fitness_discipline: "cycling",
+      timezone: "America/New_York",
+      total_work: 175772.76,
       ride: { id: "fbd71d16462c473d8c7aae32b440a775", title: "30 min Power Zone Ride", duration: 1800 },
       performance_graph: {
         seconds_since_pedaling_start: [1, 2],
-        summaries: [{ display_name: "Total Output", display_unit: "kj", value: 176, slug: "total_output" }, { display_name: "Distance", display_unit: "mi", value: 7.97, slug: "distance" }],
-        metrics: [{ display_unit: "mph", values: [14.2, 14.1], slug: "speed" }, { display_unit: "bpm", values: [101, null], slug: "heart_rate" }],
+        summaries: [
+          { display_name: "Total Output", display_unit: "kj", value: 176, slug: "total_output" },
+          { display_name: "Distance", display_unit: "mi", value: 7.97, slug: "distance" },
+        ],
+        metrics: [
+          { display_unit: "mph", values: [14.2, 14.1], slug: "speed" },
+          { display_unit: "bpm", values: [101, null], slug: "heart_rate" },
+        ],
       },
     };
     const out = await mapValid("activity", spec, workout);
-    expect(out.metadata).toEqual({ summary_id: workout.id, name: "30 min Power Zone Ride", type: 1, upload_type: 1, start_time: "2022-12-04T17:05:06.000000-05:00", end_time: "2022-12-04T17:15:09.000000-05:00" });
+    expect(out.metadata).toEqual({
+      summary_id: workout.id,
+      name: "30 min Power Zone Ride",
+      type: 1,
+      upload_type: 1,
+      start_time: "2022-12-04T17:05:06.000000-05:00",
+      end_time: "2022-12-04T17:15:09.000000-05:00",
+    });
     expect(out.work_data).toEqual({ work_kilojoules: 175.773 });
     expect(out.distance_data.summary.distance_meters).toBe(12826.5);
     expect(out.heart_rate_data.detailed.hr_samples).toEqual([{ timestamp: "2022-12-04T17:05:07.000000-05:00", bpm: 101 }]);
@@ -104,19 +139,49 @@ describe("provider records mapped to the Terra Standard", () => {
           end_time: { path: "/start_date", time: { format: "datetime", offset: { path: "/utc_offset" }, add: { path: "/elapsed_time" } }, required: true },
         },
         distance_data: { summary: { distance_meters: { path: "/distance" }, elevation: { gain_actual_meters: { path: "/total_elevation_gain" } } } },
-        movement_data: { avg_speed_meters_per_second: { path: "/average_speed" }, max_speed_meters_per_second: { path: "/max_speed" }, avg_cadence_rpm: { path: "/average_cadence" } },
+        movement_data: {
+          avg_speed_meters_per_second: { path: "/average_speed" },
+          max_speed_meters_per_second: { path: "/max_speed" },
+          avg_cadence_rpm: { path: "/average_cadence" },
+        },
         power_data: { avg_watts: { path: "/average_watts" }, max_watts: { path: "/max_watts" } },
         work_data: { work_kilojoules: { path: "/kilojoules" } },
         heart_rate_data: { summary: { avg_hr_bpm: { path: "/average_heartrate" }, max_hr_bpm: { path: "/max_heartrate" } } },
       },
     };
     const activity = {
-      name: "Happy Friday", distance: 24931.4, moving_time: 4500, elapsed_time: 4500, total_elevation_gain: 0, type: "Ride", sport_type: "MountainBikeRide",
-      id: 154504250376823, start_date: "2018-05-02T12:15:09Z", start_date_local: "2018-05-02T05:15:09Z", timezone: "(GMT-08:00) America/Los_Angeles", utc_offset: -25200,
-      trainer: true, manual: false, average_speed: 5.54, max_speed: 11, average_cadence: 67.1, average_watts: 175.3, kilojoules: 788.7, max_watts: 406, average_heartrate: 140.3, max_heartrate: 178,
+      name: "Happy Friday",
+      distance: 24931.4,
+      moving_time: 4500,
+      elapsed_time: 4500,
+      total_elevation_gain: 0,
+      type: "Ride",
+      sport_type: "MountainBikeRide",
+      id: 154504250376823,
+      start_date: "2018-05-02T12:15:09Z",
+      start_date_local: "2018-05-02T05:15:09Z",
+      timezone: "(GMT-08:00) America/Los_Angeles",
+      utc_offset: -25200,
+      trainer: true,
+      manual: false,
+      average_speed: 5.54,
+      max_speed: 11,
+      average_cadence: 67.1,
+      average_watts: 175.3,
+      kilojoules: 788.7,
+      max_watts: 406,
+      average_heartrate: 140.3,
+      max_heartrate: 178,
     };
     const out = await mapValid("activity", spec, activity);
-    expect(out.metadata).toEqual({ summary_id: "154504250376823", name: "Happy Friday", type: 15, upload_type: 1, start_time: "2018-05-02T05:15:09.000000-07:00", end_time: "2018-05-02T06:30:09.000000-07:00" });
+    expect(out.metadata).toEqual({
+      summary_id: "154504250376823",
+      name: "Happy Friday",
+      type: 15,
+      upload_type: 1,
+      start_time: "2018-05-02T05:15:09.000000-07:00",
+      end_time: "2018-05-02T06:30:09.000000-07:00",
+    });
     expect(out.distance_data).toEqual({ summary: { distance_meters: 24931.4, elevation: { gain_actual_meters: 0 } } });
   });
 
@@ -146,8 +211,25 @@ describe("provider records mapped to the Terra Standard", () => {
       },
     };
     const sleep = {
-      id: "ecfc6a15-4661-442f-a9a4-f160dd7afae8", cycle_id: 93845, user_id: 10129, start: "2022-04-24T02:25:44.774Z", end: "2022-04-24T10:25:44.774Z", timezone_offset: "-05:00", nap: false, score_state: "SCORED",
-      score: { stage_summary: { total_in_bed_time_milli: 30272735, total_awake_time_milli: 1403507, total_light_sleep_time_milli: 14905851, total_slow_wave_sleep_time_milli: 6630370, total_rem_sleep_time_milli: 5879573 }, respiratory_rate: 16.11, sleep_efficiency_percentage: 91.7 },
+      id: "ecfc6a15-4661-442f-a9a4-f160dd7afae8",
+      cycle_id: 93845,
+      user_id: 10129,
+      start: "2022-04-24T02:25:44.774Z",
+      end: "2022-04-24T10:25:44.774Z",
+      timezone_offset: "-05:00",
+      nap: false,
+      score_state: "SCORED",
+      score: {
+        stage_summary: {
+          total_in_bed_time_milli: 30272735,
+          total_awake_time_milli: 1403507,
+          total_light_sleep_time_milli: 14905851,
+          total_slow_wave_sleep_time_milli: 6630370,
+          total_rem_sleep_time_milli: 5879573,
+        },
+        respiratory_rate: 16.11,
+        sleep_efficiency_percentage: 91.7,
+      },
     };
     const out = await mapValid("sleep", spec, sleep);
     expect(out.metadata.start_time).toBe("2022-04-23T21:25:44.774000-05:00");
@@ -169,7 +251,14 @@ describe("provider records mapped to the Terra Standard", () => {
           detailed: {
             hr_samples: {
               each: { path: "/heart_rate/items" },
-              item: { bpm: { path: "" }, timestamp: { path: "/heart_rate/timestamp", from: "record", time: { format: "datetime", add: { expr: "$index * $record.heart_rate.interval" } } } },
+              item: {
+                bpm: { path: "" },
+                timestamp: {
+                  path: "/heart_rate/timestamp",
+                  from: "record",
+                  time: { format: "datetime", add: { expr: "$index * $record.heart_rate.interval" } },
+                },
+              },
               require: ["bpm"],
             },
           },
@@ -178,8 +267,16 @@ describe("provider records mapped to the Terra Standard", () => {
       },
     };
     const sleep = {
-      id: "1b2c", day: "2022-07-12", type: "long_sleep", bedtime_start: "2022-07-12T01:05:14-07:00", bedtime_end: "2022-07-12T09:25:14-07:00", time_in_bed: 30000, efficiency: 84,
-      average_heart_rate: 52.25, lowest_heart_rate: 48, heart_rate: { interval: 300, items: [null, 50, 51], timestamp: "2022-07-12T01:05:14.000-07:00" },
+      id: "1b2c",
+      day: "2022-07-12",
+      type: "long_sleep",
+      bedtime_start: "2022-07-12T01:05:14-07:00",
+      bedtime_end: "2022-07-12T09:25:14-07:00",
+      time_in_bed: 30000,
+      efficiency: 84,
+      average_heart_rate: 52.25,
+      lowest_heart_rate: 48,
+      heart_rate: { interval: 300, items: [null, 50, 51], timestamp: "2022-07-12T01:05:14.000-07:00" },
     };
     const out = await mapValid("sleep", spec, sleep);
     expect(out.heart_rate_data.detailed.hr_samples).toEqual([
@@ -194,7 +291,11 @@ describe("provider records mapped to the Terra Standard", () => {
         metadata: {
           upload_type: 1,
           start_time: { path: "/startTimeInSeconds", time: { format: "unix_seconds", offset: { path: "/startTimeOffsetInSeconds" } }, required: true },
-          end_time: { path: "/startTimeInSeconds", time: { format: "unix_seconds", offset: { path: "/startTimeOffsetInSeconds" }, add: { path: "/durationInSeconds" } }, required: true },
+          end_time: {
+            path: "/startTimeInSeconds",
+            time: { format: "unix_seconds", offset: { path: "/startTimeOffsetInSeconds" }, add: { path: "/durationInSeconds" } },
+            required: true,
+          },
         },
         distance_data: { steps: { path: "/steps" }, distance_meters: { path: "/distanceInMeters" }, floors_climbed: { path: "/floorsClimbed" } },
         calories_data: { net_activity_calories: { path: "/activeKilocalories" }, BMR_calories: { path: "/bmrKilocalories" } },
@@ -202,7 +303,20 @@ describe("provider records mapped to the Terra Standard", () => {
         active_durations_data: { activity_seconds: { path: "/activeTimeInSeconds" } },
       },
     };
-    const daily = { summaryId: "x", calendarDate: "2016-01-11", startTimeInSeconds: 1452470400, startTimeOffsetInSeconds: 3600, durationInSeconds: 86400, steps: 4210, distanceInMeters: 3146.5, activeKilocalories: 321, bmrKilocalories: 1731, activeTimeInSeconds: 12240, floorsClimbed: 8, restingHeartRateInBeatsPerMinute: 64 };
+    const daily = {
+      summaryId: "x",
+      calendarDate: "2016-01-11",
+      startTimeInSeconds: 1452470400,
+      startTimeOffsetInSeconds: 3600,
+      durationInSeconds: 86400,
+      steps: 4210,
+      distanceInMeters: 3146.5,
+      activeKilocalories: 321,
+      bmrKilocalories: 1731,
+      activeTimeInSeconds: 12240,
+      floorsClimbed: 8,
+      restingHeartRateInBeatsPerMinute: 64,
+    };
     const out = await mapValid("daily", spec, daily);
     expect(out.metadata).toEqual({ upload_type: 1, start_time: "2016-01-11T01:00:00.000000+01:00", end_time: "2016-01-12T01:00:00.000000+01:00" });
   });
@@ -217,9 +331,15 @@ describe("provider records mapped to the Terra Standard", () => {
           type: { path: "/workout_summary/workout/workout_type_id", enum: { map: { "0": 1, "1": 8, "5": 7 }, default: 4 } },
           upload_type: 1,
           start_time: { path: "/workout_summary/workout/starts", time: { format: "datetime" }, required: true },
-          end_time: { path: "/workout_summary/workout/starts", time: { format: "datetime", add: { path: "/workout_summary/duration_total_accum" } }, required: true },
+          end_time: {
+            path: "/workout_summary/workout/starts",
+            time: { format: "datetime", add: { path: "/workout_summary/duration_total_accum" } },
+            required: true,
+          },
         },
-        distance_data: { summary: { distance_meters: number("/workout_summary/distance_accum"), elevation: { gain_actual_meters: number("/workout_summary/ascent_accum") } } },
+        distance_data: {
+          summary: { distance_meters: number("/workout_summary/distance_accum"), elevation: { gain_actual_meters: number("/workout_summary/ascent_accum") } },
+        },
         calories_data: { total_burned_calories: number("/workout_summary/calories_accum") },
         power_data: { avg_watts: number("/workout_summary/power_avg") },
         work_data: { work_kilojoules: { path: "/workout_summary/work_accum", convert: { from: "J", to: "kJ" } } },
@@ -227,14 +347,30 @@ describe("provider records mapped to the Terra Standard", () => {
       },
     };
     const push = {
-      event_type: "workout_summary", webhook_token: "t", user: { id: 60462 },
+      event_type: "workout_summary",
+      webhook_token: "t",
+      user: { id: 60462 },
       workout_summary: {
-        id: 99, ascent_accum: "250.0", calories_accum: "780.0", distance_accum: "35200.0", duration_active_accum: "3600.0", duration_total_accum: "3660.0", power_avg: "210.0", work_accum: "756000.0",
+        id: 99,
+        ascent_accum: "250.0",
+        calories_accum: "780.0",
+        distance_accum: "35200.0",
+        duration_active_accum: "3600.0",
+        duration_total_accum: "3660.0",
+        power_avg: "210.0",
+        work_accum: "756000.0",
         workout: { id: 123, starts: "2024-05-01T07:00:00.000Z", minutes: 62, name: "Morning Ride", workout_type_id: 0 },
       },
     };
     const out = await mapValid("activity", spec, push);
-    expect(out.metadata).toEqual({ summary_id: "123", name: "Morning Ride", type: 1, upload_type: 1, start_time: "2024-05-01T07:00:00.000000+00:00", end_time: "2024-05-01T08:01:00.000000+00:00" });
+    expect(out.metadata).toEqual({
+      summary_id: "123",
+      name: "Morning Ride",
+      type: 1,
+      upload_type: 1,
+      start_time: "2024-05-01T07:00:00.000000+00:00",
+      end_time: "2024-05-01T08:01:00.000000+00:00",
+    });
     expect(out.work_data.work_kilojoules).toBe(756);
   });
 
@@ -257,7 +393,16 @@ describe("provider records mapped to the Terra Standard", () => {
         heart_rate_data: { summary: { avg_hr_bpm: { path: "/heart_rate/average" }, max_hr_bpm: { path: "/heart_rate/maximum" } } },
       },
     };
-    const exercise = { id: "aQlC83", start_time: "2024-05-15T12:00:00", start_time_utc_offset: 120, duration: "PT1H2M3S", calories: 530, distance: 10250.0, heart_rate: { average: 142, maximum: 171 }, sport: "RUNNING" };
+    const exercise = {
+      id: "aQlC83",
+      start_time: "2024-05-15T12:00:00",
+      start_time_utc_offset: 120,
+      duration: "PT1H2M3S",
+      calories: 530,
+      distance: 10250.0,
+      heart_rate: { average: 142, maximum: 171 },
+      sport: "RUNNING",
+    };
     const out = await mapValid("activity", spec, exercise);
     expect(out.metadata.start_time).toBe("2024-05-15T12:00:00.000000+02:00");
     expect(out.metadata.end_time).toBe("2024-05-15T13:02:03.000000+02:00");
@@ -275,21 +420,38 @@ describe("provider records mapped to the Terra Standard", () => {
           start_time: { path: "/startTime", time: { format: "datetime" }, required: true },
           end_time: { path: "/startTime", time: { format: "datetime", add: { expr: "duration / 1000" } }, required: true },
         },
-        distance_data: { summary: { distance_meters: { path: "/distance", convert: { from: { path: "/distanceUnit" }, to: "m" } }, steps: { path: "/steps" } } },
+        distance_data: {
+          summary: { distance_meters: { path: "/distance", convert: { from: { path: "/distanceUnit" }, to: "m" } }, steps: { path: "/steps" } },
+        },
         active_durations_data: { activity_seconds: { path: "/activeDuration", convert: { from: "ms", to: "s" } } },
         calories_data: { total_burned_calories: { path: "/calories" } },
         heart_rate_data: {
           summary: {
             avg_hr_bpm: { path: "/averageHeartRate" },
-            hr_zone_data: { each: { path: "/heartRateZones" }, item: { zone: { var: "index" }, name: { path: "/name" }, duration_seconds: { path: "/minutes", convert: { from: "min", to: "s" } } } },
+            hr_zone_data: {
+              each: { path: "/heartRateZones" },
+              item: { zone: { var: "index" }, name: { path: "/name" }, duration_seconds: { path: "/minutes", convert: { from: "min", to: "s" } } },
+            },
           },
         },
       },
     };
     const log = {
-      logId: 52375441234, activityName: "Run", logType: "auto_detected", startTime: "2024-04-10T07:00:00.000+02:00", duration: 1800000, activeDuration: 1800000, calories: 350, steps: 4800,
-      distance: 5.2, distanceUnit: "Kilometer", averageHeartRate: 155,
-      heartRateZones: [{ name: "Fat Burn", min: 100, max: 140, minutes: 5 }, { name: "Cardio", min: 140, max: 170, minutes: 20 }],
+      logId: 52375441234,
+      activityName: "Run",
+      logType: "auto_detected",
+      startTime: "2024-04-10T07:00:00.000+02:00",
+      duration: 1800000,
+      activeDuration: 1800000,
+      calories: 350,
+      steps: 4800,
+      distance: 5.2,
+      distanceUnit: "Kilometer",
+      averageHeartRate: 155,
+      heartRateZones: [
+        { name: "Fat Burn", min: 100, max: 140, minutes: 5 },
+        { name: "Cardio", min: 140, max: 170, minutes: 20 },
+      ],
     };
     const out = await mapValid("activity", spec, log);
     expect(out.metadata.end_time).toBe("2024-04-10T07:30:00.000000+02:00");
@@ -317,7 +479,15 @@ describe("provider records mapped to the Terra Standard", () => {
         },
       },
     };
-    const group = { grpid: 2909, date: 1594159644, timezone: "Europe/Paris", measures: [{ value: 65750, type: 1, unit: -3 }, { value: 215, type: 6, unit: -1 }] };
+    const group = {
+      grpid: 2909,
+      date: 1594159644,
+      timezone: "Europe/Paris",
+      measures: [
+        { value: 65750, type: 1, unit: -3 },
+        { value: 215, type: 6, unit: -1 },
+      ],
+    };
     const out = await mapValid("body", spec, group);
     expect(out.metadata.start_time).toBe("2020-07-08T00:07:24.000000+02:00");
     expect(out.measurements_data.measurements).toEqual([{ measurement_time: "2020-07-08T00:07:24.000000+02:00", weight_kg: 65.75, bodyfat_percentage: 21.5 }]);

@@ -30,10 +30,22 @@ const compileError = (spec: Record<string, unknown>): { message: string; problem
 describe("sources", () => {
   it("path reads a JSON pointer; from: record reads the record inside each", async () => {
     const record = { id: 7, a: { "b/c": { "d~e": 1 } }, items: [{ v: 1 }, { v: 2 }], owner: "u1" };
-    expect(await recordOf({ id: { path: "/id" }, deep: { path: "/a/b~1c/d~0e" }, list: { each: { path: "/items" }, item: { v: { path: "/v" }, owner: { path: "/owner", from: "record" } } } }, record)).toEqual({
+    expect(
+      await recordOf(
+        {
+          id: { path: "/id" },
+          deep: { path: "/a/b~1c/d~0e" },
+          list: { each: { path: "/items" }, item: { v: { path: "/v" }, owner: { path: "/owner", from: "record" } } },
+        },
+        record,
+      ),
+    ).toEqual({
       id: 7,
       deep: 1,
-      list: [{ v: 1, owner: "u1" }, { v: 2, owner: "u1" }],
+      list: [
+        { v: 1, owner: "u1" },
+        { v: 2, owner: "u1" },
+      ],
     });
   });
 
@@ -46,7 +58,16 @@ describe("sources", () => {
       let: { start: { path: "/start", type: "number" as const }, later: { var: "start", add: 10 } },
       template: { s: { var: "later" }, items: { each: { path: "/xs" }, item: { i: { var: "index" }, x: { path: "" } } } },
     };
-    expect(await compile(spec).map({ start: "5", xs: ["a", "b"] })).toEqual({ kind: "record", record: { s: 15, items: [{ i: 0, x: "a" }, { i: 1, x: "b" }] } });
+    expect(await compile(spec).map({ start: "5", xs: ["a", "b"] })).toEqual({
+      kind: "record",
+      record: {
+        s: 15,
+        items: [
+          { i: 0, x: "a" },
+          { i: 1, x: "b" },
+        ],
+      },
+    });
   });
 
   it("value is a constant, copied per record; literals are constants; literal null stays", async () => {
@@ -67,7 +88,10 @@ describe("sources", () => {
     };
     const mapping = compile(spec);
     expect(mapping.synchronous).toBe(false);
-    expect(await mapping.map({ a: 1, b: 2, xs: [10, 20] }, { connection: { userId: "u-1" } })).toEqual({ kind: "record", record: { sum: 3, who: "u-1", items: [22, 43] } });
+    expect(await mapping.map({ a: 1, b: 2, xs: [10, 20] }, { connection: { userId: "u-1" } })).toEqual({
+      kind: "record",
+      record: { sum: 3, who: "u-1", items: [22, 43] },
+    });
   });
 
   it("expression results are plain data: sequences become arrays", async () => {
@@ -79,10 +103,26 @@ describe("sources", () => {
 
 describe("value rule steps", () => {
   it("type coerces numbers, integers, text and booleans; empty text is absent", async () => {
-    const template = { n: { path: "/n", type: "number" }, i: { path: "/i", type: "integer" }, s: { path: "/s", type: "string" }, b: { path: "/b", type: "boolean" }, e: { path: "/e", type: "number" } };
-    expect(await recordOf(template, { n: "250.0", i: "4210.0", s: 154504250376823, b: "false", e: "  " })).toEqual({ n: 250, i: 4210, s: "154504250376823", b: false });
+    const template = {
+      n: { path: "/n", type: "number" },
+      i: { path: "/i", type: "integer" },
+      s: { path: "/s", type: "string" },
+      b: { path: "/b", type: "boolean" },
+      e: { path: "/e", type: "number" },
+    };
+    expect(await recordOf(template, { n: "250.0", i: "4210.0", s: 154504250376823, b: "false", e: "  " })).toEqual({
+      n: 250,
+      i: 4210,
+      s: "154504250376823",
+      b: false,
+    });
     const issues = await issuesOf(template, { n: "N/A", i: {}, s: [1], b: "maybe" });
-    expect(issues.map((i) => [i.path, i.rule])).toEqual([["n", "type"], ["i", "type"], ["s", "type"], ["b", "type"]]);
+    expect(issues.map((i) => [i.path, i.rule])).toEqual([
+      ["n", "type"],
+      ["i", "type"],
+      ["s", "type"],
+      ["b", "type"],
+    ]);
     expect(issues[0]!.message).toBe('n: "N/A" is not a number');
   });
 
@@ -91,7 +131,10 @@ describe("value rule steps", () => {
   });
 
   it("convert: from a fixed unit, or a unit in the data", async () => {
-    const template = { d: { path: "/distance", convert: { from: { path: "/unit" }, to: "m" }, round: 1 }, e: { path: "/kj", convert: { from: "kJ", to: "kcal" }, round: 3 } };
+    const template = {
+      d: { path: "/distance", convert: { from: { path: "/unit" }, to: "m" }, round: 1 },
+      e: { path: "/kj", convert: { from: "kJ", to: "kcal" }, round: 3 },
+    };
     expect(await recordOf(template, { distance: 7.97, unit: "mi", kj: 4.184 })).toEqual({ d: 12826.5, e: 1 });
     expect(await recordOf(template, { distance: 5.2, unit: "Kilometer" })).toEqual({ d: 5200 });
     const issues = await issuesOf(template, { distance: 3, unit: "furlong" });
@@ -99,25 +142,46 @@ describe("value rule steps", () => {
     expect((await issuesOf(template, { distance: 3, unit: "kg" }))[0]!.message).toBe("d: cannot convert mass (kg) to length (m)");
     expect((await issuesOf(template, { distance: 3, unit: 5 }))[0]!.message).toMatch(/the unit to convert from \(\/unit\) is 5, not a unit name/);
     expect(await issuesOf(template, { distance: "far", unit: "m" })).toEqual([{ path: "d", rule: "convert", message: 'd: expected a number, got "far"' }]);
-    expect(await recordOf({ s: { path: "/duration", convert: { from: "iso8601", to: "s" } }, n: { path: "/n", convert: { from: "min", to: "s" } } }, { duration: "PT1H2M3S", n: "2" })).toEqual({ s: 3723, n: 120 });
+    expect(
+      await recordOf(
+        { s: { path: "/duration", convert: { from: "iso8601", to: "s" } }, n: { path: "/n", convert: { from: "min", to: "s" } } },
+        { duration: "PT1H2M3S", n: "2" },
+      ),
+    ).toEqual({ s: 3723, n: 120 });
   });
 
   it("enum maps codes, with a default, optionally without case; unknown codes without a default fail", async () => {
-    const template = { type: { path: "/sport", enum: { map: { cycling: 1, running: 8, "90009": 8 }, caseInsensitive: true, default: 4 } }, strict: { path: "/level", enum: { map: { easy: 1, hard: 3 } } } };
+    const template = {
+      type: { path: "/sport", enum: { map: { cycling: 1, running: 8, "90009": 8 }, caseInsensitive: true, default: 4 } },
+      strict: { path: "/level", enum: { map: { easy: 1, hard: 3 } } },
+    };
     expect(await recordOf(template, { sport: "CYCLING", level: "hard" })).toEqual({ type: 1, strict: 3 });
     expect(await recordOf(template, { sport: 90009 })).toEqual({ type: 8 });
     expect(await recordOf(template, { sport: "curling" })).toEqual({ type: 4 });
-    expect(await issuesOf(template, { sport: "running", level: "HARD" })).toEqual([{ path: "strict", rule: "enum", message: 'strict: unknown code "HARD"; known: easy, hard (add it, or a `default`)' }]);
+    expect(await issuesOf(template, { sport: "running", level: "HARD" })).toEqual([
+      { path: "strict", rule: "enum", message: 'strict: unknown code "HARD"; known: easy, hard (add it, or a `default`)' },
+    ]);
   });
 
   it("time converts with offsets, zones and added seconds (details in time.test.ts)", async () => {
-    const template = { t: { path: "/start", time: { format: "unix_seconds", timezone: { path: "/tz" }, add: 60 } }, d: { path: "/start", time: { format: "unix_seconds", offset: "+09:00", output: "date" } } };
+    const template = {
+      t: { path: "/start", time: { format: "unix_seconds", timezone: { path: "/tz" }, add: 60 } },
+      d: { path: "/start", time: { format: "unix_seconds", offset: "+09:00", output: "date" } },
+    };
     expect(await recordOf(template, { start: 1670191506, tz: "America/New_York" })).toEqual({ t: "2022-12-04T17:06:06.000000-05:00", d: "2022-12-05" });
-    expect(await issuesOf(template, { start: 1670191506, tz: "Nowhere" })).toEqual([{ path: "t", rule: "time", message: expect.stringMatching(/^t: unknown time zone "Nowhere"/) }]);
+    expect(await issuesOf(template, { start: 1670191506, tz: "Nowhere" })).toEqual([
+      { path: "t", rule: "time", message: expect.stringMatching(/^t: unknown time zone "Nowhere"/) },
+    ]);
   });
 
   it("default fills absent and null values as written; required fails the record naming the field and the source", async () => {
-    const template = { metadata: { summary_id: { path: "/id", type: "string", required: true }, name: { path: "/name", default: "Workout" }, zero: { path: "/z", default: 0, required: true } } };
+    const template = {
+      metadata: {
+        summary_id: { path: "/id", type: "string", required: true },
+        name: { path: "/name", default: "Workout" },
+        zero: { path: "/z", default: 0, required: true },
+      },
+    };
     expect(await recordOf(template, { id: 12, name: null })).toEqual({ metadata: { summary_id: "12", name: "Workout", zero: 0 } });
     expect(await mapOne(template, { name: "Ride" })).toEqual({
       kind: "failed",
@@ -128,44 +192,81 @@ describe("value rule steps", () => {
   });
 
   it("a failed value is not also reported as missing", async () => {
-    expect(await issuesOf({ n: { path: "/n", type: "number", required: true } }, { n: "x" })).toEqual([{ path: "n", rule: "type", message: 'n: "x" is not a number' }]);
+    expect(await issuesOf({ n: { path: "/n", type: "number", required: true } }, { n: "x" })).toEqual([
+      { path: "n", rule: "type", message: 'n: "x" is not a number' },
+    ]);
   });
 });
 
 describe("lists", () => {
   it("each maps every element, drops absent items and items lacking a required field", async () => {
-    const template = { samples: { each: { path: "/s" }, item: { bpm: { path: "/hr" }, at: { path: "/t" } }, require: ["bpm"] }, empty: { each: { path: "/none" }, item: { x: 1 } }, zero: { each: { path: "/zero" }, item: { x: 1 } } };
-    expect(await recordOf(template, { s: [{ hr: 60, t: 1 }, { t: 2 }, { hr: null, t: 3 }, { hr: 61 }], zero: [] })).toEqual({ samples: [{ bpm: 60, at: 1 }, { bpm: 61 }], zero: [] });
+    const template = {
+      samples: { each: { path: "/s" }, item: { bpm: { path: "/hr" }, at: { path: "/t" } }, require: ["bpm"] },
+      empty: { each: { path: "/none" }, item: { x: 1 } },
+      zero: { each: { path: "/zero" }, item: { x: 1 } },
+    };
+    expect(await recordOf(template, { s: [{ hr: 60, t: 1 }, { t: 2 }, { hr: null, t: 3 }, { hr: 61 }], zero: [] })).toEqual({
+      samples: [{ bpm: 60, at: 1 }, { bpm: 61 }],
+      zero: [],
+    });
   });
 
   it("each over an object's entries, with nested each and dotted require paths", async () => {
     const template = {
       zones: { each: { path: "/zones" }, entries: true, item: { name: { path: "/key" }, seconds: { path: "/value", scale: 0.001 } } },
-      nested: { each: { path: "/laps" }, item: { lap: { var: "index" }, points: { each: { path: "/p" }, item: { at: { a: { path: "" } } }, require: ["at.a"] } } },
+      nested: {
+        each: { path: "/laps" },
+        item: { lap: { var: "index" }, points: { each: { path: "/p" }, item: { at: { a: { path: "" } } }, require: ["at.a"] } },
+      },
     };
     expect(await recordOf(template, { zones: { zone_one_milli: 600000, zone_two_milli: 900000 }, laps: [{ p: [1, null, 2] }, { p: [] }] })).toEqual({
-      zones: [{ name: "zone_one_milli", seconds: 600 }, { name: "zone_two_milli", seconds: 900 }],
-      nested: [{ lap: 0, points: [{ at: { a: 1 } }, { at: { a: 2 } }] }, { lap: 1, points: [] }],
+      zones: [
+        { name: "zone_one_milli", seconds: 600 },
+        { name: "zone_two_milli", seconds: 900 },
+      ],
+      nested: [
+        { lap: 0, points: [{ at: { a: 1 } }, { at: { a: 2 } }] },
+        { lap: 1, points: [] },
+      ],
     });
   });
 
   it("zip walks parallel arrays as long as the shortest; an absent array makes the list absent", async () => {
     const template = {
-      hr: { zip: { offset: { path: "/graph/seconds" }, bpm: { path: "/graph/hr" } }, item: { t: { path: "/offset" }, bpm: { path: "/bpm" }, i: { var: "index" } }, require: ["bpm"] },
+      hr: {
+        zip: { offset: { path: "/graph/seconds" }, bpm: { path: "/graph/hr" } },
+        item: { t: { path: "/offset" }, bpm: { path: "/bpm" }, i: { var: "index" } },
+        require: ["bpm"],
+      },
       keep: 1,
     };
-    expect(await recordOf(template, { graph: { seconds: [1, 2, 3, 4], hr: [101, null, 103] } })).toEqual({ hr: [{ t: 1, bpm: 101, i: 0 }, { t: 3, bpm: 103, i: 2 }], keep: 1 });
+    expect(await recordOf(template, { graph: { seconds: [1, 2, 3, 4], hr: [101, null, 103] } })).toEqual({
+      hr: [
+        { t: 1, bpm: 101, i: 0 },
+        { t: 3, bpm: 103, i: 2 },
+      ],
+      keep: 1,
+    });
     expect(await recordOf(template, { graph: { seconds: [1, 2] } })).toEqual({ keep: 1 });
   });
 
   it("a list source that is not a list fails with the field's path", async () => {
-    expect(await issuesOf({ a: { each: { path: "/x" }, item: { path: "" } } }, { x: 5 })).toEqual([{ path: "a", rule: "each", message: "a: /x is 5, not a list" }]);
-    expect(await issuesOf({ a: { each: { path: "/x" }, entries: true, item: { path: "" } } }, { x: [1] })).toEqual([{ path: "a", rule: "each", message: "a: /x is a list of 1, not an object to iterate with `entries`" }]);
-    expect(await issuesOf({ a: { zip: { p: { path: "/x" }, q: { path: "/y" } }, item: { path: "/p" } } }, { x: [1], y: "no" })).toEqual([{ path: "a", rule: "zip", message: "a: q (/y) is \"no\", not a list" }]);
+    expect(await issuesOf({ a: { each: { path: "/x" }, item: { path: "" } } }, { x: 5 })).toEqual([
+      { path: "a", rule: "each", message: "a: /x is 5, not a list" },
+    ]);
+    expect(await issuesOf({ a: { each: { path: "/x" }, entries: true, item: { path: "" } } }, { x: [1] })).toEqual([
+      { path: "a", rule: "each", message: "a: /x is a list of 1, not an object to iterate with `entries`" },
+    ]);
+    expect(await issuesOf({ a: { zip: { p: { path: "/x" }, q: { path: "/y" } }, item: { path: "/p" } } }, { x: [1], y: "no" })).toEqual([
+      { path: "a", rule: "zip", message: 'a: q (/y) is "no", not a list' },
+    ]);
   });
 
   it("issues inside lists name the element by its position in the provider's list", async () => {
-    const issues = await issuesOf({ data: { samples: { each: { path: "/s" }, item: { bpm: { path: "/hr", type: "number" } } } } }, { s: [{ hr: 1 }, { hr: "x" }, { hr: 2 }, { hr: "y" }] });
+    const issues = await issuesOf(
+      { data: { samples: { each: { path: "/s" }, item: { bpm: { path: "/hr", type: "number" } } } } },
+      { s: [{ hr: 1 }, { hr: "x" }, { hr: 2 }, { hr: "y" }] },
+    );
     expect(issues.map((i) => i.path)).toEqual(["data.samples[1].bpm", "data.samples[3].bpm"]);
   });
 
@@ -203,7 +304,9 @@ describe("when", () => {
 
   it("may not read let values, which are computed after it", () => {
     const { problems } = compileError({ when: "$x > 1", let: { x: { path: "/x" } }, template: {} });
-    expect(problems).toEqual([{ path: "mappings.activity.when", message: "reads $x, but `when` runs before the `let` values are computed; read the record instead" }]);
+    expect(problems).toEqual([
+      { path: "mappings.activity.when", message: "reads $x, but `when` runs before the `let` values are computed; read the record instead" },
+    ]);
   });
 });
 
@@ -253,7 +356,9 @@ describe("compile-time problems", () => {
       "mappings.activity.template.h.expr",
       "mappings.activity.template.i.enum.map",
     ]);
-    expect(message).toMatch(/^Mapping "mappings.activity" is invalid \(12 problems\):\n {2}- mappings.activity.let.sum: the name is taken \(\$sum is a JSONata function\)/);
+    expect(message).toMatch(
+      /^Mapping "mappings.activity" is invalid \(12 problems\):\n {2}- mappings.activity.let.sum: the name is taken \(\$sum is a JSONata function\)/,
+    );
     expect(message).toContain("mappings.activity.template.a.convert.from: cannot convert length (mi) to mass (kg)");
     expect(message).toContain('mappings.activity.template.h.expr: "a +": syntax error');
   });

@@ -76,15 +76,19 @@ describe("time zones across daylight-saving changes", () => {
     expect(convertTime(autumn, "unix_seconds", "datetime", 1, undefined, "America/New_York")).toEqual(ok("2026-11-01T01:00:00.000000-05:00"));
   });
 
-  it("accepts Strava's \"(GMT-08:00) America/Los_Angeles\" and refuses unknown zones", () => {
+  it('accepts Strava\'s "(GMT-08:00) America/Los_Angeles" and refuses unknown zones', () => {
     expect(timeZone("(GMT-08:00) America/Los_Angeles").offsetAt(utc("2018-05-02T12:15:09Z"))).toBe(-7 * 3600);
     expect(() => timeZone("Mars/Olympus_Mons")).toThrow(/unknown time zone "Mars\/Olympus_Mons"/);
   });
 });
 
 describe("time rule formats", () => {
-  const run = (value: unknown, format: Parameters<typeof convertTime>[1], inputs: { add?: unknown; offset?: unknown; zone?: unknown } = {}, output: "datetime" | "date" = "datetime") =>
-    convertTime(value, format, output, inputs.add, inputs.offset, inputs.zone);
+  const run = (
+    value: unknown,
+    format: Parameters<typeof convertTime>[1],
+    inputs: { add?: unknown; offset?: unknown; zone?: unknown } = {},
+    output: "datetime" | "date" = "datetime",
+  ) => convertTime(value, format, output, inputs.add, inputs.offset, inputs.zone);
 
   it("unix seconds and milliseconds, numbers or numeric text; UTC unless told otherwise", () => {
     expect(run(1670191506, "unix_seconds")).toEqual(ok("2022-12-04T22:05:06.000000+00:00"));
@@ -116,7 +120,7 @@ describe("time rule formats", () => {
 
   it("says what is wrong with a value or an input", () => {
     expect(run("soon", "unix_seconds")).toEqual({ problem: '"soon" is not a Unix time in seconds' });
-    expect(run(17, "datetime")).toEqual({ problem: '17 is not an ISO-8601 date and time' });
+    expect(run(17, "datetime")).toEqual({ problem: "17 is not an ISO-8601 date and time" });
     expect(run("2024-02-30", "date")).toEqual({ problem: '"2024-02-30" is not a date (YYYY-MM-DD)' });
     expect(run(0, "unix_seconds", { zone: "Nowhere/Land" })).toEqual({ problem: expect.stringMatching(/unknown time zone/) });
     expect(run(0, "unix_seconds", { add: "x" })).toEqual({ problem: expect.stringMatching(/cannot add "x" seconds/) });
@@ -153,13 +157,22 @@ describe("compiled time rules", () => {
     { v: 1e20, tz: "UTC" },
     { v: 1774747800.5, tz: "UTC", add: "x" },
   ];
-  const convertedBy = (format: "datetime" | "datetime_local" | "date" | "unix_ms" | "unix_seconds", output: "datetime" | "date", withAdd = true, records = cases) => {
+  const convertedBy = (
+    format: "datetime" | "datetime_local" | "date" | "unix_ms" | "unix_seconds",
+    output: "datetime" | "date",
+    withAdd = true,
+    records = cases,
+  ) => {
     const time = { format, timezone: { path: "/tz" }, ...(withAdd ? { add: { path: "/add" } } : {}), output };
     const mapping = compileMapping({ template: { t: { path: "/v", time } } });
     return records.map((record) => {
       const outcome = mapping.map(record);
       if (outcome instanceof Promise) throw new Error("a mapping without expressions is synchronous");
-      return outcome.kind === "record" ? (outcome.record as { t?: string }).t : outcome.kind === "failed" ? { problem: outcome.issues[0]!.message.replace(/^t: /, "") } : undefined;
+      return outcome.kind === "record"
+        ? (outcome.record as { t?: string }).t
+        : outcome.kind === "failed"
+          ? { problem: outcome.issues[0]!.message.replace(/^t: /, "") }
+          : undefined;
     });
   };
 
@@ -168,13 +181,16 @@ describe("compiled time rules", () => {
     { format: "datetime_local", output: "datetime" },
     { format: "date", output: "date" },
     { format: "datetime", output: "date" },
-  ] as const)("a start time as text plus each sample's seconds ($format → $output): what convertTime makes of each, record after record", ({ format, output }) => {
-    const expected = cases.map(({ v, tz, add }) => {
-      const result = convertTime(v, format, output, add, undefined, tz);
-      return typeof result === "string" ? result : { problem: (result as { problem: string }).problem };
-    });
-    expect(convertedBy(format, output)).toEqual(expected);
-  });
+  ] as const)(
+    "a start time as text plus each sample's seconds ($format → $output): what convertTime makes of each, record after record",
+    ({ format, output }) => {
+      const expected = cases.map(({ v, tz, add }) => {
+        const result = convertTime(v, format, output, add, undefined, tz);
+        return typeof result === "string" ? result : { problem: (result as { problem: string }).problem };
+      });
+      expect(convertedBy(format, output)).toEqual(expected);
+    },
+  );
 
   it.each([
     { format: "unix_seconds", withAdd: false },

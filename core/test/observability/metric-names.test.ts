@@ -46,7 +46,10 @@ describe("metric names", () => {
   it.each(metrics)("$name ($type) follows the conventions", ({ name, type }) => {
     expect(name).toMatch(/^tributary_[a-z][a-z0-9_]*[a-z0-9]$/);
     const words = name.split("_");
-    expect(words.filter((word, i) => words.indexOf(word) !== i), "a word said twice").toEqual([]);
+    expect(
+      words.filter((word, i) => words.indexOf(word) !== i),
+      "a word said twice",
+    ).toEqual([]);
     expect(name.endsWith("_total"), "_total is for counters, and every counter has it").toBe(type === "counter");
     for (const unit of NON_BASE_UNITS) expect(words, `base units only, not ${unit}`).not.toContain(unit);
     const unit = words.at(type === "counter" ? -2 : -1);

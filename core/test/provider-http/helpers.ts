@@ -38,7 +38,13 @@ export async function startMockProvider(routes: (app: FastifyInstance) => void):
   app.server.on("connection", () => (connections += 1));
   app.addHook("preHandler", async (request) => {
     const url = new URL(request.url, "http://mock");
-    requests.push({ method: request.method, path: url.pathname, query: Object.fromEntries(url.searchParams), headers: { ...request.headers }, body: request.body });
+    requests.push({
+      method: request.method,
+      path: url.pathname,
+      query: Object.fromEntries(url.searchParams),
+      headers: { ...request.headers },
+      body: request.body,
+    });
   });
   routes(app);
   const address = await app.listen({ port: 0, host: "127.0.0.1" });
@@ -47,7 +53,10 @@ export async function startMockProvider(routes: (app: FastifyInstance) => void):
 
 /** Answer JSON with a status and headers: a one-liner for routes. */
 export function reply(response: FastifyReply, status: number, body: unknown, headers: Record<string, string> = {}): FastifyReply {
-  return response.status(status).headers({ "content-type": "application/json", ...headers }).send(body === undefined ? undefined : JSON.stringify(body));
+  return response
+    .status(status)
+    .headers({ "content-type": "application/json", ...headers })
+    .send(body === undefined ? undefined : JSON.stringify(body));
 }
 
 export type Handler = (request: FastifyRequest, response: FastifyReply) => unknown;
@@ -62,7 +71,10 @@ export interface FakeCredentials extends Credentials {
  * Credentials as the auth engine provides them, reduced to what the client uses: a bearer token that
  * refresh() replaces with the next one of `tokens` (false once there is none left), or rejects with `refuse`.
  */
-export function fakeCredentials(tokens: string[] = ["token-1", "token-2", "token-3"], options: { refuse?: Error; refreshDelayMs?: number } = {}): FakeCredentials {
+export function fakeCredentials(
+  tokens: string[] = ["token-1", "token-2", "token-3"],
+  options: { refuse?: Error; refreshDelayMs?: number } = {},
+): FakeCredentials {
   let index = 0;
   const credentials: FakeCredentials = {
     get token() {
@@ -105,7 +117,10 @@ export interface ClientSetup {
 }
 
 /** A client on a real undici transport, with a Redis budget when the spec has rate limits or a redis is given. */
-export function clientFor(spec: SpecInput, options: Partial<Omit<ProviderClientOptions, "budget">> & { redis?: Redis; prefix?: string; budgetOptions?: Partial<ProviderBudgetOptions> } = {}): ClientSetup {
+export function clientFor(
+  spec: SpecInput,
+  options: Partial<Omit<ProviderClientOptions, "budget">> & { redis?: Redis; prefix?: string; budgetOptions?: Partial<ProviderBudgetOptions> } = {},
+): ClientSetup {
   const transport = createUndiciTransport();
   const { redis, prefix, budgetOptions, ...clientOptions } = options;
   const budget = redis

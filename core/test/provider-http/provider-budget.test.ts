@@ -61,7 +61,10 @@ describe("rate budget per request: windows per client and per user, fed by the p
   };
   const get = (key: string) => ({ path: `/data/${key}` });
   const waitOf = async (promise: Promise<unknown>) => {
-    const error = await promise.then(() => undefined, (e: unknown) => e);
+    const error = await promise.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(ProviderWaitError);
     return error as ProviderWaitError;
   };
@@ -80,7 +83,10 @@ describe("rate budget per request: windows per client and per user, fed by the p
 
   it("a short wait for the budget is slept in-process and counted in the wait share", async () => {
     const waits: { ms: number; reason: string }[] = [];
-    const { client } = setup({ rateLimits: [{ scope: "client", max: 2, perSeconds: 1 }] }, { maxInProcessWaitMs: 1200, onWait: (ms, reason) => waits.push({ ms, reason }) });
+    const { client } = setup(
+      { rateLimits: [{ scope: "client", max: 2, perSeconds: 1 }] },
+      { maxInProcessWaitMs: 1200, onWait: (ms, reason) => waits.push({ ms, reason }) },
+    );
     const session = client.session();
     const started = Date.now();
     for (let i = 0; i < 5; i += 1) await session.send(get("short"));
@@ -216,38 +222,52 @@ describe("rate budget per request: windows per client and per user, fed by the p
     { kind: "sliding", aligned: false, delayMs: () => Math.random() * 40 },
     // Granted just before a second ends, they arrive in the next one, which the provider counts them in.
     { kind: "aligned", aligned: true, delayMs: () => 80 },
-  ])("a provider enforcing two $kind windows strictly never answers 429 to the budgeted client, however late requests arrive", async ({ kind, aligned, delayMs }) => {
-    const windows = [
-      { name: "short", scope: "client" as const, max: 3, perSeconds: 1, aligned },
-      { name: "long", scope: "client" as const, max: 7, perSeconds: 3, aligned },
-    ];
-    const strict = { budget: createRequestBudget({ windows, clock: systemClock }), served: 0, refused: 0 };
-    strictProviders.set(kind, strict);
-    const undici = createUndiciTransport();
-    closers.push(() => undici.close());
-    const transport: ProviderTransport = async (request) => {
-      await sleep(delayMs());
-      return undici(request);
-    };
-    const { client } = setup({ rateLimits: windows, timeoutMs: 2000 }, { transport, maxInProcessWaitMs: 10_000 });
-    if (aligned) await sleep(1950 - (Date.now() % 1000));
-    let left = 21;
-    await Promise.all(
-      Array.from({ length: 5 }, async () => {
-        const session = client.session();
-        while (left > 0) {
-          left -= 1;
-          await session.send({ path: `/strict/${kind}` });
-        }
-      }),
-    );
-    expect(strict).toMatchObject({ served: 21, refused: 0 });
-    // The windows did bind: requests waited for them.
-    expect(client.stats.budgetWaits).toBeGreaterThan(0);
-  }, 60_000);
+  ])(
+    "a provider enforcing two $kind windows strictly never answers 429 to the budgeted client, however late requests arrive",
+    async ({ kind, aligned, delayMs }) => {
+      const windows = [
+        { name: "short", scope: "client" as const, max: 3, perSeconds: 1, aligned },
+        { name: "long", scope: "client" as const, max: 7, perSeconds: 3, aligned },
+      ];
+      const strict = { budget: createRequestBudget({ windows, clock: systemClock }), served: 0, refused: 0 };
+      strictProviders.set(kind, strict);
+      const undici = createUndiciTransport();
+      closers.push(() => undici.close());
+      const transport: ProviderTransport = async (request) => {
+        await sleep(delayMs());
+        return undici(request);
+      };
+      const { client } = setup({ rateLimits: windows, timeoutMs: 2000 }, { transport, maxInProcessWaitMs: 10_000 });
+      if (aligned) await sleep(1950 - (Date.now() % 1000));
+      let left = 21;
+      await Promise.all(
+        Array.from({ length: 5 }, async () => {
+          const session = client.session();
+          while (left > 0) {
+            left -= 1;
+            await session.send({ path: `/strict/${kind}` });
+          }
+        }),
+      );
+      expect(strict).toMatchObject({ served: 21, refused: 0 });
+      // The windows did bind: requests waited for them.
+      expect(client.stats.budgetWaits).toBeGreaterThan(0);
+    },
+    60_000,
+  );
 
   it("spec mistakes in rate limits are named", () => {
-    expect(() => providerBudget({ redis, prefix: "p", provider: "X", rateLimits: [{ name: "a", scope: "client", max: 1, perSeconds: 1 }, { name: "a", scope: "user", max: 1, perSeconds: 1 }] })).toThrow(/two http.rateLimits are named "a"/);
+    expect(() =>
+      providerBudget({
+        redis,
+        prefix: "p",
+        provider: "X",
+        rateLimits: [
+          { name: "a", scope: "client", max: 1, perSeconds: 1 },
+          { name: "a", scope: "user", max: 1, perSeconds: 1 },
+        ],
+      }),
+    ).toThrow(/two http.rateLimits are named "a"/);
     expect(() => providerBudget({ redis, prefix: "p", provider: "X", rateLimits: [], rateLimitHeaders: { usage: "u", windows: ["nope"] } })).toThrow(/"nope"/);
     expect(() => providerBudget({ redis, prefix: "p", provider: "X", operatorLimit: { max: 0, perSeconds: 1 } })).toThrow(/providers.X.rateLimit/);
   });

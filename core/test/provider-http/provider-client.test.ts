@@ -43,7 +43,9 @@ describe("ProviderClient: credentials, retries and the response → action table
         if (n === 1) await new Promise((resolve) => setTimeout(resolve, 400));
         return { n };
       });
-      app.get("/missing", async (_request, response) => reply(response, 404, { message: "Record Not Found: token eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.sig" }));
+      app.get("/missing", async (_request, response) =>
+        reply(response, 404, { message: "Record Not Found: token eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.sig" }),
+      );
       app.get("/lapsed", async (_request, response) => reply(response, 403, { detail: "membership_lapsed" }));
       app.get("/retry-after", async (request, response) => {
         const { k, wait } = request.query as Record<string, string>;
@@ -54,14 +56,21 @@ describe("ProviderClient: credentials, retries and the response → action table
         const { action } = request.body as Record<string, string>;
         if (action === "throttle") return reply(response, 200, { status: 601, body: {} });
         if (action === "broken") return reply(response, 200, { status: 2554, error: "invalid params" });
-        return token === "Bearer token-2" ? { status: 0, body: { ok: true } } : { status: 401, body: {}, error: "XRequestError: Invalid Params: invalid access_token" };
+        return token === "Bearer token-2"
+          ? { status: 0, body: { ok: true } }
+          : { status: 401, body: {}, error: "XRequestError: Invalid Params: invalid access_token" };
       });
       app.get("/maintenance", async (_request, response) => reply(response, 503, { error: "maintenance" }, { "retry-after": "120" }));
       app.get("/old", async (_request, response) => response.redirect("/me", 302));
       app.post("/old-post", async (_request, response) => response.redirect("/echo", 303));
       app.get("/escape", async (_request, response) => response.redirect("http://169.254.169.254/latest/meta-data", 302));
       app.get("/echo", async (request) => ({ method: request.method, query: request.query, authorization: request.headers.authorization ?? null }));
-      app.post("/echo", async (request) => ({ method: request.method, body: request.body, type: request.headers["content-type"], authorization: request.headers.authorization ?? null }));
+      app.post("/echo", async (request) => ({
+        method: request.method,
+        body: request.body,
+        type: request.headers["content-type"],
+        authorization: request.headers.authorization ?? null,
+      }));
     });
   });
   afterAll(async () => {
@@ -84,7 +93,11 @@ describe("ProviderClient: credentials, retries and the response → action table
     const answer = await session.send({ path: "/me" });
     expect(answer.body).toEqual({ id: "u1" });
     expect(credentials.refreshes).toBe(1);
-    expect(seen("/me").slice(-2).map((r) => r.headers.authorization)).toEqual(["Bearer token-1", "Bearer token-2"]);
+    expect(
+      seen("/me")
+        .slice(-2)
+        .map((r) => r.headers.authorization),
+    ).toEqual(["Bearer token-1", "Bearer token-2"]);
     expect(session.stats).toMatchObject({ requests: 1, attempts: 2, refreshes: 1 });
   });
 
@@ -93,7 +106,10 @@ describe("ProviderClient: credentials, retries and the response → action table
     await expect(setup().session({ credentials: refreshed }).send({ path: "/always-401" })).rejects.toBeInstanceOf(ProviderAccessRevokedError);
     expect(refreshed.refreshes).toBe(1);
     const single = fakeCredentials(["only"]);
-    await expect(setup().session({ credentials: single }).send({ path: "/always-401" })).rejects.toMatchObject({ code: ErrorCodes.AUTH_REVOKED, errorClass: "user" });
+    await expect(setup().session({ credentials: single }).send({ path: "/always-401" })).rejects.toMatchObject({
+      code: ErrorCodes.AUTH_REVOKED,
+      errorClass: "user",
+    });
     const refused = fakeCredentials(["a", "b"], { refuse: new UserError(ErrorCodes.AUTH_REVOKED, "refresh token refused") });
     await expect(setup().session({ credentials: refused }).send({ path: "/always-401" })).rejects.toThrow("refresh token refused");
   });
@@ -112,7 +128,11 @@ describe("ProviderClient: credentials, retries and the response → action table
     expect((await session.send({ path: "/flaky", query: { k: "a" } })).body).toEqual({ ok: 3 });
     expect(session.stats).toMatchObject({ attempts: 3, retries: 2 });
     expect(reasons).toEqual(["retry", "retry"]);
-    await expect(setup({ maxAttempts: 2 }).session().send({ path: "/down", query: { k: "b" } })).rejects.toMatchObject({
+    await expect(
+      setup({ maxAttempts: 2 })
+        .session()
+        .send({ path: "/down", query: { k: "b" } }),
+    ).rejects.toMatchObject({
       code: ErrorCodes.PROVIDER_UNAVAILABLE,
       errorClass: "transient",
       details: { status: 500, attempts: 2 },
@@ -125,7 +145,11 @@ describe("ProviderClient: credentials, retries and the response → action table
     const made = clientFor(specFor(`http://127.0.0.1:${port}`, { maxAttempts: 2 }));
     closers.push(made.close);
     const session = made.client.session();
-    await expect(session.send({ path: "/x" })).rejects.toMatchObject({ code: ErrorCodes.PROVIDER_UNAVAILABLE, errorClass: "transient", details: { failure: "connection", attempts: 2 } });
+    await expect(session.send({ path: "/x" })).rejects.toMatchObject({
+      code: ErrorCodes.PROVIDER_UNAVAILABLE,
+      errorClass: "transient",
+      details: { failure: "connection", attempts: 2 },
+    });
     expect(session.stats).toMatchObject({ attempts: 2, retries: 1 });
     const small = setup({ maxResponseBytes: 10, maxAttempts: 3 }).session();
     await expect(small.send({ path: "/echo" })).rejects.toMatchObject({ code: ErrorCodes.PROVIDER_RESPONSE_TOO_LARGE, errorClass: "user" });
@@ -135,21 +159,33 @@ describe("ProviderClient: credentials, retries and the response → action table
   it("a timeout is retried like a 5xx", async () => {
     const session = setup({ timeoutMs: 150, maxAttempts: 2 }).session();
     expect((await session.send({ path: "/slow-once", query: { k: "t" } })).body).toEqual({ n: 2 });
-    await expect(setup({ timeoutMs: 150, maxAttempts: 1 }).session().send({ path: "/slow-once", query: { k: "u" } })).rejects.toMatchObject({
+    await expect(
+      setup({ timeoutMs: 150, maxAttempts: 1 })
+        .session()
+        .send({ path: "/slow-once", query: { k: "u" } }),
+    ).rejects.toMatchObject({
       code: ErrorCodes.PROVIDER_UNAVAILABLE,
       details: { failure: "timeout" },
     });
   });
 
   it("404 and other 4xx fail for good, with the status and a body snippet without tokens", async () => {
-    const failure = await setup().session().send({ path: "/missing" }).catch((error: unknown) => error);
+    const failure = await setup()
+      .session()
+      .send({ path: "/missing" })
+      .catch((error: unknown) => error);
     expect(failure).toMatchObject({ code: ErrorCodes.PROVIDER_REQUEST_FAILED, errorClass: "user", details: { status: 404 } });
     expect((failure as Error).message).toContain("Record Not Found");
     expect((failure as Error).message).not.toContain("eyJhbGci");
   });
 
   it("spec rules come first: ignore (an empty answer) and revoked", async () => {
-    const client = setup({ responses: [{ status: 404, action: "ignore" }, { status: 403, bodyPath: "/detail", equals: ["membership_lapsed"], action: "revoked", message: "Oura membership lapsed" }] });
+    const client = setup({
+      responses: [
+        { status: 404, action: "ignore" },
+        { status: 403, bodyPath: "/detail", equals: ["membership_lapsed"], action: "revoked", message: "Oura membership lapsed" },
+      ],
+    });
     const ignored = await client.session().send({ path: "/missing" });
     expect(ignored).toMatchObject({ status: 404, ignored: true, body: null });
     await expect(client.session().send({ path: "/lapsed" })).rejects.toThrow(/revoked.*Oura membership lapsed/);
@@ -192,12 +228,18 @@ describe("ProviderClient: credentials, retries and the response → action table
     prefixes.push(prefix);
     const client = setup({}, { redis, prefix });
     const until = new Date(Math.ceil(Date.now() / 1000) * 1000 + 30_000).toUTCString();
-    const error = await client.session().send({ path: "/retry-after", query: { k: "date", wait: until } }).catch((e: unknown) => e);
+    const error = await client
+      .session()
+      .send({ path: "/retry-after", query: { k: "date", wait: until } })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ProviderWaitError);
     expect((error as ProviderWaitError).retryAfterMs).toBeGreaterThan(25_000);
     expect((error as ProviderWaitError).retryAfterMs).toBeLessThanOrEqual(31_000);
     const before = provider.requests.length;
-    const blocked = await client.session().send({ path: "/me" }).catch((e: unknown) => e);
+    const blocked = await client
+      .session()
+      .send({ path: "/me" })
+      .catch((e: unknown) => e);
     expect(blocked).toMatchObject({ reason: "budget", code: ErrorCodes.PROVIDER_RATE_LIMITED });
     expect(provider.requests.length).toBe(before);
   });
@@ -206,7 +248,10 @@ describe("ProviderClient: credentials, retries and the response → action table
     const prefix = uniquePrefix();
     prefixes.push(prefix);
     const client = setup({ maxAttempts: 5 }, { redis, prefix });
-    const error = await client.session().send({ path: "/maintenance" }).catch((e: unknown) => e);
+    const error = await client
+      .session()
+      .send({ path: "/maintenance" })
+      .catch((e: unknown) => e);
     expect(error).toMatchObject({ reason: "provider", retryAfterMs: 120_000, details: { status: 503 } });
     expect(seen("/maintenance")).toHaveLength(1);
     await expect(client.session().send({ path: "/maintenance" })).rejects.toMatchObject({ reason: "budget" });
@@ -233,9 +278,13 @@ describe("ProviderClient: credentials, retries and the response → action table
     const client = setup({}, { settings: { clientId: "cid", clientSecret: "secret" } });
     const credentials = fakeCredentials();
     const session = client.session({ credentials });
-    expect((await session.send({ path: "/echo", auth: "client_basic" })).body).toMatchObject({ authorization: `Basic ${Buffer.from("cid:secret").toString("base64")}` });
+    expect((await session.send({ path: "/echo", auth: "client_basic" })).body).toMatchObject({
+      authorization: `Basic ${Buffer.from("cid:secret").toString("base64")}`,
+    });
     expect((await session.send({ path: "/echo", auth: "none" })).body).toMatchObject({ authorization: null });
-    expect((await session.send({ method: "POST", path: "/echo", query: { access_token: "{access_token}" }, auth: "none", body: { client: "{client_id}" } })).body).toMatchObject({
+    expect(
+      (await session.send({ method: "POST", path: "/echo", query: { access_token: "{access_token}" }, auth: "none", body: { client: "{client_id}" } })).body,
+    ).toMatchObject({
       body: { client: "cid" },
       type: "application/json",
     });
@@ -244,7 +293,10 @@ describe("ProviderClient: credentials, retries and the response → action table
   });
 
   it("the operator's base URL override wins, and the spec's absolute URLs are moved onto it", async () => {
-    const made = clientFor({ name: "REAL", http: { baseUrl: "https://api.real.example/v1", headers: { "Peloton-Platform": "web" } } }, { settings: { baseUrl: provider.url } });
+    const made = clientFor(
+      { name: "REAL", http: { baseUrl: "https://api.real.example/v1", headers: { "Peloton-Platform": "web" } } },
+      { settings: { baseUrl: provider.url } },
+    );
     closers.push(made.close);
     const session = made.client.session({ credentials: fakeCredentials(["token-2"]) });
     expect((await session.send({ path: "/me" })).body).toEqual({ id: "u1" });

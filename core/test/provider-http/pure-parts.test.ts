@@ -110,12 +110,15 @@ describe("rate-limit headers", () => {
       { name: "minute", scope: "client", perSeconds: 60 },
       { name: "day", scope: "client", perSeconds: 86_400 },
     ];
-    const readings = readRateLimitHeaders(
-      [{ limit: "X-RateLimit-Limit", remaining: "X-RateLimit-Remaining", reset: "X-RateLimit-Reset" }],
-      whoop,
-      { "x-ratelimit-limit": "100, 100;window=60, 10000;window=86400", "x-ratelimit-remaining": "98", "x-ratelimit-reset": "3" },
-    );
-    expect(readings).toEqual([{ window: 0, remaining: 98, resetMs: 3000, limit: 100 }, { window: 1, limit: 10_000 }]);
+    const readings = readRateLimitHeaders([{ limit: "X-RateLimit-Limit", remaining: "X-RateLimit-Remaining", reset: "X-RateLimit-Reset" }], whoop, {
+      "x-ratelimit-limit": "100, 100;window=60, 10000;window=86400",
+      "x-ratelimit-remaining": "98",
+      "x-ratelimit-reset": "3",
+    });
+    expect(readings).toEqual([
+      { window: 0, remaining: 98, resetMs: 3000, limit: 100 },
+      { window: 1, limit: 10_000 },
+    ]);
   });
 
   it("Fitbit: per-user headers describe the user windows only; epoch and ms resets", () => {
@@ -124,11 +127,17 @@ describe("rate-limit headers", () => {
       { name: "hourly", scope: "user", perSeconds: 3600 },
     ];
     const headers = { "fitbit-rate-limit-limit": "150", "fitbit-rate-limit-remaining": "0", "fitbit-rate-limit-reset": "1200" };
-    expect(readRateLimitHeaders([{ limit: "Fitbit-Rate-Limit-Limit", remaining: "Fitbit-Rate-Limit-Remaining", reset: "Fitbit-Rate-Limit-Reset", scope: "user" }], windows, headers)).toEqual([
-      { window: 1, limit: 150, remaining: 0, resetMs: 1_200_000 },
-    ]);
+    expect(
+      readRateLimitHeaders(
+        [{ limit: "Fitbit-Rate-Limit-Limit", remaining: "Fitbit-Rate-Limit-Remaining", reset: "Fitbit-Rate-Limit-Reset", scope: "user" }],
+        windows,
+        headers,
+      ),
+    ).toEqual([{ window: 1, limit: 150, remaining: 0, resetMs: 1_200_000 }]);
     const now = 1_700_000_000_000;
-    expect(readRateLimitHeaders([{ reset: "r", resetUnit: "epoch_seconds" }], windows, { r: String(now / 1000 + 9) }, now)).toEqual([{ window: 0, resetMs: 9000 }]);
+    expect(readRateLimitHeaders([{ reset: "r", resetUnit: "epoch_seconds" }], windows, { r: String(now / 1000 + 9) }, now)).toEqual([
+      { window: 0, resetMs: 9000 },
+    ]);
     expect(readRateLimitHeaders([{ reset: "r", resetUnit: "ms" }], windows, { r: "250" }, now)).toEqual([{ window: 0, resetMs: 250 }]);
     expect(readRateLimitHeaders([{ remaining: "r" }], windows, { r: "lots" }, now)).toEqual([]);
   });
@@ -183,7 +192,11 @@ describe("request rendering", () => {
 
   it("path variables are percent-encoded (no extra segments, no climbing), empty query values are left out, headers lower-cased", () => {
     const prepared = renderRequest(
-      { path: "/api/user/{provider_user_id}/workouts/{record.ride.id}", query: { from: "{start}", to: "{end}", region: "{options.region}" }, headers: { "X-Trace": "t-{record.id}" } },
+      {
+        path: "/api/user/{provider_user_id}/workouts/{record.ride.id}",
+        query: { from: "{start}", to: "{end}", region: "{options.region}" },
+        headers: { "X-Trace": "t-{record.id}" },
+      },
       vars,
       policy,
       { "Peloton-Platform": "web" },
@@ -196,9 +209,25 @@ describe("request rendering", () => {
   });
 
   it("form bodies (Withings) drop empty fields; JSON bodies keep a lone placeholder's type", () => {
-    const form = renderRequest({ method: "POST", path: "/measure", bodyEncoding: "form", body: { action: "getmeas", meastype: "1,6,8", startdate: "{start}", lastupdate: "{end}", category: 1 } }, vars, policy);
-    expect(encodeBody(form.body!)).toEqual({ contentType: "application/x-www-form-urlencoded", bytes: "action=getmeas&meastype=1%2C6%2C8&startdate=2024-01-01&category=1" });
-    const json = renderRequest({ method: "POST", path: "/q", body: { limit: "{count}", user: "id-{record.id}", nested: [{ r: "{record.ride}" }], flag: true } }, vars, policy);
+    const form = renderRequest(
+      {
+        method: "POST",
+        path: "/measure",
+        bodyEncoding: "form",
+        body: { action: "getmeas", meastype: "1,6,8", startdate: "{start}", lastupdate: "{end}", category: 1 },
+      },
+      vars,
+      policy,
+    );
+    expect(encodeBody(form.body!)).toEqual({
+      contentType: "application/x-www-form-urlencoded",
+      bytes: "action=getmeas&meastype=1%2C6%2C8&startdate=2024-01-01&category=1",
+    });
+    const json = renderRequest(
+      { method: "POST", path: "/q", body: { limit: "{count}", user: "id-{record.id}", nested: [{ r: "{record.ride}" }], flag: true } },
+      vars,
+      policy,
+    );
     expect(json.body).toEqual({ encoding: "json", value: { limit: 25, user: "id-7", nested: [{ r: { id: "r 1" } }], flag: true } });
   });
 

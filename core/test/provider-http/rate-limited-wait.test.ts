@@ -27,19 +27,30 @@ const wahoo = {
 
 describe("how long a rate-limited request waits", () => {
   it("the provider's Retry-After first, whatever the headers say", () => {
-    expect(rateLimitedWaitMs(strava, { "retry-after": "7", "x-readratelimit-usage": "100,200", "x-readratelimit-limit": "100,1000" }, undefined, NOW)).toBe(7000);
+    expect(rateLimitedWaitMs(strava, { "retry-after": "7", "x-readratelimit-usage": "100,200", "x-readratelimit-limit": "100,1000" }, undefined, NOW)).toBe(
+      7000,
+    );
   });
 
   it("Strava (no Retry-After): the spent aligned window's next boundary, plus a second", () => {
     expect(rateLimitedWaitMs(strava, { "x-readratelimit-limit": "100,1000", "x-readratelimit-usage": "101,200" }, undefined, NOW)).toBe(8 * 60_000 + 1000);
     // The daily limit spent too: midnight UTC.
-    expect(rateLimitedWaitMs(strava, { "x-readratelimit-limit": "100,1000", "x-readratelimit-usage": "101,1000" }, undefined, NOW)).toBe((13 * 60 + 53) * 60_000 + 1000);
+    expect(rateLimitedWaitMs(strava, { "x-readratelimit-limit": "100,1000", "x-readratelimit-usage": "101,1000" }, undefined, NOW)).toBe(
+      (13 * 60 + 53) * 60_000 + 1000,
+    );
     // A raised limit the headers announce counts, not the declared one.
     expect(rateLimitedWaitMs(strava, { "x-readratelimit-limit": "600,6000", "x-readratelimit-usage": "600,2000" }, undefined, NOW)).toBe(8 * 60_000 + 1000);
   });
 
   it("WHOOP (no Retry-After): the reset its headers give for the spent window", () => {
-    expect(rateLimitedWaitMs(whoop, { "x-ratelimit-limit": "100, 100;window=60, 10000;window=86400", "x-ratelimit-remaining": "0", "x-ratelimit-reset": "23" }, undefined, NOW)).toBe(23_000);
+    expect(
+      rateLimitedWaitMs(
+        whoop,
+        { "x-ratelimit-limit": "100, 100;window=60, 10000;window=86400", "x-ratelimit-remaining": "0", "x-ratelimit-reset": "23" },
+        undefined,
+        NOW,
+      ),
+    ).toBe(23_000);
   });
 
   it("headers that report nothing spent, or no headers: the rule's default, else the shortest window", () => {

@@ -21,11 +21,20 @@ describe("undici transport", () => {
       app.get("/big-declared", async (_request, reply) => reply.header("content-type", "application/json").send("x".repeat(5000)));
       app.get("/big-chunked", async (_request, reply) => {
         const { Readable } = await import("node:stream");
-        return reply.header("content-type", "text/plain").send(Readable.from((function* () {
-          for (let i = 0; i < 50; i += 1) yield Buffer.alloc(100, 97);
-        })()));
+        return reply.header("content-type", "text/plain").send(
+          Readable.from(
+            (function* () {
+              for (let i = 0; i < 50; i += 1) yield Buffer.alloc(100, 97);
+            })(),
+          ),
+        );
       });
-      app.get("/gzip", async (_request, reply) => reply.header("content-encoding", "gzip").header("content-type", "application/json").send(gzipSync(JSON.stringify({ zipped: "yes" }))));
+      app.get("/gzip", async (_request, reply) =>
+        reply
+          .header("content-encoding", "gzip")
+          .header("content-type", "application/json")
+          .send(gzipSync(JSON.stringify({ zipped: "yes" }))),
+      );
       // 1 MB of zeros compresses to ~1 KB: within the limit on the wire, far beyond it decoded.
       app.get("/bomb", async (_request, reply) => reply.header("content-encoding", "gzip").send(gzipSync(Buffer.alloc(1024 * 1024))));
     });
@@ -52,7 +61,11 @@ describe("undici transport", () => {
 
   it("gives up after timeoutMs with a transient ERR_PROVIDER_UNAVAILABLE", async () => {
     const started = Date.now();
-    await expect(request("/slow", { timeoutMs: 100 })).rejects.toMatchObject({ code: "ERR_PROVIDER_UNAVAILABLE", errorClass: "transient", details: { failure: "timeout" } });
+    await expect(request("/slow", { timeoutMs: 100 })).rejects.toMatchObject({
+      code: "ERR_PROVIDER_UNAVAILABLE",
+      errorClass: "transient",
+      details: { failure: "timeout" },
+    });
     expect(Date.now() - started).toBeLessThan(450);
   });
 

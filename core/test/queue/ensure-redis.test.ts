@@ -3,7 +3,6 @@ import { afterEach, describe, expect, it } from "vitest";
 import { ensureRedis } from "../../src/queue/ensure-redis.ts";
 import { freePort } from "@tributary/test-kit";
 
-
 describe("ensureRedis: BullMQ's one prerequisite", () => {
   const started: number[] = [];
   const originalPath = process.env.PATH;
@@ -21,7 +20,11 @@ describe("ensureRedis: BullMQ's one prerequisite", () => {
     const result = await ensureRedis(`redis://127.0.0.1:${port}`);
     started.push(port);
     expect(result).toEqual({ started: true });
-    expect(spawnSync("redis-cli", ["-p", String(port), "ping"]).stdout.toString().trim()).toBe("PONG");
+    expect(
+      spawnSync("redis-cli", ["-p", String(port), "ping"])
+        .stdout.toString()
+        .trim(),
+    ).toBe("PONG");
   });
 
   it("stops with one clear line saying how to get Redis when none answers and none is installed", async () => {

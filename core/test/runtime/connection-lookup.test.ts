@@ -11,7 +11,9 @@ describe("loading the connections of push notifications", () => {
   afterAll(() => store.db.close());
 
   it("answers the lookups of one turn with one query, each caller its own connection, and sees a deauth at once", async () => {
-    const users = await Promise.all(Array.from({ length: 5 }, (_, i) => store.createConnection({ provider: "SANDBOX", providerUserId: `lookup-${i}-${Date.now()}` })));
+    const users = await Promise.all(
+      Array.from({ length: 5 }, (_, i) => store.createConnection({ provider: "SANDBOX", providerUserId: `lookup-${i}-${Date.now()}` })),
+    );
     let queries = 0;
     const counting: StateStore = { ...store, getConnections: (ids) => (queries++, store.getConnections(ids)) };
     const found = await Promise.all([...users, users[0]!].map((user) => loadConnection(counting, user.user_id)));

@@ -12,7 +12,14 @@ describe("recording delivery outcomes in batches", () => {
   afterAll(() => store.db.close());
 
   it("writes outcomes of the same turn together, and a bad row fails alone", async () => {
-    const good = Array.from({ length: 5 }, () => ({ traceId: randomUUID(), destination: "app", eventType: "sleep", userId: randomUUID(), status: "delivered" as const, attempts: 1 }));
+    const good = Array.from({ length: 5 }, () => ({
+      traceId: randomUUID(),
+      destination: "app",
+      eventType: "sleep",
+      userId: randomUUID(),
+      status: "delivered" as const,
+      attempts: 1,
+    }));
     const bad = { ...good[0]!, traceId: randomUUID(), userId: "not-a-uuid" };
     const results = await Promise.allSettled([...good, bad].map((input) => recordDeliveryOutcome(store, input)));
     expect(results.map((r) => r.status)).toEqual(["fulfilled", "fulfilled", "fulfilled", "fulfilled", "fulfilled", "rejected"]);

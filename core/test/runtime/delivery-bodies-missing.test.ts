@@ -14,11 +14,13 @@ describe("a delivery whose stored body is gone", () => {
     const { ctx, receiver } = pipeline;
     const traceId = randomUUID();
     // As if the body had expired or been deleted from Redis by hand while the job waited.
-    await ctx.queues.deliverTo("receiver").add(
-      "activity",
-      { destination: "receiver", traceId, orderingTimestamp: Date.now(), eventType: "activity", bodyRef: traceId },
-      { jobId: jobId(traceId, "receiver"), attempts: 5, backoff: { type: "delivery" } },
-    );
+    await ctx.queues
+      .deliverTo("receiver")
+      .add(
+        "activity",
+        { destination: "receiver", traceId, orderingTimestamp: Date.now(), eventType: "activity", bodyRef: traceId },
+        { jobId: jobId(traceId, "receiver"), attempts: 5, backoff: { type: "delivery" } },
+      );
     let letters = await ctx.store.listDeadLetters({ destination: "receiver" });
     for (let i = 0; i < 200 && letters.length === 0; i++) {
       await new Promise((resolve) => setTimeout(resolve, 25));

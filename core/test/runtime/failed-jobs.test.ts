@@ -36,7 +36,11 @@ describe("jobs that fail for good", () => {
     (await h.runtime.ctx.metrics.deadLetters.get()).values.find((v) => v.labels.queue === queue && v.labels.destination === destination)?.value ?? 0;
 
   beforeAll(async () => {
-    h = await startTestRuntime({ destinations: { down, sink }, policy: { attempts: 2, backoffSeconds: 1, maxBackoffSeconds: 1 }, providers: { SANDBOX: { backfillDays: 0 } } });
+    h = await startTestRuntime({
+      destinations: { down, sink },
+      policy: { attempts: 2, backoffSeconds: 1, maxBackoffSeconds: 1 },
+      providers: { SANDBOX: { backfillDays: 0 } },
+    });
   });
   afterAll(async () => {
     await h?.close();
@@ -44,7 +48,16 @@ describe("jobs that fail for good", () => {
 
   it("a pull that fails with an error retrying cannot fix", async () => {
     const traceId = randomUUID();
-    const data: PullJobData = { userId: randomUUID(), provider: "SANDBOX", dataType: "daily", start: new Date(0).toISOString(), end: new Date().toISOString(), reason: "ping", withSamples: false, traceId };
+    const data: PullJobData = {
+      userId: randomUUID(),
+      provider: "SANDBOX",
+      dataType: "daily",
+      start: new Date(0).toISOString(),
+      end: new Date().toISOString(),
+      reason: "ping",
+      withSamples: false,
+      traceId,
+    };
     await h.runtime.ctx.queues.pull.add("SANDBOX:daily", data);
     const letter = await deadLetterOf((l) => l.trace_id === traceId);
     expect(letter).toMatchObject({ queue: "pull", destination: null, error_code: ErrorCodes.CONNECTION_NOT_FOUND, job_data: data });
@@ -81,7 +94,9 @@ describe("jobs that fail for good", () => {
     expect(JSON.parse((letter.job_data as DeadDeliveryData).payloadJson!)).toEqual({ type: "healthcheck", status: "ok" });
     expect((letter.job_data as DeadDeliveryData).bodyRef).toBeUndefined();
     expect(written).toContain(traceId);
-    await until("the body to be released by both destinations", async () => ((await h.runtime.ctx.redis.exists(`${h.runtime.ctx.queues.prefix}:payload:${traceId}`)) === 0 ? true : undefined));
+    await until("the body to be released by both destinations", async () =>
+      (await h.runtime.ctx.redis.exists(`${h.runtime.ctx.queues.prefix}:payload:${traceId}`)) === 0 ? true : undefined,
+    );
     expect(await h.store.listDeliveries({ traceId, destination: "down" })).toMatchObject([{ status: "dead" }]);
     expect(await metric("deliver", "down")).toBeGreaterThanOrEqual(1);
   });
@@ -111,11 +126,19 @@ describe("jobs that fail for good", () => {
     };
     // Delivered, body released, then the worker died before the job was recorded complete: it runs again.
     const rerun = await delivered();
-    const again = await queue.add("healthcheck", { destination: "sink", traceId: rerun, orderingTimestamp: Date.now(), bodyRef: rerun, eventType: "healthcheck" }, { jobId: jobId(rerun, "sink") });
+    const again = await queue.add(
+      "healthcheck",
+      { destination: "sink", traceId: rerun, orderingTimestamp: Date.now(), bodyRef: rerun, eventType: "healthcheck" },
+      { jobId: jobId(rerun, "sink") },
+    );
     await until("the re-run to complete", async () => ((await again.getState()) === "completed" ? true : undefined));
     // The same, stalled past its limit.
     const stalled = await delivered();
-    const job = await queue.add("healthcheck", { destination: "sink", traceId: stalled, orderingTimestamp: Date.now(), bodyRef: stalled, eventType: "healthcheck" }, { delay: 300 });
+    const job = await queue.add(
+      "healthcheck",
+      { destination: "sink", traceId: stalled, orderingTimestamp: Date.now(), bodyRef: stalled, eventType: "healthcheck" },
+      { delay: 300 },
+    );
     await h.runtime.ctx.redis.hset(`${queue.qualifiedName}:${job.id}`, "defa", "job stalled more than allowable limit");
     await until("the stalled job to fail", async () => ((await job.getState()) === "failed" ? true : undefined));
     await waitForIdle(h.runtime.ctx.queues, { timeoutMs: 10_000 });
@@ -126,16 +149,19 @@ describe("jobs that fail for good", () => {
   it("an ingest job that stalled runs each of its notifications as a job of its own", async () => {
     const providerUserId = `sbx-${randomUUID()}`;
     const { user } = await connectUser(h.runtime.ctx, { provider: "SANDBOX", providerUserId });
-    const notifications = Array.from({ length: 3 }, (): IngestNotification => ({
-      id: jobId("hook", randomUUID(), 0),
-      provider: "SANDBOX",
-      userId: user.user_id,
-      providerUserId,
-      eventType: "test",
-      notification: { event: "test", owner_id: providerUserId },
-      receivedAt: Date.now(),
-      traceId: randomUUID(),
-    }));
+    const notifications = Array.from(
+      { length: 3 },
+      (): IngestNotification => ({
+        id: jobId("hook", randomUUID(), 0),
+        provider: "SANDBOX",
+        userId: user.user_id,
+        providerUserId,
+        eventType: "test",
+        notification: { event: "test", owner_id: providerUserId },
+        receivedAt: Date.now(),
+        traceId: randomUUID(),
+      }),
+    );
     const job = await h.runtime.ctx.queues.ingest.add("3 notifications", { notifications }, { delay: 300 });
     await h.runtime.ctx.redis.hset(`${h.runtime.ctx.queues.ingest.qualifiedName}:${job.id}`, "stc", "1");
     await until("the stalled job to complete", async () => ((await job.getState()) === "completed" ? true : undefined));
@@ -163,9 +189,13 @@ describe("the sweep of failed jobs", () => {
     try {
       await sweeper.sweep();
       // A worker that fails jobs and writes nothing, like one killed right after BullMQ failed its job.
-      const bare = new Worker(ctx.queues.ingest.name, async () => {
-        throw new UnrecoverableError("ERR_WEBHOOK_PAYLOAD: the notification cannot be read");
-      }, { connection: ctx.redis, prefix: ctx.queues.prefix });
+      const bare = new Worker(
+        ctx.queues.ingest.name,
+        async () => {
+          throw new UnrecoverableError("ERR_WEBHOOK_PAYLOAD: the notification cannot be read");
+        },
+        { connection: ctx.redis, prefix: ctx.queues.prefix },
+      );
       const traceId = randomUUID();
       const job = await ctx.queues.ingest.add("lost", { notifications: [{ traceId } as IngestNotification] });
       await until("the job to fail", async () => ((await job.getState()) === "failed" ? true : undefined));

@@ -33,8 +33,21 @@ describe("ingest: provider pushes and pings", () => {
   }
 
   /** A notification as the ingress accepts it: user resolved, an id of its own. */
-  function accepted(user: { userId: string; providerUserId: string }, notification: { event: string }, id = jobId("hook", randomUUID(), 0)): IngestNotification {
-    return { id, provider: "SANDBOX", userId: user.userId, providerUserId: user.providerUserId, eventType: notification.event, notification, receivedAt: Date.now(), traceId: randomUUID() };
+  function accepted(
+    user: { userId: string; providerUserId: string },
+    notification: { event: string },
+    id = jobId("hook", randomUUID(), 0),
+  ): IngestNotification {
+    return {
+      id,
+      provider: "SANDBOX",
+      userId: user.userId,
+      providerUserId: user.providerUserId,
+      eventType: notification.event,
+      notification,
+      receivedAt: Date.now(),
+      traceId: randomUUID(),
+    };
   }
 
   async function ingest(user: { userId: string; providerUserId: string }, notification: { event: string }, id = jobId("hook", randomUUID(), 0)) {
@@ -64,7 +77,9 @@ describe("ingest: provider pushes and pings", () => {
 
   it("one job of several notifications (as the ingress batches a busy turn): each delivered, traced from its own id", async () => {
     const [a, b] = [await connectSandboxUser(), await connectSandboxUser()];
-    const records = (user: { userId: string }, day: string) => [...sandboxProviderRecords("activity", { userId: user.userId, range: utcDays(day, 7), withSamples: false })];
+    const records = (user: { userId: string }, day: string) => [
+      ...sandboxProviderRecords("activity", { userId: user.userId, range: utcDays(day, 7), withSamples: false }),
+    ];
     const window = utcDays("2026-04-10", 2);
     const notifications = [
       { user: a, notification: pushNotification(a.providerUserId, "activity", records(a, "2026-04-01")) },

@@ -36,10 +36,16 @@ describe("operator bulk actions", () => {
     const deps = { store, queues: { ...pipeline.ctx.queues, redis: pipeline.ctx.redis }, policy: pipeline.ctx.policy };
 
     // A time range before they were written selects none of them.
-    expect(await replayDeadLetters(deps, { errorCode: code, until: new Date(Date.now() - 3_600_000).toISOString() })).toEqual({ total: 0, replayed: 0, failed: [] });
+    expect(await replayDeadLetters(deps, { errorCode: code, until: new Date(Date.now() - 3_600_000).toISOString() })).toEqual({
+      total: 0,
+      replayed: 0,
+      failed: [],
+    });
 
     const progress: string[] = [];
-    const result = await replayDeadLetters(deps, { errorCode: code, since: new Date(Date.now() - 3_600_000).toISOString() }, (done, total) => progress.push(`${done}/${total}`));
+    const result = await replayDeadLetters(deps, { errorCode: code, since: new Date(Date.now() - 3_600_000).toISOString() }, (done, total) =>
+      progress.push(`${done}/${total}`),
+    );
     expect(result).toEqual({ total: 3, replayed: 3, failed: [] });
     expect(progress).toEqual(["0/3", "1/3", "2/3", "3/3"]);
     for (const id of picked) expect((await store.getDeadLetter(id))?.replayed_at).not.toBeNull();
@@ -53,8 +59,22 @@ describe("operator bulk actions", () => {
     const { store, queues, redis } = pipeline.ctx;
     const traceId = randomUUID();
     const payload = { type: "healthcheck", status: "success", creation_timestamp: new Date().toISOString(), trend_percentage: 0, sent_webhooks_last_hour: 0 };
-    const jobData: DeadDeliveryData = { destination: "receiver", traceId, orderingTimestamp: Date.now(), eventType: "healthcheck", payloadJson: JSON.stringify(payload) };
-    const id = await store.addDeadLetter({ queue: "deliver", destination: "receiver", traceId, jobName: "healthcheck", jobData, error: "receiver said 500", attempts: 10 });
+    const jobData: DeadDeliveryData = {
+      destination: "receiver",
+      traceId,
+      orderingTimestamp: Date.now(),
+      eventType: "healthcheck",
+      payloadJson: JSON.stringify(payload),
+    };
+    const id = await store.addDeadLetter({
+      queue: "deliver",
+      destination: "receiver",
+      traceId,
+      jobName: "healthcheck",
+      jobData,
+      error: "receiver said 500",
+      attempts: 10,
+    });
     const producer = createProducerQueues(TEST_REDIS_URL, queues.prefix);
     try {
       expect(await replayDeadLetter({ store, queues: producer, policy: pipeline.ctx.policy }, id!)).toMatchObject({ status: "replayed", queue: "deliver" });

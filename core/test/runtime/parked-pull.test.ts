@@ -95,7 +95,11 @@ describe("a parked pull", () => {
         done();
       },
     });
-    pipeline = await startPipeline({ registry, providers: { [PROVIDER]: { baseUrl: mock.urls().baseUrl } }, log: createLogger({ level: "debug", destination, format: "json" }) });
+    pipeline = await startPipeline({
+      registry,
+      providers: { [PROVIDER]: { baseUrl: mock.urls().baseUrl } },
+      log: createLogger({ level: "debug", destination, format: "json" }),
+    });
   }, 60_000);
   afterAll(async () => {
     await pipeline?.close();
@@ -104,7 +108,11 @@ describe("a parked pull", () => {
 
   it("continues from the exact stream position after every park: each page and detail asked for once, each record delivered once, no 429", async () => {
     const { ctx } = pipeline;
-    const user = await ctx.store.createConnection({ provider: PROVIDER, providerUserId: MEMBER, tokens: { auth_type: "bearer_token", access_token: TOKEN, obtained_at: Date.now() } });
+    const user = await ctx.store.createConnection({
+      provider: PROVIDER,
+      providerUserId: MEMBER,
+      tokens: { auth_type: "bearer_token", access_token: TOKEN, obtained_at: Date.now() },
+    });
     const data: PullJobData = {
       userId: user.user_id,
       provider: PROVIDER,

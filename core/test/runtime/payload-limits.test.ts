@@ -27,7 +27,12 @@ describe("data payloads stay under the configured records and bytes", () => {
   });
 
   it("splits by count and by bytes, keeping every record once and in order, in the same JSON as one object would be", () => {
-    for (const [n, maxRecords, maxBytes, size] of [[25, 10, 1 << 20, 50], [40, 100, 4096, 300], [7, 3, 1500, 400], [30, 7, 2000, 10]] as const) {
+    for (const [n, maxRecords, maxBytes, size] of [
+      [25, 10, 1 << 20, 50],
+      [40, 100, 4096, 300],
+      [7, 3, 1500, 400],
+      [30, 7, 2000, 10],
+    ] as const) {
       const input = records(n, size);
       const payloads = dataPayloads("sleep", user, input, { maxRecords, maxBytes });
       expect(payloads.flatMap((p) => p.payload.data as unknown[])).toEqual(input);
@@ -41,7 +46,8 @@ describe("data payloads stay under the configured records and bytes", () => {
       // Greedy: no two neighbours would have fitted in one.
       for (let i = 1; i < payloads.length; i++) {
         const merged = [...(payloads[i - 1]!.payload.data as unknown[]), (payloads[i]!.payload.data as unknown[])[0]];
-        const fits = merged.length <= maxRecords && Buffer.byteLength(JSON.stringify({ type: "sleep", user, data: merged, version: PAYLOAD_VERSION })) <= maxBytes;
+        const fits =
+          merged.length <= maxRecords && Buffer.byteLength(JSON.stringify({ type: "sleep", user, data: merged, version: PAYLOAD_VERSION })) <= maxBytes;
         expect(fits).toBe(false);
       }
     }
@@ -84,7 +90,11 @@ describe("a destination's delivery rate", () => {
   it("never exceeds its limit, however many payloads are waiting", async () => {
     const { ctx } = harness.runtime;
     for (let i = 0; i < 7; i++) {
-      await emitPayload(ctx, { type: "healthcheck", status: "success", creation_timestamp: new Date().toISOString() }, { traceId: `rate-${i}-${Date.now()}`, developer: null });
+      await emitPayload(
+        ctx,
+        { type: "healthcheck", status: "success", creation_timestamp: new Date().toISOString() },
+        { traceId: `rate-${i}-${Date.now()}`, developer: null },
+      );
     }
     await waitForIdle(ctx.queues, { timeoutMs: 30_000 });
     expect(started).toHaveLength(7);

@@ -45,7 +45,16 @@ describe("pulls over long windows", () => {
   it("a ping naming 1970–2999 pulls the provider's history, streamed in payloads of bounded size", async () => {
     const { ctx, receiver } = pipeline;
     const userId = (await ctx.store.createConnection({ provider: "SANDBOX" })).user_id;
-    const data: PullJobData = { userId, provider: "SANDBOX", dataType: "daily", start: new Date(0).toISOString(), end: "2999-12-31T00:00:00.000Z", reason: "ping", withSamples: true, traceId: randomUUID() };
+    const data: PullJobData = {
+      userId,
+      provider: "SANDBOX",
+      dataType: "daily",
+      start: new Date(0).toISOString(),
+      end: "2999-12-31T00:00:00.000Z",
+      reason: "ping",
+      withSamples: true,
+      traceId: randomUUID(),
+    };
     await ctx.queues.pull.add("SANDBOX:daily", data);
     await waitForIdle(ctx.queues, { timeoutMs: 120_000 });
 

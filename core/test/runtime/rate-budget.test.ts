@@ -61,7 +61,16 @@ describe("provider rate budgets", () => {
 
   const pullJob = (userId: string, provider: string, dataType = "daily"): PullJobData => {
     const window = utcDays("2026-02-01", 1);
-    return { userId, provider, dataType, start: window.start.toISOString(), end: window.end.toISOString(), reason: "poll", withSamples: false, traceId: randomUUID() };
+    return {
+      userId,
+      provider,
+      dataType,
+      start: window.start.toISOString(),
+      end: window.end.toISOString(),
+      reason: "poll",
+      withSamples: false,
+      traceId: randomUUID(),
+    };
   };
 
   it("grants exactly max calls per window, atomically, and says how long until the next fits", async () => {
@@ -100,7 +109,9 @@ describe("provider rate budgets", () => {
     const { ctx } = pipeline;
     const users = await Promise.all(Array.from({ length: 10 }, () => ctx.store.createConnection({ provider: "SANDBOX" })));
     const ids = users.map((u) => jobId("budget", u.user_id));
-    await ctx.queues.pull.addBulk(users.map((u, i) => ({ name: "SANDBOX:daily", data: pullJob(u.user_id, "SANDBOX"), opts: { jobId: ids[i]!, priority: Priority.scheduled } })));
+    await ctx.queues.pull.addBulk(
+      users.map((u, i) => ({ name: "SANDBOX:daily", data: pullJob(u.user_id, "SANDBOX"), opts: { jobId: ids[i]!, priority: Priority.scheduled } })),
+    );
     await waitForIdle(ctx.queues, { timeoutMs: 60_000 });
 
     const jobs = await Promise.all(ids.map((id) => ctx.queues.pull.getJob(id)));
@@ -113,7 +124,9 @@ describe("provider rate budgets", () => {
     expect(jobs.filter((job) => (job?.attemptsStarted ?? 0) > 1).length).toBeGreaterThan(0);
     expect(jobs.map((job) => job?.attemptsMade)).toEqual(ids.map(() => 1));
     // ...and the time they were parked for is counted as waiting on the budget.
-    const parked = (await ctx.metrics.providerWaits.get()).values.find((v) => v.labels.provider === "SANDBOX" && v.labels.reason === "budget" && v.labels.mode === "parked");
+    const parked = (await ctx.metrics.providerWaits.get()).values.find(
+      (v) => v.labels.provider === "SANDBOX" && v.labels.reason === "budget" && v.labels.mode === "parked",
+    );
     expect(parked?.value).toBeGreaterThan(0);
   });
 

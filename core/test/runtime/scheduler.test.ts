@@ -13,7 +13,11 @@ describe("scheduled polling and reconciliation", () => {
   const queue = () => harness.runtime.ctx.queues.pull as unknown as Queue<PullJobData | PollAllJobData>;
 
   beforeAll(async () => {
-    harness = await startTestRuntime({ destinations: {}, workers: false, providers: { SANDBOX: { pollIntervalSeconds: 600 }, INSIDERS: { clientId: "scheduler-test", clientSecret: "scheduler-test-secret" } } });
+    harness = await startTestRuntime({
+      destinations: {},
+      workers: false,
+      providers: { SANDBOX: { pollIntervalSeconds: 600 }, INSIDERS: { clientId: "scheduler-test", clientSecret: "scheduler-test-secret" } },
+    });
   });
   afterAll(async () => {
     await harness?.close();
@@ -22,7 +26,11 @@ describe("scheduled polling and reconciliation", () => {
   it("upserting from several processes leaves one poll and one reconcile scheduler per provider", async () => {
     const { ctx } = harness.runtime;
     // A scheduler left by an earlier configuration (a provider since removed) is cleaned up.
-    await queue().upsertJobScheduler("poll-GONE", { every: 60_000 }, { name: "poll:GONE", data: { kind: "poll-all", provider: "GONE", reason: "poll", lookbackDays: 3, bucketSeconds: 60 } });
+    await queue().upsertJobScheduler(
+      "poll-GONE",
+      { every: 60_000 },
+      { name: "poll:GONE", data: { kind: "poll-all", provider: "GONE", reason: "poll", lookbackDays: 3, bucketSeconds: 60 } },
+    );
 
     const first = await startScheduler(ctx);
     const second = await startScheduler(ctx);
@@ -33,7 +41,14 @@ describe("scheduled polling and reconciliation", () => {
     expect(first.map((tick) => tick.id).sort()).toEqual(["poll-PELOTON", "poll-SANDBOX", "poll-XERT", "reconcile-INSIDERS", "reconcile-SANDBOX"]);
 
     const schedulers = await queue().getJobSchedulers(0, -1);
-    expect(schedulers.map((s) => s.key).sort()).toEqual(["poll-PELOTON", "poll-SANDBOX", "poll-XERT", "reconcile-INSIDERS", "reconcile-SANDBOX", "stale-check"]);
+    expect(schedulers.map((s) => s.key).sort()).toEqual([
+      "poll-PELOTON",
+      "poll-SANDBOX",
+      "poll-XERT",
+      "reconcile-INSIDERS",
+      "reconcile-SANDBOX",
+      "stale-check",
+    ]);
     expect(schedulers.find((s) => s.key === "stale-check")).toMatchObject({ name: "stale-check", every: 3_600_000 });
     // The operator's interval wins over the connector's 900 s.
     expect(schedulers.find((s) => s.key === "poll-SANDBOX")).toMatchObject({ name: "poll:SANDBOX", every: 600_000 });

@@ -9,7 +9,15 @@ const DAY_MS = 86_400_000;
 /** Keeps what it is sent. */
 function recordingDestination(name: string): Destination & { received: Delivery[] } {
   const received: Delivery[] = [];
-  return { name, type: "memory", received, write: async (batch) => void received.push(...batch), delete: async () => undefined, check: async () => undefined, close: async () => undefined };
+  return {
+    name,
+    type: "memory",
+    received,
+    write: async (batch) => void received.push(...batch),
+    delete: async () => undefined,
+    check: async () => undefined,
+    close: async () => undefined,
+  };
 }
 
 describe("stale connections", () => {

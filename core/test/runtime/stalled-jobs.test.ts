@@ -69,7 +69,16 @@ describe("a job that keeps killing its worker", () => {
 
   it("a pull", async () => {
     const { queues } = h.runtime.ctx;
-    const data: PullJobData = { userId: randomUUID(), provider: "SANDBOX", dataType: "daily", start: new Date(0).toISOString(), end: new Date().toISOString(), reason: "ping", withSamples: false, traceId: randomUUID() };
+    const data: PullJobData = {
+      userId: randomUUID(),
+      provider: "SANDBOX",
+      dataType: "daily",
+      start: new Date(0).toISOString(),
+      end: new Date().toISOString(),
+      reason: "ping",
+      withSamples: false,
+      traceId: randomUUID(),
+    };
     const job = await queues.pull.add("SANDBOX:daily", data, { jobId: jobId("ping", data.userId, "daily", 0) });
     const letter = await stalledOut(queues.pull, job.id!, MAX_STALLS.pull, (l) => l.trace_id === data.traceId);
     expect(letter).toMatchObject({ queue: "pull", job_name: "SANDBOX:daily", job_data: data });
@@ -79,7 +88,18 @@ describe("a job that keeps killing its worker", () => {
     const { queues } = h.runtime.ctx;
     const traceId = randomUUID();
     const data: IngestJobData = {
-      notifications: [{ id: jobId("hook", randomUUID(), 0), provider: "SANDBOX", userId: randomUUID(), providerUserId: "p", eventType: "test", notification: {}, receivedAt: Date.now(), traceId }],
+      notifications: [
+        {
+          id: jobId("hook", randomUUID(), 0),
+          provider: "SANDBOX",
+          userId: randomUUID(),
+          providerUserId: "p",
+          eventType: "test",
+          notification: {},
+          receivedAt: Date.now(),
+          traceId,
+        },
+      ],
     };
     const job = await queues.ingest.add("1 notification", data);
     const letter = await stalledOut(queues.ingest, job.id!, MAX_STALLS.ingest, (l) => l.trace_id === traceId);
@@ -103,7 +123,11 @@ describe("a job that keeps killing its worker", () => {
   it("a scheduler's tick (which BullMQ's stall check never fails itself); the schedule goes on", async () => {
     const { queues } = h.runtime.ctx;
     const data: PollAllJobData = { kind: "poll-all", provider: "SANDBOX", reason: "poll", lookbackDays: 3, bucketSeconds: 3600 };
-    const tick = await queues.pull.upsertJobScheduler("poll-SANDBOX", { every: 3_600_000 }, { name: "poll:SANDBOX", data, opts: { priority: Priority.scheduled } });
+    const tick = await queues.pull.upsertJobScheduler(
+      "poll-SANDBOX",
+      { every: 3_600_000 },
+      { name: "poll:SANDBOX", data, opts: { priority: Priority.scheduled } },
+    );
     const letter = await stalledOut(queues.pull, tick.id!, MAX_STALLS.pull, (l) => l.job_name === "poll:SANDBOX");
     expect(letter).toMatchObject({ queue: "pull", job_data: data });
     expect(await (await queues.pull.getJob(tick.id!))?.getState()).toBe("failed");

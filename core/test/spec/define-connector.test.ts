@@ -9,7 +9,11 @@ const spec: ConnectorSpec = {
   displayName: "Acme",
   dataTypes: ["activity"],
   auth: { type: "partner_push" },
-  webhook: { verify: { scheme: "terra", header: "acme-signature" }, userId: "/user_id", events: { "*": { action: "records", dataType: "activity", records: "" } } },
+  webhook: {
+    verify: { scheme: "terra", header: "acme-signature" },
+    userId: "/user_id",
+    events: { "*": { action: "records", dataType: "activity", records: "" } },
+  },
 };
 const map = { activity: () => ({ metadata: { summary_id: "x" } }) };
 const fixtures = fileURLToPath(new URL("./fixtures/valid/strava", import.meta.url));
@@ -37,12 +41,14 @@ describe("defineConnector", () => {
       error = caught;
     }
     expect(error).toBeInstanceOf(ConnectorSpecError);
-    expect((error as ConnectorSpecError).toOperatorString()).toBe([
-      "ERR_SPEC_INVALID: Connector spec ACME_PUSH has 2 problems:",
-      '  ACME_PUSH hooks.map.sleep: never called: no stream names "sleep" in `mapping`, and no data type or webhook event of that name brings records',
-      "  ACME_PUSH icon: \"icon.svg\" is a file, and the connector's folder is not known — pass dir to defineConnector" +
-        " — Fix the connector spec where each line says; `tributary connector validate <path>` checks it again.",
-    ].join("\n"));
+    expect((error as ConnectorSpecError).toOperatorString()).toBe(
+      [
+        "ERR_SPEC_INVALID: Connector spec ACME_PUSH has 2 problems:",
+        '  ACME_PUSH hooks.map.sleep: never called: no stream names "sleep" in `mapping`, and no data type or webhook event of that name brings records',
+        '  ACME_PUSH icon: "icon.svg" is a file, and the connector\'s folder is not known — pass dir to defineConnector' +
+          " — Fix the connector spec where each line says; `tributary connector validate <path>` checks it again.",
+      ].join("\n"),
+    );
   });
 
   it("refuses a spec that is not one, whatever TypeScript was told", () => {

@@ -105,11 +105,13 @@ describe("loading a spec file", () => {
     const specError = error as ConnectorSpecError;
     expect(specError.code).toBe(ErrorCodes.SPEC_INVALID);
     expect(specError.errorClass).toBe("user");
-    expect(specError.message).toBe([
-      "Connector spec connector.yaml has 2 problems:",
-      "  connector.yaml:1:1 displayName: required (a string)",
-      '  connector.yaml:8:11 webhook.userId: expected a JSON pointer such as "/id" or "/data/items" ("" for the whole document), got string "user_id"',
-    ].join("\n"));
+    expect(specError.message).toBe(
+      [
+        "Connector spec connector.yaml has 2 problems:",
+        "  connector.yaml:1:1 displayName: required (a string)",
+        '  connector.yaml:8:11 webhook.userId: expected a JSON pointer such as "/id" or "/data/items" ("" for the whole document), got string "user_id"',
+      ].join("\n"),
+    );
     expect(specError.problems).toHaveLength(2);
     expect(specError.hint).toMatch(/connector validate/);
   });
@@ -122,10 +124,23 @@ describe("loading a spec file", () => {
   });
 
   it("refuses YAML that is not plain data: custom tags, alias bombs, oversized files", () => {
-    const bomb = ['a: &a ["x","x","x","x","x","x","x","x","x","x"]', ...Array.from({ length: 8 }, (_, i) => `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(10).fill(`*${String.fromCharCode(97 + i)}`).join(",")}]`)].join("\n");
+    const bomb = [
+      'a: &a ["x","x","x","x","x","x","x","x","x","x"]',
+      ...Array.from(
+        { length: 8 },
+        (_, i) =>
+          `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(10)
+            .fill(`*${String.fromCharCode(97 + i)}`)
+            .join(",")}]`,
+      ),
+    ].join("\n");
     const dir = folder({ "tagged.yaml": "name: !include secrets.yaml\n", "bomb.yaml": bomb, "big.yaml": `# ${"x".repeat(10 * 1024 * 1024)}\n` });
-    expect(readConnectorFile(join(dir, "tagged.yaml")).problems).toEqual([{ path: "", line: 1, column: 7, message: expect.stringMatching(/^not valid YAML: .*tag/i) }]);
-    expect(readConnectorFile(join(dir, "bomb.yaml")).problems).toEqual([{ path: "", line: 1, column: 1, message: expect.stringMatching(/^cannot be read: .*alias/i) }]);
+    expect(readConnectorFile(join(dir, "tagged.yaml")).problems).toEqual([
+      { path: "", line: 1, column: 7, message: expect.stringMatching(/^not valid YAML: .*tag/i) },
+    ]);
+    expect(readConnectorFile(join(dir, "bomb.yaml")).problems).toEqual([
+      { path: "", line: 1, column: 1, message: expect.stringMatching(/^cannot be read: .*alias/i) },
+    ]);
     expect(readConnectorFile(join(dir, "big.yaml")).problems).toEqual([{ path: "", message: "the spec is 11 MiB; at most 10 MiB is read" }]);
   });
 });
@@ -147,7 +162,7 @@ describe("icons", () => {
     ["assets", { "assets/a.svg": SVG }, 'icon: expected an SVG file (.svg), got "assets"'],
     ["dir.svg", { "dir.svg/a": "" }, 'icon: "dir.svg" is not a file'],
     ["/etc/icon.svg", {}, 'icon: expected a path relative to the connector\'s folder, got "/etc/icon.svg"'],
-    ["../../icon.svg", {}, "icon: \"../../icon.svg\" is outside the connector's folder — keep the icon beside the spec"],
+    ["../../icon.svg", {}, 'icon: "../../icon.svg" is outside the connector\'s folder — keep the icon beside the spec'],
     ["http://cdn.example.com/a.svg", {}, 'icon: expected an SVG file beside the spec, an https URL or an SVG data URL, got "http://cdn.example.com/a.svg"'],
     ["data:image/png;base64,AAAA", {}, "icon: a data URL icon must be an SVG (data:image/svg+xml,…)"],
   ])("%s is refused", (icon, files, expected) => {
@@ -167,17 +182,38 @@ describe("validateConnector(path)", () => {
       "index.ts": `import { defineConnector } from ${JSON.stringify(new URL("../../src/spec/define-connector.ts", import.meta.url).pathname)};
 export default defineConnector({ spec: { name: "BROKEN", displayName: "Broken", dataTypes: ["sleep"], auth: { type: "none" } } });`,
     });
-    expect(await validateConnector(dir)).toEqual({ ok: false, source: "BROKEN", problems: [{ path: "dataTypes[0]", message: "nothing produces sleep records — add streams.sleep, or a webhook event that brings them (action: records or pull_url)" }] });
+    expect(await validateConnector(dir)).toEqual({
+      ok: false,
+      source: "BROKEN",
+      problems: [
+        {
+          path: "dataTypes[0]",
+          message: "nothing produces sleep records — add streams.sleep, or a webhook event that brings them (action: records or pull_url)",
+        },
+      ],
+    });
   });
 
   it("a module whose default export is not a connector, or that does not import", async () => {
     const dir = folder({ "old.ts": 'export default { kind: "connector", name: "OLD", pull: {} };', "broken.ts": "export default (" });
-    expect((await validateConnector(join(dir, "old.ts"))).problems).toEqual([{ path: "", message: "the module's default export is not a connector: export default defineConnector({ spec, hooks, dir })" }]);
+    expect((await validateConnector(join(dir, "old.ts"))).problems).toEqual([
+      { path: "", message: "the module's default export is not a connector: export default defineConnector({ spec, hooks, dir })" },
+    ]);
     expect((await validateConnector(join(dir, "broken.ts"))).problems[0]?.message).toMatch(/^cannot import the connector module: /);
   });
 
   it("a bare spec object or a definition, without line numbers", async () => {
     const result = await validateConnector({ name: "X", displayName: "X", dataTypes: ["activity"], auth: { type: "none" }, extra: 1 });
-    expect(result).toEqual({ ok: false, source: "X", problems: [{ path: "extra", message: "unknown field; known fields: name, displayName, description, icon, website, dataTypes, auth, http, streams, mappings, webhook, sync, options" }] });
+    expect(result).toEqual({
+      ok: false,
+      source: "X",
+      problems: [
+        {
+          path: "extra",
+          message:
+            "unknown field; known fields: name, displayName, description, icon, website, dataTypes, auth, http, streams, mappings, webhook, sync, options",
+        },
+      ],
+    });
   });
 });

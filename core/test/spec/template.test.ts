@@ -2,16 +2,21 @@ import { describe, expect, it } from "vitest";
 import { ErrorCodes } from "../../src/errors/codes.ts";
 import { compileTemplate, type TemplateScope } from "../../src/spec/template.ts";
 
-const scopeOf = (values: Record<string, unknown>, document?: unknown): TemplateScope => (name) => (name === "document" ? document : values[name]);
+const scopeOf =
+  (values: Record<string, unknown>, document?: unknown): TemplateScope =>
+  (name) =>
+    name === "document" ? document : values[name];
 
 describe("templates", () => {
   it("a text without placeholders is constant and renders as written", () => {
     const template = compileTemplate("/v1/workouts");
     expect(template.constant).toBe(true);
     expect(template.variables).toEqual([]);
-    expect(template.render(() => {
-      throw new Error("a constant never asks its scope");
-    })).toBe("/v1/workouts");
+    expect(
+      template.render(() => {
+        throw new Error("a constant never asks its scope");
+      }),
+    ).toBe("/v1/workouts");
   });
 
   it("lists the variables and pointers it reads, in order, names trimmed", () => {
@@ -28,7 +33,7 @@ describe("templates", () => {
   it("writes values as text: null as nothing, dates as ISO-8601, objects as JSON", () => {
     const template = compileTemplate("{a}|{b}|{c}|{d}|{e}|{f}");
     const scope = scopeOf({ a: null, b: 42, c: false, d: new Date(Date.UTC(2024, 0, 2, 3, 4, 5)), e: { x: [1] }, f: 10n });
-    expect(template.render(scope)).toBe("|42|false|2024-01-02T03:04:05.000Z|{\"x\":[1]}|10");
+    expect(template.render(scope)).toBe('|42|false|2024-01-02T03:04:05.000Z|{"x":[1]}|10');
   });
 
   it("encodes the values it inserts, never the literal text", () => {
@@ -45,7 +50,9 @@ describe("templates", () => {
 
   it("a variable the scope lacks is an ERR_TEMPLATE_VARIABLE error naming it", () => {
     const template = compileTemplate("/users/{provider_user_id}");
-    expect(() => template.render(scopeOf({}))).toThrow(expect.objectContaining({ code: ErrorCodes.TEMPLATE_VARIABLE, message: expect.stringContaining("{provider_user_id}") }));
+    expect(() => template.render(scopeOf({}))).toThrow(
+      expect.objectContaining({ code: ErrorCodes.TEMPLATE_VARIABLE, message: expect.stringContaining("{provider_user_id}") }),
+    );
     expect(() => compileTemplate("{/a/b}").render(scopeOf({}, { a: {} }))).toThrow(expect.objectContaining({ code: ErrorCodes.TEMPLATE_VARIABLE }));
   });
 

@@ -73,9 +73,19 @@ function literals(schema: unknown): string[] {
 
 function usage(specs: readonly ConnectorSpec[]) {
   const used = {
-    auth: [] as string[], paging: [] as string[], stop: [] as string[], verify: [] as string[], handshake: [] as string[],
-    action: [] as string[], batch: [] as string[], timeFormat: [] as string[], webhookBody: [] as string[],
-    requestBody: [] as string[], tokenBody: [] as string[], tokenIn: [] as string[], respond: [] as string[],
+    auth: [] as string[],
+    paging: [] as string[],
+    stop: [] as string[],
+    verify: [] as string[],
+    handshake: [] as string[],
+    action: [] as string[],
+    batch: [] as string[],
+    timeFormat: [] as string[],
+    webhookBody: [] as string[],
+    requestBody: [] as string[],
+    tokenBody: [] as string[],
+    tokenIn: [] as string[],
+    respond: [] as string[],
   };
   for (const spec of specs) {
     used.auth.push(spec.auth.type);

@@ -15,10 +15,7 @@ export async function findInAnyColumn(db: Database, needles: readonly string[]):
   const hits: string[] = [];
   for (const { table_name, column_name } of columns) {
     for (const needle of needles) {
-      const { rows } = await db.query<{ n: unknown }>(
-        `SELECT count(*) AS n FROM "${table_name}" WHERE strpos("${column_name}"::text, $1) > 0`,
-        [needle],
-      );
+      const { rows } = await db.query<{ n: unknown }>(`SELECT count(*) AS n FROM "${table_name}" WHERE strpos("${column_name}"::text, $1) > 0`, [needle]);
       if (Number(rows[0]?.n) > 0) hits.push(`${table_name}.${column_name}`);
     }
   }

@@ -3,14 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 import { afterAll, describe, expect, it } from "vitest";
-import {
-  createPgliteDatabase,
-  createStateStore,
-  createTokenCipher,
-  loadOrCreateLocalKey,
-  migrate,
-  openDatabase,
-} from "../../src/state/index.ts";
+import { createPgliteDatabase, createStateStore, createTokenCipher, loadOrCreateLocalKey, migrate, openDatabase } from "../../src/state/index.ts";
 import { encodingsOf } from "./find-plaintext.ts";
 import { stateStoreSuite } from "./state-store-suite.ts";
 

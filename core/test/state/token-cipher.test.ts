@@ -52,8 +52,6 @@ describe("token cipher", () => {
     expect(() => old.decrypt(parts.join("."), "aad")).toThrow(expect.objectContaining({ code: "ERR_STATE_DECRYPT_FAILED" }));
     parts[3] = "AAAA";
     expect(() => old.decrypt(parts.join("."), "aad")).toThrow(expect.objectContaining({ code: "ERR_STATE_CIPHERTEXT_MALFORMED" }));
-    expect(() => old.decrypt(`v2${ciphertext.slice(2)}`, "aad")).toThrow(
-      expect.objectContaining({ code: "ERR_STATE_CIPHERTEXT_MALFORMED" }),
-    );
+    expect(() => old.decrypt(`v2${ciphertext.slice(2)}`, "aad")).toThrow(expect.objectContaining({ code: "ERR_STATE_CIPHERTEXT_MALFORMED" }));
   });
 });

@@ -61,7 +61,11 @@ describe("collecting streams", () => {
 
   it("one record per day with records, holding every page's records and the day's window", async () => {
     const before = provider.requests.length;
-    const reading = executorFor({ name: "W" }, { now }).readStream(measures(), { start: new Date(T0), end: new Date(T0 + 3 * DAY) }, { session: client().session() });
+    const reading = executorFor({ name: "W" }, { now }).readStream(
+      measures(),
+      { start: new Date(T0), end: new Date(T0 + 3 * DAY) },
+      { session: client().session() },
+    );
     const records = await collect(reading);
     expect(records).toEqual([
       { measuregrps: GROUPS.slice(0, 3), window: { start: "2026-03-01T00:00:00.000Z", end: "2026-03-02T00:00:00.000Z" } },
@@ -100,7 +104,10 @@ describe("collecting streams", () => {
     const resumed = executorFor({ name: "W" }, { now }).readStream(spec, range, { session: client().session(), resume: afterFirstDay });
     expect((await collect(resumed)).map((r) => (r.window as { start: string }).start)).toEqual(["2026-03-03T00:00:00.000Z"]);
     // Day 1 and day 2, one page each: nothing of day 0 asked for again.
-    expect(provider.requests.slice(before).map((r) => (r.body as Record<string, string>).startdate)).toEqual([String((T0 + DAY) / 1000), String((T0 + 2 * DAY) / 1000)]);
+    expect(provider.requests.slice(before).map((r) => (r.body as Record<string, string>).startdate)).toEqual([
+      String((T0 + DAY) / 1000),
+      String((T0 + 2 * DAY) / 1000),
+    ]);
 
     // Stopped on the second page of day 0: the first page's groups are in the position, the second page is next.
     const session = client().session();
@@ -118,21 +125,28 @@ describe("collecting streams", () => {
     expect(position).toMatchObject({ step: { start: "2026-03-01T00:00:00.000Z" }, page: { pages: 1, offset: 2 }, skip: 0, collected: GROUPS.slice(0, 2) });
     before = provider.requests.length;
     const again = executorFor({ name: "W" }, { now }).readStream(spec, range, { session: client().session(), resume: position });
-    expect((await collect(again))[0]).toEqual({ measuregrps: GROUPS.slice(0, 3), window: { start: "2026-03-01T00:00:00.000Z", end: "2026-03-02T00:00:00.000Z" } });
+    expect((await collect(again))[0]).toEqual({
+      measuregrps: GROUPS.slice(0, 3),
+      window: { start: "2026-03-01T00:00:00.000Z", end: "2026-03-02T00:00:00.000Z" },
+    });
     expect((provider.requests[before]!.body as Record<string, string>).offset).toBe("2");
   });
 
   it("the spec check refuses a collected record that could not be what it says", () => {
     const problems = (extra: Partial<StreamSpec>) => {
-      const result = checkConnector({
-        name: "W",
-        displayName: "W",
-        dataTypes: ["body"],
-        auth: { type: "none" },
-        http: { baseUrl: "https://w.example" },
-        streams: { body: [measures(extra)] },
-        mappings: { body: { template: { metadata: { start_time: { path: "/window/start", time: { format: "datetime" } } } } } },
-      }, undefined, undefined);
+      const result = checkConnector(
+        {
+          name: "W",
+          displayName: "W",
+          dataTypes: ["body"],
+          auth: { type: "none" },
+          http: { baseUrl: "https://w.example" },
+          streams: { body: [measures(extra)] },
+          mappings: { body: { template: { metadata: { start_time: { path: "/window/start", time: { format: "datetime" } } } } } },
+        },
+        undefined,
+        undefined,
+      );
       return result.findings.map((finding) => `${specPath(finding.path)}: ${finding.message}`);
     };
     expect(problems({})).toEqual([]);

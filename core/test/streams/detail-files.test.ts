@@ -31,11 +31,7 @@ describe("details from a record's URL, decoded as FIT", () => {
   beforeAll(async () => {
     provider = await startMockProvider((app) => {
       app.get("/workouts", async () => ({
-        data: [
-          { id: "a", file: { url: `${provider.url}/files/a.fit` } },
-          { id: "b", file: { url: `${provider.url}/files/b.fit` } },
-          { id: "c" },
-        ],
+        data: [{ id: "a", file: { url: `${provider.url}/files/a.fit` } }, { id: "b", file: { url: `${provider.url}/files/b.fit` } }, { id: "c" }],
       }));
       app.get("/files/a.fit", async (_request, response) => response.header("content-type", "application/octet-stream").send(FIT));
       app.get("/files/b.fit", async (_request, response) => response.header("content-type", "text/html").send("<html>maintenance</html>"));
@@ -50,7 +46,11 @@ describe("details from a record's URL, decoded as FIT", () => {
   });
 
   const workouts = (optional: boolean): StreamSpec =>
-    stream({ request: { path: "/workouts" }, records: "/data", details: [{ name: "fit", url: "/file/url", decode: "fit", optional, select: "/heart_rate_data/detailed/hr_samples" }] });
+    stream({
+      request: { path: "/workouts" },
+      records: "/data",
+      details: [{ name: "fit", url: "/file/url", decode: "fit", optional, select: "/heart_rate_data/detailed/hr_samples" }],
+    });
 
   it("fetches each record's URL and attaches the decoded file (here its heart-rate samples); a broken file or no URL leaves an optional detail out", async () => {
     const reading = executorFor({ name: "W" }).readStream(workouts(true), window, { session: client.session() });
@@ -71,15 +71,30 @@ describe("details from a record's URL, decoded as FIT", () => {
     });
     expect((await collect(reading)).map((r) => r.id)).toEqual(["a"]);
     expect(rejected).toMatchObject([
-      { id: "b", code: "ERR_PROVIDER_BAD_RESPONSE", message: expect.stringMatching(/details\.fit: the answer is not a readable FIT activity file \(ERR_FIT_NOT_FIT/) },
+      {
+        id: "b",
+        code: "ERR_PROVIDER_BAD_RESPONSE",
+        message: expect.stringMatching(/details\.fit: the answer is not a readable FIT activity file \(ERR_FIT_NOT_FIT/),
+      },
       { id: "c", code: "ERR_PROVIDER_BAD_RESPONSE", message: expect.stringContaining('no URL at "/file/url"') },
     ]);
   });
 
   it("the spec check wants exactly one of request and url", () => {
     const problems = (details: StreamSpec["details"]) =>
-      checkConnector({ name: "W", displayName: "W", dataTypes: ["activity"], auth: { type: "none" }, http: { baseUrl: "https://w.example" }, streams: { activity: [stream({ request: { path: "/workouts" }, records: "/data", details })] }, mappings: { activity: { template: { metadata: { summary_id: { path: "/id", required: true } } } } } }, undefined, undefined)
-        .findings.map((finding) => `${specPath(finding.path)}: ${finding.message}`);
+      checkConnector(
+        {
+          name: "W",
+          displayName: "W",
+          dataTypes: ["activity"],
+          auth: { type: "none" },
+          http: { baseUrl: "https://w.example" },
+          streams: { activity: [stream({ request: { path: "/workouts" }, records: "/data", details })] },
+          mappings: { activity: { template: { metadata: { summary_id: { path: "/id", required: true } } } } },
+        },
+        undefined,
+        undefined,
+      ).findings.map((finding) => `${specPath(finding.path)}: ${finding.message}`);
     expect(problems([{ name: "fit", url: "/file/url", decode: "fit" }])).toEqual([]);
     expect(problems([{ name: "fit", url: "/file/url", request: { path: "/x" } }]).join("\n")).toMatch(/details\[0\]: has both a request and a url/);
     expect(problems([{ name: "fit" }]).join("\n")).toMatch(/details\[0\]: says nothing to fetch/);

@@ -58,7 +58,14 @@ describe("per-record details, filter and ids", () => {
   it("details run a few records ahead (bounded), are attached under their names, and records keep the list's order", async () => {
     mostInFlight = 0;
     const executor = executorFor({ name: "D" }, { detailConcurrency: 3 });
-    const reading = executor.readStream(base([{ name: "workout", request: { path: "/detail/{record.id}" } }, { name: "nested", request: { path: "/detail/{record.id}" }, select: "/extra/nested" }]), window, { session: client.session() });
+    const reading = executor.readStream(
+      base([
+        { name: "workout", request: { path: "/detail/{record.id}" } },
+        { name: "nested", request: { path: "/detail/{record.id}" }, select: "/extra/nested" },
+      ]),
+      window,
+      { session: client.session() },
+    );
     const records = await collect(reading);
     expect(ids(records)).toEqual(LIST.map((r) => r.id));
     expect(records[5]).toMatchObject({ id: "w5", workout: { detail_of: "w5" }, nested: "W5" });
@@ -96,7 +103,11 @@ describe("per-record details, filter and ids", () => {
   });
 
   it("an optional detail that fails (5xx after its attempts, 404) leaves its key absent; the record goes on", async () => {
-    const reading = executorFor({ name: "D" }).readStream(base([{ name: "performance_graph", request: { path: "/graph/{record.id}" }, optional: true }]), window, { session: client.session() });
+    const reading = executorFor({ name: "D" }).readStream(
+      base([{ name: "performance_graph", request: { path: "/graph/{record.id}" }, optional: true }]),
+      window,
+      { session: client.session() },
+    );
     const records = await collect(reading);
     expect(records).toHaveLength(12);
     expect(records.filter((r) => !("performance_graph" in r)).map((r) => r.id)).toEqual(["w2", "w4"]);
@@ -106,20 +117,27 @@ describe("per-record details, filter and ids", () => {
   it("a required detail that fails for good rejects that record (for quarantine), or the read when nobody takes rejects", async () => {
     const rejected: { record: ProviderRecord; error: TributaryError }[] = [];
     const spec = base([{ name: "strict", request: { path: "/strict/{record.id}" } }]);
-    const reading = executorFor({ name: "D" }).readStream(spec, window, { session: client.session(), onRejected: (record, error) => void rejected.push({ record, error }) });
+    const reading = executorFor({ name: "D" }).readStream(spec, window, {
+      session: client.session(),
+      onRejected: (record, error) => void rejected.push({ record, error }),
+    });
     const records = await collect(reading);
     expect(records.map((r) => r.id)).not.toContain("w1");
     expect(records).toHaveLength(11);
     expect(rejected.map((r) => r.record.id)).toEqual(["w1"]);
     expect(rejected[0]!.error).toMatchObject({ code: "ERR_PROVIDER_REQUEST_FAILED", details: { status: 404 } });
     expect(reading.stats.rejected).toBe(1);
-    await expect(collect(executorFor({ name: "D" }).readStream(spec, window, { session: client.session() }))).rejects.toMatchObject({ code: "ERR_PROVIDER_REQUEST_FAILED" });
+    await expect(collect(executorFor({ name: "D" }).readStream(spec, window, { session: client.session() }))).rejects.toMatchObject({
+      code: "ERR_PROVIDER_REQUEST_FAILED",
+    });
   });
 
   it("a required detail whose provider stays down fails the read (to be retried), not the record", async () => {
     const spec = base([{ name: "graph", request: { path: "/graph/{record.id}" } }]);
     const rejected: unknown[] = [];
-    await expect(collect(executorFor({ name: "D" }).readStream(spec, window, { session: client.session(), onRejected: (r) => void rejected.push(r) }))).rejects.toMatchObject({
+    await expect(
+      collect(executorFor({ name: "D" }).readStream(spec, window, { session: client.session(), onRejected: (r) => void rejected.push(r) })),
+    ).rejects.toMatchObject({
       code: "ERR_PROVIDER_UNAVAILABLE",
     });
     expect(rejected).toEqual([]);
@@ -132,19 +150,30 @@ describe("per-record details, filter and ids", () => {
   });
 
   it("an expression that throws on a record rejects that record only (filter and when alike)", async () => {
-    const picky = executorFor({ name: "D" }, {
-      compileExpression: () => (record) => {
-        if (record.id === "w5") throw new Error("type mismatch");
-        return true;
+    const picky = executorFor(
+      { name: "D" },
+      {
+        compileExpression: () => (record) => {
+          if (record.id === "w5") throw new Error("type mismatch");
+          return true;
+        },
       },
-    });
+    );
     const rejected: { id: unknown; code: string }[] = [];
     const onRejected = (record: ProviderRecord, error: TributaryError) => void rejected.push({ id: record.id, code: error.code });
     const filtered = await collect(picky.readStream(base(undefined, { filter: "anything" }), window, { session: client.session(), onRejected }));
     expect(filtered).toHaveLength(11);
-    const when = await collect(picky.readStream(base([{ name: "workout", request: { path: "/detail/{record.id}" }, when: "anything" }]), window, { session: client.session(), onRejected }));
+    const when = await collect(
+      picky.readStream(base([{ name: "workout", request: { path: "/detail/{record.id}" }, when: "anything" }]), window, {
+        session: client.session(),
+        onRejected,
+      }),
+    );
     expect(ids(when)).toEqual(LIST.filter((r) => r.id !== "w5").map((r) => r.id));
-    expect(rejected).toEqual([{ id: "w5", code: "ERR_MAPPING_FAILED" }, { id: "w5", code: "ERR_MAPPING_FAILED" }]);
+    expect(rejected).toEqual([
+      { id: "w5", code: "ERR_MAPPING_FAILED" },
+      { id: "w5", code: "ERR_MAPPING_FAILED" },
+    ]);
   });
 
   it("a filter needs an expression engine", async () => {

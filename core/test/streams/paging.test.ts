@@ -19,7 +19,13 @@ describe("stream paging: every paging type and stop rule", () => {
         const size = Number(limit ?? 2);
         const index = Number(page) - Number(base ?? 1);
         const pageCount = Math.ceil(DATA.length / size);
-        return { data: DATA.slice(index * size, index * size + size), page: Number(page), page_count: pageCount, show_next: index + 1 < pageCount, total: DATA.length };
+        return {
+          data: DATA.slice(index * size, index * size + size),
+          page: Number(page),
+          page_count: pageCount,
+          show_next: index + 1 < pageCount,
+          total: DATA.length,
+        };
       });
       app.get("/offset", async (request) => {
         const { offset, limit, said } = request.query as Record<string, string>;
@@ -82,7 +88,12 @@ describe("stream paging: every paging type and stop rule", () => {
   });
 
   it("flag (Peloton show_next = false, 0-based pages)", async () => {
-    const { records, requests } = await read(pageStream({ type: "page", param: "page", start: 0, sizeParam: "limit", size: 2, stop: [{ type: "flag", path: "/show_next", equals: false }] }, { base: "0" }));
+    const { records, requests } = await read(
+      pageStream(
+        { type: "page", param: "page", start: 0, sizeParam: "limit", size: 2, stop: [{ type: "flag", path: "/show_next", equals: false }] },
+        { base: "0" },
+      ),
+    );
     expect(ids(records)).toEqual([1, 2, 3, 4, 5]);
     expect(requests.map((r) => r.query.page)).toEqual(["0", "1", "2"]);
   });
@@ -103,30 +114,47 @@ describe("stream paging: every paging type and stop rule", () => {
   });
 
   it("offsets advance by the records received, or to the provider's next offset (Withings)", async () => {
-    const counted = await read(stream({ request: { path: "/offset" }, records: "/items", paging: { type: "offset", param: "offset", sizeParam: "limit", size: 2 } }));
+    const counted = await read(
+      stream({ request: { path: "/offset" }, records: "/items", paging: { type: "offset", param: "offset", sizeParam: "limit", size: 2 } }),
+    );
     expect(ids(counted.records)).toEqual([1, 2, 3, 4, 5]);
     expect(counted.requests.map((r) => r.query.offset)).toEqual(["0", "2", "4", "5"]);
-    const said = await read(stream({
-      request: { path: "/offset", query: { said: "1" } },
-      records: "/body/items",
-      paging: { type: "offset", param: "offset", sizeParam: "limit", size: 3, nextOffsetPath: "/body/offset", stop: [{ type: "flag", path: "/body/more", equals: 0 }] },
-    }));
+    const said = await read(
+      stream({
+        request: { path: "/offset", query: { said: "1" } },
+        records: "/body/items",
+        paging: {
+          type: "offset",
+          param: "offset",
+          sizeParam: "limit",
+          size: 3,
+          nextOffsetPath: "/body/offset",
+          stop: [{ type: "flag", path: "/body/more", equals: 0 }],
+        },
+      }),
+    );
     expect(ids(said.records)).toEqual([1, 2, 3, 4, 5]);
     expect(said.requests.map((r) => r.query.offset)).toEqual(["0", "3"]);
   });
 
   it("cursors until the provider gives none; a cursor that repeats stops instead of looping", async () => {
-    const { records, requests } = await read(stream({ request: { path: "/cursor" }, records: "/records", paging: { type: "cursor", param: "next_token", cursorPath: "/next_token" } }));
+    const { records, requests } = await read(
+      stream({ request: { path: "/cursor" }, records: "/records", paging: { type: "cursor", param: "next_token", cursorPath: "/next_token" } }),
+    );
     expect(ids(records)).toEqual([1, 2, 3, 4, 5]);
     expect(requests.map((r) => r.query.next_token)).toEqual([undefined, "c2", "c4"]);
-    const looping = await read(stream({ request: { path: "/loop" }, records: "/records", paging: { type: "cursor", param: "next_token", cursorPath: "/next_token" } }));
+    const looping = await read(
+      stream({ request: { path: "/loop" }, records: "/records", paging: { type: "cursor", param: "next_token", cursorPath: "/next_token" } }),
+    );
     expect(looping.requests).toHaveLength(2);
     expect(looping.stats.truncated).toBe(1);
     expect(looping.stats.duplicates).toBe(1);
   });
 
   it("links from the body (Fitbit pagination.next, absolute) and from the Link header (relative)", async () => {
-    const body = await read(stream({ request: { path: "/fitbit-list", query: { limit: "2" } }, records: "/activities", paging: { type: "link", nextPath: "/pagination/next" } }));
+    const body = await read(
+      stream({ request: { path: "/fitbit-list", query: { limit: "2" } }, records: "/activities", paging: { type: "link", nextPath: "/pagination/next" } }),
+    );
     expect(ids(body.records)).toEqual([1, 2, 3, 4, 5]);
     expect(body.requests.map((r) => r.query.offset)).toEqual([undefined, "2", "4"]);
     const header = await read(stream({ request: { path: "/link-header" }, records: "", paging: { type: "link", linkHeader: true } }));
@@ -137,9 +165,11 @@ describe("stream paging: every paging type and stop rule", () => {
   it("a next link to another origin is refused (SSRF) after the records already read", async () => {
     const spec = stream({ request: { path: "/evil-next" }, records: "/activities", paging: { type: "link", nextPath: "/pagination/next" } });
     const seen: unknown[] = [];
-    await expect((async () => {
-      for await (const record of executor.readStream(spec, window, { session: client.session() })) seen.push(record.id);
-    })()).rejects.toMatchObject({ code: "ERR_PROVIDER_URL_REFUSED" });
+    await expect(
+      (async () => {
+        for await (const record of executor.readStream(spec, window, { session: client.session() })) seen.push(record.id);
+      })(),
+    ).rejects.toMatchObject({ code: "ERR_PROVIDER_URL_REFUSED" });
     expect(seen).toEqual([1]);
   });
 
@@ -163,7 +193,11 @@ describe("stream paging: every paging type and stop rule", () => {
   });
 
   it("paging mistakes are named where they are", () => {
-    expect(() => executor.readStream(stream({ paging: { type: "link" } }), window, { session: client.session() })).toThrow(/paging: link paging needs nextPath/);
-    expect(() => executor.readStream(stream({ paging: { type: "page", param: "p", stop: [{ type: "short_page" }] } }), window, { session: client.session() })).toThrow(/short_page needs paging.size/);
+    expect(() => executor.readStream(stream({ paging: { type: "link" } }), window, { session: client.session() })).toThrow(
+      /paging: link paging needs nextPath/,
+    );
+    expect(() =>
+      executor.readStream(stream({ paging: { type: "page", param: "p", stop: [{ type: "short_page" }] } }), window, { session: client.session() }),
+    ).toThrow(/short_page needs paging.size/);
   });
 });

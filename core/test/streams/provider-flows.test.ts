@@ -36,7 +36,12 @@ describe("provider-shaped stream flows", () => {
     activity_type: "Cycling",
     start: NOW / 1000 - (i * 9 + 1) * 86_400,
   }));
-  const measures = Array.from({ length: 5 }, (_, i) => ({ grpid: 2900 + i, date: NOW / 1000 - i * 86_400, category: 1, measures: [{ value: 65_750 - i * 10, type: 1, unit: -3 }] }));
+  const measures = Array.from({ length: 5 }, (_, i) => ({
+    grpid: 2900 + i,
+    date: NOW / 1000 - i * 86_400,
+    category: 1,
+    measures: [{ value: 65_750 - i * 10, type: 1, unit: -3 }],
+  }));
 
   beforeAll(async () => {
     ({ store, close: closeStore } = await testStore());
@@ -56,27 +61,61 @@ describe("provider-shaped stream flows", () => {
         const size = Number(limit);
         const count = Math.ceil(inWindow.length / size);
         const index = Number(page);
-        return { data: inWindow.slice(index * size, index * size + size), limit: size, page: index, total: inWindow.length, count: inWindow.slice(index * size, index * size + size).length, page_count: count, show_previous: index > 0, show_next: index + 1 < count, sort_by: "-created_at,-pk" };
+        return {
+          data: inWindow.slice(index * size, index * size + size),
+          limit: size,
+          page: index,
+          total: inWindow.length,
+          count: inWindow.slice(index * size, index * size + size).length,
+          page_count: count,
+          show_previous: index > 0,
+          show_next: index + 1 < count,
+          sort_by: "-created_at,-pk",
+        };
       });
       app.get("/api/workout/:id", async (request) => {
         const { id } = request.params as { id: string };
-        return { ...workouts.find((w) => w.id === id), ftp_info: { ftp: 154, ftp_source: "ftp_estimated_source" }, total_heart_rate_zone_durations: { heart_rate_z1_duration: 60 } };
+        return {
+          ...workouts.find((w) => w.id === id),
+          ftp_info: { ftp: 154, ftp_source: "ftp_estimated_source" },
+          total_heart_rate_zone_durations: { heart_rate_z1_duration: 60 },
+        };
       });
       app.get("/api/workout/:id/performance_graph", async (request, response) => {
         const { id } = request.params as { id: string };
         if (id === "pw3") return reply(response, 404, { message: "no graph for this class" });
-        return { duration: 1800, seconds_since_pedaling_start: [1, 2], metrics: [{ slug: "output", display_unit: "watts", values: [39, 38] }, { slug: "heart_rate", values: [101, 102] }] };
+        return {
+          duration: 1800,
+          seconds_since_pedaling_start: [1, 2],
+          metrics: [
+            { slug: "output", display_unit: "watts", values: [39, 38] },
+            { slug: "heart_rate", values: [101, 102] },
+          ],
+        };
       });
       // ---- Xert ----
       app.get("/oauth/activity", async (request, response) => {
         const { from, to } = request.query as Record<string, string>;
         if (!from || !to) return reply(response, 200, { success: false, message: "from and to are required" });
-        return { success: true, activities: xertActivities.filter((a) => a.start >= Number(from) && a.start <= Number(to)).map(({ start, ...a }) => ({ ...a, start_date: { date: new Date(start * 1000).toISOString().replace("T", " ").replace("Z", "000"), timezone_type: 3, timezone: "UTC" } })) };
+        return {
+          success: true,
+          activities: xertActivities
+            .filter((a) => a.start >= Number(from) && a.start <= Number(to))
+            .map(({ start, ...a }) => ({
+              ...a,
+              start_date: { date: new Date(start * 1000).toISOString().replace("T", " ").replace("Z", "000"), timezone_type: 3, timezone: "UTC" },
+            })),
+        };
       });
       app.get("/oauth/activity/:path", async (request) => {
         const { path } = request.params as { path: string };
         const { include_session_data: withSamples } = request.query as Record<string, string>;
-        return { success: true, name: path, summary: { duration: 3600, distance: 38.2, xss: 95.1 }, ...(withSamples === "1" ? { session_data: [{ unix_time: 1, power: 212, hr: 131 }] } : {}) };
+        return {
+          success: true,
+          name: path,
+          summary: { duration: 3600, distance: 38.2, xss: 95.1 },
+          ...(withSamples === "1" ? { session_data: [{ unix_time: 1, power: 212, hr: 131 }] } : {}),
+        };
       });
       // ---- Withings ----
       app.post("/measure", async (request) => {
@@ -90,7 +129,10 @@ describe("provider-shaped stream flows", () => {
         return { status: 0, body: { updatetime: NOW / 1000, timezone: "Europe/Paris", measuregrps: page, more: more ? 1 : 0, offset: more ? offset + 2 : 0 } };
       });
       // ---- push follow-ups ----
-      app.get("/wellness-api/rest/dailies", async () => [{ summaryId: "d1", calendarDate: "2024-05-19" }, { summaryId: "d2", calendarDate: "2024-05-20" }]);
+      app.get("/wellness-api/rest/dailies", async () => [
+        { summaryId: "d1", calendarDate: "2024-05-19" },
+        { summaryId: "d2", calendarDate: "2024-05-20" },
+      ]);
       app.get("/v3/exercises/:id", async (request) => ({ id: (request.params as { id: string }).id, sport: "RUNNING" }));
     });
   });
@@ -129,29 +171,51 @@ describe("provider-shaped stream flows", () => {
     const credentials = fakeCredentials();
     pelotonCallsLeftForToken1 = 3;
     const executor = executorFor(spec, { cursors: store, now: () => NOW, detailConcurrency: 2 });
-    const reading = executor.readStream(pelotonStream, { start: new Date(NOW - DAY), end: new Date(NOW) }, {
-      session: client.session({ userId: user.user_id, credentials, variables: { provider_user_id: "peloton-user", user_id: user.user_id } }),
-      userId: user.user_id,
-    });
+    const reading = executor.readStream(
+      pelotonStream,
+      { start: new Date(NOW - DAY), end: new Date(NOW) },
+      {
+        session: client.session({ userId: user.user_id, credentials, variables: { provider_user_id: "peloton-user", user_id: user.user_id } }),
+        userId: user.user_id,
+      },
+    );
     const records = await collect(reading);
     expect(ids(records)).toEqual(["pw0", "pw2", "pw3", "pw4", "pw5", "pw6"]);
-    expect(records[0]).toMatchObject({ id: "pw0", ride: { id: "ride0" }, workout: { ftp_info: { ftp: 154 } }, performance_graph: { metrics: [{ slug: "output", values: [39, 38] }, { slug: "heart_rate" }] } });
+    expect(records[0]).toMatchObject({
+      id: "pw0",
+      ride: { id: "ride0" },
+      workout: { ftp_info: { ftp: 154 } },
+      performance_graph: { metrics: [{ slug: "output", values: [39, 38] }, { slug: "heart_rate" }] },
+    });
     expect(records.find((r) => r.id === "pw3")).not.toHaveProperty("performance_graph");
     expect(credentials.refreshes).toBe(1);
     const lists = provider.requests.filter((r) => r.path === "/api/user/peloton-user/workouts");
     expect(lists.map((r) => r.query.page)).toEqual(["0", "1", "2"]);
-    expect(lists[0]!.query).toMatchObject({ limit: "3", joins: "ride,ride.instructor", from: new Date(NOW - DAY).toISOString().replace(".000", ""), to: new Date(NOW).toISOString().replace(".000", "") });
+    expect(lists[0]!.query).toMatchObject({
+      limit: "3",
+      joins: "ride,ride.instructor",
+      from: new Date(NOW - DAY).toISOString().replace(".000", ""),
+      to: new Date(NOW).toISOString().replace(".000", ""),
+    });
     expect(reading.stats).toMatchObject({ records: 6, filtered: 1, detailFailures: 1, pages: 3 });
     expect(await store.getCursor(user.user_id, checkpointKey("workouts"))).toEqual({ v: 1, newest: new Date(workouts[0]!.start_time * 1000).toISOString() });
 
     // A push naming one workout: the same detail and graph, the same filter.
     const session = client.session({ credentials, variables: { provider_user_id: "peloton-user" } });
-    expect(await executor.fetchObject(pelotonStream, "pw0", { session })).toMatchObject({ id: "pw0", ftp_info: { ftp: 154 }, workout: { id: "pw0" }, performance_graph: { duration: 1800 } });
+    expect(await executor.fetchObject(pelotonStream, "pw0", { session })).toMatchObject({
+      id: "pw0",
+      ftp_info: { ftp: 154 },
+      workout: { id: "pw0" },
+      performance_graph: { duration: 1800 },
+    });
     expect(await executor.fetchObject(pelotonStream, "pw1", { session })).toBeUndefined();
   });
 
   it("Xert: a windowed list by unix seconds (both bounds required), stepped, with each activity's detail and samples", async () => {
-    const spec = { name: "XERT", http: { baseUrl: provider.url, responses: [{ bodyPath: "/success", equals: [false], action: "fail" as const, message: "Xert says success: false" }] } };
+    const spec = {
+      name: "XERT",
+      http: { baseUrl: provider.url, responses: [{ bodyPath: "/success", equals: [false], action: "fail" as const, message: "Xert says success: false" }] },
+    };
     const client = setup(spec);
     const stream: StreamSpec = {
       name: "activities",
@@ -162,7 +226,13 @@ describe("provider-shaped stream flows", () => {
       details: [{ name: "detail", request: { path: "/oauth/activity/{record.path}", query: { include_session_data: "1" } } }],
     };
     const before = provider.requests.length;
-    const records = await collect(executorFor(spec, { now: () => NOW }).readStream(stream, { start: new Date(NOW - 50 * DAY), end: new Date(NOW) }, { session: client.session({ credentials: fakeCredentials(["token-2"]) }) }));
+    const records = await collect(
+      executorFor(spec, { now: () => NOW }).readStream(
+        stream,
+        { start: new Date(NOW - 50 * DAY), end: new Date(NOW) },
+        { session: client.session({ credentials: fakeCredentials(["token-2"]) }) },
+      ),
+    );
     // Oldest window first; within a window, the provider's order.
     expect(records.map((r) => r.path)).toEqual(["xp4", "xp5", "xp2", "xp3", "xp0", "xp1"]);
     expect(records[4]).toMatchObject({ path: "xp0", start_date: { timezone: "UTC" }, detail: { summary: { xss: 95.1 }, session_data: [{ power: 212 }] } });
@@ -170,7 +240,11 @@ describe("provider-shaped stream flows", () => {
     expect(lists.map((r) => Number(r.query.to) - Number(r.query.from))).toEqual([20 * 86_400 - 1, 20 * 86_400 - 1, 10 * 86_400 - 1]);
 
     const missingBound = { ...stream, request: { path: "/oauth/activity", query: { from: "{start}" } } };
-    await expect(collect(executorFor(spec, { now: () => NOW }).readStream(missingBound, { start: new Date(NOW - DAY), end: new Date(NOW) }, { session: client.session() }))).rejects.toThrow(/success: false/);
+    await expect(
+      collect(
+        executorFor(spec, { now: () => NOW }).readStream(missingBound, { start: new Date(NOW - DAY), end: new Date(NOW) }, { session: client.session() }),
+      ),
+    ).rejects.toThrow(/success: false/);
   });
 
   it("Withings: POST form with offset paging in the body, errors in a 200 status body (401 → refresh)", async () => {
@@ -189,7 +263,12 @@ describe("provider-shaped stream flows", () => {
     const client = setup(spec);
     const stream: StreamSpec = {
       name: "measures",
-      request: { method: "POST", path: "/measure", bodyEncoding: "form", body: { action: "getmeas", meastype: "1,6,8", category: "1", startdate: "{start}", enddate: "{end}" } },
+      request: {
+        method: "POST",
+        path: "/measure",
+        bodyEncoding: "form",
+        body: { action: "getmeas", meastype: "1,6,8", category: "1", startdate: "{start}", enddate: "{end}" },
+      },
       dateRange: { start: { format: "unix_seconds" }, end: { format: "unix_seconds", inclusive: true } },
       paging: { type: "offset", param: "offset", size: 2, nextOffsetPath: "/body/offset", in: "body", stop: [{ type: "flag", path: "/body/more", equals: 0 }] },
       records: "/body/measuregrps",
@@ -197,16 +276,36 @@ describe("provider-shaped stream flows", () => {
     };
     const credentials = fakeCredentials();
     const before = provider.requests.length;
-    const records = await collect(executorFor(spec, { now: () => NOW }).readStream(stream, { start: new Date(NOW - 10 * DAY), end: new Date(NOW + 1000) }, { session: client.session({ credentials }) }));
+    const records = await collect(
+      executorFor(spec, { now: () => NOW }).readStream(
+        stream,
+        { start: new Date(NOW - 10 * DAY), end: new Date(NOW + 1000) },
+        { session: client.session({ credentials }) },
+      ),
+    );
     expect(records.map((r) => r.grpid)).toEqual([2900, 2901, 2902, 2903, 2904]);
     expect(credentials.refreshes).toBe(1);
     const posts = provider.requests.slice(before);
     expect(posts.map((r) => (r.body as Record<string, string>).offset)).toEqual(["0", "0", "2", "4"]);
-    expect(posts[1]!.body).toMatchObject({ action: "getmeas", meastype: "1,6,8", category: "1", startdate: String((NOW - 10 * DAY) / 1000), enddate: String(NOW / 1000) });
+    expect(posts[1]!.body).toMatchObject({
+      action: "getmeas",
+      meastype: "1,6,8",
+      category: "1",
+      startdate: String((NOW - 10 * DAY) / 1000),
+      enddate: String(NOW / 1000),
+    });
     expect(posts.every((r) => r.query.offset === undefined)).toBe(true);
 
     const wrong = { ...stream, request: { ...stream.request!, body: { action: "nope" } } };
-    await expect(collect(executorFor(spec, { now: () => NOW }).readStream(wrong, { start: new Date(NOW - DAY), end: new Date(NOW) }, { session: client.session({ credentials }) }))).rejects.toMatchObject({
+    await expect(
+      collect(
+        executorFor(spec, { now: () => NOW }).readStream(
+          wrong,
+          { start: new Date(NOW - DAY), end: new Date(NOW) },
+          { session: client.session({ credentials }) },
+        ),
+      ),
+    ).rejects.toMatchObject({
       code: "ERR_PROVIDER_REQUEST_FAILED",
       message: expect.stringContaining("Withings refused the request"),
     });
@@ -217,12 +316,16 @@ describe("provider-shaped stream flows", () => {
     const client = setup(spec);
     const executor = executorFor(spec);
     const session = client.session({ credentials: fakeCredentials(["token-2"]) });
-    const records = await executor.fetchUrl(`${provider.url}/wellness-api/rest/dailies?uploadStartTimeInSeconds=1&uploadEndTimeInSeconds=2&token=x`, { session });
+    const records = await executor.fetchUrl(`${provider.url}/wellness-api/rest/dailies?uploadStartTimeInSeconds=1&uploadEndTimeInSeconds=2&token=x`, {
+      session,
+    });
     expect(records.map((r) => r.summaryId)).toEqual(["d1", "d2"]);
     expect(provider.requests.at(-1)).toMatchObject({ path: "/wellness-api/rest/dailies", query: { token: "x" }, headers: { authorization: "Bearer token-2" } });
     expect(await executor.fetchUrl(`${provider.url}/v3/exercises/aQlC83`, { session })).toEqual([{ id: "aQlC83", sport: "RUNNING" }]);
     const before = provider.requests.length;
-    await expect(executor.fetchUrl("https://apis.garmin.example/wellness-api/rest/dailies", { session })).rejects.toMatchObject({ code: "ERR_PROVIDER_URL_REFUSED" });
+    await expect(executor.fetchUrl("https://apis.garmin.example/wellness-api/rest/dailies", { session })).rejects.toMatchObject({
+      code: "ERR_PROVIDER_URL_REFUSED",
+    });
     expect(provider.requests.length).toBe(before);
   });
 

@@ -96,7 +96,9 @@ describe("stream windows, checkpoints and resuming", () => {
       recordFields: { date: "{start}", owner: "{provider_user_id}" },
     });
     const days = { start: new Date(T0), end: new Date(T0 + 3 * DAY) };
-    const records = await collect(executorFor({ name: "X" }, { now }).readStream(spec, days, { session: client().session({ variables: { provider_user_id: "GGNJL9" } }) }));
+    const records = await collect(
+      executorFor({ name: "X" }, { now }).readStream(spec, days, { session: client().session({ variables: { provider_user_id: "GGNJL9" } }) }),
+    );
     expect(records).toEqual([
       { summary: { steps: 100 }, date: "2024-03-01", owner: "GGNJL9" },
       { summary: { steps: 200 }, date: "2024-03-02", owner: "GGNJL9" },
@@ -120,13 +122,23 @@ describe("stream windows, checkpoints and resuming", () => {
   });
 
   it("clamps to maxHistoryDays and now plus a margin; date ranges are whole days with inclusive ends", async () => {
-    const spec = stream({ request: { path: "/days", query: { start_date: "{start}", end_date: "{end}" } }, records: "/data", dateRange: { start: { format: "date" }, end: { format: "date", inclusive: true } } });
+    const spec = stream({
+      request: { path: "/days", query: { start_date: "{start}", end_date: "{end}" } },
+      records: "/data",
+      dateRange: { start: { format: "date" }, end: { format: "date", inclusive: true } },
+    });
     const today = Date.parse("2024-06-15T12:00:00Z");
     const before = provider.requests.length;
     const executor = executorFor({ name: "O", sync: { maxHistoryDays: 30 } }, { now: () => today });
-    await collect(executor.readStream(spec, { start: new Date("2020-01-01T00:00:00Z"), end: new Date("2024-07-01T00:00:00Z") }, { session: client().session() }));
+    await collect(
+      executor.readStream(spec, { start: new Date("2020-01-01T00:00:00Z"), end: new Date("2024-07-01T00:00:00Z") }, { session: client().session() }),
+    );
     expect(provider.requests.slice(before).map((r) => r.query)).toEqual([{ start_date: "2024-05-16", end_date: "2024-06-15" }]);
-    const nothing = executor.readStream(spec, { start: new Date("2019-01-01T00:00:00Z"), end: new Date("2019-02-01T00:00:00Z") }, { session: client().session() });
+    const nothing = executor.readStream(
+      spec,
+      { start: new Date("2019-01-01T00:00:00Z"), end: new Date("2019-02-01T00:00:00Z") },
+      { session: client().session() },
+    );
     expect(await collect(nothing)).toEqual([]);
     expect(nothing.position()).toMatchObject({ window: null, done: true });
   });
@@ -146,7 +158,9 @@ describe("stream windows, checkpoints and resuming", () => {
     expect(ids(polled)).toEqual(DAILY.slice(9).map((r) => r.id));
 
     // A request for an old window reads all of it and leaves the newer checkpoint alone.
-    const old = await collect(executor.readStream(spec, { start: new Date(T0), end: new Date(T0 + 3 * DAY) }, { session: client().session(), userId: user.user_id, checkpoint: "use" }));
+    const old = await collect(
+      executor.readStream(spec, { start: new Date(T0), end: new Date(T0 + 3 * DAY) }, { session: client().session(), userId: user.user_id, checkpoint: "use" }),
+    );
     expect(old).toHaveLength(0); // the checkpoint is past this window: a poll has nothing to do
     await collect(executor.readStream(spec, { start: new Date(T0), end: new Date(T0 + 3 * DAY) }, { session: client().session(), userId: user.user_id }));
     expect(await store.getCursor(user.user_id, checkpointKey("activities"))).toEqual({ v: 1, newest: new Date(DAILY[19]!.start_time * 1000).toISOString() });
@@ -155,7 +169,11 @@ describe("stream windows, checkpoints and resuming", () => {
   it("with autoCommit off, the checkpoint moves only on commit()", async () => {
     const user = await store.createConnection({ provider: "X" });
     const spec = xert("oldest_first", { name: "manual", checkpoint: { path: "/start_time", format: "unix_seconds" } });
-    const reading = executorFor({ name: "X" }, { now, cursors: store }).readStream(spec, range, { session: client().session(), userId: user.user_id, autoCommit: false });
+    const reading = executorFor({ name: "X" }, { now, cursors: store }).readStream(spec, range, {
+      session: client().session(),
+      userId: user.user_id,
+      autoCommit: false,
+    });
     await collect(reading);
     expect(await store.getCursor(user.user_id, checkpointKey("manual"))).toBeUndefined();
     await reading.commit();
@@ -163,7 +181,12 @@ describe("stream windows, checkpoints and resuming", () => {
   });
 
   it("a read stopped by the budget continues from its position, without asking for what it already handed out", async () => {
-    const spec = stream({ name: "numbered", request: { path: "/numbered" }, records: "/data", paging: { type: "page", param: "page", size: 1, stop: [{ type: "short_page" }] } });
+    const spec = stream({
+      name: "numbered",
+      request: { path: "/numbered" },
+      records: "/data",
+      paging: { type: "page", param: "page", size: 1, stop: [{ type: "short_page" }] },
+    });
     const rateLimits = [{ scope: "client" as const, max: 3, perSeconds: 3600 }];
     const prefix = uniquePrefix();
     prefixes.push(prefix);
@@ -181,13 +204,24 @@ describe("stream windows, checkpoints and resuming", () => {
     const laterPrefix = uniquePrefix();
     prefixes.push(laterPrefix);
     const before = provider.requests.length;
-    const rest = executorFor({ name: "X" }, { now }).readStream(spec, range, { session: client({ redis, prefix: laterPrefix }, { rateLimits: [{ scope: "client", max: 100, perSeconds: 3600 }] }).session(), resume: position });
+    const rest = executorFor({ name: "X" }, { now }).readStream(spec, range, {
+      session: client({ redis, prefix: laterPrefix }, { rateLimits: [{ scope: "client", max: 100, perSeconds: 3600 }] }).session(),
+      resume: position,
+    });
     const remaining = await collect(rest);
     expect(ids(remaining)).toEqual(DAILY.slice(3).map((r) => r.id));
     expect(provider.requests[before]!.query.page).toBe("4");
     expect(rest.position()).toMatchObject({ done: true });
 
-    await expect(collect(executorFor({ name: "X" }, { now }).readStream(spec, { start: new Date(T0), end: new Date(T0 + DAY) }, { session: client().session(), resume: position }))).rejects.toThrow(/another read/);
+    await expect(
+      collect(
+        executorFor({ name: "X" }, { now }).readStream(
+          spec,
+          { start: new Date(T0), end: new Date(T0 + DAY) },
+          { session: client().session(), resume: position },
+        ),
+      ),
+    ).rejects.toThrow(/another read/);
   });
 
   it("a read stopped by the budget in the middle of a page's details continues from the exact record: no page, detail or once answer asked for twice", async () => {
@@ -205,7 +239,9 @@ describe("stream windows, checkpoints and resuming", () => {
     prefixes.push(prefix);
     const before = provider.requests.length;
     // Page 1, the profile, three samples, page 2, one more sample: then the budget is spent for an hour.
-    const first = executorFor({ name: "X" }, { now }).readStream(spec, range, { session: client({ redis, prefix }, { rateLimits: [{ scope: "client", max: 7, perSeconds: 3600 }] }).session() });
+    const first = executorFor({ name: "X" }, { now }).readStream(spec, range, {
+      session: client({ redis, prefix }, { rateLimits: [{ scope: "client", max: 7, perSeconds: 3600 }] }).session(),
+    });
     const handedOut: string[] = [];
     const error = await (async () => {
       for await (const record of first) handedOut.push(record.id as string);
@@ -214,18 +250,27 @@ describe("stream windows, checkpoints and resuming", () => {
     expect(handedOut).toEqual(["d0", "d1", "d2", "d3"]);
     const position = JSON.parse(JSON.stringify(first.position())) as StreamPosition;
     // The rest of page 2 as the provider sent it (no details on its records), and the cursor after it.
-    expect(position).toMatchObject({ page: { cursor: "3" }, skip: 0, fetched: { records: DAILY.slice(4, 6), after: { next: { cursor: "6" } } }, once: { profile: { tz: "Europe/Amsterdam" } } });
+    expect(position).toMatchObject({
+      page: { cursor: "3" },
+      skip: 0,
+      fetched: { records: DAILY.slice(4, 6), after: { next: { cursor: "6" } } },
+      once: { profile: { tz: "Europe/Amsterdam" } },
+    });
 
     const laterPrefix = uniquePrefix();
     prefixes.push(laterPrefix);
     const rest = executorFor({ name: "X" }, { now }).readStream(spec, range, { session: client({ redis, prefix: laterPrefix }).session(), resume: position });
     const remaining = await collect(rest);
     expect(ids(remaining)).toEqual(DAILY.slice(4).map((r) => r.id));
-    expect(remaining.every((record) => (record.profile as { tz: string }).tz === "Europe/Amsterdam" && (record.samples as string[])[0] === record.id)).toBe(true);
+    expect(remaining.every((record) => (record.profile as { tz: string }).tz === "Europe/Amsterdam" && (record.samples as string[])[0] === record.id)).toBe(
+      true,
+    );
     const asked = provider.requests.slice(before).map((r) => `${r.path}${r.query.cursor ? `?cursor=${r.query.cursor}` : ""}`);
     // Every page and every record's samples exactly once over both runs (a refused request never reached the provider).
     expect(asked.filter((path) => path === "/profile")).toHaveLength(1);
-    expect(asked.filter((path) => path.startsWith("/cursored?") || path === "/cursored").sort()).toEqual(["/cursored", ...[3, 6, 9, 12, 15, 18].map((at) => `/cursored?cursor=${at}`)].sort());
+    expect(asked.filter((path) => path.startsWith("/cursored?") || path === "/cursored").sort()).toEqual(
+      ["/cursored", ...[3, 6, 9, 12, 15, 18].map((at) => `/cursored?cursor=${at}`)].sort(),
+    );
     expect(asked.filter((path) => path.endsWith("/samples")).sort()).toEqual(DAILY.map((r) => `/cursored/${r.id}/samples`).sort());
   });
 
@@ -248,17 +293,26 @@ describe("stream windows, checkpoints and resuming", () => {
     const before = provider.requests.length;
     const first = executorFor({ name: "X" }, { now }).readStream(spec, range, { session: stalling });
     const handedOut: string[] = [];
-    await expect((async () => {
-      for await (const record of first) handedOut.push(record.id as string);
-    })()).rejects.toBeInstanceOf(ProviderWaitError);
+    await expect(
+      (async () => {
+        for await (const record of first) handedOut.push(record.id as string);
+      })(),
+    ).rejects.toBeInstanceOf(ProviderWaitError);
     expect(handedOut).toEqual(["d0", "d1", "d2", "d3"]);
     const position = JSON.parse(JSON.stringify(first.position())) as StreamPosition;
-    expect(position.fetched).toEqual({ records: [DAILY[4], { ...DAILY[5], samples: ["d5"] }], after: { next: { pages: 2, records: 6, cursor: "6" } }, ready: [1] });
+    expect(position.fetched).toEqual({
+      records: [DAILY[4], { ...DAILY[5], samples: ["d5"] }],
+      after: { next: { pages: 2, records: 6, cursor: "6" } },
+      ready: [1],
+    });
 
     const rest = await collect(executorFor({ name: "X" }, { now }).readStream(spec, range, { session: client().session(), resume: position }));
     expect(ids(rest)).toEqual(DAILY.slice(4).map((r) => r.id));
     expect(rest.every((record) => (record.samples as string[])[0] === record.id)).toBe(true);
-    const samples = provider.requests.slice(before).filter((r) => r.path.endsWith("/samples")).map((r) => r.path);
+    const samples = provider.requests
+      .slice(before)
+      .filter((r) => r.path.endsWith("/samples"))
+      .map((r) => r.path);
     expect(samples.sort()).toEqual(DAILY.map((r) => `/cursored/${r.id}/samples`).sort());
   });
 });

@@ -61,13 +61,15 @@ describe("stream within: the window on each record's time", () => {
   const paged = { type: "page", param: "page" } as const;
 
   it("a list from a start date, oldest first: records after the window are left out and paging stops at the first", async () => {
-    const { records, requests, stats } = await read(stream({
-      request: { path: "/after", query: { afterDate: "{start}" } },
-      dateRange: { start: { format: "date" } },
-      records: "/items",
-      paging: paged,
-      within: { path: "/starts", format: "datetime", order: "oldest_first" },
-    }));
+    const { records, requests, stats } = await read(
+      stream({
+        request: { path: "/after", query: { afterDate: "{start}" } },
+        dateRange: { start: { format: "date" } },
+        records: "/items",
+        paging: paged,
+        within: { path: "/starts", format: "datetime", order: "oldest_first" },
+      }),
+    );
     expect(ids(records)).toEqual(["w3", "w4"]);
     // Page 1 holds w3 and w4, page 2 starts with w5: past the window, no page 3.
     expect(requests.map((r) => r.query.page)).toEqual(["1", "2"]);
@@ -75,14 +77,18 @@ describe("stream within: the window on each record's time", () => {
   });
 
   it("a list without a range, newest first: records before the window end the paging", async () => {
-    const { records, requests } = await read(stream({ request: { path: "/all" }, records: "/items", paging: paged, within: { path: "/starts", format: "datetime", order: "newest_first" } }));
+    const { records, requests } = await read(
+      stream({ request: { path: "/all" }, records: "/items", paging: paged, within: { path: "/starts", format: "datetime", order: "newest_first" } }),
+    );
     expect(ids(records)).toEqual(["w4", "w3"]);
     // w9 w8 | w7 w6 | w5 w4 | w3 w2: w2 is before the window.
     expect(requests.map((r) => r.query.page)).toEqual(["1", "2", "3", "4"]);
   });
 
   it("without an order every page is read: the window only leaves records out", async () => {
-    const { records, requests } = await read(stream({ request: { path: "/all" }, records: "/items", paging: paged, within: { path: "/starts", format: "datetime" } }));
+    const { records, requests } = await read(
+      stream({ request: { path: "/all" }, records: "/items", paging: paged, within: { path: "/starts", format: "datetime" } }),
+    );
     expect(ids(records)).toEqual(["w4", "w3"]);
     expect(requests.map((r) => r.query.page)).toEqual(["1", "2", "3", "4", "5", "6"]);
   });

@@ -7,7 +7,14 @@ export const oneApp: ConnectorSpec = {
   name: "ACME_ONE",
   displayName: "Acme",
   dataTypes: ["activity"],
-  auth: { type: "oauth2", authorizeUrl: "https://acme.example/authorize", tokenUrl: "https://acme.example/token", scopes: [], pkce: false, providerUserId: { from: "token", path: "/user_id" } },
+  auth: {
+    type: "oauth2",
+    authorizeUrl: "https://acme.example/authorize",
+    tokenUrl: "https://acme.example/token",
+    scopes: [],
+    pkce: false,
+    providerUserId: { from: "token", path: "/user_id" },
+  },
   http: { baseUrl: "https://api.acme.example/v1" },
   streams: { activity: [{ name: "workouts", request: { path: "/workouts" }, id: "/id", object: { request: { path: "/workouts/{object_id}" } } }] },
   mappings: { activity: { template: { metadata: { summary_id: { path: "/id", required: true } } } } },
@@ -18,9 +25,20 @@ export const oneApp: ConnectorSpec = {
     userId: "/owner_id",
     events: { "*": { action: "pull_object", dataType: "activity", id: "/object_id" } },
     subscription: {
-      list: { request: { path: "/push_subscriptions", auth: clientFields }, example: [{ id: 7, callback_url: "https://x.example/hooks/ACME_ONE", created_at: "2026-01-01T00:00:00Z" }] },
+      list: {
+        request: { path: "/push_subscriptions", auth: clientFields },
+        example: [{ id: 7, callback_url: "https://x.example/hooks/ACME_ONE", created_at: "2026-01-01T00:00:00Z" }],
+      },
       fields: { id: "/id", callbackUrl: "/callback_url" },
-      create: [{ method: "POST", path: "/push_subscriptions", bodyEncoding: "form", body: { callback_url: "{webhook_url}", verify_token: "{verify_token}" }, auth: { ...clientFields, in: "body" } }],
+      create: [
+        {
+          method: "POST",
+          path: "/push_subscriptions",
+          bodyEncoding: "form",
+          body: { callback_url: "{webhook_url}", verify_token: "{verify_token}" },
+          auth: { ...clientFields, in: "body" },
+        },
+      ],
       settings: [{ setting: "options.subscription_id", path: "/id" }],
       delete: { method: "DELETE", path: "/push_subscriptions/{subscription_id}", auth: clientFields },
     },
@@ -38,7 +56,10 @@ export const perType: ConnectorSpec = {
     userId: "/user_id",
     events: { "*": { action: "pull_object", dataType: "activity", id: "/object_id" } },
     subscription: {
-      list: { request: { path: "/webhook/subscription", auth: { in: "header", id: "x-client-id", secret: "x-client-secret" } }, example: [{ id: "a1", callback_url: "https://x.example", event_type: "create", data_type: "workout", expiration_time: "2026-01-01T00:00:00+00:00" }] },
+      list: {
+        request: { path: "/webhook/subscription", auth: { in: "header", id: "x-client-id", secret: "x-client-secret" } },
+        example: [{ id: "a1", callback_url: "https://x.example", event_type: "create", data_type: "workout", expiration_time: "2026-01-01T00:00:00+00:00" }],
+      },
       fields: { id: "/id", callbackUrl: "/callback_url", expires: { path: "/expiration_time", format: "datetime" }, key: ["/event_type", "/data_type"] },
       create: ["create", "update"].map((event) => ({
         method: "POST" as const,
@@ -47,7 +68,10 @@ export const perType: ConnectorSpec = {
         body: { callback_url: "{webhook_url}", verification_token: "{verify_token}", event_type: event, data_type: "workout" },
       })),
       delete: { method: "DELETE", path: "/webhook/subscription/{subscription_id}", auth: { in: "header", id: "x-client-id", secret: "x-client-secret" } },
-      renew: { request: { method: "PUT", path: "/webhook/subscription/renew/{subscription_id}", auth: { in: "header", id: "x-client-id", secret: "x-client-secret" } }, beforeSeconds: 7 * 86_400 },
+      renew: {
+        request: { method: "PUT", path: "/webhook/subscription/renew/{subscription_id}", auth: { in: "header", id: "x-client-id", secret: "x-client-secret" } },
+        beforeSeconds: 7 * 86_400,
+      },
     },
   },
 };

@@ -69,7 +69,10 @@ describe("tributary subscriptions", () => {
 
     const created = await run(oneApp, config, now, "create", "acme_one");
     expect(created.exitCode).toBe(0);
-    expect(created.out).toEqual([`✓ ACME_ONE subscription #8 made, posting to ${publicUrl}/hooks/ACME_ONE`, '  set providers.ACME_ONE.options.subscription_id: "8"']);
+    expect(created.out).toEqual([
+      `✓ ACME_ONE subscription #8 made, posting to ${publicUrl}/hooks/ACME_ONE`,
+      '  set providers.ACME_ONE.options.subscription_id: "8"',
+    ]);
     expect(created.err).toEqual(["Put this in the config before pushes arrive."]);
 
     const unset = await run(oneApp, config, now, "show", "ACME_ONE");
@@ -120,14 +123,20 @@ describe("tributary subscriptions", () => {
     const expired = await run(perType, config, clock.now, "show", "ACME_TYPES");
     expect(expired.exitCode).toBe(1);
     expect(expired.out.filter((line) => line.startsWith("✗"))).toHaveLength(2);
-    expect(expired.out.find((line) => line.startsWith("✗"))).toMatch(/expired on 2026-04-25T00:00:00\.000Z: make it again with tributary subscriptions create ACME_TYPES$/);
+    expect(expired.out.find((line) => line.startsWith("✗"))).toMatch(
+      /expired on 2026-04-25T00:00:00\.000Z: make it again with tributary subscriptions create ACME_TYPES$/,
+    );
   });
 
   it("an unknown action, or a provider without an application subscription, is a usage mistake", async () => {
     const { mock } = await mockOf(oneApp);
-    await expect(run(oneApp, configFor(oneApp, "http://127.0.0.1:1", mock.urls().baseUrl), Date.now, "list", "ACME_ONE")).rejects.toThrow('unknown action "list"');
+    await expect(run(oneApp, configFor(oneApp, "http://127.0.0.1:1", mock.urls().baseUrl), Date.now, "list", "ACME_ONE")).rejects.toThrow(
+      'unknown action "list"',
+    );
     const plain: ConnectorSpec = { ...oneApp, name: "ACME_PLAIN", webhook: { ...oneApp.webhook!, subscription: undefined as never } };
     delete (plain.webhook as { subscription?: unknown }).subscription;
-    await expect(run(plain, configFor(plain, "http://127.0.0.1:1", mock.urls().baseUrl), Date.now, "show", "ACME_PLAIN")).rejects.toThrow("ACME_PLAIN has no application subscription to its pushes");
+    await expect(run(plain, configFor(plain, "http://127.0.0.1:1", mock.urls().baseUrl), Date.now, "show", "ACME_PLAIN")).rejects.toThrow(
+      "ACME_PLAIN has no application subscription to its pushes",
+    );
   });
 });

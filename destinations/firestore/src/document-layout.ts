@@ -1,10 +1,4 @@
-import {
-  DATA_EVENT_TYPES,
-  eventKey,
-  payloadRecords,
-  type Delivery,
-  type RecordKey,
-} from "@tributary/core/contracts";
+import { DATA_EVENT_TYPES, eventKey, payloadRecords, type Delivery, type RecordKey } from "@tributary/core/contracts";
 
 /** Terra's Firestore layout: `terra/2022-03-16/<type>/<doc>`; the version is a document, types its subcollections. */
 export const PAYLOAD_VERSION = "2022-03-16";
@@ -52,4 +46,3 @@ export function documentsOf(delivery: Delivery): PlannedDocument[] {
     orderingTimestamp,
   }));
 }
-

@@ -9,13 +9,25 @@ const INVALID_ARGUMENT = 3;
 const OUT_OF_RANGE = 11;
 const RETRYABLE = new Set([1, 2, 4, 8, 10, 13, 14]); // cancelled, unknown, deadline, exhausted, aborted, internal, unavailable
 const NAMES: Record<number, string> = {
-  1: "CANCELLED", 2: "UNKNOWN", 3: "INVALID_ARGUMENT", 4: "DEADLINE_EXCEEDED", 5: "NOT_FOUND", 7: "PERMISSION_DENIED",
-  8: "RESOURCE_EXHAUSTED", 9: "FAILED_PRECONDITION", 10: "ABORTED", 11: "OUT_OF_RANGE", 13: "INTERNAL", 14: "UNAVAILABLE", 16: "UNAUTHENTICATED",
+  1: "CANCELLED",
+  2: "UNKNOWN",
+  3: "INVALID_ARGUMENT",
+  4: "DEADLINE_EXCEEDED",
+  5: "NOT_FOUND",
+  7: "PERMISSION_DENIED",
+  8: "RESOURCE_EXHAUSTED",
+  9: "FAILED_PRECONDITION",
+  10: "ABORTED",
+  11: "OUT_OF_RANGE",
+  13: "INTERNAL",
+  14: "UNAVAILABLE",
+  16: "UNAUTHENTICATED",
 };
 
 const NETWORK = /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EAI_AGAIN|ENOTFOUND|EHOSTUNREACH|ENETUNREACH|socket hang up/i;
 /** Credential problems the auth library reports before (or instead of) a gRPC status. */
-const CREDENTIALS = /Could not load the default credentials|client_email|private_key|DECODER routines|\bPEM\b|invalid_grant|invalid_client|unauthorized_client|account not found|Getting metadata from plugin failed/;
+const CREDENTIALS =
+  /Could not load the default credentials|client_email|private_key|DECODER routines|\bPEM\b|invalid_grant|invalid_client|unauthorized_client|account not found|Getting metadata from plugin failed/;
 /** The client refusing to encode a record (nested arrays, unsupported values): retrying cannot help. */
 const UNENCODABLE = /is not a valid Firestore (document|value)|Nested arrays are not supported|Value for argument/i;
 

@@ -52,7 +52,13 @@ export function documentsFor(delivery: Delivery, updatedAt: Date): PendingDocume
   return [
     {
       collection: EVENTS_COLLECTION,
-      document: { _id: { user_id: key.userId, key: key.key }, ...withoutReserved(payload), ...(user ? { user } : {}), event_time: key.startTime, _tributary: stamp },
+      document: {
+        _id: { user_id: key.userId, key: key.key },
+        ...withoutReserved(payload),
+        ...(user ? { user } : {}),
+        event_time: key.startTime,
+        _tributary: stamp,
+      },
     },
   ];
 }

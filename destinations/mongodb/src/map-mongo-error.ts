@@ -1,13 +1,5 @@
 import { ErrorCodes, TransientError, TributaryError, UserError } from "@tributary/core/contracts";
-import {
-  MongoAPIError,
-  MongoError,
-  MongoNetworkError,
-  MongoParseError,
-  MongoServerError,
-  MongoServerSelectionError,
-  MongoTopologyClosedError,
-} from "mongodb";
+import { MongoAPIError, MongoError, MongoNetworkError, MongoParseError, MongoServerError, MongoServerSelectionError, MongoTopologyClosedError } from "mongodb";
 
 const AUTHENTICATION_FAILED = 18;
 const ATLAS_AUTH_FAILED = 8000;

@@ -30,7 +30,7 @@ export const mongoOptionsSchema = {
       type: "string",
       minLength: 1,
       maxLength: 63,
-      pattern: "^[^/\\\\. \"$*<>:|?]+$",
+      pattern: '^[^/\\\\. "$*<>:|?]+$',
       default: DEFAULT_DATABASE,
       description: "Database holding the collections.",
     },

@@ -18,7 +18,15 @@ export interface LoggedLine {
 export function recordingContext(name = "mongo-test"): DestinationContext & { lines: LoggedLine[] } {
   const lines: LoggedLine[] = [];
   const at = (level: string) => (fields: unknown, message?: string) => void lines.push({ level, fields, ...(message ? { message } : {}) });
-  const log: Record<string, unknown> = { level: "debug", trace: at("trace"), debug: at("debug"), info: at("info"), warn: at("warn"), error: at("error"), fatal: at("fatal") };
+  const log: Record<string, unknown> = {
+    level: "debug",
+    trace: at("trace"),
+    debug: at("debug"),
+    info: at("info"),
+    warn: at("warn"),
+    error: at("error"),
+    fatal: at("fatal"),
+  };
   log.child = () => log;
   return { name, log: log as unknown as Logger, lookup: () => undefined, lines };
 }
@@ -40,9 +48,13 @@ export class MongoHarness implements DestinationHarness {
   create = () => this.open();
 
   createAt = (origin: { host: string; port: number }) =>
-    mongodb.create({ url: `mongodb://${origin.host}:${origin.port}/?directConnection=true`, serverSelectionTimeoutMs: 1_000, database: uniqueDatabase() }, recordingContext());
+    mongodb.create(
+      { url: `mongodb://${origin.host}:${origin.port}/?directConnection=true`, serverSelectionTimeoutMs: 1_000, database: uniqueDatabase() },
+      recordingContext(),
+    );
 
-  createWithBadCredentials = () => mongodb.create({ url: this.target().badCredentialsUrl, serverSelectionTimeoutMs: 5_000, database: uniqueDatabase() }, recordingContext());
+  createWithBadCredentials = () =>
+    mongodb.create({ url: this.target().badCredentialsUrl, serverSelectionTimeoutMs: 5_000, database: uniqueDatabase() }, recordingContext());
 
   /** The database and prefix a destination writes to. */
   placeOf(destination: Destination): { database: string; prefix: string } {
@@ -58,7 +70,12 @@ export class MongoHarness implements DestinationHarness {
 
   async documents(destination: Destination, collection: string, filter: Document = {}): Promise<Document[]> {
     const { database, prefix } = this.placeOf(destination);
-    return (await this.client()).db(database).collection(prefix + collection).find(filter).sort({ _id: 1 }).toArray();
+    return (await this.client())
+      .db(database)
+      .collection(prefix + collection)
+      .find(filter)
+      .sort({ _id: 1 })
+      .toArray();
   }
 
   readRecords = async (destination: Destination, userId: string) =>

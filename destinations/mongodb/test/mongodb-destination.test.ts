@@ -33,8 +33,11 @@ afterAll(async () => {
   await target?.close();
 });
 
-const failure = (p: Promise<unknown>) => p.then(() => undefined, (e: unknown) => e);
-
+const failure = (p: Promise<unknown>) =>
+  p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
 
 const dayRecord = (date: string, extra: Record<string, unknown> = {}) => ({
   metadata: { start_time: `${date}T00:00:00.000000+00:00`, end_time: `${date}T23:59:59.999999+00:00` },
@@ -49,7 +52,13 @@ describe("mongodb destination", () => {
     const db = (await harness.client()).db(database);
     const keysOf = async (name: string) => (await db.collection(`tb_${name}`).listIndexes().toArray()).map((i) => i.key);
     for (const name of ["activity", "body", "daily", "sleep", "nutrition", "menstruation"]) {
-      expect(await keysOf(name)).toEqual([{ _id: 1 }, { "user.user_id": 1 }, { "user.reference_id": 1 }, { "metadata.start_time": -1 }, { "metadata.end_time": -1 }]);
+      expect(await keysOf(name)).toEqual([
+        { _id: 1 },
+        { "user.user_id": 1 },
+        { "user.reference_id": 1 },
+        { "metadata.start_time": -1 },
+        { "metadata.end_time": -1 },
+      ]);
     }
     expect(await keysOf("athlete")).toEqual([{ _id: 1 }, { "user.user_id": 1 }, { "user.reference_id": 1 }]);
     expect(await keysOf("user_events")).toEqual([{ _id: 1 }, { "user.user_id": 1 }, { "user.reference_id": 1 }, { event_time: -1 }]);
@@ -120,7 +129,11 @@ describe("mongodb destination", () => {
     const kept = testUser();
     const everything = (user: ReturnType<typeof testUser>): DeliveryPayload[] => [
       dataPayload("activity", user, [activityRecord(`a-${randomUUID()}`, "2026-11-05T07:00:00.000000+00:00")]),
-      dataPayload("sleep", user, [dayRecord("2026-11-05", { metadata: { summary_id: `s-${randomUUID()}`, start_time: "2026-11-04T22:00:00+00:00", end_time: "2026-11-05T06:00:00+00:00" } })]),
+      dataPayload("sleep", user, [
+        dayRecord("2026-11-05", {
+          metadata: { summary_id: `s-${randomUUID()}`, start_time: "2026-11-04T22:00:00+00:00", end_time: "2026-11-05T06:00:00+00:00" },
+        }),
+      ]),
       dataPayload("daily", user, [dailyRecord("2026-11-05", 10)]),
       dataPayload("body", user, [dayRecord("2026-11-05", { measurements_data: { measurements: [] } })]),
       dataPayload("nutrition", user, [dayRecord("2026-11-05")]),

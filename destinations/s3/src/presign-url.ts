@@ -37,7 +37,10 @@ const hmac = (key: Buffer | string, data: string) => createHmac("sha256", key).u
  */
 export function presignGetUrl(input: PresignInput): string {
   const now = input.now ?? new Date();
-  const amzDate = now.toISOString().replace(/[-:]/g, "").replace(/\.\d{3}/, "");
+  const amzDate = now
+    .toISOString()
+    .replace(/[-:]/g, "")
+    .replace(/\.\d{3}/, "");
   const day = amzDate.slice(0, 8);
   const scope = `${day}/${input.region}/s3/aws4_request`;
   const query: Array<[string, string]> = [

@@ -1,11 +1,4 @@
-import {
-  DeleteObjectsCommand,
-  HeadBucketCommand,
-  HeadObjectCommand,
-  ListObjectsV2Command,
-  PutObjectCommand,
-  S3Client,
-} from "@aws-sdk/client-s3";
+import { DeleteObjectsCommand, HeadBucketCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import {
   DATA_EVENT_TYPES,
   ErrorCodes,
@@ -187,12 +180,13 @@ export function createS3Destination(options: S3Options, ctx: DestinationContext)
   const deleteKeys = async (keys: readonly string[]) => {
     for (let start = 0; start < keys.length; start += DELETE_BATCH) {
       const chunk = keys.slice(start, start + DELETE_BATCH);
-      const result = await call((s3) =>
-        s3.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: chunk.map((Key) => ({ Key })), Quiet: true } })),
-      );
+      const result = await call((s3) => s3.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: chunk.map((Key) => ({ Key })), Quiet: true } })));
       const failed = result.Errors ?? [];
       if (failed.length > 0) {
-        throw s3Error({ name: failed[0]?.Code, message: `${failed.length} object(s) could not be deleted, first ${failed[0]?.Key}: ${failed[0]?.Message}` }, bucket);
+        throw s3Error(
+          { name: failed[0]?.Code, message: `${failed.length} object(s) could not be deleted, first ${failed[0]?.Key}: ${failed[0]?.Message}` },
+          bucket,
+        );
       }
     }
   };
@@ -237,7 +231,9 @@ export function createS3Destination(options: S3Options, ctx: DestinationContext)
 
     async storePayload(delivery, file) {
       const userId = payloadUserId(delivery.payload) ?? "no-user";
-      const key = file ? payloadFileKey(prefix, userId, delivery.traceId, file.name) : payloadObjectKey(prefix, userId, delivery.payload.type, delivery.traceId, gzip);
+      const key = file
+        ? payloadFileKey(prefix, userId, delivery.traceId, file.name)
+        : payloadObjectKey(prefix, userId, delivery.payload.type, delivery.traceId, gzip);
       await put(key, file ? { body: file.body, contentType: file.contentType } : await jsonBody(delivery.payload)(), delivery);
       const credentials = await call((s3) => s3.config.credentials());
       if (!credentials.accessKeyId || !credentials.secretAccessKey) {

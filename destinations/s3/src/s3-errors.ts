@@ -11,7 +11,15 @@ export function s3Error(error: unknown, bucket: string): Error {
     item: "an object",
     details: { bucket },
     authCodes: ["TokenRefreshRequired", "AccountProblem", "AllAccessDisabled"],
-    configCodes: ["NoSuchBucket", "NotFound", "PermanentRedirect", "AuthorizationHeaderMalformed", "IllegalLocationConstraintException", "InvalidBucketName", "InvalidBucketState"],
+    configCodes: [
+      "NoSuchBucket",
+      "NotFound",
+      "PermanentRedirect",
+      "AuthorizationHeaderMalformed",
+      "IllegalLocationConstraintException",
+      "InvalidBucketName",
+      "InvalidBucketState",
+    ],
     // 301: the bucket lives in another region; 404: it does not exist (HEAD answers carry no code).
     configStatuses: [301, 404],
     rejectedCodes: ["EntityTooLarge", "InvalidArgument", "InvalidRequest", "KeyTooLongError", "MetadataTooLarge"],

@@ -19,7 +19,9 @@ afterAll(async () => {
 
 const START = "2026-11-02T07:00:00.000000+00:00";
 const run = (id: string) =>
-  activityRecord(id, START, { heart_rate_data: { detailed: { hr_samples: [0, 1, 2, 3].map((i) => ({ timestamp: `2026-11-02T07:00:0${i}.000000+00:00`, bpm: 130 + i })) } } });
+  activityRecord(id, START, {
+    heart_rate_data: { detailed: { hr_samples: [0, 1, 2, 3].map((i) => ({ timestamp: `2026-11-02T07:00:0${i}.000000+00:00`, bpm: 130 + i })) } },
+  });
 
 describe("s3 format: both", () => {
   it("writes each activity's .fit beside its .json (Terra's layout); other types stay JSON only", async () => {

@@ -46,7 +46,12 @@ describe("s3 object layout", () => {
       data: [run],
       version: "2022-03-16",
     });
-    expect(await reader.json(bucket, `exports/2022-03-16/athlete/${u}.json`)).toEqual({ type: "athlete", user, athlete: { first_name: "Ada" }, version: "2022-03-16" });
+    expect(await reader.json(bucket, `exports/2022-03-16/athlete/${u}.json`)).toEqual({
+      type: "athlete",
+      user,
+      athlete: { first_name: "Ada" },
+      version: "2022-03-16",
+    });
     expect(await reader.json(bucket, `exports/2022-03-16/auth/${u}-2026-11-02T08:00:00.000Z.json`)).toEqual({ type: "auth", status: "success", user });
     await destination.close();
   });

@@ -113,7 +113,10 @@ function lifecycleUsers(payload: DeliveryPayload, orderingTs: number): UserRow[]
   return rows.filter((row): row is UserRow => row !== undefined);
 }
 
-const byString = <T>(key: (item: T) => string) => (a: T, b: T) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0);
+const byString =
+  <T>(key: (item: T) => string) =>
+  (a: T, b: T) =>
+    key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0;
 
 /** Turn a batch of deliveries into the rows to write. Throws a UserError for a data payload without a user. */
 export function planBatch(batch: readonly Delivery[]): BatchPlan {

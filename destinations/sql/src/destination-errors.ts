@@ -26,8 +26,7 @@ const WHAT: Record<FailureKind, string> = {
 
 const DEFAULT_HINT: Record<FailureKind, string> = {
   auth: "Check user and password in the destination's options, and that this user may connect to the database.",
-  permission:
-    "Grant the user CREATE on the schema or database (for the first start and upgrades) and SELECT, INSERT, UPDATE, DELETE on the tables.",
+  permission: "Grant the user CREATE on the schema or database (for the first start and upgrades) and SELECT, INSERT, UPDATE, DELETE on the tables.",
   config: "Fix the database name in the destination's options, or create that database.",
   unavailable: "Check that the database server is running and reachable from this host; the delivery will be retried.",
   conflict: "Nothing to do if it is rare; the delivery will be retried.",

@@ -9,5 +9,4 @@ export interface Migration {
 }
 
 /** The version a fully migrated database is at. */
-export const latestVersion = (migrations: readonly Migration[]): number =>
-  migrations.reduce((max, m) => Math.max(max, m.version), 0);
+export const latestVersion = (migrations: readonly Migration[]): number => migrations.reduce((max, m) => Math.max(max, m.version), 0);

@@ -69,7 +69,10 @@ export const optionsSchema: Record<string, unknown> = {
       if: { properties: { dialect: { const: "mysql" } } },
       then: {
         properties: {
-          schema: { not: {}, description: "MySQL and MariaDB have no schemas: remove schema; the tables go into the database of url (or database), named with tablePrefix" },
+          schema: {
+            not: {},
+            description: "MySQL and MariaDB have no schemas: remove schema; the tables go into the database of url (or database), named with tablePrefix",
+          },
         },
       },
     },

@@ -1,13 +1,6 @@
 import type { ErrorContext } from "./destination-errors.ts";
 import { configError } from "./destination-errors.ts";
-import {
-  DEFAULT_POOL_SIZE,
-  DEFAULT_TABLE_PREFIX,
-  IDENTIFIER_PATTERN,
-  MAX_TABLE_PREFIX_LENGTH,
-  TABLE_PREFIX_PATTERN,
-  type SqlOptions,
-} from "./options.ts";
+import { DEFAULT_POOL_SIZE, DEFAULT_TABLE_PREFIX, IDENTIFIER_PATTERN, MAX_TABLE_PREFIX_LENGTH, TABLE_PREFIX_PATTERN, type SqlOptions } from "./options.ts";
 import { tableNames, type TableNames } from "./table-names.ts";
 
 /** What every dialect needs once the options are checked. */
@@ -66,5 +59,3 @@ export function parseUrl(name: string, url: string | undefined, fallback: string
   }
   return parsed;
 }
-
-

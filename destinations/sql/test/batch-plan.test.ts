@@ -13,7 +13,10 @@ describe("planBatch", () => {
     const user = testUser();
     const older = delivery(dataPayload("daily", user, [dailyRecord("2026-11-04", 1)]), { orderingTimestamp: 1 });
     const newer = delivery(dataPayload("daily", user, [dailyRecord("2026-11-04", 2)]), { orderingTimestamp: 2 });
-    for (const batch of [[older, newer], [newer, older]]) {
+    for (const batch of [
+      [older, newer],
+      [newer, older],
+    ]) {
       const plan = planBatch(batch);
       expect(plan.data).toHaveLength(1);
       expect(plan.data[0]?.rows).toHaveLength(1);
@@ -24,7 +27,13 @@ describe("planBatch", () => {
   it("sorts rows by key so concurrent writers lock them in the same order", () => {
     const user = testUser();
     const plan = planBatch([
-      delivery(dataPayload("activity", user, ["c", "a", "b"].map((id) => activityRecord(id, "2026-11-02T07:00:00+00:00")))),
+      delivery(
+        dataPayload(
+          "activity",
+          user,
+          ["c", "a", "b"].map((id) => activityRecord(id, "2026-11-02T07:00:00+00:00")),
+        ),
+      ),
     ]);
     expect(plan.data[0]?.rows.map((r) => r.naturalKey)).toEqual(["a", "b", "c"]);
   });
@@ -36,9 +45,7 @@ describe("planBatch", () => {
       delivery(dataPayload("daily", { ...user, reference_id: "newest-ref" }, [dailyRecord("2026-11-04", 1)]), { orderingTimestamp: 9 }),
       delivery({ type: "auth", user }, { orderingTimestamp: 3 }),
     ]);
-    expect(plan.users).toEqual([
-      expect.objectContaining({ userId: user.user_id, referenceId: "newest-ref", orderingTs: 9, state: "deauth", stateTs: 5 }),
-    ]);
+    expect(plan.users).toEqual([expect.objectContaining({ userId: user.user_id, referenceId: "newest-ref", orderingTs: 9, state: "deauth", stateTs: 5 })]);
     expect(plan.events.map((e) => e.eventType).sort()).toEqual(["auth", "deauth"]);
   });
 

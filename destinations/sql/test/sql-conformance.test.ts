@@ -22,7 +22,8 @@ function harness(dialect: Dialect) {
       optionsOf.set(destination, options);
       return destination;
     },
-    createAt: (origin: { host: string; port: number }) => createSqlDestination(uniqueOptions(dialect, { host: origin.host, port: origin.port }), recordingContext()),
+    createAt: (origin: { host: string; port: number }) =>
+      createSqlDestination(uniqueOptions(dialect, { host: origin.host, port: origin.port }), recordingContext()),
     createWithBadCredentials() {
       // PostgreSQL here trusts every local connection, so a wrong password would be accepted: a role that
       // does not exist is what the server refuses for sure. MariaDB does check passwords, but a user that

@@ -61,11 +61,7 @@ describe.each<Dialect>(["postgres", "mysql"])("sql destination on %s", (dialect)
   });
 
   const userRow = async (options: SqlOptions, userId: string) => {
-    const rows = await inspector.query(
-      options,
-      (t) => `SELECT state, active, reference_id, provider FROM ${t("users")} WHERE user_id = ?`,
-      [userId],
-    );
+    const rows = await inspector.query(options, (t) => `SELECT state, active, reference_id, provider FROM ${t("users")} WHERE user_id = ?`, [userId]);
     const row = rows[0];
     return row && { ...row, active: row.active === null ? null : Boolean(row.active) };
   };
@@ -94,9 +90,7 @@ describe.each<Dialect>(["postgres", "mysql"])("sql destination on %s", (dialect)
       "sleep:sleep-1",
     ]);
     expect(stored.find((r) => r.type === "athlete")?.record).toEqual({ first_name: "Ada" });
-    const times = await inspector.query(options, (t) => `SELECT start_time, end_time FROM ${t("activity")} WHERE user_id = ?`, [
-      user.user_id,
-    ]);
+    const times = await inspector.query(options, (t) => `SELECT start_time, end_time FROM ${t("activity")} WHERE user_id = ?`, [user.user_id]);
     expect(new Date(`${String(times[0]?.start_time)}${dialect === "mysql" ? "Z" : ""}`).toISOString()).toBe("2026-11-02T07:00:00.000Z");
     expect(await userRow(options, user.user_id)).toMatchObject({ state: "active", reference_id: user.reference_id, provider: "SANDBOX" });
   });

@@ -15,9 +15,11 @@ export type Dialect = SqlOptions["dialect"];
 /** Log lines the destination wrote, so a test can check that no secret reached them. */
 export function recordingContext(name = `sql-test-${randomUUID().slice(0, 8)}`): DestinationContext & { lines: string[] } {
   const lines: string[] = [];
-  const write = (level: string) => (...args: unknown[]) => {
-    lines.push(`${level} ${JSON.stringify(args)}`);
-  };
+  const write =
+    (level: string) =>
+    (...args: unknown[]) => {
+      lines.push(`${level} ${JSON.stringify(args)}`);
+    };
   // Only the methods the destination calls; a real pino logger would need a dependency this package lacks.
   const log = { info: write("info"), warn: write("warn"), error: write("error"), debug: write("debug"), trace: write("trace") };
   return { name, log: log as unknown as Logger, lookup: () => undefined, lines };
@@ -57,7 +59,10 @@ export function createInspector(): Inspector {
         return (await pgPool.query<Row>(text, params)).rows;
       }
       myPool ??= mysql.createPool({ uri: MYSQL_URL, connectionLimit: 2, dateStrings: true });
-      const [rows] = await myPool.query(sql((name) => `\`${prefix}${name}\``), params);
+      const [rows] = await myPool.query(
+        sql((name) => `\`${prefix}${name}\``),
+        params,
+      );
       return rows as Row[];
     },
 
@@ -82,8 +87,7 @@ export function createInspector(): Inspector {
 }
 
 /** MariaDB's JSON is text underneath; MySQL and PostgreSQL hand back objects. */
-export const parseJson = (value: unknown): Record<string, unknown> =>
-  (typeof value === "string" ? JSON.parse(value) : value) as Record<string, unknown>;
+export const parseJson = (value: unknown): Record<string, unknown> => (typeof value === "string" ? JSON.parse(value) : value) as Record<string, unknown>;
 
 export async function readStoredRecords(inspector: Inspector, options: SqlOptions, userId: string): Promise<StoredRecord[]> {
   const stored: StoredRecord[] = [];
@@ -95,11 +99,9 @@ export async function readStoredRecords(inspector: Inspector, options: SqlOption
 }
 
 export async function readStoredEvents(inspector: Inspector, options: SqlOptions, userId: string): Promise<StoredRecord[]> {
-  const rows = await inspector.query(
-    options,
-    (t) => `SELECT event_type, natural_key, payload FROM ${t("events")} WHERE user_id = ? ORDER BY event_time`,
-    [userId],
-  );
+  const rows = await inspector.query(options, (t) => `SELECT event_type, natural_key, payload FROM ${t("events")} WHERE user_id = ? ORDER BY event_time`, [
+    userId,
+  ]);
   return rows.map((row) => ({ type: String(row.event_type), key: String(row.natural_key), record: parseJson(row.payload) }));
 }
 

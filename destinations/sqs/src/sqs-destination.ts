@@ -1,13 +1,5 @@
 import { GetQueueAttributesCommand, SendMessageBatchCommand, SQSClient } from "@aws-sdk/client-sqs";
-import {
-  ErrorCodes,
-  UserError,
-  lookupPayloadStore,
-  payloadPointer,
-  type Delivery,
-  type Destination,
-  type DestinationContext,
-} from "@tributary/core/contracts";
+import { ErrorCodes, UserError, lookupPayloadStore, payloadPointer, type Delivery, type Destination, type DestinationContext } from "@tributary/core/contracts";
 import { DEFAULT_MAX_INLINE_BYTES, type SqsOptions } from "./options.ts";
 import { fifoFields, messageAttributes, messageBody, messageBytes, type OutgoingMessage } from "./outgoing-message.ts";
 import { planBatches } from "./plan-batches.ts";
@@ -54,10 +46,14 @@ export function createSqsDestination(options: SqsOptions, ctx: DestinationContex
     if (bytes > maxInlineBytes) {
       const store = payloadStore();
       if (!store) {
-        throw new UserError(ErrorCodes.DESTINATION_CONFIG, `A ${delivery.payload.type} payload of ${bytes} bytes exceeds the ${maxInlineBytes}-byte SQS message limit`, {
-          hint: "Set payloadStore to an s3 destination so large payloads go out as s3_payload pointers.",
-          details: { traceId: delivery.traceId, bytes, maxInlineBytes },
-        });
+        throw new UserError(
+          ErrorCodes.DESTINATION_CONFIG,
+          `A ${delivery.payload.type} payload of ${bytes} bytes exceeds the ${maxInlineBytes}-byte SQS message limit`,
+          {
+            hint: "Set payloadStore to an s3 destination so large payloads go out as s3_payload pointers.",
+            details: { traceId: delivery.traceId, bytes, maxInlineBytes },
+          },
+        );
       }
       const stored = await store.storePayload(delivery);
       body = messageBody(payloadPointer(stored, delivery.traceId));

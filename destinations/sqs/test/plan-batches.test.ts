@@ -7,8 +7,15 @@ import { dataPayload, delivery, testUser } from "@tributary/test-kit";
 describe("planBatches", () => {
   it("keeps order and cuts at ten entries or at the byte limit, whichever comes first", () => {
     const sizes = [100, 100, 100, 700, 50, ...Array.from({ length: 12 }, () => 1)];
-    const batches = planBatches(sizes.map((bytes, i) => ({ bytes, i })), 1000);
-    expect(batches.map((b) => b.map((m) => m.i))).toEqual([[0, 1, 2, 3], [4, 5, 6, 7, 8, 9, 10, 11, 12, 13], [14, 15, 16]]);
+    const batches = planBatches(
+      sizes.map((bytes, i) => ({ bytes, i })),
+      1000,
+    );
+    expect(batches.map((b) => b.map((m) => m.i))).toEqual([
+      [0, 1, 2, 3],
+      [4, 5, 6, 7, 8, 9, 10, 11, 12, 13],
+      [14, 15, 16],
+    ]);
     expect(batches.every((b) => b.length <= 10 && b.reduce((n, m) => n + m.bytes, 0) <= 1000)).toBe(true);
   });
 });

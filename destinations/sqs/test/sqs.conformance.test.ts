@@ -23,8 +23,7 @@ for (const fifo of [false, true]) {
     // The emulator refuses an access key it does not know, as SQS does; it checks no secret.
     refusedFor: "an unknown access key",
     createAt: (origin) => createSqsDestination(emulator, { queueUrl: `${origin.url}/000000000000/nowhere${fifo ? ".fifo" : ""}`, endpoint: origin.url, fifo }),
-    createWithBadCredentials: () =>
-      createSqsDestination(emulator, { fifo, accessKeyId: "AKIAWRONG", secretAccessKey: "wrong-secret" }),
+    createWithBadCredentials: () => createSqsDestination(emulator, { fifo, accessKeyId: "AKIAWRONG", secretAccessKey: "wrong-secret" }),
     // Records as a consumer holds them after upserting each received payload by natural key.
     readRecords: (destination, userId) => consumer.records(queueFor(destination), userId),
     // A queue holds messages in flight, not a user's data: consumers erase on the `deauth` message.

@@ -71,7 +71,9 @@ describe("sqs messages", () => {
   it("more than ten payloads go out in several batches, in order", async () => {
     const destination = createSqsDestination(emulator, { fifo: true });
     const user = testUser();
-    const deliveries = Array.from({ length: 23 }, (_, i) => delivery(dataPayload("daily", user, [dailyRecord(`2026-10-${String(i + 1).padStart(2, "0")}`, i)])));
+    const deliveries = Array.from({ length: 23 }, (_, i) =>
+      delivery(dataPayload("daily", user, [dailyRecord(`2026-10-${String(i + 1).padStart(2, "0")}`, i)])),
+    );
     await destination.write(deliveries);
     const messages = await consumer.drain(queueFor(destination));
     expect(messages.map((m) => m.MessageAttributes?.trace_id?.StringValue)).toEqual(deliveries.map((d) => d.traceId));

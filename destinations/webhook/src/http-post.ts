@@ -20,30 +20,30 @@ export class PostTimeoutError extends Error {
 export function createHttpPoster(maxSockets = 64): HttpPoster {
   const agents = { "http:": new HttpAgent({ keepAlive: true, maxSockets }), "https:": new HttpsAgent({ keepAlive: true, maxSockets }) };
   const send = (method: "POST" | "HEAD", url: URL, headers: Record<string, string>, body: string | Buffer, timeoutMs: number) => {
-      const https = url.protocol === "https:";
-      const request_ = https ? httpsRequest : httpRequest;
-      return new Promise<number>((resolve, reject) => {
-        // A deadline for the whole exchange (Terra gives receivers 8 s), not an idle timeout a slow drip resets.
-        const timer = setTimeout(() => request.destroy(new PostTimeoutError(`no answer within ${timeoutMs} ms`)), timeoutMs);
-        const fail = (error: Error) => {
-          clearTimeout(timer);
-          reject(error);
-        };
-        const request = request_(
-          url,
-          { method, agent: https ? agents["https:"] : agents["http:"], headers: { ...headers, "content-length": Buffer.byteLength(body) } },
-          (response) => {
-            response.resume();
-            response.once("end", () => {
-              clearTimeout(timer);
-              resolve(response.statusCode ?? 0);
-            });
-            response.once("error", fail);
-          },
-        );
-        request.once("error", fail);
-        request.end(body);
-      });
+    const https = url.protocol === "https:";
+    const request_ = https ? httpsRequest : httpRequest;
+    return new Promise<number>((resolve, reject) => {
+      // A deadline for the whole exchange (Terra gives receivers 8 s), not an idle timeout a slow drip resets.
+      const timer = setTimeout(() => request.destroy(new PostTimeoutError(`no answer within ${timeoutMs} ms`)), timeoutMs);
+      const fail = (error: Error) => {
+        clearTimeout(timer);
+        reject(error);
+      };
+      const request = request_(
+        url,
+        { method, agent: https ? agents["https:"] : agents["http:"], headers: { ...headers, "content-length": Buffer.byteLength(body) } },
+        (response) => {
+          response.resume();
+          response.once("end", () => {
+            clearTimeout(timer);
+            resolve(response.statusCode ?? 0);
+          });
+          response.once("error", fail);
+        },
+      );
+      request.once("error", fail);
+      request.end(body);
+    });
   };
   return {
     post: (url, headers, body, timeoutMs) => send("POST", url, headers, body, timeoutMs),

@@ -48,7 +48,11 @@ function createWebhookDestination(options: WebhookOptions, ctx: DestinationConte
         ...(typeof user.provider === "string" ? { "x-tributary-provider": headerValue(user.provider) } : {}),
         ...(typeof user.reference_id === "string" && user.reference_id ? { "x-tributary-reference-id": headerValue(user.reference_id) } : {}),
       };
-      const variant: PostVariant = { contentType: FIT_MEDIA_TYPE, traceId, headers: { ...headers, "content-disposition": `attachment; filename="${fileName(key.key)}.fit"` } };
+      const variant: PostVariant = {
+        contentType: FIT_MEDIA_TYPE,
+        traceId,
+        headers: { ...headers, "content-disposition": `attachment; filename="${fileName(key.key)}.fit"` },
+      };
       if (fit.length > maxBytes && options.payloadStore) {
         const stored = await payloadStore().storePayload(delivery, { name: `${fileName(key.key)}.fit`, body: fit, contentType: FIT_MEDIA_TYPE });
         await postSigned(poster, options, delivery, pointer(stored, traceId), { contentType: "application/json", traceId, headers });

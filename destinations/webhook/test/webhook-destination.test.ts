@@ -102,7 +102,9 @@ describe("webhook destination", () => {
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     try {
-      await expect(webhook.create({ url: `${base}/busy`, signingSecret: secret }, ctx("busy")).check({ write: true })).rejects.toMatchObject({ errorClass: "transient" });
+      await expect(webhook.create({ url: `${base}/busy`, signingSecret: secret }, ctx("busy")).check({ write: true })).rejects.toMatchObject({
+        errorClass: "transient",
+      });
       await expect(webhook.create({ url: `${base}/missing?key=s3cr3t`, signingSecret: secret }, ctx("gone")).check({ write: true })).rejects.toSatisfy(
         (e: Error & { code: string }) => e.code === "ERR_DESTINATION_CONFIG" && !e.message.includes("s3cr3t"),
       );

@@ -37,7 +37,12 @@ beforeAll(async () => {
     request.on("end", () => {
       const body = Buffer.concat(chunks);
       const signature = request.headers["terra-signature"] as string | undefined;
-      received.push({ contentType: request.headers["content-type"], headers: request.headers, body, signatureOk: verifyTerraSignature(signature, body, secret).ok });
+      received.push({
+        contentType: request.headers["content-type"],
+        headers: request.headers,
+        body,
+        signatureOk: verifyTerraSignature(signature, body, secret).ok,
+      });
       response.writeHead(200).end();
     });
   });
@@ -68,7 +73,10 @@ function openWebhook(format: DeliveryFormat, options: { payloadStore?: string; m
 
 const run = (id: string) =>
   activityRecord(id, "2026-11-08T07:00:00.000000+01:00", {
-    heart_rate_data: { summary: { avg_hr_bpm: 150 }, detailed: { hr_samples: [0, 1, 2].map((i) => ({ timestamp: `2026-11-08T07:00:0${i}.000000+01:00`, bpm: 140 + i })) } },
+    heart_rate_data: {
+      summary: { avg_hr_bpm: 150 },
+      detailed: { hr_samples: [0, 1, 2].map((i) => ({ timestamp: `2026-11-08T07:00:0${i}.000000+01:00`, bpm: 140 + i })) },
+    },
   });
 
 describe("webhook format: fit", () => {
@@ -108,11 +116,21 @@ describe("webhook format: fit", () => {
   it("a FIT file over maxPayloadBytes goes out as an s3_payload pointer to the parked file, which is the same FIT file", async () => {
     received = [];
     const bucket = emulator.createBucket(`tributary-${randomUUID()}`);
-    const store = s3Plugin.create({ bucket, region: emulator.region, endpoint: emulator.endpoint, forcePathStyle: true, ...emulator.credentials }, { name: "payloads", log: silentLogger(), lookup: () => undefined });
+    const store = s3Plugin.create(
+      { bucket, region: emulator.region, endpoint: emulator.endpoint, forcePathStyle: true, ...emulator.credentials },
+      { name: "payloads", log: silentLogger(), lookup: () => undefined },
+    );
     opened.push(store);
     const user = testUser();
-    const samples = Array.from({ length: 600 }, (_, i) => ({ timestamp: new Date(Date.parse("2026-11-08T07:00:00Z") + i * 1000).toISOString(), bpm: 120 + (i % 30) }));
-    const big = delivery(dataPayload("activity", user, [activityRecord("long-run", "2026-11-08T07:00:00.000000+00:00", { heart_rate_data: { detailed: { hr_samples: samples } } })]));
+    const samples = Array.from({ length: 600 }, (_, i) => ({
+      timestamp: new Date(Date.parse("2026-11-08T07:00:00Z") + i * 1000).toISOString(),
+      bpm: 120 + (i % 30),
+    }));
+    const big = delivery(
+      dataPayload("activity", user, [
+        activityRecord("long-run", "2026-11-08T07:00:00.000000+00:00", { heart_rate_data: { detailed: { hr_samples: samples } } }),
+      ]),
+    );
     await openWebhook("fit", { payloadStore: "payloads", maxPayloadBytes: 1024 }, { payloads: store }).write([big]);
 
     expect(received).toHaveLength(1);

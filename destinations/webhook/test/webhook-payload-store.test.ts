@@ -76,7 +76,13 @@ describe("webhook: oversized payloads through a payloadStore", () => {
     const [pointerEntry, inlineEntry, ...rest] = receiver.received.slice(before);
     expect(rest).toEqual([]);
     expect(pointerEntry?.traceId).toBe(large.traceId);
-    expect(pointerEntry?.payload).toEqual({ type: "s3_payload", status: "success", url: expect.any(String), expires_in: 600, payload_reference: large.traceId });
+    expect(pointerEntry?.payload).toEqual({
+      type: "s3_payload",
+      status: "success",
+      url: expect.any(String),
+      expires_in: 600,
+      payload_reference: large.traceId,
+    });
     expect(pointerEntry?.issues).toEqual([]);
     expect(inlineEntry?.payload).toEqual(small.payload);
 

@@ -99,7 +99,7 @@ function toActivity(fileId: Message, sessions: Message[], records: Message[], me
   const endMs = Math.max(...sessionEnds, msOf(records[records.length - 1]?.timestamp) ?? -Infinity, startMs);
   const sports = [...new Set(sessions.map((s) => `${String(s.sport ?? "generic")}/${String(s.subSport ?? "generic")}`))];
   const sport = sessions.length === 1 || sports.length === 1 ? String(sessions[0]?.sport ?? first(messages.sportMesgs)?.sport ?? "generic") : "multisport";
-  const subSport = sessions.length === 1 || sports.length === 1 ? sessions[0]?.subSport ?? first(messages.sportMesgs)?.subSport : undefined;
+  const subSport = sessions.length === 1 || sports.length === 1 ? (sessions[0]?.subSport ?? first(messages.sportMesgs)?.subSport) : undefined;
   const onFoot = isOnFoot(sport);
   const summary = combine(sessions);
   const timerAt = timerClock(list(messages.eventMesgs), startMs);
@@ -118,7 +118,8 @@ function toActivity(fileId: Message, sessions: Message[], records: Message[], me
 
   const elapsed = (endMs - startMs) / 1000;
   const timer = summary.totalTimerTime;
-  if (timer !== undefined) activity.active_durations_data = { activity_seconds: atResolution(timer, 3), rest_seconds: atResolution(Math.max(0, elapsed - timer), 3) };
+  if (timer !== undefined)
+    activity.active_durations_data = { activity_seconds: atResolution(timer, 3), rest_seconds: atResolution(Math.max(0, elapsed - timer), 3) };
   if (summary.totalCalories !== undefined) activity.calories_data = { total_burned_calories: summary.totalCalories };
 
   const heartRate = heartRateData(summary, sessions, messages, records, stamp, timerAt);
@@ -167,10 +168,34 @@ function defaultSummaryId(fileId: Message, startMs: number): string {
 
 type Summary = Record<string, number | undefined> & { timeInHrZone?: number[] };
 
-const SUMMED = ["totalTimerTime", "totalDistance", "totalCalories", "totalAscent", "totalFractionalAscent", "totalDescent", "totalFractionalDescent", "totalWork", "totalCycles", "totalFractionalCycles", "numLengths", "trainingStressScore"];
+const SUMMED = [
+  "totalTimerTime",
+  "totalDistance",
+  "totalCalories",
+  "totalAscent",
+  "totalFractionalAscent",
+  "totalDescent",
+  "totalFractionalDescent",
+  "totalWork",
+  "totalCycles",
+  "totalFractionalCycles",
+  "numLengths",
+  "trainingStressScore",
+];
 const MAXIMA = ["maxHeartRate", "maxPower", "enhancedMaxSpeed", "maxSpeed", "maxCadence", "maxFractionalCadence", "enhancedMaxAltitude"];
 const MINIMA = ["minHeartRate", "enhancedMinAltitude"];
-const AVERAGES = ["avgHeartRate", "avgPower", "enhancedAvgSpeed", "avgSpeed", "avgCadence", "avgFractionalCadence", "enhancedAvgAltitude", "normalizedPower", "intensityFactor", "poolLength"];
+const AVERAGES = [
+  "avgHeartRate",
+  "avgPower",
+  "enhancedAvgSpeed",
+  "avgSpeed",
+  "avgCadence",
+  "avgFractionalCadence",
+  "enhancedAvgAltitude",
+  "normalizedPower",
+  "intensityFactor",
+  "poolLength",
+];
 
 /** One session's summary, or several added up (totals summed, extremes kept, averages weighted by timer time). */
 function combine(sessions: Message[]): Summary {
@@ -228,7 +253,12 @@ type Stamp = (ms: number) => string;
 type Clock = (ms: number) => number;
 
 /** One Terra sample per record that has the field: its timestamp, timer duration and value(s). */
-function samplesOf<T>(records: Message[], stamp: Stamp, timerAt: Clock, value: (record: Message) => T | undefined): Array<{ timestamp: string; timer_duration_seconds: number; value: T }> {
+function samplesOf<T>(
+  records: Message[],
+  stamp: Stamp,
+  timerAt: Clock,
+  value: (record: Message) => T | undefined,
+): Array<{ timestamp: string; timer_duration_seconds: number; value: T }> {
   const samples: Array<{ timestamp: string; timer_duration_seconds: number; value: T }> = [];
   // Timer durations only grow: walk the records once instead of re-reading the events for each.
   for (const record of records) {
@@ -240,7 +270,14 @@ function samplesOf<T>(records: Message[], stamp: Stamp, timerAt: Clock, value: (
   return samples;
 }
 
-function heartRateData(summary: Summary, sessions: Message[], messages: Record<string, unknown>, records: Message[], stamp: Stamp, timerAt: Clock): Activity["heart_rate_data"] {
+function heartRateData(
+  summary: Summary,
+  sessions: Message[],
+  messages: Record<string, unknown>,
+  records: Message[],
+  stamp: Stamp,
+  timerAt: Clock,
+): Activity["heart_rate_data"] {
   const zoneContext = list(messages.timeInZoneMesgs).find((zone) => zone.referenceMesg === "session") ?? first(messages.timeInZoneMesgs);
   const hrSummary: NonNullable<NonNullable<Activity["heart_rate_data"]>["summary"]> = {};
   if (summary.avgHeartRate !== undefined) hrSummary.avg_hr_bpm = atResolution(summary.avgHeartRate, 0);
@@ -255,12 +292,15 @@ function heartRateData(summary: Summary, sessions: Message[], messages: Record<s
   if (Object.keys(hrSummary).length === 0 && samples.length === 0) return undefined;
   return {
     ...(Object.keys(hrSummary).length > 0 ? { summary: hrSummary } : {}),
-    ...(samples.length > 0 ? { detailed: { hr_samples: samples.map((s) => ({ timestamp: s.timestamp, bpm: s.value, timer_duration_seconds: s.timer_duration_seconds })) } } : {}),
+    ...(samples.length > 0
+      ? { detailed: { hr_samples: samples.map((s) => ({ timestamp: s.timestamp, bpm: s.value, timer_duration_seconds: s.timer_duration_seconds })) } }
+      : {}),
   };
 }
 
 function distanceData(summary: Summary, sport: string, onFoot: boolean, records: Message[], stamp: Stamp, timerAt: Clock): Activity["distance_data"] {
-  const withFraction = (whole: number | undefined, fraction: number | undefined) => (whole === undefined ? undefined : atResolution(whole + (fraction ?? 0), 2));
+  const withFraction = (whole: number | undefined, fraction: number | undefined) =>
+    whole === undefined ? undefined : atResolution(whole + (fraction ?? 0), 2);
   const elevation = {
     ...defined("gain_actual_meters", withFraction(summary.totalAscent, summary.totalFractionalAscent)),
     ...defined("loss_actual_meters", withFraction(summary.totalDescent, summary.totalFractionalDescent)),
@@ -287,7 +327,13 @@ function distanceData(summary: Summary, sport: string, onFoot: boolean, records:
   const elevationSamples = samplesOf(records, stamp, timerAt, (r) => round(finite(r.enhancedAltitude) ?? finite(r.altitude), 1));
   const detailed = {
     ...(distanceSamples.length > 0
-      ? { distance_samples: distanceSamples.map((s) => ({ timestamp: s.timestamp, distance_meters: s.value, timer_duration_seconds: s.timer_duration_seconds })) }
+      ? {
+          distance_samples: distanceSamples.map((s) => ({
+            timestamp: s.timestamp,
+            distance_meters: s.value,
+            timer_duration_seconds: s.timer_duration_seconds,
+          })),
+        }
       : {}),
     ...(elevationSamples.length > 0
       ? { elevation_samples: elevationSamples.map((s) => ({ timestamp: s.timestamp, elev_meters: s.value, timer_duration_seconds: s.timer_duration_seconds })) }
@@ -300,7 +346,8 @@ function distanceData(summary: Summary, sport: string, onFoot: boolean, records:
 function movementData(summary: Summary, onFoot: boolean, records: Message[], stamp: Stamp, timerAt: Clock): Activity["movement_data"] {
   // Terra counts steps per minute where FIT counts strides (two steps).
   const factor = onFoot ? 2 : 1;
-  const cadence = (whole: number | undefined, fraction: number | undefined) => (whole === undefined ? undefined : atResolution((whole + (fraction ?? 0)) * factor, 2));
+  const cadence = (whole: number | undefined, fraction: number | undefined) =>
+    whole === undefined ? undefined : atResolution((whole + (fraction ?? 0)) * factor, 2);
   const movement = {
     ...defined("avg_speed_meters_per_second", round(summary.enhancedAvgSpeed ?? summary.avgSpeed, 3)),
     ...defined("max_speed_meters_per_second", round(summary.enhancedMaxSpeed ?? summary.maxSpeed, 3)),
@@ -315,7 +362,9 @@ function movementData(summary: Summary, onFoot: boolean, records: Message[], sta
     });
   }
   if (cadenceSamples.length > 0) {
-    Object.assign(movement, { cadence_samples: cadenceSamples.map((s) => ({ timestamp: s.timestamp, cadence_rpm: s.value, timer_duration_seconds: s.timer_duration_seconds })) });
+    Object.assign(movement, {
+      cadence_samples: cadenceSamples.map((s) => ({ timestamp: s.timestamp, cadence_rpm: s.value, timer_duration_seconds: s.timer_duration_seconds })),
+    });
   }
   return Object.keys(movement).length > 0 ? movement : undefined;
 }
@@ -325,7 +374,9 @@ function powerData(summary: Summary, records: Message[], stamp: Stamp, timerAt: 
   const power = {
     ...defined("avg_watts", round(summary.avgPower, 0)),
     ...defined("max_watts", summary.maxPower),
-    ...(samples.length > 0 ? { power_samples: samples.map((s) => ({ timestamp: s.timestamp, watts: s.value, timer_duration_seconds: s.timer_duration_seconds })) } : {}),
+    ...(samples.length > 0
+      ? { power_samples: samples.map((s) => ({ timestamp: s.timestamp, watts: s.value, timer_duration_seconds: s.timer_duration_seconds })) }
+      : {}),
   };
   return Object.keys(power).length > 0 ? power : undefined;
 }
@@ -339,7 +390,9 @@ function positionData(sessions: Message[], records: Message[], stamp: Stamp, tim
   const position = {
     ...defined("start_pos_lat_lng_deg", pair(firstSession?.startPositionLat, firstSession?.startPositionLong)),
     ...defined("end_pos_lat_lng_deg", pair(lastSession?.endPositionLat, lastSession?.endPositionLong)),
-    ...(samples.length > 0 ? { position_samples: samples.map((s) => ({ timestamp: s.timestamp, coords_lat_lng_deg: s.value, timer_duration_seconds: s.timer_duration_seconds })) } : {}),
+    ...(samples.length > 0
+      ? { position_samples: samples.map((s) => ({ timestamp: s.timestamp, coords_lat_lng_deg: s.value, timer_duration_seconds: s.timer_duration_seconds })) }
+      : {}),
   };
   return Object.keys(position).length > 0 ? position : undefined;
 }

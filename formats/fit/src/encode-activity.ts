@@ -8,7 +8,7 @@ import { encodeRecords } from "./record-section.ts";
 import { SampleClock } from "./sample-clock.ts";
 import { sampleRows } from "./sample-rows.ts";
 import { fitSportOf, isOnFoot, type FitSport } from "./sport-map.ts";
-import { timerPauses, } from "./timer-pauses.ts";
+import { timerPauses } from "./timer-pauses.ts";
 import { degreesToSemicircles, finite, fitSeconds, splitCadence } from "./units.ts";
 
 const MesgNum = {
@@ -33,7 +33,13 @@ const LAP_TRIGGERS: Record<string, string> = {
   FITNESS_EQUIPMENT: "fitnessEquipment",
 };
 // FIT has no "other" stroke: a lap of several strokes is "mixed", which reads back as "other".
-const SWIM_STROKES: Record<string, string> = { freestyle: "freestyle", backstroke: "backstroke", breaststroke: "breaststroke", butterfly: "butterfly", other: "mixed" };
+const SWIM_STROKES: Record<string, string> = {
+  freestyle: "freestyle",
+  backstroke: "backstroke",
+  breaststroke: "breaststroke",
+  butterfly: "butterfly",
+  other: "mixed",
+};
 
 /**
  * A Terra Standard Activity as a FIT activity file (Garmin's FIT protocol, profile of @garmin/fitsdk):
@@ -178,7 +184,15 @@ function cadenceFields(avg: number | undefined, max: number | undefined, onFoot:
   return fields;
 }
 
-function session(activity: Activity, sport: FitSport, onFoot: boolean, startS: number, endS: number, timerSeconds: number, numLaps: number): Record<string, unknown> {
+function session(
+  activity: Activity,
+  sport: FitSport,
+  onFoot: boolean,
+  startS: number,
+  endS: number,
+  timerSeconds: number,
+  numLaps: number,
+): Record<string, unknown> {
   const hr = activity.heart_rate_data?.summary;
   const distance = activity.distance_data?.summary;
   const elevation = distance?.elevation;
@@ -193,7 +207,10 @@ function session(activity: Activity, sport: FitSport, onFoot: boolean, startS: n
   const descent = finite(elevation?.loss_actual_meters);
   const steps = finite(distance?.steps);
   const zones = hr?.hr_zone_data?.filter((zone) => finite(zone?.zone) !== undefined && zone.zone! >= 0) ?? [];
-  const zoneTimes = zones.length > 0 ? Array.from({ length: Math.max(...zones.map((zone) => zone.zone!)) + 1 }, (_, i) => finite(zones.find((zone) => zone.zone === i)?.duration_seconds) ?? 0) : undefined;
+  const zoneTimes =
+    zones.length > 0
+      ? Array.from({ length: Math.max(...zones.map((zone) => zone.zone!)) + 1 }, (_, i) => finite(zones.find((zone) => zone.zone === i)?.duration_seconds) ?? 0)
+      : undefined;
   const latLng = (pair: unknown): { lat?: number; long?: number } => {
     const [lat, lng] = Array.isArray(pair) ? (pair as number[]) : [];
     return finite(lat) !== undefined && finite(lng) !== undefined ? { lat: degreesToSemicircles(lat!), long: degreesToSemicircles(lng!) } : {};
@@ -301,8 +318,16 @@ function lapMessages(activity: Activity, sport: FitSport, startS: number, endS: 
   return laps.map((lap, index) => {
     // A lap without times starts where the previous one ended and ends where the next one starts.
     const own = bounds[index]!;
-    const lapStart = own.start === own.start ? own.start : index === 0 ? startS : bounds[index - 1]!.end === bounds[index - 1]!.end ? bounds[index - 1]!.end : startS;
-    const lapEnd = own.end === own.end ? own.end : index === laps.length - 1 ? endS : bounds[index + 1]!.start === bounds[index + 1]!.start ? bounds[index + 1]!.start : endS;
+    const lapStart =
+      own.start === own.start ? own.start : index === 0 ? startS : bounds[index - 1]!.end === bounds[index - 1]!.end ? bounds[index - 1]!.end : startS;
+    const lapEnd =
+      own.end === own.end
+        ? own.end
+        : index === laps.length - 1
+          ? endS
+          : bounds[index + 1]!.start === bounds[index + 1]!.start
+            ? bounds[index + 1]!.start
+            : endS;
     const elapsed = Math.max(0, lapEnd - lapStart);
     const speed = finite(lap.avg_speed_meters_per_second);
     return {

@@ -29,7 +29,8 @@ export const OWN_LOCAL_MESSAGE = 15;
  */
 export function writeFit(sections: readonly FitSection[]): Uint8Array {
   const encoder = new Encoder();
-  for (const section of sections) if (!(section instanceof Uint8Array)) for (const message of section) encoder.onMesg(message.mesgNum, storable(message) as Mesg);
+  for (const section of sections)
+    if (!(section instanceof Uint8Array)) for (const message of section) encoder.onMesg(message.mesgNum, storable(message) as Mesg);
   const sdk = encoder.close();
   const reader = new SdkMessages(sdk, HEADER_SIZE, sdk.length - CRC_SIZE);
   const chunks: Uint8Array[] = [];

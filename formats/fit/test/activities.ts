@@ -44,7 +44,11 @@ export function fullRide(options: { seconds?: number; offsetMinutes?: number } =
       },
       detailed: {
         distance_samples: idx.map((i) => ({ timestamp: at(i), distance_meters: Math.round(i * 8.36 * 100) / 100, timer_duration_seconds: i })),
-        elevation_samples: idx.map((i) => ({ timestamp: at(i), elev_meters: Math.round((120 + 260 * Math.abs(Math.sin(i / 700))) * 10) / 10, timer_duration_seconds: i })),
+        elevation_samples: idx.map((i) => ({
+          timestamp: at(i),
+          elev_meters: Math.round((120 + 260 * Math.abs(Math.sin(i / 700))) * 10) / 10,
+          timer_duration_seconds: i,
+        })),
       },
     },
     movement_data: {
@@ -52,7 +56,11 @@ export function fullRide(options: { seconds?: number; offsetMinutes?: number } =
       max_speed_meters_per_second: 17.205,
       avg_cadence_rpm: 87.5,
       max_cadence_rpm: 118,
-      speed_samples: idx.map((i) => ({ timestamp: at(i), speed_meters_per_second: Math.round((8 + 3 * Math.sin(i / 50)) * 1000) / 1000, timer_duration_seconds: i })),
+      speed_samples: idx.map((i) => ({
+        timestamp: at(i),
+        speed_meters_per_second: Math.round((8 + 3 * Math.sin(i / 50)) * 1000) / 1000,
+        timer_duration_seconds: i,
+      })),
       cadence_samples: idx.map((i) => ({ timestamp: at(i), cadence_rpm: 80 + (i % 17) + 0.5, timer_duration_seconds: i })),
     },
     power_data: {
@@ -65,12 +73,36 @@ export function fullRide(options: { seconds?: number; offsetMinutes?: number } =
     position_data: {
       start_pos_lat_lng_deg: [45.764043, 4.835659],
       end_pos_lat_lng_deg: [45.760112, 4.84001],
-      position_samples: idx.map((i) => ({ timestamp: at(i), coords_lat_lng_deg: [45.764043 + i * 1e-5, 4.835659 - i * 7e-6] as [number, number], timer_duration_seconds: i })),
+      position_samples: idx.map((i) => ({
+        timestamp: at(i),
+        coords_lat_lng_deg: [45.764043 + i * 1e-5, 4.835659 - i * 7e-6] as [number, number],
+        timer_duration_seconds: i,
+      })),
     },
     lap_data: {
       laps: [
-        { start_time: at(0), end_time: at(1800), distance_meters: 15050.2, calories: 455, avg_hr_bpm: 139, avg_speed_meters_per_second: 8.361, avg_watts: 210, active_duration_seconds: 1705, trigger_method: "DISTANCE" },
-        { start_time: at(1800), end_time: at(seconds), distance_meters: 15073.25, calories: 456, avg_hr_bpm: 145, avg_speed_meters_per_second: 8.373, avg_watts: 218, active_duration_seconds: seconds - 1705, trigger_method: "SESSION_END" },
+        {
+          start_time: at(0),
+          end_time: at(1800),
+          distance_meters: 15050.2,
+          calories: 455,
+          avg_hr_bpm: 139,
+          avg_speed_meters_per_second: 8.361,
+          avg_watts: 210,
+          active_duration_seconds: 1705,
+          trigger_method: "DISTANCE",
+        },
+        {
+          start_time: at(1800),
+          end_time: at(seconds),
+          distance_meters: 15073.25,
+          calories: 456,
+          avg_hr_bpm: 145,
+          avg_speed_meters_per_second: 8.373,
+          avg_watts: 218,
+          active_duration_seconds: seconds - 1705,
+          trigger_method: "SESSION_END",
+        },
       ],
     },
     device_data: { name: "Edge 1050", manufacturer: "Garmin", serial_number: "3412345678", software_version: "27.12", hardware_version: "3" },
@@ -130,7 +162,11 @@ export function pelotonRide(): Activity {
   const at = (seconds: number) => terraTimestamp((startUnix + seconds) * 1000, -300);
   const series = (slug: string) => metrics.find((m) => m.slug === slug)!;
   const samples = <T>(slug: string, make: (value: number) => T) =>
-    series(slug).values.map((value, i) => ({ timestamp: at(secondsSincePedalingStart[i]!), timer_duration_seconds: secondsSincePedalingStart[i]!, ...make(value) }));
+    series(slug).values.map((value, i) => ({
+      timestamp: at(secondsSincePedalingStart[i]!),
+      timer_duration_seconds: secondsSincePedalingStart[i]!,
+      ...make(value),
+    }));
   let meters = 0;
   return {
     metadata: {
@@ -150,7 +186,11 @@ export function pelotonRide(): Activity {
       detailed: {
         distance_samples: series("speed").values.map((mph, i) => {
           meters += mph * MPH;
-          return { timestamp: at(secondsSincePedalingStart[i]!), distance_meters: Math.round(meters * 100) / 100, timer_duration_seconds: secondsSincePedalingStart[i]! };
+          return {
+            timestamp: at(secondsSincePedalingStart[i]!),
+            distance_meters: Math.round(meters * 100) / 100,
+            timer_duration_seconds: secondsSincePedalingStart[i]!,
+          };
         }),
       },
     },

@@ -61,7 +61,12 @@ describe("files that are not a FIT activity get a clear error with a stable code
 
   it("an activity file with neither a session nor records is ERR_FIT_NOT_ACTIVITY", () => {
     const encoder = new Encoder();
-    encoder.onMesg(Profile.MesgNum.FILE_ID!, { type: "activity", manufacturer: "development", product: 1, timeCreated: new Date("2026-06-01T00:00:00Z") } as never);
+    encoder.onMesg(Profile.MesgNum.FILE_ID!, {
+      type: "activity",
+      manufacturer: "development",
+      product: 1,
+      timeCreated: new Date("2026-06-01T00:00:00Z"),
+    } as never);
     expect(decodeError(encoder.close()).code).toBe(ErrorCodes.FIT_NOT_ACTIVITY);
   });
 

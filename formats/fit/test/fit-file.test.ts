@@ -10,7 +10,8 @@ describe("fitCrc", () => {
   it("is the SDK's CrcCalculator CRC for every length and start (four bytes at a time and the rest)", () => {
     for (let length = 0; length < 300; length++) {
       const bytes = new Uint8Array(randomBytes(length + 3));
-      for (const start of [0, 1, 3]) expect(fitCrc(bytes, start, start + length), `${length} bytes from ${start}`).toBe(CrcCalculator.calculateCRC(bytes, start, start + length));
+      for (const start of [0, 1, 3])
+        expect(fitCrc(bytes, start, start + length), `${length} bytes from ${start}`).toBe(CrcCalculator.calculateCRC(bytes, start, start + length));
     }
   });
 });
@@ -23,11 +24,20 @@ const records = (from: number, count: number) => {
   const timestamp = Float64Array.from({ length: count }, (_, i) => from + i);
   return encodeRecords({ timestamp, heartRate: Float64Array.from({ length: count }, (_, i) => 100 + i) }, 0, count, OWN_LOCAL_MESSAGE);
 };
-const fileId: FitMessage = { mesgNum: Profile.MesgNum.FILE_ID!, fields: { type: "activity", manufacturer: "development", product: 0, serialNumber: 1234, timeCreated: T0 } };
+const fileId: FitMessage = {
+  mesgNum: Profile.MesgNum.FILE_ID!,
+  fields: { type: "activity", manufacturer: "development", product: 0, serialNumber: 1234, timeCreated: T0 },
+};
 
 describe("writeFit: the SDK's messages with sections written outside it in between", () => {
   it("keeps every message in file order, with one SDK definition per kind of message", async () => {
-    const bytes = writeFit([[fileId, timer(T0, "start")], records(T0, 5), [timer(T0 + 4, "stop"), timer(T0 + 10, "start")], records(T0 + 10, 3), [timer(T0 + 12, "stopAll")]]);
+    const bytes = writeFit([
+      [fileId, timer(T0, "start")],
+      records(T0, 5),
+      [timer(T0 + 4, "stop"), timer(T0 + 10, "start")],
+      records(T0 + 10, 3),
+      [timer(T0 + 12, "stopAll")],
+    ]);
     const { integrity, errors, messages } = readWithSdk(bytes);
     expect(integrity).toBe(true);
     expect(errors).toEqual([]);
@@ -45,8 +55,22 @@ describe("writeFit: the SDK's messages with sections written outside it in betwe
     // last one being the records' too; the records section redefines it, and the SDK's next message of that
     // kind needs its own definition back.
     const values: Record<string, unknown> = {
-      timestamp: T0, event: "timer", eventType: "marker", eventGroup: 0, data16: 3, score: 1, opponentScore: 2, frontGearNum: 2, frontGear: 50,
-      rearGearNum: 11, rearGear: 17, deviceIndex: 1, activityType: "cycling", startTimestamp: T0, radarThreatLevelMax: "threatNone", radarThreatCount: 4,
+      timestamp: T0,
+      event: "timer",
+      eventType: "marker",
+      eventGroup: 0,
+      data16: 3,
+      score: 1,
+      opponentScore: 2,
+      frontGearNum: 2,
+      frontGear: 50,
+      rearGearNum: 11,
+      rearGear: 17,
+      deviceIndex: 1,
+      activityType: "cycling",
+      startTimestamp: T0,
+      radarThreatLevelMax: "threatNone",
+      radarThreatCount: 4,
     };
     const names = Object.keys(values);
     const kindOf = (n: number): FitMessage => ({ mesgNum: EVENT, fields: Object.fromEntries(names.slice(0, n + 1).map((name) => [name, values[name]])) });
@@ -64,7 +88,11 @@ describe("writeFit: the SDK's messages with sections written outside it in betwe
     expect(events[16]).toMatchObject({ radarThreatLevelMax: "threatNone", rearGear: 17 });
     expect(events[16]!.radarThreatCount).toBeUndefined();
     // Local message 15: the SDK's event definition, the records', then the SDK's again.
-    expect(definitions(bytes).filter((definition) => definition.local === OWN_LOCAL_MESSAGE).map((definition) => definition.global)).toEqual([EVENT, Profile.MesgNum.RECORD, EVENT]);
+    expect(
+      definitions(bytes)
+        .filter((definition) => definition.local === OWN_LOCAL_MESSAGE)
+        .map((definition) => definition.global),
+    ).toEqual([EVENT, Profile.MesgNum.RECORD, EVENT]);
     const parsed = await readWithFitFileParser(bytes);
     expect(parsed.records).toHaveLength(2);
     expect(parsed.events).toHaveLength(17);

@@ -9,7 +9,11 @@ const instant = (value: unknown) => Date.parse(String(value));
 
 /** A month of SANDBOX activities (runs, rides, indoor rides, walks, swims, strength), with their samples. */
 const sandbox = [
-  ...sandboxTerraRecords("activity", { userId: "fit-realistic", range: { start: new Date("2026-03-01T00:00:00Z"), end: new Date("2026-03-31T00:00:00Z") }, withSamples: true }),
+  ...sandboxTerraRecords("activity", {
+    userId: "fit-realistic",
+    range: { start: new Date("2026-03-01T00:00:00Z"), end: new Date("2026-03-31T00:00:00Z") },
+    withSamples: true,
+  }),
 ] as Activity[];
 
 describe("realistic activities", () => {
@@ -35,7 +39,9 @@ describe("realistic activities", () => {
       expect(back.metadata.end_time).toBe(source.metadata.end_time);
       expect(back.active_durations_data.activity_seconds).toBe(source.active_durations_data.activity_seconds);
       expect(back.active_durations_data.rest_seconds).toBe(source.active_durations_data.rest_seconds);
-      expect(Math.abs(back.distance_data?.summary?.distance_meters - (source.distance_data?.summary?.distance_meters ?? NaN)) < 0.01 || !source.distance_data).toBe(true);
+      expect(
+        Math.abs(back.distance_data?.summary?.distance_meters - (source.distance_data?.summary?.distance_meters ?? NaN)) < 0.01 || !source.distance_data,
+      ).toBe(true);
       const hr = source.heart_rate_data.detailed.hr_samples;
       expect(back.heart_rate_data.detailed.hr_samples).toHaveLength(hr.length);
       // The timer durations survive the pause the SANDBOX puts in some workouts.
@@ -64,7 +70,9 @@ describe("realistic activities", () => {
     expect(back.device_data).toMatchObject({ manufacturer: "Peloton", name: "Peloton Bike" });
     expect(back.power_data.power_samples.map((s: any) => s.watts)).toEqual(ride.power_data.power_samples.map((s: any) => s.watts));
     expect(back.heart_rate_data.detailed.hr_samples.map((s: any) => s.bpm)).toEqual(ride.heart_rate_data.detailed.hr_samples.map((s: any) => s.bpm));
-    back.movement_data.speed_samples.forEach((s: any, i: number) => expect(Math.abs(s.speed_meters_per_second - ride.movement_data.speed_samples[i].speed_meters_per_second)).toBeLessThan(0.0006));
+    back.movement_data.speed_samples.forEach((s: any, i: number) =>
+      expect(Math.abs(s.speed_meters_per_second - ride.movement_data.speed_samples[i].speed_meters_per_second)).toBeLessThan(0.0006),
+    );
     expect(back.work_data.work_kilojoules).toBeCloseTo(175.773, 3);
     expect(back.calories_data.total_burned_calories).toBe(236);
     expect(back.position_data).toBeUndefined();

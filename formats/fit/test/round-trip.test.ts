@@ -47,14 +47,16 @@ describe("Activity → FIT → Activity", () => {
     expect(back.active_durations_data).toEqual(source.active_durations_data);
     expect(back.calories_data.total_burned_calories).toBe(911);
     const hr = source.heart_rate_data.summary;
-    for (const key of ["avg_hr_bpm", "max_hr_bpm", "min_hr_bpm", "user_max_hr_bpm", "resting_hr_bpm"]) expect(back.heart_rate_data.summary[key], key).toBe(hr[key]);
+    for (const key of ["avg_hr_bpm", "max_hr_bpm", "min_hr_bpm", "user_max_hr_bpm", "resting_hr_bpm"])
+      expect(back.heart_rate_data.summary[key], key).toBe(hr[key]);
     expect(back.heart_rate_data.summary.hr_zone_data).toEqual(hr.hr_zone_data);
     expectClose(back.distance_data.summary.distance_meters, 30123.45, 0.005, "distance");
     const elevation = source.distance_data.summary.elevation;
     expectClose(back.distance_data.summary.elevation.gain_actual_meters, elevation.gain_actual_meters, 0.005, "ascent");
     expectClose(back.distance_data.summary.elevation.loss_actual_meters, elevation.loss_actual_meters, 0.005, "descent");
     for (const key of ["avg_meters", "min_meters", "max_meters"]) expectClose(back.distance_data.summary.elevation[key], elevation[key], 0.15, key);
-    for (const key of ["avg_speed_meters_per_second", "max_speed_meters_per_second"]) expectClose(back.movement_data[key], source.movement_data[key], 0.0005, key);
+    for (const key of ["avg_speed_meters_per_second", "max_speed_meters_per_second"])
+      expectClose(back.movement_data[key], source.movement_data[key], 0.0005, key);
     for (const key of ["avg_cadence_rpm", "max_cadence_rpm"]) expectClose(back.movement_data[key], source.movement_data[key], 1 / 128, key);
     expect(back.power_data.avg_watts).toBe(214);
     expect(back.power_data.max_watts).toBe(688);
@@ -80,14 +82,21 @@ describe("Activity → FIT → Activity", () => {
       const got = back.lap_data.laps[i];
       expect(instant(got.start_time)).toBe(instant(lap.start_time));
       expect(instant(got.end_time)).toBe(instant(lap.end_time));
-      for (const key of ["calories", "avg_hr_bpm", "avg_watts", "active_duration_seconds", "trigger_method"]) expect(got[key], `lap ${i} ${key}`).toBe(lap[key]);
+      for (const key of ["calories", "avg_hr_bpm", "avg_watts", "active_duration_seconds", "trigger_method"])
+        expect(got[key], `lap ${i} ${key}`).toBe(lap[key]);
       expectClose(got.distance_meters, lap.distance_meters, 0.005, `lap ${i} distance`);
       expectClose(got.avg_speed_meters_per_second, lap.avg_speed_meters_per_second, 0.0005, `lap ${i} speed`);
     });
   });
 
   it("keeps the device", () => {
-    expect(back.device_data).toEqual({ name: "Edge 1050", manufacturer: "Garmin", serial_number: "3412345678", software_version: "27.12", hardware_version: "3" });
+    expect(back.device_data).toEqual({
+      name: "Edge 1050",
+      manufacturer: "Garmin",
+      serial_number: "3412345678",
+      software_version: "27.12",
+      hardware_version: "3",
+    });
   });
 
   it("is a FIT activity file @garmin/fitsdk reads without errors, with one record per second", () => {
@@ -126,24 +135,36 @@ describe("sample arrays stamped at different instants", () => {
   const ride = fullRide({ seconds: 120 }) as any;
   const start = Date.parse(ride.metadata.start_time);
   const at = (ms: number) => new Date(ms).toISOString();
-  ride.power_data.power_samples = ride.power_data.power_samples.filter((_: unknown, i: number) => i % 3 === 0).map((s: any) => ({ ...s, timestamp: at(Date.parse(s.timestamp) + 500) }));
+  ride.power_data.power_samples = ride.power_data.power_samples
+    .filter((_: unknown, i: number) => i % 3 === 0)
+    .map((s: any) => ({ ...s, timestamp: at(Date.parse(s.timestamp) + 500) }));
   const speeds = ride.movement_data.speed_samples.slice(0, 30);
   ride.movement_data.speed_samples = [...speeds, { ...speeds[29], speed_meters_per_second: 9.5 }].reverse();
   ride.position_data.position_samples = ride.position_data.position_samples.slice(0, 10).map(({ timestamp: _, ...s }: any) => s);
   // Positions a record cannot carry are left out of it, never a reason to fail the file.
   const positions = ride.position_data.position_samples;
-  positions.push({ ...positions[9], timer_duration_seconds: 10, coords_lat_lng_deg: null }, { ...positions[9], timer_duration_seconds: 11, coords_lat_lng_deg: "45.7,4.8" }, { ...positions[9], timer_duration_seconds: 12, coords_lat_lng_deg: [91, 4.8] });
+  positions.push(
+    { ...positions[9], timer_duration_seconds: 10, coords_lat_lng_deg: null },
+    { ...positions[9], timer_duration_seconds: 11, coords_lat_lng_deg: "45.7,4.8" },
+    { ...positions[9], timer_duration_seconds: 12, coords_lat_lng_deg: [91, 4.8] },
+  );
   const back = decodeActivityFit(encodeActivityFit(ride)) as any;
 
   it("merges them on one time base, each decoding back to its own samples", () => {
     const hr = ride.heart_rate_data.detailed.hr_samples;
     expect(back.heart_rate_data.detailed.hr_samples.map((s: any) => [instant(s.timestamp), s.bpm])).toEqual(hr.map((s: any) => [instant(s.timestamp), s.bpm]));
     // Half a second late rounds to the next second (FIT stamps records in whole seconds).
-    expect(back.power_data.power_samples.map((s: any) => [instant(s.timestamp), s.watts])).toEqual(ride.power_data.power_samples.map((s: any) => [instant(s.timestamp) + 500, s.watts]));
+    expect(back.power_data.power_samples.map((s: any) => [instant(s.timestamp), s.watts])).toEqual(
+      ride.power_data.power_samples.map((s: any) => [instant(s.timestamp) + 500, s.watts]),
+    );
     // In time order; of the two samples of the repeated second the later in the array wins (the 9.5 m/s
     // copy comes first once the array is reversed).
-    expect(back.movement_data.speed_samples.map((s: any) => [instant(s.timestamp), s.speed_meters_per_second])).toEqual(speeds.map((s: any) => [instant(s.timestamp), s.speed_meters_per_second]));
-    expect(back.position_data.position_samples.map((s: any) => instant(s.timestamp))).toEqual(positions.slice(0, 10).map((s: any) => start + s.timer_duration_seconds * 1000));
+    expect(back.movement_data.speed_samples.map((s: any) => [instant(s.timestamp), s.speed_meters_per_second])).toEqual(
+      speeds.map((s: any) => [instant(s.timestamp), s.speed_meters_per_second]),
+    );
+    expect(back.position_data.position_samples.map((s: any) => instant(s.timestamp))).toEqual(
+      positions.slice(0, 10).map((s: any) => start + s.timer_duration_seconds * 1000),
+    );
   });
 });
 
@@ -188,7 +209,22 @@ describe("sports", () => {
   });
 
   it("the common types read back exactly", () => {
-    for (const name of ["Running", "Biking", "Road Biking", "Mountain Biking", "Stationary Biking", "Swimming in Pool", "Open Water Swimming", "Walking", "Hiking", "Treadmill Running", "Rowing Machine", "Strength Training", "Yoga", "Trail Running"]) {
+    for (const name of [
+      "Running",
+      "Biking",
+      "Road Biking",
+      "Mountain Biking",
+      "Stationary Biking",
+      "Swimming in Pool",
+      "Open Water Swimming",
+      "Walking",
+      "Hiking",
+      "Treadmill Running",
+      "Rowing Machine",
+      "Strength Training",
+      "Yoga",
+      "Trail Running",
+    ]) {
       const code = ActivityType.code(name)!;
       const fit = fitSportOf(code);
       expect(activityTypeOf(fit.sport, fit.subSport), name).toBe(code);
@@ -196,7 +232,12 @@ describe("sports", () => {
   });
 
   it("running cadence: Terra's steps per minute are FIT's strides per minute, both ways", () => {
-    const run = { ...summaryOnly(), metadata: { ...summaryOnly().metadata, type: 8 }, movement_data: { avg_cadence_rpm: 171, max_cadence_rpm: 187 }, distance_data: { summary: { steps: 6543 } } } as Activity;
+    const run = {
+      ...summaryOnly(),
+      metadata: { ...summaryOnly().metadata, type: 8 },
+      movement_data: { avg_cadence_rpm: 171, max_cadence_rpm: 187 },
+      distance_data: { summary: { steps: 6543 } },
+    } as Activity;
     const bytes = encodeActivityFit(run);
     expect(readWithSdk(bytes).messages.sessionMesgs?.[0]).toMatchObject({ avgCadence: 85, avgFractionalCadence: 0.5, maxCadence: 93 });
     const back = decodeActivityFit(bytes) as any;

@@ -1,5 +1,5 @@
-import { Type } from '@sinclair/typebox';
-import { connectorSpecPartId } from './define.ts';
+import { Type } from "@sinclair/typebox";
+import { connectorSpecPartId } from "./define.ts";
 
 /*
  * A mapping turns one provider record into one Terra Standard record. It is a template shaped like the
@@ -37,7 +37,7 @@ export interface ValueSource {
   /** JSON pointer into the current scope: the record, or the element inside `each`/`zip`. */
   path?: string;
   /** With `path`: read from the whole record instead of the current element. */
-  from?: 'record' | 'scope';
+  from?: "record" | "scope";
   /** A name from the mapping's `let`, or `index` (position inside `each`/`zip`). */
   var?: string;
   /** JSONata over the current scope; `$record`, `$connection` and every `let` name are bound. */
@@ -50,7 +50,7 @@ export type ValueInput = ValueSource | string | number | boolean | null;
 
 export interface ValueRule extends ValueSource {
   /** Coerce: provider numbers sent as text ("250.0") become numbers, and so on. */
-  type?: 'number' | 'integer' | 'string' | 'boolean';
+  type?: "number" | "integer" | "string" | "boolean";
   /** Multiply (after `type`). */
   scale?: number;
   /** Add (after `scale`). */
@@ -63,7 +63,7 @@ export interface ValueRule extends ValueSource {
   enum?: { map: Record<string, unknown>; default?: unknown; caseInsensitive?: boolean };
   /** Read a time in `format` and write ISO-8601 with the right offset. */
   time?: {
-    format: 'date' | 'datetime' | 'datetime_local' | 'unix_seconds' | 'unix_ms';
+    format: "date" | "datetime" | "datetime_local" | "unix_seconds" | "unix_ms";
     /** Seconds to add (sample offsets from a start time). */
     add?: ValueInput;
     /** Offset from UTC of the local time: seconds east, or "+02:00". */
@@ -71,7 +71,7 @@ export interface ValueRule extends ValueSource {
     /** IANA zone of the local time (used when no offset is given). */
     timezone?: ValueInput;
     /** @default "datetime" */
-    output?: 'datetime' | 'date';
+    output?: "datetime" | "date";
   };
   /** Used when the value is absent or null. */
   default?: unknown;
@@ -106,111 +106,115 @@ export interface MappingSpec {
   examples?: Array<{ input: unknown; output?: unknown }>;
 }
 
-const id = connectorSpecPartId('mapping');
+const id = connectorSpecPartId("mapping");
 const ref = (def: string) => ({ $ref: `${id}#/$defs/${def}` });
 
 const sourceKeys = {
-  path: { type: 'string', pattern: '^(/.*)?$', expected: 'a JSON pointer such as "/id" ("" for the whole scope)' },
-  from: { enum: ['record', 'scope'] },
-  var: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]*$', expected: 'the name of a `let` value (letters, digits and "_") or "index"' },
-  expr: { type: 'string', minLength: 1, maxLength: 2000 },
+  path: { type: "string", pattern: "^(/.*)?$", expected: 'a JSON pointer such as "/id" ("" for the whole scope)' },
+  from: { enum: ["record", "scope"] },
+  var: { type: "string", pattern: "^[A-Za-z_][A-Za-z0-9_]*$", expected: 'the name of a `let` value (letters, digits and "_") or "index"' },
+  expr: { type: "string", minLength: 1, maxLength: 2000 },
   value: {},
 };
 /** "Has this key", written so Ajv's strict mode sees the key declared beside `required`. */
-const scalar = { anyOf: [{ type: 'string' }, { type: 'number' }, { type: 'boolean' }, { type: 'null' }] };
+const scalar = { anyOf: [{ type: "string" }, { type: "number" }, { type: "boolean" }, { type: "null" }] };
 const has = (key: string) => ({ properties: { [key]: true }, required: [key] });
-const exactlyOneSource = { oneOf: ['path', 'var', 'expr', 'value'].map(has) };
+const exactlyOneSource = { oneOf: ["path", "var", "expr", "value"].map(has) };
 
 /** The mapping part of the connector meta-schema (recursive, hence written as JSON Schema directly). */
 export const MappingSpecSchema = Type.Unsafe<MappingSpec>({
   $id: id,
-  title: 'ConnectorMapping',
-  type: 'object',
+  title: "ConnectorMapping",
+  type: "object",
   additionalProperties: false,
-  required: ['template'],
+  required: ["template"],
   properties: {
-    when: { type: 'string', minLength: 1, maxLength: 2000 },
-    let: { type: 'object', additionalProperties: ref('valueRule'), propertyNames: { pattern: '^[A-Za-z_][A-Za-z0-9_]*$', expected: 'a name of letters, digits and "_"' } },
-    template: ref('object'),
+    when: { type: "string", minLength: 1, maxLength: 2000 },
+    let: {
+      type: "object",
+      additionalProperties: ref("valueRule"),
+      propertyNames: { pattern: "^[A-Za-z_][A-Za-z0-9_]*$", expected: 'a name of letters, digits and "_"' },
+    },
+    template: ref("object"),
     examples: {
-      type: 'array',
-      items: { type: 'object', additionalProperties: false, required: ['input'], properties: { input: {}, output: {} } },
+      type: "array",
+      items: { type: "object", additionalProperties: false, required: ["input"], properties: { input: {}, output: {} } },
     },
   },
   $defs: {
-    source: { type: 'object', additionalProperties: false, properties: sourceKeys, ...exactlyOneSource },
-    input: { anyOf: [ref('source'), scalar] },
+    source: { type: "object", additionalProperties: false, properties: sourceKeys, ...exactlyOneSource },
+    input: { anyOf: [ref("source"), scalar] },
     valueRule: {
-      type: 'object',
+      type: "object",
       additionalProperties: false,
       ...exactlyOneSource,
       properties: {
         ...sourceKeys,
-        type: { enum: ['number', 'integer', 'string', 'boolean'] },
-        scale: { type: 'number' },
-        add: { type: 'number' },
-        round: { type: 'integer', minimum: 0, maximum: 12 },
-        convert: { type: 'object', additionalProperties: false, required: ['from', 'to'], properties: { from: ref('input'), to: { type: 'string' } } },
+        type: { enum: ["number", "integer", "string", "boolean"] },
+        scale: { type: "number" },
+        add: { type: "number" },
+        round: { type: "integer", minimum: 0, maximum: 12 },
+        convert: { type: "object", additionalProperties: false, required: ["from", "to"], properties: { from: ref("input"), to: { type: "string" } } },
         enum: {
-          type: 'object',
+          type: "object",
           additionalProperties: false,
-          required: ['map'],
-          properties: { map: { type: 'object' }, default: {}, caseInsensitive: { type: 'boolean' } },
+          required: ["map"],
+          properties: { map: { type: "object" }, default: {}, caseInsensitive: { type: "boolean" } },
         },
         time: {
-          type: 'object',
+          type: "object",
           additionalProperties: false,
-          required: ['format'],
+          required: ["format"],
           properties: {
-            format: { enum: ['date', 'datetime', 'datetime_local', 'unix_seconds', 'unix_ms'] },
-            add: ref('input'),
-            offset: ref('input'),
-            timezone: ref('input'),
-            output: { enum: ['datetime', 'date'] },
+            format: { enum: ["date", "datetime", "datetime_local", "unix_seconds", "unix_ms"] },
+            add: ref("input"),
+            offset: ref("input"),
+            timezone: ref("input"),
+            output: { enum: ["datetime", "date"] },
           },
         },
         default: {},
-        required: { type: 'boolean' },
+        required: { type: "boolean" },
       },
     },
     each: {
-      type: 'object',
+      type: "object",
       additionalProperties: false,
-      required: ['each', 'item'],
+      required: ["each", "item"],
       properties: {
-        each: ref('source'),
-        item: ref('node'),
-        require: { type: 'array', items: { type: 'string' } },
-        entries: { type: 'boolean' },
+        each: ref("source"),
+        item: ref("node"),
+        require: { type: "array", items: { type: "string" } },
+        entries: { type: "boolean" },
       },
     },
     zip: {
-      type: 'object',
+      type: "object",
       additionalProperties: false,
-      required: ['zip', 'item'],
+      required: ["zip", "item"],
       properties: {
-        zip: { type: 'object', minProperties: 1, additionalProperties: ref('source') },
-        item: ref('node'),
-        require: { type: 'array', items: { type: 'string' } },
+        zip: { type: "object", minProperties: 1, additionalProperties: ref("source") },
+        item: ref("node"),
+        require: { type: "array", items: { type: "string" } },
       },
     },
     object: {
-      type: 'object',
-      additionalProperties: ref('node'),
+      type: "object",
+      additionalProperties: ref("node"),
     },
     node: {
-      if: { type: 'object', ...has('each') },
-      then: ref('each'),
+      if: { type: "object", ...has("each") },
+      then: ref("each"),
       else: {
-        if: { type: 'object', ...has('zip') },
-        then: ref('zip'),
+        if: { type: "object", ...has("zip") },
+        then: ref("zip"),
         else: {
-          if: { type: 'object', anyOf: ['path', 'var', 'expr', 'value'].map(has) },
-          then: ref('valueRule'),
+          if: { type: "object", anyOf: ["path", "var", "expr", "value"].map(has) },
+          then: ref("valueRule"),
           else: {
-            if: { type: 'array' },
-            then: { type: 'array', items: ref('node') },
-            else: { if: { type: 'object' }, then: ref('object'), else: scalar },
+            if: { type: "array" },
+            then: { type: "array", items: ref("node") },
+            else: { if: { type: "object" }, then: ref("object"), else: scalar },
           },
         },
       },

@@ -1,11 +1,15 @@
-import { Type, type Static } from '@sinclair/typebox';
-import { closed, Count, PartName, Pointer, tagged, Template, TimeFormat } from './define.ts';
-import { RequestSpec } from './http.ts';
+import { Type, type Static } from "@sinclair/typebox";
+import { closed, Count, PartName, Pointer, tagged, Template, TimeFormat } from "./define.ts";
+import { RequestSpec } from "./http.ts";
 
 /** One bound of the requested window: the template variable it fills and how it is written. */
 export const DateBoundSpec = closed({
   format: TimeFormat,
-  inclusive: Type.Optional(Type.Boolean({ description: 'end only: the provider includes the end (date ranges usually do), so we pass the last day/instant inside the window. @default false' })),
+  inclusive: Type.Optional(
+    Type.Boolean({
+      description: "end only: the provider includes the end (date ranges usually do), so we pass the last day/instant inside the window. @default false",
+    }),
+  ),
 });
 
 /**
@@ -15,61 +19,75 @@ export const DateBoundSpec = closed({
 export const DateRangeSpec = closed({
   start: DateBoundSpec,
   end: Type.Optional(DateBoundSpec),
-  maxWindowDays: Type.Optional(Type.Number({ exclusiveMinimum: 0, description: 'Largest window one request may ask for; longer ranges are stepped through.' })),
-  order: Type.Optional(Type.Union([Type.Literal('oldest_first'), Type.Literal('newest_first')], { description: 'Order in which windows are requested. @default "oldest_first"' })),
-  wholeDays: Type.Optional(Type.Boolean({ description: 'Widen every window to whole UTC days whatever the format (always so for `date`): a pushed change pulls its whole day, and steps never split one. @default false' })),
+  maxWindowDays: Type.Optional(Type.Number({ exclusiveMinimum: 0, description: "Largest window one request may ask for; longer ranges are stepped through." })),
+  order: Type.Optional(
+    Type.Union([Type.Literal("oldest_first"), Type.Literal("newest_first")], { description: 'Order in which windows are requested. @default "oldest_first"' }),
+  ),
+  wholeDays: Type.Optional(
+    Type.Boolean({
+      description:
+        "Widen every window to whole UTC days whatever the format (always so for `date`): a pushed change pulls its whole day, and steps never split one. @default false",
+    }),
+  ),
 });
 export type DateRangeSpec = Static<typeof DateRangeSpec>;
 
 /** When to stop paging. Several rules: stop when any holds. */
-export const StopRule = tagged('type', [
-  closed({ type: Type.Literal('empty'), description: Type.Optional(Type.String()) }),
-  closed({ type: Type.Literal('short_page'), description: Type.Optional(Type.String()) }),
-  closed({ type: Type.Literal('flag'), path: Pointer('e.g. "/show_next"'), equals: Type.Union([Type.Boolean(), Type.Number(), Type.String(), Type.Null()], { description: 'Stop when the field equals this (or is absent).' }), description: Type.Optional(Type.String()) }),
-  closed({ type: Type.Literal('total_pages'), path: Pointer('e.g. "/page_count"'), description: Type.Optional(Type.String()) }),
-  closed({ type: Type.Literal('total_records'), path: Pointer('e.g. "/total"'), description: Type.Optional(Type.String()) }),
+export const StopRule = tagged("type", [
+  closed({ type: Type.Literal("empty"), description: Type.Optional(Type.String()) }),
+  closed({ type: Type.Literal("short_page"), description: Type.Optional(Type.String()) }),
+  closed({
+    type: Type.Literal("flag"),
+    path: Pointer('e.g. "/show_next"'),
+    equals: Type.Union([Type.Boolean(), Type.Number(), Type.String(), Type.Null()], { description: "Stop when the field equals this (or is absent)." }),
+    description: Type.Optional(Type.String()),
+  }),
+  closed({ type: Type.Literal("total_pages"), path: Pointer('e.g. "/page_count"'), description: Type.Optional(Type.String()) }),
+  closed({ type: Type.Literal("total_records"), path: Pointer('e.g. "/total"'), description: Type.Optional(Type.String()) }),
 ]);
 export type StopRule = Static<typeof StopRule>;
 
-const stop = Type.Optional(Type.Array(StopRule, { minItems: 1, description: '@default [{ type: empty }]' }));
-const maxPages = Type.Optional(Count('Safety bound on pages per window. @default 1000'));
-const pagingIn = Type.Optional(Type.Union([Type.Literal('query'), Type.Literal('body')], {
-  description: 'Where the paging parameters go: the query, or the request body (Withings takes every parameter in a form body). @default "query"',
-}));
+const stop = Type.Optional(Type.Array(StopRule, { minItems: 1, description: "@default [{ type: empty }]" }));
+const maxPages = Type.Optional(Count("Safety bound on pages per window. @default 1000"));
+const pagingIn = Type.Optional(
+  Type.Union([Type.Literal("query"), Type.Literal("body")], {
+    description: 'Where the paging parameters go: the query, or the request body (Withings takes every parameter in a form body). @default "query"',
+  }),
+);
 
-export const PagingSpec = tagged('type', [
+export const PagingSpec = tagged("type", [
   closed({
-    type: Type.Literal('page'),
-    param: Type.String({ description: 'Query parameter of the page number.' }),
-    start: Type.Optional(Type.Integer({ minimum: 0, description: 'First page number. @default 1' })),
+    type: Type.Literal("page"),
+    param: Type.String({ description: "Query parameter of the page number." }),
+    start: Type.Optional(Type.Integer({ minimum: 0, description: "First page number. @default 1" })),
     sizeParam: Type.Optional(Type.String()),
-    size: Type.Optional(Count('Records per page.')),
+    size: Type.Optional(Count("Records per page.")),
     in: pagingIn,
     stop,
     maxPages,
   }),
   closed({
-    type: Type.Literal('offset'),
+    type: Type.Literal("offset"),
     param: Type.String(),
     sizeParam: Type.Optional(Type.String()),
-    size: Count('Records per page; the offset advances by the records received.'),
+    size: Count("Records per page; the offset advances by the records received."),
     nextOffsetPath: Type.Optional(Pointer('Where the provider says the next offset (Withings "/body/offset").')),
     in: pagingIn,
     stop,
     maxPages,
   }),
   closed({
-    type: Type.Literal('cursor'),
+    type: Type.Literal("cursor"),
     param: Type.String({ description: 'Query parameter that carries the cursor, e.g. "next_token", "nextToken".' }),
     cursorPath: Pointer('Where the response holds the next cursor; paging stops when it is absent, null or "".'),
     sizeParam: Type.Optional(Type.String()),
-    size: Type.Optional(Count('')),
+    size: Type.Optional(Count("")),
     in: pagingIn,
     stop,
     maxPages,
   }),
   closed({
-    type: Type.Literal('link'),
+    type: Type.Literal("link"),
     nextPath: Type.Optional(Pointer('Where the response holds the next page URL (Fitbit "/pagination/next").')),
     linkHeader: Type.Optional(Type.Boolean({ description: 'Follow RFC 8288 `Link: <…>; rel="next"`.' })),
     stop,
@@ -82,21 +100,36 @@ export type PagingSpec = Static<typeof PagingSpec>;
 export const DetailSpec = closed({
   name: PartName('The record gets the answer under this key (e.g. "performance_graph").'),
   request: Type.Optional(RequestSpec),
-  url: Type.Optional(Pointer('Instead of `request`: a field of the record holding an absolute URL to GET with the user\'s credentials, on an allowed origin (Wahoo\'s workout file).')),
-  decode: Type.Optional(Type.Literal('fit', { description: 'The answer is a FIT activity file: it is decoded (@tributary/fit) into a Terra Activity, which is attached (and `select`ed from).' })),
+  url: Type.Optional(
+    Pointer(
+      "Instead of `request`: a field of the record holding an absolute URL to GET with the user's credentials, on an allowed origin (Wahoo's workout file).",
+    ),
+  ),
+  decode: Type.Optional(
+    Type.Literal("fit", {
+      description: "The answer is a FIT activity file: it is decoded (@tributary/fit) into a Terra Activity, which is attached (and `select`ed from).",
+    }),
+  ),
   select: Type.Optional(Pointer('Part of the answer to attach. @default "" (all of it)')),
-  optional: Type.Optional(Type.Boolean({ description: 'A failed or ignored detail request leaves the key absent instead of failing the record. @default false' })),
-  when: Type.Optional(Type.String({ description: 'Expression on the record; the detail is fetched only when it is true.' })),
-  once: Type.Optional(Type.Boolean({
-    description: 'Fetched once per read and attached to every record: what belongs to the user, not the record (Fitbit\'s profile with the time zone its local times are in). Its request cannot use {record.…}. @default false',
-  })),
+  optional: Type.Optional(
+    Type.Boolean({ description: "A failed or ignored detail request leaves the key absent instead of failing the record. @default false" }),
+  ),
+  when: Type.Optional(Type.String({ description: "Expression on the record; the detail is fetched only when it is true." })),
+  once: Type.Optional(
+    Type.Boolean({
+      description:
+        "Fetched once per read and attached to every record: what belongs to the user, not the record (Fitbit's profile with the time zone its local times are in). Its request cannot use {record.…}. @default false",
+    }),
+  ),
 });
 
 /** Where a poll left off, kept per user and stream, so the next poll asks only for what is new. */
 export const CheckpointSpec = closed({
-  path: Pointer('A time field of each record; the newest value seen is the checkpoint.'),
+  path: Pointer("A time field of each record; the newest value seen is the checkpoint."),
   format: TimeFormat,
-  lookbackSeconds: Type.Optional(Type.Integer({ minimum: 0, description: 'Start the next poll this long before the checkpoint, for late edits. @default 3600' })),
+  lookbackSeconds: Type.Optional(
+    Type.Integer({ minimum: 0, description: "Start the next poll this long before the checkpoint, for late edits. @default 3600" }),
+  ),
 });
 
 /**
@@ -107,9 +140,12 @@ export const CheckpointSpec = closed({
 export const WithinSpec = closed({
   path: Pointer('A time field of each record (its start), e.g. "/startTime".'),
   format: TimeFormat,
-  order: Type.Optional(Type.Union([Type.Literal('oldest_first'), Type.Literal('newest_first')], {
-    description: 'The order the provider lists records in: paging stops at the first record after the window (oldest first) or before it (newest first). Omit when the order is not known: every page is read.',
-  })),
+  order: Type.Optional(
+    Type.Union([Type.Literal("oldest_first"), Type.Literal("newest_first")], {
+      description:
+        "The order the provider lists records in: paging stops at the first record after the window (oldest first) or before it (newest first). Omit when the order is not known: every page is read.",
+    }),
+  ),
 });
 
 /**
@@ -117,7 +153,10 @@ export const WithinSpec = closed({
  * measurements (Withings' measure groups → one Body a day, with `wholeDays` and `maxWindowDays: 1`).
  */
 export const CollectSpec = closed({
-  into: Type.String({ pattern: '^[a-z][a-z0-9_]*$', description: 'The collected record is `{ <into>: [records…], window: { start, end } }` (ISO-8601 UTC bounds of the step).' }),
+  into: Type.String({
+    pattern: "^[a-z][a-z0-9_]*$",
+    description: "The collected record is `{ <into>: [records…], window: { start, end } }` (ISO-8601 UTC bounds of the step).",
+  }),
 });
 
 /** Fetch one provider object by id (webhook events that carry only an id). */
@@ -131,22 +170,25 @@ export const ObjectRequestSpec = closed({
  * records are, per-record detail requests, each record's id and a checkpoint.
  */
 export const StreamSpec = closed({
-  name: PartName('Unique in the connector; names checkpoints, recordings and logs.'),
+  name: PartName("Unique in the connector; names checkpoints, recordings and logs."),
   request: Type.Optional(RequestSpec),
   dateRange: Type.Optional(DateRangeSpec),
   paging: Type.Optional(PagingSpec),
   records: Type.Optional(Pointer('The array of records in a page; "" for a body that is the array. A non-array value there is one record. @default ""')),
-  recordFields: Type.Optional(Type.Record(Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]*$' }), Template(''), {
-    description: 'Fields set on each record from the window and the connection, for answers that do not say what they are about (Fitbit\'s summary of a day names no day): { date: "{start}" }. Not with `object`.',
-  })),
+  recordFields: Type.Optional(
+    Type.Record(Type.String({ pattern: "^[A-Za-z_][A-Za-z0-9_]*$" }), Template(""), {
+      description:
+        'Fields set on each record from the window and the connection, for answers that do not say what they are about (Fitbit\'s summary of a day names no day): { date: "{start}" }. Not with `object`.',
+    }),
+  ),
   filter: Type.Optional(Type.String({ description: 'Expression on each record; records for which it is false are skipped (e.g. status = "COMPLETE").' })),
   within: Type.Optional(WithinSpec),
-  id: Pointer("The record's provider id, e.g. \"/id\"."),
+  id: Pointer('The record\'s provider id, e.g. "/id".'),
   details: Type.Optional(Type.Array(DetailSpec)),
   object: Type.Optional(ObjectRequestSpec),
   checkpoint: Type.Optional(CheckpointSpec),
-  mapping: Type.Optional(Type.String({ description: 'Name of the mapping to apply. @default the data type' })),
-  example: Type.Optional(Type.Unknown({ description: 'A full example response of `request` (one page), mapped by `connector test`.' })),
+  mapping: Type.Optional(Type.String({ description: "Name of the mapping to apply. @default the data type" })),
+  example: Type.Optional(Type.Unknown({ description: "A full example response of `request` (one page), mapped by `connector test`." })),
   collect: Type.Optional(CollectSpec),
 });
 export type StreamSpec = Static<typeof StreamSpec>;

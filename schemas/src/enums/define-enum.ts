@@ -1,7 +1,7 @@
-import { Type, type TUnsafe } from '@sinclair/typebox';
-import { enumSchemaId } from '../ids.ts';
-import { kebabCase } from '../kebab-case.ts';
-import { JSON_SCHEMA_DIALECT } from '../version.ts';
+import { Type, type TUnsafe } from "@sinclair/typebox";
+import { enumSchemaId } from "../ids.ts";
+import { kebabCase } from "../kebab-case.ts";
+import { JSON_SCHEMA_DIALECT } from "../version.ts";
 
 type Code = number | string;
 type Entry<C extends Code> = readonly [code: C, name: string];
@@ -18,7 +18,7 @@ type CodeForName<E extends readonly Entry<Code>[], N> = Extract<E[number], reado
 export interface EnumTable<E extends readonly Entry<Code>[]> {
   /** Terra's name for the enum, e.g. "ActivityType"; also the schema `title`. */
   readonly title: string;
-  readonly kind: 'integer' | 'string';
+  readonly kind: "integer" | "string";
   readonly entries: ReadonlyArray<{ readonly code: CodeOf<E>; readonly name: NameOf<E> }>;
   readonly codes: ReadonlyArray<CodeOf<E>>;
   readonly schema: TUnsafe<CodeOf<E>>;
@@ -47,14 +47,9 @@ export interface EnumOptions {
   readonly slug?: string;
 }
 
-const normalise = (label: string): string => label.toLowerCase().replace(/[^a-z0-9]/g, '');
+const normalise = (label: string): string => label.toLowerCase().replace(/[^a-z0-9]/g, "");
 
-function defineEnum<const E extends readonly Entry<Code>[]>(
-  kind: 'integer' | 'string',
-  title: string,
-  table: E,
-  slug: string,
-): EnumTable<E> {
+function defineEnum<const E extends readonly Entry<Code>[]>(kind: "integer" | "string", title: string, table: E, slug: string): EnumTable<E> {
   const entries = table.map(([code, name]) => Object.freeze({ code, name }));
   const byCode = new Map<Code, string>();
   const byName = new Map<string, Code>();
@@ -67,12 +62,12 @@ function defineEnum<const E extends readonly Entry<Code>[]>(
     byNormalisedName.set(normalise(name), code);
   }
   const codes = entries.map((e) => e.code);
-  const describe = (code: Code): string => `${String(code)} ${byCode.get(code) ?? '?'}`;
+  const describe = (code: Code): string => `${String(code)} ${byCode.get(code) ?? "?"}`;
   const schema = Type.Unsafe<CodeOf<E>>({
     $schema: JSON_SCHEMA_DIALECT,
     $id: enumSchemaId(slug),
     title,
-    description: `${title}: ${codes.map(describe).join(', ')}`,
+    description: `${title}: ${codes.map(describe).join(", ")}`,
     type: kind,
     enum: codes,
   });
@@ -85,7 +80,7 @@ function defineEnum<const E extends readonly Entry<Code>[]>(
     schema,
     name: (code: Code) => byCode.get(code),
     code: (name: string) => byName.get(name) ?? byNormalisedName.get(normalise(name)),
-    has: (value: unknown) => (typeof value === 'number' || typeof value === 'string') && byCode.has(value),
+    has: (value: unknown) => (typeof value === "number" || typeof value === "string") && byCode.has(value),
     describe,
   };
   return Object.freeze(enumTable) as unknown as EnumTable<E>;
@@ -93,10 +88,10 @@ function defineEnum<const E extends readonly Entry<Code>[]>(
 
 /** Terra enums are integers on the wire. */
 export function defineIntEnum<const E extends readonly Entry<number>[]>(title: string, table: E, options: EnumOptions = {}): EnumTable<E> {
-  return defineEnum('integer', title, table, options.slug ?? kebabCase(title));
+  return defineEnum("integer", title, table, options.slug ?? kebabCase(title));
 }
 
 /** The few enums Terra sends as strings (DeviceDataType, StrokeType, ...). */
 export function defineStringEnum<const E extends readonly Entry<string>[]>(title: string, table: E, options: EnumOptions = {}): EnumTable<E> {
-  return defineEnum('string', title, table, options.slug ?? kebabCase(title));
+  return defineEnum("string", title, table, options.slug ?? kebabCase(title));
 }

@@ -1,8 +1,8 @@
-import { Type, type TObject, type TProperties } from '@sinclair/typebox';
-import { eventDocumentId } from '../ids.ts';
-import { TerraUserSchema } from '../objects/terra-user.ts';
-import { optionalNullable, ref } from '../typebox.ts';
-import { JSON_SCHEMA_DIALECT } from '../version.ts';
+import { Type, type TObject, type TProperties } from "@sinclair/typebox";
+import { eventDocumentId } from "../ids.ts";
+import { TerraUserSchema } from "../objects/terra-user.ts";
+import { optionalNullable, ref } from "../typebox.ts";
+import { JSON_SCHEMA_DIALECT } from "../version.ts";
 
 /** A registered webhook event schema; `title` is Terra's schema name (e.g. "DeauthEvent"). */
 export function defineEvent<P extends TProperties>(title: string, slug: string, properties: P, description?: string): TObject<P> {

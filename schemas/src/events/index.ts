@@ -1,8 +1,8 @@
-import { Type, type TSchema } from '@sinclair/typebox';
-import { EVENT_TYPES, type EventType } from '../event-types.ts';
-import { WEBHOOK_EVENT_SCHEMA_ID } from '../ids.ts';
-import { JSON_SCHEMA_DIALECT } from '../version.ts';
-import { AuthCancelledEventSchema, AuthEventSchema, type AuthCancelledEvent, type AuthEvent } from './auth.ts';
+import { Type, type TSchema } from "@sinclair/typebox";
+import { EVENT_TYPES, type EventType } from "../event-types.ts";
+import { WEBHOOK_EVENT_SCHEMA_ID } from "../ids.ts";
+import { JSON_SCHEMA_DIALECT } from "../version.ts";
+import { AuthCancelledEventSchema, AuthEventSchema, type AuthCancelledEvent, type AuthEvent } from "./auth.ts";
 import {
   AccessRevokedEventSchema,
   ConnectionErrorEventSchema,
@@ -18,7 +18,7 @@ import {
   type GoogleNoDatasourceEvent,
   type PermissionChangeEvent,
   type UserReauthEvent,
-} from './connection-events.ts';
+} from "./connection-events.ts";
 import {
   ActivityEventSchema,
   AthleteEventSchema,
@@ -28,8 +28,8 @@ import {
   NutritionEventSchema,
   SleepEventSchema,
   type DataEvent,
-} from './data-events.ts';
-import { HealthcheckEventSchema, S3PayloadEventSchema, type HealthcheckEvent, type S3PayloadEvent } from './delivery-events.ts';
+} from "./data-events.ts";
+import { HealthcheckEventSchema, S3PayloadEventSchema, type HealthcheckEvent, type S3PayloadEvent } from "./delivery-events.ts";
 import {
   LargeRequestProcessingEventSchema,
   LargeRequestSendingEventSchema,
@@ -39,7 +39,7 @@ import {
   type LargeRequestSendingEvent,
   type ProcessingEvent,
   type RateLimitHitEvent,
-} from './request-events.ts';
+} from "./request-events.ts";
 
 /** Any webhook event Tributary emits or accepts. */
 export type WebhookEvent =
@@ -94,18 +94,18 @@ export const EVENT_SCHEMAS: Readonly<Record<EventType, TSchema>> = Object.freeze
 export const WebhookEventSchema = Type.Unsafe<WebhookEvent>({
   $schema: JSON_SCHEMA_DIALECT,
   $id: WEBHOOK_EVENT_SCHEMA_ID,
-  title: 'WebhookEvent',
-  type: 'object',
+  title: "WebhookEvent",
+  type: "object",
   // The enum lets an unknown `type` be reported with the list of known ones.
-  properties: { type: { type: 'string', title: 'event type', enum: [...EVENT_TYPES] } },
-  required: ['type'],
-  discriminator: { propertyName: 'type' },
+  properties: { type: { type: "string", title: "event type", enum: [...EVENT_TYPES] } },
+  required: ["type"],
+  discriminator: { propertyName: "type" },
   oneOf: [...new Set(Object.values(EVENT_SCHEMAS))].map((schema) => ({ $ref: schema.$id as string })),
 });
 
-export * from './auth.ts';
-export * from './connection-events.ts';
-export * from './data-events.ts';
-export * from './delivery-events.ts';
-export * from './event-type.ts';
-export * from './request-events.ts';
+export * from "./auth.ts";
+export * from "./connection-events.ts";
+export * from "./data-events.ts";
+export * from "./delivery-events.ts";
+export * from "./event-type.ts";
+export * from "./request-events.ts";

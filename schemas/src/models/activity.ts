@@ -1,26 +1,26 @@
-import { Type, type Static } from '@sinclair/typebox';
-import { ActivityType } from '../enums/activity-type.ts';
-import { TimestampLocalization } from '../enums/timestamp-localization.ts';
-import { UploadType } from '../enums/upload-type.ts';
-import { ActiveDurationsDataSchema } from '../objects/active-durations.ts';
-import { CaloriesDataSchema } from '../objects/calories.ts';
-import { DeviceDataSchema } from '../objects/device.ts';
-import { DistanceDataSchema } from '../objects/distance.ts';
-import { EnergyDataSchema } from '../objects/energy.ts';
-import { DataEnrichmentSchema } from '../objects/enrichment.ts';
-import { HeartRateDataSchema } from '../objects/heart-rate.ts';
-import { LapDataSchema } from '../objects/laps.ts';
-import { METDataSchema } from '../objects/met.ts';
-import { MovementDataSchema } from '../objects/movement.ts';
-import { OxygenDataSchema } from '../objects/oxygen.ts';
-import { PolylineMapDataSchema, PositionDataSchema } from '../objects/position.ts';
-import { PowerDataSchema } from '../objects/power.ts';
-import { StrainDataSchema } from '../objects/strain.ts';
-import { TSSDataSchema } from '../objects/tss.ts';
-import { WorkDataSchema } from '../objects/work.ts';
-import { child, dateTime, document, enumField, num, ref, requiredEnum, str, subObject } from '../typebox.ts';
+import { Type, type Static } from "@sinclair/typebox";
+import { ActivityType } from "../enums/activity-type.ts";
+import { TimestampLocalization } from "../enums/timestamp-localization.ts";
+import { UploadType } from "../enums/upload-type.ts";
+import { ActiveDurationsDataSchema } from "../objects/active-durations.ts";
+import { CaloriesDataSchema } from "../objects/calories.ts";
+import { DeviceDataSchema } from "../objects/device.ts";
+import { DistanceDataSchema } from "../objects/distance.ts";
+import { EnergyDataSchema } from "../objects/energy.ts";
+import { DataEnrichmentSchema } from "../objects/enrichment.ts";
+import { HeartRateDataSchema } from "../objects/heart-rate.ts";
+import { LapDataSchema } from "../objects/laps.ts";
+import { METDataSchema } from "../objects/met.ts";
+import { MovementDataSchema } from "../objects/movement.ts";
+import { OxygenDataSchema } from "../objects/oxygen.ts";
+import { PolylineMapDataSchema, PositionDataSchema } from "../objects/position.ts";
+import { PowerDataSchema } from "../objects/power.ts";
+import { StrainDataSchema } from "../objects/strain.ts";
+import { TSSDataSchema } from "../objects/tss.ts";
+import { WorkDataSchema } from "../objects/work.ts";
+import { child, dateTime, document, enumField, num, ref, requiredEnum, str, subObject } from "../typebox.ts";
 
-export const ActivityMetadataSchema = subObject('ActivityMetadata', {
+export const ActivityMetadataSchema = subObject("ActivityMetadata", {
   city: str(),
   country: str(),
   end_time: dateTime(),
@@ -36,7 +36,7 @@ export const ActivityMetadataSchema = subObject('ActivityMetadata', {
 export type ActivityMetadata = Static<typeof ActivityMetadataSchema>;
 
 /** One workout session with a defined start and end. */
-export const ActivitySchema = document('Activity', 'activity', {
+export const ActivitySchema = document("Activity", "activity", {
   active_durations_data: child(ActiveDurationsDataSchema),
   calories_data: child(CaloriesDataSchema),
   cheat_detection: num(),

@@ -1,8 +1,8 @@
-import type { Static } from '@sinclair/typebox';
-import { dateOrDateTime, document, int, optionalNullable, str } from '../typebox.ts';
+import type { Static } from "@sinclair/typebox";
+import { dateOrDateTime, document, int, optionalNullable, str } from "../typebox.ts";
 
 /** The user's profile at the provider; one per user, the latest delivery wins. */
-export const AthleteSchema = document('Athlete', 'athlete', {
+export const AthleteSchema = document("Athlete", "athlete", {
   age: int(),
   country: str(),
   bio: str(),

@@ -1,19 +1,19 @@
-import type { TObject } from '@sinclair/typebox';
-import type { DataType } from '../data-types.ts';
-import type { Activity } from './activity.ts';
-import { ActivitySchema } from './activity.ts';
-import type { Athlete } from './athlete.ts';
-import { AthleteSchema } from './athlete.ts';
-import type { Body } from './body.ts';
-import { BodySchema } from './body.ts';
-import type { Daily } from './daily.ts';
-import { DailySchema } from './daily.ts';
-import type { Menstruation } from './menstruation.ts';
-import { MenstruationSchema } from './menstruation.ts';
-import type { Nutrition } from './nutrition.ts';
-import { NutritionSchema } from './nutrition.ts';
-import type { Sleep } from './sleep.ts';
-import { SleepSchema } from './sleep.ts';
+import type { TObject } from "@sinclair/typebox";
+import type { DataType } from "../data-types.ts";
+import type { Activity } from "./activity.ts";
+import { ActivitySchema } from "./activity.ts";
+import type { Athlete } from "./athlete.ts";
+import { AthleteSchema } from "./athlete.ts";
+import type { Body } from "./body.ts";
+import { BodySchema } from "./body.ts";
+import type { Daily } from "./daily.ts";
+import { DailySchema } from "./daily.ts";
+import type { Menstruation } from "./menstruation.ts";
+import { MenstruationSchema } from "./menstruation.ts";
+import type { Nutrition } from "./nutrition.ts";
+import { NutritionSchema } from "./nutrition.ts";
+import type { Sleep } from "./sleep.ts";
+import { SleepSchema } from "./sleep.ts";
 
 /** The model carried by each data type's event. */
 export interface ModelByDataType {
@@ -37,10 +37,10 @@ export const MODEL_SCHEMAS: Readonly<Record<DataType, TObject>> = Object.freeze(
   athlete: AthleteSchema,
 });
 
-export * from './activity.ts';
-export * from './athlete.ts';
-export * from './body.ts';
-export * from './daily.ts';
-export * from './menstruation.ts';
-export * from './nutrition.ts';
-export * from './sleep.ts';
+export * from "./activity.ts";
+export * from "./athlete.ts";
+export * from "./body.ts";
+export * from "./daily.ts";
+export * from "./menstruation.ts";
+export * from "./nutrition.ts";
+export * from "./sleep.ts";

@@ -1,9 +1,9 @@
-import type { Static } from '@sinclair/typebox';
-import { TimestampLocalization } from '../enums/timestamp-localization.ts';
-import { DrinkSampleSchema, MealSchema, NutritionSummarySchema } from '../objects/nutrition.ts';
-import { child, dateTime, document, enumField, list, ref, subObject } from '../typebox.ts';
+import type { Static } from "@sinclair/typebox";
+import { TimestampLocalization } from "../enums/timestamp-localization.ts";
+import { DrinkSampleSchema, MealSchema, NutritionSummarySchema } from "../objects/nutrition.ts";
+import { child, dateTime, document, enumField, list, ref, subObject } from "../typebox.ts";
 
-export const NutritionMetadataSchema = subObject('NutritionMetadata', {
+export const NutritionMetadataSchema = subObject("NutritionMetadata", {
   end_time: dateTime(),
   start_time: dateTime(),
   timestamp_localization: enumField(TimestampLocalization),
@@ -11,7 +11,7 @@ export const NutritionMetadataSchema = subObject('NutritionMetadata', {
 export type NutritionMetadata = Static<typeof NutritionMetadataSchema>;
 
 /** Food and drink logged over one day. */
-export const NutritionSchema = document('Nutrition', 'nutrition', {
+export const NutritionSchema = document("Nutrition", "nutrition", {
   drink_samples: list(DrinkSampleSchema),
   meals: list(MealSchema),
   metadata: ref(NutritionMetadataSchema),

@@ -1,15 +1,15 @@
-import type { Static } from '@sinclair/typebox';
-import { ActivityLevel } from '../enums/activity-level.ts';
-import { enumField, int, list, num, subObject, timestamp } from '../typebox.ts';
+import type { Static } from "@sinclair/typebox";
+import { ActivityLevel } from "../enums/activity-level.ts";
+import { enumField, int, list, num, subObject, timestamp } from "../typebox.ts";
 
-export const ActivityLevelSampleSchema = subObject('ActivityLevelSample', {
+export const ActivityLevelSampleSchema = subObject("ActivityLevelSample", {
   timestamp: timestamp(),
   activity_level: enumField(ActivityLevel),
   timer_duration_seconds: num(),
 });
 export type ActivityLevelSample = Static<typeof ActivityLevelSampleSchema>;
 
-export const ActiveDurationsDataSchema = subObject('ActiveDurationsData', {
+export const ActiveDurationsDataSchema = subObject("ActiveDurationsData", {
   activity_levels_samples: list(ActivityLevelSampleSchema),
   activity_seconds: num({ minimum: 0 }),
   inactivity_seconds: num({ minimum: 0 }),

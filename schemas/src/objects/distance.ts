@@ -1,36 +1,36 @@
-import type { Static } from '@sinclair/typebox';
-import { child, int, list, num, subObject, timestamp } from '../typebox.ts';
+import type { Static } from "@sinclair/typebox";
+import { child, int, list, num, subObject, timestamp } from "../typebox.ts";
 
 // Distance, step and floor samples are running totals since the start of the payload.
-export const DistanceSampleSchema = subObject('DistanceSample', {
+export const DistanceSampleSchema = subObject("DistanceSample", {
   timestamp: timestamp(),
   distance_meters: num(),
   timer_duration_seconds: num(),
 });
 export type DistanceSample = Static<typeof DistanceSampleSchema>;
 
-export const ElevationSampleSchema = subObject('ElevationSample', {
+export const ElevationSampleSchema = subObject("ElevationSample", {
   timestamp: timestamp(),
   elev_meters: num(),
   timer_duration_seconds: num(),
 });
 export type ElevationSample = Static<typeof ElevationSampleSchema>;
 
-export const FloorsClimbedSampleSchema = subObject('FloorsClimbedSample', {
+export const FloorsClimbedSampleSchema = subObject("FloorsClimbedSample", {
   timestamp: timestamp(),
   floors_climbed: num(),
   timer_duration_seconds: num(),
 });
 export type FloorsClimbedSample = Static<typeof FloorsClimbedSampleSchema>;
 
-export const StepSampleSchema = subObject('StepSample', {
+export const StepSampleSchema = subObject("StepSample", {
   timestamp: timestamp(),
   steps: num(),
   timer_duration_seconds: num(),
 });
 export type StepSample = Static<typeof StepSampleSchema>;
 
-export const ElevationDataSchema = subObject('ElevationData', {
+export const ElevationDataSchema = subObject("ElevationData", {
   avg_meters: num(),
   gain_actual_meters: num({ minimum: 0 }),
   gain_planned_meters: num({ minimum: 0 }),
@@ -40,14 +40,14 @@ export const ElevationDataSchema = subObject('ElevationData', {
 });
 export type ElevationData = Static<typeof ElevationDataSchema>;
 
-export const SwimmingDataSchema = subObject('SwimmingData', {
+export const SwimmingDataSchema = subObject("SwimmingData", {
   num_laps: int({ minimum: 0 }),
   num_strokes: int({ minimum: 0 }),
   pool_length_meters: int({ minimum: 0 }),
 });
 export type SwimmingData = Static<typeof SwimmingDataSchema>;
 
-export const DistanceDataDetailedSchema = subObject('DistanceDataDetailed', {
+export const DistanceDataDetailedSchema = subObject("DistanceDataDetailed", {
   distance_samples: list(DistanceSampleSchema),
   elevation_samples: list(ElevationSampleSchema),
   floors_climbed_samples: list(FloorsClimbedSampleSchema),
@@ -55,7 +55,7 @@ export const DistanceDataDetailedSchema = subObject('DistanceDataDetailed', {
 });
 export type DistanceDataDetailed = Static<typeof DistanceDataDetailedSchema>;
 
-export const DistanceDataSummarySchema = subObject('DistanceDataSummary', {
+export const DistanceDataSummarySchema = subObject("DistanceDataSummary", {
   distance_meters: num(),
   elevation: child(ElevationDataSchema),
   floors_climbed: int(),
@@ -65,14 +65,14 @@ export const DistanceDataSummarySchema = subObject('DistanceDataSummary', {
 export type DistanceDataSummary = Static<typeof DistanceDataSummarySchema>;
 
 /** Activity distance: a summary plus detailed samples. */
-export const DistanceDataSchema = subObject('DistanceData', {
+export const DistanceDataSchema = subObject("DistanceData", {
   detailed: child(DistanceDataDetailedSchema),
   summary: child(DistanceDataSummarySchema),
 });
 export type DistanceData = Static<typeof DistanceDataSchema>;
 
 /** Daily distance is flat: the summary fields sit next to `detailed`. */
-export const DailyDistanceDataSchema = subObject('DailyDistanceData', {
+export const DailyDistanceDataSchema = subObject("DailyDistanceData", {
   detailed: child(DistanceDataDetailedSchema),
   distance_meters: num(),
   elevation: child(ElevationDataSchema),

@@ -1,7 +1,7 @@
-import type { Static } from '@sinclair/typebox';
-import { num, subObject } from '../typebox.ts';
+import type { Static } from "@sinclair/typebox";
+import { num, subObject } from "../typebox.ts";
 
-export const EnergyDataSchema = subObject('EnergyData', {
+export const EnergyDataSchema = subObject("EnergyData", {
   energy_kilojoules: num(),
   energy_planned_kilojoules: num(),
 });

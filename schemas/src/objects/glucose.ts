@@ -1,9 +1,9 @@
-import type { Static } from '@sinclair/typebox';
-import { GlucoseFlag } from '../enums/glucose-flag.ts';
-import { TrendArrow } from '../enums/trend-arrow.ts';
-import { enumField, int, list, num, subObject, timestamp } from '../typebox.ts';
+import type { Static } from "@sinclair/typebox";
+import { GlucoseFlag } from "../enums/glucose-flag.ts";
+import { TrendArrow } from "../enums/trend-arrow.ts";
+import { enumField, int, list, num, subObject, timestamp } from "../typebox.ts";
 
-export const GlucoseDataSampleSchema = subObject('GlucoseDataSample', {
+export const GlucoseDataSampleSchema = subObject("GlucoseDataSample", {
   timestamp: timestamp(),
   blood_glucose_mg_per_dL: num(),
   glucose_level_flag: enumField(GlucoseFlag),
@@ -12,7 +12,7 @@ export const GlucoseDataSampleSchema = subObject('GlucoseDataSample', {
 export type GlucoseDataSample = Static<typeof GlucoseDataSampleSchema>;
 
 /** Ambulatory glucose profile percentiles for one hour of the day. */
-export const DailyPatternSampleSchema = subObject('DailyPatternSample', {
+export const DailyPatternSampleSchema = subObject("DailyPatternSample", {
   time_from_midnight: int({ minimum: 0, maximum: 23 }),
   percentile_5: num(),
   percentile_25: num(),
@@ -22,7 +22,7 @@ export const DailyPatternSampleSchema = subObject('DailyPatternSample', {
 });
 export type DailyPatternSample = Static<typeof DailyPatternSampleSchema>;
 
-export const GlucoseDataSchema = subObject('GlucoseData', {
+export const GlucoseDataSchema = subObject("GlucoseData", {
   blood_glucose_samples: list(GlucoseDataSampleSchema),
   detailed_blood_glucose_samples: list(GlucoseDataSampleSchema),
   day_avg_blood_glucose_mg_per_dL: num(),

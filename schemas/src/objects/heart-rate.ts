@@ -1,8 +1,8 @@
-import type { Static } from '@sinclair/typebox';
-import { HeartRateContext } from '../enums/heart-rate-context.ts';
-import { child, enumField, int, list, num, str, subObject, timestamp } from '../typebox.ts';
+import type { Static } from "@sinclair/typebox";
+import { HeartRateContext } from "../enums/heart-rate-context.ts";
+import { child, enumField, int, list, num, str, subObject, timestamp } from "../typebox.ts";
 
-export const HeartRateDataSampleSchema = subObject('HeartRateDataSample', {
+export const HeartRateDataSampleSchema = subObject("HeartRateDataSample", {
   timestamp: timestamp(),
   bpm: num(),
   timer_duration_seconds: num(),
@@ -10,20 +10,20 @@ export const HeartRateDataSampleSchema = subObject('HeartRateDataSample', {
 });
 export type HeartRateDataSample = Static<typeof HeartRateDataSampleSchema>;
 
-export const HeartRateVariabilityDataSampleRMSSDSchema = subObject('HeartRateVariabilityDataSampleRMSSD', {
+export const HeartRateVariabilityDataSampleRMSSDSchema = subObject("HeartRateVariabilityDataSampleRMSSD", {
   timestamp: timestamp(),
   hrv_rmssd: num(),
 });
 export type HeartRateVariabilityDataSampleRMSSD = Static<typeof HeartRateVariabilityDataSampleRMSSDSchema>;
 
-export const HeartRateVariabilityDataSampleSDNNSchema = subObject('HeartRateVariabilityDataSampleSDNN', {
+export const HeartRateVariabilityDataSampleSDNNSchema = subObject("HeartRateVariabilityDataSampleSDNN", {
   timestamp: timestamp(),
   hrv_sdnn: num(),
 });
 export type HeartRateVariabilityDataSampleSDNN = Static<typeof HeartRateVariabilityDataSampleSDNNSchema>;
 
 /** One heart-rate zone of a session. `zone` is a zero-based index (see HeartRateZone for the usual labels). */
-export const HeartRateZoneDataSchema = subObject('HeartRateZoneData', {
+export const HeartRateZoneDataSchema = subObject("HeartRateZoneData", {
   zone: int(),
   start_percentage: num({ minimum: 0, maximum: 100 }),
   end_percentage: num({ minimum: 0, maximum: 100 }),
@@ -32,14 +32,14 @@ export const HeartRateZoneDataSchema = subObject('HeartRateZoneData', {
 });
 export type HeartRateZoneData = Static<typeof HeartRateZoneDataSchema>;
 
-export const HeartRateDataDetailedSchema = subObject('HeartRateDataDetailed', {
+export const HeartRateDataDetailedSchema = subObject("HeartRateDataDetailed", {
   hr_samples: list(HeartRateDataSampleSchema),
   hrv_samples_rmssd: list(HeartRateVariabilityDataSampleRMSSDSchema),
   hrv_samples_sdnn: list(HeartRateVariabilityDataSampleSDNNSchema),
 });
 export type HeartRateDataDetailed = Static<typeof HeartRateDataDetailedSchema>;
 
-export const HeartRateDataSummarySchema = subObject('HeartRateDataSummary', {
+export const HeartRateDataSummarySchema = subObject("HeartRateDataSummary", {
   avg_hr_bpm: num({ minimum: 0 }),
   avg_hrv_rmssd: num(),
   avg_hrv_sdnn: num(),
@@ -51,7 +51,7 @@ export const HeartRateDataSummarySchema = subObject('HeartRateDataSummary', {
 });
 export type HeartRateDataSummary = Static<typeof HeartRateDataSummarySchema>;
 
-export const HeartRateDataSchema = subObject('HeartRateData', {
+export const HeartRateDataSchema = subObject("HeartRateData", {
   detailed: child(HeartRateDataDetailedSchema),
   summary: child(HeartRateDataSummarySchema),
 });

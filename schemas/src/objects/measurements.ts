@@ -1,7 +1,7 @@
-import type { Static } from '@sinclair/typebox';
-import { int, list, num, str, subObject, timestamp } from '../typebox.ts';
+import type { Static } from "@sinclair/typebox";
+import { int, list, num, str, subObject, timestamp } from "../typebox.ts";
 
-export const MeasurementDataSampleSchema = subObject('MeasurementDataSample', {
+export const MeasurementDataSampleSchema = subObject("MeasurementDataSample", {
   measurement_time: timestamp(),
   BMI: num(),
   BMR: num(),
@@ -24,7 +24,7 @@ export const MeasurementDataSampleSchema = subObject('MeasurementDataSample', {
 });
 export type MeasurementDataSample = Static<typeof MeasurementDataSampleSchema>;
 
-export const MeasurementsDataSchema = subObject('MeasurementsData', {
+export const MeasurementsDataSchema = subObject("MeasurementsData", {
   measurements: list(MeasurementDataSampleSchema),
   day_avg_bmi: num(),
   day_avg_bmr: num(),

@@ -1,15 +1,15 @@
-import type { Static } from '@sinclair/typebox';
-import { MenstruationFlow } from '../enums/menstruation-flow.ts';
-import { MenstruationInterval } from '../enums/menstruation-interval.ts';
-import { bool, dateOrDateTime, enumField, int, list, optionalNullable, subObject, timestamp } from '../typebox.ts';
+import type { Static } from "@sinclair/typebox";
+import { MenstruationFlow } from "../enums/menstruation-flow.ts";
+import { MenstruationInterval } from "../enums/menstruation-interval.ts";
+import { bool, dateOrDateTime, enumField, int, list, optionalNullable, subObject, timestamp } from "../typebox.ts";
 
-export const MenstruationFlowSampleSchema = subObject('MenstruationFlowSample', {
+export const MenstruationFlowSampleSchema = subObject("MenstruationFlowSample", {
   timestamp: timestamp(),
   flow: enumField(MenstruationFlow),
 });
 export type MenstruationFlowSample = Static<typeof MenstruationFlowSampleSchema>;
 
-export const MenstruationIntervalSampleSchema = subObject('MenstruationIntervalSample', {
+export const MenstruationIntervalSampleSchema = subObject("MenstruationIntervalSample", {
   start_timestamp: timestamp(),
   end_timestamp: timestamp(),
   phase: enumField(MenstruationInterval),
@@ -18,7 +18,7 @@ export type MenstruationIntervalSample = Static<typeof MenstruationIntervalSampl
 
 const day = () => optionalNullable(dateOrDateTime());
 
-export const MenstruationDataSchema = subObject('MenstruationData', {
+export const MenstruationDataSchema = subObject("MenstruationData", {
   period_length_days: int(),
   current_phase: enumField(MenstruationInterval),
   length_of_current_phase_days: int(),

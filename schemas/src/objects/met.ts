@@ -1,14 +1,14 @@
-import type { Static } from '@sinclair/typebox';
-import { list, num, subObject, timestamp } from '../typebox.ts';
+import type { Static } from "@sinclair/typebox";
+import { list, num, subObject, timestamp } from "../typebox.ts";
 
-export const METSampleSchema = subObject('METSample', {
+export const METSampleSchema = subObject("METSample", {
   timestamp: timestamp(),
   level: num(),
 });
 export type METSample = Static<typeof METSampleSchema>;
 
 /** Metabolic Equivalent of Task. */
-export const METDataSchema = subObject('METData', {
+export const METDataSchema = subObject("METData", {
   MET_samples: list(METSampleSchema),
   avg_level: num(),
   num_high_intensity_minutes: num({ minimum: 0 }),

@@ -1,9 +1,9 @@
-import { Type, type Static } from '@sinclair/typebox';
-import { MealType } from '../enums/meal-type.ts';
-import { NutritionUnits } from '../enums/nutrition-units.ts';
-import { child, dateTime, enumField, num, ref, requiredEnum, str, subObject, timestamp } from '../typebox.ts';
+import { Type, type Static } from "@sinclair/typebox";
+import { MealType } from "../enums/meal-type.ts";
+import { NutritionUnits } from "../enums/nutrition-units.ts";
+import { child, dateTime, enumField, num, ref, requiredEnum, str, subObject, timestamp } from "../typebox.ts";
 
-export const NutritionMacrosSchema = subObject('NutritionMacros', {
+export const NutritionMacrosSchema = subObject("NutritionMacros", {
   alcohol_g: num(),
   calories: num(),
   carbohydrates_g: num(),
@@ -20,7 +20,7 @@ export const NutritionMacrosSchema = subObject('NutritionMacros', {
 export type NutritionMacros = Static<typeof NutritionMacrosSchema>;
 
 /** Vitamins and minerals in milligrams; amino acids, fats and starch in grams (see each suffix). */
-export const NutritionMicrosSchema = subObject('NutritionMicros', {
+export const NutritionMicrosSchema = subObject("NutritionMicros", {
   biotin_mg: num(),
   caffeine_mg: num(),
   calcium_mg: num(),
@@ -71,14 +71,14 @@ export const NutritionMicrosSchema = subObject('NutritionMicros', {
 });
 export type NutritionMicros = Static<typeof NutritionMicrosSchema>;
 
-export const NutritionQuantitySchema = subObject('NutritionQuantity', {
+export const NutritionQuantitySchema = subObject("NutritionQuantity", {
   unit: requiredEnum(NutritionUnits),
   amount: Type.Number(),
 });
 export type NutritionQuantity = Static<typeof NutritionQuantitySchema>;
 
 /** A logged food; unlike most Terra objects every field is required. */
-export const MealSchema = subObject('Meal', {
+export const MealSchema = subObject("Meal", {
   micros: ref(NutritionMicrosSchema),
   type: requiredEnum(MealType),
   id: Type.String(),
@@ -89,7 +89,7 @@ export const MealSchema = subObject('Meal', {
 });
 export type Meal = Static<typeof MealSchema>;
 
-export const DrinkSampleSchema = subObject('DrinkSample', {
+export const DrinkSampleSchema = subObject("DrinkSample", {
   timestamp: timestamp(),
   drink_volume: num(),
   drink_unit: enumField(NutritionUnits),
@@ -97,7 +97,7 @@ export const DrinkSampleSchema = subObject('DrinkSample', {
 });
 export type DrinkSample = Static<typeof DrinkSampleSchema>;
 
-export const NutritionSummarySchema = subObject('NutritionSummary', {
+export const NutritionSummarySchema = subObject("NutritionSummary", {
   macros: child(NutritionMacrosSchema),
   micros: child(NutritionMicrosSchema),
   water_ml: num(),

@@ -1,7 +1,7 @@
-import type { Static } from '@sinclair/typebox';
-import { num, subObject } from '../typebox.ts';
+import type { Static } from "@sinclair/typebox";
+import { num, subObject } from "../typebox.ts";
 
-export const ReadinessDataSchema = subObject('ReadinessData', {
+export const ReadinessDataSchema = subObject("ReadinessData", {
   readiness: num({ minimum: 0, maximum: 100 }),
   // Terra types this as a plain number; RecoveryLevel lists the codes providers map onto.
   recovery_level: num(),

@@ -1,8 +1,8 @@
-import type { Static } from '@sinclair/typebox';
-import { SleepLevel } from '../enums/sleep-level.ts';
-import { child, enumField, int, list, num, subObject, timestamp } from '../typebox.ts';
+import type { Static } from "@sinclair/typebox";
+import { SleepLevel } from "../enums/sleep-level.ts";
+import { child, enumField, int, list, num, subObject, timestamp } from "../typebox.ts";
 
-export const AsleepDurationsSchema = subObject('AsleepDurations', {
+export const AsleepDurationsSchema = subObject("AsleepDurations", {
   duration_asleep_state_seconds: num(),
   duration_deep_sleep_state_seconds: num(),
   duration_light_sleep_state_seconds: num(),
@@ -11,7 +11,7 @@ export const AsleepDurationsSchema = subObject('AsleepDurations', {
 });
 export type AsleepDurations = Static<typeof AsleepDurationsSchema>;
 
-export const AwakeDurationsSchema = subObject('AwakeDurations', {
+export const AwakeDurationsSchema = subObject("AwakeDurations", {
   duration_awake_state_seconds: num(),
   duration_long_interruption_seconds: num(),
   duration_short_interruption_seconds: num(),
@@ -22,19 +22,19 @@ export const AwakeDurationsSchema = subObject('AwakeDurations', {
 });
 export type AwakeDurations = Static<typeof AwakeDurationsSchema>;
 
-export const OtherSleepDurationsSchema = subObject('OtherSleepDurations', {
+export const OtherSleepDurationsSchema = subObject("OtherSleepDurations", {
   duration_in_bed_seconds: num(),
   duration_unmeasurable_sleep_seconds: num(),
 });
 export type OtherSleepDurations = Static<typeof OtherSleepDurationsSchema>;
 
-export const SleepHypnogramSampleSchema = subObject('SleepHypnogramSample', {
+export const SleepHypnogramSampleSchema = subObject("SleepHypnogramSample", {
   timestamp: timestamp(),
   level: enumField(SleepLevel),
 });
 export type SleepHypnogramSample = Static<typeof SleepHypnogramSampleSchema>;
 
-export const SleepDurationsDataSchema = subObject('SleepDurationsData', {
+export const SleepDurationsDataSchema = subObject("SleepDurationsData", {
   asleep: child(AsleepDurationsSchema),
   awake: child(AwakeDurationsSchema),
   hypnogram_samples: list(SleepHypnogramSampleSchema),

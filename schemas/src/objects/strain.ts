@@ -1,7 +1,7 @@
-import type { Static } from '@sinclair/typebox';
-import { num, subObject } from '../typebox.ts';
+import type { Static } from "@sinclair/typebox";
+import { num, subObject } from "../typebox.ts";
 
-export const StrainDataSchema = subObject('StrainData', {
+export const StrainDataSchema = subObject("StrainData", {
   strain_level: num(),
 });
 export type StrainData = Static<typeof StrainDataSchema>;

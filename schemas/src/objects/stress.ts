@@ -1,21 +1,21 @@
-import type { Static } from '@sinclair/typebox';
-import { StressLevel } from '../enums/stress-level.ts';
-import { enumField, list, num, subObject, timestamp } from '../typebox.ts';
+import type { Static } from "@sinclair/typebox";
+import { StressLevel } from "../enums/stress-level.ts";
+import { enumField, list, num, subObject, timestamp } from "../typebox.ts";
 
 /** `level` is the 0-100 stress value, not a StressLevel code. */
-export const StressSampleSchema = subObject('StressSample', {
+export const StressSampleSchema = subObject("StressSample", {
   timestamp: timestamp(),
   level: num(),
 });
 export type StressSample = Static<typeof StressSampleSchema>;
 
-export const BodyBatterySampleSchema = subObject('BodyBatterySample', {
+export const BodyBatterySampleSchema = subObject("BodyBatterySample", {
   timestamp: timestamp(),
   level: num(),
 });
 export type BodyBatterySample = Static<typeof BodyBatterySampleSchema>;
 
-export const StressDataSchema = subObject('StressData', {
+export const StressDataSchema = subObject("StressData", {
   avg_stress_level: num(),
   activity_stress_duration_seconds: num({ minimum: 0 }),
   low_stress_duration_seconds: num({ minimum: 0 }),

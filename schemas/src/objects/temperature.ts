@@ -1,13 +1,13 @@
-import type { Static } from '@sinclair/typebox';
-import { list, num, subObject, timestamp } from '../typebox.ts';
+import type { Static } from "@sinclair/typebox";
+import { list, num, subObject, timestamp } from "../typebox.ts";
 
-export const TemperatureSampleSchema = subObject('TemperatureSample', {
+export const TemperatureSampleSchema = subObject("TemperatureSample", {
   timestamp: timestamp(),
   temperature_celsius: num(),
 });
 export type TemperatureSample = Static<typeof TemperatureSampleSchema>;
 
-export const TemperatureDataSchema = subObject('TemperatureData', {
+export const TemperatureDataSchema = subObject("TemperatureData", {
   ambient_temperature_samples: list(TemperatureSampleSchema),
   body_temperature_samples: list(TemperatureSampleSchema),
   skin_temperature_samples: list(TemperatureSampleSchema),

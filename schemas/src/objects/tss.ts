@@ -1,8 +1,8 @@
-import type { Static } from '@sinclair/typebox';
-import { list, num, str, subObject } from '../typebox.ts';
+import type { Static } from "@sinclair/typebox";
+import { list, num, str, subObject } from "../typebox.ts";
 
 /** Training Stress Score entry. */
-export const TSSSampleSchema = subObject('TSSSample', {
+export const TSSSampleSchema = subObject("TSSSample", {
   planned: num(),
   actual: num(),
   method: str(),
@@ -12,7 +12,7 @@ export const TSSSampleSchema = subObject('TSSSample', {
 });
 export type TSSSample = Static<typeof TSSSampleSchema>;
 
-export const TSSDataSchema = subObject('TSSData', {
+export const TSSDataSchema = subObject("TSSData", {
   TSS_samples: list(TSSSampleSchema),
 });
 export type TSSData = Static<typeof TSSDataSchema>;

@@ -1,11 +1,18 @@
-import { ConnectorSpecSchema, MappingSpecSchema, MockProviderSchema, MockUrlsSchema, MockUsersSchema, RecordedExchangeSchema, StreamFixtureFileSchema } from '../connector-spec/index.ts';
-import { ENUMS } from '../enums/index.ts';
-import * as events from '../events/index.ts';
-import * as models from '../models/index.ts';
-import * as objects from '../objects/index.ts';
+import {
+  ConnectorSpecSchema,
+  MappingSpecSchema,
+  MockProviderSchema,
+  MockUrlsSchema,
+  MockUsersSchema,
+  RecordedExchangeSchema,
+  StreamFixtureFileSchema,
+} from "../connector-spec/index.ts";
+import { ENUMS } from "../enums/index.ts";
+import * as events from "../events/index.ts";
+import * as models from "../models/index.ts";
+import * as objects from "../objects/index.ts";
 
-const hasId = (value: unknown): value is { $id: string } =>
-  typeof value === 'object' && value !== null && typeof (value as { $id?: unknown }).$id === 'string';
+const hasId = (value: unknown): value is { $id: string } => typeof value === "object" && value !== null && typeof (value as { $id?: unknown }).$id === "string";
 
 /**
  * Every schema of the Terra Standard, in registration order (referenced schemas first, although Ajv

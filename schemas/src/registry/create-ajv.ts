@@ -1,12 +1,7 @@
-import { Ajv2020 } from 'ajv/dist/2020.js';
-import addFormats from 'ajv-formats';
-import {
-  DATE_OR_DATE_TIME_FORMAT,
-  DATE_TIME_FORMAT,
-  isIsoDateOrDateTime,
-  isIsoDateTime,
-} from '../formats.ts';
-import { EXPECTED_KEYWORD } from './issues.ts';
+import { Ajv2020 } from "ajv/dist/2020.js";
+import addFormats from "ajv-formats";
+import { DATE_OR_DATE_TIME_FORMAT, DATE_TIME_FORMAT, isIsoDateOrDateTime, isIsoDateTime } from "../formats.ts";
+import { EXPECTED_KEYWORD } from "./issues.ts";
 
 /**
  * What a validator is for:
@@ -19,7 +14,7 @@ import { EXPECTED_KEYWORD } from './issues.ts';
  *   matters to `unevaluatedProperties`/`unevaluatedItems`, which without it fail every property: data the
  *   check refuses goes through the reporting validator, whose answer stands (see `SchemaRegistry`).
  */
-export type AjvPurpose = 'report' | 'check';
+export type AjvPurpose = "report" | "check";
 
 /**
  * The Ajv configuration of the registries. Both purposes share:
@@ -27,8 +22,8 @@ export type AjvPurpose = 'report' | 'check';
  * - discriminator: the webhook envelope dispatches on `type`;
  * - the `expected` annotation (see issues.ts): what a value must look like, in words, for messages.
  */
-export function createAjv(purpose: AjvPurpose = 'report'): Ajv2020 {
-  const report = purpose === 'report';
+export function createAjv(purpose: AjvPurpose = "report"): Ajv2020 {
+  const report = purpose === "report";
   const ajv = new Ajv2020({
     strict: true,
     allErrors: report,
@@ -38,9 +33,9 @@ export function createAjv(purpose: AjvPurpose = 'report'): Ajv2020 {
   });
   // Ajv2020 forces this on in its constructor; it is read when a schema compiles, so off here means off.
   if (!report) ajv.opts.unevaluated = false;
-  ajv.addKeyword({ keyword: EXPECTED_KEYWORD, schemaType: 'string' });
-  addFormats.default(ajv, ['uri', 'date', 'date-time', 'email']);
-  ajv.addFormat(DATE_TIME_FORMAT, { type: 'string', validate: isIsoDateTime });
-  ajv.addFormat(DATE_OR_DATE_TIME_FORMAT, { type: 'string', validate: isIsoDateOrDateTime });
+  ajv.addKeyword({ keyword: EXPECTED_KEYWORD, schemaType: "string" });
+  addFormats.default(ajv, ["uri", "date", "date-time", "email"]);
+  ajv.addFormat(DATE_TIME_FORMAT, { type: "string", validate: isIsoDateTime });
+  ajv.addFormat(DATE_OR_DATE_TIME_FORMAT, { type: "string", validate: isIsoDateOrDateTime });
   return ajv;
 }

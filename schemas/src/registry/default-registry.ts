@@ -1,6 +1,6 @@
-import { builtInAliases } from './built-in-aliases.ts';
-import { builtInSchemas } from './built-in-schemas.ts';
-import { SchemaRegistry } from './registry.ts';
+import { builtInAliases } from "./built-in-aliases.ts";
+import { builtInSchemas } from "./built-in-schemas.ts";
+import { SchemaRegistry } from "./registry.ts";
 
 let registry: SchemaRegistry | undefined;
 

@@ -2,22 +2,22 @@ const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 
 /** JSON pointer "/data/0/metadata/start_time" -> "data[0].metadata.start_time" (root is ""). */
 export function pointerToPath(pointer: string): string {
-  if (pointer === '') return '';
-  let path = '';
-  for (const raw of pointer.slice(1).split('/')) {
-    const segment = raw.replaceAll('~1', '/').replaceAll('~0', '~');
+  if (pointer === "") return "";
+  let path = "";
+  for (const raw of pointer.slice(1).split("/")) {
+    const segment = raw.replaceAll("~1", "/").replaceAll("~0", "~");
     if (/^\d+$/.test(segment)) path += `[${segment}]`;
-    else if (IDENTIFIER.test(segment)) path += path === '' ? segment : `.${segment}`;
+    else if (IDENTIFIER.test(segment)) path += path === "" ? segment : `.${segment}`;
     else path += `[${JSON.stringify(segment)}]`;
   }
   return path;
 }
 
 /** How a path is shown at the start of a message. */
-export const displayPath = (path: string): string => (path === '' ? '(root)' : path);
+export const displayPath = (path: string): string => (path === "" ? "(root)" : path);
 
 /** The pointer of a member of the value at `pointer`. */
-export const childPointer = (pointer: string, key: string): string => `${pointer}/${key.replaceAll('~', '~0').replaceAll('/', '~1')}`;
+export const childPointer = (pointer: string, key: string): string => `${pointer}/${key.replaceAll("~", "~0").replaceAll("/", "~1")}`;
 
 /**
  * An issue's path back into its segments ("streams.activity[0].paging" → ["streams", "activity", 0,

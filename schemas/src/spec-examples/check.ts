@@ -1,9 +1,9 @@
-import { getSchemaRegistry } from '../registry/default-registry.ts';
-import { isSchemaRegistryError } from '../registry/errors.ts';
-import type { ValidationIssue } from '../registry/issues.ts';
-import type { SchemaRegistry } from '../registry/registry.ts';
-import { extractSpecExamples } from './extract.ts';
-import type { SkippedSpecExample, SpecExample } from './types.ts';
+import { getSchemaRegistry } from "../registry/default-registry.ts";
+import { isSchemaRegistryError } from "../registry/errors.ts";
+import type { ValidationIssue } from "../registry/issues.ts";
+import type { SchemaRegistry } from "../registry/registry.ts";
+import { extractSpecExamples } from "./extract.ts";
+import type { SkippedSpecExample, SpecExample } from "./types.ts";
 
 export interface SpecExampleResult {
   example: SpecExample;
@@ -27,7 +27,7 @@ export function checkSpecDocument(spec: unknown, registry: SchemaRegistry = getS
   const results = examples.map((example) => checkExample(registry, example));
   const lines: string[] = [];
   for (const result of results) {
-    lines.push(`${result.ok ? '✓' : '✗'} ${label(result.example)} → ${describeTargets(registry, result.example)}`);
+    lines.push(`${result.ok ? "✓" : "✗"} ${label(result.example)} → ${describeTargets(registry, result.example)}`);
     if (!result.ok) {
       for (const failure of result.failures) {
         for (const issue of failure.issues) lines.push(`    ${shortName(registry, failure.target)}: ${issue.message}`);
@@ -51,30 +51,30 @@ function checkExample(registry: SchemaRegistry, example: SpecExample): SpecExamp
   return { example, ok: failures.length === 0, failures };
 }
 
-function validateAgainst(registry: SchemaRegistry, target: string, value: unknown): SpecExampleResult['failures'] {
+function validateAgainst(registry: SchemaRegistry, target: string, value: unknown): SpecExampleResult["failures"] {
   try {
     const result = registry.validate(target, value);
     return result.ok ? [] : [{ target, issues: result.issues }];
   } catch (error) {
     // A property Terra documents but our schema lacks lands here: report it as a failure, not a crash.
     if (!isSchemaRegistryError(error)) throw error;
-    return [{ target, issues: [{ path: '', rule: 'schema', message: `no matching schema in the project (${error.message})` }] }];
+    return [{ target, issues: [{ path: "", rule: "schema", message: `no matching schema in the project (${error.message})` }] }];
   }
 }
 
 function describeTargets(registry: SchemaRegistry, example: SpecExample): string {
   const all = example.targets.map((t) => shortName(registry, t));
   const any = (example.anyOf ?? []).map((t) => shortName(registry, t));
-  return [...all, ...(any.length > 0 ? [`one of (${any.join(' | ')})`] : [])].join(' + ');
+  return [...all, ...(any.length > 0 ? [`one of (${any.join(" | ")})`] : [])].join(" + ");
 }
 
 function label(example: { location: string; name?: string }): string {
-  return `${example.location} example${example.name === undefined ? '' : ` "${example.name}"`}`;
+  return `${example.location} example${example.name === undefined ? "" : ` "${example.name}"`}`;
 }
 
 /** "https://.../objects/lap-sample.json#/properties/x" -> "LapSample#/properties/x". */
 function shortName(registry: SchemaRegistry, target: string): string {
-  const [base = target, fragment] = target.split('#');
-  const title = registry.get(base)?.['title'];
-  return `${typeof title === 'string' ? title : base}${fragment === undefined ? '' : `#${fragment}`}`;
+  const [base = target, fragment] = target.split("#");
+  const title = registry.get(base)?.["title"];
+  return `${typeof title === "string" ? title : base}${fragment === undefined ? "" : `#${fragment}`}`;
 }

@@ -15,7 +15,11 @@ export interface ConnectorRun {
  * pulls its example pushes trigger), as an operator runs it, in its own process: what it printed, the
  * payloads checked against the schemas.
  */
-export async function connectorRun(connector: string, recorded: string, options: { from: string; to: string; user?: string; now?: string } | { pushes: true; user?: string; now?: string }): Promise<ConnectorRun> {
+export async function connectorRun(
+  connector: string,
+  recorded: string,
+  options: { from: string; to: string; user?: string; now?: string } | { pushes: true; user?: string; now?: string },
+): Promise<ConnectorRun> {
   const args = ["connector", "run", connector, "--recorded", recorded, ...("pushes" in options ? ["--pushes"] : ["--from", options.from, "--to", options.to])];
   if (options.user !== undefined) args.push("--user", options.user);
   if (options.now !== undefined) args.push("--now", options.now);
@@ -25,12 +29,15 @@ export async function connectorRun(connector: string, recorded: string, options:
   run.child.stdout?.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
   run.child.stderr?.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
   const { code } = await run.exited;
-  const payloads = stdout.split("\n").filter((line) => line !== "").map((line) => {
-    const payload = JSON.parse(line) as ConnectorRun["payloads"][number];
-    const checked = validatePayload(payload);
-    if (!checked.ok) throw new Error(`connector run printed an invalid payload: ${JSON.stringify(checked.issues).slice(0, 500)}`);
-    return payload;
-  });
+  const payloads = stdout
+    .split("\n")
+    .filter((line) => line !== "")
+    .map((line) => {
+      const payload = JSON.parse(line) as ConnectorRun["payloads"][number];
+      const checked = validatePayload(payload);
+      if (!checked.ok) throw new Error(`connector run printed an invalid payload: ${JSON.stringify(checked.issues).slice(0, 500)}`);
+      return payload;
+    });
   return { code, stderr, payloads, records: payloads.flatMap((payload) => payload.data ?? (payload.athlete ? [payload.athlete] : [])) };
 }
 

@@ -34,7 +34,12 @@ export function recordExchanges(spec: Pick<ConnectorSpec, "http">, transport: Pr
         }
         return parsed.value;
       };
-      exchanges.push({ method: request.method, url: request.url, status: response.status, action: decide({ status: response.status, headers: response.headers, json, text }).action });
+      exchanges.push({
+        method: request.method,
+        url: request.url,
+        status: response.status,
+        action: decide({ status: response.status, headers: response.headers, json, text }).action,
+      });
       return response;
     },
   };

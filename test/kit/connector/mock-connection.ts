@@ -37,8 +37,14 @@ export async function connectToMock(mock: MockProvider, user: MockUser, client: 
     return { providerUserId, credentials: oauthCredentials(mock, client, authorized.accessToken, authorized.refreshToken) };
   }
   if (auth.type === "oauth2_password") {
-    if (user.username === undefined || user.password === undefined) throw new Error(`mock user ${providerUserId} needs a username and password for ${mock.spec.name}'s password grant`);
-    const tokens = await grantTokens(mock, client, { grant_type: "password", username: user.username, password: user.password, ...(auth.scopes ? { scope: auth.scopes.join(auth.scopeSeparator ?? " ") } : {}) });
+    if (user.username === undefined || user.password === undefined)
+      throw new Error(`mock user ${providerUserId} needs a username and password for ${mock.spec.name}'s password grant`);
+    const tokens = await grantTokens(mock, client, {
+      grant_type: "password",
+      username: user.username,
+      password: user.password,
+      ...(auth.scopes ? { scope: auth.scopes.join(auth.scopeSeparator ?? " ") } : {}),
+    });
     return { providerUserId, credentials: oauthCredentials(mock, client, tokens.access_token, tokens.refresh_token) };
   }
   if (auth.type === "bearer_token" || auth.type === "api_key") {
@@ -95,10 +101,17 @@ function staticCredentials(auth: AuthSpec, secret: string | undefined): MockCred
 }
 
 /** A token grant whose refusal is what the Credentials contract says: ERR_AUTH_REVOKED. */
-async function grantTokens(mock: MockProvider, client: { id: string; secret: string }, grant: Record<string, string>, url?: string): Promise<{ access_token: string; refresh_token?: string }> {
+async function grantTokens(
+  mock: MockProvider,
+  client: { id: string; secret: string },
+  grant: Record<string, string>,
+  url?: string,
+): Promise<{ access_token: string; refresh_token?: string }> {
   const { status, answer, tokens } = await mockTokenRequest(mock, grant, { client, url });
   if (status !== 200 || typeof tokens?.access_token !== "string") {
-    throw new UserError(ErrorCodes.AUTH_REVOKED, `${mock.spec.name} mock refused the ${grant.grant_type} grant (${status}): ${JSON.stringify(answer)}`, { hint: "Connect the user again." });
+    throw new UserError(ErrorCodes.AUTH_REVOKED, `${mock.spec.name} mock refused the ${grant.grant_type} grant (${status}): ${JSON.stringify(answer)}`, {
+      hint: "Connect the user again.",
+    });
   }
   return { access_token: tokens.access_token, ...(typeof tokens.refresh_token === "string" ? { refresh_token: tokens.refresh_token } : {}) };
 }

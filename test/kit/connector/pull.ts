@@ -2,7 +2,14 @@ import { createRecordMapper, type MappedRecord } from "@tributary/core/authoring
 import { silentLogger } from "@tributary/core/log";
 import { compileCondition } from "@tributary/core/mapping";
 import type { MockFromSpecOptions, MockProvider, MockUser, SpecFixtures } from "@tributary/core/mock-provider";
-import { createProviderClient, createUndiciTransport, type Credentials, type ProviderBudget, type ProviderClient, type ProviderTransport } from "@tributary/core/provider-http";
+import {
+  createProviderClient,
+  createUndiciTransport,
+  type Credentials,
+  type ProviderBudget,
+  type ProviderClient,
+  type ProviderTransport,
+} from "@tributary/core/provider-http";
 import type { ConnectorDefinition } from "@tributary/core/spec";
 import { createStreamExecutor, type StreamExecutor, type StreamStats } from "@tributary/core/streams";
 import { onTestFinished } from "vitest";
@@ -82,7 +89,10 @@ export function pullResult(records: PulledRecord[], stats: Record<string, Stream
 
 /** Several pulls as one. */
 export function mergePulls(pulls: readonly PullResult[]): PullResult {
-  return pullResult(pulls.flatMap((pull) => pull.records), Object.assign({}, ...pulls.map((pull) => pull.stats)));
+  return pullResult(
+    pulls.flatMap((pull) => pull.records),
+    Object.assign({}, ...pulls.map((pull) => pull.stats)),
+  );
 }
 
 /**
@@ -166,7 +176,10 @@ export async function pullFromMock(
 ): Promise<MockPull> {
   const mock = await startMockProvider(definition.spec, options.fixtures, options.mockOptions);
   const connection = await connectToMock(mock, options.user, options.client ?? MOCK_CLIENT);
-  const { provider, exchanges } = mockClient(definition, mock, { ...(options.client ? { client: options.client } : {}), ...(options.transport ? { transport: options.transport } : {}) });
+  const { provider, exchanges } = mockClient(definition, mock, {
+    ...(options.client ? { client: options.client } : {}),
+    ...(options.transport ? { transport: options.transport } : {}),
+  });
   const result = await pullAndMap(definition, provider, {
     window: options.window,
     providerUserId: connection.providerUserId,

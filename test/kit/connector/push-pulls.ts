@@ -29,13 +29,15 @@ export function examplePushPulls(definition: ConnectorDefinition): PushPull[] {
   return (webhook.examples ?? []).flatMap((example, i) =>
     readPush(webhook, example.body).flatMap((notification) =>
       isPull(notification.action) && notification.providerUserId !== undefined
-        ? [{
-            source: `webhook.examples[${i}]${notification.at}`,
-            ...(example.description !== undefined ? { description: example.description } : {}),
-            providerUserId: notification.providerUserId,
-            action: notification.action,
-            notification: notification.document,
-          }]
+        ? [
+            {
+              source: `webhook.examples[${i}]${notification.at}`,
+              ...(example.description !== undefined ? { description: example.description } : {}),
+              providerUserId: notification.providerUserId,
+              action: notification.action,
+              notification: notification.document,
+            },
+          ]
         : [],
     ),
   );
@@ -63,7 +65,9 @@ export async function runPushPull(definition: ConnectorDefinition, client: Provi
       window,
       providerUserId: pull.providerUserId,
       userId,
-      streams: actionDataTypes(action).flatMap((dataType) => (definition.spec.streams?.[dataType as keyof typeof definition.spec.streams] ?? []).map((stream) => stream.name)),
+      streams: actionDataTypes(action).flatMap((dataType) =>
+        (definition.spec.streams?.[dataType as keyof typeof definition.spec.streams] ?? []).map((stream) => stream.name),
+      ),
       ...(options.credentials ? { credentials: options.credentials } : {}),
       ...(options.now ? { now: options.now } : {}),
     });

@@ -33,7 +33,12 @@ export async function startPushReceiver(name: string, handle: (request: Received
   const server = createServer(async (request, response) => {
     const chunks: Buffer[] = [];
     for await (const chunk of request) chunks.push(chunk as Buffer);
-    const entry: ReceivedRequest = { method: request.method ?? "GET", url: new URL(request.url ?? "/", "http://127.0.0.1"), headers: request.headers, rawBody: Buffer.concat(chunks) };
+    const entry: ReceivedRequest = {
+      method: request.method ?? "GET",
+      url: new URL(request.url ?? "/", "http://127.0.0.1"),
+      headers: request.headers,
+      rawBody: Buffer.concat(chunks),
+    };
     received.push(entry);
     try {
       const answer = await handle(entry);

@@ -38,5 +38,7 @@ export function earlyRetries(mock: MockProvider): RateLimitRefusal[] {
 
 /** Refused requests never made again once their window let them in, and answered. */
 export function neverRetried(mock: MockProvider): RateLimitRefusal[] {
-  return mock.rateLimited.filter((refused) => !mock.requests.some((request) => sameRequest(refused, request) && request.status !== 429 && request.at >= refused.freeAt));
+  return mock.rateLimited.filter(
+    (refused) => !mock.requests.some((request) => sameRequest(refused, request) && request.status !== 429 && request.at >= refused.freeAt),
+  );
 }

@@ -74,12 +74,22 @@ export function testConnector(load: ConnectorDefinition | (() => ConnectorDefini
 
   /** Everything the connector reads for a connected user: its streams over the window, and the pulls its example pushes about the user trigger. */
   const readAll = async (subject: ConnectorDefinition, mock: MockProvider, connection: MockConnection, maxInProcessWaitMs?: number) => {
-    const { provider, exchanges } = mockClient(subject, mock, { client, ...(options.transport ? { transport: options.transport } : {}), ...(maxInProcessWaitMs !== undefined ? { maxInProcessWaitMs } : {}) });
+    const { provider, exchanges } = mockClient(subject, mock, {
+      client,
+      ...(options.transport ? { transport: options.transport } : {}),
+      ...(maxInProcessWaitMs !== undefined ? { maxInProcessWaitMs } : {}),
+    });
     const pulls: PullResult[] = [];
-    if (hasStreams) pulls.push(await pullAndMap(subject, provider, { window: options.window, providerUserId: connection.providerUserId, credentials: connection.credentials, ...now }));
+    if (hasStreams)
+      pulls.push(
+        await pullAndMap(subject, provider, { window: options.window, providerUserId: connection.providerUserId, credentials: connection.credentials, ...now }),
+      );
     const pushed = pushPulls.filter((pull) => pull.providerUserId === connection.providerUserId);
     for (const pull of pushed) pulls.push(await runPushPull(subject, provider, pull, { credentials: connection.credentials, ...now }));
-    if (pulls.length === 0) throw new Error(`${spec.name} has no streams and no example push names data of user ${connection.providerUserId}: give testConnector a \`user\` the examples name`);
+    if (pulls.length === 0)
+      throw new Error(
+        `${spec.name} has no streams and no example push names data of user ${connection.providerUserId}: give testConnector a \`user\` the examples name`,
+      );
     return { pull: mergePulls(pulls), exchanges };
   };
 
@@ -99,7 +109,11 @@ export function testConnector(load: ConnectorDefinition | (() => ConnectorDefini
         const failures = report.checks.filter((check) => check.outcome === "failed" || check.outcome === "mismatch");
         expect(failures).toEqual([]);
         for (const check of report.checks.filter((c) => c.outcome === "record")) expect(check.key?.key, check.source).toBeTruthy();
-        if (declaresExamples) expect(report.checks.some((check) => check.outcome === "record") || pushPulls.length > 0, "an example that maps to a record, or a push whose pull brings some").toBe(true);
+        if (declaresExamples)
+          expect(
+            report.checks.some((check) => check.outcome === "record") || pushPulls.length > 0,
+            "an example that maps to a record, or a push whose pull brings some",
+          ).toBe(true);
         else expect(report.checks).toEqual([]);
       },
     );
@@ -135,7 +149,13 @@ export function testConnector(load: ConnectorDefinition | (() => ConnectorDefini
         for (const dataType of connector.pullTypes) {
           let valid = 0;
           const connection = { userId: "test-user", provider: spec.name, referenceId: null, providerUserId: null };
-          for await (const slice of connector.read(dataType as DataType, { connection, withSamples: true, log: silentLogger(), range: options.window, signal: AbortSignal.timeout(60_000) })) {
+          for await (const slice of connector.read(dataType as DataType, {
+            connection,
+            withSamples: true,
+            log: silentLogger(),
+            range: options.window,
+            signal: AbortSignal.timeout(60_000),
+          })) {
             expect(slice.rejected.map((r) => r.issues)).toEqual([]);
             valid += slice.valid.length;
           }

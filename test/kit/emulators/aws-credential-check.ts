@@ -50,7 +50,9 @@ function refuse(incoming: IncomingMessage, answer: ServerResponse, given: string
   if (target.startsWith("AmazonSQS.")) {
     // SQS's JSON protocol; the query-compatible header carries the code its query protocol used.
     answer.writeHead(400, { "content-type": "application/x-amz-json-1.0", "x-amzn-query-error": "InvalidClientTokenId;Sender" });
-    answer.end(JSON.stringify({ __type: "com.amazon.coral.service#UnrecognizedClientException", message: "The security token included in the request is invalid." }));
+    answer.end(
+      JSON.stringify({ __type: "com.amazon.coral.service#UnrecognizedClientException", message: "The security token included in the request is invalid." }),
+    );
     return;
   }
   answer.writeHead(403, { "content-type": "application/xml" });

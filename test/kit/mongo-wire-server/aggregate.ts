@@ -5,7 +5,20 @@ import { project } from "./projection.ts";
 import { sortDocuments } from "./sort.ts";
 import { canonicalKey, isDocument, toNumber, typeRank, type Doc } from "./values.ts";
 
-const UNSUPPORTED_STAGES = new Set(["$lookup", "$unwind", "$addFields", "$set", "$unset", "$facet", "$bucket", "$replaceRoot", "$out", "$merge", "$sample", "$sortByCount"]);
+const UNSUPPORTED_STAGES = new Set([
+  "$lookup",
+  "$unwind",
+  "$addFields",
+  "$set",
+  "$unset",
+  "$facet",
+  "$bucket",
+  "$replaceRoot",
+  "$out",
+  "$merge",
+  "$sample",
+  "$sortByCount",
+]);
 
 /** `$path` reads a field; anything else is a constant. */
 function evaluate(expression: unknown, doc: Doc): unknown {
@@ -39,7 +52,8 @@ export function runPipeline(input: Doc[], pipeline: unknown): Doc[] {
   if (!Array.isArray(pipeline)) throw badValue("'pipeline' option must be specified as an array");
   let docs = input;
   for (const stage of pipeline) {
-    if (!isDocument(stage) || Object.keys(stage).length !== 1) throw new CommandError(40323, "Location40323", "A pipeline stage specification object must contain exactly one field.");
+    if (!isDocument(stage) || Object.keys(stage).length !== 1)
+      throw new CommandError(40323, "Location40323", "A pipeline stage specification object must contain exactly one field.");
     const [name, arg] = Object.entries(stage)[0]!;
     switch (name) {
       case "$match":

@@ -28,7 +28,8 @@ export class CursorRegistry {
     const id = toNumber(cursorId);
     const cursor = this.open.get(id);
     if (!cursor) throw new CommandError(43, "CursorNotFound", `cursor id ${id} not found`);
-    if (cursor.ns !== ns) throw new CommandError(13, "Unauthorized", `Requested getMore on namespace '${ns}', but cursor belongs to a different namespace ${cursor.ns}`);
+    if (cursor.ns !== ns)
+      throw new CommandError(13, "Unauthorized", `Requested getMore on namespace '${ns}', but cursor belongs to a different namespace ${cursor.ns}`);
     const size = positive(batchSize) ?? cursor.remaining.length;
     const batch = cursor.remaining.splice(0, size);
     const done = cursor.remaining.length === 0;

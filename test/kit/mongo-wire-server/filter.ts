@@ -3,7 +3,20 @@ import { splitPath, valuesAt } from "./paths.ts";
 import { compareValues, isDocument, typeRank, type Doc } from "./values.ts";
 
 const FIELD_OPERATORS = new Set(["$eq", "$ne", "$gt", "$gte", "$lt", "$lte", "$in", "$nin", "$exists", "$not", "$size"]);
-const UNIMPLEMENTED_FIELD_OPERATORS = new Set(["$regex", "$options", "$elemMatch", "$all", "$type", "$mod", "$bitsAllSet", "$bitsAnySet", "$geoWithin", "$near", "$nearSphere", "$geoIntersects"]);
+const UNIMPLEMENTED_FIELD_OPERATORS = new Set([
+  "$regex",
+  "$options",
+  "$elemMatch",
+  "$all",
+  "$type",
+  "$mod",
+  "$bitsAllSet",
+  "$bitsAnySet",
+  "$geoWithin",
+  "$near",
+  "$nearSphere",
+  "$geoIntersects",
+]);
 const LOGICAL_OPERATORS = new Set(["$and", "$or", "$nor", "$comment"]);
 const UNIMPLEMENTED_LOGICAL_OPERATORS = new Set(["$expr", "$where", "$text", "$jsonSchema"]);
 
@@ -68,8 +81,7 @@ function matchField(doc: Doc, path: string, condition: unknown): boolean {
 }
 
 // A query value matches a field when it equals the field, or — for an array field — one of its elements.
-const anyValue = (candidates: unknown[], test: (v: unknown) => boolean) =>
-  candidates.some((c) => test(c) || (Array.isArray(c) && c.some(test)));
+const anyValue = (candidates: unknown[], test: (v: unknown) => boolean) => candidates.some((c) => test(c) || (Array.isArray(c) && c.some(test)));
 
 function equalsAny(candidates: unknown[], wanted: unknown): boolean {
   if (wanted instanceof RegExp) return anyValue(candidates, (v) => typeof v === "string" && wanted.test(v));
@@ -77,8 +89,7 @@ function equalsAny(candidates: unknown[], wanted: unknown): boolean {
 }
 
 // Range operators only compare within one type bracket: { $lte: 5 } never matches a string.
-const compareWithin = (wanted: unknown, accept: (c: number) => boolean) => (v: unknown) =>
-  typeRank(v) === typeRank(wanted) && accept(compareValues(v, wanted));
+const compareWithin = (wanted: unknown, accept: (c: number) => boolean) => (v: unknown) => typeRank(v) === typeRank(wanted) && accept(compareValues(v, wanted));
 
 function matchOperator(candidates: unknown[], op: string, arg: unknown): boolean {
   switch (op) {
@@ -87,13 +98,25 @@ function matchOperator(candidates: unknown[], op: string, arg: unknown): boolean
     case "$ne":
       return !equalsAny(candidates, arg);
     case "$gt":
-      return anyValue(candidates, compareWithin(arg, (c) => c > 0));
+      return anyValue(
+        candidates,
+        compareWithin(arg, (c) => c > 0),
+      );
     case "$gte":
-      return anyValue(candidates, compareWithin(arg, (c) => c >= 0));
+      return anyValue(
+        candidates,
+        compareWithin(arg, (c) => c >= 0),
+      );
     case "$lt":
-      return anyValue(candidates, compareWithin(arg, (c) => c < 0));
+      return anyValue(
+        candidates,
+        compareWithin(arg, (c) => c < 0),
+      );
     case "$lte":
-      return anyValue(candidates, compareWithin(arg, (c) => c <= 0));
+      return anyValue(
+        candidates,
+        compareWithin(arg, (c) => c <= 0),
+      );
     case "$in":
       if (!Array.isArray(arg)) throw badValue("$in needs an array");
       return arg.some((wanted) => equalsAny(candidates, wanted));

@@ -41,11 +41,7 @@ export function setAt(doc: Doc, parts: readonly string[], value: unknown): void 
       return;
     }
     if (!isDocument(current)) {
-      throw new CommandError(
-        28,
-        "PathNotViable",
-        `Cannot create field '${part}' in element {${parts[i - 1] ?? ""}: ${describeValue(current)}}`,
-      );
+      throw new CommandError(28, "PathNotViable", `Cannot create field '${part}' in element {${parts[i - 1] ?? ""}: ${describeValue(current)}}`);
     }
     if (last) current[part] = value;
     else current = current[part] ??= {};

@@ -5,11 +5,7 @@ import { getAt, setAt, splitPath, unsetAt } from "./paths.ts";
 import { deepClone, describeValue, isDocument, typeRank, toNumber, valuesEqual, type Doc } from "./values.ts";
 
 const immutableId = (to: unknown) =>
-  new CommandError(
-    66,
-    "ImmutableField",
-    `After applying the update, the (immutable) field '_id' was found to have been altered to _id: ${describeValue(to)}`,
-  );
+  new CommandError(66, "ImmutableField", `After applying the update, the (immutable) field '_id' was found to have been altered to _id: ${describeValue(to)}`);
 
 /** Replacement documents have no `$` keys; operator documents only `$` keys; pipelines are arrays. */
 export function updateKind(update: unknown): "replacement" | "operators" {

@@ -64,12 +64,9 @@ export function createReadBack(services: ReadBackServices = {}): ReadBack {
   const mongo = new Map<string, Promise<MongoClient>>();
 
   const sqlInspector = () => (inspector ??= createInspector());
-  const s3Reader = () =>
-    (s3 ??= import("../../../destinations/s3/test/s3-harness.ts").then(({ S3Reader }) => new S3Reader(required(services.aws, "aws"))));
+  const s3Reader = () => (s3 ??= import("../../../destinations/s3/test/s3-harness.ts").then(({ S3Reader }) => new S3Reader(required(services.aws, "aws"))));
   const sqsConsumer = () =>
-    (sqs ??= import("../../../destinations/sqs/test/queue-consumer.ts").then(
-      ({ QueueConsumer }) => new QueueConsumer(required(services.aws, "aws")),
-    ));
+    (sqs ??= import("../../../destinations/sqs/test/queue-consumer.ts").then(({ QueueConsumer }) => new QueueConsumer(required(services.aws, "aws"))));
   const firestoreReader = () =>
     (firestore ??= import("../../../destinations/firestore/test/firestore-harness.ts").then(
       ({ FirestoreReader }) => new FirestoreReader(required(services.firestore, "firestore")),
@@ -107,8 +104,7 @@ export function createReadBack(services: ReadBackServices = {}): ReadBack {
       await (await mongoClient(text(options, "url"))).db(text(options, "database")).dropDatabase();
     },
     async close() {
-      const settle = <T>(opened: Promise<T> | undefined, close: (value: T) => unknown) =>
-        opened?.then(close, () => undefined) ?? Promise.resolve();
+      const settle = <T>(opened: Promise<T> | undefined, close: (value: T) => unknown) => opened?.then(close, () => undefined) ?? Promise.resolve();
       await Promise.all([
         inspector?.close(),
         settle(s3, (r) => r.client.destroy()),

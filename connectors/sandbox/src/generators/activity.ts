@@ -193,4 +193,3 @@ export function* generateActivities(userId: string, range: DateRange, options: G
     }
   }
 }
-

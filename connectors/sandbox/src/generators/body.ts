@@ -18,7 +18,14 @@ const measure = (type: SandboxMeasure["type"], amount: number, unit: number): Sa
 });
 
 function sideDevice(profile: SandboxProfile, model: string, kind: string): SandboxDevice {
-  return { ...profile.scale, model, serial: stableShortId(kind, profile.userId).slice(kind.length + 1).toUpperCase(), firmware: "2.1.0" };
+  return {
+    ...profile.scale,
+    model,
+    serial: stableShortId(kind, profile.userId)
+      .slice(kind.length + 1)
+      .toUpperCase(),
+    firmware: "2.1.0",
+  };
 }
 
 function weighIn(profile: SandboxProfile, day: number, rng: Rng, midnightSeconds: number): SandboxMeasureGroup {

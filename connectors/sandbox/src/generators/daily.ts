@@ -121,12 +121,14 @@ export function dailyForDay(userId: string, day: number, options: GenerateOption
     steps[j] = Math.round(bucketIdleSteps + (workoutSteps[j] ?? 0));
 
     const idleHr = profile.restingHr + 12 + 10 * Math.min(1, bucketIdleSteps / 600) + rng.normal(0, 3);
-    const hr = (sleepShare * (sleepHr[j] ?? 0) + workoutShare * (workoutHr[j] ?? 0) + idleShare * idleHr) / Math.max(1e-9, sleepShare + workoutShare + idleShare);
+    const hr =
+      (sleepShare * (sleepHr[j] ?? 0) + workoutShare * (workoutHr[j] ?? 0) + idleShare * idleHr) / Math.max(1e-9, sleepShare + workoutShare + idleShare);
     heartRate[j] = Math.round(clamp(hr, 40, 200));
     inWorkout[j] = workoutShare >= 0.5;
 
     let level: number | null;
-    if (workoutShare >= 0.5) level = null; // devices do not score stress while exercising
+    if (workoutShare >= 0.5)
+      level = null; // devices do not score stress while exercising
     else if (sleepShare >= 0.5) level = Math.round(clamp(rng.normal(12, 4), 1, 25));
     else level = Math.round(clamp(rng.normal(profile.stressBaseline + (!weekend && hour >= 9 && hour < 18 ? 10 : 0), 12), 1, 99));
     stress[j] = level;

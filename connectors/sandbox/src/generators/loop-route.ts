@@ -14,12 +14,7 @@ export interface LoopRoute {
   elevation(distanceMeters: number): number;
 }
 
-export function loopRoute(
-  rng: Rng,
-  home: { lat: number; lng: number; elevationMeters: number },
-  totalDistanceMeters: number,
-  hilliness: number,
-): LoopRoute {
+export function loopRoute(rng: Rng, home: { lat: number; lng: number; elevationMeters: number }, totalDistanceMeters: number, hilliness: number): LoopRoute {
   const total = Math.max(totalDistanceMeters, 1);
   // The front door: up to 1.5 km from the city centre.
   const doorBearing = rng.float(0, 2 * Math.PI);

@@ -15,9 +15,31 @@ export interface EatenFood {
 }
 
 const NUTRIENT_KEYS: ReadonlyArray<keyof SandboxNutrients> = [
-  "energyKcal", "proteinG", "carbsG", "fiberG", "sugarsG", "fatG", "saturatedFatG", "monounsaturatedFatG",
-  "polyunsaturatedFatG", "transFatG", "omega3G", "cholesterolMg", "sodiumMg", "potassiumMg", "calciumMg", "ironMg",
-  "magnesiumMg", "zincMg", "vitaminCMg", "vitaminAUg", "vitaminDUg", "vitaminB12Ug", "folateUg", "caffeineMg", "alcoholG",
+  "energyKcal",
+  "proteinG",
+  "carbsG",
+  "fiberG",
+  "sugarsG",
+  "fatG",
+  "saturatedFatG",
+  "monounsaturatedFatG",
+  "polyunsaturatedFatG",
+  "transFatG",
+  "omega3G",
+  "cholesterolMg",
+  "sodiumMg",
+  "potassiumMg",
+  "calciumMg",
+  "ironMg",
+  "magnesiumMg",
+  "zincMg",
+  "vitaminCMg",
+  "vitaminAUg",
+  "vitaminDUg",
+  "vitaminB12Ug",
+  "folateUg",
+  "caffeineMg",
+  "alcoholG",
 ];
 
 export function scaledNutrients(food: Food, servings: number): SandboxNutrients {
@@ -37,7 +59,11 @@ export function mealsEaten(profile: SandboxProfile, day: number): EatenFood[] {
   const eat = ({ meal, from, to }: (typeof MEAL_TIMES)[number]) => {
     const at = midnightSeconds + rng.int(from, to) * 60 + rng.int(0, 59);
     const menu = MEAL_MENU[meal];
-    const servings = rng.weighted<number>([[1, 0.78], [1.5, 0.14], [2, 0.08]]);
+    const servings = rng.weighted<number>([
+      [1, 0.78],
+      [1.5, 0.14],
+      [2, 0.08],
+    ]);
     eaten.push({ meal, food: FOODS[rng.pick(menu.mains)], servings, at });
     for (const [side, probabilityOfSide] of menu.sides) {
       if (rng.chance(probabilityOfSide)) eaten.push({ meal, food: FOODS[side], servings: 1, at: at + rng.int(0, 300) });

@@ -60,8 +60,7 @@ function buildSleep(
   const durationScore = Math.min(1, asleepMinutes / profile.sleepNeedMinutes);
   const efficiencyScore = clamp((efficiency - 0.7) / 0.25, 0, 1);
   const stageScore = clamp((deep + rem) / Math.max(1, asleep) / 0.42, 0, 1);
-  const sleepScore =
-    kind === "nap" ? Math.round(40 + 30 * efficiencyScore) : Math.round(35 + 35 * durationScore + 15 * efficiencyScore + 14 * stageScore);
+  const sleepScore = kind === "nap" ? Math.round(40 + 30 * efficiencyScore) : Math.round(35 + 35 * durationScore + 15 * efficiencyScore + 14 * stageScore);
   const readiness = Math.round(
     clamp(0.6 * sleepScore + 40 * (nightHrv / profile.hrvBaselineMs) - 2 * (nightHr - profile.restingHr) - 10 + rng.normal(0, 3), 1, 100),
   );

@@ -74,7 +74,9 @@ export function planWorkouts(profile: SandboxProfile, day: number): WorkoutPlan[
   const first = rng.weighted(profile.sportWeights);
   // A second session is usually the lighter kind: a walk or gym work.
   const second = rng.weighted(
-    profile.sportWeights.filter(([sport]) => sport !== first).map(([sport, weight]) => [sport, sport === "walk" || sport === "strength" ? weight * 3 : weight] as const),
+    profile.sportWeights
+      .filter(([sport]) => sport !== first)
+      .map(([sport, weight]) => [sport, sport === "walk" || sport === "strength" ? weight * 3 : weight] as const),
   );
   const midnight = localMidnightMs(day, profile.offsetMinutes);
 
@@ -84,7 +86,12 @@ export function planWorkouts(profile: SandboxProfile, day: number): WorkoutPlan[
     if (sport === "walk") style = "easy";
     else if (sport === "strength") style = "sets";
     else if (weekend && index === 0 && (sport === "run" || sport === "ride") && rng.chance(0.55)) style = "long";
-    else style = rng.weighted<WorkoutStyle>([["easy", 0.6], ["tempo", 0.25], ["intervals", 0.15]]);
+    else
+      style = rng.weighted<WorkoutStyle>([
+        ["easy", 0.6],
+        ["tempo", 0.25],
+        ["intervals", 0.15],
+      ]);
     const [minMinutes, maxMinutes] = MINUTES[sport][style] ?? [30, 60];
     const movingSeconds = Math.round((rng.int(minMinutes, maxMinutes) * 60) / SAMPLE_INTERVAL_SECONDS) * SAMPLE_INTERVAL_SECONDS;
     const startMinute = rng.int(slot.fromMinute, slot.toMinute);

@@ -63,10 +63,7 @@ function baseSpeed(profile: SandboxProfile, sport: SandboxSport): number {
 
 /** Keytel et al. (2005): energy expenditure from heart rate, kcal/min. */
 function keytelKcalPerMinute(sex: "female" | "male", hr: number, weightKg: number, age: number): number {
-  const kj =
-    sex === "male"
-      ? -55.0969 + 0.6309 * hr + 0.1988 * weightKg + 0.2017 * age
-      : -20.4022 + 0.4472 * hr - 0.1263 * weightKg + 0.074 * age;
+  const kj = sex === "male" ? -55.0969 + 0.6309 * hr + 0.1988 * weightKg + 0.2017 * age : -20.4022 + 0.4472 * hr - 0.1263 * weightKg + 0.074 * age;
   return Math.max(1.2, kj / 4.184);
 }
 

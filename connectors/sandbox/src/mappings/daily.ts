@@ -23,7 +23,7 @@ export function mapDaily(summary: SandboxDailySummary, options: SandboxMapOption
   });
   const distanceSamples = stepSamples?.map((sample) => ({
     timestamp: sample.timestamp,
-    distance_meters: Math.round((meters * sample.steps) / Math.max(1, summary.steps) * 10) / 10,
+    distance_meters: Math.round(((meters * sample.steps) / Math.max(1, summary.steps)) * 10) / 10,
   }));
 
   return {

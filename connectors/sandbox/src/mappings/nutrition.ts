@@ -49,21 +49,49 @@ function micros(n: SandboxNutrients): NutritionMicros {
 function total(entries: readonly SandboxNutrients[], template: SandboxNutrients): SandboxNutrients {
   const sum = { ...template };
   for (const key of Object.keys(sum) as Array<keyof SandboxNutrients>) {
-    sum[key] = round(entries.reduce((acc, nutrients) => acc + nutrients[key], 0), 1);
+    sum[key] = round(
+      entries.reduce((acc, nutrients) => acc + nutrients[key], 0),
+      1,
+    );
   }
   return sum;
 }
 
 const NO_NUTRIENTS: SandboxNutrients = {
-  energyKcal: 0, proteinG: 0, carbsG: 0, fiberG: 0, sugarsG: 0, fatG: 0, saturatedFatG: 0, monounsaturatedFatG: 0,
-  polyunsaturatedFatG: 0, transFatG: 0, omega3G: 0, cholesterolMg: 0, sodiumMg: 0, potassiumMg: 0, calciumMg: 0, ironMg: 0,
-  magnesiumMg: 0, zincMg: 0, vitaminCMg: 0, vitaminAUg: 0, vitaminDUg: 0, vitaminB12Ug: 0, folateUg: 0, caffeineMg: 0, alcoholG: 0,
+  energyKcal: 0,
+  proteinG: 0,
+  carbsG: 0,
+  fiberG: 0,
+  sugarsG: 0,
+  fatG: 0,
+  saturatedFatG: 0,
+  monounsaturatedFatG: 0,
+  polyunsaturatedFatG: 0,
+  transFatG: 0,
+  omega3G: 0,
+  cholesterolMg: 0,
+  sodiumMg: 0,
+  potassiumMg: 0,
+  calciumMg: 0,
+  ironMg: 0,
+  magnesiumMg: 0,
+  zincMg: 0,
+  vitaminCMg: 0,
+  vitaminAUg: 0,
+  vitaminDUg: 0,
+  vitaminB12Ug: 0,
+  folateUg: 0,
+  caffeineMg: 0,
+  alcoholG: 0,
 };
 
 /** A sandbox food diary → Terra Nutrition for that local day. */
 export function mapNutrition(diary: SandboxFoodDiary, _options: SandboxMapOptions): Nutrition {
   const offset = diary.utcOffsetMinutes;
-  const dayTotal = total(diary.entries.map((e) => e.nutrients), NO_NUTRIENTS);
+  const dayTotal = total(
+    diary.entries.map((e) => e.nutrients),
+    NO_NUTRIENTS,
+  );
   const water = diary.drinks.filter((d) => d.name === "Water").reduce((sum, d) => sum + d.volumeMl, 0);
   return {
     metadata: {

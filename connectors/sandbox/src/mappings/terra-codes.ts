@@ -12,14 +12,7 @@ import {
   TrendArrow,
   type LapTriggerMethod,
 } from "@tributary/schemas";
-import type {
-  SandboxCyclePhase,
-  SandboxFlow,
-  SandboxGlucoseTrend,
-  SandboxLapTrigger,
-  SandboxMeal,
-  SandboxServingUnit,
-} from "../provider/records.ts";
+import type { SandboxCyclePhase, SandboxFlow, SandboxGlucoseTrend, SandboxLapTrigger, SandboxMeal, SandboxServingUnit } from "../provider/records.ts";
 import type { SandboxSport } from "../provider/sport.ts";
 
 /** The sandbox provider's vocabularies → Terra's integer (and a few string) enum codes. */

@@ -86,7 +86,9 @@ function device(name: string, userId: string, kind: string, softwareVersion: str
   return {
     model: name,
     maker: "Sandbox Devices",
-    serial: stableShortId(kind, userId).slice(kind.length + 1).toUpperCase(),
+    serial: stableShortId(kind, userId)
+      .slice(kind.length + 1)
+      .toUpperCase(),
     hardwareRevision: "B2",
     firmware: softwareVersion,
   };
@@ -112,9 +114,9 @@ function buildProfile(userId: string): SandboxProfile {
     ["strength", 1.5],
     ["walk", 1.5],
   ]);
-  const sportWeights: Array<readonly [SandboxSport, number]> = (
-    ["run", "ride", "indoor_ride", "walk", "swim", "strength"] as const
-  ).map((sport) => [sport, sport === primary ? 6 : rng.float(0.3, 2)] as const);
+  const sportWeights: Array<readonly [SandboxSport, number]> = (["run", "ride", "indoor_ride", "walk", "swim", "strength"] as const).map(
+    (sport) => [sport, sport === primary ? 6 : rng.float(0.3, 2)] as const,
+  );
   const hasBikeComputer = primary === "ride" || rng.chance(0.3);
   const software = `${rng.int(3, 6)}.${rng.int(0, 20)}.${rng.int(0, 9)}`;
 
@@ -191,9 +193,7 @@ export function ageOnDay(profile: SandboxProfile, day: number): number {
   const birth = new Date(profile.birthDay * 86_400_000);
   const on = new Date(day * 86_400_000);
   let age = on.getUTCFullYear() - birth.getUTCFullYear();
-  const beforeBirthday =
-    on.getUTCMonth() < birth.getUTCMonth() ||
-    (on.getUTCMonth() === birth.getUTCMonth() && on.getUTCDate() < birth.getUTCDate());
+  const beforeBirthday = on.getUTCMonth() < birth.getUTCMonth() || (on.getUTCMonth() === birth.getUTCMonth() && on.getUTCDate() < birth.getUTCDate());
   if (beforeBirthday) age -= 1;
   return age;
 }

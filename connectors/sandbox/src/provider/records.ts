@@ -198,19 +198,7 @@ export type SandboxBodyDay = {
 };
 
 export type SandboxMeal = "breakfast" | "morning_snack" | "lunch" | "afternoon_snack" | "dinner" | "snack";
-export type SandboxServingUnit =
-  | "g"
-  | "ml"
-  | "tsp"
-  | "tbsp"
-  | "cup"
-  | "oz"
-  | "fl_oz"
-  | "piece"
-  | "scoop"
-  | "egg_small"
-  | "egg_medium"
-  | "egg_large";
+export type SandboxServingUnit = "g" | "ml" | "tsp" | "tbsp" | "cup" | "oz" | "fl_oz" | "piece" | "scoop" | "egg_small" | "egg_medium" | "egg_large";
 
 /**
  * Nutrients in the units nutrition labels use: kcal, g, mg and µg (`…Ug`). Terra wants milligrams for

@@ -27,10 +27,12 @@ export const sandboxWebhook: WebhookSpec = {
   eventType: "/event",
   events: {
     ...Object.fromEntries(
-      DATA_TYPES.flatMap((dataType): Array<[string, EventAction]> => [
-        [`${dataType}.ping`, { action: "pull_window", dataType, start: "/window/start", end: "/window/end" }],
-        [`${dataType}.push`, { action: "records", dataType, records: "/records" }],
-      ]),
+      DATA_TYPES.flatMap(
+        (dataType): Array<[string, EventAction]> => [
+          [`${dataType}.ping`, { action: "pull_window", dataType, start: "/window/start", end: "/window/end" }],
+          [`${dataType}.push`, { action: "records", dataType, records: "/records" }],
+        ],
+      ),
     ),
     test: { action: "ignore", reason: "sent when a subscription is created" },
   },

@@ -77,11 +77,20 @@ export async function authRoutes(app: FastifyInstance, v2: V2Context): Promise<v
       const providers = requested && requested.length > 0 ? [...new Set(requested)] : offeredConnectors(v2, developer).map((connector) => connector.name);
       const refused = providers.filter((provider) => !offers(v2, developer, provider));
       if (refused.length > 0) {
-        throw new UserError(ErrorCodes.API_REQUEST_INVALID, `invalid providers: ${refused.join(", ")} ${refused.length === 1 ? "is" : "are"} not available to this developer`, {
-          hint: `Available: ${offeredConnectors(v2, developer).map((c) => c.name).join(", ") || "none"}.`,
-        });
+        throw new UserError(
+          ErrorCodes.API_REQUEST_INVALID,
+          `invalid providers: ${refused.join(", ")} ${refused.length === 1 ? "is" : "are"} not available to this developer`,
+          {
+            hint: `Available: ${
+              offeredConnectors(v2, developer)
+                .map((c) => c.name)
+                .join(", ") || "none"
+            }.`,
+          },
+        );
       }
-      if (providers.length === 0) throw new UserError(ErrorCodes.API_REQUEST_INVALID, "no provider is available to this developer", { hint: "Enable a provider in the config." });
+      if (providers.length === 0)
+        throw new UserError(ErrorCodes.API_REQUEST_INVALID, "no provider is available to this developer", { hint: "Enable a provider in the config." });
       const session = await services.store.createWidgetSession({
         developerId: developer.devId,
         providers,
@@ -140,7 +149,11 @@ export async function authRoutes(app: FastifyInstance, v2: V2Context): Promise<v
       const provider = request.query.resource.trim().toUpperCase();
       if (!offers(v2, developer, provider)) {
         throw new UserError(ErrorCodes.PROVIDER_NOT_OFFERED, `resource ${provider} is not available to this developer`, {
-          hint: `Available: ${offeredConnectors(v2, developer).map((c) => c.name).join(", ") || "none"}.`,
+          hint: `Available: ${
+            offeredConnectors(v2, developer)
+              .map((c) => c.name)
+              .join(", ") || "none"
+          }.`,
         });
       }
       const body = request.body ?? {};
@@ -148,9 +161,18 @@ export async function authRoutes(app: FastifyInstance, v2: V2Context): Promise<v
       const failureUrl = checkedRedirectUrl("auth_failure_redirect_url", body.auth_failure_redirect_url);
       const connector = services.registry.connector(provider);
       if (connectFlowKind(services.registry, provider) === "direct") {
-        const { user } = await connectUser(services, { provider, developerId: developer.devId, ...(body.reference_id ? { referenceId: body.reference_id } : {}) });
+        const { user } = await connectUser(services, {
+          provider,
+          developerId: developer.devId,
+          ...(body.reference_id ? { referenceId: body.reference_id } : {}),
+        });
         const landing = successUrl ?? `${baseUrl}${CONNECT_RESULT_PATH}`;
-        const authUrl = withQuery(landing, { user_id: user.user_id, resource: provider, reference_id: user.reference_id, ...(successUrl ? {} : { status: "success", lang: body.language }) });
+        const authUrl = withQuery(landing, {
+          user_id: user.user_id,
+          resource: provider,
+          reference_id: user.reference_id,
+          ...(successUrl ? {} : { status: "success", lang: body.language }),
+        });
         return { status: "success", user_id: user.user_id, auth_url: authUrl };
       }
       if (!v2.authorizer?.handles(provider)) {

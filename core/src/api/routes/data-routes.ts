@@ -83,7 +83,9 @@ export async function dataRoutes(app: FastifyInstance, v2: V2Context): Promise<v
             required: athlete ? ["user_id"] : ["user_id", "start_date"],
             properties: {
               user_id: { type: "string", minLength: 1, maxLength: 64, description: "The user (a UUID)." },
-              ...(athlete ? {} : { start_date: dateParam("Start of the range"), end_date: dateParam("End of the range (a date includes its whole day; default now)") }),
+              ...(athlete
+                ? {}
+                : { start_date: dateParam("Start of the range"), end_date: dateParam("End of the range (a date includes its whole day; default now)") }),
               to_webhook: { type: "boolean", default: true, description: "Deliver to your destinations (true, the default) or answer with the data (false)." },
               ...(athlete ? {} : { with_samples: { type: "boolean", default: false, description: "Include the detailed samples." } }),
             },

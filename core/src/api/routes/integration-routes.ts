@@ -45,7 +45,10 @@ export async function integrationRoutes(app: FastifyInstance, v2: V2Context): Pr
     },
     async (request) => ({
       status: "success",
-      providers: registry.connectors().filter((connector) => enabledFor(request, connector)).map((connector) => connector.name),
+      providers: registry
+        .connectors()
+        .filter((connector) => enabledFor(request, connector))
+        .map((connector) => connector.name),
       sdk_providers: [],
     }),
   );

@@ -56,7 +56,9 @@ export async function userRoutes(app: FastifyInstance, v2: V2Context): Promise<v
       const scope = { developerId: developerOf(request).devId };
       const { user_id: userId, reference_id: referenceId } = request.query;
       if ((userId === undefined) === (referenceId === undefined)) {
-        throw new UserError(ErrorCodes.API_REQUEST_INVALID, "give either user_id or reference_id", { hint: "user_id finds one user; reference_id finds all of its users." });
+        throw new UserError(ErrorCodes.API_REQUEST_INVALID, "give either user_id or reference_id", {
+          hint: "user_id finds one user; reference_id finds all of its users.",
+        });
       }
       if (userId !== undefined) {
         const connection = await findConnection(services, userId, scope);

@@ -23,7 +23,9 @@ interface ConnectOptions extends AppCommandOptions {
  * on stdout. Works while `serve` runs, whatever the store (see operator-session.ts).
  */
 export function registerConnectCommand(program: Command): Command {
-  return withAppOptions(program.command("connect").description("connect a user without the widget (SANDBOX; a pasted token; a username and password) and backfill it"))
+  return withAppOptions(
+    program.command("connect").description("connect a user without the widget (SANDBOX; a pasted token; a username and password) and backfill it"),
+  )
     .requiredOption("--provider <name>", "provider name, e.g. SANDBOX")
     .option("--dev-id <id>", "the developer account the user belongs to (default: the config's api: developer)")
     .option("--reference-id <id>", "your own id for this user (reference_id in payloads)")
@@ -49,7 +51,8 @@ export function registerConnectCommand(program: Command): Command {
         console.error(`✓ connected ${user.provider} user ${user.user_id}; ${backfillJobs.length} backfill jobs queued for the workers`);
         if (options.wait) {
           const steps = await watchBackfill(queues, backfillJobs, (step, done, total) => {
-            const outcome = step.state === "completed" ? `✓ ${step.records ?? 0} records${step.quarantined ? `, ${step.quarantined} quarantined` : ""}` : `✗ ${step.error}`;
+            const outcome =
+              step.state === "completed" ? `✓ ${step.records ?? 0} records${step.quarantined ? `, ${step.quarantined} quarantined` : ""}` : `✗ ${step.error}`;
             console.error(`  [${done}/${total}] ${step.name.padEnd(22)} ${outcome}`);
           });
           if (steps.some((step) => step.state !== "completed")) process.exitCode = 1;

@@ -11,12 +11,19 @@ export function registerConnectorNewCommand(connector: Command): Command {
   return connector
     .command("new <name>")
     .description("scaffold a connector folder (spec, mapping, mock fixtures, tests that pass) in connectors/<name>")
-    .addOption(new Option("--kind <kind>", "yaml: the whole connector in connector.yaml; typescript: the spec plus a TypeScript map hook").choices(["yaml", "typescript"]).default("yaml"))
+    .addOption(
+      new Option("--kind <kind>", "yaml: the whole connector in connector.yaml; typescript: the spec plus a TypeScript map hook")
+        .choices(["yaml", "typescript"])
+        .default("yaml"),
+    )
     .option("--dir <path>", "the folder to create (default: connectors/<name>)")
     .option("--display-name <name>", "the name users see (default: the name in words)")
     .action(async (name: string, options: { kind: "yaml" | "typescript"; dir?: string; displayName?: string }) => {
       const dir = options.dir ?? join("connectors", connectorNames(name).slug);
-      const result = await scaffoldConnector(name, dir, { kind: options.kind, ...(options.displayName !== undefined ? { displayName: options.displayName } : {}) });
+      const result = await scaffoldConnector(name, dir, {
+        kind: options.kind,
+        ...(options.displayName !== undefined ? { displayName: options.displayName } : {}),
+      });
       console.log(`✓ ${result.names.provider} (${options.kind}) in ${dir}: ${result.files.length} files`);
       for (const file of result.files) console.log(`  ${file}`);
       console.log(`Next: tributary connector validate ${dir} && tributary connector test ${dir}`);
@@ -29,7 +36,11 @@ export function registerConnectorValidateCommand(connector: Command): Command {
     .command("validate <path>")
     .description("check a connector (folder, connector.yaml or module): its spec, cross-checks and every mapping compiled; one line per problem, exit 1 if any")
     .action(async (path: string) => {
-      if (!existsSync(path)) throw usageError(`no connector folder or spec file at ${path}`, "Give a connector folder (holding connector.yaml or a module), a connector.yaml or a module.");
+      if (!existsSync(path))
+        throw usageError(
+          `no connector folder or spec file at ${path}`,
+          "Give a connector folder (holding connector.yaml or a module), a connector.yaml or a module.",
+        );
       const { source, lines } = await connectorProblems(path);
       if (lines.length === 0) {
         console.log(`✓ ${source} is a valid connector`);

@@ -65,10 +65,19 @@ export async function pullConnector(options: ConnectorPullOptions): Promise<Conn
   try {
     for (const [i, dataType] of types.entries()) {
       const now = options.now;
-      const reading = connector.read(dataType, { connection, withSamples: true, log: silentLogger(), range, signal: AbortSignal.timeout(3_600_000), session, ...(now ? { now: () => now.getTime() } : {}) });
+      const reading = connector.read(dataType, {
+        connection,
+        withSamples: true,
+        log: silentLogger(),
+        range,
+        signal: AbortSignal.timeout(3_600_000),
+        session,
+        ...(now ? { now: () => now.getTime() } : {}),
+      });
       for await (const slice of reading) {
         const reached = slice.position?.step?.end ?? slice.position?.window?.end;
-        if (reached !== undefined) bar.update(i * span + Math.min(span, Math.ceil((Date.parse(reached) - range.start.getTime()) / DAY_MS)), span * types.length);
+        if (reached !== undefined)
+          bar.update(i * span + Math.min(span, Math.ceil((Date.parse(reached) - range.start.getTime()) / DAY_MS)), span * types.length);
         emit(dataType, `stream ${slice.stream}`, slice);
       }
       bar.update((i + 1) * span, span * types.length);
@@ -90,7 +99,15 @@ export function payloadWriter(
   summary: ConnectorPullSummary,
   options: Pick<ConnectorPullOptions, "write" | "problem">,
 ): (dataType: DataType, source: string, normalized: Normalized) => void {
-  const user: TerraUserObject = { user_id: userId, provider: connector.name, reference_id: null, scopes: null, active: true, created_at: null, last_webhook_update: null };
+  const user: TerraUserObject = {
+    user_id: userId,
+    provider: connector.name,
+    reference_id: null,
+    scopes: null,
+    active: true,
+    created_at: null,
+    last_webhook_update: null,
+  };
   return (dataType, source, normalized) => {
     for (const rejected of normalized.rejected) {
       summary.invalid += 1;

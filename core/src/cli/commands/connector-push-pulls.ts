@@ -36,7 +36,8 @@ export async function replayExamplePushes(options: PushPullReplayOptions): Promi
     for (const notification of readPush(webhook!, example.body)) {
       const action = notification.action;
       const providerUserId = notification.providerUserId;
-      if (!action || (action.action !== "pull_object" && action.action !== "pull_url" && action.action !== "pull_window") || providerUserId === undefined) continue;
+      if (!action || (action.action !== "pull_object" && action.action !== "pull_url" && action.action !== "pull_window") || providerUserId === undefined)
+        continue;
       if (options.providerUserId !== undefined && providerUserId !== options.providerUserId) continue;
       let userId = userIds.get(providerUserId);
       if (userId === undefined) userIds.set(providerUserId, (userId = randomUUID()));
@@ -49,7 +50,15 @@ export async function replayExamplePushes(options: PushPullReplayOptions): Promi
       if (action.action === "pull_window") {
         const range = notificationWindow(notification.document, action, options.now.getTime());
         const now = options.now.getTime();
-        for await (const slice of connector.read(dataType, { connection, withSamples: true, log: silentLogger(), range, signal: AbortSignal.timeout(3_600_000), session, now: () => now })) {
+        for await (const slice of connector.read(dataType, {
+          connection,
+          withSamples: true,
+          log: silentLogger(),
+          range,
+          signal: AbortSignal.timeout(3_600_000),
+          session,
+          now: () => now,
+        })) {
           emit(dataType, `${source}, stream ${slice.stream}`, slice);
         }
         continue;

@@ -28,7 +28,9 @@ const printed = { write: (line: string) => process.stdout.write(`${line}\n`), pr
 async function printSummary(connector: RuntimeConnector, pull: () => Promise<ConnectorPullSummary>): Promise<void> {
   try {
     const summary = await pull();
-    console.error(`${summary.invalid === 0 ? "✓" : "✗"} ${connector.name}: ${summary.delivered} valid record${summary.delivered === 1 ? "" : "s"} in ${summary.payloads} payload${summary.payloads === 1 ? "" : "s"}, ${summary.invalid} invalid`);
+    console.error(
+      `${summary.invalid === 0 ? "✓" : "✗"} ${connector.name}: ${summary.delivered} valid record${summary.delivered === 1 ? "" : "s"} in ${summary.payloads} payload${summary.payloads === 1 ? "" : "s"}, ${summary.invalid} invalid`,
+    );
     process.exitCode = summary.invalid === 0 ? 0 : 1;
   } catch (error) {
     console.error(`✗ ${operatorMessage(error)}`);
@@ -37,9 +39,17 @@ async function printSummary(connector: RuntimeConnector, pull: () => Promise<Con
 }
 
 /** Pulls and prints. */
-async function pullAndPrint(connector: RuntimeConnector, transport: ProviderTransport, range: { start: Date; end: Date }, extra: Omit<Parameters<typeof pullConnector>[0], "connector" | "transport" | "range" | "write" | "problem">): Promise<void> {
+async function pullAndPrint(
+  connector: RuntimeConnector,
+  transport: ProviderTransport,
+  range: { start: Date; end: Date },
+  extra: Omit<Parameters<typeof pullConnector>[0], "connector" | "transport" | "range" | "write" | "problem">,
+): Promise<void> {
   if (connector.pullTypes.length === 0) {
-    throw usageError(`${connector.name} pulls nothing: its data only arrives by push`, "Replay the pulls its example pushes trigger with --pushes, or map its push examples with connector test.");
+    throw usageError(
+      `${connector.name} pulls nothing: its data only arrives by push`,
+      "Replay the pulls its example pushes trigger with --pushes, or map its push examples with connector test.",
+    );
   }
   await printSummary(connector, () => pullConnector({ connector, transport, range, ...extra, ...printed }));
 }
@@ -48,17 +58,25 @@ async function pullAndPrint(connector: RuntimeConnector, transport: ProviderTran
 export function registerConnectorRunCommand(connector: Command): Command {
   return connector
     .command("run <connector>")
-    .description("pull through the connector's real code over a folder of recorded exchanges (no network) and print the Terra payloads as JSON lines; exit 1 if a record is invalid")
+    .description(
+      "pull through the connector's real code over a folder of recorded exchanges (no network) and print the Terra payloads as JSON lines; exit 1 if a record is invalid",
+    )
     .requiredOption("--recorded <dir>", "the folder of recorded exchanges (docs/recordings.md)")
     .option("--from <date>", "start of the window (ISO date or date-time)")
     .option("--to <date>", "end of the window, exclusive")
     .option("--user <id>", "the provider's id of the user (what {provider_user_id} renders)")
     .option("--now <date>", "when the recordings were made: windows are clamped to the provider's history as of then (default: --to)")
-    .option("--pushes", "instead of the streams over --from/--to, the pulls the connector's webhook examples trigger (a push-only connector's pings): the object or URL each names, or its window")
+    .option(
+      "--pushes",
+      "instead of the streams over --from/--to, the pulls the connector's webhook examples trigger (a push-only connector's pings): the object or URL each names, or its window",
+    )
     .option("-c, --config <path>", "config whose plugins name the connector (default: the built-in connectors)")
     .action(async (target: string, options: PullCommandOptions & { recorded: string; now?: string; pushes?: boolean }) => {
       if (options.pushes && (options.from !== undefined || options.to !== undefined)) {
-        throw usageError("--pushes replays the windows the example pushes name: --from and --to do not apply", "Drop --from and --to, or drop --pushes to read the streams over that window.");
+        throw usageError(
+          "--pushes replays the windows the example pushes name: --from and --to do not apply",
+          "Drop --from and --to, or drop --pushes to read the streams over that window.",
+        );
       }
       const range = options.pushes ? undefined : parseRange(options.from, options.to);
       // Recorded answers carry no clock: replayed as of the end of their window, a provider that serves
@@ -71,10 +89,18 @@ export function registerConnectorRunCommand(connector: Command): Command {
       if (!found) return;
       const transport = recordedTransport(await loadRecordings(options.recorded));
       if (!range) {
-        if (!found.definition.spec.webhook?.examples?.length) throw usageError(`${found.name} has no webhook examples whose pulls could be replayed`, "Add webhook.examples to the connector spec, or read its streams with --from and --to.");
+        if (!found.definition.spec.webhook?.examples?.length)
+          throw usageError(
+            `${found.name} has no webhook examples whose pulls could be replayed`,
+            "Add webhook.examples to the connector spec, or read its streams with --from and --to.",
+          );
         await printSummary(found, async () => {
           const replayed = await replayExamplePushes({ connector: found, transport, providerUserId: options.user, now, ...printed });
-          if (replayed.pulls === 0) throw usageError(`no webhook example of ${found.name} names data${options.user !== undefined ? ` of user ${options.user}` : ""} to pull`, "Give --user a user the examples name (their webhook userId), or add an example push that names data.");
+          if (replayed.pulls === 0)
+            throw usageError(
+              `no webhook example of ${found.name} names data${options.user !== undefined ? ` of user ${options.user}` : ""} to pull`,
+              "Give --user a user the examples name (their webhook userId), or add an example push that names data.",
+            );
           return replayed;
         });
         return;
@@ -87,7 +113,9 @@ export function registerConnectorRunCommand(connector: Command): Command {
 export function registerConnectorDryrunCommand(connector: Command): Command {
   return connector
     .command("dryrun <connector>")
-    .description("pull from the live provider with a user's credentials (nothing stored, nothing delivered) and print the Terra payloads as JSON lines; exit 1 if a record is invalid")
+    .description(
+      "pull from the live provider with a user's credentials (nothing stored, nothing delivered) and print the Terra payloads as JSON lines; exit 1 if a record is invalid",
+    )
     .option("--token <token>", "the user's access token, pasted token or API key")
     .option("--username <username>", "the user's login, for a password grant")
     .option("--password <password>", "the user's password, for a password grant (sent to the token endpoint only)")
@@ -99,46 +127,74 @@ export function registerConnectorDryrunCommand(connector: Command): Command {
     .option("--client-id <id>", "the OAuth client id (a password grant's client)")
     .option("--client-secret <secret>", "the OAuth client secret")
     .option("-c, --config <path>", "config whose plugins name the connector (default: the built-in connectors)")
-    .action(async (target: string, options: PullCommandOptions & { token?: string; username?: string; password?: string; baseUrl?: string; tokenUrl?: string; clientId?: string; clientSecret?: string }) => {
-      const range = parseRange(options.from, options.to);
-      const byPassword = options.username !== undefined || options.password !== undefined;
-      if (options.token === undefined && !byPassword) throw usageError("dryrun needs the user's credentials", "Give --token <access token>, or --username and --password for a password grant.");
-      if (options.token !== undefined && byPassword) throw usageError("give --token or --username/--password, not both", "A token is used as it is; a username and password are exchanged for one.");
-      if (byPassword && (options.username === undefined || options.password === undefined)) throw usageError("--username and --password go together", "Give both for a password grant.");
-      if (options.baseUrl !== undefined && !URL.canParse(options.baseUrl)) throw usageError(`--base-url ${JSON.stringify(options.baseUrl)} is not a URL`, "Write an absolute URL, e.g. http://127.0.0.1:4000.");
-      const found = await connectorOrFail(target, options);
-      if (!found) return;
-      const transport = createUndiciTransport();
-      try {
-        const settings = { baseUrl: options.baseUrl, clientId: options.clientId, clientSecret: options.clientSecret };
-        let credentials: Credentials;
+    .action(
+      async (
+        target: string,
+        options: PullCommandOptions & {
+          token?: string;
+          username?: string;
+          password?: string;
+          baseUrl?: string;
+          tokenUrl?: string;
+          clientId?: string;
+          clientSecret?: string;
+        },
+      ) => {
+        const range = parseRange(options.from, options.to);
+        const byPassword = options.username !== undefined || options.password !== undefined;
+        if (options.token === undefined && !byPassword)
+          throw usageError("dryrun needs the user's credentials", "Give --token <access token>, or --username and --password for a password grant.");
+        if (options.token !== undefined && byPassword)
+          throw usageError("give --token or --username/--password, not both", "A token is used as it is; a username and password are exchanged for one.");
+        if (byPassword && (options.username === undefined || options.password === undefined))
+          throw usageError("--username and --password go together", "Give both for a password grant.");
+        if (options.baseUrl !== undefined && !URL.canParse(options.baseUrl))
+          throw usageError(`--base-url ${JSON.stringify(options.baseUrl)} is not a URL`, "Write an absolute URL, e.g. http://127.0.0.1:4000.");
+        const found = await connectorOrFail(target, options);
+        if (!found) return;
+        const transport = createUndiciTransport();
         try {
-          credentials = byPassword
-            ? await passwordCredentials(found, transport, { ...settings, tokenUrl: options.tokenUrl }, options.username!, options.password!)
-            : tokenCredentials(found, options.token!);
-        } catch (error) {
-          console.error(`✗ ${operatorMessage(error)}`);
-          process.exitCode = 1;
-          return;
+          const settings = { baseUrl: options.baseUrl, clientId: options.clientId, clientSecret: options.clientSecret };
+          let credentials: Credentials;
+          try {
+            credentials = byPassword
+              ? await passwordCredentials(found, transport, { ...settings, tokenUrl: options.tokenUrl }, options.username!, options.password!)
+              : tokenCredentials(found, options.token!);
+          } catch (error) {
+            console.error(`✗ ${operatorMessage(error)}`);
+            process.exitCode = 1;
+            return;
+          }
+          await pullAndPrint(found, transport, range, { providerUserId: options.user, credentials, ...settings });
+        } finally {
+          await transport.close();
         }
-        await pullAndPrint(found, transport, range, { providerUserId: options.user, credentials, ...settings });
-      } finally {
-        await transport.close();
-      }
-    });
+      },
+    );
 }
 
 /** A token used as the connector's auth spec says: a bearer header for OAuth and pasted tokens, the key's place for an API key. */
 function tokenCredentials(connector: RuntimeConnector, token: string): Credentials {
   const auth = connector.auth;
-  if (auth.type === "none" || auth.type === "partner_push") throw usageError(`${connector.name} takes no credentials (auth ${auth.type})`, "Leave --token out; nothing is sent with the requests.");
-  const tokens: StoredTokens = auth.type === "api_key" ? { auth_type: "api_key", api_key: token, obtained_at: Date.now() } : { auth_type: auth.type, access_token: token, obtained_at: Date.now() };
+  if (auth.type === "none" || auth.type === "partner_push")
+    throw usageError(`${connector.name} takes no credentials (auth ${auth.type})`, "Leave --token out; nothing is sent with the requests.");
+  const tokens: StoredTokens =
+    auth.type === "api_key"
+      ? { auth_type: "api_key", api_key: token, obtained_at: Date.now() }
+      : { auth_type: auth.type, access_token: token, obtained_at: Date.now() };
   return fixedCredentials(auth, tokens);
 }
 
-async function passwordCredentials(connector: RuntimeConnector, transport: ProviderTransport, settings: { baseUrl?: string | undefined; tokenUrl?: string | undefined; clientId?: string | undefined; clientSecret?: string | undefined }, username: string, password: string): Promise<Credentials> {
+async function passwordCredentials(
+  connector: RuntimeConnector,
+  transport: ProviderTransport,
+  settings: { baseUrl?: string | undefined; tokenUrl?: string | undefined; clientId?: string | undefined; clientSecret?: string | undefined },
+  username: string,
+  password: string,
+): Promise<Credentials> {
   const auth = connector.auth;
-  if (auth.type !== "oauth2_password") throw usageError(`${connector.name} connects with ${auth.type}, not a password grant`, "Give --token with an access token instead.");
+  if (auth.type !== "oauth2_password")
+    throw usageError(`${connector.name} connects with ${auth.type}, not a password grant`, "Give --token with an access token instead.");
   const spec = connector.definition.spec;
   const providerSettings = Object.fromEntries(Object.entries(settings).filter(([, value]) => value !== undefined));
   const client = resolveOAuthClient(connector.name, auth, providerSettings);

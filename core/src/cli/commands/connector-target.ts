@@ -23,19 +23,31 @@ export async function resolveConnector(target: string, options: { config?: strin
   const path = resolve(target);
   const looksLikePath = target.includes("/") || target.includes("\\") || target.startsWith(".");
   if (existsSync(path) || looksLikePath) {
-    if (!existsSync(path)) throw usageError(`no connector folder or spec file at ${target}`, "Give a connector folder (holding connector.yaml or a module), or a registered provider name.");
+    if (!existsSync(path))
+      throw usageError(
+        `no connector folder or spec file at ${target}`,
+        "Give a connector folder (holding connector.yaml or a module), or a registered provider name.",
+      );
     const { lines, definition } = await connectorProblems(path);
     if (!definition) {
       const more = lines.length > 1 ? ` (and ${lines.length - 1} more)` : "";
-      throw new UserError(ErrorCodes.SPEC_INVALID, `${lines[0] ?? `${target} is not a valid connector`}${more}`, { hint: `Run tributary connector validate ${target} for every problem.` });
+      throw new UserError(ErrorCodes.SPEC_INVALID, `${lines[0] ?? `${target} is not a valid connector`}${more}`, {
+        hint: `Run tributary connector validate ${target} for every problem.`,
+      });
     }
     return compileConnector(definition);
   }
   const { registry } = await loadConfigWithPlugins({ path: options.config });
   const name = target.toUpperCase();
   if (!registry.hasConnector(name)) {
-    const known = registry.connectors().map((c) => c.name).join(", ");
-    throw usageError(`unknown connector ${JSON.stringify(target)}`, `Registered connectors: ${known || "none"}. Give a registered name, or the connector's folder (e.g. connectors/${target.toLowerCase()}).`);
+    const known = registry
+      .connectors()
+      .map((c) => c.name)
+      .join(", ");
+    throw usageError(
+      `unknown connector ${JSON.stringify(target)}`,
+      `Registered connectors: ${known || "none"}. Give a registered name, or the connector's folder (e.g. connectors/${target.toLowerCase()}).`,
+    );
   }
   return registry.connector(name);
 }
@@ -52,10 +64,12 @@ export function parseDateOption(value: string, option: string): Date {
 
 /** The [from, to) window of --from/--to, refused when empty or reversed. */
 export function parseRange(from: string | undefined, to: string | undefined): { start: Date; end: Date } {
-  if (from === undefined || to === undefined) throw usageError("--from and --to are required", "Give the window to pull, e.g. --from 2026-03-01 --to 2026-04-01 (the end is exclusive).");
+  if (from === undefined || to === undefined)
+    throw usageError("--from and --to are required", "Give the window to pull, e.g. --from 2026-03-01 --to 2026-04-01 (the end is exclusive).");
   const start = parseDateOption(from, "--from");
   const end = parseDateOption(to, "--to");
-  if (end.getTime() <= start.getTime()) throw usageError(`--to ${to} is not after --from ${from}`, "The window is [from, to): give an end later than its start.");
+  if (end.getTime() <= start.getTime())
+    throw usageError(`--to ${to} is not after --from ${from}`, "The window is [from, to): give an end later than its start.");
   return { start, end };
 }
 
@@ -93,7 +107,6 @@ export async function connectorProblems(path: string): Promise<{ source: string;
   }
   return { source, lines, ...(lines.length === 0 ? { definition } : {}) };
 }
-
 
 /**
  * resolveConnector for commands that judge a connector: a broken connector is that command's failure

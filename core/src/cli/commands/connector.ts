@@ -5,7 +5,9 @@ import { registerConnectorDryrunCommand, registerConnectorRunCommand } from "./c
 
 /** `tributary connector …`: the tools of connector authors (docs/add-a-connector.md). */
 export function registerConnectorCommand(program: Command): Command {
-  const connector = usageErrorsExitTwo(program.command("connector").description("write, check and try connectors: new, validate, test, run (recorded), dryrun (live)"));
+  const connector = usageErrorsExitTwo(
+    program.command("connector").description("write, check and try connectors: new, validate, test, run (recorded), dryrun (live)"),
+  );
   registerConnectorNewCommand(connector);
   registerConnectorValidateCommand(connector);
   registerConnectorTestCommand(connector);

@@ -65,7 +65,9 @@ export function registerDeadLettersCommand(program: Command): Command {
       const chosen = ids.map((id) => parseEntryId(id, "dead letter"));
       const filter = filterFrom(options);
       if (chosen.length > 0 && Object.keys(filter).length > 0) {
-        throw new UserError(ErrorCodes.ARGUMENT_INVALID, "give dead-letter ids or filters, not both", { hint: "Replay by id, or by --destination/--queue/--error-code/--since/--until." });
+        throw new UserError(ErrorCodes.ARGUMENT_INVALID, "give dead-letter ids or filters, not both", {
+          hint: "Replay by id, or by --destination/--queue/--error-code/--since/--until.",
+        });
       }
       if (chosen.length === 0 && Object.keys(filter).length === 0 && !options.all) {
         throw new UserError(ErrorCodes.ARGUMENT_INVALID, "say which dead letters to replay", {
@@ -82,7 +84,8 @@ export function registerDeadLettersCommand(program: Command): Command {
             const outcome = await replayDeadLetter(deps, id);
             if (options.json) console.log(JSON.stringify(outcome));
             else if (outcome.status === "replayed") console.log(`✓ dead letter #${id} replayed as ${outcome.queue} job ${outcome.jobId}`);
-            else console.error(outcome.status === "not_found" ? `✗ no dead letter #${id}` : `✗ dead letter #${id} was already replayed (${outcome.replayedAt})`);
+            else
+              console.error(outcome.status === "not_found" ? `✗ no dead letter #${id}` : `✗ dead letter #${id} was already replayed (${outcome.replayedAt})`);
             if (outcome.status !== "replayed") failed++;
           }
           if (failed > 0) process.exitCode = 1;

@@ -32,7 +32,9 @@ export function registerDeauthCommand(program: Command): void {
     async (userId: string, _options: unknown, command: Command) => {
       await withOperatorSession(command.optsWithGlobals<AppCommandOptions>(), quietLogger(), async ({ actions }) => {
         const { catch_up } = await actions.resume(userId);
-        console.error(catch_up ? `✓ ${userId} resumed; ${catch_up.jobs.length} pulls queued for ${catch_up.start} to ${catch_up.end}` : `✓ ${userId} was not paused`);
+        console.error(
+          catch_up ? `✓ ${userId} resumed; ${catch_up.jobs.length} pulls queued for ${catch_up.start} to ${catch_up.end}` : `✓ ${userId} was not paused`,
+        );
       });
     },
   );

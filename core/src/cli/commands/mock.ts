@@ -21,7 +21,10 @@ export function registerMockCommand(program: Command): Command {
       const dir = connector.definition.dir;
       const fixturesDir = dir === undefined ? undefined : join(dir, "fixtures");
       if (fixturesDir === undefined || !existsSync(fixturesDir)) {
-        throw usageError(`${connector.name} has no fixtures folder${fixturesDir ? ` (${fixturesDir})` : ""}`, "A mock serves the connector folder's fixtures/ (users.json and a file per stream): see docs/mock-provider.md.");
+        throw usageError(
+          `${connector.name} has no fixtures folder${fixturesDir ? ` (${fixturesDir})` : ""}`,
+          "A mock serves the connector folder's fixtures/ (users.json and a file per stream): see docs/mock-provider.md.",
+        );
       }
       const spec = connector.definition.spec;
       const fixtures = await loadMockFixtures(fixturesDir, spec);

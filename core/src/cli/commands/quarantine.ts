@@ -85,7 +85,10 @@ export function registerQuarantineCommand(program: Command): Command {
           process.exitCode = 1;
           if (outcome.status === "not_found") console.error(`✗ no quarantine entry #${id}`);
           else if (outcome.status === "already_resolved") console.error(`✗ #${id} was already released (${outcome.resolvedAt})`);
-          else console.error(`✗ #${id} still fails validation, kept: ${outcome.issues.map((issue) => (issue.path ? `${issue.path}: ${issue.message}` : issue.message)).join("; ")}`);
+          else
+            console.error(
+              `✗ #${id} still fails validation, kept: ${outcome.issues.map((issue) => (issue.path ? `${issue.path}: ${issue.message}` : issue.message)).join("; ")}`,
+            );
         }
       }
     } finally {

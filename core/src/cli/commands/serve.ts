@@ -46,7 +46,12 @@ export function registerProcessCommands(program: Command): void {
       parsePositiveInteger,
       1,
     );
-    if (role.workers) command.option("--concurrency <n>", "jobs each queue (pull, ingest, each destination's deliveries) runs at once in this process (default: pull 4, ingest 8, deliveries 32 per destination)", parsePositiveInteger);
+    if (role.workers)
+      command.option(
+        "--concurrency <n>",
+        "jobs each queue (pull, ingest, each destination's deliveries) runs at once in this process (default: pull 4, ingest 8, deliveries 32 per destination)",
+        parsePositiveInteger,
+      );
     if (!role.http) {
       command.option("--metrics-port <port>", "serve /metrics, /health/live and /health/ready on this port (on server.host of the config)", parsePort);
     }

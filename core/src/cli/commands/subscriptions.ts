@@ -50,20 +50,43 @@ export function registerSubscriptionsCommand(program: Command, deps: Subscriptio
     .option("--all", "renew: every subscription of ours, not only those expiring soon")
     .action(async (action: string, provider: string, _options: unknown, command: Command) => {
       const options = command.optsWithGlobals<{ config?: string; id?: string; all?: boolean }>();
-      if (!(ACTIONS as readonly string[]).includes(action)) throw usageError(`unknown action ${JSON.stringify(action)}`, `Write one of: ${ACTIONS.join(", ")}.`);
+      if (!(ACTIONS as readonly string[]).includes(action))
+        throw usageError(`unknown action ${JSON.stringify(action)}`, `Write one of: ${ACTIONS.join(", ")}.`);
       const { config, registry } = await loadConfigWithPlugins({
         path: options.config,
         ...(deps.env ? { env: deps.env } : {}),
         ...(deps.createRegistry ? { registry: deps.createRegistry() } : {}),
       });
       const name = provider.toUpperCase();
-      if (!registry.hasConnector(name)) throw usageError(`unknown provider ${JSON.stringify(provider)}`, `Loaded providers: ${registry.connectors().map((c) => c.name).join(", ") || "none"}.`);
+      if (!registry.hasConnector(name))
+        throw usageError(
+          `unknown provider ${JSON.stringify(provider)}`,
+          `Loaded providers: ${
+            registry
+              .connectors()
+              .map((c) => c.name)
+              .join(", ") || "none"
+          }.`,
+        );
       const spec = registry.connector(name).definition.spec;
       subscriptionSpecOf(spec);
       const transport = deps.transport ?? createUndiciTransport();
-      const target = subscriptionTarget({ spec, settings: config.providers[name], publicUrl: config.server.publicUrl, transport, log: createLogger({ level: process.env.LOG_LEVEL ?? "warn", destination: process.stderr }) });
+      const target = subscriptionTarget({
+        spec,
+        settings: config.providers[name],
+        publicUrl: config.server.publicUrl,
+        transport,
+        log: createLogger({ level: process.env.LOG_LEVEL ?? "warn", destination: process.stderr }),
+      });
       try {
-        const ok = await run(action as Action, target, { id: options.id, all: options.all === true, configured: config.providers[name]?.options ?? {}, now: now(), out, err });
+        const ok = await run(action as Action, target, {
+          id: options.id,
+          all: options.all === true,
+          configured: config.providers[name]?.options ?? {},
+          now: now(),
+          out,
+          err,
+        });
         setExitCode(ok ? 0 : 1);
       } finally {
         if (!deps.transport && "close" in transport) await (transport as { close(): Promise<void> }).close();
@@ -91,7 +114,10 @@ async function run(action: Action, target: SubscriptionTarget, options: RunOptio
         out(`✓ ${name} subscription ${describe(s.id, s.key)} made, posting to ${target.webhookUrl}`);
         for (const { setting, value } of s.settings) out(`  set providers.${name}.${setting}: ${JSON.stringify(value)}`);
       }
-      if (outcome.created.some((s) => s.settings.length > 0)) err(`Put ${outcome.created.length > 1 ? "these" : "this"} in the config before pushes arrive${outcome.created.some((s) => s.settings.some((x) => x.setting === "pushSecret")) ? " (the provider shows its secret only now)" : ""}.`);
+      if (outcome.created.some((s) => s.settings.length > 0))
+        err(
+          `Put ${outcome.created.length > 1 ? "these" : "this"} in the config before pushes arrive${outcome.created.some((s) => s.settings.some((x) => x.setting === "pushSecret")) ? " (the provider shows its secret only now)" : ""}.`,
+        );
       return true;
     }
     case "show": {
@@ -111,7 +137,10 @@ async function run(action: Action, target: SubscriptionTarget, options: RunOptio
     case "renew": {
       const renewed = await renewSubscriptions(target, { now: options.now, all: options.all });
       if (renewed.length === 0) out(`${name}: no subscription of ours expires soon; nothing renewed.`);
-      for (const s of renewed) out(`✓ ${name} subscription #${s.id} renewed${s.expiresAt !== undefined ? `: expires ${new Date(s.expiresAt).toISOString()}` : ""}${s.was !== undefined ? ` (was ${new Date(s.was).toISOString()})` : ""}`);
+      for (const s of renewed)
+        out(
+          `✓ ${name} subscription #${s.id} renewed${s.expiresAt !== undefined ? `: expires ${new Date(s.expiresAt).toISOString()}` : ""}${s.was !== undefined ? ` (was ${new Date(s.was).toISOString()})` : ""}`,
+        );
       return true;
     }
   }
@@ -120,6 +149,11 @@ async function run(action: Action, target: SubscriptionTarget, options: RunOptio
 const describe = (id: string, key: readonly string[]): string => `#${id}${key.length > 0 ? ` (${key.join(" ")})` : ""}`;
 
 function line(s: ListedSubscription, now: number): string {
-  const expiry = s.expiresAt === undefined ? "" : s.expiresAt <= now ? `  expired ${new Date(s.expiresAt).toISOString()}` : `  expires ${new Date(s.expiresAt).toISOString()}`;
+  const expiry =
+    s.expiresAt === undefined
+      ? ""
+      : s.expiresAt <= now
+        ? `  expired ${new Date(s.expiresAt).toISOString()}`
+        : `  expires ${new Date(s.expiresAt).toISOString()}`;
   return `${describe(s.id, s.key).padEnd(12)} ${s.callbackUrl ?? "(no callback)"}  ${s.ours ? "ours" : "not ours"}${expiry}`;
 }

@@ -80,7 +80,10 @@ export function registerValidateCommand(program: Command): Command {
   return program
     .command("validate [file]")
     .description("validate a JSON payload (file, or stdin when omitted or '-') against the Terra Standard schemas")
-    .option("-s, --schema <name>", "schema to use: a model (activity, sleep, ...), an event type (auth, deauth, ...), a Terra schema name (ActivityEvent, TerraUser, ...) or webhook; default: a webhook event")
+    .option(
+      "-s, --schema <name>",
+      "schema to use: a model (activity, sleep, ...), an event type (auth, deauth, ...), a Terra schema name (ActivityEvent, TerraUser, ...) or webhook; default: a webhook event",
+    )
     .action(async (file: string | undefined, options: { schema?: string }) => {
       const stdin = file === undefined || file === "-" ? await readStdin() : undefined;
       const outcome = runValidate({

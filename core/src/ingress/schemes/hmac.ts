@@ -56,6 +56,8 @@ export const hmac: SignatureScheme<HmacSpec> = {
     const key = (secret ?? "") + (spec.keySuffix ?? "");
     const expected = createHmac(spec.algorithm, key).update(signed.timestampText).update(request.rawBody).digest();
     if (!timingSafeEqual(signed.digest, expected)) return { ok: false, reason: "signature does not match" };
-    return signed.signedAt === undefined ? { ok: true } : { ok: true, signedAt: signed.signedAt, toleranceSeconds: spec.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS };
+    return signed.signedAt === undefined
+      ? { ok: true }
+      : { ok: true, signedAt: signed.signedAt, toleranceSeconds: spec.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS };
   },
 };

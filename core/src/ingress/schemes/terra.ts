@@ -16,7 +16,10 @@ export const terra: SignatureScheme<TerraSpec> = {
     return Math.abs(nowSeconds - parsed.timestamp) > tolerance(spec) ? "timestamp outside tolerance (replayed or clock skew)" : undefined;
   },
   verify({ spec, request, secret, nowSeconds }) {
-    const checked = verifyTerraSignature(singleHeader(request.headers, spec.header), request.rawBody, secret ?? "", { toleranceSeconds: tolerance(spec), nowSeconds });
+    const checked = verifyTerraSignature(singleHeader(request.headers, spec.header), request.rawBody, secret ?? "", {
+      toleranceSeconds: tolerance(spec),
+      nowSeconds,
+    });
     return checked.ok ? { ok: true, signedAt: checked.timestamp, toleranceSeconds: tolerance(spec) } : checked;
   },
 };

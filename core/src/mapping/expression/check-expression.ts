@@ -38,7 +38,10 @@ export function checkExpressionTree(ast: unknown, trusted: boolean): ExpressionC
       check.variables.add(value);
       if (!trusted && value === "eval") check.problems.push(`$eval is not allowed${at}: it would run text that was never checked`);
     }
-    if (!trusted && type === "regex") check.problems.push(`regular expressions are not allowed${at}: their running time cannot be bounded; use $contains, $substringBefore, $split or $replace with plain text`);
+    if (!trusted && type === "regex")
+      check.problems.push(
+        `regular expressions are not allowed${at}: their running time cannot be bounded; use $contains, $substringBefore, $split or $replace with plain text`,
+      );
     if (!trusted && type === "sort") check.problems.push(`order-by (^(…)) is not allowed${at}: use $sort($array, function($a, $b) { … }) instead`);
     for (const key of Object.keys(node)) {
       const child = (node as Record<string, unknown>)[key];

@@ -49,7 +49,8 @@ const EXIT_HOOK = Symbol.for("jsonata.__evaluate_exit");
 /** Compiles an expression, or says everything wrong with it. */
 export function parseExpression(source: string, options: ExpressionOptions = {}): ParsedExpression {
   if (typeof source !== "string" || source.trim() === "") return { ok: false, problems: ["an expression must be non-empty text"] };
-  if (source.length > MAX_EXPRESSION_LENGTH) return { ok: false, problems: [`an expression may be at most ${MAX_EXPRESSION_LENGTH} characters long (this one has ${source.length})`] };
+  if (source.length > MAX_EXPRESSION_LENGTH)
+    return { ok: false, problems: [`an expression may be at most ${MAX_EXPRESSION_LENGTH} characters long (this one has ${source.length})`] };
   const trusted = options.trusted === true;
   const limits = resolveLimits(options.limits);
   let compiled: jsonata.Expression;
@@ -113,7 +114,8 @@ function toFailure(source: string, error: unknown, limits: ExpressionLimits): Ex
     // The JavaScript stack ran out before the depth limit did (deep recursion through built-ins).
     return new ExpressionFailure(source, "D1011", `stopped: nested too deeply (${error.message})`);
   }
-  const code = error !== null && typeof error === "object" && typeof (error as { code?: unknown }).code === "string" ? (error as { code: string }).code : "ERROR";
+  const code =
+    error !== null && typeof error === "object" && typeof (error as { code?: unknown }).code === "string" ? (error as { code: string }).code : "ERROR";
   const detail = describeJsonataError(error);
   switch (code) {
     case "D1012":
@@ -139,7 +141,8 @@ const MAX_RESULT_DEPTH = 64;
 function toPlain(source: string, value: unknown, depth: number): unknown {
   if (value === null || typeof value !== "object") {
     if (typeof value === "function") throw new ExpressionFailure(source, "RESULT", "the expression's result is a function, not data");
-    if (typeof value === "number" && !Number.isFinite(value)) throw new ExpressionFailure(source, "RESULT", `the expression's result is not a finite number (${value})`);
+    if (typeof value === "number" && !Number.isFinite(value))
+      throw new ExpressionFailure(source, "RESULT", `the expression's result is not a finite number (${value})`);
     return value;
   }
   if (depth > MAX_RESULT_DEPTH) throw new ExpressionFailure(source, "RESULT", `the expression's result is nested more than ${MAX_RESULT_DEPTH} levels deep`);

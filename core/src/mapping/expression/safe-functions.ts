@@ -39,8 +39,7 @@ export interface SafeFunction {
 }
 
 export function safeFunctions(limits: ExpressionLimits): SafeFunction[] {
-  const tooLong = (what: string, length: number) =>
-    limitError(`${what} would build a string of ${length} characters; the limit is ${limits.maxStringLength}`);
+  const tooLong = (what: string, length: number) => limitError(`${what} would build a string of ${length} characters; the limit is ${limits.maxStringLength}`);
   return [
     {
       name: "sort",
@@ -64,7 +63,8 @@ export function safeFunctions(limits: ExpressionLimits): SafeFunction[] {
           const result = [...new Set(array)];
           return (array as { sequence?: boolean }).sequence ? Object.assign(result, { sequence: true }) : result;
         }
-        if (array.length > MAX_DISTINCT_OBJECTS) throw limitError(`$distinct compares objects pairwise; at most ${MAX_DISTINCT_OBJECTS} are allowed, got ${array.length}`);
+        if (array.length > MAX_DISTINCT_OBJECTS)
+          throw limitError(`$distinct compares objects pairwise; at most ${MAX_DISTINCT_OBJECTS} are allowed, got ${array.length}`);
         return (await originals()).distinct.implementation.call(this, array);
       },
     },

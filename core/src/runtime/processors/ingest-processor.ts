@@ -112,7 +112,12 @@ export async function processNotification(ctx: RuntimeContext, data: IngestNotif
   }
 }
 
-async function enqueueWindowPull(ctx: RuntimeContext, data: IngestNotification, action: Extract<WebhookEventAction, { action: "pull_window" }>, user: Connection): Promise<IngestResult> {
+async function enqueueWindowPull(
+  ctx: RuntimeContext,
+  data: IngestNotification,
+  action: Extract<WebhookEventAction, { action: "pull_window" }>,
+  user: Connection,
+): Promise<IngestResult> {
   const window = notificationWindow(data.notification, action, data.receivedAt);
   if (!window.fromNotification && (action.start || action.end || action.date)) {
     ctx.log.warn({ provider: data.provider, traceId: data.traceId }, "ping named no readable window; pulling the last 24 hours");
@@ -157,10 +162,14 @@ async function publishPushed(
   } else {
     const session = await ctx.access.session(connector, user);
     if (!session) {
-      throw new UserError(ErrorCodes.PLUGIN_INVALID, `${connector.name}'s webhook fetches what a push names (${action.action}), but its spec makes no provider requests`, {
-        hint: "Give the connector spec an http section (baseUrl), or carry the records in the push.",
-        plugin: connector.name,
-      });
+      throw new UserError(
+        ErrorCodes.PLUGIN_INVALID,
+        `${connector.name}'s webhook fetches what a push names (${action.action}), but its spec makes no provider requests`,
+        {
+          hint: "Give the connector spec an http section (baseUrl), or carry the records in the push.",
+          plugin: connector.name,
+        },
+      );
     }
     const fetched = await fetchNotifiedRecords(connector.definition, action, data.notification, { session, executor: pushExecutorOf(connector.definition) });
     mapping = fetched.mapping;
@@ -186,7 +195,12 @@ async function publishPushed(
   const connection = connectionInfo(user);
   const options = ctx.providers[connector.name]?.options as Record<string, unknown> | undefined;
   // An object fetched by a stream's object request is that stream's record: its transform hook applies.
-  const normalized = await connector.normalize(dataType, records as ProviderRecord[], { connection, withSamples: true, options, log, ...(stream !== undefined ? { stream } : {}) }, mapping);
+  const normalized = await connector.normalize(
+    dataType,
+    records as ProviderRecord[],
+    { connection, withSamples: true, options, log, ...(stream !== undefined ? { stream } : {}) },
+    mapping,
+  );
   const published = await publishRecords(ctx, {
     user,
     dataType,

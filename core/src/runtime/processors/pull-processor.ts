@@ -9,7 +9,17 @@ import { isAccessLost, reportAccessLost } from "../access-lost.ts";
 import { ErrorCodes } from "../../errors/codes.ts";
 import { RateLimitedError, TransientError, UserError } from "../../errors/tributary-error.ts";
 import { unrecoverableIfUserError } from "./unrecoverable.ts";
-import { isPollAll, isRenewSubscriptions, isStaleCheck, MAX_FREE_PROVIDER_RATE_LIMITS, pullPriority, type PollAllJobData, type PullJobData, type PullQueueJobData, type RenewSubscriptionsJobData } from "../../queue/topology.ts";
+import {
+  isPollAll,
+  isRenewSubscriptions,
+  isStaleCheck,
+  MAX_FREE_PROVIDER_RATE_LIMITS,
+  pullPriority,
+  type PollAllJobData,
+  type PullJobData,
+  type PullQueueJobData,
+  type RenewSubscriptionsJobData,
+} from "../../queue/topology.ts";
 import { processRenewSubscriptions, type RenewSubscriptionsResult } from "../renew-subscriptions.ts";
 import { checkStaleConnections, type StaleCheckResult } from "../stale-connections.ts";
 import { isLargeRange } from "../date-range.ts";
@@ -56,7 +66,7 @@ export async function processPull(
       // The provider said 429: stop every worker from calling it until Retry-After, then try again. (The
       // provider client already blocked its own budget, per client or per user as the spec says.)
       if (!(error instanceof ProviderWaitError)) await rateBudget(ctx).block(job.data.provider, error.retryAfterMs);
-      const data = (job.data as PullJobData);
+      const data = job.data as PullJobData;
       // The rate budget running out is pacing, not the provider refusing us: it never counts.
       const rateLimited = (data.rateLimited ?? 0) + (error instanceof ProviderWaitError && error.reason === "budget" ? 0 : 1);
       await job.updateData({ ...data, rateLimited });
@@ -110,7 +120,11 @@ async function pullOnce(ctx: RuntimeContext, job: Job<PullJobData>, token: strin
   }
 
   const range = clampPullWindow({ start: new Date(data.start), end: new Date(data.end) }, connector.sync);
-  if (range.clamped) log.warn({ asked: { start: data.start, end: data.end }, pulled: { start: range.start, end: range.end } }, "pull window reaches beyond the provider's history or too far ahead; pulling the part that can hold data");
+  if (range.clamped)
+    log.warn(
+      { asked: { start: data.start, end: data.end }, pulled: { start: range.start, end: range.end } },
+      "pull window reaches beyond the provider's history or too far ahead; pulling the part that can hold data",
+    );
   const large = data.large ?? (data.reason === "request" && isLargeRange(range, ctx.policy.largeRequestDays));
   const published = openPublishStream(ctx, {
     user,
@@ -177,7 +191,10 @@ function logPark(
   const { provider, jobId, retryAfterMs, rateLimited, reason, error } = park;
   if (reason === "budget") {
     const window = error.details?.window;
-    ctx.log.debug({ provider, jobId, retryAfterMs, ...(window !== undefined ? { window } : {}) }, "rate budget spent: pull parked until the budget has room; it continues where it stopped");
+    ctx.log.debug(
+      { provider, jobId, retryAfterMs, ...(window !== undefined ? { window } : {}) },
+      "rate budget spent: pull parked until the budget has room; it continues where it stopped",
+    );
     return;
   }
   ctx.log.warn(
@@ -196,14 +213,26 @@ function parked(ctx: RuntimeContext, provider: string, reason: "budget" | "provi
  * backfill of such a data type is that request, `{start}` and `{end}` in unix seconds, sent with the
  * connection's credentials; the records come later by push.
  */
-async function requestBackfill(ctx: RuntimeContext, connector: RuntimeConnector, user: Connection, data: PullJobData, request: RequestSpec, log: Logger): Promise<PullResult> {
+async function requestBackfill(
+  ctx: RuntimeContext,
+  connector: RuntimeConnector,
+  user: Connection,
+  data: PullJobData,
+  request: RequestSpec,
+  log: Logger,
+): Promise<PullResult> {
   const session = await ctx.access.session(connector, user);
   if (!session) {
-    throw new UserError(ErrorCodes.SPEC_INVALID, `${connector.name} declares sync.backfillRequests but no http section to send them with`, { plugin: connector.name });
+    throw new UserError(ErrorCodes.SPEC_INVALID, `${connector.name} declares sync.backfillRequests but no http section to send them with`, {
+      plugin: connector.name,
+    });
   }
   const range = clampPullWindow({ start: new Date(data.start), end: new Date(data.end) }, connector.sync);
   try {
-    const answer = await session.send(request, { start: String(Math.floor(range.start.getTime() / 1000)), end: String(Math.floor(range.end.getTime() / 1000)) });
+    const answer = await session.send(request, {
+      start: String(Math.floor(range.start.getTime() / 1000)),
+      end: String(Math.floor(range.end.getTime() / 1000)),
+    });
     log.info({ status: answer.status, dataType: data.dataType }, "provider asked to push the history of a new connection");
   } catch (error) {
     if (!isAccessLost(error)) throw error;

@@ -36,7 +36,8 @@ function checkMethod(auth: AuthSpec, at: SpecPath, report: Parameters<Check>[1])
   }
   if ((auth.type === "oauth2" || auth.type === "oauth2_password") && auth.refresh === "none") {
     if (auth.type === "oauth2" && auth.refreshUrl !== undefined) report([...at, "refreshUrl"], "never used: refresh is none — remove it");
-    if (auth.expiryBufferSeconds !== undefined) report([...at, "expiryBufferSeconds"], "never used: refresh is none, so nothing is refreshed before expiry — remove it");
+    if (auth.expiryBufferSeconds !== undefined)
+      report([...at, "expiryBufferSeconds"], "never used: refresh is none, so nothing is refreshed before expiry — remove it");
   }
   if (auth.type === "oauth2" && auth.scopeSeparator !== undefined && auth.scopes.length < 2) {
     report([...at, "scopeSeparator"], "never used: there are fewer than two scopes to separate — remove it");

@@ -27,22 +27,35 @@ export const checkDataFlow: Check = ({ spec, hooks }, report) => {
   const streamNames = new Map<string, SpecPath>();
   for (const { stream, path } of streams) {
     const first = streamNames.get(stream.name);
-    if (first) report([...path, "name"], `"${stream.name}" already names ${specPath(first)}; stream names are unique in a connector (they key checkpoints and recordings)`);
+    if (first)
+      report(
+        [...path, "name"],
+        `"${stream.name}" already names ${specPath(first)}; stream names are unique in a connector (they key checkpoints and recordings)`,
+      );
     else streamNames.set(stream.name, path);
   }
 
   for (const { dataType, stream, path } of streams) {
     const read = hooks.read?.[stream.name];
-    if (!stream.request && !read) report([...path, "request"], `required — the request that pulls this stream's records (or, in a TypeScript connector, a read hook named "${stream.name}")`);
+    if (!stream.request && !read)
+      report(
+        [...path, "request"],
+        `required — the request that pulls this stream's records (or, in a TypeScript connector, a read hook named "${stream.name}")`,
+      );
     if (read) {
-      if (stream.request) report([...path, "request"], `never sent: the read hook "${stream.name}" produces this stream's records — remove the request or the hook`);
+      if (stream.request)
+        report([...path, "request"], `never sent: the read hook "${stream.name}" produces this stream's records — remove the request or the hook`);
       if (stream.paging) report([...path, "paging"], `never used: the read hook "${stream.name}" pages by itself — remove it`);
       if (stream.records !== undefined) report([...path, "records"], `never used: the read hook "${stream.name}" yields records one by one — remove it`);
     }
     const mapping = stream.mapping ?? dataType;
     usedMappings.add(mapping);
     if (hasMapping(mapping)) continue;
-    if (stream.mapping !== undefined) report([...path, "mapping"], `no mapping named "${mapping}"${suggest(mapping, Object.keys(mappings))} — add mappings.${mapping}, or a map hook of that name`);
+    if (stream.mapping !== undefined)
+      report(
+        [...path, "mapping"],
+        `no mapping named "${mapping}"${suggest(mapping, Object.keys(mappings))} — add mappings.${mapping}, or a map hook of that name`,
+      );
     else report(path, `no mapping for its ${dataType} records — add mappings.${dataType}, or name another mapping with \`mapping\``);
   }
 
@@ -63,7 +76,10 @@ export const checkDataFlow: Check = ({ spec, hooks }, report) => {
         if (!hasMapping(dataType)) report(path, `no mapping for the ${dataType} records this event brings — add mappings.${dataType}`);
       }
       if (action.action === "pull_window" && (spec.streams?.[dataType]?.length ?? 0) === 0) {
-        report(listed ? at : [...path, "action"], `pull_window needs a stream that pulls ${dataType} — add streams.${dataType}, or carry the records in the push (action: records)`);
+        report(
+          listed ? at : [...path, "action"],
+          `pull_window needs a stream that pulls ${dataType} — add streams.${dataType}, or carry the records in the push (action: records)`,
+        );
       }
     });
   }
@@ -71,15 +87,29 @@ export const checkDataFlow: Check = ({ spec, hooks }, report) => {
   spec.dataTypes.forEach((dataType, i) => {
     const pulled = (spec.streams?.[dataType]?.length ?? 0) > 0;
     const pushed = actions.some(({ action }) => carriesRecords(action.action) && actionDataTypes(action).includes(dataType));
-    if (!pulled && !pushed) report(["dataTypes", i], `nothing produces ${dataType} records — add streams.${dataType}, or a webhook event that brings them (action: records or pull_url)`);
+    if (!pulled && !pushed)
+      report(
+        ["dataTypes", i],
+        `nothing produces ${dataType} records — add streams.${dataType}, or a webhook event that brings them (action: records or pull_url)`,
+      );
   });
 
   for (const name of Object.keys(mappings)) {
     if (Object.hasOwn(mapHooks, name)) report(["mappings", name], `both this mapping and a map hook are named "${name}" — remove one`, true);
-    else if (!usedMappings.has(name)) report(["mappings", name], `never used: no stream names it in \`mapping\`, and no data type or webhook event of that name brings records — use it or remove it`, true);
+    else if (!usedMappings.has(name))
+      report(
+        ["mappings", name],
+        `never used: no stream names it in \`mapping\`, and no data type or webhook event of that name brings records — use it or remove it`,
+        true,
+      );
   }
   for (const name of Object.keys(mapHooks)) {
-    if (!usedMappings.has(name)) report(["hooks", "map", name], `never called: no stream names "${name}" in \`mapping\`, and no data type or webhook event of that name brings records`, true);
+    if (!usedMappings.has(name))
+      report(
+        ["hooks", "map", name],
+        `never called: no stream names "${name}" in \`mapping\`, and no data type or webhook event of that name brings records`,
+        true,
+      );
   }
   for (const kind of ["read", "transform"] as const) {
     for (const name of Object.keys(hooks[kind] ?? {})) {

@@ -12,7 +12,11 @@ export function checkHookShapes(hooks: unknown): SpecFinding[] {
   for (const [kind, value] of Object.entries(hooks)) {
     if (!(HOOK_KINDS as readonly string[]).includes(kind)) {
       const close = closestName(kind, HOOK_KINDS);
-      findings.push({ path: ["hooks", kind], message: `unknown hook kind${close ? ` (did you mean "${close}"?)` : ""}; known kinds: ${HOOK_KINDS.join(", ")}`, atKey: true });
+      findings.push({
+        path: ["hooks", kind],
+        message: `unknown hook kind${close ? ` (did you mean "${close}"?)` : ""}; known kinds: ${HOOK_KINDS.join(", ")}`,
+        atKey: true,
+      });
     } else if (kind === "verify") {
       if (typeof value !== "function") findings.push({ path: ["hooks", kind], message: "expected a function (request, secret) → boolean" });
     } else if (value === null || typeof value !== "object" || Array.isArray(value)) {

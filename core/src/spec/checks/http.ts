@@ -54,7 +54,10 @@ export const checkHttp: Check = ({ spec }, report) => {
     }
     const catchAll = rule.status === undefined && rule.bodyPath === undefined && rule.contains === undefined;
     if (catchAll && i < (http.responses?.length ?? 0) - 1) {
-      report(["http", "responses", i + 1], `never reached: row ${i} has no status, bodyPath or contains, so it matches every response — move it last, or narrow it`);
+      report(
+        ["http", "responses", i + 1],
+        `never reached: row ${i} has no status, bodyPath or contains, so it matches every response — move it last, or narrow it`,
+      );
     }
   });
 };

@@ -14,7 +14,8 @@ export interface SpecStream {
 
 export function specStreams(spec: ConnectorSpec): SpecStream[] {
   return Object.entries(spec.streams ?? {}).flatMap(([dataType, streams]) =>
-    streams.map((stream, index) => ({ dataType, index, stream, path: ["streams", dataType, index] })));
+    streams.map((stream, index) => ({ dataType, index, stream, path: ["streams", dataType, index] })),
+  );
 }
 
 export interface SpecRequest {
@@ -39,7 +40,8 @@ export function specRequests(spec: ConnectorSpec): SpecRequest[] {
   for (const { auth, path: at } of authMethodsAt(spec.auth)) {
     if (auth.type === "oauth2" && auth.revoke) requests.push({ request: auth.revoke, path: [...at, "revoke"], context: "revoke" });
     if (auth.type !== "none") {
-      if (auth.providerUserId?.from === "request") requests.push({ request: auth.providerUserId.request, path: [...at, "providerUserId", "request"], context: "providerUserId" });
+      if (auth.providerUserId?.from === "request")
+        requests.push({ request: auth.providerUserId.request, path: [...at, "providerUserId", "request"], context: "providerUserId" });
       for (const phase of ["connect", "disconnect"] as const) {
         auth.lifecycle?.[phase]?.forEach((request, i) => requests.push({ request, path: [...at, "lifecycle", phase, i], context: "lifecycle" }));
       }
@@ -61,7 +63,9 @@ export function subscriptionRequests(spec: ConnectorSpec): SpecRequest[] {
     { request: subscription.list.request, path: [...at, "list", "request"], context: "subscription" },
     ...subscription.create.map((request, i): SpecRequest => ({ request, path: [...at, "create", i], context: "subscription" })),
     { request: subscription.delete, path: [...at, "delete"], context: "subscriptionById" },
-    ...(subscription.renew ? [{ request: subscription.renew.request, path: [...at, "renew", "request"], context: "subscriptionById" } satisfies SpecRequest] : []),
+    ...(subscription.renew
+      ? [{ request: subscription.renew.request, path: [...at, "renew", "request"], context: "subscriptionById" } satisfies SpecRequest]
+      : []),
   ];
 }
 
@@ -92,6 +96,6 @@ export function specActions(spec: ConnectorSpec): SpecAction[] {
   return Object.entries(spec.webhook?.events ?? {}).flatMap(([eventType, value]) =>
     Array.isArray(value)
       ? value.map((action, i) => ({ action, eventType, path: ["webhook", "events", eventType, i] }))
-      : [{ action: value, eventType, path: ["webhook", "events", eventType] }]);
+      : [{ action: value, eventType, path: ["webhook", "events", eventType] }],
+  );
 }
-

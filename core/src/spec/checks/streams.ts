@@ -19,7 +19,10 @@ export const checkStreams: Check = ({ spec, hooks }, report) => {
     checkDetails(entry, report);
     const { stream, path } = entry;
     if (stream.checkpoint && !stream.dateRange) {
-      report([...path, "checkpoint"], "never used: a checkpoint is where the next poll's window starts, and this stream passes no window — add dateRange, or remove it");
+      report(
+        [...path, "checkpoint"],
+        "never used: a checkpoint is where the next poll's window starts, and this stream passes no window — add dateRange, or remove it",
+      );
     }
     if (stream.within?.order !== undefined && !stream.paging) {
       report([...path, "within", "order"], "never used: the order lets paging stop early, and this stream has no paging — remove it");
@@ -28,13 +31,22 @@ export const checkStreams: Check = ({ spec, hooks }, report) => {
       report([...path, "within"], "never needed: the provider is given the window's end (dateRange.end) and answers only what is inside — remove it");
     }
     if (stream.object && stream.recordFields) {
-      report([...path, "recordFields"], "an object fetched by id for a push has no window to fill these fields from — a stream with recordFields cannot have object");
+      report(
+        [...path, "recordFields"],
+        "an object fetched by id for a push has no window to fill these fields from — a stream with recordFields cannot have object",
+      );
     }
     if (stream.recordFields && !stream.request) {
       report([...path, "recordFields"], "never set: the stream's records come from a read hook, which writes its records itself");
     }
     if (stream.collect) checkCollect(entry, report);
-    if (stream.object && !usesVariable(requestTemplates(stream.object.request, []).map((t) => t.text), "object_id")) {
+    if (
+      stream.object &&
+      !usesVariable(
+        requestTemplates(stream.object.request, []).map((t) => t.text),
+        "object_id",
+      )
+    ) {
       report([...path, "object", "request"], "never names the object: use {object_id} in its path or query");
     }
   }
@@ -43,9 +55,18 @@ export const checkStreams: Check = ({ spec, hooks }, report) => {
 /** A collected record is `{ <into>: [...], window }`; one fetched object could not be shaped like it. */
 function checkCollect({ stream, path }: SpecStream, report: Report): void {
   if (stream.collect!.into === "window") report([...path, "collect", "into"], '"window" is where the collected record keeps its window: choose another name');
-  if (stream.object) report([...path, "object"], "cannot be collected: a collecting stream hands out a window's records as one record, and one fetched object is not that — pull the window instead (pull_window)");
-  if (stream.example !== undefined) report([...path, "example"], "not what this stream's mapping reads: it maps a window's records collected into one — give the mapping an example (mappings.<name>.examples) instead");
-  if (!stream.dateRange) report([...path, "collect"], "collects one window, and this stream passes none — add a dateRange (with maxWindowDays and wholeDays for one record a day)");
+  if (stream.object)
+    report(
+      [...path, "object"],
+      "cannot be collected: a collecting stream hands out a window's records as one record, and one fetched object is not that — pull the window instead (pull_window)",
+    );
+  if (stream.example !== undefined)
+    report(
+      [...path, "example"],
+      "not what this stream's mapping reads: it maps a window's records collected into one — give the mapping an example (mappings.<name>.examples) instead",
+    );
+  if (!stream.dateRange)
+    report([...path, "collect"], "collects one window, and this stream passes none — add a dateRange (with maxWindowDays and wholeDays for one record a day)");
 }
 
 function checkPaging({ stream, path }: SpecStream, report: Report): void {
@@ -70,22 +91,47 @@ function checkPaging({ stream, path }: SpecStream, report: Report): void {
 function checkWindow({ stream, path }: SpecStream, report: Report): void {
   const range = stream.dateRange;
   if (!range || !stream.request) return;
-  const texts = [stream.request, ...(stream.details ?? []).flatMap((d) => (d.request ? [d.request] : []))].flatMap((request) => requestTemplates(request, []).map((t) => t.text));
-  if (!usesVariable(texts, "start")) report([...path, "dateRange", "start"], "never sent: no request of this stream uses {start} — put it where the provider wants the window's start");
-  if (range.end && !usesVariable(texts, "end")) report([...path, "dateRange", "end"], "never sent: no request of this stream uses {end} — put it where the provider wants the window's end, or remove it");
+  const texts = [stream.request, ...(stream.details ?? []).flatMap((d) => (d.request ? [d.request] : []))].flatMap((request) =>
+    requestTemplates(request, []).map((t) => t.text),
+  );
+  if (!usesVariable(texts, "start"))
+    report([...path, "dateRange", "start"], "never sent: no request of this stream uses {start} — put it where the provider wants the window's start");
+  if (range.end && !usesVariable(texts, "end"))
+    report([...path, "dateRange", "end"], "never sent: no request of this stream uses {end} — put it where the provider wants the window's end, or remove it");
 }
 
 function checkDetails({ stream, path }: SpecStream, report: Report): void {
   const seen = new Set<string>();
   stream.details?.forEach((detail, i) => {
-    if (seen.has(detail.name)) report([...path, "details", i, "name"], `"${detail.name}" is already the name of another detail of this stream; each answer is attached under its own name`);
+    if (seen.has(detail.name))
+      report(
+        [...path, "details", i, "name"],
+        `"${detail.name}" is already the name of another detail of this stream; each answer is attached under its own name`,
+      );
     if ((detail.request === undefined) === (detail.url === undefined)) {
-      report([...path, "details", i], detail.request ? "has both a request and a url: give one — the request to make, or the record's field holding the URL to fetch" : "says nothing to fetch: give a request, or url (the record's field holding the URL)");
+      report(
+        [...path, "details", i],
+        detail.request
+          ? "has both a request and a url: give one — the request to make, or the record's field holding the URL to fetch"
+          : "says nothing to fetch: give a request, or url (the record's field holding the URL)",
+      );
     }
     seen.add(detail.name);
     const texts = detail.request ? requestTemplates(detail.request, []).map((t) => t.text) : [];
-    if (detail.once && texts.some((text) => { try { return compileTemplate(text).variables.some((v) => v.startsWith("record.")); } catch { return false; } })) {
-      report([...path, "details", i, "once"], "a detail fetched once per read serves every record, so its request cannot name one with {record.…} — drop once, or the record variable");
+    if (
+      detail.once &&
+      texts.some((text) => {
+        try {
+          return compileTemplate(text).variables.some((v) => v.startsWith("record."));
+        } catch {
+          return false;
+        }
+      })
+    ) {
+      report(
+        [...path, "details", i, "once"],
+        "a detail fetched once per read serves every record, so its request cannot name one with {record.…} — drop once, or the record variable",
+      );
     }
   });
 }

@@ -20,18 +20,29 @@ export const checkSubscription: Check = ({ spec }, report) => {
 
   for (const { request, path } of subscriptionRequests(spec)) {
     const auth = request.auth ?? "user";
-    if (auth === "user") report([...path, "auth"], "a subscription is the application's, and no user's credentials are at hand — authenticate as the client (client_basic, or { in, id, secret }), or none");
+    if (auth === "user")
+      report(
+        [...path, "auth"],
+        "a subscription is the application's, and no user's credentials are at hand — authenticate as the client (client_basic, or { in, id, secret }), or none",
+      );
   }
   subscription.create.forEach((request, i) => {
-    if (!uses(request, "webhook_url")) report([...at, "create", i], "never names our callback: put {webhook_url} where the provider wants the URL it will post to");
+    if (!uses(request, "webhook_url"))
+      report([...at, "create", i], "never names our callback: put {webhook_url} where the provider wants the URL it will post to");
     for (const [k, pointer] of (subscription.fields.key ?? []).entries()) {
-      if (compilePointer(pointer)(request.body) === undefined) report([...at, "create", i, "body"], `has nothing at ${JSON.stringify(pointer)} (fields.key[${k}]), so its subscription cannot be told from the others — add it to the body`);
+      if (compilePointer(pointer)(request.body) === undefined)
+        report(
+          [...at, "create", i, "body"],
+          `has nothing at ${JSON.stringify(pointer)} (fields.key[${k}]), so its subscription cannot be told from the others — add it to the body`,
+        );
     }
   });
   if (!uses(subscription.delete, "subscription_id")) report([...at, "delete"], "never names the subscription: use {subscription_id} in its path or query");
   if (subscription.renew) {
-    if (!uses(subscription.renew.request, "subscription_id")) report([...at, "renew", "request"], "never names the subscription: use {subscription_id} in its path or query");
-    if (!subscription.fields.expires) report([...at, "renew"], "renews before expiry, and fields.expires does not say where a subscription's expiry is — add it");
+    if (!uses(subscription.renew.request, "subscription_id"))
+      report([...at, "renew", "request"], "never names the subscription: use {subscription_id} in its path or query");
+    if (!subscription.fields.expires)
+      report([...at, "renew"], "renews before expiry, and fields.expires does not say where a subscription's expiry is — add it");
   }
 
   const verify = webhook.verify;
@@ -39,7 +50,10 @@ export const checkSubscription: Check = ({ spec }, report) => {
   const secret = verify.scheme === "none" ? undefined : "secret" in verify && verify.secret === "clientSecret" ? "clientSecret" : "pushSecret";
   subscription.settings?.forEach((setting, i) => {
     if (setting.setting === "pushSecret" && secret !== "pushSecret") {
-      report([...at, "settings", i, "setting"], `nothing reads pushSecret: webhook.verify (${verify.scheme}) ${secret === undefined ? "checks no secret" : "is keyed by the client secret"}`);
+      report(
+        [...at, "settings", i, "setting"],
+        `nothing reads pushSecret: webhook.verify (${verify.scheme}) ${secret === undefined ? "checks no secret" : "is keyed by the client secret"}`,
+      );
     }
   });
 
@@ -54,6 +68,10 @@ export const checkSubscription: Check = ({ spec }, report) => {
   }
 };
 
-const uses = (request: RequestSpec, variable: string): boolean => usesVariable(requestTemplates(request, []).map((t) => t.text), variable);
+const uses = (request: RequestSpec, variable: string): boolean =>
+  usesVariable(
+    requestTemplates(request, []).map((t) => t.text),
+    variable,
+  );
 
 const text = (value: unknown): string => (value === undefined || value === null ? "" : String(value));

@@ -18,7 +18,8 @@ export const checkSync: Check = ({ spec }, report) => {
     if (sync.minPollIntervalSeconds !== undefined) report(["sync", "minPollIntervalSeconds"], `never used: ${why} — remove it`);
     if (sync.pollJitterSeconds !== undefined) report(["sync", "pollJitterSeconds"], `never used: ${why} — remove it`);
     if (sync.reconcileDays !== undefined) report(["sync", "reconcileDays"], `never used: ${why} to reconcile — remove it`);
-    if (sync.backfillDays !== undefined && backfillRequests.length === 0) report(["sync", "backfillDays"], `never used: ${why} at connect — remove it, or request the history with sync.backfillRequests`);
+    if (sync.backfillDays !== undefined && backfillRequests.length === 0)
+      report(["sync", "backfillDays"], `never used: ${why} at connect — remove it, or request the history with sync.backfillRequests`);
   }
   if (pulls && sync.reconcileDays !== undefined && !spec.webhook) {
     report(["sync", "reconcileDays"], "never used: reconciliation re-pulls what pushes may have missed, and this connector has no webhook — remove it");
@@ -34,6 +35,11 @@ export const checkSync: Check = ({ spec }, report) => {
   const served = new Set<string>(spec.dataTypes);
   for (const dataType of backfillRequests) {
     if (!served.has(dataType)) report(["sync", "backfillRequests", dataType], `"${dataType}" is not in dataTypes — add it there, or remove this request`, true);
-    else if (!pushed.has(dataType)) report(["sync", "backfillRequests", dataType], `the ${dataType} history it requests arrives by push, but no webhook event brings ${dataType} — add one`, true);
+    else if (!pushed.has(dataType))
+      report(
+        ["sync", "backfillRequests", dataType],
+        `the ${dataType} history it requests arrives by push, but no webhook event brings ${dataType} — add one`,
+        true,
+      );
   }
 };

@@ -55,7 +55,8 @@ function checkVariable(name: string, template: TemplateAt, declared: ReadonlySet
   const { context, stream } = template;
   const dateRange = stream?.stream.dateRange;
   // The window exists only where a dateRange says how to write it.
-  const without: TemplateVariableGroup[] = (context === "stream" || context === "detail" || context === "recordFields") && dateRange === undefined ? ["window"] : [];
+  const without: TemplateVariableGroup[] =
+    (context === "stream" || context === "detail" || context === "recordFields") && dateRange === undefined ? ["window"] : [];
   const where = TEMPLATE_CONTEXTS[context].describe;
 
   if (!isOffered(context, name, without)) {
@@ -63,11 +64,19 @@ function checkVariable(name: string, template: TemplateAt, declared: ReadonlySet
     if (group === "window" && without.includes("window") && stream) {
       report(template.path, `{${name}} needs ${pathText(stream.path)}.dateRange (how the window is written) — add it, or leave the window out`);
     } else if (group === "document") {
-      report(template.path, `{${name}} is a JSON pointer, which only webhook.eventType can read — ${where} offers ${offeredPlaceholders(context, without).join(", ")}`);
+      report(
+        template.path,
+        `{${name}} is a JSON pointer, which only webhook.eventType can read — ${where} offers ${offeredPlaceholders(context, without).join(", ")}`,
+      );
     } else if (name === "client_secret" || name.endsWith("secret") || name.endsWith("password") || name === "refresh_token") {
-      report(template.path, `{${name}}: secrets are never template variables — the client authenticates as auth.clientAuth says, tokens go where the auth type puts them`);
+      report(
+        template.path,
+        `{${name}}: secrets are never template variables — the client authenticates as auth.clientAuth says, tokens go where the auth type puts them`,
+      );
     } else {
-      const names = offeredPlaceholders(context, without).map((p) => p.slice(1, -1)).filter((n) => !n.includes("<"));
+      const names = offeredPlaceholders(context, without)
+        .map((p) => p.slice(1, -1))
+        .filter((n) => !n.includes("<"));
       const close = closestName(name, names);
       const hint = close !== undefined ? ` (did you mean {${close}}?)` : "";
       report(template.path, `{${name}} is not available in ${where}${hint}; it offers ${offeredPlaceholders(context, without).join(", ")}`);
@@ -82,7 +91,10 @@ function checkVariable(name: string, template: TemplateAt, declared: ReadonlySet
     usedOptions.add(option);
     if (!declared.has(option)) {
       const close = closestName(option, [...declared]);
-      report(template.path, `{${name}} reads an option that is not declared${close ? ` (did you mean {options.${close}}?)` : ""} — declare it under options.${option}`);
+      report(
+        template.path,
+        `{${name}} reads an option that is not declared${close ? ` (did you mean {options.${close}}?)` : ""} — declare it under options.${option}`,
+      );
     }
   }
 }
@@ -112,7 +124,8 @@ function specTemplates(spec: ConnectorSpec): TemplateAt[] {
     for (const template of requestTemplates(request, path)) found.push({ ...template, context, ...(stream ? { stream } : {}) });
   }
   for (const stream of specStreams(spec)) {
-    for (const [name, text] of Object.entries(stream.stream.recordFields ?? {})) found.push({ text, path: [...stream.path, "recordFields", name], context: "recordFields", stream });
+    for (const [name, text] of Object.entries(stream.stream.recordFields ?? {}))
+      found.push({ text, path: [...stream.path, "recordFields", name], context: "recordFields", stream });
   }
   add(spec.webhook?.eventType, ["webhook", "eventType"], "eventType");
   return found;

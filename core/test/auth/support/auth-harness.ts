@@ -6,7 +6,15 @@ import type { AuthConnected, AuthOutcome } from "../../../src/auth/auth-outcome.
 import { createAuthService, type AuthService, type AuthServiceOptions } from "../../../src/auth/auth-service.ts";
 import { createLogger } from "../../../src/log/logger.ts";
 import type { ProviderSettings } from "../../../src/runtime/runtime-context.ts";
-import { createPgliteDatabase, createPostgresDatabase, createStateStore, createTokenCipher, migrate, type Database, type StateStore } from "../../../src/state/index.ts";
+import {
+  createPgliteDatabase,
+  createPostgresDatabase,
+  createStateStore,
+  createTokenCipher,
+  migrate,
+  type Database,
+  type StateStore,
+} from "../../../src/state/index.ts";
 import { dropSchema, TEST_DATABASE_URL, uniqueSchema } from "../../state/test-databases.ts";
 import { fetchTransport } from "./fetch-transport.ts";
 import type { OAuthTestServer } from "./oauth-test-server.ts";

@@ -133,7 +133,9 @@ export async function startOAuthTestServer(options: OAuthTestServerOptions): Pro
       case "withings":
         return reply.code(200).send({ status: 0, body: { userid: userId, ...tokens, csrf_token: "csrf" } });
       case "polar":
-        return reply.code(200).send({ access_token: tokens.access_token, token_type: "bearer", expires_in: 315359999, x_user_id: Number(userId.replace(/\D/g, "")) });
+        return reply
+          .code(200)
+          .send({ access_token: tokens.access_token, token_type: "bearer", expires_in: 315359999, x_user_id: Number(userId.replace(/\D/g, "")) });
       case "strava": {
         const { scope: _scope, ...rest } = tokens;
         const body = { ...rest, expires_at: Math.floor(Date.now() / 1000) + ttl };
@@ -148,7 +150,10 @@ export async function startOAuthTestServer(options: OAuthTestServerOptions): Pro
     const header = request.headers.authorization;
     if (options.clientAuth === "basic") {
       if (!header?.startsWith("Basic ")) return false;
-      const [id, secret] = Buffer.from(header.slice(6), "base64").toString("utf8").split(":").map((part) => decodeURIComponent(part.replaceAll("+", " ")));
+      const [id, secret] = Buffer.from(header.slice(6), "base64")
+        .toString("utf8")
+        .split(":")
+        .map((part) => decodeURIComponent(part.replaceAll("+", " ")));
       return id === options.clientId && secret === (options.clientSecret ?? "");
     }
     if (header !== undefined) return false;
@@ -167,7 +172,14 @@ export async function startOAuthTestServer(options: OAuthTestServerOptions): Pro
       return reply.redirect(target.href, 302);
     }
     const code = mint("code");
-    codes.set(code, { clientId: q.client_id, redirectUri: q.redirect_uri, ...(q.code_challenge ? { challenge: q.code_challenge } : {}), userId: server.account.userId, scope: q.scope ?? "", used: false });
+    codes.set(code, {
+      clientId: q.client_id,
+      redirectUri: q.redirect_uri,
+      ...(q.code_challenge ? { challenge: q.code_challenge } : {}),
+      userId: server.account.userId,
+      scope: q.scope ?? "",
+      used: false,
+    });
     target.searchParams.set("code", code);
     if (dialect === "strava") target.searchParams.set("scope", "read,activity:read_all");
     return reply.redirect(target.href, 302);
@@ -253,23 +265,35 @@ export async function startOAuthTestServer(options: OAuthTestServerOptions): Pro
     return result;
   };
 
-  app.get("/api/me", api((userId) => ({ id: userId, name: "Test User" })));
-  app.post("/api/users", api((userId, _request, reply) => {
-    if (server.registrationStatus !== undefined) return reply.code(server.registrationStatus).send({ error: "registration failed" });
-    if (server.registeredUsers.has(userId)) return reply.code(409).send({ error: "already registered" });
-    server.registeredUsers.add(userId);
-    return { registered: userId };
-  }));
-  app.delete("/api/users/:id", api((_userId, request, reply) => {
-    const id = (request.params as { id: string }).id;
-    if (!server.registeredUsers.delete(id)) return reply.code(404).send({});
-    return reply.code(204).send();
-  }));
-  app.post("/oauth/deauthorize", api((userId) => {
-    for (const [token, entry] of accessTokens) if (entry.userId === userId) accessTokens.delete(token);
-    for (const entry of refreshTokens.values()) if (entry.userId === userId) entry.valid = false;
-    return { revoked: true };
-  }));
+  app.get(
+    "/api/me",
+    api((userId) => ({ id: userId, name: "Test User" })),
+  );
+  app.post(
+    "/api/users",
+    api((userId, _request, reply) => {
+      if (server.registrationStatus !== undefined) return reply.code(server.registrationStatus).send({ error: "registration failed" });
+      if (server.registeredUsers.has(userId)) return reply.code(409).send({ error: "already registered" });
+      server.registeredUsers.add(userId);
+      return { registered: userId };
+    }),
+  );
+  app.delete(
+    "/api/users/:id",
+    api((_userId, request, reply) => {
+      const id = (request.params as { id: string }).id;
+      if (!server.registeredUsers.delete(id)) return reply.code(404).send({});
+      return reply.code(204).send();
+    }),
+  );
+  app.post(
+    "/oauth/deauthorize",
+    api((userId) => {
+      for (const [token, entry] of accessTokens) if (entry.userId === userId) accessTokens.delete(token);
+      for (const entry of refreshTokens.values()) if (entry.userId === userId) entry.valid = false;
+      return { revoked: true };
+    }),
+  );
 
   server.url = await app.listen({ host: "127.0.0.1", port: 0 });
   return server;

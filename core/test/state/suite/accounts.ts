@@ -103,7 +103,13 @@ export function accountTests(ctx: SuiteContext): void {
         referenceId: "user-1",
         successRedirectUrl: "https://app.example/ok",
       });
-      expect(session).toMatchObject({ developer_id: developerId, providers: ["SANDBOX", "FITBIT"], language: "en", reference_id: "user-1", failure_redirect_url: null });
+      expect(session).toMatchObject({
+        developer_id: developerId,
+        providers: ["SANDBOX", "FITBIT"],
+        language: "en",
+        reference_id: "user-1",
+        failure_redirect_url: null,
+      });
       expect(Date.parse(session.expires_at) - Date.parse(session.created_at)).toBe(900_000);
       expect(await store.getWidgetSession(session.id)).toEqual(session);
       expect(await store.getWidgetSession(session.id)).toEqual(session);

@@ -56,7 +56,9 @@ export function connectionTests(ctx: SuiteContext): void {
         code: "ERR_STATE_CONFLICT",
       });
       // A missing reference_id or developer is one of its own: the empty one.
-      await expect(store.createConnection({ provider: "GARMIN", providerUserId, developerId: "", referenceId: "" })).rejects.toMatchObject({ code: "ERR_STATE_CONFLICT" });
+      await expect(store.createConnection({ provider: "GARMIN", providerUserId, developerId: "", referenceId: "" })).rejects.toMatchObject({
+        code: "ERR_STATE_CONFLICT",
+      });
       // The same provider account on another provider is a different account.
       await store.createConnection({ provider: "POLAR", providerUserId });
 
@@ -73,8 +75,11 @@ export function connectionTests(ctx: SuiteContext): void {
       const otherReference = await store.createConnection({ provider: "GARMIN", providerUserId, developerId: "dev-a", referenceId: "ref-2" });
       const noReference = await store.createConnection({ provider: "GARMIN", providerUserId, developerId: "dev-a" });
       const otherDeveloper = await store.createConnection({ provider: "GARMIN", providerUserId, developerId: "dev-b", referenceId: "ref-1" });
-      await expect(store.createConnection({ provider: "GARMIN", providerUserId, developerId: "dev-b", referenceId: "ref-1" })).rejects.toMatchObject({ code: "ERR_STATE_CONFLICT" });
-      const owned = async (developerId: string | null, referenceId: string | null) => (await store.findByProviderUserId("GARMIN", providerUserId, { developerId, referenceId }))?.user_id;
+      await expect(store.createConnection({ provider: "GARMIN", providerUserId, developerId: "dev-b", referenceId: "ref-1" })).rejects.toMatchObject({
+        code: "ERR_STATE_CONFLICT",
+      });
+      const owned = async (developerId: string | null, referenceId: string | null) =>
+        (await store.findByProviderUserId("GARMIN", providerUserId, { developerId, referenceId }))?.user_id;
       expect(await owned("dev-a", "ref-1")).toBe(mine.user_id);
       expect(await owned("dev-a", "ref-2")).toBe(otherReference.user_id);
       expect(await owned("dev-a", null)).toBe(noReference.user_id);
@@ -116,7 +121,9 @@ export function connectionTests(ctx: SuiteContext): void {
       const created = await store.createConnection({ provider: "WHOOP", providerUserId, referenceId: "ref\u0000" });
       expect(created.provider_user_id).toBe(providerUserId.replace("\u0000", "\\u0000"));
       expect((await store.findByProviderUserId("WHOOP", providerUserId))?.user_id).toBe(created.user_id);
-      expect((await store.findByProviderUserIds("WHOOP", [providerUserId])).get(providerUserId)?.map((connection) => connection.user_id)).toEqual([created.user_id]);
+      expect((await store.findByProviderUserIds("WHOOP", [providerUserId])).get(providerUserId)?.map((connection) => connection.user_id)).toEqual([
+        created.user_id,
+      ]);
       expect(await store.findByProviderUserId("WHOOP", "\u0000")).toBeUndefined();
     });
 

@@ -71,10 +71,12 @@ export function databaseTests(ctx: SuiteContext): void {
     });
 
     it("returns parameters of every common type", async () => {
-      const { rows } = await db.query<{ n: number; t: string; b: boolean; z: null }>(
-        "SELECT $1::int AS n, $2::text AS t, $3::boolean AS b, $4::text AS z",
-        [7, "x", true, undefined],
-      );
+      const { rows } = await db.query<{ n: number; t: string; b: boolean; z: null }>("SELECT $1::int AS n, $2::text AS t, $3::boolean AS b, $4::text AS z", [
+        7,
+        "x",
+        true,
+        undefined,
+      ]);
       expect(rows).toEqual([{ n: 7, t: "x", b: true, z: null }]);
     });
   });

@@ -63,9 +63,9 @@ export function deliveryTests(ctx: SuiteContext): void {
     });
 
     it("validates its input", async () => {
-      await expect(
-        store.recordDelivery({ traceId: "t", destination: "d", eventType: "e", status: "lost" as never, attempts: 1 }),
-      ).rejects.toMatchObject({ code: "ERR_STATE_INVALID_ARGUMENT" });
+      await expect(store.recordDelivery({ traceId: "t", destination: "d", eventType: "e", status: "lost" as never, attempts: 1 })).rejects.toMatchObject({
+        code: "ERR_STATE_INVALID_ARGUMENT",
+      });
     });
   });
 }

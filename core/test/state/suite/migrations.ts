@@ -21,19 +21,9 @@ export function migrationTests(ctx: SuiteContext): void {
     });
 
     it("creates every table", async () => {
-      const { rows } = await db.query<{ table_name: string }>(
-        "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()",
-      );
+      const { rows } = await db.query<{ table_name: string }>("SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()");
       expect(rows.map((r) => r.table_name)).toEqual(
-        expect.arrayContaining([
-          "schema_migrations",
-          "connections",
-          "auth_sessions",
-          "cursors",
-          "deliveries",
-          "dead_letters",
-          "quarantine",
-        ]),
+        expect.arrayContaining(["schema_migrations", "connections", "auth_sessions", "cursors", "deliveries", "dead_letters", "quarantine"]),
       );
     });
 

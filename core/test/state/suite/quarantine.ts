@@ -14,7 +14,15 @@ export function quarantineTests(ctx: SuiteContext): void {
       const userId = randomUUID();
       const raw = { ["key\u0000"]: "value\u0000", lone: "\ud800", pair: "😀", literal: "\\u0000" };
       const issues = [{ path: "/name", rule: "type", message: "bad \u0000 value" }];
-      const id = await store.quarantineRecord({ userId, provider: "SANDBOX", dataType: "activity", record: { name: "a\u0000b" }, raw, issues, traceId: "trace\u0000" });
+      const id = await store.quarantineRecord({
+        userId,
+        provider: "SANDBOX",
+        dataType: "activity",
+        record: { name: "a\u0000b" },
+        raw,
+        issues,
+        traceId: "trace\u0000",
+      });
       const [stored] = await store.listQuarantine({ userId });
       expect(stored).toMatchObject({
         id,

@@ -44,10 +44,7 @@ export function tokenTests(ctx: SuiteContext): void {
       const secret = `pkce-${randomBytes(16).toString("hex")}`;
       await store.createAuthSession({ provider: "FITBIT", secret });
 
-      const { rows } = await db.query<{ tokens_ciphertext: string }>(
-        "SELECT tokens_ciphertext FROM connections WHERE user_id = $1",
-        [user_id],
-      );
+      const { rows } = await db.query<{ tokens_ciphertext: string }>("SELECT tokens_ciphertext FROM connections WHERE user_id = $1", [user_id]);
       expect(rows[0]?.tokens_ciphertext).toMatch(/^v1\.[0-9a-f]{8}\.[\w-]+\.[\w-]+\.[\w-]+$/);
 
       const needles = [
@@ -74,9 +71,7 @@ export function tokenTests(ctx: SuiteContext): void {
 
     it("detects a tampered ciphertext", async () => {
       const { user_id } = await store.createConnection({ provider: "FITBIT", tokens: tokensFor() });
-      const { rows } = await db.query<{ c: string }>("SELECT tokens_ciphertext AS c FROM connections WHERE user_id = $1", [
-        user_id,
-      ]);
+      const { rows } = await db.query<{ c: string }>("SELECT tokens_ciphertext AS c FROM connections WHERE user_id = $1", [user_id]);
       // Change the first character of the encrypted body: every bit of it is data (the last character of
       // unpadded base64 may carry unused bits, so changing it can leave the bytes as they were).
       const parts = rows[0]!.c.split(".");
@@ -92,10 +87,10 @@ export function tokenTests(ctx: SuiteContext): void {
     it("rejects a ciphertext copied from another connection's row", async () => {
       const a = await store.createConnection({ provider: "FITBIT", tokens: tokensFor() });
       const b = await store.createConnection({ provider: "FITBIT", tokens: tokensFor() });
-      await db.query(
-        "UPDATE connections SET tokens_ciphertext = (SELECT tokens_ciphertext FROM connections WHERE user_id = $1) WHERE user_id = $2",
-        [a.user_id, b.user_id],
-      );
+      await db.query("UPDATE connections SET tokens_ciphertext = (SELECT tokens_ciphertext FROM connections WHERE user_id = $1) WHERE user_id = $2", [
+        a.user_id,
+        b.user_id,
+      ]);
       await expect(store.getTokens(b.user_id)).rejects.toMatchObject({ code: "ERR_STATE_DECRYPT_FAILED" });
     });
   });

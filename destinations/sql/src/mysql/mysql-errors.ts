@@ -12,12 +12,7 @@ const AUTH = new Set([
   "ER_MUST_CHANGE_PASSWORD_LOGIN",
   "ER_ACCOUNT_HAS_BEEN_LOCKED",
 ]);
-const PERMISSION = new Set([
-  "ER_TABLEACCESS_DENIED_ERROR",
-  "ER_COLUMNACCESS_DENIED_ERROR",
-  "ER_SPECIFIC_ACCESS_DENIED_ERROR",
-  "ER_PROCACCESS_DENIED_ERROR",
-]);
+const PERMISSION = new Set(["ER_TABLEACCESS_DENIED_ERROR", "ER_COLUMNACCESS_DENIED_ERROR", "ER_SPECIFIC_ACCESS_DENIED_ERROR", "ER_PROCACCESS_DENIED_ERROR"]);
 // Only deadlocks are retried on the spot: InnoDB has already rolled back and the retry is immediate. A lock
 // wait timeout took innodb_lock_wait_timeout (50 s) to happen, so it goes back to the queue's backoff.
 const CONFLICT = new Set(["ER_LOCK_DEADLOCK"]);

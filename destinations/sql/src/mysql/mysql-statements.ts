@@ -26,8 +26,7 @@ function utc(time: Date | null): string | null {
 
 // MySQL applies ON DUPLICATE KEY UPDATE assignments left to right, each seeing the ones before it, so the
 // ordering_ts that the conditions compare against is assigned last.
-const ifNewer = (column: string, value = `VALUES(${column})`) =>
-  `${column} = IF(VALUES(ordering_ts) >= ordering_ts, ${value}, ${column})`;
+const ifNewer = (column: string, value = `VALUES(${column})`) => `${column} = IF(VALUES(ordering_ts) >= ordering_ts, ${value}, ${column})`;
 
 export function mysqlStatements(tables: TableNames): SqlStatements {
   return {

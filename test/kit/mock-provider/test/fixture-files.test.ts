@@ -36,10 +36,19 @@ function folder(files: Record<string, unknown>): string {
   return dir;
 }
 
-const users = [{ id: "u1", apiKey: "key-1" }, { id: 2, apiKey: "key-2" }];
+const users = [
+  { id: "u1", apiKey: "key-1" },
+  { id: 2, apiKey: "key-2" },
+];
 const workouts = {
   time: { path: "/day", format: "date" },
-  records: { u1: [{ id: "w1", day: "2026-03-01" }, { id: "w2", day: "2026-03-05" }], "2": [{ id: "w3", day: "2026-03-02" }] },
+  records: {
+    u1: [
+      { id: "w1", day: "2026-03-01" },
+      { id: "w2", day: "2026-03-05" },
+    ],
+    "2": [{ id: "w3", day: "2026-03-02" }],
+  },
   details: { laps: { w1: { laps: [{ n: 1 }] } } },
 };
 
@@ -87,16 +96,28 @@ describe("loadMockFixtures", () => {
       [{ "users.json": users, "workout.json": workouts }, /has no stream named "workout" \(did you mean "workouts\.json"\?\)/],
       [{ "users.json": users, "workouts.json": { ...workouts, records: "many" } }, /workouts\.json: .*records/],
       [{ "users.json": users, "workouts.json": { ...workouts, detail: {} } }, /workouts\.json: .*detail/],
-      [{ "users.json": users, "workouts.json": { ...workouts, details: { splits: {} } } }, /details\.splits answers a detail stream "workouts" does not request \(it requests "laps"\)/],
+      [
+        { "users.json": users, "workouts.json": { ...workouts, details: { splits: {} } } },
+        /details\.splits answers a detail stream "workouts" does not request \(it requests "laps"\)/,
+      ],
       [{ "users.json": "[{ id: 1 }" }, /users\.json is not JSON/],
-      [{ "users.json": users, "workouts.json": { ...workouts, emptyDetails: { splits: {} } } }, /emptyDetails\.splits answers a detail stream "workouts" does not request/],
+      [
+        { "users.json": users, "workouts.json": { ...workouts, emptyDetails: { splits: {} } } },
+        /emptyDetails\.splits answers a detail stream "workouts" does not request/,
+      ],
       [{ "users.json": users, "urls.json": [{ path: "no-slash", body: {} }] }, /urls\.json: .*path/],
       [{ "users.json": users, "provider.json": { errors: "garmin" } }, /provider\.json: .*errors/],
       [{ "users.json": users, "provider.json": { rateLimited: { retryAfter: false, resetHeader: "x" } } }, /provider\.json: /],
     ];
     for (const [files, message] of cases) {
-      await expect(loadMockFixtures(folder(files), spec), String(message)).rejects.toMatchObject({ code: "ERR_MOCK_INVALID", message: expect.stringMatching(message) });
+      await expect(loadMockFixtures(folder(files), spec), String(message)).rejects.toMatchObject({
+        code: "ERR_MOCK_INVALID",
+        message: expect.stringMatching(message),
+      });
     }
-    await expect(loadMockFixtures(join(tmpdir(), "no-such-fixtures-folder-0"), spec)).rejects.toMatchObject({ code: "ERR_MOCK_INVALID", message: expect.stringMatching(/cannot read the fixtures folder/) });
+    await expect(loadMockFixtures(join(tmpdir(), "no-such-fixtures-folder-0"), spec)).rejects.toMatchObject({
+      code: "ERR_MOCK_INVALID",
+      message: expect.stringMatching(/cannot read the fixtures folder/),
+    });
   });
 });

@@ -15,12 +15,15 @@ async function receiver(answer: (request: IncomingMessage, url: URL, response: S
   return { url: `http://127.0.0.1:${(server.address() as { port: number }).port}/hooks/p`, seen };
 }
 
-const json = (response: ServerResponse, status: number, body: unknown) => response.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
+const json = (response: ServerResponse, status: number, body: unknown) =>
+  response.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
 
 describe("handshakes, played from the provider's side", () => {
   it("Strava: hub.challenge with hub.mode and hub.verify_token, answered as JSON", async () => {
     const good = await receiver((_r, url, response) =>
-      url.searchParams.get("hub.verify_token") === "VERIFY" ? json(response, 200, { "hub.challenge": url.searchParams.get("hub.challenge") }) : json(response, 403, {}),
+      url.searchParams.get("hub.verify_token") === "VERIFY"
+        ? json(response, 200, { "hub.challenge": url.searchParams.get("hub.challenge") })
+        : json(response, 403, {}),
     );
     const spec = { type: "challenge", param: "hub.challenge", verifyTokenParam: "hub.verify_token", respond: "json" } as const;
     expect(await runHandshakes(good.url, [spec], { verifyToken: "VERIFY" })).toEqual([{ type: "challenge", ok: true, detail: "challenge echoed as JSON" }]);
@@ -41,10 +44,15 @@ describe("handshakes, played from the provider's side", () => {
   it("Fitbit: the right code must get 204 and a wrong one 404", async () => {
     const spec = { type: "verify_code", param: "verify" } as const;
     const good = await receiver((_r, url, response) => response.writeHead(url.searchParams.get("verify") === "CODE" ? 204 : 404).end());
-    expect(await runHandshakes(good.url, [spec], { verifyToken: "CODE" })).toEqual([{ type: "verify_code", ok: true, detail: "right code → 204 (want 204), wrong code → 404 (want 404)" }]);
+    expect(await runHandshakes(good.url, [spec], { verifyToken: "CODE" })).toEqual([
+      { type: "verify_code", ok: true, detail: "right code → 204 (want 204), wrong code → 404 (want 404)" },
+    ]);
     expect(good.seen.map((s) => s.url.searchParams.get("verify"))).toEqual(["CODE", expect.stringMatching(/^CODE-wrong-/)]);
     const lax = await receiver((_r, _url, response) => response.writeHead(204).end());
-    expect((await runHandshakes(lax.url, [spec], { verifyToken: "CODE" }))[0]).toMatchObject({ ok: false, detail: expect.stringContaining("wrong code → 204") });
+    expect((await runHandshakes(lax.url, [spec], { verifyToken: "CODE" }))[0]).toMatchObject({
+      ok: false,
+      detail: expect.stringContaining("wrong code → 204"),
+    });
   });
 
   it("Withings: HEAD must answer 2xx", async () => {

@@ -11,7 +11,10 @@ interface Answer {
 
 async function call(url: string, init: RequestInit & { token?: string } = {}): Promise<Answer> {
   const { token, ...rest } = init;
-  const response = await fetch(url, { ...rest, headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(rest.headers as Record<string, string>) } });
+  const response = await fetch(url, {
+    ...rest,
+    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(rest.headers as Record<string, string>) },
+  });
   const text = await response.text();
   return { status: response.status, headers: response.headers, body: text === "" ? undefined : JSON.parse(text) };
 }
@@ -38,13 +41,20 @@ const SLEEP = ["2026-03-01", "2026-03-02", "2026-03-03", "2026-03-04", "2026-03-
 
 describe("mockFromSpec: OAuth and a cursor-paged stream (Oura-like)", () => {
   async function oura(options = {}) {
-    return startMockProvider(OURA_LIKE, {
-      users: [{ id: "oura-1", username: "ada", password: "pw", profile: { email: "ada@example.org" } }, { id: "oura-2", username: "bob", password: "pw" }],
-      streams: {
-        sleep: { records: { "oura-1": SLEEP, "oura-2": [day("2026-03-02")] }, time: { path: "/day", format: "date" }, pageSize: 2 },
-        daily_activity: { records: [{ id: "d1", day: "2026-03-01" }] },
+    return startMockProvider(
+      OURA_LIKE,
+      {
+        users: [
+          { id: "oura-1", username: "ada", password: "pw", profile: { email: "ada@example.org" } },
+          { id: "oura-2", username: "bob", password: "pw" },
+        ],
+        streams: {
+          sleep: { records: { "oura-1": SLEEP, "oura-2": [day("2026-03-02")] }, time: { path: "/day", format: "date" }, pageSize: 2 },
+          daily_activity: { records: [{ id: "d1", day: "2026-03-01" }] },
+        },
       },
-    }, options);
+      options,
+    );
   }
 
   it("connects through consent + PKCE + code exchange, then pages the user's records inside the window, inclusive end", async () => {
@@ -55,13 +65,18 @@ describe("mockFromSpec: OAuth and a cursor-paged stream (Oura-like)", () => {
     const ids = await followCursor(`${base}/usercollection/sleep?start_date=2026-03-02&end_date=2026-03-04`, accessToken, "next_token", "next_token");
     expect(ids).toEqual(["s-2026-03-02", "s-2026-03-03", "s-2026-03-04"]);
     const bob = await authorizeWithMock(mock, { login: { username: "bob", password: "pw" } });
-    expect(await followCursor(`${base}/usercollection/sleep?start_date=2026-03-01&end_date=2026-03-31`, bob.accessToken, "next_token", "next_token")).toEqual(["s-2026-03-02"]);
+    expect(await followCursor(`${base}/usercollection/sleep?start_date=2026-03-01&end_date=2026-03-31`, bob.accessToken, "next_token", "next_token")).toEqual([
+      "s-2026-03-02",
+    ]);
   });
 
   it("answers the profile request with the provider user id at the declared path, and objects by id", async () => {
     const mock = await oura();
     const { accessToken } = await authorizeWithMock(mock, { login: { username: "ada", password: "pw" } });
-    expect((await call(`${mock.urls().baseUrl}/usercollection/personal_info`, { token: accessToken })).body).toEqual({ email: "ada@example.org", id: "oura-1" });
+    expect((await call(`${mock.urls().baseUrl}/usercollection/personal_info`, { token: accessToken })).body).toEqual({
+      email: "ada@example.org",
+      id: "oura-1",
+    });
     expect((await call(`${mock.urls().baseUrl}/usercollection/sleep/s-2026-03-03`, { token: accessToken })).body).toMatchObject({ id: "s-2026-03-03" });
     expect((await call(`${mock.urls().baseUrl}/usercollection/sleep/nope`, { token: accessToken })).status).toBe(404);
   });
@@ -78,7 +93,11 @@ describe("mockFromSpec: OAuth and a cursor-paged stream (Oura-like)", () => {
     const mock = await oura({ errors: "oura" });
     const { accessToken } = await authorizeWithMock(mock, { login: { username: "ada", password: "pw" } });
     const base = `${mock.urls().baseUrl}/usercollection/sleep`;
-    for (const query of ["start_date=2026-03-02T00:00:00Z&end_date=2026-03-04", "start_date=2026-03-05&end_date=2026-03-01", "start_date=2026-03-01&end_date=2026-03-04&next_token=forged"]) {
+    for (const query of [
+      "start_date=2026-03-02T00:00:00Z&end_date=2026-03-04",
+      "start_date=2026-03-05&end_date=2026-03-01",
+      "start_date=2026-03-01&end_date=2026-03-04&next_token=forged",
+    ]) {
       const answer = await call(`${base}?${query}`, { token: accessToken });
       expect(answer.status).toBe(400);
       expect(Object.keys(answer.body)).toEqual(["detail"]);
@@ -95,7 +114,12 @@ describe("mockFromSpec: OAuth and a cursor-paged stream (Oura-like)", () => {
     const refreshed = await call(mock.urls().tokenUrl as string, {
       method: "POST",
       headers: { "content-type": "application/x-www-form-urlencoded" },
-      body: new URLSearchParams({ grant_type: "refresh_token", refresh_token: refreshToken as string, client_id: "mock-client-id", client_secret: "mock-client-secret" }),
+      body: new URLSearchParams({
+        grant_type: "refresh_token",
+        refresh_token: refreshToken as string,
+        client_id: "mock-client-id",
+        client_secret: "mock-client-secret",
+      }),
     });
     expect((await call(url, { token: refreshed.body.access_token })).status).toBe(200);
   });
@@ -105,7 +129,8 @@ describe("mockFromSpec: OAuth and a cursor-paged stream (Oura-like)", () => {
     const got: Array<{ headers: Record<string, unknown>; body: string; url: string }> = [];
     const receiver = createServer((request, response) => {
       const url = new URL(request.url ?? "/", "http://r");
-      if (request.method === "GET") return response.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ challenge: url.searchParams.get("challenge") }));
+      if (request.method === "GET")
+        return response.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ challenge: url.searchParams.get("challenge") }));
       const chunks: Buffer[] = [];
       request.on("data", (c: Buffer) => chunks.push(c));
       request.on("end", () => {
@@ -128,8 +153,13 @@ describe("mockFromSpec: bearer token, user in the path, page numbers, details (P
   const workouts = Array.from({ length: 5 }, (_, i) => ({ id: `w${i}`, created_at: 1_670_000_000 + i }));
   async function peloton(): Promise<MockProvider> {
     return startMockProvider(PELOTON_LIKE, {
-      users: [{ id: "p-user", token: "pasted-token", profile: { username: "rider1" } }, { id: "p-other", token: "other-token" }],
-      streams: { workouts: { records: { "p-user": workouts }, details: { performance_graph: (record) => ({ duration: 1800, of: (record as { id: string }).id }) } } },
+      users: [
+        { id: "p-user", token: "pasted-token", profile: { username: "rider1" } },
+        { id: "p-other", token: "other-token" },
+      ],
+      streams: {
+        workouts: { records: { "p-user": workouts }, details: { performance_graph: (record) => ({ duration: 1800, of: (record as { id: string }).id }) } },
+      },
     });
   }
 
@@ -142,7 +172,11 @@ describe("mockFromSpec: bearer token, user in the path, page numbers, details (P
       if (answer.body.show_next === false) break;
     }
     expect(pages.map((p) => p.data.map((w: { id: string }) => w.id))).toEqual([["w0", "w1"], ["w2", "w3"], ["w4"]]);
-    expect(pages.map((p) => [p.show_next, p.page_count])).toEqual([[true, 3], [true, 3], [false, 3]]);
+    expect(pages.map((p) => [p.show_next, p.page_count])).toEqual([
+      [true, 3],
+      [true, 3],
+      [false, 3],
+    ]);
   });
 
   it("refuses another user's path (403), a wrong pasted token (401) and a changed constant parameter (400)", async () => {
@@ -157,7 +191,10 @@ describe("mockFromSpec: bearer token, user in the path, page numbers, details (P
 
   it("answers detail requests for the record named in the path, and the profile with the id", async () => {
     const mock = await peloton();
-    expect((await call(`${mock.urls().baseUrl}/api/workout/w3/performance_graph?every_n=1`, { token: "pasted-token" })).body).toEqual({ duration: 1800, of: "w3" });
+    expect((await call(`${mock.urls().baseUrl}/api/workout/w3/performance_graph?every_n=1`, { token: "pasted-token" })).body).toEqual({
+      duration: 1800,
+      of: "w3",
+    });
     expect((await call(`${mock.urls().baseUrl}/api/workout/w9/performance_graph?every_n=1`, { token: "pasted-token" })).status).toBe(404);
     expect((await call(`${mock.urls().baseUrl}/api/me`, { token: "pasted-token" })).body).toEqual({ username: "rider1", id: "p-user" });
   });
@@ -168,20 +205,29 @@ describe("mockFromSpec: status envelope, POST form streams, offsets (Withings-li
   const series = [{ id: "wk1", startdate: 1_700_000_000 }];
 
   it("exchanges the code Withings' way and pages measures by offset with more/offset in the envelope", async () => {
-    const mock = await startMockProvider(WITHINGS_LIKE, {
-      users: [{ id: "w-1", username: "ada", password: "pw" }],
-      streams: {
-        measures: { records: groups, envelope: { status: 0 } },
-        workouts: { records: series, envelope: { status: 0 }, time: { path: "/startdate", format: "unix_seconds" } },
+    const mock = await startMockProvider(
+      WITHINGS_LIKE,
+      {
+        users: [{ id: "w-1", username: "ada", password: "pw" }],
+        streams: {
+          measures: { records: groups, envelope: { status: 0 } },
+          workouts: { records: series, envelope: { status: 0 }, time: { path: "/startdate", format: "unix_seconds" } },
+        },
       },
-    }, { errors: "withings" });
+      { errors: "withings" },
+    );
     const { answer, accessToken } = await authorizeWithMock(mock, { login: { username: "ada", password: "pw" } });
     expect(answer).toMatchObject({ status: 0, body: { userid: "w-1", token_type: "Bearer" } });
     const seen: number[] = [];
     let offset = 0;
     for (let guard = 0; guard < 10; guard++) {
       const form = new URLSearchParams({ action: "getmeas", category: "1", startdate: "1700086400", enddate: "1700500000", offset: String(offset) });
-      const page = await call(`${mock.urls().baseUrl}/measure`, { method: "POST", token: accessToken, headers: { "content-type": "application/x-www-form-urlencoded" }, body: form });
+      const page = await call(`${mock.urls().baseUrl}/measure`, {
+        method: "POST",
+        token: accessToken,
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: form,
+      });
       expect(page.body.status).toBe(0);
       seen.push(...page.body.body.measuregrps.map((g: { grpid: number }) => g.grpid));
       if (page.body.body.more === 0) break;
@@ -196,7 +242,12 @@ describe("mockFromSpec: status envelope, POST form streams, offsets (Withings-li
       body: new URLSearchParams({ action: "getworkouts", startdateymd: "2023-11-14", enddateymd: "2023-11-14" }),
     });
     expect(other.body).toEqual({ status: 0, body: { series } });
-    const expired = await call(`${mock.urls().baseUrl}/measure`, { method: "POST", token: "nope", headers: { "content-type": "application/x-www-form-urlencoded" }, body: new URLSearchParams({ action: "getmeas", category: "1" }) });
+    const expired = await call(`${mock.urls().baseUrl}/measure`, {
+      method: "POST",
+      token: "nope",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ action: "getmeas", category: "1" }),
+    });
     expect(expired).toMatchObject({ status: 200, body: { status: 401 } });
   });
 
@@ -223,16 +274,27 @@ describe("mockFromSpec: status envelope, POST form streams, offsets (Withings-li
   });
 
   it("answers HEAD on a stream like GET, without a body", async () => {
-    const mock = await startMockProvider(OURA_LIKE, { users: [{ id: "oura-1" }], streams: { sleep: { records: SLEEP, time: { path: "/day", format: "date" } } } });
+    const mock = await startMockProvider(OURA_LIKE, {
+      users: [{ id: "oura-1" }],
+      streams: { sleep: { records: SLEEP, time: { path: "/day", format: "date" } } },
+    });
     const token = mock.oauth?.issueTokens("oura-1").accessToken as string;
-    const response = await fetch(`${mock.urls().baseUrl}/usercollection/sleep?start_date=2026-03-01&end_date=2026-03-02`, { method: "HEAD", headers: { authorization: `Bearer ${token}` } });
+    const response = await fetch(`${mock.urls().baseUrl}/usercollection/sleep?start_date=2026-03-01&end_date=2026-03-02`, {
+      method: "HEAD",
+      headers: { authorization: `Bearer ${token}` },
+    });
     expect([response.status, response.headers.get("content-type"), await response.text()]).toEqual([200, "application/json; charset=utf-8", ""]);
   });
 
   it("refuses milliseconds where epoch seconds are declared", async () => {
     const mock = await startMockProvider(WITHINGS_LIKE, { users: [{ id: "w-1" }], streams: { measures: { records: groups } } });
     const token = mock.oauth?.issueTokens("w-1").accessToken as string;
-    const answer = await call(`${mock.urls().baseUrl}/measure`, { method: "POST", token, headers: { "content-type": "application/x-www-form-urlencoded" }, body: new URLSearchParams({ action: "getmeas", category: "1", startdate: "1700000000000" }) });
+    const answer = await call(`${mock.urls().baseUrl}/measure`, {
+      method: "POST",
+      token,
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ action: "getmeas", category: "1", startdate: "1700000000000" }),
+    });
     expect(answer.status).toBe(400);
     expect(answer.body.error_description).toContain("looks like milliseconds");
   });
@@ -242,7 +304,11 @@ describe("mockFromSpec: next links and a per-user budget (Fitbit-like)", () => {
   it("pages by next link and Link header, with Fitbit's rate-limit headers, then 429 with Retry-After", async () => {
     const clock = manualClock(Date.UTC(2026, 2, 1, 12, 0, 0));
     const activities = Array.from({ length: 5 }, (_, i) => ({ logId: i, startTime: `2026-02-2${i}T07:00:00.000+02:00` }));
-    const mock = await startMockProvider(FITBIT_LIKE, { users: [{ id: "GGNJL9", username: "ada", password: "pw" }], streams: { activity_list: { records: activities } } }, { clock, errors: "fitbit", oauth: { accessTokenSeconds: 28_800 } });
+    const mock = await startMockProvider(
+      FITBIT_LIKE,
+      { users: [{ id: "GGNJL9", username: "ada", password: "pw" }], streams: { activity_list: { records: activities } } },
+      { clock, errors: "fitbit", oauth: { accessTokenSeconds: 28_800 } },
+    );
     const { answer, accessToken } = await authorizeWithMock(mock, { login: { username: "ada", password: "pw" } });
     expect(answer.user_id).toBe("GGNJL9");
     let url: string | undefined = `${mock.urls().baseUrl}/1/user/-/activities/list.json?afterDate=2026-02-21&sort=asc&offset=0&limit=2`;
@@ -264,13 +330,16 @@ describe("mockFromSpec: next links and a per-user budget (Fitbit-like)", () => {
     expect(refused.headers.get("retry-after")).toBe("3600");
     expect(refused.body).toMatchObject({ success: false });
     clock.advance(3600);
-    expect((await call(`${mock.urls().baseUrl}/1/user/-/activities/list.json?afterDate=2026-02-21&sort=asc&offset=0&limit=2`, { token: accessToken })).status).toBe(200);
+    expect(
+      (await call(`${mock.urls().baseUrl}/1/user/-/activities/list.json?afterDate=2026-02-21&sort=asc&offset=0&limit=2`, { token: accessToken })).status,
+    ).toBe(200);
   });
 
   it("can run without the spec's rate limits", async () => {
     const mock = await startMockProvider(FITBIT_LIKE, { users: [{ id: "GGNJL9" }], streams: { activity_list: { records: [] } } }, { rateLimits: false });
     const token = mock.oauth?.issueTokens("GGNJL9").accessToken as string;
-    for (let i = 0; i < 5; i++) expect((await call(`${mock.urls().baseUrl}/1/user/-/activities/list.json?afterDate=2026-02-21&sort=asc&offset=0&limit=2`, { token })).status).toBe(200);
+    for (let i = 0; i < 5; i++)
+      expect((await call(`${mock.urls().baseUrl}/1/user/-/activities/list.json?afterDate=2026-02-21&sort=asc&offset=0&limit=2`, { token })).status).toBe(200);
   });
 });
 
@@ -278,7 +347,11 @@ describe("mockFromSpec: pages until empty, objects, revoke and Strava's limits (
   const activities = Array.from({ length: 3 }, (_, i) => ({ id: 100 + i, start_date: `2026-01-0${i + 1}T10:00:00Z` }));
 
   it("serves a bare array page by page until an empty page, with usage headers, and revokes by query token", async () => {
-    const mock = await startMockProvider(STRAVA_LIKE, { users: [{ id: 134815, username: "ada", password: "pw" }], streams: { activities: { records: activities } } }, { errors: "strava" });
+    const mock = await startMockProvider(
+      STRAVA_LIKE,
+      { users: [{ id: 134815, username: "ada", password: "pw" }], streams: { activities: { records: activities } } },
+      { errors: "strava" },
+    );
     const { answer, accessToken } = await authorizeWithMock(mock, { login: { username: "ada", password: "pw" } });
     expect(answer.athlete).toEqual({ id: 134815 });
     const after = Date.UTC(2026, 0, 1) / 1000;
@@ -320,7 +393,11 @@ describe("mockFromSpec: how the provider answers where the spec does not say", (
 
   it("refuses Strava's way: its error body, every declared header set, no Retry-After; each refusal logged with when the window frees", async () => {
     const clock = manualClock(Date.parse("2026-01-05T10:07:00Z"));
-    const mock = await startMockProvider(withReadLimits, { users: [{ id: 134815 }], streams: { activities: { records: [] } }, provider: { errors: "strava", rateLimited: { retryAfter: false } } }, { clock });
+    const mock = await startMockProvider(
+      withReadLimits,
+      { users: [{ id: 134815 }], streams: { activities: { records: [] } }, provider: { errors: "strava", rateLimited: { retryAfter: false } } },
+      { clock },
+    );
     const token = mock.oauth!.issueTokens("134815").accessToken;
     const url = `${mock.urls().baseUrl}/athlete/activities?after=1767225600&before=1769904000&page=1&per_page=2`;
     expect((await call(url, { token })).headers.get("x-readratelimit-usage")).toBe("1");
@@ -332,7 +409,9 @@ describe("mockFromSpec: how the provider answers where the spec does not say", (
     expect([refused.headers.get("x-ratelimit-limit"), refused.headers.get("x-ratelimit-usage")]).toEqual(["4", "2"]);
     expect([refused.headers.get("x-readratelimit-limit"), refused.headers.get("x-readratelimit-usage")]).toEqual(["2", "2"]);
     // The next quarter hour: 10:15.
-    expect(mock.rateLimited).toMatchObject([{ method: "GET", path: "/api/v3/athlete/activities", query: { page: "1" }, at: clock.now(), freeAt: Date.parse("2026-01-05T10:15:00Z") }]);
+    expect(mock.rateLimited).toMatchObject([
+      { method: "GET", path: "/api/v3/athlete/activities", query: { page: "1" }, at: clock.now(), freeAt: Date.parse("2026-01-05T10:15:00Z") },
+    ]);
   });
 
   it("answers a URL a push names (fixtures.urls) to the user it is for, with the budget taken", async () => {
@@ -354,11 +433,24 @@ describe("mockFromSpec: how the provider answers where the spec does not say", (
 
 describe("mockFromSpec: lifecycle requests (Polar-like), password grant (Xert-like), API key and backfill (Garmin-like)", () => {
   it("registers a user once (409 after), deregisters, and issues long-lived tokens without refresh", async () => {
-    const mock = await startMockProvider(POLAR_LIKE, { users: [{ id: 475, username: "ada", password: "pw" }], clients: [{ id: "polar-client", secret: "polar-secret" }], streams: { exercises: { records: [{ id: "aQlC83" }] } } });
-    const { answer, accessToken, refreshToken } = await authorizeWithMock(mock, { login: { username: "ada", password: "pw" }, client: { id: "polar-client", secret: "polar-secret" } });
+    const mock = await startMockProvider(POLAR_LIKE, {
+      users: [{ id: 475, username: "ada", password: "pw" }],
+      clients: [{ id: "polar-client", secret: "polar-secret" }],
+      streams: { exercises: { records: [{ id: "aQlC83" }] } },
+    });
+    const { answer, accessToken, refreshToken } = await authorizeWithMock(mock, {
+      login: { username: "ada", password: "pw" },
+      client: { id: "polar-client", secret: "polar-secret" },
+    });
     expect(answer.x_user_id).toBe(475);
     expect(refreshToken).toBeUndefined();
-    const register = () => call(`${mock.urls().baseUrl}/v3/users`, { method: "POST", token: accessToken, headers: { "content-type": "application/json" }, body: JSON.stringify({ "member-id": "tributary-user-1" }) });
+    const register = () =>
+      call(`${mock.urls().baseUrl}/v3/users`, {
+        method: "POST",
+        token: accessToken,
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ "member-id": "tributary-user-1" }),
+      });
     expect((await register()).status).toBe(200);
     expect((await register()).status).toBe(409);
     expect((await call(`${mock.urls().baseUrl}/v3/users/475`, { method: "DELETE", token: accessToken })).status).toBe(204);
@@ -368,7 +460,10 @@ describe("mockFromSpec: lifecycle requests (Polar-like), password grant (Xert-li
   });
 
   it("connects with the password grant and the spec's public client", async () => {
-    const mock = await startMockProvider(XERT_LIKE, { users: [{ id: "xert-1", username: "grace", password: "pw" }], streams: { activities: { records: [{ path: "eef8", start: 1_700_000_000 }], time: { path: "/start", format: "unix_seconds" } } } });
+    const mock = await startMockProvider(XERT_LIKE, {
+      users: [{ id: "xert-1", username: "grace", password: "pw" }],
+      streams: { activities: { records: [{ path: "eef8", start: 1_700_000_000 }], time: { path: "/start", format: "unix_seconds" } } },
+    });
     const token = await call(mock.urls().tokenUrl as string, {
       method: "POST",
       headers: { authorization: `Basic ${Buffer.from("xert_public:xert_public").toString("base64")}`, "content-type": "application/x-www-form-urlencoded" },
@@ -395,19 +490,37 @@ describe("mockFromSpec: lifecycle requests (Polar-like), password grant (Xert-li
 });
 
 describe("mockFromSpec: endpoints that answer one object (single)", () => {
-  const profile = { ...STRAVA_LIKE, streams: { athlete: [{ name: "athlete", request: { path: "/athlete" }, id: "/id" }] }, dataTypes: ["athlete"], webhook: undefined } as typeof STRAVA_LIKE;
+  const profile = {
+    ...STRAVA_LIKE,
+    streams: { athlete: [{ name: "athlete", request: { path: "/athlete" }, id: "/id" }] },
+    dataTypes: ["athlete"],
+    webhook: undefined,
+  } as typeof STRAVA_LIKE;
 
   it("answers the user's record itself, not a list; a user without one gets the envelope (an empty day), else a 404 in the provider's shape; paging and single are refused together", async () => {
-    const users = [{ id: 134815, username: "ada", password: "pw" }, { id: 7, username: "bo", password: "pw" }];
-    const mock = await startMockProvider(profile, { users, streams: { athlete: { single: true, records: { "134815": [{ id: 134815, firstname: "Ada" }] } } } }, { errors: "strava" });
+    const users = [
+      { id: 134815, username: "ada", password: "pw" },
+      { id: 7, username: "bo", password: "pw" },
+    ];
+    const mock = await startMockProvider(
+      profile,
+      { users, streams: { athlete: { single: true, records: { "134815": [{ id: 134815, firstname: "Ada" }] } } } },
+      { errors: "strava" },
+    );
     const ada = await authorizeWithMock(mock, { login: { username: "ada", password: "pw" } });
     expect(await call(`${mock.urls().baseUrl}/athlete`, { token: ada.accessToken })).toMatchObject({ status: 200, body: { id: 134815, firstname: "Ada" } });
     const bo = await authorizeWithMock(mock, { login: { username: "bo", password: "pw" } });
     expect(await call(`${mock.urls().baseUrl}/athlete`, { token: bo.accessToken })).toMatchObject({ status: 404, body: { message: "Record Not Found" } });
-    const withEmpty = await startMockProvider(profile, { users, streams: { athlete: { single: true, envelope: { id: null, firstname: "" }, records: {} } } }, { errors: "strava" });
+    const withEmpty = await startMockProvider(
+      profile,
+      { users, streams: { athlete: { single: true, envelope: { id: null, firstname: "" }, records: {} } } },
+      { errors: "strava" },
+    );
     const bo2 = await authorizeWithMock(withEmpty, { login: { username: "bo", password: "pw" } });
     expect(await call(`${withEmpty.urls().baseUrl}/athlete`, { token: bo2.accessToken })).toMatchObject({ status: 200, body: { id: null, firstname: "" } });
-    expect(() => mockFromSpec(STRAVA_LIKE, { users, streams: { activities: { single: true, records: [] } } })).toThrow(/fixtures\.streams\.activities\.single: a paged stream answers lists/);
+    expect(() => mockFromSpec(STRAVA_LIKE, { users, streams: { activities: { single: true, records: [] } } })).toThrow(
+      /fixtures\.streams\.activities\.single: a paged stream answers lists/,
+    );
   });
 });
 
@@ -419,7 +532,12 @@ describe("mockFromSpec: fixtures that would make the mock lie are refused", () =
         message: expect.stringMatching(/fixtures\.streams\.nope: the spec has no stream "nope".*fixtures\.streams\.sleep\.time: required.*fixtures\.users/),
       }),
     );
-    const bare = { ...STRAVA_LIKE, streams: { activity: [{ name: "a", request: { path: "/a" }, id: "/id", paging: { type: "cursor" as const, param: "c", cursorPath: "/next" } }] } };
-    expect(() => mockFromSpec(bare, { users: [{ id: 1 }] })).toThrow(/streams\.a\.records: the answer is the bare record array, so it cannot also carry cursorPath/);
+    const bare = {
+      ...STRAVA_LIKE,
+      streams: { activity: [{ name: "a", request: { path: "/a" }, id: "/id", paging: { type: "cursor" as const, param: "c", cursorPath: "/next" } }] },
+    };
+    expect(() => mockFromSpec(bare, { users: [{ id: 1 }] })).toThrow(
+      /streams\.a\.records: the answer is the bare record array, so it cannot also carry cursorPath/,
+    );
   });
 });

@@ -41,7 +41,8 @@ async function start(options: Partial<OAuthServerOptions> = {}, errors: ErrorSha
   });
   mock.app.get("/me", async (request, reply) => {
     const outcome = server.authenticate(request);
-    if (!outcome.ok) return sendAnswer(reply, ERROR_SHAPES[errors](outcome.kind, { message: outcome.kind, ...(outcome.token ? { token: outcome.token } : {}) }));
+    if (!outcome.ok)
+      return sendAnswer(reply, ERROR_SHAPES[errors](outcome.kind, { message: outcome.kind, ...(outcome.token ? { token: outcome.token } : {}) }));
     return { id: outcome.user.id, client: outcome.clientId, scope: outcome.grant.scope };
   });
   const origin = await mock.listen();
@@ -61,7 +62,8 @@ async function start(options: Partial<OAuthServerOptions> = {}, errors: ErrorSha
 
 function authorizeUrl(started: Started, params: Record<string, string>): string {
   const url = new URL(started.as.authorization_endpoint as string);
-  for (const [name, value] of Object.entries({ response_type: "code", client_id: "client-1", redirect_uri: REDIRECT, ...params })) url.searchParams.set(name, value);
+  for (const [name, value] of Object.entries({ response_type: "code", client_id: "client-1", redirect_uri: REDIRECT, ...params }))
+    url.searchParams.set(name, value);
   return url.toString();
 }
 
@@ -70,7 +72,11 @@ async function connect(started: Started, clientAuth: oauth.ClientAuth = oauth.Cl
   const client: oauth.Client = { client_id: "client-1" };
   const verifier = oauth.generateRandomCodeVerifier();
   const state = oauth.generateRandomState();
-  const consent = await submitConsent(authorizeUrl(started, { scope: "activity sleep", state, code_challenge: await oauth.calculatePKCECodeChallenge(verifier), code_challenge_method: "S256" }), "approve", login);
+  const consent = await submitConsent(
+    authorizeUrl(started, { scope: "activity sleep", state, code_challenge: await oauth.calculatePKCECodeChallenge(verifier), code_challenge_method: "S256" }),
+    "approve",
+    login,
+  );
   expect(consent.status).toBe(302);
   const callback = oauth.validateAuthResponse(started.as, client, new URL(consent.location as string), state);
   const response = await oauth.authorizationCodeGrantRequest(started.as, client, clientAuth, callback, REDIRECT, verifier, insecure);
@@ -110,9 +116,17 @@ describe("authorization code", () => {
   it("refuses basic when the provider wants the secret in the body, a wrong secret, and two methods at once", async () => {
     const started = await start({ clientAuth: "body" });
     // RFC 6749 §5.2: a client that tried HTTP basic gets 401 with a Basic challenge.
-    await expect(connect(started, oauth.ClientSecretBasic("s3cret"))).rejects.toMatchObject({ status: 401, code: "OAUTH_WWW_AUTHENTICATE_CHALLENGE", cause: [{ scheme: "basic" }] });
+    await expect(connect(started, oauth.ClientSecretBasic("s3cret"))).rejects.toMatchObject({
+      status: 401,
+      code: "OAUTH_WWW_AUTHENTICATE_CHALLENGE",
+      cause: [{ scheme: "basic" }],
+    });
     await expect(connect(started, oauth.ClientSecretPost("wrong"))).rejects.toMatchObject({ error: "invalid_client", status: 401 });
-    const both = await tokenRequest(started, { grant_type: "authorization_code", code: "x", client_id: "client-1", client_secret: "s3cret" }, { headers: { authorization: basic("client-1", "s3cret") } });
+    const both = await tokenRequest(
+      started,
+      { grant_type: "authorization_code", code: "x", client_id: "client-1", client_secret: "s3cret" },
+      { headers: { authorization: basic("client-1", "s3cret") } },
+    );
     expect(both.body.error).toBe("invalid_request");
   });
 
@@ -120,9 +134,19 @@ describe("authorization code", () => {
     const started = await start({ pkce: "required" });
     for (const verifier of ["wrong-verifier-wrong-verifier-wrong-verifier-0123", undefined]) {
       const { challenge } = pkcePair();
-      const consent = await submitConsent(authorizeUrl(started, { code_challenge: challenge, code_challenge_method: "S256" }), "approve", { username: "ada", password: "lovelace" });
+      const consent = await submitConsent(authorizeUrl(started, { code_challenge: challenge, code_challenge_method: "S256" }), "approve", {
+        username: "ada",
+        password: "lovelace",
+      });
       const code = new URL(consent.location as string).searchParams.get("code") as string;
-      const answer = await tokenRequest(started, { grant_type: "authorization_code", code, redirect_uri: REDIRECT, client_id: "client-1", client_secret: "s3cret", ...(verifier ? { code_verifier: verifier } : {}) });
+      const answer = await tokenRequest(started, {
+        grant_type: "authorization_code",
+        code,
+        redirect_uri: REDIRECT,
+        client_id: "client-1",
+        client_secret: "s3cret",
+        ...(verifier ? { code_verifier: verifier } : {}),
+      });
       expect(answer.status).toBe(400);
       expect(answer.body.error).toBe("invalid_grant");
     }
@@ -135,7 +159,10 @@ describe("authorization code", () => {
       [{ state: "long-enough-state", code_challenge: pkcePair().challenge, code_challenge_method: "plain" }, "S256"],
       [{ code_challenge: pkcePair().challenge, code_challenge_method: "S256" }, "state is required"],
       [{ state: "short", code_challenge: pkcePair().challenge, code_challenge_method: "S256" }, "at least 8"],
-      [{ state: "long-enough-state", code_challenge: pkcePair().challenge, code_challenge_method: "S256", response_type: "token" }, 'response_type must be "code"'],
+      [
+        { state: "long-enough-state", code_challenge: pkcePair().challenge, code_challenge_method: "S256", response_type: "token" },
+        'response_type must be "code"',
+      ],
     ];
     for (const [params, description] of cases) {
       const response = await fetch(authorizeUrl(started, params), { redirect: "manual" });
@@ -185,7 +212,13 @@ describe("authorization code", () => {
     const started = await start({ users: [{ id: "u-1" }, { id: "u-2" }] });
     const consent = await submitConsent(authorizeUrl(started, {}), "approve", { user: "u-2" });
     const code = new URL(consent.location as string).searchParams.get("code") as string;
-    const answer = await tokenRequest(started, { grant_type: "authorization_code", code, redirect_uri: REDIRECT, client_id: "client-1", client_secret: "s3cret" });
+    const answer = await tokenRequest(started, {
+      grant_type: "authorization_code",
+      code,
+      redirect_uri: REDIRECT,
+      client_id: "client-1",
+      client_secret: "s3cret",
+    });
     expect((await started.me(answer.body.access_token as string)).body).toMatchObject({ id: "u-2" });
 
     const auto = await start({ consent: { decision: "approve", user: 134815 } });
@@ -208,12 +241,28 @@ describe("authorization code", () => {
 
   it("refuses an expired code and a redirect_uri that differs from the authorization request's", async () => {
     const started = await start({ codeSeconds: 60 });
-    const code = async () => new URL((await submitConsent(authorizeUrl(started, {}), "approve", { username: "ada", password: "lovelace" })).location as string).searchParams.get("code") as string;
+    const code = async () =>
+      new URL((await submitConsent(authorizeUrl(started, {}), "approve", { username: "ada", password: "lovelace" })).location as string).searchParams.get(
+        "code",
+      ) as string;
     const late = await code();
     started.clock.advance(61);
-    expect((await tokenRequest(started, { grant_type: "authorization_code", code: late, redirect_uri: REDIRECT, client_id: "client-1", client_secret: "s3cret" })).body.error).toBe("invalid_grant");
+    expect(
+      (await tokenRequest(started, { grant_type: "authorization_code", code: late, redirect_uri: REDIRECT, client_id: "client-1", client_secret: "s3cret" }))
+        .body.error,
+    ).toBe("invalid_grant");
     const moved = await code();
-    expect((await tokenRequest(started, { grant_type: "authorization_code", code: moved, redirect_uri: `${REDIRECT}/other`, client_id: "client-1", client_secret: "s3cret" })).body.error).toBe("invalid_grant");
+    expect(
+      (
+        await tokenRequest(started, {
+          grant_type: "authorization_code",
+          code: moved,
+          redirect_uri: `${REDIRECT}/other`,
+          client_id: "client-1",
+          client_secret: "s3cret",
+        })
+      ).body.error,
+    ).toBe("invalid_grant");
   });
 });
 
@@ -235,7 +284,11 @@ describe("access tokens", () => {
     const tokens = await connect(started);
     started.server.tokens.expireAccessTokens();
     expect((await started.me(tokens.access_token)).status).toBe(401);
-    const refreshed = await oauth.processRefreshTokenResponse(started.as, { client_id: "client-1" }, await oauth.refreshTokenGrantRequest(started.as, { client_id: "client-1" }, oauth.ClientSecretPost("s3cret"), tokens.refresh_token as string, insecure));
+    const refreshed = await oauth.processRefreshTokenResponse(
+      started.as,
+      { client_id: "client-1" },
+      await oauth.refreshTokenGrantRequest(started.as, { client_id: "client-1" }, oauth.ClientSecretPost("s3cret"), tokens.refresh_token as string, insecure),
+    );
     expect((await started.me(refreshed.access_token)).status).toBe(200);
   });
 
@@ -249,7 +302,11 @@ describe("access tokens", () => {
 describe("refresh tokens", () => {
   const client: oauth.Client = { client_id: "client-1" };
   const refresh = async (started: Started, token: string) =>
-    oauth.processRefreshTokenResponse(started.as, client, await oauth.refreshTokenGrantRequest(started.as, client, oauth.ClientSecretPost("s3cret"), token, insecure));
+    oauth.processRefreshTokenResponse(
+      started.as,
+      client,
+      await oauth.refreshTokenGrantRequest(started.as, client, oauth.ClientSecretPost("s3cret"), token, insecure),
+    );
 
   it("rotate: each is single-use, a spent one is refused with invalid_grant, the new one works", async () => {
     const started = await start({ refresh: "rotating" });
@@ -284,13 +341,26 @@ describe("refresh tokens", () => {
     const started = await start({ refresh: "none", accessTokenSeconds: 315_359_999 });
     const tokens = await connect(started);
     expect(tokens.refresh_token).toBeUndefined();
-    expect((await tokenRequest(started, { grant_type: "refresh_token", refresh_token: "x", client_id: "client-1", client_secret: "s3cret" })).body.error).toBe("unsupported_grant_type");
+    expect((await tokenRequest(started, { grant_type: "refresh_token", refresh_token: "x", client_id: "client-1", client_secret: "s3cret" })).body.error).toBe(
+      "unsupported_grant_type",
+    );
   });
 
   it("expire when given a lifetime, and belong to the client they were issued to", async () => {
-    const started = await start({ refreshTokenSeconds: 3600, clients: [{ id: "client-1", secret: "s3cret", redirectUris: [REDIRECT] }, { id: "client-2", secret: "other" }] });
+    const started = await start({
+      refreshTokenSeconds: 3600,
+      clients: [
+        { id: "client-1", secret: "s3cret", redirectUris: [REDIRECT] },
+        { id: "client-2", secret: "other" },
+      ],
+    });
     const tokens = await connect(started);
-    const other = await tokenRequest(started, { grant_type: "refresh_token", refresh_token: tokens.refresh_token as string, client_id: "client-2", client_secret: "other" });
+    const other = await tokenRequest(started, {
+      grant_type: "refresh_token",
+      refresh_token: tokens.refresh_token as string,
+      client_id: "client-2",
+      client_secret: "other",
+    });
     expect(other.body.error).toBe("invalid_grant");
     started.clock.advance(3600);
     await expect(refresh(started, tokens.refresh_token as string)).rejects.toMatchObject({ error: "invalid_grant" });
@@ -300,27 +370,63 @@ describe("refresh tokens", () => {
     const started = await start({ tokenErrors: "strava" });
     const tokens = await connect(started);
     await refresh(started, tokens.refresh_token as string);
-    const spent = await tokenRequest(started, { grant_type: "refresh_token", refresh_token: tokens.refresh_token as string, client_id: "client-1", client_secret: "s3cret" });
-    expect(spent).toMatchObject({ status: 400, body: { message: "Bad Request", errors: [{ resource: "RefreshToken", field: "refresh_token", code: "invalid" }] } });
+    const spent = await tokenRequest(started, {
+      grant_type: "refresh_token",
+      refresh_token: tokens.refresh_token as string,
+      client_id: "client-1",
+      client_secret: "s3cret",
+    });
+    expect(spent).toMatchObject({
+      status: 400,
+      body: { message: "Bad Request", errors: [{ resource: "RefreshToken", field: "refresh_token", code: "invalid" }] },
+    });
   });
 });
 
 describe("password grant", () => {
   it("serves Xert's public client with HTTP basic, and refuses a wrong password with invalid_grant", async () => {
-    const started = await start({ clients: [{ id: "xert_public", secret: "xert_public" }], clientAuth: "basic", accessTokenSeconds: 604_800, paths: { authorize: false } });
+    const started = await start({
+      clients: [{ id: "xert_public", secret: "xert_public" }],
+      clientAuth: "basic",
+      accessTokenSeconds: 604_800,
+      paths: { authorize: false },
+    });
     const client: oauth.Client = { client_id: "xert_public" };
-    const response = await oauth.genericTokenEndpointRequest(started.as, client, oauth.ClientSecretBasic("xert_public"), "password", { username: "grace", password: "hopper" }, insecure);
+    const response = await oauth.genericTokenEndpointRequest(
+      started.as,
+      client,
+      oauth.ClientSecretBasic("xert_public"),
+      "password",
+      { username: "grace", password: "hopper" },
+      insecure,
+    );
     const tokens = await oauth.processGenericTokenEndpointResponse(started.as, client, response);
     expect(tokens.expires_in).toBe(604_800);
     expect((await started.me(tokens.access_token)).body).toMatchObject({ id: 134815 });
-    const wrong = await oauth.genericTokenEndpointRequest(started.as, client, oauth.ClientSecretBasic("xert_public"), "password", { username: "grace", password: "wrong" }, insecure);
-    await expect(oauth.processGenericTokenEndpointResponse(started.as, client, wrong)).rejects.toMatchObject({ error: "invalid_grant", error_description: "Invalid username and password combination" });
+    const wrong = await oauth.genericTokenEndpointRequest(
+      started.as,
+      client,
+      oauth.ClientSecretBasic("xert_public"),
+      "password",
+      { username: "grace", password: "wrong" },
+      insecure,
+    );
+    await expect(oauth.processGenericTokenEndpointResponse(started.as, client, wrong)).rejects.toMatchObject({
+      error: "invalid_grant",
+      error_description: "Invalid username and password combination",
+    });
     expect((await fetch(`${started.origin}/oauth/authorize`)).status).not.toBe(200);
   });
 
   it("is refused when the provider does not offer it", async () => {
     const started = await start({ grants: ["authorization_code", "refresh_token"] });
-    const answer = await tokenRequest(started, { grant_type: "password", username: "ada", password: "lovelace", client_id: "client-1", client_secret: "s3cret" });
+    const answer = await tokenRequest(started, {
+      grant_type: "password",
+      username: "ada",
+      password: "lovelace",
+      client_id: "client-1",
+      client_secret: "s3cret",
+    });
     expect(answer.body.error).toBe("unsupported_grant_type");
   });
 });
@@ -328,23 +434,51 @@ describe("password grant", () => {
 describe("token request encoding", () => {
   it("takes a JSON body when the provider wants JSON (Peloton's Auth0) and refuses a form", async () => {
     const started = await start({ tokenBody: "json", grants: ["password"] });
-    const json = await tokenRequest(started, { grant_type: "password", username: "ada", password: "lovelace", client_id: "client-1", client_secret: "s3cret" }, { json: true });
+    const json = await tokenRequest(
+      started,
+      { grant_type: "password", username: "ada", password: "lovelace", client_id: "client-1", client_secret: "s3cret" },
+      { json: true },
+    );
     expect(json.status).toBe(200);
     const form = await tokenRequest(started, { grant_type: "password", username: "ada", password: "lovelace", client_id: "client-1", client_secret: "s3cret" });
     expect(form.body.error).toBe("invalid_request");
   });
 
   it("wraps answers in Withings' status envelope and requires its action parameter", async () => {
-    const started = await start({ statusEnvelope: WITHINGS_ENVELOPE, tokenParams: { action: "requesttoken" }, userIdPath: "/userid", grants: ["password", "refresh_token"] });
-    const ok = await tokenRequest(started, { action: "requesttoken", grant_type: "password", username: "ada", password: "lovelace", client_id: "client-1", client_secret: "s3cret" });
+    const started = await start({
+      statusEnvelope: WITHINGS_ENVELOPE,
+      tokenParams: { action: "requesttoken" },
+      userIdPath: "/userid",
+      grants: ["password", "refresh_token"],
+    });
+    const ok = await tokenRequest(started, {
+      action: "requesttoken",
+      grant_type: "password",
+      username: "ada",
+      password: "lovelace",
+      client_id: "client-1",
+      client_secret: "s3cret",
+    });
     expect(ok.status).toBe(200);
     expect(ok.body.status).toBe(0);
     expect(ok.body.body).toMatchObject({ userid: "GGNJL9", token_type: "Bearer", expires_in: 3600 });
-    const missing = await tokenRequest(started, { grant_type: "password", username: "ada", password: "lovelace", client_id: "client-1", client_secret: "s3cret" });
+    const missing = await tokenRequest(started, {
+      grant_type: "password",
+      username: "ada",
+      password: "lovelace",
+      client_id: "client-1",
+      client_secret: "s3cret",
+    });
     expect(missing.status).toBe(200);
     expect(missing.body.status).not.toBe(0);
     expect(missing.body.error).toContain("action");
-    const spent = await tokenRequest(started, { action: "requesttoken", grant_type: "refresh_token", refresh_token: "unknown", client_id: "client-1", client_secret: "s3cret" });
+    const spent = await tokenRequest(started, {
+      action: "requesttoken",
+      grant_type: "refresh_token",
+      refresh_token: "unknown",
+      client_id: "client-1",
+      client_secret: "s3cret",
+    });
     expect(spent).toMatchObject({ status: 200, body: { status: 401 } });
   });
 });
@@ -356,7 +490,12 @@ describe("revocation", () => {
     const client: oauth.Client = { client_id: "client-1" };
     await oauth.processRevocationResponse(await oauth.revocationRequest(started.as, client, oauth.ClientSecretPost("s3cret"), tokens.access_token, insecure));
     expect((await started.me(tokens.access_token)).status).toBe(401);
-    const refreshed = await tokenRequest(started, { grant_type: "refresh_token", refresh_token: tokens.refresh_token as string, client_id: "client-1", client_secret: "s3cret" });
+    const refreshed = await tokenRequest(started, {
+      grant_type: "refresh_token",
+      refresh_token: tokens.refresh_token as string,
+      client_id: "client-1",
+      client_secret: "s3cret",
+    });
     expect(refreshed.body.error).toBe("invalid_grant");
     // An unknown token is answered like a revoked one.
     await oauth.processRevocationResponse(await oauth.revocationRequest(started.as, client, oauth.ClientSecretPost("s3cret"), "unknown", insecure));

@@ -6,7 +6,12 @@ const ids = (items: Array<{ id: number }>) => items.map((r) => r.id);
 
 describe("paging helpers", () => {
   it("page numbers from 0 (Peloton) or 1 (Strava), with page counts and an empty page past the end", () => {
-    expect(pageSlice(records, { page: 0, size: 3, start: 0 })).toMatchObject({ items: [{ id: 0 }, { id: 1 }, { id: 2 }], pageCount: 3, total: 7, hasNext: true });
+    expect(pageSlice(records, { page: 0, size: 3, start: 0 })).toMatchObject({
+      items: [{ id: 0 }, { id: 1 }, { id: 2 }],
+      pageCount: 3,
+      total: 7,
+      hasNext: true,
+    });
     expect(pageSlice(records, { page: 3, size: 3 })).toMatchObject({ items: [{ id: 6 }], hasNext: false });
     expect(pageSlice(records, { page: 4, size: 3 }).items).toEqual([]);
     expect(pageSlice(records, { page: 0, size: 3 }).items).toEqual([]);

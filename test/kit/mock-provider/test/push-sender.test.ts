@@ -31,7 +31,11 @@ beforeAll(async () => {
 afterAll(() => new Promise<void>((resolve) => receiver.close(() => resolve())));
 
 /** Sends a push and returns what the receiver got, byte for byte. */
-async function deliver(verify: VerifySpec, payload: unknown, options: { encoding?: "json" | "form"; now?: number; hexCase?: "upper" | "lower"; secret?: string } = {}): Promise<Received> {
+async function deliver(
+  verify: VerifySpec,
+  payload: unknown,
+  options: { encoding?: "json" | "form"; now?: number; hexCase?: "upper" | "lower"; secret?: string } = {},
+): Promise<Received> {
   const before = received.length;
   const response = await sendPush(callback, signPush({ verify, payload, secret: options.secret ?? "push-secret", ...options }));
   expect(response.status).toBe(204);
@@ -49,7 +53,9 @@ describe("signPush + sendPush", () => {
     const got = await deliver(verify, NOTIFICATION, { now: NOW });
     expect(header(got, "terra-signature")).toMatch(new RegExp(`^t=${Math.floor(NOW / 1000)},v1=[0-9a-f]{64}$`));
     expect(verifyTerraSignature(header(got, "terra-signature"), got.raw, "push-secret", { nowSeconds: Math.floor(NOW / 1000) })).toMatchObject({ ok: true });
-    expect(verifyTerraSignature(header(got, "terra-signature"), got.raw, "push-secret", { nowSeconds: Math.floor(NOW / 1000) + 301 })).toMatchObject({ ok: false });
+    expect(verifyTerraSignature(header(got, "terra-signature"), got.raw, "push-secret", { nowSeconds: Math.floor(NOW / 1000) + 301 })).toMatchObject({
+      ok: false,
+    });
     expect(verifyTerraSignature(header(got, "terra-signature"), got.raw, "other-secret", { nowSeconds: Math.floor(NOW / 1000) })).toMatchObject({ ok: false });
     expect(JSON.parse(got.raw.toString("utf8"))).toEqual(NOTIFICATION);
   });
@@ -62,7 +68,9 @@ describe("signPush + sendPush", () => {
         for (const extra of [{}, { prefix: `${algorithm}=` }, { keySuffix: "&" }]) {
           const verify: VerifySpec = { scheme: "hmac", header: "X-Signature", algorithm, encoding, ...extra };
           const got = await deliver(verify, NOTIFICATION);
-          const expected = createHmac(algorithm, `push-secret${"keySuffix" in extra ? extra.keySuffix : ""}`).update(got.raw).digest(encoding);
+          const expected = createHmac(algorithm, `push-secret${"keySuffix" in extra ? extra.keySuffix : ""}`)
+            .update(got.raw)
+            .digest(encoding);
           expect(header(got, "x-signature")).toBe(`${"prefix" in extra ? extra.prefix : ""}${expected}`);
         }
       });
@@ -83,7 +91,14 @@ describe("signPush + sendPush", () => {
       ["iso", new Date(NOW).toISOString()],
     ] as const;
     for (const [timestampUnit, text] of cases) {
-      const verify: VerifySpec = { scheme: "hmac", header: "X-WHOOP-Signature", algorithm: "sha256", encoding: "base64", timestampHeader: "X-WHOOP-Signature-Timestamp", timestampUnit };
+      const verify: VerifySpec = {
+        scheme: "hmac",
+        header: "X-WHOOP-Signature",
+        algorithm: "sha256",
+        encoding: "base64",
+        timestampHeader: "X-WHOOP-Signature-Timestamp",
+        timestampUnit,
+      };
       const got = await deliver(verify, NOTIFICATION, { now: NOW });
       expect(header(got, "x-whoop-signature-timestamp")).toBe(text);
       expect(header(got, "x-whoop-signature")).toBe(createHmac("sha256", "push-secret").update(text).update(got.raw).digest("base64"));

@@ -41,11 +41,18 @@ describe("request budgets", () => {
 
   it("write only the named windows into the headers when the provider's headers speak of some (WHOOP's Remaining is its minute's)", async () => {
     const { get } = await start(
-      [{ name: "day", scope: "client", max: 10000, perSeconds: 86400 }, { name: "minute", scope: "client", max: 100, perSeconds: 60 }],
+      [
+        { name: "day", scope: "client", max: 10000, perSeconds: 86400 },
+        { name: "minute", scope: "client", max: 100, perSeconds: 60 },
+      ],
       { limit: "X-RateLimit-Limit", remaining: "X-RateLimit-Remaining", reset: "X-RateLimit-Reset", windows: ["minute"] },
     );
     const answer = await get();
-    expect([answer.headers.get("x-ratelimit-limit"), answer.headers.get("x-ratelimit-remaining"), answer.headers.get("x-ratelimit-reset")]).toEqual(["100", "99", "60"]);
+    expect([answer.headers.get("x-ratelimit-limit"), answer.headers.get("x-ratelimit-remaining"), answer.headers.get("x-ratelimit-reset")]).toEqual([
+      "100",
+      "99",
+      "60",
+    ]);
   });
 
   it("count per user and per client: one user's spent window leaves others in, the client window is shared", async () => {
@@ -95,8 +102,16 @@ describe("request budgets", () => {
     expect(second.headers.get("x-ratelimit-limit")).toBe("200,2000");
     expect(second.headers.get("x-ratelimit-usage")).toBe("2,2");
 
-    const fitbit = await start([{ scope: "user", max: 150, perSeconds: 3600, aligned: true }], { limit: "Fitbit-Rate-Limit-Limit", remaining: "Fitbit-Rate-Limit-Remaining", reset: "Fitbit-Rate-Limit-Reset", scope: "user" }, Date.UTC(2026, 0, 1, 10, 59, 0));
+    const fitbit = await start(
+      [{ scope: "user", max: 150, perSeconds: 3600, aligned: true }],
+      { limit: "Fitbit-Rate-Limit-Limit", remaining: "Fitbit-Rate-Limit-Remaining", reset: "Fitbit-Rate-Limit-Reset", scope: "user" },
+      Date.UTC(2026, 0, 1, 10, 59, 0),
+    );
     const answer = await fitbit.get();
-    expect([answer.headers.get("fitbit-rate-limit-limit"), answer.headers.get("fitbit-rate-limit-remaining"), answer.headers.get("fitbit-rate-limit-reset")]).toEqual(["150", "149", "60"]);
+    expect([
+      answer.headers.get("fitbit-rate-limit-limit"),
+      answer.headers.get("fitbit-rate-limit-remaining"),
+      answer.headers.get("fitbit-rate-limit-reset"),
+    ]).toEqual(["150", "149", "60"]);
   });
 });

@@ -68,7 +68,16 @@ export const PELOTON_LIKE = valid({
       {
         name: "workouts",
         request: { path: "/api/user/{provider_user_id}/workouts", query: { limit: "2", sort_by: "-created", joins: "ride" } },
-        paging: { type: "page", param: "page", start: 0, sizeParam: "limit", stop: [{ type: "flag", path: "/show_next", equals: false }, { type: "total_pages", path: "/page_count" }] },
+        paging: {
+          type: "page",
+          param: "page",
+          start: 0,
+          sizeParam: "limit",
+          stop: [
+            { type: "flag", path: "/show_next", equals: false },
+            { type: "total_pages", path: "/page_count" },
+          ],
+        },
         records: "/data",
         id: "/id",
         details: [{ name: "performance_graph", request: { path: "/api/workout/{record.id}/performance_graph", query: { every_n: "1" } } }],
@@ -243,7 +252,13 @@ export const XERT_LIKE = valid({
   name: "XERT_LIKE",
   displayName: "Xert-like",
   dataTypes: ["activity"],
-  auth: { type: "oauth2_password", tokenUrl: "https://www.xert.example/oauth/token", clientAuth: "basic", publicClient: { id: "xert_public", secret: "xert_public" }, providerUserId: { from: "username" } },
+  auth: {
+    type: "oauth2_password",
+    tokenUrl: "https://www.xert.example/oauth/token",
+    clientAuth: "basic",
+    publicClient: { id: "xert_public", secret: "xert_public" },
+    providerUserId: { from: "username" },
+  },
   http: { baseUrl: "https://www.xert.example" },
   streams: {
     activity: [

@@ -52,7 +52,11 @@ export const authCommands: Record<string, CommandHandler> = {
   saslContinue,
   // Legacy MONGODB-CR / X.509 entry point: only SCRAM-SHA-256 is offered.
   authenticate: (ctx) => {
-    throw new CommandError(334, "MechanismUnavailable", `Received authentication for mechanism ${String(ctx.command.mechanism)} which is unknown or not enabled`);
+    throw new CommandError(
+      334,
+      "MechanismUnavailable",
+      `Received authentication for mechanism ${String(ctx.command.mechanism)} which is unknown or not enabled`,
+    );
   },
   logout: (ctx) => {
     delete ctx.connection.user;

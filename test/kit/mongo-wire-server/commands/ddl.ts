@@ -30,7 +30,11 @@ function listIndexes(ctx: CommandContext): Doc {
   const collection = ctx.server.store.collection(ctx.db, collectionName(ctx));
   if (!collection) throw namespaceNotFound(`${ctx.db}.${collectionName(ctx)}`);
   const cursor = isDocument(ctx.command.cursor) ? ctx.command.cursor : {};
-  return ctx.server.cursors.firstBatch(collection.ns, collection.indexes.map((i) => deepClone(i) as Doc), cursor.batchSize);
+  return ctx.server.cursors.firstBatch(
+    collection.ns,
+    collection.indexes.map((i) => deepClone(i) as Doc),
+    cursor.batchSize,
+  );
 }
 
 function dropIndexes(ctx: CommandContext): Doc {
@@ -58,10 +62,11 @@ function listCollections(ctx: CommandContext): Doc {
   const filter = isDocument(ctx.command.filter) ? ctx.command.filter : {};
   const docs = ctx.server.store
     .collections(ctx.db)
-    .map((c): Doc =>
-      ctx.command.nameOnly
-        ? { name: c.name, type: "collection" }
-        : { name: c.name, type: "collection", options: {}, info: { readOnly: false, uuid: c.uuid }, idIndex: { v: 2, key: { _id: 1 }, name: "_id_" } },
+    .map(
+      (c): Doc =>
+        ctx.command.nameOnly
+          ? { name: c.name, type: "collection" }
+          : { name: c.name, type: "collection", options: {}, info: { readOnly: false, uuid: c.uuid }, idIndex: { v: 2, key: { _id: 1 }, name: "_id_" } },
     )
     .filter((doc) => matches(doc, filter));
   const cursor = isDocument(ctx.command.cursor) ? ctx.command.cursor : {};

@@ -16,7 +16,20 @@ const COMMANDS: Record<string, CommandHandler> = {
 };
 
 // What mongod with access control lets an unauthenticated connection run.
-const OPEN_COMMANDS = new Set(["hello", "isMaster", "ismaster", "ping", "buildInfo", "buildinfo", "saslStart", "saslContinue", "authenticate", "logout", "endSessions", "connectionStatus"]);
+const OPEN_COMMANDS = new Set([
+  "hello",
+  "isMaster",
+  "ismaster",
+  "ping",
+  "buildInfo",
+  "buildinfo",
+  "saslStart",
+  "saslContinue",
+  "authenticate",
+  "logout",
+  "endSessions",
+  "connectionStatus",
+]);
 const WRITE_COMMANDS = new Set(["insert", "update", "delete", "createIndexes", "dropIndexes", "deleteIndexes", "create", "drop", "dropDatabase"]);
 
 /** Check access, then run one command; failures come back as CommandError for the caller to answer. */

@@ -19,7 +19,11 @@ describe("mongo-wire-server: SCRAM-SHA-256 authentication and access control", (
     return client;
   };
 
-  const failure = (p: Promise<unknown>) => p.then(() => undefined, (e: unknown) => e);
+  const failure = (p: Promise<unknown>) =>
+    p.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
 
   beforeAll(async () => {
     server = await startMongoWireServer({ users: { writer: writerPassword, reader: { password: readerPassword, readOnly: true } } });

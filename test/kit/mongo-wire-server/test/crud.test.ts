@@ -49,7 +49,12 @@ describe("mongo-wire-server: CRUD through the real driver", () => {
     // Range operators stay inside one type bracket: a number never matches a string bound.
     expect(await ids({ "meta.n": { $lte: "9" } })).toEqual([]);
 
-    const page = await c.find({}, { projection: { "meta.n": 1, _id: 0 } }).sort({ "meta.n": -1 }).skip(1).limit(2).toArray();
+    const page = await c
+      .find({}, { projection: { "meta.n": 1, _id: 0 } })
+      .sort({ "meta.n": -1 })
+      .skip(1)
+      .limit(2)
+      .toArray();
     expect(page).toEqual([{ meta: { n: 3 } }, { meta: { n: 2 } }]);
     expect(await c.findOne({ _id: "a" }, { projection: { tags: 0, meta: 0 } })).toEqual({ _id: "a" });
   });
@@ -84,14 +89,21 @@ describe("mongo-wire-server: CRUD through the real driver", () => {
     // _id sub-documents compare field by field in order, as in MongoDB.
     expect(await c.findOne({ _id: { key: "2026-01-01", user_id: "u1" } })).toBeNull();
 
-    const changedId = await c.replaceOne({ _id: key }, { _id: "other", steps: 3 }).then(() => undefined, (e: unknown) => e);
+    const changedId = await c.replaceOne({ _id: key }, { _id: "other", steps: 3 }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(changedId).toBeInstanceOf(MongoServerError);
     expect((changedId as MongoServerError).code).toBe(66);
   });
 
   it("updates and deletes many", async () => {
     const c = db.collection<{ g: number; n: number; missing?: string }>(`c_${randomUUID().slice(0, 8)}`);
-    await c.insertMany([{ g: 1, n: 1 }, { g: 1, n: 2 }, { g: 2, n: 3 }]);
+    await c.insertMany([
+      { g: 1, n: 1 },
+      { g: 1, n: 2 },
+      { g: 2, n: 3 },
+    ]);
     expect(await c.updateMany({ g: 1 }, { $inc: { n: 10 }, $unset: { missing: "" } })).toMatchObject({ matchedCount: 2, modifiedCount: 2 });
     expect((await c.find({ g: 1 }).sort({ n: 1 }).toArray()).map((d) => d.n)).toEqual([11, 12]);
     expect((await c.deleteOne({ g: 1 })).deletedCount).toBe(1);
@@ -102,14 +114,22 @@ describe("mongo-wire-server: CRUD through the real driver", () => {
   it("refuses duplicate _id values with E11000 in the shape the driver expects", async () => {
     const c = collection();
     await c.insertOne({ _id: "dup", v: 1 });
-    const single = await c.insertOne({ _id: "dup", v: 2 }).then(() => undefined, (e: unknown) => e);
+    const single = await c.insertOne({ _id: "dup", v: 2 }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(single).toBeInstanceOf(MongoServerError);
     expect(single).toMatchObject({ code: 11000, keyPattern: { _id: 1 }, keyValue: { _id: "dup" } });
     expect((single as Error).message).toMatch(/^E11000 duplicate key error collection: .*index: _id_ dup key/);
 
     const bulk = await c
-      .bulkWrite([{ insertOne: { document: { _id: "new" } } }, { insertOne: { document: { _id: "dup" } } }, { insertOne: { document: { _id: "new2" } } }], { ordered: false })
-      .then(() => undefined, (e: unknown) => e);
+      .bulkWrite([{ insertOne: { document: { _id: "new" } } }, { insertOne: { document: { _id: "dup" } } }, { insertOne: { document: { _id: "new2" } } }], {
+        ordered: false,
+      })
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
     expect(bulk).toBeInstanceOf(MongoBulkWriteError);
     const writeErrors = [(bulk as MongoBulkWriteError).writeErrors].flat();
     expect(writeErrors.map((e) => [e.index, e.code])).toEqual([[1, 11000]]);
@@ -120,7 +140,10 @@ describe("mongo-wire-server: CRUD through the real driver", () => {
     const c = collection();
     const _id = { user_id: "u", key: "run" };
     const put = (ts: number) =>
-      c.replaceOne({ _id, "meta.ts": { $lte: ts } }, { _id, meta: { ts } }, { upsert: true }).then(() => "written", (e: MongoServerError) => e.code);
+      c.replaceOne({ _id, "meta.ts": { $lte: ts } }, { _id, meta: { ts } }, { upsert: true }).then(
+        () => "written",
+        (e: MongoServerError) => e.code,
+      );
     expect(await put(5)).toBe("written");
     expect(await put(7)).toBe("written");
     expect(await put(7)).toBe("written");
@@ -130,11 +153,9 @@ describe("mongo-wire-server: CRUD through the real driver", () => {
 
   it("creates, lists, enforces and drops indexes", async () => {
     const c = collection();
-    expect(await c.createIndexes([{ key: { "user.user_id": 1 } }, { key: { "meta.start": -1 }, name: "by_start" }, { key: { email: 1 }, unique: true }])).toEqual([
-      "user.user_id_1",
-      "by_start",
-      "email_1",
-    ]);
+    expect(
+      await c.createIndexes([{ key: { "user.user_id": 1 } }, { key: { "meta.start": -1 }, name: "by_start" }, { key: { email: 1 }, unique: true }]),
+    ).toEqual(["user.user_id_1", "by_start", "email_1"]);
     // Creating the same indexes again is a no-op.
     await c.createIndex({ "user.user_id": 1 });
     const names = (await c.listIndexes().toArray()).map((i) => i.name);
@@ -142,12 +163,21 @@ describe("mongo-wire-server: CRUD through the real driver", () => {
     expect(await c.indexExists("by_start")).toBe(true);
 
     await c.insertOne({ email: "a@x" });
-    const dup = await c.insertOne({ email: "a@x" }).then(() => undefined, (e: unknown) => e);
+    const dup = await c.insertOne({ email: "a@x" }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(dup).toMatchObject({ code: 11000, keyPattern: { email: 1 } });
 
-    const renamed = await c.createIndex({ "meta.start": -1 }, { name: "other" }).then(() => undefined, (e: unknown) => e);
+    const renamed = await c.createIndex({ "meta.start": -1 }, { name: "other" }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(renamed).toMatchObject({ code: 85 });
-    const rekeyed = await c.createIndex({ x: 1 }, { name: "by_start" }).then(() => undefined, (e: unknown) => e);
+    const rekeyed = await c.createIndex({ x: 1 }, { name: "by_start" }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(rekeyed).toMatchObject({ code: 86 });
 
     await c.dropIndex("by_start");
@@ -169,10 +199,19 @@ describe("mongo-wire-server: CRUD through the real driver", () => {
 
   it("fails loudly on what it does not implement and on unknown commands", async () => {
     const c = collection();
-    const unsupported = await c.find({ name: { $regex: "x" } }).toArray().then(() => undefined, (e: unknown) => e);
+    const unsupported = await c
+      .find({ name: { $regex: "x" } })
+      .toArray()
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
     expect(unsupported).toBeInstanceOf(MongoServerError);
     expect((unsupported as MongoServerError).message).toMatch(/not implemented/);
-    const unknown = await db.command({ frobnicate: 1 }).then(() => undefined, (e: unknown) => e);
+    const unknown = await db.command({ frobnicate: 1 }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(unknown).toMatchObject({ code: 59, codeName: "CommandNotFound" });
   });
 });
