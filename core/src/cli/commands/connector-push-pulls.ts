@@ -4,6 +4,7 @@ import { readPush } from "../../authoring/push-notifications.ts";
 import type { RuntimeConnector } from "../../connectors/runtime-connector.ts";
 import { fetchNotifiedRecords, pushExecutorOf } from "../../ingress/fetch-notified-records.ts";
 import { silentLogger } from "../../log/logger.ts";
+import { actionDataTypes } from "../../spec/action-data-types.ts";
 import { createProviderClient } from "../../provider-http/provider-client.ts";
 import type { ProviderTransport } from "../../provider-http/transport.ts";
 import { notificationWindow } from "../../runtime/notification-window.ts";
@@ -46,23 +47,26 @@ export async function replayExamplePushes(options: PushPullReplayOptions): Promi
       const emit = payloadWriter(connector, userId, summary, options);
       const session = client.session({ userId, variables: { user_id: userId, provider_user_id: providerUserId } });
       const connection = { userId, provider: connector.name, referenceId: null, providerUserId };
-      const dataType = action.dataType as DataType;
       if (action.action === "pull_window") {
         const range = notificationWindow(notification.document, action, options.now.getTime());
         const now = options.now.getTime();
-        for await (const slice of connector.read(dataType, {
-          connection,
-          withSamples: true,
-          log: silentLogger(),
-          range,
-          signal: AbortSignal.timeout(3_600_000),
-          session,
-          now: () => now,
-        })) {
-          emit(dataType, `${source}, stream ${slice.stream}`, slice);
+        // One notification may change several data types (Fitbit's activities: the logs and the day): each is pulled.
+        for (const dataType of actionDataTypes(action) as DataType[]) {
+          for await (const slice of connector.read(dataType, {
+            connection,
+            withSamples: true,
+            log: silentLogger(),
+            range,
+            signal: AbortSignal.timeout(3_600_000),
+            session,
+            now: () => now,
+          })) {
+            emit(dataType, `${source}, stream ${slice.stream}`, slice);
+          }
         }
         continue;
       }
+      const dataType = action.dataType as DataType;
       const fetched = await fetchNotifiedRecords(definition, action, notification.document, { session, executor: pushExecutorOf(definition) });
       emit(dataType, source, await connector.normalize(dataType, fetched.records, { connection, withSamples: true, log: silentLogger() }, fetched.mapping));
     }
