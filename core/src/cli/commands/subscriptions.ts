@@ -43,55 +43,69 @@ export function registerSubscriptionsCommand(program: Command, deps: Subscriptio
   const setExitCode = deps.setExitCode ?? ((code: number) => void (process.exitCode = code));
   const now = deps.now ?? Date.now;
 
-  return usageErrorsExitTwo(program.command("subscriptions <action> <provider>"))
-    .description(`the application's subscription to a provider's pushes (Strava, Polar, Oura): ${ACTIONS.join(", ")}`)
-    .option("-c, --config <path>", "config file (default: $TRIBUTARY_CONFIG, else ./tributary.yaml)")
-    .option("--id <id>", "delete: this subscription, whatever it posts to (default: every one posting to our callback)")
-    .option("--all", "renew: every subscription of ours, not only those expiring soon")
-    .action(async (action: string, provider: string, _options: unknown, command: Command) => {
-      const options = command.optsWithGlobals<{ config?: string; id?: string; all?: boolean }>();
-      if (!(ACTIONS as readonly string[]).includes(action))
-        throw usageError(`unknown action ${JSON.stringify(action)}`, `Write one of: ${ACTIONS.join(", ")}.`);
-      const { config, registry } = await loadConfigWithPlugins({
-        path: options.config,
-        ...(deps.env ? { env: deps.env } : {}),
-        ...(deps.createRegistry ? { registry: deps.createRegistry() } : {}),
-      });
-      const name = provider.toUpperCase();
-      if (!registry.hasConnector(name))
-        throw usageError(
-          `unknown provider ${JSON.stringify(provider)}`,
-          `Loaded providers: ${
-            registry
-              .connectors()
-              .map((c) => c.name)
-              .join(", ") || "none"
-          }.`,
-        );
-      const spec = registry.connector(name).definition.spec;
-      subscriptionSpecOf(spec);
-      const transport = deps.transport ?? createUndiciTransport();
-      const target = subscriptionTarget({
-        spec,
-        settings: config.providers[name],
-        publicUrl: config.server.publicUrl,
-        transport,
-        log: createLogger({ level: process.env.LOG_LEVEL ?? "warn", destination: process.stderr }),
-      });
-      try {
-        const ok = await run(action as Action, target, {
-          id: options.id,
-          all: options.all === true,
-          configured: config.providers[name]?.options ?? {},
-          now: now(),
-          out,
-          err,
-        });
-        setExitCode(ok ? 0 : 1);
-      } finally {
-        if (!deps.transport && "close" in transport) await (transport as { close(): Promise<void> }).close();
-      }
+  const perform = async (action: Action, provider: string, command: Command): Promise<void> => {
+    const options = command.optsWithGlobals<{ config?: string; id?: string; all?: boolean }>();
+    const { config, registry } = await loadConfigWithPlugins({
+      path: options.config,
+      ...(deps.env ? { env: deps.env } : {}),
+      ...(deps.createRegistry ? { registry: deps.createRegistry() } : {}),
     });
+    const name = provider.toUpperCase();
+    if (!registry.hasConnector(name))
+      throw usageError(
+        `unknown provider ${JSON.stringify(provider)}`,
+        `Loaded providers: ${
+          registry
+            .connectors()
+            .map((c) => c.name)
+            .join(", ") || "none"
+        }.`,
+      );
+    const spec = registry.connector(name).definition.spec;
+    subscriptionSpecOf(spec);
+    const transport = deps.transport ?? createUndiciTransport();
+    const target = subscriptionTarget({
+      spec,
+      settings: config.providers[name],
+      publicUrl: config.server.publicUrl,
+      transport,
+      log: createLogger({ level: process.env.LOG_LEVEL ?? "warn", destination: process.stderr }),
+    });
+    try {
+      const ok = await run(action, target, {
+        id: options.id,
+        all: options.all === true,
+        configured: config.providers[name]?.options ?? {},
+        now: now(),
+        out,
+        err,
+      });
+      setExitCode(ok ? 0 : 1);
+    } finally {
+      if (!deps.transport && "close" in transport) await (transport as { close(): Promise<void> }).close();
+    }
+  };
+
+  const group = usageErrorsExitTwo(program.command("subscriptions"))
+    .description(`the application's subscription to a provider's pushes (Strava, Polar, Oura): ${ACTIONS.join(", ")}`)
+    // A word that is none of the subcommands lands here: said as the usage mistake it is.
+    .usage("<create|show|delete|renew> <provider> [options]")
+    .configureHelp({ showGlobalOptions: true })
+    .option("-c, --config <path>", "config file (default: $TRIBUTARY_CONFIG, else ./tributary.yaml)")
+    .argument("[action]")
+    .argument("[provider]")
+    .action((action: string | undefined) => {
+      throw usageError(action === undefined ? "no action given" : `unknown action ${JSON.stringify(action)}`, `Write one of: ${ACTIONS.join(", ")}.`);
+    });
+  const subcommand = (action: Action, description: string): Command =>
+    usageErrorsExitTwo(group.command(`${action} <provider>`))
+      .description(description)
+      .action((provider: string, _options: unknown, command: Command) => perform(action, provider, command));
+  subcommand("create", "make the subscription (the server must answer at <publicUrl>/hooks/<NAME>) and print what to configure from the answer");
+  subcommand("show", "list the provider's subscriptions and check ours (exit 1 when missing, expired or not the configured one)");
+  subcommand("delete", "remove our subscription").option("--id <id>", "this subscription, whatever it posts to (default: every one posting to our callback)");
+  subcommand("renew", "extend our subscriptions that expire soon").option("--all", "every subscription of ours, not only those expiring soon");
+  return group;
 }
 
 interface RunOptions {
