@@ -1,5 +1,5 @@
 import { hostname } from "node:os";
-import { UnrecoverableError, Worker, type ConnectionOptions, type Job } from "bullmq";
+import { UnrecoverableError, Worker, type ConnectionOptions, type Job, type WorkerOptions as BullWorkerOptions } from "bullmq";
 import { RateLimitedError } from "../errors/tributary-error.ts";
 import { deliverQueueName, Queues, type DeliverJobData, type IngestJobData, type PullQueueJobData } from "../queue/topology.ts";
 import { backoffDelayMs } from "./delivery-policy.ts";
@@ -99,48 +99,33 @@ export function startWorkers(
   const backoffStrategy = (attemptsMade: number, _type?: string, error?: Error) =>
     error instanceof RateLimitedError ? error.retryAfterMs : backoffDelayMs(ctx.policy, attemptsMade);
 
+  /** A worker of one kind of job: its stall limit both BullMQ's and the processor's own check, its concurrency. */
+  const workerOf = <T>(
+    queue: string,
+    kind: keyof typeof MAX_STALLS,
+    processor: (job: Job<T>, token?: string, signal?: AbortSignal) => Promise<unknown>,
+    extra: Partial<BullWorkerOptions> = {},
+  ) =>
+    new Worker<T>(queue, stallLimited(MAX_STALLS[kind], processor), {
+      connection,
+      prefix,
+      ...lifecycle,
+      maxStalledCount: MAX_STALLS[kind],
+      concurrency: concurrency[kind] ?? DEFAULT_CONCURRENCY[kind],
+      ...extra,
+    });
+
   const workers = [
-    new Worker(
-      Queues.pull,
-      stallLimited(MAX_STALLS.pull, (job: Job<PullQueueJobData>, token, signal) => processPull(ctx, job, token, signal)),
-      {
-        connection,
-        prefix,
-        ...lifecycle,
-        maxStalledCount: MAX_STALLS.pull,
-        concurrency: concurrency.pull ?? DEFAULT_CONCURRENCY.pull,
-        settings: { backoffStrategy },
-      },
-    ),
-    new Worker(
-      Queues.ingest,
-      stallLimited(MAX_STALLS.ingest, (job: Job<IngestJobData>) => processIngest(ctx, job)),
-      {
-        connection,
-        prefix,
-        ...lifecycle,
-        maxStalledCount: MAX_STALLS.ingest,
-        concurrency: concurrency.ingest ?? DEFAULT_CONCURRENCY.ingest,
-      },
-    ),
+    workerOf(Queues.pull, "pull", (job: Job<PullQueueJobData>, token, signal) => processPull(ctx, job, token, signal), { settings: { backoffStrategy } }),
+    workerOf(Queues.ingest, "ingest", (job: Job<IngestJobData>) => processIngest(ctx, job)),
     // One worker per destination queue: each destination gets its own concurrency, so one that hangs
     // cannot take the slots the others need.
     // A destination's rate limit is its queue's BullMQ limiter, which every worker shares through Redis.
-    ...[...ctx.destinations].map(
-      ([destination, active]) =>
-        new Worker(
-          deliverQueueName(destination),
-          stallLimited(MAX_STALLS.deliver, (job: Job<DeliverJobData>) => processDelivery(ctx, job)),
-          {
-            connection,
-            prefix,
-            ...lifecycle,
-            maxStalledCount: MAX_STALLS.deliver,
-            concurrency: concurrency.deliver ?? DEFAULT_CONCURRENCY.deliver,
-            settings: { backoffStrategy },
-            ...(active.rateLimit ? { limiter: { max: active.rateLimit.max, duration: active.rateLimit.perSeconds * 1000 } } : {}),
-          },
-        ),
+    ...[...ctx.destinations].map(([destination, active]) =>
+      workerOf(deliverQueueName(destination), "deliver", (job: Job<DeliverJobData>) => processDelivery(ctx, job), {
+        settings: { backoffStrategy },
+        ...(active.rateLimit ? { limiter: { max: active.rateLimit.max, duration: active.rateLimit.perSeconds * 1000 } } : {}),
+      }),
     ),
   ];
   // Dead letters being written, awaited on close (a sweep of the failed jobs catches any a crash interrupts).
