@@ -134,17 +134,17 @@ export function registerOAuthServer(app: FastifyInstance, options: OAuthServerOp
     const authRequest = check.request;
     const auto = options.consent;
     const chosen = decision ?? (auto ? { decision: auto.decision, user: String(auto.user ?? options.users[0]?.id ?? "") } : undefined);
-    if (!chosen) {
-      const page = consentPage({
+    const page = (error?: string) =>
+      consentPage({
         providerName,
         clientId: authRequest.client.id,
         scopes: authRequest.scope,
         params,
         action: paths.authorize ?? "",
         users: options.users,
+        ...(error !== undefined ? { error } : {}),
       });
-      return reply.type("text/html; charset=utf-8").send(page);
-    }
+    if (!chosen) return reply.type("text/html; charset=utf-8").send(page());
     if (chosen.decision !== "approve") {
       return reply.redirect(
         redirectWith(authRequest.redirectUri, { error: "access_denied", error_description: "The user denied access", state: authRequest.state }),
@@ -156,20 +156,7 @@ export function registerOAuthServer(app: FastifyInstance, options: OAuthServerOp
         ? options.users.find((u) => u.username === chosen.username && u.password === chosen.password)
         : findUser(options.users, chosen.user ?? "");
     if (!user) {
-      return reply
-        .code(401)
-        .type("text/html; charset=utf-8")
-        .send(
-          consentPage({
-            providerName,
-            clientId: authRequest.client.id,
-            scopes: authRequest.scope,
-            params,
-            action: paths.authorize ?? "",
-            users: options.users,
-            error: "Wrong username or password",
-          }),
-        );
+      return reply.code(401).type("text/html; charset=utf-8").send(page("Wrong username or password"));
     }
     const code = tokens.createCode({
       clientId: authRequest.client.id,
