@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { PAYLOAD_VERSION, validatePayload, type DataType } from "@tributary/schemas";
 import type { Credentials } from "../../auth/credentials.ts";
-import type { RuntimeConnector } from "../../connectors/runtime-connector.ts";
+import type { ConnectorReadContext, RuntimeConnector } from "../../connectors/runtime-connector.ts";
 import { silentLogger } from "../../log/logger.ts";
 import { createProviderClient } from "../../provider-http/provider-client.ts";
 import type { ProviderTransport } from "../../provider-http/transport.ts";
@@ -64,16 +64,7 @@ export async function pullConnector(options: ConnectorPullOptions): Promise<Conn
   const types = connector.pullTypes;
   try {
     for (const [i, dataType] of types.entries()) {
-      const now = options.now;
-      const reading = connector.read(dataType, {
-        connection,
-        withSamples: true,
-        log: silentLogger(),
-        range,
-        signal: AbortSignal.timeout(3_600_000),
-        session,
-        ...(now ? { now: () => now.getTime() } : {}),
-      });
+      const reading = connector.read(dataType, cliReadContext(connection, session, range, options.now));
       for await (const slice of reading) {
         const reached = slice.position?.step?.end ?? slice.position?.window?.end;
         if (reached !== undefined)
@@ -86,6 +77,24 @@ export async function pullConnector(options: ConnectorPullOptions): Promise<Conn
     bar.stop();
   }
   return summary;
+}
+
+/** How the CLI reads a connector: with samples, quietly, for at most an hour, as of `now` when given. */
+export function cliReadContext(
+  connection: ConnectorReadContext["connection"],
+  session: ConnectorReadContext["session"],
+  range: ConnectorReadContext["range"],
+  now: Date | undefined,
+): ConnectorReadContext {
+  return {
+    connection,
+    withSamples: true,
+    log: silentLogger(),
+    range,
+    signal: AbortSignal.timeout(3_600_000),
+    session,
+    ...(now ? { now: () => now.getTime() } : {}),
+  };
 }
 
 /**

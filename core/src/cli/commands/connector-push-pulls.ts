@@ -8,7 +8,7 @@ import { actionDataTypes } from "../../spec/action-data-types.ts";
 import { createProviderClient } from "../../provider-http/provider-client.ts";
 import type { ProviderTransport } from "../../provider-http/transport.ts";
 import { notificationWindow } from "../../runtime/notification-window.ts";
-import { payloadWriter, type ConnectorPullOptions, type ConnectorPullSummary } from "./connector-pull.ts";
+import { cliReadContext, payloadWriter, type ConnectorPullOptions, type ConnectorPullSummary } from "./connector-pull.ts";
 
 export interface PushPullReplayOptions extends Pick<ConnectorPullOptions, "write" | "problem"> {
   connector: RuntimeConnector;
@@ -49,18 +49,9 @@ export async function replayExamplePushes(options: PushPullReplayOptions): Promi
       const connection = { userId, provider: connector.name, referenceId: null, providerUserId };
       if (action.action === "pull_window") {
         const range = notificationWindow(notification.document, action, options.now.getTime());
-        const now = options.now.getTime();
         // One notification may change several data types (Fitbit's activities: the logs and the day): each is pulled.
         for (const dataType of actionDataTypes(action) as DataType[]) {
-          for await (const slice of connector.read(dataType, {
-            connection,
-            withSamples: true,
-            log: silentLogger(),
-            range,
-            signal: AbortSignal.timeout(3_600_000),
-            session,
-            now: () => now,
-          })) {
+          for await (const slice of connector.read(dataType, cliReadContext(connection, session, range, options.now))) {
             emit(dataType, `${source}, stream ${slice.stream}`, slice);
           }
         }
