@@ -9,6 +9,8 @@ import sqlPlugin from "@tributary/destination-sql";
 import webhookPlugin from "@tributary/destination-webhook";
 import { startTestRuntime, type RuntimeHarness } from "@tributary/test-kit";
 import { createReadBack, POSTGRES_URL, type ReadBack } from "../kit/read-back/index.ts";
+// Not a package export: what the CLI's `deauth` runs, in this process or in the server holding the store.
+import { operatorActions } from "../../core/src/control/operator-actions.ts";
 
 /**
  * Deauth: the connection stops, every destination erases the user's data — even one that does not receive
@@ -103,6 +105,22 @@ describe("deauthenticating a user", () => {
       ["app", "withheld"],
       ["warehouse", "withheld"],
     ]);
+  });
+
+  it("the CLI's deauth revokes at the provider as the API's does (where the account's last connection goes, its subscription with it)", async () => {
+    const { user } = await connectUser(harness.runtime.ctx, { provider: "SANDBOX" });
+    const revoked: string[] = [];
+    const authorizer = {
+      handles: (provider: string) => provider === "SANDBOX",
+      begin: () => Promise.reject(new Error("not started here")),
+      revoke: async (connection: { user_id: string }) => void revoked.push(connection.user_id),
+    };
+    const actions = operatorActions(harness.runtime.ctx, { providers: {}, developers: [] } as never, authorizer);
+    expect(await actions.deauthorize(user.user_id)).toMatchObject({ status: "deauthorized" });
+    expect(revoked).toEqual([user.user_id]);
+    // Once: a second deauth asks nothing of the provider again.
+    expect(await actions.deauthorize(user.user_id)).toEqual({ status: "already_deauthorized" });
+    expect(revoked).toEqual([user.user_id]);
   });
 });
 

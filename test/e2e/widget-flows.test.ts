@@ -127,6 +127,39 @@ describe("connect flows over HTTP", () => {
     expect(text).toContain("Dieser Link ist abgelaufen");
   });
 
+  it("a widget session bounds its flows and its forms' tokens: acted on past its deadline it lands on the failure URL with auth_cancelled (session_expired), once", async () => {
+    const session = await h.v2("POST", "/auth/generateWidgetSession", { reference_id: "late-1", auth_failure_redirect_url: "https://app.example/failed" });
+    const b = formBrowser();
+    const html = await (await b.get(session.body.url)).text();
+    // A flow started from the widget ends when the widget session does, not 15 minutes after the click.
+    const start = await b.post(`${session.body.url}/start`, { csrf: csrfOf(html), provider: "PASSWORDY" });
+    expect(start.status).toBe(303);
+    const flowId = decodeURIComponent(new URL(start.headers.get("location")!).pathname.split("/").pop()!);
+    const flow = await h.store.peekAuthSession(flowId);
+    const widget = await h.store.lookupWidgetSession(session.body.session_id);
+    expect(flow?.expires_at).toBe(widget?.session.expires_at);
+
+    // The page was shown in time; the deadline passes before the user clicks.
+    await h.store.db.query("UPDATE widget_sessions SET expires_at = now() - interval '1 second' WHERE id = $1", [session.body.session_id]);
+    const late = await b.post(`${session.body.url}/start`, { csrf: csrfOf(html), provider: "SANDBOX" });
+    expect(late.status).toBe(303);
+    const landed = new URL(late.headers.get("location")!);
+    expect(landed.origin + landed.pathname).toBe("https://app.example/failed");
+    expect(Object.fromEntries(landed.searchParams)).toEqual({ reference_id: "late-1", reason: "session_expired" });
+    await until("events", async () => (events("auth_cancelled").some((event) => event.reference_id === "late-1") ? true : undefined), 15_000);
+    expect(events("auth_cancelled").find((event) => event.reference_id === "late-1")).toMatchObject({ status: "error", reason: "session_expired" });
+
+    // The session is over: a second post (a reload, another tab) tells nobody again.
+    const again = await b.post(`${session.body.url}/cancel`, { csrf: csrfOf(html), provider: "SANDBOX" });
+    expect(again.status).toBe(404);
+    // A forged post on an expired session is not taken for a late one.
+    const expired = await h.store.createWidgetSession({ developerId: h.dev.devId, providers: ["SANDBOX"], ttlSeconds: -1, referenceId: "late-2" });
+    const forged = await b.post(`${h.url}/widget/${expired.id}/cancel`, { csrf: csrfOf(html) });
+    expect(forged.status).toBe(410);
+    expect(await h.store.lookupWidgetSession(expired.id)).toBeDefined();
+    expect(events("auth_cancelled").filter((event) => event.reference_id === "late-1" || event.reference_id === "late-2")).toHaveLength(1);
+  });
+
   it("connects through the credentials form: a wrong password asks again under a new flow id, the right one connects; reconnecting the same account under the same reference_id sends user_reauth", async () => {
     const connect = async (password: string) => {
       const session = await h.v2("POST", "/auth/generateWidgetSession", { reference_id: "pw-ref", providers: "PASSWORDY" });

@@ -75,7 +75,7 @@ describe("FITBIT through its mock", () => {
     expect(pull.delivered()).toHaveLength(230);
   });
 
-  it("the subscription: created on connect for our user id, a second one is a 409 Fitbit's way, removed on disconnect", async () => {
+  it("the subscription: one per Fitbit account, named by its id — the same for every user the account is connected under — a second one is a 409 Fitbit's way, removed on disconnect", async () => {
     const mock = await startMockProvider(definition.spec, fixtures, mockOptions);
     const connection = await connectToMock(mock, userOf(LENA));
     const client = connectorClient(definition, {
@@ -86,12 +86,16 @@ describe("FITBIT through its mock", () => {
     });
     const auth = definition.spec.auth;
     if (auth.type !== "oauth2" || !auth.lifecycle?.connect || !auth.lifecycle.disconnect) throw new Error("FITBIT declares its subscription requests");
-    const session = client.session({ credentials: connection.credentials, variables: { user_id: "terra-user-1", provider_user_id: LENA } });
-    expect((await session.send(auth.lifecycle.connect[0]!)).status).toBe(200);
-    expect(mock.lifecycleCalls).toEqual([expect.objectContaining({ phase: "connect", path: "/1/user/-/apiSubscriptions/terra-user-1.json", userId: LENA })]);
-    await expect(session.send(auth.lifecycle.connect[0]!)).rejects.toMatchObject({ details: { status: 409 } });
-    expect((await session.send(auth.lifecycle.disconnect[0]!)).status).toBe(204);
-    expect(mock.lifecycleCalls.at(-1)).toMatchObject({ phase: "disconnect", path: "/1/user/-/apiSubscriptions/terra-user-1.json" });
+    // Two users of ours (two reference_ids or developers) connected to Lena's one account.
+    const first = client.session({ credentials: connection.credentials, variables: { user_id: "terra-user-1", provider_user_id: LENA } });
+    const second = client.session({ credentials: connection.credentials, variables: { user_id: "terra-user-2", provider_user_id: LENA } });
+    expect((await first.send(auth.lifecycle.connect[0]!)).status).toBe(200);
+    expect(mock.lifecycleCalls).toEqual([expect.objectContaining({ phase: "connect", path: `/1/user/-/apiSubscriptions/${LENA}.json`, userId: LENA })]);
+    await expect(second.send(auth.lifecycle.connect[0]!)).rejects.toMatchObject({ details: { status: 409 } });
+    expect(mock.lifecycleCalls.at(-1)).toMatchObject({ phase: "connect", path: `/1/user/-/apiSubscriptions/${LENA}.json` });
+    // Whichever of them is the account's last connection removes the subscription the first one made.
+    expect((await second.send(auth.lifecycle.disconnect[0]!)).status).toBe(204);
+    expect(mock.lifecycleCalls.at(-1)).toMatchObject({ phase: "disconnect", path: `/1/user/-/apiSubscriptions/${LENA}.json` });
   });
 
   it("an 8-hour token that expires: Fitbit's 401 expired_token, one refresh with the single-use refresh token, the read goes on", async () => {

@@ -4,7 +4,7 @@ import { validateConnector } from "@tributary/core/spec";
 import { CONNECTOR_DIR, fitbit } from "./fitbit.ts";
 
 describe("FITBIT spec", () => {
-  it("is a valid connector: PKCE with Basic client auth, the user from the token answer, a subscription per user, 150 requests an hour", async () => {
+  it("is a valid connector: PKCE with Basic client auth, the user from the token answer, a subscription per account, 150 requests an hour", async () => {
     const validation = await validateConnector(CONNECTOR_DIR);
     expect(validation.problems).toEqual([]);
     expect(validation.definition!.spec).toMatchObject({
@@ -16,7 +16,7 @@ describe("FITBIT spec", () => {
         clientAuth: "basic",
         refresh: "rotating",
         providerUserId: { from: "token", path: "/user_id" },
-        lifecycle: { connect: [{ method: "POST", path: "/1/user/-/apiSubscriptions/{user_id}.json" }], disconnect: [{ method: "DELETE" }] },
+        lifecycle: { connect: [{ method: "POST", path: "/1/user/-/apiSubscriptions/{provider_user_id}.json" }], disconnect: [{ method: "DELETE" }] },
       },
       http: { rateLimits: [{ scope: "user", max: 150, perSeconds: 3600, aligned: true }] },
       webhook: {

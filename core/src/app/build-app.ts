@@ -59,6 +59,8 @@ export interface App {
   auth: AuthService;
   /** The connect flows the widget, the OAuth callback and `authenticateUser` run. */
   flows: ConnectFlows;
+  /** Begins provider flows for `authenticateUser`, and revokes at the provider on every deauth (API and CLI). */
+  authorizer: ProviderAuthorizer;
   /** The public HTTP server (REST API, provider webhooks), created on first use (tests `inject()` into it without listening). */
   http(): FastifyInstance;
   /** Where /metrics and /admin are served: the admin server when `server.admin` is configured, else the public one. */
@@ -153,6 +155,7 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
     developers,
     auth,
     flows,
+    authorizer,
     startWorkers(concurrency, workerOptions) {
       const started = startWorkers(ctx, ctx.redis, concurrency, workerOptions);
       workers.push(started);

@@ -3,6 +3,7 @@ import { ErrorCodes } from "../errors/codes.ts";
 import { UserError } from "../errors/tributary-error.ts";
 import type { ProviderSettings } from "../runtime/runtime-context.ts";
 import { compileTemplate, type TemplateScope } from "../spec/template.ts";
+import { isRecord } from "../contracts/is-record.ts";
 
 const LOOPBACK = new Set(["localhost", "127.0.0.1", "[::1]"]);
 
@@ -78,8 +79,4 @@ export function renderParams(params: Record<string, string> | undefined, scope: 
     if (value !== "") out[name] = value;
   }
   return out;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === "object" && !Array.isArray(value);
 }

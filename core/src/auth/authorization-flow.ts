@@ -30,6 +30,8 @@ export interface BeginAuthorizationInput {
   requireBinding?: boolean;
   /** @default 900 */
   ttlSeconds?: number;
+  /** An absolute deadline instead of `ttlSeconds` (the widget session's, for a flow started from it). */
+  expiresAt?: string;
 }
 
 export interface AuthorizationStart {
@@ -109,7 +111,7 @@ export async function beginAuthorization(ctx: AuthContext, input: BeginAuthoriza
     secret: JSON.stringify(secret),
     successRedirectUrl: input.successRedirectUrl ?? null,
     failureRedirectUrl: input.failureRedirectUrl ?? null,
-    ...(ttlSeconds === undefined ? {} : { ttlSeconds }),
+    ...(input.expiresAt !== undefined ? { expiresAt: input.expiresAt } : ttlSeconds === undefined ? {} : { ttlSeconds }),
   });
   const url = endpoint.authorizationUrl({
     redirectUri,

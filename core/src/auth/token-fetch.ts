@@ -4,6 +4,7 @@ import { formDecoded } from "../contracts/percent-decoding.ts";
 import { readPointer } from "../spec/pointer.ts";
 import { scrubSecrets } from "./scrub-secrets.ts";
 import { TokenEndpointError } from "./token-endpoint-error.ts";
+import { isRecord } from "../contracts/is-record.ts";
 
 export interface TokenFetchOptions {
   provider: string;
@@ -70,7 +71,7 @@ function interpret(options: TokenFetchOptions, response: ProviderResponse, secre
   const describe = (what: unknown) => scrubSecrets(describeBody(what, text), secrets);
 
   if (status >= 200 && status < 300) {
-    if (!isObject(json)) {
+    if (!isRecord(json)) {
       throw new TokenEndpointError("invalid_response", `${provider} token endpoint answered ${status} without a JSON object`, { status });
     }
     const envelope = options.tokenResponse;
@@ -85,7 +86,7 @@ function interpret(options: TokenFetchOptions, response: ProviderResponse, secre
       }
     }
     const tokens = envelope?.root ? readPointer(json, envelope.root) : json;
-    if (!isObject(tokens)) {
+    if (!isRecord(tokens)) {
       throw new TokenEndpointError("invalid_response", `${provider} token endpoint answered without token fields at ${JSON.stringify(envelope?.root)}`, {
         status,
       });
@@ -99,7 +100,7 @@ function interpret(options: TokenFetchOptions, response: ProviderResponse, secre
     return new Response(JSON.stringify(normalized), { status: 200, headers: { "content-type": "application/json" } });
   }
 
-  const providerError = isObject(json) && typeof json.error === "string" && json.error !== "" ? json.error : undefined;
+  const providerError = isRecord(json) && typeof json.error === "string" && json.error !== "" ? json.error : undefined;
   const message = `${provider} token endpoint answered ${status}${providerError === undefined ? "" : ` ${scrubSecrets(providerError, secrets)}`}: ${describe(json)}`;
   const details = { status, ...(providerError === undefined ? {} : { providerError }) };
   if (status >= 300 && status < 400) {
@@ -130,7 +131,7 @@ function secretsOf(params: URLSearchParams, headers: Record<string, string>): st
 
 function describeBody(value: unknown, text: string): string {
   if (typeof value === "string") return value;
-  if (isObject(value)) {
+  if (isRecord(value)) {
     for (const key of ["error_description", "message", "detail", "error"]) {
       if (typeof value[key] === "string" && value[key] !== "") return value[key] as string;
     }
@@ -154,8 +155,4 @@ function parseJson(text: string): unknown {
   } catch {
     return undefined;
   }
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === "object" && !Array.isArray(value);
 }

@@ -41,7 +41,7 @@ export async function withOperatorSession<T>(options: AppCommandOptions, log: Lo
   }
   try {
     await assertRedisReachable(app);
-    return await use({ actions: operatorActions(app.services, config), queues: app.producer, config, mode: "local" });
+    return await use({ actions: operatorActions(app.services, config, app.authorizer), queues: app.producer, config, mode: "local" });
   } finally {
     await app.close();
   }

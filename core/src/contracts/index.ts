@@ -4,6 +4,7 @@ export * from "./aws-error.ts";
 export * from "./connector.ts";
 export * from "./data-types.ts";
 export * from "./destination.ts";
+export * from "./is-record.ts";
 export { singleHeader, singleQuery, type WebhookRequest } from "../ingress/webhook-request.ts";
 export * from "./natural-key.ts";
 export * from "./payload-store.ts";

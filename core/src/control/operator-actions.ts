@@ -8,6 +8,7 @@ import { connectUser } from "../services/connect-user.ts";
 import { connectWithForm, type FormKind } from "../services/connect-with-form.ts";
 import { deauthorizeUser, type DeauthorizeResult } from "../services/deauthorize-user.ts";
 import { pauseUser, resumeUser } from "../services/pause-user.ts";
+import type { ProviderAuthorizer } from "../services/provider-authorizer.ts";
 import type { ServiceContext } from "../services/service-context.ts";
 import type { TerraUserObject } from "../runtime/envelope.ts";
 import { toTerraUser } from "../runtime/terra-user.ts";
@@ -38,7 +39,12 @@ export interface OperatorActions {
 }
 
 /** The actions, run in this process through the service layer. */
-export function operatorActions(ctx: ServiceContext, config: Pick<TributaryConfig, "providers" | "api" | "developers">): OperatorActions {
+export function operatorActions(
+  ctx: ServiceContext,
+  config: Pick<TributaryConfig, "providers" | "api" | "developers">,
+  /** Revokes at the provider (and removes its subscription with the account's last connection), as the API's deauth does. */
+  authorizer?: ProviderAuthorizer,
+): OperatorActions {
   return {
     async connect(request) {
       const provider = request.provider.toUpperCase();
@@ -94,7 +100,7 @@ export function operatorActions(ctx: ServiceContext, config: Pick<TributaryConfi
       });
       return { user, backfillJobs };
     },
-    deauthorize: (userId) => deauthorizeUser(ctx, userId),
+    deauthorize: (userId) => deauthorizeUser(ctx, userId, authorizer ? { authorizer } : {}),
     async pause(userId) {
       const connection = await pauseUser(ctx, userId);
       return { user: toTerraUser(connection), paused_at: connection.paused_at };

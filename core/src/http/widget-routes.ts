@@ -11,6 +11,7 @@ import { CONNECT_RESULT_PATH, connectFormPath, type ConnectFlows, type FlowLandi
 import { connectorSpecOf } from "../services/connect-flow-kind.ts";
 import type { AuthorizationRequest } from "../services/provider-authorizer.ts";
 import type { AppServices } from "../services/service-context.ts";
+import type { WidgetSession } from "../state/index.ts";
 import { createCsrfTokens } from "../widget/csrf.ts";
 import { WIDGET_CSP, WIDGET_STYLE_PATH } from "../widget/html.ts";
 import { fill, localize, type Localized } from "../widget/messages.ts";
@@ -86,6 +87,26 @@ export async function widgetRoutes(app: FastifyInstance, options: WidgetRoutesOp
   const land = (reply: FastifyReply, l: Localized, landing: FlowLanding) =>
     landing.location ? reply.code(303).header("cache-control", "no-store").redirect(landing.location, 303) : invalidLink(reply, l);
 
+  /**
+   * A form post on a widget page: the session, when it is live and the post is this browser's. A post
+   * made on the page before the session's deadline but arriving after it ends the session as expired
+   * (failure redirect, `auth_cancelled` with `session_expired`); a forged one is refused either way.
+   */
+  const widgetPost = async (
+    request: FastifyRequest<{ Params: { sessionId: string }; Body: FormBody }>,
+    reply: FastifyReply,
+  ): Promise<{ session: WidgetSession; l: Localized } | { answered: FastifyReply }> => {
+    // The answer is sent, not awaited: a reply is thenable and settles only once it has been written.
+    const found = await store.lookupWidgetSession(request.params.sessionId);
+    if (found === undefined) return { answered: invalidLink(reply, localize(undefined)) };
+    const { session } = found;
+    const l = localize(session.language);
+    const verdict = await csrf.check(request.cookies[BROWSER_COOKIE], `widget:${session.id}`, request.body?.csrf);
+    if (verdict === "invalid") return { answered: found.expired ? expiredLink(reply, l) : refused(reply, l) };
+    if (found.expired || verdict === "expired") return { answered: land(reply, l, await flows.closeWidget(session, "session_expired")) };
+    return { session, l };
+  };
+
   const offered = (developerId: string, provider: string) => offers(v2, options.developers.get(developerId), provider);
 
   app.setErrorHandler((error, request, reply) => {
@@ -122,19 +143,16 @@ export async function widgetRoutes(app: FastifyInstance, options: WidgetRoutesOp
         cards,
         startAction: `${base}/start`,
         cancelAction: `${base}/cancel`,
-        csrf: await csrf.token(browser, `widget:${session.id}`),
+        csrf: await csrf.token(browser, `widget:${session.id}`, session.expires_at),
         ...(failed ? { failed } : {}),
       }),
     );
   });
 
   app.post<{ Params: { sessionId: string }; Body: FormBody }>("/widget/:sessionId/start", async (request, reply) => {
-    const found = await store.lookupWidgetSession(request.params.sessionId);
-    if (found === undefined) return invalidLink(reply, localize(undefined));
-    const { session } = found;
-    const l = localize(session.language);
-    if (found.expired) return expiredLink(reply, l);
-    if (!(await csrf.check(request.cookies[BROWSER_COOKIE], `widget:${session.id}`, request.body?.csrf))) return refused(reply, l);
+    const acted = await widgetPost(request, reply);
+    if (!("session" in acted)) return acted.answered;
+    const { session, l } = acted;
     const provider = String(request.body?.provider ?? "");
     const kinds = flows.kindsOf(provider);
     const chosen = request.body?.method;
@@ -146,6 +164,7 @@ export async function widgetRoutes(app: FastifyInstance, options: WidgetRoutesOp
       developerId: session.developer_id,
       provider,
       widgetSessionId: session.id,
+      expiresAt: session.expires_at,
       ...(session.reference_id ? { referenceId: session.reference_id } : {}),
       ...(session.language ? { language: session.language } : {}),
       ...(session.success_redirect_url ? { successRedirectUrl: session.success_redirect_url } : {}),
@@ -179,11 +198,9 @@ export async function widgetRoutes(app: FastifyInstance, options: WidgetRoutesOp
   });
 
   app.post<{ Params: { sessionId: string }; Body: FormBody }>("/widget/:sessionId/cancel", async (request, reply) => {
-    const session = await store.getWidgetSession(request.params.sessionId);
-    if (session === undefined) return invalidLink(reply, localize(undefined));
-    const l = localize(session.language);
-    if (!(await csrf.check(request.cookies[BROWSER_COOKIE], `widget:${session.id}`, request.body?.csrf))) return refused(reply, l);
-    return land(reply, l, await flows.cancelWidget(session));
+    const acted = await widgetPost(request, reply);
+    if (!("session" in acted)) return acted.answered;
+    return land(reply, acted.l, await flows.closeWidget(acted.session, "user_cancelled"));
   });
 
   const renderForm = async (request: FastifyRequest, reply: FastifyReply, flowId: string, status: number, error: boolean) => {
@@ -206,7 +223,7 @@ export async function widgetRoutes(app: FastifyInstance, options: WidgetRoutesOp
         action: path,
         cancelAction: `${path}/cancel`,
         ...(session.widget_session_id ? { backHref: `/widget/${encodeURIComponent(session.widget_session_id)}` } : {}),
-        csrf: await csrf.token(browser, `form:${session.state}`),
+        csrf: await csrf.token(browser, `form:${session.state}`, session.expires_at),
         error,
         ...(instructions ? { instructions } : {}),
       }),
@@ -219,7 +236,8 @@ export async function widgetRoutes(app: FastifyInstance, options: WidgetRoutesOp
     const { flowId } = request.params;
     const session = await flows.formFlow(flowId);
     const l = localize(session?.language);
-    if (session !== undefined && !(await csrf.check(request.cookies[BROWSER_COOKIE], `form:${flowId}`, request.body?.csrf))) return refused(reply, l);
+    if (session !== undefined && (await csrf.check(request.cookies[BROWSER_COOKIE], `form:${flowId}`, request.body?.csrf)) === "invalid")
+      return refused(reply, l);
     // Unknown, spent or expired flows are told apart (and reported) by submitForm.
     const body = request.body ?? {};
     const result = await flows.submitForm(flowId, {
@@ -235,8 +253,9 @@ export async function widgetRoutes(app: FastifyInstance, options: WidgetRoutesOp
     const { flowId } = request.params;
     const session = await flows.formFlow(flowId);
     const l = localize(session?.language);
-    if (session === undefined) return invalidLink(reply, l);
-    if (!(await csrf.check(request.cookies[BROWSER_COOKIE], `form:${flowId}`, request.body?.csrf))) return refused(reply, l);
+    // Expired (or unknown, or spent): cancelForm tells them apart — a late cancel is a failure redirect.
+    if (session === undefined) return land(reply, l, await flows.cancelForm(flowId));
+    if ((await csrf.check(request.cookies[BROWSER_COOKIE], `form:${flowId}`, request.body?.csrf)) === "invalid") return refused(reply, l);
     return land(reply, l, await flows.cancelForm(flowId));
   });
 

@@ -23,6 +23,7 @@ import { compileSpecRoutes, findRoute, pathOf, type RouteMatch } from "./spec-ro
 import { bodyFieldsNeeded, streamPage } from "./stream-page.ts";
 import { parseTimeParam, recordTime } from "./time-format.ts";
 import { urlAnswerOf, urlAnswersFor, type UrlAnswer } from "./url-answers.ts";
+import { isRecord } from "../contracts/is-record.ts";
 
 /** The window a stream request asked for, in epoch milliseconds: [start, end). */
 export interface RequestedWindow {
@@ -220,7 +221,7 @@ export function mockFromSpec(spec: ConnectorSpec, fixtures: SpecFixtures, option
       const field = (name: string): string | undefined => {
         if (mode.in === "header") return singleHeader(request.headers, name);
         if (mode.in === "query") return new URL(request.url, "http://mock").searchParams.get(name) ?? undefined;
-        const value = isRecord(request.body) ? request.body[name] : undefined;
+        const value = isBodyObject(request.body) ? request.body[name] : undefined;
         return typeof value === "string" || typeof value === "number" ? String(value) : undefined;
       };
       const id = field(mode.id);
@@ -346,7 +347,7 @@ export function mockFromSpec(spec: ConnectorSpec, fixtures: SpecFixtures, option
         }
         return { status: 200, body: setPointer(structuredClone(fixture.envelope ?? {}), route.stream.records ?? "", records[0]) };
       }
-      const body = isRecord(request.body) ? request.body : {};
+      const body = isBodyObject(request.body) ? request.body : {};
       const page = streamPage({
         stream: route.stream,
         records,
@@ -501,7 +502,7 @@ function recordsFor(fixture: StreamFixture | undefined, user: MockUser, window: 
 function withoutRecordFields(stream: StreamSpec, records: readonly unknown[]): readonly unknown[] {
   const fields = Object.keys(stream.recordFields ?? {});
   if (fields.length === 0) return records;
-  return records.map((record) => (isRecord(record) ? Object.fromEntries(Object.entries(record).filter(([key]) => !fields.includes(key))) : record));
+  return records.map((record) => (isBodyObject(record) ? Object.fromEntries(Object.entries(record).filter(([key]) => !fields.includes(key))) : record));
 }
 
 function inWindow(stream: StreamSpec, fixture: StreamFixture | undefined, records: readonly unknown[], window: RequestedWindow): readonly unknown[] {
@@ -542,8 +543,8 @@ function checkFixtures(spec: ConnectorSpec, fixtures: SpecFixtures): void {
   }
 }
 
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === "object" && value !== null && !Array.isArray(value) && !Buffer.isBuffer(value);
+/** A JSON object as a request body or record: a raw (Buffer) body is not one. */
+const isBodyObject = (value: unknown): value is Record<string, unknown> => isRecord(value) && !Buffer.isBuffer(value);
 
 function messageFor(kind: ProviderErrorKind): string {
   if (kind === "expired_token") return "The access token expired";

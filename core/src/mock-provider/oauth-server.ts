@@ -19,6 +19,7 @@ import {
   type TokenErrorShapeName,
 } from "./token-answers.ts";
 import { createTokenStore, type Grant, type IssuedTokens, type RefreshMode, type TokenStore } from "./token-store.ts";
+import { isRecord } from "../contracts/is-record.ts";
 
 export type GrantType = "authorization_code" | "password" | "refresh_token";
 
@@ -306,8 +307,6 @@ function bodyEncoding(request: FastifyRequest): "form" | "json" | undefined {
   if (type === "application/json") return "json";
   return undefined;
 }
-
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
 
 /** Parameters with one string value each (a repeated parameter keeps its first value). */
 function stringParams(source: unknown): Record<string, string> {

@@ -1,3 +1,5 @@
+import { isRecord } from "../contracts/is-record.ts";
+
 /**
  * Writes `value` at a JSON pointer, creating objects on the way ("" replaces the document). The mock
  * builds provider answers this way: records at `/body/measuregrps`, the cursor at `/next_token`.
@@ -9,7 +11,7 @@ export function setPointer(document: unknown, pointer: string, value: unknown): 
     .slice(1)
     .split("/")
     .map((t) => t.replaceAll("~1", "/").replaceAll("~0", "~"));
-  const root = isObject(document) ? document : {};
+  const root = isRecord(document) ? document : {};
   let current: Record<string, unknown> = root;
   tokens.forEach((token, index) => {
     if (token === "__proto__" || token === "constructor" || token === "prototype") throw new TypeError(`refusing to write ${pointer}`);
@@ -18,11 +20,9 @@ export function setPointer(document: unknown, pointer: string, value: unknown): 
       return;
     }
     const next = Object.hasOwn(current, token) ? current[token] : undefined;
-    const child = isObject(next) ? next : {};
+    const child = isRecord(next) ? next : {};
     current[token] = child;
     current = child;
   });
   return root;
 }
-
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);

@@ -7,6 +7,7 @@ import type { ProviderErrorKind } from "./error-shapes.ts";
 import { runHandshakes } from "./handshakes.ts";
 import { sendPush, signPush } from "./push-sender.ts";
 import { setPointer } from "./set-pointer.ts";
+import { isRecord } from "../contracts/is-record.ts";
 
 export type SubscriptionAction = "list" | "create" | "delete" | "renew";
 
@@ -79,7 +80,7 @@ export function createSubscriptionServer(spec: ConnectorSpec, options: Subscript
 
     let record: unknown = structuredClone(exampleRecord ?? {});
     // The request's fields the provider keeps (Polar's events, Oura's event and data types), by the example's names.
-    if (isObject(body) && isObject(record)) for (const name of Object.keys(record)) if (Object.hasOwn(body, name)) record[name] = structuredClone(body[name]);
+    if (isRecord(body) && isRecord(record)) for (const name of Object.keys(record)) if (Object.hasOwn(body, name)) record[name] = structuredClone(body[name]);
     record = setPointer(record, subscription.fields.callbackUrl, callbackUrl);
     record = setPointer(record, subscription.fields.id, newId());
     record = expiry(record);
@@ -135,7 +136,5 @@ export function createSubscriptionServer(spec: ConnectorSpec, options: Subscript
 function firstRecord(envelope: unknown, recordsAt: string): Record<string, unknown> | undefined {
   const found = envelope === undefined ? undefined : readPointer(envelope, recordsAt);
   const first = Array.isArray(found) ? found[0] : found;
-  return isObject(first) ? first : undefined;
+  return isRecord(first) ? first : undefined;
 }
-
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);

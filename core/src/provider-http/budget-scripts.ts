@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Redis } from "ioredis";
+import type { WindowReading } from "./rate-limit-headers.ts";
 
 /**
  * One counting window of a rate budget in Redis. Sliding windows are a log in a sorted set (each grant
@@ -23,14 +24,8 @@ export interface BudgetWindowKey {
   aligned: boolean;
 }
 
-/** What a provider's rate-limit headers said about one window; undefined = not said. */
-export interface WindowObservation extends BudgetWindowKey {
-  used?: number;
-  remaining?: number;
-  /** ms from now until the provider's window resets. */
-  resetMs?: number;
-  limit?: number;
-}
+/** What a provider's rate-limit headers said about one window of the budget. */
+export interface WindowObservation extends BudgetWindowKey, WindowReading {}
 
 /** What settles a grant once its request is over (answered, failed or timed out). */
 export interface BudgetGrant {

@@ -15,7 +15,7 @@ export {
   type ProviderBudgetDecision,
   type BudgetWindow,
 } from "./provider-budget.ts";
-export { readRateLimitHeaders, type HeaderReading, type HeaderWindow } from "./rate-limit-headers.ts";
+export { readRateLimitHeaders, type HeaderReading, type HeaderWindow, type WindowReading } from "./rate-limit-headers.ts";
 export {
   createProviderClient,
   type ProviderClient,

@@ -3,7 +3,7 @@ import type { RateLimitHeadersSpec, RateLimitSpec } from "@tributary/schemas";
 import { ErrorCodes } from "../errors/codes.ts";
 import { UserError } from "../errors/tributary-error.ts";
 import { budgetKeyBase, budgetScripts, type BudgetGrant, type BudgetWindowKey, type WindowObservation } from "./budget-scripts.ts";
-import { readRateLimitHeaders } from "./rate-limit-headers.ts";
+import { readRateLimitHeaders, type HeaderReading, type WindowReading } from "./rate-limit-headers.ts";
 import { declaredWindows, headerSetsOf, type DeclaredWindow } from "./rate-limited-wait.ts";
 
 export type BudgetWindow = DeclaredWindow;
@@ -127,7 +127,7 @@ export function providerBudget(options: ProviderBudgetOptions): ProviderBudget {
   };
 }
 
-function stripWindow({ window: _, ...rest }: { window: number; used?: number; remaining?: number; resetMs?: number; limit?: number }) {
+function stripWindow({ window: _, ...rest }: HeaderReading): WindowReading {
   return rest;
 }
 

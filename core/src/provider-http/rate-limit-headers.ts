@@ -7,13 +7,18 @@ export interface HeaderWindow {
   perSeconds: number;
 }
 
-export interface HeaderReading {
-  /** Index into the windows given to `readRateLimitHeaders`. */
-  window: number;
+/** What a provider's rate-limit headers said about one window; undefined = not said. */
+export interface WindowReading {
   used?: number;
   remaining?: number;
+  /** ms from now until the provider's window resets. */
   resetMs?: number;
   limit?: number;
+}
+
+export interface HeaderReading extends WindowReading {
+  /** Index into the windows given to `readRateLimitHeaders`. */
+  window: number;
 }
 
 /**

@@ -72,12 +72,16 @@ export interface ConnectFlows {
   formFlow(flowId: string): Promise<(AuthSession & { form: "password" | "token" }) | undefined>;
   /** The form was submitted: connect with what the user entered. */
   submitForm(flowId: string, fields: { username?: string; password?: string; token?: string }): Promise<FlowLanding | FormRetry>;
-  /** The user gave up on a form flow. */
+  /** The user gave up on a form flow (`session_expired` when it was past its deadline). */
   cancelForm(flowId: string): Promise<FlowLanding>;
   /** A provider that needs nothing from the user (SANDBOX), chosen in the widget. */
   connectDirect(request: AuthorizationRequest): Promise<FlowLanding>;
-  /** The user closed the widget without connecting. */
-  cancelWidget(session: WidgetSession): Promise<FlowLanding>;
+  /**
+   * The widget ends without a connection: the user closed it (`user_cancelled`) or acted on it after its
+   * deadline (`session_expired`). Only the call that ends the session tells the developer (one
+   * `auth_cancelled`); a later one lands nowhere (an invalid link).
+   */
+  closeWidget(session: WidgetSession, reason: "user_cancelled" | "session_expired"): Promise<FlowLanding>;
 }
 
 interface FormSecret {
@@ -159,6 +163,7 @@ export function createConnectFlows(options: ConnectFlowsOptions): ConnectFlows {
         developerId: request.developerId,
         widgetSessionId: request.widgetSessionId ?? null,
         language: request.language ?? null,
+        ...(request.expiresAt === undefined ? {} : { expiresAt: request.expiresAt }),
       };
       if (kind === "redirect") {
         const started = await auth.beginAuthorization({ provider: request.provider, ...common, requireBinding: startOptions.bindBrowser === true });
@@ -224,7 +229,7 @@ export function createConnectFlows(options: ConnectFlowsOptions): ConnectFlows {
     async cancelForm(flowId) {
       const claimed = await store.claimAuthSession(flowId);
       if (claimed === undefined || parseForm(claimed.session) === undefined) return { ok: false, provider: null, reason: "invalid_state" };
-      return failedFlow(sessionInfo(claimed.session), "user_cancelled");
+      return failedFlow(sessionInfo(claimed.session), claimed.expired ? "session_expired" : "user_cancelled");
     },
 
     async connectDirect(request) {
@@ -242,19 +247,14 @@ export function createConnectFlows(options: ConnectFlowsOptions): ConnectFlows {
       return { ok: true, provider: connection.provider, location, userId: connection.user_id };
     },
 
-    async cancelWidget(session) {
-      await announceAuthFailure(services, {
-        developerId: session.developer_id,
-        reason: "user_cancelled",
-        referenceId: session.reference_id,
-        flowId: session.id,
-      });
-      await store.endWidgetSession(session.id);
-      const params = { reference_id: session.reference_id, reason: "user_cancelled" };
+    async closeWidget(session, reason) {
+      if ((await store.endWidgetSession(session.id)) === "gone") return { ok: false, provider: null, reason: "invalid_state" };
+      await announceAuthFailure(services, { developerId: session.developer_id, reason, referenceId: session.reference_id, flowId: session.id });
+      const params = { reference_id: session.reference_id, reason };
       const location = session.failure_redirect_url
         ? withQuery(session.failure_redirect_url, params)
         : resultPage({ status: "failure", ...params, lang: session.language });
-      return { ok: false, provider: null, location, reason: "user_cancelled" };
+      return { ok: false, provider: null, location, reason };
     },
   };
 }

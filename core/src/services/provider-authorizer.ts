@@ -12,6 +12,8 @@ export interface AuthorizationRequest {
   failureRedirectUrl?: string;
   /** Set when the user started from a hosted widget session. */
   widgetSessionId?: string;
+  /** The flow ends by then at the latest: a flow started from a widget session lives no longer than the session. */
+  expiresAt?: string;
 }
 
 export interface StartedAuthorization {

@@ -10,8 +10,11 @@ export interface WidgetSessionRepository {
   getWidgetSession(id: string): Promise<WidgetSession | undefined>;
   /** The session whether live or expired (not yet purged), to tell the user which; undefined when unknown or ended. */
   lookupWidgetSession(id: string): Promise<{ session: WidgetSession; expired: boolean } | undefined>;
-  /** A user connected through it: the session's page is not offered again. True when it was live. */
-  endWidgetSession(id: string): Promise<boolean>;
+  /**
+   * A user connected through it, gave up, or came back too late: the session's page is not offered again.
+   * Whether it was live or expired when this call ended it; `gone` when another call had ended it (or it never was).
+   */
+  endWidgetSession(id: string): Promise<"live" | "expired" | "gone">;
   purgeExpiredWidgetSessions(): Promise<number>;
 }
 
@@ -72,7 +75,8 @@ export function createWidgetSessionRepository(db: Database): WidgetSessionReposi
 
     async endWidgetSession(id) {
       const { rows } = await db.query<{ live: unknown }>("DELETE FROM widget_sessions WHERE id = $1 RETURNING expires_at > now() AS live", [id]);
-      return rows[0]?.live === true;
+      const row = rows[0];
+      return row === undefined ? "gone" : row.live === true ? "live" : "expired";
     },
 
     async purgeExpiredWidgetSessions() {

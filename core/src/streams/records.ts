@@ -1,4 +1,5 @@
 import type { ProviderRecord } from "../contracts/connector.ts";
+import { isRecord } from "../contracts/is-record.ts";
 import type { ProviderAnswer } from "../provider-http/answer.ts";
 import { badResponse } from "../provider-http/errors.ts";
 import { compilePointer } from "../spec/pointer.ts";
@@ -19,8 +20,6 @@ export function extractRecords(answer: ProviderAnswer, pointer: string, where: s
   const records = items.filter(isRecord);
   return { records, skipped: items.length - records.length };
 }
-
-export const isRecord = (value: unknown): value is ProviderRecord => value !== null && typeof value === "object" && !Array.isArray(value);
 
 /** A record's provider id as text (ids are numbers at some providers, strings at others). */
 export function recordIdReader(pointer: string): (record: ProviderRecord) => string | undefined {

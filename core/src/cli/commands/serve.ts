@@ -92,7 +92,7 @@ async function runProcess(options: ProcessCommandOptions, role: Role): Promise<v
     }
     if (!app.config.database.url) {
       // The embedded store is this process's alone: CLI actions (connect, deauth, …) come through here.
-      control = await startControlServer({ dataDir: app.config.dataDir, actions: operatorActions(app.services, app.config), log });
+      control = await startControlServer({ dataDir: app.config.dataDir, actions: operatorActions(app.services, app.config, app.authorizer), log });
     }
     await awaitRedis({
       whenReady: (timeoutMs) => app.producer.whenReady(timeoutMs),
