@@ -87,7 +87,7 @@ destinations:
 
     expect(result.code, result.stderr).toBe(1);
     const lines = result.stdout.trim().split("\n");
-    expect(lines).toHaveLength(6);
+    expect(lines).toHaveLength(14);
     expect(lines[0]).toMatch(/^✓ redis \(127\.0\.0\.1:6379\) {2}ok {2}\d+ ms$/);
     expect(lines[1]).toMatch(/^✓ state store \(embedded, \.tributary\/db\) {2}ok {2}\d+ ms$/);
     expect(lines[2]).toMatch(/^✓ warehouse \(sql\) {2}ok {2}\d+ ms$/);
@@ -96,6 +96,10 @@ destinations:
     // A built-in OAuth provider without a client: loaded, but not offered to users, and said so.
     expect(lines[5]).toBe(
       "– INSIDERS  not offered to users: providers.INSIDERS.clientId is not set and INSIDERS publishes no public client — register an application with INSIDERS and set its clientId and clientSecret",
+    );
+    // So is every built-in provider connector whose client is not configured (Terra-like: all built in, offered once set up).
+    expect(lines.slice(6).map((line) => line.split("  ")[0])).toEqual(
+      ["STRAVA", "FITBIT", "OURA", "WHOOP", "GARMIN", "WITHINGS", "POLAR", "WAHOO"].map((name) => `– ${name}`),
     );
     for (const secret of [wrongPassword, signingSecret, apiKey]) {
       expect(result.stdout).not.toContain(secret);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { loadRecordings, recordedTransport } from "@tributary/core/recordings";
-import { connectorClient, connectorRun, inStableOrder, pullAndMap, type PullResult } from "@tributary/test-kit/connector";
+import { connectorClient, connectorRun, inStableOrder, payloadOutline, pullAndMap, type PullResult } from "@tributary/test-kit/connector";
 import { CONNECTOR_DIR, fitbit, LENA, RECORDINGS_DIR, WEEK } from "./fitbit.ts";
 
 /**
@@ -16,7 +16,7 @@ describe("FITBIT recordings", () => {
   it("replay Lena's week with no network: valid records of every type with the hand-computed values", async () => {
     const definition = fitbit();
     const recordings = await loadRecordings(RECORDINGS_DIR);
-    expect(recordings.files).toHaveLength(27);
+    expect(recordings.files).toHaveLength(29);
     const client = connectorClient(definition, { transport: recordedTransport(recordings) });
     pull = await pullAndMap(definition, client, { window: WEEK, providerUserId: LENA });
     expect(pull.failures()).toEqual([]);
@@ -38,6 +38,20 @@ describe("FITBIT recordings", () => {
     expect(run.code, run.stderr).toBe(0);
     expect(run.stderr).toContain(`✓ FITBIT: ${pull.delivered().length} valid records`);
     expect(inStableOrder(run.records)).toEqual(inStableOrder(pull.delivered()));
+  }, 120_000);
+
+  it("`tributary connector run --pushes` pulls the days each example push names (the day before and after too): every pull answered", async () => {
+    const run = await connectorRun(CONNECTOR_DIR, RECORDINGS_DIR, { pushes: true });
+    expect(run.code, run.stderr).toBe(0);
+    // activities of the 10th: the days 9–11 (no exercise logged then); sleep of the 10th: the night into the
+    // 10th; body of the 18th: the manual weigh-in; foods of the 11th: the only day of 10–12 with a meal.
+    expect(payloadOutline(run)).toEqual([
+      ["daily", ["2026-03-09T00:00:00.000000+01:00", "2026-03-10T00:00:00.000000+01:00", "2026-03-11T00:00:00.000000+01:00"]],
+      ["sleep", ["26013218219"]],
+      ["body", ["2026-03-18T06:30:00.000000+01:00"]],
+      ["nutrition", ["2026-03-11T00:00:00.000000+01:00"]],
+    ]);
+    expect((run.records[4] as any).measurements_data.measurements[0].weight_kg).toBe(63.8);
   }, 120_000);
 
   it("hold no credentials", async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { loadRecordings, recordedTransport } from "@tributary/core/recordings";
-import { connectorClient, connectorRun, inStableOrder, pullAndMap, type PullResult } from "@tributary/test-kit/connector";
+import { connectorClient, connectorRun, inStableOrder, payloadOutline, pullAndMap, type PullResult } from "@tributary/test-kit/connector";
 import { CONNECTOR_DIR, NIGHT_OF_THE_10TH, NOOR, oura, RECORDINGS_DIR, WEEK, WORKOUT } from "./oura.ts";
 
 /**
@@ -15,7 +15,7 @@ describe("OURA recordings", () => {
   it("replay Noor's week with no network: valid sleep, daily and activity records with the hand-computed values", async () => {
     const definition = oura();
     const recordings = await loadRecordings(RECORDINGS_DIR);
-    expect(recordings.files).toHaveLength(18);
+    expect(recordings.files).toHaveLength(21);
     const client = connectorClient(definition, { transport: recordedTransport(recordings) });
     pull = await pullAndMap(definition, client, { window: WEEK, providerUserId: NOOR });
     expect(pull.failures()).toEqual([]);
@@ -37,6 +37,18 @@ describe("OURA recordings", () => {
     expect(run.code, run.stderr).toBe(0);
     expect(run.stderr).toContain(`✓ OURA: ${pull.delivered().length} valid records`);
     expect(inStableOrder(run.records)).toEqual(inStableOrder(pull.delivered()));
+  }, 120_000);
+
+  it("`tributary connector run --pushes` fetches the sleep and workout each example names and pulls the scored day (the day before and after too)", async () => {
+    const run = await connectorRun(CONNECTOR_DIR, RECORDINGS_DIR, { pushes: true });
+    expect(run.code, run.stderr).toBe(0);
+    expect(payloadOutline(run)).toEqual([
+      ["sleep", [NIGHT_OF_THE_10TH]],
+      ["activity", [WORKOUT.ride]],
+      ["daily", ["2026-03-09T04:00:00.000000+01:00", "2026-03-10T04:00:00.000000+01:00", "2026-03-11T04:00:00.000000+01:00"]],
+    ]);
+    // The same document as the week's pull maps it.
+    expect(run.records[0]).toEqual(pull.delivered().find((record: any) => record.metadata.summary_id === NIGHT_OF_THE_10TH));
   }, 120_000);
 
   it("hold no credentials", async () => {

@@ -8,9 +8,9 @@ import { signPush } from "@tributary/core/mock-provider";
 import { createUndiciTransport } from "@tributary/core/provider-http";
 import { silentLogger } from "@tributary/core/log";
 import { createStreamExecutor } from "@tributary/core/streams";
-import { connectorClient, connectToMock } from "@tributary/test-kit/connector";
+import { connectorClient, connectorRun, connectToMock, payloadOutline } from "@tributary/test-kit/connector";
 import { startMockProvider } from "@tributary/test-kit/mock-provider";
-import { AVA, polar, polarFixtures } from "./polar.ts";
+import { AVA, CONNECTOR_DIR, polar, polarFixtures, RECORDINGS_DIR } from "./polar.ts";
 
 const definition = polar();
 const webhook = definition.spec.webhook!;
@@ -78,6 +78,16 @@ describe("POLAR pushes", () => {
     expect(mock.requests.slice(request).map((r) => [r.path, r.query])).toEqual([[`/v3/exercises/${id}`, { samples: "true", zones: "true" }]]);
     expect(exercise).toMatchObject({ id: "aQlC83", samples: expect.any(Array) });
   });
+
+  it("`tributary connector run --pushes` over the recordings fetches the exercise and the physical information the examples name", async () => {
+    const run = await connectorRun(CONNECTOR_DIR, RECORDINGS_DIR, { pushes: true });
+    expect(run.code, run.stderr).toBe(0);
+    expect(payloadOutline(run)).toEqual([
+      ["activity", ["aQlC83"]],
+      ["body", ["2026-03-12T07:05:00.000000+00:00"]],
+    ]);
+    expect((run.records[1] as any).measurements_data.measurements[0]).toMatchObject({ weight_kg: 61.4, height_cm: 168 });
+  }, 120_000);
 });
 
 async function readBody(request: IncomingMessage): Promise<Buffer> {

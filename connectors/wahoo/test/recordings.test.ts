@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { loadRecordings, recordedTransport } from "@tributary/core/recordings";
-import { connectorClient, connectorRun, inStableOrder, pullAndMap, type PullResult } from "@tributary/test-kit/connector";
+import { connectorClient, connectorRun, inStableOrder, payloadOutline, pullAndMap, type PullResult } from "@tributary/test-kit/connector";
 import { CONNECTOR_DIR, RECORDINGS_DIR, SAM, wahoo } from "./wahoo.ts";
 
 /**
@@ -73,6 +73,13 @@ describe("WAHOO recordings", () => {
     expect(run.code, run.stderr).toBe(0);
     expect(run.stderr).toContain(`✓ WAHOO: ${pull.delivered().length} valid records`);
     expect(inStableOrder(run.records)).toEqual(inStableOrder(pull.delivered()));
+  }, 120_000);
+
+  it("`tributary connector run --pushes` fetches the workout the example push names, with its FIT file's samples", async () => {
+    const run = await connectorRun(CONNECTOR_DIR, RECORDINGS_DIR, { pushes: true });
+    expect(run.code, run.stderr).toBe(0);
+    expect(payloadOutline(run)).toEqual([["activity", ["774300"]]]);
+    expect(run.records[0]).toEqual(pull.delivered().find((record: any) => record.metadata.summary_id === "774300"));
   }, 120_000);
 
   it("hold no credentials", async () => {

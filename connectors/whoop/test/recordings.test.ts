@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { loadRecordings, recordedTransport } from "@tributary/core/recordings";
-import { connectorClient, connectorRun, inStableOrder, pullAndMap, type PullResult } from "@tributary/test-kit/connector";
+import { connectorClient, connectorRun, inStableOrder, payloadOutline, pullAndMap, type PullResult } from "@tributary/test-kit/connector";
 import { CONNECTOR_DIR, JONAS, RECORDINGS_DIR, SLEEP_OF_THE_10TH, WEEK, whoop, WORKOUT } from "./whoop.ts";
 
 /**
@@ -15,7 +15,7 @@ describe("WHOOP recordings", () => {
   it("replay Jonas's week with no network: valid sleep, daily, activity and body records with the hand-computed values", async () => {
     const definition = whoop();
     const recordings = await loadRecordings(RECORDINGS_DIR);
-    expect(recordings.files).toHaveLength(11);
+    expect(recordings.files).toHaveLength(14);
     const client = connectorClient(definition, { transport: recordedTransport(recordings) });
     pull = await pullAndMap(definition, client, { window: WEEK, providerUserId: JONAS });
     expect(pull.failures()).toEqual([]);
@@ -26,27 +26,37 @@ describe("WHOOP recordings", () => {
     expect(of("daily")).toHaveLength(7);
     expect(of("daily")[0]).toMatchObject({ strain_data: { strain_level: 7.8 }, calories_data: { total_burned_calories: 2004.9 }, scores: { recovery: 50 } });
     expect(of("activity").map((a) => a.metadata.summary_id)).toEqual([WORKOUT.run]);
-    expect(of("body")[0].measurements_data.measurements[0]).toMatchObject({ weight_kg: 90.7185, height_cm: 182.9 });
+    // WHOOP keeps no history of the body measurement: it is dated by when WHOOP answered (the recorded Date header).
+    expect(of("body")[0].metadata).toMatchObject({ start_time: "2026-03-16T07:30:00.000000+00:00", end_time: "2026-03-16T07:30:00.000000+00:00" });
+    expect(of("body")[0].measurements_data.measurements[0]).toMatchObject({
+      measurement_time: "2026-03-16T07:30:00.000000+00:00",
+      weight_kg: 90.7185,
+      height_cm: 182.9,
+    });
   });
 
   it("`tributary connector run` over them prints exactly those records, each payload valid", async () => {
     const run = await connectorRun(CONNECTOR_DIR, RECORDINGS_DIR, { from: "2026-03-09", to: "2026-03-16", user: JONAS });
     expect(run.code, run.stderr).toBe(0);
     expect(run.stderr).toContain(`✓ WHOOP: ${pull.delivered().length} valid records`);
-    // The body is timed at the read (WHOOP keeps no history of it): the same values, another time.
-    const readTimeless = (records: Record<string, unknown>[]) =>
-      inStableOrder(
-        records.map((record: any) =>
-          record.measurements_data
-            ? {
-                ...record,
-                metadata: { ...record.metadata, start_time: "", end_time: "" },
-                measurements_data: { measurements: record.measurements_data.measurements.map((m: object) => ({ ...m, measurement_time: "" })) },
-              }
-            : record,
-        ),
-      );
-    expect(readTimeless(run.records)).toEqual(readTimeless(pull.delivered()));
+    expect(inStableOrder(run.records)).toEqual(inStableOrder(pull.delivered()));
+  }, 120_000);
+
+  it("`tributary connector run --pushes` fetches the sleep, the recovery's cycle and the workout each example names", async () => {
+    const run = await connectorRun(CONNECTOR_DIR, RECORDINGS_DIR, { pushes: true });
+    expect(run.code, run.stderr).toBe(0);
+    expect(payloadOutline(run)).toEqual([
+      ["sleep", [SLEEP_OF_THE_10TH]],
+      // The recovery after that sleep: the cycle 93810 it belongs to, from its start.
+      ["daily", ["2026-03-09T23:25:44.774000+01:00"]],
+      ["activity", [WORKOUT.run]],
+    ]);
+    // 8388.297 kJ / 4.184 = 2004.85 kcal; the recovery of the cycle: score 50, resting 64 bpm.
+    expect(run.records[1]).toMatchObject({
+      calories_data: { total_burned_calories: 2004.9 },
+      scores: { recovery: 50 },
+      heart_rate_data: { summary: { resting_hr_bpm: 64 } },
+    });
   }, 120_000);
 
   it("hold no credentials", async () => {

@@ -4,7 +4,8 @@ import { describe, expect, it, onTestFinished } from "vitest";
 import { checkWebhookVerification } from "@tributary/core/ingress";
 import { readPush } from "@tributary/core/authoring";
 import { startMockProvider } from "@tributary/test-kit/mock-provider";
-import { INES, withings, withingsFixtures } from "./withings.ts";
+import { connectorRun, payloadOutline } from "@tributary/test-kit/connector";
+import { CONNECTOR_DIR, INES, RECORDINGS_DIR, withings, withingsFixtures } from "./withings.ts";
 
 const definition = withings();
 const webhook = definition.spec.webhook!;
@@ -59,6 +60,20 @@ describe("WITHINGS pushes", () => {
     const [bedIn] = readPush(webhook, { userid: INES, appli: "50", startdate: "1772409600", enddate: "1772409601" });
     expect(bedIn!.action).toMatchObject({ action: "ignore" });
   });
+
+  it("`tributary connector run --pushes` over the recordings pulls what each example notification names", async () => {
+    const run = await connectorRun(CONNECTOR_DIR, RECORDINGS_DIR, { pushes: true });
+    expect(run.code, run.stderr).toBe(0);
+    expect(payloadOutline(run)).toEqual([
+      // appli 1: the weighing's day; appli 44: the night that ended on the 2nd; appli 16: the days 2–3 and the run of the 3rd.
+      ["body", ["2026-03-02T00:00:00.000000+00:00"]],
+      ["sleep", ["2480311"]],
+      ["daily", ["2026-03-02T00:00:00.000000+01:00", "2026-03-03T00:00:00.000000+01:00"]],
+      ["activity", ["3398001"]],
+    ]);
+    // light 13500 + deep 6300 + REM 6300 s asleep.
+    expect((run.records[1] as any).sleep_durations_data.asleep.duration_asleep_state_seconds).toBe(26100);
+  }, 120_000);
 });
 
 async function readBody(request: IncomingMessage): Promise<Buffer> {

@@ -37,8 +37,8 @@ const SECRET_SUFFIXES = ["accesstoken", "refreshtoken", "secret", "password", "a
 const VOLATILE_NAMES = new Set(["client_id", "redirect_uri", "state", "nonce", "code_challenge", "code_challenge_method"].map(normalize));
 /** Request headers never stored; their values are learned as secrets. */
 const CREDENTIAL_HEADERS = new Set(["authorization", "proxy-authorization", "cookie", "x-api-key", "api-key", "x-auth-token"]);
-/** Response headers not stored: credentials, and what the transport recomputes. */
-const DROPPED_RESPONSE_HEADERS = new Set(["set-cookie", "authorization", "proxy-authorization", "www-authenticate-info", "content-length", "content-encoding", "transfer-encoding", "connection", "keep-alive", "date", "age", "server-timing", "alt-svc", "report-to", "nel", "cf-ray", "x-amz-cf-id"]);
+/** Response headers not stored: credentials, and what the transport recomputes. `date` is kept: it is when the provider answered, which dates a record that carries no time of its own (`{answered_at}`). */
+const DROPPED_RESPONSE_HEADERS = new Set(["set-cookie", "authorization", "proxy-authorization", "www-authenticate-info", "content-length", "content-encoding", "transfer-encoding", "connection", "keep-alive", "age", "server-timing", "alt-svc", "report-to", "nel", "cf-ray", "x-amz-cf-id"]);
 
 export interface Scrubber {
   /** Remember a secret value: it is replaced wherever it appears from now on. */

@@ -1,12 +1,23 @@
 /**
  * Plugins loaded when the operator's config does not list its own: module specifiers, resolved from the
- * workspace root, so core still depends on none of them.
+ * workspace root, so core still depends on none of them. Every provider connector is built in, as a
+ * Terra-like service offers them all; one whose OAuth client is not configured is loaded but neither
+ * offered to users (widget, /v2/integrations) nor scheduled (`unavailableReason`), and `tributary check`
+ * says so.
  */
 export const BUILTIN_PLUGINS = [
   "@tributary/connector-sandbox",
   "@tributary/connector-insiders",
   "@tributary/connector-peloton",
   "@tributary/connector-xert",
+  "@tributary/connector-strava",
+  "@tributary/connector-fitbit",
+  "@tributary/connector-oura",
+  "@tributary/connector-whoop",
+  "@tributary/connector-garmin",
+  "@tributary/connector-withings",
+  "@tributary/connector-polar",
+  "@tributary/connector-wahoo",
   "@tributary/destination-webhook",
   "@tributary/destination-sql",
   "@tributary/destination-mongodb",

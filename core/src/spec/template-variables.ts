@@ -14,6 +14,11 @@ export const TEMPLATE_VARIABLE_GROUPS = {
   credentials: ["access_token"],
   /** The pull window, written in the stream's dateRange formats. */
   window: ["start", "end"],
+  /**
+   * When the provider answered the page at hand (its Date header, as an ISO date-time): the time of a record
+   * that carries none of its own (a current value, such as WHOOP's body measurement).
+   */
+  answer: ["answered_at"],
   /** A field of the record a detail request is made for: `{record.ride.id}`. */
   record: ["record.*"],
   /** The id of the object a webhook notification names. */
@@ -37,7 +42,7 @@ export const TEMPLATE_CONTEXTS = {
   authEndpoint: { describe: "an auth endpoint or parameter", offers: ["operator"] },
   stream: { describe: "a stream request", offers: ["connection", "operator", "credentials", "window"] },
   detail: { describe: "a detail request", offers: ["connection", "operator", "credentials", "window", "record"] },
-  recordFields: { describe: "a stream's recordFields", offers: ["connection", "window"] },
+  recordFields: { describe: "a stream's recordFields", offers: ["connection", "window", "answer"] },
   object: { describe: "an object request", offers: ["connection", "operator", "credentials", "object"] },
   providerUserId: { describe: "the provider-user-id request", offers: ["newConnection", "operator", "credentials"] },
   lifecycle: { describe: "a lifecycle request", offers: ["connection", "operator", "credentials", "webhookUrl"] },

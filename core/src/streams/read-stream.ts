@@ -12,6 +12,7 @@ import type { CompiledStream } from "./compile-stream.ts";
 import { attachDetails, onceAnswers, type DetailOutcome } from "./details.ts";
 import { expressionFailed } from "./expressions.ts";
 import type { PageAfter, PageState } from "./paging.ts";
+import { answerVariables } from "./answer-variables.ts";
 import { extractRecords } from "./records.ts";
 import { renderEnd, renderStart } from "./time-format.ts";
 import { clampWindow, stepWindows, type TimeWindow } from "./windows.ts";
@@ -194,12 +195,11 @@ export function readStream(stream: CompiledStream, requested: { start: Date; end
           ? { start: renderStart(step.start, dateRange.start), ...(dateRange.end ? { end: renderEnd(step.end, dateRange.end) } : {}) }
           : {};
         const request = await session.prepare(spec.request!, variables);
-        const fields = stream.recordFields?.(session.variables(variables));
         collected = spec.collect ? [...(from?.collected ?? [])] : undefined;
         for (;;) {
           position = { ...base, step: isoWindow(step), page: state, skip, ...(newest !== undefined ? { newest: new Date(newest).toISOString() } : {}) };
           // A continued read starts with the rest of the page it had received, not with asking for it again.
-          const page = received ?? (await fetchPage(request, state, fields, step));
+          const page = received ?? (await fetchPage(request, state, variables, step));
           received = undefined;
           current = page;
           ready = new Map((page.ready ?? []).map((index) => [index, page.records[index]!]));
@@ -254,7 +254,7 @@ export function readStream(stream: CompiledStream, requested: { start: Date; end
   }
 
   /** One page's records and what comes next; the answer itself (raw bytes and all) is not kept while they are handed out. */
-  async function fetchPage(request: PreparedRequest, state: PageState, fields: Record<string, string> | undefined, step: TimeWindow): Promise<FetchedPage> {
+  async function fetchPage(request: PreparedRequest, state: PageState, variables: TemplateVariables, step: TimeWindow): Promise<FetchedPage> {
     const answer = await session.execute(pager.request(request, state, session));
     stats.pages += 1;
     const { records, skipped } = extractRecords(answer, spec.records ?? "", where);
@@ -269,7 +269,10 @@ export function readStream(stream: CompiledStream, requested: { start: Date; end
         after = { stop: "end" };
       }
     }
-    if (fields) for (const record of records) Object.assign(record, fields);
+    if (stream.recordFields) {
+      const fields = stream.recordFields(session.variables({ ...variables, ...answerVariables(answer.headers) }));
+      for (const record of records) Object.assign(record, fields);
+    }
     return { records, after };
   }
 

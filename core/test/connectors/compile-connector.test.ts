@@ -152,7 +152,7 @@ describe("compileConnector", () => {
 });
 
 describe("plugin registry", () => {
-  it("loads the built-in connectors, the YAML-only INSIDERS, PELOTON and XERT included", async () => {
+  it("loads the built-in connectors: SANDBOX and every provider, the YAML-only ones included", async () => {
     const registry = createPluginRegistry();
     await registry.load(BUILTIN_PLUGINS.filter((specifier) => specifier.includes("connector-")));
     expect(
@@ -160,7 +160,7 @@ describe("plugin registry", () => {
         .connectors()
         .map((connector) => connector.name)
         .sort(),
-    ).toEqual(["INSIDERS", "PELOTON", "SANDBOX", "XERT"]);
+    ).toEqual(["FITBIT", "GARMIN", "INSIDERS", "OURA", "PELOTON", "POLAR", "SANDBOX", "STRAVA", "WAHOO", "WHOOP", "WITHINGS", "XERT"]);
     const insiders = registry.connector("INSIDERS");
     expect(insiders).toMatchObject({
       pullTypes: ["activity"],

@@ -96,7 +96,8 @@ describe("recordingTransport", () => {
     expect(first.request).toEqual({ method: "POST", path: "/oauth/token", body: { grant_type: "authorization_code" } });
     expect(first.response.body).toMatchObject({ access_token: REDACTED, refresh_token: REDACTED, token_type: "Bearer" });
     expect(first.response.headers).toMatchObject({ "cache-control": "no-store", "content-type": expect.stringContaining("application/json") });
-    expect(first.response.headers).not.toHaveProperty("date");
+    // When the provider answered is kept: it dates records that carry no time of their own ({answered_at}).
+    expect(first.response.headers).toHaveProperty("date");
     expect(second.request.query).toEqual({ start_date: "2026-03-01", end_date: "2026-03-03", next_token: cursor });
     expect(staleFile.response.body.errors[0].message).toContain(REDACTED);
     expect(deauthorize.request).toEqual({ method: "POST", path: "/oauth/deauthorize" });

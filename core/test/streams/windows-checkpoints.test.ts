@@ -36,6 +36,8 @@ describe("stream windows, checkpoints and resuming", () => {
         return { activities: DAILY.filter((r) => r.start_time >= Number(from) - DAY / 1000 && r.start_time <= Number(to)) };
       });
       app.get("/days", async () => ({ data: [] }));
+      // WHOOP-like: current values with no time of their own; the answer's Date header says when they were given.
+      app.get("/current", async (_request, reply) => reply.header("date", "Mon, 16 Mar 2026 07:30:00 GMT").send({ weight_kilogram: 90.7 }));
       // Fitbit-like: one day's summary, which names no day.
       app.get("/summary/:date", async (request) => ({ summary: { steps: Number((request.params as { date: string }).date.slice(-2)) * 100 } }));
       app.get("/numbered", async (request) => {
@@ -104,6 +106,12 @@ describe("stream windows, checkpoints and resuming", () => {
       { summary: { steps: 200 }, date: "2024-03-02", owner: "GGNJL9" },
       { summary: { steps: 300 }, date: "2024-03-03", owner: "GGNJL9" },
     ]);
+  });
+
+  it("recordFields: {answered_at} is when the provider answered the page (its Date header), the time of a record that has none", async () => {
+    const spec = stream({ request: { path: "/current" }, id: "/weight_kilogram", recordFields: { measured_at: "{answered_at}" } });
+    const records = await collect(executorFor({ name: "X" }, { now }).readStream(spec, range, { session: client().session() }));
+    expect(records).toEqual([{ weight_kilogram: 90.7, measured_at: "2026-03-16T07:30:00.000Z" }]);
   });
 
   it("steps newest first", async () => {

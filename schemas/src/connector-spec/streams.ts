@@ -178,7 +178,7 @@ export const StreamSpec = closed({
   recordFields: Type.Optional(
     Type.Record(Type.String({ pattern: "^[A-Za-z_][A-Za-z0-9_]*$" }), Template(""), {
       description:
-        'Fields set on each record from the window and the connection, for answers that do not say what they are about (Fitbit\'s summary of a day names no day): { date: "{start}" }. Not with `object`.',
+        'Fields set on each record from the window and the connection, for answers that do not say what they are about (Fitbit\'s summary of a day names no day): { date: "{start}" }; {answered_at} is when the provider answered the page (its Date header), for records with no time of their own. Not with `object`.',
     }),
   ),
   filter: Type.Optional(Type.String({ description: 'Expression on each record; records for which it is false are skipped (e.g. status = "COMPLETE").' })),

@@ -45,3 +45,14 @@ export async function connectorRun(
 export function inStableOrder(records: readonly Record<string, unknown>[]): Record<string, unknown>[] {
   return [...records].sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1));
 }
+
+/** Each payload as its type and, per record, its summary id (else its start time): what a run delivered, at a glance. */
+export function payloadOutline(run: ConnectorRun): Array<[string, string[]]> {
+  return run.payloads.map((payload) => [
+    payload.type,
+    (payload.data ?? []).map((record) => {
+      const metadata = record.metadata as { summary_id?: string; start_time?: string } | undefined;
+      return metadata?.summary_id ?? metadata?.start_time ?? "";
+    }),
+  ]);
+}

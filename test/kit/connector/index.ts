@@ -16,5 +16,5 @@ export {
 export { examplePushPulls, runPushPull, type PushPull, type PushPullOptions } from "./push-pulls.ts";
 export { recordExchanges, unanswered, type Exchange } from "./exchanges.ts";
 export { testConnector, type TestConnectorOptions } from "./test-connector.ts";
-export { connectorRun, inStableOrder, type ConnectorRun } from "./connector-run.ts";
+export { connectorRun, inStableOrder, payloadOutline, type ConnectorRun } from "./connector-run.ts";
 export { headerOf, startPushReceiver, type PushReceiver, type ReceivedRequest, type ReceiverAnswer } from "./push-receiver.ts";
