@@ -84,32 +84,34 @@ describe("connect vs. the last disconnect of a shared provider account", () => {
     await db?.close();
   });
 
+  /**
+   * Pauses the first side at `pauseAt` until the second side is seen waiting for the account's lock — or,
+   * were there no lock, reaching `otherAt` at the provider — and resolves once the first side is paused.
+   */
+  const pauseUntilTheOtherWaits = (pauseAt: string, otherAt: string): Promise<void> => {
+    const paused = signal();
+    const otherWaits = signal();
+    beforeRequest = async (request) => {
+      if (request === pauseAt) {
+        paused.resolve();
+        await otherWaits.promise;
+      } else if (request === otherAt) otherWaits.resolve();
+    };
+    onAccountBusy = () => otherWaits.resolve();
+    return paused.promise;
+  };
+
   it("a connect made while the last connection deregisters waits for it, then registers the account anew", async () => {
     const h = service();
     const first = connected(await connect(h, "race-1", "app-user-1")).connection.user_id;
     await db.store.deactivate(first);
-    const deregistering = signal();
-    const goOn = signal();
-    const waiting = signal();
-    const order: string[] = [];
-    beforeRequest = async (request) => {
-      order.push(request);
-      if (request === DEREGISTER) {
-        deregistering.resolve();
-        await goOn.promise;
-      } else if (request === REGISTER) waiting.resolve(); // no lock: the register ran during the deregistration
-    };
-    onAccountBusy = () => waiting.resolve();
-
+    const deregistering = pauseUntilTheOtherWaits(DEREGISTER, REGISTER);
     const revoking = h.service.revoke(first);
-    await deregistering.promise;
+    await deregistering;
     const second = connect(h, "race-1", "app-user-2");
-    await waiting.promise;
-    goOn.resolve();
 
     expect((await revoking).requests.map((r) => r.request)).toEqual([DEREGISTER]);
     expect(await second).toMatchObject({ ok: true });
-    expect(order.filter((r) => r === DEREGISTER || r === REGISTER)).toEqual([DEREGISTER, REGISTER]);
     expect(provider.registeredUsers.has("race-1")).toBe(true);
   });
 
@@ -117,24 +119,12 @@ describe("connect vs. the last disconnect of a shared provider account", () => {
     const h = service();
     const first = connected(await connect(h, "race-2", "app-user-1")).connection.user_id;
     await db.store.deactivate(first);
-    const registering = signal();
-    const goOn = signal();
-    const waiting = signal();
-    beforeRequest = async (request) => {
-      if (request === REGISTER) {
-        registering.resolve();
-        await goOn.promise;
-      } else if (request === DEREGISTER) waiting.resolve(); // no lock: the disconnect counted no one
-    };
-    onAccountBusy = () => waiting.resolve();
-
+    const registering = pauseUntilTheOtherWaits(REGISTER, DEREGISTER);
     const second = connect(h, "race-2", "app-user-2");
-    await registering.promise;
+    await registering;
     const revoking = h.service.revoke(first);
-    await waiting.promise;
-    goOn.resolve();
 
-    expect((await second).ok).toBe(true);
+    expect(await second).toMatchObject({ ok: true });
     expect(await revoking).toMatchObject({ requests: [], stillConnected: 1 });
     expect(provider.registeredUsers.has("race-2")).toBe(true);
   });
