@@ -4,13 +4,12 @@ import { startLocalReceiver, type LocalReceiver } from "@tributary/core/demo";
 import { silentLogger } from "@tributary/core/log";
 import { sandboxTerraRecords } from "@tributary/connector-sandbox";
 import { dataPayloads, emitPayload, waitForIdle, type RuntimeContext } from "@tributary/core/runtime";
+import { operatorActions } from "@tributary/core/control";
 import { connectUser, deauthorizeUser, eraseSweepDelayMs } from "@tributary/core/services";
 import sqlPlugin from "@tributary/destination-sql";
 import webhookPlugin from "@tributary/destination-webhook";
 import { startTestRuntime, type RuntimeHarness } from "@tributary/test-kit";
 import { createReadBack, POSTGRES_URL, type ReadBack } from "../kit/read-back/index.ts";
-// Not a package export: what the CLI's `deauth` runs, in this process or in the server holding the store.
-import { operatorActions } from "../../core/src/control/operator-actions.ts";
 
 /**
  * Deauth: the connection stops, every destination erases the user's data — even one that does not receive
@@ -90,12 +89,15 @@ describe("deauthenticating a user", () => {
     const records = [...sandboxTerraRecords("daily", { userId: user.user_id, range, withSamples: false })];
     const [serialized] = dataPayloads("daily", user, records, { maxRecords: 100, maxBytes: 1 << 20 });
     const dataTrace = randomUUID();
-    await emitPayload(ctx, serialized!.payload, { traceId: dataTrace, delayMs: 1500, developer: null, body: serialized!.body });
+    // Held back until after the deauth: the test runs it then, so nothing here waits on a clock.
+    await emitPayload(ctx, serialized!.payload, { traceId: dataTrace, delayMs: 3_600_000, developer: null, body: serialized!.body });
 
     const result = await deauthorizeUser(ctx, user.user_id);
     if (result.status !== "deauthorized") throw new Error(`expected a deauthorization, got ${result.status}`);
     const { traceId } = result;
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const held = await delayedDeliveries(ctx, dataTrace);
+    expect(held.map((job) => job.queueName).sort()).toEqual(["deliver-app", "deliver-warehouse"]);
+    await Promise.all(held.map((job) => job.promote()));
     await runEraseSweeps(ctx, traceId);
 
     expect(receiver.received.filter((r) => r.traceId === dataTrace)).toEqual([]);
@@ -129,11 +131,18 @@ describe("deauthenticating a user", () => {
  * (erase only, delayed by that much), run them now, and wait for everything to finish.
  */
 async function runEraseSweeps(ctx: RuntimeContext, traceId: string): Promise<void> {
-  for (const name of ctx.destinations.keys()) {
-    const sweep = (await ctx.queues.deliverTo(name).getJobs(["delayed"])).find((job) => job.data.traceId === `${traceId}.sweep`);
-    expect(sweep?.data).toMatchObject({ eraseOnly: true, eraseUser: expect.objectContaining({ user_id: expect.any(String) }) });
-    expect(sweep?.opts.delay).toBe(eraseSweepDelayMs(ctx));
-    await sweep!.promote();
+  const sweeps = await delayedDeliveries(ctx, `${traceId}.sweep`);
+  expect(sweeps).toHaveLength(ctx.destinations.size);
+  for (const sweep of sweeps) {
+    expect(sweep.data).toMatchObject({ eraseOnly: true, eraseUser: expect.objectContaining({ user_id: expect.any(String) }) });
+    expect(sweep.opts.delay).toBe(eraseSweepDelayMs(ctx));
+    await sweep.promote();
   }
   await waitForIdle(ctx.queues, { timeoutMs: 60_000 });
+}
+
+/** The deliveries of a trace still waiting out their delay, across every destination's queue. */
+async function delayedDeliveries(ctx: RuntimeContext, traceId: string) {
+  const queued = await Promise.all([...ctx.destinations.keys()].map((name) => ctx.queues.deliverTo(name).getJobs(["delayed"])));
+  return queued.flat().filter((job) => job.data.traceId === traceId);
 }

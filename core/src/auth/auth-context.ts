@@ -1,5 +1,6 @@
 import type { Logger } from "../log/logger.ts";
 import type { StateStore } from "../state/index.ts";
+import type { AccountLock } from "./account-lock.ts";
 import type { ProviderAuth } from "./provider-auth.ts";
 import type { SendProviderRequest } from "./send-provider-request.ts";
 
@@ -12,4 +13,6 @@ export interface AuthContext {
   providerAuth: (provider: string) => ProviderAuth;
   redirectUri: (provider: string) => string;
   sessionTtlSeconds: number | undefined;
+  /** Held while a connect registers an account, and while a disconnect decides whether it deregisters it. */
+  accountLock: AccountLock;
 }

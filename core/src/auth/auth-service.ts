@@ -16,6 +16,7 @@ import {
   type CompleteAuthorizationInput,
 } from "./authorization-flow.ts";
 import { authMethodFor } from "./auth-methods.ts";
+import { createAccountLock } from "./account-lock.ts";
 import { createConnectionCredentials } from "./connection-credentials.ts";
 import type { Credentials } from "./credentials.ts";
 import { connectWithPassword, connectWithToken, type ConnectWithPasswordInput, type ConnectWithTokenInput } from "./direct-connect.ts";
@@ -47,6 +48,11 @@ export interface AuthServiceOptions {
   sessionTtlSeconds?: number;
   /** Clock for token expiry, in epoch milliseconds. @default Date.now */
   now?: () => number;
+  /**
+   * How long a connect or disconnect waits while another one of the same provider account is at the
+   * provider, before it fails with ERR_AUTH_ACCOUNT_BUSY. @default 30000
+   */
+  accountLockWaitMs?: number;
 }
 
 /**
@@ -73,6 +79,9 @@ export interface AuthService {
 
 const DEFAULT_TOKEN_TIMEOUT_MS = 15_000;
 const DEFAULT_EXPIRY_BUFFER_SECONDS = 300;
+const DEFAULT_ACCOUNT_LOCK_WAIT_MS = 30_000;
+/** A few provider requests (registration, subscription, revocation) at their timeouts, and a transaction. */
+const ACCOUNT_LOCK_TTL_MS = 5 * 60_000;
 
 export function createAuthService(options: AuthServiceOptions): AuthService {
   const tokenTimeoutMs = options.tokenTimeoutMs ?? DEFAULT_TOKEN_TIMEOUT_MS;
@@ -87,6 +96,11 @@ export function createAuthService(options: AuthServiceOptions): AuthService {
     providerAuth: createProviderAuthResolver({ specOf: options.specOf, providers: options.providers, transport: options.transport, tokenTimeoutMs }),
     redirectUri: options.redirectUri,
     sessionTtlSeconds: options.sessionTtlSeconds,
+    accountLock: createAccountLock(lock, {
+      keyPrefix,
+      ttlMs: ACCOUNT_LOCK_TTL_MS,
+      waitMs: options.accountLockWaitMs ?? DEFAULT_ACCOUNT_LOCK_WAIT_MS,
+    }),
   };
 
   const connectionOf = async (connection: Connection | string): Promise<Connection> => {

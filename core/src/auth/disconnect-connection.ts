@@ -24,10 +24,16 @@ export interface RevokeReport {
  * (deregistration needs the tokens to still work), then the token revocation, then the stored tokens
  * are dropped. The provider's part is best effort — a user who disconnects is disconnected even when
  * the provider is down — and the report says what it answered. As at Terra, the provider is asked only
- * when this is the account's last active connection here. Deactivation and the deauth event are the
- * caller's.
+ * when this is the account's last active connection here; the count and the requests are made holding
+ * the account's lock, so a connect of the same account waits for the deregistration and then registers
+ * anew, or is stored first and counted. Deactivation and the deauth event are the caller's.
  */
 export async function revokeConnection(ctx: AuthContext, connection: Connection, credentials: Credentials): Promise<RevokeReport> {
+  const disconnect = () => disconnectAtProvider(ctx, connection, credentials);
+  return connection.provider_user_id === null ? disconnect() : ctx.accountLock.hold(connection.provider, connection.provider_user_id, disconnect);
+}
+
+async function disconnectAtProvider(ctx: AuthContext, connection: Connection, credentials: Credentials): Promise<RevokeReport> {
   const stillConnected = await otherConnections(ctx, connection);
   if (stillConnected > 0) {
     await ctx.store.setTokens(connection.user_id, null);

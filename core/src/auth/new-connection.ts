@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { AuthSpec } from "@tributary/schemas";
 import type { Connection, StateStore } from "../state/index.ts";
+import type { AccountLock } from "./account-lock.ts";
 import type { StoredTokens } from "./credentials.ts";
 import { fixedCredentials } from "./fixed-credentials.ts";
 import { runConnectRequests } from "./lifecycle-requests.ts";
@@ -37,9 +38,13 @@ export interface NewConnection {
  * dropped, not revoked (revoking at the provider could revoke the new grant too: Strava revokes every
  * token of the app for that athlete). The same account under another reference_id or developer is a
  * connection of its own beside the first, as at Terra; two identical connects racing end in
- * ERR_STATE_CONFLICT for the second.
+ * ERR_STATE_CONFLICT for the second. From the connect requests until the connection is stored, the
+ * account's lock is held: a disconnect of its last other connection cannot deregister it in between.
  */
-export async function createNewConnection(deps: { store: StateStore; send: SendProviderRequest }, input: NewConnectionInput): Promise<NewConnection> {
+export async function createNewConnection(
+  deps: { store: StateStore; send: SendProviderRequest; accountLock: AccountLock },
+  input: NewConnectionInput,
+): Promise<NewConnection> {
   const userId = input.userId ?? randomUUID();
   const credentials = fixedCredentials(input.auth, input.tokens);
   const variables: SendContext["variables"] = { user_id: userId, reference_id: input.referenceId ?? null, provider_user_id: null };
@@ -54,9 +59,16 @@ export async function createNewConnection(deps: { store: StateStore; send: SendP
     context,
   });
   variables.provider_user_id = providerUserId;
-  if (input.auth.type !== "none") await runConnectRequests(input.auth.lifecycle?.connect, deps.send, credentials, context);
+  const register = async (): Promise<NewConnection> => {
+    if (input.auth.type !== "none") await runConnectRequests(input.auth.lifecycle?.connect, deps.send, credentials, context);
+    return storeConnection(deps.store, input, userId, providerUserId);
+  };
+  return providerUserId === null ? register() : deps.accountLock.hold(input.provider, providerUserId, register);
+}
 
-  return deps.store.transaction(async (tx) => {
+/** Stores the connection, replacing the same owner's earlier connection of the account in the same transaction. */
+function storeConnection(store: StateStore, input: NewConnectionInput, userId: string, providerUserId: string | null): Promise<NewConnection> {
+  return store.transaction(async (tx) => {
     // Terra's rule: the same account under the same developer and reference_id is a reconnect, which
     // replaces the earlier connection; under another reference_id or developer it is a connection of its own.
     const owner = { developerId: input.developerId ?? null, referenceId: input.referenceId ?? null };

@@ -12,7 +12,7 @@ import { connectorSpecOf } from "../services/connect-flow-kind.ts";
 import type { AuthorizationRequest } from "../services/provider-authorizer.ts";
 import type { AppServices } from "../services/service-context.ts";
 import type { WidgetSession } from "../state/index.ts";
-import { createCsrfTokens } from "../widget/csrf.ts";
+import { createCsrfTokens, dropUnrotatedCsrfKey } from "../widget/csrf.ts";
 import { WIDGET_CSP, WIDGET_STYLE_PATH } from "../widget/html.ts";
 import { fill, localize, type Localized } from "../widget/messages.ts";
 import { connectFormPage, messagePage, providerListPage, resultPage } from "../widget/pages.ts";
@@ -55,7 +55,9 @@ export async function widgetRoutes(app: FastifyInstance, options: WidgetRoutesOp
   const { flows, services, config } = options;
   const { store, log } = services;
   const secureCookies = new URL(config.server.publicUrl).protocol === "https:";
-  const csrf = createCsrfTokens(services.redis, `${options.keyPrefix}:widget:csrf-key`);
+  const csrfKeyName = `${options.keyPrefix}:widget:csrf-key`;
+  await dropUnrotatedCsrfKey(services.redis, csrfKeyName);
+  const csrf = createCsrfTokens(services.redis, csrfKeyName);
   const cardOf = createProviderCards(services.registry, services.providers);
   const v2 = { services, config };
 

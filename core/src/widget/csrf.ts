@@ -76,3 +76,12 @@ export function createCsrfTokens(redis: Redis, keyName: string, now: () => numbe
     },
   };
 }
+
+/**
+ * Deletes the single key deployments used before keys rotated: it has the rotating keys' base name
+ * without a generation, and no expiry, so it would stay in Redis for ever though nothing reads it.
+ * Idempotent: run at every start-up, it finds nothing after the first.
+ */
+export async function dropUnrotatedCsrfKey(redis: Redis, keyName: string): Promise<void> {
+  await redis.del(keyName);
+}

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { Redis } from "ioredis";
 import { afterAll, describe, expect, it } from "vitest";
-import { createCsrfTokens } from "../../src/widget/csrf.ts";
+import { createCsrfTokens, dropUnrotatedCsrfKey } from "../../src/widget/csrf.ts";
 import { TEST_REDIS_URL } from "../http/test-app.ts";
 
 describe("widget CSRF tokens", () => {
@@ -66,5 +66,18 @@ describe("widget CSRF tokens", () => {
     expect(await csrf.check("browser-a", "widget:s1", token)).toBe("expired");
     const [generation, ...rest] = token.split(".");
     expect(await csrf.check("browser-a", "widget:s1", [Number(generation) + 100, ...rest].join("."))).toBe("invalid");
+  });
+
+  it("drops the unrotated key older deployments left (no expiry, read by nothing), and only that key", async () => {
+    const now = Date.parse("2030-01-01T10:00:00Z");
+    const name = keyName();
+    await redis.set(name, randomBytes(32).toString("base64"));
+    const csrf = createCsrfTokens(redis, name, () => now);
+    const token = await csrf.token("browser-a", "widget:s1", new Date(now + 60_000));
+    await dropUnrotatedCsrfKey(redis, name);
+    expect(await redis.exists(name)).toBe(0);
+    await dropUnrotatedCsrfKey(redis, name);
+    expect(await createCsrfTokens(redis, name, () => now).check("browser-a", "widget:s1", token)).toBe("valid");
+    await redis.del(`${name}:${Math.floor(now / HOUR)}`);
   });
 });

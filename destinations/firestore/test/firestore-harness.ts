@@ -29,6 +29,10 @@ export class FirestoreReader {
     this.db = new Firestore({ projectId: emulator.projectId, host: emulator.endpoint, ssl: false, universeDomain: "googleapis.com" });
   }
 
+  close(): Promise<void> {
+    return this.db.terminate();
+  }
+
   collection(root: string, type: string) {
     return this.db.collection(root).doc("2022-03-16").collection(type);
   }

@@ -1,21 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { decodeActivityFit } from "@tributary/fit";
 import { activityRecord, dailyRecord, dataPayload, delivery, testUser } from "@tributary/test-kit";
-import { startAwsEmulator, type AwsEmulator } from "@tributary/test-kit/emulators";
+import { emulatorPerFile, startAwsEmulator } from "@tributary/test-kit/emulators";
 import { S3Reader, bucketFor, createS3Destination } from "./s3-harness.ts";
 
-let emulator: AwsEmulator;
-let reader: S3Reader;
-
-beforeAll(async () => {
-  emulator = await startAwsEmulator();
-  reader = new S3Reader(emulator);
-});
-
-afterAll(async () => {
-  reader?.client.destroy();
-  await emulator?.stop();
-});
+const emulated = emulatorPerFile(startAwsEmulator, (emulator) => new S3Reader(emulator));
 
 const START = "2026-11-02T07:00:00.000000+00:00";
 const run = (id: string) =>
@@ -25,28 +14,28 @@ const run = (id: string) =>
 
 describe("s3 format: both", () => {
   it("writes each activity's .fit beside its .json (Terra's layout); other types stay JSON only", async () => {
-    const destination = createS3Destination(emulator, { prefix: "lake", gzip: true }, "bucket", "both");
+    const destination = createS3Destination(emulated.emulator, { prefix: "lake", gzip: true }, "bucket", "both");
     const user = testUser();
     await destination.write([delivery(dataPayload("activity", user, [run("run-1")])), delivery(dataPayload("daily", user, [dailyRecord("2026-11-02", 5000)]))]);
     const bucket = bucketFor(destination);
     const stem = `lake/2022-03-16/activity/${user.user_id}-${START}-run-1`;
-    expect(await reader.keys(bucket)).toEqual([`${stem}.fit`, `${stem}.json.gz`, `lake/2022-03-16/daily/${user.user_id}-2026-11-02.json.gz`].sort());
-    const fit = await reader.object(bucket, `${stem}.fit`);
+    expect(await emulated.client.keys(bucket)).toEqual([`${stem}.fit`, `${stem}.json.gz`, `lake/2022-03-16/daily/${user.user_id}-2026-11-02.json.gz`].sort());
+    const fit = await emulated.client.object(bucket, `${stem}.fit`);
     // Stored as is even with gzip: FIT tools open .fit objects.
     expect(fit.contentType).toBe("application/vnd.ant.fit");
     const activity = decodeActivityFit(fit.bytes, { summaryId: "run-1" });
     expect(activity.metadata).toMatchObject({ summary_id: "run-1", type: 8, start_time: START });
     expect(activity.heart_rate_data?.detailed?.hr_samples?.map((s) => s.bpm)).toEqual([130, 131, 132, 133]);
-    expect(((await reader.json(bucket, `${stem}.json.gz`)).data as unknown[])[0]).toEqual(run("run-1"));
+    expect(((await emulated.client.json(bucket, `${stem}.json.gz`)).data as unknown[])[0]).toEqual(run("run-1"));
     await destination.close();
   });
 
   it("a redelivery overwrites the .fit too, and an older copy arriving late leaves it alone", async () => {
-    const destination = createS3Destination(emulator, {}, "bucket", "both");
+    const destination = createS3Destination(emulated.emulator, {}, "bucket", "both");
     const user = testUser();
     const bucket = bucketFor(destination);
     const key = `2022-03-16/activity/${user.user_id}-${START}-run-2.fit`;
-    const calories = async () => decodeActivityFit((await reader.object(bucket, key)).bytes).calories_data?.total_burned_calories;
+    const calories = async () => decodeActivityFit((await emulated.client.object(bucket, key)).bytes).calories_data?.total_burned_calories;
     const version = (kcal: number, orderingTimestamp: number) =>
       delivery(dataPayload("activity", user, [activityRecord("run-2", START, { calories_data: { total_burned_calories: kcal } })]), { orderingTimestamp });
     await destination.write([version(500, 10)]);
@@ -58,25 +47,25 @@ describe("s3 format: both", () => {
   });
 
   it("delete(user) erases the .fit files with the rest", async () => {
-    const destination = createS3Destination(emulator, {}, "bucket", "both");
+    const destination = createS3Destination(emulated.emulator, {}, "bucket", "both");
     const user = testUser();
     await destination.write([delivery(dataPayload("activity", user, [run("run-3")]))]);
-    expect(await reader.keys(bucketFor(destination))).toHaveLength(2);
+    expect(await emulated.client.keys(bucketFor(destination))).toHaveLength(2);
     await destination.delete(user);
-    expect(await reader.keys(bucketFor(destination))).toEqual([]);
+    expect(await emulated.client.keys(bucketFor(destination))).toEqual([]);
     await destination.close();
   });
 });
 
 describe("s3 format: fit", () => {
   it("writes activities as .fit only, and every other event as JSON", async () => {
-    const destination = createS3Destination(emulator, {}, "bucket", "fit");
+    const destination = createS3Destination(emulated.emulator, {}, "bucket", "fit");
     const user = testUser();
     await destination.write([
       delivery(dataPayload("activity", user, [run("run-4"), run("run-5")])),
       delivery({ type: "auth", status: "success", user }, { orderingTimestamp: Date.parse("2026-11-02T08:00:00.000Z") }),
     ]);
-    expect(await reader.keys(bucketFor(destination))).toEqual(
+    expect(await emulated.client.keys(bucketFor(destination))).toEqual(
       [
         `2022-03-16/activity/${user.user_id}-${START}-run-4.fit`,
         `2022-03-16/activity/${user.user_id}-${START}-run-5.fit`,
@@ -87,7 +76,7 @@ describe("s3 format: fit", () => {
   });
 
   it("storePayload parks a file under payloads/<user>/ and its URL returns the bytes", async () => {
-    const destination = createS3Destination(emulator, {}, "bucket", "fit");
+    const destination = createS3Destination(emulated.emulator, {}, "bucket", "fit");
     const user = testUser();
     const parked = delivery(dataPayload("activity", user, [run("run-6")]));
     const body = Uint8Array.from([1, 2, 3, 4]);

@@ -14,6 +14,10 @@ export class S3Reader {
     this.client = new S3Client({ endpoint: emulator.endpoint, forcePathStyle: true, region: emulator.region, credentials: emulator.credentials });
   }
 
+  close(): void {
+    this.client.destroy();
+  }
+
   async keys(bucket: string, prefix = ""): Promise<string[]> {
     const keys: string[] = [];
     let token: string | undefined;

@@ -1,26 +1,15 @@
 import { randomUUID } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { TributaryError } from "@tributary/core/contracts";
 import { activityRecord, dailyRecord, dataPayload, delivery, testUser } from "@tributary/test-kit";
-import { startAwsEmulator, type AwsEmulator } from "@tributary/test-kit/emulators";
+import { emulatorPerFile, startAwsEmulator } from "@tributary/test-kit/emulators";
 import { S3Reader, bucketFor, createS3Destination } from "./s3-harness.ts";
 
-let emulator: AwsEmulator;
-let reader: S3Reader;
-
-beforeAll(async () => {
-  emulator = await startAwsEmulator();
-  reader = new S3Reader(emulator);
-});
-
-afterAll(async () => {
-  reader?.client.destroy();
-  await emulator?.stop();
-});
+const emulated = emulatorPerFile(startAwsEmulator, (emulator) => new S3Reader(emulator));
 
 describe("s3 object layout", () => {
   it("writes one Terra-shaped object per record under 2022-03-16/<type>/<user_id>-…", async () => {
-    const destination = createS3Destination(emulator, { prefix: "exports" });
+    const destination = createS3Destination(emulated.emulator, { prefix: "exports" });
     const user = testUser();
     const run = activityRecord("run-1", "2026-11-02T07:00:00.000000+00:00");
     await destination.write([
@@ -31,7 +20,7 @@ describe("s3 object layout", () => {
     ]);
     const bucket = bucketFor(destination);
     const u = user.user_id;
-    expect(await reader.keys(bucket)).toEqual(
+    expect(await emulated.client.keys(bucket)).toEqual(
       [
         `exports/2022-03-16/activity/${u}-2026-11-02T07:00:00.000000+00:00-run-1.json`,
         `exports/2022-03-16/activity/${u}-2026-11-02T07:00:00.000000+00:00-run-2.json`,
@@ -40,40 +29,40 @@ describe("s3 object layout", () => {
         `exports/2022-03-16/daily/${u}-2026-11-02.json`,
       ].sort(),
     );
-    expect(await reader.json(bucket, `exports/2022-03-16/activity/${u}-2026-11-02T07:00:00.000000+00:00-run-1.json`)).toEqual({
+    expect(await emulated.client.json(bucket, `exports/2022-03-16/activity/${u}-2026-11-02T07:00:00.000000+00:00-run-1.json`)).toEqual({
       type: "activity",
       user,
       data: [run],
       version: "2022-03-16",
     });
-    expect(await reader.json(bucket, `exports/2022-03-16/athlete/${u}.json`)).toEqual({
+    expect(await emulated.client.json(bucket, `exports/2022-03-16/athlete/${u}.json`)).toEqual({
       type: "athlete",
       user,
       athlete: { first_name: "Ada" },
       version: "2022-03-16",
     });
-    expect(await reader.json(bucket, `exports/2022-03-16/auth/${u}-2026-11-02T08:00:00.000Z.json`)).toEqual({ type: "auth", status: "success", user });
+    expect(await emulated.client.json(bucket, `exports/2022-03-16/auth/${u}-2026-11-02T08:00:00.000Z.json`)).toEqual({ type: "auth", status: "success", user });
     await destination.close();
   });
 
   it("gzip stores .json.gz objects that decompress to the same payload", async () => {
-    const destination = createS3Destination(emulator, { gzip: true });
+    const destination = createS3Destination(emulated.emulator, { gzip: true });
     const user = testUser();
     const day = dailyRecord("2026-11-03", 4200);
     await destination.write([delivery(dataPayload("daily", user, [day]))]);
     const bucket = bucketFor(destination);
     const key = `2022-03-16/daily/${user.user_id}-2026-11-03.json.gz`;
-    expect(await reader.keys(bucket)).toEqual([key]);
-    expect(await reader.json(bucket, key)).toEqual({ type: "daily", user, data: [day], version: "2022-03-16" });
+    expect(await emulated.client.keys(bucket)).toEqual([key]);
+    expect(await emulated.client.json(bucket, key)).toEqual({ type: "daily", user, data: [day], version: "2022-03-16" });
     await destination.close();
   });
 
   it("a redelivery overwrites the object, and an older copy arriving late does not", async () => {
-    const destination = createS3Destination(emulator);
+    const destination = createS3Destination(emulated.emulator);
     const user = testUser();
     const bucket = bucketFor(destination);
     const key = `2022-03-16/daily/${user.user_id}-2026-11-04.json`;
-    const steps = async () => ((await reader.json(bucket, key)).data as Array<{ distance_data: { steps: number } }>)[0]?.distance_data.steps;
+    const steps = async () => ((await emulated.client.json(bucket, key)).data as Array<{ distance_data: { steps: number } }>)[0]?.distance_data.steps;
 
     await destination.write([delivery(dataPayload("daily", user, [dailyRecord("2026-11-04", 100)]), { orderingTimestamp: 10 })]);
     await destination.write([delivery(dataPayload("daily", user, [dailyRecord("2026-11-04", 200)]), { orderingTimestamp: 20 })]);
@@ -86,12 +75,12 @@ describe("s3 object layout", () => {
       delivery(dataPayload("daily", user, [dailyRecord("2026-11-04", 300)]), { orderingTimestamp: 30 }),
     ]);
     expect(await steps()).toBe(400);
-    expect(await reader.keys(bucket)).toEqual([key]);
+    expect(await emulated.client.keys(bucket)).toEqual([key]);
     await destination.close();
   });
 
   it("delete(user) erases every folder of that user, payloads included, and not a user whose id extends theirs", async () => {
-    const destination = createS3Destination(emulator);
+    const destination = createS3Destination(emulated.emulator);
     const gone = testUser();
     const twin = testUser({ user_id: `${gone.user_id}-twin` });
     for (const user of [gone, twin]) {
@@ -104,7 +93,7 @@ describe("s3 object layout", () => {
     }
     const bucket = bucketFor(destination);
     await destination.delete(gone);
-    const left = await reader.keys(bucket);
+    const left = await emulated.client.keys(bucket);
     expect(left.filter((k) => k.includes(gone.user_id) && !k.includes(twin.user_id))).toEqual([]);
     expect(left).toHaveLength(4);
     expect(left.every((k) => k.includes(twin.user_id))).toBe(true);
@@ -114,7 +103,7 @@ describe("s3 object layout", () => {
 
 describe("s3 storePayload", () => {
   it("parks a payload and returns a pre-signed URL that fetches it", async () => {
-    const destination = createS3Destination(emulator, { prefix: "hooks/" });
+    const destination = createS3Destination(emulated.emulator, { prefix: "hooks/" });
     const user = testUser();
     const parked = delivery(dataPayload("activity", user, [activityRecord("big", "2026-11-06T07:00:00.000000+00:00")]));
     const stored = await destination.storePayload(parked);
@@ -133,7 +122,7 @@ describe("s3 storePayload", () => {
 describe("s3 errors and lifecycle", () => {
   it("a missing bucket is a configuration error naming the bucket, from check and from write", async () => {
     const bucket = `missing-${randomUUID()}`;
-    const destination = createS3Destination(emulator, { bucket });
+    const destination = createS3Destination(emulated.emulator, { bucket });
     const checked = await destination.check().catch((e: unknown) => e);
     expect(checked).toBeInstanceOf(TributaryError);
     expect(checked).toMatchObject({ code: "ERR_DESTINATION_CONFIG", errorClass: "user" });
@@ -144,7 +133,7 @@ describe("s3 errors and lifecycle", () => {
   });
 
   it("an unknown access key is a credentials error, from check and from write, never retried", async () => {
-    const destination = createS3Destination(emulator, { accessKeyId: "AKIAUNKNOWN" });
+    const destination = createS3Destination(emulated.emulator, { accessKeyId: "AKIAUNKNOWN" });
     expect(await destination.check().catch((e: unknown) => e)).toMatchObject({ code: "ERR_DESTINATION_AUTH", errorClass: "user" });
     const written = await destination.write([delivery(dataPayload("daily", testUser(), [dailyRecord("2026-11-07", 1)]))]).catch((e: unknown) => e);
     expect(written).toMatchObject({ code: "ERR_DESTINATION_AUTH", errorClass: "user", details: { status: 403 } });
@@ -152,7 +141,7 @@ describe("s3 errors and lifecycle", () => {
   });
 
   it("an endpoint nobody listens on is a retryable outage, and the secret never shows", async () => {
-    const destination = createS3Destination(emulator, { endpoint: "http://127.0.0.1:1", secretAccessKey: "do-not-print-me" });
+    const destination = createS3Destination(emulated.emulator, { endpoint: "http://127.0.0.1:1", secretAccessKey: "do-not-print-me" });
     const checked = (await destination.check().catch((e: unknown) => e)) as TributaryError;
     expect(checked).toBeInstanceOf(TributaryError);
     expect(checked).toMatchObject({ code: "ERR_DESTINATION_UNAVAILABLE", errorClass: "transient" });
@@ -161,7 +150,7 @@ describe("s3 errors and lifecycle", () => {
   });
 
   it("reconnects after close", async () => {
-    const destination = createS3Destination(emulator);
+    const destination = createS3Destination(emulated.emulator);
     await destination.check();
     await destination.close();
     await destination.check();

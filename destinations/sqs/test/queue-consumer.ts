@@ -22,6 +22,10 @@ export class QueueConsumer {
     this.client = new SQSClient({ endpoint: emulator.endpoint, region: emulator.region, credentials: emulator.credentials });
   }
 
+  close(): void {
+    this.client.destroy();
+  }
+
   async drain(queueUrl: string): Promise<Message[]> {
     const log = this.received.get(queueUrl) ?? [];
     this.received.set(queueUrl, log);

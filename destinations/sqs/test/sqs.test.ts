@@ -1,26 +1,15 @@
 import { randomUUID } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { GetObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { TributaryError } from "@tributary/core/contracts";
 import s3Plugin from "@tributary/destination-s3";
 import { activityRecord, dailyRecord, dataPayload, delivery, testUser } from "@tributary/test-kit";
-import { startAwsEmulator, type AwsEmulator } from "@tributary/test-kit/emulators";
+import { emulatorPerFile, startAwsEmulator } from "@tributary/test-kit/emulators";
 import { QueueConsumer } from "./queue-consumer.ts";
 import { createSqsDestination, queueFor } from "./sqs-harness.ts";
 import { testContext } from "@tributary/test-kit";
 
-let emulator: AwsEmulator;
-let consumer: QueueConsumer;
-
-beforeAll(async () => {
-  emulator = await startAwsEmulator();
-  consumer = new QueueConsumer(emulator);
-});
-
-afterAll(async () => {
-  consumer?.client.destroy();
-  await emulator?.stop();
-});
+const emulated = emulatorPerFile(startAwsEmulator, (emulator) => new QueueConsumer(emulator));
 
 /** Many activities: a payload of roughly `count` × 250 bytes. */
 const bigActivity = (user: ReturnType<typeof testUser>, count: number) =>
@@ -32,12 +21,12 @@ const bigActivity = (user: ReturnType<typeof testUser>, count: number) =>
 
 describe("sqs messages", () => {
   it("sends one message per payload, body = payload, with type/user_id/provider attributes", async () => {
-    const destination = createSqsDestination(emulator);
+    const destination = createSqsDestination(emulated.emulator);
     const user = testUser({ provider: "GARMIN" });
     const sent = delivery(dataPayload("daily", user, [dailyRecord("2026-11-01", 10)]), { reference: "req-1" });
     const auth = delivery({ type: "auth", status: "success", user });
     await destination.write([sent, auth]);
-    const [first, second, ...rest] = await consumer.drain(queueFor(destination));
+    const [first, second, ...rest] = await emulated.client.drain(queueFor(destination));
     expect(rest).toEqual([]);
     expect(JSON.parse(first?.Body ?? "")).toEqual(sent.payload);
     expect(first?.MessageAttributes).toEqual({
@@ -53,13 +42,13 @@ describe("sqs messages", () => {
   });
 
   it("FIFO: the user id is the message group, the trace id the deduplication id, so a retried delivery is dropped", async () => {
-    const destination = createSqsDestination(emulator, { fifo: true });
+    const destination = createSqsDestination(emulated.emulator, { fifo: true });
     const alice = testUser();
     const bob = testUser();
     const retried = delivery(dataPayload("daily", alice, [dailyRecord("2026-11-02", 1)]));
     await destination.write([retried, delivery(dataPayload("daily", bob, [dailyRecord("2026-11-02", 2)]))]);
     await destination.write([retried]);
-    const messages = await consumer.drain(queueFor(destination));
+    const messages = await emulated.client.drain(queueFor(destination));
     expect(messages).toHaveLength(2);
     const aliceMessage = messages.find((m) => m.MessageAttributes?.user_id?.StringValue === alice.user_id);
     expect(aliceMessage?.Attributes?.MessageGroupId).toBe(alice.user_id);
@@ -69,30 +58,30 @@ describe("sqs messages", () => {
   });
 
   it("more than ten payloads go out in several batches, in order", async () => {
-    const destination = createSqsDestination(emulator, { fifo: true });
+    const destination = createSqsDestination(emulated.emulator, { fifo: true });
     const user = testUser();
     const deliveries = Array.from({ length: 23 }, (_, i) =>
       delivery(dataPayload("daily", user, [dailyRecord(`2026-10-${String(i + 1).padStart(2, "0")}`, i)])),
     );
     await destination.write(deliveries);
-    const messages = await consumer.drain(queueFor(destination));
+    const messages = await emulated.client.drain(queueFor(destination));
     expect(messages.map((m) => m.MessageAttributes?.trace_id?.StringValue)).toEqual(deliveries.map((d) => d.traceId));
     await destination.close();
   });
 
   it("a payload over maxInlineBytes becomes an s3_payload pointer to an object in the payload store", async () => {
-    const bucket = emulator.createBucket(`tributary-${randomUUID()}`);
+    const bucket = emulated.emulator.createBucket(`tributary-${randomUUID()}`);
     const store = s3Plugin.create(
-      { bucket, region: emulator.region, endpoint: emulator.endpoint, forcePathStyle: true, ...emulator.credentials },
+      { bucket, region: emulated.emulator.region, endpoint: emulated.emulator.endpoint, forcePathStyle: true, ...emulated.emulator.credentials },
       testContext("payloads"),
     );
-    const destination = createSqsDestination(emulator, { payloadStore: "payloads", maxInlineBytes: 4096 }, { payloads: store });
+    const destination = createSqsDestination(emulated.emulator, { payloadStore: "payloads", maxInlineBytes: 4096 }, { payloads: store });
     const user = testUser();
     const large = delivery(bigActivity(user, 40));
     const small = delivery(dataPayload("daily", user, [dailyRecord("2026-11-03", 3)]));
     await destination.write([large, small]);
 
-    const [pointerMessage, inlineMessage] = await consumer.drain(queueFor(destination));
+    const [pointerMessage, inlineMessage] = await emulated.client.drain(queueFor(destination));
     const pointer = JSON.parse(pointerMessage?.Body ?? "") as Record<string, unknown>;
     expect(pointer).toEqual({ type: "s3_payload", status: "success", url: expect.any(String), expires_in: 600, payload_reference: large.traceId });
     expect(pointerMessage?.MessageAttributes?.type?.StringValue).toBe("activity");
@@ -102,7 +91,12 @@ describe("sqs messages", () => {
     const url = new URL(String(pointer.url));
     const key = decodeURIComponent(url.pathname.slice(`/${bucket}/`.length));
     expect(key).toBe(`payloads/${user.user_id}/activity-${large.traceId}.json`);
-    const s3 = new S3Client({ endpoint: emulator.endpoint, forcePathStyle: true, region: emulator.region, credentials: emulator.credentials });
+    const s3 = new S3Client({
+      endpoint: emulated.emulator.endpoint,
+      forcePathStyle: true,
+      region: emulated.emulator.region,
+      credentials: emulated.emulator.credentials,
+    });
     const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
     expect(JSON.parse(await object.Body!.transformToString())).toEqual(large.payload);
     expect(await (await fetch(url)).json()).toEqual(large.payload);
@@ -112,26 +106,26 @@ describe("sqs messages", () => {
   });
 
   it("a payload over the limit without a payloadStore is a configuration error", async () => {
-    const destination = createSqsDestination(emulator, { maxInlineBytes: 1024 });
+    const destination = createSqsDestination(emulated.emulator, { maxInlineBytes: 1024 });
     const written = await destination.write([delivery(bigActivity(testUser(), 10))]).catch((e: unknown) => e);
     expect(written).toBeInstanceOf(TributaryError);
     expect(written).toMatchObject({ code: "ERR_DESTINATION_CONFIG", errorClass: "user" });
-    expect(await consumer.drain(queueFor(destination))).toEqual([]);
+    expect(await emulated.client.drain(queueFor(destination))).toEqual([]);
     await destination.close();
   });
 
   it("delete(user) sends nothing: the deauth message is the consumer's signal", async () => {
-    const destination = createSqsDestination(emulator);
+    const destination = createSqsDestination(emulated.emulator);
     await destination.delete(testUser());
-    expect(await consumer.drain(queueFor(destination))).toEqual([]);
+    expect(await emulated.client.drain(queueFor(destination))).toEqual([]);
     await destination.close();
   });
 });
 
 describe("sqs check", () => {
   it("names a missing queue as a configuration error", async () => {
-    const queueUrl = emulator.queueUrl(`missing-${randomUUID()}`);
-    const destination = createSqsDestination(emulator, { queueUrl });
+    const queueUrl = emulated.emulator.queueUrl(`missing-${randomUUID()}`);
+    const destination = createSqsDestination(emulated.emulator, { queueUrl });
     const checked = await destination.check().catch((e: unknown) => e);
     expect(checked).toMatchObject({ code: "ERR_DESTINATION_CONFIG", errorClass: "user" });
     expect((checked as Error).message).toContain(queueUrl);
@@ -139,7 +133,7 @@ describe("sqs check", () => {
   });
 
   it("an unknown access key is a credentials error, from check and from write, never retried", async () => {
-    const destination = createSqsDestination(emulator, { accessKeyId: "AKIAUNKNOWN" });
+    const destination = createSqsDestination(emulated.emulator, { accessKeyId: "AKIAUNKNOWN" });
     expect(await destination.check().catch((e: unknown) => e)).toMatchObject({ code: "ERR_DESTINATION_AUTH", errorClass: "user" });
     const written = await destination.write([delivery(dataPayload("daily", testUser(), [dailyRecord("2026-11-07", 1)]))]).catch((e: unknown) => e);
     expect(written).toMatchObject({ code: "ERR_DESTINATION_AUTH", errorClass: "user", details: { awsCode: "InvalidClientTokenId" } });
@@ -147,13 +141,13 @@ describe("sqs check", () => {
   });
 
   it("fails when payloadStore names no s3 destination", async () => {
-    const destination = createSqsDestination(emulator, { payloadStore: "nowhere" });
+    const destination = createSqsDestination(emulated.emulator, { payloadStore: "nowhere" });
     await expect(destination.check()).rejects.toMatchObject({ code: "ERR_DESTINATION_CONFIG", errorClass: "user" });
     await destination.close();
   });
 
   it("an endpoint nobody listens on is a retryable outage, and the secret never shows", async () => {
-    const destination = createSqsDestination(emulator, { endpoint: "http://127.0.0.1:1", secretAccessKey: "do-not-print-me" });
+    const destination = createSqsDestination(emulated.emulator, { endpoint: "http://127.0.0.1:1", secretAccessKey: "do-not-print-me" });
     const checked = (await destination.check().catch((e: unknown) => e)) as TributaryError;
     expect(checked).toMatchObject({ code: "ERR_DESTINATION_UNAVAILABLE", errorClass: "transient" });
     expect(checked.toOperatorString()).not.toContain("do-not-print-me");

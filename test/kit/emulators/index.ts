@@ -1,3 +1,4 @@
 export * from "./emulator.ts";
 export * from "./aws-emulator.ts";
 export * from "./firestore-emulator.ts";
+export * from "./emulator-per-file.ts";

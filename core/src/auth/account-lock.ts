@@ -1,0 +1,57 @@
+import { ErrorCodes } from "../errors/codes.ts";
+import { TransientError } from "../errors/tributary-error.ts";
+import type { RedisLock } from "./redis-lock.ts";
+
+/**
+ * Serializes, per provider account, what decides and does something at the provider for the account as a
+ * whole: a connect's registration and subscription requests up to the stored connection, and the
+ * disconnect of what may be the account's last connection. Without it, a deauth that counted no other
+ * connection could deregister (Fitbit's subscription, Withings' notify, Polar's registration, Garmin's
+ * deregistration) just after a new connection of the same account registered, leaving it with nothing.
+ */
+export interface AccountLock {
+  /** Runs `work` holding the account's lock; ERR_AUTH_ACCOUNT_BUSY when another holder keeps it past the wait. */
+  hold<T>(provider: string, providerUserId: string, work: () => Promise<T>): Promise<T>;
+}
+
+export interface AccountLockOptions {
+  keyPrefix: string;
+  /** How long a holder may take before its lock frees itself (a holder that died). */
+  ttlMs: number;
+  /** How long a caller waits for the account before it gives up. */
+  waitMs: number;
+}
+
+export function createAccountLock(lock: RedisLock, options: AccountLockOptions): AccountLock {
+  return {
+    async hold(provider, providerUserId, work) {
+      // One key per account, hash-tagged so that on Redis Cluster it stays one slot whatever the prefix.
+      const key = `${options.keyPrefix}:auth:account:{${provider}:${providerUserId}}`;
+      const deadline = Date.now() + options.waitMs;
+      for (;;) {
+        const token = await lock.tryAcquire(key, options.ttlMs);
+        if (token !== undefined) {
+          try {
+            return await work();
+          } finally {
+            // A release that fails (Redis gone) leaves the lock to its expiry; the work's outcome stands.
+            await lock.release(key, token).catch(() => false);
+          }
+        }
+        const left = deadline - Date.now();
+        if (left <= 0 || !(await lock.waitUntilFree(key, left))) throw accountBusy(provider, providerUserId, options.waitMs);
+      }
+    },
+  };
+}
+
+function accountBusy(provider: string, providerUserId: string, waitMs: number): TransientError {
+  return new TransientError(
+    ErrorCodes.AUTH_ACCOUNT_BUSY,
+    `${provider} account ${providerUserId} is being connected or disconnected by another request; waited ${waitMs} ms`,
+    {
+      hint: "Try again in a moment. If it persists, a process may have died holding the account: its lock frees itself after a few minutes.",
+      details: { provider, providerUserId },
+    },
+  );
+}
