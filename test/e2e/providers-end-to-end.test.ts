@@ -136,7 +136,7 @@ describe("providers end to end: widget, backfill, pushes, destination", () => {
 
       // The backfill: pulled and delivered, or (Garmin) asked for, to come by push.
       for (const expected of c.backfill) await arrived(userId, expected, ctx);
-      const backfillRequests = Object.keys(spec.sync?.backfillRequests ?? {}).length;
+      const backfillRequests = Object.values(spec.sync?.backfillRequests ?? {}).flat().length;
       await until("backfill requests", async () =>
         mock.lifecycleCalls.filter((call) => call.phase === "backfill").length === backfillRequests ? true : undefined,
       );

@@ -42,9 +42,13 @@ describe("GARMIN through its mock", () => {
   it("requests the history of each type for a window; Garmin answers 202 and pushes it later", async () => {
     const { mock, session } = await connected(ELI);
     const requests = definition.spec.sync!.backfillRequests!;
-    for (const request of Object.values(requests)) expect((await session.send(request, { start: "1770681600", end: "1773273600" })).status).toBe(202);
+    for (const request of Object.values(requests).flat()) expect((await session.send(request, { start: "1770681600", end: "1773273600" })).status).toBe(202);
     expect(mock.lifecycleCalls.map((call) => [call.phase, call.path, call.userId])).toEqual(
-      ["dailies", "sleeps", "activityDetails", "bodyComps", "mct"].map((type) => ["backfill", `/wellness-api/rest/backfill/${type}`, ELI]),
+      ["dailies", "epochs", "userMetrics", "sleeps", "activityDetails", "bodyComps", "mct"].map((type) => [
+        "backfill",
+        `/wellness-api/rest/backfill/${type}`,
+        ELI,
+      ]),
     );
     expect(mock.lifecycleCalls[0]!.variables).toMatchObject({ start: "1770681600", end: "1773273600" });
   });

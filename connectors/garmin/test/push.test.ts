@@ -1,14 +1,16 @@
+import { readFileSync } from "node:fs";
 import { createServer, type IncomingMessage } from "node:http";
+import { join } from "node:path";
 import type { AddressInfo } from "node:net";
 import { describe, expect, it, onTestFinished } from "vitest";
 import { createRecordMapper, readPush, recordsOf } from "@tributary/core/authoring";
-import { checkWebhookVerification } from "@tributary/core/ingress";
+import { checkWebhookVerification, fetchNotifiedRecords, type FetchAction } from "@tributary/core/ingress";
 import { silentLogger } from "@tributary/core/log";
 import { loadRecordings, recordedTransport } from "@tributary/core/recordings";
 import { createStreamExecutor } from "@tributary/core/streams";
-import { connectorClient, connectorRun, inStableOrder } from "@tributary/test-kit/connector";
+import { connectorClient, connectorRun, connectToMock, mockClient } from "@tributary/test-kit/connector";
 import { startMockProvider } from "@tributary/test-kit/mock-provider";
-import { CONNECTOR_DIR, garmin, garminFixtures, NOOR, RECORDINGS_DIR } from "./garmin.ts";
+import { BROKEN_RIDE_ID, brokenRideFit, CONNECTOR_DIR, FIXTURES_DIR, garmin, garminFixtures, NOOR, RECORDINGS_DIR, RIDE_ID, rideFit } from "./garmin.ts";
 
 const definition = garmin();
 const webhook = definition.spec.webhook!;
@@ -23,6 +25,15 @@ async function fetchPing(url: string, dataType: string): Promise<any[]> {
   for (const record of records)
     for (const outcome of await mapper.map(dataType, dataType, record)) out.push(outcome.kind === "record" ? outcome.record : outcome);
   return out;
+}
+
+/** A session on the Garmin mock with Noor's token, as the ingest worker has one; its exchanges kept. */
+async function mockSession() {
+  const fixtures = await garminFixtures(definition);
+  const mock = await startMockProvider(definition.spec, fixtures);
+  const connection = await connectToMock(mock, fixtures.users.find((user) => String(user.id) === NOOR)!);
+  const { provider, exchanges } = mockClient(definition, mock);
+  return { exchanges, session: provider.session({ credentials: connection.credentials, variables: { provider_user_id: NOOR } }) };
 }
 
 /**
@@ -47,18 +58,24 @@ describe("GARMIN pushes and pings", () => {
       ["sleeps", NOOR, "pull_url"],
       ["dailies", NOOR, "pull_url"],
       ["activityDetails", NOOR, "pull_url"],
+      ["epochs", NOOR, "pull_url"],
+      ["userMetrics", NOOR, "pull_url"],
+      ["activityFiles", NOOR, "pull_url"],
+      ["epochs", NOOR, "records"],
       ["deregistrations", NOOR, "deauth"],
     ]);
     // One POST may carry several types and several users; an unknown type is acknowledged.
     const mixed = readPush(webhook, {
       epochs: [{ userId: NOOR, summaryId: "e1" }],
+      hrv: [{ userId: NOOR, summaryId: "h1" }],
       bodyComps: [
         { userId: NOOR, summaryId: "b1", measurementTimeInSeconds: 1773126000 },
         { userId: "other", summaryId: "b2", measurementTimeInSeconds: 1773126000 },
       ],
     });
     expect(mixed.map((n) => [n.eventType, n.providerUserId, n.action?.action])).toEqual([
-      ["epochs", NOOR, "ignore"],
+      ["epochs", NOOR, "records"],
+      ["hrv", NOOR, "ignore"],
       ["bodyComps", NOOR, "records"],
       ["bodyComps", "other", "records"],
     ]);
@@ -128,7 +145,8 @@ describe("GARMIN pushes and pings", () => {
     const [run] = await fetchPing(activityDetails!, "activity");
     // 1773160200 = 2026-03-10T16:30:00Z; 2580 s = 43 min
     expect(run.metadata).toEqual({
-      summary_id: "21047391582-detail",
+      // The activity's id (its details' summaryId is "21047391582-detail"), which its FIT file shares.
+      summary_id: "21047391582",
       name: "Berlin Running",
       type: 8,
       upload_type: 1,
@@ -160,17 +178,121 @@ describe("GARMIN pushes and pings", () => {
     expect(day.active_durations_data).toEqual({ activity_seconds: 6120, moderate_intensity_seconds: 1800, vigorous_intensity_seconds: 960 });
   });
 
-  it("`tributary connector run --pushes` over the recordings fetches every ping URL of the examples and prints those hand-checked records", async () => {
+  it("`tributary connector run --pushes` over the recordings fetches every ping URL of the examples and prints those hand-checked records, a day's parts as one Daily", async () => {
     const run = await connectorRun(CONNECTOR_DIR, RECORDINGS_DIR, { pushes: true, user: NOOR });
     expect(run.code, run.stderr).toBe(0);
-    expect(run.stderr).toContain("✓ GARMIN: 3 valid records");
-    const pinged = [];
-    for (const { action, document } of webhook.examples!.flatMap((example) => readPush(webhook, example.body))) {
-      if (action?.action === "pull_url") pinged.push(...(await fetchPing((document as { callbackURL: string }).callbackURL, action.dataType)));
-    }
-    expect(inStableOrder(run.records)).toEqual(inStableOrder(pinged));
-    expect(run.payloads.map((payload) => payload.type)).toEqual(["sleep", "daily", "activity"]);
+    expect(run.stderr).toContain("✓ GARMIN: 6 valid records");
+    // The night; the day's summary; the run; the day again with its epochs, and again with its user metrics; the ride's FIT file.
+    expect(run.payloads.map((payload) => payload.type)).toEqual(["sleep", "daily", "activity", "daily", "daily", "activity"]);
+    const [night, summary, run1, withEpochs, wholeDay, ride] = run.records as any[];
+    const [sleeps, dailies, activityDetails] = readPush(webhook, webhook.examples![1]!.body)
+      .concat(readPush(webhook, webhook.examples![2]!.body))
+      .map((ping) => (ping.document as { callbackURL: string }).callbackURL);
+    expect(night).toEqual((await fetchPing(sleeps!, "sleep"))[0]);
+    expect(summary).toEqual((await fetchPing(dailies!, "daily"))[0]);
+    expect(run1).toEqual((await fetchPing(activityDetails!, "activity"))[0]);
+
+    // 2026-03-10 at +01:00: the summary's values, and the epochs' samples at 08:30 (sitting 300 s, walking
+    // 600 s) and 08:45 (running 900 s) — nothing of the epochs added to the summary's totals.
+    const slices = [
+      ["08:30", 1, 2, 300],
+      ["08:30", 3.3, 3, 600],
+      ["08:45", 9.8, 5, 900],
+    ] as const;
+    const at = (hhmm: string) => `2026-03-10T${hhmm}:00.000000+01:00`;
+    expect(withEpochs).toEqual({
+      ...summary,
+      MET_data: { MET_samples: slices.map(([time, level]) => ({ timestamp: at(time), level })) },
+      active_durations_data: {
+        ...summary.active_durations_data,
+        activity_levels_samples: slices.map(([time, , activity_level, timer_duration_seconds]) => ({
+          timestamp: at(time),
+          activity_level,
+          timer_duration_seconds,
+        })),
+      },
+    });
+    expect(withEpochs.distance_data.steps).toBe(11873);
+    // The user metrics' VO2 max joins; the day keeps the summary's start at +01:00, not the calendar date's UTC midnight.
+    expect(wholeDay).toEqual({ ...withEpochs, oxygen_data: { vo2max_ml_per_min_per_kg: 48 } });
+    expect(wholeDay.metadata).toEqual({ start_time: at("00:00"), end_time: "2026-03-11T00:00:00.000000+01:00", upload_type: 1, timestamp_localization: 1 });
+
+    expect(ride.metadata).toMatchObject({
+      summary_id: RIDE_ID,
+      name: "Morning Ride",
+      type: 16,
+      upload_type: 1,
+      start_time: "2026-03-11T06:00:00.000000+00:00",
+    });
   }, 120_000);
+
+  it("activityFiles: the FIT file behind the callbackURL, decoded → the ride as an Activity under Garmin's activity id; the fixtures serve the encoder's bytes", async () => {
+    const { session, exchanges } = await mockSession();
+    const [files] = readPush(webhook, webhook.examples![3]!.body).filter((n) => n.eventType === "activityFiles");
+    const action = files!.action as FetchAction;
+    const fetched = await fetchNotifiedRecords(definition, action, files!.document, {
+      session,
+      executor: createStreamExecutor({ spec: definition.spec, log: silentLogger() }),
+    });
+    expect(fetched.rejected).toBeUndefined();
+    const [outcome] = await mapper.map(fetched.mapping, "activity", fetched.records[0]!);
+    const ride = (outcome as { record: any }).record;
+    // 60 one-second records from 06:00:00Z: heart rate 120 + (i mod 10), power 180 + i, 8 m a second.
+    expect(ride.metadata).toMatchObject({
+      summary_id: RIDE_ID,
+      name: "Morning Ride",
+      type: 16,
+      start_time: "2026-03-11T06:00:00.000000+00:00",
+      end_time: "2026-03-11T06:01:00.000000+00:00",
+    });
+    expect(ride.heart_rate_data.detailed.hr_samples.map((s: any) => s.bpm).slice(0, 11)).toEqual([120, 121, 122, 123, 124, 125, 126, 127, 128, 129, 120]);
+    expect(ride.power_data.power_samples.at(-1)).toMatchObject({ timestamp: "2026-03-11T06:00:59.000000+00:00", watts: 239 });
+    expect(ride.distance_data.detailed.distance_samples.at(-1)).toMatchObject({ distance_meters: 472 });
+    expect(ride.position_data.position_samples[0].coords_lat_lng_deg.map((d: number) => Math.round(d * 10000) / 10000)).toEqual([52.52, 13.405]);
+    // The file came from Garmin's host (the mock), with the user's token.
+    expect(exchanges.map((exchange) => [new URL(exchange.url).pathname, exchange.status])).toEqual([["/wellness-api/rest/activityFile", 200]]);
+
+    const base64 = rideFit().toString("base64");
+    const urls = JSON.parse(readFileSync(join(FIXTURES_DIR, "urls.json"), "utf8")) as Array<{ query?: { id?: string }; bodyBase64?: string }>;
+    expect(urls.find((answer) => answer.query?.id === RIDE_ID)?.bodyBase64).toBe(base64);
+    expect(urls.find((answer) => answer.query?.id === BROKEN_RIDE_ID)?.bodyBase64).toBe(brokenRideFit().toString("base64"));
+    const recorded = (await loadRecordings(RECORDINGS_DIR)).files.find((file) => file.exchange.request.path === "/wellness-api/rest/activityFile");
+    expect(recorded?.exchange.response.bodyBase64).toBe(base64);
+  });
+
+  it("activityFiles: a file that does not decode is rejected with the reason and the file, for quarantine — nothing of it is mapped", async () => {
+    const { session } = await mockSession();
+    const [files] = readPush(webhook, webhook.examples![3]!.body).filter((n) => n.eventType === "activityFiles");
+    const broken = {
+      ...(files!.document as Record<string, unknown>),
+      summaryId: BROKEN_RIDE_ID,
+      activityId: Number(BROKEN_RIDE_ID),
+      callbackURL: `https://apis.garmin.com/wellness-api/rest/activityFile?id=${BROKEN_RIDE_ID}&token=ping-token-7`,
+    };
+    const fetched = await fetchNotifiedRecords(definition, files!.action as FetchAction, broken, {
+      session,
+      executor: createStreamExecutor({ spec: definition.spec, log: silentLogger() }),
+    });
+    expect(fetched.records).toEqual([]);
+    expect(fetched.rejected).toEqual([
+      {
+        record: null,
+        raw: { ...broken, fit: { size_bytes: 100, sha256: expect.stringMatching(/^[0-9a-f]{64}$/), fit_base64: brokenRideFit().toString("base64") } },
+        issues: [
+          {
+            path: "/fit",
+            rule: "decode",
+            message: expect.stringMatching(
+              /^the FIT file at https:\/\/apis\.garmin\.com\/wellness-api\/rest\/activityFile: the answer is not a readable FIT activity file \(ERR_FIT_/,
+            ),
+          },
+        ],
+      },
+    ]);
+    // A TCX or GPX file is acknowledged, not fetched.
+    const [tcx] = readPush(webhook, { activityFiles: [{ ...broken, fileType: "TCX" }] });
+    expect(tcx!.action).toMatchObject({ action: "ignore" });
+  });
 
   it("a pushed body composition and menstrual cycle record map to Body and Menstruation", async () => {
     const [body] = await mapper.map("body", "body", {

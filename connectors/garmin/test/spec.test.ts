@@ -24,17 +24,30 @@ describe("GARMIN spec", () => {
     });
     expect(spec.streams).toBeUndefined();
     expect(Object.keys(spec.sync!.backfillRequests!)).toEqual(["daily", "sleep", "activity", "body", "menstruation"]);
+    // The day's history is the history of its three parts.
+    expect((spec.sync!.backfillRequests!.daily as { path: string }[]).map((request) => request.path)).toEqual([
+      "/backfill/dailies",
+      "/backfill/epochs",
+      "/backfill/userMetrics",
+    ]);
   });
 
   it("its examples: a pushed daily is mapped, a ping is a URL to fetch, a deregistration deauthorizes", async () => {
     const { checks, ok } = await checkConnectorExamples(garmin());
     expect(ok).toBe(true);
     expect(checks.map((check) => [check.source, check.outcome, check.action])).toEqual([
+      // Each equal to its example output.
+      ["mappings.daily_epochs.examples[0]", "record", undefined],
+      ["mappings.daily_user_metrics.examples[0]", "record", undefined],
       ["webhook.examples[0]/dailies/0", "record", "records"],
       ["webhook.examples[1]/sleeps/0", "action", "pull_url"],
       ["webhook.examples[2]/dailies/0", "action", "pull_url"],
       ["webhook.examples[2]/activityDetails/0", "action", "pull_url"],
-      ["webhook.examples[3]/deregistrations/0", "action", "deauth"],
+      ["webhook.examples[3]/epochs/0", "action", "pull_url"],
+      ["webhook.examples[3]/userMetrics/0", "action", "pull_url"],
+      ["webhook.examples[3]/activityFiles/0", "action", "pull_url"],
+      ["webhook.examples[4]/epochs/0", "record", "records"],
+      ["webhook.examples[5]/deregistrations/0", "action", "deauth"],
     ]);
   });
 

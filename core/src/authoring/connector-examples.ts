@@ -115,7 +115,7 @@ export async function checkConnectorExamples(definition: ConnectorDefinition, op
       const listed = Array.isArray(readPointer(notification.document, action.records));
       for (const [j, record] of records.entries()) {
         const at = `${source}${action.records}${listed ? `/${j}` : ""}`;
-        for (const mapped of await mapper.map(action.dataType, action.dataType, record))
+        for (const mapped of await mapper.map(action.mapping ?? action.dataType, action.dataType, record))
           checks.push({ ...toCheck(at, action.dataType, mapped), ...described, action: action.action });
       }
     }
@@ -131,6 +131,7 @@ export function dataTypeOfMapping(spec: ConnectorSpec, name: string): string | u
   }
   for (const value of Object.values(spec.webhook?.events ?? {})) {
     for (const action of Array.isArray(value) ? value : [value]) {
+      if ("mapping" in action && action.mapping === name) return action.dataType;
       if (actionDataTypes(action).includes(name)) return name;
     }
   }

@@ -15,8 +15,8 @@ export interface ConnectorSync {
   minPollIntervalSeconds?: number | undefined;
   /** Push providers: days re-pulled daily to catch missed pushes. */
   reconcileDays: number;
-  /** Data types whose history is asked for (then pushed) instead of pulled, with the request that asks. */
-  backfillRequests: Readonly<Record<string, RequestSpec>>;
+  /** Data types whose history is asked for (then pushed) instead of pulled, with the requests that ask. */
+  backfillRequests: Readonly<Record<string, readonly RequestSpec[]>>;
 }
 
 export const DEFAULT_BACKFILL_DAYS = 28;
@@ -31,7 +31,9 @@ export function specSync(spec: ConnectorSpec): ConnectorSync {
     pollJitterSeconds: sync.pollJitterSeconds ?? 0,
     minPollIntervalSeconds: sync.minPollIntervalSeconds,
     reconcileDays: sync.reconcileDays ?? DEFAULT_RECONCILE_DAYS,
-    backfillRequests: sync.backfillRequests ?? {},
+    backfillRequests: Object.fromEntries(
+      Object.entries(sync.backfillRequests ?? {}).map(([dataType, requests]) => [dataType, Array.isArray(requests) ? requests : [requests]]),
+    ),
   };
 }
 

@@ -1,9 +1,10 @@
-import type { DataType } from "@tributary/schemas";
+import type { DataType, MergeSpec } from "@tributary/schemas";
 import type { StandardRecord } from "../contracts/data-types.ts";
 import { ErrorCodes } from "../errors/codes.ts";
 import { operatorMessage, UserError } from "../errors/tributary-error.ts";
 import { compileMapping, type CompiledMapping } from "../mapping/index.ts";
-import { addMapped, rejectFailedMap, type Normalized } from "../runtime/normalize.ts";
+import { addMapped, rejectFailedMap, type Normalized, type RecordPart } from "../runtime/normalize.ts";
+import { compilePointer } from "../spec/pointer.ts";
 import type { ConnectorDefinition } from "../spec/define-connector.ts";
 import type { MapContext, ProviderRecord, TransformContext, TransformHook } from "../spec/hooks.ts";
 import type { ConnectorMapContext } from "./runtime-connector.ts";
@@ -70,6 +71,8 @@ export function createRecordNormalizer(definition: ConnectorDefinition): RecordN
       }
       return into;
     }
+    const merge = spec.mappings?.[mappingName]?.merge;
+    const partOf = merge ? recordPartOf(mappingName, merge) : undefined;
     const mappingCtx = {
       connection: {
         user_id: connection.userId,
@@ -91,9 +94,35 @@ export function createRecordNormalizer(definition: ConnectorDefinition): RecordN
         into.rejected.push({ record: null, raw, issues: outcome.issues });
         continue;
       }
+      const part = partOf?.(raw);
+      if (part === null) {
+        into.rejected.push({
+          record: null,
+          raw,
+          issues: [{ path: merge!.part!, rule: "merge", message: `mappings.${mappingName}.merge: no part id at ${merge!.part}` }],
+        });
+        continue;
+      }
+      const before = into.valid.length;
       addMapped(into, dataType, raw, outcome.record as StandardRecord);
+      if (part !== undefined) for (const record of into.valid.slice(before)) (into.parts ??= new Map()).set(record, part);
     }
     return into;
+  };
+}
+
+/**
+ * A `merge` mapping's part of each record: its id is the mapping's name, with the provider record's part
+ * id when `merge.part` points at one (null: the record has none).
+ */
+function recordPartOf(mappingName: string, merge: MergeSpec): (raw: ProviderRecord) => RecordPart | null {
+  const precedence = merge.precedence ?? 0;
+  if (merge.part === undefined) return () => ({ id: mappingName, precedence });
+  const read = compilePointer(merge.part);
+  return (raw) => {
+    const id = read(raw);
+    if ((typeof id !== "string" || id === "") && !(typeof id === "number" && Number.isFinite(id))) return null;
+    return { id: `${mappingName}:${id}`, precedence };
   };
 }
 

@@ -1,11 +1,14 @@
 import type { StreamSpec, WebhookEventAction } from "@tributary/schemas";
+import { createHash } from "node:crypto";
 import { ErrorCodes } from "../errors/codes.ts";
-import { UserError } from "../errors/tributary-error.ts";
+import { isTributaryError, UserError } from "../errors/tributary-error.ts";
 import type { ProviderSession } from "../provider-http/provider-client.ts";
 import type { ConnectorDefinition } from "../spec/define-connector.ts";
 import type { ProviderRecord } from "../spec/hooks.ts";
 import { compilePointer } from "../spec/pointer.ts";
 import { compileCondition } from "../mapping/index.ts";
+import type { Rejected } from "../runtime/normalize.ts";
+import { decodeFitDetail } from "../streams/fit-decode.ts";
 import { createStreamExecutor, type StreamExecutor } from "../streams/stream-executor.ts";
 
 export type FetchAction = Extract<WebhookEventAction, { action: "pull_object" | "pull_url" }>;
@@ -16,12 +19,14 @@ export interface NotifiedRecords {
   /** The stream whose object request fetched them (pull_object): its transform hook runs before mapping. */
   stream?: string;
   records: ProviderRecord[];
+  /** Files named by the push that did not decode: quarantined with the reason, never delivered. */
+  rejected?: Rejected[];
 }
 
 export interface FetchNotifiedContext {
   /** The connection's provider session: credentials, rate budget, allowed origins, the response → action table. */
   session: ProviderSession;
-  executor: Pick<StreamExecutor, "fetchObject" | "fetchUrl">;
+  executor: Pick<StreamExecutor, "fetchObject" | "fetchUrl" | "fetchFile">;
 }
 
 /**
@@ -42,8 +47,10 @@ export async function fetchNotifiedRecords(
   if (action.action === "pull_url") {
     const url = compilePointer(action.url)(notification);
     if (typeof url !== "string" || url === "") throw unreadable(spec.name, `no URL at ${action.url}`);
+    const mapping = action.mapping ?? action.dataType;
+    if (action.decode) return { mapping, ...(await fetchDecodedFile(url, action.decode, notification as ProviderRecord, ctx)) };
     const records = await ctx.executor.fetchUrl(url, { session: ctx.session }, action.records !== undefined ? { records: action.records } : {});
-    return { mapping: action.dataType, records };
+    return { mapping, records };
   }
   const id = compilePointer(action.id)(notification);
   if ((typeof id !== "string" || id === "") && !(typeof id === "number" && Number.isFinite(id))) throw unreadable(spec.name, `no object id at ${action.id}`);
@@ -60,6 +67,42 @@ export async function fetchNotifiedRecords(
   }
   const record = await ctx.executor.fetchObject(stream, String(id), { session: ctx.session });
   return { mapping: stream.mapping ?? action.dataType, stream: stream.name, records: record ? [record] : [] };
+}
+
+/**
+ * A file a push names (`pull_url` with `decode`): the record mapped is the notification — what it says
+ * about the file (Garmin: the activity's id, name and type) — with the decoded file attached under
+ * `into`. A file that does not decode (truncated, corrupt, not an activity) is rejected with the reason and
+ * the file itself, for quarantine: nothing of it is delivered.
+ */
+async function fetchDecodedFile(
+  url: string,
+  decode: NonNullable<Extract<FetchAction, { action: "pull_url" }>["decode"]>,
+  notification: ProviderRecord,
+  ctx: FetchNotifiedContext,
+): Promise<Pick<NotifiedRecords, "records" | "rejected">> {
+  const bytes = await ctx.executor.fetchFile(url, { session: ctx.session });
+  if (bytes === undefined) return { records: [] };
+  try {
+    return {
+      records: [{ ...notification, [decode.into]: await decodeFitDetail(bytes, `the ${decode.format.toUpperCase()} file at ${urlWithoutQuery(url)}`) }],
+    };
+  } catch (error) {
+    if (!isTributaryError(error) || error.code !== ErrorCodes.PROVIDER_BAD_RESPONSE) throw error;
+    const file = { size_bytes: bytes.length, sha256: createHash("sha256").update(bytes).digest("hex"), [`${decode.format}_base64`]: bytes.toString("base64") };
+    return {
+      records: [],
+      rejected: [
+        { record: null, raw: { ...notification, [decode.into]: file }, issues: [{ path: `/${decode.into}`, rule: "decode", message: error.message }] },
+      ],
+    };
+  }
+}
+
+/** A URL as logged: its query may hold a token (Garmin's callbackURL). */
+function urlWithoutQuery(url: string): string {
+  const at = url.indexOf("?");
+  return at < 0 ? url : url.slice(0, at);
 }
 
 function objectStream(streams: readonly StreamSpec[], name: string | undefined): StreamSpec | undefined {

@@ -284,6 +284,12 @@ export function mockFromSpec(spec: ConnectorSpec, fixtures: SpecFixtures, option
     if ("refused" in budgeted) return budgeted.refused;
     const answer = urlAnswerOf(candidates, auth.identity.user);
     if (!answer) return refuse(reply, "not_found", `nothing at ${url.pathname} for this user`, undefined, budgeted.headers);
+    if (answer.bodyBase64 !== undefined)
+      return sendAnswer(reply, {
+        status: answer.status ?? 200,
+        headers: { ...budgeted.headers, "content-type": "application/octet-stream" },
+        body: Buffer.from(answer.bodyBase64, "base64"),
+      });
     return sendAnswer(reply, { status: answer.status ?? 200, headers: budgeted.headers, body: structuredClone(answer.body) });
   };
 

@@ -76,7 +76,9 @@ export function compileSpecRoutes(spec: ConnectorSpec, linkParams: { offsetParam
     auth.lifecycle?.disconnect?.forEach((request, index) => add({ kind: "lifecycle", phase: "disconnect", index }, request));
   }
   if (auth.type === "oauth2" && auth.revoke) add({ kind: "revoke" }, auth.revoke);
-  for (const [dataType, request] of Object.entries(spec.sync?.backfillRequests ?? {})) add({ kind: "backfill", dataType }, request);
+  for (const [dataType, requests] of Object.entries(spec.sync?.backfillRequests ?? {})) {
+    for (const request of Array.isArray(requests) ? requests : [requests]) add({ kind: "backfill", dataType }, request);
+  }
   const subscription = spec.webhook?.subscription;
   if (subscription) {
     add({ kind: "subscription", action: "list" }, subscription.list.request);

@@ -13,7 +13,10 @@ export interface UrlAnswer {
   user?: string;
   /** @default 200 */
   status?: number;
-  body: unknown;
+  /** The answer, as JSON. */
+  body?: unknown;
+  /** Instead of body: the answer's bytes (a file), base64; sent as application/octet-stream. */
+  bodyBase64?: string;
 }
 
 /** The answers whose path and named query parameters the URL has (any user yet). */

@@ -12,6 +12,14 @@ export interface Rejected {
 export interface Normalized {
   valid: StandardRecord[];
   rejected: Rejected[];
+  /** Valid records that are parts of a record other provider records share (a mapping with `merge`). */
+  parts?: Map<StandardRecord, RecordPart>;
+}
+
+/** Which part of its record a valid record is: a newer part with the same id replaces it. */
+export interface RecordPart {
+  id: string;
+  precedence: number;
 }
 
 export type MapOutput = StandardRecord | StandardRecord[] | null;

@@ -5,6 +5,7 @@ import { emitPayload, enqueueDeliveries, storePayload, type StoredPayload } from
 import { createPayloadPacker, lifecyclePayload, serializedDataPayload } from "./envelope.ts";
 import type { Normalized } from "./normalize.ts";
 import { quarantineRejected } from "./quarantine-rejected.ts";
+import { wholeRecords } from "./record-parts.ts";
 import type { RuntimeContext } from "./runtime-context.ts";
 import { toTerraUser } from "./terra-user.ts";
 import { deterministicTraceId } from "./trace-id.ts";
@@ -98,7 +99,7 @@ export function openPublishStream(ctx: RuntimeContext, options: PublishOptions):
       await quarantineRejected(ctx, { user, dataType, rejected: normalized.rejected, traceId: options.traceId, log });
       quarantined += normalized.rejected.length;
       if (normalized.valid.length > 0) ctx.metrics.freshness.set({ provider: user.provider }, Date.now() / 1000);
-      for (const record of normalized.valid) {
+      for (const record of await wholeRecords(ctx.store, user.user_id, dataType, normalized)) {
         records++;
         newest = Math.max(newest, dataTime(record));
         const closed = packer.add(JSON.stringify(record));

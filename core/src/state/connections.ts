@@ -69,6 +69,12 @@ export interface ConnectionRepository {
   deleteConnection(userId: string): Promise<boolean>;
 }
 
+/**
+ * A deactivated connection's record parts (its days as delivered so far) go with it: the destinations
+ * erase the user's data, and nothing of it is kept here either.
+ */
+const ERASE_RECORD_PARTS = "WITH erased AS (DELETE FROM record_parts WHERE user_id = $1)";
+
 const COLUMNS = `user_id, provider, developer_id, reference_id, provider_user_id, scopes, active, created_at, updated_at,
   last_webhook_update, last_polled_at, most_recent_data_at, paused_at, auth_status, auth_error, auth_error_at`;
 
@@ -263,7 +269,7 @@ export function createConnectionRepository(db: Database, cipher: TokenCipher): C
 
     async deactivate(userId) {
       if (!isUuid(userId)) return undefined;
-      return one(`UPDATE connections SET active = false, updated_at = now() WHERE user_id = $1 RETURNING ${COLUMNS}`, [userId]);
+      return one(`${ERASE_RECORD_PARTS} UPDATE connections SET active = false, updated_at = now() WHERE user_id = $1 RETURNING ${COLUMNS}`, [userId]);
     },
 
     async markAuthRevoked(userId, reason) {
@@ -277,7 +283,9 @@ export function createConnectionRepository(db: Database, cipher: TokenCipher): C
 
     async deactivateIfActive(userId) {
       if (!isUuid(userId)) return undefined;
-      return one(`UPDATE connections SET active = false, updated_at = now() WHERE user_id = $1 AND active RETURNING ${COLUMNS}`, [userId]);
+      return one(`${ERASE_RECORD_PARTS} UPDATE connections SET active = false, updated_at = now() WHERE user_id = $1 AND active RETURNING ${COLUMNS}`, [
+        userId,
+      ]);
     },
 
     async pause(userId) {

@@ -5,6 +5,7 @@ import type { Database } from "./database.ts";
 import { createDeadLetterRepository, type DeadLetterRepository } from "./dead-letters.ts";
 import { createDeliveryRepository, type DeliveryRepository } from "./deliveries.ts";
 import { createQuarantineRepository, type QuarantineRepository } from "./quarantine.ts";
+import { createRecordPartRepository, type RecordPartRepository } from "./record-parts.ts";
 import type { TokenCipher } from "./token-cipher.ts";
 import { createWidgetSessionRepository, type WidgetSessionRepository } from "./widget-sessions.ts";
 
@@ -19,6 +20,7 @@ export interface StateStore
     DeliveryRepository,
     DeadLetterRepository,
     QuarantineRepository,
+    RecordPartRepository,
     AuthSessionRepository,
     WidgetSessionRepository {
   readonly db: Database;
@@ -35,6 +37,7 @@ export function createStateStore({ db, cipher }: StateStoreOptions): StateStore 
     ...createDeliveryRepository(db),
     ...createDeadLetterRepository(db),
     ...createQuarantineRepository(db),
+    ...createRecordPartRepository(db),
     ...createAuthSessionRepository(db, cipher),
     ...createWidgetSessionRepository(db),
     transaction: (fn) => db.transaction((tx) => fn(createStateStore({ db: tx, cipher }))),

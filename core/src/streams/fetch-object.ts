@@ -62,3 +62,12 @@ export async function fetchUrl(url: string, ctx: Pick<ObjectFetchContext, "sessi
   const answer = await ctx.session.execute(ctx.session.prepareUrl(url));
   return extractRecords(answer, options.records ?? "", "pull_url").records;
 }
+
+/**
+ * The file behind a URL a push names (Garmin's activity files), fetched like `fetchUrl`: its bytes, or
+ * undefined when the provider has nothing (an ignored answer).
+ */
+export async function fetchFile(url: string, ctx: Pick<ObjectFetchContext, "session">): Promise<Buffer | undefined> {
+  const answer = await ctx.session.execute(ctx.session.prepareUrl(url));
+  return answer.ignored ? undefined : answer.raw;
+}

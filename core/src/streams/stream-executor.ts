@@ -4,7 +4,7 @@ import { silentLogger, type Logger } from "../log/logger.ts";
 import type { CursorRepository } from "../state/cursors.ts";
 import { compileStream, type CompiledStream } from "./compile-stream.ts";
 import { predicateCompiler, type ExpressionCompiler } from "./expressions.ts";
-import { fetchObject, fetchUrl, type ObjectFetchContext } from "./fetch-object.ts";
+import { fetchFile, fetchObject, fetchUrl, type ObjectFetchContext } from "./fetch-object.ts";
 import { readStream, type StreamReadContext, type StreamReading } from "./read-stream.ts";
 
 export interface StreamExecutorOptions {
@@ -25,6 +25,8 @@ export interface StreamExecutor {
   readStream(stream: StreamSpec, window: { start: Date; end: Date }, ctx: StreamReadContext): StreamReading;
   fetchObject(stream: StreamSpec, id: string, ctx: ObjectFetchContext): Promise<ProviderRecord | undefined>;
   fetchUrl(url: string, ctx: Pick<ObjectFetchContext, "session">, options?: { records?: string }): Promise<ProviderRecord[]>;
+  /** The bytes of the file at a URL a push names; undefined when the provider has nothing. */
+  fetchFile(url: string, ctx: Pick<ObjectFetchContext, "session">): Promise<Buffer | undefined>;
 }
 
 /** Runs a connector's declared streams against the provider, through a ProviderClient session. */
@@ -48,5 +50,6 @@ export function createStreamExecutor(options: StreamExecutorOptions): StreamExec
     readStream: (stream, window, ctx) => readStream(compile(stream), window, ctx, deps),
     fetchObject: (stream, id, ctx) => fetchObject(compile(stream), id, ctx),
     fetchUrl,
+    fetchFile,
   };
 }

@@ -10,6 +10,7 @@ import { deadLetterTests } from "./suite/dead-letters.ts";
 import { deliveryTests } from "./suite/deliveries.ts";
 import { migrationTests } from "./suite/migrations.ts";
 import { quarantineTests } from "./suite/quarantine.ts";
+import { recordPartTests } from "./suite/record-parts.ts";
 import { tokenTests } from "./suite/tokens.ts";
 
 export type { SuiteBackend } from "./suite/context.ts";
@@ -39,6 +40,7 @@ export function stateStoreSuite(label: string, backend: SuiteBackend): void {
     deliveryTests(ctx);
     deadLetterTests(ctx);
     quarantineTests(ctx);
+    recordPartTests(ctx);
     authSessionTests(ctx);
     accountTests(ctx);
   });

@@ -104,6 +104,19 @@ export interface MappingSpec {
   template: { [field: string]: MappingNode };
   /** Example provider records with the records they must map to (checked by `connector test`). */
   examples?: Array<{ input: unknown; output?: unknown }>;
+  /**
+   * The record is one part of a record other provider records share (Garmin's day: its summary, its
+   * 15-minute epochs, its user metrics): each part is kept per user and natural key, and what is
+   * delivered is every part of that key merged, so a later part never overwrites the others.
+   */
+  merge?: MergeSpec;
+}
+
+export interface MergeSpec {
+  /** Pointer to the provider record's part id (`/summaryId`); a newer part with the same id replaces it. @default the mapping's name: one part per key */
+  part?: string;
+  /** Where parts disagree on a value, the higher precedence wins, then the newer part. @default 0 */
+  precedence?: number;
 }
 
 const id = connectorSpecPartId("mapping");
@@ -139,6 +152,14 @@ export const MappingSpecSchema = Type.Unsafe<MappingSpec>({
     examples: {
       type: "array",
       items: { type: "object", additionalProperties: false, required: ["input"], properties: { input: {}, output: {} } },
+    },
+    merge: {
+      type: "object",
+      additionalProperties: false,
+      properties: {
+        part: { type: "string", pattern: "^/.+$", expected: 'a JSON pointer to the part\'s id in the provider record, such as "/summaryId"' },
+        precedence: { type: "integer", minimum: -100, maximum: 100 },
+      },
     },
   },
   $defs: {

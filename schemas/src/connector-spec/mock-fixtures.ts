@@ -86,13 +86,27 @@ export const StreamFixtureFileSchema = Type.Object(
 export type StreamFixtureFile = Static<typeof StreamFixtureFileSchema>;
 
 /** One answer at a URL a push names (Garmin's ping callbackURL), which no stream of the spec describes. */
-export const MockUrlAnswerSchema = closed({
-  path: Type.String({ pattern: "^/", description: 'The URL path, base path included, decoded ("/wellness-api/rest/sleeps").' }),
-  query: Type.Optional(Type.Record(Type.String(), Type.String(), { description: "Query parameters the URL must have (others are not compared)." })),
-  user: Type.Optional(Type.String({ description: "The provider user id whose token may fetch it. @default any user" })),
-  status: Type.Optional(Type.Integer({ minimum: 100, maximum: 599, description: "@default 200" })),
-  body: Type.Unknown({ description: "The answer, as JSON." }),
-});
+export const MockUrlAnswerSchema = Type.Object(
+  {
+    path: Type.String({ pattern: "^/", description: 'The URL path, base path included, decoded ("/wellness-api/rest/sleeps").' }),
+    query: Type.Optional(Type.Record(Type.String(), Type.String(), { description: "Query parameters the URL must have (others are not compared)." })),
+    user: Type.Optional(Type.String({ description: "The provider user id whose token may fetch it. @default any user" })),
+    status: Type.Optional(Type.Integer({ minimum: 100, maximum: 599, description: "@default 200" })),
+    body: Type.Optional(Type.Unknown({ description: "The answer, as JSON." })),
+    bodyBase64: Type.Optional(
+      Type.String({ description: "Instead of body: the answer's bytes (a file: Garmin's activity FIT files), base64, sent as application/octet-stream." }),
+    ),
+  },
+  {
+    additionalProperties: false,
+    anyOf: [
+      { required: ["body"], properties: { body: true } },
+      { required: ["bodyBase64"], properties: { bodyBase64: true } },
+    ],
+    not: { required: ["body", "bodyBase64"], properties: { body: true, bodyBase64: true } },
+    description: "body or bodyBase64, not both.",
+  },
+);
 
 export const MockUrlsSchema = Type.Array(MockUrlAnswerSchema, {
   $schema: JSON_SCHEMA_DIALECT,

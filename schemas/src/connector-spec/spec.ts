@@ -23,10 +23,17 @@ export const SyncSpec = closed({
   minPollIntervalSeconds: Type.Optional(Count("Never poll one user more often than this, whatever the operator sets (Peloton: 3600).")),
   reconcileDays: Type.Optional(Count("Push providers: days re-pulled once a day to catch missed pushes. @default 2")),
   backfillRequests: Type.Optional(
-    Type.Record(Type.String(), RequestSpec, {
-      ...dataTypeKeys,
-      description: "Data types whose history is requested asynchronously (Garmin: GET /backfill/…, 202) and then arrives by push, instead of pulled.",
-    }),
+    Type.Record(
+      Type.String(),
+      Type.Union([RequestSpec, Type.Array(RequestSpec, { minItems: 1 })], {
+        expected: "a request, or a non-empty list of requests",
+        description: "The request, or one per provider summary type the data type's history comes from (Garmin's day: dailies, epochs, user metrics).",
+      }),
+      {
+        ...dataTypeKeys,
+        description: "Data types whose history is requested asynchronously (Garmin: GET /backfill/…, 202) and then arrives by push, instead of pulled.",
+      },
+    ),
   ),
 });
 

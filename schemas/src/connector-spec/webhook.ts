@@ -103,6 +103,8 @@ const WindowDataTypes = Type.Union([DataTypeName, Type.Array(DataTypeName, { min
   description: "The data type pulled for the window, or a list: each is pulled for the same window.",
 });
 
+const MappingName = Type.Optional(Type.String({ description: "The mapping its records go through (Garmin's epochs: daily_epochs). @default the data type" }));
+
 /** What one kind of notification makes us do. */
 export const WebhookEventAction = tagged("action", [
   closed({
@@ -125,12 +127,23 @@ export const WebhookEventAction = tagged("action", [
     dataType: DataTypeName,
     url: Pointer("A URL to fetch with the user's credentials (Garmin callbackURL, Polar url); it must be on an allowed origin."),
     records: Type.Optional(Pointer('The records in its answer. @default ""')),
+    decode: Type.Optional(
+      closed({
+        format: Type.Literal("fit", { description: "The answer is a FIT activity file, decoded (by @tributary/fit) into a Terra Activity." }),
+        into: Type.String({
+          pattern: "^[A-Za-z_][A-Za-z0-9_]*$",
+          description: "The record mapped is the notification with the decoded file attached under this key (Garmin's activityFiles: `fit`).",
+        }),
+      }),
+    ),
+    mapping: MappingName,
     when: When,
   }),
   closed({
     action: Type.Literal("records"),
     dataType: DataTypeName,
     records: Pointer('The provider records carried in the notification ("" = the notification is the record).'),
+    mapping: MappingName,
     when: When,
   }),
   closed({ action: Type.Literal("deauth"), when: When }),

@@ -8,6 +8,7 @@ import { actionDataTypes } from "../../spec/action-data-types.ts";
 import { createProviderClient } from "../../provider-http/provider-client.ts";
 import type { ProviderTransport } from "../../provider-http/transport.ts";
 import { notificationWindow } from "../../runtime/notification-window.ts";
+import { memoryRecordParts, wholeRecords } from "../../runtime/record-parts.ts";
 import { cliReadContext, payloadWriter, type ConnectorPullOptions, type ConnectorPullSummary } from "./connector-pull.ts";
 
 export interface PushPullReplayOptions extends Pick<ConnectorPullOptions, "write" | "problem"> {
@@ -33,6 +34,7 @@ export async function replayExamplePushes(options: PushPullReplayOptions): Promi
   const client = createProviderClient({ spec: definition.spec, transport: options.transport, log: silentLogger(), maxInProcessWaitMs: 60_000 });
   const summary = { delivered: 0, invalid: 0, payloads: 0, pulls: 0 };
   const userIds = new Map<string, string>();
+  const parts = memoryRecordParts();
   for (const [i, example] of (webhook?.examples ?? []).entries()) {
     for (const notification of readPush(webhook!, example.body)) {
       const action = notification.action;
@@ -59,7 +61,10 @@ export async function replayExamplePushes(options: PushPullReplayOptions): Promi
       }
       const dataType = action.dataType as DataType;
       const fetched = await fetchNotifiedRecords(definition, action, notification.document, { session, executor: pushExecutorOf(definition) });
-      emit(dataType, source, await connector.normalize(dataType, fetched.records, { connection, withSamples: true, log: silentLogger() }, fetched.mapping));
+      const normalized = await connector.normalize(dataType, fetched.records, { connection, withSamples: true, log: silentLogger() }, fetched.mapping);
+      normalized.rejected.push(...(fetched.rejected ?? []));
+      // Parts of one record (a Garmin day) are merged as the runtime merges them, over the whole replay.
+      emit(dataType, source, { ...normalized, valid: await wholeRecords(parts, userId, dataType, normalized) });
     }
   }
   return summary;

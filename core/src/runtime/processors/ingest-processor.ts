@@ -16,6 +16,7 @@ import { compilePointer } from "../../spec/pointer.ts";
 import type { Connection } from "../../state/index.ts";
 import { loadConnection } from "../connection-lookup.ts";
 import { notificationWindow } from "../notification-window.ts";
+import type { Rejected } from "../normalize.ts";
 import { publishRecords } from "../publish-records.ts";
 import { connectionInfo } from "../terra-user.ts";
 import type { RuntimeContext } from "../runtime-context.ts";
@@ -155,7 +156,9 @@ async function publishPushed(
   let mapping: string = dataType;
   let stream: string | undefined;
   let records: unknown[] | undefined;
+  let unreadable: Rejected[] = [];
   if (action.action === "records") {
+    mapping = action.mapping ?? dataType;
     const found = compilePointer(action.records)(data.notification);
     // One record where a list was expected is that list of one; nothing at all cannot be mapped.
     records = Array.isArray(found) ? found : found !== null && typeof found === "object" ? [found] : undefined;
@@ -175,6 +178,7 @@ async function publishPushed(
     mapping = fetched.mapping;
     stream = fetched.stream;
     records = fetched.records;
+    unreadable = fetched.rejected ?? [];
   }
   if (!records) {
     const pointer = (action as { records: string }).records;
@@ -201,6 +205,7 @@ async function publishPushed(
     { connection, withSamples: true, options, log, ...(stream !== undefined ? { stream } : {}) },
     mapping,
   );
+  normalized.rejected.push(...unreadable);
   const published = await publishRecords(ctx, {
     user,
     dataType,

@@ -96,8 +96,8 @@ async function pullOnce(ctx: RuntimeContext, job: Job<PullJobData>, token: strin
   const connector = ctx.registry.connector(data.provider);
   const dataType = data.dataType as DataType;
   const log = ctx.log.child({ traceId: data.traceId, provider: data.provider, dataType, userId: user.user_id });
-  const backfillRequest = data.reason === "backfill" ? connector.sync.backfillRequests[dataType] : undefined;
-  if (backfillRequest) return await requestBackfill(ctx, connector, user, data, backfillRequest, log);
+  const backfillRequests = data.reason === "backfill" ? connector.sync.backfillRequests[dataType] : undefined;
+  if (backfillRequests) return await requestBackfill(ctx, connector, user, data, backfillRequests, log);
   if (!connector.canPull(dataType)) {
     throw new UserError(ErrorCodes.DATA_TYPE_UNSUPPORTED, `${data.provider} cannot pull ${data.dataType}: no stream reads it`, {
       hint: "Its records only arrive by push; nothing is pulled for this data type.",
@@ -218,7 +218,7 @@ async function requestBackfill(
   connector: RuntimeConnector,
   user: Connection,
   data: PullJobData,
-  request: RequestSpec,
+  requests: readonly RequestSpec[],
   log: Logger,
 ): Promise<PullResult> {
   const session = await ctx.access.session(connector, user);
@@ -228,12 +228,14 @@ async function requestBackfill(
     });
   }
   const range = clampPullWindow({ start: new Date(data.start), end: new Date(data.end) }, connector.sync);
+  const variables = { start: String(Math.floor(range.start.getTime() / 1000)), end: String(Math.floor(range.end.getTime() / 1000)) };
   try {
-    const answer = await session.send(request, {
-      start: String(Math.floor(range.start.getTime() / 1000)),
-      end: String(Math.floor(range.end.getTime() / 1000)),
-    });
-    log.info({ status: answer.status, dataType: data.dataType }, "provider asked to push the history of a new connection");
+    // One after another: a retried job asks again for those already asked (the spec's response table says
+    // what the provider's "already requested" answer means).
+    for (const request of requests) {
+      const answer = await session.send(request, variables);
+      log.info({ status: answer.status, dataType: data.dataType, request: request.path }, "provider asked to push the history of a new connection");
+    }
   } catch (error) {
     if (!isAccessLost(error)) throw error;
     return { records: 0, quarantined: 0, payloads: 0, accessLost: await reportAccessLost(ctx, user, error, log) };

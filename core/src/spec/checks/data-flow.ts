@@ -72,8 +72,15 @@ export const checkDataFlow: Check = ({ spec, hooks }, report) => {
         return;
       }
       if (carriesRecords(action.action)) {
-        usedMappings.add(dataType);
-        if (!hasMapping(dataType)) report(path, `no mapping for the ${dataType} records this event brings — add mappings.${dataType}`);
+        const mapping = (action as { mapping?: string }).mapping;
+        usedMappings.add(mapping ?? dataType);
+        if (mapping !== undefined) {
+          if (!hasMapping(mapping))
+            report(
+              [...path, "mapping"],
+              `no mapping named "${mapping}"${suggest(mapping, Object.keys(mappings))} — add mappings.${mapping}, or a map hook of that name`,
+            );
+        } else if (!hasMapping(dataType)) report(path, `no mapping for the ${dataType} records this event brings — add mappings.${dataType}`);
       }
       if (action.action === "pull_window" && (spec.streams?.[dataType]?.length ?? 0) === 0) {
         report(

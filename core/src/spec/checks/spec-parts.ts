@@ -47,8 +47,9 @@ export function specRequests(spec: ConnectorSpec): SpecRequest[] {
       }
     }
   }
-  for (const [dataType, request] of Object.entries(spec.sync?.backfillRequests ?? {})) {
-    requests.push({ request, path: ["sync", "backfillRequests", dataType], context: "backfill" });
+  for (const [dataType, asked] of Object.entries(spec.sync?.backfillRequests ?? {})) {
+    if (Array.isArray(asked)) asked.forEach((request, i) => requests.push({ request, path: ["sync", "backfillRequests", dataType, i], context: "backfill" }));
+    else requests.push({ request: asked, path: ["sync", "backfillRequests", dataType], context: "backfill" });
   }
   requests.push(...subscriptionRequests(spec));
   return requests;

@@ -1,0 +1,99 @@
+import type { DataType } from "@tributary/schemas";
+import type { StandardRecord } from "../contracts/data-types.ts";
+import { recordKey } from "../contracts/natural-key.ts";
+import type { RecordPartRepository, StoredRecordParts } from "../state/index.ts";
+import type { Normalized } from "./normalize.ts";
+
+/**
+ * Records that are parts of a record other provider records share (a mapping with `merge`: Garmin's day
+ * is its daily summary, its 15-minute epochs and its user metrics) become the whole record: each part is
+ * added to those kept for its user and natural key, and the record delivered is all of them folded, so
+ * destinations — which upsert by the natural key — get every part of the day instead of the last one.
+ * Several parts of one key in one batch give one record. Records without a part pass through as they are.
+ */
+export async function wholeRecords(
+  store: RecordPartRepository,
+  userId: string,
+  dataType: DataType,
+  normalized: Normalized,
+  now: number = Date.now(),
+): Promise<StandardRecord[]> {
+  const partOf = normalized.parts;
+  if (!partOf || partOf.size === 0) return normalized.valid;
+  const out: Array<StandardRecord | string> = [];
+  const byKey = new Map<string, StoredRecordParts>();
+  for (const record of normalized.valid) {
+    const part = partOf.get(record);
+    if (!part) {
+      out.push(record);
+      continue;
+    }
+    const key = recordKey(dataType, userId, record).key;
+    let parts = byKey.get(key);
+    if (!parts) {
+      byKey.set(key, (parts = {}));
+      out.push(key);
+    }
+    // A part repeated in one batch: the later one is the newer.
+    delete parts[part.id];
+    parts[part.id] = { precedence: part.precedence, at: now, record };
+  }
+  const whole = new Map<string, StandardRecord>();
+  for (const [key, parts] of byKey) whole.set(key, foldRecordParts(await store.addRecordParts(userId, dataType, key, parts)));
+  return out.map((entry) => (typeof entry === "string" ? whole.get(entry)! : entry));
+}
+
+/**
+ * One record from its parts: from the lowest precedence (then the oldest) up, each part's values are laid
+ * over the others' — objects field by field, a value over a value; lists of objects (samples) are joined
+ * and kept in time order, since each kind of part brings its own samples; other lists (a position's
+ * [lat, lng]) are values. A missing or null value never erases one another part gave.
+ */
+export function foldRecordParts(parts: StoredRecordParts): StandardRecord {
+  const ordered = Object.entries(parts).sort(([idA, a], [idB, b]) => a.precedence - b.precedence || a.at - b.at || (idA < idB ? -1 : idA > idB ? 1 : 0));
+  let whole: unknown = {};
+  for (const [, part] of ordered) whole = laidOver(whole, part.record);
+  return whole as StandardRecord;
+}
+
+function laidOver(under: unknown, over: unknown): unknown {
+  if (over === undefined || over === null) return under;
+  if (isObject(under) && isObject(over)) {
+    const out: Record<string, unknown> = { ...under };
+    for (const [field, value] of Object.entries(over)) out[field] = laidOver(under[field], value);
+    return out;
+  }
+  if (isSampleList(under) && isSampleList(over)) return inTimeOrder([...under, ...over]);
+  return over;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function isSampleList(value: unknown): value is Array<Record<string, unknown>> {
+  return Array.isArray(value) && value.every(isObject);
+}
+
+/** Samples by their `timestamp` (stable: those without one, or at the same time, keep their order). */
+function inTimeOrder(samples: Array<Record<string, unknown>>): Array<Record<string, unknown>> {
+  const time = (sample: Record<string, unknown>) => (typeof sample.timestamp === "string" ? Date.parse(sample.timestamp) : Number.NaN);
+  if (!samples.every((sample) => !Number.isNaN(time(sample)))) return samples;
+  return samples
+    .map((sample) => ({ sample, t: time(sample) }))
+    .sort((a, b) => a.t - b.t)
+    .map(({ sample }) => sample);
+}
+
+/** Record parts kept in memory, for one run of the CLI (`connector run --pushes`) rather than a state store. */
+export function memoryRecordParts(): RecordPartRepository {
+  const kept = new Map<string, StoredRecordParts>();
+  return {
+    async addRecordParts(userId, dataType, recordKey, parts) {
+      const key = JSON.stringify([userId, dataType, recordKey]);
+      const all = { ...kept.get(key), ...parts };
+      kept.set(key, all);
+      return all;
+    },
+  };
+}
