@@ -1,5 +1,5 @@
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
-import type { Redis } from "ioredis";
+import type { RedisClient } from "../queue/redis-client.ts";
 
 /**
  * Signed double-submit tokens for the connect forms: a form carries HMAC(key, purpose + browser id),
@@ -11,7 +11,7 @@ export interface CsrfTokens {
   check(browserId: string | undefined, purpose: string, token: unknown): Promise<boolean>;
 }
 
-export function createCsrfTokens(redis: Redis, keyName: string): CsrfTokens {
+export function createCsrfTokens(redis: RedisClient, keyName: string): CsrfTokens {
   let key: Promise<Buffer> | undefined;
   const keyOf = () =>
     (key ??= (async () => {
