@@ -72,6 +72,8 @@ export function clusterNodes(urls: readonly string[]): ClusterNode[] {
   return urls.map((raw) => nodeOf(new URL(raw)));
 }
 
+const NOT_A_NODE = "must be a redis://host:port (or rediss://) URL";
+
 /** The first startup node that cannot be used (and why), for config checks and clusterNodes. */
 export function clusterNodeProblem(urls: readonly string[]): { index: number; message: string } | undefined {
   let first: string | undefined;
@@ -80,9 +82,9 @@ export function clusterNodeProblem(urls: readonly string[]): { index: number; me
     try {
       url = new URL(raw);
     } catch {
-      return { index, message: "is not a URL" };
+      return { index, message: NOT_A_NODE };
     }
-    if (url.protocol !== "redis:" && url.protocol !== "rediss:") return { index, message: "must start with redis:// or rediss://" };
+    if (url.protocol !== "redis:" && url.protocol !== "rediss:") return { index, message: NOT_A_NODE };
     if (url.hostname === "") return { index, message: "names no host" };
     if (url.pathname !== "" && url.pathname !== "/" && url.pathname !== "/0") {
       return { index, message: `selects database ${url.pathname.slice(1)}; a Redis Cluster has only database 0` };
