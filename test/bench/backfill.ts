@@ -16,7 +16,7 @@ import { parseArgs } from "node:util";
 import { Queue } from "bullmq";
 import type { ConnectorSpec } from "@tributary/schemas";
 import { mockFromSpec } from "@tributary/core/mock-provider";
-import { Priority, type PullJobData } from "@tributary/core/queue";
+import { Priority, queueKeyPrefix, type PullJobData } from "@tributary/core/queue";
 import { loadConnectorFile } from "@tributary/core/spec";
 import { createPostgresDatabase, createStateStore, createTokenCipher, migrate } from "@tributary/core/state";
 import { freePort } from "../kit/free-port.ts";
@@ -117,7 +117,7 @@ async function main() {
   await store.setTokens(connection.user_id, { auth_type: "bearer_token", access_token: BENCH_TOKEN, obtained_at: Date.now() });
   await db.close();
 
-  const pull = new Queue("pull", { connection: { url: redisUrl }, prefix: deployment.prefix });
+  const pull = new Queue("pull", { connection: { url: redisUrl }, prefix: queueKeyPrefix(deployment.prefix, "pull") });
   const worker = await startProcess("worker", deployment, ["--metrics-port", String(metricsPort)]);
   try {
     await waitForWorker(metricsPort);

@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Queue } from "bullmq";
+import { queueKeyPrefix } from "@tributary/core/queue";
 import { Redis } from "ioredis";
 import { createPostgresDatabase, createStateStore, createTokenCipher, migrate } from "@tributary/core/state";
 import { childNodePids } from "../kit/child-processes.ts";
@@ -179,7 +180,7 @@ export async function dropDeployment(deployment: BenchDeployment): Promise<void>
 
 export async function obliterate(deployment: BenchDeployment): Promise<void> {
   for (const name of ["pull", "ingest", "deliver-bench-receiver"]) {
-    const queue = new Queue(name, { connection: { url: deployment.redisUrl }, prefix: deployment.prefix });
+    const queue = new Queue(name, { connection: { url: deployment.redisUrl }, prefix: queueKeyPrefix(deployment.prefix, name) });
     await queue.obliterate({ force: true });
     await queue.close();
   }

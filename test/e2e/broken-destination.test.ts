@@ -3,9 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startLocalReceiver, type LocalReceiver } from "@tributary/core/demo";
 import { waitForIdle } from "@tributary/core/runtime";
 import { connectUser } from "@tributary/core/services";
-import type { RuntimeQueues } from "@tributary/core/queue";
+import type { RedisClient, RuntimeQueues } from "@tributary/core/queue";
 import type { StateStore } from "@tributary/core/state";
-import type { Redis } from "ioredis";
 import { memoryStateStore, type StoredRecord } from "@tributary/test-kit";
 import { createReadBack, MYSQL_URL, naturalKeys, POSTGRES_URL, receivedRecords, type ReadBack } from "../kit/read-back/index.ts";
 import { startConfiguredApp, type ConfiguredApp } from "./configured-app.ts";
@@ -259,7 +258,7 @@ destinations:
 });
 
 /** Trace ids of the delivery bodies a deployment still keeps in Redis. */
-async function storedBodies(redis: Redis, prefix: string): Promise<string[]> {
+async function storedBodies(redis: RedisClient, prefix: string): Promise<string[]> {
   const keys = await redis.keys(`${prefix}:payload:*`);
-  return keys.filter((key) => !key.endsWith(":readers")).map((key) => key.slice(`${prefix}:payload:`.length));
+  return keys.filter((key) => !key.endsWith(":readers")).map((key) => key.slice(`${prefix}:payload:{`.length, -1));
 }

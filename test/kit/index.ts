@@ -5,3 +5,4 @@ export * from "./runtime-harness.ts";
 export { readMongoRecords, MONGO_EVENTS_COLLECTION, type MongoPlace } from "./read-back/mongodb.ts";
 export * from "./destination-context.ts";
 export * from "./free-port.ts";
+export * from "./redis-cluster.ts";

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { Redis } from "ioredis";
+import type { RedisClient } from "../queue/redis-client.ts";
 
 /**
  * Terra's limits on data requests, per user: one request may span at most 1,825 days (rule r1), and the
@@ -57,15 +57,15 @@ export function requestedDays(range: { start: Date; end: Date } | undefined): nu
   return Math.max(1, Math.ceil((range.end.getTime() - range.start.getTime()) / 86_400_000));
 }
 
-export function requestLimits(redis: Redis, prefix: string) {
-  const commands = redis as Redis & Partial<LimitCommands>;
+export function requestLimits(redis: RedisClient, prefix: string) {
+  const commands = redis as RedisClient & Partial<LimitCommands>;
   if (typeof commands.tributaryApiLimit !== "function") redis.defineCommand("tributaryApiLimit", { numberOfKeys: 1, lua: ACQUIRE });
   return {
     /** Checks both rules for one request of `days` about `userId` and, when it passes, counts it. */
     async admit(developerId: string, userId: string, days: number): Promise<LimitDecision> {
       if (days > MAX_DAYS_PER_REQUEST) return { ok: false, rule: "r1" };
       const key = `${prefix}:api-limit:${developerId}:${userId}`;
-      const [granted, used, ms] = await (commands as Redis & LimitCommands).tributaryApiLimit(key, MAX_DAYS_PER_HOUR, WINDOW_MS, days, randomUUID());
+      const [granted, used, ms] = await (commands as RedisClient & LimitCommands).tributaryApiLimit(key, MAX_DAYS_PER_HOUR, WINDOW_MS, days, randomUUID());
       if (granted !== 1) return { ok: false, rule: "r2", retryAfterSeconds: Math.ceil(ms / 1000) };
       return { ok: true, limit: MAX_DAYS_PER_HOUR, remaining: MAX_DAYS_PER_HOUR - used, resetAfterSeconds: Math.ceil(ms / 1000) };
     },

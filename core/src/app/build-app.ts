@@ -99,6 +99,7 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
     }
     runtime = createRuntime({
       redisUrl: config.redis.url,
+      redisCluster: config.redis.cluster,
       prefix,
       store,
       registry,
@@ -115,7 +116,7 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
     throw error;
   }
   const ctx = runtime.ctx;
-  const producer = createProducerQueues(config.redis.url, prefix, { log, destinations: ctx.destinations.keys() });
+  const producer = createProducerQueues(config.redis, prefix, { log, destinations: ctx.destinations.keys() });
   const services = servicesOver(ctx, producer);
   const developers = createDeveloperDirectory(developersFromConfig(config));
   // One auth service per app: the runtime's, which also hands out each connection's credentials.

@@ -1,5 +1,5 @@
 import type { ConnectorSpec } from "@tributary/schemas";
-import type { Redis } from "ioredis";
+import type { RedisClient } from "../queue/redis-client.ts";
 import { ErrorCodes } from "../errors/codes.ts";
 import { UserError } from "../errors/tributary-error.ts";
 import { silentLogger, type Logger } from "../log/logger.ts";
@@ -32,7 +32,7 @@ export interface AuthServiceOptions {
   providers: Readonly<Record<string, ProviderSettings>>;
   store: StateStore;
   /** Holds the refresh locks; every process of a deployment must share it. */
-  redis: Redis;
+  redis: RedisClient;
   /** Carries token requests (the provider client's transport: undici, recordings, a mock). */
   transport: ProviderTransport;
   /** Makes provider API calls for the provider user id, lifecycle and revoke requests. */

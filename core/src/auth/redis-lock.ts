@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import type { Redis } from "ioredis";
+import type { RedisClient } from "../queue/redis-client.ts";
 
 /**
  * A short mutual-exclusion lock in Redis, shared by every worker process: SET NX PX takes it with an
@@ -21,9 +21,9 @@ if redis.call("GET", KEYS[1]) == ARGV[1] then
 end
 return 0`;
 
-type ReleasingRedis = Redis & { tributaryReleaseLock(key: string, token: string): Promise<number> };
+type ReleasingRedis = RedisClient & { tributaryReleaseLock(key: string, token: string): Promise<number> };
 
-export function createRedisLock(redis: Redis): RedisLock {
+export function createRedisLock(redis: RedisClient): RedisLock {
   if (!("tributaryReleaseLock" in redis)) redis.defineCommand("tributaryReleaseLock", { numberOfKeys: 1, lua: RELEASE_SCRIPT });
   const releasing = redis as ReleasingRedis;
   return {

@@ -1,11 +1,10 @@
 import { InvalidArgumentError, type Command } from "commander";
 import { buildApp, type App } from "../app/build-app.ts";
 import { loadConfigWithPlugins } from "../config/load-config.ts";
-import { ErrorCodes } from "../errors/codes.ts";
-import { UserError } from "../errors/tributary-error.ts";
 import { withTimeout } from "../http/unavailable.ts";
 import type { Logger } from "../log/logger.ts";
 import { QUEUE_PREFIX } from "../queue/topology.ts";
+import { redisUnavailable } from "../queue/redis-client.ts";
 
 export const QUEUE_PREFIX_ENV = "TRIBUTARY_QUEUE_PREFIX";
 
@@ -38,9 +37,7 @@ export async function assertRedisReachable(app: App, timeoutMs = 3000): Promise<
     if (!(await app.producer.whenReady(timeoutMs))) throw new Error("not connected");
     await withTimeout(app.producer.redis.ping(), timeoutMs, "redis");
   } catch {
-    throw new UserError(ErrorCodes.REDIS_UNAVAILABLE, `Redis is not reachable at ${new URL(app.config.redis.url).host}`, {
-      hint: "Start it, or point redis.url (REDIS_URL) at a running one.",
-    });
+    throw redisUnavailable(app.config.redis);
   }
 }
 

@@ -4,9 +4,10 @@ import type { TributaryConfig } from "../config/config-schema.ts";
 import { controlClient, controlSocketPath } from "../control/control-socket.ts";
 import { operatorActions, type OperatorActions } from "../control/operator-actions.ts";
 import { ErrorCodes } from "../errors/codes.ts";
-import { isTributaryError, UserError } from "../errors/tributary-error.ts";
+import { isTributaryError } from "../errors/tributary-error.ts";
 import type { Logger } from "../log/logger.ts";
 import { createProducerQueues } from "../queue/producer-queues.ts";
+import { redisUnavailable } from "../queue/redis-client.ts";
 import type { RuntimeQueues } from "../queue/queues.ts";
 import { lockHolder } from "../state/data-dir-lock.ts";
 import { buildApp } from "../app/build-app.ts";
@@ -49,13 +50,9 @@ export async function withOperatorSession<T>(options: AppCommandOptions, log: Lo
 
 async function remote<T>(config: TributaryConfig, options: AppCommandOptions, log: Logger, use: (session: OperatorSession) => Promise<T>): Promise<T> {
   const path = controlSocketPath(config.dataDir);
-  const queues = createProducerQueues(config.redis.url, options.queuePrefix, { log });
+  const queues = createProducerQueues(config.redis, options.queuePrefix, { log });
   try {
-    if (!(await queues.whenReady(3000))) {
-      throw new UserError(ErrorCodes.REDIS_UNAVAILABLE, `Redis is not reachable at ${new URL(config.redis.url).host}`, {
-        hint: "Start it, or point redis.url (REDIS_URL) at a running one.",
-      });
-    }
+    if (!(await queues.whenReady(3000))) throw redisUnavailable(config.redis);
     log.debug({ path }, "the embedded store is in use by a running process: asking it through its control socket");
     return await use({ actions: controlClient(path), queues, config, mode: "remote" });
   } finally {

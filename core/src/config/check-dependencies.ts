@@ -4,6 +4,7 @@ import { performance } from "node:perf_hooks";
 import pg from "pg";
 import { ErrorCodes } from "../errors/codes.ts";
 import { pingRedis } from "../queue/ensure-redis.ts";
+import { describeRedis, redisUnavailable, type RedisTarget } from "../queue/redis-client.ts";
 import { lockHolder } from "../state/data-dir-lock.ts";
 import type { TributaryConfig } from "./config-schema.ts";
 import type { DestinationCheckResult } from "./check-destinations.ts";
@@ -14,26 +15,17 @@ import type { DestinationCheckResult } from "./check-destinations.ts";
  * takes our credentials.
  */
 export async function checkDependencies(config: TributaryConfig, timeoutMs: number): Promise<DestinationCheckResult[]> {
-  return Promise.all([checkRedis(config.redis.url, timeoutMs), checkStateStore(config, timeoutMs)]);
+  return Promise.all([checkRedis(config.redis, timeoutMs), checkStateStore(config, timeoutMs)]);
 }
 
-async function checkRedis(url: string, timeoutMs: number): Promise<DestinationCheckResult> {
-  const host = new URL(url).host;
+async function checkRedis(target: RedisTarget, timeoutMs: number): Promise<DestinationCheckResult> {
+  const host = describeRedis(target);
   const started = performance.now();
-  const ok = await pingRedis(url, timeoutMs);
+  const ok = await pingRedis(target, timeoutMs);
   const durationMs = elapsed(started);
   if (ok) return { name: "redis", type: host, ok, durationMs };
-  return {
-    name: "redis",
-    type: host,
-    ok,
-    durationMs,
-    error: {
-      code: ErrorCodes.REDIS_UNAVAILABLE,
-      message: `Redis is not reachable at ${host}`,
-      hint: "Start it, or point redis.url (REDIS_URL) at a running one.",
-    },
-  };
+  const error = redisUnavailable(target);
+  return { name: "redis", type: host, ok, durationMs, error: { code: error.code, message: error.message, hint: error.hint ?? "" } };
 }
 
 async function checkStateStore(config: TributaryConfig, timeoutMs: number): Promise<DestinationCheckResult> {

@@ -85,7 +85,7 @@ export interface DestinationConfig {
 
 export interface TributaryConfig {
   server: ServerConfig;
-  redis: { url: string; startupTimeoutSeconds: number };
+  redis: { url: string; cluster?: string[]; startupTimeoutSeconds: number };
   database: { url: string; schema?: string };
   dataDir: string;
   encryptionKey: string;
@@ -312,6 +312,13 @@ export const CONFIG_SCHEMA = {
       default: {},
       properties: {
         url: { type: "string", minLength: 1, default: "redis://127.0.0.1:6379", description: "redis:// or rediss:// URL." },
+        cluster: {
+          type: "array",
+          minItems: 1,
+          items: { type: "string", description: "redis://[user:password@]host:port of one node." },
+          description:
+            "Startup nodes of a Redis Cluster (a few are enough: the rest are discovered); when set, url is not used. Every key Tributary writes is hash-tagged so each multi-key command stays within one slot.",
+        },
         startupTimeoutSeconds: {
           type: "number",
           minimum: 0,

@@ -2,6 +2,7 @@ import type { ErrorObject, ValidateFunction } from "ajv";
 import type { DestinationPlugin } from "../contracts/destination.ts";
 import { builtinDestinationTypes } from "../registry/builtin-plugins.ts";
 import type { PluginRegistry } from "../registry/plugin-registry.ts";
+import { clusterNodeProblem } from "../queue/redis-client.ts";
 import { parseEncryptionKey } from "../state/encryption-key.ts";
 import { pointerSegments, problemsFromAjv } from "./ajv-problems.ts";
 import { createConfigAjv } from "./config-ajv.ts";
@@ -42,6 +43,7 @@ export function validateConfigSource(source: ConfigSource, registry?: PluginRegi
 
   const config = value as TributaryConfig;
   checkEncryptionKey(config, source, problems);
+  checkRedisCluster(config, source, problems);
   checkDestinationNames(config, source, problems);
   checkDevelopers(config, source, problems, registry);
   checkPublishedSecrets(config, source, problems);
@@ -126,6 +128,16 @@ function checkEncryptionKey(config: TributaryConfig, source: ConfigSource, probl
     const message = error instanceof Error ? error.message : String(error);
     problems.push({ path: "encryptionKey", ...source.locate(["encryptionKey"]), message: `${message} (openssl rand -base64 32)` });
   }
+}
+
+/** The startup nodes must open as one cluster: same credentials and scheme, database 0. */
+function checkRedisCluster(config: TributaryConfig, source: ConfigSource, problems: ConfigProblem[]): void {
+  const nodes = config.redis?.cluster;
+  if (!Array.isArray(nodes) || !nodes.every((node) => typeof node === "string")) return;
+  const problem = clusterNodeProblem(nodes);
+  if (!problem) return;
+  const path = ["redis", "cluster", problem.index];
+  problems.push({ path: formatPath(path), ...source.locate(path), message: problem.message });
 }
 
 function checkDestinationNames(config: TributaryConfig, source: ConfigSource, problems: ConfigProblem[]): void {

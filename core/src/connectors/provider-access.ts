@@ -1,4 +1,4 @@
-import type { Redis } from "ioredis";
+import type { RedisClient } from "../queue/redis-client.ts";
 import { createAuthService, type AuthService } from "../auth/auth-service.ts";
 import type { Credentials } from "../auth/credentials.ts";
 import type { Logger } from "../log/logger.ts";
@@ -15,7 +15,7 @@ export interface ProviderAccessOptions {
   providers: Readonly<Record<string, ProviderSettings>>;
   store: StateStore;
   /** Rate budgets and refresh locks: shared by every process of the deployment. */
-  redis: Redis;
+  redis: RedisClient;
   /** The deployment's key prefix (the queue prefix): budgets live beside the queues they pace. */
   prefix: string;
   /** Carries provider and token requests: undici in production, recordings or a mock's in tests. */

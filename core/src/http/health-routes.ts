@@ -1,11 +1,11 @@
 import type { FastifyInstance } from "fastify";
-import type { Redis } from "ioredis";
+import type { RedisClient } from "../queue/redis-client.ts";
 import type { StateStore } from "../state/index.ts";
 import type { Logger } from "../log/logger.ts";
 import { checkReadiness } from "./readiness.ts";
 
 export interface HealthRoutesOptions {
-  redis: Redis;
+  redis: RedisClient;
   store: StateStore;
   /** Per dependency. @default 1000 */
   timeoutMs?: number;

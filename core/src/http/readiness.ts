@@ -1,4 +1,4 @@
-import type { Redis } from "ioredis";
+import type { RedisClient } from "../queue/redis-client.ts";
 import type { Logger } from "../log/logger.ts";
 import type { StateStore } from "../state/index.ts";
 import { withTimeout } from "./unavailable.ts";
@@ -11,7 +11,7 @@ export interface Readiness {
 }
 
 /** Whether Redis and the state store answer, each within `timeoutMs`: what `/health/ready` reports. */
-export async function checkReadiness(deps: { redis: Redis; store: StateStore; timeoutMs: number; log: Logger }): Promise<Readiness> {
+export async function checkReadiness(deps: { redis: RedisClient; store: StateStore; timeoutMs: number; log: Logger }): Promise<Readiness> {
   const check = async (name: string, probe: () => Promise<unknown>): Promise<CheckResult> => {
     try {
       await withTimeout(probe(), deps.timeoutMs, name);

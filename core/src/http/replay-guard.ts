@@ -1,4 +1,5 @@
-import type { Redis } from "ioredis";
+import type { RedisClient } from "../queue/redis-client.ts";
+import { perSlot } from "../queue/redis-keys.ts";
 import { createTickBatcher } from "../util/tick-batcher.ts";
 
 /**
@@ -26,19 +27,27 @@ for i, key in ipairs(KEYS) do
 end
 return claimed`;
 
-type ClaimingRedis = Redis & { tributaryClaimFingerprints(numKeys: number, ...keysThenArgs: Array<string | number>): Promise<number[]> };
+type ClaimingRedis = RedisClient & { tributaryClaimFingerprints(numKeys: number, ...keysThenArgs: Array<string | number>): Promise<number[]> };
 
-export function createReplayGuard(redis: Redis, prefix: string): ReplayGuard {
+export function createReplayGuard(redis: RedisClient, prefix: string): ReplayGuard {
   const key = (fingerprint: string) => `${prefix}:hooks:seen:${fingerprint}`;
   if (!("tributaryClaimFingerprints" in redis)) redis.defineCommand("tributaryClaimFingerprints", { lua: CLAIM_SCRIPT });
   const claiming = redis as ClaimingRedis;
   // The claims of concurrent requests go out as one script call: one round trip per event-loop turn.
-  const claim = createTickBatcher(async (claims: Array<{ fingerprint: string; holdSeconds: number }>) => {
-    const keys = claims.map((c) => key(c.fingerprint));
-    const windows = claims.map((c) => Math.max(1, Math.ceil(c.holdSeconds)));
-    const replies = await claiming.tributaryClaimFingerprints(keys.length, ...keys, ...windows);
-    return claims.map((_, i) => replies[i] === 1);
-  });
+  // On a Redis Cluster, one call per slot among them.
+  const claim = createTickBatcher((claims: Array<{ fingerprint: string; holdSeconds: number }>) =>
+    perSlot(
+      redis,
+      claims,
+      (c) => key(c.fingerprint),
+      async (batch) => {
+        const keys = batch.map((c) => key(c.fingerprint));
+        const windows = batch.map((c) => Math.max(1, Math.ceil(c.holdSeconds)));
+        const replies = await claiming.tributaryClaimFingerprints(keys.length, ...keys, ...windows);
+        return batch.map((_, i) => replies[i] === 1);
+      },
+    ),
+  );
   return {
     async claim(fingerprint, holdSeconds) {
       return claim({ fingerprint, holdSeconds });

@@ -1,6 +1,6 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { Redis } from "ioredis";
+import type { RedisClient } from "../queue/redis-client.ts";
 import type { Registry } from "prom-client";
 import type { Logger } from "../log/logger.ts";
 import { metricsScraper } from "../observability/cluster-metrics.ts";
@@ -9,7 +9,7 @@ import { checkReadiness } from "./readiness.ts";
 
 export interface StatusServerOptions {
   registry: Registry;
-  redis: Redis;
+  redis: RedisClient;
   store: StateStore;
   log: Logger;
   host: string;

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { Redis } from "ioredis";
+import type { RedisClient } from "../queue/redis-client.ts";
 import type { WindowReading } from "./rate-limit-headers.ts";
 
 /**
@@ -192,8 +192,8 @@ interface BudgetCommands {
   tributaryBudgetBlock(blocked: string, ms: number): Promise<number>;
 }
 
-function commands(redis: Redis): Redis & BudgetCommands {
-  const withCommands = redis as Redis & Partial<BudgetCommands>;
+function commands(redis: RedisClient): RedisClient & BudgetCommands {
+  const withCommands = redis as RedisClient & Partial<BudgetCommands>;
   // defineCommand sends EVALSHA and loads the script on NOSCRIPT; define once per connection.
   if (typeof withCommands.tributaryBudgetAcquireHeld !== "function") {
     redis.defineCommand("tributaryBudgetAcquireHeld", { lua: ACQUIRE });
@@ -201,7 +201,7 @@ function commands(redis: Redis): Redis & BudgetCommands {
     redis.defineCommand("tributaryBudgetObserve", { lua: OBSERVE });
     redis.defineCommand("tributaryBudgetBlock", { numberOfKeys: 1, lua: BLOCK });
   }
-  return withCommands as Redis & BudgetCommands;
+  return withCommands as RedisClient & BudgetCommands;
 }
 
 export interface BudgetScripts {
@@ -217,7 +217,7 @@ export interface BudgetScripts {
   block(key: string, ms: number): Promise<void>;
 }
 
-export function budgetScripts(redis: Redis): BudgetScripts {
+export function budgetScripts(redis: RedisClient): BudgetScripts {
   const run = commands(redis);
   return {
     async acquire({ blocks, windows, n = 1, holdMs = 0 }) {
@@ -254,9 +254,4 @@ export function budgetScripts(redis: Redis): BudgetScripts {
       await run.tributaryBudgetBlock(key, Math.max(1, Math.ceil(ms)));
     },
   };
-}
-
-/** `<prefix>:budget:<PROVIDER>[:<clientId>]`: one budget per provider OAuth client, as providers count. */
-export function budgetKeyBase(prefix: string, provider: string, clientId?: unknown): string {
-  return `${prefix}:budget:${provider}${typeof clientId === "string" && clientId !== "" ? `:${clientId}` : ""}`;
 }

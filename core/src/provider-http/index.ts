@@ -6,7 +6,8 @@ export { renderRequest, encodeBody, type PreparedRequest, type PreparedBody, typ
 export { scopeOf, type TemplateVariables } from "./template-scope.ts";
 export { compileResponseRules, defaultAction, type Action, type Decision, type ResponseView } from "./response-rules.ts";
 export { retryAfterMs, type RetryAfterSpec } from "./retry-after.ts";
-export { budgetKeyBase, budgetScripts, type BudgetScripts, type BudgetWindowKey, type WindowObservation, type AcquireResult } from "./budget-scripts.ts";
+export { budgetKeyBase } from "../queue/redis-keys.ts";
+export { budgetScripts, type BudgetScripts, type BudgetWindowKey, type WindowObservation, type AcquireResult } from "./budget-scripts.ts";
 export {
   providerBudget,
   OPERATOR_WINDOW,

@@ -1,8 +1,9 @@
-import type { Redis } from "ioredis";
+import type { RedisClient } from "../queue/redis-client.ts";
 import type { RateLimitHeadersSpec, RateLimitSpec } from "@tributary/schemas";
 import { ErrorCodes } from "../errors/codes.ts";
 import { UserError } from "../errors/tributary-error.ts";
-import { budgetKeyBase, budgetScripts, type BudgetGrant, type BudgetWindowKey, type WindowObservation } from "./budget-scripts.ts";
+import { budgetKeyBase } from "../queue/redis-keys.ts";
+import { budgetScripts, type BudgetGrant, type BudgetWindowKey, type WindowObservation } from "./budget-scripts.ts";
 import { readRateLimitHeaders, type HeaderReading, type WindowReading } from "./rate-limit-headers.ts";
 import { declaredWindows, headerSetsOf, type DeclaredWindow } from "./rate-limited-wait.ts";
 
@@ -43,7 +44,7 @@ export interface ProviderBudget {
 }
 
 export interface ProviderBudgetOptions {
-  redis: Redis;
+  redis: RedisClient;
   /** The queue prefix: budgets live beside the queues they pace. */
   prefix: string;
   provider: string;

@@ -1,5 +1,6 @@
-import type { Redis } from "ioredis";
+import type { RedisClient } from "./redis-client.ts";
 import { createTickBatcher } from "../util/tick-batcher.ts";
+import { deliveryBodyKeys, perSlot } from "./redis-keys.ts";
 
 /**
  * The serialized payloads (bodies) the delivery jobs send, kept in Redis once per payload rather than inside each
@@ -51,30 +52,53 @@ for i = 1, #KEYS, 2 do
 end
 return #KEYS / 2`;
 
-type StoringRedis = Redis & {
+type StoringRedis = RedisClient & {
   tributaryPutDeliveryBodies(numKeys: number, ...keysThenArgs: Array<string | number>): Promise<number>;
   tributaryReleaseDeliveryBodies(numKeys: number, ...keysThenArgs: string[]): Promise<number>;
 };
 
-export function createDeliveryBodies(redis: Redis, prefix: string, ttlSeconds: number): DeliveryBodies {
+export function createDeliveryBodies(redis: RedisClient, prefix: string, ttlSeconds: number): DeliveryBodies {
   if (!("tributaryPutDeliveryBodies" in redis)) redis.defineCommand("tributaryPutDeliveryBodies", { lua: PUT_SCRIPT });
   if (!("tributaryReleaseDeliveryBodies" in redis)) redis.defineCommand("tributaryReleaseDeliveryBodies", { lua: RELEASE_SCRIPT });
   const storing = redis as StoringRedis;
-  const bodyKey = (id: string) => `${prefix}:payload:${id}`;
-  const keys = (id: string) => [bodyKey(id), `${prefix}:payload:${id}:readers`];
+  const keys = (id: string) => {
+    const { body, readers } = deliveryBodyKeys(prefix, id);
+    return [body, readers];
+  };
   const ttl = Math.max(1, Math.ceil(ttlSeconds));
 
-  // Every operation of one event-loop turn is one round trip.
-  const put = createTickBatcher(async (items: Array<{ id: string; body: string; readers: readonly string[] }>) => {
-    const args = items.flatMap((item) => [item.body, item.readers.length, ...item.readers]);
-    await storing.tributaryPutDeliveryBodies(items.length * 2, ...items.flatMap((item) => keys(item.id)), ttl, ...args);
-    return items.map(() => undefined);
-  });
-  const get = createTickBatcher(async (ids: string[]) => (await redis.mgetBuffer(ids.map(bodyKey))).map((body) => body ?? undefined));
-  const release = createTickBatcher(async (items: Array<{ id: string; reader: string }>) => {
-    await storing.tributaryReleaseDeliveryBodies(items.length * 2, ...items.flatMap((item) => keys(item.id)), ...items.map((item) => item.reader));
-    return items.map(() => undefined);
-  });
+  // Every operation of one event-loop turn is one round trip (one per slot on a Redis Cluster).
+  const put = createTickBatcher((items: Array<{ id: string; body: string; readers: readonly string[] }>) =>
+    perSlot(
+      redis,
+      items,
+      (item) => deliveryBodyKeys(prefix, item.id).body,
+      async (batch) => {
+        const args = batch.flatMap((item) => [item.body, item.readers.length, ...item.readers]);
+        await storing.tributaryPutDeliveryBodies(batch.length * 2, ...batch.flatMap((item) => keys(item.id)), ttl, ...args);
+        return batch.map(() => undefined);
+      },
+    ),
+  );
+  const get = createTickBatcher((ids: string[]) =>
+    perSlot(
+      redis,
+      ids,
+      (id) => deliveryBodyKeys(prefix, id).body,
+      async (batch) => (await redis.mgetBuffer(batch.map((id) => deliveryBodyKeys(prefix, id).body))).map((body) => body ?? undefined),
+    ),
+  );
+  const release = createTickBatcher((items: Array<{ id: string; reader: string }>) =>
+    perSlot(
+      redis,
+      items,
+      (item) => deliveryBodyKeys(prefix, item.id).body,
+      async (batch) => {
+        await storing.tributaryReleaseDeliveryBodies(batch.length * 2, ...batch.flatMap((item) => keys(item.id)), ...batch.map((item) => item.reader));
+        return batch.map(() => undefined);
+      },
+    ),
+  );
 
   return {
     put: (id, body, readers) => (readers.length === 0 ? Promise.resolve() : put({ id, body, readers })),

@@ -1,12 +1,12 @@
 import { spawnSync } from "node:child_process";
-import { Redis } from "ioredis";
 import { ErrorCodes } from "../errors/codes.ts";
 import { UserError } from "../errors/tributary-error.ts";
 import type { Logger } from "../log/logger.ts";
+import { openRedis, type RedisTarget } from "./redis-client.ts";
 
-/** Whether Redis at `url` answers PING within `timeoutMs`; one attempt, no retry, nothing left open. */
-export async function pingRedis(url: string, timeoutMs: number): Promise<boolean> {
-  const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: timeoutMs });
+/** Whether Redis (a node, or a cluster) answers PING within `timeoutMs`; one attempt, no retry, nothing left open. */
+export async function pingRedis(target: RedisTarget | string, timeoutMs: number): Promise<boolean> {
+  const client = openRedis(target, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: timeoutMs });
   client.on("error", () => undefined);
   try {
     await client.connect();

@@ -1,5 +1,7 @@
 export * from "./topology.ts";
 export * from "./redis-connection.ts";
+export * from "./redis-client.ts";
+export * from "./redis-keys.ts";
 export * from "./ensure-redis.ts";
 export * from "./job-id.ts";
 export * from "./delivery-bodies.ts";

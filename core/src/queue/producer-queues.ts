@@ -1,10 +1,10 @@
-import { Redis } from "ioredis";
 import type { Logger } from "../log/logger.ts";
 import { createQueues, type RuntimeQueues } from "./queues.ts";
+import { openRedis, type RedisClient, type RedisTarget } from "./redis-client.ts";
 
 /** Queues for producers that must fail fast (HTTP handlers, CLI commands), plus their Redis client. */
 export interface ProducerQueues extends RuntimeQueues {
-  redis: Redis;
+  redis: RedisClient;
   /**
    * Resolves true once connected (false after `timeoutMs`): commands sent before the first connection
    * fail like commands sent while Redis is down.
@@ -28,8 +28,8 @@ export interface ProducerQueueOptions {
  * enqueue fails within about a second and the handler answers 503. ioredis keeps reconnecting in the
  * background, so everything recovers by itself when Redis returns.
  */
-export function createProducerQueues(redisUrl: string, prefix: string, options: ProducerQueueOptions = {}): ProducerQueues {
-  const redis = new Redis(redisUrl, {
+export function createProducerQueues(target: RedisTarget | string, prefix: string, options: ProducerQueueOptions = {}): ProducerQueues {
+  const redis = openRedis(target, {
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
     connectTimeout: options.connectTimeoutMs ?? 2000,

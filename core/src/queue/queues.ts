@@ -1,7 +1,9 @@
 import { Queue, type ConnectionOptions } from "bullmq";
+import { queueKeyPrefix } from "./redis-keys.ts";
 import { deliverQueueName, Queues, type DeliverJobData, type IngestJobData, type PullQueueJobData } from "./topology.ts";
 
 export interface RuntimeQueues {
+  /** The deployment's key prefix; each queue's BullMQ prefix is `queueKeyPrefix(prefix, name)`. */
   prefix: string;
   pull: Queue<PullQueueJobData>;
   ingest: Queue<IngestJobData>;
@@ -22,14 +24,14 @@ export function createQueues(connection: ConnectionOptions, prefix: string, dest
   const pull = quiet(
     new Queue<PullQueueJobData>(Queues.pull, {
       connection,
-      prefix,
+      prefix: queueKeyPrefix(prefix, Queues.pull),
       defaultJobOptions: { ...retention, attempts: 5, backoff: { type: "exponential", delay: 5000 } },
     }),
   );
   const ingest = quiet(
     new Queue<IngestJobData>(Queues.ingest, {
       connection,
-      prefix,
+      prefix: queueKeyPrefix(prefix, Queues.ingest),
       defaultJobOptions: { ...retention, attempts: 5, backoff: { type: "exponential", delay: 1000 } },
     }),
   );
@@ -37,7 +39,8 @@ export function createQueues(connection: ConnectionOptions, prefix: string, dest
   const deliverTo = (destination: string) => {
     let queue = deliver.get(destination);
     if (!queue) {
-      queue = quiet(new Queue<DeliverJobData>(deliverQueueName(destination), { connection, prefix, defaultJobOptions: retention }));
+      const name = deliverQueueName(destination);
+      queue = quiet(new Queue<DeliverJobData>(name, { connection, prefix: queueKeyPrefix(prefix, name), defaultJobOptions: retention }));
       deliver.set(destination, queue);
     }
     return queue;

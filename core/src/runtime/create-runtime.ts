@@ -1,4 +1,4 @@
-import type { Redis } from "ioredis";
+import type { RedisClient } from "../queue/redis-client.ts";
 import { authRedirectUri } from "../auth/callback-path.ts";
 import { providerWebhookUrl } from "../ingress/webhook-url.ts";
 import { createProviderAccess } from "../connectors/provider-access.ts";
@@ -18,6 +18,8 @@ import { startWorkers, type RuntimeWorkers, type WorkerConcurrency } from "./wor
 
 export interface RuntimeOptions {
   redisUrl: string;
+  /** Startup nodes of a Redis Cluster (the config's `redis.cluster`); when set, `redisUrl` is not used. */
+  redisCluster?: readonly string[] | undefined;
   /** BullMQ key prefix: separate deployments (or test runs) on one Redis use different prefixes. */
   prefix?: string;
   store: StateStore;
@@ -46,7 +48,7 @@ export interface Runtime {
 }
 
 export function createRuntime(options: RuntimeOptions): Runtime {
-  const redis: Redis = createRedisConnection(options.redisUrl);
+  const redis: RedisClient = createRedisConnection({ url: options.redisUrl, cluster: options.redisCluster });
   // Once per outage, not once per reconnect attempt; before the first connection the process that waits
   // for Redis at start-up (awaitRedis) says it.
   let connected = false;

@@ -24,12 +24,12 @@ export interface FailedJobSweeper {
  * ones that have none yet. The first sweep of a deployment starts from now.
  */
 export function startFailedJobSweeper(ctx: RuntimeContext, queues: () => Queue[], intervalMs = FAILED_JOB_SWEEP_INTERVAL_MS): FailedJobSweeper {
-  const prefix = ctx.queues.prefix;
   // Failures this process has settled, so the overlap is not settled again on every sweep.
   const settled = new Map<string, number>();
 
   const sweepQueue = async (queue: Queue): Promise<number> => {
-    const watermarkKey = `${prefix}:${queue.name}:dead-letter-watermark`;
+    // Beside the queue's own keys (its hash tag), under its BullMQ prefix.
+    const watermarkKey = queue.toKey("dead-letter-watermark");
     const since = Number(await ctx.redis.get(watermarkKey));
     if (!since) {
       await ctx.redis.set(watermarkKey, String(Date.now()), "NX");
@@ -38,7 +38,7 @@ export function startFailedJobSweeper(ctx: RuntimeContext, queues: () => Queue[]
     let written = 0;
     let newest = since;
     for (let offset = 0; offset < MAX_PER_SWEEP; offset += PAGE) {
-      const found = await ctx.redis.zrangebyscore(`${prefix}:${queue.name}:failed`, since - OVERLAP_MS, "+inf", "WITHSCORES", "LIMIT", offset, PAGE);
+      const found = await ctx.redis.zrangebyscore(queue.keys.failed!, since - OVERLAP_MS, "+inf", "WITHSCORES", "LIMIT", offset, PAGE);
       for (let i = 0; i < found.length; i += 2) {
         newest = Math.max(newest, Number(found[i + 1]));
         const job = await Job.fromId(queue, found[i]!);

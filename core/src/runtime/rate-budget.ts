@@ -1,6 +1,7 @@
 import { ErrorCodes } from "../errors/codes.ts";
 import { UserError } from "../errors/tributary-error.ts";
-import { budgetKeyBase, budgetScripts } from "../provider-http/budget-scripts.ts";
+import { budgetScripts } from "../provider-http/budget-scripts.ts";
+import { budgetKeyBase } from "../queue/redis-keys.ts";
 import { checkedLimit } from "../provider-http/provider-budget.ts";
 import type { RuntimeContext } from "./runtime-context.ts";
 
@@ -30,7 +31,7 @@ export interface RateBudget {
 
 /**
  * Provider rate budgets, shared by every worker: one sliding window per provider OAuth client (all its
- * users together), because that is what providers count. Key `<prefix>:budget:<PROVIDER>[:<clientId>]`.
+ * users together), because that is what providers count. Key `<prefix>:budget:{<PROVIDER>[:<clientId>]}` (one hash tag: see redis-keys.ts).
  * The per-request budget of connector specs (several windows per client and per user, fed by the
  * provider's rate-limit headers) is `providerBudget`; both share the block key, so a 429 seen by either
  * pauses both.

@@ -1,4 +1,4 @@
-import type { Redis } from "ioredis";
+import type { RedisClient } from "../queue/redis-client.ts";
 import type { Destination } from "../contracts/destination.ts";
 import type { Logger } from "../log/logger.ts";
 import type { Metrics } from "../observability/metrics.ts";
@@ -43,7 +43,7 @@ export interface ProviderSettings {
 export interface RuntimeContext {
   registry: PluginRegistry;
   store: StateStore;
-  redis: Redis;
+  redis: RedisClient;
   queues: RuntimeQueues;
   destinations: ReadonlyMap<string, ActiveDestination>;
   policy: DeliveryPolicy;

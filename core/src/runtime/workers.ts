@@ -1,6 +1,7 @@
 import { hostname } from "node:os";
 import { UnrecoverableError, Worker, type ConnectionOptions, type Job, type WorkerOptions as BullWorkerOptions } from "bullmq";
 import { RateLimitedError } from "../errors/tributary-error.ts";
+import { queueKeyPrefix } from "../queue/redis-keys.ts";
 import { deliverQueueName, Queues, type DeliverJobData, type IngestJobData, type PullQueueJobData } from "../queue/topology.ts";
 import { backoffDelayMs } from "./delivery-policy.ts";
 import { processDelivery } from "./processors/deliver-processor.ts";
@@ -108,7 +109,7 @@ export function startWorkers(
   ) =>
     new Worker<T>(queue, stallLimited(MAX_STALLS[kind], processor), {
       connection,
-      prefix,
+      prefix: queueKeyPrefix(prefix, queue),
       ...lifecycle,
       maxStalledCount: MAX_STALLS[kind],
       concurrency: concurrency[kind] ?? DEFAULT_CONCURRENCY[kind],

@@ -1,5 +1,5 @@
 import { createHmac, randomBytes } from "node:crypto";
-import type { Redis } from "ioredis";
+import type { RedisClient } from "../queue/redis-client.ts";
 import { safeEqual } from "../contracts/safe-equal.ts";
 
 /**
@@ -27,7 +27,7 @@ const KEY_SECONDS = 2 * 24 * 3600;
 const MAX_TOKEN_SECONDS = 24 * 3600;
 const TOKEN = /^(\d{1,12})\.(\d{1,12})\.([A-Za-z0-9_-]{43})$/;
 
-export function createCsrfTokens(redis: Redis, keyName: string, now: () => number = Date.now): CsrfTokens {
+export function createCsrfTokens(redis: RedisClient, keyName: string, now: () => number = Date.now): CsrfTokens {
   const keys = new Map<number, Promise<Buffer | undefined>>();
   const keyOf = (generation: number, create: boolean): Promise<Buffer | undefined> => {
     const cached = keys.get(generation);
@@ -82,6 +82,6 @@ export function createCsrfTokens(redis: Redis, keyName: string, now: () => numbe
  * without a generation, and no expiry, so it would stay in Redis for ever though nothing reads it.
  * Idempotent: run at every start-up, it finds nothing after the first.
  */
-export async function dropUnrotatedCsrfKey(redis: Redis, keyName: string): Promise<void> {
+export async function dropUnrotatedCsrfKey(redis: RedisClient, keyName: string): Promise<void> {
   await redis.del(keyName);
 }

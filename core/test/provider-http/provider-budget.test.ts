@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Redis } from "ioredis";
 import type { HttpSpec } from "@tributary/schemas";
-import { budgetKeyBase, budgetScripts } from "../../src/provider-http/budget-scripts.ts";
+import { budgetScripts } from "../../src/provider-http/budget-scripts.ts";
+import { budgetKeyBase } from "../../src/queue/redis-keys.ts";
 import { ProviderWaitError } from "../../src/provider-http/errors.ts";
 import { providerBudget } from "../../src/provider-http/provider-budget.ts";
 import { waitShare } from "../../src/provider-http/request-stats.ts";

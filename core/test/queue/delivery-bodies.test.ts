@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, describe, expect, it } from "vitest";
-import { createDeliveryBodies, createRedisConnection } from "@tributary/core/queue";
+import { createDeliveryBodies, createRedisConnection, deliveryBodyKeys } from "@tributary/core/queue";
 
 const redisUrl = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 
@@ -17,8 +17,8 @@ describe("delivery bodies on real Redis", () => {
     const body = JSON.stringify({ type: "activity", data: [{ name: "Früh­lauf ✓" }] });
     await bodies.put("trace-1", body, ["a", "b"]);
     expect((await bodies.get("trace-1"))?.toString("utf8")).toBe(body);
-    expect(await redis.ttl(`${prefix}:payload:trace-1`)).toBeGreaterThan(3500);
-    expect(await redis.ttl(`${prefix}:payload:trace-1:readers`)).toBeGreaterThan(3500);
+    expect(await redis.ttl(deliveryBodyKeys(prefix, "trace-1").body)).toBeGreaterThan(3500);
+    expect(await redis.ttl(deliveryBodyKeys(prefix, "trace-1").readers)).toBeGreaterThan(3500);
 
     await bodies.release("trace-1", "a");
     expect((await bodies.get("trace-1"))?.toString("utf8")).toBe(body);

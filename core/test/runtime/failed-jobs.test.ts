@@ -2,7 +2,15 @@ import { randomUUID } from "node:crypto";
 import { UnrecoverableError, Worker } from "bullmq";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ErrorCodes, TransientError, type Destination } from "@tributary/core/contracts";
-import { jobId, type DeadDeliveryData, type DeliverJobData, type IngestJobData, type IngestNotification, type PullJobData } from "@tributary/core/queue";
+import {
+  deliveryBodyKeys,
+  jobId,
+  type DeadDeliveryData,
+  type DeliverJobData,
+  type IngestJobData,
+  type IngestNotification,
+  type PullJobData,
+} from "@tributary/core/queue";
 import { emitPayload, startFailedJobSweeper, waitForIdle } from "@tributary/core/runtime";
 import { deliveryBodies } from "../../src/runtime/delivery-bodies.ts";
 import { connectUser } from "@tributary/core/services";
@@ -95,7 +103,7 @@ describe("jobs that fail for good", () => {
     expect((letter.job_data as DeadDeliveryData).bodyRef).toBeUndefined();
     expect(written).toContain(traceId);
     await until("the body to be released by both destinations", async () =>
-      (await h.runtime.ctx.redis.exists(`${h.runtime.ctx.queues.prefix}:payload:${traceId}`)) === 0 ? true : undefined,
+      (await h.runtime.ctx.redis.exists(deliveryBodyKeys(h.runtime.ctx.queues.prefix, traceId).body)) === 0 ? true : undefined,
     );
     expect(await h.store.listDeliveries({ traceId, destination: "down" })).toMatchObject([{ status: "dead" }]);
     expect(await metric("deliver", "down")).toBeGreaterThanOrEqual(1);
@@ -194,7 +202,7 @@ describe("the sweep of failed jobs", () => {
         async () => {
           throw new UnrecoverableError("ERR_WEBHOOK_PAYLOAD: the notification cannot be read");
         },
-        { connection: ctx.redis, prefix: ctx.queues.prefix },
+        { connection: ctx.redis, prefix: ctx.queues.ingest.opts.prefix },
       );
       const traceId = randomUUID();
       const job = await ctx.queues.ingest.add("lost", { notifications: [{ traceId } as IngestNotification] });

@@ -77,7 +77,7 @@ describe("provider rate budgets", () => {
     const provider = `UNIT_${randomUUID().slice(0, 8)}`;
     const ctx: RuntimeContext = { ...pipeline.ctx, providers: { [provider]: { rateLimit: { max: 3, perSeconds: 60 } } } };
     const budget = rateBudget(ctx);
-    expect(budget.keyOf(provider)).toBe(`${ctx.queues.prefix}:budget:${provider}`);
+    expect(budget.keyOf(provider)).toBe(`${ctx.queues.prefix}:budget:{${provider}}`);
     const decisions = await Promise.all(Array.from({ length: 10 }, () => budget.acquire(provider)));
     expect(decisions.filter((d) => d.ok)).toHaveLength(3);
     for (const denied of decisions.filter((d) => !d.ok)) {
@@ -89,7 +89,7 @@ describe("provider rate budgets", () => {
 
   it("one budget per OAuth client: a configured clientId gets its own key", () => {
     const ctx: RuntimeContext = { ...pipeline.ctx, providers: { ACME: { clientId: "client-7", rateLimit: { max: 1, perSeconds: 1 } } } };
-    expect(rateBudget(ctx).keyOf("ACME")).toBe(`${ctx.queues.prefix}:budget:ACME:client-7`);
+    expect(rateBudget(ctx).keyOf("ACME")).toBe(`${ctx.queues.prefix}:budget:{ACME:client-7}`);
     const broken: RuntimeContext = { ...pipeline.ctx, providers: { ACME: { rateLimit: { max: 0 } } } };
     expect(() => rateBudget(broken).limitOf("ACME")).toThrow(/rateLimit/);
   });

@@ -10,6 +10,7 @@ import { startStatusServer, type StatusServer } from "../../http/status-server.t
 import { startControlServer, type ControlServer } from "../../control/control-socket.ts";
 import { operatorActions } from "../../control/operator-actions.ts";
 import { createLogger } from "../../log/logger.ts";
+import { describeRedis } from "../../queue/redis-client.ts";
 import { startScheduler } from "../../runtime/scheduler.ts";
 import { loadApp, parsePositiveInteger, withAppOptions, type AppCommandOptions } from "../app-options.ts";
 
@@ -96,7 +97,7 @@ async function runProcess(options: ProcessCommandOptions, role: Role): Promise<v
     }
     await awaitRedis({
       whenReady: (timeoutMs) => app.producer.whenReady(timeoutMs),
-      host: new URL(app.config.redis.url).host,
+      host: describeRedis(app.config.redis),
       limitSeconds: redisStartupLimitSeconds(app.config.redis.startupTimeoutSeconds),
       log,
     });
