@@ -9,7 +9,7 @@ import sqlPlugin from "@tributary/destination-sql";
 import { startTestRuntime, type RuntimeHarness } from "@tributary/test-kit";
 import { connectToMock, MOCK_CLIENT } from "@tributary/test-kit/connector";
 import { startMockProvider } from "@tributary/test-kit/mock-provider";
-import { BROKEN_RIDE_ID, garmin, garminFixtures, NOOR, RIDE_ID } from "../../connectors/garmin/test/garmin.ts";
+import { aboutBrokenRide, BROKEN_RIDE_ID, garmin, garminFixtures, NOOR, RIDE_ID } from "../../connectors/garmin/test/garmin.ts";
 import { createReadBack, POSTGRES_URL, type ReadBack } from "../kit/read-back/index.ts";
 import { until } from "../kit/until.ts";
 
@@ -105,12 +105,7 @@ describe("GARMIN: a day in parts, activity files, deregistration — to a wareho
 
   it("an activity file: the FIT file is fetched and decoded into the ride's Activity; one that does not decode is quarantined, nothing delivered", async () => {
     await ingest(example(3), "activityFiles");
-    await ingest(example(3), "activityFiles", (document) => ({
-      ...document,
-      summaryId: BROKEN_RIDE_ID,
-      activityId: Number(BROKEN_RIDE_ID),
-      callbackURL: `https://apis.garmin.com/wellness-api/rest/activityFile?id=${BROKEN_RIDE_ID}&token=ping-token-7`,
-    }));
+    await ingest(example(3), "activityFiles", aboutBrokenRide);
     const activities = await stored("activity");
     expect(activities.map((row) => row.key)).toEqual([RIDE_ID]);
     expect((activities[0]!.record as any).heart_rate_data.detailed.hr_samples).toHaveLength(60);

@@ -52,3 +52,11 @@ export function rideFit(): Buffer {
 
 /** The broken ride's file: the first 100 bytes of a FIT file, as a dropped download leaves it. */
 export const brokenRideFit = (): Buffer => rideFit().subarray(0, 100);
+
+/** The activityFiles example's notification, made about the broken ride: its file does not decode. */
+export const aboutBrokenRide = (document: Record<string, unknown>): Record<string, unknown> => ({
+  ...document,
+  summaryId: BROKEN_RIDE_ID,
+  activityId: Number(BROKEN_RIDE_ID),
+  callbackURL: `https://apis.garmin.com/wellness-api/rest/activityFile?id=${BROKEN_RIDE_ID}&token=ping-token-7`,
+});

@@ -53,6 +53,20 @@ describe("GARMIN through its mock", () => {
     expect(mock.lifecycleCalls[0]!.variables).toMatchObject({ start: "1770681600", end: "1773273600" });
   });
 
+  it("a backfill Garmin already has (409, a retried connect job asking again) is nothing to do, not a failure", async () => {
+    const sent: string[] = [];
+    const client = connectorClient(definition, {
+      transport: async (request) => {
+        sent.push(new URL(request.url).pathname);
+        return { status: 409, headers: { "content-type": "application/json" }, body: Buffer.from('{"errorMessage":"Duplicate backfill"}') };
+      },
+    });
+    const [dailies] = definition.spec.sync!.backfillRequests!.daily as Parameters<ReturnType<typeof client.session>["send"]>[0][];
+    const answer = await client.session({ variables: { provider_user_id: ELI } }).send(dailies!, { start: "1770681600", end: "1773273600" });
+    expect(answer).toMatchObject({ status: 409, ignored: true });
+    expect(sent).toEqual(["/wellness-api/rest/backfill/dailies"]);
+  });
+
   it("deregisters the user on disconnect", async () => {
     const { mock, session } = await connected(NOOR);
     const [deregister] = (definition.spec.auth as { lifecycle: { disconnect: Parameters<typeof session.send>[0][] } }).lifecycle.disconnect;

@@ -10,7 +10,19 @@ import { loadRecordings, recordedTransport } from "@tributary/core/recordings";
 import { createStreamExecutor } from "@tributary/core/streams";
 import { connectorClient, connectorRun, connectToMock, mockClient } from "@tributary/test-kit/connector";
 import { startMockProvider } from "@tributary/test-kit/mock-provider";
-import { BROKEN_RIDE_ID, brokenRideFit, CONNECTOR_DIR, FIXTURES_DIR, garmin, garminFixtures, NOOR, RECORDINGS_DIR, RIDE_ID, rideFit } from "./garmin.ts";
+import {
+  aboutBrokenRide,
+  BROKEN_RIDE_ID,
+  brokenRideFit,
+  CONNECTOR_DIR,
+  FIXTURES_DIR,
+  garmin,
+  garminFixtures,
+  NOOR,
+  RECORDINGS_DIR,
+  RIDE_ID,
+  rideFit,
+} from "./garmin.ts";
 
 const definition = garmin();
 const webhook = definition.spec.webhook!;
@@ -263,12 +275,7 @@ describe("GARMIN pushes and pings", () => {
   it("activityFiles: a file that does not decode is rejected with the reason and the file, for quarantine — nothing of it is mapped", async () => {
     const { session } = await mockSession();
     const [files] = readPush(webhook, webhook.examples![3]!.body).filter((n) => n.eventType === "activityFiles");
-    const broken = {
-      ...(files!.document as Record<string, unknown>),
-      summaryId: BROKEN_RIDE_ID,
-      activityId: Number(BROKEN_RIDE_ID),
-      callbackURL: `https://apis.garmin.com/wellness-api/rest/activityFile?id=${BROKEN_RIDE_ID}&token=ping-token-7`,
-    };
+    const broken = aboutBrokenRide(files!.document as Record<string, unknown>);
     const fetched = await fetchNotifiedRecords(definition, files!.action as FetchAction, broken, {
       session,
       executor: createStreamExecutor({ spec: definition.spec, log: silentLogger() }),

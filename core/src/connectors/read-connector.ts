@@ -61,6 +61,7 @@ export function createConnectorReader(definition: ConnectorDefinition, normalize
         const out: NormalizedSlice = {
           valid: normalized.valid,
           rejected: [...rejected, ...normalized.rejected],
+          ...(normalized.parts ? { parts: normalized.parts } : {}),
           stream: stream.name,
           ...(position ? { position } : {}),
         };

@@ -117,6 +117,58 @@ describe("compileConnector", () => {
     ]);
   });
 
+  it("records of a mapping with merge are parts: each valid one of a pulled slice carries its part id; one without a part id is rejected", async () => {
+    const connector = compileConnector(
+      defineConnector({
+        spec: {
+          name: "SLICES",
+          displayName: "Slices",
+          dataTypes: ["daily"],
+          auth: { type: "none" },
+          streams: { daily: [{ name: "slices", id: "/id" }] },
+          mappings: {
+            daily: {
+              merge: { part: "/id", precedence: 2 },
+              template: {
+                metadata: {
+                  start_time: { path: "/day", time: { format: "date" }, required: true },
+                  end_time: { path: "/day", time: { format: "date", add: 86400 } },
+                  upload_type: 1,
+                },
+                MET_data: { MET_samples: [{ timestamp: { path: "/at", time: { format: "datetime" } }, level: { path: "/met" } }] },
+              },
+            },
+          },
+        },
+        hooks: {
+          read: {
+            slices: async function* () {
+              yield { id: "s1", day: "2026-03-10", at: "2026-03-10T08:30:00Z", met: 1 };
+              yield { id: 7, day: "2026-03-10", at: "2026-03-10T08:45:00Z", met: 9.8 };
+              yield { day: "2026-03-10", at: "2026-03-10T09:00:00Z", met: 2 };
+            },
+          },
+        },
+      }),
+    );
+    const slices = [];
+    for await (const slice of connector.read("daily", {
+      connection: { userId: "u1", provider: "SLICES" },
+      range: { start: new Date("2026-03-10T00:00:00Z"), end: new Date("2026-03-11T00:00:00Z") },
+      withSamples: true,
+      signal: new AbortController().signal,
+      log,
+    }))
+      slices.push(slice);
+    expect(slices).toHaveLength(1);
+    const [slice] = slices;
+    expect(slice!.valid.map((record) => slice!.parts?.get(record))).toEqual([
+      { id: "daily:s1", precedence: 2 },
+      { id: "daily:7", precedence: 2 },
+    ]);
+    expect(slice!.rejected.map((rejected) => rejected.issues)).toEqual([[{ path: "/id", rule: "merge", message: "mappings.daily.merge: no part id at /id" }]]);
+  });
+
   it("refuses to pull a push-only data type", async () => {
     const connector = compileConnector(mixedConnector());
     const read = async () => {

@@ -82,6 +82,22 @@ describe("cross-checks: one problem per mistake, at its path, saying what to do"
       ["webhook.events.sleep: no mapping for the sleep records this event brings — add mappings.sleep"],
     ],
     [
+      "records carried in a push naming a mapping that does not exist (the one it meant is used by it, not reported unused)",
+      (s) => {
+        s.webhook.eventType = "/t";
+        s.mappings.activity_file = s.mappings.activity;
+        s.mappings.activity_parts = { ...s.mappings.activity, merge: { part: "/id", precedence: 1 } };
+        s.webhook.events.file = { action: "pull_url", dataType: "activity", url: "/url", mapping: "activity_file", decode: { format: "fit", into: "fit" } };
+        s.webhook.events.parts = { action: "records", dataType: "activity", records: "", mapping: "activity_part" };
+        return s;
+      },
+      undefined,
+      [
+        'webhook.events.parts.mapping: no mapping named "activity_part" (did you mean "activity_parts"?) — add mappings.activity_part, or a map hook of that name',
+        "mappings.activity_parts: never used: no stream names it in `mapping`, and no data type or webhook event of that name brings records — use it or remove it",
+      ],
+    ],
+    [
       "pull_window for a data type no stream pulls",
       (s) => {
         s.dataTypes.push("sleep");

@@ -7,6 +7,7 @@ import { createProviderClient } from "../../provider-http/provider-client.ts";
 import type { ProviderTransport } from "../../provider-http/transport.ts";
 import type { TerraUserObject } from "../../runtime/envelope.ts";
 import type { Normalized } from "../../runtime/normalize.ts";
+import { memoryRecordParts, wholeRecords } from "../../runtime/record-parts.ts";
 import { progressBar } from "../progress.ts";
 
 export interface ConnectorPullOptions {
@@ -59,6 +60,7 @@ export async function pullConnector(options: ConnectorPullOptions): Promise<Conn
   const connection = { userId, provider: connector.name, referenceId: null, providerUserId: options.providerUserId ?? null };
   const summary: ConnectorPullSummary = { delivered: 0, invalid: 0, payloads: 0 };
   const emit = payloadWriter(connector, userId, summary, options);
+  const parts = memoryRecordParts();
   const span = Math.max(1, Math.ceil((range.end.getTime() - range.start.getTime()) / DAY_MS));
   const bar = progressBar(`${connector.name} days`);
   const types = connector.pullTypes;
@@ -69,7 +71,8 @@ export async function pullConnector(options: ConnectorPullOptions): Promise<Conn
         const reached = slice.position?.step?.end ?? slice.position?.window?.end;
         if (reached !== undefined)
           bar.update(i * span + Math.min(span, Math.ceil((Date.parse(reached) - range.start.getTime()) / DAY_MS)), span * types.length);
-        emit(dataType, `stream ${slice.stream}`, slice);
+        // Parts of one record (mappings with merge) are merged as the runtime merges them, over the whole pull.
+        emit(dataType, `stream ${slice.stream}`, { ...slice, valid: await wholeRecords(parts, userId, dataType, slice) });
       }
       bar.update((i + 1) * span, span * types.length);
     }
