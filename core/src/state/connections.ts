@@ -146,7 +146,7 @@ export function createConnectionRepository(db: Database, cipher: TokenCipher): C
 
     async findByProviderUserId(provider, providerUserId, owner) {
       if (owner === undefined) {
-        return one(`SELECT ${COLUMNS} FROM connections WHERE provider = $1 AND provider_user_id = $2 AND active ORDER BY created_at DESC, user_id LIMIT 1`, [
+        return one(`SELECT ${COLUMNS} FROM connections WHERE provider = $1 AND provider_user_id = $2 AND active ORDER BY created_at DESC, created_seq DESC LIMIT 1`, [
           provider,
           providerUserId,
         ]);
@@ -163,7 +163,7 @@ export function createConnectionRepository(db: Database, cipher: TokenCipher): C
       const ids = [...new Set(providerUserIds)];
       if (ids.length === 0) return new Map();
       const { rows } = await db.query<Record<string, unknown>>(
-        `SELECT ${COLUMNS} FROM connections WHERE provider = $1 AND provider_user_id = ANY($2::text[]) AND active ORDER BY created_at, user_id`,
+        `SELECT ${COLUMNS} FROM connections WHERE provider = $1 AND provider_user_id = ANY($2::text[]) AND active ORDER BY created_at, created_seq`,
         [provider, ids],
       );
       const found = new Map<string, Connection[]>();
@@ -182,7 +182,7 @@ export function createConnectionRepository(db: Database, cipher: TokenCipher): C
     },
 
     async listByReferenceId(referenceId) {
-      const { rows } = await db.query<Record<string, unknown>>(`SELECT ${COLUMNS} FROM connections WHERE reference_id = $1 ORDER BY created_at, user_id`, [
+      const { rows } = await db.query<Record<string, unknown>>(`SELECT ${COLUMNS} FROM connections WHERE reference_id = $1 ORDER BY created_at, created_seq`, [
         referenceId,
       ]);
       return rows.map(toConnection);
@@ -193,7 +193,7 @@ export function createConnectionRepository(db: Database, cipher: TokenCipher): C
       const limit = sql.bind(limitParam(filter.limit));
       const offset = sql.bind(offsetParam(filter.offset));
       const { rows } = await db.query<Record<string, unknown>>(
-        `SELECT ${COLUMNS} FROM connections ${sql.where()} ORDER BY created_at, user_id LIMIT ${limit} OFFSET ${offset}`,
+        `SELECT ${COLUMNS} FROM connections ${sql.where()} ORDER BY created_at, created_seq LIMIT ${limit} OFFSET ${offset}`,
         sql.params,
       );
       return rows.map(toConnection);
@@ -321,7 +321,7 @@ export function createConnectionRepository(db: Database, cipher: TokenCipher): C
         `SELECT ${COLUMNS} FROM connections
          WHERE provider = $1 AND active AND paused_at IS NULL AND stale_since IS NULL
            AND COALESCE(most_recent_data_at, created_at) < $2::timestamptz
-         ORDER BY created_at, user_id LIMIT $3`,
+         ORDER BY created_at, created_seq LIMIT $3`,
         [filter.provider, timestampParam(filter.before, "before"), limitParam(filter.limit ?? 500)],
       );
       return rows.map(toConnection);
