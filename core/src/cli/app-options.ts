@@ -1,8 +1,6 @@
 import { InvalidArgumentError, type Command } from "commander";
 import { buildApp, type App } from "../app/build-app.ts";
 import { loadConfigWithPlugins } from "../config/load-config.ts";
-import { ErrorCodes } from "../errors/codes.ts";
-import { UserError } from "../errors/tributary-error.ts";
 import { withTimeout } from "../http/unavailable.ts";
 import type { Logger } from "../log/logger.ts";
 import { QUEUE_PREFIX } from "../queue/topology.ts";

@@ -4,7 +4,7 @@ import type { TributaryConfig } from "../config/config-schema.ts";
 import { controlClient, controlSocketPath } from "../control/control-socket.ts";
 import { operatorActions, type OperatorActions } from "../control/operator-actions.ts";
 import { ErrorCodes } from "../errors/codes.ts";
-import { isTributaryError, UserError } from "../errors/tributary-error.ts";
+import { isTributaryError } from "../errors/tributary-error.ts";
 import type { Logger } from "../log/logger.ts";
 import { createProducerQueues } from "../queue/producer-queues.ts";
 import { redisUnavailable } from "../queue/redis-client.ts";
