@@ -20,7 +20,15 @@ const port = await freePort();
 const dir = mkdtempSync(join(tmpdir(), "tributary-measure-redis-"));
 const server = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--dir", dir, "--save", "", "--appendonly", "no"], { stdio: "ignore" });
 const redisUrl = `redis://127.0.0.1:${port}`;
-while (!(await pingRedis(redisUrl, 200))) await new Promise((resolve) => setTimeout(resolve, 100));
+const failed = new Promise<never>((_, reject) => server.once("error", (error) => reject(new Error(`redis-server could not start: ${error.message}`))));
+failed.catch(() => undefined);
+for (let tries = 0; !(await Promise.race([pingRedis(redisUrl, 200), failed])); tries++) {
+  if (tries === 100) {
+    server.kill();
+    throw new Error(`redis-server on port ${port} does not answer`);
+  }
+  await new Promise((resolve) => setTimeout(resolve, 100));
+}
 // The test kit reads REDIS_URL when it is loaded.
 process.env.REDIS_URL = redisUrl;
 const { startTestRuntime } = await import("@tributary/test-kit");
