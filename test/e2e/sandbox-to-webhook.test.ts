@@ -31,7 +31,8 @@ describe("sandbox → BullMQ → signed webhook → receiver", () => {
     const { user } = await connectUser(harness.runtime.ctx, { provider: "SANDBOX", referenceId: "e2e-user" });
     await waitForIdle(harness.runtime.ctx.queues, { timeoutMs: 60_000 });
 
-    const types = receiver.received.map((r) => r.payload.type).sort();
+    // A type whose records pass the payload size cap (SANDBOX's random activities can) comes in several payloads.
+    const types = [...new Set(receiver.received.map((r) => r.payload.type))].sort();
     expect(types).toEqual(["activity", "athlete", "auth", "body", "daily", "menstruation", "nutrition", "sleep"]);
     for (const entry of receiver.received) {
       expect(entry.issues, `${entry.payload.type}: ${JSON.stringify(entry.issues)}`).toEqual([]);
