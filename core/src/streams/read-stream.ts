@@ -269,6 +269,7 @@ export function readStream(stream: CompiledStream, requested: { start: Date; end
         after = { stop: "end" };
       }
     }
+    stream.following?.(records);
     if (stream.recordFields) {
       const fields = stream.recordFields(session.variables({ ...variables, ...answerVariables(answer.headers) }));
       for (const record of records) Object.assign(record, fields);

@@ -114,6 +114,24 @@ describe("stream windows, checkpoints and resuming", () => {
     expect(records).toEqual([{ weight_kilogram: 90.7, measured_at: "2026-03-16T07:30:00.000Z" }]);
   });
 
+  it("following: each record gets a value of the record after it in its page; a window's last record gets none", async () => {
+    const spec = xert("oldest_first", { following: { into: "next_start", path: "/start_time" } });
+    const records = await collect(executorFor({ name: "X" }, { now }).readStream(spec, range, { session: client().session() }));
+    const next = (i: number) => (records.find((r) => r.id === `d${i}`) as { next_start?: number }).next_start;
+    // Windows of 7 days: d0–d6, d7–d13, d14–d19.
+    expect([next(0), next(5), next(6), next(7), next(13), next(18), next(19)]).toEqual([
+      DAILY[1]!.start_time,
+      DAILY[6]!.start_time,
+      undefined,
+      DAILY[8]!.start_time,
+      undefined,
+      DAILY[19]!.start_time,
+      undefined,
+    ]);
+    // A value, never the record itself: nothing holds a chain of the records after it.
+    expect(JSON.stringify(records[0])).toBe(JSON.stringify({ ...DAILY[0], next_start: DAILY[1]!.start_time }));
+  });
+
   it("steps newest first", async () => {
     const before = provider.requests.length;
     const records = await collect(executorFor({ name: "X" }, { now }).readStream(xert("newest_first"), range, { session: client().session() }));

@@ -181,6 +181,21 @@ export const StreamSpec = closed({
         'Fields set on each record from the window and the connection, for answers that do not say what they are about (Fitbit\'s summary of a day names no day): { date: "{start}" }; {answered_at} is when the provider answered the page (its Date header), for records with no time of their own. Not with `object`.',
     }),
   ),
+  following: Type.Optional(
+    closed(
+      {
+        into: Type.String({ pattern: "^[A-Za-z_][A-Za-z0-9_]*$", description: "The field set on each record." }),
+        path: Type.String({
+          pattern: "^/.+$",
+          description: "Where the value is in the record after it.",
+        }),
+      },
+      {
+        description:
+          "Sets a field on each record to a value of the record after it in the same page (none on a page's last record): a day's end from the next day's start, for a provider that gives UTC offsets but no time zone (Oura).",
+      },
+    ),
+  ),
   filter: Type.Optional(Type.String({ description: 'Expression on each record; records for which it is false are skipped (e.g. status = "COMPLETE").' })),
   within: Type.Optional(WithinSpec),
   id: Pointer('The record\'s provider id, e.g. "/id".'),
