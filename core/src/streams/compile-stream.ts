@@ -6,6 +6,7 @@ import type { RecordPredicate } from "./expressions.ts";
 import { createPager, type Pager } from "./paging.ts";
 import { recordIdReader } from "./records.ts";
 import { parseTime } from "./time-format.ts";
+import { compileZoneReader, type ZoneReader } from "./learned-zone.ts";
 import { compileWithin, type WithinWindow } from "./within-window.ts";
 import { scopeOf, template, type TemplateVariables } from "../provider-http/template-scope.ts";
 
@@ -22,6 +23,10 @@ export interface CompiledStream {
   lookbackMs: number;
   /** The window applied to each record's own time (`within`). */
   within?: WithinWindow;
+  /** The member's time zone a page says (`timezone`). */
+  zoneOf?: ZoneReader;
+  /** Whether recordFields read `{timezone}`: the learned zone is then looked up once per read. */
+  wantsZone: boolean;
   /** Sets each record's `following.into` from the record after it in its page. */
   following?: (records: ProviderRecord[]) => void;
   /** The stream's recordFields, rendered with a window's variables: the fields each record of that window gets. */
@@ -44,6 +49,8 @@ export function compileStream(spec: StreamSpec, compileExpression: (expression: 
     ...(spec.recordFields ? { recordFields: compileRecordFields(spec.recordFields) } : {}),
     ...(spec.within ? { within: compileWithin(spec.within) } : {}),
     ...(spec.following ? { following: compileFollowing(spec.following) } : {}),
+    ...(spec.timezone ? { zoneOf: compileZoneReader(spec.timezone) } : {}),
+    wantsZone: Object.values(spec.recordFields ?? {}).some((text) => text.includes("{timezone}")),
   };
 }
 

@@ -13,6 +13,7 @@ import { attachDetails, onceAnswers, type DetailOutcome } from "./details.ts";
 import { expressionFailed } from "./expressions.ts";
 import type { PageAfter, PageState } from "./paging.ts";
 import { answerVariables } from "./answer-variables.ts";
+import { keepLearnedZone, readLearnedZone } from "./learned-zone.ts";
 import { extractRecords } from "./records.ts";
 import { renderEnd, renderStart } from "./time-format.ts";
 import { clampWindow, stepWindows, type TimeWindow } from "./windows.ts";
@@ -151,6 +152,19 @@ export function readStream(stream: CompiledStream, requested: { start: Date; end
   let started = false;
   const once = onceAnswers(ctx.resume?.once);
 
+  // The member's time zone the connection learned (a stream's `timezone`): looked up once per read, when a
+  // page says one or recordFields need it; kept when a page says another.
+  const keepsZone = deps.cursors !== undefined && ctx.userId !== undefined;
+  let zone: string | undefined;
+  let zoneLooked = false;
+  const learnedZone = async (): Promise<string | undefined> => {
+    if (!zoneLooked) {
+      zoneLooked = true;
+      if (keepsZone) zone ??= await readLearnedZone(deps.cursors!, ctx.userId!);
+    }
+    return zone;
+  };
+
   const commit = async () => {
     if (keepsCheckpoint && newest !== undefined) await advanceCheckpoint(deps.cursors!, ctx.userId!, spec.name, newest);
   };
@@ -270,8 +284,16 @@ export function readStream(stream: CompiledStream, requested: { start: Date; end
       }
     }
     stream.following?.(records);
+    if (stream.zoneOf) {
+      const said = stream.zoneOf(answer.body, records);
+      if (said !== undefined && said !== (await learnedZone())) {
+        zone = said;
+        if (keepsZone) await keepLearnedZone(deps.cursors!, ctx.userId!, said, deps.now());
+      }
+    }
     if (stream.recordFields) {
-      const fields = stream.recordFields(session.variables({ ...variables, ...answerVariables(answer.headers) }));
+      const learned = stream.wantsZone ? { timezone: (await learnedZone()) ?? "" } : {};
+      const fields = stream.recordFields(session.variables({ ...variables, ...answerVariables(answer.headers), ...learned }));
       for (const record of records) Object.assign(record, fields);
     }
     return { records, after };

@@ -52,6 +52,9 @@ describe("stream windows, checkpoints and resuming", () => {
       });
       app.get("/cursored/:id/samples", async (request) => ({ samples: [(request.params as { id: string }).id] }));
       app.get("/profile", async () => ({ tz: "Europe/Amsterdam" }));
+      // Withings-like: the member's zone beside the records; Polar-like: each record's offset in minutes.
+      app.get("/measures", async () => ({ body: { timezone: "Europe/Paris", groups: [{ grpid: 1 }, { grpid: 2 }] } }));
+      app.get("/exercises", async () => [{ id: "e1", offset: 60 }, { id: "e2", offset: 120 }, { id: "e3" }]);
     });
   });
   afterAll(async () => {
@@ -130,6 +133,37 @@ describe("stream windows, checkpoints and resuming", () => {
     ]);
     // A value, never the record itself: nothing holds a chain of the records after it.
     expect(JSON.stringify(records[0])).toBe(JSON.stringify({ ...DAILY[0], next_start: DAILY[1]!.start_time }));
+  });
+
+  it("timezone: a stream learns the member's zone for the connection; every stream's recordFields read it as {timezone}", async () => {
+    const user = await store.createConnection({ provider: "X" });
+    const executor = executorFor({ name: "X" }, { now, cursors: store });
+    const read = (spec: StreamSpec, userId: string | null = user.user_id) =>
+      collect(executor.readStream(spec, range, { session: client().session(), ...(userId ? { userId } : {}) }));
+    const day = stream({ name: "day", request: { path: "/current" }, id: "/weight_kilogram", recordFields: { zone: "{timezone}" } });
+    // Nothing learned yet: empty.
+    expect(await read(day)).toEqual([{ weight_kilogram: 90.7, zone: "" }]);
+    const measures = stream({
+      name: "measures",
+      request: { path: "/measures" },
+      records: "/body/groups",
+      id: "/grpid",
+      timezone: { in: "answer", path: "/body/timezone" },
+      recordFields: { zone: "{timezone}" },
+    });
+    // The page's own records already get the zone it says.
+    expect(await read(measures)).toEqual([
+      { grpid: 1, zone: "Europe/Paris" },
+      { grpid: 2, zone: "Europe/Paris" },
+    ]);
+    expect(await store.getCursor(user.user_id, "timezone")).toMatchObject({ v: 1, zone: "Europe/Paris" });
+    expect(await read(day)).toEqual([{ weight_kilogram: 90.7, zone: "Europe/Paris" }]);
+    // Offsets in minutes: the page's last record that has one (e3 has none).
+    const exercises = stream({ name: "exercises", request: { path: "/exercises" }, timezone: { in: "record", path: "/offset", unit: "minutes" } });
+    expect(ids(await read(exercises))).toEqual(["e1", "e2", "e3"]);
+    expect(await read(day)).toEqual([{ weight_kilogram: 90.7, zone: "+02:00" }]);
+    // Without a connection (a user id and a store) it lives for the read only.
+    expect(await read(day, null)).toEqual([{ weight_kilogram: 90.7, zone: "" }]);
   });
 
   it("steps newest first", async () => {

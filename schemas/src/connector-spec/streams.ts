@@ -178,8 +178,25 @@ export const StreamSpec = closed({
   recordFields: Type.Optional(
     Type.Record(Type.String({ pattern: "^[A-Za-z_][A-Za-z0-9_]*$" }), Template(""), {
       description:
-        'Fields set on each record from the window and the connection, for answers that do not say what they are about (Fitbit\'s summary of a day names no day): { date: "{start}" }; {answered_at} is when the provider answered the page (its Date header), for records with no time of their own. Not with `object`.',
+        "Fields set on each record from the window and the connection, for answers that do not say what they are about (Fitbit's summary of a day names no day): { date: \"{start}\" }; {answered_at} is when the provider answered the page (its Date header), for records with no time of their own; {timezone} is the member's time zone as the connection learned it (a stream's `timezone`), empty when none was. Not with `object`.",
     }),
+  ),
+  timezone: Type.Optional(
+    closed(
+      {
+        in: Type.Union([Type.Literal("answer"), Type.Literal("record")], {
+          description: "answer: a pointer into each page's answer; record: into each record (the page's last that has one counts).",
+        }),
+        path: Pointer('Where the zone is: an IANA name, an offset ("+01:00", or a number east of UTC), or a date-time with an offset.'),
+        unit: Type.Optional(
+          Type.Union([Type.Literal("seconds"), Type.Literal("minutes")], { description: "What a number there counts (Polar: minutes). @default seconds" }),
+        ),
+      },
+      {
+        description:
+          "Where the provider says the member's time zone: learned for the connection (kept between pulls) and offered to every stream's recordFields as {timezone}, for records that carry no offset of their own.",
+      },
+    ),
   ),
   following: Type.Optional(
     closed(
