@@ -176,7 +176,7 @@ describe("cross-checks: one problem per mistake, at its path, saying what to do"
       undefined,
       [
         "streams.activity[0].recordFields: an object fetched by id for a push has no window to fill these fields from — a stream with recordFields cannot have object",
-        "streams.activity[0].recordFields.token: {access_token} is not available in a stream's recordFields; it offers {user_id}, {provider_user_id}, {reference_id}, {start}, {end}, {answered_at}",
+        "streams.activity[0].recordFields.token: {access_token} is not available in a stream's recordFields; it offers {user_id}, {provider_user_id}, {reference_id}, {start}, {end}, {answered_at}, {timezone}",
       ],
     ],
     [
