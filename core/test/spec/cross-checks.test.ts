@@ -648,6 +648,19 @@ describe("cross-checks: one problem per mistake, at its path, saying what to do"
       ["streams.activity[0].dateRange.end: never sent: no request of this stream uses {end} — put it where the provider wants the window's end, or remove it"],
     ],
     [
+      "local days of dates, and of a range with no whole days",
+      (s) => {
+        s.streams.activity[0].dateRange.localDays = true;
+        s.streams.activity[1] = { ...s.streams.activity[0], name: "instants", dateRange: { start: { format: "unix_seconds" }, localDays: true } };
+        return s;
+      },
+      undefined,
+      [
+        "streams.activity[0].dateRange.localDays: a `date` names a UTC day here: local days need instants (datetime, unix_seconds, unix_ms) — remove localDays or change the format",
+        "streams.activity[1].dateRange.localDays: never used: local days widen whole days (wholeDays) and step whole days (an integer maxWindowDays), and this dateRange has neither",
+      ],
+    ],
+    [
       "a read hook beside the request, paging and records it replaces",
       (s) => {
         s.streams.activity[0].paging = { type: "page", param: "p" };

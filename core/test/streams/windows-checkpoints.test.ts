@@ -164,6 +164,23 @@ describe("stream windows, checkpoints and resuming", () => {
     expect(await read(day)).toEqual([{ weight_kilogram: 90.7, zone: "+02:00" }]);
     // Without a connection (a user id and a store) it lives for the read only.
     expect(await read(day, null)).toEqual([{ weight_kilogram: 90.7, zone: "" }]);
+    // localDays: whole days from the member's midnight (+02:00: 22:00Z the day before), each collected record says its zone.
+    const local = xert("oldest_first", {
+      name: "local",
+      dateRange: { start: { format: "unix_seconds" }, end: { format: "unix_seconds", inclusive: true }, maxWindowDays: 1, wholeDays: true, localDays: true },
+      collect: { into: "acts" },
+    });
+    const before = provider.requests.length;
+    const reading = executor.readStream(local, { start: new Date(T0), end: new Date(T0 + 2 * DAY) }, { session: client().session(), userId: user.user_id });
+    const days = await collect(reading);
+    const H = 3_600_000;
+    expect(provider.requests.slice(before).map((r) => Number(r.query.from) * 1000)).toEqual([T0 - 2 * H, T0 + DAY - 2 * H, T0 + 2 * DAY - 2 * H]);
+    expect(days.map((d) => [(d.acts as { id: string }[]).map((a) => a.id), d.window])).toEqual([
+      [["d0"], { start: "2024-02-29T22:00:00.000Z", end: "2024-03-01T22:00:00.000Z", timezone: "+02:00" }],
+      [["d1"], { start: "2024-03-01T22:00:00.000Z", end: "2024-03-02T22:00:00.000Z", timezone: "+02:00" }],
+      [["d2"], { start: "2024-03-02T22:00:00.000Z", end: "2024-03-03T22:00:00.000Z", timezone: "+02:00" }],
+    ]);
+    expect(reading.position()).toMatchObject({ zone: "+02:00", done: true });
   });
 
   it("steps newest first", async () => {

@@ -29,6 +29,12 @@ export const DateRangeSpec = closed({
         "Widen every window to whole UTC days whatever the format (always so for `date`): a pushed change pulls its whole day, and steps never split one. @default false",
     }),
   ),
+  localDays: Type.Optional(
+    Type.Boolean({
+      description:
+        "Whole days and maxWindowDays steps are the member's local days, in the zone the connection learned (a stream's `timezone`): midnight to midnight, 23 or 25 hours when the clocks change; UTC days until one was learned. A collected record's window then says it (`window.timezone`). Not with `date` formats. @default false",
+    }),
+  ),
 });
 export type DateRangeSpec = Static<typeof DateRangeSpec>;
 
