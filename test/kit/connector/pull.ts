@@ -47,6 +47,8 @@ export interface PullOptions {
   streams?: string[];
   /** The clock windows are clamped against. @default Date.now */
   now?: () => number;
+  /** Where the streams keep checkpoints and what they learn (a time zone), to share with a later pull. @default a fresh one in memory, this pull's */
+  cursors?: CursorRepository;
 }
 
 /** A provider client for a connector over a transport (the live one, a recordings folder's, …), its base URL pointed where a test says. */
@@ -106,7 +108,7 @@ export async function pullAndMap(definition: ConnectorDefinition, client: Provid
   const { spec } = definition;
   const userId = options.userId ?? "test-user";
   // As a pull job's streams share the state store: what one learns (a time zone) the next reads.
-  const executor = streamExecutor(definition, options.now, createMemoryCursorRepository());
+  const executor = streamExecutor(definition, options.now, options.cursors ?? createMemoryCursorRepository());
   const mapper = createRecordMapper(definition, { userId, providerUserId: options.providerUserId });
   const session = client.session({
     userId,
