@@ -661,6 +661,16 @@ describe("cross-checks: one problem per mistake, at its path, saying what to do"
       ],
     ],
     [
+      "a zone to learn from pages a read hook makes itself",
+      (s) => {
+        delete s.streams.activity[0].request;
+        s.streams.activity[0].timezone = { in: "answer", path: "/timezone" };
+        return s;
+      },
+      { read: { workouts: async function* () {} } },
+      ["streams.activity[0].timezone: never used: the stream's records come from a read hook, not from pages the executor reads"],
+    ],
+    [
       "a read hook beside the request, paging and records it replaces",
       (s) => {
         s.streams.activity[0].paging = { type: "page", param: "p" };
