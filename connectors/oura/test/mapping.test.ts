@@ -101,6 +101,16 @@ describe("OURA → Terra", () => {
     expect(twentieth.scores).toEqual({ activity: 80, recovery: 70 });
   });
 
+  it("a day ends at 4 am the next day at the offset the next day starts at (read beside it), else at its own", async () => {
+    // Amsterdam went to CEST on 2026-03-29 at 02:00: the day from 4 am on the 28th lasts 23 hours.
+    const day28 = { ...byId("daily_activity", "daily-noor-2026-03-10"), day: "2026-03-28", timestamp: "2026-03-28T04:00:00+01:00" };
+    const endOf = async (record: Record<string, unknown>) => (await mapOne("daily", record)).metadata.end_time;
+    expect(await endOf({ ...day28, next_day_start: "2026-03-29T04:00:00+02:00" })).toBe("2026-03-29T04:00:00.000000+02:00");
+    // The record after it is two days later (the ring was not worn on the 29th), or there is none: its own offset.
+    expect(await endOf({ ...day28, next_day_start: "2026-03-30T04:00:00+02:00" })).toBe("2026-03-29T04:00:00.000000+01:00");
+    expect(await endOf(day28)).toBe("2026-03-29T04:00:00.000000+01:00");
+  });
+
   it("workouts → Activity: the ride's label, distance and calories, heart rate from its 720 samples; a manual yoga with no distance", async () => {
     const ride = await mapOne("activity", withDetails(fixtures, "workouts", byId("workouts", WORKOUT.ride)));
     expect(ride.metadata).toEqual({

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { loadRecordings, recordedTransport } from "@tributary/core/recordings";
 import { connectorClient, connectorRun, inStableOrder, payloadOutline, pullAndMap, type PullResult } from "@tributary/test-kit/connector";
-import { CONNECTOR_DIR, NIGHT_OF_THE_10TH, NOOR, oura, RECORDINGS_DIR, WEEK, WORKOUT } from "./oura.ts";
+import { CONNECTOR_DIR, KAI, NIGHT_OF_THE_10TH, NOOR, oura, RECORDINGS_DIR, WEEK, WORKOUT } from "./oura.ts";
 
 /**
  * `recordings/` is Noor's week of 9–15 March as the Oura API v2 answers it (shapes from Oura's OpenAPI
@@ -15,7 +15,7 @@ describe("OURA recordings", () => {
   it("replay Noor's week with no network: valid sleep, daily and activity records with the hand-computed values", async () => {
     const definition = oura();
     const recordings = await loadRecordings(RECORDINGS_DIR);
-    expect(recordings.files).toHaveLength(21);
+    expect(recordings.files).toHaveLength(39);
     const client = connectorClient(definition, { transport: recordedTransport(recordings) });
     pull = await pullAndMap(definition, client, { window: WEEK, providerUserId: NOOR });
     expect(pull.failures()).toEqual([]);
@@ -49,6 +49,35 @@ describe("OURA recordings", () => {
     ]);
     // The same document as the week's pull maps it.
     expect(run.records[0]).toEqual(pull.delivered().find((record: any) => record.metadata.summary_id === NIGHT_OF_THE_10TH));
+  }, 120_000);
+
+  it("replay Kai's days around New York's 2026 clock changes: each day ends when the next starts, 23 and 25 hours", async () => {
+    const definition = oura();
+    const client = connectorClient(definition, { transport: recordedTransport(await loadRecordings(RECORDINGS_DIR)) });
+    const days = async (start: string, end: string) => {
+      const pulled = await pullAndMap(definition, client, {
+        window: { start: new Date(start), end: new Date(end) },
+        providerUserId: KAI,
+        streams: ["daily_activity"],
+      });
+      expect(pulled.failures()).toEqual([]);
+      return (pulled.delivered() as any[]).map((day) => [day.metadata.start_time, day.metadata.end_time]);
+    };
+    // EST (-05:00) until 2026-03-08 02:00, then EDT (-04:00): the day from 4 am on the 7th lasts 23 hours.
+    expect(await days("2026-03-06T00:00:00Z", "2026-03-09T00:00:00Z")).toEqual([
+      ["2026-03-06T04:00:00.000000-05:00", "2026-03-07T04:00:00.000000-05:00"],
+      ["2026-03-07T04:00:00.000000-05:00", "2026-03-08T04:00:00.000000-04:00"],
+      ["2026-03-08T04:00:00.000000-04:00", "2026-03-09T04:00:00.000000-04:00"],
+    ]);
+    // EDT until 2026-11-01 02:00, then EST: the day from 4 am on 31 October lasts 25 hours.
+    expect(await days("2026-10-31T00:00:00Z", "2026-11-03T00:00:00Z")).toEqual([
+      ["2026-10-31T04:00:00.000000-04:00", "2026-11-01T04:00:00.000000-05:00"],
+      ["2026-11-01T04:00:00.000000-05:00", "2026-11-02T04:00:00.000000-05:00"],
+      ["2026-11-02T04:00:00.000000-05:00", "2026-11-03T04:00:00.000000-05:00"],
+    ]);
+    const run = await connectorRun(CONNECTOR_DIR, RECORDINGS_DIR, { from: "2026-10-31", to: "2026-11-03", user: KAI });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toContain("✓ OURA: 3 valid records");
   }, 120_000);
 
   it("hold no credentials", async () => {

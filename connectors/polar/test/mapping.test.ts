@@ -109,14 +109,38 @@ describe("POLAR mapping, by hand", () => {
     expect(second.sleep_durations_data.asleep.duration_asleep_state_seconds).toBe(13000 + 4800 + 4900);
   });
 
-  it("a day of activity → Daily: ISO durations, calories, steps", () => {
+  it("a day of activity → Daily: local midnights at Ava's offset (learned from her sessions and nights), ISO durations, calories, steps", () => {
+    // Polar writes the day as 2026-03-10T00:00:00 to 2026-03-11T00:00:00 with no offset; her sessions say +60 minutes.
     expect(of("activities")[0]).toEqual({
-      metadata: { start_time: "2026-03-10T00:00:00.000000+00:00", end_time: "2026-03-11T00:00:00.000000+00:00", upload_type: 1, timestamp_localization: 1 },
+      metadata: { start_time: "2026-03-10T00:00:00.000000+01:00", end_time: "2026-03-11T00:00:00.000000+01:00", upload_type: 1, timestamp_localization: 1 },
       // PT2H14M, PT9H30M
       active_durations_data: { activity_seconds: 8040, inactivity_seconds: 34200 },
       calories_data: { total_burned_calories: 2410, net_activity_calories: 812 },
       distance_data: { steps: 11240, distance_meters: 8540.2 },
     });
+  });
+
+  it("a day read before any session or night told the offset is at UTC; with the offset learned, at it", async () => {
+    const definition = polar();
+    const client = connectorClient(definition, { transport: recordedTransport(await loadRecordings(RECORDINGS_DIR)) });
+    const days = async (streams: string[]) => {
+      const read = await pullAndMap(definition, client, {
+        window: { start: MARCH.start, end: new Date("2026-03-31T00:00:00Z") },
+        providerUserId: AVA,
+        streams,
+        now: () => Date.parse("2026-03-31T12:00:00Z"),
+      });
+      return (read.delivered() as any[]).filter((r) => r.active_durations_data).map((day) => [day.metadata.start_time, day.metadata.end_time]);
+    };
+    expect(await days(["activities"])).toEqual([
+      ["2026-03-10T00:00:00.000000+00:00", "2026-03-11T00:00:00.000000+00:00"],
+      ["2026-03-11T00:00:00.000000+00:00", "2026-03-12T00:00:00.000000+00:00"],
+    ]);
+    // The nights alone say it too: sleep_end_time "2026-03-11T06:54:00+01:00".
+    expect(await days(["sleep", "activities"])).toEqual([
+      ["2026-03-10T00:00:00.000000+01:00", "2026-03-11T00:00:00.000000+01:00"],
+      ["2026-03-11T00:00:00.000000+01:00", "2026-03-12T00:00:00.000000+01:00"],
+    ]);
   });
 
   it("`tributary connector run` over the recordings prints exactly those records, as of the end of March (Polar serves 30 days)", async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { loadRecordings, recordedTransport } from "@tributary/core/recordings";
+import { createMemoryCursorRepository } from "@tributary/core/state";
 import { connectorClient, pullAndMap, type PullResult } from "@tributary/test-kit/connector";
 import { INES, MARCH, RECORDINGS_DIR, withings } from "./withings.ts";
 
@@ -26,7 +27,7 @@ describe("WITHINGS mapping, by hand", () => {
     expect(pull.delivered()).toHaveLength(3 + 2 + 2 + 3);
   });
 
-  it("measure groups → one Body per UTC day: value × 10^unit, kg → g, hydration as a share of the weight", () => {
+  it("measure groups → one Body a day (UTC days on a first read, before the connection knew Ines's zone), each measure at Europe/Paris's offset: value × 10^unit, kg → g, hydration as a share of the weight", () => {
     const [march2, march5, march9] = of("measures");
     expect(march2.metadata).toEqual({
       start_time: "2026-03-02T00:00:00.000000+00:00",
@@ -36,7 +37,7 @@ describe("WITHINGS mapping, by hand", () => {
     // 72450 × 10^-3 kg; fat 184 × 10^-1 %; fat-free 59119 g; muscle 56890 g; bone 2950 g; water 41.230 / 72.450 = 56.908…%
     expect(march2.measurements_data.measurements).toEqual([
       {
-        measurement_time: "2026-03-02T06:45:00.000000+00:00",
+        measurement_time: "2026-03-02T07:45:00.000000+01:00",
         weight_kg: 72.45,
         bodyfat_percentage: 18.4,
         lean_mass_g: 59119,
@@ -46,19 +47,47 @@ describe("WITHINGS mapping, by hand", () => {
       },
     ]);
     // The evening's blood-pressure reading and pulse, the night's SpO2 (965 × 10^-1) and temperature (3680 × 10^-2).
-    expect(march2.blood_pressure_data.blood_pressure_samples).toEqual([{ timestamp: "2026-03-02T19:30:00.000000+00:00", diastolic_bp: 82, systolic_bp: 128 }]);
-    expect(march2.heart_data.heart_rate_data.detailed.hr_samples).toEqual([{ timestamp: "2026-03-02T19:30:00.000000+00:00", bpm: 64 }]);
-    expect(march2.oxygen_data.saturation_samples).toEqual([{ timestamp: "2026-03-02T21:10:00.000000+00:00", percentage: 96.5 }]);
-    expect(march2.temperature_data.body_temperature_samples).toEqual([{ timestamp: "2026-03-02T21:10:00.000000+00:00", temperature_celsius: 36.8 }]);
+    expect(march2.blood_pressure_data.blood_pressure_samples).toEqual([{ timestamp: "2026-03-02T20:30:00.000000+01:00", diastolic_bp: 82, systolic_bp: 128 }]);
+    expect(march2.heart_data.heart_rate_data.detailed.hr_samples).toEqual([{ timestamp: "2026-03-02T20:30:00.000000+01:00", bpm: 64 }]);
+    expect(march2.oxygen_data.saturation_samples).toEqual([{ timestamp: "2026-03-02T22:10:00.000000+01:00", percentage: 96.5 }]);
+    expect(march2.temperature_data.body_temperature_samples).toEqual([{ timestamp: "2026-03-02T22:10:00.000000+01:00", temperature_celsius: 36.8 }]);
     // Two groups a minute apart: a weighing and a height (178 × 10^-2 m = 178 cm).
     expect(march5.measurements_data.measurements).toEqual([
-      { measurement_time: "2026-03-05T07:00:00.000000+00:00", weight_kg: 72.1, bodyfat_percentage: 18.1 },
-      { measurement_time: "2026-03-05T07:01:00.000000+00:00", height_cm: 178 },
+      { measurement_time: "2026-03-05T08:00:00.000000+01:00", weight_kg: 72.1, bodyfat_percentage: 18.1 },
+      { measurement_time: "2026-03-05T08:01:00.000000+01:00", height_cm: 178 },
     ]);
     expect(march9).toEqual({
       metadata: { start_time: "2026-03-09T00:00:00.000000+00:00", end_time: "2026-03-10T00:00:00.000000+00:00", timestamp_localization: 0 },
-      temperature_data: { skin_temperature_samples: [{ timestamp: "2026-03-09T22:15:00.000000+00:00", temperature_celsius: 34.12 }] },
+      temperature_data: { skin_temperature_samples: [{ timestamp: "2026-03-09T23:15:00.000000+01:00", temperature_celsius: 34.12 }] },
     });
+  });
+
+  it("once the connection knows Ines's zone, a Body is her day in Paris: 29 March, the clocks go forward, lasts 23 hours", async () => {
+    const cursors = createMemoryCursorRepository();
+    const client = connectorClient(withings(), { transport: recordedTransport(await loadRecordings(RECORDINGS_DIR)) });
+    // March's first read learns Europe/Paris (the measure answers' timezone); the next one cuts Paris days.
+    await pullAndMap(withings(), client, { window: MARCH, providerUserId: INES, now, cursors, streams: ["measures"] });
+    const day = await pullAndMap(withings(), client, {
+      window: { start: new Date("2026-03-29T00:00:00Z"), end: new Date("2026-03-30T00:00:00Z") },
+      providerUserId: INES,
+      now,
+      cursors,
+      streams: ["measures"],
+    });
+    expect(day.failures()).toEqual([]);
+    // Asked 00:00Z–00:00Z; read from Paris midnight (23:00Z on the 28th) to Paris midnight of the 31st (22:00Z on the 30th), a day at a time.
+    expect(day.delivered()).toEqual([
+      {
+        metadata: { start_time: "2026-03-29T00:00:00.000000+01:00", end_time: "2026-03-30T00:00:00.000000+02:00", timestamp_localization: 1 },
+        // 00:30 CET is 23:30Z on the 28th: a UTC day earlier, the same Paris day. 72050 and 71900 × 10^-3 kg, 181 × 10^-1 %.
+        measurements_data: {
+          measurements: [
+            { measurement_time: "2026-03-29T00:30:00.000000+01:00", weight_kg: 72.05 },
+            { measurement_time: "2026-03-29T08:30:00.000000+02:00", weight_kg: 71.9, bodyfat_percentage: 18.1 },
+          ],
+        },
+      },
+    ]);
   });
 
   it("a sleep summary and its stage series → Sleep, in the night's zone (Europe/Paris, +01:00)", () => {

@@ -18,9 +18,10 @@ export interface CompiledTime {
 }
 
 /**
- * `time`: reads a moment written in `format`, adds `add` seconds (sample offsets from a start time) and
- * writes it as Terra does, at the offset in force: the given `offset`, else the `timezone`'s offset at
- * that instant, else the offset the text carried, else UTC.
+ * `time`: reads a moment written in `format`, moves its local date by `days` calendar days (the end of a
+ * local day), adds `add` seconds (sample offsets from a start time) and writes it as Terra does, at the
+ * offset in force: the given `offset`, else the `timezone`'s offset at that instant, else the offset the
+ * text carried, else UTC.
  */
 export function compileTime(spec: TimeSpec, at: FieldPath, path: string, env: CompileEnv): CompiledTime {
   const add = compileTimeInput(spec.add, at, `${path}.add`, env, checkAdd);
@@ -28,6 +29,19 @@ export function compileTime(spec: TimeSpec, at: FieldPath, path: string, env: Co
   const zone = compileTimeInput(spec.timezone, at, `${path}.timezone`, env, checkZone);
   const { format } = spec;
   const output = spec.output ?? "datetime";
+  const days = spec.days ?? 0;
+  if (days !== 0) {
+    // Calendar arithmetic is rare (a day's end time): the general path, which the fast paths below skip.
+    if (add?.async || offset?.async || zone?.async)
+      return {
+        async: true,
+        convert: async (value, scope) => convertTime(value, format, output, await add?.run(scope), await offset?.run(scope), await zone?.run(scope), days),
+      };
+    return {
+      async: false,
+      convert: (value, scope) => convertTime(value, format, output, add?.run(scope), offset?.run(scope), zone?.run(scope), days),
+    };
+  }
   if (add?.async || offset?.async || zone?.async) {
     return {
       async: true,
@@ -209,7 +223,12 @@ const checkZone = (value: unknown): string | undefined => {
   }
 };
 
-/** One moment: the value in `format` and the inputs' values (undefined or null when not given). */
+/**
+ * One moment: the value in `format` and the inputs' values (undefined or null when not given). `days`
+ * moves the local date and keeps the wall-clock time; the moved time is then read at `offset`, else in the
+ * zone (a day across a daylight-saving change lasts 23 or 25 hours), else at the text's own offset — so a
+ * provider that gives offsets only can pass the next day's.
+ */
 export function convertTime(
   value: unknown,
   format: TimeSpec["format"],
@@ -217,6 +236,7 @@ export function convertTime(
   addInput: unknown,
   offsetInput: unknown,
   zoneInput: unknown,
+  days = 0,
 ): TimeResult {
   if (addInput === FAILED || offsetInput === FAILED || zoneInput === FAILED) return FAILED;
   let offset: number | undefined;
@@ -250,6 +270,7 @@ export function convertTime(
       epoch = number.value as number;
     }
     epochMs = format === "unix_ms" ? epoch : epoch * 1000;
+    if (days !== 0) epochMs = moveDays(epochMs, offset ?? zone?.offsetAt(epochMs) ?? 0, days, offset, zone, undefined);
   } else {
     if (typeof value !== "string") return { problem: `${describe(value)} is not ${format === "date" ? "a date (YYYY-MM-DD)" : "an ISO-8601 date and time"}` };
     const parsed = parseDateTime(value);
@@ -266,9 +287,29 @@ export function convertTime(
     } else {
       return { problem: `${describe(value)} has no UTC offset, and the rule gives no \`offset\` or \`timezone\` to read it with` };
     }
+    if (days !== 0)
+      epochMs = moveDays(epochMs, parsed.offsetSeconds ?? offset ?? (zone ? zone.offsetAt(epochMs) : 0), days, offset, zone, parsed.offsetSeconds);
   }
   epochMs += addSeconds * 1000;
   if (!Number.isFinite(epochMs) || Math.abs(epochMs) > 8.64e15) return { problem: `${describe(value)} is out of the range of dates` };
   if (shown === undefined) shown = zone ? zone.offsetAt(epochMs) : 0;
   return output === "date" ? formatDate(epochMs, shown) : formatTimestamp(epochMs, shown);
+}
+
+/**
+ * The instant `days` local calendar days after (or before) one shown at `shownOffset`: the same wall-clock
+ * time on the moved date, read at `offset`, else in `zone`, else at `ownOffset` (the text's), else UTC.
+ */
+function moveDays(
+  epochMs: number,
+  shownOffset: number,
+  days: number,
+  offset: number | undefined,
+  zone: TimeZone | undefined,
+  ownOffset: number | undefined,
+): number {
+  const movedLocal = epochMs + shownOffset * 1000 + days * 86_400_000;
+  if (offset !== undefined) return movedLocal - offset * 1000;
+  if (zone !== undefined) return localToInstant(movedLocal, zone);
+  return movedLocal - (ownOffset ?? 0) * 1000;
 }

@@ -121,7 +121,8 @@ const MAX_CACHED_QUARTERS = 4096;
 
 /**
  * An IANA time zone ("Europe/Paris", "UTC"). Strava's "(GMT-08:00) America/Los_Angeles" is accepted: the
- * prefix in parentheses is ignored. Throws a readable RangeError for an unknown zone.
+ * prefix in parentheses is ignored. A fixed offset ("+01:00") is a zone too: what a connection learned from
+ * a provider that gives offsets only. Throws a readable RangeError for an unknown zone.
  */
 let lastZone: TimeZone | undefined;
 let lastZoneText = "";
@@ -137,7 +138,15 @@ export function timeZone(nameText: string): TimeZone {
     return cached;
   }
   const name = nameText.replace(/^\s*\([^()]{0,32}\)\s*/, "").trim();
-  const unknown = () => new RangeError(`unknown time zone ${JSON.stringify(nameText)} (an IANA name such as "Europe/Paris" is expected)`);
+  const fixed = name === "" ? undefined : parseOffsetText(name);
+  if (fixed !== undefined) {
+    const zone: TimeZone = { name, offsetAt: () => fixed };
+    if (zones.size >= 1024) zones.clear();
+    zones.set(nameText, zone);
+    return zone;
+  }
+  const unknown = () =>
+    new RangeError(`unknown time zone ${JSON.stringify(nameText)} (an IANA name such as "Europe/Paris", or an offset such as "+01:00", is expected)`);
   if (unknownZones.has(nameText)) throw unknown();
   let format: Intl.DateTimeFormat;
   try {

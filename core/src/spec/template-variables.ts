@@ -19,6 +19,11 @@ export const TEMPLATE_VARIABLE_GROUPS = {
    * that carries none of its own (a current value, such as WHOOP's body measurement).
    */
   answer: ["answered_at"],
+  /**
+   * The member's time zone as the connection learned it from the provider (a stream's `timezone`): an IANA
+   * name or an offset ("+01:00"); empty when none was learned yet.
+   */
+  learned: ["timezone"],
   /** A field of the record a detail request is made for: `{record.ride.id}`. */
   record: ["record.*"],
   /** The id of the object a webhook notification names. */
@@ -42,7 +47,7 @@ export const TEMPLATE_CONTEXTS = {
   authEndpoint: { describe: "an auth endpoint or parameter", offers: ["operator"] },
   stream: { describe: "a stream request", offers: ["connection", "operator", "credentials", "window"] },
   detail: { describe: "a detail request", offers: ["connection", "operator", "credentials", "window", "record"] },
-  recordFields: { describe: "a stream's recordFields", offers: ["connection", "window", "answer"] },
+  recordFields: { describe: "a stream's recordFields", offers: ["connection", "window", "answer", "learned"] },
   object: { describe: "an object request", offers: ["connection", "operator", "credentials", "object"] },
   providerUserId: { describe: "the provider-user-id request", offers: ["newConnection", "operator", "credentials"] },
   lifecycle: { describe: "a lifecycle request", offers: ["connection", "operator", "credentials", "webhookUrl"] },

@@ -36,3 +36,21 @@ export function createCursorRepository(db: Database): CursorRepository {
     },
   };
 }
+
+/**
+ * Cursors held in memory for one run: what a connector pull from the CLI (or a connector's test) keeps
+ * between its streams — a time zone one stream learned and another reads — with no state store.
+ */
+export function createMemoryCursorRepository(): CursorRepository {
+  const cursors = new Map<string, unknown>();
+  const key = (userId: string, dataType: string) => JSON.stringify([userId, dataType]);
+  return {
+    async getCursor<T>(userId: string, dataType: string) {
+      return structuredClone(cursors.get(key(userId, dataType))) as T | undefined;
+    },
+    async setCursor(userId, dataType, cursor) {
+      if (cursor === undefined || cursor === null) throw invalidArgument("cursor must be a JSON value, not null");
+      cursors.set(key(userId, dataType), structuredClone(cursor));
+    },
+  };
+}

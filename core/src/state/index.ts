@@ -10,7 +10,7 @@ export { createTokenCipher, type TokenCipher, type TokenCipherOptions } from "./
 export { loadOrCreateLocalKey, LOCAL_KEY_FILE, type LocalKey } from "./local-key.ts";
 export { createStateStore, type StateStore, type StateStoreOptions } from "./state-store.ts";
 export type { ConnectionRepository } from "./connections.ts";
-export type { CursorRepository } from "./cursors.ts";
+export { createMemoryCursorRepository, type CursorRepository } from "./cursors.ts";
 export type { RecordPartRepository, StoredRecordPart, StoredRecordParts } from "./record-parts.ts";
 export type { DeliveryRepository } from "./deliveries.ts";
 export type { DeadLetterRepository } from "./dead-letters.ts";

@@ -6,6 +6,7 @@ import type { RecordPredicate } from "./expressions.ts";
 import { createPager, type Pager } from "./paging.ts";
 import { recordIdReader } from "./records.ts";
 import { parseTime } from "./time-format.ts";
+import { compileZoneReader, type ZoneReader } from "./learned-zone.ts";
 import { compileWithin, type WithinWindow } from "./within-window.ts";
 import { scopeOf, template, type TemplateVariables } from "../provider-http/template-scope.ts";
 
@@ -22,6 +23,12 @@ export interface CompiledStream {
   lookbackMs: number;
   /** The window applied to each record's own time (`within`). */
   within?: WithinWindow;
+  /** The member's time zone a page says (`timezone`). */
+  zoneOf?: ZoneReader;
+  /** Whether recordFields read `{timezone}`: the learned zone is then looked up once per read. */
+  wantsZone: boolean;
+  /** Sets each record's `following.into` from the record after it in its page. */
+  following?: (records: ProviderRecord[]) => void;
   /** The stream's recordFields, rendered with a window's variables: the fields each record of that window gets. */
   recordFields?: (variables: TemplateVariables) => Record<string, string>;
 }
@@ -41,6 +48,21 @@ export function compileStream(spec: StreamSpec, compileExpression: (expression: 
     lookbackMs: (checkpoint?.lookbackSeconds ?? 3600) * 1000,
     ...(spec.recordFields ? { recordFields: compileRecordFields(spec.recordFields) } : {}),
     ...(spec.within ? { within: compileWithin(spec.within) } : {}),
+    ...(spec.following ? { following: compileFollowing(spec.following) } : {}),
+    ...(spec.timezone ? { zoneOf: compileZoneReader(spec.timezone) } : {}),
+    wantsZone: Object.values(spec.recordFields ?? {}).some((text) => text.includes("{timezone}")),
+  };
+}
+
+function compileFollowing({ into, path }: NonNullable<StreamSpec["following"]>): (records: ProviderRecord[]) => void {
+  const read = compilePointer(path);
+  // Read before the next record gets its own field, and never a whole record: no record holds a chain of
+  // the ones after it (a saved position keeps what was received).
+  return (records) => {
+    for (let index = 0; index + 1 < records.length; index += 1) {
+      const value = read(records[index + 1]);
+      if (value !== undefined && value !== null) (records[index] as Record<string, unknown>)[into] = value;
+    }
   };
 }
 

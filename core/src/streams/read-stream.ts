@@ -13,6 +13,8 @@ import { attachDetails, onceAnswers, type DetailOutcome } from "./details.ts";
 import { expressionFailed } from "./expressions.ts";
 import type { PageAfter, PageState } from "./paging.ts";
 import { answerVariables } from "./answer-variables.ts";
+import { keepLearnedZone, readLearnedZone } from "./learned-zone.ts";
+import { timeZone, type TimeZone } from "../mapping/time.ts";
 import { extractRecords } from "./records.ts";
 import { renderEnd, renderStart } from "./time-format.ts";
 import { clampWindow, stepWindows, type TimeWindow } from "./windows.ts";
@@ -55,6 +57,8 @@ export interface StreamPosition {
   window: { start: string; end: string } | null;
   /** The maxWindowDays step being read. */
   step?: { start: string; end: string };
+  /** The zone whose local days the steps are (dateRange.localDays), as the read began. */
+  zone?: string;
   page?: PageState;
   /** Records of that page already handed out (or skipped). */
   skip?: number;
@@ -151,6 +155,19 @@ export function readStream(stream: CompiledStream, requested: { start: Date; end
   let started = false;
   const once = onceAnswers(ctx.resume?.once);
 
+  // The member's time zone the connection learned (a stream's `timezone`): looked up once per read, when a
+  // page says one or recordFields need it; kept when a page says another.
+  const keepsZone = deps.cursors !== undefined && ctx.userId !== undefined;
+  let zone: string | undefined;
+  let zoneLooked = false;
+  const learnedZone = async (): Promise<string | undefined> => {
+    if (!zoneLooked) {
+      zoneLooked = true;
+      if (keepsZone) zone ??= await readLearnedZone(deps.cursors!, ctx.userId!);
+    }
+    return zone;
+  };
+
   const commit = async () => {
     if (keepsCheckpoint && newest !== undefined) await advanceCheckpoint(deps.cursors!, ctx.userId!, spec.name, newest);
   };
@@ -171,14 +188,23 @@ export function readStream(stream: CompiledStream, requested: { start: Date; end
       }
       window = resume.window ? { start: Date.parse(resume.window.start), end: Date.parse(resume.window.end) } : undefined;
       if (resume.newest) newest = Date.parse(resume.newest);
-    } else {
-      window = await effectiveWindow();
     }
-    const base = { v: 1 as const, stream: spec.name, requested: requestedIso, window: window ? isoWindow(window) : null };
+    // Local days are cut in the zone known when the read began (kept in the position: a continued read
+    // steps as it did, whatever its pages taught the connection since).
+    const dayZone = spec.dateRange?.localDays ? (resume ? resume.zone : await learnedZone()) : undefined;
+    const zone = dayZone === undefined ? undefined : timeZone(dayZone);
+    if (!resume) window = await effectiveWindow(zone);
+    const base = {
+      v: 1 as const,
+      stream: spec.name,
+      requested: requestedIso,
+      window: window ? isoWindow(window) : null,
+      ...(dayZone !== undefined ? { zone: dayZone } : {}),
+    };
     position = { ...base };
     if (window) {
       const dateRange = spec.dateRange;
-      const steps = dateRange ? stepWindows(window, dateRange.maxWindowDays, dateRange.order) : [window];
+      const steps = dateRange ? stepWindows(window, dateRange.maxWindowDays, dateRange.order, zone) : [window];
       let resuming = resume?.step ? { start: Date.parse(resume.step.start), end: Date.parse(resume.step.end) } : undefined;
       let previousIds = new Set<string>();
       let ids = new Set<string>();
@@ -238,7 +264,7 @@ export function readStream(stream: CompiledStream, requested: { start: Date; end
             // While the step's record is out, the position says its paging is over: a continued read moves on.
             current = { records: [], after: { stop: "end" } };
             position!.skip = 0;
-            yield { [spec.collect!.into]: records, window: isoWindow(step) };
+            yield { [spec.collect!.into]: records, window: { ...isoWindow(step), ...(dayZone !== undefined ? { timezone: dayZone } : {}) } };
             current = undefined;
           }
         }
@@ -269,14 +295,23 @@ export function readStream(stream: CompiledStream, requested: { start: Date; end
         after = { stop: "end" };
       }
     }
+    stream.following?.(records);
+    if (stream.zoneOf) {
+      const said = stream.zoneOf(answer.body, records);
+      if (said !== undefined && said !== (await learnedZone())) {
+        zone = said;
+        if (keepsZone) await keepLearnedZone(deps.cursors!, ctx.userId!, said, deps.now());
+      }
+    }
     if (stream.recordFields) {
-      const fields = stream.recordFields(session.variables({ ...variables, ...answerVariables(answer.headers) }));
+      const learned = stream.wantsZone ? { timezone: (await learnedZone()) ?? "" } : {};
+      const fields = stream.recordFields(session.variables({ ...variables, ...answerVariables(answer.headers), ...learned }));
       for (const record of records) Object.assign(record, fields);
     }
     return { records, after };
   }
 
-  async function effectiveWindow(): Promise<TimeWindow | undefined> {
+  async function effectiveWindow(zone: TimeZone | undefined): Promise<TimeWindow | undefined> {
     let start = requested.start.getTime();
     if (ctx.checkpoint === "use" && keepsCheckpoint) {
       const checkpoint = await readCheckpoint(deps.cursors!, ctx.userId!, spec.name);
@@ -289,6 +324,7 @@ export function readStream(stream: CompiledStream, requested: { start: Date; end
         maxHistoryDays: deps.maxHistoryDays,
         futureMarginMs: deps.futureMarginMs,
         wholeDays: spec.dateRange?.start.format === "date" || spec.dateRange?.wholeDays === true,
+        zone,
       },
     );
   }

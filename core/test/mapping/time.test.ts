@@ -128,6 +128,42 @@ describe("time rule formats", () => {
   });
 });
 
+describe("calendar days (time.days): the end of a local day", () => {
+  const end = (value: unknown, format: Parameters<typeof convertTime>[1], inputs: { offset?: unknown; zone?: unknown } = {}) =>
+    convertTime(value, format, "datetime", undefined, inputs.offset, inputs.zone, 1);
+
+  it("a day across a daylight-saving change lasts 23 or 25 hours in a zone", () => {
+    // Los Angeles went to PDT on 2024-03-10 at 02:00 and back to PST on 2024-11-03 at 02:00.
+    expect(end("2024-03-09T04:00:00-08:00", "datetime", { zone: "America/Los_Angeles" })).toBe("2024-03-10T04:00:00.000000-07:00");
+    expect(end("2024-11-02T04:00:00-07:00", "datetime", { zone: "America/Los_Angeles" })).toBe("2024-11-03T04:00:00.000000-08:00");
+    // Paris went to CEST on 2026-03-29 at 02:00: that midnight is still +01:00, the next one +02:00.
+    expect(end("2026-03-28T00:00:00", "datetime_local", { zone: "Europe/Paris" })).toBe("2026-03-29T00:00:00.000000+01:00");
+    expect(end("2026-03-29T00:00:00", "datetime_local", { zone: "Europe/Paris" })).toBe("2026-03-30T00:00:00.000000+02:00");
+    expect(end(Date.parse("2026-03-28T23:00:00Z") / 1000, "unix_seconds", { zone: "Europe/Paris" })).toBe("2026-03-30T00:00:00.000000+02:00");
+    expect(end("2026-03-29", "date", { zone: "Europe/Paris" })).toBe("2026-03-30T00:00:00.000000+02:00");
+  });
+
+  it("with offsets only, the moved time is read at the given offset (the next day's), else at the text's own", () => {
+    expect(end("2024-03-09T04:00:00-08:00", "datetime", { offset: "-07:00" })).toBe("2024-03-10T04:00:00.000000-07:00");
+    expect(end("2024-03-09T04:00:00-08:00", "datetime")).toBe("2024-03-10T04:00:00.000000-08:00");
+    expect(end("2024-03-09T04:00:00-08:00", "datetime", { offset: null })).toBe("2024-03-10T04:00:00.000000-08:00");
+    expect(convertTime("2024-03-10T04:00:00-07:00", "datetime", "datetime", undefined, undefined, undefined, -1)).toBe("2024-03-09T04:00:00.000000-07:00");
+  });
+
+  it("a fixed offset is a zone: what a connection learned from a provider that gives offsets only", () => {
+    expect(timeZone("+01:00").offsetAt(0)).toBe(3600);
+    expect(end("2026-03-10T00:00:00", "datetime_local", { zone: "+01:00" })).toBe("2026-03-11T00:00:00.000000+01:00");
+  });
+
+  it("compiles: a mapping's end_time a calendar day after its start", () => {
+    const time = { format: "datetime" as const, days: 1, timezone: { path: "/zone" } };
+    const mapping = compileMapping({ template: { end_time: { path: "/start", time } } });
+    const outcome = mapping.map({ start: "2024-11-02T04:00:00-07:00", zone: "America/Los_Angeles" });
+    if (outcome instanceof Promise || outcome.kind !== "record") throw new Error("expected a record");
+    expect(outcome.record).toEqual({ end_time: "2024-11-03T04:00:00.000000-08:00" });
+  });
+});
+
 describe("compiled time rules", () => {
   // What each sample of a list does: one start time as text, its own seconds added, in the record's zone.
   const cases: { v: unknown; tz?: unknown; add?: unknown }[] = [

@@ -192,7 +192,7 @@ describe("cross-checks: one problem per mistake, at its path, saying what to do"
       undefined,
       [
         "streams.activity[0].recordFields: an object fetched by id for a push has no window to fill these fields from — a stream with recordFields cannot have object",
-        "streams.activity[0].recordFields.token: {access_token} is not available in a stream's recordFields; it offers {user_id}, {provider_user_id}, {reference_id}, {start}, {end}, {answered_at}",
+        "streams.activity[0].recordFields.token: {access_token} is not available in a stream's recordFields; it offers {user_id}, {provider_user_id}, {reference_id}, {start}, {end}, {answered_at}, {timezone}",
       ],
     ],
     [
@@ -662,6 +662,29 @@ describe("cross-checks: one problem per mistake, at its path, saying what to do"
       },
       undefined,
       ["streams.activity[0].dateRange.end: never sent: no request of this stream uses {end} — put it where the provider wants the window's end, or remove it"],
+    ],
+    [
+      "local days of dates, and of a range with no whole days",
+      (s) => {
+        s.streams.activity[0].dateRange.localDays = true;
+        s.streams.activity[1] = { ...s.streams.activity[0], name: "instants", dateRange: { start: { format: "unix_seconds" }, localDays: true } };
+        return s;
+      },
+      undefined,
+      [
+        "streams.activity[0].dateRange.localDays: a `date` names a UTC day here: local days need instants (datetime, unix_seconds, unix_ms) — remove localDays or change the format",
+        "streams.activity[1].dateRange.localDays: never used: local days widen whole days (wholeDays) and step whole days (an integer maxWindowDays), and this dateRange has neither",
+      ],
+    ],
+    [
+      "a zone to learn from pages a read hook makes itself",
+      (s) => {
+        delete s.streams.activity[0].request;
+        s.streams.activity[0].timezone = { in: "answer", path: "/timezone" };
+        return s;
+      },
+      { read: { workouts: async function* () {} } },
+      ["streams.activity[0].timezone: never used: the stream's records come from a read hook, not from pages the executor reads"],
     ],
     [
       "a read hook beside the request, paging and records it replaces",

@@ -32,7 +32,7 @@ describe("broken specs fail with the exact place and what is expected", () => {
       'schema-mistakes.yaml:11:17 http.responses[0].status: expected an HTTP status (401), a class ("5xx") or a range ("500-599"), or a list of them, got string "5x"',
       'schema-mistakes.yaml:15:43 streams.activity[0].request.method: "get" is not one of the allowed values (GET, POST, PUT, PATCH, DELETE, HEAD)',
       "schema-mistakes.yaml:16:15 streams.activity[0].paging.cursorPath: required — where the response holds the next cursor",
-      'schema-mistakes.yaml:17:7 streams.activity[0].recods: unknown field (did you mean "records"?); known fields: name, request, dateRange, paging, records, recordFields, filter, within, id, details, object, checkpoint, mapping, example, collect',
+      'schema-mistakes.yaml:17:7 streams.activity[0].recods: unknown field (did you mean "records"?); known fields: name, request, dateRange, paging, records, recordFields, timezone, following, filter, within, id, details, object, checkpoint, mapping, example, collect',
       'schema-mistakes.yaml:18:11 streams.activity[0].id: expected a JSON pointer such as "/id" or "/data/items" ("" for the whole document), got string "id"',
       'schema-mistakes.yaml:19:3 streams.activty: "activty" is not a known data type (expected one of activity, body, daily, sleep, nutrition, menstruation, athlete)',
       'schema-mistakes.yaml:22:53 webhook.verify.algorithm: "md5" is not one of the allowed values (sha256, sha1, sha512)',

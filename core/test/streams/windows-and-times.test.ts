@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { nextLink } from "../../src/streams/paging.ts";
 import { parseTime, renderEnd, renderStart } from "../../src/streams/time-format.ts";
+import { timeZone } from "../../src/mapping/time.ts";
 import { clampWindow, stepWindows } from "../../src/streams/windows.ts";
 
 const at = (iso: string) => Date.parse(iso);
@@ -92,6 +93,31 @@ describe("windows", () => {
     expect([...stepWindows(window, undefined)]).toEqual([window]);
     const fiveYears = stepWindows({ start: 0, end: 5 * 365 * DAY }, 1);
     expect(fiveYears.next().value).toEqual({ start: 0, end: DAY });
+  });
+
+  it("local days: whole days and steps from local midnight to local midnight, 23 hours when the clocks go forward", () => {
+    const paris = timeZone("Europe/Paris");
+    const iso = (w: { start: number; end: number }) => [new Date(w.start).toISOString(), new Date(w.end).toISOString()];
+    // 28–29 March 2026 asked in UTC: Paris' 28th begins at 23:00Z on the 27th; 30 March 00:00Z is 02:00 CEST on the 30th.
+    const window = clampWindow(
+      { start: at("2026-03-28T00:00:00Z"), end: at("2026-03-30T00:00:00Z") },
+      { now: at("2026-04-15T00:00:00Z"), futureMarginMs: 0, wholeDays: true, zone: paris },
+    )!;
+    expect(iso(window)).toEqual(["2026-03-27T23:00:00.000Z", "2026-03-30T22:00:00.000Z"]);
+    expect([...stepWindows(window, 1, "oldest_first", paris)].map(iso)).toEqual([
+      ["2026-03-27T23:00:00.000Z", "2026-03-28T23:00:00.000Z"],
+      ["2026-03-28T23:00:00.000Z", "2026-03-29T22:00:00.000Z"],
+      ["2026-03-29T22:00:00.000Z", "2026-03-30T22:00:00.000Z"],
+    ]);
+    expect([...stepWindows(window, 2, "newest_first", paris)].map(iso)).toEqual([
+      ["2026-03-28T23:00:00.000Z", "2026-03-30T22:00:00.000Z"],
+      ["2026-03-27T23:00:00.000Z", "2026-03-28T23:00:00.000Z"],
+    ]);
+    // A window already on local midnights stays; 25 hours when they go back (New York, 1 November 2026).
+    const york = timeZone("America/New_York");
+    const november = { start: at("2026-11-01T04:00:00Z"), end: at("2026-11-02T05:00:00Z") };
+    expect(clampWindow(november, { now: at("2026-12-01T00:00:00Z"), futureMarginMs: 0, wholeDays: true, zone: york })).toEqual(november);
+    expect([...stepWindows(november, 1, "oldest_first", york)]).toEqual([november]);
   });
 });
 

@@ -52,6 +52,9 @@ describe("stream windows, checkpoints and resuming", () => {
       });
       app.get("/cursored/:id/samples", async (request) => ({ samples: [(request.params as { id: string }).id] }));
       app.get("/profile", async () => ({ tz: "Europe/Amsterdam" }));
+      // Withings-like: the member's zone beside the records; Polar-like: each record's offset in minutes.
+      app.get("/measures", async () => ({ body: { timezone: "Europe/Paris", groups: [{ grpid: 1 }, { grpid: 2 }] } }));
+      app.get("/exercises", async () => [{ id: "e1", offset: 60 }, { id: "e2", offset: 120 }, { id: "e3" }]);
     });
   });
   afterAll(async () => {
@@ -112,6 +115,72 @@ describe("stream windows, checkpoints and resuming", () => {
     const spec = stream({ request: { path: "/current" }, id: "/weight_kilogram", recordFields: { measured_at: "{answered_at}" } });
     const records = await collect(executorFor({ name: "X" }, { now }).readStream(spec, range, { session: client().session() }));
     expect(records).toEqual([{ weight_kilogram: 90.7, measured_at: "2026-03-16T07:30:00.000Z" }]);
+  });
+
+  it("following: each record gets a value of the record after it in its page; a window's last record gets none", async () => {
+    const spec = xert("oldest_first", { following: { into: "next_start", path: "/start_time" } });
+    const records = await collect(executorFor({ name: "X" }, { now }).readStream(spec, range, { session: client().session() }));
+    const next = (i: number) => (records.find((r) => r.id === `d${i}`) as { next_start?: number }).next_start;
+    // Windows of 7 days: d0–d6, d7–d13, d14–d19.
+    expect([next(0), next(5), next(6), next(7), next(13), next(18), next(19)]).toEqual([
+      DAILY[1]!.start_time,
+      DAILY[6]!.start_time,
+      undefined,
+      DAILY[8]!.start_time,
+      undefined,
+      DAILY[19]!.start_time,
+      undefined,
+    ]);
+    // A value, never the record itself: nothing holds a chain of the records after it.
+    expect(JSON.stringify(records[0])).toBe(JSON.stringify({ ...DAILY[0], next_start: DAILY[1]!.start_time }));
+  });
+
+  it("timezone: a stream learns the member's zone for the connection; every stream's recordFields read it as {timezone}", async () => {
+    const user = await store.createConnection({ provider: "X" });
+    const executor = executorFor({ name: "X" }, { now, cursors: store });
+    const read = (spec: StreamSpec, userId: string | null = user.user_id) =>
+      collect(executor.readStream(spec, range, { session: client().session(), ...(userId ? { userId } : {}) }));
+    const day = stream({ name: "day", request: { path: "/current" }, id: "/weight_kilogram", recordFields: { zone: "{timezone}" } });
+    // Nothing learned yet: empty.
+    expect(await read(day)).toEqual([{ weight_kilogram: 90.7, zone: "" }]);
+    const measures = stream({
+      name: "measures",
+      request: { path: "/measures" },
+      records: "/body/groups",
+      id: "/grpid",
+      timezone: { in: "answer", path: "/body/timezone" },
+      recordFields: { zone: "{timezone}" },
+    });
+    // The page's own records already get the zone it says.
+    expect(await read(measures)).toEqual([
+      { grpid: 1, zone: "Europe/Paris" },
+      { grpid: 2, zone: "Europe/Paris" },
+    ]);
+    expect(await store.getCursor(user.user_id, "timezone")).toMatchObject({ v: 1, zone: "Europe/Paris" });
+    expect(await read(day)).toEqual([{ weight_kilogram: 90.7, zone: "Europe/Paris" }]);
+    // Offsets in minutes: the page's last record that has one (e3 has none).
+    const exercises = stream({ name: "exercises", request: { path: "/exercises" }, timezone: { in: "record", path: "/offset", unit: "minutes" } });
+    expect(ids(await read(exercises))).toEqual(["e1", "e2", "e3"]);
+    expect(await read(day)).toEqual([{ weight_kilogram: 90.7, zone: "+02:00" }]);
+    // Without a connection (a user id and a store) it lives for the read only.
+    expect(await read(day, null)).toEqual([{ weight_kilogram: 90.7, zone: "" }]);
+    // localDays: whole days from the member's midnight (+02:00: 22:00Z the day before), each collected record says its zone.
+    const local = xert("oldest_first", {
+      name: "local",
+      dateRange: { start: { format: "unix_seconds" }, end: { format: "unix_seconds", inclusive: true }, maxWindowDays: 1, wholeDays: true, localDays: true },
+      collect: { into: "acts" },
+    });
+    const before = provider.requests.length;
+    const reading = executor.readStream(local, { start: new Date(T0), end: new Date(T0 + 2 * DAY) }, { session: client().session(), userId: user.user_id });
+    const days = await collect(reading);
+    const H = 3_600_000;
+    expect(provider.requests.slice(before).map((r) => Number(r.query.from) * 1000)).toEqual([T0 - 2 * H, T0 + DAY - 2 * H, T0 + 2 * DAY - 2 * H]);
+    expect(days.map((d) => [(d.acts as { id: string }[]).map((a) => a.id), d.window])).toEqual([
+      [["d0"], { start: "2024-02-29T22:00:00.000Z", end: "2024-03-01T22:00:00.000Z", timezone: "+02:00" }],
+      [["d1"], { start: "2024-03-01T22:00:00.000Z", end: "2024-03-02T22:00:00.000Z", timezone: "+02:00" }],
+      [["d2"], { start: "2024-03-02T22:00:00.000Z", end: "2024-03-03T22:00:00.000Z", timezone: "+02:00" }],
+    ]);
+    expect(reading.position()).toMatchObject({ zone: "+02:00", done: true });
   });
 
   it("steps newest first", async () => {

@@ -64,6 +64,12 @@ export interface ValueRule extends ValueSource {
   /** Read a time in `format` and write ISO-8601 with the right offset. */
   time?: {
     format: "date" | "datetime" | "datetime_local" | "unix_seconds" | "unix_ms";
+    /**
+     * Calendar days to move the local date by, keeping the wall-clock time as written (1: the end of a
+     * local day). The moved time is read at `offset`, else in `timezone` (a day across a daylight-saving
+     * change is 23 or 25 hours), else at the text's own offset.
+     */
+    days?: number;
     /** Seconds to add (sample offsets from a start time). */
     add?: ValueInput;
     /** Offset from UTC of the local time: seconds east, or "+02:00". */
@@ -188,6 +194,7 @@ export const MappingSpecSchema = Type.Unsafe<MappingSpec>({
           required: ["format"],
           properties: {
             format: { enum: ["date", "datetime", "datetime_local", "unix_seconds", "unix_ms"] },
+            days: { type: "integer", minimum: -366, maximum: 366 },
             add: ref("input"),
             offset: ref("input"),
             timezone: ref("input"),

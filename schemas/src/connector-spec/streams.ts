@@ -29,6 +29,12 @@ export const DateRangeSpec = closed({
         "Widen every window to whole UTC days whatever the format (always so for `date`): a pushed change pulls its whole day, and steps never split one. @default false",
     }),
   ),
+  localDays: Type.Optional(
+    Type.Boolean({
+      description:
+        "Whole days and maxWindowDays steps are the member's local days, in the zone the connection learned (a stream's `timezone`): midnight to midnight, 23 or 25 hours when the clocks change; UTC days until one was learned. A collected record's window then says it (`window.timezone`). Not with `date` formats. @default false",
+    }),
+  ),
 });
 export type DateRangeSpec = Static<typeof DateRangeSpec>;
 
@@ -178,8 +184,40 @@ export const StreamSpec = closed({
   recordFields: Type.Optional(
     Type.Record(Type.String({ pattern: "^[A-Za-z_][A-Za-z0-9_]*$" }), Template(""), {
       description:
-        'Fields set on each record from the window and the connection, for answers that do not say what they are about (Fitbit\'s summary of a day names no day): { date: "{start}" }; {answered_at} is when the provider answered the page (its Date header), for records with no time of their own. Not with `object`.',
+        "Fields set on each record from the window and the connection, for answers that do not say what they are about (Fitbit's summary of a day names no day): { date: \"{start}\" }; {answered_at} is when the provider answered the page (its Date header), for records with no time of their own; {timezone} is the member's time zone as the connection learned it (a stream's `timezone`), empty when none was. Not with `object`.",
     }),
+  ),
+  timezone: Type.Optional(
+    closed(
+      {
+        in: Type.Union([Type.Literal("answer"), Type.Literal("record")], {
+          description: "answer: a pointer into each page's answer; record: into each record (the page's last that has one counts).",
+        }),
+        path: Pointer('Where the zone is: an IANA name, an offset ("+01:00", or a number east of UTC), or a date-time with an offset.'),
+        unit: Type.Optional(
+          Type.Union([Type.Literal("seconds"), Type.Literal("minutes")], { description: "What a number there counts (Polar: minutes). @default seconds" }),
+        ),
+      },
+      {
+        description:
+          "Where the provider says the member's time zone: learned for the connection (kept between pulls) and offered to every stream's recordFields as {timezone}, for records that carry no offset of their own.",
+      },
+    ),
+  ),
+  following: Type.Optional(
+    closed(
+      {
+        into: Type.String({ pattern: "^[A-Za-z_][A-Za-z0-9_]*$", description: "The field set on each record." }),
+        path: Type.String({
+          pattern: "^/.+$",
+          description: "Where the value is in the record after it.",
+        }),
+      },
+      {
+        description:
+          "Sets a field on each record to a value of the record after it in the same page (none on a page's last record): a day's end from the next day's start, for a provider that gives UTC offsets but no time zone (Oura).",
+      },
+    ),
   ),
   filter: Type.Optional(Type.String({ description: 'Expression on each record; records for which it is false are skipped (e.g. status = "COMPLETE").' })),
   within: Type.Optional(WithinSpec),

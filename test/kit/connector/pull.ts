@@ -11,6 +11,7 @@ import {
   type ProviderTransport,
 } from "@tributary/core/provider-http";
 import type { ConnectorDefinition } from "@tributary/core/spec";
+import { createMemoryCursorRepository, type CursorRepository } from "@tributary/core/state";
 import { createStreamExecutor, type StreamExecutor, type StreamStats } from "@tributary/core/streams";
 import { onTestFinished } from "vitest";
 import { startMockProvider } from "../mock-provider/start-mock.ts";
@@ -46,6 +47,8 @@ export interface PullOptions {
   streams?: string[];
   /** The clock windows are clamped against. @default Date.now */
   now?: () => number;
+  /** Where the streams keep checkpoints and what they learn (a time zone), to share with a later pull. @default a fresh one in memory, this pull's */
+  cursors?: CursorRepository;
 }
 
 /** A provider client for a connector over a transport (the live one, a recordings folder's, …), its base URL pointed where a test says. */
@@ -65,9 +68,10 @@ export function connectorClient(
 }
 
 /** The stream executor a pull job runs, with the mapping engine's expressions. */
-export function streamExecutor(definition: ConnectorDefinition, now?: () => number): StreamExecutor {
+export function streamExecutor(definition: ConnectorDefinition, now?: () => number, cursors?: CursorRepository): StreamExecutor {
   return createStreamExecutor({
     spec: definition.spec,
+    ...(cursors ? { cursors } : {}),
     compileExpression: (expression) => {
       const condition = compileCondition(expression, "stream expression");
       return (record) => condition.test(record);
@@ -103,7 +107,8 @@ export function mergePulls(pulls: readonly PullResult[]): PullResult {
 export async function pullAndMap(definition: ConnectorDefinition, client: ProviderClient, options: PullOptions): Promise<PullResult> {
   const { spec } = definition;
   const userId = options.userId ?? "test-user";
-  const executor = streamExecutor(definition, options.now);
+  // As a pull job's streams share the state store: what one learns (a time zone) the next reads.
+  const executor = streamExecutor(definition, options.now, options.cursors ?? createMemoryCursorRepository());
   const mapper = createRecordMapper(definition, { userId, providerUserId: options.providerUserId });
   const session = client.session({
     userId,

@@ -8,6 +8,7 @@ import type { ProviderTransport } from "../../provider-http/transport.ts";
 import type { TerraUserObject } from "../../runtime/envelope.ts";
 import type { Normalized } from "../../runtime/normalize.ts";
 import { memoryRecordParts, wholeRecords } from "../../runtime/record-parts.ts";
+import { createMemoryCursorRepository, type CursorRepository } from "../../state/cursors.ts";
 import { progressBar } from "../progress.ts";
 
 export interface ConnectorPullOptions {
@@ -65,8 +66,10 @@ export async function pullConnector(options: ConnectorPullOptions): Promise<Conn
   const bar = progressBar(`${connector.name} days`);
   const types = connector.pullTypes;
   try {
+    // One run's cursors: what a stream learned (the member's time zone) reaches the streams after it.
+    const cursors = createMemoryCursorRepository();
     for (const [i, dataType] of types.entries()) {
-      const reading = connector.read(dataType, cliReadContext(connection, session, range, options.now));
+      const reading = connector.read(dataType, cliReadContext(connection, session, range, options.now, cursors));
       for await (const slice of reading) {
         const reached = slice.position?.step?.end ?? slice.position?.window?.end;
         if (reached !== undefined)
@@ -88,9 +91,11 @@ export function cliReadContext(
   session: ConnectorReadContext["session"],
   range: ConnectorReadContext["range"],
   now: Date | undefined,
+  cursors?: CursorRepository,
 ): ConnectorReadContext {
   return {
     connection,
+    ...(cursors ? { cursors } : {}),
     withSamples: true,
     log: silentLogger(),
     range,

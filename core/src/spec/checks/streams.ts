@@ -39,6 +39,13 @@ export const checkStreams: Check = ({ spec, hooks }, report) => {
     if (stream.recordFields && !stream.request) {
       report([...path, "recordFields"], "never set: the stream's records come from a read hook, which writes its records itself");
     }
+    if (stream.dateRange?.localDays) checkLocalDays(entry, report);
+    if ((stream.timezone || stream.following) && !stream.request) {
+      report(
+        [...path, stream.timezone ? "timezone" : "following"],
+        "never used: the stream's records come from a read hook, not from pages the executor reads",
+      );
+    }
     if (stream.collect) checkCollect(entry, report);
     if (
       stream.object &&
@@ -51,6 +58,16 @@ export const checkStreams: Check = ({ spec, hooks }, report) => {
     }
   }
 };
+
+/** Local days are whole days or steps of whole days, rendered as instants (a date would name a UTC day). */
+function checkLocalDays({ stream, path }: SpecStream, report: Report): void {
+  const range = stream.dateRange!;
+  const at = [...path, "dateRange", "localDays"];
+  if (range.start.format === "date" || range.end?.format === "date")
+    report(at, "a `date` names a UTC day here: local days need instants (datetime, unix_seconds, unix_ms) — remove localDays or change the format");
+  else if (!range.wholeDays && (range.maxWindowDays === undefined || !Number.isInteger(range.maxWindowDays)))
+    report(at, "never used: local days widen whole days (wholeDays) and step whole days (an integer maxWindowDays), and this dateRange has neither");
+}
 
 /** A collected record is `{ <into>: [...], window }`; one fetched object could not be shaped like it. */
 function checkCollect({ stream, path }: SpecStream, report: Report): void {
