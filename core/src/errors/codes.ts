@@ -63,6 +63,7 @@ export const ErrorCodes = {
   CONNECTOR_SCAFFOLD: "ERR_CONNECTOR_SCAFFOLD",
   JOB_STALLED: "ERR_JOB_STALLED",
   SUBSCRIPTION_CONFLICT: "ERR_SUBSCRIPTION_CONFLICT",
+  PULL_POSITION_TOO_LARGE: "ERR_PULL_POSITION_TOO_LARGE",
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];

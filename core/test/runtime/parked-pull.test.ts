@@ -69,7 +69,8 @@ const spec = {
 /**
  * A pull that waits out the provider's rate windows, parked as a delayed job between them, against a
  * mock that enforces both windows: it continues each time from exactly where it stopped — no list page
- * or detail asked for twice, no record delivered twice — and never makes a request the provider refuses.
+ * or detail asked for twice, no record delivered twice (a record listed again after a park is known as
+ * one already read) — and never makes a request the provider refuses.
  */
 describe("a parked pull", () => {
   let pipeline: Pipeline;
@@ -81,8 +82,18 @@ describe("a parked pull", () => {
       users: [{ id: MEMBER, token: TOKEN }],
       streams: {
         workouts: {
-          records: { [MEMBER]: WORKOUTS },
-          time: { path: "/start", format: "datetime" },
+          // Like a provider that lists what touched the window: the two days before it too, so the last
+          // workout of a window is listed again at the start of the next (to be dropped as a duplicate).
+          // (`listed` is the time the mock keeps records by: the window's start for all it lists. Without a
+          // window, the mock looks a record up for its detail.)
+          records: ({ window }) =>
+            window.start === undefined || window.end === undefined
+              ? WORKOUTS
+              : WORKOUTS.filter((w) => Date.parse(w.start) >= window.start! - 2 * DAY && Date.parse(w.start) < window.end!).map((w) => ({
+                  ...w,
+                  listed: new Date(window.start!).toISOString(),
+                })),
+          time: { path: "/listed", format: "datetime" },
           details: { label: (record) => ({ label: `label of ${(record as { id: string }).id}` }) },
         },
       },
@@ -138,7 +149,8 @@ describe("a parked pull", () => {
     expect(requests.filter((r) => r.status === 429)).toEqual([]);
     const pages = requests.filter((r) => r.path.endsWith("/workouts")).map((r) => `${r.query.from}|${r.query.cursor ?? ""}`);
     expect(pages).toHaveLength(new Set(pages).size);
-    // Two windows of 31 days: 22 workouts in pages of 4 (one 31-day window holds 16: 4 pages; the rest 6: 2 pages).
+    // Two windows of 31 days: 22 workouts in pages of 4 (one 31-day window holds 16: 4 pages; the rest 6
+    // and the first window's last, listed again: 2 pages).
     expect(pages).toHaveLength(6);
     const labels = requests.filter((r) => r.path.endsWith("/label")).map((r) => r.path);
     expect(labels.sort()).toEqual(WORKOUTS.map((w) => `/v1/users/${MEMBER}/workouts/${w.id}/label`).sort());
