@@ -81,6 +81,25 @@ describe("stream windows, checkpoints and resuming", () => {
     });
   const range = { start: new Date(T0), end: new Date(T0 + 20 * DAY) };
   const now = () => T0 + 30 * DAY;
+  /** Cursor pages of three, each record with its samples behind a detail request. */
+  const cursoredWithSamples = (name: string): StreamSpec =>
+    stream({
+      name,
+      request: { path: "/cursored" },
+      records: "/data",
+      paging: { type: "cursor", param: "cursor", cursorPath: "/next" },
+      details: [{ name: "samples", request: { path: "/cursored/{record.id}/samples" }, select: "/samples" }],
+    });
+  /** A session on which d4's samples wait for the budget, while d5's, fetched alongside, arrive. */
+  const stallingAtD4 = () => {
+    const session = client().session();
+    return Object.assign(Object.create(session) as typeof session, {
+      send: async (request: Parameters<typeof session.send>[0], extra?: Parameters<typeof session.send>[1]) => {
+        if ((extra?.record as { id?: string } | undefined)?.id === "d4") throw new ProviderWaitError("budget spent", 60_000, "budget");
+        return session.send(request, extra);
+      },
+    });
+  };
 
   it("steps through maxWindowDays oldest first, with inclusive unix-second ends", async () => {
     const before = provider.requests.length;
@@ -282,21 +301,8 @@ describe("stream windows, checkpoints and resuming", () => {
   });
 
   it("details that arrived for records after the one the read stopped at are kept in the position, not asked for again", async () => {
-    const spec = stream({
-      name: "cursored_ahead",
-      request: { path: "/cursored" },
-      records: "/data",
-      paging: { type: "cursor", param: "cursor", cursorPath: "/next" },
-      details: [{ name: "samples", request: { path: "/cursored/{record.id}/samples" }, select: "/samples" }],
-    });
-    const session = client().session();
-    // d4's samples wait for the budget; d5's, fetched alongside, arrive.
-    const stalling: typeof session = Object.assign(Object.create(session) as typeof session, {
-      send: async (request: Parameters<typeof session.send>[0], extra?: Parameters<typeof session.send>[1]) => {
-        if ((extra?.record as { id?: string } | undefined)?.id === "d4") throw new ProviderWaitError("budget spent", 60_000, "budget");
-        return session.send(request, extra);
-      },
-    });
+    const spec = cursoredWithSamples("cursored_ahead");
+    const stalling = stallingAtD4();
     const before = provider.requests.length;
     const first = executorFor({ name: "X" }, { now }).readStream(spec, range, { session: stalling });
     const handedOut: string[] = [];
@@ -369,23 +375,9 @@ describe("stream windows, checkpoints and resuming", () => {
   });
 
   it("a position larger than maxPositionBytes lets go of details that arrived ahead, then of the rest of the page, which are asked for again", async () => {
-    const spec = stream({
-      name: "cursored_capped",
-      request: { path: "/cursored" },
-      records: "/data",
-      paging: { type: "cursor", param: "cursor", cursorPath: "/next" },
-      details: [{ name: "samples", request: { path: "/cursored/{record.id}/samples" }, select: "/samples" }],
-    });
+    const spec = cursoredWithSamples("cursored_capped");
     const stopped = async (maxPositionBytes: number) => {
-      const session = client().session();
-      // d4's samples wait for the budget; d5's, fetched alongside, arrive.
-      const stalling: typeof session = Object.assign(Object.create(session) as typeof session, {
-        send: async (request: Parameters<typeof session.send>[0], extra?: Parameters<typeof session.send>[1]) => {
-          if ((extra?.record as { id?: string } | undefined)?.id === "d4") throw new ProviderWaitError("budget spent", 60_000, "budget");
-          return session.send(request, extra);
-        },
-      });
-      const reading = executorFor({ name: "X" }, { now, maxPositionBytes }).readStream(spec, range, { session: stalling });
+      const reading = executorFor({ name: "X" }, { now, maxPositionBytes }).readStream(spec, range, { session: stallingAtD4() });
       await expect(collect(reading)).rejects.toBeInstanceOf(ProviderWaitError);
       return JSON.parse(JSON.stringify(reading.position())) as StreamPosition;
     };
