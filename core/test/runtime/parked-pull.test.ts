@@ -67,6 +67,43 @@ const spec = {
 } as unknown as ConnectorSpec;
 
 /**
+ * Fixtures of a provider that lists what touched the window: the two days before it too, so the last
+ * workout of a window is listed again at the start of the next (to be dropped as a duplicate). `listed`
+ * is the time the mock keeps records by: the window's start for all it lists; without a window the mock
+ * is looking a record up for its detail.
+ */
+function relisting(workouts: typeof WORKOUTS) {
+  return {
+    records: ({ window }: { window: { start?: number; end?: number } }) =>
+      window.start === undefined || window.end === undefined
+        ? workouts
+        : workouts
+            .filter((w) => Date.parse(w.start) >= window.start! - 2 * DAY && Date.parse(w.start) < window.end!)
+            .map((w) => ({ ...w, listed: new Date(window.start!).toISOString() })),
+    time: { path: "/listed", format: "datetime" as const },
+  };
+}
+
+/** PARKED without details, and a budget of one request in 2 s: the pull parks before every request. */
+const EACH = "PARKED_EACH";
+const everyRequestSpec = {
+  ...spec,
+  name: EACH,
+  displayName: "Parked before each request",
+  http: { ...spec.http, rateLimits: [{ name: "user_slow", scope: "user", max: 1, perSeconds: 2 }] },
+  streams: { activity: [{ ...spec.streams!.activity![0]!, details: undefined }] },
+  mappings: {
+    activity: { template: { metadata: { ...(spec.mappings!.activity!.template as { metadata: object }).metadata, name: { path: "/id" } } } },
+  },
+} as unknown as ConnectorSpec;
+/** Eight workouts, one every five days: seven in the first 31-day window, the seventh listed again in the second. */
+const SPARSE = WORKOUTS.slice(0, 8).map((w, i) => ({
+  id: `s${i}`,
+  start: new Date(START + i * 5 * DAY + 7 * 3_600_000).toISOString(),
+  end: new Date(START + i * 5 * DAY + 8 * 3_600_000).toISOString(),
+}));
+
+/**
  * A pull that waits out the provider's rate windows, parked as a delayed job between them, against a
  * mock that enforces both windows: it continues each time from exactly where it stopped — no list page
  * or detail asked for twice, no record delivered twice (a record listed again after a park is known as
@@ -75,6 +112,7 @@ const spec = {
 describe("a parked pull", () => {
   let pipeline: Pipeline;
   let mock: MockProvider;
+  let everyRequestMock: MockProvider;
   const lines: Record<string, unknown>[] = [];
 
   beforeAll(async () => {
@@ -82,24 +120,15 @@ describe("a parked pull", () => {
       users: [{ id: MEMBER, token: TOKEN }],
       streams: {
         workouts: {
-          // Like a provider that lists what touched the window: the two days before it too, so the last
-          // workout of a window is listed again at the start of the next (to be dropped as a duplicate).
-          // (`listed` is the time the mock keeps records by: the window's start for all it lists. Without a
-          // window, the mock looks a record up for its detail.)
-          records: ({ window }) =>
-            window.start === undefined || window.end === undefined
-              ? WORKOUTS
-              : WORKOUTS.filter((w) => Date.parse(w.start) >= window.start! - 2 * DAY && Date.parse(w.start) < window.end!).map((w) => ({
-                  ...w,
-                  listed: new Date(window.start!).toISOString(),
-                })),
-          time: { path: "/listed", format: "datetime" },
+          ...relisting(WORKOUTS),
           details: { label: (record) => ({ label: `label of ${(record as { id: string }).id}` }) },
         },
       },
     });
     await mock.listen();
-    const registry = createPluginRegistry([defineConnector({ spec })]);
+    everyRequestMock = mockFromSpec(everyRequestSpec, { users: [{ id: MEMBER, token: TOKEN }], streams: { workouts: relisting(SPARSE) } });
+    await everyRequestMock.listen();
+    const registry = createPluginRegistry([defineConnector({ spec }), defineConnector({ spec: everyRequestSpec })]);
     const destination = new Writable({
       write(chunk: Buffer, _encoding, done) {
         for (const line of chunk.toString("utf8").split("\n")) if (line.trim() !== "") lines.push(JSON.parse(line) as Record<string, unknown>);
@@ -108,13 +137,14 @@ describe("a parked pull", () => {
     });
     pipeline = await startPipeline({
       registry,
-      providers: { [PROVIDER]: { baseUrl: mock.urls().baseUrl } },
+      providers: { [PROVIDER]: { baseUrl: mock.urls().baseUrl }, [EACH]: { baseUrl: everyRequestMock.urls().baseUrl } },
       log: createLogger({ level: "debug", destination, format: "json" }),
     });
   }, 60_000);
   afterAll(async () => {
     await pipeline?.close();
     await mock?.close();
+    await everyRequestMock?.close();
   });
 
   it("continues from the exact stream position after every park: each page and detail asked for once, each record delivered once, no 429", async () => {
@@ -167,4 +197,33 @@ describe("a parked pull", () => {
     expect(parks.every((line) => line.level === 20 && (line.window === "user_window" || line.window === "client_window"))).toBe(true);
     expect(lines.filter((line) => (line.level as number) >= 40 && line.provider === PROVIDER)).toEqual([]);
   }, 120_000);
+  it("parked before every list page, it still delivers a workout listed again in the next window once", async () => {
+    const { ctx } = pipeline;
+    const user = await ctx.store.createConnection({
+      provider: EACH,
+      providerUserId: MEMBER,
+      tokens: { auth_type: "bearer_token", access_token: TOKEN, obtained_at: Date.now() },
+    });
+    const data: PullJobData = {
+      userId: user.user_id,
+      provider: EACH,
+      dataType: "activity",
+      start: new Date(START).toISOString(),
+      end: new Date(START + 40 * DAY).toISOString(),
+      reason: "backfill",
+      withSamples: true,
+      traceId: randomUUID(),
+    };
+    const job = await ctx.queues.pull.add(`${EACH}:activity`, data, { jobId: `parked-each-${user.user_id}`, priority: Priority.backfill });
+    for (let state = await job.getState(); state !== "completed"; state = await job.getState()) {
+      expect(state).not.toBe("failed");
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    // Three pages (two in the first window, one in the second, which starts with s6 again), each after a park.
+    const pages = everyRequestMock.requests.filter((r) => r.status === 200 && r.path.endsWith("/workouts"));
+    expect(pages).toHaveLength(3);
+    expect(((await ctx.queues.pull.getJob(job.id!))!.data as PullJobData).resume?.part).toBeGreaterThanOrEqual(2);
+    const received = receivedFor(pipeline.receiver, user.user_id, "activity").filter((r) => !r.duplicate);
+    expect(naturalKeys(received).sort()).toEqual(SPARSE.map((w) => `activity/${w.id}`).sort());
+  }, 60_000);
 });
