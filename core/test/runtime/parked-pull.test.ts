@@ -97,7 +97,7 @@ const everyRequestSpec = {
   },
 } as unknown as ConnectorSpec;
 /** Eight workouts, one every five days: seven in the first 31-day window, the seventh listed again in the second. */
-const SPARSE = WORKOUTS.slice(0, 8).map((w, i) => ({
+const SPARSE = Array.from({ length: 8 }, (_, i) => ({
   id: `s${i}`,
   start: new Date(START + i * 5 * DAY + 7 * 3_600_000).toISOString(),
   end: new Date(START + i * 5 * DAY + 8 * 3_600_000).toISOString(),
