@@ -147,28 +147,35 @@ describe("a parked pull", () => {
     await everyRequestMock?.close();
   });
 
-  it("continues from the exact stream position after every park: each page and detail asked for once, each record delivered once, no 429", async () => {
+  /** A connected member's backfill of `days` from START, run to completion (parks and all). */
+  const backfill = async (provider: string, days: number) => {
     const { ctx } = pipeline;
     const user = await ctx.store.createConnection({
-      provider: PROVIDER,
+      provider,
       providerUserId: MEMBER,
       tokens: { auth_type: "bearer_token", access_token: TOKEN, obtained_at: Date.now() },
     });
     const data: PullJobData = {
       userId: user.user_id,
-      provider: PROVIDER,
+      provider,
       dataType: "activity",
       start: new Date(START).toISOString(),
-      end: new Date(START + 50 * DAY).toISOString(),
+      end: new Date(START + days * DAY).toISOString(),
       reason: "backfill",
       withSamples: true,
       traceId: randomUUID(),
     };
-    const job = await ctx.queues.pull.add(`${PROVIDER}:activity`, data, { jobId: `parked-${user.user_id}`, priority: Priority.backfill });
+    const job = await ctx.queues.pull.add(`${provider}:activity`, data, { jobId: `parked-${user.user_id}`, priority: Priority.backfill });
     for (let state = await job.getState(); state !== "completed"; state = await job.getState()) {
       expect(state).not.toBe("failed");
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
+    return { user, job };
+  };
+
+  it("continues from the exact stream position after every park: each page and detail asked for once, each record delivered once, no 429", async () => {
+    const { ctx } = pipeline;
+    const { user, job } = await backfill(PROVIDER, 50);
 
     // It did park, more than once, for the budget.
     const finished = await ctx.queues.pull.getJob(job.id!);
@@ -199,26 +206,7 @@ describe("a parked pull", () => {
   }, 120_000);
   it("parked before every list page, it still delivers a workout listed again in the next window once", async () => {
     const { ctx } = pipeline;
-    const user = await ctx.store.createConnection({
-      provider: EACH,
-      providerUserId: MEMBER,
-      tokens: { auth_type: "bearer_token", access_token: TOKEN, obtained_at: Date.now() },
-    });
-    const data: PullJobData = {
-      userId: user.user_id,
-      provider: EACH,
-      dataType: "activity",
-      start: new Date(START).toISOString(),
-      end: new Date(START + 40 * DAY).toISOString(),
-      reason: "backfill",
-      withSamples: true,
-      traceId: randomUUID(),
-    };
-    const job = await ctx.queues.pull.add(`${EACH}:activity`, data, { jobId: `parked-each-${user.user_id}`, priority: Priority.backfill });
-    for (let state = await job.getState(); state !== "completed"; state = await job.getState()) {
-      expect(state).not.toBe("failed");
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    const { user, job } = await backfill(EACH, 40);
     // Three pages (two in the first window, one in the second, which starts with s6 again), each after a park.
     const pages = everyRequestMock.requests.filter((r) => r.status === 200 && r.path.endsWith("/workouts"));
     expect(pages).toHaveLength(3);
