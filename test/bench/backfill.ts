@@ -20,12 +20,16 @@ import { Priority, queueKeyPrefix, type PullJobData } from "@tributary/core/queu
 import { loadConnectorFile } from "@tributary/core/spec";
 import { createPostgresDatabase, createStateStore, createTokenCipher, migrate } from "@tributary/core/state";
 import { freePort } from "../kit/free-port.ts";
-import { dropDeployment, nodeFlags, obliterate, startProcess, type BenchDeployment } from "./bench-app.ts";
+import { assertBuildCurrent, dropDeployment, nodeFlags, obliterate, startProcess, type BenchDeployment } from "./bench-app.ts";
 import { startBenchReceiver } from "./bench-receiver.ts";
 import { benchHistory, BENCH_TOKEN, BENCH_USER } from "./backfill-history.ts";
 import { fmt } from "./percentiles.ts";
 
-const { values } = parseArgs({ options: { years: { type: "string", default: "5" }, "sample-seconds": { type: "string", default: "5" } } });
+const { values } = parseArgs({
+  options: { years: { type: "string", default: "5" }, "sample-seconds": { type: "string", default: "5" }, source: { type: "boolean", default: false } },
+});
+/** The worker as operators run it (`pnpm build`'s JavaScript), unless --source: the TypeScript through tsx. */
+const BUILT = !values.source;
 const YEARS = Number(values.years);
 /** Seconds between a workout's samples: 5 keeps the default run within minutes on 2 cores; 1 is every second. */
 const SAMPLE_SECONDS = Number(values["sample-seconds"]);
@@ -66,7 +70,12 @@ async function writeBenchConnector(dir: string): Promise<{ spec: ConnectorSpec; 
 
 async function main() {
   console.log(`Tributary backfill benchmark — ${cpus().length} cores (${cpus()[0]?.model.trim()}), Node ${process.version}`);
-  console.log(`worker runs as the package script starts it: ${nodeFlags("worker").join(" ") || "(no flags)"}\n`);
+  if (BUILT) assertBuildCurrent();
+  console.log(
+    BUILT
+      ? `worker runs as the package script starts it: node ${nodeFlags("worker").join(" ")} --conditions=production core/dist/cli/main.js\n`
+      : `worker runs from the sources through tsx (--source), with the package script's flags: ${nodeFlags("worker").join(" ") || "(no flags)"}\n`,
+  );
   const dir = await mkdtemp(join(tmpdir(), "tributary-backfill-"));
   const end = new Date();
   const start = new Date(end.getTime() - YEARS * 365 * 86_400_000);
@@ -118,7 +127,7 @@ async function main() {
   await db.close();
 
   const pull = new Queue("pull", { connection: { url: redisUrl }, prefix: queueKeyPrefix(deployment.prefix, "pull") });
-  const worker = await startProcess("worker", deployment, ["--metrics-port", String(metricsPort)]);
+  const worker = await startProcess("worker", deployment, ["--metrics-port", String(metricsPort)], { built: BUILT });
   try {
     await waitForWorker(metricsPort);
     console.log(

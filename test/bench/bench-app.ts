@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync, readdirSync, statSync } from "node:fs";
 import { randomBytes, randomUUID } from "node:crypto";
 import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -97,15 +98,23 @@ process.on("exit", () => {
   for (const child of running) child.kill("SIGKILL");
 });
 
-/** Start `tributary <role>` as its own process (so its memory is measured alone) and wait until it answers. */
-export async function startProcess(role: Role, deployment: BenchDeployment, extraArgs: string[] = []): Promise<RunningProcess> {
+/**
+ * Start `tributary <role>` as its own process (so its memory is measured alone) and wait until it answers;
+ * `built` runs `pnpm build`'s output (see `assertBuildCurrent`).
+ */
+export async function startProcess(
+  role: Role,
+  deployment: BenchDeployment,
+  extraArgs: string[] = [],
+  options: { built?: boolean } = {},
+): Promise<RunningProcess> {
   const child = spawn(
     process.execPath,
     [
       ...nodeFlags(role),
-      "--import",
-      "tsx",
-      join(ROOT, "core/src/cli/main.ts"),
+      // Built: the compiled JavaScript, as the package script runs it. Otherwise the sources through tsx,
+      // whose loader thread and transpiled modules add about 100 MiB to the process's memory.
+      ...(options.built ? ["--conditions=production", join(ROOT, "core/dist/cli/main.js")] : ["--import", "tsx", join(ROOT, "core/src/cli/main.ts")]),
       role,
       "-c",
       deployment.configPath,
@@ -191,4 +200,32 @@ export async function obliterate(deployment: BenchDeployment): Promise<void> {
     if (keys.length > 0) await redis.unlink(...keys);
   }
   redis.disconnect();
+}
+
+/**
+ * Refuses to measure a build older than the sources it was made from: the figures would describe code
+ * that no longer exists.
+ */
+export function assertBuildCurrent(): void {
+  const built = join(ROOT, "core/dist/cli/main.js");
+  if (!existsSync(built)) throw new Error("core/dist is missing: run `pnpm build` first (or pass --source to run the sources through tsx)");
+  const builtAt = statSync(built).mtimeMs;
+  const newest = (dir: string): number => {
+    let latest = 0;
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) latest = Math.max(latest, newest(path));
+      else if (entry.name.endsWith(".ts")) latest = Math.max(latest, statSync(path).mtimeMs);
+    }
+    return latest;
+  };
+  const sources = [
+    "core/src",
+    "schemas/src",
+    ...["connectors", "destinations", "formats"].flatMap((group) =>
+      existsSync(join(ROOT, group)) ? readdirSync(join(ROOT, group)).map((name) => `${group}/${name}/src`) : [],
+    ),
+  ].filter((dir) => existsSync(join(ROOT, dir)));
+  const changed = sources.find((dir) => newest(join(ROOT, dir)) > builtAt);
+  if (changed) throw new Error(`${changed} changed after the last \`pnpm build\`: build again first (or pass --source to run the sources through tsx)`);
 }

@@ -12,8 +12,14 @@ import { stepWindows } from "../streams/windows.ts";
 import type { RecordNormalizer } from "./map-records.ts";
 import type { ConnectorReadContext, NormalizedSlice } from "./runtime-connector.ts";
 
-/** Provider records mapped at a time: a few MB even when each carries a workout's samples. */
+/** Provider records mapped at a time, at most. */
 const DEFAULT_SLICE = 25;
+/**
+ * Provider answers received, in bytes, after which a slice is mapped and published even with fewer records:
+ * a workout's second-by-second samples are a few hundred kB as received and a few MB once parsed and
+ * mapped, so 25 of them would hold tens of MB at once.
+ */
+const DEFAULT_SLICE_BYTES = 1024 * 1024;
 
 export type ConnectorReader = (dataType: DataType, ctx: ConnectorReadContext) => AsyncIterable<NormalizedSlice>;
 
@@ -52,6 +58,7 @@ export function createConnectorReader(definition: ConnectorDefinition, normalize
       });
     }
     const sliceSize = Math.max(1, ctx.sliceSize ?? DEFAULT_SLICE);
+    const sliceBytes = Math.max(1, ctx.sliceBytes ?? DEFAULT_SLICE_BYTES);
     for (const stream of streams) {
       const mapCtx = { connection: ctx.connection, withSamples: ctx.withSamples, options: ctx.options, log: ctx.log, stream: stream.name };
       let slice: ProviderRecord[] = [];
@@ -112,10 +119,15 @@ export function createConnectorReader(definition: ConnectorDefinition, normalize
           rejected.push(rejectedDetail(stream, record, error));
         },
       });
+      const received = () => reading.stats.http.bytesReceived;
+      let sliceStart = received();
       try {
         for await (const record of reading) {
           slice.push(record);
-          if (slice.length >= sliceSize) yield await close(reading.position());
+          if (slice.length >= sliceSize || received() - sliceStart >= sliceBytes) {
+            yield await close(reading.position());
+            sliceStart = received();
+          }
         }
       } catch (error) {
         // A wait (rate budget, Retry-After) ends this run of the read: what was read goes on, with the

@@ -72,6 +72,8 @@ export interface ConnectorReadContext extends Omit<ConnectorMapContext, "stream"
   resume?: Readonly<Record<string, StreamPosition>> | undefined;
   /** Provider records mapped at a time. @default 25 */
   sliceSize?: number;
+  /** Bytes of provider answers after which a slice is mapped with fewer records (records with large details). @default 1 MiB */
+  sliceBytes?: number;
   /** When the read is made: windows are clamped to the provider's history as of then (a replay of recordings). @default now */
   now?: (() => number) | undefined;
 }

@@ -64,6 +64,7 @@ export const ErrorCodes = {
   JOB_STALLED: "ERR_JOB_STALLED",
   SUBSCRIPTION_CONFLICT: "ERR_SUBSCRIPTION_CONFLICT",
   AUTH_ACCOUNT_BUSY: "ERR_AUTH_ACCOUNT_BUSY",
+  PULL_POSITION_TOO_LARGE: "ERR_PULL_POSITION_TOO_LARGE",
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];

@@ -61,7 +61,8 @@ const presentField = freshFactory<[string], (value: unknown) => boolean>(
   `
   return (value) => value !== null && typeof value === "object" && value[key] != null;`,
 );
-// Runs once per element of every list: a copy of its own per rule (see fresh-function.ts).
+// Runs once per element of every list: a copy of its own per rule (see fresh-function.ts). The output is
+// sized for every element at once and cut to the items kept, instead of grown (and copied) as it fills.
 const eachLoop = freshFactory<[Run, (value: unknown, scope: Scope) => unknown[] | undefined, Run, ((value: unknown) => boolean) | undefined], Run>(
   ["read", "elementsOf", "make", "keep"],
   `
@@ -69,13 +70,16 @@ const eachLoop = freshFactory<[Run, (value: unknown, scope: Scope) => unknown[] 
     const elements = elementsOf(read(scope), scope);
     if (elements === undefined) return undefined;
     const child = { run: scope.run, parent: scope, current: undefined, index: -1 };
-    const out = [];
-    for (let i = 0; i < elements.length; i++) {
+    const length = elements.length;
+    const out = new Array(length);
+    let kept = 0;
+    for (let i = 0; i < length; i++) {
       child.current = elements[i];
       child.index = i;
       const value = make(child);
-      if (value !== undefined && (keep === undefined || keep(value))) out.push(value);
+      if (value !== undefined && (keep === undefined || keep(value))) out[kept++] = value;
     }
+    if (kept < length) out.length = kept;
     return out;
   };`,
 );
@@ -123,13 +127,15 @@ export function compileZip(rule: ZipRule, at: FieldPath, path: string, env: Comp
         if (arrays === undefined) return undefined;
         const length = shortest(arrays);
         const child: Scope = { run: scope.run, parent: scope, current: undefined, index: -1 };
-        const out: unknown[] = [];
+        const out = new Array<unknown>(length);
+        let kept = 0;
         for (let i = 0; i < length; i++) {
           child.current = element(arrays, i);
           child.index = i;
           const value = make(child);
-          if (value !== undefined && (keep === undefined || keep(value))) out.push(value);
+          if (value !== undefined && (keep === undefined || keep(value))) out[kept++] = value;
         }
+        if (kept < length) out.length = kept;
         return out;
       },
     };

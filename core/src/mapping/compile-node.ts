@@ -3,7 +3,7 @@ import { compileEach, compileZip } from "./compile-list.ts";
 import { sourceKeysOf } from "./compile-source.ts";
 import { compileValueRule } from "./compile-value-rule.ts";
 import { constant, problem, type CompileEnv, type Compiled } from "./compiled.ts";
-import { objectBuilder } from "./object-builder.ts";
+import { objectBuilder, tupleBuilder } from "./object-builder.ts";
 import type { FieldPath } from "./scope.ts";
 
 /**
@@ -62,21 +62,7 @@ export function compileObject(node: Record<string, MappingNode>, at: FieldPath, 
 /** A fixed-length array (a [lat, lng] pair): present only when every item is. */
 function compileTuple(nodes: MappingNode[], at: FieldPath, path: string, env: CompileEnv): Compiled {
   const items = nodes.map((node, i) => compileNode(node, [...at, String(i)], `${path}[${i}]`, env));
-  if (!items.some((item) => item.async)) {
-    const runs = items.map((item) => item.run);
-    return {
-      async: false,
-      run: (scope) => {
-        const out = new Array<unknown>(runs.length);
-        for (let i = 0; i < runs.length; i++) {
-          const value = runs[i]!(scope);
-          if (value === undefined) return undefined;
-          out[i] = value;
-        }
-        return out;
-      },
-    };
-  }
+  if (!items.some((item) => item.async)) return { async: false, run: tupleBuilder(items.map((item) => item.run)) };
   return {
     async: true,
     run: async (scope) => {

@@ -86,6 +86,61 @@ export function compileValueRule(rule: ValueRule, at: FieldPath, path: string, e
 }
 
 function compileSteps(rule: ValueRule, at: FieldPath, path: string, env: CompileEnv): Step[] {
+  const steps = compileStepList(rule, at, path, env);
+  const fast = numericFastPath(rule);
+  if (fast === undefined || steps.length === 0 || steps.some((step) => step.async)) return steps;
+  // One step for the whole numeric chain: a finite number goes straight through it (once per field of every
+  // sample), anything else takes the steps one by one, which coerce, check and report.
+  const slow = (value: unknown, scope: Scope): unknown => {
+    for (let i = 0; i < steps.length && value !== undefined && value !== null && value !== FAILED; i++) value = steps[i]!.run(value, scope);
+    return value;
+  };
+  return [sync(numericStep(fast.integer, fast.scale, fast.add, fast.converter, fast.roundFactor, slow))];
+}
+
+/** What a finite number goes through in a rule of numeric steps only (type number/integer, scale, add, a fixed convert, round). */
+interface NumericChain {
+  integer: boolean;
+  scale: number;
+  add: number;
+  converter: Converter | undefined;
+  /** 10 ** digits, or 0 when the rule does not round. */
+  roundFactor: number;
+}
+
+function numericFastPath(rule: ValueRule): NumericChain | undefined {
+  if (rule.enum !== undefined || rule.time !== undefined) return undefined;
+  if (rule.type !== undefined && rule.type !== "number" && rule.type !== "integer") return undefined;
+  const { scale = 1, add = 0, convert, round } = rule;
+  if (typeof scale !== "number" || !Number.isFinite(scale) || typeof add !== "number" || !Number.isFinite(add)) return undefined;
+  if (round !== undefined && (!Number.isInteger(round) || round < 0 || round > 12)) return undefined;
+  let converter: Converter | undefined;
+  if (convert !== undefined) {
+    if (typeof convert.from !== "string" || typeof convert.to !== "string" || conversionProblem(convert.from, convert.to)) return undefined;
+    converter = unitConverter(convert.from, convert.to);
+  }
+  return { integer: rule.type === "integer", scale, add, converter, roundFactor: round === undefined ? 0 : 10 ** round };
+}
+
+// `value - value === 0` holds for finite numbers only (NaN and ±Infinity give NaN). A conversion of a
+// number never throws; it gives undefined for a zero speed turned into a pace, and the chain stops there.
+const numericStep = freshFactory<[boolean, number, number, Converter | undefined, number, Step["run"]], Step["run"]>(
+  ["integer", "scale", "add", "converter", "roundFactor", "slow"],
+  `
+  return (value, scope) => {
+    if (typeof value !== "number" || value - value !== 0) return slow(value, scope);
+    let number = integer ? Math.round(value) : value;
+    if (scale !== 1) number = number * scale;
+    if (add !== 0) number = number + add;
+    if (converter !== undefined) {
+      number = converter(number);
+      if (number === undefined) return undefined;
+    }
+    return roundFactor === 0 ? number : Math.round(number * roundFactor) / roundFactor;
+  };`,
+);
+
+function compileStepList(rule: ValueRule, at: FieldPath, path: string, env: CompileEnv): Step[] {
   const steps: Step[] = [];
   const numeric = rule.scale !== undefined || rule.add !== undefined || rule.convert !== undefined || rule.round !== undefined;
   if (rule.type !== undefined) {

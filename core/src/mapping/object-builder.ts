@@ -44,3 +44,34 @@ function genericBuilder(keys: readonly string[], runs: readonly Run[], whenEmpty
     return out ?? whenEmpty();
   };
 }
+
+/**
+ * A function building a fixed-length array (a [lat, lng] pair) from its items' values: absent when one of
+ * them is. Generated per length, like objects, so the array is an array literal.
+ */
+export function tupleBuilder(runs: readonly Run[]): Run {
+  if (runs.length === 0 || runs.length > MAX_GENERATED_FIELDS) return genericTuple(runs);
+  const indices = runs.map((_, i) => i);
+  const source = [
+    `"use strict";`,
+    ...indices.map((i) => `const r${i} = runs[${i}];`),
+    `return function tuple(scope) {`,
+    ...indices.map((i) => `  const v${i} = r${i}(scope);\n  if (v${i} === undefined) return undefined;`),
+    `  return [${indices.map((i) => `v${i}`).join(", ")}];`,
+    `};`,
+  ].join("\n");
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval -- fixed code and indices only
+  return new Function("runs", source)(runs) as Run;
+}
+
+function genericTuple(runs: readonly Run[]): Run {
+  return (scope) => {
+    const out = new Array<unknown>(runs.length);
+    for (let i = 0; i < runs.length; i++) {
+      const value = runs[i]!(scope);
+      if (value === undefined) return undefined;
+      out[i] = value;
+    }
+    return out;
+  };
+}

@@ -247,7 +247,9 @@ export function createProviderClient(options: ProviderClientOptions): ProviderCl
       const started = Date.now();
       count("attempts");
       try {
-        return await transport(wire);
+        const response = await transport(wire);
+        count("bytesReceived", response.body.length);
+        return response;
       } finally {
         count("transportMs", Date.now() - started);
       }

@@ -17,11 +17,13 @@ export interface RequestStats {
   waitedMs: number;
   /** Time spent in the transport (sending, waiting for and reading answers). */
   transportMs: number;
+  /** Bytes of answer bodies received (every attempt's): what a reader holds in memory grows with it. */
+  bytesReceived: number;
   startedAt: number;
 }
 
 export function newRequestStats(now = Date.now()): RequestStats {
-  return { requests: 0, attempts: 0, retries: 0, refreshes: 0, rateLimited: 0, budgetWaits: 0, waitedMs: 0, transportMs: 0, startedAt: now };
+  return { requests: 0, attempts: 0, retries: 0, refreshes: 0, rateLimited: 0, budgetWaits: 0, waitedMs: 0, transportMs: 0, bytesReceived: 0, startedAt: now };
 }
 
 /** Share (0–1) of the session's elapsed time spent waiting in-process. */

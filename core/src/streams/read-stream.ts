@@ -68,9 +68,18 @@ export interface StreamPosition {
   collected?: ProviderRecord[];
   /** Answers of `once` details received so far, by detail name. */
   once?: Record<string, unknown>;
+  /**
+   * Ids of the step's records handed out (or dropped as duplicates) so far, and of the step before it: a
+   * continued read drops records with these ids as duplicates, as the uninterrupted read would have.
+   */
+  seen?: string[];
+  seenBefore?: string[];
   newest?: string;
   done?: boolean;
 }
+
+/** What a position holds at most before the received data in it is left to be asked for again (see `position()`). */
+export const MAX_POSITION_BYTES = 256 * 1024;
 
 /** A received page's records not yet handed out, and where paging goes after it. */
 export interface FetchedPage {
@@ -116,6 +125,8 @@ export interface ReadStreamDeps {
   futureMarginMs: number;
   now: () => number;
   log: Logger;
+  /** @default MAX_POSITION_BYTES */
+  maxPositionBytes?: number | undefined;
 }
 
 /**
@@ -154,6 +165,11 @@ export function readStream(stream: CompiledStream, requested: { start: Date; end
   let newest: number | undefined;
   let started = false;
   const once = onceAnswers(ctx.resume?.once);
+  /** Ids of the records of the step being read, and of the step before it, that the read has met. */
+  let previousIds = new Set<string>();
+  let ids = new Set<string>();
+  /** Of those, ids of records met but not handed out yet (their details in flight): a position leaves them out. */
+  const unsent = new Map<string, number>();
 
   // The member's time zone the connection learned (a stream's `timezone`): looked up once per read, when a
   // page says one or recordFields need it; kept when a page says another.
@@ -206,8 +222,6 @@ export function readStream(stream: CompiledStream, requested: { start: Date; end
       const dateRange = spec.dateRange;
       const steps = dateRange ? stepWindows(window, dateRange.maxWindowDays, dateRange.order, zone) : [window];
       let resuming = resume?.step ? { start: Date.parse(resume.step.start), end: Date.parse(resume.step.end) } : undefined;
-      let previousIds = new Set<string>();
-      let ids = new Set<string>();
       for (const step of steps) {
         if (resuming && (step.start !== resuming.start || step.end !== resuming.end)) continue;
         const from = resuming ? resume : undefined;
@@ -216,7 +230,7 @@ export function readStream(stream: CompiledStream, requested: { start: Date; end
         let skip = from?.skip ?? 0;
         let received = from?.fetched;
         stats.windows += 1;
-        [previousIds, ids] = [ids, new Set<string>()];
+        [previousIds, ids] = from ? [new Set(from.seenBefore ?? []), new Set(from.seen ?? [])] : [ids, new Set<string>()];
         const variables: TemplateVariables = dateRange
           ? { start: renderStart(step.start, dateRange.start), ...(dateRange.end ? { end: renderEnd(step.end, dateRange.end) } : {}) }
           : {};
@@ -340,7 +354,17 @@ export function readStream(stream: CompiledStream, requested: { start: Date; end
   ): AsyncGenerator<ProviderRecord> {
     const { records } = page;
     const readyBefore = new Set(page.ready ?? []);
-    const pending: { index: number; record: ProviderRecord; outcome: Promise<DetailOutcome> }[] = [];
+    const pending: { index: number; record: ProviderRecord; id?: string | undefined; outcome: Promise<DetailOutcome> }[] = [];
+    const met = (id: string) => {
+      remember(id);
+      unsent.set(id, (unsent.get(id) ?? 0) + 1);
+    };
+    const sent = (id: string | undefined) => {
+      if (id === undefined) return;
+      const left = (unsent.get(id) ?? 1) - 1;
+      if (left > 0) unsent.set(id, left);
+      else unsent.delete(id);
+    };
     const passed = (index: number) => {
       if (pending.length === 0 && position) position.skip = index + 1;
     };
@@ -360,6 +384,7 @@ export function readStream(stream: CompiledStream, requested: { start: Date; end
       }
       stats.detailRequests += outcome.fetched;
       stats.detailFailures += outcome.failures;
+      sent(head.id);
       if (!outcome.ok) {
         if (!ctx.onRejected) throw outcome.error;
         stats.rejected += 1;
@@ -381,8 +406,8 @@ export function readStream(stream: CompiledStream, requested: { start: Date; end
       if (readyBefore.has(index)) {
         // Filtered, checked and given its details before the read stopped.
         const id = stream.idOf(record);
-        if (id !== undefined) remember(id);
-        pending.push({ index, record, outcome: Promise.resolve({ ok: true, record, failures: 0, fetched: 0 }) });
+        if (id !== undefined) met(id);
+        pending.push({ index, record, id, outcome: Promise.resolve({ ok: true, record, failures: 0, fetched: 0 }) });
         while (pending.length >= deps.detailConcurrency) yield* next();
         continue;
       }
@@ -407,28 +432,64 @@ export function readStream(stream: CompiledStream, requested: { start: Date; end
         stats.duplicates += 1;
         passed(index);
         continue;
-      } else remember(id);
+      } else met(id);
       const outcome =
         stream.details.length > 0
           ? attachDetails(record, stream.details, session, variables, once)
           : Promise.resolve({ ok: true as const, record, failures: 0, fetched: 0 });
       // Awaited in order below; if the read stops first, a later failure must not go unhandled.
       outcome.catch(() => undefined);
-      pending.push({ index, record, outcome });
+      pending.push({ index, record, id, outcome });
       while (pending.length >= deps.detailConcurrency) yield* next();
     }
     while (pending.length > 0) yield* next();
   }
+
+  /**
+   * A position is saved with a parked job: what it holds of the provider's answers is let go, largest
+   * saving last, until it fits in maxPositionBytes — details that arrived ahead (a workout's samples can
+   * be a megabyte) and `once` answers are asked for again; the rest of a page is fetched again from its
+   * page state and skipped to the same record; a collecting step's records are read again from the step's
+   * first page. Ids and page states are kept whatever their size (see ERR_PULL_POSITION_TOO_LARGE).
+   */
+  const withinSize = (at: StreamPosition, from: number): StreamPosition => {
+    const max = deps.maxPositionBytes ?? MAX_POSITION_BYTES;
+    const fits = () => JSON.stringify(at).length <= max;
+    if (fits()) return at;
+    if (at.fetched?.ready && current) {
+      at.fetched = { records: current.records.slice(from), after: at.fetched.after };
+      if (fits()) return at;
+    }
+    if (at.once) {
+      delete at.once;
+      if (fits()) return at;
+    }
+    if (at.fetched) {
+      delete at.fetched;
+      at.skip = from;
+      if (fits()) return at;
+    }
+    if (at.collected) {
+      // Nothing of the step was handed out yet: it is read again as a whole.
+      delete at.collected;
+      delete at.fetched;
+      at.page = pager.first();
+      at.skip = 0;
+      at.seen = [];
+    }
+    return at;
+  };
 
   return {
     stats,
     position: () => {
       if (!position) return undefined;
       const at: StreamPosition = structuredClone(position);
+      if (position.done) return at;
       // What was received and not handed out is kept as received: records are never changed once read
       // (details go onto copies), so they are shared, not copied.
-      if (current && !position.done) {
-        const from = position.skip ?? 0;
+      const from = position.skip ?? 0;
+      if (current) {
         const rest = current.records.slice(from);
         const readyAt: number[] = [];
         for (const [index, record] of ready) {
@@ -441,7 +502,11 @@ export function readStream(stream: CompiledStream, requested: { start: Date; end
       }
       if (collected && collected.length > 0) at.collected = [...collected];
       if (Object.keys(once.arrived).length > 0) at.once = { ...once.arrived };
-      return at;
+      if (position.step) {
+        at.seen = [...ids].filter((id) => !unsent.has(id));
+        if (previousIds.size > 0) at.seenBefore = [...previousIds];
+      }
+      return withinSize(at, from);
     },
     commit,
     [Symbol.asyncIterator]() {

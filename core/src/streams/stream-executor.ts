@@ -19,6 +19,8 @@ export interface StreamExecutorOptions {
   futureMarginMs?: number;
   now?: () => number;
   log?: Logger;
+  /** What a read's position (saved with a parked pull) may hold of received answers. @default MAX_POSITION_BYTES (256 KiB) */
+  maxPositionBytes?: number;
 }
 
 export interface StreamExecutor {
@@ -45,6 +47,7 @@ export function createStreamExecutor(options: StreamExecutorOptions): StreamExec
     futureMarginMs: options.futureMarginMs ?? 300_000,
     now: options.now ?? Date.now,
     log: (options.log ?? silentLogger()).child({ provider: options.spec.name }),
+    maxPositionBytes: options.maxPositionBytes,
   };
   return {
     readStream: (stream, window, ctx) => readStream(compile(stream), window, ctx, deps),

@@ -130,6 +130,35 @@ describe("value rule steps", () => {
     expect(await recordOf({ v: { path: "/spd", scale: 0.001, add: 1, round: 2 } }, { spd: "8416" })).toEqual({ v: 9.42 });
   });
 
+  it("a number and the same number sent as text go through a numeric chain alike; a number that is not finite is reported", async () => {
+    const template = {
+      list: {
+        each: { path: "/samples" },
+        item: {
+          i: { path: "/v", type: "integer", scale: 2, add: 1, convert: { from: "km", to: "m" }, round: 1 },
+          pace: { path: "/speed", convert: { from: "m/s", to: "s/km" }, round: 2 },
+        },
+      },
+    };
+    const asNumbers = await recordOf(template, {
+      samples: [
+        { v: 2.6, speed: 4 },
+        { v: -1, speed: 0 },
+      ],
+    });
+    expect(asNumbers).toEqual({ list: [{ i: 7000, pace: 250 }, { i: -1000 }] });
+    expect(
+      await recordOf(template, {
+        samples: [
+          { v: "2.6", speed: "4" },
+          { v: "-1", speed: "0" },
+        ],
+      }),
+    ).toEqual(asNumbers);
+    const issues = await issuesOf({ v: { path: "/v", scale: 2 } }, JSON.parse('{"v": 1e999}'));
+    expect(issues).toEqual([{ path: "v", rule: "type", message: "v: Infinity is not a finite number" }]);
+  });
+
   it("convert: from a fixed unit, or a unit in the data", async () => {
     const template = {
       d: { path: "/distance", convert: { from: { path: "/unit" }, to: "m" }, round: 1 },

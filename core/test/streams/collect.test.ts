@@ -130,6 +130,18 @@ describe("collecting streams", () => {
       window: { start: "2026-03-01T00:00:00.000Z", end: "2026-03-02T00:00:00.000Z" },
     });
     expect((provider.requests[before]!.body as Record<string, string>).offset).toBe("2");
+
+    // A position that may not hold the day's groups so far reads the day again from its first page.
+    pages = 0;
+    const small = executorFor({ name: "W" }, { now, maxPositionBytes: 200 }).readStream(spec, range, { session: failing });
+    await expect(collect(small)).rejects.toThrow("provider down");
+    const restart = JSON.parse(JSON.stringify(small.position()));
+    expect(restart).toMatchObject({ step: { start: "2026-03-01T00:00:00.000Z" }, skip: 0, seen: [] });
+    expect(restart.collected).toBeUndefined();
+    before = provider.requests.length;
+    const whole = executorFor({ name: "W" }, { now }).readStream(spec, range, { session: client().session(), resume: restart });
+    expect((await collect(whole))[0]).toMatchObject({ measuregrps: GROUPS.slice(0, 3) });
+    expect((provider.requests[before]!.body as Record<string, string>).offset).toBe("0");
   });
 
   it("the spec check refuses a collected record that could not be what it says", () => {

@@ -50,6 +50,13 @@ describe("stream windows, checkpoints and resuming", () => {
         const next = at + 3 < DAILY.length ? String(at + 3) : null;
         return { data: DAILY.slice(at, at + 3), next };
       });
+      // Cursor pages of three that overlap by one (a list that shifted between requests): each page
+      // starts with the record the previous one ended with.
+      app.get("/shifting", async (request) => {
+        const at = Number((request.query as Record<string, string>).cursor ?? 0);
+        const next = at + 3 < DAILY.length ? String(at + 2) : null;
+        return { data: DAILY.slice(at, at + 3), next };
+      });
       app.get("/cursored/:id/samples", async (request) => ({ samples: [(request.params as { id: string }).id] }));
       app.get("/profile", async () => ({ tz: "Europe/Amsterdam" }));
       // Withings-like: the member's zone beside the records; Polar-like: each record's offset in minutes.
@@ -79,6 +86,25 @@ describe("stream windows, checkpoints and resuming", () => {
     });
   const range = { start: new Date(T0), end: new Date(T0 + 20 * DAY) };
   const now = () => T0 + 30 * DAY;
+  /** Cursor pages of three, each record with its samples behind a detail request. */
+  const cursoredWithSamples = (name: string): StreamSpec =>
+    stream({
+      name,
+      request: { path: "/cursored" },
+      records: "/data",
+      paging: { type: "cursor", param: "cursor", cursorPath: "/next" },
+      details: [{ name: "samples", request: { path: "/cursored/{record.id}/samples" }, select: "/samples" }],
+    });
+  /** A session on which d4's samples wait for the budget, while d5's, fetched alongside, arrive. */
+  const stallingAtD4 = () => {
+    const session = client().session();
+    return Object.assign(Object.create(session) as typeof session, {
+      send: async (request: Parameters<typeof session.send>[0], extra?: Parameters<typeof session.send>[1]) => {
+        if ((extra?.record as { id?: string } | undefined)?.id === "d4") throw new ProviderWaitError("budget spent", 60_000, "budget");
+        return session.send(request, extra);
+      },
+    });
+  };
 
   it("steps through maxWindowDays oldest first, with inclusive unix-second ends", async () => {
     const before = provider.requests.length;
@@ -352,21 +378,8 @@ describe("stream windows, checkpoints and resuming", () => {
   });
 
   it("details that arrived for records after the one the read stopped at are kept in the position, not asked for again", async () => {
-    const spec = stream({
-      name: "cursored_ahead",
-      request: { path: "/cursored" },
-      records: "/data",
-      paging: { type: "cursor", param: "cursor", cursorPath: "/next" },
-      details: [{ name: "samples", request: { path: "/cursored/{record.id}/samples" }, select: "/samples" }],
-    });
-    const session = client().session();
-    // d4's samples wait for the budget; d5's, fetched alongside, arrive.
-    const stalling: typeof session = Object.assign(Object.create(session) as typeof session, {
-      send: async (request: Parameters<typeof session.send>[0], extra?: Parameters<typeof session.send>[1]) => {
-        if ((extra?.record as { id?: string } | undefined)?.id === "d4") throw new ProviderWaitError("budget spent", 60_000, "budget");
-        return session.send(request, extra);
-      },
-    });
+    const spec = cursoredWithSamples("cursored_ahead");
+    const stalling = stallingAtD4();
     const before = provider.requests.length;
     const first = executorFor({ name: "X" }, { now }).readStream(spec, range, { session: stalling });
     const handedOut: string[] = [];
@@ -391,5 +404,83 @@ describe("stream windows, checkpoints and resuming", () => {
       .filter((r) => r.path.endsWith("/samples"))
       .map((r) => r.path);
     expect(samples.sort()).toEqual(DAILY.map((r) => `/cursored/${r.id}/samples`).sort());
+  });
+  /** Reads until the client budget (`max` requests an hour) is spent; then continues with a fresh budget from the saved position. */
+  const parkAndContinue = async (spec: StreamSpec, max: number) => {
+    const prefix = uniquePrefix();
+    prefixes.push(prefix);
+    const first = executorFor({ name: "X" }, { now }).readStream(spec, range, {
+      session: client({ redis, prefix }, { rateLimits: [{ scope: "client", max, perSeconds: 3600 }] }).session(),
+    });
+    const before: string[] = [];
+    await expect(
+      (async () => {
+        for await (const record of first) before.push(record.id as string);
+      })(),
+    ).rejects.toBeInstanceOf(ProviderWaitError);
+    const position = JSON.parse(JSON.stringify(first.position())) as StreamPosition;
+    const after = ids(await collect(executorFor({ name: "X" }, { now }).readStream(spec, range, { session: client().session(), resume: position })));
+    return { before, after, position };
+  };
+
+  it("a continued read drops what the read before the wait had handed out: records repeated on a later page of the step", async () => {
+    const spec = stream({
+      name: "shifting",
+      request: { path: "/shifting" },
+      records: "/data",
+      paging: { type: "cursor", param: "cursor", cursorPath: "/next" },
+    });
+    // Two pages (d0–d2, d2–d4), then the budget is spent: the third page starts with d4 again.
+    const { before, after, position } = await parkAndContinue(spec, 2);
+    expect(before).toEqual(["d0", "d1", "d2", "d3", "d4"]);
+    expect(position.seen?.sort()).toEqual(["d0", "d1", "d2", "d3", "d4"]);
+    expect([...before, ...after]).toEqual(DAILY.map((r) => r.id));
+  });
+
+  it("a continued read drops what the read before the wait had handed out: records listed again in the next window step", async () => {
+    const spec = xert("oldest_first", { request: { path: "/overlap", query: { from: "{start}", to: "{end}" } } });
+    // The first week, then the budget is spent; the second week lists the first week's last day again.
+    const { before, after, position } = await parkAndContinue(spec, 1);
+    expect(before).toEqual(DAILY.slice(0, 7).map((r) => r.id));
+    expect(position).toMatchObject({ step: { start: new Date(T0 + 7 * DAY).toISOString() }, seen: [] });
+    expect(position.seenBefore?.sort()).toEqual(
+      DAILY.slice(0, 7)
+        .map((r) => r.id)
+        .sort(),
+    );
+    expect([...before, ...after]).toEqual(DAILY.map((r) => r.id));
+  });
+
+  it("a position larger than maxPositionBytes lets go of details that arrived ahead, then of the rest of the page, which are asked for again", async () => {
+    const spec = cursoredWithSamples("cursored_capped");
+    const stopped = async (maxPositionBytes: number) => {
+      const reading = executorFor({ name: "X" }, { now, maxPositionBytes }).readStream(spec, range, { session: stallingAtD4() });
+      await expect(collect(reading)).rejects.toBeInstanceOf(ProviderWaitError);
+      return JSON.parse(JSON.stringify(reading.position())) as StreamPosition;
+    };
+    const continued = async (position: StreamPosition) => {
+      const before = provider.requests.length;
+      const rest = await collect(executorFor({ name: "X" }, { now }).readStream(spec, range, { session: client().session(), resume: position }));
+      expect(ids(rest)).toEqual(DAILY.slice(4).map((r) => r.id));
+      expect(rest.every((record) => (record.samples as string[])[0] === record.id)).toBe(true);
+      return provider.requests.slice(before).map((r) => `${r.path}${r.query.cursor ? `?cursor=${r.query.cursor}` : ""}`);
+    };
+
+    const whole = await stopped(100_000);
+    expect(whole.fetched?.ready).toEqual([1]);
+    const size = JSON.stringify(whole).length;
+
+    // Without d5's samples the page's rest fits: d5's samples are asked for again, the page is not.
+    const withoutDetails = await stopped(size - 1);
+    expect(withoutDetails.fetched).toEqual({ records: [DAILY[4], DAILY[5]], after: { next: { pages: 2, records: 6, cursor: "6" } } });
+    const asked = await continued(withoutDetails);
+    expect(asked.filter((path) => path === "/cursored/d5/samples")).toHaveLength(1);
+    expect(asked.some((path) => path === "/cursored?cursor=3")).toBe(false);
+
+    // Smaller still: the page itself is asked for again from its cursor, and the read skips to d4.
+    const pageOnly = await stopped(JSON.stringify(withoutDetails).length - 1);
+    expect(pageOnly.fetched).toBeUndefined();
+    expect(pageOnly).toMatchObject({ page: { cursor: "3" }, skip: 1, seen: ["d0", "d1", "d2", "d3"] });
+    expect((await continued(pageOnly))[0]).toBe("/cursored?cursor=3");
   });
 });

@@ -26,6 +26,7 @@ import { isLargeRange } from "../date-range.ts";
 import { deferJob } from "../defer-job.ts";
 import { openPublishStream, type PublishResult } from "../publish-records.ts";
 import { clampPullWindow } from "../pull-window.ts";
+import { pullResume } from "../pull-resume.ts";
 import { rateBudget } from "../rate-budget.ts";
 import { readNormalizedSlices } from "../read-normalized.ts";
 import type { RuntimeContext } from "../runtime-context.ts";
@@ -164,7 +165,16 @@ async function pullOnce(ctx: RuntimeContext, job: Job<PullJobData>, token: strin
     if (error instanceof ProviderWaitError && token && !large) {
       // Publish what was read before the wait, and continue from there when the job wakes up.
       await published.finish();
-      await job.updateData({ ...data, resume: { part: (data.resume?.part ?? 0) + 1, positions } });
+      let resume: ReturnType<typeof pullResume>;
+      try {
+        resume = pullResume((data.resume?.part ?? 0) + 1, positions);
+      } catch (tooLarge) {
+        // A retry then reads the window from its start, not from a position older than what was published.
+        const { resume: _older, ...fresh } = data;
+        await job.updateData(fresh);
+        throw tooLarge;
+      }
+      await job.updateData({ ...data, resume });
     }
     if (isAccessLost(error)) {
       const event = await reportAccessLost(ctx, user, error, log);
