@@ -4,17 +4,20 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { validatePayload } from "@tributary/schemas";
 import { until } from "../kit/until.ts";
 import { startWidgetHarness, type WidgetHarness } from "./widget-harness.ts";
 
 /** Debian's chromium; never a downloaded browser. .ci/run installs it when missing. */
 const CHROMIUM = "/usr/bin/chromium";
+/** Ada's last completed workout in INSIDERS' fixtures (moved to yesterday), the one a fresh connection's backfill brings. */
+const LAST_WORKOUT = "act_01JR5FJ0QP";
 
 /**
  * The hosted widget in real headless Chromium: an end user opens a widget session, picks a provider and
  * connects it — INSIDERS' OAuth 2 with PKCE at its mock's consent page, a password grant through our
  * credentials form — and lands on the developer's success URL; a denied consent lands on the failure
- * URL; the developer's webhook receives `auth` or `auth_cancelled`.
+ * URL; the developer's webhook receives `auth` (then the backfilled data) or `auth_cancelled`.
  */
 describe("the connect widget in Chromium", () => {
   let h: WidgetHarness;
@@ -55,7 +58,9 @@ describe("the connect widget in Chromium", () => {
     return session.body.url as string;
   };
 
-  it("connects INSIDERS through its consent page (OAuth 2, PKCE) and lands on the success URL; the auth event reaches the webhook", async () => {
+  it("connects INSIDERS through its consent page (OAuth 2, PKCE) and lands on the success URL; the auth event, then the backfill, reach the webhook", {
+    timeout: 90_000,
+  }, async () => {
     await page.goto(
       await widget({ reference_id: "chromium-ada", auth_success_redirect_url: `${app}?app=ok`, auth_failure_redirect_url: `${app}?status=failure` }),
     );
@@ -95,6 +100,13 @@ describe("the connect widget in Chromium", () => {
       user: { provider: "INSIDERS", reference_id: "chromium-ada", active: true },
     });
     expect(await h.store.getTokens(userId)).toMatchObject({ access_token: expect.any(String) });
+
+    // The backfill that followed: Ada's workout of yesterday (in the moved fixtures) reaches the webhook, valid Terra.
+    const backfilled = () =>
+      events("activity").find((event) => event.user?.user_id === userId && event.data.some((record: any) => record.metadata.summary_id === LAST_WORKOUT));
+    await until("the backfilled workout", async () => (backfilled() ? true : undefined), 60_000);
+    const result = validatePayload(backfilled());
+    expect(result.ok ? [] : result.issues).toEqual([]);
   });
 
   it("connects a password-grant provider through the credentials form, after one wrong password", async () => {

@@ -8,10 +8,13 @@ import type { StateStore } from "@tributary/core/state";
 import { freePort } from "../kit/free-port.ts";
 import { TEST_REDIS_URL } from "../kit/runtime-harness.ts";
 import { startListeningApp } from "./listening-app.ts";
+import { daysSince, shiftFixtures } from "./shift-times.ts";
 import { v2Client, type V2Call } from "./v2-client.ts";
 import { startRecordingReceiver, type RecordingReceiver } from "./recording-receiver.ts";
 
 const INSIDERS_DIR = new URL("../../connectors/insiders/", import.meta.url);
+/** The day after Ada's last completed workout in INSIDERS' fixtures: moved to today, that workout is yesterday's. */
+const INSIDERS_FIXTURES_END = "2026-03-30";
 
 /** INSIDERS as its folder declares it: OAuth 2 code flow with PKCE, basic client auth, rotating refresh. */
 export const insidersDefinition = (): ConnectorDefinition => loadConnectorFile(INSIDERS_DIR);
@@ -61,7 +64,8 @@ export interface WidgetHarness {
 /** A listening Tributary with INSIDERS and PASSWORDY pointed at their mocks, SANDBOX, and one developer with a signed webhook. */
 export async function startWidgetHarness(options: { workers?: boolean } = {}): Promise<WidgetHarness> {
   const insiders = insidersDefinition();
-  const fixtures = await insidersFixtures(insiders);
+  // Moved so Ada's last completed workout was yesterday: a connection's backfill (3 days) delivers it.
+  const fixtures = shiftFixtures(await insidersFixtures(insiders), daysSince(INSIDERS_FIXTURES_END));
   const passwordy = passwordDefinition(insiders);
   const mocks = {
     insiders: mockFromSpec(insiders.spec, fixtures),
