@@ -3,6 +3,7 @@ import { ErrorCodes } from "../../errors/codes.ts";
 import { UserError } from "../../errors/tributary-error.ts";
 import { createLogger } from "../../log/logger.ts";
 import { releaseQuarantined } from "../../services/release-quarantined.ts";
+import { containsRedaction, REDACTED } from "../../redaction/index.ts";
 import type { QuarantinedRecord } from "../../state/index.ts";
 import { assertRedisReachable, loadApp, parsePositiveInteger, withAppOptions, type AppCommandOptions } from "../app-options.ts";
 import { parseEntryId, parseTime } from "../operator-arguments.ts";
@@ -62,6 +63,7 @@ export function registerQuarantineCommand(program: Command): Command {
           if (entry.resolved_at) console.log(`released ${entry.resolved_at}`);
           console.log(`record:\n${indent(JSON.stringify(entry.record, null, 2))}`);
           console.log(`raw provider payload:\n${indent(JSON.stringify(entry.raw, null, 2))}`);
+          if (containsRedaction(entry.raw) || containsRedaction(entry.record)) console.log(REDACTION_NOTE);
         }
       } finally {
         await app.close();
@@ -122,6 +124,9 @@ export function registerQuarantineCommand(program: Command): Command {
     });
   return group;
 }
+
+/** Why a value reads "[redacted]", and what that means for a release. */
+const REDACTION_NOTE = `secrets (tokens, signatures, a URL's token parameter) were stored as ${REDACTED}; release maps what is kept (the records fetched or pushed), never the secrets`;
 
 function notFound(id: number): UserError {
   return new UserError(ErrorCodes.ARGUMENT_INVALID, `no quarantine entry #${id}`, { hint: "tributary quarantine list --all shows the ids." });
