@@ -58,13 +58,7 @@ export function registerQuarantineCommand(program: Command): Command {
         const entry = await app.ctx.store.getQuarantined(id);
         if (!entry) throw notFound(id);
         if (options.json) console.log(JSON.stringify(entry));
-        else {
-          console.log(describe(entry));
-          if (entry.resolved_at) console.log(`released ${entry.resolved_at}`);
-          console.log(`record:\n${indent(JSON.stringify(entry.record, null, 2))}`);
-          console.log(`raw provider payload:\n${indent(JSON.stringify(entry.raw, null, 2))}`);
-          if (containsRedaction(entry.raw) || containsRedaction(entry.record)) console.log(REDACTION_NOTE);
-        }
+        else console.log(quarantineEntryText(entry));
       } finally {
         await app.close();
       }
@@ -123,6 +117,17 @@ export function registerQuarantineCommand(program: Command): Command {
       }
     });
   return group;
+}
+
+/** `quarantine show`: the entry, its record and raw payload, and a word on what was stored redacted. */
+export function quarantineEntryText(entry: QuarantinedRecord): string {
+  return [
+    describe(entry),
+    ...(entry.resolved_at ? [`released ${entry.resolved_at}`] : []),
+    `record:\n${indent(JSON.stringify(entry.record, null, 2))}`,
+    `raw provider payload:\n${indent(JSON.stringify(entry.raw, null, 2))}`,
+    ...(containsRedaction(entry.raw) || containsRedaction(entry.record) ? [REDACTION_NOTE] : []),
+  ].join("\n");
 }
 
 /** Why a value reads "[redacted]", and what that means for a release. */
