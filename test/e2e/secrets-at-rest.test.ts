@@ -30,6 +30,7 @@ describe("secrets of provider pushes never rest in clear: database, logs, Redis"
     garminUserAccessToken: secret("garmin-uat"),
     garminPingToken: secret("garmin-ping"),
     garminElsewhereToken: secret("garmin-elsewhere"),
+    garminRefusedToken: secret("garmin-refused"),
     wahooToken,
     ouraSecret,
     ouraCarried: secret("oura-carried"),
@@ -128,6 +129,12 @@ destinations:
       callbackURL: `http://127.0.0.1:9/wellness-api/rest/sleeps?uploadStartTimeInSeconds=1&uploadEndTimeInSeconds=2&token=${secrets.garminElsewhereToken}`,
     };
     expect((await push("GARMIN", { sleeps: [elsewhere] })).status).toBe(200);
+    // A ping Garmin's API refuses: the error quotes the URL it fetched, token and all.
+    const refused = {
+      ...elsewhere,
+      callbackURL: `https://apis.garmin.com/wellness-api/rest/no-such-summaries?uploadStartTimeInSeconds=1&token=${secrets.garminRefusedToken}`,
+    };
+    expect((await push("GARMIN", { dailies: [refused] })).status).toBe(200);
 
     const day = example("GARMIN", 0);
     expect((await push("GARMIN", { dailies: [{ ...day.dailies[0], userAccessToken: secrets.garminUserAccessToken }] })).status).toBe(200);
@@ -150,7 +157,7 @@ destinations:
       callbackURL: "https://apis.garmin.com/wellness-api/rest/activityFile?id=21051230002&token=[redacted]",
     });
     const letters = await t.store.listDeadLetters({ queue: "ingest" });
-    expect(letters.map((letter) => letter.job_name).sort()).toEqual(["GARMIN:sleeps", "OURA:sleep.create", "WAHOO:workout_summary"]);
+    expect(letters.map((letter) => letter.job_name).sort()).toEqual(["GARMIN:dailies", "GARMIN:sleeps", "OURA:sleep.create", "WAHOO:workout_summary"]);
     const garminLetter = letters.find((letter) => letter.job_name === "GARMIN:sleeps")!;
     expect(JSON.stringify(garminLetter.job_data)).toContain("&token=[redacted]");
     expect(JSON.stringify(letters.find((letter) => letter.job_name === "OURA:sleep.create")!.job_data)).toContain('"access_token":"[redacted]"');
