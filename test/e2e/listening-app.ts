@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildApp, type App } from "@tributary/core/app";
 import { loadConfigWithPlugins } from "@tributary/core/config";
-import { silentLogger } from "@tributary/core/log";
+import { silentLogger, type Logger } from "@tributary/core/log";
 import { createPluginRegistry } from "@tributary/core/registry";
 import type { ConnectorDefinition } from "@tributary/core/spec";
 import type { StateStore } from "@tributary/core/state";
@@ -27,13 +27,15 @@ export async function startListeningApp(options: {
   definitions: ConnectorDefinition[];
   prefix: string;
   workers?: boolean;
+  /** Silent unless given (a test that reads what the app logs). */
+  log?: Logger;
 }): Promise<ListeningApp> {
   const dir = await mkdtemp(join(tmpdir(), `tributary-${options.prefix}-`));
   const path = join(dir, "tributary.yaml");
   await writeFile(path, options.yaml);
   const { config, registry } = await loadConfigWithPlugins({ path, env: {}, cwd: dir, registry: createPluginRegistry(options.definitions) });
   const store = await memoryStateStore();
-  const app = await buildApp({ config, registry, log: silentLogger(), prefix: `test-${options.prefix}-${randomUUID().slice(0, 12)}`, store });
+  const app = await buildApp({ config, registry, log: options.log ?? silentLogger(), prefix: `test-${options.prefix}-${randomUUID().slice(0, 12)}`, store });
   if (options.workers !== false) app.startWorkers();
   if (!(await app.producer.whenReady(10_000))) throw new Error(`Redis at ${TEST_REDIS_URL} is not reachable`);
   await app.startHttp();

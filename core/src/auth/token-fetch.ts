@@ -2,7 +2,7 @@ import type { OAuth2AuthSpec } from "@tributary/schemas";
 import type { ProviderResponse, ProviderTransport } from "../provider-http/transport.ts";
 import { formDecoded } from "../contracts/percent-decoding.ts";
 import { readPointer } from "../spec/pointer.ts";
-import { scrubSecrets } from "./scrub-secrets.ts";
+import { scrubSecrets } from "../redaction/index.ts";
 import { TokenEndpointError } from "./token-endpoint-error.ts";
 import { isRecord } from "../contracts/is-record.ts";
 
@@ -56,7 +56,7 @@ export function createTokenFetch(options: TokenFetchOptions): TokenFetch {
         ...(init.signal === undefined ? {} : { signal: init.signal }),
       });
     } catch (error) {
-      const reason = scrubSecrets(error instanceof Error ? error.message : String(error), secrets);
+      const reason = quoted(error instanceof Error ? error.message : String(error), secrets);
       throw new TokenEndpointError("unavailable", `${options.provider} token endpoint could not be reached: ${reason}`);
     }
     return interpret(options, response, secrets);
@@ -68,7 +68,7 @@ function interpret(options: TokenFetchOptions, response: ProviderResponse, secre
   const { status } = response;
   const text = response.body.toString("utf8");
   const json = parseJson(text);
-  const describe = (what: unknown) => scrubSecrets(describeBody(what, text), secrets);
+  const describe = (what: unknown) => quoted(describeBody(what, text), secrets);
 
   if (status >= 200 && status < 300) {
     if (!isRecord(json)) {
@@ -101,7 +101,7 @@ function interpret(options: TokenFetchOptions, response: ProviderResponse, secre
   }
 
   const providerError = isRecord(json) && typeof json.error === "string" && json.error !== "" ? json.error : undefined;
-  const message = `${provider} token endpoint answered ${status}${providerError === undefined ? "" : ` ${scrubSecrets(providerError, secrets)}`}: ${describe(json)}`;
+  const message = `${provider} token endpoint answered ${status}${providerError === undefined ? "" : ` ${quoted(providerError, secrets)}`}: ${describe(json)}`;
   const details = { status, ...(providerError === undefined ? {} : { providerError }) };
   if (status >= 300 && status < 400) {
     throw new TokenEndpointError("client", `${provider} token endpoint redirected (${status}) instead of answering: check the token URL`, details);
@@ -155,4 +155,15 @@ function parseJson(text: string): unknown {
   } catch {
     return undefined;
   }
+}
+
+const MAX_QUOTED = 300;
+
+/**
+ * Provider error texts sometimes quote what they were sent (Fitbit's "Access token expired: eyJ…"): what an
+ * error quotes of an answer loses the request's secrets first, and is cut short.
+ */
+function quoted(text: string, secrets: readonly string[]): string {
+  const out = scrubSecrets(text, secrets);
+  return out.length > MAX_QUOTED ? `${out.slice(0, MAX_QUOTED)}…` : out;
 }

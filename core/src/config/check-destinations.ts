@@ -7,7 +7,8 @@ import { silentLogger, type Logger } from "../log/logger.ts";
 import type { PluginRegistry } from "../registry/plugin-registry.ts";
 import type { TributaryConfig } from "./config-schema.ts";
 import { configSecrets } from "./redact-config.ts";
-import { scrubSecrets } from "./secrets.ts";
+import { scrubSecrets } from "../redaction/index.ts";
+import { maskUrlPassword } from "./secrets.ts";
 
 export interface DestinationCheckResult {
   name: string;
@@ -79,7 +80,7 @@ export async function checkDestinations(
       try {
         await withTimeout(destination.close(), timeoutMs, () => timeoutError("close()", timeoutMs));
       } catch (error) {
-        log.warn({ destination: destination.name, error: scrubSecrets(String(error), secrets) }, "closing the destination failed");
+        log.warn({ destination: destination.name, error: scrubDriverText(String(error), secrets) }, "closing the destination failed");
       }
     }),
   );
@@ -96,7 +97,7 @@ export function formatCheckResult(result: DestinationCheckResult): string {
 }
 
 function failure(entry: { name: string; type: string }, durationMs: number, error: unknown, secrets: readonly string[]): DestinationCheckResult {
-  const scrub = (text: string) => scrubSecrets(text, secrets);
+  const scrub = (text: string) => scrubDriverText(text, secrets);
   let described: { code: string; message: string; hint?: string };
   if (isTributaryError(error)) {
     described = { code: error.code, message: scrub(error.message), ...(error.hint ? { hint: scrub(error.hint) } : {}) };
@@ -117,4 +118,9 @@ function timeoutError(what: string, timeoutMs: number): TransientError {
 
 function elapsed(started: number): number {
   return Math.round(performance.now() - started);
+}
+
+/** A driver's text may quote a configured secret (even a short password) or a connection string with one. */
+function scrubDriverText(text: string, secrets: readonly string[]): string {
+  return maskUrlPassword(scrubSecrets(text, secrets, 4));
 }

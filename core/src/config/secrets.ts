@@ -4,7 +4,9 @@
  * or when a destination plugin lists the option in `secretOptions`.
  */
 
-export const REDACTED = "[redacted]";
+import { REDACTED } from "../redaction/index.ts";
+
+export { REDACTED };
 
 // "key" only as a whole word or suffix: encryptionKey and apiKeys are secrets, keyPrefix is not.
 const SECRET_NAME = /secret|passw(or)?d|token|credential|private_?key|(^|[a-z_])keys?$/i;
@@ -34,16 +36,4 @@ export function maskUrlPassword(value: string): string {
 /** The password part of a URL with credentials, if it has one. */
 export function urlPassword(value: string): string | undefined {
   return /^[a-z][a-z0-9+.-]*:\/\/[^/?#@:\s]*:([^/?#@\s]+)@/i.exec(value)?.[1];
-}
-
-/**
- * Replaces every occurrence of the given secret values. The last line of defence for text we do not
- * control, such as a driver's error message that quotes its connection string.
- */
-export function scrubSecrets(text: string, secrets: Iterable<string>): string {
-  let result = text;
-  // Longest first, so a secret containing a shorter one is replaced whole.
-  const sorted = [...new Set(secrets)].filter((value) => value.length >= 4).sort((a, b) => b.length - a.length);
-  for (const value of sorted) result = result.split(value).join(REDACTED);
-  return maskUrlPassword(result);
 }

@@ -1,5 +1,6 @@
 import { createRequire } from "node:module";
 import { pino, type Logger as PinoLogger } from "pino";
+import { redacted } from "../redaction/index.ts";
 
 export type Logger = PinoLogger;
 
@@ -69,6 +70,9 @@ export function createLogger(options: { level?: string; name?: string; destinati
       name: options.name ?? "tributary",
       level: options.level ?? process.env.LOG_LEVEL ?? "info",
       redact: { paths: REDACTED_PATHS, censor: "[redacted]" },
+      // The paths above only reach two levels; provider traffic nests deeper and hides tokens in URLs
+      // (a ping's callbackURL): every line's fields also go through the scrubbing policy of what is stored.
+      formatters: { log: (object) => redacted(object) },
       base: { pid: process.pid },
       timestamp: pino.stdTimeFunctions.isoTime,
     },

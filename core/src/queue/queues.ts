@@ -16,9 +16,11 @@ export interface RuntimeQueues {
 
 /**
  * Completed jobs are trimmed (the deliveries table is the audit trail) so Redis memory stays flat under
- * load; failed ones are kept a week for the dashboard.
+ * load; failed ones are kept a week for the dashboard (their data scrubbed once dead-lettered).
  */
 const retention = { removeOnComplete: { count: 1000 }, removeOnFail: { age: 7 * 24 * 3600 } };
+/** An ingest job holds raw pushes (tokens, a ping's callback URL): gone from Redis once handled. */
+const ingestRetention = { ...retention, removeOnComplete: true };
 
 export function createQueues(connection: ConnectionOptions, prefix: string, destinations: Iterable<string> = []): RuntimeQueues {
   const pull = quiet(
@@ -32,7 +34,7 @@ export function createQueues(connection: ConnectionOptions, prefix: string, dest
     new Queue<IngestJobData>(Queues.ingest, {
       connection,
       prefix: queueKeyPrefix(prefix, Queues.ingest),
-      defaultJobOptions: { ...retention, attempts: 5, backoff: { type: "exponential", delay: 1000 } },
+      defaultJobOptions: { ...ingestRetention, attempts: 5, backoff: { type: "exponential", delay: 1000 } },
     }),
   );
   const deliver = new Map<string, Queue<DeliverJobData>>();

@@ -1,3 +1,5 @@
+import { normalizeName as normalize, secretSpellings } from "../redaction/index.ts";
+
 /**
  * Keeps secrets out of recordings. Parameters and fields named like credentials are left out of the
  * request (an unnamed parameter is not compared on replay, so leaving a token out keeps the recording
@@ -17,9 +19,10 @@ export interface ScrubOptions {
 /** Shorter values are not learned: replacing "1" or "abc" everywhere would wreck the recording. */
 const MIN_SECRET_LENGTH = 8;
 
-const normalize = (name: string): string => name.toLowerCase().replace(/[^a-z0-9]/g, "");
-
-/** Credential names in requests: query parameters, form fields, JSON fields. */
+/**
+ * Credential names in requests: query parameters, form fields, JSON fields. Narrower than the rule stored
+ * provider traffic is scrubbed by (`redaction/`): a paging cursor such as `next_token` is compared on replay.
+ */
 const REQUEST_NAMES = new Set(
   ["access_token", "refresh_token", "id_token", "token", "client_secret", "code", "code_verifier", "password", "api_key", "apikey", "key", "secret",
     "signature", "sig", "hub.verify_token", "verify_token", "verification_token", "webhook_token", "session_id", "csrf_token", "assertion", "client_assertion"].map(normalize),
@@ -75,7 +78,7 @@ export function createScrubber(options: ScrubOptions = {}): Scrubber {
     const text = String(value);
     if (text.length < MIN_SECRET_LENGTH || secrets.has(text)) return;
     // The URL- and form-encoded spellings of a secret are the secret too.
-    for (const spelling of [text, encodeURIComponent(text), new URLSearchParams({ v: text }).toString().slice(2)]) secrets.add(spelling);
+    for (const spelling of secretSpellings(text)) secrets.add(spelling);
     // Longest first, so a secret containing another is replaced whole.
     ordered = [...secrets].sort((a, b) => b.length - a.length);
   };

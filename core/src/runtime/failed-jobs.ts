@@ -2,8 +2,10 @@ import type { Job } from "bullmq";
 import { ErrorCodes } from "../errors/codes.ts";
 import { isTributaryError, operatorMessage } from "../errors/tributary-error.ts";
 import { deliverQueueName, Queues, type DeadDeliveryData, type DeliverJobData, type IngestJobData, type PullQueueJobData } from "../queue/topology.ts";
+import { redactSecrets, type SecretPolicy } from "../redaction/index.ts";
 import { deliveryBodies } from "./delivery-bodies.ts";
 import type { RuntimeContext } from "./runtime-context.ts";
+import { providerSecretPolicy } from "./secret-policy.ts";
 
 /** BullMQ's reason for a job failed by its stall limit (`maxStalledCount`). */
 export const STALLED_OUT_REASON = "job stalled more than allowable limit";
@@ -31,6 +33,7 @@ export async function deadLetterFailedJob(ctx: RuntimeContext, job: Job, error?:
   const attempts = Math.max(job.attemptsMade, job.attemptsStarted ?? 0);
   let jobData: unknown = job.data;
   let traceId: string | undefined;
+  let secrets: SecretPolicy = {};
   const release = async () => {
     const data = job.data as DeliverJobData;
     if (data.bodyRef) await deliveryBodies(ctx).release(data.bodyRef, data.destination);
@@ -55,9 +58,12 @@ export async function deadLetterFailedJob(ctx: RuntimeContext, job: Job, error?:
       jobData = { ...rest, payloadJson: body.toString("utf8") } satisfies DeadDeliveryData;
     }
   } else if (queue === Queues.ingest) {
-    traceId = (job.data as IngestJobData).notifications?.[0]?.traceId;
+    const first = (job.data as IngestJobData).notifications?.[0];
+    traceId = first?.traceId;
+    secrets = providerSecretPolicy(ctx, first?.provider);
   } else {
     traceId = (job.data as Partial<Extract<PullQueueJobData, { traceId: string }>>).traceId;
+    secrets = providerSecretPolicy(ctx, (job.data as { provider?: string }).provider);
   }
 
   const id = await ctx.store.addJobDeadLetter({
@@ -70,7 +76,9 @@ export async function deadLetterFailedJob(ctx: RuntimeContext, job: Job, error?:
     errorCode: failure.code ?? null,
     attempts,
     jobKey: failedJobKey(job),
+    secrets,
   });
+  await scrubFailedJob(ctx, job, secrets);
   if (queue === Queues.deliver) {
     const data = job.data as DeliverJobData;
     await ctx.store.recordDelivery({
@@ -92,6 +100,21 @@ export async function deadLetterFailedJob(ctx: RuntimeContext, job: Job, error?:
     "job failed for good; dead-lettered",
   );
   return "dead_lettered";
+}
+
+/**
+ * BullMQ keeps a failed job (its raw push, a ping's callback URL) a week for the dashboard: once its dead
+ * letter holds what a replay needs (sealed), the copy in Redis keeps only the scrubbed data.
+ */
+async function scrubFailedJob(ctx: RuntimeContext, job: Job, secrets: SecretPolicy): Promise<void> {
+  const shown = redactSecrets(job.data as unknown, secrets);
+  if (!shown.changed) return;
+  try {
+    await job.updateData(shown.value);
+  } catch (error) {
+    // Removed meanwhile (retention, an operator): nothing of it is left to scrub.
+    ctx.log.debug({ jobId: job.id, err: (error as Error).message }, "a failed job's data could not be scrubbed in Redis");
+  }
 }
 
 /** One failure of one job: a job that is failed, retried by hand and fails again is a new failure. */

@@ -16,7 +16,7 @@ export type ReplayOutcome =
   | { status: "already_replayed"; id: number; replayedAt: string | null };
 
 export interface ReplayDeadLetterDeps {
-  store: Pick<StateStore, "getDeadLetter" | "markReplayed">;
+  store: Pick<StateStore, "getDeadLetter" | "openDeadLetterJob" | "markReplayed">;
   /** Producer queues (HTTP, CLI) and their Redis, where a replayed delivery's payload is stored again. */
   queues: Pick<ProducerQueues, "pull" | "ingest" | "deliverTo" | "prefix" | "redis">;
   /** The retry budget of a replayed delivery, and how long its stored payload is kept. */
@@ -42,7 +42,10 @@ export async function replayDeadLetter(deps: ReplayDeadLetterDeps, id: number): 
   const replayJobId = jobId("replay", letter.id);
   const opts: JobsOptions =
     letter.queue === Queues.deliver ? { jobId: replayJobId, attempts: deps.policy.attempts, backoff: { type: "delivery" } } : { jobId: replayJobId };
-  const data = letter.queue === Queues.deliver ? await storeDeliveryBody(deps, queue, letter, replayJobId) : letter.job_data;
+  // What was scrubbed from the shown job data (a ping's callback URL token) may be needed again: the original.
+  const original = await deps.store.openDeadLetterJob(id);
+  const job = { ...letter, job_data: original ?? letter.job_data };
+  const data = letter.queue === Queues.deliver ? await storeDeliveryBody(deps, queue, job, replayJobId) : job.job_data;
   await queue.add(letter.job_name, data, opts);
   if (!(await deps.store.markReplayed(id))) {
     const now = await deps.store.getDeadLetter(id);

@@ -1,3 +1,5 @@
+import type { SecretPolicy } from "../redaction/index.ts";
+
 export interface AddDeadLetterInput {
   /** Queue the job came from; with `jobName` and `jobData` it is everything a replay needs. */
   queue: string;
@@ -9,6 +11,11 @@ export interface AddDeadLetterInput {
   /** Stable code of the final error (ERR_…), for grouping. */
   errorCode?: string | null;
   attempts?: number;
+  /**
+   * Secrets of the provider's traffic beyond the generic rule: `jobData` is stored scrubbed, and when
+   * scrubbing changed it the original is kept encrypted for a replay (`openDeadLetterJob`).
+   */
+  secrets?: SecretPolicy;
 }
 
 export interface DeadLetter {

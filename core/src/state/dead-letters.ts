@@ -1,7 +1,9 @@
+import { redactSecrets } from "../redaction/index.ts";
 import type { Database } from "./database.ts";
 import type { AddDeadLetterInput, DeadLetter, DeadLettersFilter, ListDeadLettersFilter } from "./dead-letter-types.ts";
 import { invalidArgument, returnedRow } from "./state-errors.ts";
 import { createSqlFilter } from "./sql-filter.ts";
+import type { TokenCipher } from "./token-cipher.ts";
 import { assertId, assertNonEmpty, errorText, jsonParam, limitParam, timestampParam, toId, toIso, toIsoOrNull } from "./sql-values.ts";
 
 export interface DeadLetterRepository {
@@ -17,6 +19,11 @@ export interface DeadLetterRepository {
   countDeadLetters(filter?: DeadLettersFilter): Promise<number>;
   getDeadLetter(id: number): Promise<DeadLetter | undefined>;
   /**
+   * The job data to replay: the original when secrets were scrubbed from what `getDeadLetter` shows
+   * (decrypted from its sealed copy), else the job data as shown. Undefined for an unknown id.
+   */
+  openDeadLetterJob(id: number): Promise<unknown>;
+  /**
    * Claims a dead letter for replay. False when it does not exist or was already replayed, so two
    * operators replaying at once cannot both re-enqueue it.
    */
@@ -25,25 +32,38 @@ export interface DeadLetterRepository {
 
 const COLUMNS = `id, queue, destination, trace_id, job_name, job_data, error, error_code, attempts, created_at, replayed_at`;
 
-export function createDeadLetterRepository(db: Database): DeadLetterRepository {
+/** Binds a sealed job to its dead letter: copied into another row it does not decrypt. */
+const sealedJobAad = (id: number): string => `dead_letters:${id}:job_data`;
+
+export function createDeadLetterRepository(db: Database, cipher: TokenCipher): DeadLetterRepository {
   const insert = async (input: AddDeadLetterInput, jobKey: string | null) => {
     if (input.jobData === undefined || input.jobData === null) throw invalidArgument("jobData is required to replay a job");
     const attempts = input.attempts ?? 0;
     if (!Number.isInteger(attempts) || attempts < 0) throw invalidArgument(`attempts must be a non-negative integer`);
+    const shown = redactSecrets(input.jobData, input.secrets);
+    // The row's id is taken first when the original is sealed, so its ciphertext is bound to it in one INSERT.
+    let sealed: { id: number; ciphertext: string } | undefined;
+    if (shown.changed) {
+      const { rows } = await db.query<{ id: unknown }>(`SELECT nextval(pg_get_serial_sequence('dead_letters', 'id')) AS id`);
+      const id = toId(returnedRow(rows).id);
+      sealed = { id, ciphertext: cipher.encryptJson(input.jobData, sealedJobAad(id)) };
+    }
     const { rows } = await db.query<{ id: unknown }>(
-      `INSERT INTO dead_letters (queue, destination, trace_id, job_name, job_data, error, error_code, attempts, job_key)
-       VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7, $8, $9)
+      `INSERT INTO dead_letters (${sealed ? "id, job_data_ciphertext, " : ""}queue, destination, trace_id, job_name, job_data, error, error_code, attempts, job_key)
+       ${sealed ? "OVERRIDING SYSTEM VALUE" : ""}
+       VALUES (${sealed ? "$10, $11, " : ""}$1, $2, $3, $4, $5::jsonb, $6, $7, $8, $9)
        ${jobKey === null ? "" : "ON CONFLICT (job_key) WHERE job_key IS NOT NULL DO NOTHING"} RETURNING id`,
       [
         assertNonEmpty(input.queue, "queue"),
         input.destination ?? null,
         input.traceId ?? null,
         assertNonEmpty(input.jobName, "jobName"),
-        jsonParam(input.jobData),
+        jsonParam(shown.value),
         errorText(input.error),
         input.errorCode ?? null,
         attempts,
         jobKey,
+        ...(sealed ? [sealed.id, sealed.ciphertext] : []),
       ],
     );
     return rows[0] === undefined ? undefined : toId(rows[0].id);
@@ -78,6 +98,16 @@ export function createDeadLetterRepository(db: Database): DeadLetterRepository {
     async getDeadLetter(id) {
       const { rows } = await db.query<Record<string, unknown>>(`SELECT ${COLUMNS} FROM dead_letters WHERE id = $1`, [assertId(id, "id")]);
       return rows[0] === undefined ? undefined : toDeadLetter(rows[0]);
+    },
+
+    async openDeadLetterJob(id) {
+      const { rows } = await db.query<{ job_data: unknown; job_data_ciphertext: string | null }>(
+        "SELECT job_data, job_data_ciphertext FROM dead_letters WHERE id = $1",
+        [assertId(id, "id")],
+      );
+      const row = rows[0];
+      if (row === undefined) return undefined;
+      return row.job_data_ciphertext == null ? row.job_data : cipher.decryptJson(row.job_data_ciphertext, sealedJobAad(id));
     },
 
     async markReplayed(id) {

@@ -1,3 +1,5 @@
+import type { SecretPolicy } from "../redaction/index.ts";
+
 /** One validation failure, e.g. `{ path: "/metadata/start_time", rule: "format", message: "…" }`. */
 export interface QuarantineIssue {
   path: string;
@@ -6,6 +8,11 @@ export interface QuarantineIssue {
 }
 
 export interface QuarantineRecordInput {
+  /**
+   * Secrets of the provider's traffic beyond the generic rule (a connector's names, the push secret):
+   * `record`, `raw` and `issues` are stored scrubbed, never with a secret in clear.
+   */
+  secrets?: SecretPolicy;
   userId?: string | null;
   provider?: string | null;
   dataType?: string | null;

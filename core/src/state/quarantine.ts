@@ -1,3 +1,4 @@
+import { redacted } from "../redaction/index.ts";
 import type { Database } from "./database.ts";
 import { invalidArgument, returnedRow } from "./state-errors.ts";
 import type {
@@ -48,9 +49,9 @@ export function createQuarantineRepository(db: Database): QuarantineRepository {
           input.userId == null ? null : assertUuid(input.userId, "userId"),
           input.provider ?? null,
           input.dataType ?? null,
-          jsonParam(input.record),
-          jsonParam(input.raw),
-          jsonParam(input.issues),
+          jsonParam(redacted(input.record, input.secrets)),
+          jsonParam(redacted(input.raw, input.secrets)),
+          jsonParam(redacted(input.issues, input.secrets)),
           input.traceId ?? null,
         ],
       );

@@ -1,3 +1,4 @@
+import { scrubString } from "../redaction/index.ts";
 import { storableJson } from "./sql-params.ts";
 import { invalidArgument } from "./state-errors.ts";
 
@@ -71,7 +72,9 @@ export function offsetParam(offset: number | undefined): number {
 // Provider error bodies can be whole HTML pages; the audit tables only need the gist.
 const MAX_ERROR_LENGTH = 4000;
 
+/** An error as the audit tables keep it: secrets it quotes (a URL's token, a bearer credential) scrubbed, cut to the gist. */
 export function errorText(error: string | null | undefined): string | null {
   if (error === undefined || error === null) return null;
-  return error.length > MAX_ERROR_LENGTH ? `${error.slice(0, MAX_ERROR_LENGTH)}…` : error;
+  const scrubbed = scrubString(error);
+  return scrubbed.length > MAX_ERROR_LENGTH ? `${scrubbed.slice(0, MAX_ERROR_LENGTH)}…` : scrubbed;
 }

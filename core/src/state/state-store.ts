@@ -35,7 +35,7 @@ export function createStateStore({ db, cipher }: StateStoreOptions): StateStore 
     ...createConnectionRepository(db, cipher),
     ...createCursorRepository(db),
     ...createDeliveryRepository(db),
-    ...createDeadLetterRepository(db),
+    ...createDeadLetterRepository(db, cipher),
     ...createQuarantineRepository(db),
     ...createRecordPartRepository(db),
     ...createAuthSessionRepository(db, cipher),

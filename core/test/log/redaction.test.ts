@@ -35,4 +35,21 @@ describe("log redaction", () => {
     expect(out).toContain('"userId":"kept"');
     expect(out).toContain("[redacted]");
   });
+
+  it("scrubs provider traffic at any depth: secret-named fields, a URL's token parameter, bearer credentials", () => {
+    const { log, text } = capture();
+    const ping = {
+      userAccessToken: "probe-T1",
+      callbackURL: "https://apis.example/rest/sleeps?upload=1&token=probe-T2",
+      nested: { deeper: { webhook_token: "probe-T3" } },
+    };
+    log.warn(
+      { job: { data: { notifications: [{ notification: ping }] } }, err: "GET https://x.example/?access_token=probe-T4 failed (Bearer probe-T5T5T5T5)" },
+      "probe",
+    );
+    const out = text();
+    for (let i = 1; i <= 5; i++) expect(out).not.toContain(`probe-T${i}`);
+    expect(out).toContain("upload=1&token=[redacted]");
+    expect(out).toContain('"msg":"probe"');
+  });
 });

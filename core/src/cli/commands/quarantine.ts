@@ -3,6 +3,7 @@ import { ErrorCodes } from "../../errors/codes.ts";
 import { UserError } from "../../errors/tributary-error.ts";
 import { createLogger } from "../../log/logger.ts";
 import { releaseQuarantined } from "../../services/release-quarantined.ts";
+import { containsRedaction, REDACTED } from "../../redaction/index.ts";
 import type { QuarantinedRecord } from "../../state/index.ts";
 import { assertRedisReachable, loadApp, parsePositiveInteger, withAppOptions, type AppCommandOptions } from "../app-options.ts";
 import { parseEntryId, parseTime } from "../operator-arguments.ts";
@@ -57,12 +58,7 @@ export function registerQuarantineCommand(program: Command): Command {
         const entry = await app.ctx.store.getQuarantined(id);
         if (!entry) throw notFound(id);
         if (options.json) console.log(JSON.stringify(entry));
-        else {
-          console.log(describe(entry));
-          if (entry.resolved_at) console.log(`released ${entry.resolved_at}`);
-          console.log(`record:\n${indent(JSON.stringify(entry.record, null, 2))}`);
-          console.log(`raw provider payload:\n${indent(JSON.stringify(entry.raw, null, 2))}`);
-        }
+        else console.log(quarantineEntryText(entry));
       } finally {
         await app.close();
       }
@@ -122,6 +118,20 @@ export function registerQuarantineCommand(program: Command): Command {
     });
   return group;
 }
+
+/** `quarantine show`: the entry, its record and raw payload, and a word on what was stored redacted. */
+export function quarantineEntryText(entry: QuarantinedRecord): string {
+  return [
+    describe(entry),
+    ...(entry.resolved_at ? [`released ${entry.resolved_at}`] : []),
+    `record:\n${indent(JSON.stringify(entry.record, null, 2))}`,
+    `raw provider payload:\n${indent(JSON.stringify(entry.raw, null, 2))}`,
+    ...(containsRedaction(entry.raw) || containsRedaction(entry.record) ? [REDACTION_NOTE] : []),
+  ].join("\n");
+}
+
+/** Why a value reads "[redacted]", and what that means for a release. */
+const REDACTION_NOTE = `secrets (tokens, signatures, a URL's token parameter) were stored as ${REDACTED}; release maps what is kept (the records fetched or pushed), never the secrets`;
 
 function notFound(id: number): UserError {
   return new UserError(ErrorCodes.ARGUMENT_INVALID, `no quarantine entry #${id}`, { hint: "tributary quarantine list --all shows the ids." });

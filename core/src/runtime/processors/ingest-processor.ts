@@ -20,6 +20,7 @@ import type { Rejected } from "../normalize.ts";
 import { publishRecords } from "../publish-records.ts";
 import { connectionInfo } from "../terra-user.ts";
 import type { RuntimeContext } from "../runtime-context.ts";
+import { providerSecretPolicy } from "../secret-policy.ts";
 
 export type IngestResult =
   | { action: "skipped"; reason: string }
@@ -191,6 +192,7 @@ async function publishPushed(
       raw: data.notification,
       issues: [{ path: pointer, rule: "type", message: `expected provider records at ${JSON.stringify(pointer)}` }],
       traceId: data.traceId,
+      secrets: providerSecretPolicy(ctx, user.provider),
     });
     ctx.metrics.quarantined.inc({ provider: user.provider, data_type: dataType });
     log.warn({ records: pointer }, "push notification carries no records; quarantined");

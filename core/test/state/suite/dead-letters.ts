@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { StateStore } from "../../../src/state/index.ts";
+import { encodingsOf, findInAnyColumn } from "../find-plaintext.ts";
 import { type SuiteContext, unique } from "./context.ts";
 
 export function deadLetterTests(ctx: SuiteContext): void {
@@ -55,6 +56,40 @@ export function deadLetterTests(ctx: SuiteContext): void {
       expect(all[0]?.replayed_at).not.toBeNull();
       expect(await store.getDeadLetter(999_999_999)).toBeUndefined();
       expect(await store.markReplayed(999_999_999)).toBe(false);
+    });
+
+    it("keeps job data scrubbed of secrets, the original sealed for a replay, never in clear", async () => {
+      const token = unique("ping-token");
+      const access = unique("user-access");
+      const notification = { userId: "u1", userAccessToken: access, callbackURL: `https://apis.example/rest/sleeps?uploadStartTimeInSeconds=1&token=${token}` };
+      const jobData = { notifications: [{ id: "n1", notification }] };
+      const id = await store.addDeadLetter({ queue: "ingest", jobName: "GARMIN:sleeps", jobData, error: `GET ${notification.callbackURL} answered 500` });
+      const letter = await store.getDeadLetter(id);
+      expect(letter?.job_data).toEqual({
+        notifications: [
+          {
+            id: "n1",
+            notification: {
+              userId: "u1",
+              userAccessToken: "[redacted]",
+              callbackURL: "https://apis.example/rest/sleeps?uploadStartTimeInSeconds=1&token=[redacted]",
+            },
+          },
+        ],
+      });
+      expect(letter?.error).toBe("GET https://apis.example/rest/sleeps?uploadStartTimeInSeconds=1&token=[redacted] answered 500");
+      expect(await store.openDeadLetterJob(id)).toEqual(jobData);
+      expect(await findInAnyColumn(ctx.db, [token, access].flatMap(encodingsOf))).toEqual([]);
+      // Nothing to scrub, nothing sealed: the job data as shown is what a replay gets.
+      const plain = await store.addDeadLetter({ queue: "pull", jobName: "GARMIN:sleep", jobData: { userId: "u1" } });
+      expect(await store.openDeadLetterJob(plain)).toEqual({ userId: "u1" });
+      expect(await store.openDeadLetterJob(999_999_999)).toBeUndefined();
+      // Sealed for its own row: copied into another it does not open.
+      await ctx.db.query("UPDATE dead_letters SET job_data_ciphertext = (SELECT job_data_ciphertext FROM dead_letters WHERE id = $1) WHERE id = $2", [
+        id,
+        plain,
+      ]);
+      await expect(store.openDeadLetterJob(plain)).rejects.toMatchObject({ code: expect.stringMatching(/^ERR_/) });
     });
   });
 }

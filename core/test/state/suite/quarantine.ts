@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { StateStore } from "../../../src/state/index.ts";
-import type { SuiteContext } from "./context.ts";
+import { encodingsOf, findInAnyColumn } from "../find-plaintext.ts";
+import { type SuiteContext, unique } from "./context.ts";
 
 export function quarantineTests(ctx: SuiteContext): void {
   describe("quarantine", () => {
@@ -60,6 +61,40 @@ export function quarantineTests(ctx: SuiteContext): void {
       await expect(store.quarantineRecord({ userId, issues: [] })).rejects.toMatchObject({
         code: "ERR_STATE_INVALID_ARGUMENT",
       });
+    });
+
+    it("stores the raw payload and the record scrubbed of secrets: generic names, URL parameters, the provider's own", async () => {
+      const userId = randomUUID();
+      const [token, pushed, known, signature] = [unique("ping"), unique("pushed"), unique("known-secret"), unique("sig")];
+      const raw = {
+        userAccessToken: pushed,
+        callbackURL: `https://apis.example/rest/dailies?token=${token}&start=1`,
+        hook_key: pushed,
+        nested: [{ signature, note: `echoed ${known}` }],
+        empty_token: "",
+      };
+      await store.quarantineRecord({
+        userId,
+        provider: "GARMIN",
+        dataType: "daily",
+        record: { metadata: { summary_id: "s1", url: `https://x.example/?access_token=${token}` } },
+        raw,
+        issues: [{ path: "/x", rule: "type", message: `not a number: ${known}` }],
+        secrets: { names: ["hook_key"], values: [known] },
+      });
+      const [stored] = await store.listQuarantine({ userId });
+      expect(stored).toMatchObject({
+        raw: {
+          userAccessToken: "[redacted]",
+          callbackURL: "https://apis.example/rest/dailies?token=[redacted]&start=1",
+          hook_key: "[redacted]",
+          nested: [{ signature: "[redacted]", note: "echoed [redacted]" }],
+          empty_token: "",
+        },
+        record: { metadata: { summary_id: "s1", url: "https://x.example/?access_token=[redacted]" } },
+        issues: [{ message: "not a number: [redacted]" }],
+      });
+      expect(await findInAnyColumn(ctx.db, [token, pushed, known, signature].flatMap(encodingsOf))).toEqual([]);
     });
   });
 }
