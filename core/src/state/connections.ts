@@ -146,10 +146,10 @@ export function createConnectionRepository(db: Database, cipher: TokenCipher): C
 
     async findByProviderUserId(provider, providerUserId, owner) {
       if (owner === undefined) {
-        return one(`SELECT ${COLUMNS} FROM connections WHERE provider = $1 AND provider_user_id = $2 AND active ORDER BY created_at DESC, created_seq DESC LIMIT 1`, [
-          provider,
-          providerUserId,
-        ]);
+        return one(
+          `SELECT ${COLUMNS} FROM connections WHERE provider = $1 AND provider_user_id = $2 AND active ORDER BY created_at DESC, created_seq DESC LIMIT 1`,
+          [provider, providerUserId],
+        );
       }
       // The unique index's key: a missing developer or reference_id is the empty one.
       return one(
