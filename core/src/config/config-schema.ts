@@ -66,6 +66,8 @@ export interface ProviderConfig {
   rateLimit?: { max: number; perSeconds: number };
   /** Days without new data after which an active connection is reported stale. */
   staleAfterDays?: number;
+  /** Days the parts of a merged record (a day in parts) are kept after the last of them arrived. */
+  keepRecordPartsDays?: number;
   options?: Record<string, unknown>;
 }
 
@@ -164,6 +166,9 @@ const providerSchema = {
     pollIntervalSeconds: positiveInteger("Seconds between scheduled pulls. Default: the connector's."),
     staleAfterDays: positiveInteger(
       "Days without new data after which an active connection is reported stale (connection_stale event, tributary_stale_connections metric). Default: 3 for providers with daily data, none for the others.",
+    ),
+    keepRecordPartsDays: positiveInteger(
+      "Days the parts of a record several provider records make (a Garmin day: summary, epochs, user metrics) are kept after the last of them arrived, so a late part still joins the others; older ones are removed by the hourly sweep. Default: the backfill days plus 14.",
     ),
     rateLimit: {
       type: "object",

@@ -10,7 +10,9 @@ import { isCluster, type RedisClient } from "./redis-client.ts";
  * - each BullMQ queue: `<prefix>:{<queue>}:<queue>:…` (BullMQ's scripts touch many keys of one queue);
  * - each delivery body: `<prefix>:payload:{<id>}` and its readers set `…:readers`;
  * - each rate budget: `<prefix>:budget:{<PROVIDER>[:<clientId>]}…`, per-user windows and blocks included
- *   (one acquire checks the client's and the user's windows at once).
+ *   (one acquire checks the client's and the user's windows at once);
+ * - the versions of a user's merged records: `<prefix>:parts:{<userId>}:…` (a delivery compares the version
+ *   published with the one its destination got, and takes the record's write lock, at once).
  *
  * Every other key is only ever used alone (refresh locks, replay claims, API limits, the CSRF key, sweep
  * watermarks) and needs no tag. The same names are used on a single Redis, where tags cost nothing: one key
@@ -30,6 +32,16 @@ export const deliveryBodyKeys = (prefix: string, id: string) => {
 /** `<prefix>:budget:{<PROVIDER>[:<clientId>]}`: one budget per provider OAuth client, as providers count. */
 export function budgetKeyBase(prefix: string, provider: string, clientId?: unknown): string {
   return `${prefix}:budget:${hashTagged(`${provider}${typeof clientId === "string" && clientId !== "" ? `:${clientId}` : ""}`)}`;
+}
+
+/**
+ * The version of a merged record last published, and per destination the version last delivered and the
+ * lock its write holds. The record is named by a digest of its data type and natural key: a key may hold any
+ * character, a `}` included.
+ */
+export function mergedRecordKeys(prefix: string, userId: string, record: string, destination: string) {
+  const base = `${prefix}:parts:${hashTagged(userId)}:${record}`;
+  return { published: `${base}:published`, delivered: `${base}:delivered:${destination}`, writing: `${base}:writing:${destination}` };
 }
 
 /** The cluster slot of a key (0–16383). */

@@ -165,6 +165,15 @@ export interface DeliverJobData {
   eraseUser?: { user_id: string; provider: string; reference_id?: string | null };
   /** Erase only: the destination does not receive this event type, but erasure is owed everywhere. */
   eraseOnly?: boolean;
+  /** The payload is one merged record (a day in parts) at this version: an older one is never written after it. */
+  merged?: MergedRecordRef;
+}
+
+/** A merged record (its data type and natural key) at one version of its parts. */
+export interface MergedRecordRef {
+  dataType: string;
+  key: string;
+  version: number;
 }
 
 /**

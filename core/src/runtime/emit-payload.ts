@@ -24,6 +24,8 @@ export interface EmitOptions {
   eraseOnly?: boolean;
   /** Run the deliveries no sooner than this from now. */
   delayMs?: number;
+  /** The payload is one merged record at this version (see `merged-record-versions.ts`). */
+  merged?: DeliverJobData["merged"];
 }
 
 /** A payload already serialized: its bytes, and the two facts routing needs from it. */
@@ -95,6 +97,7 @@ export async function enqueueDeliveries(ctx: EmitContext, stored: StoredPayload)
         ...(subscribed ? { bodyRef: options.traceId } : { eraseOnly: true }),
         ...(stored.userId ? { userId: stored.userId } : {}),
         ...(options.eraseUser ? { eraseUser: options.eraseUser } : {}),
+        ...(options.merged && subscribed ? { merged: options.merged } : {}),
       };
       const opts: JobsOptions = {
         jobId: jobId(options.traceId, name),

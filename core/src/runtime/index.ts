@@ -15,3 +15,4 @@ export * from "./import-fit-activity.ts";
 export * from "./stale-connections.ts";
 export * from "./failed-jobs.ts";
 export * from "./failed-job-sweeper.ts";
+export * from "./prune-record-parts.ts";

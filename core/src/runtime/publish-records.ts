@@ -1,11 +1,13 @@
 import type { DataType } from "@tributary/schemas";
+import type { StandardRecord } from "../contracts/data-types.ts";
 import type { Logger } from "../log/logger.ts";
 import type { Connection } from "../state/index.ts";
 import { emitPayload, enqueueDeliveries, storePayload, type StoredPayload } from "./emit-payload.ts";
 import { createPayloadPacker, lifecyclePayload, serializedDataPayload } from "./envelope.ts";
 import type { Normalized } from "./normalize.ts";
 import { quarantineRejected } from "./quarantine-rejected.ts";
-import { wholeRecords } from "./record-parts.ts";
+import { createMergedRecordBatch, type MergedRecordBatch } from "./merged-records.ts";
+import { partsByKey, wholeRecords } from "./record-parts.ts";
 import type { RuntimeContext } from "./runtime-context.ts";
 import { toTerraUser } from "./terra-user.ts";
 import { deterministicTraceId } from "./trace-id.ts";
@@ -27,6 +29,12 @@ export interface PublishOptions {
   large?: boolean;
   /** Emit a payload even with no valid record: an on-demand request always gets an answer. */
   emitEmpty?: boolean;
+  /**
+   * Where merged records (days in parts) whose parts this publish stored are noted, for the caller to
+   * publish once its other work stored theirs too (an ingest job's notifications). Without it they are
+   * published when the stream finishes.
+   */
+  merged?: MergedRecordBatch;
   log: Logger;
 }
 
@@ -80,6 +88,11 @@ export function openPublishStream(ctx: RuntimeContext, options: PublishOptions):
   let lastOrdering = 0;
   const nextOrdering = () => (lastOrdering = Math.max(Date.now(), lastOrdering + 1));
   const chunks: StoredPayload[] = [];
+  const merged = options.merged ?? createMergedRecordBatch();
+  const counted = (record: StandardRecord) => {
+    records++;
+    newest = Math.max(newest, dataTime(record));
+  };
 
   const traceIdOf = (index: number) =>
     // Chunks of a large request are named after its reference, so a re-run of the request's pull (new job
@@ -94,20 +107,40 @@ export function openPublishStream(ctx: RuntimeContext, options: PublishOptions):
     else await enqueueDeliveries(ctx, { ...stored, orderingTimestamp: nextOrdering() });
   };
 
+  /** Stores the parts among the records and notes their records in `merged`; resolves with the other records. */
+  const storeParts = async (normalized: Normalized): Promise<StandardRecord[]> => {
+    const { out, byKey } = partsByKey(user.user_id, dataType, normalized, Date.now());
+    if (byKey.size === 0) return normalized.valid;
+    for (const [key, parts] of byKey) {
+      await ctx.store.addRecordParts(user.user_id, dataType, key, parts);
+      // The parts are the data seen, whoever publishes their record (what a stale report measures).
+      for (const part of Object.values(parts)) newest = Math.max(newest, dataTime(part.record));
+    }
+    merged.note(user, dataType, byKey.keys(), { priority: options.priority, ...(options.reference !== undefined ? { reference: options.reference } : {}) });
+    return out.filter((entry): entry is StandardRecord => typeof entry !== "string");
+  };
+
   return {
     async add(normalized) {
       await quarantineRejected(ctx, { user, dataType, rejected: normalized.rejected, traceId: options.traceId, log });
       quarantined += normalized.rejected.length;
       if (normalized.valid.length > 0) ctx.metrics.freshness.set({ provider: user.provider }, Date.now() / 1000);
-      for (const record of await wholeRecords(ctx.store, user.user_id, dataType, normalized)) {
-        records++;
-        newest = Math.max(newest, dataTime(record));
+      // A large request's chunks are counted and announced: its merged records go in them, folded now.
+      const plain = options.large ? await wholeRecords(ctx.store, user.user_id, dataType, normalized) : await storeParts(normalized);
+      for (const record of plain) {
+        counted(record);
         const closed = packer.add(JSON.stringify(record));
         if (closed) await send(closed);
       }
     },
 
     async finish() {
+      if (!options.merged) {
+        // Each merged record in a payload of its own, so a newer version can supersede its delivery.
+        const published = await merged.publish(ctx);
+        published.records.forEach(counted);
+        payloads += published.records.length;
+      }
       const rest = packer.rest();
       if (rest.length > 0 || (payloads === 0 && options.emitEmpty && dataType !== "athlete")) await send(rest);
       if (options.large) {

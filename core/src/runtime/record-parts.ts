@@ -12,16 +12,29 @@ import type { Normalized } from "./normalize.ts";
  * Several parts of one key in one batch give one record. Records without a part pass through as they are.
  */
 export async function wholeRecords(
-  store: RecordPartRepository,
+  store: Pick<RecordPartRepository, "addRecordParts">,
   userId: string,
   dataType: DataType,
   normalized: Normalized,
   now: number = Date.now(),
 ): Promise<StandardRecord[]> {
+  const { out, byKey } = partsByKey(userId, dataType, normalized, now);
+  if (byKey.size === 0) return normalized.valid;
+  const whole = new Map<string, StandardRecord>();
+  for (const [key, parts] of byKey) whole.set(key, foldRecordParts(await store.addRecordParts(userId, dataType, key, parts)));
+  return out.map((entry) => (typeof entry === "string" ? whole.get(entry)! : entry));
+}
+
+/**
+ * The records of a batch that are parts, grouped by the natural key of their record (a part repeated in
+ * one batch: the later one is the newer), and the batch in order with each record's key in place of its
+ * parts, once, where its first part was.
+ */
+export function partsByKey(userId: string, dataType: DataType, normalized: Normalized, now: number): PartsByKey {
   const partOf = normalized.parts;
-  if (!partOf || partOf.size === 0) return normalized.valid;
-  const out: Array<StandardRecord | string> = [];
   const byKey = new Map<string, StoredRecordParts>();
+  if (!partOf || partOf.size === 0) return { out: normalized.valid, byKey };
+  const out: Array<StandardRecord | string> = [];
   for (const record of normalized.valid) {
     const part = partOf.get(record);
     if (!part) {
@@ -34,13 +47,15 @@ export async function wholeRecords(
       byKey.set(key, (parts = {}));
       out.push(key);
     }
-    // A part repeated in one batch: the later one is the newer.
     delete parts[part.id];
     parts[part.id] = { precedence: part.precedence, at: now, record };
   }
-  const whole = new Map<string, StandardRecord>();
-  for (const [key, parts] of byKey) whole.set(key, foldRecordParts(await store.addRecordParts(userId, dataType, key, parts)));
-  return out.map((entry) => (typeof entry === "string" ? whole.get(entry)! : entry));
+  return { out, byKey };
+}
+
+export interface PartsByKey {
+  out: Array<StandardRecord | string>;
+  byKey: Map<string, StoredRecordParts>;
 }
 
 /**
@@ -86,7 +101,7 @@ function inTimeOrder(samples: Array<Record<string, unknown>>): Array<Record<stri
 }
 
 /** Record parts kept in memory, for one run of the CLI (`connector run --pushes`) rather than a state store. */
-export function memoryRecordParts(): RecordPartRepository {
+export function memoryRecordParts(): Pick<RecordPartRepository, "addRecordParts"> {
   const kept = new Map<string, StoredRecordParts>();
   return {
     async addRecordParts(userId, dataType, recordKey, parts) {

@@ -34,6 +34,8 @@ export interface ProviderSettings {
   pollIntervalSeconds?: number;
   /** Days without new data after which a connection is reported stale. */
   staleAfterDays?: number;
+  /** Days the parts of a merged record (a day in parts) are kept after the last arrived. */
+  keepRecordPartsDays?: number;
   /** Secret the provider signs its push webhooks with. */
   pushSecret?: string;
   [setting: string]: unknown;

@@ -123,7 +123,7 @@ export function startWorkers(
     // cannot take the slots the others need.
     // A destination's rate limit is its queue's BullMQ limiter, which every worker shares through Redis.
     ...[...ctx.destinations].map(([destination, active]) =>
-      workerOf(deliverQueueName(destination), "deliver", (job: Job<DeliverJobData>) => processDelivery(ctx, job), {
+      workerOf(deliverQueueName(destination), "deliver", (job: Job<DeliverJobData>, token) => processDelivery(ctx, job, token), {
         settings: { backoffStrategy },
         ...(active.rateLimit ? { limiter: { max: active.rateLimit.max, duration: active.rateLimit.perSeconds * 1000 } } : {}),
       }),

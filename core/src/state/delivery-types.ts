@@ -1,7 +1,10 @@
-/** `withheld`: a data payload not sent because its user disconnected (deauth) before it could be delivered. */
-export type DeliveryStatus = "delivered" | "failed" | "dead" | "withheld";
+/**
+ * `withheld`: a data payload not sent because its user disconnected (deauth) before it could be delivered.
+ * `superseded`: a merged record (parts of a day) not sent because a newer version of it was published.
+ */
+export type DeliveryStatus = "delivered" | "failed" | "dead" | "withheld" | "superseded";
 
-export const DELIVERY_STATUSES: readonly DeliveryStatus[] = ["delivered", "failed", "dead", "withheld"];
+export const DELIVERY_STATUSES: readonly DeliveryStatus[] = ["delivered", "failed", "dead", "withheld", "superseded"];
 
 export interface RecordDeliveryInput {
   /** The event's X-Terra-Trace-Id-style id; with `destination` it identifies the row. */

@@ -11,7 +11,7 @@ export { loadOrCreateLocalKey, LOCAL_KEY_FILE, type LocalKey } from "./local-key
 export { createStateStore, type StateStore, type StateStoreOptions } from "./state-store.ts";
 export type { ConnectionRepository } from "./connections.ts";
 export { createMemoryCursorRepository, type CursorRepository } from "./cursors.ts";
-export type { RecordPartRepository, StoredRecordPart, StoredRecordParts } from "./record-parts.ts";
+export type { RecordPartRepository, StoredRecordPart, StoredRecordParts, VersionedRecordParts } from "./record-parts.ts";
 export type { DeliveryRepository } from "./deliveries.ts";
 export type { DeadLetterRepository } from "./dead-letters.ts";
 export type { QuarantineRepository } from "./quarantine.ts";

@@ -73,6 +73,7 @@ describe("config schema", () => {
           pollIntervalSeconds: 600,
           rateLimit: { max: 100, perSeconds: 900 },
           staleAfterDays: 2,
+          keepRecordPartsDays: 40,
           options: { anything: true },
         },
       },

@@ -1,5 +1,5 @@
 import { withTimeout } from "../../util/with-timeout.ts";
-import { UnrecoverableError, type Job } from "bullmq";
+import { DelayedError, UnrecoverableError, type Job } from "bullmq";
 import { ErrorCodes } from "../../errors/codes.ts";
 import { errorClassOf, operatorMessage, TransientError, UserError } from "../../errors/tributary-error.ts";
 import type { DeliverJobData } from "../../queue/topology.ts";
@@ -10,13 +10,15 @@ import { isDataType } from "@tributary/schemas";
 import { isUserInactive } from "../inactive-users.ts";
 import { deliveryBodies } from "../delivery-bodies.ts";
 import { unrecoverableIfUserError } from "./unrecoverable.ts";
+import { deferJob } from "../defer-job.ts";
+import { takeWriteTurn, type WriteTurn } from "../merged-record-versions.ts";
 
 /**
  * Deliver one payload to one destination. A user-class error (bad credentials, wrong URL) ends the job
  * at once; anything else is rethrown so BullMQ retries it with the delivery backoff. A job that fails
  * for good becomes a dead letter an operator can replay (`deadLetterFailedJob`, for every queue).
  */
-export async function processDelivery(ctx: RuntimeContext, job: Job<DeliverJobData>): Promise<void> {
+export async function processDelivery(ctx: RuntimeContext, job: Job<DeliverJobData>, token?: string): Promise<void> {
   const data = job.data;
   const attempt = job.attemptsMade + 1;
   // The serialized payload, read from the store when the delivery gets that far (erase-only jobs have none).
@@ -63,23 +65,49 @@ export async function processDelivery(ctx: RuntimeContext, job: Job<DeliverJobDa
       return;
     }
     const timeoutMs = active.writeTimeoutMs ?? DEFAULT_WRITE_TIMEOUT_MS;
-    if (data.eraseUser) await writeTimeout(active.destination.delete(data.eraseUser), timeoutMs, data.destination);
-    if (!data.eraseOnly) {
-      const delivery: Delivery = {
-        get payload() {
-          return payload();
-        },
-        body: body!,
-        traceId: data.traceId,
-        reference: data.reference,
-        orderingTimestamp: data.orderingTimestamp,
-      };
-      await writeTimeout(active.destination.write([delivery]), timeoutMs, data.destination);
+    let turn: Extract<WriteTurn, { status: "ok" }> | undefined;
+    if (data.merged && userId && !data.eraseOnly) {
+      // A merged record (a day in parts): written in version order, an older version never after a newer.
+      const taken = await takeWriteTurn(ctx, userId, data.destination, data.merged, timeoutMs + WRITE_LOCK_MARGIN_MS);
+      if (taken.status === "superseded") {
+        await recordDeliveryOutcome(ctx.store, { ...audit, status: "superseded", attempts: attempt });
+        await releaseStored();
+        ctx.log.debug({ traceId: data.traceId, destination: data.destination, userId }, "merged record superseded by a newer version; not sent");
+        return;
+      }
+      if (taken.status === "busy") {
+        // Another version of the record is being written to this destination: after it, this one is compared again.
+        if (token) return await deferJob(job, token, BUSY_RECORD_DELAY_MS);
+        throw new TransientError(ErrorCodes.DESTINATION_UNAVAILABLE, `Another version of a merged record is being written to "${data.destination}"`, {
+          hint: "Nothing to do: the delivery is retried once that write is over.",
+        });
+      }
+      turn = taken;
+    }
+    let delivered = false;
+    try {
+      if (data.eraseUser) await writeTimeout(active.destination.delete(data.eraseUser), timeoutMs, data.destination);
+      if (!data.eraseOnly) {
+        const delivery: Delivery = {
+          get payload() {
+            return payload();
+          },
+          body: body!,
+          traceId: data.traceId,
+          reference: data.reference,
+          orderingTimestamp: data.orderingTimestamp,
+        };
+        await writeTimeout(active.destination.write([delivery]), timeoutMs, data.destination);
+      }
+      delivered = true;
+    } finally {
+      await turn?.end(delivered);
     }
     await recordDeliveryOutcome(ctx.store, { ...audit, status: "delivered", attempts: attempt });
     await releaseStored();
     ctx.metrics.deliveryLatency.observe({ destination: data.destination }, (Date.now() - data.orderingTimestamp) / 1000);
   } catch (error) {
+    if (error instanceof DelayedError) throw error;
     const final = errorClassOf(error) === "user" || attempt >= (job.opts.attempts ?? 1);
     if (final) throw unrecoverableIfUserError(error);
     ctx.metrics.retries.inc({ destination: data.destination });
@@ -93,6 +121,11 @@ async function alreadyDelivered(ctx: RuntimeContext, data: DeliverJobData): Prom
   const [row] = await ctx.store.listDeliveries({ traceId: data.traceId, destination: data.destination, limit: 1 });
   return row?.status === "delivered";
 }
+
+/** A merged record's write lock outlives the write's timeout by this much (a holder that died frees it by itself). */
+const WRITE_LOCK_MARGIN_MS = 5_000;
+/** How soon a delivery that found another version of its record being written looks again. */
+const BUSY_RECORD_DELAY_MS = 500;
 
 /** A destination that hangs (firewalled host, stuck driver retries) must not hold a worker slot forever. */
 export const DEFAULT_WRITE_TIMEOUT_MS = 30_000;

@@ -17,6 +17,7 @@ import type { Connection } from "../../state/index.ts";
 import { loadConnection } from "../connection-lookup.ts";
 import { notificationWindow } from "../notification-window.ts";
 import type { Rejected } from "../normalize.ts";
+import { createMergedRecordBatch, type MergedRecordBatch } from "../merged-records.ts";
 import { publishRecords } from "../publish-records.ts";
 import { connectionInfo } from "../terra-user.ts";
 import type { RuntimeContext } from "../runtime-context.ts";
@@ -30,7 +31,9 @@ export type IngestResult =
   | { action: "deauthorized"; status: "deauthorized" | "already_deauthorized" }
   /** One live pull of the window per data type the event changes. */
   | { action: "pull"; pullJobIds: string[]; start: string; end: string }
-  | { action: "published"; records: number; quarantined: number; payloads: number };
+  | { action: "published"; records: number; quarantined: number; payloads: number }
+  /** After the notifications: the merged records (days in parts) they changed, each published once. */
+  | { action: "merged"; records: number };
 
 /** One minute: two identical pings within it are one pull (see the job id below). */
 const PING_BUCKET_MS = 60_000;
@@ -59,9 +62,15 @@ export async function processIngest(ctx: RuntimeContext, job: Job<IngestJobData>
     ctx.log.warn({ jobId: job.id, notifications: notifications.length }, "an ingest job stalled (its worker died): its notifications now run one job each");
     return [{ action: "isolated", jobs: notifications.length }];
   }
-  const settled = await Promise.allSettled(notifications.map((notification) => processNotification(ctx, notification)));
+  // Parts of one merged record that arrive together (a push of a day's 96 epochs and its summary, each a
+  // notification) publish that record once, after all of them are stored.
+  const merged = createMergedRecordBatch();
+  const settled = await Promise.allSettled(notifications.map((notification) => processNotification(ctx, notification, merged)));
   const failed = notifications.filter((_, i) => settled[i]!.status === "rejected");
-  if (failed.length === 0) return settled.map((outcome) => (outcome as PromiseFulfilledResult<IngestResult>).value);
+  // Even when some failed: the parts stored are published now. If this fails, the job runs again whole,
+  // storing the same parts again, and publishes them then.
+  const mergedResult: IngestResult[] = merged.size > 0 ? [{ action: "merged", records: (await merged.publish(ctx)).records.length }] : [];
+  if (failed.length === 0) return [...settled.map((outcome) => (outcome as PromiseFulfilledResult<IngestResult>).value), ...mergedResult];
 
   const errors = settled.flatMap((outcome) => (outcome.status === "rejected" ? [outcome.reason as unknown] : []));
   if (failed.length < notifications.length) await job.updateData({ notifications: failed });
@@ -77,7 +86,12 @@ export async function processIngest(ctx: RuntimeContext, job: Job<IngestJobData>
  * deauthorizes the user (erasure and the `deauth` event, as the API's deauth does); `ignore` is
  * acknowledged only.
  */
-export async function processNotification(ctx: RuntimeContext, data: IngestNotification): Promise<IngestResult> {
+export async function processNotification(
+  ctx: RuntimeContext,
+  data: IngestNotification,
+  /** Where the merged records it changes are noted for the job to publish; without it, they are published here. */
+  merged?: MergedRecordBatch,
+): Promise<IngestResult> {
   const log = ctx.log.child({ traceId: data.traceId, provider: data.provider, userId: data.userId, eventType: data.eventType });
   const user = await loadConnection(ctx.store, data.userId);
   if (!user?.active || user.paused_at !== null) {
@@ -110,7 +124,7 @@ export async function processNotification(ctx: RuntimeContext, data: IngestNotif
     case "records":
     case "pull_object":
     case "pull_url":
-      return await publishPushed(ctx, data, connector, action, user, log);
+      return await publishPushed(ctx, data, connector, action, user, log, merged);
   }
 }
 
@@ -152,6 +166,7 @@ async function publishPushed(
   action: Extract<WebhookEventAction, { action: "records" }> | FetchAction,
   user: Connection,
   log: Logger,
+  merged: MergedRecordBatch | undefined,
 ): Promise<IngestResult> {
   const dataType = action.dataType as DataType;
   let mapping: string = dataType;
@@ -216,6 +231,7 @@ async function publishPushed(
     // The notification's id comes from the delivery's fingerprint: a retried job re-emits the same trace ids.
     traceSeed: data.id,
     priority: Priority.live,
+    ...(merged ? { merged } : {}),
     log,
   });
   return { action: "published", ...published };

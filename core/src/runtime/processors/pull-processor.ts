@@ -21,6 +21,7 @@ import {
   type RenewSubscriptionsJobData,
 } from "../../queue/topology.ts";
 import { processRenewSubscriptions, type RenewSubscriptionsResult } from "../renew-subscriptions.ts";
+import { pruneRecordParts } from "../prune-record-parts.ts";
 import { checkStaleConnections, type StaleCheckResult } from "../stale-connections.ts";
 import { isLargeRange } from "../date-range.ts";
 import { deferJob } from "../defer-job.ts";
@@ -55,9 +56,9 @@ export async function processPull(
   job: Job<PullQueueJobData>,
   token?: string,
   signal?: AbortSignal,
-): Promise<PullResult | PollAllResult | StaleCheckResult | RenewSubscriptionsResult> {
+): Promise<PullResult | PollAllResult | (StaleCheckResult & { prunedRecordParts: number }) | RenewSubscriptionsResult> {
   try {
-    if (isStaleCheck(job.data)) return await checkStaleConnections(ctx);
+    if (isStaleCheck(job.data)) return { ...(await checkStaleConnections(ctx)), prunedRecordParts: await pruneRecordParts(ctx) };
     if (isRenewSubscriptions(job.data)) return await processRenewSubscriptions(ctx, job as Job<RenewSubscriptionsJobData>);
     if (isPollAll(job.data)) return await processPollAll(ctx, job as Job<PollAllJobData>);
     return await pullOnce(ctx, job as Job<PullJobData>, token, signal);
