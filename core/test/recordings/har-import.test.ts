@@ -39,7 +39,7 @@ describe("importHar", () => {
     expect(token?.request).toEqual({ method: "POST", path: "/oauth/token", body: { grant_type: "refresh_token" } });
     expect(token?.response.body).toMatchObject({ access_token: REDACTED, refresh_token: REDACTED, expires_in: 86400 });
     expect(page1?.request.query).toEqual({ start_date: "2026-05-01", end_date: "2026-05-07" });
-    expect(page1?.response.headers).toEqual({ "content-type": "application/json; charset=utf-8", "x-ratelimit-remaining": "4998" });
+    expect(page1?.response.headers).toEqual({ "content-type": "application/json; charset=utf-8", date: "Wed, 20 May 2026 10:00:00 GMT", "x-ratelimit-remaining": "4998" });
   });
 
   it("writes files that load and replay: both pages, and the binary FIT file byte for byte", async () => {

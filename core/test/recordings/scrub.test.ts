@@ -38,9 +38,10 @@ describe("createScrubber", () => {
     expect(scrubber.text("Access token expired: tok-1234567890.")).toBe(`Access token expired: ${REDACTED}.`);
   });
 
-  it("drops credential and transport headers of answers and keeps the provider's own", () => {
+  it("drops credential and transport headers of answers and keeps the provider's own (and Date: when it answered)", () => {
     const scrubber = createScrubber();
     expect(scrubber.responseHeaders({ "Set-Cookie": "a=b", Date: "x", "Content-Length": "3", ":status": "200", "X-RateLimit-Usage": "1,2", Link: "<u>; rel=\"next\"", "Content-Type": "application/json" })).toEqual({
+      date: "x",
       "x-ratelimit-usage": "1,2",
       link: '<u>; rel="next"',
       "content-type": "application/json",
