@@ -33,7 +33,9 @@ export const PUSHES: Record<string, (user: string) => unknown> = {
     subscription_id: 120475,
     updates: {},
   }),
-  GARMIN: (user) => ({ activities: [{ userId: user, summaryId: randomUUID(), activityType: "RUNNING" }] }),
+  GARMIN: (user) => ({
+    dailies: [{ userId: user, summaryId: randomUUID(), calendarDate: "2026-03-09", startTimeInSeconds: 1773010800, durationInSeconds: 86400 }],
+  }),
   WITHINGS: (user) => ({ userid: user, appli: 1, startdate: 1775000000, enddate: 1775003600 + Math.floor(Math.random() * 1e6) }),
   INSIDERS: (user) => ({ event: "activities.created", user_id: user, activities: [{ id: randomUUID() }] }),
 };
