@@ -1,9 +1,12 @@
-import { describe, expect, it, beforeAll, onTestFinished } from "vitest";
+import { randomBytes } from "node:crypto";
+import { Redis } from "ioredis";
+import { afterAll, describe, expect, it, beforeAll, onTestFinished } from "vitest";
 import { ErrorCodes } from "@tributary/core/contracts";
 import { manualClock, type SpecFixtures } from "@tributary/core/mock-provider";
-import { createUndiciTransport, ProviderWaitError, type ProviderTransport } from "@tributary/core/provider-http";
+import { createUndiciTransport, providerBudget, ProviderWaitError, type ProviderTransport } from "@tributary/core/provider-http";
 import type { ConnectorDefinition } from "@tributary/core/spec";
 import { connectorClient, connectToMock, MOCK_CLIENT, pullAndMap, pullFromMock } from "@tributary/test-kit/connector";
+import { TEST_REDIS_URL } from "@tributary/test-kit";
 import { mockTokenRequest, startMockProvider } from "@tributary/test-kit/mock-provider";
 import { ACTIVITY, MARCH, MAYA, OSKAR, strava, stravaFixtures } from "./strava.ts";
 
@@ -162,5 +165,91 @@ describe("STRAVA through its mock", () => {
       code: ErrorCodes.PROVIDER_REQUEST_FAILED,
     });
     expect(calls).toBe(1);
+  });
+  /**
+   * Strava counts a day as well as a quarter hour (overall 2,000, reads 1,000, reset at midnight UTC). A
+   * day spent parks the reads until midnight even while the quarter hour has room — whether our budget
+   * knows it from the counts and limits the answers report, or a 429 says so.
+   */
+  describe("the daily windows", () => {
+    let redis: Redis;
+    const DAY = 86_400_000;
+    /** What an aligned daily wait should be now: to the next midnight UTC (a wait from a 429 adds a second for clock skew). */
+    const untilMidnight = () => DAY - (Date.now() % DAY);
+
+    beforeAll(() => {
+      redis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: 2 });
+    });
+    afterAll(async () => {
+      await redis?.quit();
+    });
+
+    /** The spec's budget, on Redis under a prefix of this test's own. */
+    const stravaBudget = () => {
+      const prefix = `tributary-test-strava-${randomBytes(5).toString("hex")}`;
+      onTestFinished(async () => {
+        const keys = await redis.keys(`${prefix}:*`);
+        if (keys.length > 0) await redis.del(...keys);
+      });
+      const http = definition.spec.http!;
+      return providerBudget({ redis, prefix, provider: "STRAVA", rateLimits: http.rateLimits, rateLimitHeaders: http.rateLimitHeaders });
+    };
+    const waitOf = async (promise: Promise<unknown>) => {
+      const error = await promise.then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(ProviderWaitError);
+      return error as ProviderWaitError;
+    };
+
+    it("an app allowed 5 reads a day (X-ReadRateLimit-Limit: 100,5): the 6th read parks until midnight UTC, named the daily window, with 95 left in the quarter hour — Strava never says 429", async () => {
+      const clock = manualClock(Date.parse("2026-02-02T10:01:00Z"));
+      const rateLimits = definition.spec.http!.rateLimits!.map((window) => (window.name === "read_daily" ? { ...window, max: 5 } : window));
+      const mock = await startMockProvider(definition.spec, fixtures, { ...mockOptions, clock, rateLimits });
+      const connection = await connectToMock(mock, userOf(OSKAR));
+      const client = connectorClient(definition, { transport: liveTransport(), baseUrl: mock.urls().baseUrl, budget: stravaBudget() });
+      const wait = await waitOf(
+        pullAndMap(definition, client, { window: JANUARY, providerUserId: OSKAR, credentials: connection.credentials, streams: ["activities"] }),
+      );
+      expect(wait).toMatchObject({ reason: "budget", details: { window: "read_daily" } });
+      expect(Math.abs(wait.retryAfterMs - untilMidnight())).toBeLessThan(2000);
+      const data = mock.requests.filter((request) => request.path.startsWith("/api/v3/"));
+      expect(data.map((request) => request.status)).toEqual([200, 200, 200, 200, 200]);
+      // Strava's count (overall and read, quarter hour and day): 5 each — the day at its limit, the quarter hour not.
+      expect(mock.budget!.usage({ clientId: MOCK_CLIENT.id })).toEqual([5, 5, 5, 5]);
+    });
+
+    it("an answer whose X-RateLimit-Usage reports the day spent (12,2000 of 200,2000) parks the next request until midnight UTC, nothing sent; a 429 saying so waits for midnight too, not the quarter hour", async () => {
+      const daySpent = {
+        "x-ratelimit-limit": "200,2000",
+        "x-ratelimit-usage": "12,2000",
+        "x-readratelimit-limit": "100,1000",
+        "x-readratelimit-usage": "12,640",
+      };
+      let sent = 0;
+      const answering =
+        (status: number): ProviderTransport =>
+        async () => (sent++, { status, headers: { "content-type": "application/json", ...daySpent }, body: Buffer.from(JSON.stringify({ id: Number(MAYA) })) });
+
+      const client = connectorClient(definition, { transport: answering(200), budget: stravaBudget() });
+      await client.session({ userId: "maya" }).send({ path: "/athlete" });
+      const parked = await waitOf(client.session({ userId: "maya" }).send({ path: "/athlete" }));
+      expect(parked).toMatchObject({ reason: "budget", details: { window: "overall_daily" } });
+      expect(Math.abs(parked.retryAfterMs - untilMidnight())).toBeLessThan(2000);
+      expect(sent).toBe(1);
+
+      // Without a budget of our own (or when another process spent the day), Strava's 429 carries no
+      // Retry-After: the headers say which window is spent, and that is the day.
+      sent = 0;
+      const refused = await waitOf(
+        connectorClient(definition, { transport: answering(429) })
+          .session({ userId: "maya" })
+          .send({ path: "/athlete" }),
+      );
+      expect(refused.reason).toBe("provider");
+      expect(Math.abs(refused.retryAfterMs - (untilMidnight() + 1000))).toBeLessThan(2000);
+      expect(sent).toBe(1);
+    });
   });
 });

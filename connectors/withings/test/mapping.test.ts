@@ -1,14 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { loadRecordings, recordedTransport } from "@tributary/core/recordings";
 import { createMemoryCursorRepository } from "@tributary/core/state";
-import { connectorClient, pullAndMap, type PullResult } from "@tributary/test-kit/connector";
-import { INES, MARCH, RECORDINGS_DIR, withings } from "./withings.ts";
+import { connectorClient, connectorRun, inStableOrder, payloadOutline, pullAndMap, type PullResult } from "@tributary/test-kit/connector";
+import { CONNECTOR_DIR, INES, MARCH, RECORDINGS_DIR, withings } from "./withings.ts";
 
 /**
  * Ines's March through the recordings (Withings' answers as documented: status envelopes, measure groups
  * with value/unit pairs, sleep summaries with their stage series, activity days, workouts), mapped, against
- * values computed by hand from those answers. What `tributary connector run WITHINGS --recorded
- * connectors/withings/recordings --from 2026-03-01 --to 2026-04-01 --user 31873629` prints.
+ * values computed by hand from those answers. What `tributary connector run connectors/withings --recorded
+ * connectors/withings/recordings --from 2026-03-01 --to 2026-04-01 --user 31873629` prints (tested below).
  */
 describe("WITHINGS mapping, by hand", () => {
   let pull: PullResult;
@@ -26,6 +26,32 @@ describe("WITHINGS mapping, by hand", () => {
     expect(pull.failures()).toEqual([]);
     expect(pull.delivered()).toHaveLength(3 + 2 + 2 + 3);
   });
+
+  it("`tributary connector run --from 2026-03-01 --to 2026-04-01` over them prints exactly those records, each payload valid", async () => {
+    const run = await connectorRun(CONNECTOR_DIR, RECORDINGS_DIR, { from: "2026-03-01", to: "2026-04-01", user: INES, now: "2026-04-15T00:00:00Z" });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toContain("✓ WITHINGS: 10 valid records in 4 payloads, 0 invalid");
+    expect(payloadOutline(run)).toEqual([
+      ["body", ["2026-03-02T00:00:00.000000+00:00", "2026-03-05T00:00:00.000000+00:00", "2026-03-09T00:00:00.000000+00:00"]],
+      ["sleep", ["2480311", "2480377"]],
+      ["daily", ["2026-03-02T00:00:00.000000+01:00", "2026-03-03T00:00:00.000000+01:00"]],
+      ["activity", ["3398001", "3398002", "3398003"]],
+    ]);
+    const printed = run.records as any[];
+    // By hand from the answers: 72450 × 10^-3 kg on the 2nd; the night of the 3rd from 1772575800 to
+    // 1772604000 (22:10Z–06:00Z, Paris +01:00), asleep 25200 of 28200 s in bed (0.89); 11020 steps on the
+    // 3rd; the swim's 30 minutes without a pause.
+    expect(printed[0].measurements_data.measurements[0].weight_kg).toBe(72.45);
+    const night = printed.find((record) => record.metadata.summary_id === "2480377");
+    expect([night.metadata.start_time, night.metadata.end_time]).toEqual(["2026-03-03T23:10:00.000000+01:00", "2026-03-04T07:00:00.000000+01:00"]);
+    expect(night.sleep_durations_data.sleep_efficiency).toBe(89);
+    expect(night.sleep_durations_data.other).toEqual({ duration_in_bed_seconds: 28200 });
+    const third = printed.find((record) => record.metadata.start_time === "2026-03-03T00:00:00.000000+01:00");
+    expect(third.distance_data.steps).toBe(11020);
+    const swim = printed.find((record) => record.metadata.summary_id === "3398002");
+    expect(swim.active_durations_data).toEqual({ activity_seconds: 1800, rest_seconds: 0 });
+    expect(inStableOrder(run.records)).toEqual(inStableOrder(pull.delivered()));
+  }, 120_000);
 
   it("measure groups → one Body a day (UTC days on a first read, before the connection knew Ines's zone), each measure at Europe/Paris's offset: value × 10^unit, kg → g, hydration as a share of the weight", () => {
     const [march2, march5, march9] = of("measures");
