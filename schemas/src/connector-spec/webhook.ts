@@ -231,7 +231,7 @@ export const SubscriptionSpec = closed({
       },
       {
         description:
-          "A push the provider sends when the subscription is created, signed with a secret it shows only in its answer (Polar's PING): answered 200 whatever its signature, and nothing is done. Its event must be ignored.",
+          "A push the provider sends when the subscription is created, signed with a secret it shows only in its answer (Polar's PING): acknowledged (`acknowledge`) whatever its signature, and nothing is done. Its event must be ignored.",
       },
     ),
   ),
