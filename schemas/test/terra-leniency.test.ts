@@ -6,7 +6,7 @@ const registry = getSchemaRegistry();
 
 /**
  * Payloads Terra's own published schemas accept must pass ours. Where Terra documents no format (device
- * `last_upload_date`) or only gives examples of values (`strain_traffic_light`, a lap's `stroke_type`),
+ * `last_upload_date`, `activation_timestamp`: a plain string, the latter with an ISO example only) or only gives examples of values (`strain_traffic_light`, a lap's `stroke_type`),
  * any text is valid there; where it documents a format or a closed set, we stay as strict as it is.
  */
 
@@ -48,6 +48,17 @@ describe("fields Terra types as plain strings accept any text, as Terra's schema
     });
   }
 
+  for (const dataType of withDevice) {
+    it(`${dataType}: device_data.activation_timestamp (an ISO example, no documented format)`, () => {
+      for (const text of FREE_TEXT) {
+        const record = fixture("models", dataType);
+        record.device_data ??= {};
+        record.device_data.activation_timestamp = text;
+        expect(accepted(dataType, record), JSON.stringify(text)).toBe("ok");
+      }
+    });
+  }
+
   it("daily: data_enrichment.strain_traffic_light (GREEN, AMBER, RED are examples, not a closed set)", () => {
     for (const text of FREE_TEXT) {
       const record = fixture("models", "daily");
@@ -68,6 +79,7 @@ describe("fields Terra types as plain strings accept any text, as Terra's schema
     const daily = fixture("models", "daily");
     daily.data_enrichment.strain_traffic_light = null;
     daily.device_data.last_upload_date = null;
+    daily.device_data.activation_timestamp = null;
     expect(accepted("daily", daily)).toBe("ok");
   });
 
@@ -75,6 +87,10 @@ describe("fields Terra types as plain strings accept any text, as Terra's schema
     const daily = fixture("models", "daily");
     daily.data_enrichment.strain_traffic_light = 3;
     expect(accepted("daily", daily)).toMatch(/data_enrichment\.strain_traffic_light: expected a string/);
+    const sleep = fixture("models", "sleep");
+    sleep.device_data ??= {};
+    sleep.device_data.activation_timestamp = 1709632800;
+    expect(accepted("sleep", sleep)).toMatch(/device_data\.activation_timestamp: expected a string/);
   });
 });
 

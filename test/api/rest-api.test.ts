@@ -355,8 +355,29 @@ describe("integrations", () => {
     expect(open).toEqual({ status: "success", providers: ["OAUTHY", "SANDBOX"], sdk_providers: [] });
     expect(json(await api.call("GET", "/v2/integrations", { as: api.b })).providers).toEqual(["SANDBOX"]);
     expect(json(await api.call("GET", "/v2/integrations", { as: null, headers: { "dev-id": api.b.devId } })).providers).toEqual(["SANDBOX"]);
-    const wrong = await api.call("GET", "/v2/integrations", { as: null, headers: { "dev-id": api.b.devId, "x-api-key": "wrong-key-0123456789" } });
-    expect(wrong.statusCode).toBe(401);
+  });
+
+  it("both lists are public, as Terra's spec declares them (security: []): no key is checked, so none is refused", async () => {
+    const headerSets: Array<Record<string, string>> = [
+      { "x-api-key": "wrong-key-0123456789" },
+      { "dev-id": api.b.devId, "x-api-key": "wrong-key-0123456789" },
+      { "dev-id": "nobody-here", "x-api-key": "wrong-key-0123456789" },
+      { "dev-id": "nobody-here" },
+    ];
+    for (const path of ["/v2/integrations", "/v2/integrations/detailed"]) {
+      for (const headers of headerSets) {
+        const response = await api.call("GET", path, { as: null, headers });
+        expect(response.statusCode, `${path} ${JSON.stringify(headers)}`).toBe(200);
+        expect(json(response).status).toBe("success");
+      }
+    }
+    // A dev-id that names no account shows the server's view.
+    expect(json(await api.call("GET", "/v2/integrations", { as: null, headers: { "dev-id": "nobody-here" } })).providers).toEqual(["OAUTHY", "SANDBOX"]);
+    const spec = json(await api.call("GET", "/v2/openapi.json", { as: null })) as any;
+    for (const path of ["/v2/integrations", "/v2/integrations/detailed"]) {
+      expect(spec.paths[path].get.security, path).toEqual([]);
+      expect(Object.keys(spec.paths[path].get.responses), path).not.toContain("401");
+    }
   });
 
   it("details each provider: name, icon, setup, data types, and whether the developer offers it", async () => {

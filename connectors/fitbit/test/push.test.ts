@@ -35,8 +35,9 @@ describe("FITBIT notifications", () => {
   it("the mock signs each push as Fitbit does, verified with Fitbit's scheme; another secret, a changed body or no header fail it", async () => {
     const mock = await startMockProvider(definition.spec, await fitbitFixtures(definition));
     const receiver = await startPushReceiver("FITBIT", (request) => ({ status: fitbitSigned(request, clientSecret) ? 204 : 401 }));
-    for (let i = 0; i < webhook.examples!.length; i++) expect((await mock.pushExample(receiver.url, i, { secret: clientSecret })).status).toBe(204);
-    expect((await mock.pushExample(receiver.url, 0, { secret: `${clientSecret}x` })).status).toBe(401);
+    for (let i = 0; i < webhook.examples!.length; i++)
+      expect(await mock.pushExample(receiver.url, i, { secret: clientSecret })).toMatchObject({ status: 204, delivered: true });
+    expect(await mock.pushExample(receiver.url, 0, { secret: `${clientSecret}x` })).toMatchObject({ status: 401, delivered: false });
     const signed = receiver.received[0]!;
     expect(headerOf(signed, "x-fitbit-signature")).toMatch(/^[A-Za-z0-9+/]{27}=$/);
     expect(fitbitSigned({ ...signed, rawBody: Buffer.from(signed.rawBody.toString("utf8").replace("2026-03-10", "2026-03-11")) }, clientSecret)).toBe(false);
@@ -44,6 +45,13 @@ describe("FITBIT notifications", () => {
     // Without the "&" the key is not Fitbit's.
     const withoutAmpersand = createHmac("sha1", clientSecret).update(signed.rawBody).digest("base64");
     expect(withoutAmpersand).not.toBe(headerOf(signed, "x-fitbit-signature"));
+  });
+
+  it("a notification counts as delivered only when answered 204 No Content, as Fitbit requires: a 200 is a failed delivery", async () => {
+    expect(webhook.acknowledge).toEqual({ status: 204 });
+    const mock = await startMockProvider(definition.spec, await fitbitFixtures(definition));
+    const ok = await startPushReceiver("FITBIT", () => ({ status: 200, headers: { "content-type": "application/json" }, body: '{"status":"accepted"}' }));
+    expect(await mock.pushExample(ok.url, 0, { secret: clientSecret })).toMatchObject({ status: 200, delivered: false });
   });
 
   it("the subscriber verification: 204 for the right code and 404 for a wrong one, as Fitbit checks both", async () => {

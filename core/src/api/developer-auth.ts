@@ -6,14 +6,15 @@ import { sendProblem } from "./problem.ts";
 
 /**
  * How a /v2 route authenticates (its `config.auth`): `required` (the default) needs dev-id and x-api-key
- * of one account; `optional` (the integration lists, public as in Terra) reads a dev-id to scope what it
- * shows and checks a key only when one is given; `none` serves everyone (the API's own description).
+ * of one account; `public` (the integration lists: `security: []` in Terra's spec) authenticates nothing —
+ * no key is checked, so none is ever refused — and reads a dev-id only to scope what it shows; `none`
+ * serves everyone (the API's own description).
  */
-export type RouteAuth = "required" | "optional" | "none";
+export type RouteAuth = "required" | "public" | "none";
 
 declare module "fastify" {
   interface FastifyRequest {
-    /** The developer account the request authenticated as (or, for `optional` routes, named). */
+    /** The developer account the request authenticated as (or, for `public` routes, named). */
     developer?: Developer;
   }
   interface FastifyContextConfig {
@@ -35,11 +36,9 @@ export function developerAuth(directory: DeveloperDirectory) {
     if (mode === "none") return;
     const devId = header(request, "dev-id");
     const apiKey = header(request, "x-api-key");
-    if (mode === "optional" && apiKey === undefined) {
-      if (devId !== undefined) {
-        const named = directory.get(devId);
-        if (named) request.developer = named;
-      }
+    if (mode === "public") {
+      const named = devId === undefined ? undefined : directory.get(devId);
+      if (named) request.developer = named;
       return;
     }
     if (devId === undefined || apiKey === undefined) {

@@ -1,7 +1,9 @@
 import rateLimit from "@fastify/rate-limit";
+import type { WebhookSpec } from "@tributary/schemas";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { ServerConfig } from "../config/config-schema.ts";
 import type { RuntimeConnector } from "../connectors/runtime-connector.ts";
+import { acknowledgement } from "../ingress/acknowledgement.ts";
 import { answerHandshake } from "../ingress/answer-handshake.ts";
 import { decodePushBody } from "../ingress/parse-push-body.ts";
 import { pushSettings, type ProviderPushConfig, type PushSettings } from "../ingress/push-settings.ts";
@@ -185,7 +187,7 @@ export async function hooksRoutes(app: FastifyInstance, options: HooksRoutesOpti
       if (isSubscriptionPing(webhook, rawBody)) {
         request.log.info({ provider }, "provider push: the subscription's ping, answered without its signature (its key comes with the subscription)");
         count(provider, "ignored");
-        return reply.code(200).send({ status: "accepted", notifications: 0, ignored: 1 });
+        return acknowledge(reply, webhook, { status: "accepted", notifications: 0, ignored: 1 });
       }
       if (!verified) {
         request.log.error(
@@ -259,9 +261,12 @@ export async function hooksRoutes(app: FastifyInstance, options: HooksRoutesOpti
       count(provider, "accepted");
     }
     if (ignored > 0) count(provider, "ignored", ignored);
-    return reply
-      .code(200)
-      .send({ status: "accepted", notifications: accepted.length, ...(skipped > 0 ? { skipped } : {}), ...(ignored > 0 ? { ignored } : {}) });
+    return acknowledge(reply, webhook, {
+      status: "accepted",
+      notifications: accepted.length,
+      ...(skipped > 0 ? { skipped } : {}),
+      ...(ignored > 0 ? { ignored } : {}),
+    });
   });
 
   // HEAD before GET: fastify would otherwise answer HEAD with the GET handler (Withings probes with HEAD).
@@ -302,6 +307,15 @@ export async function hooksRoutes(app: FastifyInstance, options: HooksRoutesOpti
     count(provider, "unavailable");
     return sendUnavailable(reply, message);
   }
+}
+
+/**
+ * An accepted push answered as its provider documents (`webhook.acknowledge`): the status it counts as
+ * delivered, with the summary unless that status carries no body (Fitbit's 204).
+ */
+function acknowledge(reply: FastifyReply, webhook: Pick<WebhookSpec, "acknowledge">, summary: Record<string, unknown>) {
+  const { status, withBody } = acknowledgement(webhook);
+  return withBody ? reply.code(status).send(summary) : reply.code(status).send();
 }
 
 /**

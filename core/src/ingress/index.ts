@@ -9,6 +9,7 @@ export * from "./read-notifications.ts";
 export * from "./select-action.ts";
 export * from "./event-type.ts";
 export * from "./answer-handshake.ts";
+export * from "./acknowledgement.ts";
 export { SIGNATURE_SCHEMES, type SignatureScheme, type SchemeInput } from "./schemes/index.ts";
 export * from "./fetch-notified-records.ts";
 export * from "./check-webhook-verification.ts";

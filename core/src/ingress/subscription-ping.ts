@@ -8,7 +8,7 @@ const MAX_PING_BYTES = 4096;
 /**
  * Whether a push that failed verification is the provider's subscription ping (`subscription.ping`):
  * Polar signs its PING with a key it shows only in the answer that follows, so no deployment can verify
- * it. Such a push is answered 200 and nothing is done; anything else still fails.
+ * it. Such a push is acknowledged (`webhook.acknowledge`) and nothing is done; anything else still fails.
  */
 export function isSubscriptionPing(webhook: WebhookSpec, rawBody: Buffer): boolean {
   const ping = webhook.subscription?.ping;

@@ -23,7 +23,7 @@ export { bearerToken, registerOAuthServer, type AuthOutcome, type GrantType, typ
 export { cursorSlice, decodeCursor, encodeCursor, linkHeader, nextPageUrl, offsetSlice, pageSlice } from "./paging.ts";
 export type { MockClient, MockUser } from "./parties.ts";
 export { s256Challenge } from "./pkce.ts";
-export { sendPush, signPush, timestampText, type PushOptions, type PushResponse, type SignedPush } from "./push-sender.ts";
+export { sendPush, signPush, timestampText, type PushOptions, type PushResponse, type SendPushOptions, type SignedPush } from "./push-sender.ts";
 export { createRequestBudget, type BudgetDecision, type BudgetHeaders, type BudgetKey, type BudgetWindow, type RequestBudget } from "./request-budget.ts";
 export { DEFAULT_MOCK_CLIENT } from "./spec-oauth.ts";
 export type { UrlAnswer } from "./url-answers.ts";

@@ -13,6 +13,7 @@ import { runHandshakes, type HandshakeOptions, type HandshakeResult } from "./ha
 import { createMockApp, queryRecord, type MockApp } from "./mock-app.ts";
 import { bearerToken, registerOAuthServer, type OAuthServer, type OAuthServerOptions } from "./oauth-server.ts";
 import { findUser, userKey, type MockClient, type MockUser } from "./parties.ts";
+import { acknowledgement } from "../ingress/acknowledgement.ts";
 import { sendPush, signPush, type PushOptions, type PushResponse } from "./push-sender.ts";
 import { headerSetsOf } from "../provider-http/rate-limited-wait.ts";
 import { createRequestBudget, type BudgetWindow, type RequestBudget } from "./request-budget.ts";
@@ -434,7 +435,9 @@ export function mockFromSpec(spec: ConnectorSpec, fixtures: SpecFixtures, option
       throw new UserError(ErrorCodes.MOCK_INVALID, `${spec.name} declares no webhook: the mock has nothing to push`, {
         hint: "Add a webhook section to the connector spec.",
       });
-    return sendPush(callbackUrl, signPush({ ...pushOptions, verify: webhook.verify, encoding: webhook.body ?? "json", payload }));
+    return sendPush(callbackUrl, signPush({ ...pushOptions, verify: webhook.verify, encoding: webhook.body ?? "json", payload }), {
+      acknowledgeStatus: acknowledgement(webhook).status,
+    });
   };
 
   return Object.assign(mock, {

@@ -75,18 +75,32 @@ export interface PushResponse {
   status: number;
   headers: Record<string, string>;
   body: string;
+  /**
+   * Whether the provider counts the push as delivered: the callback answered the status it documents
+   * (`webhook.acknowledge`). Any other answer, a 2xx included, is a failed delivery to the provider:
+   * retried, and held against the subscriber (Fitbit disables one that keeps failing).
+   */
+  delivered: boolean;
+}
+
+export interface SendPushOptions {
+  method?: string;
+  signal?: AbortSignal;
+  /** The status the provider counts as delivered (`acknowledgement(webhook).status`). @default 200 */
+  acknowledgeStatus?: number;
 }
 
 /** POSTs a signed push to a callback URL (any query the push carries is added to it). */
 export async function sendPush(
   url: string,
   push: SignedPush,
-  { method = "POST", signal }: { method?: string; signal?: AbortSignal } = {},
+  { method = "POST", signal, acknowledgeStatus = 200 }: SendPushOptions = {},
 ): Promise<PushResponse> {
   const target = new URL(url);
   for (const [name, value] of Object.entries(push.query)) target.searchParams.set(name, value);
   const response = await fetch(target, { method, headers: push.headers, body: push.body, ...(signal ? { signal } : {}) });
-  return { status: response.status, headers: Object.fromEntries(response.headers), body: await response.text() };
+  const body = await response.text();
+  return { status: response.status, headers: Object.fromEntries(response.headers), body, delivered: response.status === acknowledgeStatus };
 }
 
 export function timestampText(epochMs: number, unit: "seconds" | "ms" | "iso"): string {

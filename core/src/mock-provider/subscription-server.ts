@@ -5,6 +5,7 @@ import { formatTime } from "../streams/time-format.ts";
 import type { MockClock } from "./clock.ts";
 import type { ProviderErrorKind } from "./error-shapes.ts";
 import { runHandshakes } from "./handshakes.ts";
+import { acknowledgement } from "../ingress/acknowledgement.ts";
 import { sendPush, signPush } from "./push-sender.ts";
 import { setPointer } from "./set-pointer.ts";
 import { isRecord } from "../contracts/is-record.ts";
@@ -91,6 +92,8 @@ export function createSubscriptionServer(spec: ConnectorSpec, options: Subscript
 
     const ping = subscription.ping;
     if (ping) {
+      // The ping is a push like any other to the provider: delivered only when answered as it documents.
+      const acknowledgeStatus = acknowledgement(webhook).status;
       const verify = webhook.verify;
       const secretSource = "secret" in verify && verify.secret === "clientSecret" ? "clientSecret" : "pushSecret";
       const pushSecret = (subscription.settings ?? []).find((s) => s.setting === "pushSecret");
@@ -98,10 +101,10 @@ export function createSubscriptionServer(spec: ConnectorSpec, options: Subscript
       const sent = await sendPush(
         callbackUrl,
         signPush({ verify: webhook.verify, encoding: webhook.body ?? "json", payload: ping.example, secret: secret ?? "" }),
-        { signal: AbortSignal.timeout(options.handshakeTimeoutMs ?? 2000) },
+        { signal: AbortSignal.timeout(options.handshakeTimeoutMs ?? 2000), acknowledgeStatus },
       ).catch(() => undefined);
-      if (!sent || sent.status < 200 || sent.status > 299)
-        return { kind: "bad_request", message: `url: the ping was answered ${sent ? sent.status : "with nothing"}, not 200` };
+      if (!sent?.delivered)
+        return { kind: "bad_request", message: `url: the ping was answered ${sent ? sent.status : "with nothing"}, not ${acknowledgeStatus}` };
     }
     mine.push(record);
     byClient.set(clientId, mine);

@@ -231,7 +231,7 @@ export const SubscriptionSpec = closed({
       },
       {
         description:
-          "A push the provider sends when the subscription is created, signed with a secret it shows only in its answer (Polar's PING): answered 200 whatever its signature, and nothing is done. Its event must be ignored.",
+          "A push the provider sends when the subscription is created, signed with a secret it shows only in its answer (Polar's PING): acknowledged (`acknowledge`) whatever its signature, and nothing is done. Its event must be ignored.",
       },
     ),
   ),
@@ -248,8 +248,25 @@ export const SubscriptionSpec = closed({
 });
 export type SubscriptionSpec = Static<typeof SubscriptionSpec>;
 
+/**
+ * How an accepted push is answered: the status the provider counts as delivered. Providers differ and
+ * are strict about it (Fitbit wants 204 and disables a subscriber that keeps answering anything else).
+ */
+export const AcknowledgeSpec = closed(
+  {
+    status: Type.Integer({
+      minimum: 200,
+      maximum: 299,
+      description: "The 2xx status of an accepted push; 204 and 205 are sent without a body. @default 200",
+    }),
+  },
+  { description: "The answer the provider documents for an accepted push (Fitbit: { status: 204 }). Without it: 200 with a JSON summary." },
+);
+export type AcknowledgeSpec = Static<typeof AcknowledgeSpec>;
+
 export const WebhookSpec = closed({
   verify: VerifySpec,
+  acknowledge: Type.Optional(AcknowledgeSpec),
   body: Type.Optional(Type.Union([Type.Literal("json"), Type.Literal("form")], { description: 'Body encoding. @default "json"' })),
   handshakes: Type.Optional(Type.Array(HandshakeSpec)),
   batch: Type.Optional(BatchSpec),

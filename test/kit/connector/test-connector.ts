@@ -3,9 +3,9 @@ import type { AddressInfo } from "node:net";
 import { checkConnectorExamples } from "@tributary/core/authoring";
 import { compileConnector } from "@tributary/core/connectors";
 import { ErrorCodes } from "@tributary/core/contracts";
-import { answerHandshake, checkWebhookVerification, type CheckWebhookVerificationOptions } from "@tributary/core/ingress";
+import { acknowledgement, answerHandshake, checkWebhookVerification, type CheckWebhookVerificationOptions } from "@tributary/core/ingress";
 import { silentLogger } from "@tributary/core/log";
-import { runHandshakes, type MockFromSpecOptions, type MockProvider, type SpecFixtures } from "@tributary/core/mock-provider";
+import { runHandshakes, sendPush, signPush, type MockFromSpecOptions, type MockProvider, type SpecFixtures } from "@tributary/core/mock-provider";
 import { validateConnector, type ConnectorDefinition } from "@tributary/core/spec";
 import type { DataType } from "@tributary/schemas";
 import { describe, expect, it, onTestFinished } from "vitest";
@@ -42,9 +42,10 @@ export interface TestConnectorOptions {
  * records (through the mock's paging for HTTP streams), every answer one the connector takes; a 401
  * leads to exactly one refresh (or, with nothing to refresh, ends as access revoked); a 429 answered the
  * provider's way is waited out as the provider says before the request is made again; the webhook
- * accepts a right signature and refuses a wrong, stale or replayed one; handshakes answer. The reads of
- * the 401 and 429 checks are everything the connector reads for the user: its streams over the window
- * and the pulls its example pushes trigger. A check that cannot apply to the connector is still a test,
+ * accepts a right signature and refuses a wrong, stale or replayed one; an accepted push is answered the
+ * status the spec declares (`webhook.acknowledge`), the one the mock, as the provider, counts delivered;
+ * handshakes answer. The reads of the 401 and 429 checks are everything the connector reads for the
+ * user: its streams over the window and the pulls its example pushes trigger. A check that cannot apply to the connector is still a test,
  * named "not applicable: <why>", which asserts the why — never a silent pass.
  */
 export function testConnector(load: ConnectorDefinition | (() => ConnectorDefinition), options: TestConnectorOptions): void {
@@ -275,6 +276,26 @@ export function testConnector(load: ConnectorDefinition | (() => ConnectorDefini
           });
         }
       }
+      const ack = acknowledgement(webhook);
+      it(`an accepted push is answered ${ack.status}${ack.withBody ? "" : " with no body"} (webhook.acknowledge), which the provider counts as delivered; any other answer is a failed delivery`, async () => {
+        // The push as the provider sends it; the callback answers as the webhook route answers an accepted one.
+        const push = signPush({ verify: webhook.verify, encoding: webhook.body ?? "json", payload: webhook.examples?.[0]?.body ?? {}, secret: "test-secret" });
+        const answeredWith = async (status: number) => {
+          const server = createServer((request, response) => {
+            request.resume().on("end", () => response.writeHead(status).end());
+          });
+          await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+          onTestFinished(() => new Promise<void>((resolve) => server.close(() => resolve())));
+          const { port } = server.address() as AddressInfo;
+          return sendPush(`http://127.0.0.1:${port}/hooks/${spec.name}`, push, { acknowledgeStatus: ack.status });
+        };
+        expect(ack.status, "a 2xx status").toBeGreaterThanOrEqual(200);
+        expect(ack.status, "a 2xx status").toBeLessThan(300);
+        expect(await answeredWith(ack.status)).toMatchObject({ status: ack.status, delivered: true });
+        // The other answer a receiver would most likely give: 200 where the provider wants another status, else 204.
+        const other = ack.status === 200 ? 204 : 200;
+        expect(await answeredWith(other)).toMatchObject({ status: other, delivered: false });
+      });
       const handshakes = webhook.handshakes ?? [];
       if (handshakes.length === 0) {
         it("handshakes: not applicable (the webhook declares none)", () => {

@@ -2,18 +2,18 @@ import type { FastifyInstance } from "fastify";
 import type { RuntimeConnector } from "../../connectors/runtime-connector.ts";
 import { isEnabledProvider, offers } from "../offered-providers.ts";
 import { TAGS } from "../openapi-docs.ts";
-import { badRequest, commonErrors, jsonResponse, unauthorized } from "../schemas/responses.ts";
+import { badRequest, commonErrors, jsonResponse } from "../schemas/responses.ts";
 import { ref } from "../schemas/terra-components.ts";
 import type { V2Context } from "../v2-api.ts";
 
 const TERRA_TYPES = ["activity", "body", "nutrition", "daily", "sleep", "menstruation"] as const;
 
-/** Optional: a dev-id scopes `enabled`; a key, when given, must be right. */
-const optionalAuth = { security: [{}, { ApiKeyAuth: [], DevID: [] }, { DevID: [] }] as Array<Record<string, string[]>> };
+/** Public, as Terra's spec declares them (`security: []`): no key is checked, a wrong one is not refused. */
+const publicRoute = { security: [] as Array<Record<string, string[]>> };
 
 /**
- * The providers of this server, from its registered connectors. Public, as in Terra: a dev-id (with or
- * without its key) shows which of them that developer offers.
+ * The providers of this server, from its registered connectors. Public, as in Terra: a dev-id header
+ * that names an account shows which of them that developer offers (`enabled`).
  */
 export async function integrationRoutes(app: FastifyInstance, v2: V2Context): Promise<void> {
   const registry = v2.services.registry;
@@ -23,11 +23,11 @@ export async function integrationRoutes(app: FastifyInstance, v2: V2Context): Pr
   app.get(
     "/integrations",
     {
-      config: { auth: "optional" },
+      config: { auth: "public" },
       schema: {
         tags: [TAGS.integrations],
         summary: "Providers you can connect",
-        ...optionalAuth,
+        ...publicRoute,
         response: {
           200: jsonResponse("Provider names.", {
             type: "object",
@@ -38,7 +38,6 @@ export async function integrationRoutes(app: FastifyInstance, v2: V2Context): Pr
               sdk_providers: { type: "array", items: { type: "string" }, description: "Providers connected through a mobile SDK (none here)." },
             },
           }),
-          401: unauthorized,
           ...commonErrors,
         },
       },
@@ -56,11 +55,11 @@ export async function integrationRoutes(app: FastifyInstance, v2: V2Context): Pr
   app.get<{ Querystring: { sdk?: boolean } }>(
     "/integrations/detailed",
     {
-      config: { auth: "optional" },
+      config: { auth: "public" },
       schema: {
         tags: [TAGS.integrations],
         summary: "Every provider, with name, icon and data types",
-        ...optionalAuth,
+        ...publicRoute,
         querystring: { type: "object", properties: { sdk: { type: "boolean", description: "Include SDK-only providers (there are none here)." } } },
         response: {
           200: jsonResponse("The providers.", {
@@ -69,7 +68,6 @@ export async function integrationRoutes(app: FastifyInstance, v2: V2Context): Pr
             properties: { status: { type: "string", enum: ["success"] }, providers: { type: "array", items: ref("IntegrationProvider") } },
           }),
           400: badRequest,
-          401: unauthorized,
           ...commonErrors,
         },
       },

@@ -140,6 +140,14 @@ describe("signPush + sendPush", () => {
     expect(header(got, "x-sig")).toBe(createHmac("sha256", "push-secret").update(raw).digest("hex"));
   });
 
+  it("counts a push delivered only when answered the status the provider documents: any other answer, a 2xx included, is a failure", async () => {
+    const push = signPush({ verify: { scheme: "none", reason: "test" }, payload: NOTIFICATION, secret: "" });
+    // The receiver answers 204, as Fitbit wants; a provider that wants 200 counts that a failed delivery.
+    expect(await sendPush(callback, push, { acknowledgeStatus: 204 })).toMatchObject({ status: 204, delivered: true });
+    expect(await sendPush(callback, push, { acknowledgeStatus: 200 })).toMatchObject({ status: 204, delivered: false });
+    expect(await sendPush(callback, push)).toMatchObject({ status: 204, delivered: false });
+  });
+
   it("refuses what cannot be encoded: nested form fields, a token inside raw bytes", () => {
     expect(() => signPush({ verify: { scheme: "none", reason: "x" }, encoding: "form", payload: { a: { b: 1 } }, secret: "s" })).toThrow(/not a plain value/);
     expect(() => signPush({ verify: { scheme: "token", in: "body", name: "/t" }, payload: "{}", secret: "s" })).toThrow(/raw bytes/);
