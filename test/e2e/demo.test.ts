@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { runDemo } from "@tributary/core/demo";
 import { silentLogger } from "@tributary/core/log";
 import { TEST_REDIS_URL } from "@tributary/test-kit";
+import { spawnCli } from "../kit/spawn-cli.ts";
 
 /**
  * The README's main command, as a newcomer runs it: embedded database, local Redis, signed deliveries.
@@ -34,5 +35,24 @@ describe("the sandbox demo (pnpm start)", () => {
     expect(result.received.length).toBeGreaterThanOrEqual(8);
     expect(Number(done![2])).toBe(result.records);
     expect(lines.some((line) => line.includes("embedded PostgreSQL (PGlite)"))).toBe(true);
+  });
+
+  it("keeps to its own embedded store with DATABASE_URL set (a deployment's database never sees its users)", { timeout: 180_000 }, async () => {
+    const dir = await mkdtemp(join(tmpdir(), "tributary-demo-env-"));
+    try {
+      // Unreachable: had the demo used it, it would have failed before connecting its user.
+      const run = spawnCli(["demo", "--no-widget", "--days", "5", "--data-dir", dir], {
+        ...process.env,
+        REDIS_URL: TEST_REDIS_URL,
+        DATABASE_URL: "postgres://deployment@127.0.0.1:1/deployment",
+      });
+      const { code } = await run.exited;
+      expect(code, run.output()).toBe(0);
+      expect(run.output()).toContain(`• DATABASE_URL is set: not used, the demo keeps to its own embedded store in ${dir}`);
+      expect(run.output()).toContain(`• State store: embedded PostgreSQL (PGlite) in ${dir}`);
+      expect(run.output()).toMatch(/✓ Done: \d+ signed payloads/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,9 +1,9 @@
 import { randomBytes } from "node:crypto";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { startDemoWidget, startLocalReceiver, type DemoWidget, type LocalReceiver } from "@tributary/core/demo";
+import { loadDemoConfigDestinations, startDemoWidget, startLocalReceiver, type DemoWidget, type LocalReceiver } from "@tributary/core/demo";
 import { silentLogger } from "@tributary/core/log";
 import { TEST_REDIS_URL } from "@tributary/test-kit";
 import { freePort } from "../kit/free-port.ts";
@@ -13,10 +13,12 @@ import { until } from "../kit/until.ts";
 describe("the demo's connect widget", () => {
   let demo: DemoWidget | undefined;
   let receiver: LocalReceiver | undefined;
+  let operatorHook: LocalReceiver | undefined;
   let dataDir: string | undefined;
   afterAll(async () => {
     await demo?.close();
     await receiver?.close();
+    await operatorHook?.close();
     if (dataDir) await rm(dataDir, { recursive: true, force: true });
   });
 
@@ -26,11 +28,20 @@ describe("the demo's connect widget", () => {
     dataDir = await mkdtemp(join(tmpdir(), "tributary-demo-widget-"));
     const signingSecret = randomBytes(12).toString("hex");
     receiver = await startLocalReceiver({ signingSecret });
+    // `tributary demo --config <file>`: the widget act delivers to the file's destinations too.
+    const hookSecret = randomBytes(12).toString("hex");
+    operatorHook = await startLocalReceiver({ signingSecret: hookSecret });
+    const configFile = join(dataDir, "operator.yaml");
+    await writeFile(
+      configFile,
+      `api: { apiKeys: ["${randomBytes(12).toString("hex")}"] }\ndestinations:\n  - { name: hook, type: webhook, options: { url: "${operatorHook.url}", signingSecret: "${hookSecret}" } }\n`,
+    );
     const lines: string[] = [];
     demo = await startDemoWidget({
       redisUrl: TEST_REDIS_URL,
       dataDir,
       receiver: { url: receiver.url, signingSecret },
+      configDestinations: await loadDemoConfigDestinations(configFile),
       port: await freePort(),
       log: silentLogger(),
       print: (line) => lines.push(line),
@@ -65,6 +76,14 @@ describe("the demo's connect widget", () => {
     await until(
       "auth",
       async () => (receiver!.received.some((entry) => entry.payload.type === "auth" && (entry.payload.user as any)?.user_id === userId) ? true : undefined),
+      30_000,
+    );
+    await until(
+      "auth at the config's destination",
+      async () =>
+        operatorHook!.received.some((entry) => entry.payload.type === "auth" && entry.issues.length === 0 && (entry.payload.user as any)?.user_id === userId)
+          ? true
+          : undefined,
       30_000,
     );
 

@@ -14,6 +14,7 @@ import { openState } from "../runtime/open-state.ts";
 import { loadConnectorFile } from "../spec/load-connector.ts";
 import { readPointer } from "../spec/pointer.ts";
 import type { ConnectorDefinition } from "../spec/define-connector.ts";
+import { DEMO_RECEIVER, registerDestinationPlugins, type DemoConfigDestinations } from "./config-destinations.ts";
 
 /** Spec connectors whose mock runs locally: the demo serves their OAuth and API from their fixtures. */
 const MOCKED_CONNECTORS = ["@tributary/connector-insiders", "@tributary/connector-peloton", "@tributary/connector-xert"];
@@ -21,12 +22,13 @@ const DAY_MS = 86_400_000;
 
 export interface DemoWidgetOptions {
   redisUrl: string;
-  databaseUrl?: string | undefined;
-  /** The demo's own data folder, never a deployment's. */
+  /** The demo's own data folder (its embedded store), never a deployment's. */
   dataDir: string;
   encryptionKey?: string | undefined;
   /** Where the demo's deliveries go (its local receiver). */
   receiver: { url: string; signingSecret: string };
+  /** Deliver to these destinations of the operator's config too (asked for with --config). */
+  configDestinations?: DemoConfigDestinations | undefined;
   /** @default 3000 */
   port?: number;
   log: Logger;
@@ -87,12 +89,17 @@ providers:
   SANDBOX: { backfillDays: 7 }
 ${providers.join("\n")}
 destinations:
-  - { name: demo-receiver, type: webhook, options: { url: "${options.receiver.url}" } }
+  - { name: ${DEMO_RECEIVER}, type: webhook, options: { url: "${options.receiver.url}" } }
 `;
   const registry = createPluginRegistry(mocked);
   await registry.load(["@tributary/connector-sandbox", "@tributary/destination-webhook"]);
   const config = validateConfigSource(parseConfigSource(yaml, "demo", {}), registry);
-  const store = await openState({ databaseUrl: options.databaseUrl, dataDir: options.dataDir, encryptionKey: options.encryptionKey, log });
+  // Checked against their plugins when the operator's file was loaded; they belong to the demo's developer.
+  if (options.configDestinations) {
+    registerDestinationPlugins(registry, options.configDestinations.plugins);
+    config.destinations.push(...options.configDestinations.entries);
+  }
+  const store = await openState({ dataDir: options.dataDir, encryptionKey: options.encryptionKey, log });
   const app = await buildApp({ config, registry, log, prefix: `tributary-demo-${randomUUID().slice(0, 8)}`, store });
   app.startWorkers();
   const { url } = await app.startHttp();

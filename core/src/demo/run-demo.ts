@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from "node:crypto";
+import { buildDestinations } from "../app/build-destinations.ts";
 import type { Destination } from "../contracts/destination.ts";
 import type { Logger } from "../log/logger.ts";
 import { ensureRedis } from "../queue/ensure-redis.ts";
@@ -7,16 +8,19 @@ import { connectUser } from "../services/connect-user.ts";
 import { createRuntime } from "../runtime/create-runtime.ts";
 import { openState } from "../runtime/open-state.ts";
 import { waitForIdle } from "../runtime/wait-for-idle.ts";
+import { DEMO_RECEIVER, describeConfigDestinations, registerDestinationPlugins, type DemoConfigDestinations } from "./config-destinations.ts";
 import { startLocalReceiver, type ReceivedPayload } from "./local-receiver.ts";
 
 export interface DemoOptions {
   redisUrl: string;
-  databaseUrl?: string;
+  /** The demo's own embedded store lives here; never a deployment's database (DATABASE_URL is not read). */
   dataDir: string;
   encryptionKey?: string;
   days: number;
   /** Leave the receiver listening (the widget act delivers to it); `closeReceiver` ends it. */
   keepReceiver?: boolean;
+  /** Deliver to these destinations of the operator's config too (asked for with --config), beside the receiver. */
+  configDestinations?: DemoConfigDestinations | undefined;
   log: Logger;
   print: (line: string) => void;
 }
@@ -47,11 +51,13 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   const redis = await ensureRedis(options.redisUrl, log);
   print(`• Redis at ${new URL(options.redisUrl).host}${redis.started ? " (started a local redis-server)" : ""}`);
 
-  const store = await openState({ databaseUrl: options.databaseUrl, dataDir: options.dataDir, encryptionKey: options.encryptionKey, log });
-  print(`• State store: ${store.db.kind === "pglite" ? `embedded PostgreSQL (PGlite) in ${options.dataDir}` : "PostgreSQL (DATABASE_URL)"}`);
+  const store = await openState({ dataDir: options.dataDir, encryptionKey: options.encryptionKey, log });
+  print(`• State store: embedded PostgreSQL (PGlite) in ${options.dataDir}`);
 
   const registry = createPluginRegistry();
   await registry.load(["@tributary/connector-sandbox", "@tributary/destination-webhook"]);
+  const lent = options.configDestinations;
+  if (lent) registerDestinationPlugins(registry, lent.plugins);
 
   const signingSecret = randomBytes(24).toString("hex");
   const receiver = await startLocalReceiver({ signingSecret, onPayload: (entry) => print(describe(entry)) });
@@ -59,7 +65,12 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
 
   const webhook: Destination = registry
     .destination("webhook")
-    .create({ url: receiver.url, signingSecret }, { name: "demo-receiver", log, lookup: () => undefined });
+    .create({ url: receiver.url, signingSecret }, { name: DEMO_RECEIVER, log, lookup: () => undefined });
+  const destinations = new Map([
+    [DEMO_RECEIVER, { destination: webhook }],
+    ...(lent ? buildDestinations({ destinations: lent.entries, developers: [] }, registry, log) : []),
+  ]);
+  if (lent) print(`• Also delivering to the destinations of ${lent.file}: ${describeConfigDestinations(lent)}`);
   // A private queue prefix: the demo never touches another deployment's jobs on the same Redis.
   const prefix = `tributary-demo-${randomUUID().slice(0, 8)}`;
   const runtime = createRuntime({
@@ -67,7 +78,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     prefix,
     store,
     registry,
-    destinations: new Map([["demo-receiver", { destination: webhook }]]),
+    destinations,
     providers: { SANDBOX: { backfillDays: options.days } },
     log,
   });

@@ -202,6 +202,54 @@ describe("tributary connector run --recorded", () => {
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/ERR_RECORDING_MISSING: no recording answers GET \/partner\/v1\/users\/usr_7Hq2Lm\/activities/);
     expect(run.stdout).toBe("");
+    expect(run.stderr).not.toContain("assumed");
+  });
+
+  // Records, not the run's generated Terra user ids: what two runs over the same recordings must share.
+  const recordsOf = (stdout: string) =>
+    payloads(stdout)
+      .flatMap((payload: any) => payload.data ?? [payload.athlete])
+      .map((record) => JSON.stringify(record))
+      .sort();
+
+  it.each([
+    ["connectors/strava", "--from 2026-03-01 --to 2026-04-01 (the windows of 1 recorded request)", ["--user", "48213377"]],
+    ["connectors/insiders", "--from 2026-03-01 --to 2026-04-01 --user usr_7Hq2Lm (the windows of 2 recorded requests)", ["--user", "usr_7Hq2Lm"]],
+    // A push's pull of another week lies apart: the week the pull's own recordings answer is taken.
+    ["connectors/fitbit", "--from 2026-03-09 --to 2026-03-16 (the windows of 18 recorded requests; 1 recorded request of other windows left out)", []],
+  ])(
+    "%s without --from/--to/--user: the window (and the one user) the recordings answer, said on stderr, the same records as with the flags",
+    async (folder, assumed, user) => {
+      const recorded = join(ROOT, folder, "recordings");
+      const bare = await cli("connector", "run", folder, "--recorded", recorded);
+      expect(bare.code, bare.stderr).toBe(0);
+      expect(bare.stderr).toContain(`• assumed from the recordings: ${assumed}`);
+      const [, from, to] = /--from (\S+) --to (\S+)/.exec(assumed)!;
+      const flagged = await cli("connector", "run", folder, "--recorded", recorded, "--from", from!, "--to", to!, ...user);
+      expect(flagged.code, flagged.stderr).toBe(0);
+      expect(flagged.stderr).not.toContain("assumed");
+      expect(recordsOf(bare.stdout).length).toBeGreaterThan(0);
+      expect(recordsOf(bare.stdout)).toEqual(recordsOf(flagged.stdout));
+    },
+  );
+
+  it("an explicit flag wins over the recordings: --user of another member is used (and not recorded), only the window is assumed", async () => {
+    const run = await cli("connector", "run", "INSIDERS", "--recorded", join(INSIDERS_DIR, "recordings"), "--user", "usr_other");
+    expect(run.stderr).toContain("• assumed from the recordings: --from 2026-03-01 --to 2026-04-01 (");
+    expect(run.stderr).not.toContain("--user usr_7Hq2Lm");
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain("no recording answers GET /partner/v1/users/usr_other/activities");
+  });
+
+  it("recordings that answer no window of the connector's streams: --from and --to are required (exit 2)", async () => {
+    const dir = join(work, "windowless-recordings");
+    cpSync(join(INSIDERS_DIR, "recordings", "0002-get-partner-v1-users-usr-7hq2lm-activities-act-01jnq3r7zc-sample.json"), join(dir, "0001-sample.json"), {
+      recursive: true,
+    });
+    const run = await cli("connector", "run", "INSIDERS", "--recorded", dir);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(`--from and --to are required: no recording in ${dir} answers a window of INSIDERS's streams`);
+    expect(run.stdout).toBe("");
   });
 
   it.each([
@@ -211,7 +259,6 @@ describe("tributary connector run --recorded", () => {
     [["INSIDERS", "--recorded", join(INSIDERS_DIR, "recordings"), "--from", "2026-04-01", "--to", "2026-03-01"], "is not after --from"],
     [["INSIDERS", "--recorded", join(INSIDERS_DIR, "recordings"), ...MARCH, "--now", "soon"], '--now "soon" is not a date'],
     [["INSIDERS", "--recorded", join(INSIDERS_DIR, "recordings"), ...MARCH, "--pushes"], "--pushes replays the windows the example pushes name"],
-    [["INSIDERS", "--recorded", join(INSIDERS_DIR, "recordings")], "--from and --to are required"],
     [["INSIDERS", ...MARCH], "required option '--recorded <dir>'"],
   ])("usage mistake %j: one clear line, exit 2", async (args, message) => {
     const run = await cli("connector", "run", ...args);

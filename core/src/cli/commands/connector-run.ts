@@ -9,7 +9,8 @@ import type { RuntimeConnector } from "../../connectors/runtime-connector.ts";
 import { operatorMessage } from "../../errors/tributary-error.ts";
 import { createUndiciTransport } from "../../provider-http/undici-transport.ts";
 import type { ProviderTransport } from "../../provider-http/transport.ts";
-import { loadRecordings } from "../../recordings/load-recordings.ts";
+import { loadRecordings, type RecordingSet } from "../../recordings/load-recordings.ts";
+import { recordedSpan } from "../../recordings/recorded-span.ts";
 import { recordedTransport } from "../../recordings/recorded-transport.ts";
 import { pullConnector, type ConnectorPullSummary } from "./connector-pull.ts";
 import { replayExamplePushes } from "./connector-push-pulls.ts";
@@ -78,16 +79,19 @@ export function registerConnectorRunCommand(connector: Command): Command {
           "Drop --from and --to, or drop --pushes to read the streams over that window.",
         );
       }
-      const range = options.pushes ? undefined : parseRange(options.from, options.to);
-      // Recorded answers carry no clock: replayed as of the end of their window, a provider that serves
-      // only recent history (Polar: 30 days) answers what it answered then.
-      const now = options.now !== undefined ? parseDateOption(options.now, "--now") : (range?.end ?? new Date());
       if (!existsSync(options.recorded) || !statSync(options.recorded).isDirectory()) {
         throw usageError(`no recordings folder at ${options.recorded}`, "Give the folder of recorded exchanges, e.g. connectors/<name>/recordings.");
       }
       const found = await connectorOrFail(target, options);
       if (!found) return;
-      const transport = recordedTransport(await loadRecordings(options.recorded));
+      const givenNow = options.now !== undefined ? parseDateOption(options.now, "--now") : undefined;
+      const recordings = await loadRecordings(options.recorded);
+      const pull = options.pushes ? undefined : pullFromRecordings(found, recordings, options);
+      const range = pull?.range;
+      // Recorded answers carry no clock: replayed as of the end of their window, a provider that serves
+      // only recent history (Polar: 30 days) answers what it answered then.
+      const now = givenNow ?? range?.end ?? new Date();
+      const transport = recordedTransport(recordings);
       if (!range) {
         if (!found.definition.spec.webhook?.examples?.length)
           throw usageError(
@@ -105,8 +109,51 @@ export function registerConnectorRunCommand(connector: Command): Command {
         });
         return;
       }
-      await pullAndPrint(found, transport, range, { providerUserId: options.user, now });
+      await pullAndPrint(found, transport, range, { providerUserId: pull?.user, now });
     });
+}
+
+/**
+ * --from, --to and --user, each as given or else as the recordings say: the span of the windows they
+ * answer, and the user when they name exactly one. What was assumed is said on stderr.
+ */
+function pullFromRecordings(
+  connector: RuntimeConnector,
+  recordings: RecordingSet,
+  options: PullCommandOptions,
+): { range: { start: Date; end: Date }; user: string | undefined } {
+  if (options.from !== undefined && options.to !== undefined && options.user !== undefined)
+    return { range: parseRange(options.from, options.to), user: options.user };
+  const span = recordedSpan(connector.definition.spec, recordings);
+  const from = options.from ?? (span.range ? dateText(span.range.start) : undefined);
+  const to = options.to ?? (span.range ? dateText(span.range.end) : undefined);
+  if (from === undefined || to === undefined) {
+    throw usageError(
+      `--from and --to are required: no recording in ${recordings.dir} answers a window of ${connector.name}'s streams`,
+      "Give the window to pull, e.g. --from 2026-03-01 --to 2026-04-01 (the end is exclusive).",
+    );
+  }
+  // A mistake in a given flag is said alone, before anything is assumed.
+  const range = parseRange(from, to);
+  const user = options.user ?? (span.users.length === 1 ? span.users[0] : undefined);
+  const assumed = [
+    options.from === undefined ? `--from ${from}` : "",
+    options.to === undefined ? `--to ${to}` : "",
+    options.user === undefined && user !== undefined ? `--user ${user}` : "",
+  ].filter(Boolean);
+  if (assumed.length > 0) {
+    const requests = (n: number) => `${n} recorded request${n === 1 ? "" : "s"}`;
+    const outside = span.outside > 0 ? `; ${requests(span.outside)} of other windows left out` : "";
+    const users = user === undefined && span.users.length > 1 ? `; they name ${span.users.length} users, give --user for one` : "";
+    console.error(`• assumed from the recordings: ${assumed.join(" ")} (the windows of ${requests(span.windows)}${outside}${users})`);
+  }
+  return { range, user };
+}
+
+/** A date as the flags take it: the day alone at midnight UTC, else the instant. */
+function dateText(date: Date): string {
+  const iso = date.toISOString();
+  return iso.endsWith("T00:00:00.000Z") ? iso.slice(0, 10) : iso;
 }
 
 /** `tributary connector dryrun <name|path>`: the same against the live provider, with the user's credentials. */
