@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import type { ProviderTransport } from "@tributary/core/provider-http";
 import { loadRecordings, recordedTransport } from "@tributary/core/recordings";
 import { createMemoryCursorRepository } from "@tributary/core/state";
 import { connectorClient, connectorRun, inStableOrder, payloadOutline, pullAndMap, type PullResult } from "@tributary/test-kit/connector";
@@ -24,15 +25,18 @@ describe("WITHINGS mapping, by hand", () => {
       now,
     });
     expect(pull.failures()).toEqual([]);
-    expect(pull.delivered()).toHaveLength(3 + 2 + 2 + 3);
+    expect(pull.delivered()).toHaveLength(4 + 2 + 2 + 3);
   });
 
   it("`tributary connector run --from 2026-03-01 --to 2026-04-01` over them prints exactly those records, each payload valid", async () => {
     const run = await connectorRun(CONNECTOR_DIR, RECORDINGS_DIR, { from: "2026-03-01", to: "2026-04-01", user: INES, now: "2026-04-15T00:00:00Z" });
     expect(run.code, run.stderr).toBe(0);
-    expect(run.stderr).toContain("✓ WITHINGS: 10 valid records in 4 payloads, 0 invalid");
+    expect(run.stderr).toContain("✓ WITHINGS: 11 valid records in 4 payloads, 0 invalid");
     expect(payloadOutline(run)).toEqual([
-      ["body", ["2026-03-02T00:00:00.000000+00:00", "2026-03-05T00:00:00.000000+00:00", "2026-03-09T00:00:00.000000+00:00"]],
+      [
+        "body",
+        ["2026-03-02T00:00:00.000000+01:00", "2026-03-05T00:00:00.000000+01:00", "2026-03-09T00:00:00.000000+01:00", "2026-03-29T00:00:00.000000+01:00"],
+      ],
       ["sleep", ["2480311", "2480377"]],
       ["daily", ["2026-03-02T00:00:00.000000+01:00", "2026-03-03T00:00:00.000000+01:00"]],
       ["activity", ["3398001", "3398002", "3398003"]],
@@ -53,12 +57,12 @@ describe("WITHINGS mapping, by hand", () => {
     expect(inStableOrder(run.records)).toEqual(inStableOrder(pull.delivered()));
   }, 120_000);
 
-  it("measure groups → one Body a day (UTC days on a first read, before the connection knew Ines's zone), each measure at Europe/Paris's offset: value × 10^unit, kg → g, hydration as a share of the weight", () => {
+  it("measure groups → one Body a day (Ines's days in Paris from the first read: the probe said her zone), each measure at Europe/Paris's offset: value × 10^unit, kg → g, hydration as a share of the weight", () => {
     const [march2, march5, march9] = of("measures");
     expect(march2.metadata).toEqual({
-      start_time: "2026-03-02T00:00:00.000000+00:00",
-      end_time: "2026-03-03T00:00:00.000000+00:00",
-      timestamp_localization: 0,
+      start_time: "2026-03-02T00:00:00.000000+01:00",
+      end_time: "2026-03-03T00:00:00.000000+01:00",
+      timestamp_localization: 1,
     });
     // 72450 × 10^-3 kg; fat 184 × 10^-1 %; fat-free 59119 g; muscle 56890 g; bone 2950 g; water 41.230 / 72.450 = 56.908…%
     expect(march2.measurements_data.measurements).toEqual([
@@ -83,23 +87,39 @@ describe("WITHINGS mapping, by hand", () => {
       { measurement_time: "2026-03-05T08:01:00.000000+01:00", height_cm: 178 },
     ]);
     expect(march9).toEqual({
-      metadata: { start_time: "2026-03-09T00:00:00.000000+00:00", end_time: "2026-03-10T00:00:00.000000+00:00", timestamp_localization: 0 },
+      metadata: { start_time: "2026-03-09T00:00:00.000000+01:00", end_time: "2026-03-10T00:00:00.000000+01:00", timestamp_localization: 1 },
       temperature_data: { skin_temperature_samples: [{ timestamp: "2026-03-09T23:15:00.000000+01:00", temperature_celsius: 34.12 }] },
     });
   });
 
-  it("once the connection knows Ines's zone, a Body is her day in Paris: 29 March, the clocks go forward, lasts 23 hours", async () => {
+  it("a new connection's first read is already Ines's days in Paris (the probe asks her zone first): 29 March, the clocks go forward, lasts 23 hours", async () => {
     const cursors = createMemoryCursorRepository();
-    const client = connectorClient(withings(), { transport: recordedTransport(await loadRecordings(RECORDINGS_DIR)) });
-    // March's first read learns Europe/Paris (the measure answers' timezone); the next one cuts Paris days.
-    await pullAndMap(withings(), client, { window: MARCH, providerUserId: INES, now, cursors, streams: ["measures"] });
-    const day = await pullAndMap(withings(), client, {
-      window: { start: new Date("2026-03-29T00:00:00Z"), end: new Date("2026-03-30T00:00:00Z") },
-      providerUserId: INES,
-      now,
-      cursors,
-      streams: ["measures"],
-    });
+    const recorded = recordedTransport(await loadRecordings(RECORDINGS_DIR));
+    const bodies: string[] = [];
+    const transport: ProviderTransport = (request) => {
+      bodies.push(String(request.body ?? ""));
+      return recorded(request);
+    };
+    const client = connectorClient(withings(), { transport });
+    const read = () =>
+      pullAndMap(withings(), client, {
+        window: { start: new Date("2026-03-29T00:00:00Z"), end: new Date("2026-03-30T00:00:00Z") },
+        providerUserId: INES,
+        now,
+        cursors,
+        streams: ["measures"],
+      });
+    const day = await read();
+    // The probe (groups changed after the window's end, 30 March 00:00Z), then Paris' 29th and 30th.
+    const probes = bodies.filter((body) => new URLSearchParams(body).has("lastupdate"));
+    expect(probes.map((body) => new URLSearchParams(body).get("lastupdate"))).toEqual(["1774828800"]);
+    expect(bodies.filter((body) => new URLSearchParams(body).has("startdate")).map((body) => new URLSearchParams(body).get("startdate"))).toEqual([
+      "1774738800",
+      "1774821600",
+    ]);
+    // The zone is the connection's now: the next read asks no probe.
+    await read();
+    expect(bodies.filter((body) => new URLSearchParams(body).has("lastupdate"))).toHaveLength(1);
     expect(day.failures()).toEqual([]);
     // Asked 00:00Z–00:00Z; read from Paris midnight (23:00Z on the 28th) to Paris midnight of the 31st (22:00Z on the 30th), a day at a time.
     expect(day.delivered()).toEqual([

@@ -34,24 +34,28 @@ describe("WITHINGS through its mock", () => {
     const pull = await pullFromMock(definition, { fixtures, user: userOf(INES), window: MARCH, mockOptions });
     expect(pull.connection.providerUserId).toBe(INES);
     expect(pull.failures()).toEqual([]);
-    // 31 one-day windows; 2 March has three groups, two a page.
-    expect(pull.stats.measures).toMatchObject({ windows: 31, pages: 32, records: 6, collected: 3 });
+    // A new connection: the probe asks the zone first, so the backfill's days are Paris days — 1 March
+    // (from 28 February 23:00Z) to 1 April (1 April 00:00Z is 02:00 in Paris, so its day is read whole):
+    // 32 one-day windows; 2 March has three groups, two a page.
+    expect(pull.stats.measures).toMatchObject({ windows: 32, pages: 33, records: 6, collected: 3 });
     expect(pull.stats.sleep_summaries).toMatchObject({ records: 2, detailRequests: 2, detailFailures: 0 });
     expect(pull.stats.activity).toMatchObject({ records: 2 });
     expect(pull.stats.workouts).toMatchObject({ records: 3 });
     const bodies = pull.records.filter((r) => r.stream === "measures").flatMap((r) => r.mapped.map((m: any) => m.record.metadata.start_time));
-    expect(bodies).toEqual(["2026-03-02T00:00:00.000000+00:00", "2026-03-05T00:00:00.000000+00:00", "2026-03-09T00:00:00.000000+00:00"]);
+    expect(bodies).toEqual(["2026-03-02T00:00:00.000000+01:00", "2026-03-05T00:00:00.000000+01:00", "2026-03-09T00:00:00.000000+01:00"]);
     const tokenCalls = pull.mock.requests.filter((request) => request.path === "/v2/oauth2");
     expect(tokenCalls).toHaveLength(1);
     // Every data request is a POST; the pages of 2 March asked offset 0, then 2.
     const measureCalls = pull.mock.requests.filter((request) => request.path === "/measure");
+    // 33 pages and the probe.
+    expect(measureCalls).toHaveLength(34);
     expect(measureCalls.every((request) => request.method === "POST")).toBe(true);
   });
 
   it("gives Marc only Marc's data", async () => {
     const pull = await pullFromMock(definition, { fixtures, user: userOf(MARC), window: MARCH, mockOptions });
     expect(pull.delivered().map((record: any) => record.metadata.summary_id ?? record.metadata.start_time)).toEqual([
-      "2026-03-10T00:00:00.000000+00:00",
+      "2026-03-10T00:00:00.000000+01:00",
       "2490001",
       "2026-03-10T00:00:00.000000+01:00",
       "3399001",

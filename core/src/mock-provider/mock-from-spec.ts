@@ -395,6 +395,13 @@ export function mockFromSpec(spec: ConnectorSpec, fixtures: SpecFixtures, option
       if (answer === undefined) return { kind: "not_found", message: `no ${route.detail.name} for this ${route.stream.name} record` };
       return { status: 200, body: answer };
     }
+    if (route.kind === "probe") {
+      // What the member's zone is the provider's: the stream's envelope says it (Withings' timezone beside
+      // every answer), else the user's profile fixture (a profile request).
+      const who = needUser();
+      if (!("id" in who)) return who;
+      return { status: 200, body: structuredClone(fixtureOf(route.stream)?.envelope ?? who.profile ?? {}) };
+    }
     if (route.kind === "profile") {
       const who = needUser();
       if (!("id" in who)) return who;

@@ -7,6 +7,7 @@ export type SpecRouteKind =
   | { kind: "stream"; dataType: string; stream: StreamSpec }
   | { kind: "detail"; stream: StreamSpec; detail: NonNullable<StreamSpec["details"]>[number] }
   | { kind: "object"; stream: StreamSpec }
+  | { kind: "probe"; stream: StreamSpec }
   | { kind: "profile"; idPath: string }
   | { kind: "lifecycle"; phase: "connect" | "disconnect"; index: number }
   | { kind: "revoke" }
@@ -69,6 +70,10 @@ export function compileSpecRoutes(spec: ConnectorSpec, linkParams: { offsetParam
       for (const detail of stream.details ?? []) if (detail.request) add({ kind: "detail", stream, detail }, detail.request);
       if (stream.object) add({ kind: "object", stream }, stream.object.request);
     }
+  }
+  // After the streams: a probe is often a stream's own request with fewer parameters (Withings' getmeas).
+  for (const streams of Object.values(spec.streams ?? {})) {
+    for (const stream of streams ?? []) if (stream.timezone?.probe) add({ kind: "probe", stream }, stream.timezone.probe.request);
   }
   const auth = spec.auth;
   if ("lifecycle" in auth) {

@@ -25,6 +25,8 @@ export interface CompiledStream {
   within?: WithinWindow;
   /** The member's time zone a page says (`timezone`). */
   zoneOf?: ZoneReader;
+  /** The zone's probe (`timezone.probe`): its request and what its answer says. */
+  probe?: { request: NonNullable<StreamSpec["request"]>; zoneOf: ZoneReader };
   /** Whether recordFields read `{timezone}`: the learned zone is then looked up once per read. */
   wantsZone: boolean;
   /** Sets each record's `following.into` from the record after it in its page. */
@@ -50,6 +52,14 @@ export function compileStream(spec: StreamSpec, compileExpression: (expression: 
     ...(spec.within ? { within: compileWithin(spec.within) } : {}),
     ...(spec.following ? { following: compileFollowing(spec.following) } : {}),
     ...(spec.timezone ? { zoneOf: compileZoneReader(spec.timezone) } : {}),
+    ...(spec.timezone?.probe
+      ? {
+          probe: {
+            request: spec.timezone.probe.request,
+            zoneOf: compileZoneReader({ in: "answer", path: spec.timezone.probe.path, ...(spec.timezone.unit ? { unit: spec.timezone.unit } : {}) }),
+          },
+        }
+      : {}),
     wantsZone: Object.values(spec.recordFields ?? {}).some((text) => text.includes("{timezone}")),
   };
 }

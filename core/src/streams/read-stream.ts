@@ -207,7 +207,7 @@ export function readStream(stream: CompiledStream, requested: { start: Date; end
     }
     // Local days are cut in the zone known when the read began (kept in the position: a continued read
     // steps as it did, whatever its pages taught the connection since).
-    const dayZone = spec.dateRange?.localDays ? (resume ? resume.zone : await learnedZone()) : undefined;
+    const dayZone = spec.dateRange?.localDays ? (resume ? resume.zone : ((await learnedZone()) ?? (await probeZone()))) : undefined;
     const zone = dayZone === undefined ? undefined : timeZone(dayZone);
     if (!resume) window = await effectiveWindow(zone);
     const base = {
@@ -291,6 +291,29 @@ export function readStream(stream: CompiledStream, requested: { start: Date; end
     }
     position = { ...base, done: true, ...(newest !== undefined ? { newest: new Date(newest).toISOString() } : {}) };
     if (ctx.autoCommit !== false) await commit();
+  }
+
+  /**
+   * A connection that knows no zone yet (a new one's backfill) asks the stream's probe before its first
+   * local days are cut: else they would be UTC days, and days a backfill read are rarely read again.
+   */
+  async function probeZone(): Promise<string | undefined> {
+    const probe = stream.probe;
+    const dateRange = spec.dateRange;
+    if (!probe || !dateRange) return undefined;
+    const variables: TemplateVariables = {
+      start: renderStart(requested.start.getTime(), dateRange.start),
+      ...(dateRange.end ? { end: renderEnd(requested.end.getTime(), dateRange.end) } : {}),
+    };
+    const answer = await session.execute(await session.prepare(probe.request, variables));
+    const said = probe.zoneOf(answer.body, []);
+    if (said === undefined) {
+      deps.log.warn({ stream: spec.name }, "the timezone probe's answer says no zone; local days are UTC days until a page says one");
+      return undefined;
+    }
+    zone = said;
+    if (keepsZone) await keepLearnedZone(deps.cursors!, ctx.userId!, said, deps.now());
+    return said;
   }
 
   /** One page's records and what comes next; the answer itself (raw bytes and all) is not kept while they are handed out. */

@@ -677,6 +677,18 @@ describe("cross-checks: one problem per mistake, at its path, saying what to do"
       ],
     ],
     [
+      "a zone probe on a stream without local days, and a probe asking for what no template offers",
+      (s) => {
+        s.streams.activity[0].timezone = { in: "answer", path: "/timezone", probe: { request: { path: "/profile", query: { at: "{ending}" } }, path: "/tz" } };
+        return s;
+      },
+      undefined,
+      [
+        "streams.activity[0].timezone.probe: never used: the probe learns the zone before a read's first local days are cut, and this stream's dateRange has no localDays — add localDays, or remove it",
+        "streams.activity[0].timezone.probe.request.query.at: {ending} is not available in a stream request; it offers {user_id}, {provider_user_id}, {reference_id}, {client_id}, {options.<name>}, {access_token}, {start}, {end}",
+      ],
+    ],
+    [
       "a zone to learn from pages a read hook makes itself",
       (s) => {
         delete s.streams.activity[0].request;

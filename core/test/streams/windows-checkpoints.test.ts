@@ -209,6 +209,42 @@ describe("stream windows, checkpoints and resuming", () => {
     expect(reading.position()).toMatchObject({ zone: "+02:00", done: true });
   });
 
+  it("timezone.probe: a connection that knows no zone asks it once before cutting its first local days; a probe that says none leaves UTC days", async () => {
+    const user = await store.createConnection({ provider: "X" });
+    const executor = executorFor({ name: "X" }, { now, cursors: store });
+    const local = (probe: NonNullable<StreamSpec["timezone"]>["probe"]) =>
+      xert("oldest_first", {
+        name: "probed",
+        dateRange: { start: { format: "unix_seconds" }, end: { format: "unix_seconds", inclusive: true }, maxWindowDays: 1, wholeDays: true, localDays: true },
+        timezone: { in: "record", path: "/offset", probe },
+        collect: { into: "acts" },
+      });
+    const days = { start: new Date(T0), end: new Date(T0 + DAY) };
+    const read = async (spec: StreamSpec, userId?: string) => {
+      const before = provider.requests.length;
+      const reading = executor.readStream(spec, days, { session: client().session(), ...(userId ? { userId } : {}) });
+      const records = await collect(reading);
+      return { requests: provider.requests.slice(before).map((r) => `${r.path}${r.query.from ? ` ${Number(r.query.from) * 1000 - T0}` : ""}`), records };
+    };
+    const H = 3_600_000;
+    // No zone known: the probe first, then Amsterdam's days (+01:00 in March: 23:00Z the day before).
+    const probed = local({ request: { path: "/profile", query: { until: "{end}" } }, path: "/tz" });
+    expect((await read(probed, user.user_id)).requests).toEqual(["/profile", `/activity ${-H}`, `/activity ${DAY - H}`]);
+    expect(provider.requests.findLast((r) => r.path === "/profile")?.query).toEqual({ until: String((T0 + DAY) / 1000 - 1) });
+    expect(await store.getCursor(user.user_id, "timezone")).toMatchObject({ v: 1, zone: "Europe/Amsterdam" });
+    // Known now: no probe again.
+    const again = await read(probed, user.user_id);
+    expect(again.requests).toEqual([`/activity ${-H}`, `/activity ${DAY - H}`]);
+    expect(again.records.map((d) => d.window)).toEqual([
+      { start: "2024-02-29T23:00:00.000Z", end: "2024-03-01T23:00:00.000Z", timezone: "Europe/Amsterdam" },
+      { start: "2024-03-01T23:00:00.000Z", end: "2024-03-02T23:00:00.000Z", timezone: "Europe/Amsterdam" },
+    ]);
+    // Without a connection it lives for the read: asked every read. A probe that says no zone: UTC days.
+    expect((await read(probed)).requests[0]).toBe("/profile");
+    const silent = local({ request: { path: "/days" }, path: "/tz" });
+    expect((await read(silent)).requests).toEqual(["/days", "/activity 0"]);
+  });
+
   it("steps newest first", async () => {
     const before = provider.requests.length;
     const records = await collect(executorFor({ name: "X" }, { now }).readStream(xert("newest_first"), range, { session: client().session() }));

@@ -197,6 +197,18 @@ export const StreamSpec = closed({
         unit: Type.Optional(
           Type.Union([Type.Literal("seconds"), Type.Literal("minutes")], { description: "What a number there counts (Polar: minutes). @default seconds" }),
         ),
+        probe: Type.Optional(
+          closed(
+            {
+              request: RequestSpec,
+              path: Pointer('Where the zone is in the probe\'s answer, e.g. "/body/timezone".'),
+            },
+            {
+              description:
+                "A request that says the member's zone, made once before this stream's first local days are cut when the connection knows no zone yet (a new connection's backfill), so they are the member's days from the start; its zone is kept like any learned zone. It may use the requested window ({start}, {end}, in the dateRange formats). Only with dateRange.localDays.",
+            },
+          ),
+        ),
       },
       {
         description:

@@ -46,6 +46,12 @@ export const checkStreams: Check = ({ spec, hooks }, report) => {
         "never used: the stream's records come from a read hook, not from pages the executor reads",
       );
     }
+    if (stream.timezone?.probe && !stream.dateRange?.localDays) {
+      report(
+        [...path, "timezone", "probe"],
+        "never used: the probe learns the zone before a read's first local days are cut, and this stream's dateRange has no localDays — add localDays, or remove it",
+      );
+    }
     if (stream.collect) checkCollect(entry, report);
     if (
       stream.object &&
