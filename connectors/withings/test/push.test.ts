@@ -65,8 +65,8 @@ describe("WITHINGS pushes", () => {
     const run = await connectorRun(CONNECTOR_DIR, RECORDINGS_DIR, { pushes: true });
     expect(run.code, run.stderr).toBe(0);
     expect(payloadOutline(run)).toEqual([
-      // appli 1: the weighing's day; appli 44: the night that ended on the 2nd; appli 16: the days 2–3 and the run of the 3rd.
-      ["body", ["2026-03-02T00:00:00.000000+00:00"]],
+      // appli 1: the weighing's day (her Paris day: the zone probe runs first); appli 44: the night that ended on the 2nd; appli 16: the days 2–3 and the run of the 3rd.
+      ["body", ["2026-03-02T00:00:00.000000+01:00"]],
       ["sleep", ["2480311"]],
       ["daily", ["2026-03-02T00:00:00.000000+01:00", "2026-03-03T00:00:00.000000+01:00"]],
       ["activity", ["3398001"]],

@@ -56,7 +56,7 @@ export async function widgetRoutes(app: FastifyInstance, options: WidgetRoutesOp
   const { store, log } = services;
   const secureCookies = new URL(config.server.publicUrl).protocol === "https:";
   const csrfKeyName = `${options.keyPrefix}:widget:csrf-key`;
-  await dropUnrotatedCsrfKey(services.redis, csrfKeyName);
+  void dropUnrotatedCsrfKey(services.redis, csrfKeyName, (error) => log.debug({ err: error }, "old CSRF key not dropped"));
   const csrf = createCsrfTokens(services.redis, csrfKeyName);
   const cardOf = createProviderCards(services.registry, services.providers);
   const v2 = { services, config };

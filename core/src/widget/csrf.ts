@@ -80,8 +80,15 @@ export function createCsrfTokens(redis: RedisClient, keyName: string, now: () =>
 /**
  * Deletes the single key deployments used before keys rotated: it has the rotating keys' base name
  * without a generation, and no expiry, so it would stay in Redis for ever though nothing reads it.
- * Idempotent: run at every start-up, it finds nothing after the first.
+ * Idempotent: run at every start-up, it finds nothing after the first. A tidy-up, so it waits for Redis
+ * rather than failing a start-up that began before Redis answered, and never rejects.
  */
-export async function dropUnrotatedCsrfKey(redis: RedisClient, keyName: string): Promise<void> {
-  await redis.del(keyName);
+export function dropUnrotatedCsrfKey(redis: RedisClient, keyName: string, onError: (error: unknown) => void = () => {}): Promise<void> {
+  const drop = () =>
+    redis.del(keyName).then(
+      () => undefined,
+      (error: unknown) => onError(error),
+    );
+  if (redis.status === "ready") return drop();
+  return new Promise((resolve) => redis.once("ready", () => void drop().then(resolve)));
 }

@@ -80,4 +80,18 @@ describe("widget CSRF tokens", () => {
     expect(await createCsrfTokens(redis, name, () => now).check("browser-a", "widget:s1", token)).toBe("valid");
     await redis.del(`${name}:${Math.floor(now / HOUR)}`);
   });
+  it("drops the old key once Redis answers, rather than failing a start-up that began before it did", async () => {
+    const name = keyName();
+    await redis.set(name, "old");
+    const late = new Redis(TEST_REDIS_URL, { lazyConnect: true, enableOfflineQueue: false });
+    try {
+      const dropped = dropUnrotatedCsrfKey(late, name);
+      expect(await redis.exists(name)).toBe(1);
+      await late.connect();
+      await dropped;
+      expect(await redis.exists(name)).toBe(0);
+    } finally {
+      late.disconnect();
+    }
+  });
 });
