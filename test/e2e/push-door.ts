@@ -3,6 +3,7 @@ import { request } from "node:http";
 import { fileURLToPath } from "node:url";
 import { signPush, type SignedPush } from "@tributary/core/mock-provider";
 import type { IngestJobData, IngestNotification } from "@tributary/core/queue";
+import { acknowledgement } from "@tributary/core/ingress";
 import { loadConnectorFile, type ConnectorDefinition } from "@tributary/core/spec";
 import { freePort } from "../kit/free-port.ts";
 import { TEST_REDIS_URL } from "../kit/runtime-harness.ts";
@@ -40,6 +41,13 @@ export const PUSHES: Record<string, (user: string) => unknown> = {
   INSIDERS: (user) => ({ event: "activities.created", user_id: user, activities: [{ id: randomUUID() }] }),
 };
 
+const DEFINITIONS: Record<string, ConnectorDefinition> = Object.fromEntries(
+  PUSHED.map((dir) => loadConnectorFile(fileURLToPath(new URL(`../../connectors/${dir}`, import.meta.url)))).map((d) => [d.spec.name, d]),
+);
+
+/** The status a provider counts as "delivered" (its spec's `webhook.acknowledge`: Fitbit wants 204). */
+export const acknowledged = (provider: string): number => acknowledgement(DEFINITIONS[provider]!.spec.webhook!).status;
+
 export interface PushDoor {
   app: ListeningApp;
   definitions: Record<string, ConnectorDefinition>;
@@ -57,9 +65,7 @@ export interface PushDoor {
  * with their secrets, no workers: what a push is answered and what it queues.
  */
 export async function startPushDoor(name: string): Promise<PushDoor> {
-  const definitions = Object.fromEntries(
-    PUSHED.map((dir) => loadConnectorFile(fileURLToPath(new URL(`../../connectors/${dir}`, import.meta.url)))).map((d) => [d.spec.name, d]),
-  );
+  const definitions = DEFINITIONS;
   const secrets = { push: randomBytes(16).toString("hex"), client: randomBytes(16).toString("hex") };
   const port = await freePort();
   const providers = Object.keys(definitions).map(

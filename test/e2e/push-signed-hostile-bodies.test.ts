@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { PUSHES, startPushDoor, type PushDoor } from "./push-door.ts";
+import { acknowledged, PUSHES, startPushDoor, type PushDoor } from "./push-door.ts";
 
 /** The key of each provider's push that names the user (in whichever object of the push holds it). */
 const USER_KEY: Record<string, string> = {
@@ -62,7 +62,11 @@ describe("signed pushes with hostile content — every shipped connector that ta
   });
 
   const cases = Object.keys(USER_KEY).flatMap((provider) =>
-    HOSTILE.map((hostile) => ({ provider, ...hostile, status: hostile.body && PROOF_IN_BODY.has(provider) ? 401 : hostile.status })),
+    HOSTILE.map((hostile) => ({
+      provider,
+      ...hostile,
+      status: hostile.body && PROOF_IN_BODY.has(provider) ? 401 : hostile.status === 200 ? acknowledged(provider) : hostile.status,
+    })),
   );
 
   it.each(cases)("$provider, $what: answered $status with a valid signature, nothing queued, no prototype touched", async ({ provider, change, status }) => {
