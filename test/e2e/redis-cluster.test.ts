@@ -44,7 +44,7 @@ redis:
   cluster: [${cluster.nodes.map((node) => JSON.stringify(node)).join(", ")}]
 providers:
   SANDBOX:
-    backfillDays: 2
+    backfillDays: 5   # the SANDBOX generator guarantees every data type in any 5-day window
     pollIntervalSeconds: 1
 destinations:
   - name: app-hook
