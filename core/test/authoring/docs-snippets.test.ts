@@ -25,8 +25,11 @@ const SPEC_KEYS = new Set([
   "options",
 ]);
 
-/** Everything a fragment does not say, so that a fragment can be checked as a whole connector. */
-const skeleton = () => ({
+/**
+ * Everything a fragment does not say, so that a fragment can be checked as a whole connector; its pushes
+ * bring the fragment's own first data type.
+ */
+const skeleton = (pushed = "activity") => ({
   name: "DOCS",
   displayName: "Docs",
   dataTypes: ["activity"],
@@ -37,7 +40,7 @@ const skeleton = () => ({
   webhook: {
     verify: { scheme: "terra", header: "x-signature" },
     userId: "/user_id",
-    events: { "*": { action: "records", dataType: "activity", records: "" } },
+    events: { "*": { action: "records", dataType: pushed, records: "" } },
   },
 });
 
@@ -78,10 +81,8 @@ describe("spec fragments in the docs", () => {
         for (const mapping of Object.values((fragment.mappings ?? {}) as Record<string, Record<string, unknown>>)) delete mapping.examples;
         if (fragment.webhook) delete fragment.webhook.examples;
         expect(JSON.stringify(fragment), `${block.at} is abridged outside examples`).not.toContain("…");
-        const base = skeleton();
+        const base = skeleton(fragment.dataTypes?.[0]);
         const spec = { ...base, ...fragment, http: { ...base.http, ...fragment.http } };
-        // A fragment about other data types than the skeleton's: its pushes bring the fragment's first one.
-        if (!fragment.webhook && fragment.dataTypes) base.webhook.events["*"].dataType = fragment.dataTypes[0];
         const validation = await validateConnector({ spec, dir: iconFolder });
         expect(validation.problems, block.at).toEqual([]);
         for (const [name, mapping] of Object.entries(spec.mappings))
