@@ -6,7 +6,7 @@ import { waitForIdle } from "@tributary/core/runtime";
 import { connectUser } from "@tributary/core/services";
 import type { StateStore } from "@tributary/core/state";
 import { memoryStateStore, type StoredRecord } from "@tributary/test-kit";
-import { startAwsEmulator, startFirestoreEmulator, type AwsEmulator, type FirestoreEmulator } from "@tributary/test-kit/emulators";
+import { s3DestinationOptionsYaml, startAwsEmulator, startFirestoreEmulator, type AwsEmulator, type FirestoreEmulator } from "@tributary/test-kit/emulators";
 import { startMongoTarget, type MongoTarget } from "../../destinations/mongodb/test/mongo-target.ts";
 import { createReadBack, MYSQL_URL, naturalKeys, POSTGRES_URL, receivedRecords, type ReadBack } from "../kit/read-back/index.ts";
 import { startConfiguredApp, type ConfiguredApp } from "./configured-app.ts";
@@ -99,13 +99,7 @@ destinations:
       root: t-${id}
   - name: lake
     type: s3
-    options:
-      bucket: ${bucket}
-      region: ${aws.region}
-      endpoint: ${aws.endpoint}
-      forcePathStyle: true
-      accessKeyId: ${aws.credentials.accessKeyId}
-      secretAccessKey: \${E2E_AWS_SECRET}
+    options: ${s3DestinationOptionsYaml(aws, bucket, "${E2E_AWS_SECRET}")}
   - name: stream
     type: sqs
     # data only: a queue consumer that does not want lifecycle events

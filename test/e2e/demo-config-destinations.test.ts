@@ -7,7 +7,7 @@ import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { decodeActivityFit } from "@tributary/fit";
 import { TEST_REDIS_URL } from "@tributary/test-kit";
-import { startAwsEmulator, type AwsEmulator } from "@tributary/test-kit/emulators";
+import { s3DestinationOptionsYaml, startAwsEmulator, type AwsEmulator } from "@tributary/test-kit/emulators";
 import { S3Reader } from "../../destinations/s3/test/s3-harness.ts";
 import { spawnCli } from "../kit/spawn-cli.ts";
 
@@ -43,13 +43,7 @@ destinations:
   - name: lake
     type: s3
     format: both
-    options:
-      bucket: ${bucket}
-      region: ${aws.region}
-      endpoint: ${aws.endpoint}
-      forcePathStyle: true
-      accessKeyId: ${aws.credentials.accessKeyId}
-      secretAccessKey: ${aws.credentials.secretAccessKey}
+    options: ${s3DestinationOptionsYaml(aws, bucket)}
 `,
     );
   });

@@ -11,7 +11,7 @@ import { connectUser } from "@tributary/core/services";
 import { createPostgresDatabase } from "@tributary/core/state";
 import { decodeActivityFit, encodeActivityFit } from "@tributary/fit";
 import type { Activity } from "@tributary/schemas";
-import { startAwsEmulator, type AwsEmulator } from "@tributary/test-kit/emulators";
+import { s3DestinationOptionsYaml, startAwsEmulator, type AwsEmulator } from "@tributary/test-kit/emulators";
 import { S3Reader } from "../../destinations/s3/test/s3-harness.ts";
 import { spawnCli } from "../kit/spawn-cli.ts";
 
@@ -62,13 +62,7 @@ destinations:
   - name: lake
     type: s3
     format: both          # Terra's layout: each activity's .fit beside its .json
-    options:
-      bucket: ${bucket}
-      region: ${aws.region}
-      endpoint: ${aws.endpoint}
-      forcePathStyle: true
-      accessKeyId: ${aws.credentials.accessKeyId}
-      secretAccessKey: ${aws.credentials.secretAccessKey}
+    options: ${s3DestinationOptionsYaml(aws, bucket)}
 `,
     );
     const { config, registry } = await loadConfigWithPlugins({ path: configPath });

@@ -49,3 +49,11 @@ export async function startAwsEmulator(): Promise<AwsEmulator> {
     }),
   };
 }
+
+/**
+ * An s3 destination's `options` for a bucket of the emulator, as a one-line YAML mapping for a test's
+ * config file; `secretAccessKey` may be a `${VAR}` reference so the config is checked for secrets in clear.
+ */
+export function s3DestinationOptionsYaml(aws: AwsEmulator, bucket: string, secretAccessKey: string = aws.credentials.secretAccessKey): string {
+  return `{ bucket: ${bucket}, region: ${aws.region}, endpoint: "${aws.endpoint}", forcePathStyle: true, accessKeyId: ${aws.credentials.accessKeyId}, secretAccessKey: "${secretAccessKey}" }`;
+}
