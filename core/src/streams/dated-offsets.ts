@@ -68,7 +68,8 @@ export function readDayOffsets(value: unknown): DayOffsets {
   for (const [date, entry] of Object.entries(value)) {
     if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || !Array.isArray(entry)) continue;
     const [offset, minute] = entry as unknown[];
-    if (typeof offset === "number" && Math.abs(offset) <= 18 * 3600 && typeof minute === "number" && minute >= 0 && minute < 1440) days[date] = [offset, minute];
+    if (typeof offset === "number" && Math.abs(offset) <= 18 * 3600 && typeof minute === "number" && minute >= 0 && minute < 1440)
+      days[date] = [offset, minute];
   }
   return days;
 }

@@ -62,7 +62,10 @@ export async function keepLearnedZone(
   if (cursors === undefined || userId === undefined) return true;
   const stored = await readLearnedZone(cursors, userId);
   const days = stored.days;
-  addOffsets(days, Object.entries(known.days).map(([date, [offsetSeconds, minute]]) => ({ localAsUtcMs: Date.parse(`${date}T00:00:00Z`) + minute * 60_000, offsetSeconds })));
+  addOffsets(
+    days,
+    Object.entries(known.days).map(([date, [offsetSeconds, minute]]) => ({ localAsUtcMs: Date.parse(`${date}T00:00:00Z`) + minute * 60_000, offsetSeconds })),
+  );
   known.days = days;
   const zone = known.zone ?? stored.zone;
   if (zone === undefined) return true;
@@ -132,7 +135,10 @@ export function compileProbeReader(probe: ZoneProbeSpec, unit: ZoneSource["unit"
   return (body) => {
     const found = records(body);
     const list = Array.isArray(found) ? found : found === undefined || found === null ? [] : [found];
-    return perRecord(body, list.filter((item): item is ProviderRecord => item !== null && typeof item === "object" && !Array.isArray(item)));
+    return perRecord(
+      body,
+      list.filter((item): item is ProviderRecord => item !== null && typeof item === "object" && !Array.isArray(item)),
+    );
   };
 }
 

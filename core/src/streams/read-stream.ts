@@ -352,7 +352,10 @@ export function readStream(stream: CompiledStream, requested: { start: Date; end
       const zone = stream.wantsZone ? await learnedZone() : { days: {} };
       if (stream.wantsZone && zone.zone === undefined && !warnedNoZone && records.length > 0) {
         warnedNoZone = true;
-        deps.log.warn({ stream: spec.name }, "no time zone or UTC offset learned for the member yet: {timezone} is empty (local times are read at UTC) until a stream's timezone says one");
+        deps.log.warn(
+          { stream: spec.name },
+          "no time zone or UTC offset learned for the member yet: {timezone} is empty (local times are read at UTC) until a stream's timezone says one",
+        );
       }
       const learned = stream.wantsZone ? { timezone: zone.zone ?? "" } : {};
       const fields = stream.recordFields(session.variables({ ...variables, ...answerVariables(answer.headers), ...learned }), zone);

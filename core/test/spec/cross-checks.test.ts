@@ -692,7 +692,11 @@ describe("cross-checks: one problem per mistake, at its path, saying what to do"
       "a zone said nowhere, half a place to read it, and the zone of a record's date outside recordFields",
       (s) => {
         s.streams.activity[0].timezone = { unit: "minutes" };
-        s.streams.activity.push({ ...s.streams.activity[0], name: "w2", timezone: { in: "record", probe: [{ request: { path: "/p" }, records: "", path: "/offset", date: "/day" }] } });
+        s.streams.activity.push({
+          ...s.streams.activity[0],
+          name: "w2",
+          timezone: { in: "record", probe: [{ request: { path: "/p" }, records: "", path: "/offset", date: "/day" }] },
+        });
         s.streams.activity[1].recordFields = { zone: "{timezone.at.start_time}" };
         s.streams.activity[1].request = { path: "/w", query: { from: "{start}", tz: "{timezone.at.start_time}" } };
         return s;

@@ -36,7 +36,9 @@ describe("a zone a provider says", () => {
       ],
     });
     const nights = compileZoneReader({ in: "record", path: "/sleep_end_time" });
-    expect(nights([], [{ sleep_end_time: "2026-03-30T06:54:00+02:00" }]).offsets).toEqual([{ localAsUtcMs: Date.parse("2026-03-30T06:54:00Z"), offsetSeconds: 7200 }]);
+    expect(nights([], [{ sleep_end_time: "2026-03-30T06:54:00+02:00" }]).offsets).toEqual([
+      { localAsUtcMs: Date.parse("2026-03-30T06:54:00Z"), offsetSeconds: 7200 },
+    ]);
     // An IANA zone is no offset of a date: it answers every date itself.
     expect(compileZoneReader({ in: "record", path: "/timezone", date: "/date" })([], [{ timezone: "Europe/Paris", date: "2026-03-30" }])).toEqual({
       zone: "Europe/Paris",

@@ -66,12 +66,18 @@ function checkTimezone({ stream, path }: SpecStream, report: Report): void {
   const timezone = stream.timezone!;
   const at = [...path, "timezone"];
   if ((timezone.in === undefined) !== (timezone.path === undefined)) {
-    report([...at, timezone.in === undefined ? "in" : "path"], "in and path go together: where the zone is (path) in each answer or each record (in) — give both");
+    report(
+      [...at, timezone.in === undefined ? "in" : "path"],
+      "in and path go together: where the zone is (path) in each answer or each record (in) — give both",
+    );
   } else if (timezone.in === undefined && !timezone.probe) {
     report(at, "says nothing: give in and path (where pages say the zone), or a probe (a request that says it)");
   }
   if (timezone.in === undefined && (timezone.unit !== undefined || timezone.date !== undefined)) {
-    report([...at, timezone.unit !== undefined ? "unit" : "date"], "never used: unit and date describe the value at path, and this timezone has no path — move them into the probe, or give in and path");
+    report(
+      [...at, timezone.unit !== undefined ? "unit" : "date"],
+      "never used: unit and date describe the value at path, and this timezone has no path — move them into the probe, or give in and path",
+    );
   }
   const dated = Object.values(stream.recordFields ?? {}).some((text) => {
     try {
