@@ -51,3 +51,23 @@ describe("a JSON content type with no body", () => {
     }
   });
 });
+
+describe("POST /v2/auth/authenticateUser without a body (optional in Terra's spec)", () => {
+  it.each([
+    ["no body and no content type", {}],
+    ["a JSON content type and no body", { headers: { "content-type": "application/json" } }],
+  ])("%s: the user is connected with no reference_id", async (_, options) => {
+    const response = await api.call("POST", "/v2/auth/authenticateUser?resource=SANDBOX", options);
+    expect(response.statusCode, response.body).toBe(200);
+    const answer = json(response);
+    expect(answer).toMatchObject({ status: "success", user_id: expect.any(String) });
+    expect((await api.store.getConnection(answer.user_id))?.reference_id).toBeNull();
+  });
+
+  it("the OpenAPI document says so, and still requires the widget session's body", async () => {
+    const document = json(await api.call("GET", "/v2/openapi.json"));
+    expect(document.paths["/v2/auth/authenticateUser"].post.requestBody.required).toBe(false);
+    expect(document.paths["/v2/auth/authenticateUser"].post["x-optional-body"]).toBeUndefined();
+    expect(document.paths["/v2/auth/generateWidgetSession"].post.requestBody.required).toBe(true);
+  });
+});

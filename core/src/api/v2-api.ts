@@ -16,7 +16,7 @@ import { dataRoutes } from "./routes/data-routes.ts";
 import { integrationRoutes } from "./routes/integration-routes.ts";
 import { pauseRoutes } from "./routes/pause-routes.ts";
 import { userRoutes } from "./routes/user-routes.ts";
-import { registerDocsRoutes } from "./openapi-docs.ts";
+import { OPTIONAL_BODY, registerDocsRoutes } from "./openapi-docs.ts";
 
 export interface V2ApiOptions {
   services: AppServices;
@@ -49,6 +49,10 @@ export async function v2Api(app: FastifyInstance, options: V2ApiOptions): Promis
   };
   app.addHook("onRequest", developerAuth(options.developers));
   acceptEmptyJsonBodies(app);
+  // A body the route declares optional and the client left out is validated, and read, as {}.
+  app.addHook("preValidation", async (request) => {
+    if (request.body === undefined && request.routeOptions.schema?.[OPTIONAL_BODY] === true) request.body = {};
+  });
   // Answers are built field by field from our own types: plain JSON.stringify, no schema-driven serializer
   // that would silently drop a field a schema does not list.
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
