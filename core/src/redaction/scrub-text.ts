@@ -20,7 +20,7 @@ export function scrubSecrets(text: string, secrets: Iterable<string | undefined>
 }
 
 /** `name=value` pairs of a query or form text, wherever one sits in a string (a URL inside a message too). */
-const QUERY_PAIR = /(^|[?&;])([^=&#?;\s"'<>]+)=([^&#;\s"'<>]*)/g;
+const QUERY_PAIR = /(^|[?&;\s])([^=&#?;\s"'<>]+)=([^&#;\s"'<>]*)/g;
 /** A credential after its scheme word, as an Authorization header carries it. */
 const AUTH_SCHEME = /\b(Bearer|Basic|OAuth)\s+[A-Za-z0-9._~+/=-]{8,}/gi;
 

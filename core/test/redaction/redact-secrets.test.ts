@@ -62,4 +62,42 @@ describe("the scrubbing policy of stored and logged provider traffic", () => {
     expect(scrubSecrets("pw1 in pw12", ["pw1"])).toBe("pw1 in pw12");
     expect(scrubSecrets("pass in text", ["pass"], 4)).toBe("[redacted] in text");
   });
+
+  it("empties secret-named lists, finds a secret pair after a space (an error's stack line), and cuts a value that contains itself", () => {
+    expect(
+      redactSecrets({
+        "set-cookie": ["session=c-123456", 7, { nested: "kept" }],
+        credentials: "user:pass",
+        encryptionKey: "k-123456",
+        stack: "Error: refresh_token=r-123456 was refused",
+      }).value,
+    ).toEqual({
+      "set-cookie": ["[redacted]", "[redacted]", { nested: "kept" }],
+      credentials: "[redacted]",
+      encryptionKey: "[redacted]",
+      stack: "Error: refresh_token=[redacted] was refused",
+    });
+    const loop: Record<string, unknown> = { name: "loop", list: [] };
+    (loop.list as unknown[]).push(loop);
+    loop.self = loop;
+    const shared = { token: "t-123456" };
+    expect(redactSecrets({ loop, a: shared, b: shared }).value).toEqual({
+      loop: { name: "loop", list: ["[Circular]"], self: "[Circular]" },
+      a: { token: "[redacted]" },
+      b: { token: "[redacted]" },
+    });
+  });
+
+  it("walks what options.shape turns a non-JSON value into, and returns the shaped copy even with no secret in it", () => {
+    const shape = (value: object) => (value instanceof URL ? value.href : value instanceof Map ? Object.fromEntries(value) : value);
+    const withSecret = { url: new URL("https://x.example/?token=u-123456"), headers: new Map([["authorization", "Basic dXNlcjpwYXNz"]]) };
+    expect(redactSecrets(withSecret, {}, { shape })).toEqual({
+      value: { url: "https://x.example/?token=[redacted]", headers: { authorization: "[redacted]" } },
+      changed: true,
+    });
+    expect(redactSecrets({ url: new URL("https://x.example/a") }, {}, { shape })).toEqual({ value: { url: "https://x.example/a" }, changed: false });
+    // Without a shape, what is not JSON stays as it is.
+    const date = new Date(0);
+    expect(redactSecrets({ date }).value.date).toBe(date);
+  });
 });
