@@ -1,5 +1,5 @@
 /**
- * `node --import tsx test/bench/log-lines.ts`: how long the logger takes to write one JSON line of the shapes
+ * `pnpm bench:log`: how long the logger takes to write one JSON line of the shapes
  * Tributary logs (its secret scrubbing included), to a sink that drops the bytes. Prints the median of several
  * rounds per shape, in CPU time; asserts nothing. Compare two versions of the logger by running it on each.
  */
