@@ -55,6 +55,16 @@ describe("XERT through its mock", () => {
     expect(delivered.filter((record: any) => !record.metadata)).toEqual([{ provider_user_id: JORDAN }]);
   });
 
+  it("sends no athlete for a connection without a provider user id (Xert's consent page names no account), and rejects nothing", async () => {
+    const mock = await startMockProvider(definition.spec, fixtures, mockOptions);
+    const connection = await connectToMock(mock, userOf(JORDAN), XERT_PUBLIC);
+    const client = connectorClient(definition, { transport: liveTransport(), baseUrl: mock.urls().baseUrl });
+    const pull = await pullAndMap(definition, client, { window: MARCH, credentials: connection.credentials, streams: ["training_info"] });
+    expect(pull.failures()).toEqual([]);
+    expect(mock.requests.filter((request) => request.path === "/oauth/training_info")).toHaveLength(1);
+    expect(pull.delivered()).toEqual([]);
+  });
+
   it("refuses a wrong password the way Xert does, and a client other than xert_public", async () => {
     const mock = await startMockProvider(definition.spec, fixtures, mockOptions);
     const wrong = await mockTokenRequest(mock, { grant_type: "password", username: JORDAN, password: "not-it" }, { client: XERT_PUBLIC });
