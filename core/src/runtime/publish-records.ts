@@ -55,6 +55,12 @@ export interface PublishResult {
  */
 export interface PublishStream {
   add(normalized: Normalized): Promise<void>;
+  /**
+   * Send every record added so far now (a payload of what the packer holds, the merged records noted)
+   * instead of waiting for a full payload: what was added is then stored and its deliveries enqueued —
+   * what a reader waits for before it tells the provider it has the records (a committed transaction).
+   */
+  flush(): Promise<void>;
   /** Send what is left (and, for a large request, the announcement, then its chunks). */
   finish(): Promise<PublishResult>;
 }
@@ -120,6 +126,12 @@ export function openPublishStream(ctx: RuntimeContext, options: PublishOptions):
     return out.filter((entry): entry is StandardRecord => typeof entry !== "string");
   };
 
+  const publishMerged = async () => {
+    const published = await merged.publish(ctx);
+    published.records.forEach(counted);
+    payloads += published.records.length;
+  };
+
   return {
     async add(normalized) {
       await quarantineRejected(ctx, { user, dataType, rejected: normalized.rejected, traceId: options.traceId, log });
@@ -134,13 +146,16 @@ export function openPublishStream(ctx: RuntimeContext, options: PublishOptions):
       }
     },
 
+    async flush() {
+      // A caller's batch (an ingest job's) is its to publish; a large request's chunks wait for their announcement.
+      if (!options.merged) await publishMerged();
+      const rest = packer.rest();
+      if (rest.length > 0) await send(rest);
+    },
+
     async finish() {
-      if (!options.merged) {
-        // Each merged record in a payload of its own, so a newer version can supersede its delivery.
-        const published = await merged.publish(ctx);
-        published.records.forEach(counted);
-        payloads += published.records.length;
-      }
+      // Each merged record in a payload of its own, so a newer version can supersede its delivery.
+      if (!options.merged) await publishMerged();
       const rest = packer.rest();
       if (rest.length > 0 || (payloads === 0 && options.emitEmpty && dataType !== "athlete")) await send(rest);
       if (options.large) {

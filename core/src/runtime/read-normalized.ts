@@ -18,6 +18,8 @@ export interface ReadNormalizedInput {
   log: Logger;
   /** Polls start at each stream's checkpoint. @default "ignore" */
   checkpoint?: "use" | "ignore";
+  /** Read the transaction streams (polls); the consumer flushes on each `settle` slice. @default false */
+  transactions?: boolean;
   /** Continue interrupted stream reads from their saved positions. */
   resume?: Readonly<Record<string, StreamPosition>>;
 }
@@ -45,6 +47,7 @@ export async function* readNormalizedSlices(
     session,
     cursors: ctx.store,
     checkpoint: input.checkpoint ?? "ignore",
+    transactions: input.transactions === true,
     ...(input.resume ? { resume: input.resume } : {}),
   });
 }

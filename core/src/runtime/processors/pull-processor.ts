@@ -157,9 +157,13 @@ async function pullOnce(ctx: RuntimeContext, job: Job<PullJobData>, token: strin
       log,
       // Polls ask only for what is new since each stream's checkpoint.
       checkpoint: data.reason === "poll" ? "use" : "ignore",
+      // …and, where the provider keeps a transaction of what is new, take that instead.
+      transactions: data.reason === "poll",
       ...(data.resume && !large ? { resume: saved } : {}),
     })) {
       await published.add(slice);
+      // A transaction's records stored and their deliveries enqueued before the reader commits it.
+      if (slice.settle) await published.flush();
       if (slice.position) positions[slice.stream] = slice.position;
     }
   } catch (error) {
