@@ -169,7 +169,11 @@ function rejectedDetail(stream: StreamSpec, record: ProviderRecord, error: Tribu
 }
 
 function rejectedItem(stream: StreamSpec, record: ProviderRecord, error: TributaryError): Rejected {
-  return { record: null, raw: record, issues: [{ path: "", rule: "transaction", message: `an item of transaction stream ${stream.name} cannot be read: ${error.message}` }] };
+  return {
+    record: null,
+    raw: record,
+    issues: [{ path: "", rule: "transaction", message: `an item of transaction stream ${stream.name} cannot be read: ${error.message}` }],
+  };
 }
 
 function hookOptions(definition: ConnectorDefinition, configured: Readonly<Record<string, unknown>> | undefined): Record<string, string> {

@@ -104,7 +104,9 @@ function transactionFixture(file: NonNullable<StreamFixtureFile["transaction"]>,
   const answered: NonNullable<TransactionFixture["parts"]> = {};
   for (const [name, answers] of Object.entries(parts)) {
     if (!declared.has(name))
-      throw invalid(`${where}: transaction.parts.${name} answers a part stream "${stream.name}" does not fetch (it fetches ${[...declared].map((d) => `"${d}"`).join(", ") || "none"})`);
+      throw invalid(
+        `${where}: transaction.parts.${name} answers a part stream "${stream.name}" does not fetch (it fetches ${[...declared].map((d) => `"${d}"`).join(", ") || "none"})`,
+      );
     answered[name] = (record) => {
       const id = readPointer(record, stream.id);
       return id !== undefined && id !== null && Object.hasOwn(answers, String(id)) ? structuredClone(answers[String(id)]) : undefined;

@@ -71,8 +71,7 @@ export function compileSpecRoutes(spec: ConnectorSpec, linkParams: { offsetParam
       for (const detail of stream.details ?? []) if (detail.request) add({ kind: "detail", stream, detail }, detail.request);
       if (stream.object) add({ kind: "object", stream }, stream.object.request);
       // The list before the create: both are often one path, the list's with the transaction's id after it.
-      if (stream.transaction)
-        for (const step of ["list", "commit", "create"] as const) add({ kind: "transaction", step, stream }, stream.transaction[step]);
+      if (stream.transaction) for (const step of ["list", "commit", "create"] as const) add({ kind: "transaction", step, stream }, stream.transaction[step]);
     }
   }
   // After the streams: a probe is often a stream's own request with fewer parameters (Withings' getmeas).

@@ -73,12 +73,13 @@ export const StreamFixtureFileSchema = Type.Object(
         description:
           'Per detail request (by its name): what the provider answers for a record it has nothing for (Oura\'s lists: { "data": [], "next_token": null }). Without one, such a record is answered 404.',
       }),
-    ),    transaction: Type.Optional(
+    ),
+    transaction: Type.Optional(
       closed(
         {
           collection: Type.String({
             pattern: "^[A-Za-z0-9._-]+$",
-            description: 'The path segment of an item\'s URL below its transaction\'s (Polar: "exercises").',
+            description: "The path segment of an item's URL below its transaction's (Polar: \"exercises\").",
           }),
           size: Type.Optional(Count("Items one transaction holds at most; the rest wait for the next. @default 50")),
           expiresSeconds: Type.Optional(
@@ -93,8 +94,7 @@ export const StreamFixtureFileSchema = Type.Object(
           ),
         },
         {
-          description:
-            "A transaction stream: its `records` are the items, each offered in a transaction until one holding it is committed.",
+          description: "A transaction stream: its `records` are the items, each offered in a transaction until one holding it is committed.",
         },
       ),
     ),

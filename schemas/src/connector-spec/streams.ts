@@ -182,9 +182,7 @@ export const TransactionPartSpec = closed({
         "The selected part is a list of URLs (Polar's samples, one URL per sample type): each is fetched with the user's credentials and the answers are attached as a list. @default false",
     }),
   ),
-  optional: Type.Optional(
-    Type.Boolean({ description: "A failed or empty answer leaves the key absent instead of quarantining the item. @default false" }),
-  ),
+  optional: Type.Optional(Type.Boolean({ description: "A failed or empty answer leaves the key absent instead of quarantining the item. @default false" })),
 });
 
 /**

@@ -67,7 +67,19 @@ export const checkStreams: Check = ({ spec, hooks }, report) => {
 };
 
 /** What a transaction stream reads is what is new since the last commit: no window, page or checkpoint of its own. */
-const NOT_WITH_TRANSACTION = ["request", "dateRange", "paging", "records", "recordFields", "timezone", "following", "within", "checkpoint", "collect", "object"] as const;
+const NOT_WITH_TRANSACTION = [
+  "request",
+  "dateRange",
+  "paging",
+  "records",
+  "recordFields",
+  "timezone",
+  "following",
+  "within",
+  "checkpoint",
+  "collect",
+  "object",
+] as const;
 
 function checkTransaction({ stream, path }: SpecStream, report: Report): void {
   const transaction = stream.transaction!;
@@ -87,11 +99,15 @@ function checkTransaction({ stream, path }: SpecStream, report: Report): void {
     );
   for (const step of ["list", "commit"] as const) {
     if (!uses(transaction[step]))
-      report([...path, "transaction", step], "never names the transaction: use {transaction_id} in its path (the id the create answer holds at transaction.id)");
+      report(
+        [...path, "transaction", step],
+        "never names the transaction: use {transaction_id} in its path (the id the create answer holds at transaction.id)",
+      );
   }
   const seen = new Set<string>();
   transaction.parts?.forEach((part, i) => {
-    if (seen.has(part.name)) report([...path, "transaction", "parts", i, "name"], `"${part.name}" is already the name of another part: each answer is attached under its own name`);
+    if (seen.has(part.name))
+      report([...path, "transaction", "parts", i, "name"], `"${part.name}" is already the name of another part: each answer is attached under its own name`);
     seen.add(part.name);
   });
 }
