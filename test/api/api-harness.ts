@@ -49,9 +49,10 @@ export interface ApiHarness {
   b: Account;
   /**
    * A request as `who` (dev-id + key), or without credentials (`null`), or with the given headers; every
-   * /v2 answer is checked against the server's OpenAPI document.
+   * /v2 answer is checked against the server's OpenAPI document. `body` is sent as JSON; `payload` is sent
+   * as it is, with only the headers given.
    */
-  call(method: Method, url: string, options?: { as?: Account | null; headers?: Record<string, string>; body?: unknown }): Promise<Injected>;
+  call(method: Method, url: string, options?: { as?: Account | null; headers?: Record<string, string>; body?: unknown; payload?: string }): Promise<Injected>;
   /** Operations of the OpenAPI document no call has exercised yet. */
   unseenOperations(): string[];
   close(): Promise<void>;
@@ -118,6 +119,7 @@ destinations:
         url,
         headers: callOptions.body !== undefined ? { "content-type": "application/json", ...headers } : headers,
         ...(callOptions.body !== undefined ? { payload: JSON.stringify(callOptions.body) } : {}),
+        ...(callOptions.payload !== undefined ? { payload: callOptions.payload } : {}),
       });
       if (url.startsWith("/v2/") && !url.startsWith("/v2/docs") && !url.startsWith("/v2/openapi.json")) {
         checker.check({ method: String(method), url, statusCode: response.statusCode, headers: response.headers, body: response.body });

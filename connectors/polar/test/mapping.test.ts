@@ -120,7 +120,7 @@ describe("POLAR mapping, by hand", () => {
     });
   });
 
-  it("a day read before any session or night told the offset is at UTC; with the offset learned, at it", async () => {
+  it("a day read before its sessions and nights asks them first (timezone.probe): at Ava's offset either way", async () => {
     const definition = polar();
     const client = connectorClient(definition, { transport: recordedTransport(await loadRecordings(RECORDINGS_DIR)) });
     const days = async (streams: string[]) => {
@@ -130,17 +130,18 @@ describe("POLAR mapping, by hand", () => {
         streams,
         now: () => Date.parse("2026-03-31T12:00:00Z"),
       });
-      return (read.delivered() as any[]).filter((r) => r.active_durations_data).map((day) => [day.metadata.start_time, day.metadata.end_time]);
+      return {
+        days: (read.delivered() as any[]).filter((r) => r.active_durations_data).map((day) => [day.metadata.start_time, day.metadata.end_time]),
+        requests: read.stats.activities!.http.requests,
+      };
     };
-    expect(await days(["activities"])).toEqual([
-      ["2026-03-10T00:00:00.000000+00:00", "2026-03-11T00:00:00.000000+00:00"],
-      ["2026-03-11T00:00:00.000000+00:00", "2026-03-12T00:00:00.000000+00:00"],
-    ]);
-    // The nights alone say it too: sleep_end_time "2026-03-11T06:54:00+01:00".
-    expect(await days(["sleep", "activities"])).toEqual([
+    const atHerOffset = [
       ["2026-03-10T00:00:00.000000+01:00", "2026-03-11T00:00:00.000000+01:00"],
       ["2026-03-11T00:00:00.000000+01:00", "2026-03-12T00:00:00.000000+01:00"],
-    ]);
+    ];
+    // Alone: the nights (sleep_end_time "2026-03-11T06:54:00+01:00") and sessions (+60 min) first, then two windows of days.
+    expect(await days(["activities"])).toEqual({ days: atHerOffset, requests: 4 });
+    expect(await days(["sleep", "activities"])).toMatchObject({ days: atHerOffset });
   });
 
   it("`tributary connector run` over the recordings prints exactly those records, as of the end of March (Polar serves 30 days)", async () => {

@@ -17,6 +17,19 @@ export const TAGS = {
 } as const;
 
 /**
+ * Route schema key of a JSON body a client may leave out (Terra's authenticateUser): the route validates
+ * `{}` in its place (see v2-api.ts), and the document says the body is not required — @fastify/swagger
+ * marks every body schema required.
+ */
+export const OPTIONAL_BODY = "x-optional-body";
+
+declare module "fastify" {
+  interface FastifySchema {
+    [OPTIONAL_BODY]?: boolean;
+  }
+}
+
+/**
  * The API's OpenAPI 3.1 description, generated from the route schemas (only /v2 routes are tagged, so
  * only they appear), with the Terra Standard models as components. Registered on the root instance,
  * before the routes, so it sees all of them.
@@ -44,8 +57,22 @@ export function registerOpenApi(app: FastifyInstance, options: { publicUrl: stri
       security: [{ ApiKeyAuth: [], DevID: [] }],
     },
     hideUntagged: true,
+    transformObject: (document) => ("openapiObject" in document ? markOptionalBodies(document.openapiObject) : document.swaggerObject),
   };
   app.register(swagger, swaggerOptions);
+}
+
+type Operation = { requestBody?: { required?: boolean }; [OPTIONAL_BODY]?: boolean };
+
+function markOptionalBodies<T extends { paths?: object }>(document: T): T {
+  for (const path of Object.values(document.paths ?? {}) as Array<Record<string, Operation>>) {
+    for (const operation of Object.values(path)) {
+      if (operation[OPTIONAL_BODY] !== true) continue;
+      delete operation[OPTIONAL_BODY];
+      if (operation.requestBody) operation.requestBody.required = false;
+    }
+  }
+  return document;
 }
 
 /**

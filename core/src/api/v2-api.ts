@@ -16,7 +16,7 @@ import { dataRoutes } from "./routes/data-routes.ts";
 import { integrationRoutes } from "./routes/integration-routes.ts";
 import { pauseRoutes } from "./routes/pause-routes.ts";
 import { userRoutes } from "./routes/user-routes.ts";
-import { registerDocsRoutes } from "./openapi-docs.ts";
+import { OPTIONAL_BODY, registerDocsRoutes } from "./openapi-docs.ts";
 
 export interface V2ApiOptions {
   services: AppServices;
@@ -48,6 +48,11 @@ export async function v2Api(app: FastifyInstance, options: V2ApiOptions): Promis
     limits: requestLimits(options.producer.redis, options.producer.prefix),
   };
   app.addHook("onRequest", developerAuth(options.developers));
+  acceptEmptyJsonBodies(app);
+  // A body the route declares optional and the client left out is validated, and read, as {}.
+  app.addHook("preValidation", async (request) => {
+    if (request.body === undefined && request.routeOptions.schema?.[OPTIONAL_BODY] === true) request.body = {};
+  });
   // Answers are built field by field from our own types: plain JSON.stringify, no schema-driven serializer
   // that would silently drop a field a schema does not list.
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
@@ -62,6 +67,24 @@ export async function v2Api(app: FastifyInstance, options: V2ApiOptions): Promis
   await app.register(integrationRoutes, v2);
   await app.register(dataRoutes, v2);
   await app.register(pauseRoutes, v2);
+}
+
+/**
+ * Terra's clients send `Content-Type: application/json` on every call, bodiless ones included (the
+ * JavaScript SDK's DELETE /auth/deauthenticateUser): an empty body under that type is no body, not a 400.
+ * Anything else is parsed as Fastify does (prototype poisoning refused).
+ */
+function acceptEmptyJsonBodies(app: FastifyInstance): void {
+  const parseJson = app.getDefaultJsonParser("error", "error");
+  app.removeContentTypeParser("application/json");
+  app.addContentTypeParser("application/json", { parseAs: "string" }, (request, body, done) => {
+    const text = typeof body === "string" ? body : body.toString("utf8");
+    if (text === "") {
+      done(null, undefined);
+      return;
+    }
+    parseJson(request, text, done);
+  });
 }
 
 /** HTTP status of a service error, by its code; what is not listed is a bad request (user) or unavailable (transient). */

@@ -76,7 +76,7 @@ export function compileSpecRoutes(spec: ConnectorSpec, linkParams: { offsetParam
   }
   // After the streams: a probe is often a stream's own request with fewer parameters (Withings' getmeas).
   for (const streams of Object.values(spec.streams ?? {})) {
-    for (const stream of streams ?? []) if (stream.timezone?.probe) add({ kind: "probe", stream }, stream.timezone.probe.request);
+    for (const stream of streams ?? []) for (const probe of [stream.timezone?.probe ?? []].flat()) add({ kind: "probe", stream }, probe.request);
   }
   const auth = spec.auth;
   if ("lifecycle" in auth) {

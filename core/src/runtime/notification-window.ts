@@ -20,7 +20,7 @@ export interface WindowPointers {
 
 /**
  * The window a provider ping asks us to pull. `start`/`end` are ISO-8601 strings or unix seconds
- * (number or digit string; 13 digits are read as milliseconds); `date` is a local day `YYYY-MM-DD`,
+ * (number or digit string; 13 digits are read as milliseconds; beyond what a Date holds, unreadable); `date` is a local day `YYYY-MM-DD`,
  * pulled from its earliest to its latest instant in any time zone. Missing or unreadable bounds fall
  * back to the 24 hours before `receivedAt` — pulling a little too much is harmless (natural keys),
  * pulling nothing would lose the data the ping announced.
@@ -36,8 +36,14 @@ export function notificationWindow(notification: unknown, pointers: WindowPointe
   return { start: new Date(from), end: new Date(until), fromNotification: start !== undefined || end !== undefined };
 }
 
+/** The furthest instant from 1970 a Date holds (ms): beyond it a bound is unreadable, not an Invalid Date. */
+const MAX_DATE_MS = 8.64e15;
+
 function instant(value: unknown): number | undefined {
-  if (typeof value === "number" && Number.isFinite(value)) return value > 1e12 ? value : value * 1000;
+  if (typeof value === "number" && Number.isFinite(value)) {
+    const ms = value > 1e12 ? value : value * 1000;
+    return Math.abs(ms) <= MAX_DATE_MS ? ms : undefined;
+  }
   if (typeof value !== "string" || value.trim() === "") return undefined;
   if (/^\d+(\.\d+)?$/.test(value)) return instant(Number(value));
   const parsed = Date.parse(value);

@@ -21,9 +21,11 @@ export const TEMPLATE_VARIABLE_GROUPS = {
   answer: ["answered_at"],
   /**
    * The member's time zone as the connection learned it from the provider (a stream's `timezone`): an IANA
-   * name or an offset ("+01:00"); empty when none was learned yet.
+   * name or an offset ("+01:00"); empty when none was learned yet. `timezone.at.<field>`: the zone at the
+   * local date-time in the record's field (a dotted path) — an IANA zone learned, else the offset seen on
+   * that date or chosen from the dates around it.
    */
-  learned: ["timezone"],
+  learned: ["timezone", "timezone.at.*"],
   /** A field of the record a detail request is made for: `{record.ride.id}`. */
   record: ["record.*"],
   /** The transaction a transactional stream opened (`streams.*.transaction`): for its list and commit requests. */
@@ -39,6 +41,10 @@ export const TEMPLATE_VARIABLE_GROUPS = {
   /** JSON pointers into the document at hand (a webhook notification): `{/object_type}`. */
   document: ["/…"],
 } as const satisfies Record<string, readonly string[]>;
+
+/** `{timezone.at.<field>}`: the member's zone at the local date-time in a record's field (recordFields only). */
+export const DATED_ZONE_PREFIX = "timezone.at.";
+export const isDatedZone = (name: string): boolean => name.startsWith(DATED_ZONE_PREFIX) && name.length > DATED_ZONE_PREFIX.length;
 
 export type TemplateVariableGroup = keyof typeof TEMPLATE_VARIABLE_GROUPS;
 

@@ -1,12 +1,13 @@
 import type { StreamSpec, TimeFormat } from "@tributary/schemas";
 import type { ProviderRecord } from "../contracts/connector.ts";
 import { compilePointer } from "../spec/pointer.ts";
+import { DATED_ZONE_PREFIX, isDatedZone } from "../spec/template-variables.ts";
 import { compileDetails, type CompiledDetail } from "./details.ts";
 import type { RecordPredicate } from "./expressions.ts";
 import { createPager, type Pager } from "./paging.ts";
 import { recordIdReader } from "./records.ts";
 import { parseTime } from "./time-format.ts";
-import { compileZoneReader, type ZoneReader } from "./learned-zone.ts";
+import { compileProbeReader, compileZoneReader, zoneForValue, type KnownZone, type ZoneReader } from "./learned-zone.ts";
 import { compileWithin, type WithinWindow } from "./within-window.ts";
 import { scopeOf, template, type TemplateVariables } from "../provider-http/template-scope.ts";
 
@@ -25,14 +26,19 @@ export interface CompiledStream {
   within?: WithinWindow;
   /** The member's time zone a page says (`timezone`). */
   zoneOf?: ZoneReader;
-  /** The zone's probe (`timezone.probe`): its request and what its answer says. */
-  probe?: { request: NonNullable<StreamSpec["request"]>; zoneOf: ZoneReader };
-  /** Whether recordFields read `{timezone}`: the learned zone is then looked up once per read. */
+  /** The zone's probes (`timezone.probe`), made in turn: each request and what its answer says. */
+  probes: { request: NonNullable<StreamSpec["request"]>; zoneOf: ZoneReader }[];
+  /** Whether recordFields read `{timezone}` or `{timezone.at.<field>}`: the learned zone is then looked up once per read. */
   wantsZone: boolean;
+  /** Whether recordFields read `{timezone.at.<field>}`: the zone of each record's own local date. */
+  wantsDatedZone: boolean;
   /** Sets each record's `following.into` from the record after it in its page. */
   following?: (records: ProviderRecord[]) => void;
-  /** The stream's recordFields, rendered with a window's variables: the fields each record of that window gets. */
-  recordFields?: (variables: TemplateVariables) => Record<string, string>;
+  /**
+   * The stream's recordFields, rendered with a window's variables: the fields each record of that window
+   * gets; `{timezone.at.<field>}` is rendered per record from the connection's known zone.
+   */
+  recordFields?: (variables: TemplateVariables, known: KnownZone) => (record: ProviderRecord) => Record<string, string>;
 }
 
 export function compileStream(spec: StreamSpec, compileExpression: (expression: string, where: string) => RecordPredicate): CompiledStream {
@@ -51,16 +57,12 @@ export function compileStream(spec: StreamSpec, compileExpression: (expression: 
     ...(spec.recordFields ? { recordFields: compileRecordFields(spec.recordFields) } : {}),
     ...(spec.within ? { within: compileWithin(spec.within) } : {}),
     ...(spec.following ? { following: compileFollowing(spec.following) } : {}),
-    ...(spec.timezone ? { zoneOf: compileZoneReader(spec.timezone) } : {}),
-    ...(spec.timezone?.probe
-      ? {
-          probe: {
-            request: spec.timezone.probe.request,
-            zoneOf: compileZoneReader({ in: "answer", path: spec.timezone.probe.path, ...(spec.timezone.unit ? { unit: spec.timezone.unit } : {}) }),
-          },
-        }
+    ...(spec.timezone?.in !== undefined && spec.timezone.path !== undefined
+      ? { zoneOf: compileZoneReader({ in: spec.timezone.in, path: spec.timezone.path, unit: spec.timezone.unit, date: spec.timezone.date }) }
       : {}),
-    wantsZone: Object.values(spec.recordFields ?? {}).some((text) => text.includes("{timezone}")),
+    probes: [spec.timezone?.probe ?? []].flat().map((probe) => ({ request: probe.request, zoneOf: compileProbeReader(probe, spec.timezone?.unit) })),
+    wantsZone: Object.values(spec.recordFields ?? {}).some((text) => template(text).variables.some((name) => name === "timezone" || isDatedZone(name))),
+    wantsDatedZone: Object.values(spec.recordFields ?? {}).some((text) => template(text).variables.some(isDatedZone)),
   };
 }
 
@@ -76,7 +78,33 @@ function compileFollowing({ into, path }: NonNullable<StreamSpec["following"]>):
   };
 }
 
-function compileRecordFields(fields: Record<string, string>): (variables: TemplateVariables) => Record<string, string> {
+function compileRecordFields(
+  fields: Record<string, string>,
+): (variables: TemplateVariables, known: KnownZone) => (record: ProviderRecord) => Record<string, string> {
   const compiled = Object.entries(fields).map(([name, text]) => [name, template(text)] as const);
-  return (variables) => Object.fromEntries(compiled.map(([name, field]) => [name, field.render(scopeOf(variables))]));
+  const dated = [...new Set(compiled.flatMap(([, field]) => field.variables.filter(isDatedZone)))].map(
+    (name) => [name, name.slice(DATED_ZONE_PREFIX.length).split(".")] as const,
+  );
+  return (variables, known) => {
+    const scope = scopeOf(variables);
+    if (dated.length === 0) {
+      const same = Object.fromEntries(compiled.map(([name, field]) => [name, field.render(scope)]));
+      return () => same;
+    }
+    return (record) => {
+      const zones = new Map(dated.map(([name, path]) => [name, zoneForValue(known, walk(record, path)) ?? ""]));
+      const perRecord = (name: string) => (zones.has(name) ? zones.get(name) : scope(name));
+      return Object.fromEntries(compiled.map(([name, field]) => [name, field.render(perRecord)]));
+    };
+  };
+}
+
+/** A record's own property at a dotted path, as `{record.<path>}` reads one. */
+function walk(record: ProviderRecord, path: readonly string[]): unknown {
+  let current: unknown = record;
+  for (const key of path) {
+    if (current === null || typeof current !== "object" || !Object.hasOwn(current, key)) return undefined;
+    current = (current as Record<string, unknown>)[key];
+  }
+  return current;
 }

@@ -13,8 +13,8 @@ import { attachDetails, onceAnswers, type DetailOutcome } from "./details.ts";
 import { expressionFailed } from "./expressions.ts";
 import type { PageAfter, PageState } from "./paging.ts";
 import { answerVariables } from "./answer-variables.ts";
-import { keepLearnedZone, readLearnedZone } from "./learned-zone.ts";
-import { timeZone, type TimeZone } from "../mapping/time.ts";
+import { keepLearnedZone, readLearnedZone, type KnownZone, type ZoneSaid } from "./learned-zone.ts";
+import { parseOffsetText, timeZone, type TimeZone } from "../mapping/time.ts";
 import { extractRecords } from "./records.ts";
 import { renderEnd, renderStart } from "./time-format.ts";
 import { clampWindow, stepWindows, type TimeWindow } from "./windows.ts";
@@ -172,17 +172,15 @@ export function readStream(stream: CompiledStream, requested: { start: Date; end
   const unsent = new Map<string, number>();
 
   // The member's time zone the connection learned (a stream's `timezone`): looked up once per read, when a
-  // page says one or recordFields need it; kept when a page says another.
+  // page says one or recordFields need it; kept when a page says more.
   const keepsZone = deps.cursors !== undefined && ctx.userId !== undefined;
-  let zone: string | undefined;
-  let zoneLooked = false;
-  const learnedZone = async (): Promise<string | undefined> => {
-    if (!zoneLooked) {
-      zoneLooked = true;
-      if (keepsZone) zone ??= await readLearnedZone(deps.cursors!, ctx.userId!);
-    }
-    return zone;
+  let known: KnownZone | undefined;
+  const learnedZone = async (): Promise<KnownZone> => {
+    known ??= keepsZone ? await readLearnedZone(deps.cursors!, ctx.userId!) : { days: {} };
+    return known;
   };
+  const learn = async (said: ZoneSaid) => keepLearnedZone(deps.cursors, ctx.userId, await learnedZone(), said, deps.now());
+  let warnedNoZone = false;
 
   const commit = async () => {
     if (keepsCheckpoint && newest !== undefined) await advanceCheckpoint(deps.cursors!, ctx.userId!, spec.name, newest);
@@ -207,7 +205,8 @@ export function readStream(stream: CompiledStream, requested: { start: Date; end
     }
     // Local days are cut in the zone known when the read began (kept in the position: a continued read
     // steps as it did, whatever its pages taught the connection since).
-    const dayZone = spec.dateRange?.localDays ? (resume ? resume.zone : ((await learnedZone()) ?? (await probeZone()))) : undefined;
+    const dayZone = spec.dateRange?.localDays ? (resume ? resume.zone : ((await learnedZone()).zone ?? (await probeZone()))) : undefined;
+    if (!resume && stream.wantsDatedZone && stream.probes.length > 0 && (await missesDates())) await probeZone();
     const zone = dayZone === undefined ? undefined : timeZone(dayZone);
     if (!resume) window = await effectiveWindow(zone);
     const base = {
@@ -298,22 +297,37 @@ export function readStream(stream: CompiledStream, requested: { start: Date; end
    * local days are cut: else they would be UTC days, and days a backfill read are rarely read again.
    */
   async function probeZone(): Promise<string | undefined> {
-    const probe = stream.probe;
     const dateRange = spec.dateRange;
-    if (!probe || !dateRange) return undefined;
+    if (stream.probes.length === 0 || !dateRange) return undefined;
     const variables: TemplateVariables = {
       start: renderStart(requested.start.getTime(), dateRange.start),
       ...(dateRange.end ? { end: renderEnd(requested.end.getTime(), dateRange.end) } : {}),
     };
-    const answer = await session.execute(await session.prepare(probe.request, variables));
-    const said = probe.zoneOf(answer.body, []);
-    if (said === undefined) {
+    let says = false;
+    for (const probe of stream.probes) {
+      const answer = await session.execute(await session.prepare(probe.request, variables));
+      const said = probe.zoneOf(answer.body, []);
+      says ||= said.zone !== undefined;
+      await learn(said);
+    }
+    if (!says) {
       deps.log.warn({ stream: spec.name }, "the timezone probe's answer says no zone; local days are UTC days until a page says one");
       return undefined;
     }
-    zone = said;
-    if (keepsZone) await keepLearnedZone(deps.cursors!, ctx.userId!, said, deps.now());
-    return said;
+    return (await learnedZone()).zone;
+  }
+
+  /**
+   * Whether a date of the requested window has no offset seen (a dated read probes then): a connection
+   * that knows an IANA zone knows every date.
+   */
+  async function missesDates(): Promise<boolean> {
+    const { zone, days } = await learnedZone();
+    if (zone !== undefined && parseOffsetText(zone) === undefined) return false;
+    for (let day = Math.floor(requested.start.getTime() / DAY_MS) * DAY_MS; day < requested.end.getTime(); day += DAY_MS) {
+      if (!days[new Date(day).toISOString().slice(0, 10)]) return true;
+    }
+    return false;
   }
 
   /** One page's records and what comes next; the answer itself (raw bytes and all) is not kept while they are handed out. */
@@ -333,17 +347,19 @@ export function readStream(stream: CompiledStream, requested: { start: Date; end
       }
     }
     stream.following?.(records);
-    if (stream.zoneOf) {
-      const said = stream.zoneOf(answer.body, records);
-      if (said !== undefined && said !== (await learnedZone())) {
-        zone = said;
-        if (keepsZone) await keepLearnedZone(deps.cursors!, ctx.userId!, said, deps.now());
-      }
-    }
+    if (stream.zoneOf) await learn(stream.zoneOf(answer.body, records));
     if (stream.recordFields) {
-      const learned = stream.wantsZone ? { timezone: (await learnedZone()) ?? "" } : {};
-      const fields = stream.recordFields(session.variables({ ...variables, ...answerVariables(answer.headers), ...learned }));
-      for (const record of records) Object.assign(record, fields);
+      const zone = stream.wantsZone ? await learnedZone() : { days: {} };
+      if (stream.wantsZone && zone.zone === undefined && !warnedNoZone && records.length > 0) {
+        warnedNoZone = true;
+        deps.log.warn(
+          { stream: spec.name },
+          "no time zone or UTC offset learned for the member yet: {timezone} is empty (local times are read at UTC) until a stream's timezone says one",
+        );
+      }
+      const learned = stream.wantsZone ? { timezone: zone.zone ?? "" } : {};
+      const fields = stream.recordFields(session.variables({ ...variables, ...answerVariables(answer.headers), ...learned }), zone);
+      for (const record of records) Object.assign(record, fields(record));
     }
     return { records, after };
   }
@@ -540,6 +556,8 @@ export function readStream(stream: CompiledStream, requested: { start: Date; end
     },
   };
 }
+
+const DAY_MS = 86_400_000;
 
 const isoWindow = (window: TimeWindow) => ({ start: new Date(window.start).toISOString(), end: new Date(window.end).toISOString() });
 

@@ -128,6 +128,28 @@ describe("ingest: provider pushes and pings", () => {
     );
   });
 
+  it("a ping bound beyond any date (signed, but absurd) is read as no bound, and the job does not fail", async () => {
+    const user = await connectSandboxUser();
+    const window = utcDays("2026-01-20", 1);
+    // -9e15 s and 1e17 ms both lie outside what a Date can hold (±8.64e15 ms). With the end readable, the day
+    // before it is pulled; with neither, the last 24 hours.
+    const oneBound = await ingest(user, { event: "body.ping", owner_id: user.providerUserId, window: { start: -9e15, end: window.end.getTime() / 1000 } } as {
+      event: string;
+    });
+    const noBound = await ingest(user, { event: "sleep.ping", owner_id: user.providerUserId, window: { start: -9e15, end: "100000000000000000" } } as {
+      event: string;
+    });
+    for (const id of [oneBound, noBound]) {
+      // Completed jobs are removed; a failed one stays, with its reason ("Invalid time value").
+      expect((await pipeline.ctx.queues.ingest.getJob(id))?.failedReason).toBeUndefined();
+    }
+    const expected = [...sandboxTerraRecords("body", { userId: user.userId, range: window, withSamples: true })];
+    expect(expected.length).toBeGreaterThanOrEqual(1);
+    expect(naturalKeys(receivedFor(pipeline.receiver, user.userId, "body")).sort()).toEqual(
+      expected.map((r) => `body/${recordKey("body", user.userId, r).key}`).sort(),
+    );
+  });
+
   it("an invalid record is quarantined with its reason and raw payload, and never delivered", async () => {
     const user = await connectSandboxUser();
     const [good, bad] = [...sandboxProviderRecords("activity", { userId: user.userId, range: utcDays("2026-03-10", 14) })] as SandboxWorkout[];

@@ -192,7 +192,7 @@ describe("cross-checks: one problem per mistake, at its path, saying what to do"
       undefined,
       [
         "streams.activity[0].recordFields: an object fetched by id for a push has no window to fill these fields from — a stream with recordFields cannot have object",
-        "streams.activity[0].recordFields.token: {access_token} is not available in a stream's recordFields; it offers {user_id}, {provider_user_id}, {reference_id}, {start}, {end}, {answered_at}, {timezone}",
+        "streams.activity[0].recordFields.token: {access_token} is not available in a stream's recordFields; it offers {user_id}, {provider_user_id}, {reference_id}, {start}, {end}, {answered_at}, {timezone}, {timezone.at.<name>}",
       ],
     ],
     [
@@ -718,8 +718,29 @@ describe("cross-checks: one problem per mistake, at its path, saying what to do"
       },
       undefined,
       [
-        "streams.activity[0].timezone.probe: never used: the probe learns the zone before a read's first local days are cut, and this stream's dateRange has no localDays — add localDays, or remove it",
+        "streams.activity[0].timezone.probe: never used: the probe learns the zone before a read's first local days are cut (dateRange.localDays) or before recordFields read {timezone.at.<field>}, and this stream does neither — add one, or remove it",
         "streams.activity[0].timezone.probe.request.query.at: {ending} is not available in a stream request; it offers {user_id}, {provider_user_id}, {reference_id}, {client_id}, {options.<name>}, {access_token}, {start}, {end}",
+      ],
+    ],
+    [
+      "a zone said nowhere, half a place to read it, and the zone of a record's date outside recordFields",
+      (s) => {
+        s.streams.activity[0].timezone = { unit: "minutes" };
+        s.streams.activity.push({
+          ...s.streams.activity[0],
+          name: "w2",
+          timezone: { in: "record", probe: [{ request: { path: "/p" }, records: "", path: "/offset", date: "/day" }] },
+        });
+        s.streams.activity[1].recordFields = { zone: "{timezone.at.start_time}" };
+        s.streams.activity[1].request = { path: "/w", query: { from: "{start}", tz: "{timezone.at.start_time}" } };
+        return s;
+      },
+      undefined,
+      [
+        "streams.activity[0].timezone: says nothing: give in and path (where pages say the zone), or a probe (a request that says it)",
+        "streams.activity[0].timezone.unit: never used: unit and date describe the value at path, and this timezone has no path — move them into the probe, or give in and path",
+        "streams.activity[1].timezone.path: in and path go together: where the zone is (path) in each answer or each record (in) — give both",
+        "streams.activity[1].request.query.tz: {timezone.at.start_time} is not available in a stream request; it offers {user_id}, {provider_user_id}, {reference_id}, {client_id}, {options.<name>}, {access_token}, {start}, {end}",
       ],
     ],
     [

@@ -210,6 +210,28 @@ export const TransactionSpec = closed({
 });
 export type TransactionSpec = Static<typeof TransactionSpec>;
 
+const ZoneUnit = Type.Optional(
+  Type.Union([Type.Literal("seconds"), Type.Literal("minutes")], { description: "What a number there counts (Polar: minutes). @default seconds" }),
+);
+
+const ZoneDate = Type.Optional(
+  Pointer(
+    "Beside an offset, where the local date or date-time it holds at is (in the same record or answer; Polar's exercise /start_time): the offset is kept for that date, which {timezone.at.<field>} reads. A zone written as a date-time with an offset dates itself.",
+  ),
+);
+
+/** A request that says the member's zone before a stream needs it (`timezone.probe`). */
+export const ZoneProbeSpec = closed({
+  request: RequestSpec,
+  records: Type.Optional(
+    Pointer('The answer is a list of records at this pointer ("" for the body): the zone is read from each one (path, date), as with in: record.'),
+  ),
+  path: Pointer('Where the zone is in the probe\'s answer (or in each of its records), e.g. "/body/timezone".'),
+  unit: ZoneUnit,
+  date: ZoneDate,
+});
+export type ZoneProbeSpec = Static<typeof ZoneProbeSpec>;
+
 /**
  * One pull stream: a request for a user's records of one data type in a window, its paging, where the
  * records are, per-record detail requests, each record's id and a checkpoint.
@@ -229,29 +251,25 @@ export const StreamSpec = closed({
   timezone: Type.Optional(
     closed(
       {
-        in: Type.Union([Type.Literal("answer"), Type.Literal("record")], {
-          description: "answer: a pointer into each page's answer; record: into each record (the page's last that has one counts).",
-        }),
-        path: Pointer('Where the zone is: an IANA name, an offset ("+01:00", or a number east of UTC), or a date-time with an offset.'),
-        unit: Type.Optional(
-          Type.Union([Type.Literal("seconds"), Type.Literal("minutes")], { description: "What a number there counts (Polar: minutes). @default seconds" }),
+        in: Type.Optional(
+          Type.Union([Type.Literal("answer"), Type.Literal("record")], {
+            description:
+              "answer: a pointer into each page's answer; record: into each record (the page's last that has one is the zone last said; every one with a date is kept for its date). With path; both absent when only the probe says the zone.",
+          }),
         ),
+        path: Type.Optional(Pointer('Where the zone is: an IANA name, an offset ("+01:00", or a number east of UTC), or a date-time with an offset.')),
+        unit: ZoneUnit,
+        date: ZoneDate,
         probe: Type.Optional(
-          closed(
-            {
-              request: RequestSpec,
-              path: Pointer('Where the zone is in the probe\'s answer, e.g. "/body/timezone".'),
-            },
-            {
-              description:
-                "A request that says the member's zone, made once before this stream's first local days are cut when the connection knows no zone yet (a new connection's backfill), so they are the member's days from the start; its zone is kept like any learned zone. It may use the requested window ({start}, {end}, in the dateRange formats). Only with dateRange.localDays.",
-            },
-          ),
+          Type.Union([ZoneProbeSpec, Type.Array(ZoneProbeSpec, { minItems: 1 })], {
+            description:
+              "Requests that say the member's zone (one, or several made in turn). Made before this stream's first local days are cut when the connection knows no zone yet (a new connection's backfill), so they are the member's days from the start, and before a read whose recordFields ask {timezone.at.<field>} when a date of its window has no offset seen (what another stream of a backfill running at the same time may not have taught yet); what they say is kept like any learned zone. Only with dateRange.localDays or {timezone.at.<field>}.",
+          }),
         ),
       },
       {
         description:
-          "Where the provider says the member's time zone: learned for the connection (kept between pulls) and offered to every stream's recordFields as {timezone}, for records that carry no offset of their own.",
+          "Where the provider says the member's time zone: learned for the connection (kept between pulls) and offered to every stream's recordFields as {timezone}, and per record date as {timezone.at.<field>}, for records that carry no offset of their own.",
       },
     ),
   ),

@@ -6,7 +6,7 @@ import { connectUser } from "../../services/connect-user.ts";
 import { deauthorizeUser } from "../../services/deauthorize-user.ts";
 import { developerOf } from "../developer-auth.ts";
 import { offeredConnectors, offers } from "../offered-providers.ts";
-import { TAGS } from "../openapi-docs.ts";
+import { OPTIONAL_BODY, TAGS } from "../openapi-docs.ts";
 import { checkedRedirectUrl, withQuery } from "../redirect-url.ts";
 import { authenticatedErrors, badRequest, jsonResponse, problemResponse, userNotFound } from "../schemas/responses.ts";
 import { CONNECT_RESULT_PATH } from "../../services/connect-flows.ts";
@@ -112,6 +112,8 @@ export async function authRoutes(app: FastifyInstance, v2: V2Context): Promise<v
         summary: "Connect a user of one provider",
         description:
           "For your own connect UI: begins connecting a user of `resource` and answers with the user_id it will have and the URL to send the user to (the provider's consent page). Providers that need no consent (SANDBOX) are connected at once, and `auth_url` leads straight to the success URL.",
+        // Optional in Terra's spec: clients call with no body at all.
+        [OPTIONAL_BODY]: true,
         querystring: {
           type: "object",
           required: ["resource"],

@@ -35,8 +35,10 @@ export function specRequests(spec: ConnectorSpec): SpecRequest[] {
     stream.details?.forEach((detail, i) => {
       if (detail.request) requests.push({ request: detail.request, path: [...path, "details", i, "request"], context: "detail", stream: entry });
     });
-    if (stream.timezone?.probe)
-      requests.push({ request: stream.timezone.probe.request, path: [...path, "timezone", "probe", "request"], context: "stream", stream: entry });
+    const probe = stream.timezone?.probe;
+    if (Array.isArray(probe))
+      probe.forEach((one, i) => requests.push({ request: one.request, path: [...path, "timezone", "probe", i, "request"], context: "stream", stream: entry }));
+    else if (probe) requests.push({ request: probe.request, path: [...path, "timezone", "probe", "request"], context: "stream", stream: entry });
     if (stream.object) requests.push({ request: stream.object.request, path: [...path, "object", "request"], context: "object", stream: entry });
     const transaction = stream.transaction;
     if (transaction) {

@@ -1,4 +1,5 @@
 import type { PagingSpec, StopRule } from "@tributary/schemas";
+import { isDatedZone } from "../template-variables.ts";
 import { compileTemplate } from "../template.ts";
 import type { Check, Report } from "./check.ts";
 import { requestTemplates, specStreams, type SpecStream } from "./spec-parts.ts";
@@ -46,12 +47,7 @@ export const checkStreams: Check = ({ spec, hooks }, report) => {
         "never used: the stream's records come from a read hook, not from pages the executor reads",
       );
     }
-    if (stream.timezone?.probe && !stream.dateRange?.localDays) {
-      report(
-        [...path, "timezone", "probe"],
-        "never used: the probe learns the zone before a read's first local days are cut, and this stream's dateRange has no localDays — add localDays, or remove it",
-      );
-    }
+    if (stream.timezone) checkTimezone(entry, report);
     if (stream.collect) checkCollect(entry, report);
     if (stream.transaction) checkTransaction(entry, report);
     if (
@@ -65,6 +61,39 @@ export const checkStreams: Check = ({ spec, hooks }, report) => {
     }
   }
 };
+
+/** Where pages say the zone (in and path go together), and what a probe is made for. */
+function checkTimezone({ stream, path }: SpecStream, report: Report): void {
+  const timezone = stream.timezone!;
+  const at = [...path, "timezone"];
+  if ((timezone.in === undefined) !== (timezone.path === undefined)) {
+    report(
+      [...at, timezone.in === undefined ? "in" : "path"],
+      "in and path go together: where the zone is (path) in each answer or each record (in) — give both",
+    );
+  } else if (timezone.in === undefined && !timezone.probe) {
+    report(at, "says nothing: give in and path (where pages say the zone), or a probe (a request that says it)");
+  }
+  if (timezone.in === undefined && (timezone.unit !== undefined || timezone.date !== undefined)) {
+    report(
+      [...at, timezone.unit !== undefined ? "unit" : "date"],
+      "never used: unit and date describe the value at path, and this timezone has no path — move them into the probe, or give in and path",
+    );
+  }
+  const dated = Object.values(stream.recordFields ?? {}).some((text) => {
+    try {
+      return compileTemplate(text).variables.some(isDatedZone);
+    } catch {
+      return false; // reported by the template check
+    }
+  });
+  if (timezone.probe && !stream.dateRange?.localDays && !dated) {
+    report(
+      [...at, "probe"],
+      "never used: the probe learns the zone before a read's first local days are cut (dateRange.localDays) or before recordFields read {timezone.at.<field>}, and this stream does neither — add one, or remove it",
+    );
+  }
+}
 
 /** What a transaction stream reads is what is new since the last commit: no window, page or checkpoint of its own. */
 const NOT_WITH_TRANSACTION = [
