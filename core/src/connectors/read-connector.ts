@@ -134,6 +134,7 @@ export function createConnectorReader(definition: ConnectorDefinition, normalize
         session: ctx.session,
         userId: ctx.connection.userId,
         checkpoint: ctx.checkpoint ?? "ignore",
+        recent: ctx.recent === true,
         autoCommit: false,
         ...(ctx.resume?.[stream.name] ? { resume: ctx.resume[stream.name] } : {}),
         ...(ctx.now ? { now: ctx.now } : {}),

@@ -73,6 +73,8 @@ export interface ConnectorReadContext extends Omit<ConnectorMapContext, "stream"
    * after its `settle` slice. @default false
    */
   transactions?: boolean;
+  /** A read of what is new (a poll, a reconciliation): a stream's `within.arrived` counts as well. @default false */
+  recent?: boolean;
   /** "use": start a poll at the stored checkpoint (minus lookback) when later than the window's start. @default "ignore" */
   checkpoint?: "use" | "ignore";
   /** Continue interrupted stream reads (by stream name) from where they were. */

@@ -146,6 +146,18 @@ export const CheckpointSpec = closed({
 export const WithinSpec = closed({
   path: Pointer('A time field of each record (its start), e.g. "/startTime".'),
   format: TimeFormat,
+  arrived: Type.Optional(
+    closed(
+      {
+        path: Pointer('When each record reached the provider, e.g. Polar\'s "/upload_time".'),
+        format: TimeFormat,
+      },
+      {
+        description:
+          "A read of what is new — a poll or a reconciliation — also keeps a record that reached the provider inside its window, whatever its own time: a session synced days after it was recorded, its push lost. Backfills, requests and pushed windows keep records by `path` alone.",
+      },
+    ),
+  ),
   order: Type.Optional(
     Type.Union([Type.Literal("oldest_first"), Type.Literal("newest_first")], {
       description:

@@ -159,6 +159,8 @@ async function pullOnce(ctx: RuntimeContext, job: Job<PullJobData>, token: strin
       checkpoint: data.reason === "poll" ? "use" : "ignore",
       // …and, where the provider keeps a transaction of what is new, take that instead.
       transactions: data.reason === "poll",
+      // Both ask what is new: a record that reached the provider lately counts, whenever it was recorded.
+      recent: data.reason === "poll" || data.reason === "reconcile",
       ...(data.resume && !large ? { resume: saved } : {}),
     })) {
       await published.add(slice);
