@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { describe, expect, it, onTestFinished } from "vitest";
 import { payloadRecords } from "@tributary/core/contracts";
+import type { PullReason } from "@tributary/core/queue";
 import { createPluginRegistry } from "@tributary/core/registry";
 import { waitForIdle } from "@tributary/core/runtime";
 import { MOCK_CLIENT } from "@tributary/test-kit/connector";
@@ -8,14 +9,31 @@ import { startMockProvider, submitConsent } from "@tributary/test-kit/mock-provi
 import { startPipeline, receivedFor } from "../../../core/test/runtime/pipeline.ts";
 import { AVA, polar, polarFixtures } from "./polar.ts";
 
+const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
+
 /**
- * POLAR's polls as the runtime runs them (Redis, PostgreSQL, a webhook destination): a poll's pull job
- * reads the exercise transactions, publishes every session, and only then commits the transaction.
+ * POLAR's sessions synced late, as the runtime reads them (Redis, PostgreSQL, a webhook destination): the
+ * list has no range, and a watch may sync a session days after it was recorded, its push lost. A poll or
+ * the daily reconciliation keeps what was uploaded in its window (`within.arrived`), whenever it started.
  */
-describe("POLAR transactions through the pipeline", () => {
+describe("POLAR sessions synced late", () => {
   async function start() {
     const definition = polar();
-    const mock = await startMockProvider(definition.spec, await polarFixtures(definition));
+    const fixtures = await polarFixtures(definition);
+    const [template] = (fixtures.streams!.exercises!.records as Record<string, Record<string, unknown>[]>)[AVA]!;
+    /** Ava's sessions as AccessLink lists them now; a test adds what her watch syncs. */
+    const sessions: Record<string, unknown>[] = [];
+    const session = (id: string, startedAgoMs: number, uploadedAgoMs: number) => {
+      const now = Date.now();
+      // Local time at her +01:00 (start_time_utc_offset 60), as AccessLink writes it.
+      const start = new Date(now - startedAgoMs + HOUR_MS).toISOString().slice(0, 19);
+      sessions.push({ ...template, id, start_time: start, upload_time: new Date(now - uploadedAgoMs).toISOString() });
+    };
+    const mock = await startMockProvider(definition.spec, {
+      ...fixtures,
+      streams: { ...fixtures.streams, exercises: { ...fixtures.streams!.exercises!, records: ({ user }) => (String(user.id) === AVA ? sessions : []) } },
+    });
     const urls = mock.urls();
     const auth = definition.spec.auth as Extract<typeof definition.spec.auth, { type: "oauth2" }>;
     const registry = createPluginRegistry([
@@ -27,54 +45,56 @@ describe("POLAR transactions through the pipeline", () => {
     });
     onTestFinished(() => pipeline.close());
     const { ctx } = pipeline;
-    const begun = await ctx.access.auth.beginAuthorization({ provider: "POLAR", referenceId: `ava-${randomUUID()}` });
-    const consent = await submitConsent(begun.url, "approve", { username: "ava@example.com", password: "polar-ava" });
-    const outcome = await ctx.access.auth.completeAuthorization({ provider: "POLAR", query: new URL(consent.location!).searchParams });
-    if (!outcome.ok) expect.fail(JSON.stringify(outcome));
-    const user = outcome.connection;
-    /** One poll of the user's sessions, as the scheduler's fan-out enqueues it. */
-    const poll = async () => {
+    const connect = async () => {
+      const begun = await ctx.access.auth.beginAuthorization({ provider: "POLAR", referenceId: `ava-${randomUUID()}` });
+      const consent = await submitConsent(begun.url, "approve", { username: "ava@example.com", password: "polar-ava" });
+      const outcome = await ctx.access.auth.completeAuthorization({ provider: "POLAR", query: new URL(consent.location!).searchParams });
+      if (!outcome.ok) expect.fail(JSON.stringify(outcome));
+      return outcome.connection;
+    };
+    /** One pull of the user's sessions over the last `days`, as a connection's backfill or the scheduler's fan-out enqueues it. */
+    const pull = async (userId: string, reason: PullReason, days: number) => {
       const end = new Date();
       const traceId = randomUUID();
       await ctx.queues.pull.add(
         "POLAR:activity",
         {
-          userId: user.user_id,
+          userId,
           provider: "POLAR",
           dataType: "activity",
-          start: new Date(end.getTime() - 2 * 86_400_000).toISOString(),
+          start: new Date(end.getTime() - days * DAY_MS).toISOString(),
           end: end.toISOString(),
-          reason: "poll",
+          reason,
           withSamples: true,
           traceId,
         },
-        { jobId: `poll-${traceId}` },
+        { jobId: `${reason}-${traceId}` },
       );
       await waitForIdle(ctx.queues, { timeoutMs: 60_000 });
     };
-    const summaries = () =>
-      receivedFor(pipeline.receiver, user.user_id, "activity").flatMap((r) =>
+    const summaries = (userId: string) =>
+      receivedFor(pipeline.receiver, userId, "activity").flatMap((r) =>
         payloadRecords(r.payload).map((entry) => (entry.record as { metadata: { summary_id: string } }).metadata.summary_id),
       );
-    return { mock, pipeline, user, poll, summaries };
+    return { session, connect, pull, summaries };
   }
 
-  it("a poll delivers the transaction's sessions and commits it after they were published; the next poll finds nothing new", async () => {
-    const { mock, user, poll, summaries } = await start();
-    expect(user.provider_user_id).toBe(AVA);
-    // Registered with the client on connect: AccessLink serves a user's transactions only then.
-    expect(mock.lifecycleCalls.map((call) => call.phase)).toEqual(["connect"]);
-    await poll();
-    expect(summaries()).toEqual(["1937529874", "1937530011", "1937530377"]);
-    expect(mock.transactions.map((t) => [t.stream, t.state, t.items.length])).toEqual([["exercise_transactions", "committed", 3]]);
-    // The commit came after the sessions and their parts were fetched, and no list was read.
-    const paths = mock.requests.map((r) => `${r.method} ${r.path}`);
-    const commit = paths.findIndex((p) => p.startsWith("PUT ") && p.includes("/exercise-transactions/"));
-    expect(paths.slice(commit + 1).filter((p) => p.includes("/exercises/"))).toEqual([]);
-    expect(paths.some((p) => p.startsWith("GET /v3/exercises"))).toBe(false);
+  it("a poll delivers a session started 5 days ago and uploaded an hour ago, and not again one started and uploaded 5 days ago; so does the reconciliation", async () => {
+    const { session, connect, pull, summaries } = await start();
+    session("synced-on-time", 5 * DAY_MS, 5 * DAY_MS - HOUR_MS);
+    const user = await connect();
+    await pull(user.user_id, "backfill", 30);
+    expect(summaries(user.user_id)).toEqual(["synced-on-time"]);
 
-    await poll();
-    expect(summaries()).toHaveLength(3);
-    expect(mock.requests.filter((r) => r.method === "POST" && r.path.endsWith("/exercise-transactions")).map((r) => r.status)).toEqual([201, 204, 204]);
+    // The watch syncs an older session now; its push never comes. A poll of the last two days:
+    session("synced-late", 5 * DAY_MS, HOUR_MS);
+    await pull(user.user_id, "poll", 2);
+    expect(summaries(user.user_id)).toEqual(["synced-on-time", "synced-late"]);
+
+    // The daily reconciliation re-reads its two days: what was uploaded in them, as any reconciliation
+    // delivers its days again, and one synced since; not the session uploaded 5 days ago.
+    session("synced-later", 6 * DAY_MS, HOUR_MS / 2);
+    await pull(user.user_id, "reconcile", 2);
+    expect(summaries(user.user_id)).toEqual(["synced-on-time", "synced-late", "synced-late", "synced-later"]);
   }, 120_000);
 });
