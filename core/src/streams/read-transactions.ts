@@ -176,7 +176,7 @@ export function readTransactions(stream: CompiledStream, ctx: TransactionReadCon
           const answer = await session.send(spec.commit, { transaction_id: id });
           committed = true;
           stats.committed += 1;
-          if (answer.ignored) {
+          if (commitExpired(answer)) {
             stats.expired += 1;
             deps.log.warn(
               { stream: stream.spec.name, transaction: id, items: urls.length },
@@ -194,6 +194,15 @@ export function readTransactions(stream: CompiledStream, ctx: TransactionReadCon
     stats,
     [Symbol.asyncIterator]: () => rounds(),
   };
+}
+
+/**
+ * A commit answered 200 or 204 took the items, whatever the spec's response rules make of the status (a
+ * 204 is often ignored as a create's "nothing new"); any other ignored answer (Polar's 404) means the
+ * transaction had expired.
+ */
+function commitExpired(answer: ProviderAnswer): boolean {
+  return answer.ignored && answer.status !== 200 && answer.status !== 204;
 }
 
 function transactionId(value: unknown, answer: ProviderAnswer, where: string): string {

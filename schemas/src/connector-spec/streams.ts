@@ -212,7 +212,11 @@ export const TransactionSpec = closed({
   list: RequestSpec,
   items: Pointer('Where the list answer holds the items\' absolute URLs, e.g. "/exercises".'),
   parts: Type.Optional(Type.Array(TransactionPartSpec, { description: "Sub-resources fetched for each item and attached to it." })),
-  /** Commits the transaction, with {transaction_id}, after its items were published; an ignored answer (the transaction had expired) leaves its items to the next transaction. */
+  /**
+   * Commits the transaction, with {transaction_id}, after its items were published. 200 and 204 are a
+   * commit (even where http.responses ignores 204); another ignored answer (a 404: the transaction had
+   * expired) leaves its items to the next transaction.
+   */
   commit: RequestSpec,
   maxRounds: Type.Optional(
     Count(
