@@ -63,6 +63,9 @@ describe("authentication", () => {
       (type) => ["GET", `/v2/${type}?user_id=${randomUUID()}&start_date=${day(-3)}`] as ["GET", string],
     ),
     ["GET", `/v2/athlete?user_id=${randomUUID()}`],
+    // Terra endpoints this server does not implement: refused as anyone's call would be, before saying so.
+    ["POST", "/v2/auth/generateAuthToken"],
+    ["GET", `/v2/lab-reports/${randomUUID()}`],
   ];
 
   it("every call without dev-id or x-api-key gets Terra's 401", async () => {
@@ -564,6 +567,92 @@ describe("pause and resume (Tributary extension)", () => {
 
     await api.call("DELETE", `/v2/auth/deauthenticateUser?user_id=${userId}`, { as: api.b });
     expect((await api.call("POST", `/v2/users/${userId}/pause`, { as: api.b })).statusCode).toBe(404);
+  });
+});
+
+describe("Terra endpoints this server does not implement", () => {
+  // Terra's published v2 API, and what Terra's JavaScript SDK 2.x calls besides (PATCH /users/{id}, data
+  // written to providers, /plannedWorkout).
+  const terraOnly: Array<[method: "GET" | "POST" | "DELETE" | "PATCH", path: string]> = [
+    ["POST", "/v2/auth/generateAuthToken"],
+    ["POST", "/v2/workouts"],
+    ["GET", "/v2/workouts"],
+    ["GET", "/v2/workouts/w-1"],
+    ["DELETE", "/v2/workouts/w-1"],
+    ["POST", "/v2/workouts/w-1/plan"],
+    ["GET", "/v2/plannedWorkouts"],
+    ["GET", "/v2/plannedWorkouts/p-1"],
+    ["PATCH", "/v2/plannedWorkouts/p-1"],
+    ["DELETE", "/v2/plannedWorkouts/p-1"],
+    ["POST", "/v2/lab-reports"],
+    ["GET", "/v2/lab-reports"],
+    ["GET", "/v2/lab-reports/297405620317847552"],
+    ["DELETE", "/v2/lab-reports/297405620317847552"],
+    ["GET", "/v2/lab-reports/297405620317847552/deliveries"],
+    ["GET", "/v2/lab-reports/297405620317847552/files"],
+    ["PATCH", "/v2/users/u-1"],
+    ["POST", "/v2/activity"],
+    ["POST", "/v2/body"],
+    ["DELETE", "/v2/body"],
+    ["POST", "/v2/nutrition"],
+    ["DELETE", "/v2/nutrition"],
+    ["GET", "/v2/plannedWorkout"],
+    ["POST", "/v2/plannedWorkout"],
+    ["DELETE", "/v2/plannedWorkout"],
+  ];
+
+  it("each answers 501 in Terra's problem shape, naming the endpoint and what to do instead", async () => {
+    for (const [method, path] of terraOnly) {
+      const url = `${path}?user_id=${randomUUID()}`;
+      const response = await api.call(method, url, method === "GET" || method === "DELETE" ? {} : { body: { reference_id: "r" } });
+      expect(response.statusCode, `${method} ${path}: ${response.body}`).toBe(501);
+      expect(response.headers["content-type"]).toMatch(/^application\/problem\+json/);
+      const problem = json(response);
+      expect(problem).toEqual({ type: "about:blank", title: "not implemented", instance: url, detail: expect.any(String), code: "ERR_API_NOT_IMPLEMENTED" });
+      expect(problem.detail).toContain(
+        `${method} ${path.replace(/(w-1|p-1|u-1|297405620317847552)/, "{id}")} is a Terra endpoint this server does not implement`,
+      );
+      expect(problem.detail.length, problem.detail).toBeGreaterThan(120);
+    }
+  });
+
+  it("says what the application can do instead, per endpoint", async () => {
+    const detail = async (method: "POST" | "PATCH", url: string) => json(await api.call(method, url, { body: {} })).detail as string;
+    expect(await detail("POST", "/v2/auth/generateAuthToken")).toMatch(/generateWidgetSession|authenticateUser/);
+    expect(await detail("PATCH", "/v2/users/u-1")).toMatch(/\/v2\/users\/\{user_id\}\/pause/);
+    expect(await detail("POST", "/v2/activity")).toMatch(/writes nothing to providers/);
+  });
+
+  it("the body is never read: an upload of any type and size is answered 501, not 413 or 415", async () => {
+    const response = await api.call("POST", "/v2/lab-reports", {
+      headers: { "content-type": "multipart/form-data; boundary=xyz" },
+      payload: `--xyz\r\ncontent-disposition: form-data; name="file"; filename="r.pdf"\r\n\r\n${"%PDF".repeat(50_000)}\r\n--xyz--\r\n`,
+    });
+    expect(response.statusCode, response.body).toBe(501);
+    const broken = await api.call("POST", "/v2/auth/generateAuthToken", { headers: { "content-type": "application/json" }, payload: "{" });
+    expect(broken.statusCode, broken.body).toBe(501);
+  });
+
+  it("other methods and paths stay unknown: 404", async () => {
+    const headers = { "dev-id": api.a.devId, "x-api-key": api.a.apiKey };
+    for (const [method, url] of [
+      ["PUT", "/v2/workouts"],
+      ["GET", "/v2/workouts/w-1/plan"],
+      ["GET", "/v2/lab-reports/s-1/nothing"],
+      ["GET", "/v2/users/u-1"],
+    ] as const) {
+      const response = await api.app.http().inject({ method, url, headers });
+      expect(response.statusCode, `${method} ${url}`).toBe(404);
+      expect(json(response).code).toBe("ERR_API_NOT_FOUND");
+    }
+  });
+
+  it("the OpenAPI document lists them, under their own tag, as answering 501", async () => {
+    const document = json(await api.call("GET", "/v2/openapi.json"));
+    const operation = document.paths["/v2/lab-reports/{session_id}/files"].get;
+    expect(operation.tags).toEqual(["Terra endpoints not implemented"]);
+    expect(Object.keys(operation.responses)).toContain("501");
+    expect(Object.keys(operation.responses)).not.toContain("200");
   });
 });
 

@@ -151,6 +151,7 @@ describe("GARMIN: a day pushed in parts — once per push, in version order, pru
     expect(await harness.store.readRecordParts(userId, "daily", "2026-02-08")).toBeUndefined();
     expect(await harness.store.readRecordParts(userId, "daily", "2026-03-10")).toBeDefined();
     expect(await pruneRecordParts(ctx, Date.now() + 45 * DAY_MS)).toBe(1);
+    expect(await ctx.metrics.registry.metrics()).toMatch(/tributary_pruned_rows_total\{table="record_parts"\} 2\b/);
   }, 120_000);
 });
 

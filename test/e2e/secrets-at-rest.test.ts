@@ -160,7 +160,12 @@ destinations:
     expect(letters.map((letter) => letter.job_name).sort()).toEqual(["GARMIN:dailies", "GARMIN:sleeps", "OURA:sleep.create", "WAHOO:workout_summary"]);
     const garminLetter = letters.find((letter) => letter.job_name === "GARMIN:sleeps")!;
     expect(JSON.stringify(garminLetter.job_data)).toContain("&token=[redacted]");
-    expect(JSON.stringify(letters.find((letter) => letter.job_name === "OURA:sleep.create")!.job_data)).toContain('"access_token":"[redacted]"');
+    const ouraLetter = letters.find((letter) => letter.job_name === "OURA:sleep.create")!;
+    expect(JSON.stringify(ouraLetter.job_data)).toContain('"access_token":"[redacted]"');
+    // Only secrets go: the provider's error still names the record it does not know, which the operator acts on.
+    expect(ouraLetter.error).toContain('answered 404: {"detail":"no sleep_periods record 00000000-0000-4000-8000-000000000000"}');
+    // Wahoo's workout_token is the application's identifier of the workout, not a credential: it stays.
+    expect(JSON.stringify(letters.find((letter) => letter.job_name === "WAHOO:workout_summary")!.job_data)).toContain('"workout_token":"ELEMNT 3B21:300"');
     // A replay gets the ping as Garmin sent it: the original is sealed with the token key.
     expect(JSON.stringify(await t.store.openDeadLetterJob(garminLetter.id))).toContain(`&token=${secrets.garminElsewhereToken}`);
     // The day a push carried (with a token it should not have) was refused by the destination: its delivery is a dead letter too.

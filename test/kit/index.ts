@@ -6,3 +6,4 @@ export { readMongoRecords, MONGO_EVENTS_COLLECTION, type MongoPlace } from "./re
 export * from "./destination-context.ts";
 export * from "./free-port.ts";
 export * from "./redis-cluster.ts";
+export * from "./provider-budget.ts";

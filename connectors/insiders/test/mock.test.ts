@@ -1,16 +1,14 @@
-import { randomBytes } from "node:crypto";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
 import { createRecordMapper } from "@tributary/core/authoring";
 import { ErrorCodes } from "@tributary/core/contracts";
 import type { SpecFixtures, StreamFixture } from "@tributary/core/mock-provider";
-import { createUndiciTransport, providerBudget, ProviderAccessRevokedError, ProviderWaitError, type ProviderTransport } from "@tributary/core/provider-http";
+import { createUndiciTransport, ProviderAccessRevokedError, type ProviderTransport } from "@tributary/core/provider-http";
 import type { ConnectorDefinition } from "@tributary/core/spec";
+import { providerWait, specBudget, TEST_REDIS_URL } from "@tributary/test-kit";
 import { connectorClient, connectToMock, MOCK_CLIENT, pullAndMap, pullFromMock } from "@tributary/test-kit/connector";
 import { startMockProvider } from "@tributary/test-kit/mock-provider";
 import { ADA, BOB, fixtureActivities, insiders, insidersFixtures, MARCH, withSamples } from "./insiders.ts";
-
-const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 
 /**
  * The INSIDERS partner API mocked from its spec and fixtures (mockFromSpec), read back through the
@@ -166,7 +164,7 @@ describe("INSIDERS through its mock", () => {
           },
         },
       };
-      redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 2 });
+      redis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: 2 });
     });
     afterAll(async () => {
       await redis?.quit();
@@ -178,10 +176,9 @@ describe("INSIDERS through its mock", () => {
       const transport = createUndiciTransport();
       onTestFinished(() => transport.close());
       const client = connectorClient(definition, { transport, baseUrl: mock.urls().baseUrl });
-      const error = await pullAndMap(definition, client, { window: MARCH, providerUserId: ADA, credentials: connection.credentials }).catch((e: unknown) => e);
-      expect(error).toBeInstanceOf(ProviderWaitError);
-      expect((error as ProviderWaitError).reason).toBe("provider");
-      expect((error as ProviderWaitError).retryAfterMs).toBeGreaterThan(50_000);
+      const error = await providerWait(pullAndMap(definition, client, { window: MARCH, providerUserId: ADA, credentials: connection.credentials }));
+      expect(error.reason).toBe("provider");
+      expect(error.retryAfterMs).toBeGreaterThan(50_000);
       const dataRequests = mock.requests.filter((request) => request.path.startsWith("/partner/v1/users/"));
       expect(dataRequests.filter((request) => request.status === 429)).toHaveLength(1);
       expect(dataRequests.filter((request) => request.status === 200)).toHaveLength(120);
@@ -192,22 +189,9 @@ describe("INSIDERS through its mock", () => {
       const connection = await connectToMock(mock, userOf(ADA));
       const transport = createUndiciTransport();
       onTestFinished(() => transport.close());
-      const prefix = `tributary-test-insiders-${randomBytes(5).toString("hex")}`;
-      onTestFinished(async () => {
-        const keys = await redis.keys(`${prefix}:*`);
-        if (keys.length > 0) await redis.del(...keys);
-      });
-      const budget = providerBudget({
-        redis,
-        prefix,
-        provider: "INSIDERS",
-        rateLimits: definition.spec.http?.rateLimits,
-        rateLimitHeaders: definition.spec.http?.rateLimitHeaders,
-      });
-      const client = connectorClient(definition, { transport, baseUrl: mock.urls().baseUrl, budget });
-      const error = await pullAndMap(definition, client, { window: MARCH, providerUserId: ADA, credentials: connection.credentials }).catch((e: unknown) => e);
-      expect(error).toBeInstanceOf(ProviderWaitError);
-      expect((error as ProviderWaitError).reason).toBe("budget");
+      const client = connectorClient(definition, { transport, baseUrl: mock.urls().baseUrl, budget: specBudget(redis, definition.spec) });
+      const error = await providerWait(pullAndMap(definition, client, { window: MARCH, providerUserId: ADA, credentials: connection.credentials }));
+      expect(error.reason).toBe("budget");
       expect(mock.requests.filter((request) => request.status === 429)).toEqual([]);
       expect(mock.requests.filter((request) => request.path.startsWith("/partner/v1/users/"))).toHaveLength(120);
     });

@@ -1,15 +1,13 @@
-import { randomBytes } from "node:crypto";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
 import { ErrorCodes } from "@tributary/core/contracts";
 import type { SpecFixtures, StreamFixture } from "@tributary/core/mock-provider";
-import { createUndiciTransport, providerBudget, ProviderWaitError, type ProviderTransport } from "@tributary/core/provider-http";
+import { createUndiciTransport, type ProviderBudget, type ProviderTransport } from "@tributary/core/provider-http";
 import type { ConnectorDefinition } from "@tributary/core/spec";
+import { providerWait, specBudget, TEST_REDIS_URL } from "@tributary/test-kit";
 import { connectorClient, connectToMock, pullAndMap, pullFromMock } from "@tributary/test-kit/connector";
 import { startMockProvider } from "@tributary/test-kit/mock-provider";
 import { fixtureWorkouts, MARCH, peloton, pelotonFixtures, RILEY, SAM, WORKOUT } from "./peloton.ts";
-
-const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 
 /**
  * Peloton's member API mocked from the spec and the fixtures (mockFromSpec with Peloton's error bodies),
@@ -170,26 +168,24 @@ describe("PELOTON through its mock", () => {
           },
         },
       };
-      redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 2 });
+      redis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: 2 });
     });
     afterAll(async () => {
       await redis?.quit();
     });
-
-    it("the mock answers the 61st request of a minute 429 with Retry-After, which the client hands back as a wait", async () => {
+    /** Riley's busy March read through the mock until it has to wait: the provider's 429, or the budget's. */
+    const readBusyMarch = async (budget?: ProviderBudget) => {
       const mock = await startMockProvider(definition.spec, busy, mockOptions);
       const connection = await connectToMock(mock, userOf(RILEY));
-      const { transport } = watchedTransport();
-      const client = connectorClient(definition, { transport, baseUrl: mock.urls().baseUrl });
-      const error = await pullAndMap(definition, client, {
-        window: MARCH,
-        providerUserId: RILEY,
-        credentials: connection.credentials,
-        streams: ["workouts"],
-      }).catch((e: unknown) => e);
-      expect(error).toBeInstanceOf(ProviderWaitError);
-      expect((error as ProviderWaitError).reason).toBe("provider");
-      expect((error as ProviderWaitError).retryAfterMs).toBeGreaterThan(30_000);
+      const client = connectorClient(definition, { transport: watchedTransport().transport, baseUrl: mock.urls().baseUrl, ...(budget ? { budget } : {}) });
+      const read = pullAndMap(definition, client, { window: MARCH, providerUserId: RILEY, credentials: connection.credentials, streams: ["workouts"] });
+      return { mock, error: await providerWait(read) };
+    };
+
+    it("the mock answers the 61st request of a minute 429 with Retry-After, which the client hands back as a wait", async () => {
+      const { mock, error } = await readBusyMarch();
+      expect(error.reason).toBe("provider");
+      expect(error.retryAfterMs).toBeGreaterThan(30_000);
       const api = mock.requests.filter((request) => request.path.startsWith("/api/"));
       // Detail requests run up to four ahead: those in flight when the minute is spent all meet the 429.
       const limited = api.filter((request) => request.status === 429);
@@ -199,24 +195,8 @@ describe("PELOTON through its mock", () => {
     });
 
     it("a client with the spec's budget stops itself at the limit: Peloton never answers 429", async () => {
-      const mock = await startMockProvider(definition.spec, busy, mockOptions);
-      const connection = await connectToMock(mock, userOf(RILEY));
-      const { transport } = watchedTransport();
-      const prefix = `tributary-test-peloton-${randomBytes(5).toString("hex")}`;
-      onTestFinished(async () => {
-        const keys = await redis.keys(`${prefix}:*`);
-        if (keys.length > 0) await redis.del(...keys);
-      });
-      const budget = providerBudget({ redis, prefix, provider: "PELOTON", rateLimits: definition.spec.http?.rateLimits });
-      const client = connectorClient(definition, { transport, baseUrl: mock.urls().baseUrl, budget });
-      const error = await pullAndMap(definition, client, {
-        window: MARCH,
-        providerUserId: RILEY,
-        credentials: connection.credentials,
-        streams: ["workouts"],
-      }).catch((e: unknown) => e);
-      expect(error).toBeInstanceOf(ProviderWaitError);
-      expect((error as ProviderWaitError).reason).toBe("budget");
+      const { mock, error } = await readBusyMarch(specBudget(redis, definition.spec));
+      expect(error.reason).toBe("budget");
       expect(mock.requests.filter((request) => request.status === 429)).toEqual([]);
       expect(mock.requests.filter((request) => request.path.startsWith("/api/"))).toHaveLength(60);
     });

@@ -7,6 +7,7 @@ import { checkWebhookVerification, pushSettings, verifyPush } from "@tributary/c
 import { signPush } from "@tributary/core/mock-provider";
 import { createUndiciTransport } from "@tributary/core/provider-http";
 import { silentLogger } from "@tributary/core/log";
+import { createMemoryCursorRepository } from "@tributary/core/state";
 import { createStreamExecutor } from "@tributary/core/streams";
 import { connectorClient, connectorRun, connectToMock, payloadOutline } from "@tributary/test-kit/connector";
 import { startMockProvider } from "@tributary/test-kit/mock-provider";
@@ -77,6 +78,23 @@ describe("POLAR pushes", () => {
     const exercise = await executor.fetchObject(stream, id, { session });
     expect(mock.requests.slice(request).map((r) => [r.path, r.query])).toEqual([[`/v3/exercises/${id}`, { samples: "true", zones: "true" }]]);
     expect(exercise).toMatchObject({ id: "aQlC83", samples: expect.any(Array) });
+  });
+
+  it("an EXERCISE push teaches the member's offset for its date, as a read of the exercises stream does (summer time: Monday at +120)", async () => {
+    // Ava's Monday run after the EU's change to summer time, as Polar answers /v3/exercises/{id}.
+    const monday = { id: "dstMon", start_time: "2026-03-30T18:00:00", start_time_utc_offset: 120, duration: "PT30M", sport: "RUNNING" };
+    const session = connectorClient(definition, {
+      transport: async (request) => {
+        expect(new URL(request.url).pathname).toBe("/v3/exercises/dstMon");
+        return { status: 200, headers: { "content-type": "application/json" }, body: Buffer.from(JSON.stringify(monday)) };
+      },
+    }).session({ variables: { provider_user_id: AVA } });
+    const cursors = createMemoryCursorRepository();
+    const userId = `polar-push-${randomBytes(4).toString("hex")}`;
+    const executor = createStreamExecutor({ spec: definition.spec, log: silentLogger() });
+    const stream = definition.spec.streams!.activity![0]!;
+    expect(await executor.fetchObject(stream, "dstMon", { session, zone: { cursors, userId } })).toMatchObject({ id: "dstMon" });
+    expect(await cursors.getCursor(userId, "timezone")).toMatchObject({ v: 1, zone: "+02:00", days: { "2026-03-30": [7200, 18 * 60] } });
   });
 
   it("`tributary connector run --pushes` over the recordings fetches the exercise and the physical information the examples name", async () => {

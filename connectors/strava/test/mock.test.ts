@@ -1,12 +1,11 @@
-import { randomBytes } from "node:crypto";
 import { Redis } from "ioredis";
 import { afterAll, describe, expect, it, beforeAll, onTestFinished } from "vitest";
 import { ErrorCodes } from "@tributary/core/contracts";
 import { manualClock, type SpecFixtures } from "@tributary/core/mock-provider";
-import { createUndiciTransport, providerBudget, ProviderWaitError, type ProviderTransport } from "@tributary/core/provider-http";
+import { createUndiciTransport, type ProviderTransport } from "@tributary/core/provider-http";
 import type { ConnectorDefinition } from "@tributary/core/spec";
 import { connectorClient, connectToMock, MOCK_CLIENT, pullAndMap, pullFromMock } from "@tributary/test-kit/connector";
-import { TEST_REDIS_URL } from "@tributary/test-kit";
+import { providerWait, specBudget, TEST_REDIS_URL } from "@tributary/test-kit";
 import { mockTokenRequest, startMockProvider } from "@tributary/test-kit/mock-provider";
 import { ACTIVITY, MARCH, MAYA, OSKAR, strava, stravaFixtures } from "./strava.ts";
 
@@ -80,18 +79,19 @@ describe("STRAVA through its mock", () => {
     const mock = await startMockProvider(definition.spec, fixtures, { ...mockOptions, clock });
     const connection = await connectToMock(mock, userOf(OSKAR));
     const client = connectorClient(definition, { transport: liveTransport(), baseUrl: mock.urls().baseUrl });
-    const error = await pullAndMap(definition, client, {
-      window: JANUARY,
-      providerUserId: OSKAR,
-      credentials: connection.credentials,
-      streams: ["activities"],
-    }).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(ProviderWaitError);
-    expect((error as ProviderWaitError).reason).toBe("provider");
+    const error = await providerWait(
+      pullAndMap(definition, client, {
+        window: JANUARY,
+        providerUserId: OSKAR,
+        credentials: connection.credentials,
+        streams: ["activities"],
+      }),
+    );
+    expect(error.reason).toBe("provider");
     // The read usage at its limit: until the next :00/:15/:30/:45 (the client's own clock), and a second.
     const quarter = 900_000;
-    expect((error as ProviderWaitError).retryAfterMs).toBeGreaterThan(1000);
-    expect((error as ProviderWaitError).retryAfterMs).toBeLessThanOrEqual(quarter + 1000);
+    expect(error.retryAfterMs).toBeGreaterThan(1000);
+    expect(error.retryAfterMs).toBeLessThanOrEqual(quarter + 1000);
     const data = mock.requests.filter((request) => request.path.startsWith("/api/v3/"));
     expect(data.filter((request) => request.status === 200)).toHaveLength(100);
     expect(data.filter((request) => request.status === 429)).toHaveLength(1);
@@ -184,24 +184,7 @@ describe("STRAVA through its mock", () => {
       await redis?.quit();
     });
 
-    /** The spec's budget, on Redis under a prefix of this test's own. */
-    const stravaBudget = () => {
-      const prefix = `tributary-test-strava-${randomBytes(5).toString("hex")}`;
-      onTestFinished(async () => {
-        const keys = await redis.keys(`${prefix}:*`);
-        if (keys.length > 0) await redis.del(...keys);
-      });
-      const http = definition.spec.http!;
-      return providerBudget({ redis, prefix, provider: "STRAVA", rateLimits: http.rateLimits, rateLimitHeaders: http.rateLimitHeaders });
-    };
-    const waitOf = async (promise: Promise<unknown>) => {
-      const error = await promise.then(
-        () => undefined,
-        (e: unknown) => e,
-      );
-      expect(error).toBeInstanceOf(ProviderWaitError);
-      return error as ProviderWaitError;
-    };
+    const stravaBudget = () => specBudget(redis, definition.spec);
 
     it("an app allowed 5 reads a day (X-ReadRateLimit-Limit: 100,5): the 6th read parks until midnight UTC, named the daily window, with 95 left in the quarter hour — Strava never says 429", async () => {
       const clock = manualClock(Date.parse("2026-02-02T10:01:00Z"));
@@ -209,7 +192,7 @@ describe("STRAVA through its mock", () => {
       const mock = await startMockProvider(definition.spec, fixtures, { ...mockOptions, clock, rateLimits });
       const connection = await connectToMock(mock, userOf(OSKAR));
       const client = connectorClient(definition, { transport: liveTransport(), baseUrl: mock.urls().baseUrl, budget: stravaBudget() });
-      const wait = await waitOf(
+      const wait = await providerWait(
         pullAndMap(definition, client, { window: JANUARY, providerUserId: OSKAR, credentials: connection.credentials, streams: ["activities"] }),
       );
       expect(wait).toMatchObject({ reason: "budget", details: { window: "read_daily" } });
@@ -234,7 +217,7 @@ describe("STRAVA through its mock", () => {
 
       const client = connectorClient(definition, { transport: answering(200), budget: stravaBudget() });
       await client.session({ userId: "maya" }).send({ path: "/athlete" });
-      const parked = await waitOf(client.session({ userId: "maya" }).send({ path: "/athlete" }));
+      const parked = await providerWait(client.session({ userId: "maya" }).send({ path: "/athlete" }));
       expect(parked).toMatchObject({ reason: "budget", details: { window: "overall_daily" } });
       expect(Math.abs(parked.retryAfterMs - untilMidnight())).toBeLessThan(2000);
       expect(sent).toBe(1);
@@ -242,7 +225,7 @@ describe("STRAVA through its mock", () => {
       // Without a budget of our own (or when another process spent the day), Strava's 429 carries no
       // Retry-After: the headers say which window is spent, and that is the day.
       sent = 0;
-      const refused = await waitOf(
+      const refused = await providerWait(
         connectorClient(definition, { transport: answering(429) })
           .session({ userId: "maya" })
           .send({ path: "/athlete" }),

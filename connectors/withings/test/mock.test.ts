@@ -131,4 +131,28 @@ describe("WITHINGS through its mock", () => {
     expect(mock.lifecycleCalls.map((call) => call.phase)).toEqual([...Array(5).fill("connect"), ...Array(5).fill("disconnect")]);
     expect(mock.lifecycleCalls[0]!.variables).toMatchObject({ webhook_url: "https://tributary.example/hooks/WITHINGS" });
   });
+
+  it("answers the zone probe the spec declares with the member's zone, the one the fixtures' answers say", async () => {
+    const mock = await startMockProvider(definition.spec, fixtures, mockOptions);
+    const connection = await connectToMock(mock, userOf(INES));
+    const session = connectorClient(definition, { transport: liveTransport(), baseUrl: mock.urls().baseUrl }).session({ credentials: connection.credentials });
+    const measures = definition.spec.streams!.body!.find((stream) => stream.name === "measures")!;
+    const declared = measures.timezone!.probe!;
+    // Withings declares one probe request (a probe may also be a list made in turn).
+    const probe = Array.isArray(declared) ? declared[0]! : declared;
+    const answer = await session.send(probe.request, { end: "1774828800" });
+    // The probe's own route: a getmeas page would be refused (its meastypes differ) or carry measure groups.
+    expect(answer.body).toMatchObject({ status: 0, body: { timezone: "Europe/Paris" } });
+    expect(answer.body).not.toHaveProperty("body.measuregrps");
+    // The zone a page of the stream says for her, read at the probe's path.
+    const page = await session.send(measures.request!, { start: "1772323200", end: "1772409600" });
+    expect(page.body).toMatchObject({ status: 0, body: { measuregrps: expect.any(Array) } });
+    const at = (body: unknown, path: string) =>
+      path
+        .split("/")
+        .slice(1)
+        .reduce<any>((value, key) => value?.[key], body);
+    expect(at(answer.body, probe.path)).toBe(at(page.body, measures.timezone!.path!));
+    expect(mock.requests.filter((request) => request.path === "/measure").map((request) => request.status)).toEqual([200, 200]);
+  });
 });

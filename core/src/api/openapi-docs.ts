@@ -14,6 +14,7 @@ export const TAGS = {
   integrations: "Integrations",
   data: "Data",
   extensions: "Tributary extensions",
+  terraOnly: "Terra endpoints not implemented",
 } as const;
 
 /**

@@ -17,10 +17,15 @@ export interface Problem {
 }
 
 export function problemOf(request: FastifyRequest, status: number, detail?: string, code?: string): Problem {
+  return problemAt(request.url, status, detail, code);
+}
+
+/** The problem of a request known by its path and query only (one Node refused before a route saw it). */
+export function problemAt(instance: string, status: number, detail?: string, code?: string): Problem {
   return {
     type: "about:blank",
     title: (STATUS_CODES[status] ?? "error").toLowerCase(),
-    instance: request.url,
+    instance,
     ...(detail !== undefined ? { detail } : {}),
     ...(code !== undefined ? { code } : {}),
   };

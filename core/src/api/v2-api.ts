@@ -15,6 +15,7 @@ import { authRoutes } from "./routes/auth-routes.ts";
 import { dataRoutes } from "./routes/data-routes.ts";
 import { integrationRoutes } from "./routes/integration-routes.ts";
 import { pauseRoutes } from "./routes/pause-routes.ts";
+import { terraOnlyRoutes } from "./routes/terra-only-routes.ts";
 import { userRoutes } from "./routes/user-routes.ts";
 import { OPTIONAL_BODY, registerDocsRoutes } from "./openapi-docs.ts";
 
@@ -67,6 +68,7 @@ export async function v2Api(app: FastifyInstance, options: V2ApiOptions): Promis
   await app.register(integrationRoutes, v2);
   await app.register(dataRoutes, v2);
   await app.register(pauseRoutes, v2);
+  await app.register(terraOnlyRoutes);
 }
 
 /**

@@ -12,6 +12,7 @@ export function deliveryPolicyFrom(delivery: DeliveryConfig): DeliveryPolicy {
     chunkSize: delivery.chunkSize,
     maxPayloadRecords: delivery.maxPayloadRecords,
     maxPayloadBytes: delivery.maxPayloadBytes,
+    keepAuditDays: delivery.keepAuditDays,
   };
 }
 

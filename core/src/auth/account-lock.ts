@@ -1,5 +1,6 @@
 import { ErrorCodes } from "../errors/codes.ts";
 import { TransientError } from "../errors/tributary-error.ts";
+import type { Logger } from "../log/logger.ts";
 import type { RedisLock } from "./redis-lock.ts";
 
 /**
@@ -20,6 +21,7 @@ export interface AccountLockOptions {
   ttlMs: number;
   /** How long a caller waits for the account before it gives up. */
   waitMs: number;
+  log: Logger;
 }
 
 export function createAccountLock(lock: RedisLock, options: AccountLockOptions): AccountLock {
@@ -27,20 +29,12 @@ export function createAccountLock(lock: RedisLock, options: AccountLockOptions):
     async hold(provider, providerUserId, work) {
       // One key per account, hash-tagged so that on Redis Cluster it stays one slot whatever the prefix.
       const key = `${options.keyPrefix}:auth:account:{${provider}:${providerUserId}}`;
-      const deadline = Date.now() + options.waitMs;
-      for (;;) {
-        const token = await lock.tryAcquire(key, options.ttlMs);
-        if (token !== undefined) {
-          try {
-            return await work();
-          } finally {
-            // A release that fails (Redis gone) leaves the lock to its expiry; the work's outcome stands.
-            await lock.release(key, token).catch(() => false);
-          }
-        }
-        const left = deadline - Date.now();
-        if (left <= 0 || !(await lock.waitUntilFree(key, left))) throw accountBusy(provider, providerUserId, options.waitMs);
+      const outcome = await lock.hold(key, options.ttlMs, options.waitMs, work);
+      if (!outcome.held) throw accountBusy(provider, providerUserId, options.waitMs);
+      if (!outcome.kept) {
+        options.log.warn({ provider, providerUserId, ttlMs: options.ttlMs }, "an account's lock expired before its connect or disconnect ended");
       }
+      return outcome.value;
     },
   };
 }

@@ -100,6 +100,7 @@ export function createAuthService(options: AuthServiceOptions): AuthService {
       keyPrefix,
       ttlMs: ACCOUNT_LOCK_TTL_MS,
       waitMs: options.accountLockWaitMs ?? DEFAULT_ACCOUNT_LOCK_WAIT_MS,
+      log,
     }),
   };
 

@@ -35,7 +35,7 @@ export interface ConnectionMethod {
   refreshMode: "rotating" | "reusable" | "none";
 }
 
-/** Attempts at the lock before giving up: a holder that failed leaves the refresh to the next one. */
+/** Holders a refresh waits out before giving up: a holder that failed leaves the refresh to the next one. */
 const LOCK_ROUNDS = 3;
 const WRITE_ATTEMPTS = 3;
 
@@ -92,21 +92,6 @@ export function createConnectionCredentials(options: ConnectionCredentialsOption
     }
   };
 
-  const redisCall = async <T>(what: string, call: () => Promise<T>): Promise<T> => {
-    try {
-      return await call();
-    } catch (error) {
-      throw new TransientError(
-        ErrorCodes.REDIS_UNAVAILABLE,
-        `the refresh lock could not be ${what}: ${error instanceof Error ? error.message : String(error)}`,
-        {
-          hint: "Check that Redis is reachable; tokens are only refreshed under its lock.",
-          cause: error,
-        },
-      );
-    }
-  };
-
   const spend = async (tokens: StoredTokens & { refresh_token: string }): Promise<StoredTokens> => {
     const endpoint = method!.tokenEndpoint();
     let response;
@@ -129,23 +114,17 @@ export function createConnectionCredentials(options: ConnectionCredentialsOption
 
   /** True when tokens other than `seen` are in place afterwards. */
   const refreshUnderLock = async (seen: StoredTokens): Promise<boolean> => {
-    for (let round = 0; round < LOCK_ROUNDS; round++) {
-      const token = await redisCall("taken", () => lock.tryAcquire(options.lockKey, options.lockTtlMs));
-      if (token !== undefined) {
-        try {
-          const stored = await load();
-          if (changed(stored, seen)) return true;
-          if (stored?.refresh_token === undefined) return false;
-          cached = await spend({ ...stored, refresh_token: stored.refresh_token });
-          return true;
-        } finally {
-          await lock
-            .release(options.lockKey, token)
-            .catch((error: unknown) => log.warn({ provider, userId, err: error }, "could not release the refresh lock (it expires by itself)"));
-        }
-      }
-      await redisCall("watched", () => lock.waitUntilFree(options.lockKey, options.lockTtlMs + 1000));
-      if (changed(await load(), seen)) return true;
+    // Whoever held the lock before may have refreshed already: the stored tokens are read under it.
+    const outcome = await lock.hold(options.lockKey, options.lockTtlMs, LOCK_ROUNDS * (options.lockTtlMs + 1000), async () => {
+      const stored = await load();
+      if (changed(stored, seen)) return true;
+      if (stored?.refresh_token === undefined) return false;
+      cached = await spend({ ...stored, refresh_token: stored.refresh_token });
+      return true;
+    });
+    if (outcome.held) {
+      if (!outcome.kept) log.warn({ provider, userId, lockTtlMs: options.lockTtlMs }, "the refresh lock expired before the refresh ended, or was not released");
+      return outcome.value;
     }
     throw new TransientError(
       ErrorCodes.AUTH_REFRESH_FAILED,

@@ -1,4 +1,6 @@
 import { randomBytes } from "node:crypto";
+import { ErrorCodes } from "../errors/codes.ts";
+import { TransientError } from "../errors/tributary-error.ts";
 import type { RedisClient } from "../queue/redis-client.ts";
 
 /**
@@ -7,13 +9,25 @@ import type { RedisClient } from "../queue/redis-client.ts";
  * holder's own random token — a holder that overran its expiry must not free the next holder's lock.
  */
 export interface RedisLock {
-  /** The holder's token when the lock was free; undefined when another holder has it. */
-  tryAcquire(key: string, ttlMs: number): Promise<string | undefined>;
-  /** False when the lock had already expired (and may now be someone else's). */
-  release(key: string, token: string): Promise<boolean>;
-  /** Waits for the key to be free (released or expired); false when `timeoutMs` passed first. */
-  waitUntilFree(key: string, timeoutMs: number, pollMs?: number): Promise<boolean>;
+  /**
+   * Runs `work` holding `key`, taken for `ttlMs` at most; while another holder has it, waits up to `waitMs`
+   * for it to be released or to expire, then gives up (`held: false`, `work` not run). The lock is released
+   * when `work` settles, whatever its outcome. A failure to reach Redis for the lock is ERR_REDIS_UNAVAILABLE.
+   */
+  hold<T>(key: string, ttlMs: number, waitMs: number, work: () => Promise<T>): Promise<HoldOutcome<T>>;
 }
+
+export type HoldOutcome<T> =
+  | {
+      held: true;
+      value: T;
+      /**
+       * False when the lock was no longer this holder's at release: it expired while `work` ran (another
+       * holder may have had it meanwhile, and keeps it), or the release did not reach Redis (it expires).
+       */
+      kept: boolean;
+    }
+  | { held: false };
 
 const RELEASE_SCRIPT = `
 if redis.call("GET", KEYS[1]) == ARGV[1] then
@@ -21,26 +35,59 @@ if redis.call("GET", KEYS[1]) == ARGV[1] then
 end
 return 0`;
 
+/** How often a waiter looks whether the lock is free. */
+const POLL_MS = 25;
+
 type ReleasingRedis = RedisClient & { tributaryReleaseLock(key: string, token: string): Promise<number> };
 
 export function createRedisLock(redis: RedisClient): RedisLock {
   if (!("tributaryReleaseLock" in redis)) redis.defineCommand("tributaryReleaseLock", { numberOfKeys: 1, lua: RELEASE_SCRIPT });
   const releasing = redis as ReleasingRedis;
+
+  const unreachable = (key: string, error: unknown) =>
+    new TransientError(ErrorCodes.REDIS_UNAVAILABLE, `the lock ${key} could not be taken: ${error instanceof Error ? error.message : String(error)}`, {
+      hint: "Check that Redis is reachable: this work is only done holding its lock, and is retried.",
+      cause: error,
+    });
+
+  /** The holder's token when the lock was free; undefined when another holder has it. */
+  const tryAcquire = async (key: string, ttlMs: number): Promise<string | undefined> => {
+    const token = randomBytes(16).toString("hex");
+    return (await redis.set(key, token, "PX", Math.max(1, Math.ceil(ttlMs)), "NX")) === "OK" ? token : undefined;
+  };
+
+  /** Waits for the key to be free (released or expired) until `deadline`; false when it passed first. */
+  const waitUntilFree = async (key: string, deadline: number): Promise<boolean> => {
+    for (;;) {
+      if ((await redis.exists(key)) === 0) return true;
+      const left = deadline - Date.now();
+      if (left <= 0) return false;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(POLL_MS, left)));
+    }
+  };
+
   return {
-    async tryAcquire(key, ttlMs) {
-      const token = randomBytes(16).toString("hex");
-      return (await redis.set(key, token, "PX", Math.max(1, Math.ceil(ttlMs)), "NX")) === "OK" ? token : undefined;
-    },
-    async release(key, token) {
-      return (await releasing.tributaryReleaseLock(key, token)) === 1;
-    },
-    async waitUntilFree(key, timeoutMs, pollMs = 25) {
-      const deadline = Date.now() + timeoutMs;
+    async hold<T>(key: string, ttlMs: number, waitMs: number, work: () => Promise<T>): Promise<HoldOutcome<T>> {
+      const deadline = Date.now() + waitMs;
       for (;;) {
-        if ((await redis.exists(key)) === 0) return true;
-        const left = deadline - Date.now();
-        if (left <= 0) return false;
-        await new Promise((resolve) => setTimeout(resolve, Math.min(pollMs, left)));
+        let token: string | undefined;
+        try {
+          token = await tryAcquire(key, ttlMs);
+          if (token === undefined && !(await waitUntilFree(key, deadline))) return { held: false };
+        } catch (error) {
+          throw unreachable(key, error);
+        }
+        if (token === undefined) continue;
+        let value: T;
+        try {
+          value = await work();
+        } catch (error) {
+          // A release that fails (Redis gone) leaves the lock to its expiry; the work's own error stands.
+          await releasing.tributaryReleaseLock(key, token).catch(() => 0);
+          throw error;
+        }
+        const kept = (await releasing.tributaryReleaseLock(key, token).catch(() => 0)) === 1;
+        return { held: true, value, kept };
       }
     },
   };

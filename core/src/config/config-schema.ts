@@ -438,6 +438,13 @@ export const CONFIG_SCHEMA = {
           description:
             "Largest data payload in bytes of JSON; records are split across payloads to stay below it (a single record larger than this goes alone). Default 1 MiB, the body limit of most web frameworks.",
         },
+        keepAuditDays: {
+          type: "integer",
+          minimum: 0,
+          default: DEFAULT_DELIVERY_POLICY.keepAuditDays,
+          description:
+            "Days the audit row of a finished delivery (delivered, dead-lettered, withheld or superseded: the deliveries table) is kept after its last change; older ones are removed by the hourly sweep. Never less than a delivery can still be retried (twice the retry schedule plus a day). 0 keeps them for ever. Default 30.",
+        },
       },
     },
     destinations: {

@@ -4,6 +4,7 @@ import { isTributaryError } from "../errors/tributary-error.ts";
 import type { RuntimeContext } from "../runtime/runtime-context.ts";
 import { adminQueues } from "./admin-queues.ts";
 import { apiKeyGuard } from "./api-key-auth.ts";
+import { clientErrorAnswers } from "./client-errors.ts";
 import { deadLetterRoutes } from "./dead-letter-routes.ts";
 import { quarantineRoutes } from "./quarantine-routes.ts";
 import { healthRoutes } from "./health-routes.ts";
@@ -123,6 +124,7 @@ export function createHttpServers(options: HttpServerOptions): HttpServers {
 /** One Fastify instance with Tributary's logging, errors, limits and timeouts. */
 function baseServer(ctx: RuntimeContext, server: ServerConfig): FastifyInstance {
   const requestTimeoutMs = server.limits.requestTimeoutSeconds * 1000;
+  const clientErrors = clientErrorAnswers(server.limits);
   const app = Fastify({
     loggerInstance: ctx.log as FastifyBaseLogger,
     // Fastify's own request lines carry the full URL (query strings hold verify tokens): we log our own.
@@ -138,12 +140,15 @@ function baseServer(ctx: RuntimeContext, server: ServerConfig): FastifyInstance 
       connectionsCheckingInterval: TIMEOUT_CHECK_INTERVAL_MS,
     },
     trustProxy: server.trustProxy,
+    clientErrorHandler: clientErrors.handler,
   }) as unknown as FastifyInstance;
 
   app.addHook("onRequest", async (request, reply) => {
     reply.header("x-request-id", request.id);
+    clientErrors.received(request);
   });
   app.addHook("onResponse", async (request, reply) => {
+    clientErrors.answered(request);
     const route = request.routeOptions.url;
     const line = {
       method: request.method,

@@ -9,6 +9,7 @@ import { compilePointer } from "../spec/pointer.ts";
 import { compileCondition } from "../mapping/index.ts";
 import type { Rejected } from "../runtime/normalize.ts";
 import { decodeFitDetail } from "../streams/fit-decode.ts";
+import type { ObjectFetchContext } from "../streams/fetch-object.ts";
 import { createStreamExecutor, type StreamExecutor } from "../streams/stream-executor.ts";
 
 export type FetchAction = Extract<WebhookEventAction, { action: "pull_object" | "pull_url" }>;
@@ -27,6 +28,8 @@ export interface FetchNotifiedContext {
   /** The connection's provider session: credentials, rate budget, allowed origins, the response → action table. */
   session: ProviderSession;
   executor: Pick<StreamExecutor, "fetchObject" | "fetchUrl" | "fetchFile">;
+  /** Where a fetched object's zone is kept (see ObjectFetchContext). */
+  zone?: ObjectFetchContext["zone"];
 }
 
 /**
@@ -65,7 +68,7 @@ export async function fetchNotifiedRecords(
       },
     );
   }
-  const record = await ctx.executor.fetchObject(stream, String(id), { session: ctx.session });
+  const record = await ctx.executor.fetchObject(stream, String(id), { session: ctx.session, ...(ctx.zone ? { zone: ctx.zone } : {}) });
   return { mapping: stream.mapping ?? action.dataType, stream: stream.name, records: record ? [record] : [] };
 }
 

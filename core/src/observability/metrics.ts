@@ -65,6 +65,12 @@ export function createMetrics() {
       labelNames: ["provider", "reason", "mode"] as const,
       registers: [registry],
     }),
+    prunedRows: new Counter({
+      name: "tributary_pruned_rows_total",
+      help: "State-store rows the hourly sweep removed past their keeping time, by table (deliveries: delivery.keepAuditDays; record_parts: providers.<P>.keepRecordPartsDays).",
+      labelNames: ["table"] as const,
+      registers: [registry],
+    }),
     freshness: new Gauge({
       name: "tributary_provider_last_data_timestamp_seconds",
       help: "Unix time of the most recent data received from each provider (data freshness).",

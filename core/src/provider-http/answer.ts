@@ -1,3 +1,4 @@
+import { scrubString } from "../redaction/index.ts";
 import type { ProviderResponse } from "./transport.ts";
 import type { ResponseView } from "./response-rules.ts";
 
@@ -44,14 +45,22 @@ export function responseView(response: ProviderResponse): ResponseView {
   };
 }
 
-const TOKEN_LIKE = /[A-Za-z0-9_\-.~+/=]{24,}/g;
-
 /**
- * The start of an error body for messages and logs. Providers echo tokens in errors (Fitbit: "Access
- * token expired: eyJ…"), so anything token-shaped is cut out.
+ * The start of an error body for messages and logs. Providers echo credentials in errors (Fitbit: "Access
+ * token expired: eyJ…"), so the body goes through the scrubbing policy (secret-named fields and
+ * parameters, bearer credentials, JWTs) and loses the credentials the request carried, by value; the ids
+ * it names stay, so the operator can act on the object the provider refused.
+ * @param secrets the request's credentials (`sentSecrets`)
  */
-export function bodySnippet(text: string, max = 300): string {
-  const compact = text.replace(/\s+/g, " ").trim();
-  const cut = compact.length > max ? `${compact.slice(0, max)}…` : compact;
-  return cut.replace(TOKEN_LIKE, "[redacted]");
+export function bodySnippet(text: string, secrets: readonly string[] = [], max = 300): string {
+  // Scrubbed before the cut, so a credential the cut would split is still recognized; an HTML page is
+  // not scrubbed past what the snippet could show.
+  const compact = scrubString(
+    text
+      .slice(0, 16 * max)
+      .replace(/\s+/g, " ")
+      .trim(),
+    { values: secrets },
+  );
+  return compact.length > max ? `${compact.slice(0, max)}…` : compact;
 }

@@ -13,6 +13,7 @@ import { newRequestStats, type RequestStats } from "./request-stats.ts";
 import { compileResponseRules, type Decision } from "./response-rules.ts";
 import { rateLimitedWaitMs } from "./rate-limited-wait.ts";
 import { retryAfterMs } from "./retry-after.ts";
+import { sentSecrets } from "./sent-secrets.ts";
 import { scopeOf, template, type TemplateVariables } from "./template-scope.ts";
 import type { ProviderRequest, ProviderResponse, ProviderTransport } from "./transport.ts";
 import { describeRequest } from "./undici-transport.ts";
@@ -203,7 +204,7 @@ export function createProviderClient(options: ProviderClientOptions): ProviderCl
       }
     };
 
-    const toWire = async (request: PreparedRequest): Promise<{ wire: ProviderRequest; generation: number }> => {
+    const toWire = async (request: PreparedRequest): Promise<{ wire: ProviderRequest; generation: number; secrets: string[] }> => {
       const headers: Record<string, string> = { ...request.headers };
       const url = new URL(request.url);
       const seen = generation;
@@ -221,8 +222,10 @@ export function createProviderClient(options: ProviderClientOptions): ProviderCl
         headers.authorization = clientBasic();
       }
       let body = request.body;
+      const bodySecrets: string[] = [];
       if (typeof request.auth === "object") {
         const { id, secret } = clientCredentials();
+        bodySecrets.push(secret);
         const fields = request.auth;
         if (fields.in === "query") {
           url.searchParams.set(fields.id, id);
@@ -240,7 +243,7 @@ export function createProviderClient(options: ProviderClientOptions): ProviderCl
         headers["content-type"] ??= contentType;
         wire.body = bytes;
       }
-      return { wire, generation: seen };
+      return { wire, generation: seen, secrets: sentSecrets(wire, bodySecrets) };
     };
 
     const send = async (wire: ProviderRequest): Promise<ProviderResponse> => {
@@ -265,12 +268,12 @@ export function createProviderClient(options: ProviderClientOptions): ProviderCl
       for (;;) {
         signal?.throwIfAborted();
         const grant = await takeBudget(request);
-        let sent: { response: ProviderResponse; applied: number } | { error: unknown };
+        let sent: { response: ProviderResponse; applied: number; secrets: string[] } | { error: unknown };
         try {
-          const { wire, generation } = await toWire(request);
+          const { wire, generation, secrets } = await toWire(request);
           attempt += 1;
           sent = await send(wire).then(
-            (response) => ({ response, applied: generation }),
+            (response) => ({ response, applied: generation, secrets }),
             (error: unknown) => ({ error }),
           );
         } finally {
@@ -290,7 +293,7 @@ export function createProviderClient(options: ProviderClientOptions): ProviderCl
           await wait(backoff(attempt), "retry");
           continue;
         }
-        const { response, applied } = sent;
+        const { response, applied, secrets } = sent;
         await budget?.observe(userId, response.headers);
         const view = responseView(response);
         const decision: Decision = decide(view);
@@ -364,7 +367,7 @@ export function createProviderClient(options: ProviderClientOptions): ProviderCl
           case "retry": {
             if (attempt >= maxAttempts) {
               throw providerUnavailable(
-                `${where} answered ${response.status} ${attempt} times${decision.rule?.message ? ` (${decision.rule.message})` : ""}: ${bodySnippet(view.text())}`,
+                `${where} answered ${response.status} ${attempt} times${decision.rule?.message ? ` (${decision.rule.message})` : ""}: ${bodySnippet(view.text(), secrets)}`,
                 {
                   details: { status: response.status, attempts: attempt },
                 },
@@ -394,7 +397,7 @@ export function createProviderClient(options: ProviderClientOptions): ProviderCl
             );
           case "fail":
             throw requestFailed(
-              `${where} answered ${response.status}${decision.rule?.message ? ` (${decision.rule.message})` : ""}: ${bodySnippet(view.text())}`,
+              `${where} answered ${response.status}${decision.rule?.message ? ` (${decision.rule.message})` : ""}: ${bodySnippet(view.text(), secrets)}`,
               {
                 details: { status: response.status },
               },

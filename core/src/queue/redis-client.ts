@@ -34,16 +34,23 @@ export function redisUnavailable(target: RedisTarget | string): UserError {
  * URL, an ioredis Cluster for startup nodes. `options` are node options either way; for a cluster the
  * reconnect strategy and the offline queue are the cluster's own (ioredis reconnects the cluster as a
  * whole and follows MOVED/ASK redirections itself).
+ *
+ * Over TLS (`rediss://` nodes) each node is connected to by the name it is given, not the address ioredis
+ * would resolve it to first: the certificate names the host (AWS ElastiCache's in-transit encryption,
+ * whose nodes announce host names), so TLS checks it against that name. TLS options of the caller (a
+ * private CA) are kept.
  */
 export function openRedis(target: RedisTarget | string, options: RedisOptions = {}): RedisClient {
   const { url, cluster } = typeof target === "string" ? { url: target, cluster: undefined } : target;
   if (!cluster || cluster.length === 0) return new Redis(url, options);
   const nodes = clusterNodes(cluster);
   const { retryStrategy, enableOfflineQueue, lazyConnect, enableReadyCheck, ...nodeOptions } = options;
+  const { tls, ...auth } = nodes[0]!.auth;
   return new Cluster(
     nodes.map(({ host, port }) => ({ host, port })),
     {
-      redisOptions: { ...nodeOptions, ...nodes[0]!.auth },
+      redisOptions: { ...nodeOptions, ...auth, ...(tls ? { tls: { ...tls, ...nodeOptions.tls } } : {}) },
+      ...(tls ? { dnsLookup: (address: string, callback: (error: null, address: string) => void) => callback(null, address) } : {}),
       ...(retryStrategy !== undefined ? { clusterRetryStrategy: retryStrategy } : {}),
       ...(enableOfflineQueue !== undefined ? { enableOfflineQueue } : {}),
       ...(lazyConnect !== undefined ? { lazyConnect } : {}),

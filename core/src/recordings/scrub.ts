@@ -20,8 +20,9 @@ export interface ScrubOptions {
 const MIN_SECRET_LENGTH = 8;
 
 /**
- * Credential names in requests: query parameters, form fields, JSON fields. Narrower than the rule stored
- * provider traffic is scrubbed by (`redaction/`): a paging cursor such as `next_token` is compared on replay.
+ * Credential names in requests: query parameters, form fields, JSON fields. Their own list rather than the
+ * rule stored provider traffic is scrubbed by (`redaction/`): what is named here is left out of a recording,
+ * and what is not (a paging cursor such as `next_token`) is compared on replay.
  */
 const REQUEST_NAMES = new Set(
   ["access_token", "refresh_token", "id_token", "token", "client_secret", "code", "code_verifier", "password", "api_key", "apikey", "key", "secret",

@@ -14,6 +14,8 @@ export interface DeliveryPolicy {
   maxPayloadRecords: number;
   /** Bytes of JSON per data payload, always; one record larger than this is sent alone. */
   maxPayloadBytes: number;
+  /** Days a finished delivery's audit row (the `deliveries` table) is kept after its last change; 0 keeps them. */
+  keepAuditDays: number;
 }
 
 /**
@@ -29,6 +31,8 @@ export const DEFAULT_DELIVERY_POLICY: DeliveryPolicy = {
   maxPayloadRecords: 100,
   // The default request body limit of fastify, NestJS and Next.js; Express's is 100 KB.
   maxPayloadBytes: 1024 * 1024,
+  // A month of "what happened to this payload" for support questions, at ~470 B per delivery.
+  keepAuditDays: 30,
 };
 
 /** Delay before retry number `attemptsMade` (1 = first retry). */

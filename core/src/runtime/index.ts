@@ -16,3 +16,4 @@ export * from "./stale-connections.ts";
 export * from "./failed-jobs.ts";
 export * from "./failed-job-sweeper.ts";
 export * from "./prune-record-parts.ts";
+export * from "./prune-deliveries.ts";

@@ -1,7 +1,7 @@
 import type { DataType } from "@tributary/schemas";
 import type { StandardRecord } from "../contracts/data-types.ts";
 import type { Connection } from "../state/index.ts";
-import { enqueueDeliveries, storePayload } from "./emit-payload.ts";
+import { enqueueDeliveries, storePayload, type StoredPayload } from "./emit-payload.ts";
 import { serializedDataPayload } from "./envelope.ts";
 import { claimPublication } from "./merged-record-versions.ts";
 import { foldRecordParts } from "./record-parts.ts";
@@ -18,6 +18,20 @@ export interface MergedPublication {
 export interface MergedPublished {
   /** Merged records published (one payload each). */
   records: StandardRecord[];
+  /** With `hold`: their payloads, stored and claimed but not yet delivered. */
+  held: StoredPayload[];
+}
+
+export interface MergedPublishOptions {
+  /**
+   * Store and claim each payload, and hand it back instead of delivering it: a large request delivers its
+   * merged records as chunks, after the announcement that counts them. Their trace ids are named after the
+   * request's reference, so a re-run of the request is one delivery and another publication of the same
+   * version (a push's) does not swallow a chunk the announcement counted.
+   */
+  hold?: boolean;
+  /** The earliest ordering timestamp each claim may take (a large request's: after its announcement). */
+  notBefore?: () => number;
 }
 
 /**
@@ -29,7 +43,7 @@ export interface MergedRecordBatch {
   note(user: Connection, dataType: DataType, keys: Iterable<string>, how: MergedPublication): void;
   readonly size: number;
   /** Publishes each noted record once, as its parts are now, and forgets them. */
-  publish(ctx: RuntimeContext): Promise<MergedPublished>;
+  publish(ctx: RuntimeContext, options?: MergedPublishOptions): Promise<MergedPublished>;
 }
 
 export function createMergedRecordBatch(): MergedRecordBatch {
@@ -41,15 +55,19 @@ export function createMergedRecordBatch(): MergedRecordBatch {
     get size() {
       return noted.size;
     },
-    async publish(ctx) {
+    async publish(ctx, options = {}) {
       const entries = [...noted.values()];
       noted = new Map();
       const records: StandardRecord[] = [];
+      const held: StoredPayload[] = [];
       for (const { user, dataType, key, how } of entries) {
-        const record = await publishMergedRecord(ctx, user, dataType, key, how);
-        if (record) records.push(record);
+        const published = await storeMergedRecord(ctx, user, dataType, key, how, options);
+        if (!published) continue;
+        records.push(published.record);
+        if (options.hold) held.push(published.stored);
+        else await enqueueDeliveries(ctx, published.stored);
       }
-      return { records };
+      return { records, held };
     },
   };
 }
@@ -60,25 +78,27 @@ export function createMergedRecordBatch(): MergedRecordBatch {
  * version is already out — and its trace id is named after the version, so publishing the same version
  * again (a retried job, two jobs that changed the record together) is one delivery.
  */
-async function publishMergedRecord(
+async function storeMergedRecord(
   ctx: RuntimeContext,
   user: Connection,
   dataType: DataType,
   key: string,
   how: MergedPublication,
-): Promise<StandardRecord | undefined> {
+  options: MergedPublishOptions,
+): Promise<{ record: StandardRecord; stored: StoredPayload } | undefined> {
   const kept = await ctx.store.readRecordParts(user.user_id, dataType, key);
   if (!kept) return undefined; // the connection went inactive meanwhile: its parts are gone with it
   const merged = { dataType, key, version: kept.version };
-  const orderingTimestamp = await claimPublication(ctx, user.user_id, merged);
+  const orderingTimestamp = await claimPublication(ctx, user.user_id, merged, options.notBefore?.());
   if (orderingTimestamp === undefined) return undefined;
+  const seed = options.hold && how.reference !== undefined ? how.reference : user.user_id;
   const record = foldRecordParts(kept.parts);
   const body = serializedDataPayload(dataType, toTerraUser(user), [JSON.stringify(record)]);
   const stored = await storePayload(
     ctx,
     { type: dataType, userId: user.user_id, body },
     {
-      traceId: deterministicTraceId(user.user_id, dataType, key, kept.version),
+      traceId: deterministicTraceId(seed, dataType, key, kept.version),
       priority: how.priority,
       developer: user.developer_id,
       orderingTimestamp,
@@ -86,6 +106,5 @@ async function publishMergedRecord(
       ...(how.reference !== undefined ? { reference: how.reference } : {}),
     },
   );
-  await enqueueDeliveries(ctx, stored);
-  return record;
+  return { record, stored };
 }

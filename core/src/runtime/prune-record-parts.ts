@@ -28,6 +28,7 @@ export async function pruneRecordParts(ctx: RuntimeContext, now = Date.now()): P
     const days = keepRecordPartsDays(ctx, connector.name);
     pruned += await ctx.store.pruneRecordParts({ provider: connector.name, before: new Date(now - days * DAY_MS) });
   }
+  ctx.metrics.prunedRows.inc({ table: "record_parts" }, pruned);
   if (pruned > 0) ctx.log.info({ pruned }, "kept parts of merged records pruned");
   return pruned;
 }

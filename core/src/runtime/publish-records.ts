@@ -7,7 +7,7 @@ import { createPayloadPacker, lifecyclePayload, serializedDataPayload } from "./
 import type { Normalized } from "./normalize.ts";
 import { quarantineRejected } from "./quarantine-rejected.ts";
 import { createMergedRecordBatch, type MergedRecordBatch } from "./merged-records.ts";
-import { partsByKey, wholeRecords } from "./record-parts.ts";
+import { partsByKey } from "./record-parts.ts";
 import type { RuntimeContext } from "./runtime-context.ts";
 import { toTerraUser } from "./terra-user.ts";
 import { deterministicTraceId } from "./trace-id.ts";
@@ -126,20 +126,12 @@ export function openPublishStream(ctx: RuntimeContext, options: PublishOptions):
     return out.filter((entry): entry is StandardRecord => typeof entry !== "string");
   };
 
-  const publishMerged = async () => {
-    const published = await merged.publish(ctx);
-    published.records.forEach(counted);
-    payloads += published.records.length;
-  };
-
   return {
     async add(normalized) {
       await quarantineRejected(ctx, { user, dataType, rejected: normalized.rejected, traceId: options.traceId, log });
       quarantined += normalized.rejected.length;
       if (normalized.valid.length > 0) ctx.metrics.freshness.set({ provider: user.provider }, Date.now() / 1000);
-      // A large request's chunks are counted and announced: its merged records go in them, folded now.
-      const plain = options.large ? await wholeRecords(ctx.store, user.user_id, dataType, normalized) : await storeParts(normalized);
-      for (const record of plain) {
+      for (const record of await storeParts(normalized)) {
         counted(record);
         const closed = packer.add(JSON.stringify(record));
         if (closed) await send(closed);
@@ -147,31 +139,48 @@ export function openPublishStream(ctx: RuntimeContext, options: PublishOptions):
     },
 
     async flush() {
-      // A caller's batch (an ingest job's) is its to publish; a large request's chunks wait for their announcement.
-      if (!options.merged) await publishMerged();
+      // What a poll's transaction read waits for before its commit; a large request (announced, in chunks)
+      // never flushes. A caller's batch (an ingest job's) is its to publish.
+      if (!options.merged) {
+        const published = await merged.publish(ctx);
+        published.records.forEach(counted);
+        payloads += published.records.length;
+      }
       const rest = packer.rest();
       if (rest.length > 0) await send(rest);
     },
 
     async finish() {
-      // Each merged record in a payload of its own, so a newer version can supersede its delivery.
-      if (!options.merged) await publishMerged();
+      // A large request's announcement goes before everything it counts, its merged records' claims included.
+      const announcedAt = options.large ? nextOrdering() : 0;
+      let held: StoredPayload[] = [];
+      if (!options.merged) {
+        // Each merged record in a payload of its own, at its version, so a newer version supersedes its
+        // delivery and it never lands after one; a large request's wait for the announcement that counts them.
+        const published = await merged.publish(ctx, options.large ? { hold: true, notBefore: nextOrdering } : {});
+        published.records.forEach(counted);
+        payloads += published.records.length;
+        held = published.held;
+      }
       const rest = packer.rest();
       if (rest.length > 0 || (payloads === 0 && options.emitEmpty && dataType !== "athlete")) await send(rest);
       if (options.large) {
+        const expected = chunks.length + held.length;
         await emitPayload(
           ctx,
           lifecyclePayload("large_request_sending", {
             user: terraUser,
             reference: options.reference,
-            expected_payloads: chunks.length,
-            message: `Large request: sending ${chunks.length} payloads of ${dataType} data`,
+            expected_payloads: expected,
+            message: `Large request: sending ${expected} payloads of ${dataType} data`,
           }),
           // Named after the reference like the chunks, so a re-run of the request's pull is dropped (or
           // re-delivered) as a whole: announcement and chunks together.
-          { traceId: deterministicTraceId(options.reference ?? options.traceSeed, "large_request_sending"), orderingTimestamp: nextOrdering(), ...common },
+          { traceId: deterministicTraceId(options.reference ?? options.traceSeed, "large_request_sending"), orderingTimestamp: announcedAt, ...common },
         );
         for (const chunk of chunks) await enqueueDeliveries(ctx, { ...chunk, orderingTimestamp: nextOrdering() });
+        // At the ordering timestamps their claims gave: after every earlier version's, and the announcement's.
+        for (const record of held) await enqueueDeliveries(ctx, record);
       }
       await noteNewestData(ctx, user, newest);
       return { records, quarantined, payloads };

@@ -11,6 +11,12 @@ export interface DeliveryRepository {
   recordDeliveries(inputs: readonly RecordDeliveryInput[]): Promise<void>;
   /** Newest first. */
   listDeliveries(filter?: ListDeliveriesFilter): Promise<Delivery[]>;
+  /**
+   * Deletes up to `limit` rows of deliveries that are over (delivered, dead, withheld, superseded) and were
+   * made and last changed before `before`, oldest first; resolves with how many went. One batch per call,
+   * so a large table is pruned in short statements rather than one long one.
+   */
+  pruneDeliveries(filter: { before: Date; limit: number }): Promise<number>;
 }
 
 const COLUMNS = `id, trace_id, destination, event_type, user_id, reference, status, attempts, error,
@@ -34,6 +40,12 @@ const UPSERT = `
   VALUES ($1, $2, $3, $4, $5, $6::text, $7, $8, CASE WHEN $6::text = 'delivered' THEN now() END)
   ${CONFLICT_UPDATE}
   RETURNING ${COLUMNS}`;
+
+/**
+ * Rows that say how a delivery ended. "failed" (an attempt failed, the job may still run) is never pruned:
+ * the audit trail is what a delivery's re-run after a crash checks before it writes again.
+ */
+const FINISHED_STATUSES = ["delivered", "dead", "withheld", "superseded"] as const satisfies readonly DeliveryStatus[];
 
 function assertStatus(status: string): DeliveryStatus {
   if (!(DELIVERY_STATUSES as readonly string[]).includes(status)) {
@@ -105,6 +117,22 @@ export function createDeliveryRepository(db: Database): DeliveryRepository {
         sql.params,
       );
       return rows.map(toDelivery);
+    },
+
+    async pruneDeliveries({ before, limit }) {
+      if (!Number.isInteger(limit) || limit < 1) throw invalidArgument(`limit must be a positive integer, got ${String(limit)}`);
+      // Oldest first along deliveries_created_at_idx; the row must also be unchanged since (a replayed dead letter stays).
+      const { rows } = await db.query<{ n: number }>(
+        `WITH pruned AS (
+           DELETE FROM deliveries WHERE id IN (
+             SELECT id FROM deliveries
+             WHERE created_at < $1 AND updated_at < $1 AND status = ANY($2::text[])
+             ORDER BY created_at, id LIMIT $3
+           ) RETURNING 1
+         ) SELECT count(*)::int AS n FROM pruned`,
+        [before.toISOString(), FINISHED_STATUSES, limit],
+      );
+      return rows[0]?.n ?? 0;
     },
   };
 }

@@ -3,24 +3,36 @@ import { ErrorCodes } from "../errors/codes.ts";
 import { UserError, type TributaryError } from "../errors/tributary-error.ts";
 import type { ProviderSession } from "../provider-http/provider-client.ts";
 import { badResponse } from "../provider-http/errors.ts";
+import type { CursorRepository } from "../state/cursors.ts";
 import type { CompiledStream } from "./compile-stream.ts";
 import { attachDetails } from "./details.ts";
 import { expressionFailed } from "./expressions.ts";
+import { keepLearnedZone, readLearnedZone } from "./learned-zone.ts";
 import { extractRecords } from "./records.ts";
 
 export interface ObjectFetchContext {
   session: ProviderSession;
   /** As in StreamReadContext: a record whose required detail failed for good; without it, the fetch fails. */
   onRejected?: (record: ProviderRecord, error: TributaryError) => void | Promise<void>;
+  /**
+   * Where the connection keeps what the object says of the member's time zone (its stream's `timezone`),
+   * as a read of the stream keeps what its pages say. Without it nothing is learned.
+   */
+  zone?: { cursors: CursorRepository; userId: string };
 }
 
 /**
- * One provider object by id, for a push that carries only the id (Strava, Oura, WHOOP): the stream's
- * `object` request with `{object_id}`, its details attached and its filter applied like a listed
- * record's. Undefined when the provider has nothing (an ignored answer, e.g. a deleted object) or the
- * filter drops it.
+ * One provider object by id, for a push that carries only the id (Strava, Oura, WHOOP, Polar): the
+ * stream's `object` request with `{object_id}`, its zone learned, its details attached and its filter
+ * applied like a listed record's. Undefined when the provider has nothing (an ignored answer, e.g. a
+ * deleted object) or the filter drops it.
  */
-export async function fetchObject(stream: CompiledStream, id: string, ctx: ObjectFetchContext): Promise<ProviderRecord | undefined> {
+export async function fetchObject(
+  stream: CompiledStream,
+  id: string,
+  ctx: ObjectFetchContext,
+  now: () => number = Date.now,
+): Promise<ProviderRecord | undefined> {
   const object = stream.spec.object;
   if (!object) {
     throw new UserError(ErrorCodes.SPEC_INVALID, `${stream.where} has no object request, so a push cannot fetch its objects by id`, {
@@ -35,6 +47,11 @@ export async function fetchObject(stream: CompiledStream, id: string, ctx: Objec
   if (!record) {
     if (skipped === 0) return undefined;
     throw badResponse(`${stream.where}.object: the answer holds no object at ${JSON.stringify(object.record ?? "")}`);
+  }
+  // What it says of the zone holds whether or not the filter keeps it (a read learns from every page's records too).
+  if (stream.zoneOf && ctx.zone) {
+    const { cursors, userId } = ctx.zone;
+    await keepLearnedZone(cursors, userId, await readLearnedZone(cursors, userId), stream.zoneOf(answer.body, [record]), now());
   }
   let keep = true;
   try {

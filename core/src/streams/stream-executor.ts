@@ -55,7 +55,7 @@ export function createStreamExecutor(options: StreamExecutorOptions): StreamExec
   return {
     readStream: (stream, window, ctx) => readStream(compile(stream), window, ctx, deps),
     readTransactions: (stream, ctx) => readTransactions(compile(stream), ctx, deps),
-    fetchObject: (stream, id, ctx) => fetchObject(compile(stream), id, ctx),
+    fetchObject: (stream, id, ctx) => fetchObject(compile(stream), id, ctx, deps.now),
     fetchUrl,
     fetchFile,
   };

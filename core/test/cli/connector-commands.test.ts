@@ -241,6 +241,32 @@ describe("tributary connector run --recorded", () => {
     expect(run.stderr).toContain("no recording answers GET /partner/v1/users/usr_other/activities");
   });
 
+  it("recordings that name no user, of a connector that reads the user's id (XERT's athlete mapping): --user is required (exit 2), nothing pulled", async () => {
+    const recorded = join(ROOT, "connectors/xert/recordings");
+    for (const window of [[], MARCH]) {
+      const run = await cli("connector", "run", "connectors/xert", "--recorded", recorded, ...window);
+      expect(run.code, run.stderr).toBe(2);
+      expect(run.stderr.trim()).toBe(
+        "✗ ERR_ARGUMENT_INVALID: --user is required (the recordings name no user): XERT reads the provider's user id in mappings.athlete — Give --user with the provider's id of the member the recordings are of — XERT's: The Xert login (username or e-mail).",
+      );
+      expect(run.stdout).toBe("");
+    }
+  });
+
+  it("recordings of two members, of a connector whose requests name the member: --user is required to pick one (exit 2)", async () => {
+    const dir = join(work, "two-members");
+    cpSync(join(INSIDERS_DIR, "recordings"), dir, { recursive: true });
+    const exchange = JSON.parse(readFileSync(join(dir, "0001-get-partner-v1-users-usr-7hq2lm-activities.json"), "utf8"));
+    exchange.request.path = "/partner/v1/users/usr_other/activities";
+    writeFileSync(join(dir, "0013-get-partner-v1-users-usr-other-activities.json"), JSON.stringify(exchange));
+    const run = await cli("connector", "run", "INSIDERS", "--recorded", dir, ...MARCH);
+    expect(run.code, run.stderr).toBe(2);
+    expect(run.stderr).toContain(
+      "--user is required (the recordings name 2 users): INSIDERS reads the provider's user id in streams.activity[0].request.path — Give --user with the provider's id",
+    );
+    expect(run.stdout).toBe("");
+  });
+
   it("recordings that answer no window of the connector's streams: --from and --to are required (exit 2)", async () => {
     const dir = join(work, "windowless-recordings");
     cpSync(join(INSIDERS_DIR, "recordings", "0002-get-partner-v1-users-usr-7hq2lm-activities-act-01jnq3r7zc-sample.json"), join(dir, "0001-sample.json"), {

@@ -77,7 +77,16 @@ describe("config schema", () => {
           options: { anything: true },
         },
       },
-      delivery: { attempts: 3, backoffSeconds: 5, maxBackoffSeconds: 60, largeRequestDays: 14, chunkSize: 5, maxPayloadRecords: 50, maxPayloadBytes: 65536 },
+      delivery: {
+        attempts: 3,
+        backoffSeconds: 5,
+        maxBackoffSeconds: 60,
+        largeRequestDays: 14,
+        chunkSize: 5,
+        maxPayloadRecords: 50,
+        maxPayloadBytes: 65536,
+        keepAuditDays: 0,
+      },
       destinations: [
         { name: "d", type: "webhook", enabled: false, events: [...EVENT_TYPES], format: "fit", rateLimit: { max: 10, perSeconds: 1 }, options: { url: "x" } },
       ],

@@ -5,6 +5,7 @@ import { defaultConfig } from "../../src/config/default-config.ts";
 import { loadConfig, loadConfigWithPlugins, resolveConfigPath } from "../../src/config/load-config.ts";
 import { BUILTIN_PLUGINS } from "../../src/registry/builtin-plugins.ts";
 import { assertSafeToListen } from "../../src/app/listen-safety.ts";
+import { deliveryPolicyFrom } from "../../src/app/runtime-settings.ts";
 import { fakeDestination, MINIMAL_API, registryWith, tempDir } from "./helpers.ts";
 
 const EXAMPLE = fileURLToPath(new URL("../../../tributary.example.yaml", import.meta.url));
@@ -72,9 +73,18 @@ describe("loadConfig", () => {
         chunkSize: 10,
         maxPayloadRecords: 100,
         maxPayloadBytes: 1048576,
+        keepAuditDays: 30,
       },
       destinations: [],
     });
+  });
+
+  it("hands delivery.keepAuditDays to the runtime's policy, and refuses a negative one", async () => {
+    await dir.write("tributary.yaml", `${MINIMAL_API}delivery: { keepAuditDays: 90 }\n`);
+    expect(deliveryPolicyFrom((await loadConfig({ cwd: dir.dir, env: {} })).delivery).keepAuditDays).toBe(90);
+    await dir.write("tributary.yaml", `${MINIMAL_API}delivery: { keepAuditDays: -1 }\n`);
+    const error = (await loadConfig({ cwd: dir.dir, env: {} }).catch((e: unknown) => e)) as ConfigError;
+    expect(error.problems.map((p) => p.path)).toEqual(["delivery.keepAuditDays"]);
   });
 
   it("loads the plugins a config lists, then checks its destinations against them", async () => {

@@ -69,6 +69,8 @@ export const objectsConnector = (): ConnectorDefinition =>
             request: { path: "/acme/workouts" },
             records: "/data",
             id: "/workout_id",
+            // The member's offset, learned from each workout's start (a push's fetched one included).
+            timezone: { in: "record", path: "/start" },
             object: { request: { path: "/acme/workouts/{object_id}" } },
           },
         ],

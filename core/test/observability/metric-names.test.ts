@@ -32,6 +32,7 @@ describe("metric names", () => {
       "counter tributary_jobs_total",
       "counter tributary_provider_wait_seconds_total",
       "counter tributary_provider_webhooks_total",
+      "counter tributary_pruned_rows_total",
       "counter tributary_quarantined_records_total",
       "counter tributary_stale_connection_reports_total",
       "gauge tributary_cluster_processes",

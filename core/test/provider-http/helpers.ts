@@ -1,13 +1,13 @@
-import { randomBytes } from "node:crypto";
 import { fastify, type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import { Redis } from "ioredis";
 import type { ConnectorSpec } from "@tributary/schemas";
 import type { Credentials } from "../../src/auth/credentials.ts";
 import { createProviderClient, type ProviderClient, type ProviderClientOptions } from "../../src/provider-http/provider-client.ts";
-import { providerBudget, type ProviderBudgetOptions } from "../../src/provider-http/provider-budget.ts";
+import { specBudget, TEST_REDIS_URL, uniqueBudgetPrefix } from "@tributary/test-kit";
+import type { ProviderBudgetOptions } from "../../src/provider-http/provider-budget.ts";
 import { createUndiciTransport, type UndiciTransport } from "../../src/provider-http/undici-transport.ts";
 
-export const TEST_REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
+export { dropKeys, TEST_REDIS_URL } from "@tributary/test-kit";
 
 export interface SeenRequest {
   method: string;
@@ -101,7 +101,8 @@ export function fakeCredentials(
   return credentials;
 }
 
-export const uniquePrefix = (): string => `tributary-test-ph-${randomBytes(5).toString("hex")}`;
+/** A Redis prefix of a test's own (the test kit's). */
+export const uniquePrefix = (): string => uniqueBudgetPrefix("ph");
 
 type SpecInput = Pick<ConnectorSpec, "name" | "http" | "options">;
 
@@ -123,26 +124,11 @@ export function clientFor(
 ): ClientSetup {
   const transport = createUndiciTransport();
   const { redis, prefix, budgetOptions, ...clientOptions } = options;
-  const budget = redis
-    ? providerBudget({
-        redis,
-        prefix: prefix ?? uniquePrefix(),
-        provider: spec.name,
-        rateLimits: spec.http?.rateLimits,
-        rateLimitHeaders: spec.http?.rateLimitHeaders,
-        ...budgetOptions,
-      })
-    : undefined;
+  const budget = redis ? specBudget(redis, spec, { prefix: prefix ?? uniquePrefix(), ...budgetOptions }) : undefined;
   const client = createProviderClient({ spec, transport, budget, retryBackoffMs: 10, ...clientOptions });
   return { client, transport, close: () => transport.close() };
 }
 
 export function testRedis(): Redis {
   return new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: 2, lazyConnect: false });
-}
-
-/** Delete what a test left under its prefix. */
-export async function dropKeys(redis: Redis, prefix: string): Promise<void> {
-  const keys = await redis.keys(`${prefix}:*`);
-  if (keys.length > 0) await redis.del(...keys);
 }

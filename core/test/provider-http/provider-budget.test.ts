@@ -3,14 +3,14 @@ import type { Redis } from "ioredis";
 import type { HttpSpec } from "@tributary/schemas";
 import { budgetScripts } from "../../src/provider-http/budget-scripts.ts";
 import { budgetKeyBase } from "../../src/queue/redis-keys.ts";
-import { ProviderWaitError } from "../../src/provider-http/errors.ts";
 import { providerBudget } from "../../src/provider-http/provider-budget.ts";
 import { waitShare } from "../../src/provider-http/request-stats.ts";
 import { createRequestBudget, type RequestBudget } from "../../src/mock-provider/request-budget.ts";
 import { systemClock } from "../../src/mock-provider/clock.ts";
 import type { ProviderTransport } from "../../src/provider-http/transport.ts";
 import { createUndiciTransport } from "../../src/provider-http/undici-transport.ts";
-import { clientFor, dropKeys, reply, specFor, startMockProvider, testRedis, uniquePrefix, type MockProvider } from "./helpers.ts";
+import { providerWait, specBudget } from "@tributary/test-kit";
+import { clientFor, reply, specFor, startMockProvider, testRedis, uniquePrefix, type MockProvider } from "./helpers.ts";
 
 /** Rate-limit headers the mock answers with, per test key. */
 const answerHeaders = new Map<string, Record<string, string>>();
@@ -21,7 +21,6 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 describe("rate budget per request: windows per client and per user, fed by the provider's headers", () => {
   let provider: MockProvider;
   let redis: Redis;
-  const prefixes: string[] = [];
   const closers: (() => Promise<void>)[] = [];
 
   beforeAll(async () => {
@@ -48,34 +47,24 @@ describe("rate budget per request: windows per client and per user, fed by the p
   });
   afterAll(async () => {
     for (const close of closers) await close();
-    for (const prefix of prefixes) await dropKeys(redis, prefix);
     redis?.disconnect();
     await provider?.close();
   });
 
   const setup = (http: Partial<HttpSpec>, options: Parameters<typeof clientFor>[1] = {}) => {
     const prefix = uniquePrefix();
-    prefixes.push(prefix);
     const made = clientFor(specFor(provider.url, http), { redis, prefix, ...options });
     closers.push(made.close);
     return { client: made.client, prefix };
   };
   const get = (key: string) => ({ path: `/data/${key}` });
-  const waitOf = async (promise: Promise<unknown>) => {
-    const error = await promise.then(
-      () => undefined,
-      (e: unknown) => e,
-    );
-    expect(error).toBeInstanceOf(ProviderWaitError);
-    return error as ProviderWaitError;
-  };
 
   it("every request takes from the client window; past max, a ProviderWaitError names the window and nothing is sent", async () => {
     const { client } = setup({ rateLimits: [{ name: "minute", scope: "client", max: 3, perSeconds: 60 }] });
     const session = client.session({ userId: "user-a" });
     for (let i = 0; i < 3; i += 1) await session.send(get("sliding"));
     const sent = provider.requests.length;
-    const wait = await waitOf(client.session({ userId: "user-b" }).send(get("sliding")));
+    const wait = await providerWait(client.session({ userId: "user-b" }).send(get("sliding")));
     expect(wait).toMatchObject({ reason: "budget", code: "ERR_PROVIDER_RATE_LIMITED", details: { window: "minute" } });
     expect(wait.retryAfterMs).toBeGreaterThan(55_000);
     expect(wait.retryAfterMs).toBeLessThanOrEqual(60_000);
@@ -106,14 +95,14 @@ describe("rate budget per request: windows per client and per user, fed by the p
     const alice = client.session({ userId: "alice" });
     await alice.send(get("user"));
     await alice.send(get("user"));
-    expect((await waitOf(alice.send(get("user")))).details).toMatchObject({ window: "hourly" });
+    expect((await providerWait(alice.send(get("user")))).details).toMatchObject({ window: "hourly" });
     await client.session({ userId: "bob" }).send(get("user"));
   });
 
   it("aligned windows reset at multiples of their length (Strava's quarter hours), not a window after the first grant", async () => {
     const { client } = setup({ rateLimits: [{ name: "15min", scope: "client", max: 1, perSeconds: 900, aligned: true }] });
     await client.session().send(get("aligned"));
-    const wait = await waitOf(client.session().send(get("aligned")));
+    const wait = await providerWait(client.session().send(get("aligned")));
     const toBoundary = 900_000 - (Date.now() % 900_000);
     expect(Math.abs(wait.retryAfterMs - toBoundary)).toBeLessThan(2000);
   });
@@ -129,7 +118,7 @@ describe("rate budget per request: windows per client and per user, fed by the p
     answerHeaders.set("strava", { "x-ratelimit-usage": "200,340", "x-ratelimit-limit": "200,2000" });
     const { client } = setup(http);
     await client.session().send(get("strava"));
-    const wait = await waitOf(client.session().send(get("strava")));
+    const wait = await providerWait(client.session().send(get("strava")));
     expect(wait.details).toMatchObject({ window: "15min" });
     expect(Math.abs(wait.retryAfterMs - (900_000 - (Date.now() % 900_000)))).toBeLessThan(2000);
   });
@@ -142,7 +131,7 @@ describe("rate budget per request: windows per client and per user, fed by the p
     });
     const session = client.session();
     for (let i = 0; i < 4; i += 1) await session.send(get("upgraded"));
-    await waitOf(session.send(get("upgraded")));
+    await providerWait(session.send(get("upgraded")));
   });
 
   it("WHOOP X-RateLimit-Remaining/Reset: nothing left means waiting until the provider's reset", async () => {
@@ -155,7 +144,7 @@ describe("rate budget per request: windows per client and per user, fed by the p
       rateLimitHeaders: { limit: "X-RateLimit-Limit", remaining: "X-RateLimit-Remaining", reset: "X-RateLimit-Reset" },
     });
     await client.session().send(get("whoop"));
-    const wait = await waitOf(client.session().send(get("whoop")));
+    const wait = await providerWait(client.session().send(get("whoop")));
     expect(wait.details).toMatchObject({ window: "minute" });
     expect(wait.retryAfterMs).toBeGreaterThan(1500);
     expect(wait.retryAfterMs).toBeLessThanOrEqual(3000);
@@ -168,7 +157,7 @@ describe("rate budget per request: windows per client and per user, fed by the p
       rateLimitHeaders: { limit: "Fitbit-Rate-Limit-Limit", remaining: "Fitbit-Rate-Limit-Remaining", reset: "Fitbit-Rate-Limit-Reset", scope: "user" },
     });
     await client.session({ userId: "carol" }).send(get("fitbit"));
-    const wait = await waitOf(client.session({ userId: "carol" }).send(get("fitbit")));
+    const wait = await providerWait(client.session({ userId: "carol" }).send(get("fitbit")));
     expect(wait.details).toMatchObject({ window: "hourly" });
     answerHeaders.set("fitbit", {});
     await client.session({ userId: "dave" }).send(get("fitbit"));
@@ -176,39 +165,37 @@ describe("rate budget per request: windows per client and per user, fed by the p
 
   it("a 429 blocks the client — or only the user when every declared limit is per user", async () => {
     const perUser = setup({ rateLimits: [{ scope: "user", max: 150, perSeconds: 3600 }] }).client;
-    await waitOf(perUser.session({ userId: "erin" }).send({ path: "/throttle/x" }));
-    expect((await waitOf(perUser.session({ userId: "erin" }).send(get("u")))).details).toMatchObject({ window: "blocked" });
+    await providerWait(perUser.session({ userId: "erin" }).send({ path: "/throttle/x" }));
+    expect((await providerWait(perUser.session({ userId: "erin" }).send(get("u")))).details).toMatchObject({ window: "blocked" });
     await perUser.session({ userId: "frank" }).send(get("u"));
 
     const perClient = setup({ rateLimits: [{ scope: "client", max: 100, perSeconds: 60 }] }).client;
-    await waitOf(perClient.session({ userId: "erin" }).send({ path: "/throttle/x" }));
-    const blocked = await waitOf(perClient.session({ userId: "frank" }).send(get("c")));
+    await providerWait(perClient.session({ userId: "erin" }).send({ path: "/throttle/x" }));
+    const blocked = await providerWait(perClient.session({ userId: "frank" }).send(get("c")));
     expect(blocked.retryAfterMs).toBeGreaterThan(100_000);
   });
 
   it("the operator's rateLimit is one more client window, and a 429 seen here pauses the legacy per-provider budget too", async () => {
     const { client } = setup({}, { budgetOptions: { operatorLimit: { max: 1, perSeconds: 60 } } });
     await client.session().send(get("operator"));
-    expect((await waitOf(client.session().send(get("operator")))).details).toMatchObject({ window: "configured" });
+    expect((await providerWait(client.session().send(get("operator")))).details).toMatchObject({ window: "configured" });
 
     const { client: other, prefix } = setup({}, { budgetOptions: { clientId: "app-1" } });
     const legacyBlock = `${budgetKeyBase(prefix, "MOCKPROV", "app-1")}:blocked`;
     expect((await budgetScripts(redis).acquire({ blocks: [legacyBlock], windows: [] })).ok).toBe(true);
-    await waitOf(other.session().send({ path: "/throttle/y" }));
+    await providerWait(other.session().send({ path: "/throttle/y" }));
     expect((await budgetScripts(redis).acquire({ blocks: [legacyBlock], windows: [] })).ok).toBe(false);
   });
 
   it("concurrent takes never overdraw a window (one atomic script across windows)", async () => {
-    const prefix = uniquePrefix();
-    prefixes.push(prefix);
-    const budget = providerBudget({
-      redis,
-      prefix,
-      provider: "RACE",
-      rateLimits: [
-        { name: "a", scope: "client", max: 7, perSeconds: 60 },
-        { name: "b", scope: "user", max: 5, perSeconds: 60, aligned: true },
-      ],
+    const budget = specBudget(redis, {
+      name: "RACE",
+      http: {
+        rateLimits: [
+          { name: "a", scope: "client", max: 7, perSeconds: 60 },
+          { name: "b", scope: "user", max: 5, perSeconds: 60, aligned: true },
+        ],
+      },
     });
     const decisions = await Promise.all(Array.from({ length: 30 }, (_, i) => budget.acquire(i % 2 === 0 ? "even" : "odd")));
     expect(decisions.filter((d) => d.ok)).toHaveLength(7);

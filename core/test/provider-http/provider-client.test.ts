@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Redis } from "ioredis";
 import { freePort } from "@tributary/test-kit";
@@ -45,6 +46,13 @@ describe("ProviderClient: credentials, retries and the response → action table
       });
       app.get("/missing", async (_request, response) =>
         reply(response, 404, { message: "Record Not Found: token eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.sig" }),
+      );
+      // A provider that quotes the object it could not find, and the credential it was sent (unnamed, not a JWT).
+      app.get("/workouts/:id", async (request, response) =>
+        reply(response, 404, {
+          message: `Workout ${(request.params as { id: string }).id} not found for ${request.headers.authorization?.replace("Bearer ", "token ")}`,
+          workout_token: "ELEMNT 3B21:412",
+        }),
       );
       app.get("/lapsed", async (_request, response) => reply(response, 403, { detail: "membership_lapsed" }));
       app.get("/retry-after", async (request, response) => {
@@ -177,6 +185,21 @@ describe("ProviderClient: credentials, retries and the response → action table
     expect(failure).toMatchObject({ code: ErrorCodes.PROVIDER_REQUEST_FAILED, errorClass: "user", details: { status: 404 } });
     expect((failure as Error).message).toContain("Record Not Found");
     expect((failure as Error).message).not.toContain("eyJhbGci");
+  });
+
+  it("a 4xx body snippet keeps the ids the provider names and loses the credential the request carried", async () => {
+    const opaque = `opaque${randomBytes(16).toString("hex")}`;
+    for (const id of ["0f8fad5b-d9cb-469f-a165-70867728950e", "x3b1f2-5f6a3c40-15180-6", "f3e7a1c0b9d84e2fa6c51d0e9b7a2c44"]) {
+      const failure = await setup()
+        .session({ credentials: fakeCredentials([opaque]) })
+        .send({ path: `/workouts/${id}` })
+        .then(() => new Error("the provider's 404 was taken for an answer"))
+        .catch((error: unknown) => error as Error);
+      expect(failure).toMatchObject({ code: ErrorCodes.PROVIDER_REQUEST_FAILED, details: { status: 404 } });
+      expect(failure.message).toContain(`Workout ${id} not found for token [redacted]`);
+      expect(failure.message).toContain('"workout_token":"ELEMNT 3B21:412"');
+      expect(failure.message).not.toContain(opaque);
+    }
   });
 
   it("spec rules come first: ignore (an empty answer) and revoked", async () => {

@@ -240,10 +240,14 @@ describe("request rendering", () => {
 });
 
 describe("error body snippets", () => {
-  it("cut token-shaped strings out of provider error bodies", () => {
+  it("cut credentials out of provider error bodies, and keep the ids they name", () => {
     const snippet = bodySnippet('{"errors":[{"errorType":"expired_token","message":"Access token expired: eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjMifQ.abc"}]}');
     expect(snippet).not.toContain("eyJhbGci");
     expect(snippet).toContain("expired_token");
     expect(bodySnippet("x".repeat(1000)).length).toBeLessThan(320);
+    const missing = '{"detail":"Document 0f8fad5b-d9cb-469f-a165-70867728950e not found","seen":"a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6"}';
+    expect(bodySnippet(missing)).toBe(missing);
+    // The credential the request carried goes by value, whatever its shape; one the cut would split goes whole.
+    expect(bodySnippet(`${"x".repeat(290)} sent a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6`, ["a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6"])).toBe(`${"x".repeat(290)} sent [red…`);
   });
 });

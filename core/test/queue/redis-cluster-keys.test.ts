@@ -127,9 +127,9 @@ describe("on a Redis Cluster", () => {
 
   it("refresh locks and API request limits (one key each)", async () => {
     const lock = createRedisLock(redis);
-    const token = await lock.tryAcquire(`${prefix}:auth:refresh:u-1`, 5000);
-    expect(token).toBeDefined();
-    expect(await lock.release(`${prefix}:auth:refresh:u-1`, token!)).toBe(true);
+    const key = `${prefix}:auth:refresh:u-1`;
+    expect(await lock.hold(key, 5000, 1000, async () => redis.exists(key))).toEqual({ held: true, value: 1, kept: true });
+    expect(await redis.exists(key)).toBe(0);
     expect(await requestLimits(redis, prefix).admit("dev", "u-1", 3)).toMatchObject({ ok: true });
   });
 

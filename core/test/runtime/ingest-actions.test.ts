@@ -17,8 +17,8 @@ describe("webhook event actions", () => {
       app.get("/acme/workouts/:id", (request, response) =>
         reply(response, 200, {
           workout_id: (request.params as { id: string }).id,
-          start: "2026-04-01T07:00:00.000000+00:00",
-          end: "2026-04-01T08:00:00.000000+00:00",
+          start: "2026-04-01T09:00:00.000000+02:00",
+          end: "2026-04-01T10:00:00.000000+02:00",
         }),
       );
     });
@@ -135,6 +135,9 @@ describe("webhook event actions", () => {
     const [quarantined] = await t.store.listQuarantine({ userId });
     expect(quarantined?.raw).toMatchObject({ workout_id: "unreadable" });
     expect(quarantined?.issues).toEqual([expect.objectContaining({ rule: "transform", message: expect.stringContaining("this workout cannot be read") })]);
+    // The stream's timezone learned from the fetched object, as a read of the stream would (the one the
+    // transform refused included: what it says of the member's zone is true all the same).
+    expect(await t.store.getCursor(userId, "timezone")).toMatchObject({ v: 1, zone: "+02:00", days: { "2026-04-01": [7200, 9 * 60] } });
   });
 
   it("pull_url (Polar): the URL on the provider's origin is fetched with the user's token; one elsewhere is refused, nothing sent", async () => {

@@ -12,6 +12,7 @@ import type { ProviderTransport } from "../../provider-http/transport.ts";
 import { loadRecordings, type RecordingSet } from "../../recordings/load-recordings.ts";
 import { recordedSpan } from "../../recordings/recorded-span.ts";
 import { recordedTransport } from "../../recordings/recorded-transport.ts";
+import { whereProviderUserIdIsRead } from "../../spec/provider-user-id-reads.ts";
 import { pullConnector, type ConnectorPullSummary } from "./connector-pull.ts";
 import { replayExamplePushes } from "./connector-push-pulls.ts";
 import { connectorOrFail, parseDateOption, parseRange, usageError } from "./connector-target.ts";
@@ -136,6 +137,16 @@ function pullFromRecordings(
   // A mistake in a given flag is said alone, before anything is assumed.
   const range = parseRange(from, to);
   const user = options.user ?? (span.users.length === 1 ? span.users[0] : undefined);
+  // Without a user the pull would still run, and fail record by record where it reads the id.
+  const readsUser = user === undefined ? whereProviderUserIdIsRead(connector.definition.spec) : undefined;
+  if (readsUser !== undefined) {
+    const named = span.users.length > 1 ? `the recordings name ${span.users.length} users` : "the recordings name no user";
+    const described = providerUserIdDescription(connector);
+    throw usageError(
+      `--user is required (${named}): ${connector.name} reads the provider's user id in ${readsUser}`,
+      `Give --user with the provider's id of the member the recordings are of${described ? ` — ${connector.name}'s: ${described}` : ""}.`,
+    );
+  }
   const assumed = [
     options.from === undefined ? `--from ${from}` : "",
     options.to === undefined ? `--to ${to}` : "",
@@ -148,6 +159,12 @@ function pullFromRecordings(
     console.error(`• assumed from the recordings: ${assumed.join(" ")} (the windows of ${requests(span.windows)}${outside}${users})`);
   }
   return { range, user };
+}
+
+/** What the spec says the provider's user id is (auth.providerUserId.description), when it says. */
+function providerUserIdDescription(connector: RuntimeConnector): string | undefined {
+  const auth = connector.definition.spec.auth as { providerUserId?: { description?: string } } | undefined;
+  return auth?.providerUserId?.description;
 }
 
 /** A date as the flags take it: the day alone at midnight UTC, else the instant. */

@@ -9,6 +9,8 @@
 export interface ExpressionCheck {
   /** Every `$name` the expression reads. */
   variables: Set<string>;
+  /** The fields of `$connection` it reads by name (`$connection.provider_user_id`). */
+  connectionFields: Set<string>;
   problems: string[];
 }
 
@@ -20,7 +22,7 @@ interface AstNode {
 }
 
 export function checkExpressionTree(ast: unknown, trusted: boolean): ExpressionCheck {
-  const check: ExpressionCheck = { variables: new Set(), problems: [] };
+  const check: ExpressionCheck = { variables: new Set(), connectionFields: new Set(), problems: [] };
   const seen = new Set<unknown>();
   // Iterative walk: a hostile, deeply nested tree must not overflow the stack here.
   const stack: unknown[] = [ast];
@@ -34,6 +36,7 @@ export function checkExpressionTree(ast: unknown, trusted: boolean): ExpressionC
     }
     const { type, value, position } = node as AstNode;
     const at = typeof position === "number" ? ` (at character ${position})` : "";
+    if (type === "path") readConnectionFields((node as { steps?: AstNode[] }).steps, check.connectionFields);
     if (type === "variable" && typeof value === "string") {
       check.variables.add(value);
       if (!trusted && value === "eval") check.problems.push(`$eval is not allowed${at}: it would run text that was never checked`);
@@ -49,4 +52,13 @@ export function checkExpressionTree(ast: unknown, trusted: boolean): ExpressionC
     }
   }
   return check;
+}
+
+/** A path's step after `$connection`, when it is a plain name: the field read. */
+function readConnectionFields(steps: AstNode[] | undefined, into: Set<string>): void {
+  if (!Array.isArray(steps)) return;
+  steps.forEach((step, i) => {
+    const next = steps[i + 1];
+    if (step.type === "variable" && step.value === "connection" && next?.type === "name" && typeof next.value === "string") into.add(next.value);
+  });
 }

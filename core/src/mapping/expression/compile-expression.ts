@@ -19,6 +19,8 @@ export interface SandboxedExpression {
   readonly source: string;
   /** Every `$name` the expression reads (built-in functions included). */
   readonly variables: ReadonlySet<string>;
+  /** The fields of `$connection` it reads by name (`$connection.provider_user_id`). */
+  readonly connectionFields: ReadonlySet<string>;
   /** The result as plain JSON data (undefined when the expression yields nothing); throws ExpressionFailure. */
   evaluate(input: unknown, bindings?: Record<string, unknown>): Promise<unknown>;
 }
@@ -80,6 +82,7 @@ export function parseExpression(source: string, options: ExpressionOptions = {})
   const expression: SandboxedExpression = {
     source,
     variables: check.variables,
+    connectionFields: check.connectionFields,
     async evaluate(input, bindings) {
       let result: unknown;
       try {

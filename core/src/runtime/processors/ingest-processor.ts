@@ -190,7 +190,12 @@ async function publishPushed(
         },
       );
     }
-    const fetched = await fetchNotifiedRecords(connector.definition, action, data.notification, { session, executor: pushExecutorOf(connector.definition) });
+    const fetched = await fetchNotifiedRecords(connector.definition, action, data.notification, {
+      session,
+      executor: pushExecutorOf(connector.definition),
+      // An object a push names teaches the member's zone as the stream's reads do.
+      zone: { cursors: ctx.store, userId: user.user_id },
+    });
     mapping = fetched.mapping;
     stream = fetched.stream;
     records = fetched.records;

@@ -22,6 +22,7 @@ import {
 } from "../../queue/topology.ts";
 import { processRenewSubscriptions, type RenewSubscriptionsResult } from "../renew-subscriptions.ts";
 import { pruneRecordParts } from "../prune-record-parts.ts";
+import { pruneDeliveries } from "../prune-deliveries.ts";
 import { checkStaleConnections, type StaleCheckResult } from "../stale-connections.ts";
 import { isLargeRange } from "../date-range.ts";
 import { deferJob } from "../defer-job.ts";
@@ -56,9 +57,11 @@ export async function processPull(
   job: Job<PullQueueJobData>,
   token?: string,
   signal?: AbortSignal,
-): Promise<PullResult | PollAllResult | (StaleCheckResult & { prunedRecordParts: number }) | RenewSubscriptionsResult> {
+): Promise<PullResult | PollAllResult | (StaleCheckResult & { prunedRecordParts: number; prunedDeliveries: number }) | RenewSubscriptionsResult> {
   try {
-    if (isStaleCheck(job.data)) return { ...(await checkStaleConnections(ctx)), prunedRecordParts: await pruneRecordParts(ctx) };
+    if (isStaleCheck(job.data)) {
+      return { ...(await checkStaleConnections(ctx)), prunedRecordParts: await pruneRecordParts(ctx), prunedDeliveries: await pruneDeliveries(ctx) };
+    }
     if (isRenewSubscriptions(job.data)) return await processRenewSubscriptions(ctx, job as Job<RenewSubscriptionsJobData>);
     if (isPollAll(job.data)) return await processPollAll(ctx, job as Job<PollAllJobData>);
     return await pullOnce(ctx, job as Job<PullJobData>, token, signal);

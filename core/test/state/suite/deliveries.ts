@@ -62,6 +62,49 @@ export function deliveryTests(ctx: SuiteContext): void {
       expect(await store.listDeliveries({ traceId, destination: "s3", limit: 1 })).toHaveLength(1);
     });
 
+    it("pruning deletes finished rows made and last changed before the given time, oldest first, one batch per call", async () => {
+      const base = { destination: unique("dest"), eventType: "daily", userId: randomUUID(), attempts: 1 };
+      const traces = {
+        delivered: unique("trace"),
+        dead: unique("trace"),
+        withheld: unique("trace"),
+        superseded: unique("trace"),
+        retrying: unique("trace"),
+        recent: unique("trace"),
+        replayed: unique("trace"),
+      };
+      await store.recordDeliveries([
+        { ...base, traceId: traces.delivered, status: "delivered" },
+        { ...base, traceId: traces.dead, status: "dead" },
+        { ...base, traceId: traces.withheld, status: "withheld" },
+        { ...base, traceId: traces.superseded, status: "superseded" },
+        { ...base, traceId: traces.retrying, status: "failed" },
+        { ...base, traceId: traces.recent, status: "delivered" },
+        { ...base, traceId: traces.replayed, status: "dead" },
+      ]);
+      // Made 50 days ago, in this order (a day apart), and unchanged since — but for the recent row, and for
+      // the dead letter replayed today (made long ago, changed now).
+      const aged = [traces.delivered, traces.dead, traces.withheld, traces.superseded, traces.retrying, traces.replayed];
+      for (const [i, traceId] of aged.entries()) {
+        await ctx.db.query(
+          `UPDATE deliveries SET created_at = now() - make_interval(days => ${50 - i}), updated_at = now() - make_interval(days => ${50 - i}) WHERE trace_id = $1`,
+          [traceId],
+        );
+      }
+      await store.recordDelivery({ ...base, traceId: traces.replayed, status: "delivered", attempts: 2 });
+      const left = async () => (await store.listDeliveries({ destination: base.destination })).map((row) => row.trace_id).sort();
+
+      const before = new Date(Date.now() - 40 * 86_400_000);
+      expect(await store.pruneDeliveries({ before, limit: 2 })).toBe(2);
+      // The two oldest went first.
+      expect(await left()).toEqual([traces.withheld, traces.superseded, traces.retrying, traces.recent, traces.replayed].sort());
+      expect(await store.pruneDeliveries({ before, limit: 2 })).toBe(2);
+      expect(await store.pruneDeliveries({ before, limit: 2 })).toBe(0);
+      // A delivery still being retried, one made recently and one changed recently stay.
+      expect(await left()).toEqual([traces.retrying, traces.recent, traces.replayed].sort());
+      await expect(store.pruneDeliveries({ before, limit: 0 })).rejects.toMatchObject({ code: "ERR_STATE_INVALID_ARGUMENT" });
+    });
+
     it("validates its input", async () => {
       await expect(store.recordDelivery({ traceId: "t", destination: "d", eventType: "e", status: "lost" as never, attempts: 1 })).rejects.toMatchObject({
         code: "ERR_STATE_INVALID_ARGUMENT",

@@ -1,7 +1,7 @@
 import { createServer } from "node:http";
 import { describe, expect, it, onTestFinished } from "vitest";
 import { authorizeWithMock, manualClock, mockFromSpec, startMockProvider, type MockProvider, type UrlAnswer } from "../index.ts";
-import { FITBIT_LIKE, GARMIN_LIKE, OURA_LIKE, PELOTON_LIKE, POLAR_LIKE, STRAVA_LIKE, WITHINGS_LIKE, XERT_LIKE } from "./specs.ts";
+import { FITBIT_LIKE, GARMIN_LIKE, OURA_LIKE, PELOTON_LIKE, POLAR_LIKE, STRAVA_LIKE, valid, WITHINGS_LIKE, XERT_LIKE } from "./specs.ts";
 
 interface Answer {
   status: number;
@@ -297,6 +297,49 @@ describe("mockFromSpec: status envelope, POST form streams, offsets (Withings-li
     });
     expect(answer.status).toBe(400);
     expect(answer.body.error_description).toContain("looks like milliseconds");
+  });
+});
+
+describe("mockFromSpec: a stream's timezone probe (the member's zone before the first local days)", () => {
+  /** Local days whose zone the provider says in the member's settings, asked by the probe before a first read. */
+  const ZONED = valid({
+    name: "ZONED_LIKE",
+    displayName: "Zoned-like",
+    dataTypes: ["daily"],
+    auth: { type: "oauth2", authorizeUrl: "https://zoned.example/authorize", tokenUrl: "https://zoned.example/token", scopes: ["daily"] },
+    http: { baseUrl: "https://zoned.example/api" },
+    streams: {
+      daily: [
+        {
+          name: "days",
+          request: { path: "/days", query: { from: "{start}", to: "{end}" } },
+          dateRange: { start: { format: "date" }, end: { format: "date" }, wholeDays: true, localDays: true },
+          records: "/data",
+          id: "/id",
+          timezone: { in: "record", path: "/tz", probe: { request: { path: "/me/settings", query: { until: "{end}" } }, path: "/settings/zone" } },
+        },
+      ],
+    },
+  });
+
+  it("answers each member with the zone of their own profile fixture, where the stream's fixture has no envelope", async () => {
+    const zones = { "z-1": "Europe/Paris", "z-2": "America/Los_Angeles" };
+    const mock = await startMockProvider(ZONED, {
+      users: Object.entries(zones).map(([id, zone]) => ({ id, profile: { settings: { zone, units: "metric" } } })),
+      streams: { days: { records: { "z-1": [{ id: "d1", date: "2026-03-01", tz: "Europe/Paris" }] }, time: { path: "/date", format: "date" } } },
+    });
+    for (const [id, zone] of Object.entries(zones)) {
+      const token = mock.oauth?.issueTokens(id).accessToken as string;
+      const answer = await call(`${mock.urls().baseUrl}/me/settings?until=2026-03-02`, { token });
+      expect(answer, id).toMatchObject({ status: 200, body: { settings: { zone } } });
+    }
+    // Not the stream's route: that one wants its window.
+    const token = mock.oauth?.issueTokens("z-1").accessToken as string;
+    expect((await call(`${mock.urls().baseUrl}/days?from=2026-03-01&to=2026-03-02`, { token })).body).toEqual({
+      data: [{ id: "d1", date: "2026-03-01", tz: "Europe/Paris" }],
+    });
+    // A probe asks for someone: without a token it is refused, not answered with another member's zone.
+    expect((await call(`${mock.urls().baseUrl}/me/settings?until=2026-03-02`)).status).toBe(401);
   });
 });
 
