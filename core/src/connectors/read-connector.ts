@@ -50,13 +50,16 @@ export function createConnectorReader(definition: ConnectorDefinition, normalize
   };
 
   return async function* read(dataType, ctx) {
-    const streams = spec.streams?.[dataType] ?? [];
-    if (streams.length === 0) {
+    const declared = spec.streams?.[dataType] ?? [];
+    if (declared.length === 0) {
       throw new UserError(ErrorCodes.DATA_TYPE_UNSUPPORTED, `${spec.name} cannot pull ${dataType}: no stream reads it`, {
         hint: "Its records only arrive by push; nothing is pulled for this data type.",
         plugin: spec.name,
       });
     }
+    // A data type with transaction streams polls through them; its other streams read windows.
+    const transactional = declared.some((stream) => stream.transaction);
+    const streams = transactional ? declared.filter((stream) => (stream.transaction !== undefined) === (ctx.transactions === true)) : declared;
     const sliceSize = Math.max(1, ctx.sliceSize ?? DEFAULT_SLICE);
     const sliceBytes = Math.max(1, ctx.sliceBytes ?? DEFAULT_SLICE_BYTES);
     for (const stream of streams) {
@@ -108,10 +111,30 @@ export function createConnectorReader(definition: ConnectorDefinition, normalize
           plugin: spec.name,
         });
       }
+      if (stream.transaction) {
+        const reading = executorFor(ctx.cursors).readTransactions(stream, {
+          session: ctx.session,
+          onRejected: (record, error) => {
+            rejected.push(rejectedItem(stream, record, error));
+          },
+        });
+        for await (const round of reading) {
+          for await (const record of round.records()) {
+            slice.push(record);
+            if (slice.length >= sliceSize) yield await close();
+          }
+          yield { ...(await close()), settle: true };
+          // Only now — the consumer made every record of the transaction durable before asking for more.
+          await round.commit();
+        }
+        ctx.log.debug({ stream: stream.name, ...reading.stats }, "transaction stream read");
+        continue;
+      }
       const reading = executorFor(ctx.cursors).readStream(stream, ctx.range, {
         session: ctx.session,
         userId: ctx.connection.userId,
         checkpoint: ctx.checkpoint ?? "ignore",
+        recent: ctx.recent === true,
         autoCommit: false,
         ...(ctx.resume?.[stream.name] ? { resume: ctx.resume[stream.name] } : {}),
         ...(ctx.now ? { now: ctx.now } : {}),
@@ -144,6 +167,14 @@ export function createConnectorReader(definition: ConnectorDefinition, normalize
 
 function rejectedDetail(stream: StreamSpec, record: ProviderRecord, error: TributaryError): Rejected {
   return { record: null, raw: record, issues: [{ path: "", rule: "detail", message: `a required detail of stream ${stream.name} failed: ${error.message}` }] };
+}
+
+function rejectedItem(stream: StreamSpec, record: ProviderRecord, error: TributaryError): Rejected {
+  return {
+    record: null,
+    raw: record,
+    issues: [{ path: "", rule: "transaction", message: `an item of transaction stream ${stream.name} cannot be read: ${error.message}` }],
+  };
 }
 
 function hookOptions(definition: ConnectorDefinition, configured: Readonly<Record<string, unknown>> | undefined): Record<string, string> {

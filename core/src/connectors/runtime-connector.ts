@@ -66,6 +66,15 @@ export interface ConnectorReadContext extends Omit<ConnectorMapContext, "stream"
   session?: ProviderSession | undefined;
   /** Where stream checkpoints live; without it none is read or kept. */
   cursors?: CursorRepository | undefined;
+  /**
+   * A poll: read the data type's transaction streams (what is new since the last commit) where it has
+   * any, instead of its other streams; every other read (backfill, request, reconciliation, a pushed
+   * window) reads the other streams only. A transaction is committed when the consumer asks for the slice
+   * after its `settle` slice. @default false
+   */
+  transactions?: boolean;
+  /** A read of what is new (a poll, a reconciliation): a stream's `within.arrived` counts as well. @default false */
+  recent?: boolean;
   /** "use": start a poll at the stored checkpoint (minus lookback) when later than the window's start. @default "ignore" */
   checkpoint?: "use" | "ignore";
   /** Continue interrupted stream reads (by stream name) from where they were. */
@@ -83,6 +92,12 @@ export interface NormalizedSlice extends Normalized {
   stream: string;
   /** Where the stream's read stands once this slice is published (HTTP streams only). */
   position?: StreamPosition | undefined;
+  /**
+   * The last slice of a transaction: before asking for the next slice, the consumer makes every record it
+   * took so far durable (stored, deliveries enqueued) — the reader then commits the transaction, after
+   * which the provider will not offer its items again.
+   */
+  settle?: true;
   /** Set on a stream's last slice. */
   stats?: StreamStats | undefined;
 }

@@ -18,6 +18,7 @@ import { ErrorCodes } from "../errors/codes.ts";
 import { UserError } from "../errors/tributary-error.ts";
 import { readPointer } from "../spec/pointer.ts";
 import type { SpecFixtures, StreamFixture } from "./mock-from-spec.ts";
+import type { TransactionFixture } from "./transaction-server.ts";
 
 /** The file of the provider's accounts in a fixtures folder. */
 export const MOCK_USERS_FILE = "users.json";
@@ -70,8 +71,9 @@ export async function loadMockFixtures(dir: string, spec: ConnectorSpec): Promis
 }
 
 function streamFixture(file: StreamFixtureFile, stream: StreamSpec, where: string): StreamFixture {
-  const { details, emptyDetails, ...rest } = file;
+  const { details, emptyDetails, transaction, ...rest } = file;
   const fixture: StreamFixture = { ...rest };
+  if (transaction) fixture.transaction = transactionFixture(transaction, stream, where);
   if (details === undefined && emptyDetails === undefined) return fixture;
   const declared = new Set((stream.details ?? []).map((detail) => detail.name));
   const undeclared = (field: string, name: string) =>
@@ -92,6 +94,25 @@ function streamFixture(file: StreamFixtureFile, stream: StreamSpec, where: strin
     };
   }
   return fixture;
+}
+
+function transactionFixture(file: NonNullable<StreamFixtureFile["transaction"]>, stream: StreamSpec, where: string): TransactionFixture {
+  const { parts, ...rest } = file;
+  if (!stream.transaction) throw invalid(`${where}: transaction serves a transaction stream, and "${stream.name}" opens none`);
+  if (parts === undefined) return rest;
+  const declared = new Set((stream.transaction.parts ?? []).map((part) => part.name));
+  const answered: NonNullable<TransactionFixture["parts"]> = {};
+  for (const [name, answers] of Object.entries(parts)) {
+    if (!declared.has(name))
+      throw invalid(
+        `${where}: transaction.parts.${name} answers a part stream "${stream.name}" does not fetch (it fetches ${[...declared].map((d) => `"${d}"`).join(", ") || "none"})`,
+      );
+    answered[name] = (record) => {
+      const id = readPointer(record, stream.id);
+      return id !== undefined && id !== null && Object.hasOwn(answers, String(id)) ? structuredClone(answers[String(id)]) : undefined;
+    };
+  }
+  return { ...rest, parts: answered };
 }
 
 async function readChecked<T>(file: string, schemaId: string): Promise<T> {

@@ -26,6 +26,7 @@ export { s256Challenge } from "./pkce.ts";
 export { sendPush, signPush, timestampText, type PushOptions, type PushResponse, type SendPushOptions, type SignedPush } from "./push-sender.ts";
 export { createRequestBudget, type BudgetDecision, type BudgetHeaders, type BudgetKey, type BudgetWindow, type RequestBudget } from "./request-budget.ts";
 export { DEFAULT_MOCK_CLIENT } from "./spec-oauth.ts";
+export type { MockTransaction, TransactionFixture } from "./transaction-server.ts";
 export type { UrlAnswer } from "./url-answers.ts";
 export { TOKEN_ERROR_SHAPES, WITHINGS_ENVELOPE, type StatusEnvelope, type TokenErrorShape } from "./token-answers.ts";
 export type { Grant, RefreshMode, TokenEvent, TokenStore } from "./token-store.ts";

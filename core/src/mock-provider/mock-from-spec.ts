@@ -24,6 +24,7 @@ import { compileSpecRoutes, findRoute, pathOf, type RouteMatch } from "./spec-ro
 import { bodyFieldsNeeded, streamPage } from "./stream-page.ts";
 import { parseTimeParam, recordTime } from "./time-format.ts";
 import { urlAnswerOf, urlAnswersFor, type UrlAnswer } from "./url-answers.ts";
+import { createTransactionServer, type MockTransaction, type TransactionFixture } from "./transaction-server.ts";
 import { isRecord } from "../contracts/is-record.ts";
 
 /** The window a stream request asked for, in epoch milliseconds: [start, end). */
@@ -52,6 +53,8 @@ export interface StreamFixture {
   pageSize?: number;
   /** A larger page size asked for is cut to this (Strava: 200). */
   maxPageSize?: number;
+  /** A transaction stream's items (`records`, each new until committed), their URLs and parts, and the transactions' lifetime. */
+  transaction?: TransactionFixture;
 }
 
 export interface SpecFixtures {
@@ -130,6 +133,8 @@ export interface MockProvider extends MockApp {
   readonly rateLimited: RateLimitRefusal[];
   /** The application's push subscriptions the mock holds, by client id (`webhook.subscription`). */
   readonly subscriptions?: SubscriptionServer["byClient"];
+  /** The transactions of transaction streams handed out, in order, with what became of each. */
+  readonly transactions: readonly MockTransaction[];
   /** The mock's URLs, once listening. */
   urls(): MockProviderUrls;
   /** Sends a push signed the way the spec's webhook is verified. */
@@ -177,6 +182,14 @@ export function mockFromSpec(spec: ConnectorSpec, fixtures: SpecFixtures, option
     stream.object ? allStreams.filter((other) => other !== stream && other.object?.request.path === stream.object!.request.path) : [];
   const lifecycleCalls: LifecycleCall[] = [];
   const registered = new Set<string>();
+  const registers = "lifecycle" in spec.auth && (spec.auth.lifecycle?.connect?.length ?? 0) > 0;
+  const transactions = createTransactionServer({
+    clock,
+    fixtureOf: (stream) => fixtureOf(stream)?.transaction,
+    recordsOf: (stream, user) => recordsFor(fixtureOf(stream), user, {}),
+    // Where the spec registers users after consent (Polar), only registered users' data is served.
+    registered: (user) => !registers || [...registered].some((entry) => entry.endsWith(`|${userKey(user)}`)),
+  });
   const subscriptions = spec.webhook?.subscription
     ? createSubscriptionServer(spec, {
         clock,
@@ -298,6 +311,17 @@ export function mockFromSpec(spec: ConnectorSpec, fixtures: SpecFixtures, option
     const url = new URL(request.url, "http://mock");
     const lookup = findRoute(routes, { method: request.method, path: url.pathname, query: url.searchParams, body: request.body });
     if (!lookup.ok && !lookup.pathMatched) {
+      if (request.method === "GET" && transactions.transactions.length > 0) {
+        const auth = authenticate(request, "user", {});
+        if (!auth.ok) return refuse(reply, auth.kind, auth.message, auth.token);
+        const answer = transactions.item(url.pathname, auth.identity.user, `${request.protocol}://${request.host}${url.pathname}`);
+        if (answer) {
+          const budgeted = takeBudget(request, reply, url, auth.identity);
+          if ("refused" in budgeted) return budgeted.refused;
+          if ("kind" in answer) return refuse(reply, answer.kind, answer.message, undefined, budgeted.headers);
+          return sendAnswer(reply, { ...answer, headers: budgeted.headers });
+        }
+      }
       const candidates = request.method === "GET" ? urlAnswersFor(fixtures.urls ?? [], url) : [];
       if (candidates.length > 0) return handleUrl(request, reply, url, candidates);
       return refuse(reply, "not_found", `no ${request.method} ${url.pathname} on this provider`);
@@ -395,6 +419,14 @@ export function mockFromSpec(spec: ConnectorSpec, fixtures: SpecFixtures, option
       if (answer === undefined) return { kind: "not_found", message: `no ${route.detail.name} for this ${route.stream.name} record` };
       return { status: 200, body: answer };
     }
+    if (route.kind === "transaction") {
+      const who = needUser();
+      if (!("id" in who)) return who;
+      const here = `${request.protocol}://${request.host}${url.pathname}`;
+      if (route.step === "create") return transactions.create(route.stream, who, here);
+      const id = variables.transaction_id ?? "";
+      return route.step === "list" ? transactions.list(route.stream, who, id, here) : transactions.commit(route.stream, who, id);
+    }
     if (route.kind === "probe") {
       // What the member's zone is the provider's: the stream's envelope says it (Withings' timezone beside
       // every answer), else the user's profile fixture (a profile request).
@@ -453,6 +485,7 @@ export function mockFromSpec(spec: ConnectorSpec, fixtures: SpecFixtures, option
     ...(budget ? { budget } : {}),
     lifecycleCalls,
     rateLimited,
+    transactions: transactions.transactions,
     ...(subscriptions ? { subscriptions: subscriptions.byClient } : {}),
     urls(): MockProviderUrls {
       const origin = mock.origin;

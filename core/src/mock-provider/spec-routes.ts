@@ -8,6 +8,7 @@ export type SpecRouteKind =
   | { kind: "detail"; stream: StreamSpec; detail: NonNullable<StreamSpec["details"]>[number] }
   | { kind: "object"; stream: StreamSpec }
   | { kind: "probe"; stream: StreamSpec }
+  | { kind: "transaction"; step: "create" | "list" | "commit"; stream: StreamSpec }
   | { kind: "profile"; idPath: string }
   | { kind: "lifecycle"; phase: "connect" | "disconnect"; index: number }
   | { kind: "revoke" }
@@ -69,6 +70,8 @@ export function compileSpecRoutes(spec: ConnectorSpec, linkParams: { offsetParam
       if (stream.request) add({ kind: "stream", dataType, stream }, stream.request, pagingParamsOf(stream, linkParams));
       for (const detail of stream.details ?? []) if (detail.request) add({ kind: "detail", stream, detail }, detail.request);
       if (stream.object) add({ kind: "object", stream }, stream.object.request);
+      // The list before the create: both are often one path, the list's with the transaction's id after it.
+      if (stream.transaction) for (const step of ["list", "commit", "create"] as const) add({ kind: "transaction", step, stream }, stream.transaction[step]);
     }
   }
   // After the streams: a probe is often a stream's own request with fewer parameters (Withings' getmeas).

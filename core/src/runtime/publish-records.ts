@@ -55,6 +55,12 @@ export interface PublishResult {
  */
 export interface PublishStream {
   add(normalized: Normalized): Promise<void>;
+  /**
+   * Send every record added so far now (a payload of what the packer holds, the merged records noted)
+   * instead of waiting for a full payload: what was added is then stored and its deliveries enqueued —
+   * what a reader waits for before it tells the provider it has the records (a committed transaction).
+   */
+  flush(): Promise<void>;
   /** Send what is left (and, for a large request, the announcement, then its chunks). */
   finish(): Promise<PublishResult>;
 }
@@ -130,6 +136,18 @@ export function openPublishStream(ctx: RuntimeContext, options: PublishOptions):
         const closed = packer.add(JSON.stringify(record));
         if (closed) await send(closed);
       }
+    },
+
+    async flush() {
+      // What a poll's transaction read waits for before its commit; a large request (announced, in chunks)
+      // never flushes. A caller's batch (an ingest job's) is its to publish.
+      if (!options.merged) {
+        const published = await merged.publish(ctx);
+        published.records.forEach(counted);
+        payloads += published.records.length;
+      }
+      const rest = packer.rest();
+      if (rest.length > 0) await send(rest);
     },
 
     async finish() {

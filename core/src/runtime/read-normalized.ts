@@ -18,6 +18,10 @@ export interface ReadNormalizedInput {
   log: Logger;
   /** Polls start at each stream's checkpoint. @default "ignore" */
   checkpoint?: "use" | "ignore";
+  /** A read of what is new (polls, reconciliations): `within.arrived` counts. @default false */
+  recent?: boolean;
+  /** Read the transaction streams (polls); the consumer flushes on each `settle` slice. @default false */
+  transactions?: boolean;
   /** Continue interrupted stream reads from their saved positions. */
   resume?: Readonly<Record<string, StreamPosition>>;
 }
@@ -45,6 +49,8 @@ export async function* readNormalizedSlices(
     session,
     cursors: ctx.store,
     checkpoint: input.checkpoint ?? "ignore",
+    transactions: input.transactions === true,
+    recent: input.recent === true,
     ...(input.resume ? { resume: input.resume } : {}),
   });
 }

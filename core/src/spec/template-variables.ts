@@ -28,6 +28,8 @@ export const TEMPLATE_VARIABLE_GROUPS = {
   learned: ["timezone", "timezone.at.*"],
   /** A field of the record a detail request is made for: `{record.ride.id}`. */
   record: ["record.*"],
+  /** The transaction a transactional stream opened (`streams.*.transaction`): for its list and commit requests. */
+  transaction: ["transaction_id"],
   /** The id of the object a webhook notification names. */
   object: ["object_id"],
   /** Our callback URL for this provider, for subscription requests. */
@@ -55,6 +57,8 @@ export const TEMPLATE_CONTEXTS = {
   detail: { describe: "a detail request", offers: ["connection", "operator", "credentials", "window", "record"] },
   recordFields: { describe: "a stream's recordFields", offers: ["connection", "window", "answer", "learned"] },
   object: { describe: "an object request", offers: ["connection", "operator", "credentials", "object"] },
+  transactionOpen: { describe: "a transaction's create request", offers: ["connection", "operator", "credentials"] },
+  transaction: { describe: "a transaction's list or commit request", offers: ["connection", "operator", "credentials", "transaction"] },
   providerUserId: { describe: "the provider-user-id request", offers: ["newConnection", "operator", "credentials"] },
   lifecycle: { describe: "a lifecycle request", offers: ["connection", "operator", "credentials", "webhookUrl"] },
   revoke: { describe: "the revoke request", offers: ["connection", "operator", "credentials"] },

@@ -146,7 +146,8 @@ const RECORD_LEVEL = new Set<string>([
   ErrorCodes.TEMPLATE_VARIABLE,
 ]);
 
-function mustStopTheRead(error: unknown, optional: boolean): boolean {
+/** Whether a detail's failure stops the whole read (a wait, revoked access, a provider down) rather than one record. */
+export function mustStopTheRead(error: unknown, optional: boolean): boolean {
   if (!isTributaryError(error) || error instanceof RateLimitedError) return true;
   if (RECORD_LEVEL.has(error.code)) return false;
   // A provider that stays down through every retry: an optional detail is skipped, a required one fails

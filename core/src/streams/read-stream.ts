@@ -29,6 +29,8 @@ export interface StreamReadContext {
    * a completed read moves the checkpoint forward to the newest record it saw.
    */
   checkpoint?: "use" | "ignore";
+  /** A read of what is new (a poll, a reconciliation): `within.arrived` keeps records that reached the provider in the window too. @default false */
+  recent?: boolean;
   /** Save the checkpoint when the read completes. false: call `commit()` once the records are safely published. @default true */
   autoCommit?: boolean;
   /** Continue an interrupted read of the same window from its last position. */
@@ -339,7 +341,7 @@ export function readStream(stream: CompiledStream, requested: { start: Date; end
     let after = pager.after(state, answer, records.length);
     if (stream.within) {
       // A list in a known order is past the window from its first record that is: the rest of it is too.
-      const past = records.findIndex((record) => stream.within!.ends(stream.within!.place(record, step)));
+      const past = records.findIndex((record) => stream.within!.ends(stream.within!.place(record, step, ctx.recent), ctx.recent));
       if (past !== -1) {
         stats.filtered += records.length - past;
         records.length = past;
@@ -452,7 +454,7 @@ export function readStream(stream: CompiledStream, requested: { start: Date; end
       }
       let keep = true;
       try {
-        const placement = stream.within?.place(record, step);
+        const placement = stream.within?.place(record, step, ctx.recent);
         keep = placement !== "before" && placement !== "after" && (!stream.filter || (await stream.filter(record)));
       } catch (error) {
         // In turn with the records before it, like a failed required detail.

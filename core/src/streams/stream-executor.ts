@@ -6,6 +6,7 @@ import { compileStream, type CompiledStream } from "./compile-stream.ts";
 import { predicateCompiler, type ExpressionCompiler } from "./expressions.ts";
 import { fetchFile, fetchObject, fetchUrl, type ObjectFetchContext } from "./fetch-object.ts";
 import { readStream, type StreamReadContext, type StreamReading } from "./read-stream.ts";
+import { readTransactions, type TransactionReadContext, type TransactionReading } from "./read-transactions.ts";
 
 export interface StreamExecutorOptions {
   spec: Pick<ConnectorSpec, "name" | "sync">;
@@ -25,6 +26,8 @@ export interface StreamExecutorOptions {
 
 export interface StreamExecutor {
   readStream(stream: StreamSpec, window: { start: Date; end: Date }, ctx: StreamReadContext): StreamReading;
+  /** A transaction stream's rounds: what is new since the last commit, one transaction at a time. */
+  readTransactions(stream: StreamSpec, ctx: TransactionReadContext): TransactionReading;
   fetchObject(stream: StreamSpec, id: string, ctx: ObjectFetchContext): Promise<ProviderRecord | undefined>;
   fetchUrl(url: string, ctx: Pick<ObjectFetchContext, "session">, options?: { records?: string }): Promise<ProviderRecord[]>;
   /** The bytes of the file at a URL a push names; undefined when the provider has nothing. */
@@ -51,6 +54,7 @@ export function createStreamExecutor(options: StreamExecutorOptions): StreamExec
   };
   return {
     readStream: (stream, window, ctx) => readStream(compile(stream), window, ctx, deps),
+    readTransactions: (stream, ctx) => readTransactions(compile(stream), ctx, deps),
     fetchObject: (stream, id, ctx) => fetchObject(compile(stream), id, ctx, deps.now),
     fetchUrl,
     fetchFile,

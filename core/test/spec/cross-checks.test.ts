@@ -621,6 +621,40 @@ describe("cross-checks: one problem per mistake, at its path, saying what to do"
       ],
     ],
     [
+      "a transaction stream with a window, a detail, a create that names the transaction before it exists, a list and commit that never do, and two parts of one name",
+      (s) => {
+        s.streams.activity.push({
+          name: "new_workouts",
+          request: { path: "/w" },
+          transaction: {
+            create: { method: "POST", path: "/users/{provider_user_id}/transactions" },
+            id: "/id",
+            list: { path: "/users/{provider_user_id}/transactions/latest" },
+            items: "/items",
+            parts: [
+              { name: "zones", suffix: "/zones" },
+              { name: "zones", suffix: "/hr-zones" },
+            ],
+            commit: { method: "PUT", path: "/users/{provider_user_id}/transactions/{transaction_id}" },
+          },
+          details: [{ name: "more", request: { path: "/more" } }],
+          id: "/id",
+        });
+        s.streams.activity[1].transaction.create.query = { tx: "{transaction_id}" };
+        s.streams.activity[1].transaction.commit.path = "/users/{provider_user_id}/transactions/commit";
+        return s;
+      },
+      undefined,
+      [
+        "streams.activity[1].request: not with a transaction: its records are what is new since the last commit, listed and fetched by the transaction — remove request, or read the data type's windows with another stream",
+        "streams.activity[1].details: not with a transaction: an item's sub-resources are fetched from its URL — declare them as transaction.parts",
+        "streams.activity[1].transaction.list: never names the transaction: use {transaction_id} in its path (the id the create answer holds at transaction.id)",
+        "streams.activity[1].transaction.commit: never names the transaction: use {transaction_id} in its path (the id the create answer holds at transaction.id)",
+        'streams.activity[1].transaction.parts[1].name: "zones" is already the name of another part: each answer is attached under its own name',
+        "streams.activity[1].transaction.create.query.tx: {transaction_id} is not available in a transaction's create request; it offers {user_id}, {provider_user_id}, {reference_id}, {client_id}, {options.<name>}, {access_token}",
+      ],
+    ],
+    [
       "a checkpoint on a stream without a window",
       (s) => {
         delete s.streams.activity[0].dateRange;

@@ -41,6 +41,17 @@ describe("stream within: the window on each record's time", () => {
           { id: "unreadable", start: "soon" },
         ],
       }));
+      // Polar-like, newest first by start, two a page: "late" was recorded before the window and synced inside it.
+      app.get("/synced", async (request) => {
+        const index = Number((request.query as Record<string, string>).page) - 1;
+        const at = (days: number, hours: number) => new Date(T0 + days * DAY + hours * 3_600_000).toISOString();
+        const items = [
+          { id: "inside", starts: at(4, 7), uploaded: at(4, 8) },
+          { id: "old", starts: at(1, 7), uploaded: at(1, 8) },
+          { id: "late", starts: at(0, 7), uploaded: at(4, 10) },
+        ];
+        return { items: items.slice(index * 2, index * 2 + 2) };
+      });
       app.get("/nights", async () => ({ nights: ["2026-03-02", "2026-03-03", "2026-03-06", "2026-03-07"].map((date) => ({ id: date, date })) }));
     });
     const made = clientFor(specFor(provider.url));
@@ -52,9 +63,9 @@ describe("stream within: the window on each record's time", () => {
     await provider?.close();
   });
 
-  const read = async (spec: StreamSpec) => {
+  const read = async (spec: StreamSpec, recent = false) => {
     const before = provider.requests.length;
-    const reading = executor.readStream(spec, window, { session: client.session() });
+    const reading = executor.readStream(spec, window, { session: client.session(), recent });
     const records = await collect(reading);
     return { records, requests: provider.requests.slice(before), stats: reading.stats };
   };
@@ -102,5 +113,24 @@ describe("stream within: the window on each record's time", () => {
   it("a day stands for its whole span in any time zone", async () => {
     const { records } = await read(stream({ request: { path: "/nights" }, records: "/nights", within: { path: "/date", format: "date" } }));
     expect(ids(records)).toEqual(["2026-03-03", "2026-03-06"]);
+  });
+
+  it("arrived: a read of what is new also keeps a record that reached the provider in the window, and reads a newest-first list to its end", async () => {
+    const synced = stream({
+      request: { path: "/synced" },
+      records: "/items",
+      paging: paged,
+      within: { path: "/starts", format: "datetime", order: "newest_first", arrived: { path: "/uploaded", format: "datetime" } },
+    });
+    // A backfill or a request: by start time alone, and "old" (before the window) ends the list.
+    const windowed = await read(synced);
+    expect(ids(windowed.records)).toEqual(["inside"]);
+    expect(windowed.requests.map((r) => r.query.page)).toEqual(["1"]);
+    // A poll or a reconciliation: "late" started three days before the window and arrived inside it; "old" did neither.
+    const recent = await read(synced, true);
+    expect(ids(recent.records)).toEqual(["inside", "late"]);
+    // To the list's end: the empty page 3.
+    expect(recent.requests.map((r) => r.query.page)).toEqual(["1", "2", "3"]);
+    expect(recent.stats.filtered).toBe(1);
   });
 });

@@ -74,6 +74,30 @@ export const StreamFixtureFileSchema = Type.Object(
           'Per detail request (by its name): what the provider answers for a record it has nothing for (Oura\'s lists: { "data": [], "next_token": null }). Without one, such a record is answered 404.',
       }),
     ),
+    transaction: Type.Optional(
+      closed(
+        {
+          collection: Type.String({
+            pattern: "^[A-Za-z0-9._-]+$",
+            description: "The path segment of an item's URL below its transaction's (Polar: \"exercises\").",
+          }),
+          size: Type.Optional(Count("Items one transaction holds at most; the rest wait for the next. @default 50")),
+          expiresSeconds: Type.Optional(
+            Count("Seconds an uncommitted transaction stays open; after them its items go into the next transaction. @default 600"),
+          ),
+          uri: Type.Optional(Pointer('Where the create answer also holds the transaction\'s URL (Polar: "/resource-uri").')),
+          parts: Type.Optional(
+            Type.Record(Type.String(), Type.Record(Type.String(), Type.Unknown()), {
+              description:
+                "Per part (by its name): the value its `select` points at for each item, keyed by the item's id (a `links` part: the list of linked answers). An item without one gets a 404.",
+            }),
+          ),
+        },
+        {
+          description: "A transaction stream: its `records` are the items, each offered in a transaction until one holding it is committed.",
+        },
+      ),
+    ),
   },
   {
     $schema: JSON_SCHEMA_DIALECT,

@@ -146,6 +146,18 @@ export const CheckpointSpec = closed({
 export const WithinSpec = closed({
   path: Pointer('A time field of each record (its start), e.g. "/startTime".'),
   format: TimeFormat,
+  arrived: Type.Optional(
+    closed(
+      {
+        path: Pointer('When each record reached the provider, e.g. Polar\'s "/upload_time".'),
+        format: TimeFormat,
+      },
+      {
+        description:
+          "A read of what is new — a poll or a reconciliation — also keeps a record that reached the provider inside its window, whatever its own time: a session synced days after it was recorded, its push lost. Backfills, requests and pushed windows keep records by `path` alone.",
+      },
+    ),
+  ),
   order: Type.Optional(
     Type.Union([Type.Literal("oldest_first"), Type.Literal("newest_first")], {
       description:
@@ -170,6 +182,49 @@ export const ObjectRequestSpec = closed({
   request: RequestSpec,
   record: Type.Optional(Pointer('Where the object is in the answer. @default ""')),
 });
+
+/** A sub-resource of each transaction item, fetched from the item's URL with a suffix (Polar's `/heart-rate-zones`). */
+export const TransactionPartSpec = closed({
+  name: PartName('The item gets the answer under this key (e.g. "heart_rate_zones").'),
+  suffix: Type.String({ pattern: "^/[^?#]*$", description: 'Appended to the item\'s URL, e.g. "/samples".' }),
+  select: Type.Optional(Pointer('Part of the answer to attach. @default "" (all of it)')),
+  links: Type.Optional(
+    Type.Boolean({
+      description:
+        "The selected part is a list of URLs (Polar's samples, one URL per sample type): each is fetched with the user's credentials and the answers are attached as a list. @default false",
+    }),
+  ),
+  optional: Type.Optional(Type.Boolean({ description: "A failed or empty answer leaves the key absent instead of quarantining the item. @default false" })),
+});
+
+/**
+ * A transactional pull (Polar AccessLink): open a transaction of what is new since the last commit, list
+ * the URLs of its items, fetch each, and commit once every item was handed to the pipeline for good. A
+ * transaction that is not committed comes back with the same items later, so nothing is lost between fetch
+ * and commit. A data type's transaction streams are what its polls read; its other streams are what every
+ * other read (backfill, requests, reconciliation, pushed windows) reads.
+ */
+export const TransactionSpec = closed({
+  /** Opens the transaction (Polar: POST …/exercise-transactions). An ignored answer (Polar's 204, through http.responses) means nothing is new. */
+  create: RequestSpec,
+  id: Pointer('Where the create answer holds the transaction id, offered to `list` and `commit` as {transaction_id}, e.g. "/transaction-id".'),
+  /** Lists the transaction's items, with {transaction_id}. */
+  list: RequestSpec,
+  items: Pointer('Where the list answer holds the items\' absolute URLs, e.g. "/exercises".'),
+  parts: Type.Optional(Type.Array(TransactionPartSpec, { description: "Sub-resources fetched for each item and attached to it." })),
+  /**
+   * Commits the transaction, with {transaction_id}, after its items were published. 200 and 204 are a
+   * commit (even where http.responses ignores 204); another ignored answer (a 404: the transaction had
+   * expired) leaves its items to the next transaction.
+   */
+  commit: RequestSpec,
+  maxRounds: Type.Optional(
+    Count(
+      "Transactions one read opens at most, each after the last was committed (a transaction holds a bounded number of items: the rest waits for the next). @default 10",
+    ),
+  ),
+});
+export type TransactionSpec = Static<typeof TransactionSpec>;
 
 const ZoneUnit = Type.Optional(
   Type.Union([Type.Literal("seconds"), Type.Literal("minutes")], { description: "What a number there counts (Polar: minutes). @default seconds" }),
@@ -258,5 +313,6 @@ export const StreamSpec = closed({
   mapping: Type.Optional(Type.String({ description: "Name of the mapping to apply. @default the data type" })),
   example: Type.Optional(Type.Unknown({ description: "A full example response of `request` (one page), mapped by `connector test`." })),
   collect: Type.Optional(CollectSpec),
+  transaction: Type.Optional(TransactionSpec),
 });
 export type StreamSpec = Static<typeof StreamSpec>;

@@ -49,6 +49,12 @@ export interface PullOptions {
   now?: () => number;
   /** Where the streams keep checkpoints and what they learn (a time zone), to share with a later pull. @default a fresh one in memory, this pull's */
   cursors?: CursorRepository;
+  /**
+   * A poll: a data type with transaction streams is read through them (each transaction committed once its
+   * items are mapped) instead of its other streams, as a poll job does. @default false — a window's read,
+   * which leaves transaction streams alone
+   */
+  transactions?: boolean;
 }
 
 /** A provider client for a connector over a transport (the live one, a recordings folder's, …), its base URL pointed where a test says. */
@@ -117,9 +123,19 @@ export async function pullAndMap(definition: ConnectorDefinition, client: Provid
   });
   const records: PulledRecord[] = [];
   const stats: Record<string, StreamStats> = {};
-  for (const [dataType, streams] of Object.entries(spec.streams ?? {})) {
-    for (const stream of streams ?? []) {
+  for (const [dataType, declared] of Object.entries(spec.streams ?? {})) {
+    const transactional = (declared ?? []).some((stream) => stream.transaction);
+    const streams = (declared ?? []).filter((stream) => !transactional || (stream.transaction !== undefined) === (options.transactions === true));
+    for (const stream of streams) {
       if (options.streams && !options.streams.includes(stream.name)) continue;
+      if (stream.transaction) {
+        for await (const round of executor.readTransactions(stream, { session })) {
+          for await (const provider of round.records())
+            records.push({ stream: stream.name, dataType, provider, mapped: await mapper.map(stream.mapping ?? dataType, dataType, provider) });
+          await round.commit();
+        }
+        continue;
+      }
       const reading = executor.readStream(stream, options.window, { session, userId });
       for await (const provider of reading) {
         records.push({ stream: stream.name, dataType, provider, mapped: await mapper.map(stream.mapping ?? dataType, dataType, provider) });

@@ -160,9 +160,15 @@ async function pullOnce(ctx: RuntimeContext, job: Job<PullJobData>, token: strin
       log,
       // Polls ask only for what is new since each stream's checkpoint.
       checkpoint: data.reason === "poll" ? "use" : "ignore",
+      // …and, where the provider keeps a transaction of what is new, take that instead.
+      transactions: data.reason === "poll",
+      // Both ask what is new: a record that reached the provider lately counts, whenever it was recorded.
+      recent: data.reason === "poll" || data.reason === "reconcile",
       ...(data.resume && !large ? { resume: saved } : {}),
     })) {
       await published.add(slice);
+      // A transaction's records stored and their deliveries enqueued before the reader commits it.
+      if (slice.settle) await published.flush();
       if (slice.position) positions[slice.stream] = slice.position;
     }
   } catch (error) {

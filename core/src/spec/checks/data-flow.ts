@@ -37,11 +37,13 @@ export const checkDataFlow: Check = ({ spec, hooks }, report) => {
 
   for (const { dataType, stream, path } of streams) {
     const read = hooks.read?.[stream.name];
-    if (!stream.request && !read)
+    if (!stream.request && !stream.transaction && !read)
       report(
         [...path, "request"],
-        `required — the request that pulls this stream's records (or, in a TypeScript connector, a read hook named "${stream.name}")`,
+        `required — the request that pulls this stream's records, a transaction (what is new since the last commit), or, in a TypeScript connector, a read hook named "${stream.name}"`,
       );
+    if (read && stream.transaction)
+      report([...path, "transaction"], `never opened: the read hook "${stream.name}" produces this stream's records — remove the transaction or the hook`);
     if (read) {
       if (stream.request)
         report([...path, "request"], `never sent: the read hook "${stream.name}" produces this stream's records — remove the request or the hook`);

@@ -40,6 +40,12 @@ export function specRequests(spec: ConnectorSpec): SpecRequest[] {
       probe.forEach((one, i) => requests.push({ request: one.request, path: [...path, "timezone", "probe", i, "request"], context: "stream", stream: entry }));
     else if (probe) requests.push({ request: probe.request, path: [...path, "timezone", "probe", "request"], context: "stream", stream: entry });
     if (stream.object) requests.push({ request: stream.object.request, path: [...path, "object", "request"], context: "object", stream: entry });
+    const transaction = stream.transaction;
+    if (transaction) {
+      requests.push({ request: transaction.create, path: [...path, "transaction", "create"], context: "transactionOpen", stream: entry });
+      for (const step of ["list", "commit"] as const)
+        requests.push({ request: transaction[step], path: [...path, "transaction", step], context: "transaction", stream: entry });
+    }
   }
   for (const { auth, path: at } of authMethodsAt(spec.auth)) {
     if (auth.type === "oauth2" && auth.revoke) requests.push({ request: auth.revoke, path: [...at, "revoke"], context: "revoke" });

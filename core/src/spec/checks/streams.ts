@@ -49,6 +49,7 @@ export const checkStreams: Check = ({ spec, hooks }, report) => {
     }
     if (stream.timezone) checkTimezone(entry, report);
     if (stream.collect) checkCollect(entry, report);
+    if (stream.transaction) checkTransaction(entry, report);
     if (
       stream.object &&
       !usesVariable(
@@ -92,6 +93,52 @@ function checkTimezone({ stream, path }: SpecStream, report: Report): void {
       "never used: the probe learns the zone before a read's first local days are cut (dateRange.localDays) or before recordFields read {timezone.at.<field>}, and this stream does neither — add one, or remove it",
     );
   }
+}
+
+/** What a transaction stream reads is what is new since the last commit: no window, page or checkpoint of its own. */
+const NOT_WITH_TRANSACTION = [
+  "request",
+  "dateRange",
+  "paging",
+  "records",
+  "recordFields",
+  "timezone",
+  "following",
+  "within",
+  "checkpoint",
+  "collect",
+  "object",
+] as const;
+
+function checkTransaction({ stream, path }: SpecStream, report: Report): void {
+  const transaction = stream.transaction!;
+  for (const key of NOT_WITH_TRANSACTION) {
+    if (stream[key] !== undefined)
+      report(
+        [...path, key],
+        `not with a transaction: its records are what is new since the last commit, listed and fetched by the transaction — remove ${key}, or read the data type's windows with another stream`,
+      );
+  }
+  if (stream.details?.length)
+    report([...path, "details"], "not with a transaction: an item's sub-resources are fetched from its URL — declare them as transaction.parts");
+  const uses = (request: typeof transaction.create) =>
+    usesVariable(
+      requestTemplates(request, []).map((t) => t.text),
+      "transaction_id",
+    );
+  for (const step of ["list", "commit"] as const) {
+    if (!uses(transaction[step]))
+      report(
+        [...path, "transaction", step],
+        "never names the transaction: use {transaction_id} in its path (the id the create answer holds at transaction.id)",
+      );
+  }
+  const seen = new Set<string>();
+  transaction.parts?.forEach((part, i) => {
+    if (seen.has(part.name))
+      report([...path, "transaction", "parts", i, "name"], `"${part.name}" is already the name of another part: each answer is attached under its own name`);
+    seen.add(part.name);
+  });
 }
 
 /** Local days are whole days or steps of whole days, rendered as instants (a date would name a UTC day). */
