@@ -1,0 +1,78 @@
+import { describe, expect, it } from "vitest";
+import { createRecordMapper, readPush, recordsOf, type MappedRecord } from "@tributary/core/authoring";
+import { garmin, NOOR } from "./garmin.ts";
+
+const definition = garmin();
+const webhook = definition.spec.webhook!;
+const mapper = createRecordMapper(definition, { userId: "terra-noor", providerUserId: NOOR });
+
+/** A push-mode body as Garmin posts it: every notification that carries records, mapped the way the ingress maps it. */
+async function pushed(body: unknown): Promise<MappedRecord[]> {
+  const out: MappedRecord[] = [];
+  for (const notification of readPush(webhook, body)) {
+    const action = notification.action;
+    if (action?.action !== "records") continue;
+    const dataType = String(action.dataType);
+    for (const record of recordsOf(action, notification.document)) out.push(...(await mapper.map(action.mapping ?? dataType, dataType, record)));
+  }
+  return out;
+}
+
+const records = (mapped: MappedRecord[]): any[] => {
+  expect(mapped.filter((m) => m.kind !== "record")).toEqual([]);
+  return mapped.map((m) => (m as Extract<MappedRecord, { kind: "record" }>).record);
+};
+
+/**
+ * Push bodies shaped like those Garmin sends and integrations of the Health API keep in their tests (values,
+ * ids and users are ours): fields Garmin leaves out or sends as null, several users in one body, values our
+ * own fixtures never had. Each record must be delivered, with the values worked out by hand.
+ */
+describe("GARMIN real push shapes", () => {
+  it("a daily summary whose calories or stress levels are null keeps the day: the sum and the levels are left out, not the record", async () => {
+    // Shape seen in an open-source Health API webhook handler's tests: a partial day (77040 s) of two users, nulls where the watch measured nothing.
+    const [first, second] = records(
+      await pushed({
+        dailies: [
+          {
+            userId: NOOR,
+            summaryId: "x2f0c1a-69651b70-12cf0",
+            calendarDate: "2026-01-13",
+            activityType: "GENERIC",
+            activeKilocalories: null,
+            bmrKilocalories: 1790,
+            steps: 6120,
+            distanceInMeters: 4870.5,
+            durationInSeconds: 77040,
+            activeTimeInSeconds: 3904,
+            startTimeInSeconds: 1768258800,
+            startTimeOffsetInSeconds: 3600,
+            averageStressLevel: null,
+            maxStressLevel: null,
+          },
+          {
+            userId: "5b0e2f9d1c3a4e7f8a6b2c4d9e1f3a5b",
+            summaryId: "x9a41bd-69651b70-15180",
+            calendarDate: "2026-01-13",
+            bmrKilocalories: null,
+            activeKilocalories: 402,
+            durationInSeconds: 86400,
+            startTimeInSeconds: 1768280400,
+            startTimeOffsetInSeconds: -18000,
+            averageStressLevel: -1,
+            maxStressLevel: 61,
+          },
+        ],
+      }),
+    );
+    // 1768258800 = 2026-01-12T23:00:00Z, midnight at +01:00; 77040 s later 21:24
+    expect(first.metadata).toMatchObject({ start_time: "2026-01-13T00:00:00.000000+01:00", end_time: "2026-01-13T21:24:00.000000+01:00" });
+    expect(first.calories_data).toEqual({ BMR_calories: 1790 });
+    expect(first.stress_data).toBeUndefined();
+    expect(first.distance_data).toEqual({ steps: 6120, distance_meters: 4870.5 });
+    // 1768280400 = 2026-01-13T05:00:00Z, midnight at -05:00; -1 is Garmin's "not measured"
+    expect(second.metadata.start_time).toBe("2026-01-13T00:00:00.000000-05:00");
+    expect(second.calories_data).toEqual({ net_activity_calories: 402 });
+    expect(second.stress_data).toEqual({ max_stress_level: 61 });
+  });
+});
