@@ -75,4 +75,44 @@ describe("GARMIN real push shapes", () => {
     expect(second.calories_data).toEqual({ net_activity_calories: 402 });
     expect(second.stress_data).toEqual({ max_stress_level: 61 });
   });
+  it("a night without stage durations says nothing about time asleep (not 0 s), and a null stage is left out of the sum", async () => {
+    // Shape seen in an open-source Health API webhook handler's tests: an auto-detected night with only its span and validation.
+    const [bare, partial] = records(
+      await pushed({
+        sleeps: [
+          {
+            userId: NOOR,
+            summaryId: "x2f0c1a-6965a4d0-6c20",
+            calendarDate: "2026-01-13",
+            startTimeInSeconds: 1768294800,
+            durationInSeconds: 27680,
+            startTimeOffsetInSeconds: 3600,
+            validation: "AUTO_TENTATIVE",
+          },
+          {
+            userId: NOOR,
+            summaryId: "x2f0c1a-6966f650-6270",
+            calendarDate: "2026-01-14",
+            startTimeInSeconds: 1768381200,
+            durationInSeconds: 25200,
+            startTimeOffsetInSeconds: 3600,
+            deepSleepDurationInSeconds: 4980,
+            lightSleepDurationInSeconds: 15300,
+            remSleepInSeconds: null,
+            awakeDurationInSeconds: 420,
+            validation: "ENHANCED_TENTATIVE",
+          },
+        ],
+      }),
+    );
+    // 1768294800 = 2026-01-13T09:00:00Z, 10:00 at +01:00 (Garmin's span, whatever it is); 27680 s later 17:41:20
+    expect(bare.metadata).toMatchObject({ start_time: "2026-01-13T10:00:00.000000+01:00", end_time: "2026-01-13T17:41:20.000000+01:00", upload_type: 3 });
+    expect(bare.sleep_durations_data.asleep).toBeUndefined();
+    expect(bare.sleep_durations_data.other).toEqual({ duration_in_bed_seconds: 27680 });
+    expect(partial.sleep_durations_data.asleep).toEqual({
+      duration_asleep_state_seconds: 4980 + 15300,
+      duration_deep_sleep_state_seconds: 4980,
+      duration_light_sleep_state_seconds: 15300,
+    });
+  });
 });
