@@ -115,4 +115,39 @@ describe("GARMIN real push shapes", () => {
       duration_light_sleep_state_seconds: 15300,
     });
   });
+  it("activity types Garmin names beyond the common ones (a street run, indoor cardio, HIIT, a plain swim) get their Terra type, not Other", async () => {
+    // Type keys as an open-source Garmin Connect integration lists them; the activityDetails shape as a Health API webhook handler's tests post it.
+    const detail = (activityId: number, activityType: string) => ({
+      userId: NOOR,
+      summaryId: `${activityId}-detail`,
+      activityId,
+      summary: {
+        activityId,
+        activityName: activityType,
+        activityType,
+        startTimeInSeconds: 1768300000,
+        startTimeOffsetInSeconds: -21600,
+        durationInSeconds: 1789,
+      },
+      samples: [],
+    });
+    const mapped = records(
+      await pushed({
+        activityDetails: [
+          detail(5001968355, "STREET_RUNNING"),
+          detail(5001968356, "INDOOR_CARDIO"),
+          detail(5001968357, "HIIT"),
+          detail(5001968358, "SWIMMING"),
+        ],
+      }),
+    );
+    expect(mapped.map((activity) => [activity.metadata.summary_id, activity.metadata.type])).toEqual([
+      ["5001968355", 8],
+      ["5001968356", 123],
+      ["5001968357", 114],
+      ["5001968358", 82],
+    ]);
+    // 1768300000 = 2026-01-13T10:26:40Z, 04:26:40 at -06:00
+    expect(mapped[0].metadata).toMatchObject({ start_time: "2026-01-13T04:26:40.000000-06:00", end_time: "2026-01-13T04:56:29.000000-06:00" });
+  });
 });
