@@ -150,4 +150,36 @@ describe("GARMIN real push shapes", () => {
     // 1768300000 = 2026-01-13T10:26:40Z, 04:26:40 at -06:00
     expect(mapped[0].metadata).toMatchObject({ start_time: "2026-01-13T04:26:40.000000-06:00", end_time: "2026-01-13T04:56:29.000000-06:00" });
   });
+  it("an activity without activityType and a night without validation are delivered with Terra's defaults (Other, upload type Unknown)", async () => {
+    // Fields a Health API webhook handler's tests leave out of their posted summaries.
+    const [run, night] = records(
+      await pushed({
+        activityDetails: [
+          {
+            userId: NOOR,
+            summaryId: "5001968360-detail",
+            activityId: 5001968360,
+            summary: { startTimeInSeconds: 1768300000, startTimeOffsetInSeconds: 0, durationInSeconds: 600 },
+          },
+        ],
+        sleeps: [
+          {
+            userId: NOOR,
+            summaryId: "x2f0c1a-6966f650-2580",
+            startTimeInSeconds: 1768381200,
+            durationInSeconds: 9600,
+            startTimeOffsetInSeconds: 0,
+            validation: null,
+          },
+        ],
+      }),
+    );
+    expect(run.metadata).toMatchObject({ summary_id: "5001968360", type: 108, start_time: "2026-01-13T10:26:40.000000+00:00" });
+    expect(night.metadata).toMatchObject({
+      summary_id: "x2f0c1a-6966f650-2580",
+      upload_type: 0,
+      start_time: "2026-01-14T09:00:00.000000+00:00",
+      end_time: "2026-01-14T11:40:00.000000+00:00",
+    });
+  });
 });
