@@ -53,4 +53,44 @@ describe("WITHINGS real answer shapes", () => {
     expect(walk.distance_data).toEqual({ summary: { distance_meters: 2500.5, steps: 3000 } });
     expect(walk.calories_data).toEqual({ net_activity_calories: 250.4 });
   });
+  it("zeros for heart rate and SpO2 (what Withings writes when nothing measured them) are left out: no 0 bpm, no 0 %", async () => {
+    // Shape of Withings' own getworkouts/getactivity reference examples and of typed clients that read every data field as an integer.
+    const [walk] = await mapped("activity", {
+      id: 3520418,
+      category: 1,
+      timezone: "Europe/Paris",
+      model: 1055,
+      attrib: 0,
+      startdate: 1772440000,
+      enddate: 1772441800,
+      date: "2026-03-02",
+      deviceid: "3c1e9f0a7b2d",
+      data: {
+        algo_pause_duration: 0,
+        calories: 96,
+        distance: 2100,
+        elevation: 0,
+        hr_average: 0,
+        hr_max: 0,
+        hr_min: 0,
+        hr_zone_0: 0,
+        intensity: 0,
+        pause_duration: 0,
+        spo2_average: 0,
+        steps: 2900,
+      },
+    });
+    expect(walk.heart_rate_data).toBeUndefined();
+    expect(walk.oxygen_data).toBeUndefined();
+    expect(walk.distance_data).toEqual({ summary: { distance_meters: 2100, steps: 2900 } });
+    expect(walk.active_durations_data).toEqual({ activity_seconds: 1800, rest_seconds: 0 });
+    const [day, measured] = await mapped(
+      "daily",
+      { date: "2026-03-11", timezone: "Europe/Paris", deviceid: null, brand: 18, is_tracker: false, steps: 223, hr_average: 0, hr_min: 0, hr_max: 0 },
+      { date: "2026-03-12", timezone: "Europe/Paris", brand: 1, is_tracker: true, steps: 8012, hr_average: 71, hr_min: 52, hr_max: 148 },
+    );
+    expect(day.heart_rate_data).toBeUndefined();
+    expect(day.metadata.start_time).toBe("2026-03-11T00:00:00.000000+01:00");
+    expect(measured.heart_rate_data).toEqual({ summary: { avg_hr_bpm: 71, min_hr_bpm: 52, max_hr_bpm: 148 } });
+  });
 });
