@@ -93,4 +93,53 @@ describe("WITHINGS real answer shapes", () => {
     expect(day.metadata.start_time).toBe("2026-03-11T00:00:00.000000+01:00");
     expect(measured.heart_rate_data).toEqual({ summary: { avg_hr_bpm: 71, min_hr_bpm: 52, max_hr_bpm: 148 } });
   });
+  it("a sparse night (an older sleep tracker's few fields) and a night whose stages carry null heart-rate series are delivered", async () => {
+    // Summary shape of a Python Withings client's test data (model 16, six data fields); stage series as the sleep get answer gives them, hr null where unmeasured.
+    const [sparse, staged] = await mapped(
+      "sleep",
+      {
+        id: 2480390,
+        timezone: "Europe/London",
+        model: 16,
+        startdate: 1772400600,
+        enddate: 1772429400,
+        date: "2026-03-02",
+        modified: 1772429600,
+        data: { deepsleepduration: 9660, durationtosleep: 0, durationtowakeup: 240, lightsleepduration: 16220, wakeupcount: 1, wakeupduration: 720 },
+      },
+      {
+        id: 2480391,
+        timezone: "Europe/Paris",
+        model: 32,
+        startdate: 1772400600,
+        enddate: 1772429400,
+        date: "2026-03-02",
+        data: { asleepduration: 25000, hr_average: 58 },
+        stages: [
+          { startdate: 1772400600, enddate: 1772401200, state: 0, hr: { "1772400600": 62, "1772400660": 61 } },
+          { startdate: 1772401200, enddate: 1772405000, state: 1, hr: null },
+          { startdate: 1772405000, enddate: 1772406000, state: 5 },
+        ],
+      },
+    );
+    // 1772400600 = 2026-03-01T21:30:00Z: 21:30 in London (+00:00), 22:30 in Paris (+01:00)
+    expect(sparse.metadata).toMatchObject({
+      summary_id: "2480390",
+      start_time: "2026-03-01T21:30:00.000000+00:00",
+      end_time: "2026-03-02T05:30:00.000000+00:00",
+    });
+    expect(sparse.sleep_durations_data.asleep).toEqual({ duration_light_sleep_state_seconds: 16220, duration_deep_sleep_state_seconds: 9660 });
+    expect(sparse.sleep_durations_data.awake).toEqual({
+      duration_awake_state_seconds: 720,
+      num_wakeup_events: 1,
+      sleep_latency_seconds: 0,
+      wake_up_latency_seconds: 240,
+    });
+    expect(staged.heart_rate_data.detailed.hr_samples).toEqual([
+      { timestamp: "2026-03-01T22:30:00.000000+01:00", bpm: 62 },
+      { timestamp: "2026-03-01T22:31:00.000000+01:00", bpm: 61 },
+    ]);
+    // awake, light, and state 5 (unspecified) read as Terra's Unknown
+    expect(staged.sleep_durations_data.hypnogram_samples.map((s: any) => s.level)).toEqual([1, 4, 0]);
+  });
 });
