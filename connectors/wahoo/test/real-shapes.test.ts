@@ -1,0 +1,58 @@
+import { describe, expect, it } from "vitest";
+import { createRecordMapper, type MappedRecord } from "@tributary/core/authoring";
+import { SAM, wahoo } from "./wahoo.ts";
+
+const mapper = createRecordMapper(wahoo(), { userId: "terra-sam", providerUserId: SAM });
+
+/** Each workout mapped as the stream hands it to the mapping; every one must be delivered. */
+async function mapped(...workouts: unknown[]): Promise<any[]> {
+  const out: MappedRecord[] = [];
+  for (const workout of workouts) out.push(...(await mapper.map("activity", "activity", workout)));
+  expect(out.filter((m) => m.kind !== "record")).toEqual([]);
+  return out.map((m) => (m as Extract<MappedRecord, { kind: "record" }>).record);
+}
+
+/**
+ * Workouts shaped like the Wahoo Cloud API answers that integrations keep in their tests and types (values
+ * and ids are ours): summaries whose numbers are text or null (a trainer ride has no heart rate, a run no
+ * power), `file` null, no summary yet. Each record must be delivered, with the values worked out by hand.
+ */
+describe("WAHOO real answer shapes", () => {
+  it("a summary whose totals are null is delivered: the end falls back on the workout's minutes, the null totals are left out", async () => {
+    // Summary fields typed `string | null` in an open-source Wahoo integration; a run recorded by a phone app without totals yet.
+    const [run] = await mapped({
+      id: 774520,
+      starts: "2026-03-24T07:00:00.000Z",
+      minutes: 30,
+      name: "Run",
+      plan_id: null,
+      workout_token: "app:9f3e",
+      workout_type_id: 1,
+      created_at: "2026-03-24T07:31:00.000Z",
+      updated_at: "2026-03-24T07:31:00.000Z",
+      workout_summary: {
+        id: 881400,
+        ascent_accum: null,
+        cadence_avg: null,
+        calories_accum: null,
+        distance_accum: "5012.4",
+        duration_active_accum: null,
+        duration_paused_accum: null,
+        duration_total_accum: null,
+        heart_rate_avg: null,
+        power_avg: null,
+        speed_avg: null,
+        work_accum: null,
+        file: null,
+      },
+    });
+    expect(run.metadata).toMatchObject({
+      summary_id: "774520",
+      type: 8,
+      start_time: "2026-03-24T07:00:00.000000+00:00",
+      end_time: "2026-03-24T07:30:00.000000+00:00",
+    });
+    expect(run.distance_data).toEqual({ summary: { distance_meters: 5012.4 } });
+    expect(run.active_durations_data).toBeUndefined();
+  });
+});
