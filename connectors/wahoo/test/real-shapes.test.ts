@@ -55,4 +55,39 @@ describe("WAHOO real answer shapes", () => {
     expect(run.distance_data).toEqual({ summary: { distance_meters: 5012.4 } });
     expect(run.active_durations_data).toBeUndefined();
   });
+  it("a ride without a power meter (TSS and normalized power null) has no TSS sample, not one that says only its method", async () => {
+    // A trainer ride's summary as an open-source Wahoo integration types it: power fields `string | null`, file null, files [].
+    const [ride] = await mapped({
+      id: 774521,
+      starts: "2026-03-23T07:00:00.000Z",
+      minutes: 60,
+      name: "Trainer ride",
+      workout_type_id: 61,
+      workout_summary: {
+        id: 881401,
+        ascent_accum: "0.0",
+        cadence_avg: null,
+        calories_accum: "650.0",
+        distance_accum: "30000.0",
+        duration_active_accum: "3600.0",
+        duration_paused_accum: "0.0",
+        duration_total_accum: "3600.0",
+        heart_rate_avg: "131.0",
+        power_bike_np_last: null,
+        power_bike_tss_last: null,
+        power_avg: null,
+        speed_avg: "8.333",
+        work_accum: null,
+        manual: false,
+        edited: null,
+        file: null,
+        files: [],
+        fitness_app_id: 3,
+      },
+    });
+    expect(ride.TSS_data).toBeUndefined();
+    expect(ride.power_data).toBeUndefined();
+    expect(ride.metadata).toMatchObject({ type: 18, end_time: "2026-03-23T08:00:00.000000+00:00" });
+    expect(ride.movement_data).toEqual({ avg_speed_meters_per_second: 8.333 });
+  });
 });
