@@ -90,4 +90,13 @@ describe("WAHOO real answer shapes", () => {
     expect(ride.metadata).toMatchObject({ type: 18, end_time: "2026-03-23T08:00:00.000000+00:00" });
     expect(ride.movement_data).toEqual({ avg_speed_meters_per_second: 8.333 });
   });
+  it("a workout without workout_type_id, or with a type id Wahoo added after this list, is Other (108)", async () => {
+    // The workout object of a webhook as an open-source integration types it (every field optional); 200 stands for a type id this spec does not know.
+    const [untyped, unknown] = await mapped(
+      { id: 774522, starts: "2026-03-25T17:00:00.000Z", minutes: 45, name: "Imported", workout_summary: null },
+      { id: 774523, starts: "2026-03-26T17:00:00.000Z", minutes: 45, name: "New sport", workout_type_id: 200, workout_summary: null },
+    );
+    expect([untyped.metadata.type, unknown.metadata.type]).toEqual([108, 108]);
+    expect(untyped.metadata).toMatchObject({ summary_id: "774522", end_time: "2026-03-25T17:45:00.000000+00:00" });
+  });
 });
