@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createRecordMapper, type MappedRecord } from "@tributary/core/authoring";
+import { createRecordMapper, readPush, type MappedRecord } from "@tributary/core/authoring";
 import { SAM, wahoo } from "./wahoo.ts";
 
 const mapper = createRecordMapper(wahoo(), { userId: "terra-sam", providerUserId: SAM });
@@ -98,5 +98,28 @@ describe("WAHOO real answer shapes", () => {
     );
     expect([untyped.metadata.type, unknown.metadata.type]).toEqual([108, 108]);
     expect(untyped.metadata).toMatchObject({ summary_id: "774522", end_time: "2026-03-25T17:45:00.000000+00:00" });
+  });
+  it("webhook bodies with and without `file` (and with the summary's started_at, time_zone, fitness_app_id) each name the workout to fetch", () => {
+    // Body shapes a Python Wahoo integration's webhook tests post; the second as a ride still uploading its file arrives.
+    const body = (file: unknown) => ({
+      event_type: "workout_summary",
+      webhook_token: "t0k3n",
+      user: { id: 60462 },
+      workout_summary: {
+        id: 881402,
+        started_at: "2026-04-25T09:36:48.000Z",
+        duration_total_accum: "4521.0",
+        time_zone: "Europe/Helsinki",
+        fitness_app_id: 1,
+        ...(file === undefined ? {} : { file }),
+        workout: { id: 774524, starts: "2026-04-25T09:36:48.000Z", minutes: 75, name: "Gravel", workout_type_id: 0, fitness_app_id: 1 },
+      },
+    });
+    const webhook = wahoo().spec.webhook!;
+    for (const file of [{ url: "https://cdn.wahooligan.com/x/ride.fit" }, null, undefined]) {
+      const [notification] = readPush(webhook, body(file));
+      expect(notification).toMatchObject({ providerUserId: SAM, action: { action: "pull_object", id: "/workout_summary/workout/id" } });
+      expect((notification!.document as any).workout_summary.workout.id).toBe(774524);
+    }
   });
 });
