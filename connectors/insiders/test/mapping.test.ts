@@ -194,4 +194,12 @@ describe("INSIDERS mapping of the fixture activities", () => {
     expect(badZone).toMatchObject({ kind: "failed" });
     expect((badZone as { problems: string[] }).problems.join("\n")).toMatch(/metadata\.start_time/);
   });
+  it("an activity whose type or source is null or absent is delivered as Other / upload type Unknown, not quarantined", async () => {
+    // Not a real answer (Insiders publishes none): the contract lets a field be absent or null, and type and source are no exception.
+    const mapper = createRecordMapper(definition);
+    const base = { status: "completed", start_time: "2026-03-02T07:00:00+01:00", end_time: "2026-03-02T07:45:00+01:00", timezone: "Europe/Amsterdam" };
+    const [untyped] = await mapper.map("activity", "activity", { ...base, id: "act_null_type", type: null, source: null });
+    const [bare] = await mapper.map("activity", "activity", { ...base, id: "act_no_type" });
+    for (const outcome of [untyped, bare]) expect(outcome).toMatchObject({ kind: "record", record: { metadata: { type: 108, upload_type: 0 } } });
+  });
 });
