@@ -1,5 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { createRecordMapper } from "@tributary/core/authoring";
+import { recordedTransport, type RecordingSet } from "@tributary/core/recordings";
+import type { RecordedExchange } from "@tributary/schemas";
+import { connectorClient, examplePushPulls, runPushPull } from "@tributary/test-kit/connector";
 import { MAYA, strava } from "./strava.ts";
 
 /**
@@ -14,6 +17,12 @@ const mapOne = async (record: Record<string, unknown>) => {
   if (outcome!.kind !== "record") throw new Error(`not delivered: ${JSON.stringify(outcome)}`);
   return outcome!.record as any;
 };
+
+/** A set of recordings held in memory, for one exchange a test needs. */
+const inline = (...exchanges: RecordedExchange[]): RecordingSet => ({
+  dir: "inline",
+  files: exchanges.map((exchange, i) => ({ file: `${i}.json`, exchange })),
+});
 
 describe("STRAVA real answer shapes", () => {
   it("a SummaryActivity without utc_offset (older uploads, seen in EddingtonAndMore's recorded list): local times from start_date_local, not UTC", async () => {
@@ -92,5 +101,17 @@ describe("STRAVA real answer shapes", () => {
     expect(run.calories_data.total_burned_calories).toBe(3650);
     expect(run.power_data.power_samples).toEqual([{ timestamp: "2019-11-03T09:50:01.000000-05:00", watts: 240 }]);
     expect(run.heart_rate_data.detailed.hr_samples).toHaveLength(3);
+  });
+
+  it("a push for an activity deleted before we fetched it: Strava's 404 leaves nothing to deliver, not a failed job", async () => {
+    const [create] = examplePushPulls(definition);
+    const notFound: RecordedExchange = {
+      request: { method: "GET", path: "/api/v3/activities/17001000002" },
+      // The body strava-ruby-client recorded for a 404 was empty; Strava also answers {"message":"Record Not Found",…}.
+      response: { status: 404, body: { message: "Record Not Found", errors: [{ resource: "Activity", field: "id", code: "invalid" }] } },
+    };
+    const client = connectorClient(definition, { transport: recordedTransport(inline(notFound)) });
+    const pulled = await runPushPull(definition, client, create!);
+    expect(pulled.records).toEqual([]);
   });
 });
