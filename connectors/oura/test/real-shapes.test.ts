@@ -1,0 +1,44 @@
+import { describe, expect, it } from "vitest";
+import { mapOne } from "./oura.ts";
+
+/**
+ * Shapes Oura really answers that our fixtures (written from the API reference) do not have, rewritten
+ * in our own values. Where each was seen: Oura's OpenAPI models as public clients generate them (ex_oura's
+ * PublicModifiedSleepModel: nearly every sleep field nullable, `type` one of deleted/sleep/long_sleep/
+ * late_nap/rest) and a public dashboard's tests over a real account's workouts (camelCase activities).
+ */
+describe("OURA real answer shapes", () => {
+  it("a rest period with every optional field null (no hypnogram, heart rate, HRV or readiness) is delivered with what it has", async () => {
+    const rest = await mapOne("sleep", {
+      id: "rest-0302",
+      day: "2026-03-02",
+      type: "rest",
+      period: 1,
+      bedtime_start: "2026-03-02T14:10:00+01:00",
+      bedtime_end: "2026-03-02T14:40:00+01:00",
+      time_in_bed: 1800,
+      total_sleep_duration: null,
+      deep_sleep_duration: null,
+      light_sleep_duration: null,
+      rem_sleep_duration: null,
+      awake_time: null,
+      latency: null,
+      efficiency: null,
+      average_breath: null,
+      average_heart_rate: null,
+      average_hrv: null,
+      lowest_heart_rate: null,
+      heart_rate: null,
+      hrv: null,
+      readiness: null,
+      readiness_score_delta: null,
+      sleep_score_delta: null,
+      sleep_phase_5_min: null,
+      movement_30_sec: null,
+      low_battery_alert: false,
+      sleep_algorithm_version: "v2",
+    });
+    expect(rest.metadata).toMatchObject({ summary_id: "rest-0302", is_nap: true, start_time: "2026-03-02T14:10:00.000000+01:00" });
+    expect(rest.sleep_durations_data).toEqual({ other: { duration_in_bed_seconds: 1800 } });
+  });
+});
