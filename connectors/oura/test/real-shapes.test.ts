@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { mapOne } from "./oura.ts";
+import { createRecordMapper } from "@tributary/core/authoring";
+import { mapOne, NOOR, oura } from "./oura.ts";
 
 /**
  * Shapes Oura really answers that our fixtures (written from the API reference) do not have, rewritten
@@ -40,5 +41,21 @@ describe("OURA real answer shapes", () => {
     });
     expect(rest.metadata).toMatchObject({ summary_id: "rest-0302", is_nap: true, start_time: "2026-03-02T14:10:00.000000+01:00" });
     expect(rest.sleep_durations_data).toEqual({ other: { duration_in_bed_seconds: 1800 } });
+  });
+
+  it("a sleep period the member deleted (type deleted) is not delivered", async () => {
+    const outcomes = await createRecordMapper(oura(), { userId: "test-user", providerUserId: NOOR }).map("sleep", "sleep", {
+      id: "deleted-0302",
+      day: "2026-03-02",
+      type: "deleted",
+      period: 0,
+      bedtime_start: "2026-03-01T23:00:00+01:00",
+      bedtime_end: "2026-03-02T07:00:00+01:00",
+      time_in_bed: 28800,
+      sleep_phase_5_min: "4422",
+      heart_rate: { interval: 300.0, items: [null, 55, 54.0], timestamp: "2026-03-01T23:00:00.000+01:00" },
+      low_battery_alert: false,
+    });
+    expect(outcomes).toEqual([{ kind: "skip" }]);
   });
 });
