@@ -58,4 +58,29 @@ describe("OURA real answer shapes", () => {
     });
     expect(outcomes).toEqual([{ kind: "skip" }]);
   });
+
+  it("workouts name their activity in camelCase (strengthTraining, houseWork, crossCountrySkiing) with null calories, distance and label", async () => {
+    const workout = (id: string, activity: string) =>
+      mapOne("activity", {
+        id,
+        activity,
+        calories: null,
+        distance: null,
+        label: null,
+        day: "2026-03-02",
+        intensity: "moderate",
+        source: "workout_heart_rate",
+        start_datetime: "2026-03-02T18:00:00.000-05:00",
+        end_datetime: "2026-03-02T18:45:00.000-05:00",
+        heartrate: [],
+      });
+    const strength = await workout("w-strength", "strengthTraining");
+    expect(strength.metadata).toMatchObject({ name: "strengthTraining", type: 80, upload_type: 1, end_time: "2026-03-02T18:45:00.000000-05:00" });
+    expect(strength.calories_data).toBeUndefined();
+    expect((await workout("w-house", "houseWork")).metadata.type).toBe(38);
+    expect((await workout("w-xc", "crossCountrySkiing")).metadata.type).toBe(67);
+    // The snake_case spelling of Oura's reference still maps, and an activity Oura adds later is Other.
+    expect((await workout("w-snake", "strength_training")).metadata.type).toBe(80);
+    expect((await workout("w-new", "pickleball")).metadata.type).toBe(108);
+  });
 });
