@@ -51,7 +51,7 @@ describe("FITBIT real answer shapes", () => {
     expect(walk.heart_rate_data).toBeUndefined();
   });
 
-  it("foods in Fitbit's own unit names (oz, sandwich), one without nutritionalValues: every food a meal", async () => {
+  it("foods in Fitbit's own unit names (oz, sandwich), one without nutritionalValues: every food a meal, ounces as ounces", async () => {
     const day = await mapOne("nutrition", {
       date: "2026-03-11",
       profile: BERLIN,
@@ -96,6 +96,6 @@ describe("FITBIT real answer shapes", () => {
     expect(day.meals).toHaveLength(2);
     expect(day.meals[0]).toMatchObject({ name: "Cheese sandwich", type: 3, quantity: { amount: 1, unit: 0 }, macros: { calories: 480, protein_g: 21.5 } });
     // Without nutritionalValues the food still says its calories (loggedFood.calories).
-    expect(day.meals[1]).toMatchObject({ name: "Almonds", type: 6, quantity: { amount: 2 }, macros: { calories: 330 } });
+    expect(day.meals[1]).toMatchObject({ name: "Almonds", type: 6, quantity: { amount: 2, unit: 9 }, macros: { calories: 330 } });
   });
 });
