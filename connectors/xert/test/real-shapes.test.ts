@@ -46,4 +46,15 @@ describe("XERT real answer shapes", () => {
     expect(ride.position_data.end_pos_lat_lng_deg).toEqual([45.41, -75.7]);
     expect(ride.heart_rate_data.summary).toEqual({ avg_hr_bpm: 131.3, max_hr_bpm: 133, min_hr_bpm: 130 });
   });
+  it("an activity without power: summary.xss null gives no strain sample (not one without a value)", async () => {
+    const ride = await mapOne(
+      listed("c0ffee0000000002", {
+        summary: { activity_type: "Virtual Cycling", duration: 1800, xss: null, difficulty: null, session: { total_calories: 310 } },
+        session_data: [],
+      }),
+    );
+    expect(ride.metadata.end_time).toBe("2026-03-04T17:30:00.000000+00:00");
+    expect(ride.calories_data).toEqual({ total_burned_calories: 310 });
+    expect(ride.TSS_data).toBeUndefined();
+  });
 });
