@@ -57,4 +57,15 @@ describe("XERT real answer shapes", () => {
     expect(ride.calories_data).toEqual({ total_burned_calories: 310 });
     expect(ride.TSS_data).toBeUndefined();
   });
+  it("durations and distances written as text (GoldenCheetah's client reads them so) are numbers in the record", async () => {
+    const ride = await mapOne(
+      listed("c0ffee0000000003", {
+        summary: { activity_type: "Virtual Cycling", duration: "2700", distance: "24.6", xss: 40.5, session: { total_elapsed_time: "2710" } },
+        session_data: [],
+      }),
+    );
+    expect(ride.metadata.end_time).toBe("2026-03-04T17:45:00.000000+00:00");
+    expect(ride.active_durations_data).toEqual({ activity_seconds: 2700 });
+    expect(ride.distance_data.summary.distance_meters).toBe(24600);
+  });
 });
