@@ -72,4 +72,23 @@ describe("WHOOP real answer shapes", () => {
     expect(day.calories_data).toEqual({ total_burned_calories: 2600 });
     expect(day.scores).toBeUndefined();
   });
+  it("sport names as WHOOP writes them, lower-case with hyphens (functional-fitness, ice-hockey, mountain-biking), map to their types", async () => {
+    const typeOf = async (sport_name: string) =>
+      (
+        await mapOne("activity", {
+          id: `w-${sport_name}`,
+          start: "2026-03-15T10:00:00.000Z",
+          end: "2026-03-15T10:45:00.000Z",
+          timezone_offset: "+01:00",
+          sport_name,
+          score_state: "SCORED",
+          score: { strain: 11.2, average_heart_rate: 141, max_heart_rate: 172, kilojoule: 1569.34, percent_recorded: 100 },
+        })
+      ).metadata.type;
+    expect(await typeOf("functional-fitness")).toBe(113);
+    expect(await typeOf("ice-hockey")).toBe(36);
+    expect(await typeOf("mountain-biking")).toBe(15);
+    expect(await typeOf("Functional Fitness")).toBe(113);
+    expect(await typeOf("future-sport")).toBe(108);
+  });
 });
