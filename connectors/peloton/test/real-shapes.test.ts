@@ -31,4 +31,39 @@ describe("PELOTON real answer shapes", () => {
       }),
     ]);
   });
+  it("a performance graph whose series hold null seconds (Peloton's recorded tread run has them in pace) keeps the workout, those seconds left out", async () => {
+    const outcomes = await createRecordMapper(peloton(), { userId: "test-user", providerUserId: RILEY }).map("activity", "activity", {
+      id: "5e0d1c2b3a4f4b6e8d0c1f2e3a4b5c6d",
+      status: "COMPLETE",
+      fitness_discipline: "cycling",
+      device_type: "home_bike_v2",
+      is_outdoor: false,
+      created_at: 1773153600,
+      start_time: 1773153660,
+      end_time: 1773153664,
+      timezone: "Etc/GMT+5",
+      total_work: 1000.0,
+      ride: { title: "5 sec test ride" },
+      workout: { device_type_display_name: "Bike+" },
+      performance_graph: {
+        seconds_since_pedaling_start: [1, 2, 3, 4],
+        average_summaries: [],
+        summaries: [{ display_name: "Calories", display_unit: "kcal", value: 1, slug: "calories" }],
+        metrics: [
+          { slug: "output", display_unit: "watts", average_value: 250, max_value: 260, values: [240, null, 260, 250] },
+          { slug: "heart_rate", display_unit: "bpm", average_value: 120, max_value: 122, values: [118, null, 0, 122] },
+        ],
+        location_data: [],
+      },
+    });
+    expect(outcomes).toHaveLength(1);
+    const ride = (outcomes[0] as { record: any }).record;
+    expect(ride.metadata.start_time).toBe("2026-03-10T09:41:00.000000-05:00");
+    // Null and 0 (no strap reading) seconds are not heart-rate samples.
+    expect(ride.heart_rate_data.detailed.hr_samples).toEqual([
+      { timestamp: "2026-03-10T09:41:01.000000-05:00", bpm: 118 },
+      { timestamp: "2026-03-10T09:41:04.000000-05:00", bpm: 122 },
+    ]);
+    expect(ride.power_data.power_samples).toHaveLength(3);
+  });
 });
