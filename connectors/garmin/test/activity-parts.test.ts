@@ -36,7 +36,10 @@ async function notified(example: number, eventType: string, change: (document: R
 }
 
 /** The same part with each record changed (another activity's, a revised one). */
-const changed = (part: Part, change: (record: any) => unknown): Part => ({ ...part, records: part.records.map((record) => change(structuredClone(record)) as ProviderRecord) });
+const changed = (part: Part, change: (record: any) => unknown): Part => ({
+  ...part,
+  records: part.records.map((record) => change(structuredClone(record)) as ProviderRecord),
+});
 
 /** Parts arriving one after another for one user, each answering the Activity the runtime delivers then. */
 function arrivals() {
@@ -82,7 +85,12 @@ describe("GARMIN: an activity in parts — its summary, its details, its FIT fil
     });
     // The swim pinged from an app with only the Activities endpoint: LAP_SWIMMING 83, 08:15–08:45 at +01:00.
     const swim = await alone(await notified(7, "activities"));
-    expect(swim.metadata).toMatchObject({ summary_id: "21049920417", type: 83, start_time: "2026-03-11T08:15:00.000000+01:00", end_time: "2026-03-11T08:45:00.000000+01:00" });
+    expect(swim.metadata).toMatchObject({
+      summary_id: "21049920417",
+      type: 83,
+      start_time: "2026-03-11T08:15:00.000000+01:00",
+      end_time: "2026-03-11T08:45:00.000000+01:00",
+    });
     expect(swim.distance_data).toEqual({ summary: { distance_meters: 1500 } });
   });
 
@@ -125,7 +133,13 @@ describe("GARMIN: an activity in parts — its summary, its details, its FIT fil
 // mod 10), power 180 + i), and a summary and details of the same ride made for these tests: ROAD_BIKING at
 // +01:00, 15 kcal, two samples of heart rate and speed but none of power.
 const rideFile = () => notified(3, "activityFiles");
-const RIDE = { activityId: Number(RIDE_ID), activityName: "Morning Ride", activityType: "ROAD_BIKING", startTimeInSeconds: 1773208800, startTimeOffsetInSeconds: 3600 };
+const RIDE = {
+  activityId: Number(RIDE_ID),
+  activityName: "Morning Ride",
+  activityType: "ROAD_BIKING",
+  startTimeInSeconds: 1773208800,
+  startTimeOffsetInSeconds: 3600,
+};
 const rideSummary = async () =>
   changed(await runSummary(), (record) => ({
     ...record,

@@ -31,7 +31,10 @@ describe("GARMIN spec", () => {
       "/backfill/userMetrics",
     ]);
     // An activity's history: its summaries and its details, whichever endpoints the app has enabled.
-    expect((spec.sync!.backfillRequests!.activity as { path: string }[]).map((request) => request.path)).toEqual(["/backfill/activities", "/backfill/activityDetails"]);
+    expect((spec.sync!.backfillRequests!.activity as { path: string }[]).map((request) => request.path)).toEqual([
+      "/backfill/activities",
+      "/backfill/activityDetails",
+    ]);
   });
 
   it("its examples: a pushed daily is mapped, a ping is a URL to fetch, a deregistration deauthorizes", async () => {
