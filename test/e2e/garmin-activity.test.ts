@@ -3,30 +3,15 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readPush } from "@tributary/core/authoring";
-import type { Delivery, Destination } from "@tributary/core/contracts";
+import type { Delivery } from "@tributary/core/contracts";
 import type { MockProvider } from "@tributary/core/mock-provider";
 import { createPluginRegistry } from "@tributary/core/registry";
 import { waitForIdle } from "@tributary/core/runtime";
 import { startTestRuntime, type RuntimeHarness } from "@tributary/test-kit";
 import { connectToMock, MOCK_CLIENT } from "@tributary/test-kit/connector";
 import { startMockProvider } from "@tributary/test-kit/mock-provider";
+import { gatedDestination } from "../kit/gated-destination.ts";
 import { FIXTURES_DIR, garmin, garminFixtures, NOOR, RIDE_ID } from "../../connectors/garmin/test/garmin.ts";
-
-/** Keeps every delivery in the order written: each version of an activity the runtime delivers. */
-function keptDestination(): Destination & { received: Delivery[] } {
-  const received: Delivery[] = [];
-  return {
-    name: "kept",
-    type: "memory",
-    received,
-    write: async (batch) => {
-      received.push(...batch);
-    },
-    delete: async () => undefined,
-    check: async () => undefined,
-    close: async () => undefined,
-  };
-}
 
 /**
  * Garmin's activity in parts through the ingest path, push and ping, to a destination: the summary
@@ -37,7 +22,8 @@ function keptDestination(): Destination & { received: Delivery[] } {
 describe("GARMIN: an activity's summary, details and FIT file — one Activity, versioned", () => {
   const definition = garmin();
   const webhook = definition.spec.webhook!;
-  const destination = keptDestination();
+  // Keeps every delivery in the order written: each version of an activity the runtime delivers.
+  const destination = gatedDestination();
   let mock: MockProvider;
   let harness: RuntimeHarness;
   let userId: string;
@@ -46,7 +32,7 @@ describe("GARMIN: an activity's summary, details and FIT file — one Activity, 
     const fixtures = await garminFixtures(definition);
     mock = await startMockProvider(definition.spec, fixtures, { autoClose: false });
     harness = await startTestRuntime({
-      destinations: { kept: destination },
+      destinations: { gated: destination },
       registry: createPluginRegistry([definition]),
       providers: { GARMIN: { baseUrl: mock.urls().baseUrl, clientId: MOCK_CLIENT.id, clientSecret: MOCK_CLIENT.secret } },
     });
