@@ -7,6 +7,7 @@ import { createPluginRegistry } from "@tributary/core/registry";
 import { replayDeadLetter } from "@tributary/core/services";
 import { pruneRecordParts, waitForIdle } from "@tributary/core/runtime";
 import { startTestRuntime, type RuntimeHarness } from "@tributary/test-kit";
+import { gatedDestination } from "../kit/gated-destination.ts";
 import { until } from "../kit/until.ts";
 import { garmin, NOOR } from "../../connectors/garmin/test/garmin.ts";
 
@@ -154,29 +155,6 @@ describe("GARMIN: a day pushed in parts — once per push, in version order, pru
     expect(await ctx.metrics.registry.metrics()).toMatch(/tributary_pruned_rows_total\{table="record_parts"\} 2\b/);
   }, 120_000);
 });
-
-/**
- * Keeps what it is sent, in the order written; `refuse` decides which writes fail (and how) before they land.
- */
-function gatedDestination(): Destination & { received: Delivery[]; refuse?: (delivery: Delivery) => Error | undefined } {
-  const received: Delivery[] = [];
-  const gated: Destination & { received: Delivery[]; refuse?: (delivery: Delivery) => Error | undefined } = {
-    name: "gated",
-    type: "memory",
-    received,
-    write: async (batch) => {
-      for (const delivery of batch) {
-        const refused = gated.refuse?.(delivery);
-        if (refused) throw refused;
-      }
-      received.push(...batch);
-    },
-    delete: async () => undefined,
-    check: async () => undefined,
-    close: async () => undefined,
-  };
-  return gated;
-}
 
 /**
  * The claim at publication only stops an older version from being published after a newer one. These are

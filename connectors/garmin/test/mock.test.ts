@@ -44,7 +44,7 @@ describe("GARMIN through its mock", () => {
     const requests = definition.spec.sync!.backfillRequests!;
     for (const request of Object.values(requests).flat()) expect((await session.send(request, { start: "1770681600", end: "1773273600" })).status).toBe(202);
     expect(mock.lifecycleCalls.map((call) => [call.phase, call.path, call.userId])).toEqual(
-      ["dailies", "epochs", "userMetrics", "sleeps", "activityDetails", "bodyComps", "mct"].map((type) => [
+      ["dailies", "epochs", "userMetrics", "sleeps", "activities", "activityDetails", "bodyComps", "mct"].map((type) => [
         "backfill",
         `/wellness-api/rest/backfill/${type}`,
         ELI,
@@ -65,6 +65,23 @@ describe("GARMIN through its mock", () => {
     const answer = await client.session({ variables: { provider_user_id: ELI } }).send(dailies!, { start: "1770681600", end: "1773273600" });
     expect(answer).toMatchObject({ status: 409, ignored: true });
     expect(sent).toEqual(["/wellness-api/rest/backfill/dailies"]);
+  });
+
+  it("the history of a summary type the app has not enabled (400 Endpoint not enabled) is nothing to request, not a failure; another 400 fails", async () => {
+    const answers = [
+      { status: 400, body: '{"errorMessage":"Endpoint not enabled for summary type: CONNECT_ACTIVITY"}' },
+      { status: 400, body: '{"errorMessage":"Missing time range parameters"}' },
+    ];
+    const client = connectorClient(definition, {
+      transport: async () => {
+        const { status, body } = answers.shift()!;
+        return { status, headers: { "content-type": "application/json" }, body: Buffer.from(body) };
+      },
+    });
+    const [activities] = definition.spec.sync!.backfillRequests!.activity as Parameters<ReturnType<typeof client.session>["send"]>[0][];
+    const session = client.session({ variables: { provider_user_id: ELI } });
+    expect(await session.send(activities!, { start: "1770681600", end: "1773273600" })).toMatchObject({ status: 400, ignored: true });
+    await expect(session.send(activities!, { start: "1770681600", end: "1773273600" })).rejects.toMatchObject({ code: "ERR_PROVIDER_REQUEST_FAILED" });
   });
 
   it("deregisters the user on disconnect", async () => {

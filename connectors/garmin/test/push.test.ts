@@ -75,6 +75,8 @@ describe("GARMIN pushes and pings", () => {
       ["activityFiles", NOOR, "pull_url"],
       ["epochs", NOOR, "records"],
       ["deregistrations", NOOR, "deauth"],
+      ["activities", NOOR, "records"],
+      ["activities", NOOR, "pull_url"],
     ]);
     // One POST may carry several types and several users; an unknown type is acknowledged.
     const mixed = readPush(webhook, {
@@ -193,10 +195,10 @@ describe("GARMIN pushes and pings", () => {
   it("`tributary connector run --pushes` over the recordings fetches every ping URL of the examples and prints those hand-checked records, a day's parts as one Daily", async () => {
     const run = await connectorRun(CONNECTOR_DIR, RECORDINGS_DIR, { pushes: true, user: NOOR });
     expect(run.code, run.stderr).toBe(0);
-    expect(run.stderr).toContain("✓ GARMIN: 6 valid records");
-    // The night; the day's summary; the run; the day again with its epochs, and again with its user metrics; the ride's FIT file.
-    expect(run.payloads.map((payload) => payload.type)).toEqual(["sleep", "daily", "activity", "daily", "daily", "activity"]);
-    const [night, summary, run1, withEpochs, wholeDay, ride] = run.records as any[];
+    expect(run.stderr).toContain("✓ GARMIN: 7 valid records");
+    // The night; the day's summary; the run; the day again with its epochs, and again with its user metrics; the ride's FIT file; the swim's summary.
+    expect(run.payloads.map((payload) => payload.type)).toEqual(["sleep", "daily", "activity", "daily", "daily", "activity", "activity"]);
+    const [night, summary, run1, withEpochs, wholeDay, ride, swim] = run.records as any[];
     const [sleeps, dailies, activityDetails] = readPush(webhook, webhook.examples![1]!.body)
       .concat(readPush(webhook, webhook.examples![2]!.body))
       .map((ping) => (ping.document as { callbackURL: string }).callbackURL);
@@ -236,6 +238,9 @@ describe("GARMIN pushes and pings", () => {
       upload_type: 1,
       start_time: "2026-03-11T06:00:00.000000+00:00",
     });
+    // The swim's summary alone (an app with only the Activities endpoint): its values, no samples.
+    expect(swim.metadata).toMatchObject({ summary_id: "21049920417", name: "Pool Swim", type: 83, start_time: "2026-03-11T08:15:00.000000+01:00" });
+    expect(swim.heart_rate_data).toEqual({ summary: { avg_hr_bpm: 132, max_hr_bpm: 151 } });
   }, 120_000);
 
   it("activityFiles: the FIT file behind the callbackURL, decoded → the ride as an Activity under Garmin's activity id; the fixtures serve the encoder's bytes", async () => {

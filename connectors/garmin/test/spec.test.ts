@@ -30,6 +30,11 @@ describe("GARMIN spec", () => {
       "/backfill/epochs",
       "/backfill/userMetrics",
     ]);
+    // An activity's history: its summaries and its details, whichever endpoints the app has enabled.
+    expect((spec.sync!.backfillRequests!.activity as { path: string }[]).map((request) => request.path)).toEqual([
+      "/backfill/activities",
+      "/backfill/activityDetails",
+    ]);
   });
 
   it("its examples: a pushed daily is mapped, a ping is a URL to fetch, a deregistration deauthorizes", async () => {
@@ -48,6 +53,8 @@ describe("GARMIN spec", () => {
       ["webhook.examples[3]/activityFiles/0", "action", "pull_url"],
       ["webhook.examples[4]/epochs/0", "record", "records"],
       ["webhook.examples[5]/deregistrations/0", "action", "deauth"],
+      ["webhook.examples[6]/activities/0", "record", "records"],
+      ["webhook.examples[7]/activities/0", "action", "pull_url"],
     ]);
   });
 

@@ -17,3 +17,4 @@ export * from "./failed-jobs.ts";
 export * from "./failed-job-sweeper.ts";
 export * from "./prune-record-parts.ts";
 export * from "./prune-deliveries.ts";
+export * from "./record-parts.ts";

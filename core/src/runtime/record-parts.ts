@@ -1,7 +1,7 @@
 import type { DataType } from "@tributary/schemas";
 import type { StandardRecord } from "../contracts/data-types.ts";
 import { recordKey } from "../contracts/natural-key.ts";
-import type { RecordPartRepository, StoredRecordParts } from "../state/index.ts";
+import type { RecordPartRepository, StoredRecordPart, StoredRecordParts } from "../state/index.ts";
 import type { Normalized } from "./normalize.ts";
 
 /**
@@ -59,26 +59,52 @@ export interface PartsByKey {
 }
 
 /**
- * One record from its parts: from the lowest precedence (then the oldest) up, each part's values are laid
- * over the others' — objects field by field, a value over a value; lists of objects (samples) are joined
- * and kept in time order, since each kind of part brings its own samples; other lists (a position's
- * [lat, lng]) are values. A missing or null value never erases one another part gave.
+ * One record from its parts. A kind of part is the mapping that made it (a part id is the mapping's name,
+ * then `:` and the provider record's part id when it has one; mapping names have no `:`). First each
+ * kind's parts are folded, oldest first: lists of objects (samples) are joined and kept in time order —
+ * a day's epochs each bring their own slice. Then the kinds, from the lowest precedence (then the one
+ * whose newest part is oldest) up, are laid over each other, and where two kinds give the same list of
+ * samples the winning kind's list is kept whole: two kinds are two recordings of the same samples (an
+ * activity's details and its FIT file), which adding up would count twice. Objects are laid over field by
+ * field, a value over a value; other lists (a position's [lat, lng]) are values. A missing or null value,
+ * or an empty list, never erases one another part gave.
  */
 export function foldRecordParts(parts: StoredRecordParts): StandardRecord {
-  const ordered = Object.entries(parts).sort(([idA, a], [idB, b]) => a.precedence - b.precedence || a.at - b.at || (idA < idB ? -1 : idA > idB ? 1 : 0));
+  const kinds = new Map<string, { precedence: number; newest: number; parts: Array<[string, StoredRecordPart]> }>();
+  for (const [id, part] of Object.entries(parts)) {
+    const name = id.split(":", 1)[0]!;
+    const kind = kinds.get(name);
+    if (kind) {
+      kind.parts.push([id, part]);
+      kind.newest = Math.max(kind.newest, part.at);
+    } else kinds.set(name, { precedence: part.precedence, newest: part.at, parts: [[id, part]] });
+  }
+  const ordered = [...kinds].sort(([nameA, a], [nameB, b]) => a.precedence - b.precedence || a.newest - b.newest || byName(nameA, nameB));
   let whole: unknown = {};
-  for (const [, part] of ordered) whole = laidOver(whole, part.record);
+  for (const [, kind] of ordered) {
+    let ofKind: unknown = {};
+    for (const [, part] of kind.parts.sort(([idA, a], [idB, b]) => a.at - b.at || byName(idA, idB))) ofKind = laidOver(ofKind, part.record, joined);
+    whole = laidOver(whole, ofKind, replaced);
+  }
   return whole as StandardRecord;
 }
 
-function laidOver(under: unknown, over: unknown): unknown {
+const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** Two lists of samples of one kind of part: both, in time order. */
+const joined = (under: Array<Record<string, unknown>>, over: Array<Record<string, unknown>>) => inTimeOrder([...under, ...over]);
+/** Two lists of samples of two kinds: the winning kind's. */
+const replaced = (_under: Array<Record<string, unknown>>, over: Array<Record<string, unknown>>) => over;
+
+function laidOver(under: unknown, over: unknown, samples: (under: Array<Record<string, unknown>>, over: Array<Record<string, unknown>>) => unknown): unknown {
   if (over === undefined || over === null) return under;
   if (isObject(under) && isObject(over)) {
     const out: Record<string, unknown> = { ...under };
-    for (const [field, value] of Object.entries(over)) out[field] = laidOver(under[field], value);
+    for (const [field, value] of Object.entries(over)) out[field] = laidOver(under[field], value, samples);
     return out;
   }
-  if (isSampleList(under) && isSampleList(over)) return inTimeOrder([...under, ...over]);
+  if (Array.isArray(over) && over.length === 0 && under !== undefined) return under;
+  if (isSampleList(under) && isSampleList(over)) return samples(under, over);
   return over;
 }
 

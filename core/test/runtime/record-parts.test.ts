@@ -33,13 +33,49 @@ describe("record parts", () => {
     });
   });
 
-  it("fold: lists of samples are joined in time order (stable at equal times); other lists are values", () => {
+  it("fold: lists of samples of one kind of part (one mapping's) are joined in time order (stable at equal times); other lists are values", () => {
     const whole = foldRecordParts({
-      b: { precedence: 0, at: 2, record: { MET_data: { MET_samples: [met("08:30", 3.3)] }, position: [52.5, 13.4] } },
-      a: { precedence: 0, at: 1, record: { MET_data: { MET_samples: [met("08:45", 9.8), met("08:30", 1)] }, position: [1, 2] } },
+      "epochs:b": { precedence: 0, at: 2, record: { MET_data: { MET_samples: [met("08:30", 3.3)] }, position: [52.5, 13.4] } },
+      "epochs:a": { precedence: 0, at: 1, record: { MET_data: { MET_samples: [met("08:45", 9.8), met("08:30", 1)] }, position: [1, 2] } },
     });
     // a (older) first: 08:45, 08:30 (1); then b: 08:30 (3.3) → by time, ties in that order.
     expect(whole).toEqual({ MET_data: { MET_samples: [met("08:30", 1), met("08:30", 3.3), met("08:45", 9.8)] }, position: [52.5, 13.4] });
+  });
+
+  it("fold: a list of samples two kinds of part both give is the winning kind's, whole (higher precedence, then newer); an empty list erases nothing", () => {
+    const hr = (time: string, bpm: number) => ({ timestamp: `2026-03-10T${time}.000000+01:00`, bpm });
+    const details = { heart_rate_data: { summary: { avg_hr_bpm: 148 }, detailed: { hr_samples: [hr("17:30:00", 120), hr("17:30:10", 125)] } } };
+    const file = {
+      heart_rate_data: {
+        summary: { avg_hr_bpm: 147, max_hr_bpm: 172 },
+        detailed: { hr_samples: [hr("17:30:00", 121), hr("17:30:01", 122), hr("17:30:02", 123)] },
+      },
+      lap_data: { laps: [{ start_time: "2026-03-10T17:30:00.000000+01:00" }] },
+    };
+    // Whichever arrived first: the details (precedence 0) win over the file (-1), list and values; the file adds what they lack.
+    for (const [detailsAt, fileAt] of [
+      [1, 2],
+      [2, 1],
+    ])
+      expect(
+        foldRecordParts({
+          "activity:1-detail": { precedence: 0, at: detailsAt!, record: details },
+          activity_file: { precedence: -1, at: fileAt!, record: file },
+        }),
+      ).toEqual({
+        ...details,
+        heart_rate_data: { summary: { avg_hr_bpm: 148, max_hr_bpm: 172 }, detailed: details.heart_rate_data.detailed },
+        lap_data: file.lap_data,
+      });
+    // Equal precedence: the kind with the newer part wins; the other kind's samples are not added.
+    const newerFile = foldRecordParts({ details: { precedence: 0, at: 1, record: details }, file: { precedence: 0, at: 2, record: file } });
+    expect(newerFile.heart_rate_data).toEqual(file.heart_rate_data);
+    // A kind whose list is empty keeps the other's.
+    const empty = foldRecordParts({
+      details: { precedence: 0, at: 1, record: details },
+      file: { precedence: 1, at: 2, record: { heart_rate_data: { detailed: { hr_samples: [] } } } },
+    });
+    expect(empty.heart_rate_data).toEqual(details.heart_rate_data);
   });
 
   it("whole records: the parts of one day in a batch give one record; a newer copy of a part replaces it; records without a part pass through", async () => {

@@ -121,7 +121,7 @@ export interface MappingSpec {
 export interface MergeSpec {
   /** Pointer to the provider record's part id (`/summaryId`); a newer part with the same id replaces it. @default the mapping's name: one part per key */
   part?: string;
-  /** Where parts disagree on a value, the higher precedence wins, then the newer part. @default 0 */
+  /** Where parts disagree on a value (or two mappings' parts give one list of samples), the higher precedence wins, then the newer part. @default 0 */
   precedence?: number;
 }
 
