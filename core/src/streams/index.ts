@@ -2,7 +2,7 @@
 export { createStreamExecutor, type StreamExecutor, type StreamExecutorOptions } from "./stream-executor.ts";
 export type { StreamReadContext, StreamReading, StreamPosition, StreamStats } from "./read-stream.ts";
 export type { ObjectFetchContext } from "./fetch-object.ts";
-export type { ExpressionCompiler, RecordPredicate } from "./expressions.ts";
+export type { ExpressionBindings, ExpressionCompiler, RecordPredicate } from "./expressions.ts";
 export { checkpointKey, readCheckpoint, advanceCheckpoint, type StreamCheckpoint } from "./checkpoints.ts";
 export { formatTime, parseTime, renderStart, renderEnd } from "./time-format.ts";
 export { clampWindow, stepWindows, type TimeWindow } from "./windows.ts";

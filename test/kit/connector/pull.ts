@@ -1,6 +1,6 @@
 import { createRecordMapper, type MappedRecord } from "@tributary/core/authoring";
 import { silentLogger } from "@tributary/core/log";
-import { compileCondition } from "@tributary/core/mapping";
+import { compileStreamCondition, connectionBinding } from "@tributary/core/mapping";
 import type { MockFromSpecOptions, MockProvider, MockUser, SpecFixtures } from "@tributary/core/mock-provider";
 import {
   createProviderClient,
@@ -72,10 +72,7 @@ export function streamExecutor(definition: ConnectorDefinition, now?: () => numb
   return createStreamExecutor({
     spec: definition.spec,
     ...(cursors ? { cursors } : {}),
-    compileExpression: (expression) => {
-      const condition = compileCondition(expression, "stream expression");
-      return (record) => condition.test(record);
-    },
+    compileExpression: compileStreamCondition,
     log: silentLogger(),
     ...(now ? { now } : {}),
   });
@@ -115,12 +112,13 @@ export async function pullAndMap(definition: ConnectorDefinition, client: Provid
     credentials: options.credentials,
     variables: { user_id: userId, provider_user_id: options.providerUserId },
   });
+  const connection = connectionBinding({ userId, provider: spec.name, providerUserId: options.providerUserId });
   const records: PulledRecord[] = [];
   const stats: Record<string, StreamStats> = {};
   for (const [dataType, streams] of Object.entries(spec.streams ?? {})) {
     for (const stream of streams ?? []) {
       if (options.streams && !options.streams.includes(stream.name)) continue;
-      const reading = executor.readStream(stream, options.window, { session, userId });
+      const reading = executor.readStream(stream, options.window, { session, userId, connection });
       for await (const provider of reading) {
         records.push({ stream: stream.name, dataType, provider, mapped: await mapper.map(stream.mapping ?? dataType, dataType, provider) });
       }
