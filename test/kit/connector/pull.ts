@@ -38,8 +38,8 @@ export interface PullResult {
 
 export interface PullOptions {
   window: { start: Date; end: Date };
-  /** What `{provider_user_id}` renders. */
-  providerUserId: string;
+  /** What `{provider_user_id}` renders; none for a connection whose provider names no user (Xert's consent page). */
+  providerUserId?: string;
   /** The Terra user id. @default "test-user" */
   userId?: string;
   credentials?: Credentials;
