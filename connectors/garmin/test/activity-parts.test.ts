@@ -31,6 +31,7 @@ async function notified(example: number, eventType: string, change: (document: R
   const fetched = await fetchNotifiedRecords(definition, action as FetchAction, document, {
     session: client.session({ variables: { provider_user_id: NOOR } }),
     executor: createStreamExecutor({ spec: definition.spec, log: silentLogger() }),
+    connection: { userId: "noor", provider: definition.spec.name, providerUserId: NOOR },
   });
   return { mapping: fetched.mapping, records: fetched.records };
 }

@@ -27,6 +27,7 @@ import {
 const definition = garmin();
 const webhook = definition.spec.webhook!;
 const mapper = createRecordMapper(definition, { userId: "terra-noor", providerUserId: NOOR });
+const NOOR_CONNECTION = { userId: "terra-noor", provider: definition.spec.name, providerUserId: NOOR };
 
 /** A ping's URLs fetched over the recordings (what Garmin answers at them), each record mapped. */
 async function fetchPing(url: string, dataType: string): Promise<any[]> {
@@ -250,6 +251,7 @@ describe("GARMIN pushes and pings", () => {
     const fetched = await fetchNotifiedRecords(definition, action, files!.document, {
       session,
       executor: createStreamExecutor({ spec: definition.spec, log: silentLogger() }),
+      connection: NOOR_CONNECTION,
     });
     expect(fetched.rejected).toBeUndefined();
     const [outcome] = await mapper.map(fetched.mapping, "activity", fetched.records[0]!);
@@ -284,6 +286,7 @@ describe("GARMIN pushes and pings", () => {
     const fetched = await fetchNotifiedRecords(definition, files!.action as FetchAction, broken, {
       session,
       executor: createStreamExecutor({ spec: definition.spec, log: silentLogger() }),
+      connection: NOOR_CONNECTION,
     });
     expect(fetched.records).toEqual([]);
     expect(fetched.rejected).toEqual([

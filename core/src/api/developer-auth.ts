@@ -30,8 +30,6 @@ const header = (request: FastifyRequest, name: string): string | undefined => {
 
 export function developerAuth(directory: DeveloperDirectory) {
   return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
-    // Unmatched paths go to the 404 handler whatever the headers say.
-    if (request.routeOptions.url === undefined) return;
     const mode = request.routeOptions.config.auth ?? "required";
     if (mode === "none") return;
     const devId = header(request, "dev-id");

@@ -48,6 +48,14 @@ export async function v2Api(app: FastifyInstance, options: V2ApiOptions): Promis
     ...(options.authorizer ? { authorizer: options.authorizer } : {}),
     limits: requestLimits(options.producer.redis, options.producer.prefix),
   };
+  const notFound = (request: FastifyRequest, reply: FastifyReply) =>
+    sendProblem(request, reply, 404, `no endpoint ${request.method} ${request.url.split("?")[0]}`, ErrorCodes.API_NOT_FOUND);
+  // No endpoint: 404 whatever the headers say, before any key is checked, and from the request line rather
+  // than once a body no route reads has arrived (a client still sending one would get a 408 instead); the
+  // connection is then closed (createHttpServers' onSend).
+  app.addHook("onRequest", async (request, reply) => {
+    if (request.routeOptions.url === undefined) await notFound(request, reply);
+  });
   app.addHook("onRequest", developerAuth(options.developers));
   acceptEmptyJsonBodies(app);
   // A body the route declares optional and the client left out is validated, and read, as {}.
@@ -58,9 +66,8 @@ export async function v2Api(app: FastifyInstance, options: V2ApiOptions): Promis
   // that would silently drop a field a schema does not list.
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
   app.setErrorHandler((error: FastifyError | TributaryError, request, reply) => answerError(error, request, reply, options.producer));
-  app.setNotFoundHandler((request, reply) =>
-    sendProblem(request, reply, 404, `no endpoint ${request.method} ${request.url.split("?")[0]}`, ErrorCodes.API_NOT_FOUND),
-  );
+  // The scope's own 404 context: what gives unmatched /v2 paths the hook above.
+  app.setNotFoundHandler(notFound);
 
   await registerDocsRoutes(app);
   await app.register(authRoutes, v2);

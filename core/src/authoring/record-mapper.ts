@@ -2,7 +2,7 @@ import { getSchemaRegistry, isDataType, type DataType, type MappingSpec } from "
 import { recordKey, type RecordKey } from "../contracts/natural-key.ts";
 import { isTributaryError } from "../errors/tributary-error.ts";
 import { silentLogger } from "../log/logger.ts";
-import { compileMapping, type CompiledMapping } from "../mapping/index.ts";
+import { compileMapping, connectionBinding, type CompiledMapping } from "../mapping/index.ts";
 import type { ConnectorDefinition } from "../spec/define-connector.ts";
 import type { MapContext, ProviderRecord } from "../spec/hooks.ts";
 
@@ -35,7 +35,7 @@ export function createRecordMapper(definition: ConnectorDefinition, options: Rec
   const { spec, hooks } = definition;
   const userId = options.userId ?? "example-user";
   const compiled = new Map<string, CompiledMapping>();
-  const connection = { user_id: userId, provider: spec.name, ...(options.providerUserId !== undefined ? { provider_user_id: options.providerUserId } : {}) };
+  const connection = connectionBinding({ userId, provider: spec.name, providerUserId: options.providerUserId });
 
   const declarative = (name: string): CompiledMapping | undefined => {
     let found = compiled.get(name);

@@ -2,7 +2,7 @@ import type { DataType, MergeSpec } from "@tributary/schemas";
 import type { StandardRecord } from "../contracts/data-types.ts";
 import { ErrorCodes } from "../errors/codes.ts";
 import { operatorMessage, UserError } from "../errors/tributary-error.ts";
-import { compileMapping, type CompiledMapping } from "../mapping/index.ts";
+import { compileMapping, connectionBinding, type CompiledMapping } from "../mapping/index.ts";
 import { addMapped, rejectFailedMap, type Normalized, type RecordPart } from "../runtime/normalize.ts";
 import { compilePointer } from "../spec/pointer.ts";
 import type { ConnectorDefinition } from "../spec/define-connector.ts";
@@ -73,14 +73,7 @@ export function createRecordNormalizer(definition: ConnectorDefinition): RecordN
     }
     const merge = spec.mappings?.[mappingName]?.merge;
     const partOf = merge ? recordPartOf(mappingName, merge) : undefined;
-    const mappingCtx = {
-      connection: {
-        user_id: connection.userId,
-        provider: connection.provider,
-        ...(connection.providerUserId != null ? { provider_user_id: connection.providerUserId } : {}),
-        ...(connection.referenceId != null ? { reference_id: connection.referenceId } : {}),
-      },
-    };
+    const mappingCtx = { connection: connectionBinding(connection) };
     for (const raw of records) {
       let outcome;
       try {

@@ -1,6 +1,7 @@
 import type { RedisClient } from "../queue/redis-client.ts";
 import { createAuthService, type AuthService } from "../auth/auth-service.ts";
 import type { Credentials } from "../auth/credentials.ts";
+import { sendThroughClient } from "../auth/send-through-client.ts";
 import type { Logger } from "../log/logger.ts";
 import { createProviderClient, type ProviderClient, type ProviderSession, type ProviderWaitReason } from "../provider-http/provider-client.ts";
 import { providerBudget } from "../provider-http/provider-budget.ts";
@@ -96,10 +97,7 @@ export function createProviderAccess(options: ProviderAccessOptions): ProviderAc
     send: async (request, credentials, context) => {
       const found = client(options.registry.connector(context.provider));
       if (!found) throw new Error(`${context.provider} has no http section: it makes no provider requests`);
-      const known = Object.entries(context.variables).filter((entry): entry is [string, string] => entry[1] !== null);
-      const variables = { webhook_url: options.webhookUrl(context.provider), ...Object.fromEntries(known) };
-      const answer = await found.session({ credentials, variables }).send(request);
-      return { status: answer.status, headers: { ...answer.headers }, body: answer.body === undefined ? answer.raw.toString("utf8") : answer.body };
+      return sendThroughClient(found, { webhook_url: options.webhookUrl(context.provider) })(request, credentials, context);
     },
   });
 

@@ -1,7 +1,7 @@
 import type { DataType, RequestSpec, StreamSpec } from "@tributary/schemas";
 import { ErrorCodes } from "../errors/codes.ts";
 import { RateLimitedError, UserError, type TributaryError } from "../errors/tributary-error.ts";
-import { compileCondition } from "../mapping/index.ts";
+import { compileStreamCondition, connectionBinding } from "../mapping/index.ts";
 import type { ProviderSession } from "../provider-http/provider-client.ts";
 import type { Rejected } from "../runtime/normalize.ts";
 import type { ConnectorDefinition } from "../spec/define-connector.ts";
@@ -37,10 +37,7 @@ export function createConnectorReader(definition: ConnectorDefinition, normalize
     const make = () =>
       createStreamExecutor({
         spec,
-        compileExpression: (expression) => {
-          const condition = compileCondition(expression, "stream expression");
-          return (record) => condition.test(record);
-        },
+        compileExpression: compileStreamCondition,
         ...(cursors ? { cursors } : {}),
       });
     if (!cursors) return (plain ??= make());
@@ -114,6 +111,7 @@ export function createConnectorReader(definition: ConnectorDefinition, normalize
       if (stream.transaction) {
         const reading = executorFor(ctx.cursors).readTransactions(stream, {
           session: ctx.session,
+          connection: connectionBinding(ctx.connection),
           onRejected: (record, error) => {
             rejected.push(rejectedItem(stream, record, error));
           },
@@ -133,6 +131,7 @@ export function createConnectorReader(definition: ConnectorDefinition, normalize
       const reading = executorFor(ctx.cursors).readStream(stream, ctx.range, {
         session: ctx.session,
         userId: ctx.connection.userId,
+        connection: connectionBinding(ctx.connection),
         checkpoint: ctx.checkpoint ?? "ignore",
         recent: ctx.recent === true,
         autoCommit: false,

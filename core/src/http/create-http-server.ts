@@ -1,4 +1,5 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance } from "fastify";
+import type { IncomingMessage } from "node:http";
 import type { ServerConfig, TributaryConfig } from "../config/config-schema.ts";
 import { isTributaryError } from "../errors/tributary-error.ts";
 import type { RuntimeContext } from "../runtime/runtime-context.ts";
@@ -121,6 +122,13 @@ export function createHttpServers(options: HttpServerOptions): HttpServers {
   return { public: publicServer, admin: adminServer };
 }
 
+/** Whether the request declares a body not all of which has arrived yet. */
+function bodyStillArriving(raw: IncomingMessage): boolean {
+  // Node's parser sets `complete` once the whole message is in; an injected request (tests) has no wire and leaves it unset.
+  if (raw.complete !== false) return false;
+  return raw.headers["transfer-encoding"] !== undefined || Number(raw.headers["content-length"] ?? 0) > 0;
+}
+
 /** One Fastify instance with Tributary's logging, errors, limits and timeouts. */
 function baseServer(ctx: RuntimeContext, server: ServerConfig): FastifyInstance {
   const requestTimeoutMs = server.limits.requestTimeoutSeconds * 1000;
@@ -146,6 +154,12 @@ function baseServer(ctx: RuntimeContext, server: ServerConfig): FastifyInstance 
   app.addHook("onRequest", async (request, reply) => {
     reply.header("x-request-id", request.id);
     clientErrors.received(request);
+  });
+  app.addHook("onSend", async (request, reply) => {
+    // An answer given before the body was read (a refused key, no such route): Node would read and drop
+    // the rest of it on a kept-alive connection, still under the request timeout — a client trickling it
+    // would get a second answer (408) after this one. Closing is what the client expects instead.
+    if (bodyStillArriving(request.raw)) reply.header("connection", "close");
   });
   app.addHook("onResponse", async (request, reply) => {
     clientErrors.answered(request);

@@ -4,9 +4,9 @@ import { ErrorCodes } from "../errors/codes.ts";
 import { isTributaryError, UserError } from "../errors/tributary-error.ts";
 import type { ProviderSession } from "../provider-http/provider-client.ts";
 import type { ConnectorDefinition } from "../spec/define-connector.ts";
-import type { ProviderRecord } from "../spec/hooks.ts";
+import type { HookConnection, ProviderRecord } from "../spec/hooks.ts";
 import { compilePointer } from "../spec/pointer.ts";
-import { compileCondition } from "../mapping/index.ts";
+import { compileStreamCondition, connectionBinding } from "../mapping/index.ts";
 import type { Rejected } from "../runtime/normalize.ts";
 import { decodeFitDetail } from "../streams/fit-decode.ts";
 import type { ObjectFetchContext } from "../streams/fetch-object.ts";
@@ -28,6 +28,8 @@ export interface FetchNotifiedContext {
   /** The connection's provider session: credentials, rate budget, allowed origins, the response → action table. */
   session: ProviderSession;
   executor: Pick<StreamExecutor, "fetchObject" | "fetchUrl" | "fetchFile">;
+  /** The connection the push is for: `$connection` in the fetching stream's `filter` and its details' `when`. */
+  connection: HookConnection;
   /** Where a fetched object's zone is kept (see ObjectFetchContext). */
   zone?: ObjectFetchContext["zone"];
 }
@@ -68,7 +70,11 @@ export async function fetchNotifiedRecords(
       },
     );
   }
-  const record = await ctx.executor.fetchObject(stream, String(id), { session: ctx.session, ...(ctx.zone ? { zone: ctx.zone } : {}) });
+  const record = await ctx.executor.fetchObject(stream, String(id), {
+    session: ctx.session,
+    connection: connectionBinding(ctx.connection),
+    ...(ctx.zone ? { zone: ctx.zone } : {}),
+  });
   return { mapping: stream.mapping ?? action.dataType, stream: stream.name, records: record ? [record] : [] };
 }
 
@@ -127,10 +133,7 @@ export function pushExecutorOf(definition: Pick<ConnectorDefinition, "spec">): S
   if (!found) {
     found = createStreamExecutor({
       spec: definition.spec,
-      compileExpression: (expression) => {
-        const condition = compileCondition(expression, "stream expression");
-        return (record) => condition.test(record);
-      },
+      compileExpression: compileStreamCondition,
     });
     executors.set(definition, found);
   }

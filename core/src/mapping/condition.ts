@@ -42,3 +42,12 @@ export function compileCondition(source: string, where: string, options: Express
     },
   };
 }
+
+/**
+ * The stream executor's expression engine (`compileExpression`): a stream's `filter` or a detail's
+ * `when`, run with the `$connection` of the read or fetch it belongs to.
+ */
+export function compileStreamCondition(source: string): (record: unknown, ctx: MappingContext) => Promise<boolean> {
+  const condition = compileCondition(source, "stream expression");
+  return (record, ctx) => condition.test(record, ctx);
+}

@@ -3,7 +3,8 @@
 export { compileMapping } from "./compile-mapping.ts";
 export type { CompiledMapping, MappingCompileOptions } from "./compile-mapping.ts";
 export type { MappedRecord, MappingContext, MappingIssue, MappingOutcome } from "./outcome.ts";
-export { compileCondition } from "./condition.ts";
+export { compileCondition, compileStreamCondition } from "./condition.ts";
+export { connectionBinding } from "./connection-binding.ts";
 export type { CompiledCondition } from "./condition.ts";
 export { compileExpression, parseExpression, ExpressionFailure } from "./expression/compile-expression.ts";
 export type { ExpressionOptions, SandboxedExpression } from "./expression/compile-expression.ts";

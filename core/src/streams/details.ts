@@ -5,7 +5,7 @@ import { isTributaryError, RateLimitedError, UserError, type TributaryError } fr
 import type { ProviderSession } from "../provider-http/provider-client.ts";
 import type { TemplateVariables } from "../provider-http/template-scope.ts";
 import { compilePointer } from "../spec/pointer.ts";
-import { expressionFailed, type RecordPredicate } from "./expressions.ts";
+import { expressionFailed, type ExpressionBindings, type RecordPredicate } from "./expressions.ts";
 import { decodeFitDetail } from "./fit-decode.ts";
 
 export type DetailSpec = NonNullable<StreamSpec["details"]>[number];
@@ -50,7 +50,7 @@ async function fetchDetail(detail: CompiledDetail, record: ProviderRecord, sessi
 
 /**
  * Fetch a record's details and attach each answer (or its `select`ed part) under the detail's name, on
- * a copy of the record.
+ * a copy of the record. A detail's `when` reads the record and `bound` (`$connection`).
  * An optional detail that fails or is ignored leaves its key absent. A required one that fails for
  * good (a 4xx, an ignored or empty answer) rejects the record, to be quarantined, not the whole read.
  * What the read as a whole must stop for — a budget or Retry-After wait, revoked access, cancellation,
@@ -61,6 +61,7 @@ export async function attachDetails(
   details: readonly CompiledDetail[],
   session: ProviderSession,
   variables: TemplateVariables,
+  bound: ExpressionBindings,
   once: OnceAnswers = onceAnswers(),
 ): Promise<DetailOutcome> {
   let failures = 0;
@@ -70,7 +71,7 @@ export async function attachDetails(
   for (const detail of details) {
     if (detail.when) {
       try {
-        if (!(await detail.when(record))) continue;
+        if (!(await detail.when(record, bound))) continue;
       } catch (error) {
         return { ok: false, error: expressionFailed(error, `details.${detail.spec.name}.when`), failures, fetched };
       }

@@ -2,8 +2,13 @@ import type { ProviderRecord } from "../contracts/connector.ts";
 import { ErrorCodes } from "../errors/codes.ts";
 import { UserError } from "../errors/tributary-error.ts";
 
+/** Names an expression reads besides the record: `$connection`, the connection the read or fetch is for. */
+export interface ExpressionBindings {
+  connection?: Readonly<Record<string, unknown>> | undefined;
+}
+
 /** A stream `filter` or detail `when`, compiled: true keeps the record (or fetches the detail). */
-export type RecordPredicate = (record: ProviderRecord) => boolean | Promise<boolean>;
+export type RecordPredicate = (record: ProviderRecord, bound: ExpressionBindings) => boolean | Promise<boolean>;
 
 /**
  * Compiles an expression of the spec's expression language (JSONata, sandboxed — the mapping engine

@@ -6,7 +6,7 @@ import { badResponse } from "../provider-http/errors.ts";
 import type { CursorRepository } from "../state/cursors.ts";
 import type { CompiledStream } from "./compile-stream.ts";
 import { attachDetails } from "./details.ts";
-import { expressionFailed } from "./expressions.ts";
+import { expressionFailed, type ExpressionBindings } from "./expressions.ts";
 import { keepLearnedZone, readLearnedZone } from "./learned-zone.ts";
 import { extractRecords } from "./records.ts";
 
@@ -19,6 +19,8 @@ export interface ObjectFetchContext {
    * as a read of the stream keeps what its pages say. Without it nothing is learned.
    */
   zone?: { cursors: CursorRepository; userId: string };
+  /** `$connection` in the stream's `filter` and its details' `when`: the connection the object is fetched for. */
+  connection?: ExpressionBindings["connection"];
 }
 
 /**
@@ -53,14 +55,15 @@ export async function fetchObject(
     const { cursors, userId } = ctx.zone;
     await keepLearnedZone(cursors, userId, await readLearnedZone(cursors, userId), stream.zoneOf(answer.body, [record]), now());
   }
+  const bound: ExpressionBindings = { connection: ctx.connection };
   let keep = true;
   try {
-    keep = !stream.filter || (await stream.filter(record));
+    keep = !stream.filter || (await stream.filter(record, bound));
   } catch (error) {
     return reject(record, expressionFailed(error, `${stream.where}.filter`), ctx);
   }
   if (!keep) return undefined;
-  const outcome = await attachDetails(record, stream.details, ctx.session, variables);
+  const outcome = await attachDetails(record, stream.details, ctx.session, variables, bound);
   return outcome.ok ? outcome.record : reject(record, outcome.error, ctx);
 }
 

@@ -3,7 +3,7 @@ export { createStreamExecutor, type StreamExecutor, type StreamExecutorOptions }
 export type { StreamReadContext, StreamReading, StreamPosition, StreamStats } from "./read-stream.ts";
 export type { ObjectFetchContext } from "./fetch-object.ts";
 export type { TransactionReadContext, TransactionReading, TransactionRound, TransactionStats } from "./read-transactions.ts";
-export type { ExpressionCompiler, RecordPredicate } from "./expressions.ts";
+export type { ExpressionBindings, ExpressionCompiler, RecordPredicate } from "./expressions.ts";
 export { checkpointKey, readCheckpoint, advanceCheckpoint, type StreamCheckpoint } from "./checkpoints.ts";
 export { formatTime, parseTime, renderStart, renderEnd } from "./time-format.ts";
 export { clampWindow, stepWindows, type TimeWindow } from "./windows.ts";

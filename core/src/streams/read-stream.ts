@@ -10,7 +10,7 @@ import type { CursorRepository } from "../state/cursors.ts";
 import { advanceCheckpoint, readCheckpoint } from "./checkpoints.ts";
 import type { CompiledStream } from "./compile-stream.ts";
 import { attachDetails, onceAnswers, type DetailOutcome } from "./details.ts";
-import { expressionFailed } from "./expressions.ts";
+import { expressionFailed, type ExpressionBindings } from "./expressions.ts";
 import type { PageAfter, PageState } from "./paging.ts";
 import { answerVariables } from "./answer-variables.ts";
 import { keepLearnedZone, readLearnedZone, type KnownZone, type ZoneSaid } from "./learned-zone.ts";
@@ -23,6 +23,8 @@ export interface StreamReadContext {
   session: ProviderSession;
   /** The Terra user id: whose checkpoint. Without it (or without a cursor store) no checkpoint is read or kept. */
   userId?: string | undefined;
+  /** `$connection` in the stream's `filter` and its details' `when`: the connection read for. */
+  connection?: ExpressionBindings["connection"];
   /**
    * "use": start at the stored checkpoint minus the stream's lookback when that is later than the
    * window's start (polls). "ignore" (default): read the whole window (requests, backfills). Either way
@@ -140,6 +142,7 @@ export interface ReadStreamDeps {
 export function readStream(stream: CompiledStream, requested: { start: Date; end: Date }, ctx: StreamReadContext, deps: ReadStreamDeps): StreamReading {
   const { spec, where, pager } = stream;
   const { session } = ctx;
+  const bound: ExpressionBindings = { connection: ctx.connection };
   const stats: StreamStats = {
     windows: 0,
     pages: 0,
@@ -455,7 +458,7 @@ export function readStream(stream: CompiledStream, requested: { start: Date; end
       let keep = true;
       try {
         const placement = stream.within?.place(record, step, ctx.recent);
-        keep = placement !== "before" && placement !== "after" && (!stream.filter || (await stream.filter(record)));
+        keep = placement !== "before" && placement !== "after" && (!stream.filter || (await stream.filter(record, bound)));
       } catch (error) {
         // In turn with the records before it, like a failed required detail.
         pending.push({ index, record, outcome: Promise.resolve({ ok: false, error: expressionFailed(error, `${where}.filter`), failures: 0, fetched: 0 }) });
@@ -476,7 +479,7 @@ export function readStream(stream: CompiledStream, requested: { start: Date; end
       } else met(id);
       const outcome =
         stream.details.length > 0
-          ? attachDetails(record, stream.details, session, variables, once)
+          ? attachDetails(record, stream.details, session, variables, bound, once)
           : Promise.resolve({ ok: true as const, record, failures: 0, fetched: 0 });
       // Awaited in order below; if the read stops first, a later failure must not go unhandled.
       outcome.catch(() => undefined);

@@ -9,10 +9,12 @@ import type { ProviderSession } from "../provider-http/provider-client.ts";
 import { compilePointer } from "../spec/pointer.ts";
 import type { CompiledStream } from "./compile-stream.ts";
 import { mustStopTheRead } from "./details.ts";
-import { expressionFailed } from "./expressions.ts";
+import { expressionFailed, type ExpressionBindings } from "./expressions.ts";
 
 export interface TransactionReadContext {
   session: ProviderSession;
+  /** `$connection` in the stream's `filter`: the connection read for. */
+  connection?: ExpressionBindings["connection"];
   /** An item that cannot be read (a required part failed, a URL off the provider's origins, not an object): quarantine it. Without it, such an item fails the read. */
   onRejected?: (record: ProviderRecord, error: TributaryError) => void | Promise<void>;
 }
@@ -95,7 +97,7 @@ export function readTransactions(stream: CompiledStream, ctx: TransactionReadCon
       }
       let keep = true;
       try {
-        keep = !stream.filter || (await stream.filter(record));
+        keep = !stream.filter || (await stream.filter(record, { connection: ctx.connection }));
       } catch (error) {
         await reject(record, expressionFailed(error, `${stream.where}.filter`));
         continue;

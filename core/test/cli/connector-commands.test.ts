@@ -322,7 +322,7 @@ describe("tributary connector dryrun", () => {
     expect(refused.stderr).toMatch(/^✗ ERR_/m);
   });
 
-  it("exchanges --username/--password for a token with the provider's password grant (XERT)", async () => {
+  it("exchanges --username/--password for a token with the provider's password grant (XERT), the login its provider user id as when connecting", async () => {
     const dir = join(ROOT, "connectors/xert");
     const definition = loadConnectorFile(dir);
     const fixtures = await loadMockFixtures(join(dir, "fixtures"), definition.spec);
@@ -341,11 +341,13 @@ describe("tributary connector dryrun", () => {
       "--token-url",
       mock.urls().tokenUrl!,
       ...MARCH,
-      "--user",
-      "jordan.rivers",
     );
     expect(run.code, run.stderr).toBe(0);
-    expect(summaryIds(payloads(run.stdout)).length).toBeGreaterThan(0);
+    const found = payloads(run.stdout);
+    expect(summaryIds(found).length).toBeGreaterThan(0);
+    // auth.providerUserId: { from: username } — the athlete is the login's, without --user.
+    expect(found.filter((p) => p.type === "athlete").map((p) => p.athlete)).toEqual([{ provider_user_id: "jordan.rivers" }]);
+    expect(run.stderr).toContain("• provider user id jordan.rivers (auth.providerUserId from username)");
 
     const wrong = await cli(
       "connector",
@@ -363,6 +365,27 @@ describe("tributary connector dryrun", () => {
     );
     expect(wrong.code).toBe(1);
     expect(wrong.stderr.trim().split("\n")).toHaveLength(1);
+  });
+
+  it("a pasted token: the provider user id from the account request the connection would make (Peloton's /api/me); none from a token response it has not", async () => {
+    const dir = join(ROOT, "connectors/peloton");
+    const definition = loadConnectorFile(dir);
+    const fixtures = await loadMockFixtures(join(dir, "fixtures"), definition.spec);
+    const mock = await startMockProvider(definition.spec, fixtures);
+    const riley = fixtures.users[0]!;
+    const run = await cli("connector", "dryrun", "connectors/peloton", "--token", riley.token!, "--base-url", mock.urls().baseUrl, ...MARCH);
+    expect(run.code, run.stderr).toBe(0);
+    expect(summaryIds(payloads(run.stdout)).length).toBeGreaterThan(0);
+    // Asked before any stream reads (the athlete stream asks again).
+    expect(mock.requests[0]?.path).toBe("/api/me");
+    expect(mock.requests.some((entry) => entry.path === `/api/user/${riley.id}/workouts` && entry.status === 200)).toBe(true);
+    expect(run.stderr).toContain(`• provider user id ${riley.id} (auth.providerUserId from request /api/me)`);
+
+    // INSIDERS' id is in its OAuth token response (from: token): a pasted access token cannot tell it, and its streams read it.
+    const unknown = await cli("connector", "dryrun", "INSIDERS", "--token", "t", ...MARCH);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain("--user is required");
+    expect(unknown.stderr).toContain("token response");
   });
 
   it("usage mistakes: no credentials, both kinds, a lone --username (exit 2)", async () => {

@@ -81,6 +81,51 @@ describe("client errors answered by the HTTP server itself", () => {
     expect(parse(second).body).toMatchObject({ instance: "", code: "ERR_REQUEST_TIMEOUT" });
   });
 
+  /** Sends `head` and the start of a body, then trickles the rest until the first answer: what arrives before the socket closes. */
+  const answeredEarly = (head: string, body: string) =>
+    new Promise<string>((resolve, reject) => {
+      const socket: Socket = connect(port, "127.0.0.1");
+      const chunks: Buffer[] = [];
+      const timer = setInterval(() => {
+        if (sent < body.length && socket.writable) socket.write(body[sent++]!);
+      }, 200);
+      let sent = 1;
+      socket.on("data", (chunk) => {
+        clearInterval(timer);
+        chunks.push(chunk);
+      });
+      socket.on("error", reject);
+      socket.on("close", () => {
+        clearInterval(timer);
+        resolve(Buffer.concat(chunks).toString("utf8"));
+      });
+      socket.write(`${head}content-type: application/json\r\ncontent-length: ${body.length}\r\n\r\n${body[0]}`);
+    });
+  const statusLines = (raw: string) => raw.match(/HTTP\/1\.1 \d{3}[^\r]*/g) ?? [];
+
+  it("a /v2 answer sent before the body was read (a wrong key, no such endpoint) closes the connection: no 408 follows it", async () => {
+    const body = JSON.stringify({ reference_id: "slow", padding: "x".repeat(40) });
+    const refused = await answeredEarly(`POST /v2/auth/generateWidgetSession HTTP/1.1\r\nHost: x\r\ndev-id: nobody\r\nx-api-key: wrong\r\n`, body);
+    expect(statusLines(refused)).toEqual(["HTTP/1.1 401 Unauthorized"]);
+    expect(parse(refused).headers.connection).toBe("close");
+    expect(parse(refused).body).toMatchObject({ code: "ERR_API_UNAUTHORIZED" });
+    const unknown = await answeredEarly(`POST /v2/no-such-endpoint HTTP/1.1\r\nHost: x\r\n`, body);
+    expect(statusLines(unknown)).toEqual(["HTTP/1.1 404 Not Found"]);
+    expect(parse(unknown).headers.connection).toBe("close");
+  });
+
+  it("answers to requests without a body keep the connection", async () => {
+    const socket: Socket = connect(port, "127.0.0.1");
+    const chunks: Buffer[] = [];
+    socket.on("data", (chunk) => chunks.push(chunk));
+    const closed = new Promise((resolve) => socket.on("close", resolve));
+    socket.end("GET /v2/no-such-endpoint HTTP/1.1\r\nHost: x\r\n\r\nGET /v2/no-such-endpoint HTTP/1.1\r\nHost: x\r\n\r\n");
+    await closed;
+    const raw = Buffer.concat(chunks).toString("utf8");
+    expect(statusLines(raw)).toEqual(["HTTP/1.1 404 Not Found", "HTTP/1.1 404 Not Found"]);
+    expect(raw.toLowerCase()).not.toContain("connection: close");
+  });
+
   it("headers over Node's limit: 431; bytes that are not HTTP: 400; both Terra-shaped", async () => {
     const large = parse(await exchange(`GET /health/live HTTP/1.1\r\nHost: x\r\nX-Big: ${"a".repeat(20_000)}\r\n\r\n`));
     expect(large.status).toBe("HTTP/1.1 431 Request Header Fields Too Large");

@@ -32,13 +32,14 @@ describe("fetching what a push names", () => {
     return client.session({ userId: "terra-user", credentials: fakeCredentials(["oura-token"]) });
   };
   const executor = (definition: typeof oura) => createStreamExecutor({ spec: definition.spec });
+  const connectionOf = (definition: typeof oura) => ({ userId: "terra-user", provider: definition.spec.name, providerUserId: "u" });
 
   it("pull_object: the object by id, through the named stream's object request, with the user's credentials", async () => {
     const fetched = await fetchNotifiedRecords(
       oura,
       actionOf(oura, "daily_activity.create"),
       { object_id: "d-1", user_id: "u" },
-      { session: sessionFor(oura), executor: executor(oura) },
+      { session: sessionFor(oura), executor: executor(oura), connection: connectionOf(oura) },
     );
     expect(fetched).toEqual({ mapping: "daily", stream: "daily_activity", records: [{ id: "d-1", score: 82 }] });
     expect(provider.requests.at(-1)).toMatchObject({ path: "/v2/usercollection/daily_activity/d-1", headers: { authorization: "Bearer oura-token" } });
@@ -46,13 +47,18 @@ describe("fetching what a push names", () => {
 
   it("pull_object: a numeric id is read as text; a notification without an id can never be fetched", async () => {
     await expect(
-      fetchNotifiedRecords(oura, actionOf(oura, "daily_activity.create"), { object_id: { x: 1 } }, { session: sessionFor(oura), executor: executor(oura) }),
+      fetchNotifiedRecords(
+        oura,
+        actionOf(oura, "daily_activity.create"),
+        { object_id: { x: 1 } },
+        { session: sessionFor(oura), executor: executor(oura), connection: connectionOf(oura) },
+      ),
     ).rejects.toMatchObject({ code: "ERR_PLUGIN_INVALID", errorClass: "user" });
     const numeric = await fetchNotifiedRecords(
       oura,
       actionOf(oura, "daily_activity.create"),
       { object_id: 42 },
-      { session: sessionFor(oura), executor: executor(oura) },
+      { session: sessionFor(oura), executor: executor(oura), connection: connectionOf(oura) },
     );
     expect(numeric.records).toEqual([{ id: "42", score: 82 }]);
   });
@@ -63,14 +69,21 @@ describe("fetching what a push names", () => {
       polar,
       action,
       { url: `${provider.url}/v3/exercises/aQlC83` },
-      { session: sessionFor(polar), executor: executor(polar) },
+      { session: sessionFor(polar), executor: executor(polar), connection: connectionOf(polar) },
     );
     expect(fetched).toEqual({ mapping: "activity", records: [{ id: "aQlC83", sport: "RUNNING" }] });
     const sent = provider.requests.length;
     await expect(
-      fetchNotifiedRecords(polar, action, { url: "http://169.254.169.254/latest/meta-data" }, { session: sessionFor(polar), executor: executor(polar) }),
+      fetchNotifiedRecords(
+        polar,
+        action,
+        { url: "http://169.254.169.254/latest/meta-data" },
+        { session: sessionFor(polar), executor: executor(polar), connection: connectionOf(polar) },
+      ),
     ).rejects.toMatchObject({ code: "ERR_PROVIDER_URL_REFUSED", errorClass: "user" });
-    await expect(fetchNotifiedRecords(polar, action, { url: 12 }, { session: sessionFor(polar), executor: executor(polar) })).rejects.toMatchObject({
+    await expect(
+      fetchNotifiedRecords(polar, action, { url: 12 }, { session: sessionFor(polar), executor: executor(polar), connection: connectionOf(polar) }),
+    ).rejects.toMatchObject({
       errorClass: "user",
     });
     expect(provider.requests.length).toBe(sent);

@@ -1,6 +1,6 @@
 import { createRecordMapper, type MappedRecord } from "@tributary/core/authoring";
 import { silentLogger } from "@tributary/core/log";
-import { compileCondition } from "@tributary/core/mapping";
+import { compileStreamCondition, connectionBinding } from "@tributary/core/mapping";
 import type { MockFromSpecOptions, MockProvider, MockUser, SpecFixtures } from "@tributary/core/mock-provider";
 import {
   createProviderClient,
@@ -38,7 +38,7 @@ export interface PullResult {
 
 export interface PullOptions {
   window: { start: Date; end: Date };
-  /** What `{provider_user_id}` renders; none for a connection the provider names no account of. */
+  /** What `{provider_user_id}` renders; none for a connection whose provider names no user (Xert's consent page). */
   providerUserId?: string;
   /** The Terra user id. @default "test-user" */
   userId?: string;
@@ -78,10 +78,7 @@ export function streamExecutor(definition: ConnectorDefinition, now?: () => numb
   return createStreamExecutor({
     spec: definition.spec,
     ...(cursors ? { cursors } : {}),
-    compileExpression: (expression) => {
-      const condition = compileCondition(expression, "stream expression");
-      return (record) => condition.test(record);
-    },
+    compileExpression: compileStreamCondition,
     log: silentLogger(),
     ...(now ? { now } : {}),
   });
@@ -121,6 +118,7 @@ export async function pullAndMap(definition: ConnectorDefinition, client: Provid
     credentials: options.credentials,
     variables: { user_id: userId, provider_user_id: options.providerUserId },
   });
+  const connection = connectionBinding({ userId, provider: spec.name, providerUserId: options.providerUserId });
   const records: PulledRecord[] = [];
   const stats: Record<string, StreamStats> = {};
   for (const [dataType, declared] of Object.entries(spec.streams ?? {})) {
@@ -129,14 +127,14 @@ export async function pullAndMap(definition: ConnectorDefinition, client: Provid
     for (const stream of streams) {
       if (options.streams && !options.streams.includes(stream.name)) continue;
       if (stream.transaction) {
-        for await (const round of executor.readTransactions(stream, { session })) {
+        for await (const round of executor.readTransactions(stream, { session, connection })) {
           for await (const provider of round.records())
             records.push({ stream: stream.name, dataType, provider, mapped: await mapper.map(stream.mapping ?? dataType, dataType, provider) });
           await round.commit();
         }
         continue;
       }
-      const reading = executor.readStream(stream, options.window, { session, userId });
+      const reading = executor.readStream(stream, options.window, { session, userId, connection });
       for await (const provider of reading) {
         records.push({ stream: stream.name, dataType, provider, mapped: await mapper.map(stream.mapping ?? dataType, dataType, provider) });
       }

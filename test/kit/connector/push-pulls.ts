@@ -73,7 +73,11 @@ export async function runPushPull(definition: ConnectorDefinition, client: Provi
     });
   }
   const session = client.session({ userId, credentials: options.credentials, variables: { user_id: userId, provider_user_id: pull.providerUserId } });
-  const fetched = await fetchNotifiedRecords(definition, action, pull.notification, { session, executor: streamExecutor(definition, options.now) });
+  const fetched = await fetchNotifiedRecords(definition, action, pull.notification, {
+    session,
+    executor: streamExecutor(definition, options.now),
+    connection: { userId, provider: definition.spec.name, providerUserId: pull.providerUserId },
+  });
   const mapper = createRecordMapper(definition, { userId, providerUserId: pull.providerUserId });
   const records: PulledRecord[] = [];
   for (const provider of fetched.records) {

@@ -17,6 +17,8 @@ export interface ConnectorPullOptions {
   range: { start: Date; end: Date };
   /** What `{provider_user_id}` renders. */
   providerUserId?: string | undefined;
+  /** The Terra user id the payloads name. @default a new UUID */
+  userId?: string | undefined;
   credentials?: Credentials | undefined;
   /** When the pull is made: windows are clamped to the provider's history as of then. @default now */
   now?: Date | undefined;
@@ -55,7 +57,7 @@ export async function pullConnector(options: ConnectorPullOptions): Promise<Conn
     // No job to hand a long wait to: sleep through Retry-After here.
     maxInProcessWaitMs: 60_000,
   });
-  const userId = randomUUID();
+  const userId = options.userId ?? randomUUID();
   const variables = { user_id: userId, ...(options.providerUserId !== undefined ? { provider_user_id: options.providerUserId } : {}) };
   const session = client.session({ userId, credentials: options.credentials, variables });
   const connection = { userId, provider: connector.name, referenceId: null, providerUserId: options.providerUserId ?? null };

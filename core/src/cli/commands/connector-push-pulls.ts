@@ -60,7 +60,7 @@ export async function replayExamplePushes(options: PushPullReplayOptions): Promi
         continue;
       }
       const dataType = action.dataType as DataType;
-      const fetched = await fetchNotifiedRecords(definition, action, notification.document, { session, executor: pushExecutorOf(definition) });
+      const fetched = await fetchNotifiedRecords(definition, action, notification.document, { session, executor: pushExecutorOf(definition), connection });
       const normalized = await connector.normalize(dataType, fetched.records, { connection, withSamples: true, log: silentLogger() }, fetched.mapping);
       normalized.rejected.push(...(fetched.rejected ?? []));
       // Parts of one record (a Garmin day) are merged as the runtime merges them, over the whole replay.

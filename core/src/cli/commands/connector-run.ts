@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { existsSync, statSync } from "node:fs";
 import type { Command } from "commander";
 import type { Credentials, StoredTokens } from "../../auth/credentials.ts";
@@ -16,6 +17,7 @@ import { whereProviderUserIdIsRead } from "../../spec/provider-user-id-reads.ts"
 import { pullConnector, type ConnectorPullSummary } from "./connector-pull.ts";
 import { replayExamplePushes } from "./connector-push-pulls.ts";
 import { connectorOrFail, parseDateOption, parseRange, usageError } from "./connector-target.ts";
+import { checkProviderUserIdKnown, dryrunProviderUserId, providerUserIdDescription, type DryrunGrant } from "./dryrun-provider-user.ts";
 
 interface PullCommandOptions {
   from?: string;
@@ -161,12 +163,6 @@ function pullFromRecordings(
   return { range, user };
 }
 
-/** What the spec says the provider's user id is (auth.providerUserId.description), when it says. */
-function providerUserIdDescription(connector: RuntimeConnector): string | undefined {
-  const auth = connector.definition.spec.auth as { providerUserId?: { description?: string } } | undefined;
-  return auth?.providerUserId?.description;
-}
-
 /** A date as the flags take it: the day alone at midnight UTC, else the instant. */
 function dateText(date: Date): string {
   const iso = date.toISOString();
@@ -185,7 +181,7 @@ export function registerConnectorDryrunCommand(connector: Command): Command {
     .option("--password <password>", "the user's password, for a password grant (sent to the token endpoint only)")
     .option("--from <date>", "start of the window (ISO date or date-time)")
     .option("--to <date>", "end of the window, exclusive")
-    .option("--user <id>", "the provider's id of the user (what {provider_user_id} renders)")
+    .option("--user <id>", "the provider's id of the user (what {provider_user_id} renders; default: found as connecting finds it, auth.providerUserId)")
     .option("--base-url <url>", "where the provider is (a mock, a proxy) instead of the spec's http.baseUrl")
     .option("--token-url <url>", "the provider's token endpoint, for a password grant (default: the spec's)")
     .option("--client-id <id>", "the OAuth client id (a password grant's client)")
@@ -216,20 +212,28 @@ export function registerConnectorDryrunCommand(connector: Command): Command {
           throw usageError(`--base-url ${JSON.stringify(options.baseUrl)} is not a URL`, "Write an absolute URL, e.g. http://127.0.0.1:4000.");
         const found = await connectorOrFail(target, options);
         if (!found) return;
+        checkProviderUserIdKnown(found, byPassword ? "password" : "token", options.user);
         const transport = createUndiciTransport();
         try {
           const settings = { baseUrl: options.baseUrl, clientId: options.clientId, clientSecret: options.clientSecret };
+          // The Terra user id of the pull: the provider user id request, as when connecting, is made for it too.
+          const userId = randomUUID();
           let credentials: Credentials;
+          let providerUserId = options.user;
           try {
-            credentials = byPassword
-              ? await passwordCredentials(found, transport, { ...settings, tokenUrl: options.tokenUrl }, options.username!, options.password!)
-              : tokenCredentials(found, options.token!);
+            let grant: DryrunGrant = { kind: "token" };
+            if (byPassword) {
+              const granted = await passwordCredentials(found, transport, { ...settings, tokenUrl: options.tokenUrl }, options.username!, options.password!);
+              credentials = granted.credentials;
+              grant = { kind: "password", username: options.username!, tokenResponse: granted.tokenResponse };
+            } else credentials = tokenCredentials(found, options.token!);
+            providerUserId ??= await dryrunProviderUserId(found, grant, credentials, { transport, userId, ...settings });
           } catch (error) {
             console.error(`✗ ${operatorMessage(error)}`);
             process.exitCode = 1;
             return;
           }
-          await pullAndPrint(found, transport, range, { providerUserId: options.user, credentials, ...settings });
+          await pullAndPrint(found, transport, range, { providerUserId, userId, credentials, ...settings });
         } finally {
           await transport.close();
         }
@@ -255,7 +259,7 @@ async function passwordCredentials(
   settings: { baseUrl?: string | undefined; tokenUrl?: string | undefined; clientId?: string | undefined; clientSecret?: string | undefined },
   username: string,
   password: string,
-): Promise<Credentials> {
+): Promise<{ credentials: Credentials; tokenResponse: Record<string, unknown> }> {
   const auth = connector.auth;
   if (auth.type !== "oauth2_password")
     throw usageError(`${connector.name} connects with ${auth.type}, not a password grant`, "Give --token with an access token instead.");
@@ -263,6 +267,6 @@ async function passwordCredentials(
   const providerSettings = Object.fromEntries(Object.entries(settings).filter(([, value]) => value !== undefined));
   const client = resolveOAuthClient(connector.name, auth, providerSettings);
   const endpoint = createTokenEndpoint({ provider: connector.name, spec, auth, settings: providerSettings, client, transport });
-  const tokens = storedTokensFrom("oauth2_password", await endpoint.passwordGrant(username, password), Date.now());
-  return fixedCredentials(auth, tokens);
+  const tokenResponse = await endpoint.passwordGrant(username, password);
+  return { credentials: fixedCredentials(auth, storedTokensFrom("oauth2_password", tokenResponse, Date.now())), tokenResponse };
 }

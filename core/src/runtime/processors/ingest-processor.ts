@@ -173,6 +173,7 @@ async function publishPushed(
   let stream: string | undefined;
   let records: unknown[] | undefined;
   let unreadable: Rejected[] = [];
+  const connection = connectionInfo(user);
   if (action.action === "records") {
     mapping = action.mapping ?? dataType;
     const found = compilePointer(action.records)(data.notification);
@@ -193,6 +194,7 @@ async function publishPushed(
     const fetched = await fetchNotifiedRecords(connector.definition, action, data.notification, {
       session,
       executor: pushExecutorOf(connector.definition),
+      connection,
       // An object a push names teaches the member's zone as the stream's reads do.
       zone: { cursors: ctx.store, userId: user.user_id },
     });
@@ -218,7 +220,6 @@ async function publishPushed(
     log.warn({ records: pointer }, "push notification carries no records; quarantined");
     return { action: "published", records: 0, quarantined: 1, payloads: 0 };
   }
-  const connection = connectionInfo(user);
   const options = ctx.providers[connector.name]?.options as Record<string, unknown> | undefined;
   // An object fetched by a stream's object request is that stream's record: its transform hook applies.
   const normalized = await connector.normalize(
