@@ -15,7 +15,12 @@ export interface MappingIssue {
 export type MappedRecord = Record<string, unknown>;
 
 export type MappingOutcome =
-  | { kind: "record"; record: MappedRecord; notes?: MappingIssue[] /** Values rules left out without failing the record (a zone not known here), for the log. */ }
+  | {
+      kind: "record";
+      record: MappedRecord;
+      /** Values rules left out without failing the record (a zone not known here), for the log. */
+      notes?: MappingIssue[];
+    }
   | { kind: "skip" }
   | { kind: "failed"; issues: MappingIssue[] /** What could be mapped, for the operator's eyes. */; partial: MappedRecord };
 

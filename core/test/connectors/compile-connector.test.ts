@@ -225,7 +225,11 @@ describe("compileConnector", () => {
       "2026-01-01T10:00:00.000000+00:00",
     ]);
     expect(lines).toEqual([
-      expect.objectContaining({ level: 40, field: "let.zone", msg: expect.stringMatching(/^MIXED mappings\.activity: let\.zone: "Mars\/Olympus" is not a time zone known here/) }),
+      expect.objectContaining({
+        level: 40,
+        field: "let.zone",
+        msg: expect.stringMatching(/^MIXED mappings\.activity: let\.zone: "Mars\/Olympus" is not a time zone known here/),
+      }),
       expect.objectContaining({ level: 40, field: "let.zone", msg: expect.stringContaining('"Venus/Maxwell" is not a time zone known here') }),
     ]);
   });

@@ -205,7 +205,7 @@ describe("value rule steps", () => {
 
   it("type timezone keeps a zone known here; an unknown one, or one that is not text, is left out with a note (once per record), the record delivered at the default", async () => {
     const spec = {
-      let: { zone: { path: "/tz", type: "timezone" }, shown_in: { var: "zone", default: "UTC" } },
+      let: { zone: { path: "/tz", type: "timezone" as const }, shown_in: { var: "zone", default: "UTC" } },
       template: {
         zone: { var: "zone" },
         // 2026-03-29T00:30:00Z and 01:30:00Z: either side of Helsinki's change to summer time (01:00 UTC).
@@ -235,7 +235,10 @@ describe("value rule steps", () => {
         { path: "again", rule: "type", message: expect.stringMatching(/^again: "Mars\/Olympus" is not a time zone known here/) },
       ],
     });
-    expect(await mapping.map({ ...times, tz: 7200 })).toMatchObject({ kind: "record", notes: [{ path: "let.zone", message: expect.stringContaining("7200 is not a time zone") }, {}] });
+    expect(await mapping.map({ ...times, tz: 7200 })).toMatchObject({
+      kind: "record",
+      notes: [{ path: "let.zone", message: expect.stringContaining("7200 is not a time zone") }, {}],
+    });
     // Inside a list, a note names the field of any element: the same for every element, it is kept once.
     const listed = await compile({ template: { zones: { each: { path: "/items" }, item: { z: { path: "/tz", type: "timezone" } } } } }).map({
       items: [{ tz: "Nowhere" }, { tz: "Nowhere" }, { tz: "Europe/Paris" }, { tz: "Elsewhere" }],
