@@ -45,6 +45,9 @@ describe("WAHOO through its mock", () => {
     // The ride's FIT file was fetched and decoded; the run's file is not a FIT file: the run keeps its summary only.
     expect(pull.stats.workouts).toMatchObject({ detailRequests: 2, detailFailures: 1 });
     expect((pull.delivered()[0] as any).heart_rate_data.detailed.hr_samples).toHaveLength(60);
+    // Sam's summary says Europe/Helsinki: the ride (07:00 UTC, after the change to summer time) and its file's samples at +03:00.
+    expect(pull.delivered()[0]).toMatchObject({ metadata: { start_time: "2026-03-31T10:00:00.000000+03:00", timestamp_localization: 1 } });
+    expect((pull.delivered()[0] as any).heart_rate_data.detailed.hr_samples[59]).toMatchObject({ timestamp: "2026-03-31T10:00:59.000000+03:00" });
     expect(pull.delivered()[1]).not.toHaveProperty("heart_rate_data.detailed");
     // A workout Wahoo has no summary for yet is still an activity, with its minutes.
     expect(pull.delivered()[2]).toEqual({

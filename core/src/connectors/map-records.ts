@@ -9,6 +9,9 @@ import type { ConnectorDefinition } from "../spec/define-connector.ts";
 import type { MapContext, ProviderRecord, TransformContext, TransformHook } from "../spec/hooks.ts";
 import type { ConnectorMapContext } from "./runtime-connector.ts";
 
+/** Distinct notes remembered as logged; past it they are forgotten (and may be logged again). */
+const MAX_NOTED = 1000;
+
 export type RecordNormalizer = (dataType: DataType, records: Iterable<ProviderRecord>, ctx: ConnectorMapContext, mappingName?: string) => Promise<Normalized>;
 
 /**
@@ -25,6 +28,9 @@ export function createRecordNormalizer(definition: ConnectorDefinition): RecordN
   for (const [name, mapping] of Object.entries(spec.mappings ?? {})) {
     if (!hooks.map?.[name]) compiled.set(name, compileMapping(mapping, { name: `${spec.name} mappings.${name}` }));
   }
+  // A mapping's notes (a member's zone this runtime does not know, left out) repeat with every record of
+  // that member: each is logged once per process, not once per record.
+  const noted = new Set<string>();
   const declaredOptions = Object.fromEntries(
     Object.entries(spec.options ?? {}).flatMap(([name, option]) => (option.default !== undefined ? [[name, option.default]] : [])),
   );
@@ -86,6 +92,12 @@ export function createRecordNormalizer(definition: ConnectorDefinition): RecordN
       if (outcome.kind === "failed") {
         into.rejected.push({ record: null, raw, issues: outcome.issues });
         continue;
+      }
+      for (const { path, message } of outcome.notes ?? []) {
+        if (noted.has(message)) continue;
+        if (noted.size >= MAX_NOTED) noted.clear();
+        noted.add(message);
+        ctx.log.warn({ provider: spec.name, mapping: mappingName, field: path }, `${spec.name} mappings.${mappingName}: ${message}`);
       }
       const part = partOf?.(raw);
       if (part === null) {

@@ -83,7 +83,9 @@ export function compileMapping(spec: MappingSpec, options: MappingCompileOptions
   const finish = (run: Run, record: unknown): MappingOutcome =>
     run.issueCount > 0
       ? { kind: "failed", issues: issuesOf(run), partial: (record ?? {}) as MappedRecord }
-      : { kind: "record", record: record as MappedRecord };
+      : run.notes.length > 0
+        ? { kind: "record", record: record as MappedRecord, notes: run.notes }
+        : { kind: "record", record: record as MappedRecord };
 
   if (synchronous) {
     return {

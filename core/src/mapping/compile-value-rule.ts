@@ -3,8 +3,8 @@ import { coercions, describe, toNumber } from "./coerce.ts";
 import { compileInput, compileSource, describeSource } from "./compile-source.ts";
 import { FAILED, problem, type CompileEnv, type Compiled } from "./compiled.ts";
 import { freshFactory } from "./fresh-function.ts";
-import { report, type FieldPath, type Scope } from "./scope.ts";
-import { compileTime, type TimeResult } from "./time-rule.ts";
+import { note, report, type FieldPath, type Scope } from "./scope.ts";
+import { compileTime, knownZone, type TimeResult } from "./time-rule.ts";
 import { conversionProblem, findUnit, unitConverter, type Converter } from "./units.ts";
 
 /**
@@ -143,9 +143,10 @@ const numericStep = freshFactory<[boolean, number, number, Converter | undefined
 function compileStepList(rule: ValueRule, at: FieldPath, path: string, env: CompileEnv): Step[] {
   const steps: Step[] = [];
   const numeric = rule.scale !== undefined || rule.add !== undefined || rule.convert !== undefined || rule.round !== undefined;
-  if (rule.type !== undefined) {
+  if (rule.type === "timezone") steps.push(sync(zoneStep(at)));
+  else if (rule.type !== undefined) {
     const coerce = coercions[rule.type];
-    if (!coerce) problem(env, `${path}.type`, `must be one of ${Object.keys(coercions).join(", ")}`);
+    if (!coerce) problem(env, `${path}.type`, `must be one of ${[...Object.keys(coercions), "timezone"].join(", ")}`);
     else steps.push(sync((value, scope) => coerced(coerce(value), scope, at, "type")));
   }
   if (numeric && rule.type !== "number" && rule.type !== "integer") {
@@ -200,6 +201,23 @@ function compileStepList(rule: ValueRule, at: FieldPath, path: string, env: Comp
 }
 
 const sync = (run: Step["run"]): Step => ({ async: false, run });
+
+/**
+ * `type: timezone`: a zone this runtime knows (an IANA name, or an offset such as "+02:00") passes as
+ * written; anything else is left out with a note, not an issue. A member's zone only says how times are
+ * shown, never which instants they are, so the record is still delivered — at the rule's `default`
+ * (UTC) — and the runtime logs the note once.
+ */
+function zoneStep(at: FieldPath): Step["run"] {
+  return (value, scope) => {
+    if (typeof value === "string") {
+      if (value.trim() === "") return undefined;
+      if (knownZone(value) !== undefined) return value;
+    }
+    note(scope, at, "type", `${describe(value)} is not a time zone known here (an IANA name such as "Europe/Paris", or an offset such as "+01:00"); left out`);
+    return undefined;
+  };
+}
 
 type Read = (scope: Scope) => unknown;
 const timeStep = freshFactory<[(value: unknown, scope: Scope) => TimeResult, (result: TimeResult, scope: Scope) => unknown], Step["run"]>(

@@ -6,7 +6,7 @@
 export interface MappingIssue {
   /** Where in the output, e.g. "heart_rate_data.detailed.hr_samples[3].bpm" ("" for the record itself). */
   path: string;
-  /** What failed: required, type, convert, enum, time, each, zip, expr, when, limit. */
+  /** What failed (or, in a note, left a value out): required, type, convert, enum, time, each, zip, expr, when, limit. */
   rule: string;
   /** The full sentence, starting with the path. */
   message: string;
@@ -15,7 +15,12 @@ export interface MappingIssue {
 export type MappedRecord = Record<string, unknown>;
 
 export type MappingOutcome =
-  | { kind: "record"; record: MappedRecord }
+  | {
+      kind: "record";
+      record: MappedRecord;
+      /** Values rules left out without failing the record (a zone not known here), for the log. */
+      notes?: MappingIssue[];
+    }
   | { kind: "skip" }
   | { kind: "failed"; issues: MappingIssue[] /** What could be mapped, for the operator's eyes. */; partial: MappedRecord };
 

@@ -12,6 +12,8 @@ export interface Run {
   /** Their names, by slot. */
   readonly varNames: readonly string[];
   readonly issues: MappingIssue[];
+  /** What rules left out without failing the record (a zone not known here), for the operator's log. */
+  readonly notes: MappingIssue[];
   /** Issues found, listed or not. */
   issueCount: number;
   /** When expression evaluations stop being started (epoch ms). */
@@ -37,15 +39,18 @@ export type FieldPath = ReadonlyArray<string | typeof ELEMENT>;
 
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 
-/** "heart_rate_data.detailed.hr_samples[3].bpm" for a field path seen from a scope. */
-export function formatFieldPath(at: FieldPath, scope: Scope): string {
+/**
+ * "heart_rate_data.detailed.hr_samples[3].bpm" for a field path seen from a scope; without one, any element
+ * of a list: "heart_rate_data.detailed.hr_samples[].bpm".
+ */
+export function formatFieldPath(at: FieldPath, scope?: Scope): string {
   const indices: number[] = [];
   for (let s: Scope | undefined = scope; s?.parent !== undefined; s = s.parent) indices.push(s.index);
   indices.reverse();
   let level = 0;
   let text = "";
   for (const segment of at) {
-    if (segment === ELEMENT) text += `[${indices[level++] ?? "?"}]`;
+    if (segment === ELEMENT) text += scope === undefined ? "[]" : `[${indices[level++] ?? "?"}]`;
     else if (IDENTIFIER.test(segment)) text += text === "" ? segment : `.${segment}`;
     else text += `[${JSON.stringify(segment)}]`;
   }
@@ -60,8 +65,20 @@ export function report(scope: Scope, at: FieldPath, rule: string, problem: strin
   run.issues.push({ path, rule, message: `${path === "" ? "(record)" : path}: ${problem}` });
 }
 
+/**
+ * A value a rule left out without failing the record. It names the field, not the list element: what is
+ * noted of one sample is usually true of them all, and is kept (and logged) once.
+ */
+export function note(scope: Scope, at: FieldPath, rule: string, problem: string): void {
+  const run = scope.run;
+  if (run.notes.length >= MAX_ISSUES) return;
+  const path = formatFieldPath(at);
+  const message = `${path === "" ? "(record)" : path}: ${problem}`;
+  if (!run.notes.some((kept) => kept.message === message)) run.notes.push({ path, rule, message });
+}
+
 export function newRun(record: unknown, ctx: MappingContext, deadline: number, varNames: readonly string[]): Run {
-  return { record, ctx, vars: new Array<unknown>(varNames.length), varNames, issues: [], issueCount: 0, deadline, outOfTime: false };
+  return { record, ctx, vars: new Array<unknown>(varNames.length), varNames, issues: [], notes: [], issueCount: 0, deadline, outOfTime: false };
 }
 
 /** The issues of a run, with a last line saying how many were not listed. */

@@ -181,7 +181,7 @@ const textConverter = freshFactory<
 );
 
 /** The zone of that name, or undefined when there is none (the general path then reports it). */
-function knownZone(name: string): TimeZone | undefined {
+export function knownZone(name: string): TimeZone | undefined {
   try {
     return timeZone(name);
   } catch {

@@ -1,9 +1,10 @@
 import { realpathSync } from "node:fs";
+import { Writable } from "node:stream";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { compileConnector, effectiveSync } from "../../src/connectors/index.ts";
 import { defineConnector } from "../../src/contracts/connector.ts";
-import { silentLogger } from "../../src/log/logger.ts";
+import { createLogger, silentLogger } from "../../src/log/logger.ts";
 import { BUILTIN_PLUGINS, createPluginRegistry } from "../../src/registry/index.ts";
 import type { ConnectorDefinition } from "../../src/spec/index.ts";
 
@@ -194,6 +195,43 @@ describe("compileConnector", () => {
     expect(normalized.valid).toHaveLength(1);
     expect(normalized.rejected).toHaveLength(1);
     expect(normalized.rejected[0]!.raw).toEqual({ start: 12 });
+  });
+
+  it("logs what a mapping noted (a zone not known here) once per process, however many records say it; the records are delivered", async () => {
+    const definition = mixedConnector();
+    const activity = definition.spec.mappings!.activity!;
+    activity.let = { zone: { path: "/tz", type: "timezone" }, shown_in: { var: "zone", default: "UTC" } };
+    activity.template.metadata = {
+      ...(activity.template.metadata as object),
+      start_time: { path: "/start", time: { format: "datetime", timezone: { var: "shown_in" } }, required: true },
+    };
+    const connector = compileConnector(definition);
+    const lines: Array<{ level: number; msg: string; field?: string }> = [];
+    const destination = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        lines.push(JSON.parse(chunk.toString()));
+        done();
+      },
+    });
+    const ctx = { connection: { userId: "u1", provider: "MIXED" }, withSamples: true, log: createLogger({ level: "info", destination, format: "json" }) };
+    const record = (id: string, tz: string) => ({ id, tz, start: "2026-01-01T10:00:00Z", end: "2026-01-01T11:00:00Z" });
+    const first = await connector.normalize("activity", [record("a1", "Mars/Olympus"), record("a2", "Mars/Olympus"), record("a3", "Europe/Paris")], ctx);
+    const again = await connector.normalize("activity", [record("a4", "Mars/Olympus"), record("a5", "Venus/Maxwell")], ctx);
+    expect([...first.valid, ...again.valid].map((r: any) => r.metadata.start_time)).toEqual([
+      "2026-01-01T10:00:00.000000+00:00",
+      "2026-01-01T10:00:00.000000+00:00",
+      "2026-01-01T11:00:00.000000+01:00",
+      "2026-01-01T10:00:00.000000+00:00",
+      "2026-01-01T10:00:00.000000+00:00",
+    ]);
+    expect(lines).toEqual([
+      expect.objectContaining({
+        level: 40,
+        field: "let.zone",
+        msg: expect.stringMatching(/^MIXED mappings\.activity: let\.zone: "Mars\/Olympus" is not a time zone known here/),
+      }),
+      expect.objectContaining({ level: 40, field: "let.zone", msg: expect.stringContaining('"Venus/Maxwell" is not a time zone known here') }),
+    ]);
   });
 
   it("refuses a webhook that delivers records of a data type the connector cannot map", () => {

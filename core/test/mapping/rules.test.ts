@@ -203,6 +203,56 @@ describe("value rule steps", () => {
     ]);
   });
 
+  it("type timezone keeps a zone known here; an unknown one, or one that is not text, is left out with a note (once per record), the record delivered at the default", async () => {
+    const spec = {
+      let: { zone: { path: "/tz", type: "timezone" as const }, shown_in: { var: "zone", default: "UTC" } },
+      template: {
+        zone: { var: "zone" },
+        // 2026-03-29T00:30:00Z and 01:30:00Z: either side of Helsinki's change to summer time (01:00 UTC).
+        start: { path: "/start", time: { format: "datetime", timezone: { var: "shown_in" } } },
+        end: { path: "/end", time: { format: "datetime", timezone: { var: "shown_in" } } },
+        again: { path: "/tz", type: "timezone" },
+      },
+    };
+    const mapping = compile(spec);
+    const times = { start: "2026-03-29T00:30:00Z", end: "2026-03-29T01:30:00Z" };
+    expect(await mapping.map({ ...times, tz: "Europe/Helsinki" })).toEqual({
+      kind: "record",
+      record: { zone: "Europe/Helsinki", start: "2026-03-29T02:30:00.000000+02:00", end: "2026-03-29T04:30:00.000000+03:00", again: "Europe/Helsinki" },
+    });
+    expect(await mapping.map({ ...times, tz: "+05:30" })).toMatchObject({ kind: "record", record: { start: "2026-03-29T06:00:00.000000+05:30" } });
+    for (const tz of [undefined, null, " "])
+      expect(await mapping.map({ ...times, tz })).toEqual({
+        kind: "record",
+        record: { start: "2026-03-29T00:30:00.000000+00:00", end: "2026-03-29T01:30:00.000000+00:00" },
+      });
+    const unknown = await mapping.map({ ...times, tz: "Mars/Olympus" });
+    expect(unknown).toEqual({
+      kind: "record",
+      record: { start: "2026-03-29T00:30:00.000000+00:00", end: "2026-03-29T01:30:00.000000+00:00" },
+      notes: [
+        { path: "let.zone", rule: "type", message: expect.stringMatching(/^let\.zone: "Mars\/Olympus" is not a time zone known here/) },
+        { path: "again", rule: "type", message: expect.stringMatching(/^again: "Mars\/Olympus" is not a time zone known here/) },
+      ],
+    });
+    expect(await mapping.map({ ...times, tz: 7200 })).toMatchObject({
+      kind: "record",
+      notes: [{ path: "let.zone", message: expect.stringContaining("7200 is not a time zone") }, {}],
+    });
+    // Inside a list, a note names the field of any element: the same for every element, it is kept once.
+    const listed = await compile({ template: { zones: { each: { path: "/items" }, item: { z: { path: "/tz", type: "timezone" } } } } }).map({
+      items: [{ tz: "Nowhere" }, { tz: "Nowhere" }, { tz: "Europe/Paris" }, { tz: "Elsewhere" }],
+    });
+    expect(listed).toEqual({
+      kind: "record",
+      record: { zones: [{ z: "Europe/Paris" }] },
+      notes: [
+        { path: "zones[].z", rule: "type", message: expect.stringMatching(/^zones\[\]\.z: "Nowhere" is not/) },
+        { path: "zones[].z", rule: "type", message: expect.stringMatching(/^zones\[\]\.z: "Elsewhere" is not/) },
+      ],
+    });
+  });
+
   it("default fills absent and null values as written; required fails the record naming the field and the source", async () => {
     const template = {
       metadata: {

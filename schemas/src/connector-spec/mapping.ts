@@ -49,8 +49,11 @@ export interface ValueSource {
 export type ValueInput = ValueSource | string | number | boolean | null;
 
 export interface ValueRule extends ValueSource {
-  /** Coerce: provider numbers sent as text ("250.0") become numbers, and so on. */
-  type?: "number" | "integer" | "string" | "boolean";
+  /**
+   * Coerce: provider numbers sent as text ("250.0") become numbers, and so on. `timezone`: a zone name
+   * the runtime knows, else absent (noted and logged once, the record still delivered).
+   */
+  type?: "number" | "integer" | "string" | "boolean" | "timezone";
   /** Multiply (after `type`). */
   scale?: number;
   /** Add (after `scale`). */
@@ -177,7 +180,7 @@ export const MappingSpecSchema = Type.Unsafe<MappingSpec>({
       ...exactlyOneSource,
       properties: {
         ...sourceKeys,
-        type: { enum: ["number", "integer", "string", "boolean"] },
+        type: { enum: ["number", "integer", "string", "boolean", "timezone"] },
         scale: { type: "number" },
         add: { type: "number" },
         round: { type: "integer", minimum: 0, maximum: 12 },
