@@ -202,7 +202,17 @@ describe("GARMIN pushes and pings", () => {
     expect(run.stderr).toContain("✓ GARMIN: 12 valid records");
     // The night; the day's summary; the run; the day again with its epochs, and again with its user metrics; the ride's FIT file; the swim's summary.
     // Then the edits (the swim renamed, a hand-typed session) and the duathlon's three legs.
-    expect(run.payloads.map((payload) => payload.type)).toEqual(["sleep", "daily", "activity", "daily", "daily", "activity", "activity", "activity", "activity"]);
+    expect(run.payloads.map((payload) => payload.type)).toEqual([
+      "sleep",
+      "daily",
+      "activity",
+      "daily",
+      "daily",
+      "activity",
+      "activity",
+      "activity",
+      "activity",
+    ]);
     const [night, summary, run1, withEpochs, wholeDay, ride, swim, swimEdited, legDay, ...legs] = run.records as any[];
     const [sleeps, dailies, activityDetails] = readPush(webhook, webhook.examples![1]!.body)
       .concat(readPush(webhook, webhook.examples![2]!.body))
