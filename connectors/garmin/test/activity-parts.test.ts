@@ -224,3 +224,115 @@ describe("GARMIN: an activity's FIT file as a part", () => {
     }
   });
 });
+
+/** Every Activity one part's records map to, one per record (several activities: a multisport's legs). */
+async function eachAlone(part: Part): Promise<any[]> {
+  const normalized = await connector.normalize("activity", part.records, { connection, withSamples: true, log: silentLogger() }, part.mapping);
+  expect(normalized.rejected).toEqual([]);
+  return normalized.valid as any[];
+}
+
+// Edits made in Garmin Connect (Manually Updated Activities): the whole summary again, as edited, under the
+// activity's own summaryId. Its `manual` is true for any edit, a watch's recording too: it says the activity
+// was edited, not that it was typed in by hand.
+const runEdited = () => notified(8, "manuallyUpdatedActivities");
+// The ping's answer (recordings 0008): the swim 21049920417 renamed "Morning Laps" (fenix8), and a strength
+// session typed in by hand (no device), 12:00–12:45 at +01:00 on 2026-03-11, renamed "Leg Day".
+const pingedEdits = () => notified(9, "manuallyUpdatedActivities");
+const only = (part: Part, summaryId: string): Part => ({ ...part, records: part.records.filter((record: any) => record.summaryId === summaryId) });
+
+describe("GARMIN: an activity edited in Garmin Connect (manuallyUpdatedActivities) — a newer version of the same Activity", () => {
+  it("push: summary → details → the edit: the same activity renamed and retyped, its samples kept, still a device's recording", async () => {
+    const arrive = arrivals();
+    await arrive(await runSummary());
+    const whole = await arrive(await runDetails());
+    const edited = await arrive(await runEdited());
+    // TRAIL_RUNNING 149; the edit says manual: true, yet the run is the Forerunner's recording (upload type 1).
+    expect(edited).toEqual({ ...whole, metadata: { ...whole.metadata, name: "Tempelhof Trail", type: 149, upload_type: 1 } });
+    expect(edited.metadata.summary_id).toBe("21047391582");
+    expect(edited.heart_rate_data.detailed.hr_samples).toHaveLength(5);
+  });
+
+  it("push: the edit, then the details as Garmin sends them since (the edited summary): one activity; a second edit replaces the first", async () => {
+    const arrive = arrivals();
+    const edit = await runEdited();
+    await arrive(edit);
+    const editedSummary = edit.records[0] as any;
+    const whole = await arrive(
+      changed(await runDetails(), (record) => ({
+        ...record,
+        summary: { ...record.summary, activityName: editedSummary.activityName, activityType: editedSummary.activityType },
+      })),
+    );
+    expect(whole.metadata).toMatchObject({ summary_id: "21047391582", name: "Tempelhof Trail", type: 149, upload_type: 1 });
+    expect(whole.heart_rate_data.detailed.hr_samples).toHaveLength(5);
+    // The edit replaces the summary's part (the same summaryId): renamed again, the newest name, nothing added.
+    const renamedAgain = await arrive(changed(edit, (record) => ({ ...record, activityName: "Feldrunde" })));
+    expect(renamedAgain).toEqual({ ...whole, metadata: { ...whole.metadata, name: "Feldrunde" } });
+  });
+
+  it("ping: the swim's summary → its edit: renamed, one activity; a hand-typed session's edit alone is Manual (upload type 2)", async () => {
+    const edits = await pingedEdits();
+    const arrive = arrivals();
+    const swim = await arrive(await notified(7, "activities"));
+    const renamed = await arrive(only(edits, "21049920417"));
+    expect(renamed).toEqual({ ...swim, metadata: { ...swim.metadata, name: "Morning Laps" } });
+    expect(renamed.metadata.upload_type).toBe(1);
+    // 1773226800 = 2026-03-11T11:00:00Z → 12:00 at +01:00; + 2700 s = 12:45. STRENGTH_TRAINING 80.
+    expect(await alone(only(edits, "21052440003"))).toEqual({
+      metadata: {
+        summary_id: "21052440003",
+        name: "Leg Day",
+        type: 80,
+        upload_type: 2,
+        start_time: "2026-03-11T12:00:00.000000+01:00",
+        end_time: "2026-03-11T12:45:00.000000+01:00",
+        timestamp_localization: 1,
+      },
+      device_data: { manufacturer: "Garmin" },
+      active_durations_data: { activity_seconds: 2700 },
+      calories_data: { net_activity_calories: 240 },
+    });
+  });
+});
+
+// The duathlon pinged (recordings 0009): the parent (MULTI_SPORT, isParent, 30 km, 1100 kcal, 07:00–08:30 at
+// +01:00) and its legs, each naming it as parentSummaryId — run 5 km 350 kcal, ride 20 km 550 kcal, run 5 km
+// 200 kcal: the parent's totals are theirs added up.
+const duathlon = () => notified(10, "activities");
+
+describe("GARMIN: a multisport activity — each leg its own Activity, the parent (their sum) not delivered", () => {
+  for (const mode of ["ping", "push"] as const) {
+    it(`${mode}: three legs with their own types and times, nothing under the parent's id, the distances and calories counted once`, async () => {
+      const pinged = await duathlon();
+      const part = mode === "ping" ? pinged : await pushedAs("activities", pinged.records);
+      const legs = await eachAlone(part);
+      expect(legs.map((leg) => [leg.metadata.summary_id, leg.metadata.type, leg.metadata.start_time, leg.metadata.end_time])).toEqual([
+        ["21053310001", 8, "2026-03-12T07:00:00.000000+01:00", "2026-03-12T07:25:00.000000+01:00"],
+        ["21053310002", 16, "2026-03-12T07:25:00.000000+01:00", "2026-03-12T08:10:00.000000+01:00"],
+        ["21053310003", 8, "2026-03-12T08:10:00.000000+01:00", "2026-03-12T08:30:00.000000+01:00"],
+      ]);
+      expect(legs.reduce((sum, leg) => sum + leg.distance_data.summary.distance_meters, 0)).toBe(30000);
+      expect(legs.reduce((sum, leg) => sum + leg.calories_data.net_activity_calories, 0)).toBe(1100);
+    });
+  }
+
+  it("the parent's details (activityDetails, isParent under summary) are not delivered either; a leg's details are", async () => {
+    const [parent, firstLeg] = (await duathlon()).records as any[];
+    const details = (summary: any) => ({ userId: NOOR, summaryId: `${summary.summaryId}-detail`, activityId: summary.activityId, summary, samples: [] });
+    const part = await pushedAs("activityDetails", [details(parent), details(firstLeg)]);
+    expect((await eachAlone(part)).map((activity) => activity.metadata.summary_id)).toEqual(["21053310001"]);
+  });
+});
+
+/** Records pushed under one summary type (push mode), as the webhook's rules map them. */
+async function pushedAs(eventType: string, records: ProviderRecord[]): Promise<Part> {
+  const part: Part = { mapping: "activity", records: [] };
+  for (const { action, document } of readPush(webhook, { [eventType]: records })) {
+    expect(action?.action).toBe("records");
+    if (action?.action !== "records") continue;
+    part.mapping = action.mapping ?? "activity";
+    part.records.push(...(recordsOf(action, document) as ProviderRecord[]));
+  }
+  return part;
+}

@@ -78,6 +78,9 @@ describe("GARMIN pushes and pings", () => {
       ["deregistrations", NOOR, "deauth"],
       ["activities", NOOR, "records"],
       ["activities", NOOR, "pull_url"],
+      ["manuallyUpdatedActivities", NOOR, "records"],
+      ["manuallyUpdatedActivities", NOOR, "pull_url"],
+      ["activities", NOOR, "pull_url"],
     ]);
     // One POST may carry several types and several users; an unknown type is acknowledged.
     const mixed = readPush(webhook, {
@@ -196,10 +199,21 @@ describe("GARMIN pushes and pings", () => {
   it("`tributary connector run --pushes` over the recordings fetches every ping URL of the examples and prints those hand-checked records, a day's parts as one Daily", async () => {
     const run = await connectorRun(CONNECTOR_DIR, RECORDINGS_DIR, { pushes: true, user: NOOR });
     expect(run.code, run.stderr).toBe(0);
-    expect(run.stderr).toContain("✓ GARMIN: 7 valid records");
+    expect(run.stderr).toContain("✓ GARMIN: 12 valid records");
     // The night; the day's summary; the run; the day again with its epochs, and again with its user metrics; the ride's FIT file; the swim's summary.
-    expect(run.payloads.map((payload) => payload.type)).toEqual(["sleep", "daily", "activity", "daily", "daily", "activity", "activity"]);
-    const [night, summary, run1, withEpochs, wholeDay, ride, swim] = run.records as any[];
+    // Then the edits (the swim renamed, a hand-typed session) and the duathlon's three legs.
+    expect(run.payloads.map((payload) => payload.type)).toEqual([
+      "sleep",
+      "daily",
+      "activity",
+      "daily",
+      "daily",
+      "activity",
+      "activity",
+      "activity",
+      "activity",
+    ]);
+    const [night, summary, run1, withEpochs, wholeDay, ride, swim, swimEdited, legDay, ...legs] = run.records as any[];
     const [sleeps, dailies, activityDetails] = readPush(webhook, webhook.examples![1]!.body)
       .concat(readPush(webhook, webhook.examples![2]!.body))
       .map((ping) => (ping.document as { callbackURL: string }).callbackURL);
@@ -242,6 +256,15 @@ describe("GARMIN pushes and pings", () => {
     // The swim's summary alone (an app with only the Activities endpoint): its values, no samples.
     expect(swim.metadata).toMatchObject({ summary_id: "21049920417", name: "Pool Swim", type: 83, start_time: "2026-03-11T08:15:00.000000+01:00" });
     expect(swim.heart_rate_data).toEqual({ summary: { avg_hr_bpm: 132, max_hr_bpm: 151 } });
+    // The edits pinged: the swim renamed (the same activity again, a device's recording), a hand-typed session.
+    expect(swimEdited).toEqual({ ...swim, metadata: { ...swim.metadata, name: "Morning Laps" } });
+    expect(legDay.metadata).toMatchObject({ summary_id: "21052440003", name: "Leg Day", type: 80, upload_type: 2 });
+    // The duathlon pinged: its three legs (run 8, road ride 16, run 8), not the parent.
+    expect(legs.map((leg) => [leg.metadata.summary_id, leg.metadata.type])).toEqual([
+      ["21053310001", 8],
+      ["21053310002", 16],
+      ["21053310003", 8],
+    ]);
   }, 120_000);
 
   it("activityFiles: the FIT file behind the callbackURL, decoded → the ride as an Activity under Garmin's activity id; the fixtures serve the encoder's bytes", async () => {

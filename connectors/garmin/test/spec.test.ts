@@ -55,6 +55,9 @@ describe("GARMIN spec", () => {
       ["webhook.examples[5]/deregistrations/0", "action", "deauth"],
       ["webhook.examples[6]/activities/0", "record", "records"],
       ["webhook.examples[7]/activities/0", "action", "pull_url"],
+      ["webhook.examples[8]/manuallyUpdatedActivities/0", "record", "records"],
+      ["webhook.examples[9]/manuallyUpdatedActivities/0", "action", "pull_url"],
+      ["webhook.examples[10]/activities/0", "action", "pull_url"],
     ]);
   });
 
