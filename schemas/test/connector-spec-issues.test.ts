@@ -80,7 +80,7 @@ describe("connector-spec mistakes read as one line each", () => {
 
   it("an unknown field is reported at the field, with the likely typo", () => {
     expect(messages(stream({ recods: "/items" }))).toBe(
-      'streams.activity[0].recods: unknown field (did you mean "records"?); known fields: name, request, dateRange, paging, records, recordFields, timezone, following, filter, within, id, details, object, checkpoint, mapping, example, collect',
+      'streams.activity[0].recods: unknown field (did you mean "records"?); known fields: name, request, dateRange, paging, records, recordFields, timezone, following, filter, within, id, details, object, checkpoint, mapping, example, collect, transaction',
     );
     expect(messages({ ...base(), colour: "red" })).toBe(
       "colour: unknown field; known fields: name, displayName, description, icon, website, dataTypes, auth, http, streams, mappings, webhook, sync, options",
