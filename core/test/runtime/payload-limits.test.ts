@@ -98,7 +98,10 @@ describe("a destination's delivery rate", () => {
     }
     await waitForIdle(ctx.queues, { timeoutMs: 30_000 });
     expect(started).toHaveLength(7);
-    // At most two writes in any second: the third after a pair comes a second after the first of it.
-    for (let i = 2; i < started.length; i++) expect(started[i]! - started[i - 2]!).toBeGreaterThanOrEqual(950);
+    // At most two writes in any second: the third after a pair comes a second after the first of it. The limiter
+    // paces when jobs are taken; the writes are timed later, in the destination, so a loaded machine can bring
+    // two of them up to a few hundred ms closer. Without the limit all seven land within tens of ms.
+    for (let i = 2; i < started.length; i++) expect(started[i]! - started[i - 2]!).toBeGreaterThanOrEqual(600);
+    expect(started.at(-1)! - started[0]!).toBeGreaterThanOrEqual(2_600);
   });
 });
