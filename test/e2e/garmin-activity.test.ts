@@ -1,17 +1,12 @@
-import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { readPush } from "@tributary/core/authoring";
 import type { Delivery } from "@tributary/core/contracts";
-import type { MockProvider } from "@tributary/core/mock-provider";
-import { createPluginRegistry } from "@tributary/core/registry";
 import { waitForIdle } from "@tributary/core/runtime";
-import { startTestRuntime, type RuntimeHarness } from "@tributary/test-kit";
-import { connectToMock, MOCK_CLIENT } from "@tributary/test-kit/connector";
-import { startMockProvider } from "@tributary/test-kit/mock-provider";
+import type { RuntimeHarness } from "@tributary/test-kit";
 import { gatedDestination } from "../kit/gated-destination.ts";
-import { FIXTURES_DIR, garmin, garminFixtures, NOOR, RIDE_ID } from "../../connectors/garmin/test/garmin.ts";
+import { garminIngestJob, startGarminStage, type GarminStage } from "./garmin-stage.ts";
+import { FIXTURES_DIR, garmin, RIDE_ID } from "../../connectors/garmin/test/garmin.ts";
 
 /**
  * Garmin's activity in parts through the ingest path, push and ping, to a destination: the summary
@@ -24,41 +19,23 @@ describe("GARMIN: an activity's summary, details and FIT file — one Activity, 
   const webhook = definition.spec.webhook!;
   // Keeps every delivery in the order written: each version of an activity the runtime delivers.
   const destination = gatedDestination();
-  let mock: MockProvider;
+  let stage: GarminStage;
   let harness: RuntimeHarness;
   let userId: string;
 
   beforeAll(async () => {
-    const fixtures = await garminFixtures(definition);
-    mock = await startMockProvider(definition.spec, fixtures, { autoClose: false });
-    harness = await startTestRuntime({
-      destinations: { gated: destination },
-      registry: createPluginRegistry([definition]),
-      providers: { GARMIN: { baseUrl: mock.urls().baseUrl, clientId: MOCK_CLIENT.id, clientSecret: MOCK_CLIENT.secret } },
-    });
-    const connection = await connectToMock(mock, fixtures.users.find((user) => String(user.id) === NOOR)!);
-    const tokens = { auth_type: "oauth2", access_token: connection.credentials.accessToken, expires_at: Date.now() + 3_600_000, obtained_at: Date.now() };
-    ({ user_id: userId } = await harness.store.createConnection({ provider: "GARMIN", providerUserId: NOOR, tokens }));
+    stage = await startGarminStage({ gated: destination });
+    ({ harness, userId } = stage);
   }, 60_000);
 
   afterAll(async () => {
-    await harness?.close();
-    await mock?.close();
+    await stage?.close();
   });
 
   /** The notifications of a push body (an example's, or one made here) as the ingress queues them — one ingest job — then everything it causes. */
   async function ingest(body: unknown): Promise<void> {
-    const notifications = readPush(webhook, body).map((notification) => ({
-      id: randomUUID(),
-      provider: "GARMIN",
-      userId,
-      providerUserId: NOOR,
-      eventType: notification.eventType,
-      notification: notification.document as Record<string, unknown>,
-      receivedAt: Date.now(),
-      traceId: randomUUID(),
-    }));
-    await harness.runtime.ctx.queues.ingest.add("GARMIN:push", { notifications });
+    const job = garminIngestJob(userId, body);
+    await harness.runtime.ctx.queues.ingest.add(job.name, job.data);
     await waitForIdle(harness.runtime.ctx.queues, { timeoutMs: 60_000 });
   }
   const example = (i: number) => webhook.examples![i]!.body as Record<string, any[]>;

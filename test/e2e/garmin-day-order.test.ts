@@ -1,20 +1,19 @@
-import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { readPush } from "@tributary/core/authoring";
 import { ErrorCodes, UserError, type Delivery, type Destination } from "@tributary/core/contracts";
 import { createPluginRegistry } from "@tributary/core/registry";
 import { replayDeadLetter } from "@tributary/core/services";
 import { pruneRecordParts, waitForIdle } from "@tributary/core/runtime";
 import { startTestRuntime, type RuntimeHarness } from "@tributary/test-kit";
 import { gatedDestination } from "../kit/gated-destination.ts";
+import { garminIngestJob } from "./garmin-stage.ts";
 import { until } from "../kit/until.ts";
 import { garmin, NOOR } from "../../connectors/garmin/test/garmin.ts";
 
 /** 2026-03-10 00:00 at UTC+1: the local day the epochs below belong to. */
 const DAY_START = 1773097200;
 const DAY_MS = 86_400_000;
-const definition = garmin();
+const _definition = garmin();
 
 const epoch = (i: number, steps = 100 + i) => ({
   userId: NOOR,
@@ -44,23 +43,6 @@ const summary = {
   activeKilocalories: 600,
   bmrKilocalories: 1690,
 };
-
-/** The notifications of one push body, as the ingress queues them: one ingest job. */
-const ingestJob = (userId: string, body: unknown) => ({
-  name: "GARMIN:push",
-  data: {
-    notifications: readPush(definition.spec.webhook!, body).map((notification) => ({
-      id: randomUUID(),
-      provider: "GARMIN",
-      userId,
-      providerUserId: NOOR,
-      eventType: notification.eventType,
-      notification: notification.document as Record<string, unknown>,
-      receivedAt: Date.now(),
-      traceId: randomUUID(),
-    })),
-  },
-});
 
 const samples = (delivery: Delivery) => (delivery.payload as any).data[0].MET_data.MET_samples as unknown[];
 
@@ -108,7 +90,7 @@ describe("GARMIN: a day pushed in parts — once per push, in version order, pru
 
   it("a push of a day's 96 epochs and its summary delivers the day once, with every part", async () => {
     const epochs = Array.from({ length: 96 }, (_, i) => epoch(i));
-    const job = ingestJob(userId, { dailies: [summary], epochs });
+    const job = garminIngestJob(userId, { dailies: [summary], epochs });
     expect(job.data.notifications).toHaveLength(97);
     await harness.runtime.ctx.queues.ingest.add(job.name, job.data);
     await waitForIdle(harness.runtime.ctx.queues, { timeoutMs: 60_000 });
@@ -123,7 +105,7 @@ describe("GARMIN: a day pushed in parts — once per push, in version order, pru
   it("pushes of one day's parts ingested at the same time never reach the destination older-after-newer; the last holds them all", async () => {
     const before = days("2026-03-10").length;
     // Twelve pushes at once, each revising one epoch (MET 20 + i): each publishes a newer version of the day.
-    await harness.runtime.ctx.queues.ingest.addBulk(Array.from({ length: 12 }, (_, i) => ingestJob(userId, { epochs: [{ ...epoch(i), met: 20 + i }] })));
+    await harness.runtime.ctx.queues.ingest.addBulk(Array.from({ length: 12 }, (_, i) => garminIngestJob(userId, { epochs: [{ ...epoch(i), met: 20 + i }] })));
     await waitForIdle(harness.runtime.ctx.queues, { timeoutMs: 60_000 });
 
     const arrived = days("2026-03-10").slice(before);
@@ -139,7 +121,7 @@ describe("GARMIN: a day pushed in parts — once per push, in version order, pru
 
   it("the hourly sweep prunes the parts of days no part arrived for in the provider's keeping time (backfill + 14 days, or providers.GARMIN.keepRecordPartsDays)", async () => {
     const { ctx } = harness.runtime;
-    const job = ingestJob(userId, { epochs: [{ ...epoch(0), summaryId: "x15372ea-order-old", startTimeInSeconds: DAY_START - 30 * 86400 }] });
+    const job = garminIngestJob(userId, { epochs: [{ ...epoch(0), summaryId: "x15372ea-order-old", startTimeInSeconds: DAY_START - 30 * 86400 }] });
     await ctx.queues.ingest.add(job.name, job.data);
     await waitForIdle(ctx.queues, { timeoutMs: 60_000 });
     expect(await harness.store.readRecordParts(userId, "daily", "2026-02-08")).toBeDefined();
@@ -170,7 +152,7 @@ describe("GARMIN: an older version of a day already out never lands after a newe
   beforeAll(async () => {
     harness = await startTestRuntime({ destinations: { gated: destination }, registry: createPluginRegistry([garmin()]) });
     ({ user_id: userId } = await harness.store.createConnection({ provider: "GARMIN", providerUserId: NOOR }));
-    const first = ingestJob(userId, { dailies: [summary], epochs: [epoch(0), epoch(1)] });
+    const first = garminIngestJob(userId, { dailies: [summary], epochs: [epoch(0), epoch(1)] });
     await harness.runtime.ctx.queues.ingest.add(first.name, first.data);
     await waitForIdle(harness.runtime.ctx.queues, { timeoutMs: 60_000 });
   }, 60_000);
@@ -181,7 +163,7 @@ describe("GARMIN: an older version of a day already out never lands after a newe
 
   /** A push revising the first epoch's MET to `met`: a new version of the day, told apart by that value. */
   const revise = async (met: number) => {
-    const job = ingestJob(userId, { epochs: [{ ...epoch(0), met }] });
+    const job = garminIngestJob(userId, { epochs: [{ ...epoch(0), met }] });
     await harness.runtime.ctx.queues.ingest.add(job.name, job.data);
   };
   const metOf = (delivery: Delivery) => Math.max(...samples(delivery).map((sample: any) => sample.level as number));

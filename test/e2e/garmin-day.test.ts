@@ -1,15 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { readPush } from "@tributary/core/authoring";
 import { silentLogger } from "@tributary/core/log";
-import type { MockProvider } from "@tributary/core/mock-provider";
-import { createPluginRegistry } from "@tributary/core/registry";
 import { waitForIdle } from "@tributary/core/runtime";
 import sqlPlugin from "@tributary/destination-sql";
-import { startTestRuntime, type RuntimeHarness } from "@tributary/test-kit";
-import { connectToMock, MOCK_CLIENT } from "@tributary/test-kit/connector";
-import { startMockProvider } from "@tributary/test-kit/mock-provider";
-import { aboutBrokenRide, BROKEN_RIDE_ID, garmin, garminFixtures, NOOR, RIDE_ID } from "../../connectors/garmin/test/garmin.ts";
+import type { RuntimeHarness } from "@tributary/test-kit";
+import { garminIngestJob, startGarminStage, type GarminStage } from "./garmin-stage.ts";
+import { aboutBrokenRide, BROKEN_RIDE_ID, garmin, RIDE_ID } from "../../connectors/garmin/test/garmin.ts";
 import { createReadBack, POSTGRES_URL, type ReadBack } from "../kit/read-back/index.ts";
 import { until } from "../kit/until.ts";
 
@@ -23,30 +19,21 @@ describe("GARMIN: a day in parts, activity files, deregistration — to a wareho
   const definition = garmin();
   const webhook = definition.spec.webhook!;
   const sqlOptions = { dialect: "postgres" as const, url: POSTGRES_URL, schema: `garmin_${randomUUID().slice(0, 8)}` };
-  let mock: MockProvider;
+  let stage: GarminStage;
   let harness: RuntimeHarness;
   let readBack: ReadBack;
   let userId: string;
 
   beforeAll(async () => {
-    const fixtures = await garminFixtures(definition);
-    mock = await startMockProvider(definition.spec, fixtures, { autoClose: false });
     readBack = createReadBack();
-    harness = await startTestRuntime({
-      destinations: { warehouse: sqlPlugin.create(sqlOptions, { name: "warehouse", log: silentLogger(), lookup: () => undefined }) },
-      registry: createPluginRegistry([definition]),
-      providers: { GARMIN: { baseUrl: mock.urls().baseUrl, clientId: MOCK_CLIENT.id, clientSecret: MOCK_CLIENT.secret } },
-    });
-    const connection = await connectToMock(mock, fixtures.users.find((user) => String(user.id) === NOOR)!);
-    const tokens = { auth_type: "oauth2", access_token: connection.credentials.accessToken, expires_at: Date.now() + 3_600_000, obtained_at: Date.now() };
-    ({ user_id: userId } = await harness.store.createConnection({ provider: "GARMIN", providerUserId: NOOR, tokens }));
+    stage = await startGarminStage({ warehouse: sqlPlugin.create(sqlOptions, { name: "warehouse", log: silentLogger(), lookup: () => undefined }) });
+    ({ harness, userId } = stage);
   }, 60_000);
 
   afterAll(async () => {
-    await harness?.close();
+    await stage?.close();
     await readBack?.dropSql(sqlOptions);
     await readBack?.close();
-    await mock?.close();
   });
 
   /** One notification of a push body (by event type) as the ingress queues it, then everything it causes. */
@@ -56,18 +43,10 @@ describe("GARMIN: a day in parts, activity files, deregistration — to a wareho
     change: (document: Record<string, unknown>) => Record<string, unknown> = (d) => d,
     idle = true,
   ): Promise<void> {
-    const notification = readPush(webhook, body).find((n) => n.eventType === eventType)!;
-    const data = {
-      id: randomUUID(),
-      provider: "GARMIN",
-      userId,
-      providerUserId: NOOR,
-      eventType,
-      notification: change(notification.document as Record<string, unknown>),
-      receivedAt: Date.now(),
-      traceId: randomUUID(),
-    };
-    await harness.runtime.ctx.queues.ingest.add(`GARMIN:${eventType}`, { notifications: [data] });
+    const job = garminIngestJob(userId, body, { eventType, change });
+    // One notification: the first of that type in the body.
+    job.data.notifications.splice(1);
+    await harness.runtime.ctx.queues.ingest.add(job.name, job.data);
     if (idle) await waitForIdle(harness.runtime.ctx.queues, { timeoutMs: 60_000 });
   }
   const stored = async (type: string) => (await readBack.sql(sqlOptions, userId)).filter((row) => row.type === type);
