@@ -161,13 +161,25 @@ describe("FITBIT → Terra", () => {
       });
       expect(daily.heart_rate_data.detailed.hr_samples[61]).toEqual({ timestamp: `2026-03-10T01:01:00.000000${at}`, bpm: 61 });
       const sleep = await mapOne("sleep", { ...find("sleep_logs", LENA, "logId", 26013218219), profile });
-      expect(sleep.metadata).toMatchObject({ start_time: `2026-03-09T23:21:30.000000${at}`, end_time: `2026-03-10T07:03:30.000000${at}`, timestamp_localization: localization });
+      expect(sleep.metadata).toMatchObject({
+        start_time: `2026-03-09T23:21:30.000000${at}`,
+        end_time: `2026-03-10T07:03:30.000000${at}`,
+        timestamp_localization: localization,
+      });
       expect(sleep.sleep_durations_data.hypnogram_samples[1]).toEqual({ timestamp: `2026-03-09T23:32:00.000000${at}`, level: 4 });
       const body = await mapOne("body", { ...find("weight_logs", LENA, "logId", 1772605299000), profile });
-      expect(body.metadata).toEqual({ start_time: `2026-03-04T07:41:39.000000${at}`, end_time: `2026-03-04T07:41:39.000000${at}`, timestamp_localization: localization });
+      expect(body.metadata).toEqual({
+        start_time: `2026-03-04T07:41:39.000000${at}`,
+        end_time: `2026-03-04T07:41:39.000000${at}`,
+        timestamp_localization: localization,
+      });
       expect(body.measurements_data.measurements[0].measurement_time).toBe(`2026-03-04T07:41:39.000000${at}`);
       const nutrition = await mapOne("nutrition", { ...find("food_logs", LENA, "date", "2026-03-11"), profile });
-      expect(nutrition.metadata).toEqual({ start_time: `2026-03-11T00:00:00.000000${at}`, end_time: `2026-03-12T00:00:00.000000${at}`, timestamp_localization: localization });
+      expect(nutrition.metadata).toEqual({
+        start_time: `2026-03-11T00:00:00.000000${at}`,
+        end_time: `2026-03-12T00:00:00.000000${at}`,
+        timestamp_localization: localization,
+      });
       expect(nutrition.meals[0].timestamp).toBe(`2026-03-11T00:00:00.000000${at}`);
     }
   });

@@ -140,7 +140,11 @@ describe("PELOTON workout → Activity", () => {
       expect(outcome?.kind, `${timezone}: ${JSON.stringify(outcome).slice(0, 500)}`).toBe("record");
       const ride = (outcome as { record: any }).record;
       // start_time 1772560002 = 2026-03-03T17:46:42Z, end_time 1798 s later.
-      expect(ride.metadata).toMatchObject({ start_time: "2026-03-03T17:46:42.000000+00:00", end_time: "2026-03-03T18:16:40.000000+00:00", timestamp_localization: 0 });
+      expect(ride.metadata).toMatchObject({
+        start_time: "2026-03-03T17:46:42.000000+00:00",
+        end_time: "2026-03-03T18:16:40.000000+00:00",
+        timestamp_localization: 0,
+      });
       expect(ride.power_data.power_samples[0].timestamp).toBe("2026-03-03T17:46:43.000000+00:00");
       expect(ride.power_data.power_samples).toHaveLength(1799);
     }
