@@ -1,7 +1,8 @@
 /**
  * `pnpm bench:mapping`: how long the declarative mapping engine takes to map a one-hour workout recorded at
  * 1 Hz (3,600 samples each of heart rate, power, cadence, speed and position: 18,000 output samples), and
- * how that compares with the same mapping written by hand in TypeScript. Prints numbers, asserts nothing.
+ * how that compares with the same mapping written by hand in TypeScript; then a Wahoo ride's seven sample
+ * lists of text timestamps through the Wahoo connector, in a zone and without. Prints numbers, asserts nothing.
  */
 import { isDeepStrictEqual } from "node:util";
 import { parseArgs } from "node:util";
@@ -10,6 +11,7 @@ import { getSchemaRegistry } from "@tributary/schemas";
 import { compileMapping } from "@tributary/core/mapping";
 import { fmt, percentile } from "./percentiles.ts";
 import { handWrittenWorkout, oneHourWorkout, SAMPLES, workoutMapping } from "./mapping-workout.ts";
+import { RIDE_SAMPLES, wahooMapper, wahooRide } from "./mapping-wahoo.ts";
 
 const { values } = parseArgs({ options: { rounds: { type: "string", default: "300" } } });
 const rounds = Math.max(50, Number(values.rounds));
@@ -76,6 +78,40 @@ console.log(`  hand-written TypeScript:             median ${fmt(median(handTime
 console.log(
   `  ratio hand-written / declarative:    ${fmt(ratio, 2)} wall, ${fmt(median(handTimes.cpu) / median(declarativeTimes.cpu), 2)} CPU   (target ≥ 0.5 ${mark(ratio >= 0.5)})`,
 );
+
+// The Wahoo case: text timestamps read back (the decoded FIT file's, in UTC) and moved to the member's zone.
+const mapWahoo = wahooMapper();
+const inZone = wahooRide("Europe/Helsinki");
+const withoutZone = wahooRide(undefined);
+const first = (await mapWahoo(inZone)) as { heart_rate_data: { detailed: { hr_samples: { timestamp: string }[] } } };
+if (first.heart_rate_data.detailed.hr_samples[RIDE_SAMPLES - 1]?.timestamp.slice(-6) !== "+03:00")
+  throw new Error("the Wahoo ride was not moved to Helsinki's summer time");
+/** Median CPU ms of one mapping of a ride, each sample the mean of a batch of 5. */
+async function wahooCpu(record: Record<string, unknown>, batches: number): Promise<number[]> {
+  const cpu: number[] = [];
+  for (let b = 0; b < batches; b++) {
+    const start = process.cpuUsage();
+    for (let i = 0; i < 5; i++) await mapWahoo(record);
+    const used = process.cpuUsage(start);
+    cpu.push((used.user + used.system) / 1000 / 5);
+  }
+  return cpu;
+}
+for (let i = 0; i < 20; i++) {
+  await mapWahoo(inZone);
+  await mapWahoo(withoutZone);
+}
+const zonedCpu: number[] = [];
+const utcCpu: number[] = [];
+for (let block = 0; block < 10; block++) {
+  zonedCpu.push(...(await wahooCpu(inZone, Math.ceil(rounds / 150))));
+  utcCpu.push(...(await wahooCpu(withoutZone, Math.ceil(rounds / 150))));
+}
+console.log(
+  `mapping a one-hour 1 Hz Wahoo ride through connectors/wahoo (7 sample lists, ${RIDE_SAMPLES * 7} text timestamps read and rewritten), ${zonedCpu.length * 5} runs each:`,
+);
+console.log(`  in the member's zone (Europe/Helsinki, across its change to summer time):  median ${fmt(median(zonedCpu), 2)} ms CPU`);
+console.log(`  without a zone (UTC):                                                       median ${fmt(median(utcCpu), 2)} ms CPU`);
 console.log(`  load average ${cpusLoad()} on ${availableParallelism()} cores: on a busy machine, trust the CPU figures over the wall-clock ones`);
 
 function cpusLoad(): string {

@@ -139,6 +139,51 @@ describe("FITBIT → Terra", () => {
     expect([newYork.metadata.start_time, newYork.metadata.end_time]).toEqual(["2026-03-07T23:30:00.000000-05:00", "2026-03-08T07:12:00.000000-04:00"]);
   });
 
+  it("a profile zone this runtime does not know: local times at the profile's offsetFromUTCMillis, else UTC (timestamp_localization 0); delivered, not quarantined", async () => {
+    const heart = fixtures.streams!.daily_summary!.details!.heart!;
+    const user = fixtures.users.find((u) => u.id === LENA)!;
+    const tenth = find("daily_summary", LENA, "date", "2026-03-10");
+    const cases = [
+      // A misspelling and a name no zone has, beside Lena's offset (+01:00 in March): her local times at it.
+      { profile: { timezone: "Europe/Berlni", offsetFromUTCMillis: 3_600_000 }, at: "+01:00", localization: 1 },
+      { profile: { timezone: "Etc/Unknown", offsetFromUTCMillis: 3_600_000 }, at: "+01:00", localization: 1 },
+      // No zone and no offset: the wall-clock times read as UTC, and said to be.
+      { profile: { timezone: "" }, at: "+00:00", localization: 0 },
+      { profile: { timezone: "Etc/Unknown", offsetFromUTCMillis: null }, at: "+00:00", localization: 0 },
+    ];
+    for (const { profile: said, at, localization } of cases) {
+      const profile = { ...profileOf(fixtures, LENA), offsetFromUTCMillis: undefined, ...said };
+      const daily = await mapOne("daily", { ...tenth, profile, heart: heart(tenth, user) });
+      expect(daily.metadata, JSON.stringify(said)).toMatchObject({
+        start_time: `2026-03-10T00:00:00.000000${at}`,
+        end_time: `2026-03-11T00:00:00.000000${at}`,
+        timestamp_localization: localization,
+      });
+      expect(daily.heart_rate_data.detailed.hr_samples[61]).toEqual({ timestamp: `2026-03-10T01:01:00.000000${at}`, bpm: 61 });
+      const sleep = await mapOne("sleep", { ...find("sleep_logs", LENA, "logId", 26013218219), profile });
+      expect(sleep.metadata).toMatchObject({
+        start_time: `2026-03-09T23:21:30.000000${at}`,
+        end_time: `2026-03-10T07:03:30.000000${at}`,
+        timestamp_localization: localization,
+      });
+      expect(sleep.sleep_durations_data.hypnogram_samples[1]).toEqual({ timestamp: `2026-03-09T23:32:00.000000${at}`, level: 4 });
+      const body = await mapOne("body", { ...find("weight_logs", LENA, "logId", 1772605299000), profile });
+      expect(body.metadata).toEqual({
+        start_time: `2026-03-04T07:41:39.000000${at}`,
+        end_time: `2026-03-04T07:41:39.000000${at}`,
+        timestamp_localization: localization,
+      });
+      expect(body.measurements_data.measurements[0].measurement_time).toBe(`2026-03-04T07:41:39.000000${at}`);
+      const nutrition = await mapOne("nutrition", { ...find("food_logs", LENA, "date", "2026-03-11"), profile });
+      expect(nutrition.metadata).toEqual({
+        start_time: `2026-03-11T00:00:00.000000${at}`,
+        end_time: `2026-03-12T00:00:00.000000${at}`,
+        timestamp_localization: localization,
+      });
+      expect(nutrition.meals[0].timestamp).toBe(`2026-03-11T00:00:00.000000${at}`);
+    }
+  });
+
   it("a weigh-in → Body at its local time, with fat and BMI", async () => {
     const body = await mapOne("body", withProfile(find("weight_logs", LENA, "logId", 1772605299000)));
     expect(body).toEqual({

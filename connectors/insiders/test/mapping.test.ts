@@ -194,6 +194,29 @@ describe("INSIDERS mapping of the fixture activities", () => {
     expect(badZone).toMatchObject({ kind: "failed" });
     expect((badZone as { problems: string[] }).problems.join("\n")).toMatch(/metadata\.start_time/);
   });
+  it("a zone name this runtime does not know leaves the times at the offsets Insiders wrote, samples too: delivered, not quarantined", async () => {
+    const mapper = createRecordMapper(definition);
+    const ride = {
+      id: "act_unknown_zone",
+      status: "completed",
+      type: "studio_cycling",
+      start_time: "2026-03-29T09:00:00+02:00",
+      end_time: "2026-03-29T10:00:00+02:00",
+      samples: [{ offset_s: 60, heart_rate_bpm: 110 }],
+    };
+    // A misspelling, a name no zone has, and an empty one: none says how summer time goes, the texts' offsets still say where each instant is.
+    for (const timezone of ["Europe/Amsterdm", "Etc/Unknown", ""]) {
+      const [outcome] = await mapper.map("activity", "activity", { ...ride, timezone });
+      expect(outcome, timezone).toMatchObject({
+        kind: "record",
+        record: {
+          metadata: { start_time: "2026-03-29T09:00:00.000000+02:00", end_time: "2026-03-29T10:00:00.000000+02:00", timestamp_localization: 1 },
+          heart_rate_data: { detailed: { hr_samples: [{ timestamp: "2026-03-29T09:01:00.000000+02:00", bpm: 110 }] } },
+        },
+      });
+    }
+  });
+
   it("an activity whose type or source is null or absent is delivered as Other / upload type Unknown, not quarantined", async () => {
     // Not a real answer (Insiders publishes none): the contract lets a field be absent or null, and type and source are no exception.
     const mapper = createRecordMapper(definition);

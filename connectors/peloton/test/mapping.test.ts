@@ -131,6 +131,25 @@ describe("PELOTON workout → Activity", () => {
     expect(walk.device_data).toEqual({ name: "Android", hardware_version: "android" });
   });
 
+  it("a zone name this runtime does not know: the ride is delivered in UTC, samples too, timestamp_localization 0", async () => {
+    const record = fixtureWorkouts(fixtures).find((w) => w.id === WORKOUT.cycling)!;
+    const mapper = createRecordMapper(peloton(), { userId: "test-user", providerUserId: String(record.user_id) });
+    // A name no zone has, a misspelling, and an empty one.
+    for (const timezone of ["Etc/Unknown", "America/New_Yrok", ""]) {
+      const [outcome] = await mapper.map("activity", "activity", { ...withDetails(fixtures, record), timezone });
+      expect(outcome?.kind, `${timezone}: ${JSON.stringify(outcome).slice(0, 500)}`).toBe("record");
+      const ride = (outcome as { record: any }).record;
+      // start_time 1772560002 = 2026-03-03T17:46:42Z, end_time 1798 s later.
+      expect(ride.metadata).toMatchObject({
+        start_time: "2026-03-03T17:46:42.000000+00:00",
+        end_time: "2026-03-03T18:16:40.000000+00:00",
+        timestamp_localization: 0,
+      });
+      expect(ride.power_data.power_samples[0].timestamp).toBe("2026-03-03T17:46:43.000000+00:00");
+      expect(ride.power_data.power_samples).toHaveLength(1799);
+    }
+  });
+
   it("workouts without metrics still map to valid Activities: meditation (nothing but the class) and stretching (calories only)", async () => {
     const meditation = await mapWorkout(fixtures, WORKOUT.meditation);
     expect(meditation).toEqual({

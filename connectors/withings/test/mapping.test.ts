@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { createRecordMapper } from "@tributary/core/authoring";
 import type { ProviderTransport } from "@tributary/core/provider-http";
 import { loadRecordings, recordedTransport } from "@tributary/core/recordings";
 import { createMemoryCursorRepository } from "@tributary/core/state";
@@ -220,6 +221,37 @@ describe("WITHINGS mapping, by hand", () => {
     expect(swim.oxygen_data).toEqual({ avg_saturation_percentage: 97 });
     expect(other.metadata.type).toBe(108);
     expect(other.distance_data).toBeUndefined();
+  });
+
+  it("a night, a day or a workout whose timezone this runtime does not know is delivered in UTC (timestamp_localization 0), not quarantined", async () => {
+    const mapper = createRecordMapper(withings(), { userId: "terra-ines", providerUserId: INES });
+    const mapped = async (dataType: string, record: Record<string, unknown>) => {
+      const [outcome] = await mapper.map(dataType, dataType, record);
+      expect(outcome?.kind, `${dataType} ${record.timezone}: ${JSON.stringify(outcome).slice(0, 400)}`).toBe("record");
+      return (outcome as { record: any }).record;
+    };
+    // 1772575200 is 2026-03-03T22:00:00Z; a misspelling, a name no zone has, and none.
+    for (const timezone of ["Europe/Pariss", "Etc/Unknown", ""]) {
+      const night = await mapped("sleep", { id: 5001, startdate: 1772575200, enddate: 1772575200 + 8 * 3600, timezone, data: { sleep_score: 80 } });
+      expect(night.metadata).toMatchObject({
+        start_time: "2026-03-03T22:00:00.000000+00:00",
+        end_time: "2026-03-04T06:00:00.000000+00:00",
+        timestamp_localization: 0,
+      });
+      const day = await mapped("daily", { date: "2026-03-02", timezone, steps: 9184 });
+      expect(day.metadata).toEqual({
+        start_time: "2026-03-02T00:00:00.000000+00:00",
+        end_time: "2026-03-03T00:00:00.000000+00:00",
+        upload_type: 1,
+        timestamp_localization: 0,
+      });
+      const run = await mapped("activity", { id: 3398009, category: 1, startdate: 1772575200, enddate: 1772575200 + 1800, timezone, data: {} });
+      expect(run.metadata).toMatchObject({
+        start_time: "2026-03-03T22:00:00.000000+00:00",
+        end_time: "2026-03-03T22:30:00.000000+00:00",
+        timestamp_localization: 0,
+      });
+    }
   });
 
   it("recordings hold no credentials", async () => {
