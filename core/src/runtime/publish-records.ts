@@ -6,7 +6,7 @@ import { emitPayload, enqueueDeliveries, storePayload, type StoredPayload } from
 import { createPayloadPacker, lifecyclePayload, serializedDataPayload } from "./envelope.ts";
 import type { Normalized } from "./normalize.ts";
 import { quarantineRejected } from "./quarantine-rejected.ts";
-import { createMergedRecordBatch, type MergedRecordBatch } from "./merged-records.ts";
+import { createMergedRecordBatch, type MergedPublishOptions, type MergedRecordBatch } from "./merged-records.ts";
 import { partsByKey } from "./record-parts.ts";
 import type { RuntimeContext } from "./runtime-context.ts";
 import { toTerraUser } from "./terra-user.ts";
@@ -99,6 +99,14 @@ export function openPublishStream(ctx: RuntimeContext, options: PublishOptions):
     records++;
     newest = Math.max(newest, dataTime(record));
   };
+  /** The merged records noted so far, unless a caller's batch (an ingest job's) is its to publish; what was held back. */
+  const publishMerged = async (publishOptions: MergedPublishOptions = {}): Promise<StoredPayload[]> => {
+    if (options.merged) return [];
+    const published = await merged.publish(ctx, publishOptions);
+    published.records.forEach(counted);
+    payloads += published.records.length;
+    return published.held;
+  };
 
   const traceIdOf = (index: number) =>
     // Chunks of a large request are named after its reference, so a re-run of the request's pull (new job
@@ -141,11 +149,7 @@ export function openPublishStream(ctx: RuntimeContext, options: PublishOptions):
     async flush() {
       // What a poll's transaction read waits for before its commit; a large request (announced, in chunks)
       // never flushes. A caller's batch (an ingest job's) is its to publish.
-      if (!options.merged) {
-        const published = await merged.publish(ctx);
-        published.records.forEach(counted);
-        payloads += published.records.length;
-      }
+      await publishMerged();
       const rest = packer.rest();
       if (rest.length > 0) await send(rest);
     },
@@ -153,15 +157,9 @@ export function openPublishStream(ctx: RuntimeContext, options: PublishOptions):
     async finish() {
       // A large request's announcement goes before everything it counts, its merged records' claims included.
       const announcedAt = options.large ? nextOrdering() : 0;
-      let held: StoredPayload[] = [];
-      if (!options.merged) {
-        // Each merged record in a payload of its own, at its version, so a newer version supersedes its
-        // delivery and it never lands after one; a large request's wait for the announcement that counts them.
-        const published = await merged.publish(ctx, options.large ? { hold: true, notBefore: nextOrdering } : {});
-        published.records.forEach(counted);
-        payloads += published.records.length;
-        held = published.held;
-      }
+      // Each merged record in a payload of its own, at its version, so a newer version supersedes its
+      // delivery and it never lands after one; a large request's wait for the announcement that counts them.
+      const held = await publishMerged(options.large ? { hold: true, notBefore: nextOrdering } : {});
       const rest = packer.rest();
       if (rest.length > 0 || (payloads === 0 && options.emitEmpty && dataType !== "athlete")) await send(rest);
       if (options.large) {

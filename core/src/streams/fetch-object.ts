@@ -51,9 +51,11 @@ export async function fetchObject(
     throw badResponse(`${stream.where}.object: the answer holds no object at ${JSON.stringify(object.record ?? "")}`);
   }
   // What it says of the zone holds whether or not the filter keeps it (a read learns from every page's records too).
-  if (stream.zoneOf && ctx.zone) {
+  const said = stream.zoneOf && ctx.zone ? stream.zoneOf(answer.body, [record]) : undefined;
+  if (said && ctx.zone && (said.zone !== undefined || said.offsets.length > 0)) {
+    // The connection's row is read only when the object says a zone or an offset.
     const { cursors, userId } = ctx.zone;
-    await keepLearnedZone(cursors, userId, await readLearnedZone(cursors, userId), stream.zoneOf(answer.body, [record]), now());
+    await keepLearnedZone(cursors, userId, await readLearnedZone(cursors, userId), said, now());
   }
   const bound: ExpressionBindings = { connection: ctx.connection };
   let keep = true;
