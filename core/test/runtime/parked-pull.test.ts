@@ -7,6 +7,7 @@ import { createLogger } from "@tributary/core/log";
 import { mockFromSpec, type MockProvider } from "@tributary/core/mock-provider";
 import { Priority, type PullJobData } from "@tributary/core/queue";
 import { createPluginRegistry } from "@tributary/core/registry";
+import { until } from "../../../test/kit/until.ts";
 import { naturalKeys, receivedFor, startPipeline, type Pipeline } from "./pipeline.ts";
 
 const PROVIDER = "PARKED";
@@ -173,6 +174,14 @@ describe("a parked pull", () => {
     return { user, job };
   };
 
+  /** The activity payloads the receiver got (not counting repeats) once they hold at least `count` records; a second more for any extra. */
+  const deliveredOnce = async (userId: string, count: number) => {
+    const received = () => receivedFor(pipeline.receiver, userId, "activity").filter((r) => !r.duplicate);
+    await until(`${count} delivered records`, async () => (naturalKeys(received()).length >= count ? true : undefined), 30_000);
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    return received();
+  };
+
   it("continues from the exact stream position after every park: each page and detail asked for once, each record delivered once, no 429", async () => {
     const { ctx } = pipeline;
     const { user, job } = await backfill(PROVIDER, 50);
@@ -193,7 +202,8 @@ describe("a parked pull", () => {
     expect(labels.sort()).toEqual(WORKOUTS.map((w) => `/v1/users/${MEMBER}/workouts/${w.id}/label`).sort());
 
     // A payload delivered again (same trace id: a delivery retried) is the receiver's to drop; every payload is counted once.
-    const received = receivedFor(pipeline.receiver, user.user_id, "activity").filter((r) => !r.duplicate);
+    // Delivery runs after the pull job completes, so the last page's records may still be on their way.
+    const received = await deliveredOnce(user.user_id, WORKOUTS.length);
     expect(naturalKeys(received).sort()).toEqual(WORKOUTS.map((w) => `activity/${w.id}`).sort());
     const names = received.flatMap((r) => (r.payload as unknown as { data: { metadata: { summary_id: string; name: string } }[] }).data.map((a) => a.metadata));
     for (const metadata of names) expect(metadata.name).toBe(`label of ${metadata.summary_id}`);
@@ -211,7 +221,7 @@ describe("a parked pull", () => {
     const pages = everyRequestMock.requests.filter((r) => r.status === 200 && r.path.endsWith("/workouts"));
     expect(pages).toHaveLength(3);
     expect(((await ctx.queues.pull.getJob(job.id!))!.data as PullJobData).resume?.part).toBeGreaterThanOrEqual(2);
-    const received = receivedFor(pipeline.receiver, user.user_id, "activity").filter((r) => !r.duplicate);
+    const received = await deliveredOnce(user.user_id, SPARSE.length);
     expect(naturalKeys(received).sort()).toEqual(SPARSE.map((w) => `activity/${w.id}`).sort());
   }, 60_000);
 });
