@@ -100,9 +100,36 @@ describe("POLAR mapping, by hand", () => {
         },
         awake: { duration_awake_state_seconds: 1800, duration_short_interruption_seconds: 1200, duration_long_interruption_seconds: 600 },
         other: { duration_unmeasurable_sleep_seconds: 120 },
+        // Stage changes keyed by clock time: 00:30 is after midnight, so on the 11th; wake 1, lighter non-REM 4, deep 5.
+        hypnogram_samples: [
+          { timestamp: "2026-03-10T23:12:00.000000+01:00", level: 1 },
+          { timestamp: "2026-03-10T23:20:00.000000+01:00", level: 4 },
+          { timestamp: "2026-03-11T00:30:00.000000+01:00", level: 5 },
+        ],
       },
-      heart_rate_data: { summary: { avg_hr_bpm: 55, avg_hrv_rmssd: 48 } },
-      respiration_data: { breaths_data: { avg_breaths_per_min: 14.2 } },
+      heart_rate_data: {
+        summary: { avg_hr_bpm: 55, avg_hrv_rmssd: 48 },
+        detailed: {
+          hr_samples: [
+            { timestamp: "2026-03-10T23:15:00.000000+01:00", bpm: 60 },
+            { timestamp: "2026-03-10T23:20:00.000000+01:00", bpm: 58 },
+          ],
+          // The Nightly Recharge's own samples, keyed the same way.
+          hrv_samples_rmssd: [
+            { timestamp: "2026-03-10T23:20:00.000000+01:00", hrv_rmssd: 44 },
+            { timestamp: "2026-03-10T23:25:00.000000+01:00", hrv_rmssd: 51 },
+          ],
+        },
+      },
+      respiration_data: {
+        breaths_data: {
+          avg_breaths_per_min: 14.2,
+          samples: [
+            { timestamp: "2026-03-10T23:20:00.000000+01:00", breaths_per_min: 14.4 },
+            { timestamp: "2026-03-10T23:25:00.000000+01:00", breaths_per_min: 14 },
+          ],
+        },
+      },
       scores: { sleep: 81 },
     });
     expect(second.heart_rate_data).toBeUndefined();
