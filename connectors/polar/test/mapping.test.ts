@@ -29,7 +29,7 @@ describe("POLAR mapping, by hand", () => {
     const [run, ride, yoga] = of("exercises");
     // 18:00 at +60 min, PT10M
     expect(run.metadata).toEqual({
-      summary_id: "aQlC83",
+      summary_id: "475220-20260310T170000Z",
       type: 8,
       upload_type: 1,
       start_time: "2026-03-10T18:00:00.000000+01:00",
@@ -65,7 +65,7 @@ describe("POLAR mapping, by hand", () => {
     // No samples, no zones, no distance: none written.
     expect(yoga).toEqual({
       metadata: {
-        summary_id: "cY0gA1",
+        summary_id: "475220-20260314T180000Z",
         type: 100,
         upload_type: 1,
         start_time: "2026-03-14T19:00:00.000000+01:00",
