@@ -292,13 +292,18 @@ export const PROVIDER_CASES: ProviderCase[] = [
       {
         type: "activity",
         what: "a run with its samples",
-        has: (r, ctx) => id(polarRun(ctx))(r) && r.distance_data.summary.distance_meters === 2012.5 && samples(r, (x) => x.heart_rate_data.detailed?.hr_samples, 10),
+        has: (r, ctx) =>
+          id(polarRun(ctx))(r) && r.distance_data.summary.distance_meters === 2012.5 && samples(r, (x) => x.heart_rate_data.detailed?.hr_samples, 10),
       },
       { type: "sleep", what: "a night", has: (r, ctx) => r.metadata.summary_id === ctx.at("2026-03-11") },
       { type: "daily", what: "a day's steps", has: (r) => r.distance_data.steps === 11240 },
     ],
     pushes: [
-      { what: "a synchronised exercise", send: (ctx) => ctx.example(0), delivers: { type: "activity", what: "that exercise", has: (r, ctx) => id(polarRun(ctx))(r) } },
+      {
+        what: "a synchronised exercise",
+        send: (ctx) => ctx.example(0),
+        delivers: { type: "activity", what: "that exercise", has: (r, ctx) => id(polarRun(ctx))(r) },
+      },
     ],
     forged: { what: "a push signed with another secret", refused: true, send: (ctx) => ctx.example(0, { secret: WRONG }) },
   },
