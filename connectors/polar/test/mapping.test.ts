@@ -151,6 +151,19 @@ describe("POLAR mapping, by hand", () => {
     expect(inStableOrder(run.records)).toEqual(inStableOrder(pull.delivered()));
   }, 120_000);
 
+  it("`tributary connector run --poll` takes the sessions from a recorded exercise transaction (hyphenated, numeric ids; samples by type, zones; committed, then 204): the records the list gave", async () => {
+    const run = await connectorRun(CONNECTOR_DIR, RECORDINGS_DIR, { from: "2026-03-01", to: "2026-03-31", user: AVA, poll: true });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toContain("✓ POLAR: 8 valid records");
+    // The other data types read their windows as before; the activities come from the transaction, the same records.
+    expect(inStableOrder(run.records)).toEqual(inStableOrder(pull.delivered()));
+    expect(run.payloads.find((payload) => payload.type === "activity")!.data!.map((record: any) => record.metadata.summary_id)).toEqual([
+      "475220-20260310T170000Z",
+      "475220-20260312T060000Z",
+      "475220-20260314T180000Z",
+    ]);
+  }, 120_000);
+
   it("the member's physical information → Body: weight, height, resting and maximum heart rate, VO2max, at its last change (UTC)", () => {
     expect(of("physical_info")).toEqual([
       {
