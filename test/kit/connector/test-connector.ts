@@ -9,6 +9,7 @@ import { runHandshakes, sendPush, signPush, type MockFromSpecOptions, type MockP
 import { validateConnector, type ConnectorDefinition } from "@tributary/core/spec";
 import type { DataType } from "@tributary/schemas";
 import { describe, expect, it, onTestFinished } from "vitest";
+import type { ProviderClient } from "@tributary/core/provider-http";
 import { startMockProvider } from "../mock-provider/start-mock.ts";
 import { unanswered } from "./exchanges.ts";
 import { connectToMock, MOCK_CLIENT, type MockConnection } from "./mock-connection.ts";
@@ -77,6 +78,17 @@ export function testConnector(load: ConnectorDefinition | (() => ConnectorDefini
     return user;
   };
 
+  /** A poll of the transaction streams alone (what a poll reads in place of their data types' windows), each transaction committed once mapped. */
+  const pollTransactions = (subject: ConnectorDefinition, provider: ProviderClient, connection: MockConnection) =>
+    pullAndMap(subject, provider, {
+      window: options.window,
+      providerUserId: connection.providerUserId,
+      credentials: connection.credentials,
+      streams: transactional,
+      transactions: true,
+      ...now,
+    });
+
   /** Everything the connector reads for a connected user: its streams over the window, and the pulls its example pushes about the user trigger. */
   const readAll = async (subject: ConnectorDefinition, mock: MockProvider, connection: MockConnection, maxInProcessWaitMs?: number) => {
     const { provider, exchanges } = mockClient(subject, mock, {
@@ -91,16 +103,7 @@ export function testConnector(load: ConnectorDefinition | (() => ConnectorDefini
       );
     if (transactional.length > 0) {
       await sendConnectRequests(subject, provider, connection);
-      pulls.push(
-        await pullAndMap(subject, provider, {
-          window: options.window,
-          providerUserId: connection.providerUserId,
-          credentials: connection.credentials,
-          streams: transactional,
-          transactions: true,
-          ...now,
-        }),
-      );
+      pulls.push(await pollTransactions(subject, provider, connection));
     }
     const pushed = pushPulls.filter((pull) => pull.providerUserId === connection.providerUserId);
     for (const pull of pushed) pulls.push(await runPushPull(subject, provider, pull, { credentials: connection.credentials, ...now }));
@@ -217,15 +220,7 @@ export function testConnector(load: ConnectorDefinition | (() => ConnectorDefini
             const { provider, exchanges } = mockClient(definition, mock, { client, ...(options.transport ? { transport: options.transport } : {}) });
             // Registered with the client as the runtime does after consent: only then are transactions served.
             await sendConnectRequests(definition, provider, connection);
-            const poll = () =>
-              pullAndMap(definition, provider, {
-                window: options.window,
-                providerUserId: connection.providerUserId,
-                credentials: connection.credentials,
-                streams: transactional,
-                transactions: true,
-                ...now,
-              });
+            const poll = () => pollTransactions(definition, provider, connection);
             const first = await poll();
             expect(first.failures()).toEqual([]);
             expect(first.delivered().length, "the fixture user's transaction items").toBeGreaterThan(0);
