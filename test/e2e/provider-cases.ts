@@ -57,6 +57,8 @@ export interface ProviderCase extends StagedProvider {
 const CLIENT_SECRET = "mock-client-secret";
 const WRONG = "not-the-provider-secret";
 const id = (summaryId: string) => (record: any) => record.metadata?.summary_id === summaryId;
+/** Ava's run (18:00 at +60 minutes on the fixtures' 10 March) as POLAR names it: her Polar user and its start in UTC. */
+const polarRun = (ctx: CaseContext) => `475220-${ctx.at("2026-03-10").replaceAll("-", "")}T170000Z`;
 const samples = (record: any, path: (record: any) => unknown[] | undefined, n: number) => (path(record) ?? []).length === n;
 
 /** A Garmin ping whose callbackURL is another host: the user's token must never be sent there. */
@@ -290,12 +292,19 @@ export const PROVIDER_CASES: ProviderCase[] = [
       {
         type: "activity",
         what: "a run with its samples",
-        has: (r) => id("aQlC83")(r) && r.distance_data.summary.distance_meters === 2012.5 && samples(r, (x) => x.heart_rate_data.detailed?.hr_samples, 10),
+        has: (r, ctx) =>
+          id(polarRun(ctx))(r) && r.distance_data.summary.distance_meters === 2012.5 && samples(r, (x) => x.heart_rate_data.detailed?.hr_samples, 10),
       },
       { type: "sleep", what: "a night", has: (r, ctx) => r.metadata.summary_id === ctx.at("2026-03-11") },
       { type: "daily", what: "a day's steps", has: (r) => r.distance_data.steps === 11240 },
     ],
-    pushes: [{ what: "a synchronised exercise", send: (ctx) => ctx.example(0), delivers: { type: "activity", what: "that exercise", has: id("aQlC83") } }],
+    pushes: [
+      {
+        what: "a synchronised exercise",
+        send: (ctx) => ctx.example(0),
+        delivers: { type: "activity", what: "that exercise", has: (r, ctx) => id(polarRun(ctx))(r) },
+      },
+    ],
     forged: { what: "a push signed with another secret", refused: true, send: (ctx) => ctx.example(0, { secret: WRONG }) },
   },
   {

@@ -263,7 +263,8 @@ describe("providers end to end: widget, backfill, pushes, destination", () => {
     timeout: 120_000,
   }, async () => {
     const mock = stage.mocks.POLAR!;
-    const TOM = { account: "475301", login: { username: "tom@example.com", password: "polar-tom" }, exercise: "dT9xQ4" };
+    // Tom's trail run: Polar's id is pushed and fetched; the record is named by his Polar user and its start in UTC (11:00 at −300 minutes).
+    const TOM = { account: "475301", login: { username: "tom@example.com", password: "polar-tom" }, exercise: "dT9xQ4", summaryAt: "T160000Z" };
     const connect = async (referenceId: string, v2 = stage.v2) => {
       const { landed } = await connectThroughWidget("POLAR", referenceId, TOM.login, v2);
       expect(Object.fromEntries(landed.searchParams)).toMatchObject({ status: "success", resource: "POLAR", reference_id: referenceId });
@@ -297,7 +298,11 @@ describe("providers end to end: widget, backfill, pushes, destination", () => {
     );
     expect(push.status).toBe(200);
     expect(JSON.parse(push.body)).toMatchObject({ notifications: 3 });
-    const exercise: Arrives = { type: "activity", what: "the pushed exercise", has: (record) => record.metadata.summary_id === TOM.exercise };
+    const exercise: Arrives = {
+      type: "activity",
+      what: "the pushed exercise",
+      has: (record) => record.metadata.summary_id.startsWith(`${TOM.account}-`) && record.metadata.summary_id.endsWith(TOM.summaryAt),
+    };
     const noContext = {} as CaseContext;
     await Promise.all([
       arrived(first, exercise, noContext, marks.mine),

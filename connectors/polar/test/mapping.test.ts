@@ -29,7 +29,7 @@ describe("POLAR mapping, by hand", () => {
     const [run, ride, yoga] = of("exercises");
     // 18:00 at +60 min, PT10M
     expect(run.metadata).toEqual({
-      summary_id: "aQlC83",
+      summary_id: "475220-20260310T170000Z",
       type: 8,
       upload_type: 1,
       start_time: "2026-03-10T18:00:00.000000+01:00",
@@ -65,7 +65,7 @@ describe("POLAR mapping, by hand", () => {
     // No samples, no zones, no distance: none written.
     expect(yoga).toEqual({
       metadata: {
-        summary_id: "cY0gA1",
+        summary_id: "475220-20260314T180000Z",
         type: 100,
         upload_type: 1,
         start_time: "2026-03-14T19:00:00.000000+01:00",
@@ -176,6 +176,19 @@ describe("POLAR mapping, by hand", () => {
     expect(run.code, run.stderr).toBe(0);
     expect(run.stderr).toContain("✓ POLAR: 8 valid records");
     expect(inStableOrder(run.records)).toEqual(inStableOrder(pull.delivered()));
+  }, 120_000);
+
+  it("`tributary connector run --poll` takes the sessions from a recorded exercise transaction (hyphenated, numeric ids; samples by type, zones; committed, then 204): the records the list gave", async () => {
+    const run = await connectorRun(CONNECTOR_DIR, RECORDINGS_DIR, { from: "2026-03-01", to: "2026-03-31", user: AVA, poll: true });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toContain("✓ POLAR: 8 valid records");
+    // The other data types read their windows as before; the activities come from the transaction, the same records.
+    expect(inStableOrder(run.records)).toEqual(inStableOrder(pull.delivered()));
+    expect(run.payloads.find((payload) => payload.type === "activity")!.data!.map((record: any) => record.metadata.summary_id)).toEqual([
+      "475220-20260310T170000Z",
+      "475220-20260312T060000Z",
+      "475220-20260314T180000Z",
+    ]);
   }, 120_000);
 
   it("the member's physical information → Body: weight, height, resting and maximum heart rate, VO2max, at its last change (UTC)", () => {

@@ -45,7 +45,7 @@ describe("POLAR through its mock", () => {
 
   it("gives Tom only Tom's exercise", async () => {
     const pull = await pullFromMock(definition, { fixtures, user: userOf(TOM), window: MARCH, now });
-    expect(pull.delivered().map((record: any) => record.metadata.summary_id)).toEqual(["dT9xQ4"]);
+    expect(pull.delivered().map((record: any) => record.metadata.summary_id)).toEqual(["475301-20260311T160000Z"]);
   });
 
   it("a refused token cannot be refreshed: the read ends as access revoked at once, with no refresh attempt", async () => {

@@ -101,7 +101,7 @@ describe("POLAR pushes", () => {
     const run = await connectorRun(CONNECTOR_DIR, RECORDINGS_DIR, { pushes: true });
     expect(run.code, run.stderr).toBe(0);
     expect(payloadOutline(run)).toEqual([
-      ["activity", ["aQlC83"]],
+      ["activity", ["475220-20260310T170000Z"]],
       ["body", ["2026-03-12T07:05:00.000000+00:00"]],
     ]);
     expect((run.records[1] as any).measurements_data.measurements[0]).toMatchObject({ weight_kg: 61.4, height_cm: 168 });

@@ -44,9 +44,9 @@ describe("POLAR daily activity across a change of summer time", () => {
   it("sessions, then days (one pull): each day at the offset of its own date", async () => {
     const { read } = await pull(["exercises", "sleep", "activities"]);
     expect((read.delivered() as any[]).filter((r) => r.metadata.summary_id).map((r) => [r.metadata.summary_id, r.metadata.start_time])).toEqual([
-      ["dstFri", "2026-03-27T18:00:00.000000+01:00"],
-      ["dstSat", "2026-03-28T09:30:00.000000+01:00"],
-      ["dstMon", "2026-03-30T18:00:00.000000+02:00"],
+      ["475220-20260327T170000Z", "2026-03-27T18:00:00.000000+01:00"],
+      ["475220-20260328T083000Z", "2026-03-28T09:30:00.000000+01:00"],
+      ["475220-20260330T160000Z", "2026-03-30T18:00:00.000000+02:00"],
     ]);
     expect(dayTimes(read)).toEqual(expected);
     const [saturday] = (read.delivered() as any[]).filter((r) => r.distance_data?.steps === 9100);

@@ -67,8 +67,8 @@ export interface ConnectorReadContext extends Omit<ConnectorMapContext, "stream"
   /** Where stream checkpoints live; without it none is read or kept. */
   cursors?: CursorRepository | undefined;
   /**
-   * A poll: read the data type's transaction streams (what is new since the last commit) where it has
-   * any, instead of its other streams; every other read (backfill, request, reconciliation, a pushed
+   * A poll or a reconciliation: read the data type's transaction streams (what is new since the last
+   * commit) where it has any, instead of its other streams; every other read (backfill, request, a pushed
    * window) reads the other streams only. A transaction is committed when the consumer asks for the slice
    * after its `settle` slice. @default false
    */

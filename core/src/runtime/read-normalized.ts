@@ -20,7 +20,7 @@ export interface ReadNormalizedInput {
   checkpoint?: "use" | "ignore";
   /** A read of what is new (polls, reconciliations): `within.arrived` counts. @default false */
   recent?: boolean;
-  /** Read the transaction streams (polls); the consumer flushes on each `settle` slice. @default false */
+  /** Read the transaction streams (polls, reconciliations); the consumer flushes on each `settle` slice. @default false */
   transactions?: boolean;
   /** Continue interrupted stream reads from their saved positions. */
   resume?: Readonly<Record<string, StreamPosition>>;

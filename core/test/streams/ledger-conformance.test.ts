@@ -6,8 +6,8 @@ import { testConnector } from "@tributary/test-kit/connector";
 const LEDGER_DIR = fileURLToPath(new URL("./ledger", import.meta.url));
 const ledger = () => loadConnectorFile(LEDGER_DIR);
 
-// The transaction tests' connector passes the suite every connector passes. testConnector reads windows (here the
-// list), not transactions: transactions.test.ts and ../runtime/transaction-pull.test.ts poll them.
+// The transaction tests' connector passes the suite every connector passes: windows (the list) and a poll through
+// its transactions; transactions.test.ts and ../runtime/transaction-pull.test.ts test the transactions further.
 testConnector(ledger, {
   fixtures: () => loadMockFixtures(`${LEDGER_DIR}/fixtures`, ledger().spec),
   user: "member-1",

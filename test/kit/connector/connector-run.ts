@@ -11,16 +11,17 @@ export interface ConnectorRun {
 }
 
 /**
- * `tributary connector run <connector> --recorded <dir> --from --to [--user] [--now]` (or `--pushes`: the
+ * `tributary connector run <connector> --recorded <dir> --from --to [--user] [--now] [--poll]` (or `--pushes`: the
  * pulls its example pushes trigger), as an operator runs it, in its own process: what it printed, the
  * payloads checked against the schemas.
  */
 export async function connectorRun(
   connector: string,
   recorded: string,
-  options: { from: string; to: string; user?: string; now?: string } | { pushes: true; user?: string; now?: string },
+  options: { from: string; to: string; user?: string; now?: string; poll?: boolean } | { pushes: true; user?: string; now?: string },
 ): Promise<ConnectorRun> {
   const args = ["connector", "run", connector, "--recorded", recorded, ...("pushes" in options ? ["--pushes"] : ["--from", options.from, "--to", options.to])];
+  if ("poll" in options && options.poll) args.push("--poll");
   if (options.user !== undefined) args.push("--user", options.user);
   if (options.now !== undefined) args.push("--now", options.now);
   const run = spawnCli(args);

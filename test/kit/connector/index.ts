@@ -7,6 +7,8 @@ export {
   mockClient,
   pullAndMap,
   pullFromMock,
+  sendConnectRequests,
+  transactionStreams,
   type MockPull,
   type PullOptions,
   type PullResult,

@@ -144,6 +144,34 @@ export async function pullAndMap(definition: ConnectorDefinition, client: Provid
   return pullResult(records, stats);
 }
 
+/** The names of the spec's transaction streams (`streams.*[].transaction`): what a poll reads in place of their data types' windows. */
+export function transactionStreams(definition: ConnectorDefinition): string[] {
+  return Object.values(definition.spec.streams ?? {}).flatMap((streams) => (streams ?? []).filter((stream) => stream.transaction).map((stream) => stream.name));
+}
+
+/**
+ * The spec's connect requests for a connected user (`auth.lifecycle.connect`: Polar registers the user with
+ * the client, without which it serves no transactions), as the runtime sends them after consent; a 409
+ * (registered already) counts as done.
+ */
+export async function sendConnectRequests(
+  definition: ConnectorDefinition,
+  client: ProviderClient,
+  connection: { providerUserId?: string; credentials?: Credentials; userId?: string },
+): Promise<void> {
+  const auth = definition.spec.auth;
+  const requests = "lifecycle" in auth ? (auth.lifecycle?.connect ?? []) : [];
+  const userId = connection.userId ?? "test-user";
+  const session = client.session({ userId, credentials: connection.credentials, variables: { user_id: userId, provider_user_id: connection.providerUserId } });
+  for (const request of requests) {
+    try {
+      await session.send(request);
+    } catch (error) {
+      if ((error as { details?: { status?: unknown } }).details?.status !== 409) throw error;
+    }
+  }
+}
+
 export interface MockPull extends PullResult {
   mock: MockProvider;
   connection: MockConnection;

@@ -9,10 +9,11 @@ import { runHandshakes, sendPush, signPush, type MockFromSpecOptions, type MockP
 import { validateConnector, type ConnectorDefinition } from "@tributary/core/spec";
 import type { DataType } from "@tributary/schemas";
 import { describe, expect, it, onTestFinished } from "vitest";
+import type { ProviderClient } from "@tributary/core/provider-http";
 import { startMockProvider } from "../mock-provider/start-mock.ts";
 import { unanswered } from "./exchanges.ts";
 import { connectToMock, MOCK_CLIENT, type MockConnection } from "./mock-connection.ts";
-import { mergePulls, mockClient, pullAndMap, pullFromMock, type PullResult, type TransportWrapper } from "./pull.ts";
+import { mergePulls, mockClient, pullAndMap, pullFromMock, sendConnectRequests, transactionStreams, type PullResult, type TransportWrapper } from "./pull.ts";
 import { examplePushPulls, runPushPull } from "./push-pulls.ts";
 import { earlyRetries, neverRetried, spendWindows, withSecondWindows } from "./rate-limit-check.ts";
 
@@ -39,13 +40,15 @@ export interface TestConnectorOptions {
  * valid and compiles; every example maps to a valid record with a natural key, or is the action it
  * declares — and an example push that names data without carrying it (ids, a day, a URL) leads, through
  * the mock, to the pull it triggers and to valid records; a read over the window ends with valid
- * records (through the mock's paging for HTTP streams), every answer one the connector takes; a 401
+ * records (through the mock's paging for HTTP streams), every answer one the connector takes; a poll
+ * through its transaction streams, if any, reads their items and commits each transaction, and the next
+ * poll finds nothing new; a 401
  * leads to exactly one refresh (or, with nothing to refresh, ends as access revoked); a 429 answered the
  * provider's way is waited out as the provider says before the request is made again; the webhook
  * accepts a right signature and refuses a wrong, stale or replayed one; an accepted push is answered the
  * status the spec declares (`webhook.acknowledge`), the one the mock, as the provider, counts delivered;
  * handshakes answer. The reads of the 401 and 429 checks are everything the connector reads for the
- * user: its streams over the window and the pulls its example pushes trigger. A check that cannot apply to the connector is still a test,
+ * user: its streams over the window, a poll of its transaction streams and the pulls its example pushes trigger. A check that cannot apply to the connector is still a test,
  * named "not applicable: <why>", which asserts the why — never a silent pass.
  */
 export function testConnector(load: ConnectorDefinition | (() => ConnectorDefinition), options: TestConnectorOptions): void {
@@ -62,6 +65,8 @@ export function testConnector(load: ConnectorDefinition | (() => ConnectorDefini
     (spec.webhook?.examples?.length ?? 0) > 0;
   const hasStreams = Object.values(spec.streams ?? {}).some((streams) => (streams ?? []).length > 0);
   const pushPulls = examplePushPulls(definition);
+  // What a poll (and a push provider's reconciliation) reads in place of their data types' windows.
+  const transactional = transactionStreams(definition);
   const now = options.now ? { now: options.now } : {};
   const fixtures = async () => {
     if (!options.fixtures) throw new Error(`testConnector(${spec.name}) needs fixtures: its streams make provider requests`);
@@ -72,6 +77,17 @@ export function testConnector(load: ConnectorDefinition | (() => ConnectorDefini
     if (!user) throw new Error(`no fixture user ${String(id ?? "(first)")} for ${spec.name}`);
     return user;
   };
+
+  /** A poll of the transaction streams alone (what a poll reads in place of their data types' windows), each transaction committed once mapped. */
+  const pollTransactions = (subject: ConnectorDefinition, provider: ProviderClient, connection: MockConnection) =>
+    pullAndMap(subject, provider, {
+      window: options.window,
+      providerUserId: connection.providerUserId,
+      credentials: connection.credentials,
+      streams: transactional,
+      transactions: true,
+      ...now,
+    });
 
   /** Everything the connector reads for a connected user: its streams over the window, and the pulls its example pushes about the user trigger. */
   const readAll = async (subject: ConnectorDefinition, mock: MockProvider, connection: MockConnection, maxInProcessWaitMs?: number) => {
@@ -85,6 +101,10 @@ export function testConnector(load: ConnectorDefinition | (() => ConnectorDefini
       pulls.push(
         await pullAndMap(subject, provider, { window: options.window, providerUserId: connection.providerUserId, credentials: connection.credentials, ...now }),
       );
+    if (transactional.length > 0) {
+      await sendConnectRequests(subject, provider, connection);
+      pulls.push(await pollTransactions(subject, provider, connection));
+    }
     const pushed = pushPulls.filter((pull) => pull.providerUserId === connection.providerUserId);
     for (const pull of pushed) pulls.push(await runPushPull(subject, provider, pull, { credentials: connection.credentials, ...now }));
     if (pulls.length === 0)
@@ -188,6 +208,31 @@ export function testConnector(load: ConnectorDefinition | (() => ConnectorDefini
           // A 4xx the response table takes as "nothing here" (WHOOP's 404 for a cycle without recovery) is an answer.
           expect(unanswered(pull.exchanges)).toEqual([]);
         });
+        if (transactional.length === 0) {
+          it("a poll through transactions: not applicable (no transaction stream: polls read the streams' windows)", () => {
+            expect(transactionStreams(definition)).toEqual([]);
+          });
+        } else {
+          it(`a poll through the transaction streams (${transactional.join(", ")}) reads each transaction's items with their parts, commits each, every record valid; the next poll finds nothing new`, async () => {
+            const found = await fixtures();
+            const mock = await startMockProvider(spec, found, { ...options.mockOptions, rateLimits: false });
+            const connection = await connectToMock(mock, userOf(found), client);
+            const { provider, exchanges } = mockClient(definition, mock, { client, ...(options.transport ? { transport: options.transport } : {}) });
+            // Registered with the client as the runtime does after consent: only then are transactions served.
+            await sendConnectRequests(definition, provider, connection);
+            const poll = () => pollTransactions(definition, provider, connection);
+            const first = await poll();
+            expect(first.failures()).toEqual([]);
+            expect(first.delivered().length, "the fixture user's transaction items").toBeGreaterThan(0);
+            expect(mock.transactions.length).toBeGreaterThan(0);
+            expect(mock.transactions.map((transaction) => transaction.state)).toEqual(mock.transactions.map(() => "committed"));
+            const opened = mock.transactions.length;
+            const second = await poll();
+            expect(second.records).toEqual([]);
+            expect(mock.transactions).toHaveLength(opened);
+            expect(unanswered(exchanges)).toEqual([]);
+          });
+        }
       } else {
         it("pull streams: not applicable (none declared: its data arrives by push — the pulls its pushes trigger are read instead)", () => {
           expect(compileConnector(definition).pullTypes).toEqual([]);

@@ -22,6 +22,8 @@ export interface ConnectorPullOptions {
   credentials?: Credentials | undefined;
   /** When the pull is made: windows are clamped to the provider's history as of then. @default now */
   now?: Date | undefined;
+  /** Read as a scheduled poll: data types with transaction streams through them (create, list, items, commit), not their windows. */
+  transactions?: boolean | undefined;
   /** Where the provider is (a mock, a proxy): the spec's http.baseUrl otherwise. */
   baseUrl?: string | undefined;
   clientId?: string | undefined;
@@ -71,7 +73,10 @@ export async function pullConnector(options: ConnectorPullOptions): Promise<Conn
     // One run's cursors: what a stream learned (the member's time zone) reaches the streams after it.
     const cursors = createMemoryCursorRepository();
     for (const [i, dataType] of types.entries()) {
-      const reading = connector.read(dataType, cliReadContext(connection, session, range, options.now, cursors));
+      const reading = connector.read(dataType, {
+        ...cliReadContext(connection, session, range, options.now, cursors),
+        transactions: options.transactions === true,
+      });
       for await (const slice of reading) {
         const reached = slice.position?.step?.end ?? slice.position?.window?.end;
         if (reached !== undefined)

@@ -74,8 +74,13 @@ export function registerConnectorRunCommand(connector: Command): Command {
       "--pushes",
       "instead of the streams over --from/--to, the pulls the connector's webhook examples trigger (a push-only connector's pings): the object or URL each names, or its window",
     )
+    .option(
+      "--poll",
+      "read as a scheduled poll: a data type with a transaction stream through it (create, list, each item, commit), the others over --from/--to",
+    )
     .option("-c, --config <path>", "config whose plugins name the connector (default: the built-in connectors)")
-    .action(async (target: string, options: PullCommandOptions & { recorded: string; now?: string; pushes?: boolean }) => {
+    .action(async (target: string, options: PullCommandOptions & { recorded: string; now?: string; pushes?: boolean; poll?: boolean }) => {
+      if (options.pushes && options.poll) throw usageError("--pushes and --poll are two different reads", "Give one of them.");
       if (options.pushes && (options.from !== undefined || options.to !== undefined)) {
         throw usageError(
           "--pushes replays the windows the example pushes name: --from and --to do not apply",
@@ -112,7 +117,7 @@ export function registerConnectorRunCommand(connector: Command): Command {
         });
         return;
       }
-      await pullAndPrint(found, transport, range, { providerUserId: pull?.user, now });
+      await pullAndPrint(found, transport, range, { providerUserId: pull?.user, now, transactions: options.poll === true });
     });
 }
 

@@ -160,8 +160,9 @@ async function pullOnce(ctx: RuntimeContext, job: Job<PullJobData>, token: strin
       log,
       // Polls ask only for what is new since each stream's checkpoint.
       checkpoint: data.reason === "poll" ? "use" : "ignore",
-      // …and, where the provider keeps a transaction of what is new, take that instead.
-      transactions: data.reason === "poll",
+      // …and, where the provider keeps a transaction of what is new, take that instead — so does the daily
+      // reconciliation of a push provider: what this client has not committed is what its pushes may have missed.
+      transactions: data.reason === "poll" || data.reason === "reconcile",
       // Both ask what is new: a record that reached the provider lately counts, whenever it was recorded.
       recent: data.reason === "poll" || data.reason === "reconcile",
       ...(data.resume && !large ? { resume: saved } : {}),
