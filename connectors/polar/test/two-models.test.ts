@@ -124,6 +124,13 @@ describe("POLAR: a session in either model is one Activity", () => {
     expect(mapped.record.metadata).toMatchObject({ summary_id: "475301-20260312T043000Z", start_time: "2026-03-11T23:30:00.000000-05:00" });
   });
 
+  it("the sport named in detail wins in either spelling: OTHER with WATERSPORTS_WATERSKI is water skiing (132), a name in neither table Other (108)", async () => {
+    const ski = { sport: "OTHER" };
+    expect((await mapOne({ ...listed, ...ski, detailed_sport_info: "WATERSPORTS_WATERSKI" }, AVA)).record.metadata).toMatchObject({ type: 132 });
+    expect((await mapOne({ ...transacted, ...ski, "detailed-sport-info": "WATERSPORTS_WATERSKI" }, AVA)).record.metadata).toMatchObject({ type: 132 });
+    expect((await mapOne({ ...transacted, ...ski, "detailed-sport-info": "NOT_A_POLAR_SPORT" }, AVA)).record.metadata).toMatchObject({ type: 108 });
+  });
+
   it("a session with no start offset cannot be told apart from another: quarantined, naming summary_id", async () => {
     const { "start-time-utc-offset": _none, ...noOffset } = transacted;
     const mapper = createRecordMapper(polar(), { providerUserId: AVA });
