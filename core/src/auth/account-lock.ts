@@ -11,13 +11,16 @@ import type { RedisLock } from "./redis-lock.ts";
  * deregistration) just after a new connection of the same account registered, leaving it with nothing.
  */
 export interface AccountLock {
-  /** Runs `work` holding the account's lock; ERR_AUTH_ACCOUNT_BUSY when another holder keeps it past the wait. */
-  hold<T>(provider: string, providerUserId: string, work: () => Promise<T>): Promise<T>;
+  /**
+   * Runs `work` holding the account's lock; ERR_AUTH_ACCOUNT_BUSY when another holder keeps it past the wait.
+   * `signal` is aborted (ERR_LOCK_LOST) if the lock is lost while `work` runs: it asks nothing more of the provider then.
+   */
+  hold<T>(provider: string, providerUserId: string, work: (signal: AbortSignal) => Promise<T>): Promise<T>;
 }
 
 export interface AccountLockOptions {
   keyPrefix: string;
-  /** How long a holder may take before its lock frees itself (a holder that died). */
+  /** How long the lock of a holder that died stays (a live holder's is renewed while it works). */
   ttlMs: number;
   /** How long a caller waits for the account before it gives up. */
   waitMs: number;
@@ -29,10 +32,13 @@ export function createAccountLock(lock: RedisLock, options: AccountLockOptions):
     async hold(provider, providerUserId, work) {
       // One key per account, hash-tagged so that on Redis Cluster it stays one slot whatever the prefix.
       const key = `${options.keyPrefix}:auth:account:{${provider}:${providerUserId}}`;
-      const outcome = await lock.hold(key, options.ttlMs, options.waitMs, work);
+      const outcome = await lock.hold(key, options.ttlMs, options.waitMs, (lease) => work(lease.signal));
       if (!outcome.held) throw accountBusy(provider, providerUserId, options.waitMs);
       if (!outcome.kept) {
-        options.log.warn({ provider, providerUserId, ttlMs: options.ttlMs }, "an account's lock expired before its connect or disconnect ended");
+        options.log.warn(
+          { provider, providerUserId, ttlMs: options.ttlMs },
+          "an account's lock was lost or not released before its connect or disconnect ended",
+        );
       }
       return outcome.value;
     },
