@@ -1,7 +1,7 @@
 import { ErrorCodes } from "../errors/codes.ts";
 import { TransientError } from "../errors/tributary-error.ts";
 import type { Logger } from "../log/logger.ts";
-import type { RedisLock } from "./redis-lock.ts";
+import type { LockLease, RedisLock } from "./redis-lock.ts";
 
 /**
  * Serializes, per provider account, what decides and does something at the provider for the account as a
@@ -13,9 +13,9 @@ import type { RedisLock } from "./redis-lock.ts";
 export interface AccountLock {
   /**
    * Runs `work` holding the account's lock; ERR_AUTH_ACCOUNT_BUSY when another holder keeps it past the wait.
-   * `signal` is aborted (ERR_LOCK_LOST) if the lock is lost while `work` runs: it asks nothing more of the provider then.
+   * The lease tells `work` whether the lock is still its own (see LockLease): lost, it asks nothing more of the provider.
    */
-  hold<T>(provider: string, providerUserId: string, work: (signal: AbortSignal) => Promise<T>): Promise<T>;
+  hold<T>(provider: string, providerUserId: string, work: (lease: LockLease) => Promise<T>): Promise<T>;
 }
 
 export interface AccountLockOptions {
@@ -32,7 +32,7 @@ export function createAccountLock(lock: RedisLock, options: AccountLockOptions):
     async hold(provider, providerUserId, work) {
       // One key per account, hash-tagged so that on Redis Cluster it stays one slot whatever the prefix.
       const key = `${options.keyPrefix}:auth:account:{${provider}:${providerUserId}}`;
-      const outcome = await lock.hold(key, options.ttlMs, options.waitMs, (lease) => work(lease.signal));
+      const outcome = await lock.hold(key, options.ttlMs, options.waitMs, work);
       if (!outcome.held) throw accountBusy(provider, providerUserId, options.waitMs);
       if (!outcome.kept) {
         options.log.warn(
