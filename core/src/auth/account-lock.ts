@@ -1,7 +1,7 @@
 import { ErrorCodes } from "../errors/codes.ts";
 import { TransientError } from "../errors/tributary-error.ts";
 import type { Logger } from "../log/logger.ts";
-import type { RedisLock } from "./redis-lock.ts";
+import type { LockLease, RedisLock } from "./redis-lock.ts";
 
 /**
  * Serializes, per provider account, what decides and does something at the provider for the account as a
@@ -11,13 +11,16 @@ import type { RedisLock } from "./redis-lock.ts";
  * deregistration) just after a new connection of the same account registered, leaving it with nothing.
  */
 export interface AccountLock {
-  /** Runs `work` holding the account's lock; ERR_AUTH_ACCOUNT_BUSY when another holder keeps it past the wait. */
-  hold<T>(provider: string, providerUserId: string, work: () => Promise<T>): Promise<T>;
+  /**
+   * Runs `work` holding the account's lock; ERR_AUTH_ACCOUNT_BUSY when another holder keeps it past the wait.
+   * The lease tells `work` whether the lock is still its own (see LockLease): lost, it asks nothing more of the provider.
+   */
+  hold<T>(provider: string, providerUserId: string, work: (lease: LockLease) => Promise<T>): Promise<T>;
 }
 
 export interface AccountLockOptions {
   keyPrefix: string;
-  /** How long a holder may take before its lock frees itself (a holder that died). */
+  /** How long the lock of a holder that died stays (a live holder's is renewed while it works). */
   ttlMs: number;
   /** How long a caller waits for the account before it gives up. */
   waitMs: number;
@@ -32,7 +35,10 @@ export function createAccountLock(lock: RedisLock, options: AccountLockOptions):
       const outcome = await lock.hold(key, options.ttlMs, options.waitMs, work);
       if (!outcome.held) throw accountBusy(provider, providerUserId, options.waitMs);
       if (!outcome.kept) {
-        options.log.warn({ provider, providerUserId, ttlMs: options.ttlMs }, "an account's lock expired before its connect or disconnect ended");
+        options.log.warn(
+          { provider, providerUserId, ttlMs: options.ttlMs },
+          "an account's lock was lost or not released before its connect or disconnect ended",
+        );
       }
       return outcome.value;
     },

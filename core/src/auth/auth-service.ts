@@ -53,6 +53,13 @@ export interface AuthServiceOptions {
    * provider, before it fails with ERR_AUTH_ACCOUNT_BUSY. @default 30000
    */
   accountLockWaitMs?: number;
+  /**
+   * How long the refresh lock of a worker that died blocks the connection's refreshes (a live worker's
+   * is renewed while it refreshes). @default twice the token request timeout
+   */
+  refreshLockTtlMs?: number;
+  /** Told when a worker loses a lock (`refresh`, `account`) while it works, for the lost-lock metric. */
+  onLockLost?: (lock: string) => void;
 }
 
 /**
@@ -80,14 +87,15 @@ export interface AuthService {
 const DEFAULT_TOKEN_TIMEOUT_MS = 15_000;
 const DEFAULT_EXPIRY_BUFFER_SECONDS = 300;
 const DEFAULT_ACCOUNT_LOCK_WAIT_MS = 30_000;
-/** A few provider requests (registration, subscription, revocation) at their timeouts, and a transaction. */
+/** A few provider requests (registration, subscription, revocation) at their timeouts, and a transaction; renewed while they run. */
 const ACCOUNT_LOCK_TTL_MS = 5 * 60_000;
 
 export function createAuthService(options: AuthServiceOptions): AuthService {
   const tokenTimeoutMs = options.tokenTimeoutMs ?? DEFAULT_TOKEN_TIMEOUT_MS;
   const keyPrefix = options.keyPrefix ?? "tributary";
   const log = options.log ?? silentLogger();
-  const lock = createRedisLock(options.redis);
+  const lockOptions = { log, ...(options.onLockLost ? { onLost: options.onLockLost } : {}) };
+  const refreshLock = createRedisLock(options.redis, { name: "refresh", ...lockOptions });
   const ctx: AuthContext = {
     store: options.store,
     send: options.send,
@@ -96,7 +104,7 @@ export function createAuthService(options: AuthServiceOptions): AuthService {
     providerAuth: createProviderAuthResolver({ specOf: options.specOf, providers: options.providers, transport: options.transport, tokenTimeoutMs }),
     redirectUri: options.redirectUri,
     sessionTtlSeconds: options.sessionTtlSeconds,
-    accountLock: createAccountLock(lock, {
+    accountLock: createAccountLock(createRedisLock(options.redis, { name: "account", ...lockOptions }), {
       keyPrefix,
       ttlMs: ACCOUNT_LOCK_TTL_MS,
       waitMs: options.accountLockWaitMs ?? DEFAULT_ACCOUNT_LOCK_WAIT_MS,
@@ -130,10 +138,11 @@ export function createAuthService(options: AuthServiceOptions): AuthService {
         };
       },
       store: options.store,
-      lock,
+      lock: refreshLock,
       lockKey: `${keyPrefix}:auth:refresh:${connection.user_id}`,
-      // Twice the token request's timeout: a holder still waiting on the provider never loses the lock.
-      lockTtlMs: 2 * tokenTimeoutMs,
+      // Renewed while the refresh runs; twice the token request's timeout besides, so that a renewal
+      // late behind a busy event loop does not lose it either.
+      lockTtlMs: options.refreshLockTtlMs ?? 2 * tokenTimeoutMs,
       log,
       now: ctx.now,
     });

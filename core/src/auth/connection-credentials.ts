@@ -6,7 +6,7 @@ import type { StateStore } from "../state/index.ts";
 import { applyTokens, tokenVariables } from "./apply-tokens.ts";
 import { authRevoked, tokenRequestFailed } from "./auth-errors.ts";
 import type { Credentials, StoredTokens } from "./credentials.ts";
-import type { RedisLock } from "./redis-lock.ts";
+import type { LockLease, RedisLock } from "./redis-lock.ts";
 import { isExpiring, storedTokensFrom } from "./stored-tokens.ts";
 import type { TokenEndpoint } from "./token-endpoint.ts";
 import { isTokenEndpointError } from "./token-endpoint-error.ts";
@@ -20,7 +20,10 @@ export interface ConnectionCredentialsOptions {
   lock: RedisLock;
   /** One key per connection, shared by every process of the deployment. */
   lockKey: string;
-  /** Longer than a token request may take (its timeout), so a live holder never loses the lock. */
+  /**
+   * How long the lock of a holder that died blocks refreshes. A live holder's lock is renewed every third
+   * of it: only a stall of the process longer than this loses it.
+   */
   lockTtlMs: number;
   log: Logger;
   now: () => number;
@@ -92,7 +95,32 @@ export function createConnectionCredentials(options: ConnectionCredentialsOption
     }
   };
 
-  const spend = async (tokens: StoredTokens & { refresh_token: string }): Promise<StoredTokens> => {
+  /** The tokens another worker stored since `spent` were read, if any: they are the newer ones. */
+  const storedSince = async (spent: StoredTokens): Promise<StoredTokens | undefined> => {
+    const stored = await load();
+    if (stored === undefined || !changed(stored, spent)) return undefined;
+    log.warn({ provider, userId }, "another worker refreshed these tokens while this one did: its tokens are kept, this refresh is dropped");
+    return stored;
+  };
+
+  /**
+   * After the lock was lost (this process stalled past its expiry): another holder may have refreshed
+   * meanwhile. Its tokens, when stored, are the newer ones and stay; ours (`next`, when the provider
+   * answered) are stored only over the very tokens we spent — then no one else stored any, and a rotated
+   * refresh token exists nowhere else. Without either, ERR_LOCK_LOST.
+   */
+  const afterLoss = async (spent: StoredTokens, lost: unknown, next?: StoredTokens): Promise<StoredTokens> => {
+    const newer = await storedSince(spent);
+    if (newer !== undefined) return newer;
+    if (next === undefined) throw lost;
+    log.warn({ provider, userId }, "the refresh lock was lost mid-refresh; no other worker stored tokens meanwhile, so these are stored");
+    await write(next);
+    return next;
+  };
+
+  const spend = async (tokens: StoredTokens & { refresh_token: string }, lease: LockLease): Promise<StoredTokens> => {
+    // A refresh token may be single use: it is spent only while the lock is surely ours (fresh lease).
+    if (!(await lease.confirm())) return afterLoss(tokens, lease.signal.reason);
     const endpoint = method!.tokenEndpoint();
     let response;
     try {
@@ -100,6 +128,11 @@ export function createConnectionCredentials(options: ConnectionCredentialsOption
     } catch (error) {
       if (!isTokenEndpointError(error)) throw error;
       if (error.kind === "refused") {
+        // Refused because another worker spent the token first (one that took the lock this one lost, or
+        // one that lost it to this one and stored what it got): its tokens, not a revocation.
+        if (!(await lease.confirm())) return afterLoss(tokens, lease.signal.reason);
+        const newer = await storedSince(tokens);
+        if (newer !== undefined) return newer;
         await store.markAuthRevoked(userId, error.message);
         log.warn({ provider, userId, status: error.status, providerError: error.providerError }, "token refresh refused: connection marked revoked");
         throw authRevoked(provider, userId, error.message);
@@ -107,6 +140,7 @@ export function createConnectionCredentials(options: ConnectionCredentialsOption
       throw tokenRequestFailed(provider, error, "refresh");
     }
     const next = storedTokensFrom(method!.auth.type as "oauth2" | "oauth2_password", response, options.now(), tokens);
+    if (!(await lease.confirm())) return afterLoss(tokens, lease.signal.reason, next);
     await write(next);
     log.debug({ provider, userId, rotated: next.refresh_token !== tokens.refresh_token }, "tokens refreshed");
     return next;
@@ -115,15 +149,16 @@ export function createConnectionCredentials(options: ConnectionCredentialsOption
   /** True when tokens other than `seen` are in place afterwards. */
   const refreshUnderLock = async (seen: StoredTokens): Promise<boolean> => {
     // Whoever held the lock before may have refreshed already: the stored tokens are read under it.
-    const outcome = await lock.hold(options.lockKey, options.lockTtlMs, LOCK_ROUNDS * (options.lockTtlMs + 1000), async () => {
+    const outcome = await lock.hold(options.lockKey, options.lockTtlMs, LOCK_ROUNDS * (options.lockTtlMs + 1000), async (lease) => {
       const stored = await load();
       if (changed(stored, seen)) return true;
       if (stored?.refresh_token === undefined) return false;
-      cached = await spend({ ...stored, refresh_token: stored.refresh_token });
+      cached = await spend({ ...stored, refresh_token: stored.refresh_token }, lease);
       return true;
     });
     if (outcome.held) {
-      if (!outcome.kept) log.warn({ provider, userId, lockTtlMs: options.lockTtlMs }, "the refresh lock expired before the refresh ended, or was not released");
+      if (!outcome.kept)
+        log.warn({ provider, userId, lockTtlMs: options.lockTtlMs }, "the refresh lock was lost before the refresh ended, or was not released");
       return outcome.value;
     }
     throw new TransientError(

@@ -3,6 +3,7 @@ import type { AuthContext } from "./auth-context.ts";
 import { authMethodFor } from "./auth-methods.ts";
 import type { Credentials, StoredTokens } from "./credentials.ts";
 import { runBestEffort, type ProviderCallResult } from "./lifecycle-requests.ts";
+import type { LockLease } from "./redis-lock.ts";
 
 export interface RevokeReport {
   userId: string;
@@ -29,11 +30,11 @@ export interface RevokeReport {
  * anew, or is stored first and counted. Deactivation and the deauth event are the caller's.
  */
 export async function revokeConnection(ctx: AuthContext, connection: Connection, credentials: Credentials): Promise<RevokeReport> {
-  const disconnect = () => disconnectAtProvider(ctx, connection, credentials);
+  const disconnect = (lease?: LockLease) => disconnectAtProvider(ctx, connection, credentials, lease);
   return connection.provider_user_id === null ? disconnect() : ctx.accountLock.hold(connection.provider, connection.provider_user_id, disconnect);
 }
 
-async function disconnectAtProvider(ctx: AuthContext, connection: Connection, credentials: Credentials): Promise<RevokeReport> {
+async function disconnectAtProvider(ctx: AuthContext, connection: Connection, credentials: Credentials, lease?: LockLease): Promise<RevokeReport> {
   const stillConnected = await otherConnections(ctx, connection);
   if (stillConnected > 0) {
     await ctx.store.setTokens(connection.user_id, null);
@@ -52,6 +53,12 @@ async function disconnectAtProvider(ctx: AuthContext, connection: Connection, cr
     variables: { user_id: connection.user_id, reference_id: connection.reference_id, provider_user_id: connection.provider_user_id },
   };
   const disconnect = auth.type === "none" ? [] : (auth.lifecycle?.disconnect ?? []);
+  // The count above holds only while the account's lock does: once lost, a connect of the account may
+  // have registered since, and deregistering now would leave it with nothing. Its tokens go all the same.
+  if (lease !== undefined && !(await lease.confirm())) {
+    await ctx.store.setTokens(connection.user_id, null);
+    throw lease.signal.reason;
+  }
   const results = await runBestEffort(disconnect, ctx.send, credentials, context, [404]);
   if (auth.type === "oauth2" && auth.revoke !== undefined) results.push(...(await runBestEffort([auth.revoke], ctx.send, credentials, context, [401])));
   await ctx.store.setTokens(connection.user_id, null);

@@ -443,7 +443,7 @@ export const CONFIG_SCHEMA = {
           minimum: 0,
           default: DEFAULT_DELIVERY_POLICY.keepAuditDays,
           description:
-            "Days the audit row of a finished delivery (delivered, dead-lettered, withheld or superseded: the deliveries table) is kept after its last change; older ones are removed by the hourly sweep. Never less than a delivery can still be retried (twice the retry schedule plus a day). 0 keeps them for ever. Default 30.",
+            "Days the audit row of a finished delivery (delivered, dead-lettered, withheld or superseded: the deliveries table; also the failed rows earlier versions wrote) is kept after its last change; older ones are removed by the hourly sweep. Never less than a delivery can still be retried (twice the retry schedule plus a day). 0 keeps them for ever. Default 30.",
         },
       },
     },

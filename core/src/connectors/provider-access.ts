@@ -32,6 +32,8 @@ export interface ProviderAccessOptions {
   retryBackoffMs?: number;
   /** Told of every in-process wait of a provider's requests once it ends (for the wait metric). */
   onWait?: (provider: string, ms: number, reason: ProviderWaitReason) => void;
+  /** Told when a worker loses a refresh or account lock while it works (for the lost-lock metric). */
+  onLockLost?: (lock: string) => void;
 }
 
 /**
@@ -94,6 +96,7 @@ export function createProviderAccess(options: ProviderAccessOptions): ProviderAc
     keyPrefix: options.prefix,
     redirectUri: options.redirectUri,
     log: options.log,
+    ...(options.onLockLost ? { onLockLost: options.onLockLost } : {}),
     send: async (request, credentials, context) => {
       const found = client(options.registry.connector(context.provider));
       if (!found) throw new Error(`${context.provider} has no http section: it makes no provider requests`);

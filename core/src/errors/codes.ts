@@ -69,6 +69,7 @@ export const ErrorCodes = {
   SUBSCRIPTION_CONFLICT: "ERR_SUBSCRIPTION_CONFLICT",
   AUTH_ACCOUNT_BUSY: "ERR_AUTH_ACCOUNT_BUSY",
   PULL_POSITION_TOO_LARGE: "ERR_PULL_POSITION_TOO_LARGE",
+  LOCK_LOST: "ERR_LOCK_LOST",
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];

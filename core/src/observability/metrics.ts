@@ -71,6 +71,12 @@ export function createMetrics() {
       labelNames: ["table"] as const,
       registers: [registry],
     }),
+    locksLost: new Counter({
+      name: "tributary_locks_lost_total",
+      help: "Redis locks lost while their holder worked (it stalled longer than the lock's expiry, another may have taken it; the holder stopped before writing), by lock (refresh: a connection's token refresh; account: a provider account's connect or disconnect).",
+      labelNames: ["lock"] as const,
+      registers: [registry],
+    }),
     freshness: new Gauge({
       name: "tributary_provider_last_data_timestamp_seconds",
       help: "Unix time of the most recent data received from each provider (data freshness).",

@@ -79,6 +79,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     log: options.log,
     ...(options.providerRetryBackoffMs !== undefined ? { retryBackoffMs: options.providerRetryBackoffMs } : {}),
     onWait: (provider, ms, reason) => metrics.providerWaits.inc({ provider, reason, mode: "in_process" }, ms / 1000),
+    onLockLost: (lock) => metrics.locksLost.inc({ lock }),
   });
   const ctx: RuntimeContext = {
     registry: options.registry,

@@ -19,7 +19,7 @@ export function keepAuditDays(ctx: Pick<RuntimeContext, "policy">): number | und
 /**
  * Removes the audit rows of deliveries finished more than the keeping time ago (run with the hourly stale
  * check, once per deployment), a batch at a time: without it the deliveries table grows by a row per payload
- * and destination for ever. Rows of deliveries still being retried are kept whatever their age.
+ * and destination for ever. The "failed" rows earlier versions left go the same way (see the repository).
  */
 export async function pruneDeliveries(ctx: Pick<RuntimeContext, "policy" | "store" | "log" | "metrics">, now = Date.now()): Promise<number> {
   const days = keepAuditDays(ctx);

@@ -12,8 +12,8 @@ export interface DeliveryRepository {
   /** Newest first. */
   listDeliveries(filter?: ListDeliveriesFilter): Promise<Delivery[]>;
   /**
-   * Deletes up to `limit` rows of deliveries that are over (delivered, dead, withheld, superseded) and were
-   * made and last changed before `before`, oldest first; resolves with how many went. One batch per call,
+   * Deletes up to `limit` rows of deliveries made and last changed before `before` (delivered, dead,
+   * withheld, superseded, and the "failed" rows of earlier versions), oldest first; resolves with how many went. One batch per call,
    * so a large table is pruned in short statements rather than one long one.
    */
   pruneDeliveries(filter: { before: Date; limit: number }): Promise<number>;
@@ -42,10 +42,12 @@ const UPSERT = `
   RETURNING ${COLUMNS}`;
 
 /**
- * Rows that say how a delivery ended. "failed" (an attempt failed, the job may still run) is never pruned:
- * the audit trail is what a delivery's re-run after a crash checks before it writes again.
+ * Rows pruned once made and last changed before the keeping time: those that say how a delivery ended, and
+ * "failed" ones, which only earlier versions wrote (an attempt failed; each retry wrote the row again). The
+ * keeping time is never shorter than a delivery can still run, so a "failed" row unchanged that long is of
+ * a delivery that is over without its end recorded: nothing reads it (a re-run looks for "delivered").
  */
-const FINISHED_STATUSES = ["delivered", "dead", "withheld", "superseded"] as const satisfies readonly DeliveryStatus[];
+const PRUNED_STATUSES = ["delivered", "dead", "withheld", "superseded", "failed"] as const satisfies readonly DeliveryStatus[];
 
 function assertStatus(status: string): DeliveryStatus {
   if (!(DELIVERY_STATUSES as readonly string[]).includes(status)) {
@@ -130,7 +132,7 @@ export function createDeliveryRepository(db: Database): DeliveryRepository {
              ORDER BY created_at, id LIMIT $3
            ) RETURNING 1
          ) SELECT count(*)::int AS n FROM pruned`,
-        [before.toISOString(), FINISHED_STATUSES, limit],
+        [before.toISOString(), PRUNED_STATUSES, limit],
       );
       return rows[0]?.n ?? 0;
     },

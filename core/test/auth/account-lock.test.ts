@@ -2,6 +2,7 @@ import type { RequestSpec } from "@tributary/schemas";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AuthServiceOptions } from "../../src/auth/auth-service.ts";
+import type { StateStore } from "../../src/state/index.ts";
 import { buildService, connected, consent, openTestStore, REDIS_URL, type ServiceHarness, type TestStore } from "./support/auth-harness.ts";
 import { startOAuthTestServer, type OAuthTestServer } from "./support/oauth-test-server.ts";
 import { createTestSend } from "./support/test-send.ts";
@@ -42,10 +43,10 @@ describe("connect vs. the last disconnect of a shared provider account", () => {
   /** Called when a caller finds an account's lock held. */
   let onAccountBusy: () => void = () => {};
 
-  const service = (extra: Partial<AuthServiceOptions> = {}): ServiceHarness => {
+  const service = (extra: Partial<AuthServiceOptions> = {}, store: StateStore = db.store): ServiceHarness => {
     const send = createTestSend(() => provider.url);
     return buildService(
-      db.store,
+      store,
       redis,
       { GENERIC: specFor("GENERIC", provider.url, registeringAuth) },
       { GENERIC: { enabled: true, ...CLIENT } },
@@ -145,5 +146,37 @@ describe("connect vs. the last disconnect of a shared provider account", () => {
     }
     expect((await connect(h, "race-3", "app-user-1")).ok).toBe(true);
     expect(await redis.exists(key)).toBe(0);
+  });
+
+  it("a disconnect whose account lock was lost (its process stalled) before deregistering asks nothing of the provider, and drops the tokens", async () => {
+    beforeRequest = async () => {};
+    onAccountBusy = () => {};
+    let lockToLose: string | undefined;
+    // Reading the tokens, just before the provider requests, the disconnect finds its lock expired.
+    const stalling = new Proxy(db.store, {
+      get(target, name) {
+        if (name === "getTokens" && lockToLose !== undefined) {
+          const key = lockToLose;
+          return async (userId: string) => {
+            await redis.del(key);
+            return target.getTokens(userId);
+          };
+        }
+        const value = Reflect.get(target, name, target) as unknown;
+        return typeof value === "function" ? value.bind(target) : value;
+      },
+    });
+    const h = service({}, stalling);
+    const first = connected(await connect(h, "race-4", "app-user-1")).connection.user_id;
+    await db.store.deactivate(first);
+    lockToLose = `${h.keyPrefix}:auth:account:{GENERIC:race-4}`;
+    try {
+      await expect(h.service.revoke(first)).rejects.toMatchObject({ code: "ERR_LOCK_LOST", errorClass: "transient" });
+    } finally {
+      lockToLose = undefined;
+    }
+    expect(provider.registeredUsers.has("race-4")).toBe(true);
+    expect(await db.store.getTokens(first)).toBeUndefined();
+    expect(h.logLines.filter((line) => line.includes("a lock was lost while its holder worked") && line.includes('"lock":"account"'))).toHaveLength(1);
   });
 });

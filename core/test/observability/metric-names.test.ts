@@ -30,6 +30,7 @@ describe("metric names", () => {
       "counter tributary_dead_letters_total",
       "counter tributary_delivery_retries_total",
       "counter tributary_jobs_total",
+      "counter tributary_locks_lost_total",
       "counter tributary_provider_wait_seconds_total",
       "counter tributary_provider_webhooks_total",
       "counter tributary_pruned_rows_total",

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { Queue } from "bullmq";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { requestLimits } from "../../src/api/request-limits.ts";
-import { createRedisLock } from "../../src/auth/redis-lock.ts";
+import { createRedisLock, type LockLease } from "../../src/auth/redis-lock.ts";
 import { createReplayGuard } from "../../src/http/replay-guard.ts";
 import { providerBudget } from "../../src/provider-http/provider-budget.ts";
 import { createDeliveryBodies } from "../../src/queue/delivery-bodies.ts";
@@ -126,9 +126,14 @@ describe("on a Redis Cluster", () => {
   });
 
   it("refresh locks and API request limits (one key each)", async () => {
-    const lock = createRedisLock(redis);
+    const lock = createRedisLock(redis, { name: "test" });
     const key = `${prefix}:auth:refresh:u-1`;
-    expect(await lock.hold(key, 5000, 1000, async () => redis.exists(key))).toEqual({ held: true, value: 1, kept: true });
+    // Work three times the lock's expiry: renewed (one key, one slot) and still this holder's at the end.
+    const work = async (lease: LockLease) => {
+      await new Promise((resolve) => setTimeout(resolve, 900));
+      return [await redis.exists(key), await lease.confirm()];
+    };
+    expect(await lock.hold(key, 300, 1000, work)).toEqual({ held: true, value: [1, true], kept: true });
     expect(await redis.exists(key)).toBe(0);
     expect(await requestLimits(redis, prefix).admit("dev", "u-1", 3)).toMatchObject({ ok: true });
   });

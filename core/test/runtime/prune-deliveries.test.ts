@@ -67,20 +67,25 @@ describe("the hourly sweep prunes finished deliveries", () => {
        FROM generate_series(1, $2::int) AS i`,
       [userId, old],
     );
+    // Failed rows as earlier versions wrote them: one left 10 days ago, one rewritten by a retry just now.
     await store.recordDeliveries([
-      { traceId: "retrying", destination: "webhook", eventType: "daily", userId, status: "failed", attempts: 1 },
+      { traceId: "legacy-failed", destination: "webhook", eventType: "daily", userId, status: "failed", attempts: 1 },
+      { traceId: "failed-recently", destination: "webhook", eventType: "daily", userId, status: "failed", attempts: 1 },
       { traceId: "recent", destination: "webhook", eventType: "daily", userId, status: "delivered", attempts: 1 },
     ]);
-    await store.db.query("UPDATE deliveries SET created_at = now() - interval '10 days', updated_at = now() - interval '10 days' WHERE trace_id = 'retrying'");
+    await store.db.query(
+      "UPDATE deliveries SET created_at = now() - interval '10 days', updated_at = now() - interval '10 days' WHERE trace_id IN ('legacy-failed', 'failed-recently')",
+    );
+    await store.recordDelivery({ traceId: "failed-recently", destination: "webhook", eventType: "daily", userId, status: "failed", attempts: 2 });
 
     const { ctx } = harness.runtime;
     const job = await ctx.queues.pull.add("stale-check", { kind: "stale-check", provider: "*" });
     await waitForIdle(ctx.queues, { timeoutMs: 60_000 });
     const done = await ctx.queues.pull.getJob(job.id!);
-    expect(done?.returnvalue).toMatchObject({ prunedDeliveries: old });
-    expect(batches).toEqual([DELIVERY_PRUNE_BATCH, DELIVERY_PRUNE_BATCH, 345]);
-    expect((await store.listDeliveries({ userId })).map((row) => row.trace_id).sort()).toEqual(["recent", "retrying"]);
-    expect(lines.filter((line) => line.msg === "audit rows of finished deliveries pruned")).toMatchObject([{ pruned: old, keepAuditDays: 5 }]);
-    expect(await ctx.metrics.registry.metrics()).toMatch(new RegExp(`tributary_pruned_rows_total\\{table="deliveries"\\} ${old}\\b`));
+    expect(done?.returnvalue).toMatchObject({ prunedDeliveries: old + 1 });
+    expect(batches).toEqual([DELIVERY_PRUNE_BATCH, DELIVERY_PRUNE_BATCH, 346]);
+    expect((await store.listDeliveries({ userId })).map((row) => row.trace_id).sort()).toEqual(["failed-recently", "recent"]);
+    expect(lines.filter((line) => line.msg === "audit rows of finished deliveries pruned")).toMatchObject([{ pruned: old + 1, keepAuditDays: 5 }]);
+    expect(await ctx.metrics.registry.metrics()).toMatch(new RegExp(`tributary_pruned_rows_total\\{table="deliveries"\\} ${old + 1}\\b`));
   }, 90_000);
 });

@@ -42,6 +42,8 @@ export interface OAuthTestServer {
   consent: "approve" | "deny";
   /** Held before answering a refresh, to widen races. */
   refreshDelayMs: number;
+  /** Awaited when a refresh request arrives, before its refresh token is looked at (and spent): a test holds one there. */
+  beforeRefresh: (() => Promise<void>) | undefined;
   /** Answer the next token requests with this status (e.g. 503), once each. */
   failNext: number[];
   tokenCalls: TokenCall[];
@@ -83,6 +85,7 @@ export async function startOAuthTestServer(options: OAuthTestServerOptions): Pro
     account: { userId: "account-1" },
     consent: "approve",
     refreshDelayMs: options.refreshDelayMs ?? 0,
+    beforeRefresh: undefined,
     failNext: [],
     tokenCalls: [],
     apiCalls: [],
@@ -222,6 +225,7 @@ export async function startOAuthTestServer(options: OAuthTestServerOptions): Pro
       return answer(reply, issue(grant.userId, grant.scope, true), grantType, grant.userId);
     }
     if (grantType === "refresh_token") {
+      await server.beforeRefresh?.();
       if (server.refreshDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, server.refreshDelayMs));
       const current = refreshTokens.get(params.refresh_token ?? "");
       if (current === undefined || !current.valid) {

@@ -62,14 +62,15 @@ export function deliveryTests(ctx: SuiteContext): void {
       expect(await store.listDeliveries({ traceId, destination: "s3", limit: 1 })).toHaveLength(1);
     });
 
-    it("pruning deletes finished rows made and last changed before the given time, oldest first, one batch per call", async () => {
+    it("pruning deletes finished rows and earlier versions' failed rows made and last changed before the given time, oldest first, one batch per call", async () => {
       const base = { destination: unique("dest"), eventType: "daily", userId: randomUUID(), attempts: 1 };
       const traces = {
         delivered: unique("trace"),
         dead: unique("trace"),
         withheld: unique("trace"),
         superseded: unique("trace"),
-        retrying: unique("trace"),
+        legacyFailed: unique("trace"),
+        recentlyFailed: unique("trace"),
         recent: unique("trace"),
         replayed: unique("trace"),
       };
@@ -78,13 +79,15 @@ export function deliveryTests(ctx: SuiteContext): void {
         { ...base, traceId: traces.dead, status: "dead" },
         { ...base, traceId: traces.withheld, status: "withheld" },
         { ...base, traceId: traces.superseded, status: "superseded" },
-        { ...base, traceId: traces.retrying, status: "failed" },
+        // What earlier versions wrote for a failed attempt (a retry wrote the row again).
+        { ...base, traceId: traces.legacyFailed, status: "failed" },
+        { ...base, traceId: traces.recentlyFailed, status: "failed" },
         { ...base, traceId: traces.recent, status: "delivered" },
         { ...base, traceId: traces.replayed, status: "dead" },
       ]);
       // Made 50 days ago, in this order (a day apart), and unchanged since — but for the recent row, and for
-      // the dead letter replayed today (made long ago, changed now).
-      const aged = [traces.delivered, traces.dead, traces.withheld, traces.superseded, traces.retrying, traces.replayed];
+      // the dead letter replayed today (made long ago, changed now) and the failed row rewritten today.
+      const aged = [traces.delivered, traces.dead, traces.withheld, traces.superseded, traces.legacyFailed, traces.replayed, traces.recentlyFailed];
       for (const [i, traceId] of aged.entries()) {
         await ctx.db.query(
           `UPDATE deliveries SET created_at = now() - make_interval(days => ${50 - i}), updated_at = now() - make_interval(days => ${50 - i}) WHERE trace_id = $1`,
@@ -92,16 +95,18 @@ export function deliveryTests(ctx: SuiteContext): void {
         );
       }
       await store.recordDelivery({ ...base, traceId: traces.replayed, status: "delivered", attempts: 2 });
+      await store.recordDelivery({ ...base, traceId: traces.recentlyFailed, status: "failed", attempts: 2 });
       const left = async () => (await store.listDeliveries({ destination: base.destination })).map((row) => row.trace_id).sort();
 
       const before = new Date(Date.now() - 40 * 86_400_000);
       expect(await store.pruneDeliveries({ before, limit: 2 })).toBe(2);
       // The two oldest went first.
-      expect(await left()).toEqual([traces.withheld, traces.superseded, traces.retrying, traces.recent, traces.replayed].sort());
+      expect(await left()).toEqual([traces.withheld, traces.superseded, traces.legacyFailed, traces.recent, traces.replayed, traces.recentlyFailed].sort());
       expect(await store.pruneDeliveries({ before, limit: 2 })).toBe(2);
+      expect(await store.pruneDeliveries({ before, limit: 2 })).toBe(1);
       expect(await store.pruneDeliveries({ before, limit: 2 })).toBe(0);
-      // A delivery still being retried, one made recently and one changed recently stay.
-      expect(await left()).toEqual([traces.retrying, traces.recent, traces.replayed].sort());
+      // Rows made recently and rows changed recently stay, a failed one too.
+      expect(await left()).toEqual([traces.recent, traces.replayed, traces.recentlyFailed].sort());
       await expect(store.pruneDeliveries({ before, limit: 0 })).rejects.toMatchObject({ code: "ERR_STATE_INVALID_ARGUMENT" });
     });
 
