@@ -15,7 +15,7 @@ import { startLocalReceiver, type LocalReceiver, type ReceivedPayload } from "@t
 import { silentLogger } from "@tributary/core/log";
 import { createPluginRegistry } from "@tributary/core/registry";
 import { waitForIdle } from "@tributary/core/runtime";
-import { deauthorizeUser, pauseUser, requestData } from "@tributary/core/services";
+import { deauthorizeUser, enqueueDataRequest, pauseUser, prepareDataRequest, requestData } from "@tributary/core/services";
 import { startTestRuntime, type RuntimeHarness } from "@tributary/test-kit";
 import { until } from "../../../test/kit/until.ts";
 
@@ -272,6 +272,19 @@ describe("large requests: the app receives exactly expected_payloads payloads un
     expect(count.expected).toBe(PART_DAYS.length);
     expect(count.distinct).toBe(count.expected);
     expect(count.withRecords).toEqual([]);
+  }, 120_000);
+
+  it("a user paused before the large request's pull runs: the app is told that no payload follows", async () => {
+    const userId = await newMember();
+    // Checked and accepted, then paused before the pull is even queued.
+    const prepared = await prepareDataRequest(ctx(), { userId, dataType: "daily", start: "2026-03-01", end: "2026-04-09" });
+    await pauseUser(ctx(), userId);
+    const request = await enqueueDataRequest(ctx(), prepared);
+    await settled();
+
+    const received = ofUser(userId);
+    expect(received.map((entry) => entry.payload.type)).toEqual(["large_request_processing", "large_request_sending"]);
+    expect(countOf(received, request.reference)).toMatchObject({ expected: 0, distinct: 0 });
   }, 120_000);
 
   it("a chunk delivered twice (the receiver's answer lost, the delivery retried) is one payload by its trace id", async () => {
