@@ -1,16 +1,7 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import webhookPlugin from "@tributary/destination-webhook";
-import {
-  defineConnector,
-  ErrorCodes,
-  payloadRecords,
-  TransientError,
-  UserError,
-  type Delivery,
-  type Destination,
-  type ProviderRecord,
-} from "@tributary/core/contracts";
+import { defineConnector, ErrorCodes, payloadRecords, TransientError, UserError, type Delivery, type Destination } from "@tributary/core/contracts";
 import { startLocalReceiver, type LocalReceiver, type ReceivedPayload } from "@tributary/core/demo";
 import { silentLogger } from "@tributary/core/log";
 import { createPluginRegistry } from "@tributary/core/registry";
@@ -18,6 +9,7 @@ import { waitForIdle } from "@tributary/core/runtime";
 import { deauthorizeUser, enqueueDataRequest, pauseUser, prepareDataRequest, requestData } from "@tributary/core/services";
 import { startTestRuntime, type RuntimeHarness } from "@tributary/test-kit";
 import { until } from "../../../test/kit/until.ts";
+import { dayPart, daysInPartsSpec } from "./days-in-parts.ts";
 
 /**
  * What an application written for Terra does with a large request (`large_request_processing`, then
@@ -33,14 +25,6 @@ const DAY_MS = 86_400_000;
 const PART_DAYS = ["2026-03-10", "2026-03-11", "2026-03-12"];
 const SHORT_DAY = PART_DAYS[0]!;
 
-/** A 15-minute part of a day: its own id, its MET sample. */
-const part = (day: string, i: number, met: number): ProviderRecord => ({
-  id: `${day}-epoch-${i}`,
-  day,
-  at: new Date(Date.parse(`${day}T00:00:00Z`) + i * 900_000).toISOString(),
-  met,
-});
-
 /** How the provider behaves for one member (their provider user id): each test has its own. */
 interface Member {
   /** Held after the large read's parts until released (a deauth mid-read). */
@@ -55,35 +39,16 @@ const members = new Map<string, Member>();
  * PART_DAYS, a short read the 26th part of SHORT_DAY — a newer version of a day a large request counted.
  */
 const partsConnector = defineConnector({
-  spec: {
-    name: "COUNTED",
-    displayName: "Counted",
-    dataTypes: ["daily"],
-    auth: { type: "none" },
-    streams: { daily: [{ name: "epochs", id: "/id" }] },
-    mappings: {
-      daily: {
-        merge: { part: "/id" },
-        template: {
-          metadata: {
-            start_time: { path: "/day", time: { format: "date" }, required: true },
-            end_time: { path: "/day", time: { format: "date", add: 86400 } },
-            upload_type: 1,
-          },
-          MET_data: { MET_samples: [{ timestamp: { path: "/at", time: { format: "datetime" } }, level: { path: "/met" } }] },
-        },
-      },
-    },
-  },
+  spec: daysInPartsSpec("COUNTED"),
   hooks: {
     read: {
       epochs: async function* ({ window, connection }) {
         const member = members.get(connection.providerUserId ?? "") ?? {};
         if (window.end.getTime() - window.start.getTime() <= 28 * DAY_MS) {
-          yield part(SHORT_DAY, 25, 9);
+          yield dayPart(SHORT_DAY, 25, 9);
           return;
         }
-        for (const day of PART_DAYS) for (let i = 0; i < 25; i++) yield part(day, i, 1);
+        for (const day of PART_DAYS) for (let i = 0; i < 25; i++) yield dayPart(day, i, 1);
         if (member.failAfterParts) {
           throw new UserError(ErrorCodes.PROVIDER_BAD_RESPONSE, "the provider refuses the rest of this history", { hint: "test" });
         }
