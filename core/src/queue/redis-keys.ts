@@ -13,7 +13,8 @@ import { isCluster, type RedisClient } from "./redis-client.ts";
  * - each rate budget: `<prefix>:budget:{<PROVIDER>[:<clientId>]}…`, per-user windows and blocks included
  *   (one acquire checks the client's and the user's windows at once);
  * - the versions of a user's merged records: `<prefix>:parts:{<userId>}:…` (a delivery compares the version
- *   published with the one its destination got, and takes the record's write lock, at once).
+ *   published with the one its destination got, and takes the record's write lock, at once);
+ * - the payloads a large request counted, per user and destination: `<prefix>:counted:{<userId>}:…`.
  *
  * Every other key is only ever used alone (refresh locks, replay claims, API limits, the CSRF key, sweep
  * watermarks) and needs no tag. The same names are used on a single Redis, where tags cost nothing: one key
@@ -43,6 +44,16 @@ export function budgetKeyBase(prefix: string, provider: string, clientId?: unkno
 export function mergedRecordKeys(prefix: string, userId: string, record: string, destination: string) {
   const base = `${prefix}:parts:${hashTagged(userId)}:${record}`;
   return { published: `${base}:published`, delivered: `${base}:delivered:${destination}`, writing: `${base}:writing:${destination}` };
+}
+
+/**
+ * The payloads a large request's announcement counted that one destination has not yet received (a hash:
+ * trace id → what a stand-in needs), and those being written to it now (a sorted set: trace id → deadline).
+ * Tagged by user like the merged-record keys; each is used alone.
+ */
+export function countedPayloadKeys(prefix: string, userId: string, destination: string) {
+  const base = `${prefix}:counted:${hashTagged(userId)}:${destination}`;
+  return { owed: `${base}:owed`, writing: `${base}:writing` };
 }
 
 /** The cluster slot of a key (0–16383). */

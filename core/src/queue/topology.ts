@@ -167,6 +167,11 @@ export interface DeliverJobData {
   eraseOnly?: boolean;
   /** The payload is one merged record (a day in parts) at this version: an older one is never written after it. */
   merged?: MergedRecordRef;
+  /**
+   * Counted by a large request's `large_request_sending` (the announcement included): the app gets it in
+   * every case — at a merged record's newest version, or without records once its user is gone or paused.
+   */
+  counted?: boolean;
 }
 
 /** A merged record (its data type and natural key) at one version of its parts. */

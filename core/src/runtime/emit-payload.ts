@@ -26,6 +26,8 @@ export interface EmitOptions {
   delayMs?: number;
   /** The payload is one merged record at this version (see `merged-record-versions.ts`). */
   merged?: DeliverJobData["merged"];
+  /** A large request's announcement or one of the payloads it counted (see `counted-payloads.ts`). */
+  counted?: boolean;
 }
 
 /** A payload already serialized: its bytes, and the two facts routing needs from it. */
@@ -98,6 +100,7 @@ export async function enqueueDeliveries(ctx: EmitContext, stored: StoredPayload)
         ...(stored.userId ? { userId: stored.userId } : {}),
         ...(options.eraseUser ? { eraseUser: options.eraseUser } : {}),
         ...(options.merged && subscribed ? { merged: options.merged } : {}),
+        ...(options.counted && subscribed ? { counted: true } : {}),
       };
       const opts: JobsOptions = {
         jobId: jobId(options.traceId, name),

@@ -1,9 +1,18 @@
 import type { Job } from "bullmq";
 import { ErrorCodes } from "../errors/codes.ts";
 import { isTributaryError, operatorMessage } from "../errors/tributary-error.ts";
-import { deliverQueueName, Queues, type DeadDeliveryData, type DeliverJobData, type IngestJobData, type PullQueueJobData } from "../queue/topology.ts";
+import {
+  deliverQueueName,
+  Queues,
+  type DeadDeliveryData,
+  type DeliverJobData,
+  type IngestJobData,
+  type PullJobData,
+  type PullQueueJobData,
+} from "../queue/topology.ts";
 import { redactSecrets, type SecretPolicy } from "../redaction/index.ts";
 import { deliveryBodies } from "./delivery-bodies.ts";
+import { endFailedLargeRequest } from "./large-request-end.ts";
 import type { RuntimeContext } from "./runtime-context.ts";
 import { providerSecretPolicy } from "./secret-policy.ts";
 
@@ -93,6 +102,8 @@ export async function deadLetterFailedJob(ctx: RuntimeContext, job: Job, error?:
     });
     await release();
   }
+  // A large request's app is told nothing follows (once: a repeat finds that answer stored or delivered).
+  if (queue === Queues.pull) await endFailedLargeRequest(ctx, job.data as Partial<PullJobData>);
   if (id === undefined) return "already_dead_lettered";
   ctx.metrics.deadLetters.inc({ queue, destination: destination ?? "" });
   ctx.log.error(

@@ -1,8 +1,9 @@
 import type { DataType } from "@tributary/schemas";
 import type { StandardRecord } from "../contracts/data-types.ts";
+import type { MergedRecordRef } from "../queue/topology.ts";
 import type { Connection } from "../state/index.ts";
 import { enqueueDeliveries, storePayload, type StoredPayload } from "./emit-payload.ts";
-import { serializedDataPayload } from "./envelope.ts";
+import { serializedDataPayload, type TerraUserObject } from "./envelope.ts";
 import { claimPublication } from "./merged-record-versions.ts";
 import { foldRecordParts } from "./record-parts.ts";
 import type { RuntimeContext } from "./runtime-context.ts";
@@ -86,25 +87,42 @@ async function storeMergedRecord(
   how: MergedPublication,
   options: MergedPublishOptions,
 ): Promise<{ record: StandardRecord; stored: StoredPayload } | undefined> {
-  const kept = await ctx.store.readRecordParts(user.user_id, dataType, key);
-  if (!kept) return undefined; // the connection went inactive meanwhile: its parts are gone with it
-  const merged = { dataType, key, version: kept.version };
+  const current = await currentMergedRecord(ctx, user.user_id, dataType, key, toTerraUser(user));
+  if (!current) return undefined; // the connection went inactive meanwhile: its parts are gone with it
+  const { merged, record, body } = current;
   const orderingTimestamp = await claimPublication(ctx, user.user_id, merged, options.notBefore?.());
   if (orderingTimestamp === undefined) return undefined;
   const seed = options.hold && how.reference !== undefined ? how.reference : user.user_id;
-  const record = foldRecordParts(kept.parts);
-  const body = serializedDataPayload(dataType, toTerraUser(user), [JSON.stringify(record)]);
   const stored = await storePayload(
     ctx,
     { type: dataType, userId: user.user_id, body },
     {
-      traceId: deterministicTraceId(seed, dataType, key, kept.version),
+      traceId: deterministicTraceId(seed, dataType, key, merged.version),
       priority: how.priority,
       developer: user.developer_id,
       orderingTimestamp,
       merged,
+      // Held for a large request's announcement, which counts it.
+      ...(options.hold ? { counted: true } : {}),
       ...(how.reference !== undefined ? { reference: how.reference } : {}),
     },
   );
   return { record, stored };
+}
+
+/**
+ * A merged record as its kept parts are now: the record, its payload (alone, with `user`) and its version;
+ * undefined when no part is kept (the connection went inactive, or they were pruned).
+ */
+export async function currentMergedRecord(
+  ctx: Pick<RuntimeContext, "store">,
+  userId: string,
+  dataType: string,
+  key: string,
+  user: TerraUserObject,
+): Promise<{ merged: MergedRecordRef; record: StandardRecord; body: string } | undefined> {
+  const kept = await ctx.store.readRecordParts(userId, dataType, key);
+  if (!kept) return undefined;
+  const record = foldRecordParts(kept.parts);
+  return { merged: { dataType, key, version: kept.version }, record, body: serializedDataPayload(dataType, user, [JSON.stringify(record)]) };
 }

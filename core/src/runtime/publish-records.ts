@@ -2,7 +2,9 @@ import type { DataType } from "@tributary/schemas";
 import type { StandardRecord } from "../contracts/data-types.ts";
 import type { Logger } from "../log/logger.ts";
 import type { Connection } from "../state/index.ts";
-import { emitPayload, enqueueDeliveries, storePayload, type StoredPayload } from "./emit-payload.ts";
+import { dropStoredPayloads, oweCountedPayloads } from "./counted-payloads.ts";
+import { enqueueDeliveries, storePayload, type StoredPayload } from "./emit-payload.ts";
+import { largeRequestSendingTraceId } from "./large-request-end.ts";
 import { createPayloadPacker, lifecyclePayload, serializedDataPayload } from "./envelope.ts";
 import type { Normalized } from "./normalize.ts";
 import { quarantineRejected } from "./quarantine-rejected.ts";
@@ -116,7 +118,11 @@ export function openPublishStream(ctx: RuntimeContext, options: PublishOptions):
   const send = async (texts: string[]) => {
     const body = serializedDataPayload(dataType, terraUser, texts);
     const index = payloads++;
-    const stored = await storePayload(ctx, { type: dataType, userId: user.user_id, body }, { traceId: traceIdOf(index), ...common });
+    const stored = await storePayload(
+      ctx,
+      { type: dataType, userId: user.user_id, body },
+      { traceId: traceIdOf(index), ...common, ...(options.large ? { counted: true } : {}) },
+    );
     if (options.large) chunks.push(stored);
     else await enqueueDeliveries(ctx, { ...stored, orderingTimestamp: nextOrdering() });
   };
@@ -132,6 +138,39 @@ export function openPublishStream(ctx: RuntimeContext, options: PublishOptions):
     }
     merged.note(user, dataType, byKey.keys(), { priority: options.priority, ...(options.reference !== undefined ? { reference: options.reference } : {}) });
     return out.filter((entry): entry is StandardRecord => typeof entry !== "string");
+  };
+
+  /**
+   * The announcement, then what it counts. A user disconnected while the request read gets neither: its
+   * deauth ends the request (and is the last payload about it). What it counts is noted as owed first, so
+   * the app gets every one of them, whatever happens to the user or the records meanwhile.
+   */
+  const announce = async (held: StoredPayload[], announcedAt: number) => {
+    // At the ordering timestamps their claims gave (held merged records): after every earlier version's, and the announcement's.
+    const counted = [...chunks.map((chunk) => ({ ...chunk, orderingTimestamp: nextOrdering() })), ...held];
+    if (!(await ctx.store.getConnection(user.user_id))?.active) {
+      await dropStoredPayloads(ctx, counted);
+      log.info({ reference: options.reference }, "large request not announced: its user disconnected while it was read");
+      return;
+    }
+    const expected = counted.length;
+    const payload = lifecyclePayload("large_request_sending", {
+      user: terraUser,
+      reference: options.reference,
+      expected_payloads: expected,
+      message: `Large request: sending ${expected} payloads of ${dataType} data`,
+    });
+    const announcement = await storePayload(
+      ctx,
+      { type: payload.type, userId: user.user_id, body: JSON.stringify(payload) },
+      // Named after the reference like the chunks, so a re-run of the request's pull is dropped (or
+      // re-delivered) as a whole: announcement and chunks together.
+      { traceId: largeRequestSendingTraceId(options.reference ?? options.traceSeed), orderingTimestamp: announcedAt, counted: true, ...common },
+    );
+    if (options.reference !== undefined) {
+      await oweCountedPayloads(ctx, { userId: user.user_id, reference: options.reference, user: terraUser }, [announcement, ...counted]);
+    }
+    for (const stored of [announcement, ...counted]) await enqueueDeliveries(ctx, stored);
   };
 
   return {
@@ -162,24 +201,7 @@ export function openPublishStream(ctx: RuntimeContext, options: PublishOptions):
       const held = await publishMerged(options.large ? { hold: true, notBefore: nextOrdering } : {});
       const rest = packer.rest();
       if (rest.length > 0 || (payloads === 0 && options.emitEmpty && dataType !== "athlete")) await send(rest);
-      if (options.large) {
-        const expected = chunks.length + held.length;
-        await emitPayload(
-          ctx,
-          lifecyclePayload("large_request_sending", {
-            user: terraUser,
-            reference: options.reference,
-            expected_payloads: expected,
-            message: `Large request: sending ${expected} payloads of ${dataType} data`,
-          }),
-          // Named after the reference like the chunks, so a re-run of the request's pull is dropped (or
-          // re-delivered) as a whole: announcement and chunks together.
-          { traceId: deterministicTraceId(options.reference ?? options.traceSeed, "large_request_sending"), orderingTimestamp: announcedAt, ...common },
-        );
-        for (const chunk of chunks) await enqueueDeliveries(ctx, { ...chunk, orderingTimestamp: nextOrdering() });
-        // At the ordering timestamps their claims gave: after every earlier version's, and the announcement's.
-        for (const record of held) await enqueueDeliveries(ctx, record);
-      }
+      if (options.large) await announce(held, announcedAt);
       await noteNewestData(ctx, user, newest);
       return { records, quarantined, payloads };
     },

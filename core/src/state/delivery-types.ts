@@ -1,5 +1,6 @@
 /**
- * `withheld`: a data payload not sent because its user disconnected (deauth) before it could be delivered.
+ * `withheld`: a data payload not sent because its user disconnected (deauth) or was paused before it could be
+ *   delivered (a chunk a large request counted then goes without its records, so the app's count closes).
  * `superseded`: a merged record (parts of a day) not sent because a newer version of it was published.
  */
 export type DeliveryStatus = "delivered" | "failed" | "dead" | "withheld" | "superseded";

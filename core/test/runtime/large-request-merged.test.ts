@@ -1,53 +1,27 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { defineConnector, type ProviderRecord } from "@tributary/core/contracts";
+import { defineConnector } from "@tributary/core/contracts";
 import { createPluginRegistry } from "@tributary/core/registry";
 import { waitForIdle } from "@tributary/core/runtime";
 import { requestData } from "@tributary/core/services";
 import { until } from "../../../test/kit/until.ts";
+import { dayPart, daysInPartsSpec } from "./days-in-parts.ts";
 import { receivedFor, startPipeline, type Pipeline } from "./pipeline.ts";
 
 const DAY = "2026-03-10";
-/** A 15-minute part of the day: its own id, its MET sample. */
-const part = (i: number, met: number): ProviderRecord => ({
-  id: `epoch-${i}`,
-  day: DAY,
-  at: new Date(Date.parse(`${DAY}T00:00:00Z`) + i * 900_000).toISOString(),
-  met,
-});
-
 /**
  * A large request's read is held after its first slice (the day's first 25 parts) until the test lets it
  * go; a short request meanwhile brings the day's 26th part, a newer version of the same merged day.
  */
 function partsConnector(gate: Promise<void>) {
   return defineConnector({
-    spec: {
-      name: "PARTS",
-      displayName: "Parts",
-      dataTypes: ["daily"],
-      auth: { type: "none" },
-      streams: { daily: [{ name: "epochs", id: "/id" }] },
-      mappings: {
-        daily: {
-          merge: { part: "/id" },
-          template: {
-            metadata: {
-              start_time: { path: "/day", time: { format: "date" }, required: true },
-              end_time: { path: "/day", time: { format: "date", add: 86400 } },
-              upload_type: 1,
-            },
-            MET_data: { MET_samples: [{ timestamp: { path: "/at", time: { format: "datetime" } }, level: { path: "/met" } }] },
-          },
-        },
-      },
-    },
+    spec: daysInPartsSpec("PARTS"),
     hooks: {
       read: {
         epochs: async function* ({ window }) {
           if (window.end.getTime() - window.start.getTime() > 28 * 86_400_000) {
-            for (let i = 0; i < 25; i++) yield part(i, 1);
+            for (let i = 0; i < 25; i++) yield dayPart(DAY, i, 1);
             await gate;
-          } else yield part(25, 9);
+          } else yield dayPart(DAY, 25, 9);
         },
       },
     },

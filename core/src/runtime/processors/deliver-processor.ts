@@ -2,7 +2,7 @@ import { withTimeout } from "../../util/with-timeout.ts";
 import { DelayedError, UnrecoverableError, type Job } from "bullmq";
 import { ErrorCodes } from "../../errors/codes.ts";
 import { errorClassOf, operatorMessage, TransientError, UserError } from "../../errors/tributary-error.ts";
-import type { DeliverJobData } from "../../queue/topology.ts";
+import type { DeliverJobData, MergedRecordRef } from "../../queue/topology.ts";
 import { recordDeliveryOutcome } from "../delivery-audit.ts";
 import type { RuntimeContext } from "../runtime-context.ts";
 import type { Delivery, DeliveryPayload } from "../../contracts/destination.ts";
@@ -11,7 +11,10 @@ import { isUserInactive } from "../inactive-users.ts";
 import { deliveryBodies } from "../delivery-bodies.ts";
 import { unrecoverableIfUserError } from "./unrecoverable.ts";
 import { deferJob } from "../defer-job.ts";
-import { takeWriteTurn, type WriteTurn } from "../merged-record-versions.ts";
+import { claimPublication, takeWriteTurn, type WriteTurn } from "../merged-record-versions.ts";
+import { currentMergedRecord } from "../merged-records.ts";
+import { answerOwedPayloads, countedPayloads, standInBody } from "../counted-payloads.ts";
+import type { TerraUserObject } from "../envelope.ts";
 
 /**
  * Deliver one payload to one destination. A user-class error (bad credentials, wrong URL) ends the job
@@ -34,6 +37,15 @@ export async function processDelivery(ctx: RuntimeContext, job: Job<DeliverJobDa
   const releaseStored = () => (stored ? deliveryBodies(ctx).release(stored, data.destination) : Promise.resolve());
   const { eventType, userId } = data;
   const audit = { traceId: data.traceId, destination: data.destination, eventType, userId, reference: data.reference };
+  // A payload a large request counted: its write is noted while under way (a deauth waits for it), and the
+  // destination no longer owes it once it is made.
+  const counted = data.counted && userId && !data.eraseOnly ? countedPayloads(ctx) : undefined;
+  let writing = false;
+  let orderingTimestamp = data.orderingTimestamp;
+  const replaceBody = (text: string) => {
+    body = Buffer.from(text);
+    parsed = undefined;
+  };
   try {
     const active = ctx.destinations.get(data.destination);
     if (!active) {
@@ -56,32 +68,71 @@ export async function processDelivery(ctx: RuntimeContext, job: Job<DeliverJobDa
             hint: "Deliver jobs are made by Tributary, their payloads stored apart (bodyRef): replay dead letters rather than adding deliver jobs by hand.",
           });
     }
-    if (!data.eraseUser && !data.eraseOnly && userId && isDataType(eventType) && (await isUserInactive(ctx.store, userId))) {
-      // The user disconnected after this payload was made — a pull or push racing the deauth, a retry or a
-      // replayed dead letter from before it: their data must not reach the destination any more.
-      await recordDeliveryOutcome(ctx.store, { ...audit, status: "withheld", attempts: attempt });
-      await releaseStored();
-      ctx.log.info({ traceId: data.traceId, destination: data.destination, userId }, "payload withheld: its user has disconnected");
-      return;
-    }
     const timeoutMs = active.writeTimeoutMs ?? DEFAULT_WRITE_TIMEOUT_MS;
+    if (counted && userId) {
+      await counted.writing(userId, data.destination, data.traceId, Date.now() + timeoutMs + WRITE_LOCK_MARGIN_MS);
+      writing = true;
+    }
+    // Counted by a large request, sent without its records: the app's count closes, the user's data stays back.
+    let standIn = false;
+    if (!data.eraseUser && !data.eraseOnly && userId && (isDataType(eventType) || data.counted) && (await isUserInactive(ctx.store, userId))) {
+      // A paused user's large request still gets its count: the announcement as it is, each chunk without records.
+      const paused = data.counted === true && (await isPausedOnly(ctx, userId));
+      const text = paused && isDataType(eventType) ? standInBody(eventType, payload().user as TerraUserObject) : undefined;
+      if (!paused || (isDataType(eventType) && text === undefined)) {
+        // The user disconnected after this payload was made — a pull or push racing the deauth, a retry or a
+        // replayed dead letter from before it: their data must not reach the destination any more. (A
+        // large request's payloads stay owed: the deauth job answers them, before the `deauth` event.)
+        await recordDeliveryOutcome(ctx.store, { ...audit, status: "withheld", attempts: attempt });
+        await releaseStored();
+        ctx.log.info({ traceId: data.traceId, destination: data.destination, userId }, "payload withheld: its user has disconnected");
+        return;
+      }
+      if (text !== undefined) {
+        replaceBody(text);
+        standIn = true;
+      }
+    }
+    if (data.eraseUser) {
+      // A deauth: first the large requests' payloads this destination owes the app, so the deauth stays last.
+      const answered = await answerOwedPayloads(
+        ctx,
+        { name: data.destination, destination: active.destination, write: (work) => writeTimeout(work, timeoutMs, data.destination) },
+        data.eraseUser.user_id,
+      );
+      if (answered === "busy") return await waitForWrite(job, token, data.destination);
+      if (answered > 0)
+        ctx.log.info(
+          { destination: data.destination, userId: data.eraseUser.user_id, answered },
+          "large request payloads sent without records before the deauth",
+        );
+    }
     let turn: Extract<WriteTurn, { status: "ok" }> | undefined;
-    if (data.merged && userId && !data.eraseOnly) {
+    if (data.merged && userId && !data.eraseOnly && !standIn) {
       // A merged record (a day in parts): written in version order, an older version never after a newer.
-      const taken = await takeWriteTurn(ctx, userId, data.destination, data.merged, timeoutMs + WRITE_LOCK_MARGIN_MS);
+      let taken = await takeWriteTurn(ctx, userId, data.destination, data.merged, timeoutMs + WRITE_LOCK_MARGIN_MS);
+      if (taken.status === "superseded" && data.counted) {
+        // A large request counted it: the app gets the record under the request's reference all the same, at
+        // its newest version (what the destination keeps), or without it if no part of it is kept any more.
+        const newest = await newestVersion(ctx, userId, data.merged, payload().user as TerraUserObject);
+        if (newest) {
+          replaceBody(newest.body);
+          orderingTimestamp = newest.orderingTimestamp;
+          taken = await takeWriteTurn(ctx, userId, data.destination, newest.merged, timeoutMs + WRITE_LOCK_MARGIN_MS);
+          if (taken.status === "superseded") throw newerMeanwhile(data.destination);
+        } else {
+          replaceBody(standInBody(eventType, payload().user as TerraUserObject) ?? body!.toString());
+          taken = { status: "ok", end: async () => undefined };
+        }
+      }
       if (taken.status === "superseded") {
         await recordDeliveryOutcome(ctx.store, { ...audit, status: "superseded", attempts: attempt });
         await releaseStored();
         ctx.log.debug({ traceId: data.traceId, destination: data.destination, userId }, "merged record superseded by a newer version; not sent");
         return;
       }
-      if (taken.status === "busy") {
-        // Another version of the record is being written to this destination: after it, this one is compared again.
-        if (token) return await deferJob(job, token, BUSY_RECORD_DELAY_MS);
-        throw new TransientError(ErrorCodes.DESTINATION_UNAVAILABLE, `Another version of a merged record is being written to "${data.destination}"`, {
-          hint: "Nothing to do: the delivery is retried once that write is over.",
-        });
-      }
+      // Another version of the record is being written to this destination: after it, this one is compared again.
+      if (taken.status === "busy") return await waitForWrite(job, token, data.destination);
       turn = taken;
     }
     let delivered = false;
@@ -95,7 +146,7 @@ export async function processDelivery(ctx: RuntimeContext, job: Job<DeliverJobDa
           body: body!,
           traceId: data.traceId,
           reference: data.reference,
-          orderingTimestamp: data.orderingTimestamp,
+          orderingTimestamp,
         };
         await writeTimeout(active.destination.write([delivery]), timeoutMs, data.destination);
       }
@@ -103,7 +154,10 @@ export async function processDelivery(ctx: RuntimeContext, job: Job<DeliverJobDa
     } finally {
       await turn?.end(delivered);
     }
-    await recordDeliveryOutcome(ctx.store, { ...audit, status: "delivered", attempts: attempt });
+    if (counted && userId) await counted.settle(userId, data.destination, [data.traceId]);
+    if (standIn)
+      ctx.log.info({ traceId: data.traceId, destination: data.destination, userId }, "large request payload sent without records: its user is paused");
+    await recordDeliveryOutcome(ctx.store, { ...audit, status: standIn ? "withheld" : "delivered", attempts: attempt });
     await releaseStored();
     ctx.metrics.deliveryLatency.observe({ destination: data.destination }, (Date.now() - data.orderingTimestamp) / 1000);
   } catch (error) {
@@ -113,7 +167,38 @@ export async function processDelivery(ctx: RuntimeContext, job: Job<DeliverJobDa
     ctx.metrics.retries.inc({ destination: data.destination });
     ctx.log.warn({ traceId: data.traceId, destination: data.destination, attempt, err: operatorMessage(error) }, "delivery failed; will retry");
     throw error;
+  } finally {
+    if (writing && counted && userId) await counted.written(userId, data.destination, data.traceId);
   }
+}
+
+/** Another write this one must not overtake is under way at the destination: this job comes back after it. */
+async function waitForWrite(job: Job<DeliverJobData>, token: string | undefined, destination: string): Promise<void> {
+  if (token) return deferJob(job, token, BUSY_RECORD_DELAY_MS);
+  throw new TransientError(ErrorCodes.DESTINATION_UNAVAILABLE, `Another write this delivery must follow is under way at "${destination}"`, {
+    hint: "Nothing to do: the delivery is retried once that write is over.",
+  });
+}
+
+const newerMeanwhile = (destination: string) =>
+  new TransientError(ErrorCodes.DESTINATION_UNAVAILABLE, `A newer version of a merged record was published while a delivery to "${destination}" read it`, {
+    hint: "Nothing to do: the delivery is retried with the newest version.",
+  });
+
+/** Whether a user withheld from deliveries is only paused (still connected). */
+async function isPausedOnly(ctx: RuntimeContext, userId: string): Promise<boolean> {
+  const connection = await ctx.store.getConnection(userId);
+  return connection?.active === true && connection.paused_at !== null;
+}
+
+/** A merged record at the version its kept parts have now, claimed for publication (its ordering timestamp). */
+async function newestVersion(ctx: RuntimeContext, userId: string, merged: MergedRecordRef, user: TerraUserObject) {
+  const current = await currentMergedRecord(ctx, userId, merged.dataType, merged.key, user);
+  if (!current) return undefined;
+  const claimed = await claimPublication(ctx, userId, current.merged);
+  // Kept parts are stored before any version of them is claimed: a newer claim means newer parts meanwhile.
+  if (claimed === undefined) throw newerMeanwhile("its destination");
+  return { ...current, orderingTimestamp: claimed };
 }
 
 /** The audit trail's word on whether this payload reached this destination ("delivered" is never undone). */

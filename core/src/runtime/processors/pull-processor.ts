@@ -25,6 +25,7 @@ import { pruneRecordParts } from "../prune-record-parts.ts";
 import { pruneDeliveries } from "../prune-deliveries.ts";
 import { checkStaleConnections, type StaleCheckResult } from "../stale-connections.ts";
 import { isLargeRange } from "../date-range.ts";
+import { announceNoPayloads } from "../large-request-end.ts";
 import { deferJob } from "../defer-job.ts";
 import { openPublishStream, type PublishResult } from "../publish-records.ts";
 import { clampPullWindow } from "../pull-window.ts";
@@ -97,7 +98,14 @@ async function pullOnce(ctx: RuntimeContext, job: Job<PullJobData>, token: strin
     throw new UserError(ErrorCodes.CONNECTION_NOT_FOUND, `No connection ${data.userId}`, { hint: "The user was deleted; nothing to pull." });
   }
   // Disconnected, paused by its developer, or its access gone: nothing of theirs is pulled.
-  if (!user.active || user.paused_at !== null || user.auth_status === "revoked") return { records: 0, quarantined: 0, payloads: 0 };
+  if (!user.active || user.paused_at !== null || user.auth_status === "revoked") {
+    // A large request's app, told to expect payloads (large_request_processing), learns that none will come.
+    if (data.large && data.reference) {
+      const why = user.paused_at !== null ? "the user is paused" : "the user's access is revoked";
+      await announceNoPayloads(ctx, user, { reference: data.reference, dataType: data.dataType }, why);
+    }
+    return { records: 0, quarantined: 0, payloads: 0 };
+  }
   const connector = ctx.registry.connector(data.provider);
   const dataType = data.dataType as DataType;
   const log = ctx.log.child({ traceId: data.traceId, provider: data.provider, dataType, userId: user.user_id });

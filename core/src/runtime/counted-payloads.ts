@@ -1,0 +1,152 @@
+import type { Delivery, Destination } from "../contracts/destination.ts";
+import { countedPayloadKeys } from "../queue/redis-keys.ts";
+import { deliveryBodies, deliveryBodyTtlSeconds } from "./delivery-bodies.ts";
+import type { StoredPayload } from "./emit-payload.ts";
+import { serializedDataPayload, type TerraUserObject } from "./envelope.ts";
+import type { RuntimeContext } from "./runtime-context.ts";
+
+/**
+ * A payload a large request's `large_request_sending` counted, as one destination still owes it to the app:
+ * what a stand-in for it needs (a Terra app counts the payloads of a reference and waits for
+ * `expected_payloads` of them, and Terra's spec has no event that says fewer are coming).
+ */
+export interface OwedPayload {
+  traceId: string;
+  type: string;
+  reference: string;
+  orderingTimestamp: number;
+  /** The announcement itself: while it is owed, the app was promised nothing yet. */
+  announcement: boolean;
+  user: TerraUserObject;
+}
+
+type CountedContext = Pick<RuntimeContext, "redis" | "queues" | "policy">;
+
+/**
+ * The payloads of large requests each destination still owes, per user. Noted before the announcement is
+ * enqueued and settled once a delivery reached the destination, so a deauth can answer the rest: its job
+ * sends a stand-in (the chunk without records) for each, before the `deauth` event, which stays last. The
+ * writes under way are kept too (with a deadline: a worker that died holds nothing), so the deauth waits for
+ * them instead of overtaking one. Both expire with the longest a delivery can live.
+ */
+export function countedPayloads(ctx: CountedContext) {
+  const keys = (userId: string, destination: string) => countedPayloadKeys(ctx.queues.prefix, userId, destination);
+  const ttl = Math.ceil(deliveryBodyTtlSeconds(ctx));
+  return {
+    async owe(userId: string, destination: string, payloads: readonly OwedPayload[]): Promise<void> {
+      if (payloads.length === 0) return;
+      const { owed } = keys(userId, destination);
+      const fields = payloads.flatMap((payload) => [payload.traceId, JSON.stringify(payload)]);
+      await ctx.redis
+        .multi()
+        .hset(owed, ...fields)
+        .expire(owed, ttl)
+        .exec();
+    },
+    async owed(userId: string, destination: string): Promise<OwedPayload[]> {
+      const entries = await ctx.redis.hgetall(keys(userId, destination).owed);
+      return Object.values(entries).map((text) => JSON.parse(text) as OwedPayload);
+    },
+    async settle(userId: string, destination: string, traceIds: readonly string[]): Promise<void> {
+      if (traceIds.length > 0) await ctx.redis.hdel(keys(userId, destination).owed, ...traceIds);
+    },
+    async writing(userId: string, destination: string, traceId: string, untilMs: number): Promise<void> {
+      const { writing } = keys(userId, destination);
+      await ctx.redis.multi().zadd(writing, untilMs, traceId).expire(writing, ttl).exec();
+    },
+    async written(userId: string, destination: string, traceId: string): Promise<void> {
+      await ctx.redis.zrem(keys(userId, destination).writing, traceId);
+    },
+    /** Writes of counted payloads to this destination still under way (past their deadline they are forgotten). */
+    async writesUnderway(userId: string, destination: string): Promise<number> {
+      const { writing } = keys(userId, destination);
+      await ctx.redis.zremrangebyscore(writing, "-inf", Date.now());
+      return ctx.redis.zcard(writing);
+    },
+  };
+}
+
+/**
+ * Notes what a large request's announcement (the first payload) counted as owed by each destination that
+ * receives it: before any of them is enqueued, so a deauth at any moment finds all of them or none.
+ */
+export async function oweCountedPayloads(
+  ctx: CountedContext,
+  request: { userId: string; reference: string; user: TerraUserObject },
+  [announcement, ...counted]: readonly StoredPayload[],
+): Promise<void> {
+  const byDestination = new Map<string, OwedPayload[]>();
+  for (const stored of announcement ? [announcement, ...counted] : []) {
+    for (const target of stored.targets) {
+      if (!target.subscribed) continue;
+      const owed = byDestination.get(target.name) ?? [];
+      owed.push({
+        traceId: stored.options.traceId,
+        type: stored.type,
+        reference: request.reference,
+        orderingTimestamp: stored.orderingTimestamp,
+        announcement: stored === announcement,
+        user: request.user,
+      });
+      byDestination.set(target.name, owed);
+    }
+  }
+  for (const [destination, owed] of byDestination) await countedPayloads(ctx).owe(request.userId, destination, owed);
+}
+
+/** Payloads stored and never to be enqueued (a large request whose user disconnected while it read): their bodies go. */
+export async function dropStoredPayloads(ctx: CountedContext, stored: readonly StoredPayload[]): Promise<void> {
+  for (const payload of stored) {
+    for (const target of payload.targets) if (target.subscribed) await deliveryBodies(ctx).release(payload.options.traceId, target.name);
+  }
+}
+
+/**
+ * A counted data payload without its records: what the app gets in place of a chunk whose data it may no
+ * longer have (its user disconnected or paused), so its count still closes. Undefined for the athlete,
+ * whose payload cannot be empty (and which is never requested by range).
+ */
+export function standInBody(type: string, user: TerraUserObject): string | undefined {
+  return type === "athlete" ? undefined : serializedDataPayload(type, user, []);
+}
+
+/**
+ * What a deauth job does first at each destination: answer every payload a large request counted and the
+ * destination has not received, with a stand-in under the payload's trace id and reference. A request whose
+ * announcement was not delivered promised nothing: its payloads are dropped unanswered. Says "busy" while a
+ * counted payload is being written there (the deauth must not overtake it); else how many it answered.
+ */
+export async function answerOwedPayloads(
+  ctx: CountedContext,
+  destination: { name: string; destination: Destination; write: (work: Promise<void>) => Promise<void> },
+  userId: string,
+): Promise<"busy" | number> {
+  const counted = countedPayloads(ctx);
+  if ((await counted.writesUnderway(userId, destination.name)) > 0) return "busy";
+  const owed = await counted.owed(userId, destination.name);
+  if (owed.length === 0) return 0;
+  const unannounced = new Set(owed.filter((payload) => payload.announcement).map((payload) => payload.reference));
+  const answers: Delivery[] = [];
+  for (const payload of owed) {
+    if (unannounced.has(payload.reference)) continue;
+    const body = standInBody(payload.type, payload.user);
+    if (body === undefined) continue;
+    answers.push({
+      get payload() {
+        return JSON.parse(body) as Delivery["payload"];
+      },
+      body: Buffer.from(body),
+      traceId: payload.traceId,
+      reference: payload.reference,
+      orderingTimestamp: payload.orderingTimestamp,
+    });
+  }
+  answers.sort((a, b) => a.orderingTimestamp - b.orderingTimestamp);
+  if (answers.length > 0) await destination.write(destination.destination.write(answers));
+  await counted.settle(
+    userId,
+    destination.name,
+    owed.map((payload) => payload.traceId),
+  );
+  return answers.length;
+}
