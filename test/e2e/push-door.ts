@@ -50,6 +50,8 @@ export const acknowledged = (provider: string): number => acknowledgement(DEFINI
 
 export interface PushDoor {
   app: ListeningApp;
+  /** Where the door listens (127.0.0.1). */
+  port: number;
   definitions: Record<string, ConnectorDefinition>;
   /** The connected account every provider's pushes name. */
   user: string;
@@ -95,6 +97,7 @@ destinations:
   };
   return {
     app,
+    port,
     definitions,
     user,
     sign(provider, payload, options = {}) {
