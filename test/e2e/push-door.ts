@@ -4,7 +4,9 @@ import { fileURLToPath } from "node:url";
 import { signPush, type SignedPush } from "@tributary/core/mock-provider";
 import type { IngestJobData, IngestNotification } from "@tributary/core/queue";
 import { acknowledgement } from "@tributary/core/ingress";
+import type { Logger } from "@tributary/core/log";
 import { loadConnectorFile, type ConnectorDefinition } from "@tributary/core/spec";
+import sandbox from "@tributary/connector-sandbox";
 import { freePort } from "../kit/free-port.ts";
 import { TEST_REDIS_URL } from "../kit/runtime-harness.ts";
 import { startListeningApp, type ListeningApp } from "./listening-app.ts";
@@ -39,10 +41,13 @@ export const PUSHES: Record<string, (user: string) => unknown> = {
   }),
   WITHINGS: (user) => ({ userid: user, appli: 1, startdate: 1775000000, enddate: 1775003600 + Math.floor(Math.random() * 1e6) }),
   INSIDERS: (user) => ({ event: "activities.created", user_id: user, activities: [{ id: randomUUID() }] }),
+  SANDBOX: (user) => ({
+    notifications: [{ event: "activity.ping", owner_id: user, window: { start: 1775000000, end: 1775003600 + Math.floor(Math.random() * 1e6) } }],
+  }),
 };
 
 const DEFINITIONS: Record<string, ConnectorDefinition> = Object.fromEntries(
-  PUSHED.map((dir) => loadConnectorFile(fileURLToPath(new URL(`../../connectors/${dir}`, import.meta.url)))).map((d) => [d.spec.name, d]),
+  [...PUSHED.map((dir) => loadConnectorFile(fileURLToPath(new URL(`../../connectors/${dir}`, import.meta.url)))), sandbox].map((d) => [d.spec.name, d]),
 );
 
 /** The status a provider counts as "delivered" (its spec's `webhook.acknowledge`: Fitbit wants 204). */
@@ -50,13 +55,28 @@ export const acknowledged = (provider: string): number => acknowledgement(DEFINI
 
 export interface PushDoor {
   app: ListeningApp;
+  /** Where the door listens (127.0.0.1). */
+  port: number;
   definitions: Record<string, ConnectorDefinition>;
+  /** Every provider's `verifyToken` (handshakes). */
+  verifyToken: string;
+  /** Every secret configured (push and client secrets): none may appear in a log line. */
+  secrets: string[];
   /** The connected account every provider's pushes name. */
   user: string;
   /** Signed as the provider signs (`at`: the signing time, epoch ms). */
   sign(provider: string, payload: unknown, options?: { at?: number; secret?: string }): SignedPush;
   /** Sent to /hooks/<provider>; `enqueued` lists the ingest notifications it queued. */
   send(provider: string, push: SignedPush): Promise<{ status: number; body: string; enqueued(): Promise<IngestNotification[]> }>;
+  /** Any request to the door, headers as given (a list is sent as that many header lines). */
+  request(
+    method: string,
+    path: string,
+    headers?: Record<string, string | string[]>,
+    body?: Buffer,
+  ): Promise<{ status: number; body: string; headers: Record<string, unknown> }>;
+  /** `tributary_provider_webhooks_total` for this provider and outcome, as counted so far. */
+  counted(provider: string, outcome: string): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -64,20 +84,22 @@ export interface PushDoor {
  * Tributary's push door (`/hooks/<provider>`) for every shipped connector that takes pushes, configured
  * with their secrets, no workers: what a push is answered and what it queues.
  */
-export async function startPushDoor(name: string): Promise<PushDoor> {
+export async function startPushDoor(name: string, options: { log?: Logger; hookBodyBytes?: number } = {}): Promise<PushDoor> {
   const definitions = DEFINITIONS;
   const secrets = { push: randomBytes(16).toString("hex"), client: randomBytes(16).toString("hex") };
+  const verifyToken = `verify-${randomBytes(12).toString("hex")}`;
   const port = await freePort();
   const providers = Object.keys(definitions).map(
     (provider) =>
-      `  ${provider}: { clientId: id-${provider.toLowerCase()}, clientSecret: "${secrets.client}", pushSecret: "${secrets.push}", options: { subscription_id: "120475" } }`,
+      `  ${provider}: { clientId: id-${provider.toLowerCase()}, clientSecret: "${secrets.client}", pushSecret: "${secrets.push}", verifyToken: "${verifyToken}", options: { subscription_id: "120475" } }`,
   );
   const app = await startListeningApp({
     prefix: name,
     definitions: Object.values(definitions),
     workers: false,
+    ...(options.log ? { log: options.log } : {}),
     yaml: `
-server: { publicUrl: "http://127.0.0.1:${port}", host: 127.0.0.1, port: ${port}, rateLimit: { maxRejected: 100000 } }
+server: { publicUrl: "http://127.0.0.1:${port}", host: 127.0.0.1, port: ${port}, rateLimit: { maxRejected: 100000 }${options.hookBodyBytes ? `, limits: { hookBodyBytes: ${options.hookBodyBytes} }` : ""} }
 redis: { url: "${TEST_REDIS_URL}" }
 plugins: ["@tributary/destination-webhook"]
 api: { apiKeys: ["key-${randomBytes(16).toString("hex")}"], signingSecret: "${randomBytes(12).toString("hex")}" }
@@ -93,9 +115,13 @@ destinations:
     const verify = definitions[provider]!.spec.webhook!.verify;
     return "secret" in verify && verify.secret === "clientSecret" ? secrets.client : secrets.push;
   };
+  const base = `http://127.0.0.1:${port}`;
   return {
     app,
+    port,
     definitions,
+    verifyToken,
+    secrets: [secrets.push, secrets.client],
     user,
     sign(provider, payload, options = {}) {
       const webhook = definitions[provider]!.spec.webhook!;
@@ -112,10 +138,12 @@ destinations:
     async send(provider, push) {
       const requestId = randomUUID();
       const query = new URLSearchParams(push.query).toString();
-      const answer = await post(`http://127.0.0.1:${port}/hooks/${provider.toLowerCase()}${query ? `?${query}` : ""}`, push.body, {
-        ...push.headers,
-        "x-request-id": requestId,
-      });
+      const answer = await send(
+        `${base}/hooks/${provider.toLowerCase()}${query ? `?${query}` : ""}`,
+        "POST",
+        { ...push.headers, "x-request-id": requestId },
+        push.body,
+      );
       return {
         ...answer,
         async enqueued() {
@@ -124,17 +152,28 @@ destinations:
         },
       };
     },
+    request: (method, path, headers = {}, body) => send(`${base}${path}`, method, headers, body),
+    async counted(provider, outcome) {
+      const metric = await app.app.ctx.metrics.webhooks.get();
+      return metric.values.find((v) => v.labels.provider === provider && v.labels.outcome === outcome)?.value ?? 0;
+    },
     close: () => app.close(),
   };
 }
 
-/** A POST with its header names spelled as given (fetch would lower-case them). */
-function post(url: string, body: Buffer, headers: Record<string, string>): Promise<{ status: number; body: string }> {
+/** A request with its header names spelled as given (fetch would lower-case them). */
+function send(
+  url: string,
+  method: string,
+  headers: Record<string, string | string[]>,
+  body?: Buffer,
+): Promise<{ status: number; body: string; headers: Record<string, unknown> }> {
   return new Promise((resolve, reject) => {
-    const sent = request(url, { method: "POST", headers: { ...headers, "content-length": String(body.length) } }, (response) => {
+    const length = body ? { "content-length": String(body.length) } : {};
+    const sent = request(url, { method, headers: { ...headers, ...length } }, (response) => {
       const chunks: Buffer[] = [];
       response.on("data", (chunk: Buffer) => chunks.push(chunk));
-      response.on("end", () => resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8") }));
+      response.on("end", () => resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8"), headers: response.headers }));
       response.on("error", reject);
     });
     sent.on("error", reject);

@@ -118,7 +118,14 @@ export async function hooksRoutes(app: FastifyInstance, options: HooksRoutesOpti
       { method: request.method, route: request.routeOptions.url ?? "unmatched", status_code: String(reply.statusCode) },
       reply.elapsedTime / 1000,
     );
-    if (reply.statusCode === 413) count(providerLabel(request as ProviderRequest), "too_large");
+    if (reply.statusCode === 413) {
+      const provider = providerLabel(request as ProviderRequest);
+      request.log.warn(
+        { provider, contentLength: request.headers["content-length"], limit: limits.hookBodyBytes },
+        "provider push refused: its body is larger than server.limits.hookBodyBytes (raise it if the provider's pushes are this large)",
+      );
+      count(provider, "too_large");
+    }
   });
 
   const targets = new WeakMap<FastifyRequest, PushTarget>();
@@ -129,7 +136,16 @@ export async function hooksRoutes(app: FastifyInstance, options: HooksRoutesOpti
       return reply.code(status).send({ status: "error", message });
     };
     const found = pushTarget(ctx, request.params.provider);
-    if (!found) return refuse(404, `no provider "${request.params.provider.slice(0, 64)}" accepts webhooks here`);
+    if (!found) {
+      // A provider still pushing to a deployment that disabled it (or a typo in its callback URL) shows here.
+      const name = request.params.provider.toUpperCase().replaceAll("-", "_");
+      request.log.warn(
+        { provider: request.params.provider.slice(0, 64) },
+        "provider push refused: no provider of that name takes pushes here (unknown, disabled, or without a webhook)",
+      );
+      count(ctx.registry.hasConnector(name) ? name : "unknown", "not_found");
+      return refuse(404, `no provider "${request.params.provider.slice(0, 64)}" accepts webhooks here`);
+    }
     const provider = found.connector.name;
     const settings = pushSettings(found.definition.spec, ctx.providers[provider] as ProviderPushConfig | undefined);
     // The secret comes from the subscription's answer, after its ping: the body is read to answer that ping alone.
@@ -226,6 +242,15 @@ export async function hooksRoutes(app: FastifyInstance, options: HooksRoutesOpti
     if (!parsed.ok) return badRequest(parsed.reason);
     const extracted = readNotifications(webhook, parsed.body, { maxNotifications: limits.notificationsPerRequest });
     if (!extracted.ok) return badRequest(extracted.reason);
+    const { refused, duplicates } = extracted;
+    if (refused.length > 0) {
+      // The rest of the batch goes on: a refusal of the request would have the provider retry it for ever.
+      request.log.warn(
+        { provider, refused: refused.length, reasons: refused.slice(0, 5).map((r) => `${r.at}: ${r.reason}`) },
+        "provider push: notifications that can never be processed left out of their batch",
+      );
+      count(provider, "refused_notification", refused.length);
+    }
     // Ignored notifications (a provider's ping, events nothing is done about) are acknowledged, not queued.
     const actionable = extracted.notifications.filter((n): n is Notification & { providerUserId: string } => n.action.action !== "ignore");
     const ignored = extracted.notifications.length - actionable.length;
@@ -261,11 +286,14 @@ export async function hooksRoutes(app: FastifyInstance, options: HooksRoutesOpti
       count(provider, "accepted");
     }
     if (ignored > 0) count(provider, "ignored", ignored);
+    if (duplicates > 0) count(provider, "duplicate", duplicates);
     return acknowledge(reply, webhook, {
       status: "accepted",
       notifications: accepted.length,
       ...(skipped > 0 ? { skipped } : {}),
       ...(ignored > 0 ? { ignored } : {}),
+      ...(duplicates > 0 ? { duplicates } : {}),
+      ...(refused.length > 0 ? { refused: refused.length } : {}),
     });
   });
 

@@ -19,8 +19,11 @@ export function hookDurationHistogram(registry: Registry): Histogram<"method" | 
 }
 
 /**
- * Outcomes counted by `tributary_provider_webhooks_total`: one per request, except `unknown_user`, which
- * counts each notification skipped because no active connection has that provider account.
+ * Outcomes counted by `tributary_provider_webhooks_total`: one per request, except those counted per
+ * notification: `unknown_user` (no active connection has that provider account), `ignored`,
+ * `refused_notification` (left out of its batch: it can never be processed) and `duplicate` (the same
+ * notification again in one request). `not_found` counts pushes to a provider that takes none here
+ * (provider `unknown`, or one disabled by the operator).
  */
 export type WebhookOutcome =
   | "accepted"
@@ -28,6 +31,9 @@ export type WebhookOutcome =
   | "replayed"
   | "unknown_user"
   | "ignored"
+  | "refused_notification"
+  | "duplicate"
+  | "not_found"
   | "bad_request"
   | "challenge"
   | "unavailable"
