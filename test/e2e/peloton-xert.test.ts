@@ -23,6 +23,8 @@ const CYCLING = "5fca3563974aad11404a7e8b52fa3e64";
 const SAM_RIDE = "5d2c8c7240e664fd341fd0af0b0a7b2c";
 const XERT_GPS_RIDE = "dc5670e06814de2c";
 
+/** Before the earliest Peloton workout and Xert activity of the fixtures (2026-02-20). */
+const FIXTURES_START = "2026-02-01";
 const csrfOf = (html: string) => /name="csrf" value="([^"]+)"/.exec(html)?.[1] ?? "";
 
 /**
@@ -57,15 +59,16 @@ describe("PELOTON and XERT through the widget and the pipeline", () => {
     dir = await mkdtemp(join(tmpdir(), "tributary-peloton-xert-"));
     const p = mocks.peloton.urls();
     const x = mocks.xert.urls();
-    // The fixtures are March 2026's: the backfill reaches back to them.
+    // The fixtures are March 2026's: the backfill reaches back to them, however long ago that is by now.
+    const backfillDays = Math.ceil((Date.now() - Date.parse(FIXTURES_START)) / 86_400_000) + 30;
     const yaml = `
 server: { publicUrl: "${url}", host: 127.0.0.1, port: ${port} }
 redis: { url: "${TEST_REDIS_URL}" }
 plugins: ["@tributary/destination-webhook"]
 api: { devId: ${devId}, apiKeys: ["${apiKey}"], signingSecret: "${signingSecret}" }
 providers:
-  PELOTON: { clientId: mock-client-id, clientSecret: mock-client-secret, baseUrl: "${p.baseUrl}", authorizeUrl: "${p.authorizeUrl}", tokenUrl: "${p.tokenUrl}", backfillDays: 400 }
-  XERT: { baseUrl: "${x.baseUrl}", tokenUrl: "${x.tokenUrl}", backfillDays: 400 }
+  PELOTON: { clientId: mock-client-id, clientSecret: mock-client-secret, baseUrl: "${p.baseUrl}", authorizeUrl: "${p.authorizeUrl}", tokenUrl: "${p.tokenUrl}", backfillDays: ${backfillDays} }
+  XERT: { baseUrl: "${x.baseUrl}", tokenUrl: "${x.tokenUrl}", backfillDays: ${backfillDays} }
 delivery: { attempts: 2, backoffSeconds: 1 }
 destinations:
   - { name: hook, type: webhook, options: { url: "${receiver.url}" } }

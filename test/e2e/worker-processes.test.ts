@@ -194,9 +194,19 @@ describe("worker processes", () => {
     expect(receiver.arrivals.length).toBeGreaterThan(backfillJobs.length);
 
     const metric = (text: string, series: string) => Number(new RegExp(`^${series.replace(/[{}]/g, "\\$&")} (\\S+)$`, "m").exec(text)?.[1]);
+    const scrape = async () => (await fetch(`${base}/metrics`, { headers: { connection: "close" } })).text();
+    // A worker counts a job once BullMQ has moved it to completed, so the queues can be idle a moment
+    // before the last counts are in: wait until a scrape has them all.
+    await until("every job and delivery counted", async () => {
+      const text = await scrape();
+      return metric(text, 'tributary_jobs_total{queue="pull",outcome="completed"}') >= backfillJobs.length &&
+        metric(text, 'tributary_delivery_latency_seconds_count{destination="receiver"}') >= receiver.arrivals.length
+        ? true
+        : undefined;
+    });
     // Each scrape on a connection of its own, so the copies take turns answering: every one sees the sum.
     for (let i = 0; i < 3; i++) {
-      const text = await (await fetch(`${base}/metrics`, { headers: { connection: "close" } })).text();
+      const text = await scrape();
       expect(metric(text, 'tributary_jobs_total{queue="pull",outcome="completed"}')).toBeGreaterThanOrEqual(backfillJobs.length);
       expect(metric(text, 'tributary_delivery_latency_seconds_count{destination="receiver"}')).toBeGreaterThanOrEqual(receiver.arrivals.length);
       // A time, not a sum of the copies' times.

@@ -3,6 +3,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import type { Destination } from "@tributary/core/contracts";
 import { TributaryError } from "@tributary/core/contracts";
 import { activityRecord, dailyRecord, dataPayload, delivery, testUser } from "./payloads.ts";
+import { until } from "./until.ts";
 
 /** One stored record as the destination holds it, read back by the harness from the real service. */
 export interface StoredRecord {
@@ -159,8 +160,16 @@ export function testDestination(label: string, harness: DestinationHarness): voi
         expect(counter.connections(), "connections made by a destination nobody used").toBe(0);
         // The probe does see connections: a check at the same place makes one.
         const used = await harness.createAt(counter.origin);
-        // Some clients retry a refused connection for long (gRPC): the first attempt is all this needs.
-        await Promise.race([used.check().catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 3000))]);
+        // Some clients retry a refused connection for long (gRPC): the first attempt is all this needs, however
+        // long a busy machine takes to load the client and make it.
+        let checked = false;
+        void used
+          .check()
+          .catch(() => undefined)
+          .finally(() => {
+            checked = true;
+          });
+        await until("the check's first connection (or its end)", async () => (checked || counter.connections() > 0 ? true : undefined), 30_000);
         await used.close();
         await used.close();
         expect(counter.connections()).toBeGreaterThan(0);

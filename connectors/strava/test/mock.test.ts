@@ -1,5 +1,5 @@
 import { Redis } from "ioredis";
-import { afterAll, describe, expect, it, beforeAll, onTestFinished } from "vitest";
+import { afterAll, describe, expect, it, beforeAll, beforeEach, onTestFinished } from "vitest";
 import { ErrorCodes } from "@tributary/core/contracts";
 import { manualClock, type SpecFixtures } from "@tributary/core/mock-provider";
 import { createUndiciTransport, type ProviderTransport } from "@tributary/core/provider-http";
@@ -179,6 +179,10 @@ describe("STRAVA through its mock", () => {
 
     beforeAll(() => {
       redis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: 2 });
+    });
+    // A test that met midnight UTC halfway would see the day it spent reset under it.
+    beforeEach(async () => {
+      if (untilMidnight() < 10_000) await new Promise((resolve) => setTimeout(resolve, untilMidnight() + 50));
     });
     afterAll(async () => {
       await redis?.quit();

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createProviderUserCache } from "../../src/http/provider-user-cache.ts";
 import type { StateStore } from "../../src/state/index.ts";
 import { memoryStore } from "./test-app.ts";
@@ -79,20 +79,28 @@ describe("provider user cache", () => {
 
   it("looks a busy account up again in the background before it expires, answering from memory meanwhile", async () => {
     const { counter, lookups } = counting();
-    const cache = createProviderUserCache(lookups, { ttlMs: 60_000, refreshAfterMs: 30 });
     const { providerUserId, userId } = await account();
-    expect(await cache.resolve("TESTPUSH", providerUserId)).toEqual([userId]);
-    await new Promise((resolve) => setTimeout(resolve, 40));
-    // Due for a refresh: answered from memory (no wait on the store), one background lookup started.
-    await store.deactivate(userId);
-    expect(await Promise.all([cache.resolve("TESTPUSH", providerUserId), cache.resolve("TESTPUSH", providerUserId)])).toEqual([[userId], [userId]]);
-    // The refresh query leaves with the lookups of the next event-loop turn.
-    await new Promise((resolve) => setImmediate(resolve));
-    expect(counter.calls).toBe(2);
-    // Once the refresh is in, its answer (the account is no longer active) replaces the old one.
-    for (let i = 0; i < 500 && (await cache.resolve("TESTPUSH", providerUserId)).length > 0; i++) await new Promise((resolve) => setTimeout(resolve, 5));
-    expect(await cache.resolve("TESTPUSH", providerUserId)).toEqual([]);
-    expect(counter.calls).toBe(2);
+    // The cache's clock is the test's: the entry comes due exactly when told, and stays fresh after its
+    // refresh however slowly the machine runs (timers stay real).
+    vi.useFakeTimers({ toFake: ["Date"] });
+    try {
+      const cache = createProviderUserCache(lookups, { ttlMs: 60_000, refreshAfterMs: 30 });
+      expect(await cache.resolve("TESTPUSH", providerUserId)).toEqual([userId]);
+      vi.setSystemTime(Date.now() + 40);
+      // Due for a refresh: answered from memory (no wait on the store), one background lookup started.
+      await store.deactivate(userId);
+      expect(await Promise.all([cache.resolve("TESTPUSH", providerUserId), cache.resolve("TESTPUSH", providerUserId)])).toEqual([[userId], [userId]]);
+      // The refresh query leaves with the lookups of the next event-loop turn.
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(counter.calls).toBe(2);
+      // Once the refresh is in, its answer (the account is no longer active) replaces the old one.
+      // (Polled by count, not with `until`: its deadline reads the faked clock.)
+      for (let i = 0; i < 2000 && (await cache.resolve("TESTPUSH", providerUserId)).length > 0; i++) await new Promise((resolve) => setTimeout(resolve, 5));
+      expect(await cache.resolve("TESTPUSH", providerUserId)).toEqual([]);
+      expect(counter.calls).toBe(2);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it("looks up every account asked for in one event-loop turn with one query, each distinct account once", async () => {

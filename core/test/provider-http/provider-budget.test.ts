@@ -17,6 +17,12 @@ const answerHeaders = new Map<string, Record<string, string>>();
 /** Providers that enforce their windows strictly, per test key: what they let in and what they refused. */
 const strictProviders = new Map<string, { budget: RequestBudget; served: number; refused: number }>();
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const QUARTER_HOUR_MS = 900_000;
+/** Clear of the next quarter-hour boundary: a test of an aligned window must not see it reset halfway. */
+const awayFromQuarterHour = async () => {
+  const left = QUARTER_HOUR_MS - (Date.now() % QUARTER_HOUR_MS);
+  if (left < 5000) await sleep(left + 50);
+};
 
 describe("rate budget per request: windows per client and per user, fed by the provider's headers", () => {
   let provider: MockProvider;
@@ -101,9 +107,10 @@ describe("rate budget per request: windows per client and per user, fed by the p
 
   it("aligned windows reset at multiples of their length (Strava's quarter hours), not a window after the first grant", async () => {
     const { client } = setup({ rateLimits: [{ name: "15min", scope: "client", max: 1, perSeconds: 900, aligned: true }] });
+    await awayFromQuarterHour();
     await client.session().send(get("aligned"));
     const wait = await providerWait(client.session().send(get("aligned")));
-    const toBoundary = 900_000 - (Date.now() % 900_000);
+    const toBoundary = QUARTER_HOUR_MS - (Date.now() % QUARTER_HOUR_MS);
     expect(Math.abs(wait.retryAfterMs - toBoundary)).toBeLessThan(2000);
   });
 
@@ -117,10 +124,11 @@ describe("rate budget per request: windows per client and per user, fed by the p
     };
     answerHeaders.set("strava", { "x-ratelimit-usage": "200,340", "x-ratelimit-limit": "200,2000" });
     const { client } = setup(http);
+    await awayFromQuarterHour();
     await client.session().send(get("strava"));
     const wait = await providerWait(client.session().send(get("strava")));
     expect(wait.details).toMatchObject({ window: "15min" });
-    expect(Math.abs(wait.retryAfterMs - (900_000 - (Date.now() % 900_000)))).toBeLessThan(2000);
+    expect(Math.abs(wait.retryAfterMs - (QUARTER_HOUR_MS - (Date.now() % QUARTER_HOUR_MS)))).toBeLessThan(2000);
   });
 
   it("limits the provider announces replace the spec's (an upgraded Strava app)", async () => {
@@ -130,6 +138,7 @@ describe("rate budget per request: windows per client and per user, fed by the p
       rateLimitHeaders: { usage: "X-RateLimit-Usage", limit: "X-RateLimit-Limit", windows: ["15min"] },
     });
     const session = client.session();
+    await awayFromQuarterHour();
     for (let i = 0; i < 4; i += 1) await session.send(get("upgraded"));
     await providerWait(session.send(get("upgraded")));
   });

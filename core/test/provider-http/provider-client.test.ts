@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Redis } from "ioredis";
 import { freePort } from "@tributary/test-kit";
+import { until } from "../../../test/kit/until.ts";
 import { ErrorCodes } from "../../src/errors/codes.ts";
 import { UserError } from "../../src/errors/tributary-error.ts";
 import { ProviderAccessRevokedError, ProviderWaitError } from "../../src/provider-http/errors.ts";
@@ -14,6 +15,10 @@ describe("ProviderClient: credentials, retries and the response → action table
   const prefixes: string[] = [];
   const closers: (() => Promise<void>)[] = [];
   const hits = new Map<string, number>();
+  let testsDone!: () => void;
+  const afterTests = new Promise<void>((resolve) => {
+    testsDone = resolve;
+  });
   const hit = (name: string) => {
     const n = (hits.get(name) ?? 0) + 1;
     hits.set(name, n);
@@ -39,9 +44,11 @@ describe("ProviderClient: credentials, retries and the response → action table
         hit(`down-${(request.query as Record<string, string>).k}`);
         return reply(response, 500, { error: "down" });
       });
+      // The first request of each key is answered only after the tests (a timeout or an abort is all that
+      // can end it); later ones at once.
       app.get("/slow-once", async (request) => {
         const n = hit(`slow-${(request.query as Record<string, string>).k}`);
-        if (n === 1) await new Promise((resolve) => setTimeout(resolve, 400));
+        if (n === 1) await afterTests;
         return { n };
       });
       app.get("/missing", async (_request, response) =>
@@ -82,6 +89,7 @@ describe("ProviderClient: credentials, retries and the response → action table
     });
   });
   afterAll(async () => {
+    testsDone();
     for (const close of closers) await close();
     for (const prefix of prefixes) await dropKeys(redis, prefix);
     redis?.disconnect();
@@ -165,10 +173,11 @@ describe("ProviderClient: credentials, retries and the response → action table
   });
 
   it("a timeout is retried like a 5xx", async () => {
-    const session = setup({ timeoutMs: 150, maxAttempts: 2 }).session();
+    // A second to answer the retry: ample for a local answer on a busy machine.
+    const session = setup({ timeoutMs: 1000, maxAttempts: 2 }).session();
     expect((await session.send({ path: "/slow-once", query: { k: "t" } })).body).toEqual({ n: 2 });
     await expect(
-      setup({ timeoutMs: 150, maxAttempts: 1 })
+      setup({ timeoutMs: 100, maxAttempts: 1 })
         .session()
         .send({ path: "/slow-once", query: { k: "u" } }),
     ).rejects.toMatchObject({
@@ -250,10 +259,10 @@ describe("ProviderClient: credentials, retries and the response → action table
     const prefix = uniquePrefix();
     prefixes.push(prefix);
     const client = setup({}, { redis, prefix });
-    const until = new Date(Math.ceil(Date.now() / 1000) * 1000 + 30_000).toUTCString();
+    const retryAt = new Date(Math.ceil(Date.now() / 1000) * 1000 + 30_000).toUTCString();
     const error = await client
       .session()
-      .send({ path: "/retry-after", query: { k: "date", wait: until } })
+      .send({ path: "/retry-after", query: { k: "date", wait: retryAt } })
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ProviderWaitError);
     expect((error as ProviderWaitError).retryAfterMs).toBeGreaterThan(25_000);
@@ -332,7 +341,9 @@ describe("ProviderClient: credentials, retries and the response → action table
     const controller = new AbortController();
     const session = setup({ maxAttempts: 3 }).session({ signal: controller.signal });
     const pending = session.send({ path: "/slow-once", query: { k: "abort" } });
-    setTimeout(() => controller.abort(new Error("job cancelled")), 50);
+    // Aborted while the provider holds the request (it never answers the first).
+    await until("the request to reach the provider", async () => (hits.get("slow-abort") === 1 ? true : undefined), 10_000);
+    controller.abort(new Error("job cancelled"));
     await expect(pending).rejects.toThrow("job cancelled");
     expect(hits.get("slow-abort")).toBe(1);
   });

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { jobId } from "@tributary/core/queue";
+import { until } from "../../../test/kit/until.ts";
 import { startPipeline, type Pipeline } from "./pipeline.ts";
 
 describe("a delivery whose stored body is gone", () => {
@@ -21,11 +22,14 @@ describe("a delivery whose stored body is gone", () => {
         { destination: "receiver", traceId, orderingTimestamp: Date.now(), eventType: "activity", bodyRef: traceId },
         { jobId: jobId(traceId, "receiver"), attempts: 5, backoff: { type: "delivery" } },
       );
-    let letters = await ctx.store.listDeadLetters({ destination: "receiver" });
-    for (let i = 0; i < 200 && letters.length === 0; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 25));
-      letters = await ctx.store.listDeadLetters({ destination: "receiver" });
-    }
+    const letters = await until(
+      "the dead letter",
+      async () => {
+        const listed = await ctx.store.listDeadLetters({ destination: "receiver" });
+        return listed.length > 0 ? listed : undefined;
+      },
+      30_000,
+    );
     expect(letters).toHaveLength(1);
     expect(letters[0]).toMatchObject({ trace_id: traceId, error_code: "ERR_PAYLOAD_MISSING", attempts: 1 });
     expect(letters[0]!.error).toContain("no longer stored");

@@ -6,7 +6,7 @@ import { jobId, type IngestJobData, type IngestNotification } from "@tributary/c
 import { waitForIdle } from "@tributary/core/runtime";
 import { connectUser } from "@tributary/core/services";
 import { deterministicTraceId } from "../../src/runtime/trace-id.ts";
-import { naturalKeys, receivedFor, startPipeline, utcDays, type Pipeline } from "./pipeline.ts";
+import { daysAgo, naturalKeys, receivedFor, startPipeline, utcDays, type Pipeline } from "./pipeline.ts";
 
 /**
  * Provider push notifications through the ingest queue (as the HTTP ingress enqueues them, user already
@@ -80,7 +80,7 @@ describe("ingest: provider pushes and pings", () => {
     const records = (user: { userId: string }, day: string) => [
       ...sandboxProviderRecords("activity", { userId: user.userId, range: utcDays(day, 7), withSamples: false }),
     ];
-    const window = utcDays("2026-04-10", 2);
+    const window = utcDays(daysAgo(230), 2);
     const notifications = [
       { user: a, notification: pushNotification(a.providerUserId, "activity", records(a, "2026-04-01")) },
       { user: b, notification: pushNotification(b.providerUserId, "activity", records(b, "2026-04-02")) },
@@ -98,7 +98,7 @@ describe("ingest: provider pushes and pings", () => {
 
   it("a ping pulls the notified window and delivers that window's data; the same ping again adds nothing", async () => {
     const user = await connectSandboxUser();
-    const window = utcDays("2026-02-10", 3);
+    const window = utcDays(daysAgo(290), 3);
 
     await ingest(user, pingNotification(user.providerUserId, "daily", window));
     // The ping's pull job id comes from (user, type, window): a second, identical ping is the same job.
@@ -115,7 +115,7 @@ describe("ingest: provider pushes and pings", () => {
 
   it("a ping with unix-second bounds pulls that window too", async () => {
     const user = await connectSandboxUser();
-    const window = utcDays("2026-01-05", 2);
+    const window = utcDays(daysAgo(330), 2);
     const notification = {
       event: "sleep.ping",
       owner_id: user.providerUserId,
@@ -130,7 +130,7 @@ describe("ingest: provider pushes and pings", () => {
 
   it("a ping bound beyond any date (signed, but absurd) is read as no bound, and the job does not fail", async () => {
     const user = await connectSandboxUser();
-    const window = utcDays("2026-01-20", 1);
+    const window = utcDays(daysAgo(320), 1);
     // -9e15 s and 1e17 ms both lie outside what a Date can hold (±8.64e15 ms). With the end readable, the day
     // before it is pulled; with neither, the last 24 hours.
     const oneBound = await ingest(user, { event: "body.ping", owner_id: user.providerUserId, window: { start: -9e15, end: window.end.getTime() / 1000 } } as {

@@ -10,6 +10,7 @@ import { deauthorizeUser, enqueueDataRequest, pauseUser, prepareDataRequest, req
 import { startTestRuntime, type RuntimeHarness } from "@tributary/test-kit";
 import { until } from "../../../test/kit/until.ts";
 import { dayPart, daysInPartsSpec } from "./days-in-parts.ts";
+import { daysAgo, utcDays } from "./pipeline.ts";
 
 /**
  * What an application written for Terra does with a large request (`large_request_processing`, then
@@ -303,7 +304,10 @@ describe("large requests: payloads split by size are counted as sent", () => {
 
   it("a 60-day request whose chunks are cut by bytes before records: the announcement counts every payload sent", async () => {
     const { user_id: userId } = await harness.runtime.ctx.store.createConnection({ provider: "SANDBOX", referenceId: `count-${randomUUID()}` });
-    const request = await requestData(harness.runtime.ctx, { userId, dataType: "daily", start: "2026-01-01", end: "2026-03-01", withSamples: true });
+    // Counted back from today: SANDBOX pulls are cut to its 730 days of history.
+    const days = utcDays(daysAgo(330), 60);
+    const [first, last] = [days.start, new Date(days.end.getTime() - DAY_MS)].map((day) => day.toISOString().slice(0, 10));
+    const request = await requestData(harness.runtime.ctx, { userId, dataType: "daily", start: first!, end: last!, withSamples: true });
     expect(request.large).toBe(true);
     await waitForIdle(harness.runtime.ctx.queues, { timeoutMs: 90_000 });
     const count = countOf(receiver.received, request.reference);

@@ -44,6 +44,14 @@ export function naturalKeys(received: ReceivedPayload[]): string[] {
 
 export const DAY_MS = 86_400_000;
 
+/**
+ * The UTC date `days` before today. A window the runtime pulls is cut to the provider's history counted
+ * from now (SANDBOX keeps 730 days): a fixed fixture date would age out of it and the test fail later.
+ */
+export function daysAgo(days: number): string {
+  return new Date(Date.now() - days * DAY_MS).toISOString().slice(0, 10);
+}
+
 /** `days` whole UTC days from `startDate`. */
 export function utcDays(startDate: string, days: number) {
   const start = new Date(`${startDate}T00:00:00Z`);

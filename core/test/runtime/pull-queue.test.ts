@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { jobId, Priority, type PollAllJobData, type PullJobData } from "@tributary/core/queue";
 import { waitForIdle } from "@tributary/core/runtime";
 import { deterministicTraceId } from "../../src/runtime/trace-id.ts";
-import { naturalKeys, receivedFor, startPipeline, utcDays, type Pipeline } from "./pipeline.ts";
+import { daysAgo, naturalKeys, receivedFor, startPipeline, utcDays, type Pipeline } from "./pipeline.ts";
 
 /**
  * What holds when a pull runs again:
@@ -26,7 +26,7 @@ describe("the pull queue", () => {
   it("re-running a pull delivers the same natural keys; the same job id re-emits the same trace id", async () => {
     const { ctx, receiver } = pipeline;
     const userId = (await ctx.store.createConnection({ provider: "SANDBOX" })).user_id;
-    const window = utcDays("2026-02-01", 6);
+    const window = utcDays(daysAgo(300), 6);
     const data: PullJobData = {
       userId,
       provider: "SANDBOX",

@@ -4,7 +4,7 @@ import { defineConnector, ErrorCodes, RateLimitedError, type ReadHook } from "@t
 import { jobId, MAX_FREE_PROVIDER_RATE_LIMITS, Priority, type PullJobData } from "@tributary/core/queue";
 import { BUILTIN_PLUGINS, createPluginRegistry } from "@tributary/core/registry";
 import { rateBudget, waitForIdle, type RuntimeContext } from "@tributary/core/runtime";
-import { startPipeline, utcDays, type Pipeline } from "./pipeline.ts";
+import { daysAgo, startPipeline, utcDays, type Pipeline } from "./pipeline.ts";
 
 /** A provider whose daily records come from a read hook (what a hand-written connector does). */
 function hookConnector(name: string, read: ReadHook) {
@@ -60,7 +60,7 @@ describe("provider rate budgets", () => {
   });
 
   const pullJob = (userId: string, provider: string, dataType = "daily"): PullJobData => {
-    const window = utcDays("2026-02-01", 1);
+    const window = utcDays(daysAgo(300), 1);
     return {
       userId,
       provider,

@@ -5,7 +5,7 @@ import { recordKey } from "@tributary/core/contracts";
 import { waitForIdle } from "@tributary/core/runtime";
 import { requestData } from "@tributary/core/services";
 import { deterministicTraceId } from "../../src/runtime/trace-id.ts";
-import { naturalKeys, receivedFor, startPipeline, type Pipeline } from "./pipeline.ts";
+import { DAY_MS, daysAgo, naturalKeys, receivedFor, startPipeline, utcDays, type Pipeline } from "./pipeline.ts";
 
 describe("requestData: on-demand historical pulls", () => {
   let pipeline: Pipeline;
@@ -21,7 +21,10 @@ describe("requestData: on-demand historical pulls", () => {
 
   it("a 40-day request is announced, then arrives in chunks of ≤10 sharing its reference, covering the range once", async () => {
     const userId = await newUser();
-    const { reference, large } = await requestData(pipeline.ctx, { userId, dataType: "daily", start: "2026-01-01", end: "2026-02-09" });
+    // 40 whole days, the last one named inclusively.
+    const days = utcDays(daysAgo(330), 40);
+    const lastDay = new Date(days.end.getTime() - DAY_MS).toISOString().slice(0, 10);
+    const { reference, large } = await requestData(pipeline.ctx, { userId, dataType: "daily", start: days.start.toISOString().slice(0, 10), end: lastDay });
     expect(large).toBe(true);
     await waitForIdle(pipeline.ctx.queues, { timeoutMs: 60_000 });
 
@@ -40,7 +43,7 @@ describe("requestData: on-demand historical pulls", () => {
     expect(sending[0]).toMatchObject({ reference, payload: { reference, expected_payloads: chunks.length } });
 
     // 40 whole days: 40 or 41 dailies (the user's local days straddle UTC), in ⌈n/10⌉ chunks.
-    const expected = [...sandboxTerraRecords("daily", { userId, range: { start: new Date("2026-01-01T00:00:00Z"), end: new Date("2026-02-10T00:00:00Z") } })];
+    const expected = [...sandboxTerraRecords("daily", { userId, range: days })];
     expect(expected.length).toBeGreaterThanOrEqual(40);
     expect(chunks).toHaveLength(Math.ceil(expected.length / 10));
     for (const chunk of chunks) {
@@ -58,8 +61,7 @@ describe("requestData: on-demand historical pulls", () => {
     const { reference, large } = await requestData(pipeline.ctx, {
       userId,
       dataType: "sleep",
-      start: new Date("2026-03-01T00:00:00Z"),
-      end: new Date("2026-03-08T00:00:00Z"),
+      ...utcDays(daysAgo(280), 7),
     });
     expect(large).toBe(false);
     await waitForIdle(pipeline.ctx.queues, { timeoutMs: 30_000 });
@@ -72,7 +74,8 @@ describe("requestData: on-demand historical pulls", () => {
   it("an empty range still answers the request: one payload with no data", async () => {
     const userId = await newUser();
     // No workout starts within one second.
-    const { reference } = await requestData(pipeline.ctx, { userId, dataType: "activity", start: "2026-03-01T10:00:00Z", end: "2026-03-01T10:00:01Z" });
+    const day = daysAgo(280);
+    const { reference } = await requestData(pipeline.ctx, { userId, dataType: "activity", start: `${day}T10:00:00Z`, end: `${day}T10:00:01Z` });
     await waitForIdle(pipeline.ctx.queues, { timeoutMs: 30_000 });
     const [answer, ...more] = receivedFor(pipeline.receiver, userId);
     expect(more).toEqual([]);
