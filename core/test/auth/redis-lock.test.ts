@@ -84,9 +84,11 @@ describe("Redis lock", () => {
     const other = new Redis(REDIS_URL);
     try {
       let contender: HoldOutcome<string> | undefined;
-      const first = lock.hold(k, 400, 0, async (lease) => {
+      // An expiry of 1 s: renewed every third of it, so only an event-loop stall of over ~600 ms (a loaded
+      // machine) could lose the key; shorter expiries made this test depend on the machine's load.
+      const first = lock.hold(k, 1000, 0, async (lease) => {
         // Five expiries long: without renewal the contender would take the key after the first.
-        contender = await createRedisLock(other, { name: "test" }).hold(k, 400, 2000, async () => "contender");
+        contender = await createRedisLock(other, { name: "test" }).hold(k, 1000, 5000, async () => "contender");
         return { aborted: lease.signal.aborted, confirmed: await lease.confirm() };
       });
       expect(await first).toEqual({ held: true, value: { aborted: false, confirmed: true }, kept: true });
@@ -109,12 +111,12 @@ describe("Redis lock", () => {
         holders.map(async (connection, h) => {
           const own = createRedisLock(connection, { name: "test", onLost: (name) => lost.push(name) });
           for (let round = 0; round < 4; round++) {
-            const outcome = await own.hold(k, 300, 60_000, async (lease) => {
+            const outcome = await own.hold(k, 900, 60_000, async (lease) => {
               inside++;
               entries++;
               most = Math.max(most, inside);
-              // Every third holder works past the expiry (twice it); the others briefly.
-              await sleep((h + round) % 3 === 0 ? 600 : 5);
+              // Every third holder works past the expiry (by a third); the others briefly.
+              await sleep((h + round) % 3 === 0 ? 1200 : 5);
               inside--;
               return lease.signal.aborted;
             });

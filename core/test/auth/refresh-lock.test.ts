@@ -85,11 +85,11 @@ describe("the refresh lock of a connection", () => {
   };
 
   it("refreshes slower than the lock's expiry, by five jobs on three workers at once: one refresh request, the lock never lost", async () => {
-    const { harnesses, lost, lockKey } = workers(3, { refreshLockTtlMs: 500 });
+    const { harnesses, lost, lockKey } = workers(3, { refreshLockTtlMs: 1000 });
     const userId = await expiredConnection(harnesses[0]!, rotating, "ROTATING");
     const before = rotating.refreshCalls();
     rotating.beforeRefresh = undefined;
-    rotating.refreshDelayMs = 1500; // three expiries of the lock
+    rotating.refreshDelayMs = 3000; // three expiries of the lock
     try {
       const jobs = await Promise.all(
         Array.from({ length: 5 }, async (_, i) => callApi(rotating, await harnesses[i % harnesses.length]!.service.credentialsFor(userId))),
