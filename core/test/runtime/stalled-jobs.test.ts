@@ -38,7 +38,9 @@ describe("a job that keeps killing its worker", () => {
   /** Runs job `id` in `times` workers that each die holding it, as `maxStalls` processes count stalls. */
   const killWorkersWith = async (queue: Queue, id: string, maxStalls: number, times: number) => {
     const { ctx } = h.runtime;
-    const options = { connection: ctx.redis, prefix: queue.opts.prefix, lockDuration: 600, stalledInterval: 300, maxStalledCount: maxStalls };
+    // A lock of 1 s: the dying worker renews it every 0.5 s until it is closed, so only an event-loop stall
+    // longer than that (a loaded machine) could count a stall the test did not cause.
+    const options = { connection: ctx.redis, prefix: queue.opts.prefix, lockDuration: 1000, stalledInterval: 500, maxStalledCount: maxStalls };
     // A live process's stall check, as every worker runs one (this one takes no jobs).
     const checker = new Worker(queue.name, async () => undefined, { ...options, autorun: false });
     void checker.startStalledCheckTimer();
