@@ -187,6 +187,17 @@ describe("POST /v2/auth/authenticateUser", () => {
     ]);
   });
 
+  it("without a reference_id, the success URL still carries reference_id, written null as Terra writes it", async () => {
+    const response = await api.call("POST", "/v2/auth/authenticateUser?resource=SANDBOX", {
+      as: api.b,
+      body: { auth_success_redirect_url: "https://app.example/done" },
+    });
+    expect(response.statusCode, response.body).toBe(200);
+    const { user_id: userId, auth_url: authUrl } = json(response);
+    expect(Object.fromEntries(new URL(authUrl).searchParams)).toEqual({ user_id: userId, resource: "SANDBOX", reference_id: "null" });
+    expect((await api.store.getConnection(userId))?.reference_id).toBeNull();
+  });
+
   it("without a success URL, lands on the server's result page", async () => {
     const { auth_url: authUrl, user_id: userId } = json(await api.call("POST", "/v2/auth/authenticateUser?resource=sandbox", { body: {} }));
     const url = new URL(authUrl);

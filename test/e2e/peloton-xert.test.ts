@@ -213,6 +213,8 @@ destinations:
     await pollTick("PELOTON");
     await until("access_revoked", async () => arrived(payloads("access_revoked", riley).length > 0), 90_000);
     expect((await store.getConnection(riley))?.auth_status).toBe("revoked");
+    // As Terra sends it: a warning, and the user no longer active (no more data comes).
+    expect(payloads("access_revoked", riley)[0]).toMatchObject({ status: "warning", message: "User revoked access", user: { user_id: riley, active: false } });
   });
 
   it("a Peloton member connects with a pasted token instead; once Peloton stops taking it, nothing is refreshed and the connection is lost", {

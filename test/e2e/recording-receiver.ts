@@ -10,6 +10,9 @@ export interface Arrival {
   orderingTimestamp: number;
   /** Size of the body as received, in bytes. */
   bytes: number;
+  /** The body and headers exactly as received, for checks made the way a receiver of Terra's makes them. */
+  raw: Buffer;
+  headers: Record<string, string | string[] | undefined>;
   /** Set once the 200 has been written to the worker (false while the answer is delayed). */
   answered: boolean;
 }
@@ -34,6 +37,8 @@ export async function startRecordingReceiver(options: { signingSecret: string; d
       reference: request.headers["terra-reference"] as string | undefined,
       orderingTimestamp: Number(request.headers["x-terra-ordering-timestamp"]),
       bytes: raw.length,
+      raw,
+      headers: request.headers,
       answered: false,
     };
     arrivals.push(arrival);

@@ -83,7 +83,13 @@ describe("connect flows over HTTP", () => {
     expect(callback.status).toBe(303);
     const landed = new URL(callback.headers.get("location")!);
     expect(landed.origin + landed.pathname).toBe("https://app.example/failed");
-    expect(Object.fromEntries(landed.searchParams)).toMatchObject({ resource: "INSIDERS", reference_id: "deny-1", reason: "access_denied" });
+    // Terra's three parameters on the failure URL too (the user_id the flow would have had), and why.
+    expect(Object.fromEntries(landed.searchParams)).toEqual({
+      user_id: expect.any(String),
+      resource: "INSIDERS",
+      reference_id: "deny-1",
+      reason: "access_denied",
+    });
     await until("events", async () => (events("auth_cancelled").some((event) => event.reference_id === "deny-1") ? true : undefined), 15_000);
     expect(events("auth_cancelled").find((event) => event.reference_id === "deny-1")).toMatchObject({
       type: "auth_cancelled",

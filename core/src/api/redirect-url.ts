@@ -24,3 +24,13 @@ export function withQuery(base: string, params: Record<string, string | null | u
   for (const [key, value] of Object.entries(params)) if (value !== undefined && value !== null) url.searchParams.set(key, value);
   return url.toString();
 }
+
+/**
+ * The parameters Terra appends to the final URL of a connection flow, success or failure: `user_id`,
+ * `resource` and `reference_id` — the last written `null` when the developer gave none, as Terra writes
+ * it, so an app that reads the parameter finds it either way. A failure before any provider was chosen
+ * (the widget closed) has no user and no resource: those are left out.
+ */
+export function authResultParams(userId: string | null, resource: string | null, referenceId: string | null): Record<string, string | null> {
+  return { user_id: userId, resource, reference_id: referenceId ?? "null" };
+}

@@ -60,9 +60,10 @@ export interface PullJobData {
   rateLimited?: number;
   /**
    * A pull that waited (rate budget, Retry-After) after publishing part of its window: where each stream's
-   * read was (stream executor positions, plain JSON), and how many parts were published already.
+   * read was (stream executor positions, plain JSON), how many parts were published already, and
+   * whether any of them held a payload (else the request's empty answer is still owed).
    */
-  resume?: { part: number; positions: Record<string, unknown> };
+  resume?: { part: number; positions: Record<string, unknown>; published?: boolean };
 }
 
 /**

@@ -27,7 +27,8 @@ export async function reportAccessLost(ctx: RuntimeContext, user: Connection, er
     ctx,
     lifecyclePayload(type, {
       status: "warning",
-      user: toTerraUser(marked ?? user),
+      // Withdrawn access ends the user's data (Terra shows it inactive); a refusal may pass, as Terra's active user shows.
+      user: { ...toTerraUser(marked ?? user), ...(type === "access_revoked" ? { active: false } : {}) },
       message: type === "access_revoked" ? "User revoked access" : "The provider refused the user's credentials; the user must connect again",
     }),
     // One report per connection, however many of its pulls found out at once.

@@ -63,8 +63,11 @@ export interface PublishStream {
    * what a reader waits for before it tells the provider it has the records (a committed transaction).
    */
   flush(): Promise<void>;
-  /** Send what is left (and, for a large request, the announcement, then its chunks). */
-  finish(): Promise<PublishResult>;
+  /**
+   * Send what is left (and, for a large request, the announcement, then its chunks). `continues`: the
+   * pull stops here to wait and goes on later, so an empty read so far is no answer yet (`emitEmpty`).
+   */
+  finish(options?: { continues?: boolean }): Promise<PublishResult>;
 }
 
 /**
@@ -193,14 +196,14 @@ export function openPublishStream(ctx: RuntimeContext, options: PublishOptions):
       if (rest.length > 0) await send(rest);
     },
 
-    async finish() {
+    async finish(finishing) {
       // A large request's announcement goes before everything it counts, its merged records' claims included.
       const announcedAt = options.large ? nextOrdering() : 0;
       // Each merged record in a payload of its own, at its version, so a newer version supersedes its
       // delivery and it never lands after one; a large request's wait for the announcement that counts them.
       const held = await publishMerged(options.large ? { hold: true, notBefore: nextOrdering } : {});
       const rest = packer.rest();
-      if (rest.length > 0 || (payloads === 0 && options.emitEmpty && dataType !== "athlete")) await send(rest);
+      if (rest.length > 0 || (payloads === 0 && options.emitEmpty && !finishing?.continues && dataType !== "athlete")) await send(rest);
       if (options.large) await announce(held, announcedAt);
       await noteNewestData(ctx, user, newest);
       return { records, quarantined, payloads };

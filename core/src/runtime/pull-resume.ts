@@ -13,8 +13,13 @@ export const MAX_RESUME_BYTES = 1024 * 1024;
  * What a pull parked for a wait saves with its job to continue from, refused when too large to keep in
  * the job (every update of the job rewrites it in Redis).
  */
-export function pullResume(part: number, positions: Record<string, unknown>, maxBytes = MAX_RESUME_BYTES): NonNullable<PullJobData["resume"]> {
-  const resume = { part, positions };
+export function pullResume(
+  part: number,
+  positions: Record<string, unknown>,
+  maxBytes = MAX_RESUME_BYTES,
+  published = false,
+): NonNullable<PullJobData["resume"]> {
+  const resume = { part, positions, ...(published ? { published } : {}) };
   const bytes = Buffer.byteLength(JSON.stringify(resume));
   if (bytes > maxBytes) {
     const streams = Object.entries(positions)

@@ -35,6 +35,8 @@ export async function announceConnection(
       user,
       reference_id: user.reference_id,
       message: "User has successfully authenticated",
+      // Terra's auth events carry the payload version like its data events do.
+      version: PAYLOAD_VERSION,
       ...(input.widgetSessionId ? { widget_session_id: input.widgetSessionId } : {}),
     }),
     { traceId, ...emit },

@@ -1,7 +1,7 @@
 import type { AuthOutcome, AuthSessionInfo } from "../auth/auth-outcome.ts";
 import type { AuthService } from "../auth/auth-service.ts";
 import { sessionInfo } from "../auth/authorization-flow.ts";
-import { withQuery } from "../api/redirect-url.ts";
+import { authResultParams, withQuery } from "../api/redirect-url.ts";
 import { isTributaryError } from "../errors/tributary-error.ts";
 import type { AuthSession, Connection, WidgetSession } from "../state/index.ts";
 import { announceAuthFailure, announceConnection } from "./announce-connection.ts";
@@ -106,7 +106,7 @@ export function createConnectFlows(options: ConnectFlowsOptions): ConnectFlows {
     await announceConnection(services, { connection, replaced, widgetSessionId: where.widgetSessionId });
     // The widget did its job: its page is not offered again.
     if (where.widgetSessionId) await store.endWidgetSession(where.widgetSessionId);
-    const params = { user_id: connection.user_id, resource: connection.provider, reference_id: connection.reference_id };
+    const params = authResultParams(connection.user_id, connection.provider, connection.reference_id);
     const location = where.successRedirectUrl
       ? withQuery(where.successRedirectUrl, params)
       : resultPage({ status: "success", ...params, lang: where.language });
@@ -115,7 +115,7 @@ export function createConnectFlows(options: ConnectFlowsOptions): ConnectFlows {
 
   const failedFlow = async (session: AuthSessionInfo, reason: string): Promise<FlowLanding> => {
     await announceAuthFailure(services, { developerId: session.developerId, reason, referenceId: session.referenceId, flowId: session.state });
-    const params = { resource: session.provider, reference_id: session.referenceId, reason };
+    const params = { ...authResultParams(session.userId, session.provider, session.referenceId), reason };
     let location: string;
     if (session.failureRedirectUrl) location = withQuery(session.failureRedirectUrl, params);
     else if (session.widgetSessionId && (await store.getWidgetSession(session.widgetSessionId))) {
@@ -240,7 +240,7 @@ export function createConnectFlows(options: ConnectFlowsOptions): ConnectFlows {
         ...(request.widgetSessionId ? { widgetSessionId: request.widgetSessionId } : {}),
       });
       if (request.widgetSessionId) await store.endWidgetSession(request.widgetSessionId);
-      const params = { user_id: connection.user_id, resource: connection.provider, reference_id: connection.reference_id };
+      const params = authResultParams(connection.user_id, connection.provider, connection.reference_id);
       const location = request.successRedirectUrl
         ? withQuery(request.successRedirectUrl, params)
         : resultPage({ status: "success", ...params, lang: request.language });
@@ -250,7 +250,7 @@ export function createConnectFlows(options: ConnectFlowsOptions): ConnectFlows {
     async closeWidget(session, reason) {
       if ((await store.endWidgetSession(session.id)) === "gone") return { ok: false, provider: null, reason: "invalid_state" };
       await announceAuthFailure(services, { developerId: session.developer_id, reason, referenceId: session.reference_id, flowId: session.id });
-      const params = { reference_id: session.reference_id, reason };
+      const params = { ...authResultParams(null, null, session.reference_id), reason };
       const location = session.failure_redirect_url
         ? withQuery(session.failure_redirect_url, params)
         : resultPage({ status: "failure", ...params, lang: session.language });

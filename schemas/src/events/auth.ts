@@ -14,6 +14,8 @@ export const AuthSuccessEventSchema = defineEvent("AuthSuccessEvent", "auth-succ
   reference_id: str(),
   flow_id: str(),
   widget_session_id: str(),
+  /** The payload version, as on data events. */
+  version: str(),
 });
 export type AuthSuccessEvent = Static<typeof AuthSuccessEventSchema>;
 

@@ -7,7 +7,7 @@ import { deauthorizeUser } from "../../services/deauthorize-user.ts";
 import { developerOf } from "../developer-auth.ts";
 import { offeredConnectors, offers } from "../offered-providers.ts";
 import { OPTIONAL_BODY, TAGS } from "../openapi-docs.ts";
-import { checkedRedirectUrl, withQuery } from "../redirect-url.ts";
+import { authResultParams, checkedRedirectUrl, withQuery } from "../redirect-url.ts";
 import { authenticatedErrors, badRequest, jsonResponse, problemResponse, userNotFound } from "../schemas/responses.ts";
 import { CONNECT_RESULT_PATH } from "../../services/connect-flows.ts";
 import type { V2Context } from "../v2-api.ts";
@@ -170,9 +170,7 @@ export async function authRoutes(app: FastifyInstance, v2: V2Context): Promise<v
         });
         const landing = successUrl ?? `${baseUrl}${CONNECT_RESULT_PATH}`;
         const authUrl = withQuery(landing, {
-          user_id: user.user_id,
-          resource: provider,
-          reference_id: user.reference_id,
+          ...authResultParams(user.user_id, provider, user.reference_id),
           ...(successUrl ? {} : { status: "success", lang: body.language }),
         });
         return { status: "success", user_id: user.user_id, auth_url: authUrl };

@@ -31,6 +31,7 @@ import { openPublishStream, type PublishResult } from "../publish-records.ts";
 import { clampPullWindow } from "../pull-window.ts";
 import { pullResume } from "../pull-resume.ts";
 import { rateBudget } from "../rate-budget.ts";
+import { reportRateLimitHit } from "../rate-limit-hit.ts";
 import { readNormalizedSlices } from "../read-normalized.ts";
 import type { RuntimeContext } from "../runtime-context.ts";
 import { processPollAll, type PollAllResult } from "./poll-all-processor.ts";
@@ -85,6 +86,7 @@ export async function processPull(
       const reason = error instanceof ProviderWaitError ? error.reason : "provider";
       logPark(ctx, { provider: data.provider, jobId: job.id, retryAfterMs: error.retryAfterMs, rateLimited, reason, error });
       parked(ctx, data.provider, reason, error.retryAfterMs);
+      if (reason === "provider") await reportRateLimitHit(ctx, { id: job.id, data }, error.retryAfterMs, rateLimited);
       return deferJob(job, token, error.retryAfterMs);
     }
     throw unrecoverableIfUserError(error);
@@ -149,7 +151,8 @@ async function pullOnce(ctx: RuntimeContext, job: Job<PullJobData>, token: strin
     ...(data.reference !== undefined ? { reference: data.reference } : {}),
     // The request decided (and announced) it; a pull of an older version decides from its window.
     large,
-    emitEmpty: data.reason === "request" && !data.resume,
+    // A request's empty answer is sent once its whole window is read and nothing was found, parks or not.
+    emitEmpty: data.reason === "request" && !data.resume?.published,
     log,
   });
   // Where each stream's read is once its published records are safe: saved with the job when it waits.
@@ -183,10 +186,10 @@ async function pullOnce(ctx: RuntimeContext, job: Job<PullJobData>, token: strin
   } catch (error) {
     if (error instanceof ProviderWaitError && token && !large) {
       // Publish what was read before the wait, and continue from there when the job wakes up.
-      await published.finish();
+      const sofar = await published.finish({ continues: true });
       let resume: ReturnType<typeof pullResume>;
       try {
-        resume = pullResume((data.resume?.part ?? 0) + 1, positions);
+        resume = pullResume((data.resume?.part ?? 0) + 1, positions, undefined, Boolean(data.resume?.published) || sofar.payloads > 0);
       } catch (tooLarge) {
         // A retry then reads the window from its start, not from a position older than what was published.
         const { resume: _older, ...fresh } = data;
