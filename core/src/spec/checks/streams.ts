@@ -41,9 +41,10 @@ export const checkStreams: Check = ({ spec, hooks }, report) => {
       report([...path, "recordFields"], "never set: the stream's records come from a read hook, which writes its records itself");
     }
     if (stream.dateRange?.localDays) checkLocalDays(entry, report);
-    if ((stream.timezone || stream.following) && !stream.request) {
+    // A transaction stream reads no pages, but learns the zone from each item it fetches.
+    if (((stream.timezone && !stream.transaction) || stream.following) && !stream.request) {
       report(
-        [...path, stream.timezone ? "timezone" : "following"],
+        [...path, stream.timezone && !stream.transaction ? "timezone" : "following"],
         "never used: the stream's records come from a read hook, not from pages the executor reads",
       );
     }
@@ -102,7 +103,6 @@ const NOT_WITH_TRANSACTION = [
   "paging",
   "records",
   "recordFields",
-  "timezone",
   "following",
   "within",
   "checkpoint",
