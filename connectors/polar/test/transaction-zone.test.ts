@@ -16,7 +16,7 @@ describe("POLAR: a session read through an exercise transaction teaches its date
   const monday = { date: "2026-03-30", start: "2026-03-30T18:00:00" };
   const json = (status: number, body?: unknown) => ({
     status,
-    headers: body === undefined ? {} : { "content-type": "application/json" },
+    headers: body === undefined ? ({} as Record<string, string>) : { "content-type": "application/json" },
     body: Buffer.from(body === undefined ? "" : JSON.stringify(body)),
   });
 
@@ -88,7 +88,14 @@ describe("POLAR: a session read through an exercise transaction teaches its date
       v: 1,
       zone: "+02:00",
       days: { [monday.date]: [7200, 18 * 60] },
-      mapped: { activities: { [monday.date]: [[0, 7200], [1440, 7200]] } },
+      mapped: {
+        activities: {
+          [monday.date]: [
+            [0, 7200],
+            [1440, 7200],
+          ],
+        },
+      },
     });
     expect([day.metadata.start_time, day.metadata.end_time]).toEqual(["2026-03-30T00:00:00.000000+02:00", "2026-03-31T00:00:00.000000+02:00"]);
     // Monday's offset was known: the day's read asked no probe.
@@ -98,7 +105,18 @@ describe("POLAR: a session read through an exercise transaction teaches its date
   it("a session without an offset teaches nothing: the day's read probes (nothing there), the day is at UTC, and that is noted for Monday", async () => {
     const { day, requests, zone } = await poll(undefined);
     // No zone, no offsets: only the offsets Monday's start and end were read at (its midnight, and the next).
-    expect(zone).toEqual({ v: 1, at: expect.any(String), mapped: { activities: { [monday.date]: [[0, 0], [1440, 0]] } } });
+    expect(zone).toEqual({
+      v: 1,
+      at: expect.any(String),
+      mapped: {
+        activities: {
+          [monday.date]: [
+            [0, 0],
+            [1440, 0],
+          ],
+        },
+      },
+    });
     expect(day.metadata.start_time).toBe("2026-03-30T00:00:00.000000+00:00");
     expect(requests).toContain("GET /v3/users/sleep");
   });

@@ -80,7 +80,11 @@ export async function keepLearnedZone(keeping: ZoneKeeping | undefined, known: K
   if (zone === undefined) return true;
   const kept: KnownZone = { zone, days, ...(stored.mapped ? { mapped: stored.mapped } : {}) };
   await writeLearnedZone(keeping, kept, now);
-  if (stored.mapped) await rereadStale(keeping, staleDates(stored.mapped, (local) => offsetForLocal(kept, local)));
+  if (stored.mapped)
+    await rereadStale(
+      keeping,
+      staleDates(stored.mapped, (local) => offsetForLocal(kept, local)),
+    );
   return true;
 }
 
@@ -116,7 +120,10 @@ export async function keepMappedDays(
   noteMapped(mapped, stream, days, oldest);
   Object.assign(known, stored, { mapped });
   await writeLearnedZone(keeping, known, now);
-  await rereadStale(keeping, staleDates(mapped, (local) => offsetForLocal(stored, local), { stream, dates: Object.keys(days) }));
+  await rereadStale(
+    keeping,
+    staleDates(mapped, (local) => offsetForLocal(stored, local), { stream, dates: Object.keys(days) }),
+  );
 }
 
 async function writeLearnedZone({ cursors, userId }: ZoneKeeping, known: KnownZone, now: number): Promise<void> {

@@ -372,7 +372,14 @@ export function readStream(stream: CompiledStream, requested: { start: Date; end
       // Which offsets its days were read at: a date decided otherwise later is read again.
       const mappedAt = stream.mappedAt;
       if (mappedAt && keeping)
-        await keepMappedDays(keeping, zone, spec.name, mappedDaysOf(records, (r) => mappedAt(r, zone)), deps.now(), deps.maxHistoryDays);
+        await keepMappedDays(
+          keeping,
+          zone,
+          spec.name,
+          mappedDaysOf(records, (r) => mappedAt(r, zone)),
+          deps.now(),
+          deps.maxHistoryDays,
+        );
     }
     return { records, after };
   }

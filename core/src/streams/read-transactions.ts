@@ -88,7 +88,8 @@ export function readTransactions(stream: CompiledStream, ctx: TransactionReadCon
 
   // The member's zone the items say (the stream's `timezone`, read in each item as a list stream reads its
   // records), kept once a transaction's items were read: a burst of sessions is one learn.
-  const keeping = stream.zoneOf && deps.cursors && ctx.userId !== undefined ? { cursors: deps.cursors, userId: ctx.userId, onStale: ctx.onStaleDates } : undefined;
+  const keeping =
+    stream.zoneOf && deps.cursors && ctx.userId !== undefined ? { cursors: deps.cursors, userId: ctx.userId, onStale: ctx.onStaleDates } : undefined;
 
   async function* items(urls: readonly string[]): AsyncGenerator<ProviderRecord> {
     const said: ZoneSaid = { offsets: [] };

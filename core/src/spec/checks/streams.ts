@@ -97,18 +97,7 @@ function checkTimezone({ stream, path }: SpecStream, report: Report): void {
 }
 
 /** What a transaction stream reads is what is new since the last commit: no window, page or checkpoint of its own. */
-const NOT_WITH_TRANSACTION = [
-  "request",
-  "dateRange",
-  "paging",
-  "records",
-  "recordFields",
-  "following",
-  "within",
-  "checkpoint",
-  "collect",
-  "object",
-] as const;
+const NOT_WITH_TRANSACTION = ["request", "dateRange", "paging", "records", "recordFields", "following", "within", "checkpoint", "collect", "object"] as const;
 
 function checkTransaction({ stream, path }: SpecStream, report: Report): void {
   const transaction = stream.transaction!;
