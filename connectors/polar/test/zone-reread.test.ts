@@ -1,13 +1,11 @@
 import { randomUUID } from "node:crypto";
-import { describe, expect, it, onTestFinished } from "vitest";
+import { describe, expect, it } from "vitest";
 import { payloadRecords } from "@tributary/core/contracts";
 import { mockFromSpec } from "@tributary/core/mock-provider";
 import { jobId, type PullJobData, type PullReason } from "@tributary/core/queue";
-import { createPluginRegistry } from "@tributary/core/registry";
 import { waitForIdle } from "@tributary/core/runtime";
-import { MOCK_CLIENT } from "@tributary/test-kit/connector";
-import { submitConsent } from "@tributary/test-kit/mock-provider";
-import { receivedFor, startPipeline } from "../../../core/test/runtime/pipeline.ts";
+import { receivedFor } from "../../../core/test/runtime/pipeline.ts";
+import { polarPipeline } from "./polar-pipeline.ts";
 import { AVA, polar, polarFixtures } from "./polar.ts";
 
 const DAY_MS = 86_400_000;
@@ -89,26 +87,9 @@ describe("POLAR: a day delivered before its offset was seen is delivered again a
         activities: { ...fixtures.streams!.activities!, records: ({ user }) => (mine(user) ? [day] : []) },
       },
     });
-    await mock.listen();
-    onTestFinished(() => mock.close());
-    const urls = mock.urls();
-    const auth = definition.spec.auth as Extract<typeof definition.spec.auth, { type: "oauth2" }>;
-    const registry = createPluginRegistry([
-      { ...definition, spec: { ...definition.spec, auth: { ...auth, authorizeUrl: urls.authorizeUrl!, tokenUrl: urls.tokenUrl! } } },
-    ]);
-    const pipeline = await startPipeline({
-      registry,
-      providers: { POLAR: { baseUrl: urls.baseUrl, clientId: MOCK_CLIENT.id, clientSecret: MOCK_CLIENT.secret, backfillDays: 0 } },
-    });
-    onTestFinished(() => pipeline.close());
-    const { ctx } = pipeline;
-
-    const begun = await ctx.access.auth.beginAuthorization({ provider: "POLAR", referenceId: `ava-${randomUUID()}` });
-    const consent = await submitConsent(begun.url, "approve", { username: "ava@example.com", password: "polar-ava" });
-    const outcome = await ctx.access.auth.completeAuthorization({ provider: "POLAR", query: new URL(consent.location!).searchParams });
-    if (!outcome.ok) expect.fail(JSON.stringify(outcome));
+    const { pipeline, ctx, connect } = await polarPipeline(definition, mock);
+    const user = await connect();
     registeredAt = Date.now();
-    const user = outcome.connection;
 
     /** One pull, as the runtime enqueues it; resolves once everything it caused (re-reads too) is delivered. */
     const pull = async (dataType: string, reason: PullReason, window: { start: number; end: number }) => {
