@@ -1,14 +1,12 @@
 import { randomUUID } from "node:crypto";
-import { describe, expect, it, onTestFinished } from "vitest";
+import { describe, expect, it } from "vitest";
 import { payloadRecords, type DeliveryPayload } from "@tributary/core/contracts";
 import { mockFromSpec, type MockProvider } from "@tributary/core/mock-provider";
 import { jobId, type PullReason } from "@tributary/core/queue";
-import { createPluginRegistry } from "@tributary/core/registry";
 import { waitForIdle } from "@tributary/core/runtime";
-import { MOCK_CLIENT } from "@tributary/test-kit/connector";
-import { submitConsent } from "@tributary/test-kit/mock-provider";
 import { deliveryBodies } from "../../../core/src/runtime/delivery-bodies.ts";
-import { naturalKeys, receivedFor, startPipeline } from "../../../core/test/runtime/pipeline.ts";
+import { naturalKeys, receivedFor } from "../../../core/test/runtime/pipeline.ts";
+import { polarPipeline } from "./polar-pipeline.ts";
 import { AVA, polar, polarFixtures } from "./polar.ts";
 
 const HOUR_MS = 3_600_000;
@@ -96,27 +94,12 @@ describe("POLAR sessions through the pipeline", () => {
       },
     });
     prepare(mock);
-    await mock.listen();
-    onTestFinished(() => mock.close());
-    const urls = mock.urls();
-    const auth = definition.spec.auth as Extract<typeof definition.spec.auth, { type: "oauth2" }>;
-    const registry = createPluginRegistry([
-      { ...definition, spec: { ...definition.spec, auth: { ...auth, authorizeUrl: urls.authorizeUrl!, tokenUrl: urls.tokenUrl! } } },
-    ]);
-    const pipeline = await startPipeline({
-      registry,
-      providers: { POLAR: { baseUrl: urls.baseUrl, clientId: MOCK_CLIENT.id, clientSecret: MOCK_CLIENT.secret, backfillDays: 0 } },
-    });
-    onTestFinished(() => pipeline.close());
-    const { ctx } = pipeline;
+    const { pipeline, ctx, connect: consent } = await polarPipeline(definition, mock);
     const connect = async () => {
-      const begun = await ctx.access.auth.beginAuthorization({ provider: "POLAR", referenceId: `ava-${randomUUID()}` });
-      const consent = await submitConsent(begun.url, "approve", { username: "ava@example.com", password: "polar-ava" });
-      const outcome = await ctx.access.auth.completeAuthorization({ provider: "POLAR", query: new URL(consent.location!).searchParams });
-      if (!outcome.ok) expect.fail(JSON.stringify(outcome));
+      const connection = await consent();
       expect(mock.lifecycleCalls.map((call) => [call.phase, call.path])).toContainEqual(["connect", "/v3/users"]);
       registeredAt = Date.now();
-      return outcome.connection;
+      return connection;
     };
     /** One pull of the user's sessions over the last `days`, as a backfill, the scheduler's fan-out or a request enqueues it; resolves once everything it caused is delivered. */
     const pull = async (userId: string, reason: PullReason, days: number) => {

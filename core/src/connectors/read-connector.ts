@@ -111,6 +111,8 @@ export function createConnectorReader(definition: ConnectorDefinition, normalize
       if (stream.transaction) {
         const reading = executorFor(ctx.cursors).readTransactions(stream, {
           session: ctx.session,
+          userId: ctx.connection.userId,
+          onStaleDates: ctx.onStaleDates,
           connection: connectionBinding(ctx.connection),
           onRejected: (record, error) => {
             rejected.push(rejectedItem(stream, record, error));
@@ -135,6 +137,7 @@ export function createConnectorReader(definition: ConnectorDefinition, normalize
         checkpoint: ctx.checkpoint ?? "ignore",
         recent: ctx.recent === true,
         autoCommit: false,
+        onStaleDates: ctx.onStaleDates,
         ...(ctx.resume?.[stream.name] ? { resume: ctx.resume[stream.name] } : {}),
         ...(ctx.now ? { now: ctx.now } : {}),
         onRejected: (record, error) => {

@@ -7,6 +7,7 @@ import type { ConnectorDefinition } from "../spec/define-connector.ts";
 import type { HookConnection, ProviderRecord } from "../spec/hooks.ts";
 import type { CursorRepository } from "../state/cursors.ts";
 import type { StreamPosition, StreamStats } from "../streams/read-stream.ts";
+import type { OnStaleDates } from "../streams/mapped-offsets.ts";
 import type { ConnectorSync } from "./connector-sync.ts";
 
 /**
@@ -85,6 +86,8 @@ export interface ConnectorReadContext extends Omit<ConnectorMapContext, "stream"
   sliceBytes?: number;
   /** When the read is made: windows are clamped to the provider's history as of then (a replay of recordings). @default now */
   now?: (() => number) | undefined;
+  /** Dates whose records were mapped at offsets the connection now decides otherwise: read them again (the runtime queues pulls). */
+  onStaleDates?: OnStaleDates | undefined;
 }
 
 /** Records of one stream, mapped and validated, and where the stream's read is after them. */

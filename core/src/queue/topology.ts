@@ -32,7 +32,8 @@ export const Priority = {
   backfill: 10,
 } as const;
 
-export type PullReason = "backfill" | "poll" | "reconcile" | "ping" | "request" | "replay";
+/** `rezone`: a date read again because the member's UTC offset it was mapped at turned out wrong (runtime/zone-rereads.ts). */
+export type PullReason = "backfill" | "poll" | "reconcile" | "ping" | "request" | "replay" | "rezone";
 
 /** Provider pings and on-demand requests are live; backfill waits behind everything; the rest is scheduled. */
 export function pullPriority(reason: PullReason): number {

@@ -3,6 +3,7 @@ import type { NormalizedSlice, RuntimeConnector } from "../connectors/runtime-co
 import type { DateRange } from "../contracts/data-types.ts";
 import type { Logger } from "../log/logger.ts";
 import type { Connection } from "../state/index.ts";
+import type { OnStaleDates } from "../streams/mapped-offsets.ts";
 import type { StreamPosition } from "../streams/read-stream.ts";
 import type { Normalized } from "./normalize.ts";
 import type { RuntimeContext } from "./runtime-context.ts";
@@ -24,6 +25,8 @@ export interface ReadNormalizedInput {
   transactions?: boolean;
   /** Continue interrupted stream reads from their saved positions. */
   resume?: Readonly<Record<string, StreamPosition>>;
+  /** Read again the dates the member's zone learned now decides otherwise (zone-rereads.ts); without it they are not. */
+  onStaleDates?: OnStaleDates;
 }
 
 /**
@@ -52,6 +55,7 @@ export async function* readNormalizedSlices(
     transactions: input.transactions === true,
     recent: input.recent === true,
     ...(input.resume ? { resume: input.resume } : {}),
+    ...(input.onStaleDates ? { onStaleDates: input.onStaleDates } : {}),
   });
 }
 

@@ -13,6 +13,7 @@ import { lifecyclePayload, type TerraUserObject } from "../runtime/envelope.ts";
 import { quarantineRejected } from "../runtime/quarantine-rejected.ts";
 import { rateBudget } from "../runtime/rate-budget.ts";
 import { readNormalized } from "../runtime/read-normalized.ts";
+import { zoneRereads } from "../runtime/zone-rereads.ts";
 import type { RuntimeContext } from "../runtime/runtime-context.ts";
 import { toTerraUser } from "../runtime/terra-user.ts";
 import { deterministicTraceId } from "../runtime/trace-id.ts";
@@ -163,7 +164,16 @@ export async function fetchData(
     }, timeoutMs);
   });
   try {
-    const read = readNormalized(ctx, { connector, user: connection, dataType, range, withSamples: request.withSamples, signal: controller.signal, log });
+    const read = readNormalized(ctx, {
+      connector,
+      user: connection,
+      dataType,
+      range,
+      withSamples: request.withSamples,
+      signal: controller.signal,
+      log,
+      onStaleDates: zoneRereads(ctx, connector, connection, traceId),
+    });
     read.catch(() => undefined);
     const normalized = await Promise.race([read, timeout]);
     await quarantineRejected(ctx, { user: connection, dataType, rejected: normalized.rejected, traceId, log });

@@ -7,7 +7,9 @@ import type { RecordPredicate } from "./expressions.ts";
 import { createPager, type Pager } from "./paging.ts";
 import { recordIdReader } from "./records.ts";
 import { parseTime } from "./time-format.ts";
-import { compileProbeReader, compileZoneReader, zoneForValue, type KnownZone, type ZoneReader } from "./learned-zone.ts";
+import { compileProbeReader, compileZoneReader, offsetForLocal, zoneForValue, type KnownZone, type ZoneReader } from "./learned-zone.ts";
+import type { MappedDay } from "./mapped-offsets.ts";
+import { parseDateTime } from "../mapping/time.ts";
 import { compileWithin, type WithinWindow } from "./within-window.ts";
 import { scopeOf, template, type TemplateVariables } from "../provider-http/template-scope.ts";
 
@@ -39,6 +41,12 @@ export interface CompiledStream {
    * gets; `{timezone.at.<field>}` is rendered per record from the connection's known zone.
    */
   recordFields?: (variables: TemplateVariables, known: KnownZone) => (record: ProviderRecord) => Record<string, string>;
+  /**
+   * With `{timezone.at.<field>}` recordFields: the local date and offsets a record's local date-times were
+   * read at (its first such field's date), noted so that a date the connection later decides otherwise is
+   * read again. Undefined for a record whose fields all carry their own offset.
+   */
+  mappedAt?: (record: ProviderRecord, known: KnownZone) => MappedDay | undefined;
 }
 
 export function compileStream(spec: StreamSpec, compileExpression: (expression: string, where: string) => RecordPredicate): CompiledStream {
@@ -55,6 +63,7 @@ export function compileStream(spec: StreamSpec, compileExpression: (expression: 
     ...(checkpoint && read ? { timeOf: (record: ProviderRecord) => parseTime(read(record), checkpoint.format as TimeFormat) } : {}),
     lookbackMs: (checkpoint?.lookbackSeconds ?? 3600) * 1000,
     ...(spec.recordFields ? { recordFields: compileRecordFields(spec.recordFields) } : {}),
+    ...(spec.recordFields && datedFields(spec.recordFields).length > 0 ? { mappedAt: compileMappedAt(spec.recordFields) } : {}),
     ...(spec.within ? { within: compileWithin(spec.within) } : {}),
     ...(spec.following ? { following: compileFollowing(spec.following) } : {}),
     ...(spec.timezone?.in !== undefined && spec.timezone.path !== undefined
@@ -82,9 +91,7 @@ function compileRecordFields(
   fields: Record<string, string>,
 ): (variables: TemplateVariables, known: KnownZone) => (record: ProviderRecord) => Record<string, string> {
   const compiled = Object.entries(fields).map(([name, text]) => [name, template(text)] as const);
-  const dated = [...new Set(compiled.flatMap(([, field]) => field.variables.filter(isDatedZone)))].map(
-    (name) => [name, name.slice(DATED_ZONE_PREFIX.length).split(".")] as const,
-  );
+  const dated = datedFields(fields);
   return (variables, known) => {
     const scope = scopeOf(variables);
     if (dated.length === 0) {
@@ -96,6 +103,29 @@ function compileRecordFields(
       const perRecord = (name: string) => (zones.has(name) ? zones.get(name) : scope(name));
       return Object.fromEntries(compiled.map(([name, field]) => [name, field.render(perRecord)]));
     };
+  };
+}
+
+/** The `{timezone.at.<field>}` variables of recordFields, in the order written, each with its dotted path. */
+function datedFields(fields: Record<string, string>): (readonly [string, string[]])[] {
+  const names = new Set(Object.values(fields).flatMap((text) => template(text).variables.filter(isDatedZone)));
+  return [...names].map((name) => [name, name.slice(DATED_ZONE_PREFIX.length).split(".")] as const);
+}
+
+function compileMappedAt(fields: Record<string, string>): (record: ProviderRecord, known: KnownZone) => MappedDay | undefined {
+  const paths = datedFields(fields).map(([, path]) => path);
+  return (record, known) => {
+    let day: MappedDay | undefined;
+    for (const path of paths) {
+      const value = walk(record, path);
+      const parsed = typeof value === "string" ? parseDateTime(value) : undefined;
+      // A value with its own offset is read at it, whatever the connection learns.
+      if (parsed === undefined || parsed.offsetSeconds !== undefined) continue;
+      day ??= { date: new Date(parsed.localAsUtcMs).toISOString().slice(0, 10), at: [] };
+      const minute = Math.floor((parsed.localAsUtcMs - Date.parse(`${day.date}T00:00:00Z`)) / 60_000);
+      if (minute >= 0 && minute <= 2880) day.at.push([minute, offsetForLocal(known, parsed.localAsUtcMs)]);
+    }
+    return day && day.at.length > 0 ? day : undefined;
   };
 }
 

@@ -3,11 +3,10 @@ import { ErrorCodes } from "../errors/codes.ts";
 import { UserError, type TributaryError } from "../errors/tributary-error.ts";
 import type { ProviderSession } from "../provider-http/provider-client.ts";
 import { badResponse } from "../provider-http/errors.ts";
-import type { CursorRepository } from "../state/cursors.ts";
 import type { CompiledStream } from "./compile-stream.ts";
 import { attachDetails } from "./details.ts";
 import { expressionFailed, type ExpressionBindings } from "./expressions.ts";
-import { keepLearnedZone, readLearnedZone } from "./learned-zone.ts";
+import { learnZoneFrom, type ZoneKeeping } from "./learned-zone.ts";
 import { extractRecords } from "./records.ts";
 
 export interface ObjectFetchContext {
@@ -18,7 +17,7 @@ export interface ObjectFetchContext {
    * Where the connection keeps what the object says of the member's time zone (its stream's `timezone`),
    * as a read of the stream keeps what its pages say. Without it nothing is learned.
    */
-  zone?: { cursors: CursorRepository; userId: string };
+  zone?: ZoneKeeping;
   /** `$connection` in the stream's `filter` and its details' `when`: the connection the object is fetched for. */
   connection?: ExpressionBindings["connection"];
 }
@@ -51,12 +50,7 @@ export async function fetchObject(
     throw badResponse(`${stream.where}.object: the answer holds no object at ${JSON.stringify(object.record ?? "")}`);
   }
   // What it says of the zone holds whether or not the filter keeps it (a read learns from every page's records too).
-  const said = stream.zoneOf && ctx.zone ? stream.zoneOf(answer.body, [record]) : undefined;
-  if (said && ctx.zone && (said.zone !== undefined || said.offsets.length > 0)) {
-    // The connection's row is read only when the object says a zone or an offset.
-    const { cursors, userId } = ctx.zone;
-    await keepLearnedZone(cursors, userId, await readLearnedZone(cursors, userId), said, now());
-  }
+  if (stream.zoneOf && ctx.zone) await learnZoneFrom(ctx.zone, stream.zoneOf(answer.body, [record]), now());
   const bound: ExpressionBindings = { connection: ctx.connection };
   let keep = true;
   try {

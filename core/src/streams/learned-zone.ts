@@ -1,9 +1,10 @@
 import type { ZoneProbeSpec } from "@tributary/schemas";
 import type { ProviderRecord } from "../contracts/connector.ts";
-import { offsetSuffix, parseDateTime, parseOffsetText, timeZone } from "../mapping/time.ts";
+import { localToInstant, offsetSuffix, parseDateTime, parseOffsetText, timeZone } from "../mapping/time.ts";
 import { compilePointer } from "../spec/pointer.ts";
 import type { CursorRepository } from "../state/cursors.ts";
 import { addOffsets, offsetAt, readDayOffsets, type DayOffsets, type OffsetSeen } from "./dated-offsets.ts";
+import { noteMapped, readMappedDates, staleDates, type MappedDates, type MappedDay, type OnStaleDates, type StaleDate } from "./mapped-offsets.ts";
 
 /**
  * The member's time zone as a connection learned it from its provider (a stream's `timezone`): an IANA name
@@ -11,15 +12,17 @@ import { addOffsets, offsetAt, readDayOffsets, type DayOffsets, type OffsetSeen 
  * exercises), and the offsets seen per local date (`days`) when the records say which date theirs is. It
  * is kept in the cursors table under `timezone`, one row per connection, because the stream that learns it
  * is often not the one that needs it (Polar's daily activity has no offset of its own), and offered to every
- * stream's recordFields as `{timezone}` and, per record, `{timezone.at.<field>}`. Rows written before `days`
- * existed (a zone only) read as they did.
+ * stream's recordFields as `{timezone}` and, per record, `{timezone.at.<field>}` — whose records are noted
+ * with the offsets they were mapped at (`mapped`). Rows written before `days` existed (a zone only) read as
+ * they did; a row written by a read that mapped days before any zone was learned has `mapped` only.
  */
 export interface LearnedZone {
   v: 1;
-  zone: string;
-  /** When it was learned (ISO-8601). */
+  zone?: string;
+  /** When it was last written (ISO-8601). */
   at: string;
   days?: DayOffsets;
+  mapped?: MappedDates;
 }
 
 export const LEARNED_ZONE_KEY = "timezone";
@@ -28,6 +31,15 @@ export const LEARNED_ZONE_KEY = "timezone";
 export interface KnownZone {
   zone?: string;
   days: DayOffsets;
+  /** The offsets records were mapped at (see mapped-offsets.ts). */
+  mapped?: MappedDates;
+}
+
+/** Where a connection's zone is kept, and who reads again the dates it comes to decide otherwise (the runtime's re-reads). */
+export interface ZoneKeeping {
+  cursors: CursorRepository;
+  userId: string;
+  onStale?: OnStaleDates | undefined;
 }
 
 /** What a page (or a probe's answer) says: the zone it says last, and the dated offsets it holds. */
@@ -40,42 +52,92 @@ export async function readLearnedZone(cursors: CursorRepository, userId: string)
   const stored = await cursors.getCursor<Partial<LearnedZone>>(userId, LEARNED_ZONE_KEY);
   if (stored?.v !== 1) return { days: {} };
   const zone = typeof stored.zone === "string" && zoneText(stored.zone) !== undefined ? stored.zone : undefined;
-  return { ...(zone !== undefined ? { zone } : {}), days: readDayOffsets(stored.days) };
+  const mapped = readMappedDates(stored.mapped);
+  return { ...(zone !== undefined ? { zone } : {}), days: readDayOffsets(stored.days), ...(Object.keys(mapped).length > 0 ? { mapped } : {}) };
 }
 
 /**
  * Adds what a page said to `known` (in place) and keeps it when that changed anything. The row is read
  * again just before it is written: streams of one connection run in separate jobs at once (a backfill's),
- * and each keeps what the others added meanwhile.
+ * and each keeps what the others added meanwhile. Dates whose records were mapped at offsets other than
+ * those now decided (a day mapped before its session was seen) are then handed to `onStale`.
  */
-export async function keepLearnedZone(
-  cursors: CursorRepository | undefined,
-  userId: string | undefined,
-  known: KnownZone,
-  said: ZoneSaid,
-  now: number,
-): Promise<boolean> {
+export async function keepLearnedZone(keeping: ZoneKeeping | undefined, known: KnownZone, said: ZoneSaid, now: number): Promise<boolean> {
   const zoneChanged = said.zone !== undefined && said.zone !== known.zone;
   if (said.zone !== undefined) known.zone = said.zone;
   const daysChanged = addOffsets(known.days, said.offsets);
   if (!zoneChanged && !daysChanged) return false;
-  if (cursors === undefined || userId === undefined) return true;
-  const stored = await readLearnedZone(cursors, userId);
+  if (keeping === undefined) return true;
+  const stored = await readLearnedZone(keeping.cursors, keeping.userId);
   const days = stored.days;
   addOffsets(
     days,
     Object.entries(known.days).map(([date, [offsetSeconds, minute]]) => ({ localAsUtcMs: Date.parse(`${date}T00:00:00Z`) + minute * 60_000, offsetSeconds })),
   );
   known.days = days;
+  known.mapped = stored.mapped;
   const zone = known.zone ?? stored.zone;
   if (zone === undefined) return true;
+  const kept: KnownZone = { zone, days, ...(stored.mapped ? { mapped: stored.mapped } : {}) };
+  await writeLearnedZone(keeping, kept, now);
+  if (stored.mapped)
+    await rereadStale(
+      keeping,
+      staleDates(stored.mapped, (local) => offsetForLocal(kept, local)),
+    );
+  return true;
+}
+
+/**
+ * What a pushed object or a transaction's item said, kept like a page's: the connection's row is read only
+ * when it says a zone or an offset.
+ */
+export async function learnZoneFrom(keeping: ZoneKeeping, said: ZoneSaid, now: number): Promise<void> {
+  if (said.zone === undefined && said.offsets.length === 0) return;
+  await keepLearnedZone(keeping, await readLearnedZone(keeping.cursors, keeping.userId), said, now);
+}
+
+/**
+ * Notes the offsets a page's records were mapped at (`days`: local date → each field's minute and offset)
+ * and keeps them when they differ from what `known` holds — a poll that maps its two days as before writes
+ * nothing. Dates past the provider's history (`maxHistoryDays`, and a day for zones) are let go. The row is
+ * read again before it is written: when what it holds now (another job learned meanwhile) decides one of
+ * these dates otherwise, that date is handed to `onStale` at once.
+ */
+export async function keepMappedDays(
+  keeping: ZoneKeeping,
+  known: KnownZone,
+  stream: string,
+  days: Readonly<Record<string, MappedDay["at"]>>,
+  now: number,
+  maxHistoryDays?: number,
+): Promise<void> {
+  if (Object.keys(days).length === 0) return;
+  const oldest = maxHistoryDays !== undefined ? new Date(now - (maxHistoryDays + 1) * 86_400_000).toISOString().slice(0, 10) : undefined;
+  if (!noteMapped((known.mapped ??= {}), stream, days, oldest)) return;
+  const stored = await readLearnedZone(keeping.cursors, keeping.userId);
+  const mapped = stored.mapped ?? {};
+  noteMapped(mapped, stream, days, oldest);
+  Object.assign(known, stored, { mapped });
+  await writeLearnedZone(keeping, known, now);
+  await rereadStale(
+    keeping,
+    staleDates(mapped, (local) => offsetForLocal(stored, local), { stream, dates: Object.keys(days) }),
+  );
+}
+
+async function writeLearnedZone({ cursors, userId }: ZoneKeeping, known: KnownZone, now: number): Promise<void> {
   await cursors.setCursor(userId, LEARNED_ZONE_KEY, {
     v: 1,
-    zone,
+    ...(known.zone !== undefined ? { zone: known.zone } : {}),
     at: new Date(now).toISOString(),
-    ...(Object.keys(days).length > 0 ? { days } : {}),
+    ...(Object.keys(known.days).length > 0 ? { days: known.days } : {}),
+    ...(known.mapped && Object.keys(known.mapped).length > 0 ? { mapped: known.mapped } : {}),
   } satisfies LearnedZone);
-  return true;
+}
+
+async function rereadStale(keeping: ZoneKeeping, stale: readonly StaleDate[]): Promise<void> {
+  if (stale.length > 0 && keeping.onStale) await keeping.onStale(stale);
 }
 
 /**
@@ -87,6 +149,19 @@ export function zoneForLocal(known: KnownZone, localAsUtcMs: number): string | u
   if (known.zone !== undefined && parseOffsetText(known.zone) === undefined) return known.zone;
   const offset = offsetAt(known.days, localAsUtcMs);
   return offset !== undefined ? offsetSuffix(offset) : known.zone;
+}
+
+/**
+ * The offset (seconds east) a local date-time is read at: its zone's (`zoneForLocal`; an IANA zone's at that
+ * time), UTC when nothing was learned — as a mapping reads an empty `{timezone.at.<field>}`.
+ */
+export function offsetForLocal(known: KnownZone, localAsUtcMs: number): number {
+  const zone = zoneForLocal(known, localAsUtcMs);
+  if (zone === undefined || zone === "") return 0;
+  const offset = parseOffsetText(zone);
+  if (offset !== undefined) return offset;
+  const named = timeZone(zone);
+  return named.offsetAt(localToInstant(localAsUtcMs, named));
 }
 
 /** A record field's zone for `{timezone.at.<field>}`: a date-time with an offset says its own; a local one is looked up. */

@@ -13,7 +13,8 @@ import { attachDetails, onceAnswers, type DetailOutcome } from "./details.ts";
 import { expressionFailed, type ExpressionBindings } from "./expressions.ts";
 import type { PageAfter, PageState } from "./paging.ts";
 import { answerVariables } from "./answer-variables.ts";
-import { keepLearnedZone, readLearnedZone, type KnownZone, type ZoneSaid } from "./learned-zone.ts";
+import { keepLearnedZone, keepMappedDays, readLearnedZone, type KnownZone, type ZoneKeeping, type ZoneSaid } from "./learned-zone.ts";
+import { mappedDaysOf, type OnStaleDates } from "./mapped-offsets.ts";
 import { parseOffsetText, timeZone, type TimeZone } from "../mapping/time.ts";
 import { extractRecords } from "./records.ts";
 import { renderEnd, renderStart } from "./time-format.ts";
@@ -44,6 +45,8 @@ export interface StreamReadContext {
   onRejected?: (record: ProviderRecord, error: TributaryError) => void | Promise<void>;
   /** When the read is made, for clamping the window to what the provider serves (a replay of recordings made then). @default the executor's clock */
   now?: (() => number) | undefined;
+  /** Dates mapped at offsets the connection now decides otherwise (it learned more): the runtime reads them again. */
+  onStaleDates?: OnStaleDates | undefined;
 }
 
 /**
@@ -184,7 +187,8 @@ export function readStream(stream: CompiledStream, requested: { start: Date; end
     known ??= keepsZone ? await readLearnedZone(deps.cursors!, ctx.userId!) : { days: {} };
     return known;
   };
-  const learn = async (said: ZoneSaid) => keepLearnedZone(deps.cursors, ctx.userId, await learnedZone(), said, deps.now());
+  const keeping: ZoneKeeping | undefined = keepsZone ? { cursors: deps.cursors!, userId: ctx.userId!, onStale: ctx.onStaleDates } : undefined;
+  const learn = async (said: ZoneSaid) => keepLearnedZone(keeping, await learnedZone(), said, deps.now());
   let warnedNoZone = false;
 
   const commit = async () => {
@@ -365,6 +369,17 @@ export function readStream(stream: CompiledStream, requested: { start: Date; end
       const learned = stream.wantsZone ? { timezone: zone.zone ?? "" } : {};
       const fields = stream.recordFields(session.variables({ ...variables, ...answerVariables(answer.headers), ...learned }), zone);
       for (const record of records) Object.assign(record, fields(record));
+      // Which offsets its days were read at: a date decided otherwise later is read again.
+      const mappedAt = stream.mappedAt;
+      if (mappedAt && keeping)
+        await keepMappedDays(
+          keeping,
+          zone,
+          spec.name,
+          mappedDaysOf(records, (r) => mappedAt(r, zone)),
+          deps.now(),
+          deps.maxHistoryDays,
+        );
     }
     return { records, after };
   }

@@ -10,6 +10,9 @@ import { compilePointer } from "../spec/pointer.ts";
 import type { CompiledStream } from "./compile-stream.ts";
 import { mustStopTheRead } from "./details.ts";
 import { expressionFailed, type ExpressionBindings } from "./expressions.ts";
+import { learnZoneFrom, type ZoneSaid } from "./learned-zone.ts";
+import type { OnStaleDates } from "./mapped-offsets.ts";
+import type { CursorRepository } from "../state/cursors.ts";
 
 export interface TransactionReadContext {
   session: ProviderSession;
@@ -17,6 +20,10 @@ export interface TransactionReadContext {
   connection?: ExpressionBindings["connection"];
   /** An item that cannot be read (a required part failed, a URL off the provider's origins, not an object): quarantine it. Without it, such an item fails the read. */
   onRejected?: (record: ProviderRecord, error: TributaryError) => void | Promise<void>;
+  /** The Terra user id: whose time zone the items' `timezone` teaches. Without it (or without a cursor store) nothing is learned. */
+  userId?: string | undefined;
+  /** As in StreamReadContext: dates mapped at offsets the connection now decides otherwise, read again by the runtime. */
+  onStaleDates?: OnStaleDates | undefined;
 }
 
 export interface TransactionStats {
@@ -55,6 +62,8 @@ export interface TransactionReading extends AsyncIterable<TransactionRound> {
 
 interface ReadTransactionsDeps {
   log: Logger;
+  cursors?: CursorRepository | undefined;
+  now: () => number;
 }
 
 /**
@@ -77,7 +86,13 @@ export function readTransactions(stream: CompiledStream, ctx: TransactionReadCon
     await ctx.onRejected(record, error);
   };
 
+  // The member's zone the items say (the stream's `timezone`, read in each item as a list stream reads its
+  // records), kept once a transaction's items were read: a burst of sessions is one learn.
+  const keeping =
+    stream.zoneOf && deps.cursors && ctx.userId !== undefined ? { cursors: deps.cursors, userId: ctx.userId, onStale: ctx.onStaleDates } : undefined;
+
   async function* items(urls: readonly string[]): AsyncGenerator<ProviderRecord> {
+    const said: ZoneSaid = { offsets: [] };
     for (const url of urls) {
       let record: ProviderRecord | undefined;
       try {
@@ -88,6 +103,12 @@ export function readTransactions(stream: CompiledStream, ctx: TransactionReadCon
         continue;
       }
       if (!record) continue;
+      // What it says of the zone holds whether or not the filter keeps it, as a page's records do.
+      if (keeping) {
+        const says = stream.zoneOf!(record, [record]);
+        said.zone = says.zone ?? said.zone;
+        said.offsets.push(...says.offsets);
+      }
       try {
         await attachParts(record, url);
       } catch (error) {
@@ -109,6 +130,7 @@ export function readTransactions(stream: CompiledStream, ctx: TransactionReadCon
       stats.items += 1;
       yield record;
     }
+    if (keeping) await learnZoneFrom(keeping, said, deps.now());
   }
 
   /** The item as the provider has it; undefined when it no longer does (deleted). */

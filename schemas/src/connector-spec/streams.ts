@@ -270,7 +270,7 @@ export const StreamSpec = closed({
         in: Type.Optional(
           Type.Union([Type.Literal("answer"), Type.Literal("record")], {
             description:
-              "answer: a pointer into each page's answer; record: into each record (the page's last that has one is the zone last said; every one with a date is kept for its date). With path; both absent when only the probe says the zone.",
+              "answer: a pointer into each page's answer; record: into each record (the page's last that has one is the zone last said; every one with a date is kept for its date). In a transaction stream each item fetched is its answer and its record. With path; both absent when only the probe says the zone.",
           }),
         ),
         path: Type.Optional(Pointer('Where the zone is: an IANA name, an offset ("+01:00", or a number east of UTC), or a date-time with an offset.')),

@@ -127,7 +127,7 @@ export async function pullAndMap(definition: ConnectorDefinition, client: Provid
     for (const stream of streams) {
       if (options.streams && !options.streams.includes(stream.name)) continue;
       if (stream.transaction) {
-        for await (const round of executor.readTransactions(stream, { session, connection })) {
+        for await (const round of executor.readTransactions(stream, { session, userId, connection })) {
           for await (const provider of round.records())
             records.push({ stream: stream.name, dataType, provider, mapped: await mapper.map(stream.mapping ?? dataType, dataType, provider) });
           await round.commit();

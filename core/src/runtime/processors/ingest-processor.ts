@@ -21,6 +21,7 @@ import { createMergedRecordBatch, type MergedRecordBatch } from "../merged-recor
 import { publishRecords } from "../publish-records.ts";
 import { connectionInfo } from "../terra-user.ts";
 import type { RuntimeContext } from "../runtime-context.ts";
+import { zoneRereads } from "../zone-rereads.ts";
 import { providerSecretPolicy } from "../secret-policy.ts";
 
 export type IngestResult =
@@ -196,7 +197,7 @@ async function publishPushed(
       executor: pushExecutorOf(connector.definition),
       connection,
       // An object a push names teaches the member's zone as the stream's reads do.
-      zone: { cursors: ctx.store, userId: user.user_id },
+      zone: { cursors: ctx.store, userId: user.user_id, onStale: zoneRereads(ctx, connector, user, data.traceId) },
     });
     mapping = fetched.mapping;
     stream = fetched.stream;

@@ -34,6 +34,7 @@ import { rateBudget } from "../rate-budget.ts";
 import { reportRateLimitHit } from "../rate-limit-hit.ts";
 import { readNormalizedSlices } from "../read-normalized.ts";
 import type { RuntimeContext } from "../runtime-context.ts";
+import { zoneRereads } from "../zone-rereads.ts";
 import { processPollAll, type PollAllResult } from "./poll-all-processor.ts";
 
 export interface PullResult extends PublishResult {
@@ -177,6 +178,7 @@ async function pullOnce(ctx: RuntimeContext, job: Job<PullJobData>, token: strin
       // Both ask what is new: a record that reached the provider lately counts, whenever it was recorded.
       recent: data.reason === "poll" || data.reason === "reconcile",
       ...(data.resume && !large ? { resume: saved } : {}),
+      onStaleDates: zoneRereads(ctx, connector, user, data.traceId),
     })) {
       await published.add(slice);
       // A transaction's records stored and their deliveries enqueued before the reader commits it.

@@ -41,9 +41,10 @@ export const checkStreams: Check = ({ spec, hooks }, report) => {
       report([...path, "recordFields"], "never set: the stream's records come from a read hook, which writes its records itself");
     }
     if (stream.dateRange?.localDays) checkLocalDays(entry, report);
-    if ((stream.timezone || stream.following) && !stream.request) {
+    // A transaction stream reads no pages, but learns the zone from each item it fetches.
+    if (((stream.timezone && !stream.transaction) || stream.following) && !stream.request) {
       report(
-        [...path, stream.timezone ? "timezone" : "following"],
+        [...path, stream.timezone && !stream.transaction ? "timezone" : "following"],
         "never used: the stream's records come from a read hook, not from pages the executor reads",
       );
     }
@@ -96,19 +97,7 @@ function checkTimezone({ stream, path }: SpecStream, report: Report): void {
 }
 
 /** What a transaction stream reads is what is new since the last commit: no window, page or checkpoint of its own. */
-const NOT_WITH_TRANSACTION = [
-  "request",
-  "dateRange",
-  "paging",
-  "records",
-  "recordFields",
-  "timezone",
-  "following",
-  "within",
-  "checkpoint",
-  "collect",
-  "object",
-] as const;
+const NOT_WITH_TRANSACTION = ["request", "dateRange", "paging", "records", "recordFields", "following", "within", "checkpoint", "collect", "object"] as const;
 
 function checkTransaction({ stream, path }: SpecStream, report: Report): void {
   const transaction = stream.transaction!;
