@@ -10,7 +10,7 @@ import { deauthorizeUser, enqueueDataRequest, pauseUser, prepareDataRequest, req
 import { startTestRuntime, type RuntimeHarness } from "@tributary/test-kit";
 import { until } from "../../../test/kit/until.ts";
 import { dayPart, daysInPartsSpec } from "./days-in-parts.ts";
-import { settled as settledQueues } from "./settled.ts";
+import { noJobRunning, settled as settledQueues } from "./settled.ts";
 
 /**
  * What an application written for Terra does with a large request (`large_request_processing`, then
@@ -216,6 +216,8 @@ describe("large requests: the app receives exactly expected_payloads payloads un
     control.refuse = isChunkOf(request.reference);
     await until("a chunk refused", async () => (control.attempted.some(isChunkOf(request.reference)) ? true : undefined));
     await pauseUser(ctx(), userId);
+    // A chunk whose pause check came before the pause is refused too: every chunk is sent as the pause sees it.
+    await noJobRunning(ctx());
     control.refuse = () => false;
     await settled();
 

@@ -9,7 +9,7 @@ import type { ActiveDestination } from "@tributary/core/runtime";
 import { deauthorizeUser, pauseUser, requestData } from "@tributary/core/services";
 import { startTestRuntime, type RuntimeHarness } from "@tributary/test-kit";
 import { until } from "../../../test/kit/until.ts";
-import { settled } from "./settled.ts";
+import { noJobRunning, settled } from "./settled.ts";
 
 /**
  * A large request's `expected_payloads` is what each destination will receive under the reference, as the
@@ -170,6 +170,8 @@ describe("large requests: each destination's expected_payloads is what it receiv
     };
     await until("a file taken and another refused", async () => (taken && refused.some((post) => post.reference === request.reference) ? true : undefined));
     await pauseUser(ctx(), userId);
+    // A file whose pause check came before the pause is refused too.
+    await noJobRunning(ctx());
     refuse = () => false;
     await settled(ctx());
 
@@ -185,13 +187,15 @@ describe("large requests: each destination's expected_payloads is what it receiv
   it("fit: a deauth while chunks wait answers each file the destination still owes, before the deauth", async () => {
     const userId = await newUser();
     const request = await large(userId);
-    refuse = (post) => post.destination === "fit" && post.reference === request.reference && post.payload?.type !== "large_request_sending";
+    refuse = (post) => post.destination === "fit" && post.reference === request.reference && !LIFECYCLE.has(post.payload?.type ?? "");
     await until("the announcement and a refused file", async () =>
       countAt(ofUser(userId), "fit", request.reference).announcements.length > 0 && refused.some((post) => post.reference === request.reference)
         ? true
         : undefined,
     );
     await deauthorizeUser(ctx(), userId);
+    // A file whose check came before the deauth is refused too: every file the app gets is a stand-in.
+    await noJobRunning(ctx());
     refuse = () => false;
     await settled(ctx());
 

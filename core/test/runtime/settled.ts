@@ -19,3 +19,16 @@ export async function settled(ctx: Pick<RuntimeContext, "queues">): Promise<void
     quiet = (await busy()) ? 0 : quiet + 1;
   }
 }
+
+/**
+ * Resolves once no job of the runtime is running: a delivery that passed its checks before a change the
+ * test made (a pause, a deauth) has written, or failed, by then — what a test waits for before it lets a
+ * refused receiver answer again.
+ */
+export async function noJobRunning(ctx: Pick<RuntimeContext, "queues">): Promise<void> {
+  for (;;) {
+    const counts = await Promise.all(ctx.queues.all().map((queue) => queue.getJobCounts("active")));
+    if (counts.every((count) => count.active === 0)) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
