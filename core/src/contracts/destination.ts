@@ -14,6 +14,12 @@ export interface Delivery {
    * the runtime has it: destinations that send JSON use it as is.
    */
   body?: string | Buffer;
+  /**
+   * Sent without records in place of a payload of this many records that a large request counted (its user
+   * paused or disconnected): a destination that makes several messages of one payload (`referencedMessages`)
+   * makes as many of this one, so the app's count of the reference still closes.
+   */
+  standsInFor?: number;
 }
 
 /** The Terra webhook envelope: `type` plus whatever that event type carries. */
@@ -40,6 +46,12 @@ export interface Destination {
   readonly type: string;
   /** Deliver payloads; idempotent: writing the same natural key twice leaves one record (the newer). */
   write(batch: readonly Delivery[]): Promise<void>;
+  /**
+   * How many messages carrying the payload's reference (`terra-reference`) this destination makes of one
+   * payload of `type` with `records` records: what an app counting a large request's payloads sees, and so
+   * the `expected_payloads` announced to this destination. Without it: one per payload.
+   */
+  referencedMessages?(type: string, records: number): number;
   /** Erase everything this destination holds for a user (deauth, erasure request). */
   delete(user: DestinationUser): Promise<void>;
   /**

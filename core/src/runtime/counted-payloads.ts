@@ -18,6 +18,8 @@ export interface OwedPayload {
   /** The announcement itself: while it is owed, the app was promised nothing yet. */
   announcement: boolean;
   user: TerraUserObject;
+  /** Records the payload held: its stand-in makes as many messages as it was counted for (`Delivery.standsInFor`). */
+  records?: number;
 }
 
 type CountedContext = Pick<RuntimeContext, "redis" | "queues" | "policy">;
@@ -67,31 +69,34 @@ export function countedPayloads(ctx: CountedContext) {
 }
 
 /**
- * Notes what a large request's announcement (the first payload) counted as owed by each destination that
- * receives it: before any of them is enqueued, so a deauth at any moment finds all of them or none.
+ * Notes what a large request's announcements counted as owed by each destination that receives one (a
+ * destination that does not take `large_request_sending` was promised nothing): the announcement and the
+ * counted payloads of types it receives. Before any of them is enqueued, so a deauth at any moment finds
+ * all of them or none.
  */
 export async function oweCountedPayloads(
   ctx: CountedContext,
   request: { userId: string; reference: string; user: TerraUserObject },
-  [announcement, ...counted]: readonly StoredPayload[],
+  announcements: readonly StoredPayload[],
+  counted: readonly StoredPayload[],
 ): Promise<void> {
-  const byDestination = new Map<string, OwedPayload[]>();
-  for (const stored of announcement ? [announcement, ...counted] : []) {
-    for (const target of stored.targets) {
+  const owed = (stored: StoredPayload, announcement: boolean): OwedPayload => ({
+    traceId: stored.options.traceId,
+    type: stored.type,
+    reference: request.reference,
+    orderingTimestamp: stored.orderingTimestamp,
+    announcement,
+    user: request.user,
+    records: stored.records,
+  });
+  for (const announcement of announcements) {
+    for (const target of announcement.targets) {
       if (!target.subscribed) continue;
-      const owed = byDestination.get(target.name) ?? [];
-      owed.push({
-        traceId: stored.options.traceId,
-        type: stored.type,
-        reference: request.reference,
-        orderingTimestamp: stored.orderingTimestamp,
-        announcement: stored === announcement,
-        user: request.user,
-      });
-      byDestination.set(target.name, owed);
+      const receives = (stored: StoredPayload) => stored.targets.some((other) => other.name === target.name && other.subscribed);
+      const payloads = [owed(announcement, true), ...counted.filter(receives).map((stored) => owed(stored, false))];
+      await countedPayloads(ctx).owe(request.userId, target.name, payloads);
     }
   }
-  for (const [destination, owed] of byDestination) await countedPayloads(ctx).owe(request.userId, destination, owed);
 }
 
 /** Payloads stored and never to be enqueued (a large request whose user disconnected while it read): their bodies go. */
@@ -139,6 +144,7 @@ export async function answerOwedPayloads(
       traceId: payload.traceId,
       reference: payload.reference,
       orderingTimestamp: payload.orderingTimestamp,
+      ...(payload.records ? { standsInFor: payload.records } : {}),
     });
   }
   answers.sort((a, b) => a.orderingTimestamp - b.orderingTimestamp);

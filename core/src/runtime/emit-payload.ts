@@ -28,6 +28,11 @@ export interface EmitOptions {
   merged?: DeliverJobData["merged"];
   /** A large request's announcement or one of the payloads it counted (see `counted-payloads.ts`). */
   counted?: boolean;
+  /**
+   * Where the body is stored when not under the trace id: one payload that reaches destinations in
+   * different versions (a large request's announcement, whose count is each destination's own).
+   */
+  bodyId?: string;
 }
 
 /** A payload already serialized: its bytes, and the two facts routing needs from it. */
@@ -35,6 +40,8 @@ export interface EncodedPayload {
   type: string;
   userId?: string;
   body: string;
+  /** How many records its `data` holds (what a destination's count of messages per payload depends on). */
+  records?: number;
 }
 
 /** A payload whose body is stored for its destinations; `enqueueDeliveries` sends it on its way. */
@@ -44,6 +51,8 @@ export interface StoredPayload {
   options: EmitOptions;
   orderingTimestamp: number;
   targets: Array<{ name: string; subscribed: boolean }>;
+  /** Records in its `data` (0 for an event that carries none). */
+  records: number;
 }
 
 /** What emitting needs of the runtime: the destinations, the queues and Redis (delivery bodies). */
@@ -66,23 +75,34 @@ export async function emitPayload(ctx: EmitContext, payload: DeliveryPayload, op
  * for payloads that must wait for an announcement (the chunks of a large request) without being held in
  * memory meanwhile.
  */
-export async function storePayload(ctx: EmitContext, payload: EncodedPayload, options: EmitOptions): Promise<StoredPayload> {
-  const owner = options.developer ?? ctx.defaultDeveloper;
-  const targets: StoredPayload["targets"] = [];
-  for (const [name, active] of ctx.destinations) {
-    if (active.developer !== undefined && active.developer !== owner) continue;
-    const subscribed = !options.eraseOnly && (!active.events || active.events.has(payload.type));
-    if (subscribed || options.eraseUser) targets.push({ name, subscribed });
-  }
+export async function storePayload(
+  ctx: EmitContext,
+  payload: EncodedPayload,
+  options: EmitOptions,
+  targets: StoredPayload["targets"] = payloadTargets(ctx, payload.type, options),
+): Promise<StoredPayload> {
   const readers = targets.filter((target) => target.subscribed).map((target) => target.name);
-  if (readers.length > 0) await deliveryBodies(ctx).put(options.traceId, payload.body, readers);
+  if (readers.length > 0) await deliveryBodies(ctx).put(options.bodyId ?? options.traceId, payload.body, readers);
   return {
     type: payload.type,
     ...(payload.userId ? { userId: payload.userId } : {}),
     options,
     orderingTimestamp: options.orderingTimestamp ?? Date.now(),
     targets,
+    records: payload.records ?? 0,
   };
+}
+
+/** The destinations of the payload's developer that receive its type (`subscribed`), or only erase (a deauth's). */
+export function payloadTargets(ctx: Pick<EmitContext, "destinations" | "defaultDeveloper">, type: string, options: EmitOptions): StoredPayload["targets"] {
+  const owner = options.developer ?? ctx.defaultDeveloper;
+  const targets: StoredPayload["targets"] = [];
+  for (const [name, active] of ctx.destinations) {
+    if (active.developer !== undefined && active.developer !== owner) continue;
+    const subscribed = !options.eraseOnly && (!active.events || active.events.has(type));
+    if (subscribed || options.eraseUser) targets.push({ name, subscribed });
+  }
+  return targets;
 }
 
 /** The second half of `emitPayload`: one deliver job per target; resolves with how many. */
@@ -96,7 +116,7 @@ export async function enqueueDeliveries(ctx: EmitContext, stored: StoredPayload)
         reference: options.reference,
         orderingTimestamp: stored.orderingTimestamp,
         eventType: stored.type,
-        ...(subscribed ? { bodyRef: options.traceId } : { eraseOnly: true }),
+        ...(subscribed ? { bodyRef: options.bodyId ?? options.traceId } : { eraseOnly: true }),
         ...(stored.userId ? { userId: stored.userId } : {}),
         ...(options.eraseUser ? { eraseUser: options.eraseUser } : {}),
         ...(options.merged && subscribed ? { merged: options.merged } : {}),

@@ -95,7 +95,7 @@ async function storeMergedRecord(
   const seed = options.hold && how.reference !== undefined ? how.reference : user.user_id;
   const stored = await storePayload(
     ctx,
-    { type: dataType, userId: user.user_id, body },
+    { type: dataType, userId: user.user_id, body, records: 1 },
     {
       traceId: deterministicTraceId(seed, dataType, key, merged.version),
       priority: how.priority,

@@ -5,7 +5,8 @@ import type { Connection } from "../state/index.ts";
 import { dropStoredPayloads, oweCountedPayloads } from "./counted-payloads.ts";
 import { enqueueDeliveries, storePayload, type StoredPayload } from "./emit-payload.ts";
 import { largeRequestSendingTraceId } from "./large-request-end.ts";
-import { createPayloadPacker, lifecyclePayload, serializedDataPayload } from "./envelope.ts";
+import { createPayloadPacker, serializedDataPayload } from "./envelope.ts";
+import { storeLargeRequestAnnouncements } from "./large-request-announcement.ts";
 import type { Normalized } from "./normalize.ts";
 import { quarantineRejected } from "./quarantine-rejected.ts";
 import { createMergedRecordBatch, type MergedPublishOptions, type MergedRecordBatch } from "./merged-records.ts";
@@ -123,7 +124,7 @@ export function openPublishStream(ctx: RuntimeContext, options: PublishOptions):
     const index = payloads++;
     const stored = await storePayload(
       ctx,
-      { type: dataType, userId: user.user_id, body },
+      { type: dataType, userId: user.user_id, body, records: texts.length },
       { traceId: traceIdOf(index), ...common, ...(options.large ? { counted: true } : {}) },
     );
     if (options.large) chunks.push(stored);
@@ -156,24 +157,24 @@ export function openPublishStream(ctx: RuntimeContext, options: PublishOptions):
       log.info({ reference: options.reference }, "large request not announced: its user disconnected while it was read");
       return;
     }
-    const expected = counted.length;
-    const payload = lifecyclePayload("large_request_sending", {
-      user: terraUser,
-      reference: options.reference,
-      expected_payloads: expected,
-      message: `Large request: sending ${expected} payloads of ${dataType} data`,
-    });
-    const announcement = await storePayload(
+    // Each destination is told what it will receive: the payloads of types it takes, as many messages each as it makes of them.
+    const announcements = await storeLargeRequestAnnouncements(
       ctx,
-      { type: payload.type, userId: user.user_id, body: JSON.stringify(payload) },
-      // Named after the reference like the chunks, so a re-run of the request's pull is dropped (or
-      // re-delivered) as a whole: announcement and chunks together.
-      { traceId: largeRequestSendingTraceId(options.reference ?? options.traceSeed), orderingTimestamp: announcedAt, counted: true, ...common },
+      {
+        userId: user.user_id,
+        user: terraUser,
+        reference: options.reference,
+        dataType,
+        // Named after the reference like the chunks, so a re-run of the request's pull is dropped (or
+        // re-delivered) as a whole: announcement and chunks together.
+        options: { traceId: largeRequestSendingTraceId(options.reference ?? options.traceSeed), orderingTimestamp: announcedAt, counted: true, ...common },
+      },
+      counted,
     );
     if (options.reference !== undefined) {
-      await oweCountedPayloads(ctx, { userId: user.user_id, reference: options.reference, user: terraUser }, [announcement, ...counted]);
+      await oweCountedPayloads(ctx, { userId: user.user_id, reference: options.reference, user: terraUser }, announcements, counted);
     }
-    for (const stored of [announcement, ...counted]) await enqueueDeliveries(ctx, stored);
+    for (const stored of [...announcements, ...counted]) await enqueueDeliveries(ctx, stored);
   };
 
   return {

@@ -11,6 +11,7 @@ import { startTestRuntime, type RuntimeHarness } from "@tributary/test-kit";
 import { until } from "../../../test/kit/until.ts";
 import { dayPart, daysInPartsSpec } from "./days-in-parts.ts";
 import { daysAgo, utcDays } from "./pipeline.ts";
+import { noJobRunning, settled as settledQueues } from "./settled.ts";
 
 /**
  * What an application written for Terra does with a large request (`large_request_processing`, then
@@ -137,22 +138,7 @@ describe("large requests: the app receives exactly expected_payloads payloads un
   };
   const large = (userId: string) => requestData(ctx(), { userId, dataType: "daily", start: "2026-03-01", end: "2026-04-09" });
   const ofUser = (userId: string) => receiver.received.filter((entry) => (entry.payload.user as { user_id?: string } | undefined)?.user_id === userId);
-  /** Idle but for a deauth's second erase (a minute later, erase only: it sends nothing), which tests before may have left. */
-  const settled = async () => {
-    const busy = async () => {
-      for (const queue of ctx().queues.all()) {
-        const counts = await queue.getJobCounts("waiting", "active", "prioritized", "waiting-children");
-        if (Object.values(counts).some((n) => n > 0)) return true;
-        if ((await queue.getDelayed()).some((job) => !(job.data as { eraseOnly?: boolean }).eraseOnly)) return true;
-      }
-      return false;
-    };
-    // Twice, a moment apart: a job that just finished may still be adding its follow-ups.
-    for (let quiet = 0; quiet < 2; ) {
-      await new Promise((resolve) => setTimeout(resolve, 300));
-      quiet = (await busy()) ? 0 : quiet + 1;
-    }
-  };
+  const settled = () => settledQueues(ctx());
 
   it("a record superseded by a newer version while its chunk waits to be delivered is still counted: sent at the newer version", async () => {
     const userId = await newMember();
@@ -231,6 +217,8 @@ describe("large requests: the app receives exactly expected_payloads payloads un
     control.refuse = isChunkOf(request.reference);
     await until("a chunk refused", async () => (control.attempted.some(isChunkOf(request.reference)) ? true : undefined));
     await pauseUser(ctx(), userId);
+    // A chunk whose pause check came before the pause is refused too: every chunk is sent as the pause sees it.
+    await noJobRunning(ctx());
     control.refuse = () => false;
     await settled();
 

@@ -1,6 +1,9 @@
+import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
+import { requestData } from "@tributary/core/services";
+import { waitForIdle } from "@tributary/core/runtime";
 import { decodeActivityFit } from "@tributary/fit";
-import { activityRecord, dailyRecord, dataPayload, delivery, testUser } from "@tributary/test-kit";
+import { activityRecord, dailyRecord, dataPayload, delivery, startTestRuntime, testUser } from "@tributary/test-kit";
 import { emulatorPerFile, startAwsEmulator } from "@tributary/test-kit/emulators";
 import { S3Reader, bucketFor, createS3Destination } from "./s3-harness.ts";
 
@@ -55,6 +58,30 @@ describe("s3 format: both", () => {
     expect(await emulated.client.keys(bucketFor(destination))).toEqual([]);
     await destination.close();
   });
+});
+
+describe("s3 format: both, through the runtime", () => {
+  it("a large request's activities: each .fit beside its .json, and the announcement counts one payload per chunk", async () => {
+    const destination = createS3Destination(emulated.emulator, {}, "bucket", "both");
+    const harness = await startTestRuntime({ destinations: { bucket: destination }, policy: { chunkSize: 5 } });
+    try {
+      const { user_id: userId } = await harness.store.createConnection({ provider: "SANDBOX", referenceId: `s3-fit-${randomUUID()}` });
+      const request = await requestData(harness.runtime.ctx, { userId, dataType: "activity", start: "2026-01-01", end: "2026-03-01" });
+      expect(request.large).toBe(true);
+      await waitForIdle(harness.runtime.ctx.queues, { timeoutMs: 90_000 });
+
+      const keys = await emulated.client.keys(bucketFor(destination));
+      const stems = (ending: string) =>
+        keys.filter((key) => key.startsWith("2022-03-16/activity/") && key.endsWith(ending)).map((key) => key.slice(0, -ending.length));
+      expect(stems(".json").length).toBeGreaterThan(5);
+      expect(stems(".fit")).toEqual(stems(".json"));
+      const [announcement] = keys.filter((key) => key.startsWith("2022-03-16/large_request_sending/"));
+      // The bucket's payloads are the JSON chunks, each one payload whatever its files: not one per .fit.
+      expect((await emulated.client.json(bucketFor(destination), announcement!)).expected_payloads).toBe(Math.ceil(stems(".json").length / 5));
+    } finally {
+      await harness.close();
+    }
+  }, 120_000);
 });
 
 describe("s3 format: fit", () => {

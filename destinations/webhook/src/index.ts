@@ -35,12 +35,15 @@ function createWebhookDestination(options: WebhookOptions, ctx: DestinationConte
    * Each activity of the payload as its FIT file, one POST each, signed over the file's bytes; with the
    * user, provider and summary id in headers, since a FIT file names none of them. A file over
    * maxPayloadBytes is parked in the payload store and posted as an `s3_payload` pointer instead.
+   * Under `both` the files are companions of the JSON payload, which is what a Terra app counts: their
+   * reference goes in `x-tributary-reference`, not `terra-reference`.
    */
   const postFitFiles = async (delivery: Delivery) => {
     const user = (delivery.payload.user ?? {}) as { user_id?: unknown; provider?: unknown; reference_id?: unknown };
+    const referenceHeader = format === "both" ? COMPANION_REFERENCE_HEADER : undefined;
     for (const [index, { record, key }] of payloadRecords(delivery.payload).entries()) {
       const fit = Buffer.from(encodeActivityFit(record as Activity));
-      const traceId = `${delivery.traceId}-fit-${index}`;
+      const traceId = fitTraceId(delivery, index);
       const headers: Record<string, string> = {
         "x-tributary-format": "fit",
         "x-tributary-user-id": headerValue(key.userId),
@@ -52,13 +55,31 @@ function createWebhookDestination(options: WebhookOptions, ctx: DestinationConte
         contentType: FIT_MEDIA_TYPE,
         traceId,
         headers: { ...headers, "content-disposition": `attachment; filename="${fileName(key.key)}.fit"` },
+        ...(referenceHeader ? { referenceHeader } : {}),
       };
       if (fit.length > maxBytes && options.payloadStore) {
         const stored = await payloadStore().storePayload(delivery, { name: `${fileName(key.key)}.fit`, body: fit, contentType: FIT_MEDIA_TYPE });
-        await postSigned(poster, options, delivery, pointer(stored, traceId), { contentType: "application/json", traceId, headers });
+        await postSigned(poster, options, delivery, pointer(stored, traceId), {
+          contentType: "application/json",
+          traceId,
+          headers,
+          ...(referenceHeader ? { referenceHeader } : {}),
+        });
       } else {
         await postSigned(poster, options, delivery, fit, variant);
       }
+    }
+  };
+
+  /**
+   * Under `fit`, a payload without activities standing in for one that had some (a large request's chunk
+   * whose user paused or disconnected): one JSON post per file it replaces, under that file's trace id, so
+   * the app counts as many as were announced and a file that did go out before is the same payload again.
+   */
+  const postStandIns = async (delivery: Delivery, files: number) => {
+    const body = await bodyFor(delivery);
+    for (let index = 0; index < files; index++) {
+      await postSigned(poster, options, delivery, body, { contentType: "application/json", traceId: fitTraceId(delivery, index), headers: {} });
     }
   };
 
@@ -69,12 +90,19 @@ function createWebhookDestination(options: WebhookOptions, ctx: DestinationConte
       // One POST per payload (and per FIT file), in order: receivers rely on the ordering timestamp but many
       // process serially.
       for (const delivery of batch) {
-        const fit = format !== "terra" && delivery.payload.type === "activity" && payloadRecords(delivery.payload).length > 0;
+        const activity = format !== "terra" && delivery.payload.type === "activity";
+        const fit = activity && payloadRecords(delivery.payload).length > 0;
+        if (!fit && activity && format === "fit" && delivery.standsInFor) await postStandIns(delivery, delivery.standsInFor);
         // With format fit an activity payload without activities (an on-demand request's empty answer) is
         // still sent as JSON: it is the receiver's only sign that the request is done.
-        if (!fit || format === "both") await postSigned(poster, options, delivery, await bodyFor(delivery));
+        else if (!fit || format === "both") await postSigned(poster, options, delivery, await bodyFor(delivery));
         if (fit) await postFitFiles(delivery);
       }
+    },
+    referencedMessages(type, records) {
+      // Under `fit` the app gets one file per activity, each with the reference; under `both` the JSON payload
+      // alone carries it (the files are its companions).
+      return format === "fit" && type === "activity" && records > 0 ? records : 1;
     },
     async delete() {
       // The receiver owns what it received; the `deauth` event delivered to it is its signal to erase.
@@ -90,6 +118,12 @@ function createWebhookDestination(options: WebhookOptions, ctx: DestinationConte
     },
   };
 }
+
+/** Where a FIT companion of a JSON payload (format `both`) carries the request's reference: not counted as a payload. */
+const COMPANION_REFERENCE_HEADER = "x-tributary-reference";
+
+/** The trace id of a payload's `index`th FIT file (and of what stands in for it). */
+const fitTraceId = (delivery: Delivery, index: number) => `${delivery.traceId}-fit-${index}`;
 
 /** Header values are visible ASCII: anything else (an id with accents) goes percent-encoded. */
 function headerValue(value: string): string {

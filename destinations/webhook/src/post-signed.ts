@@ -9,6 +9,8 @@ export interface PostVariant {
   /** The receiver's dedupe key for this body. */
   traceId: string;
   headers: Record<string, string>;
+  /** The header the request's reference goes in, when it is not `terra-reference` (what a Terra app counts). */
+  referenceHeader?: string;
 }
 
 /**
@@ -27,7 +29,7 @@ export async function postSigned(poster: HttpPoster, options: WebhookOptions, de
     "x-terra-trace-id": variant?.traceId ?? delivery.traceId,
     "x-terra-ordering-timestamp": String(delivery.orderingTimestamp),
   };
-  if (delivery.reference) headers["terra-reference"] = delivery.reference;
+  if (delivery.reference) headers[variant?.referenceHeader ?? "terra-reference"] = delivery.reference;
 
   let status: number;
   try {

@@ -71,6 +71,17 @@ function openWebhook(format: DeliveryFormat, options: { payloadStore?: string; m
   return destination;
 }
 
+/** An s3 destination on the emulator that parks oversized payloads. */
+function parkingStore(): Destination {
+  const bucket = emulator.createBucket(`tributary-${randomUUID()}`);
+  const store = s3Plugin.create(
+    { bucket, region: emulator.region, endpoint: emulator.endpoint, forcePathStyle: true, ...emulator.credentials },
+    { name: "payloads", log: silentLogger(), lookup: () => undefined },
+  );
+  opened.push(store);
+  return store;
+}
+
 const run = (id: string) =>
   activityRecord(id, "2026-11-08T07:00:00.000000+01:00", {
     heart_rate_data: {
@@ -113,14 +124,31 @@ describe("webhook format: fit", () => {
     expect(JSON.parse(received[0]!.body.toString("utf8"))).toMatchObject({ type: "activity", data: [] });
   });
 
+  it("a large request's payloads: each FIT file carries terra-reference and counts as one; an empty payload counts one", async () => {
+    received = [];
+    const reference = randomUUID();
+    const fit = openWebhook("fit");
+    const payload = delivery(dataPayload("activity", testUser(), [run("run-e"), run("run-f"), run("run-g")]), { reference });
+    await fit.write([payload]);
+    expect(received.map((r) => r.headers["terra-reference"])).toEqual([reference, reference, reference]);
+    expect(fit.referencedMessages?.("activity", 3)).toBe(received.length);
+    expect(fit.referencedMessages?.("activity", 0)).toBe(1);
+    expect(fit.referencedMessages?.("daily", 3)).toBe(1);
+  });
+
+  it("a payload without records standing in for one of 3 activities (a paused user's chunk) is posted once per file, under each file's trace id", async () => {
+    received = [];
+    const reference = randomUUID();
+    const standIn = delivery(dataPayload("activity", testUser(), []), { reference, standsInFor: 3 });
+    await openWebhook("fit").write([standIn]);
+    expect(received.map((r) => r.headers["x-terra-trace-id"])).toEqual([0, 1, 2].map((i) => `${standIn.traceId}-fit-${i}`));
+    expect(received.every((r) => r.signatureOk && r.headers["terra-reference"] === reference)).toBe(true);
+    expect(received.map((r) => JSON.parse(r.body.toString("utf8")))).toEqual([0, 1, 2].map(() => standIn.payload));
+  });
+
   it("a FIT file over maxPayloadBytes goes out as an s3_payload pointer to the parked file, which is the same FIT file", async () => {
     received = [];
-    const bucket = emulator.createBucket(`tributary-${randomUUID()}`);
-    const store = s3Plugin.create(
-      { bucket, region: emulator.region, endpoint: emulator.endpoint, forcePathStyle: true, ...emulator.credentials },
-      { name: "payloads", log: silentLogger(), lookup: () => undefined },
-    );
-    opened.push(store);
+    const store = parkingStore();
     const user = testUser();
     const samples = Array.from({ length: 600 }, (_, i) => ({
       timestamp: new Date(Date.parse("2026-11-08T07:00:00Z") + i * 1000).toISOString(),
@@ -157,6 +185,35 @@ describe("webhook format: both", () => {
     expect(received.map((r) => r.headers["x-terra-trace-id"])).toEqual([payload.traceId, `${payload.traceId}-fit-0`]);
     expect(JSON.parse(received[0]!.body.toString("utf8")).data[0].metadata.summary_id).toBe("run-c");
     expect(decodeActivityFit(received[1]!.body).metadata.type).toBe(8);
+  });
+
+  it("a large request's payload: the JSON carries terra-reference and is the one counted; its files carry x-tributary-reference", async () => {
+    received = [];
+    const reference = randomUUID();
+    const both = openWebhook("both", { payloadStore: "payloads", maxPayloadBytes: 1 }, { payloads: parkingStore() });
+    const payload = delivery(dataPayload("activity", testUser(), [run("run-h"), run("run-i")]), { reference });
+    await both.write([payload]);
+    // The JSON payload and both files go over 1 byte: all three as pointers, the files' as companions still.
+    expect(received.map((r) => [r.headers["terra-reference"], r.headers["x-tributary-reference"]])).toEqual([
+      [reference, undefined],
+      [undefined, reference],
+      [undefined, reference],
+    ]);
+    expect(both.referencedMessages?.("activity", 2)).toBe(1);
+    // A stand-in is the JSON payload alone: one, as counted.
+    received = [];
+    await both.write([delivery(dataPayload("activity", testUser(), []), { reference, standsInFor: 2 })]);
+    expect(received.map((r) => r.headers["terra-reference"])).toEqual([reference]);
+  });
+
+  it("FIT companions posted as files carry the reference in x-tributary-reference only", async () => {
+    received = [];
+    const reference = randomUUID();
+    await openWebhook("both").write([delivery(dataPayload("activity", testUser(), [run("run-j")]), { reference })]);
+    expect(received.map((r) => r.contentType)).toEqual(["application/json", "application/vnd.ant.fit"]);
+    expect(received[0]!.headers["terra-reference"]).toBe(reference);
+    expect(received[1]!.headers).toMatchObject({ "x-tributary-reference": reference });
+    expect(received[1]!.headers["terra-reference"]).toBeUndefined();
   });
 });
 

@@ -6,6 +6,7 @@ import type { DeliverJobData, MergedRecordRef } from "../../queue/topology.ts";
 import { recordDeliveryOutcome } from "../delivery-audit.ts";
 import type { RuntimeContext } from "../runtime-context.ts";
 import type { Delivery, DeliveryPayload } from "../../contracts/destination.ts";
+import { payloadRecords } from "../../contracts/natural-key.ts";
 import { isDataType } from "@tributary/schemas";
 import { isUserInactive } from "../inactive-users.ts";
 import { deliveryBodies } from "../delivery-bodies.ts";
@@ -42,7 +43,10 @@ export async function processDelivery(ctx: RuntimeContext, job: Job<DeliverJobDa
   const counted = data.counted && userId && !data.eraseOnly ? countedPayloads(ctx) : undefined;
   let writing = false;
   let orderingTimestamp = data.orderingTimestamp;
-  const replaceBody = (text: string) => {
+  // A counted payload sent without its records stands in for as many messages as its records made.
+  let standsInFor: number | undefined;
+  const replaceBody = (text: string, standingIn = false) => {
+    if (standingIn) standsInFor = payloadRecords(payload()).length;
     body = Buffer.from(text);
     parsed = undefined;
   };
@@ -89,7 +93,7 @@ export async function processDelivery(ctx: RuntimeContext, job: Job<DeliverJobDa
         return;
       }
       if (text !== undefined) {
-        replaceBody(text);
+        replaceBody(text, true);
         standIn = true;
       }
     }
@@ -121,7 +125,7 @@ export async function processDelivery(ctx: RuntimeContext, job: Job<DeliverJobDa
           taken = await takeWriteTurn(ctx, userId, data.destination, newest.merged, timeoutMs + WRITE_LOCK_MARGIN_MS);
           if (taken.status === "superseded") throw newerMeanwhile(data.destination);
         } else {
-          replaceBody(standInBody(eventType, payload().user as TerraUserObject) ?? body!.toString());
+          replaceBody(standInBody(eventType, payload().user as TerraUserObject) ?? body!.toString(), true);
           taken = { status: "ok", end: async () => undefined };
         }
       }
@@ -147,6 +151,7 @@ export async function processDelivery(ctx: RuntimeContext, job: Job<DeliverJobDa
           traceId: data.traceId,
           reference: data.reference,
           orderingTimestamp,
+          ...(standsInFor ? { standsInFor } : {}),
         };
         await writeTimeout(active.destination.write([delivery]), timeoutMs, data.destination);
       }
