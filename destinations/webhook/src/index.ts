@@ -36,7 +36,7 @@ function createWebhookDestination(options: WebhookOptions, ctx: DestinationConte
    * user, provider and summary id in headers, since a FIT file names none of them. A file over
    * maxPayloadBytes is parked in the payload store and posted as an `s3_payload` pointer instead.
    */
-  const postFitFiles = async (delivery: Delivery) => {
+  const postFitFiles = async (delivery: Delivery, signal?: AbortSignal) => {
     const user = (delivery.payload.user ?? {}) as { user_id?: unknown; provider?: unknown; reference_id?: unknown };
     for (const [index, { record, key }] of payloadRecords(delivery.payload).entries()) {
       const fit = Buffer.from(encodeActivityFit(record as Activity));
@@ -55,9 +55,9 @@ function createWebhookDestination(options: WebhookOptions, ctx: DestinationConte
       };
       if (fit.length > maxBytes && options.payloadStore) {
         const stored = await payloadStore().storePayload(delivery, { name: `${fileName(key.key)}.fit`, body: fit, contentType: FIT_MEDIA_TYPE });
-        await postSigned(poster, options, delivery, pointer(stored, traceId), { contentType: "application/json", traceId, headers });
+        await postSigned(poster, options, delivery, pointer(stored, traceId), { contentType: "application/json", traceId, headers }, signal);
       } else {
-        await postSigned(poster, options, delivery, fit, variant);
+        await postSigned(poster, options, delivery, fit, variant, signal);
       }
     }
   };
@@ -65,15 +65,16 @@ function createWebhookDestination(options: WebhookOptions, ctx: DestinationConte
   return {
     name: ctx.name,
     type: "webhook",
-    async write(batch) {
+    async write(batch, writeOptions) {
       // One POST per payload (and per FIT file), in order: receivers rely on the ordering timestamp but many
-      // process serially.
+      // process serially. Given up on (the signal), the POST under way stops and no further one starts.
+      const signal = writeOptions?.signal;
       for (const delivery of batch) {
         const fit = format !== "terra" && delivery.payload.type === "activity" && payloadRecords(delivery.payload).length > 0;
         // With format fit an activity payload without activities (an on-demand request's empty answer) is
         // still sent as JSON: it is the receiver's only sign that the request is done.
-        if (!fit || format === "both") await postSigned(poster, options, delivery, await bodyFor(delivery));
-        if (fit) await postFitFiles(delivery);
+        if (!fit || format === "both") await postSigned(poster, options, delivery, await bodyFor(delivery), undefined, signal);
+        if (fit) await postFitFiles(delivery, signal);
       }
     },
     async delete() {
