@@ -16,7 +16,7 @@ export interface ConnectionCredentialsOptions {
   provider: string;
   /** How to use the stored tokens: the auth method they were obtained with (undefined: none stored). */
   methodOf: (tokens: StoredTokens | undefined) => ConnectionMethod;
-  store: Pick<StateStore, "getConnection" | "getTokens" | "setTokens" | "markAuthRevoked">;
+  store: Pick<StateStore, "getConnection" | "getTokens" | "replaceTokens" | "markAuthRevoked">;
   lock: RedisLock;
   /** One key per connection, shared by every process of the deployment. */
   lockKey: string;
@@ -76,12 +76,17 @@ export function createConnectionCredentials(options: ConnectionCredentialsOption
   const current = async () => cached ?? (await load());
   const changed = (now: StoredTokens | undefined, seen: StoredTokens) => now?.access_token !== seen.access_token || now?.obtained_at !== seen.obtained_at;
 
-  const write = async (tokens: StoredTokens): Promise<void> => {
+  /**
+   * Stores the tokens a refresh got (`next`) over the ones it spent — only over those, atomically: when
+   * another worker stored tokens meanwhile (it refreshed after this one lost the lock), theirs are the ones
+   * kept and used. What is in place afterwards is returned.
+   */
+  const storeOver = async (spent: StoredTokens, next: StoredTokens): Promise<StoredTokens> => {
     // A rotated refresh token exists nowhere else: losing this write would lose the connection.
     for (let attempt = 1; ; attempt++) {
+      let stored: boolean;
       try {
-        await store.setTokens(userId, { ...tokens });
-        return;
+        stored = await store.replaceTokens(userId, { ...spent }, { ...next });
       } catch (error) {
         if (attempt >= WRITE_ATTEMPTS) {
           log.error(
@@ -91,7 +96,16 @@ export function createConnectionCredentials(options: ConnectionCredentialsOption
           throw error;
         }
         await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
+        continue;
       }
+      if (stored) return next;
+      // Cleared meanwhile (a disconnect): `load` says so (ERR_AUTH_REVOKED).
+      const now = await load();
+      if (now === undefined) throw authRevoked(provider, userId, "no stored credentials (the connection was disconnected)");
+      // A retried write whose first attempt was stored after all finds its own tokens in place.
+      if (!changed(now, next)) return next;
+      log.warn({ provider, userId }, "another worker stored refreshed tokens while this one refreshed: its tokens are kept, this refresh is dropped");
+      return now;
     }
   };
 
@@ -110,12 +124,13 @@ export function createConnectionCredentials(options: ConnectionCredentialsOption
    * refresh token exists nowhere else. Without either, ERR_LOCK_LOST.
    */
   const afterLoss = async (spent: StoredTokens, lost: unknown, next?: StoredTokens): Promise<StoredTokens> => {
-    const newer = await storedSince(spent);
-    if (newer !== undefined) return newer;
-    if (next === undefined) throw lost;
-    log.warn({ provider, userId }, "the refresh lock was lost mid-refresh; no other worker stored tokens meanwhile, so these are stored");
-    await write(next);
-    return next;
+    if (next === undefined) {
+      const newer = await storedSince(spent);
+      if (newer !== undefined) return newer;
+      throw lost;
+    }
+    log.warn({ provider, userId }, "the refresh lock was lost mid-refresh: these tokens are stored only if no other worker stored tokens meanwhile");
+    return storeOver(spent, next);
   };
 
   const spend = async (tokens: StoredTokens & { refresh_token: string }, lease: LockLease): Promise<StoredTokens> => {
@@ -141,9 +156,10 @@ export function createConnectionCredentials(options: ConnectionCredentialsOption
     }
     const next = storedTokensFrom(method!.auth.type as "oauth2" | "oauth2_password", response, options.now(), tokens);
     if (!(await lease.confirm())) return afterLoss(tokens, lease.signal.reason, next);
-    await write(next);
+    // Conditional even holding the lock: this process may stall past its expiry between confirm and write.
+    const kept = await storeOver(tokens, next);
     log.debug({ provider, userId, rotated: next.refresh_token !== tokens.refresh_token }, "tokens refreshed");
-    return next;
+    return kept;
   };
 
   /** True when tokens other than `seen` are in place afterwards. */

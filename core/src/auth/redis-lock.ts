@@ -20,6 +20,17 @@ export interface RedisLock {
    * reach Redis to take the lock is ERR_REDIS_UNAVAILABLE.
    */
   hold<T>(key: string, ttlMs: number, waitMs: number, work: (lease: LockLease) => Promise<T>): Promise<HoldOutcome<T>>;
+  /**
+   * Takes `key` as `hold` does and hands the lease over instead of running work: renewed until `release`,
+   * for a holder whose lock must outlive the call that took it (a write abandoned at its timeout keeps its
+   * turn until it settles). Undefined when another holder kept it past `waitMs`.
+   */
+  take(key: string, ttlMs: number, waitMs: number): Promise<HeldLock | undefined>;
+}
+
+/** A lock taken with `take`: its lease until `release`, which says whether it was still this holder's. */
+export interface HeldLock extends LockLease {
+  release(): Promise<boolean>;
 }
 
 /** What a holder knows of its lock while its work runs. */
@@ -169,34 +180,48 @@ export function createRedisLock(redis: RedisClient, options: RedisLockOptions): 
     };
   };
 
-  return {
-    async hold<T>(key: string, ttlMs: number, waitMs: number, work: (lease: LockLease) => Promise<T>): Promise<HoldOutcome<T>> {
-      const ttl = Math.max(3, Math.ceil(ttlMs));
-      const deadline = Date.now() + waitMs;
-      for (;;) {
-        let token: string | undefined;
-        const askedAt = performance.now();
-        try {
-          token = await tryAcquire(key, ttl);
-          if (token === undefined && !(await waitUntilFree(key, deadline))) return { held: false };
-        } catch (error) {
-          throw unreachable(key, error);
-        }
-        if (token === undefined) continue;
-        const held = lease(key, token, ttl, askedAt);
-        let value: T;
-        try {
-          value = await work(held.lease);
-        } catch (error) {
-          held.end();
-          // A release that fails (Redis gone) leaves the lock to its expiry; the work's own error stands.
-          await scripted.tributaryReleaseLock(key, token).catch(() => 0);
-          throw error;
-        }
-        held.end();
-        const released = (await scripted.tributaryReleaseLock(key, token).catch(() => 0)) === 1;
-        return { held: true, value, kept: released && !held.lost() };
+  const take = async (key: string, ttlMs: number, waitMs: number): Promise<HeldLock | undefined> => {
+    const ttl = Math.max(3, Math.ceil(ttlMs));
+    const deadline = Date.now() + waitMs;
+    for (;;) {
+      let token: string | undefined;
+      const askedAt = performance.now();
+      try {
+        token = await tryAcquire(key, ttl);
+        if (token === undefined && !(await waitUntilFree(key, deadline))) return undefined;
+      } catch (error) {
+        throw unreachable(key, error);
       }
+      if (token === undefined) continue;
+      const held = lease(key, token, ttl, askedAt);
+      let released: Promise<boolean> | undefined;
+      return {
+        ...held.lease,
+        release: () =>
+          (released ??= (async () => {
+            held.end();
+            // A release that fails (Redis gone) leaves the lock to its expiry.
+            const freed = (await scripted.tributaryReleaseLock(key, token).catch(() => 0)) === 1;
+            return freed && !held.lost();
+          })()),
+      };
+    }
+  };
+
+  return {
+    take,
+    async hold<T>(key: string, ttlMs: number, waitMs: number, work: (lease: LockLease) => Promise<T>): Promise<HoldOutcome<T>> {
+      const held = await take(key, ttlMs, waitMs);
+      if (held === undefined) return { held: false };
+      let value: T;
+      try {
+        value = await work(held);
+      } catch (error) {
+        // The work's own error stands, whatever the release says.
+        await held.release();
+        throw error;
+      }
+      return { held: true, value, kept: await held.release() };
     },
   };
 }

@@ -28,6 +28,15 @@ export interface DeliveryPayload {
   [field: string]: unknown;
 }
 
+export interface WriteOptions {
+  /**
+   * Aborted when Tributary gives up on the write: its timeout passed, or the turn of a merged record's
+   * version to be written was lost. A write that goes on regardless keeps that record's next version
+   * waiting until it settles.
+   */
+  signal?: AbortSignal;
+}
+
 /** The user a delete (deauth, erasure) is about. */
 export interface DestinationUser {
   user_id: string;
@@ -44,8 +53,12 @@ export interface Destination {
   readonly name: string;
   /** The plugin that built it, e.g. "sql". */
   readonly type: string;
-  /** Deliver payloads; idempotent: writing the same natural key twice leaves one record (the newer). */
-  write(batch: readonly Delivery[]): Promise<void>;
+  /**
+   * Deliver payloads; idempotent: writing the same natural key twice leaves one record (the newer, by
+   * `orderingTimestamp`). A destination that can stop a write under way does so when `options.signal` is
+   * aborted, rejecting with its reason.
+   */
+  write(batch: readonly Delivery[], options?: WriteOptions): Promise<void>;
   /**
    * How many messages carrying the payload's reference (`terra-reference`) this destination makes of one
    * payload of `type` with `records` records: what an app counting a large request's payloads sees, and so

@@ -73,7 +73,7 @@ export function createMetrics() {
     }),
     locksLost: new Counter({
       name: "tributary_locks_lost_total",
-      help: "Redis locks lost while their holder worked (it stalled longer than the lock's expiry, another may have taken it; the holder stopped before writing), by lock (refresh: a connection's token refresh; account: a provider account's connect or disconnect).",
+      help: "Redis locks lost while their holder worked (it stalled longer than the lock's expiry, another may have taken it; the holder stopped before writing), by lock (refresh: a connection's token refresh; account: a provider account's connect or disconnect; write_turn: a merged record's write to a destination, whose write is aborted where the destination can stop it).",
       labelNames: ["lock"] as const,
       registers: [registry],
     }),

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { isDeepStrictEqual } from "node:util";
 import { ErrorCodes, UserError } from "../errors/index.ts";
 import type { Connection, ConnectionOwner, ConnectionTokens, CreateConnectionInput, ListConnectionsFilter, StaleCandidatesFilter } from "./connection-types.ts";
 import type { Database } from "./database.ts";
@@ -34,6 +35,12 @@ export interface ConnectionRepository {
   getTokens(userId: string): Promise<ConnectionTokens | undefined>;
   /** Encrypts and stores (null clears); throws ERR_CONNECTION_NOT_FOUND for unknown ids. */
   setTokens(userId: string, tokens: ConnectionTokens | null): Promise<void>;
+  /**
+   * Stores `next` only if the stored tokens are still `from` (the ones a refresh spent) — atomically: false
+   * when another writer stored tokens (or cleared them) since, which then stay. Throws ERR_CONNECTION_NOT_FOUND
+   * for unknown ids.
+   */
+  replaceTokens(userId: string, from: ConnectionTokens, next: ConnectionTokens): Promise<boolean>;
   /** Never moves the timestamp backwards (webhooks arrive out of order). */
   touchWebhookUpdate(userId: string, at?: Date | string): Promise<Connection | undefined>;
   markPolled(userId: string, at?: Date | string, mostRecentDataAt?: Date | string | null): Promise<Connection | undefined>;
@@ -223,6 +230,22 @@ export function createConnectionRepository(db: Database, cipher: TokenCipher): C
         encryptTokens(id, tokens),
       ]);
       if (rows.length === 0) throw connectionNotFound(id);
+    },
+
+    async replaceTokens(userId, from, next) {
+      const id = assertUuid(userId, "userId");
+      const { rows } = await db.query<{ tokens_ciphertext: string | null }>("SELECT tokens_ciphertext FROM connections WHERE user_id = $1", [id]);
+      if (rows.length === 0) throw connectionNotFound(id);
+      const seen = rows[0]!.tokens_ciphertext;
+      // Compared as stored (JSON): a field `from` holds as undefined is one the stored tokens lack.
+      const expected: unknown = JSON.parse(JSON.stringify(from));
+      if (seen === null || !isDeepStrictEqual(cipher.decryptJson<ConnectionTokens>(seen, tokensAad(id)), expected)) return false;
+      // Every write encrypts with a fresh IV: the ciphertext read is the version compared and set.
+      const updated = await db.query(
+        "UPDATE connections SET tokens_ciphertext = $2, updated_at = now() WHERE user_id = $1 AND tokens_ciphertext = $3 RETURNING user_id",
+        [id, encryptTokens(id, next), seen],
+      );
+      return updated.rows.length === 1;
     },
 
     async touchWebhookUpdate(userId, at = new Date()) {

@@ -3,6 +3,7 @@ import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AuthServiceOptions } from "../../src/auth/auth-service.ts";
 import type { Credentials, StoredTokens } from "../../src/auth/credentials.ts";
+import type { StateStore } from "../../src/state/index.ts";
 import { buildService, connectAccount, openTestStore, REDIS_URL, type ServiceHarness, type TestStore } from "./support/auth-harness.ts";
 import { startOAuthTestServer, type OAuthTestServer } from "./support/oauth-test-server.ts";
 import { genericAuth, specFor } from "./support/test-specs.ts";
@@ -52,14 +53,14 @@ describe("the refresh lock of a connection", () => {
   });
 
   /** Worker processes of one deployment: each its own Redis connection and auth service, one key prefix. */
-  const workers = (count: number, extra: Partial<AuthServiceOptions> = {}) => {
+  const workers = (count: number, extra: Partial<AuthServiceOptions> = {}, storeOf: (index: number) => StateStore = () => db.store) => {
     const keyPrefix = `test-refresh-lock-${randomBytes(4).toString("hex")}`;
     const lost: string[] = [];
-    const harnesses: ServiceHarness[] = Array.from({ length: count }, () => {
+    const harnesses: ServiceHarness[] = Array.from({ length: count }, (_, index) => {
       const redis = new Redis(REDIS_URL);
       connections.push(redis);
       return buildService(
-        db.store,
+        storeOf(index),
         redis,
         {
           ROTATING: specFor("ROTATING", rotating.url, { ...genericAuth(), lifecycle: {} }),
@@ -188,6 +189,42 @@ describe("the refresh lock of a connection", () => {
     await expire(userId);
     expect(await callApi(rotating, await h.service.credentialsFor(userId))).toMatchObject({ status: 200 });
     expect((await db.store.getConnection(userId))?.auth_status).toBe("ok");
+  });
+
+  it("two workers race to store tokens refreshed from the same ones (the first stalled between its last confirm and its write): the later write loses, its job uses the stored tokens, no revocation", async () => {
+    let raced: Promise<unknown> | undefined;
+    let b!: ServiceHarness;
+    let userId = "";
+    const { harnesses, lockKey } = workers(2, {}, (index) =>
+      index === 1
+        ? db.store
+        : {
+            ...db.store,
+            // Worker A, right before its write: its lock expired (a stall), and worker B refreshed and stored meanwhile.
+            replaceTokens: async (...args: Parameters<StateStore["replaceTokens"]>) => {
+              raced ??= (async () => {
+                await b.redis.del(lockKey(userId));
+                return callApi(reusable, await b.service.credentialsFor(userId));
+              })();
+              await raced;
+              return db.store.replaceTokens(...args);
+            },
+          },
+    );
+    const a = harnesses[0]!;
+    b = harnesses[1]!;
+    userId = await expiredConnection(a, reusable, "REUSABLE");
+    const spent = await tokensOf(userId);
+    const aJob = await callApi(reusable, await a.service.credentialsFor(userId));
+    const bJob = await raced;
+    const stored = await tokensOf(userId);
+    // Both refreshed (the provider accepts the token twice); B's tokens, stored first, are the ones kept and used.
+    expect(reusable.tokenCalls.slice(-2).map((call) => call.status)).toEqual([200, 200]);
+    expect(stored.access_token).not.toBe(spent.access_token);
+    expect(bJob).toEqual({ status: 200, token: stored.access_token });
+    expect(aJob).toEqual({ status: 200, token: stored.access_token });
+    expect((await db.store.getConnection(userId))?.auth_status).toBe("ok");
+    expect(a.logLines.some((line) => line.includes("another worker stored refreshed tokens"))).toBe(true);
   });
 
   it("a refresh that fails releases the lock at once", async () => {

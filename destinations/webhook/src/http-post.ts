@@ -2,8 +2,11 @@ import { Agent as HttpAgent, request as httpRequest } from "node:http";
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 
 export interface HttpPoster {
-  /** POST and resolve with the status once the response is fully read (so the socket is reused). */
-  post(url: URL, headers: Record<string, string>, body: string | Buffer, timeoutMs: number): Promise<number>;
+  /**
+   * POST and resolve with the status once the response is fully read (so the socket is reused); an
+   * aborted `signal` destroys the request (rejecting with an AbortError).
+   */
+  post(url: URL, headers: Record<string, string>, body: string | Buffer, timeoutMs: number, signal?: AbortSignal): Promise<number>;
   /** HEAD: whether the receiver answers at all (any status), without delivering anything. */
   head(url: URL, headers: Record<string, string>, timeoutMs: number): Promise<number>;
   close(): void;
@@ -19,7 +22,7 @@ export class PostTimeoutError extends Error {
  */
 export function createHttpPoster(maxSockets = 64): HttpPoster {
   const agents = { "http:": new HttpAgent({ keepAlive: true, maxSockets }), "https:": new HttpsAgent({ keepAlive: true, maxSockets }) };
-  const send = (method: "POST" | "HEAD", url: URL, headers: Record<string, string>, body: string | Buffer, timeoutMs: number) => {
+  const send = (method: "POST" | "HEAD", url: URL, headers: Record<string, string>, body: string | Buffer, timeoutMs: number, signal?: AbortSignal) => {
     const https = url.protocol === "https:";
     const request_ = https ? httpsRequest : httpRequest;
     return new Promise<number>((resolve, reject) => {
@@ -31,7 +34,12 @@ export function createHttpPoster(maxSockets = 64): HttpPoster {
       };
       const request = request_(
         url,
-        { method, agent: https ? agents["https:"] : agents["http:"], headers: { ...headers, "content-length": Buffer.byteLength(body) } },
+        {
+          method,
+          agent: https ? agents["https:"] : agents["http:"],
+          headers: { ...headers, "content-length": Buffer.byteLength(body) },
+          ...(signal ? { signal } : {}),
+        },
         (response) => {
           response.resume();
           response.once("end", () => {
@@ -46,7 +54,7 @@ export function createHttpPoster(maxSockets = 64): HttpPoster {
     });
   };
   return {
-    post: (url, headers, body, timeoutMs) => send("POST", url, headers, body, timeoutMs),
+    post: (url, headers, body, timeoutMs, signal) => send("POST", url, headers, body, timeoutMs, signal),
     head: (url, headers, timeoutMs) => send("HEAD", url, headers, "", timeoutMs),
     close() {
       agents["http:"].destroy();

@@ -38,7 +38,7 @@ function createWebhookDestination(options: WebhookOptions, ctx: DestinationConte
    * Under `both` the files are companions of the JSON payload, which is what a Terra app counts: their
    * reference goes in `x-tributary-reference`, not `terra-reference`.
    */
-  const postFitFiles = async (delivery: Delivery) => {
+  const postFitFiles = async (delivery: Delivery, signal?: AbortSignal) => {
     const user = (delivery.payload.user ?? {}) as { user_id?: unknown; provider?: unknown; reference_id?: unknown };
     const referenceHeader = format === "both" ? COMPANION_REFERENCE_HEADER : undefined;
     for (const [index, { record, key }] of payloadRecords(delivery.payload).entries()) {
@@ -59,14 +59,16 @@ function createWebhookDestination(options: WebhookOptions, ctx: DestinationConte
       };
       if (fit.length > maxBytes && options.payloadStore) {
         const stored = await payloadStore().storePayload(delivery, { name: `${fileName(key.key)}.fit`, body: fit, contentType: FIT_MEDIA_TYPE });
-        await postSigned(poster, options, delivery, pointer(stored, traceId), {
-          contentType: "application/json",
-          traceId,
-          headers,
-          ...(referenceHeader ? { referenceHeader } : {}),
-        });
+        await postSigned(
+          poster,
+          options,
+          delivery,
+          pointer(stored, traceId),
+          { contentType: "application/json", traceId, headers, ...(referenceHeader ? { referenceHeader } : {}) },
+          signal,
+        );
       } else {
-        await postSigned(poster, options, delivery, fit, variant);
+        await postSigned(poster, options, delivery, fit, variant, signal);
       }
     }
   };
@@ -76,27 +78,28 @@ function createWebhookDestination(options: WebhookOptions, ctx: DestinationConte
    * whose user paused or disconnected): one JSON post per file it replaces, under that file's trace id, so
    * the app counts as many as were announced and a file that did go out before is the same payload again.
    */
-  const postStandIns = async (delivery: Delivery, files: number) => {
+  const postStandIns = async (delivery: Delivery, files: number, signal?: AbortSignal) => {
     const body = await bodyFor(delivery);
     for (let index = 0; index < files; index++) {
-      await postSigned(poster, options, delivery, body, { contentType: "application/json", traceId: fitTraceId(delivery, index), headers: {} });
+      await postSigned(poster, options, delivery, body, { contentType: "application/json", traceId: fitTraceId(delivery, index), headers: {} }, signal);
     }
   };
 
   return {
     name: ctx.name,
     type: "webhook",
-    async write(batch) {
+    async write(batch, writeOptions) {
       // One POST per payload (and per FIT file), in order: receivers rely on the ordering timestamp but many
-      // process serially.
+      // process serially. Given up on (the signal), the POST under way stops and no further one starts.
+      const signal = writeOptions?.signal;
       for (const delivery of batch) {
         const activity = format !== "terra" && delivery.payload.type === "activity";
         const fit = activity && payloadRecords(delivery.payload).length > 0;
-        if (!fit && activity && format === "fit" && delivery.standsInFor) await postStandIns(delivery, delivery.standsInFor);
+        if (!fit && activity && format === "fit" && delivery.standsInFor) await postStandIns(delivery, delivery.standsInFor, signal);
         // With format fit an activity payload without activities (an on-demand request's empty answer) is
         // still sent as JSON: it is the receiver's only sign that the request is done.
-        else if (!fit || format === "both") await postSigned(poster, options, delivery, await bodyFor(delivery));
-        if (fit) await postFitFiles(delivery);
+        else if (!fit || format === "both") await postSigned(poster, options, delivery, await bodyFor(delivery), undefined, signal);
+        if (fit) await postFitFiles(delivery, signal);
       }
     },
     referencedMessages(type, records) {

@@ -15,9 +15,17 @@ export interface PostVariant {
 
 /**
  * POST one payload the way Terra does: raw body (JSON, or FIT bytes), signature over exactly those bytes,
- * trace headers.
+ * trace headers. An aborted `signal` (Tributary gave up on the write) stops the POST, rejecting with its reason.
  */
-export async function postSigned(poster: HttpPoster, options: WebhookOptions, delivery: Delivery, body: string | Buffer, variant?: PostVariant): Promise<void> {
+export async function postSigned(
+  poster: HttpPoster,
+  options: WebhookOptions,
+  delivery: Delivery,
+  body: string | Buffer,
+  variant?: PostVariant,
+  signal?: AbortSignal,
+): Promise<void> {
+  signal?.throwIfAborted();
   const signature = signTerraPayload(options.signingSecret, body);
   const headers: Record<string, string> = {
     ...options.headers,
@@ -33,8 +41,9 @@ export async function postSigned(poster: HttpPoster, options: WebhookOptions, de
 
   let status: number;
   try {
-    status = await poster.post(new URL(options.url), headers, body, options.timeoutMs ?? 8000);
+    status = await poster.post(new URL(options.url), headers, body, options.timeoutMs ?? 8000, signal);
   } catch (cause) {
+    signal?.throwIfAborted();
     throw unreachable(options, cause);
   }
   const error = classifyResponse(status, options.url);

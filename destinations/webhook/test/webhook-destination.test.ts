@@ -112,4 +112,27 @@ describe("webhook destination", () => {
       server.close();
     }
   });
+
+  it("stops a POST under way when the write's signal is aborted, rejecting with its reason (and starts none once aborted)", async () => {
+    let arrived!: () => void;
+    const requested = new Promise<void>((resolve) => (arrived = resolve));
+    // A receiver that takes the request and never answers: only the abort ends the write before its 30 s.
+    const server = createServer(() => arrived());
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
+    const hook = webhook.create({ url, signingSecret: secret, timeoutMs: 30_000 }, ctx("stuck"));
+    try {
+      const given = new AbortController();
+      const reason = Object.assign(new Error("given up"), { code: "ERR_TEST_GIVEN_UP" });
+      const write = hook.write([delivery(dataPayload("daily", testUser(), []))], { signal: given.signal });
+      await requested;
+      given.abort(reason);
+      await expect(write).rejects.toBe(reason);
+      await expect(hook.write([delivery(dataPayload("daily", testUser(), []))], { signal: given.signal })).rejects.toBe(reason);
+    } finally {
+      await hook.close();
+      server.closeAllConnections();
+      server.close();
+    }
+  });
 });

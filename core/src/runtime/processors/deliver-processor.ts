@@ -12,7 +12,7 @@ import { isUserInactive } from "../inactive-users.ts";
 import { deliveryBodies } from "../delivery-bodies.ts";
 import { unrecoverableIfUserError } from "./unrecoverable.ts";
 import { deferJob } from "../defer-job.ts";
-import { claimPublication, takeWriteTurn, type WriteTurn } from "../merged-record-versions.ts";
+import { claimPublication, takeWriteTurn, type TakenTurn, type WriteTurn } from "../merged-record-versions.ts";
 import { currentMergedRecord } from "../merged-records.ts";
 import { answerOwedPayloads, countedPayloads, standInBody } from "../counted-payloads.ts";
 import type { TerraUserObject } from "../envelope.ts";
@@ -111,10 +111,10 @@ export async function processDelivery(ctx: RuntimeContext, job: Job<DeliverJobDa
           "large request payloads sent without records before the deauth",
         );
     }
-    let turn: Extract<WriteTurn, { status: "ok" }> | undefined;
+    let turn: TakenTurn | undefined;
     if (data.merged && userId && !data.eraseOnly && !standIn) {
       // A merged record (a day in parts): written in version order, an older version never after a newer.
-      let taken = await takeWriteTurn(ctx, userId, data.destination, data.merged, timeoutMs + WRITE_LOCK_MARGIN_MS);
+      let taken: WriteTurn | undefined = await takeWriteTurn(ctx, userId, data.destination, data.merged);
       if (taken.status === "superseded" && data.counted) {
         // A large request counted it: the app gets the record under the request's reference all the same, at
         // its newest version (what the destination keeps), or without it if no part of it is kept any more.
@@ -122,24 +122,28 @@ export async function processDelivery(ctx: RuntimeContext, job: Job<DeliverJobDa
         if (newest) {
           replaceBody(newest.body);
           orderingTimestamp = newest.orderingTimestamp;
-          taken = await takeWriteTurn(ctx, userId, data.destination, newest.merged, timeoutMs + WRITE_LOCK_MARGIN_MS);
+          taken = await takeWriteTurn(ctx, userId, data.destination, newest.merged);
           if (taken.status === "superseded") throw newerMeanwhile(data.destination);
         } else {
+          // Without records, the payload is no version of the record: it needs no turn.
           replaceBody(standInBody(eventType, payload().user as TerraUserObject) ?? body!.toString(), true);
-          taken = { status: "ok", end: async () => undefined };
+          taken = undefined;
         }
       }
-      if (taken.status === "superseded") {
+      if (taken?.status === "superseded") {
         await recordDeliveryOutcome(ctx.store, { ...audit, status: "superseded", attempts: attempt });
         await releaseStored();
         ctx.log.debug({ traceId: data.traceId, destination: data.destination, userId }, "merged record superseded by a newer version; not sent");
         return;
       }
       // Another version of the record is being written to this destination: after it, this one is compared again.
-      if (taken.status === "busy") return await waitForWrite(job, token, data.destination);
+      if (taken?.status === "busy") return await waitForWrite(job, token, data.destination);
       turn = taken;
     }
-    let delivered = false;
+    // Aborted when the write is given up on: at its timeout, or once its merged record's turn is lost.
+    const givenUp = new AbortController();
+    const signal = turn ? AbortSignal.any([givenUp.signal, turn.signal]) : givenUp.signal;
+    let written: Promise<void> | undefined;
     try {
       if (data.eraseUser) await writeTimeout(active.destination.delete(data.eraseUser), timeoutMs, data.destination);
       if (!data.eraseOnly) {
@@ -153,11 +157,23 @@ export async function processDelivery(ctx: RuntimeContext, job: Job<DeliverJobDa
           orderingTimestamp,
           ...(standsInFor ? { standsInFor } : {}),
         };
-        await writeTimeout(active.destination.write([delivery]), timeoutMs, data.destination);
+        // Renewed right before the write: after a stall of this process the turn may be another version's now.
+        if (turn && !(await turn.confirm())) throw turn.signal.reason;
+        written = active.destination.write([delivery], { signal });
+        await writeTimeout(written, timeoutMs, data.destination, givenUp);
       }
-      delivered = true;
     } finally {
-      await turn?.end(delivered);
+      // The turn ends when the write settles: a write given up on may still be running and land, and keeps
+      // the record's next version waiting until then — this job does not wait for it.
+      const ended = turn?.endAfter(written);
+      if (givenUp.signal.aborted)
+        ended?.catch((error: unknown) =>
+          ctx.log.warn(
+            { destination: data.destination, userId, err: operatorMessage(error) },
+            "the write turn of a merged record could not be ended; it expires",
+          ),
+        );
+      else await ended;
     }
     if (counted && userId) await counted.settle(userId, data.destination, [data.traceId]);
     if (standIn)
@@ -212,7 +228,7 @@ async function alreadyDelivered(ctx: RuntimeContext, data: DeliverJobData): Prom
   return row?.status === "delivered";
 }
 
-/** A merged record's write lock outlives the write's timeout by this much (a holder that died frees it by itself). */
+/** A counted write's note outlives the write's timeout by this much (a writer that died lets it lapse by itself). */
 const WRITE_LOCK_MARGIN_MS = 5_000;
 /** How soon a delivery that found another version of its record being written looks again. */
 const BUSY_RECORD_DELAY_MS = 500;
@@ -220,13 +236,13 @@ const BUSY_RECORD_DELAY_MS = 500;
 /** A destination that hangs (firewalled host, stuck driver retries) must not hold a worker slot forever. */
 export const DEFAULT_WRITE_TIMEOUT_MS = 30_000;
 
-function writeTimeout<T>(work: Promise<T>, ms: number, destination: string): Promise<T> {
-  return withTimeout(
-    work,
-    ms,
-    () =>
-      new TransientError(ErrorCodes.DESTINATION_UNAVAILABLE, `Destination "${destination}" did not finish a write within ${ms} ms`, {
-        hint: "Check that the destination is reachable; the delivery is retried with backoff.",
-      }),
-  );
+/** `work` within `ms`, or ERR_DESTINATION_UNAVAILABLE — and `givenUp` aborted with it, to stop the write. */
+function writeTimeout<T>(work: Promise<T>, ms: number, destination: string, givenUp?: AbortController): Promise<T> {
+  return withTimeout(work, ms, () => {
+    const error = new TransientError(ErrorCodes.DESTINATION_UNAVAILABLE, `Destination "${destination}" did not finish a write within ${ms} ms`, {
+      hint: "Check that the destination is reachable; the delivery is retried with backoff.",
+    });
+    givenUp?.abort(error);
+    return error;
+  });
 }

@@ -32,6 +32,28 @@ export function tokenTests(ctx: SuiteContext): void {
       expect(await store.getTokens(user_id)).toBeUndefined();
     });
 
+    it("replaces tokens only over the ones a refresh spent: of two writers refreshed from the same tokens, the later write loses", async () => {
+      const spent = tokensFor();
+      const { user_id } = await store.createConnection({ provider: "FITBIT", tokens: spent });
+      const first = { ...tokensFor(), obtained_at: 1 };
+      const second = { ...tokensFor(), obtained_at: 2 };
+      const results = await Promise.all([store.replaceTokens(user_id, spent, first), store.replaceTokens(user_id, spent, second)]);
+      // Exactly one stored its tokens, and those are the ones kept.
+      expect(results.filter(Boolean)).toHaveLength(1);
+      expect(await store.getTokens(user_id)).toEqual(results[0] ? first : second);
+      const kept = results[0] ? first : second;
+      expect(await store.replaceTokens(user_id, spent, { ...tokensFor(), obtained_at: 3 })).toBe(false);
+      expect(await store.getTokens(user_id)).toEqual(kept);
+      // Over the tokens in place it stores; over cleared tokens (a disconnect meanwhile) it does not.
+      const third = { ...tokensFor(), obtained_at: 4 };
+      expect(await store.replaceTokens(user_id, { ...kept, scope: undefined } as typeof kept, third)).toBe(true);
+      expect(await store.getTokens(user_id)).toEqual(third);
+      await store.setTokens(user_id, null);
+      expect(await store.replaceTokens(user_id, third, tokensFor())).toBe(false);
+      expect(await store.getTokens(user_id)).toBeUndefined();
+      await expect(store.replaceTokens(randomUUID(), spent, tokensFor())).rejects.toMatchObject({ code: "ERR_CONNECTION_NOT_FOUND" });
+    });
+
     it("refuses tokens for an unknown connection", async () => {
       await expect(store.setTokens(randomUUID(), tokensFor())).rejects.toMatchObject({ code: "ERR_CONNECTION_NOT_FOUND" });
       expect(await store.getTokens(randomUUID())).toBeUndefined();
