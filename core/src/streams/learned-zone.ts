@@ -49,7 +49,11 @@ export interface ZoneSaid {
 }
 
 export async function readLearnedZone(cursors: CursorRepository, userId: string): Promise<KnownZone> {
-  const stored = await cursors.getCursor<Partial<LearnedZone>>(userId, LEARNED_ZONE_KEY);
+  return knownZoneOf(await cursors.getCursor<Partial<LearnedZone>>(userId, LEARNED_ZONE_KEY));
+}
+
+/** Only what is well formed, from a stored row (fresh objects: the caller may change them). */
+function knownZoneOf(stored: Partial<LearnedZone> | undefined): KnownZone {
   if (stored?.v !== 1) return { days: {} };
   const zone = typeof stored.zone === "string" && zoneText(stored.zone) !== undefined ? stored.zone : undefined;
   const mapped = readMappedDates(stored.mapped);
@@ -57,10 +61,10 @@ export async function readLearnedZone(cursors: CursorRepository, userId: string)
 }
 
 /**
- * Adds what a page said to `known` (in place) and keeps it when that changed anything. The row is read
- * again just before it is written: streams of one connection run in separate jobs at once (a backfill's),
- * and each keeps what the others added meanwhile. Dates whose records were mapped at offsets other than
- * those now decided (a day mapped before its session was seen) are then handed to `onStale`.
+ * Adds what a page said to `known` (in place) and keeps it when that changed anything. The row is merged
+ * into under its lock (`updateCursor`): streams of one connection run in separate jobs at once (a
+ * backfill's, a push's), and each keeps what the others added meanwhile. Dates whose records were mapped at
+ * offsets other than those now decided (a day mapped before its session was seen) are then handed to `onStale`.
  */
 export async function keepLearnedZone(keeping: ZoneKeeping | undefined, known: KnownZone, said: ZoneSaid, now: number): Promise<boolean> {
   const zoneChanged = said.zone !== undefined && said.zone !== known.zone;
@@ -68,22 +72,24 @@ export async function keepLearnedZone(keeping: ZoneKeeping | undefined, known: K
   const daysChanged = addOffsets(known.days, said.offsets);
   if (!zoneChanged && !daysChanged) return false;
   if (keeping === undefined) return true;
-  const stored = await readLearnedZone(keeping.cursors, keeping.userId);
-  const days = stored.days;
-  addOffsets(
-    days,
-    Object.entries(known.days).map(([date, [offsetSeconds, minute]]) => ({ localAsUtcMs: Date.parse(`${date}T00:00:00Z`) + minute * 60_000, offsetSeconds })),
-  );
-  known.days = days;
-  known.mapped = stored.mapped;
-  const zone = known.zone ?? stored.zone;
-  if (zone === undefined) return true;
-  const kept: KnownZone = { zone, days, ...(stored.mapped ? { mapped: stored.mapped } : {}) };
-  await writeLearnedZone(keeping, kept, now);
-  if (stored.mapped)
+  const learned = Object.entries(known.days).map(([date, [offsetSeconds, minute]]) => ({
+    localAsUtcMs: Date.parse(`${date}T00:00:00Z`) + minute * 60_000,
+    offsetSeconds,
+  }));
+  // What the row held when it was locked, with this read's offsets added: set by the update's last run.
+  let merged: KnownZone = { days: {} };
+  await keeping.cursors.updateCursor<Partial<LearnedZone>>(keeping.userId, LEARNED_ZONE_KEY, (row) => {
+    const stored = knownZoneOf(row);
+    addOffsets(stored.days, learned);
+    merged = { ...stored, ...(known.zone !== undefined ? { zone: known.zone } : {}) };
+    return merged.zone === undefined ? undefined : learnedZoneRow(merged, now);
+  });
+  known.days = merged.days;
+  known.mapped = merged.mapped;
+  if (merged.zone !== undefined && merged.mapped)
     await rereadStale(
       keeping,
-      staleDates(stored.mapped, (local) => offsetForLocal(kept, local)),
+      staleDates(merged.mapped, (local) => offsetForLocal(merged, local)),
     );
   return true;
 }
@@ -101,8 +107,8 @@ export async function learnZoneFrom(keeping: ZoneKeeping, said: ZoneSaid, now: n
  * Notes the offsets a page's records were mapped at (`days`: local date → each field's minute and offset)
  * and keeps them when they differ from what `known` holds — a poll that maps its two days as before writes
  * nothing. Dates past the provider's history (`maxHistoryDays`, and a day for zones) are let go. The row is
- * read again before it is written: when what it holds now (another job learned meanwhile) decides one of
- * these dates otherwise, that date is handed to `onStale` at once.
+ * merged into under its lock: when what it holds (another job learned meanwhile) decides one of these dates
+ * otherwise, that date is handed to `onStale` at once — and a job that learns after this one sees the date.
  */
 export async function keepMappedDays(
   keeping: ZoneKeeping,
@@ -115,25 +121,29 @@ export async function keepMappedDays(
   if (Object.keys(days).length === 0) return;
   const oldest = maxHistoryDays !== undefined ? new Date(now - (maxHistoryDays + 1) * 86_400_000).toISOString().slice(0, 10) : undefined;
   if (!noteMapped((known.mapped ??= {}), stream, days, oldest)) return;
-  const stored = await readLearnedZone(keeping.cursors, keeping.userId);
-  const mapped = stored.mapped ?? {};
-  noteMapped(mapped, stream, days, oldest);
-  Object.assign(known, stored, { mapped });
-  await writeLearnedZone(keeping, known, now);
+  let merged: KnownZone = { days: {} };
+  await keeping.cursors.updateCursor<Partial<LearnedZone>>(keeping.userId, LEARNED_ZONE_KEY, (row) => {
+    const stored = knownZoneOf(row);
+    const mapped = stored.mapped ?? {};
+    const changed = noteMapped(mapped, stream, days, oldest);
+    merged = { ...stored, mapped };
+    return changed ? learnedZoneRow(merged, now) : undefined;
+  });
+  Object.assign(known, merged);
   await rereadStale(
     keeping,
-    staleDates(mapped, (local) => offsetForLocal(stored, local), { stream, dates: Object.keys(days) }),
+    staleDates(merged.mapped!, (local) => offsetForLocal(merged, local), { stream, dates: Object.keys(days) }),
   );
 }
 
-async function writeLearnedZone({ cursors, userId }: ZoneKeeping, known: KnownZone, now: number): Promise<void> {
-  await cursors.setCursor(userId, LEARNED_ZONE_KEY, {
+function learnedZoneRow(known: KnownZone, now: number): LearnedZone {
+  return {
     v: 1,
     ...(known.zone !== undefined ? { zone: known.zone } : {}),
     at: new Date(now).toISOString(),
     ...(Object.keys(known.days).length > 0 ? { days: known.days } : {}),
     ...(known.mapped && Object.keys(known.mapped).length > 0 ? { mapped: known.mapped } : {}),
-  } satisfies LearnedZone);
+  };
 }
 
 async function rereadStale(keeping: ZoneKeeping, stale: readonly StaleDate[]): Promise<void> {

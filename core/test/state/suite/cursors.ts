@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { StateStore } from "../../../src/state/index.ts";
 import type { SuiteContext } from "./context.ts";
+import { cursorUpdateTests } from "./cursor-updates.ts";
 
 export function cursorTests(ctx: SuiteContext): void {
   describe("cursors", () => {
@@ -24,6 +25,27 @@ export function cursorTests(ctx: SuiteContext): void {
 
     it("refuses a cursor for an unknown connection", async () => {
       await expect(store.setCursor(randomUUID(), "daily", 1)).rejects.toMatchObject({ code: "ERR_CONNECTION_NOT_FOUND" });
+      await expect(store.updateCursor(randomUUID(), "daily", () => 1)).rejects.toMatchObject({ code: "ERR_CONNECTION_NOT_FOUND" });
+    });
+
+    it("updates a row inside a store transaction, undone with it", async () => {
+      const { user_id } = await store.createConnection({ provider: "FITBIT" });
+      await store.setCursor(user_id, "daily", { n: 1 });
+      const failure = new Error("after the update");
+      await expect(
+        store.transaction(async (tx) => {
+          expect(await tx.updateCursor<{ n: number }>(user_id, "daily", (current) => ({ n: (current?.n ?? 0) + 1 }))).toEqual({ n: 2 });
+          throw failure;
+        }),
+      ).rejects.toBe(failure);
+      expect(await store.getCursor(user_id, "daily")).toEqual({ n: 1 });
+      await store.transaction((tx) => tx.updateCursor<{ n: number }>(user_id, "daily", (current) => ({ n: (current?.n ?? 0) + 1 })));
+      expect(await store.getCursor(user_id, "daily")).toEqual({ n: 2 });
+    });
+
+    cursorUpdateTests({
+      cursors: () => store,
+      newUser: async () => (await store.createConnection({ provider: "FITBIT" })).user_id,
     });
   });
 }
