@@ -115,7 +115,10 @@ export function connectionTests(ctx: SuiteContext): void {
       expect(await store.replaceScopes(created.user_id, ["HEALTH_EXPORT"], "2026-03-10T07:00:00Z")).toBeUndefined();
       expect((await store.getConnection(created.user_id))!.scopes).toBe("ACTIVITY_EXPORT");
       // A later one: none granted.
-      expect(await store.replaceScopes(created.user_id, [], new Date("2026-03-10T09:00:00Z"))).toMatchObject({ previous: "ACTIVITY_EXPORT", connection: { scopes: "" } });
+      expect(await store.replaceScopes(created.user_id, [], new Date("2026-03-10T09:00:00Z"))).toMatchObject({
+        previous: "ACTIVITY_EXPORT",
+        connection: { scopes: "" },
+      });
       // Unknown, malformed, inactive: nothing.
       expect(await store.replaceScopes(randomUUID(), ["X"], "2026-03-10T10:00:00Z")).toBeUndefined();
       expect(await store.replaceScopes("not-a-uuid", ["X"], "2026-03-10T10:00:00Z")).toBeUndefined();
