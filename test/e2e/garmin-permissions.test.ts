@@ -143,6 +143,6 @@ destinations:
     };
     expect((await push(daily)).status).toBe(200);
     const delivered = await until("the daily", async () => receiver.arrivals.find((arrival) => arrival.payload.type === "daily"));
-    expect((delivered.payload as { user: { scopes: string } }).user.scopes).toBe("HEALTH_EXPORT,ACTIVITY_EXPORT");
+    expect((delivered.payload as unknown as { user: { scopes: string } }).user.scopes).toBe("HEALTH_EXPORT,ACTIVITY_EXPORT");
   });
 });
