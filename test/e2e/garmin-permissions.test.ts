@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { verifyTerraWebhookSignature } from "terra-api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { waitForIdle } from "@tributary/core/runtime";
+import { validatePayload } from "@tributary/schemas";
 import { garmin } from "../../connectors/garmin/test/garmin.ts";
 import { freePort } from "../kit/free-port.ts";
 import { TEST_REDIS_URL } from "../kit/runtime-harness.ts";
@@ -90,6 +91,10 @@ destinations:
     expect(Object.keys(event.user).sort()).toEqual(["active", "created_at", "last_webhook_update", "provider", "reference_id", "scopes", "user_id"]);
     expect(event.user).toMatchObject({ user_id: userId, provider: "GARMIN", scopes: "ACTIVITY_EXPORT", active: true });
     expect(event.user.created_at).toMatch(TERRA_UTC);
+    // Valid against Terra's PermissionChangeEvent, as the schema package holds it.
+    const validated = validatePayload(event, "PermissionChangeEvent");
+    expect(validated.ok ? [] : validated.issues).toEqual([]);
+    expect(validated.schemaName).toBe("PermissionChangeEvent");
     expect((await listening.store.getConnection(userId))!.scopes).toBe("ACTIVITY_EXPORT");
   });
 
