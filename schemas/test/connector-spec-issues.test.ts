@@ -14,10 +14,10 @@ function messages(spec: unknown): string {
 describe("connector-spec mistakes read as one line each", () => {
   it("a wrong tag names the tag and lists the right values, with no line about the other branch of the union", () => {
     expect(messages(webhook({ "*": { action: "recs", dataType: "activity" } }))).toBe(
-      'webhook.events["*"].action: "recs" is not a known action (expected one of pull_window, pull_object, pull_url, records, deauth, ignore)',
+      'webhook.events["*"].action: "recs" is not a known action (expected one of pull_window, pull_object, pull_url, records, deauth, permissions, ignore)',
     );
     expect(messages(webhook({ "*": [{ action: "deauth" }, { action: "recs" }] }))).toBe(
-      'webhook.events["*"][1].action: "recs" is not a known action (expected one of pull_window, pull_object, pull_url, records, deauth, ignore)',
+      'webhook.events["*"][1].action: "recs" is not a known action (expected one of pull_window, pull_object, pull_url, records, deauth, permissions, ignore)',
     );
     expect(messages({ ...base(), auth: { type: "oauth" } })).toBe(
       'auth.type: "oauth" is not a known type (expected one of oauth2, oauth2_password, bearer_token, api_key, partner_push, none)',

@@ -81,6 +81,7 @@ describe("GARMIN pushes and pings", () => {
       ["manuallyUpdatedActivities", NOOR, "records"],
       ["manuallyUpdatedActivities", NOOR, "pull_url"],
       ["activities", NOOR, "pull_url"],
+      ["userPermissionsChange", NOOR, "permissions"],
     ]);
     // One POST may carry several types and several users; an unknown type is acknowledged.
     const mixed = readPush(webhook, {

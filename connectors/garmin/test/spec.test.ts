@@ -37,7 +37,7 @@ describe("GARMIN spec", () => {
     ]);
   });
 
-  it("its examples: a pushed daily is mapped, a ping is a URL to fetch, a deregistration deauthorizes", async () => {
+  it("its examples: a pushed daily is mapped, a ping is a URL to fetch, a deregistration deauthorizes, a permissions change is read", async () => {
     const { checks, ok } = await checkConnectorExamples(garmin());
     expect(ok).toBe(true);
     expect(checks.map((check) => [check.source, check.outcome, check.action])).toEqual([
@@ -58,6 +58,8 @@ describe("GARMIN spec", () => {
       ["webhook.examples[8]/manuallyUpdatedActivities/0", "record", "records"],
       ["webhook.examples[9]/manuallyUpdatedActivities/0", "action", "pull_url"],
       ["webhook.examples[10]/activities/0", "action", "pull_url"],
+      // The user's permissions changed: the scopes are stored and permission_change sent.
+      ["webhook.examples[11]/userPermissionsChange/0", "action", "permissions"],
     ]);
   });
 

@@ -1,6 +1,7 @@
 import type { WebhookEventAction, WebhookSpec } from "@tributary/schemas";
 import { compilePointer } from "../spec/pointer.ts";
 import { eventTypeOf, MAX_EVENT_TYPE_LENGTH } from "./event-type.ts";
+import { readPermissionChange } from "./permission-change.ts";
 import { selectAction } from "./select-action.ts";
 
 export interface Notification {
@@ -45,7 +46,7 @@ export const MAX_PROVIDER_USER_ID_LENGTH = 256;
  * (and `when`) selects, and its user. A body that can never be processed — not shaped as the batch, more
  * notifications than the cap — is refused whole, with the reason. In a batch, a notification that can
  * never be processed (not an object, a user id that is not one, an event type nothing handles) is left
- * out and said in `refused`, and the rest go on: the provider would retry the whole request for ever, and
+ * out and said in `refused` (so is a permission change whose scopes are not a list of scope names), and the rest go on: the provider would retry the whole request for ever, and
  * lose its good notifications with the bad one. A request none of whose notifications can be processed
  * is refused whole. A notification identical to an earlier one of the request is read once. An ignored
  * notification needs no user (Polar's PING, a partner's ping carry none).
@@ -103,6 +104,11 @@ function readOne(webhook: WebhookSpec, userId: (document: unknown) => unknown, {
   const providerUserId = String(user);
   if (providerUserId === "" || providerUserId.length > MAX_PROVIDER_USER_ID_LENGTH) {
     return { reason: `the user id at ${at}${webhook.userId} is empty or longer than ${MAX_PROVIDER_USER_ID_LENGTH} characters` };
+  }
+  // A permission change whose scopes are not a list of scope names could never be applied.
+  if (action.action === "permissions") {
+    const change = readPermissionChange(action, document, Date.now());
+    if ("reason" in change) return { reason: `${change.reason} (the notification at ${at || "the body"})` };
   }
   return { document, eventType: type, action, providerUserId };
 }

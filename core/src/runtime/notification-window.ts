@@ -28,8 +28,8 @@ export interface WindowPointers {
 export function notificationWindow(notification: unknown, pointers: WindowPointers, receivedAt: number): NotificationWindow {
   const day = pointers.date ? localDay(compilePointer(pointers.date)(notification)) : undefined;
   if (day !== undefined) return { start: new Date(day - LOCAL_DAY_SLACK_MS), end: new Date(day + DAY_MS + LOCAL_DAY_SLACK_MS), fromNotification: true };
-  const end = pointers.end ? instant(compilePointer(pointers.end)(notification)) : undefined;
-  const start = pointers.start ? instant(compilePointer(pointers.start)(notification)) : undefined;
+  const end = pointers.end ? notificationInstant(compilePointer(pointers.end)(notification)) : undefined;
+  const start = pointers.start ? notificationInstant(compilePointer(pointers.start)(notification)) : undefined;
   const until = end ?? receivedAt;
   const from = start ?? until - DAY_MS;
   if (from >= until) return { start: new Date(receivedAt - DAY_MS), end: new Date(receivedAt), fromNotification: false };
@@ -39,13 +39,14 @@ export function notificationWindow(notification: unknown, pointers: WindowPointe
 /** The furthest instant from 1970 a Date holds (ms): beyond it a bound is unreadable, not an Invalid Date. */
 const MAX_DATE_MS = 8.64e15;
 
-function instant(value: unknown): number | undefined {
+/** An instant a notification names, in unix ms: ISO 8601 text, or unix seconds (13 digits: ms), as a number or digits; else undefined. */
+export function notificationInstant(value: unknown): number | undefined {
   if (typeof value === "number" && Number.isFinite(value)) {
     const ms = value > 1e12 ? value : value * 1000;
     return Math.abs(ms) <= MAX_DATE_MS ? ms : undefined;
   }
   if (typeof value !== "string" || value.trim() === "") return undefined;
-  if (/^\d+(\.\d+)?$/.test(value)) return instant(Number(value));
+  if (/^\d+(\.\d+)?$/.test(value)) return notificationInstant(Number(value));
   const parsed = Date.parse(value);
   return Number.isNaN(parsed) ? undefined : parsed;
 }

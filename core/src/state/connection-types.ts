@@ -28,6 +28,12 @@ export interface Connection {
 
 export type ConnectionAuthStatus = "ok" | "revoked";
 
+/** A connection whose scopes were replaced, and the scopes it had before (comma-separated, or null). */
+export interface ScopesReplaced {
+  previous: string | null;
+  connection: Connection;
+}
+
 /** Whatever the connector needs to call the provider, e.g. `{ access_token, refresh_token, expires_at }`. */
 export type ConnectionTokens = Record<string, unknown>;
 

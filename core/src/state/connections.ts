@@ -1,7 +1,15 @@
 import { randomUUID } from "node:crypto";
 import { isDeepStrictEqual } from "node:util";
 import { ErrorCodes, UserError } from "../errors/index.ts";
-import type { Connection, ConnectionOwner, ConnectionTokens, CreateConnectionInput, ListConnectionsFilter, StaleCandidatesFilter } from "./connection-types.ts";
+import type {
+  Connection,
+  ConnectionOwner,
+  ConnectionTokens,
+  CreateConnectionInput,
+  ListConnectionsFilter,
+  ScopesReplaced,
+  StaleCandidatesFilter,
+} from "./connection-types.ts";
 import type { Database } from "./database.ts";
 import { StateErrorCodes } from "./error-codes.ts";
 import { invalidArgument, returnedRow } from "./state-errors.ts";
@@ -50,6 +58,13 @@ export interface ConnectionRepository {
    */
   markDataSeen(userId: string, newestDataAt: Date | string): Promise<void>;
   deactivate(userId: string): Promise<Connection | undefined>;
+  /**
+   * The provider says the user now grants `scopes` (changed at `changedAt`): stored comma-joined, unless
+   * a change as recent or more is stored already (a retried push, a job retried after a later change).
+   * Row-locked, so concurrent changes each see the scopes the other left. Undefined when the connection
+   * is unknown, inactive, or the change is not newer.
+   */
+  replaceScopes(userId: string, scopes: readonly string[], changedAt: Date | string): Promise<ScopesReplaced | undefined>;
   /**
    * The provider refused to refresh the connection's tokens: mark it so nothing spends them again.
    * `reason` is shown to operators and must hold no secret. Undefined for unknown ids.
@@ -293,6 +308,20 @@ export function createConnectionRepository(db: Database, cipher: TokenCipher): C
     async deactivate(userId) {
       if (!isUuid(userId)) return undefined;
       return one(`${ERASE_RECORD_PARTS} UPDATE connections SET active = false, updated_at = now() WHERE user_id = $1 RETURNING ${COLUMNS}`, [userId]);
+    },
+
+    async replaceScopes(userId, scopes, changedAt) {
+      if (!isUuid(userId)) return undefined;
+      const { rows } = await db.query<Record<string, unknown>>(
+        `WITH previous AS (SELECT user_id, scopes FROM connections WHERE user_id = $1 AND active FOR UPDATE)
+         UPDATE connections c SET scopes = $2, scopes_changed_at = $3::timestamptz, updated_at = now()
+         FROM previous
+         WHERE c.user_id = previous.user_id AND (c.scopes_changed_at IS NULL OR c.scopes_changed_at < $3::timestamptz)
+         RETURNING previous.scopes AS previous_scopes, ${qualified("c")}`,
+        [userId, scopes.join(","), timestampParam(changedAt, "changedAt")],
+      );
+      const row = rows[0];
+      return row === undefined ? undefined : { previous: (row.previous_scopes as string | null) ?? null, connection: toConnection(row) };
     },
 
     async markAuthRevoked(userId, reason) {

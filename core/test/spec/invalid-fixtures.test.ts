@@ -36,7 +36,7 @@ describe("broken specs fail with the exact place and what is expected", () => {
       'schema-mistakes.yaml:18:11 streams.activity[0].id: expected a JSON pointer such as "/id" or "/data/items" ("" for the whole document), got string "id"',
       'schema-mistakes.yaml:19:3 streams.activty: "activty" is not a known data type (expected one of activity, body, daily, sleep, nutrition, menstruation, athlete)',
       'schema-mistakes.yaml:22:53 webhook.verify.algorithm: "md5" is not one of the allowed values (sha256, sha1, sha512)',
-      'schema-mistakes.yaml:25:20 webhook.events["*"].action: "recs" is not a known action (expected one of pull_window, pull_object, pull_url, records, deauth, ignore)',
+      'schema-mistakes.yaml:25:20 webhook.events["*"].action: "recs" is not a known action (expected one of pull_window, pull_object, pull_url, records, deauth, permissions, ignore)',
       "schema-mistakes.yaml:26:26 webhook.acknowledge.status: 404 is above the maximum of 299",
     ]);
   });

@@ -147,6 +147,22 @@ export const WebhookEventAction = tagged("action", [
     when: When,
   }),
   closed({ action: Type.Literal("deauth"), when: When }),
+  closed(
+    {
+      action: Type.Literal("permissions"),
+      scopes: Pointer('The scopes the user grants now, a list of text (Garmin "/permissions"); an empty list grants none.'),
+      changedAt: Type.Optional(
+        Pointer(
+          'When the user changed them (ISO 8601, unix s or ms; Garmin "/changeTimeInSeconds"): a change older than the one stored is not applied (a retried push, a job retried after a later change).',
+        ),
+      ),
+      when: When,
+    },
+    {
+      description:
+        "The user changed what they share at the provider: the connection's scopes become these, and when they differ from those stored, the developer's destinations receive `permission_change`.",
+    },
+  ),
   closed({ action: Type.Literal("ignore"), reason: Type.Optional(Type.String()), when: When }),
 ]);
 export type WebhookEventAction = Static<typeof WebhookEventAction>;

@@ -17,6 +17,7 @@ import type { Connection } from "../../state/index.ts";
 import { loadConnection } from "../connection-lookup.ts";
 import { notificationWindow } from "../notification-window.ts";
 import type { Rejected } from "../normalize.ts";
+import { applyPermissionChange, type PermissionChangeResult } from "../apply-permission-change.ts";
 import { createMergedRecordBatch, type MergedRecordBatch } from "../merged-records.ts";
 import { publishRecords } from "../publish-records.ts";
 import { connectionInfo } from "../terra-user.ts";
@@ -30,6 +31,7 @@ export type IngestResult =
   | { action: "isolated"; jobs: number }
   | { action: "ignored" }
   | { action: "deauthorized"; status: "deauthorized" | "already_deauthorized" }
+  | PermissionChangeResult
   /** One live pull of the window per data type the event changes. */
   | { action: "pull"; pullJobIds: string[]; start: string; end: string }
   | { action: "published"; records: number; quarantined: number; payloads: number }
@@ -84,7 +86,8 @@ export async function processIngest(ctx: RuntimeContext, job: Job<IngestJobData>
  * One notification, handled as the connector's webhook spec says for its event type: `pull_window`
  * becomes a live-priority pull of the window it names; `records` carries the provider's records, which
  * go through the connector's mapping, validation, quarantine and emission like pulled ones; `deauth`
- * deauthorizes the user (erasure and the `deauth` event, as the API's deauth does); `ignore` is
+ * deauthorizes the user (erasure and the `deauth` event, as the API's deauth does); `permissions`
+ * stores the scopes the user shares now and sends `permission_change` when they changed; `ignore` is
  * acknowledged only.
  */
 export async function processNotification(
@@ -120,6 +123,8 @@ export async function processNotification(
       log.info({ status: result.status }, "the provider says the user revoked access: deauthorized");
       return { action: "deauthorized", status: result.status };
     }
+    case "permissions":
+      return await applyPermissionChange(ctx, data, action, user, log);
     case "pull_window":
       return await enqueueWindowPull(ctx, data, action, user);
     case "records":

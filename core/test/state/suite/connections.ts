@@ -105,6 +105,39 @@ export function connectionTests(ctx: SuiteContext): void {
       await expect(store.markAuthRevoked(created.user_id, " ")).rejects.toMatchObject({ code: "ERR_STATE_INVALID_ARGUMENT" });
     });
 
+    it("replaces a connection's scopes with a newer change only, answering the scopes it had before", async () => {
+      const created = await store.createConnection({ provider: "GARMIN", providerUserId: unique("g"), scopes: ["ACTIVITY_EXPORT", "HEALTH_EXPORT"] });
+      const changed = await store.replaceScopes(created.user_id, ["ACTIVITY_EXPORT"], "2026-03-10T08:00:00Z");
+      expect(changed).toMatchObject({ previous: "ACTIVITY_EXPORT,HEALTH_EXPORT", connection: { user_id: created.user_id, scopes: "ACTIVITY_EXPORT" } });
+      expect(await store.getConnection(created.user_id)).toEqual(changed!.connection);
+      // The same change again (a retry), or an older one: nothing is stored.
+      expect(await store.replaceScopes(created.user_id, ["ACTIVITY_EXPORT"], "2026-03-10T08:00:00Z")).toBeUndefined();
+      expect(await store.replaceScopes(created.user_id, ["HEALTH_EXPORT"], "2026-03-10T07:00:00Z")).toBeUndefined();
+      expect((await store.getConnection(created.user_id))!.scopes).toBe("ACTIVITY_EXPORT");
+      // A later one: none granted.
+      expect(await store.replaceScopes(created.user_id, [], new Date("2026-03-10T09:00:00Z"))).toMatchObject({
+        previous: "ACTIVITY_EXPORT",
+        connection: { scopes: "" },
+      });
+      // Unknown, malformed, inactive: nothing.
+      expect(await store.replaceScopes(randomUUID(), ["X"], "2026-03-10T10:00:00Z")).toBeUndefined();
+      expect(await store.replaceScopes("not-a-uuid", ["X"], "2026-03-10T10:00:00Z")).toBeUndefined();
+      await store.deactivate(created.user_id);
+      expect(await store.replaceScopes(created.user_id, ["X"], "2026-03-10T10:00:00Z")).toBeUndefined();
+    });
+
+    it("concurrent scope changes each answer the scopes the other left", async () => {
+      const created = await store.createConnection({ provider: "GARMIN", providerUserId: unique("g"), scopes: ["A"] });
+      const [first, second] = await Promise.all([
+        store.transaction((tx) => tx.replaceScopes(created.user_id, ["A", "B"], "2026-03-10T08:00:00Z")),
+        store.transaction((tx) => tx.replaceScopes(created.user_id, ["A", "B", "C"], "2026-03-10T09:00:00Z")),
+      ]);
+      // The older change first: the newer one saw its scopes. The newer first: the older one is not applied.
+      if (first) expect([first.previous, second?.previous]).toEqual(["A", "A,B"]);
+      else expect(second?.previous).toBe("A");
+      expect((await store.getConnection(created.user_id))!.scopes).toBe("A,B,C");
+    });
+
     it("finds many accounts of one provider in one query, active ones only", async () => {
       const [a, b] = [unique("many-a"), unique("many-b")];
       const first = await store.createConnection({ provider: "OURA", providerUserId: a });
