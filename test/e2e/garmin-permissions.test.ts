@@ -2,13 +2,16 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { verifyTerraWebhookSignature } from "terra-api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { waitForIdle } from "@tributary/core/runtime";
+import type { MockProvider } from "@tributary/core/mock-provider";
 import { validatePayload } from "@tributary/schemas";
-import { garmin } from "../../connectors/garmin/test/garmin.ts";
+import { startMockProvider, submitConsent } from "@tributary/test-kit/mock-provider";
+import { garmin, garminFixtures, NOOR } from "../../connectors/garmin/test/garmin.ts";
 import { freePort } from "../kit/free-port.ts";
 import { TEST_REDIS_URL } from "../kit/runtime-harness.ts";
 import { until } from "../kit/until.ts";
 import { startListeningApp, type ListeningApp } from "./listening-app.ts";
 import { startRecordingReceiver, type RecordingReceiver } from "./recording-receiver.ts";
+import { v2Client, type V2Call } from "./v2-client.ts";
 
 const TERRA_UTC = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}\+00:00$/;
 
@@ -17,19 +20,26 @@ const TERRA_UTC = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}\+00:00$/;
  * webhook: the connection's scopes are replaced and `permission_change` arrives in Terra's shape, signed as
  * Terra signs; a push saying nothing new — sent again, or older than the change stored — sends nothing; a
  * push whose permissions are not a list is refused as any unreadable notification is; one for an account
- * nobody connected is acknowledged; later payloads carry the new scopes.
+ * nobody connected is acknowledged; later payloads carry the new scopes. A member connected through
+ * Garmin's consent (its mock) has the permissions Garmin's /user/permissions answers as scopes from the
+ * start, so their first change reports only what changed.
  */
 describe("GARMIN: a member changes what they share", () => {
   const signingSecret = randomBytes(12).toString("hex");
   let receiver: RecordingReceiver;
   let listening: ListeningApp;
   let hook: string;
+  let mock: MockProvider;
+  let v2: V2Call;
   let userId: string;
   const garminUser = randomBytes(16).toString("hex");
   const changedAt = Math.floor(Date.now() / 1000) - 3600;
 
   beforeAll(async () => {
     receiver = await startRecordingReceiver({ signingSecret });
+    mock = await startMockProvider(garmin().spec, await garminFixtures(), { autoClose: false, rateLimits: false });
+    const m = mock.urls();
+    const apiKey = `key-${randomBytes(16).toString("hex")}`;
     const port = await freePort();
     listening = await startListeningApp({
       prefix: "garmin-permissions",
@@ -38,14 +48,16 @@ describe("GARMIN: a member changes what they share", () => {
 server: { publicUrl: "http://127.0.0.1:${port}", host: 127.0.0.1, port: ${port} }
 redis: { url: "${TEST_REDIS_URL}" }
 plugins: ["@tributary/destination-webhook"]
-api: { apiKeys: ["key-${randomBytes(16).toString("hex")}"], signingSecret: "${signingSecret}" }
-providers: { GARMIN: { clientId: garmin-client, clientSecret: "${randomBytes(8).toString("hex")}" } }
+api: { apiKeys: ["${apiKey}"], signingSecret: "${signingSecret}" }
+providers:
+  GARMIN: { clientId: mock-client-id, clientSecret: mock-client-secret, baseUrl: "${m.baseUrl}", authorizeUrl: "${m.authorizeUrl}", tokenUrl: "${m.tokenUrl}" }
 delivery: { attempts: 2, backoffSeconds: 1 }
 destinations:
   - { name: app, type: webhook, options: { url: "${receiver.url}" } }
 `,
     });
     hook = `http://127.0.0.1:${port}/hooks/GARMIN`;
+    v2 = v2Client(`http://127.0.0.1:${port}`, { devId: "tributary", apiKey });
     // Connected sharing both, as Garmin's consent let the member choose.
     const connection = await listening.store.createConnection({
       provider: "GARMIN",
@@ -60,6 +72,7 @@ destinations:
   afterAll(async () => {
     await listening?.close();
     await receiver?.close();
+    await mock?.close();
   });
 
   const push = async (body: unknown, spacing?: number) => {
@@ -149,5 +162,29 @@ destinations:
     expect((await push(daily)).status).toBe(200);
     const delivered = await until("the daily", async () => receiver.arrivals.find((arrival) => arrival.payload.type === "daily"));
     expect((delivered.payload as unknown as { user: { scopes: string } }).user.scopes).toBe("HEALTH_EXPORT,ACTIVITY_EXPORT");
+  });
+
+  it("a member connected through Garmin's consent has Garmin's permissions as scopes; removing one reports exactly that one", async () => {
+    const referenceId = `noor-${randomUUID().slice(0, 8)}`;
+    const started = await v2("POST", "/auth/authenticateUser?resource=GARMIN", { reference_id: referenceId });
+    expect(started.status).toBe(200);
+    const consent = await submitConsent(started.body.auth_url, "approve", { username: "noor@example.com", password: "garmin-noor" });
+    const callback = await fetch(consent.location!, { redirect: "manual" });
+    expect(callback.status).toBe(303);
+    const connected = started.body.user_id as string;
+    // What Noor shares, as /user/permissions answers it: the token answer names no scopes.
+    expect(mock.requests.filter((request) => request.path.endsWith("/user/permissions"))).toHaveLength(1);
+    expect(await listening.store.getConnection(connected)).toMatchObject({ provider_user_id: NOOR, scopes: "ACTIVITY_EXPORT,HEALTH_EXPORT" });
+    const auth = await until("the auth event", async () =>
+      receiver.arrivals.find((arrival) => arrival.payload.type === "auth" && (arrival.payload as Record<string, any>).user?.user_id === connected),
+    );
+    expect(auth.payload).toMatchObject({ status: "success", user: { scopes: "ACTIVITY_EXPORT,HEALTH_EXPORT", reference_id: referenceId } });
+
+    expect((await push(change(["ACTIVITY_EXPORT"], changedAt, NOOR))).status).toBe(200);
+    const event = await until("Noor's permission_change", async () =>
+      events().find((arrival) => (arrival.payload as Record<string, any>).user?.user_id === connected),
+    );
+    expect(event.payload).toMatchObject({ scopes_added: "", scopes_removed: "HEALTH_EXPORT", user: { scopes: "ACTIVITY_EXPORT" } });
+    expect((await listening.store.getConnection(connected))!.scopes).toBe("ACTIVITY_EXPORT");
   });
 });

@@ -39,6 +39,18 @@ describe("GARMIN through its mock", () => {
     expect(authorize.query.scope ?? "").toBe("");
   });
 
+  it("answers GET /user/permissions with what each user shares, the list itself", async () => {
+    const auth = definition.spec.auth as Extract<typeof definition.spec.auth, { type: "oauth2" }>;
+    expect(auth.grantedScopes?.request).toEqual({ path: "/user/permissions" });
+    for (const [id, shared] of [
+      [NOOR, ["ACTIVITY_EXPORT", "HEALTH_EXPORT"]],
+      [ELI, ["ACTIVITY_EXPORT"]],
+    ] as const) {
+      const { session } = await connected(id);
+      expect((await session.send(auth.grantedScopes!.request)).body).toEqual(shared);
+    }
+  });
+
   it("requests the history of each type for a window; Garmin answers 202 and pushes it later", async () => {
     const { mock, session } = await connected(ELI);
     const requests = definition.spec.sync!.backfillRequests!;

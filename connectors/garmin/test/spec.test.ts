@@ -6,7 +6,7 @@ import { resolveConnectorSpecFile, validateConnector } from "@tributary/core/spe
 import { CONNECTOR_DIR, garmin } from "./garmin.ts";
 
 describe("GARMIN spec", () => {
-  it("is a valid push-only connector: PKCE without scopes, the user from /user/id, deregistration on disconnect, history by backfill requests", async () => {
+  it("is a valid push-only connector: PKCE without scopes, the user from /user/id, the scopes from /user/permissions, deregistration on disconnect, history by backfill requests", async () => {
     const validation = await validateConnector(CONNECTOR_DIR);
     expect(validation.problems).toEqual([]);
     const spec = validation.definition!.spec;
@@ -18,6 +18,7 @@ describe("GARMIN spec", () => {
         scopes: [],
         pkce: true,
         providerUserId: { from: "request", request: { path: "/user/id" }, path: "/userId" },
+        grantedScopes: { request: { path: "/user/permissions" }, path: "" },
         lifecycle: { disconnect: [{ method: "DELETE", path: "/user/registration" }] },
       },
       webhook: { verify: { scheme: "none" }, batch: { type: "keys" }, userId: "/userId" },

@@ -1,9 +1,11 @@
 import { randomUUID } from "node:crypto";
 import type { AuthSpec } from "@tributary/schemas";
 import type { Connection, StateStore } from "../state/index.ts";
+import type { Logger } from "../log/logger.ts";
 import type { AccountLock } from "./account-lock.ts";
 import type { StoredTokens } from "./credentials.ts";
 import { fixedCredentials } from "./fixed-credentials.ts";
+import { grantedScopesOf } from "./granted-scopes.ts";
 import { runConnectRequests } from "./lifecycle-requests.ts";
 import { providerUserIdOf } from "./provider-user-id.ts";
 import type { SendContext, SendProviderRequest } from "./send-provider-request.ts";
@@ -21,6 +23,7 @@ export interface NewConnectionInput {
   referenceId?: string | null;
   /** The developer account (dev-id) the connection belongs to. */
   developerId?: string | null;
+  /** The token answer's (or the callback's) scopes; the spec's `grantedScopes` request, when it answers, replaces them. */
   scopes?: readonly string[];
 }
 
@@ -31,7 +34,8 @@ export interface NewConnection {
 
 /**
  * The steps every way of connecting ends with, in the order that loses nothing when one fails: learn
- * the provider's id of the account (with the fresh credentials, not stored yet), make the lifecycle
+ * the provider's id of the account (with the fresh credentials, not stored yet) and the scopes the user
+ * granted (`grantedScopes`, where the token answer cannot say them; its failure fails nothing), make the lifecycle
  * connect requests (register, subscribe), and only then store the connection with its encrypted
  * tokens. A reconnect — the account connected again by the same developer under the same reference_id
  * — replaces the old connection in the same transaction: the old one is deactivated and its tokens
@@ -42,7 +46,7 @@ export interface NewConnection {
  * account's lock is held: a disconnect of its last other connection cannot deregister it in between.
  */
 export async function createNewConnection(
-  deps: { store: StateStore; send: SendProviderRequest; accountLock: AccountLock },
+  deps: { store: StateStore; send: SendProviderRequest; accountLock: AccountLock; log: Logger },
   input: NewConnectionInput,
 ): Promise<NewConnection> {
   const userId = input.userId ?? randomUUID();
@@ -59,9 +63,14 @@ export async function createNewConnection(
     context,
   });
   variables.provider_user_id = providerUserId;
+  const granted =
+    input.auth.type === "none"
+      ? undefined
+      : await grantedScopesOf(input.auth.grantedScopes, { provider: input.provider, credentials, send: deps.send, context, log: deps.log });
+  const scopes = granted ?? input.scopes;
   const register = async (): Promise<NewConnection> => {
     if (input.auth.type !== "none") await runConnectRequests(input.auth.lifecycle?.connect, deps.send, credentials, context);
-    return storeConnection(deps.store, input, userId, providerUserId);
+    return storeConnection(deps.store, { ...input, ...(scopes === undefined ? {} : { scopes }) }, userId, providerUserId);
   };
   return providerUserId === null ? register() : deps.accountLock.hold(input.provider, providerUserId, register);
 }

@@ -70,6 +70,8 @@ export const ErrorCodes = {
   AUTH_ACCOUNT_BUSY: "ERR_AUTH_ACCOUNT_BUSY",
   PULL_POSITION_TOO_LARGE: "ERR_PULL_POSITION_TOO_LARGE",
   LOCK_LOST: "ERR_LOCK_LOST",
+  /** Logged, not thrown: a connection made without the scopes its provider's granted-scopes request would have told. */
+  AUTH_SCOPES_UNREAD: "ERR_AUTH_SCOPES_UNREAD",
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];

@@ -145,13 +145,14 @@ export interface MockProvider extends MockApp {
   handshake(callbackUrl: string, options?: HandshakeOptions): Promise<HandshakeResult[]>;
 }
 
-type Identity = { user?: MockUser; clientId: string };
+/** `scope`: what the access token was granted, when the request came with one. */
+type Identity = { user?: MockUser; clientId: string; scope?: readonly string[] };
 type AuthResult = { ok: true; identity: Identity } | { ok: false; kind: ProviderErrorKind; token?: string; message: string };
 
 /**
  * A provider mock built from a connector spec and fixture records: its OAuth endpoints, every stream
  * at its path with its declared date parameters (in their declared formats; records outside the
- * window left out) and paging, detail and object requests, the profile request, lifecycle and revoke
+ * window left out) and paging, detail and object requests, the profile and granted-scopes requests, lifecycle and revoke
  * requests, answers at URLs pushes name, its rate limits, and pushes signed the spec's way. Errors and
  * refusals come in the provider's shape.
  */
@@ -252,7 +253,7 @@ export function mockFromSpec(spec: ConnectorSpec, fixtures: SpecFixtures, option
       const pasted = outcome.ok ? undefined : pastedTokenUser(request);
       if (pasted !== undefined) return { ok: true, identity: { user: pasted, clientId: "" } };
       if (!outcome.ok) return { ok: false, kind: outcome.kind, ...(outcome.token ? { token: outcome.token } : {}), message: messageFor(outcome.kind) };
-      return { ok: true, identity: { user: outcome.user, clientId: outcome.clientId } };
+      return { ok: true, identity: { user: outcome.user, clientId: outcome.clientId, scope: outcome.grant.scope } };
     }
     if (auth.type === "bearer_token" || auth.type === "api_key") {
       const secret = pastedSecret(request, auth);
@@ -438,6 +439,11 @@ export function mockFromSpec(spec: ConnectorSpec, fixtures: SpecFixtures, option
       const who = needUser();
       if (!("id" in who)) return who;
       return { status: 200, body: setPointer(structuredClone(who.profile ?? {}), route.idPath, who.id) };
+    }
+    if (route.kind === "grantedScopes") {
+      const who = needUser();
+      if (!("id" in who)) return who;
+      return { status: 200, body: setPointer({}, route.scopesPath, [...(who.scopes ?? identity.scope ?? [])]) };
     }
     // Answered asynchronously by the subscription server before this.
     if (route.kind === "subscription") return { kind: "not_found", message: "no such subscription request" };

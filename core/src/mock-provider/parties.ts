@@ -10,6 +10,8 @@ export interface MockUser {
   apiKey?: string;
   /** What the provider's profile endpoint answers besides the id. */
   profile?: Record<string, unknown>;
+  /** What the user granted, as the spec's granted-scopes request answers it. @default the scopes of the token it is asked with */
+  scopes?: string[];
 }
 
 /** An OAuth client registered with the provider. */

@@ -10,6 +10,7 @@ export type SpecRouteKind =
   | { kind: "probe"; stream: StreamSpec }
   | { kind: "transaction"; step: "create" | "list" | "commit"; stream: StreamSpec }
   | { kind: "profile"; idPath: string }
+  | { kind: "grantedScopes"; scopesPath: string }
   | { kind: "lifecycle"; phase: "connect" | "disconnect"; index: number }
   | { kind: "revoke" }
   | { kind: "backfill"; dataType: string }
@@ -64,6 +65,7 @@ export function compileSpecRoutes(spec: ConnectorSpec, linkParams: { offsetParam
   for (const method of authMethods(spec.auth)) {
     if ("providerUserId" in method && method.providerUserId?.from === "request")
       add({ kind: "profile", idPath: method.providerUserId.path }, method.providerUserId.request);
+    if ("grantedScopes" in method && method.grantedScopes) add({ kind: "grantedScopes", scopesPath: method.grantedScopes.path }, method.grantedScopes.request);
   }
   for (const [dataType, streams] of Object.entries(spec.streams ?? {})) {
     for (const stream of streams ?? []) {

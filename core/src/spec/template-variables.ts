@@ -60,6 +60,8 @@ export const TEMPLATE_CONTEXTS = {
   transactionOpen: { describe: "a transaction's create request", offers: ["connection", "operator", "credentials"] },
   transaction: { describe: "a transaction's list or commit request", offers: ["connection", "operator", "credentials", "transaction"] },
   providerUserId: { describe: "the provider-user-id request", offers: ["newConnection", "operator", "credentials"] },
+  // Made once the provider user id is known: it may name the account.
+  grantedScopes: { describe: "the granted-scopes request", offers: ["connection", "operator", "credentials"] },
   lifecycle: { describe: "a lifecycle request", offers: ["connection", "operator", "credentials", "webhookUrl"] },
   revoke: { describe: "the revoke request", offers: ["connection", "operator", "credentials"] },
   backfill: { describe: "a backfill request", offers: ["connection", "operator", "credentials", "window"] },

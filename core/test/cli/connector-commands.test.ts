@@ -388,6 +388,30 @@ describe("tributary connector dryrun", () => {
     expect(unknown.stderr).toContain("token response");
   });
 
+  it("reads the granted scopes as connecting does (auth.grantedScopes) and writes them as the payloads' user.scopes", async () => {
+    const dir = join(work, `insiders-scopes-${Date.now()}`);
+    cpSync(INSIDERS_DIR, dir, { recursive: true, filter: (source) => !source.includes("node_modules") });
+    const yaml = readFileSync(join(dir, "connector.yaml"), "utf8");
+    expect(yaml).toContain("  refresh: rotating\n");
+    writeFileSync(
+      join(dir, "connector.yaml"),
+      yaml.replace("  refresh: rotating\n", "  refresh: rotating\n  grantedScopes: { request: { path: /me/scopes }, path: /scopes }\n"),
+    );
+    const definition = loadConnectorFile(dir);
+    const fixtures = await loadMockFixtures(join(dir, "fixtures"), definition.spec);
+    const mock = await startMockProvider(definition.spec, fixtures);
+    const ada = fixtures.users.find((user) => user.id === "usr_7Hq2Lm")!;
+    const connection = await connectToMock(mock, ada);
+    const args = ["--token", connection.credentials.accessToken!, "--base-url", mock.urls().baseUrl, ...MARCH, "--user", "usr_7Hq2Lm"];
+    const run = await cli("connector", "dryrun", dir, ...args);
+    expect(run.code, run.stderr).toBe(0);
+    // Ada's fixture names no scopes: the mock answers those her token was granted.
+    expect(run.stderr).toContain("• granted scopes activities:read,offline_access (auth.grantedScopes /me/scopes)");
+    const found = payloads(run.stdout);
+    expect(found.length).toBeGreaterThan(0);
+    expect(new Set(found.map((payload) => (payload.user as { scopes?: string | null }).scopes))).toEqual(new Set(["activities:read,offline_access"]));
+  });
+
   it("usage mistakes: no credentials, both kinds, a lone --username (exit 2)", async () => {
     for (const [args, message] of [
       [[...MARCH], "needs the user's credentials"],

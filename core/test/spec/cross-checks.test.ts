@@ -517,6 +517,26 @@ describe("cross-checks: one problem per mistake, at its path, saying what to do"
       ["auth.providerUserId.from: token needs a token response, and bearer_token has none — use request (a profile request) or username"],
     ],
     [
+      "granted scopes at a path that is no pointer",
+      (s) => {
+        s.auth.grantedScopes = { request: { path: "/permissions" }, path: "granted" };
+        return s;
+      },
+      undefined,
+      ['auth.grantedScopes.path: expected a JSON pointer such as "/id" or "/data/items" ("" for the whole document), got string "granted"'],
+    ],
+    [
+      "a granted-scopes request with the pull window (it may name the account)",
+      (s) => {
+        s.auth.grantedScopes = { request: { path: "/users/{provider_user_id}/permissions", query: { since: "{start}" } }, path: "" };
+        return s;
+      },
+      undefined,
+      [
+        "auth.grantedScopes.request.query.since: {start} is not available in the granted-scopes request; it offers {user_id}, {provider_user_id}, {reference_id}, {client_id}, {options.<name>}, {access_token}",
+      ],
+    ],
+    [
       "a user id from a username the auth type does not ask for",
       (s) => {
         s.auth.providerUserId = { from: "username" };

@@ -25,6 +25,24 @@ export const ProviderUserIdSpec = tagged(
 export type ProviderUserIdSpec = Static<typeof ProviderUserIdSpec>;
 
 /**
+ * Where the scopes the user granted are read after connecting, when the token answer does not say them
+ * (Garmin's consent names none: the member ticks what to share, and `GET /user/permissions` tells it).
+ */
+export const GrantedScopesSpec = closed(
+  {
+    request: RequestSpec,
+    path: Pointer(
+      'Pointer into the answer of `request` (made with the new access token) to the scopes: a list of strings, or one string separated by spaces or commas. "" when the answer is the list (Garmin).',
+    ),
+  },
+  {
+    description:
+      "Read at connect, after the provider user id: what it answers becomes the connection's scopes (`user.scopes`), in place of the token answer's. A failed read leaves the token answer's scopes and does not fail the connection.",
+  },
+);
+export type GrantedScopesSpec = Static<typeof GrantedScopesSpec>;
+
+/**
  * How to read a token endpoint's answer when it is not plain RFC 6749 JSON — Withings answers 200 with
  * `{"status":0,"body":{…tokens…}}`, and a non-zero status on failure.
  */
@@ -67,6 +85,7 @@ export const LifecycleSpec = closed({
 
 const common = {
   providerUserId: Type.Optional(ProviderUserIdSpec),
+  grantedScopes: Type.Optional(GrantedScopesSpec),
   lifecycle: Type.Optional(LifecycleSpec),
 };
 

@@ -27,6 +27,12 @@ export const MockUserSchema = closed({
   token: Type.Optional(Type.String({ description: "The token the user pastes (bearer_token auth)." })),
   apiKey: Type.Optional(Type.String({ description: "The user's API key (api_key auth)." })),
   profile: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: "What the profile request answers besides the id." })),
+  scopes: Type.Optional(
+    Type.Array(Type.String(), {
+      description:
+        "What the user granted, as the spec's auth.grantedScopes request answers it (Garmin's permissions). @default the scopes of the token it is asked with",
+    }),
+  ),
 });
 
 export const MockUsersSchema = Type.Array(MockUserSchema, {

@@ -20,6 +20,8 @@ export interface ConnectorPullOptions {
   /** The Terra user id the payloads name. @default a new UUID */
   userId?: string | undefined;
   credentials?: Credentials | undefined;
+  /** The payloads' `user.scopes` (dryrun: what auth.grantedScopes read). @default none */
+  scopes?: readonly string[] | undefined;
   /** When the pull is made: windows are clamped to the provider's history as of then. @default now */
   now?: Date | undefined;
   /** Read as a scheduled poll: data types with transaction streams through them (create, list, items, commit), not their windows. */
@@ -121,13 +123,13 @@ export function payloadWriter(
   connector: RuntimeConnector,
   userId: string,
   summary: ConnectorPullSummary,
-  options: Pick<ConnectorPullOptions, "write" | "problem">,
+  options: Pick<ConnectorPullOptions, "write" | "problem" | "scopes">,
 ): (dataType: DataType, source: string, normalized: Normalized) => void {
   const user: TerraUserObject = {
     user_id: userId,
     provider: connector.name,
     reference_id: null,
-    scopes: null,
+    scopes: options.scopes?.join(",") ?? null,
     active: true,
     created_at: null,
     last_webhook_update: null,

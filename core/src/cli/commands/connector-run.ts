@@ -17,7 +17,7 @@ import { whereProviderUserIdIsRead } from "../../spec/provider-user-id-reads.ts"
 import { pullConnector, type ConnectorPullSummary } from "./connector-pull.ts";
 import { replayExamplePushes } from "./connector-push-pulls.ts";
 import { connectorOrFail, parseDateOption, parseRange, usageError } from "./connector-target.ts";
-import { checkProviderUserIdKnown, dryrunProviderUserId, providerUserIdDescription, type DryrunGrant } from "./dryrun-provider-user.ts";
+import { checkProviderUserIdKnown, dryrunGrantedScopes, dryrunProviderUserId, providerUserIdDescription, type DryrunGrant } from "./dryrun-provider-user.ts";
 
 interface PullCommandOptions {
   from?: string;
@@ -225,6 +225,7 @@ export function registerConnectorDryrunCommand(connector: Command): Command {
           const userId = randomUUID();
           let credentials: Credentials;
           let providerUserId = options.user;
+          let scopes: string[] | undefined;
           try {
             let grant: DryrunGrant = { kind: "token" };
             if (byPassword) {
@@ -233,12 +234,13 @@ export function registerConnectorDryrunCommand(connector: Command): Command {
               grant = { kind: "password", username: options.username!, tokenResponse: granted.tokenResponse };
             } else credentials = tokenCredentials(found, options.token!);
             providerUserId ??= await dryrunProviderUserId(found, grant, credentials, { transport, userId, ...settings });
+            scopes = await dryrunGrantedScopes(found, credentials, { transport, userId, providerUserId, ...settings });
           } catch (error) {
             console.error(`✗ ${operatorMessage(error)}`);
             process.exitCode = 1;
             return;
           }
-          await pullAndPrint(found, transport, range, { providerUserId, userId, credentials, ...settings });
+          await pullAndPrint(found, transport, range, { providerUserId, userId, credentials, scopes, ...settings });
         } finally {
           await transport.close();
         }

@@ -1,5 +1,6 @@
 import type { ProviderUserIdSpec } from "@tributary/schemas";
 import type { Credentials } from "../../auth/credentials.ts";
+import { readGrantedScopes } from "../../auth/granted-scopes.ts";
 import { providerUserIdOf } from "../../auth/provider-user-id.ts";
 import { sendThroughClient } from "../../auth/send-through-client.ts";
 import type { RuntimeConnector } from "../../connectors/runtime-connector.ts";
@@ -77,4 +78,42 @@ export async function dryrunProviderUserId(
   if (found === null) return undefined;
   console.error(`• provider user id ${found} (auth.providerUserId ${sourceOf(spec)})`);
   return found;
+}
+
+/**
+ * The scopes the user granted, read as connecting reads them (auth.grantedScopes, with the provider user id
+ * known): the payloads' `user.scopes`. Said on stderr; a failed read is said too and, as at connect, fails
+ * nothing (the payloads then carry no scopes). Undefined when the spec declares no such request.
+ */
+export async function dryrunGrantedScopes(
+  connector: RuntimeConnector,
+  credentials: Credentials,
+  access: {
+    transport: ProviderTransport;
+    userId: string;
+    providerUserId: string | undefined;
+    baseUrl?: string | undefined;
+    clientId?: string | undefined;
+    clientSecret?: string | undefined;
+  },
+): Promise<string[] | undefined> {
+  const auth = connector.auth;
+  const spec = auth.type === "none" ? undefined : auth.grantedScopes;
+  if (spec === undefined) return undefined;
+  const { transport, userId, providerUserId, ...settings } = access;
+  const client = createProviderClient({ spec: connector.definition.spec, transport, settings, log: silentLogger() });
+  const granted = await readGrantedScopes(spec, {
+    provider: connector.name,
+    credentials,
+    send: sendThroughClient(client),
+    context: { provider: connector.name, variables: { user_id: userId, reference_id: null, provider_user_id: providerUserId ?? null } },
+  });
+  if (granted?.ok) {
+    console.error(`• granted scopes ${granted.scopes.join(",") || "(none)"} (auth.grantedScopes ${spec.request.path})`);
+    return granted.scopes;
+  }
+  console.error(
+    `• granted scopes not read (auth.grantedScopes ${spec.request.path}): ${granted?.reason ?? "no request"} — a connection would keep its token's`,
+  );
+  return undefined;
 }

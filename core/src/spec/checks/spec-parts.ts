@@ -52,6 +52,7 @@ export function specRequests(spec: ConnectorSpec): SpecRequest[] {
     if (auth.type !== "none") {
       if (auth.providerUserId?.from === "request")
         requests.push({ request: auth.providerUserId.request, path: [...at, "providerUserId", "request"], context: "providerUserId" });
+      if (auth.grantedScopes) requests.push({ request: auth.grantedScopes.request, path: [...at, "grantedScopes", "request"], context: "grantedScopes" });
       for (const phase of ["connect", "disconnect"] as const) {
         auth.lifecycle?.[phase]?.forEach((request, i) => requests.push({ request, path: [...at, "lifecycle", phase, i], context: "lifecycle" }));
       }

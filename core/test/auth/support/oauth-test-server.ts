@@ -58,6 +58,8 @@ export interface OAuthTestServer {
   registeredUsers: Set<string>;
   /** When set, user registration answers this status. */
   registrationStatus: number | undefined;
+  /** What `GET /api/permissions/:id` answers the account (Garmin's /user/permissions): a body, or a status to fail with. */
+  permissions: { body: unknown } | { status: number };
   close(): Promise<void>;
 }
 
@@ -91,6 +93,7 @@ export async function startOAuthTestServer(options: OAuthTestServerOptions): Pro
     apiCalls: [],
     registeredUsers: new Set(),
     registrationStatus: undefined,
+    permissions: { body: { granted: ["ACTIVITY_EXPORT", "HEALTH_EXPORT"] } },
     issuedSecrets: () => [...secrets],
     expireAccessTokens() {
       for (const token of accessTokens.values()) token.expiresAt = 0;
@@ -272,6 +275,14 @@ export async function startOAuthTestServer(options: OAuthTestServerOptions): Pro
   app.get(
     "/api/me",
     api((userId) => ({ id: userId, name: "Test User" })),
+  );
+  app.get(
+    "/api/permissions/:id",
+    api((userId, request, reply) => {
+      if ((request.params as { id: string }).id !== userId) return reply.code(403).send({ message: "another user's permissions" });
+      const answer = server.permissions;
+      return "status" in answer ? reply.code(answer.status).send({ message: "permissions unavailable" }) : answer.body;
+    }),
   );
   app.post(
     "/api/users",

@@ -584,3 +584,25 @@ describe("mockFromSpec: fixtures that would make the mock lie are refused", () =
     );
   });
 });
+
+describe("mockFromSpec: the granted-scopes request (auth.grantedScopes)", () => {
+  it("answers the user's scopes from the fixtures, else the scopes their token was granted, at the spec's pointer", async () => {
+    const spec = valid({
+      ...OURA_LIKE,
+      auth: { ...(OURA_LIKE.auth as Extract<typeof OURA_LIKE.auth, { type: "oauth2" }>), grantedScopes: { request: { path: "/me/scopes" }, path: "/granted" } },
+    });
+    const mock = await startMockProvider(spec, {
+      users: [
+        { id: "u-1", username: "ada", password: "pw", scopes: ["daily"] },
+        { id: "u-2", username: "bob", password: "pw" },
+      ],
+    });
+    const scopesOf = async (username: string) => {
+      const { accessToken } = await authorizeWithMock(mock, { login: { username, password: "pw" } });
+      return call(`${mock.urls().baseUrl}/me/scopes`, { token: accessToken });
+    };
+    expect(await scopesOf("ada")).toMatchObject({ status: 200, body: { granted: ["daily"] } });
+    expect(await scopesOf("bob")).toMatchObject({ status: 200, body: { granted: ["daily", "personal"] } });
+    expect((await call(`${mock.urls().baseUrl}/me/scopes`)).status).toBe(401);
+  });
+});
