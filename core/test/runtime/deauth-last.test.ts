@@ -100,9 +100,14 @@ describe("nothing reaches a destination after the user's deauth", () => {
   const userOf = (userId: string) => ({ user_id: userId, provider: "DEAUTHLAST", reference_id: null, scopes: null, active: true, last_webhook_update: null });
   const ofUser = (userId: string) =>
     receiver.received.filter((entry) => ((entry.payload.user ?? entry.payload.new_user) as { user_id?: string } | undefined)?.user_id === userId);
-  /** What the user's app got after its `deauth` (exactly one `deauth` is expected). */
-  const afterDeauth = (received: ReceivedPayload[]) => received.slice(received.findIndex((entry) => entry.payload.type === "deauth") + 1);
-  const deauths = (received: ReceivedPayload[]) => received.filter((entry) => entry.payload.type === "deauth").length;
+  /**
+   * What the user's app got after its `deauth` — but the `deauth` again: a write given up on at the short
+   * timeout here may land and be retried, a repeat the app drops by its trace id, as Terra's apps do.
+   */
+  const afterDeauth = (received: ReceivedPayload[]) =>
+    received.slice(received.findIndex((entry) => entry.payload.type === "deauth") + 1).filter((entry) => entry.payload.type !== "deauth");
+  /** The distinct `deauth` payloads the app got (exactly one is expected). */
+  const deauths = (received: ReceivedPayload[]) => new Set(received.filter((entry) => entry.payload.type === "deauth").map((entry) => entry.traceId)).size;
   const emitDay = (userId: string, day: number, options: { traceId?: string; counted?: boolean } = {}) => {
     const date = `2026-05-${String(1 + (day % 28)).padStart(2, "0")}`;
     const record = { metadata: { start_time: `${date}T00:00:00.000000+00:00`, end_time: `${date}T23:59:59.000000+00:00`, upload_type: 1 } };
@@ -186,4 +191,43 @@ describe("nothing reaches a destination after the user's deauth", () => {
       }
     }
   }, 120_000);
+
+  it("a deauth call that failed after the deactivation (Redis lost while queueing) is made again: the deauth goes out once", async () => {
+    const userId = await newUser();
+    const real = ctx().queues;
+    const failing = Object.create(real) as typeof real;
+    failing.deliverTo = () => {
+      throw new Error("Redis connection lost");
+    };
+    await expect(deauthorizeUser({ ...ctx(), queues: failing }, userId)).rejects.toThrow("Redis connection lost");
+    expect((await harness.store.getConnection(userId))?.active).toBe(false);
+
+    expect(await deauthorizeUser(ctx(), userId)).toMatchObject({ status: "deauthorized", destinations: 1 });
+    expect(await deauthorizeUser(ctx(), userId)).toEqual({ status: "already_deauthorized" });
+    await final();
+    expect(deauths(ofUser(userId))).toBe(1);
+    expect(ofUser(userId).every((entry) => entry.payload.type === "deauth")).toBe(true);
+  }, 60_000);
+
+  it("the same account connected again after its deauth is a new user, whose data and events are delivered", async () => {
+    const providerUserId = `member-${randomUUID()}`;
+    const first = await harness.store.createConnection({ provider: "DEAUTHLAST", providerUserId });
+    await deauthorizeUser(ctx(), first.user_id);
+    await until("the deauth delivered", async () => (deauths(ofUser(first.user_id)) === 1 ? true : undefined));
+    // A user id is never given to another connection: the old one's stays its own.
+    await expect(harness.store.createConnection({ provider: "DEAUTHLAST", providerUserId, userId: first.user_id })).rejects.toMatchObject({
+      code: "ERR_STATE_CONFLICT",
+    });
+
+    const again = await harness.store.createConnection({ provider: "DEAUTHLAST", providerUserId });
+    expect(again.user_id).not.toBe(first.user_id);
+    await emitPayload(ctx(), lifecyclePayload("auth", { user: userOf(again.user_id), status: "success", message: "test" }), {
+      traceId: randomUUID(),
+      developer: null,
+    });
+    await emitDay(again.user_id, 1);
+    await final();
+    expect(new Set(ofUser(again.user_id).map((entry) => entry.payload.type))).toEqual(new Set(["auth", "daily"]));
+    expect(afterDeauth(ofUser(first.user_id))).toEqual([]);
+  }, 60_000);
 });
