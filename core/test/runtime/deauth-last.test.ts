@@ -123,7 +123,7 @@ describe("nothing reaches a destination after the user's deauth", () => {
   };
 
   it("a deauth whose deactivation is slow: data the user published meanwhile never follows the deauth", async () => {
-    for (const delayMs of [0, 25, 100, 300, 600]) {
+    for (const [delayMs, everyMs] of [0, 25, 100, 300, 600].flatMap((delay) => [5, 60].map((every) => [delay, every] as const))) {
       const userId = await newUser();
       deactivationDelays.set(userId, delayMs);
       // The user's data keeps coming (pushes, a poll) while the deauth runs, and a little after it.
@@ -132,19 +132,20 @@ describe("nothing reaches a destination after the user's deauth", () => {
       const publisher = (async () => {
         while (publishing) {
           await emitDay(userId, day++);
-          await sleep(5);
+          await sleep(everyMs);
         }
       })();
       await sleep(30);
       await deauthorizeUser(ctx(), userId);
-      await sleep(100);
+      await sleep(200);
       publishing = false;
       await publisher;
       await final();
 
       const received = ofUser(userId);
-      expect.soft(deauths(received), `deactivation taking ${delayMs} ms`).toBe(1);
-      expect.soft(afterDeauth(received).map((entry) => entry.payload.type), `deactivation taking ${delayMs} ms`).toEqual([]);
+      const what = `deactivation taking ${delayMs} ms, a payload every ${everyMs} ms`;
+      expect.soft(deauths(received), what).toBe(1);
+      expect.soft(afterDeauth(received).map((entry) => entry.payload.type), what).toEqual([]);
     }
   }, 120_000);
 
