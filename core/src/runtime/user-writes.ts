@@ -44,7 +44,10 @@ export function userWrites(ctx: WritesContext) {
       await note();
       const renewal = setInterval(() => {
         note("XX").catch((error: unknown) =>
-          ctx.log.warn({ userId, destination, err: operatorMessage(error) }, "a write's note could not be renewed; it lapses unless the next renewal reaches Redis"),
+          ctx.log.warn(
+            { userId, destination, err: operatorMessage(error) },
+            "a write's note could not be renewed; it lapses unless the next renewal reaches Redis",
+          ),
         );
       }, USER_WRITE_TTL_MS / 3);
       renewal.unref();

@@ -145,7 +145,12 @@ describe("nothing reaches a destination after the user's deauth", () => {
       const received = ofUser(userId);
       const what = `deactivation taking ${delayMs} ms, a payload every ${everyMs} ms`;
       expect.soft(deauths(received), what).toBe(1);
-      expect.soft(afterDeauth(received).map((entry) => entry.payload.type), what).toEqual([]);
+      expect
+        .soft(
+          afterDeauth(received).map((entry) => entry.payload.type),
+          what,
+        )
+        .toEqual([]);
     }
   }, 120_000);
 
@@ -166,7 +171,12 @@ describe("nothing reaches a destination after the user's deauth", () => {
         const received = ofUser(userId);
         const what = `${type}, refused ${refusals} time(s) before the deauth`;
         expect.soft(deauths(received), what).toBe(1);
-        expect.soft(afterDeauth(received).map((entry) => entry.payload.type), what).toEqual([]);
+        expect
+          .soft(
+            afterDeauth(received).map((entry) => entry.payload.type),
+            what,
+          )
+          .toEqual([]);
         const [row] = await ctx().store.listDeliveries({ traceId, limit: 1 });
         expect.soft(row?.status, what).toBe("withheld");
       }
@@ -188,7 +198,12 @@ describe("nothing reaches a destination after the user's deauth", () => {
         const received = ofUser(userId);
         const what = `${counted ? "a counted" : "a"} payload whose write takes ${slowMs} ms`;
         expect.soft(deauths(received), what).toBe(1);
-        expect.soft(afterDeauth(received).map((entry) => entry.payload.type), what).toEqual([]);
+        expect
+          .soft(
+            afterDeauth(received).map((entry) => entry.payload.type),
+            what,
+          )
+          .toEqual([]);
       }
     }
   }, 120_000);
