@@ -108,6 +108,16 @@ describe("nothing reaches a destination after the user's deauth", () => {
     received.slice(received.findIndex((entry) => entry.payload.type === "deauth") + 1).filter((entry) => entry.payload.type !== "deauth");
   /** The distinct `deauth` payloads the app got (exactly one is expected). */
   const deauths = (received: ReceivedPayload[]) => new Set(received.filter((entry) => entry.payload.type === "deauth").map((entry) => entry.traceId)).size;
+  /** The invariant: one `deauth`, and nothing of the user's after it. */
+  const expectDeauthLast = (received: ReceivedPayload[], what: string) => {
+    expect.soft(deauths(received), what).toBe(1);
+    expect
+      .soft(
+        afterDeauth(received).map((entry) => entry.payload.type),
+        what,
+      )
+      .toEqual([]);
+  };
   const emitDay = (userId: string, day: number, options: { traceId?: string; counted?: boolean } = {}) => {
     const date = `2026-05-${String(1 + (day % 28)).padStart(2, "0")}`;
     const record = { metadata: { start_time: `${date}T00:00:00.000000+00:00`, end_time: `${date}T23:59:59.000000+00:00`, upload_type: 1 } };
@@ -144,13 +154,7 @@ describe("nothing reaches a destination after the user's deauth", () => {
 
       const received = ofUser(userId);
       const what = `deactivation taking ${delayMs} ms, a payload every ${everyMs} ms`;
-      expect.soft(deauths(received), what).toBe(1);
-      expect
-        .soft(
-          afterDeauth(received).map((entry) => entry.payload.type),
-          what,
-        )
-        .toEqual([]);
+      expectDeauthLast(received, what);
     }
   }, 120_000);
 
@@ -170,13 +174,7 @@ describe("nothing reaches a destination after the user's deauth", () => {
 
         const received = ofUser(userId);
         const what = `${type}, refused ${refusals} time(s) before the deauth`;
-        expect.soft(deauths(received), what).toBe(1);
-        expect
-          .soft(
-            afterDeauth(received).map((entry) => entry.payload.type),
-            what,
-          )
-          .toEqual([]);
+        expectDeauthLast(received, what);
         const [row] = await ctx().store.listDeliveries({ traceId, limit: 1 });
         expect.soft(row?.status, what).toBe("withheld");
       }
@@ -197,13 +195,7 @@ describe("nothing reaches a destination after the user's deauth", () => {
 
         const received = ofUser(userId);
         const what = `${counted ? "a counted" : "a"} payload whose write takes ${slowMs} ms`;
-        expect.soft(deauths(received), what).toBe(1);
-        expect
-          .soft(
-            afterDeauth(received).map((entry) => entry.payload.type),
-            what,
-          )
-          .toEqual([]);
+        expectDeauthLast(received, what);
       }
     }
   }, 120_000);

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { TributaryError } from "@tributary/core/contracts";
 import { activityRecord, dailyRecord, dataPayload, delivery, testUser } from "@tributary/test-kit";
-import { emulatorPerFile, startAwsEmulator, startHoldingFront } from "@tributary/test-kit/emulators";
+import { abortHeldWrite, emulatorPerFile, startAwsEmulator, startHoldingFront } from "@tributary/test-kit/emulators";
 import { S3Reader, bucketFor, createS3Destination } from "./s3-harness.ts";
 
 const emulated = emulatorPerFile(startAwsEmulator, (emulator) => new S3Reader(emulator));
@@ -154,16 +154,10 @@ describe("s3 errors and lifecycle", () => {
     const destination = createS3Destination(emulated.emulator, { endpoint: front.url });
     const bucket = bucketFor(destination);
     const user = testUser();
-    const givenUp = new AbortController();
-    const written = destination.write([delivery(dataPayload("daily", user, [dailyRecord("2026-11-09", 1)]))], { signal: givenUp.signal });
-    const outcome = written.catch((e: unknown) => e);
-    await front.held;
-    const reason = new Error("the write timed out");
-    givenUp.abort(reason);
-    expect(await outcome).toBe(reason);
-    await front.dropped;
-    // Let through what is still waiting: the stopped request is not, and a later write is.
-    front.release();
+    const day = delivery(dataPayload("daily", user, [dailyRecord("2026-11-09", 1)]));
+    const { rejected, reason } = await abortHeldWrite(front, (signal) => destination.write([day], { signal }));
+    expect(rejected).toBe(reason);
+    // The front let through what was still waiting: the stopped request was not; a later write is.
     await destination.write([delivery(dataPayload("daily", user, [dailyRecord("2026-11-10", 2)]))]);
     expect((await emulated.client.keys(bucket)).map((key) => key.split("/")[1])).toEqual(["daily"]);
     expect(await emulated.client.records(bucket, user.user_id)).toHaveLength(1);

@@ -4,7 +4,7 @@ import { GetObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { TributaryError } from "@tributary/core/contracts";
 import s3Plugin from "@tributary/destination-s3";
 import { activityRecord, dailyRecord, dataPayload, delivery, testUser } from "@tributary/test-kit";
-import { emulatorPerFile, startAwsEmulator, startHoldingFront } from "@tributary/test-kit/emulators";
+import { abortHeldWrite, emulatorPerFile, startAwsEmulator, startHoldingFront } from "@tributary/test-kit/emulators";
 import { QueueConsumer } from "./queue-consumer.ts";
 import { createSqsDestination, queueFor } from "./sqs-harness.ts";
 import { testContext } from "@tributary/test-kit";
@@ -127,16 +127,10 @@ describe("sqs writes given up on", () => {
     const front = await startHoldingFront(emulated.emulator.endpoint);
     const destination = createSqsDestination(emulated.emulator, { endpoint: front.url });
     const user = testUser();
-    const givenUp = new AbortController();
     const stopped = delivery(dataPayload("daily", user, [dailyRecord("2026-11-09", 1)]));
-    const outcome = destination.write([stopped], { signal: givenUp.signal }).catch((e: unknown) => e);
-    await front.held;
-    const reason = new Error("the write timed out");
-    givenUp.abort(reason);
-    expect(await outcome).toBe(reason);
-    await front.dropped;
-    // Let through what is still waiting: the stopped request is not, and a later write is.
-    front.release();
+    const { rejected, reason } = await abortHeldWrite(front, (signal) => destination.write([stopped], { signal }));
+    expect(rejected).toBe(reason);
+    // The front let through what was still waiting: the stopped request was not; a later write is.
     const later = delivery(dataPayload("daily", user, [dailyRecord("2026-11-10", 2)]));
     await destination.write([later]);
     const messages = await emulated.client.drain(queueFor(destination));

@@ -64,3 +64,23 @@ export async function startHoldingFront(target: string): Promise<HoldingFront> {
       }),
   };
 }
+
+/**
+ * Runs `write` through `front`, aborts its signal once its request is held there, and — once its client has
+ * dropped the request, and the front lets everything else through — says what the write rejected with and the
+ * reason the signal was aborted with. Hangs (the test times out) when the client never stops its request.
+ */
+export async function abortHeldWrite(front: HoldingFront, write: (signal: AbortSignal) => Promise<void>): Promise<{ rejected: unknown; reason: Error }> {
+  const givenUp = new AbortController();
+  const outcome = write(givenUp.signal).then(
+    () => undefined,
+    (error: unknown) => error,
+  );
+  await front.held;
+  const reason = new Error("the write timed out");
+  givenUp.abort(reason);
+  const rejected = await outcome;
+  await front.dropped;
+  front.release();
+  return { rejected, reason };
+}
