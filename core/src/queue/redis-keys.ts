@@ -14,7 +14,8 @@ import { isCluster, type RedisClient } from "./redis-client.ts";
  *   (one acquire checks the client's and the user's windows at once);
  * - the versions of a user's merged records: `<prefix>:parts:{<userId>}:…` (a delivery compares the version
  *   published with the one its destination got, and takes the record's write lock, at once);
- * - the payloads a large request counted, per user and destination: `<prefix>:counted:{<userId>}:…`.
+ * - the payloads a large request counted, per user and destination: `<prefix>:counted:{<userId>}:…`, and the
+ *   writes of a user's payloads under way: `<prefix>:writes:{<userId>}:…`.
  *
  * Every other key is only ever used alone (refresh locks, replay claims, API limits, the CSRF key, sweep
  * watermarks) and needs no tag. The same names are used on a single Redis, where tags cost nothing: one key
@@ -48,13 +49,17 @@ export function mergedRecordKeys(prefix: string, userId: string, record: string,
 
 /**
  * The payloads a large request's announcement counted that one destination has not yet received (a hash:
- * trace id → what a stand-in needs), and those being written to it now (a sorted set: trace id → deadline).
- * Tagged by user like the merged-record keys; each is used alone.
+ * trace id → what a stand-in needs). Tagged by user like the merged-record keys; used alone.
  */
 export function countedPayloadKeys(prefix: string, userId: string, destination: string) {
-  const base = `${prefix}:counted:${hashTagged(userId)}:${destination}`;
-  return { owed: `${base}:owed`, writing: `${base}:writing` };
+  return { owed: `${prefix}:counted:${hashTagged(userId)}:${destination}:owed` };
 }
+
+/** The writes of one user's payloads to one destination under way now (a sorted set: write → deadline), used alone. */
+export const userWritesKey = (prefix: string, userId: string, destination: string): string => `${prefix}:writes:${hashTagged(userId)}:${destination}`;
+
+/** A deauth deactivated its user and has not yet queued its jobs (a call that failed in between is made again), used alone. */
+export const deauthPendingKey = (prefix: string, userId: string): string => `${prefix}:deauth-pending:${hashTagged(userId)}`;
 
 /** The cluster slot of a key (0–16383). */
 export const keySlot = (key: string): number => calculateSlot(key);

@@ -27,9 +27,8 @@ type CountedContext = Pick<RuntimeContext, "redis" | "queues" | "policy">;
 /**
  * The payloads of large requests each destination still owes, per user. Noted before the announcement is
  * enqueued and settled once a delivery reached the destination, so a deauth can answer the rest: its job
- * sends a stand-in (the chunk without records) for each, before the `deauth` event, which stays last. The
- * writes under way are kept too (with a deadline: a worker that died holds nothing), so the deauth waits for
- * them instead of overtaking one. Both expire with the longest a delivery can live.
+ * sends a stand-in (the chunk without records) for each, before the `deauth` event, which stays last (a
+ * write under way it waits for: `user-writes.ts`). Expires with the longest a delivery can live.
  */
 export function countedPayloads(ctx: CountedContext) {
   const keys = (userId: string, destination: string) => countedPayloadKeys(ctx.queues.prefix, userId, destination);
@@ -51,19 +50,6 @@ export function countedPayloads(ctx: CountedContext) {
     },
     async settle(userId: string, destination: string, traceIds: readonly string[]): Promise<void> {
       if (traceIds.length > 0) await ctx.redis.hdel(keys(userId, destination).owed, ...traceIds);
-    },
-    async writing(userId: string, destination: string, traceId: string, untilMs: number): Promise<void> {
-      const { writing } = keys(userId, destination);
-      await ctx.redis.multi().zadd(writing, untilMs, traceId).expire(writing, ttl).exec();
-    },
-    async written(userId: string, destination: string, traceId: string): Promise<void> {
-      await ctx.redis.zrem(keys(userId, destination).writing, traceId);
-    },
-    /** Writes of counted payloads to this destination still under way (past their deadline they are forgotten). */
-    async writesUnderway(userId: string, destination: string): Promise<number> {
-      const { writing } = keys(userId, destination);
-      await ctx.redis.zremrangebyscore(writing, "-inf", Date.now());
-      return ctx.redis.zcard(writing);
     },
   };
 }
@@ -118,16 +104,15 @@ export function standInBody(type: string, user: TerraUserObject): string | undef
 /**
  * What a deauth job does first at each destination: answer every payload a large request counted and the
  * destination has not received, with a stand-in under the payload's trace id and reference. A request whose
- * announcement was not delivered promised nothing: its payloads are dropped unanswered. Says "busy" while a
- * counted payload is being written there (the deauth must not overtake it); else how many it answered.
+ * announcement was not delivered promised nothing: its payloads are dropped unanswered. Says how many it
+ * answered. Called once no write of the user's payloads is under way there (the deauth must not overtake one).
  */
 export async function answerOwedPayloads(
   ctx: CountedContext,
   destination: { name: string; destination: Destination; write: (work: Promise<void>) => Promise<void> },
   userId: string,
-): Promise<"busy" | number> {
+): Promise<number> {
   const counted = countedPayloads(ctx);
-  if ((await counted.writesUnderway(userId, destination.name)) > 0) return "busy";
   const owed = await counted.owed(userId, destination.name);
   if (owed.length === 0) return 0;
   const unannounced = new Set(owed.filter((payload) => payload.announcement).map((payload) => payload.reference));

@@ -17,3 +17,12 @@ const checker = onePer((store: StateStore) =>
 export function isUserInactive(store: StateStore, userId: string): Promise<boolean> {
   return checker(store)(userId);
 }
+
+/**
+ * Whether a user's connection is known and disconnected (deauthorized, or replaced by a reconnect): asked
+ * for the events that are not data (a paused user still gets those). One lookup per event; events are few.
+ */
+export async function isUserDisconnected(store: StateStore, userId: string): Promise<boolean> {
+  const connection = await store.getConnection(userId);
+  return connection !== undefined && !connection.active;
+}

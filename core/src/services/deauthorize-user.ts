@@ -5,6 +5,7 @@ import { lifecyclePayload } from "../runtime/envelope.ts";
 import { toTerraUser } from "../runtime/terra-user.ts";
 import { deterministicTraceId } from "../runtime/trace-id.ts";
 import { DEFAULT_WRITE_TIMEOUT_MS } from "../runtime/processors/deliver-processor.ts";
+import { deauthPendingKey } from "../queue/redis-keys.ts";
 import { requireConnection } from "./owned-connection.ts";
 import type { ProviderAuthorizer } from "./provider-authorizer.ts";
 import type { DeveloperScope, ServiceContext } from "./service-context.ts";
@@ -31,18 +32,28 @@ export type DeauthorizeResult =
  * Disconnect a user: the grant is revoked at the provider where it can be, the connection stops being
  * pulled (its tokens stay encrypted until deleted), and every destination of its developer erases the
  * user's data and then receives the `deauth` event — both in one delivery job per destination, so they
- * arrive in that order and are retried together. From the deactivation on, deliveries of the user's data
- * are withheld (see the deliver processor); one that checked just before it may still be writing while
- * the erase runs, so each destination erases once more after the longest write could have lasted.
- * Deauthorizing a user twice (or twice at once) does all this once; the second call says so.
+ * arrive in that order and are retried together. The user is deactivated before those jobs are queued: from
+ * then on every delivery of theirs is withheld, and a write that was already under way lands before the
+ * job writes `deauth` (see the deliver processor), so nothing follows it. Each destination erases once more
+ * after the longest write could have lasted. Deauthorizing a user twice (or twice at once) does all this
+ * once; the second call says so. A call that failed after the deactivation (Redis lost while queueing) is
+ * made again: it queues what the first did not.
  */
 export async function deauthorizeUser(ctx: ServiceContext, userId: string, options: DeauthorizeOptions = {}): Promise<DeauthorizeResult> {
   const connection = await requireConnection(ctx, userId, options.scope);
-  if (!connection.active) return { status: "already_deauthorized" };
+  const pending = deauthPendingKey(ctx.queues.prefix, connection.user_id);
+  if (connection.active) {
+    // Noted before the deactivation, so a call that stops between it and the queueing is known to be unfinished.
+    const noted = (await ctx.redis.set(pending, "1", "EX", PENDING_TTL_SECONDS, "NX")) === "OK";
+    if (!(await ctx.store.deactivateIfActive(connection.user_id))) {
+      // Another call deactivated it meanwhile, and queues the jobs.
+      if (noted) await ctx.redis.del(pending);
+      return { status: "already_deauthorized" };
+    }
+  } else if ((await ctx.redis.exists(pending)) === 0) return { status: "already_deauthorized" };
   const user = toTerraUser({ ...connection, active: false });
-  // Named after the user: a call retried after a failure, or two calls at once, emit the same jobs, which
-  // the queues take once. Emitted before the deactivation, so a failure here leaves the user connected and
-  // the call can simply be made again.
+  // Named after the user: a call made again after a failure, or two calls at once, emit the same jobs,
+  // which the queues take once.
   const traceId = deterministicTraceId(user.user_id, "deauth");
   const payload = lifecyclePayload("deauth", { status: "success", user, message: "User has deauthenticated" });
   const eraseUser = { user_id: user.user_id, provider: user.provider, reference_id: user.reference_id };
@@ -56,17 +67,19 @@ export async function deauthorizeUser(ctx: ServiceContext, userId: string, optio
     delayMs: eraseSweepDelayMs(ctx),
     developer,
   });
-  const deactivated = await ctx.store.deactivateIfActive(user.user_id);
-  if (!deactivated) return { status: "already_deauthorized" };
-  if (options.authorizer?.handles(deactivated.provider) && options.authorizer.revoke) {
+  await ctx.redis.del(pending);
+  if (options.authorizer?.handles(connection.provider) && options.authorizer.revoke) {
     try {
-      await options.authorizer.revoke(deactivated);
+      await options.authorizer.revoke({ ...connection, active: false });
     } catch (error) {
       ctx.log.warn(
-        { userId, provider: deactivated.provider, err: operatorMessage(error) },
+        { userId, provider: connection.provider, err: operatorMessage(error) },
         "revoking the grant at the provider failed; the user is deauthorized here anyway",
       );
     }
   }
   return { status: "deauthorized", traceId, destinations };
 }
+
+/** How long an unfinished deauth can be finished by calling again (a week: the time failed jobs are kept). */
+const PENDING_TTL_SECONDS = 7 * 86_400;

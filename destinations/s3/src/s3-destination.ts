@@ -89,23 +89,26 @@ export function createS3Destination(options: S3Options, ctx: DestinationContext)
         : {}),
     }));
 
-  const call = async <T>(request: (s3: S3Client) => Promise<T>): Promise<T> => {
+  /** A request that, once `signal` is aborted (Tributary gave up on the write), stops and rejects with its reason. */
+  const call = async <T>(request: (s3: S3Client) => Promise<T>, signal?: AbortSignal): Promise<T> => {
     try {
       return await request(s3());
     } catch (error) {
+      if (signal?.aborted) throw signal.reason;
       throw s3Error(error, bucket);
     }
   };
 
   /** The stored copy's ordering timestamp; undefined when there is no object (or it predates the metadata). */
-  const storedOrdering = async (key: string): Promise<number | undefined> => {
+  const storedOrdering = async (key: string, signal?: AbortSignal): Promise<number | undefined> => {
     try {
-      const head = await s3().send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+      const head = await s3().send(new HeadObjectCommand({ Bucket: bucket, Key: key }), { abortSignal: signal });
       const value = Number(head.Metadata?.[ORDERING_METADATA]);
       return Number.isFinite(value) ? value : undefined;
     } catch (error) {
       const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
       if (status === 404) return undefined; // no such key (or no such bucket: the put says which)
+      if (signal?.aborted) throw signal.reason;
       throw s3Error(error, bucket);
     }
   };
@@ -121,18 +124,21 @@ export function createS3Destination(options: S3Options, ctx: DestinationContext)
     contentType: FIT_MEDIA_TYPE,
   });
 
-  const put = async (key: string, object: ObjectBody, delivery: Delivery) => {
-    await call((s3) =>
-      s3.send(
-        new PutObjectCommand({
-          Bucket: bucket,
-          Key: key,
-          Body: object.body,
-          ContentType: object.contentType,
-          ...(object.contentEncoding ? { ContentEncoding: object.contentEncoding } : {}),
-          Metadata: { [ORDERING_METADATA]: String(delivery.orderingTimestamp), "trace-id": delivery.traceId },
-        }),
-      ),
+  const put = async (key: string, object: ObjectBody, delivery: Delivery, signal?: AbortSignal) => {
+    await call(
+      (s3) =>
+        s3.send(
+          new PutObjectCommand({
+            Bucket: bucket,
+            Key: key,
+            Body: object.body,
+            ContentType: object.contentType,
+            ...(object.contentEncoding ? { ContentEncoding: object.contentEncoding } : {}),
+            Metadata: { [ORDERING_METADATA]: String(delivery.orderingTimestamp), "trace-id": delivery.traceId },
+          }),
+          { abortSignal: signal },
+        ),
+      signal,
     );
   };
 
@@ -141,10 +147,10 @@ export function createS3Destination(options: S3Options, ctx: DestinationContext)
    * no conditional put on metadata, so two deliveries of one key racing between HEAD and PUT can still let the
    * older land last; deliveries of one user are normally sequential, and the next redelivery corrects it.
    */
-  const putUnlessNewerStored = async ({ key, delivery, body }: PendingObject) => {
-    const stored = await storedOrdering(key);
+  const putUnlessNewerStored = async ({ key, delivery, body }: PendingObject, signal?: AbortSignal) => {
+    const stored = await storedOrdering(key, signal);
     if (stored !== undefined && stored > delivery.orderingTimestamp) return;
-    await put(key, await body(), delivery);
+    await put(key, await body(), delivery, signal);
   };
 
   /** Terra's layout: one JSON object per record; an activity's `.fit` beside it (format fit: instead of it). */
@@ -195,7 +201,8 @@ export function createS3Destination(options: S3Options, ctx: DestinationContext)
     name: ctx.name,
     type: "s3",
 
-    async write(batch) {
+    async write(batch, writeOptions) {
+      const signal = writeOptions?.signal;
       // The same key twice in one batch: only the newest copy is sent (the later one on a tie).
       const latest = new Map<string, PendingObject>();
       for (const delivery of batch) {
@@ -204,7 +211,11 @@ export function createS3Destination(options: S3Options, ctx: DestinationContext)
           if (!seen || seen.delivery.orderingTimestamp <= delivery.orderingTimestamp) latest.set(object.key, object);
         }
       }
-      await mapLimit([...latest.values()], PARALLEL_REQUESTS, putUnlessNewerStored);
+      // Given up on: the requests under way stop, and no further object is started.
+      await mapLimit([...latest.values()], PARALLEL_REQUESTS, async (object) => {
+        signal?.throwIfAborted();
+        await putUnlessNewerStored(object, signal);
+      });
     },
 
     async delete(user: DestinationUser) {

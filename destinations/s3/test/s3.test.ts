@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { TributaryError } from "@tributary/core/contracts";
 import { activityRecord, dailyRecord, dataPayload, delivery, testUser } from "@tributary/test-kit";
-import { emulatorPerFile, startAwsEmulator } from "@tributary/test-kit/emulators";
+import { abortHeldWrite, emulatorPerFile, startAwsEmulator, startHoldingFront } from "@tributary/test-kit/emulators";
 import { S3Reader, bucketFor, createS3Destination } from "./s3-harness.ts";
 
 const emulated = emulatorPerFile(startAwsEmulator, (emulator) => new S3Reader(emulator));
@@ -147,6 +147,22 @@ describe("s3 errors and lifecycle", () => {
     expect(checked).toMatchObject({ code: "ERR_DESTINATION_UNAVAILABLE", errorClass: "transient" });
     expect(checked.toOperatorString()).not.toContain("do-not-print-me");
     await destination.close();
+  });
+
+  it("a write given up on (its signal aborted) stops its request under way and rejects with the signal's reason", async () => {
+    const front = await startHoldingFront(emulated.emulator.endpoint);
+    const destination = createS3Destination(emulated.emulator, { endpoint: front.url });
+    const bucket = bucketFor(destination);
+    const user = testUser();
+    const day = delivery(dataPayload("daily", user, [dailyRecord("2026-11-09", 1)]));
+    const { rejected, reason } = await abortHeldWrite(front, (signal) => destination.write([day], { signal }));
+    expect(rejected).toBe(reason);
+    // The front let through what was still waiting: the stopped request was not; a later write is.
+    await destination.write([delivery(dataPayload("daily", user, [dailyRecord("2026-11-10", 2)]))]);
+    expect((await emulated.client.keys(bucket)).map((key) => key.split("/")[1])).toEqual(["daily"]);
+    expect(await emulated.client.records(bucket, user.user_id)).toHaveLength(1);
+    await destination.close();
+    await front.close();
   });
 
   it("reconnects after close", async () => {

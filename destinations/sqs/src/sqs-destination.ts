@@ -27,10 +27,12 @@ export function createSqsDestination(options: SqsOptions, ctx: DestinationContex
         : {}),
     }));
 
-  const call = async <T>(request: (sqs: SQSClient) => Promise<T>): Promise<T> => {
+  /** A request that, once `signal` is aborted (Tributary gave up on the write), stops and rejects with its reason. */
+  const call = async <T>(request: (sqs: SQSClient) => Promise<T>, signal?: AbortSignal): Promise<T> => {
     try {
       return await request(sqs());
     } catch (error) {
+      if (signal?.aborted) throw signal.reason;
       throw sqsError(error, queueUrl);
     }
   };
@@ -62,20 +64,23 @@ export function createSqsDestination(options: SqsOptions, ctx: DestinationContex
     return { body, attributes, bytes, ...fifoPart };
   };
 
-  const send = async (messages: readonly OutgoingMessage[]) => {
-    const result = await call((sqs) =>
-      sqs.send(
-        new SendMessageBatchCommand({
-          QueueUrl: queueUrl,
-          Entries: messages.map((message, index) => ({
-            Id: String(index),
-            MessageBody: message.body,
-            MessageAttributes: message.attributes,
-            ...(message.groupId ? { MessageGroupId: message.groupId } : {}),
-            ...(message.deduplicationId ? { MessageDeduplicationId: message.deduplicationId } : {}),
-          })),
-        }),
-      ),
+  const send = async (messages: readonly OutgoingMessage[], signal?: AbortSignal) => {
+    const result = await call(
+      (sqs) =>
+        sqs.send(
+          new SendMessageBatchCommand({
+            QueueUrl: queueUrl,
+            Entries: messages.map((message, index) => ({
+              Id: String(index),
+              MessageBody: message.body,
+              MessageAttributes: message.attributes,
+              ...(message.groupId ? { MessageGroupId: message.groupId } : {}),
+              ...(message.deduplicationId ? { MessageDeduplicationId: message.deduplicationId } : {}),
+            })),
+          }),
+          { abortSignal: signal },
+        ),
+      signal,
     );
     const failed = result.Failed ?? [];
     if (failed.length > 0) {
@@ -99,10 +104,15 @@ export function createSqsDestination(options: SqsOptions, ctx: DestinationContex
     name: ctx.name,
     type: "sqs",
 
-    async write(batch) {
+    async write(batch, writeOptions) {
+      const signal = writeOptions?.signal;
       const messages = await Promise.all(batch.map(toMessage));
-      // Sequential batches keep the delivery order, which a FIFO queue then preserves per user.
-      for (const entries of planBatches(messages, maxInlineBytes)) await send(entries);
+      // Sequential batches keep the delivery order, which a FIFO queue then preserves per user; given up on,
+      // the batch under way stops and no further batch is sent.
+      for (const entries of planBatches(messages, maxInlineBytes)) {
+        signal?.throwIfAborted();
+        await send(entries, signal);
+      }
     },
 
     async delete() {

@@ -4,7 +4,7 @@ import { GetObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { TributaryError } from "@tributary/core/contracts";
 import s3Plugin from "@tributary/destination-s3";
 import { activityRecord, dailyRecord, dataPayload, delivery, testUser } from "@tributary/test-kit";
-import { emulatorPerFile, startAwsEmulator } from "@tributary/test-kit/emulators";
+import { abortHeldWrite, emulatorPerFile, startAwsEmulator, startHoldingFront } from "@tributary/test-kit/emulators";
 import { QueueConsumer } from "./queue-consumer.ts";
 import { createSqsDestination, queueFor } from "./sqs-harness.ts";
 import { testContext } from "@tributary/test-kit";
@@ -119,6 +119,24 @@ describe("sqs messages", () => {
     await destination.delete(testUser());
     expect(await emulated.client.drain(queueFor(destination))).toEqual([]);
     await destination.close();
+  });
+});
+
+describe("sqs writes given up on", () => {
+  it("a write whose signal is aborted stops its request under way and rejects with the signal's reason", async () => {
+    const front = await startHoldingFront(emulated.emulator.endpoint);
+    const destination = createSqsDestination(emulated.emulator, { endpoint: front.url });
+    const user = testUser();
+    const stopped = delivery(dataPayload("daily", user, [dailyRecord("2026-11-09", 1)]));
+    const { rejected, reason } = await abortHeldWrite(front, (signal) => destination.write([stopped], { signal }));
+    expect(rejected).toBe(reason);
+    // The front let through what was still waiting: the stopped request was not; a later write is.
+    const later = delivery(dataPayload("daily", user, [dailyRecord("2026-11-10", 2)]));
+    await destination.write([later]);
+    const messages = await emulated.client.drain(queueFor(destination));
+    expect(messages.map((message) => message.MessageAttributes?.trace_id?.StringValue)).toEqual([later.traceId]);
+    await destination.close();
+    await front.close();
   });
 });
 

@@ -8,7 +8,8 @@ import type { RuntimeContext } from "../runtime-context.ts";
 import type { Delivery, DeliveryPayload } from "../../contracts/destination.ts";
 import { payloadRecords } from "../../contracts/natural-key.ts";
 import { isDataType } from "@tributary/schemas";
-import { isUserInactive } from "../inactive-users.ts";
+import { isUserDisconnected, isUserInactive } from "../inactive-users.ts";
+import { userWrites, type UserWrite } from "../user-writes.ts";
 import { deliveryBodies } from "../delivery-bodies.ts";
 import { unrecoverableIfUserError } from "./unrecoverable.ts";
 import { deferJob } from "../defer-job.ts";
@@ -38,10 +39,13 @@ export async function processDelivery(ctx: RuntimeContext, job: Job<DeliverJobDa
   const releaseStored = () => (stored ? deliveryBodies(ctx).release(stored, data.destination) : Promise.resolve());
   const { eventType, userId } = data;
   const audit = { traceId: data.traceId, destination: data.destination, eventType, userId, reference: data.reference };
-  // A payload a large request counted: its write is noted while under way (a deauth waits for it), and the
-  // destination no longer owes it once it is made.
+  // A payload a large request counted: the destination no longer owes it once it is made.
   const counted = data.counted && userId && !data.eraseOnly ? countedPayloads(ctx) : undefined;
-  let writing = false;
+  // The user's payload being written, noted from before its user is checked until the write settles: the
+  // user's deauth job waits for it (`user-writes.ts`), a write given up on at its timeout included.
+  let note: UserWrite | undefined;
+  let landing: Promise<void> | undefined;
+  let abandoned = false;
   let orderingTimestamp = data.orderingTimestamp;
   // A counted payload sent without its records stands in for as many messages as its records made.
   let standsInFor: number | undefined;
@@ -73,20 +77,18 @@ export async function processDelivery(ctx: RuntimeContext, job: Job<DeliverJobDa
           });
     }
     const timeoutMs = active.writeTimeoutMs ?? DEFAULT_WRITE_TIMEOUT_MS;
-    if (counted && userId) {
-      await counted.writing(userId, data.destination, data.traceId, Date.now() + timeoutMs + WRITE_LOCK_MARGIN_MS);
-      writing = true;
-    }
     // Counted by a large request, sent without its records: the app's count closes, the user's data stays back.
     let standIn = false;
-    if (!data.eraseUser && !data.eraseOnly && userId && (isDataType(eventType) || data.counted) && (await isUserInactive(ctx.store, userId))) {
+    if (!data.eraseUser && !data.eraseOnly && userId) note = await userWrites(ctx).begin(userId, data.destination);
+    if (note && userId && (await withheldUser(ctx, userId, eventType, data.counted === true))) {
       // A paused user's large request still gets its count: the announcement as it is, each chunk without records.
       const paused = data.counted === true && (await isPausedOnly(ctx, userId));
       const text = paused && isDataType(eventType) ? standInBody(eventType, payload().user as TerraUserObject) : undefined;
       if (!paused || (isDataType(eventType) && text === undefined)) {
         // The user disconnected after this payload was made — a pull or push racing the deauth, a retry or a
-        // replayed dead letter from before it: their data must not reach the destination any more. (A
-        // large request's payloads stay owed: the deauth job answers them, before the `deauth` event.)
+        // replayed dead letter from before it: nothing of theirs may reach the destination any more, an event
+        // neither (it would follow the `deauth`). (A large request's payloads stay owed: the deauth job answers
+        // them, before the `deauth` event.)
         await recordDeliveryOutcome(ctx.store, { ...audit, status: "withheld", attempts: attempt });
         await releaseStored();
         ctx.log.info({ traceId: data.traceId, destination: data.destination, userId }, "payload withheld: its user has disconnected");
@@ -98,13 +100,15 @@ export async function processDelivery(ctx: RuntimeContext, job: Job<DeliverJobDa
       }
     }
     if (data.eraseUser) {
-      // A deauth: first the large requests' payloads this destination owes the app, so the deauth stays last.
+      // A deauth, queued once its user is deactivated: a write of the user's payloads still under way (one
+      // given up on at its timeout included) lands first, then the large requests' payloads this destination
+      // owes the app, so the deauth stays last. Every later write sees the deactivation and is withheld.
+      if ((await userWrites(ctx).underway(data.eraseUser.user_id, data.destination)) > 0) return await waitForWrite(job, token, data.destination);
       const answered = await answerOwedPayloads(
         ctx,
         { name: data.destination, destination: active.destination, write: (work) => writeTimeout(work, timeoutMs, data.destination) },
         data.eraseUser.user_id,
       );
-      if (answered === "busy") return await waitForWrite(job, token, data.destination);
       if (answered > 0)
         ctx.log.info(
           { destination: data.destination, userId: data.eraseUser.user_id, answered },
@@ -143,7 +147,6 @@ export async function processDelivery(ctx: RuntimeContext, job: Job<DeliverJobDa
     // Aborted when the write is given up on: at its timeout, or once its merged record's turn is lost.
     const givenUp = new AbortController();
     const signal = turn ? AbortSignal.any([givenUp.signal, turn.signal]) : givenUp.signal;
-    let written: Promise<void> | undefined;
     try {
       if (data.eraseUser) await writeTimeout(active.destination.delete(data.eraseUser), timeoutMs, data.destination);
       if (!data.eraseOnly) {
@@ -159,14 +162,15 @@ export async function processDelivery(ctx: RuntimeContext, job: Job<DeliverJobDa
         };
         // Renewed right before the write: after a stall of this process the turn may be another version's now.
         if (turn && !(await turn.confirm())) throw turn.signal.reason;
-        written = active.destination.write([delivery], { signal });
-        await writeTimeout(written, timeoutMs, data.destination, givenUp);
+        landing = active.destination.write([delivery], { signal });
+        await writeTimeout(landing, timeoutMs, data.destination, givenUp);
       }
     } finally {
       // The turn ends when the write settles: a write given up on may still be running and land, and keeps
       // the record's next version waiting until then — this job does not wait for it.
-      const ended = turn?.endAfter(written);
-      if (givenUp.signal.aborted)
+      abandoned = givenUp.signal.aborted;
+      const ended = turn?.endAfter(landing);
+      if (abandoned)
         ended?.catch((error: unknown) =>
           ctx.log.warn(
             { destination: data.destination, userId, err: operatorMessage(error) },
@@ -189,8 +193,23 @@ export async function processDelivery(ctx: RuntimeContext, job: Job<DeliverJobDa
     ctx.log.warn({ traceId: data.traceId, destination: data.destination, attempt, err: operatorMessage(error) }, "delivery failed; will retry");
     throw error;
   } finally {
-    if (writing && counted && userId) await counted.written(userId, data.destination, data.traceId);
+    // Not awaited for a write given up on: it ends when that write settles, this job does not wait for it.
+    const ended = note
+      ?.endAfter(landing)
+      .catch((error: unknown) =>
+        ctx.log.warn({ destination: data.destination, userId, err: operatorMessage(error) }, "the note of a write under way could not be ended; it expires"),
+      );
+    if (!abandoned) await ended;
   }
+}
+
+/**
+ * Whether nothing of this user's may be delivered: data (and a large request's counted payloads) once the
+ * user is disconnected or paused — a paused user's counted payloads are sent without records, see above —
+ * and any event once the connection is disconnected, so nothing follows its `deauth`.
+ */
+function withheldUser(ctx: RuntimeContext, userId: string, eventType: string, counted: boolean): Promise<boolean> {
+  return isDataType(eventType) || counted ? isUserInactive(ctx.store, userId) : isUserDisconnected(ctx.store, userId);
 }
 
 /** Another write this one must not overtake is under way at the destination: this job comes back after it. */
@@ -228,8 +247,6 @@ async function alreadyDelivered(ctx: RuntimeContext, data: DeliverJobData): Prom
   return row?.status === "delivered";
 }
 
-/** A counted write's note outlives the write's timeout by this much (a writer that died lets it lapse by itself). */
-const WRITE_LOCK_MARGIN_MS = 5_000;
 /** How soon a delivery that found another version of its record being written looks again. */
 const BUSY_RECORD_DELAY_MS = 500;
 
