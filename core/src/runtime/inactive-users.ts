@@ -26,3 +26,9 @@ export async function isUserDisconnected(store: StateStore, userId: string): Pro
   const connection = await store.getConnection(userId);
   return connection !== undefined && !connection.active;
 }
+
+/** Whether a user withheld from deliveries is only paused (still connected): their large requests still get their count. */
+export async function isUserPausedOnly(store: StateStore, userId: string): Promise<boolean> {
+  const connection = await store.getConnection(userId);
+  return connection?.active === true && connection.paused_at !== null;
+}

@@ -8,7 +8,7 @@ import type { RuntimeContext } from "../runtime-context.ts";
 import type { Delivery, DeliveryPayload } from "../../contracts/destination.ts";
 import { payloadRecords } from "../../contracts/natural-key.ts";
 import { isDataType } from "@tributary/schemas";
-import { isUserDisconnected, isUserInactive } from "../inactive-users.ts";
+import { isUserDisconnected, isUserInactive, isUserPausedOnly } from "../inactive-users.ts";
 import { userWrites, type UserWrite } from "../user-writes.ts";
 import { deliveryBodies } from "../delivery-bodies.ts";
 import { unrecoverableIfUserError } from "./unrecoverable.ts";
@@ -82,7 +82,7 @@ export async function processDelivery(ctx: RuntimeContext, job: Job<DeliverJobDa
     if (!data.eraseUser && !data.eraseOnly && userId) note = await userWrites(ctx).begin(userId, data.destination);
     if (note && userId && (await withheldUser(ctx, userId, eventType, data.counted === true))) {
       // A paused user's large request still gets its count: the announcement as it is, each chunk without records.
-      const paused = data.counted === true && (await isPausedOnly(ctx, userId));
+      const paused = data.counted === true && (await isUserPausedOnly(ctx.store, userId));
       const text = paused && isDataType(eventType) ? standInBody(eventType, payload().user as TerraUserObject) : undefined;
       if (!paused || (isDataType(eventType) && text === undefined)) {
         // The user disconnected after this payload was made — a pull or push racing the deauth, a retry or a
@@ -224,12 +224,6 @@ const newerMeanwhile = (destination: string) =>
   new TransientError(ErrorCodes.DESTINATION_UNAVAILABLE, `A newer version of a merged record was published while a delivery to "${destination}" read it`, {
     hint: "Nothing to do: the delivery is retried with the newest version.",
   });
-
-/** Whether a user withheld from deliveries is only paused (still connected). */
-async function isPausedOnly(ctx: RuntimeContext, userId: string): Promise<boolean> {
-  const connection = await ctx.store.getConnection(userId);
-  return connection?.active === true && connection.paused_at !== null;
-}
 
 /** A merged record at the version its kept parts have now, claimed for publication (its ordering timestamp). */
 async function newestVersion(ctx: RuntimeContext, userId: string, merged: MergedRecordRef, user: TerraUserObject) {
